@@ -1,0 +1,179 @@
+"""Forward pass of a :class:`~convgif.spec.Conv2dSpec`, recording every kernel placement.
+
+Everything is plain NumPy and vectorised: the padded input is built with ``np.pad`` in the
+mode PyTorch uses, the output is one ``einsum`` over a strided window view, and the taps of a
+placement are computed on demand from index arithmetic, so recording costs no more memory than
+the input and output themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Optional, Union, overload
+
+import numpy as np
+
+from .spec import Conv2dSpec
+
+_NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+#: Ranges of the default values, small so that a reader can check a sum by eye.
+INPUT_RANGE = (0, 3)
+WEIGHT_RANGE = (-1, 1)
+BIAS_RANGE = (0, 2)
+
+
+def _pad_axis(array: np.ndarray, axis: int, before: int, after: int, mode: str) -> np.ndarray:
+    """Pad (or, for negative amounts, crop) one axis as ``torch.nn.functional.pad`` does."""
+    size = array.shape[axis]
+    crop = [slice(None)] * array.ndim
+    crop[axis] = slice(max(-before, 0), size - max(-after, 0))
+    array = array[tuple(crop)]
+    widths = [(0, 0)] * array.ndim
+    widths[axis] = (max(before, 0), max(after, 0))
+    if mode == "zeros":
+        return np.pad(array, widths, mode="constant", constant_values=0)
+    return np.pad(array, widths, mode=_NP_MODES[mode])
+
+
+def pad_input(spec: Conv2dSpec, array: np.ndarray) -> np.ndarray:
+    """``array`` (C, H, W) padded on both spatial axes per ``spec.padding_mode``."""
+    out = _pad_axis(array, 1, spec.padding[0], spec.padding_end[0], spec.padding_mode)
+    return _pad_axis(out, 2, spec.padding[1], spec.padding_end[1], spec.padding_mode)
+
+
+def source_index(spec: Conv2dSpec, axis: int) -> np.ndarray:
+    """For each padded row (axis 0) or column (axis 1), the input row/column it shows, or -1.
+
+    -1 marks zero padding; with the other modes a padding cell is a copy of the cell named.
+    """
+    size = spec.input_shape[1 + axis]
+    index = np.arange(size).reshape(1, -1)
+    before, after = spec.padding[axis], spec.padding_end[axis]
+    if spec.padding_mode == "zeros":
+        index = _pad_axis(index + 1, 1, before, after, "zeros") - 1
+    else:
+        index = _pad_axis(index, 1, before, after, spec.padding_mode)
+    return index[0]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """One position of the kernel: the output element it produces and the cells it reads."""
+
+    out_index: tuple[int, int, int]
+    #: (c, y, x) rows, in padded-input coordinates, in weight order (c, ky, kx).
+    taps: np.ndarray
+    value: int
+
+
+class Placements(Sequence[Placement]):
+    """All placements in output order (co, oy, ox); items are built when asked for."""
+
+    def __init__(self, spec: Conv2dSpec, output: np.ndarray) -> None:
+        self._spec = spec
+        self._output = output
+        cg = spec.in_channels // spec.groups
+        kh, kw = spec.kernel_size
+        dh, dw = spec.dilation
+        c, ky, kx = np.meshgrid(np.arange(cg), np.arange(kh) * dh, np.arange(kw) * dw, indexing="ij")
+        self._offsets = np.stack([c.ravel(), ky.ravel(), kx.ravel()], axis=1)
+
+    def __len__(self) -> int:
+        return self._output.size
+
+    @overload
+    def __getitem__(self, index: int) -> Placement: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Placement]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Placement, list[Placement]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"placement {index} out of range for {n} placements")
+        co, oy, ox = (int(v) for v in np.unravel_index(index % n, self._output.shape))
+        spec = self._spec
+        group = co // (spec.out_channels // spec.groups)
+        origin = np.array([group * (spec.in_channels // spec.groups), oy * spec.stride[0], ox * spec.stride[1]])
+        return Placement((co, oy, ox), self._offsets + origin, int(self._output[co, oy, ox]))
+
+    def __iter__(self) -> Iterator[Placement]:
+        return (self[i] for i in range(len(self)))
+
+
+@dataclass(frozen=True)
+class Recording:
+    """The forward pass of one spec: its values and every kernel placement.
+
+    ``input`` (C, H, W), ``padded`` (C, H_p, W_p), ``weight`` (C_out, C_in/G, KH, KW),
+    ``bias`` (C_out,) or None and ``output`` (C_out, H_out, W_out) are int64 arrays.
+    """
+
+    spec: Conv2dSpec
+    input: np.ndarray
+    padded: np.ndarray
+    weight: np.ndarray
+    bias: Optional[np.ndarray]
+    output: np.ndarray
+    placements: Placements
+
+
+def window_view(spec: Conv2dSpec, padded: np.ndarray) -> np.ndarray:
+    """(C, H_out, W_out, KH, KW) view of the cells each placement reads."""
+    rh, rw = spec.receptive_field
+    (sh, sw), (dh, dw) = spec.stride, spec.dilation
+    _, h_out, w_out = spec.output_shape
+    windows = np.lib.stride_tricks.sliding_window_view(padded, (rh, rw), axis=(1, 2))
+    return windows[:, : (h_out - 1) * sh + 1 : sh, : (w_out - 1) * sw + 1 : sw, ::dh, ::dw]
+
+
+def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Optional[np.ndarray]) -> np.ndarray:
+    """Cross-correlate an already padded input with ``weight``, group by group (as PyTorch)."""
+    g = spec.groups
+    c_out, h_out, w_out = spec.output_shape
+    cg = spec.in_channels // g
+    windows = window_view(spec, padded).reshape(g, cg, h_out, w_out, *spec.kernel_size)
+    kernels = weight.reshape(g, c_out // g, cg, *spec.kernel_size)
+    out = np.einsum("gcyxij,gocij->goyx", windows, kernels, optimize=True).reshape(c_out, h_out, w_out)
+    if bias is not None:
+        out = out + bias[:, None, None]
+    return out
+
+
+def record(
+    spec: Conv2dSpec,
+    seed: int = 0,
+    *,
+    input: Optional[np.ndarray] = None,
+    weight: Optional[np.ndarray] = None,
+    bias: Optional[np.ndarray] = None,
+) -> Recording:
+    """Run ``spec`` forward on small random integers (or the arrays given) and record it.
+
+    The same seed always gives the same values: inputs in 0..3, weights in -1..1, bias in 0..2.
+    """
+    rng = np.random.default_rng(seed)
+    c_in = spec.in_channels
+    w_shape = (spec.out_channels, c_in // spec.groups, *spec.kernel_size)
+    x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
+    w = rng.integers(WEIGHT_RANGE[0], WEIGHT_RANGE[1] + 1, w_shape, dtype=np.int64)
+    b = rng.integers(BIAS_RANGE[0], BIAS_RANGE[1] + 1, spec.out_channels, dtype=np.int64)
+    x = _given("input", input, spec.input_shape, x)
+    w = _given("weight", weight, w_shape, w)
+    b = _given("bias", bias, (spec.out_channels,), b) if spec.bias else None
+    padded = pad_input(spec, x)
+    output = convolve(spec, padded, w, b)
+    return Recording(spec, x, padded, w, b, output, Placements(spec, output))
+
+
+def _given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], default: np.ndarray) -> np.ndarray:
+    if value is None:
+        return default
+    array = np.asarray(value)
+    if array.shape != tuple(shape):
+        raise ValueError(f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
+    return array

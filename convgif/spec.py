@@ -1,0 +1,262 @@
+"""Conv2d arguments, validated and normalised exactly as ``torch.nn.Conv2d`` does.
+
+A :class:`Conv2dSpec` is the single description of a layer that every later stage reads:
+the engine computes with it, the renderer captions with it, the CLI builds it from options.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from dataclasses import dataclass, field
+from typing import Union
+
+Pair = tuple[int, int]
+IntOrPair = Union[int, tuple[int, int]]
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+PADDING_STRINGS = ("same", "valid")
+
+
+class SpecError(ValueError):
+    """An argument that PyTorch would refuse; ``argument`` names it (e.g. ``"groups"``)."""
+
+    def __init__(self, argument: str, message: str) -> None:
+        super().__init__(message)
+        self.argument = argument
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _fmt(value: object) -> str:
+    return repr(tuple(value)) if isinstance(value, list) else repr(value)
+
+
+def to_pair(name: str, value: object) -> Pair:
+    """Normalise an int-or-pair argument the way ``torch.nn.modules.utils._pair`` does."""
+    if _is_int(value):
+        return (int(value), int(value))  # type: ignore[arg-type]
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_int(v) for v in value):
+        return (int(value[0]), int(value[1]))
+    raise SpecError(name, f"{name}={_fmt(value)} must be an integer or a pair of integers (h, w)")
+
+
+def _positive_pair(name: str, value: object) -> Pair:
+    pair = to_pair(name, value)
+    if min(pair) < 1:
+        raise SpecError(name, f"{name}={_fmt(value)} must be positive")
+    return pair
+
+
+def _positive_int(name: str, value: object) -> int:
+    if not _is_int(value) or int(value) < 1:  # type: ignore[arg-type]
+        raise SpecError(name, f"{name}={_fmt(value)} must be a positive integer")
+    return int(value)  # type: ignore[arg-type]
+
+
+def _shape(value: object) -> tuple[int, int, int]:
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) in (2, 3)
+        and all(_is_int(v) for v in value)
+        and min(value) >= 1
+    ):
+        dims = tuple(int(v) for v in value)
+        return dims if len(dims) == 3 else (1, *dims)  # type: ignore[return-value]
+    raise SpecError(
+        "input_shape", f"input_shape={_fmt(value)} must be (C, H, W) or (H, W) of positive integers"
+    )
+
+
+@dataclass(frozen=True)
+class Conv2dSpec:
+    """One ``torch.nn.Conv2d`` layer applied to one input of shape (C, H, W).
+
+    Arguments are PyTorch's, with the same defaults. After construction ``kernel_size``,
+    ``stride``, ``dilation`` and ``padding`` are (h, w) pairs; ``padding`` holds the top/left
+    amounts and ``padding_end`` the bottom/right ones (they differ only for ``"same"`` with an
+    even dilated kernel, where PyTorch pads one more at the end). Anything PyTorch would refuse
+    for this input raises :class:`SpecError`, a ``ValueError`` naming the argument.
+    """
+
+    input_shape: tuple[int, int, int]
+    out_channels: int = 1
+    kernel_size: Pair = 3  # type: ignore[assignment]
+    stride: Pair = 1  # type: ignore[assignment]
+    padding: Pair = 0  # type: ignore[assignment]
+    dilation: Pair = 1  # type: ignore[assignment]
+    groups: int = 1
+    bias: bool = True
+    padding_mode: str = "zeros"
+    padding_end: Pair = field(init=False)
+    padding_arg: Union[str, Pair] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        put("input_shape", _shape(self.input_shape))
+        put("out_channels", _positive_int("out_channels", self.out_channels))
+        put("kernel_size", _positive_pair("kernel_size", self.kernel_size))
+        put("stride", _positive_pair("stride", self.stride))
+        put("dilation", _positive_pair("dilation", self.dilation))
+        if not _is_int(self.groups) or int(self.groups) < 1:
+            raise SpecError("groups", f"groups={_fmt(self.groups)} must be a positive integer")
+        put("groups", int(self.groups))
+        if not isinstance(self.bias, bool):
+            raise SpecError("bias", f"bias={self.bias!r} must be True or False")
+        if self.padding_mode not in PADDING_MODES:
+            raise SpecError(
+                "padding_mode",
+                f"padding_mode={self.padding_mode!r} must be one of {', '.join(PADDING_MODES)}",
+            )
+        self._normalise_padding(put)
+        self._check_groups()
+        self._check_padding_fits()
+        self._check_kernel_fits()
+
+    # -- validation -------------------------------------------------------------------------
+
+    def _normalise_padding(self, put) -> None:
+        padding = self.padding
+        if isinstance(padding, str):
+            if padding not in PADDING_STRINGS:
+                raise SpecError(
+                    "padding",
+                    f"padding={padding!r} must be an integer, a pair (h, w), 'same' or 'valid'",
+                )
+            put("padding_arg", padding)
+            if padding == "valid":
+                start = end = (0, 0)
+            else:
+                if self.stride != (1, 1):
+                    raise SpecError(
+                        "padding",
+                        f"padding='same' needs stride 1, but stride={self.stride}: "
+                        "a strided output cannot keep the input size",
+                    )
+                total = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+                start = (total[0] // 2, total[1] // 2)
+                end = (total[0] - start[0], total[1] - start[1])
+        else:
+            start = end = to_pair("padding", padding)
+            put("padding_arg", start)
+            if min(start) < 0 and self.padding_mode == "zeros":
+                raise SpecError(
+                    "padding",
+                    f"padding={_fmt(padding)} must be non-negative with padding_mode='zeros' "
+                    "(other modes crop the input by a negative amount)",
+                )
+        put("padding", start)
+        put("padding_end", end)
+
+    def _check_groups(self) -> None:
+        g = self.groups
+        if self.in_channels % g:
+            raise SpecError("groups", f"groups={g} must divide in_channels={self.in_channels}")
+        if self.out_channels % g:
+            raise SpecError("groups", f"groups={g} must divide out_channels={self.out_channels}")
+
+    def _check_padding_fits(self) -> None:
+        if self.padding_mode == "zeros":
+            return
+        size = self.input_shape[1:]
+        pads = (max(self.padding[0], self.padding_end[0]), max(self.padding[1], self.padding_end[1]))
+        shown = self.padding_arg if isinstance(self.padding_arg, str) else self.padding
+        if self.padding_mode == "reflect" and any(p >= n for p, n in zip(pads, size)):
+            raise SpecError(
+                "padding",
+                f"padding={_fmt(shown)} with padding_mode='reflect' must be smaller than the "
+                f"input size {size}: reflection cannot reach past the opposite edge",
+            )
+        if self.padding_mode == "circular" and any(p > n for p, n in zip(pads, size)):
+            raise SpecError(
+                "padding",
+                f"padding={_fmt(shown)} with padding_mode='circular' must be at most the "
+                f"input size {size}: it would wrap around more than once",
+            )
+        if min(self.padded_shape[1:]) < 1:
+            raise SpecError(
+                "padding",
+                f"padding={_fmt(shown)} crops the input {size} to nothing",
+            )
+
+    def _check_kernel_fits(self) -> None:
+        span, padded = self.receptive_field, self.padded_shape[1:]
+        if any(s > p for s, p in zip(span, padded)):
+            dilated = f" with dilation={self.dilation}" if self.dilation != (1, 1) else ""
+            raise SpecError(
+                "kernel_size",
+                f"kernel_size={self.kernel_size}{dilated} spans {span}, larger than the padded "
+                f"input {padded}: the kernel must fit inside the (padded) input",
+            )
+
+    # -- derived quantities -----------------------------------------------------------------
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def receptive_field(self) -> Pair:
+        """Extent of the dilated kernel: ``dilation * (kernel_size - 1) + 1`` per axis."""
+        return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))  # type: ignore[return-value]
+
+    @property
+    def padded_shape(self) -> tuple[int, int, int]:
+        """(C, H, W) of the input after padding (or cropping, for negative padding)."""
+        c, h, w = self.input_shape
+        return (
+            c,
+            h + self.padding[0] + self.padding_end[0],
+            w + self.padding[1] + self.padding_end[1],
+        )
+
+    @property
+    def output_shape(self) -> tuple[int, int, int]:
+        """(C_out, H_out, W_out): ``floor((padded - dilation·(k - 1) - 1) / stride) + 1``."""
+        _, hp, wp = self.padded_shape
+        (rh, rw), (sh, sw) = self.receptive_field, self.stride
+        return (self.out_channels, (hp - rh) // sh + 1, (wp - rw) // sw + 1)
+
+    @property
+    def num_parameters(self) -> int:
+        """Trainable parameters: C_out · C_in/G · KH · KW weights, plus C_out biases."""
+        kh, kw = self.kernel_size
+        weights = self.out_channels * (self.in_channels // self.groups) * kh * kw
+        return weights + (self.out_channels if self.bias else 0)
+
+    @property
+    def steps(self) -> int:
+        """Animation steps: all groups advance together, so C_out / G · H_out · W_out."""
+        c_out, h_out, w_out = self.output_shape
+        return c_out // self.groups * h_out * w_out
+
+    @property
+    def caption(self) -> str:
+        """The one-line summary drawn in every frame, in the reference article's format."""
+        return " \u2014 ".join(
+            [
+                f"Input Shape : {self.input_shape}",
+                f"Output Shape : {self.output_shape}",
+                f"K : {self.kernel_size}",
+                f"P : {self.padding}",
+                f"S : {self.stride}",
+                f"D : {self.dilation}",
+                f"G : {self.groups}",
+            ]
+        )
+
+    @property
+    def macs(self) -> int:
+        """Multiply-accumulates of one forward pass."""
+        kh, kw = self.kernel_size
+        return math.prod(self.output_shape) * (self.in_channels // self.groups) * kh * kw
+
+    def replace(self, **changes: object) -> "Conv2dSpec":
+        """A copy with some arguments changed, validated again."""
+        args = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
+        args["padding"] = self.padding_arg
+        args.update(changes)
+        return Conv2dSpec(**args)  # type: ignore[arg-type]
