@@ -177,3 +177,10 @@ def _given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], defau
     if array.shape != tuple(shape):
         raise ValueError(f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
     return array
+
+
+def padding_mask(spec: Conv2dSpec, axis: int) -> np.ndarray:
+    """For each padded row (axis 0) or column (axis 1): True where it is padding, not input."""
+    size = spec.input_shape[1 + axis]
+    real = _pad_axis(np.ones((1, size), np.int8), 1, spec.padding[axis], spec.padding_end[axis], "zeros")
+    return real[0] == 0

@@ -1,0 +1,117 @@
+"""``render``: spec in, GIF out. What the command line does, as one Python call."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Union
+
+from .engine import record
+from .layout import plan
+from .spec import Conv2dSpec, SpecError
+
+#: The reference article's GIFs show each step for 300 ms.
+DEFAULT_FPS = 1000 / 300
+DEFAULT_MAX_FRAMES = 300
+MAX_FPS = 50  # GIF delays are whole hundredths of a second; below 2, viewers slow them down
+#: The last frame stays up this many frame durations (at least ``MIN_HOLD_MS``).
+HOLD_FRAMES = 4
+MIN_HOLD_MS = 1500
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render wrote: the file, its frames and bytes, and the steps it drew them from."""
+
+    path: Path
+    frames: int
+    bytes: int
+    steps: int
+    size: tuple[int, int]
+    seconds: float
+
+
+def default_filename(spec: Conv2dSpec, values: bool = False, seed: int = 0) -> str:
+    """A file name that spells out the arguments, e.g. ``conv2d_3x7x7_out2_k3_s2_p1_d2.gif``."""
+
+    def dims(pair: object) -> str:
+        if isinstance(pair, str):
+            return pair
+        a, b = pair  # type: ignore[misc]
+        return str(a) if a == b else f"{a}x{b}"
+
+    parts = ["conv2d", "x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims(spec.kernel_size)}"]
+    if spec.stride != (1, 1):
+        parts.append(f"s{dims(spec.stride)}")
+    if spec.padding_arg != (0, 0):
+        parts.append(f"p{dims(spec.padding_arg)}")
+    if spec.dilation != (1, 1):
+        parts.append(f"d{dims(spec.dilation)}")
+    if spec.groups != 1:
+        parts.append(f"g{spec.groups}")
+    if spec.padding_mode != "zeros":
+        parts.append(spec.padding_mode)
+    if not spec.bias:
+        parts.append("nobias")
+    if values:
+        parts.append("values")
+    if seed:
+        parts.append(f"seed{seed}")
+    return "_".join(parts).replace("-", "m") + ".gif"
+
+
+def check_options(fps: float, max_frames: int) -> None:
+    """Refuse timing options a GIF cannot honour, as :class:`SpecError` naming the option."""
+    if not 0 < fps <= MAX_FPS:
+        raise SpecError("fps", f"fps={fps:g} must be above 0 and at most {MAX_FPS} (GIF timing)")
+    if max_frames < 0:
+        raise SpecError("max_frames", f"max_frames={max_frames} must be 0 (every step) or more")
+
+
+def render(
+    spec: Conv2dSpec,
+    path: Union[str, os.PathLike, None] = None,
+    *,
+    seed: int = 0,
+    fps: float = DEFAULT_FPS,
+    max_frames: int = DEFAULT_MAX_FRAMES,
+    values: bool = False,
+    progress: Optional[Progress] = None,
+) -> RenderResult:
+    """Animate the forward pass of ``spec`` into a looping GIF at ``path``.
+
+    ``path`` defaults to :func:`default_filename` in the current folder. One frame per step,
+    or ``max_frames`` steps spread evenly when there are more (0 draws them all). ``progress``
+    is called as ``progress(frames_done, frames_total)``. Invalid options raise
+    :class:`SpecError`; a configuration too large to draw raises before any work is done.
+    """
+    started = time.perf_counter()
+    check_options(fps, max_frames)
+    layout = plan(spec, values)  # refuses what cannot be drawn, at once
+    from .frames import Renderer, sample_steps  # matplotlib loads only when drawing
+    from .writer import GifWriter
+
+    target = Path(path) if path is not None else Path(default_filename(spec, values, seed))
+    recording = record(spec, seed)
+    renderer = Renderer(recording, layout)
+    steps = sample_steps(spec.steps, max_frames)
+    frame_ms = max(10 * round(100 / fps), 20)
+    last_ms = max(HOLD_FRAMES * frame_ms, MIN_HOLD_MS)
+    with GifWriter(target, (layout.width, layout.height), renderer.palette.colors) as gif:
+        for i, frame in enumerate(renderer.frames(steps)):
+            gif.add(frame, last_ms if i == len(steps) - 1 else frame_ms)
+            if progress is not None:
+                progress(i + 1, len(steps))
+    return RenderResult(
+        path=target,
+        frames=gif.frames_written,
+        bytes=target.stat().st_size,
+        steps=spec.steps,
+        size=(layout.width, layout.height),
+        seconds=time.perf_counter() - started,
+    )

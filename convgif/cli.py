@@ -1,0 +1,222 @@
+"""The ``convgif`` command: a thin layer over :func:`convgif.render`.
+
+Options carry PyTorch's names as well as short ones. Bad arguments are usage errors (exit
+status 2) that name the option, its value and the rule; a file that cannot be written is an
+error with exit status 1. Rendering options live on the root command, so that subcommands
+can stand beside them.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import time
+from typing import Any, Optional
+
+import click
+
+from . import __version__
+from .api import DEFAULT_FPS, DEFAULT_MAX_FRAMES, render
+from .layout import plan
+from .spec import PADDING_MODES, Conv2dSpec, SpecError
+
+
+def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Context], fail) -> list[int]:
+    try:
+        return [int(part) for part in text.replace(" ", "").split(",")]
+    except ValueError:
+        fail(f"{text!r} is not a comma-separated list of integers", param, ctx)
+        raise  # unreachable: fail raises
+
+
+class ShapeType(click.ParamType):
+    """``C,H,W`` or ``H,W``: the input's shape."""
+
+    name = "C,H,W"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> tuple[int, ...]:
+        if isinstance(value, tuple):
+            return value
+        dims = _ints(str(value), param, ctx, self.fail)
+        if len(dims) not in (2, 3) or min(dims) < 1:
+            self.fail(f"{value!r} must be C,H,W or H,W of positive integers, e.g. 3,7,7", param, ctx)
+        return tuple(dims)
+
+
+class IntOrPairType(click.ParamType):
+    """``3`` or ``3,2``: an int, or an (h, w) pair, as PyTorch's int-or-tuple arguments."""
+
+    name = "N|H,W"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if isinstance(value, (int, tuple)):
+            return value
+        numbers = _ints(str(value), param, ctx, self.fail)
+        if len(numbers) == 1:
+            return numbers[0]
+        if len(numbers) == 2:
+            return tuple(numbers)
+        self.fail(f"{value!r} must be one integer or two (h,w), e.g. 3 or 3,2", param, ctx)
+
+
+class PaddingType(IntOrPairType):
+    """``1``, ``1,2``, ``same`` or ``valid``."""
+
+    name = "N|H,W|same|valid"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if isinstance(value, str) and value.strip().lower() in ("same", "valid"):
+            return value.strip().lower()
+        return super().convert(value, param, ctx)
+
+
+#: Spec argument -> the options that set it, for error messages.
+OPTION_OF = {
+    "input_shape": "--in",
+    "out_channels": "--out",
+    "kernel_size": "--k",
+    "stride": "--s",
+    "padding": "--p",
+    "dilation": "--d",
+    "groups": "--g",
+    "padding_mode": "--padding-mode",
+    "bias": "--bias",
+    "fps": "--fps",
+    "max_frames": "--max-frames",
+}
+PYTORCH_NAME = {
+    "--in": "--in-shape",
+    "--out": "--out-channels",
+    "--k": "--kernel-size",
+    "--s": "--stride",
+    "--p": "--padding",
+    "--d": "--dilation",
+    "--g": "--groups",
+}
+
+
+def _hint(argument: str) -> str:
+    option = OPTION_OF.get(argument, argument)
+    other = PYTORCH_NAME.get(option)
+    return f"'{option}' / '{other}'" if other else f"'{option}'"
+
+
+def spec_from_options(options: dict[str, Any]) -> Conv2dSpec:
+    """Build the spec the options describe, or raise a usage error naming the option."""
+    if options["input_shape"] is None:
+        raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
+    try:
+        return Conv2dSpec(
+            input_shape=options["input_shape"],
+            out_channels=options["out_channels"],
+            kernel_size=options["kernel_size"],
+            stride=options["stride"],
+            padding=options["padding"],
+            dilation=options["dilation"],
+            groups=options["groups"],
+            bias=options["bias"],
+            padding_mode=options["padding_mode"],
+        )
+    except SpecError as error:
+        raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
+
+
+class _Progress:
+    """A progress bar on stderr that appears only once a render has taken a moment."""
+
+    DELAY = 0.4
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.started = time.perf_counter()
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.perf_counter() - self.started < self.DELAY or done == total:
+                return
+            self.bar = click.progressbar(length=total, label="rendering", file=sys.stderr, show_eta=True)
+            self.bar.__enter__()
+            self.bar.update(done - 1)
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def conv_options(function):
+    """The options that describe a layer, shared by every command that takes one."""
+    decorators = [
+        click.option("--in", "--in-shape", "input_shape", type=ShapeType(), help="Input shape C,H,W (or H,W, meaning C = 1)."),
+        click.option("--out", "--out-channels", "out_channels", type=int, default=1, show_default=True, help="Output channels."),
+        click.option("--k", "--kernel-size", "kernel_size", type=IntOrPairType(), default="3", show_default=True, help="Kernel size: N or H,W."),
+        click.option("--s", "--stride", "stride", type=IntOrPairType(), default="1", show_default=True, help="Stride: N or H,W."),
+        click.option("--p", "--padding", "padding", type=PaddingType(), default="0", show_default=True, help="Padding: N, H,W, same or valid."),
+        click.option("--d", "--dilation", "dilation", type=IntOrPairType(), default="1", show_default=True, help="Dilation: N or H,W."),
+        click.option("--g", "--groups", "groups", type=int, default=1, show_default=True, help="Groups: blocked connections from input to output channels."),
+        click.option("--bias/--no-bias", default=True, show_default=True, help="Add a learnable bias to each output channel."),
+        click.option("--padding-mode", type=click.Choice(PADDING_MODES), default="zeros", show_default=True, help="What padding cells hold."),
+    ]
+    for decorator in reversed(decorators):
+        function = decorator(function)
+    return function
+
+
+@click.group(invoke_without_command=True, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@conv_options
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False), help="GIF to write [default: named from the arguments, in the current folder].")
+@click.option("--fps", type=float, default=round(DEFAULT_FPS, 2), show_default=True, help="Frames per second.")
+@click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step.")
+@click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the example input and weights.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar or notes; print only the path.")
+@click.version_option(__version__, "--version", prog_name="convgif")
+@click.pass_context
+def main(ctx: click.Context, output: Optional[str], fps: float, max_frames: int, values: bool, seed: int, quiet: bool, **options: Any) -> None:
+    """Animate the forward pass of a PyTorch Conv2d layer as a GIF.
+
+    Every kernel placement is one frame, captioned with the shapes and K, P, S, D and G:
+
+        convgif --in 3,7,7 --k 3 --s 2
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    spec = spec_from_options(options)
+    try:
+        plan(spec, values)
+        from .api import check_options
+
+        check_options(fps, max_frames)
+    except SpecError as error:
+        raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
+    if not quiet and 0 < max_frames < spec.steps:
+        click.echo(
+            f"note: drawing {max_frames} of {spec.steps} steps, evenly spread (--max-frames 0 draws all)",
+            err=True,
+        )
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        result = render(spec, output, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress)
+    except OSError as error:
+        target = output or "the output file"
+        raise click.ClickException(f"cannot write {target}: {error.strerror or error}") from None
+    finally:
+        progress.close()
+        signal.signal(signal.SIGTERM, previous)
+    click.echo(str(result.path))
+    if not quiet:
+        c, h, w = spec.output_shape
+        click.echo(
+            f"output ({c}, {h}, {w}) · {spec.num_parameters:,} parameters · {result.frames} frames · "
+            f"{result.bytes:,} bytes · {result.seconds:.2f} s"
+        )
+

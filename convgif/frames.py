@@ -1,0 +1,358 @@
+"""The renderer: frames of a recorded forward pass, as palette-indexed NumPy images.
+
+The static picture (caption, labels, every grid with its values) is drawn once. A frame is
+that picture plus what moves: the outputs computed so far, the highlighted window on each
+input channel, the kernels in use, the current output cell, the lines joining them and the
+step text. Cells are axis-aligned rectangles on a whole-pixel grid, so they are painted
+straight into the image with NumPy, exactly; text comes from :mod:`convgif.glyphs`. Frames
+are arrays of palette indices, so the writer needs no colour quantisation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from . import glyphs
+from .engine import Recording, padding_mask
+from .layout import CAPTION, CELL, Layout, TextStyle
+
+RGB = tuple[int, int, int]
+
+WHITE: RGB = (255, 255, 255)
+INK: RGB = (31, 35, 40)
+GRID: RGB = (176, 184, 196)
+INPUT_LOW, INPUT_HIGH = (238, 243, 250), (128, 160, 210)
+PADDING: RGB = (250, 238, 205)
+NEGATIVE, POSITIVE = (222, 96, 84), (56, 160, 110)
+OUTPUT_LOW, OUTPUT_HIGH = (248, 240, 252), (150, 100, 190)
+#: One colour per group (cycled): window, kernels, output cell and lines of that group.
+HUES: tuple[RGB, ...] = (
+    (232, 118, 26),
+    (36, 110, 200),
+    (40, 150, 70),
+    (190, 60, 150),
+    (200, 50, 50),
+    (20, 140, 150),
+)
+INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6
+
+
+def _blend(a: RGB, b: RGB, t: float) -> RGB:
+    return tuple(round(x + (y - x) * t) for x, y in zip(a, b))  # type: ignore[return-value]
+
+
+def _ramp(low: RGB, high: RGB, n: int) -> list[RGB]:
+    return [_blend(low, high, i / max(n - 1, 1)) for i in range(n)]
+
+
+def _bins(values: np.ndarray, n: int) -> tuple[np.ndarray, int]:
+    """Shade index per value: by rank when there are at most ``n`` distinct values, else linear."""
+    distinct = np.unique(values)
+    if distinct.size <= n:
+        return np.searchsorted(distinct, values), distinct.size
+    low, high = float(distinct[0]), float(distinct[-1])
+    return np.rint((values - low) / (high - low) * (n - 1)).astype(np.intp), n
+
+
+class Palette:
+    """The GIF palette: every colour a frame can contain, including ink blended over fills."""
+
+    def __init__(self) -> None:
+        self.colors: list[RGB] = []
+        self._index: dict[RGB, int] = {}
+
+    def add(self, color: RGB) -> int:
+        if color not in self._index:
+            self._index[color] = len(self.colors)
+            self.colors.append(color)
+        return self._index[color]
+
+    def ink_table(self, ink: int, under: Iterable[int]) -> np.ndarray:
+        """``table[level, i]``: colour ``i`` with ink of coverage ``level`` drawn over it."""
+        table = np.tile(np.arange(256, dtype=np.uint8), (glyphs.LEVELS, 1))
+        top = glyphs.LEVELS - 1
+        for i in set(under):
+            for level in range(1, top):
+                table[level, i] = self.add(_blend(self.colors[i], self.colors[ink], level / top))
+            table[top, i] = ink
+        return table
+
+
+@dataclass(frozen=True)
+class _Colours:
+    background: int
+    ink: int
+    grid: int
+    inputs: list[int]
+    padding: int
+    copies: list[int]  # reflect/replicate/circular padding: paler copies of the input shades
+    kernels: list[int]
+    outputs: list[int]
+    hues: list[int]
+    tints: list[int]  # highlighted input cells, per hue
+    padding_tints: list[int]
+
+
+class Renderer:
+    """Draws the frames of one recording laid out by one layout."""
+
+    def __init__(self, recording: Recording, layout: Layout) -> None:
+        self.recording = recording
+        self.layout = layout
+        spec = recording.spec
+        self.spec = spec
+        self._cg_in = spec.in_channels // spec.groups
+        self._cg_out = spec.out_channels // spec.groups
+        self._pad_rows = padding_mask(spec, 0)
+        self._pad_cols = padding_mask(spec, 1)
+        self._in_bins, n_in = _bins(recording.padded, INPUT_SHADES)
+        self._out_bins, n_out = _bins(recording.output, OUTPUT_SHADES)
+        self._k_bins, k_colors = self._kernel_shades(recording.weight)
+
+        palette = Palette()
+        add = palette.add
+        inputs = [add(c) for c in _ramp(INPUT_LOW, INPUT_HIGH, n_in)]
+        hues = [HUES[g % len(HUES)] for g in range(min(spec.groups, len(HUES)))]
+        self.colours = _Colours(
+            background=add(WHITE),
+            ink=add(INK),
+            grid=add(GRID),
+            inputs=inputs,
+            padding=add(PADDING),
+            copies=[add(_blend(c, PADDING, 0.6)) for c in _ramp(INPUT_LOW, INPUT_HIGH, n_in)],
+            kernels=[add(c) for c in k_colors],
+            outputs=[add(c) for c in _ramp(OUTPUT_LOW, OUTPUT_HIGH, n_out)],
+            hues=[add(h) for h in hues],
+            tints=[add(_blend(WHITE, h, 0.42)) for h in hues],
+            padding_tints=[add(_blend(PADDING, h, 0.42)) for h in hues],
+        )
+        col = self.colours
+        fills = [col.background, col.padding, *col.inputs, *col.copies, *col.kernels, *col.outputs]
+        self._ink = palette.ink_table(col.ink, fills + col.tints + col.padding_tints)
+        self.palette = palette
+        if len(palette.colors) > 255:  # one index stays free for the writer's transparency
+            raise RuntimeError(f"{len(palette.colors)} colours do not fit a GIF palette")
+        self._state = self._background()
+
+    # -- colours --------------------------------------------------------------------------
+
+    @staticmethod
+    def _kernel_shades(weight: np.ndarray) -> tuple[np.ndarray, list[RGB]]:
+        """Diverging shades: red below zero, white at zero, green above, by magnitude."""
+        scale = max(int(np.abs(weight).max()), 1)
+        steps = np.ceil(np.abs(weight) / scale * KERNEL_SHADES).astype(np.intp)
+        bins = np.sign(weight).astype(np.intp) * steps + KERNEL_SHADES
+        colors = [
+            _blend(WHITE, NEGATIVE if k < 0 else POSITIVE, 0.18 + 0.5 * abs(k) / KERNEL_SHADES)
+            if k
+            else (250, 250, 250)
+            for k in range(-KERNEL_SHADES, KERNEL_SHADES + 1)
+        ]
+        return bins, colors
+
+    def _hue(self, group: int) -> int:
+        return self.colours.hues[group % len(self.colours.hues)]
+
+    def _input_colour(self, c: int, y: int, x: int, tinted: bool = False) -> int:
+        col = self.colours
+        padding = self._pad_rows[y] or self._pad_cols[x]
+        if tinted:
+            hue = (c // self._cg_in) % len(col.tints)
+            return col.padding_tints[hue] if padding else col.tints[hue]
+        if not padding:
+            return col.inputs[self._in_bins[c, y, x]]
+        if self.spec.padding_mode == "zeros":
+            return col.padding
+        return col.copies[self._in_bins[c, y, x]]
+
+    # -- drawing primitives ----------------------------------------------------------------
+
+    def _grid(self, image: np.ndarray, origin: tuple[int, int], colours: np.ndarray) -> None:
+        """Cells of the given colour indices, with grid lines, at ``origin`` (x, y)."""
+        s = self.layout.cell
+        x, y = origin
+        rows, cols = colours.shape
+        block = np.repeat(np.repeat(colours.astype(np.uint8), s, 0), s, 1)
+        block[::s, :] = self.colours.grid
+        block[:, ::s] = self.colours.grid
+        image[y : y + rows * s, x : x + cols * s] = block
+        image[y + rows * s, x : x + cols * s + 1] = self.colours.grid
+        image[y : y + rows * s + 1, x + cols * s] = self.colours.grid
+
+    def _text(self, image: np.ndarray, text: str, style: TextStyle, x: int, y: int) -> None:
+        """Ink ``text`` with its pen starting at (x, y), the top of its line."""
+        mask = glyphs.text_mask(style, text)
+        x -= glyphs.BLEED
+        h, w = mask.shape
+        w = min(w, image.shape[1] - x)
+        if w > 0:
+            region = image[y : y + h, x : x + w]
+            region[...] = self._ink[mask[:, :w], region]
+
+    def _cell(self, image: np.ndarray, origin: tuple[int, int], row: int, col: int, colour: int, value=None) -> None:
+        y0, y1, x0, x1 = self.layout.cell_box(origin, row, col)
+        image[y0:y1, x0:x1] = colour
+        if value is not None:
+            self._cell_text(image, str(value), y0, y1, x0, x1)
+
+    def _cell_text(self, image: np.ndarray, text: str, y0: int, y1: int, x0: int, x1: int) -> None:
+        w = CELL.width(text)
+        self._text(
+            image, text, CELL, x0 + (x1 - x0 - w + 1) // 2, y0 + (y1 - y0 - CELL.height + 1) // 2
+        )
+
+    def _outline(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int, colour: int, width: int = 2) -> None:
+        """A rectangle outline covering rows y0..y1 and columns x0..x1 inclusive."""
+        image[y0 : y0 + width, x0 : x1 + 1] = colour
+        image[y1 - width + 1 : y1 + 1, x0 : x1 + 1] = colour
+        image[y0 : y1 + 1, x0 : x0 + width] = colour
+        image[y0 : y1 + 1, x1 - width + 1 : x1 + 1] = colour
+
+    @staticmethod
+    def _line(image: np.ndarray, start: tuple[int, int], end: tuple[int, int], colour: int) -> None:
+        """A one-pixel line between two (x, y) points, without anti-aliasing."""
+        (xa, ya), (xb, yb) = start, end
+        n = max(abs(xb - xa), abs(yb - ya)) + 1
+        xs = np.rint(np.linspace(xa, xb, n)).astype(np.intp)
+        ys = np.rint(np.linspace(ya, yb, n)).astype(np.intp)
+        image[ys, xs] = colour
+
+    # -- the static picture ------------------------------------------------------------------
+
+    def _background(self) -> np.ndarray:
+        lay, rec, col, s = self.layout, self.recording, self.colours, self.layout.cell
+        image = np.full((lay.height, lay.width), col.background, np.uint8)
+        _, hp, wp = self.spec.padded_shape
+        for c, origin in lay.inputs.items():
+            colours = np.array([[self._input_colour(c, y, x) for x in range(wp)] for y in range(hp)])
+            self._grid(image, origin, colours)
+            if lay.values:
+                for y in range(hp):
+                    for x in range(wp):
+                        self._cell_text(image, str(rec.padded[c, y, x]), *lay.cell_box(origin, y, x))
+        for (c, j), origin in lay.kernels.items():
+            co = c // self._cg_in * self._cg_out + j
+            ci = c % self._cg_in
+            self._grid(image, origin, np.array(col.kernels)[self._k_bins[co, ci]])
+            if lay.values:
+                for ky, kx in np.ndindex(*self.spec.kernel_size):
+                    box = lay.cell_box(origin, ky, kx)
+                    self._cell_text(image, str(rec.weight[co, ci, ky, kx]), *box)
+        _, ho, wo = self.spec.output_shape
+        for co, origin in lay.outputs.items():
+            self._grid(image, origin, np.full((ho, wo), col.background))
+        if self.spec.groups > 1:
+            kh, kw = self.spec.kernel_size
+            for c, (x, y) in lay.inputs.items():
+                self._outline(image, y - 3, y + hp * s + 3, x - 3, x + wp * s + 3, self._hue(c // self._cg_in))
+            for co, (x, y) in lay.outputs.items():
+                self._outline(image, y - 3, y + ho * s + 3, x - 3, x + wo * s + 3, self._hue(co // self._cg_out))
+        for text, style, x, y in lay.texts:
+            self._text(image, text, style, x, y)
+        return image
+
+    # -- frames ------------------------------------------------------------------------------
+
+    def step_index(self, step: int) -> tuple[int, int, int]:
+        """(out channel within its group, oy, ox) of a step."""
+        _, ho, wo = self.spec.output_shape
+        j, oy, ox = np.unravel_index(step, (self._cg_out, ho, wo))
+        return int(j), int(oy), int(ox)
+
+    def _compute(self, step: int) -> None:
+        """Fill the outputs of one step into the persistent state."""
+        j, oy, ox = self.step_index(step)
+        for g in range(self.spec.groups):
+            co = g * self._cg_out + j
+            origin = self.layout.outputs.get(co)
+            if origin is not None:
+                value = self.recording.output[co, oy, ox] if self.layout.values else None
+                self._cell(self._state, origin, oy, ox, self.colours.outputs[self._out_bins[co, oy, ox]], value)
+
+    def frames(self, steps: Sequence[int]) -> Iterator[np.ndarray]:
+        """One frame per step in ``steps`` (increasing); skipped steps' outputs appear too.
+
+        Each yielded array is only valid until the next one is requested.
+        """
+        done = -1
+        for step in steps:
+            for earlier in range(done + 1, step + 1):
+                self._compute(earlier)
+            done = step
+            yield self._frame(step)
+
+    def _frame(self, step: int) -> np.ndarray:
+        lay, spec, rec, s = self.layout, self.spec, self.recording, self.layout.cell
+        image = self._state.copy()
+        j, oy, ox = self.step_index(step)
+        (sh, sw), (dh, dw), (rh, rw) = spec.stride, spec.dilation, spec.receptive_field
+        kh, kw = spec.kernel_size
+        y_top, x_left = oy * sh, ox * sw
+        _, ho, wo = spec.output_shape
+        lines = []
+        for c, origin in lay.inputs.items():
+            group = c // self._cg_in
+            hue = self._hue(group)
+            for ky in range(kh):
+                for kx in range(kw):
+                    y, x = y_top + ky * dh, x_left + kx * dw
+                    value = rec.padded[c, y, x] if lay.values else None
+                    self._cell(image, origin, y, x, self._input_colour(c, y, x, tinted=True), value)
+            gx, gy = origin
+            wy0, wx0 = gy + y_top * s, gx + x_left * s
+            wy1, wx1 = wy0 + rh * s, wx0 + rw * s
+            self._outline(image, wy0 - 1, wy1 + 1, wx0 - 1, wx1 + 1, hue)
+            kernel = lay.kernels.get((c, j))
+            if kernel is None:
+                continue
+            kx0, ky0 = kernel
+            kx1, ky1 = kx0 + kw * s, ky0 + kh * s
+            self._outline(image, ky0 - 2, ky1 + 2, kx0 - 2, kx1 + 2, hue)
+            lines += [((wx1 + 2, wy0), (kx0 - 3, ky0), hue), ((wx1 + 2, wy1), (kx0 - 3, ky1), hue)]
+            out = lay.outputs.get(group * self._cg_out + j)
+            if out is not None:
+                cy0, cx0 = out[1] + oy * s, out[0] + ox * s
+                lines += [((kx1 + 3, ky0), (cx0 - 2, cy0), hue), ((kx1 + 3, ky1), (cx0 - 2, cy0 + s), hue)]
+        for start, end, hue in lines:
+            self._line(image, start, end, hue)
+        for g in range(spec.groups):
+            out = lay.outputs.get(g * self._cg_out + j)
+            if out is not None:
+                cy0, cx0 = out[1] + oy * s, out[0] + ox * s
+                self._outline(image, cy0 - 1, cy0 + s + 1, cx0 - 1, cx0 + s + 1, self._hue(g))
+        self._text(image, self.step_text(step), CAPTION, *lay.step_at)
+        if lay.values:
+            self._text(image, self.sum_text(step)[: lay.sum_width], CAPTION, *lay.sum_at)
+        return image
+
+    def step_text(self, step: int) -> str:
+        j, oy, ox = self.step_index(step)
+        return f"out channel {j + 1}/{self._cg_out} · ({oy}, {ox}) · step {step + 1}/{self.spec.steps}"
+
+    def sum_text(self, step: int) -> str:
+        """The output value(s) of a step, e.g. ``y[0, 0, 2] = Σ x·w + b = 5 + 2 = 7``."""
+        j, oy, ox = self.step_index(step)
+        rec = self.recording
+        parts = []
+        for g in range(self.spec.groups):
+            co = g * self._cg_out + j
+            value = int(rec.output[co, oy, ox])
+            if self.spec.groups == 1:
+                if rec.bias is None:
+                    return f"y[{co}, {oy}, {ox}] = Σ x·w = {value}"
+                b = int(rec.bias[co])
+                return f"y[{co}, {oy}, {ox}] = Σ x·w + b = {value - b} + {b} = {value}"
+            parts.append(f"y[{co}, {oy}, {ox}] = {value}")
+        return "   ".join(parts)
+
+
+def sample_steps(total: int, limit: int) -> list[int]:
+    """All steps, or ``limit`` of them spread evenly from first to last (``limit`` 0: all)."""
+    if limit <= 0 or total <= limit:
+        return list(range(total))
+    if limit == 1:
+        return [total - 1]
+    return sorted({round(i * (total - 1) / (limit - 1)) for i in range(limit)})

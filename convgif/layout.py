@@ -1,0 +1,250 @@
+"""Where everything goes in a frame, in whole pixels, computed from the spec alone.
+
+Pure arithmetic (no matplotlib): it decides the cell size, which channels are shown, the
+position of every grid, label and text line, and refuses, before anything is drawn, a
+configuration too large to make a readable image.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .spec import Conv2dSpec, SpecError
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A monospaced text size: every character is ``advance`` pixels wide, lines ``height`` tall."""
+
+    size: int
+    advance: int
+    height: int
+    ascent: int
+
+    def width(self, text: str) -> int:
+        return len(text) * self.advance
+
+
+# DejaVu Sans Mono (shipped with matplotlib), hinted: advances are whole pixels.
+CAPTION = TextStyle(size=12, advance=7, height=15, ascent=12)
+LABEL = TextStyle(size=10, advance=6, height=13, ascent=10)
+CELL = TextStyle(size=10, advance=6, height=13, ascent=10)
+
+MARGIN = 14
+CELL_PX = 22  # default cell size, large enough for "-12" written inside
+MIN_CELL_PX = 6
+MIN_VALUE_CELL_PX = 20
+FIT_SIDE_PX = 960  # cells shrink until the frame fits this (down to the minimum cell size)
+MAX_SIDE_PX = 1800  # the longest side of a frame convgif will draw at all
+GAP = 10  # between stacked grids
+GROUP_GAP = 22  # between groups, which also get a coloured frame
+LINK_GAP = 56  # between columns, where the connecting lines run
+MAX_SHOWN_IN = 6
+MAX_SHOWN_COLUMNS = 6
+MAX_SHOWN_OUT = 8
+
+
+class TooLargeError(SpecError):
+    """The configuration is valid but cannot be drawn readably."""
+
+
+@dataclass(frozen=True)
+class Layout:
+    spec: Conv2dSpec
+    values: bool
+    cell: int
+    width: int
+    height: int
+    shown_in: tuple[int, ...]
+    shown_columns: tuple[int, ...]
+    shown_out: tuple[int, ...]
+    #: top-left pixel of each shown grid: padded input per channel, kernel per
+    #: (input channel, column), output per output channel.
+    inputs: dict[int, tuple[int, int]]
+    kernels: dict[tuple[int, int], tuple[int, int]]
+    outputs: dict[int, tuple[int, int]]
+    #: static texts: (text, style, x, y)
+    texts: tuple[tuple[str, TextStyle, int, int], ...]
+    step_at: tuple[int, int]
+    sum_at: tuple[int, int]
+    sum_width: int  # characters available for the running-sum line
+
+    def grid_size(self, rows: int, cols: int) -> tuple[int, int]:
+        return rows * self.cell + 1, cols * self.cell + 1
+
+    def cell_box(self, origin: tuple[int, int], row: int, col: int) -> tuple[int, int, int, int]:
+        """(y0, y1, x0, x1) of a cell's interior, grid lines excluded; slices are [y0:y1, x0:x1]."""
+        x, y = origin
+        s = self.cell
+        return y + row * s + 1, y + (row + 1) * s, x + col * s + 1, x + (col + 1) * s
+
+
+def _shown(spec: Conv2dSpec) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    g = spec.groups
+    cg_in, cg_out = spec.in_channels // g, spec.out_channels // g
+    shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN)))
+    columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS)))
+    groups = sorted({c // cg_in for c in shown_in})
+    shown_out = tuple(
+        co for co in range(spec.out_channels) if co // cg_out in groups and co % cg_out in columns
+    )[:MAX_SHOWN_OUT]
+    return shown_in, columns, shown_out
+
+
+def _stack(heights: list[int], groups: list[int], top: int) -> list[int]:
+    """Tops of blocks stacked downwards, with a wider gap where the group changes."""
+    tops, y = [], top
+    for i, (h, g) in enumerate(zip(heights, groups)):
+        if i:
+            y += GROUP_GAP if g != groups[i - 1] else GAP
+        tops.append(y)
+        y += h
+    return tops
+
+
+def plan(spec: Conv2dSpec, values: bool = False) -> Layout:
+    """Lay out the frames of ``spec``, choosing the largest cell size that fits.
+
+    Raises :class:`TooLargeError` naming what to shrink when even the smallest cell does not fit.
+    """
+    smallest = MIN_VALUE_CELL_PX if values else MIN_CELL_PX
+    for cell in range(CELL_PX, smallest - 1, -1):
+        layout = _plan(spec, values, cell)
+        if max(layout.width, layout.height) <= FIT_SIDE_PX:
+            return layout
+    if max(layout.width, layout.height) <= MAX_SIDE_PX:
+        return layout
+    _, hp, wp = spec.padded_shape
+    _, ho, wo = spec.output_shape
+    tall = layout.height > MAX_SIDE_PX
+    what = f"{layout.width}×{layout.height} pixels"
+    if values:
+        hint = "drop --values (numbers need large cells) or shrink the input"
+    else:
+        hint = "shrink the input height" if tall else "shrink the input width"
+    raise TooLargeError(
+        "input_shape",
+        f"input_shape={spec.input_shape} is too large to draw: padded {hp}×{wp} cells with "
+        f"output {ho}×{wo} need {what} even at {smallest}-pixel cells, over the "
+        f"{MAX_SIDE_PX}-pixel limit; {hint}",
+    )
+
+
+def _plan(spec: Conv2dSpec, values: bool, s: int) -> Layout:
+    g = spec.groups
+    cg_in, cg_out = spec.in_channels // g, spec.out_channels // g
+    _, hp, wp = spec.padded_shape
+    _, ho, wo = spec.output_shape
+    kh, kw = spec.kernel_size
+    shown_in, columns, shown_out = _shown(spec)
+    lh = LABEL.height + 2
+    frame = 3 if g > 1 else 0  # group frames sit just outside the grid
+
+    texts: list[tuple[str, TextStyle, int, int]] = []
+    y = MARGIN
+    caption_y = y
+    y += CAPTION.height + 4
+    step_at_y = y
+    y += CAPTION.height + 2
+    sum_y = y
+    if values:
+        y += CAPTION.height + 2
+    notes = []
+    if len(shown_in) < spec.in_channels:
+        notes.append(f"showing {len(shown_in)} of {spec.in_channels} input channels")
+    if len(shown_out) < spec.out_channels:
+        notes.append(f"{len(shown_out)} of {spec.out_channels} output channels")
+    note = ", ".join(notes)
+    note_y = y
+    if note:
+        y += LABEL.height + 2
+    heads_y = y + 8
+    body_top = heads_y + LABEL.height + 6
+
+    # input column
+    in_h = hp * s + 1
+    in_w = wp * s + 1
+    in_tops = _stack([lh + in_h] * len(shown_in), [c // cg_in for c in shown_in], body_top)
+    x_in = MARGIN + frame
+    inputs = {c: (x_in, t + lh) for c, t in zip(shown_in, in_tops)}
+    in_bottom = in_tops[-1] + lh + in_h + frame
+    more_in = spec.in_channels - len(shown_in)
+    if more_in:
+        in_bottom += 4 + LABEL.height
+
+    # kernel matrix: rows next to their input channel, one column per out channel of a group
+    k_label = max(LABEL.width(_kernel_label(spec, c, j)) for c in shown_in for j in columns)
+    col_w = max(kw * s + 1, k_label)
+    x_k = x_in + in_w + frame + LINK_GAP
+    kernels = {
+        (c, j): (x_k + i * (col_w + GAP), inputs[c][1])
+        for c in shown_in
+        for i, j in enumerate(columns)
+    }
+    k_right = x_k + len(columns) * (col_w + GAP) - GAP
+
+    # output column
+    out_h = ho * s + 1
+    out_w = wo * s + 1
+    out_tops = _stack([lh + out_h] * len(shown_out), [co // cg_out for co in shown_out], body_top)
+    x_out = k_right + LINK_GAP + frame
+    outputs = {co: (x_out, t + lh) for co, t in zip(shown_out, out_tops)}
+    out_labels = {co: _output_label(co) for co in shown_out}
+    out_right = x_out + max(out_w, max(LABEL.width(t) for t in out_labels.values())) + frame
+    out_bottom = out_tops[-1] + lh + out_h + frame
+    more_out = spec.out_channels - len(shown_out)
+    if more_out:
+        out_bottom += 4 + LABEL.height
+
+    width = max(out_right, MARGIN + CAPTION.width(spec.caption)) + MARGIN
+    height = max(in_bottom, out_bottom, body_top + kh * s) + MARGIN
+
+    texts.append((spec.caption, CAPTION, MARGIN, caption_y))
+    if note:
+        texts.append((note, LABEL, MARGIN, note_y))
+    padded = spec.padded_shape != spec.input_shape
+    texts.append(("input (padded)" if padded else "input", LABEL, x_in, heads_y))
+    texts.append(("kernels", LABEL, x_k, heads_y))
+    texts.append(("output", LABEL, x_out, heads_y))
+    for c in shown_in:
+        x, top = inputs[c]
+        texts.append((f"x[{c}]", LABEL, x, top - lh))
+        for j in columns:
+            kx, ky = kernels[(c, j)]
+            texts.append((_kernel_label(spec, c, j), LABEL, kx, ky - lh))
+    for co in shown_out:
+        x, top = outputs[co]
+        texts.append((out_labels[co], LABEL, x, top - lh))
+    if more_in:
+        texts.append((f"… {more_in} more", LABEL, x_in, in_bottom - LABEL.height))
+    if more_out:
+        texts.append((f"… {more_out} more", LABEL, x_out, out_bottom - LABEL.height))
+
+    return Layout(
+        spec=spec,
+        values=values,
+        cell=s,
+        width=width,
+        height=height,
+        shown_in=shown_in,
+        shown_columns=columns,
+        shown_out=shown_out,
+        inputs=inputs,
+        kernels=kernels,
+        outputs=outputs,
+        texts=tuple(texts),
+        step_at=(MARGIN, step_at_y),
+        sum_at=(MARGIN, sum_y),
+        sum_width=(width - 2 * MARGIN) // CAPTION.advance,
+    )
+
+
+def _kernel_label(spec: Conv2dSpec, c: int, j: int) -> str:
+    """Label of the kernel that output channel j (of c's group) applies to input channel c."""
+    cg_in, cg_out = spec.in_channels // spec.groups, spec.out_channels // spec.groups
+    group = c // cg_in
+    return f"w[{group * cg_out + j},{c % cg_in}]"
+
+
+def _output_label(co: int) -> str:
+    return f"y[{co}]"

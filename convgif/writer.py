@@ -1,0 +1,132 @@
+"""A streaming, atomic, deterministic GIF writer for palette-indexed frames.
+
+Each frame is stored as the rectangle that changed since the previous one, with unchanged
+pixels inside it set to a transparent index, which LZW compresses to almost nothing; Pillow
+encodes each rectangle. Only the previous and the pending frame are held in memory. The file
+is written beside the target under a temporary name and renamed into place when complete, so
+an interrupted or failed write leaves no partial file and any existing file untouched.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import BinaryIO, Optional
+
+import numpy as np
+from PIL import GifImagePlugin, Image
+
+RGB = tuple[int, int, int]
+
+
+class GifWriter:
+    """Write frames (2-D uint8 arrays of palette indices) to ``path`` as a looping GIF.
+
+    Use as a context manager; ``add`` each frame with its duration in milliseconds (GIF keeps
+    hundredths of a second). A frame identical to the one before it extends that one's
+    duration instead of being stored again.
+    """
+
+    def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
+        if len(palette) > 255:
+            raise ValueError(f"a GIF palette holds 255 colours plus transparency, not {len(palette)}")
+        self.path = Path(path)
+        self.width, self.height = size
+        self.palette = list(palette)
+        self.loop = loop
+        self.transparent = len(self.palette)
+        self.bytes_written = 0
+        self.frames_written = 0
+        self._file: Optional[BinaryIO] = None
+        self._temp: Optional[Path] = None
+        self._previous: Optional[np.ndarray] = None
+        self._pending: Optional[np.ndarray] = None
+        self._pending_ms = 0
+
+    def __enter__(self) -> "GifWriter":
+        directory = self.path.parent
+        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".part")
+        self._temp = Path(temp)
+        self._file = os.fdopen(fd, "wb")
+        self._write(self._header())
+        return self
+
+    def __exit__(
+        self,
+        kind: Optional[type[BaseException]],
+        error: Optional[BaseException],
+        trace: Optional[TracebackType],
+    ) -> None:
+        assert self._file is not None and self._temp is not None
+        try:
+            if kind is None:
+                self._flush_pending()
+                self._write(b";")
+                self._file.flush()
+                os.fsync(self._file.fileno())
+        finally:
+            self._file.close()
+            if kind is None:
+                os.chmod(self._temp, 0o666 & ~_umask())
+                os.replace(self._temp, self.path)
+            else:
+                self._temp.unlink(missing_ok=True)
+
+    def add(self, frame: np.ndarray, duration_ms: int) -> None:
+        if frame.shape != (self.height, self.width) or frame.dtype != np.uint8:
+            raise ValueError(f"frame must be uint8 of shape {(self.height, self.width)}")
+        if self._pending is not None and np.array_equal(frame, self._pending):
+            self._pending_ms += duration_ms
+            return
+        self._flush_pending()
+        self._pending = frame.copy()
+        self._pending_ms = duration_ms
+
+    # -- encoding -----------------------------------------------------------------------
+
+    def _header(self) -> bytes:
+        bits = max(1, (len(self.palette)).bit_length())  # room for the transparent index
+        table = bytearray(3 << bits)
+        for i, rgb in enumerate(self.palette):
+            table[3 * i : 3 * i + 3] = bytes(rgb)
+        screen = struct.pack("<HHBBB", self.width, self.height, 0xF0 | (bits - 1), 0, 0)
+        looping = b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", self.loop) + b"\x00"
+        return b"GIF89a" + screen + bytes(table) + looping
+
+    def _flush_pending(self) -> None:
+        frame = self._pending
+        if frame is None:
+            return
+        previous = self._previous
+        params = {"duration": self._pending_ms, "disposal": 1}
+        if previous is None:
+            x0, y0, patch = 0, 0, frame
+        else:
+            changed = frame != previous
+            rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+            if rows.size == 0:  # same picture as the frame before: a one-pixel no-op frame
+                rows, cols = np.array([0]), np.array([0])
+            y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+            patch = np.where(changed[y0:y1, x0:x1], frame[y0:y1, x0:x1], np.uint8(self.transparent))
+            params["transparency"] = self.transparent
+        image = Image.frombytes("P", (patch.shape[1], patch.shape[0]), np.ascontiguousarray(patch).tobytes())
+        for chunk in GifImagePlugin.getdata(image, offset=(int(x0), int(y0)), **params):
+            self._write(chunk)
+        self.frames_written += 1
+        self._previous = frame
+        self._pending = None
+
+    def _write(self, data: bytes) -> None:
+        assert self._file is not None
+        self._file.write(data)
+        self.bytes_written += len(data)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
