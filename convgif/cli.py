@@ -8,7 +8,6 @@ can stand beside them.
 
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import time
@@ -170,7 +169,7 @@ def conv_options(function):
     return function
 
 
-@click.group(invoke_without_command=True, no_args_is_help=True, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(name="convgif", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @conv_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False), help="GIF to write [default: named from the arguments, in the current folder].")
 @click.option("--fps", type=float, default=round(DEFAULT_FPS, 2), show_default=True, help="Frames per second.")
@@ -188,6 +187,9 @@ def main(ctx: click.Context, output: Optional[str], fps: float, max_frames: int,
         convgif --in 3,7,7 --k 3 --s 2
     """
     if ctx.invoked_subcommand is not None:
+        return
+    if all(ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT for name in ctx.params):
+        click.echo(ctx.get_help())
         return
     spec = spec_from_options(options)
     try:
@@ -209,6 +211,9 @@ def main(ctx: click.Context, output: Optional[str], fps: float, max_frames: int,
     except OSError as error:
         target = output or "the output file"
         raise click.ClickException(f"cannot write {target}: {error.strerror or error}") from None
+    except KeyboardInterrupt:
+        click.echo("interrupted: nothing written", err=True)
+        ctx.exit(128 + signal.SIGINT)
     finally:
         progress.close()
         signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,158 @@
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import convgif
+from convgif import frames as frames_module
+from convgif.cli import main
+from gifs import blocks, displayed_frames, durations
+
+
+@pytest.fixture
+def run(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+
+    def invoke(*args):
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+    return invoke
+
+
+def files(folder="."):
+    return sorted(os.listdir(folder))
+
+
+def test_bare_command_prints_help(run):
+    result = run()
+    assert result.exit_code == 0
+    assert "Usage: convgif" in result.output and "--kernel-size" in result.output
+
+
+def test_version(run):
+    result = run("--version")
+    assert result.exit_code == 0 and convgif.__version__ in result.output
+
+
+def test_main_command_writes_a_looping_captioned_gif(run):
+    result = run("--in", "3,7,7", "--k", "3", "--s", "2")
+    assert result.exit_code == 0, result.output
+    name, summary = result.output.splitlines()
+    assert name == "conv2d_3x7x7_out1_k3_s2.gif" and files() == [name]
+    assert summary.startswith("output (1, 3, 3) · 28 parameters · 9 frames · ")
+    assert re.search(r"· [\d,]+ bytes · [\d.]+ s$", summary)
+    assert blocks(name)["loop"] == 0
+    assert len(displayed_frames(Path(name))) == 9
+    assert durations(name) == [300] * 8 + [1500]
+
+
+def test_pytorch_option_names_and_odd_output_path(run):
+    result = run(
+        "--in-shape", "2,6,6", "--out-channels", "4", "--kernel-size", "3,2", "--stride", "1,2",
+        "--padding", "1", "--dilation", "2,1", "--groups", "2", "--no-bias", "--padding-mode",
+        "circular", "-o", "a gif é.gif",
+    )
+    assert result.exit_code == 0, result.output
+    spec = convgif.Conv2dSpec((2, 6, 6), 4, (3, 2), (1, 2), 1, (2, 1), 2, False, "circular")
+    assert result.output.splitlines()[1].startswith(f"output {spec.output_shape} · {spec.num_parameters} parameters")
+    assert files() == ["a gif é.gif"]
+    assert len(displayed_frames(Path("a gif é.gif"))) == spec.steps
+
+
+def test_quiet_prints_only_the_path(run):
+    result = run("--in", "1,4,4", "-q", "-o", "x.gif", "--fps", "10")
+    assert result.exit_code == 0 and result.output == "x.gif\n"
+    assert durations("x.gif") == [100, 100, 100, 1500]
+
+
+@pytest.mark.parametrize(
+    "args, option, words",
+    [
+        (["--in", "3,7,7", "--g", "2", "--out", "2"], "'--g' / '--groups'", "groups=2 must divide in_channels=3"),
+        (["--in", "2,7,7", "--g", "2", "--out", "3"], "'--g' / '--groups'", "groups=2 must divide out_channels=3"),
+        (["--in", "3,7,7", "--k", "0"], "'--k' / '--kernel-size'", "kernel_size=0 must be positive"),
+        (["--in", "3,7,7", "--k", "8"], "'--k' / '--kernel-size'", "larger than the padded input (7, 7)"),
+        (["--in", "3,7,7", "--k", "3", "--d", "4"], "'--k' / '--kernel-size'", "with dilation=(4, 4) spans (9, 9)"),
+        (["--in", "3,7,7", "--s", "0"], "'--s' / '--stride'", "stride=0 must be positive"),
+        (["--in", "3,7,7", "--s", "2", "--p", "same"], "'--p' / '--padding'", "padding='same' needs stride 1"),
+        (["--in", "3,7,7", "--p", "-1"], "'--p' / '--padding'", "must be non-negative"),
+        (["--in", "1,3,3", "--p", "3", "--padding-mode", "reflect"], "'--p' / '--padding'", "smaller than the input size (3, 3)"),
+        (["--in", "1,3,3", "--p", "4", "--padding-mode", "circular"], "'--p' / '--padding'", "at most the input size"),
+        (["--in", "3,7,7", "--p", "full"], "'--p' / '--padding'", "'full'"),
+        (["--in", "3,7,7", "--d", "0"], "'--d' / '--dilation'", "dilation=0 must be positive"),
+        (["--in", "3,7,7", "--out", "0"], "'--out' / '--out-channels'", "out_channels=0 must be a positive integer"),
+        (["--in", "3,7,7", "--g", "0"], "'--g' / '--groups'", "groups=0 must be a positive integer"),
+        (["--in", "3,x,7"], "'--in'", "not a comma-separated list of integers"),
+        (["--in", "3,7,7,7"], "'--in'", "must be C,H,W or H,W"),
+        (["--in", "0,7,7"], "'--in'", "must be C,H,W or H,W of positive integers"),
+        (["--in", "3,7,7", "--k", "3,3,3"], "'--k'", "one integer or two"),
+        (["--in", "3,7,7", "--padding-mode", "mirror"], "'--padding-mode'", "mirror"),
+        (["--in", "1,500,500"], "'--in' / '--in-shape'", "too large to draw"),
+        (["--in", "1,40,40", "--p", "1", "--values"], "'--in' / '--in-shape'", "drop --values"),
+        (["--in", "3,7,7", "--fps", "0"], "'--fps'", "fps=0 must be above 0"),
+        (["--in", "3,7,7", "--fps", "500"], "'--fps'", "at most 50"),
+        (["--in", "3,7,7", "--max-frames", "-1"], "'--max-frames'", "max_frames=-1"),
+        (["--k", "3"], "'--in' / '--in-shape'", "Missing option"),
+        (["--in", "3,7,7", "--bogus"], "--bogus", "No such option"),
+    ],
+)
+def test_bad_arguments_exit_2_naming_the_option_and_write_nothing(run, args, option, words):
+    result = run(*args, "-o", "out.gif")
+    assert result.exit_code == 2, result.output
+    assert option in result.output and words in result.output
+    assert "Traceback" not in result.output
+    assert files() == []
+
+
+def test_unwritable_output_exits_1_with_a_message(run):
+    result = run("--in", "1,4,4", "-o", "missing/folder/x.gif")
+    assert result.exit_code == 1
+    assert "cannot write missing/folder/x.gif" in result.output and "Traceback" not in result.output
+
+
+def test_interrupted_render_leaves_nothing_and_keeps_the_old_file(run, monkeypatch):
+    Path("x.gif").write_bytes(b"previous")
+    original = frames_module.Renderer.frames
+
+    def interrupted(self, steps):
+        for i, frame in enumerate(original(self, steps)):
+            if i == 5:
+                raise KeyboardInterrupt
+            yield frame
+
+    monkeypatch.setattr(frames_module.Renderer, "frames", interrupted)
+    result = run("--in", "1,7,7", "-o", "x.gif")
+    assert result.exit_code == 130
+    assert "interrupted" in result.output
+    assert files() == ["x.gif"] and Path("x.gif").read_bytes() == b"previous"
+
+
+def test_max_frames_spreads_steps_and_says_so(run):
+    result = run("--in", "1,12,12", "--max-frames", "10", "-o", "x.gif")
+    assert result.exit_code == 0
+    assert "drawing 10 of 100 steps" in result.output
+    assert len(displayed_frames(Path("x.gif"))) == 10
+    result = run("--in", "1,12,12", "--max-frames", "0", "-o", "y.gif", "-q")
+    assert len(displayed_frames(Path("y.gif"))) == 100
+
+
+def test_same_arguments_same_bytes_and_seed_changes_them(run):
+    for name, seed in (("a.gif", "0"), ("b.gif", "0"), ("c.gif", "1")):
+        assert run("--in", "2,5,5", "--out", "2", "--values", "--seed", seed, "-o", name, "-q").exit_code == 0
+    a, b, c = (Path(n).read_bytes() for n in ("a.gif", "b.gif", "c.gif"))
+    assert a == b != c
+
+
+def test_python_module_entry_point(tmp_path):
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "convgif", "--in", "1,4,4", "-q", "-o", str(tmp_path / "m.gif")],
+        capture_output=True, text=True, check=False,
+    )
+    assert done.returncode == 0 and done.stdout.strip().endswith("m.gif")
+    assert done.stderr == ""

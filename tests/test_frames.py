@@ -1,0 +1,163 @@
+import numpy as np
+import pytest
+
+from convgif import glyphs
+from convgif.engine import record, source_index
+from convgif.frames import Renderer, sample_steps
+from convgif.layout import CAPTION, plan
+from convgif.spec import Conv2dSpec
+
+SPECS = [
+    Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2),
+    Conv2dSpec((2, 7, 7), 4, 3, stride=2, padding=2, groups=2),
+    Conv2dSpec((1, 5, 6), 2, (2, 3), padding=(2, 1), padding_mode="reflect"),
+    Conv2dSpec((2, 4, 4), 2, 2, padding=(1, 0), padding_mode="circular", bias=False),
+]
+
+
+def renderer(spec, values=False, seed=0):
+    return Renderer(record(spec, seed), plan(spec, values))
+
+
+def all_frames(r):
+    return [frame.copy() for frame in r.frames(range(r.spec.steps))]
+
+
+def cell_colours(r, frame, origin, rows, cols):
+    """The colour filling most of each cell's interior."""
+    out = np.empty((rows, cols), np.intp)
+    for y in range(rows):
+        for x in range(cols):
+            y0, y1, x0, x1 = r.layout.cell_box(origin, y, x)
+            out[y, x] = np.bincount(frame[y0:y1, x0:x1].ravel()).argmax()
+    return out
+
+
+def ink_matches(r, frame, text, style, x, y):
+    mask = glyphs.text_mask(style, text)
+    region = frame[y : y + mask.shape[0], x - glyphs.BLEED : x - glyphs.BLEED + mask.shape[1]]
+    top = glyphs.LEVELS - 1
+    return bool(np.all(region[mask == top] == r.colours.ink) and np.all(region[mask == 0] == r.colours.background))
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.caption)
+def test_highlighted_window_is_exactly_the_placement_taps(spec):
+    r = renderer(spec)
+    rec = r.recording
+    _, hp, wp = spec.padded_shape
+    cg_in, cg_out = spec.in_channels // spec.groups, spec.out_channels // spec.groups
+    tints = set(r.colours.tints) | set(r.colours.padding_tints)
+    for step, frame in enumerate(all_frames(r)):
+        j, oy, ox = r.step_index(step)
+        for c, origin in r.layout.inputs.items():
+            co = c // cg_in * cg_out + j
+            placement = rec.placements[int(np.ravel_multi_index((co, oy, ox), rec.output.shape))]
+            expected = {(y, x) for cc, y, x in placement.taps.tolist() if cc == c}
+            colours = cell_colours(r, frame, origin, hp, wp)
+            tinted = {(y, x) for y, x in zip(*np.nonzero(np.isin(colours, list(tints))))}
+            assert tinted == expected, (step, c)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.caption)
+def test_outputs_fill_in_step_by_step(spec):
+    r = renderer(spec)
+    _, ho, wo = spec.output_shape
+    cg_out = spec.out_channels // spec.groups
+    for step, frame in enumerate(all_frames(r)):
+        for co, origin in r.layout.outputs.items():
+            filled = cell_colours(r, frame, origin, ho, wo) != r.colours.background
+            j = co % cg_out
+            order = np.arange(ho * wo).reshape(ho, wo) + j * ho * wo
+            np.testing.assert_array_equal(filled, order <= step)
+
+
+@pytest.mark.parametrize("values", [False, True])
+def test_caption_and_step_line_in_every_frame(values):
+    spec = SPECS[0]
+    r = renderer(spec, values)
+    x, y = r.layout.texts[0][2:]
+    assert r.layout.texts[0][0] == spec.caption
+    for step, frame in enumerate(all_frames(r)):
+        assert ink_matches(r, frame, spec.caption, CAPTION, x, y)
+        assert ink_matches(r, frame, r.step_text(step), CAPTION, *r.layout.step_at)
+        if values:
+            assert ink_matches(r, frame, r.sum_text(step), CAPTION, *r.layout.sum_at)
+
+
+def test_step_and_sum_text():
+    spec = SPECS[0]
+    r = renderer(spec, values=True)
+    rec = r.recording
+    assert r.step_text(5) == "out channel 1/2 · (1, 2) · step 6/18"
+    assert r.step_text(17) == "out channel 2/2 · (2, 2) · step 18/18"
+    value, bias = rec.output[0, 1, 2], rec.bias[0]
+    assert r.sum_text(5) == f"y[0, 1, 2] = Σ x·w + b = {value - bias} + {bias} = {value}"
+    grouped = renderer(SPECS[1], values=True)
+    out = grouped.recording.output
+    assert grouped.sum_text(0) == f"y[0, 0, 0] = {out[0, 0, 0]}   y[2, 0, 0] = {out[2, 0, 0]}"
+    nobias = renderer(SPECS[3], values=True)
+    assert nobias.sum_text(0) == f"y[0, 0, 0] = Σ x·w = {nobias.recording.output[0, 0, 0]}"
+
+
+def test_padding_cells_show_zeros_or_copies():
+    zeros = renderer(Conv2dSpec((1, 4, 4), 1, 3, padding=1))
+    colours = cell_colours(zeros, zeros._state, zeros.layout.inputs[0], 6, 6)
+    border = np.ones((6, 6), bool)
+    border[1:-1, 1:-1] = False
+    assert set(colours[border].tolist()) == {zeros.colours.padding}
+    assert zeros.colours.padding not in colours[~border]
+
+    spec = Conv2dSpec((1, 5, 6), 1, 3, padding=2, padding_mode="reflect")
+    r = renderer(spec)
+    _, hp, wp = spec.padded_shape
+    colours = cell_colours(r, r._state, r.layout.inputs[0], hp, wp)
+    rows, cols = source_index(spec, 0), source_index(spec, 1)
+    copies, shades = r.colours.copies, r.colours.inputs
+    for y in range(hp):
+        for x in range(wp):
+            inside = 2 <= y < 7 and 2 <= x < 8
+            shade = r._in_bins[0, y, x]
+            assert colours[y, x] == (shades[shade] if inside else copies[shade])
+            assert r.recording.padded[0, y, x] == r.recording.input[0, rows[y], cols[x]]
+
+
+def test_many_channels_show_a_few_and_say_so():
+    spec = Conv2dSpec((16, 5, 5), 32, 3)
+    r = renderer(spec)
+    texts = [t[0] for t in r.layout.texts]
+    assert r.layout.shown_in == tuple(range(6))
+    assert "showing 6 of 16 input channels, 6 of 32 output channels" in texts
+    assert "… 10 more" in texts and "… 26 more" in texts
+    frame = next(r.frames([0]))
+    assert frame.shape == (r.layout.height, r.layout.width)
+
+
+def test_frames_are_deterministic_and_fit_a_gif_palette():
+    for spec in SPECS:
+        a, b = renderer(spec, True, seed=3), renderer(spec, True, seed=3)
+        assert len(a.palette.colors) <= 255
+        for fa, fb in zip(all_frames(a), all_frames(b)):
+            assert fa.dtype == np.uint8
+            np.testing.assert_array_equal(fa, fb)
+
+
+def test_skipped_steps_still_fill_their_outputs():
+    spec = Conv2dSpec((1, 6, 6), 1, 3)
+    r = renderer(spec)
+    last = [f.copy() for f in r.frames([0, 7, 15])][-1]
+    full = renderer(spec)
+    np.testing.assert_array_equal(last, all_frames(full)[15])
+
+
+@pytest.mark.parametrize(
+    "total, limit, expected",
+    [(10, 0, list(range(10))), (10, 20, list(range(10))), (10, 4, [0, 3, 6, 9]), (10, 1, [9]), (1600, 300, None)],
+)
+def test_sample_steps_spread_evenly(total, limit, expected):
+    steps = sample_steps(total, limit)
+    if expected is not None:
+        assert steps == expected
+    else:
+        assert len(steps) == limit and steps[0] == 0 and steps[-1] == total - 1
+        gaps = np.diff(steps)
+        assert gaps.min() >= 5 and gaps.max() <= 6

@@ -1,0 +1,67 @@
+import itertools
+
+import pytest
+
+from convgif.layout import CAPTION, CELL_PX, MAX_SIDE_PX, MIN_VALUE_CELL_PX, TooLargeError, plan
+from convgif.spec import Conv2dSpec, SpecError
+
+SPECS = [
+    Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2),
+    Conv2dSpec((2, 7, 7), 4, 3, stride=2, padding=2, groups=2),
+    Conv2dSpec((1, 40, 40), 1, 3, padding=1),
+    Conv2dSpec((16, 9, 9), 32, 3, groups=4),
+    Conv2dSpec((1, 3, 60), 3, (1, 5)),
+    Conv2dSpec((1, 1, 1), 1, 1),
+]
+
+
+def boxes(layout):
+    spec, s = layout.spec, layout.cell
+    _, hp, wp = spec.padded_shape
+    _, ho, wo = spec.output_shape
+    kh, kw = spec.kernel_size
+    for (x, y) in layout.inputs.values():
+        yield (x, y, x + wp * s, y + hp * s)
+    for (x, y) in layout.kernels.values():
+        yield (x, y, x + kw * s, y + kh * s)
+    for (x, y) in layout.outputs.values():
+        yield (x, y, x + wo * s, y + ho * s)
+
+
+@pytest.mark.parametrize(
+    "spec, values", [(s, False) for s in SPECS] + [(s, True) for s in SPECS if max(s.input_shape[1:]) < 20]
+)
+def test_grids_and_texts_fit_without_overlapping(spec, values):
+    layout = plan(spec, values)
+    found = list(boxes(layout))
+    for x0, y0, x1, y1 in found:
+        assert 0 <= x0 and x1 < layout.width and 0 <= y0 and y1 < layout.height
+    for a, b in itertools.combinations(found, 2):
+        assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], (a, b)
+    for text, style, x, y in layout.texts:
+        assert x + style.width(text) <= layout.width and y + style.height <= layout.height
+    assert layout.texts[0][0] == spec.caption
+    assert layout.width >= CAPTION.width(spec.caption)
+
+
+def test_small_figures_use_full_cells_and_large_ones_shrink():
+    assert plan(SPECS[0]).cell == CELL_PX
+    big = plan(SPECS[2])
+    assert big.cell < CELL_PX and max(big.width, big.height) <= MAX_SIDE_PX
+    assert plan(Conv2dSpec((1, 30, 30), 1, 3), values=True).cell >= MIN_VALUE_CELL_PX
+
+
+@pytest.mark.parametrize(
+    "spec, values, hint",
+    [
+        (Conv2dSpec((1, 500, 500), 1, 3), False, "shrink the input"),
+        (Conv2dSpec((1, 3, 900), 1, 3), False, "shrink the input width"),
+        (Conv2dSpec((1, 40, 40), 1, 3, padding=1), True, "drop --values"),
+    ],
+)
+def test_too_large_to_draw_is_refused_with_what_to_shrink(spec, values, hint):
+    with pytest.raises(TooLargeError) as error:
+        plan(spec, values)
+    assert isinstance(error.value, SpecError) and isinstance(error.value, ValueError)
+    assert error.value.argument == "input_shape"
+    assert hint in str(error.value) and str(spec.input_shape) in str(error.value)
