@@ -1,0 +1,92 @@
+"""Every figure of the reference article and of conv_arithmetic, through the command line."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from convgif import glyphs
+from convgif.cli import main
+from convgif.frames import INK, WHITE
+from convgif.layout import CAPTION, plan
+from convgif.spec import Conv2dSpec
+from gifs import displayed_frames
+
+D = " \u2014 "
+# (arguments, caption, frames, size in bytes of the best published GIF of the same figure or None)
+ARTICLE = [
+    ("--in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2", "(3, 7, 7)|(2, 3, 3)|(3, 3)|(1, 1)|(2, 2)|(2, 2)|1", 18, 1_638_467),
+    ("--in 1,9,9 --out 1 --k 3", "(1, 9, 9)|(1, 7, 7)|(3, 3)|(0, 0)|(1, 1)|(1, 1)|1", 49, 1_639_002),
+    ("--in 1,7,7 --out 4 --k 3", "(1, 7, 7)|(4, 5, 5)|(3, 3)|(0, 0)|(1, 1)|(1, 1)|1", 100, None),
+    ("--in 3,7,7 --out 4 --k 3", "(3, 7, 7)|(4, 5, 5)|(3, 3)|(0, 0)|(1, 1)|(1, 1)|1", 100, None),
+    ("--in 3,7,9 --out 2 --k 5,1", "(3, 7, 9)|(2, 3, 9)|(5, 1)|(0, 0)|(1, 1)|(1, 1)|1", 54, None),
+    ("--in 3,7,9 --out 2 --k 5,2", "(3, 7, 9)|(2, 3, 8)|(5, 2)|(0, 0)|(1, 1)|(1, 1)|1", 48, None),
+    ("--in 3,9,9 --out 2 --k 3 --s 1,3", "(3, 9, 9)|(2, 7, 3)|(3, 3)|(0, 0)|(1, 3)|(1, 1)|1", 42, None),
+    ("--in 2,7,7 --out 1 --k 3 --p 1", "(2, 7, 7)|(1, 7, 7)|(3, 3)|(1, 1)|(1, 1)|(1, 1)|1", 49, 3_207_342),
+    ("--in 2,7,7 --out 1 --k 3 --p 1 --d 4,2", "(2, 7, 7)|(1, 1, 5)|(3, 3)|(1, 1)|(1, 1)|(4, 2)|1", 5, 290_996),
+    ("--in 2,7,7 --out 4 --k 3 --p 2 --s 2 --g 2", "(2, 7, 7)|(4, 5, 5)|(3, 3)|(2, 2)|(2, 2)|(1, 1)|2", 50, None),
+    ("--in 2,9,9 --out 1 --k 3 --p 2 --d 4,2", "(2, 9, 9)|(1, 5, 9)|(3, 3)|(2, 2)|(1, 1)|(4, 2)|1", 45, None),
+    ("--in 3,7,7 --out 2 --k 3 --p 1", "(3, 7, 7)|(2, 7, 7)|(3, 3)|(1, 1)|(1, 1)|(1, 1)|1", 98, None),
+]
+CONV_ARITHMETIC = [
+    ("--in 1,4,4 --k 3", 4, 37_751),
+    ("--in 1,5,5 --k 4 --p 2", 36, 476_750),
+    ("--in 1,5,5 --k 3 --p 1", 25, 276_460),
+    ("--in 1,5,5 --k 3 --p 2", 49, 435_605),
+    ("--in 1,5,5 --k 3 --s 2", 4, 44_665),
+    ("--in 1,5,5 --k 3 --s 2 --p 1", 9, 118_422),
+    ("--in 1,6,6 --k 3 --s 2 --p 1", 9, 122_211),
+    ("--in 1,7,7 --k 3 --d 2", 9, 124_951),
+]
+LABELS = ["Input Shape", "Output Shape", "K", "P", "S", "D", "G"]
+
+
+def article_caption(parts: str) -> str:
+    return D.join(f"{label} : {value}" for label, value in zip(LABELS, parts.split("|")))
+
+
+def spec_of(args: str) -> Conv2dSpec:
+    from convgif.cli import spec_from_options
+
+    ctx = main.make_context("convgif", args.split())
+    return spec_from_options(ctx.params)
+
+
+def render(tmp_path: Path, args: str) -> Path:
+    out = tmp_path / "figure.gif"
+    result = CliRunner().invoke(main, [*args.split(), "-o", str(out), "-q"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def assert_caption_in_every_frame(path: Path, spec: Conv2dSpec) -> None:
+    layout = plan(spec)
+    text, style, x, y = layout.texts[0]
+    assert (text, style) == (spec.caption, CAPTION)
+    mask = glyphs.text_mask(CAPTION, text)
+    x -= glyphs.BLEED
+    full = mask == glyphs.LEVELS - 1
+    for frame in displayed_frames(path):
+        region = frame[y : y + mask.shape[0], x : x + mask.shape[1]]
+        assert np.all(region[full] == INK) and np.all(region[mask == 0] == WHITE)
+
+
+@pytest.mark.parametrize("args, parts, frames, published", ARTICLE, ids=[a[0] for a in ARTICLE])
+def test_article_figure(tmp_path, args, parts, frames, published):
+    spec = spec_of(args)
+    assert spec.caption == article_caption(parts)
+    path = render(tmp_path, args)
+    assert len(displayed_frames(path)) == frames == spec.steps
+    assert_caption_in_every_frame(path, spec)
+    if published:
+        assert path.stat().st_size <= published
+
+
+@pytest.mark.parametrize("args, frames, published", CONV_ARITHMETIC, ids=[a[0] for a in CONV_ARITHMETIC])
+def test_conv_arithmetic_figure(tmp_path, args, frames, published):
+    spec = spec_of(args)
+    path = render(tmp_path, args)
+    assert len(displayed_frames(path)) == frames == spec.steps
+    assert_caption_in_every_frame(path, spec)
+    assert path.stat().st_size <= published
