@@ -156,17 +156,21 @@ class Renderer:
     def _hue(self, group: int) -> int:
         return self.colours.hues[group % len(self.colours.hues)]
 
-    def _input_colour(self, c: int, y: int, x: int, tinted: bool = False) -> int:
+    def _input_colours(self, c: int) -> np.ndarray:
+        """Colour of every padded cell of input channel c: shade by value, padding apart."""
         col = self.colours
-        padding = self._pad_rows[y] or self._pad_cols[x]
-        if tinted:
-            hue = (c // self._cg_in) % len(col.tints)
-            return col.padding_tints[hue] if padding else col.tints[hue]
-        if not padding:
-            return col.inputs[self._in_bins[c, y, x]]
+        shades = np.asarray(col.inputs)[self._in_bins[c]]
         if self.spec.padding_mode == "zeros":
-            return col.padding
-        return col.copies[self._in_bins[c, y, x]]
+            padding = np.full_like(shades, col.padding)
+        else:
+            padding = np.asarray(col.copies)[self._in_bins[c]]
+        return np.where(self._pad_rows[:, None] | self._pad_cols[None, :], padding, shades)
+
+    def _tint(self, c: int, y: int, x: int) -> int:
+        """Colour of a cell of input channel c while the kernel reads it."""
+        col = self.colours
+        hue = (c // self._cg_in) % len(col.tints)
+        return col.padding_tints[hue] if self._pad_rows[y] or self._pad_cols[x] else col.tints[hue]
 
     # -- drawing primitives ----------------------------------------------------------------
 
@@ -227,8 +231,7 @@ class Renderer:
         image = np.full((lay.height, lay.width), col.background, np.uint8)
         _, hp, wp = self.spec.padded_shape
         for c, origin in lay.inputs.items():
-            colours = np.array([[self._input_colour(c, y, x) for x in range(wp)] for y in range(hp)])
-            self._grid(image, origin, colours)
+            self._grid(image, origin, self._input_colours(c))
             if lay.values:
                 for y in range(hp):
                     for x in range(wp):
@@ -300,7 +303,7 @@ class Renderer:
                 for kx in range(kw):
                     y, x = y_top + ky * dh, x_left + kx * dw
                     value = rec.padded[c, y, x] if lay.values else None
-                    self._cell(image, origin, y, x, self._input_colour(c, y, x, tinted=True), value)
+                    self._cell(image, origin, y, x, self._tint(c, y, x), value)
             gx, gy = origin
             wy0, wx0 = gy + y_top * s, gx + x_left * s
             wy1, wx1 = wy0 + rh * s, wx0 + rw * s
