@@ -17,6 +17,7 @@ from .spec import Conv2dSpec, SpecError
 DEFAULT_FPS = 1000 / 300
 DEFAULT_MAX_FRAMES = 300
 MAX_FPS = 50  # GIF delays are whole hundredths of a second; below 2, viewers slow them down
+MIN_FPS = 0.1  # ten seconds a frame; the last frame's hold must stay within a GIF's longest delay
 #: The last frame stays up this many frame durations (at least ``MIN_HOLD_MS``).
 HOLD_FRAMES = 4
 MIN_HOLD_MS = 1500
@@ -67,8 +68,8 @@ def default_filename(spec: Conv2dSpec, values: bool = False, seed: int = 0) -> s
 
 def check_options(fps: float, max_frames: int) -> None:
     """Refuse timing options a GIF cannot honour, as :class:`SpecError` naming the option."""
-    if not 0 < fps <= MAX_FPS:
-        raise SpecError("fps", f"fps={fps:g} must be above 0 and at most {MAX_FPS} (GIF timing)")
+    if not MIN_FPS <= fps <= MAX_FPS:
+        raise SpecError("fps", f"fps={fps:g} must be from {MIN_FPS:g} to {MAX_FPS} (GIF timing)")
     if max_frames < 0:
         raise SpecError("max_frames", f"max_frames={max_frames} must be 0 (every step) or more")
 

@@ -104,8 +104,9 @@ class Conv2dSpec:
         if not _is_int(self.groups) or int(self.groups) < 1:
             raise SpecError("groups", f"groups={_fmt(self.groups)} must be a positive integer")
         put("groups", int(self.groups))
-        if not isinstance(self.bias, bool):
+        if not isinstance(self.bias, (bool, numbers.Integral)):
             raise SpecError("bias", f"bias={self.bias!r} must be True or False")
+        put("bias", bool(self.bias))
         if self.padding_mode not in PADDING_MODES:
             raise SpecError(
                 "padding_mode",

@@ -10,8 +10,8 @@ an interrupted or failed write leaves no partial file and any existing file unto
 from __future__ import annotations
 
 import os
+import secrets
 import struct
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
@@ -21,6 +21,9 @@ import numpy as np
 from PIL import GifImagePlugin, Image
 
 RGB = tuple[int, int, int]
+
+#: The longest delay a GIF frame can hold: 65,535 hundredths of a second.
+MAX_DELAY_MS = 655_350
 
 
 class GifWriter:
@@ -48,9 +51,14 @@ class GifWriter:
         self._pending_ms = 0
 
     def __enter__(self) -> "GifWriter":
-        directory = self.path.parent
-        fd, temp = tempfile.mkstemp(dir=directory, prefix=f".{self.path.name}.", suffix=".part")
-        self._temp = Path(temp)
+        while True:  # a fresh name beside the target; the umask sets its permissions
+            temp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.part")
+            try:
+                fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+                break
+            except FileExistsError:
+                continue
+        self._temp = temp
         self._file = os.fdopen(fd, "wb")
         self._write(self._header())
         return self
@@ -71,7 +79,6 @@ class GifWriter:
         finally:
             self._file.close()
             if kind is None:
-                os.chmod(self._temp, 0o666 & ~_umask())
                 os.replace(self._temp, self.path)
             else:
                 self._temp.unlink(missing_ok=True)
@@ -79,7 +86,13 @@ class GifWriter:
     def add(self, frame: np.ndarray, duration_ms: int) -> None:
         if frame.shape != (self.height, self.width) or frame.dtype != np.uint8:
             raise ValueError(f"frame must be uint8 of shape {(self.height, self.width)}")
-        if self._pending is not None and np.array_equal(frame, self._pending):
+        if not 0 <= duration_ms <= MAX_DELAY_MS:
+            raise ValueError(f"duration_ms={duration_ms} must be between 0 and {MAX_DELAY_MS}")
+        if (
+            self._pending is not None
+            and self._pending_ms + duration_ms <= MAX_DELAY_MS
+            and np.array_equal(frame, self._pending)
+        ):
             self._pending_ms += duration_ms
             return
         self._flush_pending()
@@ -125,8 +138,3 @@ class GifWriter:
         self._file.write(data)
         self.bytes_written += len(data)
 
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

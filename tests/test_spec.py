@@ -24,7 +24,8 @@ EM_DASH = "\u2014"
 
 # --------------------------------------------------------------------------------------------
 # (a) Hand-picked cases, results recorded from torch.nn.Conv2d(C, **kwargs) on (1, C, H, W).
-#     Missing kwargs are Conv2dSpec's (= torch's) defaults, except out_channels=1, kernel_size=3.
+#     Missing kwargs take Conv2dSpec's defaults (DEFAULTS): torch's own, plus out_channels=1 and
+#     kernel_size=3, which torch requires and convgif defaults.
 # --------------------------------------------------------------------------------------------
 
 #: (id, input_shape, kwargs, output_shape, torch's parameter count,
@@ -176,9 +177,10 @@ def test_refused_like_torch(shape, kwargs, argument, words):
     assert error.argument == argument
     message = str(error)
     assert argument in message
-    raw = {**DEFAULTS, "kernel_size": 3, **kwargs}[argument]
+    raw = {**DEFAULTS, **kwargs}[argument]
+    # The value as given, or as normalised to an (h, w) pair.
     shown = {repr(raw), repr(tuple(raw)) if isinstance(raw, list) else repr(raw)}
-    if isinstance(raw, int) and not isinstance(raw, bool):
+    if isinstance(raw, int):
         shown.add(repr((raw, raw)))
     assert any(s in message for s in shown), f"value {raw!r} not named in {message!r}"
     for word in words:
@@ -312,9 +314,8 @@ def test_figure_table_has_twelve_distinct_figures():
 # (c) num_parameters against torch.
 # --------------------------------------------------------------------------------------------
 
-def _torch_module(torch, spec_like_shape, kwargs):
-    args = {**DEFAULTS, **kwargs}
-    return torch.nn.Conv2d(spec_like_shape[0], **args)
+def _torch_module(torch, shape, kwargs):
+    return torch.nn.Conv2d(shape[0], **{**DEFAULTS, **kwargs})
 
 
 @pytest.mark.parametrize(
@@ -438,3 +439,11 @@ def test_random_parity_with_torch():
     # The generator must keep exercising both sides and negative padding in every mode.
     assert accepted >= 120 and refused >= 120, (accepted, refused)
     assert min(negative.values()) >= 3, negative
+
+
+def test_bias_takes_truthy_integers_as_pytorch_does_but_not_strings():
+    assert Conv2dSpec((1, 5, 5), bias=1).bias is True
+    assert Conv2dSpec((1, 5, 5), bias=0).bias is False
+    with pytest.raises(SpecError) as error:
+        Conv2dSpec((1, 5, 5), bias="False")
+    assert error.value.argument == "bias"

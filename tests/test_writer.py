@@ -4,7 +4,7 @@ import stat
 import numpy as np
 import pytest
 
-from convgif.writer import GifWriter
+from convgif.writer import MAX_DELAY_MS, GifWriter
 from gifs import blocks, displayed_frames, durations
 
 PALETTE = [(255, 255, 255), (0, 0, 0), (200, 30, 30), (30, 200, 30)]
@@ -99,3 +99,12 @@ def test_refuses_wrong_frames_and_palettes(tmp_path):
         with GifWriter(tmp_path / "a.gif", (4, 4), PALETTE) as gif:
             gif.add(np.zeros((5, 4), np.uint8), 100)
     assert not (tmp_path / "a.gif").exists()
+
+
+def test_long_still_stretches_over_several_frames_within_the_gif_limit(tmp_path):
+    a, b = make_frames(2)
+    path = tmp_path / "a.gif"
+    write(path, [a, a, a, b], ms=300_000)
+    assert durations(path) == [600_000, 300_000, 300_000]
+    with pytest.raises(ValueError):
+        write(tmp_path / "b.gif", [a], ms=MAX_DELAY_MS + 10)

@@ -1,0 +1,368 @@
+"""The recorded forward pass against an independent loop implementation and against torch."""
+
+from __future__ import annotations
+
+import collections
+import random
+import warnings
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+
+import convgif.engine as engine
+from convgif.spec import Conv2dSpec, SpecError
+
+try:
+    from convgif import record
+except ImportError:  # convgif/__init__ may not export it (yet)
+    from convgif.engine import record
+
+import reference
+
+MODES = ("zeros", "reflect", "replicate", "circular")
+CONFIGS_PER_MODE = 75  # 300 valid configurations in all
+
+
+def _pair(value):
+    return tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+
+
+def _is_negative(kwargs):
+    pad = kwargs["padding"]
+    return not isinstance(pad, str) and min(_pair(pad)) < 0
+
+
+def _size(rng: random.Random, low: int, high: int):
+    return rng.randint(low, high) if rng.random() < 0.5 else (rng.randint(low, high), rng.randint(low, high))
+
+
+def random_valid_config(rng: random.Random, mode: str):
+    """(input_shape, torch-style kwargs, spec) for a configuration convgif accepts."""
+    while True:
+        c = rng.randint(1, 4)
+        groups = rng.choice([g for g in range(1, c + 1) if c % g == 0])
+        kwargs = {
+            "out_channels": groups * rng.randint(1, 3 if groups < 3 else 2),
+            "kernel_size": _size(rng, 1, 4),
+            "stride": _size(rng, 1, 3) if rng.random() < 0.6 else 1,
+            "dilation": _size(rng, 1, 3) if rng.random() < 0.5 else 1,
+            "groups": groups,
+            "bias": rng.random() < 0.7,
+            "padding_mode": mode,
+        }
+        r = rng.random()
+        if r < 0.15:
+            kwargs["padding"], kwargs["stride"] = "same", 1
+        elif r < 0.22:
+            kwargs["padding"] = "valid"
+        elif r < 0.55 and mode != "zeros":
+            kwargs["padding"] = rng.choice((-1, -2, (-1, 0), (0, -2), (-1, 2), (2, -1)))
+        else:
+            kwargs["padding"] = _size(rng, 0, 3)
+        smallest = 4 if _is_negative(kwargs) else 1  # leave something after cropping
+        shape = (c, rng.randint(smallest, 8), rng.randint(smallest, 8))
+        try:
+            spec = Conv2dSpec(shape, **kwargs)
+        except SpecError:
+            continue
+        return shape, kwargs, spec
+
+
+def _configs():
+    rng = random.Random(1234)
+    return {mode: [random_valid_config(rng, mode) for _ in range(CONFIGS_PER_MODE)] for mode in MODES}
+
+
+CONFIGS = _configs()
+
+
+def test_configurations_cover_the_interesting_cases():
+    for mode, configs in CONFIGS.items():
+        kw = [k for _, k, _ in configs]
+        assert sum(k["padding"] == "same" for k in kw) >= 3, mode
+        assert sum(k["groups"] > 1 for k in kw) >= 10, mode
+        assert sum(_pair(k["dilation"]) != (1, 1) for k in kw) >= 10, mode
+        assert sum(_pair(k["stride"]) != (1, 1) for k in kw) >= 10, mode
+        assert sum(not k["bias"] for k in kw) >= 5, mode
+        if mode != "zeros":
+            assert sum(_is_negative(k) for k in kw) >= 10, mode
+        even_same = [s for (_, k, s) in configs if k["padding"] == "same" and s.padding != s.padding_end]
+        if mode in ("zeros", "replicate"):
+            assert even_same, mode
+
+
+def _reference_for(rec, kwargs):
+    return reference.conv2d(
+        rec.input, rec.weight, rec.bias,
+        stride=kwargs["stride"], padding=kwargs["padding"], dilation=kwargs["dilation"],
+        groups=kwargs["groups"], padding_mode=kwargs["padding_mode"],
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Against the loop reference
+# --------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("mode", MODES)
+def test_record_matches_reference(mode):
+    for i, (shape, kwargs, spec) in enumerate(CONFIGS[mode]):
+        rec = record(spec, seed=i)
+        ref = _reference_for(rec, kwargs)
+        where = f"config {i}: {shape} {kwargs}"
+        assert (spec.padding, spec.padding_end) == (ref.padding_start, ref.padding_end), where
+        assert rec.padded.shape == ref.padded.shape == spec.padded_shape, where
+        np.testing.assert_array_equal(rec.padded, ref.padded, err_msg=where)
+        assert rec.output.shape == ref.output.shape == spec.output_shape, where
+        np.testing.assert_array_equal(rec.output, ref.output, err_msg=where)
+        assert len(rec.placements) == len(ref.placements), where
+        for got, want in zip(rec.placements, ref.placements):
+            assert tuple(int(v) for v in got.out_index) == want.out_index, where
+            assert np.asarray(got.taps).tolist() == [list(t) for t in want.taps], (where, want.out_index)
+            assert got.value == want.value, (where, want.out_index)
+
+
+def test_source_index_matches_padded_input():
+    """``source_index`` names, for every padded row / column, the input cell it copies."""
+    for mode in MODES:
+        for i, (_, kwargs, spec) in enumerate(CONFIGS[mode][:25]):
+            rec = record(spec, seed=i)
+            rows, cols = engine.source_index(spec, 0), engine.source_index(spec, 1)
+            assert len(rows) == spec.padded_shape[1] and len(cols) == spec.padded_shape[2]
+            for axis, index in ((0, rows), (1, cols)):
+                start, end = spec.padding[axis], spec.padding_end[axis]
+                size = spec.input_shape[1 + axis]
+                want = reference.axis_sources(mode, size, start, end)
+                assert [None if v < 0 else int(v) for v in index] == want, (mode, kwargs)
+
+
+def test_hand_checked_paddings():
+    x = np.array([[[1, 2, 3, 4]]])  # one channel, one row: pad columns only
+    for mode, padded in [
+        ("zeros", [0, 0, 1, 2, 3, 4, 0, 0]),
+        ("reflect", [3, 2, 1, 2, 3, 4, 3, 2]),
+        ("replicate", [1, 1, 1, 2, 3, 4, 4, 4]),
+        ("circular", [3, 4, 1, 2, 3, 4, 1, 2]),
+    ]:
+        spec = Conv2dSpec((1, 1, 4), kernel_size=1, padding=(0, 2), padding_mode=mode)
+        rec = record(spec, input=x, weight=np.ones((1, 1, 1, 1), dtype=np.int64), bias=np.zeros(1, dtype=np.int64))
+        assert rec.padded.tolist() == [[padded]], mode
+        assert reference.pad(x, (0, 2), (0, 2), mode).tolist() == [[padded]], mode
+    for mode in MODES[1:]:
+        spec = Conv2dSpec((1, 1, 4), kernel_size=1, padding=(0, -1), padding_mode=mode)
+        rec = record(spec, input=x)
+        assert rec.padded.tolist() == [[[2, 3]]], mode
+        assert reference.pad(x, (0, -1), (0, -1), mode).tolist() == [[[2, 3]]], mode
+
+
+def test_even_same_padding_extra_cell_is_at_the_end():
+    spec = Conv2dSpec((1, 3, 3), kernel_size=2, padding="same")
+    x = np.arange(1, 10).reshape(1, 3, 3)
+    rec = record(spec, input=x, weight=np.ones((1, 1, 2, 2), dtype=np.int64), bias=np.zeros(1, dtype=np.int64))
+    assert rec.padded.tolist() == [[[1, 2, 3, 0], [4, 5, 6, 0], [7, 8, 9, 0], [0, 0, 0, 0]]]
+    assert rec.output.tolist() == [[[12, 16, 9], [24, 28, 15], [15, 17, 9]]]
+
+
+# --------------------------------------------------------------------------------------------
+# Against torch
+# --------------------------------------------------------------------------------------------
+
+def _torch_module(torch, spec, kwargs, rec):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # padding='same' with an even kernel
+        module = torch.nn.Conv2d(spec.in_channels, dtype=torch.float64, **kwargs)
+    with torch.no_grad():
+        module.weight.copy_(torch.from_numpy(rec.weight.astype(np.float64)))
+        if rec.bias is not None:
+            module.bias.copy_(torch.from_numpy(rec.bias.astype(np.float64)))
+    return module
+
+
+def _torch_pad(torch, kwargs, x):
+    """``x`` (1, C, H, W) padded by torch itself, amounts worked out by the reference."""
+    start, end = reference.padding_amounts(kwargs["padding"], kwargs["kernel_size"], kwargs["dilation"])
+    amounts = [start[1], end[1], start[0], end[0]]
+    mode = "constant" if kwargs["padding_mode"] == "zeros" else kwargs["padding_mode"]
+    return torch.nn.functional.pad(x, amounts, mode=mode)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_output_matches_torch(mode):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    for i, (shape, kwargs, spec) in enumerate(CONFIGS[mode]):
+        rec = record(spec, seed=i)
+        where = f"config {i}: {shape} {kwargs}"
+        x = torch.from_numpy(rec.input.astype(np.float64))[None]
+        module = _torch_module(torch, spec, kwargs, rec)
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            out = module(x)[0].numpy()
+            padded = _torch_pad(torch, kwargs, x)
+            weight = torch.from_numpy(rec.weight.astype(np.float64))
+            bias = None if rec.bias is None else torch.from_numpy(rec.bias.astype(np.float64))
+            via_padded = F.conv2d(padded, weight, bias, spec.stride, 0, spec.dilation, spec.groups)[0].numpy()
+        np.testing.assert_array_equal(rec.output, out, err_msg=where)
+        np.testing.assert_array_equal(rec.padded, padded[0].numpy(), err_msg=where)
+        np.testing.assert_array_equal(rec.output, via_padded, err_msg=where)
+
+
+def test_taps_match_torch_autograd():
+    """d output[co, oy, ox] / d padded input, with unit weights, is 1 exactly at the taps.
+
+    With distinct weights the gradient at tap i is weight[co].flat[i], which pins the order.
+    Through F.pad, the gradient w.r.t. the unpadded input counts how often each input cell is
+    read, which pins ``source_index``.
+    """
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    rng = random.Random(99)
+    checked = 0
+    for mode in MODES:
+        for i, (shape, kwargs, spec) in enumerate(CONFIGS[mode][:20]):
+            rec = record(spec, seed=i)
+            x = torch.from_numpy(rec.input.astype(np.float64))[None].requires_grad_(True)
+            padded = _torch_pad(torch, kwargs, x)
+            padded.retain_grad()
+            ones = torch.ones(rec.weight.shape, dtype=torch.float64)
+            distinct = torch.arange(1, rec.weight.size + 1, dtype=torch.float64).reshape(rec.weight.shape)
+            out_ones = F.conv2d(padded, ones, None, spec.stride, 0, spec.dilation, spec.groups)[0]
+            out_distinct = F.conv2d(padded, distinct, None, spec.stride, 0, spec.dilation, spec.groups)[0]
+            rows, cols = engine.source_index(spec, 0), engine.source_index(spec, 1)
+            n = len(rec.placements)
+            for k in sorted(rng.sample(range(n), min(n, 4))):
+                p = rec.placements[k]
+                co, oy, ox = p.out_index
+                taps = np.asarray(p.taps)
+                g_padded, g_input = torch.autograd.grad(out_ones[co, oy, ox], (padded, x), retain_graph=True)
+                expected = np.zeros(spec.padded_shape)
+                expected[taps[:, 0], taps[:, 1], taps[:, 2]] = 1
+                assert len({tuple(t) for t in taps.tolist()}) == len(taps)
+                np.testing.assert_array_equal(g_padded[0].numpy(), expected, err_msg=f"{kwargs} {p.out_index}")
+                read = collections.Counter(
+                    (int(c), int(rows[y]), int(cols[xx])) for c, y, xx in taps.tolist() if rows[y] >= 0 and cols[xx] >= 0
+                )
+                counts = np.zeros(spec.input_shape)
+                for cell, times in read.items():
+                    counts[cell] = times
+                np.testing.assert_array_equal(g_input[0].numpy(), counts, err_msg=f"{kwargs} {p.out_index}")
+                (g_order,) = torch.autograd.grad(out_distinct[co, oy, ox], padded, retain_graph=True)
+                at_taps = g_order[0].numpy()[taps[:, 0], taps[:, 1], taps[:, 2]]
+                np.testing.assert_array_equal(at_taps, distinct[co].numpy().ravel(), err_msg=f"{kwargs} {p.out_index}")
+                checked += 1
+    assert checked >= 200
+
+
+# --------------------------------------------------------------------------------------------
+# Values, determinism, given arrays
+# --------------------------------------------------------------------------------------------
+
+BIG = Conv2dSpec((3, 8, 8), out_channels=6, kernel_size=3, groups=3)
+
+
+def test_same_seed_same_values():
+    a, b = record(BIG, seed=7), record(BIG, seed=7)
+    for name in ("input", "padded", "weight", "bias", "output"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert record(BIG).input.tolist() == record(BIG, 0).input.tolist()  # default seed is stable
+
+
+def test_different_seeds_differ():
+    a, b = record(BIG, seed=1), record(BIG, seed=2)
+    assert not np.array_equal(a.input, b.input)
+    assert not np.array_equal(a.weight, b.weight)
+
+
+def test_default_value_ranges():
+    spec = Conv2dSpec((4, 20, 20), out_channels=8, kernel_size=3)
+    rec = record(spec, seed=3)
+    for name in ("input", "padded", "weight", "bias", "output"):
+        assert np.issubdtype(getattr(rec, name).dtype, np.integer), name
+    assert set(np.unique(rec.input).tolist()) == {0, 1, 2, 3}
+    assert set(np.unique(rec.weight).tolist()) == {-1, 0, 1}
+    assert set(np.unique(rec.bias).tolist()) <= {0, 1, 2}
+    assert rec.input.shape == (4, 20, 20)
+    assert rec.weight.shape == (8, 4, 3, 3)
+    assert rec.bias.shape == (8,)
+    assert engine.INPUT_RANGE == (0, 3) and engine.WEIGHT_RANGE == (-1, 1) and engine.BIAS_RANGE == (0, 2)
+    many = np.concatenate([record(spec.replace(out_channels=32), seed=s).bias for s in range(3)])
+    assert set(np.unique(many).tolist()) == {0, 1, 2}
+
+
+def test_no_bias():
+    spec = Conv2dSpec((2, 5, 5), out_channels=4, groups=2, bias=False)
+    rec = record(spec, seed=0)
+    assert rec.bias is None
+    assert rec.weight.shape == (4, 1, 3, 3)
+    ref = reference.conv2d(rec.input, rec.weight, None, groups=2)
+    np.testing.assert_array_equal(rec.output, ref.output)
+
+
+def test_given_arrays_are_used_and_checked():
+    spec = Conv2dSpec((1, 3, 3), kernel_size=2)
+    x = np.arange(9).reshape(1, 3, 3)
+    w = np.array([[[[1, 0], [0, -1]]]])
+    rec = record(spec, input=x, weight=w, bias=np.array([5]))
+    assert rec.output.tolist() == [[[1, 1], [1, 1]]]
+    assert rec.placements[3].value == 1 and rec.placements[3].out_index == (0, 1, 1)
+    for bad in ({"input": np.zeros((1, 4, 3))}, {"weight": np.zeros((1, 1, 3, 3))}, {"bias": np.zeros(2)}):
+        with pytest.raises(ValueError):
+            record(spec, **bad)
+
+
+# --------------------------------------------------------------------------------------------
+# The placements sequence
+# --------------------------------------------------------------------------------------------
+
+def test_placements_indexing():
+    spec = Conv2dSpec((2, 6, 7), out_channels=4, kernel_size=(2, 3), stride=(2, 1), groups=2)
+    rec = record(spec, seed=5)
+    pl = rec.placements
+    n = int(np.prod(spec.output_shape))
+    assert isinstance(pl, Sequence)
+    assert len(pl) == n == rec.output.size
+    order = list(np.ndindex(*spec.output_shape))  # (co, oy, ox), ox fastest
+    assert [tuple(p.out_index) for p in pl] == order
+    assert [p.value for p in pl] == rec.output.ravel().tolist()
+    assert pl[-1].out_index == pl[n - 1].out_index == order[-1]
+    assert pl[-n].out_index == pl[0].out_index == (0, 0, 0)
+    np.testing.assert_array_equal(pl[-3].taps, pl[n - 3].taps)
+    for bad in (n, n + 5, -n - 1):
+        with pytest.raises(IndexError):
+            pl[bad]
+    assert [p.out_index for p in pl[2:5]] == order[2:5]
+    assert [p.out_index for p in pl[::-1]] == order[::-1]
+    assert [p.out_index for p in pl[-4:]] == order[-4:]
+    assert [p.out_index for p in pl[1:n:7]] == order[1:n:7]
+    assert pl[5:2] == [] and pl[n:] == []
+    it = iter(pl)
+    assert next(it).out_index == order[0] and next(it).out_index == order[1]
+    # Each placement reads C_in / G * KH * KW cells of its own group's channels.
+    for p in pl:
+        co = p.out_index[0]
+        taps = np.asarray(p.taps)
+        assert taps.shape == (1 * 2 * 3, 3)
+        assert set(taps[:, 0].tolist()) == {co // 2}
+        assert p.value == int(rec.output[p.out_index])
+
+
+def test_placements_are_built_on_demand(monkeypatch):
+    """A large layer records without building one Python object per placement."""
+    built = []
+    original = engine.Placement
+
+    def counting_placement(*args, **kwargs):
+        built.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(engine, "Placement", counting_placement)
+    spec = Conv2dSpec((1, 200, 200), out_channels=2, kernel_size=1)  # 80,000 placements
+    rec = record(spec, seed=0)
+    assert len(rec.placements) == 80_000
+    assert built == []
+    last = rec.placements[-1]
+    assert last.out_index == (1, 199, 199) and len(built) == 1
+    next(iter(rec.placements))
+    assert len(built) == 2
+    assert rec.placements[10:13][0].out_index == (0, 0, 10)
+    assert len(built) == 5
