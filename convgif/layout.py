@@ -31,7 +31,8 @@ LABEL = TextStyle(size=10, advance=6, height=13, ascent=10)
 CELL = TextStyle(size=10, advance=6, height=13, ascent=10)
 
 MARGIN = 14
-CELL_PX = 22  # default cell size, large enough for "-12" written inside
+CELL_PX = 18  # default cell size
+VALUE_CELL_PX = 22  # with --values: room for "-12" written inside
 MIN_CELL_PX = 6
 MIN_VALUE_CELL_PX = 20
 FIT_SIDE_PX = 960  # cells shrink until the frame fits this (down to the minimum cell size)
@@ -107,8 +108,8 @@ def plan(spec: Conv2dSpec, values: bool = False) -> Layout:
 
     Raises :class:`TooLargeError` naming what to shrink when even the smallest cell does not fit.
     """
-    smallest = MIN_VALUE_CELL_PX if values else MIN_CELL_PX
-    for cell in range(CELL_PX, smallest - 1, -1):
+    smallest, largest = (MIN_VALUE_CELL_PX, VALUE_CELL_PX) if values else (MIN_CELL_PX, CELL_PX)
+    for cell in range(largest, smallest - 1, -1):
         layout = _plan(spec, values, cell)
         if max(layout.width, layout.height) <= FIT_SIDE_PX:
             return layout

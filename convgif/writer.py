@@ -1,8 +1,8 @@
 """A streaming, atomic, deterministic GIF writer for palette-indexed frames.
 
 Each frame is stored as the rectangle that changed since the previous one, with unchanged
-pixels inside it set to a transparent index, which LZW compresses to almost nothing; Pillow
-encodes each rectangle. Only the previous and the pending frame are held in memory. The file
+pixels inside it set to a transparent index, which LZW compresses to almost nothing; Pillow's
+LZW encoder compresses each rectangle with codes no wider than the palette needs. Only the previous and the pending frame are held in memory. The file
 is written beside the target under a temporary name and renamed into place when complete, so
 an interrupted or failed write leaves no partial file and any existing file untouched.
 """
@@ -18,12 +18,13 @@ from types import TracebackType
 from typing import BinaryIO, Optional
 
 import numpy as np
-from PIL import GifImagePlugin, Image
+from PIL import Image
 
 RGB = tuple[int, int, int]
 
 #: The longest delay a GIF frame can hold: 65,535 hundredths of a second.
 MAX_DELAY_MS = 655_350
+DO_NOT_DISPOSE = 1  # each frame is drawn over the one before
 
 
 class GifWriter:
@@ -42,6 +43,8 @@ class GifWriter:
         self.palette = list(palette)
         self.loop = loop
         self.transparent = len(self.palette)
+        # palette indices and the transparent one fit in this many bits; LZW codes start one wider
+        self.bits = max(2, self.transparent.bit_length())
         self.bytes_written = 0
         self.frames_written = 0
         self._file: Optional[BinaryIO] = None
@@ -102,11 +105,10 @@ class GifWriter:
     # -- encoding -----------------------------------------------------------------------
 
     def _header(self) -> bytes:
-        bits = max(1, (len(self.palette)).bit_length())  # room for the transparent index
-        table = bytearray(3 << bits)
+        table = bytearray(3 << self.bits)
         for i, rgb in enumerate(self.palette):
             table[3 * i : 3 * i + 3] = bytes(rgb)
-        screen = struct.pack("<HHBBB", self.width, self.height, 0xF0 | (bits - 1), 0, 0)
+        screen = struct.pack("<HHBBB", self.width, self.height, 0xF0 | (self.bits - 1), 0, 0)
         looping = b"!\xff\x0bNETSCAPE2.0\x03\x01" + struct.pack("<H", self.loop) + b"\x00"
         return b"GIF89a" + screen + bytes(table) + looping
 
@@ -115,9 +117,8 @@ class GifWriter:
         if frame is None:
             return
         previous = self._previous
-        params = {"duration": self._pending_ms, "disposal": 1}
         if previous is None:
-            x0, y0, patch = 0, 0, frame
+            x0, y0, patch, transparent = 0, 0, frame, False
         else:
             changed = frame != previous
             rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
@@ -125,10 +126,15 @@ class GifWriter:
                 rows, cols = np.array([0]), np.array([0])
             y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
             patch = np.where(changed[y0:y1, x0:x1], frame[y0:y1, x0:x1], np.uint8(self.transparent))
-            params["transparency"] = self.transparent
-        image = Image.frombytes("P", (patch.shape[1], patch.shape[0]), np.ascontiguousarray(patch).tobytes())
-        for chunk in GifImagePlugin.getdata(image, offset=(int(x0), int(y0)), **params):
-            self._write(chunk)
+            transparent = True
+        height, width = patch.shape
+        image = Image.frombytes("P", (width, height), np.ascontiguousarray(patch).tobytes())
+        control = struct.pack(
+            "<3sBHBB", b"!\xf9\x04", DO_NOT_DISPOSE << 2 | transparent, self._pending_ms // 10,
+            self.transparent if transparent else 0, 0,
+        )
+        descriptor = struct.pack("<sHHHHBB", b",", int(x0), int(y0), width, height, 0, self.bits)
+        self._write(control + descriptor + image.tobytes("gif", "P", self.bits) + b"\x00")
         self.frames_written += 1
         self._previous = frame
         self._pending = None
