@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
@@ -115,15 +116,15 @@ class Renderer:
 
         palette = Palette()
         add = palette.add
-        inputs = [add(c) for c in _ramp(INPUT_LOW, INPUT_HIGH, n_in)]
+        input_shades = _ramp(INPUT_LOW, INPUT_HIGH, n_in)
         hues = [HUES[g % len(HUES)] for g in range(min(spec.groups, len(HUES)))]
         self.colours = _Colours(
             background=add(WHITE),
             ink=add(INK),
             grid=add(GRID),
-            inputs=inputs,
+            inputs=[add(c) for c in input_shades],
             padding=add(PADDING),
-            copies=[add(_blend(c, PADDING, 0.6)) for c in _ramp(INPUT_LOW, INPUT_HIGH, n_in)],
+            copies=[add(_blend(c, PADDING, 0.6)) for c in input_shades],
             kernels=[add(c) for c in k_colors],
             outputs=[add(c) for c in _ramp(OUTPUT_LOW, OUTPUT_HIGH, n_out)],
             hues=[add(h) for h in hues],
@@ -197,7 +198,9 @@ class Renderer:
             region = image[y : y + h, x : x + w]
             region[...] = self._ink[mask[:, :w], region]
 
-    def _cell(self, image: np.ndarray, origin: tuple[int, int], row: int, col: int, colour: int, value=None) -> None:
+    def _cell(
+        self, image: np.ndarray, origin: tuple[int, int], row: int, col: int, colour: int, value: Optional[int] = None
+    ) -> None:
         y0, y1, x0, x1 = self.layout.cell_box(origin, row, col)
         image[y0:y1, x0:x1] = colour
         if value is not None:

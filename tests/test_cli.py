@@ -162,22 +162,14 @@ def test_python_module_entry_point(tmp_path):
 def test_progress_bar_only_when_enabled_and_after_a_moment(capsys, monkeypatch):
     from convgif.cli import _Progress
 
-    monkeypatch.setattr(_Progress, "DELAY", 0.0)
-    quiet = _Progress(enabled=False)
-    for i in range(1, 6):
-        quiet(i, 5)
-    quiet.close()
-    assert capsys.readouterr().err == ""
+    def shown(enabled: bool, delay: float) -> str:
+        monkeypatch.setattr(_Progress, "DELAY", delay)
+        progress = _Progress(enabled)
+        for i in range(1, 6):
+            progress(i, 5)
+        progress.close()
+        return capsys.readouterr().err
 
-    shown = _Progress(enabled=True)
-    for i in range(1, 6):
-        shown(i, 5)
-    shown.close()
-    assert "rendering" in capsys.readouterr().err
-
-    monkeypatch.setattr(_Progress, "DELAY", 60.0)
-    fast = _Progress(enabled=True)
-    for i in range(1, 6):
-        fast(i, 5)
-    fast.close()
-    assert capsys.readouterr().err == ""
+    assert shown(enabled=False, delay=0.0) == ""
+    assert "rendering" in shown(enabled=True, delay=0.0)
+    assert shown(enabled=True, delay=60.0) == ""
