@@ -60,7 +60,7 @@ def _paste_max(box: np.ndarray, mask: np.ndarray, top: int, left: int) -> None:
         np.maximum(region, mask[y0 - top : y1 - top, x0 - left : x1 - left], out=region)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=512)  # labels and cell values repeat; step lines never do
 def text_mask(style: TextStyle, text: str) -> np.ndarray:
     """Coverage mask of a string, ``style.width(text) + 2·BLEED`` wide; the pen starts at ``BLEED``."""
     advance = style.advance
