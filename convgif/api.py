@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Union
 
-from .engine import record
 from .layout import plan
 from .spec import Conv2dSpec, SpecError
 
@@ -27,12 +26,18 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class RenderResult:
-    """What a render wrote: the file, its frames and bytes, and the steps it drew them from."""
+    """What a render wrote: the file, its frames and bytes, and the steps it drew them from.
+
+    ``steps`` counts every step of the layer; ``shown_steps`` those of the output channels
+    drawn (fewer only when there are too many channels to show), from which ``frames`` were
+    spread when ``max_frames`` is smaller.
+    """
 
     path: Path
     frames: int
     bytes: int
     steps: int
+    shown_steps: int
     size: tuple[int, int]
     seconds: float
 
@@ -93,14 +98,18 @@ def render(
     """
     started = time.perf_counter()
     check_options(fps, max_frames)
-    layout = plan(spec, values)  # refuses what cannot be drawn, at once
-    from .frames import Renderer, sample_steps  # matplotlib loads only when drawing
+    plan(spec, values, value_chars=1)  # refuses what cannot be drawn, before any work
+    target = Path(path) if path is not None else Path(default_filename(spec, values, seed))
+    if not target.name or target.is_dir():
+        raise IsADirectoryError(21, "Is a directory", str(target))
+    from .engine import record
+    from .frames import Renderer, sample_steps, value_chars  # matplotlib loads only when drawing
     from .writer import GifWriter
 
-    target = Path(path) if path is not None else Path(default_filename(spec, values, seed))
     recording = record(spec, seed)
+    layout = plan(spec, values, value_chars(recording) if values else 1)
     renderer = Renderer(recording, layout)
-    steps = sample_steps(spec.steps, max_frames)
+    steps = sample_steps(layout.steps, max_frames)
     frame_ms = max(10 * round(100 / fps), 20)
     last_ms = max(HOLD_FRAMES * frame_ms, MIN_HOLD_MS)
     with GifWriter(target, (layout.width, layout.height), renderer.palette.colors) as gif:
@@ -113,6 +122,7 @@ def render(
         frames=gif.frames_written,
         bytes=target.stat().st_size,
         steps=spec.steps,
+        shown_steps=layout.steps,
         size=(layout.width, layout.height),
         seconds=time.perf_counter() - started,
     )

@@ -16,8 +16,7 @@ from typing import Any, Optional
 import click
 
 from . import __version__
-from .api import DEFAULT_FPS, DEFAULT_MAX_FRAMES, render
-from .layout import plan
+from .api import DEFAULT_FPS, DEFAULT_MAX_FRAMES, default_filename, render
 from .spec import PADDING_MODES, Conv2dSpec, SpecError
 
 
@@ -83,6 +82,7 @@ OPTION_OF = {
     "bias": "--bias",
     "fps": "--fps",
     "max_frames": "--max-frames",
+    "seed": "--seed",
 }
 PYTORCH_NAME = {
     "--in": "--in-shape",
@@ -171,11 +171,11 @@ def conv_options(function):
 
 @click.group(name="convgif", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @conv_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False), help="GIF to write [default: named from the arguments, in the current folder].")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="GIF to write [default: named from the arguments, in the current folder].")
 @click.option("--fps", type=float, default=round(DEFAULT_FPS, 2), show_default=True, help="Frames per second.")
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step.")
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the example input and weights.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input and weights.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or notes; print only the path.")
 @click.version_option(__version__, "--version", prog_name="convgif")
 @click.pass_context
@@ -192,24 +192,16 @@ def main(ctx: click.Context, output: Optional[str], fps: float, max_frames: int,
         click.echo(ctx.get_help())
         return
     spec = spec_from_options(options)
-    try:
-        plan(spec, values)
-        from .api import check_options
-
-        check_options(fps, max_frames)
-    except SpecError as error:
-        raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
-    if not quiet and 0 < max_frames < spec.steps:
-        click.echo(
-            f"note: drawing {max_frames} of {spec.steps} steps, evenly spread (--max-frames 0 draws all)",
-            err=True,
-        )
+    if output is not None and not output.strip():
+        raise click.BadParameter("the output path is empty", param_hint="'-o' / '--output'")
+    target = output or default_filename(spec, values, seed)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        result = render(spec, output, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress)
+        result = render(spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress)
+    except SpecError as error:
+        raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
     except OSError as error:
-        target = output or "the output file"
         raise click.ClickException(f"cannot write {target}: {error.strerror or error}") from None
     except KeyboardInterrupt:
         click.echo("interrupted: nothing written", err=True)
@@ -217,11 +209,22 @@ def main(ctx: click.Context, output: Optional[str], fps: float, max_frames: int,
     finally:
         progress.close()
         signal.signal(signal.SIGTERM, previous)
-    click.echo(str(result.path))
-    if not quiet:
-        c, h, w = spec.output_shape
+    click.echo(str(result.path if output is None else output))
+    if quiet:
+        return
+    if result.shown_steps < result.steps:
         click.echo(
-            f"output ({c}, {h}, {w}) · {spec.num_parameters:,} parameters · {result.frames} frames · "
-            f"{result.bytes:,} bytes · {result.seconds:.2f} s"
+            f"note: only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})",
+            err=True,
         )
-
+    if result.frames < result.shown_steps:
+        click.echo(
+            f"note: drew {result.frames} of {result.shown_steps} steps, evenly spread (--max-frames 0 draws all)",
+            err=True,
+        )
+    c, h, w = spec.output_shape
+    frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
+    click.echo(
+        f"output ({c}, {h}, {w}) · {spec.num_parameters:,} parameters · {frames} · "
+        f"{result.bytes:,} bytes · {result.seconds:.2f} s"
+    )

@@ -8,13 +8,14 @@ the input and output themselves.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Optional, Union, overload
 
 import numpy as np
 
-from .spec import Conv2dSpec
+from .spec import Conv2dSpec, SpecError
 
 _NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
@@ -58,14 +59,25 @@ def source_index(spec: Conv2dSpec, axis: int) -> np.ndarray:
     return index[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Placement:
     """One position of the kernel: the output element it produces and the cells it reads."""
 
     out_index: tuple[int, int, int]
     #: (c, y, x) rows, in padded-input coordinates, in weight order (c, ky, kx).
     taps: np.ndarray
-    value: int
+    value: Union[int, float]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Placement):
+            return NotImplemented
+        return (
+            self.out_index == other.out_index
+            and self.value == other.value
+            and np.array_equal(self.taps, other.taps)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal placements hold equal arrays
 
 
 class Placements(Sequence[Placement]):
@@ -74,7 +86,7 @@ class Placements(Sequence[Placement]):
     def __init__(self, spec: Conv2dSpec, output: np.ndarray) -> None:
         self._spec = spec
         self._output = output
-        cg = spec.in_channels // spec.groups
+        cg = spec.in_per_group
         kh, kw = spec.kernel_size
         dh, dw = spec.dilation
         c, ky, kx = np.meshgrid(np.arange(cg), np.arange(kh) * dh, np.arange(kw) * dw, indexing="ij")
@@ -97,9 +109,9 @@ class Placements(Sequence[Placement]):
             raise IndexError(f"placement {index} out of range for {n} placements")
         co, oy, ox = (int(v) for v in np.unravel_index(index % n, self._output.shape))
         spec = self._spec
-        group = co // (spec.out_channels // spec.groups)
-        origin = np.array([group * (spec.in_channels // spec.groups), oy * spec.stride[0], ox * spec.stride[1]])
-        return Placement((co, oy, ox), self._offsets + origin, int(self._output[co, oy, ox]))
+        group = co // spec.out_per_group
+        origin = np.array([group * spec.in_per_group, oy * spec.stride[0], ox * spec.stride[1]])
+        return Placement((co, oy, ox), self._offsets + origin, self._output[co, oy, ox].item())
 
     def __iter__(self) -> Iterator[Placement]:
         return (self[i] for i in range(len(self)))
@@ -110,7 +122,8 @@ class Recording:
     """The forward pass of one spec: its values and every kernel placement.
 
     ``input`` (C, H, W), ``padded`` (C, H_p, W_p), ``weight`` (C_out, C_in/G, KH, KW),
-    ``bias`` (C_out,) or None and ``output`` (C_out, H_out, W_out) are int64 arrays.
+    ``bias`` (C_out,) or None and ``output`` (C_out, H_out, W_out) are int64 arrays, or
+    float64 where any array given to :func:`record` holds fractions.
     """
 
     spec: Conv2dSpec
@@ -135,9 +148,9 @@ def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Opt
     """Cross-correlate an already padded input with ``weight``, group by group (as PyTorch)."""
     g = spec.groups
     c_out, h_out, w_out = spec.output_shape
-    cg = spec.in_channels // g
+    cg = spec.in_per_group
     windows = window_view(spec, padded).reshape(g, cg, h_out, w_out, *spec.kernel_size)
-    kernels = weight.reshape(g, c_out // g, cg, *spec.kernel_size)
+    kernels = weight.reshape(g, spec.out_per_group, cg, *spec.kernel_size)
     out = np.einsum("gcyxij,gocij->goyx", windows, kernels, optimize=True).reshape(c_out, h_out, w_out)
     if bias is not None:
         out = out + bias[:, None, None]
@@ -156,15 +169,19 @@ def record(
 
     The same seed always gives the same values: inputs in 0..3, weights in -1..1, bias in 0..2.
     """
+    if not isinstance(seed, numbers.Integral) or seed < 0:
+        raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
     rng = np.random.default_rng(seed)
-    c_in = spec.in_channels
-    w_shape = (spec.out_channels, c_in // spec.groups, *spec.kernel_size)
+    w_shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
     x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
     w = rng.integers(WEIGHT_RANGE[0], WEIGHT_RANGE[1] + 1, w_shape, dtype=np.int64)
     b = rng.integers(BIAS_RANGE[0], BIAS_RANGE[1] + 1, spec.out_channels, dtype=np.int64)
     x = _given("input", input, spec.input_shape, x)
     w = _given("weight", weight, w_shape, w)
     b = _given("bias", bias, (spec.out_channels,), b) if spec.bias else None
+    if any(a.dtype.kind == "f" for a in (x, w, b) if a is not None):
+        x, w = x.astype(np.float64), w.astype(np.float64)
+        b = None if b is None else b.astype(np.float64)
     padded = pad_input(spec, x)
     output = convolve(spec, padded, w, b)
     return Recording(spec, x, padded, w, b, output, Placements(spec, output))
@@ -176,7 +193,11 @@ def _given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], defau
     array = np.asarray(value)
     if array.shape != tuple(shape):
         raise ValueError(f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
-    return array
+    if array.dtype.kind in "biu":
+        return array.astype(np.int64)
+    if array.dtype.kind == "f":
+        return array.astype(np.float64)
+    raise ValueError(f"{name} must hold numbers, not {array.dtype}")
 
 
 def padding_mask(spec: Conv2dSpec, axis: int) -> np.ndarray:

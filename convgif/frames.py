@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Union
 
 import numpy as np
 
 from . import glyphs
-from .engine import Recording, padding_mask
+from .engine import Placement, Recording, padding_mask
 from .layout import CAPTION, CELL, Layout, TextStyle
 
 RGB = tuple[int, int, int]
@@ -106,8 +106,6 @@ class Renderer:
         self.layout = layout
         spec = recording.spec
         self.spec = spec
-        self._cg_in = spec.in_channels // spec.groups
-        self._cg_out = spec.out_channels // spec.groups
         self._pad_rows = padding_mask(spec, 0)
         self._pad_cols = padding_mask(spec, 1)
         self._in_bins, n_in = _bins(recording.padded, INPUT_SHADES)
@@ -171,7 +169,7 @@ class Renderer:
     def _tint(self, c: int, y: int, x: int) -> int:
         """Colour of a cell of input channel c while the kernel reads it."""
         col = self.colours
-        hue = (c // self._cg_in) % len(col.tints)
+        hue = (c // self.spec.in_per_group) % len(col.tints)
         return col.padding_tints[hue] if self._pad_rows[y] or self._pad_cols[x] else col.tints[hue]
 
     # -- drawing primitives ----------------------------------------------------------------
@@ -204,7 +202,7 @@ class Renderer:
         y0, y1, x0, x1 = self.layout.cell_box(origin, row, col)
         image[y0:y1, x0:x1] = colour
         if value is not None:
-            self._cell_text(image, str(value), y0, y1, x0, x1)
+            self._cell_text(image, format_value(value), y0, y1, x0, x1)
 
     def _cell_text(self, image: np.ndarray, text: str, y0: int, y1: int, x0: int, x1: int) -> None:
         w = CELL.width(text)
@@ -219,19 +217,20 @@ class Renderer:
         image[y0 : y1 + 1, x0 : x0 + width] = colour
         image[y0 : y1 + 1, x1 - width + 1 : x1 + 1] = colour
 
-    @staticmethod
-    def _line(image: np.ndarray, start: tuple[int, int], end: tuple[int, int], colour: int) -> None:
-        """A dashed one-pixel line between two (x, y) points, without anti-aliasing.
+    def _line(self, image: np.ndarray, start: tuple[int, int], end: tuple[int, int], colour: int) -> None:
+        """A dashed one-pixel line between two (x, y) points, behind grids and text.
 
         Dashes rather than a solid line: half the pixels change from frame to frame, which
-        halves what the moving lines add to every frame of the GIF.
+        halves what the moving lines add to every frame of the GIF. Only background pixels
+        are drawn, so a line never crosses a cell or a number.
         """
         (xa, ya), (xb, yb) = start, end
         n = max(abs(xb - xa), abs(yb - ya)) + 1
         steps = np.arange(n)[(np.arange(n) // DASH) % 2 == 0]
         xs = xa + np.rint(steps * ((xb - xa) / max(n - 1, 1))).astype(np.intp)
         ys = ya + np.rint(steps * ((yb - ya) / max(n - 1, 1))).astype(np.intp)
-        image[ys, xs] = colour
+        behind = image[ys, xs] == self.colours.background
+        image[ys[behind], xs[behind]] = colour
 
     # -- the static picture ------------------------------------------------------------------
 
@@ -244,24 +243,24 @@ class Renderer:
             if lay.values:
                 for y in range(hp):
                     for x in range(wp):
-                        self._cell_text(image, str(rec.padded[c, y, x]), *lay.cell_box(origin, y, x))
+                        self._cell_text(image, format_value(rec.padded[c, y, x]), *lay.cell_box(origin, y, x))
         for (c, j), origin in lay.kernels.items():
-            co = c // self._cg_in * self._cg_out + j
-            ci = c % self._cg_in
+            co = c // self.spec.in_per_group * self.spec.out_per_group + j
+            ci = c % self.spec.in_per_group
             self._grid(image, origin, np.array(col.kernels)[self._k_bins[co, ci]])
             if lay.values:
                 for ky, kx in np.ndindex(*self.spec.kernel_size):
                     box = lay.cell_box(origin, ky, kx)
-                    self._cell_text(image, str(rec.weight[co, ci, ky, kx]), *box)
+                    self._cell_text(image, format_value(rec.weight[co, ci, ky, kx]), *box)
         _, ho, wo = self.spec.output_shape
         for co, origin in lay.outputs.items():
             self._grid(image, origin, np.full((ho, wo), col.background))
         if self.spec.groups > 1:
             kh, kw = self.spec.kernel_size
             for c, (x, y) in lay.inputs.items():
-                self._outline(image, y - 3, y + hp * s + 3, x - 3, x + wp * s + 3, self._hue(c // self._cg_in))
+                self._outline(image, y - 3, y + hp * s + 3, x - 3, x + wp * s + 3, self._hue(c // self.spec.in_per_group))
             for co, (x, y) in lay.outputs.items():
-                self._outline(image, y - 3, y + ho * s + 3, x - 3, x + wo * s + 3, self._hue(co // self._cg_out))
+                self._outline(image, y - 3, y + ho * s + 3, x - 3, x + wo * s + 3, self._hue(co // self.spec.out_per_group))
         for text, style, x, y in lay.texts:
             self._text(image, text, style, x, y)
         return image
@@ -271,14 +270,19 @@ class Renderer:
     def step_index(self, step: int) -> tuple[int, int, int]:
         """(out channel within its group, oy, ox) of a step."""
         _, ho, wo = self.spec.output_shape
-        j, oy, ox = np.unravel_index(step, (self._cg_out, ho, wo))
+        j, oy, ox = np.unravel_index(step, (self.spec.out_per_group, ho, wo))
         return int(j), int(oy), int(ox)
+
+    def _placement(self, group: int, step: int) -> Placement:
+        j, oy, ox = self.step_index(step)
+        co = group * self.spec.out_per_group + j
+        return self.recording.placements[int(np.ravel_multi_index((co, oy, ox), self.recording.output.shape))]
 
     def _compute(self, step: int) -> None:
         """Fill the outputs of one step into the persistent state."""
         j, oy, ox = self.step_index(step)
         for g in range(self.spec.groups):
-            co = g * self._cg_out + j
+            co = g * self.spec.out_per_group + j
             origin = self.layout.outputs.get(co)
             if origin is not None:
                 value = self.recording.output[co, oy, ox] if self.layout.values else None
@@ -300,19 +304,19 @@ class Renderer:
         lay, spec, rec, s = self.layout, self.spec, self.recording, self.layout.cell
         image = self._state.copy()
         j, oy, ox = self.step_index(step)
-        (sh, sw), (dh, dw), (rh, rw) = spec.stride, spec.dilation, spec.receptive_field
         kh, kw = spec.kernel_size
-        y_top, x_left = oy * sh, ox * sw
-        _, ho, wo = spec.output_shape
+        rh, rw = spec.receptive_field
         lines = []
+        placements = {}
         for c, origin in lay.inputs.items():
-            group = c // self._cg_in
+            group = c // spec.in_per_group
+            if group not in placements:
+                placements[group] = self._placement(group, step)
+            taps = placements[group].taps
             hue = self._hue(group)
-            for ky in range(kh):
-                for kx in range(kw):
-                    y, x = y_top + ky * dh, x_left + kx * dw
-                    value = rec.padded[c, y, x] if lay.values else None
-                    self._cell(image, origin, y, x, self._tint(c, y, x), value)
+            for _, y, x in taps[taps[:, 0] == c]:
+                self._cell(image, origin, y, x, self._tint(c, y, x), rec.padded[c, y, x] if lay.values else None)
+            _, y_top, x_left = taps[0]
             gx, gy = origin
             wy0, wx0 = gy + y_top * s, gx + x_left * s
             wy1, wx1 = wy0 + rh * s, wx0 + rw * s
@@ -324,41 +328,67 @@ class Renderer:
             kx1, ky1 = kx0 + kw * s, ky0 + kh * s
             self._outline(image, ky0 - 2, ky1 + 2, kx0 - 2, kx1 + 2, hue)
             lines.append(((wx1 + 2, (wy0 + wy1) // 2), (kx0 - 3, (ky0 + ky1) // 2), hue))
-            out = lay.outputs.get(group * self._cg_out + j)
+            out = lay.outputs.get(group * spec.out_per_group + j)
             if out is not None:
                 cy0, cx0 = out[1] + oy * s, out[0] + ox * s
                 lines.append(((kx1 + 3, (ky0 + ky1) // 2), (cx0 - 2, cy0 + s // 2), hue))
         for start, end, hue in lines:
             self._line(image, start, end, hue)
         for g in range(spec.groups):
-            out = lay.outputs.get(g * self._cg_out + j)
+            out = lay.outputs.get(g * spec.out_per_group + j)
             if out is not None:
                 cy0, cx0 = out[1] + oy * s, out[0] + ox * s
                 self._outline(image, cy0 - 1, cy0 + s + 1, cx0 - 1, cx0 + s + 1, self._hue(g))
         self._text(image, self.step_text(step), CAPTION, *lay.step_at)
         if lay.values:
-            self._text(image, self.sum_text(step)[: lay.sum_width], CAPTION, *lay.sum_at)
+            self._text(image, self.sum_text(step, lay.sum_width), CAPTION, *lay.sum_at)
         return image
 
     def step_text(self, step: int) -> str:
         j, oy, ox = self.step_index(step)
-        return f"out channel {j + 1}/{self._cg_out} · ({oy}, {ox}) · step {step + 1}/{self.spec.steps}"
+        return f"out channel {j + 1}/{self.spec.out_per_group} · ({oy}, {ox}) · step {step + 1}/{self.spec.steps}"
 
-    def sum_text(self, step: int) -> str:
-        """The output value(s) of a step, e.g. ``y[0, 0, 2] = Σ x·w + b = 5 + 2 = 7``."""
+    def sum_text(self, step: int, width: Optional[int] = None) -> str:
+        """The output value(s) of a step, e.g. ``y[0, 0, 2] = Σ x·w + b = 5 + 2 = 7``.
+
+        With several groups, one ``y[...] = v`` per group, as many whole ones as fit ``width``.
+        """
         j, oy, ox = self.step_index(step)
         rec = self.recording
-        parts = []
+        if self.spec.groups == 1:
+            value = rec.output[j, oy, ox]
+            if rec.bias is None:
+                return f"y[{j}, {oy}, {ox}] = Σ x·w = {format_value(value)}"
+            b = rec.bias[j]
+            return (
+                f"y[{j}, {oy}, {ox}] = Σ x·w + b = {format_value(value - b)} + {format_value(b)}"
+                f" = {format_value(value)}"
+            )
+        text = ""
         for g in range(self.spec.groups):
-            co = g * self._cg_out + j
-            value = int(rec.output[co, oy, ox])
-            if self.spec.groups == 1:
-                if rec.bias is None:
-                    return f"y[{co}, {oy}, {ox}] = Σ x·w = {value}"
-                b = int(rec.bias[co])
-                return f"y[{co}, {oy}, {ox}] = Σ x·w + b = {value - b} + {b} = {value}"
-            parts.append(f"y[{co}, {oy}, {ox}] = {value}")
-        return "   ".join(parts)
+            co = g * self.spec.out_per_group + j
+            part = f"y[{co}, {oy}, {ox}] = {format_value(rec.output[co, oy, ox])}"
+            joined = f"{text}   {part}" if text else part
+            if width is not None and len(joined) > width:
+                break
+            text = joined
+        return text
+
+
+def format_value(value: Union[int, float, np.number]) -> str:
+    """A value as written in a cell: integers whole, fractions to three significant digits."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{float(value):.3g}"
+
+
+def value_chars(recording: Recording) -> int:
+    """Characters of the widest number a values picture writes in a cell."""
+    widest = 1
+    for array in (recording.padded, recording.weight, recording.output):
+        candidates = np.unique(array) if array.dtype.kind == "f" else (array.min(), array.max())
+        widest = max(widest, *(len(format_value(v)) for v in candidates))
+    return widest
 
 
 def sample_steps(total: int, limit: int) -> list[int]:

@@ -7,6 +7,7 @@ configuration too large to make a readable image.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from .spec import Conv2dSpec, SpecError
@@ -43,6 +44,9 @@ LINK_GAP = 56  # between columns, where the connecting lines run
 MAX_SHOWN_IN = 6
 MAX_SHOWN_COLUMNS = 6
 MAX_SHOWN_OUT = 8
+#: Larger channel counts or sizes cannot be drawn (and would not fit in memory to compute).
+MAX_ARGUMENT = 100_000
+MAX_ELEMENTS = 20_000_000
 
 
 class TooLargeError(SpecError):
@@ -70,8 +74,11 @@ class Layout:
     sum_at: tuple[int, int]
     sum_width: int  # characters available for the running-sum line
 
-    def grid_size(self, rows: int, cols: int) -> tuple[int, int]:
-        return rows * self.cell + 1, cols * self.cell + 1
+    @property
+    def steps(self) -> int:
+        """Steps worth drawing: those of the kernel columns shown (all, unless there are many)."""
+        _, ho, wo = self.spec.output_shape
+        return len(self.shown_columns) * ho * wo
 
     def cell_box(self, origin: tuple[int, int], row: int, col: int) -> tuple[int, int, int, int]:
         """(y0, y1, x0, x1) of a cell's interior, grid lines excluded; slices are [y0:y1, x0:x1]."""
@@ -103,12 +110,18 @@ def _stack(heights: list[int], groups: list[int], top: int) -> list[int]:
     return tops
 
 
-def plan(spec: Conv2dSpec, values: bool = False) -> Layout:
+def plan(spec: Conv2dSpec, values: bool = False, value_chars: int = 3) -> Layout:
     """Lay out the frames of ``spec``, choosing the largest cell size that fits.
 
-    Raises :class:`TooLargeError` naming what to shrink when even the smallest cell does not fit.
+    With ``values``, cells are wide enough for numbers of ``value_chars`` characters. Raises
+    :class:`TooLargeError`, naming the argument to shrink, when nothing readable fits.
     """
-    smallest, largest = (MIN_VALUE_CELL_PX, VALUE_CELL_PX) if values else (MIN_CELL_PX, CELL_PX)
+    _check_arguments(spec)
+    if values:
+        smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + 4)
+        largest = max(VALUE_CELL_PX, smallest)
+    else:
+        smallest, largest = MIN_CELL_PX, CELL_PX
     for cell in range(largest, smallest - 1, -1):
         layout = _plan(spec, values, cell)
         if max(layout.width, layout.height) <= FIT_SIDE_PX:
@@ -117,18 +130,50 @@ def plan(spec: Conv2dSpec, values: bool = False) -> Layout:
         return layout
     _, hp, wp = spec.padded_shape
     _, ho, wo = spec.output_shape
-    tall = layout.height > MAX_SIDE_PX
-    what = f"{layout.width}×{layout.height} pixels"
+    tall = layout.height / MAX_SIDE_PX >= layout.width / MAX_SIDE_PX
+    axis = 0 if tall else 1
+    padded = max(spec.padding[axis], 0) + max(spec.padding_end[axis], 0)
+    argument = "padding" if padded > spec.input_shape[1 + axis] else "input_shape"
+    value = spec.padding_arg if argument == "padding" else spec.input_shape
+    side = "height" if tall else "width"
+    hint = f"shrink the {'padding' if argument == 'padding' else 'input'} {side}"
     if values:
-        hint = "drop --values (numbers need large cells) or shrink the input"
-    else:
-        hint = "shrink the input height" if tall else "shrink the input width"
+        hint = "draw it without values (numbers need large cells) or " + hint
     raise TooLargeError(
-        "input_shape",
-        f"input_shape={spec.input_shape} is too large to draw: padded {hp}×{wp} cells with "
-        f"output {ho}×{wo} need {what} even at {smallest}-pixel cells, over the "
-        f"{MAX_SIDE_PX}-pixel limit; {hint}",
+        argument,
+        f"{argument}={value!r} is too large to draw: padded {hp}×{wp} cells with output "
+        f"{ho}×{wo} need {layout.width}×{layout.height} pixels even at {smallest}-pixel cells, "
+        f"over the {MAX_SIDE_PX}-pixel limit; {hint}",
     )
+
+
+def _check_arguments(spec: Conv2dSpec) -> None:
+    """Refuse sizes no picture can show, before any arithmetic is done with them."""
+    sizes = {
+        "input_shape": max(spec.input_shape),
+        "out_channels": spec.out_channels,
+        "kernel_size": max(spec.kernel_size),
+        "stride": max(spec.stride),
+        "padding": max(max(spec.padding), max(spec.padding_end)),
+        "dilation": max(spec.dilation),
+    }
+    weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
+    inputs, outputs = math.prod(spec.padded_shape), math.prod(spec.output_shape)
+    if inputs + weights + outputs > MAX_ELEMENTS:
+        argument = "input_shape" if inputs >= weights + outputs else "out_channels"
+        value = getattr(spec, argument)
+        raise TooLargeError(
+            argument,
+            f"{argument}={value!r} is too large to draw: the layer holds "
+            f"{inputs + weights + outputs:,} numbers, over the {MAX_ELEMENTS:,} convgif computes",
+        )
+    for argument, size in sizes.items():
+        if size > MAX_ARGUMENT:
+            value = getattr(spec, "padding_arg" if argument == "padding" else argument)
+            raise TooLargeError(
+                argument,
+                f"{argument}={value!r} is too large to draw: convgif draws sizes up to {MAX_ARGUMENT:,}",
+            )
 
 
 def _plan(spec: Conv2dSpec, values: bool, s: int) -> Layout:
@@ -203,8 +248,9 @@ def _plan(spec: Conv2dSpec, values: bool, s: int) -> Layout:
     texts.append((spec.caption, CAPTION, MARGIN, caption_y))
     if note:
         texts.append((note, LABEL, MARGIN, note_y))
-    padded = spec.padded_shape != spec.input_shape
-    texts.append(("input (padded)" if padded else "input", LABEL, x_in, heads_y))
+    pads = (*spec.padding, *spec.padding_end)
+    state = [word for word, on in (("padded", max(pads) > 0), ("cropped", min(pads) < 0)) if on]
+    texts.append((f"input ({', '.join(state)})" if state else "input", LABEL, x_in, heads_y))
     texts.append(("kernels", LABEL, x_k, heads_y))
     texts.append(("output", LABEL, x_out, heads_y))
     for c in shown_in:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from functools import cached_property
 import numbers
 from dataclasses import dataclass, field
 from typing import Union
@@ -20,7 +21,11 @@ PADDING_STRINGS = ("same", "valid")
 
 
 class SpecError(ValueError):
-    """An argument that PyTorch would refuse; ``argument`` names it (e.g. ``"groups"``)."""
+    """An argument convgif refuses, ``argument`` naming it (e.g. ``"groups"``).
+
+    Raised for everything PyTorch would refuse, and by the later stages for options of their
+    own and for configurations too large to draw (:class:`convgif.TooLargeError`).
+    """
 
     def __init__(self, argument: str, message: str) -> None:
         super().__init__(message)
@@ -200,11 +205,21 @@ class Conv2dSpec:
         return self.input_shape[0]
 
     @property
+    def in_per_group(self) -> int:
+        """Input channels each kernel reads: C_in / G."""
+        return self.input_shape[0] // self.groups
+
+    @property
+    def out_per_group(self) -> int:
+        """Output channels each group produces: C_out / G."""
+        return self.out_channels // self.groups
+
+    @cached_property
     def receptive_field(self) -> Pair:
         """Extent of the dilated kernel: ``dilation * (kernel_size - 1) + 1`` per axis."""
         return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def padded_shape(self) -> tuple[int, int, int]:
         """(C, H, W) of the input after padding (or cropping, for negative padding)."""
         c, h, w = self.input_shape
@@ -214,46 +229,54 @@ class Conv2dSpec:
             w + self.padding[1] + self.padding_end[1],
         )
 
-    @property
+    @cached_property
     def output_shape(self) -> tuple[int, int, int]:
         """(C_out, H_out, W_out): ``floor((padded - dilation·(k - 1) - 1) / stride) + 1``."""
         _, hp, wp = self.padded_shape
         (rh, rw), (sh, sw) = self.receptive_field, self.stride
         return (self.out_channels, (hp - rh) // sh + 1, (wp - rw) // sw + 1)
 
-    @property
+    @cached_property
     def num_parameters(self) -> int:
         """Trainable parameters: C_out · C_in/G · KH · KW weights, plus C_out biases."""
         kh, kw = self.kernel_size
-        weights = self.out_channels * (self.in_channels // self.groups) * kh * kw
+        weights = self.out_channels * self.in_per_group * kh * kw
         return weights + (self.out_channels if self.bias else 0)
 
-    @property
+    @cached_property
     def steps(self) -> int:
         """Animation steps: all groups advance together, so C_out / G · H_out · W_out."""
         c_out, h_out, w_out = self.output_shape
-        return c_out // self.groups * h_out * w_out
+        return self.out_per_group * h_out * w_out
 
-    @property
+    @cached_property
     def caption(self) -> str:
-        """The one-line summary drawn in every frame, in the reference article's format."""
+        """The one-line summary drawn in every frame, in the reference article's format.
+
+        P is the (h, w) padding; where the bottom/right amounts differ (``"same"`` with an even
+        dilated kernel) it is written per axis as ((top, bottom), (left, right)).
+        """
+        if self.padding == self.padding_end:
+            padding = str(self.padding)
+        else:
+            padding = str(tuple(zip(self.padding, self.padding_end)))
         return " \u2014 ".join(
             [
                 f"Input Shape : {self.input_shape}",
                 f"Output Shape : {self.output_shape}",
                 f"K : {self.kernel_size}",
-                f"P : {self.padding}",
+                f"P : {padding}",
                 f"S : {self.stride}",
                 f"D : {self.dilation}",
                 f"G : {self.groups}",
             ]
         )
 
-    @property
+    @cached_property
     def macs(self) -> int:
         """Multiply-accumulates of one forward pass."""
         kh, kw = self.kernel_size
-        return math.prod(self.output_shape) * (self.in_channels // self.groups) * kh * kw
+        return math.prod(self.output_shape) * self.in_per_group * kh * kw
 
     def replace(self, **changes: object) -> "Conv2dSpec":
         """A copy with some arguments changed, validated again."""

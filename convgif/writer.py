@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import stat
 import struct
 from collections.abc import Sequence
 from pathlib import Path
@@ -38,7 +39,7 @@ class GifWriter:
     def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
         if len(palette) > 255:
             raise ValueError(f"a GIF palette holds 255 colours plus transparency, not {len(palette)}")
-        self.path = Path(path)
+        self.path = Path(os.path.realpath(path))  # through a symlink, as shell redirection does
         self.width, self.height = size
         self.palette = list(palette)
         self.loop = loop
@@ -54,7 +55,12 @@ class GifWriter:
         self._pending_ms = 0
 
     def __enter__(self) -> "GifWriter":
-        while True:  # a fresh name beside the target; the umask sets its permissions
+        mode = 0o666  # the umask applies
+        if self.path.exists():
+            if not self.path.is_file():
+                raise IsADirectoryError(21, "Is a directory" if self.path.is_dir() else "Not a regular file", str(self.path))
+            mode = stat.S_IMODE(self.path.stat().st_mode)  # keep an existing file's permissions
+        while True:  # a fresh name beside the target
             temp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.part")
             try:
                 fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
@@ -63,7 +69,13 @@ class GifWriter:
                 continue
         self._temp = temp
         self._file = os.fdopen(fd, "wb")
-        self._write(self._header())
+        try:
+            if mode != 0o666:
+                os.chmod(fd, mode)
+            self._write(self._header())
+        except BaseException:
+            self._discard()
+            raise
         return self
 
     def __exit__(
@@ -73,18 +85,27 @@ class GifWriter:
         trace: Optional[TracebackType],
     ) -> None:
         assert self._file is not None and self._temp is not None
+        if kind is not None:
+            self._discard()
+            return
         try:
-            if kind is None:
-                self._flush_pending()
-                self._write(b";")
-                self._file.flush()
-                os.fsync(self._file.fileno())
-        finally:
+            self._flush_pending()
+            self._write(b";")
+            self._file.flush()
+            os.fsync(self._file.fileno())
             self._file.close()
-            if kind is None:
-                os.replace(self._temp, self.path)
-            else:
-                self._temp.unlink(missing_ok=True)
+            os.replace(self._temp, self.path)
+        except BaseException:
+            self._discard()
+            raise
+
+    def _discard(self) -> None:
+        """Close and delete the temporary file: the target stays as it was."""
+        assert self._file is not None and self._temp is not None
+        try:
+            self._file.close()
+        finally:
+            self._temp.unlink(missing_ok=True)
 
     def add(self, frame: np.ndarray, duration_ms: int) -> None:
         if frame.shape != (self.height, self.width) or frame.dtype != np.uint8:

@@ -91,7 +91,12 @@ def test_quiet_prints_only_the_path(run):
         (["--in", "3,7,7", "--k", "3,3,3"], "'--k'", "one integer or two"),
         (["--in", "3,7,7", "--padding-mode", "mirror"], "'--padding-mode'", "mirror"),
         (["--in", "1,500,500"], "'--in' / '--in-shape'", "too large to draw"),
-        (["--in", "1,40,40", "--p", "1", "--values"], "'--in' / '--in-shape'", "drop --values"),
+        (["--in", "1,40,40", "--p", "1", "--values"], "'--in' / '--in-shape'", "draw it without values"),
+        (["--in", "1,5,5", "--k", "1", "--p", "400"], "'--p' / '--padding'", "shrink the padding"),
+        (["--in", "1,5,5", "--k", "1", "--d", "100000000000000000000"], "'--d' / '--dilation'", "too large to draw"),
+        (["--in", "100000000,5,5"], "'--in' / '--in-shape'", "too large to draw"),
+        (["--in", "9,5,5", "--out", "100000", "--k", "5"], "'--out' / '--out-channels'", "too large to draw"),
+        (["--in", "3,7,7", "--seed", "-1"], "'--seed'", "-1"),
         (["--in", "3,7,7", "--fps", "0"], "'--fps'", "fps=0 must be from 0.1 to 50"),
         (["--in", "3,7,7", "--fps", "500"], "'--fps'", "to 50"),
         (["--in", "3,7,7", "--fps", "0.005"], "'--fps'", "from 0.1"),
@@ -134,7 +139,7 @@ def test_interrupted_render_leaves_nothing_and_keeps_the_old_file(run, monkeypat
 def test_max_frames_spreads_steps_and_says_so(run):
     result = run("--in", "1,12,12", "--max-frames", "10", "-o", "x.gif")
     assert result.exit_code == 0
-    assert "drawing 10 of 100 steps" in result.output
+    assert "drew 10 of 100 steps" in result.output
     assert len(displayed_frames(Path("x.gif"))) == 10
     result = run("--in", "1,12,12", "--max-frames", "0", "-o", "y.gif", "-q")
     assert len(displayed_frames(Path("y.gif"))) == 100
@@ -173,3 +178,29 @@ def test_progress_bar_only_when_enabled_and_after_a_moment(capsys, monkeypatch):
     assert shown(enabled=False, delay=0.0) == ""
     assert "rendering" in shown(enabled=True, delay=0.0)
     assert shown(enabled=True, delay=60.0) == ""
+
+
+def test_empty_or_folder_output_is_a_usage_error(run):
+    os.mkdir("folder")
+    for target in ("", "folder"):
+        result = run("--in", "1,4,4", "-o", target)
+        assert result.exit_code == 2 and "'-o' / '--output'" in result.output
+    assert files() == ["folder"] and files("folder") == []
+
+
+def test_api_render_into_a_folder_leaves_nothing(tmp_path):
+    with pytest.raises(IsADirectoryError):
+        convgif.render(convgif.Conv2dSpec((1, 4, 4)), tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_hidden_output_channels_are_skipped_and_said(run):
+    result = run("--in", "1,5,5", "--out", "16", "-o", "x.gif")
+    assert result.exit_code == 0
+    assert "only the steps of the output channels shown are drawn (54 of 144)" in result.output
+    assert len(displayed_frames(Path("x.gif"))) == 54
+
+
+def test_one_frame_is_singular(run):
+    result = run("--in", "1,3,3", "-o", "x.gif")
+    assert " · 1 frame · " in result.output

@@ -366,3 +366,25 @@ def test_placements_are_built_on_demand(monkeypatch):
     assert len(built) == 2
     assert rec.placements[10:13][0].out_index == (0, 0, 10)
     assert len(built) == 5
+
+
+def test_given_arrays_become_int64_or_float64():
+    spec = Conv2dSpec((1, 3, 3), 1, 2, bias=False)
+    small = record(spec, input=np.full((1, 3, 3), 200, np.uint8), weight=-np.ones((1, 1, 2, 2), np.int8))
+    assert small.output.dtype == np.int64 and small.output[0, 0, 0] == -800
+    halves = record(spec, input=np.full((1, 3, 3), 1.5), weight=np.ones((1, 1, 2, 2), np.int64))
+    assert halves.output.dtype == np.float64 and halves.placements[0].value == 6.0
+    with pytest.raises(ValueError):
+        record(spec, input=np.full((1, 3, 3), "x"))
+
+
+def test_placements_compare_by_value():
+    placements = record(Conv2dSpec((1, 4, 4), 1, 2)).placements
+    assert placements[0] == placements[0] and placements[0] != placements[1]
+    assert placements[3] in list(placements)
+
+
+def test_negative_seed_is_refused_naming_it():
+    with pytest.raises(SpecError) as error:
+        record(Conv2dSpec((1, 4, 4)), seed=-1)
+    assert error.value.argument == "seed"

@@ -3,8 +3,8 @@ import pytest
 
 from convgif import glyphs
 from convgif.engine import record, source_index
-from convgif.frames import Renderer, sample_steps
-from convgif.layout import CAPTION, plan
+from convgif.frames import Renderer, format_value, sample_steps, value_chars
+from convgif.layout import CAPTION, CELL, plan
 from convgif.spec import Conv2dSpec
 
 SPECS = [
@@ -161,3 +161,43 @@ def test_sample_steps_spread_evenly(total, limit, expected):
         assert len(steps) == limit and steps[0] == 0 and steps[-1] == total - 1
         gaps = np.diff(steps)
         assert gaps.min() >= 5 and gaps.max() <= 6
+
+
+def test_cells_widen_for_wide_values():
+    spec = Conv2dSpec((1, 4, 4), 1, 2)
+    rec = record(spec, input=np.full((1, 4, 4), -1000), weight=np.ones((1, 1, 2, 2)))
+    chars = value_chars(rec)
+    assert chars == 5  # e.g. -3998
+    layout = plan(spec, True, chars)
+    assert layout.cell - 1 >= chars * CELL.advance + 2
+    r = Renderer(rec, layout)
+    frame = next(r.frames([0]))
+    assert frame.shape == (layout.height, layout.width)
+
+
+def test_fractions_are_written_to_three_digits():
+    assert [format_value(v) for v in (3, np.int64(-12), 2.0, 0.123456, -1 / 3)] == ["3", "-12", "2", "0.123", "-0.333"]
+
+
+def test_lines_run_behind_cells_and_text(monkeypatch):
+    spec = Conv2dSpec((2, 5, 5), 4, 3, padding=1, groups=2)
+    with_lines = all_frames(renderer(spec, values=True))
+    monkeypatch.setattr(Renderer, "_line", lambda *args: None)
+    without = all_frames(renderer(spec, values=True))
+    background = renderer(spec).colours.background
+    for a, b in zip(with_lines, without):
+        changed = a != b
+        assert changed.any() and np.all(b[changed] == background)
+
+
+def test_only_steps_of_shown_output_channels_are_drawn():
+    spec = Conv2dSpec((1, 5, 5), 16, 3)
+    layout = plan(spec)
+    assert len(layout.shown_columns) == 6 and layout.steps == 6 * 9 < spec.steps
+
+
+def test_sum_line_keeps_whole_entries():
+    r = renderer(Conv2dSpec((8, 3, 3), 8, 1, groups=8), values=True)
+    full = r.sum_text(0)
+    cut = r.sum_text(0, width=40)
+    assert len(cut) <= 40 and full.startswith(cut) and full[len(cut):].startswith("   y[")

@@ -56,7 +56,7 @@ def test_small_figures_use_full_cells_and_large_ones_shrink():
     [
         (Conv2dSpec((1, 500, 500), 1, 3), False, "shrink the input"),
         (Conv2dSpec((1, 3, 900), 1, 3), False, "shrink the input width"),
-        (Conv2dSpec((1, 40, 40), 1, 3, padding=1), True, "drop --values"),
+        (Conv2dSpec((1, 40, 40), 1, 3, padding=1), True, "draw it without values"),
     ],
 )
 def test_too_large_to_draw_is_refused_with_what_to_shrink(spec, values, hint):

@@ -447,3 +447,9 @@ def test_bias_takes_truthy_integers_as_pytorch_does_but_not_strings():
     with pytest.raises(SpecError) as error:
         Conv2dSpec((1, 5, 5), bias="False")
     assert error.value.argument == "bias"
+
+
+def test_caption_writes_asymmetric_same_padding_per_axis():
+    spec = Conv2dSpec((1, 6, 6), 1, 4, padding="same")
+    assert (spec.padding, spec.padding_end) == ((1, 1), (2, 2))
+    assert " — P : ((1, 2), (1, 2)) — " in spec.caption

@@ -108,3 +108,36 @@ def test_long_still_stretches_over_several_frames_within_the_gif_limit(tmp_path)
     assert durations(path) == [600_000, 300_000, 300_000]
     with pytest.raises(ValueError):
         write(tmp_path / "b.gif", [a], ms=MAX_DELAY_MS + 10)
+
+
+def test_a_failure_while_finishing_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "a.gif"
+    path.write_bytes(b"old contents")
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError):
+        write(path, make_frames(3))
+    assert path.read_bytes() == b"old contents"
+    assert os.listdir(tmp_path) == ["a.gif"]
+
+
+def test_a_folder_or_special_file_is_not_replaced(tmp_path):
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(IsADirectoryError):
+        write(tmp_path / "folder", make_frames(2))
+    assert sorted(os.listdir(tmp_path)) == ["folder"] and os.listdir(tmp_path / "folder") == []
+
+
+def test_writes_through_a_symlink_and_keeps_permissions(tmp_path):
+    real = tmp_path / "real.gif"
+    real.write_bytes(b"old")
+    os.chmod(real, 0o600)
+    link = tmp_path / "link.gif"
+    link.symlink_to(real)
+    write(link, make_frames(2))
+    assert link.is_symlink() and real.read_bytes().startswith(b"GIF89a")
+    assert stat.S_IMODE(real.stat().st_mode) == 0o600
+    assert sorted(os.listdir(tmp_path)) == ["link.gif", "real.gif"]
