@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
+import common
+
 TARGET_RATIO = 1.5
 DEFAULT_REPEATS = 5
 QUICK_REPEATS = 3
@@ -98,15 +100,7 @@ def print_table(peaks: dict[str, list[int]], frames: dict[str, Optional[int]]) -
 
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, help=f"repeats (default {DEFAULT_REPEATS})")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_REPEATS} repeats, unless --repeats")
-    args = parser.parse_args(argv)
-    if args.repeats is None:
-        args.repeats = QUICK_REPEATS if args.quick else DEFAULT_REPEATS
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
-    return args
+    return common.parse_args(__doc__, argv, DEFAULT_REPEATS, QUICK_REPEATS)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

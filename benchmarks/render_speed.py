@@ -69,6 +69,8 @@ from convgif.frames import (  # noqa: E402
 from convgif.layout import CAPTION, Layout, TextStyle, plan  # noqa: E402
 from convgif.writer import GifWriter  # noqa: E402
 
+import common
+
 TARGET_SPEEDUP = 20.0  # convgif ms/f at least this many times below the baseline's
 TARGET_VS_ENCODE = 2.0  # render+encode ms/f at most this many times encode ms/f
 DEFAULT_REPEATS = 5
@@ -466,16 +468,10 @@ def environment() -> dict[str, str]:
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeats", type=int, help=f"timed repeats (default {DEFAULT_REPEATS})")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_REPEATS} repeats, unless --repeats")
-    parser.add_argument("--json", type=Path, metavar="PATH", help="also save the results as JSON here")
-    args = parser.parse_args(argv)
-    if args.repeats is None:
-        args.repeats = QUICK_REPEATS if args.quick else DEFAULT_REPEATS
-    if args.repeats < 1:
-        parser.error("--repeats must be at least 1")
-    return args
+    def json_option(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--json", type=Path, metavar="PATH", help="also save the results as JSON here")
+
+    return common.parse_args(__doc__, argv, DEFAULT_REPEATS, QUICK_REPEATS, more=json_option)
 
 
 def main(argv: list[str] | None = None) -> int:

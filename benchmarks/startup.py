@@ -24,6 +24,8 @@ import time
 from pathlib import Path
 from typing import Optional
 
+import common
+
 TARGET_SECONDS = 0.3
 DEFAULT_RUNS = 20
 QUICK_RUNS = 10
@@ -86,15 +88,7 @@ def third_party(modules: dict[str, int]) -> list[tuple[str, int]]:
 
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, help=f"timed runs of each command (default {DEFAULT_RUNS})")
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_RUNS} runs, unless --runs")
-    args = parser.parse_args(argv)
-    if args.runs is None:
-        args.runs = QUICK_RUNS if args.quick else DEFAULT_RUNS
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
-    return args
+    return common.parse_args(__doc__, argv, DEFAULT_RUNS, QUICK_RUNS, name="runs")
 
 
 def main(argv: Optional[list[str]] = None) -> int:

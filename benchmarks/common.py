@@ -1,0 +1,29 @@
+"""What the benchmark scripts share: their repeat-count options."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Optional
+
+
+def parse_args(
+    doc: str,
+    argv: Optional[list[str]],
+    default: int,
+    quick: int,
+    name: str = "repeats",
+    more: Optional[Callable[[argparse.ArgumentParser], None]] = None,
+) -> argparse.Namespace:
+    """Options ``--<name> N`` (default ``default``) and ``--quick`` (``quick`` of them)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument(f"--{name}", type=int, help=f"{name} (default {default})")
+    parser.add_argument("--quick", action="store_true", help=f"{quick} {name}, unless --{name}")
+    if more is not None:
+        more(parser)
+    args = parser.parse_args(argv)
+    if getattr(args, name) is None:
+        setattr(args, name, quick if args.quick else default)
+    if getattr(args, name) < 1:
+        parser.error(f"--{name} must be at least 1")
+    return args
