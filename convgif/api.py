@@ -7,9 +7,12 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 from .layout import plan
+
+if TYPE_CHECKING:
+    import numpy as np
 from .spec import Conv2dSpec, SpecError
 
 #: The reference article's GIFs show each step for 300 ms.
@@ -42,7 +45,7 @@ class RenderResult:
     seconds: float
 
 
-def default_filename(spec: Conv2dSpec, values: bool = False, seed: int = 0) -> str:
+def default_filename(spec: Conv2dSpec, values: bool = False, seed: int = 0, label: str = "") -> str:
     """A file name that spells out the arguments, e.g. ``conv2d_3x7x7_out2_k3_s2_p1_d2.gif``."""
 
     def dims(pair: object) -> str:
@@ -64,11 +67,14 @@ def default_filename(spec: Conv2dSpec, values: bool = False, seed: int = 0) -> s
         parts.append(spec.padding_mode)
     if not spec.bias:
         parts.append("nobias")
+    parts = [part.replace("-", "m") for part in parts]  # negative padding: p-1 -> pm1
+    if label:
+        parts.append(label)
     if values:
         parts.append("values")
     if seed:
         parts.append(f"seed{seed}")
-    return "_".join(parts).replace("-", "m") + ".gif"
+    return "_".join(parts) + ".gif"
 
 
 def check_options(fps: float, max_frames: int) -> None:
@@ -88,12 +94,15 @@ def render(
     max_frames: int = DEFAULT_MAX_FRAMES,
     values: bool = False,
     progress: Optional[Progress] = None,
+    input: Optional[np.ndarray] = None,
+    weight: Optional[np.ndarray] = None,
 ) -> RenderResult:
     """Animate the forward pass of ``spec`` into a looping GIF at ``path``.
 
     ``path`` defaults to :func:`default_filename` in the current folder. One frame per step,
     or ``max_frames`` steps spread evenly when there are more (0 draws them all). ``progress``
-    is called as ``progress(frames_done, frames_total)``. Invalid options raise
+    is called as ``progress(frames_done, frames_total)``. ``input`` and ``weight`` replace the
+    random example values (see :func:`convgif.record`). Invalid options raise
     :class:`SpecError`; a configuration too large to draw raises before any work is done.
     """
     started = time.perf_counter()
@@ -106,7 +115,7 @@ def render(
     from .frames import Renderer, sample_steps, value_chars  # matplotlib loads only when drawing
     from .writer import GifWriter
 
-    recording = record(spec, seed)
+    recording = record(spec, seed, input=input, weight=weight)
     layout = plan(spec, values, value_chars(recording) if values else 1)
     renderer = Renderer(recording, layout)
     steps = sample_steps(layout.steps, max_frames)

@@ -83,6 +83,7 @@ OPTION_OF = {
     "fps": "--fps",
     "max_frames": "--max-frames",
     "seed": "--seed",
+    "kernel": "--kernel",
 }
 PYTORCH_NAME = {
     "--in": "--in-shape",
@@ -175,11 +176,22 @@ def conv_options(function):
 @click.option("--fps", type=float, default=round(DEFAULT_FPS, 2), show_default=True, help="Frames per second.")
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step.")
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum.")
+@click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input and weights.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or notes; print only the path.")
 @click.version_option(__version__, "--version", prog_name="convgif")
 @click.pass_context
-def main(ctx: click.Context, output: Optional[str], fps: float, max_frames: int, values: bool, seed: int, quiet: bool, **options: Any) -> None:
+def main(
+    ctx: click.Context,
+    output: Optional[str],
+    fps: float,
+    max_frames: int,
+    values: bool,
+    kernel: Optional[str],
+    seed: int,
+    quiet: bool,
+    **options: Any,
+) -> None:
     """Animate the forward pass of a PyTorch Conv2d layer as a GIF.
 
     Every kernel placement is one frame, captioned with the shapes and K, P, S, D and G:
@@ -191,14 +203,32 @@ def main(ctx: click.Context, output: Optional[str], fps: float, max_frames: int,
     if all(ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT for name in ctx.params):
         click.echo(ctx.get_help())
         return
+    weight, label = None, ""
+    if kernel is not None:
+        from .kernels import PRESETS, parse_kernel, weights_for
+
+        try:
+            weights = parse_kernel(kernel)
+        except SpecError as error:
+            raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
+        if ctx.get_parameter_source("kernel_size") == click.core.ParameterSource.DEFAULT:
+            options["kernel_size"] = tuple(weights.shape[-2:])
+        label = kernel.strip().lower() if kernel.strip().lower() in PRESETS else "kernel"
     spec = spec_from_options(options)
+    if kernel is not None:
+        try:
+            weight = weights_for(spec, weights)
+        except SpecError as error:
+            raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
     if output is not None and not output.strip():
         raise click.BadParameter("the output path is empty", param_hint="'-o' / '--output'")
-    target = output or default_filename(spec, values, seed)
+    target = output or default_filename(spec, values, seed, label)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        result = render(spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress)
+        result = render(
+            spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress, weight=weight
+        )
     except SpecError as error:
         raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
     except OSError as error:

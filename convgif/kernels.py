@@ -1,0 +1,79 @@
+"""Named, literal and saved kernels: weights a reader recognises instead of random ones.
+
+A kernel is given as a preset name (``sobel-x``), literal rows (``"1,0,-1;2,0,-2;1,0,-1"``) or
+a NumPy ``.npy`` file; :func:`weights_for` spreads a 2-D kernel over every (output channel,
+input channel) pair of a layer, or checks that a 4-D one has the layer's weight shape.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .spec import Conv2dSpec, SpecError
+
+#: Integer forms; a blur's usual division (by 16, by 9) only rescales the output's colours.
+PRESETS: dict[str, np.ndarray] = {
+    name: np.array(rows, dtype=np.int64)
+    for name, rows in {
+        "sobel-x": [[1, 0, -1], [2, 0, -2], [1, 0, -1]],
+        "sobel-y": [[1, 2, 1], [0, 0, 0], [-1, -2, -1]],
+        "laplacian": [[0, 1, 0], [1, -4, 1], [0, 1, 0]],
+        "gaussian": [[1, 2, 1], [2, 4, 2], [1, 2, 1]],
+        "box": [[1, 1, 1], [1, 1, 1], [1, 1, 1]],
+        "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+        "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
+    }.items()
+}
+
+
+def parse_kernel(text: str) -> np.ndarray:
+    """The kernel ``text`` names: a preset, a ``.npy`` file, or rows like ``"1,0,-1;2,0,-2"``."""
+    name = text.strip().lower()
+    if name in PRESETS:
+        return PRESETS[name].copy()
+    if name.endswith(".npy"):
+        try:
+            array = np.load(Path(text.strip()), allow_pickle=False)
+        except (OSError, ValueError) as error:
+            raise SpecError("kernel", f"kernel={text!r} could not be read as a .npy file: {error}") from None
+        if array.dtype.kind not in "biuf" or array.ndim not in (2, 4) or array.size == 0:
+            raise SpecError(
+                "kernel",
+                f"kernel={text!r} holds a {array.dtype} array of shape {array.shape}; it needs "
+                "numbers shaped (KH, KW) or (C_out, C_in/G, KH, KW)",
+            )
+        return array.astype(np.int64) if array.dtype.kind in "biu" else array.astype(np.float64)
+    return _literal(text)
+
+
+def _literal(text: str) -> np.ndarray:
+    rows = [row for row in text.replace(" ", "").split(";")]
+    try:
+        cells = [[float(v) for v in row.split(",")] for row in rows]
+    except ValueError:
+        raise SpecError(
+            "kernel",
+            f"kernel={text!r} is not {', '.join(PRESETS)}, a .npy file, or rows of numbers "
+            "like '1,0,-1;2,0,-2;1,0,-1'",
+        ) from None
+    if len({len(row) for row in cells}) != 1:
+        raise SpecError("kernel", f"kernel={text!r} has rows of different lengths")
+    array = np.array(cells)
+    return array.astype(np.int64) if np.all(array == np.round(array)) else array
+
+
+def weights_for(spec: Conv2dSpec, kernel: np.ndarray) -> np.ndarray:
+    """The layer's weight (C_out, C_in/G, KH, KW): a 2-D kernel repeated, or a 4-D one checked."""
+    shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
+    if kernel.ndim == 2 and kernel.shape == spec.kernel_size:
+        return np.broadcast_to(kernel, shape).copy()
+    if kernel.shape == shape:
+        return kernel.copy()
+    wanted = f"{spec.kernel_size[0]}×{spec.kernel_size[1]}"
+    raise SpecError(
+        "kernel",
+        f"the kernel is {'×'.join(map(str, kernel.shape))}, but kernel_size={spec.kernel_size} needs "
+        f"{wanted} (or the whole weight, {'×'.join(map(str, shape))})",
+    )
