@@ -96,13 +96,16 @@ def render(
     progress: Optional[Progress] = None,
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
+    pixels: bool = False,
 ) -> RenderResult:
     """Animate the forward pass of ``spec`` into a looping GIF at ``path``.
 
     ``path`` defaults to :func:`default_filename` in the current folder. One frame per step,
     or ``max_frames`` steps spread evenly when there are more (0 draws them all). ``progress``
     is called as ``progress(frames_done, frames_total)``. ``input`` and ``weight`` replace the
-    random example values (see :func:`convgif.record`). Invalid options raise
+    random example values (see :func:`convgif.record`); ``pixels`` draws the input as a picture
+    (0 black, 255 white, or full red, green, blue for 3 channels) and the output in grey.
+    Invalid options raise
     :class:`SpecError`; a configuration too large to draw raises before any work is done.
     """
     started = time.perf_counter()
@@ -117,7 +120,7 @@ def render(
 
     recording = record(spec, seed, input=input, weight=weight)
     layout = plan(spec, values, value_chars(recording) if values else 1)
-    renderer = Renderer(recording, layout)
+    renderer = Renderer(recording, layout, pixels=pixels)
     steps = sample_steps(layout.steps, max_frames)
     frame_ms = max(10 * round(100 / fps), 20)
     last_ms = max(HOLD_FRAMES * frame_ms, MIN_HOLD_MS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any, Optional
 
 import click
@@ -84,6 +85,7 @@ OPTION_OF = {
     "max_frames": "--max-frames",
     "seed": "--seed",
     "kernel": "--kernel",
+    "image": "--image",
 }
 PYTORCH_NAME = {
     "--in": "--in-shape",
@@ -177,6 +179,7 @@ def conv_options(function):
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step.")
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum.")
 @click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.")
+@click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input and weights.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or notes; print only the path.")
 @click.version_option(__version__, "--version", prog_name="convgif")
@@ -188,6 +191,7 @@ def main(
     max_frames: int,
     values: bool,
     kernel: Optional[str],
+    image: Optional[str],
     seed: int,
     quiet: bool,
     **options: Any,
@@ -220,6 +224,15 @@ def main(
             weight = weights_for(spec, weights)
         except SpecError as error:
             raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
+    picture = None
+    if image is not None:
+        from .images import load_image
+
+        try:
+            picture = load_image(image, spec)
+        except SpecError as error:
+            raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
+        label = "_".join(filter(None, [Path(image).stem, label]))
     if output is not None and not output.strip():
         raise click.BadParameter("the output path is empty", param_hint="'-o' / '--output'")
     target = output or default_filename(spec, values, seed, label)
@@ -227,7 +240,8 @@ def main(
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         result = render(
-            spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress, weight=weight
+            spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress,
+            input=picture, weight=weight, pixels=picture is not None,
         )
     except SpecError as error:
         raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None

@@ -18,7 +18,7 @@ import numpy as np
 
 from . import glyphs
 from .engine import Placement, Recording, padding_mask
-from .layout import CAPTION, CELL, Layout, TextStyle
+from .layout import CAPTION, CELL, LABEL, LEGEND_CHARS, LEGEND_SWATCH, Layout, TextStyle
 
 RGB = tuple[int, int, int]
 
@@ -39,6 +39,9 @@ HUES: tuple[RGB, ...] = (
     (20, 140, 150),
 )
 INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6
+BLACK: RGB = (0, 0, 0)
+PRIMARIES: tuple[RGB, ...] = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
+PIXEL_SHADES, RGB_SHADES = 16, 12
 DASH = 6  # pixels on, then off, along the connecting lines
 
 
@@ -50,10 +53,11 @@ def _ramp(low: RGB, high: RGB, n: int) -> list[RGB]:
     return [_blend(low, high, i / max(n - 1, 1)) for i in range(n)]
 
 
-def _bins(values: np.ndarray, n: int) -> tuple[np.ndarray, int]:
-    """Shade index per value: by rank when there are at most ``n`` distinct values, else linear."""
+def _bins(values: np.ndarray, n: int, linear: bool = False) -> tuple[np.ndarray, int]:
+    """Shade index per value, ``n`` shades at most: linear from lowest to highest value, or
+    (unless ``linear``) by rank when there are at most ``n`` distinct values."""
     distinct = np.unique(values)
-    if distinct.size <= n:
+    if distinct.size <= n and not linear or distinct.size == 1:
         return np.searchsorted(distinct, values), distinct.size
     low, high = float(distinct[0]), float(distinct[-1])
     return np.rint((values - low) / (high - low) * (n - 1)).astype(np.intp), n
@@ -88,9 +92,9 @@ class _Colours:
     background: int
     ink: int
     grid: int
-    inputs: list[int]
+    inputs: list[list[int]]  # shades by value: one row for all channels, or one per channel (RGB)
     padding: int
-    copies: list[int]  # reflect/replicate/circular padding: paler copies of the input shades
+    copies: list[list[int]]  # reflect/replicate/circular padding: paler copies of the input shades
     kernels: list[int]
     outputs: list[int]
     hues: list[int]
@@ -101,37 +105,50 @@ class _Colours:
 class Renderer:
     """Draws the frames of one recording laid out by one layout."""
 
-    def __init__(self, recording: Recording, layout: Layout) -> None:
+    def __init__(self, recording: Recording, layout: Layout, pixels: bool = False) -> None:
+        """``pixels``: the input is a picture (0 black .. 255 full); draw it and the output in grey."""
         self.recording = recording
         self.layout = layout
         spec = recording.spec
         self.spec = spec
         self._pad_rows = padding_mask(spec, 0)
         self._pad_cols = padding_mask(spec, 1)
-        self._in_bins, n_in = _bins(recording.padded, INPUT_SHADES)
-        self._out_bins, n_out = _bins(recording.output, OUTPUT_SHADES)
         self._k_bins, k_colors = self._kernel_shades(recording.weight)
+        if pixels:
+            levels = (PIXEL_SHADES if spec.in_channels == 1 else RGB_SHADES) // (2 if layout.values else 1)
+            self._in_bins = np.clip(np.rint(recording.padded / 255 * (levels - 1)), 0, levels - 1).astype(np.intp)
+            tops = [WHITE] if spec.in_channels == 1 else list(PRIMARIES)
+            input_rows = [_ramp(BLACK, top, levels) for top in tops]
+            self._out_bins, n_out = _bins(recording.output, PIXEL_SHADES, linear=True)
+            output_shades = _ramp(BLACK, WHITE, n_out)
+        else:
+            self._in_bins, n_in = _bins(recording.padded, INPUT_SHADES)
+            input_rows = [_ramp(INPUT_LOW, INPUT_HIGH, n_in)]
+            self._out_bins, n_out = _bins(recording.output, OUTPUT_SHADES)
+            output_shades = _ramp(OUTPUT_LOW, OUTPUT_HIGH, n_out)
 
         palette = Palette()
         add = palette.add
-        input_shades = _ramp(INPUT_LOW, INPUT_HIGH, n_in)
         hues = [HUES[g % len(HUES)] for g in range(min(spec.groups, len(HUES)))]
         self.colours = _Colours(
             background=add(WHITE),
             ink=add(INK),
             grid=add(GRID),
-            inputs=[add(c) for c in input_shades],
+            inputs=[[add(c) for c in row] for row in input_rows],
             padding=add(PADDING),
-            copies=[add(_blend(c, PADDING, 0.6)) for c in input_shades],
+            copies=[[add(_blend(c, PADDING, 0.6)) for c in row] for row in input_rows],
             kernels=[add(c) for c in k_colors],
-            outputs=[add(c) for c in _ramp(OUTPUT_LOW, OUTPUT_HIGH, n_out)],
+            outputs=[add(c) for c in output_shades],
             hues=[add(h) for h in hues],
             tints=[add(_blend(WHITE, h, 0.42)) for h in hues],
             padding_tints=[add(_blend(PADDING, h, 0.42)) for h in hues],
         )
         col = self.colours
-        fills = [col.background, col.padding, *col.inputs, *col.copies, *col.kernels, *col.outputs]
-        self._ink = palette.ink_table(col.ink, fills + col.tints + col.padding_tints)
+        under = [col.background]  # without values, text is only ever written on the background
+        if layout.values:
+            shades = [c for row in col.inputs + col.copies for c in row]
+            under += [col.padding, *shades, *col.kernels, *col.outputs, *col.tints, *col.padding_tints]
+        self._ink = palette.ink_table(col.ink, under)
         self.palette = palette
         if len(palette.colors) > 255:  # one index stays free for the writer's transparency
             raise RuntimeError(f"{len(palette.colors)} colours do not fit a GIF palette")
@@ -159,11 +176,12 @@ class Renderer:
     def _input_colours(self, c: int) -> np.ndarray:
         """Colour of every padded cell of input channel c: shade by value, padding apart."""
         col = self.colours
-        shades = np.asarray(col.inputs)[self._in_bins[c]]
+        row = c if len(col.inputs) > 1 else 0
+        shades = np.asarray(col.inputs[row])[self._in_bins[c]]
         if self.spec.padding_mode == "zeros":
             padding = np.full_like(shades, col.padding)
         else:
-            padding = np.asarray(col.copies)[self._in_bins[c]]
+            padding = np.asarray(col.copies[row])[self._in_bins[c]]
         return np.where(self._pad_rows[:, None] | self._pad_cols[None, :], padding, shades)
 
     def _tint(self, c: int, y: int, x: int) -> int:
@@ -263,7 +281,21 @@ class Renderer:
                 self._outline(image, y - 3, y + ho * s + 3, x - 3, x + wo * s + 3, self._hue(co // self.spec.out_per_group))
         for text, style, x, y in lay.texts:
             self._text(image, text, style, x, y)
+        self._legend(image)
         return image
+
+    def _legend(self, image: np.ndarray) -> None:
+        """The output colour scale: lowest value, one swatch per shade, highest value."""
+        x, y = self.layout.legend_at
+        low, high = (format_value(v)[:LEGEND_CHARS] for v in (self.recording.output.min(), self.recording.output.max()))
+        self._text(image, f"scale {low}", LABEL, x, y)
+        x += LABEL.width(f"scale {low} ")
+        top, bottom = y + 2, y + LABEL.height - 2
+        for shade in self.colours.outputs:
+            image[top:bottom, x : x + LEGEND_SWATCH] = shade
+            x += LEGEND_SWATCH
+        self._outline(image, top - 1, bottom, x - LEGEND_SWATCH * len(self.colours.outputs) - 1, x, self.colours.grid, 1)
+        self._text(image, high, LABEL, x + LABEL.advance, y)
 
     # -- frames ------------------------------------------------------------------------------
 

@@ -46,6 +46,9 @@ MAX_SHOWN_COLUMNS = 6
 MAX_SHOWN_OUT = 8
 #: Larger channel counts or sizes cannot be drawn (and would not fit in memory to compute).
 MAX_ARGUMENT = 100_000
+LEGEND_SWATCH = 8  # pixels per shade in the output colour scale
+LEGEND_CHARS = 8  # room for each end's value
+LEGEND_WIDTH = LABEL.width("scale ") + 2 * (LEGEND_CHARS + 1) * LABEL.advance + 16 * LEGEND_SWATCH
 MAX_ELEMENTS = 20_000_000
 
 
@@ -72,6 +75,7 @@ class Layout:
     texts: tuple[tuple[str, TextStyle, int, int], ...]
     step_at: tuple[int, int]
     sum_at: tuple[int, int]
+    legend_at: tuple[int, int]  # the output colour scale, under the outputs
     sum_width: int  # characters available for the running-sum line
 
     @property
@@ -241,6 +245,9 @@ def _plan(spec: Conv2dSpec, values: bool, s: int) -> Layout:
     more_out = spec.out_channels - len(shown_out)
     if more_out:
         out_bottom += 4 + LABEL.height
+    legend_at = (x_out, out_bottom + 8)
+    out_bottom = legend_at[1] + LABEL.height
+    out_right = max(out_right, x_out + LEGEND_WIDTH)
 
     width = max(out_right, MARGIN + CAPTION.width(spec.caption)) + MARGIN
     height = max(in_bottom, out_bottom, body_top + kh * s) + MARGIN
@@ -281,6 +288,7 @@ def _plan(spec: Conv2dSpec, values: bool, s: int) -> Layout:
         outputs=outputs,
         texts=tuple(texts),
         step_at=(MARGIN, step_at_y),
+        legend_at=legend_at,
         sum_at=(MARGIN, sum_y),
         sum_width=(width - 2 * MARGIN) // CAPTION.advance,
     )

@@ -112,7 +112,7 @@ def test_padding_cells_show_zeros_or_copies():
     _, hp, wp = spec.padded_shape
     colours = cell_colours(r, r._state, r.layout.inputs[0], hp, wp)
     rows, cols = source_index(spec, 0), source_index(spec, 1)
-    copies, shades = r.colours.copies, r.colours.inputs
+    copies, shades = r.colours.copies[0], r.colours.inputs[0]
     for y in range(hp):
         for x in range(wp):
             inside = 2 <= y < 7 and 2 <= x < 8

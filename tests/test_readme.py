@@ -29,6 +29,7 @@ def test_one_install_and_one_test_command_both_used_by_ci():
 )
 def test_readme_command_runs(command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")  # commands run from the project root
     result = CliRunner().invoke(main, command.split()[1:], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     assert Path(result.output.splitlines()[0]).is_file()

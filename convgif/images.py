@@ -1,0 +1,31 @@
+"""Pictures as convolution inputs: a file read, converted and resized to the layer's input."""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+from PIL import Image, UnidentifiedImageError
+
+from .spec import Conv2dSpec, SpecError
+
+
+def load_image(path: os.PathLike | str, spec: Conv2dSpec) -> np.ndarray:
+    """The picture at ``path`` as the (C, H, W) input of ``spec``: grey for C = 1, RGB for C = 3.
+
+    Resized to H×W by averaging (no ringing around edges); values are the 0..255 levels.
+    """
+    channels, height, width = spec.input_shape
+    if channels not in (1, 3):
+        raise SpecError(
+            "image",
+            f"a picture gives 1 channel (grey) or 3 (RGB), but input_shape={spec.input_shape} has {channels}",
+        )
+    try:
+        with Image.open(path) as picture:
+            picture = picture.convert("L" if channels == 1 else "RGB")
+            picture = picture.resize((width, height), Image.Resampling.BOX)
+    except (OSError, UnidentifiedImageError, ValueError) as error:
+        raise SpecError("image", f"image={os.fspath(path)!r} could not be read as a picture: {error}") from None
+    pixels = np.asarray(picture, dtype=np.int64)
+    return pixels[None] if channels == 1 else pixels.transpose(2, 0, 1)
