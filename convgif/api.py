@@ -13,7 +13,9 @@ from .layout import plan
 
 if TYPE_CHECKING:
     import numpy as np
-from .spec import Conv2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, SpecError
+
+AnySpec = Union[Conv2dSpec, Conv1dSpec]
 
 #: The reference article's GIFs show each step for 300 ms.
 DEFAULT_FPS = 1000 / 300
@@ -45,21 +47,21 @@ class RenderResult:
     seconds: float
 
 
-def default_filename(spec: Conv2dSpec, values: bool = False, seed: int = 0, label: str = "") -> str:
+def default_filename(spec: AnySpec, values: bool = False, seed: int = 0, label: str = "") -> str:
     """A file name that spells out the arguments, e.g. ``conv2d_3x7x7_out2_k3_s2_p1_d2.gif``."""
 
-    def dims(pair: object) -> str:
-        if isinstance(pair, str):
-            return pair
-        a, b = pair  # type: ignore[misc]
-        return str(a) if a == b else f"{a}x{b}"
+    def dims(sizes: object) -> str:
+        if isinstance(sizes, str):
+            return sizes
+        return str(sizes[0]) if len(set(sizes)) == 1 else "x".join(map(str, sizes))  # type: ignore[index]
 
-    parts = ["conv2d", "x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims(spec.kernel_size)}"]
-    if spec.stride != (1, 1):
+    kind = f"conv{spec.DIMS}d"
+    parts = [kind, "x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims(spec.kernel_size)}"]
+    if max(spec.stride) != 1:
         parts.append(f"s{dims(spec.stride)}")
-    if spec.padding_arg != (0, 0):
+    if spec.padding_arg != (0,) * spec.DIMS:
         parts.append(f"p{dims(spec.padding_arg)}")
-    if spec.dilation != (1, 1):
+    if max(spec.dilation) != 1:
         parts.append(f"d{dims(spec.dilation)}")
     if spec.groups != 1:
         parts.append(f"g{spec.groups}")
@@ -86,7 +88,7 @@ def check_options(fps: float, max_frames: int) -> None:
 
 
 def render(
-    spec: Conv2dSpec,
+    spec: AnySpec,
     path: Union[str, os.PathLike, None] = None,
     *,
     seed: int = 0,
@@ -114,11 +116,11 @@ def render(
     target = Path(path) if path is not None else Path(default_filename(spec, values, seed))
     if not target.name or target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
-    from .engine import record
+    from .engine import as_conv2d, record
     from .frames import Renderer, sample_steps, value_chars  # matplotlib loads only when drawing
     from .writer import GifWriter
 
-    recording = record(spec, seed, input=input, weight=weight)
+    recording = as_conv2d(record(spec, seed, input=input, weight=weight))
     layout = plan(spec, values, value_chars(recording) if values else 1)
     renderer = Renderer(recording, layout, pixels=pixels)
     steps = sample_steps(layout.steps, max_frames)

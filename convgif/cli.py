@@ -12,13 +12,13 @@ import signal
 import sys
 import time
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Union
 
 import click
 
 from . import __version__
 from .api import DEFAULT_FPS, DEFAULT_MAX_FRAMES, default_filename, render
-from .spec import PADDING_MODES, Conv2dSpec, SpecError
+from .spec import PADDING_MODES, Conv1dSpec, Conv2dSpec, SpecError
 
 
 def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Context], fail) -> list[int]:
@@ -30,7 +30,7 @@ def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Conte
 
 
 class ShapeType(click.ParamType):
-    """``C,H,W`` or ``H,W``: the input's shape."""
+    """``C,H,W`` or ``H,W`` (``C,L`` or ``L`` with ``--conv1d``): the input's shape."""
 
     name = "C,H,W"
 
@@ -38,8 +38,8 @@ class ShapeType(click.ParamType):
         if isinstance(value, tuple):
             return value
         dims = _ints(str(value), param, ctx, self.fail)
-        if len(dims) not in (2, 3) or min(dims) < 1:
-            self.fail(f"{value!r} must be C,H,W or H,W of positive integers, e.g. 3,7,7", param, ctx)
+        if len(dims) not in (1, 2, 3) or min(dims) < 1:
+            self.fail(f"{value!r} must be C,H,W or H,W of positive integers (C,L or L with --conv1d), e.g. 3,7,7", param, ctx)
         return tuple(dims)
 
 
@@ -104,12 +104,12 @@ def _hint(argument: str) -> str:
     return f"'{option}' / '{other}'" if other else f"'{option}'"
 
 
-def spec_from_options(options: dict[str, Any]) -> Conv2dSpec:
+def spec_from_options(options: dict[str, Any], kind: type[Union[Conv2dSpec, Conv1dSpec]] = Conv2dSpec) -> Union[Conv2dSpec, Conv1dSpec]:
     """Build the spec the options describe, or raise a usage error naming the option."""
     if options["input_shape"] is None:
         raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
     try:
-        return Conv2dSpec(
+        return kind(
             input_shape=options["input_shape"],
             out_channels=options["out_channels"],
             kernel_size=options["kernel_size"],
@@ -178,6 +178,7 @@ def conv_options(function):
 @click.option("--fps", type=float, default=round(DEFAULT_FPS, 2), show_default=True, help="Frames per second.")
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step.")
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum.")
+@click.option("--conv1d", is_flag=True, help="A Conv1d over a sequence: --in C,L, sizes are single numbers.")
 @click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.")
 @click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input and weights.")
@@ -190,6 +191,7 @@ def main(
     fps: float,
     max_frames: int,
     values: bool,
+    conv1d: bool,
     kernel: Optional[str],
     image: Optional[str],
     seed: int,
@@ -216,9 +218,9 @@ def main(
         except SpecError as error:
             raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
         if ctx.get_parameter_source("kernel_size") == click.core.ParameterSource.DEFAULT:
-            options["kernel_size"] = tuple(weights.shape[-2:])
+            options["kernel_size"] = tuple(weights.shape[-1:] if conv1d else weights.shape[-2:])
         label = kernel.strip().lower() if kernel.strip().lower() in PRESETS else "kernel"
-    spec = spec_from_options(options)
+    spec = spec_from_options(options, Conv1dSpec if conv1d else Conv2dSpec)
     if kernel is not None:
         try:
             weight = weights_for(spec, weights)
@@ -266,9 +268,8 @@ def main(
             f"note: drew {result.frames} of {result.shown_steps} steps, evenly spread (--max-frames 0 draws all)",
             err=True,
         )
-    c, h, w = spec.output_shape
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
     click.echo(
-        f"output ({c}, {h}, {w}) · {spec.num_parameters:,} parameters · {frames} · "
+        f"output {spec.output_shape} · {spec.num_parameters:,} parameters · {frames} · "
         f"{result.bytes:,} bytes · {result.seconds:.2f} s"
     )

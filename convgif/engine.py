@@ -15,7 +15,7 @@ from typing import Optional, Union, overload
 
 import numpy as np
 
-from .spec import Conv2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, SpecError
 
 _NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
@@ -81,11 +81,16 @@ class Placement:
 
 
 class Placements(Sequence[Placement]):
-    """All placements in output order (co, oy, ox); items are built when asked for."""
+    """All placements in output order (co, oy, ox); items are built when asked for.
 
-    def __init__(self, spec: Conv2dSpec, output: np.ndarray) -> None:
+    With ``rows=False`` (a Conv1d computed as a Conv2d over one row) indices and taps leave out
+    the row: (co, ox) and (c, x).
+    """
+
+    def __init__(self, spec: Conv2dSpec, output: np.ndarray, rows: bool = True) -> None:
         self._spec = spec
         self._output = output
+        self._keep = [0, 1, 2] if rows else [0, 2]
         cg = spec.in_per_group
         kh, kw = spec.kernel_size
         dh, dw = spec.dilation
@@ -111,7 +116,8 @@ class Placements(Sequence[Placement]):
         spec = self._spec
         group = co // spec.out_per_group
         origin = np.array([group * spec.in_per_group, oy * spec.stride[0], ox * spec.stride[1]])
-        return Placement((co, oy, ox), self._offsets + origin, self._output[co, oy, ox].item())
+        index = tuple((co, oy, ox)[k] for k in self._keep)
+        return Placement(index, (self._offsets + origin)[:, self._keep], self._output[co, oy, ox].item())
 
     def __iter__(self) -> Iterator[Placement]:
         return (self[i] for i in range(len(self)))
@@ -158,7 +164,7 @@ def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Opt
 
 
 def record(
-    spec: Conv2dSpec,
+    spec: Union[Conv2dSpec, Conv1dSpec],
     seed: int = 0,
     *,
     input: Optional[np.ndarray] = None,
@@ -168,7 +174,11 @@ def record(
     """Run ``spec`` forward on small random integers (or the arrays given) and record it.
 
     The same seed always gives the same values: inputs in 0..3, weights in -1..1, bias in 0..2.
+    A :class:`Conv1dSpec` is computed as its Conv2d over one row; its recording has Conv1d's
+    shapes: input (C, L), weight (C_out, C_in/G, K), output (C_out, L_out).
     """
+    if isinstance(spec, Conv1dSpec):
+        return _record_1d(spec, seed, input, weight, bias)
     if not isinstance(seed, numbers.Integral) or seed < 0:
         raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
     rng = np.random.default_rng(seed)
@@ -187,8 +197,48 @@ def record(
     return Recording(spec, x, padded, w, b, output, Placements(spec, output))
 
 
-def _given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], default: np.ndarray) -> np.ndarray:
+def _record_1d(
+    spec: Conv1dSpec, seed: int, input: Optional[np.ndarray], weight: Optional[np.ndarray], bias: Optional[np.ndarray]
+) -> Recording:
+    w_shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
+    if input is not None:
+        input = _given("input", input, spec.input_shape, None)[:, None, :]
+    if weight is not None:
+        weight = _given("weight", weight, w_shape, None)[:, :, None, :]
+    planar = record(spec.as_conv2d(), seed, input=input, weight=weight, bias=bias)
+    row = (slice(None), 0)
+    return Recording(
+        spec,
+        planar.input[row],
+        planar.padded[row],
+        planar.weight[:, :, 0],
+        planar.bias,
+        planar.output[row],
+        Placements(planar.spec, planar.output, rows=False),
+    )
+
+
+def as_conv2d(recording: Recording) -> Recording:
+    """A Conv1d recording as the Conv2d over one row that convgif draws (a Conv2d's as it is)."""
+    spec = recording.spec
+    if not isinstance(spec, Conv1dSpec):
+        return recording
+    planar = spec.as_conv2d()
+    output = recording.output[:, None]
+    return Recording(
+        planar,
+        recording.input[:, None],
+        recording.padded[:, None],
+        recording.weight[:, :, None],
+        recording.bias,
+        output,
+        Placements(planar, output),
+    )
+
+
+def _given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], default: Optional[np.ndarray]) -> np.ndarray:
     if value is None:
+        assert default is not None
         return default
     array = np.asarray(value)
     if array.shape != tuple(shape):

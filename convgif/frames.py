@@ -376,9 +376,14 @@ class Renderer:
             self._text(image, self.sum_text(step, lay.sum_width), CAPTION, *lay.sum_at)
         return image
 
+    def _position(self, *index: int) -> str:
+        """An output position as the layer indexes it: (oy, ox), or (ox,) for a Conv1d."""
+        return str(tuple(index) if self.layout.dims == 2 else tuple(index[:-2]) + (index[-1],))
+
     def step_text(self, step: int) -> str:
         j, oy, ox = self.step_index(step)
-        return f"out channel {j + 1}/{self.spec.out_per_group} · ({oy}, {ox}) · step {step + 1}/{self.spec.steps}"
+        where = self._position(oy, ox)
+        return f"out channel {j + 1}/{self.spec.out_per_group} · {where} · step {step + 1}/{self.spec.steps}"
 
     def sum_text(self, step: int, width: Optional[int] = None) -> str:
         """The output value(s) of a step, e.g. ``y[0, 0, 2] = Σ x·w + b = 5 + 2 = 7``.
@@ -389,17 +394,15 @@ class Renderer:
         rec = self.recording
         if self.spec.groups == 1:
             value = rec.output[j, oy, ox]
+            y = f"y[{self._position(j, oy, ox)[1:-1]}]"
             if rec.bias is None:
-                return f"y[{j}, {oy}, {ox}] = Σ x·w = {format_value(value)}"
+                return f"{y} = Σ x·w = {format_value(value)}"
             b = rec.bias[j]
-            return (
-                f"y[{j}, {oy}, {ox}] = Σ x·w + b = {format_value(value - b)} + {format_value(b)}"
-                f" = {format_value(value)}"
-            )
+            return f"{y} = Σ x·w + b = {format_value(value - b)} + {format_value(b)} = {format_value(value)}"
         text = ""
         for g in range(self.spec.groups):
             co = g * self.spec.out_per_group + j
-            part = f"y[{co}, {oy}, {ox}] = {format_value(rec.output[co, oy, ox])}"
+            part = f"y[{self._position(co, oy, ox)[1:-1]}] = {format_value(rec.output[co, oy, ox])}"
             joined = f"{text}   {part}" if text else part
             if width is not None and len(joined) > width:
                 break

@@ -15,6 +15,8 @@ def load_image(path: os.PathLike | str, spec: Conv2dSpec) -> np.ndarray:
 
     Resized to H×W by averaging (no ringing around edges); values are the 0..255 levels.
     """
+    if spec.DIMS != 2:
+        raise SpecError("image", "a picture is the input of a Conv2d, not of a Conv1d")
     channels, height, width = spec.input_shape
     if channels not in (1, 3):
         raise SpecError(

@@ -8,10 +8,11 @@ input channel) pair of a layer, or checks that a 4-D one has the layer's weight 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Union
 
 import numpy as np
 
-from .spec import Conv2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, SpecError
 
 #: Integer forms; a blur's usual division (by 16, by 9) only rescales the output's colours.
 PRESETS: dict[str, np.ndarray] = {
@@ -64,14 +65,19 @@ def _literal(text: str) -> np.ndarray:
     return array.astype(np.int64) if np.all(array == np.round(array)) else array
 
 
-def weights_for(spec: Conv2dSpec, kernel: np.ndarray) -> np.ndarray:
-    """The layer's weight (C_out, C_in/G, KH, KW): a 2-D kernel repeated, or a 4-D one checked."""
+def weights_for(spec: Union[Conv2dSpec, Conv1dSpec], kernel: np.ndarray) -> np.ndarray:
+    """The layer's weight (C_out, C_in/G, *kernel_size): one kernel repeated, or a whole one checked.
+
+    For a Conv1d, a kernel of one row is that row.
+    """
     shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
-    if kernel.ndim == 2 and kernel.shape == spec.kernel_size:
+    if spec.DIMS == 1 and kernel.ndim == 2 and kernel.shape[0] == 1:
+        kernel = kernel[0]
+    if kernel.shape == spec.kernel_size:
         return np.broadcast_to(kernel, shape).copy()
     if kernel.shape == shape:
         return kernel.copy()
-    wanted = f"{spec.kernel_size[0]}×{spec.kernel_size[1]}"
+    wanted = "×".join(map(str, spec.kernel_size))
     raise SpecError(
         "kernel",
         f"the kernel is {'×'.join(map(str, kernel.shape))}, but kernel_size={spec.kernel_size} needs "

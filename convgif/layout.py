@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Union
 
-from .spec import Conv2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, SpecError
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class TooLargeError(SpecError):
 
 @dataclass(frozen=True)
 class Layout:
-    spec: Conv2dSpec
+    spec: Conv2dSpec  # the geometry drawn: a Conv1d is drawn as its Conv2d over one row
     values: bool
     cell: int
     width: int
@@ -76,6 +77,8 @@ class Layout:
     step_at: tuple[int, int]
     sum_at: tuple[int, int]
     legend_at: tuple[int, int]  # the output colour scale, under the outputs
+    caption: str  # the layer's own caption (Conv1d's, for a Conv1d)
+    dims: int  # spatial axes of the layer: 1 or 2
     sum_width: int  # characters available for the running-sum line
 
     @property
@@ -114,12 +117,15 @@ def _stack(heights: list[int], groups: list[int], top: int) -> list[int]:
     return tops
 
 
-def plan(spec: Conv2dSpec, values: bool = False, value_chars: int = 3) -> Layout:
+def plan(spec: Union[Conv2dSpec, Conv1dSpec], values: bool = False, value_chars: int = 3) -> Layout:
     """Lay out the frames of ``spec``, choosing the largest cell size that fits.
 
     With ``values``, cells are wide enough for numbers of ``value_chars`` characters. Raises
     :class:`TooLargeError`, naming the argument to shrink, when nothing readable fits.
     """
+    caption, dims = spec.caption, spec.DIMS
+    if isinstance(spec, Conv1dSpec):
+        spec = spec.as_conv2d()
     _check_arguments(spec)
     if values:
         smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + 4)
@@ -127,7 +133,7 @@ def plan(spec: Conv2dSpec, values: bool = False, value_chars: int = 3) -> Layout
     else:
         smallest, largest = MIN_CELL_PX, CELL_PX
     for cell in range(largest, smallest - 1, -1):
-        layout = _plan(spec, values, cell)
+        layout = _plan(spec, values, cell, caption, dims)
         if max(layout.width, layout.height) <= FIT_SIDE_PX:
             return layout
     if max(layout.width, layout.height) <= MAX_SIDE_PX:
@@ -180,7 +186,7 @@ def _check_arguments(spec: Conv2dSpec) -> None:
             )
 
 
-def _plan(spec: Conv2dSpec, values: bool, s: int) -> Layout:
+def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int) -> Layout:
     g = spec.groups
     cg_in, cg_out = spec.in_channels // g, spec.out_channels // g
     _, hp, wp = spec.padded_shape
@@ -249,10 +255,10 @@ def _plan(spec: Conv2dSpec, values: bool, s: int) -> Layout:
     out_bottom = legend_at[1] + LABEL.height
     out_right = max(out_right, x_out + LEGEND_WIDTH)
 
-    width = max(out_right, MARGIN + CAPTION.width(spec.caption)) + MARGIN
+    width = max(out_right, MARGIN + CAPTION.width(caption)) + MARGIN
     height = max(in_bottom, out_bottom, body_top + kh * s) + MARGIN
 
-    texts.append((spec.caption, CAPTION, MARGIN, caption_y))
+    texts.append((caption, CAPTION, MARGIN, caption_y))
     if note:
         texts.append((note, LABEL, MARGIN, note_y))
     pads = (*spec.padding, *spec.padding_end)
@@ -289,6 +295,8 @@ def _plan(spec: Conv2dSpec, values: bool, s: int) -> Layout:
         texts=tuple(texts),
         step_at=(MARGIN, step_at_y),
         legend_at=legend_at,
+        caption=caption,
+        dims=dims,
         sum_at=(MARGIN, sum_y),
         sum_width=(width - 2 * MARGIN) // CAPTION.advance,
     )

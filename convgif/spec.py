@@ -11,10 +11,8 @@ import math
 from functools import cached_property
 import numbers
 from dataclasses import dataclass, field
-from typing import Union
+from typing import ClassVar, Union
 
-Pair = tuple[int, int]
-IntOrPair = Union[int, tuple[int, int]]
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 PADDING_STRINGS = ("same", "valid")
@@ -40,20 +38,24 @@ def _fmt(value: object) -> str:
     return repr(tuple(value)) if isinstance(value, list) else repr(value)
 
 
-def to_pair(name: str, value: object) -> Pair:
-    """Normalise an int-or-pair argument the way ``torch.nn.modules.utils._pair`` does."""
+_TUPLE_WORDS = {1: "a 1-tuple (l,)", 2: "a pair of integers (h, w)"}
+_SHAPE_WORDS = {1: "(C, L) or (L,)", 2: "(C, H, W) or (H, W)"}
+
+
+def to_tuple(name: str, value: object, dims: int = 2) -> tuple[int, ...]:
+    """Normalise an int-or-tuple argument as ``torch.nn.modules.utils._pair`` (or ``_single``)."""
     if _is_int(value):
-        return (int(value), int(value))  # type: ignore[arg-type]
-    if isinstance(value, (tuple, list)) and len(value) == 2 and all(_is_int(v) for v in value):
-        return (int(value[0]), int(value[1]))
-    raise SpecError(name, f"{name}={_fmt(value)} must be an integer or a pair of integers (h, w)")
+        return (int(value),) * dims  # type: ignore[call-overload]
+    if isinstance(value, (tuple, list)) and len(value) == dims and all(_is_int(v) for v in value):
+        return tuple(int(v) for v in value)
+    raise SpecError(name, f"{name}={_fmt(value)} must be an integer or {_TUPLE_WORDS[dims]}")
 
 
-def _positive_pair(name: str, value: object) -> Pair:
-    pair = to_pair(name, value)
-    if min(pair) < 1:
+def _positive_tuple(name: str, value: object, dims: int) -> tuple[int, ...]:
+    values = to_tuple(name, value, dims)
+    if min(values) < 1:
         raise SpecError(name, f"{name}={_fmt(value)} must be positive")
-    return pair
+    return values
 
 
 def _positive_int(name: str, value: object) -> int:
@@ -62,50 +64,45 @@ def _positive_int(name: str, value: object) -> int:
     return int(value)  # type: ignore[arg-type]
 
 
-def _shape(value: object) -> tuple[int, int, int]:
+def _shape(value: object, dims: int) -> tuple[int, ...]:
     if (
         isinstance(value, (tuple, list))
-        and len(value) in (2, 3)
+        and len(value) in (dims, dims + 1)
         and all(_is_int(v) for v in value)
         and min(value) >= 1
     ):
-        dims = tuple(int(v) for v in value)
-        return dims if len(dims) == 3 else (1, *dims)  # type: ignore[return-value]
+        sizes = tuple(int(v) for v in value)
+        return sizes if len(sizes) == dims + 1 else (1, *sizes)
     raise SpecError(
-        "input_shape", f"input_shape={_fmt(value)} must be (C, H, W) or (H, W) of positive integers"
+        "input_shape", f"input_shape={_fmt(value)} must be {_SHAPE_WORDS[dims]} of positive integers"
     )
 
 
 @dataclass(frozen=True)
-class Conv2dSpec:
-    """One ``torch.nn.Conv2d`` layer applied to one input of shape (C, H, W).
+class _ConvSpec:
+    """A convolution layer over ``DIMS`` spatial axes; the rules are the same on every axis."""
 
-    Arguments are PyTorch's, with the same defaults. After construction ``kernel_size``,
-    ``stride``, ``dilation`` and ``padding`` are (h, w) pairs; ``padding`` holds the top/left
-    amounts and ``padding_end`` the bottom/right ones (they differ only for ``"same"`` with an
-    even dilated kernel, where PyTorch pads one more at the end). Anything PyTorch would refuse
-    for this input raises :class:`SpecError`, a ``ValueError`` naming the argument.
-    """
-
-    input_shape: tuple[int, int, int]
+    DIMS: ClassVar[int] = 2
+    input_shape: tuple[int, ...]
     out_channels: int = 1
-    kernel_size: Pair = 3  # type: ignore[assignment]
-    stride: Pair = 1  # type: ignore[assignment]
-    padding: Pair = 0  # type: ignore[assignment]
-    dilation: Pair = 1  # type: ignore[assignment]
+    kernel_size: tuple[int, ...] = 3  # type: ignore[assignment]
+    stride: tuple[int, ...] = 1  # type: ignore[assignment]
+    padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    dilation: tuple[int, ...] = 1  # type: ignore[assignment]
     groups: int = 1
     bias: bool = True
     padding_mode: str = "zeros"
-    padding_end: Pair = field(init=False)
-    padding_arg: Union[str, Pair] = field(init=False, repr=False, compare=False)
+    padding_end: tuple[int, ...] = field(init=False)
+    padding_arg: Union[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
-        put("input_shape", _shape(self.input_shape))
+        dims = self.DIMS
+        put("input_shape", _shape(self.input_shape, dims))
         put("out_channels", _positive_int("out_channels", self.out_channels))
-        put("kernel_size", _positive_pair("kernel_size", self.kernel_size))
-        put("stride", _positive_pair("stride", self.stride))
-        put("dilation", _positive_pair("dilation", self.dilation))
+        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, dims))
+        put("stride", _positive_tuple("stride", self.stride, dims))
+        put("dilation", _positive_tuple("dilation", self.dilation, dims))
         if not _is_int(self.groups) or int(self.groups) < 1:
             raise SpecError("groups", f"groups={_fmt(self.groups)} must be a positive integer")
         put("groups", int(self.groups))
@@ -130,23 +127,23 @@ class Conv2dSpec:
             if padding not in PADDING_STRINGS:
                 raise SpecError(
                     "padding",
-                    f"padding={padding!r} must be an integer, a pair (h, w), 'same' or 'valid'",
+                    f"padding={padding!r} must be an integer, {_TUPLE_WORDS[self.DIMS][2:]}, 'same' or 'valid'",
                 )
             put("padding_arg", padding)
             if padding == "valid":
-                start = end = (0, 0)
+                start = end = (0,) * self.DIMS
             else:
-                if self.stride != (1, 1):
+                if max(self.stride) != 1:
                     raise SpecError(
                         "padding",
                         f"padding='same' needs stride 1, but stride={self.stride}: "
                         "a strided output cannot keep the input size",
                     )
                 total = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
-                start = (total[0] // 2, total[1] // 2)
-                end = (total[0] - start[0], total[1] - start[1])
+                start = tuple(t // 2 for t in total)
+                end = tuple(t - t // 2 for t in total)
         else:
-            start = end = to_pair("padding", padding)
+            start = end = to_tuple("padding", padding, self.DIMS)
             put("padding_arg", start)
             if min(start) < 0 and self.padding_mode == "zeros":
                 raise SpecError(
@@ -168,7 +165,7 @@ class Conv2dSpec:
         if self.padding_mode == "zeros":
             return
         size = self.input_shape[1:]
-        pads = (max(self.padding[0], self.padding_end[0]), max(self.padding[1], self.padding_end[1]))
+        pads = tuple(max(a, b) for a, b in zip(self.padding, self.padding_end))
         shown = self.padding_arg if isinstance(self.padding_arg, str) else self.padding
         if self.padding_mode == "reflect" and any(p >= n for p, n in zip(pads, size)):
             raise SpecError(
@@ -191,7 +188,7 @@ class Conv2dSpec:
     def _check_kernel_fits(self) -> None:
         span, padded = self.receptive_field, self.padded_shape[1:]
         if any(s > p for s, p in zip(span, padded)):
-            dilated = f" with dilation={self.dilation}" if self.dilation != (1, 1) else ""
+            dilated = f" with dilation={self.dilation}" if max(self.dilation) != 1 else ""
             raise SpecError(
                 "kernel_size",
                 f"kernel_size={self.kernel_size}{dilated} spans {span}, larger than the padded "
@@ -215,46 +212,39 @@ class Conv2dSpec:
         return self.out_channels // self.groups
 
     @cached_property
-    def receptive_field(self) -> Pair:
+    def receptive_field(self) -> tuple[int, ...]:
         """Extent of the dilated kernel: ``dilation * (kernel_size - 1) + 1`` per axis."""
-        return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))  # type: ignore[return-value]
+        return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))
 
     @cached_property
-    def padded_shape(self) -> tuple[int, int, int]:
-        """(C, H, W) of the input after padding (or cropping, for negative padding)."""
-        c, h, w = self.input_shape
-        return (
-            c,
-            h + self.padding[0] + self.padding_end[0],
-            w + self.padding[1] + self.padding_end[1],
-        )
+    def padded_shape(self) -> tuple[int, ...]:
+        """(C, *sizes) of the input after padding (or cropping, for negative padding)."""
+        sizes = (n + a + b for n, a, b in zip(self.input_shape[1:], self.padding, self.padding_end))
+        return (self.in_channels, *sizes)
 
     @cached_property
-    def output_shape(self) -> tuple[int, int, int]:
-        """(C_out, H_out, W_out): ``floor((padded - dilation·(k - 1) - 1) / stride) + 1``."""
-        _, hp, wp = self.padded_shape
-        (rh, rw), (sh, sw) = self.receptive_field, self.stride
-        return (self.out_channels, (hp - rh) // sh + 1, (wp - rw) // sw + 1)
+    def output_shape(self) -> tuple[int, ...]:
+        """(C_out, *sizes): ``floor((padded - dilation·(k - 1) - 1) / stride) + 1`` per axis."""
+        sizes = ((p - r) // s + 1 for p, r, s in zip(self.padded_shape[1:], self.receptive_field, self.stride))
+        return (self.out_channels, *sizes)
 
     @cached_property
     def num_parameters(self) -> int:
-        """Trainable parameters: C_out · C_in/G · KH · KW weights, plus C_out biases."""
-        kh, kw = self.kernel_size
-        weights = self.out_channels * self.in_per_group * kh * kw
+        """Trainable parameters: C_out · C_in/G · (kernel area) weights, plus C_out biases."""
+        weights = self.out_channels * self.in_per_group * math.prod(self.kernel_size)
         return weights + (self.out_channels if self.bias else 0)
 
     @cached_property
     def steps(self) -> int:
-        """Animation steps: all groups advance together, so C_out / G · H_out · W_out."""
-        c_out, h_out, w_out = self.output_shape
-        return self.out_per_group * h_out * w_out
+        """Animation steps: all groups advance together, so C_out / G · (output area)."""
+        return self.out_per_group * math.prod(self.output_shape[1:])
 
     @cached_property
     def caption(self) -> str:
         """The one-line summary drawn in every frame, in the reference article's format.
 
-        P is the (h, w) padding; where the bottom/right amounts differ (``"same"`` with an even
-        dilated kernel) it is written per axis as ((top, bottom), (left, right)).
+        P is the padding per axis; where the end amounts differ (``"same"`` with an even
+        dilated kernel) it is written per axis as (start, end) pairs: ((top, bottom), (left, right)).
         """
         if self.padding == self.padding_end:
             padding = str(self.padding)
@@ -275,12 +265,52 @@ class Conv2dSpec:
     @cached_property
     def macs(self) -> int:
         """Multiply-accumulates of one forward pass."""
-        kh, kw = self.kernel_size
-        return math.prod(self.output_shape) * self.in_per_group * kh * kw
+        return math.prod(self.output_shape) * self.in_per_group * math.prod(self.kernel_size)
 
-    def replace(self, **changes: object) -> "Conv2dSpec":
+    def replace(self, **changes: object):
         """A copy with some arguments changed, validated again."""
         args = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
         args["padding"] = self.padding_arg
         args.update(changes)
-        return Conv2dSpec(**args)  # type: ignore[arg-type]
+        return type(self)(**args)
+
+
+@dataclass(frozen=True)
+class Conv2dSpec(_ConvSpec):
+    """One ``torch.nn.Conv2d`` layer applied to one input of shape (C, H, W).
+
+    Arguments are PyTorch's, with the same defaults. After construction ``kernel_size``,
+    ``stride``, ``dilation`` and ``padding`` are (h, w) pairs; ``padding`` holds the top/left
+    amounts and ``padding_end`` the bottom/right ones (they differ only for ``"same"`` with an
+    even dilated kernel, where PyTorch pads one more at the end). Anything PyTorch would refuse
+    for this input raises :class:`SpecError`, a ``ValueError`` naming the argument.
+    """
+
+    DIMS: ClassVar[int] = 2
+
+
+@dataclass(frozen=True)
+class Conv1dSpec(_ConvSpec):
+    """One ``torch.nn.Conv1d`` layer applied to one sequence of shape (C, L).
+
+    The same arguments, defaults and rules as :class:`Conv2dSpec`, on one axis: sizes are
+    1-tuples after construction (``kernel_size == (3,)``), ``input_shape`` is (C, L), or (L,)
+    meaning C = 1.
+    """
+
+    DIMS: ClassVar[int] = 1
+
+    def as_conv2d(self) -> Conv2dSpec:
+        """The same layer as a Conv2d over a (C, 1, L) input: what convgif computes and draws."""
+        padding = self.padding_arg if isinstance(self.padding_arg, str) else (0, self.padding[0])
+        return Conv2dSpec(
+            (self.in_channels, 1, self.input_shape[1]),
+            self.out_channels,
+            (1, self.kernel_size[0]),
+            (1, self.stride[0]),
+            padding,
+            (1, self.dilation[0]),
+            self.groups,
+            self.bias,
+            self.padding_mode,
+        )
