@@ -15,7 +15,7 @@ from typing import Optional, Union, overload
 
 import numpy as np
 
-from .spec import Conv1dSpec, Conv2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
 
 _NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
@@ -164,13 +164,13 @@ def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Opt
 
 
 def record(
-    spec: Union[Conv2dSpec, Conv1dSpec],
+    spec: Union[Conv2dSpec, Conv1dSpec, ConvTranspose2dSpec],
     seed: int = 0,
     *,
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
-) -> Recording:
+) -> Union[Recording, TransposedRecording]:
     """Run ``spec`` forward on small random integers (or the arrays given) and record it.
 
     The same seed always gives the same values: inputs in 0..3, weights in -1..1, bias in 0..2.
@@ -179,9 +179,9 @@ def record(
     """
     if isinstance(spec, Conv1dSpec):
         return _record_1d(spec, seed, input, weight, bias)
-    if not isinstance(seed, numbers.Integral) or seed < 0:
-        raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
-    rng = np.random.default_rng(seed)
+    if isinstance(spec, ConvTranspose2dSpec):
+        return _record_transposed(spec, seed, input, weight, bias)
+    rng = _rng(seed)
     w_shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
     x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
     w = rng.integers(WEIGHT_RANGE[0], WEIGHT_RANGE[1] + 1, w_shape, dtype=np.int64)
@@ -195,6 +195,12 @@ def record(
     padded = pad_input(spec, x)
     output = convolve(spec, padded, w, b)
     return Recording(spec, x, padded, w, b, output, Placements(spec, output))
+
+
+def _rng(seed: int) -> np.random.Generator:
+    if not isinstance(seed, numbers.Integral) or seed < 0:
+        raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
+    return np.random.default_rng(seed)
 
 
 def _record_1d(
@@ -255,3 +261,59 @@ def padding_mask(spec: Conv2dSpec, axis: int) -> np.ndarray:
     size = spec.input_shape[1 + axis]
     real = _pad_axis(np.ones((1, size), np.int8), 1, spec.padding[axis], spec.padding_end[axis], "zeros")
     return real[0] == 0
+
+
+@dataclass(frozen=True)
+class TransposedRecording:
+    """The forward pass of a transposed convolution, and the direct convolution equal to it.
+
+    ``input`` (C_in, H, W), ``weight`` in PyTorch's layout (C_in, C_out/G, KH, KW), ``bias``
+    (C_out,) or None and ``output`` (C_out, H_out, W_out); ``conv`` records the same output as
+    a direct convolution over the zero-inserted, padded input with the flipped kernels.
+    """
+
+    spec: ConvTranspose2dSpec
+    input: np.ndarray
+    weight: np.ndarray
+    bias: Optional[np.ndarray]
+    output: np.ndarray
+    conv: Recording
+
+
+def _record_transposed(
+    spec: ConvTranspose2dSpec, seed: int, input: Optional[np.ndarray], weight: Optional[np.ndarray], bias: Optional[np.ndarray]
+) -> TransposedRecording:
+    rng = _rng(seed)
+    w_shape = (spec.in_channels, spec.out_per_group, *spec.kernel_size)
+    x = _given("input", input, spec.input_shape, rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape))
+    w = _given("weight", weight, w_shape, rng.integers(WEIGHT_RANGE[0], WEIGHT_RANGE[1] + 1, w_shape))
+    b = rng.integers(BIAS_RANGE[0], BIAS_RANGE[1] + 1, spec.out_channels)
+    b = _given("bias", bias, (spec.out_channels,), b) if spec.bias else None
+    if any(a.dtype.kind == "f" for a in (x, w, b) if a is not None):
+        x, w = x.astype(np.float64), w.astype(np.float64)
+        b = None if b is None else b.astype(np.float64)
+    direct = spec.as_conv()
+    conv = record(direct, input=zero_insert(spec, x), weight=flip_kernels(spec, w), bias=b)
+    return TransposedRecording(spec, x, w, b, conv.output, conv)
+
+
+def zero_insert(spec: ConvTranspose2dSpec, x: np.ndarray) -> np.ndarray:
+    """``x`` with ``stride - 1`` zeros between cells and ``dilation·(k - 1) - padding`` around
+    (cropped where negative), ``output_padding`` more at the bottom/right."""
+    c, h, w = x.shape
+    (sh, sw) = spec.stride
+    spread = np.zeros((c, (h - 1) * sh + 1, (w - 1) * sw + 1), dtype=x.dtype)
+    spread[:, ::sh, ::sw] = x
+    for axis in (0, 1):
+        edge = spec.dilation[axis] * (spec.kernel_size[axis] - 1) - spec.padding[axis]
+        spread = _pad_axis(spread, 1 + axis, edge, edge + spec.output_padding[axis], "zeros")
+    return spread
+
+
+def flip_kernels(spec: ConvTranspose2dSpec, weight: np.ndarray) -> np.ndarray:
+    """PyTorch's (C_in, C_out/G, KH, KW) transposed weight as the direct convolution's
+    (C_out, C_in/G, KH, KW) weight: channels swapped within each group, kernels turned 180°."""
+    g = spec.groups
+    per = weight.reshape(g, spec.in_per_group, spec.out_per_group, *spec.kernel_size)
+    swapped = per.transpose(0, 2, 1, 3, 4).reshape(spec.out_channels, spec.in_per_group, *spec.kernel_size)
+    return swapped[:, :, ::-1, ::-1].copy()

@@ -314,3 +314,135 @@ class Conv1dSpec(_ConvSpec):
             self.bias,
             self.padding_mode,
         )
+
+
+@dataclass(frozen=True)
+class ConvTranspose2dSpec:
+    """One ``torch.nn.ConvTranspose2d`` layer applied to one input of shape (C, H, W).
+
+    PyTorch's arguments, order and defaults (padding is zeros only). Each input cell scatters
+    the kernel, times its value, into the output; ``padding`` trims that many cells off each
+    side of the result and ``output_padding`` adds cells at the bottom/right, so that
+    ``H_out = (H - 1)·stride - 2·padding + dilation·(kernel_size - 1) + output_padding + 1``.
+    """
+
+    input_shape: tuple[int, ...]
+    out_channels: int = 1
+    kernel_size: tuple[int, ...] = 3  # type: ignore[assignment]
+    stride: tuple[int, ...] = 1  # type: ignore[assignment]
+    padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    output_padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    groups: int = 1
+    bias: bool = True
+    dilation: tuple[int, ...] = 1  # type: ignore[assignment]
+
+    DIMS: ClassVar[int] = 2
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        put("input_shape", _shape(self.input_shape, 2))
+        put("out_channels", _positive_int("out_channels", self.out_channels))
+        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, 2))
+        put("stride", _positive_tuple("stride", self.stride, 2))
+        put("dilation", _positive_tuple("dilation", self.dilation, 2))
+        for name in ("padding", "output_padding"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise SpecError(name, f"{name}={value!r} must be an integer or a pair (h, w): a transposed convolution takes no 'same' or 'valid'")
+            amounts = to_tuple(name, value, 2)
+            if min(amounts) < 0:
+                raise SpecError(name, f"{name}={_fmt(value)} must be non-negative")
+            put(name, amounts)
+        if not _is_int(self.groups) or int(self.groups) < 1:
+            raise SpecError("groups", f"groups={_fmt(self.groups)} must be a positive integer")
+        put("groups", int(self.groups))
+        if not isinstance(self.bias, (bool, numbers.Integral)):
+            raise SpecError("bias", f"bias={self.bias!r} must be True or False")
+        put("bias", bool(self.bias))
+        if self.in_channels % self.groups:
+            raise SpecError("groups", f"groups={self.groups} must divide in_channels={self.in_channels}")
+        if self.out_channels % self.groups:
+            raise SpecError("groups", f"groups={self.groups} must divide out_channels={self.out_channels}")
+        if any(op >= max(s, d) for op, s, d in zip(self.output_padding, self.stride, self.dilation)):
+            raise SpecError(
+                "output_padding",
+                f"output_padding={self.output_padding} must be smaller than the stride {self.stride} "
+                f"or the dilation {self.dilation} on each axis",
+            )
+        if min(self.output_shape[1:]) < 1:
+            raise SpecError(
+                "padding",
+                f"padding={self.padding} trims the {self.output_shape[1:]} output to nothing: it must "
+                f"leave at least one cell of the {self._full_size} cells the kernels cover",
+            )
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def in_per_group(self) -> int:
+        return self.input_shape[0] // self.groups
+
+    @property
+    def out_per_group(self) -> int:
+        return self.out_channels // self.groups
+
+    @cached_property
+    def _full_size(self) -> tuple[int, ...]:
+        """Extent of everything the scattered kernels cover, before padding trims it."""
+        return tuple(
+            (n - 1) * s + d * (k - 1) + 1
+            for n, s, d, k in zip(self.input_shape[1:], self.stride, self.dilation, self.kernel_size)
+        )
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        """(C_out, H_out, W_out): ``(H - 1)·s - 2·p + d·(k - 1) + output_padding + 1`` per axis."""
+        sizes = (f - 2 * p + op for f, p, op in zip(self._full_size, self.padding, self.output_padding))
+        return (self.out_channels, *sizes)
+
+    @cached_property
+    def num_parameters(self) -> int:
+        """C_in · C_out/G · KH · KW weights, plus C_out biases."""
+        weights = self.in_channels * self.out_per_group * math.prod(self.kernel_size)
+        return weights + (self.out_channels if self.bias else 0)
+
+    @cached_property
+    def steps(self) -> int:
+        """Animation steps: one per input position and output channel of a group."""
+        return self.out_per_group * math.prod(self.input_shape[1:])
+
+    @cached_property
+    def macs(self) -> int:
+        return math.prod(self.input_shape) * self.out_per_group * math.prod(self.kernel_size)
+
+    @cached_property
+    def caption(self) -> str:
+        """The article's caption format; ``OP`` (output padding) follows when it is not zero."""
+        parts = [
+            f"Input Shape : {self.input_shape}",
+            f"Output Shape : {self.output_shape}",
+            f"K : {self.kernel_size}",
+            f"P : {self.padding}",
+            f"S : {self.stride}",
+            f"D : {self.dilation}",
+            f"G : {self.groups}",
+        ]
+        if max(self.output_padding):
+            parts.append(f"OP : {self.output_padding}")
+        return " \u2014 ".join(parts)
+
+    def as_conv(self) -> Conv2dSpec:
+        """The equivalent direct convolution: over the input with ``stride - 1`` zeros inserted
+        between cells and ``dilation·(k - 1) - padding`` added around (``output_padding`` more at
+        the bottom/right), with the flipped kernel, stride 1 and the same dilation."""
+        sizes = tuple(
+            (n - 1) * s + 1 + 2 * (d * (k - 1) - p) + op
+            for n, s, d, k, p, op in zip(
+                self.input_shape[1:], self.stride, self.dilation, self.kernel_size, self.padding, self.output_padding
+            )
+        )
+        return Conv2dSpec(
+            (self.in_channels, *sizes), self.out_channels, self.kernel_size, 1, 0, self.dilation, self.groups, self.bias
+        )

@@ -1,0 +1,155 @@
+"""ConvTranspose2d: PyTorch's acceptance, shapes, parameters and values."""
+
+import random
+import warnings
+
+import numpy as np
+import pytest
+
+from convgif import record
+from convgif.engine import flip_kernels, zero_insert
+from convgif.spec import ConvTranspose2dSpec, SpecError
+
+
+def random_args(rng: random.Random):
+    shape = (rng.randint(1, 4), rng.randint(1, 5), rng.randint(1, 5))
+    pair = lambda lo, hi: (rng.randint(lo, hi), rng.randint(lo, hi))  # noqa: E731
+    args = dict(
+        out_channels=rng.choice([1, 2, 3, 4]),
+        kernel_size=pair(1, 4),
+        stride=pair(1, 3),
+        padding=pair(0, 3),
+        output_padding=pair(0, 2),
+        groups=rng.choice([1, 2, 3]),
+        bias=rng.random() < 0.5,
+        dilation=pair(1, 3),
+    )
+    return shape, args
+
+
+TABLE = [
+    ((2, 3, 3), dict(out_channels=1, kernel_size=3, stride=2, padding=1, output_padding=1), (1, 6, 6), 19),
+    ((2, 3, 3), dict(out_channels=4, kernel_size=3, groups=2), (4, 5, 5), 40),
+    ((2, 3, 3), dict(kernel_size=3, stride=1, output_padding=1, dilation=2), (1, 8, 8), 19),
+    ((2, 3, 3), dict(kernel_size=3, stride=(2, 1), output_padding=(1, 0)), (1, 8, 5), 19),
+    ((2, 3, 3), dict(kernel_size=(3, 2), stride=3, padding=(1, 0), output_padding=2, dilation=(1, 3)), (1, 9, 12), 13),
+    ((2, 3, 3), dict(kernel_size=3, stride=2, padding=1, output_padding=2), "output_padding", None),
+    ((2, 3, 3), dict(kernel_size=3, output_padding=1), "output_padding", None),
+    ((2, 3, 3), dict(kernel_size=3, padding=3), "padding", None),
+    ((2, 3, 3), dict(kernel_size=3, padding=-1), "padding", None),
+    ((2, 3, 3), dict(kernel_size=3, padding="same"), "padding", None),
+    ((2, 3, 3), dict(out_channels=3, groups=2), "groups", None),
+    ((2, 3, 3), dict(kernel_size=0), "kernel_size", None),
+]
+
+
+@pytest.mark.parametrize("shape, args, expected, parameters", TABLE)
+def test_table_of_pytorch_behaviour(shape, args, expected, parameters):
+    if isinstance(expected, str):
+        with pytest.raises(SpecError) as error:
+            ConvTranspose2dSpec(shape, **args)
+        assert error.value.argument == expected
+    else:
+        spec = ConvTranspose2dSpec(shape, **args)
+        assert spec.output_shape == expected and spec.num_parameters == parameters
+        assert spec.as_conv().output_shape == expected
+
+
+def test_caption_and_steps():
+    spec = ConvTranspose2dSpec((2, 3, 3), 1, 3, stride=2, padding=1, output_padding=1)
+    assert spec.caption == (
+        "Input Shape : (2, 3, 3) — Output Shape : (1, 6, 6) — K : (3, 3) — P : (1, 1) — S : (2, 2)"
+        " — D : (1, 1) — G : 1 — OP : (1, 1)"
+    )
+    assert spec.steps == 9
+    assert "OP" not in ConvTranspose2dSpec((1, 3, 3)).caption
+
+
+def test_agrees_with_torch_on_random_configurations():
+    torch = pytest.importorskip("torch")
+    rng = random.Random(11)
+    accepted = 0
+    for i in range(600):
+        shape, args = random_args(rng)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                layer = torch.nn.ConvTranspose2d(shape[0], **args).double()
+                out = layer(torch.zeros(1, *shape, dtype=torch.float64))
+            empty = min(out.shape[2:]) == 0  # torch allows an empty output; convgif draws none
+        except (RuntimeError, ValueError):
+            with pytest.raises(SpecError):
+                ConvTranspose2dSpec(shape, **args)
+            continue
+        if empty:
+            with pytest.raises(SpecError, match="to nothing"):
+                ConvTranspose2dSpec(shape, **args)
+            continue
+        spec = ConvTranspose2dSpec(shape, **args)
+        assert spec.output_shape == tuple(out.shape[1:])
+        assert spec.num_parameters == sum(p.numel() for p in layer.parameters())
+        rec = record(spec, seed=i)
+        assert rec.weight.shape == tuple(layer.weight.shape)
+        with torch.no_grad():
+            layer.weight.copy_(torch.from_numpy(rec.weight).double())
+            if rec.bias is not None:
+                layer.bias.copy_(torch.from_numpy(rec.bias).double())
+            got = layer(torch.from_numpy(rec.input[None]).double())[0].numpy()
+        np.testing.assert_array_equal(got, rec.output)
+        accepted += 1
+    assert accepted > 100
+
+
+def scatter(spec, x, w, b):
+    """The definition, looped: every input cell adds its value times the kernel into the output."""
+    (sh, sw), (dh, dw), (ph, pw) = spec.stride, spec.dilation, spec.padding
+    _, ho, wo = spec.output_shape
+    out = np.zeros(spec.output_shape, dtype=np.int64)
+    cg_in, cg_out = spec.in_per_group, spec.out_per_group
+    kh, kw = spec.kernel_size
+    for c in range(spec.in_channels):
+        g = c // cg_in
+        for y in range(spec.input_shape[1]):
+            for xx in range(spec.input_shape[2]):
+                for j in range(cg_out):
+                    for ky in range(kh):
+                        for kx in range(kw):
+                            oy, ox = y * sh - ph + ky * dh, xx * sw - pw + kx * dw
+                            if 0 <= oy < ho and 0 <= ox < wo:
+                                out[g * cg_out + j, oy, ox] += x[c, y, xx] * w[c, j, ky, kx]
+    if b is not None:
+        out += b[:, None, None]
+    return out
+
+
+def test_equals_the_scatter_definition_and_its_direct_convolution():
+    rng = random.Random(5)
+    checked = 0
+    for i in range(150):
+        shape, args = random_args(rng)
+        try:
+            spec = ConvTranspose2dSpec(shape, **args)
+        except SpecError:
+            continue
+        rec = record(spec, seed=i)
+        np.testing.assert_array_equal(rec.output, scatter(spec, rec.input, rec.weight, rec.bias))
+        conv = rec.conv
+        assert conv.spec == spec.as_conv()
+        np.testing.assert_array_equal(conv.input, zero_insert(spec, rec.input))
+        np.testing.assert_array_equal(conv.weight, flip_kernels(spec, rec.weight))
+        checked += 1
+    assert checked > 30
+
+
+def test_zero_insertion_picture():
+    spec = ConvTranspose2dSpec((1, 2, 2), 1, 3, stride=2, padding=1, output_padding=1)
+    x = np.array([[[1, 2], [3, 4]]])
+    expected = np.array([  # one zero between cells, one around, one more at the bottom/right
+        [0, 0, 0, 0, 0, 0],
+        [0, 1, 0, 2, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 3, 0, 4, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0],
+    ])
+    np.testing.assert_array_equal(zero_insert(spec, x)[0], expected)
