@@ -3,13 +3,14 @@
 from .api import RenderResult, default_filename, render
 from .engine import Placement, Recording, record
 from .layout import TooLargeError
-from .spec import Conv1dSpec, Conv2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Conv1dSpec",
     "Conv2dSpec",
+    "ConvTranspose2dSpec",
     "Placement",
     "Recording",
     "RenderResult",

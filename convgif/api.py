@@ -13,9 +13,9 @@ from .layout import plan
 
 if TYPE_CHECKING:
     import numpy as np
-from .spec import Conv1dSpec, Conv2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
 
-AnySpec = Union[Conv2dSpec, Conv1dSpec]
+AnySpec = Union[Conv2dSpec, Conv1dSpec, ConvTranspose2dSpec]
 
 #: The reference article's GIFs show each step for 300 ms.
 DEFAULT_FPS = 1000 / 300
@@ -55,7 +55,7 @@ def default_filename(spec: AnySpec, values: bool = False, seed: int = 0, label: 
             return sizes
         return str(sizes[0]) if len(set(sizes)) == 1 else "x".join(map(str, sizes))  # type: ignore[index]
 
-    kind = f"conv{spec.DIMS}d"
+    kind = "convtranspose2d" if isinstance(spec, ConvTranspose2dSpec) else f"conv{spec.DIMS}d"
     parts = [kind, "x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims(spec.kernel_size)}"]
     if max(spec.stride) != 1:
         parts.append(f"s{dims(spec.stride)}")
@@ -63,6 +63,8 @@ def default_filename(spec: AnySpec, values: bool = False, seed: int = 0, label: 
         parts.append(f"p{dims(spec.padding_arg)}")
     if max(spec.dilation) != 1:
         parts.append(f"d{dims(spec.dilation)}")
+    if isinstance(spec, ConvTranspose2dSpec) and max(spec.output_padding):
+        parts.append(f"op{dims(spec.output_padding)}")
     if spec.groups != 1:
         parts.append(f"g{spec.groups}")
     if spec.padding_mode != "zeros":
@@ -99,6 +101,7 @@ def render(
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     pixels: bool = False,
+    as_conv: bool = False,
 ) -> RenderResult:
     """Animate the forward pass of ``spec`` into a looping GIF at ``path``.
 
@@ -107,22 +110,24 @@ def render(
     is called as ``progress(frames_done, frames_total)``. ``input`` and ``weight`` replace the
     random example values (see :func:`convgif.record`); ``pixels`` draws the input as a picture
     (0 black, 255 white, or full red, green, blue for 3 channels) and the output in grey.
+    A :class:`ConvTranspose2dSpec` is drawn as its definition, each input cell scattering the
+    kernel into the output; ``as_conv`` draws instead the equal direct convolution over the
+    zero-inserted, padded input with the flipped kernel.
     Invalid options raise
     :class:`SpecError`; a configuration too large to draw raises before any work is done.
     """
     started = time.perf_counter()
     check_options(fps, max_frames)
+    if as_conv and not isinstance(spec, ConvTranspose2dSpec):
+        raise SpecError("as_conv", "as_conv draws a transposed convolution as a direct one; this layer is direct already")
     plan(spec, values, value_chars=1)  # refuses what cannot be drawn, before any work
     target = Path(path) if path is not None else Path(default_filename(spec, values, seed))
     if not target.name or target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
-    from .engine import as_conv2d, record
-    from .frames import Renderer, sample_steps, value_chars  # matplotlib loads only when drawing
+    from .frames import sample_steps
     from .writer import GifWriter
 
-    recording = as_conv2d(record(spec, seed, input=input, weight=weight))
-    layout = plan(spec, values, value_chars(recording) if values else 1)
-    renderer = Renderer(recording, layout, pixels=pixels)
+    layout, renderer = _renderer(spec, seed, values, pixels, as_conv, input, weight)
     steps = sample_steps(layout.steps, max_frames)
     frame_ms = max(10 * round(100 / fps), 20)
     last_ms = max(HOLD_FRAMES * frame_ms, MIN_HOLD_MS)
@@ -135,8 +140,30 @@ def render(
         path=target,
         frames=gif.frames_written,
         bytes=target.stat().st_size,
-        steps=spec.steps,
+        steps=renderer.spec.steps,
         shown_steps=layout.steps,
         size=(layout.width, layout.height),
         seconds=time.perf_counter() - started,
     )
+
+
+def _renderer(spec: AnySpec, seed: int, values: bool, pixels: bool, as_conv: bool, input, weight):
+    """Record ``spec`` and set up the layout and renderer that draw it."""
+    import numpy as np
+
+    from .engine import as_conv2d, record, zero_insert
+    from .frames import Renderer, ScatterRenderer, partial_sum_range, value_chars  # matplotlib loads here
+
+    recording = record(spec, seed, input=input, weight=weight)
+    if not isinstance(spec, ConvTranspose2dSpec):
+        recording = as_conv2d(recording)
+        layout = plan(spec, values, value_chars(recording) if values else 1)
+        return layout, Renderer(recording, layout, pixels=pixels)
+    if as_conv:
+        conv = recording.conv
+        layout = plan(conv.spec, values, value_chars(conv) if values else 1, caption=spec.caption)
+        inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
+        return layout, Renderer(conv, layout, pixels=pixels, filler=inserted)
+    chars = max(value_chars(recording.conv), *(len(format(v, "g")) for v in partial_sum_range(recording)))
+    layout = plan(spec, values, chars if values else 1)
+    return layout, ScatterRenderer(recording, layout, pixels=pixels)

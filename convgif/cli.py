@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .api import DEFAULT_FPS, DEFAULT_MAX_FRAMES, default_filename, render
-from .spec import PADDING_MODES, Conv1dSpec, Conv2dSpec, SpecError
+from .spec import PADDING_MODES, Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
 
 
 def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Context], fail) -> list[int]:
@@ -86,6 +86,8 @@ OPTION_OF = {
     "seed": "--seed",
     "kernel": "--kernel",
     "image": "--image",
+    "output_padding": "--output-padding",
+    "as_conv": "--as-conv",
 }
 PYTORCH_NAME = {
     "--in": "--in-shape",
@@ -104,24 +106,21 @@ def _hint(argument: str) -> str:
     return f"'{option}' / '{other}'" if other else f"'{option}'"
 
 
-def spec_from_options(options: dict[str, Any], kind: type[Union[Conv2dSpec, Conv1dSpec]] = Conv2dSpec) -> Union[Conv2dSpec, Conv1dSpec]:
+def spec_from_options(options: dict[str, Any], kind: type = Conv2dSpec) -> Any:
     """Build the spec the options describe, or raise a usage error naming the option."""
     if options["input_shape"] is None:
         raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
+    names = ["input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias"]
+    names.append("output_padding" if kind is ConvTranspose2dSpec else "padding_mode")
     try:
-        return kind(
-            input_shape=options["input_shape"],
-            out_channels=options["out_channels"],
-            kernel_size=options["kernel_size"],
-            stride=options["stride"],
-            padding=options["padding"],
-            dilation=options["dilation"],
-            groups=options["groups"],
-            bias=options["bias"],
-            padding_mode=options["padding_mode"],
-        )
+        return kind(**{name: options[name] for name in names})
     except SpecError as error:
         raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    """Whether the option ``name`` was given on the command line."""
+    return ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
 
 
 class _Progress:
@@ -178,6 +177,9 @@ def conv_options(function):
 @click.option("--fps", type=float, default=round(DEFAULT_FPS, 2), show_default=True, help="Frames per second.")
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step.")
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum.")
+@click.option("--transposed", is_flag=True, help="A ConvTranspose2d: each input cell scatters the kernel into the output.")
+@click.option("--output-padding", type=IntOrPairType(), default="0", show_default=True, help="With --transposed: cells added at the bottom/right of the output.")
+@click.option("--as-conv", is_flag=True, help="With --transposed: draw the equal direct convolution over the zero-inserted input.")
 @click.option("--conv1d", is_flag=True, help="A Conv1d over a sequence: --in C,L, sizes are single numbers.")
 @click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.")
 @click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W.")
@@ -191,6 +193,9 @@ def main(
     fps: float,
     max_frames: int,
     values: bool,
+    transposed: bool,
+    output_padding: Any,
+    as_conv: bool,
     conv1d: bool,
     kernel: Optional[str],
     image: Optional[str],
@@ -220,7 +225,19 @@ def main(
         if ctx.get_parameter_source("kernel_size") == click.core.ParameterSource.DEFAULT:
             options["kernel_size"] = tuple(weights.shape[-1:] if conv1d else weights.shape[-2:])
         label = kernel.strip().lower() if kernel.strip().lower() in PRESETS else "kernel"
-    spec = spec_from_options(options, Conv1dSpec if conv1d else Conv2dSpec)
+    if transposed and conv1d:
+        raise click.UsageError("--transposed and --conv1d do not go together: convgif draws ConvTranspose2d.")
+    for flag, given in (("--output-padding", _given(ctx, "output_padding")), ("--as-conv", as_conv)):
+        if given and not transposed:
+            raise click.BadParameter("goes with --transposed", param_hint=f"'{flag}'")
+    if transposed:
+        if _given(ctx, "padding_mode") and options["padding_mode"] != "zeros":
+            raise click.BadParameter(
+                f"padding_mode={options['padding_mode']!r}: ConvTranspose2d pads with zeros only",
+                param_hint="'--padding-mode'",
+            )
+        options = {**options, "output_padding": output_padding}
+    spec = spec_from_options(options, ConvTranspose2dSpec if transposed else Conv1dSpec if conv1d else Conv2dSpec)
     if kernel is not None:
         try:
             weight = weights_for(spec, weights)
@@ -237,13 +254,15 @@ def main(
         label = "_".join(filter(None, [Path(image).stem, label]))
     if output is not None and not output.strip():
         raise click.BadParameter("the output path is empty", param_hint="'-o' / '--output'")
+    if as_conv:
+        label = "_".join(filter(None, [label, "asconv"]))
     target = output or default_filename(spec, values, seed, label)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         result = render(
             spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress,
-            input=picture, weight=weight, pixels=picture is not None,
+            input=picture, weight=weight, pixels=picture is not None, as_conv=as_conv,
         )
     except SpecError as error:
         raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None

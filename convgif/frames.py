@@ -17,7 +17,8 @@ from typing import Optional, Union
 import numpy as np
 
 from . import glyphs
-from .engine import Placement, Recording, padding_mask
+from .engine import Placement, Recording, TransposedRecording, padding_mask
+from .spec import ConvTranspose2dSpec
 from .layout import CAPTION, CELL, LABEL, LEGEND_CHARS, LEGEND_SWATCH, Layout, TextStyle
 
 RGB = tuple[int, int, int]
@@ -105,14 +106,21 @@ class _Colours:
 class Renderer:
     """Draws the frames of one recording laid out by one layout."""
 
-    def __init__(self, recording: Recording, layout: Layout, pixels: bool = False) -> None:
-        """``pixels``: the input is a picture (0 black .. 255 full); draw it and the output in grey."""
+    def __init__(
+        self, recording: Recording, layout: Layout, pixels: bool = False, filler: Optional[np.ndarray] = None
+    ) -> None:
+        """``pixels``: the input is a picture (0 black .. 255 full); draw it and the output in grey.
+
+        ``filler`` marks the input cells that are not the layer's input (drawn like padding):
+        by default the padding of ``recording.spec``.
+        """
         self.recording = recording
         self.layout = layout
         spec = recording.spec
         self.spec = spec
-        self._pad_rows = padding_mask(spec, 0)
-        self._pad_cols = padding_mask(spec, 1)
+        if filler is None:
+            filler = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
+        self._filler = filler
         self._k_bins, k_colors = self._kernel_shades(recording.weight)
         if pixels:
             levels = (PIXEL_SHADES if spec.in_channels == 1 else RGB_SHADES) // (2 if layout.values else 1)
@@ -182,13 +190,13 @@ class Renderer:
             padding = np.full_like(shades, col.padding)
         else:
             padding = np.asarray(col.copies[row])[self._in_bins[c]]
-        return np.where(self._pad_rows[:, None] | self._pad_cols[None, :], padding, shades)
+        return np.where(self._filler, padding, shades)
 
     def _tint(self, c: int, y: int, x: int) -> int:
         """Colour of a cell of input channel c while the kernel reads it."""
         col = self.colours
         hue = (c // self.spec.in_per_group) % len(col.tints)
-        return col.padding_tints[hue] if self._pad_rows[y] or self._pad_cols[x] else col.tints[hue]
+        return col.padding_tints[hue] if self._filler[y, x] else col.tints[hue]
 
     # -- drawing primitives ----------------------------------------------------------------
 
@@ -284,10 +292,14 @@ class Renderer:
         self._legend(image)
         return image
 
+    def _output_range(self) -> tuple[float, float]:
+        """The lowest and highest value the output cells show."""
+        return self.recording.output.min(), self.recording.output.max()
+
     def _legend(self, image: np.ndarray) -> None:
         """The output colour scale: lowest value, one swatch per shade, highest value."""
         x, y = self.layout.legend_at
-        low, high = (format_value(v)[:LEGEND_CHARS] for v in (self.recording.output.min(), self.recording.output.max()))
+        low, high = (format_value(v)[:LEGEND_CHARS] for v in self._output_range())
         self._text(image, f"scale {low}", LABEL, x, y)
         x += LABEL.width(f"scale {low} ")
         top, bottom = y + 2, y + LABEL.height - 2
@@ -433,3 +445,158 @@ def sample_steps(total: int, limit: int) -> list[int]:
     if limit == 1:
         return [total - 1]
     return sorted({round(i * (total - 1) / (limit - 1)) for i in range(limit)})
+
+
+class ScatterRenderer(Renderer):
+    """Draws a transposed convolution the way it is defined: one input position per step, its
+    value times each kernel added into the output window it covers, so that overlapping
+    contributions visibly add up. The outputs start at their bias (or 0) and end at the result.
+    """
+
+    def __init__(self, recording: TransposedRecording, layout: Layout, pixels: bool = False) -> None:
+        spec = recording.spec
+        self.spec = spec
+        self.transposed = recording
+        # kernels as the layout places them: (output channel, input channel of its group)
+        per = recording.weight.reshape(spec.groups, spec.in_per_group, spec.out_per_group, *spec.kernel_size)
+        weight = per.transpose(0, 2, 1, 3, 4).reshape(spec.out_channels, spec.in_per_group, *spec.kernel_size)
+        self._sums = _bias_start(recording)
+        self._low, self._high = partial_sum_range(recording)
+        shown = Recording(spec, recording.input, recording.input, weight, recording.bias, recording.output, None)  # type: ignore[arg-type]
+        super().__init__(shown, layout, pixels, filler=np.zeros(spec.input_shape[1:], dtype=bool))
+        for co, origin in layout.outputs.items():  # every output starts at its bias
+            for oy, ox in np.ndindex(*spec.output_shape[1:]):
+                self._paint_output(self._state, co, oy, ox)
+
+    def step_index(self, step: int) -> tuple[int, int, int]:
+        """(out channel within its group, y, x of the input position) of a step."""
+        _, h, w = self.spec.input_shape
+        j, y, x = np.unravel_index(step, (self.spec.out_per_group, h, w))
+        return int(j), int(y), int(x)
+
+    def _window(self, y: int, x: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        return scatter_window(self.spec, y, x)
+
+    def _output_range(self) -> tuple[float, float]:
+        return self._low, self._high
+
+    def _paint_output(self, image: np.ndarray, co: int, oy: int, ox: int) -> None:
+        origin = self.layout.outputs.get(co)
+        if origin is None:
+            return
+        value = self._sums[co, oy, ox]
+        span = (self._high - self._low) or 1
+        shade = int(round((value - self._low) / span * (len(self.colours.outputs) - 1)))
+        self._cell(image, origin, oy, ox, self.colours.outputs[shade], value if self.layout.values else None)
+
+    def _compute(self, step: int) -> None:
+        j, y, x = self.step_index(step)
+        for g in range(self.spec.groups):
+            co, rows, cols, added = contribution(self.transposed, g, j, y, x)
+            self._sums[co][np.ix_(rows, cols)] += added
+            for oy in rows:
+                for ox in cols:
+                    self._paint_output(self._state, co, int(oy), int(ox))
+
+    def _frame(self, step: int) -> np.ndarray:
+        lay, spec, s = self.layout, self.spec, self.layout.cell
+        image = self._state.copy()
+        j, y, x = self.step_index(step)
+        kh, kw = spec.kernel_size
+        rows, cols, _, _ = self._window(y, x)
+        lines = []
+        for c, origin in lay.inputs.items():
+            group = c // spec.in_per_group
+            hue = self._hue(group)
+            value = self.recording.input[c, y, x] if lay.values else None
+            self._cell(image, origin, y, x, self._tint(c, y, x), value)
+            cy0, cx0 = origin[1] + y * s, origin[0] + x * s
+            self._outline(image, cy0 - 1, cy0 + s + 1, cx0 - 1, cx0 + s + 1, hue)
+            kernel = lay.kernels.get((c, j))
+            if kernel is None:
+                continue
+            kx0, ky0 = kernel
+            kx1, ky1 = kx0 + kw * s, ky0 + kh * s
+            self._outline(image, ky0 - 2, ky1 + 2, kx0 - 2, kx1 + 2, hue)
+            lines.append(((cx0 + s + 2, cy0 + s // 2), (kx0 - 3, (ky0 + ky1) // 2), hue))
+            out = lay.outputs.get(group * spec.out_per_group + j)
+            if out is not None and rows.size and cols.size:
+                wy0 = out[1] + rows[0] * s
+                lines.append(((kx1 + 3, (ky0 + ky1) // 2), (out[0] + cols[0] * s - 2, wy0 + s // 2), hue))
+        for start, end, hue in lines:
+            self._line(image, start, end, hue)
+        if rows.size and cols.size:
+            for g in range(spec.groups):
+                out = lay.outputs.get(g * spec.out_per_group + j)
+                if out is not None:
+                    wy0, wx0 = out[1] + rows[0] * s, out[0] + cols[0] * s
+                    wy1, wx1 = out[1] + (rows[-1] + 1) * s, out[0] + (cols[-1] + 1) * s
+                    self._outline(image, wy0 - 1, wy1 + 1, wx0 - 1, wx1 + 1, self._hue(g))
+        self._text(image, self.step_text(step), CAPTION, *lay.step_at)
+        if lay.values:
+            self._text(image, self.sum_text(step, lay.sum_width), CAPTION, *lay.sum_at)
+        return image
+
+    def step_text(self, step: int) -> str:
+        j, y, x = self.step_index(step)
+        return f"input ({y}, {x}) · out channel {j + 1}/{self.spec.out_per_group} · step {step + 1}/{self.spec.steps}"
+
+    def sum_text(self, step: int, width: Optional[int] = None) -> str:
+        """What a step adds, e.g. ``y[0, 1:4, 3:6] += x[:, 1, 2] · w[:, 0]``."""
+        j, y, x = self.step_index(step)
+        rows, cols, _, _ = self._window(y, x)
+        if not (rows.size and cols.size):
+            return f"x[:, {y}, {x}] falls entirely in the trimmed padding"
+        where = f"{rows[0]}:{rows[-1] + 1}, {cols[0]}:{cols[-1] + 1}"
+        if self.spec.dilation != (1, 1):
+            where = f"{rows[0]}:{rows[-1] + 1}:{self.spec.dilation[0]}, {cols[0]}:{cols[-1] + 1}:{self.spec.dilation[1]}"
+        text = f"y[{j}, {where}] += x[:, {y}, {x}] · w[:, {j}]"
+        if self.spec.groups > 1:
+            text += f"  (and in each of the {self.spec.groups} groups)"
+        return text if width is None else text[:width]
+
+
+def scatter_window(spec: ConvTranspose2dSpec, y: int, x: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Output rows and columns the input position (y, x) reaches, with the kernel rows and
+    columns that reach them (positions the padding trims off are left out)."""
+    _, ho, wo = spec.output_shape
+    ky, kx = np.arange(spec.kernel_size[0]), np.arange(spec.kernel_size[1])
+    rows = y * spec.stride[0] - spec.padding[0] + ky * spec.dilation[0]
+    cols = x * spec.stride[1] - spec.padding[1] + kx * spec.dilation[1]
+    keep_r, keep_c = (rows >= 0) & (rows < ho), (cols >= 0) & (cols < wo)
+    return rows[keep_r], cols[keep_c], ky[keep_r], kx[keep_c]
+
+
+def contribution(
+    recording: TransposedRecording, group: int, j: int, y: int, x: int
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """What input position (y, x) of a group adds to output channel j of that group: the
+    channel, the rows and columns, and the (rows × cols) values added."""
+    spec = recording.spec
+    rows, cols, ky, kx = scatter_window(spec, y, x)
+    channels = slice(group * spec.in_per_group, (group + 1) * spec.in_per_group)
+    kernels = recording.weight[channels, j][:, ky][:, :, kx]
+    added = np.tensordot(recording.input[channels, y, x], kernels, axes=1)
+    return group * spec.out_per_group + j, rows, cols, added
+
+
+def _bias_start(recording: TransposedRecording) -> np.ndarray:
+    start = np.zeros(recording.spec.output_shape, dtype=recording.output.dtype)
+    if recording.bias is not None:
+        start += recording.bias[:, None, None]
+    return start
+
+
+def partial_sum_range(recording: TransposedRecording) -> tuple[float, float]:
+    """The lowest and highest value any output cell passes through while the sums build up."""
+    spec = recording.spec
+    sums = _bias_start(recording)
+    low, high = sums.min(), sums.max()
+    _, h, w = spec.input_shape
+    for j, y, x in np.ndindex(spec.out_per_group, h, w):
+        for g in range(spec.groups):
+            co, rows, cols, added = contribution(recording, g, j, y, x)
+            if rows.size and cols.size:
+                sums[co][np.ix_(rows, cols)] += added
+                low, high = min(low, sums[co].min()), max(high, sums[co].max())
+    return low, high

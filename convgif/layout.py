@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Union
+from typing import Optional, Union
 
-from .spec import Conv1dSpec, Conv2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,7 @@ class Layout:
     @property
     def steps(self) -> int:
         """Steps worth drawing: those of the kernel columns shown (all, unless there are many)."""
-        _, ho, wo = self.spec.output_shape
-        return len(self.shown_columns) * ho * wo
+        return self.spec.steps // self.spec.out_per_group * len(self.shown_columns)
 
     def cell_box(self, origin: tuple[int, int], row: int, col: int) -> tuple[int, int, int, int]:
         """(y0, y1, x0, x1) of a cell's interior, grid lines excluded; slices are [y0:y1, x0:x1]."""
@@ -117,13 +116,19 @@ def _stack(heights: list[int], groups: list[int], top: int) -> list[int]:
     return tops
 
 
-def plan(spec: Union[Conv2dSpec, Conv1dSpec], values: bool = False, value_chars: int = 3) -> Layout:
+def plan(
+    spec: Union[Conv2dSpec, Conv1dSpec, ConvTranspose2dSpec],
+    values: bool = False,
+    value_chars: int = 3,
+    caption: Optional[str] = None,
+) -> Layout:
     """Lay out the frames of ``spec``, choosing the largest cell size that fits.
 
-    With ``values``, cells are wide enough for numbers of ``value_chars`` characters. Raises
-    :class:`TooLargeError`, naming the argument to shrink, when nothing readable fits.
+    With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``caption``
+    replaces the spec's own (a layer drawn as another). Raises :class:`TooLargeError`, naming
+    the argument to shrink, when nothing readable fits.
     """
-    caption, dims = spec.caption, spec.DIMS
+    caption, dims = caption or spec.caption, spec.DIMS
     if isinstance(spec, Conv1dSpec):
         spec = spec.as_conv2d()
     _check_arguments(spec)
@@ -261,8 +266,8 @@ def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int) -> La
     texts.append((caption, CAPTION, MARGIN, caption_y))
     if note:
         texts.append((note, LABEL, MARGIN, note_y))
-    pads = (*spec.padding, *spec.padding_end)
-    state = [word for word, on in (("padded", max(pads) > 0), ("cropped", min(pads) < 0)) if on]
+    sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
+    state = [word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on]
     texts.append((f"input ({', '.join(state)})" if state else "input", LABEL, x_in, heads_y))
     texts.append(("kernels", LABEL, x_k, heads_y))
     texts.append(("output", LABEL, x_out, heads_y))

@@ -337,6 +337,7 @@ class ConvTranspose2dSpec:
     dilation: tuple[int, ...] = 1  # type: ignore[assignment]
 
     DIMS: ClassVar[int] = 2
+    padding_mode: ClassVar[str] = "zeros"  # the only one PyTorch supports for it
 
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
@@ -387,6 +388,20 @@ class ConvTranspose2dSpec:
     @property
     def out_per_group(self) -> int:
         return self.out_channels // self.groups
+
+    @property
+    def padded_shape(self) -> tuple[int, ...]:
+        """The input as drawn: a transposed convolution pads its output, not its input."""
+        return self.input_shape
+
+    @property
+    def padding_end(self) -> tuple[int, ...]:
+        """Cells trimmed off the bottom/right of the output: the same as the top/left."""
+        return self.padding
+
+    @property
+    def padding_arg(self) -> tuple[int, ...]:
+        return self.padding
 
     @cached_property
     def _full_size(self) -> tuple[int, ...]:

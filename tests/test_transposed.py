@@ -153,3 +153,58 @@ def test_zero_insertion_picture():
         [0, 0, 0, 0, 0, 0],
     ])
     np.testing.assert_array_equal(zero_insert(spec, x)[0], expected)
+
+
+def test_scatter_frames_add_up_to_the_output():
+    from convgif.frames import ScatterRenderer, partial_sum_range
+    from convgif.layout import plan
+
+    for spec in (
+        ConvTranspose2dSpec((2, 3, 3), 1, 3, stride=2, padding=1, output_padding=1),
+        ConvTranspose2dSpec((2, 3, 3), 4, 3, stride=2, groups=2, dilation=2),
+    ):
+        rec = record(spec, seed=2)
+        renderer = ScatterRenderer(rec, plan(spec, values=True))
+        frames = [frame.copy() for frame in renderer.frames(range(spec.steps))]
+        assert len(frames) == spec.steps == spec.out_per_group * 9
+        np.testing.assert_array_equal(renderer._sums, rec.output)
+        low, high = partial_sum_range(rec)
+        assert low <= rec.output.min() and high >= rec.output.max()
+        assert renderer.step_text(4).startswith("input (1, 1) · out channel 1/")
+
+
+def test_cli_transposed_views(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from convgif.cli import main
+    from gifs import displayed_frames
+
+    monkeypatch.chdir(tmp_path)
+    args = ["--transposed", "--in", "2,3,3", "--out", "1", "--k", "3", "--s", "2", "--p", "1", "--output-padding", "1"]
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    name, summary = result.output.splitlines()
+    assert name == "convtranspose2d_2x3x3_out1_k3_s2_p1_op1.gif"
+    assert summary.startswith("output (1, 6, 6) · 19 parameters · 9 frames")
+    result = CliRunner().invoke(main, [*args, "--as-conv", "-q"], catch_exceptions=False)
+    assert result.output == "convtranspose2d_2x3x3_out1_k3_s2_p1_op1_asconv.gif\n"
+    assert len(displayed_frames(tmp_path / result.output.strip())) == 36  # the direct convolution's steps
+    for bad, option in (
+        (["--in", "2,3,3", "--output-padding", "1"], "'--output-padding'"),
+        (["--in", "2,3,3", "--as-conv"], "'--as-conv'"),
+        (["--transposed", "--in", "2,3,3", "--padding-mode", "reflect"], "'--padding-mode'"),
+        (["--transposed", "--in", "2,3,3", "--output-padding", "1"], "'--output-padding'"),
+        (["--transposed", "--in", "2,3,3", "--p", "same"], "'--p'"),
+    ):
+        result = CliRunner().invoke(main, [*bad, "-o", "never.gif"])
+        assert result.exit_code == 2 and option in result.output, (bad, result.output)
+    assert not (tmp_path / "never.gif").exists()
+
+
+def test_as_conv_marks_inserted_zeros_like_padding():
+    from convgif.api import _renderer
+
+    spec = ConvTranspose2dSpec((1, 2, 2), 1, 3, stride=2, padding=1, output_padding=1)
+    _, renderer = _renderer(spec, 0, False, False, True, None, None)
+    original = ~renderer._filler
+    assert original.sum() == 4 and [tuple(p) for p in np.argwhere(original)] == [(1, 1), (1, 3), (3, 1), (3, 3)]
