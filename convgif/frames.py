@@ -282,7 +282,6 @@ class Renderer:
         for co, origin in lay.outputs.items():
             self._grid(image, origin, np.full((ho, wo), col.background))
         if self.spec.groups > 1:
-            kh, kw = self.spec.kernel_size
             for c, (x, y) in lay.inputs.items():
                 self._outline(image, y - 3, y + hp * s + 3, x - 3, x + wp * s + 3, self._hue(c // self.spec.in_per_group))
             for co, (x, y) in lay.outputs.items():
@@ -348,7 +347,6 @@ class Renderer:
         lay, spec, rec, s = self.layout, self.spec, self.recording, self.layout.cell
         image = self._state.copy()
         j, oy, ox = self.step_index(step)
-        kh, kw = spec.kernel_size
         rh, rw = spec.receptive_field
         lines = []
         placements = {}
@@ -365,12 +363,10 @@ class Renderer:
             wy0, wx0 = gy + y_top * s, gx + x_left * s
             wy1, wx1 = wy0 + rh * s, wx0 + rw * s
             self._outline(image, wy0 - 1, wy1 + 1, wx0 - 1, wx1 + 1, hue)
-            kernel = lay.kernels.get((c, j))
+            kernel = self._active_kernel(image, c, j, hue)
             if kernel is None:
                 continue
-            kx0, ky0 = kernel
-            kx1, ky1 = kx0 + kw * s, ky0 + kh * s
-            self._outline(image, ky0 - 2, ky1 + 2, kx0 - 2, kx1 + 2, hue)
+            kx0, ky0, kx1, ky1 = kernel
             lines.append(((wx1 + 2, (wy0 + wy1) // 2), (kx0 - 3, (ky0 + ky1) // 2), hue))
             out = lay.outputs.get(group * spec.out_per_group + j)
             if out is not None:
@@ -383,14 +379,28 @@ class Renderer:
             if out is not None:
                 cy0, cx0 = out[1] + oy * s, out[0] + ox * s
                 self._outline(image, cy0 - 1, cy0 + s + 1, cx0 - 1, cx0 + s + 1, self._hue(g))
-        self._text(image, self.step_text(step), CAPTION, *lay.step_at)
-        if lay.values:
-            self._text(image, self.sum_text(step, lay.sum_width), CAPTION, *lay.sum_at)
+        self._step_texts(image, step)
         return image
 
     def _position(self, *index: int) -> str:
         """An output position as the layer indexes it: (oy, ox), or (ox,) for a Conv1d."""
         return str(tuple(index) if self.layout.dims == 2 else tuple(index[:-2]) + (index[-1],))
+
+    def _active_kernel(self, image: np.ndarray, c: int, j: int, hue: int) -> Optional[tuple[int, int, int, int]]:
+        """Outline kernel (c, j) if it is drawn, and give its box (x0, y0, x1, y1)."""
+        origin = self.layout.kernels.get((c, j))
+        if origin is None:
+            return None
+        (x0, y0), s = origin, self.layout.cell
+        x1, y1 = x0 + self.spec.kernel_size[1] * s, y0 + self.spec.kernel_size[0] * s
+        self._outline(image, y0 - 2, y1 + 2, x0 - 2, x1 + 2, hue)
+        return x0, y0, x1, y1
+
+    def _step_texts(self, image: np.ndarray, step: int) -> None:
+        """The step line and, with values, the sum line."""
+        self._text(image, self.step_text(step), CAPTION, *self.layout.step_at)
+        if self.layout.values:
+            self._text(image, self.sum_text(step, self.layout.sum_width), CAPTION, *self.layout.sum_at)
 
     def step_text(self, step: int) -> str:
         j, oy, ox = self.step_index(step)
@@ -502,7 +512,6 @@ class ScatterRenderer(Renderer):
         lay, spec, s = self.layout, self.spec, self.layout.cell
         image = self._state.copy()
         j, y, x = self.step_index(step)
-        kh, kw = spec.kernel_size
         rows, cols, _, _ = self._window(y, x)
         lines = []
         for c, origin in lay.inputs.items():
@@ -512,12 +521,10 @@ class ScatterRenderer(Renderer):
             self._cell(image, origin, y, x, self._tint(c, y, x), value)
             cy0, cx0 = origin[1] + y * s, origin[0] + x * s
             self._outline(image, cy0 - 1, cy0 + s + 1, cx0 - 1, cx0 + s + 1, hue)
-            kernel = lay.kernels.get((c, j))
+            kernel = self._active_kernel(image, c, j, hue)
             if kernel is None:
                 continue
-            kx0, ky0 = kernel
-            kx1, ky1 = kx0 + kw * s, ky0 + kh * s
-            self._outline(image, ky0 - 2, ky1 + 2, kx0 - 2, kx1 + 2, hue)
+            kx0, ky0, kx1, ky1 = kernel
             lines.append(((cx0 + s + 2, cy0 + s // 2), (kx0 - 3, (ky0 + ky1) // 2), hue))
             out = lay.outputs.get(group * spec.out_per_group + j)
             if out is not None and rows.size and cols.size:
@@ -532,9 +539,7 @@ class ScatterRenderer(Renderer):
                     wy0, wx0 = out[1] + rows[0] * s, out[0] + cols[0] * s
                     wy1, wx1 = out[1] + (rows[-1] + 1) * s, out[0] + (cols[-1] + 1) * s
                     self._outline(image, wy0 - 1, wy1 + 1, wx0 - 1, wx1 + 1, self._hue(g))
-        self._text(image, self.step_text(step), CAPTION, *lay.step_at)
-        if lay.values:
-            self._text(image, self.sum_text(step, lay.sum_width), CAPTION, *lay.sum_at)
+        self._step_texts(image, step)
         return image
 
     def step_text(self, step: int) -> str:

@@ -78,8 +78,67 @@ def _shape(value: object, dims: int) -> tuple[int, ...]:
     )
 
 
+class _Channels:
+    """Channel arithmetic and the checks every layer kind shares."""
+
+    input_shape: tuple[int, ...]
+    out_channels: int
+    groups: int
+    DIMS: ClassVar[int]
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def in_per_group(self) -> int:
+        """Input channels each kernel reads: C_in / G."""
+        return self.input_shape[0] // self.groups
+
+    @property
+    def out_per_group(self) -> int:
+        """Output channels each group produces: C_out / G."""
+        return self.out_channels // self.groups
+
+    def _normalise_sizes(self, put) -> None:
+        """Shape, channels, kernel size, stride, dilation, groups and bias, as PyTorch takes them."""
+        dims = self.DIMS
+        put("input_shape", _shape(self.input_shape, dims))
+        put("out_channels", _positive_int("out_channels", self.out_channels))
+        for name in ("kernel_size", "stride", "dilation"):
+            put(name, _positive_tuple(name, getattr(self, name), dims))
+        if not _is_int(self.groups) or int(self.groups) < 1:
+            raise SpecError("groups", f"groups={_fmt(self.groups)} must be a positive integer")
+        put("groups", int(self.groups))
+        bias = getattr(self, "bias")
+        if not isinstance(bias, (bool, numbers.Integral)):
+            raise SpecError("bias", f"bias={bias!r} must be True or False")
+        put("bias", bool(bias))
+
+    def _caption(self, padding: object, *more: str) -> str:
+        """The reference article's caption: shapes, then K, P, S, D and G, joined by em dashes."""
+        parts = [
+            f"Input Shape : {self.input_shape}",
+            f"Output Shape : {getattr(self, 'output_shape')}",
+            f"K : {getattr(self, 'kernel_size')}",
+            f"P : {padding}",
+            f"S : {getattr(self, 'stride')}",
+            f"D : {getattr(self, 'dilation')}",
+            f"G : {self.groups}",
+            *more,
+        ]
+        return " \u2014 ".join(parts)
+
+    def _check_groups(self) -> None:
+        g = self.groups
+        if self.in_channels % g:
+            raise SpecError("groups", f"groups={g} must divide in_channels={self.in_channels}")
+        if self.out_channels % g:
+            raise SpecError("groups", f"groups={g} must divide out_channels={self.out_channels}")
+
+
 @dataclass(frozen=True)
-class _ConvSpec:
+class _ConvSpec(_Channels):
     """A convolution layer over ``DIMS`` spatial axes; the rules are the same on every axis."""
 
     DIMS: ClassVar[int] = 2
@@ -97,18 +156,7 @@ class _ConvSpec:
 
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
-        dims = self.DIMS
-        put("input_shape", _shape(self.input_shape, dims))
-        put("out_channels", _positive_int("out_channels", self.out_channels))
-        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, dims))
-        put("stride", _positive_tuple("stride", self.stride, dims))
-        put("dilation", _positive_tuple("dilation", self.dilation, dims))
-        if not _is_int(self.groups) or int(self.groups) < 1:
-            raise SpecError("groups", f"groups={_fmt(self.groups)} must be a positive integer")
-        put("groups", int(self.groups))
-        if not isinstance(self.bias, (bool, numbers.Integral)):
-            raise SpecError("bias", f"bias={self.bias!r} must be True or False")
-        put("bias", bool(self.bias))
+        self._normalise_sizes(put)
         if self.padding_mode not in PADDING_MODES:
             raise SpecError(
                 "padding_mode",
@@ -154,13 +202,6 @@ class _ConvSpec:
         put("padding", start)
         put("padding_end", end)
 
-    def _check_groups(self) -> None:
-        g = self.groups
-        if self.in_channels % g:
-            raise SpecError("groups", f"groups={g} must divide in_channels={self.in_channels}")
-        if self.out_channels % g:
-            raise SpecError("groups", f"groups={g} must divide out_channels={self.out_channels}")
-
     def _check_padding_fits(self) -> None:
         if self.padding_mode == "zeros":
             return
@@ -196,20 +237,6 @@ class _ConvSpec:
             )
 
     # -- derived quantities -----------------------------------------------------------------
-
-    @property
-    def in_channels(self) -> int:
-        return self.input_shape[0]
-
-    @property
-    def in_per_group(self) -> int:
-        """Input channels each kernel reads: C_in / G."""
-        return self.input_shape[0] // self.groups
-
-    @property
-    def out_per_group(self) -> int:
-        """Output channels each group produces: C_out / G."""
-        return self.out_channels // self.groups
 
     @cached_property
     def receptive_field(self) -> tuple[int, ...]:
@@ -247,20 +274,8 @@ class _ConvSpec:
         dilated kernel) it is written per axis as (start, end) pairs: ((top, bottom), (left, right)).
         """
         if self.padding == self.padding_end:
-            padding = str(self.padding)
-        else:
-            padding = str(tuple(zip(self.padding, self.padding_end)))
-        return " \u2014 ".join(
-            [
-                f"Input Shape : {self.input_shape}",
-                f"Output Shape : {self.output_shape}",
-                f"K : {self.kernel_size}",
-                f"P : {padding}",
-                f"S : {self.stride}",
-                f"D : {self.dilation}",
-                f"G : {self.groups}",
-            ]
-        )
+            return self._caption(self.padding)
+        return self._caption(tuple(zip(self.padding, self.padding_end)))
 
     @cached_property
     def macs(self) -> int:
@@ -317,7 +332,7 @@ class Conv1dSpec(_ConvSpec):
 
 
 @dataclass(frozen=True)
-class ConvTranspose2dSpec:
+class ConvTranspose2dSpec(_Channels):
     """One ``torch.nn.ConvTranspose2d`` layer applied to one input of shape (C, H, W).
 
     PyTorch's arguments, order and defaults (padding is zeros only). Each input cell scatters
@@ -341,11 +356,7 @@ class ConvTranspose2dSpec:
 
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
-        put("input_shape", _shape(self.input_shape, 2))
-        put("out_channels", _positive_int("out_channels", self.out_channels))
-        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, 2))
-        put("stride", _positive_tuple("stride", self.stride, 2))
-        put("dilation", _positive_tuple("dilation", self.dilation, 2))
+        self._normalise_sizes(put)
         for name in ("padding", "output_padding"):
             value = getattr(self, name)
             if isinstance(value, str):
@@ -354,16 +365,7 @@ class ConvTranspose2dSpec:
             if min(amounts) < 0:
                 raise SpecError(name, f"{name}={_fmt(value)} must be non-negative")
             put(name, amounts)
-        if not _is_int(self.groups) or int(self.groups) < 1:
-            raise SpecError("groups", f"groups={_fmt(self.groups)} must be a positive integer")
-        put("groups", int(self.groups))
-        if not isinstance(self.bias, (bool, numbers.Integral)):
-            raise SpecError("bias", f"bias={self.bias!r} must be True or False")
-        put("bias", bool(self.bias))
-        if self.in_channels % self.groups:
-            raise SpecError("groups", f"groups={self.groups} must divide in_channels={self.in_channels}")
-        if self.out_channels % self.groups:
-            raise SpecError("groups", f"groups={self.groups} must divide out_channels={self.out_channels}")
+        self._check_groups()
         if any(op >= max(s, d) for op, s, d in zip(self.output_padding, self.stride, self.dilation)):
             raise SpecError(
                 "output_padding",
@@ -376,18 +378,6 @@ class ConvTranspose2dSpec:
                 f"padding={self.padding} trims the {self.output_shape[1:]} output to nothing: it must "
                 f"leave at least one cell of the {self._full_size} cells the kernels cover",
             )
-
-    @property
-    def in_channels(self) -> int:
-        return self.input_shape[0]
-
-    @property
-    def in_per_group(self) -> int:
-        return self.input_shape[0] // self.groups
-
-    @property
-    def out_per_group(self) -> int:
-        return self.out_channels // self.groups
 
     @property
     def padded_shape(self) -> tuple[int, ...]:
@@ -435,18 +425,8 @@ class ConvTranspose2dSpec:
     @cached_property
     def caption(self) -> str:
         """The article's caption format; ``OP`` (output padding) follows when it is not zero."""
-        parts = [
-            f"Input Shape : {self.input_shape}",
-            f"Output Shape : {self.output_shape}",
-            f"K : {self.kernel_size}",
-            f"P : {self.padding}",
-            f"S : {self.stride}",
-            f"D : {self.dilation}",
-            f"G : {self.groups}",
-        ]
-        if max(self.output_padding):
-            parts.append(f"OP : {self.output_padding}")
-        return " \u2014 ".join(parts)
+        more = [f"OP : {self.output_padding}"] if max(self.output_padding) else []
+        return self._caption(self.padding, *more)
 
     def as_conv(self) -> Conv2dSpec:
         """The equivalent direct convolution: over the input with ``stride - 1`` zeros inserted
