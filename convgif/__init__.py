@@ -3,7 +3,7 @@
 from .api import RenderResult, default_filename, render
 from .engine import Placement, Recording, record
 from .layout import TooLargeError
-from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 
 __version__ = "0.1.0"
 
@@ -14,6 +14,7 @@ __all__ = [
     "Placement",
     "Recording",
     "RenderResult",
+    "SeparableSpec",
     "SpecError",
     "TooLargeError",
     "default_filename",

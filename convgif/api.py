@@ -13,9 +13,9 @@ from .layout import plan
 
 if TYPE_CHECKING:
     import numpy as np
-from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 
-AnySpec = Union[Conv2dSpec, Conv1dSpec, ConvTranspose2dSpec]
+AnySpec = Union[Conv2dSpec, Conv1dSpec, ConvTranspose2dSpec, SeparableSpec]
 
 #: The reference article's GIFs show each step for 300 ms.
 DEFAULT_FPS = 1000 / 300
@@ -55,17 +55,19 @@ def default_filename(spec: AnySpec, values: bool = False, seed: int = 0, label: 
             return sizes
         return str(sizes[0]) if len(set(sizes)) == 1 else "x".join(map(str, sizes))  # type: ignore[index]
 
-    kind = "convtranspose2d" if isinstance(spec, ConvTranspose2dSpec) else f"conv{spec.DIMS}d"
+    kinds = {ConvTranspose2dSpec: "convtranspose2d", SeparableSpec: "separable"}
+    kind = kinds.get(type(spec), f"conv{spec.DIMS}d")
     parts = [kind, "x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims(spec.kernel_size)}"]
     if max(spec.stride) != 1:
         parts.append(f"s{dims(spec.stride)}")
-    if spec.padding_arg != (0,) * spec.DIMS:
-        parts.append(f"p{dims(spec.padding_arg)}")
+    padding = getattr(spec, "padding_arg", spec.padding)
+    if padding != (0,) * spec.DIMS:
+        parts.append(f"p{dims(padding)}")
     if max(spec.dilation) != 1:
         parts.append(f"d{dims(spec.dilation)}")
     if isinstance(spec, ConvTranspose2dSpec) and max(spec.output_padding):
         parts.append(f"op{dims(spec.output_padding)}")
-    if spec.groups != 1:
+    if getattr(spec, "groups", 1) != 1:
         parts.append(f"g{spec.groups}")
     if spec.padding_mode != "zeros":
         parts.append(spec.padding_mode)
@@ -120,50 +122,71 @@ def render(
     check_options(fps, max_frames)
     if as_conv and not isinstance(spec, ConvTranspose2dSpec):
         raise SpecError("as_conv", "as_conv draws a transposed convolution as a direct one; this layer is direct already")
-    plan(spec, values, value_chars=1)  # refuses what cannot be drawn, before any work
+    for part in spec_parts(spec):
+        plan(part, values, value_chars=1)  # refuses what cannot be drawn, before any work
     target = Path(path) if path is not None else Path(default_filename(spec, values, seed))
     if not target.name or target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
-    from .frames import sample_steps
+    from .frames import Chain, sample_steps
     from .writer import GifWriter
 
-    layout, renderer = _renderer(spec, seed, values, pixels, as_conv, input, weight)
-    steps = sample_steps(layout.steps, max_frames)
+    parts = _renderers(spec, seed, values, pixels, as_conv, input, weight)
+    shown = [renderer.layout.steps for renderer in parts]
+    limit = max_frames if 0 < max_frames < sum(shown) else 0
+    steps = [sample_steps(n, max(1, round(limit * n / sum(shown))) if limit else 0) for n in shown]
+    if len(parts) == 1:
+        drawing, size, palette = parts[0].frames(steps[0]), (parts[0].layout.width, parts[0].layout.height), parts[0].palette
+    else:
+        chain = Chain(parts)
+        drawing, size, palette = chain.frames(steps), (chain.width, chain.height), chain.palette
+    total = sum(len(part) for part in steps)
     frame_ms = max(10 * round(100 / fps), 20)
     last_ms = max(HOLD_FRAMES * frame_ms, MIN_HOLD_MS)
-    with GifWriter(target, (layout.width, layout.height), renderer.palette.colors) as gif:
-        for i, frame in enumerate(renderer.frames(steps)):
-            gif.add(frame, last_ms if i == len(steps) - 1 else frame_ms)
+    with GifWriter(target, size, palette.colors) as gif:
+        for i, frame in enumerate(drawing):
+            gif.add(frame, last_ms if i == total - 1 else frame_ms)
             if progress is not None:
-                progress(i + 1, len(steps))
+                progress(i + 1, total)
     return RenderResult(
         path=target,
         frames=gif.frames_written,
         bytes=target.stat().st_size,
-        steps=renderer.spec.steps,
-        shown_steps=layout.steps,
-        size=(layout.width, layout.height),
+        steps=sum(renderer.spec.steps for renderer in parts),
+        shown_steps=sum(shown),
+        size=size,
         seconds=time.perf_counter() - started,
     )
 
 
-def _renderer(spec: AnySpec, seed: int, values: bool, pixels: bool, as_conv: bool, input, weight):
-    """Record ``spec`` and set up the layout and renderer that draw it."""
+def spec_parts(spec: AnySpec) -> list:
+    """The layers drawn one after the other for ``spec``: two for a separable convolution."""
+    return [spec.depthwise, spec.pointwise] if isinstance(spec, SeparableSpec) else [spec]
+
+
+def _renderers(spec: AnySpec, seed: int, values: bool, pixels: bool, as_conv: bool, input, weight) -> list:
+    """Record ``spec`` and set up the renderers that draw it, one after the other."""
     import numpy as np
 
     from .engine import as_conv2d, record, zero_insert
     from .frames import Renderer, ScatterRenderer, partial_sum_range, value_chars  # matplotlib loads here
 
     recording = record(spec, seed, input=input, weight=weight)
+    if isinstance(spec, SeparableSpec):
+        steps = ("depthwise: one kernel per input channel (step 1 of 2)", "pointwise: 1×1 kernels mix the channels (step 2 of 2)")
+        renderers = []
+        for part, rec, note in zip(spec_parts(spec), (recording.depthwise, recording.pointwise), steps):
+            layout = plan(part, values, value_chars(rec) if values else 1, notes=(note, spec.comparison))
+            renderers.append(Renderer(rec, layout, pixels=pixels and part is spec.depthwise))
+        return renderers
     if not isinstance(spec, ConvTranspose2dSpec):
         recording = as_conv2d(recording)
         layout = plan(spec, values, value_chars(recording) if values else 1)
-        return layout, Renderer(recording, layout, pixels=pixels)
+        return [Renderer(recording, layout, pixels=pixels)]
     if as_conv:
         conv = recording.conv
         layout = plan(conv.spec, values, value_chars(conv) if values else 1, caption=spec.caption)
         inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
-        return layout, Renderer(conv, layout, pixels=pixels, filler=inserted)
+        return [Renderer(conv, layout, pixels=pixels, filler=inserted)]
     chars = max(value_chars(recording.conv), *(len(format(v, "g")) for v in partial_sum_range(recording)))
     layout = plan(spec, values, chars if values else 1)
-    return layout, ScatterRenderer(recording, layout, pixels=pixels)
+    return [ScatterRenderer(recording, layout, pixels=pixels)]

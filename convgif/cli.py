@@ -18,7 +18,7 @@ import click
 
 from . import __version__
 from .api import DEFAULT_FPS, DEFAULT_MAX_FRAMES, default_filename, render
-from .spec import PADDING_MODES, Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
+from .spec import PADDING_MODES, Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 
 
 def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Context], fail) -> list[int]:
@@ -110,8 +110,10 @@ def spec_from_options(options: dict[str, Any], kind: type = Conv2dSpec) -> Any:
     """Build the spec the options describe, or raise a usage error naming the option."""
     if options["input_shape"] is None:
         raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
-    names = ["input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias"]
-    names.append("output_padding" if kind is ConvTranspose2dSpec else "padding_mode")
+    names = ["input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation", "bias"]
+    names += ["output_padding", "groups"] if kind is ConvTranspose2dSpec else ["padding_mode"]
+    if kind in (Conv2dSpec, Conv1dSpec):
+        names.append("groups")
     try:
         return kind(**{name: options[name] for name in names})
     except SpecError as error:
@@ -180,6 +182,7 @@ def conv_options(function):
 @click.option("--transposed", is_flag=True, help="A ConvTranspose2d: each input cell scatters the kernel into the output.")
 @click.option("--output-padding", type=IntOrPairType(), default="0", show_default=True, help="With --transposed: cells added at the bottom/right of the output.")
 @click.option("--as-conv", is_flag=True, help="With --transposed: draw the equal direct convolution over the zero-inserted input.")
+@click.option("--separable", is_flag=True, help="Depthwise-separable: a depthwise step (G = C_in), then a pointwise 1×1 step.")
 @click.option("--conv1d", is_flag=True, help="A Conv1d over a sequence: --in C,L, sizes are single numbers.")
 @click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.")
 @click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W.")
@@ -196,6 +199,7 @@ def main(
     transposed: bool,
     output_padding: Any,
     as_conv: bool,
+    separable: bool,
     conv1d: bool,
     kernel: Optional[str],
     image: Optional[str],
@@ -225,8 +229,10 @@ def main(
         if ctx.get_parameter_source("kernel_size") == click.core.ParameterSource.DEFAULT:
             options["kernel_size"] = tuple(weights.shape[-1:] if conv1d else weights.shape[-2:])
         label = kernel.strip().lower() if kernel.strip().lower() in PRESETS else "kernel"
-    if transposed and conv1d:
-        raise click.UsageError("--transposed and --conv1d do not go together: convgif draws ConvTranspose2d.")
+    if sum((transposed, conv1d, separable)) > 1:
+        raise click.UsageError("--transposed, --conv1d and --separable each draw a different layer: choose one.")
+    if separable and _given(ctx, "groups"):
+        raise click.BadParameter("a separable convolution sets its own groups (C_in, then 1)", param_hint="'--g' / '--groups'")
     for flag, given in (("--output-padding", _given(ctx, "output_padding")), ("--as-conv", as_conv)):
         if given and not transposed:
             raise click.BadParameter("goes with --transposed", param_hint=f"'{flag}'")
@@ -237,7 +243,8 @@ def main(
                 param_hint="'--padding-mode'",
             )
         options = {**options, "output_padding": output_padding}
-    spec = spec_from_options(options, ConvTranspose2dSpec if transposed else Conv1dSpec if conv1d else Conv2dSpec)
+    kind = ConvTranspose2dSpec if transposed else Conv1dSpec if conv1d else SeparableSpec if separable else Conv2dSpec
+    spec = spec_from_options(options, kind)
     if kernel is not None:
         try:
             weight = weights_for(spec, weights)
@@ -288,7 +295,10 @@ def main(
             err=True,
         )
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
+    parameters = f"{spec.num_parameters:,} parameters"
+    if separable:
+        parameters += f" (a standard convolution: {spec.standard.num_parameters:,})"
     click.echo(
-        f"output {spec.output_shape} · {spec.num_parameters:,} parameters · {frames} · "
+        f"output {spec.output_shape} · {parameters} · {frames} · "
         f"{result.bytes:,} bytes · {result.seconds:.2f} s"
     )

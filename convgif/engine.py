@@ -15,7 +15,7 @@ from typing import Optional, Union, overload
 
 import numpy as np
 
-from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SpecError
+from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 
 _NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
@@ -164,13 +164,13 @@ def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Opt
 
 
 def record(
-    spec: Union[Conv2dSpec, Conv1dSpec, ConvTranspose2dSpec],
+    spec: Union[Conv2dSpec, Conv1dSpec, ConvTranspose2dSpec, SeparableSpec],
     seed: int = 0,
     *,
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
-) -> Union[Recording, TransposedRecording]:
+) -> Union[Recording, TransposedRecording, "SeparableRecording"]:
     """Run ``spec`` forward on small random integers (or the arrays given) and record it.
 
     The same seed always gives the same values: inputs in 0..3, weights in -1..1, bias in 0..2.
@@ -181,6 +181,10 @@ def record(
         return _record_1d(spec, seed, input, weight, bias)
     if isinstance(spec, ConvTranspose2dSpec):
         return _record_transposed(spec, seed, input, weight, bias)
+    if isinstance(spec, SeparableSpec):
+        if weight is not None or bias is not None:
+            raise ValueError("a separable convolution takes its weights from the seed")
+        return _record_separable(spec, seed, input)
     rng = _rng(seed)
     w_shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
     x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
@@ -317,3 +321,23 @@ def flip_kernels(spec: ConvTranspose2dSpec, weight: np.ndarray) -> np.ndarray:
     per = weight.reshape(g, spec.in_per_group, spec.out_per_group, *spec.kernel_size)
     swapped = per.transpose(0, 2, 1, 3, 4).reshape(spec.out_channels, spec.in_per_group, *spec.kernel_size)
     return swapped[:, :, ::-1, ::-1].copy()
+
+
+@dataclass(frozen=True)
+class SeparableRecording:
+    """A depthwise-separable forward pass: the depthwise step, then the pointwise step on its
+    output; ``output`` is the pointwise output."""
+
+    spec: SeparableSpec
+    depthwise: Recording
+    pointwise: Recording
+
+    @property
+    def output(self) -> np.ndarray:
+        return self.pointwise.output
+
+
+def _record_separable(spec: SeparableSpec, seed: int, input: Optional[np.ndarray]) -> SeparableRecording:
+    depthwise = record(spec.depthwise, seed, input=input)
+    pointwise = record(spec.pointwise, seed + 1, input=depthwise.output)
+    return SeparableRecording(spec, depthwise, pointwise)

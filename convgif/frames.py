@@ -605,3 +605,33 @@ def partial_sum_range(recording: TransposedRecording) -> tuple[float, float]:
                 sums[co][np.ix_(rows, cols)] += added
                 low, high = min(low, sums[co].min()), max(high, sums[co].max())
     return low, high
+
+
+class Chain:
+    """Several renderers played one after the other in one GIF: one palette for all of them,
+    and every frame on a canvas as large as the largest, the rest background."""
+
+    def __init__(self, renderers: Sequence[Renderer]) -> None:
+        self.renderers = list(renderers)
+        self.palette = Palette()
+        self._luts = []
+        for renderer in self.renderers:
+            lut = np.zeros(256, np.uint8)
+            for i, colour in enumerate(renderer.palette.colors):
+                lut[i] = self.palette.add(colour)
+            self._luts.append(lut)
+        if len(self.palette.colors) > 255:
+            raise RuntimeError(f"{len(self.palette.colors)} colours do not fit a GIF palette")
+        self.width = max(r.layout.width for r in self.renderers)
+        self.height = max(r.layout.height for r in self.renderers)
+        self._background = self.palette.add(WHITE)
+
+    def frames(self, steps: Sequence[Sequence[int]]) -> Iterator[np.ndarray]:
+        """The frames of each renderer's ``steps`` in turn."""
+        canvas = np.full((self.height, self.width), self._background, np.uint8)
+        for renderer, lut, part in zip(self.renderers, self._luts, steps):
+            canvas[...] = self._background
+            h, w = renderer.layout.height, renderer.layout.width
+            for frame in renderer.frames(part):
+                canvas[:h, :w] = lut[frame]
+                yield canvas

@@ -121,12 +121,13 @@ def plan(
     values: bool = False,
     value_chars: int = 3,
     caption: Optional[str] = None,
+    notes: tuple[str, ...] = (),
 ) -> Layout:
     """Lay out the frames of ``spec``, choosing the largest cell size that fits.
 
     With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``caption``
-    replaces the spec's own (a layer drawn as another). Raises :class:`TooLargeError`, naming
-    the argument to shrink, when nothing readable fits.
+    replaces the spec's own (a layer drawn as another); ``notes`` are lines written under it.
+    Raises :class:`TooLargeError`, naming the argument to shrink, when nothing readable fits.
     """
     caption, dims = caption or spec.caption, spec.DIMS
     if isinstance(spec, Conv1dSpec):
@@ -138,7 +139,7 @@ def plan(
     else:
         smallest, largest = MIN_CELL_PX, CELL_PX
     for cell in range(largest, smallest - 1, -1):
-        layout = _plan(spec, values, cell, caption, dims)
+        layout = _plan(spec, values, cell, caption, dims, notes)
         if max(layout.width, layout.height) <= FIT_SIDE_PX:
             return layout
     if max(layout.width, layout.height) <= MAX_SIDE_PX:
@@ -191,7 +192,7 @@ def _check_arguments(spec: Conv2dSpec) -> None:
             )
 
 
-def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int) -> Layout:
+def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int, extra: tuple[str, ...]) -> Layout:
     g = spec.groups
     cg_in, cg_out = spec.in_channels // g, spec.out_channels // g
     _, hp, wp = spec.padded_shape
@@ -215,10 +216,9 @@ def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int) -> La
         notes.append(f"showing {len(shown_in)} of {spec.in_channels} input channels")
     if len(shown_out) < spec.out_channels:
         notes.append(f"{len(shown_out)} of {spec.out_channels} output channels")
-    note = ", ".join(notes)
-    note_y = y
-    if note:
-        y += LABEL.height + 2
+    lines = ([", ".join(notes)] if notes else []) + list(extra)
+    note_ys = [y + i * (LABEL.height + 2) for i in range(len(lines))]
+    y += len(lines) * (LABEL.height + 2)
     heads_y = y + 8
     body_top = heads_y + LABEL.height + 6
 
@@ -256,16 +256,16 @@ def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int) -> La
     more_out = spec.out_channels - len(shown_out)
     if more_out:
         out_bottom += 4 + LABEL.height
+    more_out_y = out_bottom - LABEL.height
     legend_at = (x_out, out_bottom + 8)
     out_bottom = legend_at[1] + LABEL.height
     out_right = max(out_right, x_out + LEGEND_WIDTH)
 
-    width = max(out_right, MARGIN + CAPTION.width(caption)) + MARGIN
+    width = max(out_right, MARGIN + CAPTION.width(caption), *(MARGIN + LABEL.width(t) for t in lines)) + MARGIN
     height = max(in_bottom, out_bottom, body_top + kh * s) + MARGIN
 
     texts.append((caption, CAPTION, MARGIN, caption_y))
-    if note:
-        texts.append((note, LABEL, MARGIN, note_y))
+    texts += [(line, LABEL, MARGIN, line_y) for line, line_y in zip(lines, note_ys)]
     sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
     state = [word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on]
     texts.append((f"input ({', '.join(state)})" if state else "input", LABEL, x_in, heads_y))
@@ -283,7 +283,7 @@ def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int) -> La
     if more_in:
         texts.append((f"… {more_in} more", LABEL, x_in, in_bottom - LABEL.height))
     if more_out:
-        texts.append((f"… {more_out} more", LABEL, x_out, out_bottom - LABEL.height))
+        texts.append((f"… {more_out} more", LABEL, x_out, more_out_y))
 
     return Layout(
         spec=spec,

@@ -441,3 +441,71 @@ class ConvTranspose2dSpec(_Channels):
         return Conv2dSpec(
             (self.in_channels, *sizes), self.out_channels, self.kernel_size, 1, 0, self.dilation, self.groups, self.bias
         )
+
+
+@dataclass(frozen=True)
+class SeparableSpec:
+    """A depthwise-separable convolution: a depthwise Conv2d (one kernel per input channel,
+    G = C_in) then a pointwise 1×1 Conv2d mixing the channels, in place of one standard Conv2d
+    with the same arguments. Padding, stride and dilation belong to the depthwise step.
+    """
+
+    input_shape: tuple[int, ...]
+    out_channels: int = 1
+    kernel_size: tuple[int, ...] = 3  # type: ignore[assignment]
+    stride: tuple[int, ...] = 1  # type: ignore[assignment]
+    padding: Union[str, tuple[int, ...]] = 0  # type: ignore[assignment]
+    dilation: tuple[int, ...] = 1  # type: ignore[assignment]
+    bias: bool = True
+    padding_mode: str = "zeros"
+    depthwise: Conv2dSpec = field(init=False, repr=False)
+    pointwise: Conv2dSpec = field(init=False, repr=False)
+    standard: Conv2dSpec = field(init=False, repr=False)
+
+    DIMS: ClassVar[int] = 2
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        standard = Conv2dSpec(
+            self.input_shape, self.out_channels, self.kernel_size, self.stride, self.padding,
+            self.dilation, 1, self.bias, self.padding_mode,
+        )
+        c = standard.in_channels
+        depthwise = standard.replace(out_channels=c, groups=c)
+        pointwise = Conv2dSpec(depthwise.output_shape, self.out_channels, 1, bias=standard.bias)
+        for name in ("input_shape", "kernel_size", "stride", "dilation", "bias"):
+            put(name, getattr(standard, name))
+        put("padding", standard.padding_arg)
+        put("standard", standard)
+        put("depthwise", depthwise)
+        put("pointwise", pointwise)
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.pointwise.output_shape
+
+    @property
+    def num_parameters(self) -> int:
+        """Depthwise C_in·KH·KW plus pointwise C_out·C_in (plus their biases)."""
+        return self.depthwise.num_parameters + self.pointwise.num_parameters
+
+    @property
+    def steps(self) -> int:
+        return self.depthwise.steps + self.pointwise.steps
+
+    @property
+    def comparison(self) -> str:
+        """The parameter count set against the standard convolution's, sums written out."""
+        kh, kw = self.kernel_size
+        c, o = self.in_channels, self.out_channels
+        dw = f"{c}·{kh}·{kw}" + (f" + {c}" if self.bias else "")
+        pw = f"{o}·{c}·1·1" + (f" + {o}" if self.bias else "")
+        std = f"{o}·{c}·{kh}·{kw}" + (f" + {o}" if self.bias else "")
+        return (
+            f"parameters: depthwise {dw} + pointwise {pw} = {self.num_parameters:,}; "
+            f"standard {std} = {self.standard.num_parameters:,}"
+        )

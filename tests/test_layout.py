@@ -40,6 +40,10 @@ def test_grids_and_texts_fit_without_overlapping(spec, values):
         assert a[2] < b[0] or b[2] < a[0] or a[3] < b[1] or b[3] < a[1], (a, b)
     for text, style, x, y in layout.texts:
         assert x + style.width(text) <= layout.width and y + style.height <= layout.height
+    text_boxes = [(x, y, x + style.width(t), y + style.height) for t, style, x, y in layout.texts]
+    text_boxes.append((*layout.legend_at, layout.legend_at[0] + 10, layout.legend_at[1] + 13))
+    for a, b in itertools.combinations(text_boxes, 2):
+        assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
     assert layout.texts[0][0] == spec.caption
     assert layout.width >= CAPTION.width(spec.caption)
 

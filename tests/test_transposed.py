@@ -202,9 +202,9 @@ def test_cli_transposed_views(tmp_path, monkeypatch):
 
 
 def test_as_conv_marks_inserted_zeros_like_padding():
-    from convgif.api import _renderer
+    from convgif.api import _renderers
 
     spec = ConvTranspose2dSpec((1, 2, 2), 1, 3, stride=2, padding=1, output_padding=1)
-    _, renderer = _renderer(spec, 0, False, False, True, None, None)
+    (renderer,) = _renderers(spec, 0, False, False, True, None, None)
     original = ~renderer._filler
     assert original.sum() == 4 and [tuple(p) for p in np.argwhere(original)] == [(1, 1), (1, 3), (3, 1), (3, 3)]

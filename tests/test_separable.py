@@ -1,0 +1,67 @@
+"""Depthwise-separable convolutions: a depthwise step, then a pointwise one."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import convgif
+from convgif import record
+from convgif.cli import main
+from convgif.spec import SeparableSpec, SpecError
+from gifs import displayed_frames
+
+
+def test_parameters_against_the_standard_convolution():
+    spec = SeparableSpec((16, 7, 7), 32, 3, bias=False)
+    assert (spec.num_parameters, spec.standard.num_parameters) == (656, 4608)
+    assert spec.comparison == (
+        "parameters: depthwise 16·3·3 + pointwise 32·16·1·1 = 656; standard 32·16·3·3 = 4,608"
+    )
+    with_bias = SeparableSpec((16, 7, 7), 32, 3)
+    assert with_bias.num_parameters == 16 * 9 + 16 + 32 * 16 + 32
+    assert spec.depthwise.groups == 16 and spec.pointwise.kernel_size == (1, 1)
+    assert spec.output_shape == (32, 5, 5) == spec.standard.output_shape
+
+
+def test_arguments_are_checked_as_for_the_standard_convolution():
+    with pytest.raises(SpecError) as error:
+        SeparableSpec((3, 4, 4), 2, 5)
+    assert error.value.argument == "kernel_size"
+    assert SeparableSpec((3, 8, 8), 2, 3, stride=2, padding=1, padding_mode="reflect").output_shape == (2, 4, 4)
+
+
+def test_recording_chains_the_two_steps_as_torch_does():
+    torch = pytest.importorskip("torch")
+    spec = SeparableSpec((4, 6, 6), 6, 3, padding=1, padding_mode="circular")
+    rec = record(spec, seed=3)
+    np.testing.assert_array_equal(rec.pointwise.input, rec.depthwise.output)
+    depthwise = torch.nn.Conv2d(4, 4, 3, padding=1, groups=4, padding_mode="circular").double()
+    pointwise = torch.nn.Conv2d(4, 6, 1).double()
+    with torch.no_grad():
+        for layer, part in ((depthwise, rec.depthwise), (pointwise, rec.pointwise)):
+            layer.weight.copy_(torch.from_numpy(part.weight).double())
+            layer.bias.copy_(torch.from_numpy(part.bias).double())
+        got = pointwise(depthwise(torch.from_numpy(rec.depthwise.input[None]).double()))[0].numpy()
+    np.testing.assert_array_equal(got, rec.output)
+
+
+def test_cli_reports_the_comparison_and_plays_both_steps(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(
+        main, ["--separable", "--in", "4,5,5", "--out", "3", "--k", "3", "--no-bias"], catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    name, summary = result.output.splitlines()
+    assert name == "separable_4x5x5_out3_k3_nobias.gif"
+    assert "· 48 parameters (a standard convolution: 108) ·" in summary
+    spec = SeparableSpec((4, 5, 5), 3, 3, bias=False)
+    assert len(displayed_frames(Path(name))) == spec.depthwise.steps + spec.pointwise.steps == 9 + 27
+    result = CliRunner().invoke(main, ["--separable", "--in", "4,5,5", "--g", "2"])
+    assert result.exit_code == 2 and "'--g' / '--groups'" in result.output
+
+
+def test_max_frames_is_shared_between_the_steps(tmp_path):
+    result = convgif.render(SeparableSpec((4, 9, 9), 6, 3), tmp_path / "s.gif", max_frames=40)
+    assert 38 <= result.frames <= 42 and result.shown_steps == 49 + 6 * 49
