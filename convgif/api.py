@@ -104,6 +104,7 @@ def render(
     weight: Optional[np.ndarray] = None,
     pixels: bool = False,
     as_conv: bool = False,
+    notes: tuple[str, ...] = (),
 ) -> RenderResult:
     """Animate the forward pass of ``spec`` into a looping GIF at ``path``.
 
@@ -114,8 +115,8 @@ def render(
     (0 black, 255 white, or full red, green, blue for 3 channels) and the output in grey.
     A :class:`ConvTranspose2dSpec` is drawn as its definition, each input cell scattering the
     kernel into the output; ``as_conv`` draws instead the equal direct convolution over the
-    zero-inserted, padded input with the flipped kernel.
-    Invalid options raise
+    zero-inserted, padded input with the flipped kernel. ``notes`` are lines written under the
+    caption (e.g. :func:`convgif.kernels.factors_note`). Invalid options raise
     :class:`SpecError`; a configuration too large to draw raises before any work is done.
     """
     started = time.perf_counter()
@@ -130,7 +131,7 @@ def render(
     from .frames import Chain, sample_steps
     from .writer import GifWriter
 
-    parts = _renderers(spec, seed, values, pixels, as_conv, input, weight)
+    parts = _renderers(spec, seed, values, pixels, as_conv, input, weight, tuple(notes))
     shown = [renderer.layout.steps for renderer in parts]
     limit = max_frames if 0 < max_frames < sum(shown) else 0
     steps = [sample_steps(n, max(1, round(limit * n / sum(shown))) if limit else 0) for n in shown]
@@ -163,7 +164,9 @@ def spec_parts(spec: AnySpec) -> list:
     return [spec.depthwise, spec.pointwise] if isinstance(spec, SeparableSpec) else [spec]
 
 
-def _renderers(spec: AnySpec, seed: int, values: bool, pixels: bool, as_conv: bool, input, weight) -> list:
+def _renderers(
+    spec: AnySpec, seed: int, values: bool, pixels: bool, as_conv: bool, input, weight, notes: tuple[str, ...] = ()
+) -> list:
     """Record ``spec`` and set up the renderers that draw it, one after the other."""
     import numpy as np
 
@@ -175,18 +178,18 @@ def _renderers(spec: AnySpec, seed: int, values: bool, pixels: bool, as_conv: bo
         steps = ("depthwise: one kernel per input channel (step 1 of 2)", "pointwise: 1×1 kernels mix the channels (step 2 of 2)")
         renderers = []
         for part, rec, note in zip(spec_parts(spec), (recording.depthwise, recording.pointwise), steps):
-            layout = plan(part, values, value_chars(rec) if values else 1, notes=(note, spec.comparison))
+            layout = plan(part, values, value_chars(rec) if values else 1, notes=(note, spec.comparison, *notes))
             renderers.append(Renderer(rec, layout, pixels=pixels and part is spec.depthwise))
         return renderers
     if not isinstance(spec, ConvTranspose2dSpec):
         recording = as_conv2d(recording)
-        layout = plan(spec, values, value_chars(recording) if values else 1)
+        layout = plan(spec, values, value_chars(recording) if values else 1, notes=notes)
         return [Renderer(recording, layout, pixels=pixels)]
     if as_conv:
         conv = recording.conv
-        layout = plan(conv.spec, values, value_chars(conv) if values else 1, caption=spec.caption)
+        layout = plan(conv.spec, values, value_chars(conv) if values else 1, caption=spec.caption, notes=notes)
         inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
         return [Renderer(conv, layout, pixels=pixels, filler=inserted)]
     chars = max(value_chars(recording.conv), *(len(format(v, "g")) for v in partial_sum_range(recording)))
-    layout = plan(spec, values, chars if values else 1)
+    layout = plan(spec, values, chars if values else 1, notes=notes)
     return [ScatterRenderer(recording, layout, pixels=pixels)]

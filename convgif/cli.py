@@ -185,6 +185,7 @@ def conv_options(function):
 @click.option("--separable", is_flag=True, help="Depthwise-separable: a depthwise step (G = C_in), then a pointwise 1×1 step.")
 @click.option("--conv1d", is_flag=True, help="A Conv1d over a sequence: --in C,L, sizes are single numbers.")
 @click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.")
+@click.option("--factors", is_flag=True, help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): show it as its two 1-D factors.")
 @click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W.")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input and weights.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or notes; print only the path.")
@@ -202,6 +203,7 @@ def main(
     separable: bool,
     conv1d: bool,
     kernel: Optional[str],
+    factors: bool,
     image: Optional[str],
     seed: int,
     quiet: bool,
@@ -218,7 +220,9 @@ def main(
     if all(ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT for name in ctx.params):
         click.echo(ctx.get_help())
         return
-    weight, label = None, ""
+    weight, label, notes = None, "", ()
+    if factors and kernel is None:
+        raise click.BadParameter("shows the 1-D factors of a --kernel; give one, e.g. --kernel sobel-x", param_hint="'--factors'")
     if kernel is not None:
         from .kernels import PRESETS, parse_kernel, weights_for
 
@@ -229,6 +233,13 @@ def main(
         if ctx.get_parameter_source("kernel_size") == click.core.ParameterSource.DEFAULT:
             options["kernel_size"] = tuple(weights.shape[-1:] if conv1d else weights.shape[-2:])
         label = kernel.strip().lower() if kernel.strip().lower() in PRESETS else "kernel"
+        if factors:
+            from .kernels import factors_note
+
+            try:
+                notes = (factors_note(weights),)
+            except SpecError as error:
+                raise click.BadParameter(str(error), param_hint="'--factors'") from None
     if sum((transposed, conv1d, separable)) > 1:
         raise click.UsageError("--transposed, --conv1d and --separable each draw a different layer: choose one.")
     if separable and _given(ctx, "groups"):
@@ -269,7 +280,7 @@ def main(
     try:
         result = render(
             spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress,
-            input=picture, weight=weight, pixels=picture is not None, as_conv=as_conv,
+            input=picture, weight=weight, pixels=picture is not None, as_conv=as_conv, notes=notes,
         )
     except SpecError as error:
         raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None

@@ -83,3 +83,38 @@ def weights_for(spec: Union[Conv2dSpec, Conv1dSpec], kernel: np.ndarray) -> np.n
         f"the kernel is {'×'.join(map(str, kernel.shape))}, but kernel_size={spec.kernel_size} needs "
         f"{wanted} (or the whole weight, {'×'.join(map(str, shape))})",
     )
+
+
+def factors(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A rank-1 kernel as (column, row) with ``np.outer(column, row) == kernel``, in whole
+    numbers where the kernel has them: Sobel's x kernel is ``[1, 2, 1]ᵀ · [1, 0, -1]``.
+
+    Raises :class:`SpecError` for a kernel that is not rank 1.
+    """
+    kernel = np.asarray(kernel)
+    nonzero = np.argwhere(kernel != 0)
+    if kernel.ndim != 2 or nonzero.size == 0:
+        raise SpecError("kernel", "only a non-zero 2-D kernel has 1-D factors")
+    i, j = nonzero[0]
+    row = kernel[i]
+    if kernel.dtype.kind in "iu":
+        row = row // np.gcd.reduce(row[row != 0]) * np.sign(row[j])
+    column = kernel[:, j] / row[j]
+    if np.allclose(column, np.round(column)):
+        column = np.round(column).astype(kernel.dtype)
+    if not np.allclose(np.outer(column, row), kernel):
+        raise SpecError(
+            "kernel",
+            "the kernel is not rank 1 (its rows are not all multiples of one row), so it has no 1-D factors",
+        )
+    return column, row
+
+
+def factors_note(kernel: np.ndarray) -> str:
+    """``kernel = [1, 2, 1]ᵀ · [1, 0, -1]: 3 + 3 = 6 numbers instead of 9``."""
+    column, row = factors(kernel)
+    show = lambda v: "[" + ", ".join(f"{x:g}" for x in v) + "]"  # noqa: E731
+    return (
+        f"kernel = {show(column)}ᵀ · {show(row)}: "
+        f"{column.size} + {row.size} = {column.size + row.size} numbers instead of {kernel.size}"
+    )

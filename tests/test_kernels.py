@@ -80,3 +80,39 @@ def test_render_uses_given_weights(tmp_path):
     result = convgif.render(spec, tmp_path / "a.gif", input=x, weight=weight, values=True)
     assert result.frames == 9
     np.testing.assert_array_equal(record(spec, input=x, weight=weight).output[0], x[0, 1:4, 1:4])
+
+
+@pytest.mark.parametrize("name", ["sobel-x", "sobel-y", "gaussian", "box", "identity"])
+def test_rank_one_presets_factor_exactly(name):
+    from convgif.kernels import factors
+
+    column, row = factors(PRESETS[name])
+    np.testing.assert_array_equal(np.outer(column, row), PRESETS[name])
+    assert column.dtype.kind == "i" and row.dtype.kind == "i"
+
+
+def test_factors_of_sobel_and_refusal_of_full_rank():
+    from convgif.kernels import factors, factors_note
+
+    column, row = factors(PRESETS["sobel-x"])
+    assert column.tolist() == [1, 2, 1] and row.tolist() == [1, 0, -1]
+    assert factors_note(PRESETS["sobel-x"]) == "kernel = [1, 2, 1]ᵀ · [1, 0, -1]: 3 + 3 = 6 numbers instead of 9"
+    column, row = factors(np.array([[0.5, 1.0], [1.0, 2.0]]))
+    np.testing.assert_allclose(np.outer(column, row), [[0.5, 1.0], [1.0, 2.0]])
+    for kernel in (PRESETS["laplacian"], PRESETS["sharpen"], np.zeros((3, 3), np.int64)):
+        with pytest.raises(SpecError):
+            factors(kernel)
+
+
+def test_cli_factors_note_in_every_frame(tmp_path, monkeypatch):
+    from convgif.layout import plan
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["--in", "1,7,7", "--kernel", "sobel-x", "--factors", "-q", "-o", "f.gif"])
+    assert result.exit_code == 0, result.output
+    layout = plan(Conv2dSpec((1, 7, 7)), notes=("kernel = [1, 2, 1]ᵀ · [1, 0, -1]: 3 + 3 = 6 numbers instead of 9",))
+    assert any(t[0].startswith("kernel = [1, 2, 1]ᵀ") for t in layout.texts)
+    for args in (["--kernel", "laplacian", "--factors"], ["--factors"]):
+        result = CliRunner().invoke(main, ["--in", "1,7,7", *args, "-o", "g.gif"])
+        assert result.exit_code == 2 and "'--factors'" in result.output
+    assert not (tmp_path / "g.gif").exists()
