@@ -64,8 +64,8 @@ from convgif.frames import (  # noqa: E402
     RGB,
     WHITE,
     Renderer,
-    sample_steps,
 )
+from convgif.api import sample_steps  # noqa: E402
 from convgif.layout import CAPTION, Layout, TextStyle, plan  # noqa: E402
 from convgif.writer import GifWriter  # noqa: E402
 

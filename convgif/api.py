@@ -123,18 +123,17 @@ def render(
     check_options(fps, max_frames)
     if as_conv and not isinstance(spec, ConvTranspose2dSpec):
         raise SpecError("as_conv", "as_conv draws a transposed convolution as a direct one; this layer is direct already")
-    for part in spec_parts(spec):
+    for part in spec_parts(spec, as_conv):
         plan(part, values, value_chars=1)  # refuses what cannot be drawn, before any work
     target = Path(path) if path is not None else Path(default_filename(spec, values, seed))
     if not target.name or target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
-    from .frames import Chain, sample_steps
+    from .frames import Chain
     from .writer import GifWriter
 
     parts = _renderers(spec, seed, values, pixels, as_conv, input, weight, tuple(notes))
     shown = [renderer.layout.steps for renderer in parts]
-    limit = max_frames if 0 < max_frames < sum(shown) else 0
-    steps = [sample_steps(n, max(1, round(limit * n / sum(shown))) if limit else 0) for n in shown]
+    steps = spread_steps(shown, max_frames)
     if len(parts) == 1:
         drawing, size, palette = parts[0].frames(steps[0]), (parts[0].layout.width, parts[0].layout.height), parts[0].palette
     else:
@@ -159,9 +158,35 @@ def render(
     )
 
 
-def spec_parts(spec: AnySpec) -> list:
-    """The layers drawn one after the other for ``spec``: two for a separable convolution."""
-    return [spec.depthwise, spec.pointwise] if isinstance(spec, SeparableSpec) else [spec]
+def spec_parts(spec: AnySpec, as_conv: bool = False) -> list:
+    """The layers drawn one after the other for ``spec``: two for a separable convolution,
+    the direct convolution for a transposed one drawn ``as_conv``."""
+    if isinstance(spec, SeparableSpec):
+        return [spec.depthwise, spec.pointwise]
+    if as_conv and isinstance(spec, ConvTranspose2dSpec):
+        return [spec.as_conv()]
+    return [spec]
+
+
+def spread_steps(shown: list[int], max_frames: int) -> list[list[int]]:
+    """The steps drawn of each part, ``max_frames`` at most in all, shared by the parts' sizes."""
+    limit = max_frames if 0 < max_frames < sum(shown) else 0
+    return [sample_steps(n, max(1, round(limit * n / sum(shown))) if limit else 0) for n in shown]
+
+
+def sample_steps(total: int, limit: int) -> list[int]:
+    """All steps, or ``limit`` of them spread evenly from first to last (``limit`` 0: all)."""
+    if limit <= 0 or total <= limit:
+        return list(range(total))
+    if limit == 1:
+        return [total - 1]
+    return sorted({round(i * (total - 1) / (limit - 1)) for i in range(limit)})
+
+
+def frames_of(spec: AnySpec, max_frames: int = DEFAULT_MAX_FRAMES, as_conv: bool = False) -> int:
+    """How many frames a render of ``spec`` draws (:class:`TooLargeError` if it cannot)."""
+    shown = [plan(part).steps for part in spec_parts(spec, as_conv)]
+    return sum(len(part) for part in spread_steps(shown, max_frames))
 
 
 def _renderers(

@@ -106,6 +106,26 @@ def _hint(argument: str) -> str:
     return f"'{option}' / '{other}'" if other else f"'{option}'"
 
 
+def layer_from_options(ctx: click.Context, options: dict[str, Any]) -> Any:
+    """The spec of the layer kind the flags choose (Conv2d unless --transposed, --conv1d or
+    --separable), with the checks that tie options to a kind."""
+    transposed, conv1d, separable = options["transposed"], options["conv1d"], options["separable"]
+    if sum((transposed, conv1d, separable)) > 1:
+        raise click.UsageError("--transposed, --conv1d and --separable each draw a different layer: choose one.")
+    if separable and _given(ctx, "groups"):
+        raise click.BadParameter("a separable convolution sets its own groups (C_in, then 1)", param_hint="'--g' / '--groups'")
+    for flag, given in (("--output-padding", _given(ctx, "output_padding")), ("--as-conv", options["as_conv"])):
+        if given and not transposed:
+            raise click.BadParameter("goes with --transposed", param_hint=f"'{flag}'")
+    if transposed and _given(ctx, "padding_mode") and options["padding_mode"] != "zeros":
+        raise click.BadParameter(
+            f"padding_mode={options['padding_mode']!r}: ConvTranspose2d pads with zeros only",
+            param_hint="'--padding-mode'",
+        )
+    kind = ConvTranspose2dSpec if transposed else Conv1dSpec if conv1d else SeparableSpec if separable else Conv2dSpec
+    return spec_from_options(options, kind)
+
+
 def spec_from_options(options: dict[str, Any], kind: type = Conv2dSpec) -> Any:
     """Build the spec the options describe, or raise a usage error naming the option."""
     if options["input_shape"] is None:
@@ -167,6 +187,11 @@ def conv_options(function):
         click.option("--g", "--groups", "groups", type=int, default=1, show_default=True, help="Groups: blocked connections from input to output channels."),
         click.option("--bias/--no-bias", default=True, show_default=True, help="Add a learnable bias to each output channel."),
         click.option("--padding-mode", type=click.Choice(PADDING_MODES), default="zeros", show_default=True, help="What padding cells hold."),
+        click.option("--transposed", is_flag=True, help="A ConvTranspose2d: each input cell scatters the kernel into the output."),
+        click.option("--output-padding", type=IntOrPairType(), default="0", show_default=True, help="With --transposed: cells added at the bottom/right of the output."),
+        click.option("--as-conv", is_flag=True, help="With --transposed: draw the equal direct convolution over the zero-inserted input."),
+        click.option("--separable", is_flag=True, help="Depthwise-separable: a depthwise step (G = C_in), then a pointwise 1×1 step."),
+        click.option("--conv1d", is_flag=True, help="A Conv1d over a sequence: --in C,L, sizes are single numbers."),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -179,11 +204,6 @@ def conv_options(function):
 @click.option("--fps", type=float, default=round(DEFAULT_FPS, 2), show_default=True, help="Frames per second.")
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step.")
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum.")
-@click.option("--transposed", is_flag=True, help="A ConvTranspose2d: each input cell scatters the kernel into the output.")
-@click.option("--output-padding", type=IntOrPairType(), default="0", show_default=True, help="With --transposed: cells added at the bottom/right of the output.")
-@click.option("--as-conv", is_flag=True, help="With --transposed: draw the equal direct convolution over the zero-inserted input.")
-@click.option("--separable", is_flag=True, help="Depthwise-separable: a depthwise step (G = C_in), then a pointwise 1×1 step.")
-@click.option("--conv1d", is_flag=True, help="A Conv1d over a sequence: --in C,L, sizes are single numbers.")
 @click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.")
 @click.option("--factors", is_flag=True, help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): show it as its two 1-D factors.")
 @click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W.")
@@ -197,11 +217,6 @@ def main(
     fps: float,
     max_frames: int,
     values: bool,
-    transposed: bool,
-    output_padding: Any,
-    as_conv: bool,
-    separable: bool,
-    conv1d: bool,
     kernel: Optional[str],
     factors: bool,
     image: Optional[str],
@@ -231,7 +246,7 @@ def main(
         except SpecError as error:
             raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
         if ctx.get_parameter_source("kernel_size") == click.core.ParameterSource.DEFAULT:
-            options["kernel_size"] = tuple(weights.shape[-1:] if conv1d else weights.shape[-2:])
+            options["kernel_size"] = tuple(weights.shape[-1:] if options["conv1d"] else weights.shape[-2:])
         label = kernel.strip().lower() if kernel.strip().lower() in PRESETS else "kernel"
         if factors:
             from .kernels import factors_note
@@ -240,22 +255,8 @@ def main(
                 notes = (factors_note(weights),)
             except SpecError as error:
                 raise click.BadParameter(str(error), param_hint="'--factors'") from None
-    if sum((transposed, conv1d, separable)) > 1:
-        raise click.UsageError("--transposed, --conv1d and --separable each draw a different layer: choose one.")
-    if separable and _given(ctx, "groups"):
-        raise click.BadParameter("a separable convolution sets its own groups (C_in, then 1)", param_hint="'--g' / '--groups'")
-    for flag, given in (("--output-padding", _given(ctx, "output_padding")), ("--as-conv", as_conv)):
-        if given and not transposed:
-            raise click.BadParameter("goes with --transposed", param_hint=f"'{flag}'")
-    if transposed:
-        if _given(ctx, "padding_mode") and options["padding_mode"] != "zeros":
-            raise click.BadParameter(
-                f"padding_mode={options['padding_mode']!r}: ConvTranspose2d pads with zeros only",
-                param_hint="'--padding-mode'",
-            )
-        options = {**options, "output_padding": output_padding}
-    kind = ConvTranspose2dSpec if transposed else Conv1dSpec if conv1d else SeparableSpec if separable else Conv2dSpec
-    spec = spec_from_options(options, kind)
+    as_conv = options["as_conv"]
+    spec = layer_from_options(ctx, options)
     if kernel is not None:
         try:
             weight = weights_for(spec, weights)
@@ -307,7 +308,7 @@ def main(
         )
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
     parameters = f"{spec.num_parameters:,} parameters"
-    if separable:
+    if isinstance(spec, SeparableSpec):
         parameters += f" (a standard convolution: {spec.standard.num_parameters:,})"
     click.echo(
         f"output {spec.output_shape} · {parameters} · {frames} · "

@@ -448,15 +448,6 @@ def value_chars(recording: Recording) -> int:
     return widest
 
 
-def sample_steps(total: int, limit: int) -> list[int]:
-    """All steps, or ``limit`` of them spread evenly from first to last (``limit`` 0: all)."""
-    if limit <= 0 or total <= limit:
-        return list(range(total))
-    if limit == 1:
-        return [total - 1]
-    return sorted({round(i * (total - 1) / (limit - 1)) for i in range(limit)})
-
-
 class ScatterRenderer(Renderer):
     """Draws a transposed convolution the way it is defined: one input position per step, its
     value times each kernel added into the output window it covers, so that overlapping

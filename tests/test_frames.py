@@ -3,7 +3,8 @@ import pytest
 
 from convgif import glyphs
 from convgif.engine import record, source_index
-from convgif.frames import Renderer, format_value, sample_steps, value_chars
+from convgif.api import sample_steps
+from convgif.frames import Renderer, format_value, value_chars
 from convgif.layout import CAPTION, CELL, plan
 from convgif.spec import Conv2dSpec
 
