@@ -314,3 +314,27 @@ def main(
         f"output {spec.output_shape} · {parameters} · {frames} · "
         f"{result.bytes:,} bytes · {result.seconds:.2f} s"
     )
+
+
+@main.command()
+@conv_options
+@click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="As for rendering: how many frames a render would draw.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.pass_context
+def info(ctx: click.Context, max_frames: int, as_json: bool, **options: Any) -> None:
+    """What a layer costs, without drawing: output shape with its formula per axis, parameters
+    with the products written out, multiply-accumulates, receptive field, placements, frames.
+
+        convgif info --in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2
+    """
+    from .info import describe, explain
+
+    spec = layer_from_options(ctx, options)
+    if max_frames < 0:
+        raise click.BadParameter(f"max_frames={max_frames} must be 0 (every step) or more", param_hint="'--max-frames'")
+    if as_json:
+        import json
+
+        click.echo(json.dumps(describe(spec, max_frames, options["as_conv"]), ensure_ascii=False))
+    else:
+        click.echo("\n".join(explain(spec, max_frames, options["as_conv"])))

@@ -498,6 +498,24 @@ class SeparableSpec:
         return self.depthwise.steps + self.pointwise.steps
 
     @property
+    def macs(self) -> int:
+        return self.depthwise.macs + self.pointwise.macs
+
+    @property
+    def caption(self) -> str:
+        """The standard convolution's caption with the output and groups of the two steps."""
+        d = self.depthwise
+        return " \u2014 ".join([
+            f"Input Shape : {self.input_shape}",
+            f"Output Shape : {self.output_shape}",
+            f"K : {self.kernel_size} then (1, 1)",
+            f"P : {d.padding if d.padding == d.padding_end else tuple(zip(d.padding, d.padding_end))}",
+            f"S : {self.stride}",
+            f"D : {self.dilation}",
+            f"G : {self.in_channels} then 1",
+        ])
+
+    @property
     def comparison(self) -> str:
         """The parameter count set against the standard convolution's, sums written out."""
         kh, kw = self.kernel_size

@@ -1,0 +1,99 @@
+import json
+import random
+import warnings
+
+import pytest
+from click.testing import CliRunner
+
+from convgif.cli import main
+from convgif.info import describe, explain
+from convgif.spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
+
+REQUIRED = {"output_shape", "num_parameters", "macs", "receptive_field", "frames"}
+
+
+def test_worked_formulas_for_the_article_headline():
+    lines = explain(Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2))
+    assert "  H_out = floor((7 + 2·1 − 2·(3 − 1) − 1) / 2 + 1) = 3" in lines
+    assert "  weights = C_out · C_in/G · KH · KW = 2 · 3 · 3 · 3 = 54" in lines
+    assert "  bias = C_out = 2" in lines and "parameters 56" in lines
+    assert "multiply-accumulates 486 (one forward pass)" in lines  # 2·3·3 outputs × 3·3·3 taps
+    assert "receptive field (5, 5) (the dilated kernel's extent)" in lines
+    assert "frames 18 of 18 steps (--max-frames 300)" in lines
+
+
+def test_every_kind_has_its_formulas():
+    assert describe(Conv1dSpec((3, 9), 2, 3, padding=1))["output_size_formulas"] == [
+        "L_out = floor((9 + 2·1 − 1·(3 − 1) − 1) / 1 + 1) = 9"
+    ]
+    transposed = describe(ConvTranspose2dSpec((2, 3, 3), 1, 3, stride=2, padding=1, output_padding=1))
+    assert transposed["output_size_formulas"][0] == "H_out = (3 − 1)·2 − 2·1 + 1·(3 − 1) + 1 + 1 = 6"
+    assert transposed["parameter_formulas"][0] == "weights = C_in · C_out/G · KH · KW = 2 · 1 · 3 · 3 = 18"
+    separable = describe(SeparableSpec((16, 7, 7), 32, 3, bias=False))
+    assert (separable["num_parameters"], separable["standard_parameters"]) == (656, 4608)
+    same = describe(Conv2dSpec((1, 6, 6), 1, 4, padding="same"))
+    assert same["output_size_formulas"][0] == "H_out = floor((6 + 1 + 2 − 1·(4 − 1) − 1) / 1 + 1) = 6"
+
+
+def test_big_layers_are_described_even_when_they_cannot_be_drawn():
+    info = describe(Conv2dSpec((1, 256, 256), 256, 5))
+    assert info["frames"] is None and "too large to draw" in info["too_large_to_draw"]
+    assert info["macs"] == 256 * 252 * 252 * 25 and info["num_parameters"] == 256 * 25 + 256
+
+
+def random_layer(rng, kind):
+    c = rng.randint(1, 4)
+    common = dict(out_channels=rng.choice([1, 2, 4]), kernel_size=rng.randint(1, 4), stride=rng.randint(1, 3), dilation=rng.randint(1, 2))
+    if kind == "conv2d":
+        return (c, rng.randint(3, 9), rng.randint(3, 9)), dict(common, padding=rng.randint(0, 2), groups=rng.choice([1, 2]))
+    if kind == "conv1d":
+        return (c, rng.randint(3, 9)), dict(common, padding=rng.randint(0, 2), groups=rng.choice([1, 2]))
+    return (c, rng.randint(1, 5), rng.randint(1, 5)), dict(common, padding=rng.randint(0, 2), output_padding=rng.randint(0, 1), groups=rng.choice([1, 2]))
+
+
+@pytest.mark.parametrize("kind", ["conv2d", "conv1d", "transposed", "separable"])
+def test_shapes_and_parameters_agree_with_torch(kind):
+    torch = pytest.importorskip("torch")
+    rng = random.Random(3)
+    checked = 0
+    for _ in range(150):
+        shape, args = random_layer(rng, "conv2d" if kind == "separable" else kind)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            try:
+                if kind == "separable":
+                    args.pop("groups")
+                    spec = SeparableSpec(shape, **args)
+                    c = shape[0]
+                    layers = [
+                        torch.nn.Conv2d(c, c, args["kernel_size"], args["stride"], args["padding"], args["dilation"], groups=c),
+                        torch.nn.Conv2d(c, args["out_channels"], 1),
+                    ]
+                else:
+                    cls = {"conv2d": (Conv2dSpec, torch.nn.Conv2d), "conv1d": (Conv1dSpec, torch.nn.Conv1d), "transposed": (ConvTranspose2dSpec, torch.nn.ConvTranspose2d)}[kind]
+                    spec = cls[0](shape, **args)
+                    layers = [cls[1](shape[0], **args)]
+            except (SpecError, ValueError):
+                continue
+            x = torch.zeros(1, *shape)
+            try:
+                for layer in layers:
+                    x = layer(x)
+            except RuntimeError:
+                pytest.fail(f"convgif accepted what torch refuses: {kind} {shape} {args}")
+        info = describe(spec)
+        assert info["output_shape"] == list(x.shape[1:])
+        assert info["num_parameters"] == sum(p.numel() for layer in layers for p in layer.parameters())
+        checked += 1
+    assert checked > 30
+
+
+def test_cli_info_text_and_json():
+    runner = CliRunner()
+    result = runner.invoke(main, ["info", "--in", "3,7,7", "--out", "2", "--k", "3", "--p", "1", "--s", "2", "--d", "2"])
+    assert result.exit_code == 0 and "H_out = floor((7 + 2·1 − 2·(3 − 1) − 1) / 2 + 1) = 3" in result.output
+    result = runner.invoke(main, ["info", "--transposed", "--in", "2,3,3", "--s", "2", "--output-padding", "1", "--json"])
+    data = json.loads(result.output)
+    assert REQUIRED <= data.keys() and data["output_shape"] == [1, 8, 8] and data["kind"] == "ConvTranspose2d"
+    result = runner.invoke(main, ["info", "--in", "3,7,7", "--g", "2"])
+    assert result.exit_code == 2 and "'--g' / '--groups'" in result.output
