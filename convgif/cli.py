@@ -88,6 +88,9 @@ OPTION_OF = {
     "image": "--image",
     "output_padding": "--output-padding",
     "as_conv": "--as-conv",
+    "sweep": "--sweep",
+    "time_budget": "--time-budget",
+    "device": "--device",
 }
 PYTORCH_NAME = {
     "--in": "--in-shape",
@@ -338,3 +341,55 @@ def info(ctx: click.Context, max_frames: int, as_json: bool, **options: Any) -> 
         click.echo(json.dumps(describe(spec, max_frames, options["as_conv"]), ensure_ascii=False))
     else:
         click.echo("\n".join(explain(spec, max_frames, options["as_conv"])))
+
+
+@main.command(name="bench")
+@conv_options
+@click.option("--sweep", "sweeps", multiple=True, metavar="NAME=V1,V2,...", help="An argument to vary: in, out, k, s, p, d or g, e.g. out=1,2,4 or k=1,3x1,3. Once or twice.")
+@click.option("--preset", type=click.Choice(["article"]), help="article: the reference article's seven figures into gallery/plots/.")
+@click.option("--time-budget", type=float, default=20.0, show_default=True, help="Seconds of timing per figure, spread over its configurations.")
+@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True, help="Where PyTorch runs (NumPy runs on the CPU).")
+@click.option("-o", "--output", type=click.Path(), help="Path prefix for the .png/.svg, .csv and .json [default: bench_<names> here; gallery/plots/article_<name> for --preset].")
+@click.option("--format", "image_format", type=click.Choice(["png", "svg"]), default="png", show_default=True, help="Figure format.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def bench_command(
+    ctx: click.Context, sweeps: tuple[str, ...], preset: Optional[str], time_budget: float, device: str,
+    output: Optional[str], image_format: str, quiet: bool, **options: Any,
+) -> None:
+    """Time the forward pass while one or two arguments vary, count the parameters, and plot
+    both (parameters above, time below) with the numbers as CSV and JSON.
+
+        convgif bench --in 1,256,256 --sweep out=1,2,4,8,16,32,64,128,256 --sweep k=1,3x1,3,5
+    """
+    from .bench import ARTICLE, bench, configurations, output_paths, parse_sweep
+
+    try:
+        if preset:
+            if sweeps:
+                raise SpecError("sweep", "--preset sets its own sweeps")
+            folder = Path(output) if output else Path("gallery") / "plots"
+            jobs = [(base, [parse_sweep(a), parse_sweep(b)], folder / f"article_{name}", f"{name.replace('_', ' ')} (the reference article's figure)") for name, (base, a, b) in ARTICLE.items()]
+        else:
+            if not sweeps:
+                raise SpecError("sweep", "give --sweep NAME=V1,V2,... (once or twice), or --preset article")
+            parsed = [parse_sweep(s) for s in sweeps]
+            base = layer_from_options(ctx, options)
+            if not isinstance(base, Conv2dSpec):
+                raise SpecError("sweep", "bench times Conv2d layers; drop --transposed, --conv1d and --separable")
+            prefix = Path(output) if output else Path("bench_" + "_".join(s.name for s in parsed))
+            jobs = [(base, parsed, prefix, "")]
+        started = time.perf_counter()
+        for base, parsed, prefix, title in jobs:
+            bar = _Progress(enabled=not quiet and sys.stderr.isatty())
+            try:
+                results, backend = bench(base, parsed, prefix, device, time_budget, image_format, title, progress=bar)
+            finally:
+                bar.close()
+            refused = [r for r in results if r.error]
+            image, table, data = output_paths(prefix, image_format)
+            click.echo(f"{image}  {table}  {data}  ({configurations(parsed)} configurations on {backend}"
+                       + (f", {len(refused)} refused by PyTorch's rules" if refused else "") + ")")
+        click.echo(f"{time.perf_counter() - started:.1f} s")
+    except SpecError as error:
+        raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
