@@ -12,6 +12,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any, Optional, Union
 
 import click
@@ -393,3 +394,19 @@ def bench_command(
         click.echo(f"{time.perf_counter() - started:.1f} s")
     except SpecError as error:
         raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
+
+
+def spec_from_args(args: Sequence[str]) -> Any:
+    """The layer that rendering arguments such as ``["--in", "3,7,7", "--k", "3"]`` describe.
+
+    Raises click's usage errors (``click.UsageError``, ``click.BadParameter``) for bad ones.
+    """
+    with main.make_context("convgif", list(args)) as ctx:
+        options = {k: v for k, v in ctx.params.items() if k in _LAYER_OPTIONS}
+        return layer_from_options(ctx, options)
+
+
+_LAYER_OPTIONS = {
+    "input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
+    "padding_mode", "transposed", "output_padding", "as_conv", "separable", "conv1d",
+}
