@@ -8,6 +8,7 @@ can stand beside them.
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import time
@@ -410,3 +411,44 @@ _LAYER_OPTIONS = {
     "input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
     "padding_mode", "transposed", "output_padding", "as_conv", "separable", "conv1d",
 }
+
+
+@main.command(name="gallery")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True), default="gallery/gallery.toml", show_default=True, help="The gallery file.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Where the GIFs and pages go [default: the gallery file's folder].")
+@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores", help="Worker processes.")
+@click.option("--only", multiple=True, metavar="NAME", help="Only these entries (repeatable).")
+@click.option("--force", is_flag=True, help="Render even what is up to date.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def gallery_command(config: str, out_dir: Optional[str], jobs: int, only: tuple[str, ...], force: bool, quiet: bool) -> None:
+    """Render the teaching gallery: every entry of the gallery file that is missing or out of
+    date, in parallel, then README.md and index.html beside the GIFs.
+
+        convgif gallery
+    """
+    from .gallery import GalleryError, build, load, stale
+
+    started = time.perf_counter()
+    try:
+        gallery = load(Path(config))
+        out = Path(out_dir) if out_dir else gallery.folder
+        todo = stale(gallery, out, only, force)
+    except GalleryError as error:
+        raise click.UsageError(str(error)) from None
+    if not todo:
+        build(gallery, out, [], jobs)
+        click.echo(f"nothing to render: {len(gallery.entries)} entries up to date; pages in {out} ({time.perf_counter() - started:.1f} s)")
+        return
+    bar = _Progress(enabled=not quiet and sys.stderr.isatty())
+    count = iter(range(1, len(todo) + 1))
+    outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))
+    bar.close()
+    failed = [o for o in outcomes if o.error]
+    for outcome in failed:
+        click.echo(f"failed: {outcome.name}: {outcome.error}", err=True)
+    click.echo(
+        f"rendered {len(todo) - len(failed)} of {len(todo)} entries ({len(gallery.entries) - len(todo)} up to date) "
+        f"with {jobs} job{'s' if jobs != 1 else ''} in {time.perf_counter() - started:.1f} s; pages in {out}"
+    )
+    if failed:
+        raise SystemExit(1)

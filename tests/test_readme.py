@@ -1,6 +1,7 @@
 """The README's commands and Python example run, and CI runs what the README says."""
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,9 +31,14 @@ def test_one_install_and_one_test_command_both_used_by_ci():
 def test_readme_command_runs(command, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "examples").symlink_to(ROOT / "examples")  # commands run from the project root
+    (tmp_path / "gallery").mkdir()
+    shutil.copy(ROOT / "gallery" / "gallery.toml", tmp_path / "gallery")
     result = CliRunner().invoke(main, command.split()[1:], catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    if command.startswith("convgif info"):  # the README shows what it prints
+    if command.startswith("convgif gallery"):
+        assert result.output.startswith("rendered 1 of 1 entries")
+        assert (tmp_path / "gallery" / "index.html").is_file()
+    elif command.startswith("convgif info"):  # the README shows what it prints
         (shown,) = [block for block in blocks("text") if block.startswith("Conv2d:")]
         assert result.output == shown
     else:

@@ -1,0 +1,296 @@
+"""The teaching gallery: entries declared in a TOML file, rendered in parallel, and two pages.
+
+Each entry has a name, a title, an explanation and the convgif command's arguments. An entry
+is rendered only when its GIF is missing or its digest (arguments, the files they name, and
+the convgif version) changed; digests are kept in ``manifest.json`` beside the GIFs. The
+pages, ``README.md`` and ``index.html``, show every entry with its caption, explanation, exact
+command, output shape and parameter count, and the cost figures of ``convgif bench --preset
+article`` when they are there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import html
+import io
+import json
+import os
+import shlex
+import tomllib
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from . import __version__
+
+#: Arguments that name files: their paths are relative to the gallery file, their contents
+#: part of the digest.
+PATH_OPTIONS = ("--image", "--kernel")
+PLOTS = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups")
+
+
+class GalleryError(ValueError):
+    """A gallery file that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    title: str
+    explanation: str
+    args: tuple[str, ...]  # as written in the gallery file
+    paths: tuple[str, ...]  # the same with file paths made absolute, to run
+
+
+@dataclass(frozen=True)
+class Gallery:
+    title: str
+    intro: str
+    entries: tuple[Entry, ...]
+    folder: Path
+
+
+def load(config: Path) -> Gallery:
+    """Read and check a gallery file."""
+    try:
+        data = tomllib.loads(config.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise GalleryError(f"{config}: {error}") from None
+    entries, seen = [], set()
+    for i, item in enumerate(data.get("entry", [])):
+        missing = [key for key in ("name", "title", "args") if not isinstance(item.get(key), str)]
+        if missing:
+            raise GalleryError(f"{config}: entry {i + 1} needs {', '.join(missing)} (text)")
+        name = item["name"]
+        if name in seen or not name.replace("-", "").replace("_", "").isalnum():
+            raise GalleryError(f"{config}: entry name {name!r} must be unique and made of letters, digits, - and _")
+        seen.add(name)
+        args = tuple(shlex.split(item["args"]))
+        forbidden = {"-o", "--output", "-q", "--quiet"} & set(args)
+        if forbidden:
+            raise GalleryError(f"{config}: entry {name!r}: the gallery chooses {', '.join(sorted(forbidden))} itself")
+        entries.append(Entry(name, item["title"], " ".join(item.get("explanation", "").split()), args, _resolve(args, config.parent)))
+    if not entries:
+        raise GalleryError(f"{config}: no [[entry]] tables")
+    return Gallery(data.get("title", "convgif gallery"), " ".join(data.get("intro", "").split()), tuple(entries), config.parent)
+
+
+def _resolve(args: Sequence[str], folder: Path) -> tuple[str, ...]:
+    out = list(args)
+    for i, arg in enumerate(out[:-1]):
+        value = out[i + 1]
+        if arg in PATH_OPTIONS and (arg == "--image" or value.endswith(".npy")):
+            out[i + 1] = str((folder / value).resolve())
+    return tuple(out)
+
+
+def digest(entry: Entry) -> str:
+    """What an entry's GIF depends on: its arguments, the files they name, convgif's version."""
+    hasher = hashlib.sha256(json.dumps([__version__, entry.args]).encode())
+    for arg, value in zip(entry.paths, entry.paths[1:]):
+        if arg in PATH_OPTIONS and os.path.isfile(value):
+            hasher.update(Path(value).read_bytes())
+    return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    name: str
+    error: Optional[str] = None
+
+
+def render_entry(entry: Entry, target: Path) -> Outcome:
+    """Render one entry through the convgif command, quietly; errors come back as text."""
+    import click
+
+    from .cli import main
+
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            main.main(args=[*entry.paths, "-o", str(target), "-q"], prog_name="convgif", standalone_mode=False)
+    except click.ClickException as error:
+        return Outcome(entry.name, error.format_message())
+    except Exception as error:  # one broken entry must not stop the others
+        return Outcome(entry.name, f"{type(error).__name__}: {error}")
+    return Outcome(entry.name)
+
+
+def stale(gallery: Gallery, out: Path, only: Iterable[str] = (), force: bool = False) -> list[Entry]:
+    """Entries whose GIF is missing or out of date (all of ``only``, or all, with ``force``)."""
+    wanted = set(only)
+    unknown = wanted - {e.name for e in gallery.entries}
+    if unknown:
+        raise GalleryError(f"no entries named {', '.join(sorted(unknown))}")
+    manifest = _read_manifest(out)
+    return [
+        e
+        for e in gallery.entries
+        if (not wanted or e.name in wanted)
+        and (force or manifest.get(e.name) != digest(e) or not (out / f"{e.name}.gif").is_file())
+    ]
+
+
+def build(
+    gallery: Gallery,
+    out: Path,
+    entries: Sequence[Entry],
+    jobs: int,
+    progress: Optional[Callable[[Outcome], None]] = None,
+) -> list[Outcome]:
+    """Render ``entries`` on ``jobs`` worker processes, record the digests of those that
+    succeeded, and write both pages."""
+    out.mkdir(parents=True, exist_ok=True)
+    outcomes = []
+    if entries and jobs > 1:
+        # imported once here and shared by the forked workers; fonts are opened in each worker,
+        # since an open font file cannot be shared across a fork
+        from . import frames  # noqa: F401
+
+        longest_first = sorted(entries, key=_cost, reverse=True)
+        with ProcessPoolExecutor(max_workers=min(jobs, len(entries))) as pool:
+            futures = [pool.submit(render_entry, e, out / f"{e.name}.gif") for e in longest_first]
+            for future in as_completed(futures):
+                outcomes.append(future.result())
+                if progress is not None:
+                    progress(outcomes[-1])
+    else:
+        for e in entries:
+            outcomes.append(render_entry(e, out / f"{e.name}.gif"))
+            if progress is not None:
+                progress(outcomes[-1])
+    manifest = _read_manifest(out)
+    done = {o.name for o in outcomes if o.error is None}
+    manifest.update({e.name: digest(e) for e in entries if e.name in done})
+    _write_if_changed(out / "manifest.json", json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    write_pages(gallery, out)
+    return sorted(outcomes, key=lambda o: [e.name for e in entries].index(o.name))
+
+
+def _cost(entry: Entry) -> int:
+    """A rough measure of an entry's rendering work, to start the longest first."""
+    from .api import frames_of
+    from .cli import spec_from_args
+
+    try:
+        spec = spec_from_args(entry.paths)
+        args = list(entry.paths)
+        limit = int(args[args.index("--max-frames") + 1]) if "--max-frames" in args else 300
+        return frames_of(spec, limit, "--as-conv" in args) * (2 if "--values" in args else 1)
+    except Exception:  # a broken entry fails fast in its worker
+        return 0
+
+
+def _read_manifest(out: Path) -> dict[str, str]:
+    try:
+        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
+# -- the pages ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the pages say about an entry."""
+
+    entry: Entry
+    caption: str
+    output_shape: tuple[int, ...]
+    parameters: str
+    gif: Optional[str]
+
+
+def _describe(entry: Entry, out: Path) -> Shown:
+    import click
+
+    from .cli import spec_from_args
+
+    try:
+        spec = spec_from_args(entry.paths)
+    except click.ClickException as error:
+        return Shown(entry, f"refused: {error.format_message()}", (), "no", None)
+    parameters = f"{spec.num_parameters:,}"
+    standard = getattr(spec, "standard", None)
+    if standard is not None:
+        parameters += f" (a standard convolution: {standard.num_parameters:,})"
+    gif = f"{entry.name}.gif" if (out / f"{entry.name}.gif").is_file() else None
+    return Shown(entry, spec.caption, spec.output_shape, parameters, gif)
+
+
+def _command(entry: Entry) -> str:
+    return "convgif " + shlex.join(entry.args)
+
+
+def write_pages(gallery: Gallery, out: Path) -> None:
+    """Write ``README.md`` and ``index.html`` for every entry (and the cost figures found)."""
+    shown = [_describe(e, out) for e in gallery.entries]
+    plots = [name for name in PLOTS if (out / "plots" / f"article_{name}.png").is_file()]
+    _write_if_changed(out / "README.md", markdown(gallery, shown, plots))
+    _write_if_changed(out / "index.html", page(gallery, shown, plots))
+
+
+def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
+    lines = [f"# {gallery.title}", "", gallery.intro, "", "Built by `convgif gallery` from `gallery.toml`: edit that file, not this one.", ""]
+    lines += [f"- [{s.entry.title}](#{s.entry.name})" for s in shown]
+    if plots:
+        lines.append("- [What each argument costs](#costs)")
+    for s in shown:
+        lines += ["", f'<a id="{s.entry.name}"></a>', "", f"## {s.entry.title}", ""]
+        lines += [f"![{s.caption}]({s.gif})" if s.gif else "*(not rendered: see the gallery build's report)*", ""]
+        lines += [f"`{s.caption}`", "", s.entry.explanation, "", "```sh", _command(s.entry), "```", ""]
+        lines.append(f"Output shape {s.output_shape}, {s.parameters} parameters.")
+    if plots:
+        lines += ["", '<a id="costs"></a>', "", "## What each argument costs", ""]
+        lines += ["Measured with `convgif bench --preset article`: parameters above, forward-pass time below.", ""]
+        lines += [f"![{name.replace('_', ' ')}](plots/article_{name}.png)" for name in plots]
+    return "\n".join(lines) + "\n"
+
+
+STYLE = """
+body{font:15px/1.5 system-ui,sans-serif;max-width:980px;margin:2em auto;padding:0 1em;color:#1f2328;background:#fff}
+h1{font-size:1.8em}h2{font-size:1.25em;margin-top:2.2em;border-top:1px solid #d0d7de;padding-top:1em}
+img{max-width:100%;height:auto;border:1px solid #d0d7de;border-radius:4px;background:#fff}
+code,pre{font:13px/1.4 ui-monospace,monospace;background:#f6f8fa;border-radius:4px}
+pre{padding:.6em .8em;overflow-x:auto}.caption{color:#57606a;font-size:13px}
+nav ul{columns:2;padding-left:1.2em}
+@media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}code,pre{background:#161b22}
+h2{border-color:#30363d}.caption{color:#8b949e}}
+"""
+
+
+def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{e(gallery.title)}</title><style>{STYLE.strip()}</style></head><body>",
+        f"<h1>{e(gallery.title)}</h1><p>{e(gallery.intro)}</p>",
+        "<nav><ul>" + "".join(f'<li><a href="#{e(s.entry.name)}">{e(s.entry.title)}</a></li>' for s in shown),
+    ]
+    if plots:
+        parts.append('<li><a href="#costs">What each argument costs</a></li>')
+    parts.append("</ul></nav>")
+    for s in shown:
+        parts.append(f'<section id="{e(s.entry.name)}"><h2>{e(s.entry.title)}</h2>')
+        if s.gif:
+            parts.append(f'<img src="{e(s.gif)}" alt="{e(s.caption)}">')
+        parts.append(f'<p class="caption">{e(s.caption)}</p><p>{e(s.entry.explanation)}</p>')
+        parts.append(f"<pre><code>{e(_command(s.entry))}</code></pre>")
+        parts.append(f"<p>Output shape {e(str(s.output_shape))}, {e(s.parameters)} parameters.</p></section>")
+    if plots:
+        parts.append('<section id="costs"><h2>What each argument costs</h2>')
+        parts.append("<p>Measured with <code>convgif bench --preset article</code>: parameters above, forward-pass time below.</p>")
+        parts += [f'<img src="plots/article_{n}.png" alt="{e(n.replace("_", " "))}">' for n in plots]
+        parts.append("</section>")
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

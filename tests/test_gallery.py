@@ -1,0 +1,113 @@
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from convgif.cli import main, spec_from_args
+from convgif.gallery import GalleryError, digest, load, stale
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = """
+title = "A small gallery"
+intro = "Two entries."
+
+[[entry]]
+name = "one"
+title = "One"
+args = "--in 1,4,4 --k 3"
+explanation = "First."
+
+[[entry]]
+name = "two"
+title = "Two"
+args = "--in 2,5,5 --out 2 --k 3 --g 2 --values"
+explanation = "Second."
+"""
+
+
+def write(folder: Path, text: str = SMALL) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    config = folder / "gallery.toml"
+    config.write_text(text, encoding="utf-8")
+    return config
+
+
+def run(*args):
+    return CliRunner().invoke(main, ["gallery", *args], catch_exceptions=False)
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_builds_gifs_and_pages_then_skips_what_is_up_to_date(tmp_path, jobs):
+    config = write(tmp_path / "g")
+    result = run("--config", str(config), "--jobs", jobs, "-q")
+    assert result.exit_code == 0, result.output
+    assert "rendered 2 of 2 entries" in result.output
+    folder = tmp_path / "g"
+    assert (folder / "one.gif").is_file() and (folder / "two.gif").is_file()
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    caption = spec_from_args(["--in", "2,5,5", "--out", "2", "--k", "3", "--g", "2"]).caption
+    assert f"![{caption}](two.gif)" in readme and "convgif --in 2 5 5" not in readme
+    assert "```sh\nconvgif --in 2,5,5 --out 2 --k 3 --g 2 --values\n```" in readme
+    assert "Output shape (2, 3, 3), 20 parameters." in readme
+    assert f'alt="{caption}"' in page and "<script" not in page and "http" not in page.split("</style>")[1]
+    mtimes = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    again = run("--config", str(config), "-q")
+    assert again.exit_code == 0 and again.output.startswith("nothing to render: 2 entries up to date")
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == mtimes
+
+
+def test_changed_arguments_or_force_render_again(tmp_path):
+    config = write(tmp_path)
+    run("--config", str(config), "-q")
+    write(tmp_path, SMALL.replace("--in 1,4,4 --k 3", "--in 1,5,5 --k 3"))
+    gallery = load(config)
+    assert [e.name for e in stale(gallery, tmp_path)] == ["one"]
+    assert [e.name for e in stale(gallery, tmp_path, only=["two"], force=True)] == ["two"]
+    result = run("--config", str(config), "--only", "one", "-q")
+    assert "rendered 1 of 1 entries (1 up to date)" in result.output
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["one"] == digest(gallery.entries[0])
+
+
+def test_a_failing_entry_is_reported_and_the_others_still_render(tmp_path):
+    config = write(tmp_path, SMALL.replace("--in 1,4,4 --k 3", "--in 3,4,4 --g 2"))
+    result = CliRunner().invoke(main, ["gallery", "--config", str(config), "--jobs", "2", "-q"])
+    assert result.exit_code == 1
+    assert "failed: one: Invalid value for '--g' / '--groups': groups=2 must divide in_channels=3" in result.output
+    assert (tmp_path / "two.gif").is_file() and not (tmp_path / "one.gif").exists()
+    assert "one" not in json.loads((tmp_path / "manifest.json").read_text())
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ("title = 'x'", "no [[entry]] tables"),
+        ('[[entry]]\nname = "a"\ntitle = "A"', "needs args"),
+        ('[[entry]]\nname = "a b"\ntitle = "A"\nargs = "--in 1,4,4"', "letters, digits"),
+        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4 -o x.gif"', "chooses -o"),
+        ("[[entry", "Expected"),
+    ],
+)
+def test_bad_gallery_files(tmp_path, text, words):
+    with pytest.raises(GalleryError, match=re.escape(words)):
+        load(write(tmp_path, text))
+    result = CliRunner().invoke(main, ["gallery", "--config", str(tmp_path / "gallery.toml")])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+
+
+def test_the_shipped_gallery_is_complete_and_built():
+    gallery = load(ROOT / "gallery" / "gallery.toml")
+    names = {e.name for e in gallery.entries}
+    assert len([n for n in names if n.startswith("article-")]) == 12
+    assert len([n for n in names if n.startswith("arith-")]) == 8
+    assert {"groups-1", "groups-2", "groups-4", "padding-zeros", "padding-reflect", "padding-replicate",
+            "padding-circular", "padding-same-even", "no-bias", "values", "transposed", "conv1d",
+            "separable", "sobel-edges"} <= names
+    readme = (ROOT / "gallery" / "README.md").read_text(encoding="utf-8")
+    for entry in gallery.entries:
+        assert (ROOT / "gallery" / f"{entry.name}.gif").is_file()
+        assert f"![{spec_from_args(entry.paths).caption}]({entry.name}.gif)" in readme
+    assert not stale(gallery, ROOT / "gallery"), "run `convgif gallery` and commit the result"
