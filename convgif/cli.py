@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 from collections.abc import Sequence
@@ -109,6 +110,19 @@ def _hint(argument: str) -> str:
     option = OPTION_OF.get(argument, argument)
     other = PYTORCH_NAME.get(option)
     return f"'{option}' / '{other}'" if other else f"'{option}'"
+
+
+def _kernel(ctx: click.Context, options: dict[str, Any], text: str) -> Any:
+    """The weights ``--kernel`` names; they set the kernel size unless ``--k`` is given."""
+    from .kernels import parse_kernel
+
+    try:
+        weights = parse_kernel(text)
+    except SpecError as error:
+        raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
+    if ctx.get_parameter_source("kernel_size") == click.core.ParameterSource.DEFAULT:
+        options["kernel_size"] = tuple(weights.shape[-1:] if options["conv1d"] else weights.shape[-2:])
+    return weights
 
 
 def layer_from_options(ctx: click.Context, options: dict[str, Any]) -> Any:
@@ -244,14 +258,9 @@ def main(
     if factors and kernel is None:
         raise click.BadParameter("shows the 1-D factors of a --kernel; give one, e.g. --kernel sobel-x", param_hint="'--factors'")
     if kernel is not None:
-        from .kernels import PRESETS, parse_kernel, weights_for
+        from .kernels import PRESETS, weights_for
 
-        try:
-            weights = parse_kernel(kernel)
-        except SpecError as error:
-            raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
-        if ctx.get_parameter_source("kernel_size") == click.core.ParameterSource.DEFAULT:
-            options["kernel_size"] = tuple(weights.shape[-1:] if options["conv1d"] else weights.shape[-2:])
+        weights = _kernel(ctx, options, kernel)
         label = kernel.strip().lower() if kernel.strip().lower() in PRESETS else "kernel"
         if factors:
             from .kernels import factors_note
@@ -282,7 +291,8 @@ def main(
         label = "_".join(filter(None, [label, "asconv"]))
     target = output or default_filename(spec, values, seed, label)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    in_main_thread = threading.current_thread() is threading.main_thread()  # signals need it
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         result = render(
             spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress,
@@ -297,7 +307,8 @@ def main(
         ctx.exit(128 + signal.SIGINT)
     finally:
         progress.close()
-        signal.signal(signal.SIGTERM, previous)
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous)
     click.echo(str(result.path if output is None else output))
     if quiet:
         return
@@ -404,6 +415,8 @@ def spec_from_args(args: Sequence[str]) -> Any:
     """
     with main.make_context("convgif", list(args)) as ctx:
         options = {k: v for k, v in ctx.params.items() if k in _LAYER_OPTIONS}
+        if ctx.params.get("kernel") is not None:
+            _kernel(ctx, options, ctx.params["kernel"])
         return layer_from_options(ctx, options)
 
 

@@ -24,23 +24,47 @@ from .layout import CAPTION, CELL, LABEL, LEGEND_CHARS, LEGEND_SWATCH, Layout, T
 RGB = tuple[int, int, int]
 
 WHITE: RGB = (255, 255, 255)
-INK: RGB = (31, 35, 40)
-GRID: RGB = (176, 184, 196)
-INPUT_LOW, INPUT_HIGH = (238, 243, 250), (128, 160, 210)
-PADDING: RGB = (250, 238, 205)
-NEGATIVE, POSITIVE = (222, 96, 84), (56, 160, 110)
-OUTPUT_LOW, OUTPUT_HIGH = (248, 240, 252), (150, 100, 190)
-#: One colour per group (cycled): window, kernels, output cell and lines of that group.
-HUES: tuple[RGB, ...] = (
-    (232, 118, 26),
-    (36, 110, 200),
-    (40, 150, 70),
-    (190, 60, 150),
-    (200, 50, 50),
-    (20, 140, 150),
-)
-INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6
 BLACK: RGB = (0, 0, 0)
+
+
+@dataclass(frozen=True)
+class Theme:
+    """The colours of a picture. ``hues``: one per group (cycled), for its window, kernels,
+    output cell and lines."""
+
+    background: RGB
+    ink: RGB
+    grid: RGB
+    input_low: RGB
+    input_high: RGB
+    padding: RGB
+    negative: RGB
+    positive: RGB
+    kernel_zero: RGB
+    output_low: RGB
+    output_high: RGB
+    hues: tuple[RGB, ...]
+
+
+LIGHT = Theme(
+    background=WHITE, ink=(31, 35, 40), grid=(176, 184, 196),
+    input_low=(238, 243, 250), input_high=(128, 160, 210), padding=(250, 238, 205),
+    negative=(222, 96, 84), positive=(56, 160, 110), kernel_zero=(250, 250, 250),
+    output_low=(248, 240, 252), output_high=(150, 100, 190),
+    hues=((232, 118, 26), (36, 110, 200), (40, 150, 70), (190, 60, 150), (200, 50, 50), (20, 140, 150)),
+)
+DARK = Theme(
+    background=(13, 17, 23), ink=(230, 237, 243), grid=(72, 80, 92),
+    input_low=(28, 36, 50), input_high=(70, 108, 170), padding=(60, 52, 30),
+    negative=(236, 110, 100), positive=(80, 196, 130), kernel_zero=(34, 38, 46),
+    output_low=(34, 28, 48), output_high=(160, 112, 220),
+    hues=((255, 150, 60), (90, 160, 255), (90, 210, 120), (235, 110, 200), (255, 100, 100), (60, 200, 210)),
+)
+THEMES = {"light": LIGHT, "dark": DARK}
+INK, GRID, PADDING = LIGHT.ink, LIGHT.grid, LIGHT.padding
+INPUT_LOW, INPUT_HIGH, OUTPUT_LOW, OUTPUT_HIGH = LIGHT.input_low, LIGHT.input_high, LIGHT.output_low, LIGHT.output_high
+NEGATIVE, POSITIVE, HUES = LIGHT.negative, LIGHT.positive, LIGHT.hues
+INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6
 PRIMARIES: tuple[RGB, ...] = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
 PIXEL_SHADES, RGB_SHADES = 16, 12
 DASH = 6  # pixels on, then off, along the connecting lines
@@ -107,7 +131,12 @@ class Renderer:
     """Draws the frames of one recording laid out by one layout."""
 
     def __init__(
-        self, recording: Recording, layout: Layout, pixels: bool = False, filler: Optional[np.ndarray] = None
+        self,
+        recording: Recording,
+        layout: Layout,
+        pixels: bool = False,
+        filler: Optional[np.ndarray] = None,
+        theme: Theme = LIGHT,
     ) -> None:
         """``pixels``: the input is a picture (0 black .. 255 full); draw it and the output in grey.
 
@@ -116,12 +145,13 @@ class Renderer:
         """
         self.recording = recording
         self.layout = layout
+        self.theme = theme
         spec = recording.spec
         self.spec = spec
         if filler is None:
             filler = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
         self._filler = filler
-        self._k_bins, k_colors = self._kernel_shades(recording.weight)
+        self._k_bins, k_colors = self._kernel_shades(recording.weight, theme)
         if pixels:
             levels = (PIXEL_SHADES if spec.in_channels == 1 else RGB_SHADES) // (2 if layout.values else 1)
             self._in_bins = np.clip(np.rint(recording.padded / 255 * (levels - 1)), 0, levels - 1).astype(np.intp)
@@ -131,25 +161,25 @@ class Renderer:
             output_shades = _ramp(BLACK, WHITE, n_out)
         else:
             self._in_bins, n_in = _bins(recording.padded, INPUT_SHADES)
-            input_rows = [_ramp(INPUT_LOW, INPUT_HIGH, n_in)]
+            input_rows = [_ramp(theme.input_low, theme.input_high, n_in)]
             self._out_bins, n_out = _bins(recording.output, OUTPUT_SHADES)
-            output_shades = _ramp(OUTPUT_LOW, OUTPUT_HIGH, n_out)
+            output_shades = _ramp(theme.output_low, theme.output_high, n_out)
 
         palette = Palette()
         add = palette.add
-        hues = [HUES[g % len(HUES)] for g in range(min(spec.groups, len(HUES)))]
+        hues = [theme.hues[g % len(theme.hues)] for g in range(min(spec.groups, len(theme.hues)))]
         self.colours = _Colours(
-            background=add(WHITE),
-            ink=add(INK),
-            grid=add(GRID),
+            background=add(theme.background),
+            ink=add(theme.ink),
+            grid=add(theme.grid),
             inputs=[[add(c) for c in row] for row in input_rows],
-            padding=add(PADDING),
-            copies=[[add(_blend(c, PADDING, 0.6)) for c in row] for row in input_rows],
+            padding=add(theme.padding),
+            copies=[[add(_blend(c, theme.padding, 0.6)) for c in row] for row in input_rows],
             kernels=[add(c) for c in k_colors],
             outputs=[add(c) for c in output_shades],
             hues=[add(h) for h in hues],
-            tints=[add(_blend(WHITE, h, 0.42)) for h in hues],
-            padding_tints=[add(_blend(PADDING, h, 0.42)) for h in hues],
+            tints=[add(_blend(theme.background, h, 0.42)) for h in hues],
+            padding_tints=[add(_blend(theme.padding, h, 0.42)) for h in hues],
         )
         col = self.colours
         under = [col.background]  # without values, text is only ever written on the background
@@ -165,15 +195,15 @@ class Renderer:
     # -- colours --------------------------------------------------------------------------
 
     @staticmethod
-    def _kernel_shades(weight: np.ndarray) -> tuple[np.ndarray, list[RGB]]:
-        """Diverging shades: red below zero, white at zero, green above, by magnitude."""
+    def _kernel_shades(weight: np.ndarray, theme: Theme) -> tuple[np.ndarray, list[RGB]]:
+        """Diverging shades: red below zero, neutral at zero, green above, by magnitude."""
         scale = max(int(np.abs(weight).max()), 1)
         steps = np.ceil(np.abs(weight) / scale * KERNEL_SHADES).astype(np.intp)
         bins = np.sign(weight).astype(np.intp) * steps + KERNEL_SHADES
         colors = [
-            _blend(WHITE, NEGATIVE if k < 0 else POSITIVE, 0.18 + 0.5 * abs(k) / KERNEL_SHADES)
+            _blend(theme.background, theme.negative if k < 0 else theme.positive, 0.18 + 0.5 * abs(k) / KERNEL_SHADES)
             if k
-            else (250, 250, 250)
+            else theme.kernel_zero
             for k in range(-KERNEL_SHADES, KERNEL_SHADES + 1)
         ]
         return bins, colors
@@ -454,7 +484,7 @@ class ScatterRenderer(Renderer):
     contributions visibly add up. The outputs start at their bias (or 0) and end at the result.
     """
 
-    def __init__(self, recording: TransposedRecording, layout: Layout, pixels: bool = False) -> None:
+    def __init__(self, recording: TransposedRecording, layout: Layout, pixels: bool = False, theme: Theme = LIGHT) -> None:
         spec = recording.spec
         self.spec = spec
         self.transposed = recording
@@ -464,7 +494,7 @@ class ScatterRenderer(Renderer):
         self._sums = _bias_start(recording)
         self._low, self._high = partial_sum_range(recording)
         shown = Recording(spec, recording.input, recording.input, weight, recording.bias, recording.output, None)  # type: ignore[arg-type]
-        super().__init__(shown, layout, pixels, filler=np.zeros(spec.input_shape[1:], dtype=bool))
+        super().__init__(shown, layout, pixels, filler=np.zeros(spec.input_shape[1:], dtype=bool), theme=theme)
         for co, origin in layout.outputs.items():  # every output starts at its bias
             for oy, ox in np.ndindex(*spec.output_shape[1:]):
                 self._paint_output(self._state, co, oy, ox)
@@ -615,7 +645,8 @@ class Chain:
             raise RuntimeError(f"{len(self.palette.colors)} colours do not fit a GIF palette")
         self.width = max(r.layout.width for r in self.renderers)
         self.height = max(r.layout.height for r in self.renderers)
-        self._background = self.palette.add(WHITE)
+        first = self.renderers[0]
+        self._background = self.palette.add(first.palette.colors[first.colours.background])
 
     def frames(self, steps: Sequence[Sequence[int]]) -> Iterator[np.ndarray]:
         """The frames of each renderer's ``steps`` in turn."""

@@ -28,38 +28,23 @@ MAX_DELAY_MS = 655_350
 DO_NOT_DISPOSE = 1  # each frame is drawn over the one before
 
 
-class GifWriter:
-    """Write frames (2-D uint8 arrays of palette indices) to ``path`` as a looping GIF.
+class AtomicFile:
+    """A file written under a temporary name beside ``path`` and renamed onto it only when
+    complete: a failure or an interrupt leaves ``path`` as it was. Writes through a symlink,
+    keeps an existing file's permissions, and refuses folders and special files."""
 
-    Use as a context manager; ``add`` each frame with its duration in milliseconds (GIF keeps
-    hundredths of a second). A frame identical to the one before it extends that one's
-    duration instead of being stored again.
-    """
-
-    def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
-        if len(palette) > 255:
-            raise ValueError(f"a GIF palette holds 255 colours plus transparency, not {len(palette)}")
+    def __init__(self, path: os.PathLike | str) -> None:
         self.path = Path(os.path.realpath(path))  # through a symlink, as shell redirection does
-        self.width, self.height = size
-        self.palette = list(palette)
-        self.loop = loop
-        self.transparent = len(self.palette)
-        # palette indices and the transparent one fit in this many bits; LZW codes start one wider
-        self.bits = max(2, self.transparent.bit_length())
         self.bytes_written = 0
-        self.frames_written = 0
         self._file: Optional[BinaryIO] = None
         self._temp: Optional[Path] = None
-        self._previous: Optional[np.ndarray] = None
-        self._pending: Optional[np.ndarray] = None
-        self._pending_ms = 0
 
-    def __enter__(self) -> "GifWriter":
+    def __enter__(self):
         mode = 0o666  # the umask applies
         if self.path.exists():
             if not self.path.is_file():
                 raise IsADirectoryError(21, "Is a directory" if self.path.is_dir() else "Not a regular file", str(self.path))
-            mode = stat.S_IMODE(self.path.stat().st_mode)  # keep an existing file's permissions
+            mode = stat.S_IMODE(self.path.stat().st_mode)
         while True:  # a fresh name beside the target
             temp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.part")
             try:
@@ -72,7 +57,7 @@ class GifWriter:
         try:
             if mode != 0o666:
                 os.chmod(fd, mode)
-            self._write(self._header())
+            self._start()
         except BaseException:
             self._discard()
             raise
@@ -89,8 +74,7 @@ class GifWriter:
             self._discard()
             return
         try:
-            self._flush_pending()
-            self._write(b";")
+            self._finish()
             self._file.flush()
             os.fsync(self._file.fileno())
             self._file.close()
@@ -99,6 +83,12 @@ class GifWriter:
             self._discard()
             raise
 
+    def _start(self) -> None:
+        """Called once the temporary file is open."""
+
+    def _finish(self) -> None:
+        """Called before the temporary file is closed and renamed."""
+
     def _discard(self) -> None:
         """Close and delete the temporary file: the target stays as it was."""
         assert self._file is not None and self._temp is not None
@@ -106,6 +96,42 @@ class GifWriter:
             self._file.close()
         finally:
             self._temp.unlink(missing_ok=True)
+
+    def _write(self, data: bytes) -> None:
+        assert self._file is not None
+        self._file.write(data)
+        self.bytes_written += len(data)
+
+
+class GifWriter(AtomicFile):
+    """Write frames (2-D uint8 arrays of palette indices) to ``path`` as a looping GIF.
+
+    Use as a context manager; ``add`` each frame with its duration in milliseconds (GIF keeps
+    hundredths of a second). A frame identical to the one before it extends that one's
+    duration instead of being stored again.
+    """
+
+    def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
+        if len(palette) > 255:
+            raise ValueError(f"a GIF palette holds 255 colours plus transparency, not {len(palette)}")
+        super().__init__(path)
+        self.width, self.height = size
+        self.palette = list(palette)
+        self.loop = loop
+        self.transparent = len(self.palette)
+        # palette indices and the transparent one fit in this many bits; LZW codes start one wider
+        self.bits = max(2, self.transparent.bit_length())
+        self.frames_written = 0
+        self._previous: Optional[np.ndarray] = None
+        self._pending: Optional[np.ndarray] = None
+        self._pending_ms = 0
+
+    def _start(self) -> None:
+        self._write(self._header())
+
+    def _finish(self) -> None:
+        self._flush_pending()
+        self._write(b";")
 
     def add(self, frame: np.ndarray, duration_ms: int) -> None:
         if frame.shape != (self.height, self.width) or frame.dtype != np.uint8:
@@ -160,8 +186,46 @@ class GifWriter:
         self._previous = frame
         self._pending = None
 
-    def _write(self, data: bytes) -> None:
-        assert self._file is not None
-        self._file.write(data)
-        self.bytes_written += len(data)
 
+class PillowWriter(AtomicFile):
+    """Animated WebP (lossless) or APNG through Pillow, with the same interface as
+    :class:`GifWriter`. These encoders take all frames at once, so frames are kept in memory."""
+
+    FORMATS = {"webp": ("WEBP", {"lossless": True, "quality": 100, "method": 4}), "apng": ("PNG", {"optimize": True})}
+
+    def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], image_format: str) -> None:
+        super().__init__(path)
+        self.width, self.height = size
+        self.format, self.options = self.FORMATS[image_format]
+        self.lut = np.array(list(palette), np.uint8)
+        self.frames: list[np.ndarray] = []
+        self.durations: list[int] = []
+
+    @property
+    def frames_written(self) -> int:
+        return len(self.frames)
+
+    def add(self, frame: np.ndarray, duration_ms: int) -> None:
+        if self.frames and np.array_equal(frame, self.frames[-1]):
+            self.durations[-1] += duration_ms
+            return
+        self.frames.append(frame.copy())
+        self.durations.append(duration_ms)
+
+    def _finish(self) -> None:
+        assert self._file is not None
+        images = [Image.fromarray(self.lut[f]) for f in self.frames]
+        images[0].save(
+            self._file, format=self.format, save_all=True, append_images=images[1:],
+            duration=self.durations, loop=0, **self.options,
+        )
+        self.bytes_written = self._file.tell()
+
+
+def write_image(path: os.PathLike | str, image: Image.Image) -> int:
+    """Save one picture as PNG, atomically; its size in bytes."""
+    with AtomicFile(path) as target:
+        assert target._file is not None
+        image.save(target._file, format="PNG", optimize=True)
+        size = target._file.tell()
+    return size
