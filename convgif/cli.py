@@ -20,7 +20,7 @@ from typing import Any, Optional, Union
 import click
 
 from . import __version__
-from .api import DEFAULT_FPS, DEFAULT_MAX_FRAMES, default_filename, render
+from .api import DEFAULT_FPS, DEFAULT_MAX_FRAMES, FORMATS, default_filename, render, render_still
 from .spec import PADDING_MODES, Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 
 
@@ -87,6 +87,10 @@ OPTION_OF = {
     "fps": "--fps",
     "max_frames": "--max-frames",
     "seed": "--seed",
+    "width": "--width",
+    "step": "--frame",
+    "theme": "--theme",
+    "image_format": "--format",
     "kernel": "--kernel",
     "image": "--image",
     "output_padding": "--output-padding",
@@ -223,6 +227,13 @@ def conv_options(function):
 @click.option("--fps", type=float, default=round(DEFAULT_FPS, 2), show_default=True, help="Frames per second.")
 @click.option("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step.")
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum.")
+@click.option("--format", "image_format", type=click.Choice(["gif", "webp", "apng"]), help="Animation format [default: from the -o extension, else gif].")
+@click.option("--frame", type=click.IntRange(min=1), help="Write only step N (counted from 1) as a PNG.")
+@click.option("--sheet", is_flag=True, help="Write a contact sheet of the steps as a PNG.")
+@click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True, help="Colours for light or dark pages.")
+@click.option("--width", type=click.IntRange(min=1), help="Make the picture at most this many pixels wide.")
+@click.option("--markdown", is_flag=True, help="Also print a Markdown snippet that embeds the file.")
+@click.option("--html", is_flag=True, help="Also print an HTML <img> snippet that embeds the file.")
 @click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.")
 @click.option("--factors", is_flag=True, help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): show it as its two 1-D factors.")
 @click.option("--image", type=click.Path(exists=True, dir_okay=False), help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W.")
@@ -236,6 +247,13 @@ def main(
     fps: float,
     max_frames: int,
     values: bool,
+    image_format: Optional[str],
+    frame: Optional[int],
+    sheet: bool,
+    theme: str,
+    width: Optional[int],
+    markdown: bool,
+    html: bool,
     kernel: Optional[str],
     factors: bool,
     image: Optional[str],
@@ -289,15 +307,29 @@ def main(
         raise click.BadParameter("the output path is empty", param_hint="'-o' / '--output'")
     if as_conv:
         label = "_".join(filter(None, [label, "asconv"]))
-    target = output or default_filename(spec, values, seed, label)
+    if frame is not None and sheet:
+        raise click.UsageError("--frame and --sheet each write one picture: choose one.")
+    still = frame is not None or sheet
+    if image_format is None:
+        suffix = Path(output).suffix.lower() if output else ""
+        image_format = {".webp": "webp", ".png": "apng", ".apng": "apng"}.get(suffix, "gif") if not still else "gif"
+    elif still:
+        raise click.UsageError("--format sets the animation's format; --frame and --sheet write a PNG.")
+    name = default_filename(spec, values, seed, label).removesuffix(".gif")
+    ending = f"_step{frame}.png" if frame is not None else "_sheet.png" if sheet else FORMATS[image_format]
+    target = output or name + ending
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     in_main_thread = threading.current_thread() is threading.main_thread()  # signals need it
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
-        result = render(
-            spec, target, seed=seed, fps=fps, max_frames=max_frames, values=values, progress=progress,
-            input=picture, weight=weight, pixels=picture is not None, as_conv=as_conv, notes=notes,
-        )
+        look = dict(values=values, pixels=picture is not None, as_conv=as_conv, notes=notes, theme=theme, width=width)
+        if still:
+            result = render_still(spec, target, step=frame, seed=seed, max_frames=max_frames, input=picture, weight=weight, **look)
+        else:
+            result = render(
+                spec, target, seed=seed, fps=fps, max_frames=max_frames, progress=progress,
+                input=picture, weight=weight, image_format=image_format, **look,
+            )
     except SpecError as error:
         raise click.BadParameter(str(error), param_hint=_hint(error.argument)) from None
     except OSError as error:
@@ -309,7 +341,17 @@ def main(
         progress.close()
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
-    click.echo(str(result.path if output is None else output))
+    shown = str(result.path if output is None else output)
+    click.echo(shown)
+    alt = spec.caption
+    if markdown:
+        click.echo(f"![{alt}]({shown})")
+    if html:
+        import html as markup
+
+        click.echo(
+            f'<img src="{markup.escape(shown)}" alt="{markup.escape(alt)}" width="{result.size[0]}" height="{result.size[1]}">'
+        )
     if quiet:
         return
     if result.shown_steps < result.steps:
@@ -317,7 +359,7 @@ def main(
             f"note: only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})",
             err=True,
         )
-    if result.frames < result.shown_steps:
+    if result.frames < result.shown_steps and not still:
         click.echo(
             f"note: drew {result.frames} of {result.shown_steps} steps, evenly spread (--max-frames 0 draws all)",
             err=True,

@@ -122,12 +122,14 @@ def plan(
     value_chars: int = 3,
     caption: Optional[str] = None,
     notes: tuple[str, ...] = (),
+    max_width: Optional[int] = None,
 ) -> Layout:
     """Lay out the frames of ``spec``, choosing the largest cell size that fits.
 
     With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``caption``
-    replaces the spec's own (a layer drawn as another); ``notes`` are lines written under it.
-    Raises :class:`TooLargeError`, naming the argument to shrink, when nothing readable fits.
+    replaces the spec's own (a layer drawn as another); ``notes`` are lines written under it;
+    ``max_width`` caps the frame's width. Raises :class:`TooLargeError`, naming the argument to
+    shrink, when nothing readable fits.
     """
     caption, dims = caption or spec.caption, spec.DIMS
     if isinstance(spec, Conv1dSpec):
@@ -138,10 +140,17 @@ def plan(
         largest = max(VALUE_CELL_PX, smallest)
     else:
         smallest, largest = MIN_CELL_PX, CELL_PX
+    fits = (lambda lay: lay.width <= max_width) if max_width else (lambda lay: True)
     for cell in range(largest, smallest - 1, -1):
         layout = _plan(spec, values, cell, caption, dims, notes)
-        if max(layout.width, layout.height) <= FIT_SIDE_PX:
+        if max(layout.width, layout.height) <= FIT_SIDE_PX and fits(layout):
             return layout
+    if max_width and not fits(layout):
+        raise TooLargeError(
+            "width",
+            f"width={max_width} is too narrow: this picture needs {layout.width} pixels even at "
+            f"{smallest}-pixel cells (its caption alone {CAPTION.width(caption) + 2 * MARGIN})",
+        )
     if max(layout.width, layout.height) <= MAX_SIDE_PX:
         return layout
     _, hp, wp = spec.padded_shape

@@ -205,6 +205,8 @@ def test_as_conv_marks_inserted_zeros_like_padding():
     from convgif.api import _renderers
 
     spec = ConvTranspose2dSpec((1, 2, 2), 1, 3, stride=2, padding=1, output_padding=1)
-    (renderer,) = _renderers(spec, 0, False, False, True, None, None)
+    from convgif.api import Style
+
+    (renderer,) = _renderers(spec, 0, None, None, Style(as_conv=True))
     original = ~renderer._filler
     assert original.sum() == 4 and [tuple(p) for p in np.argwhere(original)] == [(1, 1), (1, 3), (3, 1), (3, 3)]
