@@ -24,7 +24,7 @@ from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 # script -> whether it takes --quick
-SCRIPTS = {"render_speed.py": True, "gif_size.py": False, "memory.py": True, "startup.py": True}
+SCRIPTS = {"render_speed.py": True, "gif_size.py": False, "memory.py": True, "startup.py": True, "gallery_jobs.py": True}
 TARGET_LINE = re.compile(r"^(?P<target>.+): (?P<figure>.+) \(target (?P<bound>[^()]+)\): (?P<verdict>met|MISSED)$")
 
 

@@ -145,12 +145,8 @@ def build(
     out.mkdir(parents=True, exist_ok=True)
     outcomes = []
     if entries and jobs > 1:
-        # imported once here and shared by the forked workers; fonts are opened in each worker,
-        # since an open font file cannot be shared across a fork
-        from . import frames  # noqa: F401
-
         longest_first = sorted(entries, key=_cost, reverse=True)
-        with ProcessPoolExecutor(max_workers=min(jobs, len(entries))) as pool:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(entries)), initializer=_warm_up) as pool:
             futures = [pool.submit(render_entry, e, out / f"{e.name}.gif") for e in longest_first]
             for future in as_completed(futures):
                 outcomes.append(future.result())
@@ -167,6 +163,15 @@ def build(
     _write_if_changed(out / "manifest.json", json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
     write_pages(gallery, out)
     return sorted(outcomes, key=lambda o: [e.name for e in entries].index(o.name))
+
+
+def _warm_up() -> None:
+    """In each worker, while the others start: load the renderer and draw the usual glyphs."""
+    from . import glyphs, layout
+
+    for style in (layout.CAPTION, layout.LABEL, layout.CELL):
+        for char in map(chr, range(32, 127)):
+            glyphs.glyph(style, char)
 
 
 def _cost(entry: Entry) -> int:
