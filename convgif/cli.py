@@ -305,6 +305,12 @@ def main(
         label = "_".join(filter(None, [Path(image).stem, label]))
     if output is not None and not output.strip():
         raise click.BadParameter("the output path is empty", param_hint="'-o' / '--output'")
+    to_stdout = output == "-"
+    if to_stdout and sys.stdout.isatty():
+        raise click.BadParameter(
+            "'-' writes the picture to standard output, which is a terminal here: redirect it to a file or a pipe",
+            param_hint="'-o' / '--output'",
+        )
     if as_conv:
         label = "_".join(filter(None, [label, "asconv"]))
     if frame is not None and sheet:
@@ -318,6 +324,11 @@ def main(
     name = default_filename(spec, values, seed, label).removesuffix(".gif")
     ending = f"_step{frame}.png" if frame is not None else "_sheet.png" if sheet else FORMATS[image_format]
     target = output or name + ending
+    if to_stdout:
+        import tempfile
+
+        scratch = tempfile.TemporaryDirectory(prefix="convgif-")
+        target = str(Path(scratch.name) / (name + ending))
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
     in_main_thread = threading.current_thread() is threading.main_thread()  # signals need it
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
@@ -341,15 +352,28 @@ def main(
         progress.close()
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
-    shown = str(result.path if output is None else output)
-    click.echo(shown)
+    if to_stdout:  # the picture is the output; what is said goes to stderr
+        with open(result.path, "rb") as picture:
+            sys.stdout.flush()
+            sys.stdout.buffer.write(picture.read())
+            sys.stdout.buffer.flush()
+        scratch.cleanup()
+    _report(spec, result, "-" if to_stdout else str(result.path if output is None else output),
+            quiet, markdown, html, still, err=to_stdout)
+
+
+def _report(spec: Any, result: Any, shown: str, quiet: bool, markdown: bool, html: bool, still: bool, err: bool) -> None:
+    """The path, the snippets asked for, notes and the summary line (all on stderr with ``-o -``)."""
+    echo = (lambda text: click.echo(text, err=True)) if err else click.echo
+    if not err:
+        echo(shown)
     alt = spec.caption
     if markdown:
-        click.echo(f"![{alt}]({shown})")
+        echo(f"![{alt}]({shown})")
     if html:
         import html as markup
 
-        click.echo(
+        echo(
             f'<img src="{markup.escape(shown)}" alt="{markup.escape(alt)}" width="{result.size[0]}" height="{result.size[1]}">'
         )
     if quiet:
@@ -368,7 +392,7 @@ def main(
     parameters = f"{spec.num_parameters:,} parameters"
     if isinstance(spec, SeparableSpec):
         parameters += f" (a standard convolution: {spec.standard.num_parameters:,})"
-    click.echo(
+    echo(
         f"output {spec.output_shape} · {parameters} · {frames} · "
         f"{result.bytes:,} bytes · {result.seconds:.2f} s"
     )
@@ -507,3 +531,12 @@ def gallery_command(config: str, out_dir: Optional[str], jobs: int, only: tuple[
     )
     if failed:
         raise SystemExit(1)
+
+
+def run() -> None:
+    """The ``convgif`` command: ``main``, with Ctrl-C during start-up ending as quietly as later."""
+    try:
+        main()
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        sys.exit(128 + signal.SIGINT)
