@@ -111,3 +111,39 @@ def test_the_shipped_gallery_is_complete_and_built():
         assert (ROOT / "gallery" / f"{entry.name}.gif").is_file()
         assert f"![{spec_from_args(entry.paths).caption}]({entry.name}.gif)" in readme
     assert not stale(gallery, ROOT / "gallery"), "run `convgif gallery` and commit the result"
+
+
+def test_any_gallery_file_ends_in_pages_a_failure_report_or_a_usage_error():
+    import tempfile
+
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    arguments = st.lists(
+        st.sampled_from(["--in", "1,4,4", "2,3", "--k", "2", "--g", "3", "--p", "same", "--s", "2", "-x", "--image", "nope.png", "--values"]),
+        max_size=6,
+    ).map(" ".join)
+    entry = st.fixed_dictionaries({
+        "name": st.sampled_from(["a", "b", "a b", "ok-1"]),
+        "title": st.text(max_size=8),
+        "args": arguments,
+    })
+
+    def toml(entries):
+        return "\n".join(
+            f"[[entry]]\nname = {e['name']!r}\ntitle = {json.dumps(e['title'])}\nargs = {e['args']!r}\n" for e in entries
+        )
+
+    @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(entry, max_size=3).map(toml) | st.text(max_size=40))
+    def check(text):
+        with tempfile.TemporaryDirectory() as folder:
+            config = write(Path(folder), text)
+            result = CliRunner().invoke(main, ["gallery", "--config", str(config), "--jobs", "1", "-q"])
+            assert result.exit_code in (0, 1, 2), result.output
+            assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+            assert "Traceback" not in result.output
+            if result.exit_code == 1:
+                assert "failed: " in result.output and (Path(folder) / "index.html").is_file()
+
+    check()
