@@ -280,9 +280,21 @@ def spec_parts(spec: AnySpec, as_conv: bool = False) -> list:
 
 
 def spread_steps(shown: list[int], max_frames: int) -> list[list[int]]:
-    """The steps drawn of each part, ``max_frames`` at most in all, shared by the parts' sizes."""
-    limit = max_frames if 0 < max_frames < sum(shown) else 0
-    return [sample_steps(n, max(1, round(limit * n / sum(shown))) if limit else 0) for n in shown]
+    """The steps drawn of each part: all of them, or ``max_frames`` in all, shared in proportion
+    to the parts' sizes (at least one each while there are enough; else the last parts)."""
+    total = sum(shown)
+    if not 0 < max_frames < total:
+        return [list(range(n)) for n in shown]
+    if max_frames < len(shown):
+        quotas = [0] * (len(shown) - max_frames) + [1] * max_frames
+    else:
+        rest = max_frames - len(shown)
+        ideal = [rest * n / total for n in shown]
+        quotas = [1 + int(x) for x in ideal]
+        by_remainder = sorted(range(len(shown)), key=lambda i: ideal[i] - int(ideal[i]), reverse=True)
+        for i in by_remainder[: max_frames - sum(quotas)]:
+            quotas[i] += 1
+    return [sample_steps(n, min(q, n)) if q else [] for n, q in zip(shown, quotas)]
 
 
 def sample_steps(total: int, limit: int) -> list[int]:

@@ -63,6 +63,9 @@ def parse_sweep(text: str) -> Sweep:
         if len(numbers) not in (1, 2) or (name in ("in", "out", "g") and len(numbers) != 1):
             raise SpecError("sweep", f"sweep={text!r}: {value!r} must be one number" + ("" if name in ("in", "out", "g") else " or a pair like 3x1"))
         parsed.append(numbers[0] if len(numbers) == 1 else numbers)
+    same = [(v, v) if isinstance(v, int) and name not in ("in", "out", "g") else v for v in parsed]  # 3 is 3x3
+    if len(set(same)) != len(same):
+        raise SpecError("sweep", f"sweep={text!r} repeats a value: each value is one point of the figure")
     return Sweep(name, tuple(parsed))
 
 
@@ -227,6 +230,13 @@ def plot(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], ba
     numeric = all(isinstance(v, int) for v in first.values)  # else pairs: evenly spaced
     positions = {v: (v if numeric else i) for i, v in enumerate(first.values)}
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6.4), sharex=True, dpi=100)
+    try:
+        _draw(figure, top, bottom, results, first, second, positions, base, backend, title, path)
+    finally:
+        plt.close(figure)
+
+
+def _draw(figure, top, bottom, results, first, second, positions, base, backend, title, path) -> None:
     groups = second.values if second else (None,)
     for value in groups:
         rows = [r for r in results if (second is None or r.values[second.name] == value) and r.error is None]
@@ -247,7 +257,6 @@ def plot(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], ba
     figure.text(0.5, 0.005, f"base layer: {base.caption}  ·  backend: {backend}", ha="center", va="bottom", fontsize=6.5)
     figure.tight_layout(rect=(0, 0.03, 1, 1))
     figure.savefig(path, metadata={"Software": None} if str(path).endswith(".png") else None)
-    plt.close(figure)
 
 
 # -- the reference article's seven figures ---------------------------------------------------

@@ -14,7 +14,7 @@ from convgif.spec import Conv2dSpec, SpecError
 def test_parse_sweep():
     assert parse_sweep("out=1,2,4") == Sweep("out", (1, 2, 4))
     assert parse_sweep("k=1,3x1,3") == Sweep("k", (1, (3, 1), 3))
-    for bad in ("x=1", "out=", "out=a", "out=3x1", "k=1x2x3", "k"):
+    for bad in ("x=1", "out=", "out=a", "out=3x1", "k=1x2x3", "k", "in=1,1", "k=3,3x3"):
         with pytest.raises(SpecError) as error:
             parse_sweep(bad)
         assert error.value.argument == "sweep"
