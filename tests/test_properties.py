@@ -147,6 +147,11 @@ class Case:
     still: Optional[str] = None  # "frame" or "sheet"
     max_frames: Optional[int] = None
 
+    def value_of(self, option: str) -> Optional[str]:
+        """The text given to ``option`` (the last one, as click takes it), or None."""
+        given = [self.args[i + 1] for i, a in enumerate(self.args[:-1]) if a == option]
+        return given[-1] if given else None
+
     @property
     def command(self) -> str:
         return "convgif " + " ".join(repr(a) if (not a or " " in a) else a for a in self.args)
@@ -385,7 +390,13 @@ def check_written(case: Case):
         assert [str(written.resolve().relative_to(folder.resolve()))] == outcome.files, where
         if case.output is not None:
             assert path == case.output, where
+        else:  # named from the arguments, in the current folder
+            ending = {"frame": f"_step{case.value_of('--frame')}.png", "sheet": "_sheet.png"}.get(
+                case.still, {"GIF": ".gif", "WEBP": ".webp", "PNG": ".png"}[expected_format(case)])
+            prefix = {"conv2d": "conv2d_", "conv1d": "conv1d_", "transposed": "convtranspose2d_", "separable": "separable_"}
+            assert "/" not in path and path.startswith(prefix[case.kind]) and path.endswith(ending), where
         data = written.read_bytes()
+        durations = []
         with Image.open(written) as image:
             image.load()
             assert image.format == expected_format(case), where + f"\nPillow reads {image.format}"
@@ -394,9 +405,20 @@ def check_written(case: Case):
             for i in range(n_frames):  # every frame decodes
                 image.seek(i)
                 image.load()
+                durations.append(image.info.get("duration"))
+            size = image.size
         if image.format == "GIF":
             assert data.startswith(b"GIF89a") and data.endswith(b";"), where
-        facts: dict[str, Any] = {"n_frames": n_frames, "path": path}
+            # Every frame for 1/fps (in whole hundredths of a second, 20 ms at least); the last longer.
+            fps = float(case.value_of("--fps") or 1000 / 300)
+            assert all(d == durations[0] for d in durations[:-1]), where + f"\ndurations {durations}"
+            if n_frames > 1:
+                assert abs(durations[0] - max(1000 / fps, 20)) <= 5, where + f"\ndurations {durations}"
+            assert durations[-1] >= durations[0], where + f"\ndurations {durations}"
+        width = case.value_of("--width")
+        if width is not None and case.still != "sheet":
+            assert size[0] <= int(width), where + f"\nthe picture is {size[0]} pixels wide"
+        facts: dict[str, Any] = {"n_frames": n_frames, "path": path, "data": data}
         snippets = ("--markdown" in case.flags) + ("--html" in case.flags)
         if "-q" in case.flags:  # the path, and the snippets asked for
             assert len(lines) == 1 + snippets, where
@@ -541,6 +563,20 @@ def names_layer_option(error: str) -> bool:
     return bool(named) and named[0] in LAYER_OPTIONS and not any(word in error for word in DRAWING_LIMITS)
 
 
+def check_blame(case: Case, outcome: Outcome) -> None:
+    """A layer too large to draw is blamed on an argument the user can shrink: not one at its
+    smallest value (``out_channels=1``), not a small input when padding or stride make it big."""
+    blamed = re.search(r"(\w+)=(.+?) is too large to draw", outcome.error)
+    if not blamed or EXPLORING:
+        return
+    where = f"{case.command}\nexit {outcome.exit_code}\n{outcome.output}"
+    argument, value = blamed.groups()
+    assert set(re.findall(r"-?\d+", value)) != {"1"}, f"{argument}={value} is already as small as it gets\n" + where
+    shape = case.layer.get("--in")
+    if argument == "input_shape" and isinstance(shape, tuple):
+        assert max(shape) > 8, f"a small input {shape} is blamed for the layer's size\n" + where
+
+
 def check_against_torch(case: Case, outcome: Outcome) -> None:
     want = torch_verdict(case)
     event(f"{case.kind}: exit {outcome.exit_code}, torch {want[0] if want else 'not asked'}")
@@ -581,9 +617,14 @@ def case_of(args: list[str], kind: str, layer: dict[str, Value], **more: Any) ->
 @example(case=case_of(["--in", "0,5,5"], "conv2d", {"--in": (0, 5, 5)}))
 def test_render_writes_a_valid_file_or_refuses_naming_an_option(scratch, case):
     outcome = run(scratch, case.args, check_written(case))
+    check_blame(case, outcome)
+    if outcome.exit_code == 0 and case.max_frames in (1, 2, 3):
+        # The same arguments and seed always give the same bytes.
+        again = run(scratch, case.args, check_written(case))
+        assert again.checked["data"] == outcome.checked["data"], f"{case.command}: another render differs"
     if outcome.exit_code == 2:
         named = re.findall(r"'(--?[a-z-]+)'|(choose one|No such option)", outcome.error)
-        event("refused: " + (("".join(named[0]) + (" (drawing limit)" if any(w in outcome.error for w in DRAWING_LIMITS) else "")) if named else "?"))
+        event("refused: " + (("".join(named[0]) + (" (drawing limit)" if any(w in outcome.error for w in DRAWING_LIMITS) else "")) if named else "? " + outcome.error))
     else:
         event("rendered")
     check_against_torch(case, outcome)
