@@ -8,6 +8,7 @@ array copies instead of a font layout. Masks hold coverage in ``LEVELS`` steps (
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 import numpy as np
@@ -24,6 +25,11 @@ def _font(size: int) -> ft2font.FT2Font:
     font = ft2font.FT2Font(path)  # a private instance: set_size/set_text mutate it
     font.set_size(size, 72)
     return font
+
+
+# An open font reads its file through a descriptor whose offset a forked child would share with
+# its parent: a child opens its own. (The glyph masks already drawn are plain arrays, kept.)
+os.register_at_fork(after_in_child=_font.cache_clear)
 
 
 #: Glyph masks reach this many pixels past their advance on each side (overhanging ink).

@@ -7,6 +7,7 @@ configuration too large to make a readable image.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import Optional, Union
@@ -182,16 +183,6 @@ def _check_arguments(spec: Conv2dSpec) -> None:
         "padding": max(max(spec.padding), max(spec.padding_end)),
         "dilation": max(spec.dilation),
     }
-    weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
-    inputs, outputs = math.prod(spec.padded_shape), math.prod(spec.output_shape)
-    if inputs + weights + outputs > MAX_ELEMENTS:
-        argument = "input_shape" if inputs >= weights + outputs else "out_channels"
-        value = getattr(spec, argument)
-        raise TooLargeError(
-            argument,
-            f"{argument}={value!r} is too large to draw: the layer holds "
-            f"{inputs + weights + outputs:,} numbers, over the {MAX_ELEMENTS:,} convgif computes",
-        )
     for argument, size in sizes.items():
         if size > MAX_ARGUMENT:
             value = getattr(spec, "padding_arg" if argument == "padding" else argument)
@@ -199,6 +190,42 @@ def _check_arguments(spec: Conv2dSpec) -> None:
                 argument,
                 f"{argument}={value!r} is too large to draw: convgif draws sizes up to {MAX_ARGUMENT:,}",
             )
+    total = _numbers(spec)
+    if total > MAX_ELEMENTS:
+        argument = _culprit(spec)
+        value = getattr(spec, "padding_arg" if argument == "padding" else argument)
+        raise TooLargeError(
+            argument,
+            f"{argument}={value!r} is too large to draw: the layer holds {total:,} numbers, "
+            f"over the {MAX_ELEMENTS:,} convgif computes",
+        )
+
+
+def _numbers(spec) -> int:
+    """How many numbers recording ``spec`` holds: padded input, weights and output."""
+    weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
+    return math.prod(spec.padded_shape) + weights + math.prod(spec.output_shape)
+
+
+def _culprit(spec) -> str:
+    """The argument whose shrinking to its least would shrink the layer the most."""
+    smallest = {
+        "input_shape": (spec.in_per_group * spec.groups, *(1 for _ in spec.input_shape[1:])),
+        "out_channels": spec.groups,
+        "kernel_size": 1,
+        "stride": 1,
+        "dilation": 1,
+        "padding": 0,
+    }
+    best, best_total = "input_shape", _numbers(spec)
+    for argument, value in smallest.items():
+        try:
+            total = _numbers(dataclasses.replace(spec, **{argument: value}))
+        except (ValueError, TypeError):
+            continue
+        if total < best_total:
+            best, best_total = argument, total
+    return best
 
 
 def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int, extra: tuple[str, ...]) -> Layout:
