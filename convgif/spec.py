@@ -78,6 +78,12 @@ def _shape(value: object, dims: int) -> tuple[int, ...]:
     )
 
 
+def caption_line(input_shape: object, output_shape: object, k: object, p: object, s: object, d: object, g: object, *more: str) -> str:
+    """The reference article's caption: shapes, then K, P, S, D and G, joined by em dashes."""
+    parts = [f"Input Shape : {input_shape}", f"Output Shape : {output_shape}", f"K : {k}", f"P : {p}", f"S : {s}", f"D : {d}", f"G : {g}"]
+    return " \u2014 ".join([*parts, *more])
+
+
 class _Channels:
     """Channel arithmetic and the checks every layer kind shares."""
 
@@ -100,6 +106,13 @@ class _Channels:
         """Output channels each group produces: C_out / G."""
         return self.out_channels // self.groups
 
+    @cached_property
+    def num_parameters(self) -> int:
+        """Trainable parameters: C_out · C_in/G · (kernel area) weights (a transposed layer
+        stores them as C_in · C_out/G · …, the same number), plus C_out biases."""
+        weights = self.out_channels * self.in_per_group * math.prod(getattr(self, "kernel_size"))
+        return weights + (self.out_channels if getattr(self, "bias") else 0)
+
     def _normalise_sizes(self, put) -> None:
         """Shape, channels, kernel size, stride, dilation, groups and bias, as PyTorch takes them."""
         dims = self.DIMS
@@ -116,18 +129,10 @@ class _Channels:
         put("bias", bool(bias))
 
     def _caption(self, padding: object, *more: str) -> str:
-        """The reference article's caption: shapes, then K, P, S, D and G, joined by em dashes."""
-        parts = [
-            f"Input Shape : {self.input_shape}",
-            f"Output Shape : {getattr(self, 'output_shape')}",
-            f"K : {getattr(self, 'kernel_size')}",
-            f"P : {padding}",
-            f"S : {getattr(self, 'stride')}",
-            f"D : {getattr(self, 'dilation')}",
-            f"G : {self.groups}",
-            *more,
-        ]
-        return " \u2014 ".join(parts)
+        return caption_line(
+            self.input_shape, getattr(self, "output_shape"), getattr(self, "kernel_size"), padding,
+            getattr(self, "stride"), getattr(self, "dilation"), self.groups, *more,
+        )
 
     def _check_groups(self) -> None:
         g = self.groups
@@ -254,12 +259,6 @@ class _ConvSpec(_Channels):
         """(C_out, *sizes): ``floor((padded - dilation·(k - 1) - 1) / stride) + 1`` per axis."""
         sizes = ((p - r) // s + 1 for p, r, s in zip(self.padded_shape[1:], self.receptive_field, self.stride))
         return (self.out_channels, *sizes)
-
-    @cached_property
-    def num_parameters(self) -> int:
-        """Trainable parameters: C_out · C_in/G · (kernel area) weights, plus C_out biases."""
-        weights = self.out_channels * self.in_per_group * math.prod(self.kernel_size)
-        return weights + (self.out_channels if self.bias else 0)
 
     @cached_property
     def steps(self) -> int:
@@ -408,12 +407,6 @@ class ConvTranspose2dSpec(_Channels):
         return (self.out_channels, *sizes)
 
     @cached_property
-    def num_parameters(self) -> int:
-        """C_in · C_out/G · KH · KW weights, plus C_out biases."""
-        weights = self.in_channels * self.out_per_group * math.prod(self.kernel_size)
-        return weights + (self.out_channels if self.bias else 0)
-
-    @cached_property
     def steps(self) -> int:
         """Animation steps: one per input position and output channel of a group."""
         return self.out_per_group * math.prod(self.input_shape[1:])
@@ -505,15 +498,11 @@ class SeparableSpec:
     def caption(self) -> str:
         """The standard convolution's caption with the output and groups of the two steps."""
         d = self.depthwise
-        return " \u2014 ".join([
-            f"Input Shape : {self.input_shape}",
-            f"Output Shape : {self.output_shape}",
-            f"K : {self.kernel_size} then (1, 1)",
-            f"P : {d.padding if d.padding == d.padding_end else tuple(zip(d.padding, d.padding_end))}",
-            f"S : {self.stride}",
-            f"D : {self.dilation}",
-            f"G : {self.in_channels} then 1",
-        ])
+        padding = d.padding if d.padding == d.padding_end else tuple(zip(d.padding, d.padding_end))
+        return caption_line(
+            self.input_shape, self.output_shape, f"{self.kernel_size} then (1, 1)", padding,
+            self.stride, self.dilation, f"{self.in_channels} then 1",
+        )
 
     @property
     def comparison(self) -> str:
