@@ -208,24 +208,29 @@ def _numbers(spec) -> int:
 
 
 def _culprit(spec) -> str:
-    """The argument whose shrinking to its least would shrink the layer the most."""
-    smallest = {
-        "input_shape": (spec.in_per_group * spec.groups, *(1 for _ in spec.input_shape[1:])),
-        "out_channels": spec.groups,
-        "kernel_size": 1,
-        "stride": 1,
-        "dilation": 1,
-        "padding": 0,
-    }
-    best, best_total = "input_shape", _numbers(spec)
-    for argument, value in smallest.items():
+    """The argument to blame for a layer too large to compute: of those whose least value
+    alone would make it small enough, the one furthest above that value (else the one whose
+    least value shrinks it most)."""
+    channels, *spatial = spec.input_shape
+    candidates = [  # (argument, its least value, how far above that it is)
+        ("input_shape", (spec.groups, *spatial), spec.in_per_group),
+        ("input_shape", (channels, *(1 for _ in spatial)), math.prod(spatial)),
+        ("out_channels", spec.groups, spec.out_per_group),
+        ("kernel_size", 1, math.prod(spec.kernel_size)),
+        ("stride", 1, math.prod(spec.stride)),
+        ("dilation", 1, math.prod(spec.dilation)),
+        ("padding", 0, 1 + max(spec.padding)),
+    ]
+    tried = []
+    for argument, value, ratio in candidates:
         try:
-            total = _numbers(dataclasses.replace(spec, **{argument: value}))
+            tried.append((argument, _numbers(dataclasses.replace(spec, **{argument: value})), ratio))
         except (ValueError, TypeError):
             continue
-        if total < best_total:
-            best, best_total = argument, total
-    return best
+    fixes = [(ratio, argument) for argument, total, ratio in tried if total <= MAX_ELEMENTS]
+    if fixes:
+        return max(fixes)[1]
+    return min(tried, key=lambda t: t[1])[0] if tried else "input_shape"
 
 
 def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int, extra: tuple[str, ...]) -> Layout:
@@ -260,11 +265,12 @@ def _plan(spec: Conv2dSpec, values: bool, s: int, caption: str, dims: int, extra
 
     # input column
     in_h = hp * s + 1
+    row_h = max(hp, kh) * s + 1  # a transposed layer's kernel can be taller than its input
     in_w = wp * s + 1
-    in_tops = _stack([lh + in_h] * len(shown_in), [c // cg_in for c in shown_in], body_top)
+    in_tops = _stack([lh + row_h] * len(shown_in), [c // cg_in for c in shown_in], body_top)
     x_in = MARGIN + frame
     inputs = {c: (x_in, t + lh) for c, t in zip(shown_in, in_tops)}
-    in_bottom = in_tops[-1] + lh + in_h + frame
+    in_bottom = in_tops[-1] + lh + row_h + frame
     more_in = spec.in_channels - len(shown_in)
     if more_in:
         in_bottom += 4 + LABEL.height
