@@ -4,7 +4,9 @@ Hypothesis draws command lines (mostly small valid layers that render quickly, s
 zero, negative, huge or non-numeric values, unknown options and conflicting flags) and checks:
 
 * rendering ends EITHER with exit status 0 and exactly one valid file (GIF, WebP, APNG or PNG,
-  as the options ask), OR with exit status 2, a message naming an option and nothing
+  as the options ask, named as documented, with the frames, bytes, timing and width the
+  summary and options promise, the same bytes when run again), OR with exit status 2, a
+  message naming an option (for a layer too large to draw, one worth shrinking) and nothing
   written; never another status, never a traceback;
 * where ``torch`` is importable, acceptance agrees with ``torch.nn.Conv2d``, ``Conv1d``,
   ``ConvTranspose2d`` (and a depthwise + pointwise pair for ``--separable``): whatever convgif
@@ -22,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import json
-import os
 import re
 import shlex
 import tempfile
@@ -346,6 +347,8 @@ def run(scratch: Path, args: list[str], inspect=None) -> Outcome:
         assert result.exception is None or isinstance(result.exception, SystemExit), (
             where + f"\nexception: {result.exception!r}"
         )
+        if result.exit_code != 0:
+            assert files == [], f"exit status {result.exit_code} but files were written: {files}\n{where}"
         assert result.exit_code in (0, 2), where
         error = ""
         if result.exit_code == 2:
@@ -357,7 +360,6 @@ def run(scratch: Path, args: list[str], inspect=None) -> Outcome:
             assert "'--" in result.output or "Missing option" in result.output or "No such option" in result.output \
                 or "Usage:" in result.output, where
             assert re.search(r"'-o'|--[a-z]", error), f"the message names no option\n{where}"
-            assert files == [], f"exit status 2 but files were written: {files}\n{where}"
         outcome = Outcome(result.exit_code, result.stdout, result.output, files, sizes, error)
         if inspect is not None and result.exit_code == 0:
             outcome.checked = inspect(Path(folder), outcome, where)
