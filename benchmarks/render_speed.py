@@ -50,21 +50,7 @@ from PIL import Image  # noqa: E402
 from convgif import Conv2dSpec, default_filename, glyphs, record  # noqa: E402
 from convgif.api import DEFAULT_MAX_FRAMES  # noqa: E402
 from convgif.engine import Recording, padding_mask  # noqa: E402
-from convgif.frames import (  # noqa: E402
-    GRID,
-    HUES,
-    INK,
-    INPUT_HIGH,
-    INPUT_LOW,
-    NEGATIVE,
-    OUTPUT_HIGH,
-    OUTPUT_LOW,
-    PADDING,
-    POSITIVE,
-    RGB,
-    WHITE,
-    Renderer,
-)
+from convgif.frames import LIGHT, RGB, WHITE, Renderer  # noqa: E402
 from convgif.api import sample_steps  # noqa: E402
 from convgif.layout import CAPTION, Layout, TextStyle, plan  # noqa: E402
 from convgif.writer import GifWriter  # noqa: E402
@@ -111,7 +97,7 @@ def _unit(values: np.ndarray) -> np.ndarray:
 
 
 def _hue(group: int) -> np.ndarray:
-    return _rgb(HUES[group % len(HUES)])
+    return _rgb(LIGHT.hues[group % len(LIGHT.hues)])
 
 
 class Baseline:
@@ -128,22 +114,22 @@ class Baseline:
         self.cg_in = spec.in_channels // spec.groups
         self.cg_out = spec.out_channels // spec.groups
         padding = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
-        fills = _mix(INPUT_LOW, INPUT_HIGH, _unit(recording.padded))
+        fills = _mix(LIGHT.input_low, LIGHT.input_high, _unit(recording.padded))
         if spec.padding_mode == "zeros":
-            pad_fills = np.broadcast_to(_rgb(PADDING), fills.shape)
+            pad_fills = np.broadcast_to(_rgb(LIGHT.padding), fills.shape)
         else:
-            pad_fills = fills + (_rgb(PADDING) - fills) * 0.6
+            pad_fills = fills + (_rgb(LIGHT.padding) - fills) * 0.6
         self.inputs = np.where(padding[..., None], pad_fills, fills)
         self.tints = {
             c: np.where(
                 padding[..., None],
-                _mix(PADDING, HUES[c // self.cg_in % len(HUES)], TINT),
-                _mix(WHITE, HUES[c // self.cg_in % len(HUES)], TINT),
+                _mix(LIGHT.padding, LIGHT.hues[c // self.cg_in % len(LIGHT.hues)], TINT),
+                _mix(WHITE, LIGHT.hues[c // self.cg_in % len(LIGHT.hues)], TINT),
             )
             for c in layout.inputs
         }
         self.kernels = self._kernel_colours(recording.weight)
-        self.outputs = _mix(OUTPUT_LOW, OUTPUT_HIGH, _unit(recording.output))
+        self.outputs = _mix(LIGHT.output_low, LIGHT.output_high, _unit(recording.output))
         _, ho, wo = spec.output_shape
         self.order = np.arange(ho * wo).reshape(ho, wo)  # step of (oy, ox) in output channel 0
 
@@ -152,7 +138,7 @@ class Baseline:
         """Red below zero, near-white at zero, green above, deeper with magnitude."""
         k = weight / max(int(np.abs(weight).max()), 1)
         t = 0.18 + 0.5 * np.abs(k)
-        colours = np.where((k < 0)[..., None], _mix(WHITE, NEGATIVE, t), _mix(WHITE, POSITIVE, t))
+        colours = np.where((k < 0)[..., None], _mix(WHITE, LIGHT.negative, t), _mix(WHITE, LIGHT.positive, t))
         colours[k == 0] = 250 / 255
         return colours
 
@@ -233,7 +219,7 @@ def _grid(ax: Axes, s: int, origin: tuple[int, int], faces: np.ndarray) -> None:
     cells = [
         Rectangle((x + col * s + 0.5, y + row * s + 0.5), s, s) for row in range(rows) for col in range(cols)
     ]
-    grid = PatchCollection(cells, facecolors=faces.reshape(-1, 3), edgecolors=[_rgb(GRID)], linewidths=PT)
+    grid = PatchCollection(cells, facecolors=faces.reshape(-1, 3), edgecolors=[_rgb(LIGHT.grid)], linewidths=PT)
     ax.add_collection(grid)
 
 
@@ -255,7 +241,7 @@ def _group_frame(
 
 
 def _text(ax: Axes, text: str, style: TextStyle, x: int, y: int) -> None:
-    ax.text(x, y, text, fontfamily=FONT, fontsize=style.size * PT, color=_rgb(INK), va="top", ha="left")
+    ax.text(x, y, text, fontfamily=FONT, fontsize=style.size * PT, color=_rgb(LIGHT.ink), va="top", ha="left")
 
 
 # -- measurements -------------------------------------------------------------------------------

@@ -61,9 +61,6 @@ DARK = Theme(
     hues=((255, 150, 60), (90, 160, 255), (90, 210, 120), (235, 110, 200), (255, 100, 100), (60, 200, 210)),
 )
 THEMES = {"light": LIGHT, "dark": DARK}
-INK, GRID, PADDING = LIGHT.ink, LIGHT.grid, LIGHT.padding
-INPUT_LOW, INPUT_HIGH, OUTPUT_LOW, OUTPUT_HIGH = LIGHT.input_low, LIGHT.input_high, LIGHT.output_low, LIGHT.output_high
-NEGATIVE, POSITIVE, HUES = LIGHT.negative, LIGHT.positive, LIGHT.hues
 INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6
 PRIMARIES: tuple[RGB, ...] = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
 PIXEL_SHADES, RGB_SHADES = 16, 12

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from convgif import glyphs
 from convgif.cli import main
-from convgif.frames import INK, WHITE
+from convgif.frames import LIGHT, WHITE
 from convgif.layout import CAPTION, plan
 from convgif.spec import Conv2dSpec
 from gifs import displayed_frames
@@ -69,7 +69,7 @@ def assert_caption_in_every_frame(path: Path, spec: Conv2dSpec) -> None:
     full = mask == glyphs.LEVELS - 1
     for frame in displayed_frames(path):
         region = frame[y : y + mask.shape[0], x : x + mask.shape[1]]
-        assert np.all(region[full] == INK) and np.all(region[mask == 0] == WHITE)
+        assert np.all(region[full] == LIGHT.ink) and np.all(region[mask == 0] == WHITE)
 
 
 @pytest.mark.parametrize("args, parts, frames, published", ARTICLE, ids=[a[0] for a in ARTICLE])
