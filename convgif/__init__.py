@@ -1,4 +1,4 @@
-"""convgif: animated GIFs of a PyTorch convolution layer's forward pass."""
+"""convgif: animated GIFs of a PyTorch convolution or pooling layer's forward pass."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ _EXPORTS = {
     "RenderResult": "api",
     "default_filename": "api",
     "render": "api",
+    "render_still": "api",
     "Placement": "engine",
     "Recording": "engine",
-    "record": "engine",
-    "TooLargeError": "layout",
-    "Conv1dSpec": "spec",
-    "Conv2dSpec": "spec",
-    "ConvTranspose2dSpec": "spec",
-    "SeparableSpec": "spec",
+    "record": "ops",
+    "operation": "ops",
+    "TooLargeError": "spec",
+    "Conv1dSpec": "ops.conv",
+    "Conv2dSpec": "ops.conv",
+    "ConvTranspose2dSpec": "ops.transposed",
+    "SeparableSpec": "ops.separable",
     "SpecError": "spec",
 }
 

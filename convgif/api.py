@@ -1,8 +1,14 @@
-"""``render``: spec in, GIF out. What the command line does, as one Python call."""
+"""``render``: a layer in, an animation out. What the command line does, as one Python call.
+
+Everything a render needs is an argument here: the layer's spec, its values (given as arrays,
+or as a kernel preset, literal or file and a picture), how it looks and where it goes. The
+command line, the gallery and the documentation plugins all call these functions.
+"""
 
 from __future__ import annotations
 
 import math
+import numbers
 import os
 import time
 from collections.abc import Callable
@@ -10,13 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
+from . import ops
+from .formats import STILL_SUFFIX, choose
 from .layout import plan
+from .spec import SpecError, check_computable
 
 if TYPE_CHECKING:
     import numpy as np
-from .spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
-
-AnySpec = Union[Conv2dSpec, Conv1dSpec, ConvTranspose2dSpec, SeparableSpec]
 
 #: The reference article's GIFs show each step for 300 ms.
 DEFAULT_FPS = 1000 / 300
@@ -26,8 +32,12 @@ MIN_FPS = 0.1  # ten seconds a frame; the last frame's hold must stay within a G
 #: The last frame stays up this many frame durations (at least ``MIN_HOLD_MS``).
 HOLD_FRAMES = 4
 MIN_HOLD_MS = 1500
+SHEET_WIDTH = 2400
+THEME_NAMES = ("light", "dark")
 
 Progress = Callable[[int, int], None]
+Kernel = Union[str, "np.ndarray", None]
+Picture = Union[str, os.PathLike, None]
 
 
 @dataclass(frozen=True)
@@ -48,67 +58,102 @@ class RenderResult:
     seconds: float
 
 
-def default_filename(spec: AnySpec, values: bool = False, seed: int = 0, label: str = "") -> str:
+def label_of(kernel: Kernel = None, image: Picture = None) -> str:
+    """The words a kernel and a picture add to a file name: ``shapes_sobel-x``, ``kernel``."""
+    words = []
+    if image is not None:
+        words.append(Path(image).stem)
+    if kernel is not None:
+        from .kernels import PRESETS
+
+        name = kernel.strip().lower() if isinstance(kernel, str) else ""
+        words.append(name if name in PRESETS else "kernel")
+    return "_".join(words)
+
+
+def default_filename(
+    spec: Any, values: bool = False, seed: int = 0, label: str = "", suffix: str = ".gif", **view: Any
+) -> str:
     """A file name that spells out the arguments, e.g. ``conv2d_3x7x7_out2_k3_s2_p1_d2.gif``."""
-
-    def dims(sizes: object) -> str:
-        if isinstance(sizes, str):
-            return sizes
-        return str(sizes[0]) if len(set(sizes)) == 1 else "x".join(map(str, sizes))  # type: ignore[index]
-
-    kinds = {ConvTranspose2dSpec: "convtranspose2d", SeparableSpec: "separable"}
-    kind = kinds.get(type(spec), f"conv{spec.DIMS}d")
-    parts = [kind, "x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims(spec.kernel_size)}"]
-    if max(spec.stride) != 1:
-        parts.append(f"s{dims(spec.stride)}")
-    padding = getattr(spec, "padding_arg", spec.padding)
-    if padding != (0,) * spec.DIMS:
-        parts.append(f"p{dims(padding)}")
-    if max(spec.dilation) != 1:
-        parts.append(f"d{dims(spec.dilation)}")
-    if isinstance(spec, ConvTranspose2dSpec) and max(spec.output_padding):
-        parts.append(f"op{dims(spec.output_padding)}")
-    if getattr(spec, "groups", 1) != 1:
-        parts.append(f"g{spec.groups}")
-    if spec.padding_mode != "zeros":
-        parts.append(spec.padding_mode)
-    if not spec.bias:
-        parts.append("nobias")
+    op = ops.of(spec)
+    parts = [op.name.lower(), *op.name_parts(spec)]
     parts = [part.replace("-", "m") for part in parts]  # negative padding: p-1 -> pm1
-    if label:
-        parts.append(label)
+    parts += [word for word in (label, *(name.replace("_", "") for name, on in sorted(view.items()) if on)) if word]
     if values:
         parts.append("values")
     if seed:
         parts.append(f"seed{seed}")
-    return "_".join(parts) + ".gif"
+    return "_".join(parts) + suffix
 
 
-def check_options(fps: float, max_frames: int) -> None:
-    """Refuse timing options a GIF cannot honour, as :class:`SpecError` naming the option."""
-    if not MIN_FPS <= fps <= MAX_FPS:
-        raise SpecError("fps", f"fps={fps:g} must be from {MIN_FPS:g} to {MAX_FPS} (GIF timing)")
-    if max_frames < 0:
-        raise SpecError("max_frames", f"max_frames={max_frames} must be 0 (every step) or more")
+def check_options(fps: Any, max_frames: Any, seed: Any = 0, theme: Any = "light", width: Any = None) -> None:
+    """Refuse options a render cannot honour, as :class:`SpecError` naming the option."""
+    if not isinstance(fps, numbers.Real) or isinstance(fps, bool) or not MIN_FPS <= fps <= MAX_FPS:
+        shown = f"{fps:g}" if isinstance(fps, numbers.Real) and not isinstance(fps, bool) else repr(fps)
+        raise SpecError("fps", f"fps={shown} must be a number from {MIN_FPS:g} to {MAX_FPS} (GIF timing)")
+    if not isinstance(max_frames, numbers.Integral) or isinstance(max_frames, bool) or max_frames < 0:
+        raise SpecError("max_frames", f"max_frames={max_frames!r} must be a whole number: 0 (every step) or more")
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
+        raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
+    if theme not in THEME_NAMES:
+        raise SpecError("theme", f"theme={theme!r} must be 'light' or 'dark'")
+    if width is not None and (not isinstance(width, numbers.Integral) or isinstance(width, bool) or width < 1):
+        raise SpecError("width", f"width={width!r} must be a positive number of pixels")
 
 
 @dataclass(frozen=True)
-class Style:
+class Look:
     """How a layer is drawn: everything but the layer and its values."""
 
     values: bool = False
-    pixels: bool = False
-    as_conv: bool = False
     notes: tuple[str, ...] = ()
     theme: str = "light"
     width: Optional[int] = None
 
 
-FORMATS = {"gif": ".gif", "webp": ".webp", "apng": ".png"}
+def inputs_for(
+    spec: Any,
+    input: Optional[np.ndarray] = None,
+    weight: Optional[np.ndarray] = None,
+    kernel: Kernel = None,
+    image: Picture = None,
+    factors: bool = False,
+) -> tuple[Optional[np.ndarray], Optional[np.ndarray], bool, tuple[str, ...]]:
+    """The input and weight a render uses, whether the input is a picture, and the notes a
+    kernel's factors add: ``kernel`` (a preset name, rows like ``"1,0,-1;2,0,-2"``, a ``.npy``
+    path or an array) fills the weight, ``image`` (a picture file) the input."""
+    notes: tuple[str, ...] = ()
+    if kernel is not None:
+        if weight is not None:
+            raise SpecError("kernel", "give the weights once: as weight= or as kernel=, not both")
+        from .kernels import factors_note, parse_kernel, weights_for
+
+        values = parse_kernel(kernel) if isinstance(kernel, str) else _as_array("kernel", kernel)
+        weight = weights_for(spec, values)
+        if factors:
+            notes = (factors_note(values),)
+    elif factors:
+        raise SpecError("factors", "factors shows the 1-D factors of a kernel; give one, e.g. kernel='sobel-x'")
+    if image is not None:
+        if input is not None:
+            raise SpecError("image", "give the input once: as input= or as image=, not both")
+        from .images import load_image
+
+        input = load_image(image, spec)
+    return input, weight, image is not None, notes
+
+
+def _as_array(name: str, value: Any) -> np.ndarray:
+    import numpy as np
+
+    array = np.asarray(value)
+    if array.dtype.kind not in "biuf":
+        raise SpecError(name, f"{name} must hold numbers, not {array.dtype}")
+    return array
 
 
 def render(
-    spec: AnySpec,
+    spec: Any,
     path: Union[str, os.PathLike, None] = None,
     *,
     seed: int = 0,
@@ -118,43 +163,50 @@ def render(
     progress: Optional[Progress] = None,
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
+    bias: Optional[np.ndarray] = None,
+    kernel: Kernel = None,
+    image: Picture = None,
+    factors: bool = False,
     pixels: bool = False,
-    as_conv: bool = False,
     notes: tuple[str, ...] = (),
     theme: str = "light",
     width: Optional[int] = None,
-    image_format: str = "gif",
+    format: Optional[str] = None,
+    **view: Any,
 ) -> RenderResult:
-    """Animate the forward pass of ``spec`` into a looping GIF (or WebP, APNG) at ``path``.
+    """Animate the forward pass of ``spec`` into a looping animation at ``path``.
 
-    ``path`` defaults to :func:`default_filename` in the current folder. One frame per step,
-    or ``max_frames`` steps spread evenly when there are more (0 draws them all). ``progress``
-    is called as ``progress(frames_done, frames_total)``. ``input`` and ``weight`` replace the
-    random example values (see :func:`convgif.record`); ``pixels`` draws the input as a picture
-    (0 black, 255 white, or full red, green, blue for 3 channels) and the output in grey.
-    A :class:`ConvTranspose2dSpec` is drawn as its definition, each input cell scattering the
-    kernel into the output; ``as_conv`` draws instead the equal direct convolution over the
-    zero-inserted, padded input with the flipped kernel. ``notes`` are lines written under the
-    caption (e.g. :func:`convgif.kernels.factors_note`); ``theme`` is ``"light"`` or ``"dark"``;
-    ``width`` caps the picture's width in pixels. ``image_format`` ``"webp"`` (lossless) and
-    ``"apng"`` keep all frames in memory until written. Invalid options raise
-    :class:`SpecError`; a configuration too large to draw raises before any work is done.
+    ``path`` defaults to :func:`default_filename` in the current folder; its suffix chooses
+    the format (``.gif``, ``.webp``, ``.png``/``.apng``) unless ``format`` does, and a suffix
+    naming no format is refused. One frame per step, or ``max_frames`` steps spread evenly
+    when there are more (0 draws them all). ``progress`` is called as
+    ``progress(frames_done, frames_total)``.
+
+    Values: ``input``, ``weight`` and ``bias`` replace the random example values (see
+    :func:`convgif.record`); ``kernel`` gives the weights as a preset (``"sobel-x"``), rows
+    (``"1,0,-1;2,0,-2;1,0,-1"``), a ``.npy`` path or an array, repeated over every kernel or
+    the whole weight; ``factors`` notes a rank-1 kernel's two 1-D factors; ``image`` reads a
+    picture as the input, drawn as its pixels with the output in grey (``pixels`` draws a
+    given ``input`` that way). ``notes`` are lines written under the caption; ``theme`` is
+    ``"light"`` or ``"dark"``; ``width`` caps the picture's width in pixels. ``view`` holds
+    the drawing options of the layer's own kind: ``as_conv=True`` draws a transposed
+    convolution as the equal direct convolution over the zero-inserted, padded input.
+
+    Invalid options raise :class:`SpecError` naming the argument; a configuration too large
+    to draw raises before any work is done.
     """
     started = time.perf_counter()
-    check_options(fps, max_frames)
-    if image_format not in FORMATS:
-        raise SpecError("image_format", f"image_format={image_format!r} must be one of {', '.join(FORMATS)}")
-    style = Style(values, pixels, as_conv, tuple(notes), theme, width)
-    target = _target(spec, path, style, seed, FORMATS[image_format])
-    from .writer import GifWriter, PillowWriter
-
-    drawing = _Drawing(spec, seed, input, weight, style, max_frames)
+    check_options(fps, max_frames, seed, theme, width)
+    look = Look(values, tuple(_notes(notes)), theme, width)
+    input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
+    look = Look(values, extra + look.notes, theme, width)
+    target_format = choose(path, format)
+    label = label_of(kernel, image)
+    target = _target(spec, path, look, view, seed, label, target_format.suffix)
+    drawing = _Drawing(spec, seed, input, weight, bias, pixels or picture, look, max_frames, view)
     frame_ms = max(10 * round(100 / fps), 20)
     last_ms = max(HOLD_FRAMES * frame_ms, MIN_HOLD_MS)
-    if image_format == "gif":
-        writer = GifWriter(target, drawing.size, drawing.palette.colors)
-    else:
-        writer = PillowWriter(target, drawing.size, drawing.palette.colors, image_format)
+    writer = target_format.open(target, drawing.size, drawing.palette.colors)
     with writer:
         for i, frame in enumerate(drawing.frames()):
             writer.add(frame, last_ms if i == drawing.total - 1 else frame_ms)
@@ -164,36 +216,48 @@ def render(
 
 
 def render_still(
-    spec: AnySpec,
+    spec: Any,
     path: Union[str, os.PathLike, None] = None,
     *,
     step: Optional[int] = None,
     seed: int = 0,
     max_frames: int = DEFAULT_MAX_FRAMES,
     columns: Optional[int] = None,
+    values: bool = False,
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
-    **style: Any,
+    bias: Optional[np.ndarray] = None,
+    kernel: Kernel = None,
+    image: Picture = None,
+    factors: bool = False,
+    pixels: bool = False,
+    notes: tuple[str, ...] = (),
+    theme: str = "light",
+    width: Optional[int] = None,
+    **view: Any,
 ) -> RenderResult:
     """A PNG for pages and slides where animations do not play: one step (``step``, counted
     from 1 among the steps drawn), or, without ``step``, a contact sheet of the frames a
     render would draw, ``columns`` wide (default: about square), scaled to at most
     ``SHEET_WIDTH`` pixels. Other options as for :func:`render`."""
     started = time.perf_counter()
-    check_options(DEFAULT_FPS, max_frames)
-    look = Style(**style)
-    suffix = f"_step{step}.png" if step is not None else "_sheet.png"
-    target = _target(spec, path, look, seed, suffix)
+    check_options(DEFAULT_FPS, max_frames, seed, theme, width)
+    if path is not None and str(path) != "-" and Path(path).suffix.lower() != STILL_SUFFIX:
+        raise SpecError("image_format", f"{os.fspath(path)!r}: a still picture is a PNG; name it ….png")
+    input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
+    look = Look(values, extra + tuple(_notes(notes)), theme, width)
+    suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
+    target = _target(spec, path, look, view, seed, label_of(kernel, image), suffix)
     import numpy as np
     from PIL import Image
 
     from .writer import write_image
 
-    drawing = _Drawing(spec, seed, input, weight, look, 0 if step is not None else max_frames)
+    drawing = _Drawing(spec, seed, input, weight, bias, pixels or picture, look, 0 if step is not None else max_frames, view)
     lut = np.array(drawing.palette.colors, np.uint8)
     if step is not None:
-        if not 1 <= step <= drawing.total:
-            raise SpecError("step", f"step={step} must be from 1 to {drawing.total}, the steps drawn")
+        if not isinstance(step, numbers.Integral) or not 1 <= step <= drawing.total:
+            raise SpecError("step", f"step={step!r} must be from 1 to {drawing.total}, the steps drawn")
         frame = next(f for i, f in enumerate(drawing.frames(last=step)) if i == step - 1)
         write_image(target, Image.fromarray(lut[frame]))
         return drawing.result(target, 1, started)
@@ -204,26 +268,35 @@ def render_still(
     tile = (max(1, round(drawing.size[0] * scale)), max(1, round(drawing.size[1] * scale)))
     sheet = Image.new("RGB", (across * tile[0], rows * tile[1]), tuple(drawing.palette.colors[0]))
     for i, frame in enumerate(drawing.frames()):
-        picture = Image.fromarray(lut[frame])
+        picture_ = Image.fromarray(lut[frame])
         if scale < 1:
-            picture = picture.resize(tile, Image.Resampling.LANCZOS)
-        sheet.paste(picture, ((i % across) * tile[0], (i // across) * tile[1]))
+            picture_ = picture_.resize(tile, Image.Resampling.LANCZOS)
+        sheet.paste(picture_, ((i % across) * tile[0], (i // across) * tile[1]))
     write_image(target, sheet)
     return drawing.result(target, count, started)
 
 
-SHEET_WIDTH = 2400
+def _notes(notes: Any) -> tuple[str, ...]:
+    if isinstance(notes, str) or not all(isinstance(n, str) for n in notes):
+        raise SpecError("notes", f"notes={notes!r} must be a sequence of lines (strings), e.g. ('a note',)")
+    return tuple(notes)
 
 
-def _target(spec: AnySpec, path: Union[str, os.PathLike, None], style: Style, seed: int, suffix: str) -> Path:
+def geometries(spec: Any, look: Look = Look(), **view: Any) -> list:
+    """The pictures a render of ``spec`` plays, each checked: refuses at once, naming the
+    argument, a layer too large to compute or to draw."""
+    op = ops.of(spec)
+    parts = op.geometries(spec, **view)
+    for geometry in parts:
+        check_computable(geometry.layer)
+        plan(geometry, look.values, value_chars=1, notes=look.notes, max_width=look.width)
+    return parts
+
+
+def _target(spec: Any, path: Any, look: Look, view: dict, seed: int, label: str, suffix: str) -> Path:
     """Where to write, refusing at once what cannot be drawn or written."""
-    if style.as_conv and not isinstance(spec, ConvTranspose2dSpec):
-        raise SpecError("as_conv", "as_conv draws a transposed convolution as a direct one; this layer is direct already")
-    if style.theme not in ("light", "dark"):
-        raise SpecError("theme", f"theme={style.theme!r} must be 'light' or 'dark'")
-    for part in spec_parts(spec, style.as_conv):
-        plan(part, style.values, value_chars=1, max_width=style.width)  # refuses what cannot be drawn
-    target = Path(path) if path is not None else Path(default_filename(spec, style.values, seed).removesuffix(".gif") + suffix)
+    geometries(spec, look, **view)
+    target = Path(path) if path is not None else Path(default_filename(spec, look.values, seed, label, suffix, **view))
     if not target.name or target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
     return target
@@ -232,12 +305,19 @@ def _target(spec: AnySpec, path: Union[str, os.PathLike, None], style: Style, se
 class _Drawing:
     """A layer recorded and laid out, with the steps to draw of each of its parts."""
 
-    def __init__(self, spec: AnySpec, seed: int, input, weight, style: Style, max_frames: int) -> None:
-        from .frames import Chain
+    def __init__(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, pixels: bool, look: Look, max_frames: int, view: dict) -> None:
+        from .overlay import Animation, Chain  # matplotlib loads here
+        from .paint import THEMES
 
+        op = ops.of(spec)
+        recording = op.record(spec, seed, input=input, weight=weight, bias=bias)
         self.spec = spec
-        self.parts = _renderers(spec, seed, input, weight, style)
-        self.shown = [renderer.layout.steps for renderer in self.parts]
+        self.parts = []
+        for drawn in op.drawings(spec, recording, pixels, **view):
+            chars = drawn.value_chars if look.values else 1
+            layout = plan(drawn.geometry, look.values, chars, notes=look.notes, max_width=look.width)
+            self.parts.append(Animation(drawn, layout, THEMES[look.theme]))
+        self.shown = [part.layout.steps for part in self.parts]
         self.steps = spread_steps(self.shown, max_frames)
         self.total = sum(len(part) for part in self.steps)
         if len(self.parts) == 1:
@@ -262,21 +342,11 @@ class _Drawing:
             path=target,
             frames=frames,
             bytes=target.stat().st_size,
-            steps=sum(renderer.spec.steps for renderer in self.parts),
+            steps=sum(part.drawn.geometry.steps for part in self.parts),
             shown_steps=sum(self.shown),
             size=self.size,
             seconds=time.perf_counter() - started,
         )
-
-
-def spec_parts(spec: AnySpec, as_conv: bool = False) -> list:
-    """The layers drawn one after the other for ``spec``: two for a separable convolution,
-    the direct convolution for a transposed one drawn ``as_conv``."""
-    if isinstance(spec, SeparableSpec):
-        return [spec.depthwise, spec.pointwise]
-    if as_conv and isinstance(spec, ConvTranspose2dSpec):
-        return [spec.as_conv()]
-    return [spec]
 
 
 def spread_steps(shown: list[int], max_frames: int) -> list[list[int]]:
@@ -306,38 +376,7 @@ def sample_steps(total: int, limit: int) -> list[int]:
     return sorted({round(i * (total - 1) / (limit - 1)) for i in range(limit)})
 
 
-def frames_of(spec: AnySpec, max_frames: int = DEFAULT_MAX_FRAMES, as_conv: bool = False) -> int:
+def frames_of(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> int:
     """How many frames a render of ``spec`` draws (:class:`TooLargeError` if it cannot)."""
-    shown = [plan(part).steps for part in spec_parts(spec, as_conv)]
-    return sum(len(part) for part in spread_steps(shown, max_frames))
-
-
-def _renderers(spec: AnySpec, seed: int, input, weight, style: Style) -> list:
-    """Record ``spec`` and set up the renderers that draw it, one after the other."""
-    import numpy as np
-
-    from .engine import as_conv2d, record, zero_insert
-    from .frames import THEMES, Renderer, ScatterRenderer, partial_sum_range, value_chars  # matplotlib loads here
-
-    values, pixels, notes, theme, width = style.values, style.pixels, style.notes, THEMES[style.theme], style.width
-
-    recording = record(spec, seed, input=input, weight=weight)
-    if isinstance(spec, SeparableSpec):
-        steps = ("depthwise: one kernel per input channel (step 1 of 2)", "pointwise: 1×1 kernels mix the channels (step 2 of 2)")
-        renderers = []
-        for part, rec, note in zip(spec_parts(spec), (recording.depthwise, recording.pointwise), steps):
-            layout = plan(part, values, value_chars(rec) if values else 1, notes=(note, spec.comparison, *notes), max_width=width)
-            renderers.append(Renderer(rec, layout, pixels=pixels and part is spec.depthwise, theme=theme))
-        return renderers
-    if not isinstance(spec, ConvTranspose2dSpec):
-        recording = as_conv2d(recording)
-        layout = plan(spec, values, value_chars(recording) if values else 1, notes=notes, max_width=width)
-        return [Renderer(recording, layout, pixels=pixels, theme=theme)]
-    if style.as_conv:
-        conv = recording.conv
-        layout = plan(conv.spec, values, value_chars(conv) if values else 1, caption=spec.caption, notes=notes, max_width=width)
-        inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
-        return [Renderer(conv, layout, pixels=pixels, filler=inserted, theme=theme)]
-    chars = max(value_chars(recording.conv), *(len(format(v, "g")) for v in partial_sum_range(recording)))
-    layout = plan(spec, values, chars if values else 1, notes=notes, max_width=width)
-    return [ScatterRenderer(recording, layout, pixels=pixels, theme=theme)]
+    layouts = [plan(g).steps for g in geometries(spec, **view)]
+    return sum(len(part) for part in spread_steps(layouts, max_frames))

@@ -22,7 +22,8 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .spec import Conv2dSpec, SpecError
+from .ops.conv import Conv2dSpec
+from .spec import SpecError
 
 #: Swept argument names (the CLI's short names) and what they change.
 ARGUMENTS = {

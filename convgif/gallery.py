@@ -10,12 +10,8 @@ article`` when they are there.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import html
-import io
 import json
-import os
 import shlex
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
@@ -24,11 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import __version__
+from . import sources
 
-#: Arguments that name files: their paths are relative to the gallery file, their contents
-#: part of the digest.
-PATH_OPTIONS = ("--image", "--kernel")
 PLOTS = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups")
 
 
@@ -43,6 +36,7 @@ class Entry:
     explanation: str
     args: tuple[str, ...]  # as written in the gallery file
     paths: tuple[str, ...]  # the same with file paths made absolute, to run
+    files: tuple[str, ...] = ()  # the files they name
 
 
 @dataclass(frozen=True)
@@ -72,28 +66,17 @@ def load(config: Path) -> Gallery:
         forbidden = {"-o", "--output", "-q", "--quiet"} & set(args)
         if forbidden:
             raise GalleryError(f"{config}: entry {name!r}: the gallery chooses {', '.join(sorted(forbidden))} itself")
-        entries.append(Entry(name, item["title"], " ".join(item.get("explanation", "").split()), args, _resolve(args, config.parent)))
+        paths, files = sources.resolve(args, lambda path: str((config.parent / path).resolve()))
+        explanation = " ".join(item.get("explanation", "").split())
+        entries.append(Entry(name, item["title"], explanation, args, tuple(paths), tuple(files)))
     if not entries:
         raise GalleryError(f"{config}: no [[entry]] tables")
     return Gallery(data.get("title", "convgif gallery"), " ".join(data.get("intro", "").split()), tuple(entries), config.parent)
 
 
-def _resolve(args: Sequence[str], folder: Path) -> tuple[str, ...]:
-    out = list(args)
-    for i, arg in enumerate(out[:-1]):
-        value = out[i + 1]
-        if arg in PATH_OPTIONS and (arg == "--image" or value.endswith(".npy")):
-            out[i + 1] = str((folder / value).resolve())
-    return tuple(out)
-
-
 def digest(entry: Entry) -> str:
-    """What an entry's GIF depends on: its arguments, the files they name, convgif's version."""
-    hasher = hashlib.sha256(json.dumps([__version__, entry.args]).encode())
-    for arg, value in zip(entry.paths, entry.paths[1:]):
-        if arg in PATH_OPTIONS and os.path.isfile(value):
-            hasher.update(Path(value).read_bytes())
-    return hasher.hexdigest()
+    """What an entry's picture depends on: its arguments, the files they name, convgif's version."""
+    return sources.digest(entry.args, entry.files)
 
 
 @dataclass(frozen=True)
@@ -102,20 +85,40 @@ class Outcome:
     error: Optional[str] = None
 
 
-def render_entry(entry: Entry, target: Path) -> Outcome:
-    """Render one entry through the convgif command, quietly; errors come back as text."""
+def render_entry(entry: Entry, out: Path) -> Outcome:
+    """Render one entry into ``out``, named for the format it holds; errors come back as text."""
     import click
 
-    from .cli import main
+    from .options import parse
+    from .spec import SpecError
 
     try:
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            main.main(args=[*entry.paths, "-o", str(target), "-q"], prog_name="convgif", standalone_mode=False)
+        request = parse(entry.paths)
+        request.render(out / target_name(entry.name, request))
     except click.ClickException as error:
         return Outcome(entry.name, error.format_message())
+    except SpecError as error:
+        return Outcome(entry.name, str(error))
     except Exception as error:  # one broken entry must not stop the others
         return Outcome(entry.name, f"{type(error).__name__}: {error}")
     return Outcome(entry.name)
+
+
+def target_name(name: str, request) -> str:
+    """An entry's file: ``NAME.gif``, ``NAME.webp``, ``NAME.png`` (stills and APNG)."""
+    from .formats import FORMATS, STILL_SUFFIX
+
+    if request.still:
+        return name + STILL_SUFFIX
+    return name + FORMATS[request.options.get("format") or "gif"].suffix
+
+
+def _picture(entry: Entry, out: Path) -> Optional[str]:
+    """The file an entry's picture is in, if it is there."""
+    for candidate in sorted(out.glob(f"{entry.name}.*")):
+        if candidate.suffix in (".gif", ".webp", ".png"):
+            return candidate.name
+    return None
 
 
 def stale(gallery: Gallery, out: Path, only: Iterable[str] = (), force: bool = False) -> list[Entry]:
@@ -129,7 +132,7 @@ def stale(gallery: Gallery, out: Path, only: Iterable[str] = (), force: bool = F
         e
         for e in gallery.entries
         if (not wanted or e.name in wanted)
-        and (force or manifest.get(e.name) != digest(e) or not (out / f"{e.name}.gif").is_file())
+        and (force or manifest.get(e.name) != digest(e) or _picture(e, out) is None)
     ]
 
 
@@ -147,14 +150,14 @@ def build(
     if entries and jobs > 1:
         longest_first = sorted(entries, key=_cost, reverse=True)
         with ProcessPoolExecutor(max_workers=min(jobs, len(entries)), initializer=_warm_up) as pool:
-            futures = [pool.submit(render_entry, e, out / f"{e.name}.gif") for e in longest_first]
+            futures = [pool.submit(render_entry, e, out) for e in longest_first]
             for future in as_completed(futures):
                 outcomes.append(future.result())
                 if progress is not None:
                     progress(outcomes[-1])
     else:
         for e in entries:
-            outcomes.append(render_entry(e, out / f"{e.name}.gif"))
+            outcomes.append(render_entry(e, out))
             if progress is not None:
                 progress(outcomes[-1])
     manifest = _read_manifest(out)
@@ -177,13 +180,12 @@ def _warm_up() -> None:
 def _cost(entry: Entry) -> int:
     """A rough measure of an entry's rendering work, to start the longest first."""
     from .api import frames_of
-    from .cli import spec_from_args
+    from .options import parse
 
     try:
-        spec = spec_from_args(entry.paths)
-        args = list(entry.paths)
-        limit = int(args[args.index("--max-frames") + 1]) if "--max-frames" in args else 300
-        return frames_of(spec, limit, "--as-conv" in args) * (2 if "--values" in args else 1)
+        request = parse(entry.paths)
+        o = request.options
+        return frames_of(request.spec, o["max_frames"], **request.view) * (2 if o["values"] else 1)
     except Exception:  # a broken entry fails fast in its worker
         return 0
 
@@ -217,18 +219,15 @@ class Shown:
 def _describe(entry: Entry, out: Path) -> Shown:
     import click
 
-    from .cli import spec_from_args
+    from . import ops
+    from .options import parse
 
     try:
-        spec = spec_from_args(entry.paths)
+        spec = parse(entry.paths).spec
     except click.ClickException as error:
         return Shown(entry, f"refused: {error.format_message()}", (), "no", None)
-    parameters = f"{spec.num_parameters:,}"
-    standard = getattr(spec, "standard", None)
-    if standard is not None:
-        parameters += f" (a standard convolution: {standard.num_parameters:,})"
-    gif = f"{entry.name}.gif" if (out / f"{entry.name}.gif").is_file() else None
-    return Shown(entry, spec.caption, spec.output_shape, parameters, gif)
+    parameters = ops.of(spec).parameters_text(spec).removesuffix(" parameters").replace(" parameters (", " (")
+    return Shown(entry, spec.caption, spec.output_shape, parameters, _picture(entry, out))
 
 
 def _command(entry: Entry) -> str:

@@ -7,16 +7,18 @@ import os
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .spec import Conv2dSpec, SpecError
+from typing import Any
+
+from .spec import SpecError
 
 
-def load_image(path: os.PathLike | str, spec: Conv2dSpec) -> np.ndarray:
+def load_image(path: os.PathLike | str, spec: Any) -> np.ndarray:
     """The picture at ``path`` as the (C, H, W) input of ``spec``: grey for C = 1, RGB for C = 3.
 
     Resized to H×W by averaging (no ringing around edges); values are the 0..255 levels.
     """
     if spec.DIMS != 2:
-        raise SpecError("image", "a picture is the input of a Conv2d, not of a Conv1d")
+        raise SpecError("image", "a picture is a two-dimensional input; this layer takes a sequence")
     channels, height, width = spec.input_shape
     if channels not in (1, 3):
         raise SpecError(

@@ -1,18 +1,18 @@
 """Named, literal and saved kernels: weights a reader recognises instead of random ones.
 
 A kernel is given as a preset name (``sobel-x``), literal rows (``"1,0,-1;2,0,-2;1,0,-1"``) or
-a NumPy ``.npy`` file; :func:`weights_for` spreads a 2-D kernel over every (output channel,
-input channel) pair of a layer, or checks that a 4-D one has the layer's weight shape.
+a NumPy ``.npy`` file; :func:`weights_for` spreads a 2-D kernel over every kernel of a layer,
+or checks that a 4-D one has the layer's weight shape (in the layer's own PyTorch layout).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Union
+from typing import Any
 
 import numpy as np
 
-from .spec import Conv1dSpec, Conv2dSpec, SpecError
+from .spec import SpecError
 
 #: Integer forms; a blur's usual division (by 16, by 9) only rescales the output's colours.
 PRESETS: dict[str, np.ndarray] = {
@@ -65,12 +65,14 @@ def _literal(text: str) -> np.ndarray:
     return array.astype(np.int64) if np.all(array == np.round(array)) else array
 
 
-def weights_for(spec: Union[Conv2dSpec, Conv1dSpec], kernel: np.ndarray) -> np.ndarray:
-    """The layer's weight (C_out, C_in/G, *kernel_size): one kernel repeated, or a whole one checked.
+def weights_for(spec: Any, kernel: np.ndarray) -> np.ndarray:
+    """The layer's weight in its own PyTorch layout: one kernel repeated over every kernel of
+    the layer, or a whole weight checked. For a Conv1d, a kernel of one row is that row."""
+    from . import ops
 
-    For a Conv1d, a kernel of one row is that row.
-    """
-    shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
+    shape = ops.of(spec).weight_shape(spec)
+    if shape is None:
+        raise SpecError("kernel", f"{ops.of(spec).name} has no weights to set")
     if spec.DIMS == 1 and kernel.ndim == 2 and kernel.shape[0] == 1:
         kernel = kernel[0]
     if kernel.shape == spec.kernel_size:

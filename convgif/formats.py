@@ -1,0 +1,87 @@
+"""The animation formats convgif writes, registered by name behind one small interface.
+
+A format has a name (what ``--format`` takes), the file suffixes that name it, and a writer:
+``open(path, size, palette)`` gives an object with ``add(frame, duration_ms)`` and
+``frames_written`` that is used as a context manager, writing atomically.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Optional, Union
+
+from .spec import SpecError
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    suffixes: tuple[str, ...]
+    open: Callable[[Union[str, os.PathLike], tuple[int, int], Sequence[tuple[int, int, int]]], Any]
+    description: str
+
+    @property
+    def suffix(self) -> str:
+        """The suffix of files convgif names in this format."""
+        return self.suffixes[0]
+
+
+def _gif(path, size, palette):
+    from .writer import GifWriter
+
+    return GifWriter(path, size, palette)
+
+
+def _pillow(kind: str):
+    def open_(path, size, palette):
+        from .writer import PillowWriter
+
+        return PillowWriter(path, size, palette, kind)
+
+    return open_
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("gif", (".gif",), _gif, "GIF, streamed frame by frame"),
+        Format("webp", (".webp",), _pillow("webp"), "animated WebP, lossless"),
+        Format("apng", (".png", ".apng"), _pillow("apng"), "animated PNG"),
+    )
+}
+#: The suffix of the still pictures ``--frame`` and ``--sheet`` write.
+STILL_SUFFIX = ".png"
+
+
+def by_suffix(path: Union[str, os.PathLike]) -> Optional[Format]:
+    """The format a file's suffix names, or None."""
+    suffix = Path(path).suffix.lower()
+    return next((f for f in FORMATS.values() if suffix in f.suffixes), None)
+
+
+def choose(path: Union[str, os.PathLike, None], name: Optional[str]) -> Format:
+    """The format to write: ``name`` if given, else the one ``path``'s suffix names, else GIF.
+
+    A suffix naming no supported format (:class:`SpecError` for ``path``), or another format
+    than ``name`` (for ``image_format``), is refused: a file is never written in a format its name
+    does not say.
+    """
+    if name is not None and name not in FORMATS:
+        raise SpecError("image_format", f"image_format={name!r} must be one of {', '.join(FORMATS)}")
+    suffix = Path(path).suffix.lower() if path is not None and str(path) != "-" else ""
+    named = by_suffix(path) if suffix else None
+    if suffix and named is None:
+        known = ", ".join(s for f in FORMATS.values() for s in f.suffixes)
+        raise SpecError(
+            "path",
+            f"{os.fspath(path)!r} ends in {suffix!r}, which names no format convgif writes: use {known} "
+            f"({', '.join(FORMATS)})",
+        )
+    if name is not None:
+        if named is not None and named.name != name:
+            raise SpecError("image_format", f"image_format={name!r}, but {os.fspath(path)!r} names {named.name}: make them agree")
+        return FORMATS[name]
+    return named or FORMATS["gif"]

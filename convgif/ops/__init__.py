@@ -1,0 +1,71 @@
+"""The layer kinds convgif draws, one module each, found by PyTorch's class name.
+
+Each entry names the module and the object in it that describes one kind (an
+:class:`~convgif.ops.base.Operation`). Modules load when a kind is first asked for, so that the
+command answers ``--help`` without NumPy. Adding a kind is its module and one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Optional
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .base import Operation
+
+#: PyTorch's class name -> (module in this package, the operation object in it)
+REGISTRY: dict[str, tuple[str, str]] = {
+    "Conv2d": ("conv", "CONV2D"),
+    "Conv1d": ("conv", "CONV1D"),
+    "ConvTranspose2d": ("transposed", "CONV_TRANSPOSE2D"),
+    "separable": ("separable", "SEPARABLE"),
+}
+
+NAMES = tuple(REGISTRY)
+
+
+def canonical(name: str) -> Optional[str]:
+    """The registered name ``name`` stands for, case-insensitively (None if none)."""
+    folded = name.strip().lower()
+    return next((known for known in REGISTRY if known.lower() == folded), None)
+
+
+def operation(name: str) -> Operation:
+    """The operation registered as ``name`` (any case); KeyError naming the known ones."""
+    known = canonical(name)
+    if known is None:
+        raise KeyError(f"{name!r} is not a layer convgif draws; choose one of {', '.join(NAMES)}")
+    module, attribute = REGISTRY[known]
+    return getattr(importlib.import_module(f".{module}", __name__), attribute)
+
+
+def operations() -> list[Operation]:
+    """Every registered operation, in registry order."""
+    return [operation(name) for name in NAMES]
+
+
+def of(spec: Any) -> Operation:
+    """The operation whose spec ``spec`` is."""
+    for op in operations():
+        if type(spec) is op.spec_type:
+            return op
+    raise TypeError(f"{type(spec).__name__} is not a layer spec convgif draws")
+
+
+def record(
+    spec: Any,
+    seed: int = 0,
+    *,
+    input: Optional[np.ndarray] = None,
+    weight: Optional[np.ndarray] = None,
+    bias: Optional[np.ndarray] = None,
+) -> Any:
+    """Run ``spec`` forward on small random integers (or the arrays given) and record it.
+
+    The same seed always gives the same values: inputs in 0..3, weights in -1..1, bias in 0..2.
+    Weights are in the layer's own PyTorch layout (a transposed layer's is (C_in, C_out/G, …));
+    what each kind's recording holds is documented with it.
+    """
+    return of(spec).record(spec, seed, input=input, weight=weight, bias=bias)

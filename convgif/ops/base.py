@@ -1,0 +1,79 @@
+"""What a layer kind declares: its PyTorch name, spec, recording, weights, pictures and figures."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar, Optional
+
+from ..spec import SpecError
+
+
+class Operation:
+    """One layer kind. Subclasses set the class attributes and implement the methods; the rest
+    of convgif asks these instead of testing what kind a spec is."""
+
+    #: PyTorch's class name (or the usual name of a layer pattern), as ``--layer`` takes it.
+    name: ClassVar[str]
+    #: The spec class, a frozen dataclass taking PyTorch's arguments.
+    spec_type: ClassVar[type]
+    #: Spatial axes: 1 or 2.
+    dims: ClassVar[int] = 2
+    #: Drawing options of this kind only (e.g. ``as_conv``), beyond those every kind has.
+    views: ClassVar[tuple[str, ...]] = ()
+    #: Option flags kept for this kind from before ``--layer`` (e.g. ``--conv1d``).
+    aliases: ClassVar[tuple[str, ...]] = ()
+    #: One line for ``--help``.
+    summary: ClassVar[str] = ""
+
+    @property
+    def arguments(self) -> tuple[str, ...]:
+        """The spec's arguments, in PyTorch's order."""
+        return tuple(f.name for f in dataclasses.fields(self.spec_type) if f.init)
+
+    def build(self, **arguments: Any) -> Any:
+        """The spec from its arguments (SpecError naming any this kind does not take)."""
+        for name in arguments:
+            if name not in self.arguments:
+                raise SpecError(name, f"{self.name} has no argument {name!r}; it takes {', '.join(self.arguments)}")
+        return self.spec_type(**arguments)
+
+    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:
+        raise NotImplementedError
+
+    def weight_shape(self, spec: Any) -> Optional[tuple[int, ...]]:
+        """The shape of the layer's weight in PyTorch's layout, or None for a layer without one."""
+        raise NotImplementedError
+
+    def geometries(self, spec: Any, **view: Any) -> list:
+        """The pictures a render plays one after the other (:class:`convgif.drawing.Geometry`)."""
+        raise NotImplementedError
+
+    def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list:
+        """The recorded pictures (:class:`convgif.drawing.Drawn`), one per geometry."""
+        raise NotImplementedError
+
+    def name_parts(self, spec: Any, **view: Any) -> list[str]:
+        """Words of the default file name after the kind, e.g. ``["3x7x7", "out2", "k3"]``."""
+        raise NotImplementedError
+
+    def facts(self, spec: Any) -> dict[str, Any]:
+        """What ``convgif info`` reports, JSON-ready: see :func:`convgif.info.describe`."""
+        raise NotImplementedError
+
+    def parameters_text(self, spec: Any) -> str:
+        """The parameter count as a render's summary line gives it."""
+        return f"{spec.num_parameters:,} parameters"
+
+    def check_view(self, **view: Any) -> None:
+        """Refuse drawing options this kind does not have, naming them."""
+        for option, value in view.items():
+            if value and option not in self.views:
+                raise SpecError(option, f"{option} does not apply to {self.name}")
+
+
+def dims_text(sizes: object) -> str:
+    """Sizes in a file name: ``3`` for (3, 3), ``3x2`` for (3, 2)."""
+    if isinstance(sizes, str):
+        return sizes
+    values = tuple(sizes)  # type: ignore[arg-type]
+    return str(values[0]) if len(set(values)) == 1 else "x".join(map(str, values))

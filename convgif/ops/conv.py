@@ -1,0 +1,544 @@
+"""Direct convolutions: ``torch.nn.Conv2d`` and ``torch.nn.Conv1d``.
+
+The specs validate and normalise the arguments exactly as PyTorch does; the recording is the
+engine's cross-correlation; the picture slides the (dilated) window over each padded input
+channel, the kernels of a group in the middle, one output cell written per step and group.
+A Conv1d is drawn as its Conv2d over one row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, ClassVar, Optional, Union
+
+from ..spec import (
+    TUPLE_WORDS,
+    SpecError,
+    boolean,
+    conv_caption,
+    fmt,
+    is_int,
+    positive_int,
+    positive_tuple,
+    shape,
+    to_tuple,
+)
+from .base import Operation, dims_text
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..drawing import Drawn, Geometry
+    from ..engine import Recording
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+PADDING_STRINGS = ("same", "valid")
+
+
+class Channels:
+    """Channel arithmetic and the checks every convolution shares."""
+
+    input_shape: tuple[int, ...]
+    out_channels: int
+    groups: int
+    DIMS: ClassVar[int]
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def in_per_group(self) -> int:
+        """Input channels each kernel reads: C_in / G."""
+        return self.input_shape[0] // self.groups
+
+    @property
+    def out_per_group(self) -> int:
+        """Output channels each group produces: C_out / G."""
+        return self.out_channels // self.groups
+
+    @cached_property
+    def num_parameters(self) -> int:
+        """Trainable parameters: C_out · C_in/G · (kernel area) weights (a transposed layer
+        stores them as C_in · C_out/G · …, the same number), plus C_out biases."""
+        weights = self.out_channels * self.in_per_group * math.prod(getattr(self, "kernel_size"))
+        return weights + (self.out_channels if getattr(self, "bias") else 0)
+
+    @property
+    def numbers(self) -> int:
+        """How many numbers recording the layer holds: input as drawn, weights and output."""
+        weights = self.out_channels * self.in_per_group * math.prod(getattr(self, "kernel_size"))
+        return math.prod(getattr(self, "padded_shape")) + weights + math.prod(getattr(self, "output_shape"))
+
+    def _normalise_sizes(self, put) -> None:
+        """Shape, channels, kernel size, stride, dilation, groups and bias, as PyTorch takes them."""
+        dims = self.DIMS
+        put("input_shape", shape(self.input_shape, dims))
+        put("out_channels", positive_int("out_channels", self.out_channels))
+        for name in ("kernel_size", "stride", "dilation"):
+            put(name, positive_tuple(name, getattr(self, name), dims))
+        if not is_int(self.groups) or int(self.groups) < 1:
+            raise SpecError("groups", f"groups={fmt(self.groups)} must be a positive integer")
+        put("groups", int(self.groups))
+        put("bias", boolean("bias", getattr(self, "bias")))
+
+    def _check_groups(self) -> None:
+        g = self.groups
+        if self.in_channels % g:
+            raise SpecError("groups", f"groups={g} must divide in_channels={self.in_channels}")
+        if self.out_channels % g:
+            raise SpecError("groups", f"groups={g} must divide out_channels={self.out_channels}")
+
+
+@dataclass(frozen=True)
+class _ConvSpec(Channels):
+    """A convolution layer over ``DIMS`` spatial axes; the rules are the same on every axis."""
+
+    DIMS: ClassVar[int] = 2
+    input_shape: tuple[int, ...]
+    out_channels: int = 1
+    kernel_size: tuple[int, ...] = 3  # type: ignore[assignment]
+    stride: tuple[int, ...] = 1  # type: ignore[assignment]
+    padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    dilation: tuple[int, ...] = 1  # type: ignore[assignment]
+    groups: int = 1
+    bias: bool = True
+    padding_mode: str = "zeros"
+    padding_end: tuple[int, ...] = field(init=False)
+    padding_arg: Union[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        self._normalise_sizes(put)
+        if self.padding_mode not in PADDING_MODES:
+            raise SpecError(
+                "padding_mode",
+                f"padding_mode={self.padding_mode!r} must be one of {', '.join(PADDING_MODES)}",
+            )
+        self._normalise_padding(put)
+        self._check_groups()
+        self._check_padding_fits()
+        self._check_kernel_fits()
+
+    # -- validation -------------------------------------------------------------------------
+
+    def _normalise_padding(self, put) -> None:
+        padding = self.padding
+        if isinstance(padding, str):
+            if padding not in PADDING_STRINGS:
+                raise SpecError(
+                    "padding",
+                    f"padding={padding!r} must be an integer, {TUPLE_WORDS[self.DIMS][2:]}, 'same' or 'valid'",
+                )
+            put("padding_arg", padding)
+            if padding == "valid":
+                start = end = (0,) * self.DIMS
+            else:
+                if max(self.stride) != 1:
+                    raise SpecError(
+                        "padding",
+                        f"padding='same' needs stride 1, but stride={self.stride}: "
+                        "a strided output cannot keep the input size",
+                    )
+                total = [d * (k - 1) for d, k in zip(self.dilation, self.kernel_size)]
+                start = tuple(t // 2 for t in total)
+                end = tuple(t - t // 2 for t in total)
+        else:
+            start = end = to_tuple("padding", padding, self.DIMS)
+            put("padding_arg", start)
+            if min(start) < 0 and self.padding_mode == "zeros":
+                raise SpecError(
+                    "padding",
+                    f"padding={fmt(padding)} must be non-negative with padding_mode='zeros' "
+                    "(other modes crop the input by a negative amount)",
+                )
+        put("padding", start)
+        put("padding_end", end)
+
+    def _check_padding_fits(self) -> None:
+        if self.padding_mode == "zeros":
+            return
+        size = self.input_shape[1:]
+        pads = tuple(max(a, b) for a, b in zip(self.padding, self.padding_end))
+        shown = self.padding_arg if isinstance(self.padding_arg, str) else self.padding
+        if self.padding_mode == "reflect" and any(p >= n for p, n in zip(pads, size)):
+            raise SpecError(
+                "padding",
+                f"padding={fmt(shown)} with padding_mode='reflect' must be smaller than the "
+                f"input size {size}: reflection cannot reach past the opposite edge",
+            )
+        if self.padding_mode == "circular" and any(p > n for p, n in zip(pads, size)):
+            raise SpecError(
+                "padding",
+                f"padding={fmt(shown)} with padding_mode='circular' must be at most the "
+                f"input size {size}: it would wrap around more than once",
+            )
+        if min(self.padded_shape[1:]) < 1:
+            raise SpecError("padding", f"padding={fmt(shown)} crops the input {size} to nothing")
+
+    def _check_kernel_fits(self) -> None:
+        span, padded = self.receptive_field, self.padded_shape[1:]
+        if any(s > p for s, p in zip(span, padded)):
+            dilated = f" with dilation={self.dilation}" if max(self.dilation) != 1 else ""
+            raise SpecError(
+                "kernel_size",
+                f"kernel_size={self.kernel_size}{dilated} spans {span}, larger than the padded "
+                f"input {padded}: the kernel must fit inside the (padded) input",
+            )
+
+    # -- derived quantities -----------------------------------------------------------------
+
+    @cached_property
+    def receptive_field(self) -> tuple[int, ...]:
+        """Extent of the dilated kernel: ``dilation * (kernel_size - 1) + 1`` per axis."""
+        return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))
+
+    @cached_property
+    def padded_shape(self) -> tuple[int, ...]:
+        """(C, *sizes) of the input after padding (or cropping, for negative padding)."""
+        sizes = (n + a + b for n, a, b in zip(self.input_shape[1:], self.padding, self.padding_end))
+        return (self.in_channels, *sizes)
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        """(C_out, *sizes): ``floor((padded - dilation·(k - 1) - 1) / stride) + 1`` per axis."""
+        sizes = ((p - r) // s + 1 for p, r, s in zip(self.padded_shape[1:], self.receptive_field, self.stride))
+        return (self.out_channels, *sizes)
+
+    @cached_property
+    def steps(self) -> int:
+        """Animation steps: all groups advance together, so C_out / G · (output area)."""
+        return self.out_per_group * math.prod(self.output_shape[1:])
+
+    @cached_property
+    def caption(self) -> str:
+        """The one-line summary drawn in every frame, in the reference article's format.
+
+        P is the padding per axis; where the end amounts differ (``"same"`` with an even
+        dilated kernel) it is written per axis as (start, end) pairs: ((top, bottom), (left, right)).
+        """
+        if self.padding == self.padding_end:
+            return conv_caption(self, self.padding)
+        return conv_caption(self, tuple(zip(self.padding, self.padding_end)))
+
+    @cached_property
+    def macs(self) -> int:
+        """Multiply-accumulates of one forward pass."""
+        return math.prod(self.output_shape) * self.in_per_group * math.prod(self.kernel_size)
+
+    def replace(self, **changes: object):
+        """A copy with some arguments changed, validated again."""
+        args = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
+        args["padding"] = self.padding_arg
+        args.update(changes)
+        return type(self)(**args)
+
+
+@dataclass(frozen=True)
+class Conv2dSpec(_ConvSpec):
+    """One ``torch.nn.Conv2d`` layer applied to one input of shape (C, H, W).
+
+    Arguments are PyTorch's, with the same defaults. After construction ``kernel_size``,
+    ``stride``, ``dilation`` and ``padding`` are (h, w) pairs; ``padding`` holds the top/left
+    amounts and ``padding_end`` the bottom/right ones (they differ only for ``"same"`` with an
+    even dilated kernel, where PyTorch pads one more at the end). Anything PyTorch would refuse
+    for this input raises :class:`SpecError`, a ``ValueError`` naming the argument.
+    """
+
+    DIMS: ClassVar[int] = 2
+
+
+@dataclass(frozen=True)
+class Conv1dSpec(_ConvSpec):
+    """One ``torch.nn.Conv1d`` layer applied to one sequence of shape (C, L).
+
+    The same arguments, defaults and rules as :class:`Conv2dSpec`, on one axis: sizes are
+    1-tuples after construction (``kernel_size == (3,)``), ``input_shape`` is (C, L), or (L,)
+    meaning C = 1.
+    """
+
+    DIMS: ClassVar[int] = 1
+
+    def as_conv2d(self) -> Conv2dSpec:
+        """The same layer as a Conv2d over a (C, 1, L) input: what convgif computes and draws."""
+        padding = self.padding_arg if isinstance(self.padding_arg, str) else (0, self.padding[0])
+        return Conv2dSpec(
+            (self.in_channels, 1, self.input_shape[1]),
+            self.out_channels,
+            (1, self.kernel_size[0]),
+            (1, self.stride[0]),
+            padding,
+            (1, self.dilation[0]),
+            self.groups,
+            self.bias,
+            self.padding_mode,
+        )
+
+
+# -- the picture, shared with every kind drawn as a direct convolution --------------------------
+
+
+def conv_geometry(spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[str, ...] = ()) -> Geometry:
+    """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output."""
+    from ..drawing import Geometry
+
+    cg_in, cg_out = spec.in_per_group, spec.out_per_group
+    sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
+    state = [word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on]
+
+    def blame(axis: int) -> tuple[str, object, str]:
+        padded = max(spec.padding[axis], 0) + max(spec.padding_end[axis], 0)
+        if padded > spec.input_shape[1 + axis]:
+            return "padding", spec.padding_arg, "padding"
+        return "input_shape", spec.input_shape, "input"
+
+    return Geometry(
+        layer=spec,
+        caption=caption,
+        dims=dims,
+        in_channels=spec.in_channels,
+        out_channels=spec.out_channels,
+        groups=spec.groups,
+        grid=spec.padded_shape[1:],
+        kernel=spec.kernel_size,
+        out_size=spec.output_shape[1:],
+        steps_per_column=math.prod(spec.output_shape[1:]),
+        input_heading=f"input ({', '.join(state)})" if state else "input",
+        kernel_label=lambda c, j: f"w[{c // cg_in * cg_out + j},{c % cg_in}]",
+        blame=blame,
+        notes=notes,
+    )
+
+
+def conv_drawn(
+    recording: Recording,
+    geometry: Geometry,
+    pixels: bool = False,
+    filler: Optional[np.ndarray] = None,
+) -> Drawn:
+    """A recorded direct convolution as the renderer draws it. ``filler`` marks the input cells
+    that are not the layer's input (default: its padding, shown as copies for modes that copy)."""
+    from ..drawing import Drawn, widest
+    from ..engine import padding_mask
+
+    spec = recording.spec
+    copies = filler is None and spec.padding_mode != "zeros"
+    if filler is None:
+        filler = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
+    return Drawn(
+        geometry=geometry,
+        grid=recording.padded,
+        filler=filler,
+        kernels=recording.weight,
+        output=recording.output,
+        playback=ConvPlayback(recording, geometry.dims),
+        copies=copies,
+        value_chars=widest(recording.padded, recording.weight, recording.output),
+        pixels=pixels,
+    )
+
+
+class ConvPlayback:
+    """Steps of a direct convolution: kernel column j, output row, output column; every group
+    writes its own output cell at each step."""
+
+    def __init__(self, recording: Recording, dims: int) -> None:
+        self.recording = recording
+        self.spec = recording.spec
+        self.dims = dims
+
+    def _index(self, step: int) -> tuple[int, int, int]:
+        _, ho, wo = self.spec.output_shape
+        j, rest = divmod(step, ho * wo)
+        return j, *divmod(rest, wo)  # type: ignore[return-value]
+
+    def _position(self, *index: int) -> str:
+        """An output position as the layer indexes it: (oy, ox), or (ox,) for a Conv1d."""
+        return str(tuple(index) if self.dims == 2 else tuple(index[:-2]) + (index[-1],))
+
+    def advance(self, step: int) -> list:
+        from ..drawing import Writes
+
+        import numpy as np
+
+        j, oy, ox = self._index(step)
+        output, per = self.recording.output, self.spec.out_per_group
+        return [
+            Writes(co, np.array([oy]), np.array([ox]), output[co, oy : oy + 1, ox : ox + 1], (oy, ox, oy + 1, ox + 1))
+            for co in range(j, self.spec.out_channels, per)
+        ]
+
+    def show(self, step: int) -> Any:
+        from ..drawing import Reads, Step
+
+        import numpy as np
+
+        spec, rec = self.spec, self.recording
+        j, oy, ox = self._index(step)
+        rh, rw = spec.receptive_field
+
+        def reads(group: int) -> Reads:
+            co = group * spec.out_per_group + j
+            taps = rec.placements[int(np.ravel_multi_index((co, oy, ox), rec.output.shape))].taps
+            _, top, left = taps[0]
+            return Reads(taps, (int(top), int(left), int(top) + rh, int(left) + rw))
+
+        text = f"out channel {j + 1}/{spec.out_per_group} · {self._position(oy, ox)} · step {step + 1}/{spec.steps}"
+        if spec.groups == 1:
+            value = rec.output[j, oy, ox]
+            y = f"y[{self._position(j, oy, ox)[1:-1]}]"
+            if rec.bias is None:
+                sums = (f"{y} = Σ x·w = {_v(value)}",)
+            else:
+                b = rec.bias[j]
+                sums = (f"{y} = Σ x·w + b = {_v(value - b)} + {_v(b)} = {_v(value)}",)
+        else:
+            sums = tuple(
+                f"y[{self._position(co, oy, ox)[1:-1]}] = {_v(rec.output[co, oy, ox])}"
+                for co in range(j, spec.out_channels, spec.out_per_group)
+            )
+        return Step(j, _Lazy(reads), self.advance(step), text, sums)
+
+
+class _Lazy(dict):
+    """Reads of a group, worked out when the renderer first asks for that group."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, group: int):
+        self[group] = value = self._make(group)
+        return value
+
+
+def _v(value: Any) -> str:
+    from ..drawing import format_value
+
+    return format_value(value)
+
+
+# -- the operations ---------------------------------------------------------------------------
+
+
+class DirectConv(Operation):
+    """Conv2d and Conv1d: the same rules on two axes or one."""
+
+    def __init__(self, spec_type: type, name: str, dims: int, aliases: tuple[str, ...], summary: str) -> None:
+        self.spec_type = spec_type  # type: ignore[misc]
+        self.name = name  # type: ignore[misc]
+        self.dims = dims  # type: ignore[misc]
+        self.aliases = aliases  # type: ignore[misc]
+        self.summary = summary  # type: ignore[misc]
+
+    def planar(self, spec: Any) -> Conv2dSpec:
+        return spec.as_conv2d() if self.dims == 1 else spec
+
+    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Recording:
+        """A :class:`convgif.engine.Recording`. A Conv1d's has Conv1d's shapes: input (C, L),
+        weight (C_out, C_in/G, K), output (C_out, L_out); its placements index (co, ox) and
+        read (c, x)."""
+        from ..engine import Placements, Recording, given, record_direct
+
+        if self.dims == 2:
+            return record_direct(spec, seed, input, weight, bias)
+        planar = self._record_planar(spec, seed, input, weight, bias)
+        row = (slice(None), 0)
+        return Recording(
+            spec, planar.input[row], planar.padded[row], planar.weight[:, :, 0], planar.bias,
+            planar.output[row], Placements(planar.spec, planar.output, rows=False),
+        )
+
+    def _record_planar(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any) -> Recording:
+        from ..engine import given, record_direct
+
+        if self.dims == 1:
+            if input is not None:
+                input = given("input", input, spec.input_shape, None)[:, None, :]
+            if weight is not None:
+                weight = given("weight", weight, self.weight_shape(spec), None)[:, :, None, :]
+        return record_direct(self.planar(spec), seed, input, weight, bias)
+
+    def weight_shape(self, spec: Any) -> tuple[int, ...]:
+        return (spec.out_channels, spec.in_per_group, *spec.kernel_size)
+
+    def geometries(self, spec: Any, **view: Any) -> list[Geometry]:
+        self.check_view(**view)
+        return [conv_geometry(self.planar(spec), spec.caption, self.dims)]
+
+    def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list[Drawn]:
+        from ..engine import Recording
+
+        planar = self.planar(spec)
+        if self.dims == 1:  # the Conv1d's arrays, one row tall
+            output = recording.output[:, None]
+            from ..engine import Placements
+
+            recording = Recording(
+                planar, recording.input[:, None], recording.padded[:, None], recording.weight[:, :, None],
+                recording.bias, output, Placements(planar, output),
+            )
+        return [conv_drawn(recording, self.geometries(spec, **view)[0], pixels)]
+
+    def name_parts(self, spec: Any, **view: Any) -> list[str]:
+        parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
+        if max(spec.stride) != 1:
+            parts.append(f"s{dims_text(spec.stride)}")
+        if spec.padding_arg != (0,) * spec.DIMS:
+            parts.append(f"p{dims_text(spec.padding_arg)}")
+        if max(spec.dilation) != 1:
+            parts.append(f"d{dims_text(spec.dilation)}")
+        if spec.groups != 1:
+            parts.append(f"g{spec.groups}")
+        if spec.padding_mode != "zeros":
+            parts.append(spec.padding_mode)
+        if not spec.bias:
+            parts.append("nobias")
+        return parts
+
+    def facts(self, spec: Any) -> dict[str, Any]:
+        axes = ("L",) if self.dims == 1 else ("H", "W")
+        formulas = []
+        for i, axis in enumerate(axes):
+            n, k, s, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.dilation[i]
+            start, end = spec.padding[i], spec.padding_end[i]
+            padded = f"2·{start}" if start == end else f"{start} + {end}"
+            formulas.append(f"{axis}_out = floor(({n} + {padded} − {d}·({k} − 1) − 1) / {s} + 1) = {spec.output_shape[1 + i]}")
+        return conv_facts(spec, self.name, formulas, math.prod(spec.output_shape))
+
+
+def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weights_formula: str = "") -> dict[str, Any]:
+    """The figures every convolution reports; ``weights_formula`` replaces C_out · C_in/G · …"""
+    kernel = " · ".join(map(str, spec.kernel_size))
+    names = "K" if spec.DIMS == 1 else "KH · KW"
+    weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
+    formula = weights_formula or f"C_out · C_in/G · {names} = {spec.out_channels} · {spec.in_per_group} · {kernel}"
+    return {
+        "kind": kind,
+        "caption": spec.caption,
+        "input_shape": list(spec.input_shape),
+        "output_shape": list(spec.output_shape),
+        "kernel_size": list(spec.kernel_size),
+        "stride": list(spec.stride),
+        "padding": list(spec.padding),
+        "dilation": list(spec.dilation),
+        "groups": spec.groups,
+        "bias": spec.bias,
+        "num_parameters": spec.num_parameters,
+        "macs": spec.macs,
+        "receptive_field": [d * (k - 1) + 1 for d, k in zip(spec.dilation, spec.kernel_size)],
+        "placements": placements,
+        "steps": spec.steps,
+        "output_size_formulas": formulas,
+        "parameter_formulas": [
+            f"weights = {formula} = {weights:,}",
+            f"bias = C_out = {spec.out_channels}" if spec.bias else "bias: none",
+        ],
+    }
+
+
+CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2, (), "torch.nn.Conv2d over (C, H, W)")
+CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1, ("--conv1d",), "torch.nn.Conv1d over a sequence (C, L)")

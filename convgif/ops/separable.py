@@ -1,0 +1,174 @@
+"""Depthwise-separable convolution: a depthwise Conv2d (one kernel per input channel, G = C_in),
+then a pointwise 1×1 Conv2d mixing the channels, drawn one after the other in one animation,
+its parameter count set against the standard convolution it replaces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Union
+
+from ..spec import SpecError, caption_line
+from .base import Operation
+from .conv import CONV2D, Conv2dSpec, conv_drawn, conv_geometry
+
+
+@dataclass(frozen=True)
+class SeparableSpec:
+    """A depthwise-separable convolution: a depthwise Conv2d (one kernel per input channel,
+    G = C_in) then a pointwise 1×1 Conv2d mixing the channels, in place of one standard Conv2d
+    with the same arguments. Padding, stride and dilation belong to the depthwise step.
+    """
+
+    input_shape: tuple[int, ...]
+    out_channels: int = 1
+    kernel_size: tuple[int, ...] = 3  # type: ignore[assignment]
+    stride: tuple[int, ...] = 1  # type: ignore[assignment]
+    padding: Union[str, tuple[int, ...]] = 0  # type: ignore[assignment]
+    dilation: tuple[int, ...] = 1  # type: ignore[assignment]
+    bias: bool = True
+    padding_mode: str = "zeros"
+    depthwise: Conv2dSpec = field(init=False, repr=False)
+    pointwise: Conv2dSpec = field(init=False, repr=False)
+    standard: Conv2dSpec = field(init=False, repr=False)
+
+    DIMS: ClassVar[int] = 2
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        standard = Conv2dSpec(
+            self.input_shape, self.out_channels, self.kernel_size, self.stride, self.padding,
+            self.dilation, 1, self.bias, self.padding_mode,
+        )
+        c = standard.in_channels
+        depthwise = standard.replace(out_channels=c, groups=c)
+        pointwise = Conv2dSpec(depthwise.output_shape, self.out_channels, 1, bias=standard.bias)
+        for name in ("input_shape", "kernel_size", "stride", "dilation", "bias"):
+            put(name, getattr(standard, name))
+        put("padding", standard.padding_arg)
+        put("standard", standard)
+        put("depthwise", depthwise)
+        put("pointwise", pointwise)
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.pointwise.output_shape
+
+    @property
+    def num_parameters(self) -> int:
+        """Depthwise C_in·KH·KW plus pointwise C_out·C_in (plus their biases)."""
+        return self.depthwise.num_parameters + self.pointwise.num_parameters
+
+    @property
+    def numbers(self) -> int:
+        return self.depthwise.numbers + self.pointwise.numbers
+
+    @property
+    def steps(self) -> int:
+        return self.depthwise.steps + self.pointwise.steps
+
+    @property
+    def macs(self) -> int:
+        return self.depthwise.macs + self.pointwise.macs
+
+    @property
+    def caption(self) -> str:
+        """The standard convolution's caption with the output and groups of the two steps."""
+        d = self.depthwise
+        padding = d.padding if d.padding == d.padding_end else tuple(zip(d.padding, d.padding_end))
+        return caption_line(
+            self.input_shape, self.output_shape, f"K : {self.kernel_size} then (1, 1)", f"P : {padding}",
+            f"S : {self.stride}", f"D : {self.dilation}", f"G : {self.in_channels} then 1",
+        )
+
+    @property
+    def comparison(self) -> str:
+        """The parameter count set against the standard convolution's, sums written out."""
+        kh, kw = self.kernel_size
+        c, o = self.in_channels, self.out_channels
+        dw = f"{c}·{kh}·{kw}" + (f" + {c}" if self.bias else "")
+        pw = f"{o}·{c}·1·1" + (f" + {o}" if self.bias else "")
+        std = f"{o}·{c}·{kh}·{kw}" + (f" + {o}" if self.bias else "")
+        return (
+            f"parameters: depthwise {dw} + pointwise {pw} = {self.num_parameters:,}; "
+            f"standard {std} = {self.standard.num_parameters:,}"
+        )
+
+
+@dataclass(frozen=True)
+class SeparableRecording:
+    """A depthwise-separable forward pass: the depthwise step, then the pointwise step on its
+    output; ``output`` is the pointwise output."""
+
+    spec: SeparableSpec
+    depthwise: Any
+    pointwise: Any
+
+    @property
+    def output(self) -> Any:
+        return self.pointwise.output
+
+
+STEPS = ("depthwise: one kernel per input channel (step 1 of 2)", "pointwise: 1×1 kernels mix the channels (step 2 of 2)")
+
+
+class Separable(Operation):
+    name = "separable"
+    spec_type = SeparableSpec
+    aliases = ("--separable",)
+    summary = "depthwise-separable: a depthwise Conv2d (G = C_in), then a pointwise 1×1 Conv2d"
+
+    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> SeparableRecording:
+        """Both steps; ``weight`` is the depthwise step's (C_in, 1, KH, KW), the pointwise
+        step's weights come from the seed."""
+        if bias is not None:
+            raise SpecError("bias", "a separable convolution takes its biases from the seed")
+        depthwise = CONV2D.record(spec.depthwise, seed, input=input, weight=weight)
+        pointwise = CONV2D.record(spec.pointwise, seed + 1, input=depthwise.output)
+        return SeparableRecording(spec, depthwise, pointwise)
+
+    def weight_shape(self, spec: Any) -> tuple[int, ...]:
+        return CONV2D.weight_shape(spec.depthwise)
+
+    def geometries(self, spec: Any, **view: Any) -> list:
+        self.check_view(**view)
+        return [
+            conv_geometry(part, part.caption, notes=(step, spec.comparison))
+            for part, step in zip((spec.depthwise, spec.pointwise), STEPS)
+        ]
+
+    def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list:
+        depthwise, pointwise = self.geometries(spec, **view)
+        return [conv_drawn(recording.depthwise, depthwise, pixels), conv_drawn(recording.pointwise, pointwise, False)]
+
+    def name_parts(self, spec: Any, **view: Any) -> list[str]:
+        return CONV2D.name_parts(spec.standard)
+
+    def parameters_text(self, spec: Any) -> str:
+        return f"{spec.num_parameters:,} parameters (a standard convolution: {spec.standard.num_parameters:,})"
+
+    def facts(self, spec: Any) -> dict[str, Any]:
+        depthwise, pointwise = CONV2D.facts(spec.depthwise), CONV2D.facts(spec.pointwise)
+        return {
+            **depthwise,
+            "kind": self.name,
+            "caption": spec.caption,
+            "output_shape": list(spec.output_shape),
+            "groups": [spec.in_channels, 1],
+            "num_parameters": spec.num_parameters,
+            "macs": spec.macs,
+            "placements": depthwise["placements"] + pointwise["placements"],
+            "steps": spec.steps,
+            "parameter_formulas": [
+                *(f"depthwise {line}" for line in depthwise["parameter_formulas"]),
+                *(f"pointwise {line}" for line in pointwise["parameter_formulas"]),
+                f"total {spec.num_parameters:,}, against {spec.standard.num_parameters:,} for a standard convolution",
+            ],
+            "standard_parameters": spec.standard.num_parameters,
+        }
+
+
+SEPARABLE = Separable()

@@ -1,0 +1,365 @@
+"""``torch.nn.ConvTranspose2d``: each input cell scatters the kernel, times its value, into the
+output, where overlapping contributions add up.
+
+Recorded as the equal direct convolution (over the zero-inserted, padded input with the
+flipped kernels), drawn as its definition: one input position per step, outputs starting at
+their bias and visibly adding up; or, ``as_conv``, as that direct convolution.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+
+from ..drawing import Drawn, Geometry, Reads, Step, Writes, format_value, widest
+from ..engine import (
+    BIAS_RANGE,
+    INPUT_RANGE,
+    WEIGHT_RANGE,
+    Recording,
+    common_type,
+    example_values,
+    given,
+    pad_axis,
+    record_direct,
+    rng_of,
+)
+from ..spec import SpecError, conv_caption, fmt, to_tuple
+from .base import Operation, dims_text
+from .conv import Channels, Conv2dSpec, conv_drawn, conv_facts, conv_geometry
+
+
+@dataclass(frozen=True)
+class ConvTranspose2dSpec(Channels):
+    """One ``torch.nn.ConvTranspose2d`` layer applied to one input of shape (C, H, W).
+
+    PyTorch's arguments, order and defaults (padding is zeros only). Each input cell scatters
+    the kernel, times its value, into the output; ``padding`` trims that many cells off each
+    side of the result and ``output_padding`` adds cells at the bottom/right, so that
+    ``H_out = (H - 1)·stride - 2·padding + dilation·(kernel_size - 1) + output_padding + 1``.
+    """
+
+    input_shape: tuple[int, ...]
+    out_channels: int = 1
+    kernel_size: tuple[int, ...] = 3  # type: ignore[assignment]
+    stride: tuple[int, ...] = 1  # type: ignore[assignment]
+    padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    output_padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    groups: int = 1
+    bias: bool = True
+    dilation: tuple[int, ...] = 1  # type: ignore[assignment]
+
+    DIMS: ClassVar[int] = 2
+    padding_mode: ClassVar[str] = "zeros"  # the only one PyTorch supports for it
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        self._normalise_sizes(put)
+        for name in ("padding", "output_padding"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise SpecError(name, f"{name}={value!r} must be an integer or a pair (h, w): a transposed convolution takes no 'same' or 'valid'")
+            amounts = to_tuple(name, value, 2)
+            if min(amounts) < 0:
+                raise SpecError(name, f"{name}={fmt(value)} must be non-negative")
+            put(name, amounts)
+        self._check_groups()
+        if any(op >= max(s, d) for op, s, d in zip(self.output_padding, self.stride, self.dilation)):
+            raise SpecError(
+                "output_padding",
+                f"output_padding={self.output_padding} must be smaller than the stride {self.stride} "
+                f"or the dilation {self.dilation} on each axis",
+            )
+        if min(self.output_shape[1:]) < 1:
+            raise SpecError(
+                "padding",
+                f"padding={self.padding} trims the {self.output_shape[1:]} output to nothing: it must "
+                f"leave at least one cell of the {self._full_size} cells the kernels cover",
+            )
+
+    @property
+    def padded_shape(self) -> tuple[int, ...]:
+        """The input as drawn: a transposed convolution pads its output, not its input."""
+        return self.input_shape
+
+    @property
+    def padding_end(self) -> tuple[int, ...]:
+        """Cells trimmed off the bottom/right of the output: the same as the top/left."""
+        return self.padding
+
+    @property
+    def padding_arg(self) -> tuple[int, ...]:
+        return self.padding
+
+    @cached_property
+    def _full_size(self) -> tuple[int, ...]:
+        """Extent of everything the scattered kernels cover, before padding trims it."""
+        return tuple(
+            (n - 1) * s + d * (k - 1) + 1
+            for n, s, d, k in zip(self.input_shape[1:], self.stride, self.dilation, self.kernel_size)
+        )
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        """(C_out, H_out, W_out): ``(H - 1)·s - 2·p + d·(k - 1) + output_padding + 1`` per axis."""
+        sizes = (f - 2 * p + op for f, p, op in zip(self._full_size, self.padding, self.output_padding))
+        return (self.out_channels, *sizes)
+
+    @cached_property
+    def steps(self) -> int:
+        """Animation steps: one per input position and output channel of a group."""
+        return self.out_per_group * math.prod(self.input_shape[1:])
+
+    @cached_property
+    def macs(self) -> int:
+        return math.prod(self.input_shape) * self.out_per_group * math.prod(self.kernel_size)
+
+    @cached_property
+    def caption(self) -> str:
+        """The article's caption format; ``OP`` (output padding) follows when it is not zero."""
+        more = [f"OP : {self.output_padding}"] if max(self.output_padding) else []
+        return conv_caption(self, self.padding, *more)
+
+    def as_conv(self) -> Conv2dSpec:
+        """The equivalent direct convolution: over the input with ``stride - 1`` zeros inserted
+        between cells and ``dilation·(k - 1) - padding`` added around (``output_padding`` more at
+        the bottom/right), with the flipped kernel, stride 1 and the same dilation."""
+        sizes = tuple(
+            (n - 1) * s + 1 + 2 * (d * (k - 1) - p) + op
+            for n, s, d, k, p, op in zip(
+                self.input_shape[1:], self.stride, self.dilation, self.kernel_size, self.padding, self.output_padding
+            )
+        )
+        return Conv2dSpec(
+            (self.in_channels, *sizes), self.out_channels, self.kernel_size, 1, 0, self.dilation, self.groups, self.bias
+        )
+
+
+@dataclass(frozen=True)
+class TransposedRecording:
+    """The forward pass of a transposed convolution, and the direct convolution equal to it.
+
+    ``input`` (C_in, H, W), ``weight`` in PyTorch's layout (C_in, C_out/G, KH, KW), ``bias``
+    (C_out,) or None and ``output`` (C_out, H_out, W_out); ``conv`` records the same output as
+    a direct convolution over the zero-inserted, padded input with the flipped kernels.
+    """
+
+    spec: ConvTranspose2dSpec
+    input: np.ndarray
+    weight: np.ndarray
+    bias: Optional[np.ndarray]
+    output: np.ndarray
+    conv: Recording
+
+
+def zero_insert(spec: ConvTranspose2dSpec, x: np.ndarray) -> np.ndarray:
+    """``x`` with ``stride - 1`` zeros between cells and ``dilation·(k - 1) - padding`` around
+    (cropped where negative), ``output_padding`` more at the bottom/right."""
+    c, h, w = x.shape
+    (sh, sw) = spec.stride
+    spread = np.zeros((c, (h - 1) * sh + 1, (w - 1) * sw + 1), dtype=x.dtype)
+    spread[:, ::sh, ::sw] = x
+    for axis in (0, 1):
+        edge = spec.dilation[axis] * (spec.kernel_size[axis] - 1) - spec.padding[axis]
+        spread = pad_axis(spread, 1 + axis, edge, edge + spec.output_padding[axis], "zeros")
+    return spread
+
+
+def flip_kernels(spec: ConvTranspose2dSpec, weight: np.ndarray) -> np.ndarray:
+    """PyTorch's (C_in, C_out/G, KH, KW) transposed weight as the direct convolution's
+    (C_out, C_in/G, KH, KW) weight: channels swapped within each group, kernels turned 180°."""
+    return by_output(spec, weight)[:, :, ::-1, ::-1].copy()
+
+
+def by_output(spec: ConvTranspose2dSpec, weight: np.ndarray) -> np.ndarray:
+    """The (C_in, C_out/G, KH, KW) weight regrouped as (C_out, C_in/G, KH, KW), unflipped."""
+    per = weight.reshape(spec.groups, spec.in_per_group, spec.out_per_group, *spec.kernel_size)
+    return per.transpose(0, 2, 1, 3, 4).reshape(spec.out_channels, spec.in_per_group, *spec.kernel_size)
+
+
+def scatter_window(spec: ConvTranspose2dSpec, y: int, x: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Output rows and columns the input position (y, x) reaches, with the kernel rows and
+    columns that reach them (positions the padding trims off are left out)."""
+    _, ho, wo = spec.output_shape
+    ky, kx = np.arange(spec.kernel_size[0]), np.arange(spec.kernel_size[1])
+    rows = y * spec.stride[0] - spec.padding[0] + ky * spec.dilation[0]
+    cols = x * spec.stride[1] - spec.padding[1] + kx * spec.dilation[1]
+    keep_r, keep_c = (rows >= 0) & (rows < ho), (cols >= 0) & (cols < wo)
+    return rows[keep_r], cols[keep_c], ky[keep_r], kx[keep_c]
+
+
+def contribution(
+    recording: TransposedRecording, group: int, j: int, y: int, x: int
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """What input position (y, x) of a group adds to output channel j of that group: the
+    channel, the rows and columns, and the (rows × cols) values added."""
+    spec = recording.spec
+    rows, cols, ky, kx = scatter_window(spec, y, x)
+    channels = slice(group * spec.in_per_group, (group + 1) * spec.in_per_group)
+    kernels = recording.weight[channels, j][:, ky][:, :, kx]
+    added = np.tensordot(recording.input[channels, y, x], kernels, axes=1)
+    return group * spec.out_per_group + j, rows, cols, added
+
+
+def bias_start(recording: TransposedRecording) -> np.ndarray:
+    """Every output cell before any input has scattered into it: its bias, or 0."""
+    start = np.zeros(recording.spec.output_shape, dtype=recording.output.dtype)
+    if recording.bias is not None:
+        start += recording.bias[:, None, None]
+    return start
+
+
+def partial_sum_range(recording: TransposedRecording) -> tuple[float, float]:
+    """The lowest and highest value any output cell passes through while the sums build up."""
+    playback = ScatterPlayback(recording)
+    low, high = playback.sums.min(), playback.sums.max()
+    for step in range(recording.spec.steps):
+        for write in playback.advance(step):
+            if write.values.size:
+                sums = playback.sums[write.channel]
+                low, high = min(low, sums.min()), max(high, sums.max())
+    return low, high
+
+
+class ScatterPlayback:
+    """Steps of a transposed convolution: kernel column j, input row, input column; each group
+    adds its input cell's values times the kernels into the output window they reach."""
+
+    def __init__(self, recording: TransposedRecording) -> None:
+        self.recording = recording
+        self.spec = recording.spec
+        self.sums = bias_start(recording)
+        self._last: list[Writes] = []
+
+    def _index(self, step: int) -> tuple[int, int, int]:
+        _, h, w = self.spec.input_shape
+        j, rest = divmod(step, h * w)
+        return j, *divmod(rest, w)  # type: ignore[return-value]
+
+    def advance(self, step: int) -> list[Writes]:
+        j, y, x = self._index(step)
+        writes = []
+        for g in range(self.spec.groups):
+            co, rows, cols, added = contribution(self.recording, g, j, y, x)
+            self.sums[co][np.ix_(rows, cols)] += added
+            box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1) if rows.size and cols.size else None
+            writes.append(Writes(co, rows, cols, self.sums[co][np.ix_(rows, cols)], box))
+        self._last = writes
+        return writes
+
+    def show(self, step: int) -> Step:
+        spec = self.spec
+        j, y, x = self._index(step)
+        per = spec.in_per_group
+
+        def reads(group: int) -> Reads:
+            cells = np.array([(c, y, x) for c in range(group * per, (group + 1) * per)])
+            return Reads(cells, (y, x, y + 1, x + 1))
+
+        text = f"input ({y}, {x}) · out channel {j + 1}/{spec.out_per_group} · step {step + 1}/{spec.steps}"
+        rows, cols, _, _ = scatter_window(spec, y, x)
+        if not (rows.size and cols.size):
+            sums = f"x[:, {y}, {x}] falls entirely in the trimmed padding"
+        else:
+            where = f"{rows[0]}:{rows[-1] + 1}, {cols[0]}:{cols[-1] + 1}"
+            if spec.dilation != (1, 1):
+                where = f"{rows[0]}:{rows[-1] + 1}:{spec.dilation[0]}, {cols[0]}:{cols[-1] + 1}:{spec.dilation[1]}"
+            sums = f"y[{j}, {where}] += x[:, {y}, {x}] · w[:, {j}]"
+            if spec.groups > 1:
+                sums += f"  (and in each of the {spec.groups} groups)"
+        return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, (sums,))
+
+
+class ConvTranspose2d(Operation):
+    name = "ConvTranspose2d"
+    spec_type = ConvTranspose2dSpec
+    views = ("as_conv",)
+    aliases = ("--transposed",)
+    summary = "torch.nn.ConvTranspose2d: each input cell scatters the kernel into the output"
+
+    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> TransposedRecording:
+        """A :class:`TransposedRecording`; ``weight`` in PyTorch's (C_in, C_out/G, KH, KW) layout."""
+        rng = rng_of(seed)
+        w_shape = self.weight_shape(spec)
+        x = given("input", input, spec.input_shape, example_values(rng, spec.input_shape, INPUT_RANGE))
+        w = given("weight", weight, w_shape, example_values(rng, w_shape, WEIGHT_RANGE))
+        b = example_values(rng, (spec.out_channels,), BIAS_RANGE)
+        b = given("bias", bias, (spec.out_channels,), b) if spec.bias else None
+        x, w, b = common_type(x, w, b)
+        conv = record_direct(spec.as_conv(), seed, zero_insert(spec, x), flip_kernels(spec, w), b)
+        return TransposedRecording(spec, x, w, b, conv.output, conv)
+
+    def weight_shape(self, spec: Any) -> tuple[int, ...]:
+        return (spec.in_channels, spec.out_per_group, *spec.kernel_size)
+
+    def geometries(self, spec: Any, as_conv: bool = False, **view: Any) -> list[Geometry]:
+        self.check_view(**view)
+        if as_conv:
+            return [conv_geometry(spec.as_conv(), spec.caption)]
+        base = conv_geometry(spec.as_conv(), spec.caption)
+
+        def blame(axis: int) -> tuple[str, object, str]:
+            if 2 * spec.padding[axis] > spec.input_shape[1 + axis]:
+                return "padding", spec.padding, "padding"
+            return "input_shape", spec.input_shape, "input"
+
+        from dataclasses import replace
+
+        return [
+            replace(
+                base, layer=spec, grid=spec.input_shape[1:], steps_per_column=math.prod(spec.input_shape[1:]),
+                input_heading="input", blame=blame,
+            )
+        ]
+
+    def drawings(self, spec: Any, recording: Any, pixels: bool = False, as_conv: bool = False, **view: Any) -> list[Drawn]:
+        (geometry,) = self.geometries(spec, as_conv, **view)
+        if as_conv:
+            inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
+            return [conv_drawn(recording.conv, geometry, pixels, filler=inserted)]
+        span = partial_sum_range(recording)
+        chars = max(widest(recording.conv.padded, recording.conv.weight, recording.conv.output), *(len(format(v, "g")) for v in span))
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=recording.input,
+                filler=np.zeros(spec.input_shape[1:], dtype=bool),
+                kernels=by_output(spec, recording.weight),
+                output=recording.output,
+                playback=ScatterPlayback(recording),
+                start=bias_start(recording),
+                value_chars=chars,
+                pixels=pixels,
+                extra={"span": span},
+            )
+        ]
+
+    def name_parts(self, spec: Any, **view: Any) -> list[str]:
+        parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
+        for letter, sizes, neutral in (("s", spec.stride, 1), ("p", spec.padding, 0), ("d", spec.dilation, 1), ("op", spec.output_padding, 0)):
+            if any(v != neutral for v in sizes):
+                parts.append(f"{letter}{dims_text(sizes)}")
+        if spec.groups != 1:
+            parts.append(f"g{spec.groups}")
+        if not spec.bias:
+            parts.append("nobias")
+        return parts
+
+    def facts(self, spec: Any) -> dict[str, Any]:
+        formulas = []
+        for i, axis in enumerate(("H", "W")):
+            n, k, s, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.dilation[i]
+            p, op = spec.padding[i], spec.output_padding[i]
+            formulas.append(f"{axis}_out = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {spec.output_shape[1 + i]}")
+        kernel = " · ".join(map(str, spec.kernel_size))
+        weights = f"C_in · C_out/G · KH · KW = {spec.in_channels} · {spec.out_per_group} · {kernel}"
+        facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
+        facts["output_padding"] = list(spec.output_padding)
+        return facts
+
+
+CONV_TRANSPOSE2D = ConvTranspose2d()
