@@ -282,20 +282,18 @@ def _notes(notes: Any) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def geometries(spec: Any, look: Look = Look(), **view: Any) -> list:
+def geometries(spec: Any, **view: Any) -> list:
     """The pictures a render of ``spec`` plays, each checked: refuses at once, naming the
-    argument, a layer too large to compute or to draw."""
-    op = ops.of(spec)
-    parts = op.geometries(spec, **view)
+    argument, a layer too large to compute."""
+    parts = ops.of(spec).geometries(spec, **view)
     for geometry in parts:
         check_computable(geometry.layer)
-        plan(geometry, look.values, value_chars=1, notes=look.notes, max_width=look.width)
     return parts
 
 
 def _target(spec: Any, path: Any, look: Look, view: dict, seed: int, label: str, suffix: str) -> Path:
-    """Where to write, refusing at once what cannot be drawn or written."""
-    geometries(spec, look, **view)
+    """Where to write, refusing at once what cannot be computed or written."""
+    geometries(spec, **view)
     target = Path(path) if path is not None else Path(default_filename(spec, look.values, seed, label, suffix, **view))
     if not target.name or target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
@@ -378,5 +376,5 @@ def sample_steps(total: int, limit: int) -> list[int]:
 
 def frames_of(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> int:
     """How many frames a render of ``spec`` draws (:class:`TooLargeError` if it cannot)."""
-    layouts = [plan(g).steps for g in geometries(spec, **view)]
+    layouts = [plan(geometry).steps for geometry in geometries(spec, **view)]
     return sum(len(part) for part in spread_steps(layouts, max_frames))

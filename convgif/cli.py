@@ -19,7 +19,7 @@ from typing import Any, Optional
 import click
 
 from . import __version__
-from .options import bad, layer_options, render_options, request_from, spec_from
+from .options import bad, layer_options, render_options, request_from, spec_from, views_from
 from .spec import SpecError
 
 
@@ -174,7 +174,7 @@ def info(ctx: click.Context, max_frames: int, as_json: bool, **params: Any) -> N
     spec = spec_from(ctx, params)
     if max_frames < 0:
         raise click.BadParameter(f"max_frames={max_frames} must be 0 (every step) or more", param_hint="'--max-frames'")
-    view = {"as_conv": True} if params["as_conv"] else {}
+    view = views_from(params)
     if as_json:
         import json
 

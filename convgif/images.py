@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
-
-from typing import Any
 
 from .spec import SpecError
 

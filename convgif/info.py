@@ -17,7 +17,9 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
     """The figures of ``spec`` as plain JSON-ready values: ``kind``, ``caption``, the shapes and
     arguments, ``num_parameters``, ``macs``, ``receptive_field``, ``placements``, ``steps``,
     ``frames`` (None when ``too_large_to_draw`` says why), and the formulas worked out."""
-    facts = ops.of(spec).facts(spec)
+    op = ops.of(spec)
+    facts = op.facts(spec)
+    facts["steps"] = sum(geometry.steps for geometry in op.geometries(spec, **view))  # as drawn
     try:
         frames, drawable = frames_of(spec, max_frames, **view), None
     except SpecError as error:

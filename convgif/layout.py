@@ -185,7 +185,6 @@ def _plan(spec: Geometry, values: bool, s: int, extra: tuple[str, ...]) -> Layou
     body_top = heads_y + LABEL.height + 6
 
     # input column
-    in_h = hp * s + 1
     row_h = max(hp, kh) * s + 1  # a transposed layer's kernel can be taller than its input
     in_w = wp * s + 1
     in_tops = _stack([lh + row_h] * len(shown_in), [c // cg_in for c in shown_in], body_top)

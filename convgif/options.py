@@ -124,6 +124,8 @@ SPEC_OPTIONS = (
     "input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
     "padding_mode", "output_padding",
 )
+#: Options that choose how a layer is drawn, each belonging to the kinds that list it in ``views``.
+VIEW_OPTIONS = ("as_conv",)
 #: The old flags that choose a layer kind, and the kind each chooses.
 KIND_FLAGS = {"conv1d": "Conv1d", "transposed": "ConvTranspose2d", "separable": "separable"}
 
@@ -191,6 +193,11 @@ def given(ctx: click.Context, name: str) -> bool:
     return ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
 
 
+def views_from(params: dict[str, Any]) -> dict[str, Any]:
+    """The drawing options set, as keyword arguments of :func:`convgif.render`."""
+    return {view: True for view in VIEW_OPTIONS if params.get(view)}
+
+
 def layer_name(ctx: click.Context, params: dict[str, Any]) -> str:
     """The layer kind ``--layer`` or one of the old flags chooses (Conv2d if none)."""
     chosen = [KIND_FLAGS[flag] for flag in KIND_FLAGS if params.get(flag)]
@@ -215,15 +222,13 @@ def spec_from(ctx: click.Context, params: dict[str, Any]) -> Any:
         if params.get(argument) is None:
             continue
         if argument not in op.arguments:
-            rule = f"{op.name} has no {argument}"
-            if argument == "groups" and name == "separable":
-                rule = "a separable convolution sets its own groups (C_in, then 1)"
+            rule = op.refusal(argument)
             takes = ", ".join(OPTION_OF[a] for a in op.arguments if a in OPTION_OF)
             raise click.BadParameter(f"{rule}; it takes {takes}", param_hint=hint(argument))
         arguments[argument] = params[argument]
-    for view in ("as_conv",):
-        if params.get(view) and view not in op.views:
-            raise click.BadParameter(f"draws a ConvTranspose2d as a direct convolution; {op.name} has nothing to draw that way", param_hint=hint(view))
+    for view in views_from(params):
+        if view not in op.views:
+            raise click.BadParameter(f"{op.refusal(view)}; it is drawn one way only", param_hint=hint(view))
     kernel = params.get("kernel")
     if kernel is not None and "kernel_size" not in arguments and "kernel_size" in op.arguments:
         from .kernels import parse_kernel
@@ -270,7 +275,7 @@ class Request:
 
     @property
     def view(self) -> dict[str, Any]:
-        return {k: v for k, v in self.options.items() if k == "as_conv" and v}
+        return {k: v for k, v in self.options.items() if k in VIEW_OPTIONS}
 
     def render(self, path: Any, progress: Any = None) -> Any:
         """Write the picture to ``path``: :func:`convgif.render` or a still."""
@@ -301,8 +306,7 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
         "width": params.get("width"),
         "format": params.get("image_format"),
     }
-    if params.get("as_conv"):
-        options["as_conv"] = True
+    options.update(views_from(params))
     return Request(spec, options, params.get("frame"), bool(params.get("sheet")), params["fps"])
 
 

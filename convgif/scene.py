@@ -149,7 +149,7 @@ class Scene:
                 for ky, kx in np.ndindex(*geo.kernel):
                     paint.cell_text(image, format_value(drawn.kernels[co, ci, ky, kx]), *lay.cell_box(origin, ky, kx))
         ho, wo = geo.out_size
-        for co, origin in lay.outputs.items():
+        for origin in lay.outputs.values():
             paint.grid(image, origin, np.full((ho, wo), col.background))
         if geo.groups > 1:
             for c, (x, y) in lay.inputs.items():

@@ -64,6 +64,10 @@ class Operation:
         """The parameter count as a render's summary line gives it."""
         return f"{spec.num_parameters:,} parameters"
 
+    def refusal(self, argument: str) -> str:
+        """Why this kind refuses ``argument`` (an argument or drawing option it does not have)."""
+        return f"{self.name} has no {argument}"
+
     def check_view(self, **view: Any) -> None:
         """Refuse drawing options this kind does not have, naming them."""
         for option, value in view.items():

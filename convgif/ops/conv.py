@@ -12,8 +12,12 @@ import dataclasses
 import math
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, ClassVar, Optional, Union
+from typing import Any, ClassVar, Optional, Union
 
+import numpy as np
+
+from ..drawing import Drawn, Geometry, Reads, Step, Writes, format_value, widest
+from ..engine import Placements, Recording, given, padding_mask, record_direct
 from ..spec import (
     TUPLE_WORDS,
     SpecError,
@@ -27,12 +31,6 @@ from ..spec import (
     to_tuple,
 )
 from .base import Operation, dims_text
-
-if TYPE_CHECKING:
-    import numpy as np
-
-    from ..drawing import Drawn, Geometry
-    from ..engine import Recording
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 PADDING_STRINGS = ("same", "valid")
@@ -64,14 +62,14 @@ class Channels:
     def num_parameters(self) -> int:
         """Trainable parameters: C_out · C_in/G · (kernel area) weights (a transposed layer
         stores them as C_in · C_out/G · …, the same number), plus C_out biases."""
-        weights = self.out_channels * self.in_per_group * math.prod(getattr(self, "kernel_size"))
-        return weights + (self.out_channels if getattr(self, "bias") else 0)
+        weights = self.out_channels * self.in_per_group * math.prod(self.kernel_size)
+        return weights + (self.out_channels if self.bias else 0)
 
     @property
     def numbers(self) -> int:
         """How many numbers recording the layer holds: input as drawn, weights and output."""
-        weights = self.out_channels * self.in_per_group * math.prod(getattr(self, "kernel_size"))
-        return math.prod(getattr(self, "padded_shape")) + weights + math.prod(getattr(self, "output_shape"))
+        weights = self.out_channels * self.in_per_group * math.prod(self.kernel_size)
+        return math.prod(self.padded_shape) + weights + math.prod(self.output_shape)
 
     def _normalise_sizes(self, put) -> None:
         """Shape, channels, kernel size, stride, dilation, groups and bias, as PyTorch takes them."""
@@ -83,7 +81,7 @@ class Channels:
         if not is_int(self.groups) or int(self.groups) < 1:
             raise SpecError("groups", f"groups={fmt(self.groups)} must be a positive integer")
         put("groups", int(self.groups))
-        put("bias", boolean("bias", getattr(self, "bias")))
+        put("bias", boolean("bias", self.bias))
 
     def _check_groups(self) -> None:
         g = self.groups
@@ -278,13 +276,19 @@ class Conv1dSpec(_ConvSpec):
         )
 
 
+@dataclass(frozen=True)
+class Conv1dRecording(Recording):
+    """A Conv1d's recording in Conv1d's shapes, with ``planar``, the Conv2d over one row that
+    computed it (and that the picture draws)."""
+
+    planar: Recording
+
+
 # -- the picture, shared with every kind drawn as a direct convolution --------------------------
 
 
 def conv_geometry(spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[str, ...] = ()) -> Geometry:
     """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output."""
-    from ..drawing import Geometry
-
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
     state = [word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on]
@@ -321,9 +325,6 @@ def conv_drawn(
 ) -> Drawn:
     """A recorded direct convolution as the renderer draws it. ``filler`` marks the input cells
     that are not the layer's input (default: its padding, shown as copies for modes that copy)."""
-    from ..drawing import Drawn, widest
-    from ..engine import padding_mask
-
     spec = recording.spec
     copies = filler is None and spec.padding_mode != "zeros"
     if filler is None:
@@ -360,10 +361,6 @@ class ConvPlayback:
         return str(tuple(index) if self.dims == 2 else tuple(index[:-2]) + (index[-1],))
 
     def advance(self, step: int) -> list:
-        from ..drawing import Writes
-
-        import numpy as np
-
         j, oy, ox = self._index(step)
         output, per = self.recording.output, self.spec.out_per_group
         return [
@@ -372,10 +369,6 @@ class ConvPlayback:
         ]
 
     def show(self, step: int) -> Any:
-        from ..drawing import Reads, Step
-
-        import numpy as np
-
         spec, rec = self.spec, self.recording
         j, oy, ox = self._index(step)
         rh, rw = spec.receptive_field
@@ -391,13 +384,13 @@ class ConvPlayback:
             value = rec.output[j, oy, ox]
             y = f"y[{self._position(j, oy, ox)[1:-1]}]"
             if rec.bias is None:
-                sums = (f"{y} = Σ x·w = {_v(value)}",)
+                sums = (f"{y} = Σ x·w = {format_value(value)}",)
             else:
                 b = rec.bias[j]
-                sums = (f"{y} = Σ x·w + b = {_v(value - b)} + {_v(b)} = {_v(value)}",)
+                sums = (f"{y} = Σ x·w + b = {format_value(value - b)} + {format_value(b)} = {format_value(value)}",)
         else:
             sums = tuple(
-                f"y[{self._position(co, oy, ox)[1:-1]}] = {_v(rec.output[co, oy, ox])}"
+                f"y[{self._position(co, oy, ox)[1:-1]}] = {format_value(rec.output[co, oy, ox])}"
                 for co in range(j, spec.out_channels, spec.out_per_group)
             )
         return Step(j, _Lazy(reads), self.advance(step), text, sums)
@@ -413,12 +406,6 @@ class _Lazy(dict):
     def __missing__(self, group: int):
         self[group] = value = self._make(group)
         return value
-
-
-def _v(value: Any) -> str:
-    from ..drawing import format_value
-
-    return format_value(value)
 
 
 # -- the operations ---------------------------------------------------------------------------
@@ -441,26 +428,18 @@ class DirectConv(Operation):
         """A :class:`convgif.engine.Recording`. A Conv1d's has Conv1d's shapes: input (C, L),
         weight (C_out, C_in/G, K), output (C_out, L_out); its placements index (co, ox) and
         read (c, x)."""
-        from ..engine import Placements, Recording, given, record_direct
-
         if self.dims == 2:
             return record_direct(spec, seed, input, weight, bias)
-        planar = self._record_planar(spec, seed, input, weight, bias)
+        if input is not None:
+            input = given("input", input, spec.input_shape, None)[:, None, :]
+        if weight is not None:
+            weight = given("weight", weight, self.weight_shape(spec), None)[:, :, None, :]
+        planar = record_direct(self.planar(spec), seed, input, weight, bias)
         row = (slice(None), 0)
-        return Recording(
+        return Conv1dRecording(
             spec, planar.input[row], planar.padded[row], planar.weight[:, :, 0], planar.bias,
-            planar.output[row], Placements(planar.spec, planar.output, rows=False),
+            planar.output[row], Placements(planar.spec, planar.output, rows=False), planar,
         )
-
-    def _record_planar(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any) -> Recording:
-        from ..engine import given, record_direct
-
-        if self.dims == 1:
-            if input is not None:
-                input = given("input", input, spec.input_shape, None)[:, None, :]
-            if weight is not None:
-                weight = given("weight", weight, self.weight_shape(spec), None)[:, :, None, :]
-        return record_direct(self.planar(spec), seed, input, weight, bias)
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.out_channels, spec.in_per_group, *spec.kernel_size)
@@ -470,18 +449,8 @@ class DirectConv(Operation):
         return [conv_geometry(self.planar(spec), spec.caption, self.dims)]
 
     def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list[Drawn]:
-        from ..engine import Recording
-
-        planar = self.planar(spec)
-        if self.dims == 1:  # the Conv1d's arrays, one row tall
-            output = recording.output[:, None]
-            from ..engine import Placements
-
-            recording = Recording(
-                planar, recording.input[:, None], recording.padded[:, None], recording.weight[:, :, None],
-                recording.bias, output, Placements(planar, output),
-            )
-        return [conv_drawn(recording, self.geometries(spec, **view)[0], pixels)]
+        planar = recording.planar if self.dims == 1 else recording  # drawn as one row of cells
+        return [conv_drawn(planar, self.geometries(spec, **view)[0], pixels)]
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]

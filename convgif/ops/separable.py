@@ -147,6 +147,11 @@ class Separable(Operation):
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         return CONV2D.name_parts(spec.standard)
 
+    def refusal(self, argument: str) -> str:
+        if argument == "groups":
+            return "a separable convolution sets its own groups (C_in, then 1)"
+        return super().refusal(argument)
+
     def parameters_text(self, spec: Any) -> str:
         return f"{spec.num_parameters:,} parameters (a standard convolution: {spec.standard.num_parameters:,})"
 

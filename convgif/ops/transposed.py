@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..drawing import Drawn, Geometry, Reads, Step, Writes, format_value, widest
+from ..drawing import Drawn, Geometry, Reads, Step, Writes, widest
 from ..engine import (
     BIAS_RANGE,
     INPUT_RANGE,

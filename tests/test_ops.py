@@ -1,0 +1,171 @@
+"""The layer kinds behind one registry: --layer, options that do not belong to a layer, and
+the faults the old per-kind branches had (each kept here as a regression test)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+import convgif
+from convgif import ops
+from convgif.cli import main
+from convgif.kernels import PRESETS
+from convgif.spec import SpecError
+
+SOBEL_X = PRESETS["sobel-x"]
+
+
+def run(*args: str, cwd=None):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_registry_finds_every_kind_by_pytorch_name_in_any_case():
+    for name in ops.NAMES:
+        op = ops.operation(name.upper())
+        assert op.name == name
+        assert ops.canonical(name.lower()) == name
+    assert ops.of(convgif.Conv2dSpec((1, 3, 3))).name == "Conv2d"
+    assert ops.of(convgif.ConvTranspose2dSpec((1, 3, 3))).name == "ConvTranspose2d"
+    with pytest.raises(KeyError, match="MaxPool9d"):
+        ops.operation("MaxPool9d")
+
+
+@pytest.mark.parametrize(
+    ("flag", "layer", "args"),
+    [
+        ("--transposed", "ConvTranspose2d", ["--in", "2,3,3", "--k", "3", "--s", "2"]),
+        ("--conv1d", "conv1d", ["--in", "3,9", "--out", "2", "--k", "3", "--p", "1"]),
+        ("--separable", "SEPARABLE", ["--in", "4,5,5", "--out", "3", "--k", "3"]),
+    ],
+)
+def test_layer_option_draws_what_the_old_flag_draws(tmp_path, flag, layer, args):
+    old, new = tmp_path / "old.gif", tmp_path / "new.gif"
+    assert run(flag, *args, "-o", str(old), "-q").exit_code == 0
+    assert run("--layer", layer, *args, "-o", str(new), "-q").exit_code == 0
+    assert old.read_bytes() == new.read_bytes()
+
+
+def test_unknown_layer_and_conflicting_choices_are_usage_errors():
+    result = CliRunner().invoke(main, ["--layer", "MaxPool9d", "--in", "1,4,4"])
+    assert result.exit_code == 2 and "'--layer'" in result.output and "Conv2d, Conv1d" in result.output
+    result = CliRunner().invoke(main, ["--layer", "Conv1d", "--transposed", "--in", "1,4,4"])
+    assert result.exit_code == 2 and "choose one" in result.output
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "words"),
+    [
+        (["--layer", "separable", "--g", "2"], "'--g' / '--groups'", "sets its own groups"),
+        (["--output-padding", "1"], "'--output-padding'", "Conv2d has no output_padding"),
+        (["--layer", "Conv1d", "--output-padding", "1"], "'--output-padding'", "Conv1d has no output_padding"),
+        (["--as-conv"], "'--as-conv'", "Conv2d has no as_conv"),
+        (["--layer", "ConvTranspose2d", "--padding-mode", "reflect"], "'--padding-mode'", "ConvTranspose2d has no padding_mode"),
+    ],
+)
+def test_an_option_the_layer_does_not_have_is_refused_naming_both(tmp_path, args, option, words):
+    result = CliRunner().invoke(main, [*args, "--in", "2,5,5", "-o", str(tmp_path / "x.gif")])
+    assert result.exit_code == 2
+    assert option in result.output and words in result.output
+    assert not (tmp_path / "x.gif").exists()
+
+
+def test_separable_with_a_kernel_preset_draws_it_in_the_depthwise_step(tmp_path):
+    result = run("--in", "2,5,5", "--separable", "--kernel", "sobel-x", "-o", str(tmp_path / "s.gif"), "-q")
+    assert result.exit_code == 0, result.output
+    spec = convgif.SeparableSpec((2, 5, 5))
+    recording = convgif.record(spec, weight=np.broadcast_to(SOBEL_X, (2, 1, 3, 3)))
+    assert (recording.depthwise.weight == SOBEL_X).all()
+    Image.open(tmp_path / "s.gif").verify()
+
+
+def test_transposed_kernel_takes_pytorchs_weight_layout(tmp_path):
+    result = run("--in", "2,5,5", "--out", "3", "--transposed", "--kernel", "sobel-x", "-o", str(tmp_path / "t.gif"), "-q")
+    assert result.exit_code == 0, result.output
+    spec = convgif.ConvTranspose2dSpec((2, 5, 5), 3)
+    result = convgif.render(spec, tmp_path / "t2.gif", kernel="sobel-x")
+    assert result.frames > 0
+    recording = convgif.record(spec, weight=np.broadcast_to(SOBEL_X, (2, 3, 3, 3)))
+    assert recording.weight.shape == (2, 3, 3, 3)  # (C_in, C_out/G, KH, KW), as torch stores it
+
+
+def test_as_conv_render_has_its_own_default_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = convgif.ConvTranspose2dSpec((1, 2, 2), 1, 2, stride=2)
+    plain, direct = convgif.render(spec), convgif.render(spec, as_conv=True)
+    assert plain.path != direct.path and "asconv" in direct.path.name
+    assert plain.path.exists() and direct.path.exists()
+
+
+def test_as_conv_is_refused_for_a_layer_drawn_one_way():
+    with pytest.raises(SpecError) as error:
+        convgif.render(convgif.Conv2dSpec((1, 3, 3)), "x.gif", as_conv=True)
+    assert error.value.argument == "as_conv"
+
+
+@pytest.mark.parametrize(("suffix", "magic"), [(".webp", b"RIFF"), (".png", b"\x89PNG"), (".gif", b"GIF89a")])
+def test_the_file_suffix_chooses_the_format(tmp_path, suffix, magic):
+    path = tmp_path / f"x{suffix}"
+    convgif.render(convgif.Conv2dSpec((1, 3, 3), kernel_size=2), path)
+    assert path.read_bytes().startswith(magic)
+
+
+def test_a_suffix_naming_no_format_is_refused_and_nothing_written(tmp_path):
+    result = CliRunner().invoke(main, ["--in", "1,4,4", "-o", str(tmp_path / "x.mp4")])
+    assert result.exit_code == 2 and "'-o' / '--output'" in result.output and ".mp4" in result.output
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(SpecError) as error:
+        convgif.render(convgif.Conv2dSpec((1, 4, 4)), tmp_path / "x.mp4")
+    assert error.value.argument == "path"
+    result = CliRunner().invoke(main, ["--in", "1,4,4", "--format", "webp", "-o", str(tmp_path / "x.gif")])
+    assert result.exit_code == 2 and "'--format'" in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gallery_entries_are_named_by_the_format_they_hold(tmp_path):
+    config = tmp_path / "gallery.toml"
+    config.write_text(
+        '[[entry]]\nname = "w"\ntitle = "WebP"\nargs = "--in 1,4,4 --k 2 --format webp"\n'
+        '[[entry]]\nname = "s"\ntitle = "Sheet"\nargs = "--in 1,4,4 --k 2 --sheet"\n'
+        '[[entry]]\nname = "g"\ntitle = "GIF"\nargs = "--in 1,4,4 --k 2"\n'
+    )
+    result = CliRunner().invoke(main, ["gallery", "--config", str(config), "--jobs", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "w.webp").read_bytes()[8:12] == b"WEBP"
+    assert (tmp_path / "s.png").read_bytes().startswith(b"\x89PNG")
+    assert (tmp_path / "g.gif").read_bytes().startswith(b"GIF89a")
+    assert not list(tmp_path.glob("[ws].gif"))
+    readme = (tmp_path / "README.md").read_text()
+    assert "(w.webp)" in readme and "(s.png)" in readme and "(g.gif)" in readme
+
+
+def test_a_render_plans_its_layout_once(tmp_path, monkeypatch):
+    import convgif.api as api
+
+    calls = []
+    original = api.plan
+    monkeypatch.setattr(api, "plan", lambda *a, **k: calls.append(1) or original(*a, **k))
+    convgif.render(convgif.Conv2dSpec((1, 4, 4)), tmp_path / "x.gif", values=True)
+    assert len(calls) == 1
+    calls.clear()
+    convgif.render(convgif.SeparableSpec((2, 4, 4), 2), tmp_path / "y.gif")
+    assert len(calls) == 2  # one picture per step of the layer
+
+
+def test_conv1d_is_computed_once_as_one_row():
+    spec = convgif.Conv1dSpec((2, 7), 3, 3, padding=1)
+    recording = convgif.record(spec)
+    (drawn,) = ops.of(spec).drawings(spec, recording)
+    assert drawn.output.base is recording.planar.output or drawn.output is recording.planar.output
+    assert recording.output.shape == (3, 7) and drawn.output.shape == (3, 1, 7)
+
+
+def test_nothing_outside_the_operations_tests_what_kind_a_spec_is():
+    import pathlib
+    import re
+
+    package = pathlib.Path(convgif.__file__).parent
+    kinds = re.compile(r"isinstance\([^)]*(Conv1dSpec|Conv2dSpec|ConvTranspose2dSpec|SeparableSpec)")
+    for path in package.glob("*.py"):
+        assert not kinds.search(path.read_text()), path.name
