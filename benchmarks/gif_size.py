@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Optional
 
 import convgif
-from convgif.cli import main as cli, spec_from_options
+from convgif.options import parse
 
 ARTICLE_BOUND = 0.1  # at most a tenth of the published GIF
 CONV_ARITHMETIC_BOUND = 0.5  # at most half of the published GIF
@@ -79,12 +79,8 @@ class Figure:
 
 
 def render(args: str, path: Path) -> convgif.RenderResult:
-    """Render ``args`` as the ``convgif`` command would: same parser, defaults and ``render``."""
-    params = cli.make_context("convgif", shlex.split(args)).params
-    spec = spec_from_options(params)
-    return convgif.render(
-        spec, path, seed=params["seed"], fps=params["fps"], max_frames=params["max_frames"], values=params["values"]
-    )
+    """Render ``args`` as the ``convgif`` command would: same options, defaults and ``render``."""
+    return parse(shlex.split(args)).render(path)
 
 
 def measure(values: bool, folder: Path) -> list[Figure]:

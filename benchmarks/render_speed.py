@@ -50,7 +50,9 @@ from PIL import Image  # noqa: E402
 from convgif import Conv2dSpec, default_filename, glyphs, record  # noqa: E402
 from convgif.api import DEFAULT_MAX_FRAMES  # noqa: E402
 from convgif.engine import Recording, padding_mask  # noqa: E402
-from convgif.frames import LIGHT, RGB, WHITE, Renderer  # noqa: E402
+from convgif.overlay import Animation  # noqa: E402
+from convgif.ops.conv import CONV2D  # noqa: E402
+from convgif.paint import LIGHT, RGB, WHITE  # noqa: E402
 from convgif.api import sample_steps  # noqa: E402
 from convgif.layout import CAPTION, Layout, TextStyle, plan  # noqa: E402
 from convgif.writer import GifWriter  # noqa: E402
@@ -271,9 +273,14 @@ class Case:
         return 1000 * statistics.median(self.samples[key])
 
 
+def Renderer(recording: Recording, layout: Layout) -> Animation:
+    """convgif's renderer for one recorded Conv2d laid out by ``layout``."""
+    return Animation(CONV2D.drawings(recording.spec, recording)[0], layout)
+
+
 def prepare(spec: Conv2dSpec) -> Case:
     """Lay out, record and render one configuration; check the baseline draws at the same size."""
-    layout = plan(spec)
+    layout = plan(CONV2D.geometries(spec)[0])
     recording = record(spec)
     steps = sample_steps(spec.steps, DEFAULT_MAX_FRAMES)
     renderer = Renderer(recording, layout)
