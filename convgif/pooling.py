@@ -1,0 +1,1025 @@
+"""Pooling layers: MaxPool, AvgPool and MaxUnpool over one or two axes, as PyTorch computes them.
+
+Two halves, both plain NumPy:
+
+* **Specs** (:class:`MaxPool2dSpec`, :class:`MaxPool1dSpec`, :class:`AvgPool2dSpec`,
+  :class:`AvgPool1dSpec`, :class:`MaxUnpool2dSpec`, :class:`MaxUnpool1dSpec`): frozen
+  dataclasses taking PyTorch's arguments in PyTorch's order with PyTorch's defaults, validated
+  exactly as torch 2.13 validates them for one unbatched input (C, H, W) or (C, L), and
+  normalised as the convolution specs are (sizes become tuples, ``stride=None`` becomes the
+  kernel size). Whatever torch would refuse raises :class:`~convgif.spec.SpecError` naming the
+  argument.
+* **Recording** (:func:`record_pooling`): the forward pass on small random integers, or on
+  arrays given, with everything a renderer needs: the output, PyTorch's ``indices`` (max), the
+  divisor of every window (average), the kind of every drawn cell, and one lazily built
+  placement per output position.
+
+Geometry shared by all the pooling specs, per spatial axis of input size ``n``::
+
+    receptive field  r = dilation·(kernel_size − 1) + 1        (no dilation for AvgPool: r = k)
+    output size      o = floor((n + 2·padding − r) / stride) + 1
+    with ceil_mode   o = ceil((n + 2·padding − r) / stride) + 1, minus one if that last window
+                     would start at or after the end of the input (in the right padding)
+
+Window ``i`` covers padded cells ``i·stride + j·dilation`` (``j`` < kernel_size). The *drawn
+grid* is the padded input plus, with ``ceil_mode``, the cells a last window hangs past the
+padded input at the bottom/right (its *overhang*). Grid coordinates are input coordinates plus
+``padding``. Each grid cell has a kind: :data:`INPUT` (0), :data:`PADDING` (1, explicit padding:
+−∞ for a max, 0 for an average) or :data:`OVERHANG` (2, past the padded input: never read and
+never counted).
+
+All channels are pooled in the same windows at the same time, so a spec's ``steps`` (animation
+steps) is the output area, not C times it, and each placement carries one value per channel.
+
+Every spec class has the class attributes ``DIMS`` (1 or 2), ``KIND`` (``"max"``, ``"avg"`` or
+``"unpool"``) and ``NAME`` (PyTorch's class name, e.g. ``"MaxPool2d"``), and the properties
+``in_channels``, ``out_channels``, ``output_shape``, ``steps``, ``num_parameters`` (0),
+``operations`` (a (name, count) pair for ``convgif info``) and ``caption``; ``replace(**changes)``
+gives a validated copy. The one-axis specs have ``as_2d()``, the same layer over a single row,
+and their recordings ``as_2d()`` likewise.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import ClassVar, overload
+
+import numpy as np
+
+from .spec import SpecError, _fmt, _is_int, _positive_tuple, _shape, to_tuple
+
+__all__ = [
+    "INPUT",
+    "INPUT_RANGE",
+    "OVERHANG",
+    "PADDING",
+    "AvgPool1dSpec",
+    "AvgPool2dSpec",
+    "MaxPool1dSpec",
+    "MaxPool2dSpec",
+    "MaxUnpool1dSpec",
+    "MaxUnpool2dSpec",
+    "PoolPlacement",
+    "PoolPlacements",
+    "PoolRecording",
+    "PoolSpec",
+    "UnpoolPlacement",
+    "UnpoolPlacements",
+    "UnpoolRecording",
+    "UnpoolSpec",
+    "record_pooling",
+]
+
+#: Kinds of drawn grid cells (:attr:`PoolRecording.kinds`).
+INPUT, PADDING, OVERHANG = 0, 1, 2
+
+#: Range of the default input values, small so that a maximum or a sum can be checked by eye.
+INPUT_RANGE = (0, 9)
+
+_SEP = " \u2014 "
+_PAIR_WORDS = {1: "a 1-tuple (l,)", 2: "a pair (h, w)"}
+
+
+def _flag(name: str, value: object) -> bool:
+    """``ceil_mode`` and ``count_include_pad``: torch takes a Python bool and nothing else."""
+    if not isinstance(value, bool):
+        raise SpecError(name, f"{name}={value!r} must be True or False")
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# Pooling specs
+# --------------------------------------------------------------------------------------------
+
+
+class _Pool:
+    """What MaxPool and AvgPool share: the window geometry, its checks and derived sizes."""
+
+    DIMS: ClassVar[int]
+    KIND: ClassVar[str]
+    NAME: ClassVar[str]
+    input_shape: tuple[int, ...]
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    dilation: tuple[int, ...]
+    ceil_mode: bool
+    stride_given: bool
+
+    def _normalise(self, put) -> None:
+        dims = self.DIMS
+        put("input_shape", _shape(self.input_shape, dims))
+        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, dims))
+        stride = self.stride
+        # torch takes None, and also an empty tuple or list, as "the kernel size"
+        given = not (stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0))
+        put("stride_given", given)
+        put("stride", _positive_tuple("stride", stride, dims) if given else self.kernel_size)
+        if self.KIND == "max":
+            put("dilation", _positive_tuple("dilation", self.dilation, dims))
+        padding = to_tuple("padding", self.padding, dims)
+        if min(padding) < 0:
+            raise SpecError("padding", f"padding={_fmt(self.padding)} must be non-negative")
+        half = tuple(k // 2 for k in self.kernel_size)
+        if any(p > h for p, h in zip(padding, half)):
+            extra = " (dilation does not count here)" if self.KIND == "max" and max(self.dilation) > 1 else ""
+            raise SpecError(
+                "padding",
+                f"padding={_fmt(self.padding)} must be at most half of kernel_size={self.kernel_size} on "
+                f"each axis, rounded down: at most {half}{extra}",
+            )
+        put("padding", padding)
+        put("ceil_mode", _flag("ceil_mode", self.ceil_mode))
+
+    def _check_fits(self) -> None:
+        if min(self.output_shape[1:]) >= 1:
+            return
+        span, padded = self.receptive_field, self.padded_shape[1:]
+        dilated = f" with dilation={self.dilation}" if max(self.dilation) > 1 else ""
+        if self.ceil_mode:
+            slack = tuple(s - 1 for s in self.stride)
+            raise SpecError(
+                "kernel_size",
+                f"kernel_size={self.kernel_size}{dilated} spans {span}, more than the padded input "
+                f"{padded} plus the stride - 1 = {slack} cells a ceil_mode window may hang over: "
+                "not even one window fits",
+            )
+        raise SpecError(
+            "kernel_size",
+            f"kernel_size={self.kernel_size}{dilated} spans {span}, larger than the padded input "
+            f"{padded}: the window must fit inside the (padded) input",
+        )
+
+    # -- derived quantities -----------------------------------------------------------------
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def out_channels(self) -> int:
+        """Pooling works channel by channel: as many output channels as input channels."""
+        return self.input_shape[0]
+
+    num_parameters: ClassVar[int] = 0
+
+    @cached_property
+    def receptive_field(self) -> tuple[int, ...]:
+        """Extent of one window: ``dilation·(kernel_size − 1) + 1`` per axis."""
+        return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))
+
+    @property
+    def padding_end(self) -> tuple[int, ...]:
+        """Explicit padding at the bottom/right: the same as at the top/left."""
+        return self.padding
+
+    @cached_property
+    def padded_shape(self) -> tuple[int, ...]:
+        """(C, *sizes) of the input with its explicit padding (ceil_mode's overhang excluded)."""
+        return (self.in_channels, *(n + 2 * p for n, p in zip(self.input_shape[1:], self.padding)))
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        """(C, *sizes): PyTorch's ``pooling_output_shape`` on each axis (see the module doc)."""
+        sizes = []
+        for n, p, r, s in zip(self.input_shape[1:], self.padding, self.receptive_field, self.stride):
+            size = (n + 2 * p - r + (s - 1 if self.ceil_mode else 0)) // s + 1
+            if self.ceil_mode and (size - 1) * s >= n + p:
+                size -= 1  # the last window would start in the right padding: dropped
+            sizes.append(size)
+        return (self.in_channels, *sizes)
+
+    @cached_property
+    def overhang(self) -> tuple[int, ...]:
+        """Cells the last window reaches past the padded input at the bottom/right, per axis
+        (nonzero only with ``ceil_mode``). They are drawn but never read or counted."""
+        return tuple(
+            max(0, (o - 1) * s + r - q)
+            for o, s, r, q in zip(self.output_shape[1:], self.stride, self.receptive_field, self.padded_shape[1:])
+        )
+
+    @cached_property
+    def grid_shape(self) -> tuple[int, ...]:
+        """(C, *sizes) of the drawn grid: the padded input plus the overhang."""
+        return (self.in_channels, *(q + h for q, h in zip(self.padded_shape[1:], self.overhang)))
+
+    @cached_property
+    def steps(self) -> int:
+        """Animation steps: one per output position, all channels advancing together."""
+        return math.prod(self.output_shape[1:])
+
+    @cached_property
+    def window_size(self) -> int:
+        """Cells in one window: the product of the kernel sizes."""
+        return math.prod(self.kernel_size)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        """(name, count) of the work of one forward pass, for ``convgif info``: comparisons for a
+        max, additions for an average, counted as ``macs`` is for a convolution: one per window
+        cell (padding and overhang included) per output element."""
+        name = "comparisons" if self.KIND == "max" else "additions"
+        return name, math.prod(self.output_shape) * self.window_size
+
+    def _caption(self, *more: str) -> str:
+        parts = [
+            f"Input Shape : {self.input_shape}",
+            f"Output Shape : {self.output_shape}",
+            f"K : {self.kernel_size}",
+            f"P : {self.padding}",
+            f"S : {self.stride}",
+        ]
+        return _SEP.join([*parts, *more])
+
+    def replace(self, **changes: object):
+        """A copy with some arguments changed, validated again (``stride`` follows a new
+        ``kernel_size`` when it was left to default)."""
+        args = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
+        if not self.stride_given:
+            args["stride"] = None
+        args.update(changes)
+        return type(self)(**args)
+
+
+@dataclass(frozen=True)
+class _MaxPoolSpec(_Pool):
+    input_shape: tuple[int, ...]
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...] | None = None
+    padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    dilation: tuple[int, ...] = 1  # type: ignore[assignment]
+    return_indices: bool = False
+    ceil_mode: bool = False
+    stride_given: bool = field(init=False, repr=False, compare=False)
+
+    KIND: ClassVar[str] = "max"
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)
+        self._normalise(put)
+        flag = self.return_indices
+        # a Python-level switch in torch, like Conv2d's bias: booleans and integers are taken
+        if not isinstance(flag, (bool, np.bool_, numbers.Integral)):
+            raise SpecError("return_indices", f"return_indices={flag!r} must be True or False")
+        put("return_indices", bool(flag))
+        self._check_fits()
+
+    @property
+    def comparisons(self) -> int:
+        """Window cells compared per output element, times the output elements."""
+        return self.operations[1]
+
+    @cached_property
+    def caption(self) -> str:
+        """The article's caption with K, P, S and D; `` — ceil_mode=True`` when set."""
+        more = ["ceil_mode=True"] if self.ceil_mode else []
+        return self._caption(f"D : {self.dilation}", *more)
+
+
+@dataclass(frozen=True)
+class MaxPool2dSpec(_MaxPoolSpec):
+    """One ``torch.nn.MaxPool2d`` applied to one input of shape (C, H, W) ((H, W) means C = 1).
+
+    PyTorch's arguments, order and defaults; ``stride=None`` means ``kernel_size``. After
+    construction ``kernel_size``, ``stride``, ``padding`` and ``dilation`` are (h, w) pairs.
+    Padding acts as −∞: it never wins. ``return_indices`` changes nothing computed here (the
+    recording always has ``indices``); it is kept so a caller can show them when asked.
+    """
+
+    DIMS: ClassVar[int] = 2
+    NAME: ClassVar[str] = "MaxPool2d"
+
+
+@dataclass(frozen=True)
+class MaxPool1dSpec(_MaxPoolSpec):
+    """One ``torch.nn.MaxPool1d`` over one sequence (C, L) ((L,) means C = 1): the arguments
+    and rules of :class:`MaxPool2dSpec` on one axis; sizes are 1-tuples (``kernel_size == (2,)``)."""
+
+    DIMS: ClassVar[int] = 1
+    NAME: ClassVar[str] = "MaxPool1d"
+
+    def as_2d(self) -> MaxPool2dSpec:
+        """The same layer as a MaxPool2d over a (C, 1, L) input: equal output and indices."""
+        return MaxPool2dSpec(
+            (self.in_channels, 1, self.input_shape[1]), (1, *self.kernel_size), (1, *self.stride),
+            (0, *self.padding), (1, *self.dilation), self.return_indices, self.ceil_mode,
+        )
+
+
+@dataclass(frozen=True)
+class _AvgPoolSpec(_Pool):
+    input_shape: tuple[int, ...]
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...] | None = None
+    padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    ceil_mode: bool = False
+    count_include_pad: bool = True
+    stride_given: bool = field(init=False, repr=False, compare=False)
+
+    KIND: ClassVar[str] = "avg"
+    divisor_override: ClassVar[int | None] = None  # AvgPool2d makes it an argument
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)
+        self._normalise(put)
+        put("count_include_pad", _flag("count_include_pad", self.count_include_pad))
+        divisor = self.divisor_override
+        if divisor is not None:
+            if not _is_int(divisor):
+                raise SpecError("divisor_override", f"divisor_override={divisor!r} must be None or an integer")
+            if divisor == 0:
+                raise SpecError(
+                    "divisor_override",
+                    "divisor_override=0 must not be zero: every window sum is divided by it "
+                    "(any other integer, even a negative one, is taken)",
+                )
+            put("divisor_override", int(divisor))
+        self._check_fits()
+
+    @property
+    def dilation(self) -> tuple[int, ...]:
+        """Average pooling has no dilation: ones, so the shared geometry applies unchanged."""
+        return (1,) * self.DIMS
+
+    @property
+    def additions(self) -> int:
+        """Window cells added per output element, times the output elements."""
+        return self.operations[1]
+
+    @cached_property
+    def caption(self) -> str:
+        """The article's caption with K, P and S (no dilation), then the non-default switches."""
+        more = []
+        if self.ceil_mode:
+            more.append("ceil_mode=True")
+        if not self.count_include_pad:
+            more.append("count_include_pad=False")
+        if self.divisor_override is not None:
+            more.append(f"divisor_override={self.divisor_override}")
+        return self._caption(*more)
+
+
+@dataclass(frozen=True)
+class AvgPool2dSpec(_AvgPoolSpec):
+    """One ``torch.nn.AvgPool2d`` applied to one input of shape (C, H, W) ((H, W) means C = 1).
+
+    PyTorch's arguments, order and defaults. Each output is the sum of the input cells in its
+    window divided by: ``divisor_override`` when given (any nonzero integer); otherwise, with
+    ``count_include_pad=True``, the window's cells inside the padded input (explicit padding
+    counted, ceil_mode's overhang not); with ``count_include_pad=False``, its input cells only.
+    """
+
+    divisor_override: int | None = None  # type: ignore[misc]
+
+    DIMS: ClassVar[int] = 2
+    NAME: ClassVar[str] = "AvgPool2d"
+
+
+@dataclass(frozen=True)
+class AvgPool1dSpec(_AvgPoolSpec):
+    """One ``torch.nn.AvgPool1d`` over one sequence (C, L) ((L,) means C = 1): the rules of
+    :class:`AvgPool2dSpec` on one axis. Like torch's, it takes no ``divisor_override``."""
+
+    DIMS: ClassVar[int] = 1
+    NAME: ClassVar[str] = "AvgPool1d"
+
+    def as_2d(self) -> AvgPool2dSpec:
+        """The same layer as an AvgPool2d over a (C, 1, L) input: equal output and divisors."""
+        return AvgPool2dSpec(
+            (self.in_channels, 1, self.input_shape[1]), (1, *self.kernel_size), (1, *self.stride),
+            (0, *self.padding), self.ceil_mode, self.count_include_pad,
+        )
+
+
+PoolSpec = MaxPool2dSpec | MaxPool1dSpec | AvgPool2dSpec | AvgPool1dSpec
+
+
+# --------------------------------------------------------------------------------------------
+# Unpooling specs
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _MaxUnpoolSpec:
+    input_shape: tuple[int, ...]
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...] | None = None
+    padding: tuple[int, ...] = 0  # type: ignore[assignment]
+    output_size: tuple[int, ...] | None = None
+    stride_given: bool = field(init=False, repr=False, compare=False)
+
+    DIMS: ClassVar[int]
+    NAME: ClassVar[str]
+    KIND: ClassVar[str] = "unpool"
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)
+        dims = self.DIMS
+        put("input_shape", _shape(self.input_shape, dims))
+        # torch checks none of these three: they only set the default output size
+        put("kernel_size", to_tuple("kernel_size", self.kernel_size, dims))
+        stride = self.stride
+        put("stride_given", stride is not None)
+        put("stride", self.kernel_size if stride is None else to_tuple("stride", stride, dims))
+        put("padding", to_tuple("padding", self.padding, dims))
+        size = self.output_size
+        if size is not None:
+            if not (isinstance(size, (tuple, list)) and len(size) == dims and all(_is_int(v) for v in size)):
+                raise SpecError("output_size", f"output_size={_fmt(size)} must be None or {_PAIR_WORDS[dims]} of integers")
+            size = tuple(int(v) for v in size)
+            put("output_size", size)
+            low = tuple(d - s for d, s in zip(self.default_size, self.stride))
+            high = tuple(d + s for d, s in zip(self.default_size, self.stride))
+            if any(not lo < o < hi for o, lo, hi in zip(size, low, high)):
+                raise SpecError(
+                    "output_size",
+                    f"output_size={size} is out of range: on each axis it must lie strictly between the "
+                    f"default size {self.default_size} minus the stride {self.stride} and the default size "
+                    f"plus the stride, that is between {low} and {high}, both excluded",
+                )
+        sizes = self.output_shape[1:]
+        if min(sizes) < 1:
+            if size is not None:
+                raise SpecError("output_size", f"output_size={size} must be at least 1 on each axis")
+            blamed = "padding" if max(self.padding) > 0 else "kernel_size"
+            raise SpecError(
+                blamed,
+                f"kernel_size={self.kernel_size}, stride={self.stride} and padding={self.padding} give the "
+                f"output size (H - 1)·stride - 2·padding + kernel_size = {sizes}: it must be at least 1 on each axis",
+            )
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def out_channels(self) -> int:
+        return self.input_shape[0]
+
+    @cached_property
+    def default_size(self) -> tuple[int, ...]:
+        """Output size without ``output_size``: ``(H − 1)·stride − 2·padding + kernel_size``."""
+        return tuple(
+            (n - 1) * s - 2 * p + k
+            for n, s, p, k in zip(self.input_shape[1:], self.stride, self.padding, self.kernel_size)
+        )
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        """(C, *sizes): ``output_size`` when given, else :attr:`default_size`."""
+        return (self.in_channels, *(self.output_size or self.default_size))
+
+    @cached_property
+    def steps(self) -> int:
+        """Animation steps: one per input position, all channels advancing together."""
+        return math.prod(self.input_shape[1:])
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        """(name, count) for ``convgif info``: one write per input element."""
+        return "writes", math.prod(self.input_shape)
+
+    @property
+    def writes(self) -> int:
+        return self.operations[1]
+
+    @cached_property
+    def caption(self) -> str:
+        """The article's caption with K, P and S; `` — output_size=…`` when one is given that
+        differs from the default size."""
+        parts = [
+            f"Input Shape : {self.input_shape}",
+            f"Output Shape : {self.output_shape}",
+            f"K : {self.kernel_size}",
+            f"P : {self.padding}",
+            f"S : {self.stride}",
+        ]
+        if self.output_size is not None and self.output_size != self.default_size:
+            parts.append(f"output_size={self.output_size}")
+        return _SEP.join(parts)
+
+    def replace(self, **changes: object):
+        """A copy with some arguments changed, validated again."""
+        args = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
+        if not self.stride_given:
+            args["stride"] = None
+        args.update(changes)
+        return type(self)(**args)
+
+    def pool_spec(self) -> MaxPool2dSpec | MaxPool1dSpec | None:
+        """The max pool :func:`record_pooling` takes example values and indices from when none
+        are given: the same kernel, stride and padding over a (C, *output size) input, with
+        ``ceil_mode=False`` if that gives this layer's input shape, else ``ceil_mode=True`` if
+        that does; None when neither does (or when MaxPool refuses the arguments)."""
+        pool_class = MaxPool2dSpec if self.DIMS == 2 else MaxPool1dSpec
+        for ceil_mode in (False, True):
+            try:
+                pool = pool_class(
+                    self.output_shape, self.kernel_size, self.stride, self.padding,
+                    return_indices=True, ceil_mode=ceil_mode,
+                )
+            except SpecError:
+                continue
+            if pool.output_shape == self.input_shape:
+                return pool
+        return None
+
+
+@dataclass(frozen=True)
+class MaxUnpool2dSpec(_MaxUnpoolSpec):
+    """One ``torch.nn.MaxUnpool2d`` applied to one pooled input of shape (C, H, W).
+
+    PyTorch's constructor arguments (``kernel_size, stride=None, padding=0``) plus the
+    ``output_size`` its forward takes. Each input value is written at its index (a flat
+    position ``y·W_out + x`` in its channel's output plane); every other output cell is 0.
+    PyTorch checks none of kernel_size, stride and padding: they only give the default output
+    size ``(H − 1)·stride − 2·padding + kernel_size``, and an ``output_size`` must lie strictly
+    between that minus and plus the stride on each axis. convgif refuses an output with an
+    empty axis, which torch returns without looking at the indices.
+    """
+
+    DIMS: ClassVar[int] = 2
+    NAME: ClassVar[str] = "MaxUnpool2d"
+
+
+@dataclass(frozen=True)
+class MaxUnpool1dSpec(_MaxUnpoolSpec):
+    """One ``torch.nn.MaxUnpool1d`` over one pooled sequence (C, L): :class:`MaxUnpool2dSpec`
+    on one axis; ``output_size`` is a 1-tuple."""
+
+    DIMS: ClassVar[int] = 1
+    NAME: ClassVar[str] = "MaxUnpool1d"
+
+    def as_2d(self) -> MaxUnpool2dSpec:
+        """The same layer as a MaxUnpool2d over a (C, 1, L) input: equal output for equal indices."""
+        size = None if self.output_size is None else (1, *self.output_size)
+        return MaxUnpool2dSpec(
+            (self.in_channels, 1, self.input_shape[1]), (1, *self.kernel_size), (1, *self.stride),
+            (0, *self.padding), size,
+        )
+
+
+UnpoolSpec = MaxUnpool2dSpec | MaxUnpool1dSpec
+
+
+# --------------------------------------------------------------------------------------------
+# Recording
+# --------------------------------------------------------------------------------------------
+
+
+def _rng(seed: int) -> np.random.Generator:
+    if not _is_int(seed) or seed < 0:
+        raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
+    return np.random.default_rng(int(seed))
+
+
+def _array(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
+    """A user's array as int64 (integers, booleans) or float64, of exactly ``shape``."""
+    array = np.asarray(value)
+    if array.shape != tuple(shape):
+        raise SpecError(name, f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
+    if array.dtype.kind in "biu":
+        return array.astype(np.int64)
+    if array.dtype.kind == "f":
+        return array.astype(np.float64)
+    raise SpecError(name, f"{name} must hold numbers, not {array.dtype}")
+
+
+def _axis_taps(spec: _Pool) -> list[np.ndarray]:
+    """Per axis, the (output size, kernel size) grid coordinates of every window's taps."""
+    return [
+        (np.arange(o) * s)[:, None] + (np.arange(k) * d)[None, :]
+        for o, k, s, d in zip(spec.output_shape[1:], spec.kernel_size, spec.stride, spec.dilation)
+    ]
+
+
+def _axis_kinds(spec: _Pool) -> list[np.ndarray]:
+    """Per axis, the kind of every drawn grid row/column."""
+    kinds = []
+    for n, p, g in zip(spec.input_shape[1:], spec.padding, spec.grid_shape[1:]):
+        kind = np.full(g, PADDING, dtype=np.int8)
+        kind[p : p + n] = INPUT
+        kind[n + 2 * p :] = OVERHANG
+        kinds.append(kind)
+    return kinds
+
+
+def _outer(per_axis: list[np.ndarray], combine) -> np.ndarray:
+    """Combine one 1-D array per axis into a DIMS-dimensional array (an outer operation)."""
+    result = per_axis[0]
+    for more in per_axis[1:]:
+        result = combine.outer(result, more)
+    return result
+
+
+def _windows(spec: _Pool, grid: np.ndarray) -> np.ndarray:
+    """(..., *output sizes, window_size) view of each window's cells, taps in window order.
+
+    ``grid`` has the drawn grid's spatial shape in its last DIMS axes.
+    """
+    dims = spec.DIMS
+    axes = tuple(range(grid.ndim - dims, grid.ndim))
+    view = np.lib.stride_tricks.sliding_window_view(grid, spec.receptive_field, axis=axes)
+    lead = (slice(None),) * (grid.ndim - dims)
+    picks = tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(spec.output_shape[1:], spec.stride))
+    taps = tuple(slice(None, None, d) for d in spec.dilation)
+    view = view[(*lead, *picks, *taps)]
+    return view.reshape(*view.shape[: grid.ndim], spec.window_size)
+
+
+def _reason(divisor: int, override: bool, padding: bool, overhang: bool, counted: bool) -> str:
+    if override:
+        return f"/ {divisor}: divisor_override"
+    notes = []
+    if padding:
+        notes.append("padding counted" if counted else "padding not counted")
+    if overhang:
+        notes.append("overhang not counted")
+    return f"/ {divisor}" + (": " + ", ".join(notes) if notes else "")
+
+
+@dataclass(frozen=True, eq=False)
+class PoolPlacement:
+    """One window position: the output position it produces, for all channels at once.
+
+    ``cells`` (K, DIMS) are the window's taps in grid coordinates, in window order (row by
+    row), ``kinds`` (K,) their kinds, ``values`` (C,) the outputs. A max also has ``winners``
+    (C, DIMS), the grid cell each channel's maximum comes from (-1 where the window holds no
+    input cell), and ``indices`` (C,), PyTorch's. An average has ``terms`` (T, DIMS), the input
+    cells added (padding adds 0 and is left out), ``sums`` (C,), ``divisor`` and ``reason``
+    (e.g. ``"/ 6: padding not counted"``); the max's fields are None for it and vice versa.
+    """
+
+    out_index: tuple[int, ...]
+    cells: np.ndarray
+    kinds: np.ndarray
+    values: np.ndarray
+    winners: np.ndarray | None = None
+    indices: np.ndarray | None = None
+    terms: np.ndarray | None = None
+    sums: np.ndarray | None = None
+    divisor: int | None = None
+    reason: str | None = None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, PoolPlacement):
+            return NotImplemented
+        return all(
+            _same(getattr(self, f.name), getattr(other, f.name)) for f in dataclasses.fields(self)
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # equal placements hold equal arrays
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return a is not None and b is not None and np.array_equal(a, b, equal_nan=np.asarray(a).dtype.kind == "f")
+    return a == b
+
+
+class PoolPlacements(Sequence[PoolPlacement]):
+    """All window positions in output order (row by row); items are built when asked for."""
+
+    def __init__(self, recording: PoolRecording) -> None:
+        spec = recording.spec
+        self._recording = recording
+        self._taps = _axis_taps(spec)
+        self._kinds = _axis_kinds(spec)
+        self._sizes = spec.output_shape[1:]
+
+    def __len__(self) -> int:
+        return math.prod(self._sizes)
+
+    @overload
+    def __getitem__(self, index: int) -> PoolPlacement: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[PoolPlacement]: ...
+
+    def __getitem__(self, index: int | slice) -> PoolPlacement | list[PoolPlacement]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"placement {index} out of range for {n} placements")
+        out = tuple(int(v) for v in np.unravel_index(index % n, self._sizes))
+        rec, spec = self._recording, self._recording.spec
+        axis_cells = [taps[o] for taps, o in zip(self._taps, out)]
+        mesh = np.meshgrid(*axis_cells, indexing="ij")
+        cells = np.stack([m.ravel() for m in mesh], axis=1).astype(np.int64)
+        kinds = np.max([kind[m.ravel()] for kind, m in zip(self._kinds, mesh)], axis=0).astype(np.int8)
+        at = (slice(None), *out)
+        values = rec.output[at].copy()
+        if spec.KIND == "max":
+            return PoolPlacement(out, cells, kinds, values, winners=rec.winners[at].copy(), indices=rec.indices[at].copy())
+        terms = cells[kinds == INPUT]
+        inputs = rec.input[(slice(None), *(terms - np.array(spec.padding)).T)]
+        divisor = int(rec.divisors[out])
+        reason = _reason(
+            divisor,
+            spec.divisor_override is not None,
+            bool((kinds == PADDING).any()),
+            bool((kinds == OVERHANG).any()),
+            spec.count_include_pad,
+        )
+        return PoolPlacement(out, cells, kinds, values, terms=terms, sums=_ordered_sum(inputs, axis=1), divisor=divisor, reason=reason)
+
+    def __iter__(self) -> Iterator[PoolPlacement]:
+        return (self[i] for i in range(len(self)))
+
+
+@dataclass(frozen=True, eq=False)
+class PoolRecording:
+    """The forward pass of a max or average pooling spec.
+
+    Arrays (spatial axes ``*n`` of the input, ``*o`` of the output, ``*g`` of the drawn grid;
+    one axis for the 1-d layers):
+
+    * ``input`` (C, *n): int64, or float64 when the input given holds fractions.
+    * ``output`` (C, *o): a max keeps the input's dtype (a window with no input cell, possible
+      only with dilation, gives −∞, or for integers −2**63 as torch's int64 pooling does); an
+      average is float64.
+    * ``indices`` (C, *o) int64, max only (else None): PyTorch's, the flat position ``y·W + x``
+      in the unpadded input plane of the first maximum in window order (a NaN beats any number,
+      and a later NaN beats an earlier one). For a window holding no input cell torch still
+      gives a number: the first tap at or past row/column 0 on each axis, flattened, which may
+      lie outside the plane.
+    * ``winners`` (C, *o, DIMS) int64, max only: the grid coordinates of each maximum, -1 for a
+      window holding no input cell.
+    * ``divisors`` (*o) int64, average only: what each window's sum is divided by (the same for
+      every channel).
+    * ``kinds`` (*g) int8: :data:`INPUT`, :data:`PADDING` or :data:`OVERHANG` per drawn cell.
+    * ``placements``: one :class:`PoolPlacement` per output position, built lazily.
+    """
+
+    spec: PoolSpec
+    input: np.ndarray
+    output: np.ndarray
+    indices: np.ndarray | None
+    winners: np.ndarray | None
+    divisors: np.ndarray | None
+    kinds: np.ndarray
+    placements: PoolPlacements = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "placements", PoolPlacements(self))
+
+    def as_2d(self) -> PoolRecording:
+        """A 1-d recording as the 2-d one over a single row (which convgif draws); a 2-d
+        recording as it is."""
+        if self.spec.DIMS == 2:
+            return self
+        return record_pooling(self.spec.as_2d(), input=self.input[:, None, :])
+
+
+def _ordered_sum(values: np.ndarray, axis: int) -> np.ndarray:
+    """Sum along ``axis`` one term at a time, first to last, as PyTorch's CPU kernel adds: the
+    same float64 rounding, so averages of fractions match torch's bit for bit."""
+    values = np.moveaxis(values, axis, -1)
+    total = np.zeros(values.shape[:-1], dtype=values.dtype)
+    for t in range(values.shape[-1]):
+        total = total + values[..., t]
+    return total
+
+
+def _record_pool(spec: PoolSpec, x: np.ndarray) -> PoolRecording:
+    dims = spec.DIMS
+    c = spec.in_channels
+    axis_kinds = _axis_kinds(spec)
+    kinds = _outer(axis_kinds, np.maximum).astype(np.int8)
+    real = _windows(spec, kinds) == INPUT  # (*o, K)
+    inner = tuple(slice(p, p + n) for p, n in zip(spec.padding, spec.input_shape[1:]))
+    taps = _axis_taps(spec)
+    if spec.KIND == "avg":
+        grid = np.zeros((c, *spec.grid_shape[1:]), dtype=np.float64)
+        grid[(slice(None), *inner)] = x
+        sums = _ordered_sum(_windows(spec, grid), axis=-1)
+        if spec.divisor_override is not None:
+            divisors = np.full(spec.output_shape[1:], spec.divisor_override, dtype=np.int64)
+        else:
+            counted = []
+            for axis_taps, axis_kind in zip(taps, axis_kinds):
+                allowed = (INPUT, PADDING) if spec.count_include_pad else (INPUT,)
+                counted.append(np.isin(axis_kind[axis_taps], allowed).sum(axis=1))
+            divisors = _outer(counted, np.multiply).astype(np.int64)
+        return PoolRecording(spec, x, sums / divisors, None, None, divisors, kinds)
+
+    floating = x.dtype.kind == "f"
+    low = -np.inf if floating else np.iinfo(np.int64).min
+    grid = np.full((c, *spec.grid_shape[1:]), low, dtype=x.dtype)
+    grid[(slice(None), *inner)] = x
+    windows = _windows(spec, grid)  # (C, *o, K)
+    output = windows.max(axis=-1)  # NaN propagates; padding and overhang hold the lowest value
+    best = real & (windows == output[..., None])
+    first = np.argmax(best, axis=-1)
+    if floating:
+        nans = real & np.isnan(windows)
+        last_nan = windows.shape[-1] - 1 - np.argmax(nans[..., ::-1], axis=-1)
+        first = np.where(np.isnan(output), last_nan, first)
+    empty = np.broadcast_to(~real.any(axis=-1), output.shape)
+    taps_at = np.unravel_index(first, spec.kernel_size)
+    winners = np.empty((*output.shape, dims), dtype=np.int64)
+    flat = np.zeros(output.shape, dtype=np.int64)
+    torch_empty = np.zeros(output.shape, dtype=np.int64)
+    for a in range(dims):
+        origin = (np.arange(spec.output_shape[1 + a]) * spec.stride[a]).reshape(
+            [-1 if b == a else 1 for b in range(dims)]
+        )
+        winners[..., a] = origin + taps_at[a] * spec.dilation[a]
+        size_after = math.prod(spec.input_shape[2 + a :])
+        flat = flat + (winners[..., a] - spec.padding[a]) * size_after
+        # torch's index for an empty window: the first tap at or past input row/column 0
+        start = origin - spec.padding[a]
+        d = spec.dilation[a]
+        first_tap = np.where(start >= 0, start, start + d * (-(start // d)))
+        torch_empty = torch_empty + first_tap * size_after
+    winners[empty] = -1
+    indices = np.where(empty, torch_empty, flat)
+    return PoolRecording(spec, x, output, indices, winners, None, kinds)
+
+
+@dataclass(frozen=True, eq=False)
+class UnpoolPlacement:
+    """One input position of an unpooling, for all channels at once.
+
+    ``in_index`` is its position in the pooled input; ``values`` (C,) the values written,
+    ``targets`` (C, DIMS) the output cells they go to (their indices, unflattened), ``kept``
+    (C,) False where a later input value written to the same cell replaces this one, and
+    ``window`` (K, DIMS) the output coordinates of the pooling window this position stands
+    for (``in_index·stride − padding + j``, j < kernel_size; some may lie outside the output,
+    in the pooling's padding).
+    """
+
+    in_index: tuple[int, ...]
+    values: np.ndarray
+    targets: np.ndarray
+    kept: np.ndarray
+    window: np.ndarray
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, UnpoolPlacement):
+            return NotImplemented
+        return self.in_index == other.in_index and all(
+            _same(getattr(self, name), getattr(other, name)) for name in ("values", "targets", "kept", "window")
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+class UnpoolPlacements(Sequence[UnpoolPlacement]):
+    """All input positions of an unpooling in input order (row by row), built when asked for."""
+
+    def __init__(self, recording: UnpoolRecording) -> None:
+        self._recording = recording
+        self._sizes = recording.spec.input_shape[1:]
+
+    def __len__(self) -> int:
+        return math.prod(self._sizes)
+
+    @overload
+    def __getitem__(self, index: int) -> UnpoolPlacement: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[UnpoolPlacement]: ...
+
+    def __getitem__(self, index: int | slice) -> UnpoolPlacement | list[UnpoolPlacement]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"placement {index} out of range for {n} placements")
+        rec, spec = self._recording, self._recording.spec
+        at = tuple(int(v) for v in np.unravel_index(index % n, self._sizes))
+        pick = (slice(None), *at)
+        targets = np.stack(np.unravel_index(rec.indices[pick], spec.output_shape[1:]), axis=1).astype(np.int64)
+        axes = [i * s - p + np.arange(max(k, 0)) for i, s, p, k in zip(at, spec.stride, spec.padding, spec.kernel_size)]
+        mesh = np.meshgrid(*axes, indexing="ij")
+        window = np.stack([m.ravel() for m in mesh], axis=1).astype(np.int64)
+        return UnpoolPlacement(at, rec.input[pick].copy(), targets, rec.kept[pick].copy(), window)
+
+    def __iter__(self) -> Iterator[UnpoolPlacement]:
+        return (self[i] for i in range(len(self)))
+
+
+@dataclass(frozen=True, eq=False)
+class UnpoolRecording:
+    """The forward pass of a MaxUnpool spec.
+
+    * ``input`` (C, *n): the pooled values, int64 or float64.
+    * ``indices`` (C, *n) int64: flat positions in each channel's output plane.
+    * ``output`` (C, *o): zeros of the input's dtype, each input value at its index. Where
+      several input values share an index the last in input order (row by row) stays, as torch
+      gives on one thread (on several threads torch's choice varies from run to run). Indices
+      that come from a max pool never disagree: a shared index holds one cell's value.
+    * ``kept`` (C, *n) bool: False for a value replaced by a later one at the same index.
+    * ``pool``: the :class:`PoolRecording` of the max pool the example input and indices were
+      taken from (see :meth:`MaxUnpool2dSpec.pool_spec`), or None when they were given.
+    * ``placements``: one :class:`UnpoolPlacement` per input position, built lazily.
+    """
+
+    spec: UnpoolSpec
+    input: np.ndarray
+    indices: np.ndarray
+    output: np.ndarray
+    kept: np.ndarray
+    pool: PoolRecording | None
+    placements: UnpoolPlacements = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "placements", UnpoolPlacements(self))
+
+
+def _record_unpool(
+    spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices: np.ndarray | None
+) -> UnpoolRecording:
+    pool = None
+    if indices is None:
+        if input is not None:
+            raise SpecError("indices", "give the indices with the input: where each pooled value goes")
+        pool_spec = spec.pool_spec()
+        if pool_spec is None:
+            raise SpecError(
+                "indices",
+                f"no MaxPool{spec.DIMS}d with kernel_size={spec.kernel_size}, stride={spec.stride} and "
+                f"padding={spec.padding} turns a {spec.output_shape} input into {spec.input_shape}, "
+                "so there is no example to take: give input and indices",
+            )
+        pool = record_pooling(pool_spec, seed)
+        x, idx = pool.output, pool.indices
+    else:
+        idx = np.asarray(indices)
+        if idx.shape != spec.input_shape:
+            raise SpecError(
+                "indices", f"indices has shape {idx.shape}, but it must have the input's shape {spec.input_shape}"
+            )
+        if idx.dtype.kind not in "iu":
+            raise SpecError("indices", f"indices must hold integers (flat output positions), not {idx.dtype}")
+        idx = idx.astype(np.int64)
+        area = math.prod(spec.output_shape[1:])
+        bad = (idx < 0) | (idx >= area)
+        if bad.any():
+            raise SpecError(
+                "indices",
+                f"indices must lie in 0..{area - 1}, the flat positions of the {spec.output_shape[1:]} output "
+                f"plane, but hold {int(idx[bad].flat[0])}",
+            )
+        if input is None:
+            rng = _rng(seed)
+            x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
+        else:
+            x = _array("input", input, spec.input_shape)
+    c = spec.in_channels
+    area = math.prod(spec.output_shape[1:])
+    flat_idx = idx.reshape(c, -1)
+    flat_x = x.reshape(c, -1)
+    # the last writer of each target wins: find it without relying on numpy's assignment order
+    keys = (np.arange(c)[:, None] * area + flat_idx).ravel()
+    order = np.arange(keys.size)
+    _, last_reversed = np.unique(keys[::-1], return_index=True)
+    winners = order[::-1][last_reversed]
+    output = np.zeros(c * area, dtype=x.dtype)
+    output[keys[winners]] = flat_x.ravel()[winners]
+    kept = np.zeros(keys.size, dtype=bool)
+    kept[winners] = True
+    return UnpoolRecording(
+        spec, x, idx, output.reshape(spec.output_shape), kept.reshape(spec.input_shape), pool
+    )
+
+
+@overload
+def record_pooling(spec: PoolSpec, seed: int = 0, input: object = None, indices: None = None) -> PoolRecording: ...
+
+
+@overload
+def record_pooling(spec: UnpoolSpec, seed: int = 0, input: object = None, indices: object = None) -> UnpoolRecording: ...
+
+
+def record_pooling(spec, seed=0, input=None, indices=None):
+    """Run a pooling spec forward and record it.
+
+    Without ``input`` the input holds random integers in 0..9 from ``numpy.random.default_rng
+    (seed)``: the same seed, the same values. ``input`` may be any array of the input shape,
+    integers or floats. For a MaxUnpool spec ``input`` is the pooled values and ``indices``
+    where they go; without either, both come from the max pool :meth:`~MaxUnpool2dSpec.pool_spec`
+    over a seeded random input of the unpooling's output shape; with ``indices`` alone the values
+    are seeded random integers. ``indices`` out of range or of the wrong shape raise
+    ``SpecError("indices", ...)``.
+    """
+    if isinstance(spec, (MaxUnpool2dSpec, MaxUnpool1dSpec)):
+        return _record_unpool(spec, seed, input, indices)
+    if not isinstance(spec, (MaxPool2dSpec, MaxPool1dSpec, AvgPool2dSpec, AvgPool1dSpec)):
+        raise TypeError(f"record_pooling takes a pooling spec, not {type(spec).__name__}")
+    if indices is not None:
+        raise SpecError("indices", f"{spec.NAME} takes no indices: only an unpooling does")
+    if input is None:
+        rng = _rng(seed)
+        x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
+    else:
+        x = _array("input", input, spec.input_shape)
+    return _record_pool(spec, x)
