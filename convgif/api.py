@@ -312,8 +312,7 @@ class _Drawing:
         self.spec = spec
         self.parts = []
         for drawn in op.drawings(spec, recording, pixels, **view):
-            chars = drawn.value_chars if look.values else 1
-            layout = plan(drawn.geometry, look.values, chars, notes=look.notes, max_width=look.width)
+            layout = plan(drawn.geometry, look.values, drawn.value_chars, notes=look.notes, max_width=look.width)
             self.parts.append(Animation(drawn, layout, THEMES[look.theme]))
         self.shown = [part.layout.steps for part in self.parts]
         self.steps = spread_steps(self.shown, max_frames)

@@ -43,6 +43,12 @@ class Geometry:
     kernel_label: Callable[[int, int], str]
     blame: Callable[[int], tuple[str, object, str]]
     notes: tuple[str, ...] = ()
+    output_label: Callable[[int], str] = lambda co: f"y[{co}]"
+    #: A picture that is its numbers (a layer without weights): drawn with values always.
+    numbers: bool = False
+    #: Whether the kernel columns of a group take turns (one column a step), or are all
+    #: written at each step (a layer whose output channels are one result shown two ways).
+    columns_take_turns: bool = True
 
     @property
     def in_per_group(self) -> int:
@@ -54,7 +60,7 @@ class Geometry:
 
     @property
     def steps(self) -> int:
-        return self.steps_per_column * self.out_per_group
+        return self.steps_per_column * (self.out_per_group if self.columns_take_turns else 1)
 
 
 @dataclass(frozen=True)
@@ -63,6 +69,7 @@ class Reads:
 
     cells: np.ndarray  # (n, 3) rows of (channel, row, col) in grid coordinates
     box: Box  # the extent outlined on each channel of the group
+    marks: Optional[np.ndarray] = None  # (m, 3) cells singled out (a maximum), outlined in ink
 
 
 @dataclass(frozen=True)
@@ -145,12 +152,21 @@ class Drawn:
     start: Optional[np.ndarray] = None
     value_chars: int = 1
     pixels: bool = False
+    #: Written in filler cells instead of their value (e.g. "−∞" for a max pool's padding).
+    filler_text: Optional[str] = None
+    #: Cells of the grid outside the input and its padding (never read), drawn empty.
+    outside: Optional[np.ndarray] = None
+    #: Output channels that show numbers only, unshaded (e.g. a max pool's indices).
+    plain: tuple[int, ...] = ()
     extra: dict[str, Any] = field(default_factory=dict)
 
 
 def format_value(value: Any) -> str:
     """A value as written in a cell: integers whole, fractions to three significant digits."""
-    if float(value).is_integer():
+    number = float(value)
+    if not np.isfinite(number):
+        return "nan" if np.isnan(number) else ("∞" if number > 0 else "−∞")
+    if number.is_integer():
         return str(int(value))
     return f"{float(value):.3g}"
 

@@ -44,9 +44,12 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
     lines += [f"  {line}" for line in info["parameter_formulas"]]
     if "macs" in info:
         lines.append(f"multiply-accumulates {info['macs']:,} (one forward pass)")
+    for operation in ("comparisons", "additions", "writes"):
+        if operation in info:
+            lines.append(f"{operation} {info[operation]:,} (one forward pass)")
     if "receptive_field" in info:
         lines.append(f"receptive field {tuple(info['receptive_field'])} (the dilated kernel's extent)")
-    lines.append(f"kernel placements {info['placements']:,}")
+    lines.append(f"{'kernel' if 'macs' in info else 'window'} placements {info['placements']:,}")
     if info["frames"] is None:
         lines.append(f"frames: none, {info['too_large_to_draw']}")
     else:

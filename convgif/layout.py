@@ -75,7 +75,8 @@ class Layout:
     @property
     def steps(self) -> int:
         """Steps worth drawing: those of the kernel columns shown (all, unless there are many)."""
-        return self.geometry.steps_per_column * len(self.shown_columns)
+        columns = len(self.shown_columns) if self.geometry.columns_take_turns else 1
+        return self.geometry.steps_per_column * columns
 
     def cell_box(self, origin: tuple[int, int], row: int, col: int) -> tuple[int, int, int, int]:
         """(y0, y1, x0, x1) of a cell's interior, grid lines excluded; slices are [y0:y1, x0:x1]."""
@@ -121,6 +122,7 @@ def plan(
     readable fits.
     """
     notes = (*geometry.notes, *notes)
+    values = values or geometry.numbers
     if values:
         smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + 4)
         largest = max(VALUE_CELL_PX, smallest)
@@ -196,15 +198,18 @@ def _plan(spec: Geometry, values: bool, s: int, extra: tuple[str, ...]) -> Layou
         in_bottom += 4 + LABEL.height
 
     # kernel matrix: rows next to their input channel, one column per out channel of a group
-    k_label = max(LABEL.width(spec.kernel_label(c, j)) for c in shown_in for j in columns)
-    col_w = max(kw * s + 1, k_label)
-    x_k = x_in + in_w + frame + LINK_GAP
-    kernels = {
-        (c, j): (x_k + i * (col_w + GAP), inputs[c][1])
-        for c in shown_in
-        for i, j in enumerate(columns)
-    }
-    k_right = x_k + len(columns) * (col_w + GAP) - GAP
+    x_k = max(x_in + in_w + frame, x_in + LABEL.width(spec.input_heading) + GAP) + LINK_GAP
+    if spec.kernel is not None:
+        k_label = max(LABEL.width(spec.kernel_label(c, j)) for c in shown_in for j in columns)
+        col_w = max(kw * s + 1, k_label)
+        kernels = {
+            (c, j): (x_k + i * (col_w + GAP), inputs[c][1])
+            for c in shown_in
+            for i, j in enumerate(columns)
+        }
+        k_right = x_k + len(columns) * (col_w + GAP) - GAP
+    else:  # no weights: the output column follows the input
+        kernels, k_right = {}, x_k - LINK_GAP
 
     # output column
     out_h = ho * s + 1
@@ -212,7 +217,7 @@ def _plan(spec: Geometry, values: bool, s: int, extra: tuple[str, ...]) -> Layou
     out_tops = _stack([lh + out_h] * len(shown_out), [co // cg_out for co in shown_out], body_top)
     x_out = k_right + LINK_GAP + frame
     outputs = {co: (x_out, t + lh) for co, t in zip(shown_out, out_tops)}
-    out_labels = {co: _output_label(co) for co in shown_out}
+    out_labels = {co: spec.output_label(co) for co in shown_out}
     out_right = x_out + max(out_w, max(LABEL.width(t) for t in out_labels.values())) + frame
     out_bottom = out_tops[-1] + lh + out_h + frame
     more_out = spec.out_channels - len(shown_out)
@@ -229,12 +234,13 @@ def _plan(spec: Geometry, values: bool, s: int, extra: tuple[str, ...]) -> Layou
     texts.append((caption, CAPTION, MARGIN, caption_y))
     texts += [(line, LABEL, MARGIN, line_y) for line, line_y in zip(lines, note_ys)]
     texts.append((spec.input_heading, LABEL, x_in, heads_y))
-    texts.append(("kernels", LABEL, x_k, heads_y))
+    if kernels:
+        texts.append(("kernels", LABEL, x_k, heads_y))
     texts.append(("output", LABEL, x_out, heads_y))
     for c in shown_in:
         x, top = inputs[c]
         texts.append((f"x[{c}]", LABEL, x, top - lh))
-        for j in columns:
+        for j in columns if kernels else ():
             kx, ky = kernels[(c, j)]
             texts.append((spec.kernel_label(c, j), LABEL, kx, ky - lh))
     for co in shown_out:
@@ -263,7 +269,3 @@ def _plan(spec: Geometry, values: bool, s: int, extra: tuple[str, ...]) -> Layou
         sum_at=(MARGIN, sum_y),
         sum_width=(width - 2 * MARGIN) // CAPTION.advance,
     )
-
-
-def _output_label(co: int) -> str:
-    return f"y[{co}]"

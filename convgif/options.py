@@ -92,6 +92,13 @@ OPTION_OF = {
     "padding_mode": "--padding-mode",
     "bias": "--bias",
     "output_padding": "--output-padding",
+    "ceil_mode": "--ceil-mode",
+    "count_include_pad": "--count-include-pad",
+    "divisor_override": "--divisor-override",
+    "return_indices": "--return-indices",
+    "output_size": "--output-size",
+    "indices": "--indices",
+    "weight": "--kernel",
     "as_conv": "--as-conv",
     "fps": "--fps",
     "max_frames": "--max-frames",
@@ -122,7 +129,8 @@ LONG_NAME = {
 #: Options that describe the layer: the spec arguments they set.
 SPEC_OPTIONS = (
     "input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
-    "padding_mode", "output_padding",
+    "padding_mode", "output_padding", "ceil_mode", "count_include_pad", "divisor_override", "return_indices",
+    "output_size",
 )
 #: Options that choose how a layer is drawn, each belonging to the kinds that list it in ``views``.
 VIEW_OPTIONS = ("as_conv",)
@@ -144,11 +152,11 @@ def bad(error: SpecError) -> click.BadParameter:
 def layer_options(function):
     """The options that describe a layer, shared by every command that takes one."""
     decorators = [
-        click.option("--layer", type=LayerType(), help="The layer kind, by PyTorch's class name: Conv2d (default), Conv1d, ConvTranspose2d or separable."),
-        click.option("--in", "--in-shape", "input_shape", type=ShapeType(), help="Input shape C,H,W (or H,W, meaning C = 1; C,L for Conv1d)."),
+        click.option("--layer", type=LayerType(), help="The layer kind, by PyTorch's class name: Conv2d (default), Conv1d, ConvTranspose2d, separable, MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, MaxUnpool2d or MaxUnpool1d."),
+        click.option("--in", "--in-shape", "input_shape", type=ShapeType(), help="Input shape C,H,W (or H,W, meaning C = 1; C,L for a 1-D layer)."),
         click.option("--out", "--out-channels", "out_channels", type=int, help="Output channels.  [default: 1]"),
         click.option("--k", "--kernel-size", "kernel_size", type=IntOrPairType(), help="Kernel size: N or H,W.  [default: 3]"),
-        click.option("--s", "--stride", "stride", type=IntOrPairType(), help="Stride: N or H,W.  [default: 1]"),
+        click.option("--s", "--stride", "stride", type=IntOrPairType(), help="Stride: N or H,W.  [default: 1; pooling: the kernel size]"),
         click.option("--p", "--padding", "padding", type=PaddingType(), help="Padding: N, H,W, same or valid.  [default: 0]"),
         click.option("--d", "--dilation", "dilation", type=IntOrPairType(), help="Dilation: N or H,W.  [default: 1]"),
         click.option("--g", "--groups", "groups", type=int, help="Groups: blocked connections from input to output channels.  [default: 1]"),
@@ -156,6 +164,11 @@ def layer_options(function):
         click.option("--padding-mode", type=click.Choice(["zeros", "reflect", "replicate", "circular"]), help="What padding cells hold.  [default: zeros]"),
         click.option("--output-padding", type=IntOrPairType(), help="ConvTranspose2d: cells added at the bottom/right of the output.  [default: 0]"),
         click.option("--as-conv", is_flag=True, help="ConvTranspose2d: draw the equal direct convolution over the zero-inserted input."),
+        click.option("--ceil-mode/--no-ceil-mode", default=None, help="Pooling: round the output size up, letting a last window hang over the edge.  [default: no-ceil-mode]"),
+        click.option("--count-include-pad/--no-count-include-pad", default=None, help="AvgPool: count padding cells in each window's divisor.  [default: count-include-pad]"),
+        click.option("--divisor-override", type=int, help="AvgPool2d: divide every window's sum by this instead."),
+        click.option("--return-indices/--no-return-indices", default=None, help="MaxPool: also show where each maximum came from.  [default: no-return-indices]"),
+        click.option("--output-size", type=IntOrPairType(), help="MaxUnpool: the output's size (H,W), within a stride of the default."),
         click.option("--transposed", is_flag=True, help="The same as --layer ConvTranspose2d."),
         click.option("--separable", is_flag=True, help="The same as --layer separable."),
         click.option("--conv1d", is_flag=True, help="The same as --layer Conv1d."),

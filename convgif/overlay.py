@@ -50,7 +50,8 @@ class Animation:
             for i, oy in enumerate(write.rows):
                 for k, ox in enumerate(write.cols):
                     value = write.values[i, k]
-                    scene.painter.cell(self._state, origin, oy, ox, scene.output_colour(value), value if lay.values else None)
+                    colour = scene.output_colour(value, write.channel)
+                    scene.painter.cell(self._state, origin, oy, ox, colour, value if lay.values else None)
 
     def _frame(self, step: Step) -> np.ndarray:
         lay, scene, s = self.layout, self.scene, self.layout.cell
@@ -63,22 +64,31 @@ class Animation:
             reads = step.reads[group]
             hue = scene.hue(group)
             for _, y, x in reads.cells[reads.cells[:, 0] == c]:
-                value = self.drawn.grid[c, y, x] if lay.values else None
-                paint.cell(image, origin, y, x, scene.tint(c, y, x), value)
+                y0, y1, x0, x1 = lay.cell_box(origin, y, x)
+                image[y0:y1, x0:x1] = scene.tint(c, y, x)
+                if lay.values:
+                    paint.cell_text(image, scene.cell_text(c, y, x), y0, y1, x0, x1)
+            if reads.marks is not None:
+                for _, y, x in reads.marks[reads.marks[:, 0] == c]:
+                    y0, y1, x0, x1 = lay.cell_box(origin, y, x)
+                    paint.outline(image, y0 - 1, y1, x0 - 1, x1, scene.colours.ink)
             top, left, bottom, right = reads.box
             gx, gy = origin
             wy0, wx0, wy1, wx1 = gy + top * s, gx + left * s, gy + bottom * s, gx + right * s
             paint.outline(image, wy0 - 1, wy1 + 1, wx0 - 1, wx1 + 1, hue)
-            kernel = self._active_kernel(image, c, step.column, hue)
-            if kernel is None:
-                continue
-            kx0, ky0, kx1, ky1 = kernel
-            lines.append(((wx1 + 2, (wy0 + wy1) // 2), (kx0 - 3, (ky0 + ky1) // 2), hue))
+            start = (wx1 + 2, (wy0 + wy1) // 2)
+            if geo.kernel is not None:
+                kernel = self._active_kernel(image, c, step.column, hue)
+                if kernel is None:
+                    continue
+                kx0, ky0, kx1, ky1 = kernel
+                lines.append((start, (kx0 - 3, (ky0 + ky1) // 2), hue))
+                start = (kx1 + 3, (ky0 + ky1) // 2)
             write = writes.get(group * geo.out_per_group + step.column)
             out = lay.outputs.get(write.channel) if write is not None else None
             if out is not None and write.box is not None:
                 cy0, cx0 = out[1] + write.box[0] * s, out[0] + write.box[1] * s
-                lines.append(((kx1 + 3, (ky0 + ky1) // 2), (cx0 - 2, cy0 + s // 2), hue))
+                lines.append((start, (cx0 - 2, cy0 + s // 2), hue))
         for start, end, hue in lines:
             paint.line(image, start, end, hue)
         for write in step.writes:

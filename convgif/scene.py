@@ -34,6 +34,7 @@ class Colours:
     hues: list[int]
     tints: list[int]  # highlighted input cells, per hue
     padding_tints: list[int]
+    outside: int  # cells outside the input and its padding (-1 where there are none)
 
 
 def kernel_shades(weight: np.ndarray, theme: Theme) -> tuple[np.ndarray, list]:
@@ -92,9 +93,10 @@ class Scene:
             hues=[add(h) for h in hues],
             tints=[add(blend(theme.background, h, 0.42)) for h in hues],
             padding_tints=[add(blend(theme.padding, h, 0.42)) for h in hues],
+            outside=add(blend(theme.background, theme.grid, 0.25)) if drawn.outside is not None else -1,
         )
         under = [col.background]  # without values, text is only ever written on the background
-        if layout.values:
+        if layout.values or drawn.filler_text:
             shades = [c for row in col.inputs + col.copies for c in row]
             under += [col.padding, *shades, *col.kernels, *col.outputs, *col.tints, *col.padding_tints]
         self.painter = Painter(layout, col.grid, col.background, palette.ink_table(col.ink, under))
@@ -117,15 +119,31 @@ class Scene:
             filler = np.asarray(col.copies[row])[self.in_bins[c]]
         else:
             filler = np.full_like(shades, col.padding)
-        return np.where(self.drawn.filler, filler, shades)
+        colours = np.where(self.drawn.filler, filler, shades)
+        if self.drawn.outside is not None:
+            colours = np.where(self.drawn.outside, col.outside, colours)
+        return colours
 
     def tint(self, c: int, y: int, x: int) -> int:
         """Colour of a cell of input channel c while a step reads it."""
         col = self.colours
         hue = (c // self.geometry.in_per_group) % len(col.tints)
+        if self.drawn.outside is not None and self.drawn.outside[y, x]:
+            return col.outside
         return col.padding_tints[hue] if self.drawn.filler[y, x] else col.tints[hue]
 
-    def output_colour(self, value: object) -> int:
+    def cell_text(self, c: int, y: int, x: int) -> str:
+        """What an input cell shows with values: its value, the filler's text, or nothing."""
+        drawn = self.drawn
+        if drawn.outside is not None and drawn.outside[y, x]:
+            return ""
+        if drawn.filler_text is not None and drawn.filler[y, x]:
+            return drawn.filler_text
+        return format_value(drawn.grid[c, y, x])
+
+    def output_colour(self, value: object, channel: int = -1) -> int:
+        if channel in self.drawn.plain:
+            return self.colours.background
         return self.colours.outputs[int(self.scale.index(value))]
 
     # -- the static picture --------------------------------------------------------------------
@@ -140,7 +158,7 @@ class Scene:
             if lay.values:
                 for y in range(hp):
                     for x in range(wp):
-                        paint.cell_text(image, format_value(drawn.grid[c, y, x]), *lay.cell_box(origin, y, x))
+                        paint.cell_text(image, self.cell_text(c, y, x), *lay.cell_box(origin, y, x))
         for (c, j), origin in lay.kernels.items():
             co = c // geo.in_per_group * geo.out_per_group + j
             ci = c % geo.in_per_group
@@ -163,7 +181,7 @@ class Scene:
             for co, origin in lay.outputs.items():
                 for oy, ox in np.ndindex(ho, wo):
                     value = drawn.start[co, oy, ox]
-                    paint.cell(image, origin, oy, ox, self.output_colour(value), value if lay.values else None)
+                    paint.cell(image, origin, oy, ox, self.output_colour(value, co), value if lay.values else None)
         return image
 
     def _legend(self, image: np.ndarray) -> None:

@@ -1,4 +1,4 @@
-"""Deliberately naive pooling, written independently of ``convgif.pooling``.
+"""Deliberately naive pooling, written independently of ``convgif.ops.pooling``.
 
 Plain Python loops over channel, output row, output column and window cell, following the
 steps PyTorch's CPU kernels take (as documented by their behaviour): clip the window to the

@@ -1,4 +1,4 @@
-"""Pooling specs and recordings (convgif.pooling).
+"""Pooling specs and recordings (convgif.ops.pooling).
 
 (a) parity with torch 2.13 on thousands of random configurations, accepted and refused: the same
     acceptance, output shape, values, indices and divisors (skipped without torch);
@@ -22,7 +22,7 @@ import numpy as np
 import pooling_reference as ref
 import pytest
 
-from convgif.pooling import (
+from convgif.ops.pooling import (
     INPUT,
     OVERHANG,
     PADDING,

@@ -21,6 +21,12 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "Conv1d": ("conv", "CONV1D"),
     "ConvTranspose2d": ("transposed", "CONV_TRANSPOSE2D"),
     "separable": ("separable", "SEPARABLE"),
+    "MaxPool2d": ("pooling", "MAX_POOL2D"),
+    "MaxPool1d": ("pooling", "MAX_POOL1D"),
+    "AvgPool2d": ("pooling", "AVG_POOL2D"),
+    "AvgPool1d": ("pooling", "AVG_POOL1D"),
+    "MaxUnpool2d": ("pooling", "MAX_UNPOOL2D"),
+    "MaxUnpool1d": ("pooling", "MAX_UNPOOL1D"),
 }
 
 NAMES = tuple(REGISTRY)
@@ -61,11 +67,14 @@ def record(
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
+    indices: Optional[np.ndarray] = None,
 ) -> Any:
     """Run ``spec`` forward on small random integers (or the arrays given) and record it.
 
     The same seed always gives the same values: inputs in 0..3, weights in -1..1, bias in 0..2.
     Weights are in the layer's own PyTorch layout (a transposed layer's is (C_in, C_out/G, …));
-    what each kind's recording holds is documented with it.
+    what each kind's recording holds is documented with it. ``indices`` is a MaxUnpool's:
+    where each pooled value goes.
     """
-    return of(spec).record(spec, seed, input=input, weight=weight, bias=bias)
+    values = {"input": input, "weight": weight, "bias": bias, "indices": indices}
+    return of(spec).record(spec, seed, **{name: value for name, value in values.items() if value is not None})

@@ -31,10 +31,15 @@ class Operation:
         return tuple(f.name for f in dataclasses.fields(self.spec_type) if f.init)
 
     def build(self, **arguments: Any) -> Any:
-        """The spec from its arguments (SpecError naming any this kind does not take)."""
+        """The spec from its arguments (SpecError naming any this kind does not take, or any
+        it needs and is not given)."""
         for name in arguments:
             if name not in self.arguments:
                 raise SpecError(name, f"{self.name} has no argument {name!r}; it takes {', '.join(self.arguments)}")
+        for f in dataclasses.fields(self.spec_type):
+            needed = f.init and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+            if needed and f.name not in arguments:
+                raise SpecError(f.name, f"{self.name} needs {f.name}: it has no default")
         return self.spec_type(**arguments)
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:

@@ -408,6 +408,11 @@ class _Lazy(dict):
         return value
 
 
+def _widest_text(*arrays) -> int:
+    """Characters of the widest number written for these arrays (None skipped)."""
+    return widest(*(a for a in arrays if a is not None))
+
+
 # -- the operations ---------------------------------------------------------------------------
 
 

@@ -51,7 +51,11 @@ from typing import ClassVar, overload
 
 import numpy as np
 
-from .spec import SpecError, _fmt, _is_int, _positive_tuple, _shape, to_tuple
+from ..spec import SpecError, to_tuple
+from ..spec import fmt as _fmt
+from ..spec import is_int as _is_int
+from ..spec import positive_tuple as _positive_tuple
+from ..spec import shape as _shape
 
 __all__ = [
     "INPUT",
@@ -1023,3 +1027,412 @@ def record_pooling(spec, seed=0, input=None, indices=None):
     else:
         x = _array("input", input, spec.input_shape)
     return _record_pool(spec, x)
+
+
+# -- numbers held, for the limits every layer is checked against ---------------------------------
+
+
+def _pool_numbers(self) -> int:
+    """How many numbers recording the layer holds: the drawn grid and the output."""
+    return math.prod(self.grid_shape) + math.prod(self.output_shape)
+
+
+def _unpool_numbers(self) -> int:
+    return math.prod(self.input_shape) * 2 + math.prod(self.output_shape)
+
+
+_Pool.numbers = property(_pool_numbers)  # type: ignore[attr-defined]
+_MaxUnpoolSpec.numbers = property(_unpool_numbers)  # type: ignore[attr-defined]
+
+
+# -- the pictures ---------------------------------------------------------------------------------
+
+from ..drawing import Drawn, Geometry, Reads, Step, Writes, format_value  # noqa: E402
+from .base import Operation, dims_text  # noqa: E402
+
+
+def _position(dims: int, *index: int) -> str:
+    """An output position as the layer indexes it: (oy, ox), or (ox,) for one axis."""
+    return str(tuple(index) if dims == 2 else (index[-1],))
+
+
+def _at(dims: int, name: str, c: int, y: int, x: int) -> str:
+    """An element as PyTorch indexes it: ``y[c, oy, ox]``, or ``y[c, ox]`` for one axis."""
+    return f"{name}[{c}, {y}, {x}]" if dims == 2 else f"{name}[{c}, {x}]"
+
+
+def _blame(spec, axis: int) -> tuple[str, object, str]:
+    if 2 * spec.padding[axis] > spec.input_shape[1 + axis]:
+        return "padding", spec.padding, "padding"
+    return "input_shape", spec.input_shape, "input"
+
+
+class Pooling(Operation):
+    """MaxPool and AvgPool over one or two axes: a window slides over every channel at once,
+    each output cell the largest value or the mean of the cells it covers."""
+
+    def __init__(self, spec_type: type, summary: str) -> None:
+        self.spec_type = spec_type  # type: ignore[misc]
+        self.name = spec_type.NAME  # type: ignore[misc]
+        self.dims = spec_type.DIMS  # type: ignore[misc]
+        self.summary = summary  # type: ignore[misc]
+
+    def record(self, spec, seed: int = 0, *, input=None, weight=None, bias=None, indices=None):
+        """A :class:`PoolRecording` (see :func:`record_pooling`)."""
+        for name, value in (("weight", weight), ("bias", bias)):
+            if value is not None:
+                raise SpecError(name, f"{self.name} has no {name}: pooling has no parameters")
+        return record_pooling(spec, seed, input, indices)
+
+    def weight_shape(self, spec) -> None:
+        return None
+
+    def _flat(self, spec):
+        return spec.as_2d() if self.dims == 1 else spec
+
+    def geometries(self, spec, **view) -> list[Geometry]:
+        self.check_view(**view)
+        flat = self._flat(spec)
+        c = flat.in_channels
+        indices = getattr(spec, "return_indices", False)
+        kh, kw = flat.kernel_size
+        what = "the largest value" if spec.KIND == "max" else "the mean"
+        window = f"window {kh}×{kw}" if self.dims == 2 else f"window {kw}"
+        dilation = getattr(flat, "dilation", (1, 1))
+        if max(dilation) > 1:
+            window += f" dilated by {dims_text(dilation[2 - self.dims :])}"
+        notes = [f"{window}, stride {dims_text(flat.stride[2 - self.dims:])}: each output is {what} of the cells it covers"]
+        kinds = _axis_kinds(flat)
+        if any((k == PADDING).any() for k in kinds):
+            notes.append("padding: −∞, never the largest" if spec.KIND == "max" else "padding cells hold 0")
+        if any((k == OVERHANG).any() for k in kinds):
+            notes.append("grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted")
+        state = [w for w, on in (("padded", max(flat.padding) > 0), ("with overhang", max(flat.overhang) > 0)) if on]
+        per = 2 if indices else 1
+        return [
+            Geometry(
+                layer=flat,
+                caption=spec.caption,
+                dims=self.dims,
+                in_channels=c,
+                out_channels=c * per,
+                groups=c,
+                grid=flat.grid_shape[1:],
+                kernel=None,
+                out_size=flat.output_shape[1:],
+                steps_per_column=math.prod(flat.output_shape[1:]),
+                input_heading=f"input ({', '.join(state)})" if state else "input",
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: _blame(flat, axis),
+                notes=tuple(notes),
+                output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]") if indices else (lambda co: f"y[{co}]"),
+                numbers=True,
+                columns_take_turns=False,
+            )
+        ]
+
+    def drawings(self, spec, recording, pixels: bool = False, **view) -> list[Drawn]:
+        (geometry,) = self.geometries(spec, **view)
+        flat = self._flat(spec)
+        rec = recording.as_2d()
+        kinds = rec.kinds
+        grid = np.zeros((flat.in_channels, *flat.grid_shape[1:]), dtype=rec.input.dtype)
+        p = flat.padding
+        grid[:, p[0] : p[0] + flat.input_shape[1], p[1] : p[1] + flat.input_shape[2]] = rec.input
+        indices = getattr(spec, "return_indices", False)
+        from .conv import _widest_text
+
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=kinds == PADDING,
+                kernels=None,
+                output=rec.output,
+                playback=PoolPlayback(rec, self.dims, indices),
+                value_chars=_widest_text(grid, rec.output, rec.indices if indices else None),
+                pixels=pixels,
+                filler_text="−∞" if spec.KIND == "max" else None,
+                outside=kinds == OVERHANG if (kinds == OVERHANG).any() else None,
+                plain=tuple(range(1, 2 * flat.in_channels, 2)) if indices else (),
+            )
+        ]
+
+    def name_parts(self, spec, **view) -> list[str]:
+        parts = ["x".join(map(str, spec.input_shape)), f"k{dims_text(spec.kernel_size)}"]
+        if spec.stride != spec.kernel_size:
+            parts.append(f"s{dims_text(spec.stride)}")
+        if max(spec.padding):
+            parts.append(f"p{dims_text(spec.padding)}")
+        if max(getattr(spec, "dilation", (1,))) > 1:
+            parts.append(f"d{dims_text(spec.dilation)}")
+        for flag, word in (("ceil_mode", "ceil"), ("return_indices", "indices")):
+            if getattr(spec, flag, False):
+                parts.append(word)
+        if getattr(spec, "count_include_pad", True) is False:
+            parts.append("nopadcount")
+        if getattr(spec, "divisor_override", None) is not None:
+            parts.append(f"div{spec.divisor_override}".replace("-", "m"))
+        return parts
+
+    def facts(self, spec) -> dict:
+        axes = ("L",) if self.dims == 1 else ("H", "W")
+        formulas = []
+        dilation = getattr(spec, "dilation", (1,) * self.dims)
+        for i, axis in enumerate(axes):
+            n, k, s, p, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.padding[i], dilation[i]
+            out = spec.output_shape[1 + i]
+            span = f"{d}·({k} − 1) − 1" if self.dims and spec.KIND == "max" else f"{k}"
+            inner = f"({n} + 2·{p} − {span}" + (")" if spec.KIND == "max" else ")")
+            if spec.KIND != "max":
+                inner = f"({n} + 2·{p} − {k})"
+            if spec.ceil_mode:
+                line = f"{axis}_out = ceil({inner} / {s}) + 1"
+                plain = (n + 2 * p - (d * (k - 1) + 1)) // s + 1
+                ceil = -(-(n + 2 * p - (d * (k - 1) + 1)) // s) + 1
+                if ceil != out:
+                    line += f" − 1 (the last window would start in the padding) = {out}"
+                else:
+                    line += f" = {out}" + (f" (floor gives {plain}: one window hangs over the edge)" if plain != out else "")
+            else:
+                line = f"{axis}_out = floor({inner} / {s}) + 1 = {out}"
+            formulas.append(line.replace("− 1 − 1)", "− 1 − 1)"))
+        name, count = spec.operations
+        facts = {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            "kernel_size": list(spec.kernel_size),
+            "stride": list(spec.stride),
+            "padding": list(spec.padding),
+            "dilation": list(dilation),
+            "num_parameters": 0,
+            "receptive_field": list(spec.receptive_field),
+            "placements": math.prod(spec.output_shape[1:]),
+            "steps": spec.steps,
+            "output_size_formulas": formulas,
+            "parameter_formulas": ["none: pooling has no weights and no bias"],
+            name: count,
+            "ceil_mode": spec.ceil_mode,
+        }
+        if spec.KIND == "avg":
+            facts["count_include_pad"] = spec.count_include_pad
+            facts["divisor_override"] = getattr(spec, "divisor_override", None)
+        else:
+            facts["return_indices"] = bool(spec.return_indices)
+        return facts
+
+
+class PoolPlayback:
+    """Steps of a pooling: one window position a step, every channel at once."""
+
+    def __init__(self, recording: PoolRecording, dims: int, indices: bool) -> None:
+        self.recording = recording
+        self.dims = dims
+        self.per = 2 if indices else 1
+        self.indices = indices
+
+    def advance(self, step: int) -> list[Writes]:
+        rec = self.recording
+        _, _, wo = rec.output.shape
+        oy, ox = divmod(step, wo)
+        box = (oy, ox, oy + 1, ox + 1)
+        writes = []
+        for c in range(rec.output.shape[0]):
+            rows, cols = np.array([oy]), np.array([ox])
+            writes.append(Writes(c * self.per, rows, cols, rec.output[c, oy : oy + 1, ox : ox + 1], box))
+            if self.indices:
+                writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, oy : oy + 1, ox : ox + 1], box))
+        return writes
+
+    def show(self, step: int) -> Step:
+        rec = self.recording
+        spec = rec.spec
+        placement = rec.placements[step]
+        oy, ox = placement.out_index
+        cells = placement.cells
+        top, left = cells.min(axis=0)
+        bottom, right = cells.max(axis=0) + 1
+        box = (int(top), int(left), int(bottom), int(right))
+
+        def reads(c: int) -> Reads:
+            taps = np.column_stack([np.full(len(cells), c), cells])
+            marks = None
+            if placement.winners is not None and placement.winners[c, 0] >= 0:
+                marks = np.array([[c, *placement.winners[c]]])
+            return Reads(taps, box, marks)
+
+        where = _position(self.dims, oy, ox)
+        text = f"window at {where} · step {step + 1}/{rec.output.shape[1] * rec.output.shape[2]}"
+        sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
+        return Step(0, _Groups(reads), self.advance(step), text, sums)
+
+    def _sum(self, c: int, placement: PoolPlacement) -> str:
+        oy, ox = placement.out_index
+        y = _at(self.dims, "y", c, oy, ox)
+        if placement.winners is not None:
+            shown = []
+            grid_values = self._grid_value
+            for (gy, gx), kind in zip(placement.cells, placement.kinds):
+                if kind == INPUT:
+                    shown.append(format_value(grid_values(c, gy, gx)))
+                elif kind == PADDING:
+                    shown.append("−∞")
+            at = f" at index {int(placement.indices[c])}"
+            return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c])}{at}"
+        terms = [format_value(self._grid_value(c, gy, gx)) for gy, gx in placement.terms]
+        divisor, _, why = placement.reason.partition(": ")
+        why = f" ({why})" if why else ""
+        return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c])}{why}"
+
+    def _grid_value(self, c: int, gy: int, gx: int):
+        p = self.recording.spec.padding
+        return self.recording.input[c, gy - p[0], gx - p[1]]
+
+
+class _Groups(dict):
+    """Reads of a channel, worked out when the renderer first asks for it."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, group: int):
+        self[group] = value = self._make(group)
+        return value
+
+
+class Unpooling(Operation):
+    """MaxUnpool over one or two axes: each pooled value goes back to the position its index
+    names, in an output of zeros."""
+
+    def __init__(self, spec_type: type, summary: str) -> None:
+        self.spec_type = spec_type  # type: ignore[misc]
+        self.name = spec_type.NAME  # type: ignore[misc]
+        self.dims = spec_type.DIMS  # type: ignore[misc]
+        self.summary = summary  # type: ignore[misc]
+
+    record = Pooling.record
+    weight_shape = Pooling.weight_shape
+
+    def geometries(self, spec, **view) -> list[Geometry]:
+        self.check_view(**view)
+        flat = spec.as_2d() if self.dims == 1 else spec
+        c = flat.in_channels
+        return [
+            Geometry(
+                layer=flat,
+                caption=spec.caption,
+                dims=self.dims,
+                in_channels=c,
+                out_channels=c,
+                groups=c,
+                grid=flat.input_shape[1:],
+                kernel=None,
+                out_size=flat.output_shape[1:],
+                steps_per_column=math.prod(flat.input_shape[1:]),
+                input_heading="input",
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=("each value goes back to the position its index names; every other cell stays 0",),
+                numbers=True,
+            )
+        ]
+
+    def drawings(self, spec, recording, pixels: bool = False, **view) -> list[Drawn]:
+        (geometry,) = self.geometries(spec, **view)
+        flat = spec.as_2d() if self.dims == 1 else spec
+        x = recording.input.reshape(flat.input_shape)
+        idx = recording.indices.reshape(flat.input_shape)
+        output = recording.output.reshape(flat.output_shape)
+        from .conv import _widest_text
+
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=x,
+                filler=np.zeros(flat.input_shape[1:], dtype=bool),
+                kernels=None,
+                output=output,
+                playback=UnpoolPlayback(x, idx, output, self.dims),
+                start=np.zeros_like(output),
+                value_chars=_widest_text(x, output, idx),
+                pixels=pixels,
+            )
+        ]
+
+    def name_parts(self, spec, **view) -> list[str]:
+        parts = ["x".join(map(str, spec.input_shape)), f"k{dims_text(spec.kernel_size)}"]
+        if spec.stride != spec.kernel_size:
+            parts.append(f"s{dims_text(spec.stride)}")
+        if max(spec.padding):
+            parts.append(f"p{dims_text(spec.padding)}")
+        if spec.output_size is not None:
+            parts.append("to" + "x".join(map(str, spec.output_shape[1:])))
+        return parts
+
+    def facts(self, spec) -> dict:
+        axes = ("L",) if self.dims == 1 else ("H", "W")
+        formulas = []
+        for i, axis in enumerate(axes):
+            n, k, s, p = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.padding[i]
+            line = f"{axis}_out = ({n} − 1)·{s} − 2·{p} + {k} = {spec.default_size[i]}"
+            if spec.output_shape[1 + i] != spec.default_size[i]:
+                line += f"; output_size gives {spec.output_shape[1 + i]}"
+            formulas.append(line)
+        return {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            "kernel_size": list(spec.kernel_size),
+            "stride": list(spec.stride),
+            "padding": list(spec.padding),
+            "num_parameters": 0,
+            "placements": math.prod(spec.input_shape[1:]),
+            "steps": spec.steps,
+            "output_size_formulas": formulas,
+            "parameter_formulas": ["none: unpooling has no weights and no bias"],
+            "writes": spec.writes,
+        }
+
+
+class UnpoolPlayback:
+    """Steps of an unpooling: one pooled position a step, every channel at once."""
+
+    def __init__(self, x: np.ndarray, indices: np.ndarray, output: np.ndarray, dims: int) -> None:
+        self.x, self.indices, self.output, self.dims = x, indices, output, dims
+
+    def _targets(self, step: int):
+        _, h, w = self.x.shape
+        y, x = divmod(step, w)
+        wo = self.output.shape[2]
+        return y, x, [divmod(int(i), wo) for i in self.indices[:, y, x]]
+
+    def advance(self, step: int) -> list[Writes]:
+        y, x, targets = self._targets(step)
+        return [
+            Writes(c, np.array([ty]), np.array([tx]), self.x[c, y : y + 1, x : x + 1], (ty, tx, ty + 1, tx + 1))
+            for c, (ty, tx) in enumerate(targets)
+        ]
+
+    def show(self, step: int) -> Step:
+        y, x, targets = self._targets(step)
+        here = _position(self.dims, y, x)
+        text = f"input {here} · step {step + 1}/{self.x.shape[1] * self.x.shape[2]}"
+        sums = tuple(
+            f"{_at(self.dims, 'y', c, ty, tx)} = {_at(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x])}"
+            f" (index {int(self.indices[c, y, x])})"
+            for c, (ty, tx) in enumerate(targets)
+        )
+        reads = {c: Reads(np.array([[c, y, x]]), (y, x, y + 1, x + 1)) for c in range(self.x.shape[0])}
+        return Step(0, reads, self.advance(step), text, sums)
+
+
+MAX_POOL2D = Pooling(MaxPool2dSpec, "torch.nn.MaxPool2d: the largest value in each window")
+MAX_POOL1D = Pooling(MaxPool1dSpec, "torch.nn.MaxPool1d over a sequence (C, L)")
+AVG_POOL2D = Pooling(AvgPool2dSpec, "torch.nn.AvgPool2d: the mean of each window")
+AVG_POOL1D = Pooling(AvgPool1dSpec, "torch.nn.AvgPool1d over a sequence (C, L)")
+MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec, "torch.nn.MaxUnpool2d: pooled values back where their indices point")
+MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec, "torch.nn.MaxUnpool1d over a sequence (C, L)")
