@@ -23,6 +23,12 @@ _EXPORTS = {
     "Conv2dSpec": "ops.conv",
     "ConvTranspose2dSpec": "ops.transposed",
     "SeparableSpec": "ops.separable",
+    "MaxPool2dSpec": "ops.pooling",
+    "MaxPool1dSpec": "ops.pooling",
+    "AvgPool2dSpec": "ops.pooling",
+    "AvgPool1dSpec": "ops.pooling",
+    "MaxUnpool2dSpec": "ops.pooling",
+    "MaxUnpool1dSpec": "ops.pooling",
     "SpecError": "spec",
 }
 

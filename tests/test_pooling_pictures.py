@@ -1,0 +1,155 @@
+"""Pooling as drawn: every frame's numbers come from the recording, the winner and the window
+are where the recording says, padding reads −∞ for a max, and ceil_mode's overhang is drawn
+as cells that are not the input."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+import convgif
+from convgif import ops
+from convgif.cli import main
+from convgif.layout import plan
+from convgif.overlay import Animation, _fit
+from convgif.ops.pooling import OVERHANG, PADDING, AvgPool2dSpec, MaxPool1dSpec, MaxPool2dSpec, MaxUnpool2dSpec
+
+rng = np.random.default_rng(7)
+
+
+def random_pool_specs(n: int):
+    made = 0
+    while made < n:
+        kind = rng.choice(["max", "avg"])
+        h, w = (int(v) for v in rng.integers(2, 8, 2))
+        k = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        s = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        p = (int(rng.integers(0, k[0] // 2 + 1)), int(rng.integers(0, k[1] // 2 + 1)))
+        ceil = bool(rng.integers(0, 2))
+        try:
+            if kind == "max":
+                spec = MaxPool2dSpec((int(rng.integers(1, 3)), h, w), k, s, p, 1, bool(rng.integers(0, 2)), ceil)
+            else:
+                spec = AvgPool2dSpec((int(rng.integers(1, 3)), h, w), k, s, p, ceil, bool(rng.integers(0, 2)))
+        except convgif.SpecError:
+            continue
+        made += 1
+        yield spec
+
+
+@pytest.mark.parametrize("spec", list(random_pool_specs(25)), ids=repr)
+def test_every_step_says_what_the_recording_holds(spec):
+    recording = convgif.record(spec, seed=3)
+    (drawn,) = ops.of(spec).drawings(spec, recording)
+    for step in range(spec.steps):
+        drawn.playback.advance(step)
+        shown = drawn.playback.show(step)
+        placement = recording.placements[step]
+        for c, entry in enumerate(shown.sums):
+            value = entry.split(" = ")[-1 if spec.KIND == "avg" else 2].split(" ")[0]
+            assert value == convgif.drawing.format_value(placement.values[c])
+            if spec.KIND == "max":
+                assert entry.endswith(f"at index {int(recording.indices.flat[c * spec.steps + step])}")
+                listed = re.search(r"max\((.*)\)", entry).group(1).split(", ")
+                assert listed.count("−∞") == int((placement.kinds == PADDING).sum())
+            else:  # the terms written add up to the sum, and the divisor is the recording's
+                terms = re.search(r"= \((.*)\) / (\d+)", entry)
+                total = sum(float(t) for t in terms.group(1).split(" + "))
+                assert total == pytest.approx(float(placement.sums[c]))
+                assert int(terms.group(2)) == int(placement.divisor)
+        reads = shown.reads[0]
+        assert {tuple(cell[1:]) for cell in reads.cells} == {tuple(cell) for cell in placement.cells}
+        if spec.KIND == "max" and placement.winners[0, 0] >= 0:
+            assert tuple(reads.marks[0, 1:]) == tuple(placement.winners[0])
+
+
+def test_max_padding_reads_minus_infinity_and_overhang_is_not_input(tmp_path):
+    spec = MaxPool2dSpec((1, 5, 5), 3, 2, 1, ceil_mode=True)
+    recording = convgif.record(spec)
+    (drawn,) = ops.of(spec).drawings(spec, recording)
+    assert drawn.filler_text == "−∞"
+    assert (drawn.filler == (recording.kinds == PADDING)).all()
+    layout = plan(drawn.geometry, False, drawn.value_chars)
+    assert layout.values  # a pooling picture is its numbers
+    animation = Animation(drawn, layout)
+    colours = animation.scene.input_colours(0)
+    overhang = recording.kinds == OVERHANG
+    if overhang.any():
+        assert (colours[overhang] == animation.scene.colours.outside).all()
+        assert (colours[~overhang] != animation.scene.colours.outside).all()
+
+
+def test_return_indices_adds_an_indices_panel_of_plain_numbers():
+    spec = MaxPool2dSpec((2, 4, 4), 2, return_indices=True)
+    recording = convgif.record(spec)
+    (drawn,) = ops.of(spec).drawings(spec, recording)
+    assert drawn.geometry.output_label(1) == "indices[0]" and drawn.geometry.output_label(2) == "y[1]"
+    assert drawn.plain == (1, 3)
+    writes = drawn.playback.advance(3)
+    by_channel = {w.channel: int(w.values[0, 0]) for w in writes}
+    assert by_channel[1] == recording.indices[0, 1, 1] and by_channel[3] == recording.indices[1, 1, 1]
+
+
+def test_unpool_writes_each_value_at_its_index():
+    spec = MaxUnpool2dSpec((1, 2, 2), 2)
+    recording = convgif.record(spec)
+    (drawn,) = ops.of(spec).drawings(spec, recording)
+    assert (drawn.start == 0).all()
+    for step in range(4):
+        (write,) = drawn.playback.advance(step)
+        y, x = divmod(step, 2)
+        target = int(recording.indices[0, y, x])
+        assert (int(write.rows[0]), int(write.cols[0])) == divmod(target, 4)
+        assert write.values[0, 0] == recording.input[0, y, x]
+
+
+def test_one_axis_positions_read_as_pytorch_indexes_them():
+    spec = MaxPool1dSpec((2, 9), 3, 2, 1)
+    (drawn,) = ops.of(spec).drawings(spec, convgif.record(spec))
+    drawn.playback.advance(0)
+    shown = drawn.playback.show(0)
+    assert shown.sums[0].startswith("y[0, 0] = max(") and "(0,)" in shown.text
+    assert _fit(shown.sums, 200).count("y[") == 2
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--layer", "MaxPool2d", "--in", "1,4,4", "--k", "2"],
+        ["--layer", "MaxPool2d", "--in", "1,4,4", "--k", "3"],
+        ["--layer", "MaxPool2d", "--in", "1,4,4", "--k", "3", "--p", "1", "--s", "2"],
+        ["--layer", "MaxPool2d", "--in", "1,4,4", "--k", "2", "--s", "2", "--return-indices"],
+        ["--layer", "MaxUnpool2d", "--in", "1,2,2", "--k", "2", "--s", "2"],
+        ["--layer", "AvgPool2d", "--in", "1,5,5", "--k", "3", "--s", "2", "--p", "1", "--no-count-include-pad"],
+        ["--layer", "AvgPool2d", "--in", "1,4,4", "--k", "2", "--divisor-override", "3"],
+        ["--layer", "AvgPool1d", "--in", "2,9", "--k", "3", "--s", "2", "--ceil-mode"],
+    ],
+)
+def test_the_notes_examples_draw_from_the_shell(tmp_path, args):
+    path = tmp_path / "p.gif"
+    result = CliRunner().invoke(main, [*args, "-o", str(path), "-q"])
+    assert result.exit_code == 0, result.output
+    with Image.open(path) as image:
+        assert image.n_frames >= 1
+
+
+@pytest.mark.parametrize("option", [["--out", "2"], ["--g", "1"], ["--kernel", "sobel-x"], ["--bias"], ["--d", "2"]])
+def test_options_pooling_does_not_have_are_refused_naming_the_layer(tmp_path, option):
+    layer = "AvgPool2d"  # (MaxPool2d has dilation)
+    result = CliRunner().invoke(main, ["--layer", layer, "--in", "1,4,4", "--k", "2", *option, "-o", str(tmp_path / "x.gif")])
+    assert result.exit_code == 2 and option[0] in result.output
+    assert "AvgPool2d" in result.output
+    assert not (tmp_path / "x.gif").exists()
+
+
+def test_info_works_the_pooling_out():
+    result = CliRunner().invoke(main, ["info", "--layer", "MaxPool2d", "--in", "1,5,5", "--k", "2", "--ceil-mode"])
+    assert result.exit_code == 0
+    assert "H_out = ceil((5 + 2·0 − 1·(2 − 1) − 1) / 2) + 1 = 3" in result.output
+    assert "parameters 0" in result.output and "comparisons 36" in result.output
+    result = CliRunner().invoke(main, ["info", "--layer", "AvgPool2d", "--in", "1,5,5", "--k", "3", "--json"])
+    assert '"num_parameters": 0' in result.output and '"additions"' in result.output
