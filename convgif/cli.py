@@ -67,7 +67,7 @@ def _terminate(signum: int, frame: object) -> None:
 @click.version_option(__version__, "--version", prog_name="convgif")
 @click.pass_context
 def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, quiet: bool, **params: Any) -> None:
-    """Animate the forward pass of a PyTorch convolution layer as a GIF.
+    """Animate the forward pass of a PyTorch convolution or pooling layer as a GIF.
 
     Every kernel placement is one frame, captioned with the shapes and K, P, S, D and G:
 
