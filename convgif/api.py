@@ -88,11 +88,14 @@ def default_filename(
 
 def check_options(fps: Any, max_frames: Any, seed: Any = 0, theme: Any = "light", width: Any = None) -> None:
     """Refuse options a render cannot honour, as :class:`SpecError` naming the option."""
-    if not isinstance(fps, numbers.Real) or isinstance(fps, bool) or not MIN_FPS <= fps <= MAX_FPS:
-        shown = f"{fps:g}" if isinstance(fps, numbers.Real) and not isinstance(fps, bool) else repr(fps)
-        raise SpecError("fps", f"fps={shown} must be a number from {MIN_FPS:g} to {MAX_FPS} (GIF timing)")
-    if not isinstance(max_frames, numbers.Integral) or isinstance(max_frames, bool) or max_frames < 0:
-        raise SpecError("max_frames", f"max_frames={max_frames!r} must be a whole number: 0 (every step) or more")
+    if not isinstance(fps, numbers.Real) or isinstance(fps, bool):
+        raise SpecError("fps", f"fps={fps!r} must be a number (frames per second)")
+    if not MIN_FPS <= fps <= MAX_FPS:
+        raise SpecError("fps", f"fps={fps:g} must be from {MIN_FPS:g} to {MAX_FPS} (GIF timing)")
+    if not isinstance(max_frames, numbers.Integral) or isinstance(max_frames, bool):
+        raise SpecError("max_frames", f"max_frames={max_frames!r} must be a whole number of frames")
+    if max_frames < 0:
+        raise SpecError("max_frames", f"max_frames={max_frames} must be 0 (every step) or more")
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
     if theme not in THEME_NAMES:
@@ -131,7 +134,10 @@ def inputs_for(
         values = parse_kernel(kernel) if isinstance(kernel, str) else _as_array("kernel", kernel)
         weight = weights_for(spec, values)
         if factors:
-            notes = (factors_note(values),)
+            try:
+                notes = (factors_note(values),)
+            except SpecError as error:
+                raise SpecError("factors", str(error)) from None
     elif factors:
         raise SpecError("factors", "factors shows the 1-D factors of a kernel; give one, e.g. kernel='sobel-x'")
     if image is not None:

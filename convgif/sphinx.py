@@ -62,6 +62,8 @@ class ConvgifDirective(SphinxDirective):
         commands = [arg for arg in args if arg in SUBCOMMANDS]
         if commands:
             raise self.error(f"convgif: the directive draws a GIF; {commands[0]!r} is a subcommand")
+        if {"--help", "-h", "--version"} & set(args):
+            raise self.error("convgif: --help and --version print text; they draw nothing")
         try:
             request = parse(args)
             name = Path(request.default_name())

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from convgif.bench import ARTICLE, Sweep, bench, configure, forward, parse_sweep, run_sweeps, time_call
 from convgif.cli import main
 from convgif.engine import convolve, pad_input
-from convgif.spec import Conv2dSpec, SpecError
+from convgif import Conv2dSpec, SpecError
 
 
 def test_parse_sweep():

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 import convgif
-from convgif import frames as frames_module
+from convgif import overlay
 from convgif.cli import main
 from gifs import blocks, displayed_frames, durations
 
@@ -121,7 +121,7 @@ def test_unwritable_output_exits_1_with_a_message(run):
 
 def test_interrupted_render_leaves_nothing_and_keeps_the_old_file(run, monkeypatch):
     Path("x.gif").write_bytes(b"previous")
-    original = frames_module.Renderer.frames
+    original = overlay.Animation.frames
 
     def interrupted(self, steps):
         for i, frame in enumerate(original(self, steps)):
@@ -129,7 +129,7 @@ def test_interrupted_render_leaves_nothing_and_keeps_the_old_file(run, monkeypat
                 raise KeyboardInterrupt
             yield frame
 
-    monkeypatch.setattr(frames_module.Renderer, "frames", interrupted)
+    monkeypatch.setattr(overlay.Animation, "frames", interrupted)
     result = run("--in", "1,7,7", "-o", "x.gif")
     assert result.exit_code == 130
     assert "interrupted" in result.output

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 import convgif
 from convgif.cli import main
-from convgif.engine import as_conv2d, record
-from convgif.spec import Conv1dSpec, SpecError
+from convgif import Conv1dSpec, SpecError, record
+from convgif.ops.conv import CONV1D
 from gifs import displayed_frames
 
 MODES = ["zeros", "reflect", "replicate", "circular"]
@@ -105,8 +105,8 @@ def test_recording_has_conv1d_shapes_and_placements():
     np.testing.assert_array_equal(first.taps, [[0, 2], [0, 4], [0, 6], [1, 2], [1, 4], [1, 6]])
     taps = first.taps
     assert first.value == (rec.padded[taps[:, 0], taps[:, 1]] * rec.weight[1].ravel()).sum() + rec.bias[1]
-    planar = as_conv2d(rec)
-    assert planar.spec == spec.as_conv2d() and planar.output.shape == (2, 1, 3)
+    planar = CONV1D.drawings(spec, rec)[0]
+    assert planar.geometry.layer == spec.as_conv2d() and planar.output.shape == (2, 1, 3)
 
 
 def test_cli_renders_rows_of_cells_with_the_conv1d_caption(tmp_path, monkeypatch):
@@ -116,8 +116,8 @@ def test_cli_renders_rows_of_cells_with_the_conv1d_caption(tmp_path, monkeypatch
     name, summary = result.output.splitlines()
     assert name == "conv1d_3x9_out2_k3_p1.gif" and summary.startswith("output (2, 9) · 20 parameters · 18 frames")
     assert len(displayed_frames(Path(name))) == 18
-    layout = convgif.layout.plan(Conv1dSpec((3, 9), 2, 3, padding=1))
-    assert layout.texts[0][0].startswith("Input Shape : (3, 9)") and layout.dims == 1
+    layout = convgif.layout.plan(CONV1D.geometries(Conv1dSpec((3, 9), 2, 3, padding=1))[0])
+    assert layout.texts[0][0].startswith("Input Shape : (3, 9)") and layout.geometry.dims == 1
 
 
 @pytest.mark.parametrize(
@@ -136,7 +136,6 @@ def test_cli_conv1d_errors(args, option, monkeypatch):
 
 
 def test_conv1d_kernel_row_and_step_text(tmp_path):
-    from convgif.frames import Renderer
     from convgif.kernels import parse_kernel, weights_for
 
     spec = Conv1dSpec((1, 6), 1, 3, bias=False)
@@ -144,6 +143,9 @@ def test_conv1d_kernel_row_and_step_text(tmp_path):
     assert weight.shape == (1, 1, 3)
     rec = record(spec, input=np.arange(6)[None], weight=weight)
     np.testing.assert_array_equal(rec.output[0], [-2, -2, -2, -2])
-    r = Renderer(as_conv2d(rec), convgif.layout.plan(spec, values=True))
-    assert r.step_text(2) == "out channel 1/1 · (2,) · step 3/4"
-    assert r.sum_text(2) == "y[0, 2] = Σ x·w = -2"
+    playback = CONV1D.drawings(spec, rec)[0].playback
+    for step in range(3):
+        playback.advance(step)
+    shown = playback.show(2)
+    assert shown.text == "out channel 1/1 · (2,) · step 3/4"
+    assert "   ".join(shown.sums) == "y[0, 2] = Σ x·w = -2"

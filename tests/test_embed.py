@@ -10,7 +10,7 @@ from PIL import Image
 import convgif
 from convgif.api import render_still
 from convgif.cli import main
-from convgif.frames import DARK, LIGHT
+from convgif.paint import DARK, LIGHT
 from gifs import displayed_frames
 
 SPEC = convgif.Conv2dSpec((2, 5, 5), 2, 3, padding=1)

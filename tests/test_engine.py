@@ -11,12 +11,7 @@ import numpy as np
 import pytest
 
 import convgif.engine as engine
-from convgif.spec import Conv2dSpec, SpecError
-
-try:
-    from convgif import record
-except ImportError:  # convgif/__init__ may not export it (yet)
-    from convgif.engine import record
+from convgif import Conv2dSpec, SpecError, record
 
 import reference
 

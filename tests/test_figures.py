@@ -6,11 +6,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from convgif import glyphs
+from convgif import Conv2dSpec, glyphs, ops
 from convgif.cli import main
-from convgif.frames import LIGHT, WHITE
 from convgif.layout import CAPTION, plan
-from convgif.spec import Conv2dSpec
+from convgif.paint import LIGHT, WHITE
 from gifs import displayed_frames
 
 D = " \u2014 "
@@ -47,10 +46,9 @@ def article_caption(parts: str) -> str:
 
 
 def spec_of(args: str) -> Conv2dSpec:
-    from convgif.cli import spec_from_options
+    from convgif.options import parse
 
-    ctx = main.make_context("convgif", args.split())
-    return spec_from_options(ctx.params)
+    return parse(args.split()).spec
 
 
 def render(tmp_path: Path, args: str) -> Path:
@@ -61,7 +59,7 @@ def render(tmp_path: Path, args: str) -> Path:
 
 
 def assert_caption_in_every_frame(path: Path, spec: Conv2dSpec) -> None:
-    layout = plan(spec)
+    layout = plan(ops.of(spec).geometries(spec)[0])
     text, style, x, y = layout.texts[0]
     assert (text, style) == (spec.caption, CAPTION)
     mask = glyphs.text_mask(CAPTION, text)

@@ -1,12 +1,13 @@
 import numpy as np
 import pytest
 
-from convgif import glyphs
-from convgif.engine import record, source_index
+from convgif import Conv2dSpec, glyphs, ops, record
 from convgif.api import sample_steps
-from convgif.frames import Renderer, format_value, value_chars
+from convgif.drawing import format_value, widest
+from convgif.engine import source_index
 from convgif.layout import CAPTION, CELL, plan
-from convgif.spec import Conv2dSpec
+from convgif.overlay import Animation, _fit
+from convgif.paint import Painter
 
 SPECS = [
     Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2),
@@ -16,12 +17,39 @@ SPECS = [
 ]
 
 
+def drawn_of(spec, rec):
+    return ops.of(spec).drawings(spec, rec)[0]
+
+
 def renderer(spec, values=False, seed=0):
-    return Renderer(record(spec, seed), plan(spec, values))
+    drawn = drawn_of(spec, record(spec, seed))
+    return Animation(drawn, plan(drawn.geometry, values))
 
 
 def all_frames(r):
-    return [frame.copy() for frame in r.frames(range(r.spec.steps))]
+    return [frame.copy() for frame in r.frames(range(r.drawn.geometry.steps))]
+
+
+def step_index(spec, step):
+    """(out channel within its group, oy, ox) of a step."""
+    _, ho, wo = spec.output_shape
+    j, oy, ox = np.unravel_index(step, (spec.out_per_group, ho, wo))
+    return int(j), int(oy), int(ox)
+
+
+def shown_steps(spec, seed=0):
+    """Every step as the playback of a fresh drawing shows it, in order."""
+    playback = drawn_of(spec, record(spec, seed)).playback
+    shown = []
+    for step in range(spec.steps):
+        playback.advance(step)
+        shown.append(playback.show(step))
+    return shown
+
+
+def sum_text(step):
+    """The whole sum line of a step, every entry."""
+    return "   ".join(step.sums)
 
 
 def cell_colours(r, frame, origin, rows, cols):
@@ -38,18 +66,19 @@ def ink_matches(r, frame, text, style, x, y):
     mask = glyphs.text_mask(style, text)
     region = frame[y : y + mask.shape[0], x - glyphs.BLEED : x - glyphs.BLEED + mask.shape[1]]
     top = glyphs.LEVELS - 1
-    return bool(np.all(region[mask == top] == r.colours.ink) and np.all(region[mask == 0] == r.colours.background))
+    col = r.scene.colours
+    return bool(np.all(region[mask == top] == col.ink) and np.all(region[mask == 0] == col.background))
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.caption)
 def test_highlighted_window_is_exactly_the_placement_taps(spec):
+    rec = record(spec, 0)
     r = renderer(spec)
-    rec = r.recording
     _, hp, wp = spec.padded_shape
     cg_in, cg_out = spec.in_channels // spec.groups, spec.out_channels // spec.groups
-    tints = set(r.colours.tints) | set(r.colours.padding_tints)
+    tints = set(r.scene.colours.tints) | set(r.scene.colours.padding_tints)
     for step, frame in enumerate(all_frames(r)):
-        j, oy, ox = r.step_index(step)
+        j, oy, ox = step_index(spec, step)
         for c, origin in r.layout.inputs.items():
             co = c // cg_in * cg_out + j
             placement = rec.placements[int(np.ravel_multi_index((co, oy, ox), rec.output.shape))]
@@ -66,7 +95,7 @@ def test_outputs_fill_in_step_by_step(spec):
     cg_out = spec.out_channels // spec.groups
     for step, frame in enumerate(all_frames(r)):
         for co, origin in r.layout.outputs.items():
-            filled = cell_colours(r, frame, origin, ho, wo) != r.colours.background
+            filled = cell_colours(r, frame, origin, ho, wo) != r.scene.colours.background
             j = co % cg_out
             order = np.arange(ho * wo).reshape(ho, wo) + j * ho * wo
             np.testing.assert_array_equal(filled, order <= step)
@@ -78,48 +107,49 @@ def test_caption_and_step_line_in_every_frame(values):
     r = renderer(spec, values)
     x, y = r.layout.texts[0][2:]
     assert r.layout.texts[0][0] == spec.caption
+    shown = shown_steps(spec)
     for step, frame in enumerate(all_frames(r)):
         assert ink_matches(r, frame, spec.caption, CAPTION, x, y)
-        assert ink_matches(r, frame, r.step_text(step), CAPTION, *r.layout.step_at)
+        assert ink_matches(r, frame, shown[step].text, CAPTION, *r.layout.step_at)
         if values:
-            assert ink_matches(r, frame, r.sum_text(step), CAPTION, *r.layout.sum_at)
+            assert ink_matches(r, frame, sum_text(shown[step]), CAPTION, *r.layout.sum_at)
 
 
 def test_step_and_sum_text():
     spec = SPECS[0]
-    r = renderer(spec, values=True)
-    rec = r.recording
-    assert r.step_text(5) == "out channel 1/2 · (1, 2) · step 6/18"
-    assert r.step_text(17) == "out channel 2/2 · (2, 2) · step 18/18"
+    shown = shown_steps(spec)
+    rec = record(spec, 0)
+    assert shown[5].text == "out channel 1/2 · (1, 2) · step 6/18"
+    assert shown[17].text == "out channel 2/2 · (2, 2) · step 18/18"
     value, bias = rec.output[0, 1, 2], rec.bias[0]
-    assert r.sum_text(5) == f"y[0, 1, 2] = Σ x·w + b = {value - bias} + {bias} = {value}"
-    grouped = renderer(SPECS[1], values=True)
-    out = grouped.recording.output
-    assert grouped.sum_text(0) == f"y[0, 0, 0] = {out[0, 0, 0]}   y[2, 0, 0] = {out[2, 0, 0]}"
-    nobias = renderer(SPECS[3], values=True)
-    assert nobias.sum_text(0) == f"y[0, 0, 0] = Σ x·w = {nobias.recording.output[0, 0, 0]}"
+    assert sum_text(shown[5]) == f"y[0, 1, 2] = Σ x·w + b = {value - bias} + {bias} = {value}"
+    out = record(SPECS[1], 0).output
+    assert sum_text(shown_steps(SPECS[1])[0]) == f"y[0, 0, 0] = {out[0, 0, 0]}   y[2, 0, 0] = {out[2, 0, 0]}"
+    nobias = record(SPECS[3], 0)
+    assert sum_text(shown_steps(SPECS[3])[0]) == f"y[0, 0, 0] = Σ x·w = {nobias.output[0, 0, 0]}"
 
 
 def test_padding_cells_show_zeros_or_copies():
     zeros = renderer(Conv2dSpec((1, 4, 4), 1, 3, padding=1))
-    colours = cell_colours(zeros, zeros._state, zeros.layout.inputs[0], 6, 6)
+    colours = cell_colours(zeros, zeros.scene.image, zeros.layout.inputs[0], 6, 6)
     border = np.ones((6, 6), bool)
     border[1:-1, 1:-1] = False
-    assert set(colours[border].tolist()) == {zeros.colours.padding}
-    assert zeros.colours.padding not in colours[~border]
+    assert set(colours[border].tolist()) == {zeros.scene.colours.padding}
+    assert zeros.scene.colours.padding not in colours[~border]
 
     spec = Conv2dSpec((1, 5, 6), 1, 3, padding=2, padding_mode="reflect")
     r = renderer(spec)
+    rec = record(spec, 0)
     _, hp, wp = spec.padded_shape
-    colours = cell_colours(r, r._state, r.layout.inputs[0], hp, wp)
+    colours = cell_colours(r, r.scene.image, r.layout.inputs[0], hp, wp)
     rows, cols = source_index(spec, 0), source_index(spec, 1)
-    copies, shades = r.colours.copies[0], r.colours.inputs[0]
+    copies, shades = r.scene.colours.copies[0], r.scene.colours.inputs[0]
     for y in range(hp):
         for x in range(wp):
             inside = 2 <= y < 7 and 2 <= x < 8
-            shade = r._in_bins[0, y, x]
+            shade = r.scene.in_bins[0, y, x]
             assert colours[y, x] == (shades[shade] if inside else copies[shade])
-            assert r.recording.padded[0, y, x] == r.recording.input[0, rows[y], cols[x]]
+            assert rec.padded[0, y, x] == rec.input[0, rows[y], cols[x]]
 
 
 def test_many_channels_show_a_few_and_say_so():
@@ -167,11 +197,13 @@ def test_sample_steps_spread_evenly(total, limit, expected):
 def test_cells_widen_for_wide_values():
     spec = Conv2dSpec((1, 4, 4), 1, 2)
     rec = record(spec, input=np.full((1, 4, 4), -1000), weight=np.ones((1, 1, 2, 2)))
-    chars = value_chars(rec)
+    chars = widest(rec.padded, rec.weight, rec.output)
     assert chars == 5  # e.g. -3998
-    layout = plan(spec, True, chars)
+    drawn = drawn_of(spec, rec)
+    assert drawn.value_chars == chars
+    layout = plan(drawn.geometry, True, chars)
     assert layout.cell - 1 >= chars * CELL.advance + 2
-    r = Renderer(rec, layout)
+    r = Animation(drawn, layout)
     frame = next(r.frames([0]))
     assert frame.shape == (layout.height, layout.width)
 
@@ -183,9 +215,9 @@ def test_fractions_are_written_to_three_digits():
 def test_lines_run_behind_cells_and_text(monkeypatch):
     spec = Conv2dSpec((2, 5, 5), 4, 3, padding=1, groups=2)
     with_lines = all_frames(renderer(spec, values=True))
-    monkeypatch.setattr(Renderer, "_line", lambda *args: None)
+    monkeypatch.setattr(Painter, "line", lambda *args: None)
     without = all_frames(renderer(spec, values=True))
-    background = renderer(spec).colours.background
+    background = renderer(spec).scene.colours.background
     for a, b in zip(with_lines, without):
         changed = a != b
         assert changed.any() and np.all(b[changed] == background)
@@ -193,12 +225,12 @@ def test_lines_run_behind_cells_and_text(monkeypatch):
 
 def test_only_steps_of_shown_output_channels_are_drawn():
     spec = Conv2dSpec((1, 5, 5), 16, 3)
-    layout = plan(spec)
+    layout = plan(ops.of(spec).geometries(spec)[0])
     assert len(layout.shown_columns) == 6 and layout.steps == 6 * 9 < spec.steps
 
 
 def test_sum_line_keeps_whole_entries():
-    r = renderer(Conv2dSpec((8, 3, 3), 8, 1, groups=8), values=True)
-    full = r.sum_text(0)
-    cut = r.sum_text(0, width=40)
+    step = shown_steps(Conv2dSpec((8, 3, 3), 8, 1, groups=8))[0]
+    full = sum_text(step)
+    cut = _fit(step.sums, 40)
     assert len(cut) <= 40 and full.startswith(cut) and full[len(cut):].startswith("   y[")

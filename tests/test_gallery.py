@@ -5,8 +5,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from convgif.cli import main, spec_from_args
+from convgif.cli import main
 from convgif.gallery import GalleryError, digest, load, stale
+from convgif.options import parse
+
+
+def spec_from_args(args):
+    return parse(args).spec
 
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = """

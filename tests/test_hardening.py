@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 import convgif
+from convgif import ops
 from convgif.cli import main, run
 from convgif.layout import plan
 from gifs import blocks
@@ -57,7 +58,8 @@ def test_extreme_inputs_render_or_are_refused_at_once(tmp_path, monkeypatch, arg
 
 
 def test_many_channels_show_an_ellipsis_and_say_so():
-    layout = plan(convgif.Conv2dSpec((512, 4, 4), 1, 3))
+    spec = convgif.Conv2dSpec((512, 4, 4), 1, 3)
+    layout = plan(ops.of(spec).geometries(spec)[0])
     texts = [t[0] for t in layout.texts]
     assert "showing 6 of 512 input channels" in texts and "… 506 more" in texts
 

@@ -5,15 +5,22 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from convgif import record
+from convgif import Conv2dSpec, SpecError, ops, record
 from convgif.cli import main
-from convgif.frames import BLACK, PRIMARIES, WHITE, Renderer
 from convgif.images import load_image
 from convgif.kernels import PRESETS, weights_for
 from convgif.layout import plan
-from convgif.spec import Conv2dSpec, SpecError
+from convgif.overlay import Animation
+from convgif.paint import BLACK, WHITE
+from convgif.scene import PRIMARIES
 
 SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes.png"
+
+
+def pixel_animation(spec, rec):
+    """The recording drawn as a picture's pixels."""
+    (drawn,) = ops.of(spec).drawings(spec, rec, pixels=True)
+    return Animation(drawn, plan(drawn.geometry))
 
 
 def test_grey_and_rgb_pictures_resized_to_the_input(tmp_path):
@@ -39,20 +46,20 @@ def test_pixels_are_drawn_as_greys_and_the_edge_map_in_grey():
     spec = Conv2dSpec((1, 16, 16), 1, 3, bias=False)
     x = load_image(SHAPES, spec)
     rec = record(spec, input=x, weight=weights_for(spec, PRESETS["sobel-x"]))
-    r = Renderer(rec, plan(spec), pixels=True)
+    r = pixel_animation(spec, rec)
     colours = r.palette.colors
-    greys = [colours[i] for i in r.colours.inputs[0]]
+    greys = [colours[i] for i in r.scene.colours.inputs[0]]
     assert greys[0] == BLACK and greys[-1] == WHITE and all(c[0] == c[1] == c[2] for c in greys)
-    assert all(c[0] == c[1] == c[2] for c in (colours[i] for i in r.colours.outputs))
+    assert all(c[0] == c[1] == c[2] for c in (colours[i] for i in r.scene.colours.outputs))
     dark, light = np.unravel_index(x[0].argmin(), x[0].shape), np.unravel_index(x[0].argmax(), x[0].shape)
-    assert r._in_bins[(0, *dark)] < r._in_bins[(0, *light)]
+    assert r.scene.in_bins[(0, *dark)] < r.scene.in_bins[(0, *light)]
 
 
 def test_rgb_channels_each_in_their_colour():
     spec = Conv2dSpec((3, 4, 4), 1, 3)
     x = np.stack([np.full((4, 4), 255), np.zeros((4, 4)), np.full((4, 4), 255)]).astype(np.int64)
-    r = Renderer(record(spec, input=x), plan(spec), pixels=True)
-    tops = [r.palette.colors[row[-1]] for row in r.colours.inputs]
+    r = pixel_animation(spec, record(spec, input=x))
+    tops = [r.palette.colors[row[-1]] for row in r.scene.colours.inputs]
     assert tops == list(PRIMARIES)
 
 

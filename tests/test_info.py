@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from convgif.cli import main
 from convgif.info import describe, explain
-from convgif.spec import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
+from convgif import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 
 REQUIRED = {"output_shape", "num_parameters", "macs", "receptive_field", "frames"}
 

@@ -2,10 +2,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from convgif import record
+from convgif import Conv2dSpec, SpecError, record
 from convgif.cli import main
 from convgif.kernels import PRESETS, parse_kernel, weights_for
-from convgif.spec import Conv2dSpec, SpecError
 
 
 def test_presets_are_the_textbook_kernels():
@@ -110,7 +109,10 @@ def test_cli_factors_note_in_every_frame(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["--in", "1,7,7", "--kernel", "sobel-x", "--factors", "-q", "-o", "f.gif"])
     assert result.exit_code == 0, result.output
-    layout = plan(Conv2dSpec((1, 7, 7)), notes=("kernel = [1, 2, 1]ᵀ · [1, 0, -1]: 3 + 3 = 6 numbers instead of 9",))
+    from convgif import ops
+
+    spec = Conv2dSpec((1, 7, 7))
+    layout = plan(ops.of(spec).geometries(spec)[0], notes=("kernel = [1, 2, 1]ᵀ · [1, 0, -1]: 3 + 3 = 6 numbers instead of 9",))
     assert any(t[0].startswith("kernel = [1, 2, 1]ᵀ") for t in layout.texts)
     for args in (["--kernel", "laplacian", "--factors"], ["--factors"]):
         result = CliRunner().invoke(main, ["--in", "1,7,7", *args, "-o", "g.gif"])

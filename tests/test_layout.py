@@ -2,8 +2,14 @@ import itertools
 
 import pytest
 
-from convgif.layout import CAPTION, CELL_PX, MAX_SIDE_PX, MIN_VALUE_CELL_PX, TooLargeError, plan
-from convgif.spec import Conv2dSpec, SpecError
+from convgif import Conv2dSpec, SpecError, TooLargeError, ops
+from convgif.layout import CAPTION, CELL_PX, MAX_SIDE_PX, MIN_VALUE_CELL_PX
+from convgif.layout import plan as plan_geometry
+
+
+def plan(spec, values=False, value_chars=3):
+    """The layout of a spec's picture (its one geometry)."""
+    return plan_geometry(ops.of(spec).geometries(spec)[0], values, value_chars)
 
 SPECS = [
     Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2),
@@ -16,7 +22,7 @@ SPECS = [
 
 
 def boxes(layout):
-    spec, s = layout.spec, layout.cell
+    spec, s = layout.geometry.layer, layout.cell
     _, hp, wp = spec.padded_shape
     _, ho, wo = spec.output_shape
     kh, kw = spec.kernel_size

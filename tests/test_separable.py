@@ -7,9 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 import convgif
-from convgif import record
+from convgif import SeparableSpec, SpecError, record
 from convgif.cli import main
-from convgif.spec import SeparableSpec, SpecError
 from gifs import displayed_frames
 
 

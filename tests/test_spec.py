@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pytest
 
-from convgif.spec import Conv2dSpec, SpecError
+from convgif import Conv2dSpec, SpecError
 
 DEFAULTS = dict(
     out_channels=1, kernel_size=3, stride=1, padding=0, dilation=1, groups=1, bias=True,

@@ -6,6 +6,7 @@ import sys
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import numpy as np
 import pytest
@@ -14,7 +15,8 @@ from PIL import Image
 pytest.importorskip("sphinx")
 from sphinx.cmd.build import build_main  # noqa: E402
 
-from convgif.sphinx import ConvgifDirective  # noqa: E402
+import convgif.sphinx  # noqa: E402
+from convgif.options import Request  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTION = "Input Shape : (3, 7, 7) — Output Shape : (2, 3, 3) — K : (3, 3) — P : (1, 1) — S : (2, 2) — D : (2, 2) — G : 1"
@@ -80,13 +82,20 @@ class Images(HTMLParser):
 def renders(monkeypatch):
     """The argument lists of the renders the directive runs."""
     calls = []
-    original = ConvgifDirective.render
+    parsed = {}  # id of each request the directive parsed -> the arguments it parsed
+    original_parse, original_render = convgif.sphinx.parse, Request.render
 
-    def counted(args, path):
-        calls.append(args)
-        original(args, path)
+    def parse(args):
+        request = original_parse(args)
+        parsed[id(request)] = list(args)
+        return request
 
-    monkeypatch.setattr(ConvgifDirective, "render", staticmethod(counted))
+    def counted(self, path, progress=None):
+        calls.append(parsed[id(self)])
+        return original_render(self, path, progress)
+
+    monkeypatch.setattr(convgif.sphinx, "parse", parse)
+    monkeypatch.setattr(Request, "render", counted)
     return calls
 
 
@@ -116,7 +125,8 @@ def test_gifs_render_once_into_the_html_output_with_the_caption_as_alt(tmp_path,
     assert [img["alt"] for img in index] == [CAPTION, "a small one"]
     assert page[0]["alt"] == PICTURE
     assert index[0]["style"] == "width: 60%;" and index[0]["class"] == "wide"
-    gifs = [(out / img["src"]).resolve() for img in index] + [(out / "sub" / page[0]["src"]).resolve()]
+    # src is a URL: a file name with a space (the picture's, "my picture") is written %20 there
+    gifs = [(out / unquote(img["src"])).resolve() for img in index] + [(out / "sub" / unquote(page[0]["src"])).resolve()]
     for gif in gifs:
         assert gif.parent == (out / "_images").resolve() and gif.read_bytes()[:6] == b"GIF89a"
     assert gifs[0].name.startswith("conv2d_3x7x7_out2_k3_s2_p1_d2-")

@@ -6,9 +6,8 @@ import warnings
 import numpy as np
 import pytest
 
-from convgif import record
-from convgif.engine import flip_kernels, zero_insert
-from convgif.spec import ConvTranspose2dSpec, SpecError
+from convgif import ConvTranspose2dSpec, SpecError, record
+from convgif.ops.transposed import flip_kernels, zero_insert
 
 
 def random_args(rng: random.Random):
@@ -156,21 +155,27 @@ def test_zero_insertion_picture():
 
 
 def test_scatter_frames_add_up_to_the_output():
-    from convgif.frames import ScatterRenderer, partial_sum_range
+    from convgif import ops
     from convgif.layout import plan
+    from convgif.ops.transposed import partial_sum_range
+    from convgif.overlay import Animation
 
     for spec in (
         ConvTranspose2dSpec((2, 3, 3), 1, 3, stride=2, padding=1, output_padding=1),
         ConvTranspose2dSpec((2, 3, 3), 4, 3, stride=2, groups=2, dilation=2),
     ):
         rec = record(spec, seed=2)
-        renderer = ScatterRenderer(rec, plan(spec, values=True))
+        (drawn,) = ops.of(spec).drawings(spec, rec)
+        renderer = Animation(drawn, plan(drawn.geometry, values=True))
         frames = [frame.copy() for frame in renderer.frames(range(spec.steps))]
         assert len(frames) == spec.steps == spec.out_per_group * 9
-        np.testing.assert_array_equal(renderer._sums, rec.output)
+        np.testing.assert_array_equal(drawn.playback.sums, rec.output)
         low, high = partial_sum_range(rec)
         assert low <= rec.output.min() and high >= rec.output.max()
-        assert renderer.step_text(4).startswith("input (1, 1) · out channel 1/")
+        playback = ops.of(spec).drawings(spec, rec)[0].playback  # a fresh walk through the steps
+        for step in range(5):
+            playback.advance(step)
+        assert playback.show(4).text.startswith("input (1, 1) · out channel 1/")
 
 
 def test_cli_transposed_views(tmp_path, monkeypatch):
@@ -202,11 +207,10 @@ def test_cli_transposed_views(tmp_path, monkeypatch):
 
 
 def test_as_conv_marks_inserted_zeros_like_padding():
-    from convgif.api import _renderers
+    from convgif.api import Look, _Drawing
 
     spec = ConvTranspose2dSpec((1, 2, 2), 1, 3, stride=2, padding=1, output_padding=1)
-    from convgif.api import Style
 
-    (renderer,) = _renderers(spec, 0, None, None, Style(as_conv=True))
-    original = ~renderer._filler
+    (renderer,) = _Drawing(spec, 0, None, None, None, False, Look(), 0, {"as_conv": True}).parts
+    original = ~renderer.drawn.filler
     assert original.sum() == 4 and [tuple(p) for p in np.argwhere(original)] == [(1, 1), (1, 3), (3, 1), (3, 3)]
