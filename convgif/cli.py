@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import signal
 import sys
-import threading
 import time
 from pathlib import Path
 from typing import Any, Optional
@@ -49,14 +48,6 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 @click.group(name="convgif", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @layer_options
 @render_options
@@ -82,6 +73,8 @@ def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, 
     if output is not None and not output.strip():
         raise click.BadParameter("the output path is empty", param_hint="'-o' / '--output'")
     to_stdout = output == "-"
+    if to_stdout and (sys.stdout is None or sys.stdout.closed):
+        raise click.ClickException("cannot write to standard output: it is closed")
     if to_stdout and sys.stdout.isatty():
         raise click.BadParameter(
             "'-' writes the picture to standard output, which is a terminal here: redirect it to a file or a pipe",
@@ -97,8 +90,6 @@ def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, 
         scratch = tempfile.TemporaryDirectory(prefix="convgif-")
         target = str(Path(scratch.name) / Path(target).name)
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
-    in_main_thread = threading.current_thread() is threading.main_thread()  # signals need it
-    previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         result = request.render(target, progress=progress)
     except SpecError as error:
@@ -110,16 +101,23 @@ def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, 
         ctx.exit(128 + signal.SIGINT)
     finally:
         progress.close()
-        if in_main_thread:
-            signal.signal(signal.SIGTERM, previous)
     if to_stdout:  # the picture is the output; what is said goes to stderr
-        with open(result.path, "rb") as picture:
-            sys.stdout.flush()
-            sys.stdout.buffer.write(picture.read())
-            sys.stdout.buffer.flush()
-        scratch.cleanup()
-    _report(request.spec, result, "-" if to_stdout else str(result.path if output is None else output),
-            quiet, markdown, html, request.still, err=to_stdout)
+        try:
+            with open(result.path, "rb") as picture:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(picture.read())
+                sys.stdout.buffer.flush()
+        except OSError as error:
+            raise click.ClickException(f"cannot write to standard output: {error.strerror or error}") from None
+        finally:
+            scratch.cleanup()
+    try:
+        _report(request.spec, result, "-" if to_stdout else str(result.path if output is None else output),
+                quiet, markdown, html, request.still, err=to_stdout)
+    except OSError as error:
+        raise click.ClickException(
+            f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
+        ) from None
 
 
 def _report(spec: Any, result: Any, shown: str, quiet: bool, markdown: bool, html: bool, still: bool, err: bool) -> None:
@@ -279,9 +277,7 @@ def gallery_command(config: str, out_dir: Optional[str], jobs: int, only: tuple[
 
 
 def run() -> None:
-    """The ``convgif`` command: ``main``, with Ctrl-C during start-up ending as quietly as later."""
-    try:
-        main()
-    except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
-        sys.exit(128 + signal.SIGINT)
+    """The ``convgif`` command (see :mod:`convgif.launch`)."""
+    from .launch import run as launch
+
+    launch()

@@ -192,11 +192,17 @@ def record_direct(
     x = given("input", input, spec.input_shape, example_values(rng, spec.input_shape, INPUT_RANGE))
     w = given("weight", weight, w_shape, example_values(rng, w_shape, WEIGHT_RANGE))
     b = example_values(rng, (spec.out_channels,), BIAS_RANGE)
-    b = given("bias", bias, (spec.out_channels,), b) if spec.bias else None
+    b = given("bias", bias, (spec.out_channels,), b) if spec.bias else no_bias(bias)
     x, w, b = common_type(x, w, b)
     padded = pad_input(spec, x)
     output = convolve(spec, padded, w, b)
     return Recording(spec, x, padded, w, b, output, Placements(spec, output))
+
+
+def no_bias(bias: Optional[np.ndarray]) -> None:
+    """A layer with ``bias=False`` takes no bias: one given would be ignored, so it is refused."""
+    if bias is not None:
+        raise SpecError("bias", "this layer has bias=False: it adds no bias, so give none (or make the layer with bias=True)")
 
 
 def rng_of(seed: int) -> np.random.Generator:

@@ -44,13 +44,25 @@ TUPLE_WORDS = {1: "a 1-tuple (l,)", 2: "a pair of integers (h, w)"}
 SHAPE_WORDS = {1: "(C, L) or (L,)", 2: "(C, H, W) or (H, W)"}
 
 
+#: PyTorch keeps sizes as 64-bit integers: a larger one is refused (an overflow, in torch).
+INT64 = 2**63
+
+
 def to_tuple(name: str, value: object, dims: int = 2) -> tuple[int, ...]:
     """Normalise an int-or-tuple argument as ``torch.nn.modules.utils._pair`` (or ``_single``)."""
     if is_int(value):
-        return (int(value),) * dims  # type: ignore[call-overload]
-    if isinstance(value, (tuple, list)) and len(value) == dims and all(is_int(v) for v in value):
-        return tuple(int(v) for v in value)
-    raise SpecError(name, f"{name}={fmt(value)} must be an integer or {TUPLE_WORDS[dims]}")
+        values = (int(value),) * dims  # type: ignore[call-overload]
+    elif isinstance(value, (tuple, list)) and len(value) == dims and all(is_int(v) for v in value):
+        values = tuple(int(v) for v in value)
+    else:
+        raise SpecError(name, f"{name}={fmt(value)} must be an integer or {TUPLE_WORDS[dims]}")
+    _fits_int64(name, value, values)
+    return values
+
+
+def _fits_int64(name: str, value: object, values: tuple[int, ...]) -> None:
+    if any(not -INT64 <= v < INT64 for v in values):
+        raise SpecError(name, f"{name}={fmt(value)} is too large: PyTorch keeps sizes as 64-bit integers")
 
 
 def positive_tuple(name: str, value: object, dims: int) -> tuple[int, ...]:
@@ -63,6 +75,7 @@ def positive_tuple(name: str, value: object, dims: int) -> tuple[int, ...]:
 def positive_int(name: str, value: object) -> int:
     if not is_int(value) or int(value) < 1:  # type: ignore[arg-type]
         raise SpecError(name, f"{name}={fmt(value)} must be a positive integer")
+    _fits_int64(name, value, (int(value),))  # type: ignore[arg-type]
     return int(value)  # type: ignore[arg-type]
 
 
@@ -75,6 +88,7 @@ def shape(value: object, dims: int) -> tuple[int, ...]:
         and min(value) >= 1
     ):
         sizes = tuple(int(v) for v in value)
+        _fits_int64("input_shape", value, sizes)
         return sizes if len(sizes) == dims + 1 else (1, *sizes)
     raise SpecError("input_shape", f"input_shape={fmt(value)} must be {SHAPE_WORDS[dims]} of positive integers")
 

@@ -86,8 +86,13 @@ def test_ctrl_c_while_starting_exits_quietly(monkeypatch, capsys):
         raise KeyboardInterrupt
 
     monkeypatch.setattr("convgif.cli.main", interrupted)
-    with pytest.raises(SystemExit) as exit:
-        run()
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with pytest.raises(SystemExit) as exit:
+            run()
+    finally:  # run() leaves its exit-at-once handlers in place, as a process that ends does
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     assert exit.value.code == 130 and capsys.readouterr().err == "interrupted\n"
 
 

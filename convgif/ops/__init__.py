@@ -57,7 +57,8 @@ def of(spec: Any) -> Operation:
     for op in operations():
         if type(spec) is op.spec_type:
             return op
-    raise TypeError(f"{type(spec).__name__} is not a layer spec convgif draws")
+    kinds = ", ".join(op.spec_type.__name__ for op in operations())
+    raise TypeError(f"spec={spec!r} is not a layer spec convgif draws; give one of {kinds}")
 
 
 def record(

@@ -24,6 +24,7 @@ from ..engine import (
     common_type,
     example_values,
     given,
+    no_bias,
     pad_axis,
     record_direct,
     rng_of,
@@ -288,7 +289,7 @@ class ConvTranspose2d(Operation):
         x = given("input", input, spec.input_shape, example_values(rng, spec.input_shape, INPUT_RANGE))
         w = given("weight", weight, w_shape, example_values(rng, w_shape, WEIGHT_RANGE))
         b = example_values(rng, (spec.out_channels,), BIAS_RANGE)
-        b = given("bias", bias, (spec.out_channels,), b) if spec.bias else None
+        b = given("bias", bias, (spec.out_channels,), b) if spec.bias else no_bias(bias)
         x, w, b = common_type(x, w, b)
         conv = record_direct(spec.as_conv(), seed, zero_insert(spec, x), flip_kernels(spec, w), b)
         return TransposedRecording(spec, x, w, b, conv.output, conv)

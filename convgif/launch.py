@@ -1,0 +1,96 @@
+"""The ``convgif`` command's entry point: signals handled from its first instruction to its last.
+
+Ctrl-C (SIGINT) and SIGTERM end the command with status 130 or 143 and one line on stderr, at
+any moment: while modules load, mid-render (the temporary file is removed and an existing
+target left as it was), or while the result is printed. A second signal while the first one
+unwinds is held back, so that the clean-up finishes. Output that cannot be printed (a full
+disk, a closed pipe) is an error with status 1, never a traceback.
+"""
+
+import signal
+
+SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class Interrupted(BaseException):
+    """A signal asked the command to stop (not an Exception: nothing may swallow it)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+_received: list = []
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    if _received:  # a second signal while the first one unwinds: let the clean-up finish
+        return
+    _received.append(signum)
+    raise Interrupted(signum)
+
+
+# Installed on import, the first thing the command does: nothing of convgif's runs before it.
+_PREVIOUS = {sig: signal.signal(sig, _on_signal) for sig in SIGNALS}
+
+import os  # noqa: E402
+import sys  # noqa: E402
+
+
+def _exit_now(signum: int, frame: object) -> None:
+    os._exit(128 + signum)
+
+
+def _say(text: str) -> None:
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _flush_stdout() -> int:
+    """Flush what the command printed; 1 (and a message) when it cannot be written."""
+    stream = sys.stdout
+    if stream is None:
+        return 0
+    try:
+        stream.flush()
+    except (OSError, ValueError) as error:
+        _say(f"Error: cannot print to standard output: {getattr(error, 'strerror', None) or error}\n")
+        try:  # what is still buffered goes nowhere, so that the interpreter's last flush succeeds
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
+    return 0
+
+
+def run() -> None:
+    """Run the ``convgif`` command and exit with its status."""
+    previous = {sig: signal.signal(sig, _on_signal) for sig in SIGNALS}  # (again, when run twice)
+    previous = {sig: _PREVIOUS[sig] if previous[sig] is _on_signal else previous[sig] for sig in SIGNALS}
+    code = 0
+    try:
+        try:
+            from . import cli
+
+            cli.main(prog_name="convgif")
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+            if isinstance(done.code, str):
+                _say(done.code + "\n")
+        except KeyboardInterrupt:  # raised by code that is not ours, e.g. a test's stand-in
+            _say("interrupted\n")
+            code = 128 + signal.SIGINT
+        code = _flush_stdout() or code
+    except Interrupted as stop:
+        _say("interrupted\n")
+        code = 128 + stop.signum
+    finally:
+        for sig in SIGNALS:  # from here on a signal ends the process at once, with its status
+            signal.signal(sig, _exit_now if previous[sig] is not _exit_now else previous[sig])
+    if _received:
+        code = 128 + _received[0]
+    sys.exit(code)

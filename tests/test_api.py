@@ -1,0 +1,74 @@
+"""The Python API names the argument in every refusal, and refuses what it would otherwise
+ignore or misread."""
+
+from __future__ import annotations
+
+
+import numpy as np
+import pytest
+
+import convgif
+from convgif.spec import SpecError
+
+SPEC = convgif.Conv2dSpec((1, 4, 4))
+
+
+@pytest.mark.parametrize(
+    ("call", "argument"),
+    [
+        (lambda p: convgif.render(SPEC, p, fps="3"), "fps"),
+        (lambda p: convgif.render(SPEC, p, fps=0), "fps"),
+        (lambda p: convgif.render(SPEC, p, max_frames=2.5), "max_frames"),
+        (lambda p: convgif.render(SPEC, p, max_frames=-1), "max_frames"),
+        (lambda p: convgif.render(SPEC, p, seed=-1), "seed"),
+        (lambda p: convgif.render(SPEC, p, seed=1.5), "seed"),
+        (lambda p: convgif.render(SPEC, p, notes="abc"), "notes"),
+        (lambda p: convgif.render(SPEC, p, theme="blue"), "theme"),
+        (lambda p: convgif.render(SPEC, p, width=0), "width"),
+        (lambda p: convgif.render(SPEC, p, format="bmp"), "image_format"),
+        (lambda p: convgif.render(SPEC, p.with_suffix(".mp3")), "path"),
+        (lambda p: convgif.render(SPEC, p, factors=True), "factors"),
+        (lambda p: convgif.render(SPEC, p, kernel="laplacian", factors=True), "factors"),
+        (lambda p: convgif.render(SPEC, p, kernel="sobel-x", weight=np.ones((1, 1, 3, 3))), "kernel"),
+        (lambda p: convgif.render(SPEC, p, as_conv=True), "as_conv"),
+        (lambda p: convgif.render(convgif.Conv2dSpec((1, 4, 4), bias=False), p, bias=np.ones(1)), "bias"),
+        (lambda p: convgif.render(SPEC, p, input=np.ones((2, 4, 4))), "input"),
+        (lambda p: convgif.render(SPEC, p, input=np.array([["a"] * 4] * 4)[None]), "input"),
+        (lambda p: convgif.api.render_still(SPEC, p.with_suffix(".png"), step=99), "step"),
+        (lambda p: convgif.api.render_still(SPEC, p.with_suffix(".gif"), step=1), "image_format"),
+    ],
+)
+def test_every_refusal_names_its_argument_and_writes_nothing(tmp_path, call, argument):
+    with pytest.raises(SpecError) as error:
+        call(tmp_path / "x.gif")
+    assert error.value.argument == argument
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_record_refuses_what_is_not_a_spec_and_a_bias_it_would_ignore():
+    with pytest.raises(TypeError, match="spec='x'"):
+        convgif.record("x")
+    with pytest.raises(SpecError) as error:
+        convgif.record(convgif.Conv2dSpec((1, 4, 4), bias=False), bias=np.ones(1))
+    assert error.value.argument == "bias"
+    with pytest.raises(SpecError) as error:
+        convgif.record(convgif.ConvTranspose2dSpec((1, 2, 2), bias=False), bias=np.ones(1))
+    assert error.value.argument == "bias"
+
+
+@pytest.mark.parametrize("size", [2**63, 10**30])
+def test_sizes_torch_cannot_hold_are_refused(size):
+    with pytest.raises(SpecError) as error:
+        convgif.Conv2dSpec((1, 4, 4), kernel_size=size)
+    assert error.value.argument == "kernel_size" and "64-bit" in str(error.value)
+    with pytest.raises(SpecError) as error:
+        convgif.Conv2dSpec((1, 4, size))
+    assert error.value.argument == "input_shape"
+
+
+def test_the_default_file_says_how_the_layer_is_drawn(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    spec = convgif.ConvTranspose2dSpec((1, 2, 2), 1, 2, stride=2)
+    assert convgif.default_filename(spec, as_conv=True) == "convtranspose2d_1x2x2_out1_k2_s2_asconv.gif"
+    assert convgif.render(SPEC, kernel="sobel-x").path.name == "conv2d_1x4x4_out1_k3_sobel-x.gif"
+    assert convgif.render(SPEC, format="webp").path.name == "conv2d_1x4x4_out1_k3.webp"
