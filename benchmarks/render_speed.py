@@ -39,6 +39,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import common
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import PIL  # noqa: E402
@@ -48,16 +49,16 @@ from matplotlib.patches import Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
 from convgif import Conv2dSpec, default_filename, glyphs, record  # noqa: E402
-from convgif.api import DEFAULT_MAX_FRAMES  # noqa: E402
+from convgif.api import (
+    DEFAULT_MAX_FRAMES,  # noqa: E402
+    sample_steps,  # noqa: E402
+)
 from convgif.engine import Recording, padding_mask  # noqa: E402
-from convgif.overlay import Animation  # noqa: E402
-from convgif.ops.conv import CONV2D  # noqa: E402
-from convgif.paint import LIGHT, RGB, WHITE  # noqa: E402
-from convgif.api import sample_steps  # noqa: E402
 from convgif.layout import CAPTION, Layout, TextStyle, plan  # noqa: E402
+from convgif.ops.conv import CONV2D  # noqa: E402
+from convgif.overlay import Animation  # noqa: E402
+from convgif.paint import LIGHT, RGB, WHITE  # noqa: E402
 from convgif.writer import GifWriter  # noqa: E402
-
-import common
 
 TARGET_SPEEDUP = 20.0  # convgif ms/f at least this many times below the baseline's
 TARGET_VS_ENCODE = 2.0  # render+encode ms/f at most this many times encode ms/f

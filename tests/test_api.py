@@ -3,7 +3,6 @@ ignore or misread."""
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 

@@ -5,10 +5,10 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from convgif import Conv2dSpec, SpecError
 from convgif.bench import ARTICLE, Sweep, bench, configure, forward, parse_sweep, run_sweeps, time_call
 from convgif.cli import main
 from convgif.engine import convolve, pad_input
-from convgif import Conv2dSpec, SpecError
 
 
 def test_parse_sweep():

@@ -2,14 +2,13 @@ import os
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 from click.testing import CliRunner
+from gifs import blocks, displayed_frames, durations
 
 import convgif
 from convgif import overlay
 from convgif.cli import main
-from gifs import blocks, displayed_frames, durations
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from gifs import displayed_frames
 
 import convgif
-from convgif.cli import main
 from convgif import Conv1dSpec, SpecError, record
+from convgif.cli import main
 from convgif.ops.conv import CONV1D
-from gifs import displayed_frames
 
 MODES = ["zeros", "reflect", "replicate", "circular"]
 

@@ -5,13 +5,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from gifs import displayed_frames
 from PIL import Image
 
 import convgif
 from convgif.api import render_still
 from convgif.cli import main
 from convgif.paint import DARK, LIGHT
-from gifs import displayed_frames
 
 SPEC = convgif.Conv2dSpec((2, 5, 5), 2, 3, padding=1)
 CAPTION = SPEC.caption

@@ -9,11 +9,10 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
+import reference
 
 import convgif.engine as engine
 from convgif import Conv2dSpec, SpecError, record
-
-import reference
 
 MODES = ("zeros", "reflect", "replicate", "circular")
 CONFIGS_PER_MODE = 75  # 300 valid configurations in all
@@ -121,7 +120,7 @@ def test_source_index_matches_padded_input():
     """``source_index`` names, for every padded row / column, the input cell it copies."""
     for mode in MODES:
         for i, (_, kwargs, spec) in enumerate(CONFIGS[mode][:25]):
-            rec = record(spec, seed=i)
+            record(spec, seed=i)  # records without error
             rows, cols = engine.source_index(spec, 0), engine.source_index(spec, 1)
             assert len(rows) == spec.padded_shape[1] and len(cols) == spec.padded_shape[2]
             for axis, index in ((0, rows), (1, cols)):
@@ -214,7 +213,7 @@ def test_taps_match_torch_autograd():
     rng = random.Random(99)
     checked = 0
     for mode in MODES:
-        for i, (shape, kwargs, spec) in enumerate(CONFIGS[mode][:20]):
+        for i, (_shape, kwargs, spec) in enumerate(CONFIGS[mode][:20]):
             rec = record(spec, seed=i)
             x = torch.from_numpy(rec.input.astype(np.float64))[None].requires_grad_(True)
             padded = _torch_pad(torch, kwargs, x)

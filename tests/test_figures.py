@@ -5,12 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from gifs import displayed_frames
 
 from convgif import Conv2dSpec, glyphs, ops
 from convgif.cli import main
 from convgif.layout import CAPTION, plan
 from convgif.paint import LIGHT, WHITE
-from gifs import displayed_frames
 
 D = " \u2014 "
 # (arguments, caption, frames, size in bytes of the best published GIF of the same figure or None)

@@ -5,17 +5,16 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from gifs import blocks
 from PIL import Image
 
 import convgif
 from convgif import ops
 from convgif.cli import main, run
 from convgif.layout import plan
-from gifs import blocks
 
 LONG = ["--in", "2,40,40", "--p", "1", "--out", "2", "--max-frames", "0"]  # 3,200 frames: seconds
 

@@ -5,9 +5,9 @@ import warnings
 import pytest
 from click.testing import CliRunner
 
+from convgif import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 from convgif.cli import main
 from convgif.info import describe, explain
-from convgif import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 
 REQUIRED = {"output_shape", "num_parameters", "macs", "receptive_field", "frames"}
 

@@ -15,8 +15,8 @@ import convgif
 from convgif import ops
 from convgif.cli import main
 from convgif.layout import plan
-from convgif.overlay import Animation, _fit
 from convgif.ops.pooling import OVERHANG, PADDING, AvgPool2dSpec, MaxPool1dSpec, MaxPool2dSpec, MaxUnpool2dSpec
+from convgif.overlay import Animation, _fit
 
 rng = np.random.default_rng(7)
 

@@ -5,11 +5,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from gifs import displayed_frames
 
 import convgif
 from convgif import SeparableSpec, SpecError, record
 from convgif.cli import main
-from gifs import displayed_frames
 
 
 def test_parameters_against_the_standard_convolution():

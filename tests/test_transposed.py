@@ -180,9 +180,9 @@ def test_scatter_frames_add_up_to_the_output():
 
 def test_cli_transposed_views(tmp_path, monkeypatch):
     from click.testing import CliRunner
+    from gifs import displayed_frames
 
     from convgif.cli import main
-    from gifs import displayed_frames
 
     monkeypatch.chdir(tmp_path)
     args = ["--transposed", "--in", "2,3,3", "--out", "1", "--k", "3", "--s", "2", "--p", "1", "--output-padding", "1"]

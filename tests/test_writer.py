@@ -3,9 +3,9 @@ import stat
 
 import numpy as np
 import pytest
+from gifs import blocks, displayed_frames, durations
 
 from convgif.writer import MAX_DELAY_MS, GifWriter
-from gifs import blocks, displayed_frames, durations
 
 PALETTE = [(255, 255, 255), (0, 0, 0), (200, 30, 30), (30, 200, 30)]
 

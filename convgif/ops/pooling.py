@@ -1248,7 +1248,6 @@ class PoolPlayback:
 
     def show(self, step: int) -> Step:
         rec = self.recording
-        spec = rec.spec
         placement = rec.placements[step]
         oy, ox = placement.out_index
         cells = placement.cells
