@@ -7,12 +7,25 @@ input channel) pair of a layer, or checks that a 4-D one has the layer's weight 
 
 from __future__ import annotations
 
-from pathlib import Path
+import math
 from typing import Union
 
 import numpy as np
 
 from .spec import Conv1dSpec, Conv2dSpec, SpecError
+
+#: The largest magnitude of a value convgif computes with: kernel values, and inputs, weights
+#: and biases given from Python. An output is a sum of at most 20,000,000 products (no layer
+#: convgif draws holds more numbers) plus a bias, so with every factor within ±10,000 it stays
+#: within 20,000,000 · 10,000² + 10,000 < 2**51: int64 arithmetic cannot overflow, float64
+#: holds every whole-number result exactly (below 2**53), and so does the difference of two
+#: results. Larger values would be wrapped or rounded, so they are refused.
+MAX_MAGNITUDE = 10_000
+
+#: The most numbers a kernel file may hold: as many as the largest layer convgif draws.
+MAX_KERNEL_NUMBERS = 20_000_000
+
+_RULE = f"values must be finite numbers from {-MAX_MAGNITUDE:,} to {MAX_MAGNITUDE:,}, so that every sum convgif computes is exact"
 
 #: Integer forms; a blur's usual division (by 16, by 9) only rescales the output's colours.
 PRESETS: dict[str, np.ndarray] = {
@@ -30,23 +43,90 @@ PRESETS: dict[str, np.ndarray] = {
 
 
 def parse_kernel(text: str) -> np.ndarray:
-    """The kernel ``text`` names: a preset, a ``.npy`` file, or rows like ``"1,0,-1;2,0,-2"``."""
+    """The kernel ``text`` names: a preset, a ``.npy`` file, or rows like ``"1,0,-1;2,0,-2"``.
+
+    Whole numbers come back as int64, others as float64. Every value must be finite and within
+    ±:data:`MAX_MAGNITUDE`; anything else raises :class:`SpecError` naming ``"kernel"``.
+    """
     name = text.strip().lower()
     if name in PRESETS:
         return PRESETS[name].copy()
     if name.endswith(".npy"):
-        try:
-            array = np.load(Path(text.strip()), allow_pickle=False)
-        except (OSError, ValueError) as error:
-            raise SpecError("kernel", f"kernel={text!r} could not be read as a .npy file: {error}") from None
-        if array.dtype.kind not in "biuf" or array.ndim not in (2, 4) or array.size == 0:
-            raise SpecError(
-                "kernel",
-                f"kernel={text!r} holds a {array.dtype} array of shape {array.shape}; it needs "
-                "numbers shaped (KH, KW) or (C_out, C_in/G, KH, KW)",
-            )
-        return array.astype(np.int64) if array.dtype.kind in "biu" else array.astype(np.float64)
+        return _load(text.strip())
     return _literal(text)
+
+
+def check_exact(name: str, values: object) -> np.ndarray:
+    """``values`` as an int64 array (booleans and integers) or a float64 one (floats), after
+    checking that convgif computes with them exactly: every value finite and within
+    ±:data:`MAX_MAGNITUDE`.
+
+    Raises :class:`SpecError` naming ``name`` (e.g. ``"weight"``) and stating the rule otherwise,
+    and for anything that is not an array of real numbers.
+    """
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise SpecError(name, f"{name} must be an array of numbers: {error}") from None
+    return _exact(array, name, name)
+
+
+def _exact(array: np.ndarray, name: str, what: str) -> np.ndarray:
+    """``array`` checked by the rule of :func:`check_exact` and converted, ``what`` naming it."""
+    if array.dtype.kind not in "biuf":
+        raise SpecError(name, f"{what} must hold numbers, not {array.dtype}")
+    if array.dtype.kind == "f":
+        bad = ~np.isfinite(array) | (np.abs(array) > MAX_MAGNITUDE)
+    elif array.dtype.kind in "iu":
+        bad = (array < -MAX_MAGNITUDE) | (array > MAX_MAGNITUDE)
+    else:
+        bad = None
+    if bad is not None and bad.any():
+        value = array[np.unravel_index(int(np.argmax(bad)), array.shape)].item()
+        raise SpecError(name, f"{what} holds {_show(value)}: {name} {_RULE}")
+    return array.astype(np.float64 if array.dtype.kind == "f" else np.int64)
+
+
+def _show(value: object) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:g}" if isinstance(value, float) else str(value)  # str: a long double's own digits
+
+
+def _load(path: str) -> np.ndarray:
+    """A kernel saved with ``numpy.save``; its header (dtype, shape) is checked before the
+    numbers are read, so a file claiming billions of them reads none."""
+    source = f"kernel={path!r}"
+    try:
+        with open(path, "rb") as file:
+            version = np.lib.format.read_magic(file)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(file)
+            else:
+                shape, _, dtype = np.lib.format.read_array_header_2_0(file)
+    except Exception as error:  # noqa: BLE001 - NumPy's reader fails on damaged files in many ways
+        raise SpecError("kernel", f"{source} could not be read as a .npy file: {_reason(error)}") from None
+    size = math.prod(shape)
+    if dtype.kind not in "biuf" or len(shape) not in (2, 4) or size == 0:
+        raise SpecError(
+            "kernel",
+            f"{source} holds a {dtype} array of shape {shape}; it needs "
+            "numbers shaped (KH, KW) or (C_out, C_in/G, KH, KW)",
+        )
+    if size > MAX_KERNEL_NUMBERS:
+        raise SpecError(
+            "kernel",
+            f"{source} holds {size:,} numbers, more than the {MAX_KERNEL_NUMBERS:,} of the largest layer convgif draws",
+        )
+    try:
+        array = np.load(path, allow_pickle=False)
+    except Exception as error:  # noqa: BLE001 - as above
+        raise SpecError("kernel", f"{source} could not be read as a .npy file: {_reason(error)}") from None
+    return _exact(array, "kernel", source)
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__
 
 
 def _literal(text: str) -> np.ndarray:
@@ -61,7 +141,12 @@ def _literal(text: str) -> np.ndarray:
         ) from None
     if len({len(row) for row in cells}) != 1:
         raise SpecError("kernel", f"kernel={text!r} has rows of different lengths")
+    for row, written in zip(cells, rows):
+        for value, cell in zip(row, written.split(",")):
+            if not (math.isfinite(value) and abs(value) <= MAX_MAGNITUDE):
+                raise SpecError("kernel", f"kernel={text!r} holds {cell}: kernel {_RULE}")
     array = np.array(cells)
+    # whole numbers within the bound are exact in float64, so they are exact in int64 too
     return array.astype(np.int64) if np.all(array == np.round(array)) else array
 
 
