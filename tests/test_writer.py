@@ -141,3 +141,110 @@ def test_writes_through_a_symlink_and_keeps_permissions(tmp_path):
     assert link.is_symlink() and real.read_bytes().startswith(b"GIF89a")
     assert stat.S_IMODE(real.stat().st_mode) == 0o600
     assert sorted(os.listdir(tmp_path)) == ["link.gif", "real.gif"]
+
+
+# -- APNG and WebP: streamed like GIF ------------------------------------------------------------
+
+
+def loaded_durations(path) -> list[int]:
+    """Each frame's duration, as Pillow reports it once the frame is decoded (WebP needs that)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        out = []
+        for i in range(image.n_frames):
+            image.seek(i)
+            image.load()
+            out.append(image.info["duration"])
+        return out
+
+
+def write_as(kind, path, frames, ms=100, last=None):
+    from convgif.writer import ANIMATION_WRITERS
+
+    with ANIMATION_WRITERS[kind](path, (frames[0].shape[1], frames[0].shape[0]), PALETTE) as writer:
+        for i, frame in enumerate(frames):
+            writer.add(frame, last if (last and i == len(frames) - 1) else ms)
+    return writer
+
+
+@pytest.mark.parametrize("kind, pillow_format", [("apng", "PNG"), ("webp", "WEBP")])
+def test_apng_and_webp_frames_read_back_exactly(tmp_path, kind, pillow_format):
+    from PIL import Image
+
+    frames = make_frames(12, shape=(31, 41))  # odd sides; rows and columns change at odd offsets
+    path = tmp_path / f"a.{kind}"
+    writer = write_as(kind, path, frames, ms=300, last=1500)
+    with Image.open(path) as image:
+        assert image.format == pillow_format and image.n_frames == 12 and image.info.get("loop") == 0
+    shown = displayed_frames(path)
+    assert len(shown) == 12 == writer.frames_written
+    lut = np.array(PALETTE, np.uint8)
+    for got, frame in zip(shown, frames):
+        np.testing.assert_array_equal(got, lut[frame])
+    assert loaded_durations(path) == [300] * 11 + [1500]
+    assert writer.bytes_written == path.stat().st_size
+
+
+@pytest.mark.parametrize("kind", ["apng", "webp"])
+def test_apng_and_webp_same_frames_same_bytes_and_repeats_merged(tmp_path, kind):
+    frames = make_frames(8)
+    write_as(kind, tmp_path / "a", frames)
+    write_as(kind, tmp_path / "b", frames)
+    assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes()
+    a, b = frames[:2]
+    write_as(kind, tmp_path / "c", [a, a, a, b], ms=200)
+    assert loaded_durations(tmp_path / "c") == [600, 200]
+
+
+def test_an_apng_still_longer_than_its_longest_delay_spans_several_frames(tmp_path):
+    from convgif.writer import ApngWriter
+
+    a, b = make_frames(2)
+    write_as("apng", tmp_path / "a.png", [a, a, a, b], ms=30_000)
+    assert loaded_durations(tmp_path / "a.png") == [60_000, 30_000, 30_000]
+    with pytest.raises(ValueError):
+        write_as("apng", tmp_path / "b.png", [a], ms=ApngWriter.MAX_DELAY_MS + 1)
+    assert sorted(os.listdir(tmp_path)) == ["a.png"]
+
+
+@pytest.mark.parametrize("kind", ["apng", "webp"])
+def test_apng_and_webp_failures_leave_no_file_and_no_threads(tmp_path, kind):
+    import threading
+
+    from convgif.writer import ANIMATION_WRITERS
+
+    path = tmp_path / "a"
+    path.write_bytes(b"old contents")
+    with pytest.raises(KeyboardInterrupt), ANIMATION_WRITERS[kind](path, (40, 30), PALETTE) as writer:
+        for i, frame in enumerate(make_frames(20)):
+            if i == 15:
+                raise KeyboardInterrupt
+            writer.add(frame, 100)
+    assert path.read_bytes() == b"old contents" and os.listdir(tmp_path) == ["a"]
+    assert not [t for t in threading.enumerate() if t.name.startswith("convgif-webp")]
+    with pytest.raises(ValueError, match="at least one frame"), ANIMATION_WRITERS[kind](tmp_path / "none", (4, 4), PALETTE):
+        pass
+    assert os.listdir(tmp_path) == ["a"]
+
+
+def test_pillow_writer_names_the_streaming_writers(tmp_path):
+    from convgif.writer import ApngWriter, PillowWriter, WebPWriter
+
+    assert isinstance(PillowWriter(tmp_path / "a.webp", (4, 4), PALETTE, "webp"), WebPWriter)
+    assert isinstance(PillowWriter(tmp_path / "a.png", (4, 4), PALETTE, "apng"), ApngWriter)
+    with pytest.raises(ValueError, match="at most 16384 pixels"):
+        WebPWriter(tmp_path / "a.webp", (20_000, 4), PALETTE)
+
+
+@pytest.mark.parametrize("kind, tool", [("webp", ["webpinfo", "-quiet"]), ("apng", ["pngcheck", "-q"])])
+def test_other_tools_find_the_files_valid(tmp_path, kind, tool):
+    import shutil
+    import subprocess
+
+    if shutil.which(tool[0]) is None:
+        pytest.skip(f"{tool[0]} is not installed")
+    path = tmp_path / f"a.{kind}"
+    write_as(kind, path, make_frames(6, shape=(31, 41)))
+    done = subprocess.run([*tool, str(path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
