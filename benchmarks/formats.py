@@ -3,12 +3,12 @@
 The figure is ``convgif --in 1,32,32 --out 4 --p same`` (a 3×3 Conv2d, 4 output channels,
 4,096 steps, drawn as 300 frames), rendered with ``convgif.render(spec, path,
 image_format=...)``. Each render runs in its own fresh Python process, which imports convgif,
-times the ``render`` call alone (wall clock) and reports its file's size and the process's
-peak resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``, which includes the
-interpreter and the libraries, about the same for every format). The formats alternate order
-between repeats, so machine noise hits each alike; each figure is the median. Target: WebP
-and APNG each take at most ``TARGET_RATIO`` times GIF's time. Exits with status 1 when one is
-missed.
+times the ``render`` call alone (wall clock, and CPU time for reference) and reports its
+file's size and the process's peak resident set size (``resource.getrusage(RUSAGE_SELF)
+.ru_maxrss``, which includes the interpreter and the libraries, about 60 MiB for every
+format). The formats alternate order between repeats, so machine noise hits each alike; each
+figure is the median. Target: WebP and APNG each take at most ``TARGET_RATIO`` times GIF's
+wall-clock time. Exits with status 1 when one is missed.
 
 Run from the project root (Linux or macOS):
 
@@ -40,14 +40,20 @@ WRAPPER = """
 import resource, sys, time
 import convgif
 spec = convgif.Conv2dSpec((1, 32, 32), 4, 3, padding="same")
-started = time.perf_counter()
+def cpu():
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+started, cpu_started = time.perf_counter(), cpu()
 result = convgif.render(spec, sys.argv[1], image_format=sys.argv[2])
-seconds = time.perf_counter() - started
+seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_started
 scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-print(f"seconds={seconds} bytes={result.path.stat().st_size} frames={result.frames} "
+print(f"seconds={seconds} cpu={cpu_seconds} bytes={result.path.stat().st_size} frames={result.frames} "
       f"maxrss={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale}")
 """
-REPORT = re.compile(r"^seconds=(?P<seconds>\S+) bytes=(?P<bytes>\d+) frames=(?P<frames>\d+) maxrss=(?P<rss>\d+)$", re.MULTILINE)
+REPORT = re.compile(
+    r"^seconds=(?P<seconds>\S+) cpu=(?P<cpu>\S+) bytes=(?P<bytes>\d+) frames=(?P<frames>\d+) maxrss=(?P<rss>\d+)$",
+    re.MULTILINE,
+)
 
 
 def measure(image_format: str, folder: Path) -> dict[str, float]:
@@ -81,15 +87,15 @@ def median(runs: list[dict[str, float]], key: str) -> float:
 
 def print_table(runs: dict[str, list[dict[str, float]]]) -> None:
     gif_seconds, gif_bytes = median(runs["gif"], "seconds"), median(runs["gif"], "bytes")
-    print(f"{'format':<6}  {'frames':>6}  {'seconds':>7}  {'vs GIF':>6}  {'bytes':>9}  {'vs GIF':>6}  "
+    print(f"{'format':<6}  {'frames':>6}  {'seconds':>7}  {'vs GIF':>6}  {'CPU s':>5}  {'bytes':>9}  {'vs GIF':>6}  "
           f"{'peak RSS MiB':>12}  samples s")
-    print("-" * 88)
+    print("-" * 95)
     for name, values in runs.items():
         seconds, size = median(values, "seconds"), median(values, "bytes")
         print(
             f"{name:<6}  {int(median(values, 'frames')):>6}  {seconds:>7.2f}  {seconds / gif_seconds:>5.2f}x  "
-            f"{int(size):>9,}  {size / gif_bytes:>5.2f}x  {median(values, 'rss') / 2**20:>12.1f}  "
-            + " ".join(f"{v['seconds']:.2f}" for v in values)
+            f"{median(values, 'cpu'):>5.2f}  {int(size):>9,}  {size / gif_bytes:>5.2f}x  "
+            f"{median(values, 'rss') / 2**20:>12.1f}  " + " ".join(f"{v['seconds']:.2f}" for v in values)
         )
 
 
