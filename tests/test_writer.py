@@ -308,3 +308,48 @@ def test_vp8l_pictures_decode_to_the_indices_written():
         data = b"RIFF" + (len(chunk) + 4).to_bytes(4, "little") + b"WEBP" + chunk
         with Image.open(io.BytesIO(data)) as image:
             np.testing.assert_array_equal(np.asarray(image.convert("RGBA")), colours[picture][..., [1, 2, 3, 0]])
+
+
+def test_any_frames_read_back_exactly_in_every_format(tmp_path):
+    """Random pictures and changes (pixels, rectangles, repeats), small palettes and large."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from convgif.writer import ANIMATION_WRITERS
+
+    @settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def check(data):
+        height, width = data.draw(st.integers(1, 24)), data.draw(st.integers(1, 24))
+        count = data.draw(st.integers(1, 255))
+        palette = [((7 * i) % 256, (53 * i) % 256, (101 * i + 3) % 256) for i in range(count)]
+        seed = data.draw(st.integers(0, 2**16))
+        rng = np.random.default_rng(seed)
+        frame = rng.integers(0, count, (height, width), dtype=np.uint8)
+        if data.draw(st.booleans()):
+            frame[:] = frame[0, 0]
+        frames = [frame]
+        for _ in range(data.draw(st.integers(0, 5))):
+            frame = frame.copy()
+            y, x = rng.integers(0, height), rng.integers(0, width)
+            change = data.draw(st.sampled_from(["pixel", "rectangle", "same", "everything"]))
+            if change == "pixel":
+                frame[y, x] = rng.integers(0, count)
+            elif change == "rectangle":
+                frame[y : y + rng.integers(1, 9), x : x + rng.integers(1, 9)] = rng.integers(0, count)
+            elif change == "everything":
+                frame = rng.integers(0, count, (height, width), dtype=np.uint8)
+            frames.append(frame)
+        shown = [f for i, f in enumerate(frames) if i == 0 or not np.array_equal(f, frames[i - 1])]
+        lut = np.array(palette, np.uint8)
+        for kind, writer in ANIMATION_WRITERS.items():
+            path = tmp_path / f"a.{kind}"
+            with writer(path, (width, height), palette) as out:
+                for f in frames:
+                    out.add(f, 100)
+            got = displayed_frames(path)
+            assert len(got) == len(shown), kind
+            for picture, f in zip(got, shown):
+                np.testing.assert_array_equal(picture, lut[f], err_msg=kind)
+
+    check()
