@@ -99,18 +99,23 @@ def _load(path: str) -> np.ndarray:
     source = f"kernel={path!r}"
     try:
         with open(path, "rb") as file:
+            if not file.read(1):
+                raise SpecError("kernel", f"{source} is an empty file, not a .npy file")
+            file.seek(0)
             version = np.lib.format.read_magic(file)
             if version == (1, 0):
                 shape, _, dtype = np.lib.format.read_array_header_1_0(file)
             else:
                 shape, _, dtype = np.lib.format.read_array_header_2_0(file)
+    except SpecError:
+        raise
     except Exception as error:  # noqa: BLE001 - NumPy's reader fails on damaged files in many ways
         raise SpecError("kernel", f"{source} could not be read as a .npy file: {_reason(error)}") from None
     size = math.prod(shape)
     if dtype.kind not in "biuf" or len(shape) not in (2, 4) or size == 0:
         raise SpecError(
             "kernel",
-            f"{source} holds a {dtype} array of shape {shape}; it needs "
+            f"{source} holds an array of {dtype}, shape {shape}; it needs "
             "numbers shaped (KH, KW) or (C_out, C_in/G, KH, KW)",
         )
     if size > MAX_KERNEL_NUMBERS:

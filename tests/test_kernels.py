@@ -188,13 +188,13 @@ def npy_bytes(array: np.ndarray) -> bytes:
 @pytest.mark.parametrize(
     "content, words",
     [
-        (b"", "could not be read as a .npy file"),
+        (b"", "is an empty file, not a .npy file"),
         (b"\x93NUMPY\x01\x00garbage", "could not be read as a .npy file"),
         (b"PK\x03\x04 an archive", "could not be read as a .npy file"),
         (npy_bytes(np.ones((3, 3)))[:-5], "could not be read as a .npy file"),
-        (npy_bytes(np.array([[1, None]], dtype=object)), "holds a object array"),
-        (npy_bytes(np.array([["a", "b"]])), "holds a <U1 array"),
-        (npy_bytes(np.ones((2, 2), complex)), "holds a complex128 array"),
+        (npy_bytes(np.array([[1, None]], dtype=object)), "holds an array of object, shape (1, 2)"),
+        (npy_bytes(np.array([["a", "b"]])), "holds an array of <U1"),
+        (npy_bytes(np.ones((2, 2), complex)), "holds an array of complex128"),
         (npy_bytes(np.ones((2, 2, 2))), "shape (2, 2, 2)"),
         (npy_bytes(np.array([[np.nan, 1.0]])), "holds nan"),
         (npy_bytes(np.array([[2**63, 1]], np.uint64)), "holds 9,223,372,036,854,775,808"),
