@@ -258,13 +258,20 @@ def gallery_command(config: str, out_dir: Optional[str], jobs: int, only: tuple[
     except GalleryError as error:
         raise click.UsageError(str(error)) from None
     if not todo:
-        build(gallery, out, [], jobs)
+        try:
+            build(gallery, out, [], jobs)
+        except GalleryError as error:
+            raise click.UsageError(str(error)) from None
         click.echo(f"nothing to render: {len(gallery.entries)} entries up to date; pages in {out} ({time.perf_counter() - started:.1f} s)")
         return
     bar = _Progress(enabled=not quiet and sys.stderr.isatty())
     count = iter(range(1, len(todo) + 1))
-    outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))
-    bar.close()
+    try:
+        outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))
+    except GalleryError as error:
+        raise click.UsageError(str(error)) from None
+    finally:
+        bar.close()
     failed = [o for o in outcomes if o.error]
     for outcome in failed:
         click.echo(f"failed: {outcome.name}: {outcome.error}", err=True)

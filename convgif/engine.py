@@ -22,6 +22,17 @@ if TYPE_CHECKING:
 
 _NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
 
+#: The largest magnitude of a value convgif computes with: kernel values, and inputs, weights
+#: and biases given from Python. An output is a sum of at most 20,000,000 products (no layer
+#: convgif draws holds more numbers) plus a bias, so with every factor within ±10,000 it stays
+#: within 20,000,000 · 10,000² + 10,000 < 2**51: int64 arithmetic cannot overflow, float64
+#: holds every whole-number result exactly (below 2**53), and so does the difference of two
+#: results. Larger values would be wrapped or rounded, so they are refused.
+MAX_MAGNITUDE = 10_000
+
+RULE = f"values must be finite numbers from {-MAX_MAGNITUDE:,} to {MAX_MAGNITUDE:,}, so that every sum convgif computes is exact"
+
+
 #: Ranges of the default values, small so that a reader can check a sum by eye.
 INPUT_RANGE = (0, 3)
 WEIGHT_RANGE = (-1, 1)
@@ -166,6 +177,43 @@ def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Opt
     return out
 
 
+def check_exact(name: str, values: object) -> np.ndarray:
+    """``values`` as an int64 array (booleans and integers) or a float64 one (floats), after
+    checking that convgif computes with them exactly: every value finite and within
+    ±:data:`MAX_MAGNITUDE`.
+
+    Raises :class:`SpecError` naming ``name`` (e.g. ``"weight"``) and stating the rule otherwise,
+    and for anything that is not an array of real numbers.
+    """
+    try:
+        array = np.asarray(values)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise SpecError(name, f"{name} must be an array of numbers: {error}") from None
+    return exact_array(array, name, name)
+
+
+def exact_array(array: np.ndarray, name: str, what: str) -> np.ndarray:
+    """``array`` checked by the rule of :func:`check_exact` and converted, ``what`` naming it."""
+    if array.dtype.kind not in "biuf":
+        raise SpecError(name, f"{what} must hold numbers, not {array.dtype}")
+    if array.dtype.kind == "f":
+        bad = ~np.isfinite(array) | (np.abs(array) > MAX_MAGNITUDE)
+    elif array.dtype.kind in "iu":
+        bad = (array < -MAX_MAGNITUDE) | (array > MAX_MAGNITUDE)
+    else:
+        bad = None
+    if bad is not None and bad.any():
+        value = array[np.unravel_index(int(np.argmax(bad)), array.shape)].item()
+        raise SpecError(name, f"{what} holds {show_number(value)}: {name} {RULE}")
+    return array.astype(np.float64 if array.dtype.kind == "f" else np.int64)
+
+
+def show_number(value: object) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{value:g}" if isinstance(value, float) else str(value)  # str: a long double's own digits
+
+
 def example_values(rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int]) -> np.ndarray:
     """Small random integers within ``bounds`` (inclusive): values a reader can add by eye."""
     return rng.integers(bounds[0], bounds[1] + 1, shape, dtype=np.int64)
@@ -219,11 +267,7 @@ def given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], defaul
     array = np.asarray(value)
     if array.shape != tuple(shape):
         raise SpecError(name, f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
-    if array.dtype.kind in "biu":
-        return array.astype(np.int64)
-    if array.dtype.kind == "f":
-        return array.astype(np.float64)
-    raise SpecError(name, f"{name} must hold numbers, not {array.dtype}")
+    return check_exact(name, array)
 
 
 def padding_mask(spec: Conv2dSpec, axis: int) -> np.ndarray:

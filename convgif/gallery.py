@@ -48,13 +48,20 @@ class Gallery:
 
 
 def load(config: Path) -> Gallery:
-    """Read and check a gallery file."""
+    """Read and check a gallery file; :class:`GalleryError` says what is wrong with it."""
     try:
         data = tomllib.loads(config.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as error:
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise GalleryError(f"{config}: {error}") from None
+    title, intro = data.get("title", "convgif gallery"), data.get("intro", "")
+    for key, value in (("title", title), ("intro", intro)):
+        if not isinstance(value, str):
+            raise GalleryError(f"{config}: {key} must be text")
+    items = data.get("entry", [])
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise GalleryError(f"{config}: entries must be [[entry]] tables")
     entries, seen = [], set()
-    for i, item in enumerate(data.get("entry", [])):
+    for i, item in enumerate(items):
         missing = [key for key in ("name", "title", "args") if not isinstance(item.get(key), str)]
         if missing:
             raise GalleryError(f"{config}: entry {i + 1} needs {', '.join(missing)} (text)")
@@ -62,16 +69,24 @@ def load(config: Path) -> Gallery:
         if name in seen or not name.replace("-", "").replace("_", "").isalnum():
             raise GalleryError(f"{config}: entry name {name!r} must be unique and made of letters, digits, - and _")
         seen.add(name)
-        args = tuple(shlex.split(item["args"]))
+        explanation = item.get("explanation", "")
+        if not isinstance(explanation, str):
+            raise GalleryError(f"{config}: entry {name!r}: explanation must be text")
+        try:
+            args = tuple(shlex.split(item["args"]))
+        except ValueError as error:  # an unclosed quote, or a backslash at the end
+            raise GalleryError(f"{config}: entry {name!r}: args {item['args']!r} are not a command line: {error}") from None
         forbidden = {"-o", "--output", "-q", "--quiet"} & set(args)
         if forbidden:
             raise GalleryError(f"{config}: entry {name!r}: the gallery chooses {', '.join(sorted(forbidden))} itself")
-        paths, files = sources.resolve(args, lambda path: str((config.parent / path).resolve()))
-        explanation = " ".join(item.get("explanation", "").split())
-        entries.append(Entry(name, item["title"], explanation, args, tuple(paths), tuple(files)))
+        try:
+            paths, files = sources.resolve(args, lambda path: str((config.parent / path).resolve()))
+        except ValueError as error:  # a path holding a NUL character
+            raise GalleryError(f"{config}: entry {name!r}: a file its args name is not a valid path ({error})") from None
+        entries.append(Entry(name, item["title"], " ".join(explanation.split()), args, tuple(paths), tuple(files)))
     if not entries:
         raise GalleryError(f"{config}: no [[entry]] tables")
-    return Gallery(data.get("title", "convgif gallery"), " ".join(data.get("intro", "").split()), tuple(entries), config.parent)
+    return Gallery(title, " ".join(intro.split()), tuple(entries), config.parent)
 
 
 def digest(entry: Entry) -> str:
@@ -145,7 +160,12 @@ def build(
 ) -> list[Outcome]:
     """Render ``entries`` on ``jobs`` worker processes, record the digests of those that
     succeeded, and write both pages."""
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise GalleryError(f"{out} is not a folder: the GIFs and pages need one") from None
+    except OSError as error:
+        raise GalleryError(f"{out}: cannot create the folder: {error.strerror or error}") from None
     outcomes = []
     if entries and jobs > 1:
         longest_first = sorted(entries, key=_cost, reverse=True)

@@ -7,12 +7,17 @@ or checks that a 4-D one has the layer's weight shape (in the layer's own PyTorc
 
 from __future__ import annotations
 
-from pathlib import Path
+import math
 from typing import Any
 
 import numpy as np
 
+from .engine import MAX_MAGNITUDE, RULE, check_exact, exact_array, show_number  # noqa: F401  (the engine's rule)
 from .spec import SpecError
+
+#: The most numbers a kernel file may hold: as many as the largest layer convgif draws.
+MAX_KERNEL_NUMBERS = 20_000_000
+
 
 #: Integer forms; a blur's usual division (by 16, by 9) only rescales the output's colours.
 PRESETS: dict[str, np.ndarray] = {
@@ -30,23 +35,58 @@ PRESETS: dict[str, np.ndarray] = {
 
 
 def parse_kernel(text: str) -> np.ndarray:
-    """The kernel ``text`` names: a preset, a ``.npy`` file, or rows like ``"1,0,-1;2,0,-2"``."""
+    """The kernel ``text`` names: a preset, a ``.npy`` file, or rows like ``"1,0,-1;2,0,-2"``.
+
+    Whole numbers come back as int64, others as float64. Every value must be finite and within
+    ±:data:`MAX_MAGNITUDE`; anything else raises :class:`SpecError` naming ``"kernel"``.
+    """
     name = text.strip().lower()
     if name in PRESETS:
         return PRESETS[name].copy()
     if name.endswith(".npy"):
-        try:
-            array = np.load(Path(text.strip()), allow_pickle=False)
-        except (OSError, ValueError) as error:
-            raise SpecError("kernel", f"kernel={text!r} could not be read as a .npy file: {error}") from None
-        if array.dtype.kind not in "biuf" or array.ndim not in (2, 4) or array.size == 0:
-            raise SpecError(
-                "kernel",
-                f"kernel={text!r} holds a {array.dtype} array of shape {array.shape}; it needs "
-                "numbers shaped (KH, KW) or (C_out, C_in/G, KH, KW)",
-            )
-        return array.astype(np.int64) if array.dtype.kind in "biu" else array.astype(np.float64)
+        return _load(text.strip())
     return _literal(text)
+
+
+def _load(path: str) -> np.ndarray:
+    """A kernel saved with ``numpy.save``; its header (dtype, shape) is checked before the
+    numbers are read, so a file claiming billions of them reads none."""
+    source = f"kernel={path!r}"
+    try:
+        with open(path, "rb") as file:
+            if not file.read(1):
+                raise SpecError("kernel", f"{source} is an empty file, not a .npy file")
+            file.seek(0)
+            version = np.lib.format.read_magic(file)
+            if version == (1, 0):
+                shape, _, dtype = np.lib.format.read_array_header_1_0(file)
+            else:
+                shape, _, dtype = np.lib.format.read_array_header_2_0(file)
+    except SpecError:
+        raise
+    except Exception as error:  # noqa: BLE001 - NumPy's reader fails on damaged files in many ways
+        raise SpecError("kernel", f"{source} could not be read as a .npy file: {_reason(error)}") from None
+    size = math.prod(shape)
+    if dtype.kind not in "biuf" or len(shape) not in (2, 4) or size == 0:
+        raise SpecError(
+            "kernel",
+            f"{source} holds an array of {dtype}, shape {shape}; it needs "
+            "numbers shaped (KH, KW) or (C_out, C_in/G, KH, KW)",
+        )
+    if size > MAX_KERNEL_NUMBERS:
+        raise SpecError(
+            "kernel",
+            f"{source} holds {size:,} numbers, more than the {MAX_KERNEL_NUMBERS:,} of the largest layer convgif draws",
+        )
+    try:
+        array = np.load(path, allow_pickle=False)
+    except Exception as error:  # noqa: BLE001 - as above
+        raise SpecError("kernel", f"{source} could not be read as a .npy file: {_reason(error)}") from None
+    return exact_array(array, "kernel", source)
+
+
+def _reason(error: Exception) -> str:
+    return str(error) or type(error).__name__
 
 
 def _literal(text: str) -> np.ndarray:
@@ -61,7 +101,12 @@ def _literal(text: str) -> np.ndarray:
         ) from None
     if len({len(row) for row in cells}) != 1:
         raise SpecError("kernel", f"kernel={text!r} has rows of different lengths")
+    for row, written in zip(cells, rows):
+        for value, cell in zip(row, written.split(",")):
+            if not (math.isfinite(value) and abs(value) <= MAX_MAGNITUDE):
+                raise SpecError("kernel", f"kernel={text!r} holds {cell}: kernel {RULE}")
     array = np.array(cells)
+    # whole numbers within the bound are exact in float64, so they are exact in int64 too
     return array.astype(np.int64) if np.all(array == np.round(array)) else array
 
 

@@ -152,3 +152,56 @@ def test_any_gallery_file_ends_in_pages_a_failure_report_or_a_usage_error():
                 assert "failed: " in result.output and (Path(folder) / "index.html").is_file()
 
     check()
+
+
+@pytest.mark.parametrize(
+    "text, words",
+    [
+        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in \\"1,4,4"',
+         "entry 'a': args '--in \"1,4,4' are not a command line: No closing quotation"),
+        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4 \\\\"', "entry 'a': args"),
+        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--image \\u0000.png"', "entry 'a': a file its args name is not a valid path"),
+        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4"\nexplanation = 3', "entry 'a': explanation must be text"),
+        ("entry = 3", "entries must be [[entry]] tables"),
+        ("entry = [1, 2]", "entries must be [[entry]] tables"),
+        ('title = 3\n[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4"', "title must be text"),
+        ('intro = [1]\n[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4"', "intro must be text"),
+    ],
+)
+def test_entries_that_cannot_be_read_are_named(tmp_path, text, words):
+    with pytest.raises(GalleryError, match=re.escape(words)):
+        load(write(tmp_path, text))
+    result = CliRunner().invoke(main, ["gallery", "--config", str(tmp_path / "gallery.toml")])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+
+
+def test_a_gallery_file_that_is_not_utf8(tmp_path):
+    config = tmp_path / "gallery.toml"
+    config.write_bytes(b'title = "\xff"\n')
+    with pytest.raises(GalleryError, match="can't decode"):
+        load(config)
+
+
+@pytest.mark.parametrize("out", ["/dev/full", "a-file", "a-file/sub"])
+def test_an_out_that_is_not_a_folder_is_a_gallery_error(tmp_path, out):
+    from convgif.gallery import build
+
+    gallery = load(write(tmp_path / "g"))
+    (tmp_path / "a-file").write_text("keep")
+    target = Path(out) if out.startswith("/") else tmp_path / out
+    with pytest.raises(GalleryError, match=re.escape(str(target))) as error:
+        build(gallery, target, gallery.entries, 1)
+    assert "not a folder" in str(error.value) or "cannot create the folder" in str(error.value)
+    assert (tmp_path / "a-file").read_text() == "keep"
+
+
+def test_an_out_folder_that_is_a_file_is_a_usage_error_not_a_traceback(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    config = tmp_path / "gallery.toml"
+    config.write_text('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4"\n')
+    for out in (tmp_path / "file", "/dev/full"):
+        result = CliRunner().invoke(main, ["gallery", "--config", str(config), "--out", str(out), "-q"])
+        assert result.exit_code == 2 and str(out) in result.output
+        assert "is not a folder" in result.output or "is a file" in result.output
+        assert isinstance(result.exception, SystemExit)
+    assert (tmp_path / "file").read_text() == "not a folder"

@@ -73,3 +73,73 @@ def test_cli_edge_map_of_the_shipped_picture(tmp_path, monkeypatch):
     assert result.output == "conv2d_1x32x32_out1_k3_nobias_shapes_sobel-x.gif\n"
     result = CliRunner().invoke(main, ["--in", "2,8,8", "--image", str(SHAPES)])
     assert result.exit_code == 2 and "'--image'" in result.output
+
+
+# -- pictures too large to read, and files that are not pictures -------------------------------
+
+
+def png_header(width: int, height: int, colour_type: int = 0) -> bytes:
+    """A tiny PNG file whose header claims ``width`` × ``height`` pixels (with no pixel data)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, colour_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+
+
+def test_a_picture_over_the_size_limit_is_refused_before_it_is_decoded(tmp_path):
+    from convgif.images import MAX_PIXELS
+
+    bomb = tmp_path / "bomb.png"
+    bomb.write_bytes(png_header(20_000, 20_000))
+    assert bomb.stat().st_size < 100 and MAX_PIXELS == 50_000_000
+    with pytest.raises(SpecError) as error:
+        load_image(bomb, Conv2dSpec((1, 8, 8)))
+    assert error.value.argument == "image"
+    assert str(error.value) == f"image={str(bomb)!r} has 400,000,000 pixels, over the limit of 50,000,000 pixels"
+    wide = tmp_path / "wide.png"
+    wide.write_bytes(png_header(10_000, 6_000, colour_type=2))  # under Pillow's own guard, over ours
+    with pytest.raises(SpecError, match="is 10000×6000 pixels .60,000,000., over the limit of 50,000,000 pixels"):
+        load_image(wide, Conv2dSpec((3, 8, 8)))
+
+
+def test_pillows_lower_guard_is_respected(tmp_path, monkeypatch):
+    path = tmp_path / "a.png"
+    Image.new("L", (100, 100)).save(path)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 6_000)  # 10,000 pixels: Pillow warns
+    with pytest.raises(SpecError, match="has 10,000 pixels, over the limit of 6,000 pixels"):
+        load_image(path, Conv2dSpec((1, 8, 8)))
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1_000)  # Pillow refuses
+    with pytest.raises(SpecError, match="has 10,000 pixels, over the limit of 1,000 pixels"):
+        load_image(path, Conv2dSpec((1, 8, 8)))
+
+
+def test_an_input_too_large_for_a_picture_is_refused():
+    with pytest.raises(SpecError, match="too large for a picture") as error:
+        load_image(SHAPES, Conv2dSpec((1, 10_000, 6_000)))
+    assert error.value.argument == "input_shape"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"", SHAPES.read_bytes()[:200], SHAPES.read_bytes()[: SHAPES.stat().st_size // 2], png_header(8, 8),
+     png_header(0, 8), b"GIF89a\xff\xff\xff\xff", b"BM" + bytes(60), b"P5\n4 4\n255\n" + bytes(3), b"hello"],
+)
+def test_damaged_files_are_refused_naming_the_image(tmp_path, content):
+    path = tmp_path / "damaged.png"
+    path.write_bytes(content)
+    with pytest.raises(SpecError, match="could not be read as a picture|has no pixels") as error:
+        load_image(path, Conv2dSpec((1, 8, 8)))
+    assert error.value.argument == "image"
+
+
+def test_cli_refuses_a_huge_picture_naming_the_option(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bomb.png").write_bytes(png_header(20_000, 20_000))
+    result = CliRunner().invoke(main, ["--in", "1,8,8", "--image", "bomb.png", "-o", "a.gif"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+    assert "Invalid value for '--image': image='bomb.png' has 400,000,000 pixels" in result.output
+    assert not (tmp_path / "a.gif").exists()

@@ -118,3 +118,105 @@ def test_cli_factors_note_in_every_frame(tmp_path, monkeypatch):
         result = CliRunner().invoke(main, ["--in", "1,7,7", *args, "-o", "g.gif"])
         assert result.exit_code == 2 and "'--factors'" in result.output
     assert not (tmp_path / "g.gif").exists()
+
+
+# -- values convgif cannot compute exactly, and files that are not kernels ---------------------
+
+
+@pytest.mark.parametrize(
+    "text, shown",
+    [("nan,1;1,1", "nan"), ("inf,1;1,1", "inf"), ("1,-inf", "-inf"), ("1e19,1;1,1", "1e19"),
+     ("10001", "10001"), ("-10000.5", "-10000.5"), ("9223372036854775808", "9223372036854775808")],
+)
+def test_values_that_are_not_finite_or_too_large_are_refused(text, shown):
+    with pytest.raises(SpecError) as error:
+        parse_kernel(text)
+    assert error.value.argument == "kernel"
+    assert f"holds {shown}:" in str(error.value)
+    assert "finite numbers from -10,000 to 10,000" in str(error.value)
+
+
+def test_values_at_the_bound_are_kept_exactly():
+    from convgif.kernels import MAX_MAGNITUDE
+
+    got = parse_kernel(f"{MAX_MAGNITUDE},-{MAX_MAGNITUDE};1e4,0")
+    assert got.dtype == np.int64 and got.tolist() == [[MAX_MAGNITUDE, -MAX_MAGNITUDE], [MAX_MAGNITUDE, 0]]
+    assert parse_kernel("0.25,-1e4").dtype == np.float64
+
+
+def test_the_bound_keeps_every_sum_of_the_largest_layer_exact():
+    from convgif.kernels import MAX_KERNEL_NUMBERS, MAX_MAGNITUDE
+    from convgif.spec import MAX_ELEMENTS
+
+    assert MAX_KERNEL_NUMBERS == MAX_ELEMENTS
+    # an output sums at most MAX_ELEMENTS products and a bias; two outputs' difference twice that
+    largest = MAX_ELEMENTS * MAX_MAGNITUDE**2 + MAX_MAGNITUDE
+    assert 2 * largest < 2**52 and float(largest) == largest
+    spec = Conv2dSpec((2, 3, 3), 1, 3)
+    x = np.full((2, 3, 3), MAX_MAGNITUDE)
+    w = np.full((1, 2, 3, 3), -MAX_MAGNITUDE)
+    w_float = w.astype(float)
+    w_float[0, 0, 0, 0] = -MAX_MAGNITUDE + 0.5
+    bias = np.array([MAX_MAGNITUDE])
+    assert record(spec, input=x, weight=w, bias=bias).output.item() == 18 * -(10**8) + 10**4
+    assert record(spec, input=x, weight=w_float, bias=bias).output.item() == 18 * -(10**8) + 10**4 + 5_000
+
+
+def test_check_exact_converts_numbers_and_names_what_it_refuses():
+    from convgif.kernels import MAX_MAGNITUDE, check_exact
+
+    assert check_exact("input", [[1, 2]]).dtype == np.int64
+    assert check_exact("input", np.array([True])).dtype == np.int64
+    assert check_exact("bias", np.float32([0.5])).dtype == np.float64
+    assert check_exact("weight", np.uint64([MAX_MAGNITUDE])).tolist() == [MAX_MAGNITUDE]
+    for value in (np.array([2**62]), np.uint64([2**63]), [1.0, np.nan], [np.inf], np.array(-(2**63)), [-10_001]):
+        with pytest.raises(SpecError, match="weight values must be finite numbers from -10,000 to 10,000") as error:
+            check_exact("weight", value)
+        assert error.value.argument == "weight"
+    for value in (["a"], [1j], [[1], [1, 2]], [2**70], None, np.array(["2020-01-01"], dtype="datetime64[D]")):
+        with pytest.raises(SpecError, match="input must") as error:
+            check_exact("input", value)
+        assert error.value.argument == "input"
+
+
+def npy_bytes(array: np.ndarray) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=True)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "content, words",
+    [
+        (b"", "is an empty file, not a .npy file"),
+        (b"\x93NUMPY\x01\x00garbage", "could not be read as a .npy file"),
+        (b"PK\x03\x04 an archive", "could not be read as a .npy file"),
+        (npy_bytes(np.ones((3, 3)))[:-5], "could not be read as a .npy file"),
+        (npy_bytes(np.array([[1, None]], dtype=object)), "holds an array of object, shape (1, 2)"),
+        (npy_bytes(np.array([["a", "b"]])), "holds an array of <U1"),
+        (npy_bytes(np.ones((2, 2), complex)), "holds an array of complex128"),
+        (npy_bytes(np.ones((2, 2, 2))), "shape (2, 2, 2)"),
+        (npy_bytes(np.array([[np.nan, 1.0]])), "holds nan"),
+        (npy_bytes(np.array([[2**63, 1]], np.uint64)), "holds 9,223,372,036,854,775,808"),
+        (npy_bytes(np.ones((3, 3))).replace(b"(3, 3)", b"(99999, 99999)"), "holds 9,999,800,001 numbers"),
+    ],
+)
+def test_kernel_files_that_are_not_kernels(tmp_path, content, words):
+    path = tmp_path / "k.npy"
+    path.write_bytes(content)
+    with pytest.raises(SpecError) as error:
+        parse_kernel(str(path))
+    assert error.value.argument == "kernel" and words in str(error.value), str(error.value)
+
+
+@pytest.mark.parametrize("kernel", ["nan,1;1,1", "inf,1;1,1", "1e19,1;1,1", "empty.npy", "nan.npy"])
+def test_cli_refuses_such_kernels_naming_the_option(tmp_path, monkeypatch, kernel):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "empty.npy").write_bytes(b"")
+    np.save(tmp_path / "nan.npy", np.full((2, 2), np.nan))
+    result = CliRunner().invoke(main, ["--in", "1,5,5", "--kernel", kernel, "-o", "a.gif"])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert "Invalid value for '--kernel'" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "a.gif").exists()

@@ -141,3 +141,215 @@ def test_writes_through_a_symlink_and_keeps_permissions(tmp_path):
     assert link.is_symlink() and real.read_bytes().startswith(b"GIF89a")
     assert stat.S_IMODE(real.stat().st_mode) == 0o600
     assert sorted(os.listdir(tmp_path)) == ["link.gif", "real.gif"]
+
+
+# -- APNG and WebP: streamed like GIF ------------------------------------------------------------
+
+
+def loaded_durations(path) -> list[int]:
+    """Each frame's duration, as Pillow reports it once the frame is decoded (WebP needs that)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        out = []
+        for i in range(image.n_frames):
+            image.seek(i)
+            image.load()
+            out.append(image.info["duration"])
+        return out
+
+
+def write_as(kind, path, frames, ms=100, last=None):
+    from convgif.writer import ANIMATION_WRITERS
+
+    with ANIMATION_WRITERS[kind](path, (frames[0].shape[1], frames[0].shape[0]), PALETTE) as writer:
+        for i, frame in enumerate(frames):
+            writer.add(frame, last if (last and i == len(frames) - 1) else ms)
+    return writer
+
+
+@pytest.mark.parametrize("kind, pillow_format", [("apng", "PNG"), ("webp", "WEBP")])
+def test_apng_and_webp_frames_read_back_exactly(tmp_path, kind, pillow_format):
+    from PIL import Image
+
+    frames = make_frames(12, shape=(31, 41))  # odd sides; rows and columns change at odd offsets
+    path = tmp_path / f"a.{kind}"
+    writer = write_as(kind, path, frames, ms=300, last=1500)
+    with Image.open(path) as image:
+        assert image.format == pillow_format and image.n_frames == 12 and image.info.get("loop") == 0
+    shown = displayed_frames(path)
+    assert len(shown) == 12 == writer.frames_written
+    lut = np.array(PALETTE, np.uint8)
+    for got, frame in zip(shown, frames):
+        np.testing.assert_array_equal(got, lut[frame])
+    assert loaded_durations(path) == [300] * 11 + [1500]
+    assert writer.bytes_written == path.stat().st_size
+
+
+@pytest.mark.parametrize("kind", ["apng", "webp"])
+def test_apng_and_webp_same_frames_same_bytes_and_repeats_merged(tmp_path, kind):
+    frames = make_frames(8)
+    write_as(kind, tmp_path / "a", frames)
+    write_as(kind, tmp_path / "b", frames)
+    assert (tmp_path / "a").read_bytes() == (tmp_path / "b").read_bytes()
+    a, b = frames[:2]
+    write_as(kind, tmp_path / "c", [a, a, a, b], ms=200)
+    assert loaded_durations(tmp_path / "c") == [600, 200]
+
+
+def test_an_apng_still_longer_than_its_longest_delay_spans_several_frames(tmp_path):
+    from convgif.writer import ApngWriter
+
+    a, b = make_frames(2)
+    write_as("apng", tmp_path / "a.png", [a, a, a, b], ms=30_000)
+    assert loaded_durations(tmp_path / "a.png") == [60_000, 30_000, 30_000]
+    with pytest.raises(ValueError):
+        write_as("apng", tmp_path / "b.png", [a], ms=ApngWriter.MAX_DELAY_MS + 1)
+    assert sorted(os.listdir(tmp_path)) == ["a.png"]
+
+
+@pytest.mark.parametrize("kind", ["apng", "webp"])
+def test_apng_and_webp_failures_leave_no_file(tmp_path, kind):
+    from convgif.writer import ANIMATION_WRITERS
+
+    path = tmp_path / "a"
+    path.write_bytes(b"old contents")
+    with pytest.raises(KeyboardInterrupt), ANIMATION_WRITERS[kind](path, (40, 30), PALETTE) as writer:
+        for i, frame in enumerate(make_frames(20)):
+            if i == 15:
+                raise KeyboardInterrupt
+            writer.add(frame, 100)
+    assert path.read_bytes() == b"old contents" and os.listdir(tmp_path) == ["a"]
+    with pytest.raises(ValueError, match="at least one frame"), ANIMATION_WRITERS[kind](tmp_path / "none", (4, 4), PALETTE):
+        pass
+    assert os.listdir(tmp_path) == ["a"]
+
+
+def test_pillow_writer_names_the_streaming_writers(tmp_path):
+    from convgif.writer import ApngWriter, PillowWriter, WebPWriter
+
+    assert isinstance(PillowWriter(tmp_path / "a.webp", (4, 4), PALETTE, "webp"), WebPWriter)
+    assert isinstance(PillowWriter(tmp_path / "a.png", (4, 4), PALETTE, "apng"), ApngWriter)
+    with pytest.raises(ValueError, match="at most 16384 pixels"):
+        WebPWriter(tmp_path / "a.webp", (20_000, 4), PALETTE)
+
+
+@pytest.mark.parametrize("kind, tool", [("webp", ["webpinfo", "-quiet"]), ("apng", ["pngcheck", "-q"])])
+def test_other_tools_find_the_files_valid(tmp_path, kind, tool):
+    import shutil
+    import subprocess
+
+    if shutil.which(tool[0]) is None:
+        pytest.skip(f"{tool[0]} is not installed")
+    path = tmp_path / f"a.{kind}"
+    write_as(kind, path, make_frames(6, shape=(31, 41)))
+    done = subprocess.run([*tool, str(path)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_libwebps_own_tools_decode_every_frame_rectangle(tmp_path):
+    """Each stored frame, taken out with webpmux and decoded with dwebp, drawn over the
+    picture before at its even offset, gives the frame written."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+
+    if shutil.which("webpmux") is None or shutil.which("dwebp") is None:
+        pytest.skip("webpmux and dwebp are not installed")
+    frames = make_frames(8, shape=(31, 41))
+    write_as("webp", tmp_path / "a.webp", frames)
+    lut = np.array(PALETTE, np.uint8)
+    canvas = None
+    for n, frame in enumerate(frames, start=1):
+        for command in (["webpmux", "-get", "frame", str(n), "a.webp", "-o", "f.webp"], ["dwebp", "f.webp", "-o", "f.png"]):
+            done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
+            assert done.returncode == 0, done.stdout + done.stderr
+        patch = np.asarray(Image.open(tmp_path / "f.png").convert("RGBA"))
+        if canvas is None:
+            canvas = patch[..., :3].copy()
+        else:
+            ys, xs = np.nonzero(frame != frames[n - 2])
+            y0, x0 = ys.min() - ys.min() % 2, xs.min() - xs.min() % 2
+            shown = patch[..., 3] == 255
+            assert set(np.unique(patch[..., 3])) <= {0, 255}
+            region = canvas[y0 : y0 + patch.shape[0], x0 : x0 + patch.shape[1]]
+            region[shown] = patch[..., :3][shown]
+        np.testing.assert_array_equal(canvas, lut[frame])
+
+
+def test_vp8l_pictures_decode_to_the_indices_written():
+    """The lossless bitstream, alone as a still picture, for pictures of many kinds: noise, flat
+    areas, repeated rows and columns, long runs over the copy limit, one pixel, the widest,
+    skewed counts that need length-limited codes."""
+    import io
+
+    from PIL import Image
+
+    from convgif.writer import _colour_table, _riff_chunk, vp8l
+
+    rng = np.random.default_rng(7)
+    fibonacci = [1, 1]
+    while len(fibonacci) < 24:
+        fibonacci.append(fibonacci[-1] + fibonacci[-2])
+    skewed = np.resize(rng.permutation(np.repeat(np.arange(24), fibonacci)), (160, 500))  # deep code trees
+    noise = rng.integers(0, 31, (400, 700))  # more fields than the bit writer adds up at once
+    pictures = [skewed, noise, np.zeros((1, 1), int), np.zeros((1, 16_384), int), np.arange(9000).reshape(2, 4500) % 3]
+    for i in range(60):
+        height, width = rng.integers(1, 50, 2)
+        noise = rng.integers(0, rng.integers(1, 40), (height, width))
+        pictures.append([noise, np.repeat(noise[:1], height, axis=0), np.repeat(noise[:, :1], width, axis=1),
+                         np.where(rng.random((height, width)) < 0.9, 0, noise)][i % 4])
+    for picture in pictures:
+        count = int(picture.max()) + 1 + int(rng.integers(0, 200))
+        colours = np.concatenate([np.full((count, 1), 255), rng.integers(0, 256, (count, 3))], axis=1)
+        colours = np.concatenate([colours, np.zeros((max(1, 17 - count), 4), np.int64)])
+        chunk = _riff_chunk(b"VP8L", vp8l(picture.astype(np.uint8), _colour_table(colours), False))
+        data = b"RIFF" + (len(chunk) + 4).to_bytes(4, "little") + b"WEBP" + chunk
+        with Image.open(io.BytesIO(data)) as image:
+            np.testing.assert_array_equal(np.asarray(image.convert("RGBA")), colours[picture][..., [1, 2, 3, 0]])
+
+
+def test_any_frames_read_back_exactly_in_every_format(tmp_path):
+    """Random pictures and changes (pixels, rectangles, repeats), small palettes and large."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from convgif.writer import ANIMATION_WRITERS
+
+    @settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
+    @given(st.data())
+    def check(data):
+        height, width = data.draw(st.integers(1, 24)), data.draw(st.integers(1, 24))
+        count = data.draw(st.integers(1, 255))
+        palette = [((7 * i) % 256, (53 * i) % 256, (101 * i + 3) % 256) for i in range(count)]
+        seed = data.draw(st.integers(0, 2**16))
+        rng = np.random.default_rng(seed)
+        frame = rng.integers(0, count, (height, width), dtype=np.uint8)
+        if data.draw(st.booleans()):
+            frame[:] = frame[0, 0]
+        frames = [frame]
+        for _ in range(data.draw(st.integers(0, 5))):
+            frame = frame.copy()
+            y, x = rng.integers(0, height), rng.integers(0, width)
+            change = data.draw(st.sampled_from(["pixel", "rectangle", "same", "everything"]))
+            if change == "pixel":
+                frame[y, x] = rng.integers(0, count)
+            elif change == "rectangle":
+                frame[y : y + rng.integers(1, 9), x : x + rng.integers(1, 9)] = rng.integers(0, count)
+            elif change == "everything":
+                frame = rng.integers(0, count, (height, width), dtype=np.uint8)
+            frames.append(frame)
+        shown = [f for i, f in enumerate(frames) if i == 0 or not np.array_equal(f, frames[i - 1])]
+        lut = np.array(palette, np.uint8)
+        for kind, writer in ANIMATION_WRITERS.items():
+            path = tmp_path / f"a.{kind}"
+            with writer(path, (width, height), palette) as out:
+                for f in frames:
+                    out.add(f, 100)
+            got = displayed_frames(path)
+            assert len(got) == len(shown), kind
+            for picture, f in zip(got, shown):
+                np.testing.assert_array_equal(picture, lut[f], err_msg=kind)
+
+    check()
