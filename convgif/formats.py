@@ -29,17 +29,13 @@ class Format:
         return self.suffixes[0]
 
 
-def _gif(path, size, palette):
-    from .writer import GifWriter
+def _writer(name: str):
+    """Opens the writer class ``name`` of :mod:`convgif.writer`, loaded when first used."""
 
-    return GifWriter(path, size, palette)
-
-
-def _pillow(kind: str):
     def open_(path, size, palette):
-        from .writer import PillowWriter
+        from . import writer
 
-        return PillowWriter(path, size, palette, kind)
+        return getattr(writer, name)(path, size, palette)
 
     return open_
 
@@ -47,9 +43,9 @@ def _pillow(kind: str):
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("gif", (".gif",), _gif, "GIF, streamed frame by frame"),
-        Format("webp", (".webp",), _pillow("webp"), "animated WebP, lossless"),
-        Format("apng", (".png", ".apng"), _pillow("apng"), "animated PNG"),
+        Format("gif", (".gif",), _writer("GifWriter"), "GIF, streamed frame by frame"),
+        Format("webp", (".webp",), _writer("WebPWriter"), "animated WebP, lossless, streamed"),
+        Format("apng", (".png", ".apng"), _writer("ApngWriter"), "animated PNG, streamed"),
     )
 }
 #: The suffix of the still pictures ``--frame`` and ``--sheet`` write.

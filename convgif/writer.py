@@ -581,16 +581,6 @@ def vp8l(indices: np.ndarray, colour_table: tuple[np.ndarray, np.ndarray], alpha
     return bits.tobytes()
 
 
-ANIMATION_WRITERS: dict[str, type[_Animation]] = {"gif": GifWriter, "webp": WebPWriter, "apng": ApngWriter}
-
-
-def PillowWriter(
-    path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], image_format: str
-) -> _Animation:
-    """The writer of ``image_format``, ``"webp"`` or ``"apng"``: both stream, as GIF does."""
-    return ANIMATION_WRITERS[image_format](path, size, palette)
-
-
 def write_image(path: os.PathLike | str, image: Image.Image) -> int:
     """Save one picture as PNG, atomically; its size in bytes."""
     with AtomicFile(path) as target:

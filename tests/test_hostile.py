@@ -31,10 +31,10 @@ from PIL import Image
 
 from convgif import Conv2dSpec, SpecError
 from convgif.cli import main
+from convgif.formats import FORMATS as ANIMATIONS
 from convgif.gallery import Gallery, GalleryError, build, load
 from convgif.images import load_image
 from convgif.kernels import MAX_MAGNITUDE, PRESETS, parse_kernel
-from convgif.writer import ANIMATION_WRITERS
 
 
 def budget(examples: int) -> settings:
@@ -211,7 +211,7 @@ PALETTE = [(255, 255, 255), (0, 0, 0), (200, 30, 30)]
 
 
 @budget(40)
-@given(st.sampled_from(TARGETS), st.sampled_from(sorted(ANIMATION_WRITERS)), st.integers(1, 4))
+@given(st.sampled_from(TARGETS), st.sampled_from(sorted(ANIMATIONS)), st.integers(1, 4))
 def test_any_output_target_gets_a_complete_file_or_an_os_error(target, kind, frames):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
@@ -222,7 +222,7 @@ def test_any_output_target_gets_a_complete_file_or_an_os_error(target, kind, fra
         path = Path(target) if target.startswith("/") else root / target
         before = sorted(os.listdir(root))
         try:
-            with ANIMATION_WRITERS[kind](path, (6, 5), PALETTE) as writer:
+            with ANIMATIONS[kind].open(path, (6, 5), PALETTE) as writer:
                 for i in range(frames):
                     writer.add(np.full((5, 6), i % 3, np.uint8), 100)
         except OSError as error:

@@ -160,9 +160,9 @@ def loaded_durations(path) -> list[int]:
 
 
 def write_as(kind, path, frames, ms=100, last=None):
-    from convgif.writer import ANIMATION_WRITERS
+    from convgif.formats import FORMATS
 
-    with ANIMATION_WRITERS[kind](path, (frames[0].shape[1], frames[0].shape[0]), PALETTE) as writer:
+    with FORMATS[kind].open(path, (frames[0].shape[1], frames[0].shape[0]), PALETTE) as writer:
         for i, frame in enumerate(frames):
             writer.add(frame, last if (last and i == len(frames) - 1) else ms)
     return writer
@@ -210,26 +210,28 @@ def test_an_apng_still_longer_than_its_longest_delay_spans_several_frames(tmp_pa
 
 @pytest.mark.parametrize("kind", ["apng", "webp"])
 def test_apng_and_webp_failures_leave_no_file(tmp_path, kind):
-    from convgif.writer import ANIMATION_WRITERS
+    from convgif.formats import FORMATS
 
     path = tmp_path / "a"
     path.write_bytes(b"old contents")
-    with pytest.raises(KeyboardInterrupt), ANIMATION_WRITERS[kind](path, (40, 30), PALETTE) as writer:
+    with pytest.raises(KeyboardInterrupt), FORMATS[kind].open(path, (40, 30), PALETTE) as writer:
         for i, frame in enumerate(make_frames(20)):
             if i == 15:
                 raise KeyboardInterrupt
             writer.add(frame, 100)
     assert path.read_bytes() == b"old contents" and os.listdir(tmp_path) == ["a"]
-    with pytest.raises(ValueError, match="at least one frame"), ANIMATION_WRITERS[kind](tmp_path / "none", (4, 4), PALETTE):
+    with pytest.raises(ValueError, match="at least one frame"), FORMATS[kind].open(tmp_path / "none", (4, 4), PALETTE):
         pass
     assert os.listdir(tmp_path) == ["a"]
 
 
-def test_pillow_writer_names_the_streaming_writers(tmp_path):
-    from convgif.writer import ApngWriter, PillowWriter, WebPWriter
+def test_the_format_registry_opens_the_streaming_writers(tmp_path):
+    from convgif.formats import FORMATS
+    from convgif.writer import ApngWriter, GifWriter, WebPWriter
 
-    assert isinstance(PillowWriter(tmp_path / "a.webp", (4, 4), PALETTE, "webp"), WebPWriter)
-    assert isinstance(PillowWriter(tmp_path / "a.png", (4, 4), PALETTE, "apng"), ApngWriter)
+    assert isinstance(FORMATS["webp"].open(tmp_path / "a.webp", (4, 4), PALETTE), WebPWriter)
+    assert isinstance(FORMATS["apng"].open(tmp_path / "a.png", (4, 4), PALETTE), ApngWriter)
+    assert isinstance(FORMATS["gif"].open(tmp_path / "a.gif", (4, 4), PALETTE), GifWriter)
     with pytest.raises(ValueError, match="at most 16384 pixels"):
         WebPWriter(tmp_path / "a.webp", (20_000, 4), PALETTE)
 
@@ -315,7 +317,7 @@ def test_any_frames_read_back_exactly_in_every_format(tmp_path):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from convgif.writer import ANIMATION_WRITERS
+    from convgif.formats import FORMATS
 
     @settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(st.data())
@@ -342,7 +344,7 @@ def test_any_frames_read_back_exactly_in_every_format(tmp_path):
             frames.append(frame)
         shown = [f for i, f in enumerate(frames) if i == 0 or not np.array_equal(f, frames[i - 1])]
         lut = np.array(palette, np.uint8)
-        for kind, writer in ANIMATION_WRITERS.items():
+        for kind, writer in ((name, f.open) for name, f in FORMATS.items()):
             path = tmp_path / f"a.{kind}"
             with writer(path, (width, height), palette) as out:
                 for f in frames:
