@@ -95,6 +95,19 @@ class Step:
     sums: tuple[str, ...] = ()
 
 
+class LazyReads(dict):
+    """A step's reads by group, each worked out when the renderer first asks for it (a layer
+    with many groups draws only a few)."""
+
+    def __init__(self, make: Callable[[int], Reads]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, group: int) -> Reads:
+        self[group] = value = self._make(group)
+        return value
+
+
 class Playback(Protocol):
     """The steps of a drawing. ``advance`` is called once for every step in order (drawn or
     not) and returns what it writes; ``show`` is called only for the steps drawn, right after

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, Union, overload
+from typing import TYPE_CHECKING, Optional, TypeVar, Union, overload
 
 import numpy as np
 
@@ -94,7 +94,37 @@ class Placement:
     __hash__ = None  # type: ignore[assignment]  # equal placements hold equal arrays
 
 
-class Placements(Sequence[Placement]):
+T = TypeVar("T")
+
+
+class LazySequence(Sequence[T]):
+    """A sequence whose items are built when asked for, by ``_item(i)`` for 0 <= i < len."""
+
+    def __len__(self) -> int:
+        raise NotImplementedError
+
+    def _item(self, index: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[T, list[T]]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        n = len(self)
+        if not -n <= index < n:
+            raise IndexError(f"placement {index} out of range for {n} placements")
+        return self._item(index % n)
+
+    def __iter__(self) -> Iterator[T]:
+        return (self._item(i) for i in range(len(self)))
+
+
+class Placements(LazySequence[Placement]):
     """All placements in output order (co, oy, ox); items are built when asked for.
 
     With ``rows=False`` (a Conv1d computed as a Conv2d over one row) indices and taps leave out
@@ -114,27 +144,13 @@ class Placements(Sequence[Placement]):
     def __len__(self) -> int:
         return self._output.size
 
-    @overload
-    def __getitem__(self, index: int) -> Placement: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Placement]: ...
-
-    def __getitem__(self, index: Union[int, slice]) -> Union[Placement, list[Placement]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        if not -n <= index < n:
-            raise IndexError(f"placement {index} out of range for {n} placements")
-        co, oy, ox = (int(v) for v in np.unravel_index(index % n, self._output.shape))
+    def _item(self, index: int) -> Placement:
+        co, oy, ox = (int(v) for v in np.unravel_index(index, self._output.shape))
         spec = self._spec
         group = co // spec.out_per_group
         origin = np.array([group * spec.in_per_group, oy * spec.stride[0], ox * spec.stride[1]])
         index = tuple((co, oy, ox)[k] for k in self._keep)
         return Placement(index, (self._offsets + origin)[:, self._keep], self._output[co, oy, ox].item())
-
-    def __iter__(self) -> Iterator[Placement]:
-        return (self[i] for i in range(len(self)))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Optional, Union
 
 import numpy as np
 
-from ..drawing import Drawn, Geometry, Reads, Step, Writes, format_value, widest
+from ..drawing import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, widest
 from ..engine import Placements, Recording, given, padding_mask, record_direct
 from ..spec import (
     TUPLE_WORDS,
@@ -393,19 +393,7 @@ class ConvPlayback:
                 f"y[{self._position(co, oy, ox)[1:-1]}] = {format_value(rec.output[co, oy, ox])}"
                 for co in range(j, spec.out_channels, spec.out_per_group)
             )
-        return Step(j, _Lazy(reads), self.advance(step), text, sums)
-
-
-class _Lazy(dict):
-    """Reads of a group, worked out when the renderer first asks for that group."""
-
-    def __init__(self, make) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, group: int):
-        self[group] = value = self._make(group)
-        return value
+        return Step(j, LazyReads(reads), self.advance(step), text, sums)
 
 
 def _widest_text(*arrays) -> int:

@@ -44,13 +44,13 @@ from __future__ import annotations
 import dataclasses
 import math
 import numbers
-from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar, overload
 
 import numpy as np
 
+from ..engine import LazySequence
 from ..spec import SpecError, to_tuple
 from ..spec import fmt as _fmt
 from ..spec import is_int as _is_int
@@ -687,7 +687,7 @@ def _same(a: object, b: object) -> bool:
     return a == b
 
 
-class PoolPlacements(Sequence[PoolPlacement]):
+class PoolPlacements(LazySequence[PoolPlacement]):
     """All window positions in output order (row by row); items are built when asked for."""
 
     def __init__(self, recording: PoolRecording) -> None:
@@ -700,19 +700,8 @@ class PoolPlacements(Sequence[PoolPlacement]):
     def __len__(self) -> int:
         return math.prod(self._sizes)
 
-    @overload
-    def __getitem__(self, index: int) -> PoolPlacement: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[PoolPlacement]: ...
-
-    def __getitem__(self, index: int | slice) -> PoolPlacement | list[PoolPlacement]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        if not -n <= index < n:
-            raise IndexError(f"placement {index} out of range for {n} placements")
-        out = tuple(int(v) for v in np.unravel_index(index % n, self._sizes))
+    def _item(self, index: int) -> PoolPlacement:
+        out = tuple(int(v) for v in np.unravel_index(index, self._sizes))
         rec, spec = self._recording, self._recording.spec
         axis_cells = [taps[o] for taps, o in zip(self._taps, out)]
         mesh = np.meshgrid(*axis_cells, indexing="ij")
@@ -733,9 +722,6 @@ class PoolPlacements(Sequence[PoolPlacement]):
             spec.count_include_pad,
         )
         return PoolPlacement(out, cells, kinds, values, terms=terms, sums=_ordered_sum(inputs, axis=1), divisor=divisor, reason=reason)
-
-    def __iter__(self) -> Iterator[PoolPlacement]:
-        return (self[i] for i in range(len(self)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -876,7 +862,7 @@ class UnpoolPlacement:
     __hash__ = None  # type: ignore[assignment]
 
 
-class UnpoolPlacements(Sequence[UnpoolPlacement]):
+class UnpoolPlacements(LazySequence[UnpoolPlacement]):
     """All input positions of an unpooling in input order (row by row), built when asked for."""
 
     def __init__(self, recording: UnpoolRecording) -> None:
@@ -886,29 +872,15 @@ class UnpoolPlacements(Sequence[UnpoolPlacement]):
     def __len__(self) -> int:
         return math.prod(self._sizes)
 
-    @overload
-    def __getitem__(self, index: int) -> UnpoolPlacement: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[UnpoolPlacement]: ...
-
-    def __getitem__(self, index: int | slice) -> UnpoolPlacement | list[UnpoolPlacement]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        n = len(self)
-        if not -n <= index < n:
-            raise IndexError(f"placement {index} out of range for {n} placements")
+    def _item(self, index: int) -> UnpoolPlacement:
         rec, spec = self._recording, self._recording.spec
-        at = tuple(int(v) for v in np.unravel_index(index % n, self._sizes))
+        at = tuple(int(v) for v in np.unravel_index(index, self._sizes))
         pick = (slice(None), *at)
         targets = np.stack(np.unravel_index(rec.indices[pick], spec.output_shape[1:]), axis=1).astype(np.int64)
         axes = [i * s - p + np.arange(max(k, 0)) for i, s, p, k in zip(at, spec.stride, spec.padding, spec.kernel_size)]
         mesh = np.meshgrid(*axes, indexing="ij")
         window = np.stack([m.ravel() for m in mesh], axis=1).astype(np.int64)
         return UnpoolPlacement(at, rec.input[pick].copy(), targets, rec.kept[pick].copy(), window)
-
-    def __iter__(self) -> Iterator[UnpoolPlacement]:
-        return (self[i] for i in range(len(self)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -1047,7 +1019,7 @@ _MaxUnpoolSpec.numbers = property(_unpool_numbers)  # type: ignore[attr-defined]
 
 # -- the pictures ---------------------------------------------------------------------------------
 
-from ..drawing import Drawn, Geometry, Reads, Step, Writes, format_value  # noqa: E402
+from ..drawing import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value  # noqa: E402
 from .base import Operation, dims_text  # noqa: E402
 
 
@@ -1265,7 +1237,7 @@ class PoolPlayback:
         where = _position(self.dims, oy, ox)
         text = f"window at {where} · step {step + 1}/{rec.output.shape[1] * rec.output.shape[2]}"
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
-        return Step(0, _Groups(reads), self.advance(step), text, sums)
+        return Step(0, LazyReads(reads), self.advance(step), text, sums)
 
     def _sum(self, c: int, placement: PoolPlacement) -> str:
         oy, ox = placement.out_index
@@ -1288,18 +1260,6 @@ class PoolPlayback:
     def _grid_value(self, c: int, gy: int, gx: int):
         p = self.recording.spec.padding
         return self.recording.input[c, gy - p[0], gx - p[1]]
-
-
-class _Groups(dict):
-    """Reads of a channel, worked out when the renderer first asks for it."""
-
-    def __init__(self, make) -> None:
-        super().__init__()
-        self._make = make
-
-    def __missing__(self, group: int):
-        self[group] = value = self._make(group)
-        return value
 
 
 class Unpooling(Operation):
