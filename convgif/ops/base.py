@@ -80,6 +80,19 @@ class Operation:
                 raise SpecError(option, f"{option} does not apply to {self.name}")
 
 
+def shape_facts(kind: str, spec: Any) -> dict[str, Any]:
+    """The figures every layer reports first: its kind, caption, shapes, kernel, stride, padding."""
+    return {
+        "kind": kind,
+        "caption": spec.caption,
+        "input_shape": list(spec.input_shape),
+        "output_shape": list(spec.output_shape),
+        "kernel_size": list(spec.kernel_size),
+        "stride": list(spec.stride),
+        "padding": list(spec.padding),
+    }
+
+
 def dims_text(sizes: object) -> str:
     """Sizes in a file name: ``3`` for (3, 3), ``3x2`` for (3, 2)."""
     if isinstance(sizes, str):

@@ -30,7 +30,7 @@ from ..spec import (
     shape,
     to_tuple,
 )
-from .base import Operation, dims_text
+from .base import Operation, dims_text, shape_facts
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 PADDING_STRINGS = ("same", "valid")
@@ -479,13 +479,7 @@ def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weigh
     weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
     formula = weights_formula or f"C_out · C_in/G · {names} = {spec.out_channels} · {spec.in_per_group} · {kernel}"
     return {
-        "kind": kind,
-        "caption": spec.caption,
-        "input_shape": list(spec.input_shape),
-        "output_shape": list(spec.output_shape),
-        "kernel_size": list(spec.kernel_size),
-        "stride": list(spec.stride),
-        "padding": list(spec.padding),
+        **shape_facts(kind, spec),
         "dilation": list(spec.dilation),
         "groups": spec.groups,
         "bias": spec.bias,

@@ -1020,7 +1020,7 @@ _MaxUnpoolSpec.numbers = property(_unpool_numbers)  # type: ignore[attr-defined]
 # -- the pictures ---------------------------------------------------------------------------------
 
 from ..drawing import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value  # noqa: E402
-from .base import Operation, dims_text  # noqa: E402
+from .base import Operation, dims_text, shape_facts  # noqa: E402
 
 
 def _position(dims: int, *index: int) -> str:
@@ -1154,10 +1154,8 @@ class Pooling(Operation):
         for i, axis in enumerate(axes):
             n, k, s, p, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.padding[i], dilation[i]
             out = spec.output_shape[1 + i]
-            span = f"{d}·({k} − 1) − 1" if self.dims and spec.KIND == "max" else f"{k}"
-            inner = f"({n} + 2·{p} − {span}" + (")" if spec.KIND == "max" else ")")
-            if spec.KIND != "max":
-                inner = f"({n} + 2·{p} − {k})"
+            span = f"{d}·({k} − 1) − 1" if spec.KIND == "max" else f"{k}"  # an average has no dilation
+            inner = f"({n} + 2·{p} − {span})"
             if spec.ceil_mode:
                 line = f"{axis}_out = ceil({inner} / {s}) + 1"
                 plain = (n + 2 * p - (d * (k - 1) + 1)) // s + 1
@@ -1168,16 +1166,10 @@ class Pooling(Operation):
                     line += f" = {out}" + (f" (floor gives {plain}: one window hangs over the edge)" if plain != out else "")
             else:
                 line = f"{axis}_out = floor({inner} / {s}) + 1 = {out}"
-            formulas.append(line.replace("− 1 − 1)", "− 1 − 1)"))
+            formulas.append(line)
         name, count = spec.operations
         facts = {
-            "kind": self.name,
-            "caption": spec.caption,
-            "input_shape": list(spec.input_shape),
-            "output_shape": list(spec.output_shape),
-            "kernel_size": list(spec.kernel_size),
-            "stride": list(spec.stride),
-            "padding": list(spec.padding),
+            **shape_facts(self.name, spec),
             "dilation": list(dilation),
             "num_parameters": 0,
             "receptive_field": list(spec.receptive_field),
@@ -1341,13 +1333,7 @@ class Unpooling(Operation):
                 line += f"; output_size gives {spec.output_shape[1 + i]}"
             formulas.append(line)
         return {
-            "kind": self.name,
-            "caption": spec.caption,
-            "input_shape": list(spec.input_shape),
-            "output_shape": list(spec.output_shape),
-            "kernel_size": list(spec.kernel_size),
-            "stride": list(spec.stride),
-            "padding": list(spec.padding),
+            **shape_facts(self.name, spec),
             "num_parameters": 0,
             "placements": math.prod(spec.input_shape[1:]),
             "steps": spec.steps,
