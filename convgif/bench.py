@@ -137,7 +137,7 @@ def forward(spec: Conv2dSpec, backend: str, seed: int = 0) -> Callable[[], Any]:
 
 #: Compute threads the timing runs on. One, as ``torch.utils.benchmark`` does by default: with more,
 #: a small layer's time is mostly spent waking threads, and on a busy machine a thread waiting for a
-#: core adds whole scheduler ticks (NumPy's OpenBLAS on 2 cores: 0.6 ms or 16 ms for the same layer).
+#: core adds whole scheduler ticks (NumPy's OpenBLAS on 2 busy cores: about 1 ms or 16 ms for the same layer).
 THREADS = 1
 
 
