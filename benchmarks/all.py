@@ -1,8 +1,9 @@
 """Run every benchmark, then list every target line together.
 
-Runs render_speed.py, gif_size.py, memory.py, startup.py, gallery_jobs.py and formats.py one after the other (with
-``--quick`` where they take it, unless ``--full``), each in its own process, showing their
-output as they go. Then prints each target line (``<target>: <figure> (target <bound>):
+Runs render_speed.py, gif_size.py, memory.py, startup.py, first_run.py, gallery_jobs.py,
+bench_orderings.py and formats.py one after the other (with ``--quick`` where they take it,
+unless ``--full``), each in its own process, showing their output as they go. Then prints each
+target line (``<target>: <figure> (target <bound>):
 met|MISSED``) under its script's name. Exits with status 1 when a target is missed, a script
 fails, or a script prints no target line.
 
@@ -20,11 +21,13 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 # script -> whether it takes --quick
-SCRIPTS = {"render_speed.py": True, "gif_size.py": False, "memory.py": True, "startup.py": True, "gallery_jobs.py": True, "formats.py": True}
+SCRIPTS = {
+    "render_speed.py": True, "gif_size.py": False, "memory.py": True, "startup.py": True, "first_run.py": True,
+    "gallery_jobs.py": True, "bench_orderings.py": True, "formats.py": True,
+}
 TARGET_LINE = re.compile(r"^(?P<target>.+): (?P<figure>.+) \(target (?P<bound>[^()]+)\): (?P<verdict>met|MISSED)$")
 
 
@@ -80,13 +83,13 @@ def print_summary(outcomes: list[Outcome]) -> None:
     print(f"{len(lines) - missed} of {len(lines)} targets met, {missed} missed")
 
 
-def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--full", action="store_true", help="run each script without --quick")
     return parser.parse_args(argv)
 
 
-def main(argv: Optional[list[str]] = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     outcomes = [run(script, quick=not args.full) for script in SCRIPTS]
     print_summary(outcomes)

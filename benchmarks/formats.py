@@ -2,7 +2,7 @@
 
 The figure is ``convgif --in 1,32,32 --out 4 --p same`` (a 3×3 Conv2d, 4 output channels,
 4,096 steps, drawn as 300 frames), rendered with ``convgif.render(spec, path,
-image_format=...)``. Each render runs in its own fresh Python process, which imports convgif,
+format=...)``. Each render runs in its own fresh Python process, which imports convgif,
 times the ``render`` call alone (wall clock, and CPU time for reference) and reports its
 file's size and the process's peak resident set size (``resource.getrusage(RUSAGE_SELF)
 .ru_maxrss``, which includes the interpreter and the libraries, about 60 MiB for every
@@ -44,7 +44,7 @@ def cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
 started, cpu_started = time.perf_counter(), cpu()
-result = convgif.render(spec, sys.argv[1], image_format=sys.argv[2])
+result = convgif.render(spec, sys.argv[1], format=sys.argv[2])
 seconds, cpu_seconds = time.perf_counter() - started, cpu() - cpu_started
 scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
 print(f"seconds={seconds} cpu={cpu_seconds} bytes={result.path.stat().st_size} frames={result.frames} "

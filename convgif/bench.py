@@ -5,20 +5,27 @@ PyTorch when it is importable (CPU, or CUDA where asked and present), otherwise 
 (a strided window view and one tensor product, the im2col way); its parameters are counted by
 the spec. Results go to CSV, JSON and the reference article's two-panel figure: parameters
 above, time below, one line per value of the second swept argument.
+
+The figures are meant to hold their order on a small, busy machine: the configurations are timed
+together, interleaved round after round in a shuffled order, on one thread; each is summed up by
+its median and interquartile range; and two neighbouring points whose ranges overlap are marked
+as within the noise (in the CSV, the JSON and on the figure) rather than ranked.
 """
 
 from __future__ import annotations
 
 import csv
+import gc
 import itertools
 import json
 import math
-import statistics
+import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any
 
 import numpy as np
 
@@ -129,35 +136,176 @@ def forward(spec: Conv2dSpec, backend: str, seed: int = 0) -> Callable[[], Any]:
 
 # -- timing -------------------------------------------------------------------------------
 
+#: Compute threads the timing runs on. One, as ``torch.utils.benchmark`` does by default: with more,
+#: a small layer's time is mostly spent waking threads, and on a busy machine a thread waiting for a
+#: core adds whole scheduler ticks (NumPy's OpenBLAS on 2 busy cores: about 1 ms or 16 ms for the same layer).
+THREADS = 1
+
 
 @dataclass
 class Measurement:
-    """One configuration's figures; times in milliseconds."""
+    """One configuration's figures; times in milliseconds.
+
+    ``median_ms`` is the median of the configuration's samples and ``q1_ms``..``q3_ms`` their
+    interquartile range. ``within_noise_prev`` says whether that range overlaps the one of the
+    previous point on the same line of the figure (the previous timed value of the first swept
+    argument), ``within_noise_prev_line`` the same for the same point of the previous line (the
+    previous value of the second swept argument); None where there is no such point.
+    """
 
     values: dict[str, Any]
-    output_shape: Optional[list[int]] = None
-    parameters: Optional[int] = None
-    macs: Optional[int] = None
+    output_shape: list[int] | None = None
+    parameters: int | None = None
+    macs: int | None = None
     repeats: int = 0
-    median_ms: Optional[float] = None
-    q1_ms: Optional[float] = None
-    q3_ms: Optional[float] = None
-    error: Optional[str] = None
+    median_ms: float | None = None
+    q1_ms: float | None = None
+    q3_ms: float | None = None
+    within_noise_prev: bool | None = None
+    within_noise_prev_line: bool | None = None
+    threads: int | None = None
+    error: str | None = None
     times_ms: list[float] = field(default_factory=list, repr=False)
+
+
+def _blas_threads() -> tuple[Callable[[], int], Callable[[int], None]] | None:
+    """Get and set the thread count of the OpenBLAS that NumPy's wheels load, if it can be found."""
+    import ctypes
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        with open("/proc/self/maps", encoding="utf-8") as maps:
+            paths = sorted({line.split()[-1] for line in maps if "openblas" in line.lower() and "/" in line})
+    except OSError:
+        return None
+    for path in paths:
+        try:
+            library = ctypes.CDLL(path)  # already loaded: the same library NumPy calls
+        except OSError:
+            continue
+        for prefix, suffix in (("scipy_openblas", "64_"), ("openblas", "64_"), ("openblas", "")):
+            get = getattr(library, f"{prefix}_get_num_threads{suffix}", None)
+            put = getattr(library, f"{prefix}_set_num_threads{suffix}", None)
+            if get is not None and put is not None:
+                get.restype, put.argtypes = ctypes.c_int, [ctypes.c_int]
+                return get, put
+    return None
+
+
+@contextmanager
+def compute_threads(backend: str, count: int = THREADS) -> Iterator[int | None]:
+    """Run the block with ``count`` compute threads; yields ``count``, or None when the backend's
+    thread count cannot be set here (NumPy with a BLAS other than OpenBLAS, or not on Linux)."""
+    if backend.startswith("torch"):
+        import torch
+
+        before = torch.get_num_threads()
+        torch.set_num_threads(count)
+        try:
+            yield count
+        finally:
+            torch.set_num_threads(before)
+        return
+    blas = _blas_threads()
+    if blas is None:
+        yield None
+        return
+    get, put = blas
+    before = get()
+    put(count)
+    try:
+        yield count
+    finally:
+        put(before)
+
+
+def time_interleaved(
+    runs: Sequence[Callable[[], Any]],
+    budget_s: float,
+    min_repeats: int = 3,
+    max_repeats: int = 200,
+    seed: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[list[float]]:
+    """Time every run once per round, in rounds, until ``budget_s`` is spent; milliseconds per run.
+
+    Each run is called once first (untimed warm-up: allocation, kernel choice). Then each round
+    calls every run once, in an order shuffled anew each round by a generator seeded with ``seed``,
+    so a slow spell of the machine falls on all the runs alike rather than on the few timed during
+    it, and no run always follows the same other. Rounds go on while the next one, as long as the
+    last, fits the budget: at least ``min_repeats``, at most ``max_repeats``. ``progress`` gets
+    (percent of the budget spent, 100), one percent at a time. ``clock`` gives seconds.
+    """
+    started = clock()
+    for run in runs:
+        run()
+    order = list(range(len(runs)))
+    shuffle = random.Random(seed).shuffle
+    times: list[list[float]] = [[] for _ in runs]
+    shown = 0
+    collecting = gc.isenabled()
+    gc.disable()  # as timeit: a collection would land on whichever run happened to be timed
+    try:
+        for rounds in range(1, max_repeats + 1):
+            round_started = clock()
+            shuffle(order)
+            for i in order:
+                start = clock()
+                runs[i]()
+                times[i].append((clock() - start) * 1000)
+            now = clock()
+            spent = (now - started) / budget_s
+            while progress is not None and shown < min(int(100 * spent), 99):
+                shown += 1
+                progress(shown, 100)
+            if rounds >= min_repeats and now - started + (now - round_started) > budget_s:
+                break
+    finally:
+        if collecting:
+            gc.enable()
+    while progress is not None and shown < 100:
+        shown += 1
+        progress(shown, 100)
+    return times
 
 
 def time_call(run: Callable[[], Any], budget_s: float, min_repeats: int = 3, max_repeats: int = 200) -> list[float]:
     """Warm up, then time ``run`` as many times as fit ``budget_s`` (within the bounds)."""
-    started = time.perf_counter()
-    run()  # warm-up: first-call costs (allocation, kernel choice) are not the layer's
-    first = time.perf_counter() - started
-    repeats = int(min(max(budget_s / max(first, 1e-6), min_repeats), max_repeats))
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+    return time_interleaved([run], budget_s, min_repeats, max_repeats)[0]
+
+
+def quartiles(samples: Sequence[float]) -> tuple[float, float, float]:
+    """First quartile, median and third quartile of ``samples`` (linear interpolation between the
+    sorted samples, as ``numpy.percentile``: always within the samples' range)."""
+    q1, median, q3 = np.percentile(np.asarray(samples, dtype=float), [25, 50, 75])
+    return float(q1), float(median), float(q3)
+
+
+def within_noise(a: Measurement, b: Measurement) -> bool:
+    """Whether the interquartile ranges of two timed configurations overlap."""
+    return a.q1_ms <= b.q3_ms and b.q1_ms <= a.q3_ms
+
+
+def mark_noise(results: Sequence[Measurement], sweeps: Sequence[Sweep]) -> None:
+    """Set every timed result's ``within_noise_prev`` and ``within_noise_prev_line``."""
+    first, second = sweeps[0], (sweeps[1] if len(sweeps) > 1 else None)
+    timed = {tuple(r.values[s.name] for s in sweeps): r for r in results if r.median_ms is not None}
+    lines = second.values if second else (None,)
+    for line, value in enumerate(lines):
+        previous = None
+        for x in first.values:
+            key = (x, value) if second else (x,)
+            if key not in timed:
+                continue
+            result = timed[key]
+            result.within_noise_prev = None if previous is None else within_noise(previous, result)
+            previous = result
+            if line > 0:
+                below = timed.get((x, lines[line - 1]))
+                result.within_noise_prev_line = None if below is None else within_noise(below, result)
 
 
 def run_sweeps(
@@ -165,51 +313,78 @@ def run_sweeps(
     sweeps: Sequence[Sweep],
     backend: str,
     time_budget: float,
-    progress: Optional[Callable[[int, int], None]] = None,
+    progress: Callable[[int, int], None] | None = None,
+    seed: int = 0,
+    threads: int = THREADS,
 ) -> list[Measurement]:
-    """Measure every combination of the swept values (the first sweep varies fastest)."""
+    """Measure every combination of the swept values (the first sweep varies fastest).
+
+    All the configurations are timed together, round after round (see :func:`time_interleaved`),
+    on ``threads`` compute threads; each gets its median, quartiles and within-noise marks.
+    """
     names = [s.name for s in sweeps]
     combos = [dict(zip(names, c[::-1])) for c in itertools.product(*(s.values for s in reversed(sweeps)))]
-    results = []
-    for i, values in enumerate(combos):
-        result = Measurement(values)
+    results = [Measurement(values) for values in combos]
+    timed, runs = [], []
+    for result in results:
         try:
-            spec = configure(base, values)
+            spec = configure(base, result.values)
         except SpecError as error:
             result.error = str(error)
-        else:
-            result.output_shape = list(spec.output_shape)
-            result.parameters, result.macs = spec.num_parameters, spec.macs
-            times = time_call(forward(spec, backend), time_budget / len(combos))
-            quartiles = statistics.quantiles(times, n=4) if len(times) > 1 else [times[0]] * 3
-            result.repeats, result.times_ms = len(times), times
-            result.median_ms, result.q1_ms, result.q3_ms = statistics.median(times), quartiles[0], quartiles[2]
-        results.append(result)
-        if progress is not None:
-            progress(i + 1, len(combos))
+            continue
+        result.output_shape = list(spec.output_shape)
+        result.parameters, result.macs = spec.num_parameters, spec.macs
+        timed.append(result)
+        runs.append(forward(spec, backend, seed))
+    if runs:
+        with compute_threads(backend, threads) as count:
+            samples = time_interleaved(runs, time_budget, seed=seed, progress=progress)
+        for result, times in zip(timed, samples):
+            result.repeats, result.times_ms, result.threads = len(times), times, count
+            result.q1_ms, result.median_ms, result.q3_ms = quartiles(times)
+        mark_noise(results, sweeps)
+    elif progress is not None:
+        progress(1, 1)
     return results
 
 
 # -- output -------------------------------------------------------------------------------
+
+#: How the figures are made, written into the JSON and, briefly, under the figure.
+METHOD = {
+    "timing": "each configuration is called once untimed, then all are timed in rounds, each once a round "
+              "in an order shuffled anew each round (fixed seed), until the time budget is spent (3 to 200 rounds)",
+    "statistic": "median of a configuration's samples; spread: its interquartile range, q1_ms to q3_ms",
+    "within_noise": "the interquartile ranges of two neighbouring points overlap: the difference between them "
+                    "is within the noise, and the figure draws them joined by a dotted line instead of ranking them",
+}
 
 
 def _show(value: Any) -> str:
     return "x".join(map(str, value)) if isinstance(value, tuple) else str(value)
 
 
+def _yes_no(flag: bool | None) -> str:
+    return "" if flag is None else ("yes" if flag else "no")
+
+
 def write_csv(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], backend: str) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["backend", *(s.name for s in sweeps), "output_shape", "parameters", "macs", "repeats", "median_ms", "q1_ms", "q3_ms", "error"])
+        out.writerow(["backend", *(s.name for s in sweeps), "output_shape", "parameters", "macs", "repeats", "median_ms",
+                      "q1_ms", "q3_ms", "within_noise_prev", "within_noise_prev_line", "threads", "error"])
         for r in results:
             shape = "x".join(map(str, r.output_shape)) if r.output_shape else ""
             times = [f"{t:.4f}" if t is not None else "" for t in (r.median_ms, r.q1_ms, r.q3_ms)]
-            out.writerow([backend, *(_show(r.values[s.name]) for s in sweeps), shape, r.parameters or "", r.macs or "", r.repeats, *times, r.error or ""])
+            out.writerow([backend, *(_show(r.values[s.name]) for s in sweeps), shape, r.parameters or "", r.macs or "", r.repeats,
+                          *times, _yes_no(r.within_noise_prev), _yes_no(r.within_noise_prev_line),
+                          "" if r.threads is None else r.threads, r.error or ""])
 
 
 def write_json(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str) -> None:
     data = {
         "backend": backend,
+        "method": METHOD,
         "base": {"caption": base.caption, "input_shape": list(base.input_shape)},
         "sweeps": [{"name": s.name, "label": s.label, "values": [_show(v) for v in s.values]} for s in sweeps],
         "results": [
@@ -221,7 +396,12 @@ def write_json(path: Path, results: Sequence[Measurement], sweeps: Sequence[Swee
 
 
 def plot(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str, title: str = "") -> None:
-    """The two-panel figure: parameters above, time below, against the first swept argument."""
+    """The two-panel figure: parameters above, time below, against the first swept argument.
+
+    Time is drawn as medians with their interquartile ranges (bars and a band); neighbouring
+    points whose ranges overlap are joined by a dotted line (along a line) or a dotted ``≈``
+    (between lines), the others by solid lines.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -238,25 +418,49 @@ def plot(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], ba
 
 
 def _draw(figure, top, bottom, results, first, second, positions, base, backend, title, path) -> None:
+    from matplotlib.lines import Line2D
+
     groups = second.values if second else (None,)
-    for value in groups:
+    timed = {}
+    for i, value in enumerate(groups):
         rows = [r for r in results if (second is None or r.values[second.name] == value) and r.error is None]
         xs = [positions[r.values[first.name]] for r in rows]
-        label = f"{second.label} {_show(value)}" if second else None
-        top.plot(xs, [r.parameters for r in rows], marker="o", label=label)
-        bottom.plot(xs, [r.median_ms for r in rows], marker="o", label=label)
-        bottom.fill_between(xs, [r.q1_ms for r in rows], [r.q3_ms for r in rows], alpha=0.2)
+        timed.update({(r.values[first.name], i): r for r in rows})
+        colour, label = f"C{i % 10}", (f"{second.label} {_show(value)}" if second else None)
+        top.plot(xs, [r.parameters for r in rows], marker="o", color=colour, label=label)
+        medians = np.array([r.median_ms for r in rows], dtype=float)
+        low, high = np.array([r.q1_ms for r in rows], dtype=float), np.array([r.q3_ms for r in rows], dtype=float)
+        bottom.fill_between(xs, low, high, color=colour, alpha=0.15, linewidth=0)
+        bottom.errorbar(xs, medians, yerr=[medians - low, high - medians], fmt="o", markersize=4, capsize=3, color=colour)
+        for a, b, x0, x1 in zip(rows, rows[1:], xs, xs[1:]):
+            noise = bool(b.within_noise_prev)
+            bottom.plot([x0, x1], [a.median_ms, b.median_ms], color=colour, linestyle=":" if noise else "-",
+                        linewidth=1.1 if noise else 1.6)
+    for (x, i), r in timed.items():
+        below = timed.get((x, i - 1))
+        if r.within_noise_prev_line and below is not None:
+            where = positions[x]
+            bottom.plot([where, where], [below.median_ms, r.median_ms], color="0.3", linestyle=":", linewidth=1.1)
+            bottom.annotate("≈", (where, (below.median_ms + r.median_ms) / 2), xytext=(3, 0), textcoords="offset points",
+                            fontsize=8, color="0.3", va="center")
     top.set_ylabel("trainable parameters")
     bottom.set_ylabel("forward pass, ms (median, quartiles)")
     bottom.set_xlabel(first.label)
     bottom.set_xticks(list(positions.values()), [_show(v) for v in first.values])
     for axes in (top, bottom):
         axes.grid(True, alpha=0.3)
-        if second:
-            axes.legend(fontsize=8)
+    if second:
+        top.legend(fontsize=8)
+    bottom.legend([Line2D([], [], color="0.3", linestyle="-"), Line2D([], [], color="0.3", linestyle=":")],
+                  ["quartile ranges apart: ranked", "ranges overlap (≈): within noise"], fontsize=7)
+    rounds = max((r.repeats for r in results), default=0)
+    counts = {r.threads for r in results if r.error is None}
+    count = counts.pop() if len(counts) == 1 else None
+    on = f"{count} thread{'' if count == 1 else 's'}" if count else "the library's own threads"
     figure.suptitle(title or f"{first.label}{' × ' + second.label if second else ''}", fontsize=11)
-    figure.text(0.5, 0.005, f"base layer: {base.caption}  ·  backend: {backend}", ha="center", va="bottom", fontsize=6.5)
-    figure.tight_layout(rect=(0, 0.03, 1, 1))
+    figure.text(0.5, 0.005, f"base layer: {base.caption}\nbackend: {backend}, {on}  ·  median and quartiles of {rounds} "
+                "interleaved rounds  ·  dotted: within noise, not ranked", ha="center", va="bottom", fontsize=6.5)
+    figure.tight_layout(rect=(0, 0.045, 1, 1))
     figure.savefig(path, metadata={"Software": None} if str(path).endswith(".png") else None)
 
 
@@ -287,7 +491,7 @@ def bench(
     time_budget: float = 20.0,
     image_format: str = "png",
     title: str = "",
-    progress: Optional[Callable[[int, int], None]] = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[Measurement], str]:
     """Run the sweeps and write ``prefix``.png (or .svg), .csv and .json; return the results."""
     if not 1 <= len(sweeps) <= 2:

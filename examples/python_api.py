@@ -1,6 +1,11 @@
 """convgif from Python: specs, the recorded forward pass, and pictures.
 
+Run from the project root, after ``pip install -e ".[test]"``:
+
     python examples/python_api.py [OUTPUT_FOLDER]
+
+Writes four files into OUTPUT_FOLDER (default examples/out/python/, which git ignores, beside
+the shell example's examples/out/shell/) and nothing anywhere else.
 """
 
 import sys
@@ -10,7 +15,7 @@ import convgif
 from convgif.api import render_still
 from convgif.kernels import PRESETS, factors_note, weights_for
 
-out = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/out")
+out = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/out/python")
 out.mkdir(parents=True, exist_ok=True)
 
 spec = convgif.Conv2dSpec((3, 7, 7), out_channels=2, kernel_size=3, stride=2, padding=1, dilation=2)
@@ -30,3 +35,4 @@ print(convgif.render(edge, out / "sobel.gif", weight=weight, values=True, notes=
 
 transposed = convgif.ConvTranspose2dSpec((2, 3, 3), 1, 3, stride=2, padding=1, output_padding=1)
 print(convgif.render(transposed, out / "transposed.gif"))
+print(f"the files are in {out}/")

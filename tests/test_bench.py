@@ -6,7 +6,23 @@ import pytest
 from click.testing import CliRunner
 
 from convgif import Conv2dSpec, SpecError
-from convgif.bench import ARTICLE, Sweep, bench, configure, forward, parse_sweep, run_sweeps, time_call
+from convgif.bench import (
+    ARTICLE,
+    Measurement,
+    Sweep,
+    bench,
+    compute_threads,
+    configure,
+    forward,
+    mark_noise,
+    parse_sweep,
+    plot,
+    quartiles,
+    run_sweeps,
+    time_call,
+    time_interleaved,
+    within_noise,
+)
 from convgif.cli import main
 from convgif.engine import convolve, pad_input
 
@@ -61,17 +77,27 @@ def test_sweeps_measure_every_combination_and_note_refusals():
     ok = [r for r in results if not r.error]
     assert all(r.repeats >= 3 and r.q1_ms <= r.median_ms <= r.q3_ms for r in ok)
     assert [r.parameters for r in ok] == [20, 12, 148, 76]  # 4·4/G·k² + 4
+    assert len({r.repeats for r in ok}) == 1  # timed together, round after round
+    assert [r.within_noise_prev is None for r in ok] == [True, False, True, False]  # g=1 starts each line
+    assert [r.within_noise_prev_line is None for r in ok] == [True, True, False, False]  # k=1 is the first line
+    assert all(r.within_noise_prev is None and r.within_noise_prev_line is None for r in refused)
 
 
 def test_bench_writes_figure_csv_and_json(tmp_path):
     prefix = tmp_path / "sweep"
-    results, backend = bench(Conv2dSpec((2, 10, 10), 2, 3), [parse_sweep("out=1,2"), parse_sweep("k=1,3")], prefix, time_budget=0.05)
+    _, backend = bench(Conv2dSpec((2, 10, 10), 2, 3), [parse_sweep("out=1,2"), parse_sweep("k=1,3")], prefix, time_budget=0.05)
     assert prefix.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    rows = list(csv.DictReader(open(prefix.with_suffix(".csv"))))
+    with open(prefix.with_suffix(".csv"), encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
     assert len(rows) == 4 and rows[0]["backend"] == backend and rows[3]["parameters"] == str(2 * 2 * 9 + 2)
     data = json.loads(prefix.with_suffix(".json").read_text())
     assert data["backend"] == backend and [s["name"] for s in data["sweeps"]] == ["out", "k"]
     assert len(data["results"]) == 4
+    assert [r["within_noise_prev"] for r in rows] == ["", rows[1]["within_noise_prev"], "", rows[3]["within_noise_prev"]]
+    assert {r["within_noise_prev"] for r in (rows[1], rows[3])} <= {"yes", "no"}
+    assert {r["within_noise_prev_line"] for r in rows[2:]} <= {"yes", "no"} and rows[0]["within_noise_prev_line"] == ""
+    assert "median" in data["method"]["statistic"] and "overlap" in data["method"]["within_noise"]
+    assert data["results"][1]["within_noise_prev"] in (True, False) and data["results"][0]["within_noise_prev"] is None
 
 
 def test_article_preset_shows_what_the_article_says_about_parameters():
@@ -117,3 +143,108 @@ def test_cli_bench_runs(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "b.svg").exists() and (tmp_path / "b.csv").exists() and "2 configurations" in result.output
+
+
+# -- the statistic, the noise marks and the interleaving, on made-up samples ----------------------
+
+
+def test_quartiles_are_the_median_and_interquartile_range_and_shrug_off_outliers():
+    assert quartiles([5, 1, 4, 2, 3]) == (2.0, 3.0, 4.0)
+    assert quartiles([1, 2, 3, 4]) == (1.75, 2.5, 3.25)
+    assert quartiles([1, 2, 3, 4, 1000]) == (2.0, 3.0, 4.0)  # one stall moves neither the median nor q3
+    assert quartiles([7.0]) == (7.0, 7.0, 7.0)
+    slow_spell = [1.0] * 60 + [16.0] * 40  # bimodal: 40 samples hit by a scheduler tick
+    q1, median, q3 = quartiles(slow_spell)
+    assert (q1, median) == (1.0, 1.0) and q3 == 16.0  # the spread shows it; the median does not jump
+
+
+def timed(q1, median, q3, **values):
+    return Measurement(values, median_ms=median, q1_ms=q1, q3_ms=q3)
+
+
+def test_within_noise_is_overlapping_quartile_ranges():
+    assert within_noise(timed(1, 2, 3), timed(3, 4, 5))  # touching ranges overlap
+    assert within_noise(timed(1, 2, 9), timed(3, 4, 5))  # one inside the other
+    assert not within_noise(timed(1, 2, 3), timed(3.1, 4, 5))
+    assert not within_noise(timed(3.1, 4, 5), timed(1, 2, 3))
+
+
+def test_mark_noise_compares_neighbours_along_and_across_lines():
+    sweeps = [parse_sweep("out=1,2,4,8"), parse_sweep("k=1,3")]
+    r = {
+        (1, 1): timed(1, 2, 3, out=1, k=1), (2, 1): timed(2.5, 3, 3.5, out=2, k=1),  # overlaps out=1
+        (4, 1): timed(5, 6, 7, out=4, k=1), (8, 1): timed(7.5, 8, 9, out=8, k=1),  # apart, apart
+        (1, 3): timed(2, 3, 4, out=1, k=3), (2, 3): timed(10, 11, 12, out=2, k=3),  # k=3: overlaps k=1, apart
+        (4, 3): Measurement({"out": 4, "k": 3}, error="refused"), (8, 3): timed(8, 8.5, 9.5, out=8, k=3),
+    }
+    mark_noise(list(r.values()), sweeps)
+    assert [r[x, 1].within_noise_prev for x in (1, 2, 4, 8)] == [None, True, False, False]
+    assert [r[x, 1].within_noise_prev_line for x in (1, 2, 4, 8)] == [None] * 4  # the first line
+    # along k=3, out=8 is compared with out=2 (out=4 was refused): the figure joins those two
+    assert [r[x, 3].within_noise_prev for x in (1, 2, 4, 8)] == [None, False, None, False]
+    assert [r[x, 3].within_noise_prev_line for x in (1, 2, 4, 8)] == [True, False, None, True]
+
+
+def test_one_sweep_has_no_lines_to_compare():
+    results = [timed(1, 2, 3, s=1), timed(2, 2.5, 3, s=2), timed(4, 5, 6, s=3)]
+    mark_noise(results, [parse_sweep("s=1,2,3")])
+    assert [r.within_noise_prev for r in results] == [None, True, False]
+    assert all(r.within_noise_prev_line is None for r in results)
+
+
+def logging_runs(log, count):
+    return [lambda i=i: log.append(i) for i in range(count)]
+
+
+def test_runs_are_warmed_up_then_interleaved_in_seeded_shuffled_rounds():
+    log = []
+    times = time_interleaved(logging_runs(log, 4), budget_s=60, min_repeats=3, max_repeats=12, seed=7)
+    assert [len(t) for t in times] == [12] * 4  # max_repeats rounds fit the budget
+    assert log[:4] == [0, 1, 2, 3]  # the warm-up, in order, untimed
+    rounds = [log[i:i + 4] for i in range(4, len(log), 4)]
+    assert len(rounds) == 12 and all(sorted(r) == [0, 1, 2, 3] for r in rounds)  # each run once a round
+    assert len({tuple(r) for r in rounds}) > 3  # the order changes from round to round
+    again = []
+    time_interleaved(logging_runs(again, 4), budget_s=60, min_repeats=3, max_repeats=12, seed=7)
+    assert again == log  # the same seed, the same orders
+    other = []
+    time_interleaved(logging_runs(other, 4), budget_s=60, min_repeats=3, max_repeats=12, seed=8)
+    assert other != log
+
+
+def test_rounds_stop_when_the_next_would_overrun_the_budget():
+    now = [0.0]
+    runs = [lambda: now.__setitem__(0, now[0] + 0.125) for _ in range(2)]
+    ticks = []
+    times = time_interleaved(runs, budget_s=2.0, clock=lambda: now[0], progress=lambda done, total: ticks.append((done, total)))
+    # warm-up 0.25 s, then rounds of 0.25 s: the 7th ends at 2.0 s, an 8th would end past the budget
+    assert [len(t) for t in times] == [7, 7] and all(t == 125 for t in times[0] + times[1]) and now[0] == 2.0
+    assert ticks == [(i, 100) for i in range(1, 101)]  # the progress bar moves one percent at a time
+    now[0] = 0.0
+    assert [len(t) for t in time_interleaved(runs, budget_s=0.001, clock=lambda: now[0])] == [3, 3]  # at least 3
+
+
+def test_timing_runs_on_one_thread_and_restores_the_count():
+    torch = pytest.importorskip("torch")
+    before = torch.get_num_threads()
+    with compute_threads("torch-cpu") as count:
+        assert count == 1 and torch.get_num_threads() == 1
+    assert torch.get_num_threads() == before
+    with compute_threads("numpy") as count:
+        assert count in (1, None)  # None: a BLAS whose threads cannot be set from here
+
+
+def test_the_figure_draws_noise_dotted(tmp_path):
+    sweeps = [parse_sweep("s=1,2,3"), parse_sweep("k=1,3")]
+    results = [
+        timed(1, 2, 3, s=1, k=1), timed(2, 2.5, 3, s=2, k=1), timed(4, 5, 6, s=3, k=1),  # s=2 within noise of s=1
+        timed(10, 11, 12, s=1, k=3), timed(6, 7, 8, s=2, k=3), timed(5, 5.5, 5.8, s=3, k=3),  # s=3 within noise of k=1
+    ]
+    for r in results:
+        r.parameters, r.repeats, r.threads = 10, 3, 1
+    mark_noise(results, sweeps)
+    path = tmp_path / "f.svg"
+    plot(path, results, sweeps, Conv2dSpec((1, 8, 8)), "numpy")
+    svg = path.read_text()
+    # along k=1 (s=1 to 2), across at s=3 (k=1 to 3), and the legend's sample: three dotted lines
+    assert svg.count("stroke-dasharray") == 3 and "within noise" in svg
