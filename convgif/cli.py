@@ -23,6 +23,17 @@ from .options import bad, layer_options, render_options, request_from, spec_from
 from .spec import SpecError
 
 
+def is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal that understands cursor movement: not a pipe or file,
+    not ``TERM=dumb``, and not the pseudo-terminal a Jupyter kernel gives ``!convgif`` (whose
+    output cell would show the escape codes as text)."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return bool(tty) and os.environ.get("TERM") != "dumb" and "JPY_PARENT_PID" not in os.environ
+
+
 class _Progress:
     """A progress bar on stderr that appears only once a render has taken a moment."""
 
@@ -47,10 +58,6 @@ class _Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.__exit__(None, None, None)
-
-
-def _terminate(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -96,7 +103,7 @@ def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, 
 
         scratch = tempfile.TemporaryDirectory(prefix="convgif-")
         target = str(Path(scratch.name) / Path(target).name)
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    progress = _Progress(enabled=not quiet and is_terminal(sys.stderr))
     in_main_thread = threading.current_thread() is threading.main_thread()  # signals need it
     previous = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
@@ -223,7 +230,7 @@ def bench_command(
             jobs = [(base, parsed, prefix, "")]
         started = time.perf_counter()
         for base, parsed, prefix, title in jobs:
-            bar = _Progress(enabled=not quiet and sys.stderr.isatty())
+            bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
             try:
                 results, backend = bench(base, parsed, prefix, device, time_budget, image_format, title, progress=bar)
             finally:
@@ -263,7 +270,7 @@ def gallery_command(config: str, out_dir: Optional[str], jobs: int, only: tuple[
         build(gallery, out, [], jobs)
         click.echo(f"nothing to render: {len(gallery.entries)} entries up to date; pages in {out} ({time.perf_counter() - started:.1f} s)")
         return
-    bar = _Progress(enabled=not quiet and sys.stderr.isatty())
+    bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
     count = iter(range(1, len(todo) + 1))
     outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))
     bar.close()
