@@ -69,11 +69,15 @@ def _terminate(signum: int, frame: object) -> None:
 @render_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: named from the arguments, in the current folder].")
 @click.option("--markdown", is_flag=True, help="Also print a Markdown snippet that embeds the file.")
-@click.option("--html", is_flag=True, help="Also print an HTML <img> snippet that embeds the file.")
+@click.option("--html", is_flag=True, help="Also print an HTML snippet that embeds the file, with a still (written beside it as NAME-still.png) for readers who prefer reduced motion.")
+@click.option("--relative-to", "relative_to", type=click.Path(file_okay=False), help="Write the paths in the --markdown / --html snippets relative to this folder (the page's).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or notes; print only the path.")
 @click.version_option(__version__, "--version", prog_name="convgif")
 @click.pass_context
-def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, quiet: bool, **params: Any) -> None:
+def main(
+    ctx: click.Context, output: Optional[str], markdown: bool, html: bool, relative_to: Optional[str], quiet: bool,
+    **params: Any,
+) -> None:
     """Animate the forward pass of a PyTorch convolution or pooling layer as a GIF.
 
     Every kernel placement is one frame, captioned with the shapes and K, P, S, D and G:
@@ -119,30 +123,71 @@ def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, 
         progress.close()
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)
+    poster = None
+    if html and not to_stdout and not request.still:
+        poster = still_beside(Path(target))
+        try:
+            request.render_poster(poster)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {poster}: {error.strerror or error}") from None
     if to_stdout:  # the picture is the output; what is said goes to stderr
         with open(result.path, "rb") as picture:
             sys.stdout.flush()
             sys.stdout.buffer.write(picture.read())
             sys.stdout.buffer.flush()
         scratch.cleanup()
-    _report(request.spec, result, "-" if to_stdout else str(result.path if output is None else output),
-            quiet, markdown, html, request.still, err=to_stdout)
+    shown = "-" if to_stdout else str(result.path if output is None else output)
+    snippets = Snippets(markdown, html, relative_to, poster)
+    _report(request.spec, result, shown, quiet, snippets, request.still, err=to_stdout)
 
 
-def _report(spec: Any, result: Any, shown: str, quiet: bool, markdown: bool, html: bool, still: bool, err: bool) -> None:
+def still_beside(animation: Path) -> Path:
+    """Where the still of an animation goes: ``fig.gif`` -> ``fig-still.png``."""
+    return animation.with_name(f"{animation.stem}-still.png")
+
+
+class Snippets:
+    """The ``--markdown`` / ``--html`` snippets asked for, with paths relative to a folder."""
+
+    def __init__(self, markdown: bool, html: bool, relative_to: Optional[str], poster: Optional[Path]) -> None:
+        self.markdown, self.html, self.relative_to, self.poster = markdown, html, relative_to, poster
+
+    def path(self, path: str) -> str:
+        """``path`` as a page in ``--relative-to`` refers to it (as given without it)."""
+        if self.relative_to is None or path == "-":
+            return path
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.relative_to))).as_posix()
+
+    def lines(self, shown: str, alt: str, size: tuple[int, int], format: str) -> list[str]:
+        import html as markup
+
+        src, e = self.path(shown), markup.escape
+        lines = []
+        if self.markdown:
+            lines.append(f"![{alt}]({src})")
+        if self.html:
+            box = f'width="{size[0]}" height="{size[1]}"'
+            still = e(self.path(str(self.poster))) if self.poster is not None else None
+            if format == "mp4":
+                poster = f' poster="{still}"' if still else ""
+                lines.append(f'<video src="{e(src)}"{poster} {box} controls loop muted playsinline aria-label="{e(alt)}"></video>')
+            elif still:
+                lines.append(
+                    f'<picture><source media="(prefers-reduced-motion: reduce)" srcset="{still}">'
+                    f'<img src="{e(src)}" alt="{e(alt)}" {box}></picture>'
+                )
+            else:
+                lines.append(f'<img src="{e(src)}" alt="{e(alt)}" {box}>')
+        return lines
+
+
+def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets, still: bool, err: bool) -> None:
     """The path, the snippets asked for, notes and the summary line (all on stderr with ``-o -``)."""
     echo = (lambda text: click.echo(text, err=True)) if err else click.echo
     if not err:
         echo(shown)
-    alt = spec.caption
-    if markdown:
-        echo(f"![{alt}]({shown})")
-    if html:
-        import html as markup
-
-        echo(
-            f'<img src="{markup.escape(shown)}" alt="{markup.escape(alt)}" width="{result.size[0]}" height="{result.size[1]}">'
-        )
+    for line in snippets.lines(shown, spec.caption, result.size, result.format):
+        echo(line)
     if quiet:
         return
     if result.shown_steps < result.steps:

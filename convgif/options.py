@@ -402,6 +402,14 @@ class Request:
     def view(self) -> dict[str, Any]:
         return {k: v for k, v in self.options.items() if k in VIEW_OPTIONS}
 
+    def render_poster(self, path: Any) -> Any:
+        """Write the animation's last frame as a PNG: the still shown to readers who prefer
+        reduced motion."""
+        from .api import frames_of, render_still
+
+        o = {k: v for k, v in self.options.items() if k != "format"}
+        return render_still(self.spec, path, step=frames_of(self.spec, o["max_frames"], **self.view), **o)
+
     def render(self, path: Any, progress: Any = None) -> Any:
         """Write the picture to ``path``: :func:`convgif.render` or a still."""
         from .api import render, render_still
