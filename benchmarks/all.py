@@ -1,6 +1,6 @@
 """Run every benchmark, then list every target line together.
 
-Runs render_speed.py, gif_size.py, memory.py and startup.py one after the other (with
+Runs render_speed.py, gif_size.py, memory.py, startup.py, gallery_jobs.py and video.py one after the other (with
 ``--quick`` where they take it, unless ``--full``), each in its own process, showing their
 output as they go. Then prints each target line (``<target>: <figure> (target <bound>):
 met|MISSED``) under its script's name. Exits with status 1 when a target is missed, a script
@@ -24,7 +24,7 @@ from typing import Optional
 
 HERE = Path(__file__).resolve().parent
 # script -> whether it takes --quick
-SCRIPTS = {"render_speed.py": True, "gif_size.py": False, "memory.py": True, "startup.py": True, "gallery_jobs.py": True}
+SCRIPTS = {"render_speed.py": True, "gif_size.py": False, "memory.py": True, "startup.py": True, "gallery_jobs.py": True, "video.py": True}
 TARGET_LINE = re.compile(r"^(?P<target>.+): (?P<figure>.+) \(target (?P<bound>[^()]+)\): (?P<verdict>met|MISSED)$")
 
 

@@ -283,3 +283,11 @@ def test_without_torch_weights_say_how_to_install_it(run, saved, monkeypatch):
     monkeypatch.setitem(sys.modules, "torch", None)
     result = run("--weights", "model.pt", "--module", "0", "--in", "1,6,6")
     assert result.exit_code == 2 and "'--weights'" in result.output and "pip install torch" in result.output
+
+
+def test_trained_weights_larger_than_one_are_drawn(tmp_path):
+    layer = nn.Conv2d(1, 1, 3, bias=False)
+    with torch.no_grad():
+        layer.weight[:] = torch.tensor([[1.0, 0.0, -1.0], [2.0000001, 1e-9, -2.5], [1.2, -0.0, -1.0]])
+    result = convgif.render(layer, tmp_path / "trained.gif", input_shape=(1, 5, 5), values=True)
+    assert result.frames == 9
