@@ -6,11 +6,11 @@ import sys
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from gifs import displayed_frames
 
 import convgif
 from convgif.cli import main
 from convgif.video import even
-from gifs import displayed_frames
 
 SPEC = convgif.Conv2dSpec((1, 5, 5), 1, 3)  # 9 steps
 
