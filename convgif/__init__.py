@@ -13,6 +13,8 @@ _EXPORTS = {
     "default_filename": "api",
     "render": "api",
     "render_still": "api",
+    "show": "notebook",
+    "from_torch": "torchlayers",
     "Placement": "engine",
     "Recording": "engine",
     "record": "ops",
@@ -42,3 +44,10 @@ def __getattr__(name: str) -> object:
 
 def __dir__() -> list[str]:
     return __all__
+
+
+def load_ipython_extension(ipython: object) -> None:
+    """``%load_ext convgif``: adds the ``%convgif`` magic, which takes the command's arguments."""
+    from .notebook import load
+
+    load(ipython)

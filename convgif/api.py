@@ -7,21 +7,27 @@ command line, the gallery and the documentation plugins all call these functions
 
 from __future__ import annotations
 
+import base64
+import builtins
+import html
 import math
 import numbers
 import os
+import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import ops
-from .formats import STILL_SUFFIX, choose
+from .formats import STILL_SUFFIX, choose, is_stream
 from .layout import plan
 from .spec import SpecError, check_computable
 
 if TYPE_CHECKING:
+    from typing import BinaryIO
+
     import numpy as np
 
 #: The reference article's GIFs show each step for 300 ms.
@@ -38,6 +44,10 @@ THEME_NAMES = ("light", "dark")
 Progress = Callable[[int, int], None]
 Kernel = Union[str, "np.ndarray", None]
 Picture = Union[str, os.PathLike, None]
+#: Where a render goes: a path, or a binary file object such as ``io.BytesIO``.
+Target = Union[str, os.PathLike, "BinaryIO", None]
+#: The MIME type of each format, as pages and notebooks embed it.
+MIME = {"gif": "image/gif", "webp": "image/webp", "apng": "image/png", "png": "image/png", "mp4": "video/mp4"}
 
 
 @dataclass(frozen=True)
@@ -49,13 +59,48 @@ class RenderResult:
     spread when ``max_frames`` is smaller.
     """
 
-    path: Path
+    path: Optional[Path]
     frames: int
     bytes: int
     steps: int
     shown_steps: int
     size: tuple[int, int]
     seconds: float
+    #: The layer's caption (the alt text of the picture).
+    caption: str = ""
+    #: The format written: ``gif``, ``webp``, ``apng``, ``mp4`` or ``png`` (a still).
+    format: str = "gif"
+    #: The bytes written, when the render went to memory (``io.BytesIO``) rather than a file.
+    data: Optional[builtins.bytes] = field(default=None, repr=False, compare=False)
+
+    def content(self) -> builtins.bytes:
+        """The picture's bytes: those kept in memory, else the file's."""
+        if self.data is not None:
+            return self.data
+        if self.path is None:
+            raise ValueError("this render went to a file object: its bytes are there")
+        return self.path.read_bytes()
+
+    def _repr_html_(self) -> str:
+        """The picture embedded in HTML (a data URI), with the caption as alt text: how a
+        Jupyter notebook shows a render."""
+        mime = MIME.get(self.format, "image/gif")
+        uri = f"data:{mime};base64,{base64.b64encode(self.content()).decode('ascii')}"
+        alt = html.escape(self.caption)
+        width, height = self.size
+        style = 'style="max-width:100%;height:auto"'
+        if mime.startswith("video/"):
+            return (
+                f'<video src="{uri}" width="{width}" height="{height}" {style} autoplay loop muted playsinline controls '
+                f'aria-label="{alt}" title="{alt}">{alt}</video>'
+            )
+        return f'<img src="{uri}" alt="{alt}" width="{width}" height="{height}" {style}>'
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """What a notebook shows: the picture (HTML) or, as text, where it is and its caption."""
+        where = str(self.path) if self.path is not None else "in memory"
+        text = f"{where}: {self.format}, {self.frames} frames, {self.bytes:,} bytes: {self.caption}"
+        return {"text/html": self._repr_html_(), "text/plain": text}
 
 
 def label_of(kernel: Kernel = None, image: Picture = None) -> str:
@@ -160,8 +205,9 @@ def _as_array(name: str, value: Any) -> np.ndarray:
 
 def render(
     spec: Any,
-    path: Union[str, os.PathLike, None] = None,
+    path: Target = None,
     *,
+    input_shape: Optional[tuple[int, ...]] = None,
     seed: int = 0,
     fps: float = DEFAULT_FPS,
     max_frames: int = DEFAULT_MAX_FRAMES,
@@ -182,9 +228,15 @@ def render(
 ) -> RenderResult:
     """Animate the forward pass of ``spec`` into a looping animation at ``path``.
 
+    ``spec`` is a layer spec, or a PyTorch module (``torch.nn.Conv2d(3, 2, 3)``, a pooling
+    layer, ...) drawn with its own arguments, weights and bias for an input of ``input_shape``
+    (see :func:`convgif.from_torch`).
+
     ``path`` defaults to :func:`default_filename` in the current folder; its suffix chooses
-    the format (``.gif``, ``.webp``, ``.png``/``.apng``) unless ``format`` does, and a suffix
-    naming no format is refused. One frame per step, or ``max_frames`` steps spread evenly
+    the format (``.gif``, ``.webp``, ``.png``/``.apng``, ``.mp4``) unless ``format`` does, and
+    a suffix naming no format is refused. ``path`` may be a binary file object
+    (``io.BytesIO``): the animation is written to it, in ``format`` (default GIF), and the
+    result keeps the bytes. The result shows itself in a Jupyter notebook. One frame per step, or ``max_frames`` steps spread evenly
     when there are more (0 draws them all). ``progress`` is called as
     ``progress(frames_done, frames_total)``.
 
@@ -202,29 +254,33 @@ def render(
     to draw raises before any work is done.
     """
     started = time.perf_counter()
+    spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
     check_options(fps, max_frames, seed, theme, width)
     look = Look(values, tuple(_notes(notes)), theme, width)
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
     look = Look(values, extra + look.notes, theme, width)
-    target_format = choose(path, format)
+    stream = is_stream(path)
+    target_format = choose(None if stream else path, format)
     label = label_of(kernel, image)
     target = _target(spec, path, look, view, seed, label, target_format.suffix)
     drawing = _Drawing(spec, seed, input, weight, bias, pixels or picture, look, max_frames, view)
     frame_ms = max(10 * round(100 / fps), 20)
     last_ms = max(HOLD_FRAMES * frame_ms, MIN_HOLD_MS)
+    start = target.tell() if stream and hasattr(target, "getvalue") else 0
     writer = target_format.open(target, drawing.size, drawing.palette.colors)
     with writer:
         for i, frame in enumerate(drawing.frames()):
             writer.add(frame, last_ms if i == drawing.total - 1 else frame_ms)
             if progress is not None:
                 progress(i + 1, drawing.total)
-    return drawing.result(target, writer.frames_written, started)
+    return drawing.result(target, writer.frames_written, started, target_format.name, writer.bytes_written, start)
 
 
 def render_still(
     spec: Any,
-    path: Union[str, os.PathLike, None] = None,
+    path: Target = None,
     *,
+    input_shape: Optional[tuple[int, ...]] = None,
     step: Optional[int] = None,
     seed: int = 0,
     max_frames: int = DEFAULT_MAX_FRAMES,
@@ -245,10 +301,13 @@ def render_still(
     """A PNG for pages and slides where animations do not play: one step (``step``, counted
     from 1 among the steps drawn), or, without ``step``, a contact sheet of the frames a
     render would draw, ``columns`` wide (default: about square), scaled to at most
-    ``SHEET_WIDTH`` pixels. Other options as for :func:`render`."""
+    ``SHEET_WIDTH`` pixels. Other options (a PyTorch module as ``spec``, a file object as
+    ``path``) as for :func:`render`."""
     started = time.perf_counter()
+    spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
     check_options(DEFAULT_FPS, max_frames, seed, theme, width)
-    if path is not None and str(path) != "-" and Path(path).suffix.lower() != STILL_SUFFIX:
+    stream = is_stream(path)
+    if path is not None and not stream and str(path) != "-" and Path(path).suffix.lower() != STILL_SUFFIX:
         raise SpecError("image_format", f"{os.fspath(path)!r}: a still picture is a PNG; name it ….png")
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
     look = Look(values, extra + tuple(_notes(notes)), theme, width)
@@ -265,8 +324,9 @@ def render_still(
         if not isinstance(step, numbers.Integral) or not 1 <= step <= drawing.total:
             raise SpecError("step", f"step={step!r} must be from 1 to {drawing.total}, the steps drawn")
         frame = next(f for i, f in enumerate(drawing.frames(last=step)) if i == step - 1)
-        write_image(target, Image.fromarray(lut[frame]))
-        return drawing.result(target, 1, started)
+        start = target.tell() if stream and hasattr(target, "getvalue") else 0
+        size = write_image(target, Image.fromarray(lut[frame]))
+        return drawing.result(target, 1, started, "png", size, start)
     count = drawing.total
     across = columns or max(1, math.ceil(math.sqrt(count)))
     rows = math.ceil(count / across)
@@ -278,8 +338,9 @@ def render_still(
         if scale < 1:
             picture_ = picture_.resize(tile, Image.Resampling.LANCZOS)
         sheet.paste(picture_, ((i % across) * tile[0], (i // across) * tile[1]))
-    write_image(target, sheet)
-    return drawing.result(target, count, started)
+    start = target.tell() if stream and hasattr(target, "getvalue") else 0
+    size = write_image(target, sheet)
+    return drawing.result(target, count, started, "png", size, start)
 
 
 def _notes(notes: Any) -> tuple[str, ...]:
@@ -297,9 +358,35 @@ def geometries(spec: Any, **view: Any) -> list:
     return parts
 
 
-def _target(spec: Any, path: Any, look: Look, view: dict, seed: int, label: str, suffix: str) -> Path:
+def is_torch_module(layer: Any) -> bool:
+    """Whether ``layer`` is a ``torch.nn.Module`` (without importing PyTorch: one has been)."""
+    torch = sys.modules.get("torch")
+    return torch is not None and isinstance(layer, getattr(getattr(torch, "nn", None), "Module", ()))
+
+
+def layer_of(
+    spec: Any, input_shape: Any = None, weight: Any = None, bias: Any = None, kernel: Kernel = None
+) -> tuple[Any, Any, Any]:
+    """The spec, weight and bias a render draws: ``spec`` itself, or a PyTorch module's
+    arguments, weights and bias for an input of ``input_shape``."""
+    if not is_torch_module(spec):
+        if input_shape is not None:
+            raise SpecError("input_shape", "input_shape is for a PyTorch module; a spec has its own input_shape")
+        return spec, weight, bias
+    from .torchlayers import from_torch
+
+    spec, values = from_torch(spec, input_shape)
+    for name, given in (("weight", weight), ("bias", bias), ("kernel", kernel)):
+        if given is not None and values:
+            raise SpecError(name, f"the module has its own weights: give {name}= with a spec, not with a module")
+    return spec, values.get("weight", weight), values.get("bias", bias)
+
+
+def _target(spec: Any, path: Any, look: Look, view: dict, seed: int, label: str, suffix: str) -> Any:
     """Where to write, refusing at once what cannot be computed or written."""
     geometries(spec, **view)
+    if is_stream(path):
+        return path
     target = Path(path) if path is not None else Path(default_filename(spec, look.values, seed, label, suffix, **view))
     if not target.name or target.is_dir():
         raise IsADirectoryError(21, "Is a directory", str(target))
@@ -340,15 +427,21 @@ class _Drawing:
                 budget -= len(steps[-1])
         return self.parts[0].frames(steps[0]) if self._chain is None else self._chain.frames(steps)
 
-    def result(self, target: Path, frames: int, started: float) -> RenderResult:
+    def result(self, target: Any, frames: int, started: float, format: str, written: int, start: int = 0) -> RenderResult:
+        """What was written to ``target`` (a path, or a file object written from ``start``)."""
+        stream = is_stream(target)
+        data = target.getvalue()[start:] if stream and hasattr(target, "getvalue") else None
         return RenderResult(
-            path=target,
+            path=None if stream else target,
             frames=frames,
-            bytes=target.stat().st_size,
+            bytes=len(data) if data is not None else written if stream else target.stat().st_size,
             steps=sum(part.drawn.geometry.steps for part in self.parts),
             shown_steps=sum(self.shown),
             size=self.size,
             seconds=time.perf_counter() - started,
+            caption=self.spec.caption,
+            format=format,
+            data=data,
         )
 
 

@@ -22,6 +22,17 @@ from .options import bad, layer_options, render_options, request_from, spec_from
 from .spec import SpecError
 
 
+def is_terminal(stream: Any) -> bool:
+    """Whether ``stream`` is a terminal that understands cursor movement: not a pipe or file,
+    not ``TERM=dumb``, and not the pseudo-terminal a Jupyter kernel gives ``!convgif`` (whose
+    output cell would show the escape codes as text)."""
+    try:
+        tty = stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+    return bool(tty) and os.environ.get("TERM") != "dumb" and "JPY_PARENT_PID" not in os.environ
+
+
 class _Progress:
     """A progress bar on stderr that appears only once a render has taken a moment."""
 
@@ -53,11 +64,15 @@ class _Progress:
 @render_options
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: named from the arguments, in the current folder].")
 @click.option("--markdown", is_flag=True, help="Also print a Markdown snippet that embeds the file.")
-@click.option("--html", is_flag=True, help="Also print an HTML <img> snippet that embeds the file.")
+@click.option("--html", is_flag=True, help="Also print an HTML snippet that embeds the file, with a still (written beside it as NAME-still.png) for readers who prefer reduced motion.")
+@click.option("--relative-to", "relative_to", type=click.Path(file_okay=False), help="Write the paths in the --markdown / --html snippets relative to this folder (the page's).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or notes; print only the path.")
 @click.version_option(__version__, "--version", prog_name="convgif")
 @click.pass_context
-def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, quiet: bool, **params: Any) -> None:
+def main(
+    ctx: click.Context, output: Optional[str], markdown: bool, html: bool, relative_to: Optional[str], quiet: bool,
+    **params: Any,
+) -> None:
     """Animate the forward pass of a PyTorch convolution or pooling layer as a GIF.
 
     Every kernel placement is one frame, captioned with the shapes and K, P, S, D and G:
@@ -89,7 +104,7 @@ def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, 
 
         scratch = tempfile.TemporaryDirectory(prefix="convgif-")
         target = str(Path(scratch.name) / Path(target).name)
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    progress = _Progress(enabled=not quiet and is_terminal(sys.stderr))
     try:
         result = request.render(target, progress=progress)
     except SpecError as error:
@@ -101,6 +116,13 @@ def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, 
         ctx.exit(128 + signal.SIGINT)
     finally:
         progress.close()
+    poster = None
+    if html and not to_stdout and not request.still:
+        poster = still_beside(Path(target))
+        try:
+            request.render_poster(poster)
+        except OSError as error:
+            raise click.ClickException(f"cannot write {poster}: {error.strerror or error}") from None
     if to_stdout:  # the picture is the output; what is said goes to stderr
         try:
             with open(result.path, "rb") as picture:
@@ -111,29 +133,63 @@ def main(ctx: click.Context, output: Optional[str], markdown: bool, html: bool, 
             raise click.ClickException(f"cannot write to standard output: {error.strerror or error}") from None
         finally:
             scratch.cleanup()
+    shown = "-" if to_stdout else str(result.path if output is None else output)
+    snippets = Snippets(markdown, html, relative_to, poster)
     try:
-        _report(request.spec, result, "-" if to_stdout else str(result.path if output is None else output),
-                quiet, markdown, html, request.still, err=to_stdout)
+        _report(request.spec, result, shown, quiet, snippets, request.still, err=to_stdout)
     except OSError as error:
         raise click.ClickException(
             f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
         ) from None
 
 
-def _report(spec: Any, result: Any, shown: str, quiet: bool, markdown: bool, html: bool, still: bool, err: bool) -> None:
+def still_beside(animation: Path) -> Path:
+    """Where the still of an animation goes: ``fig.gif`` -> ``fig-still.png``."""
+    return animation.with_name(f"{animation.stem}-still.png")
+
+
+class Snippets:
+    """The ``--markdown`` / ``--html`` snippets asked for, with paths relative to a folder."""
+
+    def __init__(self, markdown: bool, html: bool, relative_to: Optional[str], poster: Optional[Path]) -> None:
+        self.markdown, self.html, self.relative_to, self.poster = markdown, html, relative_to, poster
+
+    def path(self, path: str) -> str:
+        """``path`` as a page in ``--relative-to`` refers to it (as given without it)."""
+        if self.relative_to is None or path == "-":
+            return path
+        return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.relative_to))).as_posix()
+
+    def lines(self, shown: str, alt: str, size: tuple[int, int], format: str) -> list[str]:
+        import html as markup
+
+        src, e = self.path(shown), markup.escape
+        lines = []
+        if self.markdown:
+            lines.append(f"![{alt}]({src})")
+        if self.html:
+            box = f'width="{size[0]}" height="{size[1]}"'
+            still = e(self.path(str(self.poster))) if self.poster is not None else None
+            if format == "mp4":
+                poster = f' poster="{still}"' if still else ""
+                lines.append(f'<video src="{e(src)}"{poster} {box} controls loop muted playsinline aria-label="{e(alt)}"></video>')
+            elif still:
+                lines.append(
+                    f'<picture><source media="(prefers-reduced-motion: reduce)" srcset="{still}">'
+                    f'<img src="{e(src)}" alt="{e(alt)}" {box}></picture>'
+                )
+            else:
+                lines.append(f'<img src="{e(src)}" alt="{e(alt)}" {box}>')
+        return lines
+
+
+def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets, still: bool, err: bool) -> None:
     """The path, the snippets asked for, notes and the summary line (all on stderr with ``-o -``)."""
     echo = (lambda text: click.echo(text, err=True)) if err else click.echo
     if not err:
         echo(shown)
-    alt = spec.caption
-    if markdown:
-        echo(f"![{alt}]({shown})")
-    if html:
-        import html as markup
-
-        echo(
-            f'<img src="{markup.escape(shown)}" alt="{markup.escape(alt)}" width="{result.size[0]}" height="{result.size[1]}">'
-        )
+    for line in snippets.lines(shown, spec.caption, result.size, result.format):
+        echo(line)
     if quiet:
         return
     if result.shown_steps < result.steps:
@@ -221,7 +277,7 @@ def bench_command(
             jobs = [(base, parsed, prefix, "")]
         started = time.perf_counter()
         for base, parsed, prefix, title in jobs:
-            bar = _Progress(enabled=not quiet and sys.stderr.isatty())
+            bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
             try:
                 results, backend = bench(base, parsed, prefix, device, time_budget, image_format, title, progress=bar)
             finally:
@@ -264,7 +320,7 @@ def gallery_command(config: str, out_dir: Optional[str], jobs: int, only: tuple[
             raise click.UsageError(str(error)) from None
         click.echo(f"nothing to render: {len(gallery.entries)} entries up to date; pages in {out} ({time.perf_counter() - started:.1f} s)")
         return
-    bar = _Progress(enabled=not quiet and sys.stderr.isatty())
+    bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
     count = iter(range(1, len(todo) + 1))
     try:
         outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))

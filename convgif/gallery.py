@@ -110,6 +110,8 @@ def render_entry(entry: Entry, out: Path) -> Outcome:
     try:
         request = parse(entry.paths)
         request.render(out / target_name(entry.name, request))
+        if not request.still:
+            request.render_poster(out / still_name(entry.name))
     except click.ClickException as error:
         return Outcome(entry.name, error.format_message())
     except SpecError as error:
@@ -126,6 +128,16 @@ def target_name(name: str, request) -> str:
     if request.still:
         return name + STILL_SUFFIX
     return name + FORMATS[request.options.get("format") or "gif"].suffix
+
+
+def still_name(name: str) -> str:
+    """An animated entry's still, shown to readers who prefer reduced motion: its last frame."""
+    return f"{name}-still.png"
+
+
+def _still(entry: Entry, out: Path) -> Optional[str]:
+    """The file of an animated entry's still, if it is there."""
+    return still_name(entry.name) if (out / still_name(entry.name)).is_file() else None
 
 
 def _picture(entry: Entry, out: Path) -> Optional[str]:
@@ -147,8 +159,14 @@ def stale(gallery: Gallery, out: Path, only: Iterable[str] = (), force: bool = F
         e
         for e in gallery.entries
         if (not wanted or e.name in wanted)
-        and (force or manifest.get(e.name) != digest(e) or _picture(e, out) is None)
+        and (force or manifest.get(e.name) != digest(e) or _picture(e, out) is None or _needs_still(e, out))
     ]
+
+
+def _needs_still(entry: Entry, out: Path) -> bool:
+    """Whether an animated entry's still is missing."""
+    picture = _picture(entry, out)
+    return picture is not None and not (out / picture).suffix == ".png" and _still(entry, out) is None
 
 
 def build(
@@ -234,6 +252,7 @@ class Shown:
     output_shape: tuple[int, ...]
     parameters: str
     gif: Optional[str]
+    still: Optional[str] = None
 
 
 def _describe(entry: Entry, out: Path) -> Shown:
@@ -247,7 +266,7 @@ def _describe(entry: Entry, out: Path) -> Shown:
     except click.ClickException as error:
         return Shown(entry, f"refused: {error.format_message()}", (), "no", None)
     parameters = ops.of(spec).parameters_text(spec).removesuffix(" parameters").replace(" parameters (", " (")
-    return Shown(entry, spec.caption, spec.output_shape, parameters, _picture(entry, out))
+    return Shown(entry, spec.caption, spec.output_shape, parameters, _picture(entry, out), _still(entry, out))
 
 
 def _command(entry: Entry) -> str:
@@ -269,7 +288,7 @@ def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> 
         lines.append("- [What each argument costs](#costs)")
     for s in shown:
         lines += ["", f'<a id="{s.entry.name}"></a>', "", f"## {s.entry.title}", ""]
-        lines += [f"![{s.caption}]({s.gif})" if s.gif else "*(not rendered: see the gallery build's report)*", ""]
+        lines += [_figure(s) if s.gif else "*(not rendered: see the gallery build's report)*", ""]
         lines += [f"`{s.caption}`", "", s.entry.explanation, "", "```sh", _command(s.entry), "```", ""]
         lines.append(f"Output shape {s.output_shape}, {s.parameters} parameters.")
     if plots:
@@ -277,6 +296,15 @@ def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> 
         lines += ["Measured with `convgif bench --preset article`: parameters above, forward-pass time below.", ""]
         lines += [f"![{name.replace('_', ' ')}](plots/article_{name}.png)" for name in plots]
     return "\n".join(lines) + "\n"
+
+
+def _figure(s: Shown) -> str:
+    """An entry's picture; an animation with its still for readers who prefer reduced motion."""
+    e = html.escape
+    image = f'<img src="{e(s.gif or "")}" alt="{e(s.caption)}">'
+    if s.still is None:
+        return image
+    return f'<picture><source media="(prefers-reduced-motion: reduce)" srcset="{e(s.still)}">{image}</picture>'
 
 
 STYLE = """
@@ -307,7 +335,7 @@ def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
     for s in shown:
         parts.append(f'<section id="{e(s.entry.name)}"><h2>{e(s.entry.title)}</h2>')
         if s.gif:
-            parts.append(f'<img src="{e(s.gif)}" alt="{e(s.caption)}">')
+            parts.append(_figure(s))
         parts.append(f'<p class="caption">{e(s.caption)}</p><p>{e(s.entry.explanation)}</p>')
         parts.append(f"<pre><code>{e(_command(s.entry))}</code></pre>")
         parts.append(f"<p>Output shape {e(str(s.output_shape))}, {e(s.parameters)} parameters.</p></section>")

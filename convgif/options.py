@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 import click
 
-from .spec import SpecError
+from .spec import SpecError, fmt
 
 
 def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Context], fail) -> list[int]:
@@ -67,16 +67,26 @@ class PaddingType(IntOrPairType):
 
 
 class LayerType(click.ParamType):
-    """A layer kind by PyTorch's class name, in any case: ``Conv2d``, ``conv1d``, ..."""
+    """A layer kind by PyTorch's class name, in any case (``Conv2d``, ``conv1d``, ...), or a
+    layer as ``print(model)`` shows it: ``Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2))``,
+    read without PyTorch and without evaluating it."""
 
-    name = "NAME"
+    name = "NAME|LINE"
 
-    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
         from . import ops
+        from .torchlayers import LayerLine, parse_line
 
+        if isinstance(value, LayerLine):
+            return value
+        if "(" in str(value):
+            try:
+                return parse_line(str(value))
+            except SpecError as error:
+                self.fail(str(error), param, ctx)
         known = ops.canonical(str(value))
         if known is None:
-            self.fail(f"{value!r} is not a layer convgif draws; choose one of {', '.join(ops.NAMES)}", param, ctx)
+            self.fail(f"{value!r} is not a layer convgif draws; choose one of {', '.join(ops.NAMES)}, or give a layer as print(model) shows it", param, ctx)
         return known
 
 
@@ -115,6 +125,10 @@ OPTION_OF = {
     "sweep": "--sweep",
     "time_budget": "--time-budget",
     "device": "--device",
+    "weights": "--weights",
+    "module": "--module",
+    "layer": "--layer",
+    "relative_to": "--relative-to",
 }
 LONG_NAME = {
     "--in": "--in-shape",
@@ -152,7 +166,9 @@ def bad(error: SpecError) -> click.BadParameter:
 def layer_options(function):
     """The options that describe a layer, shared by every command that takes one."""
     decorators = [
-        click.option("--layer", type=LayerType(), help="The layer kind, by PyTorch's class name: Conv2d (default), Conv1d, ConvTranspose2d, separable, MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, MaxUnpool2d or MaxUnpool1d."),
+        click.option("--layer", type=LayerType(), help="The layer kind, by PyTorch's class name: Conv2d (default), Conv1d, ConvTranspose2d, separable, MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, MaxUnpool2d or MaxUnpool1d; or a layer as print(model) shows it, e.g. \"Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)\"."),
+        click.option("--weights", type=click.Path(dir_okay=False), help="A model or state_dict torch.save wrote: draw a layer of it (--module) with its trained weights. Needs PyTorch."),
+        click.option("--module", "module", metavar="NAME", help="With --weights: the layer, named as model.named_modules() names it, e.g. features.0."),
         click.option("--in", "--in-shape", "input_shape", type=ShapeType(), help="Input shape C,H,W (or H,W, meaning C = 1; C,L for a 1-D layer)."),
         click.option("--out", "--out-channels", "out_channels", type=int, help="Output channels.  [default: 1]"),
         click.option("--k", "--kernel-size", "kernel_size", type=IntOrPairType(), help="Kernel size: N or H,W.  [default: 3]"),
@@ -211,25 +227,103 @@ def views_from(params: dict[str, Any]) -> dict[str, Any]:
     return {view: True for view in VIEW_OPTIONS if params.get(view)}
 
 
-def layer_name(ctx: click.Context, params: dict[str, Any]) -> str:
-    """The layer kind ``--layer`` or one of the old flags chooses (Conv2d if none)."""
+def layer_name(ctx: click.Context, params: dict[str, Any], loaded: Any = None) -> str:
+    """The layer kind ``--layer`` (a name or a line), one of the old flags or the layer taken
+    from ``--weights`` chooses (Conv2d if none; Conv1d for a state_dict's 3-D weight)."""
     chosen = [KIND_FLAGS[flag] for flag in KIND_FLAGS if params.get(flag)]
     if len(chosen) > 1:
         raise click.UsageError("--transposed, --conv1d and --separable each draw a different layer: choose one.")
-    named = params.get("layer")
+    layer = params.get("layer")
+    named = getattr(layer, "name", layer)
     if named and chosen and chosen[0] != named:
         raise click.UsageError(f"--layer {named} and --{next(f for f, k in KIND_FLAGS.items() if k == chosen[0])} name different layers: choose one.")
-    return named or (chosen[0] if chosen else "Conv2d")
+    named = named or (chosen[0] if chosen else None)
+    if loaded is not None and loaded.name is not None:
+        if named and named != loaded.name:
+            raise click.BadParameter(f"the layer {loaded.source} is a {loaded.name}, not a {named}", param_hint=hint("layer"))
+        return loaded.name
+    if loaded is not None and named is None:
+        from .torchlayers import infer_kind
+
+        return infer_kind(loaded)
+    return named or "Conv2d"
 
 
-def spec_from(ctx: click.Context, params: dict[str, Any]) -> Any:
-    """The spec the layer options describe, refusing options the chosen layer does not have."""
+def _normal(argument: str, value: Any, dims: int) -> Any:
+    """An argument's value as PyTorch normalises it, to tell whether two sources agree."""
+    if argument in ("kernel_size", "stride", "padding", "dilation", "output_padding", "output_size"):
+        if isinstance(value, bool):
+            return value
+        if isinstance(value, int):
+            return (value,) * dims
+        if isinstance(value, (tuple, list)):
+            return tuple(value)
+    if isinstance(value, str):
+        return value.lower()
+    return value
+
+
+def _as_typed(argument: str, value: Any) -> str:
+    """How an option was given, for messages: ``--k 5``, ``--no-bias``."""
+    option = OPTION_OF.get(argument, argument)
+    if isinstance(value, bool):
+        return option if value else option.replace("--", "--no-", 1)
+    text = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    return f"{option} {text}"
+
+
+def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The spec the layer options describe and the values they give (a saved layer's weight
+    and bias), refusing options the chosen layer does not have and options that disagree with
+    the ``--layer`` line or the saved layer."""
     from . import ops
+    from .torchlayers import LayerLine, check_channels, load_layer, spec_arguments, state_dict_arguments
 
-    name = layer_name(ctx, params)
-    op = ops.operation(name)
     if params.get("input_shape") is None:
         raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
+    if params.get("module") and not params.get("weights"):
+        raise click.BadParameter("--module names a layer of the file --weights gives: give --weights FILE too", param_hint=hint("module"))
+    loaded = None
+    if params.get("weights"):
+        if params.get("kernel") is not None:
+            raise click.BadParameter("--weights gives the weights; --kernel would replace them: choose one", param_hint=hint("kernel"))
+        try:
+            loaded = load_layer(params["weights"], params.get("module"))
+        except SpecError as error:
+            raise bad(error) from None
+    name = layer_name(ctx, params, loaded)
+    op = ops.operation(name)
+    shape = params["input_shape"]
+    stated: dict[str, tuple[Any, str]] = {}  # argument -> (value, where it was stated)
+    in_channels: list[tuple[int, str]] = []
+    line = params.get("layer")
+    try:
+        if isinstance(line, LayerLine):
+            channels, arguments = spec_arguments(line.name, line.arguments)
+            if channels is not None:
+                in_channels.append((channels, f"--layer {line.text!r}"))
+            stated.update({a: (v, f"--layer {line.text!r}") for a, v in arguments.items()})
+        if loaded is not None:
+            where = f"the layer {loaded.source}"
+            if loaded.name is None:
+                groups = params.get("groups") if params.get("groups") is not None else stated.get("groups", (None,))[0]
+                channels = shape[0] if len(shape) == op.dims + 1 else 1
+                from_file = state_dict_arguments(loaded, name, channels, groups)
+            else:
+                channels, from_file = spec_arguments(loaded.name, loaded.arguments)
+                if channels is not None:
+                    in_channels.append((channels, where))
+            for argument, value in from_file.items():
+                if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(argument, value, op.dims):
+                    raise click.BadParameter(
+                        f"{stated[argument][1]} says {argument}={fmt(stated[argument][0])}, but {where} has {fmt(value)}",
+                        param_hint=hint("layer"),
+                    )
+                stated[argument] = (value, where)
+        for channels, where in in_channels:
+            check_channels(channels, shape, op.dims, where)
+    except SpecError as error:
+        raise bad(error) from None
     arguments = {}
     for argument in SPEC_OPTIONS:
         if params.get(argument) is None:
@@ -238,7 +332,19 @@ def spec_from(ctx: click.Context, params: dict[str, Any]) -> Any:
             rule = op.refusal(argument)
             takes = ", ".join(OPTION_OF[a] for a in op.arguments if a in OPTION_OF)
             raise click.BadParameter(f"{rule}; it takes {takes}", param_hint=hint(argument))
+        if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(argument, params[argument], op.dims):
+            value, where = stated[argument]
+            raise click.BadParameter(
+                f"{_as_typed(argument, params[argument])} disagrees with {argument}={fmt(value)} in {where}: drop one or make them agree",
+                param_hint=hint(argument),
+            )
         arguments[argument] = params[argument]
+    for argument, (value, where) in stated.items():
+        if argument in arguments:
+            continue
+        if argument not in op.arguments:
+            raise click.BadParameter(f"{op.refusal(argument)} (in {where})", param_hint=hint("layer"))
+        arguments[argument] = value
     for view in views_from(params):
         if view not in op.views:
             raise click.BadParameter(f"{op.refusal(view)}; it is drawn one way only", param_hint=hint(view))
@@ -252,9 +358,15 @@ def spec_from(ctx: click.Context, params: dict[str, Any]) -> Any:
             raise bad(error) from None
         arguments["kernel_size"] = tuple(weights.shape[-op.dims :])
     try:
-        return op.build(**arguments)
+        spec = op.build(**arguments)
     except SpecError as error:
         raise bad(error) from None
+    return spec, (dict(loaded.values) if loaded is not None else {})
+
+
+def spec_from(ctx: click.Context, params: dict[str, Any]) -> Any:
+    """The spec the layer options describe, refusing options the chosen layer does not have."""
+    return layer_from(ctx, params)[0]
 
 
 @dataclass(frozen=True)
@@ -290,6 +402,14 @@ class Request:
     def view(self) -> dict[str, Any]:
         return {k: v for k, v in self.options.items() if k in VIEW_OPTIONS}
 
+    def render_poster(self, path: Any) -> Any:
+        """Write the animation's last frame as a PNG: the still shown to readers who prefer
+        reduced motion."""
+        from .api import frames_of, render_still
+
+        o = {k: v for k, v in self.options.items() if k != "format"}
+        return render_still(self.spec, path, step=frames_of(self.spec, o["max_frames"], **self.view), **o)
+
     def render(self, path: Any, progress: Any = None) -> Any:
         """Write the picture to ``path``: :func:`convgif.render` or a still."""
         from .api import render, render_still
@@ -302,7 +422,7 @@ class Request:
 
 def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
     """The request the parsed options describe."""
-    spec = spec_from(ctx, params)
+    spec, values = layer_from(ctx, params)
     if params.get("frame") is not None and params.get("sheet"):
         raise click.UsageError("--frame and --sheet each write one picture: choose one.")
     still = params.get("frame") is not None or params.get("sheet")
@@ -320,6 +440,7 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
         "format": params.get("image_format"),
     }
     options.update(views_from(params))
+    options.update(values)
     return Request(spec, options, params.get("frame"), bool(params.get("sheet")), params["fps"])
 
 

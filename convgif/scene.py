@@ -39,7 +39,7 @@ class Colours:
 
 def kernel_shades(weight: np.ndarray, theme: Theme) -> tuple[np.ndarray, list]:
     """Diverging shades: red below zero, neutral at zero, green above, by magnitude."""
-    scale = max(int(np.abs(weight).max()), 1)
+    scale = max(float(np.abs(weight).max()), 1.0)  # the largest magnitude fills the last shade, never past it
     steps = np.ceil(np.abs(weight) / scale * KERNEL_SHADES).astype(np.intp)
     bins = np.sign(weight).astype(np.intp) * steps + KERNEL_SHADES
     colors = [

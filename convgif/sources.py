@@ -14,12 +14,12 @@ from pathlib import Path
 from . import __version__
 
 #: Options whose value may be a file.
-FILE_OPTIONS = ("--image", "--kernel")
+FILE_OPTIONS = ("--image", "--kernel", "--weights")
 
 
 def names_file(option: str, value: str) -> bool:
     """Whether ``value`` given to ``option`` is a path to a file."""
-    return option == "--image" or (option == "--kernel" and value.strip().lower().endswith(".npy"))
+    return option in ("--image", "--weights") or (option == "--kernel" and value.strip().lower().endswith(".npy"))
 
 
 def resolve(args: Sequence[str], locate: Callable[[str], str]) -> tuple[list[str], list[str]]:

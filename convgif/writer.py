@@ -24,6 +24,8 @@ from typing import BinaryIO, Optional
 import numpy as np
 from PIL import Image
 
+from .formats import is_stream
+
 RGB = tuple[int, int, int]
 
 #: The longest delay a GIF frame can hold: 65,535 hundredths of a second.
@@ -36,13 +38,19 @@ class AtomicFile:
     complete: a failure or an interrupt leaves ``path`` as it was. Writes through a symlink,
     keeps an existing file's permissions, and refuses folders and special files."""
 
-    def __init__(self, path: os.PathLike | str) -> None:
-        self.path = Path(os.path.realpath(path))  # through a symlink, as shell redirection does
+    def __init__(self, path: os.PathLike | str | BinaryIO) -> None:
+        #: A binary file object given instead of a path is written directly (no temporary name).
+        self.stream: Optional[BinaryIO] = path if is_stream(path) else None  # type: ignore[assignment]
+        self.path = None if self.stream is not None else Path(os.path.realpath(path))  # type: ignore[arg-type]
         self.bytes_written = 0
         self._file: Optional[BinaryIO] = None
         self._temp: Optional[Path] = None
 
     def __enter__(self):
+        if self.stream is not None:
+            self._file = self.stream
+            self._start()
+            return self
         mode = 0o666  # the umask applies
         if self.path.exists():
             if not self.path.is_file():
@@ -72,10 +80,15 @@ class AtomicFile:
         error: Optional[BaseException],
         trace: Optional[TracebackType],
     ) -> None:
-        assert self._file is not None and self._temp is not None
+        assert self._file is not None
         if kind is not None:
             self._discard()
             return
+        if self.stream is not None:
+            self._finish()
+            self.stream.flush()
+            return
+        assert self._temp is not None
         try:
             self._finish()
             self._file.flush()
@@ -93,8 +106,10 @@ class AtomicFile:
         """Called before the temporary file is closed and renamed."""
 
     def _discard(self) -> None:
-        """Close and delete the temporary file: the target stays as it was."""
-        assert self._file is not None and self._temp is not None
+        """Close and delete the temporary file: the target stays as it was (a file object given
+        instead of a path is left open, holding what was written)."""
+        if self.stream is not None or self._file is None or self._temp is None:
+            return
         try:
             self._file.close()
         finally:
@@ -121,7 +136,7 @@ class _Animation(AtomicFile):
     #: Rectangles start at multiples of this many pixels.
     ALIGN = 1
 
-    def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
+    def __init__(self, path: os.PathLike | str | BinaryIO, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
         if len(palette) > 255:
             raise ValueError(f"a palette holds 255 colours plus transparency, not {len(palette)}")
         super().__init__(path)
@@ -581,7 +596,7 @@ def vp8l(indices: np.ndarray, colour_table: tuple[np.ndarray, np.ndarray], alpha
     return bits.tobytes()
 
 
-def write_image(path: os.PathLike | str, image: Image.Image) -> int:
+def write_image(path: os.PathLike | str | BinaryIO, image: Image.Image) -> int:
     """Save one picture as PNG, atomically; its size in bytes."""
     with AtomicFile(path) as target:
         assert target._file is not None

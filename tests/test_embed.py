@@ -28,7 +28,12 @@ def test_markdown_and_html_snippets(run):
     path, markdown, html = result.output.splitlines()
     assert path == "docs fig.gif" and markdown == f"![{CAPTION}](docs fig.gif)"
     width, height = Image.open("docs fig.gif").size
-    assert html == f'<img src="docs fig.gif" alt="{CAPTION}" width="{width}" height="{height}">'
+    assert html == (
+        '<picture><source media="(prefers-reduced-motion: reduce)" srcset="docs fig-still.png">'
+        f'<img src="docs fig.gif" alt="{CAPTION}" width="{width}" height="{height}"></picture>'
+    )
+    with Image.open("docs fig-still.png") as still:  # the still is the animation's last frame
+        np.testing.assert_array_equal(np.asarray(still.convert("RGB")), displayed_frames(Path("docs fig.gif"))[-1])
 
 
 @pytest.mark.parametrize("args, name, kind", [(["--format", "webp"], "conv2d_2x5x5_out2_k3_p1.webp", "WEBP"), (["-o", "a.png"], "a.png", "PNG")])
@@ -81,3 +86,16 @@ def test_still_options_conflict(run):
     for args in (["--frame", "2", "--sheet"], ["--frame", "2", "--format", "webp"]):
         result = CliRunner().invoke(main, ["--in", "1,4,4", *args])
         assert result.exit_code == 2
+
+
+def test_snippet_paths_relative_to_a_folder_and_no_still_for_stills(run):
+    import os
+
+    os.makedirs("docs/figures")
+    result = run("--in", "1,4,4", "-o", "docs/figures/a.gif", "-q", "--markdown", "--html", "--relative-to", "docs")
+    _, markdown, html = result.output.splitlines()
+    assert markdown.endswith("](figures/a.gif)")
+    assert 'srcset="figures/a-still.png"><img src="figures/a.gif"' in html
+    result = run("--in", "1,4,4", "--frame", "2", "-o", "docs/b.png", "-q", "--html", "--relative-to", "docs/figures")
+    assert result.output.splitlines()[1].startswith('<img src="../b.png"')
+    assert not os.path.exists("docs/b-still.png")

@@ -54,7 +54,9 @@ def test_builds_gifs_and_pages_then_skips_what_is_up_to_date(tmp_path, jobs):
     readme = (folder / "README.md").read_text(encoding="utf-8")
     page = (folder / "index.html").read_text(encoding="utf-8")
     caption = spec_from_args(["--in", "2,5,5", "--out", "2", "--k", "3", "--g", "2"]).caption
-    assert f"![{caption}](two.gif)" in readme and "convgif --in 2 5 5" not in readme
+    still = '<picture><source media="(prefers-reduced-motion: reduce)" srcset="two-still.png">'
+    assert f'{still}<img src="two.gif" alt="{caption}"></picture>' in readme and "convgif --in 2 5 5" not in readme
+    assert (folder / "two-still.png").is_file() and still in page
     assert "```sh\nconvgif --in 2,5,5 --out 2 --k 3 --g 2 --values\n```" in readme
     assert "Output shape (2, 3, 3), 20 parameters." in readme
     assert f'alt="{caption}"' in page and "<script" not in page and "http" not in page.split("</style>")[1]
@@ -114,7 +116,9 @@ def test_the_shipped_gallery_is_complete_and_built():
     readme = (ROOT / "gallery" / "README.md").read_text(encoding="utf-8")
     for entry in gallery.entries:
         assert (ROOT / "gallery" / f"{entry.name}.gif").is_file()
-        assert f"![{spec_from_args(entry.paths).caption}]({entry.name}.gif)" in readme
+        caption = spec_from_args(entry.paths).caption
+        assert f'srcset="{entry.name}-still.png"><img src="{entry.name}.gif" alt="{caption}"></picture>' in readme
+        assert (ROOT / "gallery" / f"{entry.name}-still.png").is_file()
     assert not stale(gallery, ROOT / "gallery"), "run `convgif gallery` and commit the result"
 
 

@@ -211,7 +211,7 @@ PALETTE = [(255, 255, 255), (0, 0, 0), (200, 30, 30)]
 
 
 @budget(40)
-@given(st.sampled_from(TARGETS), st.sampled_from(sorted(ANIMATIONS)), st.integers(1, 4))
+@given(st.sampled_from(TARGETS), st.sampled_from(["apng", "gif", "webp"]), st.integers(1, 4))
 def test_any_output_target_gets_a_complete_file_or_an_os_error(target, kind, frames):
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)

@@ -390,8 +390,11 @@ def check_written(case: Case):
         path = lines[0]
         written = folder / path
         assert written.is_file(), where
-        # Exactly one file: the one named, no temporary left beside it.
-        assert [str(written.resolve().relative_to(folder.resolve()))] == outcome.files, where
+        # Exactly one file: the one named, no temporary left beside it (and, for an animation
+        # with --html, its still for readers who prefer reduced motion, NAME-still.png).
+        named = str(written.resolve().relative_to(folder.resolve()))
+        stills = [str(Path(named).with_name(Path(named).stem + "-still.png"))] if "--html" in case.flags and case.still is None else []
+        assert sorted([named, *stills]) == sorted(outcome.files), where
         if case.output is not None:
             assert path == case.output, where
         else:  # named from the arguments, in the current folder
@@ -443,7 +446,8 @@ def check_written(case: Case):
         if "--markdown" in case.flags:
             assert any(line.startswith("![Input Shape : ") and line.endswith(f"]({path})") for line in lines), where
         if "--html" in case.flags:
-            assert any(line.startswith("<img src=") for line in lines), where
+            reduced = '<picture><source media="(prefers-reduced-motion: reduce)" srcset='
+            assert any(line.startswith("<img src=" if case.still else reduced) for line in lines), where
         return facts
 
     return inspect

@@ -1,7 +1,11 @@
 """The README's commands and Python example run, and CI runs what the README says."""
 
+import importlib.util
 import re
+import shlex
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +18,17 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
 def blocks(language: str) -> list[str]:
-    return re.findall(rf"```{language}\n(.*?)```", README, flags=re.S)
+    return re.findall(rf"^```{language}\n(.*?)^```", README, flags=re.S | re.M)
+
+
+def needs(command: str) -> list[str]:
+    """The optional packages a README example needs (it is skipped without them)."""
+    wanted = []
+    if "--weights" in command or "import torch" in command:
+        wanted.append("torch")
+    if ".mp4" in command or "--format mp4" in command:
+        wanted.append("imageio_ffmpeg")
+    return [name for name in wanted if importlib.util.find_spec(name) is None]
 
 
 def test_one_install_and_one_test_command_both_used_by_ci():
@@ -29,11 +43,14 @@ def test_one_install_and_one_test_command_both_used_by_ci():
     "command", [line for block in blocks("sh") for line in block.splitlines() if line.startswith("convgif ")]
 )
 def test_readme_command_runs(command, tmp_path, monkeypatch):
+    if needs(command):
+        pytest.skip(f"needs {', '.join(needs(command))}")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "examples").symlink_to(ROOT / "examples")  # commands run from the project root
     (tmp_path / "gallery").mkdir()
+    (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "gallery" / "gallery.toml", tmp_path / "gallery")
-    result = CliRunner().invoke(main, command.split()[1:], catch_exceptions=False)
+    result = CliRunner().invoke(main, shlex.split(command)[1:], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     if command.startswith("convgif gallery"):
         assert result.output.startswith("rendered 1 of 1 entries")
@@ -56,7 +73,52 @@ def test_readme_summary_matches_the_main_command(tmp_path, monkeypatch):
 
 def test_readme_python_example_runs(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    (code,) = blocks("python")
+    (code,) = [block for block in blocks("python") if "convgif.record(" in block]  # the Python section's
     exec(compile(code, "README.md", "exec"), {})
     out = capsys.readouterr().out
     assert "(2, 3, 3) 56" in out and (tmp_path / "article.gif").is_file()
+
+
+@pytest.mark.parametrize("code", [block for block in blocks("python") if "convgif.record(" not in block])
+def test_readme_other_python_examples_run(code, tmp_path, monkeypatch, capsys):
+    if needs(code):
+        pytest.skip(f"needs {', '.join(needs(code))}")
+    monkeypatch.chdir(tmp_path)
+    exec(compile(code, "README.md", "exec"), {})
+    out = capsys.readouterr().out
+    checked = 0
+    for line in code.splitlines():  # what the comments say is printed (those that quote it)
+        comment = line.split("  # ")[1] if line.startswith("print(") and "  # " in line else ":"
+        if ":" not in comment:
+            assert comment in out, line
+            checked += 1
+    assert checked
+
+
+def test_readme_notebook_magic_runs(tmp_path, monkeypatch):
+    pytest.importorskip("IPython")
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+
+    monkeypatch.chdir(tmp_path)
+    (code,) = blocks("ipython")
+    shell = InteractiveShell.instance()
+    with capture_output() as captured:
+        result = shell.run_cell(code)
+    assert result.success, result.error_in_exec
+    assert len(captured.outputs) == 2 and all("text/html" in o.data for o in captured.outputs)
+    assert list(tmp_path.iterdir()) == []  # shown, not written
+
+
+def test_readme_mkdocs_example_builds(tmp_path):
+    pytest.importorskip("mkdocs")
+    from test_mkdocs import environment
+
+    (config,) = blocks("yaml")
+    (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
+    (page,) = [block for block in re.findall(r"^````markdown\n(.*?)^````", README, flags=re.S | re.M) if "```convgif" in block]
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, env=environment(tmp_path), capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "<picture>" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

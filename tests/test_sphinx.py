@@ -171,3 +171,33 @@ def test_the_example_project_builds(tmp_path):
 def test_convgif_imports_sphinx_only_as_the_extension():
     code = "import sys, convgif, convgif.cli; print(any(m.split('.')[0] == 'sphinx' for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
+
+
+MYST = """\
+# Layers in MyST
+
+```{convgif} --in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2
+:width: 60%
+```
+
+```{convgif}
+:alt: a small one
+
+--in 1,5,5 --max-frames 2
+```
+"""
+
+
+def test_myst_markdown_pages_use_the_directive_as_jupyter_book_does(tmp_path):
+    pytest.importorskip("myst_parser")
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "conf.py").write_text('extensions = ["myst_parser", "convgif.sphinx"]\n', encoding="utf-8")
+    (source / "index.md").write_text(MYST, encoding="utf-8")
+    status, warnings = build(source, tmp_path / "out")
+    assert status == 0 and warnings == ""
+    images = Images(tmp_path / "out" / "index.html").found
+    assert [image["alt"] for image in images] == [CAPTION, "a small one"]
+    assert images[0]["style"] == "width: 60%;"
+    for image in images:
+        assert (tmp_path / "out" / unquote(image["src"])).read_bytes().startswith(b"GIF89a")

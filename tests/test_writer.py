@@ -344,7 +344,7 @@ def test_any_frames_read_back_exactly_in_every_format(tmp_path):
             frames.append(frame)
         shown = [f for i, f in enumerate(frames) if i == 0 or not np.array_equal(f, frames[i - 1])]
         lut = np.array(palette, np.uint8)
-        for kind, writer in ((name, f.open) for name, f in FORMATS.items()):
+        for kind, writer in ((name, FORMATS[name].open) for name in ("gif", "webp", "apng")):  # (MP4: tests/test_video.py)
             path = tmp_path / f"a.{kind}"
             with writer(path, (width, height), palette) as out:
                 for f in frames:

@@ -1,0 +1,128 @@
+"""convgif in Jupyter: ``convgif.show(...)`` and the ``%convgif`` magic.
+
+``show`` renders into memory (nothing is written to disk) and displays the animation inline;
+``%load_ext convgif`` adds the line magic ``%convgif``, which takes the ``convgif`` command's own
+arguments (``%convgif --in 3,7,7 --k 3 --s 2``). IPython is imported only when one is running.
+"""
+
+from __future__ import annotations
+
+import io
+import shlex
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from .api import RenderResult, render, render_still
+
+
+@dataclass(frozen=True)
+class Shown(RenderResult):
+    """A render kept in memory and already displayed by :func:`show`: the object returned
+    shows itself again anywhere but in the cell that displayed it (no double picture when
+    ``show(...)`` is a cell's last line)."""
+
+    cell: Optional[int] = field(default=None, repr=False, compare=False)
+
+    def _ipython_display_(self) -> None:
+        shell = _shell()
+        if shell is None or getattr(shell, "execution_count", None) != self.cell:
+            from IPython.display import display
+
+            display(self._repr_mimebundle_(), raw=True)
+
+
+def _shell() -> Any:
+    """The running IPython shell, or None (IPython is not imported if it is not loaded)."""
+    if "IPython" not in sys.modules:
+        return None
+    from IPython import get_ipython
+
+    return get_ipython()
+
+
+def show(spec: Any, *, step: Optional[int] = None, format: Optional[str] = None, **options: Any) -> RenderResult:
+    """Render ``spec`` (a spec or a PyTorch module, with :func:`convgif.render`'s options)
+    into memory and display it in the running notebook; returns the render, whose ``data``
+    holds the bytes and which displays itself. ``step=N`` shows that step as a PNG instead.
+    Outside IPython nothing is displayed."""
+    buffer = io.BytesIO()
+    if step is not None:
+        if format is not None:
+            raise _spec_error("image_format", "step shows one step as a PNG; format is for animations")
+        result = render_still(spec, buffer, step=step, **options)
+    else:
+        result = render(spec, buffer, format=format, **options)
+    return _display(result)
+
+
+def _display(result: RenderResult) -> RenderResult:
+    shell = _shell()
+    if shell is None:
+        return result
+    from dataclasses import fields
+
+    values = {f.name: getattr(result, f.name) for f in fields(result)}
+    shown = Shown(**values, cell=getattr(shell, "execution_count", None))
+    from IPython.display import display
+
+    display(shown._repr_mimebundle_(), raw=True)
+    return shown
+
+
+def _spec_error(argument: str, message: str) -> Exception:
+    from .spec import SpecError
+
+    return SpecError(argument, message)
+
+
+def run_magic(line: str) -> Optional[RenderResult]:
+    """``%convgif ARGS``: the picture ``convgif ARGS`` draws, shown inline (``-o FILE`` also
+    writes it there). Bad arguments are reported as the command reports them, without a
+    traceback."""
+    import click
+    from IPython.core.error import UsageError
+
+    from .options import parse
+    from .spec import SpecError
+
+    try:
+        words = shlex.split(line)
+    except ValueError as error:
+        raise UsageError(f"convgif: cannot split the arguments as a shell would: {error}") from None
+    output, words = _output(words)
+    if not words:
+        raise UsageError("convgif: give the arguments of a render, e.g. %convgif --in 3,7,7 --k 3")
+    try:
+        request = parse(words)
+        if output is not None:
+            request.render(output)
+        buffer = io.BytesIO()
+        result = request.render(buffer)
+    except click.ClickException as error:
+        raise UsageError(f"convgif: {error.format_message()}") from None
+    except SpecError as error:
+        raise UsageError(f"convgif: {error}") from None
+    _display(result)
+    return None
+
+
+def _output(words: list[str]) -> tuple[Optional[str], list[str]]:
+    """``-o FILE`` / ``--output FILE`` taken out of ``words``."""
+    rest, output, i = [], None, 0
+    while i < len(words):
+        word = words[i]
+        if word in ("-o", "--output") and i + 1 < len(words):
+            output, i = words[i + 1], i + 2
+            continue
+        if word.startswith("--output="):
+            output = word.partition("=")[2]
+        else:
+            rest.append(word)
+        i += 1
+    return output, rest
+
+
+def load(ipython: Any) -> None:
+    """Register ``%convgif`` with the IPython shell ``ipython``."""
+    ipython.register_magic_function(run_magic, magic_kind="line", magic_name="convgif")

@@ -1,0 +1,370 @@
+"""PyTorch layers as convgif draws them: modules, the lines ``print(model)`` shows, saved models.
+
+:func:`from_torch` turns a ``torch.nn`` module (Conv2d, Conv1d, ConvTranspose2d, MaxPool2d/1d,
+AvgPool2d/1d, MaxUnpool2d/1d) into a spec with the module's own arguments and its weights and
+bias; :func:`parse_line` reads a line such as ``Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2),
+padding=(3, 3), bias=False)`` without PyTorch and without evaluating it (literals only);
+:func:`load_layer` takes a layer and its trained weights from a file ``torch.save`` wrote.
+PyTorch is imported only by the functions that need it.
+"""
+
+from __future__ import annotations
+
+import ast
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from .spec import SpecError, fmt
+
+#: The constructor arguments of each torch class convgif draws, in PyTorch's order (the
+#: first ones positional in ``print(model)``'s lines).
+SIGNATURES: dict[str, tuple[str, ...]] = {
+    "Conv2d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"),
+    "Conv1d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"),
+    "ConvTranspose2d": (
+        "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation",
+        "padding_mode",
+    ),
+    "MaxPool2d": ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"),
+    "MaxPool1d": ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"),
+    "AvgPool2d": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
+    "AvgPool1d": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
+    "MaxUnpool2d": ("kernel_size", "stride", "padding"),
+    "MaxUnpool1d": ("kernel_size", "stride", "padding"),
+}
+#: Constructor arguments that do not change what is computed, accepted and ignored.
+IGNORED = ("device", "dtype")
+KINDS_TEXT = "Conv2d, Conv1d, ConvTranspose2d, MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, MaxUnpool2d or MaxUnpool1d"
+SEPARABLE_NOTE = "a separable convolution has no torch module: it is a depthwise Conv2d (groups=C_in) then a 1×1 Conv2d"
+INSTALL_TORCH = 'pip install torch (or pip install -e ".[torch]")'
+
+
+@dataclass(frozen=True)
+class LayerLine:
+    """A layer as ``print(model)`` shows it: the class name and the arguments it states."""
+
+    name: str
+    arguments: dict[str, Any]
+    text: str
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _literal(node: ast.AST, argument: str) -> Any:
+    """A literal argument: an int, a tuple of them, a bool, None or a string (a bare name
+    such as ``same`` or ``reflect`` is the string ``print(model)`` left unquoted)."""
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, str))):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
+        value = node.operand.value
+        if isinstance(value, int) and not isinstance(value, bool):
+            return -value
+    if isinstance(node, (ast.Tuple, ast.List)):
+        return tuple(_literal(item, argument) for item in node.elts)
+    if isinstance(node, ast.Name):
+        return node.id
+    raise SpecError("layer", f"{argument}={ast.unparse(node)} is not a literal: --layer takes integers, tuples, True/False, None and names")
+
+
+def parse_line(text: str) -> LayerLine:
+    """``Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)`` (also
+    ``nn.Conv2d(...)``, ``torch.nn.Conv2d(...)``, or a line of ``print(model)`` with its
+    ``(0): `` prefix) as the class name and its arguments by PyTorch's names. Parsed, never
+    evaluated; :class:`SpecError` for ``layer`` naming what is wrong."""
+    source = text.strip()
+    if source.startswith("(") and "): " in source:  # "(0): Conv2d(...)", as print(model) indents it
+        source = source.split("): ", 1)[1]
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError:
+        raise SpecError("layer", f"{text!r} is neither a layer name nor a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))") from None
+    call = tree.body
+    if not isinstance(call, ast.Call):
+        raise SpecError("layer", f"{text!r} is not a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))")
+    function = call.func
+    while isinstance(function, ast.Attribute) and function.attr in ("nn", "torch"):
+        function = function.value
+    name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
+    if name not in SIGNATURES:
+        shown = name or ast.unparse(call.func)
+        extra = f"; {SEPARABLE_NOTE}" if shown and shown.lower() == "separable" else ""
+        raise SpecError("layer", f"{shown} is not a torch layer convgif draws; it draws {KINDS_TEXT}{extra}")
+    signature = SIGNATURES[name]
+    if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
+        raise SpecError("layer", f"{text!r}: write the arguments out (no * or **)")
+    if len(call.args) > len(signature):
+        raise SpecError("layer", f"{name} takes at most {len(signature)} positional arguments ({', '.join(signature)})")
+    arguments: dict[str, Any] = {}
+    for argument, node in zip(signature, call.args):
+        arguments[argument] = _literal(node, argument)
+    for keyword in call.keywords:
+        if keyword.arg in IGNORED:
+            continue
+        if keyword.arg not in signature:
+            raise SpecError("layer", f"{name} has no argument {keyword.arg!r}; it takes {', '.join(signature)}")
+        if keyword.arg in arguments:
+            raise SpecError("layer", f"{name}: {keyword.arg} is given twice")
+        arguments[keyword.arg] = _literal(keyword.value, keyword.arg)
+    return LayerLine(name, arguments, text.strip())
+
+
+def spec_arguments(name: str, arguments: Mapping[str, Any]) -> tuple[Optional[int], dict[str, Any]]:
+    """A torch layer's arguments as the spec's: (in_channels, or None for pooling; the rest).
+    ``bias`` may be a bool or the bias itself (None: none); ConvTranspose2d's padding_mode must
+    be ``zeros``, as PyTorch requires."""
+    out = dict(arguments)
+    in_channels = out.pop("in_channels", None)
+    if "bias" in out and not isinstance(out["bias"], (bool, numbers.Integral)):
+        out["bias"] = out["bias"] is not None
+    if name == "ConvTranspose2d" and "padding_mode" in out:
+        mode = out.pop("padding_mode")
+        if mode != "zeros":
+            raise SpecError("padding_mode", f"padding_mode={mode!r}: ConvTranspose2d supports only 'zeros', as in PyTorch")
+    for key in ("padding", "padding_mode"):
+        if isinstance(out.get(key), str):
+            out[key] = out[key].lower()
+    return in_channels, out
+
+
+def check_channels(in_channels: Any, input_shape: tuple[int, ...], dims: int, source: str) -> None:
+    """Refuse an input whose channels are not the layer's ``in_channels``."""
+    channels = input_shape[0] if len(input_shape) == dims + 1 else 1
+    if in_channels is not None and in_channels != channels:
+        raise SpecError(
+            "input_shape",
+            f"input_shape={fmt(input_shape)} has {channels} channel{'s' if channels != 1 else ''}, "
+            f"but {source} takes in_channels={in_channels}",
+        )
+
+
+# -- torch modules ---------------------------------------------------------------------------
+
+
+def _torch(argument: str = "module") -> Any:
+    """PyTorch, or :class:`SpecError` for ``argument`` saying how to install it."""
+    try:
+        import torch
+    except ImportError:
+        raise SpecError(argument, f"this needs PyTorch, which is not installed: {INSTALL_TORCH}") from None
+    return torch
+
+
+def kind_of(module: Any) -> str:
+    """The torch class convgif draws ``module`` as (a subclass only when it keeps that class's
+    forward), or :class:`SpecError` naming ``module``."""
+    torch = _torch()
+    if not isinstance(module, torch.nn.Module):
+        raise SpecError("module", f"{type(module).__name__} is not a torch.nn.Module")
+    lazy = getattr(torch.nn.modules.lazy, "LazyModuleMixin", ())
+    if isinstance(module, lazy) and module.has_uninitialized_params():
+        raise SpecError("module", f"{type(module).__name__} has no weights until it has seen an input: run it once first")
+    for cls in type(module).__mro__:
+        if cls.__name__ in SIGNATURES and cls.__module__.startswith("torch.nn.modules"):
+            if getattr(type(module), "forward", None) is not getattr(cls, "forward", None):
+                raise SpecError("module", f"{type(module).__name__} has its own forward: convgif draws {cls.__name__}'s only")
+            return cls.__name__
+    children = [f"{n} ({type(c).__name__})" for n, c in module.named_children() if type(c).__name__ in SIGNATURES]
+    if children:
+        raise SpecError(
+            "module", f"{type(module).__name__} holds several layers: give one of them, e.g. "
+            f"model.get_submodule({children[0].split(' ')[0]!r}); drawable: {', '.join(children[:8])}"
+        )
+    raise SpecError("module", f"{type(module).__name__} is not a layer convgif draws; it draws {KINDS_TEXT} ({SEPARABLE_NOTE})")
+
+
+def module_arguments(module: Any, name: str) -> dict[str, Any]:
+    """The constructor arguments a module of class ``name`` holds, by PyTorch's names."""
+    arguments = {}
+    for argument in SIGNATURES[name]:
+        if argument == "bias":
+            arguments["bias"] = module.bias is not None
+        elif hasattr(module, argument):
+            value = getattr(module, argument)
+            arguments[argument] = tuple(value) if isinstance(value, list) else value
+    return arguments
+
+
+def as_array(tensor: Any, argument: str) -> Any:
+    """A tensor's values as a float64 NumPy array (on the CPU, detached)."""
+    torch = _torch()
+    if tensor.is_meta:
+        raise SpecError(argument, f"the module's {argument} is on the meta device: it holds no values")
+    if tensor.is_complex():
+        raise SpecError(argument, f"the module's {argument} is complex: convgif draws real values")
+    return tensor.detach().to(device="cpu", dtype=torch.float64).numpy()
+
+
+def check_input_shape(input_shape: Any, dims: int, name: str) -> tuple[int, ...]:
+    """``input_shape`` for one sample, refusing a batch dimension with a word about it."""
+    if input_shape is None:
+        example = "(C, L)" if dims == 1 else "(C, H, W)"
+        raise SpecError("input_shape", f"give the input's shape for {name}: input_shape={example} (one sample, no batch)")
+    try:
+        shape = tuple(input_shape)
+    except TypeError:
+        raise SpecError("input_shape", f"input_shape={input_shape!r} must be a tuple of integers") from None
+    if len(shape) == dims + 2:
+        raise SpecError(
+            "input_shape",
+            f"input_shape={fmt(shape)} has a batch dimension: convgif draws one sample, give {fmt(shape[1:])}",
+        )
+    return shape
+
+
+def from_torch(module: Any, input_shape: Any) -> tuple[Any, dict[str, Any]]:
+    """The spec of a torch layer for an input of ``input_shape`` (one sample: (C, H, W), or
+    (C, L) for a 1-D layer), and its values: ``{"weight": ..., "bias": ...}`` as float64
+    NumPy arrays in PyTorch's layout (empty for pooling). Arguments PyTorch keeps on the module
+    (padding ``"same"``, ``padding_mode``, groups, dilation, output_padding, ceil_mode,
+    count_include_pad, divisor_override, return_indices) carry over; a MaxUnpool's
+    ``output_size``, a forward argument, is the default.
+
+    Refused, as :class:`SpecError` naming the argument: what is not one layer convgif draws
+    (``module``), an input with a batch dimension or other channels (``input_shape``)."""
+    from . import ops
+
+    name = kind_of(module)
+    op = ops.operation(name)
+    shape = check_input_shape(input_shape, op.dims, name)
+    in_channels, arguments = spec_arguments(name, module_arguments(module, name))
+    check_channels(in_channels, shape, op.dims, name)
+    spec = op.build(input_shape=shape, **arguments)
+    values = {}
+    weight = getattr(module, "weight", None)
+    if weight is not None and op.weight_shape(spec) is not None:
+        values["weight"] = as_array(weight, "weight")
+        bias = getattr(module, "bias", None)
+        if bias is not None:
+            values["bias"] = as_array(bias, "bias")
+    return spec, values
+
+
+# -- saved models ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A layer taken from a file: its class (None when a state_dict does not say), the
+    arguments known, its values, and where it came from (for messages)."""
+
+    name: Optional[str]
+    arguments: dict[str, Any]
+    values: dict[str, Any]
+    source: str
+
+
+def load_layer(path: str, module: Optional[str]) -> Loaded:
+    """The layer ``module`` (a name as ``model.named_modules()`` gives it, e.g. ``features.0``)
+    of the model or state_dict ``torch.save`` wrote to ``path``. From a model: its class,
+    arguments, weights and bias. From a state_dict: the weights and bias, with the arguments
+    their shapes tell (out_channels, kernel_size, whether there is a bias); the rest come from
+    ``--layer``. Loads with ``weights_only=True`` (no code is run), torch's own layer classes
+    allowed."""
+    torch = _torch("weights")
+    loaded = _load(torch, path)
+    if isinstance(loaded, torch.nn.Module):
+        layer = loaded
+        if module:
+            try:
+                layer = loaded.get_submodule(module)
+            except AttributeError:
+                names = [n for n, m in loaded.named_modules() if n and type(m).__name__ in SIGNATURES]
+                raise SpecError("module", f"{path} has no layer named {module!r}; its layers: {', '.join(names) or 'none convgif draws'}") from None
+        elif type(layer).__name__ not in SIGNATURES:
+            names = [n for n, m in loaded.named_modules() if n and type(m).__name__ in SIGNATURES]
+            raise SpecError("module", f"{path} holds a {type(loaded).__name__}: choose a layer with --module ({', '.join(names[:12]) or 'none convgif draws'})")
+        name = kind_of(layer)
+        values = {}
+        if getattr(layer, "weight", None) is not None:
+            values["weight"] = as_array(layer.weight, "weight")
+            if getattr(layer, "bias", None) is not None:
+                values["bias"] = as_array(layer.bias, "bias")
+        where = f"{module!r} in {path}" if module else path
+        return Loaded(name, module_arguments(layer, name), values, where)
+    if not isinstance(loaded, Mapping):
+        raise SpecError("weights", f"{path} holds a {type(loaded).__name__}, not a model or a state_dict")
+    return _from_state_dict(torch, loaded, path, module)
+
+
+def _load(torch: Any, path: str) -> Any:
+    import pickle
+
+    allowed = [cls for cls in vars(torch.nn).values() if isinstance(cls, type) and issubclass(cls, torch.nn.Module)]
+    allowed += [set]
+    try:
+        with torch.serialization.safe_globals(allowed):
+            return torch.load(path, map_location="cpu", weights_only=True)
+    except FileNotFoundError:
+        raise SpecError("weights", f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise SpecError("weights", f"{path} is a folder") from None
+    except pickle.UnpicklingError as error:
+        text = str(error)
+        culprit = next((line.split("GLOBAL", 1)[1].split()[0] for line in text.splitlines() if "GLOBAL" in line), None)
+        if culprit:
+            raise SpecError(
+                "weights",
+                f"{path} holds a model of class {culprit}, which convgif does not unpickle (that would run its code): "
+                "save its state_dict instead, torch.save(model.state_dict(), FILE), and give the layer's arguments with --layer",
+            ) from None
+        raise SpecError("weights", f"{path} is not a file torch.save wrote: {text.splitlines()[0]}") from None
+    except (RuntimeError, EOFError, ValueError, OSError) as error:
+        raise SpecError("weights", f"{path} is not a file torch.save wrote: {str(error).splitlines()[0] if str(error) else error}") from None
+
+
+def _from_state_dict(torch: Any, state: Mapping[str, Any], path: str, module: Optional[str]) -> Loaded:
+    prefix = f"{module}." if module else ""
+    weight_key = f"{prefix}weight"
+    layers = sorted({key.rsplit(".", 1)[0] for key in state if key.endswith(".weight")})
+    if weight_key not in state:
+        if module is None and layers:
+            raise SpecError("module", f"{path} holds several layers' weights: choose one with --module ({', '.join(layers[:12])})")
+        listed = ", ".join(layers[:12]) or "none"
+        raise SpecError("module", f"{path} has no weights named {weight_key!r}; layers with weights: {listed}")
+    weight = state[weight_key]
+    if not isinstance(weight, torch.Tensor):
+        raise SpecError("weights", f"{weight_key} in {path} is not a tensor")
+    bias = state.get(f"{prefix}bias")
+    values = {"weight": as_array(weight, "weight")}
+    if isinstance(bias, torch.Tensor):
+        values["bias"] = as_array(bias, "bias")
+    shape = tuple(weight.shape)
+    if len(shape) not in (3, 4):
+        raise SpecError("weights", f"{weight_key} in {path} has shape {shape}: not the weight of a layer convgif draws")
+    arguments: dict[str, Any] = {"kernel_size": shape[2:], "bias": "bias" in values}
+    return Loaded(None, arguments, values, f"{module!r} in {path}" if module else path)
+
+
+def state_dict_arguments(loaded: Loaded, name: str, input_channels: int, groups: Optional[int]) -> dict[str, Any]:
+    """A state_dict's weight shape read as layer ``name``'s arguments for ``input_channels``
+    input channels: out_channels and groups from weights (C_out, C_in/G, ...), or for
+    ConvTranspose2d's (C_in, C_out/G, ...) out_channels for ``groups`` (default 1), with
+    kernel_size and bias."""
+    shape = tuple(loaded.values["weight"].shape)
+    dims = len(shape) - 2
+    if name not in ("Conv2d", "Conv1d", "ConvTranspose2d") or (dims == 1) != (name == "Conv1d"):
+        raise SpecError("layer", f"the weights in {loaded.source} have shape {shape}, which is not a {name}'s")
+    arguments = dict(loaded.arguments)
+    if name == "ConvTranspose2d":
+        if shape[0] != input_channels:
+            raise SpecError("input_shape", f"the weights in {loaded.source} have shape {shape}: a ConvTranspose2d with {shape[0]} input channels, not {input_channels}")
+        arguments["out_channels"] = shape[1] * (groups or 1)
+        return arguments
+    inferred, rest = divmod(input_channels, shape[1])
+    if rest or inferred < 1 or shape[0] % inferred:
+        raise SpecError(
+            "input_shape", f"the weights in {loaded.source} have shape {shape}: no number of groups makes them "
+            f"take {input_channels} input channels"
+        )
+    arguments["out_channels"] = shape[0]
+    arguments["groups"] = inferred
+    return arguments
+
+
+def infer_kind(loaded: Loaded) -> str:
+    """The layer kind a state_dict's weight implies when ``--layer`` does not say: Conv1d for a
+    3-D weight, Conv2d for a 4-D one (a ConvTranspose2d's looks the same: name it)."""
+    return "Conv1d" if loaded.values["weight"].ndim == 3 else "Conv2d"
