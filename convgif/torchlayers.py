@@ -18,25 +18,16 @@ from typing import Any, Optional
 
 from .spec import SpecError, fmt
 
-#: The constructor arguments of each torch class convgif draws, in PyTorch's order (the
-#: first ones positional in ``print(model)``'s lines).
-SIGNATURES: dict[str, tuple[str, ...]] = {
-    "Conv2d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"),
-    "Conv1d": ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode"),
-    "ConvTranspose2d": (
-        "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation",
-        "padding_mode",
-    ),
-    "MaxPool2d": ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"),
-    "MaxPool1d": ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"),
-    "AvgPool2d": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"),
-    "AvgPool1d": ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad"),
-    "MaxUnpool2d": ("kernel_size", "stride", "padding"),
-    "MaxUnpool1d": ("kernel_size", "stride", "padding"),
-}
+
+def signatures() -> dict[str, tuple[str, ...]]:
+    """The torch classes convgif draws and their constructor arguments, from each kind's operation."""
+    from . import ops
+
+    return {op.name: op.torch_signature for op in ops.operations() if op.torch_signature}
+
+
 #: Constructor arguments that do not change what is computed, accepted and ignored.
 IGNORED = ("device", "dtype")
-KINDS_TEXT = "Conv2d, Conv1d, ConvTranspose2d, MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, MaxUnpool2d or MaxUnpool1d"
 SEPARABLE_NOTE = "a separable convolution has no torch module: it is a depthwise Conv2d (groups=C_in) then a 1×1 Conv2d"
 INSTALL_TORCH = 'pip install torch (or pip install -e ".[torch]")'
 
@@ -88,11 +79,11 @@ def parse_line(text: str) -> LayerLine:
     while isinstance(function, ast.Attribute) and function.attr in ("nn", "torch"):
         function = function.value
     name = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", None)
-    if name not in SIGNATURES:
+    if name not in signatures():
         shown = name or ast.unparse(call.func)
         extra = f"; {SEPARABLE_NOTE}" if shown and shown.lower() == "separable" else ""
-        raise SpecError("layer", f"{shown} is not a torch layer convgif draws; it draws {KINDS_TEXT}{extra}")
-    signature = SIGNATURES[name]
+        raise SpecError("layer", f"{shown} is not a torch layer convgif draws; it draws {', '.join(signatures())}{extra}")
+    signature = signatures()[name]
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         raise SpecError("layer", f"{text!r}: write the arguments out (no * or **)")
     if len(call.args) > len(signature):
@@ -113,16 +104,19 @@ def parse_line(text: str) -> LayerLine:
 
 def spec_arguments(name: str, arguments: Mapping[str, Any]) -> tuple[Optional[int], dict[str, Any]]:
     """A torch layer's arguments as the spec's: (in_channels, or None for pooling; the rest).
-    ``bias`` may be a bool or the bias itself (None: none); ConvTranspose2d's padding_mode must
-    be ``zeros``, as PyTorch requires."""
+    ``bias`` may be a bool or the bias itself (None: none); an argument the kind fixes (a
+    ConvTranspose2d's padding_mode) must have that value, as PyTorch requires."""
+    from . import ops
+
+    op = ops.operation(name)
     out = dict(arguments)
     in_channels = out.pop("in_channels", None)
     if "bias" in out and not isinstance(out["bias"], (bool, numbers.Integral)):
         out["bias"] = out["bias"] is not None
-    if name == "ConvTranspose2d" and "padding_mode" in out:
-        mode = out.pop("padding_mode")
-        if mode != "zeros":
-            raise SpecError("padding_mode", f"padding_mode={mode!r}: ConvTranspose2d supports only 'zeros', as in PyTorch")
+    for argument in [a for a in out if a not in op.arguments]:  # fixed for this kind (e.g. padding_mode)
+        value, fixed = out.pop(argument), getattr(op.spec_type, argument, None)
+        if value != fixed:
+            raise SpecError(argument, f"{argument}={value!r}: {name} supports only {fixed!r}, as in PyTorch")
     for key in ("padding", "padding_mode"):
         if isinstance(out.get(key), str):
             out[key] = out[key].lower()
@@ -162,23 +156,23 @@ def kind_of(module: Any) -> str:
     if isinstance(module, lazy) and module.has_uninitialized_params():
         raise SpecError("module", f"{type(module).__name__} has no weights until it has seen an input: run it once first")
     for cls in type(module).__mro__:
-        if cls.__name__ in SIGNATURES and cls.__module__.startswith("torch.nn.modules"):
+        if cls.__name__ in signatures() and cls.__module__.startswith("torch.nn.modules"):
             if getattr(type(module), "forward", None) is not getattr(cls, "forward", None):
                 raise SpecError("module", f"{type(module).__name__} has its own forward: convgif draws {cls.__name__}'s only")
             return cls.__name__
-    children = [f"{n} ({type(c).__name__})" for n, c in module.named_children() if type(c).__name__ in SIGNATURES]
+    children = [f"{n} ({type(c).__name__})" for n, c in module.named_children() if type(c).__name__ in signatures()]
     if children:
         raise SpecError(
             "module", f"{type(module).__name__} holds several layers: give one of them, e.g. "
             f"model.get_submodule({children[0].split(' ')[0]!r}); drawable: {', '.join(children[:8])}"
         )
-    raise SpecError("module", f"{type(module).__name__} is not a layer convgif draws; it draws {KINDS_TEXT} ({SEPARABLE_NOTE})")
+    raise SpecError("module", f"{type(module).__name__} is not a layer convgif draws; it draws {', '.join(signatures())} ({SEPARABLE_NOTE})")
 
 
 def module_arguments(module: Any, name: str) -> dict[str, Any]:
     """The constructor arguments a module of class ``name`` holds, by PyTorch's names."""
     arguments = {}
-    for argument in SIGNATURES[name]:
+    for argument in signatures()[name]:
         if argument == "bias":
             arguments["bias"] = module.bias is not None
         elif hasattr(module, argument):
@@ -271,10 +265,10 @@ def load_layer(path: str, module: Optional[str]) -> Loaded:
             try:
                 layer = loaded.get_submodule(module)
             except AttributeError:
-                names = [n for n, m in loaded.named_modules() if n and type(m).__name__ in SIGNATURES]
+                names = [n for n, m in loaded.named_modules() if n and type(m).__name__ in signatures()]
                 raise SpecError("module", f"{path} has no layer named {module!r}; its layers: {', '.join(names) or 'none convgif draws'}") from None
-        elif type(layer).__name__ not in SIGNATURES:
-            names = [n for n, m in loaded.named_modules() if n and type(m).__name__ in SIGNATURES]
+        elif type(layer).__name__ not in signatures():
+            names = [n for n, m in loaded.named_modules() if n and type(m).__name__ in signatures()]
             raise SpecError("module", f"{path} holds a {type(loaded).__name__}: choose a layer with --module ({', '.join(names[:12]) or 'none convgif draws'})")
         name = kind_of(layer)
         values = {}
@@ -340,31 +334,22 @@ def _from_state_dict(torch: Any, state: Mapping[str, Any], path: str, module: Op
 
 def state_dict_arguments(loaded: Loaded, name: str, input_channels: int, groups: Optional[int]) -> dict[str, Any]:
     """A state_dict's weight shape read as layer ``name``'s arguments for ``input_channels``
-    input channels: out_channels and groups from weights (C_out, C_in/G, ...), or for
-    ConvTranspose2d's (C_in, C_out/G, ...) out_channels for ``groups`` (default 1), with
-    kernel_size and bias."""
+    input channels (each kind reads its own weight layout), with kernel_size and bias."""
+    from . import ops
+
     shape = tuple(loaded.values["weight"].shape)
-    dims = len(shape) - 2
-    if name not in ("Conv2d", "Conv1d", "ConvTranspose2d") or (dims == 1) != (name == "Conv1d"):
-        raise SpecError("layer", f"the weights in {loaded.source} have shape {shape}, which is not a {name}'s")
-    arguments = dict(loaded.arguments)
-    if name == "ConvTranspose2d":
-        if shape[0] != input_channels:
-            raise SpecError("input_shape", f"the weights in {loaded.source} have shape {shape}: a ConvTranspose2d with {shape[0]} input channels, not {input_channels}")
-        arguments["out_channels"] = shape[1] * (groups or 1)
-        return arguments
-    inferred, rest = divmod(input_channels, shape[1])
-    if rest or inferred < 1 or shape[0] % inferred:
-        raise SpecError(
-            "input_shape", f"the weights in {loaded.source} have shape {shape}: no number of groups makes them "
-            f"take {input_channels} input channels"
-        )
-    arguments["out_channels"] = shape[0]
-    arguments["groups"] = inferred
-    return arguments
+    try:
+        inferred = ops.operation(name).arguments_from_weight(shape, input_channels, groups)
+    except SpecError as error:
+        raise SpecError(error.argument, f"the weights in {loaded.source}: {error}") from None
+    return {**loaded.arguments, **inferred}
 
 
 def infer_kind(loaded: Loaded) -> str:
-    """The layer kind a state_dict's weight implies when ``--layer`` does not say: Conv1d for a
-    3-D weight, Conv2d for a 4-D one (a ConvTranspose2d's looks the same: name it)."""
-    return "Conv1d" if loaded.values["weight"].ndim == 3 else "Conv2d"
+    """The layer kind a state_dict's weight implies when ``--layer`` does not say: the first
+    kind with weights of that many axes (Conv1d for 3-D, Conv2d for 4-D; a ConvTranspose2d's
+    looks the same as a Conv2d's: name it)."""
+    from . import ops
+
+    axes = loaded.values["weight"].ndim - 2
+    return next(op.name for op in ops.operations() if op.torch_signature and "groups" in op.torch_signature and op.dims == axes)

@@ -24,6 +24,9 @@ class Operation:
     aliases: ClassVar[tuple[str, ...]] = ()
     #: One line for ``--help``.
     summary: ClassVar[str] = ""
+    #: The torch class's constructor arguments in its order (the first ones positional in
+    #: ``print(model)``'s lines); empty for a kind torch has no module for.
+    torch_signature: ClassVar[tuple[str, ...]] = ()
 
     @property
     def arguments(self) -> tuple[str, ...]:
@@ -68,6 +71,11 @@ class Operation:
     def parameters_text(self, spec: Any) -> str:
         """The parameter count as a render's summary line gives it."""
         return f"{spec.num_parameters:,} parameters"
+
+    def arguments_from_weight(self, shape: tuple[int, ...], input_channels: int, groups: Any = None) -> dict[str, Any]:
+        """The arguments a saved weight of ``shape`` implies for ``input_channels`` input channels
+        (and ``groups``, where the shape cannot tell); SpecError when it is not this kind's."""
+        raise SpecError("layer", f"a weight of shape {shape} is not a {self.name}'s: it has no weights")
 
     def refusal(self, argument: str) -> str:
         """Why this kind refuses ``argument`` (an argument or drawing option it does not have)."""

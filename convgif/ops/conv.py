@@ -414,6 +414,17 @@ class DirectConv(Operation):
         self.aliases = aliases  # type: ignore[misc]
         self.summary = summary  # type: ignore[misc]
 
+    def arguments_from_weight(self, shape: tuple[int, ...], input_channels: int, groups: Any = None) -> dict[str, Any]:
+        """(C_out, C_in/G, *kernel): out_channels, and groups from the input's channels."""
+        if len(shape) != self.dims + 2:
+            raise SpecError("layer", f"a weight of shape {shape} is not a {self.name}'s")
+        inferred, rest = divmod(input_channels, shape[1])
+        if rest or inferred < 1 or shape[0] % inferred:
+            raise SpecError(
+                "input_shape", f"a weight of shape {shape}: no number of groups makes it take {input_channels} input channels"
+            )
+        return {"out_channels": shape[0], "groups": inferred, "kernel_size": tuple(shape[2:])}
+
     def planar(self, spec: Any) -> Conv2dSpec:
         return spec.as_conv2d() if self.dims == 1 else spec
 
@@ -498,3 +509,6 @@ def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weigh
 
 CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2, (), "torch.nn.Conv2d over (C, H, W)")
 CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1, ("--conv1d",), "torch.nn.Conv1d over a sequence (C, L)")
+CONV2D.torch_signature = CONV1D.torch_signature = (  # type: ignore[misc]
+    "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode",
+)

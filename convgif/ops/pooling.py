@@ -1375,9 +1375,15 @@ class UnpoolPlayback:
         return Step(0, reads, self.advance(step), text, sums)
 
 
+_MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")
+_AVG = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad")
 MAX_POOL2D = Pooling(MaxPool2dSpec, "torch.nn.MaxPool2d: the largest value in each window")
 MAX_POOL1D = Pooling(MaxPool1dSpec, "torch.nn.MaxPool1d over a sequence (C, L)")
 AVG_POOL2D = Pooling(AvgPool2dSpec, "torch.nn.AvgPool2d: the mean of each window")
 AVG_POOL1D = Pooling(AvgPool1dSpec, "torch.nn.AvgPool1d over a sequence (C, L)")
 MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec, "torch.nn.MaxUnpool2d: pooled values back where their indices point")
 MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec, "torch.nn.MaxUnpool1d over a sequence (C, L)")
+MAX_POOL2D.torch_signature = MAX_POOL1D.torch_signature = _MAX  # type: ignore[misc]
+AVG_POOL2D.torch_signature = (*_AVG, "divisor_override")  # type: ignore[misc]
+AVG_POOL1D.torch_signature = _AVG  # type: ignore[misc]
+MAX_UNPOOL2D.torch_signature = MAX_UNPOOL1D.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]

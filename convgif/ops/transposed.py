@@ -281,6 +281,18 @@ class ConvTranspose2d(Operation):
     views = ("as_conv",)
     aliases = ("--transposed",)
     summary = "torch.nn.ConvTranspose2d: each input cell scatters the kernel into the output"
+    torch_signature = (
+        "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation",
+        "padding_mode",
+    )
+
+    def arguments_from_weight(self, shape: tuple[int, ...], input_channels: int, groups: Any = None) -> dict[str, Any]:
+        """(C_in, C_out/G, *kernel): the groups cannot be told from the shape (default 1)."""
+        if len(shape) != 4:
+            raise SpecError("layer", f"a weight of shape {shape} is not a {self.name}'s")
+        if shape[0] != input_channels:
+            raise SpecError("input_shape", f"a weight of shape {shape}: a ConvTranspose2d with {shape[0]} input channels, not {input_channels}")
+        return {"out_channels": shape[1] * (groups or 1), "kernel_size": tuple(shape[2:])}
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> TransposedRecording:
         """A :class:`TransposedRecording`; ``weight`` in PyTorch's (C_in, C_out/G, KH, KW) layout."""
