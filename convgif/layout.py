@@ -59,6 +59,7 @@ MAX_SHOWN_OUT = 8
 KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
 KEY_STRIP = 96  # a key's plain swatches together at most this wide
 MAX_SCALE = 4
+SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
 #: Where the caption may break: after the em dash of one of these.
 CAPTION_BREAK = " \u2014 "
 
@@ -360,6 +361,8 @@ def _plan(
     ]
     if with_caption:
         must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
+    if values:  # room for a sum to read on a line or two
+        must.append(cap.advance * min(spec.sum_chars(value_chars), SUM_LINE_CHARS))
     # Texts break within the drawing's width; a key wider than that widens the figure alone,
     # so that the drawing (what decides whether a picture is too large) is the same with or
     # without keys.

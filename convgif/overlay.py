@@ -198,7 +198,7 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
         pieces = [entry]
         if len(entry) > width:  # at its equals signs if that is enough, else at spaces
             pieces = wrap(entry, width, " = ")
-            if max(map(len, pieces)) > width:
+            if max(map(len, pieces)) > width or len(out) + len(pieces) > lines:
                 pieces = wrap(entry, width)
         if out and len(pieces) == 1 and len(out[-1]) + 3 + len(entry) <= width:
             out[-1] = f"{out[-1]}   {entry}"

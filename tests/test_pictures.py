@@ -341,7 +341,7 @@ def drawing_of(args: str, max_frames: int = 0, theme: str = "light") -> _Drawing
     o = request.options
     inputs = convgif.api.inputs_for(request.spec, None, None, o["kernel"], o["image"], o["factors"])
     input, weight, picture, notes = inputs
-    look = Look(o["values"], notes, theme)
+    look = Look(o["values"], notes, theme, o["width"])
     return _Drawing(request.spec, 0, input, weight, None, picture, look, max_frames, request.view)
 
 
@@ -485,3 +485,26 @@ def test_a_larger_scale_draws_larger_text_and_cells_crisply(tmp_path):
     with pytest.raises(convgif.SpecError) as error:
         render(spec, tmp_path / "huge.gif", scale=9)
     assert error.value.argument == "scale"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--layer MaxPool2d --in 1,4,4 --k 3",
+        "--layer AvgPool2d --in 1,5,5 --k 3 --s 2 --p 1 --no-count-include-pad",
+        "--layer MaxUnpool2d --in 1,3,3 --k 2",
+        "--in 4,5,5 --out 4 --k 3 --g 4 --values",
+        "--transposed --in 2,3,3 --out 2 --k 3 --s 2 --p 1 --g 2 --values",
+        "--in 1,4,4 --k 3 --values --width 330",
+    ],
+)
+def test_a_narrow_figure_still_shows_each_steps_first_sum_whole(args):
+    from convgif.overlay import _fit_lines
+
+    drawing = drawing_of(args)
+    for part in drawing.parts:
+        lay = part.layout
+        for _, shown in walk(part.drawn):
+            lines = _fit_lines(shown.sums, lay.sum_width, lay.sum_lines)
+            assert len(lines) <= lay.sum_lines and all(len(line) <= lay.sum_width for line in lines)
+            assert " ".join(lines).replace("   ", " ").startswith(shown.sums[0]), (lines, shown.sums[0])
