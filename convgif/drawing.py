@@ -5,7 +5,10 @@ weights) in the middle, output channels on the right. An operation describes its
 a :class:`Geometry` (sizes and labels, no values: enough to lay out and to refuse early) and,
 once recorded, a :class:`Drawn` (the values in each grid and a :class:`Playback` of its steps).
 A step says which input cells it reads, which kernel column it uses and which output cells it
-writes; the renderer knows nothing else about the layer.
+writes, and its sum line (each output's products' total and bias, so that every number can be
+checked from the frame); the renderer knows nothing else about the layer. :func:`scales_of`
+chooses how a drawing's values map to shades (centred on 0 where they are signed) and the
+colour keys that explain them.
 """
 
 from __future__ import annotations
