@@ -165,10 +165,10 @@ def main(argv: Optional[list[str]] = None) -> int:
     print()
     print("Cells not yet computed hatched, against the same figures with them flat, for information:")
     print()
-    w = max(len(args) for args, _, _ in hatching)
+    w = max(len(figure) for figure, _, _ in hatching)
     print(f"{'arguments':<{w}}  {'hatched':>9}  {'flat':>9}  {'ratio':>6}")
-    for args, hatched, flat in hatching:
-        print(f"{args:<{w}}  {hatched:>9,}  {flat:>9,}  {hatched / flat:>6.3f}")
+    for figure, hatched, flat in hatching:
+        print(f"{figure:<{w}}  {hatched:>9,}  {flat:>9,}  {hatched / flat:>6.3f}")
     total_h, total_f = sum(h for _, h, _ in hatching), sum(f for _, _, f in hatching)
     print(f"{'total':<{w}}  {total_h:>9,}  {total_f:>9,}  {total_h / total_f:>6.3f}")
     print()
