@@ -6,6 +6,8 @@ frame size, bytes, the published GIF's bytes and the ratio. Targets: every artic
 a published size at most ``ARTICLE_BOUND`` of it, every conv_arithmetic figure at most
 ``CONV_ARITHMETIC_BOUND`` of it. The same figures with ``--values`` are listed for information.
 Sizes are deterministic, so there are no repeats. Exits with status 1 when a target is missed.
+For information, what drawing cells not yet computed hatched costs: the same figures with
+those cells left flat (as the background), side by side with the hatched ones, in bytes.
 
 Run from the project root:
 
@@ -98,6 +100,23 @@ def measure(values: bool, folder: Path) -> list[Figure]:
     return figures
 
 
+def hatch_cost(folder: Path) -> list[tuple[str, int, int]]:
+    """(arguments, bytes with hatched empty cells, bytes with flat empty cells) of each figure."""
+    from convgif.paint import Painter
+
+    rows = []
+    for _, table, _ in SOURCES:
+        for args, _ in table:
+            hatched = render(args, folder / "hatched.gif").bytes
+            saved, Painter.hatch = Painter.hatch, lambda *a, **k: None
+            try:
+                flat = render(args, folder / "flat.gif").bytes
+            finally:
+                Painter.hatch = saved
+            rows.append((args, hatched, flat))
+    return rows
+
+
 def print_table(figures: list[Figure]) -> None:
     w = max(len(f.args) for f in figures)
     header = f"{'source':<15}  {'arguments':<{w}}  {'frames':>6}  {'w x h':>9}  {'bytes':>9}  {'published':>9}  {'ratio':>6}  target"
@@ -137,11 +156,21 @@ def main(argv: Optional[list[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="convgif-size-") as folder:
         plain = measure(False, Path(folder))
         with_values = measure(True, Path(folder))
+        hatching = hatch_cost(Path(folder))
     print_table(plain)
     print()
     print("With --values, for information (ratio to the published GIF, which has no values):")
     print()
     print_table(with_values)
+    print()
+    print("Cells not yet computed hatched, against the same figures with them flat, for information:")
+    print()
+    w = max(len(figure) for figure, _, _ in hatching)
+    print(f"{'arguments':<{w}}  {'hatched':>9}  {'flat':>9}  {'ratio':>6}")
+    for figure, hatched, flat in hatching:
+        print(f"{figure:<{w}}  {hatched:>9,}  {flat:>9,}  {hatched / flat:>6.3f}")
+    total_h, total_f = sum(h for _, h, _ in hatching), sum(f for _, _, f in hatching)
+    print(f"{'total':<{w}}  {total_h:>9,}  {total_f:>9,}  {total_h / total_f:>6.3f}")
     print()
     print(f"total {time.perf_counter() - started:.1f} s")
     print()
@@ -149,7 +178,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     for figure in checked:
         print(target_line(figure))
     if args.json is not None:
-        report = {"figures": [asdict(f) for f in plain], "values": [asdict(f) for f in with_values]}
+        report = {
+            "figures": [asdict(f) for f in plain],
+            "values": [asdict(f) for f in with_values],
+            "hatching": [{"args": a, "hatched": h, "flat": f} for a, h, f in hatching],
+        }
         args.json.write_text(json.dumps(report, indent=2) + "\n")
     return 0 if all(f.met for f in checked) else 1
 

@@ -78,7 +78,6 @@ CONFIGS: tuple[Conv2dSpec, ...] = (
 DPI = 100
 PT = 72 / DPI  # points per pixel
 FONT = "DejaVu Sans Mono"  # what convgif.glyphs rasterises
-TINT = 0.42  # how much of its group's hue a highlighted input cell takes (as convgif)
 
 Segment = tuple[tuple[int, int], tuple[int, int]]
 
@@ -123,14 +122,6 @@ class Baseline:
         else:
             pad_fills = fills + (_rgb(LIGHT.padding) - fills) * 0.6
         self.inputs = np.where(padding[..., None], pad_fills, fills)
-        self.tints = {
-            c: np.where(
-                padding[..., None],
-                _mix(LIGHT.padding, LIGHT.hues[c // self.cg_in % len(LIGHT.hues)], TINT),
-                _mix(WHITE, LIGHT.hues[c // self.cg_in % len(LIGHT.hues)], TINT),
-            )
-            for c in layout.inputs
-        }
         self.kernels = self._kernel_colours(recording.weight)
         self.outputs = _mix(LIGHT.output_low, LIGHT.output_high, _unit(recording.output))
         _, ho, wo = spec.output_shape
@@ -171,9 +162,10 @@ class Baseline:
 
         for c, (gx, gy) in lay.inputs.items():
             group = c // self.cg_in
-            faces = self.inputs[c].copy()
-            faces[rows, cols] = self.tints[c][rows, cols]
+            faces = self.inputs[c]
             _grid(ax, s, (gx, gy), faces)
+            for y, x in zip(rows.ravel(), cols.ravel()):  # a ring on each cell read, as convgif's
+                _outline(ax, gy + y * s, gy + (y + 1) * s, gx + x * s, gx + (x + 1) * s, _hue(group))
             _group_frame(ax, s, (gx, gy), faces.shape[:2], spec.groups, group)
             wy0, wx0 = gy + oy * sh * s, gx + ox * sw * s
             wy1, wx1 = wy0 + rh * s, wx0 + rw * s
@@ -200,7 +192,7 @@ class Baseline:
         for co, (gx, gy) in lay.outputs.items():
             group, jj = divmod(co, self.cg_out)
             done = self.order + jj * ho * wo <= step
-            _grid(ax, s, (gx, gy), np.where(done[..., None], self.outputs[co], _rgb(WHITE)))
+            _grid(ax, s, (gx, gy), np.where(done[..., None], self.outputs[co], _rgb(WHITE)), hatched=~done)
             _group_frame(ax, s, (gx, gy), (ho, wo), spec.groups, group)
             if jj == j:
                 cy0, cx0 = gy + oy * s, gx + ox * s
@@ -215,8 +207,9 @@ class Baseline:
         _text(ax, step_text, CAPTION, *lay.step_at)
 
 
-def _grid(ax: Axes, s: int, origin: tuple[int, int], faces: np.ndarray) -> None:
-    """One rectangle per cell, filled with ``faces`` (rows, cols, 3), edged with grid lines."""
+def _grid(ax: Axes, s: int, origin: tuple[int, int], faces: np.ndarray, hatched: np.ndarray | None = None) -> None:
+    """One rectangle per cell, filled with ``faces`` (rows, cols, 3), edged with grid lines;
+    ``hatched`` cells (not yet computed) striped, as convgif's."""
     x, y = origin
     rows, cols = faces.shape[:2]
     cells = [
@@ -224,6 +217,10 @@ def _grid(ax: Axes, s: int, origin: tuple[int, int], faces: np.ndarray) -> None:
     ]
     grid = PatchCollection(cells, facecolors=faces.reshape(-1, 3), edgecolors=[_rgb(LIGHT.grid)], linewidths=PT)
     ax.add_collection(grid)
+    if hatched is not None and hatched.any():
+        empty = [cell for cell, on in zip(cells, hatched.ravel()) if on]
+        stripes = PatchCollection(empty, facecolors="none", edgecolors=[_rgb(LIGHT.grid)], hatch="////", linewidths=0)
+        ax.add_collection(stripes)
 
 
 def _outline(ax: Axes, y0: int, y1: int, x0: int, x1: int, colour: np.ndarray, width: int = 2) -> None:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import ops
 from .formats import STILL_SUFFIX, choose, is_stream
-from .layout import plan
+from .layout import MAX_SCALE, plan
 from .spec import SpecError, check_computable
 
 if TYPE_CHECKING:
@@ -39,6 +39,9 @@ MIN_FPS = 0.1  # ten seconds a frame; the last frame's hold must stay within a G
 HOLD_FRAMES = 4
 MIN_HOLD_MS = 1500
 SHEET_WIDTH = 2400
+#: A contact sheet stops short of this height: when its tiles would not fit, it shows fewer
+#: steps (spread evenly) rather than shrinking them.
+SHEET_HEIGHT = 7200
 THEME_NAMES = ("light", "dark")
 
 Progress = Callable[[int, int], None]
@@ -131,7 +134,9 @@ def default_filename(
     return "_".join(parts) + suffix
 
 
-def check_options(fps: Any, max_frames: Any, seed: Any = 0, theme: Any = "light", width: Any = None) -> None:
+def check_options(
+    fps: Any, max_frames: Any, seed: Any = 0, theme: Any = "light", width: Any = None, scale: Any = 1
+) -> None:
     """Refuse options a render cannot honour, as :class:`SpecError` naming the option."""
     if not isinstance(fps, numbers.Real) or isinstance(fps, bool):
         raise SpecError("fps", f"fps={fps!r} must be a number (frames per second)")
@@ -147,6 +152,9 @@ def check_options(fps: Any, max_frames: Any, seed: Any = 0, theme: Any = "light"
         raise SpecError("theme", f"theme={theme!r} must be 'light' or 'dark'")
     if width is not None and (not isinstance(width, numbers.Integral) or isinstance(width, bool) or width < 1):
         raise SpecError("width", f"width={width!r} must be a positive number of pixels")
+    if not isinstance(scale, numbers.Integral) or isinstance(scale, bool) or not 1 <= scale <= MAX_SCALE:
+        rule = f"must be a whole number from 1 to {MAX_SCALE} (text and cells that many times as large)"
+        raise SpecError("scale", f"scale={scale!r} {rule}")
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,9 @@ class Look:
     notes: tuple[str, ...] = ()
     theme: str = "light"
     width: Optional[int] = None
+    scale: int = 1
+    #: Frames without caption and notes (the tiles of a contact sheet, which has them once).
+    headless: bool = False
 
 
 def inputs_for(
@@ -223,6 +234,7 @@ def render(
     notes: tuple[str, ...] = (),
     theme: str = "light",
     width: Optional[int] = None,
+    scale: int = 1,
     format: Optional[str] = None,
     **view: Any,
 ) -> RenderResult:
@@ -246,7 +258,8 @@ def render(
     the whole weight; ``factors`` notes a rank-1 kernel's two 1-D factors; ``image`` reads a
     picture as the input, drawn as its pixels with the output in grey (``pixels`` draws a
     given ``input`` that way). ``notes`` are lines written under the caption; ``theme`` is
-    ``"light"`` or ``"dark"``; ``width`` caps the picture's width in pixels. ``view`` holds
+    ``"light"`` or ``"dark"``; ``width`` caps the picture's width in pixels; ``scale`` (1 to 4)
+    draws text, cells and lines that many times larger, for slides. ``view`` holds
     the drawing options of the layer's own kind: ``as_conv=True`` draws a transposed
     convolution as the equal direct convolution over the zero-inserted, padded input.
 
@@ -255,10 +268,10 @@ def render(
     """
     started = time.perf_counter()
     spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
-    check_options(fps, max_frames, seed, theme, width)
-    look = Look(values, tuple(_notes(notes)), theme, width)
+    check_options(fps, max_frames, seed, theme, width, scale)
+    notes = _notes(notes)
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
-    look = Look(values, extra + look.notes, theme, width)
+    look = Look(values, extra + notes, theme, width, scale)
     stream = is_stream(path)
     target_format = choose(None if stream else path, format)
     label = label_of(kernel, image)
@@ -296,21 +309,25 @@ def render_still(
     notes: tuple[str, ...] = (),
     theme: str = "light",
     width: Optional[int] = None,
+    scale: int = 1,
     **view: Any,
 ) -> RenderResult:
     """A PNG for pages and slides where animations do not play: one step (``step``, counted
     from 1 among the steps drawn), or, without ``step``, a contact sheet of the frames a
-    render would draw, ``columns`` wide (default: about square), scaled to at most
-    ``SHEET_WIDTH`` pixels. Other options (a PyTorch module as ``spec``, a file object as
-    ``path``) as for :func:`render`."""
+    render would draw: the caption and notes once at the top, then one tile per step, each
+    with its step's lines only, ``columns`` across (default: about square, as many as fit
+    ``SHEET_WIDTH`` pixels at full size). Tiles keep their full size unless ``columns`` asks
+    for more than fit; a sheet that would be taller than ``SHEET_HEIGHT`` shows fewer steps,
+    spread evenly. ``width`` caps each tile's width. Other options (a PyTorch module as ``spec``, a
+    file object as ``path``) as for :func:`render`."""
     started = time.perf_counter()
     spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
-    check_options(DEFAULT_FPS, max_frames, seed, theme, width)
+    check_options(DEFAULT_FPS, max_frames, seed, theme, width, scale)
     stream = is_stream(path)
     if path is not None and not stream and str(path) != "-" and Path(path).suffix.lower() != STILL_SUFFIX:
         raise SpecError("image_format", f"{os.fspath(path)!r}: a still picture is a PNG; name it ….png")
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
-    look = Look(values, extra + tuple(_notes(notes)), theme, width)
+    look = Look(values, extra + tuple(_notes(notes)), theme, width, scale, headless=step is None)
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
     target = _target(spec, path, look, view, seed, label_of(kernel, image), suffix)
     import numpy as np
@@ -327,20 +344,43 @@ def render_still(
         start = target.tell() if stream and hasattr(target, "getvalue") else 0
         size = write_image(target, Image.fromarray(lut[frame]))
         return drawing.result(target, 1, started, "png", size, start)
-    count = drawing.total
-    across = columns or max(1, math.ceil(math.sqrt(count)))
-    rows = math.ceil(count / across)
-    scale = min(1.0, SHEET_WIDTH / (across * drawing.size[0]))
-    tile = (max(1, round(drawing.size[0] * scale)), max(1, round(drawing.size[1] * scale)))
-    sheet = Image.new("RGB", (across * tile[0], rows * tile[1]), tuple(drawing.palette.colors[0]))
+    return _sheet(drawing, target, columns, started, stream)
+
+
+def _sheet(drawing: _Drawing, target: Any, columns: Optional[int], started: float, stream: bool) -> RenderResult:
+    """Write a contact sheet: the caption and notes once, then the frames as tiles."""
+    import numpy as np
+    from PIL import Image
+
+    from .writer import write_image
+
+    tile_w, tile_h = drawing.size
+    across = columns or max(1, min(math.ceil(math.sqrt(drawing.total)), SHEET_WIDTH // tile_w))
+    shrink = min(1.0, SHEET_WIDTH / (across * tile_w)) if columns else 1.0
+    tile = (max(1, round(tile_w * shrink)), max(1, round(tile_h * shrink)))
+    header = drawing.header(across * tile[0])
+    rows_fit = max(1, (SHEET_HEIGHT - header.shape[0]) // tile[1])
+    if math.ceil(drawing.total / across) > rows_fit:  # fewer steps rather than smaller tiles
+        drawing.steps = spread_steps(drawing.shown, across * rows_fit)
+        drawing.total = sum(len(part) for part in drawing.steps)
+    rows = math.ceil(drawing.total / across)
+    sheet = np.full((header.shape[0] + rows * tile[1], across * tile[0]), drawing.background, np.uint8)
+    sheet[: header.shape[0]] = header
+    lut = np.array(drawing.palette.colors, np.uint8)
+    frames = []
     for i, frame in enumerate(drawing.frames()):
-        picture_ = Image.fromarray(lut[frame])
-        if scale < 1:
-            picture_ = picture_.resize(tile, Image.Resampling.LANCZOS)
-        sheet.paste(picture_, ((i % across) * tile[0], (i // across) * tile[1]))
+        y, x = header.shape[0] + (i // across) * tile[1], (i % across) * tile[0]
+        if shrink < 1:
+            frames.append((Image.fromarray(lut[frame]).resize(tile, Image.Resampling.LANCZOS), (x, y)))
+        else:
+            sheet[y : y + tile[1], x : x + tile[0]] = frame
+            drawing.separate(sheet, y, x, tile)
+    picture = Image.fromarray(lut[sheet])
+    for tile_image, at in frames:
+        picture.paste(tile_image, at)
     start = target.tell() if stream and hasattr(target, "getvalue") else 0
-    size = write_image(target, sheet)
-    return drawing.result(target, count, started, "png", size, start)
+    size = write_image(target, picture)
+    return drawing.result(target, drawing.total, started, "png", size, start)
 
 
 def _notes(notes: Any) -> tuple[str, ...]:
@@ -397,16 +437,22 @@ class _Drawing:
     """A layer recorded and laid out, with the steps to draw of each of its parts."""
 
     def __init__(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, pixels: bool, look: Look, max_frames: int, view: dict) -> None:
+        from .drawing import scales_of
         from .overlay import Animation, Chain  # matplotlib loads here
         from .paint import THEMES
 
         op = ops.of(spec)
         recording = op.record(spec, seed, input=input, weight=weight, bias=bias)
         self.spec = spec
+        self.look = look
         self.parts = []
         for drawn in op.drawings(spec, recording, pixels, **view):
-            layout = plan(drawn.geometry, look.values, drawn.value_chars, notes=look.notes, max_width=look.width)
-            self.parts.append(Animation(drawn, layout, THEMES[look.theme]))
+            scales = scales_of(drawn, look.values or drawn.geometry.numbers)
+            layout = plan(
+                drawn.geometry, look.values, drawn.value_chars, notes=look.notes, max_width=look.width,
+                keys=scales.keys, scale=look.scale, caption=not look.headless,
+            )
+            self.parts.append(Animation(drawn, layout, THEMES[look.theme], scales))
         self.shown = [part.layout.steps for part in self.parts]
         self.steps = spread_steps(self.shown, max_frames)
         self.total = sum(len(part) for part in self.steps)
@@ -416,6 +462,45 @@ class _Drawing:
         else:
             self._chain = Chain(self.parts)
             self.size, self.palette = (self._chain.width, self._chain.height), self._chain.palette
+        first = self.parts[0].scene
+        self.background = self.palette.add(first.palette.colors[first.colours.background])
+        self._ink = self.palette.add(first.palette.colors[first.colours.ink])
+        self._grid = self.palette.add(first.palette.colors[first.colours.grid])
+
+    def header(self, width: int) -> np.ndarray:
+        """The caption and notes of every part once (as palette indices), ``width`` pixels wide:
+        the top of a contact sheet, whose tiles have neither."""
+        import numpy as np
+
+        from .layout import CAPTION_BREAK, Metrics, shown_note, wrap
+        from .paint import Painter
+
+        m = Metrics.of(self.look.scale)
+        lines: list[tuple[str, Any]] = []
+        for i, part in enumerate(self.parts):
+            geometry = part.layout.geometry
+            chars = max(1, (width - 2 * m.margin) // m.caption.advance)
+            if i:
+                lines.append(("", m.label))  # a blank line between the parts
+            for line in wrap(geometry.caption, chars, CAPTION_BREAK):
+                lines.append((line, m.caption))
+            chars = max(1, (width - 2 * m.margin) // m.label.advance)
+            for note in (shown_note(geometry), *geometry.notes, *self.look.notes):
+                lines += [(line, m.label) for line in wrap(note, chars) if note and (line, m.label) not in lines]
+        height = m.margin + sum(style.height + 2 * m.n for _, style in lines)
+        image = np.full((height, width), self.background, np.uint8)
+        ink = self.palette.ink_table(self._ink, [self.background])
+        painter = Painter(self.parts[0].layout, self._grid, self.background, ink)
+        y = m.margin
+        for text, style in lines:
+            painter.text(image, text, style, m.margin, y)
+            y += style.height + 2 * m.n
+        return image
+
+    def separate(self, sheet: np.ndarray, y: int, x: int, tile: tuple[int, int]) -> None:
+        """A thin line in the grid's colour along the top and left of a tile (inside its margin)."""
+        sheet[y, x : x + tile[0]] = self._grid
+        sheet[y : y + tile[1], x] = self._grid
 
     def frames(self, last: Optional[int] = None):
         """The frames in order (only the first ``last``)."""

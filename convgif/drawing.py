@@ -5,7 +5,10 @@ weights) in the middle, output channels on the right. An operation describes its
 a :class:`Geometry` (sizes and labels, no values: enough to lay out and to refuse early) and,
 once recorded, a :class:`Drawn` (the values in each grid and a :class:`Playback` of its steps).
 A step says which input cells it reads, which kernel column it uses and which output cells it
-writes; the renderer knows nothing else about the layer.
+writes, and its sum line (each output's products' total and bias, so that every number can be
+checked from the frame); the renderer knows nothing else about the layer. :func:`scales_of`
+chooses how a drawing's values map to shades (centred on 0 where they are signed) and the
+colour keys that explain them.
 """
 
 from __future__ import annotations
@@ -49,6 +52,12 @@ class Geometry:
     #: Whether the kernel columns of a group take turns (one column a step), or are all
     #: written at each step (a layer whose output channels are one result shown two ways).
     columns_take_turns: bool = True
+    #: The heading over the kernels (e.g. saying they are drawn flipped).
+    kernel_heading: str = "kernels"
+    #: Characters of the longest step line, so that the figure is wide enough for it.
+    step_chars: int = 0
+    #: Characters of a whole sum line (all its entries) for numbers of the given width (0: unknown).
+    sum_chars: Callable[[int], int] = lambda chars: 0
 
     @property
     def in_per_group(self) -> int:
@@ -118,15 +127,41 @@ class Playback(Protocol):
     def show(self, step: int) -> Step: ...
 
 
+#: Key items' shade for the filler cells (padding, inserted zeros) and for cells not yet computed.
+FILLER, EMPTY = -1, -2
+#: A rank scale writes every value on its own swatch when there are at most this many.
+KEY_VALUES = 7
+
+
+@dataclass(frozen=True)
+class Key:
+    """A colour key: the name of what it explains (``x``, ``w``, ``y``) and its items, each
+    plain text (shade None), a swatch (text ``""``) or a swatch with its value written on it.
+    Shades index the scale's colours; :data:`FILLER` and :data:`EMPTY` are the filler's
+    colour and the pattern of cells not yet computed."""
+
+    name: str
+    role: str  # whose colours: "input", "kernel" or "output" (or "input0".. for a picture's channels)
+    items: tuple[tuple[Optional[int], str], ...]
+
+
 @dataclass(frozen=True)
 class Shades:
-    """How output values map to shades: by rank among ``distinct`` values, or linearly from
-    ``low`` to ``high`` over ``count`` shades."""
+    """How values map to shades ``0 .. count - 1``, and where each shade sits on its colour ramp.
+
+    Sequential (values not below zero): by rank among ``distinct`` values, or linearly from
+    ``low`` to ``high``; shade positions run from 0 to 1. Diverging (signed values): centred on
+    0, shade ``zero`` is the neutral colour of 0 and the others go out on either side by
+    magnitude (by rank among the distinct ``magnitudes``, or linearly up to the largest),
+    the same magnitude as deep on both sides; positions run from -1 to 1.
+    """
 
     low: float
     high: float
     count: int
     distinct: Optional[np.ndarray] = None
+    diverging: bool = False
+    magnitudes: Optional[np.ndarray] = None  # diverging by rank: the distinct nonzero |values|
 
     @classmethod
     def of(cls, values: np.ndarray, most: int, linear: bool = False) -> Shades:
@@ -136,11 +171,65 @@ class Shades:
             return cls(float(distinct[0]), float(distinct[-1]), int(distinct.size), distinct)
         return cls(float(distinct[0]), float(distinct[-1]), most)
 
+    @classmethod
+    def centred(cls, values: np.ndarray, most: int, linear: bool = False, span: Optional[tuple] = None) -> Shades:
+        """A diverging scale centred on 0 with at most ``most`` shades on each side; ``span``
+        (lowest, highest) widens it to values the cells pass through."""
+        distinct = np.unique(values)
+        low, high = float(distinct[0]), float(distinct[-1])
+        if span is not None:
+            low, high = min(low, float(span[0])), max(high, float(span[1]))
+        magnitudes = np.unique(np.abs(distinct[distinct != 0]))
+        if span is None and not linear and magnitudes.size <= most:
+            n = int(magnitudes.size)
+            return cls(low, high, 2 * n + 1, diverging=True, magnitudes=magnitudes)
+        return cls(low, high, 2 * most + 1, diverging=True)
+
+    @property
+    def zero(self) -> int:
+        """The neutral shade of a diverging scale."""
+        return self.count // 2
+
     def index(self, values: Any) -> np.ndarray:
+        if self.diverging:
+            values = np.asarray(values)
+            magnitude = np.abs(values)
+            if self.magnitudes is not None:
+                level = np.searchsorted(self.magnitudes, magnitude) + 1
+            else:
+                largest = max(abs(self.low), abs(self.high)) or 1
+                level = np.ceil(magnitude / largest * self.zero - 1e-9).clip(1, self.zero)
+            level = np.where(magnitude == 0, 0, level).astype(np.intp)
+            return self.zero + np.sign(values).astype(np.intp) * level
         if self.distinct is not None:
             return np.searchsorted(self.distinct, values)
         span = (self.high - self.low) or 1
         return np.rint((np.asarray(values) - self.low) / span * (self.count - 1)).astype(np.intp)
+
+    def positions(self) -> list[float]:
+        """Where each shade sits on its ramp: 0..1, or -1..1 for a diverging scale (0: neutral)."""
+        if self.diverging:
+            side = self.zero
+            return [(i - side) / max(side, 1) for i in range(self.count)]
+        return [i / max(self.count - 1, 1) for i in range(self.count)]
+
+    def key_items(self) -> tuple[tuple[Optional[int], str], ...]:
+        """The key: every value on its swatch when there are few, else the ends (and 0) in words."""
+        if self.diverging and self.magnitudes is not None and 2 * self.magnitudes.size + 1 <= KEY_VALUES:
+            shown = [-m for m in self.magnitudes[::-1]] + [0] + list(self.magnitudes)
+            return tuple((int(self.index(v)), format_value(v)) for v in shown)
+        if self.distinct is not None and self.distinct.size <= KEY_VALUES:
+            return tuple((i, format_value(v)) for i, v in enumerate(self.distinct))
+        if self.diverging:
+            largest = max(abs(self.low), abs(self.high))
+            return (
+                (None, format_value(-largest)),
+                *((i, "") for i in range(self.zero)),
+                (self.zero, "0"),
+                *((i, "") for i in range(self.zero + 1, self.count)),
+                (None, format_value(largest)),
+            )
+        return ((None, format_value(self.low)), *((i, "") for i in range(self.count)), (None, format_value(self.high)))
 
 
 @dataclass
@@ -171,7 +260,68 @@ class Drawn:
     outside: Optional[np.ndarray] = None
     #: Output channels that show numbers only, unshaded (e.g. a max pool's indices).
     plain: tuple[int, ...] = ()
+    #: What the filler cells are, as the input's key names them.
+    filler_name: str = "padding"
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6  # at most, per side for a diverging scale
+PIXEL_SHADES, RGB_SHADES = 16, 12
+
+
+@dataclass(frozen=True)
+class Scales:
+    """The shades of a drawing's input, kernels and output, and the keys that explain them."""
+
+    input: Shades
+    kernel: Optional[Shades]
+    output: Shades
+    keys: tuple[Key, ...]
+    channels: int  # input rows of colours: 1, or 3 for an RGB picture
+
+
+def scales_of(drawn: Drawn, values: bool = False) -> Scales:
+    """Shades for every grid of ``drawn``: diverging (centred on 0) where values are signed,
+    greys for a picture's pixels (colours per channel for RGB), with a key for each grid.
+    ``values``: numbers are written in the cells (a picture then takes half the shades)."""
+    shaded = [co for co in range(drawn.output.shape[0]) if co not in drawn.plain]  # not the indices
+    output = drawn.output[shaded] if shaded else drawn.output
+    span = drawn.extra.get("span")  # (lowest, highest) the output cells pass through
+    signed_output = output.min() < 0 or (span is not None and span[0] < 0)
+    channels = drawn.grid.shape[0] if drawn.pixels and drawn.grid.shape[0] == 3 else 1
+    if drawn.pixels:
+        levels = (PIXEL_SHADES if channels == 1 else RGB_SHADES) // (2 if values else 1)
+        inputs = Shades(0.0, 255.0, levels)
+        if signed_output:
+            outputs = Shades.centred(output, PIXEL_SHADES // 2, linear=True, span=span)
+        else:
+            outputs = Shades.of(output, PIXEL_SHADES, linear=True)
+    else:
+        apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
+        grid = drawn.grid[:, ~apart] if (~apart).any() else drawn.grid  # the input's own cells
+        inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1) if grid.min() < 0 else Shades.of(grid, INPUT_SHADES)
+        if signed_output:
+            outputs = Shades.centred(output, OUTPUT_SHADES // 2, span=span)
+        else:
+            outputs = Shades.of(output, OUTPUT_SHADES)
+    if span is not None and not outputs.diverging:  # outputs pass through other values on their way
+        outputs = Shades(float(span[0]), float(span[1]), outputs.count)
+    kernels = Shades.centred(drawn.kernels, KERNEL_SHADES) if drawn.kernels is not None else None
+
+    keys = []
+    extra_items: tuple = ()
+    if drawn.filler.any() and not drawn.copies:
+        extra_items = ((FILLER, drawn.filler_text or "0"), (None, drawn.filler_name))
+    if channels == 3:
+        for c in range(3):
+            keys.append(Key(f"x[{c}]", f"input{c}", inputs.key_items()))
+    else:
+        keys.append(Key("x", "input", inputs.key_items() + extra_items))
+    if kernels is not None:
+        keys.append(Key("w", "kernel", kernels.key_items()))
+    empty = ((EMPTY, ""), (None, "to come")) if drawn.start is None else ()
+    keys.append(Key("y", "output", outputs.key_items() + empty))
+    return Scales(inputs, kernels, outputs, tuple(keys), channels)
 
 
 def format_value(value: Any) -> str:

@@ -134,7 +134,7 @@ def weights_for(spec: Any, kernel: np.ndarray) -> np.ndarray:
 
 def factors(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A rank-1 kernel as (column, row) with ``np.outer(column, row) == kernel``, in whole
-    numbers where the kernel has them: Sobel's x kernel is ``[1, 2, 1]ᵀ · [1, 0, -1]``.
+    numbers where the kernel has them: Sobel's x kernel is column ``[1, 2, 1]`` times row ``[1, 0, -1]``.
 
     Raises :class:`SpecError` for a kernel that is not rank 1.
     """
@@ -158,10 +158,12 @@ def factors(kernel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def factors_note(kernel: np.ndarray) -> str:
-    """``kernel = [1, 2, 1]ᵀ · [1, 0, -1]: 3 + 3 = 6 numbers instead of 9``."""
+    """``kernel = column [1, 2, 1] times row [1, 0, -1]: 3 + 3 = 6 numbers instead of 9``: the
+    kernel as the outer product of its two 1-D factors (words rather than a transpose sign,
+    which is too small to read at the size of a note)."""
     column, row = factors(kernel)
     show = lambda v: "[" + ", ".join(f"{x:g}" for x in v) + "]"  # noqa: E731
     return (
-        f"kernel = {show(column)}ᵀ · {show(row)}: "
+        f"kernel = column {show(column)} times row {show(row)}: "
         f"{column.size} + {row.size} = {column.size + row.size} numbers instead of {kernel.size}"
     )

@@ -1,16 +1,18 @@
 """Where everything goes in a frame, in whole pixels, computed from a layer's geometry alone.
 
 Pure arithmetic (no matplotlib): it decides the cell size, which channels are shown, the
-position of every grid, label and text line, and refuses, before anything is drawn, a
-picture too large to be readable.
+position of every grid, label, key and text line, where the connecting lines may run, and
+refuses, before anything is drawn, a picture too large to be readable. A figure is as wide
+as its drawing: a longer caption breaks at its em dashes, notes at spaces.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Optional
 
-from .drawing import Geometry
+from .drawing import Geometry, Key
 from .spec import TooLargeError
 
 
@@ -26,8 +28,16 @@ class TextStyle:
     def width(self, text: str) -> int:
         return len(text) * self.advance
 
+    def scaled(self, n: int) -> TextStyle:
+        """The same style ``n`` times larger (the advance as the hinted font has it)."""
+        if n == 1:
+            return self
+        size = self.size * n
+        return TextStyle(size, round(ADVANCE_EM * size), self.height * n, self.ascent * n)
 
-# DejaVu Sans Mono (shipped with matplotlib), hinted: advances are whole pixels.
+
+#: DejaVu Sans Mono's advance, in ems (1233 of 2048 units): hinted, whole pixels.
+ADVANCE_EM = 1233 / 2048
 CAPTION = TextStyle(size=12, advance=7, height=15, ascent=12)
 LABEL = TextStyle(size=10, advance=6, height=13, ascent=10)
 CELL = TextStyle(size=10, advance=6, height=13, ascent=10)
@@ -37,6 +47,7 @@ CELL_PX = 18  # default cell size
 VALUE_CELL_PX = 22  # with --values: room for "-12" written inside
 MIN_CELL_PX = 6
 MIN_VALUE_CELL_PX = 20
+VALUE_PAD_PX = 6  # a value's text keeps this much of its cell free, for the outline of a read cell
 FIT_SIDE_PX = 960  # cells shrink until the frame fits this (down to the minimum cell size)
 MAX_SIDE_PX = 1800  # the longest side of a frame convgif will draw at all
 GAP = 10  # between stacked grids
@@ -45,9 +56,74 @@ LINK_GAP = 56  # between columns, where the connecting lines run
 MAX_SHOWN_IN = 6
 MAX_SHOWN_COLUMNS = 6
 MAX_SHOWN_OUT = 8
-LEGEND_SWATCH = 8  # pixels per shade in the output colour scale
-LEGEND_CHARS = 8  # room for each end's value
-LEGEND_WIDTH = LABEL.width("scale ") + 2 * (LEGEND_CHARS + 1) * LABEL.advance + 16 * LEGEND_SWATCH
+KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
+KEY_STRIP = 96  # a key's plain swatches together at most this wide
+MAX_SCALE = 4
+SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
+#: Where the caption may break: after the em dash of one of these.
+CAPTION_BREAK = " \u2014 "
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Every length of a layout at one scale: the base lengths times ``n``, the text styles
+    ``n`` times larger."""
+
+    n: int
+    caption: TextStyle
+    label: TextStyle
+    cell_text: TextStyle
+
+    @classmethod
+    def of(cls, n: int = 1) -> Metrics:
+        return cls(n, CAPTION.scaled(n), LABEL.scaled(n), CELL.scaled(n))
+
+    @property
+    def margin(self) -> int:
+        return MARGIN * self.n
+
+    @property
+    def gap(self) -> int:
+        return GAP * self.n
+
+    @property
+    def group_gap(self) -> int:
+        return GROUP_GAP * self.n
+
+    @property
+    def link_gap(self) -> int:
+        return LINK_GAP * self.n
+
+    @property
+    def stroke(self) -> int:
+        """Width of outlines."""
+        return 2 * self.n
+
+    @property
+    def frame(self) -> int:
+        """How far outside its grid a group's frame sits."""
+        return 3 * self.n
+
+
+def key_items_x(key: Key, m: Metrics) -> tuple[list[tuple[int, int]], int]:
+    """(x offset, width) of each item of a key after its name, and the key's whole width."""
+    label = m.label
+    plain = sum(1 for shade, text in key.items if shade is not None and not text)
+    swatch = max(3, min(KEY_SWATCH, KEY_STRIP // max(plain, 1))) * m.n
+    x = label.width(key.name) + label.advance
+    spots = []
+    for i, (shade, text) in enumerate(key.items):
+        if shade is None:
+            width = label.width(text)
+        elif text:
+            width = label.width(text) + 6 * m.n
+        else:
+            width = swatch
+        spots.append((x, width))
+        following = key.items[i + 1] if i + 1 < len(key.items) else (None, "")
+        strip = shade is not None and not text and following[0] is not None and not following[1]
+        x += width + (0 if strip else 3 * m.n)  # plain swatches side by side, a strip
+    return spots, x - 3 * m.n
 
 
 @dataclass(frozen=True)
@@ -65,18 +141,43 @@ class Layout:
     inputs: dict[int, tuple[int, int]]
     kernels: dict[tuple[int, int], tuple[int, int]]
     outputs: dict[int, tuple[int, int]]
-    #: static texts: (text, style, x, y)
+    #: static texts: (text, style, x, y); the first ``caption_lines`` are the caption's lines
     texts: tuple[tuple[str, TextStyle, int, int], ...]
     step_at: tuple[int, int]
     sum_at: tuple[int, int]
-    legend_at: tuple[int, int]  # the output colour scale, under the outputs
-    sum_width: int  # characters available for the running-sum line
+    sum_width: int  # characters available on each line of the running sum
+    caption_lines: int = 1
+    sum_lines: int = 1
+    #: colour keys, each with the top-left pixel of its name
+    keys: tuple[tuple[Key, int, int], ...] = ()
+    #: per shown input channel, the y of the free lane under its row of kernels
+    lanes: Optional[dict[int, int]] = None
+    #: x of the middle of the gap before the kernels, and of the gap before the outputs
+    links: tuple[int, int] = (0, 0)
+    metrics: Metrics = Metrics.of(1)
+    #: (width, height) without the keys: what decides whether a picture is too large to draw
+    drawing: tuple[int, int] = (0, 0)
 
     @property
     def steps(self) -> int:
         """Steps worth drawing: those of the kernel columns shown (all, unless there are many)."""
         columns = len(self.shown_columns) if self.geometry.columns_take_turns else 1
         return self.geometry.steps_per_column * columns
+
+    @property
+    def scale(self) -> int:
+        return self.metrics.n
+
+    @property
+    def caption(self) -> str:
+        """The caption as one line: its drawn lines joined where they break."""
+        return " ".join(text for text, *_ in self.texts[: self.caption_lines])
+
+    @property
+    def legend_at(self) -> tuple[int, int]:
+        """Where the output's colour key starts."""
+        at = [(x, y) for key, x, y in self.keys if key.role == "output"]
+        return at[0] if at else (self.metrics.margin, self.height - self.metrics.margin)
 
     def cell_box(self, origin: tuple[int, int], row: int, col: int) -> tuple[int, int, int, int]:
         """(y0, y1, x0, x1) of a cell's interior, grid lines excluded; slices are [y0:y1, x0:x1]."""
@@ -96,15 +197,59 @@ def _shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int,
     return shown_in, columns, shown_out
 
 
-def _stack(heights: list[int], groups: list[int], top: int) -> list[int]:
+def shown_note(geometry: Geometry) -> str:
+    """The note saying how many channels a picture shows, when it cannot show them all."""
+    shown_in, _, shown_out = _shown(geometry)
+    parts = []
+    if len(shown_in) < geometry.in_channels:
+        parts.append(f"showing {len(shown_in)} of {geometry.in_channels} input channels")
+    if len(shown_out) < geometry.out_channels:
+        parts.append(f"{len(shown_out)} of {geometry.out_channels} output channels")
+    return ", ".join(parts)
+
+
+def _stack(heights: list[int], groups: list[int], top: int, m: Metrics) -> list[int]:
     """Tops of blocks stacked downwards, with a wider gap where the group changes."""
     tops, y = [], top
     for i, (h, g) in enumerate(zip(heights, groups)):
         if i:
-            y += GROUP_GAP if g != groups[i - 1] else GAP
+            y += m.group_gap if g != groups[i - 1] else m.gap
         tops.append(y)
         y += h
     return tops
+
+
+def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
+    """``text`` in lines of at most ``chars`` characters, broken only at ``separator``, whose
+    trailing space goes: the lines joined by one space are ``text`` again. A part longer
+    than a line stays whole."""
+    if len(text) <= chars:
+        return [text]
+    keep = separator.rstrip(" ")
+    parts = text.split(separator)
+
+    def greedy(limit: int) -> list[str]:
+        lines, line = [], parts[0]
+        for part in parts[1:]:
+            if len(line) + len(separator) + len(part) + len(keep) <= limit or not line:
+                line = f"{line}{separator}{part}"
+            else:
+                lines.append(line + keep)
+                line = part
+        return [*lines, line]
+
+    lines = greedy(chars)
+    for limit in range(len(text) // len(lines), chars):  # as even as the same number of lines allows
+        even = greedy(limit)
+        if len(even) == len(lines):
+            return even
+    return lines
+
+
+def _unbreakable(text: str, separator: str) -> int:
+    """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
+    keep = len(separator.rstrip(" "))
+    return max(len(part) for part in text.split(separator)) + keep
 
 
 def plan(
@@ -113,143 +258,193 @@ def plan(
     value_chars: int = 3,
     notes: tuple[str, ...] = (),
     max_width: Optional[int] = None,
+    keys: tuple[Key, ...] = (),
+    scale: int = 1,
+    caption: bool = True,
 ) -> Layout:
     """Lay out the frames of ``geometry``, choosing the largest cell size that fits.
 
     With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``notes``
     are lines written under the caption (after the geometry's own); ``max_width`` caps the
-    frame's width. Raises :class:`TooLargeError`, naming the argument to shrink, when nothing
-    readable fits.
+    frame's width; ``keys`` are the colour keys drawn under the grids; ``scale`` makes every
+    length and text that many times larger; without ``caption`` the frame has neither caption
+    nor notes (the tiles of a contact sheet). Raises :class:`TooLargeError`, naming the
+    argument to shrink, when nothing readable fits.
     """
-    notes = (*geometry.notes, *notes)
+    m = Metrics.of(scale)
+    notes = (*geometry.notes, *notes) if caption else ()
     values = values or geometry.numbers
     if values:
-        smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + 4)
+        smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + VALUE_PAD_PX)
         largest = max(VALUE_CELL_PX, smallest)
     else:
         smallest, largest = MIN_CELL_PX, CELL_PX
     fits = (lambda lay: lay.width <= max_width) if max_width else (lambda lay: True)
     for cell in range(largest, smallest - 1, -1):
-        layout = _plan(geometry, values, cell, notes)
-        if max(layout.width, layout.height) <= FIT_SIDE_PX and fits(layout):
+        layout = _plan(geometry, values, cell * m.n, notes, m, keys, caption, value_chars)
+        if max(layout.drawing) <= FIT_SIDE_PX * m.n and fits(layout):
             return layout
     if max_width and not fits(layout):
         raise TooLargeError(
             "width",
             f"width={max_width} is too narrow: this picture needs {layout.width} pixels even at "
-            f"{smallest}-pixel cells (its caption alone {CAPTION.width(geometry.caption) + 2 * MARGIN})",
+            f"{smallest * m.n}-pixel cells",
         )
-    if max(layout.width, layout.height) <= MAX_SIDE_PX:
+    width, height = layout.drawing
+    if max(width, height) <= MAX_SIDE_PX * m.n:
         return layout
     hp, wp = geometry.grid
     ho, wo = geometry.out_size
-    tall = layout.height / MAX_SIDE_PX >= layout.width / MAX_SIDE_PX
+    tall = height >= width
     argument, value, what = geometry.blame(0 if tall else 1)
     hint = f"shrink the {what} {'height' if tall else 'width'}"
     if values:
         hint = "draw it without values (numbers need large cells) or " + hint
+    if m.n > 1:
+        hint += " or draw it at a smaller scale"
     raise TooLargeError(
         argument,
         f"{argument}={value!r} is too large to draw: padded {hp}×{wp} cells with output "
-        f"{ho}×{wo} need {layout.width}×{layout.height} pixels even at {smallest}-pixel cells, "
-        f"over the {MAX_SIDE_PX}-pixel limit; {hint}",
+        f"{ho}×{wo} need {width}×{height} pixels even at {smallest * m.n}-pixel cells, "
+        f"over the {MAX_SIDE_PX * m.n}-pixel limit; {hint}",
     )
 
 
-def _plan(spec: Geometry, values: bool, s: int, extra: tuple[str, ...]) -> Layout:
-    g, caption = spec.groups, spec.caption
+def _plan(
+    spec: Geometry,
+    values: bool,
+    s: int,
+    notes: tuple[str, ...],
+    m: Metrics,
+    keys: tuple[Key, ...],
+    with_caption: bool,
+    value_chars: int,
+) -> Layout:
+    g, n = spec.groups, m.n
+    label, cap = m.label, m.caption
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     hp, wp = spec.grid
     ho, wo = spec.out_size
     kh, kw = spec.kernel or (0, 0)
     shown_in, columns, shown_out = _shown(spec)
-    lh = LABEL.height + 2
-    frame = 3 if g > 1 else 0  # group frames sit just outside the grid
+    lh = label.height + 2 * n
+    frame = m.frame if g > 1 else 0  # group frames sit just outside the grid
+    margin = m.margin
 
-    texts: list[tuple[str, TextStyle, int, int]] = []
-    y = MARGIN
-    caption_y = y
-    y += CAPTION.height + 4
-    step_at_y = y
-    y += CAPTION.height + 2
-    sum_y = y
-    if values:
-        y += CAPTION.height + 2
-    notes = []
-    if len(shown_in) < spec.in_channels:
-        notes.append(f"showing {len(shown_in)} of {spec.in_channels} input channels")
-    if len(shown_out) < spec.out_channels:
-        notes.append(f"{len(shown_out)} of {spec.out_channels} output channels")
-    lines = ([", ".join(notes)] if notes else []) + list(extra)
-    note_ys = [y + i * (LABEL.height + 2) for i in range(len(lines))]
-    y += len(lines) * (LABEL.height + 2)
-    heads_y = y + 8
-    body_top = heads_y + LABEL.height + 6
-
-    # input column
+    # -- across: the columns of grids, then the width, which decides how texts break
     row_h = max(hp, kh) * s + 1  # a transposed layer's kernel can be taller than its input
     in_w = wp * s + 1
-    in_tops = _stack([lh + row_h] * len(shown_in), [c // cg_in for c in shown_in], body_top)
-    x_in = MARGIN + frame
+    x_in = margin + frame
+    x_k = max(x_in + in_w + frame, x_in + label.width(spec.input_heading) + m.gap) + m.link_gap
+    if spec.kernel is not None:
+        k_label = max(label.width(spec.kernel_label(c, j)) for c in shown_in for j in columns)
+        col_w = max(kw * s + 1, k_label)
+        column_x = [x_k + i * (col_w + m.gap) for i in range(len(columns))]
+        k_right = max(column_x[-1] + col_w, x_k + label.width(spec.kernel_heading))
+    else:  # no weights: the output column follows the input
+        column_x, k_right = [], x_k - m.link_gap
+    out_w = wo * s + 1
+    x_out = k_right + m.link_gap + frame
+    out_labels = {co: spec.output_label(co) for co in shown_out}
+    more_in = spec.in_channels - len(shown_in)
+    more_out = spec.out_channels - len(shown_out)
+    out_right = x_out + max(out_w, label.width("output"), *(label.width(t) for t in out_labels.values())) + frame
+    if more_out:
+        out_right = max(out_right, x_out + label.width(f"… {more_out} more"))
+    key_widths = [key_items_x(key, m)[1] for key in keys]
+    shown = shown_note(spec) if with_caption else ""
+    lines = ([shown] if shown else []) + list(notes)
+    must = [  # what cannot break: the step line, the longest piece of the caption and of each note
+        out_right - margin,
+        cap.advance * spec.step_chars,
+        *(label.advance * _unbreakable(line, " ") for line in lines),
+    ]
+    if with_caption:
+        must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
+    if values:  # room for a sum to read on a line or two
+        must.append(cap.advance * min(spec.sum_chars(value_chars), SUM_LINE_CHARS))
+    # Texts break within the drawing's width; a key wider than that widens the figure alone,
+    # so that the drawing (what decides whether a picture is too large) is the same with or
+    # without keys.
+    inner = max(must)
+    width = margin + max([inner, *key_widths]) + margin
+    caption_lines = wrap(spec.caption, inner // cap.advance, CAPTION_BREAK) if with_caption else []
+    note_lines = [part for line in lines for part in wrap(line, inner // label.advance)]
+    sum_width = inner // cap.advance
+    sum_lines = 1
+    if values and spec.sum_chars(value_chars) > sum_width:
+        sum_lines = min(3, math.ceil(spec.sum_chars(value_chars) / sum_width))
+
+    # -- down: texts, then the grids, then the keys
+    texts: list[tuple[str, TextStyle, int, int]] = []
+    y = margin
+    for line in caption_lines:
+        texts.append((line, cap, margin, y))
+        y += cap.height
+    if caption_lines:
+        y += 4 * n
+    step_at_y = y
+    y += cap.height + 2 * n
+    sum_y = y
+    if values:
+        y += sum_lines * cap.height + 2 * n
+    for line in note_lines:
+        texts.append((line, label, margin, y))
+        y += label.height + 2 * n
+    heads_y = y + 8 * n
+    body_top = heads_y + label.height + 6 * n
+
+    in_tops = _stack([lh + row_h] * len(shown_in), [c // cg_in for c in shown_in], body_top, m)
     inputs = {c: (x_in, t + lh) for c, t in zip(shown_in, in_tops)}
     in_bottom = in_tops[-1] + lh + row_h + frame
-    more_in = spec.in_channels - len(shown_in)
     if more_in:
-        in_bottom += 4 + LABEL.height
+        in_bottom += 4 * n + label.height
+    kernels = {
+        (c, j): (column_x[i], inputs[c][1]) for c in shown_in for i, j in enumerate(columns)
+    } if spec.kernel is not None else {}
+    k_bottom = max((y0 + kh * s + 1 for _, y0 in kernels.values()), default=body_top)
+    lanes = {}
+    for i, c in enumerate(shown_in):
+        below = inputs[c][1] + kh * s + 1 + m.stroke + n  # under the kernel and its outline
+        after = in_tops[i + 1] - n if i + 1 < len(shown_in) else max(below + 2 * m.gap, in_bottom)
+        lanes[c] = min((below + after) // 2, below + m.gap)  # close under the kernels
+    k_bottom = max(k_bottom, max(lanes.values()) + n)
 
-    # kernel matrix: rows next to their input channel, one column per out channel of a group
-    x_k = max(x_in + in_w + frame, x_in + LABEL.width(spec.input_heading) + GAP) + LINK_GAP
-    if spec.kernel is not None:
-        k_label = max(LABEL.width(spec.kernel_label(c, j)) for c in shown_in for j in columns)
-        col_w = max(kw * s + 1, k_label)
-        kernels = {
-            (c, j): (x_k + i * (col_w + GAP), inputs[c][1])
-            for c in shown_in
-            for i, j in enumerate(columns)
-        }
-        k_right = x_k + len(columns) * (col_w + GAP) - GAP
-    else:  # no weights: the output column follows the input
-        kernels, k_right = {}, x_k - LINK_GAP
-
-    # output column
     out_h = ho * s + 1
-    out_w = wo * s + 1
-    out_tops = _stack([lh + out_h] * len(shown_out), [co // cg_out for co in shown_out], body_top)
-    x_out = k_right + LINK_GAP + frame
+    out_tops = _stack([lh + out_h] * len(shown_out), [co // cg_out for co in shown_out], body_top, m)
     outputs = {co: (x_out, t + lh) for co, t in zip(shown_out, out_tops)}
-    out_labels = {co: spec.output_label(co) for co in shown_out}
-    out_right = x_out + max(out_w, max(LABEL.width(t) for t in out_labels.values())) + frame
     out_bottom = out_tops[-1] + lh + out_h + frame
-    more_out = spec.out_channels - len(shown_out)
     if more_out:
-        out_bottom += 4 + LABEL.height
-    more_out_y = out_bottom - LABEL.height
-    legend_at = (x_out, out_bottom + 8)
-    out_bottom = legend_at[1] + LABEL.height
-    out_right = max(out_right, x_out + LEGEND_WIDTH)
+        out_bottom += 4 * n + label.height
+    more_out_y = out_bottom - label.height
 
-    width = max(out_right, MARGIN + CAPTION.width(caption), *(MARGIN + LABEL.width(t) for t in lines)) + MARGIN
-    height = max(in_bottom, out_bottom, body_top + kh * s) + MARGIN
+    body_bottom = max(in_bottom, out_bottom, k_bottom)
+    drawing = (margin + inner + margin, body_bottom + margin)
+    placed, x, y = [], margin, body_bottom + 10 * n
+    for key, w in zip(keys, key_widths):
+        if x > margin and x + w > width - margin:
+            x, y = margin, y + label.height + 6 * n
+        placed.append((key, x, y))
+        x += w + 4 * label.advance
+    height = (y + label.height if keys else body_bottom) + margin
 
-    texts.append((caption, CAPTION, MARGIN, caption_y))
-    texts += [(line, LABEL, MARGIN, line_y) for line, line_y in zip(lines, note_ys)]
-    texts.append((spec.input_heading, LABEL, x_in, heads_y))
+    texts.append((spec.input_heading, label, x_in, heads_y))
     if kernels:
-        texts.append(("kernels", LABEL, x_k, heads_y))
-    texts.append(("output", LABEL, x_out, heads_y))
+        texts.append((spec.kernel_heading, label, x_k, heads_y))
+    texts.append(("output", label, x_out, heads_y))
     for c in shown_in:
         x, top = inputs[c]
-        texts.append((f"x[{c}]", LABEL, x, top - lh))
+        texts.append((f"x[{c}]", label, x, top - lh))
         for j in columns if kernels else ():
             kx, ky = kernels[(c, j)]
-            texts.append((spec.kernel_label(c, j), LABEL, kx, ky - lh))
+            texts.append((spec.kernel_label(c, j), label, kx, ky - lh))
     for co in shown_out:
         x, top = outputs[co]
-        texts.append((out_labels[co], LABEL, x, top - lh))
+        texts.append((out_labels[co], label, x, top - lh))
     if more_in:
-        texts.append((f"… {more_in} more", LABEL, x_in, in_bottom - LABEL.height))
+        texts.append((f"… {more_in} more", label, x_in, in_bottom - label.height))
     if more_out:
-        texts.append((f"… {more_out} more", LABEL, x_out, more_out_y))
+        texts.append((f"… {more_out} more", label, x_out, more_out_y))
 
     return Layout(
         geometry=spec,
@@ -264,8 +459,14 @@ def _plan(spec: Geometry, values: bool, s: int, extra: tuple[str, ...]) -> Layou
         kernels=kernels,
         outputs=outputs,
         texts=tuple(texts),
-        step_at=(MARGIN, step_at_y),
-        legend_at=legend_at,
-        sum_at=(MARGIN, sum_y),
-        sum_width=(width - 2 * MARGIN) // CAPTION.advance,
+        step_at=(margin, step_at_y),
+        sum_at=(margin, sum_y),
+        sum_width=sum_width,
+        caption_lines=len(caption_lines),
+        sum_lines=sum_lines,
+        keys=tuple(placed),
+        lanes=lanes,
+        links=(x_k - m.link_gap // 2, x_out - frame - m.link_gap // 2),
+        metrics=m,
+        drawing=drawing,
     )

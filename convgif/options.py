@@ -114,6 +114,7 @@ OPTION_OF = {
     "max_frames": "--max-frames",
     "seed": "--seed",
     "width": "--width",
+    "scale": "--scale",
     "step": "--frame",
     "theme": "--theme",
     "image_format": "--format",
@@ -207,6 +208,10 @@ def render_options(function):
         click.option("--sheet", is_flag=True, help="Write a contact sheet of the steps as a PNG."),
         click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True, help="Colours for light or dark pages."),
         click.option("--width", type=click.IntRange(min=1), help="Make the picture at most this many pixels wide."),
+        click.option(
+            "--scale", type=click.IntRange(1, 4), default=1, show_default=True,
+            help="Draw text, cells and lines N times larger (crisp, for slides and projectors).",
+        ),
         click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'."),
         click.option("--factors", is_flag=True, help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): show it as its two 1-D factors."),
         click.option("--image", help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W."),
@@ -437,6 +442,7 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
         "image": params.get("image"),
         "theme": params["theme"],
         "width": params.get("width"),
+        "scale": params.get("scale", 1),
         "format": params.get("image_format"),
     }
     options.update(views_from(params))

@@ -1,8 +1,11 @@
 """What moves: each step drawn over the static scene.
 
-A frame is the scene plus the outputs written so far, the cells the step reads tinted on each
-input channel with their extent outlined, the kernels in use, the output cells it writes, the
-dashed lines joining them, and the step's text.
+A frame is the scene plus the outputs written so far, a ring on every input cell the step
+reads (the cells keep their shades and numbers), the kernels in use, the output cells it
+writes, the dashed lines joining them, and the step's text. The lines run only through the
+gaps between grids: out of the input, along the gap before the kernels, under a row of
+kernels to the one in use, and along the gap before the outputs; they never cross a grid or
+a label they do not join.
 """
 
 from __future__ import annotations
@@ -11,21 +14,35 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from .drawing import Drawn, Step, Writes
-from .layout import CAPTION, Layout
+from .drawing import Drawn, Scales, Step, Writes
+from .layout import Layout, wrap
 from .paint import LIGHT, Palette, Theme
 from .scene import Scene
 
+Rect = tuple[int, int, int, int]  # (y0, y1, x0, x1), ends exclusive
+
 
 class Animation:
-    """The frames of one drawing laid out by one layout."""
+    """The frames of one drawing laid out by one layout.
 
-    def __init__(self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT) -> None:
+    After each frame, ``touched`` holds the rectangles the step drew in (over the scene and
+    the outputs written so far) and ``written`` marks the pixels the outputs written so far
+    changed: everywhere else a frame is the static scene.
+    """
+
+    def __init__(self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT, scales: Scales | None = None) -> None:
         self.drawn = drawn
         self.layout = layout
-        self.scene = Scene(drawn, layout, theme)
+        self.scene = Scene(drawn, layout, theme, scales)
         self.palette = self.scene.palette
         self._state = self.scene.image.copy()
+        self.written = np.zeros(self._state.shape, bool)
+        self.touched: list[Rect] = []
+        geo, m = layout.geometry, layout.metrics
+        groups = sorted({co // geo.out_per_group for co in layout.outputs})
+        spread = 3 * m.n  # each group's lines run down their own track of the gap before the outputs
+        self._track = {g: layout.links[1] + round((i - (len(groups) - 1) / 2) * spread) for i, g in enumerate(groups)}
+        self._frame_px = m.frame if geo.groups > 1 else 0
 
     def frames(self, steps: Sequence[int]) -> Iterator[np.ndarray]:
         """One frame per step in ``steps`` (increasing); skipped steps' outputs appear too.
@@ -52,66 +69,112 @@ class Animation:
                     value = write.values[i, k]
                     colour = scene.output_colour(value, write.channel)
                     scene.painter.cell(self._state, origin, oy, ox, colour, value if lay.values else None)
+                    y0, y1, x0, x1 = lay.cell_box(origin, oy, ox)
+                    self.written[y0:y1, x0:x1] = True
 
     def _frame(self, step: Step) -> np.ndarray:
-        lay, scene, s = self.layout, self.scene, self.layout.cell
-        geo, paint = scene.geometry, scene.painter
+        lay, scene, s, m = self.layout, self.scene, self.layout.cell, self.layout.metrics
+        geo, paint, col, n = scene.geometry, scene.painter, scene.colours, m.n
         image = self._state.copy()
+        touched: list[Rect] = []
         writes = {w.channel: w for w in step.writes}
-        lines = []
+        paths = []
         for c, origin in lay.inputs.items():
             group = c // geo.in_per_group
             reads = step.reads[group]
             hue = scene.hue(group)
             for _, y, x in reads.cells[reads.cells[:, 0] == c]:
-                y0, y1, x0, x1 = lay.cell_box(origin, y, x)
-                image[y0:y1, x0:x1] = scene.tint(c, y, x)
-                if lay.values:
-                    paint.cell_text(image, scene.cell_text(c, y, x), y0, y1, x0, x1)
+                touched.append(paint.ring(image, origin, y, x, hue, col.halo))
             if reads.marks is not None:
                 for _, y, x in reads.marks[reads.marks[:, 0] == c]:
-                    y0, y1, x0, x1 = lay.cell_box(origin, y, x)
-                    paint.outline(image, y0 - 1, y1, x0 - 1, x1, scene.colours.ink)
+                    touched.append(paint.ring(image, origin, y, x, col.ink, inset=2 * n))
+                    if lay.values:
+                        paint.cell_text(image, scene.cell_text(c, y, x), *lay.cell_box(origin, y, x))
             top, left, bottom, right = reads.box
             gx, gy = origin
-            wy0, wx0, wy1, wx1 = gy + top * s, gx + left * s, gy + bottom * s, gx + right * s
-            paint.outline(image, wy0 - 1, wy1 + 1, wx0 - 1, wx1 + 1, hue)
-            start = (wx1 + 2, (wy0 + wy1) // 2)
-            if geo.kernel is not None:
-                kernel = self._active_kernel(image, c, step.column, hue)
-                if kernel is None:
-                    continue
-                kx0, ky0, kx1, ky1 = kernel
-                lines.append((start, (kx0 - 3, (ky0 + ky1) // 2), hue))
-                start = (kx1 + 3, (ky0 + ky1) // 2)
-            write = writes.get(group * geo.out_per_group + step.column)
-            out = lay.outputs.get(write.channel) if write is not None else None
-            if out is not None and write.box is not None:
-                cy0, cx0 = out[1] + write.box[0] * s, out[0] + write.box[1] * s
-                lines.append((start, (cx0 - 2, cy0 + s // 2), hue))
-        for start, end, hue in lines:
-            paint.line(image, start, end, hue)
+            if len(reads.cells) // max(geo.in_per_group, 1) < (bottom - top) * (right - left):
+                # a sparse window (dilation): its extent too, thinly
+                box = (gy + top * s - n, gy + bottom * s + n, gx + left * s - n, gx + right * s + n)
+                paint.outline(image, *box, hue, n)
+                touched.append((box[0], box[1] + 1, box[2], box[3] + 1))
+            paths += self._routes(step, c, group, (top + bottom) * s // 2 + gy, writes, hue, image, touched)
+        for points, hue in paths:
+            touched.append(paint.path(image, points, hue))
         for write in step.writes:
             out = lay.outputs.get(write.channel)
             if out is not None and write.box is not None:
                 top, left, bottom, right = write.box
                 y0, x0, y1, x1 = out[1] + top * s, out[0] + left * s, out[1] + bottom * s, out[0] + right * s
-                paint.outline(image, y0 - 1, y1 + 1, x0 - 1, x1 + 1, scene.hue(write.channel // geo.out_per_group))
-        paint.text(image, step.text, CAPTION, *lay.step_at)
+                hue = scene.hue(write.channel // geo.out_per_group)
+                paint.outline(image, y0 - n, y1 + n, x0 - n, x1 + n, hue, 2 * n)
+                if col.halo >= 0:
+                    paint.outline(image, y0 + n, y1 - n, x0 + n, x1 - n, col.halo, n)
+                touched.append((y0 - n, y1 + n + 1, x0 - n, x1 + n + 1))
+        touched.append(self._text(image, step.text, lay.step_at))
         if lay.values:
-            paint.text(image, _fit(step.sums, lay.sum_width), CAPTION, *lay.sum_at)
+            x, y = lay.sum_at
+            for i, line in enumerate(_fit_lines(step.sums, lay.sum_width, lay.sum_lines)):
+                touched.append(self._text(image, line, (x, y + i * m.caption.height)))
+        self.touched = touched
         return image
 
-    def _active_kernel(self, image: np.ndarray, c: int, j: int, hue: int):
-        """Outline kernel (c, j) if it is drawn, and give its box (x0, y0, x1, y1)."""
-        origin = self.layout.kernels.get((c, j))
-        if origin is None:
-            return None
-        (x0, y0), s = origin, self.layout.cell
-        kh, kw = self.scene.geometry.kernel
-        x1, y1 = x0 + kw * s, y0 + kh * s
-        self.scene.painter.outline(image, y0 - 2, y1 + 2, x0 - 2, x1 + 2, hue)
-        return x0, y0, x1, y1
+    def _text(self, image: np.ndarray, text: str, at: tuple[int, int]) -> Rect:
+        style = self.layout.metrics.caption
+        x, y = at
+        self.scene.painter.text(image, text, style, x, y)
+        return y, y + style.height, x - 1, x + style.width(text) + 1
+
+    def _routes(
+        self, step: Step, c: int, group: int, y_window: int, writes: dict, hue: int, image: np.ndarray, touched: list
+    ) -> list:
+        """The dashed paths of input channel ``c``: from its window to the kernel in use and on to
+        the output cells written, through the gaps only (see the module's doc)."""
+        lay, s, n = self.layout, self.layout.cell, self.layout.metrics.n
+        geo, f = self.scene.geometry, self._frame_px
+        gx, _ = lay.inputs[c]
+        start = (gx + geo.grid[1] * s + f + 2 * n, y_window)
+        x_in, _ = lay.links
+        track = self._track.get(group, lay.links[1])
+        write = writes.get(group * geo.out_per_group + step.column)
+        out = lay.outputs.get(write.channel) if write is not None else None
+        end = None
+        if out is not None and write.box is not None:
+            top, _, bottom, _ = write.box
+            end = (out[0] - f - 2 * n - 1, out[1] + (top + bottom) * s // 2)
+        paths = []
+        if geo.kernel is None:
+            if end is not None:
+                paths.append(([start, (track, start[1]), (track, end[1]), end], hue))
+            return paths
+        kernel = lay.kernels.get((c, step.column))
+        if kernel is None:
+            return paths
+        kh, kw = geo.kernel
+        kx0, ky0 = kernel
+        kx1, ky1 = kx0 + kw * s, ky0 + kh * s
+        touched.append(self._outline_kernel(image, kx0, ky0, kx1, ky1, hue))
+        y_k, lane = (ky0 + ky1) // 2, lay.lanes[c]
+        i = lay.shown_columns.index(step.column)
+        left, right = kx0 - 3 * n - 1, kx1 + 3 * n + 1
+        if i == 0:
+            paths.append(([start, (x_in, start[1]), (x_in, y_k), (left, y_k)], hue))
+        else:  # under the kernels before it, then up the gap on its left
+            x_gap = kx0 - lay.metrics.gap // 2
+            paths.append(([start, (x_in, start[1]), (x_in, lane), (x_gap, lane), (x_gap, y_k), (left, y_k)], hue))
+        if end is None:
+            return paths
+        if i == len(lay.shown_columns) - 1:
+            paths.append(([(right, y_k), (track, y_k), (track, end[1]), end], hue))
+        else:  # down the gap on its right, under the kernels after it
+            x_gap = (kx1 + lay.kernels[(c, lay.shown_columns[i + 1])][0]) // 2
+            paths.append(([(right, y_k), (x_gap, y_k), (x_gap, lane), (track, lane), (track, end[1]), end], hue))
+        return paths
+
+    def _outline_kernel(self, image: np.ndarray, x0: int, y0: int, x1: int, y1: int, hue: int) -> Rect:
+        """Outline the kernel in use, just outside its grid."""
+        w = self.layout.metrics.stroke
+        self.scene.painter.outline(image, y0 - w, y1 + w, x0 - w, x1 + w, hue, w)
+        return y0 - w, y1 + w + 1, x0 - w, x1 + w + 1
 
 
 def _fit(entries: Sequence[str], width: int) -> str:
@@ -124,6 +187,28 @@ def _fit(entries: Sequence[str], width: int) -> str:
             break
         text = joined
     return text or (entries[0][:width] if entries else "")
+
+
+def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
+    """As many whole entries as fit ``lines`` lines of ``width`` characters, three spaces
+    apart; an entry longer than a line is broken at its spaces (and cut short only if even
+    that does not fit)."""
+    out: list[str] = []
+    for entry in entries:
+        pieces = [entry]
+        if len(entry) > width:  # at its equals signs if that is enough, else at spaces
+            pieces = wrap(entry, width, " = ")
+            if max(map(len, pieces)) > width or len(out) + len(pieces) > lines:
+                pieces = wrap(entry, width)
+        if out and len(pieces) == 1 and len(out[-1]) + 3 + len(entry) <= width:
+            out[-1] = f"{out[-1]}   {entry}"
+        elif len(out) + len(pieces) <= lines:
+            out += pieces
+        else:
+            if not out:
+                out = [piece[:width] for piece in pieces[:lines]]
+            break
+    return out
 
 
 class Chain:

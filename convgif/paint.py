@@ -1,5 +1,5 @@
 """Painting into palette-index images: themes, the palette, and the primitives every picture
-is made of (grids of cells, outlines, dashed lines, text).
+is made of (grids of cells, hatched cells, outlines, dashed paths, text).
 
 Cells are axis-aligned rectangles on a whole-pixel grid, painted straight into the image with
 NumPy, exactly; text comes from :mod:`convgif.glyphs`. Images are arrays of palette indices,
@@ -8,7 +8,7 @@ so the writer needs no colour quantisation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Optional
 
@@ -16,7 +16,7 @@ import numpy as np
 
 from . import glyphs
 from .drawing import format_value
-from .layout import CELL, Layout, TextStyle
+from .layout import Layout, TextStyle
 
 RGB = tuple[int, int, int]
 
@@ -26,8 +26,17 @@ BLACK: RGB = (0, 0, 0)
 
 @dataclass(frozen=True)
 class Theme:
-    """The colours of a picture. ``hues``: one per group (cycled), for its window, kernels,
-    output cell and lines."""
+    """The colours of a picture.
+
+    Cells' shades stay in one band of lightness (light in the light theme, dark in the dark
+    one) and ``hues``, one per group (cycled) for its window, kernels, output cell, frames and
+    lines, stay far outside it, so that an outline is seen on any cell (at least 3:1 in WCAG
+    contrast). A picture's pixels span black to white; around them an outline also gets a
+    rim of ``halo``, which contrasts where the hue does not. Sequential scales run from a
+    ``…_low`` to a ``…_high`` colour; diverging ones (signed values) from ``…_negative``
+    through ``neutral`` (0) to ``…_high``; kernels from ``negative`` through ``kernel_zero``
+    to ``positive``. Cells not yet computed are hatched in ``grid`` over ``background``.
+    """
 
     background: RGB
     ink: RGB
@@ -41,24 +50,32 @@ class Theme:
     output_low: RGB
     output_high: RGB
     hues: tuple[RGB, ...]
+    input_negative: RGB = (225, 150, 90)
+    output_negative: RGB = (220, 150, 80)
+    neutral: RGB = (236, 236, 236)
+    outside: RGB = (214, 218, 224)
+    halo: RGB = WHITE
 
 
 LIGHT = Theme(
     background=WHITE, ink=(31, 35, 40), grid=(176, 184, 196),
-    input_low=(238, 243, 250), input_high=(128, 160, 210), padding=(250, 238, 205),
-    negative=(222, 96, 84), positive=(56, 160, 110), kernel_zero=(250, 250, 250),
-    output_low=(248, 240, 252), output_high=(150, 100, 190),
-    hues=((232, 118, 26), (36, 110, 200), (40, 150, 70), (190, 60, 150), (200, 50, 50), (20, 140, 150)),
+    input_low=(226, 234, 245), input_high=(124, 158, 208), padding=(250, 238, 205),
+    negative=(228, 128, 118), positive=(100, 180, 135), kernel_zero=(246, 246, 246),
+    output_low=(238, 228, 246), output_high=(180, 148, 216),
+    hues=((125, 48, 0), (20, 62, 160), (0, 82, 30), (130, 15, 115), (145, 10, 20), (0, 80, 90)),
 )
 DARK = Theme(
     background=(13, 17, 23), ink=(230, 237, 243), grid=(72, 80, 92),
-    input_low=(28, 36, 50), input_high=(70, 108, 170), padding=(60, 52, 30),
-    negative=(236, 110, 100), positive=(80, 196, 130), kernel_zero=(34, 38, 46),
-    output_low=(34, 28, 48), output_high=(160, 112, 220),
-    hues=((255, 150, 60), (90, 160, 255), (90, 210, 120), (235, 110, 200), (255, 100, 100), (60, 200, 210)),
+    input_low=(24, 32, 46), input_high=(52, 86, 145), padding=(60, 52, 30),
+    negative=(140, 56, 52), positive=(35, 100, 65), kernel_zero=(34, 38, 46),
+    output_low=(34, 28, 48), output_high=(105, 70, 155),
+    hues=((255, 160, 70), (120, 180, 255), (100, 220, 130), (245, 130, 220), (255, 135, 130), (80, 215, 225)),
+    input_negative=(120, 70, 30), output_negative=(125, 75, 28), neutral=(44, 46, 52), outside=(40, 44, 52),
+    halo=BLACK,
 )
 THEMES = {"light": LIGHT, "dark": DARK}
-DASH = 6  # pixels on, then off, along the connecting lines
+DASH = 6  # pixels on, then off, along the connecting lines (times the scale)
+HATCH = 4  # period of the stripes of a cell not yet computed (times the scale)
 
 
 def blend(a: RGB, b: RGB, t: float) -> RGB:
@@ -67,6 +84,32 @@ def blend(a: RGB, b: RGB, t: float) -> RGB:
 
 def ramp(low: RGB, high: RGB, n: int) -> list[RGB]:
     return [blend(low, high, i / max(n - 1, 1)) for i in range(n)]
+
+
+def along(
+    positions: Sequence[float], low: RGB, high: RGB, negative: Optional[RGB] = None, zero: Optional[RGB] = None
+) -> list[RGB]:
+    """Colours at ``positions`` of a scale: 0..1 from ``low`` to ``high``, or, given
+    ``negative`` and ``zero``, -1..1 from ``negative`` through ``zero`` to ``high``."""
+    if negative is None or zero is None:
+        return [blend(low, high, t) for t in positions]
+    return [blend(zero, negative, -t) if t < 0 else blend(zero, high, t) for t in positions]
+
+
+def luminance(colour: RGB) -> float:
+    """WCAG relative luminance of an sRGB colour."""
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in colour)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: RGB, b: RGB) -> float:
+    """WCAG contrast ratio of two colours, from 1 (the same) to 21 (black on white)."""
+    la, lb = sorted((luminance(a), luminance(b)))
+    return (lb + 0.05) / (la + 0.05)
 
 
 class Palette:
@@ -82,25 +125,32 @@ class Palette:
             self.colors.append(color)
         return self._index[color]
 
-    def ink_table(self, ink: int, under: Iterable[int]) -> np.ndarray:
-        """``table[level, i]``: colour ``i`` with ink of coverage ``level`` drawn over it."""
+    def ink_table(self, ink: int, under: Iterable[int], paper: Optional[int] = None) -> np.ndarray:
+        """``table[level, i]``: colour ``i`` with ink of coverage ``level`` drawn over it. Given
+        ``paper``, text on a colour that contrasts more with it than with the ink is written in
+        ``paper`` instead (light numbers on a picture's dark pixels)."""
         table = np.tile(np.arange(256, dtype=np.uint8), (glyphs.LEVELS, 1))
         top = glyphs.LEVELS - 1
-        for i in set(under):
+        for i in sorted(set(under)):
+            pen = ink
+            colour = self.colors[i]
+            if paper is not None and contrast(colour, self.colors[paper]) > contrast(colour, self.colors[ink]):
+                pen = paper
             for level in range(1, top):
-                table[level, i] = self.add(blend(self.colors[i], self.colors[ink], level / top))
-            table[top, i] = ink
+                table[level, i] = self.add(blend(self.colors[i], self.colors[pen], level / top))
+            table[top, i] = pen
         return table
 
 
 class Painter:
-    """The primitives, for one layout's cell size and one palette's grid, background and ink."""
+    """The primitives, for one layout's cell size and scale and one palette's grid, background and ink."""
 
     def __init__(self, layout: Layout, grid: int, background: int, ink: np.ndarray) -> None:
         self.layout = layout
         self.grid_colour = grid
         self.background = background
         self.ink = ink
+        self.n = layout.metrics.n
 
     def grid(self, image: np.ndarray, origin: tuple[int, int], colours: np.ndarray) -> None:
         """Cells of the given colour indices, with grid lines, at ``origin`` (x, y)."""
@@ -114,6 +164,13 @@ class Painter:
         image[y + rows * s, x : x + cols * s + 1] = self.grid_colour
         image[y : y + rows * s + 1, x + cols * s] = self.grid_colour
 
+    def hatch(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int, colour: int) -> None:
+        """Diagonal stripes of ``colour`` over the background of the rectangle [y0:y1, x0:x1]
+        (grid lines stay; the stripes of neighbouring cells line up)."""
+        ys, xs = np.ogrid[y0:y1, x0:x1]
+        region = image[y0:y1, x0:x1]
+        region[(((xs + ys) // self.n) % HATCH == 0) & (region == self.background)] = colour
+
     def text(self, image: np.ndarray, text: str, style: TextStyle, x: int, y: int) -> None:
         """Ink ``text`` with its pen starting at (x, y), the top of its line."""
         mask = glyphs.text_mask(style, text)
@@ -122,7 +179,7 @@ class Painter:
         w = min(w, image.shape[1] - x)
         if w > 0:
             region = image[y : y + h, x : x + w]
-            region[...] = self.ink[mask[:, :w], region]
+            region[...] = self.ink[mask[: region.shape[0], :w], region]
 
     def cell(self, image: np.ndarray, origin: tuple[int, int], row: int, col: int, colour: int, value: Optional[object] = None) -> None:
         """One cell's interior filled, with ``value`` written in it unless None."""
@@ -132,8 +189,9 @@ class Painter:
             self.cell_text(image, format_value(value), y0, y1, x0, x1)
 
     def cell_text(self, image: np.ndarray, text: str, y0: int, y1: int, x0: int, x1: int) -> None:
-        w = CELL.width(text)
-        self.text(image, text, CELL, x0 + (x1 - x0 - w + 1) // 2, y0 + (y1 - y0 - CELL.height + 1) // 2)
+        style = self.layout.metrics.cell_text
+        w = style.width(text)
+        self.text(image, text, style, x0 + (x1 - x0 - w + 1) // 2, y0 + (y1 - y0 - style.height + 1) // 2)
 
     @staticmethod
     def outline(image: np.ndarray, y0: int, y1: int, x0: int, x1: int, colour: int, width: int = 2) -> None:
@@ -143,17 +201,52 @@ class Painter:
         image[y0 : y1 + 1, x0 : x0 + width] = colour
         image[y0 : y1 + 1, x1 - width + 1 : x1 + 1] = colour
 
-    def line(self, image: np.ndarray, start: tuple[int, int], end: tuple[int, int], colour: int) -> None:
-        """A dashed one-pixel line between two (x, y) points, behind grids and text.
+    def ring(
+        self,
+        image: np.ndarray,
+        origin: tuple[int, int],
+        row: int,
+        col: int,
+        colour: int,
+        halo: int = -1,
+        inset: int = 0,
+    ) -> tuple[int, int, int, int]:
+        """Mark a cell without covering its shade: a ring on its grid lines reaching just inside
+        (``inset`` further in), with a rim of ``halo`` inside it unless -1. Gives the
+        rectangle (y0, y1, x0, x1) painted, ends exclusive."""
+        x, y = origin
+        s, n = self.layout.cell, self.n
+        y0, y1, x0, x1 = y + row * s + inset, y + (row + 1) * s - inset, x + col * s + inset, x + (col + 1) * s - inset
+        self.outline(image, y0, y1, x0, x1, colour, 2 * n)
+        if halo >= 0:
+            self.outline(image, y0 + 2 * n, y1 - 2 * n, x0 + 2 * n, x1 - 2 * n, halo, n)
+        return y0, y1 + 1, x0, x1 + 1
+
+    def path(self, image: np.ndarray, points: Sequence[tuple[int, int]], colour: int) -> tuple[int, int, int, int]:
+        """A dashed path through (x, y) points joined by horizontal and vertical runs, as thick
+        as the scale, drawn only over the background: it never covers a cell or a letter.
 
         Dashes rather than a solid line: half the pixels change from frame to frame, which
-        halves what the moving lines add to every frame of the GIF. Only background pixels
-        are drawn, so a line never crosses a cell or a number.
+        halves what the moving lines add to every frame of the GIF. Gives the rectangle
+        (y0, y1, x0, x1) it lies in, ends exclusive.
         """
-        (xa, ya), (xb, yb) = start, end
-        n = max(abs(xb - xa), abs(yb - ya)) + 1
-        steps = np.arange(n)[(np.arange(n) // DASH) % 2 == 0]
-        xs = xa + np.rint(steps * ((xb - xa) / max(n - 1, 1))).astype(np.intp)
-        ys = ya + np.rint(steps * ((yb - ya) / max(n - 1, 1))).astype(np.intp)
-        behind = image[ys, xs] == self.background
-        image[ys[behind], xs[behind]] = colour
+        n, dash = self.n, DASH * self.n
+        done = 0  # pixels along the path so far: the dashes run on round the corners
+        for (xa, ya), (xb, yb) in zip(points, points[1:]):
+            length = abs(xb - xa) + abs(yb - ya)
+            if not length:
+                continue
+            on = (np.arange(done, done + length) // dash) % 2 == 0
+            if ya == yb:  # across
+                x0, on = (xa, on) if xb > xa else (xb + 1, on[::-1])
+                region = image[max(ya, 0) : ya + n, max(x0, 0) : x0 + length]
+                on = on[max(-x0, 0) : max(-x0, 0) + region.shape[1]][None, :]
+            else:  # down or up
+                y0, on = (ya, on) if yb > ya else (yb + 1, on[::-1])
+                region = image[max(y0, 0) : y0 + length, max(xa, 0) : xa + n]
+                on = on[max(-y0, 0) : max(-y0, 0) + region.shape[0]][:, None]
+            region[on & (region == self.background)] = colour
+            done += length
+        all_x = [p[0] for p in points]
+        all_y = [p[1] for p in points]
+        return min(all_y), max(all_y) + n, min(all_x), max(all_x) + n

@@ -1,22 +1,22 @@
 """The static picture of a drawing: its colours and everything that does not move.
 
-Caption, labels, every grid with its values, group frames and the output colour scale are
-drawn once; frames are this picture plus the overlay of :mod:`convgif.overlay`.
+Caption, labels, every grid with its values, group frames and the colour keys of the input,
+the kernels and the output are drawn once; frames are this picture plus the overlay of
+:mod:`convgif.overlay`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Optional
 
 import numpy as np
 
-from .drawing import Drawn, Shades, format_value
-from .layout import LABEL, LEGEND_CHARS, LEGEND_SWATCH, Layout
-from .paint import BLACK, LIGHT, WHITE, Painter, Palette, Theme, blend, ramp
+from .drawing import EMPTY, FILLER, Drawn, Key, Scales, format_value, scales_of
+from .layout import Layout, key_items_x
+from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 
-INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6
 PRIMARIES = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
-PIXEL_SHADES, RGB_SHADES = 16, 12
 
 
 @dataclass(frozen=True)
@@ -32,51 +32,40 @@ class Colours:
     kernels: list[int]
     outputs: list[int]
     hues: list[int]
-    tints: list[int]  # highlighted input cells, per hue
-    padding_tints: list[int]
     outside: int  # cells outside the input and its padding (-1 where there are none)
-
-
-def kernel_shades(weight: np.ndarray, theme: Theme) -> tuple[np.ndarray, list]:
-    """Diverging shades: red below zero, neutral at zero, green above, by magnitude."""
-    scale = max(float(np.abs(weight).max()), 1.0)  # the largest magnitude fills the last shade, never past it
-    steps = np.ceil(np.abs(weight) / scale * KERNEL_SHADES).astype(np.intp)
-    bins = np.sign(weight).astype(np.intp) * steps + KERNEL_SHADES
-    colors = [
-        blend(theme.background, theme.negative if k < 0 else theme.positive, 0.18 + 0.5 * abs(k) / KERNEL_SHADES)
-        if k
-        else theme.kernel_zero
-        for k in range(-KERNEL_SHADES, KERNEL_SHADES + 1)
-    ]
-    return bins, colors
+    hatch: int  # the stripes of cells not yet computed (and of cells outside)
+    halo: int  # the rim inside an outline on a picture's pixels (-1: not a picture)
 
 
 class Scene:
     """The colours and the static image of one drawing laid out by one layout."""
 
-    def __init__(self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT) -> None:
+    def __init__(self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT, scales: Optional[Scales] = None) -> None:
         self.drawn = drawn
         self.layout = layout
+        self.theme = theme
         self.geometry = geometry = layout.geometry
-        channels = drawn.grid.shape[0]
+        self.scales = scales = scales or scales_of(drawn, layout.values)
+        self.scale = scales.output
+        self._output_colours: dict = {}
+        levels = scales.input.count
+        self.in_bins = np.clip(scales.input.index(drawn.grid), 0, levels - 1).astype(np.intp)
         if drawn.pixels:
-            levels = (PIXEL_SHADES if channels == 1 else RGB_SHADES) // (2 if layout.values else 1)
-            self.in_bins = np.clip(np.rint(drawn.grid / 255 * (levels - 1)), 0, levels - 1).astype(np.intp)
-            tops = [WHITE] if channels == 1 else list(PRIMARIES)
+            tops = [WHITE] if scales.channels == 1 else list(PRIMARIES)
             input_rows = [ramp(BLACK, top, levels) for top in tops]
-            scale = Shades.of(drawn.output, PIXEL_SHADES, linear=True)
-            output_shades = ramp(BLACK, WHITE, scale.count)
+            grey = (128, 128, 128)
+            signed = (BLACK, grey) if scales.output.diverging else ()
+            output_shades = along(scales.output.positions(), BLACK, WHITE, *signed)
         else:
-            inputs = Shades.of(drawn.grid, INPUT_SHADES)
-            self.in_bins = inputs.index(drawn.grid)
-            input_rows = [ramp(theme.input_low, theme.input_high, inputs.count)]
-            scale = Shades.of(drawn.output, OUTPUT_SHADES)
-            output_shades = ramp(theme.output_low, theme.output_high, scale.count)
-        if "span" in drawn.extra:  # outputs pass through other values on their way to the result
-            low, high = drawn.extra["span"]
-            scale = Shades(float(low), float(high), scale.count)
-        self.scale = scale
-        self.k_bins, k_colors = kernel_shades(drawn.kernels, theme) if drawn.kernels is not None else (None, [])
+            signed = (theme.input_negative, theme.neutral) if scales.input.diverging else ()
+            input_rows = [along(scales.input.positions(), theme.input_low, theme.input_high, *signed)]
+            signed = (theme.output_negative, theme.neutral) if scales.output.diverging else ()
+            output_shades = along(scales.output.positions(), theme.output_low, theme.output_high, *signed)
+        self.k_bins = scales.kernel.index(drawn.kernels) if scales.kernel is not None else None
+        k_colours = []
+        if scales.kernel is not None:
+            zero = theme.kernel_zero
+            k_colours = along(scales.kernel.positions(), zero, theme.positive, theme.negative, zero)
 
         palette = Palette()
         add = palette.add
@@ -88,18 +77,22 @@ class Scene:
             inputs=[[add(c) for c in row] for row in input_rows],
             padding=add(theme.padding),
             copies=[[add(blend(c, theme.padding, 0.6)) for c in row] for row in input_rows],
-            kernels=[add(c) for c in k_colors],
+            kernels=[add(c) for c in k_colours],
             outputs=[add(c) for c in output_shades],
             hues=[add(h) for h in hues],
-            tints=[add(blend(theme.background, h, 0.42)) for h in hues],
-            padding_tints=[add(blend(theme.padding, h, 0.42)) for h in hues],
-            outside=add(blend(theme.background, theme.grid, 0.25)) if drawn.outside is not None else -1,
+            outside=add(theme.outside) if drawn.outside is not None else -1,
+            hatch=add(blend(theme.background, theme.grid, 0.7)),
+            halo=add(theme.halo) if drawn.pixels else -1,
         )
-        under = [col.background]  # without values, text is only ever written on the background
+        under = [col.background]  # without values, text is written on the background and some keys' swatches
         if layout.values or drawn.filler_text:
             shades = [c for row in col.inputs + col.copies for c in row]
-            under += [col.padding, *shades, *col.kernels, *col.outputs, *col.tints, *col.padding_tints]
-        self.painter = Painter(layout, col.grid, col.background, palette.ink_table(col.ink, under))
+            under += [col.padding, *shades, *col.kernels, *col.outputs]
+        for key, _, _ in layout.keys:
+            colours = self._key_colours(key.role)
+            written = [shade for shade, text in key.items if text and shade is not None and shade >= FILLER]
+            under += [col.padding if shade == FILLER else colours[shade] for shade in written]
+        self.painter = Painter(layout, col.grid, col.background, palette.ink_table(col.ink, under, col.background))
         self.palette = palette
         if len(palette.colors) > 255:  # one index stays free for the writer's transparency
             raise RuntimeError(f"{len(palette.colors)} colours do not fit a GIF palette")
@@ -124,14 +117,6 @@ class Scene:
             colours = np.where(self.drawn.outside, col.outside, colours)
         return colours
 
-    def tint(self, c: int, y: int, x: int) -> int:
-        """Colour of a cell of input channel c while a step reads it."""
-        col = self.colours
-        hue = (c // self.geometry.in_per_group) % len(col.tints)
-        if self.drawn.outside is not None and self.drawn.outside[y, x]:
-            return col.outside
-        return col.padding_tints[hue] if self.drawn.filler[y, x] else col.tints[hue]
-
     def cell_text(self, c: int, y: int, x: int) -> str:
         """What an input cell shows with values: its value, the filler's text, or nothing."""
         drawn = self.drawn
@@ -144,7 +129,22 @@ class Scene:
     def output_colour(self, value: object, channel: int = -1) -> int:
         if channel in self.drawn.plain:
             return self.colours.background
-        return self.colours.outputs[int(self.scale.index(value))]
+        colour = self._output_colours.get(value)
+        if colour is None:
+            index = int(np.clip(self.scale.index(value), 0, len(self.colours.outputs) - 1))
+            colour = self._output_colours[value] = self.colours.outputs[index]
+        return colour
+
+    def empty(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
+        """A cell (or cells) with no value yet: hatched, unlike any shade a value can take."""
+        image[y0:y1, x0:x1] = self.colours.background
+        self.painter.hatch(image, y0, y1, x0, x1, self.colours.hatch)
+
+    def _hatch_outside(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
+        """Stripes over a cell outside the input: it holds no value either."""
+        region = image[y0:y1, x0:x1]
+        ys, xs = np.ogrid[y0:y1, x0:x1]
+        region[((xs + ys) // self.layout.metrics.n) % 4 == 0] = self.colours.hatch
 
     # -- the static picture --------------------------------------------------------------------
 
@@ -155,6 +155,9 @@ class Scene:
         hp, wp = geo.grid
         for c, origin in lay.inputs.items():
             paint.grid(image, origin, self.input_colours(c))
+            if drawn.outside is not None:
+                for y, x in np.argwhere(drawn.outside):
+                    self._hatch_outside(image, *lay.cell_box(origin, y, x))
             if lay.values:
                 for y in range(hp):
                     for x in range(wp):
@@ -167,16 +170,20 @@ class Scene:
                 for ky, kx in np.ndindex(*geo.kernel):
                     paint.cell_text(image, format_value(drawn.kernels[co, ci, ky, kx]), *lay.cell_box(origin, ky, kx))
         ho, wo = geo.out_size
-        for origin in lay.outputs.values():
-            paint.grid(image, origin, np.full((ho, wo), col.background))
+        for x, y in lay.outputs.values():
+            paint.grid(image, (x, y), np.full((ho, wo), col.background))
+            if drawn.start is None:
+                paint.hatch(image, y, y + ho * s, x, x + wo * s, col.hatch)
         if geo.groups > 1:
+            f, w = lay.metrics.frame, lay.metrics.stroke
             for c, (x, y) in lay.inputs.items():
-                paint.outline(image, y - 3, y + hp * s + 3, x - 3, x + wp * s + 3, self.hue(c // geo.in_per_group))
+                paint.outline(image, y - f, y + hp * s + f, x - f, x + wp * s + f, self.hue(c // geo.in_per_group), w)
             for co, (x, y) in lay.outputs.items():
-                paint.outline(image, y - 3, y + ho * s + 3, x - 3, x + wo * s + 3, self.hue(co // geo.out_per_group))
+                paint.outline(image, y - f, y + ho * s + f, x - f, x + wo * s + f, self.hue(co // geo.out_per_group), w)
         for text, style, x, y in lay.texts:
             paint.text(image, text, style, x, y)
-        self._legend(image)
+        for key, x, y in lay.keys:
+            self._key(image, key, x, y)
         if drawn.start is not None:
             for co, origin in lay.outputs.items():
                 for oy, ox in np.ndindex(ho, wo):
@@ -184,16 +191,46 @@ class Scene:
                     paint.cell(image, origin, oy, ox, self.output_colour(value, co), value if lay.values else None)
         return image
 
-    def _legend(self, image: np.ndarray) -> None:
-        """The output colour scale: lowest value, one swatch per shade, highest value."""
-        x, y = self.layout.legend_at
-        paint = self.painter
-        low, high = (format_value(v)[:LEGEND_CHARS] for v in (self.scale.low, self.scale.high))
-        paint.text(image, f"scale {low}", LABEL, x, y)
-        x += LABEL.width(f"scale {low} ")
-        top, bottom = y + 2, y + LABEL.height - 2
-        for shade in self.colours.outputs:
-            image[top:bottom, x : x + LEGEND_SWATCH] = shade
-            x += LEGEND_SWATCH
-        paint.outline(image, top - 1, bottom, x - LEGEND_SWATCH * len(self.colours.outputs) - 1, x, self.colours.grid, 1)
-        paint.text(image, high, LABEL, x + LABEL.advance, y)
+    def _key_colours(self, role: str) -> list[int]:
+        col = self.colours
+        if role.startswith("input"):
+            return col.inputs[int(role[5:]) if role[5:] else 0]
+        return col.kernels if role == "kernel" else col.outputs
+
+    def _key(self, image: np.ndarray, key: Key, x: int, y: int) -> None:
+        """A colour key: its name, then swatches (some with their value written on them) and words."""
+        paint, m = self.painter, self.layout.metrics
+        label = m.label
+        paint.text(image, key.name, label, x, y)
+        spots, _ = key_items_x(key, m)
+        colours = self._key_colours(key.role)
+        top, bottom = y + m.n, y + label.height - m.n
+        for (shade, text), (dx, width) in zip(key.items, spots):
+            x0 = x + dx
+            if shade is None:
+                paint.text(image, text, label, x0, y)
+                continue
+            if shade == EMPTY:
+                self.empty(image, top, bottom, x0, x0 + width)
+            else:
+                image[top:bottom, x0 : x0 + width] = self.colours.padding if shade == FILLER else colours[shade]
+            paint.outline(image, top - 1, bottom, x0 - 1, x0 + width, self.colours.grid, 1)
+            if text:
+                paint.text(image, text, label, x0 + 3 * m.n, y)
+
+
+def shades_of(scene: Scene) -> dict[str, list[RGB]]:
+    """Every cell colour a scene can show, by what it is, as RGB (for contrast checks)."""
+    rgb = scene.palette.colors
+    col = scene.colours
+    found = {
+        "inputs": [rgb[i] for row in col.inputs for i in row],
+        "copies": [rgb[i] for row in col.copies for i in row],
+        "kernels": [rgb[i] for i in col.kernels],
+        "outputs": [rgb[i] for i in col.outputs],
+        "padding": [rgb[col.padding]],
+        "empty": [rgb[col.background], rgb[col.hatch]],
+    }
+    if col.outside >= 0:
+        found["outside"] = [rgb[col.outside]]
+    return found

@@ -105,11 +105,24 @@ def caption_line(input_shape: object, output_shape: object, *parts: str) -> str:
     return " \u2014 ".join([f"Input Shape : {input_shape}", f"Output Shape : {output_shape}", *parts])
 
 
+def switches(spec: Any) -> list[str]:
+    """What the article's caption format leaves out but changes the picture, when it is not
+    PyTorch's default: the padding mode and a missing bias."""
+    parts = []
+    mode = getattr(spec, "padding_mode", "zeros")
+    if mode != "zeros":
+        parts.append(f"padding_mode={mode!r}")
+    if not getattr(spec, "bias", True):
+        parts.append("bias=False")
+    return parts
+
+
 def conv_caption(spec: Any, padding: object, *more: str) -> str:
-    """The caption of a convolution: K, P, S, D and G after the shapes."""
+    """The caption of a convolution: K, P, S, D and G after the shapes, then the padding mode
+    and bias when they are not the defaults."""
     return caption_line(
         spec.input_shape, spec.output_shape, f"K : {spec.kernel_size}", f"P : {padding}",
-        f"S : {spec.stride}", f"D : {spec.dilation}", f"G : {spec.groups}", *more,
+        f"S : {spec.stride}", f"D : {spec.dilation}", f"G : {spec.groups}", *more, *switches(spec),
     )
 
 

@@ -7,9 +7,9 @@ import pytest
 from click.testing import CliRunner
 from gifs import displayed_frames
 
-from convgif import Conv2dSpec, glyphs, ops
+from convgif import Conv2dSpec, glyphs
 from convgif.cli import main
-from convgif.layout import CAPTION, plan
+from convgif.layout import CAPTION
 from convgif.paint import LIGHT, WHITE
 
 D = " \u2014 "
@@ -58,16 +58,26 @@ def render(tmp_path: Path, args: str) -> Path:
     return out
 
 
+def caption_lines(spec: Conv2dSpec) -> list:
+    """The caption's lines as a render of ``spec`` lays them out: (text, style, x, y)."""
+    from convgif.api import Look, _Drawing
+
+    layout = _Drawing(spec, 0, None, None, None, False, Look(), 0, {}).parts[0].layout
+    return list(layout.texts[: layout.caption_lines])
+
+
 def assert_caption_in_every_frame(path: Path, spec: Conv2dSpec) -> None:
-    layout = plan(ops.of(spec).geometries(spec)[0])
-    text, style, x, y = layout.texts[0]
-    assert (text, style) == (spec.caption, CAPTION)
-    mask = glyphs.text_mask(CAPTION, text)
-    x -= glyphs.BLEED
-    full = mask == glyphs.LEVELS - 1
-    for frame in displayed_frames(path):
-        region = frame[y : y + mask.shape[0], x : x + mask.shape[1]]
-        assert np.all(region[full] == LIGHT.ink) and np.all(region[mask == 0] == WHITE)
+    lines = caption_lines(spec)
+    text, style = " ".join(line[0] for line in lines), {line[1] for line in lines}
+    assert (text, style) == (spec.caption, {CAPTION})  # read joined: only line breaks added
+    frames = displayed_frames(path)
+    for text, _, x, y in lines:
+        mask = glyphs.text_mask(CAPTION, text)
+        x -= glyphs.BLEED
+        full = mask == glyphs.LEVELS - 1
+        for frame in frames:
+            region = frame[y : y + mask.shape[0], x : x + mask.shape[1]]
+            assert np.all(region[full] == LIGHT.ink) and np.all(region[mask == 0] == WHITE)
 
 
 @pytest.mark.parametrize("args, parts, frames, published", ARTICLE, ids=[a[0] for a in ARTICLE])

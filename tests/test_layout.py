@@ -50,8 +50,9 @@ def test_grids_and_texts_fit_without_overlapping(spec, values):
     text_boxes.append((*layout.legend_at, layout.legend_at[0] + 10, layout.legend_at[1] + 13))
     for a, b in itertools.combinations(text_boxes, 2):
         assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
-    assert layout.texts[0][0] == spec.caption
-    assert layout.width >= CAPTION.width(spec.caption)
+    assert layout.caption == spec.caption  # its lines read joined
+    for text, style, x, _ in layout.texts[: layout.caption_lines]:
+        assert style == CAPTION and x + CAPTION.width(text) <= layout.width
 
 
 def test_small_figures_use_full_cells_and_large_ones_shrink():

@@ -21,7 +21,7 @@ from convgif.options import Request  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 CAPTION = "Input Shape : (3, 7, 7) — Output Shape : (2, 3, 3) — K : (3, 3) — P : (1, 1) — S : (2, 2) — D : (2, 2) — G : 1"
 SMALL = "Input Shape : (1, 5, 5) — Output Shape : (1, 3, 3) — K : (3, 3) — P : (0, 0) — S : (1, 1) — D : (1, 1) — G : 1"
-PICTURE = "Input Shape : (1, 6, 6) — Output Shape : (1, 4, 4) — K : (3, 3) — P : (0, 0) — S : (1, 1) — D : (1, 1) — G : 1"
+PICTURE = "Input Shape : (1, 6, 6) — Output Shape : (1, 4, 4) — K : (3, 3) — P : (0, 0) — S : (1, 1) — D : (1, 1) — G : 1 — bias=False"
 
 INDEX = """\
 Layers

@@ -287,11 +287,15 @@ class Conv1dRecording(Recording):
 # -- the picture, shared with every kind drawn as a direct convolution --------------------------
 
 
-def conv_geometry(spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[str, ...] = ()) -> Geometry:
-    """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output."""
+def conv_geometry(spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[str, ...] = (), **more: Any) -> Geometry:
+    """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output.
+    ``more`` replaces the geometry's other fields (headings, labels)."""
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
     state = [word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on]
+    _, ho, wo = spec.output_shape
+    last = conv_step_text(spec, dims, cg_out - 1, ho - 1, wo - 1, spec.steps - 1)
+    y_last = f"y[{_position(dims, spec.out_channels - 1, ho - 1, wo - 1)[1:-1]}]"
 
     def blame(axis: int) -> tuple[str, object, str]:
         padded = max(spec.padding[axis], 0) + max(spec.padding_end[axis], 0)
@@ -299,7 +303,7 @@ def conv_geometry(spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[st
             return "padding", spec.padding_arg, "padding"
         return "input_shape", spec.input_shape, "input"
 
-    return Geometry(
+    fields: dict[str, Any] = dict(
         layer=spec,
         caption=caption,
         dims=dims,
@@ -314,7 +318,28 @@ def conv_geometry(spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[st
         kernel_label=lambda c, j: f"w[{c // cg_in * cg_out + j},{c % cg_in}]",
         blame=blame,
         notes=notes,
+        step_chars=len(last),
+        sum_chars=lambda chars: spec.groups * (len(y_last) + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 9) - 3,
     )
+    fields.update(more)
+    return Geometry(**fields)
+
+
+def conv_step_text(spec: Any, dims: int, j: int, oy: int, ox: int, step: int) -> str:
+    """The step line of a direct convolution: the output channel, position and step."""
+    return f"out channel {j + 1}/{spec.out_per_group} · {_position(dims, oy, ox)} · step {step + 1}/{spec.steps}"
+
+
+def _position(dims: int, *index: int) -> str:
+    """An output position as the layer indexes it: (oy, ox), or (ox,) for a Conv1d."""
+    return str(tuple(index) if dims == 2 else tuple(index[:-2]) + (index[-1],))
+
+
+def sum_entry(y: str, value: Any, bias: Any) -> str:
+    """One output's sum as the sum line writes it: the products' total, the bias, the value."""
+    if bias is None:
+        return f"{y} = Σ x·w = {format_value(value)}"
+    return f"{y} = Σ x·w + b = {format_value(value - bias)} + {format_value(bias)} = {format_value(value)}"
 
 
 def conv_drawn(
@@ -322,6 +347,7 @@ def conv_drawn(
     geometry: Geometry,
     pixels: bool = False,
     filler: Optional[np.ndarray] = None,
+    filler_name: str = "padding",
 ) -> Drawn:
     """A recorded direct convolution as the renderer draws it. ``filler`` marks the input cells
     that are not the layer's input (default: its padding, shown as copies for modes that copy)."""
@@ -339,6 +365,7 @@ def conv_drawn(
         copies=copies,
         value_chars=widest(recording.padded, recording.weight, recording.output),
         pixels=pixels,
+        filler_name=filler_name,
     )
 
 
@@ -355,10 +382,6 @@ class ConvPlayback:
         _, ho, wo = self.spec.output_shape
         j, rest = divmod(step, ho * wo)
         return j, *divmod(rest, wo)  # type: ignore[return-value]
-
-    def _position(self, *index: int) -> str:
-        """An output position as the layer indexes it: (oy, ox), or (ox,) for a Conv1d."""
-        return str(tuple(index) if self.dims == 2 else tuple(index[:-2]) + (index[-1],))
 
     def advance(self, step: int) -> list:
         j, oy, ox = self._index(step)
@@ -379,21 +402,15 @@ class ConvPlayback:
             _, top, left = taps[0]
             return Reads(taps, (int(top), int(left), int(top) + rh, int(left) + rw))
 
-        text = f"out channel {j + 1}/{spec.out_per_group} · {self._position(oy, ox)} · step {step + 1}/{spec.steps}"
-        if spec.groups == 1:
-            value = rec.output[j, oy, ox]
-            y = f"y[{self._position(j, oy, ox)[1:-1]}]"
-            if rec.bias is None:
-                sums = (f"{y} = Σ x·w = {format_value(value)}",)
-            else:
-                b = rec.bias[j]
-                sums = (f"{y} = Σ x·w + b = {format_value(value - b)} + {format_value(b)} = {format_value(value)}",)
-        else:
-            sums = tuple(
-                f"y[{self._position(co, oy, ox)[1:-1]}] = {format_value(rec.output[co, oy, ox])}"
-                for co in range(j, spec.out_channels, spec.out_per_group)
-            )
-        return Step(j, LazyReads(reads), self.advance(step), text, sums)
+        text = conv_step_text(spec, self.dims, j, oy, ox, step)
+        sums = []
+        for co in range(j, spec.out_channels, spec.out_per_group):  # every group's output cell
+            value = rec.output[co, oy, ox]
+            y = f"y[{_position(self.dims, co, oy, ox)[1:-1]}]"
+            b = None if rec.bias is None else rec.bias[co]
+            sums.append(sum_entry(y, value, b))
+        return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums))
+
 
 
 def _widest_text(*arrays) -> int:

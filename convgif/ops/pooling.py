@@ -1028,6 +1028,16 @@ def _position(dims: int, *index: int) -> str:
     return str(tuple(index) if dims == 2 else (index[-1],))
 
 
+def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int) -> str:
+    """The step line of a pooling: where the window is."""
+    return f"window at {_position(dims, oy, ox)} · step {step + 1}/{steps}"
+
+
+def unpool_step_text(dims: int, y: int, x: int, step: int, steps: int) -> str:
+    """The step line of an unpooling: the input cell placed."""
+    return f"input {_position(dims, y, x)} · step {step + 1}/{steps}"
+
+
 def _at(dims: int, name: str, c: int, y: int, x: int) -> str:
     """An element as PyTorch indexes it: ``y[c, oy, ox]``, or ``y[c, ox]`` for one axis."""
     return f"{name}[{c}, {y}, {x}]" if dims == 2 else f"{name}[{c}, {x}]"
@@ -1078,9 +1088,16 @@ class Pooling(Operation):
         if any((k == PADDING).any() for k in kinds):
             notes.append("padding: −∞, never the largest" if spec.KIND == "max" else "padding cells hold 0")
         if any((k == OVERHANG).any() for k in kinds):
-            notes.append("grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted")
+            notes.append("hatched grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted")
         state = [w for w, on in (("padded", max(flat.padding) > 0), ("with overhang", max(flat.overhang) > 0)) if on]
         per = 2 if indices else 1
+        _, ho, wo = flat.output_shape
+        y_last = len(_at(self.dims, "y", c - 1, ho - 1, wo - 1))
+        cells, index_chars = math.prod(flat.kernel_size), len(str(math.prod(flat.input_shape[1:])))
+        if spec.KIND == "max":
+            sum_chars = lambda chars: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
+        else:
+            sum_chars = lambda chars: y_last + 40 + cells * (chars + 3)  # noqa: E731
         return [
             Geometry(
                 layer=flat,
@@ -1100,6 +1117,8 @@ class Pooling(Operation):
                 output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]") if indices else (lambda co: f"y[{co}]"),
                 numbers=True,
                 columns_take_turns=False,
+                step_chars=len(pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, ho * wo)),
+                sum_chars=sum_chars,
             )
         ]
 
@@ -1226,8 +1245,7 @@ class PoolPlayback:
                 marks = np.array([[c, *placement.winners[c]]])
             return Reads(taps, box, marks)
 
-        where = _position(self.dims, oy, ox)
-        text = f"window at {where} · step {step + 1}/{rec.output.shape[1] * rec.output.shape[2]}"
+        text = pool_step_text(self.dims, oy, ox, step, rec.output.shape[1] * rec.output.shape[2])
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums)
 
@@ -1271,6 +1289,8 @@ class Unpooling(Operation):
         self.check_view(**view)
         flat = spec.as_2d() if self.dims == 1 else spec
         c = flat.in_channels
+        _, h, w = flat.input_shape
+        _, ho, wo = flat.output_shape
         return [
             Geometry(
                 layer=flat,
@@ -1288,6 +1308,8 @@ class Unpooling(Operation):
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=("each value goes back to the position its index names; every other cell stays 0",),
                 numbers=True,
+                step_chars=len(unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, h * w)),
+                sum_chars=lambda chars: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 20,
             )
         ]
 
@@ -1364,8 +1386,7 @@ class UnpoolPlayback:
 
     def show(self, step: int) -> Step:
         y, x, targets = self._targets(step)
-        here = _position(self.dims, y, x)
-        text = f"input {here} · step {step + 1}/{self.x.shape[1] * self.x.shape[2]}"
+        text = unpool_step_text(self.dims, y, x, step, self.x.shape[1] * self.x.shape[2])
         sums = tuple(
             f"{_at(self.dims, 'y', c, ty, tx)} = {_at(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x])}"
             f" (index {int(self.indices[c, y, x])})"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
-from ..spec import SpecError, caption_line
+from ..spec import SpecError, caption_line, switches
 from .base import Operation
 from .conv import CONV2D, Conv2dSpec, conv_drawn, conv_geometry
 
@@ -81,7 +81,7 @@ class SeparableSpec:
         padding = d.padding if d.padding == d.padding_end else tuple(zip(d.padding, d.padding_end))
         return caption_line(
             self.input_shape, self.output_shape, f"K : {self.kernel_size} then (1, 1)", f"P : {padding}",
-            f"S : {self.stride}", f"D : {self.dilation}", f"G : {self.in_channels} then 1",
+            f"S : {self.stride}", f"D : {self.dilation}", f"G : {self.in_channels} then 1", *switches(self),
         )
 
     @property

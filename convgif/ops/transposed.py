@@ -8,6 +8,7 @@ their bias and visibly adding up; or, ``as_conv``, as that direct convolution.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from functools import cached_property
@@ -15,7 +16,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..drawing import Drawn, Geometry, Reads, Step, Writes, widest
+from ..drawing import Drawn, Geometry, Reads, Step, Writes, format_value, widest
 from ..engine import (
     BIAS_RANGE,
     INPUT_RANGE,
@@ -234,7 +235,9 @@ class ScatterPlayback:
         self.recording = recording
         self.spec = recording.spec
         self.sums = bias_start(recording)
+        self._added = np.zeros(self.sums.shape, dtype=bool)  # cells something was added to
         self._last: list[Writes] = []
+        self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
 
     def _index(self, step: int) -> tuple[int, int, int]:
         _, h, w = self.spec.input_shape
@@ -243,12 +246,15 @@ class ScatterPlayback:
 
     def advance(self, step: int) -> list[Writes]:
         j, y, x = self._index(step)
-        writes = []
+        writes, self._before = [], []
         for g in range(self.spec.groups):
             co, rows, cols, added = contribution(self.recording, g, j, y, x)
-            self.sums[co][np.ix_(rows, cols)] += added
+            window = np.ix_(rows, cols)
+            self._before.append((self.sums[co][window].copy(), added, ~self._added[co][window]))
+            self.sums[co][window] += added
+            self._added[co][window] = True
             box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1) if rows.size and cols.size else None
-            writes.append(Writes(co, rows, cols, self.sums[co][np.ix_(rows, cols)], box))
+            writes.append(Writes(co, rows, cols, self.sums[co][window], box))
         self._last = writes
         return writes
 
@@ -261,18 +267,57 @@ class ScatterPlayback:
             cells = np.array([(c, y, x) for c in range(group * per, (group + 1) * per)])
             return Reads(cells, (y, x, y + 1, x + 1))
 
-        text = f"input ({y}, {x}) · out channel {j + 1}/{spec.out_per_group} · step {step + 1}/{spec.steps}"
+        text = scatter_step_text(spec, j, y, x, step)
         rows, cols, _, _ = scatter_window(spec, y, x)
         if not (rows.size and cols.size):
-            sums = f"x[:, {y}, {x}] falls entirely in the trimmed padding"
+            sums = [f"x[:, {y}, {x}] falls entirely in the trimmed padding"]
         else:
-            where = f"{rows[0]}:{rows[-1] + 1}, {cols[0]}:{cols[-1] + 1}"
-            if spec.dilation != (1, 1):
-                where = f"{rows[0]}:{rows[-1] + 1}:{spec.dilation[0]}, {cols[0]}:{cols[-1] + 1}:{spec.dilation[1]}"
-            sums = f"y[{j}, {where}] += x[:, {y}, {x}] · w[:, {j}]"
-            if spec.groups > 1:
-                sums += f"  (and in each of the {spec.groups} groups)"
-        return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, (sums,))
+            sums = [scatter_head(spec, j, y, x)]
+            for write, (before, added, first) in zip(self._last, self._before):
+                for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
+                    sums.append(self._entry(f"y[{write.channel}, {r}, {c}]", before[i, k], added[i, k], first[i, k]))
+        return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums))
+
+    def _entry(self, y: str, before: Any, added: Any, first: bool) -> str:
+        """One output cell's sum: what it held (its bias, or what earlier steps added to it),
+        plus what this step's products add up to."""
+        if first and self.recording.bias is None:
+            return f"{y} = Σ x·w = {format_value(added)}"
+        held = "b" if first else "y"
+        return f"{y} = {held} + Σ x·w = {format_value(before)} + {format_value(added)} = {format_value(before + added)}"
+
+
+def scatter_step_text(spec: ConvTranspose2dSpec, j: int, y: int, x: int, step: int) -> str:
+    """The step line of a transposed convolution drawn as its definition."""
+    return f"input ({y}, {x}) · out channel {j + 1}/{spec.out_per_group} · step {step + 1}/{spec.steps}"
+
+
+def scatter_head(spec: ConvTranspose2dSpec, j: int, y: int, x: int) -> str:
+    """The first entry of a step's sum line: which output window the input cell adds to."""
+    rows, cols, _, _ = scatter_window(spec, y, x)
+    where = f"{rows[0]}:{rows[-1] + 1}, {cols[0]}:{cols[-1] + 1}"
+    if spec.dilation != (1, 1):
+        where = f"{rows[0]}:{rows[-1] + 1}:{spec.dilation[0]}, {cols[0]}:{cols[-1] + 1}:{spec.dilation[1]}"
+    head = f"y[{j}, {where}] += x[:, {y}, {x}] · weight[:, {j}]"
+    if spec.groups > 1:
+        head += f"  (and in each of the {spec.groups} groups)"
+    return head
+
+
+def as_conv_note(spec: ConvTranspose2dSpec) -> str:
+    """What ``as_conv`` draws, in words: the direct convolution equal to the layer."""
+    def pair(values: tuple) -> str:
+        return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
+
+    zeros = tuple(s - 1 for s in spec.stride)
+    start = tuple(d * (k - 1) - p for d, k, p in zip(spec.dilation, spec.kernel_size, spec.padding))
+    end = tuple(a + op for a, op in zip(start, spec.output_padding))
+    padding = pair(start) if start == end else f"{pair(start)} at the top/left and {pair(end)} at the bottom/right"
+    inserted = f"{pair(zeros)} zero{'s' if max(zeros) != 1 else ''} inserted between its cells, " if max(zeros) else ""
+    return (
+        f"drawn as the equal direct convolution: stride 1 over the input with {inserted}padding {padding}, "
+        f"each kernel weight[c_in, j] flipped (turned 180°)"
+    )
 
 
 class ConvTranspose2d(Operation):
@@ -311,8 +356,24 @@ class ConvTranspose2d(Operation):
 
     def geometries(self, spec: Any, as_conv: bool = False, **view: Any) -> list[Geometry]:
         self.check_view(**view)
+        label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
         if as_conv:
-            return [conv_geometry(spec.as_conv(), spec.caption)]
+            direct = spec.as_conv()
+            edges = [d * (k - 1) - p for d, k, p in zip(spec.dilation, spec.kernel_size, spec.padding)]
+            state = [
+                word for word, on in (
+                    ("zero-inserted", max(spec.stride) > 1),
+                    ("padded", max(edges) > 0 or max(spec.output_padding) > 0),
+                    ("cropped", min(edges) < 0),
+                ) if on
+            ]
+            heading = f"input ({', '.join(state)})" if state else "input"
+            return [
+                conv_geometry(
+                    direct, spec.caption, notes=(as_conv_note(spec),), input_heading=heading,
+                    kernel_heading="kernels, flipped", kernel_label=label,
+                )
+            ]
         base = conv_geometry(spec.as_conv(), spec.caption)
 
         def blame(axis: int) -> tuple[str, object, str]:
@@ -322,10 +383,16 @@ class ConvTranspose2d(Operation):
 
         from dataclasses import replace
 
+        _, h, w = spec.input_shape
+        last = scatter_step_text(spec, spec.out_per_group - 1, h - 1, w - 1, spec.steps - 1)
+        reach = [(y, x) for y in (0, h - 1) for x in (0, w - 1) if all(a.size for a in scatter_window(spec, y, x)[:2])]
+        head = max((len(scatter_head(spec, spec.out_per_group - 1, y, x)) for y, x in reach), default=0)
+        entry = base.sum_chars(1) // spec.groups + 8  # an output cell's sum, for numbers of one character
         return [
             replace(
                 base, layer=spec, grid=spec.input_shape[1:], steps_per_column=math.prod(spec.input_shape[1:]),
-                input_heading="input", blame=blame,
+                input_heading="input", blame=blame, kernel_label=label, step_chars=len(last),
+                sum_chars=lambda chars: head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars),
             )
         ]
 
@@ -333,7 +400,8 @@ class ConvTranspose2d(Operation):
         (geometry,) = self.geometries(spec, as_conv, **view)
         if as_conv:
             inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
-            return [conv_drawn(recording.conv, geometry, pixels, filler=inserted)]
+            filler = "inserted zeros, padding"
+            return [conv_drawn(recording.conv, geometry, pixels, filler=inserted, filler_name=filler)]
         span = partial_sum_range(recording)
         chars = max(widest(recording.conv.padded, recording.conv.weight, recording.conv.output), *(len(format(v, "g")) for v in span))
         return [

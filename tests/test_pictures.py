@@ -1,0 +1,510 @@
+"""What a reader can trust in a frame: every sum recomputed from the cells drawn, colours that
+cannot be mistaken for one another, lines that run only through the gaps, nothing left over
+from an earlier frame, figures as wide as their drawing, contact sheets and larger scales."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from gifs import displayed_frames
+from PIL import Image
+
+import convgif
+from convgif import ops, record
+from convgif.api import Look, _Drawing, render, render_still
+from convgif.drawing import format_value, scales_of
+from convgif.layout import CAPTION, key_items_x, plan
+from convgif.ops.conv import Conv1dSpec, Conv2dSpec
+from convgif.ops.pooling import AvgPool2dSpec, MaxPool2dSpec, MaxUnpool2dSpec
+from convgif.ops.separable import SeparableSpec
+from convgif.ops.transposed import ConvTranspose2dSpec
+from convgif.overlay import Animation
+from convgif.paint import DARK, LIGHT, Painter, along, contrast
+from convgif.scene import shades_of
+
+rng = np.random.default_rng(12)
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def random_convs(n: int):
+    """Random direct, 1-D, transposed and separable layers, valid ones only."""
+    made = 0
+    while made < n:
+        kind = rng.choice(["conv2d", "conv1d", "transposed", "separable"])
+        g = int(rng.integers(1, 4))
+        cin, cout = g * int(rng.integers(1, 3)), g * int(rng.integers(1, 3))
+        h, w = (int(v) for v in rng.integers(2, 7, 2))
+        k = (int(rng.integers(1, 4)), int(rng.integers(1, 4)))
+        s = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        d = (int(rng.integers(1, 3)), int(rng.integers(1, 3)))
+        p = (int(rng.integers(0, 3)), int(rng.integers(0, 3)))
+        bias = bool(rng.integers(0, 2))
+        mode = str(rng.choice(["zeros", "zeros", "reflect", "replicate", "circular"]))
+        try:
+            if kind == "conv2d":
+                spec = Conv2dSpec((cin, h, w), cout, k, s, p, d, g, bias, mode)
+            elif kind == "conv1d":
+                spec = Conv1dSpec((cin, w), cout, k[1], s[1], p[1], d[1], g, bias, mode)
+            elif kind == "transposed":
+                spec = ConvTranspose2dSpec((cin, h, w), cout, k, s, p, (0, 0), g, bias, d)
+            else:
+                spec = SeparableSpec((cin, h, w), cout, k, s, p, d, bias, mode)
+        except convgif.SpecError:
+            continue
+        made += 1
+        yield spec
+
+
+CONV_SUM = re.compile(r"^y\[([\d, ]+)\] = Σ x·w(?: \+ b = (\S+) \+ (\S+))? = (\S+)$")
+SCATTER_SUM = re.compile(r"^y\[(\d+), (\d+), (\d+)\] = (?:(b|y) \+ )?Σ x·w = (?:(\S+) \+ )?(\S+?)(?: = (\S+))?$")
+
+
+def walk(drawn):
+    """What every step of a drawing writes and shows, in order, as the renderer sees it."""
+    playback = drawn.playback
+    for step in range(drawn.geometry.steps):
+        writes = playback.advance(step)
+        yield writes, playback.show(step)
+
+
+def products(drawn, cells, co, kernel_cell):
+    """Σ x·w over the cells read (grid coordinates) times the kernel cells they meet."""
+    geo = drawn.geometry
+    g = co // geo.out_per_group
+    total = 0
+    for c, y, x in cells.tolist():
+        ky, kx = kernel_cell(c, y, x)
+        total += drawn.grid[c, y, x] * drawn.kernels[co, c - g * geo.in_per_group, ky, kx]
+    return total
+
+
+def check_direct(drawn):
+    geo = drawn.geometry
+    spec = geo.layer
+    for writes, shown in walk(drawn):
+        assert len(shown.sums) == geo.groups  # an entry for every group's output cell
+        values = {w.channel: w.values[0, 0] for w in writes}
+        for entry in shown.sums:
+            match = CONV_SUM.match(entry)
+            assert match, entry
+            index = [int(v) for v in match.group(1).split(", ")]
+            co = index[0]
+            reads = shown.reads[co // geo.out_per_group]
+            # the cells read pair with the kernel's cells in order, channel by channel
+            order = {}
+            for c, y, x in sorted(map(tuple, reads.cells.tolist())):
+                order.setdefault(c, []).append((y, x))
+            kw = geo.kernel[1]
+            lookup = {(c, y, x): divmod(i, kw) for c, cells in order.items() for i, (y, x) in enumerate(cells)}
+            total = products(drawn, reads.cells, co, lambda c, y, x, lookup=lookup: lookup[(c, y, x)])
+            assert match.group(4) == format_value(values[co]), entry
+            if match.group(2) is None:
+                assert not spec.bias and match.group(4) == format_value(total), entry
+            else:
+                assert spec.bias and match.group(2) == format_value(total), entry
+                assert float(match.group(2)) + float(match.group(3)) == pytest.approx(float(match.group(4)))
+
+
+def check_scatter(drawn):
+    geo = drawn.geometry
+    spec = geo.layer
+    state = drawn.start.copy()
+    for writes, shown in walk(drawn):
+        before = state.copy()
+        for w in writes:
+            state[w.channel][np.ix_(w.rows, w.cols)] = w.values
+        entries = shown.sums[1:]
+        if not any(w.rows.size and w.cols.size for w in writes):
+            continue
+        assert len(entries) == sum(w.rows.size * w.cols.size for w in writes)
+        for entry in entries:
+            match = SCATTER_SUM.match(entry)
+            assert match, entry
+            co, r, c = (int(match.group(i)) for i in (1, 2, 3))
+            reads = shown.reads[co // geo.out_per_group]
+
+            def kernel_cell(ch, y, x, r=r, c=c):
+                (ph, pw), (sh, sw), (dh, dw) = spec.padding, spec.stride, spec.dilation
+                return (r + ph - y * sh) // dh, (c + pw - x * sw) // dw
+
+            total = products(drawn, reads.cells, co, kernel_cell)
+            held, then, added, value = match.group(4), match.group(5), match.group(6), match.group(7)
+            if held is None:  # the first addition, no bias
+                assert not spec.bias and added == format_value(total) == format_value(state[co, r, c])
+                continue
+            assert added == format_value(total), entry
+            assert then == format_value(before[co, r, c]) and value == format_value(state[co, r, c]), entry
+            if held == "b":
+                assert then == format_value(drawn.start[co, r, c])
+
+
+def check_pooling(drawn):
+    for writes, shown in walk(drawn):
+        for c, entry in enumerate(shown.sums):
+            reads = shown.reads[c]
+            cells = [tuple(cell[1:]) for cell in reads.cells.tolist()]
+            outside = drawn.outside if drawn.outside is not None else np.zeros_like(drawn.filler)
+            read = [format_value(drawn.grid[c, y, x]) for y, x in cells if not drawn.filler[y, x] and not outside[y, x]]
+            value = format_value(writes[c * (2 if drawn.plain else 1)].values[0, 0])
+            if "max(" in entry:
+                listed = [t for t in re.search(r"max\((.*)\)", entry).group(1).split(", ") if t != "−∞"]
+                assert sorted(listed) == sorted(read) and entry.split(" = ")[2].split(" ")[0] == value
+            else:
+                terms = re.search(r"= \((.*)\) / (-?\d+) = (\S+)", entry)
+                listed = [t for t in terms.group(1).split(" + ") if t != "0" or "0" in read]
+                assert sorted(listed) == sorted(read) or terms.group(1) == "0"
+                assert terms.group(3) == value
+
+
+@pytest.mark.parametrize("spec", list(random_convs(24)), ids=repr)
+def test_every_sum_line_is_recomputed_from_the_cells_drawn(spec):
+    recording = record(spec, seed=int(rng.integers(0, 100)))
+    for view in ({}, {"as_conv": True}) if isinstance(spec, ConvTranspose2dSpec) else ({},):
+        for drawn in ops.of(spec).drawings(spec, recording, **view):
+            if drawn.start is not None and drawn.kernels is not None:
+                check_scatter(drawn)
+            else:
+                check_direct(drawn)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MaxPool2dSpec((2, 5, 5), 3, 2, 1, ceil_mode=True),
+        MaxPool2dSpec((1, 4, 4), 2, return_indices=True),
+        AvgPool2dSpec((1, 5, 5), 3, 2, 1, count_include_pad=False),
+        AvgPool2dSpec((2, 4, 5), 2, ceil_mode=True),
+    ],
+    ids=repr,
+)
+def test_pooling_sums_list_the_cells_read(spec):
+    (drawn,) = ops.of(spec).drawings(spec, record(spec, seed=4))
+    check_pooling(drawn)
+
+
+def test_unpooling_places_the_value_read():
+    spec = MaxUnpool2dSpec((2, 2, 3), 2)
+    (drawn,) = ops.of(spec).drawings(spec, record(spec, seed=1))
+    for _, shown in walk(drawn):
+        for c, entry in enumerate(shown.sums):
+            ((_, y, x),) = shown.reads[c].cells.tolist()
+            assert entry.split(" = ")[2].split(" ")[0] == format_value(drawn.grid[c, y, x])
+
+
+def test_grouped_sum_line_shows_the_bias_of_each_group():
+    spec = Conv2dSpec((2, 5, 5), 2, 3, padding=1, groups=2)
+    ones = np.ones((2, 5, 5), np.int64)
+    rec = record(spec, input=ones, weight=np.ones((2, 1, 3, 3), np.int64), bias=np.array([2, 3]))
+    (drawn,) = ops.of(spec).drawings(spec, rec)
+    drawn.playback.advance(0)
+    assert drawn.playback.show(0).sums == ("y[0, 0, 0] = Σ x·w + b = 4 + 2 = 6", "y[1, 0, 0] = Σ x·w + b = 4 + 3 = 7")
+
+
+# -- colours ---------------------------------------------------------------------------------
+
+def scenes():
+    """Drawings of every kind of picture, with the colours each can show."""
+    shapes = EXAMPLES / "shapes.png"
+    cases = [
+        (Conv2dSpec((3, 7, 7), 2, 3, padding=1, stride=2, dilation=2), {}),
+        (Conv2dSpec((2, 5, 5), 4, 3, padding=1, groups=2, padding_mode="reflect"), {}),
+        (Conv2dSpec((6, 5, 5), 6, 3, groups=6), {"input": rng.integers(-3, 4, (6, 5, 5))}),
+        (ConvTranspose2dSpec((2, 3, 3), 2, 3, stride=2), {}),
+        (MaxPool2dSpec((1, 5, 5), 2, ceil_mode=True), {}),
+        (Conv2dSpec((1, 16, 16), 1, 3, bias=False), {"image": shapes, "kernel": "sobel-x"}),
+        (Conv2dSpec((3, 8, 8), 1, 3), {"image": shapes}),
+        (Conv2dSpec((1, 8, 8), 1, 3), {"image": shapes, "kernel": "box"}),
+    ]
+    for spec, given in cases:
+        kernel, image = given.get("kernel"), given.get("image")
+        input, weight, picture, _ = convgif.api.inputs_for(spec, given.get("input"), None, kernel, image)
+        for theme in ("light", "dark"):
+            drawing = _Drawing(spec, 0, input, weight, None, picture, Look(theme=theme), 0, {})
+            for part in drawing.parts:
+                yield spec, theme, part
+
+
+@pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+def test_hues_contrast_with_every_shade_a_theme_can_draw(theme):
+    """Outlines in a group's hue are seen on every cell: 3:1 at least (WCAG), for shades all
+    along every scale; on a picture's greys, the hue or its halo rim contrasts."""
+    t = np.linspace(-1, 1, 81)
+    families = [
+        along(t[t >= 0], theme.input_low, theme.input_high),
+        along(t, theme.input_low, theme.input_high, theme.input_negative, theme.neutral),
+        along(t, theme.kernel_zero, theme.positive, theme.negative, theme.kernel_zero),
+        along(t[t >= 0], theme.output_low, theme.output_high),
+        along(t, theme.output_low, theme.output_high, theme.output_negative, theme.neutral),
+        [theme.padding, theme.outside, theme.background, theme.neutral],
+    ]
+    for hue in theme.hues:
+        assert contrast(hue, theme.background) >= 3  # group frames stand on the background
+        for family in families:
+            for shade in family:
+                assert contrast(hue, shade) >= 3, (hue, shade)
+        for grey in range(256):
+            assert max(contrast(hue, (grey,) * 3), contrast(theme.halo, (grey,) * 3)) >= 3, (hue, grey)
+    assert contrast(theme.ink, theme.background) >= 7
+
+
+def test_every_scene_keeps_its_outlines_visible():
+    for spec, theme, part in scenes():
+        scene = part.scene
+        rgb = scene.palette.colors
+        hues = [rgb[h] for h in scene.colours.hues]
+        shades = [c for found in shades_of(scene).values() for c in found]
+        for hue in hues:
+            for shade in shades:
+                if scene.colours.halo >= 0:
+                    assert max(contrast(hue, shade), contrast(rgb[scene.colours.halo], shade)) >= 3, (spec, theme)
+                else:
+                    assert contrast(hue, shade) >= 3, (spec, theme, hue, shade)
+
+
+def test_a_cell_not_yet_computed_looks_like_no_value():
+    """Empty output cells are hatched: two colours in a pattern, where a value fills its cell
+    with one colour (and no value takes the stripes' colour), in both themes, pictures too."""
+    for spec, theme, part in scenes():
+        lay, col = part.layout, part.scene.colours
+        ho, wo = lay.geometry.out_size
+        if part.drawn.start is not None or ho * wo == 1:
+            continue
+        frame = next(part.frames([0])).copy()
+        assert col.hatch not in col.outputs
+        for origin in lay.outputs.values():
+            y0, y1, x0, x1 = lay.cell_box(origin, ho - 1, wo - 1)  # the last cell: not yet written
+            assert set(np.unique(frame[y0:y1, x0:x1]).tolist()) == {col.background, col.hatch}, (spec, theme)
+            y0, y1, x0, x1 = lay.cell_box(origin, 0, 0)
+            if not lay.values and part.written[y0, x0]:  # the first, written: one colour
+                assert np.unique(frame[y0 + 1 : y1 - 1, x0 + 1 : x1 - 1]).size == 1, (spec, theme)
+
+
+def test_signed_values_diverge_from_zero():
+    spec = Conv2dSpec((1, 5, 5), 1, 3, bias=False)
+    x = np.arange(25).reshape(1, 5, 5) - 12
+    rec = record(spec, input=x, weight=np.array([[[[0, 0, 0], [0, 1, 0], [0, 0, 0]]]]))
+    (drawn,) = ops.of(spec).drawings(spec, rec)
+    scales = scales_of(drawn)
+    assert scales.input.diverging and scales.output.diverging and scales.kernel.diverging
+    for scale in (scales.input, scales.output):
+        assert scale.index(0) == scale.zero
+        assert scale.index(-6) + scale.index(6) == 2 * scale.zero and scale.index(-6) < scale.zero < scale.index(6)
+    animation = Animation(drawn, plan(drawn.geometry, keys=scales.keys))
+    rgb = animation.palette.colors
+    zero = rgb[animation.scene.output_colour(0)]
+    assert zero == LIGHT.neutral and rgb[animation.scene.output_colour(-12)] == LIGHT.output_negative
+    assert rgb[animation.scene.output_colour(12)] == LIGHT.output_high
+    assert not scales_of(ops.of(spec).drawings(spec, record(spec))[0]).output.diverging or record(spec).output.min() < 0
+
+
+def test_input_kernel_and_output_each_have_a_key_with_their_numbers():
+    spec = Conv2dSpec((1, 4, 4), 1, 3, padding=1)
+    rec = record(spec, seed=2)
+    (drawn,) = ops.of(spec).drawings(spec, rec)
+    scales = scales_of(drawn)
+    layout = plan(drawn.geometry, keys=scales.keys)
+    keys = {key.name: key for key, _, _ in layout.keys}
+    assert set(keys) == {"x", "w", "y"}
+    written = {text for _, text in keys["x"].items}
+    assert {format_value(v) for v in np.unique(rec.input)} <= written and "padding" in written
+    assert {format_value(v) for v in np.unique(rec.weight)} <= {text for _, text in keys["w"].items}
+    assert "to come" in {text for _, text in keys["y"].items}
+    boxes = [(x, y, x + key_items_x(key, layout.metrics)[1], y + 13) for key, x, y in layout.keys]
+    for x0, y0, x1, y1 in boxes:
+        assert x1 <= layout.width - 14 and y1 <= layout.height
+        for text, style, tx, ty in layout.texts:
+            assert ty + style.height <= y0 or x1 <= tx or tx + style.width(text) <= x0
+
+
+# -- what moves, and what stays --------------------------------------------------------------
+
+MOVING = [
+    ("--in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2", {}),
+    ("--in 3,32,32 --out 16 --k 3", {"max_frames": 6}),
+    ("--in 2,5,5 --out 4 --k 3 --p 1 --g 2 --values", {}),
+    ("--in 4,5,5 --out 4 --k 3 --g 2", {}),
+    ("--transposed --in 2,3,3 --out 2 --k 3 --s 2 --p 1 --values", {}),
+    ("--transposed --as-conv --in 2,3,3 --out 1 --k 3 --s 2 --p 1 --output-padding 1", {}),
+    ("--layer MaxPool2d --in 2,5,5 --k 2 --ceil-mode --return-indices", {}),
+    ("--separable --in 4,6,6 --out 6 --k 3", {"max_frames": 12}),
+    ("--in 1,24,24 --image examples/shapes.png --kernel sobel-x --no-bias", {"max_frames": 8}),
+]
+
+
+def drawing_of(args: str, max_frames: int = 0, theme: str = "light") -> _Drawing:
+    from convgif.options import parse
+
+    request = parse(args.replace("examples/", f"{EXAMPLES}/").split())
+    o = request.options
+    inputs = convgif.api.inputs_for(request.spec, None, None, o["kernel"], o["image"], o["factors"])
+    input, weight, picture, notes = inputs
+    look = Look(o["values"], notes, theme, o["width"])
+    return _Drawing(request.spec, 0, input, weight, None, picture, look, max_frames, request.view)
+
+
+@pytest.mark.parametrize("args, options", MOVING, ids=[m[0] for m in MOVING])
+def test_outside_the_moving_parts_every_frame_is_the_static_scene(args, options):
+    drawing = drawing_of(args, options.get("max_frames", 0))
+    for part, steps in zip(drawing.parts, drawing.steps):
+        scene = part.scene.image
+        for frame in part.frames(steps):
+            allowed = part.written.copy()
+            for y0, y1, x0, x1 in part.touched:
+                allowed[max(y0, 0) : y1, max(x0, 0) : x1] = True
+            left = (frame != scene) & ~allowed
+            assert not left.any(), np.argwhere(left)[:5]
+
+
+def panels(layout):
+    """Rectangles (y0, y1, x0, x1) of every grid with its outlines and frame, every text and key."""
+    geo, s, m = layout.geometry, layout.cell, layout.metrics
+    f = m.frame if geo.groups > 1 else 0
+    hp, wp = geo.grid
+    ho, wo = geo.out_size
+    boxes = [(y - f - 1, y + hp * s + f + 2, x - f - 1, x + wp * s + f + 2) for x, y in layout.inputs.values()]
+    boxes += [(y - f - 1, y + ho * s + f + 2, x - f - 1, x + wo * s + f + 2) for x, y in layout.outputs.values()]
+    if geo.kernel is not None:
+        kh, kw = geo.kernel
+        w = m.stroke
+        boxes += [(y - w, y + kh * s + w + 1, x - w, x + kw * s + w + 1) for x, y in layout.kernels.values()]
+    boxes += [(y, y + style.height, x - 1, x + style.width(text) + 1) for text, style, x, y in layout.texts]
+    boxes += [(y, y + m.label.height, x, x + key_items_x(key, m)[1]) for key, x, y in layout.keys]
+    return boxes
+
+
+@pytest.mark.parametrize("args, options", MOVING, ids=[m[0] for m in MOVING])
+def test_lines_never_cross_a_grid_or_a_label(args, options, monkeypatch):
+    with_lines = drawing_of(args, options.get("max_frames", 0))
+    frames = [[f.copy() for f in part.frames(steps)] for part, steps in zip(with_lines.parts, with_lines.steps)]
+    monkeypatch.setattr(Painter, "path", lambda *a: (0, 0, 0, 0))
+    bare = drawing_of(args, options.get("max_frames", 0))
+    drew = 0
+    for part, steps, lined in zip(bare.parts, bare.steps, frames):
+        boxes = panels(part.layout)
+        for frame, line in zip(part.frames(steps), lined):
+            ys, xs = np.nonzero(frame != line)
+            drew += ys.size
+            for y0, y1, x0, x1 in boxes:
+                inside = (ys >= y0) & (ys < y1) & (xs >= x0) & (xs < x1)
+                assert not inside.any(), (args, (y0, y1, x0, x1), list(zip(ys[inside], xs[inside]))[:3])
+    assert drew
+
+
+def test_a_gif_shows_exactly_the_frames_drawn(tmp_path):
+    args = "--in 1,24,24 --image examples/shapes.png --kernel sobel-x --no-bias"
+    drawing = drawing_of(args, 8)
+    lut = np.array(drawing.palette.colors, np.uint8)
+    expected = [lut[f].copy() for f in drawing.frames()]
+    spec = Conv2dSpec((1, 24, 24), bias=False)
+    result = render(spec, tmp_path / "e.gif", image=EXAMPLES / "shapes.png", kernel="sobel-x", max_frames=8)
+    shown = displayed_frames(result.path)
+    assert len(shown) == len(expected)
+    for got, want in zip(shown, expected):
+        np.testing.assert_array_equal(got, want)
+
+
+# -- sizes, sheets and scales -------------------------------------------------------------------
+
+def test_figures_are_as_wide_as_their_drawing(tmp_path):
+    headline = Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2)
+    result = render(headline, tmp_path / "h.gif", width=480)
+    assert result.size[0] <= 480
+    small = render(Conv2dSpec((1, 4, 4), 1, 3), tmp_path / "s.gif")
+    assert small.size[0] <= 2 * 244 + 2  # conv_arithmetic's GIF of this layer is 244 pixels wide
+    layout = _Drawing(headline, 0, None, None, None, False, Look(width=480), 0, {}).parts[0].layout
+    assert layout.caption_lines > 1 and layout.caption == headline.caption
+    for text, style, x, _ in layout.texts[: layout.caption_lines]:
+        assert x + style.width(text) <= layout.width - 14
+        assert text.endswith(" —") or text == layout.texts[layout.caption_lines - 1][0]
+
+
+def test_the_caption_names_padding_modes_and_a_missing_bias():
+    assert Conv2dSpec((1, 5, 5), padding=1, padding_mode="reflect").caption.endswith(" — padding_mode='reflect'")
+    assert Conv2dSpec((1, 5, 5), padding=1, padding_mode="circular", bias=False).caption.endswith(
+        " — padding_mode='circular' — bias=False")
+    assert Conv1dSpec((1, 5), bias=False).caption.endswith(" — G : 1 — bias=False")
+    assert ConvTranspose2dSpec((1, 3, 3), bias=False).caption.endswith(" — bias=False")
+    assert SeparableSpec((2, 5, 5), 2, padding_mode="replicate").caption.endswith(" — padding_mode='replicate'")
+    assert "padding_mode" not in Conv2dSpec((1, 5, 5), padding=1).caption
+    assert "bias" not in Conv2dSpec((1, 5, 5)).caption
+
+
+def test_as_conv_says_what_it_draws_and_transposed_kernels_are_pytorchs_weights():
+    spec = ConvTranspose2dSpec((4, 3, 3), 2, 3, stride=2, padding=1, output_padding=1, groups=2)
+    rec = record(spec, seed=5)
+    op = ops.of(spec)
+    (direct,) = op.geometries(spec, as_conv=True)
+    assert direct.caption == spec.caption  # the layer's own caption, S (2, 2)
+    assert direct.input_heading == "input (zero-inserted, padded)" and "flipped" in direct.kernel_heading
+    assert any("stride 1" in note and "1 zero inserted" in note and "flipped" in note for note in direct.notes)
+    for as_conv in (False, True):
+        (drawn,) = op.drawings(spec, rec, as_conv=as_conv)
+        geo = drawn.geometry
+        for c in range(spec.in_channels):
+            for j in range(spec.out_per_group):
+                assert geo.kernel_label(c, j) == f"weight[{c},{j}]"
+                co, ci = c // geo.in_per_group * geo.out_per_group + j, c % geo.in_per_group
+                shown = drawn.kernels[co, ci]
+                np.testing.assert_array_equal(shown[::-1, ::-1] if as_conv else shown, rec.weight[c, j])
+
+
+def test_a_contact_sheet_has_one_caption_and_tiles_labelled_by_their_step(tmp_path):
+    spec = Conv2dSpec((2, 5, 5), 2, 3, padding=1)
+    sheet = render_still(spec, tmp_path / "sheet.png")
+    drawing = _Drawing(spec, 0, None, None, None, False, Look(headless=True), 300, {})
+    layout = drawing.parts[0].layout
+    assert layout.caption_lines == 0 and not any(style == CAPTION for _, style, _, _ in layout.texts)
+    assert (layout.width, layout.height) == sheet.size
+    with Image.open(sheet.path) as image:
+        width, height = image.size
+        pixels = np.asarray(image.convert("RGB"))
+    across = width // layout.width
+    assert width == across * layout.width and across > 1  # tiles at full size, side by side
+    header = drawing.header(width)
+    lut = np.array(drawing.palette.colors, np.uint8)
+    np.testing.assert_array_equal(pixels[: header.shape[0]], lut[header])
+    assert height == header.shape[0] + -(-sheet.frames // across) * layout.height
+    first = next(drawing.frames())
+    top = header.shape[0]
+    np.testing.assert_array_equal(pixels[top + 1 : top + layout.height, 1 : layout.width], lut[first][1:, 1:])
+
+
+def test_a_larger_scale_draws_larger_text_and_cells_crisply(tmp_path):
+    spec = Conv2dSpec((2, 5, 5), 2, 3, padding=1)
+    one = _Drawing(spec, 0, None, None, None, False, Look(values=True), 0, {})
+    two = _Drawing(spec, 0, None, None, None, False, Look(values=True, scale=2), 0, {})
+    a, b = one.parts[0].layout, two.parts[0].layout
+    assert b.cell == 2 * a.cell and b.metrics.caption.height == 2 * a.metrics.caption.height
+    assert 1.95 <= b.width / a.width <= 2 and 1.95 <= b.height / a.height <= 2
+    assert set(two.palette.colors) == set(one.palette.colors)  # no colours from resampling
+    result = render(spec, tmp_path / "big.gif", scale=3, values=True)
+    assert result.size[0] >= 2.9 * a.width
+    with pytest.raises(convgif.SpecError) as error:
+        render(spec, tmp_path / "huge.gif", scale=9)
+    assert error.value.argument == "scale"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--layer MaxPool2d --in 1,4,4 --k 3",
+        "--layer AvgPool2d --in 1,5,5 --k 3 --s 2 --p 1 --no-count-include-pad",
+        "--layer MaxUnpool2d --in 1,3,3 --k 2",
+        "--in 4,5,5 --out 4 --k 3 --g 4 --values",
+        "--transposed --in 2,3,3 --out 2 --k 3 --s 2 --p 1 --g 2 --values",
+        "--in 1,4,4 --k 3 --values --width 330",
+    ],
+)
+def test_a_narrow_figure_still_shows_each_steps_first_sum_whole(args):
+    from convgif.overlay import _fit_lines
+
+    drawing = drawing_of(args)
+    for part in drawing.parts:
+        lay = part.layout
+        for _, shown in walk(part.drawn):
+            lines = _fit_lines(shown.sums, lay.sum_width, lay.sum_lines)
+            assert len(lines) <= lay.sum_lines and all(len(line) <= lay.sum_width for line in lines)
+            assert " ".join(lines).replace("   ", " ").startswith(shown.sums[0]), (lines, shown.sums[0])
