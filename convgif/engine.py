@@ -181,13 +181,22 @@ def window_view(spec: Conv2dSpec, padded: np.ndarray) -> np.ndarray:
 
 
 def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Optional[np.ndarray]) -> np.ndarray:
-    """Cross-correlate an already padded input with ``weight``, group by group (as PyTorch)."""
+    """Cross-correlate an already padded input with ``weight``, group by group (as PyTorch).
+
+    Whole numbers are multiplied as float64, where the tensor product runs on BLAS: every value
+    is within ±MAX_MAGNITUDE and a sum holds at most MAX_ELEMENTS products, so every sum stays
+    below 2**53 and is exact, and the result is turned back into int64.
+    """
     g = spec.groups
     c_out, h_out, w_out = spec.output_shape
     cg = spec.in_per_group
-    windows = window_view(spec, padded).reshape(g, cg, h_out, w_out, *spec.kernel_size)
-    kernels = weight.reshape(g, spec.out_per_group, cg, *spec.kernel_size)
+    whole = padded.dtype.kind in "iu" and weight.dtype.kind in "iu"
+    as_float = (lambda a: a.astype(np.float64)) if whole else (lambda a: a)
+    windows = window_view(spec, as_float(padded)).reshape(g, cg, h_out, w_out, *spec.kernel_size)
+    kernels = as_float(weight).reshape(g, spec.out_per_group, cg, *spec.kernel_size)
     out = np.einsum("gcyxij,gocij->goyx", windows, kernels, optimize=True).reshape(c_out, h_out, w_out)
+    if whole:
+        out = np.rint(out).astype(np.int64)
     if bias is not None:
         out = out + bias[:, None, None]
     return out
