@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import ops
+from .drawing import Region
 from .formats import STILL_SUFFIX, choose, is_stream
 from .layout import MAX_SCALE, plan
 from .spec import SpecError, check_computable
@@ -75,6 +76,8 @@ class RenderResult:
     format: str = "gif"
     #: The bytes written, when the render went to memory (``io.BytesIO``) rather than a file.
     data: Optional[builtins.bytes] = field(default=None, repr=False, compare=False)
+    #: The part of the output drawn, when the layer is too large to draw whole (else None).
+    region: Optional[Region] = None
 
     def content(self) -> builtins.bytes:
         """The picture's bytes: those kept in memory, else the file's."""
@@ -126,7 +129,10 @@ def default_filename(
     op = ops.of(spec)
     parts = [op.name.lower(), *op.name_parts(spec)]
     parts = [part.replace("-", "m") for part in parts]  # negative padding: p-1 -> pm1
-    parts += [word for word in (label, *(name.replace("_", "") for name, on in sorted(view.items()) if on)) if word]
+    parts += [word for word in (label, *(name.replace("_", "") for name, on in sorted(view.items()) if on is True)) if word]
+    region = view.get("region")
+    if isinstance(region, Region):
+        parts.append(f"r{region.rows[0]}-{region.rows[1]}x{region.cols[0]}-{region.cols[1]}")
     if values:
         parts.append("values")
     if seed:
@@ -275,6 +281,7 @@ def render(
     stream = is_stream(path)
     target_format = choose(None if stream else path, format)
     label = label_of(kernel, image)
+    view = resolve_region(spec, look, view)
     target = _target(spec, path, look, view, seed, label, target_format.suffix)
     drawing = _Drawing(spec, seed, input, weight, bias, pixels or picture, look, max_frames, view)
     frame_ms = max(10 * round(100 / fps), 20)
@@ -329,6 +336,7 @@ def render_still(
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
     look = Look(values, extra + tuple(_notes(notes)), theme, width, scale, headless=step is None)
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
+    view = resolve_region(spec, look, view)
     target = _target(spec, path, look, view, seed, label_of(kernel, image), suffix)
     import numpy as np
     from PIL import Image
@@ -445,6 +453,7 @@ class _Drawing:
         recording = op.record(spec, seed, input=input, weight=weight, bias=bias)
         self.spec = spec
         self.look = look
+        self.view = view
         self.parts = []
         for drawn in op.drawings(spec, recording, pixels, **view):
             scales = scales_of(drawn, look.values or drawn.geometry.numbers)
@@ -527,6 +536,7 @@ class _Drawing:
             caption=self.spec.caption,
             format=format,
             data=data,
+            region=self.view.get("region"),
         )
 
 
@@ -558,6 +568,81 @@ def sample_steps(total: int, limit: int) -> list[int]:
 
 
 def frames_of(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> int:
-    """How many frames a render of ``spec`` draws (:class:`TooLargeError` if it cannot)."""
+    """How many frames a render of ``spec`` draws (:class:`TooLargeError` if it cannot): of a
+    region of the output when the layer is too large to draw whole."""
+    view = resolve_region(spec, Look(), view)
     layouts = [plan(geometry).steps for geometry in geometries(spec, **view)]
     return sum(len(part) for part in spread_steps(layouts, max_frames))
+
+
+#: Cells at least this many pixels wide (at scale 1) when a region is chosen automatically.
+READABLE_CELL_PX = 10
+#: Output sizes tried, largest first, for an automatic region (per axis; more on one axis).
+REGION_SIDES = (32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
+
+
+def resolve_region(spec: Any, look: Look, view: dict) -> dict:
+    """``view`` with the part of the output to draw: the ``region`` given (checked), or, for a
+    layer too large to draw whole readably, the largest top-left region that is; unchanged for
+    a layer drawn whole. A layer no region makes drawable raises the whole layer's refusal."""
+    op = ops.of(spec)
+    given = view.get("region")
+    if given is not None and "region" not in op.views:
+        raise SpecError("region", f"region draws a part of a convolution's output; {op.name} is drawn whole")
+    if "region" not in op.views:
+        return view
+    rest = {k: v for k, v in view.items() if k != "region"}
+    whole = op.geometries(spec, **rest)
+    out_h, out_w = whole[0].out_size
+    dims = whole[0].dims
+    if given is not None:
+        return {**rest, "region": parse_region(given, dims, (out_h, out_w))}
+
+    def fits(region: Optional[Region]) -> bool:
+        for geometry in op.geometries(spec, region=region, **rest):
+            layout = plan(geometry, look.values, 4, notes=look.notes, max_width=look.width, scale=look.scale)
+            if region is not None and layout.cell < READABLE_CELL_PX * look.scale:
+                return False
+        return True
+
+    try:
+        fits(None)
+        return view
+    except SpecError as whole_refusal:
+        refused = whole_refusal
+    for side in REGION_SIDES:
+        rows = (0, min(side, out_h)) if dims == 2 else (0, 1)
+        region = Region(rows, (0, min(side * (4 if dims == 1 else 1), out_w)), dims)
+        try:
+            if fits(region):
+                return {**rest, "region": region}
+        except SpecError:
+            continue
+    raise refused
+
+
+def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:
+    """A region given as ``"R0:R1,C0:C1"`` (``"C0:C1"`` for one axis), as ((r0, r1), (c0, c1)),
+    or as a :class:`Region`; checked against the output's ``size``."""
+    if isinstance(value, Region):
+        region = value
+    else:
+        try:
+            if isinstance(value, str):
+                parts = [tuple(int(v) for v in part.split(":")) for part in value.replace(" ", "").split(",")]
+            else:
+                parts = [tuple(int(v) for v in part) for part in value]
+            if dims == 1 and len(parts) == 1:
+                parts = [(0, 1), *parts]
+            (r0, r1), (c0, c1) = parts
+        except (TypeError, ValueError):
+            form = "'C0:C1'" if dims == 1 else "'R0:R1,C0:C1'"
+            raise SpecError("region", f"region={value!r} must be output rows and columns as {form}, e.g. '0:8,0:8'") from None
+        region = Region((r0, r1), (c0, c1), dims)
+    out_h, out_w = size
+    (r0, r1), (c0, c1) = region.rows, region.cols
+    if not (0 <= r0 < r1 <= out_h and 0 <= c0 < c1 <= out_w):
+        shown = f"{region.cols[0]}:{region.cols[1]}" if dims == 1 else f"{r0}:{r1},{c0}:{c1}"
+        whole = f"0:{out_w}" if dims == 1 else f"0:{out_h},0:{out_w}"
+        raise SpecError("region", f"region={shown} must lie within the output, {whole}, and hold at least one cell")
+    return region

@@ -197,6 +197,12 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
             f"note: only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})",
             err=True,
         )
+    if result.region is not None:
+        click.echo(
+            f"note: drew output {result.region.text()} and the input they read "
+            "(--region R0:R1,C0:C1 draws another part)",
+            err=True,
+        )
     if result.frames < result.shown_steps and not still:
         click.echo(
             f"note: drew {result.frames} of {result.shown_steps} steps, evenly spread (--max-frames 0 draws all)",

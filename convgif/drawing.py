@@ -54,6 +54,8 @@ class Geometry:
     columns_take_turns: bool = True
     #: The heading over the kernels (e.g. saying they are drawn flipped).
     kernel_heading: str = "kernels"
+    #: The heading over the outputs (e.g. saying which part of them is drawn).
+    output_heading: str = "output"
     #: Characters of the longest step line, so that the figure is wide enough for it.
     step_chars: int = 0
     #: Characters of a whole sum line (all its entries) for numbers of the given width (0: unknown).
@@ -70,6 +72,25 @@ class Geometry:
     @property
     def steps(self) -> int:
         return self.steps_per_column * (self.out_per_group if self.columns_take_turns else 1)
+
+
+@dataclass(frozen=True)
+class Region:
+    """A part of a layer's output drawn instead of all of it: output rows ``rows`` and columns
+    ``cols`` (start, stop), and with them exactly the input cells they read."""
+
+    rows: tuple[int, int]
+    cols: tuple[int, int]
+    dims: int = 2  # a 1-D layer's region is one row: only its columns count
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self.rows[1] - self.rows[0], self.cols[1] - self.cols[0]
+
+    def text(self, dims: Optional[int] = None) -> str:
+        """``rows 0–9, columns 0–9`` (``positions 0–9`` for one axis), ends included."""
+        cols = f"{self.cols[0]}–{self.cols[1] - 1}"
+        return f"positions {cols}" if (dims or self.dims) == 1 else f"rows {self.rows[0]}–{self.rows[1] - 1}, columns {cols}"
 
 
 @dataclass(frozen=True)

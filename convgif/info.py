@@ -9,21 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops
-from .api import DEFAULT_MAX_FRAMES, frames_of
+from .api import DEFAULT_MAX_FRAMES, Look, frames_of, resolve_region
 from .spec import SpecError
 
 
 def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> dict[str, Any]:
     """The figures of ``spec`` as plain JSON-ready values: ``kind``, ``caption``, the shapes and
     arguments, ``num_parameters``, ``macs``, ``receptive_field``, ``placements``, ``steps``,
-    ``frames`` (None when ``too_large_to_draw`` says why), and the formulas worked out."""
+    ``frames`` (None when ``too_large_to_draw`` says why), ``region`` (the part of the output
+    a render draws when the layer is too large to draw whole, else None), and the formulas."""
     op = ops.of(spec)
     facts = op.facts(spec)
-    facts["steps"] = sum(geometry.steps for geometry in op.geometries(spec, **view))  # as drawn
     try:
+        view = resolve_region(spec, Look(), view)
         frames, drawable = frames_of(spec, max_frames, **view), None
     except SpecError as error:
         frames, drawable = None, str(error)
+    region = view.get("region")
+    facts["steps"] = sum(geometry.steps for geometry in op.geometries(spec, **view))  # as drawn
+    facts["region"] = None if region is None else {"rows": list(region.rows), "cols": list(region.cols), "text": region.text()}
     order = [
         "kind", "caption", "input_shape", "output_shape", "kernel_size", "stride", "padding", "dilation",
         "groups", "bias", "num_parameters", "macs", "receptive_field", "placements", "steps",
@@ -50,6 +54,8 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
     if "receptive_field" in info:
         lines.append(f"receptive field {tuple(info['receptive_field'])} (the dilated kernel's extent)")
     lines.append(f"{'kernel' if 'macs' in info else 'window'} placements {info['placements']:,}")
+    if info["region"] is not None:
+        lines.append(f"a render draws only output {info['region']['text']} and the input they read (--region chooses the part)")
     if info["frames"] is None:
         lines.append(f"frames: none, {info['too_large_to_draw']}")
     else:

@@ -306,7 +306,7 @@ def plan(
         argument,
         f"{argument}={value!r} is too large to draw: padded {hp}×{wp} cells with output "
         f"{ho}×{wo} need {width}×{height} pixels even at {smallest * m.n}-pixel cells, "
-        f"over the {MAX_SIDE_PX * m.n}-pixel limit; {hint}",
+        f"over the {MAX_SIDE_PX * m.n}-pixel limit; {hint} (`convgif info` describes the layer without drawing it)",
     )
 
 
@@ -348,7 +348,7 @@ def _plan(
     out_labels = {co: spec.output_label(co) for co in shown_out}
     more_in = spec.in_channels - len(shown_in)
     more_out = spec.out_channels - len(shown_out)
-    out_right = x_out + max(out_w, label.width("output"), *(label.width(t) for t in out_labels.values())) + frame
+    out_right = x_out + max(out_w, label.width(spec.output_heading), *(label.width(t) for t in out_labels.values())) + frame
     if more_out:
         out_right = max(out_right, x_out + label.width(f"… {more_out} more"))
     key_widths = [key_items_x(key, m)[1] for key in keys]
@@ -431,7 +431,7 @@ def _plan(
     texts.append((spec.input_heading, label, x_in, heads_y))
     if kernels:
         texts.append((spec.kernel_heading, label, x_k, heads_y))
-    texts.append(("output", label, x_out, heads_y))
+    texts.append((spec.output_heading, label, x_out, heads_y))
     for c in shown_in:
         x, top = inputs[c]
         texts.append((f"x[{c}]", label, x, top - lh))

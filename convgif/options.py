@@ -110,6 +110,7 @@ OPTION_OF = {
     "indices": "--indices",
     "weight": "--kernel",
     "as_conv": "--as-conv",
+    "region": "--region",
     "fps": "--fps",
     "max_frames": "--max-frames",
     "seed": "--seed",
@@ -148,7 +149,7 @@ SPEC_OPTIONS = (
     "output_size",
 )
 #: Options that choose how a layer is drawn, each belonging to the kinds that list it in ``views``.
-VIEW_OPTIONS = ("as_conv",)
+VIEW_OPTIONS = ("as_conv", "region")
 #: The old flags that choose a layer kind, and the kind each chooses.
 KIND_FLAGS = {"conv1d": "Conv1d", "transposed": "ConvTranspose2d", "separable": "separable"}
 
@@ -181,6 +182,7 @@ def layer_options(function):
         click.option("--padding-mode", type=click.Choice(["zeros", "reflect", "replicate", "circular"]), help="What padding cells hold.  [default: zeros]"),
         click.option("--output-padding", type=IntOrPairType(), help="ConvTranspose2d: cells added at the bottom/right of the output.  [default: 0]"),
         click.option("--as-conv", is_flag=True, help="ConvTranspose2d: draw the equal direct convolution over the zero-inserted input."),
+        click.option("--region", metavar="R0:R1,C0:C1", help="Draw only these output rows and columns (C0:C1 for a 1-D layer) and the input they read [default: all, or the top left of a layer too large to draw whole]."),
         click.option("--ceil-mode/--no-ceil-mode", default=None, help="Pooling: round the output size up, letting a last window hang over the edge.  [default: no-ceil-mode]"),
         click.option("--count-include-pad/--no-count-include-pad", default=None, help="AvgPool: count padding cells in each window's divisor.  [default: count-include-pad]"),
         click.option("--divisor-override", type=int, help="AvgPool2d: divide every window's sum by this instead."),
@@ -229,7 +231,7 @@ def given(ctx: click.Context, name: str) -> bool:
 
 def views_from(params: dict[str, Any]) -> dict[str, Any]:
     """The drawing options set, as keyword arguments of :func:`convgif.render`."""
-    return {view: True for view in VIEW_OPTIONS if params.get(view)}
+    return {view: params[view] for view in VIEW_OPTIONS if params.get(view)}
 
 
 def layer_name(ctx: click.Context, params: dict[str, Any], loaded: Any = None) -> str:

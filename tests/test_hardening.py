@@ -37,7 +37,8 @@ def invoke(*args: str):
         (["--in", "512,4,4", "--k", "3"], 0),
         (["--in", "1,2,100", "--k", "2"], 0),  # very wide
         (["--in", "1,200,2", "--k", "2"], 0),  # very tall
-        (["--in", "1,2,200", "--k", "2"], 2),  # too wide to draw: input and output side by side
+        (["--in", "1,2,200", "--k", "2"], 0),  # too wide to draw whole: a region of it is drawn
+        (["--in", "1,2,2000", "--k", "2,2000"], 2),  # even one output cell reads more than fits
         (["--in", "1,9,9", "--max-frames", "1"], 0),
         (["--in", "100000,4,4"], 0),  # six channels drawn, the rest counted
         (["--in", "100001,4,4"], 2),

@@ -84,7 +84,7 @@ class Operation:
     def check_view(self, **view: Any) -> None:
         """Refuse drawing options this kind does not have, naming them."""
         for option, value in view.items():
-            if value and option not in self.views:
+            if value is not None and value is not False and option not in self.views:
                 raise SpecError(option, f"{option} does not apply to {self.name}")
 
 

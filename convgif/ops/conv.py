@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Optional, Union
 
 import numpy as np
 
-from ..drawing import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, widest
+from ..drawing import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, widest
 from ..engine import Placements, Recording, given, padding_mask, record_direct
 from ..spec import (
     TUPLE_WORDS,
@@ -287,9 +287,20 @@ class Conv1dRecording(Recording):
 # -- the picture, shared with every kind drawn as a direct convolution --------------------------
 
 
-def conv_geometry(spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[str, ...] = (), **more: Any) -> Geometry:
-    """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output.
-    ``more`` replaces the geometry's other fields (headings, labels)."""
+def read_extent(spec: Conv2dSpec, region: Region) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The padded input rows and columns (start, stop) that the output ``region`` reads."""
+    return tuple(  # type: ignore[return-value]
+        (start * s, (stop - 1) * s + r)
+        for (start, stop), s, r in zip((region.rows, region.cols), spec.stride, spec.receptive_field)
+    )
+
+
+def conv_geometry(
+    spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[str, ...] = (), region: Optional[Region] = None, **more: Any
+) -> Geometry:
+    """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output (only
+    ``region`` of the output, and the input it reads, when given). ``more`` replaces the
+    geometry's other fields (headings, labels)."""
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
     state = [word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on]
@@ -321,13 +332,32 @@ def conv_geometry(spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[st
         step_chars=len(last),
         sum_chars=lambda chars: spec.groups * (len(y_last) + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 9) - 3,
     )
+    if region is not None:
+        (y0, y1), (x0, x1) = read_extent(spec, region)
+        _, hp, wp = spec.padded_shape
+        whole = f"{hp}×{wp}" if dims == 2 else f"{wp}"
+        padded = f" ({', '.join(state)})" if state else ""
+        reads = Region((y0, y1), (x0, x1)).text(dims)
+        out_whole = f"{ho}×{wo}" if dims == 2 else f"{wo}"
+        fields.update(
+            grid=(y1 - y0, x1 - x0),
+            out_size=region.size,
+            steps_per_column=math.prod(region.size),
+            input_heading=f"input{padded}, part",
+            output_heading="output, part",
+            notes=(
+                *notes,
+                f"drawn: output {region.text(dims)} of {out_whole}, and the input{padded} {reads} of {whole} they read",
+            ),
+        )
     fields.update(more)
     return Geometry(**fields)
 
 
-def conv_step_text(spec: Any, dims: int, j: int, oy: int, ox: int, step: int) -> str:
-    """The step line of a direct convolution: the output channel, position and step."""
-    return f"out channel {j + 1}/{spec.out_per_group} · {_position(dims, oy, ox)} · step {step + 1}/{spec.steps}"
+def conv_step_text(spec: Any, dims: int, j: int, oy: int, ox: int, step: int, steps: int = 0) -> str:
+    """The step line of a direct convolution: the output channel, position and step (of
+    ``steps``, those drawn, when not the layer's)."""
+    return f"out channel {j + 1}/{spec.out_per_group} · {_position(dims, oy, ox)} · step {step + 1}/{steps or spec.steps}"
 
 
 def _position(dims: int, *index: int) -> str:
@@ -348,22 +378,29 @@ def conv_drawn(
     pixels: bool = False,
     filler: Optional[np.ndarray] = None,
     filler_name: str = "padding",
+    region: Optional[Region] = None,
 ) -> Drawn:
     """A recorded direct convolution as the renderer draws it. ``filler`` marks the input cells
-    that are not the layer's input (default: its padding, shown as copies for modes that copy)."""
+    that are not the layer's input (default: its padding, shown as copies for modes that copy).
+    With ``region``, only that part of the output and the input cells it reads."""
     spec = recording.spec
     copies = filler is None and spec.padding_mode != "zeros"
     if filler is None:
         filler = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
+    grid, output = recording.padded, recording.output
+    if region is not None:
+        (y0, y1), (x0, x1) = read_extent(spec, region)
+        grid, filler = grid[:, y0:y1, x0:x1], filler[y0:y1, x0:x1]
+        output = output[:, slice(*region.rows), slice(*region.cols)]
     return Drawn(
         geometry=geometry,
-        grid=recording.padded,
+        grid=grid,
         filler=filler,
         kernels=recording.weight,
-        output=recording.output,
-        playback=ConvPlayback(recording, geometry.dims),
+        output=output,
+        playback=ConvPlayback(recording, geometry.dims, region),
         copies=copies,
-        value_chars=widest(recording.padded, recording.weight, recording.output),
+        value_chars=widest(grid, recording.weight, output),
         pixels=pixels,
         filler_name=filler_name,
     )
@@ -373,21 +410,29 @@ class ConvPlayback:
     """Steps of a direct convolution: kernel column j, output row, output column; every group
     writes its own output cell at each step."""
 
-    def __init__(self, recording: Recording, dims: int) -> None:
+    def __init__(self, recording: Recording, dims: int, region: Optional[Region] = None) -> None:
         self.recording = recording
-        self.spec = recording.spec
+        self.spec = spec = recording.spec
         self.dims = dims
+        _, ho, wo = spec.output_shape
+        self.region = region or Region((0, ho), (0, wo))
+        self.steps = spec.out_per_group * math.prod(self.region.size)
+        (y0, _), (x0, _) = read_extent(spec, self.region)
+        self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn
 
     def _index(self, step: int) -> tuple[int, int, int]:
-        _, ho, wo = self.spec.output_shape
-        j, rest = divmod(step, ho * wo)
-        return j, *divmod(rest, wo)  # type: ignore[return-value]
+        """(column, output row, output column) of a step, in the layer's own coordinates."""
+        h, w = self.region.size
+        j, rest = divmod(step, h * w)
+        oy, ox = divmod(rest, w)
+        return j, oy + self.region.rows[0], ox + self.region.cols[0]
 
     def advance(self, step: int) -> list:
         j, oy, ox = self._index(step)
+        y, x = oy - self.region.rows[0], ox - self.region.cols[0]  # as drawn
         output, per = self.recording.output, self.spec.out_per_group
         return [
-            Writes(co, np.array([oy]), np.array([ox]), output[co, oy : oy + 1, ox : ox + 1], (oy, ox, oy + 1, ox + 1))
+            Writes(co, np.array([y]), np.array([x]), output[co, oy : oy + 1, ox : ox + 1], (y, x, y + 1, x + 1))
             for co in range(j, self.spec.out_channels, per)
         ]
 
@@ -398,11 +443,11 @@ class ConvPlayback:
 
         def reads(group: int) -> Reads:
             co = group * spec.out_per_group + j
-            taps = rec.placements[int(np.ravel_multi_index((co, oy, ox), rec.output.shape))].taps
+            taps = rec.placements[int(np.ravel_multi_index((co, oy, ox), rec.output.shape))].taps - self._shift
             _, top, left = taps[0]
             return Reads(taps, (int(top), int(left), int(top) + rh, int(left) + rw))
 
-        text = conv_step_text(spec, self.dims, j, oy, ox, step)
+        text = conv_step_text(spec, self.dims, j, oy, ox, step, self.steps)
         sums = []
         for co in range(j, spec.out_channels, spec.out_per_group):  # every group's output cell
             value = rec.output[co, oy, ox]
@@ -423,6 +468,8 @@ def _widest_text(*arrays) -> int:
 
 class DirectConv(Operation):
     """Conv2d and Conv1d: the same rules on two axes or one."""
+
+    views = ("region",)
 
     def __init__(self, spec_type: type, name: str, dims: int, aliases: tuple[str, ...], summary: str) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
@@ -465,13 +512,13 @@ class DirectConv(Operation):
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.out_channels, spec.in_per_group, *spec.kernel_size)
 
-    def geometries(self, spec: Any, **view: Any) -> list[Geometry]:
+    def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
         self.check_view(**view)
-        return [conv_geometry(self.planar(spec), spec.caption, self.dims)]
+        return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region)]
 
-    def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list[Drawn]:
+    def drawings(self, spec: Any, recording: Any, pixels: bool = False, region: Optional[Region] = None, **view: Any) -> list[Drawn]:
         planar = recording.planar if self.dims == 1 else recording  # drawn as one row of cells
-        return [conv_drawn(planar, self.geometries(spec, **view)[0], pixels)]
+        return [conv_drawn(planar, self.geometries(spec, region, **view)[0], pixels, region=region)]
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]

@@ -119,6 +119,7 @@ class Separable(Operation):
     name = "separable"
     spec_type = SeparableSpec
     aliases = ("--separable",)
+    views = ("region",)
     summary = "depthwise-separable: a depthwise Conv2d (G = C_in), then a pointwise 1×1 Conv2d"
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> SeparableRecording:
@@ -133,16 +134,20 @@ class Separable(Operation):
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return CONV2D.weight_shape(spec.depthwise)
 
-    def geometries(self, spec: Any, **view: Any) -> list:
+    def geometries(self, spec: Any, region: Any = None, **view: Any) -> list:
+        """The two steps; a ``region`` of the output is the same region of the depthwise output."""
         self.check_view(**view)
         return [
-            conv_geometry(part, part.caption, notes=(step, spec.comparison))
+            conv_geometry(part, part.caption, notes=(step, spec.comparison), region=region)
             for part, step in zip((spec.depthwise, spec.pointwise), STEPS)
         ]
 
-    def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list:
-        depthwise, pointwise = self.geometries(spec, **view)
-        return [conv_drawn(recording.depthwise, depthwise, pixels), conv_drawn(recording.pointwise, pointwise, False)]
+    def drawings(self, spec: Any, recording: Any, pixels: bool = False, region: Any = None, **view: Any) -> list:
+        depthwise, pointwise = self.geometries(spec, region, **view)
+        return [
+            conv_drawn(recording.depthwise, depthwise, pixels, region=region),
+            conv_drawn(recording.pointwise, pointwise, False, region=region),
+        ]
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         return CONV2D.name_parts(spec.standard)
