@@ -575,8 +575,10 @@ def frames_of(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> i
     return sum(len(part) for part in spread_steps(layouts, max_frames))
 
 
-#: Cells at least this many pixels wide (at scale 1) when a region is chosen automatically.
+#: A layer is drawn whole when its cells are at least this many pixels wide (at scale 1) and
+#: the picture at most READABLE_SIDE_PX on its longer side; else a region of it is, if one is.
 READABLE_CELL_PX = 10
+READABLE_SIDE_PX = 1000
 #: Output sizes tried, largest first, for an automatic region (per axis; more on one axis).
 REGION_SIDES = (32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
 
@@ -599,15 +601,18 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
         return {**rest, "region": parse_region(given, dims, (out_h, out_w))}
 
     def fits(region: Optional[Region]) -> bool:
+        """Whether the layer (or ``region`` of it) is drawn readably: cells of a readable size
+        in a picture of at most about ``READABLE_SIDE_PX``."""
         for geometry in op.geometries(spec, region=region, **rest):
             layout = plan(geometry, look.values, 4, notes=look.notes, max_width=look.width, scale=look.scale)
-            if region is not None and layout.cell < READABLE_CELL_PX * look.scale:
+            if layout.cell < READABLE_CELL_PX * look.scale or max(layout.drawing) > READABLE_SIDE_PX * look.scale:
                 return False
         return True
 
+    refused: Optional[SpecError] = None
     try:
-        fits(None)
-        return view
+        if fits(None):
+            return view
     except SpecError as whole_refusal:
         refused = whole_refusal
     for side in REGION_SIDES:
@@ -618,7 +623,9 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
                 return {**rest, "region": region}
         except SpecError:
             continue
-    raise refused
+    if refused is not None:
+        raise refused
+    return view  # drawable whole, if not as readably as hoped: no region is better
 
 
 def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:

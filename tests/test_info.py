@@ -36,9 +36,12 @@ def test_every_kind_has_its_formulas():
 
 
 def test_big_layers_are_described_even_when_they_cannot_be_drawn():
-    info = describe(Conv2dSpec((1, 256, 256), 256, 5))
-    assert info["frames"] is None and "too large to draw" in info["too_large_to_draw"]
+    info = describe(Conv2dSpec((1, 256, 256), 256, 5))  # drawn as a region
+    assert info["frames"] == 300 and info["region"]["rows"][0] == 0 and info["too_large_to_draw"] is None
     assert info["macs"] == 256 * 252 * 252 * 25 and info["num_parameters"] == 256 * 25 + 256
+    info = describe(Conv2dSpec((1, 600, 600), 2, 500))  # even one output cell reads 500×500 cells
+    assert info["frames"] is None and "too large to draw" in info["too_large_to_draw"]
+    assert info["num_parameters"] == 2 * 500 * 500 + 2
 
 
 def random_layer(rng, kind):

@@ -1,0 +1,81 @@
+"""Real layers drawn as a region: time to the first frame, total time and peak memory.
+
+For ResNet-18's first layer, VGG's first 3×3 layer and MobileNet's first depthwise layer (each
+drawn as the top-left region convgif chooses, 300 frames), and, to show what memory follows,
+the same ResNet layer on a 64×64 input (the same region) and a 512-channel layer. Each render
+runs in a fresh process (peak RSS from the kernel). Targets: first frame under 1 s, a
+300-frame GIF of ResNet's stem under 5 s.
+
+    python benchmarks/big_layers.py [--quick]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+CASES = {
+    "ResNet-18 stem: --in 3,224,224 --out 64 --k 7 --s 2 --p 3 --no-bias": dict(input_shape=(3, 224, 224), out_channels=64, kernel_size=7, stride=2, padding=3, bias=False),
+    "VGG conv1_1: --in 3,224,224 --out 64 --k 3 --p 1": dict(input_shape=(3, 224, 224), out_channels=64, kernel_size=3, padding=1),
+    "MobileNet depthwise: --in 32,112,112 --out 32 --k 3 --g 32 --p 1": dict(input_shape=(32, 112, 112), out_channels=32, kernel_size=3, padding=1, groups=32),
+    "the ResNet stem on 3x64x64": dict(input_shape=(3, 64, 64), out_channels=64, kernel_size=7, stride=2, padding=3, bias=False),
+    "512 channels: --in 512,28,28 --out 512 --k 3 --p 1": dict(input_shape=(512, 28, 28), out_channels=512, kernel_size=3, padding=1),
+}
+
+CHILD = r"""
+import json, resource, sys, time
+started = time.perf_counter()
+import convgif
+arguments, path = json.loads(sys.argv[1]), sys.argv[2]
+arguments["input_shape"] = tuple(arguments["input_shape"])
+first = []
+spec = convgif.Conv2dSpec(**arguments)
+result = convgif.render(spec, path, progress=lambda done, total: first or first.append(time.perf_counter() - started))
+print(json.dumps({"first": first[0], "total": time.perf_counter() - started, "frames": result.frames,
+                  "size": result.size, "bytes": result.bytes, "region": result.region.text() if result.region else None,
+                  "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def run(arguments: dict, folder: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", CHILD, json.dumps(arguments), str(folder / "x.gif")],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="one run each (default: the median of three)")
+    args = parser.parse_args()
+    repeats = 1 if args.quick else 3
+    results = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for name, arguments in CASES.items():
+            runs = sorted((run(arguments, Path(folder)) for _ in range(repeats)), key=lambda r: r["total"])
+            results[name] = runs[len(runs) // 2]
+    print(f"{'layer':66} {'first s':>8} {'total s':>8} {'frames':>6} {'size':>10} {'MiB':>7}  region")
+    for name, r in results.items():
+        size = f"{r['size'][0]}x{r['size'][1]}"
+        print(f"{name:66} {r['first']:8.2f} {r['total']:8.2f} {r['frames']:6d} {size:>10} {r['rss']:7.1f}  {r['region']}")
+    print()
+    stem = results[next(iter(CASES))]
+    worst_first = max(r["first"] for r in list(results.values())[:3])
+    small = results["the ResNet stem on 3x64x64"]
+    lines = [
+        ("time to the first frame, the three layers", f"{worst_first:.2f} s", "< 1 s", worst_first < 1),
+        ("300-frame GIF of ResNet's stem", f"{stem['total']:.2f} s", "< 5 s", stem["total"] < 5),
+        ("peak memory, ResNet stem on 224x224 / on 64x64 (same region)", f"{stem['rss'] / small['rss']:.2f}x", "<= 1.5x",
+         stem["rss"] / small["rss"] <= 1.5),
+    ]
+    for what, figure, bound, met in lines:
+        print(f"{what}: {figure} (target {bound}): {'met' if met else 'MISSED'}")
+    if not all(met for *_, met in lines):
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
