@@ -191,9 +191,7 @@ def _shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int,
     shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN)))
     columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS)))
     groups = sorted({c // cg_in for c in shown_in})
-    shown_out = tuple(
-        co for co in range(spec.out_channels) if co // cg_out in groups and co % cg_out in columns
-    )[:MAX_SHOWN_OUT]
+    shown_out = tuple(g * cg_out + j for g in groups for j in columns)[:MAX_SHOWN_OUT]  # in channel order
     return shown_in, columns, shown_out
 
 
