@@ -609,6 +609,8 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
                 return False
         return True
 
+    if all(_small(geometry, look.scale) for geometry in whole):
+        return view  # plainly drawable whole: no need to lay it out twice
     refused: Optional[SpecError] = None
     try:
         if fits(None):
@@ -626,6 +628,20 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
     if refused is not None:
         raise refused
     return view  # drawable whole, if not as readably as hoped: no region is better
+
+
+def _small(geometry: Any, scale: int) -> bool:
+    """Whether a picture is plainly within READABLE_SIDE_PX at full-size cells (a generous
+    overestimate of the layout, without laying it out)."""
+    from .layout import CELL_PX
+
+    hp, wp = geometry.grid
+    ho, wo = geometry.out_size
+    kh, kw = geometry.kernel or (0, 0)
+    stacked_in = min(geometry.in_channels, 6) * (max(hp, kh) + 3)
+    stacked_out = min(geometry.out_channels, 8) * (ho + 3)
+    across = wp + min(geometry.out_per_group, 6) * (kw + 2) + wo + 20
+    return max(stacked_in, stacked_out, across) * CELL_PX * scale + 300 * scale <= READABLE_SIDE_PX * scale
 
 
 def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:
