@@ -24,8 +24,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from budget import budget
 from click.testing import CliRunner
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import event, given
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -35,17 +36,6 @@ from convgif.formats import FORMATS as ANIMATIONS
 from convgif.gallery import Gallery, GalleryError, build, load
 from convgif.images import load_image
 from convgif.kernels import MAX_MAGNITUDE, PRESETS, parse_kernel
-
-
-def budget(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        print_blob=False,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.function_scoped_fixture],
-    )
 
 
 def check_kernel(kernel: np.ndarray, dims: tuple[int, ...]) -> None:

@@ -33,8 +33,9 @@ from pathlib import Path
 from typing import Any, Optional, Union
 
 import pytest
+from budget import budget
 from click.testing import CliRunner
-from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import event, example, given
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -46,15 +47,6 @@ except ImportError:  # the torch parity checks are skipped, the rest still runs
     torch = None
 
 
-def budget(examples: int) -> settings:
-    return settings(
-        max_examples=examples,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        print_blob=False,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
-    )
 
 
 #: Fixed budgets: the whole file runs in well under a minute on two cores.

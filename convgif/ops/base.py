@@ -20,10 +20,6 @@ class Operation:
     dims: ClassVar[int] = 2
     #: Drawing options of this kind only (e.g. ``as_conv``), beyond those every kind has.
     views: ClassVar[tuple[str, ...]] = ()
-    #: Option flags kept for this kind from before ``--layer`` (e.g. ``--conv1d``).
-    aliases: ClassVar[tuple[str, ...]] = ()
-    #: One line for ``--help``.
-    summary: ClassVar[str] = ""
     #: The torch class's constructor arguments in its order (the first ones positional in
     #: ``print(model)``'s lines); empty for a kind torch has no module for.
     torch_signature: ClassVar[tuple[str, ...]] = ()

@@ -306,7 +306,7 @@ def conv_geometry(
     state = [word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on]
     _, ho, wo = spec.output_shape
     last = conv_step_text(spec, dims, cg_out - 1, ho - 1, wo - 1, spec.steps - 1)
-    y_last = f"y[{_position(dims, spec.out_channels - 1, ho - 1, wo - 1)[1:-1]}]"
+    y_last = f"y[{position(dims, spec.out_channels - 1, ho - 1, wo - 1)[1:-1]}]"
 
     def blame(axis: int) -> tuple[str, object, str]:
         padded = max(spec.padding[axis], 0) + max(spec.padding_end[axis], 0)
@@ -357,10 +357,10 @@ def conv_geometry(
 def conv_step_text(spec: Any, dims: int, j: int, oy: int, ox: int, step: int, steps: int = 0) -> str:
     """The step line of a direct convolution: the output channel, position and step (of
     ``steps``, those drawn, when not the layer's)."""
-    return f"out channel {j + 1}/{spec.out_per_group} · {_position(dims, oy, ox)} · step {step + 1}/{steps or spec.steps}"
+    return f"out channel {j + 1}/{spec.out_per_group} · {position(dims, oy, ox)} · step {step + 1}/{steps or spec.steps}"
 
 
-def _position(dims: int, *index: int) -> str:
+def position(dims: int, *index: int) -> str:
     """An output position as the layer indexes it: (oy, ox), or (ox,) for a Conv1d."""
     return str(tuple(index) if dims == 2 else tuple(index[:-2]) + (index[-1],))
 
@@ -451,7 +451,7 @@ class ConvPlayback:
         sums = []
         for co in range(j, spec.out_channels, spec.out_per_group):  # every group's output cell
             value = rec.output[co, oy, ox]
-            y = f"y[{_position(self.dims, co, oy, ox)[1:-1]}]"
+            y = f"y[{position(self.dims, co, oy, ox)[1:-1]}]"
             b = None if rec.bias is None else rec.bias[co]
             sums.append(sum_entry(y, value, b))
         return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums))
@@ -471,12 +471,10 @@ class DirectConv(Operation):
 
     views = ("region",)
 
-    def __init__(self, spec_type: type, name: str, dims: int, aliases: tuple[str, ...], summary: str) -> None:
+    def __init__(self, spec_type: type, name: str, dims: int) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
         self.name = name  # type: ignore[misc]
         self.dims = dims  # type: ignore[misc]
-        self.aliases = aliases  # type: ignore[misc]
-        self.summary = summary  # type: ignore[misc]
 
     def arguments_from_weight(self, shape: tuple[int, ...], input_channels: int, groups: Any = None) -> dict[str, Any]:
         """(C_out, C_in/G, *kernel): out_channels, and groups from the input's channels."""
@@ -571,8 +569,8 @@ def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weigh
     }
 
 
-CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2, (), "torch.nn.Conv2d over (C, H, W)")
-CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1, ("--conv1d",), "torch.nn.Conv1d over a sequence (C, L)")
+CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2)
+CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1)
 CONV2D.torch_signature = CONV1D.torch_signature = (  # type: ignore[misc]
     "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode",
 )

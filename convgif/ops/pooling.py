@@ -1021,21 +1021,17 @@ _MaxUnpoolSpec.numbers = property(_unpool_numbers)  # type: ignore[attr-defined]
 
 from ..drawing import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value  # noqa: E402
 from .base import Operation, dims_text, shape_facts  # noqa: E402
-
-
-def _position(dims: int, *index: int) -> str:
-    """An output position as the layer indexes it: (oy, ox), or (ox,) for one axis."""
-    return str(tuple(index) if dims == 2 else (index[-1],))
+from .conv import position  # noqa: E402
 
 
 def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int) -> str:
     """The step line of a pooling: where the window is."""
-    return f"window at {_position(dims, oy, ox)} · step {step + 1}/{steps}"
+    return f"window at {position(dims, oy, ox)} · step {step + 1}/{steps}"
 
 
 def unpool_step_text(dims: int, y: int, x: int, step: int, steps: int) -> str:
     """The step line of an unpooling: the input cell placed."""
-    return f"input {_position(dims, y, x)} · step {step + 1}/{steps}"
+    return f"input {position(dims, y, x)} · step {step + 1}/{steps}"
 
 
 def _at(dims: int, name: str, c: int, y: int, x: int) -> str:
@@ -1049,15 +1045,13 @@ def _blame(spec, axis: int) -> tuple[str, object, str]:
     return "input_shape", spec.input_shape, "input"
 
 
-class Pooling(Operation):
-    """MaxPool and AvgPool over one or two axes: a window slides over every channel at once,
-    each output cell the largest value or the mean of the cells it covers."""
+class _Windowed(Operation):
+    """What the pooling kinds share: the spec class names the kind, and there are no weights."""
 
-    def __init__(self, spec_type: type, summary: str) -> None:
+    def __init__(self, spec_type: type) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
         self.name = spec_type.NAME  # type: ignore[misc]
         self.dims = spec_type.DIMS  # type: ignore[misc]
-        self.summary = summary  # type: ignore[misc]
 
     def record(self, spec, seed: int = 0, *, input=None, weight=None, bias=None, indices=None):
         """A :class:`PoolRecording` (see :func:`record_pooling`)."""
@@ -1068,6 +1062,11 @@ class Pooling(Operation):
 
     def weight_shape(self, spec) -> None:
         return None
+
+
+class Pooling(_Windowed):
+    """MaxPool and AvgPool over one or two axes: a window slides over every channel at once,
+    each output cell the largest value or the mean of the cells it covers."""
 
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
@@ -1272,18 +1271,9 @@ class PoolPlayback:
         return self.recording.input[c, gy - p[0], gx - p[1]]
 
 
-class Unpooling(Operation):
+class Unpooling(_Windowed):
     """MaxUnpool over one or two axes: each pooled value goes back to the position its index
     names, in an output of zeros."""
-
-    def __init__(self, spec_type: type, summary: str) -> None:
-        self.spec_type = spec_type  # type: ignore[misc]
-        self.name = spec_type.NAME  # type: ignore[misc]
-        self.dims = spec_type.DIMS  # type: ignore[misc]
-        self.summary = summary  # type: ignore[misc]
-
-    record = Pooling.record
-    weight_shape = Pooling.weight_shape
 
     def geometries(self, spec, **view) -> list[Geometry]:
         self.check_view(**view)
@@ -1398,12 +1388,12 @@ class UnpoolPlayback:
 
 _MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")
 _AVG = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad")
-MAX_POOL2D = Pooling(MaxPool2dSpec, "torch.nn.MaxPool2d: the largest value in each window")
-MAX_POOL1D = Pooling(MaxPool1dSpec, "torch.nn.MaxPool1d over a sequence (C, L)")
-AVG_POOL2D = Pooling(AvgPool2dSpec, "torch.nn.AvgPool2d: the mean of each window")
-AVG_POOL1D = Pooling(AvgPool1dSpec, "torch.nn.AvgPool1d over a sequence (C, L)")
-MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec, "torch.nn.MaxUnpool2d: pooled values back where their indices point")
-MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec, "torch.nn.MaxUnpool1d over a sequence (C, L)")
+MAX_POOL2D = Pooling(MaxPool2dSpec)
+MAX_POOL1D = Pooling(MaxPool1dSpec)
+AVG_POOL2D = Pooling(AvgPool2dSpec)
+AVG_POOL1D = Pooling(AvgPool1dSpec)
+MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
+MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
 MAX_POOL2D.torch_signature = MAX_POOL1D.torch_signature = _MAX  # type: ignore[misc]
 AVG_POOL2D.torch_signature = (*_AVG, "divisor_override")  # type: ignore[misc]
 AVG_POOL1D.torch_signature = _AVG  # type: ignore[misc]

@@ -118,9 +118,7 @@ STEPS = ("depthwise: one kernel per input channel (step 1 of 2)", "pointwise: 1Ã
 class Separable(Operation):
     name = "separable"
     spec_type = SeparableSpec
-    aliases = ("--separable",)
     views = ("region",)
-    summary = "depthwise-separable: a depthwise Conv2d (G = C_in), then a pointwise 1Ã—1 Conv2d"
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> SeparableRecording:
         """Both steps; ``weight`` is the depthwise step's (C_in, 1, KH, KW), the pointwise

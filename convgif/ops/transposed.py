@@ -324,8 +324,6 @@ class ConvTranspose2d(Operation):
     name = "ConvTranspose2d"
     spec_type = ConvTranspose2dSpec
     views = ("as_conv",)
-    aliases = ("--transposed",)
-    summary = "torch.nn.ConvTranspose2d: each input cell scatters the kernel into the output"
     torch_signature = (
         "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation",
         "padding_mode",
