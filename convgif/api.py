@@ -16,7 +16,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -581,6 +581,11 @@ READABLE_CELL_PX = 10
 READABLE_SIDE_PX = 1000
 #: Output sizes tried, largest first, for an automatic region (per axis; more on one axis).
 REGION_SIDES = (32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
+#: Input channels a part draws, fewest last, when the layout's own number makes it too tall:
+#: a part of at least GOOD_SIDE outputs a side is preferred (with several channels, unless each
+#: channel is computed apart from the others), then any part.
+FEWER_CHANNELS = (3, 1)
+GOOD_SIDE = 4
 
 
 def resolve_region(spec: Any, look: Look, view: dict) -> dict:
@@ -589,26 +594,30 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
     a layer drawn whole. A layer no region makes drawable raises the whole layer's refusal."""
     op = ops.of(spec)
     given = view.get("region")
-    if given is not None and "region" not in op.views:
-        raise SpecError("region", f"region draws a part of a convolution's output; {op.name} is drawn whole")
-    if "region" not in op.views:
-        return view
     rest = {k: v for k, v in view.items() if k != "region"}
     whole = op.geometries(spec, **rest)
     out_h, out_w = whole[0].out_size
     dims = whole[0].dims
     if given is not None:
-        return {**rest, "region": parse_region(given, dims, (out_h, out_w))}
+        given = parse_region(given, dims, (out_h, out_w))
 
     def fits(region: Optional[Region]) -> bool:
         """Whether the layer (or ``region`` of it) is drawn readably: cells of a readable size
         in a picture of at most about ``READABLE_SIDE_PX``."""
         for geometry in op.geometries(spec, region=region, **rest):
-            layout = plan(geometry, look.values, 4, notes=look.notes, max_width=look.width, scale=look.scale)
+            layout = plan(geometry, look.values, geometry.value_chars, notes=look.notes, max_width=look.width, scale=look.scale)
             if layout.cell < READABLE_CELL_PX * look.scale or max(layout.drawing) > READABLE_SIDE_PX * look.scale:
                 return False
         return True
 
+    if given is not None:
+        for fewer in (None, *FEWER_CHANNELS):  # the part given, with fewer channels if it needs them
+            try:
+                if fits(replace(given, channels=fewer)):
+                    return {**rest, "region": replace(given, channels=fewer)}
+            except SpecError:
+                continue
+        return {**rest, "region": given}
     if all(_small(geometry, look.scale) for geometry in whole):
         return view  # plainly drawable whole: no need to lay it out twice
     refused: Optional[SpecError] = None
@@ -617,15 +626,24 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
             return view
     except SpecError as whole_refusal:
         refused = whole_refusal
-    for side in REGION_SIDES:
+    drawable: Optional[Region] = None  # the smallest part drawn at all, if none is readably
+    # channels computed apart (pooling, depthwise) lose nothing drawn one by one: a larger part is better
+    apart = all(geometry.groups == geometry.in_channels for geometry in whole)
+    fewest = FEWER_CHANNELS if apart else FEWER_CHANNELS[:-1]
+    tries = [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDE for fewer in (None, *fewest)]
+    tries += [(side, fewer) for side in REGION_SIDES for fewer in (None, *FEWER_CHANNELS)]
+    for side, fewer in tries:
         rows = (0, min(side, out_h)) if dims == 2 else (0, 1)
-        region = Region(rows, (0, min(side * (4 if dims == 1 else 1), out_w)), dims)
+        region = Region(rows, (0, min(side * (4 if dims == 1 else 1), out_w)), dims, fewer)
         try:
             if fits(region):
                 return {**rest, "region": region}
         except SpecError:
             continue
+        drawable = region
     if refused is not None:
+        if drawable is not None:
+            return {**rest, "region": drawable}
         raise refused
     return view  # drawable whole, if not as readably as hoped: no region is better
 

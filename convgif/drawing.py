@@ -13,7 +13,7 @@ colour keys that explain them.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional, Protocol
 
@@ -60,6 +60,12 @@ class Geometry:
     step_chars: int = 0
     #: Characters of a whole sum line (all its entries) for numbers of the given width (0: unknown).
     sum_chars: Callable[[int], int] = lambda chars: 0
+    #: Characters of the widest number the cells are expected to hold with the example values,
+    #: for choosing a part of a large layer before anything is recorded.
+    value_chars: int = 4
+    #: At most this many input channels drawn (None: as many as the layout shows), for a part
+    #: of a layer with many channels.
+    channels_shown: Optional[int] = None
 
     @property
     def in_per_group(self) -> int:
@@ -82,6 +88,7 @@ class Region:
     rows: tuple[int, int]
     cols: tuple[int, int]
     dims: int = 2  # a 1-D layer's region is one row: only its columns count
+    channels: Optional[int] = None  # at most this many input channels drawn (None: the layout's limit)
 
     @property
     def size(self) -> tuple[int, int]:
@@ -91,6 +98,32 @@ class Region:
         """``rows 0–9, columns 0–9`` (``positions 0–9`` for one axis), ends included."""
         cols = f"{self.cols[0]}–{self.cols[1] - 1}"
         return f"positions {cols}" if (dims or self.dims) == 1 else f"rows {self.rows[0]}–{self.rows[1] - 1}, columns {cols}"
+
+
+def reached_from(start: int, stop: int, size: int, stride: int, offset: int, taps: Sequence[int]) -> tuple[int, int]:
+    """The input positions (start, stop) along one axis that write into output positions
+    ``start`` to ``stop`` when position i writes to ``i·stride + offset + t`` for each tap t
+    (a transposed convolution's scatter, an unpooling's window): the first and the last
+    position that reaches the part, and all between them."""
+    lows, highs = [], []
+    for t in taps:
+        low = max(0, -((offset + t - start) // stride))  # ceil((start - offset - t) / stride)
+        high = min(size - 1, (stop - 1 - offset - t) // stride)
+        if low <= high:
+            lows.append(low)
+            highs.append(high)
+    if not lows:
+        return 0, 0
+    return min(lows), max(highs) + 1
+
+
+def part_note(dims: int, region: Region, out_size: tuple[int, int], read: Region, in_size: tuple[int, int], input_words: str, verb: str) -> str:
+    """The note saying which part of a layer is drawn: ``drawn: output rows 0–9, columns 0–9 of
+    224×224, and the input (padded) rows 0–11, columns 0–11 of 226×226 they read``."""
+    def whole(size: tuple[int, int]) -> str:
+        return f"{size[0]}×{size[1]}" if dims == 2 else f"{size[1]}"
+
+    return f"drawn: output {region.text(dims)} of {whole(out_size)}, and {input_words} {read.text(dims)} of {whole(in_size)} {verb}"
 
 
 @dataclass(frozen=True)
@@ -123,6 +156,15 @@ class Step:
     writes: list[Writes]
     text: str
     sums: tuple[str, ...] = ()
+    #: The output channel each entry of ``sums`` is about (None: the step as a whole); empty
+    #: when every entry is about a channel drawn.
+    sum_channels: tuple[Optional[int], ...] = ()
+
+    def sums_drawn(self, drawn: Any) -> list[str]:
+        """The entries of ``sums`` about the output channels in ``drawn`` (or about the step)."""
+        if not self.sum_channels:
+            return list(self.sums)
+        return [entry for entry, co in zip(self.sums, self.sum_channels) if co is None or co in drawn]
 
 
 class LazyReads(dict):

@@ -188,7 +188,7 @@ class Layout:
 
 def _shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
-    shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN)))
+    shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN, spec.channels_shown or MAX_SHOWN_IN)))
     columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS)))
     groups = sorted({c // cg_in for c in shown_in})
     shown_out = tuple(g * cg_out + j for g in groups for j in columns)[:MAX_SHOWN_OUT]  # in channel order

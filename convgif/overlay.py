@@ -113,7 +113,7 @@ class Animation:
         touched.append(self._text(image, step.text, lay.step_at))
         if lay.values:
             x, y = lay.sum_at
-            for i, line in enumerate(_fit_lines(step.sums, lay.sum_width, lay.sum_lines)):
+            for i, line in enumerate(_fit_lines(step.sums_drawn(lay.outputs), lay.sum_width, lay.sum_lines)):
                 touched.append(self._text(image, line, (x, y + i * m.caption.height)))
         self.touched = touched
         return image

@@ -345,6 +345,7 @@ def conv_geometry(
             steps_per_column=math.prod(region.size),
             input_heading=f"input{padded}, part",
             output_heading="output, part",
+            channels_shown=region.channels,
             notes=(
                 *notes,
                 f"drawn: output {region.text(dims)} of {out_whole}, and the input{padded} {reads} of {whole} they read",
@@ -454,7 +455,8 @@ class ConvPlayback:
             y = f"y[{position(self.dims, co, oy, ox)[1:-1]}]"
             b = None if rec.bias is None else rec.bias[co]
             sums.append(sum_entry(y, value, b))
-        return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums))
+        channels = tuple(range(j, spec.out_channels, spec.out_per_group))
+        return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums), channels)
 
 
 

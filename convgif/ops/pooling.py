@@ -1019,9 +1019,9 @@ _MaxUnpoolSpec.numbers = property(_unpool_numbers)  # type: ignore[attr-defined]
 
 # -- the pictures ---------------------------------------------------------------------------------
 
-from ..drawing import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value  # noqa: E402
+from ..drawing import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, part_note, reached_from  # noqa: E402
 from .base import Operation, dims_text, shape_facts  # noqa: E402
-from .conv import position  # noqa: E402
+from .conv import position, read_extent  # noqa: E402
 
 
 def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int) -> str:
@@ -1039,14 +1039,22 @@ def _at(dims: int, name: str, c: int, y: int, x: int) -> str:
     return f"{name}[{c}, {y}, {x}]" if dims == 2 else f"{name}[{c}, {x}]"
 
 
-def _blame(spec, axis: int) -> tuple[str, object, str]:
-    if 2 * spec.padding[axis] > spec.input_shape[1 + axis]:
+def _blame(spec, flat, axis: int) -> tuple[str, object, str]:
+    """What to shrink on ``axis`` of the drawn (2-D) ``flat`` spec, named as ``spec`` has it."""
+    if 2 * flat.padding[axis] > flat.input_shape[1 + axis]:
         return "padding", spec.padding, "padding"
     return "input_shape", spec.input_shape, "input"
 
 
+def _part(region: Region | None, size: tuple[int, int]) -> Region:
+    """The output part drawn: ``region``, or all of an output of ``size``."""
+    return region or Region((0, size[0]), (0, size[1]))
+
+
 class _Windowed(Operation):
     """What the pooling kinds share: the spec class names the kind, and there are no weights."""
+
+    views = ("region",)
 
     def __init__(self, spec_type: type) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
@@ -1071,11 +1079,11 @@ class Pooling(_Windowed):
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
 
-    def geometries(self, spec, **view) -> list[Geometry]:
+    def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         flat = self._flat(spec)
         c = flat.in_channels
-        indices = getattr(spec, "return_indices", False)
+        indices = indices_on(spec)
         kh, kw = flat.kernel_size
         what = "the largest value" if spec.KIND == "max" else "the mean"
         window = f"window {kh}×{kw}" if self.dims == 2 else f"window {kw}"
@@ -1097,6 +1105,14 @@ class Pooling(_Windowed):
             sum_chars = lambda chars: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
         else:
             sum_chars = lambda chars: y_last + 40 + cells * (chars + 3)  # noqa: E731
+        heading = f"input ({', '.join(state)})" if state else "input"
+        grid, out_size, output_heading = flat.grid_shape[1:], flat.output_shape[1:], "output"
+        if region is not None:
+            (y0, y1), (x0, x1) = read_extent(flat, region)
+            grid, out_size, output_heading = (y1 - y0, x1 - x0), region.size, "output, part"
+            read = Region((y0, y1), (x0, x1))
+            notes.append(part_note(self.dims, region, (ho, wo), read, flat.grid_shape[1:], heading.replace("input", "the input"), "they read"))
+            heading += ", part"
         return [
             Geometry(
                 layer=flat,
@@ -1105,31 +1121,38 @@ class Pooling(_Windowed):
                 in_channels=c,
                 out_channels=c * per,
                 groups=c,
-                grid=flat.grid_shape[1:],
+                grid=grid,
                 kernel=None,
-                out_size=flat.output_shape[1:],
-                steps_per_column=math.prod(flat.output_shape[1:]),
-                input_heading=f"input ({', '.join(state)})" if state else "input",
+                out_size=out_size,
+                steps_per_column=math.prod(out_size),
+                input_heading=heading,
+                output_heading=output_heading,
+                channels_shown=region and region.channels,
                 kernel_label=lambda i, j: "",
-                blame=lambda axis: _blame(flat, axis),
+                blame=lambda axis: _blame(spec, flat, axis),
                 notes=tuple(notes),
                 output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]") if indices else (lambda co: f"y[{co}]"),
                 numbers=True,
                 columns_take_turns=False,
-                step_chars=len(pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, ho * wo)),
+                step_chars=len(pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size))),
                 sum_chars=sum_chars,
+                value_chars=max(4 if spec.KIND == "avg" else 2, index_chars if indices else 1),
             )
         ]
 
-    def drawings(self, spec, recording, pixels: bool = False, **view) -> list[Drawn]:
-        (geometry,) = self.geometries(spec, **view)
+    def drawings(self, spec, recording, pixels: bool = False, region: Region | None = None, **view) -> list[Drawn]:
+        (geometry,) = self.geometries(spec, region, **view)
         flat = self._flat(spec)
         rec = recording.as_2d()
-        kinds = rec.kinds
+        part = _part(region, flat.output_shape[1:])
+        (y0, y1), (x0, x1) = read_extent(flat, part) if region else ((0, flat.grid_shape[1]), (0, flat.grid_shape[2]))
+        kinds = rec.kinds[y0:y1, x0:x1]
         grid = np.zeros((flat.in_channels, *flat.grid_shape[1:]), dtype=rec.input.dtype)
         p = flat.padding
         grid[:, p[0] : p[0] + flat.input_shape[1], p[1] : p[1] + flat.input_shape[2]] = rec.input
-        indices = getattr(spec, "return_indices", False)
+        grid = grid[:, y0:y1, x0:x1]
+        output = rec.output[:, slice(*part.rows), slice(*part.cols)]
+        shown_indices = rec.indices[:, slice(*part.rows), slice(*part.cols)] if indices_on(spec) else None
         from .conv import _widest_text
 
         return [
@@ -1138,13 +1161,13 @@ class Pooling(_Windowed):
                 grid=grid,
                 filler=kinds == PADDING,
                 kernels=None,
-                output=rec.output,
-                playback=PoolPlayback(rec, self.dims, indices),
-                value_chars=_widest_text(grid, rec.output, rec.indices if indices else None),
+                output=output,
+                playback=PoolPlayback(rec, self.dims, indices_on(spec), part),
+                value_chars=_widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 filler_text="−∞" if spec.KIND == "max" else None,
                 outside=kinds == OVERHANG if (kinds == OVERHANG).any() else None,
-                plain=tuple(range(1, 2 * flat.in_channels, 2)) if indices else (),
+                plain=tuple(range(1, 2 * flat.in_channels, 2)) if indices_on(spec) else (),
             )
         ]
 
@@ -1206,23 +1229,37 @@ class Pooling(_Windowed):
         return facts
 
 
-class PoolPlayback:
-    """Steps of a pooling: one window position a step, every channel at once."""
+def indices_on(spec) -> bool:
+    """Whether a pooling spec returns its indices (drawn as a panel beside each output)."""
+    return bool(getattr(spec, "return_indices", False))
 
-    def __init__(self, recording: PoolRecording, dims: int, indices: bool) -> None:
+
+class PoolPlayback:
+    """Steps of a pooling: one window position a step, every channel at once; the window
+    positions of ``region`` of the output (all of it by default), row by row."""
+
+    def __init__(self, recording: PoolRecording, dims: int, indices: bool, region: Region | None = None) -> None:
         self.recording = recording
         self.dims = dims
         self.per = 2 if indices else 1
         self.indices = indices
+        self.region = _part(region, recording.output.shape[1:])
+        (y0, _), (x0, _) = read_extent(recording.spec, self.region)
+        self._shift = np.array([y0, x0])  # from the whole grid to the cells drawn
+
+    def _index(self, step: int) -> tuple[int, int]:
+        """The output position of a step, in the layer's own coordinates."""
+        oy, ox = divmod(step, self.region.size[1])
+        return oy + self.region.rows[0], ox + self.region.cols[0]
 
     def advance(self, step: int) -> list[Writes]:
         rec = self.recording
-        _, _, wo = rec.output.shape
-        oy, ox = divmod(step, wo)
-        box = (oy, ox, oy + 1, ox + 1)
+        oy, ox = self._index(step)
+        y, x = oy - self.region.rows[0], ox - self.region.cols[0]  # as drawn
+        box = (y, x, y + 1, x + 1)
         writes = []
         for c in range(rec.output.shape[0]):
-            rows, cols = np.array([oy]), np.array([ox])
+            rows, cols = np.array([y]), np.array([x])
             writes.append(Writes(c * self.per, rows, cols, rec.output[c, oy : oy + 1, ox : ox + 1], box))
             if self.indices:
                 writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, oy : oy + 1, ox : ox + 1], box))
@@ -1230,9 +1267,9 @@ class PoolPlayback:
 
     def show(self, step: int) -> Step:
         rec = self.recording
-        placement = rec.placements[step]
-        oy, ox = placement.out_index
-        cells = placement.cells
+        oy, ox = self._index(step)
+        placement = rec.placements[oy * rec.output.shape[2] + ox]
+        cells = placement.cells - self._shift
         top, left = cells.min(axis=0)
         bottom, right = cells.max(axis=0) + 1
         box = (int(top), int(left), int(bottom), int(right))
@@ -1241,12 +1278,12 @@ class PoolPlayback:
             taps = np.column_stack([np.full(len(cells), c), cells])
             marks = None
             if placement.winners is not None and placement.winners[c, 0] >= 0:
-                marks = np.array([[c, *placement.winners[c]]])
+                marks = np.array([[c, *(placement.winners[c] - self._shift)]])
             return Reads(taps, box, marks)
 
-        text = pool_step_text(self.dims, oy, ox, step, rec.output.shape[1] * rec.output.shape[2])
+        text = pool_step_text(self.dims, oy, ox, step, math.prod(self.region.size))
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
-        return Step(0, LazyReads(reads), self.advance(step), text, sums)
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 
     def _sum(self, c: int, placement: PoolPlacement) -> str:
         oy, ox = placement.out_index
@@ -1275,12 +1312,18 @@ class Unpooling(_Windowed):
     """MaxUnpool over one or two axes: each pooled value goes back to the position its index
     names, in an output of zeros."""
 
-    def geometries(self, spec, **view) -> list[Geometry]:
+    def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         flat = spec.as_2d() if self.dims == 1 else spec
         c = flat.in_channels
         _, h, w = flat.input_shape
         _, ho, wo = flat.output_shape
+        notes = ["each value goes back to the position its index names; every other cell stays 0"]
+        grid, out_size, headings = flat.input_shape[1:], flat.output_shape[1:], ("input", "output")
+        if region is not None:
+            read = unpool_extent(flat, region)
+            grid, out_size, headings = read.size, region.size, ("input, part", "output, part")
+            notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "whose windows reach them"))
         return [
             Geometry(
                 layer=flat,
@@ -1289,38 +1332,47 @@ class Unpooling(_Windowed):
                 in_channels=c,
                 out_channels=c,
                 groups=c,
-                grid=flat.input_shape[1:],
+                grid=grid,
                 kernel=None,
-                out_size=flat.output_shape[1:],
-                steps_per_column=math.prod(flat.input_shape[1:]),
-                input_heading="input",
+                out_size=out_size,
+                steps_per_column=math.prod(grid),
+                input_heading=headings[0],
+                output_heading=headings[1],
+                channels_shown=region and region.channels,
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
-                notes=("each value goes back to the position its index names; every other cell stays 0",),
+                notes=tuple(notes),
                 numbers=True,
-                step_chars=len(unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, h * w)),
-                sum_chars=lambda chars: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 20,
+                step_chars=len(unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid))),
+                sum_chars=lambda chars: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47,
+                value_chars=max(len(str(INPUT_RANGE[1])), len(str(ho * wo - 1))),  # values and their indices
             )
         ]
 
-    def drawings(self, spec, recording, pixels: bool = False, **view) -> list[Drawn]:
-        (geometry,) = self.geometries(spec, **view)
+    def drawings(self, spec, recording, pixels: bool = False, region: Region | None = None, **view) -> list[Drawn]:
+        (geometry,) = self.geometries(spec, region, **view)
         flat = spec.as_2d() if self.dims == 1 else spec
         x = recording.input.reshape(flat.input_shape)
         idx = recording.indices.reshape(flat.input_shape)
         output = recording.output.reshape(flat.output_shape)
+        part = _part(region, flat.output_shape[1:])
+        read = unpool_extent(flat, part) if region is not None else Region((0, x.shape[1]), (0, x.shape[2]))
+        if region is not None:
+            check_unpool_part(flat, idx, part, read)
+        inside = (slice(None), slice(*read.rows), slice(*read.cols))
+        shown = output[:, slice(*part.rows), slice(*part.cols)]
         from .conv import _widest_text
 
         return [
             Drawn(
                 geometry=geometry,
-                grid=x,
-                filler=np.zeros(flat.input_shape[1:], dtype=bool),
+                grid=x[inside],
+                filler=np.zeros(read.size, dtype=bool),
                 kernels=None,
-                output=output,
-                playback=UnpoolPlayback(x, idx, output, self.dims),
-                start=np.zeros_like(output),
-                value_chars=_widest_text(x, output, idx),
+                output=shown,
+                playback=UnpoolPlayback(x, idx, output, self.dims, part, read),
+                start=np.zeros_like(shown),
+                value_chars=_widest_text(x[inside], shown, idx[inside]),
                 pixels=pixels,
             )
         ]
@@ -1355,35 +1407,76 @@ class Unpooling(_Windowed):
         }
 
 
-class UnpoolPlayback:
-    """Steps of an unpooling: one pooled position a step, every channel at once."""
+def unpool_extent(spec, region: Region) -> Region:
+    """The input cells whose windows reach output ``region``: those that put their values in it."""
+    taps = [range(k) for k in spec.kernel_size]
+    return Region(
+        *(
+            reached_from(start, stop, n, s, -p, t)
+            for (start, stop), n, s, p, t in zip((region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, taps)
+        ),
+        dims=region.dims,
+    )
 
-    def __init__(self, x: np.ndarray, indices: np.ndarray, output: np.ndarray, dims: int) -> None:
+
+def check_unpool_part(spec, indices: np.ndarray, part: Region, read: Region) -> None:
+    """Refuse a part of an unpooling whose cells take a value from an input cell not drawn
+    (indices that point outside their windows): the part would show a wrong output."""
+    wo = spec.output_shape[2]
+    ty, tx = np.divmod(indices, wo)
+    lands = (ty >= part.rows[0]) & (ty < part.rows[1]) & (tx >= part.cols[0]) & (tx < part.cols[1])
+    lands[:, slice(*read.rows), slice(*read.cols)] = False
+    if lands.any():
+        c, y, x = (int(v) for v in np.argwhere(lands)[0])
+        raise SpecError(
+            "region",
+            f"region: input cell ({y}, {x}) of channel {c} puts its value in the part drawn through index "
+            f"{int(indices[c, y, x])}, from outside the input that part's windows read; draw the whole layer or another region",
+        )
+
+
+class UnpoolPlayback:
+    """Steps of an unpooling: one pooled position a step, every channel at once; the input
+    positions whose windows reach ``region`` of the output (all of it by default), row by row."""
+
+    def __init__(
+        self, x: np.ndarray, indices: np.ndarray, output: np.ndarray, dims: int,
+        region: Region | None = None, read: Region | None = None,
+    ) -> None:
         self.x, self.indices, self.output, self.dims = x, indices, output, dims
+        self.region = _part(region, output.shape[1:])
+        self.read = read or Region((0, x.shape[1]), (0, x.shape[2]))
 
     def _targets(self, step: int):
-        _, h, w = self.x.shape
-        y, x = divmod(step, w)
+        y, x = divmod(step, self.read.size[1])
+        y, x = y + self.read.rows[0], x + self.read.cols[0]
         wo = self.output.shape[2]
         return y, x, [divmod(int(i), wo) for i in self.indices[:, y, x]]
 
+    def _drawn(self, ty: int, tx: int) -> bool:
+        (r0, r1), (c0, c1) = self.region.rows, self.region.cols
+        return r0 <= ty < r1 and c0 <= tx < c1
+
     def advance(self, step: int) -> list[Writes]:
         y, x, targets = self._targets(step)
-        return [
-            Writes(c, np.array([ty]), np.array([tx]), self.x[c, y : y + 1, x : x + 1], (ty, tx, ty + 1, tx + 1))
-            for c, (ty, tx) in enumerate(targets)
-        ]
+        writes = []
+        for c, (ty, tx) in enumerate(targets):
+            if self._drawn(ty, tx):
+                ty, tx = ty - self.region.rows[0], tx - self.region.cols[0]
+                writes.append(Writes(c, np.array([ty]), np.array([tx]), self.x[c, y : y + 1, x : x + 1], (ty, tx, ty + 1, tx + 1)))
+        return writes
 
     def show(self, step: int) -> Step:
         y, x, targets = self._targets(step)
-        text = unpool_step_text(self.dims, y, x, step, self.x.shape[1] * self.x.shape[2])
+        text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size))
         sums = tuple(
             f"{_at(self.dims, 'y', c, ty, tx)} = {_at(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x])}"
-            f" (index {int(self.indices[c, y, x])})"
+            f" (index {int(self.indices[c, y, x])}{'' if self._drawn(ty, tx) else ', outside the part drawn'})"
             for c, (ty, tx) in enumerate(targets)
         )
-        reads = {c: Reads(np.array([[c, y, x]]), (y, x, y + 1, x + 1)) for c in range(self.x.shape[0])}
-        return Step(0, reads, self.advance(step), text, sums)
+        dy, dx = y - self.read.rows[0], x - self.read.cols[0]  # as drawn
+        reads = {c: Reads(np.array([[c, dy, dx]]), (dy, dx, dy + 1, dx + 1)) for c in range(self.x.shape[0])}
+        return Step(0, reads, self.advance(step), text, sums, tuple(range(len(sums))))
 
 
 _MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")

@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..drawing import Drawn, Geometry, Reads, Step, Writes, format_value, widest
+from ..drawing import Drawn, Geometry, Reads, Region, Step, Writes, format_value, part_note, reached_from, widest
 from ..engine import (
     BIAS_RANGE,
     INPUT_RANGE,
@@ -207,6 +207,19 @@ def contribution(
     return group * spec.out_per_group + j, rows, cols, added
 
 
+def scatter_extent(spec: ConvTranspose2dSpec, region: Region) -> Region:
+    """The input cells whose scattered kernels reach output ``region``: all that add into it."""
+    return Region(
+        *(
+            reached_from(start, stop, n, s, -p, [d * k for k in range(size)])
+            for (start, stop), n, s, p, d, size in zip(
+                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, spec.dilation, spec.kernel_size
+            )
+        ),
+        dims=region.dims,
+    )
+
+
 def bias_start(recording: TransposedRecording) -> np.ndarray:
     """Every output cell before any input has scattered into it: its bias, or 0."""
     start = np.zeros(recording.spec.output_shape, dtype=recording.output.dtype)
@@ -215,46 +228,60 @@ def bias_start(recording: TransposedRecording) -> np.ndarray:
     return start
 
 
-def partial_sum_range(recording: TransposedRecording) -> tuple[float, float]:
-    """The lowest and highest value any output cell passes through while the sums build up."""
-    playback = ScatterPlayback(recording)
-    low, high = playback.sums.min(), playback.sums.max()
-    for step in range(recording.spec.steps):
+def partial_sum_range(recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None) -> tuple[float, float]:
+    """The lowest and highest value any output cell (of ``region``, read from ``read``) passes
+    through while the sums build up."""
+    playback = ScatterPlayback(recording, region, read)
+    start = playback.sums[:, slice(*playback.region.rows), slice(*playback.region.cols)]
+    low, high = start.min(), start.max()
+    for step in range(playback.steps):
         for write in playback.advance(step):
             if write.values.size:
-                sums = playback.sums[write.channel]
-                low, high = min(low, sums.min()), max(high, sums.max())
+                low, high = min(low, write.values.min()), max(high, write.values.max())
     return low, high
 
 
 class ScatterPlayback:
     """Steps of a transposed convolution: kernel column j, input row, input column; each group
-    adds its input cell's values times the kernels into the output window they reach."""
+    adds its input cell's values times the kernels into the output window they reach. With
+    ``region``, the steps are those of the input cells ``read`` that reach it, and only the
+    output cells in it are drawn."""
 
-    def __init__(self, recording: TransposedRecording) -> None:
+    def __init__(self, recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None) -> None:
         self.recording = recording
-        self.spec = recording.spec
+        self.spec = spec = recording.spec
         self.sums = bias_start(recording)
         self._added = np.zeros(self.sums.shape, dtype=bool)  # cells something was added to
         self._last: list[Writes] = []
         self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        _, h, w = spec.input_shape
+        self.region = region or Region((0, spec.output_shape[1]), (0, spec.output_shape[2]))
+        self.read = read or Region((0, h), (0, w))
+        self.steps = spec.out_per_group * math.prod(self.read.size)
 
     def _index(self, step: int) -> tuple[int, int, int]:
-        _, h, w = self.spec.input_shape
+        """(column, input row, input column) of a step, in the layer's own coordinates."""
+        h, w = self.read.size
         j, rest = divmod(step, h * w)
-        return j, *divmod(rest, w)  # type: ignore[return-value]
+        y, x = divmod(rest, w)
+        return j, y + self.read.rows[0], x + self.read.cols[0]
 
     def advance(self, step: int) -> list[Writes]:
         j, y, x = self._index(step)
+        (r0, r1), (c0, c1) = self.region.rows, self.region.cols
         writes, self._before = [], []
         for g in range(self.spec.groups):
             co, rows, cols, added = contribution(self.recording, g, j, y, x)
             window = np.ix_(rows, cols)
-            self._before.append((self.sums[co][window].copy(), added, ~self._added[co][window]))
+            before, first = self.sums[co][window].copy(), ~self._added[co][window]
             self.sums[co][window] += added
             self._added[co][window] = True
+            keep_r, keep_c = (rows >= r0) & (rows < r1), (cols >= c0) & (cols < c1)  # the part drawn
+            inside = np.ix_(keep_r, keep_c)
+            self._before.append((before[inside], added[inside], first[inside]))
+            rows, cols = rows[keep_r] - r0, cols[keep_c] - c0
             box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1) if rows.size and cols.size else None
-            writes.append(Writes(co, rows, cols, self.sums[co][window], box))
+            writes.append(Writes(co, rows, cols, self.sums[co][np.ix_(rows + r0, cols + c0)], box))
         self._last = writes
         return writes
 
@@ -262,21 +289,27 @@ class ScatterPlayback:
         spec = self.spec
         j, y, x = self._index(step)
         per = spec.in_per_group
+        dy, dx = y - self.read.rows[0], x - self.read.cols[0]  # as drawn
 
         def reads(group: int) -> Reads:
-            cells = np.array([(c, y, x) for c in range(group * per, (group + 1) * per)])
-            return Reads(cells, (y, x, y + 1, x + 1))
+            cells = np.array([(c, dy, dx) for c in range(group * per, (group + 1) * per)])
+            return Reads(cells, (dy, dx, dy + 1, dx + 1))
 
-        text = scatter_step_text(spec, j, y, x, step)
+        text = scatter_step_text(spec, j, y, x, step, self.steps)
         rows, cols, _, _ = scatter_window(spec, y, x)
+        channels: list[Optional[int]] = [None]
         if not (rows.size and cols.size):
             sums = [f"x[:, {y}, {x}] falls entirely in the trimmed padding"]
+        elif not any(write.rows.size and write.cols.size for write in self._last):
+            sums = [scatter_head(spec, j, y, x) + "  (outside the part drawn)"]
         else:
             sums = [scatter_head(spec, j, y, x)]
+            r0, c0 = self.region.rows[0], self.region.cols[0]
             for write, (before, added, first) in zip(self._last, self._before):
                 for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
-                    sums.append(self._entry(f"y[{write.channel}, {r}, {c}]", before[i, k], added[i, k], first[i, k]))
-        return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums))
+                    sums.append(self._entry(f"y[{write.channel}, {r + r0}, {c + c0}]", before[i, k], added[i, k], first[i, k]))
+                    channels.append(write.channel)
+        return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(channels))
 
     def _entry(self, y: str, before: Any, added: Any, first: bool) -> str:
         """One output cell's sum: what it held (its bias, or what earlier steps added to it),
@@ -287,9 +320,10 @@ class ScatterPlayback:
         return f"{y} = {held} + Σ x·w = {format_value(before)} + {format_value(added)} = {format_value(before + added)}"
 
 
-def scatter_step_text(spec: ConvTranspose2dSpec, j: int, y: int, x: int, step: int) -> str:
-    """The step line of a transposed convolution drawn as its definition."""
-    return f"input ({y}, {x}) · out channel {j + 1}/{spec.out_per_group} · step {step + 1}/{spec.steps}"
+def scatter_step_text(spec: ConvTranspose2dSpec, j: int, y: int, x: int, step: int, steps: int = 0) -> str:
+    """The step line of a transposed convolution drawn as its definition (``steps`` drawn,
+    when not the layer's)."""
+    return f"input ({y}, {x}) · out channel {j + 1}/{spec.out_per_group} · step {step + 1}/{steps or spec.steps}"
 
 
 def scatter_head(spec: ConvTranspose2dSpec, j: int, y: int, x: int) -> str:
@@ -323,7 +357,7 @@ def as_conv_note(spec: ConvTranspose2dSpec) -> str:
 class ConvTranspose2d(Operation):
     name = "ConvTranspose2d"
     spec_type = ConvTranspose2dSpec
-    views = ("as_conv",)
+    views = ("as_conv", "region")
     torch_signature = (
         "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation",
         "padding_mode",
@@ -352,7 +386,7 @@ class ConvTranspose2d(Operation):
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.in_channels, spec.out_per_group, *spec.kernel_size)
 
-    def geometries(self, spec: Any, as_conv: bool = False, **view: Any) -> list[Geometry]:
+    def geometries(self, spec: Any, as_conv: bool = False, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
         self.check_view(**view)
         label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
         if as_conv:
@@ -368,8 +402,8 @@ class ConvTranspose2d(Operation):
             heading = f"input ({', '.join(state)})" if state else "input"
             return [
                 conv_geometry(
-                    direct, spec.caption, notes=(as_conv_note(spec),), input_heading=heading,
-                    kernel_heading="kernels, flipped", kernel_label=label,
+                    direct, spec.caption, notes=(as_conv_note(spec),), input_heading=heading + (", part" if region else ""),
+                    kernel_heading="kernels, flipped", kernel_label=label, region=region,
                 )
             ]
         base = conv_geometry(spec.as_conv(), spec.caption)
@@ -386,31 +420,48 @@ class ConvTranspose2d(Operation):
         reach = [(y, x) for y in (0, h - 1) for x in (0, w - 1) if all(a.size for a in scatter_window(spec, y, x)[:2])]
         head = max((len(scatter_head(spec, spec.out_per_group - 1, y, x)) for y, x in reach), default=0)
         entry = base.sum_chars(1) // spec.groups + 8  # an output cell's sum, for numbers of one character
+        fields: dict[str, Any] = dict(grid=spec.input_shape[1:], steps_per_column=math.prod(spec.input_shape[1:]), input_heading="input")
+        if region is not None:
+            read = scatter_extent(spec, region)
+            note = part_note(2, region, spec.output_shape[1:], read, (h, w), "the input", "whose kernels reach them")
+            fields = dict(
+                grid=read.size, out_size=region.size, steps_per_column=math.prod(read.size), input_heading="input, part",
+                output_heading="output, part", notes=(note,), channels_shown=region.channels,
+            )
         return [
             replace(
-                base, layer=spec, grid=spec.input_shape[1:], steps_per_column=math.prod(spec.input_shape[1:]),
-                input_heading="input", blame=blame, kernel_label=label, step_chars=len(last),
-                sum_chars=lambda chars: head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars),
+                base, layer=spec, blame=blame, kernel_label=label, step_chars=len(last),
+                sum_chars=lambda chars: head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars), **fields,
             )
         ]
 
-    def drawings(self, spec: Any, recording: Any, pixels: bool = False, as_conv: bool = False, **view: Any) -> list[Drawn]:
-        (geometry,) = self.geometries(spec, as_conv, **view)
+    def drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, as_conv: bool = False, region: Optional[Region] = None, **view: Any
+    ) -> list[Drawn]:
+        (geometry,) = self.geometries(spec, as_conv, region, **view)
         if as_conv:
             inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
             filler = "inserted zeros, padding"
-            return [conv_drawn(recording.conv, geometry, pixels, filler=inserted, filler_name=filler)]
-        span = partial_sum_range(recording)
-        chars = max(widest(recording.conv.padded, recording.conv.weight, recording.conv.output), *(len(format(v, "g")) for v in span))
+            return [conv_drawn(recording.conv, geometry, pixels, filler=inserted, filler_name=filler, region=region)]
+        read = None if region is None else scatter_extent(spec, region)
+        span = partial_sum_range(recording, region, read)
+        grid, output, start = recording.input, recording.output, bias_start(recording)
+        if region is None:
+            chars = widest(recording.conv.padded, recording.conv.weight, recording.conv.output)
+        else:
+            grid = grid[:, slice(*read.rows), slice(*read.cols)]
+            output, start = (a[:, slice(*region.rows), slice(*region.cols)] for a in (output, start))
+            chars = widest(grid, recording.weight, output)
+        chars = max(chars, *(len(format(v, "g")) for v in span))
         return [
             Drawn(
                 geometry=geometry,
-                grid=recording.input,
-                filler=np.zeros(spec.input_shape[1:], dtype=bool),
+                grid=grid,
+                filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=by_output(spec, recording.weight),
-                output=recording.output,
-                playback=ScatterPlayback(recording),
-                start=bias_start(recording),
+                output=output,
+                playback=ScatterPlayback(recording, region, read),
+                start=start,
                 value_chars=chars,
                 pixels=pixels,
                 extra={"span": span},
