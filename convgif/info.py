@@ -17,7 +17,8 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
     """The figures of ``spec`` as plain JSON-ready values: ``kind``, ``caption``, the shapes and
     arguments, ``num_parameters``, ``macs``, ``receptive_field``, ``placements``, ``steps``,
     ``frames`` (None when ``too_large_to_draw`` says why), ``region`` (the part of the output
-    a render draws when the layer is too large to draw whole, else None), and the formulas."""
+    a render draws when the layer is too large to draw whole, with the input channels it draws
+    when fewer than usual, else None), and the formulas."""
     op = ops.of(spec)
     facts = op.facts(spec)
     try:
@@ -27,7 +28,9 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
         frames, drawable = None, str(error)
     region = view.get("region")
     facts["steps"] = sum(geometry.steps for geometry in op.geometries(spec, **view))  # as drawn
-    facts["region"] = None if region is None else {"rows": list(region.rows), "cols": list(region.cols), "text": region.text()}
+    facts["region"] = None if region is None else {
+        "rows": list(region.rows), "cols": list(region.cols), "channels": region.channels, "text": region.text(),
+    }
     order = [
         "kind", "caption", "input_shape", "output_shape", "kernel_size", "stride", "padding", "dilation",
         "groups", "bias", "num_parameters", "macs", "receptive_field", "placements", "steps",
@@ -55,7 +58,9 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
         lines.append(f"receptive field {tuple(info['receptive_field'])} (the dilated kernel's extent)")
     lines.append(f"{'kernel' if 'macs' in info else 'window'} placements {info['placements']:,}")
     if info["region"] is not None:
-        lines.append(f"a render draws only output {info['region']['text']} and the input they read (--region chooses the part)")
+        part = info["region"]
+        channels = f", on {part['channels']} of the input channels" if part["channels"] else ""
+        lines.append(f"a render draws only output {part['text']} and the input they read{channels} (--region chooses the part)")
     if info["frames"] is None:
         lines.append(f"frames: none, {info['too_large_to_draw']}")
     else:
