@@ -24,7 +24,7 @@ from . import ops
 from .drawing import Region
 from .formats import STILL_SUFFIX, choose, is_stream
 from .layout import MAX_SCALE, plan
-from .spec import SpecError, check_computable
+from .spec import SpecError, TooLargeError, check_computable, fmt
 
 if TYPE_CHECKING:
     from typing import BinaryIO
@@ -632,20 +632,38 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
     fewest = FEWER_CHANNELS if apart else FEWER_CHANNELS[:-1]
     tries = [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDE for fewer in (None, *fewest)]
     tries += [(side, fewer) for side in REGION_SIDES for fewer in (None, *FEWER_CHANNELS)]
+    smallest: Optional[SpecError] = None  # why even the smallest part cannot be drawn
     for side, fewer in tries:
         rows = (0, min(side, out_h)) if dims == 2 else (0, 1)
         region = Region(rows, (0, min(side * (4 if dims == 1 else 1), out_w)), dims, fewer)
         try:
             if fits(region):
                 return {**rest, "region": region}
-        except SpecError:
+        except SpecError as error:
+            smallest = error
             continue
         drawable = region
     if refused is not None:
         if drawable is not None:
             return {**rest, "region": drawable}
+        if smallest is not None and smallest.argument == "input_shape":  # the cells one output reads
+            raise _window_refusal(spec, smallest) from None
         raise refused
     return view  # drawable whole, if not as readably as hoped: no region is better
+
+
+def _window_refusal(spec: Any, error: SpecError) -> SpecError:
+    """The refusal of a layer not even one output cell of which can be drawn: its window (or
+    scattered kernel) holds more cells than a picture can."""
+    dilated = max(getattr(spec, "dilation", None) or (1,)) > 1
+    pixels = str(error).split(" need ", 1)[-1].split(";", 1)[0]
+    values = "draw it without values (numbers need large cells) or " if "without values" in str(error) else ""
+    return TooLargeError(
+        "kernel_size",
+        f"kernel_size={fmt(spec.kernel_size)} is too large to draw: even one output cell and the input cells it "
+        f"reads need {pixels}; {values}shrink kernel_size{' or dilation' if dilated else ''} "
+        "(`convgif info` describes the layer without drawing it)",
+    )
 
 
 def _small(geometry: Any, scale: int) -> bool:

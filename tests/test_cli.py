@@ -89,8 +89,8 @@ def test_quiet_prints_only_the_path(run):
         (["--in", "0,7,7"], "'--in'", "must be C,H,W or H,W of positive integers"),
         (["--in", "3,7,7", "--k", "3,3,3"], "'--k'", "one integer or two"),
         (["--in", "3,7,7", "--padding-mode", "mirror"], "'--padding-mode'", "mirror"),
-        (["--in", "1,500,500", "--k", "400"], "'--in' / '--in-shape'", "too large to draw"),  # even one output cell
-        (["--in", "1,80,80", "--k", "60", "--values"], "'--in' / '--in-shape'", "draw it without values"),
+        (["--in", "1,500,500", "--k", "400"], "'--k' / '--kernel-size'", "even one output cell"),
+        (["--in", "1,80,80", "--k", "60", "--values"], "'--k' / '--kernel-size'", "draw it without values"),
         (["--in", "1,5,5", "--k", "401", "--p", "200"], "'--p' / '--padding'", "shrink the padding"),
         (["--in", "1,5,5", "--k", "1", "--d", "100000000000000000000"], "'--d' / '--dilation'", "PyTorch keeps sizes as 64-bit integers"),
         (["--in", "1,5,5", "--k", "1", "--d", "200000"], "'--d' / '--dilation'", "too large to draw"),

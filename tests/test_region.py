@@ -223,3 +223,18 @@ def test_sums_of_channels_not_drawn_are_left_out():
     step = drawn.playback.show(0)
     assert len(step.sums) == 64
     assert [entry.split(" =")[0] for entry in step.sums_drawn({0: None, 1: None})] == ["y[0, 0, 0]", "y[1, 0, 0]"]
+
+
+@pytest.mark.parametrize(
+    "args, dilation",
+    [
+        (["--layer", "MaxPool1d", "--in", "4,50000", "--k", "3000"], False),
+        (["--layer", "AvgPool2d", "--in", "4,500,500", "--k", "200"], False),
+        (["--in", "1,400,400", "--k", "150", "--d", "2"], True),
+    ],
+)
+def test_a_layer_not_one_output_of_which_fits_names_its_kernel(tmp_path, args, dilation):
+    result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "x.gif")])
+    assert result.exit_code == 2 and "'--k'" in result.output and "even one output cell" in result.output
+    assert ("shrink kernel_size or dilation" in result.output) == dilation and "convgif info" in result.output
+    assert not (tmp_path / "x.gif").exists()
