@@ -132,7 +132,7 @@ class Animation:
         lay, s, n = self.layout, self.layout.cell, self.layout.metrics.n
         geo, f = self.scene.geometry, self._frame_px
         gx, _ = lay.inputs[c]
-        start = (gx + geo.grid[1] * s + f + 2 * n, y_window)
+        start = (gx + geo.grid[1] * s + f + 2 * n + lay.reach[0], y_window)  # past any band beside it
         x_in, _ = lay.links
         track = self._track.get(group, lay.links[1])
         write = writes.get(group * geo.out_per_group + step.column)
@@ -140,7 +140,7 @@ class Animation:
         end = None
         if out is not None and write.box is not None:
             top, _, bottom, _ = write.box
-            end = (out[0] - f - 2 * n - 1, out[1] + (top + bottom) * s // 2)
+            end = (out[0] - f - 2 * n - 1 - lay.reach[1], out[1] + (top + bottom) * s // 2)
         paths = []
         if geo.kernel is None:
             if end is not None:
