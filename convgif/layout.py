@@ -602,7 +602,8 @@ def _place_picture(
     """Where the whole picture of ``size`` (height, width) goes, with two lines of words above
     or beside it: in one of the free ``spots`` (left, top, right) over the body, which ends at
     ``bottom``, or under everything. The place that adds least height wins, then the largest
-    picture (THUMB_PX down to THUMB_MIN_PX), then the earlier spot. Gives the picture's (x, y,
+    picture (THUMB_PX down to THUMB_MIN_PX, or as large as a small picture enlarged whole times
+    gets), then the earlier spot. Gives the picture's (x, y,
     width, height), its texts and the lowest y it all reaches (``bottom`` unless lower)."""
     n, label = m.n, m.label
     words = [f"picture {size[0]}×{size[1]}", "drawn part outlined"]
@@ -610,9 +611,11 @@ def _place_picture(
     words_h = len(words) * (label.height + 2 * n)
     pad = THUMB_PAD * n
     under = (margin, bottom, margin + max(words_w, THUMB_PX * n + 2 * pad))  # under everything: always fits
+    largest = max(thumbnail_size(size, THUMB_PX * n))  # a small picture is enlarged whole times
+    smallest = min(THUMB_MIN_PX * n, largest)
+    sizes = {thumbnail_size(size, longest) for longest in range(THUMB_PX * n, smallest - 1, -4 * n)}
     best = None
-    for longest in range(THUMB_PX * n, THUMB_MIN_PX * n - 1, -8 * n):
-        th, tw = thumbnail_size(size, longest)
+    for th, tw in sorted(size for size in sizes if max(size) >= smallest):
         for order, (left, top, right) in enumerate([*spots, under]):
             y0 = top + m.gap
             for beside in (False, True):
@@ -621,7 +624,7 @@ def _place_picture(
                 if left + max(wide, words_w) > right:
                     continue
                 extra = max(0, y0 + tall - bottom)
-                rank = (extra, -longest, order, beside)
+                rank = (extra, -max(th, tw), order, beside)
                 if best is None or rank < best[0]:
                     best = rank, (left, y0, tw, th, beside, y0 + tall)
     assert best is not None
