@@ -408,7 +408,7 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
         keys.append(Key("w", "kernel", kernels.key_items()))
     empty = ((EMPTY, ""), (None, "to come")) if drawn.start is None else ()
     keys.append(Key("y", "output", outputs.key_items() + empty))
-    if any(map(any, drawn.geometry.hidden)):
+    if any(count > 0 for counts in drawn.geometry.hidden for count in counts):  # a part of a larger map
         keys.append(Key("", "more", ((MORE, ""), (None, MORE_TEXT))))
     return Scales(inputs, kernels, outputs, tuple(keys), channels)
 

@@ -3,7 +3,10 @@
 Pure arithmetic (no matplotlib): it decides the cell size, which channels are shown, the
 position of every grid, label, key and text line, where the connecting lines may run, and
 refuses, before anything is drawn, a picture too large to be readable. A figure is as wide
-as its drawing: a longer caption breaks at its em dashes, notes at spaces.
+as its drawing: a longer caption breaks at its em dashes, notes at spaces. A grid that is a
+part of a larger map (``Geometry.part``) gets a band on each side where the map goes on and
+the count of cells not drawn there in its label's line; a whole picture shown small beside a
+part of it goes in a free corner of the figure, else under the grids.
 """
 
 from __future__ import annotations
@@ -388,8 +391,8 @@ def _plan(
     # Parts of larger maps: a band on each side where the map goes on, the counts by the label.
     in_hidden, out_hidden = spec.hidden
     band = (FRINGE_GAP + FRINGE) * n
-    it, ib, il, ir = (frame + band if hidden else 0 for hidden in in_hidden)  # room each side takes
-    ot, ob, ol, orr = (frame + band if hidden else 0 for hidden in out_hidden)
+    it, ib, il, ir = (frame + band if hidden > 0 else 0 for hidden in in_hidden)  # room each side takes
+    ot, ob, ol, orr = (frame + band if hidden > 0 else 0 for hidden in out_hidden)
     in_counts, out_counts = continues_text(in_hidden), continues_text(out_hidden)
 
     def counts_x(x: int, right: int, names: list[str], counts: str) -> int:
@@ -402,8 +405,8 @@ def _plan(
     x_in = margin + frame + max(il - frame, 0)
     in_right = x_in + in_w + max(frame, ir)  # the grid, its frame and its right band
     in_counts_x = counts_x(x_in, in_right, [f"x[{c}]" for c in shown_in], in_counts)
-    if in_counts:
-        in_right = max(in_right, in_counts_x + label.width(in_counts))
+    if in_counts:  # the labels' lines are clear of the connecting lines: the counts may reach into the gap
+        in_right = max(in_right, in_counts_x + label.width(in_counts) - m.link_gap + 2 * m.gap)
     x_heads = margin + frame  # the column's headings start where its bands do
     x_k = max(in_right, x_heads + label.width(spec.input_heading) + m.gap) + m.link_gap
     if spec.kernel is not None:
@@ -583,17 +586,13 @@ def _fringes(
 ) -> list[tuple[str, int, int, int, int]]:
     """The bands beside a grid of h × w pixels at (x, y) on the sides where its map goes on,
     ``away`` pixels outside it: (side, y0, y1, x0, x1), ends exclusive."""
-    top, bottom, left, right = hidden
-    bands = []
-    if top:
-        bands.append(("top", y - away - thick, y - away, x, x + w))
-    if bottom:
-        bands.append(("bottom", y + h + away, y + h + away + thick, x, x + w))
-    if left:
-        bands.append(("left", y, y + h, x - away - thick, x - away))
-    if right:
-        bands.append(("right", y, y + h, x + w + away, x + w + away + thick))
-    return bands
+    spans = {
+        "top": (y - away - thick, y - away, x, x + w),
+        "bottom": (y + h + away, y + h + away + thick, x, x + w),
+        "left": (y, y + h, x - away - thick, x - away),
+        "right": (y, y + h, x + w + away, x + w + away + thick),
+    }
+    return [(side, *spans[side]) for side, count in zip(spans, hidden) if count > 0]
 
 
 def _place_picture(

@@ -4,8 +4,8 @@ A frame is the scene plus the outputs written so far, a ring on every input cell
 reads (the cells keep their shades and numbers), the kernels in use, the output cells it
 writes, the dashed lines joining them, and the step's text. The lines run only through the
 gaps between grids: out of the input, along the gap before the kernels, under a row of
-kernels to the one in use, and along the gap before the outputs; they never cross a grid or
-a label they do not join.
+kernels to the one in use, and along the gap before the outputs; they never cross a grid, a
+label they do not join, the bands beside a part of a map or the picture shown whole.
 """
 
 from __future__ import annotations
