@@ -602,8 +602,8 @@ def _place_picture(
     or beside it: in one of the free ``spots`` (left, top, right) over the body, which ends at
     ``bottom``, or under everything. The place that adds least height wins, then the largest
     picture (THUMB_PX down to THUMB_MIN_PX, or as large as a small picture enlarged whole times
-    gets), then the earlier spot. Gives the picture's (x, y,
-    width, height), its texts and the lowest y it all reaches (``bottom`` unless lower)."""
+    gets), then the earlier spot. Gives the picture's (x, y, width, height), its texts and the
+    lowest y it all reaches (``bottom`` unless lower)."""
     n, label = m.n, m.label
     words = [f"picture {size[0]}×{size[1]}", "drawn part outlined"]
     words_w = max(map(label.width, words))
@@ -614,7 +614,7 @@ def _place_picture(
     smallest = min(THUMB_MIN_PX * n, largest)
     sizes = {thumbnail_size(size, longest) for longest in range(THUMB_PX * n, smallest - 1, -4 * n)}
     best = None
-    for th, tw in sorted(size for size in sizes if max(size) >= smallest):
+    for th, tw in sorted(shown for shown in sizes if max(shown) >= smallest):
         for order, (left, top, right) in enumerate([*spots, under]):
             y0 = top + m.gap
             for beside in (False, True):
