@@ -460,6 +460,7 @@ class _Drawing:
             layout = plan(
                 drawn.geometry, look.values, drawn.value_chars, notes=look.notes, max_width=look.width,
                 keys=scales.keys, scale=look.scale, caption=not look.headless,
+                picture=drawn.picture.size if drawn.picture is not None else None,
             )
             self.parts.append(Animation(drawn, layout, THEMES[look.theme], scales))
         self.shown = [part.layout.steps for part in self.parts]

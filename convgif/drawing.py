@@ -23,6 +23,52 @@ Box = tuple[int, int, int, int]  # (row0, col0, row1, col1) in cells, ends exclu
 
 
 @dataclass(frozen=True)
+class Crop:
+    """A drawn grid as a part of a larger map: the whole map's size (rows, columns) and the
+    (row, column) of the whole map where the drawn part starts (its size is the grid's)."""
+
+    whole: tuple[int, int]
+    start: tuple[int, int]
+
+    def hidden(self, size: tuple[int, int]) -> tuple[int, int, int, int]:
+        """Cells of the whole map not drawn above, below, left and right of a part of ``size``."""
+        (rows, cols), (r0, c0) = self.whole, self.start
+        return r0, rows - r0 - size[0], c0, cols - c0 - size[1]
+
+
+@dataclass(frozen=True)
+class Part:
+    """Which parts of larger maps a layer's picture draws (:attr:`Geometry.part`).
+
+    ``input`` places the input grid as drawn (``Geometry.grid``: padded, zero-inserted, ...)
+    in the whole map of that kind, ``output`` the output grids (``Geometry.out_size``) in the
+    whole output; None where that grid is drawn whole. Any operation that draws a region sets
+    it; the renderer then marks, on each side of a grid where its map goes on, that it does and
+    by how many cells, and knows nothing else of the layer.
+    """
+
+    input: Optional[Crop] = None
+    output: Optional[Crop] = None
+
+
+@dataclass(frozen=True)
+class WholePicture:
+    """The whole input picture of a drawing that draws only a part of it (:attr:`Drawn.picture`):
+    its ``pixels`` (C, H, W) with C 1 (grey) or 3 (RGB), levels 0..255, and the picture's rows
+    and columns (start, stop) that the drawn input cells read, padding left out (an empty range
+    where they read padding only)."""
+
+    pixels: np.ndarray
+    rows: tuple[int, int]
+    cols: tuple[int, int]
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(height, width) in pixels."""
+        return self.pixels.shape[1], self.pixels.shape[2]
+
+
+@dataclass(frozen=True)
 class Geometry:
     """The sizes and words of one drawn layer: everything the layout needs.
 
@@ -66,6 +112,9 @@ class Geometry:
     #: At most this many input channels drawn (None: as many as the layout shows), for a part
     #: of a layer with many channels.
     channels_shown: Optional[int] = None
+    #: Where the grids sit in the whole maps when only a part of the layer is drawn (None:
+    #: drawn whole): the picture marks, on every side where a map goes on, how many cells it hides.
+    part: Optional[Part] = None
 
     @property
     def in_per_group(self) -> int:
@@ -78,6 +127,16 @@ class Geometry:
     @property
     def steps(self) -> int:
         return self.steps_per_column * (self.out_per_group if self.columns_take_turns else 1)
+
+    @property
+    def hidden(self) -> tuple[tuple[int, int, int, int], tuple[int, int, int, int]]:
+        """Cells of the whole maps not drawn above, below, left and right of the input grid
+        and of the output grids (all 0 for a layer drawn whole)."""
+        part, none = self.part, (0, 0, 0, 0)
+        if part is None:
+            return none, none
+        inputs = part.input.hidden(self.grid) if part.input is not None else none
+        return inputs, part.output.hidden(self.out_size) if part.output is not None else none
 
 
 @dataclass(frozen=True)
@@ -190,8 +249,11 @@ class Playback(Protocol):
     def show(self, step: int) -> Step: ...
 
 
-#: Key items' shade for the filler cells (padding, inserted zeros) and for cells not yet computed.
-FILLER, EMPTY = -1, -2
+#: Key items' shade for the filler cells (padding, inserted zeros), for cells not yet computed
+#: and for the band beside a grid whose map goes on.
+FILLER, EMPTY, MORE = -1, -2, -3
+#: What the key says of that band; a grid's counts read e.g. "+212▶".
+MORE_TEXT = "+n\u25b6 n more cells, not drawn"
 #: A rank scale writes every value on its own swatch when there are at most this many.
 KEY_VALUES = 7
 
@@ -201,10 +263,11 @@ class Key:
     """A colour key: the name of what it explains (``x``, ``w``, ``y``) and its items, each
     plain text (shade None), a swatch (text ``""``) or a swatch with its value written on it.
     Shades index the scale's colours; :data:`FILLER` and :data:`EMPTY` are the filler's
-    colour and the pattern of cells not yet computed."""
+    colour and the pattern of cells not yet computed, :data:`MORE` the band beside a map
+    drawn in part."""
 
     name: str
-    role: str  # whose colours: "input", "kernel" or "output" (or "input0".. for a picture's channels)
+    role: str  # whose colours: "input", "kernel", "output" (or "input0".. for a picture's channels), "more"
     items: tuple[tuple[Optional[int], str], ...]
 
 
@@ -325,6 +388,9 @@ class Drawn:
     plain: tuple[int, ...] = ()
     #: What the filler cells are, as the input's key names them.
     filler_name: str = "padding"
+    #: The whole picture, when the input is one (``pixels``) and only a part of it is drawn:
+    #: shown small beside the grids with the part drawn outlined.
+    picture: Optional[WholePicture] = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -384,6 +450,8 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
         keys.append(Key("w", "kernel", kernels.key_items()))
     empty = ((EMPTY, ""), (None, "to come")) if drawn.start is None else ()
     keys.append(Key("y", "output", outputs.key_items() + empty))
+    if any(count > 0 for counts in drawn.geometry.hidden for count in counts):  # a part of a larger map
+        keys.append(Key("", "more", ((MORE, ""), (None, MORE_TEXT))))
     return Scales(inputs, kernels, outputs, tuple(keys), channels)
 
 

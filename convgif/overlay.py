@@ -4,8 +4,8 @@ A frame is the scene plus the outputs written so far, a ring on every input cell
 reads (the cells keep their shades and numbers), the kernels in use, the output cells it
 writes, the dashed lines joining them, and the step's text. The lines run only through the
 gaps between grids: out of the input, along the gap before the kernels, under a row of
-kernels to the one in use, and along the gap before the outputs; they never cross a grid or
-a label they do not join.
+kernels to the one in use, and along the gap before the outputs; they never cross a grid, a
+label they do not join, the bands beside a part of a map or the picture shown whole.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ class Animation:
         lay, s, n = self.layout, self.layout.cell, self.layout.metrics.n
         geo, f = self.scene.geometry, self._frame_px
         gx, _ = lay.inputs[c]
-        start = (gx + geo.grid[1] * s + f + 2 * n, y_window)
+        start = (gx + geo.grid[1] * s + f + 2 * n + lay.reach[0], y_window)  # past any band beside it
         x_in, _ = lay.links
         track = self._track.get(group, lay.links[1])
         write = writes.get(group * geo.out_per_group + step.column)
@@ -140,7 +140,7 @@ class Animation:
         end = None
         if out is not None and write.box is not None:
             top, _, bottom, _ = write.box
-            end = (out[0] - f - 2 * n - 1, out[1] + (top + bottom) * s // 2)
+            end = (out[0] - f - 2 * n - 1 - lay.reach[1], out[1] + (top + bottom) * s // 2)
         paths = []
         if geo.kernel is None:
             if end is not None:

@@ -1,8 +1,9 @@
 """The static picture of a drawing: its colours and everything that does not move.
 
 Caption, labels, every grid with its values, group frames and the colour keys of the input,
-the kernels and the output are drawn once; frames are this picture plus the overlay of
-:mod:`convgif.overlay`.
+the kernels and the output are drawn once; so are, for a part of a larger layer, the bands
+saying where each map goes on and the whole picture shown small with the part drawn outlined.
+Frames are this picture plus the overlay of :mod:`convgif.overlay`.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from typing import Optional
 
 import numpy as np
 
-from .drawing import EMPTY, FILLER, Drawn, Key, Scales, format_value, scales_of
-from .layout import Layout, key_items_x
+from .drawing import EMPTY, FILLER, MORE, Drawn, Key, Scales, format_value, scales_of
+from .layout import Layout, key_items_x, picture_box
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 
 PRIMARIES = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
+#: An RGB picture shown small takes at most this many colours of the palette.
+THUMB_COLOURS = 32
+#: A band saying a map goes on fades from the grid's colour by these steps, outwards.
+FRINGE_FADE = (0.8, 0.5, 0.25)
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Colours:
     outside: int  # cells outside the input and its padding (-1 where there are none)
     hatch: int  # the stripes of cells not yet computed (and of cells outside)
     halo: int  # the rim inside an outline on a picture's pixels (-1: not a picture)
+    fringe: list[int]  # the steps of a band saying a map goes on, from the grid outwards
 
 
 class Scene:
@@ -83,6 +89,7 @@ class Scene:
             outside=add(theme.outside) if drawn.outside is not None else -1,
             hatch=add(blend(theme.background, theme.grid, 0.7)),
             halo=add(theme.halo) if drawn.pixels else -1,
+            fringe=[add(blend(theme.background, theme.grid, t)) for t in FRINGE_FADE] if layout.fringes else [],
         )
         under = [col.background]  # without values, text is written on the background and some keys' swatches
         if layout.values or drawn.filler_text:
@@ -94,6 +101,7 @@ class Scene:
             under += [col.padding if shade == FILLER else colours[shade] for shade in written]
         self.painter = Painter(layout, col.grid, col.background, palette.ink_table(col.ink, under, col.background))
         self.palette = palette
+        self.thumbnail = self._thumbnail() if layout.thumbnail is not None and drawn.picture is not None else None
         if len(palette.colors) > 255:  # one index stays free for the writer's transparency
             raise RuntimeError(f"{len(palette.colors)} colours do not fit a GIF palette")
         self.image = self._draw()
@@ -180,6 +188,10 @@ class Scene:
                 paint.outline(image, y - f, y + hp * s + f, x - f, x + wp * s + f, self.hue(c // geo.in_per_group), w)
             for co, (x, y) in lay.outputs.items():
                 paint.outline(image, y - f, y + ho * s + f, x - f, x + wo * s + f, self.hue(co // geo.out_per_group), w)
+        for band in lay.fringes:
+            self._fringe(image, *band)
+        if self.thumbnail is not None:
+            self._picture(image)
         for text, style, x, y in lay.texts:
             paint.text(image, text, style, x, y)
         for key, x, y in lay.keys:
@@ -190,6 +202,64 @@ class Scene:
                     value = drawn.start[co, oy, ox]
                     paint.cell(image, origin, oy, ox, self.output_colour(value, co), value if lay.values else None)
         return image
+
+    def _fringe(self, image: np.ndarray, side: str, y0: int, y1: int, x0: int, x1: int) -> None:
+        """A band beside a grid whose map goes on that way: the grid's colour fading outwards,
+        broken where the grid's lines would go on (the map's cells carry on past the edge)."""
+        s, n = self.layout.cell, self.layout.metrics.n
+        steps = self.colours.fringe
+        across = side in ("left", "right")  # the band runs down the grid's side
+        length = x1 - x0 if across else y1 - y0
+        depth = np.arange(length) * len(steps) // length  # 0 at the grid's side
+        if side in ("left", "top"):
+            depth = depth[::-1]
+        colours = np.asarray(steps)[depth]
+        band = np.repeat(colours[None, :], y1 - y0, 0) if across else np.repeat(colours[:, None], x1 - x0, 1)
+        along = np.arange(y1 - y0 if across else x1 - x0)
+        lines = along % s < n  # where the grid's lines meet the band
+        if across:
+            band[lines, :] = self.colours.background
+        else:
+            band[:, lines] = self.colours.background
+        image[y0:y1, x0:x1] = band
+
+    def _thumbnail(self) -> np.ndarray:
+        """The whole picture at the thumbnail's size, as palette indices: grey pictures in the
+        cells' own greys, RGB ones in at most THUMB_COLOURS colours of their own."""
+        from PIL import Image
+
+        _, _, width, height = self.layout.thumbnail
+        pixels = np.clip(np.rint(self.drawn.picture.pixels), 0, 255).astype(np.uint8)
+        channels, h, w = pixels.shape
+        grey = channels == 1 or (pixels == pixels[:1]).all()
+        picture = Image.fromarray(pixels[0]) if grey else Image.fromarray(pixels.transpose(1, 2, 0), "RGB")
+        resample = Image.Resampling.BOX if height < h or width < w else Image.Resampling.NEAREST
+        picture = picture.resize((width, height), resample)
+        if grey:
+            ramp = self.colours.inputs[0] if len(self.colours.inputs) == 1 else None
+            if ramp is None:  # an RGB picture that is grey: its own greys
+                ramp = [self.palette.add((v, v, v)) for v in np.linspace(0, 255, self.scales.input.count).round().astype(int)]
+            bins = np.clip(self.scales.input.index(np.asarray(picture, np.int64)), 0, len(ramp) - 1)
+            return np.asarray(ramp, np.uint8)[bins]
+        few = picture.quantize(THUMB_COLOURS, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        indices = np.asarray(few)
+        rgb = np.asarray(few.getpalette(), np.int64).reshape(-1, 3)
+        lut = np.zeros(256, np.uint8)
+        for i in np.unique(indices):  # only the colours used
+            lut[i] = self.palette.add(tuple(int(v) for v in rgb[i]))
+        return lut[indices]
+
+    def _picture(self, image: np.ndarray) -> None:
+        """The whole picture, framed, with the part the drawn cells read outlined in the first
+        group's colour between rims of the halo (seen on any pixel)."""
+        x, y, w, h = self.layout.thumbnail
+        n, col, picture = self.layout.metrics.n, self.colours, self.drawn.picture
+        image[y : y + h, x : x + w] = self.thumbnail
+        self.painter.outline(image, y - n, y + h, x - n, x + w, col.grid, n)
+        y0, y1, x0, x1 = picture_box(self.layout.thumbnail, picture.size, picture.rows, picture.cols)
+        halo = col.halo if col.halo >= 0 else col.background
+        for away, colour, thick in ((4 * n, halo, n), (3 * n, self.hue(0), 2 * n), (n, halo, n)):
+            self.painter.outline(image, y0 - away, y1 - 1 + away, x0 - away, x1 - 1 + away, colour, thick)
 
     def _key_colours(self, role: str) -> list[int]:
         col = self.colours
@@ -209,6 +279,9 @@ class Scene:
             x0 = x + dx
             if shade is None:
                 paint.text(image, text, label, x0, y)
+                continue
+            if shade == MORE:
+                self._fringe(image, "right", top, bottom, x0, x0 + width)
                 continue
             if shade == EMPTY:
                 self.empty(image, top, bottom, x0, x0 + width)

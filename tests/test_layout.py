@@ -1,9 +1,10 @@
 import itertools
 
+import numpy as np
 import pytest
 
 from convgif import Conv2dSpec, SpecError, TooLargeError, ops
-from convgif.layout import CAPTION, CELL_PX, MAX_SIDE_PX, MIN_VALUE_CELL_PX
+from convgif.layout import CAPTION, CELL_PX, MAX_SIDE_PX, MIN_VALUE_CELL_PX, continues_text, picture_box, thumbnail_size
 from convgif.layout import plan as plan_geometry
 
 
@@ -76,3 +77,28 @@ def test_too_large_to_draw_is_refused_with_what_to_shrink(spec, values, hint):
     assert isinstance(error.value, SpecError) and isinstance(error.value, ValueError)
     assert error.value.argument == "input_shape"
     assert hint in str(error.value) and str(spec.input_shape) in str(error.value)
+
+
+def test_the_cells_a_part_hides_are_counted_per_side_in_its_label_line():
+    assert continues_text((0, 0, 0, 0)) == ""
+    assert continues_text((0, 212, 0, 212)) == "+212▼ +212▶"
+    assert continues_text((160, 49, 112, 4970)) == "+160▲ +49▼ +112◀ +4,970▶"
+
+
+def test_a_picture_shown_small_keeps_its_shape_and_the_outline_covers_the_part():
+    assert thumbnail_size((224, 224), 160) == (160, 160)
+    assert thumbnail_size((300, 400), 160) == (120, 160)
+    assert thumbnail_size((64, 64), 160) == (128, 128)  # enlarged a whole number of times
+    assert thumbnail_size((100, 30), 160) == (100, 30)
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        height, width = (int(v) for v in rng.integers(1, 600, 2))
+        h, w = thumbnail_size((height, width), 160)
+        r0, c0 = int(rng.integers(0, height)), int(rng.integers(0, width))
+        r1, c1 = int(rng.integers(r0 + 1, height + 1)), int(rng.integers(c0 + 1, width + 1))
+        y0, y1, x0, x1 = picture_box((7, 9, w, h), (height, width), (r0, r1), (c0, c1))
+        assert 9 <= y0 < y1 <= 9 + h and 7 <= x0 < x1 <= 7 + w
+        for r in (r0, r1 - 1):  # the thumbnail pixel each end row falls in is inside
+            assert y0 <= 9 + r * h // height < y1
+        for c in (c0, c1 - 1):
+            assert x0 <= 7 + c * w // width < x1

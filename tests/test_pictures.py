@@ -14,9 +14,9 @@ from PIL import Image
 
 import convgif
 from convgif import ops, record
-from convgif.api import Look, _Drawing, render, render_still
-from convgif.drawing import format_value, scales_of
-from convgif.layout import CAPTION, key_items_x, plan
+from convgif.api import Look, _Drawing, render, render_still, resolve_region
+from convgif.drawing import Region, format_value, scales_of
+from convgif.layout import CAPTION, THUMB_PAD, key_items_x, plan
 from convgif.ops.conv import Conv1dSpec, Conv2dSpec
 from convgif.ops.pooling import AvgPool2dSpec, MaxPool2dSpec, MaxUnpool2dSpec
 from convgif.ops.separable import SeparableSpec
@@ -217,12 +217,15 @@ def scenes():
         (Conv2dSpec((1, 16, 16), 1, 3, bias=False), {"image": shapes, "kernel": "sobel-x"}),
         (Conv2dSpec((3, 8, 8), 1, 3), {"image": shapes}),
         (Conv2dSpec((1, 8, 8), 1, 3), {"image": shapes, "kernel": "box"}),
+        (Conv2dSpec((3, 48, 48), 2, 3, padding=1), {"image": shapes, "region": Region((20, 26), (10, 16))}),
+        (Conv2dSpec((4, 40, 40), 4, 3, groups=2), {"region": Region((3, 7), (2, 6))}),
     ]
     for spec, given in cases:
         kernel, image = given.get("kernel"), given.get("image")
         input, weight, picture, _ = convgif.api.inputs_for(spec, given.get("input"), None, kernel, image)
+        view = {"region": given["region"]} if "region" in given else {}
         for theme in ("light", "dark"):
-            drawing = _Drawing(spec, 0, input, weight, None, picture, Look(theme=theme), 0, {})
+            drawing = _Drawing(spec, 0, input, weight, None, picture, Look(theme=theme), 0, view)
             for part in drawing.parts:
                 yield spec, theme, part
 
@@ -331,6 +334,12 @@ MOVING = [
     ("--layer MaxPool2d --in 2,5,5 --k 2 --ceil-mode --return-indices", {}),
     ("--separable --in 4,6,6 --out 6 --k 3", {"max_frames": 12}),
     ("--in 1,24,24 --image examples/shapes.png --kernel sobel-x --no-bias", {"max_frames": 8}),
+    # parts of larger layers: bands beside the grids, a picture shown whole
+    ("--in 3,64,64 --out 4 --k 3 --s 2 --p 1 --image examples/shapes.png --region 5:9,6:10", {"max_frames": 8}),
+    ("--in 4,40,40 --out 4 --k 3 --g 2 --region 3:7,2:6", {"max_frames": 8}),
+    ("--conv1d --in 2,300 --out 2 --k 3 --region 50:70", {"max_frames": 6}),
+    ("--separable --in 3,40,40 --out 4 --k 3 --p 1 --region 2:6,2:6", {"max_frames": 8}),
+    ("--in 1,200,200 --k 5 --p 2 --image examples/shapes.png --values", {"max_frames": 4}),
 ]
 
 
@@ -342,7 +351,8 @@ def drawing_of(args: str, max_frames: int = 0, theme: str = "light") -> _Drawing
     inputs = convgif.api.inputs_for(request.spec, None, None, o["kernel"], o["image"], o["factors"])
     input, weight, picture, notes = inputs
     look = Look(o["values"], notes, theme, o["width"])
-    return _Drawing(request.spec, 0, input, weight, None, picture, look, max_frames, request.view)
+    view = resolve_region(request.spec, look, dict(request.view))
+    return _Drawing(request.spec, 0, input, weight, None, picture, look, max_frames, view)
 
 
 @pytest.mark.parametrize("args, options", MOVING, ids=[m[0] for m in MOVING])
@@ -359,7 +369,8 @@ def test_outside_the_moving_parts_every_frame_is_the_static_scene(args, options)
 
 
 def panels(layout):
-    """Rectangles (y0, y1, x0, x1) of every grid with its outlines and frame, every text and key."""
+    """Rectangles (y0, y1, x0, x1) of every grid with its outlines and frame, every text and
+    key, every band beside a part of a map and the whole picture with room for its outline."""
     geo, s, m = layout.geometry, layout.cell, layout.metrics
     f = m.frame if geo.groups > 1 else 0
     hp, wp = geo.grid
@@ -372,6 +383,11 @@ def panels(layout):
         boxes += [(y - w, y + kh * s + w + 1, x - w, x + kw * s + w + 1) for x, y in layout.kernels.values()]
     boxes += [(y, y + style.height, x - 1, x + style.width(text) + 1) for text, style, x, y in layout.texts]
     boxes += [(y, y + m.label.height, x, x + key_items_x(key, m)[1]) for key, x, y in layout.keys]
+    boxes += [(y0, y1, x0, x1) for _, y0, y1, x0, x1 in layout.fringes]
+    if layout.thumbnail is not None:
+        x, y, w, h = layout.thumbnail
+        pad = THUMB_PAD * m.n
+        boxes.append((y - pad, y + h + pad, x - pad, x + w + pad))
     return boxes
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +15,8 @@ from convgif import ops
 from convgif.api import Look, resolve_region
 from convgif.cli import main
 from convgif.drawing import Region
+from convgif.layout import THUMB_PAD, key_items_x, picture_box, plan
+from convgif.ops.conv import picture_read
 
 RESNET = convgif.Conv2dSpec((3, 224, 224), 64, 7, 2, 3, bias=False)
 VGG = convgif.Conv2dSpec((3, 224, 224), 64, 3, padding=1)
@@ -238,3 +242,220 @@ def test_a_layer_not_one_output_of_which_fits_names_its_kernel(tmp_path, args, d
     assert result.exit_code == 2 and "'--k'" in result.output and "even one output cell" in result.output
     assert ("shrink kernel_size or dilation" in result.output) == dilation and "convgif info" in result.output
     assert not (tmp_path / "x.gif").exists()
+# -- the rest of each map, marked -------------------------------------------------------------
+
+SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes.png"
+
+
+def drawing(spec, region=None, image=None, values=False, theme="light", scale=1, input=None, pixels=False):
+    """A render's drawing (recorded and laid out), of ``region`` or of what a render chooses."""
+    from convgif.api import _Drawing, inputs_for
+
+    input, weight, picture, _ = inputs_for(spec, input, None, None, image)
+    look = Look(values, (), theme, None, scale)
+    view = resolve_region(spec, look, {} if region is None else {"region": region})
+    return _Drawing(spec, 0, input, weight, None, picture or pixels, look, 0, view)
+
+
+def rects(layout):
+    """What must not overlap, as (name, (y0, y1, x0, x1)), ends exclusive: grids with their
+    group frames, bands, texts, keys and the whole picture with room for its outline."""
+    geo, s, m = layout.geometry, layout.cell, layout.metrics
+    f = m.frame if geo.groups > 1 else 0
+    (hp, wp), (ho, wo) = geo.grid, geo.out_size
+    found = [(f"x{c}", (y - f, y + hp * s + 1 + f, x - f, x + wp * s + 1 + f)) for c, (x, y) in layout.inputs.items()]
+    found += [(f"y{c}", (y - f, y + ho * s + 1 + f, x - f, x + wo * s + 1 + f)) for c, (x, y) in layout.outputs.items()]
+    if geo.kernel is not None:
+        kh, kw = geo.kernel
+        found += [(f"w{k}", (y, y + kh * s + 1, x, x + kw * s + 1)) for k, (x, y) in layout.kernels.items()]
+    found += [(f"text {t}", (y, y + st.height, x, x + st.width(t))) for t, st, x, y in layout.texts]
+    found += [(f"key {k.name}", (y, y + m.label.height, x, x + key_items_x(k, m)[1])) for k, x, y in layout.keys]
+    found += [(f"band {side}", (y0, y1, x0, x1)) for side, y0, y1, x0, x1 in layout.fringes]
+    if layout.thumbnail is not None:
+        x, y, w, h = layout.thumbnail
+        pad = THUMB_PAD * m.n
+        found.append(("picture", (y - pad, y + h + pad, x - pad, x + w + pad)))
+    return found
+
+
+def assert_apart(layout):
+    found = rects(layout)
+    for _, (y0, y1, x0, x1) in found:
+        assert 0 <= x0 and x1 <= layout.width and 0 <= y0 and y1 <= layout.height
+    f = layout.metrics.frame if layout.geometry.groups > 1 else 0
+    for (a, (ay0, ay1, ax0, ax1)), (b, (by0, by1, bx0, bx1)) in itertools.combinations(found, 2):
+        if a[0] in "xy" and b.startswith("text"):  # a group frame may reach into its label's line
+            ay0 += f
+        assert ay1 <= by0 or by1 <= ay0 or ax1 <= bx0 or bx1 <= ax0, (a, b)
+
+
+def test_every_part_of_a_map_is_marked_on_the_sides_it_goes_on_with_the_cells_not_drawn():
+    part = drawing(RESNET, "80:88,56:64", image=SHAPES).parts[0]
+    lay, geo = part.layout, part.layout.geometry
+    # input (padded) rows 160–180 and columns 112–132 of 230×230; output rows 80–87, columns 56–63 of 112×112
+    assert geo.hidden == ((160, 230 - 181, 112, 230 - 133), (80, 112 - 88, 56, 112 - 64))
+    texts = [t for t, *_ in lay.texts]
+    assert texts.count("+160▲ +49▼ +112◀ +97▶") == len(lay.inputs) == 3
+    assert texts.count("+80▲ +24▼ +56◀ +48▶") == len(lay.outputs) == 6
+    assert len(lay.fringes) == 4 * (len(lay.inputs) + len(lay.outputs))
+    assert any(key.role == "more" for key, _, _ in lay.keys)
+    # each band lies along its grid's side, just outside it, and is painted in the bands' colours
+    s, image, col = lay.cell, part.scene.image, part.scene.colours
+    grids = [(origin, geo.grid) for origin in lay.inputs.values()] + [(origin, geo.out_size) for origin in lay.outputs.values()]
+    for side, y0, y1, x0, x1 in lay.fringes:
+        beside = [
+            (x, y) for (x, y), (h, w) in grids
+            if {"top": y1 < y and x0 == x and x1 == x + w * s + 1,
+                "bottom": y0 > y + h * s and x0 == x and x1 == x + w * s + 1,
+                "left": x1 < x and y0 == y and y1 == y + h * s + 1,
+                "right": x0 > x + w * s and y0 == y and y1 == y + h * s + 1}[side]
+            and max(y0 - (y + h * s), y - y1, x0 - (x + w * s), x - x1) <= 8
+        ]
+        assert len(beside) == 1, (side, y0, x0)
+        painted = set(np.unique(image[y0:y1, x0:x1]).tolist())
+        assert painted <= {*col.fringe, col.background} and len(painted & set(col.fringe)) == len(col.fringe)
+
+
+def test_a_top_left_region_is_marked_right_and_below_and_a_1d_one_on_its_sides():
+    lay = drawing(VGG).parts[0].layout  # rows and columns 0–9 of 224×224, reading 0–11 of 226×226
+    texts = [t for t, *_ in lay.texts]
+    assert "+214▼ +214▶" in texts and not any("▲" in t or "◀" in t for t in texts)
+    assert {side for side, *_ in lay.fringes} == {"bottom", "right"}
+    lay = drawing(convgif.Conv1dSpec((3, 5000), 4, 3), "100:128").parts[0].layout
+    texts = [t for t, *_ in lay.texts]
+    assert texts.count("+100◀ +4,870▶") == len(lay.inputs) + len(lay.outputs)  # 5000 − 130, and 4998 − 128
+    assert {side for side, *_ in lay.fringes} == {"left", "right"}
+
+
+@pytest.mark.parametrize("spec", [
+    convgif.Conv2dSpec((3, 7, 7), 2, 3, padding=1),
+    convgif.Conv2dSpec((2, 9, 9), 4, 3, groups=2),
+    convgif.Conv1dSpec((2, 12), 2, 3),
+    convgif.SeparableSpec((4, 6, 6), 6, 3),
+    convgif.MaxPool2dSpec((1, 6, 6), 2),
+], ids=["conv2d", "groups", "conv1d", "separable", "pool"])
+def test_a_layer_drawn_whole_has_no_marks_and_no_picture(spec):
+    input = np.full((1, 6, 6), 200) if spec.input_shape == (1, 6, 6) else None
+    for part in drawing(spec, input=input, pixels=input is not None).parts:
+        lay = part.layout
+        assert lay.geometry.part is None and lay.fringes == () and lay.reach == (0, 0) and lay.thumbnail is None
+        assert not any("▶" in t or "▼" in t for t, *_ in lay.texts)
+        assert all(key.role != "more" for key, _, _ in lay.keys) and part.scene.colours.fringe == []
+
+
+def test_a_region_of_the_whole_output_marks_only_the_input_rows_it_does_not_read():
+    spec = convgif.Conv2dSpec((1, 8, 8), 1, 3, stride=2)  # output 3×3 reads rows and columns 0–6 of 8
+    geometry = ops.of(spec).geometries(spec, region=Region((0, 3), (0, 3)))[0]
+    assert geometry.hidden == ((0, 1, 0, 1), (0, 0, 0, 0))
+
+
+def test_counts_add_up_to_the_whole_map_for_any_region():
+    rng = np.random.default_rng(3)
+    for _ in range(40):
+        k, s, p, d = (int(v) for v in rng.integers(1, 4, 4))
+        h, w = (int(v) for v in rng.integers(12, 40, 2))
+        try:
+            spec = convgif.Conv2dSpec((1, h, w), 1, k, s, min(p, k), d)
+        except convgif.SpecError:
+            continue
+        _, ho, wo = spec.output_shape
+        r0, c0 = int(rng.integers(0, ho)), int(rng.integers(0, wo))
+        region = Region((r0, int(rng.integers(r0 + 1, ho + 1))), (c0, int(rng.integers(c0 + 1, wo + 1))))
+        geometry = ops.of(spec).geometries(spec, region=region)[0]
+        (it, ib, il, ir), (ot, ob, ol, orr) = geometry.hidden
+        _, hp, wp = spec.padded_shape
+        assert it + geometry.grid[0] + ib == hp and il + geometry.grid[1] + ir == wp
+        assert (ot, ot + geometry.out_size[0] + ob) == (r0, ho) and (ol, ol + geometry.out_size[1] + orr) == (c0, wo)
+        lay = plan(geometry)
+        sides = {side for side, *_ in lay.fringes}
+        assert sides == {side for side, n in zip(("top", "bottom", "left", "right"), (it or ot, ib or ob, il or ol, ir or orr)) if n}
+
+
+@pytest.mark.parametrize("case", [
+    dict(spec=RESNET, region="80:88,56:64", image=SHAPES),
+    dict(spec=RESNET, image=SHAPES),
+    dict(spec=RESNET, region="80:88,56:64", image=SHAPES, scale=2),
+    dict(spec=VGG),
+    dict(spec=VGG, values=True),
+    dict(spec=MOBILENET),
+    dict(spec=MOBILENET, region="50:56,50:56"),
+    dict(spec=convgif.Conv1dSpec((3, 5000), 4, 3), region="100:128"),
+    dict(spec=convgif.SeparableSpec((16, 112, 112), 32, 3, padding=1)),
+    dict(spec=convgif.Conv2dSpec((1, 64, 64), 2, 3), image=SHAPES, values=True),
+    dict(spec=convgif.Conv2dSpec((3, 300, 400), 2, 3, stride=2), region="140:149,100:110", image=SHAPES),
+    dict(spec=convgif.Conv2dSpec((1, 500, 500), 3, 3), region="200:201,200:201"),
+], ids=lambda case: " ".join(f"{k}={v}" for k, v in case.items() if k not in ("spec", "image")) or "auto")
+def test_marks_and_the_picture_overlap_nothing(case):
+    case = dict(case)
+    for part in drawing(case.pop("spec"), **case).parts:
+        assert part.layout.fringes
+        assert_apart(part.layout)
+
+
+# -- the whole picture, with the part drawn outlined -------------------------------------------
+
+def test_the_picture_is_shown_whole_only_with_a_region():
+    small = convgif.Conv2dSpec((1, 24, 24), 1, 3)
+    assert drawing(small, image=SHAPES).parts[0].layout.thumbnail is None  # drawn whole
+    assert drawing(small, "2:6,3:9", image=SHAPES).parts[0].layout.thumbnail is not None
+    assert drawing(small, "2:6,3:9").parts[0].layout.thumbnail is None  # no picture
+    assert drawing(RESNET, image=SHAPES).parts[0].layout.thumbnail is not None  # too large: a region
+    assert drawing(RESNET).parts[0].layout.thumbnail is None
+    sequence = drawing(convgif.Conv1dSpec((1, 400), 1, 3), "0:20", input=np.full((1, 400), 9), pixels=True)
+    assert sequence.parts[0].drawn.picture is None  # one row: no picture to show
+    separable = drawing(convgif.SeparableSpec((3, 48, 48), 4, 3), "2:6,2:6", image=SHAPES)
+    assert [part.layout.thumbnail is not None for part in separable.parts] == [True, False]
+
+
+def test_the_outline_is_where_the_drawn_cells_read_the_picture():
+    spec = convgif.Conv2dSpec((1, 64, 64), 1, 3, padding=1)
+    part = drawing(spec, "10:20,30:40", image=SHAPES).parts[0]
+    picture, lay, scene = part.drawn.picture, part.layout, part.scene
+    # padded rows 10–21 and columns 30–41 read picture rows 9–20 and columns 29–40 (padding 1)
+    assert (picture.rows, picture.cols, picture.size) == ((9, 21), (29, 41), (64, 64))
+    x, y, w, h = lay.thumbnail
+    assert (w, h) == (128, 128)  # a 64-pixel picture enlarged twice
+    assert picture_box(lay.thumbnail, picture.size, picture.rows, picture.cols) == (y + 18, y + 42, x + 58, x + 82)
+    y0, y1, x0, x1 = y + 18, y + 42, x + 58, x + 82
+    image, col, hue = scene.image, scene.colours, scene.hue(0)
+    assert (image[y0:y1, x0:x1] == scene.thumbnail[18:42, 58:82]).all()  # the part itself stays seen
+    for away, colour in ((1, col.halo), (2, hue), (3, hue), (4, col.halo)):
+        assert (image[y0 - away, x0 - away : x1 + away] == colour).all()
+        assert (image[y1 - 1 + away, x0 - away : x1 + away] == colour).all()
+        assert (image[y0 - away : y1 + away, x0 - away] == colour).all()
+        assert (image[y0 - away : y1 + away, x1 - 1 + away] == colour).all()
+    # the picture's pixels, enlarged twice, in the cells' greys
+    rgb = np.array(scene.palette.colors)
+    pixels = part.drawn.picture.pixels[0]
+    levels = scene.scales.input.index(pixels)
+    greys = rgb[np.asarray(col.inputs[0])[levels]]
+    shown = rgb[image[y : y + h, x : x + w]]
+    outside = np.ones((h, w), bool)
+    outside[18 - 4 : 42 + 4, 58 - 4 : 82 + 4] = False  # under the outline
+    assert (shown[outside] == np.repeat(np.repeat(greys, 2, 0), 2, 1)[outside]).all()
+
+
+def test_the_part_a_picture_is_read_from_leaves_padding_out():
+    pixels = np.zeros((3, 10, 12))
+    assert picture_read(pixels, (2, 3), (0, 5), (1, 20)).rows == (0, 3)
+    assert picture_read(pixels, (2, 3), (0, 5), (1, 20)).cols == (0, 12)
+    assert picture_read(pixels, (-2, -1), (0, 5), (1, 4)).rows == (2, 7)  # negative padding crops
+    only_padding = picture_read(pixels, (3, 3), (0, 2), (0, 2))
+    assert only_padding.rows == (0, 0)
+    y0, y1, x0, x1 = picture_box((5, 7, 120, 100), (10, 12), only_padding.rows, only_padding.cols)
+    assert (y0, x0) == (7, 5) and y1 - y0 >= 1 and x1 - x0 >= 1
+
+
+def test_an_rgb_picture_is_shown_in_its_own_colours():
+    rng = np.random.default_rng(0)
+    input = np.zeros((3, 96, 96), np.int64)
+    input[0, :48], input[1, 48:, :48], input[2, 48:, 48:] = 255, 255, 255  # red, green and blue quarters
+    input += rng.integers(0, 20, input.shape)
+    spec = convgif.Conv2dSpec((3, 96, 96), 1, 3)
+    part = drawing(spec, "0:8,0:8", input=input, pixels=True).parts[0]
+    x, y, w, h = part.layout.thumbnail
+    rgb = np.array(part.scene.palette.colors)[part.scene.image[y : y + h, x : x + w]]
+    corner = lambda r, c: rgb[r * h // 4, c * w // 4]  # noqa: E731
+    assert corner(0, 3)[0] > 200 > corner(0, 3)[1] and corner(3, 0)[1] > 200 > corner(3, 0)[0]
+    assert corner(3, 3)[2] > 200 > corner(3, 3)[0]
+    assert len(part.scene.palette.colors) <= 255

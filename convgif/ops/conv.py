@@ -16,7 +16,20 @@ from typing import Any, ClassVar, Optional, Union
 
 import numpy as np
 
-from ..drawing import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, widest
+from ..drawing import (
+    Crop,
+    Drawn,
+    Geometry,
+    LazyReads,
+    Part,
+    Reads,
+    Region,
+    Step,
+    WholePicture,
+    Writes,
+    format_value,
+    widest,
+)
 from ..engine import Placements, Recording, given, padding_mask, record_direct
 from ..spec import (
     TUPLE_WORDS,
@@ -346,6 +359,7 @@ def conv_geometry(
             input_heading=f"input{padded}, part",
             output_heading="output, part",
             channels_shown=region.channels,
+            part=Part(Crop((hp, wp), (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0]))),
             notes=(
                 *notes,
                 f"drawn: output {region.text(dims)} of {out_whole}, and the input{padded} {reads} of {whole} they read",
@@ -380,11 +394,15 @@ def conv_drawn(
     filler: Optional[np.ndarray] = None,
     filler_name: str = "padding",
     region: Optional[Region] = None,
+    picture: Optional[WholePicture] = None,
 ) -> Drawn:
     """A recorded direct convolution as the renderer draws it. ``filler`` marks the input cells
     that are not the layer's input (default: its padding, shown as copies for modes that copy).
-    With ``region``, only that part of the output and the input cells it reads."""
+    With ``region``, only that part of the output and the input cells it reads; a picture's
+    pixels (``pixels``) are then shown whole too, as ``picture`` gives them (default: the
+    recording's input, when the grid is that input padded: ``filler`` not given)."""
     spec = recording.spec
+    own_input = filler is None
     copies = filler is None and spec.padding_mode != "zeros"
     if filler is None:
         filler = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
@@ -393,6 +411,10 @@ def conv_drawn(
         (y0, y1), (x0, x1) = read_extent(spec, region)
         grid, filler = grid[:, y0:y1, x0:x1], filler[y0:y1, x0:x1]
         output = output[:, slice(*region.rows), slice(*region.cols)]
+        if picture is None and pixels and own_input and geometry.dims == 2 and recording.input.shape[0] in (1, 3):
+            picture = picture_read(recording.input, spec.padding, (y0, y1), (x0, x1))
+    if not pixels or region is None:
+        picture = None
     return Drawn(
         geometry=geometry,
         grid=grid,
@@ -404,6 +426,22 @@ def conv_drawn(
         value_chars=widest(grid, recording.weight, output),
         pixels=pixels,
         filler_name=filler_name,
+        picture=picture,
+    )
+
+
+def picture_read(
+    pixels: np.ndarray, padding: tuple[int, ...], rows: tuple[int, int], cols: tuple[int, int]
+) -> WholePicture:
+    """The whole picture ``pixels`` (C, H, W) with the part that padded rows and columns
+    (start, stop) read: shifted by the padding before them (negative: cropped) and clipped to
+    the picture."""
+    _, height, width = pixels.shape
+    (top, left), clip = padding, lambda v, n: min(max(v, 0), n)
+    return WholePicture(
+        pixels,
+        (clip(rows[0] - top, height), clip(rows[1] - top, height)),
+        (clip(cols[0] - left, width), clip(cols[1] - left, width)),
     )
 
 

@@ -1019,7 +1019,20 @@ _MaxUnpoolSpec.numbers = property(_unpool_numbers)  # type: ignore[attr-defined]
 
 # -- the pictures ---------------------------------------------------------------------------------
 
-from ..drawing import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, part_note, reached_from  # noqa: E402
+from ..drawing import (  # noqa: E402
+    Crop,
+    Drawn,
+    Geometry,
+    LazyReads,
+    Part,
+    Reads,
+    Region,
+    Step,
+    Writes,
+    format_value,
+    part_note,
+    reached_from,
+)
 from .base import Operation, dims_text, shape_facts  # noqa: E402
 from .conv import position, read_extent  # noqa: E402
 
@@ -1044,6 +1057,10 @@ def _blame(spec, flat, axis: int) -> tuple[str, object, str]:
     if 2 * flat.padding[axis] > flat.input_shape[1 + axis]:
         return "padding", spec.padding, "padding"
     return "input_shape", spec.input_shape, "input"
+
+
+#: Characters of the widest input value expected: a picture's pixels (0 to 255).
+PIXEL_CHARS = 3
 
 
 def _part(region: Region | None, size: tuple[int, int]) -> Region:
@@ -1106,10 +1123,11 @@ class Pooling(_Windowed):
         else:
             sum_chars = lambda chars: y_last + 40 + cells * (chars + 3)  # noqa: E731
         heading = f"input ({', '.join(state)})" if state else "input"
-        grid, out_size, output_heading = flat.grid_shape[1:], flat.output_shape[1:], "output"
+        grid, out_size, output_heading, part = flat.grid_shape[1:], flat.output_shape[1:], "output", None
         if region is not None:
             (y0, y1), (x0, x1) = read_extent(flat, region)
             grid, out_size, output_heading = (y1 - y0, x1 - x0), region.size, "output, part"
+            part = Part(Crop(flat.grid_shape[1:], (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0])))
             read = Region((y0, y1), (x0, x1))
             notes.append(part_note(self.dims, region, (ho, wo), read, flat.grid_shape[1:], heading.replace("input", "the input"), "they read"))
             heading += ", part"
@@ -1128,6 +1146,7 @@ class Pooling(_Windowed):
                 input_heading=heading,
                 output_heading=output_heading,
                 channels_shown=region and region.channels,
+                part=part,
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: _blame(spec, flat, axis),
                 notes=tuple(notes),
@@ -1136,7 +1155,7 @@ class Pooling(_Windowed):
                 columns_take_turns=False,
                 step_chars=len(pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size))),
                 sum_chars=sum_chars,
-                value_chars=max(4 if spec.KIND == "avg" else 2, index_chars if indices else 1),
+                value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
             )
         ]
 
@@ -1152,6 +1171,11 @@ class Pooling(_Windowed):
         grid[:, p[0] : p[0] + flat.input_shape[1], p[1] : p[1] + flat.input_shape[2]] = rec.input
         grid = grid[:, y0:y1, x0:x1]
         output = rec.output[:, slice(*part.rows), slice(*part.cols)]
+        picture = None
+        if region is not None and pixels and self.dims == 2 and rec.input.shape[0] in (1, 3):  # shown whole, small
+            from .conv import picture_read
+
+            picture = picture_read(rec.input, flat.padding, (y0, y1), (x0, x1))
         shown_indices = rec.indices[:, slice(*part.rows), slice(*part.cols)] if indices_on(spec) else None
         from .conv import _widest_text
 
@@ -1168,6 +1192,7 @@ class Pooling(_Windowed):
                 filler_text="−∞" if spec.KIND == "max" else None,
                 outside=kinds == OVERHANG if (kinds == OVERHANG).any() else None,
                 plain=tuple(range(1, 2 * flat.in_channels, 2)) if indices_on(spec) else (),
+                picture=picture,
             )
         ]
 
@@ -1319,10 +1344,11 @@ class Unpooling(_Windowed):
         _, h, w = flat.input_shape
         _, ho, wo = flat.output_shape
         notes = ["each value goes back to the position its index names; every other cell stays 0"]
-        grid, out_size, headings = flat.input_shape[1:], flat.output_shape[1:], ("input", "output")
+        grid, out_size, headings, part = flat.input_shape[1:], flat.output_shape[1:], ("input", "output"), None
         if region is not None:
             read = unpool_extent(flat, region)
             grid, out_size, headings = read.size, region.size, ("input, part", "output, part")
+            part = Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop((ho, wo), (region.rows[0], region.cols[0])))
             notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "whose windows reach them"))
         return [
             Geometry(
@@ -1339,13 +1365,14 @@ class Unpooling(_Windowed):
                 input_heading=headings[0],
                 output_heading=headings[1],
                 channels_shown=region and region.channels,
+                part=part,
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
                 numbers=True,
                 step_chars=len(unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid))),
                 sum_chars=lambda chars: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47,
-                value_chars=max(len(str(INPUT_RANGE[1])), len(str(ho * wo - 1))),  # values and their indices
+                value_chars=max(PIXEL_CHARS, len(str(ho * wo - 1))),  # values and their indices
             )
         ]
 

@@ -16,7 +16,20 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..drawing import Drawn, Geometry, Reads, Region, Step, Writes, format_value, part_note, reached_from, widest
+from ..drawing import (
+    Crop,
+    Drawn,
+    Geometry,
+    Part,
+    Reads,
+    Region,
+    Step,
+    Writes,
+    format_value,
+    part_note,
+    reached_from,
+    widest,
+)
 from ..engine import (
     BIAS_RANGE,
     INPUT_RANGE,
@@ -32,7 +45,7 @@ from ..engine import (
 )
 from ..spec import SpecError, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
-from .conv import Channels, Conv2dSpec, conv_drawn, conv_facts, conv_geometry
+from .conv import Channels, Conv2dSpec, conv_drawn, conv_facts, conv_geometry, picture_read
 
 
 @dataclass(frozen=True)
@@ -427,6 +440,7 @@ class ConvTranspose2d(Operation):
             fields = dict(
                 grid=read.size, out_size=region.size, steps_per_column=math.prod(read.size), input_heading="input, part",
                 output_heading="output, part", notes=(note,), channels_shown=region.channels,
+                part=Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop(spec.output_shape[1:], (region.rows[0], region.cols[0]))),
             )
         return [
             replace(
@@ -446,6 +460,9 @@ class ConvTranspose2d(Operation):
         read = None if region is None else scatter_extent(spec, region)
         span = partial_sum_range(recording, region, read)
         grid, output, start = recording.input, recording.output, bias_start(recording)
+        picture = None
+        if region is not None and pixels and grid.shape[0] in (1, 3):  # the whole picture, the part read outlined
+            picture = picture_read(grid, (0, 0), read.rows, read.cols)
         if region is None:
             chars = widest(recording.conv.padded, recording.conv.weight, recording.conv.output)
         else:
@@ -462,6 +479,7 @@ class ConvTranspose2d(Operation):
                 output=output,
                 playback=ScatterPlayback(recording, region, read),
                 start=start,
+                picture=picture,
                 value_chars=chars,
                 pixels=pixels,
                 extra={"span": span},
