@@ -184,21 +184,9 @@ class Recording:
     kept: Optional[tuple[int, ...]] = None
     weight_values: Optional[np.ndarray] = None
 
-    def kernels_of(self, channel: int) -> np.ndarray:
-        """The kernels (C_in/G, KH, KW) of output channel ``channel`` (KeyError if not kept)."""
-        return self.weight[channel if self.kept is None else row_of(self.kept, channel)]
-
     def distinct_weights(self) -> np.ndarray:
         """The distinct values of the whole weight, sorted."""
         return self.weight_values if self.weight_values is not None else distinct(self.weight)
-
-
-def row_of(kept: tuple[int, ...], channel: int) -> int:
-    """Where ``channel`` is in the sorted ``kept`` (KeyError when it is not there)."""
-    row = int(np.searchsorted(kept, channel))
-    if row == len(kept) or kept[row] != channel:
-        raise KeyError(f"the kernels of output channel {channel} were not kept")
-    return row
 
 
 def window_view(spec: Conv2dSpec, padded: np.ndarray) -> np.ndarray:
@@ -390,8 +378,12 @@ def common_type(*arrays: Optional[np.ndarray]) -> list[Optional[np.ndarray]]:
 
 
 def holds_fractions(value: object) -> bool:
-    """Whether an array given to a recording is one of fractions (a recording is then float64)."""
-    return value is not None and np.asarray(value).dtype.kind == "f"
+    """Whether an array given to a recording is one of fractions (a recording is then float64);
+    False for anything that is not an array of numbers (checking it names the problem)."""
+    try:
+        return value is not None and np.asarray(value).dtype.kind == "f"
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def record_direct(

@@ -76,3 +76,22 @@ def test_too_large_to_draw_is_refused_with_what_to_shrink(spec, values, hint):
     assert isinstance(error.value, SpecError) and isinstance(error.value, ValueError)
     assert error.value.argument == "input_shape"
     assert hint in str(error.value) and str(spec.input_shape) in str(error.value)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.caption)
+def test_kernel_channels_are_the_output_channels_of_the_kernels_laid_out(spec):
+    from convgif.layout import kernel_channels
+
+    geometry = ops.of(spec).geometries(spec)[0]
+    layout = plan(spec)
+    drawn = {c // spec.in_per_group * spec.out_per_group + j for c, j in layout.kernels}
+    assert kernel_channels(geometry) == tuple(sorted(drawn))
+    assert set(layout.shown_out) <= drawn
+
+
+def test_a_layer_without_weights_shows_no_kernels():
+    from convgif import MaxPool2dSpec
+    from convgif.layout import kernel_channels
+
+    spec = MaxPool2dSpec((3, 6, 6), 2)
+    assert kernel_channels(ops.of(spec).geometries(spec)[0]) == ()
