@@ -95,21 +95,21 @@ def mib(n: float) -> str:
     return f"{n / 2**20:.1f}"
 
 
-def report(peaks: dict[tuple[str, str], list[int]]) -> bool:
-    """Print the table; whether every case meets the target."""
+def report(peaks: dict[tuple[str, str], list[int]]) -> tuple[float, str]:
+    """Print the table; the worst ratio and its layer."""
     print(f"{'layer':<26}  {'--out':>5}  {'peak MiB':>8}  {'--out 8 MiB':>11}  {'ratio':>6}  {'target':>7}  samples MiB (many; few)")
     print("-" * 110)
-    met = True
+    worst = (0.0, "")
     for name, (_, many) in CASES.items():
         high, low = statistics.median(peaks[(name, "many")]), statistics.median(peaks[(name, "few")])
         ratio = high / low
         ok = ratio <= TARGET_RATIO
-        met &= ok
+        worst = max(worst, (ratio, name))
         samples = f"{' '.join(mib(v) for v in peaks[(name, 'many')])}; {' '.join(mib(v) for v in peaks[(name, 'few')])}"
         print(
             f"{name:<26}  {many:>5}  {mib(high):>8}  {mib(low):>11}  {ratio:>5.2f}x  {'met' if ok else 'MISSED':>7}  {samples}"
         )
-    return met
+    return worst
 
 
 def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
@@ -124,13 +124,14 @@ def main(argv: Optional[list[str]] = None) -> int:
         f"convgif ... {' '.join(COMMON[:-1])}; median of {args.repeats} repeats, one fresh process per render"
     )
     print()
-    met = report(run(args.repeats))
+    ratio, name = report(run(args.repeats))
     print()
     print(f"total {time.perf_counter() - started:.1f} s")
     print()
+    met = ratio <= TARGET_RATIO
     print(
-        f"peak memory, many output channels / 8 output channels: at most {TARGET_RATIO:g}x for every layer: "
-        f"{'met' if met else 'MISSED'}"
+        f"peak memory of one frame, 1,400 output channels / 8, worst of {len(CASES)} layers: {ratio:.2f}x, {name} "
+        f"(target <= {TARGET_RATIO:g}x): {'met' if met else 'MISSED'}"
     )
     return 0 if met else 1
 

@@ -250,19 +250,19 @@ def convolve_rows(spec: Conv2dSpec, padded: np.ndarray, rows: Callable[[int, int
     kernel = spec.kernel_size
     windows = window_view(spec, padded.astype(np.float64)).reshape(g, cg, h_out, w_out, *kernel)
     out = np.empty(spec.output_shape, np.int64)
-    columns, cached = None, -1  # one group's windows as rows (output cell) of columns (c, ky, kx)
+    cells, cached = None, -1  # one group's windows: a row (c, ky, kx) per output cell
     for start, stop in row_chunks(c_out, cg * math.prod(kernel), per):
         kernels = np.asarray(rows(start, stop), dtype=np.float64)
         first, last = start // per, (stop - 1) // per
-        if first == last:  # channels of one group: a matrix product
+        if first == last:  # channels of one group: one matrix product
             if cached != first:
-                columns, cached = np.ascontiguousarray(windows[first].transpose(1, 2, 0, 3, 4)).reshape(h_out * w_out, -1), first
-            part = kernels.reshape(stop - start, -1) @ columns.T
+                cells, cached = np.ascontiguousarray(windows[first].transpose(1, 2, 0, 3, 4)).reshape(h_out * w_out, -1), first
+            part = (cells @ kernels.reshape(stop - start, -1).T).T
         else:  # whole groups
             part = np.einsum(
                 "gcyxij,gocij->goyx", windows[first : last + 1], kernels.reshape(last + 1 - first, per, cg, *kernel), optimize=True
             )
-        out[start:stop] = np.rint(part).reshape(stop - start, h_out, w_out)
+        out[start:stop] = np.rint(part, out=part).reshape(stop - start, h_out, w_out)
     return out
 
 
