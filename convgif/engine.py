@@ -256,12 +256,12 @@ def convolve_rows(spec: Conv2dSpec, padded: np.ndarray, rows: Callable[[int, int
         first, last = start // per, (stop - 1) // per
         if first == last:  # channels of one group: one matrix product
             if cached != first:
-                cells, cached = np.ascontiguousarray(windows[first].transpose(1, 2, 0, 3, 4)).reshape(h_out * w_out, -1), first
+                cells = np.ascontiguousarray(windows[first].transpose(1, 2, 0, 3, 4)).reshape(h_out * w_out, -1)
+                cached = first
             part = (cells @ kernels.reshape(stop - start, -1).T).T
         else:  # whole groups
-            part = np.einsum(
-                "gcyxij,gocij->goyx", windows[first : last + 1], kernels.reshape(last + 1 - first, per, cg, *kernel), optimize=True
-            )
+            groups = kernels.reshape(last + 1 - first, per, cg, *kernel)
+            part = np.einsum("gcyxij,gocij->goyx", windows[first : last + 1], groups, optimize=True)
         out[start:stop] = np.rint(part, out=part).reshape(stop - start, h_out, w_out)
     return out
 
@@ -270,14 +270,11 @@ def distinct(array: np.ndarray) -> np.ndarray:
     """The sorted distinct values of ``array``, as ``np.unique`` gives them, found a few rows
     at a time so that nothing as large as the array is made (whole numbers are counted, not
     sorted)."""
-    found = np.empty(0, array.dtype)
     if array.size == 0:
-        return found
-    per_row = array.size // max(array.shape[0], 1) if array.ndim else 1
-    flat = array.reshape(1, -1) if array.ndim == 0 else array
-    for start, stop in row_chunks(flat.shape[0], per_row):
-        found = np.union1d(found, _distinct(flat[start:stop]))
-    return found
+        return np.empty(0, array.dtype)
+    rows = array.reshape(1, -1) if array.ndim == 0 else array
+    runs = row_chunks(rows.shape[0], array.size // rows.shape[0])
+    return np.unique(np.concatenate([_distinct(rows[start:stop]) for start, stop in runs]))
 
 
 def _distinct(array: np.ndarray) -> np.ndarray:
@@ -339,8 +336,8 @@ def example_rows(
     rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int], block: int = 1
 ) -> Iterator[np.ndarray]:
     """:func:`example_values` of ``shape`` a few rows (axis 0) at a time, the runs of
-    :func:`row_chunks` (of ``block`` rows) in order: together the very values one draw of the whole array gives,
-    leaving ``rng`` as that draw leaves it.
+    :func:`row_chunks` (of ``block`` rows) in order: together the very values one draw of the
+    whole array gives, leaving ``rng`` as that draw leaves it.
 
     That holds because NumPy's generator draws each integer of a small range from 32 bits of
     its 64-bit outputs and keeps the spare half for the next draw, across calls:
@@ -416,7 +413,8 @@ def record_direct(
         skip_values(rng, w_shape, WEIGHT_RANGE)
         kept, values = None, distinct(w)
     else:
-        w, kept, values, output = kept_rows(spec, padded, example_rows(rng, w_shape, WEIGHT_RANGE, spec.out_per_group), keep)
+        drawn = example_rows(rng, w_shape, WEIGHT_RANGE, spec.out_per_group)
+        w, kept, values, output = kept_rows(spec, padded, drawn, keep)
     b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
     if b is not None:
         output += b[:, None, None]
@@ -434,8 +432,9 @@ def kept_rows(
     spec: Conv2dSpec, padded: np.ndarray, chunks: Iterator[np.ndarray], keep: Collection[int]
 ) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, np.ndarray]:
     """Convolve the whole-number weight that ``chunks`` yields (the runs of :func:`row_chunks`
-    that :func:`convolve_rows` asks for, in order), keeping of it only the kernels of output channels ``keep``: (those kernels, the
-    channels, the distinct values of the whole weight, the output without bias)."""
+    that :func:`convolve_rows` asks for, in order), keeping of it only the kernels of output
+    channels ``keep``: (those kernels, the channels, the distinct values of the whole weight,
+    the output without bias)."""
     kept = tuple(sorted({int(co) for co in keep}))
     w = np.empty((len(kept), spec.in_per_group, *spec.kernel_size), np.int64)
     seen: list[np.ndarray] = []
