@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 from . import ops
 from .drawing import Region
 from .formats import STILL_SUFFIX, choose, is_stream
-from .layout import MAX_SCALE, plan
+from .layout import MAX_SCALE, kernel_channels, plan
 from .spec import SpecError, TooLargeError, check_computable, fmt
 
 if TYPE_CHECKING:
@@ -450,7 +450,8 @@ class _Drawing:
         from .paint import THEMES
 
         op = ops.of(spec)
-        recording = op.record(spec, seed, input=input, weight=weight, bias=bias)
+        drawn_kernels = [kernel_channels(geometry) for geometry in op.geometries(spec, **view)]
+        recording = op.record_drawn(spec, seed, drawn_kernels, input=input, weight=weight, bias=bias)
         self.spec = spec
         self.look = look
         self.view = view

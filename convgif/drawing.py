@@ -365,9 +365,12 @@ class Drawn:
     ``grid`` (C, rows, cols) holds the input cells' values; ``filler`` marks cells that are not
     the layer's input (padding, inserted zeros), drawn apart, or as paler copies of the cells
     they repeat when ``copies``. ``kernels`` (C_out, C_in/G, KH, KW) holds the weights as the
-    kernel column of output channel ``co`` shows them (None: no weights). ``start`` holds what
-    the output cells show before any step (None: empty). ``extra["span"]``, when there, is the
-    (lowest, highest) value an output cell passes through, for a scale that covers them all.
+    kernel column of output channel ``co`` shows them (None: no weights), or, when
+    ``kernel_channels`` names some output channels, only theirs, in that order; their shades
+    are chosen from ``kernel_values``, the distinct values of every kernel, when given.
+    ``start`` holds what the output cells show before any step (None: empty).
+    ``extra["span"]``, when there, is the (lowest, highest) value an output cell passes
+    through, for a scale that covers them all.
     """
 
     geometry: Geometry
@@ -392,6 +395,19 @@ class Drawn:
     #: shown small beside the grids with the part drawn outlined.
     picture: Optional[WholePicture] = None
     extra: dict[str, Any] = field(default_factory=dict)
+    #: The output channels whose kernels ``kernels`` holds, sorted (None: every channel's).
+    kernel_channels: Optional[tuple[int, ...]] = None
+    #: The distinct values of all the layer's kernels, sorted (None: those of ``kernels``).
+    kernel_values: Optional[np.ndarray] = None
+
+    def kernel_row(self, channel: int) -> int:
+        """Where output channel ``channel``'s kernels are in ``kernels``."""
+        if self.kernel_channels is None:
+            return channel
+        row = int(np.searchsorted(self.kernel_channels, channel))
+        if row == len(self.kernel_channels) or self.kernel_channels[row] != channel:
+            raise KeyError(f"the kernels of output channel {channel} are not drawn")
+        return row
 
 
 INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6  # at most, per side for a diverging scale
@@ -435,7 +451,8 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
             outputs = Shades.of(output, OUTPUT_SHADES)
     if span is not None and not outputs.diverging:  # outputs pass through other values on their way
         outputs = Shades(float(span[0]), float(span[1]), outputs.count)
-    kernels = Shades.centred(drawn.kernels, KERNEL_SHADES) if drawn.kernels is not None else None
+    kernel_values = drawn.kernel_values if drawn.kernel_values is not None else drawn.kernels
+    kernels = Shades.centred(kernel_values, KERNEL_SHADES) if drawn.kernels is not None else None
 
     keys = []
     extra_items: tuple = ()

@@ -1,15 +1,22 @@
 """The numeric core every operation records with: padding, windows, convolution, placements.
 
 Everything is plain NumPy and vectorised: the padded input is built with ``np.pad`` in the
-mode PyTorch uses, the output is one ``einsum`` over a strided window view, and the taps of a
-placement are computed on demand from index arithmetic, so recording costs no more memory than
-the input and output themselves.
+mode PyTorch uses, the output is an ``einsum`` over a strided window view (whole numbers a few
+output channels at a time, so that the weight is never copied whole), and the taps of a
+placement are computed on demand from index arithmetic.
+
+A render needs less than a recording: every input value, output value and bias, but of the
+weight only the kernels it draws (and which values the weight holds, for the kernels' shades).
+``record_direct(..., keep=channels)`` records that way, drawing the example weights a few rows
+at a time and keeping only those of the channels drawn, so that a render's memory grows with
+what it draws, not with the channels it does not.
 """
 
 from __future__ import annotations
 
+import math
 import numbers
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Optional, TypeVar, Union, overload
 
@@ -160,6 +167,11 @@ class Recording:
     ``input`` (C, H, W), ``padded`` (C, H_p, W_p), ``weight`` (C_out, C_in/G, KH, KW),
     ``bias`` (C_out,) or None and ``output`` (C_out, H_out, W_out) are int64 arrays, or
     float64 where any array given to :func:`record` holds fractions.
+
+    A recording made for a render (``record_direct(..., keep=...)``) may hold only some
+    kernels: then ``kept`` names the output channels whose kernels ``weight`` holds, in order
+    (``weight[i]`` is channel ``kept[i]``'s), and ``weight_values`` the distinct values of the
+    whole weight, sorted, which the kernels' shades are chosen from.
     """
 
     spec: Conv2dSpec
@@ -169,6 +181,12 @@ class Recording:
     bias: Optional[np.ndarray]
     output: np.ndarray
     placements: Placements
+    kept: Optional[tuple[int, ...]] = None
+    weight_values: Optional[np.ndarray] = None
+
+    def distinct_weights(self) -> np.ndarray:
+        """The distinct values of the whole weight, sorted."""
+        return self.weight_values if self.weight_values is not None else distinct(self.weight)
 
 
 def window_view(spec: Conv2dSpec, padded: np.ndarray) -> np.ndarray:
@@ -183,23 +201,89 @@ def window_view(spec: Conv2dSpec, padded: np.ndarray) -> np.ndarray:
 def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Optional[np.ndarray]) -> np.ndarray:
     """Cross-correlate an already padded input with ``weight``, group by group (as PyTorch).
 
-    Whole numbers are multiplied as float64, where the tensor product runs on BLAS: every value
-    is within ±MAX_MAGNITUDE and a sum holds at most MAX_ELEMENTS products, so every sum stays
-    below 2**53 and is exact, and the result is turned back into int64.
+    Whole numbers are convolved a few output channels at a time by :func:`convolve_rows`;
+    fractions in one tensor product.
     """
-    g = spec.groups
-    c_out, h_out, w_out = spec.output_shape
-    cg = spec.in_per_group
-    whole = padded.dtype.kind in "iu" and weight.dtype.kind in "iu"
-    as_float = (lambda a: a.astype(np.float64)) if whole else (lambda a: a)
-    windows = window_view(spec, as_float(padded)).reshape(g, cg, h_out, w_out, *spec.kernel_size)
-    kernels = as_float(weight).reshape(g, spec.out_per_group, cg, *spec.kernel_size)
-    out = np.einsum("gcyxij,gocij->goyx", windows, kernels, optimize=True).reshape(c_out, h_out, w_out)
-    if whole:
-        out = np.rint(out).astype(np.int64)
+    if padded.dtype.kind in "iu" and weight.dtype.kind in "iu":
+        out = convolve_rows(spec, padded, lambda start, stop: weight[start:stop])
+    else:
+        g = spec.groups
+        c_out, h_out, w_out = spec.output_shape
+        windows = window_view(spec, padded).reshape(g, spec.in_per_group, h_out, w_out, *spec.kernel_size)
+        kernels = weight.reshape(g, spec.out_per_group, spec.in_per_group, *spec.kernel_size)
+        out = np.einsum("gcyxij,gocij->goyx", windows, kernels, optimize=True).reshape(c_out, h_out, w_out)
     if bias is not None:
         out = out + bias[:, None, None]
     return out
+
+
+#: How many weight values a whole-number convolution turns into float64 at a time, and how
+#: many example values are drawn at a time when they are not all kept.
+CHUNK = 1 << 18
+
+
+def row_chunks(rows: int, per_row: int, block: int = 1) -> Iterator[tuple[int, int]]:
+    """(start, stop) of consecutive runs of ``rows`` rows of ``per_row`` values each, about
+    :data:`CHUNK` values a run: whole blocks of ``block`` rows where a block fits in a run,
+    else parts of one block (a run never spans two blocks partly)."""
+    n = max(1, CHUNK // max(per_row, 1))
+    if n >= block:
+        step = n // block * block
+        yield from ((start, min(start + step, rows)) for start in range(0, rows, step))
+        return
+    for first in range(0, rows, block):
+        end = min(first + block, rows)
+        yield from ((start, min(start + n, end)) for start in range(first, end, n))
+
+
+def convolve_rows(spec: Conv2dSpec, padded: np.ndarray, rows: Callable[[int, int], np.ndarray]) -> np.ndarray:
+    """The whole-number cross-correlation of an already padded input, without the bias, asking
+    ``rows(start, stop)`` for the weight of output channels ``start:stop`` once each, in order.
+
+    Whole numbers are multiplied as float64, where the tensor product runs on BLAS: every value
+    is within ±MAX_MAGNITUDE and a sum holds at most MAX_ELEMENTS products, so every sum stays
+    below 2**53 and is exact, and the result is turned back into int64. Only a few channels'
+    kernels are float64 at a time, so the weight is never copied whole.
+    """
+    g, per, cg = spec.groups, spec.out_per_group, spec.in_per_group
+    c_out, h_out, w_out = spec.output_shape
+    kernel = spec.kernel_size
+    windows = window_view(spec, padded.astype(np.float64)).reshape(g, cg, h_out, w_out, *kernel)
+    out = np.empty(spec.output_shape, np.int64)
+    cells, cached = None, -1  # one group's windows: a row (c, ky, kx) per output cell
+    for start, stop in row_chunks(c_out, cg * math.prod(kernel), per):
+        kernels = np.asarray(rows(start, stop), dtype=np.float64)
+        first, last = start // per, (stop - 1) // per
+        if first == last:  # channels of one group: one matrix product
+            if cached != first:
+                cells = np.ascontiguousarray(windows[first].transpose(1, 2, 0, 3, 4)).reshape(h_out * w_out, -1)
+                cached = first
+            part = (cells @ kernels.reshape(stop - start, -1).T).T
+        else:  # whole groups
+            groups = kernels.reshape(last + 1 - first, per, cg, *kernel)
+            part = np.einsum("gcyxij,gocij->goyx", windows[first : last + 1], groups, optimize=True)
+        out[start:stop] = np.rint(part, out=part).reshape(stop - start, h_out, w_out)
+    return out
+
+
+def distinct(array: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``array``, as ``np.unique`` gives them, found a few rows
+    at a time so that nothing as large as the array is made (whole numbers are counted, not
+    sorted)."""
+    if array.size == 0:
+        return np.empty(0, array.dtype)
+    rows = array.reshape(1, -1) if array.ndim == 0 else array
+    runs = row_chunks(rows.shape[0], array.size // rows.shape[0])
+    return np.unique(np.concatenate([_distinct(rows[start:stop]) for start, stop in runs]))
+
+
+def _distinct(array: np.ndarray) -> np.ndarray:
+    if array.dtype.kind in "iu" and array.size:
+        low, high = int(array.min()), int(array.max())
+        if high - low <= 4 * array.size:
+            counts = np.bincount((array.ravel() - low).astype(np.intp, copy=False), minlength=high - low + 1)
+            return (np.flatnonzero(counts) + low).astype(array.dtype)
+    return np.unique(array)
 
 
 def check_exact(name: str, values: object) -> np.ndarray:
@@ -218,19 +302,23 @@ def check_exact(name: str, values: object) -> np.ndarray:
 
 
 def exact_array(array: np.ndarray, name: str, what: str) -> np.ndarray:
-    """``array`` checked by the rule of :func:`check_exact` and converted, ``what`` naming it."""
+    """``array`` checked by the rule of :func:`check_exact` and converted, ``what`` naming it:
+    checked a few rows at a time, and not copied when it is int64 or float64 already (a
+    large weight, or a kernel repeated over every kernel as a broadcast view, stays as given)."""
     if array.dtype.kind not in "biuf":
         raise SpecError(name, f"{what} must hold numbers, not {array.dtype}")
-    if array.dtype.kind == "f":
-        bad = ~np.isfinite(array) | (np.abs(array) > MAX_MAGNITUDE)
-    elif array.dtype.kind in "iu":
-        bad = (array < -MAX_MAGNITUDE) | (array > MAX_MAGNITUDE)
-    else:
-        bad = None
-    if bad is not None and bad.any():
-        value = array[np.unravel_index(int(np.argmax(bad)), array.shape)].item()
-        raise SpecError(name, f"{what} holds {show_number(value)}: {name} {RULE}")
-    return array.astype(np.float64 if array.dtype.kind == "f" else np.int64)
+    rows = array.reshape(1, -1) if array.ndim == 0 else array
+    if array.dtype.kind in "iuf" and array.size:
+        for start, stop in row_chunks(rows.shape[0], array.size // rows.shape[0]):
+            part = rows[start:stop]
+            if part.dtype.kind == "f":
+                bad = ~np.isfinite(part) | (np.abs(part) > MAX_MAGNITUDE)
+            else:
+                bad = (part < -MAX_MAGNITUDE) | (part > MAX_MAGNITUDE)
+            if bad.any():  # the first in C order, as one check of the whole array finds it
+                value = part[np.unravel_index(int(np.argmax(bad)), part.shape)].item()
+                raise SpecError(name, f"{what} holds {show_number(value)}: {name} {RULE}")
+    return array.astype(np.float64 if array.dtype.kind == "f" else np.int64, copy=False)
 
 
 def show_number(value: object) -> str:
@@ -244,11 +332,55 @@ def example_values(rng: np.random.Generator, shape: tuple[int, ...], bounds: tup
     return rng.integers(bounds[0], bounds[1] + 1, shape, dtype=np.int64)
 
 
+def example_rows(
+    rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int], block: int = 1
+) -> Iterator[np.ndarray]:
+    """:func:`example_values` of ``shape`` a few rows (axis 0) at a time, the runs of
+    :func:`row_chunks` (of ``block`` rows) in order: together the very values one draw of the
+    whole array gives, leaving ``rng`` as that draw leaves it.
+
+    That holds because NumPy's generator draws each integer of a small range from 32 bits of
+    its 64-bit outputs and keeps the spare half for the next draw, across calls:
+    consecutive draws consume one stream whatever their sizes (``tests/test_engine.py`` pins it).
+    """
+    per_row = math.prod(shape[1:])
+    for start, stop in row_chunks(shape[0], per_row, block):
+        yield example_values(rng, (stop - start, *shape[1:]), bounds)
+
+
+def skip_values(rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int]) -> None:
+    """Advance ``rng`` past the example values of ``shape`` that a given array replaces, a
+    few rows at a time: the values after them are the same whether it is given or not."""
+    for _ in example_rows(rng, shape, bounds):
+        pass
+
+
+def drawn_or_given(
+    rng: np.random.Generator, name: str, value: Optional[np.ndarray], shape: tuple[int, ...], bounds: tuple[int, int]
+) -> np.ndarray:
+    """The array given as ``name`` (checked), or example values within ``bounds``; ``rng``
+    advances past those values either way."""
+    if value is None:
+        return example_values(rng, shape, bounds)
+    array = given(name, value, shape, None)
+    skip_values(rng, shape, bounds)
+    return array
+
+
 def common_type(*arrays: Optional[np.ndarray]) -> list[Optional[np.ndarray]]:
     """The arrays as int64, or all as float64 where any of them holds fractions."""
     if any(a is not None and a.dtype.kind == "f" for a in arrays):
-        return [None if a is None else a.astype(np.float64) for a in arrays]
+        return [None if a is None else a.astype(np.float64, copy=False) for a in arrays]
     return list(arrays)
+
+
+def holds_fractions(value: object) -> bool:
+    """Whether an array given to a recording is one of fractions (a recording is then float64);
+    False for anything that is not an array of numbers (checking it names the problem)."""
+    try:
+        return value is not None and np.asarray(value).dtype.kind == "f"
+    except (TypeError, ValueError, OverflowError):
+        return False
 
 
 def record_direct(
@@ -257,19 +389,67 @@ def record_direct(
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
+    keep: Optional[Collection[int]] = None,
 ) -> Recording:
     """A direct convolution over (C, H, W) run on the arrays given, the rest seeded examples:
-    inputs in 0..3, weights in -1..1, bias in 0..2 (the same seed, the same values)."""
+    inputs in 0..3, weights in -1..1, bias in 0..2 (the same seed, the same values).
+
+    With ``keep`` (output channels), what a render needs: the same values, but of the weight
+    only the kernels of the channels kept (see :class:`Recording`); example weights are then
+    drawn and convolved a few channels at a time. A weight given is kept whole (its holder
+    has it anyway); a layer of fractions is recorded whole.
+    """
     rng = rng_of(seed)
     w_shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
-    x = given("input", input, spec.input_shape, example_values(rng, spec.input_shape, INPUT_RANGE))
-    w = given("weight", weight, w_shape, example_values(rng, w_shape, WEIGHT_RANGE))
-    b = example_values(rng, (spec.out_channels,), BIAS_RANGE)
-    b = given("bias", bias, (spec.out_channels,), b) if spec.bias else no_bias(bias)
-    x, w, b = common_type(x, w, b)
+    x = drawn_or_given(rng, "input", input, spec.input_shape, INPUT_RANGE)
+    if keep is None or x.dtype.kind == "f" or holds_fractions(weight) or holds_fractions(bias):
+        w = drawn_or_given(rng, "weight", weight, w_shape, WEIGHT_RANGE)
+        b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
+        return run_direct(spec, *common_type(x, w, b))
+    padded = pad_input(spec, x)
+    if weight is not None:
+        w = given("weight", weight, w_shape, None)
+        output = convolve_rows(spec, padded, lambda start, stop: w[start:stop])
+        skip_values(rng, w_shape, WEIGHT_RANGE)
+        kept, values = None, distinct(w)
+    else:
+        drawn = example_rows(rng, w_shape, WEIGHT_RANGE, spec.out_per_group)
+        w, kept, values, output = kept_rows(spec, padded, drawn, keep)
+    b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
+    if b is not None:
+        output += b[:, None, None]
+    return Recording(spec, x, padded, w, b, output, Placements(spec, output), kept, values)
+
+
+def run_direct(spec: Conv2dSpec, x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> Recording:
+    """The direct convolution of ``spec`` on arrays already checked and of one type."""
     padded = pad_input(spec, x)
     output = convolve(spec, padded, w, b)
     return Recording(spec, x, padded, w, b, output, Placements(spec, output))
+
+
+def kept_rows(
+    spec: Conv2dSpec, padded: np.ndarray, chunks: Iterator[np.ndarray], keep: Collection[int]
+) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, np.ndarray]:
+    """Convolve the whole-number weight that ``chunks`` yields (the runs of :func:`row_chunks`
+    that :func:`convolve_rows` asks for, in order), keeping of it only the kernels of output
+    channels ``keep``: (those kernels, the channels, the distinct values of the whole weight,
+    the output without bias)."""
+    kept = tuple(sorted({int(co) for co in keep}))
+    w = np.empty((len(kept), spec.in_per_group, *spec.kernel_size), np.int64)
+    seen: list[np.ndarray] = []
+
+    def rows(start: int, stop: int) -> np.ndarray:
+        part = next(chunks)
+        assert part.shape[0] == stop - start, "the weight is drawn in the convolution's runs"
+        seen.append(_distinct(part))
+        first, last = np.searchsorted(kept, [start, stop])
+        w[first:last] = part[np.asarray(kept[first:last], dtype=np.intp) - start]
+        return part
+
+    output = convolve_rows(spec, padded, rows)
+    values = np.unique(np.concatenate(seen)) if seen else np.empty(0, np.int64)
+    return w, kept, values, output
 
 
 def no_bias(bias: Optional[np.ndarray]) -> None:

@@ -112,7 +112,8 @@ def _literal(text: str) -> np.ndarray:
 
 def weights_for(spec: Any, kernel: np.ndarray) -> np.ndarray:
     """The layer's weight in its own PyTorch layout: one kernel repeated over every kernel of
-    the layer, or a whole weight checked. For a Conv1d, a kernel of one row is that row."""
+    the layer (a read-only view of it: a layer with very many kernels costs no memory), or a
+    whole weight checked. For a Conv1d, a kernel of one row is that row."""
     from . import ops
 
     shape = ops.of(spec).weight_shape(spec)
@@ -121,7 +122,7 @@ def weights_for(spec: Any, kernel: np.ndarray) -> np.ndarray:
     if spec.DIMS == 1 and kernel.ndim == 2 and kernel.shape[0] == 1:
         kernel = kernel[0]
     if kernel.shape == spec.kernel_size:
-        return np.broadcast_to(kernel, shape).copy()
+        return np.broadcast_to(kernel, shape)
     if kernel.shape == shape:
         return kernel.copy()
     wanted = "×".join(map(str, spec.kernel_size))

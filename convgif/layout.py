@@ -248,6 +248,16 @@ def _shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int,
     return shown_in, columns, shown_out
 
 
+def kernel_channels(geometry: Geometry) -> tuple[int, ...]:
+    """The output channels whose kernels a picture of ``geometry`` shows, sorted (none for a
+    layer without weights): all a render needs of the weight but for its values' range."""
+    if geometry.kernel is None:
+        return ()
+    shown_in, columns, _ = _shown(geometry)
+    cg_in, cg_out = geometry.in_per_group, geometry.out_per_group
+    return tuple(sorted({c // cg_in * cg_out + j for c in shown_in for j in columns}))
+
+
 def shown_note(geometry: Geometry) -> str:
     """The note saying how many channels a picture shows, when it cannot show them all."""
     shown_in, _, shown_out = _shown(geometry)

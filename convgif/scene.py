@@ -67,7 +67,6 @@ class Scene:
             input_rows = [along(scales.input.positions(), theme.input_low, theme.input_high, *signed)]
             signed = (theme.output_negative, theme.neutral) if scales.output.diverging else ()
             output_shades = along(scales.output.positions(), theme.output_low, theme.output_high, *signed)
-        self.k_bins = scales.kernel.index(drawn.kernels) if scales.kernel is not None else None
         k_colours = []
         if scales.kernel is not None:
             zero = theme.kernel_zero
@@ -171,12 +170,13 @@ class Scene:
                     for x in range(wp):
                         paint.cell_text(image, self.cell_text(c, y, x), *lay.cell_box(origin, y, x))
         for (c, j), origin in lay.kernels.items():
-            co = c // geo.in_per_group * geo.out_per_group + j
+            row = drawn.kernel_row(c // geo.in_per_group * geo.out_per_group + j)
             ci = c % geo.in_per_group
-            paint.grid(image, origin, np.array(col.kernels)[self.k_bins[co, ci]])
+            kernel = drawn.kernels[row, ci]  # shaded one at a time: a layer may have very many
+            paint.grid(image, origin, np.array(col.kernels)[self.scales.kernel.index(kernel)])
             if lay.values:
                 for ky, kx in np.ndindex(*geo.kernel):
-                    paint.cell_text(image, format_value(drawn.kernels[co, ci, ky, kx]), *lay.cell_box(origin, ky, kx))
+                    paint.cell_text(image, format_value(kernel[ky, kx]), *lay.cell_box(origin, ky, kx))
         ho, wo = geo.out_size
         for x, y in lay.outputs.values():
             paint.grid(image, (x, y), np.full((ho, wo), col.background))

@@ -71,3 +71,62 @@ def test_the_default_file_says_how_the_layer_is_drawn(tmp_path, monkeypatch):
     assert convgif.default_filename(spec, as_conv=True) == "convtranspose2d_1x2x2_out1_k2_s2_asconv.gif"
     assert convgif.render(SPEC, kernel="sobel-x").path.name == "conv2d_1x4x4_out1_k3_sobel-x.gif"
     assert convgif.render(SPEC, format="webp").path.name == "conv2d_1x4x4_out1_k3.webp"
+
+
+# A render records only the kernels it draws (``Operation.record_drawn``); its pictures are
+# those of the whole recording, byte for byte.
+LIGHT_RENDERS = [
+    (convgif.Conv2dSpec((20, 5, 5), 20, 3), dict(values=True)),
+    (convgif.Conv2dSpec((12, 6, 6), 24, 3, padding=1, groups=4), dict(values=True, seed=2)),
+    (convgif.Conv2dSpec((30, 5, 5), 30, 3, groups=30, bias=False), {}),
+    (convgif.Conv2dSpec((9, 6, 6), 18, 2, stride=2, groups=3, bias=False, padding_mode="reflect", padding=1), dict(values=True)),
+    (convgif.Conv2dSpec((20, 40, 40), 20, 3), {}),  # drawn as a region
+    (convgif.Conv2dSpec((20, 5, 5), 20, 3), dict(kernel="sobel-x", values=True)),
+    (convgif.Conv2dSpec((20, 5, 5), 20, 3), dict(input=np.full((20, 5, 5), 0.5), values=True)),  # fractions: recorded whole
+    (convgif.Conv1dSpec((20, 10), 30, 3, padding=1), dict(values=True)),
+    (convgif.ConvTranspose2dSpec((20, 3, 3), 20, 3), dict(values=True)),
+    (convgif.ConvTranspose2dSpec((12, 3, 3), 24, 3, stride=2, groups=4, bias=False), {}),
+    (convgif.ConvTranspose2dSpec((8, 3, 3), 32, 3, groups=2), dict(seed=5)),  # 6 of each group's 16 columns
+    (convgif.ConvTranspose2dSpec((20, 3, 3), 20, 3, stride=2, padding=1), dict(as_conv=True, values=True)),
+    (convgif.SeparableSpec((20, 5, 5), 30, 3), dict(values=True)),
+    (convgif.SeparableSpec((20, 5, 5), 30, 3, bias=False), dict(kernel="laplacian")),
+]
+
+
+@pytest.mark.parametrize(("spec", "options"), LIGHT_RENDERS, ids=lambda v: v.caption if hasattr(v, "caption") else "")
+def test_a_render_of_only_the_kernels_drawn_is_the_render_of_the_whole_recording(monkeypatch, spec, options):
+    import io
+
+    import convgif.engine as engine
+    from convgif import ops
+
+    monkeypatch.setattr(engine, "CHUNK", 64)  # the weight drawn and convolved in many runs
+
+    def render() -> bytes:
+        return convgif.render(spec, io.BytesIO(), max_frames=3, **options).data
+
+    light = render()
+    for op in ops.operations():
+        monkeypatch.setattr(type(op), "record_drawn", lambda self, spec, seed, kernels, **values: self.record(spec, seed, **values))
+    assert render() == light
+
+
+def test_a_renders_memory_follows_the_channels_drawn_not_the_layers():
+    import io
+    import tracemalloc
+
+    def peak(spec) -> int:
+        tracemalloc.start()
+        try:
+            convgif.render(spec, io.BytesIO(), max_frames=1)
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    peak(convgif.Conv2dSpec((4, 6, 6), 8, 3))  # what loads once
+    for many, few in [
+        (convgif.Conv2dSpec((600, 6, 6), 600, 3), convgif.Conv2dSpec((600, 6, 6), 8, 3)),
+        (convgif.ConvTranspose2dSpec((600, 4, 4), 600, 3), convgif.ConvTranspose2dSpec((600, 4, 4), 8, 3)),
+    ]:
+        weight = 600 * 600 * 9 * 8  # bytes of the int64 weight: 26 MB
+        assert peak(many) - peak(few) < weight / 4

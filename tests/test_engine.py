@@ -382,3 +382,146 @@ def test_negative_seed_is_refused_naming_it():
     with pytest.raises(SpecError) as error:
         record(Conv2dSpec((1, 4, 4)), seed=-1)
     assert error.value.argument == "seed"
+
+
+# --------------------------------------------------------------------------------------------
+# A few rows at a time: the weight drawn and convolved in runs, only the kernels drawn kept
+# --------------------------------------------------------------------------------------------
+
+RANGES = [engine.INPUT_RANGE, engine.WEIGHT_RANGE, engine.BIAS_RANGE, (-engine.MAX_MAGNITUDE, engine.MAX_MAGNITUDE)]
+
+
+def _drawn(splits: Sequence[int], before: int, bounds: tuple[int, int], seed: int = 11):
+    """Example values of (sum(splits), 3, 1, 3) drawn in runs of ``splits`` rows, after
+    ``before`` other draws: the values and the generator."""
+    rng = np.random.default_rng(seed)
+    rng.integers(0, 4, before, dtype=np.int64)  # an odd count leaves half a 64-bit output spare
+    parts = [engine.example_values(rng, (n, 3, 1, 3), bounds) for n in splits]
+    return np.concatenate(parts), rng
+
+
+@pytest.mark.parametrize("bounds", RANGES)
+@pytest.mark.parametrize("before", [0, 1, 3])
+def test_values_drawn_in_runs_are_the_values_of_one_draw(bounds, before):
+    # NumPy's generator draws small-range integers from 32-bit halves of its 64-bit outputs and
+    # keeps the spare half across calls: what lets a render draw a weight a few rows at a time.
+    for splits in ([1] * 37, [5, 2, 30], [36, 1], [3, 3, 3, 3, 25]):
+        whole, one = _drawn([37], before, bounds)
+        parts, runs = _drawn(splits, before, bounds)
+        np.testing.assert_array_equal(parts, whole)
+        assert runs.bit_generator.state == one.bit_generator.state
+        assert runs.integers(0, 3, 9).tolist() == one.integers(0, 3, 9).tolist()
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 40, 1 << 18])
+@pytest.mark.parametrize("block", [1, 3, 4])
+def test_example_rows_and_skipping_follow_one_draw(monkeypatch, chunk, block):
+    monkeypatch.setattr(engine, "CHUNK", chunk)
+    shape = (24, 2, 3, 1)
+    one, runs, skipped = (np.random.default_rng(5) for _ in range(3))
+    whole = engine.example_values(one, shape, engine.WEIGHT_RANGE)
+    parts = list(engine.example_rows(runs, shape, engine.WEIGHT_RANGE, block))
+    np.testing.assert_array_equal(np.concatenate(parts), whole)
+    assert [len(p) for p in parts] == [b - a for a, b in engine.row_chunks(24, 6, block)]
+    engine.skip_values(skipped, shape, engine.WEIGHT_RANGE)
+    assert runs.bit_generator.state == one.bit_generator.state == skipped.bit_generator.state
+
+
+@pytest.mark.parametrize("chunk", [1, 5, 12, 1 << 18])
+def test_row_chunks_cover_the_rows_in_order_never_splitting_two_blocks(monkeypatch, chunk):
+    monkeypatch.setattr(engine, "CHUNK", chunk)
+    for rows, per_row, block in [(24, 3, 4), (30, 1, 7), (5, 100, 5), (1, 9, 1), (12, 2, 12)]:
+        runs = list(engine.row_chunks(rows, per_row, block))
+        assert [a for a, _ in runs] == [0] + [b for _, b in runs[:-1]] and runs[-1][1] == rows
+        for a, b in runs:
+            assert a // block == (b - 1) // block or (a % block == 0 and (b % block == 0 or b == rows))
+
+
+KEPT_SPECS = [
+    Conv2dSpec((12, 6, 6), 24, 3, groups=4),
+    Conv2dSpec((30, 5, 5), 30, 3, padding=1, groups=30, padding_mode="reflect"),
+    Conv2dSpec((30, 6, 6), 60, 2, stride=2, groups=3, bias=False),
+    Conv2dSpec((40, 6, 6), 40, 3, dilation=2),
+    Conv2dSpec((5, 7, 7), 7, (2, 3), stride=2, padding=1, dilation=(1, 2), padding_mode="circular"),
+]
+
+
+@pytest.mark.parametrize("chunk", [1, 50, 1 << 18])
+@pytest.mark.parametrize("spec", KEPT_SPECS, ids=lambda s: s.caption)
+def test_keeping_some_kernels_records_everything_else_exactly(monkeypatch, spec, chunk):
+    monkeypatch.setattr(engine, "CHUNK", chunk)
+    keep = {spec.out_channels - 1, 0, spec.out_channels // 2}
+    for seed in (0, 3):
+        full = record(spec, seed)
+        light = engine.record_direct(spec, seed, keep=keep)
+        for name in ("input", "padded", "bias", "output"):
+            a, b = getattr(full, name), getattr(light, name)
+            assert (a is None and b is None) or (np.array_equal(a, b) and a.dtype == b.dtype), name
+        assert light.kept == tuple(sorted(keep))
+        np.testing.assert_array_equal(light.weight, full.weight[sorted(keep)])
+        np.testing.assert_array_equal(light.weight_values, np.unique(full.weight))
+        np.testing.assert_array_equal(light.distinct_weights(), full.distinct_weights())
+        assert light.placements[5] == full.placements[5]
+
+
+def test_keeping_some_kernels_of_a_given_weight_keeps_it_whole_and_draws_the_same_bias(monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK", 30)
+    spec = Conv2dSpec((6, 5, 5), 8, 3, groups=2)
+    weight = np.arange(8 * 3 * 9).reshape(8, 3, 3, 3) % 7 - 3
+    full = record(spec, 4, weight=weight)
+    light = engine.record_direct(spec, 4, weight=weight, keep={1})
+    assert light.kept is None and np.shares_memory(light.weight, weight)  # the holder's own array
+    np.testing.assert_array_equal(light.output, full.output)
+    np.testing.assert_array_equal(light.bias, record(spec, 4).bias)  # drawn after the weight it replaces
+    np.testing.assert_array_equal(light.weight_values, np.unique(weight))
+
+
+def test_a_layer_of_fractions_is_recorded_whole_when_kernels_are_kept():
+    spec = Conv2dSpec((3, 5, 5), 6, 3)
+    x = np.full((3, 5, 5), 0.5)
+    light = engine.record_direct(spec, 2, input=x, keep={0})
+    full = record(spec, 2, input=x)
+    assert light.kept is None and light.weight.shape == (6, 3, 3, 3)
+    for name in ("input", "padded", "weight", "bias", "output"):
+        np.testing.assert_array_equal(getattr(light, name), getattr(full, name))
+    assert light.output.dtype == np.float64
+
+
+@pytest.mark.parametrize("chunk", [1, 13, 1 << 18])
+def test_whole_numbers_convolved_in_runs_match_the_loop_reference(monkeypatch, chunk):
+    monkeypatch.setattr(engine, "CHUNK", chunk)
+    for spec in KEPT_SPECS:
+        rec = record(spec, seed=9)
+        ref = reference.conv2d(rec.padded, rec.weight, rec.bias, stride=spec.stride, dilation=spec.dilation, groups=spec.groups)
+        np.testing.assert_array_equal(rec.output, ref.output)
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 1 << 18])
+def test_distinct_values_are_np_unique(monkeypatch, chunk):
+    monkeypatch.setattr(engine, "CHUNK", chunk)
+    rng = np.random.default_rng(1)
+    arrays = [
+        rng.integers(-1, 2, (9, 4, 3, 3)),
+        rng.integers(-10_000, 10_001, (3, 5)),  # too spread to count: sorted
+        rng.integers(0, 3, (9, 4)).astype(np.float64) / 4,
+        np.broadcast_to(np.array([[1, 0, -1]] * 3), (50, 20, 3, 3)),
+        np.zeros((0, 3), np.int64),
+        np.array(7),
+    ]
+    for array in arrays:
+        found = engine.distinct(array)
+        np.testing.assert_array_equal(found, np.unique(array))
+        assert found.dtype == array.dtype
+
+
+def test_checking_a_given_array_copies_nothing_and_names_the_first_bad_value(monkeypatch):
+    monkeypatch.setattr(engine, "CHUNK", 4)
+    given = np.zeros((6, 2, 3), np.int64)
+    assert engine.check_exact("weight", given) is given
+    repeated = np.broadcast_to(np.arange(3.0), (1000, 1000, 3))
+    assert np.shares_memory(engine.check_exact("weight", repeated), repeated)
+    given[4, 1, 2], given[5, 0, 0] = 20_000, -30_000
+    with pytest.raises(SpecError, match="weight holds 20,000"):
+        engine.check_exact("weight", given)
+    with pytest.raises(SpecError, match="weight holds 12345.5"):
+        engine.check_exact("weight", np.array(12_345.5))  # a single number, checked too

@@ -102,3 +102,22 @@ def test_a_picture_shown_small_keeps_its_shape_and_the_outline_covers_the_part()
             assert y0 <= 9 + r * h // height < y1
         for c in (c0, c1 - 1):
             assert x0 <= 7 + c * w // width < x1
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.caption)
+def test_kernel_channels_are_the_output_channels_of_the_kernels_laid_out(spec):
+    from convgif.layout import kernel_channels
+
+    geometry = ops.of(spec).geometries(spec)[0]
+    layout = plan(spec)
+    drawn = {c // spec.in_per_group * spec.out_per_group + j for c, j in layout.kernels}
+    assert kernel_channels(geometry) == tuple(sorted(drawn))
+    assert set(layout.shown_out) <= drawn
+
+
+def test_a_layer_without_weights_shows_no_kernels():
+    from convgif import MaxPool2dSpec
+    from convgif.layout import kernel_channels
+
+    spec = MaxPool2dSpec((3, 6, 6), 2)
+    assert kernel_channels(ops.of(spec).geometries(spec)[0]) == ()

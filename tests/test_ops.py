@@ -170,3 +170,55 @@ def test_nothing_outside_the_operations_tests_what_kind_a_spec_is():
     kinds = re.compile(r"isinstance\([^)]*(Conv1dSpec|Conv2dSpec|ConvTranspose2dSpec|SeparableSpec)")
     for path in package.glob("*.py"):
         assert not kinds.search(path.read_text()), path.name
+
+
+def _same(a, b) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and a.dtype == b.dtype and np.array_equal(a, b))
+
+
+def test_a_render_records_only_the_kernels_its_pictures_show(monkeypatch):
+    import convgif.engine as engine
+    from convgif.layout import kernel_channels
+
+    monkeypatch.setattr(engine, "CHUNK", 40)  # the weight drawn in many runs
+    conv = convgif.Conv2dSpec((20, 5, 5), 30, 3, groups=2)
+    conv1d = convgif.Conv1dSpec((20, 9), 30, 3, padding=1)
+    for spec in (conv, conv1d):
+        op = ops.of(spec)
+        shown = [kernel_channels(g) for g in op.geometries(spec)]
+        full, light = op.record(spec, 3), op.record_drawn(spec, 3, shown)
+        assert light.kept == shown[0] and (spec is conv or light.planar.kept == shown[0])
+        assert light.weight.shape == (len(shown[0]), *full.weight.shape[1:])
+        np.testing.assert_array_equal(light.weight, full.weight[list(shown[0])])
+        assert all(_same(getattr(full, name), getattr(light, name)) for name in ("input", "padded", "bias", "output"))
+
+    separable = convgif.SeparableSpec((20, 5, 5), 30, 3)
+    op = ops.of(separable)
+    shown = [kernel_channels(g) for g in op.geometries(separable)]
+    full, light = op.record(separable, 2), op.record_drawn(separable, 2, shown)
+    for part, kept in zip(("depthwise", "pointwise"), shown):
+        whole, some = getattr(full, part), getattr(light, part)
+        assert some.kept == kept and _same(whole.output, some.output) and _same(whole.bias, some.bias)
+        np.testing.assert_array_equal(some.weight, whole.weight[list(kept)])
+
+    pool = convgif.MaxPool2dSpec((3, 4, 4), 2)
+    assert ops.of(pool).record_drawn(pool, 1, [()]).output.tolist() == convgif.record(pool, 1).output.tolist()
+
+
+def test_a_transposed_render_records_every_groups_kernels_of_the_columns_shown(monkeypatch):
+    import convgif.engine as engine
+    from convgif.layout import kernel_channels
+
+    monkeypatch.setattr(engine, "CHUNK", 30)
+    spec = convgif.ConvTranspose2dSpec((12, 3, 3), 24, 3, stride=2, groups=4, bias=False)
+    op = ops.of(spec)
+    shown = [kernel_channels(g) for g in op.geometries(spec)]
+    full, light = op.record(spec, 1), op.record_drawn(spec, 1, shown)
+    assert light.columns == (0, 1, 2, 3, 4, 5)  # 6 of the 6 columns a group has: all shown
+    shown = [(0, 7)]  # columns 0 and 1 of groups 0 and 1
+    light = op.record_drawn(spec, 1, shown)
+    assert light.columns == (0, 1) and light.weight.shape == (12, 2, 3, 3)
+    np.testing.assert_array_equal(light.weight, full.weight[:, [0, 1]])
+    assert light.conv.kept == (0, 1, 6, 7, 12, 13, 18, 19)  # each group's columns 0 and 1
+    np.testing.assert_array_equal(light.conv.weight, full.conv.weight[list(light.conv.kept)])
+    assert _same(light.output, full.output) and _same(light.conv.padded, full.conv.padded)

@@ -214,3 +214,31 @@ def test_as_conv_marks_inserted_zeros_like_padding():
     (renderer,) = _Drawing(spec, 0, None, None, None, False, Look(), 0, {"as_conv": True}).parts
     original = ~renderer.drawn.filler
     assert original.sum() == 4 and [tuple(p) for p in np.argwhere(original)] == [(1, 1), (1, 3), (3, 1), (3, 3)]
+
+
+@pytest.mark.parametrize("chunk", [1, 25, 1 << 18])
+def test_a_render_finds_the_partial_sums_range_of_every_channel_at_once(monkeypatch, chunk):
+    import convgif.engine as engine
+    from convgif.drawing import Region
+    from convgif.ops.transposed import CONV_TRANSPOSE2D, partial_sum_range, scatter_extent
+
+    monkeypatch.setattr(engine, "CHUNK", chunk)
+    specs = [
+        ConvTranspose2dSpec((12, 4, 4), 24, 3, stride=2, groups=4, bias=False),
+        ConvTranspose2dSpec((6, 5, 5), 9, (2, 3), stride=(2, 1), padding=(1, 0), output_padding=(1, 0), dilation=(1, 2), groups=3),
+        ConvTranspose2dSpec((3, 3, 3), 3, 4, stride=3, padding=2),  # steps that reach no output cell
+        ConvTranspose2dSpec((10, 3, 3), 10, 3),
+    ]
+    for spec in specs:
+        shape = CONV_TRANSPOSE2D.weight_shape(spec)
+        given = np.arange(np.prod(shape)).reshape(shape) % 9 - 4
+        for seed, weight in ((0, None), (5, None), (5, given)):
+            full = record(spec, seed, weight=weight)
+            light = CONV_TRANSPOSE2D.record_drawn(spec, seed, [(0, spec.out_channels - 1)], weight=weight)
+            low, high = partial_sum_range(full)
+            assert light.span_of() == (low, high) and type(light.span_of()[0]) is type(low)
+            for region in (Region((0, 2), (1, 3)), Region((1, spec.output_shape[1]), (0, 1))):
+                read = scatter_extent(spec, region)
+                assert light.span_of(region) == partial_sum_range(full, region, read)
+            np.testing.assert_array_equal(light.output, full.output)
+            assert light.output.dtype == full.output.dtype

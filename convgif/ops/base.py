@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Collection, Sequence
 from typing import Any, ClassVar, Optional
 
 from ..spec import SpecError
@@ -43,6 +44,15 @@ class Operation:
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:
         raise NotImplementedError
+
+    def record_drawn(
+        self, spec: Any, seed: int, kernels: Sequence[Collection[int]], *, input: Any = None, weight: Any = None, bias: Any = None
+    ) -> Any:
+        """What a render draws of the forward pass: the values :meth:`record` gives, of which
+        a kind may leave out the kernels no picture shows, so that a render's memory grows with
+        what it draws. ``kernels`` holds, per picture (geometry), the output channels whose
+        kernels it shows. :meth:`drawings` takes the result as it takes a recording."""
+        return self.record(spec, seed, input=input, weight=weight, bias=bias)
 
     def weight_shape(self, spec: Any) -> Optional[tuple[int, ...]]:
         """The shape of the layer's weight in PyTorch's layout, or None for a layer without one."""

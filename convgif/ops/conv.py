@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Optional, Union
@@ -294,7 +295,7 @@ class Conv1dRecording(Recording):
     """A Conv1d's recording in Conv1d's shapes, with ``planar``, the Conv2d over one row that
     computed it (and that the picture draws)."""
 
-    planar: Recording
+    planar: Recording = field(kw_only=True)
 
 
 # -- the picture, shared with every kind drawn as a direct convolution --------------------------
@@ -415,6 +416,7 @@ def conv_drawn(
             picture = picture_read(recording.input, spec.padding, (y0, y1), (x0, x1))
     if not pixels or region is None:
         picture = None
+    weights = recording.distinct_weights()
     return Drawn(
         geometry=geometry,
         grid=grid,
@@ -423,9 +425,11 @@ def conv_drawn(
         output=output,
         playback=ConvPlayback(recording, geometry.dims, region),
         copies=copies,
-        value_chars=widest(grid, recording.weight, output),
+        value_chars=widest(grid, weights, output),
         pixels=pixels,
         filler_name=filler_name,
+        kernel_channels=recording.kept,
+        kernel_values=weights,
         picture=picture,
     )
 
@@ -534,17 +538,28 @@ class DirectConv(Operation):
         """A :class:`convgif.engine.Recording`. A Conv1d's has Conv1d's shapes: input (C, L),
         weight (C_out, C_in/G, K), output (C_out, L_out); its placements index (co, ox) and
         read (c, x)."""
+        return self._record(spec, seed, input, weight, bias, None)
+
+    def record_drawn(
+        self, spec: Any, seed: int, kernels: Sequence[Collection[int]], *, input: Any = None, weight: Any = None, bias: Any = None
+    ) -> Recording:
+        """The recording with only the kernels of the output channels drawn (see
+        :func:`convgif.engine.record_direct`)."""
+        return self._record(spec, seed, input, weight, bias, kernels[0])
+
+    def _record(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]) -> Recording:
         if self.dims == 2:
-            return record_direct(spec, seed, input, weight, bias)
+            return record_direct(spec, seed, input, weight, bias, keep)
         if input is not None:
             input = given("input", input, spec.input_shape, None)[:, None, :]
         if weight is not None:
             weight = given("weight", weight, self.weight_shape(spec), None)[:, :, None, :]
-        planar = record_direct(self.planar(spec), seed, input, weight, bias)
+        planar = record_direct(self.planar(spec), seed, input, weight, bias, keep)
         row = (slice(None), 0)
         return Conv1dRecording(
             spec, planar.input[row], planar.padded[row], planar.weight[:, :, 0], planar.bias,
-            planar.output[row], Placements(planar.spec, planar.output, rows=False), planar,
+            planar.output[row], Placements(planar.spec, planar.output, rows=False), planar.kept, planar.weight_values,
+            planar=planar,
         )
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:

@@ -4,6 +4,7 @@ its parameter count set against the standard convolution it replaces."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
@@ -127,6 +128,16 @@ class Separable(Operation):
             raise SpecError("bias", "a separable convolution takes its biases from the seed")
         depthwise = CONV2D.record(spec.depthwise, seed, input=input, weight=weight)
         pointwise = CONV2D.record(spec.pointwise, seed + 1, input=depthwise.output)
+        return SeparableRecording(spec, depthwise, pointwise)
+
+    def record_drawn(
+        self, spec: Any, seed: int, kernels: Sequence[Collection[int]], *, input: Any = None, weight: Any = None, bias: Any = None
+    ) -> SeparableRecording:
+        """Both steps, each with only the kernels its picture shows."""
+        if bias is not None:
+            raise SpecError("bias", "a separable convolution takes its biases from the seed")
+        depthwise = CONV2D.record_drawn(spec.depthwise, seed, kernels[:1], input=input, weight=weight)
+        pointwise = CONV2D.record_drawn(spec.pointwise, seed + 1, kernels[1:], input=depthwise.output)
         return SeparableRecording(spec, depthwise, pointwise)
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:

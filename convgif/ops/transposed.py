@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, ClassVar, Optional
@@ -34,14 +35,21 @@ from ..engine import (
     BIAS_RANGE,
     INPUT_RANGE,
     WEIGHT_RANGE,
+    Placements,
     Recording,
     common_type,
-    example_values,
+    distinct,
+    drawn_or_given,
+    example_rows,
     given,
+    holds_fractions,
     no_bias,
     pad_axis,
-    record_direct,
+    pad_input,
     rng_of,
+    row_chunks,
+    run_direct,
+    skip_values,
 )
 from ..spec import SpecError, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
@@ -161,6 +169,11 @@ class TransposedRecording:
     ``input`` (C_in, H, W), ``weight`` in PyTorch's layout (C_in, C_out/G, KH, KW), ``bias``
     (C_out,) or None and ``output`` (C_out, H_out, W_out); ``conv`` records the same output as
     a direct convolution over the zero-inserted, padded input with the flipped kernels.
+
+    A recording made for a render may hold only some kernel columns: then ``columns`` names
+    the columns j (of C_out/G) whose kernels ``weight`` holds, (C_in, len(columns), KH, KW),
+    ``conv`` holds the kernels of every group's channels of those columns, and ``passes`` the
+    lowest and highest value each output cell passes through while the sums build up.
     """
 
     spec: ConvTranspose2dSpec
@@ -169,6 +182,19 @@ class TransposedRecording:
     bias: Optional[np.ndarray]
     output: np.ndarray
     conv: Recording
+    columns: Optional[tuple[int, ...]] = None
+    passes: Optional[tuple[np.ndarray, np.ndarray]] = None
+
+    def column(self, j: int) -> int:
+        """Where kernel column ``j`` is on ``weight``'s second axis."""
+        return j if self.columns is None else self.columns.index(j)
+
+    def span_of(self, region: Optional[Region] = None) -> tuple[Any, Any]:
+        """The lowest and highest value the output cells (of ``region``) pass through, from
+        ``passes`` (what :func:`partial_sum_range` finds step by step)."""
+        assert self.passes is not None
+        lows, highs = (a if region is None else a[:, slice(*region.rows), slice(*region.cols)] for a in self.passes)
+        return lows.min(), highs.max()
 
 
 def zero_insert(spec: ConvTranspose2dSpec, x: np.ndarray) -> np.ndarray:
@@ -191,9 +217,11 @@ def flip_kernels(spec: ConvTranspose2dSpec, weight: np.ndarray) -> np.ndarray:
 
 
 def by_output(spec: ConvTranspose2dSpec, weight: np.ndarray) -> np.ndarray:
-    """The (C_in, C_out/G, KH, KW) weight regrouped as (C_out, C_in/G, KH, KW), unflipped."""
-    per = weight.reshape(spec.groups, spec.in_per_group, spec.out_per_group, *spec.kernel_size)
-    return per.transpose(0, 2, 1, 3, 4).reshape(spec.out_channels, spec.in_per_group, *spec.kernel_size)
+    """The (C_in, C_out/G, KH, KW) weight regrouped as (C_out, C_in/G, KH, KW), unflipped (of
+    a weight holding n columns of each group: (G·n, C_in/G, KH, KW))."""
+    n = weight.shape[1]
+    per = weight.reshape(spec.groups, spec.in_per_group, n, *spec.kernel_size)
+    return per.transpose(0, 2, 1, 3, 4).reshape(spec.groups * n, spec.in_per_group, *spec.kernel_size)
 
 
 def scatter_window(spec: ConvTranspose2dSpec, y: int, x: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -215,7 +243,7 @@ def contribution(
     spec = recording.spec
     rows, cols, ky, kx = scatter_window(spec, y, x)
     channels = slice(group * spec.in_per_group, (group + 1) * spec.in_per_group)
-    kernels = recording.weight[channels, j][:, ky][:, :, kx]
+    kernels = recording.weight[channels, recording.column(j)][:, ky][:, :, kx]
     added = np.tensordot(recording.input[channels, y, x], kernels, axes=1)
     return group * spec.out_per_group + j, rows, cols, added
 
@@ -252,6 +280,56 @@ def partial_sum_range(recording: TransposedRecording, region: Optional[Region] =
             if write.values.size:
                 low, high = min(low, write.values.min()), max(high, write.values.max())
     return low, high
+
+
+def scatter_gains(
+    spec: ConvTranspose2dSpec, x: np.ndarray, chunks: Iterator[np.ndarray], columns: tuple[int, ...]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Run through a whole-number weight that ``chunks`` yields a few input channels at a time
+    (the runs of :func:`~convgif.engine.row_chunks`, in order), keeping of it only kernel
+    columns ``columns``: (those kernels, the distinct values of the whole weight, and what each
+    input position adds through each kernel cell: (C_out, H, W, KH, KW)).
+
+    Each run's products are summed as float64 on BLAS, exactly (see
+    :func:`convgif.engine.convolve_rows`), and added up as int64.
+    """
+    c_in, h, w = spec.input_shape
+    cg_in, cg_out = spec.in_per_group, spec.out_per_group
+    kh, kw = spec.kernel_size
+    gains = np.zeros((spec.out_channels, h, w, kh, kw), np.int64)
+    kept = np.empty((c_in, len(columns), kh, kw), np.int64)
+    cells = x.reshape(c_in, h * w).astype(np.float64)
+    seen, start = [], 0
+    for part in chunks:
+        stop = start + part.shape[0]
+        seen.append(distinct(part))
+        kept[start:stop] = part[:, list(columns)]
+        flat = part.reshape(stop - start, -1).astype(np.float64)
+        for g in range(start // cg_in, (stop - 1) // cg_in + 1):
+            lo, hi = max(start, g * cg_in), min(stop, (g + 1) * cg_in)
+            added = cells[lo:hi].T @ flat[lo - start : hi - start]
+            np.rint(added, out=added)  # whole already: adding it to int64 below is exact
+            group = gains[g * cg_out : (g + 1) * cg_out]
+            np.add(group, added.reshape(h, w, cg_out, kh, kw).transpose(2, 0, 1, 3, 4), out=group, casting="unsafe")
+        start = stop
+    return kept, np.unique(np.concatenate(seen)), gains
+
+
+def scatter_sums(spec: ConvTranspose2dSpec, gains: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """Play every step of every output channel at once from ``gains`` (see
+    :func:`scatter_gains`), from the outputs' ``start``: the output, and the lowest and highest
+    value each output cell passes through (what :func:`partial_sum_range` finds step by step)."""
+    sums = start.copy()
+    lows, highs = start.copy(), start.copy()
+    _, h, w = spec.input_shape
+    for y, x in itertools.product(range(h), range(w)):
+        rows, cols, ky, kx = scatter_window(spec, y, x)
+        if rows.size and cols.size:
+            window = (slice(None), rows[:, None], cols[None, :])
+            sums[window] += gains[:, y, x][:, ky[:, None], kx[None, :]]
+            lows[window] = np.minimum(lows[window], sums[window])
+            highs[window] = np.maximum(highs[window], sums[window])
+    return sums, (lows, highs)
 
 
 class ScatterPlayback:
@@ -386,15 +464,46 @@ class ConvTranspose2d(Operation):
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> TransposedRecording:
         """A :class:`TransposedRecording`; ``weight`` in PyTorch's (C_in, C_out/G, KH, KW) layout."""
+        return self._record(spec, seed, input, weight, bias, None)
+
+    def record_drawn(
+        self, spec: Any, seed: int, kernels: Sequence[Collection[int]], *, input: Any = None, weight: Any = None, bias: Any = None
+    ) -> TransposedRecording:
+        """The recording with only the kernel columns drawn (every group's: a step adds up each
+        group's products), the weight run through a few input channels at a time; a layer
+        of fractions is recorded whole."""
+        return self._record(spec, seed, input, weight, bias, kernels[0])
+
+    def _record(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]) -> TransposedRecording:
         rng = rng_of(seed)
         w_shape = self.weight_shape(spec)
-        x = given("input", input, spec.input_shape, example_values(rng, spec.input_shape, INPUT_RANGE))
-        w = given("weight", weight, w_shape, example_values(rng, w_shape, WEIGHT_RANGE))
-        b = example_values(rng, (spec.out_channels,), BIAS_RANGE)
-        b = given("bias", bias, (spec.out_channels,), b) if spec.bias else no_bias(bias)
-        x, w, b = common_type(x, w, b)
-        conv = record_direct(spec.as_conv(), seed, zero_insert(spec, x), flip_kernels(spec, w), b)
-        return TransposedRecording(spec, x, w, b, conv.output, conv)
+        x = drawn_or_given(rng, "input", input, spec.input_shape, INPUT_RANGE)
+        if keep is None or x.dtype.kind == "f" or holds_fractions(weight) or holds_fractions(bias):
+            w = drawn_or_given(rng, "weight", weight, w_shape, WEIGHT_RANGE)
+            b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
+            x, w, b = common_type(x, w, b)
+            conv = run_direct(spec.as_conv(), zero_insert(spec, x), flip_kernels(spec, w), b)
+            return TransposedRecording(spec, x, w, b, conv.output, conv)
+        columns = tuple(sorted({int(co) % spec.out_per_group for co in keep}))
+        if weight is None:
+            chunks = example_rows(rng, w_shape, WEIGHT_RANGE)
+        else:
+            w = given("weight", weight, w_shape, None)
+            skip_values(rng, w_shape, WEIGHT_RANGE)
+            chunks = (w[start:stop] for start, stop in row_chunks(w_shape[0], math.prod(w_shape[1:])))
+        kept, values, gains = scatter_gains(spec, x, chunks, columns)
+        b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
+        start = np.zeros(spec.output_shape, np.int64)
+        if b is not None:
+            start += b[:, None, None]
+        output, passes = scatter_sums(spec, gains, start)
+        direct, inserted = spec.as_conv(), zero_insert(spec, x)
+        channels = tuple(g * spec.out_per_group + j for g in range(spec.groups) for j in columns)
+        conv = Recording(
+            direct, inserted, pad_input(direct, inserted), flip_kernels(spec, kept), b, output,
+            Placements(direct, output), channels, values,
+        )
+        return TransposedRecording(spec, x, kept, b, output, conv, columns, passes)
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.in_channels, spec.out_per_group, *spec.kernel_size)
@@ -458,17 +567,18 @@ class ConvTranspose2d(Operation):
             filler = "inserted zeros, padding"
             return [conv_drawn(recording.conv, geometry, pixels, filler=inserted, filler_name=filler, region=region)]
         read = None if region is None else scatter_extent(spec, region)
-        span = partial_sum_range(recording, region, read)
+        span = recording.span_of(region) if recording.passes is not None else partial_sum_range(recording, region, read)
+        weights = recording.conv.distinct_weights()
         grid, output, start = recording.input, recording.output, bias_start(recording)
         picture = None
         if region is not None and pixels and grid.shape[0] in (1, 3):  # the whole picture, the part read outlined
             picture = picture_read(grid, (0, 0), read.rows, read.cols)
         if region is None:
-            chars = widest(recording.conv.padded, recording.conv.weight, recording.conv.output)
+            chars = widest(recording.conv.padded, weights, recording.conv.output)
         else:
             grid = grid[:, slice(*read.rows), slice(*read.cols)]
             output, start = (a[:, slice(*region.rows), slice(*region.cols)] for a in (output, start))
-            chars = widest(grid, recording.weight, output)
+            chars = widest(grid, weights, output)
         chars = max(chars, *(len(format(v, "g")) for v in span))
         return [
             Drawn(
@@ -483,6 +593,8 @@ class ConvTranspose2d(Operation):
                 value_chars=chars,
                 pixels=pixels,
                 extra={"span": span},
+                kernel_channels=recording.conv.kept,
+                kernel_values=weights,
             )
         ]
 
