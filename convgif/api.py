@@ -584,10 +584,11 @@ READABLE_SIDE_PX = 1000
 #: Output sizes tried, largest first, for an automatic region (per axis; more on one axis).
 REGION_SIDES = (32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
 #: Input channels a part draws, fewest last, when the layout's own number makes it too tall:
-#: a part of at least GOOD_SIDE outputs a side is preferred (with several channels, unless each
-#: channel is computed apart from the others), then any part.
+#: preferred are a part of at least GOOD_SIDES[0] outputs a side with several channels, then
+#: one of at least GOOD_SIDES[1] (with one channel if each is computed apart from the others),
+#: then any part.
 FEWER_CHANNELS = (3, 1)
-GOOD_SIDE = 4
+GOOD_SIDES = (8, 4)
 
 
 def resolve_region(spec: Any, look: Look, view: dict) -> dict:
@@ -632,7 +633,8 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
     # channels computed apart (pooling, depthwise) lose nothing drawn one by one: a larger part is better
     apart = all(geometry.groups == geometry.in_channels for geometry in whole)
     fewest = FEWER_CHANNELS if apart else FEWER_CHANNELS[:-1]
-    tries = [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDE for fewer in (None, *fewest)]
+    tries = [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDES[0] for fewer in (None, *FEWER_CHANNELS[:-1])]
+    tries += [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDES[1] for fewer in (None, *fewest)]
     tries += [(side, fewer) for side in REGION_SIDES for fewer in (None, *FEWER_CHANNELS)]
     smallest: Optional[SpecError] = None  # why even the smallest part cannot be drawn
     for side, fewer in tries:
