@@ -29,6 +29,7 @@ from ..drawing import (
     WholePicture,
     Writes,
     format_value,
+    part_note,
     widest,
 )
 from ..engine import Placements, Recording, given, padding_mask, record_direct
@@ -349,10 +350,8 @@ def conv_geometry(
     if region is not None:
         (y0, y1), (x0, x1) = read_extent(spec, region)
         _, hp, wp = spec.padded_shape
-        whole = f"{hp}×{wp}" if dims == 2 else f"{wp}"
         padded = f" ({', '.join(state)})" if state else ""
-        reads = Region((y0, y1), (x0, x1)).text(dims)
-        out_whole = f"{ho}×{wo}" if dims == 2 else f"{wo}"
+        note = part_note(dims, region, (ho, wo), Region((y0, y1), (x0, x1)), (hp, wp), f"the input{padded}", "they read")
         fields.update(
             grid=(y1 - y0, x1 - x0),
             out_size=region.size,
@@ -361,10 +360,7 @@ def conv_geometry(
             output_heading="output, part",
             channels_shown=region.channels,
             part=Part(Crop((hp, wp), (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0]))),
-            notes=(
-                *notes,
-                f"drawn: output {region.text(dims)} of {out_whole}, and the input{padded} {reads} of {whole} they read",
-            ),
+            notes=(*notes, note),
         )
     fields.update(more)
     return Geometry(**fields)
