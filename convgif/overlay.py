@@ -70,7 +70,7 @@ class Animation:
             restored = _within(self.touched + fresh, self._state.shape)
             self._restore(restored)
             self._frame(self._image, playback.show(step))
-            self.changed = None if first else restored + _within(self.touched, self._state.shape)
+            self.changed = None if first else _within(restored + self.touched, self._state.shape)
             first = False
             yield self._image
 
@@ -110,13 +110,16 @@ class Animation:
             group = c // geo.in_per_group
             reads = step.reads[group]
             hue = scene.hue(group)
-            for _, y, x in reads.cells[reads.cells[:, 0] == c]:
-                touched.append(paint.ring(image, origin, y, x, hue, col.halo))
+            rings = [paint.ring(image, origin, y, x, hue, col.halo) for _, y, x in reads.cells[reads.cells[:, 0] == c]]
             if reads.marks is not None:
                 for _, y, x in reads.marks[reads.marks[:, 0] == c]:
-                    touched.append(paint.ring(image, origin, y, x, col.ink, inset=2 * n))
+                    rings.append(paint.ring(image, origin, y, x, col.ink, inset=2 * n))
                     if lay.values:
-                        paint.cell_text(image, scene.cell_text(c, y, x), *lay.cell_box(origin, y, x))
+                        box = lay.cell_box(origin, y, x)
+                        paint.cell_text(image, scene.cell_text(c, y, x), *box)
+                        rings.append(box)
+            if rings:  # neighbours: one rectangle round them all
+                touched.append(_bounds(rings))
             top, left, bottom, right = reads.box
             gx, gy = origin
             if len(reads.cells) // max(geo.in_per_group, 1) < (bottom - top) * (right - left):
@@ -203,15 +206,21 @@ class Animation:
         return y0 - w, y1 + w + 1, x0 - w, x1 + w + 1
 
 
+def _bounds(rects: list[Rect]) -> Rect:
+    """The smallest rectangle holding all of ``rects``."""
+    y0s, y1s, x0s, x1s = zip(*rects)
+    return min(y0s), max(y1s), min(x0s), max(x1s)
+
+
 def _within(rects: list[Rect], shape: tuple[int, ...]) -> list[Rect]:
-    """``rects`` cut to a picture of ``shape``, the empty ones left out."""
+    """``rects`` cut to a picture of ``shape`` (as ints), the empty ones and repeats left out."""
     height, width = shape
-    out = []
+    out = {}
     for y0, y1, x0, x1 in rects:
-        y0, y1, x0, x1 = max(y0, 0), min(y1, height), max(x0, 0), min(x1, width)
+        y0, y1, x0, x1 = max(int(y0), 0), min(int(y1), height), max(int(x0), 0), min(int(x1), width)
         if y0 < y1 and x0 < x1:
-            out.append((y0, y1, x0, x1))
-    return out
+            out[y0, y1, x0, x1] = None
+    return list(out)
 
 
 def _fit(entries: Sequence[str], width: int) -> str:

@@ -25,8 +25,9 @@ from types import TracebackType
 from typing import BinaryIO, Optional
 
 import numpy as np
-from PIL import Image
+from PIL import Image, ImageFile
 
+from . import lzw
 from .formats import is_stream
 
 RGB = tuple[int, int, int]
@@ -195,10 +196,10 @@ class _Animation(AtomicFile):
         for y0, y1, x0, x1 in rects:
             new, old = frame[y0:y1, x0:x1], previous[y0:y1, x0:x1]
             differ = new != old
-            rows = np.flatnonzero(differ.any(axis=1))
+            rows = differ.any(axis=1).nonzero()[0]
             if not rows.size:
                 continue
-            cols = np.flatnonzero(differ.any(axis=0))
+            cols = differ.any(axis=0).nonzero()[0]
             r0, r1, c0, c1 = int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
             found.append((y0 + r0, x0 + c0, new[r0:r1, c0:c1], differ[r0:r1, c0:c1]))
             top, bottom, left, right = min(top, y0 + r0), max(bottom, y0 + r1), min(left, x0 + c0), max(right, x0 + c1)
@@ -232,8 +233,13 @@ class _Animation(AtomicFile):
 class GifWriter(_Animation):
     """Write frames to ``path`` as a looping GIF (which keeps hundredths of a second).
 
-    Pillow's LZW encoder compresses each rectangle with codes no wider than the palette needs.
+    Each rectangle is LZW-compressed with codes no wider than the palette needs: by
+    :mod:`convgif.lzw` when it is mostly long runs of one colour (a frame after the first
+    usually is), else by Pillow's encoder; the two write the same bytes.
     """
+
+    #: Whether rectangles of long runs go to :mod:`convgif.lzw` (False: all to Pillow's encoder).
+    RUNS = True
 
     def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
         if len(palette) > 255:
@@ -258,13 +264,24 @@ class GifWriter(_Animation):
 
     def _frame(self, x0: int, y0: int, patch: np.ndarray, transparent: bool, duration_ms: int) -> None:
         height, width = patch.shape
-        image = Image.frombytes("P", (width, height), patch.tobytes())
         control = struct.pack(
             "<3sBHBB", b"!\xf9\x04", DO_NOT_DISPOSE << 2 | transparent, duration_ms // 10,
             self.transparent if transparent else 0, 0,
         )
         descriptor = struct.pack("<sHHHHBB", b",", x0, y0, width, height, 0, self.bits)
-        self._write(control + descriptor + image.tobytes("gif", "P", self.bits) + b"\x00")
+        self._write(control + descriptor + self._lzw(patch, transparent) + b"\x00")
+
+    def _lzw(self, patch: np.ndarray, transparent: bool) -> bytes:
+        """The picture's LZW data sub-blocks."""
+        height, width = patch.shape
+        # A whole picture (the first) is never mostly runs. Pillow's encoder ends a sub-block
+        # early where its output buffer ends, unless the buffer is a whole number of them (it
+        # is, but for pictures over 16,384 pixels wide).
+        if self.RUNS and transparent and max(ImageFile.MAXBLOCK, 4 * width) % 256 == 0:
+            found = lzw.runs(patch)
+            if found is not None:
+                return lzw.encode(*found, self.bits)
+        return Image.frombuffer("P", (width, height), patch, "raw", "P", 0, 1).tobytes("gif", "P", self.bits)
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
