@@ -144,13 +144,8 @@ def _widths(first: int, count: int, least: int) -> list[int]:
 
 def _pack(codes: list[int], widths: list[int]) -> bytes:
     """Codes of the given widths (at most 12 bits) packed least significant bit first."""
-    width = np.array(widths, np.int64)
-    starts = np.cumsum(width) - width
-    total = int(starts[-1] + width[-1])
-    shifted = np.array(codes, np.int64) << (starts & 7)  # at most 19 bits: three bytes
-    where = starts >> 3
-    size = (total + 7) // 8 + 2
-    out = np.zeros(size, np.int64)
-    for k in range(3):
-        out += np.bincount(where + k, weights=(shifted >> (8 * k)) & 0xFF, minlength=size).astype(np.int64)
-    return out[: (total + 7) // 8].astype(np.uint8).tobytes()
+    bits = np.unpackbits(np.array(codes, "<u2").view(np.uint8).reshape(-1, 2), axis=1, bitorder="little")
+    return np.packbits(bits[_BIT < np.array(widths)[:, None]], bitorder="little").tobytes()
+
+
+_BIT = np.arange(16)

@@ -58,19 +58,22 @@ class Animation:
         drawn into it).
         """
         playback = self.drawn.playback
+        shape = self._state.shape
         done = -1
         self._image[...] = self._state
         self.touched, self.changed = [], None
+        drawn: list[Rect] = []  # the rectangles the step before drew in, within the picture
         first = True
         for step in steps:
             fresh: list[Rect] = []
             for earlier in range(done + 1, step + 1):
                 fresh += self._write(playback.advance(earlier))
             done = step
-            restored = _within(self.touched + fresh, self._state.shape)
+            restored = drawn + _within(fresh, shape)
             self._restore(restored)
             self._frame(self._image, playback.show(step))
-            self.changed = None if first else _within(restored + self.touched, self._state.shape)
+            drawn = _within(self.touched, shape)
+            self.changed = None if first else list(dict.fromkeys(restored + drawn))
             first = False
             yield self._image
 
