@@ -12,13 +12,17 @@ from one frame to the next. It is rendered two ways, on the same frames:
   the one before, compared only there, and rectangles that are mostly long runs LZW-encoded by
   ``convgif.lzw``.
 
+Both ways draw with the same renderer, which no longer copies the whole picture for each frame
+either, so the ratio leaves that gain out.
+
 Each render runs in its own fresh Python process, which times the command's ``main`` call
 alone (wall clock, and CPU time for reference) and reports the file's size and digest and the
 process's peak resident set size (``resource.getrusage(RUSAGE_SELF).ru_maxrss``). The two ways
 alternate order between repeats, so machine noise hits both alike; each figure is the median.
 Targets: rectangles at least ``TARGET_SPEEDUP`` times faster than whole frames; a peak memory
-at most ``TARGET_MEMORY`` times whole frames'; and the same bytes. Exits with status 1 when one
-is missed.
+no higher than whole frames' (``TARGET_MEMORY`` allows 2%: the peak, about 100 MiB, is mostly
+the interpreter and the libraries, and differs by up to about 1 MiB from one process to the
+next); and the same bytes. Exits with status 1 when one is missed.
 
 Run from the project root (Linux or macOS):
 
@@ -41,7 +45,7 @@ from typing import Optional
 import common
 
 TARGET_SPEEDUP = 1.5
-TARGET_MEMORY = 1.0
+TARGET_MEMORY = 1.02
 DEFAULT_REPEATS = 3
 QUICK_REPEATS = 1
 FIGURE = ["--in", "1,128,128", "--k", "3", "--p", "1", "--max-frames", "0", "--region", "0:128,0:128"]
@@ -110,15 +114,19 @@ def mib(n: float) -> str:
 
 
 def print_table(runs: dict[str, list[dict]]) -> None:
-    print(f"{'way':<14}  {'wall s':>7}  {'CPU s':>7}  {'ms/frame':>8}  {'peak MiB':>8}  {'bytes':>11}  wall samples s")
-    print("-" * 90)
+    print(
+        f"{'way':<14}  {'wall s':>7}  {'CPU s':>7}  {'ms/frame':>8}  {'peak MiB':>8}  {'bytes':>11}  "
+        "wall samples s / peak samples MiB"
+    )
+    print("-" * 110)
     for way, samples in runs.items():
         seconds = median(samples, "seconds")
         walls = " ".join(f"{sample['seconds']:.1f}" for sample in samples)
+        peaks = " ".join(mib(sample["rss"]) for sample in samples)
         print(
             f"{way:<14}  {seconds:>7.1f}  {median(samples, 'cpu'):>7.1f}  {1000 * seconds / 16_384:>8.2f}  "
             f"{mib(median(samples, 'rss')):>8}  {samples[0]['bytes']:>11,}  "
-            f"{walls}"
+            f"{walls} / {peaks}"
         )
 
 
