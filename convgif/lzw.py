@@ -26,28 +26,49 @@ CODE_LIMIT = 4096
 PIXELS_PER_RUN = 250
 
 
-def runs(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-    """The runs of one value in ``pixels`` read row by row, (values, lengths), when they are
-    few enough for :func:`encode` to beat Pillow's encoder on them; else None."""
+def runs(pixels: np.ndarray, sea: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The runs of one value in ``pixels`` (uint8) read row by row, (values, lengths), when
+    :func:`encode` beats Pillow's encoder on them: when nearly every pixel is ``sea`` (the
+    transparent index) and the others make few runs; else None.
+
+    The other pixels are looked for eight at a time, a word of eight ``sea`` pixels passed over
+    whole, so that what this costs follows them more than the picture's area."""
     flat = pixels.ravel()
-    edges = flat[1:] != flat[:-1]
-    if (np.count_nonzero(edges) + 1) * PIXELS_PER_RUN >= flat.size:
+    whole = flat.size - flat.size % 8
+    words = flat[:whole].view(np.uint64)
+    hits = np.flatnonzero(words != np.uint64(int.from_bytes(bytes((sea,)) * 8, "little")))
+    if hits.size * PIXELS_PER_RUN >= flat.size:  # not mostly sea
         return None
-    starts = np.concatenate(([0], np.flatnonzero(edges) + 1))
-    return flat[starts], np.diff(starts, append=flat.size)
+    near = np.concatenate(((hits[:, None] * 8 + _EIGHT).ravel(), np.arange(whole, flat.size)))
+    at = near[flat[near] != sea]
+    # sea before each other pixel (perhaps none), that pixel, ..., sea after the last one
+    count = at.size
+    values = np.full(2 * count + 1, sea, np.uint8)
+    values[1::2] = flat[at]
+    lengths = np.ones(2 * count + 1, np.int64)
+    lengths[:-1:2] = np.diff(at, prepend=-1) - 1
+    lengths[-1] = flat.size - 1 - (at[-1] if count else -1)
+    values, lengths = values[lengths > 0], lengths[lengths > 0]
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    if starts.size * PIXELS_PER_RUN >= flat.size:
+        return None
+    return values[starts], np.add.reduceat(lengths, starts)
+
+
+_EIGHT = np.arange(8)
 
 
 def encode(values: np.ndarray, lengths: np.ndarray, bits: int) -> bytes:
     """The image data of a GIF picture (after its minimum code size byte, before its block
     terminator) of runs of ``values`` (below ``2**bits``), ``lengths`` long, read row by row:
     the LZW codes packed in data sub-blocks of up to 255 bytes."""
-    codes, widths = _codes(values.tolist(), lengths.tolist(), bits)
-    data = _pack(codes, widths)
+    data = _pack(*_codes(values.tolist(), lengths.tolist(), bits))
     return b"".join(bytes((len(data[i : i + 255]),)) + data[i : i + 255] for i in range(0, len(data), 255))
 
 
-def _codes(values: list[int], lengths: list[int], bits: int) -> tuple[list[int], list[int]]:
-    """The LZW codes of the runs and the width in bits of each.
+def _codes(values: list[int], lengths: list[int], bits: int) -> tuple[list[int], list[tuple[int, int]]]:
+    """The LZW codes of the runs, and their widths in bits as (index, width): from each index
+    on, codes are that wide.
 
     The state is the string matched so far (``head``). Where it ends in the colour of the run
     being read, it sits in a chain: ``chain[i]`` is the code of a string followed by i + 1
@@ -56,7 +77,7 @@ def _codes(values: list[int], lengths: list[int], bits: int) -> tuple[list[int],
     """
     clear = 1 << bits
     end = clear + 1
-    codes, widths = [clear], [bits + 1]
+    codes, widths = [clear], [(0, bits + 1)]
     chains: dict[int, list[int]] = {}
     singles: dict[int, list[int]] = {}
     free, widest, width = end + 1, 2 * clear - 1, bits + 1
@@ -82,20 +103,20 @@ def _codes(values: list[int], lengths: list[int], bits: int) -> tuple[list[int],
                 head = chain[at]
             # the head followed by one more pixel of this colour is not a code yet
             codes.append(head)
-            widths.append(width)
             if free < CODE_LIMIT:
                 if at >= 0:
                     chain.append(free)
                 else:
                     chains[head << 8 | value] = [free]
-                if free > widest:
+                if free > widest:  # the next code written may be this one: a bit wider
                     widest, width = 2 * widest + 1, width + 1
+                    widths.append((len(codes), width))
                 free += 1
             else:
                 codes.append(clear)
-                widths.append(width)
                 chains, singles = {}, {}
                 free, widest, width = end + 1, 2 * clear - 1, bits + 1
+                widths.append((len(codes), width))
             chain = singles.get(value)
             if chain is None:
                 chain = singles[value] = [value]
@@ -106,16 +127,16 @@ def _codes(values: list[int], lengths: list[int], bits: int) -> tuple[list[int],
             size = len(chain)
             if left >= size and free < CODE_LIMIT:
                 steps = min(_steps(size, left), CODE_LIMIT - free)
+                first = len(codes) + 1 - free  # where the code written after adding code c is: first + c
                 codes.append(chain[-1])
                 codes += range(free, free + steps - 1)
-                widths += _widths(free - 1, steps, bits + 1)
                 chain += range(free, free + steps)
                 free += steps
-                width = max(bits + 1, (free - 1).bit_length())
-                widest = (1 << width) - 1
+                while widest < free - 1:
+                    widest, width = 2 * widest + 1, width + 1
+                    widths.append((first + widest // 2 + 1, width))
                 left -= steps * size + steps * (steps - 1) // 2
     codes += [head, end]
-    widths += [width, width]
     return codes, widths
 
 
@@ -129,23 +150,13 @@ def _steps(size: int, left: int) -> int:
     return m
 
 
-def _widths(first: int, count: int, least: int) -> list[int]:
-    """The widths in bits of codes written after codes ``first`` to ``first + count - 1`` were
-    added: each one's bit length, at least ``least``."""
-    out: list[int] = []
-    value, stop = first, first + count
-    while value < stop:
-        width = max(least, value.bit_length())
-        upto = min(stop, 1 << width)
-        out += [width] * (upto - value)
-        value = upto
-    return out
-
-
-def _pack(codes: list[int], widths: list[int]) -> bytes:
-    """Codes of the given widths (at most 12 bits) packed least significant bit first."""
+def _pack(codes: list[int], widths: list[tuple[int, int]]) -> bytes:
+    """Codes (at most 12 bits) packed least significant bit first, as wide as ``widths`` says
+    (as :func:`_codes` gives them)."""
+    starts, sizes = zip(*widths)
+    each = np.repeat(sizes, np.diff(starts, append=len(codes)))
     bits = np.unpackbits(np.array(codes, "<u2").view(np.uint8).reshape(-1, 2), axis=1, bitorder="little")
-    return np.packbits(bits[_BIT < np.array(widths)[:, None]], bitorder="little").tobytes()
+    return np.packbits(bits[_BIT < each[:, None]], bitorder="little").tobytes()
 
 
 _BIT = np.arange(16)

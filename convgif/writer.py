@@ -278,7 +278,7 @@ class GifWriter(_Animation):
         # early where its output buffer ends, unless the buffer is a whole number of them (it
         # is, but for pictures over 16,384 pixels wide).
         if self.RUNS and transparent and max(ImageFile.MAXBLOCK, 4 * width) % 256 == 0:
-            found = lzw.runs(patch)
+            found = lzw.runs(patch, self.transparent)
             if found is not None:
                 return lzw.encode(*found, self.bits)
         return Image.frombuffer("P", (width, height), patch, "raw", "P", 0, 1).tobytes("gif", "P", self.bits)

@@ -453,12 +453,27 @@ def test_lzw_by_runs_writes_pillows_bytes():
         assert lzw.encode(*all_runs(picture), bits) == pillow_lzw(picture, bits), (bits, picture.shape)
 
 
-def test_lzw_by_runs_takes_only_pictures_of_few_runs():
+def test_lzw_by_runs_finds_the_runs_of_pictures_of_few_runs_only():
     from convgif import lzw
 
-    assert lzw.runs(np.random.default_rng(0).integers(0, 4, (50, 50), dtype=np.uint8)) is None
-    values, lengths = lzw.runs(np.repeat(np.array([[1, 2, 1]], np.uint8), 1000, axis=1))
-    assert values.tolist() == [1, 2, 1] and lengths.tolist() == [1000] * 3
+    rng = np.random.default_rng(8)
+    assert lzw.runs(rng.integers(0, 4, (50, 50), dtype=np.uint8), 0) is None
+    assert lzw.runs(np.repeat(np.array([[1, 2, 1]], np.uint8), 1000, axis=1), 1) is None  # a third not sea
+    values, lengths = lzw.runs(np.repeat(np.array([[1, 2, 1]], np.uint8), [5000, 9, 5000], axis=1), 1)
+    assert values.tolist() == [1, 2, 1] and lengths.tolist() == [5000, 9, 5000]
+    for size in (1, 7, 8, 9, 4001, 90_001, 250_007):  # sizes around whole words of eight pixels
+        for sea in (0, 5, 255):
+            picture = np.full(size, sea, np.uint8)
+            for at in {0, size - 1, size // 2, min(size // 2 + 1, size - 1)}:
+                picture[at] = 3
+            found = lzw.runs(picture.reshape(1, -1), sea)
+            if found is not None:
+                assert [a.tolist() for a in found] == [a.tolist() for a in all_runs(picture)], (size, sea)
+            else:
+                assert len(all_runs(picture)[0]) * lzw.PIXELS_PER_RUN >= size
+    picture = np.full((300, 701), 9, np.uint8)
+    picture.flat[rng.integers(0, picture.size, 400)] = rng.integers(0, 12, 400)
+    assert [a.tolist() for a in lzw.runs(picture, 9)] == [a.tolist() for a in all_runs(picture)]
 
 
 def test_gif_rectangles_are_encoded_the_same_by_runs_and_by_pillow(tmp_path, monkeypatch):
