@@ -103,7 +103,8 @@ class Animation:
         return cells
 
     def _frame(self, image: np.ndarray, step: Step) -> None:
-        """Draw ``step`` over ``image`` (the state), noting the rectangles drawn in ``touched``."""
+        """Draw ``step`` over ``image`` (the state, where the step before drew too), noting the
+        rectangles drawn in ``touched``."""
         lay, scene, s, m = self.layout, self.scene, self.layout.cell, self.layout.metrics
         geo, paint, col, n = scene.geometry, scene.painter, scene.colours, m.n
         touched: list[Rect] = []

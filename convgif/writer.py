@@ -274,9 +274,9 @@ class GifWriter(_Animation):
     def _lzw(self, patch: np.ndarray, transparent: bool) -> bytes:
         """The picture's LZW data sub-blocks."""
         height, width = patch.shape
-        # A whole picture (the first) is never mostly runs. Pillow's encoder ends a sub-block
-        # early where its output buffer ends, unless the buffer is a whole number of them (it
-        # is, but for pictures over 16,384 pixels wide).
+        # A whole picture (the first frame) is left to Pillow: it is seldom mostly one colour.
+        # Pillow's encoder ends a sub-block early where its output buffer ends, unless the
+        # buffer holds a whole number of them (it does for pictures up to 16,384 pixels wide).
         if self.RUNS and transparent and max(ImageFile.MAXBLOCK, 4 * width) % 256 == 0:
             found = lzw.runs(patch, self.transparent)
             if found is not None:
