@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import matplotlib
 
@@ -249,13 +250,14 @@ def _text(ax: Axes, text: str, style: TextStyle, x: int, y: int) -> None:
 
 @dataclass
 class Case:
-    """One configuration, with the convgif frames the encode-only timing needs."""
+    """One configuration, with the convgif frames (and where each changed) the encode-only timing needs."""
 
     spec: Conv2dSpec
     layout: Layout
     recording: Recording
     steps: list[int]
     frames: list[np.ndarray]
+    changes: list[Optional[list[tuple[int, int, int, int]]]]
     palette: list[RGB]
     samples: dict[str, list[float]] = field(default_factory=dict)
 
@@ -282,8 +284,11 @@ def prepare(spec: Conv2dSpec) -> Case:
     recording = record(spec)
     steps = sample_steps(spec.steps, DEFAULT_MAX_FRAMES)
     renderer = Renderer(recording, layout)
-    frames = [frame.copy() for frame in renderer.frames(steps)]
-    case = Case(spec, layout, recording, steps, frames, renderer.palette.colors)
+    frames, changes = [], []
+    for frame in renderer.frames(steps):
+        frames.append(frame.copy())
+        changes.append(renderer.changed)
+    case = Case(spec, layout, recording, steps, frames, changes, renderer.palette.colors)
     baseline = Baseline(recording, layout).frame(steps[0])  # also warms matplotlib's fonts up
     if baseline.shape[:2] != frames[0].shape:
         raise RuntimeError(f"{case.name}: baseline is {baseline.shape[:2]}, convgif {frames[0].shape}")
@@ -311,11 +316,11 @@ def time_baseline(case: Case, _path: Path) -> dict[str, float]:
 
 
 def time_encode(case: Case, path: Path) -> dict[str, float]:
-    """GifWriter over convgif's frames, already rendered (per frame)."""
+    """GifWriter over convgif's frames, already rendered, each with where it changed (per frame)."""
     started = time.perf_counter()
     with GifWriter(path, (case.layout.width, case.layout.height), case.palette) as gif:
-        for frame in case.frames:
-            gif.add(frame, FRAME_MS)
+        for frame, changed in zip(case.frames, case.changes):
+            gif.add(frame, FRAME_MS, changed)
     return {"encode": (time.perf_counter() - started) / len(case.steps)}
 
 
@@ -341,7 +346,7 @@ def time_pipeline(case: Case, path: Path) -> dict[str, float]:
     started = time.perf_counter()
     with GifWriter(path, (case.layout.width, case.layout.height), renderer.palette.colors) as gif:
         for frame in renderer.frames(case.steps):
-            gif.add(frame, FRAME_MS)
+            gif.add(frame, FRAME_MS, renderer.changed)
     return {"render+encode": (time.perf_counter() - started) / len(case.steps)}
 
 

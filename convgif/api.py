@@ -290,7 +290,7 @@ def render(
     writer = target_format.open(target, drawing.size, drawing.palette.colors)
     with writer:
         for i, frame in enumerate(drawing.frames()):
-            writer.add(frame, last_ms if i == drawing.total - 1 else frame_ms)
+            writer.add(frame, last_ms if i == drawing.total - 1 else frame_ms, drawing.changed)
             if progress is not None:
                 progress(i + 1, drawing.total)
     return drawing.result(target, writer.frames_written, started, target_format.name, writer.bytes_written, start)
@@ -513,8 +513,13 @@ class _Drawing:
         sheet[y, x : x + tile[0]] = self._grid
         sheet[y : y + tile[1], x] = self._grid
 
+    @property
+    def changed(self) -> Optional[list[tuple[int, int, int, int]]]:
+        """Rectangles (y0, y1, x0, x1) outside which the latest frame equals the one before (None: unknown)."""
+        return self.parts[0].changed if self._chain is None else self._chain.changed
+
     def frames(self, last: Optional[int] = None):
-        """The frames in order (only the first ``last``)."""
+        """The frames in order (only the first ``last``), each valid until the next is requested."""
         steps = self.steps
         if last is not None:
             budget, steps = last, []

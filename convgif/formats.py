@@ -1,7 +1,8 @@
 """The animation formats convgif writes, registered by name behind one small interface.
 
 A format has a name (what ``--format`` takes), the file suffixes that name it, and a writer:
-``open(path, size, palette)`` gives an object with ``add(frame, duration_ms)`` and
+``open(path, size, palette)`` gives an object with ``add(frame, duration_ms, changed=None)``
+(``changed``: rectangles outside which the frame equals the one before, when known) and
 ``frames_written`` that is used as a context manager, writing atomically (``path`` may also be
 a binary file object, written directly). A format that needs an optional package says what to
 install through ``missing()`` before anything is drawn.

@@ -27,7 +27,12 @@ class Animation:
 
     After each frame, ``touched`` holds the rectangles the step drew in (over the scene and
     the outputs written so far) and ``written`` marks the pixels the outputs written so far
-    changed: everywhere else a frame is the static scene.
+    changed: everywhere else a frame is the static scene. ``changed`` holds rectangles
+    (within the picture) outside which the frame equals the one before, or None for the
+    first frame: what a writer needs to compare, rather than the whole picture.
+
+    A frame is drawn over a working copy of the picture, from which the rectangles the step
+    before drew in are first restored: each frame costs what it draws, not the picture's area.
     """
 
     def __init__(self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT, scales: Scales | None = None) -> None:
@@ -36,8 +41,10 @@ class Animation:
         self.scene = Scene(drawn, layout, theme, scales)
         self.palette = self.scene.palette
         self._state = self.scene.image.copy()
+        self._image = self._state.copy()
         self.written = np.zeros(self._state.shape, bool)
         self.touched: list[Rect] = []
+        self.changed: list[Rect] | None = None
         geo, m = layout.geometry, layout.metrics
         groups = sorted({co // geo.out_per_group for co in layout.outputs})
         spread = 3 * m.n  # each group's lines run down their own track of the gap before the outputs
@@ -47,19 +54,39 @@ class Animation:
     def frames(self, steps: Sequence[int]) -> Iterator[np.ndarray]:
         """One frame per step in ``steps`` (increasing); skipped steps' outputs appear too.
 
-        Each yielded array is only valid until the next one is requested.
+        Each yielded array is only valid until the next one is requested (the next frame is
+        drawn into it).
         """
         playback = self.drawn.playback
+        shape = self._state.shape
         done = -1
+        self._image[...] = self._state
+        self.touched, self.changed = [], None
+        drawn: list[Rect] = []  # the rectangles the step before drew in, within the picture
+        first = True
         for step in steps:
+            fresh: list[Rect] = []
             for earlier in range(done + 1, step + 1):
-                self._write(playback.advance(earlier))
+                fresh += self._write(playback.advance(earlier))
             done = step
-            yield self._frame(playback.show(step))
+            restored = drawn + _within(fresh, shape)
+            self._restore(restored)
+            self._frame(self._image, playback.show(step))
+            drawn = _within(self.touched, shape)
+            self.changed = None if first else list(dict.fromkeys(restored + drawn))
+            first = False
+            yield self._image
 
-    def _write(self, writes: list[Writes]) -> None:
-        """Paint what a step writes into the persistent state."""
+    def _restore(self, rects: list[Rect]) -> None:
+        """Make the working image the state again within ``rects`` (outside them it is)."""
+        image, state = self._image, self._state
+        for y0, y1, x0, x1 in rects:
+            image[y0:y1, x0:x1] = state[y0:y1, x0:x1]
+
+    def _write(self, writes: list[Writes]) -> list[Rect]:
+        """Paint what a step writes into the persistent state; the cells' rectangles."""
         lay, scene = self.layout, self.scene
+        cells: list[Rect] = []
         for write in writes:
             origin = lay.outputs.get(write.channel)
             if origin is None:
@@ -69,13 +96,17 @@ class Animation:
                     value = write.values[i, k]
                     colour = scene.output_colour(value, write.channel)
                     scene.painter.cell(self._state, origin, oy, ox, colour, value if lay.values else None)
-                    y0, y1, x0, x1 = lay.cell_box(origin, oy, ox)
+                    box = lay.cell_box(origin, oy, ox)
+                    y0, y1, x0, x1 = box
                     self.written[y0:y1, x0:x1] = True
+                    cells.append(box)
+        return cells
 
-    def _frame(self, step: Step) -> np.ndarray:
+    def _frame(self, image: np.ndarray, step: Step) -> None:
+        """Draw ``step`` over ``image`` (the state, where the step before drew too), noting the
+        rectangles drawn in ``touched``."""
         lay, scene, s, m = self.layout, self.scene, self.layout.cell, self.layout.metrics
         geo, paint, col, n = scene.geometry, scene.painter, scene.colours, m.n
-        image = self._state.copy()
         touched: list[Rect] = []
         writes = {w.channel: w for w in step.writes}
         paths = []
@@ -83,13 +114,16 @@ class Animation:
             group = c // geo.in_per_group
             reads = step.reads[group]
             hue = scene.hue(group)
-            for _, y, x in reads.cells[reads.cells[:, 0] == c]:
-                touched.append(paint.ring(image, origin, y, x, hue, col.halo))
+            rings = [paint.ring(image, origin, y, x, hue, col.halo) for _, y, x in reads.cells[reads.cells[:, 0] == c]]
             if reads.marks is not None:
                 for _, y, x in reads.marks[reads.marks[:, 0] == c]:
-                    touched.append(paint.ring(image, origin, y, x, col.ink, inset=2 * n))
+                    rings.append(paint.ring(image, origin, y, x, col.ink, inset=2 * n))
                     if lay.values:
-                        paint.cell_text(image, scene.cell_text(c, y, x), *lay.cell_box(origin, y, x))
+                        box = lay.cell_box(origin, y, x)
+                        paint.cell_text(image, scene.cell_text(c, y, x), *box)
+                        rings.append(box)
+            if rings:  # neighbours: one rectangle round them all
+                touched.append(_bounds(rings))
             top, left, bottom, right = reads.box
             gx, gy = origin
             if len(reads.cells) // max(geo.in_per_group, 1) < (bottom - top) * (right - left):
@@ -99,7 +133,7 @@ class Animation:
                 touched.append((box[0], box[1] + 1, box[2], box[3] + 1))
             paths += self._routes(step, c, group, (top + bottom) * s // 2 + gy, writes, hue, image, touched)
         for points, hue in paths:
-            touched.append(paint.path(image, points, hue))
+            touched += paint.path(image, points, hue)
         for write in step.writes:
             out = lay.outputs.get(write.channel)
             if out is not None and write.box is not None:
@@ -116,7 +150,6 @@ class Animation:
             for i, line in enumerate(_fit_lines(step.sums_drawn(lay.outputs), lay.sum_width, lay.sum_lines)):
                 touched.append(self._text(image, line, (x, y + i * m.caption.height)))
         self.touched = touched
-        return image
 
     def _text(self, image: np.ndarray, text: str, at: tuple[int, int]) -> Rect:
         style = self.layout.metrics.caption
@@ -177,6 +210,23 @@ class Animation:
         return y0 - w, y1 + w + 1, x0 - w, x1 + w + 1
 
 
+def _bounds(rects: list[Rect]) -> Rect:
+    """The smallest rectangle holding all of ``rects``."""
+    y0s, y1s, x0s, x1s = zip(*rects)
+    return min(y0s), max(y1s), min(x0s), max(x1s)
+
+
+def _within(rects: list[Rect], shape: tuple[int, ...]) -> list[Rect]:
+    """``rects`` cut to a picture of ``shape`` (as ints), the empty ones and repeats left out."""
+    height, width = shape
+    out = {}
+    for y0, y1, x0, x1 in rects:
+        y0, y1, x0, x1 = max(int(y0), 0), min(int(y1), height), max(int(x0), 0), min(int(x1), width)
+        if y0 < y1 and x0 < x1:
+            out[y0, y1, x0, x1] = None
+    return list(out)
+
+
 def _fit(entries: Sequence[str], width: int) -> str:
     """As many whole entries as fit ``width`` characters, three spaces apart (the first one
     cut short if even it does not fit)."""
@@ -213,7 +263,10 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
 
 class Chain:
     """Several animations played one after the other in one GIF: one palette for all of them,
-    and every frame on a canvas as large as the largest, the rest background."""
+    and every frame on a canvas as large as the largest, the rest background.
+
+    ``changed`` is as for :class:`Animation` (None for each part's first frame).
+    """
 
     def __init__(self, animations: Sequence[Animation]) -> None:
         self.animations = list(animations)
@@ -230,13 +283,18 @@ class Chain:
         self.height = max(a.layout.height for a in self.animations)
         first = self.animations[0]
         self._background = self.palette.add(first.palette.colors[first.scene.colours.background])
+        self.changed: list[Rect] | None = None
 
     def frames(self, steps: Sequence[Sequence[int]]) -> Iterator[np.ndarray]:
-        """The frames of each animation's ``steps`` in turn."""
+        """The frames of each animation's ``steps`` in turn (each valid until the next is requested)."""
         canvas = np.full((self.height, self.width), self._background, np.uint8)
         for animation, lut, part in zip(self.animations, self._luts, steps):
             canvas[...] = self._background
             h, w = animation.layout.height, animation.layout.width
             for frame in animation.frames(part):
-                canvas[:h, :w] = lut[frame]
+                self.changed = animation.changed
+                if self.changed is None:
+                    canvas[:h, :w] = lut[frame]
+                for y0, y1, x0, x1 in self.changed or ():
+                    canvas[y0:y1, x0:x1] = lut[frame[y0:y1, x0:x1]]
                 yield canvas

@@ -222,16 +222,18 @@ class Painter:
             self.outline(image, y0 + 2 * n, y1 - 2 * n, x0 + 2 * n, x1 - 2 * n, halo, n)
         return y0, y1 + 1, x0, x1 + 1
 
-    def path(self, image: np.ndarray, points: Sequence[tuple[int, int]], colour: int) -> tuple[int, int, int, int]:
+    def path(self, image: np.ndarray, points: Sequence[tuple[int, int]], colour: int) -> list[tuple[int, int, int, int]]:
         """A dashed path through (x, y) points joined by horizontal and vertical runs, as thick
         as the scale, drawn only over the background: it never covers a cell or a letter.
 
         Dashes rather than a solid line: half the pixels change from frame to frame, which
-        halves what the moving lines add to every frame of the GIF. Gives the rectangle
-        (y0, y1, x0, x1) it lies in, ends exclusive.
+        halves what the moving lines add to every frame of the GIF. Gives the rectangles
+        (y0, y1, x0, x1) of its runs, ends exclusive: thin ones, where the path's bounding box
+        could be most of the picture.
         """
         n, dash = self.n, DASH * self.n
         done = 0  # pixels along the path so far: the dashes run on round the corners
+        rects = []
         for (xa, ya), (xb, yb) in zip(points, points[1:]):
             length = abs(xb - xa) + abs(yb - ya)
             if not length:
@@ -239,14 +241,15 @@ class Painter:
             on = (np.arange(done, done + length) // dash) % 2 == 0
             if ya == yb:  # across
                 x0, on = (xa, on) if xb > xa else (xb + 1, on[::-1])
+                rect = (ya, ya + n, x0, x0 + length)
                 region = image[max(ya, 0) : ya + n, max(x0, 0) : x0 + length]
                 on = on[max(-x0, 0) : max(-x0, 0) + region.shape[1]][None, :]
             else:  # down or up
                 y0, on = (ya, on) if yb > ya else (yb + 1, on[::-1])
+                rect = (y0, y0 + length, xa, xa + n)
                 region = image[max(y0, 0) : y0 + length, max(xa, 0) : xa + n]
                 on = on[max(-y0, 0) : max(-y0, 0) + region.shape[0]][:, None]
             region[on & (region == self.background)] = colour
+            rects.append(rect)
             done += length
-        all_x = [p[0] for p in points]
-        all_y = [p[1] for p in points]
-        return min(all_y), max(all_y) + n, min(all_x), max(all_x) + n
+        return rects

@@ -92,7 +92,9 @@ class Mp4Writer(AtomicFile):
             assert self._temp is not None
             self._scratch = self._temp.with_name(self._temp.name + ".mp4")
 
-    def add(self, frame: np.ndarray, duration_ms: int) -> None:
+    def add(self, frame: np.ndarray, duration_ms: int, changed: Optional[Sequence[tuple[int, int, int, int]]] = None) -> None:
+        """Add ``frame``, shown for ``duration_ms``; ``changed`` (where it differs from the frame
+        before) is accepted as the other writers take it, unused: a video frame goes whole."""
         if frame.shape != (self.height, self.width) or frame.dtype != np.uint8:
             raise ValueError(f"frame must be uint8 of shape {(self.height, self.width)}")
         if duration_ms <= 0:

@@ -231,7 +231,7 @@ def test_fractions_are_written_to_three_digits():
 def test_lines_run_behind_cells_and_text(monkeypatch):
     spec = Conv2dSpec((2, 5, 5), 4, 3, padding=1, groups=2)
     with_lines = all_frames(renderer(spec, values=True))
-    monkeypatch.setattr(Painter, "path", lambda *args: (0, 0, 0, 0))
+    monkeypatch.setattr(Painter, "path", lambda *args: [])
     without = all_frames(renderer(spec, values=True))
     background = renderer(spec).scene.colours.background
     for a, b in zip(with_lines, without):

@@ -368,6 +368,38 @@ def test_outside_the_moving_parts_every_frame_is_the_static_scene(args, options)
             assert not left.any(), np.argwhere(left)[:5]
 
 
+@pytest.mark.parametrize("args, options", MOVING, ids=[m[0] for m in MOVING])
+def test_each_frames_rectangles_hold_every_change_from_the_frame_before(args, options):
+    drawing = drawing_of(args, options.get("max_frames", 0))
+    previous = None
+    firsts = 0
+    for frame in drawing.frames():
+        if drawing.changed is None:
+            firsts += 1
+        else:
+            inside = np.zeros(frame.shape, bool)
+            for y0, y1, x0, x1 in drawing.changed:
+                assert 0 <= y0 < y1 <= frame.shape[0] and 0 <= x0 < x1 <= frame.shape[1]
+                inside[y0:y1, x0:x1] = True
+            left = (frame != previous) & ~inside
+            assert not left.any(), np.argwhere(left)[:5]
+        previous = frame.copy()
+    assert firsts == len(drawing.parts)  # each part's first frame: not known, compared whole
+
+
+@pytest.mark.parametrize("args, options", MOVING, ids=[m[0] for m in MOVING])
+def test_restoring_only_what_the_step_before_drew_gives_every_frame_drawn_afresh(args, options, monkeypatch):
+    def everything(self, rects):
+        self._image[...] = self._state
+
+    drawn = [f.copy() for f in drawing_of(args, options.get("max_frames", 0)).frames()]
+    monkeypatch.setattr(Animation, "_restore", everything)
+    afresh = [f.copy() for f in drawing_of(args, options.get("max_frames", 0)).frames()]
+    assert len(drawn) == len(afresh)
+    for a, b in zip(drawn, afresh):
+        np.testing.assert_array_equal(a, b)
+
+
 def panels(layout):
     """Rectangles (y0, y1, x0, x1) of every grid with its outlines and frame, every text and
     key, every band beside a part of a map and the whole picture with room for its outline."""
@@ -395,7 +427,7 @@ def panels(layout):
 def test_lines_never_cross_a_grid_or_a_label(args, options, monkeypatch):
     with_lines = drawing_of(args, options.get("max_frames", 0))
     frames = [[f.copy() for f in part.frames(steps)] for part, steps in zip(with_lines.parts, with_lines.steps)]
-    monkeypatch.setattr(Painter, "path", lambda *a: (0, 0, 0, 0))
+    monkeypatch.setattr(Painter, "path", lambda *a: [])
     bare = drawing_of(args, options.get("max_frames", 0))
     drew = 0
     for part, steps, lined in zip(bare.parts, bare.steps, frames):

@@ -84,10 +84,10 @@ def test_a_failed_render_leaves_nothing(tmp_path, monkeypatch):
 
     original = video.Mp4Writer.add
 
-    def broken(self, frame, duration_ms):  # fails with ffmpeg running, three frames in
+    def broken(self, frame, duration_ms, changed=None):  # fails with ffmpeg running, three frames in
         if self.frames_written == 3:
             raise RuntimeError("disk on fire")
-        original(self, frame, duration_ms)
+        original(self, frame, duration_ms, changed)
 
     (tmp_path / "old.mp4").write_bytes(b"old")
     monkeypatch.setattr(video.Mp4Writer, "add", broken)

@@ -355,3 +355,164 @@ def test_any_frames_read_back_exactly_in_every_format(tmp_path):
                 np.testing.assert_array_equal(picture, lut[f], err_msg=kind)
 
     check()
+
+
+# -- frames given with the rectangles where they changed -----------------------------------------
+
+
+def changing_frames(n, shape=(40, 60), seed=3):
+    """Frames of a few changes each (lines, blocks, pixels, a repeat), with the rectangles that
+    hold each change, overlapping and padded with unchanged pixels as a renderer's are."""
+    rng = np.random.default_rng(seed)
+    frame = rng.integers(0, len(PALETTE), shape, dtype=np.uint8)
+    frames, rects = [frame.copy()], [None]
+    height, width = shape
+    for i in range(1, n):
+        frame = frame.copy()
+        found = []
+        for _ in range(int(rng.integers(0, 4)) if i % 5 else 0):  # every fifth frame a repeat
+            y0, x0 = int(rng.integers(0, height)), int(rng.integers(0, width))
+            y1, x1 = min(height, y0 + int(rng.integers(1, 12))), min(width, x0 + int(rng.integers(1, 12)))
+            frame[y0:y1, x0:x1] = rng.integers(0, len(PALETTE))
+            found.append((max(0, y0 - 2), y1, max(0, x0 - 3), min(width, x1 + 1)))
+            found.append((y0, y1, x0, x1))
+        found.append((0, 1, 0, width))  # a rectangle where nothing changed
+        frames.append(frame)
+        rects.append(found)
+    return frames, rects
+
+
+@pytest.mark.parametrize("kind", ["gif", "webp", "apng"])
+def test_frames_with_their_rectangles_write_the_bytes_of_whole_frames(tmp_path, kind):
+    from convgif.formats import FORMATS
+
+    frames, rects = changing_frames(40)
+    size = (frames[0].shape[1], frames[0].shape[0])
+    with FORMATS[kind].open(tmp_path / "whole", size, PALETTE) as whole:
+        for frame in frames:
+            whole.add(frame, 100)
+    with FORMATS[kind].open(tmp_path / "rects", size, PALETTE) as told:
+        for frame, found in zip(frames, rects):
+            told.add(frame.copy(), 100, found)
+    assert (tmp_path / "whole").read_bytes() == (tmp_path / "rects").read_bytes()
+    assert whole.frames_written == told.frames_written < len(frames)  # the repeats merged
+
+
+def test_a_frame_is_compared_only_within_its_rectangles(tmp_path):
+    """What lies outside the rectangles given is taken as unchanged (a caller's promise)."""
+    a = np.zeros((30, 40), np.uint8)
+    b = a.copy()
+    b[5, 6], b[20, 30] = 1, 2
+    with GifWriter(tmp_path / "a.gif", (40, 30), PALETTE) as gif:
+        gif.add(a, 100)
+        gif.add(b, 100, [(0, 10, 0, 10)])
+        gif.add(b, 100, [])  # nothing changed: the frame before is held longer
+    assert blocks(tmp_path / "a.gif")["images"][1] == (6, 5, 1, 1)
+    assert durations(tmp_path / "a.gif") == [100, 200]
+
+
+def pillow_lzw(picture, bits):
+    from PIL import Image
+
+    height, width = picture.shape
+    return Image.frombytes("P", (width, height), picture.tobytes()).tobytes("gif", "P", bits)
+
+
+def all_runs(picture):
+    flat = picture.ravel()
+    starts = np.concatenate(([0], np.flatnonzero(flat[1:] != flat[:-1]) + 1))
+    return flat[starts], np.diff(starts, append=flat.size)
+
+
+def test_lzw_by_runs_writes_pillows_bytes():
+    """Noise, sparse changes on one colour, long runs, stripes and single rows, at every code
+    size, including pictures long enough to fill the code table many times over."""
+    from convgif import lzw
+
+    rng = np.random.default_rng(5)
+    pictures = []
+    for i in range(400):
+        bits = int(rng.integers(2, 9))
+        height, width = (int(v) for v in rng.integers(1, 90, 2))
+        top = 1 << bits
+        sea = int(rng.integers(0, top))
+        pictures.append((bits, [
+            rng.integers(0, top, (height, width)),
+            np.where(rng.random((height, width)) < 0.02, rng.integers(0, top, (height, width)), sea),
+            np.where(rng.random((height, width)) < 0.0005, rng.integers(0, top, (height, width)), sea),
+            np.repeat(rng.integers(0, min(top, 3), (height, width // 7 + 1)), 7, axis=1)[:, :width],
+            np.full((height, width), sea),
+        ][i % 5].astype(np.uint8)))
+    for bits in (2, 8):
+        for length in (1, 2, 3, 4095, 4096, 100_000, 3_000_000):
+            pictures.append((bits, np.full((1, length), 1, np.uint8)))
+        sparse = np.full((600, 1500), 3, np.uint8)
+        sparse.flat[rng.integers(0, sparse.size, 3000)] = rng.integers(0, 4, 3000)
+        pictures.append((bits, sparse))
+    for bits, picture in pictures:
+        assert lzw.encode(*all_runs(picture), bits) == pillow_lzw(picture, bits), (bits, picture.shape)
+
+
+def test_lzw_by_runs_finds_the_runs_of_pictures_of_few_runs_only():
+    from convgif import lzw
+
+    rng = np.random.default_rng(8)
+    assert lzw.runs(rng.integers(0, 4, (50, 50), dtype=np.uint8), 0) is None
+    assert lzw.runs(np.repeat(np.array([[1, 2, 1]], np.uint8), 1000, axis=1), 1) is None  # a third not sea
+    values, lengths = lzw.runs(np.repeat(np.array([[1, 2, 1]], np.uint8), [5000, 9, 5000], axis=1), 1)
+    assert values.tolist() == [1, 2, 1] and lengths.tolist() == [5000, 9, 5000]
+    for size in (1, 7, 8, 9, 4001, 90_001, 250_007):  # sizes around whole words of eight pixels
+        for sea in (0, 5, 255):
+            picture = np.full(size, sea, np.uint8)
+            for at in {0, size - 1, size // 2, min(size // 2 + 1, size - 1)}:
+                picture[at] = 3
+            found = lzw.runs(picture.reshape(1, -1), sea)
+            if found is not None:
+                assert [a.tolist() for a in found] == [a.tolist() for a in all_runs(picture)], (size, sea)
+            else:
+                assert len(all_runs(picture)[0]) * lzw.PIXELS_PER_RUN >= size
+    picture = np.full((300, 701), 9, np.uint8)
+    picture.flat[rng.integers(0, picture.size, 400)] = rng.integers(0, 12, 400)
+    assert [a.tolist() for a in lzw.runs(picture, 9)] == [a.tolist() for a in all_runs(picture)]
+
+
+def test_gif_rectangles_are_encoded_the_same_by_runs_and_by_pillow(tmp_path, monkeypatch):
+    frames, rects = changing_frames(30, shape=(300, 400))
+    write(tmp_path / "runs.gif", frames)
+    monkeypatch.setattr(GifWriter, "RUNS", False)
+    write(tmp_path / "pillow.gif", frames)
+    assert (tmp_path / "runs.gif").read_bytes() == (tmp_path / "pillow.gif").read_bytes()
+
+
+# Layers of every kind, rendered as convgif does and with whole frames given without their
+# rectangles and encoded by Pillow alone: the same bytes.
+LAYERS = [
+    "--in 2,6,6 --out 2 --k 3 --p 1 --values",
+    "--in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2",
+    "--in 4,5,5 --out 4 --k 3 --g 2 --values",
+    "--separable --in 4,6,6 --out 6 --k 3 --max-frames 40",
+    "--transposed --in 2,3,3 --out 2 --k 3 --s 2 --p 1 --values",
+    "--layer MaxPool2d --in 2,5,5 --k 2 --ceil-mode --return-indices",
+    "--layer AvgPool2d --in 1,6,6 --k 3 --s 2 --p 1 --values",
+    "--layer Conv1d --in 2,12 --out 2 --k 3 --values",
+    "--in 1,40,40 --k 3 --p 1 --max-frames 25",
+    "--in 3,32,32 --out 16 --k 3 --max-frames 30 --theme dark",
+]
+
+
+@pytest.mark.parametrize("args", LAYERS)
+def test_rendered_layers_write_the_same_bytes_with_rectangles_as_whole_frames(tmp_path, monkeypatch, args):
+    from click.testing import CliRunner
+
+    import convgif.api
+    from convgif.cli import main
+
+    def render(name):
+        result = CliRunner().invoke(main, [*args.split(), "-o", str(tmp_path / name), "-q"], catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return (tmp_path / name).read_bytes()
+
+    told = render("rects.gif"), render("rects.webp")
+    monkeypatch.setattr(convgif.api._Drawing, "changed", property(lambda self: None))
+    monkeypatch.setattr(GifWriter, "RUNS", False)
+    assert (render("whole.gif"), render("whole.webp")) == told
