@@ -22,7 +22,6 @@ the renders import whichever ``convgif`` Python finds.
 from __future__ import annotations
 
 import argparse
-import platform
 import re
 import statistics
 import subprocess
@@ -119,11 +118,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
 def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    print(
-        f"python {platform.python_version()}, {platform.system()} {platform.machine()}; "
-        f"convgif ... {' '.join(COMMON[:-1])}; median of {args.repeats} repeats, one fresh process per render"
-    )
-    print()
+    common.banner(f"convgif ... {' '.join(COMMON[:-1])}", args.repeats)
     ratio, name = report(run(args.repeats))
     print()
     print(f"total {time.perf_counter() - started:.1f} s")

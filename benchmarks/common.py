@@ -1,8 +1,9 @@
-"""What the benchmark scripts share: their repeat-count options."""
+"""What the benchmark scripts share: their repeat-count options and the line naming the machine."""
 
 from __future__ import annotations
 
 import argparse
+import platform
 from collections.abc import Callable
 from typing import Optional
 
@@ -27,3 +28,12 @@ def parse_args(
     if getattr(args, name) < 1:
         parser.error(f"--{name} must be at least 1")
     return args
+
+
+def banner(what: str, repeats: int, per: str = "render") -> None:
+    """Print the Python, system and machine, what is measured, and how often, then a blank line."""
+    print(
+        f"python {platform.python_version()}, {platform.system()} {platform.machine()}; "
+        f"{what}; median of {repeats} repeats, one fresh process per {per}"
+    )
+    print()

@@ -32,7 +32,6 @@ Run from the project root (Linux or macOS):
 from __future__ import annotations
 
 import argparse
-import platform
 import re
 import statistics
 import subprocess
@@ -141,11 +140,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
 def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    print(
-        f"python {platform.python_version()}, {platform.system()} {platform.machine()}; "
-        f"convgif {' '.join(FIGURE)} (16,384 frames); median of {args.repeats} repeats, one fresh process per render"
-    )
-    print()
+    common.banner(f"convgif {' '.join(FIGURE)} (16,384 frames)", args.repeats)
     runs = run(args.repeats)
     print_table(runs)
     print()

@@ -16,7 +16,6 @@ Run from the project root (Linux or macOS):
 from __future__ import annotations
 
 import argparse
-import platform
 import re
 import statistics
 import subprocess
@@ -106,11 +105,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
 def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    print(
-        f"python {platform.python_version()}, {platform.system()} {platform.machine()}; "
-        f"convgif {' '.join(FIGURE)}; median of {args.repeats} repeats, one fresh process per run"
-    )
-    print()
+    common.banner(f"convgif {' '.join(FIGURE)}", args.repeats, "run")
     peaks, frames = run(args.repeats)
     print_table(peaks, frames)
     print()
