@@ -88,6 +88,12 @@ def run() -> None:
     except Interrupted as stop:
         _say("interrupted\n")
         code = 128 + stop.signum
+    except BaseException:
+        if not _received:
+            raise
+        # the signal arrived inside code that turned it into an error of its own (e.g. a C
+        # extension's module set-up, which reports "initialization failed"): it is still a stop
+        _say("interrupted\n")
     finally:
         for sig in SIGNALS:  # from here on a signal ends the process at once, with its status
             signal.signal(sig, _exit_now if previous[sig] is not _exit_now else previous[sig])

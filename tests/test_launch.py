@@ -72,3 +72,21 @@ def test_the_entry_point_installs_its_handlers_before_anything_else():
     before = source.split("_PREVIOUS = ")[0]
     imports = [line for line in before.splitlines() if line.startswith(("import ", "from "))]
     assert imports == ["import signal"]  # nothing heavier loads before the handlers are in place
+
+
+def test_a_signal_that_code_turns_into_another_error_still_ends_cleanly():
+    """A signal inside a C extension's module set-up comes back as "ImportError: initialization
+    failed" (seen under load while matplotlib's ft2font loaded): it is still a stop, not a crash."""
+    script = (
+        "import convgif.launch as launch, convgif.cli as cli\n"
+        "def stopped(**_):\n"
+        "    launch._received.append(15)\n"
+        "    raise ImportError('initialization failed')\n"
+        "cli.main = stopped\n"
+        "launch.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert done.returncode == 143 and done.stderr == b"interrupted\n", done.stderr
+    script = script.replace("    launch._received.append(15)\n", "")  # the same error without a signal: a crash
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert done.returncode == 1 and b"ImportError: initialization failed" in done.stderr
