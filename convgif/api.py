@@ -641,15 +641,18 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
     tries = [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDES[0] for fewer in (None, *FEWER_CHANNELS[:-1])]
     tries += [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDES[1] for fewer in (None, *fewest)]
     tries += [(side, fewer) for side in REGION_SIDES for fewer in (None, *FEWER_CHANNELS)]
-    smallest: Optional[SpecError] = None  # why even the smallest part cannot be drawn
+    tries = list(dict.fromkeys(tries))  # each part laid out once
+    smallest: Optional[TooLargeError] = None  # why even the smallest part cannot be drawn
     for side, fewer in tries:
         rows = (0, min(side, out_h)) if dims == 2 else (0, 1)
         region = Region(rows, (0, min(side * (4 if dims == 1 else 1), out_w)), dims, fewer)
         try:
             if fits(region):
                 return {**rest, "region": region}
-        except SpecError as error:
+        except TooLargeError as error:
             smallest = error
+            continue
+        except SpecError:
             continue
         drawable = region
     if refused is not None:
@@ -661,17 +664,18 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
     return view  # drawable whole, if not as readably as hoped: no region is better
 
 
-def _window_refusal(spec: Any, error: SpecError) -> SpecError:
+def _window_refusal(spec: Any, error: TooLargeError) -> TooLargeError:
     """The refusal of a layer not even one output cell of which can be drawn: its window (or
     scattered kernel) holds more cells than a picture can."""
     dilated = max(getattr(spec, "dilation", None) or (1,)) > 1
-    pixels = str(error).split(" need ", 1)[-1].split(";", 1)[0]
-    values = "draw it without values (numbers need large cells) or " if "without values" in str(error) else ""
+    values = "draw it without values (numbers need large cells) or " if error.values else ""
     return TooLargeError(
         "kernel_size",
         f"kernel_size={fmt(spec.kernel_size)} is too large to draw: even one output cell and the input cells it "
-        f"reads need {pixels}; {values}shrink kernel_size{' or dilation' if dilated else ''} "
+        f"reads need {error.needs}; {values}shrink kernel_size{' or dilation' if dilated else ''} "
         "(`convgif info` describes the layer without drawing it)",
+        error.needs,
+        error.values,
     )
 
 

@@ -369,11 +369,13 @@ def plan(
         hint = "draw it without values (numbers need large cells) or " + hint
     if m.n > 1:
         hint += " or draw it at a smaller scale"
+    needs = f"{width}×{height} pixels even at {smallest * m.n}-pixel cells, over the {MAX_SIDE_PX * m.n}-pixel limit"
     raise TooLargeError(
         argument,
         f"{argument}={value!r} is too large to draw: padded {hp}×{wp} cells with output "
-        f"{ho}×{wo} need {width}×{height} pixels even at {smallest * m.n}-pixel cells, "
-        f"over the {MAX_SIDE_PX * m.n}-pixel limit; {hint} (`convgif info` describes the layer without drawing it)",
+        f"{ho}×{wo} need {needs}; {hint} (`convgif info` describes the layer without drawing it)",
+        needs,
+        values,
     )
 
 

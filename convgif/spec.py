@@ -27,7 +27,14 @@ class SpecError(ValueError):
 
 
 class TooLargeError(SpecError):
-    """The configuration is valid but cannot be computed or drawn readably."""
+    """The configuration is valid but cannot be computed or drawn readably. A picture too large
+    says what it ``needs`` (pixels, cell size, limit) and whether drawing it without values
+    would help (``values``), for a refusal that names another argument."""
+
+    def __init__(self, argument: str, message: str, needs: str = "", values: bool = False) -> None:
+        super().__init__(argument, message)
+        self.needs = needs
+        self.values = values
 
 
 def is_int(value: object) -> bool:
