@@ -149,6 +149,11 @@ class Region:
     dims: int = 2  # a 1-D layer's region is one row: only its columns count
     channels: Optional[int] = None  # at most this many input channels drawn (None: the layout's limit)
 
+    @classmethod
+    def of(cls, region: Optional[Region], size: tuple[int, ...]) -> Region:
+        """``region``, or, without one, all of a map of ``size`` (rows, cols)."""
+        return region or cls((0, size[0]), (0, size[1]))
+
     @property
     def size(self) -> tuple[int, int]:
         return self.rows[1] - self.rows[0], self.cols[1] - self.cols[0]

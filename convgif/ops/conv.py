@@ -454,7 +454,7 @@ class ConvPlayback:
         self.spec = spec = recording.spec
         self.dims = dims
         _, ho, wo = spec.output_shape
-        self.region = region or Region((0, ho), (0, wo))
+        self.region = Region.of(region, (ho, wo))
         self.steps = spec.out_per_group * math.prod(self.region.size)
         (y0, _), (x0, _) = read_extent(spec, self.region)
         self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn

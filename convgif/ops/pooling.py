@@ -1063,11 +1063,6 @@ def _blame(spec, flat, axis: int) -> tuple[str, object, str]:
 PIXEL_CHARS = 3
 
 
-def _part(region: Region | None, size: tuple[int, int]) -> Region:
-    """The output part drawn: ``region``, or all of an output of ``size``."""
-    return region or Region((0, size[0]), (0, size[1]))
-
-
 class _Windowed(Operation):
     """What the pooling kinds share: the spec class names the kind, and there are no weights."""
 
@@ -1163,7 +1158,7 @@ class Pooling(_Windowed):
         (geometry,) = self.geometries(spec, region, **view)
         flat = self._flat(spec)
         rec = recording.as_2d()
-        part = _part(region, flat.output_shape[1:])
+        part = Region.of(region, flat.output_shape[1:])
         (y0, y1), (x0, x1) = read_extent(flat, part) if region else ((0, flat.grid_shape[1]), (0, flat.grid_shape[2]))
         kinds = rec.kinds[y0:y1, x0:x1]
         grid = np.zeros((flat.in_channels, *flat.grid_shape[1:]), dtype=rec.input.dtype)
@@ -1268,7 +1263,7 @@ class PoolPlayback:
         self.dims = dims
         self.per = 2 if indices else 1
         self.indices = indices
-        self.region = _part(region, recording.output.shape[1:])
+        self.region = Region.of(region, recording.output.shape[1:])
         (y0, _), (x0, _) = read_extent(recording.spec, self.region)
         self._shift = np.array([y0, x0])  # from the whole grid to the cells drawn
 
@@ -1382,8 +1377,8 @@ class Unpooling(_Windowed):
         x = recording.input.reshape(flat.input_shape)
         idx = recording.indices.reshape(flat.input_shape)
         output = recording.output.reshape(flat.output_shape)
-        part = _part(region, flat.output_shape[1:])
-        read = unpool_extent(flat, part) if region is not None else Region((0, x.shape[1]), (0, x.shape[2]))
+        part = Region.of(region, flat.output_shape[1:])
+        read = unpool_extent(flat, part) if region is not None else Region.of(None, x.shape[1:])
         if region is not None:
             check_unpool_part(flat, idx, part, read)
         inside = (slice(None), slice(*read.rows), slice(*read.cols))
@@ -1471,8 +1466,8 @@ class UnpoolPlayback:
         region: Region | None = None, read: Region | None = None,
     ) -> None:
         self.x, self.indices, self.output, self.dims = x, indices, output, dims
-        self.region = _part(region, output.shape[1:])
-        self.read = read or Region((0, x.shape[1]), (0, x.shape[2]))
+        self.region = Region.of(region, output.shape[1:])
+        self.read = Region.of(read, x.shape[1:])
 
     def _targets(self, step: int):
         y, x = divmod(step, self.read.size[1])

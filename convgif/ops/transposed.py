@@ -346,8 +346,8 @@ class ScatterPlayback:
         self._last: list[Writes] = []
         self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         _, h, w = spec.input_shape
-        self.region = region or Region((0, spec.output_shape[1]), (0, spec.output_shape[2]))
-        self.read = read or Region((0, h), (0, w))
+        self.region = Region.of(region, spec.output_shape[1:])
+        self.read = Region.of(read, (h, w))
         self.steps = spec.out_per_group * math.prod(self.read.size)
 
     def _index(self, step: int) -> tuple[int, int, int]:
