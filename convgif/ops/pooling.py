@@ -1034,7 +1034,7 @@ from ..drawing import (  # noqa: E402
     reached_from,
 )
 from .base import Operation, dims_text, shape_facts  # noqa: E402
-from .conv import position, read_extent  # noqa: E402
+from .conv import _widest_text, picture_read, position, read_extent  # noqa: E402
 
 
 def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int) -> str:
@@ -1168,12 +1168,8 @@ class Pooling(_Windowed):
         output = rec.output[:, slice(*part.rows), slice(*part.cols)]
         picture = None
         if region is not None and pixels and self.dims == 2 and rec.input.shape[0] in (1, 3):  # shown whole, small
-            from .conv import picture_read
-
             picture = picture_read(rec.input, flat.padding, (y0, y1), (x0, x1))
         shown_indices = rec.indices[:, slice(*part.rows), slice(*part.cols)] if indices_on(spec) else None
-        from .conv import _widest_text
-
         return [
             Drawn(
                 geometry=geometry,
@@ -1383,8 +1379,6 @@ class Unpooling(_Windowed):
             check_unpool_part(flat, idx, part, read)
         inside = (slice(None), slice(*read.rows), slice(*read.cols))
         shown = output[:, slice(*part.rows), slice(*part.cols)]
-        from .conv import _widest_text
-
         return [
             Drawn(
                 geometry=geometry,
