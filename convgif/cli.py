@@ -8,7 +8,9 @@ command, so that subcommands can stand beside them.
 
 from __future__ import annotations
 
+import errno
 import os
+import shlex
 import signal
 import sys
 import time
@@ -110,7 +112,7 @@ def main(
     except SpecError as error:
         raise bad(error) from None
     except OSError as error:
-        raise click.ClickException(f"cannot write {target}: {error.strerror or error}") from None
+        raise click.ClickException(f"cannot write {target}: {why_not_written(target, error)}") from None
     except KeyboardInterrupt:
         click.echo("interrupted: nothing written", err=True)
         ctx.exit(128 + signal.SIGINT)
@@ -122,7 +124,7 @@ def main(
         try:
             request.render_poster(poster)
         except OSError as error:
-            raise click.ClickException(f"cannot write {poster}: {error.strerror or error}") from None
+            raise click.ClickException(f"cannot write {poster}: {why_not_written(poster, error)}") from None
     if to_stdout:  # the picture is the output; what is said goes to stderr
         try:
             with open(result.path, "rb") as picture:
@@ -141,6 +143,15 @@ def main(
         raise click.ClickException(
             f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
         ) from None
+
+
+def why_not_written(target: Any, error: OSError) -> str:
+    """Why ``target`` could not be written, in words: a missing folder is named (convgif does
+    not create folders, as ``cp`` or ``curl -o`` do not)."""
+    folder = Path(target).parent
+    if error.errno == errno.ENOENT and not folder.is_dir():
+        return f"the folder {folder} does not exist (create it first, e.g. mkdir -p {shlex.quote(str(folder))})"
+    return error.strerror or str(error)
 
 
 def still_beside(animation: Path) -> Path:

@@ -1,6 +1,6 @@
 """A MkDocs plugin: a fenced ``convgif`` block becomes the animation its arguments draw.
 
-Enable it in ``mkdocs.yml`` (``pip install -e ".[mkdocs]"`` installs MkDocs)::
+Enable it in ``mkdocs.yml`` (the ``mkdocs`` extra installs MkDocs)::
 
     plugins:
       - convgif

@@ -90,6 +90,9 @@ def run_magic(line: str) -> Optional[RenderResult]:
         words = shlex.split(line)
     except ValueError as error:
         raise UsageError(f"convgif: cannot split the arguments as a shell would: {error}") from None
+    if any(word in ("-h", "--help") for word in words):
+        print(magic_help())
+        return None
     output, words = _output(words)
     if not words:
         raise UsageError("convgif: give the arguments of a render, e.g. %convgif --in 3,7,7 --k 3")
@@ -105,6 +108,26 @@ def run_magic(line: str) -> Optional[RenderResult]:
         raise UsageError(f"convgif: {error}") from None
     _display(result)
     return None
+
+
+def magic_help() -> str:
+    """The help of ``%convgif``: the command's render options, and ``-o``."""
+    import click
+
+    from .options import layer_options, render_options
+
+    @click.command(name="%convgif", context_settings={"max_content_width": 100})
+    @layer_options
+    @render_options
+    @click.option("-o", "--output", metavar="FILE", help="Also write the picture to this file.")
+    def magic(**params: Any) -> None:
+        """Show the picture that ``convgif ARGS`` draws under the cell: the same arguments
+        as the command's (a render; its subcommands are for the shell).
+
+            %convgif --in 3,7,7 --k 3 --s 2
+        """
+
+    return magic.get_help(click.Context(magic, info_name="%convgif"))
 
 
 def _output(words: list[str]) -> tuple[Optional[str], list[str]]:

@@ -29,7 +29,6 @@ def signatures() -> dict[str, tuple[str, ...]]:
 #: Constructor arguments that do not change what is computed, accepted and ignored.
 IGNORED = ("device", "dtype")
 SEPARABLE_NOTE = "a separable convolution has no torch module: it is a depthwise Conv2d (groups=C_in) then a 1×1 Conv2d"
-INSTALL_TORCH = 'pip install torch (or pip install -e ".[torch]")'
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,9 @@ def _torch(argument: str = "module") -> Any:
     try:
         import torch
     except ImportError:
-        raise SpecError(argument, f"this needs PyTorch, which is not installed: {INSTALL_TORCH}") from None
+        from .extras import install_hint
+
+        raise SpecError(argument, f"this needs PyTorch, which is not installed: {install_hint('torch')}") from None
     return torch
 
 

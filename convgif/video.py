@@ -27,8 +27,6 @@ import numpy as np
 from .writer import AtomicFile
 
 RGB = tuple[int, int, int]
-#: How to get what MP4 needs, in the README's install style.
-INSTALL = 'pip install -e ".[video]" (imageio and imageio-ffmpeg, which brings its own ffmpeg)'
 #: H.264's constant quality: lower is better and larger; 24 keeps the cells' text and thin lines
 #: sharp (the ``stillimage`` tuning keeps edges; ``veryfast`` is twice as fast as ``medium``
 #: here for files within 3% of its size).
@@ -46,14 +44,16 @@ OUTPUT_PARAMS = [
 
 def missing() -> Optional[str]:
     """The install command MP4 still needs, or None when it can be written."""
+    from .extras import install_hint
+
     if importlib.util.find_spec("imageio") is None or importlib.util.find_spec("imageio_ffmpeg") is None:
-        return INSTALL
+        return install_hint("video")
     import imageio_ffmpeg
 
     try:
         imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError:  # no binary for this platform in the wheel, none on the PATH
-        return INSTALL + "; no ffmpeg was found for this platform"
+        return install_hint("video") + "; no ffmpeg was found for this platform"
     return None
 
 

@@ -87,6 +87,19 @@ def test_the_magic_renders_the_command_arguments_inline(shell, tmp_path, monkeyp
         shell.run_line_magic("convgif", "--in 3,7,7 --g 2")
 
 
+def test_the_magic_help_lists_the_render_options_and_writes_nothing(shell, tmp_path, monkeypatch):
+    from IPython.utils.capture import capture_output
+
+    monkeypatch.chdir(tmp_path)
+    for word in ("--help", "-h"):
+        with capture_output() as captured:
+            assert shell.run_line_magic("convgif", f"--in 3,7,7 {word}") is None
+        assert captured.stdout.startswith("Usage: %convgif [OPTIONS]")
+        assert "--in, --in-shape" in captured.stdout and "-o, --output FILE" in captured.stdout
+        assert not captured.outputs
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_show_displays_once_in_its_cell_and_again_later(shell):
     from IPython.utils.capture import capture_output
 
@@ -174,4 +187,5 @@ def test_the_example_notebook_runs(tmp_path, monkeypatch):
     assert captions[1] == SPEC.caption and captions[2].startswith("Input Shape : (1, 6, 6) — Output Shape : (1, 4, 4)")
     command = "".join(o.get("text", "") for o in code[-1].outputs)
     assert "long.gif" in command and "\x1b" not in command and "rendering" not in command
+    assert list(tmp_path.iterdir()) == []  # the command wrote into a temporary folder
     assert not any(o.output_type == "error" for cell in code for o in cell.outputs)

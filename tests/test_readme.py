@@ -39,17 +39,46 @@ def test_one_install_and_one_test_command_both_used_by_ci():
     assert installs[0] in ci and tests[0] in ci
 
 
-@pytest.mark.parametrize(
-    "command", [line for block in blocks("sh") for line in block.splitlines() if line.startswith("convgif ")]
-)
-def test_readme_command_runs(command, tmp_path, monkeypatch):
+#: Shell lines of the README that are not convgif commands, and where each is exercised.
+OTHER_SHELL_LINES = {
+    "python3 -m venv .venv": ".ci/run makes a fresh virtual environment",
+    ". .venv/bin/activate": ".ci/run activates it",
+    'pip install -e ".[test]"': "test_one_install_and_one_test_command_both_used_by_ci",
+    "python -m pytest": "test_one_install_and_one_test_command_both_used_by_ci",
+}
+
+
+def shell_steps() -> list[tuple[tuple[str, ...], str]]:
+    """Each convgif command of the README's shell blocks, with the ``mkdir -p`` lines before it
+    in its block (run first, as a reader typing the block would)."""
+    steps = []
+    for block in blocks("sh"):
+        folders: list[str] = []
+        for line in block.splitlines():
+            if line.startswith("mkdir -p "):
+                folders.append(line)
+            elif line.startswith("convgif "):
+                steps.append((tuple(folders), line))
+    return steps
+
+
+def test_every_shell_line_of_the_readme_is_run_somewhere():
+    for block in blocks("sh"):
+        for line in block.splitlines():
+            assert line.startswith(("convgif ", "mkdir -p ")) or line in OTHER_SHELL_LINES, line
+
+
+@pytest.mark.parametrize("folders, command", shell_steps(), ids=[command for _, command in shell_steps()])
+def test_readme_command_runs(folders, command, tmp_path, monkeypatch):
     if needs(command):
         pytest.skip(f"needs {', '.join(needs(command))}")
     monkeypatch.chdir(tmp_path)
     (tmp_path / "examples").symlink_to(ROOT / "examples")  # commands run from the project root
     (tmp_path / "gallery").mkdir()
-    (tmp_path / "docs").mkdir()
     shutil.copy(ROOT / "gallery" / "gallery.toml", tmp_path / "gallery")
+    for line in folders:
+        for folder in shlex.split(line)[2:]:
+            (tmp_path / folder).mkdir(parents=True, exist_ok=True)
     result = CliRunner().invoke(main, shlex.split(command)[1:], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     if command.startswith("convgif gallery"):
