@@ -100,7 +100,7 @@ def test_ctrl_c_while_starting_exits_quietly(monkeypatch, capsys):
 def test_missing_read_only_and_folder_outputs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("--in", "1,4,4", "-o", "no/such/folder/x.gif")
-    assert result.exit_code == 1 and "cannot write no/such/folder/x.gif: No such file or directory" in result.output
+    assert result.exit_code == 1 and "cannot write no/such/folder/x.gif: the folder no/such/folder does not exist" in result.output
     os.mkdir("folder")
     result = CliRunner().invoke(main, ["--in", "1,4,4", "-o", "folder"])
     assert result.exit_code == 2 and "'-o' / '--output'" in result.output

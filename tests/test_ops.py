@@ -61,7 +61,7 @@ def test_unknown_layer_and_conflicting_choices_are_usage_errors():
         (["--output-padding", "1"], "'--output-padding'", "Conv2d has no output_padding"),
         (["--layer", "Conv1d", "--output-padding", "1"], "'--output-padding'", "Conv1d has no output_padding"),
         (["--as-conv"], "'--as-conv'", "Conv2d has no as_conv"),
-        (["--layer", "ConvTranspose2d", "--padding-mode", "reflect"], "'--padding-mode'", "ConvTranspose2d has no padding_mode"),
+        (["--layer", "ConvTranspose2d", "--padding-mode", "reflect"], "'--padding-mode'", "a transposed convolution supports only 'zeros'"),
     ],
 )
 def test_an_option_the_layer_does_not_have_is_refused_naming_both(tmp_path, args, option, words):

@@ -53,7 +53,7 @@ from ..engine import (
 )
 from ..spec import SpecError, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
-from .conv import Channels, Conv2dSpec, conv_drawn, conv_facts, conv_geometry, picture_read
+from .conv import PADDING_MODES, Channels, Conv2dSpec, conv_drawn, conv_facts, conv_geometry, picture_read
 
 
 @dataclass(frozen=True)
@@ -75,13 +75,22 @@ class ConvTranspose2dSpec(Channels):
     groups: int = 1
     bias: bool = True
     dilation: tuple[int, ...] = 1  # type: ignore[assignment]
+    padding_mode: str = "zeros"  # the only one PyTorch supports for it
 
     DIMS: ClassVar[int] = 2
-    padding_mode: ClassVar[str] = "zeros"  # the only one PyTorch supports for it
 
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         self._normalise_sizes(put)
+        if self.padding_mode not in PADDING_MODES:
+            raise SpecError(
+                "padding_mode", f"padding_mode={self.padding_mode!r} must be one of {', '.join(PADDING_MODES)}"
+            )
+        if self.padding_mode != "zeros":
+            raise SpecError(
+                "padding_mode",
+                f"padding_mode={self.padding_mode!r}: a transposed convolution supports only 'zeros', as in PyTorch",
+            )
         for name in ("padding", "output_padding"):
             value = getattr(self, name)
             if isinstance(value, str):
