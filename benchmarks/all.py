@@ -25,9 +25,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 # script -> whether it takes --quick
 SCRIPTS = {
-    "render_speed.py": True, "gif_size.py": False, "memory.py": True, "startup.py": True, "first_run.py": True,
-    "gallery_jobs.py": True, "bench_orderings.py": True, "formats.py": True, "video.py": True, "big_layers.py": True,
-    "channels_memory.py": True, "frame_rects.py": True,
+    "render_speed.py": True,
+    "gif_size.py": False,
+    "memory.py": True,
+    "startup.py": True,
+    "first_run.py": True,
+    "gallery_jobs.py": True,
+    "bench_orderings.py": True,
+    "formats.py": True,
+    "video.py": True,
+    "big_layers.py": True,
+    "channels_memory.py": True,
+    "frame_rects.py": True,
 }
 TARGET_LINE = re.compile(r"^(?P<target>.+): (?P<figure>.+) \(target (?P<bound>[^()]+)\): (?P<verdict>met|MISSED)$")
 

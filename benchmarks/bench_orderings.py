@@ -65,8 +65,11 @@ def verdicts(data: dict) -> dict[tuple, tuple[str, str]]:
     first, *rest = [s["name"] for s in data["sweeps"]]
     second = rest[0] if rest else None
     lines = data["sweeps"][1]["values"] if second else [None]
-    timed = {(r["values"][first], r["values"][second] if second else None): r
-             for r in data["results"] if r["median_ms"] is not None}
+    timed = {
+        (r["values"][first], r["values"][second] if second else None): r
+        for r in data["results"]
+        if r["median_ms"] is not None
+    }
     found = {}
     for line_index, line in enumerate(lines):
         previous = None
@@ -123,8 +126,12 @@ def compare(name: str, runs: list[dict]) -> tuple[Figure, list[tuple[int, int]]]
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     def more(parser: argparse.ArgumentParser) -> None:
-        parser.add_argument("--time-budget", type=float, metavar="SECONDS",
-                            help=f"passed to convgif bench (default: its own; {QUICK_BUDGET:g} with --quick)")
+        parser.add_argument(
+            "--time-budget",
+            type=float,
+            metavar="SECONDS",
+            help=f"passed to convgif bench (default: its own; {QUICK_BUDGET:g} with --quick)",
+        )
         parser.add_argument("--numpy", action="store_true", help="time on NumPy, PyTorch hidden from the runs")
 
     args = common.parse_args(__doc__, argv, DEFAULT_RUNS, QUICK_RUNS, name="runs", more=more)
@@ -139,15 +146,19 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
     budget = "convgif bench's default" if args.time_budget is None else f"{args.time_budget:g} s"
-    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
-          f"{args.runs} runs of convgif bench --preset article, time budget {budget} per figure")
+    print(
+        f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"{args.runs} runs of convgif bench --preset article, time budget {budget} per figure"
+    )
     runs: dict[str, list[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="convgif-orderings-") as folder:
         for i in range(args.runs):
             out = Path(folder) / f"run{i + 1}"
             seconds = run_preset(out, args.numpy, args.time_budget)
             for path in sorted(out.glob("article_*.json")):
-                runs.setdefault(path.stem.removeprefix("article_"), []).append(json.loads(path.read_text(encoding="utf-8")))
+                runs.setdefault(path.stem.removeprefix("article_"), []).append(
+                    json.loads(path.read_text(encoding="utf-8"))
+                )
             print(f"run {i + 1}: {seconds:.1f} s", flush=True)
     backends = {data["backend"] for figure in runs.values() for data in figure}
     print(f"backend: {', '.join(sorted(backends))}")
@@ -160,25 +171,33 @@ def main(argv: list[str] | None = None) -> int:
         figure, agreeing = compare(name, data)
         figures.append(figure)
         twos += agreeing
-        print(f"{name:<14}  {figure.pairs:>5}  {figure.alike:>5}  {figure.ranked_alike:>12}  {figure.partly_noise:>12}  "
-              f"{len(figure.contradicted):>12}  {figure.median_flips:>12}  {' '.join(map(str, figure.ranked_per_run))}")
+        print(
+            f"{name:<14}  {figure.pairs:>5}  {figure.alike:>5}  {figure.ranked_alike:>12}  {figure.partly_noise:>12}  "
+            f"{len(figure.contradicted):>12}  {figure.median_flips:>12}  {' '.join(map(str, figure.ranked_per_run))}"
+        )
     pairs = sum(f.pairs for f in figures)
     alike = sum(f.alike for f in figures)
     contradicted = [f"{f.name} {line}" for f in figures for line in f.contradicted]
     flips = sum(f.median_flips for f in figures)
     agree = sum(a for a, _ in twos) / max(sum(n for _, n in twos), 1)
-    print(f"{'all':<14}  {pairs:>5}  {alike:>5}  {sum(f.ranked_alike for f in figures):>12}  "
-          f"{sum(f.partly_noise for f in figures):>12}  {len(contradicted):>12}  {flips:>12}")
+    print(
+        f"{'all':<14}  {pairs:>5}  {alike:>5}  {sum(f.ranked_alike for f in figures):>12}  "
+        f"{sum(f.partly_noise for f in figures):>12}  {len(contradicted):>12}  {flips:>12}"
+    )
     print()
-    print(f"every run alike on {alike} of {pairs} pairs ({alike / max(pairs, 1):.0%}); two runs agree on {agree:.0%} of pairs "
-          f"on average; by medians alone, {flips} pairs ({flips / max(pairs, 1):.0%}) come out in both orders")
+    print(
+        f"every run alike on {alike} of {pairs} pairs ({alike / max(pairs, 1):.0%}); two runs agree on {agree:.0%} of pairs "
+        f"on average; by medians alone, {flips} pairs ({flips / max(pairs, 1):.0%}) come out in both orders"
+    )
     for line in contradicted:
         print(f"  contradicted: {line}")
     print(f"total {time.perf_counter() - started:.1f} s")
     print()
     met = not contradicted
-    print(f"bench --preset article, pairs ranked both ways across {args.runs} runs: {len(contradicted)} of {pairs} "
-          f"(target 0): {'met' if met else 'MISSED'}")
+    print(
+        f"bench --preset article, pairs ranked both ways across {args.runs} runs: {len(contradicted)} of {pairs} "
+        f"(target 0): {'met' if met else 'MISSED'}"
+    )
     return 0 if met else 1
 
 

@@ -21,16 +21,42 @@ import tempfile
 from pathlib import Path
 
 CASES = {
-    "ResNet-18 stem: --in 3,224,224 --out 64 --k 7 --s 2 --p 3 --no-bias": dict(input_shape=(3, 224, 224), out_channels=64, kernel_size=7, stride=2, padding=3, bias=False),
-    "VGG conv1_1: --in 3,224,224 --out 64 --k 3 --p 1": dict(input_shape=(3, 224, 224), out_channels=64, kernel_size=3, padding=1),
-    "MobileNet depthwise: --in 32,112,112 --out 32 --k 3 --g 32 --p 1": dict(input_shape=(32, 112, 112), out_channels=32, kernel_size=3, padding=1, groups=32),
-    "the ResNet stem on 3x64x64": dict(input_shape=(3, 64, 64), out_channels=64, kernel_size=7, stride=2, padding=3, bias=False),
-    "512 channels: --in 512,28,28 --out 512 --k 3 --p 1": dict(input_shape=(512, 28, 28), out_channels=512, kernel_size=3, padding=1),
-    "ResNet max pool: --layer MaxPool2d --in 64,112,112 --k 3 --s 2 --p 1": dict(layer="MaxPool2d", input_shape=(64, 112, 112), kernel_size=3, stride=2, padding=1),
-    "average pool: --layer AvgPool2d --in 512,28,28 --k 2": dict(layer="AvgPool2d", input_shape=(512, 28, 28), kernel_size=2),
-    "U-Net up: --layer ConvTranspose2d --in 512,28,28 --out 256 --k 2 --s 2": dict(layer="ConvTranspose2d", input_shape=(512, 28, 28), out_channels=256, kernel_size=2, stride=2),
-    "upsampling: --layer ConvTranspose2d --in 64,56,56 --out 64 --k 3 --s 2 --p 1 --output-padding 1": dict(layer="ConvTranspose2d", input_shape=(64, 56, 56), out_channels=64, kernel_size=3, stride=2, padding=1, output_padding=1),
-    "unpooling: --layer MaxUnpool2d --in 64,56,56 --k 2": dict(layer="MaxUnpool2d", input_shape=(64, 56, 56), kernel_size=2),
+    "ResNet-18 stem: --in 3,224,224 --out 64 --k 7 --s 2 --p 3 --no-bias": dict(
+        input_shape=(3, 224, 224), out_channels=64, kernel_size=7, stride=2, padding=3, bias=False
+    ),
+    "VGG conv1_1: --in 3,224,224 --out 64 --k 3 --p 1": dict(
+        input_shape=(3, 224, 224), out_channels=64, kernel_size=3, padding=1
+    ),
+    "MobileNet depthwise: --in 32,112,112 --out 32 --k 3 --g 32 --p 1": dict(
+        input_shape=(32, 112, 112), out_channels=32, kernel_size=3, padding=1, groups=32
+    ),
+    "the ResNet stem on 3x64x64": dict(
+        input_shape=(3, 64, 64), out_channels=64, kernel_size=7, stride=2, padding=3, bias=False
+    ),
+    "512 channels: --in 512,28,28 --out 512 --k 3 --p 1": dict(
+        input_shape=(512, 28, 28), out_channels=512, kernel_size=3, padding=1
+    ),
+    "ResNet max pool: --layer MaxPool2d --in 64,112,112 --k 3 --s 2 --p 1": dict(
+        layer="MaxPool2d", input_shape=(64, 112, 112), kernel_size=3, stride=2, padding=1
+    ),
+    "average pool: --layer AvgPool2d --in 512,28,28 --k 2": dict(
+        layer="AvgPool2d", input_shape=(512, 28, 28), kernel_size=2
+    ),
+    "U-Net up: --layer ConvTranspose2d --in 512,28,28 --out 256 --k 2 --s 2": dict(
+        layer="ConvTranspose2d", input_shape=(512, 28, 28), out_channels=256, kernel_size=2, stride=2
+    ),
+    "upsampling: --layer ConvTranspose2d --in 64,56,56 --out 64 --k 3 --s 2 --p 1 --output-padding 1": dict(
+        layer="ConvTranspose2d",
+        input_shape=(64, 56, 56),
+        out_channels=64,
+        kernel_size=3,
+        stride=2,
+        padding=1,
+        output_padding=1,
+    ),
+    "unpooling: --layer MaxUnpool2d --in 64,56,56 --k 2": dict(
+        layer="MaxUnpool2d", input_shape=(64, 56, 56), kernel_size=2
+    ),
 }
 
 CHILD = r"""
@@ -50,8 +76,12 @@ print(json.dumps({"first": first[0], "total": time.perf_counter() - started, "fr
 
 
 def run(arguments: dict, folder: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", CHILD, json.dumps(arguments), str(folder / "x.gif")],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD, json.dumps(arguments), str(folder / "x.gif")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return json.loads(done.stdout)
 
 
@@ -68,7 +98,9 @@ def main() -> None:
     print(f"{'layer':96} {'first s':>8} {'total s':>8} {'frames':>6} {'size':>10} {'MiB':>7}  region")
     for name, r in results.items():
         size = f"{r['size'][0]}x{r['size'][1]}"
-        print(f"{name:96} {r['first']:8.2f} {r['total']:8.2f} {r['frames']:6d} {size:>10} {r['rss']:7.1f}  {r['region']}")
+        print(
+            f"{name:96} {r['first']:8.2f} {r['total']:8.2f} {r['frames']:6d} {size:>10} {r['rss']:7.1f}  {r['region']}"
+        )
     print()
     stem = results[next(iter(CASES))]
     worst_first = max(r["first"] for r in results.values())
@@ -76,8 +108,12 @@ def main() -> None:
     lines = [
         ("time to the first frame, every layer", f"{worst_first:.2f} s", "< 1 s", worst_first < 1),
         ("300-frame GIF of ResNet's stem", f"{stem['total']:.2f} s", "< 5 s", stem["total"] < 5),
-        ("peak memory, ResNet stem on 224x224 / on 64x64 (same region)", f"{stem['rss'] / small['rss']:.2f}x", "<= 1.5x",
-         stem["rss"] / small["rss"] <= 1.5),
+        (
+            "peak memory, ResNet stem on 224x224 / on 64x64 (same region)",
+            f"{stem['rss'] / small['rss']:.2f}x",
+            "<= 1.5x",
+            stem["rss"] / small["rss"] <= 1.5,
+        ),
     ]
     for what, figure, bound, met in lines:
         print(f"{what}: {figure} (target {bound}): {'met' if met else 'MISSED'}")

@@ -96,7 +96,9 @@ def mib(n: float) -> str:
 
 def report(peaks: dict[tuple[str, str], list[int]]) -> tuple[float, str]:
     """Print the table; the worst ratio and its layer."""
-    print(f"{'layer':<26}  {'--out':>5}  {'peak MiB':>8}  {'--out 8 MiB':>11}  {'ratio':>6}  {'target':>7}  samples MiB (many; few)")
+    print(
+        f"{'layer':<26}  {'--out':>5}  {'peak MiB':>8}  {'--out 8 MiB':>11}  {'ratio':>6}  {'target':>7}  samples MiB (many; few)"
+    )
     print("-" * 110)
     worst = (0.0, "")
     for name, (_, many) in CASES.items():

@@ -45,8 +45,14 @@ SUMMARY = re.compile(r" · (?P<seconds>[0-9.]+) s$", re.MULTILINE)
 def render(folder: Path, config: Path) -> tuple[float, float]:
     """One run in ``folder`` with ``MPLCONFIGDIR=config``: (wall seconds, seconds it printed)."""
     started = time.perf_counter()
-    done = subprocess.run([*command(), *ARGS], cwd=folder, env={**os.environ, "MPLCONFIGDIR": str(config)},
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [*command(), *ARGS],
+        cwd=folder,
+        env={**os.environ, "MPLCONFIGDIR": str(config)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"convgif {' '.join(ARGS)}: exit status {done.returncode}\n{done.stderr}")
@@ -77,8 +83,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
-    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
-          f"{' '.join(command())} {' '.join(ARGS)}; median of {args.runs} alternating runs of each kind")
+    print(
+        f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "
+        f"{' '.join(command())} {' '.join(ARGS)}; median of {args.runs} alternating runs of each kind"
+    )
     print()
     samples = run(args.runs)
     print(f"{'run':<10}  {'wall s':>6}  {'min':>5}  {'max':>5}  {'printed s':>9}  {'min':>5}  {'max':>5}")
@@ -87,8 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     for kind, values in samples.items():
         walls, printed = [w for w, _ in values], [p for _, p in values]
         medians[kind] = statistics.median(walls)
-        print(f"{kind:<10}  {medians[kind]:>6.2f}  {min(walls):>5.2f}  {max(walls):>5.2f}  "
-              f"{statistics.median(printed):>9.2f}  {min(printed):>5.2f}  {max(printed):>5.2f}")
+        print(
+            f"{kind:<10}  {medians[kind]:>6.2f}  {min(walls):>5.2f}  {max(walls):>5.2f}  "
+            f"{statistics.median(printed):>9.2f}  {min(printed):>5.2f}  {max(printed):>5.2f}"
+        )
     print()
     print("wall: the whole command, start-up included; printed: the seconds in its summary line.")
     print(f"total {time.perf_counter() - started:.1f} s")
@@ -96,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = [("warm", TARGET_WARM), ("first run", TARGET_FIRST)]
     for kind, bound in verdicts:
         ok = medians[kind] < bound
-        print(f"convgif {' '.join(ARGS)} wall time, {kind}: {medians[kind]:.2f} s (target < {bound:g} s): "
-              f"{'met' if ok else 'MISSED'}")
+        print(
+            f"convgif {' '.join(ARGS)} wall time, {kind}: {medians[kind]:.2f} s (target < {bound:g} s): "
+            f"{'met' if ok else 'MISSED'}"
+        )
     return 0 if all(medians[kind] < bound for kind, bound in verdicts) else 1
 
 

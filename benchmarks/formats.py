@@ -87,8 +87,10 @@ def median(runs: list[dict[str, float]], key: str) -> float:
 
 def print_table(runs: dict[str, list[dict[str, float]]]) -> None:
     gif_seconds, gif_bytes = median(runs["gif"], "seconds"), median(runs["gif"], "bytes")
-    print(f"{'format':<6}  {'frames':>6}  {'seconds':>7}  {'vs GIF':>6}  {'CPU s':>5}  {'bytes':>9}  {'vs GIF':>6}  "
-          f"{'peak RSS MiB':>12}  samples s")
+    print(
+        f"{'format':<6}  {'frames':>6}  {'seconds':>7}  {'vs GIF':>6}  {'CPU s':>5}  {'bytes':>9}  {'vs GIF':>6}  "
+        f"{'peak RSS MiB':>12}  samples s"
+    )
     print("-" * 95)
     for name, values in runs.items():
         seconds, size = median(values, "seconds"), median(values, "bytes")
@@ -121,8 +123,10 @@ def main(argv: list[str] | None = None) -> int:
     for name, label in (("webp", "WebP"), ("apng", "APNG")):
         ratio = median(runs[name], "seconds") / gif
         met &= ratio <= TARGET_RATIO
-        print(f"{label} render time / GIF render time: {ratio:.2f}x (target <= {TARGET_RATIO:g}x): "
-              f"{'met' if ratio <= TARGET_RATIO else 'MISSED'}")
+        print(
+            f"{label} render time / GIF render time: {ratio:.2f}x (target <= {TARGET_RATIO:g}x): "
+            f"{'met' if ratio <= TARGET_RATIO else 'MISSED'}"
+        )
     return 0 if met else 1
 
 

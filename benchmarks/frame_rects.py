@@ -87,14 +87,19 @@ def measure(way: str, folder: Path) -> dict:
     mode = "whole" if way == "whole frames" else "rects"
     done = subprocess.run(
         [sys.executable, "-c", WRAPPER, str(folder / f"{mode}.gif"), mode, *FIGURE],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     report = REPORT.search(done.stdout)
     if done.returncode != 0 or report is None:
         raise RuntimeError(f"{way}: exit status {done.returncode}\n{done.stdout}\n{done.stderr}")
     return {
-        "seconds": float(report["seconds"]), "cpu": float(report["cpu"]), "bytes": int(report["bytes"]),
-        "md5": report["md5"], "rss": int(report["rss"]),
+        "seconds": float(report["seconds"]),
+        "cpu": float(report["cpu"]),
+        "bytes": int(report["bytes"]),
+        "md5": report["md5"],
+        "rss": int(report["rss"]),
     }
 
 
@@ -151,7 +156,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     memory = median(rects, "rss") / median(whole, "rss")
     same = len({run["md5"] for samples in runs.values() for run in samples}) == 1
     lines = [
-        ("render wall time, whole frames / rectangles", f"{speedup:.2f}x", f">= {TARGET_SPEEDUP:g}x", speedup >= TARGET_SPEEDUP),
+        (
+            "render wall time, whole frames / rectangles",
+            f"{speedup:.2f}x",
+            f">= {TARGET_SPEEDUP:g}x",
+            speedup >= TARGET_SPEEDUP,
+        ),
         ("peak memory, rectangles / whole frames", f"{memory:.3f}x", f"<= {TARGET_MEMORY:g}x", memory <= TARGET_MEMORY),
         ("files written both ways", "identical" if same else "DIFFERENT", "identical", same),
     ]

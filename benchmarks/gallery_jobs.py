@@ -34,7 +34,17 @@ def command() -> list[str]:
 
 
 def build(out: Path, jobs: int, force: bool = True) -> float:
-    args = [*command(), "gallery", "--config", str(ROOT / "gallery" / "gallery.toml"), "--out", str(out), "--jobs", str(jobs), "-q"]
+    args = [
+        *command(),
+        "gallery",
+        "--config",
+        str(ROOT / "gallery" / "gallery.toml"),
+        "--out",
+        str(out),
+        "--jobs",
+        str(jobs),
+        "-q",
+    ]
     started = time.perf_counter()
     subprocess.run(args + (["--force"] if force else []), check=True, capture_output=True)
     return time.perf_counter() - started
@@ -52,20 +62,27 @@ def main(argv: Optional[list[str]] = None) -> int:
         build(out, 1)  # warm-up: caches, the first font load
         times: dict[int, list[float]] = {1: [], 2: []}
         for i in range(args.repeats):
-            for jobs in ((1, 2) if i % 2 == 0 else (2, 1)):
+            for jobs in (1, 2) if i % 2 == 0 else (2, 1):
                 times[jobs].append(build(out, jobs))
         rebuild = statistics.median(build(out, 2, force=False) for _ in range(3))
     finally:
         shutil.rmtree(out)
     one, two = statistics.median(times[1]), statistics.median(times[2])
-    print(f"convgif gallery, {len(list((ROOT / 'gallery').glob('*.gif')))} entries; median of {args.repeats} alternating builds")
+    print(
+        f"convgif gallery, {len(list((ROOT / 'gallery').glob('*.gif')))} entries; median of {args.repeats} alternating builds"
+    )
     print(f"--jobs 1: {one:.2f} s   samples {' '.join(f'{t:.2f}' for t in times[1])}")
     print(f"--jobs 2: {two:.2f} s   samples {' '.join(f'{t:.2f}' for t in times[2])}")
     print(f"rebuild with nothing to do: {rebuild:.2f} s")
     ratio = two / one
     verdicts = [
         ("gallery --jobs 2 / --jobs 1", f"{ratio:.2f}x", f"<= {TARGET_RATIO}x", ratio <= TARGET_RATIO),
-        ("gallery rebuild with nothing to do", f"{rebuild:.2f} s", f"< {TARGET_REBUILD_S:g} s", rebuild < TARGET_REBUILD_S),
+        (
+            "gallery rebuild with nothing to do",
+            f"{rebuild:.2f} s",
+            f"< {TARGET_REBUILD_S:g} s",
+            rebuild < TARGET_REBUILD_S,
+        ),
     ]
     print()
     for name, figure, bound, met in verdicts:

@@ -94,8 +94,16 @@ def measure(values: bool, folder: Path) -> list[Figure]:
             result = render(full, folder / "figure.gif")
             width, height = result.size
             figures.append(
-                Figure(source, full, result.frames, width, height, result.bytes, published,
-                       None if values or published is None else bound)
+                Figure(
+                    source,
+                    full,
+                    result.frames,
+                    width,
+                    height,
+                    result.bytes,
+                    published,
+                    None if values or published is None else bound,
+                )
             )
     return figures
 
@@ -130,15 +138,16 @@ def print_table(figures: list[Figure]) -> None:
             f"{f.source:<15}  {f.args:<{w}}  {f.frames:>6}  {f'{f.width}x{f.height}':>9}  {f.bytes:>9,}  "
             f"{published:>9}  {ratio:>6}  {target}".rstrip()
         )
-    total = f"{'total':<15}  {'':<{w}}  {sum(f.frames for f in figures):>6}  {'':>9}  {sum(f.bytes for f in figures):>9,}"
+    total = (
+        f"{'total':<15}  {'':<{w}}  {sum(f.frames for f in figures):>6}  {'':>9}  {sum(f.bytes for f in figures):>9,}"
+    )
     print(total)
 
 
 def target_line(figure: Figure) -> str:
     verdict = "met" if figure.met else "MISSED"
     return (
-        f"{figure.source} {figure.args}, bytes / published: {figure.ratio:.3f} "
-        f"(target <= {figure.bound:g}): {verdict}"
+        f"{figure.source} {figure.args}, bytes / published: {figure.ratio:.3f} (target <= {figure.bound:g}): {verdict}"
     )
 
 

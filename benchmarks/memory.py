@@ -54,9 +54,7 @@ def peak(name: str, folder: Path) -> tuple[int, Optional[int]]:
         argv = [""]
     else:
         argv = [str(folder / "memory.gif"), *FIGURE, "--max-frames", RUNS[name]]
-    done = subprocess.run(
-        [sys.executable, "-c", WRAPPER, *argv], capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, "-c", WRAPPER, *argv], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{name}: exit status {done.returncode}\n{done.stderr}")
     reported = re.search(r"^maxrss=(\d+)$", done.stdout, re.M)

@@ -213,9 +213,7 @@ def _grid(ax: Axes, s: int, origin: tuple[int, int], faces: np.ndarray, hatched:
     ``hatched`` cells (not yet computed) striped, as convgif's."""
     x, y = origin
     rows, cols = faces.shape[:2]
-    cells = [
-        Rectangle((x + col * s + 0.5, y + row * s + 0.5), s, s) for row in range(rows) for col in range(cols)
-    ]
+    cells = [Rectangle((x + col * s + 0.5, y + row * s + 0.5), s, s) for row in range(rows) for col in range(cols)]
     grid = PatchCollection(cells, facecolors=faces.reshape(-1, 3), edgecolors=[_rgb(LIGHT.grid)], linewidths=PT)
     ax.add_collection(grid)
     if hatched is not None and hatched.any():
@@ -232,9 +230,7 @@ def _outline(ax: Axes, y0: int, y1: int, x0: int, x1: int, colour: np.ndarray, w
     ax.add_patch(box)
 
 
-def _group_frame(
-    ax: Axes, s: int, origin: tuple[int, int], shape: tuple[int, int], groups: int, group: int
-) -> None:
+def _group_frame(ax: Axes, s: int, origin: tuple[int, int], shape: tuple[int, int], groups: int, group: int) -> None:
     """The coloured frame convgif puts around each grid when there are several groups."""
     if groups > 1:
         (x, y), (rows, cols) = origin, shape
@@ -333,9 +329,7 @@ def time_pillow(case: Case, path: Path) -> dict[str, float]:
         image = Image.fromarray(frame, "P")
         image.putpalette(palette)
         images.append(image)
-    images[0].save(
-        path, "GIF", save_all=True, append_images=images[1:], duration=FRAME_MS, loop=0, optimize=False
-    )
+    images[0].save(path, "GIF", save_all=True, append_images=images[1:], duration=FRAME_MS, loop=0, optimize=False)
     return {"pillow": (time.perf_counter() - started) / len(case.steps)}
 
 

@@ -100,7 +100,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     cases = {"python -c pass": [sys.executable, "-c", "pass"]}
     cases.update({f"convgif {path}": [*base, path] for path in PATHS})
     samples = time_runs(cases, args.runs)
-    print(f"{'command':<18}  {'median s':>8}  {'min s':>6}  {'max s':>6}  {'matplotlib':>10}  packages imported (ms, cumulative)")
+    print(
+        f"{'command':<18}  {'median s':>8}  {'min s':>6}  {'max s':>6}  {'matplotlib':>10}  packages imported (ms, cumulative)"
+    )
     print("-" * 100)
     matplotlib: dict[str, bool] = {}
     for name, values in samples.items():

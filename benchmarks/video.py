@@ -104,7 +104,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     with tempfile.TemporaryDirectory(prefix="convgif-video-") as name:
         folder = Path(name)
         table = sizes_and_times(args.repeats, folder)
-        print(f"{'figure':<20}  {'GIF bytes':>10}  {'MP4 bytes':>10}  {'MP4/GIF':>7}  {'GIF s':>6}  {'MP4 s':>6}  {'MP4/GIF':>7}")
+        print(
+            f"{'figure':<20}  {'GIF bytes':>10}  {'MP4 bytes':>10}  {'MP4/GIF':>7}  {'GIF s':>6}  {'MP4 s':>6}  {'MP4/GIF':>7}"
+        )
         print("-" * 78)
         for figure, formats in table.items():
             (gif_bytes, gif_times), (mp4_bytes, mp4_times) = formats["gif"], formats["mp4"]
@@ -124,7 +126,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     ratio = medians["1,600 frames"] / medians["16 frames"]
     met = ratio <= TARGET_RATIO
     print()
-    print(f"peak memory of the MP4 render, 1,600 frames / 16 frames: {ratio:.2f}x (target <= {TARGET_RATIO:g}x): {'met' if met else 'MISSED'}")
+    print(
+        f"peak memory of the MP4 render, 1,600 frames / 16 frames: {ratio:.2f}x (target <= {TARGET_RATIO:g}x): {'met' if met else 'MISSED'}"
+    )
     return 0 if met else 1
 
 

@@ -129,7 +129,9 @@ def default_filename(
     op = ops.of(spec)
     parts = [op.name.lower(), *op.name_parts(spec)]
     parts = [part.replace("-", "m") for part in parts]  # negative padding: p-1 -> pm1
-    parts += [word for word in (label, *(name.replace("_", "") for name, on in sorted(view.items()) if on is True)) if word]
+    parts += [
+        word for word in (label, *(name.replace("_", "") for name, on in sorted(view.items()) if on is True)) if word
+    ]
     region = view.get("region")
     if isinstance(region, Region):
         parts.append(f"r{region.rows[0]}-{region.rows[1]}x{region.cols[0]}-{region.cols[1]}")
@@ -343,7 +345,9 @@ def render_still(
 
     from .writer import write_image
 
-    drawing = _Drawing(spec, seed, input, weight, bias, pixels or picture, look, 0 if step is not None else max_frames, view)
+    drawing = _Drawing(
+        spec, seed, input, weight, bias, pixels or picture, look, 0 if step is not None else max_frames, view
+    )
     lut = np.array(drawing.palette.colors, np.uint8)
     if step is not None:
         if not isinstance(step, numbers.Integral) or not 1 <= step <= drawing.total:
@@ -444,7 +448,18 @@ def _target(spec: Any, path: Any, look: Look, view: dict, seed: int, label: str,
 class _Drawing:
     """A layer recorded and laid out, with the steps to draw of each of its parts."""
 
-    def __init__(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, pixels: bool, look: Look, max_frames: int, view: dict) -> None:
+    def __init__(
+        self,
+        spec: Any,
+        seed: int,
+        input: Any,
+        weight: Any,
+        bias: Any,
+        pixels: bool,
+        look: Look,
+        max_frames: int,
+        view: dict,
+    ) -> None:
         from .drawing import scales_of
         from .overlay import Animation, Chain  # matplotlib loads here
         from .paint import THEMES
@@ -459,8 +474,14 @@ class _Drawing:
         for drawn in op.drawings(spec, recording, pixels, **view):
             scales = scales_of(drawn, look.values or drawn.geometry.numbers)
             layout = plan(
-                drawn.geometry, look.values, drawn.value_chars, notes=look.notes, max_width=look.width,
-                keys=scales.keys, scale=look.scale, caption=not look.headless,
+                drawn.geometry,
+                look.values,
+                drawn.value_chars,
+                notes=look.notes,
+                max_width=look.width,
+                keys=scales.keys,
+                scale=look.scale,
+                caption=not look.headless,
                 picture=drawn.picture.size if drawn.picture is not None else None,
             )
             self.parts.append(Animation(drawn, layout, THEMES[look.theme], scales))
@@ -528,7 +549,9 @@ class _Drawing:
                 budget -= len(steps[-1])
         return self.parts[0].frames(steps[0]) if self._chain is None else self._chain.frames(steps)
 
-    def result(self, target: Any, frames: int, started: float, format: str, written: int, start: int = 0) -> RenderResult:
+    def result(
+        self, target: Any, frames: int, started: float, format: str, written: int, start: int = 0
+    ) -> RenderResult:
         """What was written to ``target`` (a path, or a file object written from ``start``)."""
         stream = is_stream(target)
         data = target.getvalue()[start:] if stream and hasattr(target, "getvalue") else None
@@ -613,7 +636,9 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
         """Whether the layer (or ``region`` of it) is drawn readably: cells of a readable size
         in a picture of at most about ``READABLE_SIDE_PX``."""
         for geometry in op.geometries(spec, region=region, **rest):
-            layout = plan(geometry, look.values, geometry.value_chars, notes=look.notes, max_width=look.width, scale=look.scale)
+            layout = plan(
+                geometry, look.values, geometry.value_chars, notes=look.notes, max_width=look.width, scale=look.scale
+            )
             if layout.cell < READABLE_CELL_PX * look.scale or max(layout.drawing) > READABLE_SIDE_PX * look.scale:
                 return False
         return True
@@ -709,7 +734,9 @@ def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:
             (r0, r1), (c0, c1) = parts
         except (TypeError, ValueError):
             form = "'C0:C1'" if dims == 1 else "'R0:R1,C0:C1'"
-            raise SpecError("region", f"region={value!r} must be output rows and columns as {form}, e.g. '0:8,0:8'") from None
+            raise SpecError(
+                "region", f"region={value!r} must be output rows and columns as {form}, e.g. '0:8,0:8'"
+            ) from None
         region = Region((r0, r1), (c0, c1), dims)
     out_h, out_w = size
     (r0, r1), (c0, c1) = region.rows, region.cols

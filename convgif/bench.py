@@ -69,7 +69,11 @@ def parse_sweep(text: str) -> Sweep:
         except ValueError:
             raise SpecError("sweep", f"sweep={text!r}: {value!r} is not a number or a pair like 3x1") from None
         if len(numbers) not in (1, 2) or (name in ("in", "out", "g") and len(numbers) != 1):
-            raise SpecError("sweep", f"sweep={text!r}: {value!r} must be one number" + ("" if name in ("in", "out", "g") else " or a pair like 3x1"))
+            raise SpecError(
+                "sweep",
+                f"sweep={text!r}: {value!r} must be one number"
+                + ("" if name in ("in", "out", "g") else " or a pair like 3x1"),
+            )
         parsed.append(numbers[0] if len(numbers) == 1 else numbers)
     same = [(v, v) if isinstance(v, int) and name not in ("in", "out", "g") else v for v in parsed]  # 3 is 3x3
     if len(set(same)) != len(same):
@@ -84,7 +88,14 @@ def configure(base: Conv2dSpec, values: dict[str, Any]) -> Conv2dSpec:
         if name == "in":
             changes["input_shape"] = (value, *base.input_shape[1:])
         else:
-            key = {"out": "out_channels", "k": "kernel_size", "s": "stride", "p": "padding", "d": "dilation", "g": "groups"}[name]
+            key = {
+                "out": "out_channels",
+                "k": "kernel_size",
+                "s": "stride",
+                "p": "padding",
+                "d": "dilation",
+                "g": "groups",
+            }[name]
             changes[key] = value
     return base.replace(**changes)
 
@@ -119,8 +130,15 @@ def forward(spec: Conv2dSpec, backend: str, seed: int = 0) -> Callable[[], Any]:
 
     device = backend.split("-", 1)[1]
     layer = torch.nn.Conv2d(
-        spec.in_channels, spec.out_channels, spec.kernel_size, spec.stride, spec.padding_arg,
-        spec.dilation, spec.groups, spec.bias, spec.padding_mode,
+        spec.in_channels,
+        spec.out_channels,
+        spec.kernel_size,
+        spec.stride,
+        spec.padding_arg,
+        spec.dilation,
+        spec.groups,
+        spec.bias,
+        spec.padding_mode,
     ).to(device)
     tensor = torch.from_numpy(x).to(device)
     sync = torch.cuda.synchronize if device == "cuda" else (lambda: None)
@@ -353,10 +371,10 @@ def run_sweeps(
 #: How the figures are made, written into the JSON and, briefly, under the figure.
 METHOD = {
     "timing": "each configuration is called once untimed, then all are timed in rounds, each once a round "
-              "in an order shuffled anew each round (fixed seed), until the time budget is spent (3 to 200 rounds)",
+    "in an order shuffled anew each round (fixed seed), until the time budget is spent (3 to 200 rounds)",
     "statistic": "median of a configuration's samples; spread: its interquartile range, q1_ms to q3_ms",
     "within_noise": "the interquartile ranges of two neighbouring points overlap: the difference between them "
-                    "is within the noise, and the figure draws them joined by a dotted line instead of ranking them",
+    "is within the noise, and the figure draws them joined by a dotted line instead of ranking them",
 }
 
 
@@ -371,31 +389,65 @@ def _yes_no(flag: bool | None) -> str:
 def write_csv(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], backend: str) -> None:
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)
-        out.writerow(["backend", *(s.name for s in sweeps), "output_shape", "parameters", "macs", "repeats", "median_ms",
-                      "q1_ms", "q3_ms", "within_noise_prev", "within_noise_prev_line", "threads", "error"])
+        out.writerow(
+            [
+                "backend",
+                *(s.name for s in sweeps),
+                "output_shape",
+                "parameters",
+                "macs",
+                "repeats",
+                "median_ms",
+                "q1_ms",
+                "q3_ms",
+                "within_noise_prev",
+                "within_noise_prev_line",
+                "threads",
+                "error",
+            ]
+        )
         for r in results:
             shape = "x".join(map(str, r.output_shape)) if r.output_shape else ""
             times = [f"{t:.4f}" if t is not None else "" for t in (r.median_ms, r.q1_ms, r.q3_ms)]
-            out.writerow([backend, *(_show(r.values[s.name]) for s in sweeps), shape, r.parameters or "", r.macs or "", r.repeats,
-                          *times, _yes_no(r.within_noise_prev), _yes_no(r.within_noise_prev_line),
-                          "" if r.threads is None else r.threads, r.error or ""])
+            out.writerow(
+                [
+                    backend,
+                    *(_show(r.values[s.name]) for s in sweeps),
+                    shape,
+                    r.parameters or "",
+                    r.macs or "",
+                    r.repeats,
+                    *times,
+                    _yes_no(r.within_noise_prev),
+                    _yes_no(r.within_noise_prev_line),
+                    "" if r.threads is None else r.threads,
+                    r.error or "",
+                ]
+            )
 
 
-def write_json(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str) -> None:
+def write_json(
+    path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str
+) -> None:
     data = {
         "backend": backend,
         "method": METHOD,
         "base": {"caption": base.caption, "input_shape": list(base.input_shape)},
         "sweeps": [{"name": s.name, "label": s.label, "values": [_show(v) for v in s.values]} for s in sweeps],
         "results": [
-            {**{k: v for k, v in asdict(r).items() if k != "times_ms"}, "values": {k: _show(v) for k, v in r.values.items()}}
+            {
+                **{k: v for k, v in asdict(r).items() if k != "times_ms"},
+                "values": {k: _show(v) for k, v in r.values.items()},
+            }
             for r in results
         ],
     }
     path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
 
 
-def plot(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str, title: str = "") -> None:
+def plot(
+    path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str, title: str = ""
+) -> None:
     """The two-panel figure: parameters above, time below, against the first swept argument.
 
     Time is drawn as medians with their interquartile ranges (bars and a band); neighbouring
@@ -431,18 +483,32 @@ def _draw(figure, top, bottom, results, first, second, positions, base, backend,
         medians = np.array([r.median_ms for r in rows], dtype=float)
         low, high = np.array([r.q1_ms for r in rows], dtype=float), np.array([r.q3_ms for r in rows], dtype=float)
         bottom.fill_between(xs, low, high, color=colour, alpha=0.15, linewidth=0)
-        bottom.errorbar(xs, medians, yerr=[medians - low, high - medians], fmt="o", markersize=4, capsize=3, color=colour)
+        bottom.errorbar(
+            xs, medians, yerr=[medians - low, high - medians], fmt="o", markersize=4, capsize=3, color=colour
+        )
         for a, b, x0, x1 in zip(rows, rows[1:], xs, xs[1:]):
             noise = bool(b.within_noise_prev)
-            bottom.plot([x0, x1], [a.median_ms, b.median_ms], color=colour, linestyle=":" if noise else "-",
-                        linewidth=1.1 if noise else 1.6)
+            bottom.plot(
+                [x0, x1],
+                [a.median_ms, b.median_ms],
+                color=colour,
+                linestyle=":" if noise else "-",
+                linewidth=1.1 if noise else 1.6,
+            )
     for (x, i), r in timed.items():
         below = timed.get((x, i - 1))
         if r.within_noise_prev_line and below is not None:
             where = positions[x]
             bottom.plot([where, where], [below.median_ms, r.median_ms], color="0.3", linestyle=":", linewidth=1.1)
-            bottom.annotate("≈", (where, (below.median_ms + r.median_ms) / 2), xytext=(3, 0), textcoords="offset points",
-                            fontsize=8, color="0.3", va="center")
+            bottom.annotate(
+                "≈",
+                (where, (below.median_ms + r.median_ms) / 2),
+                xytext=(3, 0),
+                textcoords="offset points",
+                fontsize=8,
+                color="0.3",
+                va="center",
+            )
     top.set_ylabel("trainable parameters")
     bottom.set_ylabel("forward pass, ms (median, quartiles)")
     bottom.set_xlabel(first.label)
@@ -451,15 +517,25 @@ def _draw(figure, top, bottom, results, first, second, positions, base, backend,
         axes.grid(True, alpha=0.3)
     if second:
         top.legend(fontsize=8)
-    bottom.legend([Line2D([], [], color="0.3", linestyle="-"), Line2D([], [], color="0.3", linestyle=":")],
-                  ["quartile ranges apart: ranked", "ranges overlap (≈): within noise"], fontsize=7)
+    bottom.legend(
+        [Line2D([], [], color="0.3", linestyle="-"), Line2D([], [], color="0.3", linestyle=":")],
+        ["quartile ranges apart: ranked", "ranges overlap (≈): within noise"],
+        fontsize=7,
+    )
     rounds = max((r.repeats for r in results), default=0)
     counts = {r.threads for r in results if r.error is None}
     count = counts.pop() if len(counts) == 1 else None
     on = f"{count} thread{'' if count == 1 else 's'}" if count else "the library's own threads"
     figure.suptitle(title or f"{first.label}{' × ' + second.label if second else ''}", fontsize=11)
-    figure.text(0.5, 0.005, f"base layer: {base.caption}\nbackend: {backend}, {on}  ·  median and quartiles of {rounds} "
-                "interleaved rounds  ·  dotted: within noise, not ranked", ha="center", va="bottom", fontsize=6.5)
+    figure.text(
+        0.5,
+        0.005,
+        f"base layer: {base.caption}\nbackend: {backend}, {on}  ·  median and quartiles of {rounds} "
+        "interleaved rounds  ·  dotted: within noise, not ranked",
+        ha="center",
+        va="bottom",
+        fontsize=6.5,
+    )
     figure.tight_layout(rect=(0, 0.045, 1, 1))
     figure.savefig(path, metadata={"Software": None} if str(path).endswith(".png") else None)
 

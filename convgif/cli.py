@@ -61,18 +61,41 @@ class _Progress:
             self.bar.__exit__(None, None, None)
 
 
-@click.group(name="convgif", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    name="convgif",
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @layer_options
 @render_options
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="File to write [default: named from the arguments, in the current folder].")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="File to write [default: named from the arguments, in the current folder].",
+)
 @click.option("--markdown", is_flag=True, help="Also print a Markdown snippet that embeds the file.")
-@click.option("--html", is_flag=True, help="Also print an HTML snippet that embeds the file, with a still (written beside it as NAME-still.png) for readers who prefer reduced motion.")
-@click.option("--relative-to", "relative_to", type=click.Path(file_okay=False), help="Write the paths in the --markdown / --html snippets relative to this folder (the page's).")
+@click.option(
+    "--html",
+    is_flag=True,
+    help="Also print an HTML snippet that embeds the file, with a still (written beside it as NAME-still.png) for readers who prefer reduced motion.",
+)
+@click.option(
+    "--relative-to",
+    "relative_to",
+    type=click.Path(file_okay=False),
+    help="Write the paths in the --markdown / --html snippets relative to this folder (the page's).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar or notes; print only the path.")
 @click.version_option(__version__, "--version", prog_name="convgif")
 @click.pass_context
 def main(
-    ctx: click.Context, output: Optional[str], markdown: bool, html: bool, relative_to: Optional[str], quiet: bool,
+    ctx: click.Context,
+    output: Optional[str],
+    markdown: bool,
+    html: bool,
+    relative_to: Optional[str],
+    quiet: bool,
     **params: Any,
 ) -> None:
     """Animate the forward pass of a PyTorch convolution or pooling layer as a GIF.
@@ -183,7 +206,9 @@ class Snippets:
             still = e(self.path(str(self.poster))) if self.poster is not None else None
             if format == "mp4":
                 poster = f' poster="{still}"' if still else ""
-                lines.append(f'<video src="{e(src)}"{poster} {box} controls loop muted playsinline aria-label="{e(alt)}"></video>')
+                lines.append(
+                    f'<video src="{e(src)}"{poster} {box} controls loop muted playsinline aria-label="{e(alt)}"></video>'
+                )
             elif still:
                 lines.append(
                     f'<picture><source media="(prefers-reduced-motion: reduce)" srcset="{still}">'
@@ -223,15 +248,18 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
     from . import ops
 
     parameters = ops.of(spec).parameters_text(spec)
-    echo(
-        f"output {spec.output_shape} · {parameters} · {frames} · "
-        f"{result.bytes:,} bytes · {result.seconds:.2f} s"
-    )
+    echo(f"output {spec.output_shape} · {parameters} · {frames} · {result.bytes:,} bytes · {result.seconds:.2f} s")
 
 
 @main.command()
 @layer_options
-@click.option("--max-frames", type=int, default=300, show_default=True, help="As for rendering: how many frames a render would draw.")
+@click.option(
+    "--max-frames",
+    type=int,
+    default=300,
+    show_default=True,
+    help="As for rendering: how many frames a render would draw.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.pass_context
 def info(ctx: click.Context, max_frames: int, as_json: bool, **params: Any) -> None:
@@ -256,17 +284,58 @@ def info(ctx: click.Context, max_frames: int, as_json: bool, **params: Any) -> N
 
 @main.command(name="bench")
 @layer_options
-@click.option("--sweep", "sweeps", multiple=True, metavar="NAME=V1,V2,...", help="An argument to vary: in, out, k, s, p, d or g, e.g. out=1,2,4 or k=1,3x1,3. Once or twice.")
-@click.option("--preset", type=click.Choice(["article"]), help="article: the reference article's seven figures into gallery/plots/.")
-@click.option("--time-budget", type=float, default=20.0, show_default=True, help="Seconds of timing per figure, spread over its configurations.")
-@click.option("--device", type=click.Choice(["cpu", "cuda"]), default="cpu", show_default=True, help="Where PyTorch runs (NumPy runs on the CPU).")
-@click.option("-o", "--output", type=click.Path(), help="Path prefix for the .png/.svg, .csv and .json [default: bench_<names> here; gallery/plots/article_<name> for --preset].")
-@click.option("--format", "image_format", type=click.Choice(["png", "svg"]), default="png", show_default=True, help="Figure format.")
+@click.option(
+    "--sweep",
+    "sweeps",
+    multiple=True,
+    metavar="NAME=V1,V2,...",
+    help="An argument to vary: in, out, k, s, p, d or g, e.g. out=1,2,4 or k=1,3x1,3. Once or twice.",
+)
+@click.option(
+    "--preset",
+    type=click.Choice(["article"]),
+    help="article: the reference article's seven figures into gallery/plots/.",
+)
+@click.option(
+    "--time-budget",
+    type=float,
+    default=20.0,
+    show_default=True,
+    help="Seconds of timing per figure, spread over its configurations.",
+)
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda"]),
+    default="cpu",
+    show_default=True,
+    help="Where PyTorch runs (NumPy runs on the CPU).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Path prefix for the .png/.svg, .csv and .json [default: bench_<names> here; gallery/plots/article_<name> for --preset].",
+)
+@click.option(
+    "--format",
+    "image_format",
+    type=click.Choice(["png", "svg"]),
+    default="png",
+    show_default=True,
+    help="Figure format.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.pass_context
 def bench_command(
-    ctx: click.Context, sweeps: tuple[str, ...], preset: Optional[str], time_budget: float, device: str,
-    output: Optional[str], image_format: str, quiet: bool, **options: Any,
+    ctx: click.Context,
+    sweeps: tuple[str, ...],
+    preset: Optional[str],
+    time_budget: float,
+    device: str,
+    output: Optional[str],
+    image_format: str,
+    quiet: bool,
+    **options: Any,
 ) -> None:
     """Time the forward pass while one or two arguments vary, count the parameters, and plot
     both (parameters above, time below) with the numbers as CSV and JSON.
@@ -280,7 +349,15 @@ def bench_command(
             if sweeps:
                 raise SpecError("sweep", "--preset sets its own sweeps")
             folder = Path(output) if output else Path("gallery") / "plots"
-            jobs = [(base, [parse_sweep(a), parse_sweep(b)], folder / f"article_{name}", f"{name.replace('_', ' ')} (the reference article's figure)") for name, (base, a, b) in ARTICLE.items()]
+            jobs = [
+                (
+                    base,
+                    [parse_sweep(a), parse_sweep(b)],
+                    folder / f"article_{name}",
+                    f"{name.replace('_', ' ')} (the reference article's figure)",
+                )
+                for name, (base, a, b) in ARTICLE.items()
+            ]
         else:
             if not sweeps:
                 raise SpecError("sweep", "give --sweep NAME=V1,V2,... (once or twice), or --preset article")
@@ -301,21 +378,43 @@ def bench_command(
                 bar.close()
             refused = [r for r in results if r.error]
             image, table, data = output_paths(prefix, image_format)
-            click.echo(f"{image}  {table}  {data}  ({configurations(parsed)} configurations on {backend}"
-                       + (f", {len(refused)} refused by PyTorch's rules" if refused else "") + ")")
+            click.echo(
+                f"{image}  {table}  {data}  ({configurations(parsed)} configurations on {backend}"
+                + (f", {len(refused)} refused by PyTorch's rules" if refused else "")
+                + ")"
+            )
         click.echo(f"{time.perf_counter() - started:.1f} s")
     except SpecError as error:
         raise bad(error) from None
 
 
 @main.command(name="gallery")
-@click.option("--config", type=click.Path(dir_okay=False, exists=True), default="gallery/gallery.toml", show_default=True, help="The gallery file.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Where the GIFs and pages go [default: the gallery file's folder].")
-@click.option("--jobs", type=click.IntRange(min=1), default=os.cpu_count() or 1, show_default="all cores", help="Worker processes.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True),
+    default="gallery/gallery.toml",
+    show_default=True,
+    help="The gallery file.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    help="Where the GIFs and pages go [default: the gallery file's folder].",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes.",
+)
 @click.option("--only", multiple=True, metavar="NAME", help="Only these entries (repeatable).")
 @click.option("--force", is_flag=True, help="Render even what is up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def gallery_command(config: str, out_dir: Optional[str], jobs: int, only: tuple[str, ...], force: bool, quiet: bool) -> None:
+def gallery_command(
+    config: str, out_dir: Optional[str], jobs: int, only: tuple[str, ...], force: bool, quiet: bool
+) -> None:
     """Render the teaching gallery: every entry of the gallery file that is missing or out of
     date, in parallel, then README.md and index.html beside the GIFs.
 
@@ -335,7 +434,9 @@ def gallery_command(config: str, out_dir: Optional[str], jobs: int, only: tuple[
             build(gallery, out, [], jobs)
         except GalleryError as error:
             raise click.UsageError(str(error)) from None
-        click.echo(f"nothing to render: {len(gallery.entries)} entries up to date; pages in {out} ({time.perf_counter() - started:.1f} s)")
+        click.echo(
+            f"nothing to render: {len(gallery.entries)} entries up to date; pages in {out} ({time.perf_counter() - started:.1f} s)"
+        )
         return
     bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
     count = iter(range(1, len(todo) + 1))

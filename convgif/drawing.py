@@ -161,7 +161,11 @@ class Region:
     def text(self, dims: Optional[int] = None) -> str:
         """``rows 0–9, columns 0–9`` (``positions 0–9`` for one axis), ends included."""
         cols = f"{self.cols[0]}–{self.cols[1] - 1}"
-        return f"positions {cols}" if (dims or self.dims) == 1 else f"rows {self.rows[0]}–{self.rows[1] - 1}, columns {cols}"
+        return (
+            f"positions {cols}"
+            if (dims or self.dims) == 1
+            else f"rows {self.rows[0]}–{self.rows[1] - 1}, columns {cols}"
+        )
 
 
 def reached_from(start: int, stop: int, size: int, stride: int, offset: int, taps: Sequence[int]) -> tuple[int, int]:
@@ -181,9 +185,18 @@ def reached_from(start: int, stop: int, size: int, stride: int, offset: int, tap
     return min(lows), max(highs) + 1
 
 
-def part_note(dims: int, region: Region, out_size: tuple[int, int], read: Region, in_size: tuple[int, int], input_words: str, verb: str) -> str:
+def part_note(
+    dims: int,
+    region: Region,
+    out_size: tuple[int, int],
+    read: Region,
+    in_size: tuple[int, int],
+    input_words: str,
+    verb: str,
+) -> str:
     """The note saying which part of a layer is drawn: ``drawn: output rows 0–9, columns 0–9 of
     224×224, and the input (padded) rows 0–11, columns 0–11 of 226×226 they read``."""
+
     def whole(size: tuple[int, int]) -> str:
         return f"{size[0]}×{size[1]}" if dims == 2 else f"{size[1]}"
 

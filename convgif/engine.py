@@ -92,11 +92,7 @@ class Placement:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Placement):
             return NotImplemented
-        return (
-            self.out_index == other.out_index
-            and self.value == other.value
-            and np.array_equal(self.taps, other.taps)
-        )
+        return self.out_index == other.out_index and self.value == other.value and np.array_equal(self.taps, other.taps)
 
     __hash__ = None  # type: ignore[assignment]  # equal placements hold equal arrays
 
@@ -455,7 +451,9 @@ def kept_rows(
 def no_bias(bias: Optional[np.ndarray]) -> None:
     """A layer with ``bias=False`` takes no bias: one given would be ignored, so it is refused."""
     if bias is not None:
-        raise SpecError("bias", "this layer has bias=False: it adds no bias, so give none (or make the layer with bias=True)")
+        raise SpecError(
+            "bias", "this layer has bias=False: it adds no bias, so give none (or make the layer with bias=True)"
+        )
 
 
 def rng_of(seed: int) -> np.random.Generator:

@@ -101,7 +101,9 @@ def choose(path: Union[str, os.PathLike, None], name: Optional[str]) -> Format:
         )
     if name is not None:
         if named is not None and named.name != name:
-            raise SpecError("image_format", f"image_format={name!r}, but {os.fspath(path)!r} names {named.name}: make them agree")
+            raise SpecError(
+                "image_format", f"image_format={name!r}, but {os.fspath(path)!r} names {named.name}: make them agree"
+            )
         return _available(FORMATS[name], "image_format")
     return _available(named, "path") if named is not None else FORMATS["gif"]
 

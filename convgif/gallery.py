@@ -75,14 +75,18 @@ def load(config: Path) -> Gallery:
         try:
             args = tuple(shlex.split(item["args"]))
         except ValueError as error:  # an unclosed quote, or a backslash at the end
-            raise GalleryError(f"{config}: entry {name!r}: args {item['args']!r} are not a command line: {error}") from None
+            raise GalleryError(
+                f"{config}: entry {name!r}: args {item['args']!r} are not a command line: {error}"
+            ) from None
         forbidden = {"-o", "--output", "-q", "--quiet"} & set(args)
         if forbidden:
             raise GalleryError(f"{config}: entry {name!r}: the gallery chooses {', '.join(sorted(forbidden))} itself")
         try:
             paths, files = sources.resolve(args, lambda path: str((config.parent / path).resolve()))
         except ValueError as error:  # a path holding a NUL character
-            raise GalleryError(f"{config}: entry {name!r}: a file its args name is not a valid path ({error})") from None
+            raise GalleryError(
+                f"{config}: entry {name!r}: a file its args name is not a valid path ({error})"
+            ) from None
         entries.append(Entry(name, item["title"], " ".join(explanation.split()), args, tuple(paths), tuple(files)))
     if not entries:
         raise GalleryError(f"{config}: no [[entry]] tables")
@@ -282,7 +286,14 @@ def write_pages(gallery: Gallery, out: Path) -> None:
 
 
 def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
-    lines = [f"# {gallery.title}", "", gallery.intro, "", "Built by `convgif gallery` from `gallery.toml`: edit that file, not this one.", ""]
+    lines = [
+        f"# {gallery.title}",
+        "",
+        gallery.intro,
+        "",
+        "Built by `convgif gallery` from `gallery.toml`: edit that file, not this one.",
+        "",
+    ]
     lines += [f"- [{s.entry.title}](#{s.entry.name})" for s in shown]
     if plots:
         lines.append("- [What each argument costs](#costs)")
@@ -341,7 +352,9 @@ def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
         parts.append(f"<p>Output shape {e(str(s.output_shape))}, {e(s.parameters)} parameters.</p></section>")
     if plots:
         parts.append('<section id="costs"><h2>What each argument costs</h2>')
-        parts.append("<p>Measured with <code>convgif bench --preset article</code>: parameters above, forward-pass time below.</p>")
+        parts.append(
+            "<p>Measured with <code>convgif bench --preset article</code>: parameters above, forward-pass time below.</p>"
+        )
         parts += [f'<img src="plots/article_{n}.png" alt="{e(n.replace("_", " "))}">' for n in plots]
         parts.append("</section>")
     parts.append("</body></html>")

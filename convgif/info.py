@@ -28,12 +28,32 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
         frames, drawable = None, str(error)
     region = view.get("region")
     facts["steps"] = sum(geometry.steps for geometry in op.geometries(spec, **view))  # as drawn
-    facts["region"] = None if region is None else {
-        "rows": list(region.rows), "cols": list(region.cols), "channels": region.channels, "text": region.text(),
-    }
+    facts["region"] = (
+        None
+        if region is None
+        else {
+            "rows": list(region.rows),
+            "cols": list(region.cols),
+            "channels": region.channels,
+            "text": region.text(),
+        }
+    )
     order = [
-        "kind", "caption", "input_shape", "output_shape", "kernel_size", "stride", "padding", "dilation",
-        "groups", "bias", "num_parameters", "macs", "receptive_field", "placements", "steps",
+        "kind",
+        "caption",
+        "input_shape",
+        "output_shape",
+        "kernel_size",
+        "stride",
+        "padding",
+        "dilation",
+        "groups",
+        "bias",
+        "num_parameters",
+        "macs",
+        "receptive_field",
+        "placements",
+        "steps",
     ]
     info = {key: facts[key] for key in order if key in facts}
     info["frames"], info["too_large_to_draw"] = frames, drawable
@@ -60,7 +80,9 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
     if info["region"] is not None:
         part = info["region"]
         channels = f", on {part['channels']} of the input channels" if part["channels"] else ""
-        lines.append(f"a render draws only output {part['text']} and the input they read{channels} (--region chooses the part)")
+        lines.append(
+            f"a render draws only output {part['text']} and the input they read{channels} (--region chooses the part)"
+        )
     if info["frames"] is None:
         lines.append(f"frames: none, {info['too_large_to_draw']}")
     else:

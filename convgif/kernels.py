@@ -96,8 +96,7 @@ def _literal(text: str) -> np.ndarray:
     except ValueError:
         raise SpecError(
             "kernel",
-            f"kernel={text!r} is not {', '.join(PRESETS)}, a .npy file, or rows of numbers "
-            "like '1,0,-1;2,0,-2;1,0,-1'",
+            f"kernel={text!r} is not {', '.join(PRESETS)}, a .npy file, or rows of numbers like '1,0,-1;2,0,-2;1,0,-1'",
         ) from None
     if len({len(row) for row in cells}) != 1:
         raise SpecError("kernel", f"kernel={text!r} has rows of different lengths")

@@ -495,9 +495,11 @@ def _plan(
     in_bottom = in_tops[-1] + in_block + frame
     if more_in:
         in_bottom += 4 * n + label.height
-    kernels = {
-        (c, j): (column_x[i], inputs[c][1]) for c in shown_in for i, j in enumerate(columns)
-    } if spec.kernel is not None else {}
+    kernels = (
+        {(c, j): (column_x[i], inputs[c][1]) for c in shown_in for i, j in enumerate(columns)}
+        if spec.kernel is not None
+        else {}
+    )
     k_bottom = max((y0 + kh * s + 1 for _, y0 in kernels.values()), default=body_top)
     lanes = {}
     for i, c in enumerate(shown_in):

@@ -35,7 +35,11 @@ class ShapeType(click.ParamType):
             return value
         dims = _ints(str(value), param, ctx, self.fail)
         if len(dims) not in (1, 2, 3) or min(dims) < 1:
-            self.fail(f"{value!r} must be C,H,W or H,W of positive integers (C,L or L for a 1-D layer), e.g. 3,7,7", param, ctx)
+            self.fail(
+                f"{value!r} must be C,H,W or H,W of positive integers (C,L or L for a 1-D layer), e.g. 3,7,7",
+                param,
+                ctx,
+            )
         return tuple(dims)
 
 
@@ -86,7 +90,11 @@ class LayerType(click.ParamType):
                 self.fail(str(error), param, ctx)
         known = ops.canonical(str(value))
         if known is None:
-            self.fail(f"{value!r} is not a layer convgif draws; choose one of {', '.join(ops.NAMES)}, or give a layer as print(model) shows it", param, ctx)
+            self.fail(
+                f"{value!r} is not a layer convgif draws; choose one of {', '.join(ops.NAMES)}, or give a layer as print(model) shows it",
+                param,
+                ctx,
+            )
         return known
 
 
@@ -144,8 +152,20 @@ LONG_NAME = {
 }
 #: Options that describe the layer: the spec arguments they set.
 SPEC_OPTIONS = (
-    "input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias",
-    "padding_mode", "output_padding", "ceil_mode", "count_include_pad", "divisor_override", "return_indices",
+    "input_shape",
+    "out_channels",
+    "kernel_size",
+    "stride",
+    "padding",
+    "dilation",
+    "groups",
+    "bias",
+    "padding_mode",
+    "output_padding",
+    "ceil_mode",
+    "count_include_pad",
+    "divisor_override",
+    "return_indices",
     "output_size",
 )
 #: Options that choose how a layer is drawn, each belonging to the kinds that list it in ``views``.
@@ -168,26 +188,95 @@ def bad(error: SpecError) -> click.BadParameter:
 def layer_options(function):
     """The options that describe a layer, shared by every command that takes one."""
     decorators = [
-        click.option("--layer", type=LayerType(), help="The layer kind, by PyTorch's class name: Conv2d (default), Conv1d, ConvTranspose2d, separable, MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, MaxUnpool2d or MaxUnpool1d; or a layer as print(model) shows it, e.g. \"Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)\"."),
-        click.option("--weights", type=click.Path(dir_okay=False), help="A model or state_dict torch.save wrote: draw a layer of it (--module) with its trained weights. Needs PyTorch."),
-        click.option("--module", "module", metavar="NAME", help="With --weights: the layer, named as model.named_modules() names it, e.g. features.0."),
-        click.option("--in", "--in-shape", "input_shape", type=ShapeType(), help="Input shape C,H,W (or H,W, meaning C = 1; C,L for a 1-D layer)."),
+        click.option(
+            "--layer",
+            type=LayerType(),
+            help='The layer kind, by PyTorch\'s class name: Conv2d (default), Conv1d, ConvTranspose2d, separable, MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, MaxUnpool2d or MaxUnpool1d; or a layer as print(model) shows it, e.g. "Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)".',
+        ),
+        click.option(
+            "--weights",
+            type=click.Path(dir_okay=False),
+            help="A model or state_dict torch.save wrote: draw a layer of it (--module) with its trained weights. Needs PyTorch.",
+        ),
+        click.option(
+            "--module",
+            "module",
+            metavar="NAME",
+            help="With --weights: the layer, named as model.named_modules() names it, e.g. features.0.",
+        ),
+        click.option(
+            "--in",
+            "--in-shape",
+            "input_shape",
+            type=ShapeType(),
+            help="Input shape C,H,W (or H,W, meaning C = 1; C,L for a 1-D layer).",
+        ),
         click.option("--out", "--out-channels", "out_channels", type=int, help="Output channels.  [default: 1]"),
-        click.option("--k", "--kernel-size", "kernel_size", type=IntOrPairType(), help="Kernel size: N or H,W.  [default: 3]"),
-        click.option("--s", "--stride", "stride", type=IntOrPairType(), help="Stride: N or H,W.  [default: 1; pooling: the kernel size]"),
-        click.option("--p", "--padding", "padding", type=PaddingType(), help="Padding: N, H,W, same or valid.  [default: 0]"),
+        click.option(
+            "--k", "--kernel-size", "kernel_size", type=IntOrPairType(), help="Kernel size: N or H,W.  [default: 3]"
+        ),
+        click.option(
+            "--s",
+            "--stride",
+            "stride",
+            type=IntOrPairType(),
+            help="Stride: N or H,W.  [default: 1; pooling: the kernel size]",
+        ),
+        click.option(
+            "--p", "--padding", "padding", type=PaddingType(), help="Padding: N, H,W, same or valid.  [default: 0]"
+        ),
         click.option("--d", "--dilation", "dilation", type=IntOrPairType(), help="Dilation: N or H,W.  [default: 1]"),
-        click.option("--g", "--groups", "groups", type=int, help="Groups: blocked connections from input to output channels.  [default: 1]"),
-        click.option("--bias/--no-bias", default=None, help="Add a learnable bias to each output channel.  [default: bias]"),
-        click.option("--padding-mode", type=click.Choice(["zeros", "reflect", "replicate", "circular"]), help="What padding cells hold.  [default: zeros]"),
-        click.option("--output-padding", type=IntOrPairType(), help="ConvTranspose2d: cells added at the bottom/right of the output.  [default: 0]"),
-        click.option("--as-conv", is_flag=True, help="ConvTranspose2d: draw the equal direct convolution over the zero-inserted input."),
-        click.option("--region", metavar="R0:R1,C0:C1", help="Draw only these output rows and columns (C0:C1 for a 1-D layer) and the input they read [default: all, or the top left of a layer too large to draw whole]."),
-        click.option("--ceil-mode/--no-ceil-mode", default=None, help="Pooling: round the output size up, letting a last window hang over the edge.  [default: no-ceil-mode]"),
-        click.option("--count-include-pad/--no-count-include-pad", default=None, help="AvgPool: count padding cells in each window's divisor.  [default: count-include-pad]"),
+        click.option(
+            "--g",
+            "--groups",
+            "groups",
+            type=int,
+            help="Groups: blocked connections from input to output channels.  [default: 1]",
+        ),
+        click.option(
+            "--bias/--no-bias", default=None, help="Add a learnable bias to each output channel.  [default: bias]"
+        ),
+        click.option(
+            "--padding-mode",
+            type=click.Choice(["zeros", "reflect", "replicate", "circular"]),
+            help="What padding cells hold.  [default: zeros]",
+        ),
+        click.option(
+            "--output-padding",
+            type=IntOrPairType(),
+            help="ConvTranspose2d: cells added at the bottom/right of the output.  [default: 0]",
+        ),
+        click.option(
+            "--as-conv",
+            is_flag=True,
+            help="ConvTranspose2d: draw the equal direct convolution over the zero-inserted input.",
+        ),
+        click.option(
+            "--region",
+            metavar="R0:R1,C0:C1",
+            help="Draw only these output rows and columns (C0:C1 for a 1-D layer) and the input they read [default: all, or the top left of a layer too large to draw whole].",
+        ),
+        click.option(
+            "--ceil-mode/--no-ceil-mode",
+            default=None,
+            help="Pooling: round the output size up, letting a last window hang over the edge.  [default: no-ceil-mode]",
+        ),
+        click.option(
+            "--count-include-pad/--no-count-include-pad",
+            default=None,
+            help="AvgPool: count padding cells in each window's divisor.  [default: count-include-pad]",
+        ),
         click.option("--divisor-override", type=int, help="AvgPool2d: divide every window's sum by this instead."),
-        click.option("--return-indices/--no-return-indices", default=None, help="MaxPool: also show where each maximum came from.  [default: no-return-indices]"),
-        click.option("--output-size", type=IntOrPairType(), help="MaxUnpool: the output's size (H,W), within a stride of the default."),
+        click.option(
+            "--return-indices/--no-return-indices",
+            default=None,
+            help="MaxPool: also show where each maximum came from.  [default: no-return-indices]",
+        ),
+        click.option(
+            "--output-size",
+            type=IntOrPairType(),
+            help="MaxUnpool: the output's size (H,W), within a stride of the default.",
+        ),
         click.option("--transposed", is_flag=True, help="The same as --layer ConvTranspose2d."),
         click.option("--separable", is_flag=True, help="The same as --layer separable."),
         click.option("--conv1d", is_flag=True, help="The same as --layer Conv1d."),
@@ -203,21 +292,59 @@ def render_options(function):
 
     decorators = [
         click.option("--fps", type=float, default=round(1000 / 300, 2), show_default=True, help="Frames per second."),
-        click.option("--max-frames", type=int, default=300, show_default=True, help="Draw at most this many steps, evenly spread; 0 draws every step."),
-        click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells, and each output's sum."),
-        click.option("--format", "image_format", type=click.Choice(list(FORMATS)), help="Animation format [default: from the -o suffix, else gif]."),
+        click.option(
+            "--max-frames",
+            type=int,
+            default=300,
+            show_default=True,
+            help="Draw at most this many steps, evenly spread; 0 draws every step.",
+        ),
+        click.option(
+            "--values/--no-values",
+            default=False,
+            show_default=True,
+            help="Write the numbers in the cells, and each output's sum.",
+        ),
+        click.option(
+            "--format",
+            "image_format",
+            type=click.Choice(list(FORMATS)),
+            help="Animation format [default: from the -o suffix, else gif].",
+        ),
         click.option("--frame", type=click.IntRange(min=1), help="Write only step N (counted from 1) as a PNG."),
         click.option("--sheet", is_flag=True, help="Write a contact sheet of the steps as a PNG."),
-        click.option("--theme", type=click.Choice(["light", "dark"]), default="light", show_default=True, help="Colours for light or dark pages."),
+        click.option(
+            "--theme",
+            type=click.Choice(["light", "dark"]),
+            default="light",
+            show_default=True,
+            help="Colours for light or dark pages.",
+        ),
         click.option("--width", type=click.IntRange(min=1), help="Make the picture at most this many pixels wide."),
         click.option(
-            "--scale", type=click.IntRange(1, 4), default=1, show_default=True,
+            "--scale",
+            type=click.IntRange(1, 4),
+            default=1,
+            show_default=True,
             help="Draw text, cells and lines N times larger (crisp, for slides and projectors).",
         ),
-        click.option("--kernel", help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'."),
-        click.option("--factors", is_flag=True, help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): show it as its two 1-D factors."),
+        click.option(
+            "--kernel",
+            help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.",
+        ),
+        click.option(
+            "--factors",
+            is_flag=True,
+            help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): show it as its two 1-D factors.",
+        ),
         click.option("--image", help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W."),
-        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input and weights."),
+        click.option(
+            "--seed",
+            type=click.IntRange(min=0),
+            default=0,
+            show_default=True,
+            help="Seed of the example input and weights.",
+        ),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -243,11 +370,15 @@ def layer_name(ctx: click.Context, params: dict[str, Any], loaded: Any = None) -
     layer = params.get("layer")
     named = getattr(layer, "name", layer)
     if named and chosen and chosen[0] != named:
-        raise click.UsageError(f"--layer {named} and --{next(f for f, k in KIND_FLAGS.items() if k == chosen[0])} name different layers: choose one.")
+        raise click.UsageError(
+            f"--layer {named} and --{next(f for f, k in KIND_FLAGS.items() if k == chosen[0])} name different layers: choose one."
+        )
     named = named or (chosen[0] if chosen else None)
     if loaded is not None and loaded.name is not None:
         if named and named != loaded.name:
-            raise click.BadParameter(f"the layer {loaded.source} is a {loaded.name}, not a {named}", param_hint=hint("layer"))
+            raise click.BadParameter(
+                f"the layer {loaded.source} is a {loaded.name}, not a {named}", param_hint=hint("layer")
+            )
         return loaded.name
     if loaded is not None and named is None:
         from .torchlayers import infer_kind
@@ -289,11 +420,15 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
     if params.get("input_shape") is None:
         raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
     if params.get("module") and not params.get("weights"):
-        raise click.BadParameter("--module names a layer of the file --weights gives: give --weights FILE too", param_hint=hint("module"))
+        raise click.BadParameter(
+            "--module names a layer of the file --weights gives: give --weights FILE too", param_hint=hint("module")
+        )
     loaded = None
     if params.get("weights"):
         if params.get("kernel") is not None:
-            raise click.BadParameter("--weights gives the weights; --kernel would replace them: choose one", param_hint=hint("kernel"))
+            raise click.BadParameter(
+                "--weights gives the weights; --kernel would replace them: choose one", param_hint=hint("kernel")
+            )
         try:
             loaded = load_layer(params["weights"], params.get("module"))
         except SpecError as error:
@@ -321,7 +456,9 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
                 if channels is not None:
                     in_channels.append((channels, where))
             for argument, value in from_file.items():
-                if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(argument, value, op.dims):
+                if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(
+                    argument, value, op.dims
+                ):
                     raise click.BadParameter(
                         f"{stated[argument][1]} says {argument}={fmt(stated[argument][0])}, but {where} has {fmt(value)}",
                         param_hint=hint("layer"),
@@ -339,7 +476,9 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
             rule = op.refusal(argument)
             takes = ", ".join(OPTION_OF[a] for a in op.arguments if a in OPTION_OF)
             raise click.BadParameter(f"{rule}; it takes {takes}", param_hint=hint(argument))
-        if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(argument, params[argument], op.dims):
+        if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(
+            argument, params[argument], op.dims
+        ):
             value, where = stated[argument]
             raise click.BadParameter(
                 f"{_as_typed(argument, params[argument])} disagrees with {argument}={fmt(value)} in {where}: drop one or make them agree",
@@ -403,7 +542,9 @@ class Request:
             suffix = f"_sheet{STILL_SUFFIX}"
         else:
             suffix = FORMATS[o.get("format") or "gif"].suffix
-        return default_filename(self.spec, o["values"], o["seed"], label_of(o.get("kernel"), o.get("image")), suffix, **self.view)
+        return default_filename(
+            self.spec, o["values"], o["seed"], label_of(o.get("kernel"), o.get("image")), suffix, **self.view
+        )
 
     @property
     def view(self) -> dict[str, Any]:

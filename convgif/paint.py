@@ -58,19 +58,36 @@ class Theme:
 
 
 LIGHT = Theme(
-    background=WHITE, ink=(31, 35, 40), grid=(176, 184, 196),
-    input_low=(226, 234, 245), input_high=(124, 158, 208), padding=(250, 238, 205),
-    negative=(228, 128, 118), positive=(100, 180, 135), kernel_zero=(246, 246, 246),
-    output_low=(238, 228, 246), output_high=(180, 148, 216),
+    background=WHITE,
+    ink=(31, 35, 40),
+    grid=(176, 184, 196),
+    input_low=(226, 234, 245),
+    input_high=(124, 158, 208),
+    padding=(250, 238, 205),
+    negative=(228, 128, 118),
+    positive=(100, 180, 135),
+    kernel_zero=(246, 246, 246),
+    output_low=(238, 228, 246),
+    output_high=(180, 148, 216),
     hues=((125, 48, 0), (20, 62, 160), (0, 82, 30), (130, 15, 115), (145, 10, 20), (0, 80, 90)),
 )
 DARK = Theme(
-    background=(13, 17, 23), ink=(230, 237, 243), grid=(72, 80, 92),
-    input_low=(24, 32, 46), input_high=(52, 86, 145), padding=(60, 52, 30),
-    negative=(140, 56, 52), positive=(35, 100, 65), kernel_zero=(34, 38, 46),
-    output_low=(34, 28, 48), output_high=(105, 70, 155),
+    background=(13, 17, 23),
+    ink=(230, 237, 243),
+    grid=(72, 80, 92),
+    input_low=(24, 32, 46),
+    input_high=(52, 86, 145),
+    padding=(60, 52, 30),
+    negative=(140, 56, 52),
+    positive=(35, 100, 65),
+    kernel_zero=(34, 38, 46),
+    output_low=(34, 28, 48),
+    output_high=(105, 70, 155),
     hues=((255, 160, 70), (120, 180, 255), (100, 220, 130), (245, 130, 220), (255, 135, 130), (80, 215, 225)),
-    input_negative=(120, 70, 30), output_negative=(125, 75, 28), neutral=(44, 46, 52), outside=(40, 44, 52),
+    input_negative=(120, 70, 30),
+    output_negative=(125, 75, 28),
+    neutral=(44, 46, 52),
+    outside=(40, 44, 52),
     halo=BLACK,
 )
 THEMES = {"light": LIGHT, "dark": DARK}
@@ -98,6 +115,7 @@ def along(
 
 def luminance(colour: RGB) -> float:
     """WCAG relative luminance of an sRGB colour."""
+
     def channel(v: int) -> float:
         c = v / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
@@ -181,7 +199,15 @@ class Painter:
             region = image[y : y + h, x : x + w]
             region[...] = self.ink[mask[: region.shape[0], :w], region]
 
-    def cell(self, image: np.ndarray, origin: tuple[int, int], row: int, col: int, colour: int, value: Optional[object] = None) -> None:
+    def cell(
+        self,
+        image: np.ndarray,
+        origin: tuple[int, int],
+        row: int,
+        col: int,
+        colour: int,
+        value: Optional[object] = None,
+    ) -> None:
         """One cell's interior filled, with ``value`` written in it unless None."""
         y0, y1, x0, x1 = self.layout.cell_box(origin, row, col)
         image[y0:y1, x0:x1] = colour
@@ -222,7 +248,9 @@ class Painter:
             self.outline(image, y0 + 2 * n, y1 - 2 * n, x0 + 2 * n, x1 - 2 * n, halo, n)
         return y0, y1 + 1, x0, x1 + 1
 
-    def path(self, image: np.ndarray, points: Sequence[tuple[int, int]], colour: int) -> list[tuple[int, int, int, int]]:
+    def path(
+        self, image: np.ndarray, points: Sequence[tuple[int, int]], colour: int
+    ) -> list[tuple[int, int, int, int]]:
         """A dashed path through (x, y) points joined by horizontal and vertical runs, as thick
         as the scale, drawn only over the background: it never covers a cell or a letter.
 

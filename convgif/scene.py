@@ -238,7 +238,10 @@ class Scene:
         if grey:
             ramp = self.colours.inputs[0] if len(self.colours.inputs) == 1 else None
             if ramp is None:  # an RGB picture that is grey: its own greys
-                ramp = [self.palette.add((v, v, v)) for v in np.linspace(0, 255, self.scales.input.count).round().astype(int)]
+                ramp = [
+                    self.palette.add((v, v, v))
+                    for v in np.linspace(0, 255, self.scales.input.count).round().astype(int)
+                ]
             bins = np.clip(self.scales.input.index(np.asarray(picture, np.int64)), 0, len(ramp) - 1)
             return np.asarray(ramp, np.uint8)[bins]
         few = picture.quantize(THUMB_COLOURS, Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)

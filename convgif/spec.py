@@ -128,8 +128,15 @@ def conv_caption(spec: Any, padding: object, *more: str) -> str:
     """The caption of a convolution: K, P, S, D and G after the shapes, then the padding mode
     and bias when they are not the defaults."""
     return caption_line(
-        spec.input_shape, spec.output_shape, f"K : {spec.kernel_size}", f"P : {padding}",
-        f"S : {spec.stride}", f"D : {spec.dilation}", f"G : {spec.groups}", *more, *switches(spec),
+        spec.input_shape,
+        spec.output_shape,
+        f"K : {spec.kernel_size}",
+        f"P : {padding}",
+        f"S : {spec.stride}",
+        f"D : {spec.dilation}",
+        f"G : {spec.groups}",
+        *more,
+        *switches(spec),
     )
 
 

@@ -56,7 +56,10 @@ def _literal(node: ast.AST, argument: str) -> Any:
         return tuple(_literal(item, argument) for item in node.elts)
     if isinstance(node, ast.Name):
         return node.id
-    raise SpecError("layer", f"{argument}={ast.unparse(node)} is not a literal: --layer takes integers, tuples, True/False, None and names")
+    raise SpecError(
+        "layer",
+        f"{argument}={ast.unparse(node)} is not a literal: --layer takes integers, tuples, True/False, None and names",
+    )
 
 
 def parse_line(text: str) -> LayerLine:
@@ -70,10 +73,15 @@ def parse_line(text: str) -> LayerLine:
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError:
-        raise SpecError("layer", f"{text!r} is neither a layer name nor a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))") from None
+        raise SpecError(
+            "layer",
+            f"{text!r} is neither a layer name nor a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))",
+        ) from None
     call = tree.body
     if not isinstance(call, ast.Call):
-        raise SpecError("layer", f"{text!r} is not a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))")
+        raise SpecError(
+            "layer", f"{text!r} is not a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))"
+        )
     function = call.func
     while isinstance(function, ast.Attribute) and function.attr in ("nn", "torch"):
         function = function.value
@@ -81,7 +89,9 @@ def parse_line(text: str) -> LayerLine:
     if name not in signatures():
         shown = name or ast.unparse(call.func)
         extra = f"; {SEPARABLE_NOTE}" if shown and shown.lower() == "separable" else ""
-        raise SpecError("layer", f"{shown} is not a torch layer convgif draws; it draws {', '.join(signatures())}{extra}")
+        raise SpecError(
+            "layer", f"{shown} is not a torch layer convgif draws; it draws {', '.join(signatures())}{extra}"
+        )
     signature = signatures()[name]
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
         raise SpecError("layer", f"{text!r}: write the arguments out (no * or **)")
@@ -155,19 +165,27 @@ def kind_of(module: Any) -> str:
         raise SpecError("module", f"{type(module).__name__} is not a torch.nn.Module")
     lazy = getattr(torch.nn.modules.lazy, "LazyModuleMixin", ())
     if isinstance(module, lazy) and module.has_uninitialized_params():
-        raise SpecError("module", f"{type(module).__name__} has no weights until it has seen an input: run it once first")
+        raise SpecError(
+            "module", f"{type(module).__name__} has no weights until it has seen an input: run it once first"
+        )
     for cls in type(module).__mro__:
         if cls.__name__ in signatures() and cls.__module__.startswith("torch.nn.modules"):
             if getattr(type(module), "forward", None) is not getattr(cls, "forward", None):
-                raise SpecError("module", f"{type(module).__name__} has its own forward: convgif draws {cls.__name__}'s only")
+                raise SpecError(
+                    "module", f"{type(module).__name__} has its own forward: convgif draws {cls.__name__}'s only"
+                )
             return cls.__name__
     children = [f"{n} ({type(c).__name__})" for n, c in module.named_children() if type(c).__name__ in signatures()]
     if children:
         raise SpecError(
-            "module", f"{type(module).__name__} holds several layers: give one of them, e.g. "
-            f"model.get_submodule({children[0].split(' ')[0]!r}); drawable: {', '.join(children[:8])}"
+            "module",
+            f"{type(module).__name__} holds several layers: give one of them, e.g. "
+            f"model.get_submodule({children[0].split(' ')[0]!r}); drawable: {', '.join(children[:8])}",
         )
-    raise SpecError("module", f"{type(module).__name__} is not a layer convgif draws; it draws {', '.join(signatures())} ({SEPARABLE_NOTE})")
+    raise SpecError(
+        "module",
+        f"{type(module).__name__} is not a layer convgif draws; it draws {', '.join(signatures())} ({SEPARABLE_NOTE})",
+    )
 
 
 def module_arguments(module: Any, name: str) -> dict[str, Any]:
@@ -196,7 +214,9 @@ def check_input_shape(input_shape: Any, dims: int, name: str) -> tuple[int, ...]
     """``input_shape`` for one sample, refusing a batch dimension with a word about it."""
     if input_shape is None:
         example = "(C, L)" if dims == 1 else "(C, H, W)"
-        raise SpecError("input_shape", f"give the input's shape for {name}: input_shape={example} (one sample, no batch)")
+        raise SpecError(
+            "input_shape", f"give the input's shape for {name}: input_shape={example} (one sample, no batch)"
+        )
     try:
         shape = tuple(input_shape)
     except TypeError:
@@ -267,10 +287,16 @@ def load_layer(path: str, module: Optional[str]) -> Loaded:
                 layer = loaded.get_submodule(module)
             except AttributeError:
                 names = [n for n, m in loaded.named_modules() if n and type(m).__name__ in signatures()]
-                raise SpecError("module", f"{path} has no layer named {module!r}; its layers: {', '.join(names) or 'none convgif draws'}") from None
+                raise SpecError(
+                    "module",
+                    f"{path} has no layer named {module!r}; its layers: {', '.join(names) or 'none convgif draws'}",
+                ) from None
         elif type(layer).__name__ not in signatures():
             names = [n for n, m in loaded.named_modules() if n and type(m).__name__ in signatures()]
-            raise SpecError("module", f"{path} holds a {type(loaded).__name__}: choose a layer with --module ({', '.join(names[:12]) or 'none convgif draws'})")
+            raise SpecError(
+                "module",
+                f"{path} holds a {type(loaded).__name__}: choose a layer with --module ({', '.join(names[:12]) or 'none convgif draws'})",
+            )
         name = kind_of(layer)
         values = {}
         if getattr(layer, "weight", None) is not None:
@@ -307,7 +333,9 @@ def _load(torch: Any, path: str) -> Any:
             ) from None
         raise SpecError("weights", f"{path} is not a file torch.save wrote: {text.splitlines()[0]}") from None
     except (RuntimeError, EOFError, ValueError, OSError) as error:
-        raise SpecError("weights", f"{path} is not a file torch.save wrote: {str(error).splitlines()[0] if str(error) else error}") from None
+        raise SpecError(
+            "weights", f"{path} is not a file torch.save wrote: {str(error).splitlines()[0] if str(error) else error}"
+        ) from None
 
 
 def _from_state_dict(torch: Any, state: Mapping[str, Any], path: str, module: Optional[str]) -> Loaded:
@@ -316,7 +344,9 @@ def _from_state_dict(torch: Any, state: Mapping[str, Any], path: str, module: Op
     layers = sorted({key.rsplit(".", 1)[0] for key in state if key.endswith(".weight")})
     if weight_key not in state:
         if module is None and layers:
-            raise SpecError("module", f"{path} holds several layers' weights: choose one with --module ({', '.join(layers[:12])})")
+            raise SpecError(
+                "module", f"{path} holds several layers' weights: choose one with --module ({', '.join(layers[:12])})"
+            )
         listed = ", ".join(layers[:12]) or "none"
         raise SpecError("module", f"{path} has no weights named {weight_key!r}; layers with weights: {listed}")
     weight = state[weight_key]
@@ -353,4 +383,6 @@ def infer_kind(loaded: Loaded) -> str:
     from . import ops
 
     axes = loaded.values["weight"].ndim - 2
-    return next(op.name for op in ops.operations() if op.torch_signature and "groups" in op.torch_signature and op.dims == axes)
+    return next(
+        op.name for op in ops.operations() if op.torch_signature and "groups" in op.torch_signature and op.dims == axes
+    )

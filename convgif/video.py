@@ -35,10 +35,36 @@ CRF = 24
 #: QuickTime and browsers play; the index at the front so that playback starts at once; one
 #: thread and bit-exact flags for the same bytes every time.
 OUTPUT_PARAMS = [
-    "-crf", str(CRF), "-preset", "veryfast", "-tune", "stillimage", "-profile:v", "high",
-    "-vf", "scale=out_color_matrix=bt709:out_range=tv", "-colorspace", "bt709", "-color_primaries", "bt709",
-    "-color_trc", "bt709", "-color_range", "tv", "-threads", "1", "-movflags", "+faststart",
-    "-fflags", "+bitexact", "-flags:v", "+bitexact", "-map_metadata", "-1", "-f", "mp4",
+    "-crf",
+    str(CRF),
+    "-preset",
+    "veryfast",
+    "-tune",
+    "stillimage",
+    "-profile:v",
+    "high",
+    "-vf",
+    "scale=out_color_matrix=bt709:out_range=tv",
+    "-colorspace",
+    "bt709",
+    "-color_primaries",
+    "bt709",
+    "-color_trc",
+    "bt709",
+    "-color_range",
+    "tv",
+    "-threads",
+    "1",
+    "-movflags",
+    "+faststart",
+    "-fflags",
+    "+bitexact",
+    "-flags:v",
+    "+bitexact",
+    "-map_metadata",
+    "-1",
+    "-f",
+    "mp4",
 ]
 
 
@@ -92,7 +118,9 @@ class Mp4Writer(AtomicFile):
             assert self._temp is not None
             self._scratch = self._temp.with_name(self._temp.name + ".mp4")
 
-    def add(self, frame: np.ndarray, duration_ms: int, changed: Optional[Sequence[tuple[int, int, int, int]]] = None) -> None:
+    def add(
+        self, frame: np.ndarray, duration_ms: int, changed: Optional[Sequence[tuple[int, int, int, int]]] = None
+    ) -> None:
         """Add ``frame``, shown for ``duration_ms``; ``changed`` (where it differs from the frame
         before) is accepted as the other writers take it, unused: a video frame goes whole."""
         if frame.shape != (self.height, self.width) or frame.dtype != np.uint8:
@@ -115,8 +143,16 @@ class Mp4Writer(AtomicFile):
 
         assert self._scratch is not None
         return imageio.get_writer(
-            str(self._scratch), format="FFMPEG", mode="I", fps=fps, codec="libx264", pixelformat="yuv420p",
-            quality=None, macro_block_size=2, ffmpeg_log_level="error", output_params=list(OUTPUT_PARAMS),
+            str(self._scratch),
+            format="FFMPEG",
+            mode="I",
+            fps=fps,
+            codec="libx264",
+            pixelformat="yuv420p",
+            quality=None,
+            macro_block_size=2,
+            ffmpeg_log_level="error",
+            output_params=list(OUTPUT_PARAMS),
         )
 
     def _close_video(self) -> None:

@@ -60,7 +60,9 @@ class AtomicFile:
         mode = 0o666  # the umask applies
         if self.path.exists():
             if not self.path.is_file():
-                raise IsADirectoryError(21, "Is a directory" if self.path.is_dir() else "Not a regular file", str(self.path))
+                raise IsADirectoryError(
+                    21, "Is a directory" if self.path.is_dir() else "Not a regular file", str(self.path)
+                )
             mode = stat.S_IMODE(self.path.stat().st_mode)
         while True:  # a fresh name beside the target
             temp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(4)}.part")
@@ -143,7 +145,9 @@ class _Animation(AtomicFile):
     #: Rectangles start at multiples of this many pixels.
     ALIGN = 1
 
-    def __init__(self, path: os.PathLike | str | BinaryIO, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
+    def __init__(
+        self, path: os.PathLike | str | BinaryIO, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0
+    ) -> None:
         if len(palette) > 255:
             raise ValueError(f"a palette holds 255 colours plus transparency, not {len(palette)}")
         super().__init__(path)
@@ -265,8 +269,12 @@ class GifWriter(_Animation):
     def _frame(self, x0: int, y0: int, patch: np.ndarray, transparent: bool, duration_ms: int) -> None:
         height, width = patch.shape
         control = struct.pack(
-            "<3sBHBB", b"!\xf9\x04", DO_NOT_DISPOSE << 2 | transparent, duration_ms // 10,
-            self.transparent if transparent else 0, 0,
+            "<3sBHBB",
+            b"!\xf9\x04",
+            DO_NOT_DISPOSE << 2 | transparent,
+            duration_ms // 10,
+            self.transparent if transparent else 0,
+            0,
         )
         descriptor = struct.pack("<sHHHHBB", b",", x0, y0, width, height, 0, self.bits)
         self._write(control + descriptor + self._lzw(patch, transparent) + b"\x00")

@@ -1,8 +1,8 @@
 """Draw examples/shapes.png: dark shapes on a light ground, for edge-detection examples.
 
-    python examples/make_shapes.py
+python examples/make_shapes.py
 
-    convgif --in 1,32,32 --image examples/shapes.png --kernel sobel-x --no-bias
+convgif --in 1,32,32 --image examples/shapes.png --kernel sobel-x --no-bias
 """
 
 from pathlib import Path

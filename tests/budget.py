@@ -12,7 +12,9 @@ def budget(examples: int) -> settings:
         database=None,
         print_blob=False,
         suppress_health_check=[
-            HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much,
+            HealthCheck.too_slow,
+            HealthCheck.data_too_large,
+            HealthCheck.filter_too_much,
             HealthCheck.function_scoped_fixture,
         ],
     )

@@ -79,10 +79,16 @@ LIGHT_RENDERS = [
     (convgif.Conv2dSpec((20, 5, 5), 20, 3), dict(values=True)),
     (convgif.Conv2dSpec((12, 6, 6), 24, 3, padding=1, groups=4), dict(values=True, seed=2)),
     (convgif.Conv2dSpec((30, 5, 5), 30, 3, groups=30, bias=False), {}),
-    (convgif.Conv2dSpec((9, 6, 6), 18, 2, stride=2, groups=3, bias=False, padding_mode="reflect", padding=1), dict(values=True)),
+    (
+        convgif.Conv2dSpec((9, 6, 6), 18, 2, stride=2, groups=3, bias=False, padding_mode="reflect", padding=1),
+        dict(values=True),
+    ),
     (convgif.Conv2dSpec((20, 40, 40), 20, 3), {}),  # drawn as a region
     (convgif.Conv2dSpec((20, 5, 5), 20, 3), dict(kernel="sobel-x", values=True)),
-    (convgif.Conv2dSpec((20, 5, 5), 20, 3), dict(input=np.full((20, 5, 5), 0.5), values=True)),  # fractions: recorded whole
+    (
+        convgif.Conv2dSpec((20, 5, 5), 20, 3),
+        dict(input=np.full((20, 5, 5), 0.5), values=True),
+    ),  # fractions: recorded whole
     (convgif.Conv1dSpec((20, 10), 30, 3, padding=1), dict(values=True)),
     (convgif.ConvTranspose2dSpec((20, 3, 3), 20, 3), dict(values=True)),
     (convgif.ConvTranspose2dSpec((12, 3, 3), 24, 3, stride=2, groups=4, bias=False), {}),
@@ -107,7 +113,9 @@ def test_a_render_of_only_the_kernels_drawn_is_the_render_of_the_whole_recording
 
     light = render()
     for op in ops.operations():
-        monkeypatch.setattr(type(op), "record_drawn", lambda self, spec, seed, kernels, **values: self.record(spec, seed, **values))
+        monkeypatch.setattr(
+            type(op), "record_drawn", lambda self, spec, seed, kernels, **values: self.record(spec, seed, **values)
+        )
     assert render() == light
 
 

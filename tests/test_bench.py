@@ -70,7 +70,12 @@ def test_sweeps_measure_every_combination_and_note_refusals():
     base = Conv2dSpec((4, 12, 12), 4, 3)
     results = run_sweeps(base, [parse_sweep("g=1,2,3"), parse_sweep("k=1,3")], "numpy", time_budget=0.05)
     assert [r.values for r in results] == [
-        {"g": 1, "k": 1}, {"g": 2, "k": 1}, {"g": 3, "k": 1}, {"g": 1, "k": 3}, {"g": 2, "k": 3}, {"g": 3, "k": 3},
+        {"g": 1, "k": 1},
+        {"g": 2, "k": 1},
+        {"g": 3, "k": 1},
+        {"g": 1, "k": 3},
+        {"g": 2, "k": 3},
+        {"g": 3, "k": 3},
     ]
     refused = [r for r in results if r.error]
     assert [r.values["g"] for r in refused] == [3, 3] and "must divide" in refused[0].error
@@ -85,7 +90,9 @@ def test_sweeps_measure_every_combination_and_note_refusals():
 
 def test_bench_writes_figure_csv_and_json(tmp_path):
     prefix = tmp_path / "sweep"
-    _, backend = bench(Conv2dSpec((2, 10, 10), 2, 3), [parse_sweep("out=1,2"), parse_sweep("k=1,3")], prefix, time_budget=0.05)
+    _, backend = bench(
+        Conv2dSpec((2, 10, 10), 2, 3), [parse_sweep("out=1,2"), parse_sweep("k=1,3")], prefix, time_budget=0.05
+    )
     assert prefix.with_suffix(".png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with open(prefix.with_suffix(".csv"), encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -93,7 +100,12 @@ def test_bench_writes_figure_csv_and_json(tmp_path):
     data = json.loads(prefix.with_suffix(".json").read_text())
     assert data["backend"] == backend and [s["name"] for s in data["sweeps"]] == ["out", "k"]
     assert len(data["results"]) == 4
-    assert [r["within_noise_prev"] for r in rows] == ["", rows[1]["within_noise_prev"], "", rows[3]["within_noise_prev"]]
+    assert [r["within_noise_prev"] for r in rows] == [
+        "",
+        rows[1]["within_noise_prev"],
+        "",
+        rows[3]["within_noise_prev"],
+    ]
     assert {r["within_noise_prev"] for r in (rows[1], rows[3])} <= {"yes", "no"}
     assert {r["within_noise_prev_line"] for r in rows[2:]} <= {"yes", "no"} and rows[0]["within_noise_prev_line"] == ""
     assert "median" in data["method"]["statistic"] and "overlap" in data["method"]["within_noise"]
@@ -104,9 +116,13 @@ def test_article_preset_shows_what_the_article_says_about_parameters():
     counts = {}
     for name, (base, first, second) in ARTICLE.items():
         a, b = parse_sweep(first), parse_sweep(second)
-        counts[name] = {(x, y): configure(base, {a.name: x, b.name: y}).num_parameters for x in a.values for y in b.values}
+        counts[name] = {
+            (x, y): configure(base, {a.name: x, b.name: y}).num_parameters for x in a.values for y in b.values
+        }
+
     def per(name, y):
         return [counts[name][(x, y)] for x in parse_sweep(ARTICLE[name][1]).values]
+
     for name in ("in_channels", "out_channels"):  # linear in channels: constant increments per channel
         xs = np.array(parse_sweep(ARTICLE[name][1]).values)
         for k in (1, 3, 5):
@@ -139,7 +155,20 @@ def test_cli_bench_errors():
 
 def test_cli_bench_runs(tmp_path):
     result = CliRunner().invoke(
-        main, ["bench", "--in", "1,8,8", "--sweep", "out=1,2", "--time-budget", "0.05", "-o", str(tmp_path / "b"), "--format", "svg"]
+        main,
+        [
+            "bench",
+            "--in",
+            "1,8,8",
+            "--sweep",
+            "out=1,2",
+            "--time-budget",
+            "0.05",
+            "-o",
+            str(tmp_path / "b"),
+            "--format",
+            "svg",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "b.svg").exists() and (tmp_path / "b.csv").exists() and "2 configurations" in result.output
@@ -172,10 +201,14 @@ def test_within_noise_is_overlapping_quartile_ranges():
 def test_mark_noise_compares_neighbours_along_and_across_lines():
     sweeps = [parse_sweep("out=1,2,4,8"), parse_sweep("k=1,3")]
     r = {
-        (1, 1): timed(1, 2, 3, out=1, k=1), (2, 1): timed(2.5, 3, 3.5, out=2, k=1),  # overlaps out=1
-        (4, 1): timed(5, 6, 7, out=4, k=1), (8, 1): timed(7.5, 8, 9, out=8, k=1),  # apart, apart
-        (1, 3): timed(2, 3, 4, out=1, k=3), (2, 3): timed(10, 11, 12, out=2, k=3),  # k=3: overlaps k=1, apart
-        (4, 3): Measurement({"out": 4, "k": 3}, error="refused"), (8, 3): timed(8, 8.5, 9.5, out=8, k=3),
+        (1, 1): timed(1, 2, 3, out=1, k=1),
+        (2, 1): timed(2.5, 3, 3.5, out=2, k=1),  # overlaps out=1
+        (4, 1): timed(5, 6, 7, out=4, k=1),
+        (8, 1): timed(7.5, 8, 9, out=8, k=1),  # apart, apart
+        (1, 3): timed(2, 3, 4, out=1, k=3),
+        (2, 3): timed(10, 11, 12, out=2, k=3),  # k=3: overlaps k=1, apart
+        (4, 3): Measurement({"out": 4, "k": 3}, error="refused"),
+        (8, 3): timed(8, 8.5, 9.5, out=8, k=3),
     }
     mark_noise(list(r.values()), sweeps)
     assert [r[x, 1].within_noise_prev for x in (1, 2, 4, 8)] == [None, True, False, False]
@@ -201,7 +234,7 @@ def test_runs_are_warmed_up_then_interleaved_in_seeded_shuffled_rounds():
     times = time_interleaved(logging_runs(log, 4), budget_s=60, min_repeats=3, max_repeats=12, seed=7)
     assert [len(t) for t in times] == [12] * 4  # max_repeats rounds fit the budget
     assert log[:4] == [0, 1, 2, 3]  # the warm-up, in order, untimed
-    rounds = [log[i:i + 4] for i in range(4, len(log), 4)]
+    rounds = [log[i : i + 4] for i in range(4, len(log), 4)]
     assert len(rounds) == 12 and all(sorted(r) == [0, 1, 2, 3] for r in rounds)  # each run once a round
     assert len({tuple(r) for r in rounds}) > 3  # the order changes from round to round
     again = []
@@ -216,7 +249,9 @@ def test_rounds_stop_when_the_next_would_overrun_the_budget():
     now = [0.0]
     runs = [lambda: now.__setitem__(0, now[0] + 0.125) for _ in range(2)]
     ticks = []
-    times = time_interleaved(runs, budget_s=2.0, clock=lambda: now[0], progress=lambda done, total: ticks.append((done, total)))
+    times = time_interleaved(
+        runs, budget_s=2.0, clock=lambda: now[0], progress=lambda done, total: ticks.append((done, total))
+    )
     # warm-up 0.25 s, then rounds of 0.25 s: the 7th ends at 2.0 s, an 8th would end past the budget
     assert [len(t) for t in times] == [7, 7] and all(t == 125 for t in times[0] + times[1]) and now[0] == 2.0
     assert ticks == [(i, 100) for i in range(1, 101)]  # the progress bar moves one percent at a time
@@ -237,8 +272,12 @@ def test_timing_runs_on_one_thread_and_restores_the_count():
 def test_the_figure_draws_noise_dotted(tmp_path):
     sweeps = [parse_sweep("s=1,2,3"), parse_sweep("k=1,3")]
     results = [
-        timed(1, 2, 3, s=1, k=1), timed(2, 2.5, 3, s=2, k=1), timed(4, 5, 6, s=3, k=1),  # s=2 within noise of s=1
-        timed(10, 11, 12, s=1, k=3), timed(6, 7, 8, s=2, k=3), timed(5, 5.5, 5.8, s=3, k=3),  # s=3 within noise of k=1
+        timed(1, 2, 3, s=1, k=1),
+        timed(2, 2.5, 3, s=2, k=1),
+        timed(4, 5, 6, s=3, k=1),  # s=2 within noise of s=1
+        timed(10, 11, 12, s=1, k=3),
+        timed(6, 7, 8, s=2, k=3),
+        timed(5, 5.5, 5.8, s=3, k=3),  # s=3 within noise of k=1
     ]
     for r in results:
         r.parameters, r.repeats, r.threads = 10, 3, 1

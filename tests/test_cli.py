@@ -50,9 +50,25 @@ def test_main_command_writes_a_looping_captioned_gif(run):
 
 def test_pytorch_option_names_and_odd_output_path(run):
     result = run(
-        "--in-shape", "2,6,6", "--out-channels", "4", "--kernel-size", "3,2", "--stride", "1,2",
-        "--padding", "1", "--dilation", "2,1", "--groups", "2", "--no-bias", "--padding-mode",
-        "circular", "-o", "a gif é.gif",
+        "--in-shape",
+        "2,6,6",
+        "--out-channels",
+        "4",
+        "--kernel-size",
+        "3,2",
+        "--stride",
+        "1,2",
+        "--padding",
+        "1",
+        "--dilation",
+        "2,1",
+        "--groups",
+        "2",
+        "--no-bias",
+        "--padding-mode",
+        "circular",
+        "-o",
+        "a gif é.gif",
     )
     assert result.exit_code == 0, result.output
     spec = convgif.Conv2dSpec((2, 6, 6), 4, (3, 2), (1, 2), 1, (2, 1), 2, False, "circular")
@@ -78,7 +94,11 @@ def test_quiet_prints_only_the_path(run):
         (["--in", "3,7,7", "--s", "0"], "'--s' / '--stride'", "stride=0 must be positive"),
         (["--in", "3,7,7", "--s", "2", "--p", "same"], "'--p' / '--padding'", "padding='same' needs stride 1"),
         (["--in", "3,7,7", "--p", "-1"], "'--p' / '--padding'", "must be non-negative"),
-        (["--in", "1,3,3", "--p", "3", "--padding-mode", "reflect"], "'--p' / '--padding'", "smaller than the input size (3, 3)"),
+        (
+            ["--in", "1,3,3", "--p", "3", "--padding-mode", "reflect"],
+            "'--p' / '--padding'",
+            "smaller than the input size (3, 3)",
+        ),
         (["--in", "1,3,3", "--p", "4", "--padding-mode", "circular"], "'--p' / '--padding'", "at most the input size"),
         (["--in", "3,7,7", "--p", "full"], "'--p' / '--padding'", "'full'"),
         (["--in", "3,7,7", "--d", "0"], "'--d' / '--dilation'", "dilation=0 must be positive"),
@@ -92,7 +112,11 @@ def test_quiet_prints_only_the_path(run):
         (["--in", "1,500,500", "--k", "400"], "'--k' / '--kernel-size'", "even one output cell"),
         (["--in", "1,80,80", "--k", "60", "--values"], "'--k' / '--kernel-size'", "draw it without values"),
         (["--in", "1,5,5", "--k", "401", "--p", "200"], "'--p' / '--padding'", "shrink the padding"),
-        (["--in", "1,5,5", "--k", "1", "--d", "100000000000000000000"], "'--d' / '--dilation'", "PyTorch keeps sizes as 64-bit integers"),
+        (
+            ["--in", "1,5,5", "--k", "1", "--d", "100000000000000000000"],
+            "'--d' / '--dilation'",
+            "PyTorch keeps sizes as 64-bit integers",
+        ),
         (["--in", "1,5,5", "--k", "1", "--d", "200000"], "'--d' / '--dilation'", "too large to draw"),
         (["--in", "100000000,5,5"], "'--in' / '--in-shape'", "too large to draw"),
         (["--in", "9,5,5", "--out", "100000", "--k", "5"], "'--out' / '--out-channels'", "too large to draw"),
@@ -158,7 +182,9 @@ def test_python_module_entry_point(tmp_path):
 
     done = subprocess.run(
         [sys.executable, "-m", "convgif", "--in", "1,4,4", "-q", "-o", str(tmp_path / "m.gif")],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert done.returncode == 0 and done.stdout.strip().endswith("m.gif")
     assert done.stderr == ""

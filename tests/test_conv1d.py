@@ -111,7 +111,9 @@ def test_recording_has_conv1d_shapes_and_placements():
 
 def test_cli_renders_rows_of_cells_with_the_conv1d_caption(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["--conv1d", "--in", "3,9", "--out", "2", "--k", "3", "--p", "1"], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["--conv1d", "--in", "3,9", "--out", "2", "--k", "3", "--p", "1"], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     name, summary = result.output.splitlines()
     assert name == "conv1d_3x9_out2_k3_p1.gif" and summary.startswith("output (2, 9) · 20 parameters · 18 frames")

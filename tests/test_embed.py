@@ -36,7 +36,10 @@ def test_markdown_and_html_snippets(run):
         np.testing.assert_array_equal(np.asarray(still.convert("RGB")), displayed_frames(Path("docs fig.gif"))[-1])
 
 
-@pytest.mark.parametrize("args, name, kind", [(["--format", "webp"], "conv2d_2x5x5_out2_k3_p1.webp", "WEBP"), (["-o", "a.png"], "a.png", "PNG")])
+@pytest.mark.parametrize(
+    "args, name, kind",
+    [(["--format", "webp"], "conv2d_2x5x5_out2_k3_p1.webp", "WEBP"), (["-o", "a.png"], "a.png", "PNG")],
+)
 def test_webp_and_apng_animations_loop_with_every_frame(run, args, name, kind):
     result = run("--in", "2,5,5", "--out", "2", "--p", "1", "-q", *args)
     assert result.output.strip() == name

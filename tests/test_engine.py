@@ -88,15 +88,21 @@ def test_configurations_cover_the_interesting_cases():
 
 def _reference_for(rec, kwargs):
     return reference.conv2d(
-        rec.input, rec.weight, rec.bias,
-        stride=kwargs["stride"], padding=kwargs["padding"], dilation=kwargs["dilation"],
-        groups=kwargs["groups"], padding_mode=kwargs["padding_mode"],
+        rec.input,
+        rec.weight,
+        rec.bias,
+        stride=kwargs["stride"],
+        padding=kwargs["padding"],
+        dilation=kwargs["dilation"],
+        groups=kwargs["groups"],
+        padding_mode=kwargs["padding_mode"],
     )
 
 
 # --------------------------------------------------------------------------------------------
 # Against the loop reference
 # --------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("mode", MODES)
 def test_record_matches_reference(mode):
@@ -160,6 +166,7 @@ def test_even_same_padding_extra_cell_is_at_the_end():
 # --------------------------------------------------------------------------------------------
 # Against torch
 # --------------------------------------------------------------------------------------------
+
 
 def _torch_module(torch, spec, kwargs, rec):
     with warnings.catch_warnings():
@@ -234,7 +241,9 @@ def test_taps_match_torch_autograd():
                 assert len({tuple(t) for t in taps.tolist()}) == len(taps)
                 np.testing.assert_array_equal(g_padded[0].numpy(), expected, err_msg=f"{kwargs} {p.out_index}")
                 read = collections.Counter(
-                    (int(c), int(rows[y]), int(cols[xx])) for c, y, xx in taps.tolist() if rows[y] >= 0 and cols[xx] >= 0
+                    (int(c), int(rows[y]), int(cols[xx]))
+                    for c, y, xx in taps.tolist()
+                    if rows[y] >= 0 and cols[xx] >= 0
                 )
                 counts = np.zeros(spec.input_shape)
                 for cell, times in read.items():
@@ -307,6 +316,7 @@ def test_given_arrays_are_used_and_checked():
 # --------------------------------------------------------------------------------------------
 # The placements sequence
 # --------------------------------------------------------------------------------------------
+
 
 def test_placements_indexing():
     spec = Conv2dSpec((2, 6, 7), out_channels=4, kernel_size=(2, 3), stride=(2, 1), groups=2)
@@ -492,7 +502,9 @@ def test_whole_numbers_convolved_in_runs_match_the_loop_reference(monkeypatch, c
     monkeypatch.setattr(engine, "CHUNK", chunk)
     for spec in KEPT_SPECS:
         rec = record(spec, seed=9)
-        ref = reference.conv2d(rec.padded, rec.weight, rec.bias, stride=spec.stride, dilation=spec.dilation, groups=spec.groups)
+        ref = reference.conv2d(
+            rec.padded, rec.weight, rec.bias, stride=spec.stride, dilation=spec.dilation, groups=spec.groups
+        )
         np.testing.assert_array_equal(rec.output, ref.output)
 
 

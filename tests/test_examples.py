@@ -27,7 +27,11 @@ def project(tmp_path: Path) -> Path:
 
 
 def contents(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in root.rglob("*") if p.is_file()}
+    return {
+        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in root.rglob("*")
+        if p.is_file()
+    }
 
 
 def written(root: Path, argv: list[str], **options) -> tuple[list[str], subprocess.CompletedProcess]:
@@ -44,7 +48,9 @@ def assert_ignored_by_git(paths: list[str]) -> None:
     git = shutil.which("git")
     if git is None or not (ROOT / ".git").exists():
         return  # not a git checkout: nothing to leave untracked
-    done = subprocess.run([git, "check-ignore", "--no-index", *paths], check=False, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(
+        [git, "check-ignore", "--no-index", *paths], check=False, cwd=ROOT, capture_output=True, text=True
+    )
     assert sorted(done.stdout.split()) == sorted(paths), "the examples' outputs must be ignored by git"
 
 

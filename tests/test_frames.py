@@ -249,4 +249,4 @@ def test_sum_line_keeps_whole_entries():
     step = shown_steps(Conv2dSpec((8, 3, 3), 8, 1, groups=8))[0]
     full = sum_text(step)
     cut = _fit(step.sums, 40)
-    assert len(cut) <= 40 and full.startswith(cut) and full[len(cut):].startswith("   y[")
+    assert len(cut) <= 40 and full.startswith(cut) and full[len(cut) :].startswith("   y[")

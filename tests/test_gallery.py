@@ -14,6 +14,7 @@ from convgif.options import parse
 def spec_from_args(args):
     return parse(args).spec
 
+
 ROOT = Path(__file__).resolve().parent.parent
 SMALL = """
 title = "A small gallery"
@@ -111,9 +112,22 @@ def test_the_shipped_gallery_is_complete_and_built():
     names = {e.name for e in gallery.entries}
     assert len([n for n in names if n.startswith("article-")]) == 12
     assert len([n for n in names if n.startswith("arith-")]) == 8
-    assert {"groups-1", "groups-2", "groups-4", "padding-zeros", "padding-reflect", "padding-replicate",
-            "padding-circular", "padding-same-even", "no-bias", "values", "transposed", "conv1d",
-            "separable", "sobel-edges"} <= names
+    assert {
+        "groups-1",
+        "groups-2",
+        "groups-4",
+        "padding-zeros",
+        "padding-reflect",
+        "padding-replicate",
+        "padding-circular",
+        "padding-same-even",
+        "no-bias",
+        "values",
+        "transposed",
+        "conv1d",
+        "separable",
+        "sobel-edges",
+    } <= names
     readme = (ROOT / "gallery" / "README.md").read_text(encoding="utf-8")
     for entry in gallery.entries:
         assert (ROOT / "gallery" / f"{entry.name}.gif").is_file()
@@ -131,18 +145,39 @@ def test_any_gallery_file_ends_in_pages_a_failure_report_or_a_usage_error():
     from hypothesis import strategies as st
 
     arguments = st.lists(
-        st.sampled_from(["--in", "1,4,4", "2,3", "--k", "2", "--g", "3", "--p", "same", "--s", "2", "-x", "--image", "nope.png", "--values"]),
+        st.sampled_from(
+            [
+                "--in",
+                "1,4,4",
+                "2,3",
+                "--k",
+                "2",
+                "--g",
+                "3",
+                "--p",
+                "same",
+                "--s",
+                "2",
+                "-x",
+                "--image",
+                "nope.png",
+                "--values",
+            ]
+        ),
         max_size=6,
     ).map(" ".join)
-    entry = st.fixed_dictionaries({
-        "name": st.sampled_from(["a", "b", "a b", "ok-1"]),
-        "title": st.text(max_size=8),
-        "args": arguments,
-    })
+    entry = st.fixed_dictionaries(
+        {
+            "name": st.sampled_from(["a", "b", "a b", "ok-1"]),
+            "title": st.text(max_size=8),
+            "args": arguments,
+        }
+    )
 
     def toml(entries):
         return "\n".join(
-            f"[[entry]]\nname = {e['name']!r}\ntitle = {json.dumps(e['title'])}\nargs = {e['args']!r}\n" for e in entries
+            f"[[entry]]\nname = {e['name']!r}\ntitle = {json.dumps(e['title'])}\nargs = {e['args']!r}\n"
+            for e in entries
         )
 
     @settings(max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -163,11 +198,19 @@ def test_any_gallery_file_ends_in_pages_a_failure_report_or_a_usage_error():
 @pytest.mark.parametrize(
     "text, words",
     [
-        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in \\"1,4,4"',
-         "entry 'a': args '--in \"1,4,4' are not a command line: No closing quotation"),
+        (
+            '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in \\"1,4,4"',
+            "entry 'a': args '--in \"1,4,4' are not a command line: No closing quotation",
+        ),
         ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4 \\\\"', "entry 'a': args"),
-        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--image \\u0000.png"', "entry 'a': a file its args name is not a valid path"),
-        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4"\nexplanation = 3', "entry 'a': explanation must be text"),
+        (
+            '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--image \\u0000.png"',
+            "entry 'a': a file its args name is not a valid path",
+        ),
+        (
+            '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4"\nexplanation = 3',
+            "entry 'a': explanation must be text",
+        ),
         ("entry = 3", "entries must be [[entry]] tables"),
         ("entry = [1, 2]", "entries must be [[entry]] tables"),
         ('title = 3\n[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4"', "title must be text"),

@@ -100,7 +100,10 @@ def test_ctrl_c_while_starting_exits_quietly(monkeypatch, capsys):
 def test_missing_read_only_and_folder_outputs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = invoke("--in", "1,4,4", "-o", "no/such/folder/x.gif")
-    assert result.exit_code == 1 and "cannot write no/such/folder/x.gif: the folder no/such/folder does not exist" in result.output
+    assert (
+        result.exit_code == 1
+        and "cannot write no/such/folder/x.gif: the folder no/such/folder does not exist" in result.output
+    )
     os.mkdir("folder")
     result = CliRunner().invoke(main, ["--in", "1,4,4", "-o", "folder"])
     assert result.exit_code == 2 and "'-o' / '--output'" in result.output
@@ -145,7 +148,9 @@ def test_standard_output_for_pipes_and_not_for_terminals(tmp_path, monkeypatch):
 
     controller, terminal = pty.openpty()  # standard output on a terminal
     try:
-        done = subprocess.run(command("--in", "1,4,4", "-o", "-"), stdout=terminal, stderr=subprocess.PIPE, cwd=tmp_path)
+        done = subprocess.run(
+            command("--in", "1,4,4", "-o", "-"), stdout=terminal, stderr=subprocess.PIPE, cwd=tmp_path
+        )
     finally:
         os.close(terminal)
         os.close(controller)
@@ -158,7 +163,9 @@ def test_two_renders_to_one_path_leave_one_complete_gif(tmp_path):
     references = []
     for seed in ("1", "2"):
         reference = tmp_path / f"ref{seed}.gif"
-        subprocess.run(command("--in", "2,20,20", "--max-frames", "0", "--seed", seed, "-o", str(reference), "-q"), check=True)
+        subprocess.run(
+            command("--in", "2,20,20", "--max-frames", "0", "--seed", seed, "-o", str(reference), "-q"), check=True
+        )
         references.append(reference.read_bytes())
     runs = [
         subprocess.Popen(command("--in", "2,20,20", "--max-frames", "0", "--seed", seed, "-o", str(target), "-q"))

@@ -47,8 +47,28 @@ def check_kernel(kernel: np.ndarray, dims: tuple[int, ...]) -> None:
 # -- kernels written as text -----------------------------------------------------------------
 
 GOOD = ["0", "1", "-1", "2.5", "0.125", "1e4", "10000", "-10000", " 3", "1_000", "1e-320", "-0"]
-HOSTILE = ["10001", "-10000.5", "1e19", "-1e19", "1e308", "1e309", "nan", "NaN", "-nan", "inf", "-inf", "+Infinity",
-           "9223372036854775808", "-9223372036854775809", "0x10", "", " ", "a", "−1", "١"]
+HOSTILE = [
+    "10001",
+    "-10000.5",
+    "1e19",
+    "-1e19",
+    "1e308",
+    "1e309",
+    "nan",
+    "NaN",
+    "-nan",
+    "inf",
+    "-inf",
+    "+Infinity",
+    "9223372036854775808",
+    "-9223372036854775809",
+    "0x10",
+    "",
+    " ",
+    "a",
+    "−1",
+    "١",
+]
 good = st.sampled_from(GOOD) | st.integers(-MAX_MAGNITUDE, MAX_MAGNITUDE).map(str)
 cell = good | st.sampled_from(HOSTILE) | st.text(max_size=4)
 
@@ -58,7 +78,9 @@ def rows_of(cells: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 
 kernel_text = (
-    rows_of(good) | rows_of(cell) | st.sampled_from([*PRESETS, " Sobel-X ", "sobel", ".npy", "missing.npy"])
+    rows_of(good)
+    | rows_of(cell)
+    | st.sampled_from([*PRESETS, " Sobel-X ", "sobel", ".npy", "missing.npy"])
     | st.text(max_size=12)
 )
 
@@ -78,8 +100,25 @@ def test_any_kernel_text_is_a_kernel_or_a_kernel_error(text):
 
 # -- kernels saved as .npy files ---------------------------------------------------------------
 
-DTYPES = ["int8", "uint8", "int64", "uint64", "float16", "float32", "float64", ">f8", "longdouble", "bool",
-          "complex64", "U2", "S2", "datetime64[s]", "object", "V4", "i4,f4"]
+DTYPES = [
+    "int8",
+    "uint8",
+    "int64",
+    "uint64",
+    "float16",
+    "float32",
+    "float64",
+    ">f8",
+    "longdouble",
+    "bool",
+    "complex64",
+    "U2",
+    "S2",
+    "datetime64[s]",
+    "object",
+    "V4",
+    "i4,f4",
+]
 SHAPES = [(), (0,), (3,), (0, 3), (2, 2), (1, 3), (2, 1, 3), (1, 1, 2, 2), (2, 0, 1, 1), (1, 1, 1, 1, 1)]
 SPECIAL = [0, 1, -1, 7, 2**31, 2**63 - 1, 2**64 - 1, -(2**63), 0.5, 1e300, float("nan"), float("inf"), -float("inf")]
 
@@ -228,10 +267,33 @@ def test_any_output_target_gets_a_complete_file_or_an_os_error(target, kind, fra
 
 # -- gallery files -------------------------------------------------------------------------------
 
-LINES = ['[[entry]]', 'name = "a"', 'name = "b"', "name = 'a b'", 'name = 1', 'title = "T"', 'title = 3',
-         'args = "--in 1,4,4"', 'args = "--in \\"1,4,4"', "args = '--kernel \"x'", "args = 'x \\'", 'args = "-o x.gif"',
-         'args = "--image \\u0000.png"', 'args = []', 'explanation = "E"', 'explanation = []', 'entry = 1',
-         'entry = [1]', 'intro = 2', 'intro = "I"', '[entry]', '[[entry', 'title = """', '[[entry.x]]', 'x = 1979-05-27']
+LINES = [
+    "[[entry]]",
+    'name = "a"',
+    'name = "b"',
+    "name = 'a b'",
+    "name = 1",
+    'title = "T"',
+    "title = 3",
+    'args = "--in 1,4,4"',
+    'args = "--in \\"1,4,4"',
+    "args = '--kernel \"x'",
+    "args = 'x \\'",
+    'args = "-o x.gif"',
+    'args = "--image \\u0000.png"',
+    "args = []",
+    'explanation = "E"',
+    "explanation = []",
+    "entry = 1",
+    "entry = [1]",
+    "intro = 2",
+    'intro = "I"',
+    "[entry]",
+    "[[entry",
+    'title = """',
+    "[[entry.x]]",
+    "x = 1979-05-27",
+]
 ENTRY = '[[entry]]\nname = "{}"\ntitle = "T"\nargs = "--in 1,4,4"'
 line = st.sampled_from(LINES) | st.sampled_from([ENTRY.format("a"), ENTRY.format("b")]) | st.text(max_size=20)
 gallery_text = st.lists(line, max_size=10).map("\n".join) | st.lists(line, max_size=3).map(

@@ -66,7 +66,8 @@ def test_rgb_channels_each_in_their_colour():
 def test_cli_edge_map_of_the_shipped_picture(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(
-        main, ["--in", "1,32,32", "--image", str(SHAPES), "--kernel", "sobel-x", "--no-bias", "-q"],
+        main,
+        ["--in", "1,32,32", "--image", str(SHAPES), "--kernel", "sobel-x", "--no-bias", "-q"],
         catch_exceptions=False,
     )
     assert result.exit_code == 0, result.output
@@ -125,8 +126,17 @@ def test_an_input_too_large_for_a_picture_is_refused():
 
 @pytest.mark.parametrize(
     "content",
-    [b"", SHAPES.read_bytes()[:200], SHAPES.read_bytes()[: SHAPES.stat().st_size // 2], png_header(8, 8),
-     png_header(0, 8), b"GIF89a\xff\xff\xff\xff", b"BM" + bytes(60), b"P5\n4 4\n255\n" + bytes(3), b"hello"],
+    [
+        b"",
+        SHAPES.read_bytes()[:200],
+        SHAPES.read_bytes()[: SHAPES.stat().st_size // 2],
+        png_header(8, 8),
+        png_header(0, 8),
+        b"GIF89a\xff\xff\xff\xff",
+        b"BM" + bytes(60),
+        b"P5\n4 4\n255\n" + bytes(3),
+        b"hello",
+    ],
 )
 def test_damaged_files_are_refused_naming_the_image(tmp_path, content):
     path = tmp_path / "damaged.png"

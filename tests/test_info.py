@@ -46,12 +46,21 @@ def test_big_layers_are_described_even_when_they_cannot_be_drawn():
 
 def random_layer(rng, kind):
     c = rng.randint(1, 4)
-    common = dict(out_channels=rng.choice([1, 2, 4]), kernel_size=rng.randint(1, 4), stride=rng.randint(1, 3), dilation=rng.randint(1, 2))
+    common = dict(
+        out_channels=rng.choice([1, 2, 4]),
+        kernel_size=rng.randint(1, 4),
+        stride=rng.randint(1, 3),
+        dilation=rng.randint(1, 2),
+    )
     if kind == "conv2d":
-        return (c, rng.randint(3, 9), rng.randint(3, 9)), dict(common, padding=rng.randint(0, 2), groups=rng.choice([1, 2]))
+        return (c, rng.randint(3, 9), rng.randint(3, 9)), dict(
+            common, padding=rng.randint(0, 2), groups=rng.choice([1, 2])
+        )
     if kind == "conv1d":
         return (c, rng.randint(3, 9)), dict(common, padding=rng.randint(0, 2), groups=rng.choice([1, 2]))
-    return (c, rng.randint(1, 5), rng.randint(1, 5)), dict(common, padding=rng.randint(0, 2), output_padding=rng.randint(0, 1), groups=rng.choice([1, 2]))
+    return (c, rng.randint(1, 5), rng.randint(1, 5)), dict(
+        common, padding=rng.randint(0, 2), output_padding=rng.randint(0, 1), groups=rng.choice([1, 2])
+    )
 
 
 @pytest.mark.parametrize("kind", ["conv2d", "conv1d", "transposed", "separable"])
@@ -69,11 +78,17 @@ def test_shapes_and_parameters_agree_with_torch(kind):
                     spec = SeparableSpec(shape, **args)
                     c = shape[0]
                     layers = [
-                        torch.nn.Conv2d(c, c, args["kernel_size"], args["stride"], args["padding"], args["dilation"], groups=c),
+                        torch.nn.Conv2d(
+                            c, c, args["kernel_size"], args["stride"], args["padding"], args["dilation"], groups=c
+                        ),
                         torch.nn.Conv2d(c, args["out_channels"], 1),
                     ]
                 else:
-                    cls = {"conv2d": (Conv2dSpec, torch.nn.Conv2d), "conv1d": (Conv1dSpec, torch.nn.Conv1d), "transposed": (ConvTranspose2dSpec, torch.nn.ConvTranspose2d)}[kind]
+                    cls = {
+                        "conv2d": (Conv2dSpec, torch.nn.Conv2d),
+                        "conv1d": (Conv1dSpec, torch.nn.Conv1d),
+                        "transposed": (ConvTranspose2dSpec, torch.nn.ConvTranspose2d),
+                    }[kind]
                     spec = cls[0](shape, **args)
                     layers = [cls[1](shape[0], **args)]
             except (SpecError, ValueError):
@@ -93,9 +108,13 @@ def test_shapes_and_parameters_agree_with_torch(kind):
 
 def test_cli_info_text_and_json():
     runner = CliRunner()
-    result = runner.invoke(main, ["info", "--in", "3,7,7", "--out", "2", "--k", "3", "--p", "1", "--s", "2", "--d", "2"])
+    result = runner.invoke(
+        main, ["info", "--in", "3,7,7", "--out", "2", "--k", "3", "--p", "1", "--s", "2", "--d", "2"]
+    )
     assert result.exit_code == 0 and "H_out = floor((7 + 2·1 − 2·(3 − 1) − 1) / 2 + 1) = 3" in result.output
-    result = runner.invoke(main, ["info", "--transposed", "--in", "2,3,3", "--s", "2", "--output-padding", "1", "--json"])
+    result = runner.invoke(
+        main, ["info", "--transposed", "--in", "2,3,3", "--s", "2", "--output-padding", "1", "--json"]
+    )
     data = json.loads(result.output)
     assert REQUIRED <= data.keys() and data["output_shape"] == [1, 8, 8] and data["kind"] == "ConvTranspose2d"
     result = runner.invoke(main, ["info", "--in", "3,7,7", "--g", "2"])

@@ -95,7 +95,10 @@ def test_factors_of_sobel_and_refusal_of_full_rank():
 
     column, row = factors(PRESETS["sobel-x"])
     assert column.tolist() == [1, 2, 1] and row.tolist() == [1, 0, -1]
-    assert factors_note(PRESETS["sobel-x"]) == "kernel = column [1, 2, 1] times row [1, 0, -1]: 3 + 3 = 6 numbers instead of 9"
+    assert (
+        factors_note(PRESETS["sobel-x"])
+        == "kernel = column [1, 2, 1] times row [1, 0, -1]: 3 + 3 = 6 numbers instead of 9"
+    )
     column, row = factors(np.array([[0.5, 1.0], [1.0, 2.0]]))
     np.testing.assert_allclose(np.outer(column, row), [[0.5, 1.0], [1.0, 2.0]])
     for kernel in (PRESETS["laplacian"], PRESETS["sharpen"], np.zeros((3, 3), np.int64)):
@@ -112,7 +115,10 @@ def test_cli_factors_note_in_every_frame(tmp_path, monkeypatch):
     from convgif import ops
 
     spec = Conv2dSpec((1, 7, 7))
-    layout = plan(ops.of(spec).geometries(spec)[0], notes=("kernel = column [1, 2, 1] times row [1, 0, -1]: 3 + 3 = 6 numbers instead of 9",))
+    layout = plan(
+        ops.of(spec).geometries(spec)[0],
+        notes=("kernel = column [1, 2, 1] times row [1, 0, -1]: 3 + 3 = 6 numbers instead of 9",),
+    )
     assert any(t[0].startswith("kernel = column [1, 2, 1]") for t in layout.texts)
     for args in (["--kernel", "laplacian", "--factors"], ["--factors"]):
         result = CliRunner().invoke(main, ["--in", "1,7,7", *args, "-o", "g.gif"])
@@ -125,8 +131,15 @@ def test_cli_factors_note_in_every_frame(tmp_path, monkeypatch):
 
 @pytest.mark.parametrize(
     "text, shown",
-    [("nan,1;1,1", "nan"), ("inf,1;1,1", "inf"), ("1,-inf", "-inf"), ("1e19,1;1,1", "1e19"),
-     ("10001", "10001"), ("-10000.5", "-10000.5"), ("9223372036854775808", "9223372036854775808")],
+    [
+        ("nan,1;1,1", "nan"),
+        ("inf,1;1,1", "inf"),
+        ("1,-inf", "-inf"),
+        ("1e19,1;1,1", "1e19"),
+        ("10001", "10001"),
+        ("-10000.5", "-10000.5"),
+        ("9223372036854775808", "9223372036854775808"),
+    ],
 )
 def test_values_that_are_not_finite_or_too_large_are_refused(text, shown):
     with pytest.raises(SpecError) as error:

@@ -52,15 +52,22 @@ def test_standard_output_that_is_full_or_closed_is_an_error_not_a_traceback(tmp_
     assert done.returncode == 1 and b"cannot write to standard output: No space left on device" in done.stderr
     assert b"Traceback" not in done.stderr and os.listdir(tmp_path) == []
 
-    done = subprocess.run(command("--in", "1,4,4", "-o", "-"), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                          cwd=tmp_path, preexec_fn=lambda: os.close(1))
+    done = subprocess.run(
+        command("--in", "1,4,4", "-o", "-"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        cwd=tmp_path,
+        preexec_fn=lambda: os.close(1),
+    )
     assert done.returncode == 1 and b"cannot write to standard output: it is closed" in done.stderr
     assert b"Traceback" not in done.stderr and os.listdir(tmp_path) == []
 
 
 def test_a_summary_that_cannot_be_printed_is_an_error_after_the_file_is_written(tmp_path):
     with open("/dev/full", "wb") as full:
-        done = subprocess.run(command("--in", "1,4,4", "-o", "b.gif"), stdout=full, stderr=subprocess.PIPE, cwd=tmp_path)
+        done = subprocess.run(
+            command("--in", "1,4,4", "-o", "b.gif"), stdout=full, stderr=subprocess.PIPE, cwd=tmp_path
+        )
     assert done.returncode == 1, done.stderr
     assert b"wrote b.gif, but cannot print to standard output: No space left on device" in done.stderr
     assert b"Traceback" not in done.stderr and b"Exception ignored" not in done.stderr

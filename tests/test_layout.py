@@ -12,6 +12,7 @@ def plan(spec, values=False, value_chars=3):
     """The layout of a spec's picture (its one geometry)."""
     return plan_geometry(ops.of(spec).geometries(spec)[0], values, value_chars)
 
+
 SPECS = [
     Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2),
     Conv2dSpec((2, 7, 7), 4, 3, stride=2, padding=2, groups=2),
@@ -27,11 +28,11 @@ def boxes(layout):
     _, hp, wp = spec.padded_shape
     _, ho, wo = spec.output_shape
     kh, kw = spec.kernel_size
-    for (x, y) in layout.inputs.values():
+    for x, y in layout.inputs.values():
         yield (x, y, x + wp * s, y + hp * s)
-    for (x, y) in layout.kernels.values():
+    for x, y in layout.kernels.values():
         yield (x, y, x + kw * s, y + kh * s)
-    for (x, y) in layout.outputs.values():
+    for x, y in layout.outputs.values():
         yield (x, y, x + wo * s, y + ho * s)
 
 

@@ -13,7 +13,9 @@ import pytest
 pytest.importorskip("mkdocs")
 
 ROOT = Path(__file__).resolve().parent.parent
-CAPTION = "Input Shape : (3, 7, 7) — Output Shape : (1, 3, 3) — K : (3, 3) — P : (0, 0) — S : (2, 2) — D : (1, 1) — G : 1"
+CAPTION = (
+    "Input Shape : (3, 7, 7) — Output Shape : (1, 3, 3) — K : (3, 3) — P : (0, 0) — S : (2, 2) — D : (1, 1) — G : 1"
+)
 INDEX = """\
 # Layers
 
@@ -67,7 +69,9 @@ def site(folder: Path, pages: dict[str, str]) -> Path:
 
 
 def build(folder: Path, env: dict) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=folder, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"], cwd=folder, env=env, capture_output=True, text=True
+    )
 
 
 def test_a_site_builds_with_pictures_stills_and_captions_and_renders_once(tmp_path):

@@ -79,7 +79,9 @@ def test_the_magic_renders_the_command_arguments_inline(shell, tmp_path, monkeyp
         assert shell.run_line_magic("convgif", "--in 1,5,5 --k 3 --p 1 --values") is None
     (output,) = captured.outputs
     assert f'alt="{SPEC.caption}"' in output.data["text/html"]
-    assert embedded(output.data["text/html"]) == convgif.render(SPEC, tmp_path / "same.gif", values=True).path.read_bytes()
+    assert (
+        embedded(output.data["text/html"]) == convgif.render(SPEC, tmp_path / "same.gif", values=True).path.read_bytes()
+    )
     with capture_output() as captured:
         shell.run_line_magic("convgif", "--in 1,5,5 --p 1 -o saved.gif")
     assert (tmp_path / "saved.gif").is_file() and len(captured.outputs) == 1
@@ -142,7 +144,10 @@ def stderr_on_a_pty(tmp_path, **env) -> bytes:
     environment.update({"TERM": "xterm", **env})
     process = subprocess.Popen(
         [sys.executable, "-m", "convgif", "--in", "1,36,36", "--p", "1", "--max-frames", "0", "-o", "x.gif"],
-        cwd=tmp_path, env=environment, stdout=subprocess.DEVNULL, stderr=slave,
+        cwd=tmp_path,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=slave,
     )
     os.close(slave)
     chunks = []
@@ -178,7 +183,9 @@ def test_the_example_notebook_runs(tmp_path, monkeypatch):
     pytest.importorskip("torch")
     monkeypatch.setenv("PATH", f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")  # !convgif
     notebook = nbformat.read(ROOT / "examples" / "notebook.ipynb", as_version=4)
-    nbclient.NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     shown = [o for cell in code for o in cell.outputs if "text/html" in o.get("data", {})]
     assert len(shown) == 3  # show(spec), %convgif, show(layer): each once

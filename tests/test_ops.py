@@ -61,7 +61,11 @@ def test_unknown_layer_and_conflicting_choices_are_usage_errors():
         (["--output-padding", "1"], "'--output-padding'", "Conv2d has no output_padding"),
         (["--layer", "Conv1d", "--output-padding", "1"], "'--output-padding'", "Conv1d has no output_padding"),
         (["--as-conv"], "'--as-conv'", "Conv2d has no as_conv"),
-        (["--layer", "ConvTranspose2d", "--padding-mode", "reflect"], "'--padding-mode'", "a transposed convolution supports only 'zeros'"),
+        (
+            ["--layer", "ConvTranspose2d", "--padding-mode", "reflect"],
+            "'--padding-mode'",
+            "a transposed convolution supports only 'zeros'",
+        ),
     ],
 )
 def test_an_option_the_layer_does_not_have_is_refused_naming_both(tmp_path, args, option, words):
@@ -81,7 +85,9 @@ def test_separable_with_a_kernel_preset_draws_it_in_the_depthwise_step(tmp_path)
 
 
 def test_transposed_kernel_takes_pytorchs_weight_layout(tmp_path):
-    result = run("--in", "2,5,5", "--out", "3", "--transposed", "--kernel", "sobel-x", "-o", str(tmp_path / "t.gif"), "-q")
+    result = run(
+        "--in", "2,5,5", "--out", "3", "--transposed", "--kernel", "sobel-x", "-o", str(tmp_path / "t.gif"), "-q"
+    )
     assert result.exit_code == 0, result.output
     spec = convgif.ConvTranspose2dSpec((2, 5, 5), 3)
     result = convgif.render(spec, tmp_path / "t2.gif", kernel="sobel-x")
@@ -173,7 +179,9 @@ def test_nothing_outside_the_operations_tests_what_kind_a_spec_is():
 
 
 def _same(a, b) -> bool:
-    return (a is None and b is None) or (a is not None and b is not None and a.dtype == b.dtype and np.array_equal(a, b))
+    return (a is None and b is None) or (
+        a is not None and b is not None and a.dtype == b.dtype and np.array_equal(a, b)
+    )
 
 
 def test_a_render_records_only_the_kernels_its_pictures_show(monkeypatch):

@@ -205,6 +205,7 @@ def test_grouped_sum_line_shows_the_bias_of_each_group():
 
 # -- colours ---------------------------------------------------------------------------------
 
+
 def scenes():
     """Drawings of every kind of picture, with the colours each can show."""
     shapes = EXAMPLES / "shapes.png"
@@ -456,6 +457,7 @@ def test_a_gif_shows_exactly_the_frames_drawn(tmp_path):
 
 # -- sizes, sheets and scales -------------------------------------------------------------------
 
+
 def test_figures_are_as_wide_as_their_drawing(tmp_path):
     headline = Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2)
     result = render(headline, tmp_path / "h.gif", width=480)
@@ -472,7 +474,8 @@ def test_figures_are_as_wide_as_their_drawing(tmp_path):
 def test_the_caption_names_padding_modes_and_a_missing_bias():
     assert Conv2dSpec((1, 5, 5), padding=1, padding_mode="reflect").caption.endswith(" — padding_mode='reflect'")
     assert Conv2dSpec((1, 5, 5), padding=1, padding_mode="circular", bias=False).caption.endswith(
-        " — padding_mode='circular' — bias=False")
+        " — padding_mode='circular' — bias=False"
+    )
     assert Conv1dSpec((1, 5), bias=False).caption.endswith(" — G : 1 — bias=False")
     assert ConvTranspose2dSpec((1, 3, 3), bias=False).caption.endswith(" — bias=False")
     assert SeparableSpec((2, 5, 5), 2, padding_mode="replicate").caption.endswith(" — padding_mode='replicate'")

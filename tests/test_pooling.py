@@ -268,9 +268,7 @@ def random_unpool(rng: random.Random, dims: int):
         kwargs["stride"] = _arg(rng, dims, 1, 3, (-1, 0))
     kwargs["padding"] = _arg(rng, dims, 0, 1, (-2, -1, 2), p_bad=0.2)
     if rng.random() < 0.5:
-        default = ref.unpool_default_size(
-            shape[1:], kwargs["kernel_size"], kwargs.get("stride"), kwargs["padding"]
-        )
+        default = ref.unpool_default_size(shape[1:], kwargs["kernel_size"], kwargs.get("stride"), kwargs["padding"])
         strides = ref.as_list(kwargs.get("stride", kwargs["kernel_size"]), dims)
         kwargs["output_size"] = tuple(d + rng.randint(-abs(s) - 1, abs(s) + 1) for d, s in zip(default, strides))
     return shape, kwargs
@@ -366,7 +364,10 @@ def test_torch_tables_of_the_type_rules():
         with pytest.raises(SpecError):
             spec_call()
     # both accept: numpy integers, a negative divisor, an empty stride meaning the kernel size
-    assert ok(lambda: nn.MaxPool2d(np.int64(2), stride=())) and MaxPool2dSpec((1, 4, 4), np.int64(2), ()).stride == (2, 2)
+    assert ok(lambda: nn.MaxPool2d(np.int64(2), stride=())) and MaxPool2dSpec((1, 4, 4), np.int64(2), ()).stride == (
+        2,
+        2,
+    )
     assert ok(lambda: nn.AvgPool2d(2, divisor_override=-3))
     assert AvgPool2dSpec((1, 4, 4), 2, divisor_override=-3).divisor_override == -3
     # torch accepts, convgif refuses (its convention: an int or one value per axis, no bools)
@@ -393,10 +394,16 @@ def test_acceptance_follows_torchs_checks(name):
     outcomes = {True: 0, False: 0}
     for _ in range(ACCEPTANCE_CASES):
         cls, shape, kwargs = random_pool(rng, name, wrong_types=False)
-        sizes = shape[-cls.DIMS:]
+        sizes = shape[-cls.DIMS :]
         want = ref.pool_refusal(
-            kind, sizes, kwargs["kernel_size"], kwargs.get("stride"), kwargs["padding"],
-            kwargs.get("dilation", 1), kwargs["ceil_mode"], kwargs.get("divisor_override"),
+            kind,
+            sizes,
+            kwargs["kernel_size"],
+            kwargs.get("stride"),
+            kwargs["padding"],
+            kwargs.get("dilation", 1),
+            kwargs["ceil_mode"],
+            kwargs.get("divisor_override"),
         )
         got = make(cls, shape, kwargs)
         assert (got.argument if isinstance(got, SpecError) else None) == want, (shape, kwargs, got)
@@ -435,16 +442,24 @@ def test_recordings_match_the_loop_reference(name):
         assert np.array_equal(rec.kinds, kinds), spec
         assert rec.kinds.shape == spec.grid_shape[1:]
         if name.startswith("max"):
-            output, indices, winners = ref.max_pool(x, spec.kernel_size, spec.stride, spec.padding, spec.dilation,
-                                                    spec.ceil_mode)
+            output, indices, winners = ref.max_pool(
+                x, spec.kernel_size, spec.stride, spec.padding, spec.dilation, spec.ceil_mode
+            )
             assert rec.output.dtype == output.dtype
             assert np.array_equal(rec.output, output, equal_nan=True), spec
             assert np.array_equal(rec.indices, indices), spec
             assert np.array_equal(rec.winners, winners), spec
             assert rec.divisors is None
         else:
-            output, divisors = ref.avg_pool(x, spec.kernel_size, spec.stride, spec.padding, spec.ceil_mode,
-                                            spec.count_include_pad, spec.divisor_override)
+            output, divisors = ref.avg_pool(
+                x,
+                spec.kernel_size,
+                spec.stride,
+                spec.padding,
+                spec.ceil_mode,
+                spec.count_include_pad,
+                spec.divisor_override,
+            )
             assert np.array_equal(rec.output, output, equal_nan=True), spec
             assert np.array_equal(rec.divisors, divisors), spec
             assert rec.indices is None and rec.winners is None
@@ -490,8 +505,9 @@ def test_unpooling_matches_the_loop_reference_and_its_checks():
         dims = 1 + case % 2
         cls = MaxUnpool2dSpec if dims == 2 else MaxUnpool1dSpec
         shape, kwargs = random_unpool(rng, dims)
-        want = ref.unpool_refusal(shape[1:], kwargs["kernel_size"], kwargs.get("stride"), kwargs["padding"],
-                                  kwargs.get("output_size"))
+        want = ref.unpool_refusal(
+            shape[1:], kwargs["kernel_size"], kwargs.get("stride"), kwargs["padding"], kwargs.get("output_size")
+        )
         got = make(cls, shape, kwargs)
         seen[want is None] += 1
         assert isinstance(got, SpecError) == (want is not None), (shape, kwargs, got)
@@ -531,7 +547,11 @@ def check_unpool_placements(rec) -> None:
 def test_max_pool_spec_normalises_and_describes_itself():
     spec = MaxPool2dSpec((4, 4), 2)
     assert (spec.input_shape, spec.kernel_size, spec.stride, spec.padding, spec.dilation) == (
-        (1, 4, 4), (2, 2), (2, 2), (0, 0), (1, 1)
+        (1, 4, 4),
+        (2, 2),
+        (2, 2),
+        (0, 0),
+        (1, 1),
     )
     assert (spec.in_channels, spec.out_channels, spec.output_shape, spec.num_parameters) == (1, 1, (1, 2, 2), 0)
     assert spec.steps == 4 and spec.comparisons == 16 and spec.operations == ("comparisons", 16)
@@ -550,12 +570,14 @@ def test_max_pool_spec_normalises_and_describes_itself():
 
 def test_avg_pool_spec_caption_lists_only_non_defaults():
     spec = AvgPool2dSpec((1, 4, 4), 2)
-    assert spec.caption == EM.join(["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)",
-                                    "P : (0, 0)", "S : (2, 2)"])
+    assert spec.caption == EM.join(
+        ["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)"]
+    )
     assert spec.additions == 16 and spec.dilation == (1, 1) and spec.divisor_override is None
     full = AvgPool2dSpec((2, 5, 5), 3, 2, 1, True, False, 4)
-    assert full.caption.endswith(EM.join(["S : (2, 2)", "ceil_mode=True", "count_include_pad=False",
-                                          "divisor_override=4"]))
+    assert full.caption.endswith(
+        EM.join(["S : (2, 2)", "ceil_mode=True", "count_include_pad=False", "divisor_override=4"])
+    )
     one = AvgPool1dSpec((3, 9), 3)
     assert one.kernel_size == (3,) and one.output_shape == (3, 3) and one.caption.startswith("Input Shape : (3, 9)")
     assert "K : (3,)" in one.caption
@@ -708,9 +730,9 @@ def test_unpool_default_example_comes_from_a_max_pool():
     with pytest.raises(SpecError) as error:
         record_pooling(odd)
     assert error.value.argument == "indices"
-    assert record_pooling(odd, indices=np.zeros((1, 2, 2), int), input=np.arange(4).reshape(1, 2, 2)).output.tolist() == [
-        [[3, 0], [0, 0]]
-    ]
+    assert record_pooling(
+        odd, indices=np.zeros((1, 2, 2), int), input=np.arange(4).reshape(1, 2, 2)
+    ).output.tolist() == [[[3, 0], [0, 0]]]
 
 
 def test_unpool_refuses_bad_indices():
@@ -744,8 +766,9 @@ def test_notes_max_pool_3_takes_stride_3():
     assert spec.stride == (3, 3) and spec.output_shape == (1, 1, 1)
     rec = record_pooling(spec, input=X16)
     assert rec.output.tolist() == [[[10]]] and rec.indices.tolist() == [[[10]]]
-    assert spec.caption == EM.join(["Input Shape : (1, 4, 4)", "Output Shape : (1, 1, 1)", "K : (3, 3)",
-                                    "P : (0, 0)", "S : (3, 3)", "D : (1, 1)"])
+    assert spec.caption == EM.join(
+        ["Input Shape : (1, 4, 4)", "Output Shape : (1, 1, 1)", "K : (3, 3)", "P : (0, 0)", "S : (3, 3)", "D : (1, 1)"]
+    )
 
 
 def test_notes_max_pool_3_padding_1_stride_2():
@@ -762,8 +785,9 @@ def test_notes_two_by_two_max_pool_of_a_four_by_four_input():
     rec = record_pooling(spec, input=CS231N)
     assert rec.output.tolist() == [[[6, 8], [3, 4]]]
     assert rec.indices.tolist() == [[[5, 7], [8, 15]]]
-    assert spec.caption == EM.join(["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)",
-                                    "P : (0, 0)", "S : (2, 2)", "D : (1, 1)"])
+    assert spec.caption == EM.join(
+        ["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)", "D : (1, 1)"]
+    )
 
 
 def test_notes_max_pool_with_indices_then_max_unpool():
@@ -779,8 +803,9 @@ def test_notes_max_pool_with_indices_then_max_unpool():
     blocks = img.reshape(14, 2, 14, 2).transpose(0, 2, 1, 3).reshape(14, 14, 4)
     assert np.array_equal(pooled.output[0], blocks.max(axis=2))
     assert np.count_nonzero(up.output) == 196 and np.array_equal(up.output[up.output != 0], img[None][up.output != 0])
-    assert unpool.caption == EM.join(["Input Shape : (1, 14, 14)", "Output Shape : (1, 28, 28)", "K : (2, 2)",
-                                      "P : (0, 0)", "S : (2, 2)"])
+    assert unpool.caption == EM.join(
+        ["Input Shape : (1, 14, 14)", "Output Shape : (1, 28, 28)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)"]
+    )
     torch = pytest.importorskip("torch")
     t = torch.from_numpy(img[None])
     values, indices = torch.nn.MaxPool2d((2, 2), stride=(2, 2), return_indices=True)(t)
@@ -833,9 +858,11 @@ REFUSALS = [
 ]
 
 
-@pytest.mark.parametrize("cls, shape, kwargs, argument, words", REFUSALS, ids=[
-    f"{c.__name__}-{a}-{i}" for i, (c, _, _, a, _) in enumerate(REFUSALS)
-])
+@pytest.mark.parametrize(
+    "cls, shape, kwargs, argument, words",
+    REFUSALS,
+    ids=[f"{c.__name__}-{a}-{i}" for i, (c, _, _, a, _) in enumerate(REFUSALS)],
+)
 def test_refusals_name_the_argument(cls, shape, kwargs, argument, words):
     with pytest.raises(SpecError) as error:
         cls(shape, **kwargs)

@@ -140,7 +140,9 @@ def test_the_notes_examples_draw_from_the_shell(tmp_path, args):
 @pytest.mark.parametrize("option", [["--out", "2"], ["--g", "1"], ["--kernel", "sobel-x"], ["--bias"], ["--d", "2"]])
 def test_options_pooling_does_not_have_are_refused_naming_the_layer(tmp_path, option):
     layer = "AvgPool2d"  # (MaxPool2d has dilation)
-    result = CliRunner().invoke(main, ["--layer", layer, "--in", "1,4,4", "--k", "2", *option, "-o", str(tmp_path / "x.gif")])
+    result = CliRunner().invoke(
+        main, ["--layer", layer, "--in", "1,4,4", "--k", "2", *option, "-o", str(tmp_path / "x.gif")]
+    )
     assert result.exit_code == 2 and option[0] in result.output
     assert "AvgPool2d" in result.output
     assert not (tmp_path / "x.gif").exists()

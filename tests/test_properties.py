@@ -47,8 +47,6 @@ except ImportError:  # the torch parity checks are skipped, the rest still runs
     torch = None
 
 
-
-
 #: Fixed budgets: the whole file runs in well under a minute on two cores.
 RENDER_EXAMPLES = 250
 INFO_EXAMPLES = 150
@@ -98,8 +96,9 @@ def ints_text(values: tuple[int, ...], spaced: bool = False) -> str:
 
 
 @st.composite
-def numbers(draw, valid: st.SearchStrategy, pair_percent: int = 30, weird: int = 3, junk: int = 2,
-            triple: int = 1) -> tuple[Value, str]:
+def numbers(
+    draw, valid: st.SearchStrategy, pair_percent: int = 30, weird: int = 3, junk: int = 2, triple: int = 1
+) -> tuple[Value, str]:
     """An int-or-pair option: (value, text). Mostly ``valid`` ints, sometimes odd."""
     form = pick(draw, (100 - junk - triple, "ints"), (junk, "junk"), (triple, "triple"))
     if form == "junk":
@@ -190,7 +189,12 @@ def layer_options(draw, kind: str) -> tuple[list[list[str]], dict[str, Value], s
         put("--in", Junk(text), text)
     else:
         spatial = [draw(size) for _ in range(dims)]
-        shape = {"full": [c_in, *spatial], "spatial": spatial, "longer": [c_in, *spatial, 5], "shorter": spatial[:-1] or [c_in, *spatial, 5, 5]}[form]
+        shape = {
+            "full": [c_in, *spatial],
+            "spatial": spatial,
+            "longer": [c_in, *spatial, 5],
+            "shorter": spatial[:-1] or [c_in, *spatial, 5, 5],
+        }[form]
         if form == "spatial" and c_in != 1:  # one channel
             c_in = 1
             g, c_out = 1, min(c_out, most)
@@ -214,11 +218,20 @@ def layer_options(draw, kind: str) -> tuple[list[list[str]], dict[str, Value], s
         put("--d", *draw(sizes(st.integers(1, 2))))
     mode = None
     if chance(draw, 5 if kind == "transposed" else 35):
-        mode = draw(st.sampled_from(["mirror", "Zeros", "constant", ""])) if chance(draw, 5) else draw(st.sampled_from(MODES))
+        mode = (
+            draw(st.sampled_from(["mirror", "Zeros", "constant", ""]))
+            if chance(draw, 5)
+            else draw(st.sampled_from(MODES))
+        )
         put("--padding-mode", mode, mode)
     if chance(draw, 55):
-        form = pick(draw, (85, "ints"), (2 if kind == "transposed" else 12, "word"), (3, "junk"),
-                    (10 if mode not in (None, "zeros") else 0, "negative"))
+        form = pick(
+            draw,
+            (85, "ints"),
+            (2 if kind == "transposed" else 12, "word"),
+            (3, "junk"),
+            (10 if mode not in (None, "zeros") else 0, "negative"),
+        )
         if form == "word":
             word = draw(st.sampled_from(["same", "valid"])) if stride_one or chance(draw, 30) else "valid"
             text = draw(st.sampled_from([word.upper(), f" {word.title()} "])) if chance(draw, 15) else word
@@ -277,6 +290,7 @@ def render_cases(draw) -> Case:
         add("--max-frames", str(case.max_frames))
     if chance(draw, 30):
         add("--no-values" if chance(draw, 10) else "--values")
+
     def option(name: str, percent: int, usual: list[str], odd: list[str]) -> Optional[str]:
         """Sometimes ``name`` with a usual value, a quarter of those times an odd one."""
         if not chance(draw, percent):
@@ -291,12 +305,18 @@ def render_cases(draw) -> Case:
     option("--theme", 8, ["dark", "light"], ["blue", "Dark", ""])
     case.still = pick(draw, (86, None), (8, "frame"), (6, "sheet"))
     if case.still == "frame":
-        add("--frame", draw(st.sampled_from(["9", "1000", "0", "-1", "first"])) if chance(draw, 25) else
-            draw(st.sampled_from(["1", "2", "3"])))
+        add(
+            "--frame",
+            draw(st.sampled_from(["9", "1000", "0", "-1", "first"]))
+            if chance(draw, 25)
+            else draw(st.sampled_from(["1", "2", "3"])),
+        )
     elif case.still == "sheet":
         add("--sheet")
     case.image_format = option("--format", 12, ["gif", "webp", "apng"], ["png", "jpeg", "GIF"])
-    case.output = option("-o", 10, ["out.gif", "out.webp", "out.png", "out.apng", "out", "Out.GIF", "a b.gif"], ["", " "])
+    case.output = option(
+        "-o", 10, ["out.gif", "out.webp", "out.png", "out.apng", "out", "Out.GIF", "a b.gif"], ["", " "]
+    )
     for flag, percent in (("-q", 5), ("--markdown", 5), ("--html", 5)):
         if chance(draw, percent):
             add(flag)
@@ -347,10 +367,14 @@ def run(scratch: Path, args: list[str], inspect=None) -> Outcome:
             lines = result.output.splitlines()
             starts = [i for i, line in enumerate(lines) if line.startswith("Error: ")]
             assert starts, where
-            error = " ".join(lines[starts[-1]:])[len("Error: "):]
+            error = " ".join(lines[starts[-1] :])[len("Error: ") :]
             # The message names an option.
-            assert "'--" in result.output or "Missing option" in result.output or "No such option" in result.output \
-                or "Usage:" in result.output, where
+            assert (
+                "'--" in result.output
+                or "Missing option" in result.output
+                or "No such option" in result.output
+                or "Usage:" in result.output
+            ), where
             assert re.search(r"'-o'|--[a-z]", error), f"the message names no option\n{where}"
         outcome = Outcome(result.exit_code, result.stdout, result.output, files, sizes, error)
         if inspect is not None and result.exit_code == 0:
@@ -385,14 +409,24 @@ def check_written(case: Case):
         # Exactly one file: the one named, no temporary left beside it (and, for an animation
         # with --html, its still for readers who prefer reduced motion, NAME-still.png).
         named = str(written.resolve().relative_to(folder.resolve()))
-        stills = [str(Path(named).with_name(Path(named).stem + "-still.png"))] if "--html" in case.flags and case.still is None else []
+        stills = (
+            [str(Path(named).with_name(Path(named).stem + "-still.png"))]
+            if "--html" in case.flags and case.still is None
+            else []
+        )
         assert sorted([named, *stills]) == sorted(outcome.files), where
         if case.output is not None:
             assert path == case.output, where
         else:  # named from the arguments, in the current folder
             ending = {"frame": f"_step{case.value_of('--frame')}.png", "sheet": "_sheet.png"}.get(
-                case.still, {"GIF": ".gif", "WEBP": ".webp", "PNG": ".png"}[expected_format(case)])
-            prefix = {"conv2d": "conv2d_", "conv1d": "conv1d_", "transposed": "convtranspose2d_", "separable": "separable_"}
+                case.still, {"GIF": ".gif", "WEBP": ".webp", "PNG": ".png"}[expected_format(case)]
+            )
+            prefix = {
+                "conv2d": "conv2d_",
+                "conv1d": "conv1d_",
+                "transposed": "convtranspose2d_",
+                "separable": "separable_",
+            }
             assert "/" not in path and path.startswith(prefix[case.kind]) and path.endswith(ending), where
         data = written.read_bytes()
         durations = []
@@ -450,8 +484,24 @@ def check_written(case: Case):
 # ---------------------------------------------------------------------------------------------
 
 LAYER_OPTIONS = {
-    "--in", "--in-shape", "--out", "--out-channels", "--k", "--kernel-size", "--s", "--stride", "--p", "--padding",
-    "--d", "--dilation", "--g", "--groups", "--padding-mode", "--bias", "--no-bias", "--output-padding",
+    "--in",
+    "--in-shape",
+    "--out",
+    "--out-channels",
+    "--k",
+    "--kernel-size",
+    "--s",
+    "--stride",
+    "--p",
+    "--padding",
+    "--d",
+    "--dilation",
+    "--g",
+    "--groups",
+    "--padding-mode",
+    "--bias",
+    "--no-bias",
+    "--output-padding",
 }
 DRAWING_LIMITS = ("too large to draw", "too narrow")
 
@@ -598,8 +648,26 @@ def check_against_torch(case: Case, outcome: Outcome) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-VALUED = {"--in", "--in-shape", "--out", "--k", "--s", "--p", "--d", "--g", "--padding-mode", "--output-padding",
-          "--max-frames", "--fps", "--seed", "--width", "--theme", "--frame", "--format", "-o"}
+VALUED = {
+    "--in",
+    "--in-shape",
+    "--out",
+    "--k",
+    "--s",
+    "--p",
+    "--d",
+    "--g",
+    "--padding-mode",
+    "--output-padding",
+    "--max-frames",
+    "--fps",
+    "--seed",
+    "--width",
+    "--theme",
+    "--frame",
+    "--format",
+    "-o",
+}
 
 
 def parse_case(command: str) -> Case:
@@ -661,7 +729,14 @@ def test_render_writes_a_valid_file_or_refuses_naming_an_option(scratch, case):
         assert again.checked["data"] == outcome.checked["data"], f"{case.command}: another render differs"
     if outcome.exit_code == 2:
         named = re.findall(r"'(--?[a-z-]+)'|(choose one|No such option)", outcome.error)
-        event("refused: " + (("".join(named[0]) + (" (drawing limit)" if any(w in outcome.error for w in DRAWING_LIMITS) else "")) if named else "? " + outcome.error))
+        event(
+            "refused: "
+            + (
+                ("".join(named[0]) + (" (drawing limit)" if any(w in outcome.error for w in DRAWING_LIMITS) else ""))
+                if named
+                else "? " + outcome.error
+            )
+        )
     else:
         event("rendered")
     check_against_torch(case, outcome)
@@ -679,7 +754,9 @@ def info_cases(draw) -> Case:
     groups += layer_groups
     case = Case([], kind, layer, given | {g[0] for g in groups})
     frames = pick(draw, (70, "few"), (15, "default"), (10, "given"), (5, "bad"))
-    case.max_frames = {"few": draw(st.sampled_from([1, 2, 3, 4, 6])), "given": draw(st.sampled_from([0, 300]))}.get(frames, 300)
+    case.max_frames = {"few": draw(st.sampled_from([1, 2, 3, 4, 6])), "given": draw(st.sampled_from([0, 300]))}.get(
+        frames, 300
+    )
     if frames == "bad":
         case.max_frames = None
         groups.append(["--max-frames", draw(st.sampled_from(["-1", "-300", "many"]))])
@@ -690,9 +767,25 @@ def info_cases(draw) -> Case:
 
 
 INFO_KEYS = {
-    "kind", "caption", "input_shape", "output_shape", "kernel_size", "stride", "padding", "dilation", "groups",
-    "bias", "num_parameters", "macs", "receptive_field", "placements", "steps", "frames", "too_large_to_draw",
-    "output_size_formulas", "parameter_formulas",
+    "kind",
+    "caption",
+    "input_shape",
+    "output_shape",
+    "kernel_size",
+    "stride",
+    "padding",
+    "dilation",
+    "groups",
+    "bias",
+    "num_parameters",
+    "macs",
+    "receptive_field",
+    "placements",
+    "steps",
+    "frames",
+    "too_large_to_draw",
+    "output_size_formulas",
+    "parameter_formulas",
 }
 KIND_NAMES = {"conv2d": "Conv2d", "conv1d": "Conv1d", "transposed": "ConvTranspose2d", "separable": "separable"}
 
@@ -706,7 +799,10 @@ KIND_NAMES = {"conv2d": "Conv2d", "conv1d": "Conv1d", "transposed": "ConvTranspo
 def test_info_agrees_with_the_render(scratch, case):
     text = run(scratch, ["info", *case.args])
     data = run(scratch, ["info", *case.args, "--json"])
-    event(f"info: exit {text.exit_code}" + (f" ({re.findall(r'--[a-z-]+|choose one', text.error)[:1]})" if text.exit_code else ""))
+    event(
+        f"info: exit {text.exit_code}"
+        + (f" ({re.findall(r'--[a-z-]+|choose one', text.error)[:1]})" if text.exit_code else "")
+    )
     where = f"{case.command}\ninfo: exit {text.exit_code}\n{text.output}\n--json: exit {data.exit_code}\n{data.output}"
     assert text.exit_code == data.exit_code, where
     if text.exit_code == 2:
@@ -756,8 +852,14 @@ def sweep_text(draw, name: str) -> str:
         name = draw(st.sampled_from(["OUT", "x", "kernel", ""]))
     small = {"in": ["1", "2", "4"], "out": ["1", "2", "3"], "g": ["1", "2"]}.get(name.lower(), ["1", "2", "3x1", "1x2"])
     odd = ["0", "-1", "abc", "", "1x2x3", "3x1", "3"]
-    values = draw(st.lists(st.sampled_from(odd) if chance(draw, 8) else st.sampled_from(small),
-                           min_size=1, max_size=3, unique=not chance(draw, 5)))  # a repeat is refused
+    values = draw(
+        st.lists(
+            st.sampled_from(odd) if chance(draw, 8) else st.sampled_from(small),
+            min_size=1,
+            max_size=3,
+            unique=not chance(draw, 5),
+        )
+    )  # a repeat is refused
     return f"{name}={','.join(values)}"
 
 
@@ -787,8 +889,12 @@ def bench_cases(draw) -> tuple[list[str], str]:
 
 @budget(BENCH_EXAMPLES)
 @given(bench_case=bench_cases())
-@example(bench_case=(["--in", "1,6,6", "--sweep", "out=1,2", "--sweep", "k=1,3x1", "--time-budget", "0.01", "-q"], "png"))
-@example(bench_case=(["--in", "2,6,6", "--out", "2", "--sweep", "g=1,2,3", "--time-budget", "0.01", "-o", "groups"], "png"))
+@example(
+    bench_case=(["--in", "1,6,6", "--sweep", "out=1,2", "--sweep", "k=1,3x1", "--time-budget", "0.01", "-q"], "png")
+)
+@example(
+    bench_case=(["--in", "2,6,6", "--out", "2", "--sweep", "g=1,2,3", "--time-budget", "0.01", "-o", "groups"], "png")
+)
 # Regression: a repeated value was a traceback (exit 1) leaving the CSV and JSON behind (fixed in 44e3034).
 @example(bench_case=(["--in", "1,3,3", "--sweep", "in=1,1", "--time-budget", "0.01", "-q"], "png"))
 def test_bench_writes_three_files_or_refuses(scratch, bench_case):
@@ -801,7 +907,9 @@ def test_bench_writes_three_files_or_refuses(scratch, bench_case):
         return
     # The three files, and nothing else.
     stems = {str(Path(f).with_suffix("")) for f in outcome.files}
-    assert len(stems) == 1 and sorted(Path(f).suffix for f in outcome.files) == sorted([f".{image_format}", ".csv", ".json"]), where
+    assert len(stems) == 1 and sorted(Path(f).suffix for f in outcome.files) == sorted(
+        [f".{image_format}", ".csv", ".json"]
+    ), where
     listed = outcome.stdout.split("  ")[:3]
     assert sorted(listed) == outcome.files, where
     assert all(outcome.sizes[f] > 0 for f in outcome.files), where
@@ -812,7 +920,22 @@ def test_bench_writes_three_files_or_refuses(scratch, bench_case):
 # Reading the CSV and JSON needs the files, which run() removes with the folder: check them
 # once on one known sweep.
 def test_bench_tables_list_every_configuration(scratch):
-    args = ["bench", "--in", "2,6,6", "--out", "6", "--sweep", "g=1,2,3", "--sweep", "k=1,3", "--time-budget", "0.01", "-q", "-o", "t"]
+    args = [
+        "bench",
+        "--in",
+        "2,6,6",
+        "--out",
+        "6",
+        "--sweep",
+        "g=1,2,3",
+        "--sweep",
+        "k=1,3",
+        "--time-budget",
+        "0.01",
+        "-q",
+        "-o",
+        "t",
+    ]
 
     def inspect(folder: Path, outcome: Outcome, where: str) -> dict[str, Any]:
         rows = list(csv.DictReader((folder / "t.csv").open(encoding="utf-8")))

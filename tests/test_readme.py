@@ -145,9 +145,17 @@ def test_readme_mkdocs_example_builds(tmp_path):
 
     (config,) = blocks("yaml")
     (tmp_path / "mkdocs.yml").write_text(config, encoding="utf-8")
-    (page,) = [block for block in re.findall(r"^````markdown\n(.*?)^````", README, flags=re.S | re.M) if "```convgif" in block]
+    (page,) = [
+        block for block in re.findall(r"^````markdown\n(.*?)^````", README, flags=re.S | re.M) if "```convgif" in block
+    ]
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text(page, encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q"], cwd=tmp_path, env=environment(tmp_path), capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "-q"],
+        cwd=tmp_path,
+        env=environment(tmp_path),
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     assert "<picture>" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")

@@ -72,8 +72,25 @@ def test_one_axis_and_two_step_layers_take_regions(tmp_path):
 
 
 def test_the_command_says_what_part_it_drew_and_refuses_a_region_outside_the_output(tmp_path):
-    result = CliRunner().invoke(main, ["--in", "3,224,224", "--k", "7", "--s", "2", "--p", "3", "--out", "64",
-                                       "--max-frames", "10", "-o", str(tmp_path / "r.gif")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "--in",
+            "3,224,224",
+            "--k",
+            "7",
+            "--s",
+            "2",
+            "--p",
+            "3",
+            "--out",
+            "64",
+            "--max-frames",
+            "10",
+            "-o",
+            str(tmp_path / "r.gif"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "note: drew output rows 0–" in result.output and "--region" in result.output
     result = CliRunner().invoke(main, ["--in", "3,24,24", "--region", "0:30,0:2", "-o", str(tmp_path / "x.gif")])
@@ -97,7 +114,10 @@ REGION_KINDS = {
     "transposed": (convgif.ConvTranspose2dSpec((3, 9, 9), 4, 3, stride=2, padding=1, output_padding=1, groups=1), {}),
     "transposed-dilated-groups": (convgif.ConvTranspose2dSpec((4, 8, 8), 4, 3, stride=1, dilation=3, groups=2), {}),
     "transposed-as-conv": (convgif.ConvTranspose2dSpec((2, 7, 7), 3, 3, stride=2, padding=1), {"as_conv": True}),
-    "maxpool-indices": (convgif.MaxPool2dSpec((3, 11, 11), 3, 2, 1, dilation=2, return_indices=True, ceil_mode=True), {}),
+    "maxpool-indices": (
+        convgif.MaxPool2dSpec((3, 11, 11), 3, 2, 1, dilation=2, return_indices=True, ceil_mode=True),
+        {},
+    ),
     "avgpool": (convgif.AvgPool2dSpec((2, 11, 11), 3, 2, 1, ceil_mode=True, count_include_pad=False), {}),
     "maxunpool": (convgif.MaxUnpool2dSpec((2, 6, 6), 3, 2, 1), {}),
     "maxpool1d": (convgif.MaxPool1dSpec((2, 30), 3, 2, 1), {}),
@@ -127,8 +147,12 @@ def test_every_kind_draws_a_region_with_the_layers_own_numbers(name):
     (drawn,) = op.drawings(spec, recording, region=region, **view)
     (geometry,) = op.geometries(spec, region=region, **view)
     assert drawn.grid.shape[1:] == geometry.grid and drawn.output.shape[1:] == region.size
-    assert "output, part" in geometry.output_heading and any(note.startswith("drawn: output ") for note in geometry.notes)
-    expected = recording.output.reshape(drawn.output.shape[0], *whole.out_size)[:, slice(*region.rows), slice(*region.cols)]
+    assert "output, part" in geometry.output_heading and any(
+        note.startswith("drawn: output ") for note in geometry.notes
+    )
+    expected = recording.output.reshape(drawn.output.shape[0], *whole.out_size)[
+        :, slice(*region.rows), slice(*region.cols)
+    ]
     assert np.array_equal(drawn.output, expected)
     shown = np.full(drawn.output.shape, np.nan) if drawn.start is None else drawn.start.astype(float)
     steps = geometry.steps
@@ -169,8 +193,11 @@ def test_a_transposed_parts_input_is_exactly_the_cells_that_add_into_it():
         _, ho, wo = spec.output_shape
         for region in (Region((0, 3), (0, 3)), Region((2, ho), (1, 4)), Region((ho - 1, ho), (wo - 2, wo))):
             reach = [
-                (y, x) for y in range(spec.input_shape[1]) for x in range(spec.input_shape[2])
-                if _hits(scatter_window(spec, y, x)[0], region.rows) and _hits(scatter_window(spec, y, x)[1], region.cols)
+                (y, x)
+                for y in range(spec.input_shape[1])
+                for x in range(spec.input_shape[2])
+                if _hits(scatter_window(spec, y, x)[0], region.rows)
+                and _hits(scatter_window(spec, y, x)[1], region.cols)
             ]
             ys, xs = [y for y, _ in reach], [x for _, x in reach]
             read = scatter_extent(spec, region)
@@ -242,6 +269,8 @@ def test_a_layer_not_one_output_of_which_fits_names_its_kernel(tmp_path, args, d
     assert result.exit_code == 2 and "'--k'" in result.output and "even one output cell" in result.output
     assert ("shrink kernel_size or dilation" in result.output) == dilation and "convgif info" in result.output
     assert not (tmp_path / "x.gif").exists()
+
+
 # -- the rest of each map, marked -------------------------------------------------------------
 
 SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes.png"
@@ -301,14 +330,19 @@ def test_every_part_of_a_map_is_marked_on_the_sides_it_goes_on_with_the_cells_no
     assert any(key.role == "more" for key, _, _ in lay.keys)
     # each band lies along its grid's side, just outside it, and is painted in the bands' colours
     s, image, col = lay.cell, part.scene.image, part.scene.colours
-    grids = [(origin, geo.grid) for origin in lay.inputs.values()] + [(origin, geo.out_size) for origin in lay.outputs.values()]
+    grids = [(origin, geo.grid) for origin in lay.inputs.values()] + [
+        (origin, geo.out_size) for origin in lay.outputs.values()
+    ]
     for side, y0, y1, x0, x1 in lay.fringes:
         beside = [
-            (x, y) for (x, y), (h, w) in grids
-            if {"top": y1 < y and x0 == x and x1 == x + w * s + 1,
+            (x, y)
+            for (x, y), (h, w) in grids
+            if {
+                "top": y1 < y and x0 == x and x1 == x + w * s + 1,
                 "bottom": y0 > y + h * s and x0 == x and x1 == x + w * s + 1,
                 "left": x1 < x and y0 == y and y1 == y + h * s + 1,
-                "right": x0 > x + w * s and y0 == y and y1 == y + h * s + 1}[side]
+                "right": x0 > x + w * s and y0 == y and y1 == y + h * s + 1,
+            }[side]
             and max(y0 - (y + h * s), y - y1, x0 - (x + w * s), x - x1) <= 8
         ]
         assert len(beside) == 1, (side, y0, x0)
@@ -327,13 +361,17 @@ def test_a_top_left_region_is_marked_right_and_below_and_a_1d_one_on_its_sides()
     assert {side for side, *_ in lay.fringes} == {"left", "right"}
 
 
-@pytest.mark.parametrize("spec", [
-    convgif.Conv2dSpec((3, 7, 7), 2, 3, padding=1),
-    convgif.Conv2dSpec((2, 9, 9), 4, 3, groups=2),
-    convgif.Conv1dSpec((2, 12), 2, 3),
-    convgif.SeparableSpec((4, 6, 6), 6, 3),
-    convgif.MaxPool2dSpec((1, 6, 6), 2),
-], ids=["conv2d", "groups", "conv1d", "separable", "pool"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        convgif.Conv2dSpec((3, 7, 7), 2, 3, padding=1),
+        convgif.Conv2dSpec((2, 9, 9), 4, 3, groups=2),
+        convgif.Conv1dSpec((2, 12), 2, 3),
+        convgif.SeparableSpec((4, 6, 6), 6, 3),
+        convgif.MaxPool2dSpec((1, 6, 6), 2),
+    ],
+    ids=["conv2d", "groups", "conv1d", "separable", "pool"],
+)
 def test_a_layer_drawn_whole_has_no_marks_and_no_picture(spec):
     input = np.full((1, 6, 6), 200) if spec.input_shape == (1, 6, 6) else None
     for part in drawing(spec, input=input, pixels=input is not None).parts:
@@ -368,23 +406,29 @@ def test_counts_add_up_to_the_whole_map_for_any_region():
         assert (ot, ot + geometry.out_size[0] + ob) == (r0, ho) and (ol, ol + geometry.out_size[1] + orr) == (c0, wo)
         lay = plan(geometry)
         sides = {side for side, *_ in lay.fringes}
-        assert sides == {side for side, n in zip(("top", "bottom", "left", "right"), (it or ot, ib or ob, il or ol, ir or orr)) if n}
+        assert sides == {
+            side for side, n in zip(("top", "bottom", "left", "right"), (it or ot, ib or ob, il or ol, ir or orr)) if n
+        }
 
 
-@pytest.mark.parametrize("case", [
-    dict(spec=RESNET, region="80:88,56:64", image=SHAPES),
-    dict(spec=RESNET, image=SHAPES),
-    dict(spec=RESNET, region="80:88,56:64", image=SHAPES, scale=2),
-    dict(spec=VGG),
-    dict(spec=VGG, values=True),
-    dict(spec=MOBILENET),
-    dict(spec=MOBILENET, region="50:56,50:56"),
-    dict(spec=convgif.Conv1dSpec((3, 5000), 4, 3), region="100:128"),
-    dict(spec=convgif.SeparableSpec((16, 112, 112), 32, 3, padding=1)),
-    dict(spec=convgif.Conv2dSpec((1, 64, 64), 2, 3), image=SHAPES, values=True),
-    dict(spec=convgif.Conv2dSpec((3, 300, 400), 2, 3, stride=2), region="140:149,100:110", image=SHAPES),
-    dict(spec=convgif.Conv2dSpec((1, 500, 500), 3, 3), region="200:201,200:201"),
-], ids=lambda case: " ".join(f"{k}={v}" for k, v in case.items() if k not in ("spec", "image")) or "auto")
+@pytest.mark.parametrize(
+    "case",
+    [
+        dict(spec=RESNET, region="80:88,56:64", image=SHAPES),
+        dict(spec=RESNET, image=SHAPES),
+        dict(spec=RESNET, region="80:88,56:64", image=SHAPES, scale=2),
+        dict(spec=VGG),
+        dict(spec=VGG, values=True),
+        dict(spec=MOBILENET),
+        dict(spec=MOBILENET, region="50:56,50:56"),
+        dict(spec=convgif.Conv1dSpec((3, 5000), 4, 3), region="100:128"),
+        dict(spec=convgif.SeparableSpec((16, 112, 112), 32, 3, padding=1)),
+        dict(spec=convgif.Conv2dSpec((1, 64, 64), 2, 3), image=SHAPES, values=True),
+        dict(spec=convgif.Conv2dSpec((3, 300, 400), 2, 3, stride=2), region="140:149,100:110", image=SHAPES),
+        dict(spec=convgif.Conv2dSpec((1, 500, 500), 3, 3), region="200:201,200:201"),
+    ],
+    ids=lambda case: " ".join(f"{k}={v}" for k, v in case.items() if k not in ("spec", "image")) or "auto",
+)
 def test_marks_and_the_picture_overlap_nothing(case):
     case = dict(case)
     for part in drawing(case.pop("spec"), **case).parts:
@@ -393,6 +437,7 @@ def test_marks_and_the_picture_overlap_nothing(case):
 
 
 # -- the whole picture, with the part drawn outlined -------------------------------------------
+
 
 def test_the_picture_is_shown_whole_only_with_a_region():
     small = convgif.Conv2dSpec((1, 24, 24), 1, 3)

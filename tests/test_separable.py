@@ -15,9 +15,7 @@ from convgif.cli import main
 def test_parameters_against_the_standard_convolution():
     spec = SeparableSpec((16, 7, 7), 32, 3, bias=False)
     assert (spec.num_parameters, spec.standard.num_parameters) == (656, 4608)
-    assert spec.comparison == (
-        "parameters: depthwise 16·3·3 + pointwise 32·16·1·1 = 656; standard 32·16·3·3 = 4,608"
-    )
+    assert spec.comparison == ("parameters: depthwise 16·3·3 + pointwise 32·16·1·1 = 656; standard 32·16·3·3 = 4,608")
     with_bias = SeparableSpec((16, 7, 7), 32, 3)
     assert with_bias.num_parameters == 16 * 9 + 16 + 32 * 16 + 32
     assert spec.depthwise.groups == 16 and spec.pointwise.kernel_size == (1, 1)

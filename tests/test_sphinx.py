@@ -19,7 +19,9 @@ import convgif.sphinx  # noqa: E402
 from convgif.options import Request  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-CAPTION = "Input Shape : (3, 7, 7) — Output Shape : (2, 3, 3) — K : (3, 3) — P : (1, 1) — S : (2, 2) — D : (2, 2) — G : 1"
+CAPTION = (
+    "Input Shape : (3, 7, 7) — Output Shape : (2, 3, 3) — K : (3, 3) — P : (1, 1) — S : (2, 2) — D : (2, 2) — G : 1"
+)
 SMALL = "Input Shape : (1, 5, 5) — Output Shape : (1, 3, 3) — K : (3, 3) — P : (0, 0) — S : (1, 1) — D : (1, 1) — G : 1"
 PICTURE = "Input Shape : (1, 6, 6) — Output Shape : (1, 4, 4) — K : (3, 3) — P : (0, 0) — S : (1, 1) — D : (1, 1) — G : 1 — bias=False"
 
@@ -126,7 +128,9 @@ def test_gifs_render_once_into_the_html_output_with_the_caption_as_alt(tmp_path,
     assert page[0]["alt"] == PICTURE
     assert index[0]["style"] == "width: 60%;" and index[0]["class"] == "wide"
     # src is a URL: a file name with a space (the picture's, "my picture") is written %20 there
-    gifs = [(out / unquote(img["src"])).resolve() for img in index] + [(out / "sub" / unquote(page[0]["src"])).resolve()]
+    gifs = [(out / unquote(img["src"])).resolve() for img in index] + [
+        (out / "sub" / unquote(page[0]["src"])).resolve()
+    ]
     for gif in gifs:
         assert gif.parent == (out / "_images").resolve() and gif.read_bytes()[:6] == b"GIF89a"
     assert gifs[0].name.startswith("conv2d_3x7x7_out2_k3_s2_p1_d2-")
@@ -154,7 +158,10 @@ def test_bad_arguments_are_errors_at_their_line_not_crashes(tmp_path):
     src = project(tmp_path / "src", {"index.rst": BAD})
     status, warnings = build(src, tmp_path / "out")
     assert status == 0 and "Traceback" not in warnings and "Exception occurred" not in warnings
-    assert "index.rst:4: ERROR: convgif: Invalid value for '--g' / '--groups': groups=2 must divide in_channels=3" in warnings
+    assert (
+        "index.rst:4: ERROR: convgif: Invalid value for '--g' / '--groups': groups=2 must divide in_channels=3"
+        in warnings
+    )
     assert "index.rst:6: ERROR: convgif: cannot split the arguments as a shell would" in warnings
     assert "index.rst:8: ERROR: convgif: No such option" in warnings and "--bogus" in warnings
     assert "index.rst:10: ERROR: convgif: the directive draws a GIF; 'info' is a subcommand" in warnings

@@ -27,8 +27,17 @@ def run(tmp_path, monkeypatch):
 def test_lines_print_model_shows_are_read_as_literals():
     line = parse_line(ROOT_LINE)
     assert line.name == "Conv2d"
-    assert line.arguments == {"in_channels": 3, "out_channels": 64, "kernel_size": (7, 7), "stride": (2, 2), "padding": (3, 3), "bias": False}
-    same = parse_line("(0): Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=same, groups=2, padding_mode=reflect)")
+    assert line.arguments == {
+        "in_channels": 3,
+        "out_channels": 64,
+        "kernel_size": (7, 7),
+        "stride": (2, 2),
+        "padding": (3, 3),
+        "bias": False,
+    }
+    same = parse_line(
+        "(0): Conv2d(2, 4, kernel_size=(3, 3), stride=(1, 1), padding=same, groups=2, padding_mode=reflect)"
+    )
     assert same.arguments["padding"] == "same" and same.arguments["padding_mode"] == "reflect"
     assert parse_line("nn.MaxPool2d(3, 2, 1)").arguments == {"kernel_size": 3, "stride": 2, "padding": 1}
     assert parse_line("torch.nn.AvgPool1d(kernel_size=(3,), stride=(3,), padding=(0,))").name == "AvgPool1d"
@@ -53,15 +62,49 @@ def test_lines_are_never_evaluated_and_bad_ones_are_refused(run, line, words):
 
 def test_a_line_draws_what_the_same_options_draw(run):
     run("--layer", ROOT_LINE, "--in", "3,16,16", "-o", "line.gif", "-q", "--max-frames", "5")
-    run("--in", "3,16,16", "--out", "64", "--k", "7", "--s", "2", "--p", "3", "--no-bias", "-o", "options.gif", "-q", "--max-frames", "5")
+    run(
+        "--in",
+        "3,16,16",
+        "--out",
+        "64",
+        "--k",
+        "7",
+        "--s",
+        "2",
+        "--p",
+        "3",
+        "--no-bias",
+        "-o",
+        "options.gif",
+        "-q",
+        "--max-frames",
+        "5",
+    )
     with open("line.gif", "rb") as a, open("options.gif", "rb") as b:
         assert a.read() == b.read()
 
 
 def test_options_conflict_with_a_line_only_where_they_disagree(run):
-    agreeing = run("--layer", ROOT_LINE, "--in", "3,16,16", "--k", "7", "--s", "2,2", "--no-bias", "-o", "a.gif", "-q", "--max-frames", "2")
+    agreeing = run(
+        "--layer",
+        ROOT_LINE,
+        "--in",
+        "3,16,16",
+        "--k",
+        "7",
+        "--s",
+        "2,2",
+        "--no-bias",
+        "-o",
+        "a.gif",
+        "-q",
+        "--max-frames",
+        "2",
+    )
     assert agreeing.exit_code == 0, agreeing.output
-    added = run("--layer", "AvgPool2d(kernel_size=3, stride=2, padding=1)", "--in", "1,6,6", "--ceil-mode", "-o", "b.gif", "-q")
+    added = run(
+        "--layer", "AvgPool2d(kernel_size=3, stride=2, padding=1)", "--in", "1,6,6", "--ceil-mode", "-o", "b.gif", "-q"
+    )
     assert added.exit_code == 0, added.output  # print(model) leaves ceil_mode out: an option may add it
     disagreeing = run("--layer", ROOT_LINE, "--in", "3,16,16", "--k", "5")
     assert disagreeing.exit_code == 2 and "'--k' / '--kernel-size'" in disagreeing.output
@@ -70,7 +113,14 @@ def test_options_conflict_with_a_line_only_where_they_disagree(run):
     assert channels.exit_code == 2 and "'--in'" in channels.output and "in_channels=3" in channels.output
     kind = run("--layer", ROOT_LINE, "--in", "3,16,16", "--transposed")
     assert kind.exit_code == 2 and "name different layers" in kind.output
-    pooled = run("--layer", "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)", "--in", "2,8,8", "--out", "2")
+    pooled = run(
+        "--layer",
+        "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, ceil_mode=False)",
+        "--in",
+        "2,8,8",
+        "--out",
+        "2",
+    )
     assert pooled.exit_code == 2 and "MaxPool2d has no out_channels" in pooled.output
     transposed = run("--layer", "ConvTranspose2d(1, 1, kernel_size=(3, 3), padding_mode=reflect)", "--in", "1,3,3")
     assert transposed.exit_code == 2 and "supports only 'zeros'" in transposed.output
@@ -126,19 +176,53 @@ def random_modules(count: int, seed: int = 0):
                 padding = rng.choice([0, 1, "same"]) if s == 1 else rng.choice([0, 1])
                 mode = rng.choice(["zeros", "reflect", "replicate", "circular"])
                 cls = nn.Conv2d if kind == "Conv2d" else nn.Conv1d
-                module = cls(2 * g, 2 * g, k, stride=s, padding=padding, dilation=d, groups=g, bias=rng.random() < 0.7, padding_mode=mode)
+                module = cls(
+                    2 * g,
+                    2 * g,
+                    k,
+                    stride=s,
+                    padding=padding,
+                    dilation=d,
+                    groups=g,
+                    bias=rng.random() < 0.7,
+                    padding_mode=mode,
+                )
                 shape = (module.in_channels, size, size) if kind == "Conv2d" else (module.in_channels, size)
             elif kind == "ConvTranspose2d":
-                module = nn.ConvTranspose2d(2 * g, g, k, stride=s, padding=rng.randint(0, k - 1), output_padding=rng.randint(0, max(s, d) - 1), groups=g, bias=rng.random() < 0.7, dilation=d)
+                module = nn.ConvTranspose2d(
+                    2 * g,
+                    g,
+                    k,
+                    stride=s,
+                    padding=rng.randint(0, k - 1),
+                    output_padding=rng.randint(0, max(s, d) - 1),
+                    groups=g,
+                    bias=rng.random() < 0.7,
+                    dilation=d,
+                )
                 shape = (2 * g, size // 2 + 1, size // 2 + 1)
             elif kind.startswith("MaxPool"):
                 cls = nn.MaxPool2d if kind == "MaxPool2d" else nn.MaxPool1d
-                module = cls(k + 1, stride=s, padding=rng.randint(0, (k + 1) // 2), dilation=d, ceil_mode=rng.random() < 0.5, return_indices=rng.random() < 0.5)
+                module = cls(
+                    k + 1,
+                    stride=s,
+                    padding=rng.randint(0, (k + 1) // 2),
+                    dilation=d,
+                    ceil_mode=rng.random() < 0.5,
+                    return_indices=rng.random() < 0.5,
+                )
                 shape = (2, size, size) if kind == "MaxPool2d" else (2, size)
             else:
                 extra = {"divisor_override": rng.choice([None, 2])} if kind == "AvgPool2d" else {}
                 cls = nn.AvgPool2d if kind == "AvgPool2d" else nn.AvgPool1d
-                module = cls(k + 1, stride=s, padding=rng.randint(0, (k + 1) // 2), ceil_mode=rng.random() < 0.5, count_include_pad=rng.random() < 0.5, **extra)
+                module = cls(
+                    k + 1,
+                    stride=s,
+                    padding=rng.randint(0, (k + 1) // 2),
+                    ceil_mode=rng.random() < 0.5,
+                    count_include_pad=rng.random() < 0.5,
+                    **extra,
+                )
                 shape = (2, size, size) if kind == "AvgPool2d" else (2, size)
             module.double()
             x = torch.randn(shape, dtype=torch.float64)
@@ -176,7 +260,13 @@ def test_render_takes_a_module_with_its_weights(tmp_path):
     layer = nn.Conv2d(3, 2, 3, stride=2)
     result = convgif.render(layer, tmp_path / "module.gif", input_shape=(3, 7, 7), values=True)
     spec = convgif.Conv2dSpec((3, 7, 7), 2, 3, stride=2)
-    same = convgif.render(spec, tmp_path / "spec.gif", values=True, weight=layer.weight.detach().double().numpy(), bias=layer.bias.detach().double().numpy())
+    same = convgif.render(
+        spec,
+        tmp_path / "spec.gif",
+        values=True,
+        weight=layer.weight.detach().double().numpy(),
+        bias=layer.bias.detach().double().numpy(),
+    )
     assert result.caption == spec.caption and result.path.read_bytes() == same.path.read_bytes()
     other = convgif.render(spec, tmp_path / "random.gif", values=True)
     assert other.path.read_bytes() != result.path.read_bytes()  # the module's weights, not random ones
@@ -222,7 +312,9 @@ def test_a_subclass_with_its_own_forward_is_refused_and_a_separable_has_no_modul
 @pytest.fixture
 def saved(tmp_path):
     torch.manual_seed(1)
-    model = nn.Sequential(nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(2, 4, 3, groups=2, bias=False))
+    model = nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(2, 4, 3, groups=2, bias=False)
+    )
     torch.save(model, tmp_path / "model.pt")
     torch.save(model.state_dict(), tmp_path / "state.pt")
     return model
@@ -238,14 +330,27 @@ def test_weights_from_a_saved_model_and_a_state_dict(run, saved, tmp_path):
     # a state_dict: the shapes give out_channels, kernel_size, groups and bias; --layer the rest
     inferred = parse(["--weights", str(tmp_path / "state.pt"), "--module", "3", "--in", "2,3,3"])
     assert inferred.spec == convgif.Conv2dSpec((2, 3, 3), 4, 3, groups=2, bias=False)
-    lined = parse(["--weights", str(tmp_path / "state.pt"), "--module", "0", "--in", "1,6,6", "--layer", "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))"])
+    lined = parse(
+        [
+            "--weights",
+            str(tmp_path / "state.pt"),
+            "--module",
+            "0",
+            "--in",
+            "1,6,6",
+            "--layer",
+            "Conv2d(1, 2, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1))",
+        ]
+    )
     assert lined.spec == request.spec
     np.testing.assert_array_equal(lined.options["weight"], request.options["weight"])
     pooled = parse(["--weights", str(tmp_path / "model.pt"), "--module", "2", "--in", "2,6,6"])
     assert pooled.spec == convgif.MaxPool2dSpec((2, 6, 6), 2, 2)
     result = run("--weights", "model.pt", "--module", "0", "--in", "1,6,6", "--values", "-o", "trained.gif", "-q")
     assert result.exit_code == 0, result.output
-    same = convgif.render(request.spec, tmp_path / "same.gif", values=True, weight=request.options["weight"], bias=request.options["bias"])
+    same = convgif.render(
+        request.spec, tmp_path / "same.gif", values=True, weight=request.options["weight"], bias=request.options["bias"]
+    )
     assert (tmp_path / "trained.gif").read_bytes() == same.path.read_bytes()
 
 
@@ -255,10 +360,22 @@ def test_weights_from_a_saved_model_and_a_state_dict(run, saved, tmp_path):
         (["--weights", "model.pt", "--in", "1,6,6"], "'--module'", "choose a layer with --module (0, 2, 3)"),
         (["--weights", "model.pt", "--module", "9", "--in", "1,6,6"], "'--module'", "no layer named '9'"),
         (["--weights", "state.pt", "--in", "1,6,6"], "'--module'", "choose one with --module (0, 3)"),
-        (["--weights", "state.pt", "--module", "0", "--in", "1,6,6", "--k", "5"], "'--k'", "disagrees with kernel_size=(3, 3)"),
+        (
+            ["--weights", "state.pt", "--module", "0", "--in", "1,6,6", "--k", "5"],
+            "'--k'",
+            "disagrees with kernel_size=(3, 3)",
+        ),
         (["--weights", "model.pt", "--module", "0", "--in", "3,6,6"], "'--in'", "in_channels=1"),
-        (["--weights", "model.pt", "--module", "0", "--in", "1,6,6", "--layer", "MaxPool2d"], "'--layer'", "is a Conv2d, not a MaxPool2d"),
-        (["--weights", "model.pt", "--module", "0", "--in", "1,6,6", "--kernel", "sobel-x"], "'--kernel'", "choose one"),
+        (
+            ["--weights", "model.pt", "--module", "0", "--in", "1,6,6", "--layer", "MaxPool2d"],
+            "'--layer'",
+            "is a Conv2d, not a MaxPool2d",
+        ),
+        (
+            ["--weights", "model.pt", "--module", "0", "--in", "1,6,6", "--kernel", "sobel-x"],
+            "'--kernel'",
+            "choose one",
+        ),
         (["--weights", "missing.pt", "--in", "1,6,6"], "'--weights'", "no such file"),
         (["--module", "0", "--in", "1,6,6"], "'--module'", "give --weights FILE too"),
     ],

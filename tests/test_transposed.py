@@ -143,14 +143,16 @@ def test_equals_the_scatter_definition_and_its_direct_convolution():
 def test_zero_insertion_picture():
     spec = ConvTranspose2dSpec((1, 2, 2), 1, 3, stride=2, padding=1, output_padding=1)
     x = np.array([[[1, 2], [3, 4]]])
-    expected = np.array([  # one zero between cells, one around, one more at the bottom/right
-        [0, 0, 0, 0, 0, 0],
-        [0, 1, 0, 2, 0, 0],
-        [0, 0, 0, 0, 0, 0],
-        [0, 3, 0, 4, 0, 0],
-        [0, 0, 0, 0, 0, 0],
-        [0, 0, 0, 0, 0, 0],
-    ])
+    expected = np.array(
+        [  # one zero between cells, one around, one more at the bottom/right
+            [0, 0, 0, 0, 0, 0],
+            [0, 1, 0, 2, 0, 0],
+            [0, 0, 0, 0, 0, 0],
+            [0, 3, 0, 4, 0, 0],
+            [0, 0, 0, 0, 0, 0],
+            [0, 0, 0, 0, 0, 0],
+        ]
+    )
     np.testing.assert_array_equal(zero_insert(spec, x)[0], expected)
 
 
@@ -225,7 +227,9 @@ def test_a_render_finds_the_partial_sums_range_of_every_channel_at_once(monkeypa
     monkeypatch.setattr(engine, "CHUNK", chunk)
     specs = [
         ConvTranspose2dSpec((12, 4, 4), 24, 3, stride=2, groups=4, bias=False),
-        ConvTranspose2dSpec((6, 5, 5), 9, (2, 3), stride=(2, 1), padding=(1, 0), output_padding=(1, 0), dilation=(1, 2), groups=3),
+        ConvTranspose2dSpec(
+            (6, 5, 5), 9, (2, 3), stride=(2, 1), padding=(1, 0), output_padding=(1, 0), dilation=(1, 2), groups=3
+        ),
         ConvTranspose2dSpec((3, 3, 3), 3, 4, stride=3, padding=2),  # steps that reach no output cell
         ConvTranspose2dSpec((10, 3, 3), 10, 3),
     ]

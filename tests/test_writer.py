@@ -264,7 +264,10 @@ def test_libwebps_own_tools_decode_every_frame_rectangle(tmp_path):
     lut = np.array(PALETTE, np.uint8)
     canvas = None
     for n, frame in enumerate(frames, start=1):
-        for command in (["webpmux", "-get", "frame", str(n), "a.webp", "-o", "f.webp"], ["dwebp", "f.webp", "-o", "f.png"]):
+        for command in (
+            ["webpmux", "-get", "frame", str(n), "a.webp", "-o", "f.webp"],
+            ["dwebp", "f.webp", "-o", "f.png"],
+        ):
             done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, check=False)
             assert done.returncode == 0, done.stdout + done.stderr
         patch = np.asarray(Image.open(tmp_path / "f.png").convert("RGBA"))
@@ -300,8 +303,14 @@ def test_vp8l_pictures_decode_to_the_indices_written():
     for i in range(60):
         height, width = rng.integers(1, 50, 2)
         noise = rng.integers(0, rng.integers(1, 40), (height, width))
-        pictures.append([noise, np.repeat(noise[:1], height, axis=0), np.repeat(noise[:, :1], width, axis=1),
-                         np.where(rng.random((height, width)) < 0.9, 0, noise)][i % 4])
+        pictures.append(
+            [
+                noise,
+                np.repeat(noise[:1], height, axis=0),
+                np.repeat(noise[:, :1], width, axis=1),
+                np.where(rng.random((height, width)) < 0.9, 0, noise),
+            ][i % 4]
+        )
     for picture in pictures:
         count = int(picture.max()) + 1 + int(rng.integers(0, 200))
         colours = np.concatenate([np.full((count, 1), 255), rng.integers(0, 256, (count, 3))], axis=1)
@@ -344,7 +353,9 @@ def test_any_frames_read_back_exactly_in_every_format(tmp_path):
             frames.append(frame)
         shown = [f for i, f in enumerate(frames) if i == 0 or not np.array_equal(f, frames[i - 1])]
         lut = np.array(palette, np.uint8)
-        for kind, writer in ((name, FORMATS[name].open) for name in ("gif", "webp", "apng")):  # (MP4: tests/test_video.py)
+        for kind, writer in (
+            (name, FORMATS[name].open) for name in ("gif", "webp", "apng")
+        ):  # (MP4: tests/test_video.py)
             path = tmp_path / f"a.{kind}"
             with writer(path, (width, height), palette) as out:
                 for f in frames:
@@ -436,13 +447,18 @@ def test_lzw_by_runs_writes_pillows_bytes():
         height, width = (int(v) for v in rng.integers(1, 90, 2))
         top = 1 << bits
         sea = int(rng.integers(0, top))
-        pictures.append((bits, [
-            rng.integers(0, top, (height, width)),
-            np.where(rng.random((height, width)) < 0.02, rng.integers(0, top, (height, width)), sea),
-            np.where(rng.random((height, width)) < 0.0005, rng.integers(0, top, (height, width)), sea),
-            np.repeat(rng.integers(0, min(top, 3), (height, width // 7 + 1)), 7, axis=1)[:, :width],
-            np.full((height, width), sea),
-        ][i % 5].astype(np.uint8)))
+        pictures.append(
+            (
+                bits,
+                [
+                    rng.integers(0, top, (height, width)),
+                    np.where(rng.random((height, width)) < 0.02, rng.integers(0, top, (height, width)), sea),
+                    np.where(rng.random((height, width)) < 0.0005, rng.integers(0, top, (height, width)), sea),
+                    np.repeat(rng.integers(0, min(top, 3), (height, width // 7 + 1)), 7, axis=1)[:, :width],
+                    np.full((height, width), sea),
+                ][i % 5].astype(np.uint8),
+            )
+        )
     for bits in (2, 8):
         for length in (1, 2, 3, 4095, 4096, 100_000, 3_000_000):
             pictures.append((bits, np.full((1, length), 1, np.uint8)))

@@ -46,7 +46,14 @@ class Operation:
         raise NotImplementedError
 
     def record_drawn(
-        self, spec: Any, seed: int, kernels: Sequence[Collection[int]], *, input: Any = None, weight: Any = None, bias: Any = None
+        self,
+        spec: Any,
+        seed: int,
+        kernels: Sequence[Collection[int]],
+        *,
+        input: Any = None,
+        weight: Any = None,
+        bias: Any = None,
     ) -> Any:
         """What a render draws of the forward pass: the values :meth:`record` gives, of which
         a kind may leave out the kernels no picture shows, so that a render's memory grows with

@@ -311,14 +311,21 @@ def read_extent(spec: Conv2dSpec, region: Region) -> tuple[tuple[int, int], tupl
 
 
 def conv_geometry(
-    spec: Conv2dSpec, caption: str, dims: int = 2, notes: tuple[str, ...] = (), region: Optional[Region] = None, **more: Any
+    spec: Conv2dSpec,
+    caption: str,
+    dims: int = 2,
+    notes: tuple[str, ...] = (),
+    region: Optional[Region] = None,
+    **more: Any,
 ) -> Geometry:
     """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output (only
     ``region`` of the output, and the input it reads, when given). ``more`` replaces the
     geometry's other fields (headings, labels)."""
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
-    state = [word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on]
+    state = [
+        word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on
+    ]
     _, ho, wo = spec.output_shape
     last = conv_step_text(spec, dims, cg_out - 1, ho - 1, wo - 1, spec.steps - 1)
     y_last = f"y[{position(dims, spec.out_channels - 1, ho - 1, wo - 1)[1:-1]}]"
@@ -351,7 +358,9 @@ def conv_geometry(
         (y0, y1), (x0, x1) = read_extent(spec, region)
         _, hp, wp = spec.padded_shape
         padded = f" ({', '.join(state)})" if state else ""
-        note = part_note(dims, region, (ho, wo), Region((y0, y1), (x0, x1)), (hp, wp), f"the input{padded}", "they read")
+        note = part_note(
+            dims, region, (ho, wo), Region((y0, y1), (x0, x1)), (hp, wp), f"the input{padded}", "they read"
+        )
         fields.update(
             grid=(y1 - y0, x1 - x0),
             out_size=region.size,
@@ -369,7 +378,9 @@ def conv_geometry(
 def conv_step_text(spec: Any, dims: int, j: int, oy: int, ox: int, step: int, steps: int = 0) -> str:
     """The step line of a direct convolution: the output channel, position and step (of
     ``steps``, those drawn, when not the layer's)."""
-    return f"out channel {j + 1}/{spec.out_per_group} · {position(dims, oy, ox)} · step {step + 1}/{steps or spec.steps}"
+    return (
+        f"out channel {j + 1}/{spec.out_per_group} · {position(dims, oy, ox)} · step {step + 1}/{steps or spec.steps}"
+    )
 
 
 def position(dims: int, *index: int) -> str:
@@ -497,7 +508,6 @@ class ConvPlayback:
         return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums), channels)
 
 
-
 def _widest_text(*arrays) -> int:
     """Characters of the widest number written for these arrays (None skipped)."""
     return widest(*(a for a in arrays if a is not None))
@@ -523,7 +533,8 @@ class DirectConv(Operation):
         inferred, rest = divmod(input_channels, shape[1])
         if rest or inferred < 1 or shape[0] % inferred:
             raise SpecError(
-                "input_shape", f"a weight of shape {shape}: no number of groups makes it take {input_channels} input channels"
+                "input_shape",
+                f"a weight of shape {shape}: no number of groups makes it take {input_channels} input channels",
             )
         return {"out_channels": shape[0], "groups": inferred, "kernel_size": tuple(shape[2:])}
 
@@ -537,13 +548,22 @@ class DirectConv(Operation):
         return self._record(spec, seed, input, weight, bias, None)
 
     def record_drawn(
-        self, spec: Any, seed: int, kernels: Sequence[Collection[int]], *, input: Any = None, weight: Any = None, bias: Any = None
+        self,
+        spec: Any,
+        seed: int,
+        kernels: Sequence[Collection[int]],
+        *,
+        input: Any = None,
+        weight: Any = None,
+        bias: Any = None,
     ) -> Recording:
         """The recording with only the kernels of the output channels drawn (see
         :func:`convgif.engine.record_direct`)."""
         return self._record(spec, seed, input, weight, bias, kernels[0])
 
-    def _record(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]) -> Recording:
+    def _record(
+        self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]
+    ) -> Recording:
         if self.dims == 2:
             return record_direct(spec, seed, input, weight, bias, keep)
         if input is not None:
@@ -553,8 +573,15 @@ class DirectConv(Operation):
         planar = record_direct(self.planar(spec), seed, input, weight, bias, keep)
         row = (slice(None), 0)
         return Conv1dRecording(
-            spec, planar.input[row], planar.padded[row], planar.weight[:, :, 0], planar.bias,
-            planar.output[row], Placements(planar.spec, planar.output, rows=False), planar.kept, planar.weight_values,
+            spec,
+            planar.input[row],
+            planar.padded[row],
+            planar.weight[:, :, 0],
+            planar.bias,
+            planar.output[row],
+            Placements(planar.spec, planar.output, rows=False),
+            planar.kept,
+            planar.weight_values,
             planar=planar,
         )
 
@@ -565,7 +592,9 @@ class DirectConv(Operation):
         self.check_view(**view)
         return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region)]
 
-    def drawings(self, spec: Any, recording: Any, pixels: bool = False, region: Optional[Region] = None, **view: Any) -> list[Drawn]:
+    def drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, region: Optional[Region] = None, **view: Any
+    ) -> list[Drawn]:
         planar = recording.planar if self.dims == 1 else recording  # drawn as one row of cells
         return [conv_drawn(planar, self.geometries(spec, region, **view)[0], pixels, region=region)]
 
@@ -592,7 +621,9 @@ class DirectConv(Operation):
             n, k, s, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.dilation[i]
             start, end = spec.padding[i], spec.padding_end[i]
             padded = f"2·{start}" if start == end else f"{start} + {end}"
-            formulas.append(f"{axis}_out = floor(({n} + {padded} − {d}·({k} − 1) − 1) / {s} + 1) = {spec.output_shape[1 + i]}")
+            formulas.append(
+                f"{axis}_out = floor(({n} + {padded} − {d}·({k} − 1) − 1) / {s} + 1) = {spec.output_shape[1 + i]}"
+            )
         return conv_facts(spec, self.name, formulas, math.prod(spec.output_shape))
 
 
@@ -623,5 +654,13 @@ def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weigh
 CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2)
 CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1)
 CONV2D.torch_signature = CONV1D.torch_signature = (  # type: ignore[misc]
-    "in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias", "padding_mode",
+    "in_channels",
+    "out_channels",
+    "kernel_size",
+    "stride",
+    "padding",
+    "dilation",
+    "groups",
+    "bias",
+    "padding_mode",
 )

@@ -310,8 +310,13 @@ class MaxPool1dSpec(_MaxPoolSpec):
     def as_2d(self) -> MaxPool2dSpec:
         """The same layer as a MaxPool2d over a (C, 1, L) input: equal output and indices."""
         return MaxPool2dSpec(
-            (self.in_channels, 1, self.input_shape[1]), (1, *self.kernel_size), (1, *self.stride),
-            (0, *self.padding), (1, *self.dilation), self.return_indices, self.ceil_mode,
+            (self.in_channels, 1, self.input_shape[1]),
+            (1, *self.kernel_size),
+            (1, *self.stride),
+            (0, *self.padding),
+            (1, *self.dilation),
+            self.return_indices,
+            self.ceil_mode,
         )
 
 
@@ -395,8 +400,12 @@ class AvgPool1dSpec(_AvgPoolSpec):
     def as_2d(self) -> AvgPool2dSpec:
         """The same layer as an AvgPool2d over a (C, 1, L) input: equal output and divisors."""
         return AvgPool2dSpec(
-            (self.in_channels, 1, self.input_shape[1]), (1, *self.kernel_size), (1, *self.stride),
-            (0, *self.padding), self.ceil_mode, self.count_include_pad,
+            (self.in_channels, 1, self.input_shape[1]),
+            (1, *self.kernel_size),
+            (1, *self.stride),
+            (0, *self.padding),
+            self.ceil_mode,
+            self.count_include_pad,
         )
 
 
@@ -435,7 +444,9 @@ class _MaxUnpoolSpec:
         size = self.output_size
         if size is not None:
             if not (isinstance(size, (tuple, list)) and len(size) == dims and all(_is_int(v) for v in size)):
-                raise SpecError("output_size", f"output_size={_fmt(size)} must be None or {_PAIR_WORDS[dims]} of integers")
+                raise SpecError(
+                    "output_size", f"output_size={_fmt(size)} must be None or {_PAIR_WORDS[dims]} of integers"
+                )
             size = tuple(int(v) for v in size)
             put("output_size", size)
             low = tuple(d - s for d, s in zip(self.default_size, self.stride))
@@ -525,8 +536,12 @@ class _MaxUnpoolSpec:
         for ceil_mode in (False, True):
             try:
                 pool = pool_class(
-                    self.output_shape, self.kernel_size, self.stride, self.padding,
-                    return_indices=True, ceil_mode=ceil_mode,
+                    self.output_shape,
+                    self.kernel_size,
+                    self.stride,
+                    self.padding,
+                    return_indices=True,
+                    ceil_mode=ceil_mode,
                 )
             except SpecError:
                 continue
@@ -564,8 +579,11 @@ class MaxUnpool1dSpec(_MaxUnpoolSpec):
         """The same layer as a MaxUnpool2d over a (C, 1, L) input: equal output for equal indices."""
         size = None if self.output_size is None else (1, *self.output_size)
         return MaxUnpool2dSpec(
-            (self.in_channels, 1, self.input_shape[1]), (1, *self.kernel_size), (1, *self.stride),
-            (0, *self.padding), size,
+            (self.in_channels, 1, self.input_shape[1]),
+            (1, *self.kernel_size),
+            (1, *self.stride),
+            (0, *self.padding),
+            size,
         )
 
 
@@ -674,9 +692,7 @@ class PoolPlacement:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, PoolPlacement):
             return NotImplemented
-        return all(
-            _same(getattr(self, f.name), getattr(other, f.name)) for f in dataclasses.fields(self)
-        )
+        return all(_same(getattr(self, f.name), getattr(other, f.name)) for f in dataclasses.fields(self))
 
     __hash__ = None  # type: ignore[assignment]  # equal placements hold equal arrays
 
@@ -710,7 +726,9 @@ class PoolPlacements(LazySequence[PoolPlacement]):
         at = (slice(None), *out)
         values = rec.output[at].copy()
         if spec.KIND == "max":
-            return PoolPlacement(out, cells, kinds, values, winners=rec.winners[at].copy(), indices=rec.indices[at].copy())
+            return PoolPlacement(
+                out, cells, kinds, values, winners=rec.winners[at].copy(), indices=rec.indices[at].copy()
+            )
         terms = cells[kinds == INPUT]
         inputs = rec.input[(slice(None), *(terms - np.array(spec.padding)).T)]
         divisor = int(rec.divisors[out])
@@ -721,7 +739,9 @@ class PoolPlacements(LazySequence[PoolPlacement]):
             bool((kinds == OVERHANG).any()),
             spec.count_include_pad,
         )
-        return PoolPlacement(out, cells, kinds, values, terms=terms, sums=_ordered_sum(inputs, axis=1), divisor=divisor, reason=reason)
+        return PoolPlacement(
+            out, cells, kinds, values, terms=terms, sums=_ordered_sum(inputs, axis=1), divisor=divisor, reason=reason
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -963,9 +983,7 @@ def _record_unpool(
     output[keys[winners]] = flat_x.ravel()[winners]
     kept = np.zeros(keys.size, dtype=bool)
     kept[winners] = True
-    return UnpoolRecording(
-        spec, x, idx, output.reshape(spec.output_shape), kept.reshape(spec.input_shape), pool
-    )
+    return UnpoolRecording(spec, x, idx, output.reshape(spec.output_shape), kept.reshape(spec.input_shape), pool)
 
 
 @overload
@@ -973,7 +991,9 @@ def record_pooling(spec: PoolSpec, seed: int = 0, input: object = None, indices:
 
 
 @overload
-def record_pooling(spec: UnpoolSpec, seed: int = 0, input: object = None, indices: object = None) -> UnpoolRecording: ...
+def record_pooling(
+    spec: UnpoolSpec, seed: int = 0, input: object = None, indices: object = None
+) -> UnpoolRecording: ...
 
 
 def record_pooling(spec, seed=0, input=None, indices=None):
@@ -1102,12 +1122,16 @@ class Pooling(_Windowed):
         dilation = getattr(flat, "dilation", (1, 1))
         if max(dilation) > 1:
             window += f" dilated by {dims_text(dilation[2 - self.dims :])}"
-        notes = [f"{window}, stride {dims_text(flat.stride[2 - self.dims:])}: each output is {what} of the cells it covers"]
+        notes = [
+            f"{window}, stride {dims_text(flat.stride[2 - self.dims :])}: each output is {what} of the cells it covers"
+        ]
         kinds = _axis_kinds(flat)
         if any((k == PADDING).any() for k in kinds):
             notes.append("padding: −∞, never the largest" if spec.KIND == "max" else "padding cells hold 0")
         if any((k == OVERHANG).any() for k in kinds):
-            notes.append("hatched grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted")
+            notes.append(
+                "hatched grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted"
+            )
         state = [w for w, on in (("padded", max(flat.padding) > 0), ("with overhang", max(flat.overhang) > 0)) if on]
         per = 2 if indices else 1
         _, ho, wo = flat.output_shape
@@ -1124,7 +1148,17 @@ class Pooling(_Windowed):
             grid, out_size, output_heading = (y1 - y0, x1 - x0), region.size, "output, part"
             part = Part(Crop(flat.grid_shape[1:], (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0])))
             read = Region((y0, y1), (x0, x1))
-            notes.append(part_note(self.dims, region, (ho, wo), read, flat.grid_shape[1:], heading.replace("input", "the input"), "they read"))
+            notes.append(
+                part_note(
+                    self.dims,
+                    region,
+                    (ho, wo),
+                    read,
+                    flat.grid_shape[1:],
+                    heading.replace("input", "the input"),
+                    "they read",
+                )
+            )
             heading += ", part"
         return [
             Geometry(
@@ -1145,7 +1179,9 @@ class Pooling(_Windowed):
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: _blame(spec, flat, axis),
                 notes=tuple(notes),
-                output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]") if indices else (lambda co: f"y[{co}]"),
+                output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]")
+                if indices
+                else (lambda co: f"y[{co}]"),
                 numbers=True,
                 columns_take_turns=False,
                 step_chars=len(pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size))),
@@ -1220,7 +1256,9 @@ class Pooling(_Windowed):
                 if ceil != out:
                     line += f" − 1 (the last window would start in the padding) = {out}"
                 else:
-                    line += f" = {out}" + (f" (floor gives {plain}: one window hangs over the edge)" if plain != out else "")
+                    line += f" = {out}" + (
+                        f" (floor gives {plain}: one window hangs over the edge)" if plain != out else ""
+                    )
             else:
                 line = f"{axis}_out = floor({inner} / {s}) + 1 = {out}"
             formulas.append(line)
@@ -1429,7 +1467,9 @@ def unpool_extent(spec, region: Region) -> Region:
     return Region(
         *(
             reached_from(start, stop, n, s, -p, t)
-            for (start, stop), n, s, p, t in zip((region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, taps)
+            for (start, stop), n, s, p, t in zip(
+                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, taps
+            )
         ),
         dims=region.dims,
     )
@@ -1456,8 +1496,13 @@ class UnpoolPlayback:
     positions whose windows reach ``region`` of the output (all of it by default), row by row."""
 
     def __init__(
-        self, x: np.ndarray, indices: np.ndarray, output: np.ndarray, dims: int,
-        region: Region | None = None, read: Region | None = None,
+        self,
+        x: np.ndarray,
+        indices: np.ndarray,
+        output: np.ndarray,
+        dims: int,
+        region: Region | None = None,
+        read: Region | None = None,
     ) -> None:
         self.x, self.indices, self.output, self.dims = x, indices, output, dims
         self.region = Region.of(region, output.shape[1:])
@@ -1479,7 +1524,9 @@ class UnpoolPlayback:
         for c, (ty, tx) in enumerate(targets):
             if self._drawn(ty, tx):
                 ty, tx = ty - self.region.rows[0], tx - self.region.cols[0]
-                writes.append(Writes(c, np.array([ty]), np.array([tx]), self.x[c, y : y + 1, x : x + 1], (ty, tx, ty + 1, tx + 1)))
+                writes.append(
+                    Writes(c, np.array([ty]), np.array([tx]), self.x[c, y : y + 1, x : x + 1], (ty, tx, ty + 1, tx + 1))
+                )
         return writes
 
     def show(self, step: int) -> Step:

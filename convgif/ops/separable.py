@@ -37,8 +37,15 @@ class SeparableSpec:
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         standard = Conv2dSpec(
-            self.input_shape, self.out_channels, self.kernel_size, self.stride, self.padding,
-            self.dilation, 1, self.bias, self.padding_mode,
+            self.input_shape,
+            self.out_channels,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            self.dilation,
+            1,
+            self.bias,
+            self.padding_mode,
         )
         c = standard.in_channels
         depthwise = standard.replace(out_channels=c, groups=c)
@@ -81,8 +88,14 @@ class SeparableSpec:
         d = self.depthwise
         padding = d.padding if d.padding == d.padding_end else tuple(zip(d.padding, d.padding_end))
         return caption_line(
-            self.input_shape, self.output_shape, f"K : {self.kernel_size} then (1, 1)", f"P : {padding}",
-            f"S : {self.stride}", f"D : {self.dilation}", f"G : {self.in_channels} then 1", *switches(self),
+            self.input_shape,
+            self.output_shape,
+            f"K : {self.kernel_size} then (1, 1)",
+            f"P : {padding}",
+            f"S : {self.stride}",
+            f"D : {self.dilation}",
+            f"G : {self.in_channels} then 1",
+            *switches(self),
         )
 
     @property
@@ -113,7 +126,10 @@ class SeparableRecording:
         return self.pointwise.output
 
 
-STEPS = ("depthwise: one kernel per input channel (step 1 of 2)", "pointwise: 1×1 kernels mix the channels (step 2 of 2)")
+STEPS = (
+    "depthwise: one kernel per input channel (step 1 of 2)",
+    "pointwise: 1×1 kernels mix the channels (step 2 of 2)",
+)
 
 
 class Separable(Operation):
@@ -121,7 +137,9 @@ class Separable(Operation):
     spec_type = SeparableSpec
     views = ("region",)
 
-    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> SeparableRecording:
+    def record(
+        self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None
+    ) -> SeparableRecording:
         """Both steps; ``weight`` is the depthwise step's (C_in, 1, KH, KW), the pointwise
         step's weights come from the seed."""
         if bias is not None:
@@ -131,7 +149,14 @@ class Separable(Operation):
         return SeparableRecording(spec, depthwise, pointwise)
 
     def record_drawn(
-        self, spec: Any, seed: int, kernels: Sequence[Collection[int]], *, input: Any = None, weight: Any = None, bias: Any = None
+        self,
+        spec: Any,
+        seed: int,
+        kernels: Sequence[Collection[int]],
+        *,
+        input: Any = None,
+        weight: Any = None,
+        bias: Any = None,
     ) -> SeparableRecording:
         """Both steps, each with only the kernels its picture shows."""
         if bias is not None:

@@ -94,7 +94,10 @@ class ConvTranspose2dSpec(Channels):
         for name in ("padding", "output_padding"):
             value = getattr(self, name)
             if isinstance(value, str):
-                raise SpecError(name, f"{name}={value!r} must be an integer or a pair (h, w): a transposed convolution takes no 'same' or 'valid'")
+                raise SpecError(
+                    name,
+                    f"{name}={value!r} must be an integer or a pair (h, w): a transposed convolution takes no 'same' or 'valid'",
+                )
             amounts = to_tuple(name, value, 2)
             if min(amounts) < 0:
                 raise SpecError(name, f"{name}={fmt(value)} must be non-negative")
@@ -263,7 +266,12 @@ def scatter_extent(spec: ConvTranspose2dSpec, region: Region) -> Region:
         *(
             reached_from(start, stop, n, s, -p, [d * k for k in range(size)])
             for (start, stop), n, s, p, d, size in zip(
-                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, spec.dilation, spec.kernel_size
+                (region.rows, region.cols),
+                spec.input_shape[1:],
+                spec.stride,
+                spec.padding,
+                spec.dilation,
+                spec.kernel_size,
             )
         ),
         dims=region.dims,
@@ -278,7 +286,9 @@ def bias_start(recording: TransposedRecording) -> np.ndarray:
     return start
 
 
-def partial_sum_range(recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None) -> tuple[float, float]:
+def partial_sum_range(
+    recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None
+) -> tuple[float, float]:
     """The lowest and highest value any output cell (of ``region``, read from ``read``) passes
     through while the sums build up."""
     playback = ScatterPlayback(recording, region, read)
@@ -324,7 +334,9 @@ def scatter_gains(
     return kept, np.unique(np.concatenate(seen)), gains
 
 
-def scatter_sums(spec: ConvTranspose2dSpec, gains: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
+def scatter_sums(
+    spec: ConvTranspose2dSpec, gains: np.ndarray, start: np.ndarray
+) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """Play every step of every output channel at once from ``gains`` (see
     :func:`scatter_gains`), from the outputs' ``start``: the output, and the lowest and highest
     value each output cell passes through (what :func:`partial_sum_range` finds step by step)."""
@@ -347,7 +359,9 @@ class ScatterPlayback:
     ``region``, the steps are those of the input cells ``read`` that reach it, and only the
     output cells in it are drawn."""
 
-    def __init__(self, recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None) -> None:
+    def __init__(
+        self, recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None
+    ) -> None:
         self.recording = recording
         self.spec = spec = recording.spec
         self.sums = bias_start(recording)
@@ -380,7 +394,9 @@ class ScatterPlayback:
             inside = np.ix_(keep_r, keep_c)
             self._before.append((before[inside], added[inside], first[inside]))
             rows, cols = rows[keep_r] - r0, cols[keep_c] - c0
-            box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1) if rows.size and cols.size else None
+            box = (
+                (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1) if rows.size and cols.size else None
+            )
             writes.append(Writes(co, rows, cols, self.sums[co][np.ix_(rows + r0, cols + c0)], box))
         self._last = writes
         return writes
@@ -407,7 +423,9 @@ class ScatterPlayback:
             r0, c0 = self.region.rows[0], self.region.cols[0]
             for write, (before, added, first) in zip(self._last, self._before):
                 for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
-                    sums.append(self._entry(f"y[{write.channel}, {r + r0}, {c + c0}]", before[i, k], added[i, k], first[i, k]))
+                    sums.append(
+                        self._entry(f"y[{write.channel}, {r + r0}, {c + c0}]", before[i, k], added[i, k], first[i, k])
+                    )
                     channels.append(write.channel)
         return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(channels))
 
@@ -440,6 +458,7 @@ def scatter_head(spec: ConvTranspose2dSpec, j: int, y: int, x: int) -> str:
 
 def as_conv_note(spec: ConvTranspose2dSpec) -> str:
     """What ``as_conv`` draws, in words: the direct convolution equal to the layer."""
+
     def pair(values: tuple) -> str:
         return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
 
@@ -459,7 +478,15 @@ class ConvTranspose2d(Operation):
     spec_type = ConvTranspose2dSpec
     views = ("as_conv", "region")
     torch_signature = (
-        "in_channels", "out_channels", "kernel_size", "stride", "padding", "output_padding", "groups", "bias", "dilation",
+        "in_channels",
+        "out_channels",
+        "kernel_size",
+        "stride",
+        "padding",
+        "output_padding",
+        "groups",
+        "bias",
+        "dilation",
         "padding_mode",
     )
 
@@ -468,22 +495,36 @@ class ConvTranspose2d(Operation):
         if len(shape) != 4:
             raise SpecError("layer", f"a weight of shape {shape} is not a {self.name}'s")
         if shape[0] != input_channels:
-            raise SpecError("input_shape", f"a weight of shape {shape}: a ConvTranspose2d with {shape[0]} input channels, not {input_channels}")
+            raise SpecError(
+                "input_shape",
+                f"a weight of shape {shape}: a ConvTranspose2d with {shape[0]} input channels, not {input_channels}",
+            )
         return {"out_channels": shape[1] * (groups or 1), "kernel_size": tuple(shape[2:])}
 
-    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> TransposedRecording:
+    def record(
+        self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None
+    ) -> TransposedRecording:
         """A :class:`TransposedRecording`; ``weight`` in PyTorch's (C_in, C_out/G, KH, KW) layout."""
         return self._record(spec, seed, input, weight, bias, None)
 
     def record_drawn(
-        self, spec: Any, seed: int, kernels: Sequence[Collection[int]], *, input: Any = None, weight: Any = None, bias: Any = None
+        self,
+        spec: Any,
+        seed: int,
+        kernels: Sequence[Collection[int]],
+        *,
+        input: Any = None,
+        weight: Any = None,
+        bias: Any = None,
     ) -> TransposedRecording:
         """The recording with only the kernel columns drawn (every group's: a step adds up each
         group's products), the weight run through a few input channels at a time; a layer
         of fractions is recorded whole."""
         return self._record(spec, seed, input, weight, bias, kernels[0])
 
-    def _record(self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]) -> TransposedRecording:
+    def _record(
+        self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]
+    ) -> TransposedRecording:
         rng = rng_of(seed)
         w_shape = self.weight_shape(spec)
         x = drawn_or_given(rng, "input", input, spec.input_shape, INPUT_RANGE)
@@ -509,32 +550,48 @@ class ConvTranspose2d(Operation):
         direct, inserted = spec.as_conv(), zero_insert(spec, x)
         channels = tuple(g * spec.out_per_group + j for g in range(spec.groups) for j in columns)
         conv = Recording(
-            direct, inserted, pad_input(direct, inserted), flip_kernels(spec, kept), b, output,
-            Placements(direct, output), channels, values,
+            direct,
+            inserted,
+            pad_input(direct, inserted),
+            flip_kernels(spec, kept),
+            b,
+            output,
+            Placements(direct, output),
+            channels,
+            values,
         )
         return TransposedRecording(spec, x, kept, b, output, conv, columns, passes)
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.in_channels, spec.out_per_group, *spec.kernel_size)
 
-    def geometries(self, spec: Any, as_conv: bool = False, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
+    def geometries(
+        self, spec: Any, as_conv: bool = False, region: Optional[Region] = None, **view: Any
+    ) -> list[Geometry]:
         self.check_view(**view)
         label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
         if as_conv:
             direct = spec.as_conv()
             edges = [d * (k - 1) - p for d, k, p in zip(spec.dilation, spec.kernel_size, spec.padding)]
             state = [
-                word for word, on in (
+                word
+                for word, on in (
                     ("zero-inserted", max(spec.stride) > 1),
                     ("padded", max(edges) > 0 or max(spec.output_padding) > 0),
                     ("cropped", min(edges) < 0),
-                ) if on
+                )
+                if on
             ]
             heading = f"input ({', '.join(state)})" if state else "input"
             return [
                 conv_geometry(
-                    direct, spec.caption, notes=(as_conv_note(spec),), input_heading=heading + (", part" if region else ""),
-                    kernel_heading="kernels, flipped", kernel_label=label, region=region,
+                    direct,
+                    spec.caption,
+                    notes=(as_conv_note(spec),),
+                    input_heading=heading + (", part" if region else ""),
+                    kernel_heading="kernels, flipped",
+                    kernel_label=label,
+                    region=region,
                 )
             ]
         base = conv_geometry(spec.as_conv(), spec.caption)
@@ -551,24 +608,45 @@ class ConvTranspose2d(Operation):
         reach = [(y, x) for y in (0, h - 1) for x in (0, w - 1) if all(a.size for a in scatter_window(spec, y, x)[:2])]
         head = max((len(scatter_head(spec, spec.out_per_group - 1, y, x)) for y, x in reach), default=0)
         entry = base.sum_chars(1) // spec.groups + 8  # an output cell's sum, for numbers of one character
-        fields: dict[str, Any] = dict(grid=spec.input_shape[1:], steps_per_column=math.prod(spec.input_shape[1:]), input_heading="input")
+        fields: dict[str, Any] = dict(
+            grid=spec.input_shape[1:], steps_per_column=math.prod(spec.input_shape[1:]), input_heading="input"
+        )
         if region is not None:
             read = scatter_extent(spec, region)
             note = part_note(2, region, spec.output_shape[1:], read, (h, w), "the input", "whose kernels reach them")
             fields = dict(
-                grid=read.size, out_size=region.size, steps_per_column=math.prod(read.size), input_heading="input, part",
-                output_heading="output, part", notes=(note,), channels_shown=region.channels,
-                part=Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop(spec.output_shape[1:], (region.rows[0], region.cols[0]))),
+                grid=read.size,
+                out_size=region.size,
+                steps_per_column=math.prod(read.size),
+                input_heading="input, part",
+                output_heading="output, part",
+                notes=(note,),
+                channels_shown=region.channels,
+                part=Part(
+                    Crop((h, w), (read.rows[0], read.cols[0])),
+                    Crop(spec.output_shape[1:], (region.rows[0], region.cols[0])),
+                ),
             )
         return [
             replace(
-                base, layer=spec, blame=blame, kernel_label=label, step_chars=len(last),
-                sum_chars=lambda chars: head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars), **fields,
+                base,
+                layer=spec,
+                blame=blame,
+                kernel_label=label,
+                step_chars=len(last),
+                sum_chars=lambda chars: head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars),
+                **fields,
             )
         ]
 
     def drawings(
-        self, spec: Any, recording: Any, pixels: bool = False, as_conv: bool = False, region: Optional[Region] = None, **view: Any
+        self,
+        spec: Any,
+        recording: Any,
+        pixels: bool = False,
+        as_conv: bool = False,
+        region: Optional[Region] = None,
+        **view: Any,
     ) -> list[Drawn]:
         (geometry,) = self.geometries(spec, as_conv, region, **view)
         if as_conv:
@@ -609,7 +687,12 @@ class ConvTranspose2d(Operation):
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
-        for letter, sizes, neutral in (("s", spec.stride, 1), ("p", spec.padding, 0), ("d", spec.dilation, 1), ("op", spec.output_padding, 0)):
+        for letter, sizes, neutral in (
+            ("s", spec.stride, 1),
+            ("p", spec.padding, 0),
+            ("d", spec.dilation, 1),
+            ("op", spec.output_padding, 0),
+        ):
             if any(v != neutral for v in sizes):
                 parts.append(f"{letter}{dims_text(sizes)}")
         if spec.groups != 1:
@@ -623,7 +706,9 @@ class ConvTranspose2d(Operation):
         for i, axis in enumerate(("H", "W")):
             n, k, s, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.dilation[i]
             p, op = spec.padding[i], spec.output_padding[i]
-            formulas.append(f"{axis}_out = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {spec.output_shape[1 + i]}")
+            formulas.append(
+                f"{axis}_out = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {spec.output_shape[1 + i]}"
+            )
         kernel = " · ".join(map(str, spec.kernel_size))
         weights = f"C_in · C_out/G · KH · KW = {spec.in_channels} · {spec.out_per_group} · {kernel}"
         facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
