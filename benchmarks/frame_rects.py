@@ -56,11 +56,11 @@ import hashlib, resource, sys, time
 import convgif.writer
 from convgif.cli import main
 if sys.argv[2] == "whole":
-    class WholeFrames(convgif.writer.GifWriter):
+    class WholeFrames(convgif.files.gif.GifWriter):
         RUNS = False  # every rectangle to Pillow's encoder
         def add(self, frame, duration_ms, changed=None):
             super().add(frame, duration_ms)  # not told where the frame changed
-    convgif.writer.GifWriter = WholeFrames
+    convgif.files.gif.GifWriter = WholeFrames
 def cpu():
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime

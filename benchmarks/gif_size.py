@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Optional
 
 import convgif
-from convgif.options import parse
+from convgif.cli.options import parse
 
 ARTICLE_BOUND = 0.1  # at most a tenth of the published GIF
 CONV_ARITHMETIC_BOUND = 0.5  # at most half of the published GIF
@@ -110,7 +110,7 @@ def measure(values: bool, folder: Path) -> list[Figure]:
 
 def hatch_cost(folder: Path) -> list[tuple[str, int, int]]:
     """(arguments, bytes with hatched empty cells, bytes with flat empty cells) of each figure."""
-    from convgif.paint import Painter
+    from convgif.picture.paint import Painter
 
     rows = []
     for _, table, _ in SOURCES:

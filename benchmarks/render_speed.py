@@ -49,17 +49,16 @@ from matplotlib.collections import LineCollection, PatchCollection  # noqa: E402
 from matplotlib.patches import Rectangle  # noqa: E402
 from PIL import Image  # noqa: E402
 
-from convgif import Conv2dSpec, default_filename, glyphs, record  # noqa: E402
-from convgif.api import (
-    DEFAULT_MAX_FRAMES,  # noqa: E402
-    sample_steps,  # noqa: E402
-)
-from convgif.engine import Recording, padding_mask  # noqa: E402
-from convgif.layout import CAPTION, Layout, TextStyle, plan  # noqa: E402
+from convgif import Conv2dSpec, default_filename, record
+from convgif.animation.job import sample_steps
+from convgif.api import DEFAULT_MAX_FRAMES
+from convgif.engine.direct import Recording, padding_mask  # noqa: E402
+from convgif.files.gif import GifWriter  # noqa: E402
 from convgif.ops.conv import CONV2D  # noqa: E402
-from convgif.overlay import Animation  # noqa: E402
-from convgif.paint import LIGHT, RGB, WHITE  # noqa: E402
-from convgif.writer import GifWriter  # noqa: E402
+from convgif.picture import glyphs  # noqa: E402
+from convgif.picture.layout import CAPTION, Layout, TextStyle, plan  # noqa: E402
+from convgif.picture.overlay import Animation  # noqa: E402
+from convgif.picture.paint import LIGHT, RGB, WHITE  # noqa: E402
 
 TARGET_SPEEDUP = 20.0  # convgif ms/f at least this many times below the baseline's
 TARGET_VS_ENCODE = 2.0  # render+encode ms/f at most this many times encode ms/f

@@ -54,7 +54,7 @@ def sizes_and_times(repeats: int, folder: Path) -> dict[str, dict[str, tuple[int
     """For each figure and format: (bytes, render seconds per repeat)."""
     from click.testing import CliRunner
 
-    from convgif.cli import main
+    from convgif.cli.commands import main
 
     out: dict[str, dict[str, tuple[int, list[float]]]] = {}
     for name, args in FIGURES.items():
@@ -88,7 +88,7 @@ def mib(n: float) -> str:
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = common.parse_args(__doc__, argv, DEFAULT_REPEATS, QUICK_REPEATS)
-    from convgif.video import missing
+    from convgif.files.mp4 import missing
 
     install = missing()
     if install is not None:

@@ -9,28 +9,28 @@ __version__ = "0.1.0"
 #: Public names and the modules that hold them, imported when first used, so that the
 #: command starts (and answers --help) without loading NumPy or matplotlib.
 _EXPORTS = {
-    "RenderResult": "api",
+    "RenderResult": "animation.result",
     "default_filename": "api",
     "render": "api",
     "render_still": "api",
-    "show": "notebook",
-    "from_torch": "torchlayers",
-    "Placement": "engine",
-    "Recording": "engine",
+    "show": "integrations.notebook",
+    "from_torch": "inputs.pytorch",
+    "Placement": "engine.direct",
+    "Recording": "engine.direct",
     "record": "ops",
     "operation": "ops",
-    "TooLargeError": "spec",
+    "TooLargeError": "errors",
     "Conv1dSpec": "ops.conv",
     "Conv2dSpec": "ops.conv",
     "ConvTranspose2dSpec": "ops.transposed",
     "SeparableSpec": "ops.separable",
-    "MaxPool2dSpec": "ops.pooling",
-    "MaxPool1dSpec": "ops.pooling",
-    "AvgPool2dSpec": "ops.pooling",
-    "AvgPool1dSpec": "ops.pooling",
-    "MaxUnpool2dSpec": "ops.pooling",
-    "MaxUnpool1dSpec": "ops.pooling",
-    "SpecError": "spec",
+    "MaxPool2dSpec": "ops.pool",
+    "MaxPool1dSpec": "ops.pool",
+    "AvgPool2dSpec": "ops.pool",
+    "AvgPool1dSpec": "ops.pool",
+    "MaxUnpool2dSpec": "ops.unpool",
+    "MaxUnpool1dSpec": "ops.unpool",
+    "SpecError": "errors",
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]
@@ -48,6 +48,6 @@ def __dir__() -> list[str]:
 
 def load_ipython_extension(ipython: object) -> None:
     """``%load_ext convgif``: adds the ``%convgif`` magic, which takes the command's arguments."""
-    from .notebook import load
+    from .integrations.notebook import load
 
     load(ipython)

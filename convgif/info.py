@@ -9,8 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops
-from .api import DEFAULT_MAX_FRAMES, Look, frames_of, resolve_region
-from .spec import SpecError
+from .animation.job import Look
+from .animation.region import resolve_region
+from .api import DEFAULT_MAX_FRAMES, frames_of
+from .errors import SpecError
 
 
 def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> dict[str, Any]:

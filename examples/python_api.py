@@ -13,7 +13,7 @@ from pathlib import Path
 
 import convgif
 from convgif.api import render_still
-from convgif.kernels import PRESETS, factors_note, weights_for
+from convgif.inputs.kernels import PRESETS, factors_note, weights_for
 
 out = Path(sys.argv[1] if len(sys.argv) > 1 else "examples/out/python")
 out.mkdir(parents=True, exist_ok=True)

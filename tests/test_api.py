@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import convgif
-from convgif.spec import SpecError
+from convgif.errors import SpecError
 
 SPEC = convgif.Conv2dSpec((1, 4, 4))
 
@@ -103,7 +103,7 @@ LIGHT_RENDERS = [
 def test_a_render_of_only_the_kernels_drawn_is_the_render_of_the_whole_recording(monkeypatch, spec, options):
     import io
 
-    import convgif.engine as engine
+    import convgif.engine.values as engine
     from convgif import ops
 
     monkeypatch.setattr(engine, "CHUNK", 64)  # the weight drawn and convolved in many runs

@@ -6,7 +6,9 @@ import pytest
 from click.testing import CliRunner
 
 from convgif import Conv2dSpec, SpecError
-from convgif.bench import (
+from convgif.cli import main
+from convgif.engine.direct import convolve, pad_input
+from convgif.integrations.bench import (
     ARTICLE,
     Measurement,
     Sweep,
@@ -23,8 +25,6 @@ from convgif.bench import (
     time_interleaved,
     within_noise,
 )
-from convgif.cli import main
-from convgif.engine import convolve, pad_input
 
 
 def test_parse_sweep():

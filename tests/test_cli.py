@@ -7,8 +7,8 @@ from click.testing import CliRunner
 from gifs import blocks, displayed_frames, durations
 
 import convgif
-from convgif import overlay
 from convgif.cli import main
+from convgif.picture import overlay
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def test_python_module_entry_point(tmp_path):
 
 
 def test_progress_bar_only_when_enabled_and_after_a_moment(capsys, monkeypatch):
-    from convgif.cli import _Progress
+    from convgif.cli.commands import _Progress
 
     def shown(enabled: bool, delay: float) -> str:
         monkeypatch.setattr(_Progress, "DELAY", delay)

@@ -118,7 +118,7 @@ def test_cli_renders_rows_of_cells_with_the_conv1d_caption(tmp_path, monkeypatch
     name, summary = result.output.splitlines()
     assert name == "conv1d_3x9_out2_k3_p1.gif" and summary.startswith("output (2, 9) · 20 parameters · 18 frames")
     assert len(displayed_frames(Path(name))) == 18
-    layout = convgif.layout.plan(CONV1D.geometries(Conv1dSpec((3, 9), 2, 3, padding=1))[0])
+    layout = convgif.picture.layout.plan(CONV1D.geometries(Conv1dSpec((3, 9), 2, 3, padding=1))[0])
     assert layout.texts[0][0].startswith("Input Shape : (3, 9)") and layout.geometry.dims == 1
 
 
@@ -138,7 +138,7 @@ def test_cli_conv1d_errors(args, option, monkeypatch):
 
 
 def test_conv1d_kernel_row_and_step_text(tmp_path):
-    from convgif.kernels import parse_kernel, weights_for
+    from convgif.inputs.kernels import parse_kernel, weights_for
 
     spec = Conv1dSpec((1, 6), 1, 3, bias=False)
     weight = weights_for(spec, parse_kernel("1,0,-1"))

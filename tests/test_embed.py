@@ -11,7 +11,7 @@ from PIL import Image
 import convgif
 from convgif.api import render_still
 from convgif.cli import main
-from convgif.paint import DARK, LIGHT
+from convgif.picture.paint import DARK, LIGHT
 
 SPEC = convgif.Conv2dSpec((2, 5, 5), 2, 3, padding=1)
 CAPTION = SPEC.caption

@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 import reference
 
-import convgif.engine as engine
+import convgif.engine.direct as engine
+import convgif.engine.values as values
 from convgif import Conv2dSpec, SpecError, record
 
 MODES = ("zeros", "reflect", "replicate", "circular")
@@ -287,7 +288,7 @@ def test_default_value_ranges():
     assert rec.input.shape == (4, 20, 20)
     assert rec.weight.shape == (8, 4, 3, 3)
     assert rec.bias.shape == (8,)
-    assert engine.INPUT_RANGE == (0, 3) and engine.WEIGHT_RANGE == (-1, 1) and engine.BIAS_RANGE == (0, 2)
+    assert values.INPUT_RANGE == (0, 3) and values.WEIGHT_RANGE == (-1, 1) and values.BIAS_RANGE == (0, 2)
     many = np.concatenate([record(spec.replace(out_channels=32), seed=s).bias for s in range(3)])
     assert set(np.unique(many).tolist()) == {0, 1, 2}
 
@@ -398,7 +399,7 @@ def test_negative_seed_is_refused_naming_it():
 # A few rows at a time: the weight drawn and convolved in runs, only the kernels drawn kept
 # --------------------------------------------------------------------------------------------
 
-RANGES = [engine.INPUT_RANGE, engine.WEIGHT_RANGE, engine.BIAS_RANGE, (-engine.MAX_MAGNITUDE, engine.MAX_MAGNITUDE)]
+RANGES = [values.INPUT_RANGE, values.WEIGHT_RANGE, values.BIAS_RANGE, (-values.MAX_MAGNITUDE, values.MAX_MAGNITUDE)]
 
 
 def _drawn(splits: Sequence[int], before: int, bounds: tuple[int, int], seed: int = 11):
@@ -406,7 +407,7 @@ def _drawn(splits: Sequence[int], before: int, bounds: tuple[int, int], seed: in
     ``before`` other draws: the values and the generator."""
     rng = np.random.default_rng(seed)
     rng.integers(0, 4, before, dtype=np.int64)  # an odd count leaves half a 64-bit output spare
-    parts = [engine.example_values(rng, (n, 3, 1, 3), bounds) for n in splits]
+    parts = [values.example_values(rng, (n, 3, 1, 3), bounds) for n in splits]
     return np.concatenate(parts), rng
 
 
@@ -426,22 +427,22 @@ def test_values_drawn_in_runs_are_the_values_of_one_draw(bounds, before):
 @pytest.mark.parametrize("chunk", [1, 7, 40, 1 << 18])
 @pytest.mark.parametrize("block", [1, 3, 4])
 def test_example_rows_and_skipping_follow_one_draw(monkeypatch, chunk, block):
-    monkeypatch.setattr(engine, "CHUNK", chunk)
+    monkeypatch.setattr(values, "CHUNK", chunk)
     shape = (24, 2, 3, 1)
     one, runs, skipped = (np.random.default_rng(5) for _ in range(3))
-    whole = engine.example_values(one, shape, engine.WEIGHT_RANGE)
-    parts = list(engine.example_rows(runs, shape, engine.WEIGHT_RANGE, block))
+    whole = values.example_values(one, shape, values.WEIGHT_RANGE)
+    parts = list(values.example_rows(runs, shape, values.WEIGHT_RANGE, block))
     np.testing.assert_array_equal(np.concatenate(parts), whole)
-    assert [len(p) for p in parts] == [b - a for a, b in engine.row_chunks(24, 6, block)]
-    engine.skip_values(skipped, shape, engine.WEIGHT_RANGE)
+    assert [len(p) for p in parts] == [b - a for a, b in values.row_chunks(24, 6, block)]
+    values.skip_values(skipped, shape, values.WEIGHT_RANGE)
     assert runs.bit_generator.state == one.bit_generator.state == skipped.bit_generator.state
 
 
 @pytest.mark.parametrize("chunk", [1, 5, 12, 1 << 18])
 def test_row_chunks_cover_the_rows_in_order_never_splitting_two_blocks(monkeypatch, chunk):
-    monkeypatch.setattr(engine, "CHUNK", chunk)
+    monkeypatch.setattr(values, "CHUNK", chunk)
     for rows, per_row, block in [(24, 3, 4), (30, 1, 7), (5, 100, 5), (1, 9, 1), (12, 2, 12)]:
-        runs = list(engine.row_chunks(rows, per_row, block))
+        runs = list(values.row_chunks(rows, per_row, block))
         assert [a for a, _ in runs] == [0] + [b for _, b in runs[:-1]] and runs[-1][1] == rows
         for a, b in runs:
             assert a // block == (b - 1) // block or (a % block == 0 and (b % block == 0 or b == rows))
@@ -459,7 +460,7 @@ KEPT_SPECS = [
 @pytest.mark.parametrize("chunk", [1, 50, 1 << 18])
 @pytest.mark.parametrize("spec", KEPT_SPECS, ids=lambda s: s.caption)
 def test_keeping_some_kernels_records_everything_else_exactly(monkeypatch, spec, chunk):
-    monkeypatch.setattr(engine, "CHUNK", chunk)
+    monkeypatch.setattr(values, "CHUNK", chunk)
     keep = {spec.out_channels - 1, 0, spec.out_channels // 2}
     for seed in (0, 3):
         full = record(spec, seed)
@@ -475,7 +476,7 @@ def test_keeping_some_kernels_records_everything_else_exactly(monkeypatch, spec,
 
 
 def test_keeping_some_kernels_of_a_given_weight_keeps_it_whole_and_draws_the_same_bias(monkeypatch):
-    monkeypatch.setattr(engine, "CHUNK", 30)
+    monkeypatch.setattr(values, "CHUNK", 30)
     spec = Conv2dSpec((6, 5, 5), 8, 3, groups=2)
     weight = np.arange(8 * 3 * 9).reshape(8, 3, 3, 3) % 7 - 3
     full = record(spec, 4, weight=weight)
@@ -499,7 +500,7 @@ def test_a_layer_of_fractions_is_recorded_whole_when_kernels_are_kept():
 
 @pytest.mark.parametrize("chunk", [1, 13, 1 << 18])
 def test_whole_numbers_convolved_in_runs_match_the_loop_reference(monkeypatch, chunk):
-    monkeypatch.setattr(engine, "CHUNK", chunk)
+    monkeypatch.setattr(values, "CHUNK", chunk)
     for spec in KEPT_SPECS:
         rec = record(spec, seed=9)
         ref = reference.conv2d(
@@ -510,7 +511,7 @@ def test_whole_numbers_convolved_in_runs_match_the_loop_reference(monkeypatch, c
 
 @pytest.mark.parametrize("chunk", [1, 7, 1 << 18])
 def test_distinct_values_are_np_unique(monkeypatch, chunk):
-    monkeypatch.setattr(engine, "CHUNK", chunk)
+    monkeypatch.setattr(values, "CHUNK", chunk)
     rng = np.random.default_rng(1)
     arrays = [
         rng.integers(-1, 2, (9, 4, 3, 3)),
@@ -521,19 +522,19 @@ def test_distinct_values_are_np_unique(monkeypatch, chunk):
         np.array(7),
     ]
     for array in arrays:
-        found = engine.distinct(array)
+        found = values.distinct(array)
         np.testing.assert_array_equal(found, np.unique(array))
         assert found.dtype == array.dtype
 
 
 def test_checking_a_given_array_copies_nothing_and_names_the_first_bad_value(monkeypatch):
-    monkeypatch.setattr(engine, "CHUNK", 4)
+    monkeypatch.setattr(values, "CHUNK", 4)
     given = np.zeros((6, 2, 3), np.int64)
-    assert engine.check_exact("weight", given) is given
+    assert values.check_exact("weight", given) is given
     repeated = np.broadcast_to(np.arange(3.0), (1000, 1000, 3))
-    assert np.shares_memory(engine.check_exact("weight", repeated), repeated)
+    assert np.shares_memory(values.check_exact("weight", repeated), repeated)
     given[4, 1, 2], given[5, 0, 0] = 20_000, -30_000
     with pytest.raises(SpecError, match="weight holds 20,000"):
-        engine.check_exact("weight", given)
+        values.check_exact("weight", given)
     with pytest.raises(SpecError, match="weight holds 12345.5"):
-        engine.check_exact("weight", np.array(12_345.5))  # a single number, checked too
+        values.check_exact("weight", np.array(12_345.5))  # a single number, checked too

@@ -7,10 +7,11 @@ import pytest
 from click.testing import CliRunner
 from gifs import displayed_frames
 
-from convgif import Conv2dSpec, glyphs
+from convgif import Conv2dSpec
 from convgif.cli import main
-from convgif.layout import CAPTION
-from convgif.paint import LIGHT, WHITE
+from convgif.picture import glyphs
+from convgif.picture.layout import CAPTION
+from convgif.picture.paint import LIGHT, WHITE
 
 D = " \u2014 "
 # (arguments, caption, frames, size in bytes of the best published GIF of the same figure or None)
@@ -46,7 +47,7 @@ def article_caption(parts: str) -> str:
 
 
 def spec_of(args: str) -> Conv2dSpec:
-    from convgif.options import parse
+    from convgif.cli.options import parse
 
     return parse(args.split()).spec
 
@@ -60,7 +61,7 @@ def render(tmp_path: Path, args: str) -> Path:
 
 def caption_lines(spec: Conv2dSpec) -> list:
     """The caption's lines as a render of ``spec`` lays them out: (text, style, x, y)."""
-    from convgif.api import Look, _Drawing
+    from convgif.animation.job import Look, _Drawing
 
     layout = _Drawing(spec, 0, None, None, None, False, Look(), 0, {}).parts[0].layout
     return list(layout.texts[: layout.caption_lines])

@@ -1,13 +1,14 @@
 import numpy as np
 import pytest
 
-from convgif import Conv2dSpec, glyphs, ops, record
-from convgif.api import sample_steps
-from convgif.drawing import format_value, widest
-from convgif.engine import source_index
-from convgif.layout import CAPTION, CELL, plan
-from convgif.overlay import Animation, _fit
-from convgif.paint import Painter
+from convgif import Conv2dSpec, ops, record
+from convgif.animation.job import sample_steps
+from convgif.engine.direct import source_index
+from convgif.picture import glyphs
+from convgif.picture.layout import CAPTION, CELL, plan
+from convgif.picture.model import format_value, widest
+from convgif.picture.overlay import Animation, _fit
+from convgif.picture.paint import Painter
 
 SPECS = [
     Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2),

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 
 from convgif.cli import main
-from convgif.gallery import GalleryError, digest, load, stale
-from convgif.options import parse
+from convgif.cli.options import parse
+from convgif.integrations.gallery import GalleryError, digest, load, stale
 
 
 def spec_from_args(args):
@@ -233,7 +233,7 @@ def test_a_gallery_file_that_is_not_utf8(tmp_path):
 
 @pytest.mark.parametrize("out", ["/dev/full", "a-file", "a-file/sub"])
 def test_an_out_that_is_not_a_folder_is_a_gallery_error(tmp_path, out):
-    from convgif.gallery import build
+    from convgif.integrations.gallery import build
 
     gallery = load(write(tmp_path / "g"))
     (tmp_path / "a-file").write_text("keep")

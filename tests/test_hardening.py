@@ -13,8 +13,9 @@ from PIL import Image
 
 import convgif
 from convgif import ops
-from convgif.cli import main, run
-from convgif.layout import plan
+from convgif.cli import main
+from convgif.cli.launch import run
+from convgif.picture.layout import plan
 
 LONG = ["--in", "2,40,40", "--p", "1", "--out", "2", "--max-frames", "0"]  # 3,200 frames: seconds
 

@@ -32,10 +32,10 @@ from PIL import Image
 
 from convgif import Conv2dSpec, SpecError
 from convgif.cli import main
-from convgif.formats import FORMATS as ANIMATIONS
-from convgif.gallery import Gallery, GalleryError, build, load
-from convgif.images import load_image
-from convgif.kernels import MAX_MAGNITUDE, PRESETS, parse_kernel
+from convgif.files.formats import FORMATS as ANIMATIONS
+from convgif.inputs.images import load_image
+from convgif.inputs.kernels import MAX_MAGNITUDE, PRESETS, parse_kernel
+from convgif.integrations.gallery import Gallery, GalleryError, build, load
 
 
 def check_kernel(kernel: np.ndarray, dims: tuple[int, ...]) -> None:

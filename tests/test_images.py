@@ -7,12 +7,12 @@ from PIL import Image
 
 from convgif import Conv2dSpec, SpecError, ops, record
 from convgif.cli import main
-from convgif.images import load_image
-from convgif.kernels import PRESETS, weights_for
-from convgif.layout import plan
-from convgif.overlay import Animation
-from convgif.paint import BLACK, WHITE
-from convgif.scene import PRIMARIES
+from convgif.inputs.images import load_image
+from convgif.inputs.kernels import PRESETS, weights_for
+from convgif.picture.layout import plan
+from convgif.picture.overlay import Animation
+from convgif.picture.paint import BLACK, WHITE
+from convgif.picture.scene import PRIMARIES
 
 SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes.png"
 
@@ -92,7 +92,7 @@ def png_header(width: int, height: int, colour_type: int = 0) -> bytes:
 
 
 def test_a_picture_over_the_size_limit_is_refused_before_it_is_decoded(tmp_path):
-    from convgif.images import MAX_PIXELS
+    from convgif.inputs.images import MAX_PIXELS
 
     bomb = tmp_path / "bomb.png"
     bomb.write_bytes(png_header(20_000, 20_000))

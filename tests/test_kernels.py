@@ -4,7 +4,7 @@ from click.testing import CliRunner
 
 from convgif import Conv2dSpec, SpecError, record
 from convgif.cli import main
-from convgif.kernels import PRESETS, parse_kernel, weights_for
+from convgif.inputs.kernels import PRESETS, parse_kernel, weights_for
 
 
 def test_presets_are_the_textbook_kernels():
@@ -83,7 +83,7 @@ def test_render_uses_given_weights(tmp_path):
 
 @pytest.mark.parametrize("name", ["sobel-x", "sobel-y", "gaussian", "box", "identity"])
 def test_rank_one_presets_factor_exactly(name):
-    from convgif.kernels import factors
+    from convgif.inputs.kernels import factors
 
     column, row = factors(PRESETS[name])
     np.testing.assert_array_equal(np.outer(column, row), PRESETS[name])
@@ -91,7 +91,7 @@ def test_rank_one_presets_factor_exactly(name):
 
 
 def test_factors_of_sobel_and_refusal_of_full_rank():
-    from convgif.kernels import factors, factors_note
+    from convgif.inputs.kernels import factors, factors_note
 
     column, row = factors(PRESETS["sobel-x"])
     assert column.tolist() == [1, 2, 1] and row.tolist() == [1, 0, -1]
@@ -107,7 +107,7 @@ def test_factors_of_sobel_and_refusal_of_full_rank():
 
 
 def test_cli_factors_note_in_every_frame(tmp_path, monkeypatch):
-    from convgif.layout import plan
+    from convgif.picture.layout import plan
 
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["--in", "1,7,7", "--kernel", "sobel-x", "--factors", "-q", "-o", "f.gif"])
@@ -150,7 +150,7 @@ def test_values_that_are_not_finite_or_too_large_are_refused(text, shown):
 
 
 def test_values_at_the_bound_are_kept_exactly():
-    from convgif.kernels import MAX_MAGNITUDE
+    from convgif.inputs.kernels import MAX_MAGNITUDE
 
     got = parse_kernel(f"{MAX_MAGNITUDE},-{MAX_MAGNITUDE};1e4,0")
     assert got.dtype == np.int64 and got.tolist() == [[MAX_MAGNITUDE, -MAX_MAGNITUDE], [MAX_MAGNITUDE, 0]]
@@ -158,8 +158,8 @@ def test_values_at_the_bound_are_kept_exactly():
 
 
 def test_the_bound_keeps_every_sum_of_the_largest_layer_exact():
-    from convgif.kernels import MAX_KERNEL_NUMBERS, MAX_MAGNITUDE
-    from convgif.spec import MAX_ELEMENTS
+    from convgif.inputs.kernels import MAX_KERNEL_NUMBERS, MAX_MAGNITUDE
+    from convgif.ops.args import MAX_ELEMENTS
 
     assert MAX_KERNEL_NUMBERS == MAX_ELEMENTS
     # an output sums at most MAX_ELEMENTS products and a bias; two outputs' difference twice that
@@ -176,7 +176,7 @@ def test_the_bound_keeps_every_sum_of_the_largest_layer_exact():
 
 
 def test_check_exact_converts_numbers_and_names_what_it_refuses():
-    from convgif.kernels import MAX_MAGNITUDE, check_exact
+    from convgif.inputs.kernels import MAX_MAGNITUDE, check_exact
 
     assert check_exact("input", [[1, 2]]).dtype == np.int64
     assert check_exact("input", np.array([True])).dtype == np.int64

@@ -75,7 +75,7 @@ def test_a_summary_that_cannot_be_printed_is_an_error_after_the_file_is_written(
 
 
 def test_the_entry_point_installs_its_handlers_before_anything_else():
-    source = open(os.path.join(os.path.dirname(__import__("convgif").__file__), "launch.py")).read()
+    source = open(os.path.join(os.path.dirname(__import__("convgif").__file__), "cli", "launch.py")).read()
     before = source.split("_PREVIOUS = ")[0]
     imports = [line for line in before.splitlines() if line.startswith(("import ", "from "))]
     assert imports == ["import signal"]  # nothing heavier loads before the handlers are in place
@@ -85,7 +85,7 @@ def test_a_signal_that_code_turns_into_another_error_still_ends_cleanly():
     """A signal inside a C extension's module set-up comes back as "ImportError: initialization
     failed" (seen under load while matplotlib's ft2font loaded): it is still a stop, not a crash."""
     script = (
-        "import convgif.launch as launch, convgif.cli as cli\n"
+        "import convgif.cli.launch as launch, convgif.cli as cli\n"
         "def stopped(**_):\n"
         "    launch._received.append(15)\n"
         "    raise ImportError('initialization failed')\n"

@@ -119,7 +119,7 @@ def test_show_displays_once_in_its_cell_and_again_later(shell):
 
 
 def test_terminal_detection(monkeypatch):
-    from convgif.cli import is_terminal
+    from convgif.cli.commands import is_terminal
 
     class Tty(io.StringIO):
         def isatty(self):

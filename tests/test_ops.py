@@ -11,8 +11,8 @@ from PIL import Image
 import convgif
 from convgif import ops
 from convgif.cli import main
-from convgif.kernels import PRESETS
-from convgif.spec import SpecError
+from convgif.errors import SpecError
+from convgif.inputs.kernels import PRESETS
 
 SOBEL_X = PRESETS["sobel-x"]
 
@@ -148,11 +148,13 @@ def test_gallery_entries_are_named_by_the_format_they_hold(tmp_path):
 
 
 def test_a_render_plans_its_layout_once(tmp_path, monkeypatch):
-    import convgif.api as api
+    import convgif.animation.job as job
+    import convgif.animation.region as region
 
     calls = []
-    original = api.plan
-    monkeypatch.setattr(api, "plan", lambda *a, **k: calls.append(1) or original(*a, **k))
+    original = job.plan
+    for module in (job, region):
+        monkeypatch.setattr(module, "plan", lambda *a, **k: calls.append(1) or original(*a, **k))
     convgif.render(convgif.Conv2dSpec((1, 4, 4)), tmp_path / "x.gif", values=True)
     assert len(calls) == 1
     calls.clear()
@@ -185,8 +187,8 @@ def _same(a, b) -> bool:
 
 
 def test_a_render_records_only_the_kernels_its_pictures_show(monkeypatch):
-    import convgif.engine as engine
-    from convgif.layout import kernel_channels
+    import convgif.engine.values as engine
+    from convgif.picture.layout import kernel_channels
 
     monkeypatch.setattr(engine, "CHUNK", 40)  # the weight drawn in many runs
     conv = convgif.Conv2dSpec((20, 5, 5), 30, 3, groups=2)
@@ -214,8 +216,8 @@ def test_a_render_records_only_the_kernels_its_pictures_show(monkeypatch):
 
 
 def test_a_transposed_render_records_every_groups_kernels_of_the_columns_shown(monkeypatch):
-    import convgif.engine as engine
-    from convgif.layout import kernel_channels
+    import convgif.engine.values as engine
+    from convgif.picture.layout import kernel_channels
 
     monkeypatch.setattr(engine, "CHUNK", 30)
     spec = convgif.ConvTranspose2dSpec((12, 3, 3), 24, 3, stride=2, groups=4, bias=False)

@@ -14,16 +14,19 @@ from PIL import Image
 
 import convgif
 from convgif import ops, record
-from convgif.api import Look, _Drawing, render, render_still, resolve_region
-from convgif.drawing import Region, format_value, scales_of
-from convgif.layout import CAPTION, THUMB_PAD, key_items_x, plan
+from convgif.animation.job import Look, _Drawing
+from convgif.animation.region import resolve_region
+from convgif.api import render, render_still
 from convgif.ops.conv import Conv1dSpec, Conv2dSpec
-from convgif.ops.pooling import AvgPool2dSpec, MaxPool2dSpec, MaxUnpool2dSpec
+from convgif.ops.pool import AvgPool2dSpec, MaxPool2dSpec
 from convgif.ops.separable import SeparableSpec
 from convgif.ops.transposed import ConvTranspose2dSpec
-from convgif.overlay import Animation
-from convgif.paint import DARK, LIGHT, Painter, along, contrast
-from convgif.scene import shades_of
+from convgif.ops.unpool import MaxUnpool2dSpec
+from convgif.picture.layout import CAPTION, THUMB_PAD, key_items_x, plan
+from convgif.picture.model import Region, format_value, scales_of
+from convgif.picture.overlay import Animation
+from convgif.picture.paint import DARK, LIGHT, Painter, along, contrast
+from convgif.picture.scene import shades_of
 
 rng = np.random.default_rng(12)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -345,7 +348,7 @@ MOVING = [
 
 
 def drawing_of(args: str, max_frames: int = 0, theme: str = "light") -> _Drawing:
-    from convgif.options import parse
+    from convgif.cli.options import parse
 
     request = parse(args.replace("examples/", f"{EXAMPLES}/").split())
     o = request.options
@@ -550,7 +553,7 @@ def test_a_larger_scale_draws_larger_text_and_cells_crisply(tmp_path):
     ],
 )
 def test_a_narrow_figure_still_shows_each_steps_first_sum_whole(args):
-    from convgif.overlay import _fit_lines
+    from convgif.picture.overlay import _fit_lines
 
     drawing = drawing_of(args)
     for part in drawing.parts:

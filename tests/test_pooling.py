@@ -22,7 +22,9 @@ import numpy as np
 import pooling_reference as ref
 import pytest
 
-from convgif.ops.pooling import (
+from convgif import record
+from convgif.errors import SpecError
+from convgif.ops.pool import (
     INPUT,
     OVERHANG,
     PADDING,
@@ -30,12 +32,9 @@ from convgif.ops.pooling import (
     AvgPool2dSpec,
     MaxPool1dSpec,
     MaxPool2dSpec,
-    MaxUnpool1dSpec,
-    MaxUnpool2dSpec,
     PoolPlacement,
-    record_pooling,
 )
-from convgif.spec import SpecError
+from convgif.ops.unpool import MaxUnpool1dSpec, MaxUnpool2dSpec
 
 SPECS = {"max2": MaxPool2dSpec, "max1": MaxPool1dSpec, "avg2": AvgPool2dSpec, "avg1": AvgPool1dSpec}
 EM = " \u2014 "
@@ -195,7 +194,7 @@ def test_random_pooling_parity_with_torch(name):
             continue
         accepted += 1
         spec = got
-        rec = record_pooling(spec, input=x)
+        rec = record(spec, input=x)
         out, indices = want[1], want[2]
         problems = []
         if rec.output.shape != out.shape or spec.output_shape != out.shape:
@@ -247,14 +246,14 @@ def test_dilated_windows_at_the_edges_match_torch_exhaustively():
                     MaxPool1dSpec((2, n), **args)
                 refused += 1
                 continue
-            rec = record_pooling(MaxPool1dSpec((2, n), **args), input=x)
+            rec = record(MaxPool1dSpec((2, n), **args), input=x)
             assert np.array_equal(rec.output, want.numpy()), args
             assert np.array_equal(rec.indices, want_idx.numpy()), args
             empty += int((rec.winners < 0).any())
             # the same windows along the columns of a plane whose rows are pooled by 2 with padding 1
             planar = {"kernel_size": (2, k), "stride": (1, s), "padding": (1, p), "dilation": (1, d), "ceil_mode": ceil}
             want, want_idx = nn.MaxPool2d(**planar, return_indices=True)(torch.from_numpy(plane))
-            rec = record_pooling(MaxPool2dSpec((2, 2, n), **planar), input=plane)
+            rec = record(MaxPool2dSpec((2, 2, n), **planar), input=plane)
             assert np.array_equal(rec.output, want.numpy()), planar
             assert np.array_equal(rec.indices, want_idx.numpy()), planar
             checked += 1
@@ -305,7 +304,7 @@ def test_random_unpooling_parity_with_torch(dims):
             mismatches.append((shape, kwargs, size, tuple(out.shape), spec.output_shape))
             continue
         if spec.pool_spec() is not None and case % 2:
-            rec = record_pooling(spec, seed=case)
+            rec = record(spec, seed=case)
             from_pool += 1
         else:  # distinct positions per channel, or equal values where positions must repeat
             area = math.prod(spec.output_shape[1:])
@@ -313,7 +312,7 @@ def test_random_unpooling_parity_with_torch(dims):
             idx = np.stack([values.choice(area, n, replace=n > area) for _ in range(spec.in_channels)])
             idx = idx.reshape(spec.input_shape)
             pooled = idx * 10 + np.arange(spec.in_channels).reshape(-1, *[1] * dims) + 0.5
-            rec = record_pooling(spec, input=pooled, indices=idx)
+            rec = record(spec, input=pooled, indices=idx)
         want = module_class(**kwargs)(
             torch.from_numpy(rec.input.astype(np.float64)), torch.from_numpy(rec.indices), output_size=size
         ).numpy()
@@ -329,7 +328,7 @@ def test_unpooling_shared_indices_keep_the_last_value_as_torch_on_one_thread():
     spec = MaxUnpool2dSpec((1, 3, 3), 2)
     values = np.arange(1.0, 10.0).reshape(1, 3, 3)
     indices = np.array([[[5, 5, 0], [5, 7, 7], [35, 0, 5]]])
-    rec = record_pooling(spec, input=values, indices=indices)
+    rec = record(spec, input=values, indices=indices)
     assert torch.get_num_threads() == 1  # see one_torch_thread; on more, torch's pick varies
     want = torch.nn.MaxUnpool2d(2)(torch.from_numpy(values), torch.from_numpy(indices)).numpy()
     assert np.array_equal(rec.output, want)
@@ -436,7 +435,7 @@ def test_recordings_match_the_loop_reference(name):
     values = np.random.default_rng(9)
     for case, spec in enumerate(valid_pools(rng, name, RECORDING_CASES)):
         x = random_input(values, spec.input_shape, ("float", "int", "mixed")[case % 3])
-        rec = record_pooling(spec, input=x)
+        rec = record(spec, input=x)
         sizes = spec.input_shape[1:]
         kinds = ref.grid_kinds(sizes, spec.kernel_size, spec.stride, spec.padding, spec.dilation, spec.ceil_mode)
         assert np.array_equal(rec.kinds, kinds), spec
@@ -519,7 +518,7 @@ def test_unpooling_matches_the_loop_reference_and_its_checks():
         area = math.prod(sizes)
         idx = values.integers(0, area, got.input_shape)
         pooled = values.integers(-9, 10, got.input_shape)
-        rec = record_pooling(got, input=pooled, indices=idx)
+        rec = record(got, input=pooled, indices=idx)
         assert np.array_equal(rec.output, ref.max_unpool(pooled, idx, sizes))
         assert rec.output.dtype == np.int64
         check_unpool_placements(rec)
@@ -599,7 +598,7 @@ def test_one_axis_layers_equal_their_two_axis_forms():
         for spec in valid_pools(rng, name, 40):
             flat = spec.as_2d()
             assert flat.output_shape == (spec.out_channels, 1, spec.output_shape[1])
-            rec = record_pooling(spec, seed=4)
+            rec = record(spec, seed=4)
             planar = rec.as_2d()
             assert np.array_equal(planar.output[:, 0], rec.output)
             if spec.KIND == "max":
@@ -612,64 +611,64 @@ def test_one_axis_layers_equal_their_two_axis_forms():
 
 def test_recording_is_seeded_small_integers_and_keeps_dtypes():
     spec = MaxPool2dSpec((2, 5, 5), 2)
-    first, again, other = record_pooling(spec), record_pooling(spec), record_pooling(spec, seed=1)
+    first, again, other = record(spec), record(spec), record(spec, seed=1)
     assert np.array_equal(first.input, again.input) and not np.array_equal(first.input, other.input)
     assert first.input.dtype == np.int64 and first.input.min() >= 0 and first.input.max() <= 9
     assert first.output.dtype == np.int64 and first.indices.dtype == np.int64
-    assert record_pooling(AvgPool2dSpec((2, 5, 5), 2)).output.dtype == np.float64
-    assert record_pooling(spec, input=np.ones((2, 5, 5), np.float32)).output.dtype == np.float64
-    assert record_pooling(spec, input=np.ones((2, 5, 5), bool)).output.dtype == np.int64
+    assert record(AvgPool2dSpec((2, 5, 5), 2)).output.dtype == np.float64
+    assert record(spec, input=np.ones((2, 5, 5), np.float32)).output.dtype == np.float64
+    assert record(spec, input=np.ones((2, 5, 5), bool)).output.dtype == np.int64
     with pytest.raises(SpecError) as error:
-        record_pooling(spec, input=np.ones((5, 5)))
+        record(spec, input=np.ones((5, 5)))
     assert error.value.argument == "input"
     with pytest.raises(SpecError) as error:
-        record_pooling(spec, seed=-1)
+        record(spec, seed=-1)
     assert error.value.argument == "seed"
     with pytest.raises(SpecError) as error:
-        record_pooling(spec, indices=np.zeros((2, 2, 2), int))
+        record(spec, indices=np.zeros((2, 2, 2), int))
     assert error.value.argument == "indices"
 
 
 def test_empty_windows_give_minus_infinity_and_torchs_index():
     # taps at -1 and 2 of a 2-long input: both in the padding
-    rec = record_pooling(MaxPool1dSpec((1, 2), 2, 1, 1, 3), input=np.array([[3, 5]]))
+    rec = record(MaxPool1dSpec((1, 2), 2, 1, 1, 3), input=np.array([[3, 5]]))
     assert rec.output.tolist() == [[ref.INT64_MIN]] and rec.indices.tolist() == [[2]]
     assert rec.winners.tolist() == [[[-1]]]
-    rec = record_pooling(MaxPool2dSpec((1, 2, 2), 2, 1, 1, 3), input=np.array([[[3.0, 5.0], [1.0, 2.0]]]))
+    rec = record(MaxPool2dSpec((1, 2, 2), 2, 1, 1, 3), input=np.array([[[3.0, 5.0], [1.0, 2.0]]]))
     assert rec.output.tolist() == [[[-math.inf]]] and rec.indices.tolist() == [[[6]]]
     assert rec.placements[0].winners.tolist() == [[-1, -1]]
 
 
 def test_ties_go_to_the_first_maximum_and_nan_wins():
-    rec = record_pooling(MaxPool1dSpec((1, 5), 5), input=np.array([[1.0, 7.0, 5.0, 7.0, 7.0]]))
+    rec = record(MaxPool1dSpec((1, 5), 5), input=np.array([[1.0, 7.0, 5.0, 7.0, 7.0]]))
     assert rec.indices.tolist() == [[1]]
-    rec = record_pooling(MaxPool1dSpec((1, 4), 4), input=np.array([[np.nan, 5.0, np.nan, 7.0]]))
+    rec = record(MaxPool1dSpec((1, 4), 4), input=np.array([[np.nan, 5.0, np.nan, 7.0]]))
     assert np.isnan(rec.output[0, 0]) and rec.indices.tolist() == [[2]]
-    rec = record_pooling(MaxPool1dSpec((1, 3), 3, 1, 1), input=np.full((1, 3), -np.inf))
+    rec = record(MaxPool1dSpec((1, 3), 3, 1, 1), input=np.full((1, 3), -np.inf))
     assert rec.indices.tolist() == [[0, 0, 1]]  # padding never wins, even against -inf
 
 
 def test_average_divisors_and_their_reasons():
     spec = AvgPool2dSpec((1, 4, 4), 3, 2, 1, ceil_mode=True)
-    rec = record_pooling(spec, input=np.ones((1, 4, 4)))
+    rec = record(spec, input=np.ones((1, 4, 4)))
     assert spec.output_shape == (1, 3, 3) and spec.overhang == (1, 1)
     assert rec.divisors.tolist() == [[9, 9, 6], [9, 9, 6], [6, 6, 4]]
     assert rec.kinds[0].tolist() == [PADDING] * 6 + [OVERHANG]
     reasons = [p.reason for p in rec.placements]
     assert reasons[0] == "/ 9: padding counted" and reasons[4] == "/ 9"
     assert reasons[2] == "/ 6: padding counted, overhang not counted"
-    rec = record_pooling(spec.replace(count_include_pad=False), input=np.ones((1, 4, 4)))
+    rec = record(spec.replace(count_include_pad=False), input=np.ones((1, 4, 4)))
     assert rec.divisors.tolist() == [[4, 6, 2], [6, 9, 3], [2, 3, 1]] and np.all(rec.output == 1)
     assert rec.placements[1].reason == "/ 6: padding not counted"
-    rec = record_pooling(AvgPool2dSpec((1, 4, 4), 2, divisor_override=4), input=np.ones((1, 4, 4)))
+    rec = record(AvgPool2dSpec((1, 4, 4), 2, divisor_override=4), input=np.ones((1, 4, 4)))
     assert rec.placements[0].reason == "/ 4: divisor_override"
-    rec = record_pooling(AvgPool2dSpec((1, 3, 3), 3), input=np.arange(9).reshape(1, 3, 3))
+    rec = record(AvgPool2dSpec((1, 3, 3), 3), input=np.arange(9).reshape(1, 3, 3))
     placement = rec.placements[0]
     assert placement.reason == "/ 9" and placement.sums.tolist() == [36] and placement.values.tolist() == [4.0]
 
 
 def test_placements_are_lazy_sequences():
-    rec = record_pooling(MaxPool2dSpec((2, 6, 6), 2))
+    rec = record(MaxPool2dSpec((2, 6, 6), 2))
     assert len(rec.placements) == 9
     assert rec.placements[-1] == rec.placements[8] and rec.placements[0] != rec.placements[1]
     assert isinstance(rec.placements[1:3], list) and len(rec.placements[1:3]) == 2
@@ -711,7 +710,7 @@ def test_unpool_takes_what_torch_takes_for_kernel_stride_and_padding():
 
 def test_unpool_default_example_comes_from_a_max_pool():
     spec = MaxUnpool2dSpec((2, 3, 3), 2)
-    rec = record_pooling(spec, seed=3)
+    rec = record(spec, seed=3)
     assert rec.pool is not None and rec.pool.spec == MaxPool2dSpec((2, 6, 6), 2, 2, 0, return_indices=True)
     assert np.array_equal(rec.input, rec.pool.output) and np.array_equal(rec.indices, rec.pool.indices)
     # the values go back where the maxima were; everything else is zero
@@ -720,17 +719,17 @@ def test_unpool_default_example_comes_from_a_max_pool():
     assert rec.kept.all()
     # below the default size only a ceil-mode pool gives the unpooling's input shape
     small = MaxUnpool2dSpec((1, 3, 3), 2, output_size=(5, 5))
-    assert small.pool_spec().ceil_mode and record_pooling(small).output.shape == (1, 5, 5)
+    assert small.pool_spec().ceil_mode and record(small).output.shape == (1, 5, 5)
     # overlapping windows can pick one cell twice: the same value, so nothing is lost
-    overlap = record_pooling(MaxUnpool2dSpec((1, 4, 4), 3, 1), seed=2)
+    overlap = record(MaxUnpool2dSpec((1, 4, 4), 3, 1), seed=2)
     assert np.array_equal(overlap.output[overlap.output != 0], overlap.pool.input[overlap.output != 0])
     # no max pool gives this input shape: indices must be given
     odd = MaxUnpool2dSpec((1, 2, 2), 2, stride=0)
     assert odd.pool_spec() is None
     with pytest.raises(SpecError) as error:
-        record_pooling(odd)
+        record(odd)
     assert error.value.argument == "indices"
-    assert record_pooling(
+    assert record(
         odd, indices=np.zeros((1, 2, 2), int), input=np.arange(4).reshape(1, 2, 2)
     ).output.tolist() == [[[3, 0], [0, 0]]]
 
@@ -744,12 +743,12 @@ def test_unpool_refuses_bad_indices():
         (np.zeros((1, 2, 2)), "integers"),
     ]:
         with pytest.raises(SpecError) as error:
-            record_pooling(spec, input=np.ones((1, 2, 2)), indices=indices)
+            record(spec, input=np.ones((1, 2, 2)), indices=indices)
         assert error.value.argument == "indices" and words in str(error.value)
     with pytest.raises(SpecError) as error:
-        record_pooling(spec, input=np.ones((1, 2, 2)))
+        record(spec, input=np.ones((1, 2, 2)))
     assert error.value.argument == "indices"
-    rec = record_pooling(spec, indices=np.array([[[0, 3], [8, 11]]]), seed=1)
+    rec = record(spec, indices=np.array([[[0, 3], [8, 11]]]), seed=1)
     assert rec.pool is None and rec.output.dtype == np.int64
 
 
@@ -764,7 +763,7 @@ CS231N = np.array([[[1, 1, 2, 4], [5, 6, 7, 8], [3, 2, 1, 0], [1, 2, 3, 4]]])
 def test_notes_max_pool_3_takes_stride_3():
     spec = MaxPool2dSpec((1, 4, 4), 3)  # nn.MaxPool2d(3): stride defaults to the kernel size
     assert spec.stride == (3, 3) and spec.output_shape == (1, 1, 1)
-    rec = record_pooling(spec, input=X16)
+    rec = record(spec, input=X16)
     assert rec.output.tolist() == [[[10]]] and rec.indices.tolist() == [[[10]]]
     assert spec.caption == EM.join(
         ["Input Shape : (1, 4, 4)", "Output Shape : (1, 1, 1)", "K : (3, 3)", "P : (0, 0)", "S : (3, 3)", "D : (1, 1)"]
@@ -773,7 +772,7 @@ def test_notes_max_pool_3_takes_stride_3():
 
 def test_notes_max_pool_3_padding_1_stride_2():
     spec = MaxPool2dSpec((1, 4, 4), 3, padding=1, stride=2)
-    rec = record_pooling(spec, input=X16)
+    rec = record(spec, input=X16)
     assert rec.output.tolist() == [[[5, 7], [13, 15]]] and rec.indices.tolist() == [[[5, 7], [13, 15]]]
     first = rec.placements[0]
     assert first.kinds.tolist() == [PADDING, PADDING, PADDING, PADDING, INPUT, INPUT, PADDING, INPUT, INPUT]
@@ -782,7 +781,7 @@ def test_notes_max_pool_3_padding_1_stride_2():
 
 def test_notes_two_by_two_max_pool_of_a_four_by_four_input():
     spec = MaxPool2dSpec((4, 4), 2)
-    rec = record_pooling(spec, input=CS231N)
+    rec = record(spec, input=CS231N)
     assert rec.output.tolist() == [[[6, 8], [3, 4]]]
     assert rec.indices.tolist() == [[[5, 7], [8, 15]]]
     assert spec.caption == EM.join(
@@ -796,9 +795,9 @@ def test_notes_max_pool_with_indices_then_max_unpool():
     # (C, H, W) input here; convgif reads (28, 28) as one channel.)
     img = np.random.default_rng(28).normal(size=(28, 28))
     pool = MaxPool2dSpec((28, 28), (2, 2), stride=(2, 2), return_indices=True)
-    pooled = record_pooling(pool, input=img[None])
+    pooled = record(pool, input=img[None])
     unpool = MaxUnpool2dSpec(pool.output_shape, (2, 2), stride=(2, 2))
-    up = record_pooling(unpool, input=pooled.output, indices=pooled.indices)
+    up = record(unpool, input=pooled.output, indices=pooled.indices)
     assert pooled.output.shape == (1, 14, 14) and up.output.shape == (1, 28, 28)
     blocks = img.reshape(14, 2, 14, 2).transpose(0, 2, 1, 3).reshape(14, 14, 4)
     assert np.array_equal(pooled.output[0], blocks.max(axis=2))

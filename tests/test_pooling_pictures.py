@@ -14,9 +14,10 @@ from PIL import Image
 import convgif
 from convgif import ops
 from convgif.cli import main
-from convgif.layout import plan
-from convgif.ops.pooling import OVERHANG, PADDING, AvgPool2dSpec, MaxPool1dSpec, MaxPool2dSpec, MaxUnpool2dSpec
-from convgif.overlay import Animation, _fit
+from convgif.ops.pool import OVERHANG, PADDING, AvgPool2dSpec, MaxPool1dSpec, MaxPool2dSpec
+from convgif.ops.unpool import MaxUnpool2dSpec
+from convgif.picture.layout import plan
+from convgif.picture.overlay import Animation, _fit
 
 rng = np.random.default_rng(7)
 
@@ -51,7 +52,7 @@ def test_every_step_says_what_the_recording_holds(spec):
         placement = recording.placements[step]
         for c, entry in enumerate(shown.sums):
             value = entry.split(" = ")[-1 if spec.KIND == "avg" else 2].split(" ")[0]
-            assert value == convgif.drawing.format_value(placement.values[c])
+            assert value == convgif.picture.model.format_value(placement.values[c])
             if spec.KIND == "max":
                 assert entry.endswith(f"at index {int(recording.indices.flat[c * spec.steps + step])}")
                 listed = re.search(r"max\((.*)\)", entry).group(1).split(", ")

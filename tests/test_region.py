@@ -12,11 +12,12 @@ from click.testing import CliRunner
 
 import convgif
 from convgif import ops
-from convgif.api import Look, resolve_region
+from convgif.animation.job import Look
+from convgif.animation.region import resolve_region
 from convgif.cli import main
-from convgif.drawing import Region
-from convgif.layout import THUMB_PAD, key_items_x, picture_box, plan
 from convgif.ops.conv import picture_read
+from convgif.picture.layout import THUMB_PAD, key_items_x, picture_box, plan
+from convgif.picture.model import Region
 
 RESNET = convgif.Conv2dSpec((3, 224, 224), 64, 7, 2, 3, bias=False)
 VGG = convgif.Conv2dSpec((3, 224, 224), 64, 3, padding=1)
@@ -278,7 +279,8 @@ SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes.png"
 
 def drawing(spec, region=None, image=None, values=False, theme="light", scale=1, input=None, pixels=False):
     """A render's drawing (recorded and laid out), of ``region`` or of what a render chooses."""
-    from convgif.api import _Drawing, inputs_for
+    from convgif.animation.job import _Drawing
+    from convgif.api import inputs_for
 
     input, weight, picture, _ = inputs_for(spec, input, None, None, image)
     look = Look(values, (), theme, None, scale)

@@ -15,8 +15,9 @@ from PIL import Image
 pytest.importorskip("sphinx")
 from sphinx.cmd.build import build_main  # noqa: E402
 
-import convgif.sphinx  # noqa: E402
-from convgif.options import Request  # noqa: E402
+import convgif.integrations.sphinx  # noqa: E402
+import convgif.sphinx  # noqa: E402,F401
+from convgif.cli.options import Request  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CAPTION = (
@@ -85,7 +86,7 @@ def renders(monkeypatch):
     """The argument lists of the renders the directive runs."""
     calls = []
     parsed = {}  # id of each request the directive parsed -> the arguments it parsed
-    original_parse, original_render = convgif.sphinx.parse, Request.render
+    original_parse, original_render = convgif.integrations.sphinx.parse, Request.render
 
     def parse(args):
         request = original_parse(args)
@@ -96,7 +97,7 @@ def renders(monkeypatch):
         calls.append(parsed[id(self)])
         return original_render(self, path, progress)
 
-    monkeypatch.setattr(convgif.sphinx, "parse", parse)
+    monkeypatch.setattr(convgif.integrations.sphinx, "parse", parse)
     monkeypatch.setattr(Request, "render", counted)
     return calls
 

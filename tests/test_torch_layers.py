@@ -10,7 +10,7 @@ from click.testing import CliRunner
 import convgif
 from convgif.cli import main
 from convgif.extras import install_command
-from convgif.torchlayers import parse_line
+from convgif.inputs.pytorch import parse_line
 
 ROOT_LINE = "Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)"
 
@@ -149,7 +149,7 @@ def test_lines_need_no_torch(tmp_path):
 
     code = (
         "import sys; sys.modules['torch'] = None\n"
-        "from convgif.options import parse\n"
+        "from convgif.cli.options import parse\n"
         f"print(parse(['--layer', {ROOT_LINE!r}, '--in', '3,9,9']).spec.output_shape)"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
@@ -321,7 +321,7 @@ def saved(tmp_path):
 
 
 def test_weights_from_a_saved_model_and_a_state_dict(run, saved, tmp_path):
-    from convgif.options import parse
+    from convgif.cli.options import parse
 
     request = parse(["--weights", str(tmp_path / "model.pt"), "--module", "0", "--in", "1,6,6"])
     assert request.spec == convgif.Conv2dSpec((1, 6, 6), 2, 3, padding=1)

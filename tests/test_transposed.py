@@ -158,9 +158,9 @@ def test_zero_insertion_picture():
 
 def test_scatter_frames_add_up_to_the_output():
     from convgif import ops
-    from convgif.layout import plan
     from convgif.ops.transposed import partial_sum_range
-    from convgif.overlay import Animation
+    from convgif.picture.layout import plan
+    from convgif.picture.overlay import Animation
 
     for spec in (
         ConvTranspose2dSpec((2, 3, 3), 1, 3, stride=2, padding=1, output_padding=1),
@@ -209,7 +209,7 @@ def test_cli_transposed_views(tmp_path, monkeypatch):
 
 
 def test_as_conv_marks_inserted_zeros_like_padding():
-    from convgif.api import Look, _Drawing
+    from convgif.animation.job import Look, _Drawing
 
     spec = ConvTranspose2dSpec((1, 2, 2), 1, 3, stride=2, padding=1, output_padding=1)
 
@@ -220,9 +220,9 @@ def test_as_conv_marks_inserted_zeros_like_padding():
 
 @pytest.mark.parametrize("chunk", [1, 25, 1 << 18])
 def test_a_render_finds_the_partial_sums_range_of_every_channel_at_once(monkeypatch, chunk):
-    import convgif.engine as engine
-    from convgif.drawing import Region
+    import convgif.engine.values as engine
     from convgif.ops.transposed import CONV_TRANSPOSE2D, partial_sum_range, scatter_extent
+    from convgif.picture.model import Region
 
     monkeypatch.setattr(engine, "CHUNK", chunk)
     specs = [

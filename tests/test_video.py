@@ -11,7 +11,7 @@ from gifs import displayed_frames
 import convgif
 from convgif.cli import main
 from convgif.extras import install_command
-from convgif.video import even
+from convgif.files.mp4 import even
 
 SPEC = convgif.Conv2dSpec((1, 5, 5), 1, 3)  # 9 steps
 
@@ -81,7 +81,7 @@ def test_same_arguments_same_bytes(tmp_path):
 
 
 def test_a_failed_render_leaves_nothing(tmp_path, monkeypatch):
-    from convgif import video
+    from convgif.files import mp4 as video
 
     original = video.Mp4Writer.add
 

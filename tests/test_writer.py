@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 from gifs import blocks, displayed_frames, durations
 
-from convgif.writer import MAX_DELAY_MS, GifWriter
+from convgif.files.base import MAX_DELAY_MS
+from convgif.files.gif import GifWriter
 
 PALETTE = [(255, 255, 255), (0, 0, 0), (200, 30, 30), (30, 200, 30)]
 
@@ -160,7 +161,7 @@ def loaded_durations(path) -> list[int]:
 
 
 def write_as(kind, path, frames, ms=100, last=None):
-    from convgif.formats import FORMATS
+    from convgif.files.formats import FORMATS
 
     with FORMATS[kind].open(path, (frames[0].shape[1], frames[0].shape[0]), PALETTE) as writer:
         for i, frame in enumerate(frames):
@@ -198,7 +199,7 @@ def test_apng_and_webp_same_frames_same_bytes_and_repeats_merged(tmp_path, kind)
 
 
 def test_an_apng_still_longer_than_its_longest_delay_spans_several_frames(tmp_path):
-    from convgif.writer import ApngWriter
+    from convgif.files.png import ApngWriter
 
     a, b = make_frames(2)
     write_as("apng", tmp_path / "a.png", [a, a, a, b], ms=30_000)
@@ -210,7 +211,7 @@ def test_an_apng_still_longer_than_its_longest_delay_spans_several_frames(tmp_pa
 
 @pytest.mark.parametrize("kind", ["apng", "webp"])
 def test_apng_and_webp_failures_leave_no_file(tmp_path, kind):
-    from convgif.formats import FORMATS
+    from convgif.files.formats import FORMATS
 
     path = tmp_path / "a"
     path.write_bytes(b"old contents")
@@ -226,8 +227,10 @@ def test_apng_and_webp_failures_leave_no_file(tmp_path, kind):
 
 
 def test_the_format_registry_opens_the_streaming_writers(tmp_path):
-    from convgif.formats import FORMATS
-    from convgif.writer import ApngWriter, GifWriter, WebPWriter
+    from convgif.files.formats import FORMATS
+    from convgif.files.gif import GifWriter
+    from convgif.files.png import ApngWriter
+    from convgif.files.webp import WebPWriter
 
     assert isinstance(FORMATS["webp"].open(tmp_path / "a.webp", (4, 4), PALETTE), WebPWriter)
     assert isinstance(FORMATS["apng"].open(tmp_path / "a.png", (4, 4), PALETTE), ApngWriter)
@@ -291,7 +294,7 @@ def test_vp8l_pictures_decode_to_the_indices_written():
 
     from PIL import Image
 
-    from convgif.writer import _colour_table, _riff_chunk, vp8l
+    from convgif.files.webp import _colour_table, _riff_chunk, vp8l
 
     rng = np.random.default_rng(7)
     fibonacci = [1, 1]
@@ -326,7 +329,7 @@ def test_any_frames_read_back_exactly_in_every_format(tmp_path):
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    from convgif.formats import FORMATS
+    from convgif.files.formats import FORMATS
 
     @settings(max_examples=40, deadline=None, derandomize=True, database=None, suppress_health_check=list(HealthCheck))
     @given(st.data())
@@ -395,7 +398,7 @@ def changing_frames(n, shape=(40, 60), seed=3):
 
 @pytest.mark.parametrize("kind", ["gif", "webp", "apng"])
 def test_frames_with_their_rectangles_write_the_bytes_of_whole_frames(tmp_path, kind):
-    from convgif.formats import FORMATS
+    from convgif.files.formats import FORMATS
 
     frames, rects = changing_frames(40)
     size = (frames[0].shape[1], frames[0].shape[0])
@@ -438,7 +441,7 @@ def all_runs(picture):
 def test_lzw_by_runs_writes_pillows_bytes():
     """Noise, sparse changes on one colour, long runs, stripes and single rows, at every code
     size, including pictures long enough to fill the code table many times over."""
-    from convgif import lzw
+    from convgif.files import lzw
 
     rng = np.random.default_rng(5)
     pictures = []
@@ -470,7 +473,7 @@ def test_lzw_by_runs_writes_pillows_bytes():
 
 
 def test_lzw_by_runs_finds_the_runs_of_pictures_of_few_runs_only():
-    from convgif import lzw
+    from convgif.files import lzw
 
     rng = np.random.default_rng(8)
     assert lzw.runs(rng.integers(0, 4, (50, 50), dtype=np.uint8), 0) is None
@@ -529,6 +532,6 @@ def test_rendered_layers_write_the_same_bytes_with_rectangles_as_whole_frames(tm
         return (tmp_path / name).read_bytes()
 
     told = render("rects.gif"), render("rects.webp")
-    monkeypatch.setattr(convgif.api._Drawing, "changed", property(lambda self: None))
+    monkeypatch.setattr(convgif.animation.job._Drawing, "changed", property(lambda self: None))
     monkeypatch.setattr(GifWriter, "RUNS", False)
     assert (render("whole.gif"), render("whole.webp")) == told

@@ -21,12 +21,12 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "Conv1d": ("conv", "CONV1D"),
     "ConvTranspose2d": ("transposed", "CONV_TRANSPOSE2D"),
     "separable": ("separable", "SEPARABLE"),
-    "MaxPool2d": ("pooling", "MAX_POOL2D"),
-    "MaxPool1d": ("pooling", "MAX_POOL1D"),
-    "AvgPool2d": ("pooling", "AVG_POOL2D"),
-    "AvgPool1d": ("pooling", "AVG_POOL1D"),
-    "MaxUnpool2d": ("pooling", "MAX_UNPOOL2D"),
-    "MaxUnpool1d": ("pooling", "MAX_UNPOOL1D"),
+    "MaxPool2d": ("pool", "MAX_POOL2D"),
+    "MaxPool1d": ("pool", "MAX_POOL1D"),
+    "AvgPool2d": ("pool", "AVG_POOL2D"),
+    "AvgPool1d": ("pool", "AVG_POOL1D"),
+    "MaxUnpool2d": ("unpool", "MAX_UNPOOL2D"),
+    "MaxUnpool1d": ("unpool", "MAX_UNPOOL1D"),
 }
 
 NAMES = tuple(REGISTRY)

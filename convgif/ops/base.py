@@ -6,7 +6,7 @@ import dataclasses
 from collections.abc import Collection, Sequence
 from typing import Any, ClassVar, Optional
 
-from ..spec import SpecError
+from ..errors import SpecError
 
 
 class Operation:

@@ -17,7 +17,10 @@ from typing import Any, ClassVar, Optional, Union
 
 import numpy as np
 
-from ..drawing import (
+from ..engine.direct import Placements, Recording, padding_mask, record_direct
+from ..engine.values import given
+from ..errors import SpecError
+from ..picture.model import (
     Crop,
     Drawn,
     Geometry,
@@ -32,19 +35,7 @@ from ..drawing import (
     part_note,
     widest,
 )
-from ..engine import Placements, Recording, given, padding_mask, record_direct
-from ..spec import (
-    TUPLE_WORDS,
-    SpecError,
-    boolean,
-    conv_caption,
-    fmt,
-    is_int,
-    positive_int,
-    positive_tuple,
-    shape,
-    to_tuple,
-)
+from .args import TUPLE_WORDS, boolean, conv_caption, fmt, is_int, positive_int, positive_tuple, shape, to_tuple
 from .base import Operation, dims_text, shape_facts
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")

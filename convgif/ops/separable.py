@@ -8,7 +8,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
-from ..spec import SpecError, caption_line, switches
+from ..errors import SpecError
+from .args import caption_line, switches
 from .base import Operation
 from .conv import CONV2D, Conv2dSpec, conv_drawn, conv_geometry
 

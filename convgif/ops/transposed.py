@@ -17,7 +17,24 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..drawing import (
+from ..engine.direct import Placements, Recording, pad_axis, pad_input, run_direct
+from ..engine.values import (
+    BIAS_RANGE,
+    INPUT_RANGE,
+    WEIGHT_RANGE,
+    common_type,
+    distinct,
+    drawn_or_given,
+    example_rows,
+    given,
+    holds_fractions,
+    no_bias,
+    rng_of,
+    row_chunks,
+    skip_values,
+)
+from ..errors import SpecError
+from ..picture.model import (
     Crop,
     Drawn,
     Geometry,
@@ -31,27 +48,7 @@ from ..drawing import (
     reached_from,
     widest,
 )
-from ..engine import (
-    BIAS_RANGE,
-    INPUT_RANGE,
-    WEIGHT_RANGE,
-    Placements,
-    Recording,
-    common_type,
-    distinct,
-    drawn_or_given,
-    example_rows,
-    given,
-    holds_fractions,
-    no_bias,
-    pad_axis,
-    pad_input,
-    rng_of,
-    row_chunks,
-    run_direct,
-    skip_values,
-)
-from ..spec import SpecError, conv_caption, fmt, to_tuple
+from .args import conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
 from .conv import PADDING_MODES, Channels, Conv2dSpec, conv_drawn, conv_facts, conv_geometry, picture_read
 

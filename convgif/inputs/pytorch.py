@@ -16,12 +16,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from .spec import SpecError, fmt
+from ..errors import SpecError
+from ..ops.args import fmt
 
 
 def signatures() -> dict[str, tuple[str, ...]]:
     """The torch classes convgif draws and their constructor arguments, from each kind's operation."""
-    from . import ops
+    from .. import ops
 
     return {op.name: op.torch_signature for op in ops.operations() if op.torch_signature}
 
@@ -115,7 +116,7 @@ def spec_arguments(name: str, arguments: Mapping[str, Any]) -> tuple[Optional[in
     """A torch layer's arguments as the spec's: (in_channels, or None for pooling; the rest).
     ``bias`` may be a bool or the bias itself (None: none); an argument the kind fixes (a
     ConvTranspose2d's padding_mode) must have that value, as PyTorch requires."""
-    from . import ops
+    from .. import ops
 
     op = ops.operation(name)
     out = dict(arguments)
@@ -151,7 +152,7 @@ def _torch(argument: str = "module") -> Any:
     try:
         import torch
     except ImportError:
-        from .extras import install_hint
+        from ..extras import install_hint
 
         raise SpecError(argument, f"this needs PyTorch, which is not installed: {install_hint('torch')}") from None
     return torch
@@ -239,7 +240,7 @@ def from_torch(module: Any, input_shape: Any) -> tuple[Any, dict[str, Any]]:
 
     Refused, as :class:`SpecError` naming the argument: what is not one layer convgif draws
     (``module``), an input with a batch dimension or other channels (``input_shape``)."""
-    from . import ops
+    from .. import ops
 
     name = kind_of(module)
     op = ops.operation(name)
@@ -366,7 +367,7 @@ def _from_state_dict(torch: Any, state: Mapping[str, Any], path: str, module: Op
 def state_dict_arguments(loaded: Loaded, name: str, input_channels: int, groups: Optional[int]) -> dict[str, Any]:
     """A state_dict's weight shape read as layer ``name``'s arguments for ``input_channels``
     input channels (each kind reads its own weight layout), with kernel_size and bias."""
-    from . import ops
+    from .. import ops
 
     shape = tuple(loaded.values["weight"].shape)
     try:
@@ -380,7 +381,7 @@ def infer_kind(loaded: Loaded) -> str:
     """The layer kind a state_dict's weight implies when ``--layer`` does not say: the first
     kind with weights of that many axes (Conv1d for 3-D, Conv2d for 4-D; a ConvTranspose2d's
     looks the same as a Conv2d's: name it)."""
-    from . import ops
+    from .. import ops
 
     axes = loaded.values["weight"].ndim - 2
     return next(

@@ -15,8 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
-from .drawing import Geometry, Key
-from .spec import TooLargeError
+from ..errors import TooLargeError
+from .model import Geometry, Key
 
 
 @dataclass(frozen=True)

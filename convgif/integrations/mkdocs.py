@@ -35,7 +35,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
-from . import sources
+from . import words as sources
 
 #: Where the pictures go in the built site.
 SITE_FOLDER = "assets/convgif"
@@ -89,8 +89,8 @@ class ConvgifPlugin(BasePlugin[ConvgifConfig]):
         """The HTML of one block: the rendered picture (and its still) with the caption."""
         import click
 
-        from .options import parse
-        from .spec import SpecError
+        from ..cli.options import parse
+        from ..errors import SpecError
 
         where = f"{page.file.src_uri}, line {line}"
         try:

@@ -19,9 +19,9 @@ from typing import Any, Optional
 
 import click
 
-from . import __version__
+from .. import __version__
+from ..errors import SpecError
 from .options import bad, layer_options, render_options, request_from, spec_from, views_from
-from .spec import SpecError
 
 
 def is_terminal(stream: Any) -> bool:
@@ -245,7 +245,7 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
             err=True,
         )
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
-    from . import ops
+    from .. import ops
 
     parameters = ops.of(spec).parameters_text(spec)
     echo(f"output {spec.output_shape} · {parameters} · {frames} · {result.bytes:,} bytes · {result.seconds:.2f} s")
@@ -268,7 +268,7 @@ def info(ctx: click.Context, max_frames: int, as_json: bool, **params: Any) -> N
 
         convgif info --in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2
     """
-    from .info import describe, explain
+    from ..info import describe, explain
 
     spec = spec_from(ctx, params)
     if max_frames < 0:
@@ -342,7 +342,7 @@ def bench_command(
 
         convgif bench --in 1,256,256 --sweep out=1,2,4,8,16,32,64,128,256 --sweep k=1,3x1,3,5
     """
-    from .bench import ARTICLE, bench, configurations, output_paths, parse_sweep
+    from ..integrations.bench import ARTICLE, bench, configurations, output_paths, parse_sweep
 
     try:
         if preset:
@@ -362,7 +362,7 @@ def bench_command(
             if not sweeps:
                 raise SpecError("sweep", "give --sweep NAME=V1,V2,... (once or twice), or --preset article")
             parsed = [parse_sweep(s) for s in sweeps]
-            from . import ops
+            from .. import ops
 
             base = spec_from(ctx, options)
             if ops.of(base).name != "Conv2d":
@@ -420,7 +420,7 @@ def gallery_command(
 
         convgif gallery
     """
-    from .gallery import GalleryError, build, load, stale
+    from ..integrations.gallery import GalleryError, build, load, stale
 
     started = time.perf_counter()
     try:
@@ -455,10 +455,3 @@ def gallery_command(
     )
     if failed:
         raise SystemExit(1)
-
-
-def run() -> None:
-    """The ``convgif`` command (see :mod:`convgif.launch`)."""
-    from .launch import run as launch
-
-    launch()

@@ -13,28 +13,7 @@ import math
 import numbers
 from typing import Any
 
-
-class SpecError(ValueError):
-    """An argument convgif refuses, ``argument`` naming it (e.g. ``"groups"``).
-
-    Raised for everything PyTorch would refuse, and by the later stages for options of their
-    own and for configurations too large to draw (:class:`TooLargeError`).
-    """
-
-    def __init__(self, argument: str, message: str) -> None:
-        super().__init__(message)
-        self.argument = argument
-
-
-class TooLargeError(SpecError):
-    """The configuration is valid but cannot be computed or drawn readably. A picture too large
-    says what it ``needs`` (pixels, cell size, limit) and whether drawing it without values
-    would help (``values``), for a refusal that names another argument."""
-
-    def __init__(self, argument: str, message: str, needs: str = "", values: bool = False) -> None:
-        super().__init__(argument, message)
-        self.needs = needs
-        self.values = values
+from ..errors import SpecError, TooLargeError
 
 
 def is_int(value: object) -> bool:
@@ -48,6 +27,8 @@ def fmt(value: object) -> str:
 
 
 TUPLE_WORDS = {1: "a 1-tuple (l,)", 2: "a pair of integers (h, w)"}
+
+
 SHAPE_WORDS = {1: "(C, L) or (L,)", 2: "(C, H, W) or (H, W)"}
 
 
@@ -140,11 +121,13 @@ def conv_caption(spec: Any, padding: object, *more: str) -> str:
     )
 
 
-# -- what convgif computes at all ------------------------------------------------------------
-
 #: Larger channel counts or sizes cannot be drawn (and would not fit in memory to compute).
 MAX_ARGUMENT = 100_000
+
+
 MAX_ELEMENTS = 20_000_000
+
+
 #: Size arguments checked against MAX_ARGUMENT, where a spec has them.
 SIZE_ARGUMENTS = ("input_shape", "out_channels", "kernel_size", "stride", "padding", "dilation")
 
@@ -212,3 +195,4 @@ def _culprit(spec: Any) -> str:
     if fixes:
         return max(fixes)[1]
     return min(tried, key=lambda t: t[1])[0] if tried else "input_shape"
+

@@ -13,8 +13,8 @@ from typing import Optional
 
 import numpy as np
 
-from .drawing import EMPTY, FILLER, MORE, Drawn, Key, Scales, format_value, scales_of
 from .layout import Layout, key_items_x, picture_box
+from .model import EMPTY, FILLER, MORE, Drawn, Key, Scales, format_value, scales_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 
 PRIMARIES = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels

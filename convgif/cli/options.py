@@ -14,7 +14,8 @@ from typing import Any, Optional
 
 import click
 
-from .spec import SpecError, fmt
+from ..errors import SpecError
+from ..ops.args import fmt
 
 
 def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Context], fail) -> list[int]:
@@ -78,8 +79,8 @@ class LayerType(click.ParamType):
     name = "NAME|LINE"
 
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
-        from . import ops
-        from .torchlayers import LayerLine, parse_line
+        from .. import ops
+        from ..inputs.pytorch import LayerLine, parse_line
 
         if isinstance(value, LayerLine):
             return value
@@ -288,7 +289,7 @@ def layer_options(function):
 
 def render_options(function):
     """The options of a render that are not the layer: values, look, timing and stills."""
-    from .formats import FORMATS
+    from ..files.formats import FORMATS
 
     decorators = [
         click.option("--fps", type=float, default=round(1000 / 300, 2), show_default=True, help="Frames per second."),
@@ -381,7 +382,7 @@ def layer_name(ctx: click.Context, params: dict[str, Any], loaded: Any = None) -
             )
         return loaded.name
     if loaded is not None and named is None:
-        from .torchlayers import infer_kind
+        from ..inputs.pytorch import infer_kind
 
         return infer_kind(loaded)
     return named or "Conv2d"
@@ -414,8 +415,8 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
     """The spec the layer options describe and the values they give (a saved layer's weight
     and bias), refusing options the chosen layer does not have and options that disagree with
     the ``--layer`` line or the saved layer."""
-    from . import ops
-    from .torchlayers import LayerLine, check_channels, load_layer, spec_arguments, state_dict_arguments
+    from .. import ops
+    from ..inputs.pytorch import LayerLine, check_channels, load_layer, spec_arguments, state_dict_arguments
 
     if params.get("input_shape") is None:
         raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
@@ -496,7 +497,7 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
             raise click.BadParameter(f"{op.refusal(view)}; it is drawn one way only", param_hint=hint(view))
     kernel = params.get("kernel")
     if kernel is not None and "kernel_size" not in arguments and "kernel_size" in op.arguments:
-        from .kernels import parse_kernel
+        from ..inputs.kernels import parse_kernel
 
         try:
             weights = parse_kernel(kernel)
@@ -532,8 +533,8 @@ class Request:
 
     def default_name(self) -> str:
         """The file a render writes when no path is given."""
-        from .api import default_filename, label_of
-        from .formats import FORMATS, STILL_SUFFIX
+        from ..api import default_filename, label_of
+        from ..files.formats import FORMATS, STILL_SUFFIX
 
         o = self.options
         if self.frame is not None:
@@ -553,14 +554,14 @@ class Request:
     def render_poster(self, path: Any) -> Any:
         """Write the animation's last frame as a PNG: the still shown to readers who prefer
         reduced motion."""
-        from .api import frames_of, render_still
+        from ..api import frames_of, render_still
 
         o = {k: v for k, v in self.options.items() if k != "format"}
         return render_still(self.spec, path, step=frames_of(self.spec, o["max_frames"], **self.view), **o)
 
     def render(self, path: Any, progress: Any = None) -> Any:
         """Write the picture to ``path``: :func:`convgif.render` or a still."""
-        from .api import render, render_still
+        from ..api import render, render_still
 
         if self.still:
             o = {k: v for k, v in self.options.items() if k != "format"}

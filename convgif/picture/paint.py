@@ -15,8 +15,8 @@ from typing import Optional
 import numpy as np
 
 from . import glyphs
-from .drawing import format_value
 from .layout import Layout, TextStyle
+from .model import format_value
 
 RGB = tuple[int, int, int]
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from .spec import SpecError
+from ..errors import SpecError
 
 #: The most pixels a picture may have: 50 megapixels (e.g. 8660 × 5773). Its size is checked
 #: from the file's header, before any pixel is decoded; Pillow's own guard against

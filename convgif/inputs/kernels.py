@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import MAX_MAGNITUDE, RULE, check_exact, exact_array, show_number  # noqa: F401  (the engine's rule)
-from .spec import SpecError
+from ..engine.values import MAX_MAGNITUDE, RULE, check_exact, exact_array, show_number  # noqa: F401  (the engine's rule)
+from ..errors import SpecError
 
 #: The most numbers a kernel file may hold: as many as the largest layer convgif draws.
 MAX_KERNEL_NUMBERS = 20_000_000
@@ -113,7 +113,7 @@ def weights_for(spec: Any, kernel: np.ndarray) -> np.ndarray:
     """The layer's weight in its own PyTorch layout: one kernel repeated over every kernel of
     the layer (a read-only view of it: a layer with very many kernels costs no memory), or a
     whole weight checked. For a Conv1d, a kernel of one row is that row."""
-    from . import ops
+    from .. import ops
 
     shape = ops.of(spec).weight_shape(spec)
     if shape is None:

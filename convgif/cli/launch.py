@@ -74,7 +74,7 @@ def run() -> None:
     code = 0
     try:
         try:
-            from . import cli
+            from .. import cli
 
             cli.main(prog_name="convgif")
         except SystemExit as done:

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from .ops.conv import Conv2dSpec
-from .spec import SpecError
+from ..errors import SpecError
+from ..ops.conv import Conv2dSpec
 
 #: Swept argument names (the CLI's short names) and what they change.
 ARGUMENTS = {
@@ -121,7 +121,7 @@ def forward(spec: Conv2dSpec, backend: str, seed: int = 0) -> Callable[[], Any]:
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((1, *spec.input_shape), dtype=np.float32)
     if backend == "numpy":
-        from .engine import convolve, pad_input
+        from ..engine.direct import convolve, pad_input
 
         w = rng.standard_normal((spec.out_channels, spec.in_per_group, *spec.kernel_size), dtype=np.float32)
         b = rng.standard_normal(spec.out_channels, dtype=np.float32) if spec.bias else None

@@ -1,4 +1,4 @@
-"""Pooling layers: MaxPool, AvgPool and MaxUnpool over one or two axes, as PyTorch computes them.
+"""Pooling layers: MaxPool and AvgPool over one or two axes, as PyTorch computes them.
 
 Two halves, both plain NumPy:
 
@@ -9,7 +9,7 @@ Two halves, both plain NumPy:
   normalised as the convolution specs are (sizes become tuples, ``stride=None`` becomes the
   kernel size). Whatever torch would refuse raises :class:`~convgif.spec.SpecError` naming the
   argument.
-* **Recording** (:func:`record_pooling`): the forward pass on small random integers, or on
+* **Recording** (:func:`record_pool`): the forward pass on small random integers, or on
   arrays given, with everything a renderer needs: the output, PyTorch's ``indices`` (max), the
   divisor of every window (average), the kind of every drawn cell, and one lazily built
   placement per output position.
@@ -46,16 +46,32 @@ import math
 import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import ClassVar, overload
+from typing import ClassVar
 
 import numpy as np
 
-from ..engine import LazySequence
-from ..spec import SpecError, to_tuple
-from ..spec import fmt as _fmt
-from ..spec import is_int as _is_int
-from ..spec import positive_tuple as _positive_tuple
-from ..spec import shape as _shape
+from ..engine.direct import LazySequence
+from ..errors import SpecError
+from ..picture.model import (
+    Crop,
+    Drawn,
+    Geometry,
+    LazyReads,
+    Part,
+    Reads,
+    Region,
+    Step,
+    Writes,
+    format_value,
+    part_note,
+)
+from .args import fmt as _fmt
+from .args import is_int as _is_int
+from .args import positive_tuple as _positive_tuple
+from .args import shape as _shape
+from .args import to_tuple
+from .base import Operation, dims_text, shape_facts  # noqa: E402
+from .conv import _widest_text, picture_read, position, read_extent  # noqa: E402
 
 __all__ = [
     "INPUT",
@@ -66,26 +82,25 @@ __all__ = [
     "AvgPool2dSpec",
     "MaxPool1dSpec",
     "MaxPool2dSpec",
-    "MaxUnpool1dSpec",
-    "MaxUnpool2dSpec",
     "PoolPlacement",
     "PoolPlacements",
     "PoolRecording",
     "PoolSpec",
-    "UnpoolPlacement",
-    "UnpoolPlacements",
-    "UnpoolRecording",
-    "UnpoolSpec",
-    "record_pooling",
+    "record_pool",
 ]
+
 
 #: Kinds of drawn grid cells (:attr:`PoolRecording.kinds`).
 INPUT, PADDING, OVERHANG = 0, 1, 2
 
+
 #: Range of the default input values, small so that a maximum or a sum can be checked by eye.
 INPUT_RANGE = (0, 9)
 
+
 _SEP = " \u2014 "
+
+
 _PAIR_WORDS = {1: "a 1-tuple (l,)", 2: "a pair (h, w)"}
 
 
@@ -94,11 +109,6 @@ def _flag(name: str, value: object) -> bool:
     if not isinstance(value, bool):
         raise SpecError(name, f"{name}={value!r} must be True or False")
     return value
-
-
-# --------------------------------------------------------------------------------------------
-# Pooling specs
-# --------------------------------------------------------------------------------------------
 
 
 class _Pool:
@@ -216,6 +226,11 @@ class _Pool:
     def steps(self) -> int:
         """Animation steps: one per output position, all channels advancing together."""
         return math.prod(self.output_shape[1:])
+
+    @property
+    def numbers(self) -> int:
+        """How many numbers recording the layer holds: the drawn grid and the output."""
+        return math.prod(self.grid_shape) + math.prod(self.output_shape)
 
     @cached_property
     def window_size(self) -> int:
@@ -412,189 +427,6 @@ class AvgPool1dSpec(_AvgPoolSpec):
 PoolSpec = MaxPool2dSpec | MaxPool1dSpec | AvgPool2dSpec | AvgPool1dSpec
 
 
-# --------------------------------------------------------------------------------------------
-# Unpooling specs
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _MaxUnpoolSpec:
-    input_shape: tuple[int, ...]
-    kernel_size: tuple[int, ...]
-    stride: tuple[int, ...] | None = None
-    padding: tuple[int, ...] = 0  # type: ignore[assignment]
-    output_size: tuple[int, ...] | None = None
-    stride_given: bool = field(init=False, repr=False, compare=False)
-
-    DIMS: ClassVar[int]
-    NAME: ClassVar[str]
-    KIND: ClassVar[str] = "unpool"
-    num_parameters: ClassVar[int] = 0
-
-    def __post_init__(self) -> None:
-        put = lambda name, value: object.__setattr__(self, name, value)
-        dims = self.DIMS
-        put("input_shape", _shape(self.input_shape, dims))
-        # torch checks none of these three: they only set the default output size
-        put("kernel_size", to_tuple("kernel_size", self.kernel_size, dims))
-        stride = self.stride
-        put("stride_given", stride is not None)
-        put("stride", self.kernel_size if stride is None else to_tuple("stride", stride, dims))
-        put("padding", to_tuple("padding", self.padding, dims))
-        size = self.output_size
-        if size is not None:
-            if not (isinstance(size, (tuple, list)) and len(size) == dims and all(_is_int(v) for v in size)):
-                raise SpecError(
-                    "output_size", f"output_size={_fmt(size)} must be None or {_PAIR_WORDS[dims]} of integers"
-                )
-            size = tuple(int(v) for v in size)
-            put("output_size", size)
-            low = tuple(d - s for d, s in zip(self.default_size, self.stride))
-            high = tuple(d + s for d, s in zip(self.default_size, self.stride))
-            if any(not lo < o < hi for o, lo, hi in zip(size, low, high)):
-                raise SpecError(
-                    "output_size",
-                    f"output_size={size} is out of range: on each axis it must lie strictly between the "
-                    f"default size {self.default_size} minus the stride {self.stride} and the default size "
-                    f"plus the stride, that is between {low} and {high}, both excluded",
-                )
-        sizes = self.output_shape[1:]
-        if min(sizes) < 1:
-            if size is not None:
-                raise SpecError("output_size", f"output_size={size} must be at least 1 on each axis")
-            blamed = "padding" if max(self.padding) > 0 else "kernel_size"
-            raise SpecError(
-                blamed,
-                f"kernel_size={self.kernel_size}, stride={self.stride} and padding={self.padding} give the "
-                f"output size (H - 1)·stride - 2·padding + kernel_size = {sizes}: it must be at least 1 on each axis",
-            )
-
-    @property
-    def in_channels(self) -> int:
-        return self.input_shape[0]
-
-    @property
-    def out_channels(self) -> int:
-        return self.input_shape[0]
-
-    @cached_property
-    def default_size(self) -> tuple[int, ...]:
-        """Output size without ``output_size``: ``(H − 1)·stride − 2·padding + kernel_size``."""
-        return tuple(
-            (n - 1) * s - 2 * p + k
-            for n, s, p, k in zip(self.input_shape[1:], self.stride, self.padding, self.kernel_size)
-        )
-
-    @cached_property
-    def output_shape(self) -> tuple[int, ...]:
-        """(C, *sizes): ``output_size`` when given, else :attr:`default_size`."""
-        return (self.in_channels, *(self.output_size or self.default_size))
-
-    @cached_property
-    def steps(self) -> int:
-        """Animation steps: one per input position, all channels advancing together."""
-        return math.prod(self.input_shape[1:])
-
-    @property
-    def operations(self) -> tuple[str, int]:
-        """(name, count) for ``convgif info``: one write per input element."""
-        return "writes", math.prod(self.input_shape)
-
-    @property
-    def writes(self) -> int:
-        return self.operations[1]
-
-    @cached_property
-    def caption(self) -> str:
-        """The article's caption with K, P and S; `` — output_size=…`` when one is given that
-        differs from the default size."""
-        parts = [
-            f"Input Shape : {self.input_shape}",
-            f"Output Shape : {self.output_shape}",
-            f"K : {self.kernel_size}",
-            f"P : {self.padding}",
-            f"S : {self.stride}",
-        ]
-        if self.output_size is not None and self.output_size != self.default_size:
-            parts.append(f"output_size={self.output_size}")
-        return _SEP.join(parts)
-
-    def replace(self, **changes: object):
-        """A copy with some arguments changed, validated again."""
-        args = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
-        if not self.stride_given:
-            args["stride"] = None
-        args.update(changes)
-        return type(self)(**args)
-
-    def pool_spec(self) -> MaxPool2dSpec | MaxPool1dSpec | None:
-        """The max pool :func:`record_pooling` takes example values and indices from when none
-        are given: the same kernel, stride and padding over a (C, *output size) input, with
-        ``ceil_mode=False`` if that gives this layer's input shape, else ``ceil_mode=True`` if
-        that does; None when neither does (or when MaxPool refuses the arguments)."""
-        pool_class = MaxPool2dSpec if self.DIMS == 2 else MaxPool1dSpec
-        for ceil_mode in (False, True):
-            try:
-                pool = pool_class(
-                    self.output_shape,
-                    self.kernel_size,
-                    self.stride,
-                    self.padding,
-                    return_indices=True,
-                    ceil_mode=ceil_mode,
-                )
-            except SpecError:
-                continue
-            if pool.output_shape == self.input_shape:
-                return pool
-        return None
-
-
-@dataclass(frozen=True)
-class MaxUnpool2dSpec(_MaxUnpoolSpec):
-    """One ``torch.nn.MaxUnpool2d`` applied to one pooled input of shape (C, H, W).
-
-    PyTorch's constructor arguments (``kernel_size, stride=None, padding=0``) plus the
-    ``output_size`` its forward takes. Each input value is written at its index (a flat
-    position ``y·W_out + x`` in its channel's output plane); every other output cell is 0.
-    PyTorch checks none of kernel_size, stride and padding: they only give the default output
-    size ``(H − 1)·stride − 2·padding + kernel_size``, and an ``output_size`` must lie strictly
-    between that minus and plus the stride on each axis. convgif refuses an output with an
-    empty axis, which torch returns without looking at the indices.
-    """
-
-    DIMS: ClassVar[int] = 2
-    NAME: ClassVar[str] = "MaxUnpool2d"
-
-
-@dataclass(frozen=True)
-class MaxUnpool1dSpec(_MaxUnpoolSpec):
-    """One ``torch.nn.MaxUnpool1d`` over one pooled sequence (C, L): :class:`MaxUnpool2dSpec`
-    on one axis; ``output_size`` is a 1-tuple."""
-
-    DIMS: ClassVar[int] = 1
-    NAME: ClassVar[str] = "MaxUnpool1d"
-
-    def as_2d(self) -> MaxUnpool2dSpec:
-        """The same layer as a MaxUnpool2d over a (C, 1, L) input: equal output for equal indices."""
-        size = None if self.output_size is None else (1, *self.output_size)
-        return MaxUnpool2dSpec(
-            (self.in_channels, 1, self.input_shape[1]),
-            (1, *self.kernel_size),
-            (1, *self.stride),
-            (0, *self.padding),
-            size,
-        )
-
-
-UnpoolSpec = MaxUnpool2dSpec | MaxUnpool1dSpec
-
-
-# --------------------------------------------------------------------------------------------
-# Recording
-# --------------------------------------------------------------------------------------------
-
-
 def _rng(seed: int) -> np.random.Generator:
     if not _is_int(seed) or seed < 0:
         raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
@@ -785,7 +617,7 @@ class PoolRecording:
         recording as it is."""
         if self.spec.DIMS == 2:
             return self
-        return record_pooling(self.spec.as_2d(), input=self.input[:, None, :])
+        return record_pool(self.spec.as_2d(), input=self.input[:, None, :])
 
 
 def _ordered_sum(values: np.ndarray, axis: int) -> np.ndarray:
@@ -854,165 +686,13 @@ def _record_pool(spec: PoolSpec, x: np.ndarray) -> PoolRecording:
     return PoolRecording(spec, x, output, indices, winners, None, kinds)
 
 
-@dataclass(frozen=True, eq=False)
-class UnpoolPlacement:
-    """One input position of an unpooling, for all channels at once.
-
-    ``in_index`` is its position in the pooled input; ``values`` (C,) the values written,
-    ``targets`` (C, DIMS) the output cells they go to (their indices, unflattened), ``kept``
-    (C,) False where a later input value written to the same cell replaces this one, and
-    ``window`` (K, DIMS) the output coordinates of the pooling window this position stands
-    for (``in_index·stride − padding + j``, j < kernel_size; some may lie outside the output,
-    in the pooling's padding).
-    """
-
-    in_index: tuple[int, ...]
-    values: np.ndarray
-    targets: np.ndarray
-    kept: np.ndarray
-    window: np.ndarray
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, UnpoolPlacement):
-            return NotImplemented
-        return self.in_index == other.in_index and all(
-            _same(getattr(self, name), getattr(other, name)) for name in ("values", "targets", "kept", "window")
-        )
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-class UnpoolPlacements(LazySequence[UnpoolPlacement]):
-    """All input positions of an unpooling in input order (row by row), built when asked for."""
-
-    def __init__(self, recording: UnpoolRecording) -> None:
-        self._recording = recording
-        self._sizes = recording.spec.input_shape[1:]
-
-    def __len__(self) -> int:
-        return math.prod(self._sizes)
-
-    def _item(self, index: int) -> UnpoolPlacement:
-        rec, spec = self._recording, self._recording.spec
-        at = tuple(int(v) for v in np.unravel_index(index, self._sizes))
-        pick = (slice(None), *at)
-        targets = np.stack(np.unravel_index(rec.indices[pick], spec.output_shape[1:]), axis=1).astype(np.int64)
-        axes = [i * s - p + np.arange(max(k, 0)) for i, s, p, k in zip(at, spec.stride, spec.padding, spec.kernel_size)]
-        mesh = np.meshgrid(*axes, indexing="ij")
-        window = np.stack([m.ravel() for m in mesh], axis=1).astype(np.int64)
-        return UnpoolPlacement(at, rec.input[pick].copy(), targets, rec.kept[pick].copy(), window)
-
-
-@dataclass(frozen=True, eq=False)
-class UnpoolRecording:
-    """The forward pass of a MaxUnpool spec.
-
-    * ``input`` (C, *n): the pooled values, int64 or float64.
-    * ``indices`` (C, *n) int64: flat positions in each channel's output plane.
-    * ``output`` (C, *o): zeros of the input's dtype, each input value at its index. Where
-      several input values share an index the last in input order (row by row) stays, as torch
-      gives on one thread (on several threads torch's choice varies from run to run). Indices
-      that come from a max pool never disagree: a shared index holds one cell's value.
-    * ``kept`` (C, *n) bool: False for a value replaced by a later one at the same index.
-    * ``pool``: the :class:`PoolRecording` of the max pool the example input and indices were
-      taken from (see :meth:`MaxUnpool2dSpec.pool_spec`), or None when they were given.
-    * ``placements``: one :class:`UnpoolPlacement` per input position, built lazily.
-    """
-
-    spec: UnpoolSpec
-    input: np.ndarray
-    indices: np.ndarray
-    output: np.ndarray
-    kept: np.ndarray
-    pool: PoolRecording | None
-    placements: UnpoolPlacements = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "placements", UnpoolPlacements(self))
-
-
-def _record_unpool(
-    spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices: np.ndarray | None
-) -> UnpoolRecording:
-    pool = None
-    if indices is None:
-        if input is not None:
-            raise SpecError("indices", "give the indices with the input: where each pooled value goes")
-        pool_spec = spec.pool_spec()
-        if pool_spec is None:
-            raise SpecError(
-                "indices",
-                f"no MaxPool{spec.DIMS}d with kernel_size={spec.kernel_size}, stride={spec.stride} and "
-                f"padding={spec.padding} turns a {spec.output_shape} input into {spec.input_shape}, "
-                "so there is no example to take: give input and indices",
-            )
-        pool = record_pooling(pool_spec, seed)
-        x, idx = pool.output, pool.indices
-    else:
-        idx = np.asarray(indices)
-        if idx.shape != spec.input_shape:
-            raise SpecError(
-                "indices", f"indices has shape {idx.shape}, but it must have the input's shape {spec.input_shape}"
-            )
-        if idx.dtype.kind not in "iu":
-            raise SpecError("indices", f"indices must hold integers (flat output positions), not {idx.dtype}")
-        idx = idx.astype(np.int64)
-        area = math.prod(spec.output_shape[1:])
-        bad = (idx < 0) | (idx >= area)
-        if bad.any():
-            raise SpecError(
-                "indices",
-                f"indices must lie in 0..{area - 1}, the flat positions of the {spec.output_shape[1:]} output "
-                f"plane, but hold {int(idx[bad].flat[0])}",
-            )
-        if input is None:
-            rng = _rng(seed)
-            x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
-        else:
-            x = _array("input", input, spec.input_shape)
-    c = spec.in_channels
-    area = math.prod(spec.output_shape[1:])
-    flat_idx = idx.reshape(c, -1)
-    flat_x = x.reshape(c, -1)
-    # the last writer of each target wins: find it without relying on numpy's assignment order
-    keys = (np.arange(c)[:, None] * area + flat_idx).ravel()
-    order = np.arange(keys.size)
-    _, last_reversed = np.unique(keys[::-1], return_index=True)
-    winners = order[::-1][last_reversed]
-    output = np.zeros(c * area, dtype=x.dtype)
-    output[keys[winners]] = flat_x.ravel()[winners]
-    kept = np.zeros(keys.size, dtype=bool)
-    kept[winners] = True
-    return UnpoolRecording(spec, x, idx, output.reshape(spec.output_shape), kept.reshape(spec.input_shape), pool)
-
-
-@overload
-def record_pooling(spec: PoolSpec, seed: int = 0, input: object = None, indices: None = None) -> PoolRecording: ...
-
-
-@overload
-def record_pooling(
-    spec: UnpoolSpec, seed: int = 0, input: object = None, indices: object = None
-) -> UnpoolRecording: ...
-
-
-def record_pooling(spec, seed=0, input=None, indices=None):
-    """Run a pooling spec forward and record it.
+def record_pool(spec: PoolSpec, seed: int = 0, input: object = None) -> PoolRecording:
+    """Run a max or average pooling spec forward and record it.
 
     Without ``input`` the input holds random integers in 0..9 from ``numpy.random.default_rng
     (seed)``: the same seed, the same values. ``input`` may be any array of the input shape,
-    integers or floats. For a MaxUnpool spec ``input`` is the pooled values and ``indices``
-    where they go; without either, both come from the max pool :meth:`~MaxUnpool2dSpec.pool_spec`
-    over a seeded random input of the unpooling's output shape; with ``indices`` alone the values
-    are seeded random integers. ``indices`` out of range or of the wrong shape raise
-    ``SpecError("indices", ...)``.
+    integers or floats.
     """
-    if isinstance(spec, (MaxUnpool2dSpec, MaxUnpool1dSpec)):
-        return _record_unpool(spec, seed, input, indices)
-    if not isinstance(spec, (MaxPool2dSpec, MaxPool1dSpec, AvgPool2dSpec, AvgPool1dSpec)):
-        raise TypeError(f"record_pooling takes a pooling spec, not {type(spec).__name__}")
-    if indices is not None:
-        raise SpecError("indices", f"{spec.NAME} takes no indices: only an unpooling does")
     if input is None:
         rng = _rng(seed)
         x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
@@ -1021,50 +701,9 @@ def record_pooling(spec, seed=0, input=None, indices=None):
     return _record_pool(spec, x)
 
 
-# -- numbers held, for the limits every layer is checked against ---------------------------------
-
-
-def _pool_numbers(self) -> int:
-    """How many numbers recording the layer holds: the drawn grid and the output."""
-    return math.prod(self.grid_shape) + math.prod(self.output_shape)
-
-
-def _unpool_numbers(self) -> int:
-    return math.prod(self.input_shape) * 2 + math.prod(self.output_shape)
-
-
-_Pool.numbers = property(_pool_numbers)  # type: ignore[attr-defined]
-_MaxUnpoolSpec.numbers = property(_unpool_numbers)  # type: ignore[attr-defined]
-
-
-# -- the pictures ---------------------------------------------------------------------------------
-
-from ..drawing import (  # noqa: E402
-    Crop,
-    Drawn,
-    Geometry,
-    LazyReads,
-    Part,
-    Reads,
-    Region,
-    Step,
-    Writes,
-    format_value,
-    part_note,
-    reached_from,
-)
-from .base import Operation, dims_text, shape_facts  # noqa: E402
-from .conv import _widest_text, picture_read, position, read_extent  # noqa: E402
-
-
 def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int) -> str:
     """The step line of a pooling: where the window is."""
     return f"window at {position(dims, oy, ox)} · step {step + 1}/{steps}"
-
-
-def unpool_step_text(dims: int, y: int, x: int, step: int, steps: int) -> str:
-    """The step line of an unpooling: the input cell placed."""
-    return f"input {position(dims, y, x)} · step {step + 1}/{steps}"
 
 
 def _at(dims: int, name: str, c: int, y: int, x: int) -> str:
@@ -1094,11 +733,16 @@ class _Windowed(Operation):
         self.dims = spec_type.DIMS  # type: ignore[misc]
 
     def record(self, spec, seed: int = 0, *, input=None, weight=None, bias=None, indices=None):
-        """A :class:`PoolRecording` (see :func:`record_pooling`)."""
+        """The kind's recording (see :func:`record_pool` and :func:`convgif.ops.unpool.record_unpool`)."""
         for name, value in (("weight", weight), ("bias", bias)):
             if value is not None:
                 raise SpecError(name, f"{self.name} has no {name}: pooling has no parameters")
-        return record_pooling(spec, seed, input, indices)
+        return self._record(spec, seed, input, indices)
+
+    def _record(self, spec, seed: int, input, indices):
+        if indices is not None:
+            raise SpecError("indices", f"{spec.NAME} takes no indices: only an unpooling does")
+        return record_pool(spec, seed, input)
 
     def weight_shape(self, spec) -> None:
         return None
@@ -1362,195 +1006,29 @@ class PoolPlayback:
         return self.recording.input[c, gy - p[0], gx - p[1]]
 
 
-class Unpooling(_Windowed):
-    """MaxUnpool over one or two axes: each pooled value goes back to the position its index
-    names, in an output of zeros."""
-
-    def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
-        self.check_view(**view)
-        flat = spec.as_2d() if self.dims == 1 else spec
-        c = flat.in_channels
-        _, h, w = flat.input_shape
-        _, ho, wo = flat.output_shape
-        notes = ["each value goes back to the position its index names; every other cell stays 0"]
-        grid, out_size, headings, part = flat.input_shape[1:], flat.output_shape[1:], ("input", "output"), None
-        if region is not None:
-            read = unpool_extent(flat, region)
-            grid, out_size, headings = read.size, region.size, ("input, part", "output, part")
-            part = Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop((ho, wo), (region.rows[0], region.cols[0])))
-            notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "whose windows reach them"))
-        return [
-            Geometry(
-                layer=flat,
-                caption=spec.caption,
-                dims=self.dims,
-                in_channels=c,
-                out_channels=c,
-                groups=c,
-                grid=grid,
-                kernel=None,
-                out_size=out_size,
-                steps_per_column=math.prod(grid),
-                input_heading=headings[0],
-                output_heading=headings[1],
-                channels_shown=region and region.channels,
-                part=part,
-                kernel_label=lambda i, j: "",
-                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
-                notes=tuple(notes),
-                numbers=True,
-                step_chars=len(unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid))),
-                sum_chars=lambda chars: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47,
-                value_chars=max(PIXEL_CHARS, len(str(ho * wo - 1))),  # values and their indices
-            )
-        ]
-
-    def drawings(self, spec, recording, pixels: bool = False, region: Region | None = None, **view) -> list[Drawn]:
-        (geometry,) = self.geometries(spec, region, **view)
-        flat = spec.as_2d() if self.dims == 1 else spec
-        x = recording.input.reshape(flat.input_shape)
-        idx = recording.indices.reshape(flat.input_shape)
-        output = recording.output.reshape(flat.output_shape)
-        part = Region.of(region, flat.output_shape[1:])
-        read = unpool_extent(flat, part) if region is not None else Region.of(None, x.shape[1:])
-        if region is not None:
-            check_unpool_part(flat, idx, part, read)
-        inside = (slice(None), slice(*read.rows), slice(*read.cols))
-        shown = output[:, slice(*part.rows), slice(*part.cols)]
-        return [
-            Drawn(
-                geometry=geometry,
-                grid=x[inside],
-                filler=np.zeros(read.size, dtype=bool),
-                kernels=None,
-                output=shown,
-                playback=UnpoolPlayback(x, idx, output, self.dims, part, read),
-                start=np.zeros_like(shown),
-                value_chars=_widest_text(x[inside], shown, idx[inside]),
-                pixels=pixels,
-            )
-        ]
-
-    def name_parts(self, spec, **view) -> list[str]:
-        parts = ["x".join(map(str, spec.input_shape)), f"k{dims_text(spec.kernel_size)}"]
-        if spec.stride != spec.kernel_size:
-            parts.append(f"s{dims_text(spec.stride)}")
-        if max(spec.padding):
-            parts.append(f"p{dims_text(spec.padding)}")
-        if spec.output_size is not None:
-            parts.append("to" + "x".join(map(str, spec.output_shape[1:])))
-        return parts
-
-    def facts(self, spec) -> dict:
-        axes = ("L",) if self.dims == 1 else ("H", "W")
-        formulas = []
-        for i, axis in enumerate(axes):
-            n, k, s, p = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.padding[i]
-            line = f"{axis}_out = ({n} − 1)·{s} − 2·{p} + {k} = {spec.default_size[i]}"
-            if spec.output_shape[1 + i] != spec.default_size[i]:
-                line += f"; output_size gives {spec.output_shape[1 + i]}"
-            formulas.append(line)
-        return {
-            **shape_facts(self.name, spec),
-            "num_parameters": 0,
-            "placements": math.prod(spec.input_shape[1:]),
-            "steps": spec.steps,
-            "output_size_formulas": formulas,
-            "parameter_formulas": ["none: unpooling has no weights and no bias"],
-            "writes": spec.writes,
-        }
-
-
-def unpool_extent(spec, region: Region) -> Region:
-    """The input cells whose windows reach output ``region``: those that put their values in it."""
-    taps = [range(k) for k in spec.kernel_size]
-    return Region(
-        *(
-            reached_from(start, stop, n, s, -p, t)
-            for (start, stop), n, s, p, t in zip(
-                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, taps
-            )
-        ),
-        dims=region.dims,
-    )
-
-
-def check_unpool_part(spec, indices: np.ndarray, part: Region, read: Region) -> None:
-    """Refuse a part of an unpooling whose cells take a value from an input cell not drawn
-    (indices that point outside their windows): the part would show a wrong output."""
-    wo = spec.output_shape[2]
-    ty, tx = np.divmod(indices, wo)
-    lands = (ty >= part.rows[0]) & (ty < part.rows[1]) & (tx >= part.cols[0]) & (tx < part.cols[1])
-    lands[:, slice(*read.rows), slice(*read.cols)] = False
-    if lands.any():
-        c, y, x = (int(v) for v in np.argwhere(lands)[0])
-        raise SpecError(
-            "region",
-            f"region: input cell ({y}, {x}) of channel {c} puts its value in the part drawn through index "
-            f"{int(indices[c, y, x])}, from outside the input that part's windows read; draw the whole layer or another region",
-        )
-
-
-class UnpoolPlayback:
-    """Steps of an unpooling: one pooled position a step, every channel at once; the input
-    positions whose windows reach ``region`` of the output (all of it by default), row by row."""
-
-    def __init__(
-        self,
-        x: np.ndarray,
-        indices: np.ndarray,
-        output: np.ndarray,
-        dims: int,
-        region: Region | None = None,
-        read: Region | None = None,
-    ) -> None:
-        self.x, self.indices, self.output, self.dims = x, indices, output, dims
-        self.region = Region.of(region, output.shape[1:])
-        self.read = Region.of(read, x.shape[1:])
-
-    def _targets(self, step: int):
-        y, x = divmod(step, self.read.size[1])
-        y, x = y + self.read.rows[0], x + self.read.cols[0]
-        wo = self.output.shape[2]
-        return y, x, [divmod(int(i), wo) for i in self.indices[:, y, x]]
-
-    def _drawn(self, ty: int, tx: int) -> bool:
-        (r0, r1), (c0, c1) = self.region.rows, self.region.cols
-        return r0 <= ty < r1 and c0 <= tx < c1
-
-    def advance(self, step: int) -> list[Writes]:
-        y, x, targets = self._targets(step)
-        writes = []
-        for c, (ty, tx) in enumerate(targets):
-            if self._drawn(ty, tx):
-                ty, tx = ty - self.region.rows[0], tx - self.region.cols[0]
-                writes.append(
-                    Writes(c, np.array([ty]), np.array([tx]), self.x[c, y : y + 1, x : x + 1], (ty, tx, ty + 1, tx + 1))
-                )
-        return writes
-
-    def show(self, step: int) -> Step:
-        y, x, targets = self._targets(step)
-        text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size))
-        sums = tuple(
-            f"{_at(self.dims, 'y', c, ty, tx)} = {_at(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x])}"
-            f" (index {int(self.indices[c, y, x])}{'' if self._drawn(ty, tx) else ', outside the part drawn'})"
-            for c, (ty, tx) in enumerate(targets)
-        )
-        dy, dx = y - self.read.rows[0], x - self.read.cols[0]  # as drawn
-        reads = {c: Reads(np.array([[c, dy, dx]]), (dy, dx, dy + 1, dx + 1)) for c in range(self.x.shape[0])}
-        return Step(0, reads, self.advance(step), text, sums, tuple(range(len(sums))))
-
-
 _MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")
+
+
 _AVG = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad")
+
+
 MAX_POOL2D = Pooling(MaxPool2dSpec)
+
+
 MAX_POOL1D = Pooling(MaxPool1dSpec)
+
+
 AVG_POOL2D = Pooling(AvgPool2dSpec)
+
+
 AVG_POOL1D = Pooling(AvgPool1dSpec)
-MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
-MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
+
+
 MAX_POOL2D.torch_signature = MAX_POOL1D.torch_signature = _MAX  # type: ignore[misc]
+
+
 AVG_POOL2D.torch_signature = (*_AVG, "divisor_override")  # type: ignore[misc]
+
+
 AVG_POOL1D.torch_signature = _AVG  # type: ignore[misc]
-MAX_UNPOOL2D.torch_signature = MAX_UNPOOL1D.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]
+

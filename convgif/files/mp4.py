@@ -24,7 +24,7 @@ from typing import Any, BinaryIO, Optional
 
 import numpy as np
 
-from .writer import AtomicFile
+from .atomic import AtomicFile
 
 RGB = tuple[int, int, int]
 #: H.264's constant quality: lower is better and larger; 24 keeps the cells' text and thin lines
@@ -70,7 +70,7 @@ OUTPUT_PARAMS = [
 
 def missing() -> Optional[str]:
     """The install command MP4 still needs, or None when it can be written."""
-    from .extras import install_hint
+    from ..extras import install_hint
 
     if importlib.util.find_spec("imageio") is None or importlib.util.find_spec("imageio_ffmpeg") is None:
         return install_hint("video")

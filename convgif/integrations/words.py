@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
+from .. import __version__
 
 #: Options whose value may be a file.
 FILE_OPTIONS = ("--image", "--kernel", "--weights")

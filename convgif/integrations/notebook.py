@@ -13,7 +13,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from .api import RenderResult, render, render_still
+from ..animation.result import RenderResult
+from ..api import render, render_still
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def _display(result: RenderResult) -> RenderResult:
 
 
 def _spec_error(argument: str, message: str) -> Exception:
-    from .spec import SpecError
+    from ..errors import SpecError
 
     return SpecError(argument, message)
 
@@ -83,8 +84,8 @@ def run_magic(line: str) -> Optional[RenderResult]:
     import click
     from IPython.core.error import UsageError
 
-    from .options import parse
-    from .spec import SpecError
+    from ..cli.options import parse
+    from ..errors import SpecError
 
     try:
         words = shlex.split(line)
@@ -114,7 +115,7 @@ def magic_help() -> str:
     """The help of ``%convgif``: the command's render options, and ``-o``."""
     import click
 
-    from .options import layer_options, render_options
+    from ..cli.options import layer_options, render_options
 
     @click.command(name="%convgif", context_settings={"max_content_width": 100})
     @layer_options

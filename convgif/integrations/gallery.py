@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from . import sources
+from . import words as sources
 
 PLOTS = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups")
 
@@ -108,8 +108,8 @@ def render_entry(entry: Entry, out: Path) -> Outcome:
     """Render one entry into ``out``, named for the format it holds; errors come back as text."""
     import click
 
-    from .options import parse
-    from .spec import SpecError
+    from ..cli.options import parse
+    from ..errors import SpecError
 
     try:
         request = parse(entry.paths)
@@ -127,7 +127,7 @@ def render_entry(entry: Entry, out: Path) -> Outcome:
 
 def target_name(name: str, request) -> str:
     """An entry's file: ``NAME.gif``, ``NAME.webp``, ``NAME.png`` (stills and APNG)."""
-    from .formats import FORMATS, STILL_SUFFIX
+    from ..files.formats import FORMATS, STILL_SUFFIX
 
     if request.still:
         return name + STILL_SUFFIX
@@ -212,7 +212,7 @@ def build(
 
 def _warm_up() -> None:
     """In each worker, while the others start: load the renderer and draw the usual glyphs."""
-    from . import glyphs, layout
+    from ..picture import glyphs, layout
 
     for style in (layout.CAPTION, layout.LABEL, layout.CELL):
         for char in map(chr, range(32, 127)):
@@ -221,8 +221,8 @@ def _warm_up() -> None:
 
 def _cost(entry: Entry) -> int:
     """A rough measure of an entry's rendering work, to start the longest first."""
-    from .api import frames_of
-    from .options import parse
+    from ..api import frames_of
+    from ..cli.options import parse
 
     try:
         request = parse(entry.paths)
@@ -262,8 +262,8 @@ class Shown:
 def _describe(entry: Entry, out: Path) -> Shown:
     import click
 
-    from . import ops
-    from .options import parse
+    from .. import ops
+    from ..cli.options import parse
 
     try:
         spec = parse(entry.paths).spec

@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from .drawing import Drawn, Scales, Step, Writes
 from .layout import Layout, wrap
+from .model import Drawn, Scales, Step, Writes
 from .paint import LIGHT, Palette, Theme
 from .scene import Scene
 

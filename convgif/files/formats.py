@@ -10,60 +10,57 @@ install through ``missing()`` before anything is drawn.
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional, Union
 
-from .spec import SpecError
+from ..errors import SpecError
 
 
 @dataclass(frozen=True)
 class Format:
+    """Everything about one format: its name, the suffixes that name it, its MIME type, its
+    writer (``"module:Class"`` in this package, imported when first opened) and, for a format
+    that needs an optional package, ``"module:function"`` saying what to install (None when
+    nothing is missing)."""
+
     name: str
     suffixes: tuple[str, ...]
-    open: Callable[[Union[str, os.PathLike], tuple[int, int], Sequence[tuple[int, int, int]]], Any]
+    mime: str
+    writer: str
     description: str
-    #: What is missing to write this format, as an install command to run (None: nothing).
-    missing: Callable[[], Optional[str]] = lambda: None
+    needs: Optional[str] = None
 
     @property
     def suffix(self) -> str:
         """The suffix of files convgif names in this format."""
         return self.suffixes[0]
 
+    def open(self, path: Union[str, os.PathLike, Any], size: tuple[int, int], palette: Sequence[tuple[int, int, int]]):
+        """A writer of this format for frames of ``size`` in ``palette``, used as a context manager."""
+        return _load(self.writer)(path, size, palette)
 
-def _writer(name: str):
-    """Opens the writer class ``name`` of :mod:`convgif.writer`, loaded when first used."""
-
-    def open_(path, size, palette):
-        from . import writer
-
-        return getattr(writer, name)(path, size, palette)
-
-    return open_
+    def missing(self) -> Optional[str]:
+        """What is missing to write this format, as an install command to run (None: nothing)."""
+        return _load(self.needs)() if self.needs else None
 
 
-def _mp4(path, size, palette):
-    from .video import Mp4Writer
-
-    return Mp4Writer(path, size, palette)
-
-
-def _video_missing() -> Optional[str]:
-    from .video import missing
-
-    return missing()
+def _load(where: str) -> Any:
+    module, _, name = where.partition(":")
+    return getattr(importlib.import_module(f".{module}", __package__), name)
 
 
+#: The formats, one line each: name, suffixes, MIME type, writer, description, what it needs.
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
-        Format("gif", (".gif",), _writer("GifWriter"), "GIF, streamed frame by frame"),
-        Format("webp", (".webp",), _writer("WebPWriter"), "animated WebP, lossless, streamed"),
-        Format("apng", (".png", ".apng"), _writer("ApngWriter"), "animated PNG, streamed"),
-        Format("mp4", (".mp4",), _mp4, "H.264 video for slides, streamed to ffmpeg", _video_missing),
+        Format("gif", (".gif",), "image/gif", "gif:GifWriter", "GIF, streamed frame by frame"),
+        Format("webp", (".webp",), "image/webp", "webp:WebPWriter", "animated WebP, lossless, streamed"),
+        Format("apng", (".png", ".apng"), "image/png", "png:ApngWriter", "animated PNG, streamed"),
+        Format("mp4", (".mp4",), "video/mp4", "mp4:Mp4Writer", "H.264 video for slides, streamed to ffmpeg", "mp4:missing"),
     )
 }
 #: The suffix of the still pictures ``--frame`` and ``--sheet`` write.

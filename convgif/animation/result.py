@@ -1,0 +1,77 @@
+"""What a render returns: the file written, its frames, size and caption.
+"""
+
+from __future__ import annotations
+
+import base64
+import builtins
+import html
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Optional
+
+from ..picture.model import Region
+
+if TYPE_CHECKING:
+
+    pass
+
+
+#: The MIME type of each format, as pages and notebooks embed it.
+MIME = {"gif": "image/gif", "webp": "image/webp", "apng": "image/png", "png": "image/png", "mp4": "video/mp4"}
+
+
+@dataclass(frozen=True)
+class RenderResult:
+    """What a render wrote: the file, its frames and bytes, and the steps it drew them from.
+
+    ``steps`` counts every step of the layer; ``shown_steps`` those of the output channels
+    drawn (fewer only when there are too many channels to show), from which ``frames`` were
+    spread when ``max_frames`` is smaller.
+    """
+
+    path: Optional[Path]
+    frames: int
+    bytes: int
+    steps: int
+    shown_steps: int
+    size: tuple[int, int]
+    seconds: float
+    #: The layer's caption (the alt text of the picture).
+    caption: str = ""
+    #: The format written: ``gif``, ``webp``, ``apng``, ``mp4`` or ``png`` (a still).
+    format: str = "gif"
+    #: The bytes written, when the render went to memory (``io.BytesIO``) rather than a file.
+    data: Optional[builtins.bytes] = field(default=None, repr=False, compare=False)
+    #: The part of the output drawn, when the layer is too large to draw whole (else None).
+    region: Optional[Region] = None
+
+    def content(self) -> builtins.bytes:
+        """The picture's bytes: those kept in memory, else the file's."""
+        if self.data is not None:
+            return self.data
+        if self.path is None:
+            raise ValueError("this render went to a file object: its bytes are there")
+        return self.path.read_bytes()
+
+    def _repr_html_(self) -> str:
+        """The picture embedded in HTML (a data URI), with the caption as alt text: how a
+        Jupyter notebook shows a render."""
+        mime = MIME.get(self.format, "image/gif")
+        uri = f"data:{mime};base64,{base64.b64encode(self.content()).decode('ascii')}"
+        alt = html.escape(self.caption)
+        width, height = self.size
+        style = 'style="max-width:100%;height:auto"'
+        if mime.startswith("video/"):
+            return (
+                f'<video src="{uri}" width="{width}" height="{height}" {style} autoplay loop muted playsinline controls '
+                f'aria-label="{alt}" title="{alt}">{alt}</video>'
+            )
+        return f'<img src="{uri}" alt="{alt}" width="{width}" height="{height}" {style}>'
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        """What a notebook shows: the picture (HTML) or, as text, where it is and its caption."""
+        where = str(self.path) if self.path is not None else "in memory"
+        text = f"{where}: {self.format}, {self.frames} frames, {self.bytes:,} bytes: {self.caption}"
+        return {"text/html": self._repr_html_(), "text/plain": text}
+

@@ -1,0 +1,1 @@
+"""convgif where people write: the gallery, Sphinx, MkDocs, Jupyter, and the bench of costs."""

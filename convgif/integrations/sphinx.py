@@ -1,0 +1,99 @@
+"""A Sphinx extension: ``.. convgif::`` shows the GIF the command line draws for its arguments.
+
+Enable it with ``extensions = ["convgif.sphinx"]`` in ``conf.py``, then write the rendering
+arguments as typed in a shell (they may go on over more lines, or into the directive's content)::
+
+    .. convgif:: --in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2
+       :width: 60%
+
+The GIF is rendered while the document is read, into ``<doctreedir>/convgif/``, under a name made
+from the arguments (and the bytes of the files they name), and not again while that file exists.
+The image node points at it, so Sphinx copies it into the output as it does any image (HTML:
+``_images/``). Its alt text is the layer's caption unless ``:alt:`` is given. Files named by
+``--image`` or a ``.npy`` ``--kernel`` are relative to the document, or with a leading ``/`` to
+the source folder, as for ``.. image::``. Bad arguments are errors at the directive's line.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util.docutils import SphinxDirective
+
+from .. import __version__
+from ..cli.options import parse
+from ..errors import SpecError
+from . import words as sources
+
+if TYPE_CHECKING:
+    from sphinx.application import Sphinx
+
+#: The folder of ``app.doctreedir`` that holds the rendered GIFs.
+CACHE = "convgif"
+#: The command's subcommands, which draw nothing.
+SUBCOMMANDS = ("info", "bench", "gallery")
+
+
+class ConvgifDirective(SphinxDirective):
+    """``.. convgif:: ARGS``: the GIF ``convgif ARGS`` writes, with the layer's caption as alt text."""
+
+    optional_arguments = 1
+    final_argument_whitespace = True
+    has_content = True
+    option_spec = {
+        "width": directives.length_or_percentage_or_unitless,
+        "alt": directives.unchanged,
+        "class": directives.class_option,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            typed = shlex.split(" ".join([*self.arguments, *self.content]))
+        except ValueError as error:
+            raise self.error(f"convgif: cannot split the arguments as a shell would: {error}") from None
+        if not typed:
+            raise self.error("convgif: give the arguments of a render, e.g. --in 3,7,7 --k 3")
+        args, files = self.resolve_files(typed)
+        commands = [arg for arg in args if arg in SUBCOMMANDS]
+        if commands:
+            raise self.error(f"convgif: the directive draws a GIF; {commands[0]!r} is a subcommand")
+        if {"--help", "-h", "--version"} & set(args):
+            raise self.error("convgif: --help and --version print text; they draw nothing")
+        try:
+            request = parse(args)
+            name = Path(request.default_name())
+            path = Path(self.env.doctreedir) / CACHE / f"{name.stem}-{sources.digest(typed, files)[:12]}{name.suffix}"
+            if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
+                request.render(path)
+        except click.ClickException as error:
+            raise self.error(f"convgif: {error.format_message()}") from None
+        except SpecError as error:
+            raise self.error(f"convgif: {error}") from None
+        spec = request.spec
+        uri = "/" + Path(os.path.relpath(path, self.env.srcdir)).as_posix()  # "/": from the source folder
+        image = nodes.image(self.block_text, uri=uri, alt=self.options.get("alt", spec.caption))
+        image["classes"] += self.options.get("class", [])
+        if "width" in self.options:
+            image["width"] = self.options["width"]
+        self.set_source_info(image)
+        return [image]
+
+    def resolve_files(self, typed: list[str]) -> tuple[list[str], list[str]]:
+        """``typed`` with the files it names made absolute (from the document), and those files."""
+        args, files = sources.resolve(typed, lambda path: self.env.relfn2path(path)[1])
+        for file in files:
+            self.env.note_dependency(file)  # a changed file rereads the document, and renders anew
+        return args, files
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the ``convgif`` directive."""
+    app.add_directive("convgif", ConvgifDirective)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
