@@ -162,11 +162,11 @@ def test_a_render_plans_its_layout_once(tmp_path, monkeypatch):
     assert len(calls) == 2  # one picture per step of the layer
 
 
-def test_conv1d_is_computed_once_as_one_row():
+def test_conv1d_is_computed_once_and_drawn_as_one_row_of_the_same_arrays():
     spec = convgif.Conv1dSpec((2, 7), 3, 3, padding=1)
     recording = convgif.record(spec)
     (drawn,) = ops.of(spec).drawings(spec, recording)
-    assert drawn.output.base is recording.planar.output or drawn.output is recording.planar.output
+    assert np.shares_memory(drawn.output, recording.output) and np.shares_memory(drawn.grid, recording.padded)
     assert recording.output.shape == (3, 7) and drawn.output.shape == (3, 1, 7)
 
 
@@ -197,7 +197,7 @@ def test_a_render_records_only_the_kernels_its_pictures_show(monkeypatch):
         op = ops.of(spec)
         shown = [kernel_channels(g) for g in op.geometries(spec)]
         full, light = op.record(spec, 3), op.record_drawn(spec, 3, shown)
-        assert light.kept == shown[0] and (spec is conv or light.planar.kept == shown[0])
+        assert light.kept == shown[0]
         assert light.weight.shape == (len(shown[0]), *full.weight.shape[1:])
         np.testing.assert_array_equal(light.weight, full.weight[list(shown[0])])
         assert all(_same(getattr(full, name), getattr(light, name)) for name in ("input", "padded", "bias", "output"))

@@ -22,6 +22,7 @@ import numpy as np
 import pooling_reference as ref
 import pytest
 
+import convgif
 from convgif import record
 from convgif.errors import SpecError
 from convgif.ops.pool import (
@@ -91,16 +92,13 @@ def random_pool(rng: random.Random, name: str, wrong_types: bool = True):
 
 
 def random_input(rng: np.random.Generator, shape, style: str) -> np.ndarray:
-    """Integers 0..9 (many ties), as int64 or float64, or fractions with NaN and -inf."""
+    """Integers 0..9 (many ties), as int64 or float64, or signed fractions (ties too)."""
     x = rng.integers(0, 10, shape)
     if style == "int":
         return x.astype(np.int64)
     if style == "float":
         return x.astype(np.float64)
-    y = rng.normal(size=shape).round(2)
-    y[rng.random(shape) < 0.1] = np.nan
-    y[rng.random(shape) < 0.1] = -np.inf
-    return y
+    return rng.normal(size=shape).round(1)
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -639,13 +637,27 @@ def test_empty_windows_give_minus_infinity_and_torchs_index():
     assert rec.placements[0].winners.tolist() == [[-1, -1]]
 
 
-def test_ties_go_to_the_first_maximum_and_nan_wins():
+def test_ties_go_to_the_first_maximum_and_padding_never_wins():
     rec = record(MaxPool1dSpec((1, 5), 5), input=np.array([[1.0, 7.0, 5.0, 7.0, 7.0]]))
     assert rec.indices.tolist() == [[1]]
-    rec = record(MaxPool1dSpec((1, 4), 4), input=np.array([[np.nan, 5.0, np.nan, 7.0]]))
-    assert np.isnan(rec.output[0, 0]) and rec.indices.tolist() == [[2]]
-    rec = record(MaxPool1dSpec((1, 3), 3, 1, 1), input=np.full((1, 3), -np.inf))
-    assert rec.indices.tolist() == [[0, 0, 1]]  # padding never wins, even against -inf
+    rec = record(MaxPool1dSpec((1, 3), 3, 1, 1), input=np.full((1, 3), -10_000.0))
+    assert rec.indices.tolist() == [[0, 0, 1]]  # padding never wins, even against the lowest value
+
+
+@pytest.mark.parametrize("value", [np.nan, np.inf, -np.inf, 1e300, 10_001, -(2**40)])
+@pytest.mark.parametrize("spec", [MaxPool2dSpec((1, 2, 2), 2), AvgPool1dSpec((1, 2), 2), MaxUnpool2dSpec((1, 1, 1), 2)])
+def test_given_values_follow_the_one_rule_of_every_layer(spec, value):
+    """What a convolution refuses, a pooling refuses too, naming the argument: values must be
+    finite and within ±10,000 (so that every sum is exact)."""
+    x = np.zeros(spec.input_shape, dtype=np.float64 if isinstance(value, float) else np.int64)
+    x.flat[0] = value
+    extra = {"indices": np.zeros(spec.input_shape, np.int64)} if isinstance(spec, MaxUnpool2dSpec) else {}
+    with pytest.raises(SpecError) as error:
+        record(spec, input=x, **extra)
+    assert error.value.argument == "input" and "finite numbers from -10,000 to 10,000" in str(error.value)
+    with pytest.raises(SpecError) as conv_error:
+        convgif.record(convgif.Conv2dSpec((1, 2, 2), 1, 1), input=np.full((1, 2, 2), value, dtype=x.dtype))
+    assert str(conv_error.value) == str(error.value)
 
 
 def test_average_divisors_and_their_reasons():
@@ -729,9 +741,9 @@ def test_unpool_default_example_comes_from_a_max_pool():
     with pytest.raises(SpecError) as error:
         record(odd)
     assert error.value.argument == "indices"
-    assert record(
-        odd, indices=np.zeros((1, 2, 2), int), input=np.arange(4).reshape(1, 2, 2)
-    ).output.tolist() == [[[3, 0], [0, 0]]]
+    assert record(odd, indices=np.zeros((1, 2, 2), int), input=np.arange(4).reshape(1, 2, 2)).output.tolist() == [
+        [[3, 0], [0, 0]]
+    ]
 
 
 def test_unpool_refuses_bad_indices():

@@ -1,10 +1,9 @@
-"""Which part of a layer a render draws: the region given, or the largest readable one.
-"""
+"""Which part of a layer a render draws: the region given, or the largest readable one."""
 
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from .. import ops
 from ..errors import SpecError, TooLargeError
@@ -12,11 +11,6 @@ from ..ops.args import fmt
 from ..picture.layout import plan
 from ..picture.model import Region
 from .job import Look
-
-if TYPE_CHECKING:
-
-    pass
-
 
 #: A layer is drawn whole when its cells are at least this many pixels wide (at scale 1) and
 #: the picture at most READABLE_SIDE_PX on its longer side; else a region of it is, if one is.
@@ -166,4 +160,3 @@ def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:
         whole = f"0:{out_w}" if dims == 1 else f"0:{out_h},0:{out_w}"
         raise SpecError("region", f"region={shown} must lie within the output, {whole}, and hold at least one cell")
     return region
-

@@ -1,5 +1,4 @@
-"""What a render returns: the file written, its frames, size and caption.
-"""
+"""What a render returns: the file written, its frames, size and caption."""
 
 from __future__ import annotations
 
@@ -8,14 +7,9 @@ import builtins
 import html
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional
 
 from ..picture.model import Region
-
-if TYPE_CHECKING:
-
-    pass
-
 
 #: The MIME type of each format, as pages and notebooks embed it.
 MIME = {"gif": "image/gif", "webp": "image/webp", "apng": "image/png", "png": "image/png", "mp4": "video/mp4"}
@@ -74,4 +68,3 @@ class RenderResult:
         where = str(self.path) if self.path is not None else "in memory"
         text = f"{where}: {self.format}, {self.frames} frames, {self.bytes:,} bytes: {self.caption}"
         return {"text/html": self._repr_html_(), "text/plain": text}
-

@@ -1,8 +1,9 @@
-"""The numeric core every operation records with: padding, windows, convolution, placements.
+"""The direct convolution every convolution kind records with, over 1, 2 or 3 spatial axes:
+padding, windows, the cross-correlation and its placements.
 
 Everything is plain NumPy and vectorised: the padded input is built with ``np.pad`` in the
-mode PyTorch uses, the output is an ``einsum`` over a strided window view (whole numbers a few
-output channels at a time, so that the weight is never copied whole), and the taps of a
+mode PyTorch uses, the output is a matrix product over a strided window view (whole numbers a
+few output channels at a time, so that the weight is never copied whole), and the taps of a
 placement are computed on demand from index arithmetic.
 
 A render needs less than a recording: every input value, output value and bias, but of the
@@ -17,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Optional, TypeVar, Union, overload
+from typing import Optional, Protocol, TypeVar, Union, overload
 
 import numpy as np
 
@@ -38,8 +39,31 @@ from .values import (
     skip_values,
 )
 
-if TYPE_CHECKING:
-    from ..ops.conv import Conv2dSpec
+
+class ConvSpec(Protocol):
+    """What the direct convolution reads of a spec (a convolution over ``len(kernel_size)`` axes)."""
+
+    input_shape: tuple[int, ...]
+    out_channels: int
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...]
+    padding: tuple[int, ...]
+    padding_end: tuple[int, ...]
+    dilation: tuple[int, ...]
+    groups: int
+    padding_mode: str
+
+    @property
+    def in_per_group(self) -> int: ...
+
+    @property
+    def out_per_group(self) -> int: ...
+
+    @property
+    def receptive_field(self) -> tuple[int, ...]: ...
+
+    @property
+    def output_shape(self) -> tuple[int, ...]: ...
 
 
 _NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -58,14 +82,16 @@ def pad_axis(array: np.ndarray, axis: int, before: int, after: int, mode: str) -
     return np.pad(array, widths, mode=_NP_MODES[mode])
 
 
-def pad_input(spec: Conv2dSpec, array: np.ndarray) -> np.ndarray:
-    """``array`` (C, H, W) padded on both spatial axes per ``spec.padding_mode``."""
-    out = pad_axis(array, 1, spec.padding[0], spec.padding_end[0], spec.padding_mode)
-    return pad_axis(out, 2, spec.padding[1], spec.padding_end[1], spec.padding_mode)
+def pad_input(spec: ConvSpec, array: np.ndarray) -> np.ndarray:
+    """``array`` (C, *sizes) padded on every spatial axis per ``spec.padding_mode``."""
+    for axis, (before, after) in enumerate(zip(spec.padding, spec.padding_end)):
+        array = pad_axis(array, 1 + axis, before, after, spec.padding_mode)
+    return array
 
 
-def source_index(spec: Conv2dSpec, axis: int) -> np.ndarray:
-    """For each padded row (axis 0) or column (axis 1), the input row/column it shows, or -1.
+def source_index(spec: ConvSpec, axis: int) -> np.ndarray:
+    """For each padded position along spatial ``axis`` (0: rows of a 2-D layer), the input
+    position it shows, or -1.
 
     -1 marks zero padding; with the other modes a padding cell is a copy of the cell named.
     """
@@ -83,8 +109,9 @@ def source_index(spec: Conv2dSpec, axis: int) -> np.ndarray:
 class Placement:
     """One position of the kernel: the output element it produces and the cells it reads."""
 
-    out_index: tuple[int, int, int]
-    #: (c, y, x) rows, in padded-input coordinates, in weight order (c, ky, kx).
+    #: (co, *position): the output element, as the layer indexes it.
+    out_index: tuple[int, ...]
+    #: (c, *position) rows, in padded-input coordinates, in weight order (c, *kernel position).
     taps: np.ndarray
     value: Union[int, float]
 
@@ -127,40 +154,32 @@ class LazySequence(Sequence[T]):
 
 
 class Placements(LazySequence[Placement]):
-    """All placements in output order (co, oy, ox); items are built when asked for.
+    """All placements in output order (co, *position); items are built when asked for."""
 
-    With ``rows=False`` (a Conv1d computed as a Conv2d over one row) indices and taps leave out
-    the row: (co, ox) and (c, x).
-    """
-
-    def __init__(self, spec: Conv2dSpec, output: np.ndarray, rows: bool = True) -> None:
+    def __init__(self, spec: ConvSpec, output: np.ndarray) -> None:
         self._spec = spec
         self._output = output
-        self._keep = [0, 1, 2] if rows else [0, 2]
-        cg = spec.in_per_group
-        kh, kw = spec.kernel_size
-        dh, dw = spec.dilation
-        c, ky, kx = np.meshgrid(np.arange(cg), np.arange(kh) * dh, np.arange(kw) * dw, indexing="ij")
-        self._offsets = np.stack([c.ravel(), ky.ravel(), kx.ravel()], axis=1)
+        ranges = [np.arange(spec.in_per_group)] + [np.arange(k) * d for k, d in zip(spec.kernel_size, spec.dilation)]
+        mesh = np.meshgrid(*ranges, indexing="ij")
+        self._offsets = np.stack([m.ravel() for m in mesh], axis=1)
 
     def __len__(self) -> int:
         return self._output.size
 
     def _item(self, index: int) -> Placement:
-        co, oy, ox = (int(v) for v in np.unravel_index(index, self._output.shape))
+        at = tuple(int(v) for v in np.unravel_index(index, self._output.shape))
         spec = self._spec
-        group = co // spec.out_per_group
-        origin = np.array([group * spec.in_per_group, oy * spec.stride[0], ox * spec.stride[1]])
-        index = tuple((co, oy, ox)[k] for k in self._keep)
-        return Placement(index, (self._offsets + origin)[:, self._keep], self._output[co, oy, ox].item())
+        group = at[0] // spec.out_per_group
+        origin = np.array([group * spec.in_per_group, *(o * s for o, s in zip(at[1:], spec.stride))])
+        return Placement(at, self._offsets + origin, self._output[at].item())
 
 
 @dataclass(frozen=True)
 class Recording:
     """The forward pass of one spec: its values and every kernel placement.
 
-    ``input`` (C, H, W), ``padded`` (C, H_p, W_p), ``weight`` (C_out, C_in/G, KH, KW),
-    ``bias`` (C_out,) or None and ``output`` (C_out, H_out, W_out) are int64 arrays, or
+    ``input`` (C, *sizes), ``padded`` (C, *padded sizes), ``weight`` (C_out, C_in/G, *kernel),
+    ``bias`` (C_out,) or None and ``output`` (C_out, *output sizes) are int64 arrays, or
     float64 where any array given to :func:`record` holds fractions.
 
     A recording made for a render (``record_direct(..., keep=...)``) may hold only some
@@ -169,7 +188,7 @@ class Recording:
     whole weight, sorted, which the kernels' shades are chosen from.
     """
 
-    spec: Conv2dSpec
+    spec: ConvSpec
     input: np.ndarray
     padded: np.ndarray
     weight: np.ndarray
@@ -184,35 +203,40 @@ class Recording:
         return self.weight_values if self.weight_values is not None else distinct(self.weight)
 
 
-def window_view(spec: Conv2dSpec, padded: np.ndarray) -> np.ndarray:
-    """(C, H_out, W_out, KH, KW) view of the cells each placement reads."""
-    rh, rw = spec.receptive_field
-    (sh, sw), (dh, dw) = spec.stride, spec.dilation
-    _, h_out, w_out = spec.output_shape
-    windows = np.lib.stride_tricks.sliding_window_view(padded, (rh, rw), axis=(1, 2))
-    return windows[:, : (h_out - 1) * sh + 1 : sh, : (w_out - 1) * sw + 1 : sw, ::dh, ::dw]
+def window_view(spec: ConvSpec, padded: np.ndarray) -> np.ndarray:
+    """(C, *output sizes, *kernel) view of the cells each placement reads."""
+    dims = len(spec.kernel_size)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, spec.receptive_field, axis=tuple(range(1, dims + 1)))
+    picks = tuple(slice(0, (o - 1) * s + 1, s) for o, s in zip(spec.output_shape[1:], spec.stride))
+    return windows[(slice(None), *picks, *(slice(None, None, d) for d in spec.dilation))]
 
 
-def convolve(spec: Conv2dSpec, padded: np.ndarray, weight: np.ndarray, bias: Optional[np.ndarray]) -> np.ndarray:
+def _product(dims: int) -> str:
+    """The tensor product of windows (g, c, *out, *k) and kernels (g, o, c, *k), as einsum writes it."""
+    out, kernel = "yxz"[:dims] if dims < 3 else "dyx", "ijk"[:dims]
+    return f"gc{out}{kernel},goc{kernel}->go{out}"
+
+
+def convolve(spec: ConvSpec, padded: np.ndarray, weight: np.ndarray, bias: Optional[np.ndarray]) -> np.ndarray:
     """Cross-correlate an already padded input with ``weight``, group by group (as PyTorch).
 
     Whole numbers are convolved a few output channels at a time by :func:`convolve_rows`;
     fractions in one tensor product.
     """
+    dims = len(spec.kernel_size)
     if padded.dtype.kind in "iu" and weight.dtype.kind in "iu":
         out = convolve_rows(spec, padded, lambda start, stop: weight[start:stop])
     else:
-        g = spec.groups
-        c_out, h_out, w_out = spec.output_shape
-        windows = window_view(spec, padded).reshape(g, spec.in_per_group, h_out, w_out, *spec.kernel_size)
+        g, sizes = spec.groups, spec.output_shape[1:]
+        windows = window_view(spec, padded).reshape(g, spec.in_per_group, *sizes, *spec.kernel_size)
         kernels = weight.reshape(g, spec.out_per_group, spec.in_per_group, *spec.kernel_size)
-        out = np.einsum("gcyxij,gocij->goyx", windows, kernels, optimize=True).reshape(c_out, h_out, w_out)
+        out = np.einsum(_product(dims), windows, kernels, optimize=True).reshape(spec.output_shape)
     if bias is not None:
-        out = out + bias[:, None, None]
+        out = out + bias.reshape(-1, *(1,) * dims)
     return out
 
 
-def convolve_rows(spec: Conv2dSpec, padded: np.ndarray, rows: Callable[[int, int], np.ndarray]) -> np.ndarray:
+def convolve_rows(spec: ConvSpec, padded: np.ndarray, rows: Callable[[int, int], np.ndarray]) -> np.ndarray:
     """The whole-number cross-correlation of an already padded input, without the bias, asking
     ``rows(start, stop)`` for the weight of output channels ``start:stop`` once each, in order.
 
@@ -222,35 +246,36 @@ def convolve_rows(spec: Conv2dSpec, padded: np.ndarray, rows: Callable[[int, int
     kernels are float64 at a time, so the weight is never copied whole.
     """
     g, per, cg = spec.groups, spec.out_per_group, spec.in_per_group
-    c_out, h_out, w_out = spec.output_shape
-    kernel = spec.kernel_size
-    windows = window_view(spec, padded.astype(np.float64)).reshape(g, cg, h_out, w_out, *kernel)
+    c_out, *sizes = spec.output_shape
+    kernel, dims = spec.kernel_size, len(spec.kernel_size)
+    windows = window_view(spec, padded.astype(np.float64)).reshape(g, cg, *sizes, *kernel)
     out = np.empty(spec.output_shape, np.int64)
-    cells, cached = None, -1  # one group's windows: a row (c, ky, kx) per output cell
+    cells, cached = None, -1  # one group's windows: a row (c, *k) per output cell
+    to_rows = (*range(1, dims + 1), 0, *range(dims + 1, 2 * dims + 1))  # (c, *out, *k) -> (*out, c, *k)
     for start, stop in row_chunks(c_out, cg * math.prod(kernel), per):
         kernels = np.asarray(rows(start, stop), dtype=np.float64)
         first, last = start // per, (stop - 1) // per
         if first == last:  # channels of one group: one matrix product
             if cached != first:
-                cells = np.ascontiguousarray(windows[first].transpose(1, 2, 0, 3, 4)).reshape(h_out * w_out, -1)
+                cells = np.ascontiguousarray(windows[first].transpose(to_rows)).reshape(math.prod(sizes), -1)
                 cached = first
             part = (cells @ kernels.reshape(stop - start, -1).T).T
         else:  # whole groups
             groups = kernels.reshape(last + 1 - first, per, cg, *kernel)
-            part = np.einsum("gcyxij,gocij->goyx", windows[first : last + 1], groups, optimize=True)
-        out[start:stop] = np.rint(part, out=part).reshape(stop - start, h_out, w_out)
+            part = np.einsum(_product(dims), windows[first : last + 1], groups, optimize=True)
+        out[start:stop] = np.rint(part, out=part).reshape(stop - start, *sizes)
     return out
 
 
 def record_direct(
-    spec: Conv2dSpec,
+    spec: ConvSpec,
     seed: int,
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
     keep: Optional[Collection[int]] = None,
 ) -> Recording:
-    """A direct convolution over (C, H, W) run on the arrays given, the rest seeded examples:
+    """A direct convolution over (C, *sizes) run on the arrays given, the rest seeded examples:
     inputs in 0..3, weights in -1..1, bias in 0..2 (the same seed, the same values).
 
     With ``keep`` (output channels), what a render needs: the same values, but of the weight
@@ -276,11 +301,11 @@ def record_direct(
         w, kept, values, output = kept_rows(spec, padded, drawn, keep)
     b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
     if b is not None:
-        output += b[:, None, None]
+        output += b.reshape(-1, *(1,) * len(spec.kernel_size))
     return Recording(spec, x, padded, w, b, output, Placements(spec, output), kept, values)
 
 
-def run_direct(spec: Conv2dSpec, x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> Recording:
+def run_direct(spec: ConvSpec, x: np.ndarray, w: np.ndarray, b: Optional[np.ndarray]) -> Recording:
     """The direct convolution of ``spec`` on arrays already checked and of one type."""
     padded = pad_input(spec, x)
     output = convolve(spec, padded, w, b)
@@ -288,7 +313,7 @@ def run_direct(spec: Conv2dSpec, x: np.ndarray, w: np.ndarray, b: Optional[np.nd
 
 
 def kept_rows(
-    spec: Conv2dSpec, padded: np.ndarray, chunks: Iterator[np.ndarray], keep: Collection[int]
+    spec: ConvSpec, padded: np.ndarray, chunks: Iterator[np.ndarray], keep: Collection[int]
 ) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, np.ndarray]:
     """Convolve the whole-number weight that ``chunks`` yields (the runs of :func:`row_chunks`
     that :func:`convolve_rows` asks for, in order), keeping of it only the kernels of output
@@ -311,9 +336,8 @@ def kept_rows(
     return w, kept, values, output
 
 
-def padding_mask(spec: Conv2dSpec, axis: int) -> np.ndarray:
-    """For each padded row (axis 0) or column (axis 1): True where it is padding, not input."""
+def padding_mask(spec: ConvSpec, axis: int) -> np.ndarray:
+    """For each padded position along spatial ``axis``: True where it is padding, not input."""
     size = spec.input_shape[1 + axis]
     real = pad_axis(np.ones((1, size), np.int8), 1, spec.padding[axis], spec.padding_end[axis], "zeros")
     return real[0] == 0
-

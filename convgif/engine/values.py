@@ -17,15 +17,11 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Optional
+from typing import Optional
 
 import numpy as np
 
 from ..errors import SpecError
-
-if TYPE_CHECKING:
-    pass
-
 
 #: The largest magnitude of a value convgif computes with: kernel values, and inputs, weights
 #: and biases given from Python. An output is a sum of at most 20,000,000 products (no layer
@@ -194,13 +190,18 @@ def no_bias(bias: Optional[np.ndarray]) -> None:
 
 
 def rng_of(seed: int) -> np.random.Generator:
-    if not isinstance(seed, numbers.Integral) or seed < 0:
+    """The example values' generator of ``seed``: the same seed, the same values."""
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
-    return np.random.default_rng(seed)
+    return np.random.default_rng(int(seed))
 
 
-def given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], default: Optional[np.ndarray]) -> np.ndarray:
-    """``value`` as the layer's int64 or float64 array of ``shape``, or ``default`` when None."""
+def given(
+    name: str, value: Optional[np.ndarray], shape: tuple[int, ...], default: Optional[np.ndarray] = None
+) -> np.ndarray:
+    """``value`` (an input, weight or bias given) as the layer's int64 or float64 array of
+    ``shape``, checked by the one rule every given value follows (:func:`check_exact`), or
+    ``default`` when None."""
     if value is None:
         assert default is not None
         return default
@@ -209,3 +210,24 @@ def given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], defaul
         raise SpecError(name, f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
     return check_exact(name, array)
 
+
+def given_indices(name: str, value: object, shape: tuple[int, ...], planes: tuple[int, ...]) -> np.ndarray:
+    """``value`` as int64 flat positions of ``shape``, each within a plane of ``planes`` (sizes):
+    where an unpooling puts each value. :class:`SpecError` naming ``name`` otherwise."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise SpecError(name, f"{name} must be an array of integers: {error}") from None
+    if array.shape != tuple(shape):
+        raise SpecError(name, f"{name} has shape {array.shape}, but it must have the input's shape {tuple(shape)}")
+    if array.dtype.kind not in "iu":
+        raise SpecError(name, f"{name} must hold integers (flat output positions), not {array.dtype}")
+    area = math.prod(planes)
+    bad = (array < 0) | (array >= area)
+    if bad.any():
+        raise SpecError(
+            name,
+            f"{name} must lie in 0..{area - 1}, the flat positions of the {tuple(planes)} output plane, "
+            f"but hold {int(array[bad].flat[0])}",
+        )
+    return array.astype(np.int64)

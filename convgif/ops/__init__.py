@@ -19,14 +19,20 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, tuple[str, str]] = {
     "Conv2d": ("conv", "CONV2D"),
     "Conv1d": ("conv", "CONV1D"),
+    "Conv3d": ("conv", "CONV3D"),
     "ConvTranspose2d": ("transposed", "CONV_TRANSPOSE2D"),
+    "ConvTranspose1d": ("transposed", "CONV_TRANSPOSE1D"),
+    "ConvTranspose3d": ("transposed", "CONV_TRANSPOSE3D"),
     "separable": ("separable", "SEPARABLE"),
     "MaxPool2d": ("pool", "MAX_POOL2D"),
     "MaxPool1d": ("pool", "MAX_POOL1D"),
+    "MaxPool3d": ("pool", "MAX_POOL3D"),
     "AvgPool2d": ("pool", "AVG_POOL2D"),
     "AvgPool1d": ("pool", "AVG_POOL1D"),
+    "AvgPool3d": ("pool", "AVG_POOL3D"),
     "MaxUnpool2d": ("unpool", "MAX_UNPOOL2D"),
     "MaxUnpool1d": ("unpool", "MAX_UNPOOL1D"),
+    "MaxUnpool3d": ("unpool", "MAX_UNPOOL3D"),
 }
 
 NAMES = tuple(REGISTRY)

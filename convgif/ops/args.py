@@ -26,10 +26,12 @@ def fmt(value: object) -> str:
     return repr(tuple(value)) if isinstance(value, list) else repr(value)
 
 
-TUPLE_WORDS = {1: "a 1-tuple (l,)", 2: "a pair of integers (h, w)"}
+TUPLE_WORDS = {1: "a 1-tuple (l,)", 2: "a pair of integers (h, w)", 3: "a triple of integers (d, h, w)"}
 
 
-SHAPE_WORDS = {1: "(C, L) or (L,)", 2: "(C, H, W) or (H, W)"}
+SHAPE_WORDS = {1: "(C, L) or (L,)", 2: "(C, H, W) or (H, W)", 3: "(C, D, H, W) or (D, H, W)"}
+#: The spatial axes' names, as formulas write them, for 1, 2 or 3 axes.
+AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
 
 
 #: PyTorch keeps sizes as 64-bit integers: a larger one is refused (an overflow, in torch).
@@ -195,4 +197,3 @@ def _culprit(spec: Any) -> str:
     if fixes:
         return max(fixes)[1]
     return min(tried, key=lambda t: t[1])[0] if tried else "input_shape"
-

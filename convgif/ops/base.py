@@ -94,6 +94,10 @@ class Operation:
         """Why this kind refuses ``argument`` (an argument or drawing option it does not have)."""
         return f"{self.name} has no {argument}"
 
+    def not_drawn(self) -> SpecError:
+        """The refusal of a picture of a kind convgif computes but does not draw."""
+        return SpecError("layer", f"{self.name} is not drawn: `convgif info` describes it, `convgif.record` records it")
+
     def check_view(self, **view: Any) -> None:
         """Refuse drawing options this kind does not have, naming them."""
         for option, value in view.items():

@@ -18,7 +18,6 @@ from typing import Any, ClassVar, Optional, Union
 import numpy as np
 
 from ..engine.direct import Placements, Recording, padding_mask, record_direct
-from ..engine.values import given
 from ..errors import SpecError
 from ..picture.model import (
     Crop,
@@ -35,7 +34,7 @@ from ..picture.model import (
     part_note,
     widest,
 )
-from .args import TUPLE_WORDS, boolean, conv_caption, fmt, is_int, positive_int, positive_tuple, shape, to_tuple
+from .args import AXES, TUPLE_WORDS, boolean, conv_caption, fmt, is_int, positive_int, positive_tuple, shape, to_tuple
 from .base import Operation, dims_text, shape_facts
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -283,11 +282,18 @@ class Conv1dSpec(_ConvSpec):
 
 
 @dataclass(frozen=True)
-class Conv1dRecording(Recording):
-    """A Conv1d's recording in Conv1d's shapes, with ``planar``, the Conv2d over one row that
-    computed it (and that the picture draws)."""
+class Conv3dSpec(_ConvSpec):
+    """One ``torch.nn.Conv3d`` layer applied to one input of shape (C, D, H, W).
 
-    planar: Recording = field(kw_only=True)
+    The same arguments, defaults and rules as :class:`Conv2dSpec`, on three axes: sizes are
+    triples after construction, ``input_shape`` is (C, D, H, W), or (D, H, W) meaning C = 1.
+    """
+
+    DIMS: ClassVar[int] = 3
+
+
+#: The direct convolution spec of each number of spatial axes.
+CONV_SPECS = {1: Conv1dSpec, 2: Conv2dSpec, 3: Conv3dSpec}
 
 
 # -- the picture, shared with every kind drawn as a direct convolution --------------------------
@@ -508,7 +514,8 @@ def _widest_text(*arrays) -> int:
 
 
 class DirectConv(Operation):
-    """Conv2d and Conv1d: the same rules on two axes or one."""
+    """Conv1d, Conv2d and Conv3d: the same rules on one, two or three axes. A Conv1d is drawn as
+    its Conv2d over one row, from its own recording seen as that row."""
 
     views = ("region",)
 
@@ -530,13 +537,16 @@ class DirectConv(Operation):
         return {"out_channels": shape[0], "groups": inferred, "kernel_size": tuple(shape[2:])}
 
     def planar(self, spec: Any) -> Conv2dSpec:
+        """The Conv2d a picture draws: the layer itself, or a Conv1d as one row."""
+        if self.dims == 3:
+            raise self.not_drawn()
         return spec.as_conv2d() if self.dims == 1 else spec
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Recording:
-        """A :class:`convgif.engine.Recording`. A Conv1d's has Conv1d's shapes: input (C, L),
-        weight (C_out, C_in/G, K), output (C_out, L_out); its placements index (co, ox) and
-        read (c, x)."""
-        return self._record(spec, seed, input, weight, bias, None)
+        """A :class:`convgif.engine.direct.Recording` in the layer's own shapes: input (C, *sizes),
+        weight (C_out, C_in/G, *kernel), output (C_out, *output sizes); placements index
+        (co, *position) and read (c, *position)."""
+        return record_direct(spec, seed, input, weight, bias)
 
     def record_drawn(
         self,
@@ -549,32 +559,8 @@ class DirectConv(Operation):
         bias: Any = None,
     ) -> Recording:
         """The recording with only the kernels of the output channels drawn (see
-        :func:`convgif.engine.record_direct`)."""
-        return self._record(spec, seed, input, weight, bias, kernels[0])
-
-    def _record(
-        self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]
-    ) -> Recording:
-        if self.dims == 2:
-            return record_direct(spec, seed, input, weight, bias, keep)
-        if input is not None:
-            input = given("input", input, spec.input_shape, None)[:, None, :]
-        if weight is not None:
-            weight = given("weight", weight, self.weight_shape(spec), None)[:, :, None, :]
-        planar = record_direct(self.planar(spec), seed, input, weight, bias, keep)
-        row = (slice(None), 0)
-        return Conv1dRecording(
-            spec,
-            planar.input[row],
-            planar.padded[row],
-            planar.weight[:, :, 0],
-            planar.bias,
-            planar.output[row],
-            Placements(planar.spec, planar.output, rows=False),
-            planar.kept,
-            planar.weight_values,
-            planar=planar,
-        )
+        :func:`convgif.engine.direct.record_direct`)."""
+        return record_direct(spec, seed, input, weight, bias, kernels[0])
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.out_channels, spec.in_per_group, *spec.kernel_size)
@@ -586,8 +572,12 @@ class DirectConv(Operation):
     def drawings(
         self, spec: Any, recording: Any, pixels: bool = False, region: Optional[Region] = None, **view: Any
     ) -> list[Drawn]:
-        planar = recording.planar if self.dims == 1 else recording  # drawn as one row of cells
-        return [conv_drawn(planar, self.geometries(spec, region, **view)[0], pixels, region=region)]
+        geometry = self.geometries(spec, region, **view)[0]
+        return [
+            conv_drawn(
+                as_row(recording, geometry.layer) if self.dims == 1 else recording, geometry, pixels, region=region
+            )
+        ]
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
@@ -606,9 +596,8 @@ class DirectConv(Operation):
         return parts
 
     def facts(self, spec: Any) -> dict[str, Any]:
-        axes = ("L",) if self.dims == 1 else ("H", "W")
         formulas = []
-        for i, axis in enumerate(axes):
+        for i, axis in enumerate(AXES[self.dims]):
             n, k, s, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.dilation[i]
             start, end = spec.padding[i], spec.padding_end[i]
             padded = f"2·{start}" if start == end else f"{start} + {end}"
@@ -621,7 +610,7 @@ class DirectConv(Operation):
 def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weights_formula: str = "") -> dict[str, Any]:
     """The figures every convolution reports; ``weights_formula`` replaces C_out · C_in/G · …"""
     kernel = " · ".join(map(str, spec.kernel_size))
-    names = "K" if spec.DIMS == 1 else "KH · KW"
+    names = " · ".join(f"K{axis}" for axis in AXES[spec.DIMS]) if spec.DIMS > 1 else "K"
     weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
     formula = weights_formula or f"C_out · C_in/G · {names} = {spec.out_channels} · {spec.in_per_group} · {kernel}"
     return {
@@ -642,9 +631,26 @@ def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weigh
     }
 
 
-CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2)
+def as_row(recording: Recording, planar: Conv2dSpec) -> Recording:
+    """A Conv1d's recording seen as its Conv2d over one row (views of the same arrays)."""
+    row = lambda a: a[:, None, :]  # noqa: E731
+    return Recording(
+        planar,
+        row(recording.input),
+        row(recording.padded),
+        recording.weight[:, :, None, :],
+        recording.bias,
+        row(recording.output),
+        Placements(planar, row(recording.output)),
+        recording.kept,
+        recording.weight_values,
+    )
+
+
 CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1)
-CONV2D.torch_signature = CONV1D.torch_signature = (  # type: ignore[misc]
+CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2)
+CONV3D = DirectConv(Conv3dSpec, "Conv3d", 3)
+CONV1D.torch_signature = CONV2D.torch_signature = CONV3D.torch_signature = (  # type: ignore[misc]
     "in_channels",
     "out_channels",
     "kernel_size",

@@ -51,6 +51,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..engine.direct import LazySequence
+from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
 from ..picture.model import (
     Crop,
@@ -80,8 +81,10 @@ __all__ = [
     "PADDING",
     "AvgPool1dSpec",
     "AvgPool2dSpec",
+    "AvgPool3dSpec",
     "MaxPool1dSpec",
     "MaxPool2dSpec",
+    "MaxPool3dSpec",
     "PoolPlacement",
     "PoolPlacements",
     "PoolRecording",
@@ -101,7 +104,7 @@ INPUT_RANGE = (0, 9)
 _SEP = " \u2014 "
 
 
-_PAIR_WORDS = {1: "a 1-tuple (l,)", 2: "a pair (h, w)"}
+_PAIR_WORDS = {1: "a 1-tuple (l,)", 2: "a pair (h, w)", 3: "a triple (d, h, w)"}
 
 
 def _flag(name: str, value: object) -> bool:
@@ -424,25 +427,27 @@ class AvgPool1dSpec(_AvgPoolSpec):
         )
 
 
-PoolSpec = MaxPool2dSpec | MaxPool1dSpec | AvgPool2dSpec | AvgPool1dSpec
+@dataclass(frozen=True)
+class MaxPool3dSpec(_MaxPoolSpec):
+    """One ``torch.nn.MaxPool3d`` over one input (C, D, H, W) ((D, H, W) means C = 1): the
+    arguments and rules of :class:`MaxPool2dSpec` on three axes; sizes are (d, h, w) triples."""
+
+    DIMS: ClassVar[int] = 3
+    NAME: ClassVar[str] = "MaxPool3d"
 
 
-def _rng(seed: int) -> np.random.Generator:
-    if not _is_int(seed) or seed < 0:
-        raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
-    return np.random.default_rng(int(seed))
+@dataclass(frozen=True)
+class AvgPool3dSpec(_AvgPoolSpec):
+    """One ``torch.nn.AvgPool3d`` over one input (C, D, H, W): the rules of
+    :class:`AvgPool2dSpec` on three axes, ``divisor_override`` included."""
+
+    divisor_override: int | None = None  # type: ignore[misc]
+
+    DIMS: ClassVar[int] = 3
+    NAME: ClassVar[str] = "AvgPool3d"
 
 
-def _array(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
-    """A user's array as int64 (integers, booleans) or float64, of exactly ``shape``."""
-    array = np.asarray(value)
-    if array.shape != tuple(shape):
-        raise SpecError(name, f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
-    if array.dtype.kind in "biu":
-        return array.astype(np.int64)
-    if array.dtype.kind == "f":
-        return array.astype(np.float64)
-    raise SpecError(name, f"{name} must hold numbers, not {array.dtype}")
+PoolSpec = MaxPool1dSpec | MaxPool2dSpec | MaxPool3dSpec | AvgPool1dSpec | AvgPool2dSpec | AvgPool3dSpec
 
 
 def _axis_taps(spec: _Pool) -> list[np.ndarray]:
@@ -652,18 +657,12 @@ def _record_pool(spec: PoolSpec, x: np.ndarray) -> PoolRecording:
             divisors = _outer(counted, np.multiply).astype(np.int64)
         return PoolRecording(spec, x, sums / divisors, None, None, divisors, kinds)
 
-    floating = x.dtype.kind == "f"
-    low = -np.inf if floating else np.iinfo(np.int64).min
+    low = -np.inf if x.dtype.kind == "f" else np.iinfo(np.int64).min
     grid = np.full((c, *spec.grid_shape[1:]), low, dtype=x.dtype)
     grid[(slice(None), *inner)] = x
     windows = _windows(spec, grid)  # (C, *o, K)
-    output = windows.max(axis=-1)  # NaN propagates; padding and overhang hold the lowest value
-    best = real & (windows == output[..., None])
-    first = np.argmax(best, axis=-1)
-    if floating:
-        nans = real & np.isnan(windows)
-        last_nan = windows.shape[-1] - 1 - np.argmax(nans[..., ::-1], axis=-1)
-        first = np.where(np.isnan(output), last_nan, first)
+    output = windows.max(axis=-1)  # padding and overhang hold the lowest value
+    first = np.argmax(real & (windows == output[..., None]), axis=-1)  # ties: the first in window order
     empty = np.broadcast_to(~real.any(axis=-1), output.shape)
     taps_at = np.unravel_index(first, spec.kernel_size)
     winners = np.empty((*output.shape, dims), dtype=np.int64)
@@ -691,14 +690,10 @@ def record_pool(spec: PoolSpec, seed: int = 0, input: object = None) -> PoolReco
 
     Without ``input`` the input holds random integers in 0..9 from ``numpy.random.default_rng
     (seed)``: the same seed, the same values. ``input`` may be any array of the input shape,
-    integers or floats.
+    integers or floats within the bounds every given value keeps (see
+    :func:`convgif.engine.values.check_exact`).
     """
-    if input is None:
-        rng = _rng(seed)
-        x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
-    else:
-        x = _array("input", input, spec.input_shape)
-    return _record_pool(spec, x)
+    return _record_pool(spec, drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE))
 
 
 def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int) -> str:
@@ -757,6 +752,8 @@ class Pooling(_Windowed):
 
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
+        if self.dims == 3:
+            raise self.not_drawn()
         flat = self._flat(spec)
         c = flat.in_channels
         indices = indices_on(spec)
@@ -1012,23 +1009,13 @@ _MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_
 _AVG = ("kernel_size", "stride", "padding", "ceil_mode", "count_include_pad")
 
 
-MAX_POOL2D = Pooling(MaxPool2dSpec)
-
-
 MAX_POOL1D = Pooling(MaxPool1dSpec)
-
-
-AVG_POOL2D = Pooling(AvgPool2dSpec)
-
-
+MAX_POOL2D = Pooling(MaxPool2dSpec)
+MAX_POOL3D = Pooling(MaxPool3dSpec)
 AVG_POOL1D = Pooling(AvgPool1dSpec)
-
-
-MAX_POOL2D.torch_signature = MAX_POOL1D.torch_signature = _MAX  # type: ignore[misc]
-
-
-AVG_POOL2D.torch_signature = (*_AVG, "divisor_override")  # type: ignore[misc]
-
-
+AVG_POOL2D = Pooling(AvgPool2dSpec)
+AVG_POOL3D = Pooling(AvgPool3dSpec)
+for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
+    _op.torch_signature = _MAX  # type: ignore[misc]
 AVG_POOL1D.torch_signature = _AVG  # type: ignore[misc]
-
+AVG_POOL2D.torch_signature = AVG_POOL3D.torch_signature = (*_AVG, "divisor_override")  # type: ignore[misc]

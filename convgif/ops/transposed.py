@@ -1,9 +1,10 @@
-"""``torch.nn.ConvTranspose2d``: each input cell scatters the kernel, times its value, into the
-output, where overlapping contributions add up.
+"""Transposed convolutions, ``torch.nn.ConvTranspose1d/2d/3d``: each input cell scatters the
+kernel, times its value, into the output, where overlapping contributions add up.
 
 Recorded as the equal direct convolution (over the zero-inserted, padded input with the
-flipped kernels), drawn as its definition: one input position per step, outputs starting at
-their bias and visibly adding up; or, ``as_conv``, as that direct convolution.
+flipped kernels), on any number of axes. A ConvTranspose2d is drawn as its definition: one
+input position per step, outputs starting at their bias and visibly adding up; or,
+``as_conv``, as that direct convolution.
 """
 
 from __future__ import annotations
@@ -48,14 +49,14 @@ from ..picture.model import (
     reached_from,
     widest,
 )
-from .args import conv_caption, fmt, to_tuple
+from .args import TUPLE_WORDS, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
-from .conv import PADDING_MODES, Channels, Conv2dSpec, conv_drawn, conv_facts, conv_geometry, picture_read
+from .conv import CONV_SPECS, PADDING_MODES, Channels, conv_drawn, conv_facts, conv_geometry, picture_read
 
 
 @dataclass(frozen=True)
-class ConvTranspose2dSpec(Channels):
-    """One ``torch.nn.ConvTranspose2d`` layer applied to one input of shape (C, H, W).
+class _ConvTransposeSpec(Channels):
+    """A transposed convolution over ``DIMS`` spatial axes: the same rules on every axis.
 
     PyTorch's arguments, order and defaults (padding is zeros only). Each input cell scatters
     the kernel, times its value, into the output; ``padding`` trims that many cells off each
@@ -93,9 +94,10 @@ class ConvTranspose2dSpec(Channels):
             if isinstance(value, str):
                 raise SpecError(
                     name,
-                    f"{name}={value!r} must be an integer or a pair (h, w): a transposed convolution takes no 'same' or 'valid'",
+                    f"{name}={value!r} must be an integer or {TUPLE_WORDS[self.DIMS][2:]}: a transposed convolution "
+                    "takes no 'same' or 'valid'",
                 )
-            amounts = to_tuple(name, value, 2)
+            amounts = to_tuple(name, value, self.DIMS)
             if min(amounts) < 0:
                 raise SpecError(name, f"{name}={fmt(value)} must be non-negative")
             put(name, amounts)
@@ -137,7 +139,7 @@ class ConvTranspose2dSpec(Channels):
 
     @cached_property
     def output_shape(self) -> tuple[int, ...]:
-        """(C_out, H_out, W_out): ``(H - 1)·s - 2·p + d·(k - 1) + output_padding + 1`` per axis."""
+        """(C_out, *sizes): ``(n - 1)·s - 2·p + d·(k - 1) + output_padding + 1`` per axis."""
         sizes = (f - 2 * p + op for f, p, op in zip(self._full_size, self.padding, self.output_padding))
         return (self.out_channels, *sizes)
 
@@ -156,7 +158,7 @@ class ConvTranspose2dSpec(Channels):
         more = [f"OP : {self.output_padding}"] if max(self.output_padding) else []
         return conv_caption(self, self.padding, *more)
 
-    def as_conv(self) -> Conv2dSpec:
+    def as_conv(self) -> Any:
         """The equivalent direct convolution: over the input with ``stride - 1`` zeros inserted
         between cells and ``dilation·(k - 1) - padding`` added around (``output_padding`` more at
         the bottom/right), with the flipped kernel, stride 1 and the same dilation."""
@@ -166,9 +168,33 @@ class ConvTranspose2dSpec(Channels):
                 self.input_shape[1:], self.stride, self.dilation, self.kernel_size, self.padding, self.output_padding
             )
         )
-        return Conv2dSpec(
+        return CONV_SPECS[self.DIMS](
             (self.in_channels, *sizes), self.out_channels, self.kernel_size, 1, 0, self.dilation, self.groups, self.bias
         )
+
+
+@dataclass(frozen=True)
+class ConvTranspose1dSpec(_ConvTransposeSpec):
+    """One ``torch.nn.ConvTranspose1d`` layer applied to one sequence of shape (C, L) ((L,):
+    C = 1): :class:`ConvTranspose2dSpec`'s rules on one axis; sizes are 1-tuples."""
+
+    DIMS: ClassVar[int] = 1
+
+
+@dataclass(frozen=True)
+class ConvTranspose2dSpec(_ConvTransposeSpec):
+    """One ``torch.nn.ConvTranspose2d`` layer applied to one input of shape (C, H, W) ((H, W):
+    C = 1); after construction every size is an (h, w) pair."""
+
+    DIMS: ClassVar[int] = 2
+
+
+@dataclass(frozen=True)
+class ConvTranspose3dSpec(_ConvTransposeSpec):
+    """One ``torch.nn.ConvTranspose3d`` layer applied to one input of shape (C, D, H, W):
+    :class:`ConvTranspose2dSpec`'s rules on three axes; sizes are (d, h, w) triples."""
+
+    DIMS: ClassVar[int] = 3
 
 
 @dataclass(frozen=True)
@@ -206,31 +232,31 @@ class TransposedRecording:
         return lows.min(), highs.max()
 
 
-def zero_insert(spec: ConvTranspose2dSpec, x: np.ndarray) -> np.ndarray:
+def zero_insert(spec: Any, x: np.ndarray) -> np.ndarray:
     """``x`` with ``stride - 1`` zeros between cells and ``dilation·(k - 1) - padding`` around
-    (cropped where negative), ``output_padding`` more at the bottom/right."""
-    c, h, w = x.shape
-    (sh, sw) = spec.stride
-    spread = np.zeros((c, (h - 1) * sh + 1, (w - 1) * sw + 1), dtype=x.dtype)
-    spread[:, ::sh, ::sw] = x
-    for axis in (0, 1):
+    (cropped where negative), ``output_padding`` more at the end of each axis."""
+    spread = np.zeros((x.shape[0], *((n - 1) * s + 1 for n, s in zip(x.shape[1:], spec.stride))), dtype=x.dtype)
+    spread[(slice(None), *(slice(None, None, s) for s in spec.stride))] = x
+    for axis in range(spec.DIMS):
         edge = spec.dilation[axis] * (spec.kernel_size[axis] - 1) - spec.padding[axis]
         spread = pad_axis(spread, 1 + axis, edge, edge + spec.output_padding[axis], "zeros")
     return spread
 
 
-def flip_kernels(spec: ConvTranspose2dSpec, weight: np.ndarray) -> np.ndarray:
-    """PyTorch's (C_in, C_out/G, KH, KW) transposed weight as the direct convolution's
-    (C_out, C_in/G, KH, KW) weight: channels swapped within each group, kernels turned 180°."""
-    return by_output(spec, weight)[:, :, ::-1, ::-1].copy()
+def flip_kernels(spec: Any, weight: np.ndarray) -> np.ndarray:
+    """PyTorch's (C_in, C_out/G, *kernel) transposed weight as the direct convolution's
+    (C_out, C_in/G, *kernel) weight: channels swapped within each group, kernels turned around
+    on every axis (180° for a 2-D kernel)."""
+    return by_output(spec, weight)[(slice(None), slice(None), *(slice(None, None, -1),) * spec.DIMS)].copy()
 
 
-def by_output(spec: ConvTranspose2dSpec, weight: np.ndarray) -> np.ndarray:
-    """The (C_in, C_out/G, KH, KW) weight regrouped as (C_out, C_in/G, KH, KW), unflipped (of
-    a weight holding n columns of each group: (G·n, C_in/G, KH, KW))."""
+def by_output(spec: Any, weight: np.ndarray) -> np.ndarray:
+    """The (C_in, C_out/G, *kernel) weight regrouped as (C_out, C_in/G, *kernel), unflipped (of
+    a weight holding n columns of each group: (G·n, C_in/G, *kernel))."""
     n = weight.shape[1]
     per = weight.reshape(spec.groups, spec.in_per_group, n, *spec.kernel_size)
-    return per.transpose(0, 2, 1, 3, 4).reshape(spec.groups * n, spec.in_per_group, *spec.kernel_size)
+    axes = (0, 2, 1, *range(3, 3 + spec.DIMS))
+    return per.transpose(axes).reshape(spec.groups * n, spec.in_per_group, *spec.kernel_size)
 
 
 def scatter_window(spec: ConvTranspose2dSpec, y: int, x: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -470,9 +496,10 @@ def as_conv_note(spec: ConvTranspose2dSpec) -> str:
     )
 
 
-class ConvTranspose2d(Operation):
-    name = "ConvTranspose2d"
-    spec_type = ConvTranspose2dSpec
+class TransposedConv(Operation):
+    """ConvTranspose1d, 2d and 3d: the same rules on one, two or three axes; the 2-D layer is
+    drawn (as its definition, or ``as_conv`` as the equal direct convolution)."""
+
     views = ("as_conv", "region")
     torch_signature = (
         "in_channels",
@@ -487,21 +514,26 @@ class ConvTranspose2d(Operation):
         "padding_mode",
     )
 
+    def __init__(self, spec_type: type, name: str, dims: int) -> None:
+        self.spec_type = spec_type  # type: ignore[misc]
+        self.name = name  # type: ignore[misc]
+        self.dims = dims  # type: ignore[misc]
+
     def arguments_from_weight(self, shape: tuple[int, ...], input_channels: int, groups: Any = None) -> dict[str, Any]:
         """(C_in, C_out/G, *kernel): the groups cannot be told from the shape (default 1)."""
-        if len(shape) != 4:
+        if len(shape) != self.dims + 2:
             raise SpecError("layer", f"a weight of shape {shape} is not a {self.name}'s")
         if shape[0] != input_channels:
             raise SpecError(
                 "input_shape",
-                f"a weight of shape {shape}: a ConvTranspose2d with {shape[0]} input channels, not {input_channels}",
+                f"a weight of shape {shape}: a {self.name} with {shape[0]} input channels, not {input_channels}",
             )
         return {"out_channels": shape[1] * (groups or 1), "kernel_size": tuple(shape[2:])}
 
     def record(
         self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None
     ) -> TransposedRecording:
-        """A :class:`TransposedRecording`; ``weight`` in PyTorch's (C_in, C_out/G, KH, KW) layout."""
+        """A :class:`TransposedRecording`; ``weight`` in PyTorch's (C_in, C_out/G, *kernel) layout."""
         return self._record(spec, seed, input, weight, bias, None)
 
     def record_drawn(
@@ -525,7 +557,8 @@ class ConvTranspose2d(Operation):
         rng = rng_of(seed)
         w_shape = self.weight_shape(spec)
         x = drawn_or_given(rng, "input", input, spec.input_shape, INPUT_RANGE)
-        if keep is None or x.dtype.kind == "f" or holds_fractions(weight) or holds_fractions(bias):
+        whole = keep is None or self.dims != 2 or x.dtype.kind == "f"
+        if whole or holds_fractions(weight) or holds_fractions(bias):
             w = drawn_or_given(rng, "weight", weight, w_shape, WEIGHT_RANGE)
             b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
             x, w, b = common_type(x, w, b)
@@ -566,6 +599,8 @@ class ConvTranspose2d(Operation):
         self, spec: Any, as_conv: bool = False, region: Optional[Region] = None, **view: Any
     ) -> list[Geometry]:
         self.check_view(**view)
+        if self.dims != 2:
+            raise self.not_drawn()
         label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
         if as_conv:
             direct = spec.as_conv()
@@ -713,4 +748,6 @@ class ConvTranspose2d(Operation):
         return facts
 
 
-CONV_TRANSPOSE2D = ConvTranspose2d()
+CONV_TRANSPOSE1D = TransposedConv(ConvTranspose1dSpec, "ConvTranspose1d", 1)
+CONV_TRANSPOSE2D = TransposedConv(ConvTranspose2dSpec, "ConvTranspose2d", 2)
+CONV_TRANSPOSE3D = TransposedConv(ConvTranspose3dSpec, "ConvTranspose3d", 3)

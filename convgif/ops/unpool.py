@@ -50,6 +50,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..engine.direct import LazySequence
+from ..engine.values import drawn_or_given, given_indices, rng_of
 from ..errors import SpecError
 from ..picture.model import (
     Crop,
@@ -77,10 +78,9 @@ from .pool import (
     PIXEL_CHARS,
     MaxPool1dSpec,
     MaxPool2dSpec,
+    MaxPool3dSpec,
     PoolRecording,
-    _array,
     _at,
-    _rng,
     _same,
     _Windowed,
     record_pool,
@@ -207,7 +207,7 @@ class _MaxUnpoolSpec:
         are given: the same kernel, stride and padding over a (C, *output size) input, with
         ``ceil_mode=False`` if that gives this layer's input shape, else ``ceil_mode=True`` if
         that does; None when neither does (or when MaxPool refuses the arguments)."""
-        pool_class = MaxPool2dSpec if self.DIMS == 2 else MaxPool1dSpec
+        pool_class = {1: MaxPool1dSpec, 2: MaxPool2dSpec, 3: MaxPool3dSpec}[self.DIMS]
         for ceil_mode in (False, True):
             try:
                 pool = pool_class(
@@ -262,7 +262,16 @@ class MaxUnpool1dSpec(_MaxUnpoolSpec):
         )
 
 
-UnpoolSpec = MaxUnpool2dSpec | MaxUnpool1dSpec
+@dataclass(frozen=True)
+class MaxUnpool3dSpec(_MaxUnpoolSpec):
+    """One ``torch.nn.MaxUnpool3d`` over one pooled input (C, D, H, W): :class:`MaxUnpool2dSpec`
+    on three axes; ``output_size`` is a (d, h, w) triple."""
+
+    DIMS: ClassVar[int] = 3
+    NAME: ClassVar[str] = "MaxUnpool3d"
+
+
+UnpoolSpec = MaxUnpool1dSpec | MaxUnpool2dSpec | MaxUnpool3dSpec
 
 
 @dataclass(frozen=True, eq=False)
@@ -342,9 +351,7 @@ class UnpoolRecording:
         object.__setattr__(self, "placements", UnpoolPlacements(self))
 
 
-def record_unpool(
-    spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices: np.ndarray | None
-) -> UnpoolRecording:
+def record_unpool(spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices: np.ndarray | None) -> UnpoolRecording:
     pool = None
     if indices is None:
         if input is not None:
@@ -360,27 +367,8 @@ def record_unpool(
         pool = record_pool(pool_spec, seed)
         x, idx = pool.output, pool.indices
     else:
-        idx = np.asarray(indices)
-        if idx.shape != spec.input_shape:
-            raise SpecError(
-                "indices", f"indices has shape {idx.shape}, but it must have the input's shape {spec.input_shape}"
-            )
-        if idx.dtype.kind not in "iu":
-            raise SpecError("indices", f"indices must hold integers (flat output positions), not {idx.dtype}")
-        idx = idx.astype(np.int64)
-        area = math.prod(spec.output_shape[1:])
-        bad = (idx < 0) | (idx >= area)
-        if bad.any():
-            raise SpecError(
-                "indices",
-                f"indices must lie in 0..{area - 1}, the flat positions of the {spec.output_shape[1:]} output "
-                f"plane, but hold {int(idx[bad].flat[0])}",
-            )
-        if input is None:
-            rng = _rng(seed)
-            x = rng.integers(INPUT_RANGE[0], INPUT_RANGE[1] + 1, spec.input_shape, dtype=np.int64)
-        else:
-            x = _array("input", input, spec.input_shape)
+        idx = given_indices("indices", indices, spec.input_shape, spec.output_shape[1:])
+        x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
     c = spec.in_channels
     area = math.prod(spec.output_shape[1:])
     flat_idx = idx.reshape(c, -1)
@@ -411,6 +399,8 @@ class Unpooling(_Windowed):
 
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
+        if self.dims == 3:
+            raise self.not_drawn()
         flat = spec.as_2d() if self.dims == 1 else spec
         c = flat.in_channels
         _, h, w = flat.input_shape
@@ -585,11 +575,8 @@ class UnpoolPlayback:
         return Step(0, reads, self.advance(step), text, sums, tuple(range(len(sums))))
 
 
-MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
-
-
 MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
-
-
-MAX_UNPOOL2D.torch_signature = MAX_UNPOOL1D.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]
-
+MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
+MAX_UNPOOL3D = Unpooling(MaxUnpool3dSpec)
+for _op in (MAX_UNPOOL1D, MAX_UNPOOL2D, MAX_UNPOOL3D):
+    _op.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]
