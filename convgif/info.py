@@ -26,10 +26,10 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
     try:
         view = resolve_region(spec, Look(), view)
         frames, drawable = frames_of(spec, max_frames, **view), None
+        facts["steps"] = sum(geometry.steps for geometry in op.geometries(spec, **view))  # as drawn
     except SpecError as error:
         frames, drawable = None, str(error)
     region = view.get("region")
-    facts["steps"] = sum(geometry.steps for geometry in op.geometries(spec, **view))  # as drawn
     facts["region"] = (
         None
         if region is None

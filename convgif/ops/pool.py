@@ -1,18 +1,19 @@
-"""Pooling layers: MaxPool and AvgPool over one or two axes, as PyTorch computes them.
+"""Pooling layers: MaxPool and AvgPool over one, two or three axes, as PyTorch computes them.
 
-Two halves, both plain NumPy:
+Three parts, all plain NumPy:
 
-* **Specs** (:class:`MaxPool2dSpec`, :class:`MaxPool1dSpec`, :class:`AvgPool2dSpec`,
-  :class:`AvgPool1dSpec`, :class:`MaxUnpool2dSpec`, :class:`MaxUnpool1dSpec`): frozen
-  dataclasses taking PyTorch's arguments in PyTorch's order with PyTorch's defaults, validated
-  exactly as torch 2.13 validates them for one unbatched input (C, H, W) or (C, L), and
+* **Specs** (``MaxPool1dSpec`` to ``MaxPool3dSpec``, ``AvgPool1dSpec`` to ``AvgPool3dSpec``):
+  frozen dataclasses taking PyTorch's arguments in PyTorch's order with PyTorch's defaults,
+  validated exactly as torch validates them for one unbatched input (C, *sizes), and
   normalised as the convolution specs are (sizes become tuples, ``stride=None`` becomes the
-  kernel size). Whatever torch would refuse raises :class:`~convgif.spec.SpecError` naming the
+  kernel size). Whatever torch would refuse raises :class:`~convgif.errors.SpecError` naming the
   argument.
 * **Recording** (:func:`record_pool`): the forward pass on small random integers, or on
   arrays given, with everything a renderer needs: the output, PyTorch's ``indices`` (max), the
   divisor of every window (average), the kind of every drawn cell, and one lazily built
   placement per output position.
+* **Picture** (:class:`Pooling`): one window position a step, every channel at once, the
+  window's cells ringed, the winner of a max outlined, each output's max or mean written out.
 
 Geometry shared by all the pooling specs, per spatial axis of input size ``n``::
 
@@ -31,8 +32,8 @@ never counted).
 All channels are pooled in the same windows at the same time, so a spec's ``steps`` (animation
 steps) is the output area, not C times it, and each placement carries one value per channel.
 
-Every spec class has the class attributes ``DIMS`` (1 or 2), ``KIND`` (``"max"``, ``"avg"`` or
-``"unpool"``) and ``NAME`` (PyTorch's class name, e.g. ``"MaxPool2d"``), and the properties
+Every spec class has the class attributes ``DIMS`` (1, 2 or 3), ``KIND`` (``"max"`` or
+``"avg"``) and ``NAME`` (PyTorch's class name, e.g. ``"MaxPool2d"``), and the properties
 ``in_channels``, ``out_channels``, ``output_shape``, ``steps``, ``num_parameters`` (0),
 ``operations`` (a (name, count) pair for ``convgif info``) and ``caption``; ``replace(**changes)``
 gives a validated copy. The one-axis specs have ``as_2d()``, the same layer over a single row,
@@ -66,11 +67,11 @@ from ..picture.model import (
     format_value,
     part_note,
 )
+from .args import AXES, to_tuple
 from .args import fmt as _fmt
 from .args import is_int as _is_int
 from .args import positive_tuple as _positive_tuple
 from .args import shape as _shape
-from .args import to_tuple
 from .base import Operation, dims_text, shape_facts  # noqa: E402
 from .conv import _widest_text, picture_read, position, read_extent  # noqa: E402
 
@@ -744,7 +745,7 @@ class _Windowed(Operation):
 
 
 class Pooling(_Windowed):
-    """MaxPool and AvgPool over one or two axes: a window slides over every channel at once,
+    """MaxPool and AvgPool over one, two or three axes: a window slides over every channel at once,
     each output cell the largest value or the mean of the cells it covers."""
 
     def _flat(self, spec):
@@ -882,10 +883,9 @@ class Pooling(_Windowed):
         return parts
 
     def facts(self, spec) -> dict:
-        axes = ("L",) if self.dims == 1 else ("H", "W")
         formulas = []
         dilation = getattr(spec, "dilation", (1,) * self.dims)
-        for i, axis in enumerate(axes):
+        for i, axis in enumerate(AXES[self.dims]):
             n, k, s, p, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.padding[i], dilation[i]
             out = spec.output_shape[1 + i]
             span = f"{d}·({k} − 1) − 1" if spec.KIND == "max" else f"{k}"  # an average has no dilation

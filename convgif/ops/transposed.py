@@ -49,7 +49,7 @@ from ..picture.model import (
     reached_from,
     widest,
 )
-from .args import TUPLE_WORDS, conv_caption, fmt, to_tuple
+from .args import AXES, TUPLE_WORDS, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
 from .conv import CONV_SPECS, PADDING_MODES, Channels, conv_drawn, conv_facts, conv_geometry, picture_read
 
@@ -735,14 +735,15 @@ class TransposedConv(Operation):
 
     def facts(self, spec: Any) -> dict[str, Any]:
         formulas = []
-        for i, axis in enumerate(("H", "W")):
+        for i, axis in enumerate(AXES[self.dims]):
             n, k, s, d = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.dilation[i]
             p, op = spec.padding[i], spec.output_padding[i]
             formulas.append(
                 f"{axis}_out = ({n} − 1)·{s} − 2·{p} + {d}·({k} − 1) + {op} + 1 = {spec.output_shape[1 + i]}"
             )
         kernel = " · ".join(map(str, spec.kernel_size))
-        weights = f"C_in · C_out/G · KH · KW = {spec.in_channels} · {spec.out_per_group} · {kernel}"
+        names = " · ".join(f"K{axis}" for axis in AXES[self.dims]) if self.dims > 1 else "K"
+        weights = f"C_in · C_out/G · {names} = {spec.in_channels} · {spec.out_per_group} · {kernel}"
         facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
         facts["output_padding"] = list(spec.output_padding)
         return facts

@@ -1,42 +1,13 @@
-"""Pooling layers: MaxPool, AvgPool and MaxUnpool over one or two axes, as PyTorch computes them.
+"""Unpooling: ``torch.nn.MaxUnpool1d/2d/3d``, the inverse of a max pool that returned its indices.
 
-Two halves, both plain NumPy:
-
-* **Specs** (:class:`MaxPool2dSpec`, :class:`MaxPool1dSpec`, :class:`AvgPool2dSpec`,
-  :class:`AvgPool1dSpec`, :class:`MaxUnpool2dSpec`, :class:`MaxUnpool1dSpec`): frozen
-  dataclasses taking PyTorch's arguments in PyTorch's order with PyTorch's defaults, validated
-  exactly as torch 2.13 validates them for one unbatched input (C, H, W) or (C, L), and
-  normalised as the convolution specs are (sizes become tuples, ``stride=None`` becomes the
-  kernel size). Whatever torch would refuse raises :class:`~convgif.spec.SpecError` naming the
-  argument.
-* **Recording** (:func:`record_pooling`): the forward pass on small random integers, or on
-  arrays given, with everything a renderer needs: the output, PyTorch's ``indices`` (max), the
-  divisor of every window (average), the kind of every drawn cell, and one lazily built
-  placement per output position.
-
-Geometry shared by all the pooling specs, per spatial axis of input size ``n``::
-
-    receptive field  r = dilation·(kernel_size − 1) + 1        (no dilation for AvgPool: r = k)
-    output size      o = floor((n + 2·padding − r) / stride) + 1
-    with ceil_mode   o = ceil((n + 2·padding − r) / stride) + 1, minus one if that last window
-                     would start at or after the end of the input (in the right padding)
-
-Window ``i`` covers padded cells ``i·stride + j·dilation`` (``j`` < kernel_size). The *drawn
-grid* is the padded input plus, with ``ceil_mode``, the cells a last window hangs past the
-padded input at the bottom/right (its *overhang*). Grid coordinates are input coordinates plus
-``padding``. Each grid cell has a kind: :data:`INPUT` (0), :data:`PADDING` (1, explicit padding:
-−∞ for a max, 0 for an average) or :data:`OVERHANG` (2, past the padded input: never read and
-never counted).
-
-All channels are pooled in the same windows at the same time, so a spec's ``steps`` (animation
-steps) is the output area, not C times it, and each placement carries one value per channel.
-
-Every spec class has the class attributes ``DIMS`` (1 or 2), ``KIND`` (``"max"``, ``"avg"`` or
-``"unpool"``) and ``NAME`` (PyTorch's class name, e.g. ``"MaxPool2d"``), and the properties
-``in_channels``, ``out_channels``, ``output_shape``, ``steps``, ``num_parameters`` (0),
-``operations`` (a (name, count) pair for ``convgif info``) and ``caption``; ``replace(**changes)``
-gives a validated copy. The one-axis specs have ``as_2d()``, the same layer over a single row,
-and their recordings ``as_2d()`` likewise.
+* **Specs** (:class:`MaxUnpool1dSpec`, :class:`MaxUnpool2dSpec`, :class:`MaxUnpool3dSpec`):
+  PyTorch's constructor arguments (``kernel_size, stride=None, padding=0``) and the
+  ``output_size`` its forward takes, checked as torch checks them for one unbatched input.
+* **Recording** (:func:`record_unpool`): each pooled value written at its index (a flat
+  position in its channel's output plane) in an output of zeros. Without values and indices,
+  both come from the max pool :meth:`~MaxUnpool2dSpec.pool_spec` over seeded random integers.
+* **Picture** (:class:`Unpooling`): one input position a step, every channel at once, its value
+  put back where its index names, with the pooling window it stands for.
 """
 
 from __future__ import annotations
@@ -65,10 +36,10 @@ from ..picture.model import (
     part_note,
     reached_from,
 )
+from .args import AXES, to_tuple
 from .args import fmt as _fmt
 from .args import is_int as _is_int
 from .args import shape as _shape
-from .args import to_tuple
 from .base import dims_text, shape_facts  # noqa: E402
 from .conv import _widest_text, position  # noqa: E402
 from .pool import (
@@ -391,7 +362,7 @@ def unpool_step_text(dims: int, y: int, x: int, step: int, steps: int) -> str:
 
 
 class Unpooling(_Windowed):
-    """MaxUnpool over one or two axes: each pooled value goes back to the position its index
+    """MaxUnpool over one, two or three axes: each pooled value goes back to the position its index
     names, in an output of zeros."""
 
     def _record(self, spec, seed: int, input, indices):
@@ -475,9 +446,8 @@ class Unpooling(_Windowed):
         return parts
 
     def facts(self, spec) -> dict:
-        axes = ("L",) if self.dims == 1 else ("H", "W")
         formulas = []
-        for i, axis in enumerate(axes):
+        for i, axis in enumerate(AXES[self.dims]):
             n, k, s, p = spec.input_shape[1 + i], spec.kernel_size[i], spec.stride[i], spec.padding[i]
             line = f"{axis}_out = ({n} − 1)·{s} − 2·{p} + {k} = {spec.default_size[i]}"
             if spec.output_shape[1 + i] != spec.default_size[i]:
