@@ -6,8 +6,11 @@ import importlib
 
 __version__ = "0.1.0"
 
+from .ops import REGISTRY, spec_class_name
+
 #: Public names and the modules that hold them, imported when first used, so that the
-#: command starts (and answers --help) without loading NumPy or matplotlib.
+#: command starts (and answers --help) without loading NumPy or matplotlib. Every layer
+#: kind's spec (``Conv2dSpec``, ``MaxPool3dSpec``, ...) comes from the kinds' registry.
 _EXPORTS = {
     "RenderResult": "animation.result",
     "default_filename": "api",
@@ -19,24 +22,9 @@ _EXPORTS = {
     "Recording": "engine.direct",
     "record": "ops",
     "operation": "ops",
-    "TooLargeError": "errors",
-    "Conv1dSpec": "ops.conv",
-    "Conv2dSpec": "ops.conv",
-    "Conv3dSpec": "ops.conv",
-    "ConvTranspose1dSpec": "ops.transposed",
-    "ConvTranspose2dSpec": "ops.transposed",
-    "ConvTranspose3dSpec": "ops.transposed",
-    "SeparableSpec": "ops.separable",
-    "MaxPool2dSpec": "ops.pool",
-    "MaxPool1dSpec": "ops.pool",
-    "MaxPool3dSpec": "ops.pool",
-    "AvgPool2dSpec": "ops.pool",
-    "AvgPool1dSpec": "ops.pool",
-    "AvgPool3dSpec": "ops.pool",
-    "MaxUnpool2dSpec": "ops.unpool",
-    "MaxUnpool1dSpec": "ops.unpool",
-    "MaxUnpool3dSpec": "ops.unpool",
     "SpecError": "errors",
+    "TooLargeError": "errors",
+    **{spec_class_name(name): f"ops.{module}" for name, (module, _) in REGISTRY.items()},
 }
 
 __all__ = [*sorted(_EXPORTS), "__version__"]

@@ -17,32 +17,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
 from . import ops
+from .animation import DEFAULT_FPS, DEFAULT_MAX_FRAMES, MAX_FPS, MIN_FPS
 from .animation.job import Look, _Drawing, spread_steps
 from .animation.region import resolve_region
 from .animation.result import RenderResult
 from .errors import SpecError
 from .files.formats import STILL_SUFFIX, choose, is_stream
 from .ops.args import check_computable
-from .picture.layout import MAX_SCALE, plan
+from .picture import MAX_SCALE, THEME_NAMES
+from .picture.layout import plan
 from .picture.model import Region
 
 if TYPE_CHECKING:
     from typing import BinaryIO
 
     import numpy as np
-
-
-#: The reference article's GIFs show each step for 300 ms.
-DEFAULT_FPS = 1000 / 300
-
-
-DEFAULT_MAX_FRAMES = 300
-
-
-MAX_FPS = 50  # GIF delays are whole hundredths of a second; below 2, viewers slow them down
-
-
-MIN_FPS = 0.1  # ten seconds a frame; the last frame's hold must stay within a GIF's longest delay
 
 
 #: The last frame stays up this many frame durations (at least ``MIN_HOLD_MS``).
@@ -58,9 +47,6 @@ SHEET_WIDTH = 2400
 #: A contact sheet stops short of this height: when its tiles would not fit, it shows fewer
 #: steps (spread evenly) rather than shrinking them.
 SHEET_HEIGHT = 7200
-
-
-THEME_NAMES = ("light", "dark")
 
 
 Progress = Callable[[int, int], None]
@@ -288,7 +274,7 @@ def render_still(
     check_options(DEFAULT_FPS, max_frames, seed, theme, width, scale)
     stream = is_stream(path)
     if path is not None and not stream and str(path) != "-" and Path(path).suffix.lower() != STILL_SUFFIX:
-        raise SpecError("image_format", f"{os.fspath(path)!r}: a still picture is a PNG; name it ….png")
+        raise SpecError("path", f"{os.fspath(path)!r}: a still picture is a PNG; name it ….png")
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
     look = Look(values, extra + tuple(_notes(notes)), theme, width, scale, headless=step is None)
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"

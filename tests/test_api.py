@@ -24,7 +24,7 @@ SPEC = convgif.Conv2dSpec((1, 4, 4))
         (lambda p: convgif.render(SPEC, p, notes="abc"), "notes"),
         (lambda p: convgif.render(SPEC, p, theme="blue"), "theme"),
         (lambda p: convgif.render(SPEC, p, width=0), "width"),
-        (lambda p: convgif.render(SPEC, p, format="bmp"), "image_format"),
+        (lambda p: convgif.render(SPEC, p, format="bmp"), "format"),
         (lambda p: convgif.render(SPEC, p.with_suffix(".mp3")), "path"),
         (lambda p: convgif.render(SPEC, p, factors=True), "factors"),
         (lambda p: convgif.render(SPEC, p, kernel="laplacian", factors=True), "factors"),
@@ -34,7 +34,7 @@ SPEC = convgif.Conv2dSpec((1, 4, 4))
         (lambda p: convgif.render(SPEC, p, input=np.ones((2, 4, 4))), "input"),
         (lambda p: convgif.render(SPEC, p, input=np.array([["a"] * 4] * 4)[None]), "input"),
         (lambda p: convgif.api.render_still(SPEC, p.with_suffix(".png"), step=99), "step"),
-        (lambda p: convgif.api.render_still(SPEC, p.with_suffix(".gif"), step=1), "image_format"),
+        (lambda p: convgif.api.render_still(SPEC, p.with_suffix(".gif"), step=1), "path"),
     ],
 )
 def test_every_refusal_names_its_argument_and_writes_nothing(tmp_path, call, argument):

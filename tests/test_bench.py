@@ -33,7 +33,7 @@ def test_parse_sweep():
     for bad in ("x=1", "out=", "out=a", "out=3x1", "k=1x2x3", "k", "in=1,1", "k=3,3x3"):
         with pytest.raises(SpecError) as error:
             parse_sweep(bad)
-        assert error.value.argument == "sweep"
+        assert error.value.argument == "sweeps"
 
 
 def test_configure_changes_the_swept_arguments():

@@ -1,6 +1,6 @@
 """The ``convgif`` command: a thin layer over :func:`convgif.render`.
 
-Options carry PyTorch's names as well as short ones (declared in :mod:`convgif.options`). Bad
+Options carry PyTorch's names as well as short ones (declared in :mod:`convgif.cli.options`). Bad
 arguments are usage errors (exit status 2) that name the option, its value and the rule; a file
 that cannot be written is an error with exit status 1. Rendering options live on the root
 command, so that subcommands can stand beside them.
@@ -21,7 +21,7 @@ import click
 
 from .. import __version__
 from ..errors import SpecError
-from .options import bad, layer_options, render_options, request_from, spec_from, views_from
+from .options import bad, fail, layer_options, render_options, request_from, spec_from, views_from
 
 
 def is_terminal(stream: Any) -> bool:
@@ -71,6 +71,7 @@ class _Progress:
 @click.option(
     "-o",
     "--output",
+    "path",
     type=click.Path(dir_okay=False),
     help="File to write [default: named from the arguments, in the current folder].",
 )
@@ -91,7 +92,7 @@ class _Progress:
 @click.pass_context
 def main(
     ctx: click.Context,
-    output: Optional[str],
+    path: Optional[str],
     markdown: bool,
     html: bool,
     relative_to: Optional[str],
@@ -110,18 +111,18 @@ def main(
         click.echo(ctx.get_help())
         return
     request = request_from(ctx, params)
-    if output is not None and not output.strip():
-        raise click.BadParameter("the output path is empty", param_hint="'-o' / '--output'")
-    to_stdout = output == "-"
+    if path is not None and not path.strip():
+        raise fail("the output path is empty", "path")
+    to_stdout = path == "-"
     if to_stdout and (sys.stdout is None or sys.stdout.closed):
         raise click.ClickException("cannot write to standard output: it is closed")
     if to_stdout and sys.stdout.isatty():
-        raise click.BadParameter(
+        raise fail(
             "'-' writes the picture to standard output, which is a terminal here: redirect it to a file or a pipe",
-            param_hint="'-o' / '--output'",
+            "path",
         )
     try:
-        target = output if output and not to_stdout else request.default_name()
+        target = path if path and not to_stdout else request.default_name()
     except SpecError as error:
         raise bad(error) from None
     if to_stdout:
@@ -158,7 +159,7 @@ def main(
             raise click.ClickException(f"cannot write to standard output: {error.strerror or error}") from None
         finally:
             scratch.cleanup()
-    shown = "-" if to_stdout else str(result.path if output is None else output)
+    shown = "-" if to_stdout else str(result.path if path is None else path)
     snippets = Snippets(markdown, html, relative_to, poster)
     try:
         _report(request.spec, result, shown, quiet, snippets, request.still, err=to_stdout)
@@ -272,7 +273,7 @@ def info(ctx: click.Context, max_frames: int, as_json: bool, **params: Any) -> N
 
     spec = spec_from(ctx, params)
     if max_frames < 0:
-        raise click.BadParameter(f"max_frames={max_frames} must be 0 (every step) or more", param_hint="'--max-frames'")
+        raise fail(f"max_frames={max_frames} must be 0 (every step) or more", "max_frames")
     view = views_from(params)
     if as_json:
         import json
@@ -318,7 +319,7 @@ def info(ctx: click.Context, max_frames: int, as_json: bool, **params: Any) -> N
 )
 @click.option(
     "--format",
-    "image_format",
+    "format",
     type=click.Choice(["png", "svg"]),
     default="png",
     show_default=True,
@@ -333,7 +334,7 @@ def bench_command(
     time_budget: float,
     device: str,
     output: Optional[str],
-    image_format: str,
+    format: str,
     quiet: bool,
     **options: Any,
 ) -> None:
@@ -347,7 +348,7 @@ def bench_command(
     try:
         if preset:
             if sweeps:
-                raise SpecError("sweep", "--preset sets its own sweeps")
+                raise SpecError("sweeps", "--preset sets its own sweeps")
             folder = Path(output) if output else Path("gallery") / "plots"
             jobs = [
                 (
@@ -360,24 +361,24 @@ def bench_command(
             ]
         else:
             if not sweeps:
-                raise SpecError("sweep", "give --sweep NAME=V1,V2,... (once or twice), or --preset article")
+                raise SpecError("sweeps", "give --sweep NAME=V1,V2,... (once or twice), or --preset article")
             parsed = [parse_sweep(s) for s in sweeps]
             from .. import ops
 
             base = spec_from(ctx, options)
             if ops.of(base).name != "Conv2d":
-                raise SpecError("sweep", f"bench times Conv2d layers, not {ops.of(base).name}")
+                raise SpecError("sweeps", f"bench times Conv2d layers, not {ops.of(base).name}")
             prefix = Path(output) if output else Path("bench_" + "_".join(s.name for s in parsed))
             jobs = [(base, parsed, prefix, "")]
         started = time.perf_counter()
         for base, parsed, prefix, title in jobs:
             bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
             try:
-                results, backend = bench(base, parsed, prefix, device, time_budget, image_format, title, progress=bar)
+                results, backend = bench(base, parsed, prefix, device, time_budget, format, title, progress=bar)
             finally:
                 bar.close()
             refused = [r for r in results if r.error]
-            image, table, data = output_paths(prefix, image_format)
+            image, table, data = output_paths(prefix, format)
             click.echo(
                 f"{image}  {table}  {data}  ({configurations(parsed)} configurations on {backend}"
                 + (f", {len(refused)} refused by PyTorch's rules" if refused else "")

@@ -8,14 +8,16 @@ naming the option, its value and the rule.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 import click
 
+from ..animation import DEFAULT_FPS, DEFAULT_MAX_FRAMES
 from ..errors import SpecError
-from ..ops.args import fmt
+from ..ops.args import PADDING_MODES, fmt
+from ..picture import MAX_SCALE, THEME_NAMES
 
 
 def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Context], fail) -> list[int]:
@@ -27,7 +29,8 @@ def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Conte
 
 
 class ShapeType(click.ParamType):
-    """``C,H,W`` or ``H,W`` (``C,L`` or ``L`` for a 1-D layer): the input's shape."""
+    """``C,H,W`` or ``H,W`` (``C,L`` or ``L`` for a 1-D layer, ``C,D,H,W`` for a 3-D one): the
+    input's shape; the layer checks that it has its number of axes."""
 
     name = "C,H,W"
 
@@ -35,17 +38,19 @@ class ShapeType(click.ParamType):
         if isinstance(value, tuple):
             return value
         dims = _ints(str(value), param, ctx, self.fail)
-        if len(dims) not in (1, 2, 3) or min(dims) < 1:
+        if not 1 <= len(dims) <= 4 or min(dims) < 1:
             self.fail(
-                f"{value!r} must be C,H,W or H,W of positive integers (C,L or L for a 1-D layer), e.g. 3,7,7",
+                f"{value!r} must be C,H,W or H,W of positive integers (C,L or L for a 1-D layer, C,D,H,W for a "
+                "3-D one), e.g. 3,7,7",
                 param,
                 ctx,
             )
         return tuple(dims)
 
 
-class IntOrPairType(click.ParamType):
-    """``3`` or ``3,2``: an int, or an (h, w) pair, as PyTorch's int-or-tuple arguments."""
+class SizesType(click.ParamType):
+    """``3``, ``3,2`` or ``1,3,3``: an int, or one per spatial axis, as PyTorch's int-or-tuple
+    arguments (the layer checks the number of axes)."""
 
     name = "N|H,W"
 
@@ -55,12 +60,12 @@ class IntOrPairType(click.ParamType):
         numbers = _ints(str(value), param, ctx, self.fail)
         if len(numbers) == 1:
             return numbers[0]
-        if len(numbers) == 2:
+        if len(numbers) <= 3:
             return tuple(numbers)
-        self.fail(f"{value!r} must be one integer or two (h,w), e.g. 3 or 3,2", param, ctx)
+        self.fail(f"{value!r} must be one integer or one per axis (h,w or d,h,w), e.g. 3 or 3,2", param, ctx)
 
 
-class PaddingType(IntOrPairType):
+class PaddingType(SizesType):
     """``1``, ``1,2``, ``same`` or ``valid``."""
 
     name = "N|H,W|same|valid"
@@ -92,195 +97,171 @@ class LayerType(click.ParamType):
         known = ops.canonical(str(value))
         if known is None:
             self.fail(
-                f"{value!r} is not a layer convgif draws; choose one of {', '.join(ops.NAMES)}, or give a layer as print(model) shows it",
+                f"{value!r} is not a layer convgif draws; choose one of {', '.join(ops.NAMES)}, "
+                "or give a layer as print(model) shows it",
                 param,
                 ctx,
             )
         return known
 
 
-#: Spec and render() arguments -> the option that sets them, for messages.
-OPTION_OF = {
-    "input_shape": "--in",
-    "out_channels": "--out",
-    "kernel_size": "--k",
-    "stride": "--s",
-    "padding": "--p",
-    "dilation": "--d",
-    "groups": "--g",
-    "padding_mode": "--padding-mode",
-    "bias": "--bias",
-    "output_padding": "--output-padding",
-    "ceil_mode": "--ceil-mode",
-    "count_include_pad": "--count-include-pad",
-    "divisor_override": "--divisor-override",
-    "return_indices": "--return-indices",
-    "output_size": "--output-size",
-    "indices": "--indices",
-    "weight": "--kernel",
-    "as_conv": "--as-conv",
-    "region": "--region",
-    "fps": "--fps",
-    "max_frames": "--max-frames",
-    "seed": "--seed",
-    "width": "--width",
-    "scale": "--scale",
-    "step": "--frame",
-    "theme": "--theme",
-    "image_format": "--format",
-    "path": "-o",
-    "kernel": "--kernel",
-    "factors": "--factors",
-    "image": "--image",
-    "notes": "--note",
-    "sweep": "--sweep",
-    "time_budget": "--time-budget",
-    "device": "--device",
-    "weights": "--weights",
-    "module": "--module",
-    "layer": "--layer",
-    "relative_to": "--relative-to",
-}
-LONG_NAME = {
-    "--in": "--in-shape",
-    "--out": "--out-channels",
-    "--k": "--kernel-size",
-    "--s": "--stride",
-    "--p": "--padding",
-    "--d": "--dilation",
-    "--g": "--groups",
-    "-o": "--output",
-}
-#: Options that describe the layer: the spec arguments they set.
-SPEC_OPTIONS = (
-    "input_shape",
-    "out_channels",
-    "kernel_size",
-    "stride",
-    "padding",
-    "dilation",
-    "groups",
-    "bias",
-    "padding_mode",
-    "output_padding",
-    "ceil_mode",
-    "count_include_pad",
-    "divisor_override",
-    "return_indices",
-    "output_size",
+@dataclass(frozen=True)
+class Argument:
+    """One argument of PyTorch's layers as an option, declared once for every kind that has it
+    (which kinds do is what their specs take): its option names, its type and its help. A
+    ``switch`` is an ``--x/--no-x`` flag; a ``view`` chooses how a kind is drawn (the kinds that
+    have it list it in :attr:`~convgif.ops.base.Operation.views`)."""
+
+    name: str
+    flags: tuple[str, ...]
+    help: str
+    type: Any = None
+    switch: bool = False
+    view: bool = False
+
+    def option(self) -> Callable:
+        if self.switch:
+            return click.option(f"{self.flags[0]}/--no-{self.flags[0][2:]}", self.name, default=None, help=self.help)
+        if self.type is bool:
+            return click.option(*self.flags, self.name, is_flag=True, help=self.help)
+        return click.option(*self.flags, self.name, type=self.type, help=self.help)
+
+
+#: PyTorch's arguments, and the drawing options of some kinds, each once.
+ARGUMENTS = (
+    Argument(
+        "input_shape",
+        ("--in", "--in-shape"),
+        "Input shape C,H,W (or H,W, meaning C = 1; C,L for a 1-D layer, C,D,H,W for a 3-D one).",
+        ShapeType(),
+    ),
+    Argument("out_channels", ("--out", "--out-channels"), "Output channels.  [default: 1]", int),
+    Argument("kernel_size", ("--k", "--kernel-size"), "Kernel size: N or H,W.  [default: 3]", SizesType()),
+    Argument("stride", ("--s", "--stride"), "Stride: N or H,W.  [default: 1; pooling: the kernel size]", SizesType()),
+    Argument("padding", ("--p", "--padding"), "Padding: N, H,W, same or valid.  [default: 0]", PaddingType()),
+    Argument("dilation", ("--d", "--dilation"), "Dilation: N or H,W.  [default: 1]", SizesType()),
+    Argument(
+        "groups", ("--g", "--groups"), "Groups: blocked connections from input to output channels.  [default: 1]", int
+    ),
+    Argument("bias", ("--bias",), "Add a learnable bias to each output channel.  [default: bias]", switch=True),
+    Argument(
+        "padding_mode", ("--padding-mode",), "What padding cells hold.  [default: zeros]", click.Choice(PADDING_MODES)
+    ),
+    Argument(
+        "output_padding",
+        ("--output-padding",),
+        "Transposed convolutions: cells added at the end of each axis of the output.  [default: 0]",
+        SizesType(),
+    ),
+    Argument(
+        "ceil_mode",
+        ("--ceil-mode",),
+        "Pooling: round the output size up, letting a last window hang over the edge.  [default: no-ceil-mode]",
+        switch=True,
+    ),
+    Argument(
+        "count_include_pad",
+        ("--count-include-pad",),
+        "AvgPool: count padding cells in each window's divisor.  [default: count-include-pad]",
+        switch=True,
+    ),
+    Argument("divisor_override", ("--divisor-override",), "AvgPool: divide every window's sum by this instead.", int),
+    Argument(
+        "return_indices",
+        ("--return-indices",),
+        "MaxPool: also show where each maximum came from.  [default: no-return-indices]",
+        switch=True,
+    ),
+    Argument(
+        "output_size",
+        ("--output-size",),
+        "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default).",
+        SizesType(),
+    ),
+    Argument(
+        "as_conv",
+        ("--as-conv",),
+        "ConvTranspose2d: draw the equal direct convolution over the zero-inserted input.",
+        bool,
+        view=True,
+    ),
+    Argument(
+        "region",
+        ("--region",),
+        "Draw only these output rows and columns (C0:C1 for a 1-D layer) and the input they read "
+        "[default: all, or the top left of a layer too large to draw whole].",
+        click.STRING,
+        view=True,
+    ),
 )
-#: Options that choose how a layer is drawn, each belonging to the kinds that list it in ``views``.
-VIEW_OPTIONS = ("as_conv", "region")
+#: The arguments that describe the layer itself (the others choose how it is drawn).
+SPEC_OPTIONS = tuple(argument.name for argument in ARGUMENTS if not argument.view)
+VIEW_OPTIONS = tuple(argument.name for argument in ARGUMENTS if argument.view)
 #: The old flags that choose a layer kind, and the kind each chooses.
 KIND_FLAGS = {"conv1d": "Conv1d", "transposed": "ConvTranspose2d", "separable": "separable"}
 
 
-def hint(argument: str) -> str:
-    """The option an argument comes from, as click names it in messages."""
-    option = OPTION_OF.get(argument, argument)
-    other = LONG_NAME.get(option)
-    return f"'{option}' / '{other}'" if other else f"'{option}'"
+def _option_of(ctx: Optional[click.Context], argument: str) -> Optional[click.Parameter]:
+    """The option of the command being parsed that sets ``argument`` (click names each
+    parameter after the argument it sets), or None."""
+    ctx = ctx or click.get_current_context(silent=True)
+    if ctx is None:
+        return None
+    return next((p for p in ctx.command.get_params(ctx) if p.name == argument), None)
 
 
-def bad(error: SpecError) -> click.BadParameter:
-    return click.BadParameter(str(error), param_hint=hint(error.argument))
+def fail(message: str, argument: str, ctx: Optional[click.Context] = None) -> click.BadParameter:
+    """A usage error about ``argument``, named by its option as click names it (``'--g' / '--groups'``)."""
+    param = _option_of(ctx, argument)
+    return click.BadParameter(message, ctx=ctx, param=param, param_hint=None if param else f"'{argument}'")
+
+
+def bad(error: SpecError, ctx: Optional[click.Context] = None) -> click.BadParameter:
+    """A :class:`SpecError` as the usage error of the option that set its argument."""
+    return fail(str(error), error.argument, ctx)
+
+
+def _flag(argument: str, value: Any = None) -> str:
+    """How an option is typed: ``--k 5``, ``--no-bias``, or its name when no value is given."""
+    param = _option_of(None, argument)
+    option = min(param.opts, key=len) if param is not None else argument
+    if value is None:
+        return option
+    if isinstance(value, bool):
+        return option if value else option.replace("--", "--no-", 1)
+    text = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
+    return f"{option} {text}"
 
 
 def layer_options(function):
-    """The options that describe a layer, shared by every command that takes one."""
+    """The options that describe a layer, shared by every command that takes one: the kind
+    (``--layer``, a saved model), then one option per argument of :data:`ARGUMENTS`."""
+    from .. import ops
+
     decorators = [
         click.option(
             "--layer",
             type=LayerType(),
-            help='The layer kind, by PyTorch\'s class name: Conv2d (default), Conv1d, ConvTranspose2d, separable, MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, MaxUnpool2d or MaxUnpool1d; or a layer as print(model) shows it, e.g. "Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)".',
+            help=f"The layer kind, by PyTorch's class name: {', '.join(ops.NAMES)} (any case; Conv2d unless given); "
+            'or a layer as print(model) shows it, e.g. "Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), '
+            'padding=(3, 3), bias=False)".',
         ),
         click.option(
             "--weights",
             type=click.Path(dir_okay=False),
-            help="A model or state_dict torch.save wrote: draw a layer of it (--module) with its trained weights. Needs PyTorch.",
+            help="A model or state_dict torch.save wrote: draw a layer of it (--module) with its trained weights. "
+            "Needs PyTorch.",
         ),
         click.option(
             "--module",
-            "module",
             metavar="NAME",
             help="With --weights: the layer, named as model.named_modules() names it, e.g. features.0.",
         ),
-        click.option(
-            "--in",
-            "--in-shape",
-            "input_shape",
-            type=ShapeType(),
-            help="Input shape C,H,W (or H,W, meaning C = 1; C,L for a 1-D layer).",
+        *(argument.option() for argument in ARGUMENTS),
+        *(
+            click.option(f"--{flag}", is_flag=True, help=f"The same as --layer {kind}.")
+            for flag, kind in KIND_FLAGS.items()
         ),
-        click.option("--out", "--out-channels", "out_channels", type=int, help="Output channels.  [default: 1]"),
-        click.option(
-            "--k", "--kernel-size", "kernel_size", type=IntOrPairType(), help="Kernel size: N or H,W.  [default: 3]"
-        ),
-        click.option(
-            "--s",
-            "--stride",
-            "stride",
-            type=IntOrPairType(),
-            help="Stride: N or H,W.  [default: 1; pooling: the kernel size]",
-        ),
-        click.option(
-            "--p", "--padding", "padding", type=PaddingType(), help="Padding: N, H,W, same or valid.  [default: 0]"
-        ),
-        click.option("--d", "--dilation", "dilation", type=IntOrPairType(), help="Dilation: N or H,W.  [default: 1]"),
-        click.option(
-            "--g",
-            "--groups",
-            "groups",
-            type=int,
-            help="Groups: blocked connections from input to output channels.  [default: 1]",
-        ),
-        click.option(
-            "--bias/--no-bias", default=None, help="Add a learnable bias to each output channel.  [default: bias]"
-        ),
-        click.option(
-            "--padding-mode",
-            type=click.Choice(["zeros", "reflect", "replicate", "circular"]),
-            help="What padding cells hold.  [default: zeros]",
-        ),
-        click.option(
-            "--output-padding",
-            type=IntOrPairType(),
-            help="ConvTranspose2d: cells added at the bottom/right of the output.  [default: 0]",
-        ),
-        click.option(
-            "--as-conv",
-            is_flag=True,
-            help="ConvTranspose2d: draw the equal direct convolution over the zero-inserted input.",
-        ),
-        click.option(
-            "--region",
-            metavar="R0:R1,C0:C1",
-            help="Draw only these output rows and columns (C0:C1 for a 1-D layer) and the input they read [default: all, or the top left of a layer too large to draw whole].",
-        ),
-        click.option(
-            "--ceil-mode/--no-ceil-mode",
-            default=None,
-            help="Pooling: round the output size up, letting a last window hang over the edge.  [default: no-ceil-mode]",
-        ),
-        click.option(
-            "--count-include-pad/--no-count-include-pad",
-            default=None,
-            help="AvgPool: count padding cells in each window's divisor.  [default: count-include-pad]",
-        ),
-        click.option("--divisor-override", type=int, help="AvgPool2d: divide every window's sum by this instead."),
-        click.option(
-            "--return-indices/--no-return-indices",
-            default=None,
-            help="MaxPool: also show where each maximum came from.  [default: no-return-indices]",
-        ),
-        click.option(
-            "--output-size",
-            type=IntOrPairType(),
-            help="MaxUnpool: the output's size (H,W), within a stride of the default.",
-        ),
-        click.option("--transposed", is_flag=True, help="The same as --layer ConvTranspose2d."),
-        click.option("--separable", is_flag=True, help="The same as --layer separable."),
-        click.option("--conv1d", is_flag=True, help="The same as --layer Conv1d."),
     ]
     for decorator in reversed(decorators):
         function = decorator(function)
@@ -292,11 +273,13 @@ def render_options(function):
     from ..files.formats import FORMATS
 
     decorators = [
-        click.option("--fps", type=float, default=round(1000 / 300, 2), show_default=True, help="Frames per second."),
+        click.option(
+            "--fps", type=float, default=DEFAULT_FPS, show_default=f"{DEFAULT_FPS:.2f}", help="Frames per second."
+        ),
         click.option(
             "--max-frames",
             type=int,
-            default=300,
+            default=DEFAULT_MAX_FRAMES,
             show_default=True,
             help="Draw at most this many steps, evenly spread; 0 draws every step.",
         ),
@@ -308,30 +291,33 @@ def render_options(function):
         ),
         click.option(
             "--format",
-            "image_format",
+            "format",
             type=click.Choice(list(FORMATS)),
             help="Animation format [default: from the -o suffix, else gif].",
         ),
-        click.option("--frame", type=click.IntRange(min=1), help="Write only step N (counted from 1) as a PNG."),
+        click.option(
+            "--frame", "step", type=click.IntRange(min=1), help="Write only step N (counted from 1) as a PNG."
+        ),
         click.option("--sheet", is_flag=True, help="Write a contact sheet of the steps as a PNG."),
         click.option(
             "--theme",
-            type=click.Choice(["light", "dark"]),
-            default="light",
+            type=click.Choice(THEME_NAMES),
+            default=THEME_NAMES[0],
             show_default=True,
             help="Colours for light or dark pages.",
         ),
         click.option("--width", type=click.IntRange(min=1), help="Make the picture at most this many pixels wide."),
         click.option(
             "--scale",
-            type=click.IntRange(1, 4),
+            type=click.IntRange(1, MAX_SCALE),
             default=1,
             show_default=True,
             help="Draw text, cells and lines N times larger (crisp, for slides and projectors).",
         ),
         click.option(
             "--kernel",
-            help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like '1,0,-1;2,0,-2;1,0,-1'.",
+            help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like "
+            "'1,0,-1;2,0,-2;1,0,-1'.",
         ),
         click.option(
             "--factors",
@@ -362,7 +348,7 @@ def views_from(params: dict[str, Any]) -> dict[str, Any]:
     return {view: params[view] for view in VIEW_OPTIONS if params.get(view)}
 
 
-def layer_name(ctx: click.Context, params: dict[str, Any], loaded: Any = None) -> str:
+def layer_name(params: dict[str, Any], loaded: Any = None) -> str:
     """The layer kind ``--layer`` (a name or a line), one of the old flags or the layer taken
     from ``--weights`` chooses (Conv2d if none; Conv1d for a state_dict's 3-D weight)."""
     chosen = [KIND_FLAGS[flag] for flag in KIND_FLAGS if params.get(flag)]
@@ -371,15 +357,12 @@ def layer_name(ctx: click.Context, params: dict[str, Any], loaded: Any = None) -
     layer = params.get("layer")
     named = getattr(layer, "name", layer)
     if named and chosen and chosen[0] != named:
-        raise click.UsageError(
-            f"--layer {named} and --{next(f for f, k in KIND_FLAGS.items() if k == chosen[0])} name different layers: choose one."
-        )
+        flag = next(f for f, k in KIND_FLAGS.items() if k == chosen[0])
+        raise click.UsageError(f"--layer {named} and --{flag} name different layers: choose one.")
     named = named or (chosen[0] if chosen else None)
     if loaded is not None and loaded.name is not None:
         if named and named != loaded.name:
-            raise click.BadParameter(
-                f"the layer {loaded.source} is a {loaded.name}, not a {named}", param_hint=hint("layer")
-            )
+            raise fail(f"the layer {loaded.source} is a {loaded.name}, not a {named}", "layer")
         return loaded.name
     if loaded is not None and named is None:
         from ..inputs.pytorch import infer_kind
@@ -402,44 +385,30 @@ def _normal(argument: str, value: Any, dims: int) -> Any:
     return value
 
 
-def _as_typed(argument: str, value: Any) -> str:
-    """How an option was given, for messages: ``--k 5``, ``--no-bias``."""
-    option = OPTION_OF.get(argument, argument)
-    if isinstance(value, bool):
-        return option if value else option.replace("--", "--no-", 1)
-    text = ",".join(map(str, value)) if isinstance(value, tuple) else str(value)
-    return f"{option} {text}"
+def _loaded(params: dict[str, Any]) -> Any:
+    """The layer ``--weights`` (and ``--module``) name in a saved file, or None."""
+    from ..inputs.pytorch import load_layer
 
-
-def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
-    """The spec the layer options describe and the values they give (a saved layer's weight
-    and bias), refusing options the chosen layer does not have and options that disagree with
-    the ``--layer`` line or the saved layer."""
-    from .. import ops
-    from ..inputs.pytorch import LayerLine, check_channels, load_layer, spec_arguments, state_dict_arguments
-
-    if params.get("input_shape") is None:
-        raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
     if params.get("module") and not params.get("weights"):
-        raise click.BadParameter(
-            "--module names a layer of the file --weights gives: give --weights FILE too", param_hint=hint("module")
-        )
-    loaded = None
-    if params.get("weights"):
-        if params.get("kernel") is not None:
-            raise click.BadParameter(
-                "--weights gives the weights; --kernel would replace them: choose one", param_hint=hint("kernel")
-            )
-        try:
-            loaded = load_layer(params["weights"], params.get("module"))
-        except SpecError as error:
-            raise bad(error) from None
-    name = layer_name(ctx, params, loaded)
-    op = ops.operation(name)
-    shape = params["input_shape"]
-    stated: dict[str, tuple[Any, str]] = {}  # argument -> (value, where it was stated)
+        raise fail("--module names a layer of the file --weights gives: give --weights FILE too", "module")
+    if not params.get("weights"):
+        return None
+    if params.get("kernel") is not None:
+        raise fail("--weights gives the weights; --kernel would replace them: choose one", "kernel")
+    try:
+        return load_layer(params["weights"], params.get("module"))
+    except SpecError as error:
+        raise bad(error) from None
+
+
+def _stated(op: Any, params: dict[str, Any], loaded: Any) -> dict[str, tuple[Any, str]]:
+    """The arguments the ``--layer`` line and the saved layer state: argument -> (value, where),
+    refusing sources that disagree with each other or with the input's channels."""
+    from ..inputs.pytorch import LayerLine, check_channels, spec_arguments, state_dict_arguments
+
+    shape, line = params["input_shape"], params.get("layer")
+    stated: dict[str, tuple[Any, str]] = {}
     in_channels: list[tuple[int, str]] = []
-    line = params.get("layer")
     try:
         if isinstance(line, LayerLine):
             channels, arguments = spec_arguments(line.name, line.arguments)
@@ -451,7 +420,7 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
             if loaded.name is None:
                 groups = params.get("groups") if params.get("groups") is not None else stated.get("groups", (None,))[0]
                 channels = shape[0] if len(shape) == op.dims + 1 else 1
-                from_file = state_dict_arguments(loaded, name, channels, groups)
+                from_file = state_dict_arguments(loaded, op.name, channels, groups)
             else:
                 channels, from_file = spec_arguments(loaded.name, loaded.arguments)
                 if channels is not None:
@@ -460,54 +429,71 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
                 if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(
                     argument, value, op.dims
                 ):
-                    raise click.BadParameter(
-                        f"{stated[argument][1]} says {argument}={fmt(stated[argument][0])}, but {where} has {fmt(value)}",
-                        param_hint=hint("layer"),
-                    )
+                    said, by = stated[argument]
+                    raise fail(f"{by} says {argument}={fmt(said)}, but {where} has {fmt(value)}", "layer")
                 stated[argument] = (value, where)
         for channels, where in in_channels:
             check_channels(channels, shape, op.dims, where)
     except SpecError as error:
         raise bad(error) from None
+    return stated
+
+
+def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str]]) -> dict[str, Any]:
+    """The spec's arguments: the options given, then what the line or the saved layer states;
+    an option the kind does not have, or one that disagrees with a source, is refused."""
     arguments = {}
     for argument in SPEC_OPTIONS:
         if params.get(argument) is None:
             continue
         if argument not in op.arguments:
-            rule = op.refusal(argument)
-            takes = ", ".join(OPTION_OF[a] for a in op.arguments if a in OPTION_OF)
-            raise click.BadParameter(f"{rule}; it takes {takes}", param_hint=hint(argument))
+            takes = ", ".join(_flag(a) for a in op.arguments if a in SPEC_OPTIONS)
+            raise fail(f"{op.refusal(argument)}; it takes {takes}", argument)
         if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(
             argument, params[argument], op.dims
         ):
             value, where = stated[argument]
-            raise click.BadParameter(
-                f"{_as_typed(argument, params[argument])} disagrees with {argument}={fmt(value)} in {where}: drop one or make them agree",
-                param_hint=hint(argument),
+            raise fail(
+                f"{_flag(argument, params[argument])} disagrees with {argument}={fmt(value)} in {where}: "
+                "drop one or make them agree",
+                argument,
             )
         arguments[argument] = params[argument]
     for argument, (value, where) in stated.items():
         if argument in arguments:
             continue
         if argument not in op.arguments:
-            raise click.BadParameter(f"{op.refusal(argument)} (in {where})", param_hint=hint("layer"))
+            raise fail(f"{op.refusal(argument)} (in {where})", "layer")
         arguments[argument] = value
     for view in views_from(params):
         if view not in op.views:
-            raise click.BadParameter(f"{op.refusal(view)}; it is drawn one way only", param_hint=hint(view))
+            raise fail(f"{op.refusal(view)}; it is drawn one way only", view)
     kernel = params.get("kernel")
     if kernel is not None and "kernel_size" not in arguments and "kernel_size" in op.arguments:
         from ..inputs.kernels import parse_kernel
 
         try:
-            weights = parse_kernel(kernel)
+            arguments["kernel_size"] = tuple(parse_kernel(kernel).shape[-op.dims :])
         except SpecError as error:
             raise bad(error) from None
-        arguments["kernel_size"] = tuple(weights.shape[-op.dims :])
+    return arguments
+
+
+def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[str, Any]]:
+    """The spec the layer options describe and the values they give (a saved layer's weight
+    and bias), refusing options the chosen layer does not have and options that disagree with
+    the ``--layer`` line or the saved layer."""
+    from .. import ops
+
+    if params.get("input_shape") is None:
+        raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
+    loaded = _loaded(params)
+    op = ops.operation(layer_name(params, loaded))
+    arguments = _arguments(op, params, _stated(op, params, loaded))
     try:
         spec = op.build(**arguments)
     except SpecError as error:
-        raise bad(error) from None
+        raise bad(error, ctx) from None
     return spec, (dict(loaded.values) if loaded is not None else {})
 
 
@@ -525,7 +511,9 @@ class Request:
     options: dict[str, Any] = field(default_factory=dict)
     frame: Optional[int] = None
     sheet: bool = False
-    fps: float = 1000 / 300
+    fps: float = DEFAULT_FPS
+    #: The option the weight and bias came from (``weights``: a saved model), if not the defaults.
+    values_from: Optional[str] = None
 
     @property
     def still(self) -> bool:
@@ -560,22 +548,28 @@ class Request:
         return render_still(self.spec, path, step=frames_of(self.spec, o["max_frames"], **self.view), **o)
 
     def render(self, path: Any, progress: Any = None) -> Any:
-        """Write the picture to ``path``: :func:`convgif.render` or a still."""
+        """Write the picture to ``path``: :func:`convgif.render` or a still. A weight or bias
+        from a saved model that is refused is refused naming the option that gave it."""
         from ..api import render, render_still
 
-        if self.still:
-            o = {k: v for k, v in self.options.items() if k != "format"}
-            return render_still(self.spec, path, step=self.frame, **o)
-        return render(self.spec, path, fps=self.fps, progress=progress, **self.options)
+        try:
+            if self.still:
+                o = {k: v for k, v in self.options.items() if k != "format"}
+                return render_still(self.spec, path, step=self.frame, **o)
+            return render(self.spec, path, fps=self.fps, progress=progress, **self.options)
+        except SpecError as error:
+            if self.values_from is None or error.argument not in ("weight", "bias"):
+                raise
+            raise SpecError(self.values_from, f"{error} (in the file --{self.values_from} names)") from None
 
 
 def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
     """The request the parsed options describe."""
     spec, values = layer_from(ctx, params)
-    if params.get("frame") is not None and params.get("sheet"):
+    if params.get("step") is not None and params.get("sheet"):
         raise click.UsageError("--frame and --sheet each write one picture: choose one.")
-    still = params.get("frame") is not None or params.get("sheet")
-    if still and params.get("image_format"):
+    still = params.get("step") is not None or params.get("sheet")
+    if still and params.get("format"):
         raise click.UsageError("--format sets the animation's format; --frame and --sheet write a PNG.")
     options = {
         "seed": params["seed"],
@@ -587,11 +581,12 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
         "theme": params["theme"],
         "width": params.get("width"),
         "scale": params.get("scale", 1),
-        "format": params.get("image_format"),
+        "format": params.get("format"),
     }
     options.update(views_from(params))
     options.update(values)
-    return Request(spec, options, params.get("frame"), bool(params.get("sheet")), params["fps"])
+    values_from = "weights" if values else None
+    return Request(spec, options, params.get("step"), bool(params.get("sheet")), params["fps"], values_from)
 
 
 @click.command(add_help_option=False)

@@ -84,11 +84,11 @@ def choose(path: Union[str, os.PathLike, None], name: Optional[str]) -> Format:
     """The format to write: ``name`` if given, else the one ``path``'s suffix names, else GIF.
 
     A suffix naming no supported format (:class:`SpecError` for ``path``), or another format
-    than ``name`` (for ``image_format``), is refused: a file is never written in a format its name
+    than ``name`` (for ``format``), is refused: a file is never written in a format its name
     does not say.
     """
     if name is not None and name not in FORMATS:
-        raise SpecError("image_format", f"image_format={name!r} must be one of {', '.join(FORMATS)}")
+        raise SpecError("format", f"format={name!r} must be one of {', '.join(FORMATS)}")
     suffix = Path(path).suffix.lower() if path is not None and str(path) != "-" else ""
     named = by_suffix(path) if suffix else None
     if suffix and named is None:
@@ -100,10 +100,8 @@ def choose(path: Union[str, os.PathLike, None], name: Optional[str]) -> Format:
         )
     if name is not None:
         if named is not None and named.name != name:
-            raise SpecError(
-                "image_format", f"image_format={name!r}, but {os.fspath(path)!r} names {named.name}: make them agree"
-            )
-        return _available(FORMATS[name], "image_format")
+            raise SpecError("format", f"format={name!r}, but {os.fspath(path)!r} names {named.name}: make them agree")
+        return _available(FORMATS[name], "format")
     return _available(named, "path") if named is not None else FORMATS["gif"]
 
 

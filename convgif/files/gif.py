@@ -28,11 +28,11 @@ class GifWriter(_Animation):
     """Write frames to ``path`` as a looping GIF (which keeps hundredths of a second).
 
     Each rectangle is LZW-compressed with codes no wider than the palette needs: by
-    :mod:`convgif.lzw` when it is mostly long runs of one colour (a frame after the first
+    :mod:`convgif.files.lzw` when it is mostly long runs of one colour (a frame after the first
     usually is), else by Pillow's encoder; the two write the same bytes.
     """
 
-    #: Whether rectangles of long runs go to :mod:`convgif.lzw` (False: all to Pillow's encoder).
+    #: Whether rectangles of long runs go to :mod:`convgif.files.lzw` (False: all to Pillow's encoder).
     RUNS = True
 
     def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:

@@ -91,7 +91,7 @@ def even(size: tuple[int, int]) -> tuple[int, int]:
 
 class Mp4Writer(AtomicFile):
     """Write palette-index frames to ``path`` as an H.264 MP4, with the interface of
-    :class:`convgif.writer.GifWriter`: ``add(frame, duration_ms)`` in a ``with`` block.
+    :class:`convgif.files.GifWriter`: ``add(frame, duration_ms)`` in a ``with`` block.
 
     The first frame's duration sets the frame rate; a longer duration repeats the frame
     (rounded to whole frames), so the last frame is held as in a GIF.

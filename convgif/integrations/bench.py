@@ -61,23 +61,23 @@ def parse_sweep(text: str) -> Sweep:
     name, _, values = text.partition("=")
     name = name.strip().lower()
     if name not in ARGUMENTS or not values.strip():
-        raise SpecError("sweep", f"sweep={text!r} must be NAME=V1,V2,... with NAME one of {', '.join(ARGUMENTS)}")
+        raise SpecError("sweeps", f"sweep={text!r} must be NAME=V1,V2,... with NAME one of {', '.join(ARGUMENTS)}")
     parsed = []
     for value in values.split(","):
         try:
             numbers = tuple(int(v) for v in value.strip().lower().split("x"))
         except ValueError:
-            raise SpecError("sweep", f"sweep={text!r}: {value!r} is not a number or a pair like 3x1") from None
+            raise SpecError("sweeps", f"sweep={text!r}: {value!r} is not a number or a pair like 3x1") from None
         if len(numbers) not in (1, 2) or (name in ("in", "out", "g") and len(numbers) != 1):
             raise SpecError(
-                "sweep",
+                "sweeps",
                 f"sweep={text!r}: {value!r} must be one number"
                 + ("" if name in ("in", "out", "g") else " or a pair like 3x1"),
             )
         parsed.append(numbers[0] if len(numbers) == 1 else numbers)
     same = [(v, v) if isinstance(v, int) and name not in ("in", "out", "g") else v for v in parsed]  # 3 is 3x3
     if len(set(same)) != len(same):
-        raise SpecError("sweep", f"sweep={text!r} repeats a value: each value is one point of the figure")
+        raise SpecError("sweeps", f"sweep={text!r} repeats a value: each value is one point of the figure")
     return Sweep(name, tuple(parsed))
 
 
@@ -571,15 +571,15 @@ def bench(
 ) -> tuple[list[Measurement], str]:
     """Run the sweeps and write ``prefix``.png (or .svg), .csv and .json; return the results."""
     if not 1 <= len(sweeps) <= 2:
-        raise SpecError("sweep", f"bench sweeps one or two arguments, not {len(sweeps)}")
+        raise SpecError("sweeps", f"bench sweeps one or two arguments, not {len(sweeps)}")
     if len({s.name for s in sweeps}) != len(sweeps):
-        raise SpecError("sweep", "the two sweeps must vary different arguments")
+        raise SpecError("sweeps", "the two sweeps must vary different arguments")
     if not time_budget > 0:
         raise SpecError("time_budget", f"time_budget={time_budget:g} must be above 0 seconds")
     backend = backend_name(device)
     results = run_sweeps(base, sweeps, backend, time_budget, progress)
     if all(r.error for r in results):
-        raise SpecError("sweep", f"every configuration was refused, e.g. {results[0].error}")
+        raise SpecError("sweeps", f"every configuration was refused, e.g. {results[0].error}")
     image, table, data = output_paths(prefix, image_format)
     prefix.parent.mkdir(parents=True, exist_ok=True)
     write_csv(table, results, sweeps, backend)

@@ -50,7 +50,7 @@ def show(spec: Any, *, step: Optional[int] = None, format: Optional[str] = None,
     buffer = io.BytesIO()
     if step is not None:
         if format is not None:
-            raise _spec_error("image_format", "step shows one step as a PNG; format is for animations")
+            raise _spec_error("format", "step shows one step as a PNG; format is for animations")
         result = render_still(spec, buffer, step=step, **options)
     else:
         result = render(spec, buffer, format=format, **options)

@@ -38,6 +38,11 @@ REGISTRY: dict[str, tuple[str, str]] = {
 NAMES = tuple(REGISTRY)
 
 
+def spec_class_name(name: str) -> str:
+    """The spec class of a registered kind: ``Conv2d`` -> ``Conv2dSpec``, ``separable`` -> ``SeparableSpec``."""
+    return f"{name[0].upper()}{name[1:]}Spec"
+
+
 def canonical(name: str) -> Optional[str]:
     """The registered name ``name`` stands for, case-insensitively (None if none)."""
     folded = name.strip().lower()

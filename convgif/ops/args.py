@@ -1,4 +1,4 @@
-"""What every layer spec shares: the error it raises and PyTorch's argument normalisation.
+"""What every layer spec shares: PyTorch's argument normalisation, captions and limits.
 
 The specs themselves live with their layer kinds in :mod:`convgif.ops`; this module holds the
 rules they have in common, written once: int-or-tuple arguments as ``torch.nn.modules.utils``
@@ -32,6 +32,10 @@ TUPLE_WORDS = {1: "a 1-tuple (l,)", 2: "a pair of integers (h, w)", 3: "a triple
 SHAPE_WORDS = {1: "(C, L) or (L,)", 2: "(C, H, W) or (H, W)", 3: "(C, D, H, W) or (D, H, W)"}
 #: The spatial axes' names, as formulas write them, for 1, 2 or 3 axes.
 AXES = {1: ("L",), 2: ("H", "W"), 3: ("D", "H", "W")}
+
+
+#: What padding cells hold, as ``padding_mode`` names it.
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
 #: PyTorch keeps sizes as 64-bit integers: a larger one is refused (an overflow, in torch).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 from collections.abc import Collection, Sequence
 from typing import Any, ClassVar, Optional
@@ -9,9 +10,11 @@ from typing import Any, ClassVar, Optional
 from ..errors import SpecError
 
 
-class Operation:
-    """One layer kind. Subclasses set the class attributes and implement the methods; the rest
-    of convgif asks these instead of testing what kind a spec is."""
+class Operation(abc.ABC):
+    """One layer kind. Subclasses set the class attributes (or the instance's, for a family
+    whose kinds differ only in them) and implement the abstract methods, so that a kind missing
+    one fails when it is made; the rest of convgif asks these instead of testing what kind a
+    spec is."""
 
     #: PyTorch's class name (or the usual name of a layer pattern), as ``--layer`` takes it.
     name: ClassVar[str]
@@ -42,8 +45,9 @@ class Operation:
                 raise SpecError(f.name, f"{self.name} needs {f.name}: it has no default")
         return self.spec_type(**arguments)
 
+    @abc.abstractmethod
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:
-        raise NotImplementedError
+        """The forward pass of ``spec`` on the arrays given, the rest seeded example values."""
 
     def record_drawn(
         self,
@@ -61,25 +65,25 @@ class Operation:
         kernels it shows. :meth:`drawings` takes the result as it takes a recording."""
         return self.record(spec, seed, input=input, weight=weight, bias=bias)
 
+    @abc.abstractmethod
     def weight_shape(self, spec: Any) -> Optional[tuple[int, ...]]:
         """The shape of the layer's weight in PyTorch's layout, or None for a layer without one."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def geometries(self, spec: Any, **view: Any) -> list:
-        """The pictures a render plays one after the other (:class:`convgif.drawing.Geometry`)."""
-        raise NotImplementedError
+        """The pictures a render plays one after the other (:class:`convgif.picture.model.Geometry`)."""
 
+    @abc.abstractmethod
     def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list:
-        """The recorded pictures (:class:`convgif.drawing.Drawn`), one per geometry."""
-        raise NotImplementedError
+        """The recorded pictures (:class:`convgif.picture.model.Drawn`), one per geometry."""
 
+    @abc.abstractmethod
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         """Words of the default file name after the kind, e.g. ``["3x7x7", "out2", "k3"]``."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def facts(self, spec: Any) -> dict[str, Any]:
         """What ``convgif info`` reports, JSON-ready: see :func:`convgif.info.describe`."""
-        raise NotImplementedError
 
     def parameters_text(self, spec: Any) -> str:
         """The parameter count as a render's summary line gives it."""

@@ -34,10 +34,21 @@ from ..picture.model import (
     part_note,
     widest,
 )
-from .args import AXES, TUPLE_WORDS, boolean, conv_caption, fmt, is_int, positive_int, positive_tuple, shape, to_tuple
+from .args import (
+    AXES,
+    PADDING_MODES,
+    TUPLE_WORDS,
+    boolean,
+    conv_caption,
+    fmt,
+    is_int,
+    positive_int,
+    positive_tuple,
+    shape,
+    to_tuple,
+)
 from .base import Operation, dims_text, shape_facts
 
-PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 PADDING_STRINGS = ("same", "valid")
 
 

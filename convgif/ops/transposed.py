@@ -49,9 +49,9 @@ from ..picture.model import (
     reached_from,
     widest,
 )
-from .args import AXES, TUPLE_WORDS, conv_caption, fmt, to_tuple
+from .args import AXES, PADDING_MODES, TUPLE_WORDS, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
-from .conv import CONV_SPECS, PADDING_MODES, Channels, conv_drawn, conv_facts, conv_geometry, picture_read
+from .conv import CONV_SPECS, Channels, conv_drawn, conv_facts, conv_geometry, picture_read
 
 
 @dataclass(frozen=True)
@@ -328,12 +328,12 @@ def scatter_gains(
     spec: ConvTranspose2dSpec, x: np.ndarray, chunks: Iterator[np.ndarray], columns: tuple[int, ...]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Run through a whole-number weight that ``chunks`` yields a few input channels at a time
-    (the runs of :func:`~convgif.engine.row_chunks`, in order), keeping of it only kernel
+    (the runs of :func:`~convgif.engine.values.row_chunks`, in order), keeping of it only kernel
     columns ``columns``: (those kernels, the distinct values of the whole weight, and what each
     input position adds through each kernel cell: (C_out, H, W, KH, KW)).
 
     Each run's products are summed as float64 on BLAS, exactly (see
-    :func:`convgif.engine.convolve_rows`), and added up as int64.
+    :func:`convgif.engine.direct.convolve_rows`), and added up as int64.
     """
     c_in, h, w = spec.input_shape
     cg_in, cg_out = spec.in_per_group, spec.out_per_group

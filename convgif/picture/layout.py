@@ -61,7 +61,6 @@ MAX_SHOWN_COLUMNS = 6
 MAX_SHOWN_OUT = 8
 KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
 KEY_STRIP = 96  # a key's plain swatches together at most this wide
-MAX_SCALE = 4
 SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
 #: Where the caption may break: after the em dash of one of these.
 CAPTION_BREAK = " \u2014 "

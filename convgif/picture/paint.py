@@ -2,7 +2,7 @@
 is made of (grids of cells, hatched cells, outlines, dashed paths, text).
 
 Cells are axis-aligned rectangles on a whole-pixel grid, painted straight into the image with
-NumPy, exactly; text comes from :mod:`convgif.glyphs`. Images are arrays of palette indices,
+NumPy, exactly; text comes from :mod:`convgif.picture.glyphs`. Images are arrays of palette indices,
 so the writer needs no colour quantisation.
 """
 

@@ -3,7 +3,7 @@
 Caption, labels, every grid with its values, group frames and the colour keys of the input,
 the kernels and the output are drawn once; so are, for a part of a larger layer, the bands
 saying where each map goes on and the whole picture shown small with the part drawn outlined.
-Frames are this picture plus the overlay of :mod:`convgif.overlay`.
+Frames are this picture plus the overlay of :mod:`convgif.picture.overlay`.
 """
 
 from __future__ import annotations

@@ -1,0 +1,79 @@
+"""The command's options come from what the layer kinds declare, and every message names an
+option as click names it."""
+
+import ast
+from pathlib import Path
+
+import click
+import pytest
+
+import convgif
+from convgif import ops
+from convgif.cli import main
+from convgif.cli.options import ARGUMENTS, SPEC_OPTIONS, VIEW_OPTIONS
+from convgif.ops.base import Operation
+
+PACKAGE = Path(convgif.__file__).parent
+#: Arguments only the Python API takes (arrays and notes), never an option.
+API_ONLY = {"indices", "notes", "input", "weight", "bias"}
+
+
+def command_options() -> set[str]:
+    ctx = click.Context(main)
+    names = {param.name for param in main.get_params(ctx)}
+    for command in main.commands.values():
+        names |= {param.name for param in command.get_params(ctx)}
+    return names
+
+
+def refused_arguments() -> set[str]:
+    """Every argument a SpecError of the package names by a literal."""
+    named = set()
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("SpecError", "TooLargeError"):
+                if node.args and isinstance(node.args[0], ast.Constant):
+                    named.add(node.args[0].value)
+    return named
+
+
+def test_every_argument_a_message_names_is_an_option_of_the_command():
+    missing = refused_arguments() - command_options() - API_ONLY
+    assert not missing, f"messages name arguments no option sets: {sorted(missing)}"
+
+
+def test_every_kinds_arguments_and_views_are_options_and_every_option_belongs_to_a_kind():
+    taken, views = set(), set()
+    for op in ops.operations():
+        taken |= set(op.arguments)
+        views |= set(op.views)
+        assert set(op.arguments) <= set(SPEC_OPTIONS), op.name
+    assert set(SPEC_OPTIONS) <= taken and set(VIEW_OPTIONS) == views
+    assert {argument.name for argument in ARGUMENTS} <= command_options()
+
+
+def test_the_layer_help_and_the_exports_list_every_registered_kind():
+    ctx = click.Context(main)
+    (layer,) = [param for param in main.get_params(ctx) if param.name == "layer"]
+    for name in ops.NAMES:
+        assert name in layer.help
+        assert ops.spec_class_name(name) in convgif.__all__
+        assert getattr(convgif, ops.spec_class_name(name)) is ops.operation(name).spec_type
+
+
+def test_a_kind_missing_a_method_fails_when_it_is_made():
+    class Incomplete(Operation):
+        name = "Incomplete"
+
+        def record(self, spec, seed=0, *, input=None, weight=None, bias=None):
+            return None
+
+    with pytest.raises(TypeError, match="abstract"):
+        Incomplete()
+
+
+def test_api_arguments_keep_their_names_in_refusals(tmp_path):
+    spec = convgif.Conv2dSpec((1, 4, 4))
+    with pytest.raises(convgif.SpecError) as error:
+        convgif.render(spec, tmp_path / "x.gif", format="bmp")
+    assert error.value.argument == "format" and "format='bmp'" in str(error.value)
