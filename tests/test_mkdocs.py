@@ -7,6 +7,7 @@ import sys
 import tomllib
 from importlib.metadata import entry_points
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -43,7 +44,9 @@ PAGE = """\
 
 def test_the_plugin_is_declared_as_an_entry_point():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["entry-points"]["mkdocs.plugins"] == {"convgif": "convgif.integrations.mkdocs:ConvgifPlugin"}
+    assert project["project"]["entry-points"]["mkdocs.plugins"] == {
+        "convgif": "convgif.integrations.mkdocs:ConvgifPlugin"
+    }
 
 
 def environment(tmp_path: Path) -> dict:
@@ -54,7 +57,9 @@ def environment(tmp_path: Path) -> dict:
         info = tmp_path / "shim" / "convgif_entry-0.dist-info"
         info.mkdir(parents=True)
         (info / "METADATA").write_text("Metadata-Version: 2.1\nName: convgif-entry\nVersion: 0\n")
-        (info / "entry_points.txt").write_text("[mkdocs.plugins]\nconvgif = convgif.integrations.mkdocs:ConvgifPlugin\n")
+        (info / "entry_points.txt").write_text(
+            "[mkdocs.plugins]\nconvgif = convgif.integrations.mkdocs:ConvgifPlugin\n"
+        )
         paths.append(str(info.parent))
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "MPLBACKEND": "Agg"}
 
@@ -89,8 +94,11 @@ def test_a_site_builds_with_pictures_stills_and_captions_and_renders_once(tmp_pa
     assert (folder / "site" / gif).is_file() and (folder / "site" / still).is_file() and gif.endswith(".gif")
     assert "--in 1,1" in index  # the fence inside a fence stays text
     page = (folder / "site" / "guide" / "page" / "index.html").read_text(encoding="utf-8")
-    src = re.search(r'<img src="([^"]+)"', page).group(1)
+    src = unquote(re.search(r'<img src="([^"]+)"', page).group(1))  # a URL: "my picture" is written %20 there
     assert src.startswith("../../assets/convgif/") and (folder / "site" / "guide" / "page" / src).resolve().is_file()
+    still = unquote(re.search(r'srcset="([^"]+)"', page).group(1))
+    assert " " not in re.search(r'srcset="([^"]+)"', page).group(1)  # a space would split the srcset
+    assert (folder / "site" / "guide" / "page" / still).resolve().is_file()
     cached = sorted((folder / ".cache" / "convgif").iterdir())
     assert len(cached) == 4
     times = [p.stat().st_mtime_ns for p in cached]
