@@ -26,11 +26,13 @@ def run(tmp_path, monkeypatch):
 def test_markdown_and_html_snippets(run):
     result = run("--in", "2,5,5", "--out", "2", "--p", "1", "-o", "docs fig.gif", "-q", "--markdown", "--html")
     path, markdown, html = result.output.splitlines()
-    assert path == "docs fig.gif" and markdown == f"![{CAPTION}](docs fig.gif)"
+    # the path is written as a URL: a space in a srcset would split it, and end a Markdown link
+    assert path == "docs fig.gif" and markdown == f"![{CAPTION}](docs%20fig.gif)"
     width, height = Image.open("docs fig.gif").size
     assert html == (
-        '<picture><source media="(prefers-reduced-motion: reduce)" srcset="docs fig-still.png">'
-        f'<img src="docs fig.gif" alt="{CAPTION}" width="{width}" height="{height}"></picture>'
+        '<picture><source media="(prefers-reduced-motion: reduce)" srcset="docs%20fig-still.png">'
+        f'<img src="docs%20fig.gif" alt="{CAPTION}" width="{width}" height="{height}"'
+        ' style="max-width:100%;height:auto"></picture>'
     )
     with Image.open("docs fig-still.png") as still:  # the still is the animation's last frame
         np.testing.assert_array_equal(np.asarray(still.convert("RGB")), displayed_frames(Path("docs fig.gif"))[-1])

@@ -200,12 +200,15 @@ def test_any_gallery_file_ends_in_pages_a_failure_report_or_a_usage_error():
     [
         (
             '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in \\"1,4,4"',
-            "entry 'a': args '--in \"1,4,4' are not a command line: No closing quotation",
+            "entry 'a': cannot split the arguments as a shell would: No closing quotation",
         ),
-        ('[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4 \\\\"', "entry 'a': args"),
+        (
+            '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4 \\\\"',
+            "entry 'a': cannot split the arguments as a shell would: No escaped character",
+        ),
         (
             '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--image \\u0000.png"',
-            "entry 'a': a file its args name is not a valid path",
+            "entry 'a': a file the arguments name is not a valid path",
         ),
         (
             '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 1,4,4"\nexplanation = 3',

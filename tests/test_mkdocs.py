@@ -7,6 +7,7 @@ import sys
 import tomllib
 from importlib.metadata import entry_points
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -93,8 +94,11 @@ def test_a_site_builds_with_pictures_stills_and_captions_and_renders_once(tmp_pa
     assert (folder / "site" / gif).is_file() and (folder / "site" / still).is_file() and gif.endswith(".gif")
     assert "--in 1,1" in index  # the fence inside a fence stays text
     page = (folder / "site" / "guide" / "page" / "index.html").read_text(encoding="utf-8")
-    src = re.search(r'<img src="([^"]+)"', page).group(1)
+    src = unquote(re.search(r'<img src="([^"]+)"', page).group(1))  # a URL: "my picture" is written %20 there
     assert src.startswith("../../assets/convgif/") and (folder / "site" / "guide" / "page" / src).resolve().is_file()
+    still = unquote(re.search(r'srcset="([^"]+)"', page).group(1))
+    assert " " not in re.search(r'srcset="([^"]+)"', page).group(1)  # a space would split the srcset
+    assert (folder / "site" / "guide" / "page" / still).resolve().is_file()
     cached = sorted((folder / ".cache" / "convgif").iterdir())
     assert len(cached) == 4
     times = [p.stat().st_mtime_ns for p in cached]

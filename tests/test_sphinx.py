@@ -86,7 +86,7 @@ def renders(monkeypatch):
     """The argument lists of the renders the directive runs."""
     calls = []
     parsed = {}  # id of each request the directive parsed -> the arguments it parsed
-    original_parse, original_render = convgif.integrations.sphinx.parse, Request.render
+    original_parse, original_render = convgif.integrations.words.parse, Request.render
 
     def parse(args):
         request = original_parse(args)
@@ -97,7 +97,7 @@ def renders(monkeypatch):
         calls.append(parsed[id(self)])
         return original_render(self, path, progress)
 
-    monkeypatch.setattr(convgif.integrations.sphinx, "parse", parse)
+    monkeypatch.setattr(convgif.integrations.words, "parse", parse)  # the front end the directive reads words with
     monkeypatch.setattr(Request, "render", counted)
     return calls
 
@@ -165,7 +165,7 @@ def test_bad_arguments_are_errors_at_their_line_not_crashes(tmp_path):
     )
     assert "index.rst:6: ERROR: convgif: cannot split the arguments as a shell would" in warnings
     assert "index.rst:8: ERROR: convgif: No such option" in warnings and "--bogus" in warnings
-    assert "index.rst:10: ERROR: convgif: the directive draws a GIF; 'info' is a subcommand" in warnings
+    assert "index.rst:10: ERROR: convgif: 'info' is a subcommand of the convgif command" in warnings
     assert "index.rst:12: ERROR: convgif: --help and --version print text; they draw nothing" in warnings
     assert Images(tmp_path / "out" / "index.html").found == []
 

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import builtins
-import html
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
 from ..picture.model import Region
-
-#: The MIME type of each format, as pages and notebooks embed it.
-MIME = {"gif": "image/gif", "webp": "image/webp", "apng": "image/png", "png": "image/png", "mp4": "video/mp4"}
 
 
 @dataclass(frozen=True)
@@ -50,18 +45,10 @@ class RenderResult:
 
     def _repr_html_(self) -> str:
         """The picture embedded in HTML (a data URI), with the caption as alt text: how a
-        Jupyter notebook shows a render."""
-        mime = MIME.get(self.format, "image/gif")
-        uri = f"data:{mime};base64,{base64.b64encode(self.content()).decode('ascii')}"
-        alt = html.escape(self.caption)
-        width, height = self.size
-        style = 'style="max-width:100%;height:auto"'
-        if mime.startswith("video/"):
-            return (
-                f'<video src="{uri}" width="{width}" height="{height}" {style} autoplay loop muted playsinline controls '
-                f'aria-label="{alt}" title="{alt}">{alt}</video>'
-            )
-        return f'<img src="{uri}" alt="{alt}" width="{width}" height="{height}" {style}>'
+        Jupyter notebook shows a render (:func:`convgif.integrations.embed.notebook`)."""
+        from ..integrations import embed
+
+        return embed.notebook(self.content(), self.format, self.caption, self.size)
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
         """What a notebook shows: the picture (HTML) or, as text, where it is and its caption."""

@@ -21,6 +21,7 @@ import click
 
 from .. import __version__
 from ..errors import SpecError
+from ..integrations import embed
 from .options import bad, fail, layer_options, render_options, request_from, spec_from, views_from
 
 
@@ -144,7 +145,7 @@ def main(
         progress.close()
     poster = None
     if html and not to_stdout and not request.still:
-        poster = still_beside(Path(target))
+        poster = embed.still_name(Path(target))
         try:
             request.render_poster(poster)
         except OSError as error:
@@ -178,13 +179,9 @@ def why_not_written(target: Any, error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def still_beside(animation: Path) -> Path:
-    """Where the still of an animation goes: ``fig.gif`` -> ``fig-still.png``."""
-    return animation.with_name(f"{animation.stem}-still.png")
-
-
 class Snippets:
-    """The ``--markdown`` / ``--html`` snippets asked for, with paths relative to a folder."""
+    """The ``--markdown`` / ``--html`` snippets asked for, with paths relative to a folder
+    (the markup is :mod:`convgif.integrations.embed`'s)."""
 
     def __init__(self, markdown: bool, html: bool, relative_to: Optional[str], poster: Optional[Path]) -> None:
         self.markdown, self.html, self.relative_to, self.poster = markdown, html, relative_to, poster
@@ -196,27 +193,13 @@ class Snippets:
         return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.relative_to))).as_posix()
 
     def lines(self, shown: str, alt: str, size: tuple[int, int], format: str) -> list[str]:
-        import html as markup
-
-        src, e = self.path(shown), markup.escape
+        src = self.path(shown)
         lines = []
         if self.markdown:
-            lines.append(f"![{alt}]({src})")
+            lines.append(embed.markdown(src, alt))
         if self.html:
-            box = f'width="{size[0]}" height="{size[1]}"'
-            still = e(self.path(str(self.poster))) if self.poster is not None else None
-            if format == "mp4":
-                poster = f' poster="{still}"' if still else ""
-                lines.append(
-                    f'<video src="{e(src)}"{poster} {box} controls loop muted playsinline aria-label="{e(alt)}"></video>'
-                )
-            elif still:
-                lines.append(
-                    f'<picture><source media="(prefers-reduced-motion: reduce)" srcset="{still}">'
-                    f'<img src="{e(src)}" alt="{e(alt)}" {box}></picture>'
-                )
-            else:
-                lines.append(f'<img src="{e(src)}" alt="{e(alt)}" {box}>')
+            still = self.path(str(self.poster)) if self.poster is not None else None
+            lines.append(embed.html(src, alt, size, format=format, still=still))
         return lines
 
 

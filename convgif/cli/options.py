@@ -596,6 +596,13 @@ def _words(**params: Any) -> None:
     """Parses a render's words without the command's own options."""
 
 
+def option_name(argument: str) -> Optional[str]:
+    """The option that sets ``argument`` in a render's words (``--k`` for ``kernel_size``), or None."""
+    ctx = click.Context(_words)
+    param = next((p for p in _words.get_params(ctx) if p.name == argument), None)
+    return min(param.opts, key=len) if param is not None else None
+
+
 def parse(args: Sequence[str]) -> Request:
     """The render that arguments such as ``["--in", "3,7,7", "--k", "3"]`` describe, as typed
     after ``convgif``; click's usage errors (``click.UsageError``, ``click.BadParameter``)

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from . import embed
 from . import words as sources
 
 PLOTS = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dilation", "groups")
@@ -73,21 +74,10 @@ def load(config: Path) -> Gallery:
         if not isinstance(explanation, str):
             raise GalleryError(f"{config}: entry {name!r}: explanation must be text")
         try:
-            args = tuple(shlex.split(item["args"]))
-        except ValueError as error:  # an unclosed quote, or a backslash at the end
-            raise GalleryError(
-                f"{config}: entry {name!r}: args {item['args']!r} are not a command line: {error}"
-            ) from None
-        forbidden = {"-o", "--output", "-q", "--quiet"} & set(args)
-        if forbidden:
-            raise GalleryError(f"{config}: entry {name!r}: the gallery chooses {', '.join(sorted(forbidden))} itself")
-        try:
-            paths, files = sources.resolve(args, lambda path: str((config.parent / path).resolve()))
-        except ValueError as error:  # a path holding a NUL character
-            raise GalleryError(
-                f"{config}: entry {name!r}: a file its args name is not a valid path ({error})"
-            ) from None
-        entries.append(Entry(name, item["title"], " ".join(explanation.split()), args, tuple(paths), tuple(files)))
+            words = sources.read(item["args"], lambda path: str((config.parent / path).resolve()), who="the gallery")
+        except sources.WordsError as error:
+            raise GalleryError(f"{config}: entry {name!r}: {error}") from None
+        entries.append(Entry(name, item["title"], " ".join(explanation.split()), words.typed, words.args, words.files))
     if not entries:
         raise GalleryError(f"{config}: no [[entry]] tables")
     return Gallery(title, " ".join(intro.split()), tuple(entries), config.parent)
@@ -106,19 +96,14 @@ class Outcome:
 
 def render_entry(entry: Entry, out: Path) -> Outcome:
     """Render one entry into ``out``, named for the format it holds; errors come back as text."""
-    import click
-
-    from ..cli.options import parse
-    from ..errors import SpecError
-
     try:
-        request = parse(entry.paths)
-        request.render(out / target_name(entry.name, request))
-        if not request.still:
-            request.render_poster(out / still_name(entry.name))
-    except click.ClickException as error:
-        return Outcome(entry.name, error.format_message())
-    except SpecError as error:
+        request = sources.parse(entry.paths)
+        target = out / target_name(entry.name, request)
+        with sources.refusals():
+            request.render(target)
+            if not request.still:
+                request.render_poster(embed.still_name(target))
+    except sources.WordsError as error:
         return Outcome(entry.name, str(error))
     except Exception as error:  # one broken entry must not stop the others
         return Outcome(entry.name, f"{type(error).__name__}: {error}")
@@ -134,20 +119,19 @@ def target_name(name: str, request) -> str:
     return name + FORMATS[request.options.get("format") or "gif"].suffix
 
 
-def still_name(name: str) -> str:
-    """An animated entry's still, shown to readers who prefer reduced motion: its last frame."""
-    return f"{name}-still.png"
-
-
-def _still(entry: Entry, out: Path) -> Optional[str]:
-    """The file of an animated entry's still, if it is there."""
-    return still_name(entry.name) if (out / still_name(entry.name)).is_file() else None
+def _still(picture: Optional[str], out: Path) -> Optional[str]:
+    """The file of an animated entry's still (shown to readers who prefer reduced motion: its
+    last frame), if it is there (an APNG has one; a still entry does not)."""
+    if picture is None:
+        return None
+    still = embed.still_name(picture)
+    return still if (out / still).is_file() else None
 
 
 def _picture(entry: Entry, out: Path) -> Optional[str]:
     """The file an entry's picture is in, if it is there."""
     for candidate in sorted(out.glob(f"{entry.name}.*")):
-        if candidate.suffix in (".gif", ".webp", ".png"):
+        if candidate.suffix in (".gif", ".webp", ".png", ".mp4"):
             return candidate.name
     return None
 
@@ -170,7 +154,7 @@ def stale(gallery: Gallery, out: Path, only: Iterable[str] = (), force: bool = F
 def _needs_still(entry: Entry, out: Path) -> bool:
     """Whether an animated entry's still is missing."""
     picture = _picture(entry, out)
-    return picture is not None and not (out / picture).suffix == ".png" and _still(entry, out) is None
+    return picture is not None and not picture.endswith(".png") and _still(picture, out) is None
 
 
 def build(
@@ -257,20 +241,30 @@ class Shown:
     parameters: str
     gif: Optional[str]
     still: Optional[str] = None
+    size: Optional[tuple[int, int]] = None
 
 
 def _describe(entry: Entry, out: Path) -> Shown:
-    import click
-
     from .. import ops
-    from ..cli.options import parse
 
     try:
-        spec = parse(entry.paths).spec
-    except click.ClickException as error:
-        return Shown(entry, f"refused: {error.format_message()}", (), "no", None)
+        spec = sources.parse(entry.paths).spec
+    except sources.WordsError as error:
+        return Shown(entry, f"refused: {error}", (), "no", None)
     parameters = ops.of(spec).parameters_text(spec).removesuffix(" parameters").replace(" parameters (", " (")
-    return Shown(entry, spec.caption, spec.output_shape, parameters, _picture(entry, out), _still(entry, out))
+    picture = _picture(entry, out)
+    still = _still(picture, out)
+    return Shown(entry, spec.caption, spec.output_shape, parameters, picture, still, _size(out, picture, still))
+
+
+def _size(out: Path, picture: Optional[str], still: Optional[str] = None) -> Optional[tuple[int, int]]:
+    """A picture's width and height, if it is there and can be read."""
+    if picture is None:
+        return None
+    try:
+        return embed.size_of(out / picture, out / still if still else None)
+    except (OSError, ValueError):  # unreadable, or an MP4 without its still
+        return None
 
 
 def _command(entry: Entry) -> str:
@@ -282,7 +276,7 @@ def write_pages(gallery: Gallery, out: Path) -> None:
     shown = [_describe(e, out) for e in gallery.entries]
     plots = [name for name in PLOTS if (out / "plots" / f"article_{name}.png").is_file()]
     _write_if_changed(out / "README.md", markdown(gallery, shown, plots))
-    _write_if_changed(out / "index.html", page(gallery, shown, plots))
+    _write_if_changed(out / "index.html", page(gallery, shown, plots, out))
 
 
 def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
@@ -299,23 +293,21 @@ def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> 
         lines.append("- [What each argument costs](#costs)")
     for s in shown:
         lines += ["", f'<a id="{s.entry.name}"></a>', "", f"## {s.entry.title}", ""]
-        lines += [_figure(s) if s.gif else "*(not rendered: see the gallery build's report)*", ""]
+        lines += [_figure(s, sized=False) if s.gif else "*(not rendered: see the gallery build's report)*", ""]
         lines += [f"`{s.caption}`", "", s.entry.explanation, "", "```sh", _command(s.entry), "```", ""]
         lines.append(f"Output shape {s.output_shape}, {s.parameters} parameters.")
     if plots:
         lines += ["", '<a id="costs"></a>', "", "## What each argument costs", ""]
         lines += ["Measured with `convgif bench --preset article`: parameters above, forward-pass time below.", ""]
-        lines += [f"![{name.replace('_', ' ')}](plots/article_{name}.png)" for name in plots]
+        lines += [embed.markdown(f"plots/article_{name}.png", name.replace("_", " ")) for name in plots]
     return "\n".join(lines) + "\n"
 
 
-def _figure(s: Shown) -> str:
-    """An entry's picture; an animation with its still for readers who prefer reduced motion."""
-    e = html.escape
-    image = f'<img src="{e(s.gif or "")}" alt="{e(s.caption)}">'
-    if s.still is None:
-        return image
-    return f'<picture><source media="(prefers-reduced-motion: reduce)" srcset="{e(s.still)}">{image}</picture>'
+def _figure(s: Shown, sized: bool) -> str:
+    """An entry's picture; an animation with its still for readers who prefer reduced motion.
+    ``sized``: with its width and height (not in ``README.md``: GitHub removes the style that
+    keeps them from squashing a picture wider than its column)."""
+    return embed.html(s.gif or "", s.caption, s.size if sized else None, still=s.still)
 
 
 STYLE = """
@@ -330,7 +322,8 @@ h2{border-color:#30363d}.caption{color:#8b949e}}
 """
 
 
-def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
+def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str], out: Optional[Path] = None) -> str:
+    """``index.html``; the cost figures sized from their files in ``out/plots``, when given."""
     e = html.escape
     parts = [
         "<!DOCTYPE html>",
@@ -346,7 +339,7 @@ def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
     for s in shown:
         parts.append(f'<section id="{e(s.entry.name)}"><h2>{e(s.entry.title)}</h2>')
         if s.gif:
-            parts.append(_figure(s))
+            parts.append(_figure(s, sized=True))
         parts.append(f'<p class="caption">{e(s.caption)}</p><p>{e(s.entry.explanation)}</p>')
         parts.append(f"<pre><code>{e(_command(s.entry))}</code></pre>")
         parts.append(f"<p>Output shape {e(str(s.output_shape))}, {e(s.parameters)} parameters.</p></section>")
@@ -355,7 +348,10 @@ def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
         parts.append(
             "<p>Measured with <code>convgif bench --preset article</code>: parameters above, forward-pass time below.</p>"
         )
-        parts += [f'<img src="plots/article_{n}.png" alt="{e(n.replace("_", " "))}">' for n in plots]
+        parts += [
+            embed.html(f"plots/article_{n}.png", n.replace("_", " "), out and _size(out, f"plots/article_{n}.png"))
+            for n in plots
+        ]
         parts.append("</section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"

@@ -22,10 +22,8 @@ message naming the page and the option.
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
-import shlex
 import shutil
 from pathlib import Path
 from typing import Any, Optional
@@ -35,6 +33,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from . import embed
 from . import words as sources
 
 #: Where the pictures go in the built site.
@@ -87,56 +86,33 @@ class ConvgifPlugin(BasePlugin[ConvgifConfig]):
 
     def figure(self, text: str, page: Any, line: int) -> str:
         """The HTML of one block: the rendered picture (and its still) with the caption."""
-        import click
-
-        from ..cli.options import parse
-        from ..errors import SpecError
-
         where = f"{page.file.src_uri}, line {line}"
-        try:
-            typed = shlex.split(text)
-        except ValueError as error:
-            raise PluginError(f"convgif: {where}: cannot split the arguments as a shell would: {error}") from None
-        if not typed:
-            raise PluginError(f"convgif: {where}: give the arguments of a render, e.g. --in 3,7,7 --k 3")
         folder = Path(page.file.abs_src_path).parent
-        args, files = sources.resolve(typed, lambda path: str((folder / path).resolve()))
         try:
-            request = parse(args)
-            name = Path(request.default_name())
-            stem = f"{name.stem}-{sources.digest(typed, files)[:12]}"
-            picture = self.cache / f"{stem}{name.suffix}"
-            if not picture.exists():
-                picture.parent.mkdir(parents=True, exist_ok=True)
-                request.render(picture)
-            still: Optional[Path] = None
-            if self.config.still and not request.still:
-                still = self.cache / f"{stem}-still.png"
-                if not still.exists():
-                    request.render_poster(still)
-        except click.ClickException as error:
-            raise PluginError(f"convgif: {where}: {error.format_message()}") from None
-        except SpecError as error:
+            words = sources.read(text, lambda path: str((folder / path).resolve()), who="the plugin")
+            picture = self.cache / words.cache_name()
+            request = words.request
+            with sources.refusals():
+                if not picture.exists():
+                    picture.parent.mkdir(parents=True, exist_ok=True)
+                    request.render(picture)
+                still: Optional[Path] = None  # an MP4's size is read from its still, shown or not
+                if not request.still and (self.config.still or picture.suffix == ".mp4"):
+                    still = embed.still_name(picture)
+                    if not still.exists():
+                        request.render_poster(still)
+        except sources.WordsError as error:
             raise PluginError(f"convgif: {where}: {error}") from None
         return self.html(page, request.spec.caption, picture, still)
 
     def html(self, page: Any, caption: str, picture: Path, still: Optional[Path]) -> str:
-        """The markup for ``picture``: paths from the page's place in the site."""
-        from PIL import Image
-
+        """The markup for ``picture``: paths from the page's place in the site; the still is
+        shown to readers who prefer reduced motion unless ``still: false`` (an MP4's size is
+        read from it all the same)."""
         here = posixpath.dirname(page.file.dest_uri) or "."
-        src = self.publish(picture, here)
-        e = html.escape
-        if picture.suffix == ".mp4":
-            poster = f' poster="{e(self.publish(still, here))}"' if still else ""
-            return f'<video src="{e(src)}"{poster} controls loop muted playsinline aria-label="{e(caption)}"></video>'
-        with Image.open(picture) as image:
-            width, height = image.size
-        img = f'<img src="{e(src)}" alt="{e(caption)}" width="{width}" height="{height}">'
-        if still is None:
-            return img
-        srcset = e(self.publish(still, here))
-        return f'<picture><source media="(prefers-reduced-motion: reduce)" srcset="{srcset}">{img}</picture>'
+        size = embed.size_of(picture, still)
+        shown = self.publish(still, here) if still is not None and self.config.still else None
+        return embed.html(self.publish(picture, here), caption, size, still=shown)
 
     def publish(self, path: Path, here: str) -> str:
         """Copy ``path`` into the site after the build; its URL from the folder ``here``."""

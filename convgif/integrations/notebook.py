@@ -8,7 +8,6 @@ arguments (``%convgif --in 3,7,7 --k 3 --s 2``). IPython is imported only when o
 from __future__ import annotations
 
 import io
-import shlex
 import sys
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -81,31 +80,22 @@ def run_magic(line: str) -> Optional[RenderResult]:
     """``%convgif ARGS``: the picture ``convgif ARGS`` draws, shown inline (``-o FILE`` also
     writes it there). Bad arguments are reported as the command reports them, without a
     traceback."""
-    import click
     from IPython.core.error import UsageError
 
-    from ..cli.options import parse
-    from ..errors import SpecError
+    from . import words as sources
 
     try:
-        words = shlex.split(line)
-    except ValueError as error:
-        raise UsageError(f"convgif: cannot split the arguments as a shell would: {error}") from None
-    if any(word in ("-h", "--help") for word in words):
-        print(magic_help())
-        return None
-    output, words = _output(words)
-    if not words:
-        raise UsageError("convgif: give the arguments of a render, e.g. %convgif --in 3,7,7 --k 3")
-    try:
-        request = parse(words)
-        if output is not None:
-            request.render(output)
-        buffer = io.BytesIO()
-        result = request.render(buffer)
-    except click.ClickException as error:
-        raise UsageError(f"convgif: {error.format_message()}") from None
-    except SpecError as error:
+        typed = sources.split(line)
+        if any(word in ("-h", "--help") for word in sources.options_in(typed)):
+            print(magic_help())
+            return None
+        words = sources.read(typed, who="%convgif", output=True, example="%convgif --in 3,7,7 --k 3")
+        request = words.request
+        with sources.refusals():
+            if words.output is not None:
+                request.render(words.output)
+            result = request.render(io.BytesIO())
+    except sources.WordsError as error:
         raise UsageError(f"convgif: {error}") from None
     _display(result)
     return None
@@ -129,22 +119,6 @@ def magic_help() -> str:
         """
 
     return magic.get_help(click.Context(magic, info_name="%convgif"))
-
-
-def _output(words: list[str]) -> tuple[Optional[str], list[str]]:
-    """``-o FILE`` / ``--output FILE`` taken out of ``words``."""
-    rest, output, i = [], None, 0
-    while i < len(words):
-        word = words[i]
-        if word in ("-o", "--output") and i + 1 < len(words):
-            output, i = words[i + 1], i + 2
-            continue
-        if word.startswith("--output="):
-            output = word.partition("=")[2]
-        else:
-            rest.append(word)
-        i += 1
-    return output, rest
 
 
 def load(ipython: Any) -> None:

@@ -17,18 +17,14 @@ the source folder, as for ``.. image::``. Bad arguments are errors at the direct
 from __future__ import annotations
 
 import os
-import shlex
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import click
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
 from .. import __version__
-from ..cli.options import parse
-from ..errors import SpecError
 from . import words as sources
 
 if TYPE_CHECKING:
@@ -36,8 +32,6 @@ if TYPE_CHECKING:
 
 #: The folder of ``app.doctreedir`` that holds the rendered GIFs.
 CACHE = "convgif"
-#: The command's subcommands, which draw nothing.
-SUBCOMMANDS = ("info", "bench", "gallery")
 
 
 class ConvgifDirective(SphinxDirective):
@@ -54,29 +48,21 @@ class ConvgifDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         try:
-            typed = shlex.split(" ".join([*self.arguments, *self.content]))
-        except ValueError as error:
-            raise self.error(f"convgif: cannot split the arguments as a shell would: {error}") from None
-        if not typed:
-            raise self.error("convgif: give the arguments of a render, e.g. --in 3,7,7 --k 3")
-        args, files = self.resolve_files(typed)
-        commands = [arg for arg in args if arg in SUBCOMMANDS]
-        if commands:
-            raise self.error(f"convgif: the directive draws a GIF; {commands[0]!r} is a subcommand")
-        if {"--help", "-h", "--version"} & set(args):
-            raise self.error("convgif: --help and --version print text; they draw nothing")
-        try:
-            request = parse(args)
-            name = Path(request.default_name())
-            path = Path(self.env.doctreedir) / CACHE / f"{name.stem}-{sources.digest(typed, files)[:12]}{name.suffix}"
+            words = sources.read(
+                " ".join([*self.arguments, *self.content]),
+                lambda path: self.env.relfn2path(path)[1],
+                who="the directive",
+            )
+            for file in words.files:
+                self.env.note_dependency(file)  # a changed file rereads the document, and renders anew
+            path = Path(self.env.doctreedir) / CACHE / words.cache_name()
             if not path.exists():
                 path.parent.mkdir(parents=True, exist_ok=True)
-                request.render(path)
-        except click.ClickException as error:
-            raise self.error(f"convgif: {error.format_message()}") from None
-        except SpecError as error:
+                with sources.refusals():
+                    words.request.render(path)
+        except sources.WordsError as error:
             raise self.error(f"convgif: {error}") from None
-        spec = request.spec
+        spec = words.request.spec
         uri = "/" + Path(os.path.relpath(path, self.env.srcdir)).as_posix()  # "/": from the source folder
         image = nodes.image(self.block_text, uri=uri, alt=self.options.get("alt", spec.caption))
         image["classes"] += self.options.get("class", [])
@@ -84,13 +70,6 @@ class ConvgifDirective(SphinxDirective):
             image["width"] = self.options["width"]
         self.set_source_info(image)
         return [image]
-
-    def resolve_files(self, typed: list[str]) -> tuple[list[str], list[str]]:
-        """``typed`` with the files it names made absolute (from the document), and those files."""
-        args, files = sources.resolve(typed, lambda path: self.env.relfn2path(path)[1])
-        for file in files:
-            self.env.note_dependency(file)  # a changed file rereads the document, and renders anew
-        return args, files
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -1,20 +1,60 @@
-"""Files a render's words name, and the digest that says when a rendered picture is stale.
+"""A render written as the words a shell would pass to ``convgif``: one front end for every
+integration that takes them (the Sphinx directive, the MkDocs plugin, the gallery, ``%convgif``).
 
-The gallery and the documentation plugins both take renders as the words a shell would pass;
-files named by ``--image`` or a ``.npy`` ``--kernel`` are relative to the page or gallery file,
-and their bytes are part of what a picture depends on.
+:func:`read` splits the text as a shell would, takes out what the integration chooses itself
+(``-o FILE`` for the magic; refused elsewhere), makes the files named by ``--image``, a
+``.npy`` ``--kernel`` or ``--weights`` relative to the page or gallery file, and keeps the bytes of
+those files for :func:`digest`, which says when a rendered picture is stale.
+:attr:`Words.request` parses the words with :func:`convgif.cli.options.parse`. Everything refused
+on the way, and a render refused later (:func:`refusals`), is one :class:`WordsError` with the
+message the command would print, which each integration reports in its own way.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+import re
+import shlex
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Optional, Union
 
 from .. import __version__
 
+if TYPE_CHECKING:
+    from ..cli.options import Request
+
 #: Options whose value may be a file.
 FILE_OPTIONS = ("--image", "--kernel", "--weights")
+#: The command's options that say where the picture goes and what is printed: an integration
+#: chooses these itself (the magic takes ``-o FILE``, as an extra copy of the picture).
+OWN_OPTIONS = ("-o", "--output", "-q", "--quiet", "--markdown", "--html", "--relative-to")
+#: Options that print text rather than draw.
+HELP_OPTIONS = ("-h", "--help", "--version")
+#: What the message for empty words suggests.
+EXAMPLE = "--in 3,7,7 --k 3"
+
+
+class WordsError(ValueError):
+    """Words that do not describe a render: the message the command would give, and the
+    option it is about (``"--groups"``, ``"-o"``), or None."""
+
+    def __init__(self, message: str, option: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.option = option
+
+
+def split(text: str) -> list[str]:
+    """``text`` split as a shell would; an unclosed quote or a backslash at the end is a
+    :class:`WordsError`."""
+    try:
+        return shlex.split(text)
+    except ValueError as error:
+        raise WordsError(f"cannot split the arguments as a shell would: {error}") from None
 
 
 def names_file(option: str, value: str) -> bool:
@@ -51,3 +91,171 @@ def digest(args: Sequence[str], files: Sequence[str]) -> str:
         path = Path(file)
         hasher.update(b"\0" + (path.read_bytes() if path.is_file() else b""))
     return hasher.hexdigest()
+
+
+@dataclass(frozen=True)
+class Words:
+    """A render as words: as written (``typed``, without what the integration took out), with
+    the files they name located (``args``), those files, and ``-o FILE`` where it was taken."""
+
+    typed: tuple[str, ...]
+    args: tuple[str, ...]
+    files: tuple[str, ...] = ()
+    output: Optional[str] = None
+
+    @cached_property
+    def request(self) -> Request:
+        """The render the words describe (:func:`parse`; a :class:`WordsError` if refused)."""
+        return parse(self.args)
+
+    def digest(self) -> str:
+        """What the picture depends on: the words as written, the files' bytes, the version."""
+        return digest(self.typed, self.files)
+
+    def cache_name(self) -> str:
+        """A file name for the picture that changes when :meth:`digest` does:
+        ``conv2d_3x7x7_k3_s2-0123456789ab.gif``."""
+        name = Path(self.request.default_name())
+        return f"{name.stem}-{self.digest()[:12]}{name.suffix}"
+
+
+def read(
+    source: Union[str, Sequence[str]],
+    locate: Optional[Callable[[str], str]] = None,
+    *,
+    who: str = "this",
+    output: bool = False,
+    example: str = EXAMPLE,
+) -> Words:
+    """The words of a render, checked: ``source`` is the text (split as a shell would) or the
+    words already split; ``locate(path)`` says where a file they name is (default: as written);
+    ``who`` names the integration in messages (``"the gallery"``); ``output`` takes ``-o FILE`` out
+    (else it is refused, as are the command's other options about printing). Nothing is
+    parsed until :attr:`Words.request`. Refusals are :class:`WordsError`.
+    """
+    typed = split(source) if isinstance(source, str) else list(source)
+    given = options_in(typed)
+    asked = [word for word in given if word.partition("=")[0] in HELP_OPTIONS]
+    if asked:
+        raise WordsError("--help and --version print text; they draw nothing", asked[0])
+    commands = [word for word in positional(typed) if word in subcommands()]
+    if commands:
+        raise WordsError(f"{commands[0]!r} is a subcommand of the convgif command; give the arguments of a render")
+    taken, typed = take_output(typed) if output else (None, typed)
+    own = sorted({_option_name(word) for word in options_in(typed) if _option_name(word) in OWN_OPTIONS})
+    if own:
+        raise WordsError(f"{who} chooses {', '.join(own)} itself", own[0])
+    if not typed:
+        raise WordsError(f"give the arguments of a render, e.g. {example}")
+    try:
+        args, files = resolve(typed, locate or str)
+    except ValueError as error:  # a path holding a NUL character
+        raise WordsError(f"a file the arguments name is not a valid path ({error})") from None
+    return Words(tuple(typed), tuple(args), tuple(files), taken)
+
+
+def parse(args: Sequence[str]) -> Request:
+    """:func:`convgif.cli.options.parse`, its refusals as :class:`WordsError`."""
+    from ..cli.options import parse as parse_options
+
+    with refusals():
+        return parse_options(args)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """Turns what a render refuses (click's usage errors while parsing, :class:`SpecError`
+    while drawing) into :class:`WordsError`, with the message the command gives."""
+    import click
+
+    from ..cli.options import option_name
+    from ..errors import SpecError
+
+    try:
+        yield
+    except click.ClickException as error:
+        raise WordsError(error.format_message(), _option_of(error)) from None
+    except SpecError as error:
+        raise WordsError(str(error), option_name(error.argument)) from None
+
+
+def _option_of(error: Exception) -> Optional[str]:
+    """The option a click error is about, as the message names it first."""
+    name = getattr(error, "option_name", None)
+    if name:
+        return name
+    param = getattr(error, "param", None)
+    if param is not None and getattr(param, "opts", None):
+        return param.opts[0]
+    hint = getattr(error, "param_hint", None)
+    found = re.search(r"'(-[^']+)'", hint) if isinstance(hint, str) else None
+    return found.group(1) if found else None
+
+
+def take_output(words: Sequence[str]) -> tuple[Optional[str], list[str]]:
+    """``-o FILE`` / ``--output FILE`` / ``--output=FILE`` taken out of ``words`` (the last one
+    given counts, as for the command); a trailing ``-o`` without a file is a :class:`WordsError`."""
+    rest, output, i = [], None, 0
+    while i < len(words):
+        word = words[i]
+        if word in ("-o", "--output") and _is_option(words, i):
+            if i + 1 >= len(words):
+                raise WordsError(f"{word} needs a file name", word)
+            output, i = words[i + 1], i + 2
+            continue
+        if word.startswith("--output=") and _is_option(words, i):
+            output = word.partition("=")[2]
+        else:
+            rest.append(word)
+        i += 1
+    return output, rest
+
+
+def options_in(words: Sequence[str]) -> list[str]:
+    """The words that are options, not the values of the options before them."""
+    return [word for i, word in enumerate(words) if word.startswith("-") and _is_option(words, i)]
+
+
+def positional(words: Sequence[str]) -> list[str]:
+    """The words that are neither options nor their values."""
+    return [word for i, word in enumerate(words) if not word.startswith("-") and _is_option(words, i)]
+
+
+def _is_option(words: Sequence[str], i: int) -> bool:
+    """Whether ``words[i]`` stands where an option may (not as the value of the option before)."""
+    return i == 0 or _option_name(words[i - 1]) not in valued() or "=" in words[i - 1]
+
+
+def _option_name(word: str) -> str:
+    return word.partition("=")[0] if word.startswith("--") else word
+
+
+@lru_cache(maxsize=1)
+def valued() -> frozenset[str]:
+    """The options that take a value: the render's (as declared in :mod:`convgif.cli.options`)
+    and the command's own."""
+    import click
+
+    from ..cli.options import layer_options, render_options
+
+    @click.command()
+    @layer_options
+    @render_options
+    def command(**params: object) -> None:
+        """Only to read the options' declarations."""
+
+    names = {
+        name
+        for param in command.params
+        if isinstance(param, click.Option) and not param.is_flag and not param.count
+        for name in param.opts
+    }
+    return frozenset(names | {"-o", "--output", "--relative-to"})
+
+
+@lru_cache(maxsize=1)
+def subcommands() -> frozenset[str]:
+    """The command's subcommands (``info``, ``bench``, ``gallery``), which draw nothing."""
+    from ..cli.commands import main
+
+    return frozenset(main.commands)
