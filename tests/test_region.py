@@ -184,7 +184,8 @@ def _note_extent(note: str, dims: int) -> tuple[tuple[int, int], tuple[int, int]
 
 
 def test_a_transposed_parts_input_is_exactly_the_cells_that_add_into_it():
-    from convgif.ops.transposed import scatter_extent, scatter_window
+    from convgif.engine.scatter import scatter_window
+    from convgif.ops.transposed import scatter_extent
 
     for spec in (
         convgif.ConvTranspose2dSpec((1, 9, 11), 1, 3, stride=2, padding=1, output_padding=1),

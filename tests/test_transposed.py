@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from convgif import ConvTranspose2dSpec, SpecError, record
-from convgif.ops.transposed import flip_kernels, zero_insert
+from convgif.engine.scatter import flip_kernels, zero_insert
 
 
 def random_args(rng: random.Random):

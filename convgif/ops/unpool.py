@@ -22,6 +22,7 @@ import numpy as np
 
 from ..engine.direct import LazySequence
 from ..engine.values import drawn_or_given, given_indices, rng_of
+from ..engine.windows import PoolRecording, _same
 from ..errors import SpecError
 from ..picture.model import (
     Crop,
@@ -40,8 +41,8 @@ from .args import AXES, to_tuple
 from .args import fmt as _fmt
 from .args import is_int as _is_int
 from .args import shape as _shape
-from .base import dims_text, shape_facts  # noqa: E402
-from .conv import _widest_text, position  # noqa: E402
+from .base import dims_text, shape_facts
+from .conv import _widest_text, position
 from .pool import (
     _PAIR_WORDS,
     _SEP,
@@ -50,9 +51,7 @@ from .pool import (
     MaxPool1dSpec,
     MaxPool2dSpec,
     MaxPool3dSpec,
-    PoolRecording,
     _at,
-    _same,
     _Windowed,
     record_pool,
 )
