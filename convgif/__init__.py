@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
-
 from .ops import REGISTRY, spec_class_name
+from .version import __version__
 
 #: Public names and the modules that hold them, imported when first used, so that the
 #: command starts (and answers --help) without loading NumPy or matplotlib. Every layer

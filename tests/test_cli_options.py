@@ -77,3 +77,9 @@ def test_api_arguments_keep_their_names_in_refusals(tmp_path):
     with pytest.raises(convgif.SpecError) as error:
         convgif.render(spec, tmp_path / "x.gif", format="bmp")
     assert error.value.argument == "format" and "format='bmp'" in str(error.value)
+
+
+def test_the_subcommands_the_pages_refuse_are_the_commands():
+    from convgif.cli.options import SUBCOMMANDS
+
+    assert set(SUBCOMMANDS) == set(main.commands)

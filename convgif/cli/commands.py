@@ -19,9 +19,9 @@ from typing import Any, Optional
 
 import click
 
-from .. import __version__
 from ..errors import SpecError
 from ..integrations import embed
+from ..version import __version__
 from .options import bad, fail, layer_options, render_options, request_from, spec_from, views_from
 
 

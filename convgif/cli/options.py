@@ -197,6 +197,8 @@ ARGUMENTS = (
 #: The arguments that describe the layer itself (the others choose how it is drawn).
 SPEC_OPTIONS = tuple(argument.name for argument in ARGUMENTS if not argument.view)
 VIEW_OPTIONS = tuple(argument.name for argument in ARGUMENTS if argument.view)
+#: The command's subcommands, which draw nothing (the pages' front end refuses them by name).
+SUBCOMMANDS = ("info", "bench", "gallery")
 #: The old flags that choose a layer kind, and the kind each chooses.
 KIND_FLAGS = {"conv1d": "Conv1d", "transposed": "ConvTranspose2d", "separable": "separable"}
 

@@ -24,7 +24,7 @@ from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.util.docutils import SphinxDirective
 
-from .. import __version__
+from ..version import __version__
 from . import words as sources
 
 if TYPE_CHECKING:

@@ -22,7 +22,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional, Union
 
-from .. import __version__
+from ..version import __version__
 
 if TYPE_CHECKING:
     from ..cli.options import Request
@@ -253,9 +253,8 @@ def valued() -> frozenset[str]:
     return frozenset(names | {"-o", "--output", "--relative-to"})
 
 
-@lru_cache(maxsize=1)
 def subcommands() -> frozenset[str]:
     """The command's subcommands (``info``, ``bench``, ``gallery``), which draw nothing."""
-    from ..cli.commands import main
+    from ..cli.options import SUBCOMMANDS
 
-    return frozenset(main.commands)
+    return frozenset(SUBCOMMANDS)
