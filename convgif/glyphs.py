@@ -200,23 +200,27 @@ PACKAGES = (
     ("noto_cjk_sans_tc_regular", "NotoSansCJKtc-Regular.otf"),
     ("manimgx_fonts_cjk", "NotoSansCJK-VF.otf.ttc"),  # PyPI manimgx-fonts-cjk (OFL-1.1)
 )
-#: Font files looked for in the usual folders when fontconfig finds none, best first.
+#: Font files looked for in the usual folders when fontconfig finds none, best first, each with
+#: the glyph forms it has when it has one kind only (a collection's face is chosen by its name).
 FILE_NAMES = (
-    "NotoSansCJK-Regular.ttc",
-    "NotoSansCJKsc-Regular.otf",
-    "NotoSansCJKtc-Regular.otf",
-    "NotoSansSC-Regular.otf",
-    "NotoSansTC-Regular.otf",
-    "SourceHanSans-Regular.ttc",
-    "SourceHanSansSC-Regular.otf",
-    "SourceHanSansTC-Regular.otf",
-    "wqy-microhei.ttc",
-    "wqy-zenhei.ttc",
-    "PingFang.ttc",
-    "Hiragino Sans GB.ttc",
-    "STHeiti Light.ttc",
-    "msyh.ttc",
-    "msjh.ttc",
+    ("NotoSansCJK-Regular.ttc", None),
+    ("NotoSansCJKsc-Regular.otf", "SC"),
+    ("NotoSansCJKtc-Regular.otf", "TC"),
+    ("NotoSansCJKhk-Regular.otf", "HK"),
+    ("NotoSansSC-Regular.otf", "SC"),
+    ("NotoSansTC-Regular.otf", "TC"),
+    ("NotoSansHK-Regular.otf", "HK"),
+    ("SourceHanSans-Regular.ttc", None),
+    ("SourceHanSansSC-Regular.otf", "SC"),
+    ("SourceHanSansTC-Regular.otf", "TC"),
+    ("SourceHanSansHC-Regular.otf", "HK"),
+    ("PingFang.ttc", None),  # macOS
+    ("Hiragino Sans GB.ttc", "SC"),
+    ("STHeiti Light.ttc", "SC"),
+    ("msyh.ttc", "SC"),  # Windows: Microsoft YaHei
+    ("msjh.ttc", "TC"),  # Windows: Microsoft JhengHei
+    ("wqy-microhei.ttc", "SC"),  # WenQuanYi: Simplified forms, Traditional characters too
+    ("wqy-zenhei.ttc", "SC"),
 )
 #: A character every Chinese font has; a face without it is no CJK font.
 _PROBE = "\u4e2d"  # 中
@@ -233,7 +237,6 @@ def _font_folders() -> list[Path]:
     folders = [home / ".local/share/fonts", home / ".fonts", Path("/usr/share/fonts"), Path("/usr/local/share/fonts")]
     if sys.platform == "darwin":
         folders += [home / "Library/Fonts", Path("/Library/Fonts"), Path("/System/Library/Fonts")]
-        folders += [Path("/System/Library/AssetsV2")]
     if sys.platform == "win32":
         windir = Path(os.environ.get("WINDIR", r"C:\Windows"))
         local = os.environ.get("LOCALAPPDATA")
@@ -323,8 +326,11 @@ def _from_fontconfig(regions: tuple[str, ...]) -> Optional[FontFile]:
 
 
 def _from_folders(regions: tuple[str, ...]) -> Optional[FontFile]:
-    wanted = {name.lower(): rank for rank, name in enumerate(FILE_NAMES)}
-    found: list[tuple[int, str]] = []
+    def rank(region: Optional[str]) -> int:  # a collection has every kind; a file of one kind as it fits
+        return 0 if region is None else regions.index(region) if region in regions else len(regions)
+
+    wanted = {name.lower(): (rank(region), order) for order, (name, region) in enumerate(FILE_NAMES)}
+    found: list[tuple[tuple[int, int], str]] = []
     for folder in _font_folders():
         if not folder.is_dir():
             continue

@@ -260,3 +260,58 @@ def test_the_masks_file_is_compact():
     assert glyphs.MASKS_FILE.stat().st_size < 150_000
     data = io.BytesIO(glyphs.MASKS_FILE.read_bytes())
     assert data.read(len(glyphs.MAGIC)) == glyphs.MAGIC
+
+
+def test_without_the_masks_file_matplotlib_draws_the_same(monkeypatch, tmp_path):
+    caches = (glyphs.shipped, glyphs._shipped_style, glyphs._glyphs, glyphs.glyph, glyphs.text_mask)
+    expected = {style: glyphs.text_mask(style, CORPUS[3]) for style in STYLES[:2]}
+    monkeypatch.setattr(glyphs, "MASKS_FILE", tmp_path / "missing.bin")
+    for cache in caches:
+        cache.cache_clear()
+    try:
+        assert glyphs.shipped() == ({}, b"")
+        for style, mask in expected.items():
+            assert np.array_equal(glyphs.text_mask(style, CORPUS[3]), mask)
+    finally:
+        monkeypatch.undo()
+        for cache in caches:
+            cache.cache_clear()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_child_opens_its_own_fonts(cjk):
+    odd = TextStyle(size=14, advance=8, height=17, ascent=14)
+    glyphs.glyph(odd, "A")  # matplotlib's font for size 14 is open
+    glyphs.glyph(CAPTION, "中")  # and the CJK font
+    assert glyphs._font.cache_info().currsize and glyphs._cjk_face.cache_info().currsize
+    pid = os.fork()
+    if pid == 0:  # the child: no font handle shared with the parent, and it still draws
+        ok = not glyphs._font.cache_info().currsize and not glyphs._cjk_face.cache_info().currsize
+        ok = ok and glyphs._wide_glyph(LABEL, "文", None).any() and glyphs._matplotlib_glyph(odd, "B").any()
+        os._exit(0 if ok else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+
+
+@pytest.mark.parametrize("route", ["_from_packages", "_from_fontconfig", "_from_folders"])
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_each_way_of_finding_a_cjk_font_takes_the_language_s_face(route, lang):
+    found = getattr(glyphs, route)(glyphs._region_order(lang))
+    if found is None:
+        pytest.skip(f"{route} finds no CJK font here")
+    assert glyphs._covers(found.path, found.index, "中") and os.path.isfile(found.path)
+    names = glyphs._faces(found.path)
+    assert names[found.index] == found.family
+    wanted = "SC" if lang == "zh-Hans" else "TC"
+    if any(name.endswith(f" {wanted}") for name in names):  # a collection with that face: it is the one
+        assert found.family.endswith(f" {wanted}"), (found, names)
+
+
+def test_a_font_folder_is_searched_when_nothing_else_finds_one(monkeypatch, tmp_path, cjk):
+    (tmp_path / "deep").mkdir()
+    name = "NotoSansCJK-Regular.ttc" if cjk.path.endswith(".ttc") else "NotoSansCJKsc-Regular.otf"
+    (tmp_path / "deep" / name).symlink_to(cjk.path)
+    (tmp_path / "msyh.ttc").write_bytes(b"not a font")  # a broken file is passed over
+    monkeypatch.setattr(glyphs, "_font_folders", lambda: [tmp_path])
+    found = glyphs._from_folders(glyphs._region_order("zh-Hans"))
+    assert found is not None and found.path == str(tmp_path / "deep" / name) and found.source == "font folder"
