@@ -9,9 +9,11 @@ alternating from one repeat to the next), one untimed warm-up each; each figure 
   matplotlib imported with the module) against the new one (``convgif.glyphs``: shipped masks);
 * the whole ``convgif --in 3,7,7 --k 3 --s 2 -o <tmp>/x.gif`` command, with the old glyph
   module put in place of the new one, against the command as it is, and against
-  ``python -c "import numpy, PIL.Image"`` (the floor of any command that draws a frame).
+  ``python -c "import numpy, PIL.Image"`` (the floor of any command that draws a frame);
+* ``python -c "import numpy"``, which both ways of drawing text pay, to show what is left.
 
-Then runs the command once more under ``python -X importtime`` and says which of convgif's
+The processes may write bytecode caches (``PYTHONDONTWRITEBYTECODE`` is dropped for them), so
+that every timed run is warm, as an installed convgif is. Then runs the command once more under ``python -X importtime`` and says which of convgif's
 modules import matplotlib on that path (none should).
 
 Targets: drawing text the new way takes at most ``TARGET_RATIO`` of the old way's time; the
@@ -190,6 +192,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         Path(scratch, "oldglyphs.py").write_text(OLD_MODULE, encoding="utf-8")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), scratch]), "MPLBACKEND": "Agg"}
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # warm, as installed: the warm-up run caches the bytecode
         gif = str(Path(scratch, "x.gif"))
         py = sys.executable
         cases = {
@@ -198,6 +201,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             "convgif command, old glyphs": [py, "-c", OLD_COMMAND, gif],
             "convgif command, new glyphs": [py, "-m", "convgif", *COMMAND, "-o", gif],
             "python -c 'import numpy, PIL.Image'": [py, "-c", "import numpy, PIL.Image"],
+            "python -c 'import numpy'": [py, "-c", "import numpy"],
         }
         samples = time_runs(cases, env, args.repeats)
         medians = {name: statistics.median(values) for name, values in samples.items()}
@@ -206,7 +210,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         for name, values in samples.items():
             print(f"{name:<38}  {medians[name]:>8.3f}  {min(values):>6.3f}  {max(values):>6.3f}")
         floor = medians["python -c 'import numpy, PIL.Image'"]
+        numpy_alone = medians["python -c 'import numpy'"]
         print()
+        print(
+            "above numpy alone: text old "
+            f"{medians['text, old (matplotlib)'] - numpy_alone:.3f} s, new {medians['text, new (shipped masks)'] - numpy_alone:.3f} s"
+        )
         print(
             "above the numpy + Pillow floor: "
             f"command old {medians['convgif command, old glyphs'] - floor:.3f} s, "

@@ -32,11 +32,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
-from .layout import TextStyle
+if TYPE_CHECKING:  # only named in annotations: convgif.layout may import this module (cells)
+    from .layout import TextStyle
 
 LEVELS = 4
 
@@ -347,7 +348,9 @@ def _from_folders(regions: tuple[str, ...]) -> Optional[FontFile]:
 def find_cjk_font(lang: Optional[str] = None) -> Optional[FontFile]:
     """The CJK font wide characters are drawn from for ``lang`` ("zh-Hans", "zh-Hant", …), or None.
 
-    Looked for, in this order: ``CONVGIF_CJK_FONT`` (a file, optionally ``path:index``); a Python
+    Looked for, in this order: ``CONVGIF_CJK_FONT`` (a font file, or ``path:index`` for one face
+    of a collection, taken as it is; passed over when it is no font, or has no such face, or has
+    no Chinese glyphs without an index given); a Python
     package that ships one (``pip install "convgif[zh]"`` brings noto-cjk-sans-otc); fontconfig
     (``fc-match``, the face index included); the usual font folders. In a collection, the face
     with the language's glyph forms is taken: SC (Simplified) for zh-Hans, TC then HK for zh-Hant."""
@@ -356,11 +359,10 @@ def find_cjk_font(lang: Optional[str] = None) -> Optional[FontFile]:
     if given:
         path, _, index = given.rpartition(":") if given.rpartition(":")[2].isdigit() else (given, "", "")
         if os.path.isfile(path):
-            if index:
-                names = _faces(path)
-                name = names[int(index)] if int(index) < len(names) else ""
-                return FontFile(path, int(index), name, "CONVGIF_CJK_FONT")
-            face = _best_face(path, regions, "CONVGIF_CJK_FONT")
+            names = _faces(path) if index else []
+            if index and int(index) < len(names):
+                return FontFile(path, int(index), names[int(index)], "CONVGIF_CJK_FONT")
+            face = None if index else _best_face(path, regions, "CONVGIF_CJK_FONT")
             if face is not None:
                 return face
     return _from_packages(regions) or _from_fontconfig(regions) or _from_folders(regions)
