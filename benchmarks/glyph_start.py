@@ -7,6 +7,8 @@ alternating from one repeat to the next), one untimed warm-up each; each figure 
   caption, a step line and a sum line at the caption, label and cell sizes), the old way
   (``convgif.glyphs`` as it was: DejaVu Sans Mono rasterised by matplotlib's ``FT2Font``,
   matplotlib imported with the module) against the new one (``convgif.glyphs``: shipped masks);
+* the same on a first run, when matplotlib has no font cache yet (a new empty ``MPLCONFIGDIR``
+  each time): the old module's ``font_manager.findfont`` builds one;
 * the whole ``convgif --in 3,7,7 --k 3 --s 2 -o <tmp>/x.gif`` command, with the old glyph
   module put in place of the new one, against the command as it is, and against
   ``python -c "import numpy, PIL.Image"`` (the floor of any command that draws a frame);
@@ -129,6 +131,8 @@ for style in (layout.CAPTION, layout.LABEL, layout.CELL):
     for text in {TEXTS!r}:
         glyphs.text_mask(style, text)
 """
+#: A first run: matplotlib has no configuration folder yet (no font cache), a new empty one each time.
+FIRST_RUN = "import os, tempfile; os.environ['MPLCONFIGDIR'] = tempfile.mkdtemp()\n"
 #: The command with the old glyph module in place of the new one.
 OLD_COMMAND = f"""
 import sys
@@ -198,6 +202,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         cases = {
             "text, old (matplotlib)": [py, "-c", "import oldglyphs as glyphs" + DRAW],
             "text, new (shipped masks)": [py, "-c", "from convgif import glyphs" + DRAW],
+            "text, old, first run": [py, "-c", FIRST_RUN + "import oldglyphs as glyphs" + DRAW],
+            "text, new, first run": [py, "-c", FIRST_RUN + "from convgif import glyphs" + DRAW],
             "convgif command, old glyphs": [py, "-c", OLD_COMMAND, gif],
             "convgif command, new glyphs": [py, "-m", "convgif", *COMMAND, "-o", gif],
             "python -c 'import numpy, PIL.Image'": [py, "-c", "import numpy, PIL.Image"],

@@ -315,3 +315,31 @@ def test_a_font_folder_is_searched_when_nothing_else_finds_one(monkeypatch, tmp_
     monkeypatch.setattr(glyphs, "_font_folders", lambda: [tmp_path])
     found = glyphs._from_folders(glyphs._region_order("zh-Hans"))
     assert found is not None and found.path == str(tmp_path / "deep" / name) and found.source == "font folder"
+
+
+@pytest.mark.parametrize(
+    "kind, args, options",
+    [
+        ("Conv2dSpec", ((3, 7, 7), 1, 3), {"stride": 2, "values": True}),
+        ("MaxPool2dSpec", ((1, 6, 6), 2), {"values": True, "scale": 2}),
+        ("Conv2dSpec", ((2, 5, 5), 2, 3), {"padding": 1, "groups": 2, "scale": 3}),
+    ],
+)
+def test_every_text_a_render_draws_is_laid_out_as_before(kind, args, options, monkeypatch, tmp_path):
+    """Captions, labels, step and sum lines, cell values: whatever a render writes, through the public API."""
+    import convgif
+
+    drawn = []
+    real = glyphs.text_mask
+
+    def spy(style, text, *more):
+        drawn.append((style, text))
+        return real(style, text, *more)
+
+    monkeypatch.setattr(glyphs, "text_mask", spy)
+    layer = {k: v for k, v in options.items() if k in ("stride", "padding", "groups")}
+    spec = getattr(convgif, kind)(*args, **layer)
+    convgif.render(spec, tmp_path / "x.gif", max_frames=6, **{k: v for k, v in options.items() if k not in layer})
+    assert len({text for _, text in drawn}) > 5
+    for style, text in dict.fromkeys(drawn):
+        assert np.array_equal(real(style, text), old_text_mask(style, text)), text
