@@ -52,11 +52,12 @@ def mpl_glyph(style: TextStyle, char: str) -> np.ndarray:
 
 
 def old_text_mask(style: TextStyle, text: str) -> np.ndarray:
-    """The former ``text_mask``, verbatim, over matplotlib's glyphs."""
+    """The former ``text_mask``, verbatim, over the glyph masks (which are matplotlib's where this
+    machine's FreeType is the one they were made with: test_every_shipped_mask_is_…)."""
     advance, count = style.advance, len(text)
     mask = np.zeros((style.height, (count + 1) * advance), np.uint8)
     if count:
-        boxes = np.stack([mpl_glyph(style, char) for char in text])
+        boxes = np.stack([glyphs.glyph(style, char) for char in text])
         mask[:, : count * advance] = boxes[:, :, :advance].transpose(1, 0, 2).reshape(style.height, -1)
         for k in range(2 * glyphs.BLEED):
             spill = mask[:, advance + k :: advance][:, :count]
@@ -263,6 +264,9 @@ def test_the_masks_file_is_compact():
 
 
 def test_without_the_masks_file_matplotlib_draws_the_same(monkeypatch, tmp_path):
+    same, why = same_rasteriser()
+    if not same:
+        pytest.skip(f"this matplotlib draws otherwise: {why}")
     caches = (glyphs.shipped, glyphs._shipped_style, glyphs._glyphs, glyphs.glyph, glyphs.text_mask)
     expected = {style: glyphs.text_mask(style, CORPUS[3]) for style in STYLES[:2]}
     monkeypatch.setattr(glyphs, "MASKS_FILE", tmp_path / "missing.bin")
