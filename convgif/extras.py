@@ -29,6 +29,7 @@ EXTRAS = {
     "docs": "Sphinx and MyST",
     "mkdocs": "MkDocs",
     "test": "pytest, hypothesis, ruff and the notebook runner",
+    "zh": "Noto Sans CJK, a freely licensed font for Chinese text (--lang zh-Hans, zh-Hant)",
 }
 
 
