@@ -5,8 +5,8 @@ alternating from one repeat to the next), one untimed warm-up each; each figure 
 
 * importing the glyph module and drawing a caption's worth of text (every character of a
   caption, a step line and a sum line at the caption, label and cell sizes), the old way
-  (``convgif.glyphs`` as it was: DejaVu Sans Mono rasterised by matplotlib's ``FT2Font``,
-  matplotlib imported with the module) against the new one (``convgif.glyphs``: shipped masks);
+  (``convgif.picture.glyphs`` as it was: DejaVu Sans Mono rasterised by matplotlib's ``FT2Font``,
+  matplotlib imported with the module) against the new one (``convgif.picture.glyphs``: shipped masks);
 * the same on a first run, when matplotlib has no font cache yet (a new empty ``MPLCONFIGDIR``
   each time): the old module's ``font_manager.findfont`` builds one;
 * the whole ``convgif --in 3,7,7 --k 3 --s 2 -o <tmp>/x.gif`` command, with the old glyph
@@ -51,7 +51,7 @@ TEXTS = [
     "input · kernel · output … 2 more ▶",
 ]
 
-#: ``convgif/glyphs.py`` before the masks were shipped (its text-drawing part, verbatim).
+#: ``convgif/picture/glyphs.py`` before the masks were shipped (its text-drawing part, verbatim).
 OLD_MODULE = """
 import os
 from functools import lru_cache
@@ -59,7 +59,7 @@ from functools import lru_cache
 import numpy as np
 from matplotlib import font_manager, ft2font
 
-from convgif.layout import TextStyle
+from convgif.picture.layout import TextStyle
 
 LEVELS = 4
 
@@ -126,7 +126,7 @@ def _glyphs(style):
 """
 
 DRAW = f"""
-from convgif import layout
+from convgif.picture import layout
 for style in (layout.CAPTION, layout.LABEL, layout.CELL):
     for text in {TEXTS!r}:
         glyphs.text_mask(style, text)
@@ -137,10 +137,10 @@ FIRST_RUN = "import os, tempfile; os.environ['MPLCONFIGDIR'] = tempfile.mkdtemp(
 OLD_COMMAND = f"""
 import sys
 import oldglyphs
-import convgif
-sys.modules["convgif.glyphs"] = convgif.glyphs = oldglyphs
+import convgif.picture
+sys.modules["convgif.picture.glyphs"] = convgif.picture.glyphs = oldglyphs
 sys.argv = ["convgif", *{COMMAND!r}, "-o", sys.argv[1]]
-from convgif.launch import run
+from convgif.cli.launch import run
 run()
 """
 
@@ -201,9 +201,9 @@ def main(argv: Optional[list[str]] = None) -> int:
         py = sys.executable
         cases = {
             "text, old (matplotlib)": [py, "-c", "import oldglyphs as glyphs" + DRAW],
-            "text, new (shipped masks)": [py, "-c", "from convgif import glyphs" + DRAW],
+            "text, new (shipped masks)": [py, "-c", "from convgif.picture import glyphs" + DRAW],
             "text, old, first run": [py, "-c", FIRST_RUN + "import oldglyphs as glyphs" + DRAW],
-            "text, new, first run": [py, "-c", FIRST_RUN + "from convgif import glyphs" + DRAW],
+            "text, new, first run": [py, "-c", FIRST_RUN + "from convgif.picture import glyphs" + DRAW],
             "convgif command, old glyphs": [py, "-c", OLD_COMMAND, gif],
             "convgif command, new glyphs": [py, "-m", "convgif", *COMMAND, "-o", gif],
             "python -c 'import numpy, PIL.Image'": [py, "-c", "import numpy, PIL.Image"],

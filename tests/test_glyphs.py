@@ -17,12 +17,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convgif import glyphs, layout
-from convgif.layout import CAPTION, CELL, LABEL, TextStyle
-from convgif.spec import SpecError
+from convgif import picture
+from convgif.errors import SpecError
+from convgif.picture import glyphs
+from convgif.picture.layout import CAPTION, CELL, LABEL, TextStyle
 
 ROOT = Path(__file__).resolve().parent.parent
-STYLES = list(dict.fromkeys(base.scaled(n) for base in (CAPTION, LABEL, CELL) for n in range(1, layout.MAX_SCALE + 1)))
+STYLES = list(dict.fromkeys(base.scaled(n) for base in (CAPTION, LABEL, CELL) for n in range(1, picture.MAX_SCALE + 1)))
 CORPUS = [
     "",
     " ",
@@ -128,8 +129,9 @@ def test_drawing_text_does_not_import_matplotlib():
     code = textwrap.dedent(
         f"""
         import sys
-        from convgif import glyphs, layout
-        styles = [b.scaled(n) for b in (layout.CAPTION, layout.LABEL, layout.CELL) for n in range(1, layout.MAX_SCALE + 1)]
+        from convgif import picture
+        from convgif.picture import glyphs, layout
+        styles = [b.scaled(n) for b in (layout.CAPTION, layout.LABEL, layout.CELL) for n in range(1, picture.MAX_SCALE + 1)]
         for style in styles:
             for text in {CORPUS!r}:
                 glyphs.text_mask(style, text)

@@ -1,8 +1,8 @@
-"""Make ``convgif/glyph_masks.bin``: DejaVu Sans Mono masks as matplotlib rasterises them.
+"""Make ``convgif/picture/glyph_masks.bin``: DejaVu Sans Mono masks as matplotlib rasterises them.
 
 For every character of ``CHARS`` (those DejaVu Sans Mono has, narrow ones only) and every text
 style convgif draws with (``CAPTION``, ``LABEL``, ``CELL`` at scales 1 to ``MAX_SCALE``), the
-mask :func:`convgif.glyphs._matplotlib_glyph` draws, the function convgif falls back on for any
+mask :func:`convgif.picture.glyphs._matplotlib_glyph` draws, the function convgif falls back on for any
 other character or size. The file is a magic line, the length of a JSON header (little-endian
 uint32), the header, then one zlib blob per style: its masks as uint8, count × height × width.
 The header records what made the masks (font file SHA-256, matplotlib and FreeType versions,
@@ -31,7 +31,8 @@ sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
 
-from convgif import glyphs, layout  # noqa: E402
+from convgif import picture  # noqa: E402
+from convgif.picture import glyphs, layout  # noqa: E402
 
 #: Printable ASCII (the space too); Latin-1; Greek; the punctuation, arrows, shapes, super/subscripts and maths
 #: symbols convgif writes or may (the non-ASCII characters of its strings are all here: a test checks).
@@ -57,7 +58,7 @@ CHARS = "".join(
 def styles() -> list[layout.TextStyle]:
     found = []
     for base in (layout.CAPTION, layout.LABEL, layout.CELL):
-        for n in range(1, layout.MAX_SCALE + 1):
+        for n in range(1, picture.MAX_SCALE + 1):
             style = base.scaled(n)
             if style not in found:
                 found.append(style)

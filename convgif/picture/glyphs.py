@@ -369,12 +369,12 @@ def find_cjk_font(lang: Optional[str] = None) -> Optional[FontFile]:
 
 
 def cjk_font(lang: Optional[str] = None) -> FontFile:
-    """:func:`find_cjk_font`, or a :class:`~convgif.spec.SpecError` for ``lang`` naming what to install."""
+    """:func:`find_cjk_font`, or a :class:`~convgif.errors.SpecError` for ``lang`` naming what to install."""
     found = find_cjk_font(lang)
     if found is not None:
         return found
-    from .extras import install_hint
-    from .spec import SpecError
+    from ..errors import SpecError
+    from ..extras import install_hint
 
     region = _region_order(lang)[0]
     family = _FONTCONFIG.get(region, _FONTCONFIG["SC"])[1]
