@@ -20,7 +20,7 @@ class Operation(abc.ABC):
     name: ClassVar[str]
     #: The spec class, a frozen dataclass taking PyTorch's arguments.
     spec_type: ClassVar[type]
-    #: Spatial axes: 1 or 2.
+    #: Spatial axes: 1, 2 or 3.
     dims: ClassVar[int] = 2
     #: Drawing options of this kind only (e.g. ``as_conv``), beyond those every kind has.
     views: ClassVar[tuple[str, ...]] = ()
