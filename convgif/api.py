@@ -405,4 +405,3 @@ def frames_of(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> i
     view = resolve_region(spec, Look(), view)
     layouts = [plan(geometry).steps for geometry in geometries(spec, **view)]
     return sum(len(part) for part in spread_steps(layouts, max_frames))
-

@@ -1,5 +1,4 @@
-"""The errors convgif raises for what it refuses: an argument, named, and the rule it breaks.
-"""
+"""The errors convgif raises for what it refuses: an argument, named, and the rule it breaks."""
 
 from __future__ import annotations
 
@@ -25,4 +24,3 @@ class TooLargeError(SpecError):
         super().__init__(argument, message)
         self.needs = needs
         self.values = values
-

@@ -43,7 +43,9 @@ PAGE = """\
 
 def test_the_plugin_is_declared_as_an_entry_point():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert project["project"]["entry-points"]["mkdocs.plugins"] == {"convgif": "convgif.integrations.mkdocs:ConvgifPlugin"}
+    assert project["project"]["entry-points"]["mkdocs.plugins"] == {
+        "convgif": "convgif.integrations.mkdocs:ConvgifPlugin"
+    }
 
 
 def environment(tmp_path: Path) -> dict:
@@ -54,7 +56,9 @@ def environment(tmp_path: Path) -> dict:
         info = tmp_path / "shim" / "convgif_entry-0.dist-info"
         info.mkdir(parents=True)
         (info / "METADATA").write_text("Metadata-Version: 2.1\nName: convgif-entry\nVersion: 0\n")
-        (info / "entry_points.txt").write_text("[mkdocs.plugins]\nconvgif = convgif.integrations.mkdocs:ConvgifPlugin\n")
+        (info / "entry_points.txt").write_text(
+            "[mkdocs.plugins]\nconvgif = convgif.integrations.mkdocs:ConvgifPlugin\n"
+        )
         paths.append(str(info.parent))
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths), "MPLBACKEND": "Agg"}
 

@@ -64,4 +64,7 @@ def test_the_metadata_states_the_licence_the_command_and_the_plugins(built):
     assert "License-Expression: MIT" in metadata and "Classifier: Intended Audience :: Education" in metadata
     assert "MIT License" in archive.read(f"{info}/licenses/LICENSE").decode()
     entry_points = archive.read(f"{info}/entry_points.txt").decode()
-    assert "convgif = convgif.cli.launch:run" in entry_points and "convgif.integrations.mkdocs:ConvgifPlugin" in entry_points
+    assert (
+        "convgif = convgif.cli.launch:run" in entry_points
+        and "convgif.integrations.mkdocs:ConvgifPlugin" in entry_points
+    )

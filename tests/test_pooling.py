@@ -729,9 +729,9 @@ def test_unpool_default_example_comes_from_a_max_pool():
     with pytest.raises(SpecError) as error:
         record(odd)
     assert error.value.argument == "indices"
-    assert record(
-        odd, indices=np.zeros((1, 2, 2), int), input=np.arange(4).reshape(1, 2, 2)
-    ).output.tolist() == [[[3, 0], [0, 0]]]
+    assert record(odd, indices=np.zeros((1, 2, 2), int), input=np.arange(4).reshape(1, 2, 2)).output.tolist() == [
+        [[3, 0], [0, 0]]
+    ]
 
 
 def test_unpool_refuses_bad_indices():

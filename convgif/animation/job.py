@@ -1,5 +1,4 @@
-"""A render as one job: the layer recorded and laid out, with the steps to draw of each of its parts.
-"""
+"""A render as one job: the layer recorded and laid out, with the steps to draw of each of its parts."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from ..picture.layout import kernel_channels, plan
 from .result import RenderResult
 
 if TYPE_CHECKING:
-
     import numpy as np
 
 
@@ -180,4 +178,3 @@ def sample_steps(total: int, limit: int) -> list[int]:
     if limit == 1:
         return [total - 1]
     return sorted({round(i * (total - 1) / (limit - 1)) for i in range(limit)})
-

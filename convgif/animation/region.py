@@ -1,5 +1,4 @@
-"""Which part of a layer a render draws: the region given, or the largest readable one.
-"""
+"""Which part of a layer a render draws: the region given, or the largest readable one."""
 
 from __future__ import annotations
 
@@ -14,7 +13,6 @@ from ..picture.model import Region
 from .job import Look
 
 if TYPE_CHECKING:
-
     pass
 
 
@@ -166,4 +164,3 @@ def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:
         whole = f"0:{out_w}" if dims == 1 else f"0:{out_h},0:{out_w}"
         raise SpecError("region", f"region={shown} must lie within the output, {whole}, and hold at least one cell")
     return region
-

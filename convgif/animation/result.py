@@ -1,5 +1,4 @@
-"""What a render returns: the file written, its frames, size and caption.
-"""
+"""What a render returns: the file written, its frames, size and caption."""
 
 from __future__ import annotations
 
@@ -13,7 +12,6 @@ from typing import TYPE_CHECKING, Any, Optional
 from ..picture.model import Region
 
 if TYPE_CHECKING:
-
     pass
 
 
@@ -74,4 +72,3 @@ class RenderResult:
         where = str(self.path) if self.path is not None else "in memory"
         text = f"{where}: {self.format}, {self.frames} frames, {self.bytes:,} bytes: {self.caption}"
         return {"text/html": self._repr_html_(), "text/plain": text}
-

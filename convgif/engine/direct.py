@@ -316,4 +316,3 @@ def padding_mask(spec: Conv2dSpec, axis: int) -> np.ndarray:
     size = spec.input_shape[1 + axis]
     real = pad_axis(np.ones((1, size), np.int8), 1, spec.padding[axis], spec.padding_end[axis], "zeros")
     return real[0] == 0
-

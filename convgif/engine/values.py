@@ -208,4 +208,3 @@ def given(name: str, value: Optional[np.ndarray], shape: tuple[int, ...], defaul
     if array.shape != tuple(shape):
         raise SpecError(name, f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
     return check_exact(name, array)
-

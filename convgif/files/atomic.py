@@ -111,4 +111,3 @@ class AtomicFile:
         assert self._file is not None
         self._file.write(data)
         self.bytes_written += len(data)
-

@@ -138,4 +138,3 @@ class _Animation(AtomicFile):
 
     def _end(self) -> None:
         """Write what follows the last frame."""
-

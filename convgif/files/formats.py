@@ -60,7 +60,9 @@ FORMATS: dict[str, Format] = {
         Format("gif", (".gif",), "image/gif", "gif:GifWriter", "GIF, streamed frame by frame"),
         Format("webp", (".webp",), "image/webp", "webp:WebPWriter", "animated WebP, lossless, streamed"),
         Format("apng", (".png", ".apng"), "image/png", "png:ApngWriter", "animated PNG, streamed"),
-        Format("mp4", (".mp4",), "video/mp4", "mp4:Mp4Writer", "H.264 video for slides, streamed to ffmpeg", "mp4:missing"),
+        Format(
+            "mp4", (".mp4",), "video/mp4", "mp4:Mp4Writer", "H.264 video for slides, streamed to ffmpeg", "mp4:missing"
+        ),
     )
 }
 #: The suffix of the still pictures ``--frame`` and ``--sheet`` write.

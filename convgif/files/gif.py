@@ -80,4 +80,3 @@ class GifWriter(_Animation):
             if found is not None:
                 return lzw.encode(*found, self.bits)
         return Image.frombuffer("P", (width, height), patch, "raw", "P", 0, 1).tobytes("gif", "P", self.bits)
-

@@ -92,4 +92,3 @@ def write_image(path: os.PathLike | str | BinaryIO, image: Image.Image) -> int:
         image.save(target._file, format="PNG", optimize=True)
         size = target._file.tell()
     return size
-

@@ -323,4 +323,3 @@ def vp8l(indices: np.ndarray, colour_table: tuple[np.ndarray, np.ndarray], alpha
     widths[:, 0], widths[:, 1], widths[:, 2] = green_lengths[green], length_width, distance_lengths[distance] * copy
     bits.extend(fields.ravel(), widths.ravel())
     return bits.tobytes()
-

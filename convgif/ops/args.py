@@ -195,4 +195,3 @@ def _culprit(spec: Any) -> str:
     if fixes:
         return max(fixes)[1]
     return min(tried, key=lambda t: t[1])[0] if tried else "input_shape"
-

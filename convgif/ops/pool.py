@@ -1031,4 +1031,3 @@ AVG_POOL2D.torch_signature = (*_AVG, "divisor_override")  # type: ignore[misc]
 
 
 AVG_POOL1D.torch_signature = _AVG  # type: ignore[misc]
-

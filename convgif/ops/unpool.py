@@ -342,9 +342,7 @@ class UnpoolRecording:
         object.__setattr__(self, "placements", UnpoolPlacements(self))
 
 
-def record_unpool(
-    spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices: np.ndarray | None
-) -> UnpoolRecording:
+def record_unpool(spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices: np.ndarray | None) -> UnpoolRecording:
     pool = None
     if indices is None:
         if input is not None:
@@ -592,4 +590,3 @@ MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
 
 
 MAX_UNPOOL2D.torch_signature = MAX_UNPOOL1D.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]
-
