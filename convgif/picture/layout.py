@@ -7,6 +7,9 @@ as its drawing: a longer caption breaks at its em dashes, notes at spaces. A gri
 part of a larger map (``Geometry.part``) gets a band on each side where the map goes on and
 the count of cells not drawn there in its label's line; a whole picture shown small beside a
 part of it goes in a free corner of the figure, else under the grids.
+
+:func:`plan` chooses the cell size; :mod:`convgif.picture.arrange` works out, phase by phase,
+where everything goes at one cell size.
 """
 
 from __future__ import annotations
@@ -269,20 +272,6 @@ def shown_note(geometry: Geometry) -> str:
     return ", ".join(parts)
 
 
-def _stack(heights: list[int], groups: list[int], top: int, m: Metrics, tucked: int = 0) -> list[int]:
-    """Tops of blocks stacked downwards, with a wider gap where the group changes. The last
-    ``tucked`` pixels of a block (a band under its grid) may take the gap after it, all but
-    FRINGE_ROOM pixels of it."""
-    tops, y = [], top
-    for i, (h, g) in enumerate(zip(heights, groups)):
-        if i:
-            gap = m.group_gap if g != groups[i - 1] else m.gap
-            y += gap - min(tucked, gap - FRINGE_ROOM * m.n)
-        tops.append(y)
-        y += h
-    return tops
-
-
 def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
     """``text`` in lines of at most ``chars`` characters, broken only at ``separator``, whose
     trailing space goes: the lines joined by one space are ``text`` again. A part longer
@@ -338,6 +327,8 @@ def plan(
     does not count towards the size that decides the cells'). Raises :class:`TooLargeError`,
     naming the argument to shrink, when nothing readable fits.
     """
+    from .arrange import arrange  # which imports this module's sizes
+
     m = Metrics.of(scale)
     notes = (*geometry.notes, *notes) if caption else ()
     values = values or geometry.numbers
@@ -348,7 +339,7 @@ def plan(
         smallest, largest = MIN_CELL_PX, CELL_PX
     fits = (lambda lay: lay.width <= max_width) if max_width else (lambda lay: True)
     for cell in range(largest, smallest - 1, -1):
-        layout = _plan(geometry, values, cell * m.n, notes, m, keys, caption, value_chars, picture)
+        layout = arrange(geometry, values, cell * m.n, notes, m, keys, caption, value_chars, picture)
         if max(layout.drawing) <= FIT_SIDE_PX * m.n and fits(layout):
             return layout
     if max_width and not fits(layout):
@@ -377,275 +368,3 @@ def plan(
         needs,
         values,
     )
-
-
-def _plan(
-    spec: Geometry,
-    values: bool,
-    s: int,
-    notes: tuple[str, ...],
-    m: Metrics,
-    keys: tuple[Key, ...],
-    with_caption: bool,
-    value_chars: int,
-    picture: Optional[tuple[int, int]] = None,
-) -> Layout:
-    g, n = spec.groups, m.n
-    label, cap = m.label, m.caption
-    cg_in, cg_out = spec.in_per_group, spec.out_per_group
-    hp, wp = spec.grid
-    ho, wo = spec.out_size
-    kh, kw = spec.kernel or (0, 0)
-    shown_in, columns, shown_out = _shown(spec)
-    lh = label.height + 2 * n
-    frame = m.frame if g > 1 else 0  # group frames sit just outside the grid
-    margin = m.margin
-    # Parts of larger maps: a band on each side where the map goes on, the counts by the label.
-    in_hidden, out_hidden = spec.hidden
-    band = (FRINGE_GAP + FRINGE) * n
-    it, ib, il, ir = (frame + band if hidden > 0 else 0 for hidden in in_hidden)  # room each side takes
-    ot, ob, ol, orr = (frame + band if hidden > 0 else 0 for hidden in out_hidden)
-    in_counts, out_counts = continues_text(in_hidden), continues_text(out_hidden)
-
-    def counts_x(x: int, right: int, names: list[str], counts: str) -> int:
-        """Where a grid's counts go in its label's line: ending at its right band, after the label."""
-        return max(right - label.width(counts), x + max(map(label.width, names)) + 2 * label.advance)
-
-    # -- across: the columns of grids, then the width, which decides how texts break
-    row_h = max(hp, kh) * s + 1  # a transposed layer's kernel can be taller than its input
-    in_w = wp * s + 1
-    x_in = margin + frame + max(il - frame, 0)
-    in_right = x_in + in_w + max(frame, ir)  # the grid, its frame and its right band
-    in_counts_x = counts_x(x_in, in_right, [f"x[{c}]" for c in shown_in], in_counts)
-    if in_counts:  # the labels' lines are clear of the connecting lines: the counts may reach into the gap
-        in_right = max(in_right, in_counts_x + label.width(in_counts) - m.link_gap + 2 * m.gap)
-    x_heads = margin + frame  # the column's headings start where its bands do
-    x_k = max(in_right, x_heads + label.width(spec.input_heading) + m.gap) + m.link_gap
-    if spec.kernel is not None:
-        k_label = max(label.width(spec.kernel_label(c, j)) for c in shown_in for j in columns)
-        col_w = max(kw * s + 1, k_label)
-        column_x = [x_k + i * (col_w + m.gap) for i in range(len(columns))]
-        k_right = max(column_x[-1] + col_w, x_k + label.width(spec.kernel_heading))
-    else:  # no weights: the output column follows the input
-        column_x, k_right = [], x_k - m.link_gap
-    out_w = wo * s + 1
-    x_out = k_right + m.link_gap + frame + max(ol - frame, 0)
-    x_out_heads = k_right + m.link_gap if ol else x_out  # where the column's headings start
-    out_labels = {co: spec.output_label(co) for co in shown_out}
-    more_in = spec.in_channels - len(shown_in)
-    more_out = spec.out_channels - len(shown_out)
-    out_right = max(
-        x_out + max(out_w, *(label.width(t) for t in out_labels.values())) + max(frame, orr),
-        x_out_heads + label.width(spec.output_heading) + frame,
-    )
-    out_counts_x = counts_x(x_out, x_out + out_w + max(frame, orr), list(out_labels.values()), out_counts)
-    if out_counts:
-        out_right = max(out_right, out_counts_x + label.width(out_counts))
-    if more_out:
-        out_right = max(out_right, x_out + label.width(f"… {more_out} more"))
-    key_widths = [key_items_x(key, m)[1] for key in keys]
-    shown = shown_note(spec) if with_caption else ""
-    lines = ([shown] if shown else []) + list(notes)
-    must = [  # what cannot break: the step line, the longest piece of the caption and of each note
-        out_right - margin,
-        cap.advance * spec.step_chars,
-        *(label.advance * _unbreakable(line, " ") for line in lines),
-    ]
-    if with_caption:
-        must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
-    if values:  # room for a sum to read on a line or two
-        must.append(cap.advance * min(spec.sum_chars(value_chars), SUM_LINE_CHARS))
-    # Texts break within the drawing's width; a key wider than that widens the figure alone,
-    # so that the drawing (what decides whether a picture is too large) is the same with or
-    # without keys.
-    inner = max(must)
-    width = margin + max([inner, *key_widths]) + margin
-    caption_lines = wrap(spec.caption, inner // cap.advance, CAPTION_BREAK) if with_caption else []
-    note_lines = [part for line in lines for part in wrap(line, inner // label.advance)]
-    sum_width = inner // cap.advance
-    sum_lines = 1
-    if values and spec.sum_chars(value_chars) > sum_width:
-        sum_lines = min(3, math.ceil(spec.sum_chars(value_chars) / sum_width))
-
-    # -- down: texts, then the grids, then the keys
-    texts: list[tuple[str, TextStyle, int, int]] = []
-    y = margin
-    for line in caption_lines:
-        texts.append((line, cap, margin, y))
-        y += cap.height
-    if caption_lines:
-        y += 4 * n
-    step_at_y = y
-    y += cap.height + 2 * n
-    sum_y = y
-    if values:
-        y += sum_lines * cap.height + 2 * n
-    for line in note_lines:
-        texts.append((line, label, margin, y))
-        y += label.height + 2 * n
-    heads_y = y + 8 * n
-    body_top = heads_y + label.height + 6 * n
-
-    # each block: the label's line, a top band, the grid (as tall as the kernels beside it) and
-    # a bottom band; a group frame takes the gap below it
-    in_block = lh + it + max(hp * s + 1 + ib, row_h)
-    tucked = min(ib, hp * s + 1 + ib - row_h) if ib else 0  # the band, where it is the block's end
-    in_tops = _stack([in_block] * len(shown_in), [c // cg_in for c in shown_in], body_top, m, max(tucked, 0))
-    inputs = {c: (x_in, t + lh + it) for c, t in zip(shown_in, in_tops)}
-    in_bottom = in_tops[-1] + in_block + frame
-    if more_in:
-        in_bottom += 4 * n + label.height
-    kernels = (
-        {(c, j): (column_x[i], inputs[c][1]) for c in shown_in for i, j in enumerate(columns)}
-        if spec.kernel is not None
-        else {}
-    )
-    k_bottom = max((y0 + kh * s + 1 for _, y0 in kernels.values()), default=body_top)
-    lanes = {}
-    for i, c in enumerate(shown_in):
-        below = inputs[c][1] + kh * s + 1 + m.stroke + n  # under the kernel and its outline
-        after = in_tops[i + 1] - n if i + 1 < len(shown_in) else max(below + 2 * m.gap, in_bottom)
-        lanes[c] = min((below + after) // 2, below + m.gap)  # close under the kernels
-    k_bottom = max(k_bottom, max(lanes.values()) + n)
-
-    out_h = ho * s + 1
-    out_block = lh + ot + out_h + ob
-    out_tops = _stack([out_block] * len(shown_out), [co // cg_out for co in shown_out], body_top, m, ob)
-    outputs = {co: (x_out, t + lh + ot) for co, t in zip(shown_out, out_tops)}
-    out_bottom = out_tops[-1] + out_block + frame
-    if more_out:
-        out_bottom += 4 * n + label.height
-    more_out_y = out_bottom - label.height
-
-    body_bottom = max(in_bottom, out_bottom, k_bottom)
-    links = (x_k - m.link_gap // 2, x_out - frame - max(ol - frame, 0) - m.link_gap // 2)
-    drawing = (margin + inner + margin, body_bottom + margin)
-
-    fringes: list[tuple[str, int, int, int, int]] = []
-    for hidden, grids, size in ((in_hidden, inputs.values(), (hp, wp)), (out_hidden, outputs.values(), (ho, wo))):
-        for x, y in grids:
-            fringes += _fringes(hidden, x, y, size[0] * s + 1, size[1] * s + 1, frame + FRINGE_GAP * n, FRINGE * n)
-
-    thumbnail, below = None, body_bottom
-    if picture is not None:
-        spots = [(x_heads, in_bottom, x_k - m.link_gap // 2 - m.gap)]  # under the inputs,
-        if kernels:
-            spots.append((x_k, k_bottom, links[1] - m.gap))  # the kernels,
-        spots.append((x_out_heads, out_bottom, width - margin))  # the outputs
-        thumbnail, thumb_texts, below = _place_picture(picture, spots, body_bottom, margin, m)
-        texts += thumb_texts
-        right = max(thumbnail[0] + thumbnail[2] + THUMB_PAD * n, *(x + label.width(t) for t, _, x, _ in thumb_texts))
-        width = max(width, right + margin)
-    placed, x, y = [], margin, below + 10 * n
-    for key, w in zip(keys, key_widths):
-        if x > margin and x + w > width - margin:
-            x, y = margin, y + label.height + 6 * n
-        placed.append((key, x, y))
-        x += w + 4 * label.advance
-    height = (y + label.height if keys else below) + margin
-
-    texts.append((spec.input_heading, label, x_heads, heads_y))
-    if kernels:
-        texts.append((spec.kernel_heading, label, x_k, heads_y))
-    texts.append((spec.output_heading, label, x_out_heads, heads_y))
-    for c, t in zip(shown_in, in_tops):
-        x, _ = inputs[c]
-        texts.append((f"x[{c}]", label, x, t))
-        if in_counts:
-            texts.append((in_counts, label, in_counts_x, t))
-        for j in columns if kernels else ():
-            kx, ky = kernels[(c, j)]
-            texts.append((spec.kernel_label(c, j), label, kx, ky - lh))
-    for co, t in zip(shown_out, out_tops):
-        x, _ = outputs[co]
-        texts.append((out_labels[co], label, x, t))
-        if out_counts:
-            texts.append((out_counts, label, out_counts_x, t))
-    if more_in:
-        texts.append((f"… {more_in} more", label, x_in, in_bottom - label.height))
-    if more_out:
-        texts.append((f"… {more_out} more", label, x_out, more_out_y))
-
-    return Layout(
-        geometry=spec,
-        values=values,
-        cell=s,
-        width=width,
-        height=height,
-        shown_in=shown_in,
-        shown_columns=columns,
-        shown_out=shown_out,
-        inputs=inputs,
-        kernels=kernels,
-        outputs=outputs,
-        texts=tuple(texts),
-        step_at=(margin, step_at_y),
-        sum_at=(margin, sum_y),
-        sum_width=sum_width,
-        caption_lines=len(caption_lines),
-        sum_lines=sum_lines,
-        keys=tuple(placed),
-        lanes=lanes,
-        links=links,
-        metrics=m,
-        drawing=drawing,
-        fringes=tuple(fringes),
-        reach=(band if ir else 0, band if ol else 0),
-        thumbnail=thumbnail,
-    )
-
-
-def _fringes(
-    hidden: tuple[int, int, int, int], x: int, y: int, h: int, w: int, away: int, thick: int
-) -> list[tuple[str, int, int, int, int]]:
-    """The bands beside a grid of h × w pixels at (x, y) on the sides where its map goes on,
-    ``away`` pixels outside it: (side, y0, y1, x0, x1), ends exclusive."""
-    spans = {
-        "top": (y - away - thick, y - away, x, x + w),
-        "bottom": (y + h + away, y + h + away + thick, x, x + w),
-        "left": (y, y + h, x - away - thick, x - away),
-        "right": (y, y + h, x + w + away, x + w + away + thick),
-    }
-    return [(side, *spans[side]) for side, count in zip(spans, hidden) if count > 0]
-
-
-def _place_picture(
-    size: tuple[int, int], spots: list[tuple[int, int, int]], bottom: int, margin: int, m: Metrics
-) -> tuple[tuple[int, int, int, int], list[tuple[str, TextStyle, int, int]], int]:
-    """Where the whole picture of ``size`` (height, width) goes, with two lines of words above
-    or beside it: in one of the free ``spots`` (left, top, right) over the body, which ends at
-    ``bottom``, or under everything. The place that adds least height wins, then the largest
-    picture (THUMB_PX down to THUMB_MIN_PX, or as large as a small picture enlarged whole times
-    gets), then the earlier spot. Gives the picture's (x, y, width, height), its texts and the
-    lowest y it all reaches (``bottom`` unless lower)."""
-    n, label = m.n, m.label
-    words = [f"picture {size[0]}×{size[1]}", "drawn part outlined"]
-    words_w = max(map(label.width, words))
-    words_h = len(words) * (label.height + 2 * n)
-    pad = THUMB_PAD * n
-    under = (margin, bottom, margin + max(words_w, THUMB_PX * n + 2 * pad))  # under everything: always fits
-    largest = max(thumbnail_size(size, THUMB_PX * n))  # a small picture is enlarged whole times
-    smallest = min(THUMB_MIN_PX * n, largest)
-    sizes = {thumbnail_size(size, longest) for longest in range(THUMB_PX * n, smallest - 1, -4 * n)}
-    best = None
-    for th, tw in sorted(shown for shown in sizes if max(shown) >= smallest):
-        for order, (left, top, right) in enumerate([*spots, under]):
-            y0 = top + m.gap
-            for beside in (False, True):
-                wide = tw + 2 * pad + (m.gap + words_w if beside else 0)
-                tall = th + 2 * pad if beside else words_h + 2 * n + th + 2 * pad
-                if left + max(wide, words_w) > right:
-                    continue
-                extra = max(0, y0 + tall - bottom)
-                rank = (extra, -max(th, tw), order, beside)
-                if best is None or rank < best[0]:
-                    best = rank, (left, y0, tw, th, beside, y0 + tall)
-    assert best is not None
-    x, y, tw, th, beside, lowest = best[1]
-    if beside:
-        texts = [(t, label, x + tw + 2 * pad + m.gap, y + i * (label.height + 2 * n)) for i, t in enumerate(words)]
-        box = (x + pad, y + pad, tw, th)
-    else:
-        texts = [(t, label, x, y + i * (label.height + 2 * n)) for i, t in enumerate(words)]
-        box = (x + pad, y + words_h + 2 * n + pad, tw, th)
-    return box, texts, max(bottom, lowest)
