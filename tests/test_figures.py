@@ -61,9 +61,9 @@ def render(tmp_path: Path, args: str) -> Path:
 
 def caption_lines(spec: Conv2dSpec) -> list:
     """The caption's lines as a render of ``spec`` lays them out: (text, style, x, y)."""
-    from convgif.animation.job import Look, _Drawing
+    from convgif.animation.job import Job
 
-    layout = _Drawing(spec, 0, None, None, None, False, Look(), 0, {}).parts[0].layout
+    layout = Job(spec).layouts[0]
     return list(layout.texts[: layout.caption_lines])
 
 

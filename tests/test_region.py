@@ -279,13 +279,13 @@ SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes.png"
 
 def drawing(spec, region=None, image=None, values=False, theme="light", scale=1, input=None, pixels=False):
     """A render's drawing (recorded and laid out), of ``region`` or of what a render chooses."""
-    from convgif.animation.job import _Drawing
-    from convgif.api import inputs_for
+    from convgif.animation.job import Job
+    from convgif.animation.request import inputs_for
 
     input, weight, picture, _ = inputs_for(spec, input, None, None, image)
     look = Look(values, (), theme, None, scale)
-    view = resolve_region(spec, look, {} if region is None else {"region": region})
-    return _Drawing(spec, 0, input, weight, None, picture or pixels, look, 0, view)
+    view = {} if region is None else {"region": region}
+    return Job(spec, look, view, input=input, weight=weight, pixels=picture or pixels)
 
 
 def rects(layout):

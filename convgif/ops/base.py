@@ -69,8 +69,10 @@ class Operation:
         """The pictures a render plays one after the other (:class:`convgif.drawing.Geometry`)."""
         raise NotImplementedError
 
-    def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list:
-        """The recorded pictures (:class:`convgif.drawing.Drawn`), one per geometry."""
+    def drawings(self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any) -> list:
+        """The recorded pictures (:class:`convgif.drawing.Drawn`), one per geometry: of
+        ``geometries`` when given (those :meth:`geometries` gives for ``view``, already asked
+        for), else of those it gives."""
         raise NotImplementedError
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:

@@ -584,10 +584,17 @@ class DirectConv(Operation):
         return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region)]
 
     def drawings(
-        self, spec: Any, recording: Any, pixels: bool = False, region: Optional[Region] = None, **view: Any
+        self,
+        spec: Any,
+        recording: Any,
+        pixels: bool = False,
+        region: Optional[Region] = None,
+        geometries: Optional[list] = None,
+        **view: Any,
     ) -> list[Drawn]:
         planar = recording.planar if self.dims == 1 else recording  # drawn as one row of cells
-        return [conv_drawn(planar, self.geometries(spec, region, **view)[0], pixels, region=region)]
+        (geometry,) = geometries or self.geometries(spec, region, **view)
+        return [conv_drawn(planar, geometry, pixels, region=region)]
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
