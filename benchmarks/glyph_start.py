@@ -126,8 +126,8 @@ def _glyphs(style):
 """
 
 DRAW = f"""
-from convgif.picture import layout
-for style in (layout.CAPTION, layout.LABEL, layout.CELL):
+from convgif.picture import sizes
+for style in (sizes.CAPTION, sizes.LABEL, sizes.CELL):
     for text in {TEXTS!r}:
         glyphs.text_mask(style, text)
 """

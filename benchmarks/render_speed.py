@@ -56,9 +56,10 @@ from convgif.engine.direct import Recording, padding_mask  # noqa: E402
 from convgif.files.gif import GifWriter  # noqa: E402
 from convgif.ops.conv import CONV2D  # noqa: E402
 from convgif.picture import glyphs  # noqa: E402
-from convgif.picture.layout import CAPTION, Layout, TextStyle, plan  # noqa: E402
+from convgif.picture.layout import plan
 from convgif.picture.overlay import Animation  # noqa: E402
 from convgif.picture.paint import LIGHT, RGB, WHITE  # noqa: E402
+from convgif.picture.sizes import CAPTION, Layout, TextStyle
 
 TARGET_SPEEDUP = 20.0  # convgif ms/f at least this many times below the baseline's
 TARGET_VS_ENCODE = 2.0  # render+encode ms/f at most this many times encode ms/f

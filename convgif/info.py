@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops
-from .animation.job import Look
+from .animation import Look
 from .animation.region import resolve_region
 from .api import DEFAULT_MAX_FRAMES, frames_of
 from .errors import SpecError

@@ -10,8 +10,8 @@ from gifs import displayed_frames
 from convgif import Conv2dSpec
 from convgif.cli import main
 from convgif.picture import glyphs
-from convgif.picture.layout import CAPTION
 from convgif.picture.paint import LIGHT, WHITE
+from convgif.picture.sizes import CAPTION
 
 D = " \u2014 "
 # (arguments, caption, frames, size in bytes of the best published GIF of the same figure or None)
@@ -61,9 +61,9 @@ def render(tmp_path: Path, args: str) -> Path:
 
 def caption_lines(spec: Conv2dSpec) -> list:
     """The caption's lines as a render of ``spec`` lays them out: (text, style, x, y)."""
-    from convgif.animation.job import Look, _Drawing
+    from convgif.animation.job import Job
 
-    layout = _Drawing(spec, 0, None, None, None, False, Look(), 0, {}).parts[0].layout
+    layout = Job(spec).layouts[0]
     return list(layout.texts[: layout.caption_lines])
 
 

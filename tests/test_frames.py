@@ -5,10 +5,11 @@ from convgif import Conv2dSpec, ops, record
 from convgif.animation.job import sample_steps
 from convgif.engine.direct import source_index
 from convgif.picture import glyphs
-from convgif.picture.layout import CAPTION, CELL, plan
+from convgif.picture.layout import plan
 from convgif.picture.model import format_value, widest
 from convgif.picture.overlay import Animation, _fit
 from convgif.picture.paint import Painter
+from convgif.picture.sizes import CAPTION, CELL
 
 SPECS = [
     Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2),

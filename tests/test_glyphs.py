@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from convgif import picture
 from convgif.errors import SpecError
 from convgif.picture import glyphs
-from convgif.picture.layout import CAPTION, CELL, LABEL, TextStyle
+from convgif.picture.sizes import CAPTION, CELL, LABEL, TextStyle
 
 ROOT = Path(__file__).resolve().parent.parent
 STYLES = list(dict.fromkeys(base.scaled(n) for base in (CAPTION, LABEL, CELL) for n in range(1, picture.MAX_SCALE + 1)))
@@ -130,8 +130,8 @@ def test_drawing_text_does_not_import_matplotlib():
         f"""
         import sys
         from convgif import picture
-        from convgif.picture import glyphs, layout
-        styles = [b.scaled(n) for b in (layout.CAPTION, layout.LABEL, layout.CELL) for n in range(1, picture.MAX_SCALE + 1)]
+        from convgif.picture import glyphs, sizes
+        styles = [b.scaled(n) for b in (sizes.CAPTION, sizes.LABEL, sizes.CELL) for n in range(1, picture.MAX_SCALE + 1)]
         for style in styles:
             for text in {CORPUS!r}:
                 glyphs.text_mask(style, text)

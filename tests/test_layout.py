@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from convgif import Conv2dSpec, SpecError, TooLargeError, ops
-from convgif.picture.layout import (
+from convgif.picture.layout import plan as plan_geometry
+from convgif.picture.sizes import (
     CAPTION,
     CELL_PX,
     MAX_SIDE_PX,
@@ -13,7 +14,6 @@ from convgif.picture.layout import (
     picture_box,
     thumbnail_size,
 )
-from convgif.picture.layout import plan as plan_geometry
 
 
 def plan(spec, values=False, value_chars=3):
@@ -115,7 +115,7 @@ def test_a_picture_shown_small_keeps_its_shape_and_the_outline_covers_the_part()
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.caption)
 def test_kernel_channels_are_the_output_channels_of_the_kernels_laid_out(spec):
-    from convgif.picture.layout import kernel_channels
+    from convgif.picture.sizes import kernel_channels
 
     geometry = ops.of(spec).geometries(spec)[0]
     layout = plan(spec)
@@ -126,7 +126,7 @@ def test_kernel_channels_are_the_output_channels_of_the_kernels_laid_out(spec):
 
 def test_a_layer_without_weights_shows_no_kernels():
     from convgif import MaxPool2dSpec
-    from convgif.picture.layout import kernel_channels
+    from convgif.picture.sizes import kernel_channels
 
     spec = MaxPool2dSpec((3, 6, 6), 2)
     assert kernel_channels(ops.of(spec).geometries(spec)[0]) == ()

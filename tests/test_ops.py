@@ -147,19 +147,88 @@ def test_gallery_entries_are_named_by_the_format_they_hold(tmp_path):
     assert '<img src="s.png"' in readme and not (tmp_path / "s-still.png").exists()  # a still has no still
 
 
-def test_a_render_plans_its_layout_once(tmp_path, monkeypatch):
-    import convgif.animation.job as job
-    import convgif.animation.region as region
+def counted_calls(monkeypatch) -> dict[str, int]:
+    """Counts of the calls of every kind's ``Operation.geometries`` and of the layout's ``plan``,
+    wherever they are made from."""
+    import sys
 
-    calls = []
-    original = job.plan
-    for module in (job, region):
-        monkeypatch.setattr(module, "plan", lambda *a, **k: calls.append(1) or original(*a, **k))
-    convgif.render(convgif.Conv2dSpec((1, 4, 4)), tmp_path / "x.gif", values=True)
-    assert len(calls) == 1
-    calls.clear()
-    convgif.render(convgif.SeparableSpec((2, 4, 4), 2), tmp_path / "y.gif")
-    assert len(calls) == 2  # one picture per step of the layer
+    from convgif.picture import layout
+
+    calls = {"geometries": 0, "plan": 0}
+    plan = layout.plan
+
+    def counted_plan(*args, **kwargs):
+        calls["plan"] += 1
+        return plan(*args, **kwargs)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "__dict__", {}).get("plan") is plan:
+            monkeypatch.setattr(module, "plan", counted_plan)
+    for kind in {type(op) for op in ops.operations()}:
+
+        def geometries(self, *args, _asked=kind.geometries, **kwargs):
+            calls["geometries"] += 1
+            return _asked(self, *args, **kwargs)
+
+        monkeypatch.setattr(kind, "geometries", geometries)
+    return calls
+
+
+# Each render asks for the geometries of what it draws once (twice for a region given: the
+# whole layer's output is what the region is checked against), and lays each picture out
+# once, or twice when it is not plainly small: once, before anything is recorded, to see
+# whether it is readable whole (else a region is chosen), once with the keys of its values.
+# A still and a contact sheet do the same; the poster of an animation (--html) reuses the
+# animation's job: nothing asked or laid out again, whether it is the last frame played or
+# a step drawn alone (when max_frames spreads the steps).
+LEAST_WORK = [
+    # (arguments, geometries, plans)
+    ("--in 1,4,4 --k 3 --values", 1, 1),  # plainly small: laid out once
+    ("--in 3,7,7 --out 2 --k 3", 1, 2),
+    ("--in 3,7,7 --out 2 --k 3 --max-frames 5", 1, 2),
+    ("--separable --in 3,7,7 --out 4 --k 3", 1, 4),  # two pictures, one call for both
+    ("--in 1,64,64 --k 3 --region 0:8,0:8", 2, 2),
+    ("--layer MaxPool2d --in 2,6,6 --k 2", 1, 1),
+    ("--transposed --in 2,3,3 --out 2 --k 3 --s 2", 1, 2),
+]
+
+
+@pytest.mark.parametrize("args, geometries, plans", LEAST_WORK, ids=[a for a, *_ in LEAST_WORK])
+def test_a_render_asks_for_its_geometries_and_lays_out_once(tmp_path, monkeypatch, args, geometries, plans):
+    from convgif.cli.options import parse
+
+    request = parse(args.split())
+    options = {k: v for k, v in request.options.items() if k != "format"}
+    calls = counted_calls(monkeypatch)
+    renders = {
+        "render": lambda: request.render(tmp_path / "a.gif"),
+        "step": lambda: convgif.api.render_still(request.spec, tmp_path / "s.png", step=1, **options),
+        "sheet": lambda: convgif.api.render_still(request.spec, tmp_path / "t.png", **options),
+        "--html": lambda: run(*args.split(), "-o", str(tmp_path / "h.gif"), "--html", "-q"),
+    }
+    for name, render in renders.items():
+        calls.update(geometries=0, plan=0)
+        render()
+        assert calls == {"geometries": geometries, "plan": plans}, name
+    assert (tmp_path / "h-still.png").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--in 1,40,40 --k 3 --values",  # drawn as a region, smaller with values than without
+        "--separable --in 2,5,5 --out 3 --k 3",
+        "--transposed --in 2,3,3 --out 2 --k 3 --s 2 --values",
+    ],
+)
+def test_the_poster_of_an_animation_is_its_last_frame(tmp_path, args):
+    from gifs import displayed_frames
+
+    result = run(*args.split(), "-o", str(tmp_path / "a.gif"), "--html", "-q")
+    assert result.exit_code == 0, result.output
+    with Image.open(tmp_path / "a-still.png") as still:
+        poster = np.asarray(still.convert("RGB"))
+    np.testing.assert_array_equal(poster, displayed_frames(tmp_path / "a.gif")[-1])
 
 
 def test_conv1d_is_computed_once_and_drawn_as_one_row_of_the_same_arrays():
@@ -188,7 +257,7 @@ def _same(a, b) -> bool:
 
 def test_a_render_records_only_the_kernels_its_pictures_show(monkeypatch):
     import convgif.engine.values as engine
-    from convgif.picture.layout import kernel_channels
+    from convgif.picture.sizes import kernel_channels
 
     monkeypatch.setattr(engine, "CHUNK", 40)  # the weight drawn in many runs
     conv = convgif.Conv2dSpec((20, 5, 5), 30, 3, groups=2)
@@ -217,7 +286,7 @@ def test_a_render_records_only_the_kernels_its_pictures_show(monkeypatch):
 
 def test_a_transposed_render_records_every_groups_kernels_of_the_columns_shown(monkeypatch):
     import convgif.engine.values as engine
-    from convgif.picture.layout import kernel_channels
+    from convgif.picture.sizes import kernel_channels
 
     monkeypatch.setattr(engine, "CHUNK", 30)
     spec = convgif.ConvTranspose2dSpec((12, 3, 3), 24, 3, stride=2, groups=4, bias=False)

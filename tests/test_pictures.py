@@ -14,19 +14,22 @@ from PIL import Image
 
 import convgif
 from convgif import ops, record
-from convgif.animation.job import Look, _Drawing
-from convgif.animation.region import resolve_region
+from convgif.animation import Look
+from convgif.animation.job import Job
+from convgif.animation.request import inputs_for
+from convgif.animation.sheet import header as sheet_header
 from convgif.api import render, render_still
 from convgif.ops.conv import Conv1dSpec, Conv2dSpec
 from convgif.ops.pool import AvgPool2dSpec, MaxPool2dSpec
 from convgif.ops.separable import SeparableSpec
 from convgif.ops.transposed import ConvTranspose2dSpec
 from convgif.ops.unpool import MaxUnpool2dSpec
-from convgif.picture.layout import CAPTION, THUMB_PAD, key_items_x, plan
+from convgif.picture.layout import plan
 from convgif.picture.model import Region, format_value, scales_of
 from convgif.picture.overlay import Animation
 from convgif.picture.paint import DARK, LIGHT, Painter, along, contrast
 from convgif.picture.scene import shades_of
+from convgif.picture.sizes import CAPTION, THUMB_PAD, key_items_x
 
 rng = np.random.default_rng(12)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -226,10 +229,10 @@ def scenes():
     ]
     for spec, given in cases:
         kernel, image = given.get("kernel"), given.get("image")
-        input, weight, picture, _ = convgif.api.inputs_for(spec, given.get("input"), None, kernel, image)
+        input, weight, picture, _ = inputs_for(spec, given.get("input"), None, kernel, image)
         view = {"region": given["region"]} if "region" in given else {}
         for theme in ("light", "dark"):
-            drawing = _Drawing(spec, 0, input, weight, None, picture, Look(theme=theme), 0, view)
+            drawing = Job(spec, Look(theme=theme), view, input=input, weight=weight, pixels=picture)
             for part in drawing.parts:
                 yield spec, theme, part
 
@@ -347,16 +350,15 @@ MOVING = [
 ]
 
 
-def drawing_of(args: str, max_frames: int = 0, theme: str = "light") -> _Drawing:
+def drawing_of(args: str, max_frames: int = 0, theme: str = "light") -> Job:
     from convgif.cli.options import parse
 
     request = parse(args.replace("examples/", f"{EXAMPLES}/").split())
     o = request.options
-    inputs = convgif.api.inputs_for(request.spec, None, None, o["kernel"], o["image"], o["factors"])
+    inputs = inputs_for(request.spec, None, None, o["kernel"], o["image"], o["factors"])
     input, weight, picture, notes = inputs
     look = Look(o["values"], notes, theme, o["width"])
-    view = resolve_region(request.spec, look, dict(request.view))
-    return _Drawing(request.spec, 0, input, weight, None, picture, look, max_frames, view)
+    return Job(request.spec, look, request.view, input=input, weight=weight, pixels=picture, max_frames=max_frames)
 
 
 @pytest.mark.parametrize("args, options", MOVING, ids=[m[0] for m in MOVING])
@@ -467,7 +469,7 @@ def test_figures_are_as_wide_as_their_drawing(tmp_path):
     assert result.size[0] <= 480
     small = render(Conv2dSpec((1, 4, 4), 1, 3), tmp_path / "s.gif")
     assert small.size[0] <= 2 * 244 + 2  # conv_arithmetic's GIF of this layer is 244 pixels wide
-    layout = _Drawing(headline, 0, None, None, None, False, Look(width=480), 0, {}).parts[0].layout
+    layout = Job(headline, Look(width=480)).layouts[0]
     assert layout.caption_lines > 1 and layout.caption == headline.caption
     for text, style, x, _ in layout.texts[: layout.caption_lines]:
         assert x + style.width(text) <= layout.width - 14
@@ -508,7 +510,7 @@ def test_as_conv_says_what_it_draws_and_transposed_kernels_are_pytorchs_weights(
 def test_a_contact_sheet_has_one_caption_and_tiles_labelled_by_their_step(tmp_path):
     spec = Conv2dSpec((2, 5, 5), 2, 3, padding=1)
     sheet = render_still(spec, tmp_path / "sheet.png")
-    drawing = _Drawing(spec, 0, None, None, None, False, Look(headless=True), 300, {})
+    drawing = Job(spec, Look(headless=True), max_frames=300)
     layout = drawing.parts[0].layout
     assert layout.caption_lines == 0 and not any(style == CAPTION for _, style, _, _ in layout.texts)
     assert (layout.width, layout.height) == sheet.size
@@ -517,7 +519,7 @@ def test_a_contact_sheet_has_one_caption_and_tiles_labelled_by_their_step(tmp_pa
         pixels = np.asarray(image.convert("RGB"))
     across = width // layout.width
     assert width == across * layout.width and across > 1  # tiles at full size, side by side
-    header = drawing.header(width)
+    header = sheet_header(drawing, width)
     lut = np.array(drawing.palette.colors, np.uint8)
     np.testing.assert_array_equal(pixels[: header.shape[0]], lut[header])
     assert height == header.shape[0] + -(-sheet.frames // across) * layout.height
@@ -528,8 +530,8 @@ def test_a_contact_sheet_has_one_caption_and_tiles_labelled_by_their_step(tmp_pa
 
 def test_a_larger_scale_draws_larger_text_and_cells_crisply(tmp_path):
     spec = Conv2dSpec((2, 5, 5), 2, 3, padding=1)
-    one = _Drawing(spec, 0, None, None, None, False, Look(values=True), 0, {})
-    two = _Drawing(spec, 0, None, None, None, False, Look(values=True, scale=2), 0, {})
+    one = Job(spec, Look(values=True))
+    two = Job(spec, Look(values=True, scale=2))
     a, b = one.parts[0].layout, two.parts[0].layout
     assert b.cell == 2 * a.cell and b.metrics.caption.height == 2 * a.metrics.caption.height
     assert 1.95 <= b.width / a.width <= 2 and 1.95 <= b.height / a.height <= 2

@@ -12,12 +12,13 @@ from click.testing import CliRunner
 
 import convgif
 from convgif import ops
-from convgif.animation.job import Look
+from convgif.animation import Look
 from convgif.animation.region import resolve_region
 from convgif.cli import main
 from convgif.ops.conv import picture_read
-from convgif.picture.layout import THUMB_PAD, key_items_x, picture_box, plan
+from convgif.picture.layout import plan
 from convgif.picture.model import Region
+from convgif.picture.sizes import THUMB_PAD, key_items_x, picture_box
 
 RESNET = convgif.Conv2dSpec((3, 224, 224), 64, 7, 2, 3, bias=False)
 VGG = convgif.Conv2dSpec((3, 224, 224), 64, 3, padding=1)
@@ -280,13 +281,13 @@ SHAPES = Path(__file__).resolve().parent.parent / "examples" / "shapes.png"
 
 def drawing(spec, region=None, image=None, values=False, theme="light", scale=1, input=None, pixels=False):
     """A render's drawing (recorded and laid out), of ``region`` or of what a render chooses."""
-    from convgif.animation.job import _Drawing
-    from convgif.api import inputs_for
+    from convgif.animation.job import Job
+    from convgif.animation.request import inputs_for
 
     input, weight, picture, _ = inputs_for(spec, input, None, None, image)
     look = Look(values, (), theme, None, scale)
-    view = resolve_region(spec, look, {} if region is None else {"region": region})
-    return _Drawing(spec, 0, input, weight, None, picture or pixels, look, 0, view)
+    view = {} if region is None else {"region": region}
+    return Job(spec, look, view, input=input, weight=weight, pixels=picture or pixels)
 
 
 def rects(layout):

@@ -209,11 +209,11 @@ def test_cli_transposed_views(tmp_path, monkeypatch):
 
 
 def test_as_conv_marks_inserted_zeros_like_padding():
-    from convgif.animation.job import Look, _Drawing
+    from convgif.animation.job import Job
 
     spec = ConvTranspose2dSpec((1, 2, 2), 1, 3, stride=2, padding=1, output_padding=1)
 
-    (renderer,) = _Drawing(spec, 0, None, None, None, False, Look(), 0, {"as_conv": True}).parts
+    (renderer,) = Job(spec, view={"as_conv": True}).parts
     original = ~renderer.drawn.filler
     assert original.sum() == 4 and [tuple(p) for p in np.argwhere(original)] == [(1, 1), (1, 3), (3, 1), (3, 3)]
 

@@ -532,6 +532,6 @@ def test_rendered_layers_write_the_same_bytes_with_rectangles_as_whole_frames(tm
         return (tmp_path / name).read_bytes()
 
     told = render("rects.gif"), render("rects.webp")
-    monkeypatch.setattr(convgif.animation.job._Drawing, "changed", property(lambda self: None))
+    monkeypatch.setattr(convgif.animation.job.Job, "changed", property(lambda self: None))
     monkeypatch.setattr(GifWriter, "RUNS", False)
     assert (render("whole.gif"), render("whole.webp")) == told

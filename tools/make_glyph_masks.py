@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from convgif import picture  # noqa: E402
-from convgif.picture import glyphs, layout  # noqa: E402
+from convgif.picture import glyphs, sizes  # noqa: E402
 
 #: Printable ASCII (the space too); Latin-1; Greek; the punctuation, arrows, shapes, super/subscripts and maths
 #: symbols convgif writes or may (the non-ASCII characters of its strings are all here: a test checks).
@@ -55,9 +55,9 @@ CHARS = "".join(
 )
 
 
-def styles() -> list[layout.TextStyle]:
+def styles() -> list[sizes.TextStyle]:
     found = []
-    for base in (layout.CAPTION, layout.LABEL, layout.CELL):
+    for base in (sizes.CAPTION, sizes.LABEL, sizes.CELL):
         for n in range(1, picture.MAX_SCALE + 1):
             style = base.scaled(n)
             if style not in found:

@@ -1,62 +1,121 @@
-"""A render as one job: the layer recorded and laid out, with the steps to draw of each of its parts."""
+"""A render as one job: built once from what was asked, it holds everything worked out for it.
+
+Building a :class:`Job` chooses what is drawn: the layer's operation, the part of its output
+(:mod:`.region`) and the geometries of its pictures, each checked computable, so that a layer
+too large refuses before any work. The first use of what is drawn records the layer (only the
+kernels shown), makes its drawings and lays each one out; every frame, still and tile of the
+render then comes from these, nothing asked of the operation or laid out again.
+"""
 
 from __future__ import annotations
 
+import numbers
 import time
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import ops
+from ..errors import SpecError
 from ..files.formats import is_stream
-from ..picture.layout import kernel_channels, plan
+from ..ops.args import check_computable
+from ..picture.layout import plan
+from ..picture.sizes import kernel_channels
+from . import Look
+from .region import choose_region
 from .result import RenderResult
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import numpy as np
 
-
-@dataclass(frozen=True)
-class Look:
-    """How a layer is drawn: everything but the layer and its values."""
-
-    values: bool = False
-    notes: tuple[str, ...] = ()
-    theme: str = "light"
-    width: Optional[int] = None
-    scale: int = 1
-    #: Frames without caption and notes (the tiles of a contact sheet, which has them once).
-    headless: bool = False
+    from ..files.formats import Format
+    from ..picture.overlay import Animation, Chain
+    from ..picture.paint import Palette
 
 
-class _Drawing:
-    """A layer recorded and laid out, with the steps to draw of each of its parts."""
+#: The last frame stays up this many frame durations (at least ``MIN_HOLD_MS``).
+HOLD_FRAMES = 4
+
+
+MIN_HOLD_MS = 1500
+
+
+#: A layer drawn as it is by default.
+PLAIN = Look()
+
+
+class Job:
+    """One render of ``spec``: what is drawn of it, worked out once.
+
+    Built from the layer's ``spec``, its ``look``, the drawing options ``view`` (with the
+    ``region`` asked, if any), the ``seed`` and any values given (``input``, ``weight``,
+    ``bias``; ``pixels`` draws the input as a picture's pixels) and ``max_frames``. Building
+    it resolves ``op``, ``view`` (with the region chosen, see :func:`.region.choose_region`)
+    and ``geometries`` (those of the view, checked computable). Recorded and laid out when
+    first used: ``recording`` (of the kernels the pictures show), ``drawings``, ``scales``,
+    ``layouts``, the animations ``parts`` with the ``palette`` they share, the ``size`` of a
+    frame, the steps each part shows (``shown``) and those drawn (``steps``, ``total``).
+    """
 
     def __init__(
         self,
         spec: Any,
-        seed: int,
-        input: Any,
-        weight: Any,
-        bias: Any,
-        pixels: bool,
-        look: Look,
-        max_frames: int,
-        view: dict,
+        look: Look = PLAIN,
+        view: Optional[dict] = None,
+        *,
+        seed: int = 0,
+        input: Any = None,
+        weight: Any = None,
+        bias: Any = None,
+        pixels: bool = False,
+        max_frames: int = 0,
     ) -> None:
-        from ..picture.model import scales_of
-        from ..picture.overlay import Animation, Chain  # matplotlib loads here
-        from ..picture.paint import THEMES
+        self.spec, self.look, self.seed, self.pixels, self.max_frames = spec, look, seed, pixels, max_frames
+        self._given = {"input": input, "weight": weight, "bias": bias}
+        self.op = ops.of(spec)
+        view = dict(view or {})
+        whole = self.op.geometries(spec, **{k: v for k, v in view.items() if k != "region"})
+        self.view, self.geometries = choose_region(self.op, spec, look, view, whole)
+        for geometry in self.geometries:
+            check_computable(geometry.layer)
+        #: The animation's last frame, kept when it is played: the still of its last step.
+        self._last: Optional[np.ndarray] = None
+        self._played = False
 
-        op = ops.of(spec)
-        drawn_kernels = [kernel_channels(geometry) for geometry in op.geometries(spec, **view)]
-        recording = op.record_drawn(spec, seed, drawn_kernels, input=input, weight=weight, bias=bias)
-        self.spec = spec
-        self.look = look
-        self.view = view
-        self.parts = []
-        for drawn in op.drawings(spec, recording, pixels, **view):
-            scales = scales_of(drawn, look.values or drawn.geometry.numbers)
-            layout = plan(
+    @property
+    def region(self) -> Any:
+        """The part of the output drawn (None: all of it)."""
+        return self.view.get("region")
+
+    @cached_property
+    def recording(self) -> Any:
+        """The layer run forward, with the kernels of the output channels the pictures show."""
+        kernels = [kernel_channels(geometry) for geometry in self.geometries]
+        return self.op.record_drawn(self.spec, self.seed, kernels, **self._given)
+
+    @cached_property
+    def drawings(self) -> list:
+        """The recorded pictures, one per geometry."""
+        return self._drawn()
+
+    def _drawn(self) -> list:
+        return self.op.drawings(self.spec, self.recording, self.pixels, geometries=self.geometries, **self.view)
+
+    @cached_property
+    def scales(self) -> list:
+        """The shades and keys of each drawing."""
+        from ..picture.model import scales_of
+
+        return [scales_of(drawn, self.look.values or drawn.geometry.numbers) for drawn in self.drawings]
+
+    @cached_property
+    def layouts(self) -> list:
+        """Where everything goes in each drawing's frames."""
+        look = self.look
+        return [
+            plan(
                 drawn.geometry,
                 look.values,
                 drawn.value_chars,
@@ -67,70 +126,115 @@ class _Drawing:
                 caption=not look.headless,
                 picture=drawn.picture.size if drawn.picture is not None else None,
             )
-            self.parts.append(Animation(drawn, layout, THEMES[look.theme], scales))
-        self.shown = [part.layout.steps for part in self.parts]
-        self.steps = spread_steps(self.shown, max_frames)
-        self.total = sum(len(part) for part in self.steps)
-        if len(self.parts) == 1:
-            only = self.parts[0]
-            self.size, self.palette, self._chain = (only.layout.width, only.layout.height), only.palette, None
-        else:
-            self._chain = Chain(self.parts)
-            self.size, self.palette = (self._chain.width, self._chain.height), self._chain.palette
-        first = self.parts[0].scene
-        self.background = self.palette.add(first.palette.colors[first.colours.background])
-        self._ink = self.palette.add(first.palette.colors[first.colours.ink])
-        self._grid = self.palette.add(first.palette.colors[first.colours.grid])
+            for drawn, scales in zip(self.drawings, self.scales)
+        ]
 
-    def header(self, width: int) -> np.ndarray:
-        """The caption and notes of every part once (as palette indices), ``width`` pixels wide:
-        the top of a contact sheet, whose tiles have neither."""
-        import numpy as np
+    @cached_property
+    def shown(self) -> list[int]:
+        """The steps each part shows: those of the kernel columns shown."""
+        return [layout.steps for layout in self.layouts]
 
-        from ..picture.layout import CAPTION_BREAK, Metrics, shown_note, wrap
-        from ..picture.paint import Painter
+    @cached_property
+    def steps(self) -> list[list[int]]:
+        """The steps drawn of each part: all of them, or ``max_frames`` spread over the parts."""
+        return spread_steps(self.shown, self.max_frames)
 
-        m = Metrics.of(self.look.scale)
-        lines: list[tuple[str, Any]] = []
-        for i, part in enumerate(self.parts):
-            geometry = part.layout.geometry
-            chars = max(1, (width - 2 * m.margin) // m.caption.advance)
-            if i:
-                lines.append(("", m.label))  # a blank line between the parts
-            for line in wrap(geometry.caption, chars, CAPTION_BREAK):
-                lines.append((line, m.caption))
-            chars = max(1, (width - 2 * m.margin) // m.label.advance)
-            for note in (shown_note(geometry), *geometry.notes, *self.look.notes):
-                lines += [(line, m.label) for line in wrap(note, chars) if note and (line, m.label) not in lines]
-        height = m.margin + sum(style.height + 2 * m.n for _, style in lines)
-        image = np.full((height, width), self.background, np.uint8)
-        ink = self.palette.ink_table(self._ink, [self.background])
-        painter = Painter(self.parts[0].layout, self._grid, self.background, ink)
-        y = m.margin
-        for text, style in lines:
-            painter.text(image, text, style, m.margin, y)
-            y += style.height + 2 * m.n
-        return image
+    @property
+    def total(self) -> int:
+        """How many frames the steps drawn make."""
+        return sum(len(part) for part in self.steps)
 
-    def separate(self, sheet: np.ndarray, y: int, x: int, tile: tuple[int, int]) -> None:
-        """A thin line in the grid's colour along the top and left of a tile (inside its margin)."""
-        sheet[y, x : x + tile[0]] = self._grid
-        sheet[y : y + tile[1], x] = self._grid
+    @cached_property
+    def players(self) -> _Players:
+        """The animations of the parts, which play the frames."""
+        return self._players(self.drawings)
+
+    def _players(self, drawings: list) -> _Players:
+        from ..picture.overlay import Animation  # matplotlib loads here
+        from ..picture.paint import THEMES
+
+        theme = THEMES[self.look.theme]
+        parts = [Animation(d, layout, theme, s) for d, layout, s in zip(drawings, self.layouts, self.scales)]
+        return _Players.of(parts)
+
+    @property
+    def parts(self) -> list[Animation]:
+        return self.players.parts
+
+    @property
+    def palette(self) -> Palette:
+        return self.players.palette
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of a frame."""
+        return self.players.size
+
+    @property
+    def background(self) -> int:
+        return self.players.background
 
     @property
     def changed(self) -> Optional[list[tuple[int, int, int, int]]]:
         """Rectangles (y0, y1, x0, x1) outside which the latest frame equals the one before (None: unknown)."""
-        return self.parts[0].changed if self._chain is None else self._chain.changed
+        return self.players.changed
 
-    def frames(self, last: Optional[int] = None):
-        """The frames in order (only the first ``last``), each valid until the next is requested."""
-        steps = self.steps
-        if last is not None:
-            budget, steps = last, []
-            for part in self.steps:
-                steps.append(part[:budget])
-                budget -= len(steps[-1])
-        return self.parts[0].frames(steps[0]) if self._chain is None else self._chain.frames(steps)
+    def frames(self, steps: Optional[list[list[int]]] = None) -> Iterator[np.ndarray]:
+        """The frames of ``steps`` (per part; by default the steps drawn) in order, each valid
+        until the next is requested. Played again, the parts start afresh (from new drawings
+        of the same recording, laid out as before)."""
+        if self._played:
+            self.players = self._players(self._drawn())
+        self._played = True
+        return self.players.frames(self.steps if steps is None else steps)
+
+    def still(self, step: int) -> np.ndarray:
+        """The frame of ``step`` (as palette indices), counted from 1 among every step shown:
+        the animation's last frame when it has been played and this is its step, else that
+        step drawn alone (the outputs of the steps before it written, as in the animation)."""
+        every = sum(self.shown)
+        if not isinstance(step, numbers.Integral) or not 1 <= step <= every:
+            raise SpecError("step", f"step={step!r} must be from 1 to {every}, the steps drawn")
+        if step == every and self._last is not None:
+            return self._last
+        steps, before = [], step - 1
+        for shown in self.shown:
+            steps.append([before] if 0 <= before < shown else [])
+            before -= shown
+        return next(iter(self.frames(steps)))
+
+    def animate(
+        self, target: Any, chosen: Format, fps: float, progress: Any = None, started: Optional[float] = None
+    ) -> RenderResult:
+        """Write the animation to ``target`` in the format ``chosen``, ``fps`` frames a second
+        (the last held longer); ``progress(frames_done, frames_total)`` after each frame."""
+        started = time.perf_counter() if started is None else started
+        frame_ms = max(10 * round(100 / fps), 20)
+        last_ms = max(HOLD_FRAMES * frame_ms, MIN_HOLD_MS)
+        total, start = self.total, offset(target)
+        writer = chosen.open(target, self.size, self.palette.colors)
+        with writer:
+            for i, frame in enumerate(self.frames()):
+                if i == total - 1:
+                    self._last = frame.copy() if self.steps[-1][-1:] == [self.shown[-1] - 1] else None
+                writer.add(frame, last_ms if i == total - 1 else frame_ms, self.changed)
+                if progress is not None:
+                    progress(i + 1, total)
+        return self.result(target, writer.frames_written, started, chosen.name, writer.bytes_written, start)
+
+    def write_still(self, target: Any, step: int, started: Optional[float] = None) -> RenderResult:
+        """Write the frame of ``step`` (see :meth:`still`) to ``target`` as a PNG."""
+        import numpy as np
+        from PIL import Image
+
+        from ..files.png import write_image
+
+        started = time.perf_counter() if started is None else started
+        frame = self.still(step)
+        lut = np.array(self.palette.colors, np.uint8)
+        start = offset(target)
+        written = write_image(target, Image.fromarray(lut[frame]))
+        return self.result(target, 1, started, "png", written, start)
 
     def result(
         self, target: Any, frames: int, started: float, format: str, written: int, start: int = 0
@@ -142,15 +246,62 @@ class _Drawing:
             path=None if stream else target,
             frames=frames,
             bytes=len(data) if data is not None else written if stream else target.stat().st_size,
-            steps=sum(part.drawn.geometry.steps for part in self.parts),
+            steps=sum(drawn.geometry.steps for drawn in self.drawings),
             shown_steps=sum(self.shown),
             size=self.size,
             seconds=time.perf_counter() - started,
             caption=self.spec.caption,
             format=format,
             data=data,
-            region=self.view.get("region"),
+            region=self.region,
         )
+
+    def planned_frames(self) -> int:
+        """How many frames the job draws, from its geometries alone (nothing recorded): each
+        laid out plainly, refusing a picture too large to draw."""
+        return sum(len(part) for part in spread_steps([plan(g).steps for g in self.geometries], self.max_frames))
+
+
+@dataclass
+class _Players:
+    """The animations of a job's parts, played one after the other on one canvas (a
+    :class:`Chain`) when there are several, with the palette they share and its background,
+    ink and grid colours."""
+
+    parts: list[Animation]
+    chain: Optional[Chain]
+    palette: Palette
+    background: int
+    ink: int
+    grid: int
+
+    @classmethod
+    def of(cls, parts: list[Animation]) -> _Players:
+        from ..picture.overlay import Chain
+
+        chain = Chain(parts) if len(parts) > 1 else None
+        palette = parts[0].palette if chain is None else chain.palette
+        first = parts[0].scene
+        colours = (first.colours.background, first.colours.ink, first.colours.grid)
+        return cls(parts, chain, palette, *(palette.add(first.palette.colors[c]) for c in colours))
+
+    @property
+    def size(self) -> tuple[int, int]:
+        if self.chain is None:
+            return self.parts[0].layout.width, self.parts[0].layout.height
+        return self.chain.width, self.chain.height
+
+    @property
+    def changed(self) -> Optional[list[tuple[int, int, int, int]]]:
+        return self.parts[0].changed if self.chain is None else self.chain.changed
+
+    def frames(self, steps: list[list[int]]) -> Iterator[np.ndarray]:
+        return self.parts[0].frames(steps[0]) if self.chain is None else self.chain.frames(steps)
+
+
+def offset(target: Any) -> int:
+    """Where writing starts in ``target``: the position of a file object kept in memory, else 0."""
+    return target.tell() if is_stream(target) and hasattr(target, "getvalue") else 0
 
 
 def spread_steps(shown: list[int], max_frames: int) -> list[list[int]]:

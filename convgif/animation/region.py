@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import ops
 from ..errors import SpecError, TooLargeError
 from ..ops.args import fmt
 from ..picture.layout import plan
 from ..picture.model import Region
-from .job import Look
+
+if TYPE_CHECKING:
+    from ..ops.base import Operation
+    from . import Look
+
 
 #: A layer is drawn whole when its cells are at least this many pixels wide (at scale 1) and
 #: the picture at most READABLE_SIDE_PX on its longer side; else a region of it is, if one is.
@@ -35,22 +40,31 @@ GOOD_SIDES = (8, 4)
 
 
 def resolve_region(spec: Any, look: Look, view: dict) -> dict:
-    """``view`` with the part of the output to draw: the ``region`` given (checked), or, for a
-    layer too large to draw whole readably, the largest top-left region that is; unchanged for
-    a layer drawn whole. A layer no region makes drawable raises the whole layer's refusal."""
+    """``view`` with the part of the output to draw (see :func:`choose_region`)."""
     op = ops.of(spec)
-    given = view.get("region")
-    rest = {k: v for k, v in view.items() if k != "region"}
-    whole = op.geometries(spec, **rest)
-    out_h, out_w = whole[0].out_size
-    dims = whole[0].dims
-    if given is not None:
-        given = parse_region(given, dims, (out_h, out_w))
+    whole = op.geometries(spec, **{k: v for k, v in view.items() if k != "region"})
+    return choose_region(op, spec, look, view, whole)[0]
 
-    def fits(region: Optional[Region]) -> bool:
-        """Whether the layer (or ``region`` of it) is drawn readably: cells of a readable size
-        in a picture of at most about ``READABLE_SIDE_PX``."""
-        for geometry in op.geometries(spec, region=region, **rest):
+
+def choose_region(op: Operation, spec: Any, look: Look, view: dict, whole: list) -> tuple[dict, list]:
+    """``view`` with the part of the output to draw, and the geometries of the pictures of that
+    view: the ``region`` given (checked, with fewer input channels if they make it readable),
+    or, for a layer too large to draw whole readably, the largest top-left region that is;
+    ``view`` unchanged for a layer drawn whole. ``whole`` holds the geometries of the layer
+    drawn whole (``view`` without its region); they, and those of each region tried, are asked
+    of ``op`` once. A layer no region makes drawable raises the whole layer's refusal."""
+    rest = {k: v for k, v in view.items() if k != "region"}
+    tried: dict[Region, list] = {}
+
+    def geometries(region: Region) -> list:
+        if region not in tried:
+            tried[region] = op.geometries(spec, region=region, **rest)
+        return tried[region]
+
+    def fits(parts: list) -> bool:
+        """Whether pictures of these geometries are drawn readably: cells of a readable size in
+        a picture of at most about ``READABLE_SIDE_PX``."""
+        for geometry in parts:
             layout = plan(
                 geometry, look.values, geometry.value_chars, notes=look.notes, max_width=look.width, scale=look.scale
             )
@@ -58,22 +72,42 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
                 return False
         return True
 
+    given = view.get("region")
     if given is not None:
+        given = parse_region(given, whole[0].dims, whole[0].out_size)
         for fewer in (None, *FEWER_CHANNELS):  # the part given, with fewer channels if it needs them
+            region = replace(given, channels=fewer)
             try:
-                if fits(replace(given, channels=fewer)):
-                    return {**rest, "region": replace(given, channels=fewer)}
+                if fits(geometries(region)):
+                    return {**rest, "region": region}, tried[region]
             except SpecError:
                 continue
-        return {**rest, "region": given}
+        return {**rest, "region": given}, geometries(given)
     if all(_small(geometry, look.scale) for geometry in whole):
-        return view  # plainly drawable whole: no need to lay it out twice
+        return view, whole  # plainly drawable whole: no need to lay it out twice
     refused: Optional[SpecError] = None
     try:
-        if fits(None):
-            return view
+        if fits(whole):
+            return view, whole
     except SpecError as whole_refusal:
         refused = whole_refusal
+    return _search(spec, rest, whole, geometries, fits, refused) or (view, whole)
+
+
+def _search(
+    spec: Any,
+    rest: dict,
+    whole: list,
+    geometries: Callable[[Region], list],
+    fits: Callable[[list], bool],
+    refused: Optional[SpecError],
+) -> Optional[tuple[dict, list]]:
+    """The largest top-left region of a layer not readable whole that is (its view and
+    geometries), trying parts with several channels first; failing that, for a layer the whole
+    of which is ``refused``, the smallest part drawn at all, else that refusal (or, when not even
+    one output cell can be drawn, the window's). None when the layer is drawn whole after all."""
+    out_h, out_w = whole[0].out_size
+    dims = whole[0].dims
     drawable: Optional[Region] = None  # the smallest part drawn at all, if none is readably
     # channels computed apart (pooling, depthwise) lose nothing drawn one by one: a larger part is better
     apart = all(geometry.groups == geometry.in_channels for geometry in whole)
@@ -87,21 +121,21 @@ def resolve_region(spec: Any, look: Look, view: dict) -> dict:
         rows = (0, min(side, out_h)) if dims == 2 else (0, 1)
         region = Region(rows, (0, min(side * (4 if dims == 1 else 1), out_w)), dims, fewer)
         try:
-            if fits(region):
-                return {**rest, "region": region}
+            if fits(geometries(region)):
+                return {**rest, "region": region}, geometries(region)
         except TooLargeError as error:
             smallest = error
             continue
         except SpecError:
             continue
         drawable = region
-    if refused is not None:
-        if drawable is not None:
-            return {**rest, "region": drawable}
-        if smallest is not None and smallest.argument == "input_shape":  # the cells one output reads
-            raise _window_refusal(spec, smallest) from None
-        raise refused
-    return view  # drawable whole, if not as readably as hoped: no region is better
+    if refused is None:
+        return None  # drawable whole, if not as readably as hoped: no region is better
+    if drawable is not None:
+        return {**rest, "region": drawable}, geometries(drawable)
+    if smallest is not None and smallest.argument == "input_shape":  # the cells one output reads
+        raise _window_refusal(spec, smallest) from None
+    raise refused
 
 
 def _window_refusal(spec: Any, error: TooLargeError) -> TooLargeError:
@@ -122,7 +156,7 @@ def _window_refusal(spec: Any, error: TooLargeError) -> TooLargeError:
 def _small(geometry: Any, scale: int) -> bool:
     """Whether a picture is plainly within READABLE_SIDE_PX at full-size cells (a generous
     overestimate of the layout, without laying it out)."""
-    from ..picture.layout import CELL_PX
+    from ..picture.sizes import CELL_PX
 
     hp, wp = geometry.grid
     ho, wo = geometry.out_size

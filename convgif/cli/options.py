@@ -516,6 +516,8 @@ class Request:
     fps: float = DEFAULT_FPS
     #: The option the weight and bias came from (``weights``: a saved model), if not the defaults.
     values_from: Optional[str] = None
+    #: the job of the animation rendered, kept for its poster
+    _jobs: list = field(default_factory=list, init=False, repr=False, compare=False)
 
     @property
     def still(self) -> bool:
@@ -523,7 +525,8 @@ class Request:
 
     def default_name(self) -> str:
         """The file a render writes when no path is given."""
-        from ..api import default_filename, label_of
+        from ..animation.request import label_of
+        from ..api import default_filename
         from ..files.formats import FORMATS, STILL_SUFFIX
 
         o = self.options
@@ -543,26 +546,30 @@ class Request:
 
     def render_poster(self, path: Any) -> Any:
         """Write the animation's last frame as a PNG: the still shown to readers who prefer
-        reduced motion."""
-        from ..api import frames_of, render_still
+        reduced motion, drawn by the job of the animation this request rendered (else by a job
+        built as for it)."""
+        from ..animation.request import animation_job, poster
 
-        o = {k: v for k, v in self.options.items() if k != "format"}
-        return render_still(self.spec, path, step=frames_of(self.spec, o["max_frames"], **self.view), **o)
+        job = self._jobs.pop() if self._jobs else animation_job(self.spec, None, fps=self.fps, **self.options)[0]
+        return poster(job, path)
 
     def render(self, path: Any, progress: Any = None) -> Any:
         """Write the picture to ``path``: :func:`convgif.render` or a still. A weight or bias
         from a saved model that is refused is refused naming the option that gave it."""
-        from ..api import render, render_still
+        from ..animation.request import animation
+        from ..api import render_still
 
         try:
             if self.still:
                 o = {k: v for k, v in self.options.items() if k != "format"}
                 return render_still(self.spec, path, step=self.frame, **o)
-            return render(self.spec, path, fps=self.fps, progress=progress, **self.options)
+            job, result = animation(self.spec, path, progress, fps=self.fps, **self.options)
         except SpecError as error:
             if self.values_from is None or error.argument not in ("weight", "bias"):
                 raise
             raise SpecError(self.values_from, f"{error} (in the file --{self.values_from} names)") from None
+        self._jobs[:] = [job]
+        return result
 
 
 def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:

@@ -196,9 +196,9 @@ def build(
 
 def _warm_up() -> None:
     """In each worker, while the others start: load the renderer and draw the usual glyphs."""
-    from ..picture import glyphs, layout
+    from ..picture import glyphs, sizes
 
-    for style in (layout.CAPTION, layout.LABEL, layout.CELL):
+    for style in (sizes.CAPTION, sizes.LABEL, sizes.CELL):
         for char in map(chr, range(32, 127)):
             glyphs.glyph(style, char)
 

@@ -74,8 +74,10 @@ class Operation(abc.ABC):
         """The pictures a render plays one after the other (:class:`convgif.picture.model.Geometry`)."""
 
     @abc.abstractmethod
-    def drawings(self, spec: Any, recording: Any, pixels: bool = False, **view: Any) -> list:
-        """The recorded pictures (:class:`convgif.picture.model.Drawn`), one per geometry."""
+    def drawings(self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any) -> list:
+        """The recorded pictures (:class:`convgif.picture.model.Drawn`), one per geometry: of
+        ``geometries`` when given (those :meth:`geometries` gives for ``view``, already asked
+        for), else of those it gives."""
 
     @abc.abstractmethod
     def name_parts(self, spec: Any, **view: Any) -> list[str]:

@@ -581,9 +581,15 @@ class DirectConv(Operation):
         return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region)]
 
     def drawings(
-        self, spec: Any, recording: Any, pixels: bool = False, region: Optional[Region] = None, **view: Any
+        self,
+        spec: Any,
+        recording: Any,
+        pixels: bool = False,
+        region: Optional[Region] = None,
+        geometries: Optional[list] = None,
+        **view: Any,
     ) -> list[Drawn]:
-        geometry = self.geometries(spec, region, **view)[0]
+        (geometry,) = geometries or self.geometries(spec, region, **view)
         return [
             conv_drawn(
                 as_row(recording, geometry.layer) if self.dims == 1 else recording, geometry, pixels, region=region

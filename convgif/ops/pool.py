@@ -602,8 +602,10 @@ class Pooling(_Windowed):
             )
         ]
 
-    def drawings(self, spec, recording, pixels: bool = False, region: Region | None = None, **view) -> list[Drawn]:
-        (geometry,) = self.geometries(spec, region, **view)
+    def drawings(
+        self, spec, recording, pixels: bool = False, region: Region | None = None, geometries=None, **view
+    ) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = self._flat(spec)
         rec = recording.as_2d()
         part = Region.of(region, flat.output_shape[1:])

@@ -177,8 +177,10 @@ class Separable(Operation):
             for part, step in zip((spec.depthwise, spec.pointwise), STEPS)
         ]
 
-    def drawings(self, spec: Any, recording: Any, pixels: bool = False, region: Any = None, **view: Any) -> list:
-        depthwise, pointwise = self.geometries(spec, region, **view)
+    def drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, region: Any = None, geometries: Any = None, **view: Any
+    ) -> list:
+        depthwise, pointwise = geometries or self.geometries(spec, region, **view)
         return [
             conv_drawn(recording.depthwise, depthwise, pixels, region=region),
             conv_drawn(recording.pointwise, pointwise, False, region=region),

@@ -588,9 +588,10 @@ class TransposedConv(Operation):
         pixels: bool = False,
         as_conv: bool = False,
         region: Optional[Region] = None,
+        geometries: Optional[list] = None,
         **view: Any,
     ) -> list[Drawn]:
-        (geometry,) = self.geometries(spec, as_conv, region, **view)
+        (geometry,) = geometries or self.geometries(spec, as_conv, region, **view)
         if as_conv:
             inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
             filler = "inserted zeros, padding"

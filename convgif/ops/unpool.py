@@ -408,8 +408,10 @@ class Unpooling(_Windowed):
             )
         ]
 
-    def drawings(self, spec, recording, pixels: bool = False, region: Region | None = None, **view) -> list[Drawn]:
-        (geometry,) = self.geometries(spec, region, **view)
+    def drawings(
+        self, spec, recording, pixels: bool = False, region: Region | None = None, geometries=None, **view
+    ) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = spec.as_2d() if self.dims == 1 else spec
         x = recording.input.reshape(flat.input_shape)
         idx = recording.indices.reshape(flat.input_shape)

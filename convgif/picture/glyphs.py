@@ -36,8 +36,8 @@ from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
 
-if TYPE_CHECKING:  # only named in annotations: convgif.layout may import this module (cells)
-    from .layout import TextStyle
+if TYPE_CHECKING:  # only named in annotations: convgif.picture.sizes may import this module (cells)
+    from .sizes import TextStyle
 
 LEVELS = 4
 

@@ -1,12 +1,9 @@
-"""Where everything goes in a frame, in whole pixels, computed from a layer's geometry alone.
+"""One layout at a given cell size, worked out in phases: the columns across, the width and
+where the texts break, the lines over the grids, the grids stacked down, the bands beside a
+part of a larger map, the whole picture shown small, the keys and the grids' labels.
 
-Pure arithmetic (no matplotlib): it decides the cell size, which channels are shown, the
-position of every grid, label, key and text line, where the connecting lines may run, and
-refuses, before anything is drawn, a picture too large to be readable. A figure is as wide
-as its drawing: a longer caption breaks at its em dashes, notes at spaces. A grid that is a
-part of a larger map (``Geometry.part``) gets a band on each side where the map goes on and
-the count of cells not drawn there in its label's line; a whole picture shown small beside a
-part of it goes in a free corner of the figure, else under the grids.
+:func:`plan` chooses the cell size; each phase here is a function of
+what the phases before it decided, passed as the small frozen records below.
 """
 
 from __future__ import annotations
@@ -17,255 +14,339 @@ from typing import Optional
 
 from ..errors import TooLargeError
 from .model import Geometry, Key
+from .sizes import (
+    CAPTION_BREAK,
+    CELL,
+    CELL_PX,
+    FIT_SIDE_PX,
+    FRINGE,
+    FRINGE_GAP,
+    FRINGE_ROOM,
+    MAX_SIDE_PX,
+    MIN_CELL_PX,
+    MIN_VALUE_CELL_PX,
+    SUM_LINE_CHARS,
+    THUMB_MIN_PX,
+    THUMB_PAD,
+    THUMB_PX,
+    VALUE_CELL_PX,
+    VALUE_PAD_PX,
+    Layout,
+    Metrics,
+    TextStyle,
+    _shown,
+    _unbreakable,
+    continues_text,
+    key_items_x,
+    shown_note,
+    thumbnail_size,
+    wrap,
+)
 
 
 @dataclass(frozen=True)
-class TextStyle:
-    """A monospaced text size: every character is ``advance`` pixels wide, lines ``height`` tall."""
+class _Grids:
+    """What every phase of a layout reads: the geometry, the cell size ``s``, the lengths at
+    this scale, the channels shown, and the room that a group frame and the bands of a part of
+    a larger map take round each input and output grid (top, bottom, left, right)."""
 
-    size: int
-    advance: int
-    height: int
-    ascent: int
-
-    def width(self, text: str) -> int:
-        return len(text) * self.advance
-
-    def scaled(self, n: int) -> TextStyle:
-        """The same style ``n`` times larger (the advance as the hinted font has it)."""
-        if n == 1:
-            return self
-        size = self.size * n
-        return TextStyle(size, round(ADVANCE_EM * size), self.height * n, self.ascent * n)
-
-
-#: DejaVu Sans Mono's advance, in ems (1233 of 2048 units): hinted, whole pixels.
-ADVANCE_EM = 1233 / 2048
-CAPTION = TextStyle(size=12, advance=7, height=15, ascent=12)
-LABEL = TextStyle(size=10, advance=6, height=13, ascent=10)
-CELL = TextStyle(size=10, advance=6, height=13, ascent=10)
-
-MARGIN = 14
-CELL_PX = 18  # default cell size
-VALUE_CELL_PX = 22  # with --values: room for "-12" written inside
-MIN_CELL_PX = 6
-MIN_VALUE_CELL_PX = 20
-VALUE_PAD_PX = 6  # a value's text keeps this much of its cell free, for the outline of a read cell
-FIT_SIDE_PX = 960  # cells shrink until the frame fits this (down to the minimum cell size)
-MAX_SIDE_PX = 1800  # the longest side of a frame convgif will draw at all
-GAP = 10  # between stacked grids
-GROUP_GAP = 22  # between groups, which also get a coloured frame
-LINK_GAP = 56  # between columns, where the connecting lines run
-MAX_SHOWN_IN = 6
-MAX_SHOWN_COLUMNS = 6
-MAX_SHOWN_OUT = 8
-KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
-KEY_STRIP = 96  # a key's plain swatches together at most this wide
-SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
-#: Where the caption may break: after the em dash of one of these.
-CAPTION_BREAK = " \u2014 "
-#: A grid that is a part of a larger map has, on each side where the map goes on, a band this
-#: thick this far outside it (and outside its group frame), and how many cells go on there.
-FRINGE = 6
-FRINGE_GAP = 2
-FRINGE_ROOM = 4  # at least this between a band under a grid and the label of the grid below
-#: The whole picture beside a part of it: at most this long on its longer side, at least
-#: THUMB_MIN_PX when it fits a free corner of the figure that way, with room for its outline.
-THUMB_PX = 160
-THUMB_MIN_PX = 112
-THUMB_PAD = 4
-#: How each side's count of cells not drawn is written, in this order: top, bottom, left, right.
-ARROWS = ("\u25b2", "\u25bc", "\u25c0", "\u25b6")  # ▲ ▼ ◀ ▶: seen at the smallest text
-
-
-@dataclass(frozen=True)
-class Metrics:
-    """Every length of a layout at one scale: the base lengths times ``n``, the text styles
-    ``n`` times larger."""
-
-    n: int
-    caption: TextStyle
-    label: TextStyle
-    cell_text: TextStyle
+    spec: Geometry
+    s: int
+    m: Metrics
+    shown_in: tuple[int, ...]
+    columns: tuple[int, ...]
+    shown_out: tuple[int, ...]
+    #: how far outside its grid a group's frame sits (0 without groups)
+    frame: int
+    #: how far a band saying that a map goes on reaches beyond the frame
+    band: int
+    in_room: tuple[int, int, int, int]
+    out_room: tuple[int, int, int, int]
+    #: how many cells the maps go on beyond the grids drawn, as written in their labels' lines
+    in_counts: str
+    out_counts: str
 
     @classmethod
-    def of(cls, n: int = 1) -> Metrics:
-        return cls(n, CAPTION.scaled(n), LABEL.scaled(n), CELL.scaled(n))
+    def of(cls, spec: Geometry, s: int, m: Metrics) -> _Grids:
+        frame = m.frame if spec.groups > 1 else 0  # group frames sit just outside the grid
+        band = (FRINGE_GAP + FRINGE) * m.n
+        in_hidden, out_hidden = spec.hidden
+
+        def room(hidden: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+            top, bottom, left, right = (frame + band if count > 0 else 0 for count in hidden)
+            return top, bottom, left, right
+
+        counts = continues_text(in_hidden), continues_text(out_hidden)
+        return cls(spec, s, m, *_shown(spec), frame, band, room(in_hidden), room(out_hidden), *counts)
 
     @property
-    def margin(self) -> int:
-        return MARGIN * self.n
-
-    @property
-    def gap(self) -> int:
-        return GAP * self.n
-
-    @property
-    def group_gap(self) -> int:
-        return GROUP_GAP * self.n
-
-    @property
-    def link_gap(self) -> int:
-        return LINK_GAP * self.n
-
-    @property
-    def stroke(self) -> int:
-        """Width of outlines."""
-        return 2 * self.n
-
-    @property
-    def frame(self) -> int:
-        """How far outside its grid a group's frame sits."""
-        return 3 * self.n
-
-
-def key_items_x(key: Key, m: Metrics) -> tuple[list[tuple[int, int]], int]:
-    """(x offset, width) of each item of a key after its name, and the key's whole width."""
-    label = m.label
-    plain = sum(1 for shade, text in key.items if shade is not None and not text)
-    swatch = max(3, min(KEY_SWATCH, KEY_STRIP // max(plain, 1))) * m.n
-    x = label.width(key.name) + label.advance
-    spots = []
-    for i, (shade, text) in enumerate(key.items):
-        if shade is None:
-            width = label.width(text)
-        elif text:
-            width = label.width(text) + 6 * m.n
-        else:
-            width = swatch
-        spots.append((x, width))
-        following = key.items[i + 1] if i + 1 < len(key.items) else (None, "")
-        strip = shade is not None and not text and following[0] is not None and not following[1]
-        x += width + (0 if strip else 3 * m.n)  # plain swatches side by side, a strip
-    return spots, x - 3 * m.n
+    def lh(self) -> int:
+        """The height of a grid's label line."""
+        return self.m.label.height + 2 * self.m.n
 
 
 @dataclass(frozen=True)
-class Layout:
-    geometry: Geometry
-    values: bool
-    cell: int
+class _Across:
+    """Where the columns of grids go, left to right, and where the widest of them ends."""
+
+    x_in: int
+    #: where the input column's headings start (with its bands)
+    x_heads: int
+    in_counts_x: int
+    #: where the kernel column starts, and each column of kernels
+    x_k: int
+    column_x: tuple[int, ...]
+    x_out: int
+    x_out_heads: int
+    out_counts_x: int
+    #: the right end of the output column: its grids, labels, bands, counts and headings
+    right: int
+    out_labels: dict[int, str]
+
+
+@dataclass(frozen=True)
+class _Breaks:
+    """The texts over the grids broken into lines, and the widths that decide where."""
+
+    #: the drawing's width inside the margins, within which texts break
+    inner: int
+    #: the figure's width: the drawing's, or more for a wider key
     width: int
-    height: int
-    shown_in: tuple[int, ...]
-    shown_columns: tuple[int, ...]
-    shown_out: tuple[int, ...]
-    #: top-left pixel of each shown grid: padded input per channel, kernel per
-    #: (input channel, column), output per output channel.
-    inputs: dict[int, tuple[int, int]]
-    kernels: dict[tuple[int, int], tuple[int, int]]
-    outputs: dict[int, tuple[int, int]]
-    #: static texts: (text, style, x, y); the first ``caption_lines`` are the caption's lines
+    key_widths: tuple[int, ...]
+    caption_lines: tuple[str, ...]
+    note_lines: tuple[str, ...]
+    #: characters available on each line of the running sum, and its lines
+    sum_width: int
+    sum_lines: int
+
+
+@dataclass(frozen=True)
+class _Top:
+    """The lines over the grids, top down: caption, step, running sum and notes, then the headings."""
+
+    #: the caption's and the notes' lines, placed
     texts: tuple[tuple[str, TextStyle, int, int], ...]
-    step_at: tuple[int, int]
-    sum_at: tuple[int, int]
-    sum_width: int  # characters available on each line of the running sum
-    caption_lines: int = 1
-    sum_lines: int = 1
-    #: colour keys, each with the top-left pixel of its name
-    keys: tuple[tuple[Key, int, int], ...] = ()
-    #: per shown input channel, the y of the free lane under its row of kernels
-    lanes: Optional[dict[int, int]] = None
-    #: x of the middle of the gap before the kernels, and of the gap before the outputs
-    links: tuple[int, int] = (0, 0)
-    metrics: Metrics = Metrics.of(1)
-    #: (width, height) without the keys: what decides whether a picture is too large to draw
-    drawing: tuple[int, int] = (0, 0)
-    #: the bands saying a map goes on: (side, y0, y1, x0, x1), ends exclusive, side one of
-    #: "top", "bottom", "left", "right"
-    fringes: tuple[tuple[str, int, int, int, int], ...] = ()
-    #: how far those bands reach right of the input grids and left of the output grids, past
-    #: any group frame: the connecting lines start and end beyond them
-    reach: tuple[int, int] = (0, 0)
-    #: (x, y, width, height) of the whole picture shown small, when there is one
-    thumbnail: Optional[tuple[int, int, int, int]] = None
+    step_y: int
+    sum_y: int
+    heads_y: int
+    #: where the grids' blocks start
+    body_top: int
+
+
+@dataclass(frozen=True)
+class _Body:
+    """The grids stacked down: the top of each block (its label's line), the top-left pixel of
+    each grid, the lane under each row of kernels and where each column ends."""
+
+    in_tops: tuple[int, ...]
+    inputs: dict[int, tuple[int, int]]
+    in_bottom: int
+    kernels: dict[tuple[int, int], tuple[int, int]]
+    lanes: dict[int, int]
+    k_bottom: int
+    out_tops: tuple[int, ...]
+    outputs: dict[int, tuple[int, int]]
+    out_bottom: int
 
     @property
-    def steps(self) -> int:
-        """Steps worth drawing: those of the kernel columns shown (all, unless there are many)."""
-        columns = len(self.shown_columns) if self.geometry.columns_take_turns else 1
-        return self.geometry.steps_per_column * columns
-
-    @property
-    def scale(self) -> int:
-        return self.metrics.n
-
-    @property
-    def caption(self) -> str:
-        """The caption as one line: its drawn lines joined where they break."""
-        return " ".join(text for text, *_ in self.texts[: self.caption_lines])
-
-    @property
-    def legend_at(self) -> tuple[int, int]:
-        """Where the output's colour key starts."""
-        at = [(x, y) for key, x, y in self.keys if key.role == "output"]
-        return at[0] if at else (self.metrics.margin, self.height - self.metrics.margin)
-
-    def cell_box(self, origin: tuple[int, int], row: int, col: int) -> tuple[int, int, int, int]:
-        """(y0, y1, x0, x1) of a cell's interior, grid lines excluded; slices are [y0:y1, x0:x1]."""
-        x, y = origin
-        s = self.cell
-        return y + row * s + 1, y + (row + 1) * s, x + col * s + 1, x + (col + 1) * s
+    def bottom(self) -> int:
+        return max(self.in_bottom, self.out_bottom, self.k_bottom)
 
 
-def continues_text(hidden: tuple[int, int, int, int]) -> str:
-    """How many cells a map goes on beyond its drawn part, per side (top, bottom, left, right),
-    e.g. ``+212▼ +212▶``; empty for a map drawn whole."""
-    return " ".join(f"+{count:,}{arrow}" for count, arrow in zip(hidden, ARROWS) if count > 0)
+def arrange(
+    spec: Geometry,
+    values: bool,
+    s: int,
+    notes: tuple[str, ...],
+    m: Metrics,
+    keys: tuple[Key, ...],
+    with_caption: bool,
+    value_chars: int,
+    picture: Optional[tuple[int, int]] = None,
+) -> Layout:
+    """The layout of ``spec`` with cells of ``s`` pixels, in phases: the columns across, the
+    width and where the texts break, the lines over the grids, the grids stacked down, the
+    whole picture shown small, the keys and the grids' labels."""
+    g = _Grids.of(spec, s, m)
+    across = _across(g)
+    breaks = _breaks(g, across.right, notes, keys, with_caption, values, value_chars)
+    top = _top(breaks, m, values)
+    body = _body(g, across, top.body_top)
+    _, _, out_left, _ = g.out_room
+    links = (across.x_k - m.link_gap // 2, across.x_out - g.frame - max(out_left - g.frame, 0) - m.link_gap // 2)
+    thumbnail, thumb_texts, below, width = _thumbnail(g, across, body, links[1], breaks.width, picture)
+    placed, height = _keys(m, keys, breaks.key_widths, width, below)
+    return Layout(
+        geometry=spec,
+        values=values,
+        cell=s,
+        width=width,
+        height=height,
+        shown_in=g.shown_in,
+        shown_columns=g.columns,
+        shown_out=g.shown_out,
+        inputs=body.inputs,
+        kernels=body.kernels,
+        outputs=body.outputs,
+        texts=(*top.texts, *thumb_texts, *_labels(g, across, top, body)),
+        step_at=(m.margin, top.step_y),
+        sum_at=(m.margin, top.sum_y),
+        sum_width=breaks.sum_width,
+        caption_lines=len(breaks.caption_lines),
+        sum_lines=breaks.sum_lines,
+        keys=placed,
+        lanes=body.lanes,
+        links=links,
+        metrics=m,
+        drawing=(m.margin + breaks.inner + m.margin, body.bottom + m.margin),
+        fringes=_all_fringes(g, body),
+        reach=(g.band if g.in_room[3] else 0, g.band if out_left else 0),
+        thumbnail=thumbnail,
+    )
 
 
-def thumbnail_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
-    """(height, width) of a picture of ``size`` (height, width) shown at most ``longest`` pixels
-    on its longer side: shrunk to that, or enlarged a whole number of times (crisp pixels)."""
-    h, w = size
-    factor = longest / max(h, w)
-    if factor >= 1:
-        factor = math.floor(factor)
-    return max(1, round(h * factor)), max(1, round(w * factor))
+def _counts_x(label: TextStyle, x: int, right: int, names: list[str], counts: str) -> int:
+    """Where a grid's counts go in its label's line: ending at its right band, after the label."""
+    return max(right - label.width(counts), x + max(map(label.width, names)) + 2 * label.advance)
 
 
-def picture_box(
-    thumbnail: tuple[int, int, int, int], size: tuple[int, int], rows: tuple[int, int], cols: tuple[int, int]
-) -> tuple[int, int, int, int]:
-    """(y0, y1, x0, x1), ends exclusive, of the thumbnail pixels that show the picture's
-    ``rows`` and ``cols`` (start, stop) of a picture of ``size`` (height, width): every pixel
-    any of them falls in, at least one."""
-    x, y, w, h = thumbnail
-    height, width = size
-    y0, x0 = rows[0] * h // height, cols[0] * w // width
-    y1, x1 = -(-rows[1] * h // height), -(-cols[1] * w // width)
-    y0, x0 = min(y0, h - 1), min(x0, w - 1)
-    return y + y0, y + max(y1, y0 + 1), x + x0, x + max(x1, x0 + 1)
+def _across(g: _Grids) -> _Across:
+    """The columns across: the inputs with their bands and counts, the kernels (for a layer
+    with weights) and the outputs, with gaps between them where the connecting lines run."""
+    spec, s, m, label, frame = g.spec, g.s, g.m, g.m.label, g.frame
+    _, _, in_left, in_right_room = g.in_room
+    _, _, out_left, out_right_room = g.out_room
+    x_in = m.margin + frame + max(in_left - frame, 0)
+    in_right = x_in + spec.grid[1] * s + 1 + max(frame, in_right_room)  # the grid, its frame and its right band
+    in_counts_x = _counts_x(label, x_in, in_right, [f"x[{c}]" for c in g.shown_in], g.in_counts)
+    if g.in_counts:  # the labels' lines are clear of the connecting lines: the counts may reach into the gap
+        in_right = max(in_right, in_counts_x + label.width(g.in_counts) - m.link_gap + 2 * m.gap)
+    x_heads = m.margin + frame  # the column's headings start where its bands do
+    x_k = max(in_right, x_heads + label.width(spec.input_heading) + m.gap) + m.link_gap
+    if spec.kernel is not None:
+        k_label = max(label.width(spec.kernel_label(c, j)) for c in g.shown_in for j in g.columns)
+        col_w = max(spec.kernel[1] * s + 1, k_label)
+        column_x = tuple(x_k + i * (col_w + m.gap) for i in range(len(g.columns)))
+        k_right = max(column_x[-1] + col_w, x_k + label.width(spec.kernel_heading))
+    else:  # no weights: the output column follows the input
+        column_x, k_right = (), x_k - m.link_gap
+    out_w = spec.out_size[1] * s + 1
+    x_out = k_right + m.link_gap + frame + max(out_left - frame, 0)
+    x_out_heads = k_right + m.link_gap if out_left else x_out  # where the column's headings start
+    out_labels = {co: spec.output_label(co) for co in g.shown_out}
+    more_out = spec.out_channels - len(g.shown_out)
+    right = max(
+        x_out + max(out_w, *(label.width(t) for t in out_labels.values())) + max(frame, out_right_room),
+        x_out_heads + label.width(spec.output_heading) + frame,
+    )
+    names = list(out_labels.values())
+    out_counts_x = _counts_x(label, x_out, x_out + out_w + max(frame, out_right_room), names, g.out_counts)
+    if g.out_counts:
+        right = max(right, out_counts_x + label.width(g.out_counts))
+    if more_out:
+        right = max(right, x_out + label.width(f"… {more_out} more"))
+    return _Across(x_in, x_heads, in_counts_x, x_k, column_x, x_out, x_out_heads, out_counts_x, right, out_labels)
 
 
-def _shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
-    cg_in, cg_out = spec.in_per_group, spec.out_per_group
-    shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN, spec.channels_shown or MAX_SHOWN_IN)))
-    columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS)))
-    groups = sorted({c // cg_in for c in shown_in})
-    shown_out = tuple(g * cg_out + j for g in groups for j in columns)[:MAX_SHOWN_OUT]  # in channel order
-    return shown_in, columns, shown_out
+def _breaks(
+    g: _Grids,
+    right: int,
+    notes: tuple[str, ...],
+    keys: tuple[Key, ...],
+    with_caption: bool,
+    values: bool,
+    value_chars: int,
+) -> _Breaks:
+    """How wide the drawing is, and where its texts break: as wide as the grids ending at
+    ``right`` and what cannot break (the step line, the longest piece of the caption and of
+    each note, with values a sum's line or two). Texts break within the drawing's width; a key
+    wider than that widens the figure alone, so that the drawing (what decides whether a
+    picture is too large) is the same with or without keys."""
+    spec, m = g.spec, g.m
+    cap, label, margin = m.caption, m.label, m.margin
+    key_widths = tuple(key_items_x(key, m)[1] for key in keys)
+    shown = shown_note(spec) if with_caption else ""
+    lines = ([shown] if shown else []) + list(notes)
+    must = [
+        right - margin,
+        cap.advance * spec.step_chars,
+        *(label.advance * _unbreakable(line, " ") for line in lines),
+    ]
+    if with_caption:
+        must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
+    if values:  # room for a sum to read on a line or two
+        must.append(cap.advance * min(spec.sum_chars(value_chars), SUM_LINE_CHARS))
+    inner = max(must)
+    width = margin + max([inner, *key_widths]) + margin
+    caption_lines = wrap(spec.caption, inner // cap.advance, CAPTION_BREAK) if with_caption else []
+    note_lines = [part for line in lines for part in wrap(line, inner // label.advance)]
+    sum_width = inner // cap.advance
+    sum_lines = 1
+    if values and spec.sum_chars(value_chars) > sum_width:
+        sum_lines = min(3, math.ceil(spec.sum_chars(value_chars) / sum_width))
+    return _Breaks(inner, width, key_widths, tuple(caption_lines), tuple(note_lines), sum_width, sum_lines)
 
 
-def kernel_channels(geometry: Geometry) -> tuple[int, ...]:
-    """The output channels whose kernels a picture of ``geometry`` shows, sorted (none for a
-    layer without weights): all a render needs of the weight but for its values' range."""
-    if geometry.kernel is None:
-        return ()
-    shown_in, columns, _ = _shown(geometry)
-    cg_in, cg_out = geometry.in_per_group, geometry.out_per_group
-    return tuple(sorted({c // cg_in * cg_out + j for c in shown_in for j in columns}))
+def _top(breaks: _Breaks, m: Metrics, values: bool) -> _Top:
+    """The lines over the grids, top down: the caption, the step's line, the running sum
+    (with values), the notes, then the columns' headings."""
+    cap, label, n = m.caption, m.label, m.n
+    texts: list[tuple[str, TextStyle, int, int]] = []
+    y = m.margin
+    for line in breaks.caption_lines:
+        texts.append((line, cap, m.margin, y))
+        y += cap.height
+    if breaks.caption_lines:
+        y += 4 * n
+    step_y = y
+    y += cap.height + 2 * n
+    sum_y = y
+    if values:
+        y += breaks.sum_lines * cap.height + 2 * n
+    for line in breaks.note_lines:
+        texts.append((line, label, m.margin, y))
+        y += label.height + 2 * n
+    heads_y = y + 8 * n
+    return _Top(tuple(texts), step_y, sum_y, heads_y, heads_y + label.height + 6 * n)
 
 
-def shown_note(geometry: Geometry) -> str:
-    """The note saying how many channels a picture shows, when it cannot show them all."""
-    shown_in, _, shown_out = _shown(geometry)
-    parts = []
-    if len(shown_in) < geometry.in_channels:
-        parts.append(f"showing {len(shown_in)} of {geometry.in_channels} input channels")
-    if len(shown_out) < geometry.out_channels:
-        parts.append(f"{len(shown_out)} of {geometry.out_channels} output channels")
-    return ", ".join(parts)
+def _body(g: _Grids, across: _Across, top: int) -> _Body:
+    """The grids stacked down from ``top``: each input block (its label's line, a top band,
+    the grid as tall as the kernels beside it, a bottom band) with its row of kernels and the
+    free lane under them, and each output block; a group frame takes the gap below a block."""
+    spec, s, m, n, label = g.spec, g.s, g.m, g.m.n, g.m.label
+    hp, _ = spec.grid
+    kh, _ = spec.kernel or (0, 0)
+    in_top_room, in_bottom_room, _, _ = g.in_room
+    out_top_room, out_bottom_room, _, _ = g.out_room
+    row_h = max(hp, kh) * s + 1  # a transposed layer's kernel can be taller than its input
+    in_block = g.lh + in_top_room + max(hp * s + 1 + in_bottom_room, row_h)
+    # the bottom band, where it is the block's end
+    tucked = min(in_bottom_room, hp * s + 1 + in_bottom_room - row_h) if in_bottom_room else 0
+    in_groups = [c // spec.in_per_group for c in g.shown_in]
+    in_tops = _stack([in_block] * len(g.shown_in), in_groups, top, m, max(tucked, 0))
+    inputs = {c: (across.x_in, t + g.lh + in_top_room) for c, t in zip(g.shown_in, in_tops)}
+    in_bottom = in_tops[-1] + in_block + g.frame
+    if spec.in_channels > len(g.shown_in):
+        in_bottom += 4 * n + label.height
+    kernels = {}
+    if spec.kernel is not None:
+        kernels = {(c, j): (across.column_x[i], inputs[c][1]) for c in g.shown_in for i, j in enumerate(g.columns)}
+    k_bottom = max((y0 + kh * s + 1 for _, y0 in kernels.values()), default=top)
+    lanes = {}
+    for i, c in enumerate(g.shown_in):
+        below = inputs[c][1] + kh * s + 1 + m.stroke + n  # under the kernel and its outline
+        after = in_tops[i + 1] - n if i + 1 < len(g.shown_in) else max(below + 2 * m.gap, in_bottom)
+        lanes[c] = min((below + after) // 2, below + m.gap)  # close under the kernels
+    k_bottom = max(k_bottom, max(lanes.values()) + n)
+    out_block = g.lh + out_top_room + spec.out_size[0] * s + 1 + out_bottom_room
+    out_groups = [co // spec.out_per_group for co in g.shown_out]
+    out_tops = _stack([out_block] * len(g.shown_out), out_groups, top, m, out_bottom_room)
+    outputs = {co: (across.x_out, t + g.lh + out_top_room) for co, t in zip(g.shown_out, out_tops)}
+    out_bottom = out_tops[-1] + out_block + g.frame
+    if spec.out_channels > len(g.shown_out):
+        out_bottom += 4 * n + label.height
+    return _Body(tuple(in_tops), inputs, in_bottom, kernels, lanes, k_bottom, tuple(out_tops), outputs, out_bottom)
 
 
 def _stack(heights: list[int], groups: list[int], top: int, m: Metrics, tucked: int = 0) -> list[int]:
@@ -282,316 +363,79 @@ def _stack(heights: list[int], groups: list[int], top: int, m: Metrics, tucked: 
     return tops
 
 
-def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
-    """``text`` in lines of at most ``chars`` characters, broken only at ``separator``, whose
-    trailing space goes: the lines joined by one space are ``text`` again. A part longer
-    than a line stays whole."""
-    if len(text) <= chars:
-        return [text]
-    keep = separator.rstrip(" ")
-    parts = text.split(separator)
-
-    def greedy(limit: int) -> list[str]:
-        lines, line = [], parts[0]
-        for part in parts[1:]:
-            if len(line) + len(separator) + len(part) + len(keep) <= limit or not line:
-                line = f"{line}{separator}{part}"
-            else:
-                lines.append(line + keep)
-                line = part
-        return [*lines, line]
-
-    lines = greedy(chars)
-    for limit in range(len(text) // len(lines), chars):  # as even as the same number of lines allows
-        even = greedy(limit)
-        if len(even) == len(lines):
-            return even
-    return lines
-
-
-def _unbreakable(text: str, separator: str) -> int:
-    """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
-    keep = len(separator.rstrip(" "))
-    return max(len(part) for part in text.split(separator)) + keep
-
-
-def plan(
-    geometry: Geometry,
-    values: bool = False,
-    value_chars: int = 3,
-    notes: tuple[str, ...] = (),
-    max_width: Optional[int] = None,
-    keys: tuple[Key, ...] = (),
-    scale: int = 1,
-    caption: bool = True,
-    picture: Optional[tuple[int, int]] = None,
-) -> Layout:
-    """Lay out the frames of ``geometry``, choosing the largest cell size that fits.
-
-    With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``notes``
-    are lines written under the caption (after the geometry's own); ``max_width`` caps the
-    frame's width; ``keys`` are the colour keys drawn under the grids; ``scale`` makes every
-    length and text that many times larger; without ``caption`` the frame has neither caption
-    nor notes (the tiles of a contact sheet); ``picture`` is the (height, width) of a whole
-    picture shown small beside the grids, in a free corner or under them (like the keys, it
-    does not count towards the size that decides the cells'). Raises :class:`TooLargeError`,
-    naming the argument to shrink, when nothing readable fits.
-    """
-    m = Metrics.of(scale)
-    notes = (*geometry.notes, *notes) if caption else ()
-    values = values or geometry.numbers
-    if values:
-        smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + VALUE_PAD_PX)
-        largest = max(VALUE_CELL_PX, smallest)
-    else:
-        smallest, largest = MIN_CELL_PX, CELL_PX
-    fits = (lambda lay: lay.width <= max_width) if max_width else (lambda lay: True)
-    for cell in range(largest, smallest - 1, -1):
-        layout = _plan(geometry, values, cell * m.n, notes, m, keys, caption, value_chars, picture)
-        if max(layout.drawing) <= FIT_SIDE_PX * m.n and fits(layout):
-            return layout
-    if max_width and not fits(layout):
-        raise TooLargeError(
-            "width",
-            f"width={max_width} is too narrow: this picture needs {layout.width} pixels even at "
-            f"{smallest * m.n}-pixel cells",
-        )
-    width, height = layout.drawing
-    if max(width, height) <= MAX_SIDE_PX * m.n:
-        return layout
-    hp, wp = geometry.grid
-    ho, wo = geometry.out_size
-    tall = height >= width
-    argument, value, what = geometry.blame(0 if tall else 1)
-    hint = f"shrink the {what} {'height' if tall else 'width'}"
-    if values:
-        hint = "draw it without values (numbers need large cells) or " + hint
-    if m.n > 1:
-        hint += " or draw it at a smaller scale"
-    needs = f"{width}×{height} pixels even at {smallest * m.n}-pixel cells, over the {MAX_SIDE_PX * m.n}-pixel limit"
-    raise TooLargeError(
-        argument,
-        f"{argument}={value!r} is too large to draw: padded {hp}×{wp} cells with output "
-        f"{ho}×{wo} need {needs}; {hint} (`convgif info` describes the layer without drawing it)",
-        needs,
-        values,
-    )
-
-
-def _plan(
-    spec: Geometry,
-    values: bool,
-    s: int,
-    notes: tuple[str, ...],
-    m: Metrics,
-    keys: tuple[Key, ...],
-    with_caption: bool,
-    value_chars: int,
-    picture: Optional[tuple[int, int]] = None,
-) -> Layout:
-    g, n = spec.groups, m.n
-    label, cap = m.label, m.caption
-    cg_in, cg_out = spec.in_per_group, spec.out_per_group
-    hp, wp = spec.grid
-    ho, wo = spec.out_size
-    kh, kw = spec.kernel or (0, 0)
-    shown_in, columns, shown_out = _shown(spec)
-    lh = label.height + 2 * n
-    frame = m.frame if g > 1 else 0  # group frames sit just outside the grid
-    margin = m.margin
-    # Parts of larger maps: a band on each side where the map goes on, the counts by the label.
+def _all_fringes(g: _Grids, body: _Body) -> tuple[tuple[str, int, int, int, int], ...]:
+    """The bands beside every grid drawn, on the sides where its map goes on."""
+    spec, s, n = g.spec, g.s, g.m.n
     in_hidden, out_hidden = spec.hidden
-    band = (FRINGE_GAP + FRINGE) * n
-    it, ib, il, ir = (frame + band if hidden > 0 else 0 for hidden in in_hidden)  # room each side takes
-    ot, ob, ol, orr = (frame + band if hidden > 0 else 0 for hidden in out_hidden)
-    in_counts, out_counts = continues_text(in_hidden), continues_text(out_hidden)
-
-    def counts_x(x: int, right: int, names: list[str], counts: str) -> int:
-        """Where a grid's counts go in its label's line: ending at its right band, after the label."""
-        return max(right - label.width(counts), x + max(map(label.width, names)) + 2 * label.advance)
-
-    # -- across: the columns of grids, then the width, which decides how texts break
-    row_h = max(hp, kh) * s + 1  # a transposed layer's kernel can be taller than its input
-    in_w = wp * s + 1
-    x_in = margin + frame + max(il - frame, 0)
-    in_right = x_in + in_w + max(frame, ir)  # the grid, its frame and its right band
-    in_counts_x = counts_x(x_in, in_right, [f"x[{c}]" for c in shown_in], in_counts)
-    if in_counts:  # the labels' lines are clear of the connecting lines: the counts may reach into the gap
-        in_right = max(in_right, in_counts_x + label.width(in_counts) - m.link_gap + 2 * m.gap)
-    x_heads = margin + frame  # the column's headings start where its bands do
-    x_k = max(in_right, x_heads + label.width(spec.input_heading) + m.gap) + m.link_gap
-    if spec.kernel is not None:
-        k_label = max(label.width(spec.kernel_label(c, j)) for c in shown_in for j in columns)
-        col_w = max(kw * s + 1, k_label)
-        column_x = [x_k + i * (col_w + m.gap) for i in range(len(columns))]
-        k_right = max(column_x[-1] + col_w, x_k + label.width(spec.kernel_heading))
-    else:  # no weights: the output column follows the input
-        column_x, k_right = [], x_k - m.link_gap
-    out_w = wo * s + 1
-    x_out = k_right + m.link_gap + frame + max(ol - frame, 0)
-    x_out_heads = k_right + m.link_gap if ol else x_out  # where the column's headings start
-    out_labels = {co: spec.output_label(co) for co in shown_out}
-    more_in = spec.in_channels - len(shown_in)
-    more_out = spec.out_channels - len(shown_out)
-    out_right = max(
-        x_out + max(out_w, *(label.width(t) for t in out_labels.values())) + max(frame, orr),
-        x_out_heads + label.width(spec.output_heading) + frame,
-    )
-    out_counts_x = counts_x(x_out, x_out + out_w + max(frame, orr), list(out_labels.values()), out_counts)
-    if out_counts:
-        out_right = max(out_right, out_counts_x + label.width(out_counts))
-    if more_out:
-        out_right = max(out_right, x_out + label.width(f"… {more_out} more"))
-    key_widths = [key_items_x(key, m)[1] for key in keys]
-    shown = shown_note(spec) if with_caption else ""
-    lines = ([shown] if shown else []) + list(notes)
-    must = [  # what cannot break: the step line, the longest piece of the caption and of each note
-        out_right - margin,
-        cap.advance * spec.step_chars,
-        *(label.advance * _unbreakable(line, " ") for line in lines),
-    ]
-    if with_caption:
-        must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
-    if values:  # room for a sum to read on a line or two
-        must.append(cap.advance * min(spec.sum_chars(value_chars), SUM_LINE_CHARS))
-    # Texts break within the drawing's width; a key wider than that widens the figure alone,
-    # so that the drawing (what decides whether a picture is too large) is the same with or
-    # without keys.
-    inner = max(must)
-    width = margin + max([inner, *key_widths]) + margin
-    caption_lines = wrap(spec.caption, inner // cap.advance, CAPTION_BREAK) if with_caption else []
-    note_lines = [part for line in lines for part in wrap(line, inner // label.advance)]
-    sum_width = inner // cap.advance
-    sum_lines = 1
-    if values and spec.sum_chars(value_chars) > sum_width:
-        sum_lines = min(3, math.ceil(spec.sum_chars(value_chars) / sum_width))
-
-    # -- down: texts, then the grids, then the keys
-    texts: list[tuple[str, TextStyle, int, int]] = []
-    y = margin
-    for line in caption_lines:
-        texts.append((line, cap, margin, y))
-        y += cap.height
-    if caption_lines:
-        y += 4 * n
-    step_at_y = y
-    y += cap.height + 2 * n
-    sum_y = y
-    if values:
-        y += sum_lines * cap.height + 2 * n
-    for line in note_lines:
-        texts.append((line, label, margin, y))
-        y += label.height + 2 * n
-    heads_y = y + 8 * n
-    body_top = heads_y + label.height + 6 * n
-
-    # each block: the label's line, a top band, the grid (as tall as the kernels beside it) and
-    # a bottom band; a group frame takes the gap below it
-    in_block = lh + it + max(hp * s + 1 + ib, row_h)
-    tucked = min(ib, hp * s + 1 + ib - row_h) if ib else 0  # the band, where it is the block's end
-    in_tops = _stack([in_block] * len(shown_in), [c // cg_in for c in shown_in], body_top, m, max(tucked, 0))
-    inputs = {c: (x_in, t + lh + it) for c, t in zip(shown_in, in_tops)}
-    in_bottom = in_tops[-1] + in_block + frame
-    if more_in:
-        in_bottom += 4 * n + label.height
-    kernels = (
-        {(c, j): (column_x[i], inputs[c][1]) for c in shown_in for i, j in enumerate(columns)}
-        if spec.kernel is not None
-        else {}
-    )
-    k_bottom = max((y0 + kh * s + 1 for _, y0 in kernels.values()), default=body_top)
-    lanes = {}
-    for i, c in enumerate(shown_in):
-        below = inputs[c][1] + kh * s + 1 + m.stroke + n  # under the kernel and its outline
-        after = in_tops[i + 1] - n if i + 1 < len(shown_in) else max(below + 2 * m.gap, in_bottom)
-        lanes[c] = min((below + after) // 2, below + m.gap)  # close under the kernels
-    k_bottom = max(k_bottom, max(lanes.values()) + n)
-
-    out_h = ho * s + 1
-    out_block = lh + ot + out_h + ob
-    out_tops = _stack([out_block] * len(shown_out), [co // cg_out for co in shown_out], body_top, m, ob)
-    outputs = {co: (x_out, t + lh + ot) for co, t in zip(shown_out, out_tops)}
-    out_bottom = out_tops[-1] + out_block + frame
-    if more_out:
-        out_bottom += 4 * n + label.height
-    more_out_y = out_bottom - label.height
-
-    body_bottom = max(in_bottom, out_bottom, k_bottom)
-    links = (x_k - m.link_gap // 2, x_out - frame - max(ol - frame, 0) - m.link_gap // 2)
-    drawing = (margin + inner + margin, body_bottom + margin)
-
     fringes: list[tuple[str, int, int, int, int]] = []
-    for hidden, grids, size in ((in_hidden, inputs.values(), (hp, wp)), (out_hidden, outputs.values(), (ho, wo))):
-        for x, y in grids:
-            fringes += _fringes(hidden, x, y, size[0] * s + 1, size[1] * s + 1, frame + FRINGE_GAP * n, FRINGE * n)
+    for hidden, grids, size in ((in_hidden, body.inputs, spec.grid), (out_hidden, body.outputs, spec.out_size)):
+        for x, y in grids.values():
+            fringes += _fringes(hidden, x, y, size[0] * s + 1, size[1] * s + 1, g.frame + FRINGE_GAP * n, FRINGE * n)
+    return tuple(fringes)
 
-    thumbnail, below = None, body_bottom
-    if picture is not None:
-        spots = [(x_heads, in_bottom, x_k - m.link_gap // 2 - m.gap)]  # under the inputs,
-        if kernels:
-            spots.append((x_k, k_bottom, links[1] - m.gap))  # the kernels,
-        spots.append((x_out_heads, out_bottom, width - margin))  # the outputs
-        thumbnail, thumb_texts, below = _place_picture(picture, spots, body_bottom, margin, m)
-        texts += thumb_texts
-        right = max(thumbnail[0] + thumbnail[2] + THUMB_PAD * n, *(x + label.width(t) for t, _, x, _ in thumb_texts))
-        width = max(width, right + margin)
-    placed, x, y = [], margin, below + 10 * n
-    for key, w in zip(keys, key_widths):
+
+def _thumbnail(
+    g: _Grids, across: _Across, body: _Body, out_link: int, width: int, picture: Optional[tuple[int, int]]
+) -> tuple[Optional[tuple[int, int, int, int]], list[tuple[str, TextStyle, int, int]], int, int]:
+    """Where the whole ``picture`` goes, when there is one: in a free corner under the inputs,
+    the kernels (whose gap before the outputs is at ``out_link``) or the outputs, else under
+    everything. Gives its (x, y, width, height), its texts, the lowest y of the figure so far
+    and its width (``width``, or more for a picture wider than the drawing)."""
+    if picture is None:
+        return None, [], body.bottom, width
+    m, n, margin = g.m, g.m.n, g.m.margin
+    spots = [(across.x_heads, body.in_bottom, across.x_k - m.link_gap // 2 - m.gap)]  # under the inputs,
+    if body.kernels:
+        spots.append((across.x_k, body.k_bottom, out_link - m.gap))  # the kernels,
+    spots.append((across.x_out_heads, body.out_bottom, width - margin))  # the outputs
+    thumbnail, texts, below = _place_picture(picture, spots, body.bottom, margin, m)
+    right = max(thumbnail[0] + thumbnail[2] + THUMB_PAD * n, *(x + m.label.width(t) for t, _, x, _ in texts))
+    return thumbnail, texts, below, max(width, right + margin)
+
+
+def _keys(
+    m: Metrics, keys: tuple[Key, ...], widths: tuple[int, ...], width: int, below: int
+) -> tuple[tuple[tuple[Key, int, int], ...], int]:
+    """The colour keys in rows under everything else (which ends at ``below``), as many to a
+    row as fit ``width``: each with the top-left pixel of its name; and the figure's height."""
+    label, margin = m.label, m.margin
+    placed, x, y = [], margin, below + 10 * m.n
+    for key, w in zip(keys, widths):
         if x > margin and x + w > width - margin:
-            x, y = margin, y + label.height + 6 * n
+            x, y = margin, y + label.height + 6 * m.n
         placed.append((key, x, y))
         x += w + 4 * label.advance
-    height = (y + label.height if keys else below) + margin
+    return tuple(placed), (y + label.height if keys else below) + margin
 
-    texts.append((spec.input_heading, label, x_heads, heads_y))
-    if kernels:
-        texts.append((spec.kernel_heading, label, x_k, heads_y))
-    texts.append((spec.output_heading, label, x_out_heads, heads_y))
-    for c, t in zip(shown_in, in_tops):
-        x, _ = inputs[c]
+
+def _labels(g: _Grids, across: _Across, top: _Top, body: _Body) -> list[tuple[str, TextStyle, int, int]]:
+    """The columns' headings, each grid's label (with the counts of a part of a larger map) and
+    how many channels are not shown."""
+    spec, label = g.spec, g.m.label
+    texts = [(spec.input_heading, label, across.x_heads, top.heads_y)]
+    if body.kernels:
+        texts.append((spec.kernel_heading, label, across.x_k, top.heads_y))
+    texts.append((spec.output_heading, label, across.x_out_heads, top.heads_y))
+    for c, t in zip(g.shown_in, body.in_tops):
+        x, _ = body.inputs[c]
         texts.append((f"x[{c}]", label, x, t))
-        if in_counts:
-            texts.append((in_counts, label, in_counts_x, t))
-        for j in columns if kernels else ():
-            kx, ky = kernels[(c, j)]
-            texts.append((spec.kernel_label(c, j), label, kx, ky - lh))
-    for co, t in zip(shown_out, out_tops):
-        x, _ = outputs[co]
-        texts.append((out_labels[co], label, x, t))
-        if out_counts:
-            texts.append((out_counts, label, out_counts_x, t))
+        if g.in_counts:
+            texts.append((g.in_counts, label, across.in_counts_x, t))
+        for j in g.columns if body.kernels else ():
+            kx, ky = body.kernels[(c, j)]
+            texts.append((spec.kernel_label(c, j), label, kx, ky - g.lh))
+    for co, t in zip(g.shown_out, body.out_tops):
+        x, _ = body.outputs[co]
+        texts.append((across.out_labels[co], label, x, t))
+        if g.out_counts:
+            texts.append((g.out_counts, label, across.out_counts_x, t))
+    more_in = spec.in_channels - len(g.shown_in)
+    more_out = spec.out_channels - len(g.shown_out)
     if more_in:
-        texts.append((f"… {more_in} more", label, x_in, in_bottom - label.height))
+        texts.append((f"… {more_in} more", label, across.x_in, body.in_bottom - label.height))
     if more_out:
-        texts.append((f"… {more_out} more", label, x_out, more_out_y))
-
-    return Layout(
-        geometry=spec,
-        values=values,
-        cell=s,
-        width=width,
-        height=height,
-        shown_in=shown_in,
-        shown_columns=columns,
-        shown_out=shown_out,
-        inputs=inputs,
-        kernels=kernels,
-        outputs=outputs,
-        texts=tuple(texts),
-        step_at=(margin, step_at_y),
-        sum_at=(margin, sum_y),
-        sum_width=sum_width,
-        caption_lines=len(caption_lines),
-        sum_lines=sum_lines,
-        keys=tuple(placed),
-        lanes=lanes,
-        links=links,
-        metrics=m,
-        drawing=drawing,
-        fringes=tuple(fringes),
-        reach=(band if ir else 0, band if ol else 0),
-        thumbnail=thumbnail,
-    )
+        texts.append((f"… {more_out} more", label, across.x_out, body.out_bottom - label.height))
+    return texts
 
 
 def _fringes(
@@ -648,3 +492,66 @@ def _place_picture(
         texts = [(t, label, x, y + i * (label.height + 2 * n)) for i, t in enumerate(words)]
         box = (x + pad, y + words_h + 2 * n + pad, tw, th)
     return box, texts, max(bottom, lowest)
+
+
+def plan(
+    geometry: Geometry,
+    values: bool = False,
+    value_chars: int = 3,
+    notes: tuple[str, ...] = (),
+    max_width: Optional[int] = None,
+    keys: tuple[Key, ...] = (),
+    scale: int = 1,
+    caption: bool = True,
+    picture: Optional[tuple[int, int]] = None,
+) -> Layout:
+    """Lay out the frames of ``geometry``, choosing the largest cell size that fits.
+
+    With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``notes``
+    are lines written under the caption (after the geometry's own); ``max_width`` caps the
+    frame's width; ``keys`` are the colour keys drawn under the grids; ``scale`` makes every
+    length and text that many times larger; without ``caption`` the frame has neither caption
+    nor notes (the tiles of a contact sheet); ``picture`` is the (height, width) of a whole
+    picture shown small beside the grids, in a free corner or under them (like the keys, it
+    does not count towards the size that decides the cells'). Raises :class:`TooLargeError`,
+    naming the argument to shrink, when nothing readable fits.
+    """
+    m = Metrics.of(scale)
+    notes = (*geometry.notes, *notes) if caption else ()
+    values = values or geometry.numbers
+    if values:
+        smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + VALUE_PAD_PX)
+        largest = max(VALUE_CELL_PX, smallest)
+    else:
+        smallest, largest = MIN_CELL_PX, CELL_PX
+    fits = (lambda lay: lay.width <= max_width) if max_width else (lambda lay: True)
+    for cell in range(largest, smallest - 1, -1):
+        layout = arrange(geometry, values, cell * m.n, notes, m, keys, caption, value_chars, picture)
+        if max(layout.drawing) <= FIT_SIDE_PX * m.n and fits(layout):
+            return layout
+    if max_width and not fits(layout):
+        raise TooLargeError(
+            "width",
+            f"width={max_width} is too narrow: this picture needs {layout.width} pixels even at "
+            f"{smallest * m.n}-pixel cells",
+        )
+    width, height = layout.drawing
+    if max(width, height) <= MAX_SIDE_PX * m.n:
+        return layout
+    hp, wp = geometry.grid
+    ho, wo = geometry.out_size
+    tall = height >= width
+    argument, value, what = geometry.blame(0 if tall else 1)
+    hint = f"shrink the {what} {'height' if tall else 'width'}"
+    if values:
+        hint = "draw it without values (numbers need large cells) or " + hint
+    if m.n > 1:
+        hint += " or draw it at a smaller scale"
+    needs = f"{width}×{height} pixels even at {smallest * m.n}-pixel cells, over the {MAX_SIDE_PX * m.n}-pixel limit"
+    raise TooLargeError(
+        argument,
+        f"{argument}={value!r} is too large to draw: padded {hp}×{wp} cells with output "
+        f"{ho}×{wo} need {needs}; {hint} (`convgif info` describes the layer without drawing it)",
+        needs,
+        values,
+    )

@@ -14,10 +14,10 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from .layout import Layout, wrap
 from .model import Drawn, Scales, Step, Writes
 from .paint import LIGHT, Palette, Theme
 from .scene import Scene
+from .sizes import Layout, wrap
 
 Rect = tuple[int, int, int, int]  # (y0, y1, x0, x1), ends exclusive
 

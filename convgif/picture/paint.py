@@ -15,8 +15,8 @@ from typing import Optional
 import numpy as np
 
 from . import glyphs
-from .layout import Layout, TextStyle
 from .model import format_value
+from .sizes import Layout, TextStyle
 
 RGB = tuple[int, int, int]
 

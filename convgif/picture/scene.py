@@ -13,9 +13,9 @@ from typing import Optional
 
 import numpy as np
 
-from .layout import Layout, key_items_x, picture_box
 from .model import EMPTY, FILLER, MORE, Drawn, Key, Scales, format_value, scales_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
+from .sizes import Layout, key_items_x, picture_box
 
 PRIMARIES = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
 #: An RGB picture shown small takes at most this many colours of the palette.

@@ -1,0 +1,104 @@
+"""A contact sheet: the frames a render would draw as the tiles of one PNG, for pages and slides
+where animations do not play, under the caption and notes written once.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import TYPE_CHECKING, Any, Optional
+
+from .job import Job, offset, spread_steps
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .result import RenderResult
+
+
+SHEET_WIDTH = 2400
+
+
+#: A contact sheet stops short of this height: when its tiles would not fit, it shows fewer
+#: steps (spread evenly) rather than shrinking them.
+SHEET_HEIGHT = 7200
+
+
+def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional[float] = None) -> RenderResult:
+    """Write the contact sheet of ``job`` (a job of headless frames) to ``target``: the caption
+    and notes once, then one tile per step drawn, ``columns`` across (default: about square, as
+    many as fit ``SHEET_WIDTH`` pixels at full size), shrunk only when ``columns`` asks for more
+    than fit; fewer steps, spread evenly, when the sheet would be taller than ``SHEET_HEIGHT``."""
+    import numpy as np
+    from PIL import Image
+
+    from ..files.png import write_image
+
+    started = time.perf_counter() if started is None else started
+    tile_w, tile_h = job.size
+    steps, total = job.steps, job.total
+    across = columns or max(1, min(math.ceil(math.sqrt(total)), SHEET_WIDTH // tile_w))
+    shrink = min(1.0, SHEET_WIDTH / (across * tile_w)) if columns else 1.0
+    tile = (max(1, round(tile_w * shrink)), max(1, round(tile_h * shrink)))
+    top = header(job, across * tile[0])
+    rows_fit = max(1, (SHEET_HEIGHT - top.shape[0]) // tile[1])
+    if math.ceil(total / across) > rows_fit:  # fewer steps rather than smaller tiles
+        steps = spread_steps(job.shown, across * rows_fit)
+        total = sum(len(part) for part in steps)
+    rows = math.ceil(total / across)
+    sheet = np.full((top.shape[0] + rows * tile[1], across * tile[0]), job.background, np.uint8)
+    sheet[: top.shape[0]] = top
+    lut = np.array(job.palette.colors, np.uint8)
+    frames = []
+    for i, frame in enumerate(job.frames(steps)):
+        y, x = top.shape[0] + (i // across) * tile[1], (i % across) * tile[0]
+        if shrink < 1:
+            frames.append((Image.fromarray(lut[frame]).resize(tile, Image.Resampling.LANCZOS), (x, y)))
+        else:
+            sheet[y : y + tile[1], x : x + tile[0]] = frame
+            separate(job, sheet, y, x, tile)
+    picture = Image.fromarray(lut[sheet])
+    for tile_image, at in frames:
+        picture.paste(tile_image, at)
+    start = offset(target)
+    written = write_image(target, picture)
+    return job.result(target, total, started, "png", written, start)
+
+
+def header(job: Job, width: int) -> np.ndarray:
+    """The caption and notes of every part of ``job`` once (as palette indices), ``width``
+    pixels wide: the top of a contact sheet, whose tiles have neither."""
+    import numpy as np
+
+    from ..picture.paint import Painter
+    from ..picture.sizes import CAPTION_BREAK, Metrics, shown_note, wrap
+
+    m = Metrics.of(job.look.scale)
+    lines: list[tuple[str, Any]] = []
+    for i, layout in enumerate(job.layouts):
+        geometry = layout.geometry
+        chars = max(1, (width - 2 * m.margin) // m.caption.advance)
+        if i:
+            lines.append(("", m.label))  # a blank line between the parts
+        for line in wrap(geometry.caption, chars, CAPTION_BREAK):
+            lines.append((line, m.caption))
+        chars = max(1, (width - 2 * m.margin) // m.label.advance)
+        for note in (shown_note(geometry), *geometry.notes, *job.look.notes):
+            lines += [(line, m.label) for line in wrap(note, chars) if note and (line, m.label) not in lines]
+    height = m.margin + sum(style.height + 2 * m.n for _, style in lines)
+    players = job.players
+    image = np.full((height, width), players.background, np.uint8)
+    ink = players.palette.ink_table(players.ink, [players.background])
+    painter = Painter(job.layouts[0], players.grid, players.background, ink)
+    y = m.margin
+    for text, style in lines:
+        painter.text(image, text, style, m.margin, y)
+        y += style.height + 2 * m.n
+    return image
+
+
+def separate(job: Job, sheet: np.ndarray, y: int, x: int, tile: tuple[int, int]) -> None:
+    """A thin line in the grid's colour along the top and left of a tile (inside its margin)."""
+    grid = job.players.grid
+    sheet[y, x : x + tile[0]] = grid
+    sheet[y : y + tile[1], x] = grid

@@ -1,0 +1,303 @@
+"""The sizes a frame is laid out with: text styles, lengths, and what a layout decides.
+
+Pure arithmetic (no matplotlib): it decides the cell size, which channels are shown, the
+position of every grid, label, key and text line, where the connecting lines may run, and
+refuses, before anything is drawn, a picture too large to be readable. A figure is as wide
+as its drawing: a longer caption breaks at its em dashes, notes at spaces. A grid that is a
+part of a larger map (``Geometry.part``) gets a band on each side where the map goes on and
+the count of cells not drawn there in its label's line; a whole picture shown small beside a
+part of it goes in a free corner of the figure, else under the grids.
+
+:func:`plan` chooses the cell size; :mod:`convgif.picture.arrange` works out, phase by phase,
+where everything goes at one cell size.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional
+
+from .model import Geometry, Key
+
+
+@dataclass(frozen=True)
+class TextStyle:
+    """A monospaced text size: every character is ``advance`` pixels wide, lines ``height`` tall."""
+
+    size: int
+    advance: int
+    height: int
+    ascent: int
+
+    def width(self, text: str) -> int:
+        return len(text) * self.advance
+
+    def scaled(self, n: int) -> TextStyle:
+        """The same style ``n`` times larger (the advance as the hinted font has it)."""
+        if n == 1:
+            return self
+        size = self.size * n
+        return TextStyle(size, round(ADVANCE_EM * size), self.height * n, self.ascent * n)
+
+
+#: DejaVu Sans Mono's advance, in ems (1233 of 2048 units): hinted, whole pixels.
+ADVANCE_EM = 1233 / 2048
+CAPTION = TextStyle(size=12, advance=7, height=15, ascent=12)
+LABEL = TextStyle(size=10, advance=6, height=13, ascent=10)
+CELL = TextStyle(size=10, advance=6, height=13, ascent=10)
+
+MARGIN = 14
+CELL_PX = 18  # default cell size
+VALUE_CELL_PX = 22  # with --values: room for "-12" written inside
+MIN_CELL_PX = 6
+MIN_VALUE_CELL_PX = 20
+VALUE_PAD_PX = 6  # a value's text keeps this much of its cell free, for the outline of a read cell
+FIT_SIDE_PX = 960  # cells shrink until the frame fits this (down to the minimum cell size)
+MAX_SIDE_PX = 1800  # the longest side of a frame convgif will draw at all
+GAP = 10  # between stacked grids
+GROUP_GAP = 22  # between groups, which also get a coloured frame
+LINK_GAP = 56  # between columns, where the connecting lines run
+MAX_SHOWN_IN = 6
+MAX_SHOWN_COLUMNS = 6
+MAX_SHOWN_OUT = 8
+KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
+KEY_STRIP = 96  # a key's plain swatches together at most this wide
+SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
+#: Where the caption may break: after the em dash of one of these.
+CAPTION_BREAK = " \u2014 "
+#: A grid that is a part of a larger map has, on each side where the map goes on, a band this
+#: thick this far outside it (and outside its group frame), and how many cells go on there.
+FRINGE = 6
+FRINGE_GAP = 2
+FRINGE_ROOM = 4  # at least this between a band under a grid and the label of the grid below
+#: The whole picture beside a part of it: at most this long on its longer side, at least
+#: THUMB_MIN_PX when it fits a free corner of the figure that way, with room for its outline.
+THUMB_PX = 160
+THUMB_MIN_PX = 112
+THUMB_PAD = 4
+#: How each side's count of cells not drawn is written, in this order: top, bottom, left, right.
+ARROWS = ("\u25b2", "\u25bc", "\u25c0", "\u25b6")  # ▲ ▼ ◀ ▶: seen at the smallest text
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Every length of a layout at one scale: the base lengths times ``n``, the text styles
+    ``n`` times larger."""
+
+    n: int
+    caption: TextStyle
+    label: TextStyle
+    cell_text: TextStyle
+
+    @classmethod
+    def of(cls, n: int = 1) -> Metrics:
+        return cls(n, CAPTION.scaled(n), LABEL.scaled(n), CELL.scaled(n))
+
+    @property
+    def margin(self) -> int:
+        return MARGIN * self.n
+
+    @property
+    def gap(self) -> int:
+        return GAP * self.n
+
+    @property
+    def group_gap(self) -> int:
+        return GROUP_GAP * self.n
+
+    @property
+    def link_gap(self) -> int:
+        return LINK_GAP * self.n
+
+    @property
+    def stroke(self) -> int:
+        """Width of outlines."""
+        return 2 * self.n
+
+    @property
+    def frame(self) -> int:
+        """How far outside its grid a group's frame sits."""
+        return 3 * self.n
+
+
+def key_items_x(key: Key, m: Metrics) -> tuple[list[tuple[int, int]], int]:
+    """(x offset, width) of each item of a key after its name, and the key's whole width."""
+    label = m.label
+    plain = sum(1 for shade, text in key.items if shade is not None and not text)
+    swatch = max(3, min(KEY_SWATCH, KEY_STRIP // max(plain, 1))) * m.n
+    x = label.width(key.name) + label.advance
+    spots = []
+    for i, (shade, text) in enumerate(key.items):
+        if shade is None:
+            width = label.width(text)
+        elif text:
+            width = label.width(text) + 6 * m.n
+        else:
+            width = swatch
+        spots.append((x, width))
+        following = key.items[i + 1] if i + 1 < len(key.items) else (None, "")
+        strip = shade is not None and not text and following[0] is not None and not following[1]
+        x += width + (0 if strip else 3 * m.n)  # plain swatches side by side, a strip
+    return spots, x - 3 * m.n
+
+
+@dataclass(frozen=True)
+class Layout:
+    geometry: Geometry
+    values: bool
+    cell: int
+    width: int
+    height: int
+    shown_in: tuple[int, ...]
+    shown_columns: tuple[int, ...]
+    shown_out: tuple[int, ...]
+    #: top-left pixel of each shown grid: padded input per channel, kernel per
+    #: (input channel, column), output per output channel.
+    inputs: dict[int, tuple[int, int]]
+    kernels: dict[tuple[int, int], tuple[int, int]]
+    outputs: dict[int, tuple[int, int]]
+    #: static texts: (text, style, x, y); the first ``caption_lines`` are the caption's lines
+    texts: tuple[tuple[str, TextStyle, int, int], ...]
+    step_at: tuple[int, int]
+    sum_at: tuple[int, int]
+    sum_width: int  # characters available on each line of the running sum
+    caption_lines: int = 1
+    sum_lines: int = 1
+    #: colour keys, each with the top-left pixel of its name
+    keys: tuple[tuple[Key, int, int], ...] = ()
+    #: per shown input channel, the y of the free lane under its row of kernels
+    lanes: Optional[dict[int, int]] = None
+    #: x of the middle of the gap before the kernels, and of the gap before the outputs
+    links: tuple[int, int] = (0, 0)
+    metrics: Metrics = Metrics.of(1)
+    #: (width, height) without the keys: what decides whether a picture is too large to draw
+    drawing: tuple[int, int] = (0, 0)
+    #: the bands saying a map goes on: (side, y0, y1, x0, x1), ends exclusive, side one of
+    #: "top", "bottom", "left", "right"
+    fringes: tuple[tuple[str, int, int, int, int], ...] = ()
+    #: how far those bands reach right of the input grids and left of the output grids, past
+    #: any group frame: the connecting lines start and end beyond them
+    reach: tuple[int, int] = (0, 0)
+    #: (x, y, width, height) of the whole picture shown small, when there is one
+    thumbnail: Optional[tuple[int, int, int, int]] = None
+
+    @property
+    def steps(self) -> int:
+        """Steps worth drawing: those of the kernel columns shown (all, unless there are many)."""
+        columns = len(self.shown_columns) if self.geometry.columns_take_turns else 1
+        return self.geometry.steps_per_column * columns
+
+    @property
+    def scale(self) -> int:
+        return self.metrics.n
+
+    @property
+    def caption(self) -> str:
+        """The caption as one line: its drawn lines joined where they break."""
+        return " ".join(text for text, *_ in self.texts[: self.caption_lines])
+
+    @property
+    def legend_at(self) -> tuple[int, int]:
+        """Where the output's colour key starts."""
+        at = [(x, y) for key, x, y in self.keys if key.role == "output"]
+        return at[0] if at else (self.metrics.margin, self.height - self.metrics.margin)
+
+    def cell_box(self, origin: tuple[int, int], row: int, col: int) -> tuple[int, int, int, int]:
+        """(y0, y1, x0, x1) of a cell's interior, grid lines excluded; slices are [y0:y1, x0:x1]."""
+        x, y = origin
+        s = self.cell
+        return y + row * s + 1, y + (row + 1) * s, x + col * s + 1, x + (col + 1) * s
+
+
+def continues_text(hidden: tuple[int, int, int, int]) -> str:
+    """How many cells a map goes on beyond its drawn part, per side (top, bottom, left, right),
+    e.g. ``+212▼ +212▶``; empty for a map drawn whole."""
+    return " ".join(f"+{count:,}{arrow}" for count, arrow in zip(hidden, ARROWS) if count > 0)
+
+
+def thumbnail_size(size: tuple[int, int], longest: int) -> tuple[int, int]:
+    """(height, width) of a picture of ``size`` (height, width) shown at most ``longest`` pixels
+    on its longer side: shrunk to that, or enlarged a whole number of times (crisp pixels)."""
+    h, w = size
+    factor = longest / max(h, w)
+    if factor >= 1:
+        factor = math.floor(factor)
+    return max(1, round(h * factor)), max(1, round(w * factor))
+
+
+def picture_box(
+    thumbnail: tuple[int, int, int, int], size: tuple[int, int], rows: tuple[int, int], cols: tuple[int, int]
+) -> tuple[int, int, int, int]:
+    """(y0, y1, x0, x1), ends exclusive, of the thumbnail pixels that show the picture's
+    ``rows`` and ``cols`` (start, stop) of a picture of ``size`` (height, width): every pixel
+    any of them falls in, at least one."""
+    x, y, w, h = thumbnail
+    height, width = size
+    y0, x0 = rows[0] * h // height, cols[0] * w // width
+    y1, x1 = -(-rows[1] * h // height), -(-cols[1] * w // width)
+    y0, x0 = min(y0, h - 1), min(x0, w - 1)
+    return y + y0, y + max(y1, y0 + 1), x + x0, x + max(x1, x0 + 1)
+
+
+def _shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    cg_in, cg_out = spec.in_per_group, spec.out_per_group
+    shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN, spec.channels_shown or MAX_SHOWN_IN)))
+    columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS)))
+    groups = sorted({c // cg_in for c in shown_in})
+    shown_out = tuple(g * cg_out + j for g in groups for j in columns)[:MAX_SHOWN_OUT]  # in channel order
+    return shown_in, columns, shown_out
+
+
+def kernel_channels(geometry: Geometry) -> tuple[int, ...]:
+    """The output channels whose kernels a picture of ``geometry`` shows, sorted (none for a
+    layer without weights): all a render needs of the weight but for its values' range."""
+    if geometry.kernel is None:
+        return ()
+    shown_in, columns, _ = _shown(geometry)
+    cg_in, cg_out = geometry.in_per_group, geometry.out_per_group
+    return tuple(sorted({c // cg_in * cg_out + j for c in shown_in for j in columns}))
+
+
+def shown_note(geometry: Geometry) -> str:
+    """The note saying how many channels a picture shows, when it cannot show them all."""
+    shown_in, _, shown_out = _shown(geometry)
+    parts = []
+    if len(shown_in) < geometry.in_channels:
+        parts.append(f"showing {len(shown_in)} of {geometry.in_channels} input channels")
+    if len(shown_out) < geometry.out_channels:
+        parts.append(f"{len(shown_out)} of {geometry.out_channels} output channels")
+    return ", ".join(parts)
+
+
+def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
+    """``text`` in lines of at most ``chars`` characters, broken only at ``separator``, whose
+    trailing space goes: the lines joined by one space are ``text`` again. A part longer
+    than a line stays whole."""
+    if len(text) <= chars:
+        return [text]
+    keep = separator.rstrip(" ")
+    parts = text.split(separator)
+
+    def greedy(limit: int) -> list[str]:
+        lines, line = [], parts[0]
+        for part in parts[1:]:
+            if len(line) + len(separator) + len(part) + len(keep) <= limit or not line:
+                line = f"{line}{separator}{part}"
+            else:
+                lines.append(line + keep)
+                line = part
+        return [*lines, line]
+
+    lines = greedy(chars)
+    for limit in range(len(text) // len(lines), chars):  # as even as the same number of lines allows
+        even = greedy(limit)
+        if len(even) == len(lines):
+            return even
+    return lines
+
+
+def _unbreakable(text: str, separator: str) -> int:
+    """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
+    keep = len(separator.rstrip(" "))
+    return max(len(part) for part in text.split(separator)) + keep
