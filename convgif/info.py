@@ -9,37 +9,34 @@ from __future__ import annotations
 from typing import Any
 
 from . import ops
-from .animation import Look
-from .animation.region import resolve_region
-from .api import DEFAULT_MAX_FRAMES, frames_of
+from .animation import DEFAULT_MAX_FRAMES
 from .errors import SpecError
 
 
 def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> dict[str, Any]:
     """The figures of ``spec`` as plain JSON-ready values: ``kind``, ``caption``, the shapes and
     arguments, ``num_parameters``, ``macs``, ``receptive_field``, ``placements``, ``steps``,
-    ``frames`` (None when ``too_large_to_draw`` says why), ``region`` (the part of the output
-    a render draws when the layer is too large to draw whole, with the input channels it draws
-    when fewer than usual, else None), and the formulas."""
+    ``frames`` (every step of the part a render draws, in order; None when
+    ``too_large_to_draw`` says why), ``region`` (the part of the output a render draws when it
+    cannot draw all of it, else None), ``drawn`` (what a render leaves out, in words, or None)
+    and the formulas."""
+    from .animation.job import Job
+    from .picture.sizes import shown_note
+
     op = ops.of(spec)
     facts = op.facts(spec)
+    region, drawn = None, None
     try:
-        view = resolve_region(spec, Look(), view)
-        frames, drawable = frames_of(spec, max_frames, **view), None
-        facts["steps"] = sum(geometry.steps for geometry in op.geometries(spec, **view))  # as drawn
+        job = Job(spec, view=view, max_frames=max_frames)
+        frames, drawable = job.planned_frames(), None
+        region = job.region
+        drawn = "; ".join(note for note in (shown_note(g) for g in job.geometries) if note) or None
     except SpecError as error:
         frames, drawable = None, str(error)
-    region = view.get("region")
     facts["region"] = (
-        None
-        if region is None
-        else {
-            "rows": list(region.rows),
-            "cols": list(region.cols),
-            "channels": region.channels,
-            "text": region.text(),
-        }
+        None if region is None else {"rows": list(region.rows), "cols": list(region.cols), "text": region.text()}
     )
+    facts["drawn"] = drawn
     order = [
         "kind",
         "caption",
@@ -79,14 +76,17 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
     if "receptive_field" in info:
         lines.append(f"receptive field {tuple(info['receptive_field'])} (the dilated kernel's extent)")
     lines.append(f"{'kernel' if 'macs' in info else 'window'} placements {info['placements']:,}")
+    lines.append(f"animation steps {info['steps']:,}")
     if info["region"] is not None:
-        part = info["region"]
-        channels = f", on {part['channels']} of the input channels" if part["channels"] else ""
         lines.append(
-            f"a render draws only output {part['text']} and the input they read{channels} (--region chooses the part)"
+            f"a render draws only output {info['region']['text']} and the input they read (--region chooses the part)"
         )
+    if info["drawn"] is not None:
+        lines.append(f"a render draws {info['drawn']}")
     if info["frames"] is None:
         lines.append(f"frames: none, {info['too_large_to_draw']}")
     else:
-        lines.append(f"frames {info['frames']:,} of {info['steps']:,} steps (--max-frames {max_frames})")
+        lines.append(
+            f"frames {info['frames']:,}: every step of what a render draws, in order (--max-frames {max_frames})"
+        )
     return lines

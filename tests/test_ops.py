@@ -152,6 +152,9 @@ def counted_calls(monkeypatch) -> dict[str, int]:
     wherever they are made from."""
     import sys
 
+    import convgif.animation.job
+    import convgif.animation.region
+    import convgif.animation.sheet  # noqa: F401  (each imports plan: count every one)
     from convgif.picture import layout
 
     calls = {"geometries": 0, "plan": 0}
@@ -174,21 +177,19 @@ def counted_calls(monkeypatch) -> dict[str, int]:
     return calls
 
 
-# Each render asks for the geometries of what it draws once (twice for a region given: the
-# whole layer's output is what the region is checked against), and lays each picture out
-# once, or twice when it is not plainly small: once, before anything is recorded, to see
-# whether it is readable whole (else a region is chosen), once with the keys of its values.
+# Each render asks for the geometries of the whole layer once, and once more for each part it
+# tries (a region given, or each part tried while the whole has more steps than max_frames or
+# does not fit the page's column), and lays each picture out once per part it tries (before
+# anything is recorded, to see whether it fits) and once more with the keys of its values.
 # A still and a contact sheet do the same; the poster of an animation (--html) reuses the
-# animation's job: nothing asked or laid out again, whether it is the last frame played or
-# a step drawn alone (when max_frames spreads the steps).
+# animation's job: nothing asked or laid out again.
 LEAST_WORK = [
     # (arguments, geometries, plans)
-    ("--in 1,4,4 --k 3 --values", 1, 1),  # plainly small: laid out once
+    ("--in 1,4,4 --k 3 --values", 1, 2),
     ("--in 3,7,7 --out 2 --k 3", 1, 2),
-    ("--in 3,7,7 --out 2 --k 3 --max-frames 5", 1, 2),
-    ("--separable --in 3,7,7 --out 4 --k 3", 1, 4),  # two pictures, one call for both
+    ("--separable --in 2,5,5 --out 2 --k 3", 1, 4),  # two pictures, one call for both
     ("--in 1,64,64 --k 3 --region 0:8,0:8", 2, 2),
-    ("--layer MaxPool2d --in 2,6,6 --k 2", 1, 1),
+    ("--layer MaxPool2d --in 2,6,6 --k 2", 1, 2),
     ("--transposed --in 2,3,3 --out 2 --k 3 --s 2", 1, 2),
 ]
 
@@ -211,6 +212,16 @@ def test_a_render_asks_for_its_geometries_and_lays_out_once(tmp_path, monkeypatc
         render()
         assert calls == {"geometries": geometries, "plan": plans}, name
     assert (tmp_path / "h-still.png").exists()
+
+
+def test_a_render_with_more_steps_than_max_frames_tries_smaller_parts_once_each(tmp_path, monkeypatch):
+    from convgif.cli.options import parse
+
+    request = parse("--in 3,7,7 --out 2 --k 3 --max-frames 5".split())
+    calls = counted_calls(monkeypatch)
+    result = request.render(tmp_path / "a.gif")
+    assert calls == {"geometries": 4, "plan": 2}  # 25·2 steps: parts of 16, 9 and 4 outputs tried
+    assert result.frames == result.shown_steps == 4 and result.region.size == (2, 2)
 
 
 @pytest.mark.parametrize(

@@ -342,10 +342,10 @@ MOVING = [
     ("--separable --in 4,6,6 --out 6 --k 3", {"max_frames": 12}),
     ("--in 1,24,24 --image examples/shapes.png --kernel sobel-x --no-bias", {"max_frames": 8}),
     # parts of larger layers: bands beside the grids, a picture shown whole
-    ("--in 3,64,64 --out 4 --k 3 --s 2 --p 1 --image examples/shapes.png --region 5:9,6:10", {"max_frames": 8}),
-    ("--in 4,40,40 --out 4 --k 3 --g 2 --region 3:7,2:6", {"max_frames": 8}),
-    ("--conv1d --in 2,300 --out 2 --k 3 --region 50:70", {"max_frames": 6}),
-    ("--separable --in 3,40,40 --out 4 --k 3 --p 1 --region 2:6,2:6", {"max_frames": 8}),
+    ("--in 3,64,64 --out 4 --k 3 --s 2 --p 1 --image examples/shapes.png --region 5:7,6:9", {}),
+    ("--in 4,40,40 --out 4 --k 3 --g 2 --region 3:5,2:5", {}),
+    ("--conv1d --in 2,300 --out 2 --k 3 --region 50:56", {}),
+    ("--separable --in 3,40,40 --out 4 --k 3 --p 1 --region 2:4,2:4", {}),
     ("--in 1,200,200 --k 5 --p 2 --image examples/shapes.png --values", {"max_frames": 4}),
 ]
 
@@ -537,7 +537,7 @@ def test_a_larger_scale_draws_larger_text_and_cells_crisply(tmp_path):
     assert 1.95 <= b.width / a.width <= 2 and 1.95 <= b.height / a.height <= 2
     assert set(two.palette.colors) == set(one.palette.colors)  # no colours from resampling
     result = render(spec, tmp_path / "big.gif", scale=3, values=True)
-    assert result.size[0] >= 2.9 * a.width
+    assert result.size[0] > b.width and result.size[1] <= 1080  # larger still, within a 1080p slide
     with pytest.raises(convgif.SpecError) as error:
         render(spec, tmp_path / "huge.gif", scale=9)
     assert error.value.argument == "scale"

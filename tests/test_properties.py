@@ -818,8 +818,9 @@ def test_info_agrees_with_the_render(scratch, case):
 
     # The render of the same layer: refused alike, or drawn with the shape and frames info gives.
     small = text.exit_code == 0 and info["frames"] is not None and info["frames"] <= 60
-    render_args = case.args if small or text.exit_code == 2 else [*case.args, "--max-frames", "4"]
-    render_case = Case(render_args, case.kind, case.layer, case.flags, max_frames=case.max_frames if small else 4)
+    too_many_steps = text.exit_code == 0 and (info["too_large_to_draw"] or "").startswith("max_frames=")
+    render_args = case.args if small or too_many_steps or text.exit_code == 2 else [*case.args, "--max-frames", "16"]
+    render_case = Case(render_args, case.kind, case.layer, case.flags, max_frames=case.max_frames if small else 16)
     drawn = run(scratch, render_args, check_written(render_case))
     check_blame(render_case, drawn)
     where += f"\nrender: exit {drawn.exit_code}\n{drawn.output}"
@@ -827,9 +828,10 @@ def test_info_agrees_with_the_render(scratch, case):
         assert drawn.exit_code == 2 and drawn.error == text.error, where
         return
     if info["too_large_to_draw"] is not None:
-        assert drawn.exit_code == 2 and "too large to draw" in drawn.error, where
-        assert drawn.error.endswith(info["too_large_to_draw"]), where
+        assert drawn.exit_code == 2 and drawn.error.endswith(info["too_large_to_draw"]), where
         return
+    if not small and drawn.exit_code == 2 and "max_frames=16 is fewer than" in drawn.error:
+        return  # a part small enough for 16 steps does not exist: the render says so
     assert drawn.exit_code == 0, where
     assert drawn.checked["shape"] == shape, where
     assert drawn.checked["parameters"] == info["num_parameters"], where

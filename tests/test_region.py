@@ -26,10 +26,11 @@ MOBILENET = convgif.Conv2dSpec((32, 112, 112), 32, 3, padding=1, groups=32)
 
 
 @pytest.mark.parametrize("spec", [RESNET, VGG, MOBILENET], ids=["resnet-stem", "vgg", "mobilenet-depthwise"])
-def test_real_layers_draw_a_top_left_region_within_a_slide(tmp_path, spec):
+def test_real_layers_draw_a_top_left_region_within_a_column_every_step_of_it(tmp_path, spec):
     result = convgif.render(spec, tmp_path / "x.gif", max_frames=20)
     assert result.region is not None and result.region.rows[0] == 0 and result.region.cols[0] == 0
-    assert max(result.size) <= 1000 and result.frames == 20
+    assert result.size[0] <= 480 and result.size[1] <= 960
+    assert result.frames == result.shown_steps <= 20  # every step of what is drawn, none skipped
     assert result.caption == spec.caption  # the whole layer's shapes
 
 
@@ -224,19 +225,24 @@ def _hits(positions: np.ndarray, span: tuple[int, int]) -> bool:
     ids=["transposed-unet", "transposed-upsample", "resnet-maxpool", "avgpool-512", "unpool", "maxpool1d"],
 )
 def test_real_layers_of_every_kind_draw_a_readable_part(tmp_path, spec):
-    result = convgif.render(spec, tmp_path / "x.gif", max_frames=8)
-    assert result.region is not None and max(result.size) <= 1000
+    result = convgif.render(spec, tmp_path / "x.gif", max_frames=64)
+    assert result.region is not None and result.size[0] <= 480 and result.size[1] <= 960
     cells = result.region.size[0] * result.region.size[1]
-    assert cells >= (16 if result.region.dims == 2 else 8)  # a part worth looking at, not a single window
+    assert cells >= (16 if result.region.dims == 2 else 4)  # a part worth looking at, not a single window
+    assert result.frames == result.shown_steps <= 64
 
 
 def test_channels_computed_apart_give_way_to_a_larger_part():
-    """A max pool over 64 channels draws one channel of a large part rather than six of a
-    sliver; a convolution summing its channels keeps at least three."""
-    view = resolve_region(convgif.MaxPool2dSpec((64, 112, 112), 3, 2, 1), Look(), {})
-    assert view["region"].channels == 1 and view["region"].size[0] >= 8
-    view = resolve_region(convgif.Conv2dSpec((64, 56, 56), 64, 3, padding=1), Look(), {})
-    assert view["region"].channels in (None, 3)
+    """A max pool over 64 channels draws fewer channels of a larger part rather than six of a
+    sliver; a convolution summing 64 channels draws three of them, the sums accounting for the
+    rest."""
+    from convgif.animation.job import Job
+    from convgif.animation.region import Selection
+
+    job = Job(convgif.MaxPool2dSpec((64, 112, 112), 3, 2, 1), max_frames=300)
+    assert job.choice.selection.channels[0] <= 3 and job.region.size[0] >= 6
+    job = Job(convgif.Conv2dSpec((64, 56, 56), 64, 3, padding=1), max_frames=300)
+    assert job.choice.selection == Selection((3,), (1,), partial=True)
 
 
 def test_an_unpooling_part_refuses_values_placed_from_outside_it():
@@ -355,9 +361,11 @@ def test_every_part_of_a_map_is_marked_on_the_sides_it_goes_on_with_the_cells_no
 
 
 def test_a_top_left_region_is_marked_right_and_below_and_a_1d_one_on_its_sides():
-    lay = drawing(VGG).parts[0].layout  # rows and columns 0–9 of 224×224, reading 0–11 of 226×226
+    job = drawing(VGG)
+    lay = job.parts[0].layout
+    (rows, _), (cols, _) = (job.region.rows[1], None), (job.region.cols[1], None)
     texts = [t for t, *_ in lay.texts]
-    assert "+214▼ +214▶" in texts and not any("▲" in t or "◀" in t for t in texts)
+    assert f"+{224 - rows}▼ +{224 - cols}▶" in texts and not any("▲" in t or "◀" in t for t in texts)
     assert {side for side, *_ in lay.fringes} == {"bottom", "right"}
     lay = drawing(convgif.Conv1dSpec((3, 5000), 4, 3), "100:128").parts[0].layout
     texts = [t for t, *_ in lay.texts]
@@ -444,7 +452,7 @@ def test_marks_and_the_picture_overlap_nothing(case):
 
 
 def test_the_picture_is_shown_whole_only_with_a_region():
-    small = convgif.Conv2dSpec((1, 24, 24), 1, 3)
+    small = convgif.Conv2dSpec((1, 12, 12), 1, 3)
     assert drawing(small, image=SHAPES).parts[0].layout.thumbnail is None  # drawn whole
     assert drawing(small, "2:6,3:9", image=SHAPES).parts[0].layout.thumbnail is not None
     assert drawing(small, "2:6,3:9").parts[0].layout.thumbnail is None  # no picture

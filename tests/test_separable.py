@@ -59,6 +59,6 @@ def test_cli_reports_the_comparison_and_plays_both_steps(tmp_path, monkeypatch):
     assert result.exit_code == 2 and "'--g' / '--groups'" in result.output
 
 
-def test_max_frames_is_shared_between_the_steps(tmp_path):
+def test_max_frames_bounds_the_steps_of_both_stages_together(tmp_path):
     result = convgif.render(SeparableSpec((4, 9, 9), 6, 3), tmp_path / "s.gif", max_frames=40)
-    assert 38 <= result.frames <= 42 and result.shown_steps == 49 + 6 * 49
+    assert result.frames == result.shown_steps <= 40 and result.region is not None

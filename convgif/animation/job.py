@@ -22,7 +22,7 @@ from ..ops.args import check_computable
 from ..picture.layout import plan
 from ..picture.sizes import kernel_channels
 from . import Look
-from .region import choose_region
+from .region import choose
 from .result import RenderResult
 
 if TYPE_CHECKING:
@@ -74,15 +74,39 @@ class Job:
     ) -> None:
         self.spec, self.look, self.seed, self.pixels, self.max_frames = spec, look, seed, pixels, max_frames
         self._given = {"input": input, "weight": weight, "bias": bias}
+        self._asked = dict(view or {})
         self.op = ops.of(spec)
         view = dict(view or {})
         whole = self.op.geometries(spec, **{k: v for k, v in view.items() if k != "region"})
-        self.view, self.geometries = choose_region(self.op, spec, look, view, whole)
-        for geometry in self.geometries:
+        for geometry in whole:
             check_computable(geometry.layer)
+        shown = input if pixels and input is not None else None
+        chars = self._value_chars(whole, view) if look.values or any(g.numbers for g in whole) else None
+        self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
+        self.view, self.geometries = self.choice.view, self.choice.geometries
         #: The animation's last frame, kept when it is played: the still of its last step.
         self._last: Optional[np.ndarray] = None
         self._played = False
+
+    def _value_chars(self, whole: list, view: dict) -> list[int]:
+        """Characters of the widest number each picture writes, from the values themselves: the
+        layer recorded, with the kernels of the most a part may show (every part chosen shows
+        fewer), so that a render with values chooses its part for the numbers it writes. The
+        recording is the render's."""
+        from .region import most
+
+        widest = [most(g) for g in whole]
+        kernels = [kernel_channels(g) for g in widest]
+        self.__dict__["recording"] = self.op.record_drawn(self.spec, self.seed, kernels, **self._given)
+        rest = {k: v for k, v in view.items() if k != "region"}
+        drawn = self.op.drawings(self.spec, self.recording, self.pixels, geometries=widest, **rest)
+        return [d.value_chars for d in drawn]
+
+    def within(self, max_frames: int) -> Job:
+        """The same render drawing a part whose steps number at most ``max_frames``."""
+        return Job(
+            self.spec, self.look, self._asked, seed=self.seed, pixels=self.pixels, max_frames=max_frames, **self._given
+        )
 
     @property
     def region(self) -> Any:
@@ -136,8 +160,8 @@ class Job:
 
     @cached_property
     def steps(self) -> list[list[int]]:
-        """The steps drawn of each part: all of them, or ``max_frames`` spread over the parts."""
-        return spread_steps(self.shown, self.max_frames)
+        """The steps drawn of each part: every step shown, in order."""
+        return [list(range(n)) for n in self.shown]
 
     @property
     def total(self) -> int:
@@ -259,7 +283,7 @@ class Job:
     def planned_frames(self) -> int:
         """How many frames the job draws, from its geometries alone (nothing recorded): each
         laid out plainly, refusing a picture too large to draw."""
-        return sum(len(part) for part in spread_steps([plan(g).steps for g in self.geometries], self.max_frames))
+        return sum(plan(g).steps for g in self.geometries)
 
 
 @dataclass
@@ -302,30 +326,3 @@ class _Players:
 def offset(target: Any) -> int:
     """Where writing starts in ``target``: the position of a file object kept in memory, else 0."""
     return target.tell() if is_stream(target) and hasattr(target, "getvalue") else 0
-
-
-def spread_steps(shown: list[int], max_frames: int) -> list[list[int]]:
-    """The steps drawn of each part: all of them, or ``max_frames`` in all, shared in proportion
-    to the parts' sizes (at least one each while there are enough; else the last parts)."""
-    total = sum(shown)
-    if not 0 < max_frames < total:
-        return [list(range(n)) for n in shown]
-    if max_frames < len(shown):
-        quotas = [0] * (len(shown) - max_frames) + [1] * max_frames
-    else:
-        rest = max_frames - len(shown)
-        ideal = [rest * n / total for n in shown]
-        quotas = [1 + int(x) for x in ideal]
-        by_remainder = sorted(range(len(shown)), key=lambda i: ideal[i] - int(ideal[i]), reverse=True)
-        for i in by_remainder[: max_frames - sum(quotas)]:
-            quotas[i] += 1
-    return [sample_steps(n, min(q, n)) if q else [] for n, q in zip(shown, quotas)]
-
-
-def sample_steps(total: int, limit: int) -> list[int]:
-    """All steps, or ``limit`` of them spread evenly from first to last (``limit`` 0: all)."""
-    if limit <= 0 or total <= limit:
-        return list(range(total))
-    if limit == 1:
-        return [total - 1]
-    return sorted({round(i * (total - 1) / (limit - 1)) for i in range(limit)})

@@ -1,9 +1,18 @@
-"""Which part of a layer a render draws: the region given, or the largest readable one."""
+"""Which part of a layer a render draws: every step in order, every term of a sum on screen.
+
+A render never thins its steps: a layer with more steps than ``max_frames``, or too large to
+draw readably within a page's column (or a slide, see :func:`~convgif.picture.sizes.fit_box`),
+is drawn as a smaller part whose steps all play, in order. What is given up, in order of
+preference, is: kernel columns (output channels of a group) first, then whole groups of input
+channels (each group's sums stay complete), then the part of the output, down to a comfortable
+size (:data:`GOOD_SIDE`), then the part below that, and only last the input channels of one
+group, whose sums then account for the channels not drawn.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import ops
@@ -11,131 +20,290 @@ from ..errors import SpecError, TooLargeError
 from ..ops.args import fmt
 from ..picture.layout import plan
 from ..picture.model import Region
+from ..picture.sizes import MAX_SHOWN_COLUMNS, MAX_SHOWN_IN, READABLE_CELL_PX
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from ..ops.base import Operation
     from . import Look
 
 
-#: A layer is drawn whole when its cells are at least this many pixels wide (at scale 1) and
-#: the picture at most READABLE_SIDE_PX on its longer side; else a region of it is, if one is.
-READABLE_CELL_PX = 10
-
-
-READABLE_SIDE_PX = 1000
-
-
-#: Output sizes tried, largest first, for an automatic region (per axis; more on one axis).
+#: Output sizes tried, largest first, for an automatic part (per axis; four times as many
+#: positions for a 1-D layer, drawn as one row).
 REGION_SIDES = (32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
+#: A part at least this many outputs a side (or the whole output) is worth keeping before
+#: kernel columns and groups are given up below it.
+GOOD_SIDE = 8
+#: Input channels drawn of one group when not all of them can be: the sums then say what the
+#: others add.
+FEWER_TERMS = (3, 1)
 
 
-#: Input channels a part draws, fewest last, when the layout's own number makes it too tall:
-#: preferred are a part of at least GOOD_SIDES[0] outputs a side with several channels, then
-#: one of at least GOOD_SIDES[1] (with one channel if each is computed apart from the others),
-#: then any part.
-FEWER_CHANNELS = (3, 1)
+@dataclass(frozen=True)
+class Selection:
+    """What the pictures draw besides their part of the output, one entry per picture: at most
+    ``channels`` input channels (whole groups, unless ``partial``: fewer than a group reads) and
+    at most ``columns`` kernel columns (None: as many as the layout shows)."""
+
+    channels: tuple[Optional[int], ...]
+    columns: tuple[Optional[int], ...]
+    partial: bool = False
+
+    def apply(self, geometries: list) -> list:
+        """``geometries`` drawing what this selection draws."""
+        return [
+            replace(g, channels_shown=c, columns_shown=j) for g, c, j in zip(geometries, self.channels, self.columns)
+        ]
 
 
-GOOD_SIDES = (8, 4)
+@dataclass(frozen=True)
+class Choice:
+    """What a render draws: the view (its ``region`` the part of the output, or None for all of
+    it), the geometries of its pictures, the selection applied to them, and whether the
+    pictures fit the box of a page or a slide (else they are drawn as small as readable)."""
+
+    view: dict
+    geometries: list
+    selection: Selection
+    fits: bool = True
+
+    @property
+    def region(self) -> Optional[Region]:
+        return self.view.get("region")
 
 
-def resolve_region(spec: Any, look: Look, view: dict) -> dict:
-    """``view`` with the part of the output to draw (see :func:`choose_region`)."""
+def resolve_region(spec: Any, look: Look, view: dict, max_frames: int = 0) -> dict:
+    """``view`` with the part of the output to draw (see :func:`choose`)."""
     op = ops.of(spec)
     whole = op.geometries(spec, **{k: v for k, v in view.items() if k != "region"})
-    return choose_region(op, spec, look, view, whole)[0]
+    return choose(op, spec, look, view, whole, max_frames).view
 
 
-def choose_region(op: Operation, spec: Any, look: Look, view: dict, whole: list) -> tuple[dict, list]:
-    """``view`` with the part of the output to draw, and the geometries of the pictures of that
-    view: the ``region`` given (checked, with fewer input channels if they make it readable),
-    or, for a layer too large to draw whole readably, the largest top-left region that is;
-    ``view`` unchanged for a layer drawn whole. ``whole`` holds the geometries of the layer
-    drawn whole (``view`` without its region); they, and those of each region tried, are asked
-    of ``op`` once. A layer no region makes drawable raises the whole layer's refusal."""
+def choose(
+    op: Operation,
+    spec: Any,
+    look: Look,
+    view: dict,
+    whole: list,
+    max_frames: int = 0,
+    pixels: Optional[np.ndarray] = None,
+    value_chars: Optional[list[int]] = None,
+) -> Choice:
+    """The part of a layer a render draws (see the module's doc): the ``region`` of ``view``
+    when given (checked, with as few kernel columns given up as its steps need), else the most
+    preferred part whose steps number at most ``max_frames`` (0: any) and whose pictures fit
+    the box with readable cells. ``whole`` holds the geometries of the layer drawn whole; each
+    region tried is asked of ``op`` once. With ``pixels`` (a picture's input, (C, H, W)), a
+    part smaller than the output is placed where the picture varies most, not in its corner.
+    ``value_chars`` (per picture) are the widest numbers written, when known (else the
+    geometries' estimates). A layer no part makes drawable raises the whole layer's refusal."""
     rest = {k: v for k, v in view.items() if k != "region"}
-    tried: dict[Region, list] = {}
+    asked: dict[Optional[Region], list] = {}
 
-    def geometries(region: Region) -> list:
-        if region not in tried:
-            tried[region] = op.geometries(spec, region=region, **rest)
-        return tried[region]
-
-    def fits(parts: list) -> bool:
-        """Whether pictures of these geometries are drawn readably: cells of a readable size in
-        a picture of at most about ``READABLE_SIDE_PX``."""
-        for geometry in parts:
-            layout = plan(
-                geometry, look.values, geometry.value_chars, notes=look.notes, max_width=look.width, scale=look.scale
-            )
-            if layout.cell < READABLE_CELL_PX * look.scale or max(layout.drawing) > READABLE_SIDE_PX * look.scale:
-                return False
-        return True
+    def geometries(region: Optional[Region]) -> list:
+        if region not in asked:
+            parts = whole if region is None else op.geometries(spec, region=region, **rest)
+            chars = value_chars or [g.value_chars for g in parts]
+            asked[region] = [replace(g, value_chars=c) for g, c in zip(parts, chars)]
+        return asked[region]
 
     given = view.get("region")
+    out_size, dims = whole[0].out_size, whole[0].dims
     if given is not None:
-        given = parse_region(given, whole[0].dims, whole[0].out_size)
-        for fewer in (None, *FEWER_CHANNELS):  # the part given, with fewer channels if it needs them
-            region = replace(given, channels=fewer)
+        region = parse_region(given, dims, out_size)
+        regions = [region if region.cuts(out_size) else None]
+    else:
+        regions = list(_regions(out_size, dims))
+    search = _Search(geometries, whole, look, max_frames)
+    found = search.first(regions, given is not None)
+    if found is None:
+        raise search.refusal(spec, given, regions)
+    region, selection, fits = found
+    if pixels is not None and region is not None and given is None:
+        region = _on_content(pixels, region, out_size)
+    chosen = {**rest, "region": region} if region is not None else rest
+    return Choice(chosen, selection.apply(geometries(region)), selection, fits)
+
+
+class _Search:
+    """The candidates of a part in order of preference, each checked: its steps against
+    ``max_frames``, its pictures against the box of a page (readable cells)."""
+
+    def __init__(self, geometries: Any, whole: list, look: Look, max_frames: int) -> None:
+        self.geometries, self.look, self.max_frames = geometries, look, max_frames
+        self.channels = [_channel_options(g) for g in whole]
+        self.columns = [_column_options(g) for g in whole]
+        #: the most preferred candidate drawn at all (readably if any is), when none fits the box
+        self.fallback: Optional[tuple[Optional[Region], Selection, bool]] = None
+        self.readable_fallback = False
+        self.fewest_steps: Optional[int] = None
+        self.too_large: Optional[TooLargeError] = None
+        self.refused: Optional[SpecError] = None
+
+    def first(self, regions: list, given: bool) -> Optional[tuple[Optional[Region], Selection, bool]]:
+        for region, selection in self._candidates(regions):
             try:
-                if fits(geometries(region)):
-                    return {**rest, "region": region}, tried[region]
-            except SpecError:
+                parts = selection.apply(self.geometries(region))
+            except SpecError as error:
+                self.refused = self.refused or error
                 continue
-        return {**rest, "region": given}, geometries(given)
-    if all(_small(geometry, look.scale) for geometry in whole):
-        return view, whole  # plainly drawable whole: no need to lay it out twice
-    refused: Optional[SpecError] = None
-    try:
-        if fits(whole):
-            return view, whole
-    except SpecError as whole_refusal:
-        refused = whole_refusal
-    return _search(spec, rest, whole, geometries, fits, refused) or (view, whole)
+            steps = sum(_steps(g) for g in parts)
+            self.fewest_steps = steps if self.fewest_steps is None else min(steps, self.fewest_steps)
+            if self.max_frames and steps > self.max_frames:
+                continue
+            verdict = self._verdict(parts)
+            if verdict == "fits":
+                return region, selection, True
+            if verdict is not None and (
+                self.fallback is None or (verdict == "readable" and not self.readable_fallback)
+            ):
+                self.fallback, self.readable_fallback = (region, selection, False), verdict == "readable"
+        return self.fallback
+
+    def _candidates(self, regions: list) -> Iterator[tuple[Optional[Region], Selection]]:
+        def level(options: list, i: int) -> Any:
+            return options[min(i, len(options) - 1)]
+
+        channel_levels = max(len(options) for options in self.channels)
+        column_levels = max(len(options) for options in self.columns)
+        selections = [
+            Selection(
+                tuple(level(o, i)[0] for o in self.channels),
+                tuple(level(o, j) for o in self.columns),
+                any(level(o, i)[1] for o in self.channels),
+            )
+            for i in range(channel_levels)
+            for j in range(column_levels)
+        ]
+        selections = list(dict.fromkeys(selections))
+        complete = [c for c in selections if not c.partial]
+        partial = [c for c in selections if c.partial]
+        good = [r for r in regions if r is None or min(_sides(r)) >= GOOD_SIDE]
+        small = [r for r in regions if r not in good]
+        for group in (good, small):
+            for region in group:
+                for selection in complete:
+                    yield region, selection
+        for region in regions:
+            for selection in partial:
+                yield region, selection
+
+    def _verdict(self, parts: list) -> Optional[str]:
+        """ "fits" (the box, readably), "readable" (larger than the box), "drawn" (only at
+        cells too small to read) or None (not drawn at all)."""
+        look, verdict = self.look, "fits"
+        for geometry in parts:
+            try:
+                layout = plan(
+                    geometry,
+                    look.values,
+                    geometry.value_chars,
+                    notes=look.notes,
+                    max_width=look.width,
+                    scale=look.scale,
+                )
+            except TooLargeError as error:
+                self.too_large = error
+                return None
+            except SpecError as error:
+                self.refused = self.refused or error
+                return None
+            if layout.cell < READABLE_CELL_PX * look.scale:
+                verdict = "drawn"
+            elif not layout.fits_box and verdict == "fits":
+                verdict = "readable"
+        return verdict
+
+    def refusal(self, spec: Any, given: Any, regions: list) -> SpecError:
+        """Why no part of the layer is drawn."""
+        if self.max_frames and self.fewest_steps is not None and self.fewest_steps > self.max_frames:
+            where = f"region={given!r}" if given is not None else "the smallest part of this layer"
+            return SpecError(
+                "region" if given is not None else "max_frames",
+                f"max_frames={self.max_frames} is fewer than the {self.fewest_steps:,} steps of {where}: convgif plays "
+                "every step of what it draws, in order; draw a smaller region or raise --max-frames (0 draws every step)",
+            )
+        error = self.too_large or self.refused
+        if isinstance(error, TooLargeError) and error.argument == "input_shape":  # the cells one output reads
+            return _window_refusal(spec, error)
+        return error or SpecError("layer", "no part of this layer can be drawn")
 
 
-def _search(
-    spec: Any,
-    rest: dict,
-    whole: list,
-    geometries: Callable[[Region], list],
-    fits: Callable[[list], bool],
-    refused: Optional[SpecError],
-) -> Optional[tuple[dict, list]]:
-    """The largest top-left region of a layer not readable whole that is (its view and
-    geometries), trying parts with several channels first; failing that, for a layer the whole
-    of which is ``refused``, the smallest part drawn at all, else that refusal (or, when not even
-    one output cell can be drawn, the window's). None when the layer is drawn whole after all."""
-    out_h, out_w = whole[0].out_size
-    dims = whole[0].dims
-    drawable: Optional[Region] = None  # the smallest part drawn at all, if none is readably
-    # channels computed apart (pooling, depthwise) lose nothing drawn one by one: a larger part is better
-    apart = all(geometry.groups == geometry.in_channels for geometry in whole)
-    fewest = FEWER_CHANNELS if apart else FEWER_CHANNELS[:-1]
-    tries = [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDES[0] for fewer in (None, *FEWER_CHANNELS[:-1])]
-    tries += [(side, fewer) for side in REGION_SIDES if side >= GOOD_SIDES[1] for fewer in (None, *fewest)]
-    tries += [(side, fewer) for side in REGION_SIDES for fewer in (None, *FEWER_CHANNELS)]
-    tries = list(dict.fromkeys(tries))  # each part laid out once
-    smallest: Optional[TooLargeError] = None  # why even the smallest part cannot be drawn
-    for side, fewer in tries:
-        rows = (0, min(side, out_h)) if dims == 2 else (0, 1)
-        region = Region(rows, (0, min(side * (4 if dims == 1 else 1), out_w)), dims, fewer)
-        try:
-            if fits(geometries(region)):
-                return {**rest, "region": region}, geometries(region)
-        except TooLargeError as error:
-            smallest = error
-            continue
-        except SpecError:
-            continue
-        drawable = region
-    if refused is None:
-        return None  # drawable whole, if not as readably as hoped: no region is better
-    if drawable is not None:
-        return {**rest, "region": drawable}, geometries(drawable)
-    if smallest is not None and smallest.argument == "input_shape":  # the cells one output reads
-        raise _window_refusal(spec, smallest) from None
-    raise refused
+def most(geometry: Any) -> Any:
+    """``geometry`` drawing the most any part of it may: every part chosen draws no more."""
+    return replace(
+        geometry, channels_shown=_channel_options(geometry)[0][0], columns_shown=_column_options(geometry)[0]
+    )
+
+
+def _channel_options(geometry: Any) -> list[tuple[int, bool]]:
+    """The input channels to try, most first, each with whether terms are left out: whole
+    groups (all of a group's terms), then a few channels of one group (the others' terms added
+    up in the sums)."""
+    cg, groups = geometry.in_per_group, geometry.groups
+    options = []
+    if cg <= MAX_SHOWN_IN:
+        most = max(1, min(groups, MAX_SHOWN_IN // cg))
+        options += [(k * cg, False) for k in range(most, 0, -1)]
+    options += [(m, True) for m in FEWER_TERMS if m < cg]
+    return options
+
+
+def _column_options(geometry: Any) -> list[Optional[int]]:
+    """The kernel columns to try, most first (a layer whose columns do not take turns: one)."""
+    if geometry.kernel is None or not geometry.columns_take_turns:
+        return [None]
+    most = min(geometry.out_per_group, MAX_SHOWN_COLUMNS)
+    return list(range(most, 0, -1))
+
+
+def _steps(geometry: Any) -> int:
+    """Steps a picture of ``geometry`` plays: every step of the columns it shows."""
+    columns = min(geometry.out_per_group, MAX_SHOWN_COLUMNS, geometry.columns_shown or MAX_SHOWN_COLUMNS)
+    return geometry.steps_per_column * (columns if geometry.columns_take_turns else 1)
+
+
+def _sides(region: Region) -> tuple[int, ...]:
+    rows, cols = region.size
+    return (cols,) if region.dims == 1 else (rows, cols)
+
+
+def _regions(size: tuple[int, int], dims: int) -> Iterator[Optional[Region]]:
+    """The whole output (None), then top-left parts, largest first (a 1-D layer's are rows of
+    four times as many positions, then the last few)."""
+    yield None
+    out_h, out_w = size
+    seen = {(out_h, out_w) if dims == 2 else (1, out_w)}
+    sides = [(side, side) for side in REGION_SIDES]
+    if dims == 1:
+        sides = [(1, 4 * side) for side in REGION_SIDES] + [(1, side) for side in (3, 2, 1)]
+    for rows_side, cols_side in sides:
+        rows = (0, min(rows_side, out_h))
+        cols = (0, min(cols_side, out_w))
+        if (rows[1], cols[1]) not in seen:
+            seen.add((rows[1], cols[1]))
+            yield Region(rows, cols, dims)
+
+
+def _on_content(pixels: np.ndarray, region: Region, out_size: tuple[int, int]) -> Region:
+    """``region`` moved to where the picture behind the output varies most (the output's
+    positions mapped to the picture's proportionally), so that a part shows the picture's
+    content rather than its blank corner; on ties, the first position in reading order."""
+    import numpy as np
+
+    (h, w), (rh, rw) = out_size, region.size
+    _, ph, pw = pixels.shape
+    best, where = -1.0, (0, 0)
+    for r0 in sorted({round(i * (h - rh) / 8) for i in range(9)}):
+        for c0 in sorted({round(i * (w - rw) / 8) for i in range(9)}):
+            y0, y1 = r0 * ph // h, max(r0 * ph // h + 1, (r0 + rh) * ph // h)
+            x0, x1 = c0 * pw // w, max(c0 * pw // w + 1, (c0 + rw) * pw // w)
+            score = float(np.std(pixels[:, y0:y1, x0:x1]))
+            if score > best + 1e-9:
+                best, where = score, (r0, c0)
+    r0, c0 = where
+    return replace(region, rows=(r0, r0 + rh), cols=(c0, c0 + rw))
 
 
 def _window_refusal(spec: Any, error: TooLargeError) -> TooLargeError:
@@ -151,20 +319,6 @@ def _window_refusal(spec: Any, error: TooLargeError) -> TooLargeError:
         error.needs,
         error.values,
     )
-
-
-def _small(geometry: Any, scale: int) -> bool:
-    """Whether a picture is plainly within READABLE_SIDE_PX at full-size cells (a generous
-    overestimate of the layout, without laying it out)."""
-    from ..picture.sizes import CELL_PX
-
-    hp, wp = geometry.grid
-    ho, wo = geometry.out_size
-    kh, kw = geometry.kernel or (0, 0)
-    stacked_in = min(geometry.in_channels, 6) * (max(hp, kh) + 3)
-    stacked_out = min(geometry.out_channels, 8) * (ho + 3)
-    across = wp + min(geometry.out_per_group, 6) * (kw + 2) + wo + 20
-    return max(stacked_in, stacked_out, across) * CELL_PX * scale + 300 * scale <= READABLE_SIDE_PX * scale
 
 
 def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:

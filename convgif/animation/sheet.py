@@ -8,7 +8,7 @@ import math
 import time
 from typing import TYPE_CHECKING, Any, Optional
 
-from .job import Job, offset, spread_steps
+from .job import Job, offset
 
 if TYPE_CHECKING:
     import numpy as np
@@ -19,8 +19,8 @@ if TYPE_CHECKING:
 SHEET_WIDTH = 2400
 
 
-#: A contact sheet stops short of this height: when its tiles would not fit, it shows fewer
-#: steps (spread evenly) rather than shrinking them.
+#: A contact sheet stops short of this height: when its tiles would not fit, it shows a smaller
+#: part of the layer, every step of it, rather than shrinking the tiles or skipping steps.
 SHEET_HEIGHT = 7200
 
 
@@ -28,23 +28,26 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
     """Write the contact sheet of ``job`` (a job of headless frames) to ``target``: the caption
     and notes once, then one tile per step drawn, ``columns`` across (default: about square, as
     many as fit ``SHEET_WIDTH`` pixels at full size), shrunk only when ``columns`` asks for more
-    than fit; fewer steps, spread evenly, when the sheet would be taller than ``SHEET_HEIGHT``."""
+    than fit; a smaller part of the layer, every step of it, when the sheet would be taller than
+    ``SHEET_HEIGHT``."""
     import numpy as np
     from PIL import Image
 
     from ..files.png import write_image
 
     started = time.perf_counter() if started is None else started
-    tile_w, tile_h = job.size
-    steps, total = job.steps, job.total
-    across = columns or max(1, min(math.ceil(math.sqrt(total)), SHEET_WIDTH // tile_w))
-    shrink = min(1.0, SHEET_WIDTH / (across * tile_w)) if columns else 1.0
-    tile = (max(1, round(tile_w * shrink)), max(1, round(tile_h * shrink)))
-    top = header(job, across * tile[0])
-    rows_fit = max(1, (SHEET_HEIGHT - top.shape[0]) // tile[1])
-    if math.ceil(total / across) > rows_fit:  # fewer steps rather than smaller tiles
-        steps = spread_steps(job.shown, across * rows_fit)
-        total = sum(len(part) for part in steps)
+    for _ in range(3):  # a smaller part, as long as the tiles do not fit the sheet
+        tile_w, tile_h = job.size
+        total = job.total
+        across = columns or max(1, min(math.ceil(math.sqrt(total)), SHEET_WIDTH // tile_w))
+        shrink = min(1.0, SHEET_WIDTH / (across * tile_w)) if columns else 1.0
+        tile = (max(1, round(tile_w * shrink)), max(1, round(tile_h * shrink)))
+        top = header(job, across * tile[0])
+        rows_fit = max(1, (SHEET_HEIGHT - top.shape[0]) // tile[1])
+        if math.ceil(total / across) <= rows_fit:
+            break
+        job = job.within(across * rows_fit)
+    steps = job.steps
     rows = math.ceil(total / across)
     sheet = np.full((top.shape[0] + rows * tile[1], across * tile[0]), job.background, np.uint8)
     sheet[: top.shape[0]] = top
@@ -83,7 +86,8 @@ def header(job: Job, width: int) -> np.ndarray:
         for line in wrap(geometry.caption, chars, CAPTION_BREAK):
             lines.append((line, m.caption))
         chars = max(1, (width - 2 * m.margin) // m.label.advance)
-        for note in (shown_note(geometry), *geometry.notes, *job.look.notes):
+        shown = shown_note(geometry)
+        for note in (f"showing {shown}" if shown else "", *geometry.notes, *job.look.notes):
             lines += [(line, m.label) for line in wrap(note, chars) if note and (line, m.label) not in lines]
     height = m.margin + sum(style.height + 2 * m.n for _, style in lines)
     players = job.players

@@ -34,6 +34,7 @@ from ..picture.model import (
     part_note,
     widest,
 )
+from ..picture.sizes import MAX_SHOWN_IN, shown
 from .args import (
     AXES,
     PADDING_MODES,
@@ -335,7 +336,10 @@ def conv_geometry(
         word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on
     ]
     _, ho, wo = spec.output_shape
-    last = conv_step_text(spec, dims, cg_out - 1, ho - 1, wo - 1, spec.steps - 1)
+    groups = range(min(spec.groups, MAX_SHOWN_IN))
+    last = conv_step_text(
+        [g * cg_out + cg_out - 1 for g in groups], dims, ho - 1, wo - 1, spec.steps - 1, spec.steps, True
+    )
     y_last = f"y[{position(dims, spec.out_channels - 1, ho - 1, wo - 1)[1:-1]}]"
 
     def blame(axis: int) -> tuple[str, object, str]:
@@ -359,8 +363,9 @@ def conv_geometry(
         kernel_label=lambda c, j: f"w[{c // cg_in * cg_out + j},{c % cg_in}]",
         blame=blame,
         notes=notes,
-        step_chars=len(last),
-        sum_chars=lambda chars: spec.groups * (len(y_last) + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 9) - 3,
+        step_text=last,
+        sum_chars=lambda chars, drawn: conv_sum_chars(spec, len(y_last), chars, drawn),
+        value_chars=example_chars(cg_in * math.prod(spec.kernel_size)),
     )
     if region is not None:
         (y0, y1), (x0, x1) = read_extent(spec, region)
@@ -375,7 +380,6 @@ def conv_geometry(
             steps_per_column=math.prod(region.size),
             input_heading=f"input{padded}, part",
             output_heading="output, part",
-            channels_shown=region.channels,
             part=Part(Crop((hp, wp), (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0]))),
             notes=(*notes, note),
         )
@@ -383,12 +387,30 @@ def conv_geometry(
     return Geometry(**fields)
 
 
-def conv_step_text(spec: Any, dims: int, j: int, oy: int, ox: int, step: int, steps: int = 0) -> str:
-    """The step line of a direct convolution: the output channel, position and step (of
-    ``steps``, those drawn, when not the layer's)."""
-    return (
-        f"out channel {j + 1}/{spec.out_per_group} · {position(dims, oy, ox)} · step {step + 1}/{steps or spec.steps}"
-    )
+def conv_sum_chars(spec: Any, y: int, chars: int, drawn: tuple) -> int:
+    """Characters of a step's sum line: an entry (``y[…] = Σ x·w + b = a + b = v``, longer when
+    channels of a group are left out) for each group drawn."""
+    shown_in = drawn[0]
+    groups = len({c // spec.in_per_group for c in shown_in})
+    entry = y + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 6
+    if len(shown_in) < spec.in_per_group:  # Σ x[0..2]·w + Σ x[3..63]·w, and what is not drawn
+        entry += 2 * len(str(spec.in_channels)) * 3 + 36 + chars
+    return groups * (entry + 3) - 3
+
+
+def example_chars(terms: int) -> int:
+    """Characters of the widest output expected of example values summed over ``terms``
+    products (inputs 0..3 times weights -1..1, plus a bias up to 2): four standard deviations
+    of such a sum, about 1.53·√terms each, for choosing a part before anything is recorded."""
+    return len(str(-(math.ceil(4 * 1.53 * math.sqrt(terms)) + 2)))
+
+
+def conv_step_text(channels: Sequence[int], dims: int, oy: int, ox: int, step: int, steps: int, part: bool) -> str:
+    """The step line of a direct convolution: the output channels written (one per group drawn),
+    the position and the step, counted among the ``steps`` drawn (``of this part`` when the
+    picture is a part of the layer)."""
+    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
+    return f"{which} · {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
 def position(dims: int, *index: int) -> str:
@@ -396,11 +418,24 @@ def position(dims: int, *index: int) -> str:
     return str(tuple(index) if dims == 2 else tuple(index[:-2]) + (index[-1],))
 
 
-def sum_entry(y: str, value: Any, bias: Any) -> str:
-    """One output's sum as the sum line writes it: the products' total, the bias, the value."""
-    if bias is None:
-        return f"{y} = Σ x·w = {format_value(value)}"
-    return f"{y} = Σ x·w + b = {format_value(value - bias)} + {format_value(bias)} = {format_value(value)}"
+def sum_entry(y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any]] = None) -> str:
+    """One output's sum as the sum line writes it: the products' total, the bias, the value.
+    ``drawn`` is (the channels drawn, the channels not drawn, the products of those drawn) when
+    the picture leaves some of the channels summed out: both parts are then written."""
+    products = value if bias is None else value - bias
+    if drawn is None:
+        terms, parts = ["Σ x·w"], [format_value(products)]
+    else:
+        shown, hidden, part = drawn
+        terms, parts = [f"Σ x[{shown}]·w", f"Σ x[{hidden}]·w"], [format_value(part), format_value(products - part)]
+    if bias is not None:
+        terms.append("b")
+        parts.append(format_value(bias))
+    line = f"{y} = {' + '.join(terms)}"
+    if len(parts) > 1:
+        line += f" = {' + '.join(parts)}"
+    line += f" = {format_value(value)}"
+    return line + (f" (x[{drawn[1]}] not drawn)" if drawn is not None else "")
 
 
 def conv_drawn(
@@ -438,7 +473,7 @@ def conv_drawn(
         filler=filler,
         kernels=recording.weight,
         output=output,
-        playback=ConvPlayback(recording, geometry.dims, region),
+        playback=ConvPlayback(recording, geometry, region),
         copies=copies,
         value_chars=widest(grid, weights, output),
         pixels=pixels,
@@ -466,15 +501,20 @@ def picture_read(
 
 class ConvPlayback:
     """Steps of a direct convolution: kernel column j, output row, output column; every group
-    writes its own output cell at each step."""
+    drawn writes its own output cell at each step. The steps are those of the columns drawn;
+    a picture drawing fewer channels than a group sums writes both parts of each sum."""
 
-    def __init__(self, recording: Recording, dims: int, region: Optional[Region] = None) -> None:
+    def __init__(self, recording: Recording, geometry: Geometry, region: Optional[Region] = None) -> None:
         self.recording = recording
         self.spec = spec = recording.spec
-        self.dims = dims
+        self.dims = geometry.dims
         _, ho, wo = spec.output_shape
         self.region = Region.of(region, (ho, wo))
-        self.steps = spec.out_per_group * math.prod(self.region.size)
+        shown_in, columns, shown_out = shown(geometry)
+        self.groups = sorted({c // spec.in_per_group for c in shown_in})
+        self.drawn = len(shown_in) if len(shown_in) < spec.in_per_group else None  # channels of a group drawn
+        self.steps = len(columns) * math.prod(self.region.size)
+        self.part = geometry.part is not None or len(shown_in) < spec.in_channels or len(shown_out) < spec.out_channels
         (y0, _), (x0, _) = read_extent(spec, self.region)
         self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn
 
@@ -494,26 +534,56 @@ class ConvPlayback:
             for co in range(j, self.spec.out_channels, per)
         ]
 
+    def _taps(self, co: int, oy: int, ox: int) -> np.ndarray:
+        rec = self.recording
+        return rec.placements[int(np.ravel_multi_index((co, oy, ox), rec.output.shape))].taps
+
     def show(self, step: int) -> Any:
         spec, rec = self.spec, self.recording
         j, oy, ox = self._index(step)
         rh, rw = spec.receptive_field
 
         def reads(group: int) -> Reads:
-            co = group * spec.out_per_group + j
-            taps = rec.placements[int(np.ravel_multi_index((co, oy, ox), rec.output.shape))].taps - self._shift
+            taps = self._taps(group * spec.out_per_group + j, oy, ox) - self._shift
             _, top, left = taps[0]
             return Reads(taps, (int(top), int(left), int(top) + rh, int(left) + rw))
 
-        text = conv_step_text(spec, self.dims, j, oy, ox, step, self.steps)
+        channels = [g * spec.out_per_group + j for g in self.groups]
+        text = conv_step_text(channels, self.dims, oy, ox, step, self.steps, self.part)
         sums = []
-        for co in range(j, spec.out_channels, spec.out_per_group):  # every group's output cell
-            value = rec.output[co, oy, ox]
+        every = range(j, spec.out_channels, spec.out_per_group)  # every group's output cell
+        for co in every:
             y = f"y[{position(self.dims, co, oy, ox)[1:-1]}]"
             b = None if rec.bias is None else rec.bias[co]
-            sums.append(sum_entry(y, value, b))
-        channels = tuple(range(j, spec.out_channels, spec.out_per_group))
-        return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums), channels)
+            sums.append(sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox)))
+        return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(every))
+
+    def _drawn_part(self, co: int, oy: int, ox: int) -> Optional[tuple[str, str, Any]]:
+        """For a picture drawing ``drawn`` of the channels a group sums: their names, those of
+        the channels not drawn, and the sum of the drawn channels' products."""
+        if self.drawn is None:
+            return None
+        spec, rec = self.spec, self.recording
+        first = co // spec.out_per_group * spec.in_per_group
+        taps = self._taps(co, oy, ox)
+        kernel = rec.weight[_kernel_row(rec, co)].reshape(-1)
+        mine = taps[:, 0] - first < self.drawn
+        products = rec.padded[tuple(taps[mine].T)] * kernel[mine]
+        last = first + spec.in_per_group - 1
+        drawn = _span(first, first + self.drawn - 1)
+        return drawn, _span(first + self.drawn, last), products.sum()
+
+
+def _span(first: int, last: int) -> str:
+    """Channels ``first`` to ``last`` as an index: ``3`` or ``3..63``."""
+    return str(first) if first == last else f"{first}..{last}"
+
+
+def _kernel_row(recording: Recording, channel: int) -> int:
+    """Where output channel ``channel``'s kernels are in a recording that may keep only some."""
+    if recording.kept is None:
+        return channel
+    return int(np.searchsorted(recording.kept, channel))
 
 
 def _widest_text(*arrays) -> int:

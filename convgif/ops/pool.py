@@ -550,9 +550,9 @@ class Pooling(_Windowed):
         y_last = len(_at(self.dims, "y", c - 1, ho - 1, wo - 1))
         cells, index_chars = math.prod(flat.kernel_size), len(str(math.prod(flat.input_shape[1:])))
         if spec.KIND == "max":
-            sum_chars = lambda chars: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
+            sum_chars = lambda chars, drawn: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
         else:
-            sum_chars = lambda chars: y_last + 40 + cells * (chars + 3)  # noqa: E731
+            sum_chars = lambda chars, drawn: y_last + 40 + cells * (chars + 3)  # noqa: E731
         heading = f"input ({', '.join(state)})" if state else "input"
         grid, out_size, output_heading, part = flat.grid_shape[1:], flat.output_shape[1:], "output", None
         if region is not None:
@@ -586,7 +586,6 @@ class Pooling(_Windowed):
                 steps_per_column=math.prod(out_size),
                 input_heading=heading,
                 output_heading=output_heading,
-                channels_shown=region and region.channels,
                 part=part,
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: _blame(spec, flat, axis),
@@ -596,7 +595,7 @@ class Pooling(_Windowed):
                 else (lambda co: f"y[{co}]"),
                 numbers=True,
                 columns_take_turns=False,
-                step_chars=len(pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size))),
+                step_text=pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size)),
                 sum_chars=sum_chars,
                 value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
             )

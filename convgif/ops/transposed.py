@@ -549,7 +549,7 @@ class TransposedConv(Operation):
         last = scatter_step_text(spec, spec.out_per_group - 1, h - 1, w - 1, spec.steps - 1)
         reach = [(y, x) for y in (0, h - 1) for x in (0, w - 1) if all(a.size for a in scatter_window(spec, y, x)[:2])]
         head = max((len(scatter_head(spec, spec.out_per_group - 1, y, x)) for y, x in reach), default=0)
-        entry = base.sum_chars(1) // spec.groups + 8  # an output cell's sum, for numbers of one character
+        entry = 36  # an output cell's sum, for numbers of one character
         fields: dict[str, Any] = dict(
             grid=spec.input_shape[1:], steps_per_column=math.prod(spec.input_shape[1:]), input_heading="input"
         )
@@ -563,7 +563,6 @@ class TransposedConv(Operation):
                 input_heading="input, part",
                 output_heading="output, part",
                 notes=(note,),
-                channels_shown=region.channels,
                 part=Part(
                     Crop((h, w), (read.rows[0], read.cols[0])),
                     Crop(spec.output_shape[1:], (region.rows[0], region.cols[0])),
@@ -575,8 +574,8 @@ class TransposedConv(Operation):
                 layer=spec,
                 blame=blame,
                 kernel_label=label,
-                step_chars=len(last),
-                sum_chars=lambda chars: head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars),
+                step_text=last,
+                sum_chars=lambda chars, drawn: head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars),
                 **fields,
             )
         ]

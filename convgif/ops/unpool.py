@@ -396,14 +396,13 @@ class Unpooling(_Windowed):
                 steps_per_column=math.prod(grid),
                 input_heading=headings[0],
                 output_heading=headings[1],
-                channels_shown=region and region.channels,
                 part=part,
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
                 numbers=True,
-                step_chars=len(unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid))),
-                sum_chars=lambda chars: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47,
+                step_text=unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid)),
+                sum_chars=lambda chars, drawn: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47,
                 value_chars=max(PIXEL_CHARS, len(str(ho * wo - 1))),  # values and their indices
             )
         ]

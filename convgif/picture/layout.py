@@ -9,7 +9,7 @@ what the phases before it decided, passed as the small frozen records below.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..errors import TooLargeError
@@ -18,13 +18,14 @@ from .sizes import (
     CAPTION_BREAK,
     CELL,
     CELL_PX,
-    FIT_SIDE_PX,
     FRINGE,
     FRINGE_GAP,
     FRINGE_ROOM,
+    KEYS_ROOM,
     MAX_SIDE_PX,
     MIN_CELL_PX,
     MIN_VALUE_CELL_PX,
+    STEP_BREAK,
     SUM_LINE_CHARS,
     THUMB_MIN_PX,
     THUMB_PAD,
@@ -34,10 +35,11 @@ from .sizes import (
     Layout,
     Metrics,
     TextStyle,
-    _shown,
     _unbreakable,
     continues_text,
+    fit_box,
     key_items_x,
+    shown,
     shown_note,
     thumbnail_size,
     wrap,
@@ -77,7 +79,7 @@ class _Grids:
             return top, bottom, left, right
 
         counts = continues_text(in_hidden), continues_text(out_hidden)
-        return cls(spec, s, m, *_shown(spec), frame, band, room(in_hidden), room(out_hidden), *counts)
+        return cls(spec, s, m, *shown(spec), frame, band, room(in_hidden), room(out_hidden), *counts)
 
     @property
     def lh(self) -> int:
@@ -114,6 +116,8 @@ class _Breaks:
     width: int
     key_widths: tuple[int, ...]
     caption_lines: tuple[str, ...]
+    #: lines the longest step line takes
+    step_lines: int
     note_lines: tuple[str, ...]
     #: characters available on each line of the running sum, and its lines
     sum_width: int
@@ -193,6 +197,7 @@ def arrange(
         sum_at=(m.margin, top.sum_y),
         sum_width=breaks.sum_width,
         caption_lines=len(breaks.caption_lines),
+        step_lines=breaks.step_lines,
         sum_lines=breaks.sum_lines,
         keys=placed,
         lanes=body.lanes,
@@ -265,26 +270,28 @@ def _breaks(
     spec, m = g.spec, g.m
     cap, label, margin = m.caption, m.label, m.margin
     key_widths = tuple(key_items_x(key, m)[1] for key in keys)
-    shown = shown_note(spec) if with_caption else ""
+    shown = f"showing {shown_note(spec)}" if with_caption and shown_note(spec) else ""
     lines = ([shown] if shown else []) + list(notes)
     must = [
         right - margin,
-        cap.advance * spec.step_chars,
+        cap.advance * _unbreakable(spec.step_text, STEP_BREAK),
         *(label.advance * _unbreakable(line, " ") for line in lines),
     ]
     if with_caption:
         must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
+    sum_chars = spec.sum_chars(value_chars, (g.shown_in, g.columns, g.shown_out))
     if values:  # room for a sum to read on a line or two
-        must.append(cap.advance * min(spec.sum_chars(value_chars), SUM_LINE_CHARS))
+        must.append(cap.advance * min(sum_chars, SUM_LINE_CHARS))
     inner = max(must)
     width = margin + max([inner, *key_widths]) + margin
     caption_lines = wrap(spec.caption, inner // cap.advance, CAPTION_BREAK) if with_caption else []
     note_lines = [part for line in lines for part in wrap(line, inner // label.advance)]
     sum_width = inner // cap.advance
+    step_lines = len(wrap(spec.step_text, sum_width, STEP_BREAK))
     sum_lines = 1
-    if values and spec.sum_chars(value_chars) > sum_width:
-        sum_lines = min(3, math.ceil(spec.sum_chars(value_chars) / sum_width))
-    return _Breaks(inner, width, key_widths, tuple(caption_lines), tuple(note_lines), sum_width, sum_lines)
+    if values and sum_chars > sum_width:
+        sum_lines = min(3, math.ceil(sum_chars / sum_width))
+    return _Breaks(inner, width, key_widths, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 
 def _top(breaks: _Breaks, m: Metrics, values: bool) -> _Top:
@@ -299,7 +306,7 @@ def _top(breaks: _Breaks, m: Metrics, values: bool) -> _Top:
     if breaks.caption_lines:
         y += 4 * n
     step_y = y
-    y += cap.height + 2 * n
+    y += breaks.step_lines * cap.height + 2 * n
     sum_y = y
     if values:
         y += breaks.sum_lines * cap.height + 2 * n
@@ -471,7 +478,7 @@ def _place_picture(
     smallest = min(THUMB_MIN_PX * n, largest)
     sizes = {thumbnail_size(size, longest) for longest in range(THUMB_PX * n, smallest - 1, -4 * n)}
     best = None
-    for th, tw in sorted(shown for shown in sizes if max(shown) >= smallest):
+    for th, tw in sorted(t for t in sizes if max(t) >= smallest):
         for order, (left, top, right) in enumerate([*spots, under]):
             y0 = top + m.gap
             for beside in (False, True):
@@ -505,11 +512,13 @@ def plan(
     caption: bool = True,
     picture: Optional[tuple[int, int]] = None,
 ) -> Layout:
-    """Lay out the frames of ``geometry``, choosing the largest cell size that fits.
+    """Lay out the frames of ``geometry``, choosing the largest cell size that fits the box of
+    :func:`~convgif.picture.sizes.fit_box` (a page's column, or a slide), or the smallest cell
+    when none does (``fits_box`` then says so).
 
     With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``notes``
     are lines written under the caption (after the geometry's own); ``max_width`` caps the
-    frame's width; ``keys`` are the colour keys drawn under the grids; ``scale`` makes every
+    frame's width, a hard limit; ``keys`` are the colour keys drawn under the grids; ``scale`` makes every
     length and text that many times larger; without ``caption`` the frame has neither caption
     nor notes (the tiles of a contact sheet); ``picture`` is the (height, width) of a whole
     picture shown small beside the grids, in a free corner or under them (like the keys, it
@@ -524,16 +533,25 @@ def plan(
         largest = max(VALUE_CELL_PX, smallest)
     else:
         smallest, largest = MIN_CELL_PX, CELL_PX
+    box_w, box_h = fit_box(scale, max_width)
     fits = (lambda lay: lay.width <= max_width) if max_width else (lambda lay: True)
+    one = Metrics.of(1)
     for cell in range(largest, smallest - 1, -1):
         layout = arrange(geometry, values, cell * m.n, notes, m, keys, caption, value_chars, picture)
-        if max(layout.drawing) <= FIT_SIDE_PX * m.n and fits(layout):
-            return layout
+        # measured at scale 1, so that a larger scale chooses the cells a smaller one would,
+        # whatever its one-pixel grid lines add up to
+        unit = layout if m.n == 1 else arrange(geometry, values, cell, notes, one, keys, caption, value_chars, picture)
+        reserve = 0 if keys else KEYS_ROOM  # the keys' own room, or some kept for them
+        tall = max((unit.height if keys else unit.drawing[1] + reserve) * m.n, layout.height + reserve * m.n)
+        wide = max(unit.drawing[0] * m.n, layout.drawing[0])
+        if wide <= box_w and tall <= box_h and fits(layout):
+            return replace(layout, fits_box=True)
     if max_width and not fits(layout):
         raise TooLargeError(
             "width",
             f"width={max_width} is too narrow: this picture needs {layout.width} pixels even at "
             f"{smallest * m.n}-pixel cells",
+            f"{layout.width} pixels",
         )
     width, height = layout.drawing
     if max(width, height) <= MAX_SIDE_PX * m.n:

@@ -102,16 +102,20 @@ class Geometry:
     kernel_heading: str = "kernels"
     #: The heading over the outputs (e.g. saying which part of them is drawn).
     output_heading: str = "output"
-    #: Characters of the longest step line, so that the figure is wide enough for it.
-    step_chars: int = 0
-    #: Characters of a whole sum line (all its entries) for numbers of the given width (0: unknown).
-    sum_chars: Callable[[int], int] = lambda chars: 0
+    #: The longest step line, so that the figure has room for it (broken at " · " if need be).
+    step_text: str = ""
+    #: Characters of a whole sum line (all its entries) for numbers of the given width and the
+    #: input channels, kernel columns and output channels drawn (0: unknown).
+    sum_chars: Callable[[int, tuple], int] = lambda chars, drawn: 0
     #: Characters of the widest number the cells are expected to hold with the example values,
     #: for choosing a part of a large layer before anything is recorded.
     value_chars: int = 4
     #: At most this many input channels drawn (None: as many as the layout shows), for a part
     #: of a layer with many channels.
     channels_shown: Optional[int] = None
+    #: At most this many kernel columns (output channels of a group) drawn (None: as many as
+    #: the layout shows).
+    columns_shown: Optional[int] = None
     #: Where the grids sit in the whole maps when only a part of the layer is drawn (None:
     #: drawn whole): the picture marks, on every side where a map goes on, how many cells it hides.
     part: Optional[Part] = None
@@ -147,7 +151,6 @@ class Region:
     rows: tuple[int, int]
     cols: tuple[int, int]
     dims: int = 2  # a 1-D layer's region is one row: only its columns count
-    channels: Optional[int] = None  # at most this many input channels drawn (None: the layout's limit)
 
     @classmethod
     def of(cls, region: Optional[Region], size: tuple[int, ...]) -> Region:
@@ -157,6 +160,11 @@ class Region:
     @property
     def size(self) -> tuple[int, int]:
         return self.rows[1] - self.rows[0], self.cols[1] - self.cols[0]
+
+    def cuts(self, size: tuple[int, ...]) -> bool:
+        """Whether this region leaves out some of a map of ``size`` (rows, cols): whether it is a
+        part, not the whole, of the output."""
+        return self.rows != (0, size[0]) or self.cols != (0, size[1])
 
     def text(self, dims: Optional[int] = None) -> str:
         """``rows 0–9, columns 0–9`` (``positions 0–9`` for one axis), ends included."""

@@ -17,7 +17,7 @@ import numpy as np
 from .model import Drawn, Scales, Step, Writes
 from .paint import LIGHT, Palette, Theme
 from .scene import Scene
-from .sizes import Layout, wrap
+from .sizes import STEP_BREAK, Layout, wrap
 
 Rect = tuple[int, int, int, int]  # (y0, y1, x0, x1), ends exclusive
 
@@ -144,7 +144,9 @@ class Animation:
                 if col.halo >= 0:
                     paint.outline(image, y0 + n, y1 - n, x0 + n, x1 - n, col.halo, n)
                 touched.append((y0 - n, y1 + n + 1, x0 - n, x1 + n + 1))
-        touched.append(self._text(image, step.text, lay.step_at))
+        x, y = lay.step_at
+        for i, line in enumerate(wrap(step.text, lay.sum_width, STEP_BREAK)):
+            touched.append(self._text(image, line, (x, y + i * m.caption.height)))
         if lay.values:
             x, y = lay.sum_at
             for i, line in enumerate(_fit_lines(step.sums_drawn(lay.outputs), lay.sum_width, lay.sum_lines)):

@@ -51,21 +51,29 @@ MARGIN = 14
 CELL_PX = 18  # default cell size
 VALUE_CELL_PX = 22  # with --values: room for "-12" written inside
 MIN_CELL_PX = 6
-MIN_VALUE_CELL_PX = 20
+MIN_VALUE_CELL_PX = 18
 VALUE_PAD_PX = 6  # a value's text keeps this much of its cell free, for the outline of a read cell
-FIT_SIDE_PX = 960  # cells shrink until the frame fits this (down to the minimum cell size)
+#: Cells shrink until a frame fits a page's column: COLUMN_PX wide and PAGE_PX tall at scale 1;
+#: at scale 2 and more (slides and projectors) a 1080p slide, SLIDE_PX.
+COLUMN_PX = 480
+PAGE_PX = 960
+SLIDE_PX = (1920, 1080)
+#: Below this size (at scale 1) cells are not readable: a part of the layer is drawn instead.
+READABLE_CELL_PX = 10
 MAX_SIDE_PX = 1800  # the longest side of a frame convgif will draw at all
 GAP = 10  # between stacked grids
 GROUP_GAP = 22  # between groups, which also get a coloured frame
-LINK_GAP = 56  # between columns, where the connecting lines run
+LINK_GAP = 40  # between columns, where the connecting lines run
 MAX_SHOWN_IN = 6
 MAX_SHOWN_COLUMNS = 6
 MAX_SHOWN_OUT = 8
 KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
+KEYS_ROOM = 70  # what the keys under a drawing take (three rows of them), kept free in the box
 KEY_STRIP = 96  # a key's plain swatches together at most this wide
 SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
 #: Where the caption may break: after the em dash of one of these.
 CAPTION_BREAK = " \u2014 "
+STEP_BREAK = " \u00b7 "  # where a step line breaks when the figure is narrower than it
 #: A grid that is a part of a larger map has, on each side where the map goes on, a band this
 #: thick this far outside it (and outside its group frame), and how many cells go on there.
 FRINGE = 6
@@ -161,8 +169,9 @@ class Layout:
     texts: tuple[tuple[str, TextStyle, int, int], ...]
     step_at: tuple[int, int]
     sum_at: tuple[int, int]
-    sum_width: int  # characters available on each line of the running sum
+    sum_width: int  # characters available on each line of the running sum (and of the step's)
     caption_lines: int = 1
+    step_lines: int = 1
     sum_lines: int = 1
     #: colour keys, each with the top-left pixel of its name
     keys: tuple[tuple[Key, int, int], ...] = ()
@@ -181,6 +190,8 @@ class Layout:
     reach: tuple[int, int] = (0, 0)
     #: (x, y, width, height) of the whole picture shown small, when there is one
     thumbnail: Optional[tuple[int, int, int, int]] = None
+    #: Whether the drawing fits the box of :func:`fit_box` (else it is drawn at the smallest cells)
+    fits_box: bool = False
 
     @property
     def steps(self) -> int:
@@ -240,10 +251,21 @@ def picture_box(
     return y + y0, y + max(y1, y0 + 1), x + x0, x + max(x1, x0 + 1)
 
 
-def _shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+def fit_box(scale: int = 1, width: Optional[int] = None) -> tuple[int, int]:
+    """(width, height) a frame's drawing fits when its cells can shrink to it: a page's column
+    at scale 1, a slide at larger scales; ``width`` (``--width``) replaces the box's width."""
+    if scale == 1:
+        box = (COLUMN_PX, PAGE_PX)
+    else:
+        box = (min(COLUMN_PX * scale, SLIDE_PX[0]), SLIDE_PX[1])
+    return (width or box[0], box[1])
+
+
+def shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """The input channels, kernel columns and output channels a picture of ``spec`` shows."""
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN, spec.channels_shown or MAX_SHOWN_IN)))
-    columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS)))
+    columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS, spec.columns_shown or MAX_SHOWN_COLUMNS)))
     groups = sorted({c // cg_in for c in shown_in})
     shown_out = tuple(g * cg_out + j for g in groups for j in columns)[:MAX_SHOWN_OUT]  # in channel order
     return shown_in, columns, shown_out
@@ -254,17 +276,18 @@ def kernel_channels(geometry: Geometry) -> tuple[int, ...]:
     layer without weights): all a render needs of the weight but for its values' range."""
     if geometry.kernel is None:
         return ()
-    shown_in, columns, _ = _shown(geometry)
+    shown_in, columns, _ = shown(geometry)
     cg_in, cg_out = geometry.in_per_group, geometry.out_per_group
     return tuple(sorted({c // cg_in * cg_out + j for c in shown_in for j in columns}))
 
 
 def shown_note(geometry: Geometry) -> str:
-    """The note saying how many channels a picture shows, when it cannot show them all."""
-    shown_in, _, shown_out = _shown(geometry)
+    """How many channels a picture shows, when it cannot show them all (``3 of 64 input
+    channels, 1 of 64 output channels``), else empty."""
+    shown_in, _, shown_out = shown(geometry)
     parts = []
     if len(shown_in) < geometry.in_channels:
-        parts.append(f"showing {len(shown_in)} of {geometry.in_channels} input channels")
+        parts.append(f"{len(shown_in)} of {geometry.in_channels} input channels")
     if len(shown_out) < geometry.out_channels:
         parts.append(f"{len(shown_out)} of {geometry.out_channels} output channels")
     return ", ".join(parts)
