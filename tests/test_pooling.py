@@ -703,7 +703,7 @@ def test_unpool_output_size_range_is_exclusive_on_both_ends():
         with pytest.raises(SpecError) as error:
             MaxUnpool2dSpec((1, 3, 3), 2, output_size=(size, 6))
         assert error.value.argument == "output_size" and "between (4, 4) and (8, 8)" in str(error.value)
-    assert MaxUnpool2dSpec((1, 3, 3), 2, output_size=(7, 5)).caption.endswith(EM + "output_size=(7, 5)")
+    assert MaxUnpool2dSpec((1, 3, 3), 2, output_size=(7, 5)).caption.endswith(EM + "called with output_size=(7, 5)")
     assert "output_size" not in MaxUnpool2dSpec((1, 3, 3), 2, output_size=(6, 6)).caption
 
 

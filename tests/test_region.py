@@ -143,8 +143,9 @@ def test_every_kind_draws_a_region_with_the_layers_own_numbers(name):
     recording = convgif.record(spec, seed=3)
     op = ops.of(spec)
     (whole,) = op.geometries(spec, **view)
-    out_h, out_w = whole.out_size
     dims = whole.dims
+    out_h, out_w = (1, *spec.output_shape[1:]) if dims == 1 else spec.output_shape[1:]  # a transposed
+    # layer draws the output on its canvas: ``whole.out_size`` is then larger
     rows = (1, min(out_h, 4)) if dims == 2 else (0, 1)
     region = Region(rows, (2, min(out_w, 6)), dims)
     (drawn,) = op.drawings(spec, recording, region=region, **view)
@@ -153,7 +154,7 @@ def test_every_kind_draws_a_region_with_the_layers_own_numbers(name):
     assert "output, part" in geometry.output_heading and any(
         note.startswith("drawn: output ") for note in geometry.notes
     )
-    expected = recording.output.reshape(drawn.output.shape[0], *whole.out_size)[
+    expected = recording.output.reshape(drawn.output.shape[0], out_h, out_w)[
         :, slice(*region.rows), slice(*region.cols)
     ]
     assert np.array_equal(drawn.output, expected)
@@ -186,8 +187,8 @@ def _note_extent(note: str, dims: int) -> tuple[tuple[int, int], tuple[int, int]
 
 
 def test_a_transposed_parts_input_is_exactly_the_cells_that_add_into_it():
-    from convgif.engine.scatter import scatter_window
-    from convgif.ops.transposed import scatter_extent
+    from convgif.engine.scatter import canvas_window
+    from convgif.ops.transposed import canvas_region, scatter_extent
 
     for spec in (
         convgif.ConvTranspose2dSpec((1, 9, 11), 1, 3, stride=2, padding=1, output_padding=1),
@@ -195,13 +196,13 @@ def test_a_transposed_parts_input_is_exactly_the_cells_that_add_into_it():
         convgif.ConvTranspose2dSpec((1, 10, 10), 1, 3, stride=1, dilation=4),
     ):
         _, ho, wo = spec.output_shape
-        for region in (Region((0, 3), (0, 3)), Region((2, ho), (1, 4)), Region((ho - 1, ho), (wo - 2, wo))):
+        for part in (Region((0, 3), (0, 3)), Region((2, ho), (1, 4)), Region((ho - 1, ho), (wo - 2, wo))):
+            region = canvas_region(spec, part)  # with what padding crops beside it
             reach = [
                 (y, x)
                 for y in range(spec.input_shape[1])
                 for x in range(spec.input_shape[2])
-                if _hits(scatter_window(spec, y, x)[0], region.rows)
-                and _hits(scatter_window(spec, y, x)[1], region.cols)
+                if _hits(canvas_window(spec, y, x)[0], region.rows) and _hits(canvas_window(spec, y, x)[1], region.cols)
             ]
             ys, xs = [y for y, _ in reach], [x for _, x in reach]
             read = scatter_extent(spec, region)

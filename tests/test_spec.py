@@ -712,4 +712,6 @@ def test_bias_takes_truthy_integers_as_pytorch_does_but_not_strings():
 def test_caption_writes_asymmetric_same_padding_per_axis():
     spec = Conv2dSpec((1, 6, 6), 1, 4, padding="same")
     assert (spec.padding, spec.padding_end) == ((1, 1), (2, 2))
-    assert " — P : ((1, 2), (1, 2)) — " in spec.caption
+    assert " — P : 'same' = ((1, 2), (1, 2)) — " in spec.caption
+    assert " — P : 'valid' = (0, 0) — " in Conv2dSpec((1, 6, 6), 1, 4, padding="valid").caption
+    assert " — P : (0, 0) — " in Conv2dSpec((1, 6, 6), 1, 4, padding=0).caption

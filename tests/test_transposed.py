@@ -171,13 +171,19 @@ def test_scatter_frames_add_up_to_the_output():
         renderer = Animation(drawn, plan(drawn.geometry, values=True))
         frames = [frame.copy() for frame in renderer.frames(range(spec.steps))]
         assert len(frames) == spec.steps == spec.out_per_group * 9
-        np.testing.assert_array_equal(drawn.playback.sums, rec.output)
+        np.testing.assert_array_equal(drawn.playback.output, rec.output)  # the canvas, cropped
+        (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
+        assert drawn.output.shape[1:] == drawn.cut.shape == drawn.playback.sums.shape[1:]
+        assert (~drawn.cut).sum() == ho * wo and not drawn.cut[p : p + ho, q : q + wo].any()
         low, high = partial_sum_range(rec)
         assert low <= rec.output.min() and high >= rec.output.max()
         playback = ops.of(spec).drawings(spec, rec)[0].playback  # a fresh walk through the steps
         for step in range(5):
             playback.advance(step)
-        assert playback.show(4).text.startswith("input (1, 1) · out channel 1/")
+        assert (
+            playback.show(4).text
+            == f"input (1, 1) · out channel{'s 0, 2' if spec.groups > 1 else ' 0'} · step 5/{spec.steps}"
+        )
 
 
 def test_cli_transposed_views(tmp_path, monkeypatch):

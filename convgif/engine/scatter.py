@@ -56,6 +56,27 @@ def scatter_window(spec: Any, y: int, x: int) -> tuple[np.ndarray, np.ndarray, n
     return rows[keep_r], cols[keep_c], ky[keep_r], kx[keep_c]
 
 
+def canvas_window(spec: Any, y: int, x: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rows and columns of the canvas (everything the scattered kernels cover, before padding
+    crops it: see :func:`canvas_size`) that every kernel cell of input position (y, x) reaches."""
+    rows = y * spec.stride[0] + np.arange(spec.kernel_size[0]) * spec.dilation[0]
+    cols = x * spec.stride[1] + np.arange(spec.kernel_size[1]) * spec.dilation[1]
+    return rows, cols
+
+
+def canvas_size(spec: Any) -> tuple[int, ...]:
+    """The canvas of a transposed convolution, per axis: all the scattered kernels cover,
+    ``(n - 1)·s + d·(k - 1) + 1``, and the cells ``output_padding`` adds past it that no kernel
+    reaches. The output is the canvas with ``padding`` cells cropped off the start and
+    ``padding - output_padding`` off the end (none when output_padding is larger)."""
+    return tuple(
+        max((n - 1) * s + d * (k - 1) + 1, p + out)
+        for n, s, d, k, p, out in zip(
+            spec.input_shape[1:], spec.stride, spec.dilation, spec.kernel_size, spec.padding, spec.output_shape[1:]
+        )
+    )
+
+
 def scatter_gains(
     spec: Any, x: np.ndarray, chunks: Iterator[np.ndarray], columns: tuple[int, ...]
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,16 +112,16 @@ def scatter_gains(
 
 def scatter_sums(spec: Any, gains: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """Play every step of every output channel at once from ``gains`` (see
-    :func:`scatter_gains`), from the outputs' ``start``: the output, and the lowest and highest
-    value each output cell passes through (what :func:`convgif.ops.transposed.partial_sum_range` finds step by step)."""
+    :func:`scatter_gains`) over the canvas (:func:`canvas_size`), from the cells' ``start``:
+    the canvas at the end, and the lowest and highest value each of its cells passes through
+    (what :func:`convgif.ops.transposed.partial_sum_range` finds step by step)."""
     sums = start.copy()
     lows, highs = start.copy(), start.copy()
     _, h, w = spec.input_shape
     for y, x in itertools.product(range(h), range(w)):
-        rows, cols, ky, kx = scatter_window(spec, y, x)
-        if rows.size and cols.size:
-            window = (slice(None), rows[:, None], cols[None, :])
-            sums[window] += gains[:, y, x][:, ky[:, None], kx[None, :]]
-            lows[window] = np.minimum(lows[window], sums[window])
-            highs[window] = np.maximum(highs[window], sums[window])
+        rows, cols = canvas_window(spec, y, x)
+        window = (slice(None), rows[:, None], cols[None, :])
+        sums[window] += gains[:, y, x]
+        lows[window] = np.minimum(lows[window], sums[window])
+        highs[window] = np.maximum(highs[window], sums[window])
     return sums, (lows, highs)

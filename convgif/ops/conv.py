@@ -234,10 +234,15 @@ class _ConvSpec(Channels):
 
         P is the padding per axis; where the end amounts differ (``"same"`` with an even
         dilated kernel) it is written per axis as (start, end) pairs: ((top, bottom), (left, right)).
+        A padding given as a word is named, with the amounts it resolves to: ``P : 'same' = (2,)``.
         """
-        if self.padding == self.padding_end:
-            return conv_caption(self, self.padding)
-        return conv_caption(self, tuple(zip(self.padding, self.padding_end)))
+        return conv_caption(self, self.padding_text)
+
+    @property
+    def padding_text(self) -> str:
+        """P as the caption writes it (see :attr:`caption`)."""
+        amounts = self.padding if self.padding == self.padding_end else tuple(zip(self.padding, self.padding_end))
+        return f"{self.padding_arg!r} = {amounts}" if isinstance(self.padding_arg, str) else str(amounts)
 
     @cached_property
     def macs(self) -> int:

@@ -304,8 +304,9 @@ class _MaxPoolSpec(_Pool):
 
     @cached_property
     def caption(self) -> str:
-        """The article's caption with K, P, S and D; `` — ceil_mode=True`` when set."""
-        more = ["ceil_mode=True"] if self.ceil_mode else []
+        """The article's caption with K, P, S and D, then the switches set: ``ceil_mode=True``,
+        ``return_indices=True``."""
+        more = [f"{name}=True" for name in ("ceil_mode", "return_indices") if getattr(self, name)]
         return self._caption(f"D : {self.dilation}", *more)
 
 

@@ -86,13 +86,11 @@ class SeparableSpec:
     @property
     def caption(self) -> str:
         """The standard convolution's caption with the output and groups of the two steps."""
-        d = self.depthwise
-        padding = d.padding if d.padding == d.padding_end else tuple(zip(d.padding, d.padding_end))
         return caption_line(
             self.input_shape,
             self.output_shape,
             f"K : {self.kernel_size} then (1, 1)",
-            f"P : {padding}",
+            f"P : {self.depthwise.padding_text}",
             f"S : {self.stride}",
             f"D : {self.dilation}",
             f"G : {self.in_channels} then 1",

@@ -19,7 +19,15 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from ..engine.direct import Placements, Recording, pad_input, run_direct
-from ..engine.scatter import by_output, flip_kernels, scatter_gains, scatter_sums, scatter_window, zero_insert
+from ..engine.scatter import (
+    by_output,
+    canvas_size,
+    canvas_window,
+    flip_kernels,
+    scatter_gains,
+    scatter_sums,
+    zero_insert,
+)
 from ..engine.values import (
     BIAS_RANGE,
     INPUT_RANGE,
@@ -45,10 +53,10 @@ from ..picture.model import (
     Step,
     Writes,
     format_value,
-    part_note,
     reached_from,
     widest,
 )
+from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
 from .conv import CONV_SPECS, Channels, conv_drawn, conv_facts, conv_geometry, picture_read
@@ -207,8 +215,10 @@ class TransposedRecording:
 
     A recording made for a render may hold only some kernel columns: then ``columns`` names
     the columns j (of C_out/G) whose kernels ``weight`` holds, (C_in, len(columns), KH, KW),
-    ``conv`` holds the kernels of every group's channels of those columns, and ``passes`` the
-    lowest and highest value each output cell passes through while the sums build up.
+    ``conv`` holds the kernels of every group's channels of those columns, ``canvas`` the
+    canvas at the end (every cell the kernels cover, before padding crops it: see
+    :func:`~convgif.engine.scatter.canvas_size`) and ``passes`` the lowest and highest value
+    each canvas cell passes through while the sums build up.
     """
 
     spec: ConvTranspose2dSpec
@@ -219,14 +229,15 @@ class TransposedRecording:
     conv: Recording
     columns: Optional[tuple[int, ...]] = None
     passes: Optional[tuple[np.ndarray, np.ndarray]] = None
+    canvas: Optional[np.ndarray] = None
 
     def column(self, j: int) -> int:
         """Where kernel column ``j`` is on ``weight``'s second axis."""
         return j if self.columns is None else self.columns.index(j)
 
     def span_of(self, region: Optional[Region] = None) -> tuple[Any, Any]:
-        """The lowest and highest value the output cells (of ``region``) pass through, from
-        ``passes`` (what :func:`partial_sum_range` finds step by step)."""
+        """The lowest and highest value the canvas cells (of ``region``, in canvas coordinates)
+        pass through, from ``passes`` (what :func:`partial_sum_range` finds step by step)."""
         assert self.passes is not None
         lows, highs = (a if region is None else a[:, slice(*region.rows), slice(*region.cols)] for a in self.passes)
         return lows.min(), highs.max()
@@ -236,45 +247,61 @@ def contribution(
     recording: TransposedRecording, group: int, j: int, y: int, x: int
 ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
     """What input position (y, x) of a group adds to output channel j of that group: the
-    channel, the rows and columns, and the (rows × cols) values added."""
+    channel, the canvas rows and columns, and the (rows × cols) values added."""
     spec = recording.spec
-    rows, cols, ky, kx = scatter_window(spec, y, x)
+    rows, cols = canvas_window(spec, y, x)
     channels = slice(group * spec.in_per_group, (group + 1) * spec.in_per_group)
-    kernels = recording.weight[channels, recording.column(j)][:, ky][:, :, kx]
+    kernels = recording.weight[channels, recording.column(j)]
     added = np.tensordot(recording.input[channels, y, x], kernels, axes=1)
     return group * spec.out_per_group + j, rows, cols, added
 
 
+def canvas_region(spec: ConvTranspose2dSpec, region: Optional[Region]) -> Region:
+    """Output ``region`` on the canvas: shifted by the padding, and reaching the canvas's edge
+    on each side where it reaches the output's (so the cells padding crops there are drawn)."""
+    size, out = canvas_size(spec), spec.output_shape[1:]
+    if region is None:
+        return Region((0, size[0]), (0, size[1]))
+    spans = []
+    for (start, stop), p, n, whole in zip((region.rows, region.cols), spec.padding, out, size):
+        spans.append((start + p if start > 0 else 0, stop + p if stop < n else whole))
+    return Region(*spans, dims=region.dims)
+
+
+def cropped(spec: ConvTranspose2dSpec, region: Region) -> np.ndarray:
+    """Which cells of canvas ``region`` padding crops off: not in the output."""
+    (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
+    rows = np.arange(*region.rows)
+    cols = np.arange(*region.cols)
+    keep = ((rows >= p) & (rows < p + ho))[:, None] & ((cols >= q) & (cols < q + wo))[None, :]
+    return ~keep
+
+
 def scatter_extent(spec: ConvTranspose2dSpec, region: Region) -> Region:
-    """The input cells whose scattered kernels reach output ``region``: all that add into it."""
+    """The input cells whose scattered kernels reach canvas ``region``: all that add into it."""
     return Region(
         *(
-            reached_from(start, stop, n, s, -p, [d * k for k in range(size)])
-            for (start, stop), n, s, p, d, size in zip(
-                (region.rows, region.cols),
-                spec.input_shape[1:],
-                spec.stride,
-                spec.padding,
-                spec.dilation,
-                spec.kernel_size,
+            reached_from(start, stop, n, s, 0, [d * k for k in range(size)])
+            for (start, stop), n, s, d, size in zip(
+                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.dilation, spec.kernel_size
             )
         ),
         dims=region.dims,
     )
 
 
-def bias_start(recording: TransposedRecording) -> np.ndarray:
-    """Every output cell before any input has scattered into it: its bias, or 0."""
-    start = np.zeros(recording.spec.output_shape, dtype=recording.output.dtype)
-    if recording.bias is not None:
-        start += recording.bias[:, None, None]
+def bias_start(spec: ConvTranspose2dSpec, bias: Optional[np.ndarray], dtype: Any) -> np.ndarray:
+    """Every canvas cell before any input has scattered into it: its channel's bias, or 0."""
+    start = np.zeros((spec.out_channels, *canvas_size(spec)), dtype=dtype)
+    if bias is not None:
+        start += bias[:, None, None]
     return start
 
 
 def partial_sum_range(
     recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None
 ) -> tuple[float, float]:
-    """The lowest and highest value any output cell (of ``region``, read from ``read``) passes
+    """The lowest and highest value any canvas cell (of ``region``, read from ``read``) passes
     through while the sums build up."""
     playback = ScatterPlayback(recording, region, read)
     start = playback.sums[:, slice(*playback.region.rows), slice(*playback.region.cols)]
@@ -288,23 +315,32 @@ def partial_sum_range(
 
 class ScatterPlayback:
     """Steps of a transposed convolution: kernel column j, input row, input column; each group
-    adds its input cell's values times the kernels into the output window they reach. With
-    ``region``, the steps are those of the input cells ``read`` that reach it, and only the
-    output cells in it are drawn."""
+    adds its input cell's values times the kernels into the canvas window they reach (the
+    canvas is the output before padding crops it). With ``region`` (of the canvas), the steps
+    are those of the input cells ``read`` that reach it, and only the cells in it are drawn."""
 
     def __init__(
         self, recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None
     ) -> None:
         self.recording = recording
         self.spec = spec = recording.spec
-        self.sums = bias_start(recording)
+        self.sums = bias_start(spec, recording.bias, recording.output.dtype)
         self._added = np.zeros(self.sums.shape, dtype=bool)  # cells something was added to
         self._last: list[Writes] = []
         self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         _, h, w = spec.input_shape
-        self.region = Region.of(region, spec.output_shape[1:])
+        self.region = Region.of(region, self.sums.shape[1:])
         self.read = Region.of(read, (h, w))
         self.steps = spec.out_per_group * math.prod(self.read.size)
+        groups = range(min(spec.groups, MAX_SHOWN_IN))
+        self._channels = tuple(range(spec.out_per_group)) if spec.groups == 1 else None
+        self._drawn_groups = groups
+
+    @property
+    def output(self) -> np.ndarray:
+        """The layer's output as the sums stand: the canvas with the padding's crop cut off."""
+        (p, q), (ho, wo) = self.spec.padding, self.spec.output_shape[1:]
+        return self.sums[:, p : p + ho, q : q + wo]
 
     def _index(self, step: int) -> tuple[int, int, int]:
         """(column, input row, input column) of a step, in the layer's own coordinates."""
@@ -344,23 +380,24 @@ class ScatterPlayback:
             cells = np.array([(c, dy, dx) for c in range(group * per, (group + 1) * per)])
             return Reads(cells, (dy, dx, dy + 1, dx + 1))
 
-        text = scatter_step_text(spec, j, y, x, step, self.steps)
-        rows, cols, _, _ = scatter_window(spec, y, x)
-        channels: list[Optional[int]] = [None]
-        if not (rows.size and cols.size):
-            sums = [f"x[:, {y}, {x}] falls entirely in the trimmed padding"]
-        elif not any(write.rows.size and write.cols.size for write in self._last):
-            sums = [scatter_head(spec, j, y, x) + "  (outside the part drawn)"]
-        else:
-            sums = [scatter_head(spec, j, y, x)]
-            r0, c0 = self.region.rows[0], self.region.cols[0]
-            for write, (before, added, first) in zip(self._last, self._before):
-                for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
-                    sums.append(
-                        self._entry(f"y[{write.channel}, {r + r0}, {c + c0}]", before[i, k], added[i, k], first[i, k])
-                    )
-                    channels.append(write.channel)
-        return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(channels))
+        channels = [g * spec.out_per_group + j for g in self._drawn_groups]
+        text = scatter_step_text(channels, y, x, step, self.steps, self.steps < spec.steps)
+        sums: list[str] = []
+        owners: list[Optional[int]] = []
+        (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
+        r0, c0 = self.region.rows[0], self.region.cols[0]
+        for write, (before, added, first) in zip(self._last, self._before):
+            sums.append(scatter_head(spec, write.channel, y, x))
+            owners.append(write.channel)
+            if not (write.rows.size and write.cols.size):
+                sums[-1] += "  (outside the part drawn)"
+                continue
+            for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
+                oy, ox = r + r0 - p, c + c0 - q  # in the output, or cropped off it
+                if 0 <= oy < ho and 0 <= ox < wo:
+                    sums.append(self._entry(f"y[{write.channel}, {oy}, {ox}]", before[i, k], added[i, k], first[i, k]))
+                    owners.append(write.channel)
+        return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(owners))
 
     def _entry(self, y: str, before: Any, added: Any, first: bool) -> str:
         """One output cell's sum: what it held (its bias, or what earlier steps added to it),
@@ -371,22 +408,50 @@ class ScatterPlayback:
         return f"{y} = {held} + Σ x·w = {format_value(before)} + {format_value(added)} = {format_value(before + added)}"
 
 
-def scatter_step_text(spec: ConvTranspose2dSpec, j: int, y: int, x: int, step: int, steps: int = 0) -> str:
-    """The step line of a transposed convolution drawn as its definition (``steps`` drawn,
-    when not the layer's)."""
-    return f"input ({y}, {x}) · out channel {j + 1}/{spec.out_per_group} · step {step + 1}/{steps or spec.steps}"
+def scatter_step_text(channels: Sequence[int], y: int, x: int, step: int, steps: int, part: bool) -> str:
+    """The step line of a transposed convolution drawn as its definition: the input position,
+    the output channels it adds to (one per group drawn) and the step, counted among the
+    ``steps`` drawn (``of this part`` when the picture is a part of the layer)."""
+    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
+    return f"input ({y}, {x}) · {which} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-def scatter_head(spec: ConvTranspose2dSpec, j: int, y: int, x: int) -> str:
-    """The first entry of a step's sum line: which output window the input cell adds to."""
-    rows, cols, _, _ = scatter_window(spec, y, x)
-    where = f"{rows[0]}:{rows[-1] + 1}, {cols[0]}:{cols[-1] + 1}"
-    if spec.dilation != (1, 1):
-        where = f"{rows[0]}:{rows[-1] + 1}:{spec.dilation[0]}, {cols[0]}:{cols[-1] + 1}:{spec.dilation[1]}"
-    head = f"y[{j}, {where}] += x[:, {y}, {x}] · weight[:, {j}]"
-    if spec.groups > 1:
-        head += f"  (and in each of the {spec.groups} groups)"
-    return head
+def scatter_head(spec: ConvTranspose2dSpec, co: int, y: int, x: int) -> str:
+    """What a step adds to output channel ``co``, shapes as they are: the canvas window (rows
+    and columns before padding crops them, the kernel's cells apart by the dilation) gets the
+    group's input values at (y, x) times its kernels, summed over the group's channels:
+    ``canvas[1, 2:5, 2:5] += x[2:4, 1, 1] · weight[2:4, 0]``."""
+    g, j = divmod(co, spec.out_per_group)
+    rows, cols = canvas_window(spec, y, x)
+    axes = []
+    for places, d in zip((rows, cols), spec.dilation):
+        step = f":{d}" if d > 1 and len(places) > 1 else ""
+        axes.append(f"{places[0]}:{places[-1] + 1}{step}")
+    per = spec.in_per_group
+    c = f"{g * per}" if per == 1 else f"{g * per}:{(g + 1) * per}"
+    return f"canvas[{co}, {', '.join(axes)}] += x[{c}, {y}, {x}] · weight[{c}, {j}]"
+
+
+def crop_notes(spec: ConvTranspose2dSpec) -> tuple[str, ...]:
+    """What padding and output_padding do, in words: the output is a window of the canvas the
+    kernels are scattered on (``canvas_size``), the rest cropped."""
+    (p, q), (op, oq), (ho, wo) = spec.padding, spec.output_padding, spec.output_shape[1:]
+    if (p, q, op, oq) == (0, 0, 0, 0):
+        return ()
+    notes = [
+        f"the output is rows {p}–{p + ho - 1}, columns {q}–{q + wo - 1} of the canvas "
+        f"(outlined); padding={spec.padding} crops the rest (drawn pale)"
+    ]
+    if op or oq:
+        kept = [f"{min(o, pad)} {word}" for o, pad, word in ((op, p, "row"), (oq, q, "column")) if min(o, pad)]
+        beyond = [f"{o - pad} {word}" for o, pad, word in ((op, p, "row"), (oq, q, "column")) if o > pad]
+        said = [f"output_padding={spec.output_padding}:"]
+        if kept:
+            said.append(f"{' and '.join(kept)} more kept at the bottom/right")
+        if beyond:
+            said.append(("and " if kept else "") + f"{' and '.join(beyond)} past all the kernels cover, bias only")
+        notes.append(" ".join(said))
+    return tuple(notes)
 
 
 def as_conv_note(spec: ConvTranspose2dSpec) -> str:
@@ -483,10 +548,9 @@ class TransposedConv(Operation):
             chunks = (w[start:stop] for start, stop in row_chunks(w_shape[0], math.prod(w_shape[1:])))
         kept, values, gains = scatter_gains(spec, x, chunks, columns)
         b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
-        start = np.zeros(spec.output_shape, np.int64)
-        if b is not None:
-            start += b[:, None, None]
-        output, passes = scatter_sums(spec, gains, start)
+        canvas, passes = scatter_sums(spec, gains, bias_start(spec, b, np.int64))
+        (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
+        output = canvas[:, p : p + ho, q : q + wo].copy()
         direct, inserted = spec.as_conv(), zero_insert(spec, x)
         channels = tuple(g * spec.out_per_group + j for g in range(spec.groups) for j in columns)
         conv = Recording(
@@ -500,7 +564,7 @@ class TransposedConv(Operation):
             channels,
             values,
         )
-        return TransposedRecording(spec, x, kept, b, output, conv, columns, passes)
+        return TransposedRecording(spec, x, kept, b, output, conv, columns, passes, canvas)
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.in_channels, spec.out_per_group, *spec.kernel_size)
@@ -536,49 +600,63 @@ class TransposedConv(Operation):
                     region=region,
                 )
             ]
-        base = conv_geometry(spec.as_conv(), spec.caption)
+        return [self._scatter_geometry(spec, region, label)]
+
+    def _scatter_geometry(self, spec: Any, region: Optional[Region], label: Any) -> Geometry:
+        """The layer drawn as its definition: the input (or the part of it read), the kernels
+        and the canvas they are scattered on (or the part drawn), the output outlined on it."""
+        from dataclasses import replace
 
         def blame(axis: int) -> tuple[str, object, str]:
             if 2 * spec.padding[axis] > spec.input_shape[1 + axis]:
                 return "padding", spec.padding, "padding"
             return "input_shape", spec.input_shape, "input"
 
-        from dataclasses import replace
-
         _, h, w = spec.input_shape
-        last = scatter_step_text(spec, spec.out_per_group - 1, h - 1, w - 1, spec.steps - 1)
-        reach = [(y, x) for y in (0, h - 1) for x in (0, w - 1) if all(a.size for a in scatter_window(spec, y, x)[:2])]
-        head = max((len(scatter_head(spec, spec.out_per_group - 1, y, x)) for y, x in reach), default=0)
-        entry = 36  # an output cell's sum, for numbers of one character
-        fields: dict[str, Any] = dict(
-            grid=spec.input_shape[1:], steps_per_column=math.prod(spec.input_shape[1:]), input_heading="input"
+        size = canvas_size(spec)
+        on = canvas_region(spec, region)
+        read = scatter_extent(spec, on)
+        groups = range(min(spec.groups, MAX_SHOWN_IN))
+        j = spec.out_per_group - 1
+        last = scatter_step_text(
+            [g * spec.out_per_group + j for g in groups], h - 1, w - 1, spec.steps - 1, spec.steps, True
         )
-        if region is not None:
-            read = scatter_extent(spec, region)
-            note = part_note(2, region, spec.output_shape[1:], read, (h, w), "the input", "whose kernels reach them")
-            fields = dict(
-                grid=read.size,
-                out_size=region.size,
-                steps_per_column=math.prod(read.size),
+        head = len(scatter_head(spec, spec.out_channels - 1, h - 1, w - 1))
+        entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")
+        cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
+        fields: dict[str, Any] = dict(
+            grid=read.size,
+            out_size=on.size,
+            steps_per_column=math.prod(read.size),
+            input_heading="input",
+            output_heading="output, on the canvas" if cut else "output",
+            notes=crop_notes(spec),
+        )
+        if region is not None and region.cuts(spec.output_shape[1:]):
+            ho, wo = spec.output_shape[1:]
+            on_canvas = f" (canvas {on.text(2)} of {size[0]}×{size[1]})" if cut else ""
+            note = (
+                f"drawn: output {region.text(2)} of {ho}×{wo}{on_canvas}, and the input "
+                f"{read.text(2)} of {h}×{w} whose kernels reach them"
+            )
+            fields.update(
                 input_heading="input, part",
-                output_heading="output, part",
-                notes=(note,),
-                part=Part(
-                    Crop((h, w), (read.rows[0], read.cols[0])),
-                    Crop(spec.output_shape[1:], (region.rows[0], region.cols[0])),
-                ),
+                output_heading="output, part" + (", on the canvas" if cut else ""),
+                notes=(*crop_notes(spec), note),
+                part=Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop(size, (on.rows[0], on.cols[0]))),
             )
-        return [
-            replace(
-                base,
-                layer=spec,
-                blame=blame,
-                kernel_label=label,
-                step_text=last,
-                sum_chars=lambda chars, drawn: head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars),
-                **fields,
-            )
-        ]
+        base = conv_geometry(spec.as_conv(), spec.caption)
+        return replace(
+            base,
+            layer=spec,
+            blame=blame,
+            kernel_label=label,
+            step_text=last,
+            sum_chars=lambda chars, drawn: (
+                len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars + 6))
+            ),
+            **fields,
+        )
 
     def drawings(
         self,
@@ -595,20 +673,24 @@ class TransposedConv(Operation):
             inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
             filler = "inserted zeros, padding"
             return [conv_drawn(recording.conv, geometry, pixels, filler=inserted, filler_name=filler, region=region)]
-        read = None if region is None else scatter_extent(spec, region)
-        span = recording.span_of(region) if recording.passes is not None else partial_sum_range(recording, region, read)
-        weights = recording.conv.distinct_weights()
-        grid, output, start = recording.input, recording.output, bias_start(recording)
-        picture = None
-        if region is not None and pixels and grid.shape[0] in (1, 3):  # the whole picture, the part read outlined
-            picture = picture_read(grid, (0, 0), read.rows, read.cols)
-        if region is None:
-            chars = widest(recording.conv.padded, weights, recording.conv.output)
+        on = canvas_region(spec, region)
+        read = scatter_extent(spec, on)
+        if recording.canvas is not None:
+            span, canvas = recording.span_of(on), recording.canvas
         else:
-            grid = grid[:, slice(*read.rows), slice(*read.cols)]
-            output, start = (a[:, slice(*region.rows), slice(*region.cols)] for a in (output, start))
-            chars = widest(grid, weights, output)
-        chars = max(chars, *(len(format(v, "g")) for v in span))
+            playback = ScatterPlayback(recording, on, read)
+            span = partial_sum_range(recording, on, read)
+            for step in range(playback.steps):
+                playback.advance(step)
+            canvas = playback.sums
+        weights = recording.conv.distinct_weights()
+        picture = None
+        if region is not None and pixels and recording.input.shape[0] in (1, 3):  # the whole picture, part outlined
+            picture = picture_read(recording.input, (0, 0), read.rows, read.cols)
+        grid = recording.input[:, slice(*read.rows), slice(*read.cols)]
+        inside = (slice(None), slice(*on.rows), slice(*on.cols))
+        output, start = canvas[inside], bias_start(spec, recording.bias, canvas.dtype)[inside]
+        chars = max(widest(grid, weights, output), *(len(format(v, "g")) for v in span))
         return [
             Drawn(
                 geometry=geometry,
@@ -616,7 +698,7 @@ class TransposedConv(Operation):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=by_output(spec, recording.weight),
                 output=output,
-                playback=ScatterPlayback(recording, region, read),
+                playback=ScatterPlayback(recording, on, read),
                 start=start,
                 picture=picture,
                 value_chars=chars,
@@ -624,6 +706,7 @@ class TransposedConv(Operation):
                 extra={"span": span},
                 kernel_channels=recording.conv.kept,
                 kernel_values=weights,
+                cut=cropped(spec, on),
             )
         ]
 

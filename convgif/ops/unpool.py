@@ -151,8 +151,9 @@ class _MaxUnpoolSpec:
 
     @cached_property
     def caption(self) -> str:
-        """The article's caption with K, P and S; `` — output_size=…`` when one is given that
-        differs from the default size."""
+        """The article's caption with K, P and S; when an ``output_size`` that differs from the
+        default size is given, it is said as what it is, an argument of the call, not of the
+        constructor: `` — called with output_size=(7, 7)``."""
         parts = [
             f"Input Shape : {self.input_shape}",
             f"Output Shape : {self.output_shape}",
@@ -161,7 +162,7 @@ class _MaxUnpoolSpec:
             f"S : {self.stride}",
         ]
         if self.output_size is not None and self.output_size != self.default_size:
-            parts.append(f"output_size={self.output_size}")
+            parts.append(f"called with output_size={self.output_size}")
         return _SEP.join(parts)
 
     def replace(self, **changes: object):

@@ -425,6 +425,9 @@ class Drawn:
     kernel_channels: Optional[tuple[int, ...]] = None
     #: The distinct values of all the layer's kernels, sorted (None: those of ``kernels``).
     kernel_values: Optional[np.ndarray] = None
+    #: Output cells (rows, cols of the output grids) the layer computes and then crops off (a
+    #: transposed convolution's padding): drawn pale, the rest outlined as the output.
+    cut: Optional[np.ndarray] = None
 
     def kernel_row(self, channel: int) -> int:
         """Where output channel ``channel``'s kernels are in ``kernels``."""
