@@ -238,20 +238,20 @@ def scenes():
 
 
 @pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
-def test_hues_contrast_with_every_shade_a_theme_can_draw(theme):
-    """Outlines in a group's hue are seen on every cell: 3:1 at least (WCAG), for shades all
-    along every scale; on a picture's greys, the hue or its halo rim contrasts."""
+def test_hues_contrast_with_every_shade_they_are_drawn_on(theme):
+    """Outlines in a group's hue are seen on every input and output cell: 3:1 at least (WCAG),
+    for shades all along every scale; on a picture's greys, the hue or its halo rim contrasts.
+    A kernel is outlined outside its grid, on the background."""
     t = np.linspace(-1, 1, 81)
     families = [
         along(t[t >= 0], theme.input_low, theme.input_high),
         along(t, theme.input_low, theme.input_high, theme.input_negative, theme.neutral),
-        along(t, theme.kernel_zero, theme.positive, theme.negative, theme.kernel_zero),
         along(t[t >= 0], theme.output_low, theme.output_high),
         along(t, theme.output_low, theme.output_high, theme.output_negative, theme.neutral),
         [theme.padding, theme.outside, theme.background, theme.neutral],
     ]
     for hue in theme.hues:
-        assert contrast(hue, theme.background) >= 3  # group frames stand on the background
+        assert contrast(hue, theme.background) >= 3  # group frames and kernel outlines stand on the background
         for family in families:
             for shade in family:
                 assert contrast(hue, shade) >= 3, (hue, shade)
@@ -265,7 +265,7 @@ def test_every_scene_keeps_its_outlines_visible():
         scene = part.scene
         rgb = scene.palette.colors
         hues = [rgb[h] for h in scene.colours.hues]
-        shades = [c for found in shades_of(scene).values() for c in found]
+        shades = [c for kind, found in shades_of(scene).items() if kind != "kernels" for c in found]
         for hue in hues:
             for shade in shades:
                 if scene.colours.halo >= 0:

@@ -305,37 +305,51 @@ class Shades:
     ``low`` to ``high``; shade positions run from 0 to 1. Diverging (signed values): centred on
     0, shade ``zero`` is the neutral colour of 0 and the others go out on either side by
     magnitude (by rank among the distinct ``magnitudes``, or linearly up to the largest),
-    the same magnitude as deep on both sides; positions run from -1 to 1.
+    the same magnitude as deep on both sides; positions run from -1 to 1. ``scale`` is the
+    largest magnitude of the grid's values: below :data:`NOISE` times it a value is float
+    noise, shaded and written as 0 (:meth:`text`).
     """
 
     low: float
     high: float
     count: int
-    distinct: Optional[np.ndarray] = None
+    distinct: Optional[np.ndarray] = None  # the distinct values (signed ones too, by rank)
     diverging: bool = False
     magnitudes: Optional[np.ndarray] = None  # diverging by rank: the distinct nonzero |values|
+    scale: float = 0.0
 
     @classmethod
-    def of(cls, values: np.ndarray, most: int, linear: bool = False) -> Shades:
-        """Rank shades when there are at most ``most`` distinct values (unless ``linear``), else linear."""
-        distinct = np.unique(values)
+    def of(cls, values: np.ndarray, most: int, linear: bool = False, scale: Optional[float] = None) -> Shades:
+        """Rank shades when there are at most ``most`` distinct values (unless ``linear``), else
+        linear. ``scale``: the grid's largest magnitude, when ``values`` are not all of it."""
+        scale = magnitude(values) if scale is None else scale
+        distinct = np.unique(written(values, scale))
         if distinct.size <= most and not linear or distinct.size == 1:
-            return cls(float(distinct[0]), float(distinct[-1]), int(distinct.size), distinct)
-        return cls(float(distinct[0]), float(distinct[-1]), most)
+            return cls(float(distinct[0]), float(distinct[-1]), int(distinct.size), distinct, scale=scale)
+        return cls(float(distinct[0]), float(distinct[-1]), most, scale=scale)
 
     @classmethod
-    def centred(cls, values: np.ndarray, most: int, linear: bool = False, span: Optional[tuple] = None) -> Shades:
+    def centred(
+        cls,
+        values: np.ndarray,
+        most: int,
+        linear: bool = False,
+        span: Optional[tuple] = None,
+        scale: Optional[float] = None,
+    ) -> Shades:
         """A diverging scale centred on 0 with at most ``most`` shades on each side; ``span``
         (lowest, highest) widens it to values the cells pass through."""
-        distinct = np.unique(values)
+        scale = magnitude(values, span) if scale is None else scale
+        distinct = np.unique(written(values, scale))
         low, high = float(distinct[0]), float(distinct[-1])
         if span is not None:
-            low, high = min(low, float(span[0])), max(high, float(span[1]))
+            lowest, highest = written(np.asarray(span, dtype=float), scale)
+            low, high = min(low, float(lowest)), max(high, float(highest))
         magnitudes = np.unique(np.abs(distinct[distinct != 0]))
         if span is None and not linear and magnitudes.size <= most:
             n = int(magnitudes.size)
-            return cls(low, high, 2 * n + 1, diverging=True, magnitudes=magnitudes)
-        return cls(low, high, 2 * most + 1, diverging=True)
+            return cls(low, high, 2 * n + 1, distinct, diverging=True, magnitudes=magnitudes, scale=scale)
+        return cls(low, high, 2 * most + 1, diverging=True, scale=scale)
 
     @property
     def zero(self) -> int:
@@ -343,8 +357,8 @@ class Shades:
         return self.count // 2
 
     def index(self, values: Any) -> np.ndarray:
+        values = written(values, self.scale)
         if self.diverging:
-            values = np.asarray(values)
             magnitude = np.abs(values)
             if self.magnitudes is not None:
                 level = np.searchsorted(self.magnitudes, magnitude) + 1
@@ -356,7 +370,11 @@ class Shades:
         if self.distinct is not None:
             return np.searchsorted(self.distinct, values)
         span = (self.high - self.low) or 1
-        return np.rint((np.asarray(values) - self.low) / span * (self.count - 1)).astype(np.intp)
+        return np.rint((values - self.low) / span * (self.count - 1)).astype(np.intp)
+
+    def text(self, value: Any) -> str:
+        """``value`` as a cell of this grid writes it."""
+        return format_value(value, self.scale)
 
     def positions(self) -> list[float]:
         """Where each shade sits on its ramp: 0..1, or -1..1 for a diverging scale (0: neutral)."""
@@ -366,22 +384,20 @@ class Shades:
         return [i / max(self.count - 1, 1) for i in range(self.count)]
 
     def key_items(self) -> tuple[tuple[Optional[int], str], ...]:
-        """The key: every value on its swatch when there are few, else the ends (and 0) in words."""
-        if self.diverging and self.magnitudes is not None and 2 * self.magnitudes.size + 1 <= KEY_VALUES:
-            shown = [-m for m in self.magnitudes[::-1]] + [0] + list(self.magnitudes)
-            return tuple((int(self.index(v)), format_value(v)) for v in shown)
+        """The key: every value on its swatch when there are few, else the ends in words with
+        the shades between them (and 0), none that no value takes."""
         if self.distinct is not None and self.distinct.size <= KEY_VALUES:
-            return tuple((i, format_value(v)) for i, v in enumerate(self.distinct))
+            return tuple((int(self.index(v)), self.text(v)) for v in self.distinct)
         if self.diverging:
-            largest = max(abs(self.low), abs(self.high))
+            first, last = int(self.index(self.low)), int(self.index(self.high))
             return (
-                (None, format_value(-largest)),
-                *((i, "") for i in range(self.zero)),
+                (None, self.text(self.low)),
+                *((i, "") for i in range(min(first, self.zero), self.zero)),
                 (self.zero, "0"),
-                *((i, "") for i in range(self.zero + 1, self.count)),
-                (None, format_value(largest)),
+                *((i, "") for i in range(self.zero + 1, max(last, self.zero) + 1)),
+                (None, self.text(self.high)),
             )
-        return ((None, format_value(self.low)), *((i, "") for i in range(self.count)), (None, format_value(self.high)))
+        return ((None, self.text(self.low)), *((i, "") for i in range(self.count)), (None, self.text(self.high)))
 
 
 @dataclass
@@ -394,7 +410,9 @@ class Drawn:
     kernel column of output channel ``co`` shows them (None: no weights), or, when
     ``kernel_channels`` names some output channels, only theirs, in that order; their shades
     are chosen from ``kernel_values``, the distinct values of every kernel, when given.
-    ``start`` holds what the output cells show before any step (None: empty).
+    ``output`` (C, rows, cols) holds the values of every output channel drawn shaded, in order,
+    and only theirs: not those ``plain`` names (a max pool's indices); their shades come from
+    all of it. ``start`` holds what the output cells show before any step (None: empty).
     ``extra["span"]``, when there, is the (lowest, highest) value an output cell passes
     through, for a scale that covers them all.
     """
@@ -413,7 +431,8 @@ class Drawn:
     filler_text: Optional[str] = None
     #: Cells of the grid outside the input and its padding (never read), drawn empty.
     outside: Optional[np.ndarray] = None
-    #: Output channels that show numbers only, unshaded (e.g. a max pool's indices).
+    #: Output channels that show numbers only, unshaded (e.g. a max pool's indices), numbered
+    #: as the picture numbers its output channels.
     plain: tuple[int, ...] = ()
     #: What the filler cells are, as the input's key names them.
     filler_name: str = "padding"
@@ -455,31 +474,36 @@ class Scales:
 
 
 def scales_of(drawn: Drawn, values: bool = False) -> Scales:
-    """Shades for every grid of ``drawn``: diverging (centred on 0) where values are signed,
-    greys for a picture's pixels (colours per channel for RGB), with a key for each grid.
+    """Shades for every grid of ``drawn``, each from the values of all its channels: diverging
+    (centred on 0) where values are signed, greys for a picture's pixels (colours per channel
+    for RGB), with a key for each grid. Float noise in a grid (see :data:`NOISE`) counts as 0.
     ``values``: numbers are written in the cells (a picture then takes half the shades)."""
-    shaded = [co for co in range(drawn.output.shape[0]) if co not in drawn.plain]  # not the indices
-    output = drawn.output[shaded] if shaded else drawn.output
     span = drawn.extra.get("span")  # (lowest, highest) the output cells pass through
-    signed_output = output.min() < 0 or (span is not None and span[0] < 0)
+    out_scale = magnitude(drawn.output, span)
+    output = written(drawn.output, out_scale)
+    signed_output = output.min() < 0 or (span is not None and written(np.asarray(span, float), out_scale)[0] < 0)
     channels = drawn.grid.shape[0] if drawn.pixels and drawn.grid.shape[0] == 3 else 1
     if drawn.pixels:
         levels = (PIXEL_SHADES if channels == 1 else RGB_SHADES) // (2 if values else 1)
-        inputs = Shades(0.0, 255.0, levels)
+        inputs = Shades(0.0, 255.0, levels, scale=255.0)
         if signed_output:
-            outputs = Shades.centred(output, PIXEL_SHADES // 2, linear=True, span=span)
+            outputs = Shades.centred(output, PIXEL_SHADES // 2, linear=True, span=span, scale=out_scale)
         else:
-            outputs = Shades.of(output, PIXEL_SHADES, linear=True)
+            outputs = Shades.of(output, PIXEL_SHADES, linear=True, scale=out_scale)
     else:
         apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
         grid = drawn.grid[:, ~apart] if (~apart).any() else drawn.grid  # the input's own cells
-        inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1) if grid.min() < 0 else Shades.of(grid, INPUT_SHADES)
-        if signed_output:
-            outputs = Shades.centred(output, OUTPUT_SHADES // 2, span=span)
+        in_scale = magnitude(grid)
+        if written(grid, in_scale).min() < 0:
+            inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=in_scale)
         else:
-            outputs = Shades.of(output, OUTPUT_SHADES)
+            inputs = Shades.of(grid, INPUT_SHADES, scale=in_scale)
+        if signed_output:
+            outputs = Shades.centred(output, OUTPUT_SHADES // 2, span=span, scale=out_scale)
+        else:
+            outputs = Shades.of(output, OUTPUT_SHADES, scale=out_scale)
     if span is not None and not outputs.diverging:  # outputs pass through other values on their way
-        outputs = Shades(float(span[0]), float(span[1]), outputs.count)
+        outputs = Shades(float(span[0]), float(span[1]), outputs.count, scale=out_scale)
     kernel_values = drawn.kernel_values if drawn.kernel_values is not None else drawn.kernels
     kernels = Shades.centred(kernel_values, KERNEL_SHADES) if drawn.kernels is not None else None
 
@@ -501,20 +525,83 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
     return Scales(inputs, kernels, outputs, tuple(keys), channels)
 
 
-def format_value(value: Any) -> str:
-    """A value as written in a cell: integers whole, fractions to three significant digits."""
+#: Significant digits of a fraction written in a cell or a sum line.
+DIGITS = 3
+#: A fraction whose magnitude is below this share of the largest magnitude in its grid is float
+#: noise, written and shaded as 0: float32 keeps about 7 significant digits, so a value a
+#: millionth of its grid's largest (eight float32 steps at that scale) is rounding left over, not
+#: a value, and lies three digits below the last digit the grid's largest value is written to.
+NOISE = 1e-6
+
+
+def magnitude(*arrays: Any) -> float:
+    """The largest finite magnitude among the values of ``arrays`` (None skipped; 0 if none)."""
+    largest = 0.0
+    for array in arrays:
+        if array is None:
+            continue
+        array = np.asarray(array)
+        if array.size == 0:
+            continue
+        if array.dtype.kind == "f":
+            array = array[np.isfinite(array)]
+            if array.size == 0:
+                continue
+        largest = max(largest, abs(float(array.min())), abs(float(array.max())))
+    return largest
+
+
+def written(values: Any, scale: float) -> np.ndarray:
+    """``values`` as the cells of a grid whose largest magnitude is ``scale`` write them (see
+    :func:`format_value`): float noise 0, fractions to :data:`DIGITS` significant digits;
+    whole numbers, infinities and nan as they are. Shades follow these, so that cells that
+    read the same look the same."""
+    values = np.asarray(values)
+    if values.dtype.kind != "f" or values.size == 0:
+        return values
+    out = np.where(np.abs(values) < NOISE * scale, 0.0, values)
+    fractions = np.isfinite(out) & (out != np.round(out))
+    if fractions.any():
+        v = out[fractions]
+        step = 10.0 ** (np.floor(np.log10(np.abs(v))) - (DIGITS - 1))
+        steps = v / step
+        whole = np.round(steps)
+        halfway = np.abs(np.abs(steps - np.floor(steps)) - 0.5) < 1e-6  # where only the decimal digits can tell
+        whole[halfway] = np.round([float(f"{x:.{DIGITS}g}") for x in v[halfway]] / step[halfway])
+        out[fractions] = whole * step
+    return out
+
+
+def format_value(value: Any, scale: float = 0.0) -> str:
+    """A value as written in a cell: whole numbers whole, fractions to :data:`DIGITS`
+    significant digits (``1.23e-5`` where they are very small or large), and, given ``scale``
+    (the largest magnitude in the value's grid), float noise as 0 (see :data:`NOISE`)."""
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
     number = float(value)
     if not np.isfinite(number):
         return "nan" if np.isnan(number) else ("∞" if number > 0 else "−∞")
     if number.is_integer():
-        return str(int(value))
-    return f"{float(value):.3g}"
+        return str(int(number))
+    if abs(number) < NOISE * scale:
+        return "0"
+    mantissa, e, exponent = f"{number:.{DIGITS}g}".partition("e")
+    return f"{mantissa}e{int(exponent)}" if e else mantissa
 
 
-def widest(*arrays: np.ndarray) -> int:
-    """Characters of the widest number a values picture writes for these arrays."""
+def widest(*arrays: np.ndarray, scale: Optional[float] = None) -> int:
+    """Characters of the widest number a values picture writes for these arrays, each value
+    written as :func:`format_value` writes it in its grid: float noise as 0 below the largest
+    magnitude of its array, or ``scale`` where the arrays are a part of a grid (the kernels drawn
+    of all the layer's weights)."""
     most = 1
     for array in arrays:
-        candidates = np.unique(array) if array.dtype.kind == "f" else (array.min(), array.max())
-        most = max(most, *(len(format_value(v)) for v in candidates))
+        array = np.asarray(array)
+        if array.size == 0:
+            continue
+        if array.dtype.kind != "f":
+            most = max(most, len(format_value(array.min())), len(format_value(array.max())))
+            continue
+        grid_scale = magnitude(array) if scale is None else scale
+        most = max(most, *(len(format_value(v, grid_scale)) for v in np.unique(array)))
     return most

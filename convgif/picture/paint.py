@@ -8,9 +8,9 @@ so the writer needs no colour quantisation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -28,14 +28,22 @@ BLACK: RGB = (0, 0, 0)
 class Theme:
     """The colours of a picture.
 
-    Cells' shades stay in one band of lightness (light in the light theme, dark in the dark
-    one) and ``hues``, one per group (cycled) for its window, kernels, output cell, frames and
-    lines, stay far outside it, so that an outline is seen on any cell (at least 3:1 in WCAG
-    contrast). A picture's pixels span black to white; around them an outline also gets a
-    rim of ``halo``, which contrasts where the hue does not. Sequential scales run from a
-    ``…_low`` to a ``…_high`` colour; diverging ones (signed values) from ``…_negative``
-    through ``neutral`` (0) to ``…_high``; kernels from ``negative`` through ``kernel_zero``
-    to ``positive``. Cells not yet computed are hatched in ``grid`` over ``background``.
+    Input and output cells' shades stay in one band of lightness (light in the light theme,
+    dark in the dark one) and ``hues``, one per group (cycled) for its window, kernels, output
+    cell, frames and lines, stay far outside it, so that an outline is seen on any cell it is
+    drawn on (at least 3:1 in WCAG contrast); a kernel is outlined outside its grid, so its
+    shades may leave the band. A picture's pixels span black to white; around them an outline
+    also gets a rim of ``halo``, which contrasts where the hue does not.
+
+    Sequential scales run from a ``…_low`` to a ``…_high`` colour; diverging ones (signed
+    values) from ``…_negative`` through ``neutral`` (0) to ``…_high``; kernels from
+    ``negative`` through ``kernel_zero`` to ``positive``. Negative values are orange or amber
+    in every grid, positive ones blue (inputs, kernels) or purple (outputs), and each group's
+    hue keeps 30° of hue (OKLab) from all of these and from the other groups': a hue means one
+    thing. A kernel's -1 and +1 also differ in lightness, by 3:1 at least as readers with
+    deuteranopia or protanopia see them; in the dark theme so do a kernel's 0 and either sign,
+    the two shades of a grid of two values, and 0 and either sign of a grid of ±a. Cells not
+    yet computed are hatched in ``grid`` over ``background``.
     """
 
     background: RGB
@@ -55,6 +63,9 @@ class Theme:
     neutral: RGB = (236, 236, 236)
     outside: RGB = (214, 218, 224)
     halo: RGB = WHITE
+    #: Text on a cell that contrasts more with it than with ``ink``: the light theme's numbers
+    #: on its darkest cells, the dark theme's on its lightest (and on a picture's pixels).
+    other_ink: RGB = (230, 237, 243)
 
 
 LIGHT = Theme(
@@ -64,31 +75,32 @@ LIGHT = Theme(
     input_low=(226, 234, 245),
     input_high=(124, 158, 208),
     padding=(250, 238, 205),
-    negative=(228, 128, 118),
-    positive=(100, 180, 135),
+    negative=(252, 178, 95),
+    positive=(45, 80, 185),
     kernel_zero=(246, 246, 246),
     output_low=(238, 228, 246),
     output_high=(180, 148, 216),
-    hues=((125, 48, 0), (20, 62, 160), (0, 82, 30), (130, 15, 115), (145, 10, 20), (0, 80, 90)),
+    hues=((10, 81, 45), (132, 13, 105), (13, 79, 76), (143, 12, 32), (60, 77, 5), (9, 77, 98)),
 )
 DARK = Theme(
     background=(13, 17, 23),
     ink=(230, 237, 243),
     grid=(72, 80, 92),
-    input_low=(24, 32, 46),
-    input_high=(52, 86, 145),
+    input_low=(20, 26, 38),
+    input_high=(68, 110, 190),
     padding=(60, 52, 30),
-    negative=(140, 56, 52),
-    positive=(35, 100, 65),
-    kernel_zero=(34, 38, 46),
-    output_low=(34, 28, 48),
-    output_high=(105, 70, 155),
-    hues=((255, 160, 70), (120, 180, 255), (100, 220, 130), (245, 130, 220), (255, 135, 130), (80, 215, 225)),
-    input_negative=(120, 70, 30),
-    output_negative=(125, 75, 28),
-    neutral=(44, 46, 52),
+    negative=(255, 213, 69),
+    positive=(85, 100, 204),
+    kernel_zero=(22, 24, 28),
+    output_low=(28, 22, 40),
+    output_high=(132, 90, 200),
+    hues=((117, 232, 162), (254, 191, 232), (119, 227, 220), (254, 195, 192), (187, 223, 108), (134, 221, 255)),
+    input_negative=(162, 101, 32),
+    output_negative=(162, 101, 32),
+    neutral=(22, 24, 28),
     outside=(40, 44, 52),
     halo=BLACK,
+    other_ink=(31, 35, 40),
 )
 THEMES = {"light": LIGHT, "dark": DARK}
 DASH = 6  # pixels on, then off, along the connecting lines (times the scale)
@@ -146,7 +158,7 @@ class Palette:
     def ink_table(self, ink: int, under: Iterable[int], paper: Optional[int] = None) -> np.ndarray:
         """``table[level, i]``: colour ``i`` with ink of coverage ``level`` drawn over it. Given
         ``paper``, text on a colour that contrasts more with it than with the ink is written in
-        ``paper`` instead (light numbers on a picture's dark pixels)."""
+        ``paper`` instead (light numbers on dark cells)."""
         table = np.tile(np.arange(256, dtype=np.uint8), (glyphs.LEVELS, 1))
         top = glyphs.LEVELS - 1
         for i in sorted(set(under)):
@@ -161,10 +173,14 @@ class Palette:
 
 
 class Painter:
-    """The primitives, for one layout's cell size and scale and one palette's grid, background and ink."""
+    """The primitives, for one layout's cell size and scale and one palette's grid, background and
+    ink; ``write`` gives the text of a value written in a cell (:meth:`cell`)."""
 
-    def __init__(self, layout: Layout, grid: int, background: int, ink: np.ndarray) -> None:
+    def __init__(
+        self, layout: Layout, grid: int, background: int, ink: np.ndarray, write: Callable[[Any], str] = format_value
+    ) -> None:
         self.layout = layout
+        self.write = write
         self.grid_colour = grid
         self.background = background
         self.ink = ink
@@ -212,7 +228,7 @@ class Painter:
         y0, y1, x0, x1 = self.layout.cell_box(origin, row, col)
         image[y0:y1, x0:x1] = colour
         if value is not None:
-            self.cell_text(image, format_value(value), y0, y1, x0, x1)
+            self.cell_text(image, self.write(value), y0, y1, x0, x1)
 
     def cell_text(self, image: np.ndarray, text: str, y0: int, y1: int, x0: int, x1: int) -> None:
         style = self.layout.metrics.cell_text

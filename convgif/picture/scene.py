@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from .model import EMPTY, FILLER, MORE, Drawn, Key, Scales, format_value, scales_of
+from .model import EMPTY, FILLER, MORE, Drawn, Key, Scales, scales_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 from .sizes import Layout, key_items_x, picture_box
 
@@ -98,7 +98,8 @@ class Scene:
             colours = self._key_colours(key.role)
             written = [shade for shade, text in key.items if text and shade is not None and shade >= FILLER]
             under += [col.padding if shade == FILLER else colours[shade] for shade in written]
-        self.painter = Painter(layout, col.grid, col.background, palette.ink_table(col.ink, under, col.background))
+        ink = palette.ink_table(col.ink, under, add(theme.other_ink))
+        self.painter = Painter(layout, col.grid, col.background, ink, scales.output.text)
         self.palette = palette
         self.thumbnail = self._thumbnail() if layout.thumbnail is not None and drawn.picture is not None else None
         if len(palette.colors) > 255:  # one index stays free for the writer's transparency
@@ -131,7 +132,7 @@ class Scene:
             return ""
         if drawn.filler_text is not None and drawn.filler[y, x]:
             return drawn.filler_text
-        return format_value(drawn.grid[c, y, x])
+        return self.scales.input.text(drawn.grid[c, y, x])
 
     def output_colour(self, value: object, channel: int = -1) -> int:
         if channel in self.drawn.plain:
@@ -176,7 +177,7 @@ class Scene:
             paint.grid(image, origin, np.array(col.kernels)[self.scales.kernel.index(kernel)])
             if lay.values:
                 for ky, kx in np.ndindex(*geo.kernel):
-                    paint.cell_text(image, format_value(kernel[ky, kx]), *lay.cell_box(origin, ky, kx))
+                    paint.cell_text(image, self.scales.kernel.text(kernel[ky, kx]), *lay.cell_box(origin, ky, kx))
         ho, wo = geo.out_size
         for x, y in lay.outputs.values():
             paint.grid(image, (x, y), np.full((ho, wo), col.background))

@@ -1,0 +1,259 @@
+"""Colour that cannot be misread: a kernel's signs told apart by readers with a red–green
+deficiency, dark-theme shades told apart from their neighbours, and one meaning per hue,
+checked from the palettes and from frames as drawn."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from convgif import ops, record
+from convgif.animation import Look
+from convgif.animation.job import Job
+from convgif.ops.conv import Conv2dSpec
+from convgif.picture.layout import plan
+from convgif.picture.model import INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES, Shades
+from convgif.picture.overlay import Animation
+from convgif.picture.paint import DARK, LIGHT, RGB, along, contrast
+
+THEMES = pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
+
+# Machado, Oliveira and Fernandes, "A Physiologically-based Model for Simulation of Color Vision
+# Deficiency", IEEE TVCG 15(6), 2009: the matrices for severity 1.0, applied to linear sRGB.
+DEUTERANOPIA = np.array(
+    [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+)
+PROTANOPIA = np.array(
+    [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+)
+VISIONS = {"normal": np.eye(3), "deuteranopia": DEUTERANOPIA, "protanopia": PROTANOPIA}
+
+
+def linear(rgb: np.ndarray) -> np.ndarray:
+    c = np.asarray(rgb, float) / 255
+    return np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4)
+
+
+def simulate(rgb: np.ndarray, vision: str) -> np.ndarray:
+    """sRGB colours (…, 3) as a reader with ``vision`` sees them, as sRGB 0..255."""
+    seen = np.clip(linear(rgb) @ VISIONS[vision].T, 0, 1)
+    return 255 * np.where(seen <= 0.0031308, 12.92 * seen, 1.055 * seen ** (1 / 2.4) - 0.055)
+
+
+def seen(colour: RGB, vision: str) -> RGB:
+    return tuple(float(v) for v in simulate(np.array(colour), vision))  # type: ignore[return-value]
+
+
+def contrast_seen(a: RGB, b: RGB, vision: str) -> float:
+    return contrast(seen(a, vision), seen(b, vision))
+
+
+# Björn Ottosson's OKLab (2020): linear sRGB to cone responses, and their cube roots to L, a, b.
+TO_LMS = np.array(
+    [
+        [0.4122214708, 0.5363325363, 0.0514459929],
+        [0.2119034982, 0.6806995451, 0.1073969566],
+        [0.0883024619, 0.2817188376, 0.6299787005],
+    ]
+)
+TO_LAB = np.array(
+    [
+        [0.2104542553, 0.7936177850, -0.0040720468],
+        [1.9779984951, -2.4285922050, 0.4505937099],
+        [0.0259040371, 0.7827717662, -0.8086757660],
+    ]
+)
+
+
+def oklab(colour: RGB) -> np.ndarray:
+    """L, a, b of an sRGB colour (0..255)."""
+    return TO_LAB @ np.cbrt(TO_LMS @ linear(colour))
+
+
+def hue_and_chroma(colour: RGB) -> tuple[float, float]:
+    _, a, b = oklab(colour)
+    return math.degrees(math.atan2(b, a)) % 360, math.hypot(a, b)
+
+
+def apart(h1: float, h2: float) -> float:
+    return min(abs(h1 - h2), 360 - abs(h1 - h2))
+
+
+# -- a kernel's signs ------------------------------------------------------------------------
+
+
+@THEMES
+@pytest.mark.parametrize("vision", list(VISIONS))
+def test_a_kernels_signs_differ_in_lightness_for_every_reader(theme, vision):
+    """-1 and +1 are 3:1 apart (WCAG) as readers with deuteranopia and protanopia see them,
+    not only by hue: the sign of a weight never rests on red against green."""
+    assert contrast_seen(theme.negative, theme.positive, vision) >= 3
+
+
+@THEMES
+@pytest.mark.parametrize("vision", list(VISIONS))
+def test_signed_inputs_and_outputs_keep_their_signs_apart_for_every_reader(theme, vision):
+    """Negative input and output cells are orange and positive ones blue or purple: apart along
+    blue–yellow, which red–green deficiencies keep (OKLab distance, 100 = black to white)."""
+    for negative, positive in ((theme.input_negative, theme.input_high), (theme.output_negative, theme.output_high)):
+        distance = 100 * np.linalg.norm(oklab(seen(negative, vision)) - oklab(seen(positive, vision)))
+        assert distance >= 15, (negative, positive)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_drawn_kernels_signs_stay_apart_in_a_simulated_frame(theme):
+    """The frame itself, put through the deuteranopia and protanopia matrices: the pixels of a
+    -1 and a +1 kernel cell still differ 3:1."""
+    spec = Conv2dSpec((1, 5, 5), 1, 3, bias=False)
+    weight = np.array([[[[1, 0, -1], [1, 0, -1], [1, 0, -1]]]])
+    (part,) = Job(spec, Look(theme=theme), {}, weight=weight).parts
+    image = np.array(part.scene.palette.colors, float)[next(part.frames([0]))]
+    origin = part.layout.kernels[(0, 0)]
+    (y0, y1, x0, x1), (z0, z1, w0, w1) = (part.layout.cell_box(origin, 0, c) for c in (0, 2))
+    for vision in VISIONS:
+        seen_image = simulate(image, vision)
+        plus, minus = seen_image[(y0 + y1) // 2, x0 + 2], seen_image[(z0 + z1) // 2, w0 + 2]
+        assert contrast(tuple(plus), tuple(minus)) >= 3, vision
+
+
+# -- neighbouring shades -----------------------------------------------------------------------
+
+
+def sides(theme, scale: str) -> tuple[RGB, RGB, RGB, RGB]:
+    """(low, high, negative, zero) of the input, kernel or output scale."""
+    if scale == "kernel":
+        return theme.kernel_zero, theme.positive, theme.negative, theme.kernel_zero
+    return (
+        getattr(theme, f"{scale}_low"),
+        getattr(theme, f"{scale}_high"),
+        getattr(theme, f"{scale}_negative"),
+        theme.neutral,
+    )
+
+
+@pytest.mark.parametrize("vision", list(VISIONS))
+def test_dark_shades_of_a_short_scale_are_3_to_1_from_their_neighbours(vision):
+    """In the dark theme, a grid of two values (sequential: low and high) or of one magnitude
+    either side of 0 (diverging: negative, 0, positive) has neighbours 3:1 apart; a kernel's
+    -1, 0 and +1 are all 3:1 apart from each other."""
+    for scale in ("input", "output"):
+        low, high, negative, zero = sides(DARK, scale)
+        assert contrast_seen(low, high, vision) >= 3, scale
+        assert contrast_seen(zero, high, vision) >= 3, scale
+        assert contrast_seen(zero, negative, vision) >= 3, scale
+    _, positive, negative, zero = sides(DARK, "kernel")
+    for a, b in ((zero, positive), (zero, negative), (negative, positive)):
+        assert contrast_seen(a, b, vision) >= 3, (a, b)
+
+
+def scale_colours(theme, scale: str, shades: Shades) -> list[RGB]:
+    low, high, negative, zero = sides(theme, scale)
+    signed = (negative, zero) if shades.diverging else ()
+    return along(shades.positions(), low, high, *signed)
+
+
+#: The most shades a scale of each grid takes: sequential, and on each side of 0 (as scales_of makes them).
+LONGEST = {
+    "input": (INPUT_SHADES, INPUT_SHADES // 2 + 1),
+    "kernel": (0, KERNEL_SHADES),
+    "output": (OUTPUT_SHADES, OUTPUT_SHADES // 2),
+}
+
+
+def every_scale(scale: str):
+    """Every shape of scale a grid can get: sequential and diverging, the fewest shades to the most."""
+    most, per_side = LONGEST[scale]
+    for n in range(2, most + 1):
+        yield Shades(0.0, float(n - 1), n)
+    for n in range(1, per_side + 1):
+        yield Shades(-float(n), float(n), 2 * n + 1, diverging=True)
+
+
+@THEMES
+@pytest.mark.parametrize("scale", ["input", "kernel", "output"])
+def test_every_scale_reads_in_order(theme, scale):
+    """From 0 (or the lowest value) out, each step of a scale stands out more from the
+    background (darker in the light theme, lighter in the dark one), so shades read in order;
+    in the dark theme every step of a long scale is at least 1.2:1 (the band the outlines
+    leave input and output cells, about 4:1 from end to end, cannot hold 3:1 a step for five
+    to seven shades)."""
+    for shades in every_scale(scale):
+        colours = scale_colours(theme, scale, shades)
+        middle = shades.zero if shades.diverging else 0
+        for side in (colours[middle::-1], colours[middle:]):
+            for near, far in zip(side, side[1:]):
+                assert contrast(far, theme.background) > contrast(near, theme.background), (scale, near, far)
+                if theme is DARK:
+                    assert contrast(near, far) >= 1.2, (scale, shades.count, near, far)
+
+
+# -- one meaning per hue -----------------------------------------------------------------------
+
+#: OKLab chroma below which a tint reads as grey (the lows, the padding, the zeros).
+TINT = 0.05
+
+
+def value_colours(theme) -> dict[str, RGB]:
+    names = ("input_low", "input_high", "input_negative", "output_low", "output_high", "output_negative")
+    found = {name: getattr(theme, name) for name in names}
+    found.update(negative=theme.negative, positive=theme.positive, padding=theme.padding, neutral=theme.neutral)
+    return found
+
+
+@THEMES
+def test_one_meaning_per_hue(theme):
+    """A group's hue (its window, kernel, output cell, frames and lines) is at least 30° of OKLab
+    hue from every hue a value is shaded in, and from every other group's: an outline is never
+    read as a value, nor one group as another. Values keep their hues: orange is negative,
+    blue a positive input or weight, purple a positive output."""
+    values = {name: hue_and_chroma(c) for name, c in value_colours(theme).items()}
+    hues = [hue_and_chroma(h) for h in theme.hues]
+    assert len(set(theme.hues)) == len(theme.hues) >= 6
+    for (h, chroma), colour in zip(hues, theme.hues):
+        assert chroma >= TINT, colour
+        for name, (v, value_chroma) in values.items():
+            if value_chroma >= TINT:
+                assert apart(h, v) >= 30, (colour, name)
+    for i, (h, _) in enumerate(hues):
+        for k, _ in hues[i + 1 :]:
+            assert apart(h, k) >= 30
+    orange = [values[n][0] for n in ("input_negative", "output_negative", "negative")]
+    cool = [values[n][0] for n in ("input_high", "positive", "output_high")]
+    assert all(30 <= h <= 100 for h in orange) and all(240 <= h <= 310 for h in cool)
+
+
+# -- what the frames show --------------------------------------------------------------------
+
+
+@THEMES
+def test_a_kernel_is_outlined_outside_its_cells(theme):
+    """No outline is drawn on a kernel's cells, which is what lets kernel shades leave the band
+    the outlines need: every pixel inside a kernel cell keeps the cell's shade."""
+    spec = Conv2dSpec((2, 5, 5), 4, 3, padding=1, groups=2)
+    (drawn,) = ops.of(spec).drawings(spec, record(spec, 3))
+    animation = Animation(drawn, plan(drawn.geometry), theme)
+    scene, layout = animation.scene, animation.layout
+    for frame in animation.frames(range(drawn.geometry.steps)):
+        for (c, j), origin in layout.kernels.items():
+            kernel = drawn.kernels[(c // spec.in_per_group) * spec.out_per_group + j, c % spec.in_per_group]
+            shades = np.asarray(scene.colours.kernels)[scene.scales.kernel.index(kernel)]
+            for ky, kx in np.ndindex(*kernel.shape):
+                y0, y1, x0, x1 = layout.cell_box(origin, ky, kx)
+                assert (frame[y0:y1, x0:x1] == shades[ky, kx]).all()
+
+
+@pytest.mark.parametrize(("theme", "look", "cell"), [(LIGHT, "light", (1, 0)), (DARK, "dark", (1, 2))])
+def test_numbers_on_a_kernels_far_shades_take_the_other_ink(theme, look, cell):
+    """The light theme's +2 and the dark theme's -2 are far from the band the ink is made for:
+    their numbers are written in the other theme's ink, never in the background's colour."""
+    spec = Conv2dSpec((1, 5, 5), 1, 3, bias=False)
+    weight = np.array([[[[1, 0, -1], [2, 0, -2], [1, 0, -1]]]])
+    (part,) = Job(spec, Look(theme=look, values=True), {}, weight=weight).parts
+    rgb = part.scene.palette.colors
+    y0, y1, x0, x1 = part.layout.cell_box(part.layout.kernels[(0, 0)], *cell)
+    inside = {rgb[i] for i in np.unique(next(part.frames([0]))[y0:y1, x0:x1])}
+    assert theme.other_ink in inside and theme.background not in inside and theme.ink not in inside
+    shade = rgb[part.scene.colours.kernels[int(part.scene.scales.kernel.index(weight[0, 0][cell]))]]
+    assert contrast(theme.other_ink, shade) >= 4.5 > contrast(theme.ink, shade)
