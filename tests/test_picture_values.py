@@ -16,7 +16,7 @@ from convgif.ops.conv import Conv2dSpec
 from convgif.ops.pool import AvgPool2dSpec, MaxPool2dSpec
 from convgif.ops.transposed import ConvTranspose2dSpec
 from convgif.picture.layout import plan
-from convgif.picture.model import EMPTY, FILLER, KEY_VALUES, NOISE, Shades, format_value, scales_of, widest
+from convgif.picture.model import KEY_VALUES, NOISE, Shades, format_value, scales_of, widest
 from convgif.picture.overlay import Animation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -110,7 +110,7 @@ def shown(shades: Shades, values: np.ndarray) -> set[int]:
 
 
 def swatches(key) -> set[int]:
-    return {shade for shade, _ in key.items if shade is not None and shade not in (FILLER, EMPTY)}
+    return {shade for shade, _ in key.items if shade is not None and shade >= 0}  # not filler, empty, cut
 
 
 CASES = [

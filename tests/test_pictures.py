@@ -115,17 +115,28 @@ def check_direct(drawn):
 
 
 def check_scatter(drawn):
+    """Every entry of a transposed layer's sum line: a head per group saying which canvas
+    window gets which products (shapes true), then each output cell it changes, recomputed
+    from the cells drawn; the cells padding crops change on the canvas but have no entry."""
     geo = drawn.geometry
     spec = geo.layer
+    (ph, pw), (sh, sw), (dh, dw) = spec.padding, spec.stride, spec.dilation
     state = drawn.start.copy()
     for writes, shown in walk(drawn):
         before = state.copy()
         for w in writes:
             state[w.channel][np.ix_(w.rows, w.cols)] = w.values
-        entries = shown.sums[1:]
-        if not any(w.rows.size and w.cols.size for w in writes):
-            continue
-        assert len(entries) == sum(w.rows.size * w.cols.size for w in writes)
+        heads = [entry for entry in shown.sums if entry.startswith("canvas[")]
+        entries = [entry for entry in shown.sums if not entry.startswith("canvas[")]
+        assert len(heads) == len(writes) == spec.groups
+        for head, w in zip(heads, writes):
+            match = re.match(r"canvas\[(\d+), (\d+):(\d+)(?::(\d+))?, (\d+):(\d+)(?::(\d+))?\] \+= x\[", head)
+            assert match and int(match.group(1)) == w.channel, head
+            rows = range(int(match.group(2)), int(match.group(3)), int(match.group(4) or 1))
+            cols = range(int(match.group(5)), int(match.group(6)), int(match.group(7) or 1))
+            assert (len(rows), len(cols)) == spec.kernel_size, head  # the whole kernel lands
+        kept = sum(int((~drawn.cut[np.ix_(w.rows, w.cols)]).sum()) for w in writes)
+        assert len(entries) == kept
         for entry in entries:
             match = SCATTER_SUM.match(entry)
             assert match, entry
@@ -133,10 +144,10 @@ def check_scatter(drawn):
             reads = shown.reads[co // geo.out_per_group]
 
             def kernel_cell(ch, y, x, r=r, c=c):
-                (ph, pw), (sh, sw), (dh, dw) = spec.padding, spec.stride, spec.dilation
                 return (r + ph - y * sh) // dh, (c + pw - x * sw) // dw
 
             total = products(drawn, reads.cells, co, kernel_cell)
+            r, c = r + ph, c + pw  # on the canvas
             held, then, added, value = match.group(4), match.group(5), match.group(6), match.group(7)
             if held is None:  # the first addition, no bias
                 assert not spec.bias and added == format_value(total) == format_value(state[co, r, c])

@@ -31,6 +31,7 @@ from ..picture.model import (
     WholePicture,
     Writes,
     format_value,
+    magnitude,
     part_note,
     widest,
 )
@@ -423,23 +424,29 @@ def position(dims: int, *index: int) -> str:
     return str(tuple(index) if dims == 2 else tuple(index[:-2]) + (index[-1],))
 
 
-def sum_entry(y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any]] = None) -> str:
-    """One output's sum as the sum line writes it: the products' total, the bias, the value.
-    ``drawn`` is (the channels drawn, the channels not drawn, the products of those drawn) when
-    the picture leaves some of the channels summed out: both parts are then written."""
+def sum_entry(y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any]] = None, scale: float = 0.0) -> str:
+    """One output's sum as the sum line writes it: the products' total, the bias, the value,
+    each written as a cell of an output whose largest magnitude is ``scale`` writes it (float
+    noise as 0). ``drawn`` is (the channels drawn, the channels not drawn, the products of
+    those drawn) when the picture leaves some of the channels summed out: both parts are then
+    written."""
+
+    def text(v: Any) -> str:
+        return format_value(v, scale)
+
     products = value if bias is None else value - bias
     if drawn is None:
-        terms, parts = ["Σ x·w"], [format_value(products)]
+        terms, parts = ["Σ x·w"], [text(products)]
     else:
         shown, hidden, part = drawn
-        terms, parts = [f"Σ x[{shown}]·w", f"Σ x[{hidden}]·w"], [format_value(part), format_value(products - part)]
+        terms, parts = [f"Σ x[{shown}]·w", f"Σ x[{hidden}]·w"], [text(part), text(products - part)]
     if bias is not None:
         terms.append("b")
-        parts.append(format_value(bias))
+        parts.append(text(bias))
     line = f"{y} = {' + '.join(terms)}"
     if len(parts) > 1:
         line += f" = {' + '.join(parts)}"
-    line += f" = {format_value(value)}"
+    line += f" = {text(value)}"
     return line + (f" (x[{drawn[1]}] not drawn)" if drawn is not None else "")
 
 
@@ -480,7 +487,7 @@ def conv_drawn(
         output=output,
         playback=ConvPlayback(recording, geometry, region),
         copies=copies,
-        value_chars=widest(grid, weights, output),
+        value_chars=max(widest(grid, output), widest(recording.weight, scale=magnitude(weights))),
         pixels=pixels,
         filler_name=filler_name,
         kernel_channels=recording.kept,
@@ -522,6 +529,7 @@ class ConvPlayback:
         self.part = geometry.part is not None or len(shown_in) < spec.in_channels or len(shown_out) < spec.out_channels
         (y0, _), (x0, _) = read_extent(spec, self.region)
         self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn
+        self.scale = magnitude(recording.output[:, slice(*self.region.rows), slice(*self.region.cols)])
 
     def _index(self, step: int) -> tuple[int, int, int]:
         """(column, output row, output column) of a step, in the layer's own coordinates."""
@@ -560,7 +568,7 @@ class ConvPlayback:
         for co in every:
             y = f"y[{position(self.dims, co, oy, ox)[1:-1]}]"
             b = None if rec.bias is None else rec.bias[co]
-            sums.append(sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox)))
+            sums.append(sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox), self.scale))
         return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(every))
 
     def _drawn_part(self, co: int, oy: int, ox: int) -> Optional[tuple[str, str, Any]]:

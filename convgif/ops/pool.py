@@ -74,6 +74,7 @@ from ..picture.model import (
     Step,
     Writes,
     format_value,
+    magnitude,
     part_note,
 )
 from .args import AXES, to_tuple
@@ -713,6 +714,7 @@ class PoolPlayback:
         self.region = Region.of(region, recording.output.shape[1:])
         (y0, _), (x0, _) = read_extent(recording.spec, self.region)
         self._shift = np.array([y0, x0])  # from the whole grid to the cells drawn
+        self._scales = magnitude(recording.input), magnitude(recording.output)  # how each grid writes its cells
 
     def _index(self, step: int) -> tuple[int, int]:
         """The output position of a step, in the layer's own coordinates."""
@@ -754,21 +756,22 @@ class PoolPlayback:
 
     def _sum(self, c: int, placement: PoolPlacement) -> str:
         oy, ox = placement.out_index
+        x_scale, y_scale = self._scales
         y = _at(self.dims, "y", c, oy, ox)
         if placement.winners is not None:
             shown = []
             grid_values = self._grid_value
             for (gy, gx), kind in zip(placement.cells, placement.kinds):
                 if kind == INPUT:
-                    shown.append(format_value(grid_values(c, gy, gx)))
+                    shown.append(format_value(grid_values(c, gy, gx), x_scale))
                 elif kind == PADDING:
                     shown.append("−∞")
             at = f" at index {int(placement.indices[c])}"
-            return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c])}{at}"
-        terms = [format_value(self._grid_value(c, gy, gx)) for gy, gx in placement.terms]
+            return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c], y_scale)}{at}"
+        terms = [format_value(self._grid_value(c, gy, gx), x_scale) for gy, gx in placement.terms]
         divisor, _, why = placement.reason.partition(": ")
         why = f" ({why})" if why else ""
-        return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c])}{why}"
+        return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c], y_scale)}{why}"
 
     def _grid_value(self, c: int, gy: int, gx: int):
         p = self.recording.spec.padding

@@ -53,6 +53,7 @@ from ..picture.model import (
     Step,
     Writes,
     format_value,
+    magnitude,
     reached_from,
     widest,
 )
@@ -332,9 +333,8 @@ class ScatterPlayback:
         self.region = Region.of(region, self.sums.shape[1:])
         self.read = Region.of(read, (h, w))
         self.steps = spec.out_per_group * math.prod(self.read.size)
-        groups = range(min(spec.groups, MAX_SHOWN_IN))
-        self._channels = tuple(range(spec.out_per_group)) if spec.groups == 1 else None
-        self._drawn_groups = groups
+        self._drawn_groups = range(min(spec.groups, MAX_SHOWN_IN))
+        self.scale = magnitude(recording.output)  # how the output writes its cells
 
     @property
     def output(self) -> np.ndarray:
@@ -402,10 +402,11 @@ class ScatterPlayback:
     def _entry(self, y: str, before: Any, added: Any, first: bool) -> str:
         """One output cell's sum: what it held (its bias, or what earlier steps added to it),
         plus what this step's products add up to."""
+        text = lambda v: format_value(v, self.scale)  # noqa: E731
         if first and self.recording.bias is None:
-            return f"{y} = Σ x·w = {format_value(added)}"
+            return f"{y} = Σ x·w = {text(added)}"
         held = "b" if first else "y"
-        return f"{y} = {held} + Σ x·w = {format_value(before)} + {format_value(added)} = {format_value(before + added)}"
+        return f"{y} = {held} + Σ x·w = {text(before)} + {text(added)} = {text(before + added)}"
 
 
 def scatter_step_text(channels: Sequence[int], y: int, x: int, step: int, steps: int, part: bool) -> str:
@@ -690,7 +691,12 @@ class TransposedConv(Operation):
         grid = recording.input[:, slice(*read.rows), slice(*read.cols)]
         inside = (slice(None), slice(*on.rows), slice(*on.cols))
         output, start = canvas[inside], bias_start(spec, recording.bias, canvas.dtype)[inside]
-        chars = max(widest(grid, weights, output), *(len(format(v, "g")) for v in span))
+        scale = magnitude(output, np.asarray(span))
+        chars = max(
+            widest(grid),
+            widest(output, np.asarray(span), scale=scale),
+            widest(recording.weight, scale=magnitude(weights)),
+        )
         return [
             Drawn(
                 geometry=geometry,

@@ -34,6 +34,7 @@ from ..picture.model import (
     Step,
     Writes,
     format_value,
+    magnitude,
     part_note,
     reached_from,
 )
@@ -511,6 +512,7 @@ class UnpoolPlayback:
         self.x, self.indices, self.output, self.dims = x, indices, output, dims
         self.region = Region.of(region, output.shape[1:])
         self.read = Region.of(read, x.shape[1:])
+        self._scale = magnitude(x)  # how the input grid writes its cells
 
     def _targets(self, step: int):
         y, x = divmod(step, self.read.size[1])
@@ -537,7 +539,7 @@ class UnpoolPlayback:
         y, x, targets = self._targets(step)
         text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size))
         sums = tuple(
-            f"{_at(self.dims, 'y', c, ty, tx)} = {_at(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x])}"
+            f"{_at(self.dims, 'y', c, ty, tx)} = {_at(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x], self._scale)}"
             f" (index {int(self.indices[c, y, x])}{'' if self._drawn(ty, tx) else ', outside the part drawn'})"
             for c, (ty, tx) in enumerate(targets)
         )

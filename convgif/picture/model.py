@@ -277,7 +277,7 @@ class Playback(Protocol):
 
 #: Key items' shade for the filler cells (padding, inserted zeros), for cells not yet computed
 #: and for the band beside a grid whose map goes on.
-FILLER, EMPTY, MORE = -1, -2, -3
+FILLER, EMPTY, MORE, CUT = -1, -2, -3, -4
 #: What the key says of that band; a grid's counts read e.g. "+212▶".
 MORE_TEXT = "+n\u25b6 n more cells, not drawn"
 #: A rank scale writes every value on its own swatch when there are at most this many.
@@ -290,7 +290,7 @@ class Key:
     plain text (shade None), a swatch (text ``""``) or a swatch with its value written on it.
     Shades index the scale's colours; :data:`FILLER` and :data:`EMPTY` are the filler's
     colour and the pattern of cells not yet computed, :data:`MORE` the band beside a map
-    drawn in part."""
+    drawn in part, :data:`CUT` the pale shade of output cells cropped off."""
 
     name: str
     role: str  # whose colours: "input", "kernel", "output" (or "input0".. for a picture's channels), "more"
@@ -519,6 +519,8 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
     if kernels is not None:
         keys.append(Key("w", "kernel", kernels.key_items()))
     empty = ((EMPTY, ""), (None, "to come")) if drawn.start is None else ()
+    if drawn.cut is not None and drawn.cut.any():
+        empty += ((CUT, ""), (None, "cropped"))
     keys.append(Key("y", "output", outputs.key_items() + empty))
     if any(count > 0 for counts in drawn.geometry.hidden for count in counts):  # a part of a larger map
         keys.append(Key("", "more", ((MORE, ""), (None, MORE_TEXT))))

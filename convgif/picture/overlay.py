@@ -94,12 +94,13 @@ class Animation:
             for i, oy in enumerate(write.rows):
                 for k, ox in enumerate(write.cols):
                     value = write.values[i, k]
-                    colour = scene.output_colour(value, write.channel)
+                    colour = scene.output_colour(value, write.channel, scene.is_cut(oy, ox))
                     scene.painter.cell(self._state, origin, oy, ox, colour, value if lay.values else None)
                     box = lay.cell_box(origin, oy, ox)
                     y0, y1, x0, x1 = box
                     self.written[y0:y1, x0:x1] = True
                     cells.append(box)
+            scene.outline_kept(self._state, write.channel)  # the cells' edges may have covered it
         return cells
 
     def _frame(self, image: np.ndarray, step: Step) -> None:

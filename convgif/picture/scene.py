@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from .model import EMPTY, FILLER, MORE, Drawn, Key, Scales, scales_of
+from .model import CUT, EMPTY, FILLER, MORE, Drawn, Key, Scales, scales_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 from .sizes import Layout, key_items_x, picture_box
 
@@ -22,6 +22,8 @@ PRIMARIES = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' chann
 THUMB_COLOURS = 32
 #: A band saying a map goes on fades from the grid's colour by these steps, outwards.
 FRINGE_FADE = (0.8, 0.5, 0.25)
+#: How far towards the background the shades of output cells a layer crops off are blended.
+PALE = 0.6
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Colours:
     copies: list[list[int]]  # reflect/replicate/circular padding: paler copies of the input shades
     kernels: list[int]
     outputs: list[int]
+    pale: list[int]  # the outputs' shades for cells the layer crops off (empty where none are)
     hues: list[int]
     outside: int  # cells outside the input and its padding (-1 where there are none)
     hatch: int  # the stripes of cells not yet computed (and of cells outside)
@@ -84,6 +87,7 @@ class Scene:
             copies=[[add(blend(c, theme.padding, 0.6)) for c in row] for row in input_rows],
             kernels=[add(c) for c in k_colours],
             outputs=[add(c) for c in output_shades],
+            pale=[add(blend(c, theme.background, PALE)) for c in output_shades] if _cuts(drawn) else [],
             hues=[add(h) for h in hues],
             outside=add(theme.outside) if drawn.outside is not None else -1,
             hatch=add(blend(theme.background, theme.grid, 0.7)),
@@ -93,7 +97,7 @@ class Scene:
         under = [col.background]  # without values, text is written on the background and some keys' swatches
         if layout.values or drawn.filler_text:
             shades = [c for row in col.inputs + col.copies for c in row]
-            under += [col.padding, *shades, *col.kernels, *col.outputs]
+            under += [col.padding, *shades, *col.kernels, *col.outputs, *col.pale]
         for key, _, _ in layout.keys:
             colours = self._key_colours(key.role)
             written = [shade for shade, text in key.items if text and shade is not None and shade >= FILLER]
@@ -134,14 +138,36 @@ class Scene:
             return drawn.filler_text
         return self.scales.input.text(drawn.grid[c, y, x])
 
-    def output_colour(self, value: object, channel: int = -1) -> int:
+    def output_colour(self, value: object, channel: int = -1, cut: bool = False) -> int:
+        """The colour of an output cell holding ``value``: its shade, pale where ``cut`` (a cell
+        the layer crops off)."""
         if channel in self.drawn.plain:
             return self.colours.background
-        colour = self._output_colours.get(value)
+        colour = self._output_colours.get((value, cut))
         if colour is None:
             index = int(np.clip(self.scale.index(value), 0, len(self.colours.outputs) - 1))
-            colour = self._output_colours[value] = self.colours.outputs[index]
+            colour = (self.colours.pale if cut else self.colours.outputs)[index]
+            self._output_colours[value, cut] = colour
         return colour
+
+    def is_cut(self, row: int, col: int) -> bool:
+        """Whether output cell (row, col) as drawn is one the layer crops off."""
+        return self.drawn.cut is not None and bool(self.drawn.cut[row, col])
+
+    def outline_kept(self, image: np.ndarray, channel: int) -> None:
+        """Outline, on output ``channel``'s grid, the cells the layer keeps (where it crops some)."""
+        if not _cuts(self.drawn) or channel not in self.layout.outputs:
+            return
+        rows, cols = np.nonzero(~self.drawn.cut)
+        x, y = self.layout.outputs[channel]
+        s, n = self.layout.cell, self.layout.metrics.n
+        top, bottom, left, right = (
+            y + rows.min() * s,
+            y + (rows.max() + 1) * s,
+            x + cols.min() * s,
+            x + (cols.max() + 1) * s,
+        )
+        self.painter.outline(image, top - n, bottom + n, left - n, right + n, self.colours.ink, 2 * n)
 
     def empty(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
         """A cell (or cells) with no value yet: hatched, unlike any shade a value can take."""
@@ -201,7 +227,10 @@ class Scene:
             for co, origin in lay.outputs.items():
                 for oy, ox in np.ndindex(ho, wo):
                     value = drawn.start[co, oy, ox]
-                    paint.cell(image, origin, oy, ox, self.output_colour(value, co), value if lay.values else None)
+                    colour = self.output_colour(value, co, self.is_cut(oy, ox))
+                    paint.cell(image, origin, oy, ox, colour, value if lay.values else None)
+        for co in lay.outputs:
+            self.outline_kept(image, co)
         return image
 
     def _fringe(self, image: np.ndarray, side: str, y0: int, y1: int, x0: int, x1: int) -> None:
@@ -289,11 +318,18 @@ class Scene:
                 continue
             if shade == EMPTY:
                 self.empty(image, top, bottom, x0, x0 + width)
+            elif shade == CUT:
+                image[top:bottom, x0 : x0 + width] = self.colours.pale[self.scale.zero if self.scale.diverging else 0]
             else:
                 image[top:bottom, x0 : x0 + width] = self.colours.padding if shade == FILLER else colours[shade]
             paint.outline(image, top - 1, bottom, x0 - 1, x0 + width, self.colours.grid, 1)
             if text:
                 paint.text(image, text, label, x0 + 3 * m.n, y)
+
+
+def _cuts(drawn: Drawn) -> bool:
+    """Whether a drawing has output cells the layer crops off."""
+    return drawn.cut is not None and bool(drawn.cut.any())
 
 
 def shades_of(scene: Scene) -> dict[str, list[RGB]]:
