@@ -341,3 +341,14 @@ def padding_mask(spec: ConvSpec, axis: int) -> np.ndarray:
     size = spec.input_shape[1 + axis]
     real = pad_axis(np.ones((1, size), np.int8), 1, spec.padding[axis], spec.padding_end[axis], "zeros")
     return real[0] == 0
+
+
+def read_mask(spec: ConvSpec, axis: int, start: int, stop: int) -> np.ndarray:
+    """For each padded position along spatial ``axis``: True where some output position from
+    ``start`` to ``stop`` reads it (a stride larger than the window leaves some unread)."""
+    size = spec.padded_shape[1 + axis]
+    taps = np.arange(spec.kernel_size[axis]) * spec.dilation[axis]
+    read = np.zeros(size, bool)
+    for o in range(start, stop):
+        read[o * spec.stride[axis] + taps] = True
+    return read

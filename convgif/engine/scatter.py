@@ -29,6 +29,24 @@ def zero_insert(spec: Any, x: np.ndarray) -> np.ndarray:
     return spread
 
 
+def inserted_mask(spec: Any) -> np.ndarray:
+    """For each cell of the zero-inserted, padded input of a 2-D layer (:func:`zero_insert`):
+    True where it is a zero inserted between input cells (within their extent), neither
+    padding nor input."""
+    (rows, on_rows), (cols, on_cols) = (_spread(spec, axis) for axis in range(2))
+    return rows[:, None] & cols[None, :] & ~(on_rows[:, None] & on_cols[None, :])
+
+
+def _spread(spec: Any, axis: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each position along ``axis`` of the zero-inserted, padded input: whether it is
+    within the extent of the input spread by the stride, and whether it holds an input cell."""
+    n, s = spec.input_shape[1 + axis], spec.stride[axis]
+    edge = spec.dilation[axis] * (spec.kernel_size[axis] - 1) - spec.padding[axis]
+    q = np.arange((n - 1) * s + 1 + 2 * edge + spec.output_padding[axis]) - edge
+    inside = (q >= 0) & (q <= (n - 1) * s)
+    return inside, inside & (q % s == 0)
+
+
 def flip_kernels(spec: Any, weight: np.ndarray) -> np.ndarray:
     """PyTorch's (C_in, C_out/G, *kernel) transposed weight as the direct convolution's
     (C_out, C_in/G, *kernel) weight: channels swapped within each group, kernels turned around

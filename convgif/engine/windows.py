@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,6 +31,17 @@ def _axis_taps(spec: Any) -> list[np.ndarray]:
         (np.arange(o) * s)[:, None] + (np.arange(k) * d)[None, :]
         for o, k, s, d in zip(spec.output_shape[1:], spec.kernel_size, spec.stride, spec.dilation)
     ]
+
+
+def read_rows(spec: Any, spans: Sequence[tuple[int, int]]) -> list[np.ndarray]:
+    """Per axis, which drawn grid rows/columns the windows of output positions ``spans``
+    ((start, stop) per axis) cover: a stride longer than the window skips some."""
+    masks = []
+    for taps, size, (start, stop) in zip(_axis_taps(spec), spec.grid_shape[1:], spans):
+        mask = np.zeros(size, bool)
+        mask[taps[start:stop].ravel()] = True
+        masks.append(mask)
+    return masks
 
 
 def _axis_kinds(spec: Any) -> list[np.ndarray]:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Optional, Union
 
 import numpy as np
 
-from ..engine.direct import Placements, Recording, padding_mask, record_direct
+from ..engine.direct import Placements, Recording, padding_mask, read_mask, record_direct
 from ..errors import SpecError
 from ..picture.model import (
     Crop,
@@ -458,21 +458,27 @@ def conv_drawn(
     filler_name: str = "padding",
     region: Optional[Region] = None,
     picture: Optional[WholePicture] = None,
+    inserted: Optional[np.ndarray] = None,
 ) -> Drawn:
     """A recorded direct convolution as the renderer draws it. ``filler`` marks the input cells
     that are not the layer's input (default: its padding, shown as copies for modes that copy).
     With ``region``, only that part of the output and the input cells it reads; a picture's
     pixels (``pixels``) are then shown whole too, as ``picture`` gives them (default: the
-    recording's input, when the grid is that input padded: ``filler`` not given)."""
+    recording's input, when the grid is that input padded: ``filler`` not given). ``inserted``
+    marks the filler cells that are zeros inserted between input cells. Cells no drawn step
+    reads are marked ``unread``."""
     spec = recording.spec
     own_input = filler is None
     copies = filler is None and spec.padding_mode != "zeros"
     if filler is None:
         filler = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
     grid, output = recording.padded, recording.output
+    whole = Region.of(region, spec.output_shape[1:])
+    unread = ~(read_mask(spec, 0, *whole.rows)[:, None] & read_mask(spec, 1, *whole.cols)[None, :])
     if region is not None:
         (y0, y1), (x0, x1) = read_extent(spec, region)
-        grid, filler = grid[:, y0:y1, x0:x1], filler[y0:y1, x0:x1]
+        grid, filler, unread = grid[:, y0:y1, x0:x1], filler[y0:y1, x0:x1], unread[y0:y1, x0:x1]
+        inserted = None if inserted is None else inserted[y0:y1, x0:x1]
         output = output[:, slice(*region.rows), slice(*region.cols)]
         if picture is None and pixels and own_input and geometry.dims == 2 and recording.input.shape[0] in (1, 3):
             picture = picture_read(recording.input, spec.padding, (y0, y1), (x0, x1))
@@ -493,6 +499,8 @@ def conv_drawn(
         kernel_channels=recording.kept,
         kernel_values=weights,
         picture=picture,
+        inserted=inserted,
+        unread=unread if unread.any() else None,
     )
 
 

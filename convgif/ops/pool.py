@@ -60,6 +60,7 @@ from ..engine.windows import (
     PoolPlacements,
     PoolRecording,
     _axis_kinds,
+    read_rows,
     record_windows,
 )
 from ..errors import SpecError
@@ -621,6 +622,8 @@ class Pooling(_Windowed):
         if region is not None and pixels and self.dims == 2 and rec.input.shape[0] in (1, 3):  # shown whole, small
             picture = picture_read(rec.input, flat.padding, (y0, y1), (x0, x1))
         shown_indices = rec.indices[:, slice(*part.rows), slice(*part.cols)] if indices_on(spec) else None
+        rows, cols = read_rows(flat, (part.rows, part.cols))
+        unread = ~(rows[:, None] & cols[None, :])[y0:y1, x0:x1] & (kinds != OVERHANG)
         return [
             Drawn(
                 geometry=geometry,
@@ -635,6 +638,7 @@ class Pooling(_Windowed):
                 outside=kinds == OVERHANG if (kinds == OVERHANG).any() else None,
                 plain=tuple(range(1, 2 * flat.in_channels, 2)) if indices_on(spec) else (),
                 picture=picture,
+                unread=unread if unread.any() else None,
             )
         ]
 
@@ -715,6 +719,8 @@ class PoolPlayback:
         (y0, _), (x0, _) = read_extent(recording.spec, self.region)
         self._shift = np.array([y0, x0])  # from the whole grid to the cells drawn
         self._scales = magnitude(recording.input), magnitude(recording.output)  # how each grid writes its cells
+        # a max compares the padding (as −∞); an average adds it (as 0) only when it counts it
+        self._padding_read = getattr(recording.spec, "count_include_pad", True)
 
     def _index(self, step: int) -> tuple[int, int]:
         """The output position of a step, in the layer's own coordinates."""
@@ -743,8 +749,10 @@ class PoolPlayback:
         bottom, right = cells.max(axis=0) + 1
         box = (int(top), int(left), int(bottom), int(right))
 
+        read = cells[(placement.kinds == INPUT) | (placement.kinds == PADDING) & self._padding_read]
+
         def reads(c: int) -> Reads:
-            taps = np.column_stack([np.full(len(cells), c), cells])
+            taps = np.column_stack([np.full(len(read), c), read])
             marks = None
             if placement.winners is not None and placement.winners[c, 0] >= 0:
                 marks = np.array([[c, *(placement.winners[c] - self._shift)]])

@@ -24,6 +24,7 @@ from ..engine.scatter import (
     canvas_size,
     canvas_window,
     flip_kernels,
+    inserted_mask,
     scatter_gains,
     scatter_sums,
     zero_insert,
@@ -671,9 +672,9 @@ class TransposedConv(Operation):
     ) -> list[Drawn]:
         (geometry,) = geometries or self.geometries(spec, as_conv, region, **view)
         if as_conv:
-            inserted = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
-            filler = "inserted zeros, padding"
-            return [conv_drawn(recording.conv, geometry, pixels, filler=inserted, filler_name=filler, region=region)]
+            filler = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
+            conv = recording.conv
+            return [conv_drawn(conv, geometry, pixels, filler=filler, region=region, inserted=inserted_mask(spec))]
         on = canvas_region(spec, region)
         read = scatter_extent(spec, on)
         if recording.canvas is not None:

@@ -277,7 +277,7 @@ class Playback(Protocol):
 
 #: Key items' shade for the filler cells (padding, inserted zeros), for cells not yet computed
 #: and for the band beside a grid whose map goes on.
-FILLER, EMPTY, MORE, CUT = -1, -2, -3, -4
+FILLER, EMPTY, MORE, CUT, INSERTED, UNREAD = -1, -2, -3, -4, -5, -6
 #: What the key says of that band; a grid's counts read e.g. "+212▶".
 MORE_TEXT = "+n\u25b6 n more cells, not drawn"
 #: A rank scale writes every value on its own swatch when there are at most this many.
@@ -290,7 +290,9 @@ class Key:
     plain text (shade None), a swatch (text ``""``) or a swatch with its value written on it.
     Shades index the scale's colours; :data:`FILLER` and :data:`EMPTY` are the filler's
     colour and the pattern of cells not yet computed, :data:`MORE` the band beside a map
-    drawn in part, :data:`CUT` the pale shade of output cells cropped off."""
+    drawn in part, :data:`CUT` the pale shade of output cells cropped off, :data:`INSERTED`
+    the pattern of zeros inserted between input cells and :data:`UNREAD` the pale shade of
+    input cells no step reads."""
 
     name: str
     role: str  # whose colours: "input", "kernel", "output" (or "input0".. for a picture's channels), "more"
@@ -447,6 +449,10 @@ class Drawn:
     #: Output cells (rows, cols of the output grids) the layer computes and then crops off (a
     #: transposed convolution's padding): drawn pale, the rest outlined as the output.
     cut: Optional[np.ndarray] = None
+    #: Filler cells (of ``grid``) that are zeros inserted between input cells, not padding.
+    inserted: Optional[np.ndarray] = None
+    #: Cells of ``grid`` no step reads (a stride longer than the window skips them): drawn pale.
+    unread: Optional[np.ndarray] = None
 
     def kernel_row(self, channel: int) -> int:
         """Where output channel ``channel``'s kernels are in ``kernels``."""
@@ -509,8 +515,13 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
 
     keys = []
     extra_items: tuple = ()
-    if drawn.filler.any() and not drawn.copies:
+    inserted = drawn.inserted if drawn.inserted is not None else np.zeros_like(drawn.filler)
+    if (drawn.filler & ~inserted).any() and not drawn.copies:
         extra_items = ((FILLER, drawn.filler_text or "0"), (None, drawn.filler_name))
+    if inserted.any():
+        extra_items += ((INSERTED, "0"), (None, "inserted"))
+    if drawn.unread is not None and drawn.unread.any():
+        extra_items += ((UNREAD, ""), (None, "never read"))
     if channels == 3:
         for c in range(3):
             keys.append(Key(f"x[{c}]", f"input{c}", inputs.key_items()))

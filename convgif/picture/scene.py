@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from .model import CUT, EMPTY, FILLER, MORE, Drawn, Key, Scales, scales_of
+from .model import CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, Scales, scales_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 from .sizes import Layout, key_items_x, picture_box
 
@@ -39,6 +39,7 @@ class Colours:
     kernels: list[int]
     outputs: list[int]
     pale: list[int]  # the outputs' shades for cells the layer crops off (empty where none are)
+    stripes: int  # the stripes over zeros inserted between input cells (-1 where there are none)
     hues: list[int]
     outside: int  # cells outside the input and its padding (-1 where there are none)
     hatch: int  # the stripes of cells not yet computed (and of cells outside)
@@ -88,6 +89,7 @@ class Scene:
             kernels=[add(c) for c in k_colours],
             outputs=[add(c) for c in output_shades],
             pale=[add(blend(c, theme.background, PALE)) for c in output_shades] if _cuts(drawn) else [],
+            stripes=add(blend(theme.padding, theme.grid, 0.9)) if _any(drawn.inserted) else -1,
             hues=[add(h) for h in hues],
             outside=add(theme.outside) if drawn.outside is not None else -1,
             hatch=add(blend(theme.background, theme.grid, 0.7)),
@@ -98,10 +100,18 @@ class Scene:
         if layout.values or drawn.filler_text:
             shades = [c for row in col.inputs + col.copies for c in row]
             under += [col.padding, *shades, *col.kernels, *col.outputs, *col.pale]
+            under += [col.stripes] if col.stripes >= 0 else []
         for key, _, _ in layout.keys:
             colours = self._key_colours(key.role)
-            written = [shade for shade, text in key.items if text and shade is not None and shade >= FILLER]
-            under += [col.padding if shade == FILLER else colours[shade] for shade in written]
+            written = [shade for shade, text in key.items if text and shade is not None and shade >= INSERTED]
+            under += [
+                colours[shade] if shade >= 0 else col.padding for shade in written if shade not in (EMPTY, MORE, CUT)
+            ]
+        self._unread = {}  # input colours and their pale shades, for cells no step reads
+        if _any(drawn.unread):
+            for colour in {c for row in col.inputs + col.copies for c in row} | {col.padding}:
+                self._unread[colour] = add(blend(palette.colors[colour], theme.background, PALE))
+            under += list(self._unread.values())
         ink = palette.ink_table(col.ink, under, add(theme.other_ink))
         self.painter = Painter(layout, col.grid, col.background, ink, scales.output.text)
         self.palette = palette
@@ -125,6 +135,9 @@ class Scene:
         else:
             filler = np.full_like(shades, col.padding)
         colours = np.where(self.drawn.filler, filler, shades)
+        if self.drawn.unread is not None:
+            pale = np.vectorize(lambda c: self._unread.get(int(c), c), otypes=[colours.dtype])(colours)
+            colours = np.where(self.drawn.unread, pale, colours)
         if self.drawn.outside is not None:
             colours = np.where(self.drawn.outside, col.outside, colours)
         return colours
@@ -174,6 +187,12 @@ class Scene:
         image[y0:y1, x0:x1] = self.colours.background
         self.painter.hatch(image, y0, y1, x0, x1, self.colours.hatch)
 
+    def _stripe(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
+        """Stripes across a zero inserted between input cells: filler, but not padding."""
+        region = image[y0:y1, x0:x1]
+        ys, xs = np.ogrid[y0:y1, x0:x1]
+        region[((xs - ys) // self.layout.metrics.n) % 4 == 0] = self.colours.stripes
+
     def _hatch_outside(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
         """Stripes over a cell outside the input: it holds no value either."""
         region = image[y0:y1, x0:x1]
@@ -192,6 +211,9 @@ class Scene:
             if drawn.outside is not None:
                 for y, x in np.argwhere(drawn.outside):
                     self._hatch_outside(image, *lay.cell_box(origin, y, x))
+            if col.stripes >= 0:
+                for y, x in np.argwhere(drawn.inserted):
+                    self._stripe(image, *lay.cell_box(origin, y, x))
             if lay.values:
                 for y in range(hp):
                     for x in range(wp):
@@ -318,6 +340,11 @@ class Scene:
                 continue
             if shade == EMPTY:
                 self.empty(image, top, bottom, x0, x0 + width)
+            elif shade == INSERTED:
+                image[top:bottom, x0 : x0 + width] = self.colours.padding
+                self._stripe(image, top, bottom, x0, x0 + width)
+            elif shade == UNREAD:
+                image[top:bottom, x0 : x0 + width] = self._unread[self.colours.inputs[0][-1]]
             elif shade == CUT:
                 image[top:bottom, x0 : x0 + width] = self.colours.pale[self.scale.zero if self.scale.diverging else 0]
             else:
@@ -325,6 +352,11 @@ class Scene:
             paint.outline(image, top - 1, bottom, x0 - 1, x0 + width, self.colours.grid, 1)
             if text:
                 paint.text(image, text, label, x0 + 3 * m.n, y)
+
+
+def _any(mask: Optional[np.ndarray]) -> bool:
+    """Whether an optional mask marks any cell."""
+    return mask is not None and bool(mask.any())
 
 
 def _cuts(drawn: Drawn) -> bool:
