@@ -65,6 +65,35 @@ class SizesType(click.ParamType):
         self.fail(f"{value!r} must be one integer or one per axis (h,w or d,h,w), e.g. 3 or 3,2", param, ctx)
 
 
+class RatiosType(click.ParamType):
+    """``0.5`` or ``0.5,0.7``: a fraction, or one per spatial axis."""
+
+    name = "R|H,W"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if isinstance(value, (float, int, tuple)):
+            return value
+        try:
+            numbers = [float(part) for part in str(value).replace(" ", "").split(",")]
+        except ValueError:
+            self.fail(f"{value!r} must be one number or one per axis, e.g. 0.5 or 0.5,0.7", param, ctx)
+        return numbers[0] if len(numbers) == 1 else tuple(numbers)
+
+
+class SamplesType(click.ParamType):
+    """``0.3,0.7;0.1,0.2``: one row of numbers per channel."""
+
+    name = "U,V;…"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return tuple(tuple(float(v) for v in row.split(",")) for row in value.replace(" ", "").split(";"))
+        except ValueError:
+            self.fail(f"{value!r} must be rows of numbers, one row per channel, e.g. 0.3,0.7;0.1,0.2", param, ctx)
+
+
 class PaddingType(SizesType):
     """``1``, ``1,2``, ``same`` or ``valid``."""
 
@@ -175,8 +204,28 @@ ARGUMENTS = (
     Argument(
         "output_size",
         ("--output-size",),
-        "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default).",
+        "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default; "
+        "adaptive pools: None for the input's size on an axis, in a --layer line).",
         SizesType(),
+    ),
+    Argument(
+        "norm_type",
+        ("--norm-type",),
+        "LPPool: the power p of each window's (Σ x^p)^(1/p); inf takes the largest |x|, -inf the least.",
+        float,
+    ),
+    Argument(
+        "output_ratio",
+        ("--output-ratio",),
+        "FractionalMaxPool: the output's size as a fraction of the input's (one, or one per axis).",
+        RatiosType(),
+    ),
+    Argument(
+        "samples",
+        ("--samples",),
+        "FractionalMaxPool: each channel's samples in [0, 1) that place its windows, e.g. 0.3,0.7;0.1,0.2 "
+        "[default: drawn from --seed].",
+        SamplesType(),
     ),
     Argument(
         "as_conv",

@@ -27,6 +27,8 @@ def signatures() -> dict[str, tuple[str, ...]]:
     return {op.name: op.torch_signature for op in ops.operations() if op.torch_signature}
 
 
+#: torch's names of arguments a spec names otherwise (a FractionalMaxPool's samples).
+ALIASES = {"_random_samples": "samples"}
 #: Constructor arguments that do not change what is computed, accepted and ignored.
 IGNORED = ("device", "dtype")
 SEPARABLE_NOTE = "a separable convolution has no torch module: it is a depthwise Conv2d (groups=C_in) then a 1×1 Conv2d"
@@ -45,21 +47,23 @@ class LayerLine:
 
 
 def _literal(node: ast.AST, argument: str) -> Any:
-    """A literal argument: an int, a tuple of them, a bool, None or a string (a bare name
-    such as ``same`` or ``reflect`` is the string ``print(model)`` left unquoted)."""
-    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, str))):
+    """A literal argument: a number, a tuple of them, a bool, None or a string (a bare name
+    such as ``same``, ``reflect`` or ``inf`` is the string ``print(model)`` left unquoted)."""
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, float, str))):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         value = node.operand.value
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             return -value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Name):
+        return f"-{node.operand.id}"  # -inf, as print(model) writes an LPPool's norm_type
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(_literal(item, argument) for item in node.elts)
     if isinstance(node, ast.Name):
         return node.id
     raise SpecError(
         "layer",
-        f"{argument}={ast.unparse(node)} is not a literal: --layer takes integers, tuples, True/False, None and names",
+        f"{argument}={ast.unparse(node)} is not a literal: --layer takes numbers, tuples, True/False, None and names",
     )
 
 
@@ -121,6 +125,11 @@ def spec_arguments(name: str, arguments: Mapping[str, Any]) -> tuple[Optional[in
     op = ops.operation(name)
     out = dict(arguments)
     in_channels = out.pop("in_channels", None)
+    for torch_name, name_here in ALIASES.items():
+        if torch_name in out:
+            value = out.pop(torch_name)
+            if value is not None:
+                out[name_here] = value.detach().cpu().double().numpy() if hasattr(value, "detach") else value
     if "bias" in out and not isinstance(out["bias"], (bool, numbers.Integral)):
         out["bias"] = out["bias"] is not None
     for argument in [a for a in out if a not in op.arguments]:  # fixed for this kind (e.g. padding_mode)

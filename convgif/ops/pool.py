@@ -344,6 +344,17 @@ class MaxPool1dSpec(_MaxPoolSpec):
         )
 
 
+def check_input_holds_kernel(spec) -> None:
+    """torch's three-axis average pooling (AvgPool3d, and LPPool3d, which is made of it) needs
+    the input itself, padding aside, at least as large as the kernel on every axis."""
+    if spec.DIMS == 3 and any(n < k for n, k in zip(spec.input_shape[1:], spec.kernel_size)):
+        raise SpecError(
+            "kernel_size",
+            f"kernel_size={spec.kernel_size} is larger than the input {spec.input_shape[1:]} on an axis: "
+            f"{spec.NAME} needs the input itself (padding and ceil_mode aside) at least as large as its kernel",
+        )
+
+
 @dataclass(frozen=True)
 class _AvgPoolSpec(_Pool):
     input_shape: tuple[int, ...]
@@ -373,6 +384,7 @@ class _AvgPoolSpec(_Pool):
                 )
             put("divisor_override", int(divisor))
         self._check_fits()
+        check_input_holds_kernel(self)
 
     @property
     def dilation(self) -> tuple[int, ...]:
@@ -518,6 +530,9 @@ class Pooling(_Windowed):
     """MaxPool and AvgPool over one, two or three axes: a window slides over every channel at once,
     each output cell the largest value or the mean of the cells it covers."""
 
+    #: How the steps are played (a kind whose sum line reads otherwise plays them its own way).
+    playback: ClassVar[type] = None  # type: ignore[assignment]  # PoolPlayback, set below
+
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
 
@@ -625,7 +640,7 @@ class Pooling(_Windowed):
                 filler=kinds == PADDING,
                 kernels=None,
                 output=output,
-                playback=PoolPlayback(rec, self.dims, indices_on(spec), part),
+                playback=self.playback(rec, self.dims, indices_on(spec), part),
                 value_chars=_widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 filler_text="−∞" if spec.KIND == "max" else None,
@@ -689,7 +704,7 @@ class Pooling(_Windowed):
         if spec.KIND == "avg":
             facts["count_include_pad"] = spec.count_include_pad
             facts["divisor_override"] = getattr(spec, "divisor_override", None)
-        else:
+        elif spec.KIND == "max":
             facts["return_indices"] = bool(spec.return_indices)
         return facts
 
@@ -771,6 +786,9 @@ class PoolPlayback:
     def _grid_value(self, c: int, gy: int, gx: int):
         p = self.recording.spec.padding
         return self.recording.input[c, gy - p[0], gx - p[1]]
+
+
+Pooling.playback = PoolPlayback
 
 
 _MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")
