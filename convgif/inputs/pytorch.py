@@ -136,9 +136,6 @@ def spec_arguments(name: str, arguments: Mapping[str, Any]) -> tuple[Optional[in
         value, fixed = out.pop(argument), getattr(op.spec_type, argument, None)
         if value != fixed:
             raise SpecError(argument, f"{argument}={value!r}: {name} supports only {fixed!r}, as in PyTorch")
-    for key in ("padding", "padding_mode"):
-        if isinstance(out.get(key), str):
-            out[key] = out[key].lower()
     return in_channels, out
 
 

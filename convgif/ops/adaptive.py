@@ -35,7 +35,7 @@ from ..engine.spans import SpanPlacement, SpanRecording, adaptive_ends, adaptive
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, format_value, part_note
-from .args import AXES, caption_line, fmt, is_int
+from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .conv import _widest_text, position
 from .pool import INPUT_RANGE, PIXEL_CHARS, _at, _Windowed
@@ -65,10 +65,10 @@ def output_sizes(name: str, value: object, dims: int, none_allowed: bool = True)
         kind = type(value).__name__
         raise SpecError(name, f"{name}={value!r} must be {_WORDS[dims]}, not a {kind}")
     sizes: list[Optional[int]] = []
-    for entry in entries:
+    for at, entry in enumerate(entries):
         if entry is None and none_allowed and dims > 1:
             sizes.append(None)
-        elif is_int(entry):
+        elif is_int(entry) or (isinstance(value, (tuple, list)) and int_entry(entry, at)):
             if int(entry) < 0:
                 raise SpecError(name, f"{name}={fmt(value)} must not be negative")
             sizes.append(int(entry))

@@ -92,8 +92,10 @@ class Channels:
         dims = self.DIMS
         put("input_shape", shape(self.input_shape, dims))
         put("out_channels", positive_int("out_channels", self.out_channels))
-        for name in ("kernel_size", "stride", "dilation"):
-            put(name, positive_tuple(name, getattr(self, name), dims))
+        # torch shapes the weight with kernel_size (True is 1), and repeats a single stride or dilation
+        put("kernel_size", positive_tuple("kernel_size", self.kernel_size, dims, bools=True))
+        for name in ("stride", "dilation"):
+            put(name, positive_tuple(name, getattr(self, name), dims, one=True))
         if not is_int(self.groups) or int(self.groups) < 1:
             raise SpecError("groups", f"groups={fmt(self.groups)} must be a positive integer")
         put("groups", int(self.groups))
@@ -161,7 +163,39 @@ class _ConvSpec(Channels):
                 start = tuple(t // 2 for t in total)
                 end = tuple(t - t // 2 for t in total)
         else:
-            start = end = to_tuple("padding", padding, self.DIMS)
+            if (
+                self.padding_mode != "zeros"
+                and self.DIMS < 3
+                and isinstance(padding, (tuple, list))
+                and len(padding) == self.DIMS + 1
+                and (is_int(padding[0]) or isinstance(padding[0], bool))
+                and padding[0] == 0
+            ):
+                # torch pads by the amounts as given, from the last axis back: a leading 0 pads
+                # the (batched) input's channel axis by nothing
+                padding = tuple(padding[1:])
+            # other modes pad with F.pad first, by the amounts reversed: a bool may be anywhere
+            # but last, which F.pad's integer list reads first
+            mode_pads = self.padding_mode != "zeros"
+            last = padding[-1] if isinstance(padding, (tuple, list)) and padding else padding
+            if mode_pads and isinstance(last, bool):
+                raise SpecError(
+                    "padding",
+                    f"padding={fmt(padding)} with padding_mode={self.padding_mode!r}: torch pads by the amounts "
+                    "reversed, and its integer list refuses a bool first: the last amount must be an integer",
+                )
+            start = end = to_tuple("padding", padding, self.DIMS, one=True, bools=mode_pads)
+            if (
+                self.padding_mode != "zeros"
+                and self.DIMS > 1
+                and isinstance(padding, (tuple, list))
+                and len(padding) == 1
+            ):
+                raise SpecError(
+                    "padding",
+                    f"padding={fmt(padding)} with padding_mode={self.padding_mode!r}: torch pads by the amounts as "
+                    f"given, and one amount cannot pad {self.DIMS} axes: give an integer or one amount per axis",
+                )
             put("padding_arg", start)
             if min(start) < 0 and self.padding_mode == "zeros":
                 raise SpecError(

@@ -33,7 +33,7 @@ from ..engine.values import check_exact, example_values, given, rng_of, skip_val
 from ..errors import SpecError
 from ..picture.model import Region
 from .adaptive import Spans, axis_windows, nothing_to_draw, output_sizes, truthy
-from .args import AXES, caption_line, fmt, is_int
+from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .pool import INPUT_RANGE
 
@@ -46,7 +46,7 @@ def _sizes(name: str, value: object, dims: int) -> tuple[int, ...]:
     """``kernel_size``: an int or ``dims`` ints, no bools (torch's int lists refuse them)."""
     if is_int(value):
         return (int(value),) * dims  # type: ignore[call-overload]
-    if isinstance(value, (tuple, list)) and len(value) == dims and all(is_int(v) for v in value):
+    if isinstance(value, (tuple, list)) and len(value) == dims and all(int_entry(v, i) for i, v in enumerate(value)):
         return tuple(int(v) for v in value)
     raise SpecError(name, f"{name}={fmt(value)} must be {_WORDS[dims]} of ints")
 
@@ -109,7 +109,10 @@ class _FractionalSpec:
         put("input_shape", _shape(self.input_shape, dims))
         if dims == 3 and (
             (is_int(self.kernel_size) and self.kernel_size <= 0)  # type: ignore[operator]
-            or (isinstance(self.kernel_size, (tuple, list)) and not all(is_int(k) and k > 0 for k in self.kernel_size))
+            or (
+                isinstance(self.kernel_size, (tuple, list))
+                and not all(isinstance(k, numbers.Real) and k > 0 for k in self.kernel_size)
+            )
         ):
             raise SpecError("kernel_size", f"kernel_size={fmt(self.kernel_size)} must be greater than 0")
         put("kernel_size", _sizes("kernel_size", self.kernel_size, dims))

@@ -29,7 +29,7 @@ from ..engine.values import drawn_or_given, rng_of
 from ..engine.windows import PoolPlacements, PoolRecording, record_windows
 from ..errors import SpecError
 from ..picture.model import format_value
-from .args import caption_line, fmt, is_int
+from .args import caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .pool import (
     INPUT_RANGE,
@@ -68,7 +68,7 @@ def _kernel(value: object, dims: int) -> tuple[int, ...]:
     one per axis. No bools."""
     if is_int(value):
         return (int(value),) * dims  # type: ignore[call-overload]
-    if dims > 1 and isinstance(value, (tuple, list)) and len(value) == dims and all(is_int(v) for v in value):
+    if dims > 1 and isinstance(value, (tuple, list)) and len(value) == dims and all(map(int_entry, value, range(dims))):
         return tuple(int(v) for v in value)
     raise SpecError("kernel_size", f"kernel_size={fmt(value)} must be {_WORDS[dims]} of ints")
 
@@ -79,7 +79,7 @@ def _stride(value: object, dims: int):
         return None
     if is_int(value):
         return (int(value),) * dims  # type: ignore[call-overload]
-    if isinstance(value, (tuple, list)) and len(value) in (1, dims) and all(is_int(v) for v in value):
+    if isinstance(value, (tuple, list)) and len(value) in (1, dims) and all(map(int_entry, value, range(dims))):
         return tuple(int(v) for v in value) * (dims if len(value) == 1 else 1)
     words = "an int, a 1-tuple" + (f" or {dims} ints" if dims > 1 else "")
     raise SpecError("stride", f"stride={fmt(value)} must be None, {words}")

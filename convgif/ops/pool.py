@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
@@ -137,15 +136,16 @@ class _Pool:
     def _normalise(self, put) -> None:
         dims = self.DIMS
         put("input_shape", _shape(self.input_shape, dims))
-        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, dims))
+        # torch's integer lists repeat a 1-tuple over every axis
+        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, dims, one=True))
         stride = self.stride
         # torch takes None, and also an empty tuple or list, as "the kernel size"
         given = not (stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0))
         put("stride_given", given)
-        put("stride", _positive_tuple("stride", stride, dims) if given else self.kernel_size)
+        put("stride", _positive_tuple("stride", stride, dims, one=True) if given else self.kernel_size)
         if self.KIND == "max":
-            put("dilation", _positive_tuple("dilation", self.dilation, dims))
-        padding = to_tuple("padding", self.padding, dims)
+            put("dilation", _positive_tuple("dilation", self.dilation, dims, one=True))
+        padding = to_tuple("padding", self.padding, dims, one=True)
         if min(padding) < 0:
             raise SpecError("padding", f"padding={_fmt(self.padding)} must be non-negative")
         half = tuple(k // 2 for k in self.kernel_size)
@@ -290,11 +290,11 @@ class _MaxPoolSpec(_Pool):
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)
         self._normalise(put)
-        flag = self.return_indices
-        # a Python-level switch in torch, like Conv2d's bias: booleans and integers are taken
-        if not isinstance(flag, (bool, np.bool_, numbers.Integral)):
-            raise SpecError("return_indices", f"return_indices={flag!r} must be True or False")
-        put("return_indices", bool(flag))
+        # a Python-level switch in torch: anything with a truth value is taken (2.0 and "yes" are true)
+        try:
+            put("return_indices", bool(self.return_indices))
+        except (TypeError, ValueError):
+            raise SpecError("return_indices", f"return_indices={self.return_indices!r} must be True or False") from None
         self._check_fits()
 
     @property

@@ -97,7 +97,7 @@ class _ConvTransposeSpec(Channels):
                     f"{name}={value!r} must be an integer or {TUPLE_WORDS[self.DIMS][2:]}: a transposed convolution "
                     "takes no 'same' or 'valid'",
                 )
-            amounts = to_tuple(name, value, self.DIMS)
+            amounts = to_tuple(name, value, self.DIMS, one=True)
             if min(amounts) < 0:
                 raise SpecError(name, f"{name}={fmt(value)} must be non-negative")
             put(name, amounts)
