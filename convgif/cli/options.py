@@ -468,7 +468,17 @@ def _stated(op: Any, params: dict[str, Any], loaded: Any) -> dict[str, tuple[Any
             stated.update({a: (v, f"--layer {line.text!r}") for a, v in arguments.items()})
         if loaded is not None:
             where = f"the layer {loaded.source}"
-            if loaded.name is None:
+            if loaded.name is None and "weight" not in loaded.values:  # nothing under that name
+                if op.has_weights:
+                    raise SpecError("module", str(loaded.missing))
+                if not isinstance(line, LayerLine):
+                    raise SpecError(
+                        "layer",
+                        f"a state_dict holds nothing for a {op.name}, which has no weights, so {loaded.source} cannot "
+                        f'tell it: give it as print(model) shows it, e.g. --layer "{op.name}(…)"',
+                    )
+                from_file = {}  # the line tells it all
+            elif loaded.name is None:
                 groups = params.get("groups") if params.get("groups") is not None else stated.get("groups", (None,))[0]
                 channels = shape[0] if len(shape) == op.dims + 1 else 1
                 from_file = state_dict_arguments(loaded, op.name, channels, groups)
@@ -490,9 +500,52 @@ def _stated(op: Any, params: dict[str, Any], loaded: Any) -> dict[str, tuple[Any
     return stated
 
 
+def _untold(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str]], loaded: Any) -> None:
+    """Refuse a layer of a state_dict that neither the file (its weights: out_channels,
+    kernel_size, bias, a convolution's groups), nor a ``--layer`` line (which tells every
+    argument, the ones it leaves out being the defaults), nor the options tell whole: its
+    stride, padding, dilation and the rest would otherwise be guesses."""
+    from ..inputs.pytorch import LayerLine
+
+    if loaded is None or loaded.name is not None or isinstance(params.get("layer"), LayerLine):
+        return
+    untold = [
+        a
+        for a in op.torch_signature
+        if a in op.arguments
+        and a in SPEC_OPTIONS
+        and a not in op.torch_fixed
+        and a not in stated
+        and params.get(a) is None
+    ]
+    if untold:
+        known = {a: v for a, (v, _) in stated.items()}
+        channels = params["input_shape"][0] if len(params["input_shape"]) == op.dims + 1 else 1
+        example = f"{op.name}({channels}, {known.get('out_channels', '…')}, kernel_size={known.get('kernel_size', '…')}"
+        raise fail(
+            f"the state_dict {loaded.source} holds weights only: it cannot tell the layer's {', '.join(untold)}. "
+            f'Give the layer as print(model) shows it, e.g. --layer "{example}, stride=…, padding=…)", '
+            f"or give {', '.join(_flag(a) for a in untold)}",
+            "weights",
+        )
+
+
+def _default(op: Any, argument: str) -> Any:
+    """The spec's default for ``argument`` (PyTorch's)."""
+    import dataclasses
+
+    found = next(f for f in dataclasses.fields(op.spec_type) if f.name == argument)
+    return found.default
+
+
 def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str]]) -> dict[str, Any]:
     """The spec's arguments: the options given, then what the line or the saved layer states;
-    an option the kind does not have, or one that disagrees with a source, is refused."""
+    an option the kind does not have, one that disagrees with a source, or one that changes an
+    argument the ``--layer`` line leaves to its default (which print(model) shows whenever it is
+    not the default) is refused."""
+    from ..inputs.pytorch import LayerLine
+
+    line = params.get("layer")
     arguments = {}
     for argument in SPEC_OPTIONS:
         if params.get(argument) is None:
@@ -500,6 +553,19 @@ def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str
         if argument not in op.arguments:
             takes = ", ".join(_flag(a) for a in op.arguments if a in SPEC_OPTIONS)
             raise fail(f"{op.refusal(argument)}; it takes {takes}", argument)
+        if (
+            isinstance(line, LayerLine)
+            and argument not in line.arguments
+            and argument in op.shown
+            and _normal(argument, _default(op, argument), op.dims) != _normal(argument, params[argument], op.dims)
+        ):
+            default = _default(op, argument)
+            raise fail(
+                f"{_flag(argument, params[argument])} would draw another layer than --layer {line.text!r}: "
+                f"print(model) leaves {argument} out of a {op.name}'s line only when it is {fmt(default)}, "
+                f"so the line says {argument}={fmt(default)}; put {argument} in the line instead",
+                argument,
+            )
         if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(
             argument, params[argument], op.dims
         ):
@@ -539,8 +605,13 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
     if params.get("input_shape") is None:
         raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
     loaded = _loaded(params)
-    op = ops.operation(layer_name(params, loaded))
-    arguments = _arguments(op, params, _stated(op, params, loaded))
+    try:
+        op = ops.operation(layer_name(params, loaded))
+    except SpecError as error:
+        raise bad(error) from None
+    stated = _stated(op, params, loaded)
+    arguments = _arguments(op, params, stated)
+    _untold(op, params, stated, loaded)
     try:
         spec = op.build(**arguments)
     except SpecError as error:

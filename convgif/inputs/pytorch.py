@@ -164,9 +164,34 @@ def _torch(argument: str = "module") -> Any:
     return torch
 
 
+#: The methods a drawn module's forward runs through: a subclass overriding one computes otherwise.
+FORWARD_PATH = ("forward", "_conv_forward", "_output_padding", "__call__", "_call_impl", "_wrapped_call_impl")
+
+
+def forward_differs(torch: Any, module: Any, cls: type) -> Optional[str]:
+    """What makes ``module`` run otherwise than ``cls``'s forward (an override of a method its
+    forward calls, one set on the module itself, a forward hook), or None."""
+    for name in FORWARD_PATH:
+        if name in vars(module):
+            return f"has its own {name}, set on the module"
+        if getattr(type(module), name, None) is not getattr(cls, name, None):
+            return f"overrides {name}"
+    hooks = torch.nn.modules.module
+    for what, table in (
+        ("a forward pre-hook", module._forward_pre_hooks),
+        ("a forward hook", module._forward_hooks),
+        ("a global forward pre-hook", getattr(hooks, "_global_forward_pre_hooks", {})),
+        ("a global forward hook", getattr(hooks, "_global_forward_hooks", {})),
+    ):
+        if table:
+            return f"has {what}"
+    return None
+
+
 def kind_of(module: Any) -> str:
-    """The torch class convgif draws ``module`` as (a subclass only when it keeps that class's
-    forward), or :class:`SpecError` naming ``module``."""
+    """The torch class convgif draws ``module`` as (a subclass only when it runs that class's
+    forward unchanged: no method of its forward overridden, no forward hook), or
+    :class:`SpecError` naming ``module`` and saying what convgif can draw instead."""
     torch = _torch()
     if not isinstance(module, torch.nn.Module):
         raise SpecError("module", f"{type(module).__name__} is not a torch.nn.Module")
@@ -177,9 +202,13 @@ def kind_of(module: Any) -> str:
         )
     for cls in type(module).__mro__:
         if cls.__name__ in signatures() and cls.__module__.startswith("torch.nn.modules"):
-            if getattr(type(module), "forward", None) is not getattr(cls, "forward", None):
+            why = forward_differs(torch, module, cls)
+            if why is not None:
+                plain = f"{cls.__name__}({module.extra_repr()})"
                 raise SpecError(
-                    "module", f"{type(module).__name__} has its own forward: convgif draws {cls.__name__}'s only"
+                    "module",
+                    f"{type(module).__name__} {why}, so it may not compute what {cls.__name__} computes, and convgif "
+                    f"draws {cls.__name__}'s forward only: to draw the plain layer, give it as {plain}",
                 )
             return cls.__name__
     children = [f"{n} ({type(c).__name__})" for n, c in module.named_children() if type(c).__name__ in signatures()]
@@ -276,6 +305,9 @@ class Loaded:
     arguments: dict[str, Any]
     values: dict[str, Any]
     source: str
+    #: Why a layer with weights cannot come from the file (a state_dict has nothing under the
+    #: name given, as for a pooling layer), or None.
+    missing: Optional[str] = None
 
 
 def load_layer(path: str, module: Optional[str]) -> Loaded:
@@ -355,7 +387,11 @@ def _from_state_dict(torch: Any, state: Mapping[str, Any], path: str, module: Op
                 "module", f"{path} holds several layers' weights: choose one with --module ({', '.join(layers[:12])})"
             )
         listed = ", ".join(layers[:12]) or "none"
-        raise SpecError("module", f"{path} has no weights named {weight_key!r}; layers with weights: {listed}")
+        missing = f"{path} has no weights named {weight_key!r}; layers with weights: {listed}"
+        if module is None or any(key.startswith(prefix) for key in state):
+            raise SpecError("module", missing)
+        # nothing at all under that name: a layer without weights (a pooling), which its line tells
+        return Loaded(None, {}, {}, f"{module!r} in {path}", missing)
     weight = state[weight_key]
     if not isinstance(weight, torch.Tensor):
         raise SpecError("weights", f"{weight_key} in {path} is not a tensor")
@@ -389,6 +425,13 @@ def infer_kind(loaded: Loaded) -> str:
     looks the same as a Conv2d's: name it)."""
     from .. import ops
 
+    if "weight" not in loaded.values:
+        raise SpecError(
+            "module",
+            f"{loaded.missing}; a layer without weights (a pooling) has nothing in a state_dict: give it with "
+            '--layer as print(model) shows it, e.g. --layer "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, '
+            'ceil_mode=False)"',
+        )
     axes = loaded.values["weight"].ndim - 2
     return next(
         op.name for op in ops.operations() if op.torch_signature and "groups" in op.torch_signature and op.dims == axes

@@ -581,3 +581,5 @@ ADAPTIVE_AVG_POOL3D = _torch_flags(Spans(AdaptiveAvgPool3dSpec), ("output_size",
 ADAPTIVE_MAX_POOL1D = _torch_flags(Spans(AdaptiveMaxPool1dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL2D = _torch_flags(Spans(AdaptiveMaxPool2dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL3D = _torch_flags(Spans(AdaptiveMaxPool3dSpec), ("output_size", "return_indices"))
+for _op in (ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D, ADAPTIVE_MAX_POOL3D):
+    _op.torch_shown = ("output_size",)  # type: ignore[misc]

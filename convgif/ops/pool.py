@@ -805,5 +805,8 @@ AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
+    _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]
+for _op in (AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
+    _op.torch_shown = ("kernel_size", "stride", "padding")  # type: ignore[misc]
 AVG_POOL1D.torch_signature = _AVG  # type: ignore[misc]
 AVG_POOL2D.torch_signature = AVG_POOL3D.torch_signature = (*_AVG, "divisor_override")  # type: ignore[misc]

@@ -423,6 +423,7 @@ class TransposedConv(Operation):
         "dilation",
         "padding_mode",
     )
+    torch_fixed = ("padding_mode",)  # torch's transposed convolutions take 'zeros' only
 
     def __init__(self, spec_type: type, name: str, dims: int) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
