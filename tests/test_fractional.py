@@ -153,7 +153,7 @@ def test_every_step_rings_each_channels_own_window():
     spec = convgif.FractionalMaxPool2dSpec((3, 9, 11), (2, 3), output_size=(4, 4), return_indices=True)
     rec = convgif.record(spec, seed=2)
     (drawn,) = ops.of(spec).drawings(spec, rec)
-    assert drawn.geometry.notes[1].startswith("samples u (columns, rows) y[0]: ")
+    assert drawn.geometry.notes[1].startswith("samples u (columns, rows) channel 0: ")
     boxes = set()
     for step in range(spec.steps):
         drawn.playback.advance(step)

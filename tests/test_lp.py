@@ -177,8 +177,8 @@ def test_every_step_writes_the_power_sum_and_the_root(norm):
                     assert "^" not in entry
                 else:
                     assert f"^(1/{format_value(norm)})" in entry
-                if "cut by the edge" in entry:
-                    divisor, k = re.search(r"\) / (\d+) · (\d+)\)", entry).groups()
+                if "cut by the edge" in entry:  # the mean of the cells read, times the kernel's cells
+                    divisor, k = re.search(r"\) / (\d+) · (\d+)", entry).groups()
                     assert int(divisor) < int(k) == math.prod(spec.kernel_size)
 
 

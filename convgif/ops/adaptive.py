@@ -33,13 +33,15 @@ import numpy as np
 
 from ..engine.spans import SpanPlacement, SpanRecording, adaptive_ends, adaptive_starts, record_spans
 from ..engine.values import drawn_or_given, rng_of
-from ..errors import SpecError
+from ..errors import SpecError, TooLargeError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, format_value, part_note
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .conv import _widest_text, position
 from .pool import INPUT_RANGE, PIXEL_CHARS, _at, _Windowed
 
+#: The most window cells a sum line writes out; a longer window is written by its first and last.
+LISTED = 64
 _WORDS = {1: "an int or a 1-tuple (l,)", 2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
 
 
@@ -336,19 +338,21 @@ class Spans(_Windowed):
         return Region(rows, cols)
 
     def notes(self, spec) -> list[str]:
-        what = "the largest value" if spec.KIND == "max" else "the mean"
-        notes = [f"adaptive windows: from ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉ on each axis; each output is {what} of its window"]
         words = ("positions",) if self.dims == 1 else ("rows", "columns")
         flat = self._flat(spec)
         axes = list(zip(words, flat.starts[2 - self.dims :], flat.ends[2 - self.dims :]))
-        notes.append("; ".join(f"{word} {axis_windows(s, e)}" for word, s, e in axes))
+        windows = "; ".join(f"{word} {axis_windows(s, e)}" for word, s, e in axes)
+        notes = [f"windows ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉−1: {windows}"]
         shared = [(word, shared_cells(s, e)) for word, s, e in axes]
         if any(cells for _, cells in shared):
-            listed = "; ".join(f"{word} {', '.join(map(str, cells[:8]))}" for word, cells in shared if cells)
-            notes.append(f"neighbouring windows overlap: {listed} are in two windows")
-        if spec.KIND == "avg":
-            divide = "the input's cell count (torch's mean)" if spec.mean_of_all else "its window's cell count"
-            notes.append(f"each sum is divided by {divide}")
+            listed = " and ".join(f"{word} {', '.join(map(str, cells[:8]))}" for word, cells in shared if cells)
+            notes.append(f"windows overlap: {listed} lie in two windows")
+        if spec.KIND == "avg" and spec.mean_of_all:
+            notes.append(f"y = the mean of all {math.prod(spec.input_shape[1:])} cells (torch's shortcut)")
+        elif spec.KIND == "avg":
+            notes.append("y = the window's sum / its own cell count")
+        else:
+            notes.append("y = the largest value of the window")
         equal = spec.equal_pool_text()
         if equal:
             notes.append(f"the same windows as {equal}")
@@ -358,6 +362,8 @@ class Spans(_Windowed):
         self.check_view(**view)
         if self.dims == 3:
             raise self.not_drawn()
+        if region is None and hasattr(spec, "equal_pool"):
+            self._check_one_window(spec)
         flat = self._flat(spec)
         c = flat.in_channels
         indices = bool(getattr(spec, "return_indices", False))
@@ -365,12 +371,14 @@ class Spans(_Windowed):
         _, ho, wo = flat.output_shape
         notes = self.notes(spec)
         grid, out_size, headings, part = (h, w), (ho, wo), ("input", "output"), None
-        if region is not None:
+        if region is not None and region.size != (ho, wo):
             read = self.extent(flat, region)
             grid, out_size, headings = read.size, region.size, ("input, part", "output, part")
             part = Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop((ho, wo), (region.rows[0], region.cols[0])))
             notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "they read"))
         cells, index_chars = math.prod(flat.kernel_size), len(str(h * w))
+        if cells > LISTED:  # written as its first and last cells and their count
+            cells = 12
         y_last = len(_at(self.dims, "y", c - 1, ho - 1, wo - 1))
         if spec.KIND == "max":
             sum_chars = lambda chars: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
@@ -406,9 +414,35 @@ class Spans(_Windowed):
             )
         ]
 
-    def step_text(self, flat, oy: int, ox: int, step: int, steps: int) -> str:
-        """Where the window is: ``window rows 2–4 × columns 0–2 (3×3) · step 4/9``."""
-        (r0, r1), (c0, c1) = ((int(s[i]), int(e[i])) for s, e, i in zip(flat.starts, flat.ends, (oy, ox)))
+    def _check_one_window(self, spec) -> None:
+        """Refuse, naming ``output_size``, an adaptive layer not even the smallest part of which
+        can be drawn: its windows (the input's share of one output) hold too many cells."""
+        from ..picture.layout import plan
+
+        flat = self._flat(spec)
+        cols = min(4 if self.dims == 1 else 1, flat.output_shape[2])  # the smallest part a render tries
+        part = Region((0, 1), (0, cols), self.dims, 1)
+        geometry = self.geometries(spec, part)[0]
+        try:
+            plan(geometry, False, geometry.value_chars)
+        except TooLargeError as error:
+            largest = "×".join(map(str, spec.kernel_size))
+            raise TooLargeError(
+                "output_size",
+                f"output_size={fmt(spec.output_size)} gives windows of up to {largest} input cells, too many to "
+                f"draw even the smallest part of ({error.needs}): a larger output_size gives smaller windows "
+                "(`convgif info` describes the layer without drawing it)",
+                error.needs,
+                error.values,
+            ) from None
+
+    def step_text(self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None) -> str:
+        """Where the window is: ``window rows 2–4 × columns 0–2 (3×3) for (1, 0) · step 4/9``
+        (``cells``: the window's cells, where the spec alone does not place it)."""
+        if cells is not None and len(cells):
+            (r0, c0), (r1, c1) = cells.min(axis=0), cells.max(axis=0) + 1
+        else:
+            (r0, r1), (c0, c1) = ((int(s[i]), int(e[i])) for s, e, i in zip(flat.starts, flat.ends, (oy, ox)))
         if self.dims == 1:
             return f"window {c0}–{c1 - 1} ({c1 - c0} cells) for {position(1, oy, ox)} · step {step + 1}/{steps}"
         return (
@@ -550,7 +584,7 @@ class SpanPlayback:
                 marks = np.array([[c, *(placement.winners[c] - self._shift)]])
             return Reads(taps, (int(top), int(left), int(bottom), int(right)), marks)
 
-        text = self.op.step_text(self.flat, oy, ox, step, math.prod(self.region.size))
+        text = self.op.step_text(self.flat, oy, ox, step, math.prod(self.region.size), placement.channel_cells(0))
         sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 
@@ -558,16 +592,22 @@ class SpanPlayback:
         rec = self.recording
         y = _at(self.op.dims, "y", c, *placement.out_index)
         values = [format_value(rec.input[c, gy, gx]) for gy, gx in placement.channel_cells(c)]
+        many = len(values) > LISTED  # a window too long to write out: its first and last cells
         if placement.winners is not None:
-            return (
-                f"{y} = max({', '.join(values)}) = {format_value(placement.values[c])} "
-                f"at index {int(placement.indices[c])}"
+            listed = (
+                ", ".join([*values[:8], "…", *values[-2:]]) + f": {len(values)} cells" if many else ", ".join(values)
             )
+            return f"{y} = max({listed}) = {format_value(placement.values[c])} at index {int(placement.indices[c])}"
         if rec.spec.mean_of_all:
             divisor = str(math.prod(rec.input.shape[1:]))
         else:
             divisor = str(math.prod(placement.sizes))
-        return f"{y} = ({' + '.join(values)}) / {divisor} = {format_value(placement.values[c])}"
+        if many:
+            total = format_value(placement.sums[c])
+            listed = " + ".join([*values[:8], "…", *values[-2:]]) + f" = {total}: {len(values)} cells"
+        else:
+            listed = " + ".join(values)
+        return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c])}"
 
 
 def _torch_flags(op: Spans, names: tuple[str, ...]) -> Spans:

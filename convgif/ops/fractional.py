@@ -293,7 +293,7 @@ class Fractional(Spans):
             notes.append("each channel's samples u (columns, rows) are drawn from the seed")
         else:
             samples = np.asarray(spec.samples if samples is None else samples)
-            shown = "; ".join(f"y[{c}]: {row[0]:.3f}, {row[1]:.3f}" for c, row in enumerate(samples[:4]))
+            shown = "; ".join(f"channel {c}: {row[0]:.3f}, {row[1]:.3f}" for c, row in enumerate(samples[:4]))
             notes.append(f"samples u (columns, rows) {shown}" + ("; …" if len(samples) > 4 else ""))
         return notes
 
@@ -305,8 +305,11 @@ class Fractional(Spans):
             part.geometry = dataclasses.replace(part.geometry, notes=tuple(notes))
         return drawn
 
-    def step_text(self, flat, oy: int, ox: int, step: int, steps: int) -> str:
-        return f"windows for ({oy}, {ox}), each channel's where its samples put it · step {step + 1}/{steps}"
+    def step_text(self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None) -> str:
+        if cells is None:  # before anything is recorded: as long as any step's line
+            cells = np.array([[flat.input_shape[1] - 1] * 2, [flat.input_shape[2] - 1] * 2])
+        text = super().step_text(flat, oy, ox, step, steps, cells)
+        return text.replace("window ", "channel 0's window ", 1)
 
     def drawn_recording(self, spec, recording):
         return recording

@@ -284,6 +284,11 @@ def _raised(value: Any, p: float) -> str:
     return f"{text}^{format_value(p)}"
 
 
+def _short(value: Any) -> str:
+    """A power sum as the sum line writes it: large ones to 3 significant digits."""
+    return f"{float(value):.3g}" if abs(float(value)) >= 1e6 else format_value(value)
+
+
 class LPPlayback(PoolPlayback):
     """The pooling's steps, each output's power sum and root written out."""
 
@@ -305,10 +310,13 @@ class LPPlayback(PoolPlayback):
         if placement.divisor == k:
             if p == 1:
                 return f"{y} = {terms} = {value}"
-            return f"{y} = ({terms}){root} = {format_value(total)}{root} = {value}"
-        scaled = format_value(total / placement.divisor * k)
-        why = f" (cut by the edge: torch takes the mean over its {placement.divisor} cells, times {k})"
-        return f"{y} = (({terms}) / {placement.divisor} · {k}){root} = {scaled}{root} = {value}{why}"
+            return f"{y} = ({terms}){root} = {_short(total)}{root} = {value}"
+        d = placement.divisor
+        why = f" (a window cut by the edge: the mean of its {d} cell{'s' if d != 1 else ''}, times {k})"
+        if p == 1:
+            return f"{y} = ({terms}) / {d} · {k} = {value}{why}"
+        scaled = _short(total / d * k)
+        return f"{y} = (({terms}) / {d} · {k}){root} = {scaled}{root} = {value}{why}"
 
 
 class LPPooling(Pooling):
@@ -325,12 +333,17 @@ class LPPooling(Pooling):
         geometries = super().geometries(spec, region, **view)
         p = spec.norm_type
         if math.isinf(p):
-            first = f"each output is the {'largest' if p > 0 else 'least'} |x| of its window (p = {spec.p_text})"
+            notes = [f"y = the {'largest' if p > 0 else 'least'} |x| of each window (p = {spec.p_text})"]
         else:
-            first = f"each output is (Σ x^p)^(1/p) over its window, p = {spec.p_text}"
-        notes = [first, *geometries[0].notes[1:]]
+            notes = [f"y = (Σ x^p)^(1/p) over each window, p = {spec.p_text}"]
+            if p >= 8:
+                notes.append("the larger p, the nearer y comes to the window's largest |x|")
+        notes += [note for note in geometries[0].notes[1:] if "overhang" not in note]
         if any(o for o in spec.overhang):
-            notes.append("a window cut by the edge: (mean of its cells' x^p) · K, then the root, as torch computes")
+            notes.append(
+                "hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its "
+                "mean times K, the kernel's cell count, as if they held that mean"
+            )
         cells = math.prod(spec.kernel_size)
         c = spec.in_channels
         y_last = len(_at(self.dims, "y", c - 1, *spec.output_shape[-2:]))
