@@ -15,6 +15,7 @@ import convgif
 from convgif import SpecError
 
 DIMS = (1, 2, 3)
+FORMS = 600  # random configurations per kind family, against torch
 ARGUMENTS = {
     "Conv": ("kernel_size", "stride", "padding", "dilation"),
     "ConvTranspose": ("kernel_size", "stride", "padding", "output_padding", "dilation"),
@@ -120,7 +121,7 @@ def torch_output(kind: str, dims: int, args: dict, shape) -> object:
 def test_random_forms_of_every_argument_against_torch(kind):
     rng = random.Random(list(ARGUMENTS).index(kind))
     accepted = refused = 0
-    for case in range(900):
+    for case in range(FORMS):
         dims = DIMS[case % 3]
         shape = (2, *(rng.randint(2, 7 - dims) for _ in range(dims)))
         args: dict = {"kernel_size": random_form(rng, dims, 1, 3)}

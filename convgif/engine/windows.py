@@ -150,9 +150,9 @@ class PoolPlacements(LazySequence[PoolPlacement]):
             bool((kinds == OVERHANG).any()),
             spec.count_include_pad,
         )
-        return PoolPlacement(
-            out, cells, kinds, values, terms=terms, sums=_ordered_sum(inputs, axis=1), divisor=divisor, reason=reason
-        )
+        with np.errstate(invalid="ignore", over="ignore"):  # ∞ − ∞ is NaN here as in the recording
+            sums = _ordered_sum(inputs, axis=1)
+        return PoolPlacement(out, cells, kinds, values, terms=terms, sums=sums, divisor=divisor, reason=reason)
 
 
 @dataclass(frozen=True, eq=False)

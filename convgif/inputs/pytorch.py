@@ -1,8 +1,8 @@
 """PyTorch layers as convgif draws them: modules, the lines ``print(model)`` shows, saved models.
 
-:func:`from_torch` turns a ``torch.nn`` module (Conv2d, Conv1d, ConvTranspose2d, MaxPool2d/1d,
-AvgPool2d/1d, MaxUnpool2d/1d) into a spec with the module's own arguments and its weights and
-bias; :func:`parse_line` reads a line such as ``Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2),
+:func:`from_torch` turns a ``torch.nn`` module (a convolution, a transposed convolution, or a
+max, average, power-average, adaptive, fractional or unpooling layer, on one to three axes)
+into a spec with the module's own arguments and its weights and bias; :func:`parse_line` reads a line such as ``Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2),
 padding=(3, 3), bias=False)`` without PyTorch and without evaluating it (literals only);
 :func:`load_layer` takes a layer and its trained weights from a file ``torch.save`` wrote.
 PyTorch is imported only by the functions that need it.

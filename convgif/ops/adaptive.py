@@ -610,16 +610,16 @@ class SpanPlayback:
         return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c])}"
 
 
-def _torch_flags(op: Spans, names: tuple[str, ...]) -> Spans:
+def _with_signature(op: Spans, names: tuple[str, ...]) -> Spans:
     op.torch_signature = names  # type: ignore[misc]
     return op
 
 
-ADAPTIVE_AVG_POOL1D = _torch_flags(Spans(AdaptiveAvgPool1dSpec), ("output_size",))
-ADAPTIVE_AVG_POOL2D = _torch_flags(Spans(AdaptiveAvgPool2dSpec), ("output_size",))
-ADAPTIVE_AVG_POOL3D = _torch_flags(Spans(AdaptiveAvgPool3dSpec), ("output_size",))
-ADAPTIVE_MAX_POOL1D = _torch_flags(Spans(AdaptiveMaxPool1dSpec), ("output_size", "return_indices"))
-ADAPTIVE_MAX_POOL2D = _torch_flags(Spans(AdaptiveMaxPool2dSpec), ("output_size", "return_indices"))
-ADAPTIVE_MAX_POOL3D = _torch_flags(Spans(AdaptiveMaxPool3dSpec), ("output_size", "return_indices"))
+ADAPTIVE_AVG_POOL1D = _with_signature(Spans(AdaptiveAvgPool1dSpec), ("output_size",))
+ADAPTIVE_AVG_POOL2D = _with_signature(Spans(AdaptiveAvgPool2dSpec), ("output_size",))
+ADAPTIVE_AVG_POOL3D = _with_signature(Spans(AdaptiveAvgPool3dSpec), ("output_size",))
+ADAPTIVE_MAX_POOL1D = _with_signature(Spans(AdaptiveMaxPool1dSpec), ("output_size", "return_indices"))
+ADAPTIVE_MAX_POOL2D = _with_signature(Spans(AdaptiveMaxPool2dSpec), ("output_size", "return_indices"))
+ADAPTIVE_MAX_POOL3D = _with_signature(Spans(AdaptiveMaxPool3dSpec), ("output_size", "return_indices"))
 for _op in (ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D, ADAPTIVE_MAX_POOL3D):
     _op.torch_shown = ("output_size",)  # type: ignore[misc]

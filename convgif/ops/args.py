@@ -73,6 +73,32 @@ def int_entry(value: object, position: int) -> bool:
     return is_int(value) or (isinstance(value, bool) and position > 0)
 
 
+def explicit_padding(padding: object, mode: str, dims: int) -> tuple[int, ...]:
+    """A convolution's padding amounts as torch takes them. With ``padding_mode='zeros'`` they
+    go to its integer lists (see :func:`to_tuple`); any other mode pads first with ``F.pad``,
+    by the amounts reversed: a bool is then taken anywhere but last (which F.pad's list reads
+    first), a 1-tuple cannot pad two or three axes, and ``dims`` + 1 amounts whose first is 0
+    pad the (batched) input's channel axis by nothing (torch takes them, on one or two axes)."""
+    if mode == "zeros":
+        return to_tuple("padding", padding, dims, one=True)
+    amounts = tuple(padding) if isinstance(padding, (tuple, list)) else None
+    if amounts is not None and dims < 3 and len(amounts) == dims + 1 and amounts[0] == 0:
+        if is_int(amounts[0]) or isinstance(amounts[0], bool):
+            amounts = padding = amounts[1:]
+    last = amounts[-1] if amounts else padding
+    if isinstance(last, bool) or (amounts is not None and len(amounts) == 1 and dims > 1):
+        why = (
+            "its integer list refuses a bool first: the last amount must be an integer"
+            if isinstance(last, bool)
+            else f"one amount cannot pad {dims} axes: give an integer or one amount per axis"
+        )
+        raise SpecError(
+            "padding",
+            f"padding={fmt(padding)} with padding_mode={mode!r}: torch pads by the amounts reversed, and {why}",
+        )
+    return to_tuple("padding", padding, dims, one=True, bools=True)
+
+
 def _fits_int64(name: str, value: object, values: tuple[int, ...]) -> None:
     if any(not -INT64 <= v < INT64 for v in values):
         raise SpecError(name, f"{name}={fmt(value)} is too large: PyTorch keeps sizes as 64-bit integers")

@@ -40,12 +40,12 @@ from .args import (
     TUPLE_WORDS,
     boolean,
     conv_caption,
+    explicit_padding,
     fmt,
     is_int,
     positive_int,
     positive_tuple,
     shape,
-    to_tuple,
 )
 from .base import Operation, dims_text, shape_facts
 
@@ -163,39 +163,7 @@ class _ConvSpec(Channels):
                 start = tuple(t // 2 for t in total)
                 end = tuple(t - t // 2 for t in total)
         else:
-            if (
-                self.padding_mode != "zeros"
-                and self.DIMS < 3
-                and isinstance(padding, (tuple, list))
-                and len(padding) == self.DIMS + 1
-                and (is_int(padding[0]) or isinstance(padding[0], bool))
-                and padding[0] == 0
-            ):
-                # torch pads by the amounts as given, from the last axis back: a leading 0 pads
-                # the (batched) input's channel axis by nothing
-                padding = tuple(padding[1:])
-            # other modes pad with F.pad first, by the amounts reversed: a bool may be anywhere
-            # but last, which F.pad's integer list reads first
-            mode_pads = self.padding_mode != "zeros"
-            last = padding[-1] if isinstance(padding, (tuple, list)) and padding else padding
-            if mode_pads and isinstance(last, bool):
-                raise SpecError(
-                    "padding",
-                    f"padding={fmt(padding)} with padding_mode={self.padding_mode!r}: torch pads by the amounts "
-                    "reversed, and its integer list refuses a bool first: the last amount must be an integer",
-                )
-            start = end = to_tuple("padding", padding, self.DIMS, one=True, bools=mode_pads)
-            if (
-                self.padding_mode != "zeros"
-                and self.DIMS > 1
-                and isinstance(padding, (tuple, list))
-                and len(padding) == 1
-            ):
-                raise SpecError(
-                    "padding",
-                    f"padding={fmt(padding)} with padding_mode={self.padding_mode!r}: torch pads by the amounts as "
-                    f"given, and one amount cannot pad {self.DIMS} axes: give an integer or one amount per axis",
-                )
+            start = end = explicit_padding(padding, self.padding_mode, self.DIMS)
             put("padding_arg", start)
             if min(start) < 0 and self.padding_mode == "zeros":
                 raise SpecError(

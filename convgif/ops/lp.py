@@ -279,7 +279,7 @@ def _raised(value: Any, p: float) -> str:
         text = f"({text})"
     if p == 1:
         return text
-    if p.is_integer() and 0 < p < 1000:
+    if p.is_integer() and abs(p) < 1000:
         return text + str(int(p)).translate(SUPERSCRIPTS)
     return f"{text}^{format_value(p)}"
 
