@@ -119,3 +119,59 @@ def test_cli_info_text_and_json():
     assert REQUIRED <= data.keys() and data["output_shape"] == [1, 8, 8] and data["kind"] == "ConvTranspose2d"
     result = runner.invoke(main, ["info", "--in", "3,7,7", "--g", "2"])
     assert result.exit_code == 2 and "'--g' / '--groups'" in result.output
+
+
+@pytest.mark.parametrize(
+    "args, lines",
+    [
+        (
+            ["--layer", "AdaptiveAvgPool2d", "--in", "2,5,5", "--output-size", "3"],
+            [
+                "output shape (2, 3, 3)",
+                "  H windows: ⌊i·5/3⌋ to ⌈(i+1)·5/3⌉: 0–1, 1–3, 3–4 (2 or 3 cells, overlapping at 1, 3)",
+                "  each output = its window's sum / (its cell count)",
+                "additions 98 (one forward pass)",
+                "window placements 9",
+            ],
+        ),
+        (
+            ["--layer", "AdaptiveMaxPool1d", "--in", "3,8", "--output-size", "4", "--return-indices"],
+            ["  L windows: ⌊i·8/4⌋ to ⌈(i+1)·8/4⌉: 0–1, 2–3, 4–5, 6–7 (2 cells)", "comparisons 24 (one forward pass)"],
+        ),
+        (
+            ["--layer", "AdaptiveAvgPool3d", "--in", "1,4,6,6", "--output-size", "2"],
+            [
+                "  D_out = output_size[0] = 2",
+                "  the same windows and divisors as AvgPool3d(kernel_size=(2, 3, 3), stride=(2, 3, 3)); torch divides "
+                "by each axis's size in turn, so fractions may differ from it in the last bit",
+            ],
+        ),
+        (
+            ["--layer", "LPPool2d", "--in", "1,6,6", "--norm-type", "3", "--k", "2"],
+            [
+                "  H_out = floor((6 − 2) / 2) + 1 = 3",
+                "  y = (Σ x^3)^(1/3) over the window: torch's (avg_pool(x^3) · 4)^(1/3)",
+                "parameters 0",
+            ],
+        ),
+        (
+            ["--layer", "FractionalMaxPool2d", "--in", "2,9,9", "--k", "3", "--output-ratio", "0.5"],
+            ["  W_out = int(9 · 0.5) = 4", "  α = 2 is whole on W: every sample gives the same windows there"],
+        ),
+        (
+            ["--layer", "FractionalMaxPool3d", "--in", "1,7,7,7", "--k", "2", "--output-size", "3"],
+            [
+                "frames: none, FractionalMaxPool3d is not drawn: `convgif info` describes it, `convgif.record` records it; "
+                "convgif draws FractionalMaxPool2d"
+            ],
+        ),
+    ],
+)
+def test_info_of_the_adaptive_power_and_fractional_pools(args, lines):
+    result = CliRunner().invoke(main, ["info", *args])
+    assert result.exit_code == 0, result.output
+    printed = result.output.splitlines()
+    for line in lines:
+        assert line in printed, (line, result.output)
+    facts = json.loads(CliRunner().invoke(main, ["info", *args, "--json"]).output)
+    assert facts["num_parameters"] == 0 and facts["kind"] == args[1]

@@ -35,7 +35,7 @@ from convgif.ops.pool import (
     MaxPool2dSpec,
     PoolPlacement,
 )
-from convgif.ops.unpool import MaxUnpool1dSpec, MaxUnpool2dSpec
+from convgif.ops.unpool import MaxUnpool1dSpec, MaxUnpool2dSpec, MaxUnpool3dSpec
 
 SPECS = {"max2": MaxPool2dSpec, "max1": MaxPool1dSpec, "avg2": AvgPool2dSpec, "avg1": AvgPool1dSpec}
 EM = " \u2014 "
@@ -367,14 +367,18 @@ def test_torch_tables_of_the_type_rules():
     )
     assert ok(lambda: nn.AvgPool2d(2, divisor_override=-3))
     assert AvgPool2dSpec((1, 4, 4), 2, divisor_override=-3).divisor_override == -3
-    # torch accepts, convgif refuses (its convention: an int or one value per axis, no bools)
-    assert ok(lambda: nn.MaxPool2d((2,)))
-    assert ok(lambda: nn.MaxPool2d((2, True)))
-    for value in [(2,), (2, True)]:
-        with pytest.raises(SpecError):
-            MaxPool2dSpec((1, 4, 4), value)
-    # return_indices is a plain Python switch in torch: truthy integers are taken, as for bias
-    assert MaxPool2dSpec((1, 4, 4), 2, return_indices=1).return_indices is True
+    # both accept a 1-tuple for every axis, and a bool after the first entry (torch's integer
+    # lists check the first entry's type only), but not a bool first
+    assert ok(lambda: nn.MaxPool2d((2,))) and MaxPool2dSpec((1, 4, 4), (2,)).kernel_size == (2, 2)
+    assert ok(lambda: nn.MaxPool2d((2, True))) and MaxPool2dSpec((1, 4, 4), (2, True)).kernel_size == (2, 1)
+    assert not ok(lambda: nn.MaxPool2d((True, 2)))
+    with pytest.raises(SpecError):
+        MaxPool2dSpec((1, 4, 4), (True, 2))
+    # return_indices is a plain Python switch in torch: anything with a truth value
+    for flag in (1, 2.0, "yes"):
+        assert ok(lambda flag=flag: nn.MaxPool2d(2, return_indices=flag))
+        assert MaxPool2dSpec((1, 4, 4), 2, return_indices=flag).return_indices is True
+    assert MaxPool2dSpec((1, 4, 4), 2, return_indices=None).return_indices is False
 
 
 # --------------------------------------------------------------------------------------------
@@ -714,7 +718,13 @@ def test_unpool_takes_what_torch_takes_for_kernel_stride_and_padding():
     assert MaxUnpool2dSpec((1, 2, 2), 0, stride=2).output_shape == (1, 2, 2)
     with pytest.raises(SpecError) as error:  # torch returns an empty tensor here; convgif refuses
         MaxUnpool2dSpec((1, 2, 2), 2, padding=2)
-    assert error.value.argument == "padding" and "at least 1" in str(error.value)
+    assert error.value.argument == "padding" and "nothing to draw" in str(error.value)
+    # torch reads only what it uses: kernel_size whole, the first entries of stride and padding;
+    # it adds and multiplies True as 1, and its output-size check refuses NumPy integers
+    assert MaxUnpool1dSpec((1, 3), 2, stride=(2, 9)).output_shape == (1, 6)
+    assert MaxUnpool2dSpec((1, 2, 2), True, stride=(2, 2, "unread")).output_shape == (1, 3, 3)
+    assert MaxUnpool2dSpec((1, 2, 2), 2, output_size=(1, 1, 5, 4)).output_shape == (1, 5, 4)
+    assert MaxUnpool3dSpec((1, 2, 2, 2), (True, 2, 2), stride=(2, 2, True)).output_shape == (1, 3, 4, 3)
     with pytest.raises(SpecError) as error:
         MaxUnpool2dSpec((1, 2, 2), 2, output_size=5)
     assert error.value.argument == "output_size"
@@ -841,7 +851,8 @@ def test_notes_examples_agree_with_torch():
 
 REFUSALS = [
     (MaxPool2dSpec, (1, 4, 4), {"kernel_size": 0}, "kernel_size", "must be positive"),
-    (MaxPool2dSpec, (1, 4, 4), {"kernel_size": (2,)}, "kernel_size", "pair of integers"),
+    (MaxPool2dSpec, (1, 4, 4), {"kernel_size": (2, 2, 2)}, "kernel_size", "pair of integers"),
+    (MaxPool2dSpec, (1, 4, 4), {"kernel_size": (True, 2)}, "kernel_size", "pair of integers"),
     (MaxPool2dSpec, (1, 4, 4), {"kernel_size": True}, "kernel_size", "integer"),
     (MaxPool2dSpec, (1, 4, 4), {"kernel_size": 2, "stride": 0}, "stride", "must be positive"),
     (MaxPool2dSpec, (1, 4, 4), {"kernel_size": 2, "dilation": (1, 0)}, "dilation", "must be positive"),
@@ -852,7 +863,7 @@ REFUSALS = [
     (MaxPool2dSpec, (1, 4, 4), {"kernel_size": 2, "dilation": 4}, "kernel_size", "spans (5, 5)"),
     (MaxPool2dSpec, (1, 2, 2), {"kernel_size": 4, "stride": 1, "ceil_mode": True}, "kernel_size", "ceil_mode"),
     (MaxPool2dSpec, (1, 4, 4), {"kernel_size": 2, "ceil_mode": 1}, "ceil_mode", "True or False"),
-    (MaxPool2dSpec, (1, 4, 4), {"kernel_size": 2, "return_indices": "yes"}, "return_indices", "True or False"),
+    (MaxPool2dSpec, (1, 4, 4), {"kernel_size": 2, "return_indices": np.ones(2)}, "return_indices", "True or False"),
     (MaxPool2dSpec, (1, 0, 4), {"kernel_size": 2}, "input_shape", "positive"),
     (MaxPool1dSpec, (1, 4), {"kernel_size": (2, 2)}, "kernel_size", "1-tuple"),
     (MaxPool1dSpec, (1, 4, 4), {"kernel_size": 2}, "input_shape", "(C, L)"),
@@ -862,8 +873,15 @@ REFUSALS = [
     (AvgPool2dSpec, (1, 4, 4), {"kernel_size": 2, "padding": 2}, "padding", "at most (1, 1)"),
     (AvgPool1dSpec, (1, 4), {"kernel_size": 5}, "kernel_size", "larger than the padded input (4,)"),
     (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": 2, "output_size": (9, 4)}, "output_size", "between (2, 2) and (6, 6)"),
-    (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": 2, "output_size": (1, 2, 4, 4)}, "output_size", "pair"),
-    (MaxUnpool2dSpec, (1, 1, 1), {"kernel_size": 1, "padding": 1}, "padding", "at least 1"),
+    (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": 2, "output_size": (2, 4, 4)}, "output_size", "pair"),
+    (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": 2, "output_size": (4, np.int64(4))}, "output_size", "Python"),
+    (MaxUnpool2dSpec, (1, 1, 1), {"kernel_size": 1, "padding": 1}, "padding", "torch refuses a negative size"),
+    (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": 1, "stride": 1, "padding": 1}, "padding", "nothing to draw"),
+    (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": np.int64(2)}, "kernel_size", "NumPy"),
+    (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": (2,)}, "kernel_size", "pair"),
+    (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": 2, "stride": (2,)}, "stride", "first 2 entries"),
+    (MaxUnpool3dSpec, (1, 2, 2, 2), {"kernel_size": 2, "stride": (2, 2, 2, 2)}, "stride", "triple"),
+    (MaxUnpool3dSpec, (1, 2, 2, 2), {"kernel_size": True}, "kernel_size", "triple"),
     (MaxUnpool2dSpec, (1, 2, 2), {"kernel_size": 2.0}, "kernel_size", "integer"),
     (MaxUnpool1dSpec, (1, 3), {"kernel_size": 2, "output_size": 6}, "output_size", "1-tuple"),
 ]

@@ -552,9 +552,10 @@ def torch_verdict(case: Case) -> Optional[tuple]:
     dims = 1 if case.kind == "conv1d" else 2
     for option in ("--k", "--s", "--p", "--d", "--output-padding"):
         value = layer.get(option)
-        if isinstance(value, tuple) and len(value) not in (1, dims):
-            # Not N or H,W (N alone for --conv1d), the README's form. torch has no reliable
-            # verdict here: it takes padding=(0, 0, 0) with padding_mode='reflect', say.
+        padded = option == "--p" and layer.get("--padding-mode", "zeros") != "zeros" and dims < 3
+        if isinstance(value, tuple) and len(value) not in (1, dims) and not (padded and len(value) == dims + 1):
+            # Not N or H,W (N alone for --conv1d), the README's form. (torch takes padding=(0, h, w)
+            # with padding_mode='reflect', say, padding the channel axis by the 0: asked below.)
             return ("refused", f"{option} is not N or H,W")
     kw: dict[str, Any] = {
         "out_channels": as_torch(layer.get("--out", (1,))),

@@ -443,11 +443,21 @@ def test_documented_deviations_are_refused():
         with pytest.raises(SpecError) as info:
             Conv2dSpec(shape)
         assert info.value.argument == "input_shape"
-    for name in ("kernel_size", "stride", "dilation", "padding"):
-        for value in (True, (True, 1), (3,)):
-            with pytest.raises(SpecError) as info:
-                Conv2dSpec((1, 5, 5), **{name: value})
-            assert info.value.argument == name
+    # torch's rules for sizes: kernel_size shapes the weight (True is 1, a 1-tuple is one axis,
+    # refused); the others go to its integer lists (a bool refused first, a 1-tuple repeated)
+    assert Conv2dSpec((1, 5, 5), kernel_size=True).kernel_size == (1, 1)
+    assert Conv2dSpec((1, 5, 5), kernel_size=(True, 2)).kernel_size == (1, 2)
+    for name in ("stride", "dilation", "padding"):
+        assert getattr(Conv2dSpec((1, 5, 5), **{name: (1,)}), name) == (1, 1)
+        assert getattr(Conv2dSpec((1, 5, 5), **{name: (1, True)}), name) == (1, 1)
+    for name, value in [("kernel_size", (3,))] + [
+        (n, v) for n in ("stride", "dilation", "padding") for v in (True, (True, 1))
+    ]:
+        with pytest.raises(SpecError) as info:
+            Conv2dSpec((1, 5, 5), **{name: value})
+        assert info.value.argument == name
+    with pytest.raises(SpecError, match="one amount cannot pad 2 axes") as info:
+        Conv2dSpec((1, 5, 5), padding=(1,), padding_mode="reflect")
     for name in ("out_channels", "groups"):
         with pytest.raises(SpecError) as info:
             Conv2dSpec((1, 5, 5), **{name: True})

@@ -297,7 +297,7 @@ def test_a_subclass_with_its_own_forward_is_refused_and_a_separable_has_no_modul
         def forward(self, x):
             return 2 * super().forward(x)
 
-    with pytest.raises(convgif.SpecError, match="has its own forward"):
+    with pytest.raises(convgif.SpecError, match="overrides forward"):
         convgif.from_torch(Doubled(1, 1, 3), (1, 5, 5))
     with pytest.raises(convgif.SpecError, match="separable convolution has no torch module"):
         convgif.from_torch(nn.Identity(), (1, 5, 5))
@@ -327,8 +327,9 @@ def test_weights_from_a_saved_model_and_a_state_dict(run, saved, tmp_path):
     assert request.spec == convgif.Conv2dSpec((1, 6, 6), 2, 3, padding=1)
     np.testing.assert_array_equal(request.options["weight"], saved[0].weight.detach().numpy())
     np.testing.assert_array_equal(request.options["bias"], saved[0].bias.detach().numpy())
-    # a state_dict: the shapes give out_channels, kernel_size, groups and bias; --layer the rest
-    inferred = parse(["--weights", str(tmp_path / "state.pt"), "--module", "3", "--in", "2,3,3"])
+    # a state_dict: the shapes give out_channels, kernel_size, groups and bias; --layer or options the rest
+    rest = ["--s", "1", "--p", "0", "--d", "1", "--padding-mode", "zeros"]
+    inferred = parse(["--weights", str(tmp_path / "state.pt"), "--module", "3", "--in", "2,3,3", *rest])
     assert inferred.spec == convgif.Conv2dSpec((2, 3, 3), 4, 3, groups=2, bias=False)
     lined = parse(
         [

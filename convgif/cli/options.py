@@ -65,6 +65,35 @@ class SizesType(click.ParamType):
         self.fail(f"{value!r} must be one integer or one per axis (h,w or d,h,w), e.g. 3 or 3,2", param, ctx)
 
 
+class RatiosType(click.ParamType):
+    """``0.5`` or ``0.5,0.7``: a fraction, or one per spatial axis."""
+
+    name = "R|H,W"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if isinstance(value, (float, int, tuple)):
+            return value
+        try:
+            numbers = [float(part) for part in str(value).replace(" ", "").split(",")]
+        except ValueError:
+            self.fail(f"{value!r} must be one number or one per axis, e.g. 0.5 or 0.5,0.7", param, ctx)
+        return numbers[0] if len(numbers) == 1 else tuple(numbers)
+
+
+class SamplesType(click.ParamType):
+    """``0.3,0.7;0.1,0.2``: one row of numbers per channel."""
+
+    name = "U,V;…"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if not isinstance(value, str):
+            return value
+        try:
+            return tuple(tuple(float(v) for v in row.split(",")) for row in value.replace(" ", "").split(";"))
+        except ValueError:
+            self.fail(f"{value!r} must be rows of numbers, one row per channel, e.g. 0.3,0.7;0.1,0.2", param, ctx)
+
+
 class PaddingType(SizesType):
     """``1``, ``1,2``, ``same`` or ``valid``."""
 
@@ -175,8 +204,28 @@ ARGUMENTS = (
     Argument(
         "output_size",
         ("--output-size",),
-        "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default).",
+        "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default; "
+        "adaptive pools: None for the input's size on an axis, in a --layer line).",
         SizesType(),
+    ),
+    Argument(
+        "norm_type",
+        ("--norm-type",),
+        "LPPool: the power p of each window's (Σ x^p)^(1/p); inf takes the largest |x|, -inf the least.",
+        float,
+    ),
+    Argument(
+        "output_ratio",
+        ("--output-ratio",),
+        "FractionalMaxPool: the output's size as a fraction of the input's (one, or one per axis).",
+        RatiosType(),
+    ),
+    Argument(
+        "samples",
+        ("--samples",),
+        "FractionalMaxPool: each channel's samples in [0, 1) that place its windows, e.g. 0.3,0.7;0.1,0.2 "
+        "[default: drawn from --seed].",
+        SamplesType(),
     ),
     Argument(
         "as_conv",
@@ -419,7 +468,17 @@ def _stated(op: Any, params: dict[str, Any], loaded: Any) -> dict[str, tuple[Any
             stated.update({a: (v, f"--layer {line.text!r}") for a, v in arguments.items()})
         if loaded is not None:
             where = f"the layer {loaded.source}"
-            if loaded.name is None:
+            if loaded.name is None and "weight" not in loaded.values:  # nothing under that name
+                if op.has_weights:
+                    raise SpecError("module", str(loaded.missing))
+                if not isinstance(line, LayerLine):
+                    raise SpecError(
+                        "layer",
+                        f"a state_dict holds nothing for a {op.name}, which has no weights, so {loaded.source} cannot "
+                        f'tell it: give it as print(model) shows it, e.g. --layer "{op.name}(…)"',
+                    )
+                from_file = {}  # the line tells it all
+            elif loaded.name is None:
                 groups = params.get("groups") if params.get("groups") is not None else stated.get("groups", (None,))[0]
                 channels = shape[0] if len(shape) == op.dims + 1 else 1
                 from_file = state_dict_arguments(loaded, op.name, channels, groups)
@@ -441,9 +500,52 @@ def _stated(op: Any, params: dict[str, Any], loaded: Any) -> dict[str, tuple[Any
     return stated
 
 
+def _untold(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str]], loaded: Any) -> None:
+    """Refuse a layer of a state_dict that neither the file (its weights: out_channels,
+    kernel_size, bias, a convolution's groups), nor a ``--layer`` line (which tells every
+    argument, the ones it leaves out being the defaults), nor the options tell whole: its
+    stride, padding, dilation and the rest would otherwise be guesses."""
+    from ..inputs.pytorch import LayerLine
+
+    if loaded is None or loaded.name is not None or isinstance(params.get("layer"), LayerLine):
+        return
+    untold = [
+        a
+        for a in op.torch_signature
+        if a in op.arguments
+        and a in SPEC_OPTIONS
+        and a not in op.torch_fixed
+        and a not in stated
+        and params.get(a) is None
+    ]
+    if untold:
+        known = {a: v for a, (v, _) in stated.items()}
+        channels = params["input_shape"][0] if len(params["input_shape"]) == op.dims + 1 else 1
+        example = f"{op.name}({channels}, {known.get('out_channels', '…')}, kernel_size={known.get('kernel_size', '…')}"
+        raise fail(
+            f"the state_dict {loaded.source} holds weights only: it cannot tell the layer's {', '.join(untold)}. "
+            f'Give the layer as print(model) shows it, e.g. --layer "{example}, stride=…, padding=…)", '
+            f"or give {', '.join(_flag(a) for a in untold)}",
+            "weights",
+        )
+
+
+def _default(op: Any, argument: str) -> Any:
+    """The spec's default for ``argument`` (PyTorch's)."""
+    import dataclasses
+
+    found = next(f for f in dataclasses.fields(op.spec_type) if f.name == argument)
+    return found.default
+
+
 def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str]]) -> dict[str, Any]:
     """The spec's arguments: the options given, then what the line or the saved layer states;
-    an option the kind does not have, or one that disagrees with a source, is refused."""
+    an option the kind does not have, one that disagrees with a source, or one that changes an
+    argument the ``--layer`` line leaves to its default (which print(model) shows whenever it is
+    not the default) is refused."""
+    from ..inputs.pytorch import LayerLine
+
+    line = params.get("layer")
     arguments = {}
     for argument in SPEC_OPTIONS:
         if params.get(argument) is None:
@@ -451,6 +553,19 @@ def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str
         if argument not in op.arguments:
             takes = ", ".join(_flag(a) for a in op.arguments if a in SPEC_OPTIONS)
             raise fail(f"{op.refusal(argument)}; it takes {takes}", argument)
+        if (
+            isinstance(line, LayerLine)
+            and argument not in line.arguments
+            and argument in op.shown
+            and _normal(argument, _default(op, argument), op.dims) != _normal(argument, params[argument], op.dims)
+        ):
+            default = _default(op, argument)
+            raise fail(
+                f"{_flag(argument, params[argument])} would draw another layer than --layer {line.text!r}: "
+                f"print(model) leaves {argument} out of a {op.name}'s line only when it is {fmt(default)}, "
+                f"so the line says {argument}={fmt(default)}; put {argument} in the line instead",
+                argument,
+            )
         if argument in stated and _normal(argument, stated[argument][0], op.dims) != _normal(
             argument, params[argument], op.dims
         ):
@@ -490,8 +605,13 @@ def layer_from(ctx: click.Context, params: dict[str, Any]) -> tuple[Any, dict[st
     if params.get("input_shape") is None:
         raise click.UsageError("Missing option '--in' / '--in-shape' (the input shape, e.g. --in 3,7,7).")
     loaded = _loaded(params)
-    op = ops.operation(layer_name(params, loaded))
-    arguments = _arguments(op, params, _stated(op, params, loaded))
+    try:
+        op = ops.operation(layer_name(params, loaded))
+    except SpecError as error:
+        raise bad(error) from None
+    stated = _stated(op, params, loaded)
+    arguments = _arguments(op, params, stated)
+    _untold(op, params, stated, loaded)
     try:
         spec = op.build(**arguments)
     except SpecError as error:

@@ -162,9 +162,9 @@ class PoolPlacements(LazySequence[PoolPlacement]):
             bool((kinds == OVERHANG).any()),
             spec.count_include_pad,
         )
-        return PoolPlacement(
-            out, cells, kinds, values, terms=terms, sums=_ordered_sum(inputs, axis=1), divisor=divisor, reason=reason
-        )
+        with np.errstate(invalid="ignore", over="ignore"):  # ∞ − ∞ is NaN here as in the recording
+            sums = _ordered_sum(inputs, axis=1)
+        return PoolPlacement(out, cells, kinds, values, terms=terms, sums=sums, divisor=divisor, reason=reason)
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,8 +248,10 @@ def record_windows(spec: Any, x: np.ndarray) -> PoolRecording:
     grid = np.full((c, *spec.grid_shape[1:]), low, dtype=x.dtype)
     grid[(slice(None), *inner)] = x
     windows = _windows(spec, grid)  # (C, *o, K)
-    output = windows.max(axis=-1)  # padding and overhang hold the lowest value
-    first = np.argmax(real & (windows == output[..., None]), axis=-1)  # ties: the first in window order
+    best = windows.max(axis=-1)  # padding and overhang hold the lowest value
+    first = np.argmax(real & (windows == best[..., None]), axis=-1)  # ties: the first in window order
+    # the value of that first cell: of −0.0 and 0.0, torch keeps whichever comes first
+    output = np.take_along_axis(windows, first[..., None], axis=-1)[..., 0]
     empty = np.broadcast_to(~real.any(axis=-1), output.shape)
     taps_at = np.unravel_index(first, spec.kernel_size)
     winners = np.empty((*output.shape, dims), dtype=np.int64)

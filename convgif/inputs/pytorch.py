@@ -1,8 +1,8 @@
 """PyTorch layers as convgif draws them: modules, the lines ``print(model)`` shows, saved models.
 
-:func:`from_torch` turns a ``torch.nn`` module (Conv2d, Conv1d, ConvTranspose2d, MaxPool2d/1d,
-AvgPool2d/1d, MaxUnpool2d/1d) into a spec with the module's own arguments and its weights and
-bias; :func:`parse_line` reads a line such as ``Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2),
+:func:`from_torch` turns a ``torch.nn`` module (a convolution, a transposed convolution, or a
+max, average, power-average, adaptive, fractional or unpooling layer, on one to three axes)
+into a spec with the module's own arguments and its weights and bias; :func:`parse_line` reads a line such as ``Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2),
 padding=(3, 3), bias=False)`` without PyTorch and without evaluating it (literals only);
 :func:`load_layer` takes a layer and its trained weights from a file ``torch.save`` wrote.
 PyTorch is imported only by the functions that need it.
@@ -27,6 +27,8 @@ def signatures() -> dict[str, tuple[str, ...]]:
     return {op.name: op.torch_signature for op in ops.operations() if op.torch_signature}
 
 
+#: torch's names of arguments a spec names otherwise (a FractionalMaxPool's samples).
+ALIASES = {"_random_samples": "samples"}
 #: Constructor arguments that do not change what is computed, accepted and ignored.
 IGNORED = ("device", "dtype")
 SEPARABLE_NOTE = "a separable convolution has no torch module: it is a depthwise Conv2d (groups=C_in) then a 1×1 Conv2d"
@@ -45,21 +47,23 @@ class LayerLine:
 
 
 def _literal(node: ast.AST, argument: str) -> Any:
-    """A literal argument: an int, a tuple of them, a bool, None or a string (a bare name
-    such as ``same`` or ``reflect`` is the string ``print(model)`` left unquoted)."""
-    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, str))):
+    """A literal argument: a number, a tuple of them, a bool, None or a string (a bare name
+    such as ``same``, ``reflect`` or ``inf`` is the string ``print(model)`` left unquoted)."""
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, float, str))):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         value = node.operand.value
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             return -value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Name):
+        return f"-{node.operand.id}"  # -inf, as print(model) writes an LPPool's norm_type
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(_literal(item, argument) for item in node.elts)
     if isinstance(node, ast.Name):
         return node.id
     raise SpecError(
         "layer",
-        f"{argument}={ast.unparse(node)} is not a literal: --layer takes integers, tuples, True/False, None and names",
+        f"{argument}={ast.unparse(node)} is not a literal: --layer takes numbers, tuples, True/False, None and names",
     )
 
 
@@ -121,15 +125,17 @@ def spec_arguments(name: str, arguments: Mapping[str, Any]) -> tuple[Optional[in
     op = ops.operation(name)
     out = dict(arguments)
     in_channels = out.pop("in_channels", None)
+    for torch_name, name_here in ALIASES.items():
+        if torch_name in out:
+            value = out.pop(torch_name)
+            if value is not None:
+                out[name_here] = value.detach().cpu().double().numpy() if hasattr(value, "detach") else value
     if "bias" in out and not isinstance(out["bias"], (bool, numbers.Integral)):
         out["bias"] = out["bias"] is not None
     for argument in [a for a in out if a not in op.arguments]:  # fixed for this kind (e.g. padding_mode)
         value, fixed = out.pop(argument), getattr(op.spec_type, argument, None)
         if value != fixed:
             raise SpecError(argument, f"{argument}={value!r}: {name} supports only {fixed!r}, as in PyTorch")
-    for key in ("padding", "padding_mode"):
-        if isinstance(out.get(key), str):
-            out[key] = out[key].lower()
     return in_channels, out
 
 
@@ -158,9 +164,34 @@ def _torch(argument: str = "module") -> Any:
     return torch
 
 
+#: The methods a drawn module's forward runs through: a subclass overriding one computes otherwise.
+FORWARD_PATH = ("forward", "_conv_forward", "_output_padding", "__call__", "_call_impl", "_wrapped_call_impl")
+
+
+def forward_differs(torch: Any, module: Any, cls: type) -> Optional[str]:
+    """What makes ``module`` run otherwise than ``cls``'s forward (an override of a method its
+    forward calls, one set on the module itself, a forward hook), or None."""
+    for name in FORWARD_PATH:
+        if name in vars(module):
+            return f"has its own {name}, set on the module"
+        if getattr(type(module), name, None) is not getattr(cls, name, None):
+            return f"overrides {name}"
+    hooks = torch.nn.modules.module
+    for what, table in (
+        ("a forward pre-hook", module._forward_pre_hooks),
+        ("a forward hook", module._forward_hooks),
+        ("a global forward pre-hook", getattr(hooks, "_global_forward_pre_hooks", {})),
+        ("a global forward hook", getattr(hooks, "_global_forward_hooks", {})),
+    ):
+        if table:
+            return f"has {what}"
+    return None
+
+
 def kind_of(module: Any) -> str:
-    """The torch class convgif draws ``module`` as (a subclass only when it keeps that class's
-    forward), or :class:`SpecError` naming ``module``."""
+    """The torch class convgif draws ``module`` as (a subclass only when it runs that class's
+    forward unchanged: no method of its forward overridden, no forward hook), or
+    :class:`SpecError` naming ``module`` and saying what convgif can draw instead."""
     torch = _torch()
     if not isinstance(module, torch.nn.Module):
         raise SpecError("module", f"{type(module).__name__} is not a torch.nn.Module")
@@ -171,9 +202,13 @@ def kind_of(module: Any) -> str:
         )
     for cls in type(module).__mro__:
         if cls.__name__ in signatures() and cls.__module__.startswith("torch.nn.modules"):
-            if getattr(type(module), "forward", None) is not getattr(cls, "forward", None):
+            why = forward_differs(torch, module, cls)
+            if why is not None:
+                plain = f"{cls.__name__}({module.extra_repr()})"
                 raise SpecError(
-                    "module", f"{type(module).__name__} has its own forward: convgif draws {cls.__name__}'s only"
+                    "module",
+                    f"{type(module).__name__} {why}, so it may not compute what {cls.__name__} computes, and convgif "
+                    f"draws {cls.__name__}'s forward only: to draw the plain layer, give it as {plain}",
                 )
             return cls.__name__
     children = [f"{n} ({type(c).__name__})" for n, c in module.named_children() if type(c).__name__ in signatures()]
@@ -270,6 +305,9 @@ class Loaded:
     arguments: dict[str, Any]
     values: dict[str, Any]
     source: str
+    #: Why a layer with weights cannot come from the file (a state_dict has nothing under the
+    #: name given, as for a pooling layer), or None.
+    missing: Optional[str] = None
 
 
 def load_layer(path: str, module: Optional[str]) -> Loaded:
@@ -349,7 +387,11 @@ def _from_state_dict(torch: Any, state: Mapping[str, Any], path: str, module: Op
                 "module", f"{path} holds several layers' weights: choose one with --module ({', '.join(layers[:12])})"
             )
         listed = ", ".join(layers[:12]) or "none"
-        raise SpecError("module", f"{path} has no weights named {weight_key!r}; layers with weights: {listed}")
+        missing = f"{path} has no weights named {weight_key!r}; layers with weights: {listed}"
+        if module is None or any(key.startswith(prefix) for key in state):
+            raise SpecError("module", missing)
+        # nothing at all under that name: a layer without weights (a pooling), which its line tells
+        return Loaded(None, {}, {}, f"{module!r} in {path}", missing)
     weight = state[weight_key]
     if not isinstance(weight, torch.Tensor):
         raise SpecError("weights", f"{weight_key} in {path} is not a tensor")
@@ -383,6 +425,13 @@ def infer_kind(loaded: Loaded) -> str:
     looks the same as a Conv2d's: name it)."""
     from .. import ops
 
+    if "weight" not in loaded.values:
+        raise SpecError(
+            "module",
+            f"{loaded.missing}; a layer without weights (a pooling) has nothing in a state_dict: give it with "
+            '--layer as print(model) shows it, e.g. --layer "MaxPool2d(kernel_size=3, stride=2, padding=1, dilation=1, '
+            'ceil_mode=False)"',
+        )
     axes = loaded.values["weight"].ndim - 2
     return next(
         op.name for op in ops.operations() if op.torch_signature and "groups" in op.torch_signature and op.dims == axes

@@ -33,6 +33,17 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "MaxUnpool2d": ("unpool", "MAX_UNPOOL2D"),
     "MaxUnpool1d": ("unpool", "MAX_UNPOOL1D"),
     "MaxUnpool3d": ("unpool", "MAX_UNPOOL3D"),
+    "AdaptiveAvgPool2d": ("adaptive", "ADAPTIVE_AVG_POOL2D"),
+    "AdaptiveAvgPool1d": ("adaptive", "ADAPTIVE_AVG_POOL1D"),
+    "AdaptiveAvgPool3d": ("adaptive", "ADAPTIVE_AVG_POOL3D"),
+    "AdaptiveMaxPool2d": ("adaptive", "ADAPTIVE_MAX_POOL2D"),
+    "AdaptiveMaxPool1d": ("adaptive", "ADAPTIVE_MAX_POOL1D"),
+    "AdaptiveMaxPool3d": ("adaptive", "ADAPTIVE_MAX_POOL3D"),
+    "FractionalMaxPool2d": ("fractional", "FRACTIONAL_MAX_POOL2D"),
+    "FractionalMaxPool3d": ("fractional", "FRACTIONAL_MAX_POOL3D"),
+    "LPPool2d": ("lp", "LP_POOL2D"),
+    "LPPool1d": ("lp", "LP_POOL1D"),
+    "LPPool3d": ("lp", "LP_POOL3D"),
 }
 
 NAMES = tuple(REGISTRY)

@@ -42,16 +42,61 @@ PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 INT64 = 2**63
 
 
-def to_tuple(name: str, value: object, dims: int = 2) -> tuple[int, ...]:
-    """Normalise an int-or-tuple argument as ``torch.nn.modules.utils._pair`` (or ``_single``)."""
-    if is_int(value):
+def to_tuple(name: str, value: object, dims: int = 2, *, one: bool = False, bools: bool = False) -> tuple[int, ...]:
+    """Normalise an int-or-tuple argument as ``torch.nn.modules.utils._pair`` (or ``_single``)
+    and torch's integer lists take it: a bool is refused on its own or first in a tuple, and
+    taken as 0 or 1 after the first entry (torch's parser looks at the first entry's type);
+    with ``bools`` it is taken anywhere (a convolution's kernel_size, which only shapes its
+    weight); with ``one``, a 1-tuple stands for every axis (torch's int lists repeat one value)."""
+
+    def whole(v: object, position: int) -> bool:
+        return is_int(v) or (isinstance(v, bool) and (bools or position > 0))
+
+    if whole(value, 0):
         values = (int(value),) * dims  # type: ignore[call-overload]
-    elif isinstance(value, (tuple, list)) and len(value) == dims and all(is_int(v) for v in value):
-        values = tuple(int(v) for v in value)
+    elif (
+        isinstance(value, (tuple, list))
+        and len(value) in ((dims, 1) if one else (dims,))
+        and all(whole(v, i) for i, v in enumerate(value))
+    ):
+        values = tuple(int(v) for v in value) * (dims if len(value) == 1 else 1)
     else:
-        raise SpecError(name, f"{name}={fmt(value)} must be an integer or {TUPLE_WORDS[dims]}")
+        also = ", or a 1-tuple for every axis" if one and dims > 1 else ""
+        raise SpecError(name, f"{name}={fmt(value)} must be an integer or {TUPLE_WORDS[dims]}{also}")
     _fits_int64(name, value, values)
     return values
+
+
+def int_entry(value: object, position: int) -> bool:
+    """Whether torch's integer-list parser takes ``value`` at ``position`` of a tuple: an int,
+    or after the first entry also a bool."""
+    return is_int(value) or (isinstance(value, bool) and position > 0)
+
+
+def explicit_padding(padding: object, mode: str, dims: int) -> tuple[int, ...]:
+    """A convolution's padding amounts as torch takes them. With ``padding_mode='zeros'`` they
+    go to its integer lists (see :func:`to_tuple`); any other mode pads first with ``F.pad``,
+    by the amounts reversed: a bool is then taken anywhere but last (which F.pad's list reads
+    first), a 1-tuple cannot pad two or three axes, and ``dims`` + 1 amounts whose first is 0
+    pad the (batched) input's channel axis by nothing (torch takes them, on one or two axes)."""
+    if mode == "zeros":
+        return to_tuple("padding", padding, dims, one=True)
+    amounts = tuple(padding) if isinstance(padding, (tuple, list)) else None
+    if amounts is not None and dims < 3 and len(amounts) == dims + 1 and amounts[0] == 0:
+        if is_int(amounts[0]) or isinstance(amounts[0], bool):
+            amounts = padding = amounts[1:]
+    last = amounts[-1] if amounts else padding
+    if isinstance(last, bool) or (amounts is not None and len(amounts) == 1 and dims > 1):
+        why = (
+            "its integer list refuses a bool first: the last amount must be an integer"
+            if isinstance(last, bool)
+            else f"one amount cannot pad {dims} axes: give an integer or one amount per axis"
+        )
+        raise SpecError(
+            "padding",
+            f"padding={fmt(padding)} with padding_mode={mode!r}: torch pads by the amounts reversed, and {why}",
+        )
+    return to_tuple("padding", padding, dims, one=True, bools=True)
 
 
 def _fits_int64(name: str, value: object, values: tuple[int, ...]) -> None:
@@ -59,8 +104,8 @@ def _fits_int64(name: str, value: object, values: tuple[int, ...]) -> None:
         raise SpecError(name, f"{name}={fmt(value)} is too large: PyTorch keeps sizes as 64-bit integers")
 
 
-def positive_tuple(name: str, value: object, dims: int) -> tuple[int, ...]:
-    values = to_tuple(name, value, dims)
+def positive_tuple(name: str, value: object, dims: int, *, one: bool = False, bools: bool = False) -> tuple[int, ...]:
+    values = to_tuple(name, value, dims, one=one, bools=bools)
     if min(values) < 1:
         raise SpecError(name, f"{name}={fmt(value)} must be positive")
     return values

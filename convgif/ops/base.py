@@ -27,6 +27,21 @@ class Operation(abc.ABC):
     #: The torch class's constructor arguments in its order (the first ones positional in
     #: ``print(model)``'s lines); empty for a kind torch has no module for.
     torch_signature: ClassVar[tuple[str, ...]] = ()
+    #: The arguments ``print(model)``'s line shows, always or whenever they are not the default
+    #: (None: all of :attr:`torch_signature`): a line that leaves one out says it is the default.
+    torch_shown: ClassVar[Optional[tuple[str, ...]]] = None
+    #: Arguments torch takes with one value only for this kind (nothing to ask for).
+    torch_fixed: ClassVar[tuple[str, ...]] = ()
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The arguments a line of ``print(model)`` tells, by showing them or leaving them out."""
+        return self.torch_signature if self.torch_shown is None else self.torch_shown
+
+    @property
+    def has_weights(self) -> bool:
+        """Whether the kind has trainable weights (which a state_dict holds)."""
+        return type(self).arguments_from_weight is not Operation.arguments_from_weight
 
     @property
     def arguments(self) -> tuple[str, ...]:
@@ -101,8 +116,16 @@ class Operation(abc.ABC):
         return f"{self.name} has no {argument}"
 
     def not_drawn(self) -> SpecError:
-        """The refusal of a picture of a kind convgif computes but does not draw."""
-        return SpecError("layer", f"{self.name} is not drawn: `convgif info` describes it, `convgif.record` records it")
+        """The refusal of a picture of a kind convgif computes but does not draw (a 3-D one),
+        saying what it does instead."""
+        from . import REGISTRY
+
+        kin = [f"{self.name[:-2]}{n}d" for n in (1, 2) if f"{self.name[:-2]}{n}d" in REGISTRY]
+        drawn = f"; convgif draws {' and '.join(kin)}" if self.name.endswith("3d") and kin else ""
+        return SpecError(
+            "layer",
+            f"{self.name} is not drawn: `convgif info` describes it, `convgif.record` records it{drawn}",
+        )
 
     def check_view(self, **view: Any) -> None:
         """Refuse drawing options this kind does not have, naming them."""

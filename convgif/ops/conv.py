@@ -42,12 +42,12 @@ from .args import (
     TUPLE_WORDS,
     boolean,
     conv_caption,
+    explicit_padding,
     fmt,
     is_int,
     positive_int,
     positive_tuple,
     shape,
-    to_tuple,
 )
 from .base import Operation, dims_text, shape_facts
 
@@ -94,8 +94,10 @@ class Channels:
         dims = self.DIMS
         put("input_shape", shape(self.input_shape, dims))
         put("out_channels", positive_int("out_channels", self.out_channels))
-        for name in ("kernel_size", "stride", "dilation"):
-            put(name, positive_tuple(name, getattr(self, name), dims))
+        # torch shapes the weight with kernel_size (True is 1), and repeats a single stride or dilation
+        put("kernel_size", positive_tuple("kernel_size", self.kernel_size, dims, bools=True))
+        for name in ("stride", "dilation"):
+            put(name, positive_tuple(name, getattr(self, name), dims, one=True))
         if not is_int(self.groups) or int(self.groups) < 1:
             raise SpecError("groups", f"groups={fmt(self.groups)} must be a positive integer")
         put("groups", int(self.groups))
@@ -163,7 +165,7 @@ class _ConvSpec(Channels):
                 start = tuple(t // 2 for t in total)
                 end = tuple(t - t // 2 for t in total)
         else:
-            start = end = to_tuple("padding", padding, self.DIMS)
+            start = end = explicit_padding(padding, self.padding_mode, self.DIMS)
             put("padding_arg", start)
             if min(start) < 0 and self.padding_mode == "zeros":
                 raise SpecError(

@@ -44,7 +44,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import numbers
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
@@ -139,15 +138,16 @@ class _Pool:
     def _normalise(self, put) -> None:
         dims = self.DIMS
         put("input_shape", _shape(self.input_shape, dims))
-        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, dims))
+        # torch's integer lists repeat a 1-tuple over every axis
+        put("kernel_size", _positive_tuple("kernel_size", self.kernel_size, dims, one=True))
         stride = self.stride
         # torch takes None, and also an empty tuple or list, as "the kernel size"
         given = not (stride is None or (isinstance(stride, (tuple, list)) and len(stride) == 0))
         put("stride_given", given)
-        put("stride", _positive_tuple("stride", stride, dims) if given else self.kernel_size)
+        put("stride", _positive_tuple("stride", stride, dims, one=True) if given else self.kernel_size)
         if self.KIND == "max":
-            put("dilation", _positive_tuple("dilation", self.dilation, dims))
-        padding = to_tuple("padding", self.padding, dims)
+            put("dilation", _positive_tuple("dilation", self.dilation, dims, one=True))
+        padding = to_tuple("padding", self.padding, dims, one=True)
         if min(padding) < 0:
             raise SpecError("padding", f"padding={_fmt(self.padding)} must be non-negative")
         half = tuple(k // 2 for k in self.kernel_size)
@@ -292,11 +292,11 @@ class _MaxPoolSpec(_Pool):
     def __post_init__(self) -> None:
         put = lambda name, value: object.__setattr__(self, name, value)
         self._normalise(put)
-        flag = self.return_indices
-        # a Python-level switch in torch, like Conv2d's bias: booleans and integers are taken
-        if not isinstance(flag, (bool, np.bool_, numbers.Integral)):
-            raise SpecError("return_indices", f"return_indices={flag!r} must be True or False")
-        put("return_indices", bool(flag))
+        # a Python-level switch in torch: anything with a truth value is taken (2.0 and "yes" are true)
+        try:
+            put("return_indices", bool(self.return_indices))
+        except (TypeError, ValueError):
+            raise SpecError("return_indices", f"return_indices={self.return_indices!r} must be True or False") from None
         self._check_fits()
 
     @property
@@ -347,6 +347,17 @@ class MaxPool1dSpec(_MaxPoolSpec):
         )
 
 
+def check_input_holds_kernel(spec) -> None:
+    """torch's three-axis average pooling (AvgPool3d, and LPPool3d, which is made of it) needs
+    the input itself, padding aside, at least as large as the kernel on every axis."""
+    if spec.DIMS == 3 and any(n < k for n, k in zip(spec.input_shape[1:], spec.kernel_size)):
+        raise SpecError(
+            "kernel_size",
+            f"kernel_size={spec.kernel_size} is larger than the input {spec.input_shape[1:]} on an axis: "
+            f"{spec.NAME} needs the input itself (padding and ceil_mode aside) at least as large as its kernel",
+        )
+
+
 @dataclass(frozen=True)
 class _AvgPoolSpec(_Pool):
     input_shape: tuple[int, ...]
@@ -376,6 +387,7 @@ class _AvgPoolSpec(_Pool):
                 )
             put("divisor_override", int(divisor))
         self._check_fits()
+        check_input_holds_kernel(self)
 
     @property
     def dilation(self) -> tuple[int, ...]:
@@ -521,6 +533,9 @@ class Pooling(_Windowed):
     """MaxPool and AvgPool over one, two or three axes: a window slides over every channel at once,
     each output cell the largest value or the mean of the cells it covers."""
 
+    #: How the steps are played (a kind whose sum line reads otherwise plays them its own way).
+    playback: ClassVar[type] = None  # type: ignore[assignment]  # PoolPlayback, set below
+
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
 
@@ -631,7 +646,7 @@ class Pooling(_Windowed):
                 filler=kinds == PADDING,
                 kernels=None,
                 output=output,
-                playback=PoolPlayback(rec, self.dims, indices_on(spec), part),
+                playback=self.playback(rec, self.dims, indices_on(spec), part),
                 value_chars=_widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 filler_text="−∞" if spec.KIND == "max" else None,
@@ -696,7 +711,7 @@ class Pooling(_Windowed):
         if spec.KIND == "avg":
             facts["count_include_pad"] = spec.count_include_pad
             facts["divisor_override"] = getattr(spec, "divisor_override", None)
-        else:
+        elif spec.KIND == "max":
             facts["return_indices"] = bool(spec.return_indices)
         return facts
 
@@ -786,6 +801,9 @@ class PoolPlayback:
         return self.recording.input[c, gy - p[0], gx - p[1]]
 
 
+Pooling.playback = PoolPlayback
+
+
 _MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")
 
 
@@ -800,5 +818,8 @@ AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
+    _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]
+for _op in (AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
+    _op.torch_shown = ("kernel_size", "stride", "padding")  # type: ignore[misc]
 AVG_POOL1D.torch_signature = _AVG  # type: ignore[misc]
 AVG_POOL2D.torch_signature = AVG_POOL3D.torch_signature = (*_AVG, "divisor_override")  # type: ignore[misc]

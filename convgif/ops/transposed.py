@@ -107,7 +107,7 @@ class _ConvTransposeSpec(Channels):
                     f"{name}={value!r} must be an integer or {TUPLE_WORDS[self.DIMS][2:]}: a transposed convolution "
                     "takes no 'same' or 'valid'",
                 )
-            amounts = to_tuple(name, value, self.DIMS)
+            amounts = to_tuple(name, value, self.DIMS, one=True)
             if min(amounts) < 0:
                 raise SpecError(name, f"{name}={fmt(value)} must be non-negative")
             put(name, amounts)
@@ -490,6 +490,7 @@ class TransposedConv(Operation):
         "dilation",
         "padding_mode",
     )
+    torch_fixed = ("padding_mode",)  # torch's transposed convolutions take 'zeros' only
 
     def __init__(self, spec_type: type, name: str, dims: int) -> None:
         self.spec_type = spec_type  # type: ignore[misc]

@@ -38,9 +38,8 @@ from ..picture.model import (
     part_note,
     reached_from,
 )
-from .args import AXES, to_tuple
+from .args import AXES
 from .args import fmt as _fmt
-from .args import is_int as _is_int
 from .args import shape as _shape
 from .base import dims_text, shape_facts
 from .conv import _widest_text, position
@@ -56,6 +55,36 @@ from .pool import (
     _Windowed,
     record_pool,
 )
+
+
+def unpool_sizes(name: str, value: object, dims: int, exact: bool, bools: bool) -> tuple[int, ...]:
+    """A MaxUnpool's kernel_size, stride or padding as torch takes it: torch only computes the
+    default output size with them, in Python, so an int or a sequence whose first ``dims``
+    entries are ints will do, the rest unread (``exact``: exactly ``dims`` entries, where torch
+    needs them all, as kernel_size, or passes them on to its C++ side, on three axes); True
+    and False count as 1 and 0 where torch only adds and multiplies them (``bools``). A NumPy
+    integer is refused, as torch refuses it: its output-size check is a Python comparison that
+    a NumPy result fails."""
+
+    def whole(v: object, position: int = 0) -> bool:
+        return type(v) is int or (isinstance(v, bool) and (bools or position > 0))
+
+    if any(isinstance(v, np.generic) for v in (value if isinstance(value, (tuple, list)) else (value,))[:dims]):
+        raise SpecError(
+            name,
+            f"{name}={value!r} holds a NumPy integer: torch's MaxUnpool{dims}d refuses it (its output-size "
+            "check fails on NumPy's result); give Python ints",
+        )
+    if whole(value):
+        values = (int(value),) * dims  # type: ignore[call-overload]
+    elif isinstance(value, (tuple, list)) and (len(value) == dims or (not exact and len(value) > dims)):
+        if not all(whole(v, i) for i, v in enumerate(value[:dims])):
+            raise SpecError(name, f"{name}={_fmt(value)} must hold integers")
+        values = tuple(int(v) for v in value[:dims])
+    else:
+        more = "" if exact else f" (torch reads the first {dims} entries of a longer one)"
+        raise SpecError(name, f"{name}={_fmt(value)} must be an integer or {_PAIR_WORDS[dims]} of integers{more}")
+    return values
 
 
 @dataclass(frozen=True)
@@ -77,16 +106,22 @@ class _MaxUnpoolSpec:
         dims = self.DIMS
         put("input_shape", _shape(self.input_shape, dims))
         # torch checks none of these three: they only set the default output size
-        put("kernel_size", to_tuple("kernel_size", self.kernel_size, dims))
         stride = self.stride
         put("stride_given", stride is not None)
-        put("stride", self.kernel_size if stride is None else to_tuple("stride", stride, dims))
-        put("padding", to_tuple("padding", self.padding, dims))
+        put("kernel_size", unpool_sizes("kernel_size", self.kernel_size, dims, True, dims < 3 or stride is not None))
+        put("stride", self.kernel_size if stride is None else unpool_sizes("stride", stride, dims, dims == 3, dims < 3))
+        put("padding", unpool_sizes("padding", self.padding, dims, dims == 3, dims < 3))
+        if dims == 3 and min(self.stride) < 1:  # MaxUnpool3d's C++ side checks its stride, 1-D and 2-D do not
+            raise SpecError("stride", f"stride={self.stride} must be positive: MaxUnpool3d checks it")
         size = self.output_size
         if size is not None:
-            if not (isinstance(size, (tuple, list)) and len(size) == dims and all(_is_int(v) for v in size)):
+            if isinstance(size, (tuple, list)) and len(size) == dims + 2:
+                size = tuple(size)[2:]  # torch drops a batch and a channel axis unread
+            if not (isinstance(size, (tuple, list)) and len(size) == dims and all(type(v) is int for v in size)):
                 raise SpecError(
-                    "output_size", f"output_size={_fmt(size)} must be None or {_PAIR_WORDS[dims]} of integers"
+                    "output_size",
+                    f"output_size={_fmt(self.output_size)} must be None or {_PAIR_WORDS[dims]} of Python integers "
+                    f"(or {dims + 2} entries, batch and channels first)",
                 )
             size = tuple(int(v) for v in size)
             put("output_size", size)
@@ -101,13 +136,19 @@ class _MaxUnpoolSpec:
                 )
         sizes = self.output_shape[1:]
         if min(sizes) < 1:
+            # torch refuses a negative size; with a zero one it returns an empty tensor
+            rule = (
+                "torch refuses a negative size"
+                if min(sizes) < 0
+                else "torch returns an empty tensor, and there is nothing to draw"
+            )
             if size is not None:
-                raise SpecError("output_size", f"output_size={size} must be at least 1 on each axis")
+                raise SpecError("output_size", f"output_size={size} has an axis of {min(sizes)} cells: {rule}")
             blamed = "padding" if max(self.padding) > 0 else "kernel_size"
             raise SpecError(
                 blamed,
                 f"kernel_size={self.kernel_size}, stride={self.stride} and padding={self.padding} give the "
-                f"output size (H - 1)·stride - 2·padding + kernel_size = {sizes}: it must be at least 1 on each axis",
+                f"output size (H - 1)·stride - 2·padding + kernel_size = {sizes}: {rule}",
             )
 
     @property

@@ -1,0 +1,625 @@
+"""Adaptive pooling: ``torch.nn.AdaptiveAvgPool1d/2d/3d`` and ``AdaptiveMaxPool1d/2d/3d``.
+
+The layer is given the output's size, not a kernel: on an axis of ``n`` input cells and ``o``
+output cells, output ``i`` covers the cells from ⌊i·n/o⌋ up to (not including) ⌈(i + 1)·n/o⌉,
+so windows may differ in size by one and neighbours may share cells. An average divides each
+window's sum by its size on each axis in turn (PyTorch's ``sum / kh / kw``), except that where
+every output size is 1 PyTorch takes the mean of the whole input (``sum / (H·W)``). A max keeps
+the first largest cell in window order, with its flat index in the channel's input plane.
+
+* **Specs**: ``input_shape`` then PyTorch's arguments, ``output_size`` (an int, or one size per
+  axis, ``None`` meaning the input's size on that axis) and, for a max, ``return_indices``.
+  What torch refuses raises :class:`~convgif.errors.SpecError` naming the argument; an output
+  with an empty axis, which torch returns as an empty tensor, is refused as nothing to draw.
+* **Recording**: :func:`record_adaptive`, a :class:`~convgif.engine.spans.SpanRecording`.
+* **Picture** (:class:`Spans`, shared with fractional max pooling): one output position a step,
+  every channel at once, its window ringed whatever its size, each mean or max written out with
+  the cells it takes and what it divides by.
+
+Where every window on each axis has the same size ``k`` and the windows step by the same ``s``,
+the layer has the windows of the fixed pool with kernel ``k`` and stride ``s``
+(:meth:`equal_pool`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+
+from ..engine.spans import SpanPlacement, SpanRecording, adaptive_ends, adaptive_starts, record_spans
+from ..engine.values import drawn_or_given, rng_of
+from ..errors import SpecError, TooLargeError
+from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, format_value, part_note
+from .args import AXES, caption_line, fmt, int_entry, is_int
+from .args import shape as _shape
+from .conv import _widest_text, position
+from .pool import INPUT_RANGE, PIXEL_CHARS, _at, _Windowed
+
+#: The most window cells a sum line writes out; a longer window is written by its first and last.
+LISTED = 64
+_WORDS = {1: "an int or a 1-tuple (l,)", 2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
+
+
+def truthy(name: str, value: object) -> bool:
+    """``return_indices``: torch asks only whether it is true (``2.0`` and ``"yes"`` are)."""
+    try:
+        return bool(value)
+    except (TypeError, ValueError):
+        raise SpecError(name, f"{name}={value!r} must be True or False: it has no truth value") from None
+
+
+def output_sizes(name: str, value: object, dims: int, none_allowed: bool = True) -> tuple[Optional[int], ...]:
+    """``output_size`` as torch's adaptive pooling takes it: one int, or one entry per axis,
+    each an int (not a bool) or, on two or three axes, None. A NumPy integer on its own is
+    taken only by the one-axis layers (torch asks the others for its length)."""
+    if isinstance(value, (tuple, list)):
+        if len(value) != dims:
+            raise SpecError(name, f"{name}={fmt(value)} must be {_WORDS[dims]}: it has {len(value)} entries")
+        entries = tuple(value)
+    elif is_int(value) and (dims == 1 or isinstance(value, int)):
+        entries = (value,) * dims
+    else:
+        kind = type(value).__name__
+        raise SpecError(name, f"{name}={value!r} must be {_WORDS[dims]}, not a {kind}")
+    sizes: list[Optional[int]] = []
+    for at, entry in enumerate(entries):
+        if entry is None and none_allowed and dims > 1:
+            sizes.append(None)
+        elif is_int(entry) or (isinstance(value, (tuple, list)) and int_entry(entry, at)):
+            if int(entry) < 0:
+                raise SpecError(name, f"{name}={fmt(value)} must not be negative")
+            sizes.append(int(entry))
+        else:
+            extra = " or None (the input's size)" if none_allowed and dims > 1 else ""
+            raise SpecError(name, f"{name}={fmt(value)} holds {entry!r}: each entry must be an int{extra}")
+    return tuple(sizes)
+
+
+def nothing_to_draw(name: str, value: object, shape: tuple[int, ...]) -> SpecError:
+    return SpecError(
+        name,
+        f"{name}={fmt(value)} gives the output shape {shape}, with no cell: torch returns an empty tensor, "
+        "and there is nothing to draw",
+    )
+
+
+def axis_windows(starts: np.ndarray, ends: np.ndarray, most: int = 8) -> str:
+    """``0–2, 2–4, 4–6`` (ends included), the first ``most`` of them."""
+    shown = [f"{int(a)}–{int(b) - 1}" if b - a > 1 else f"{int(a)}" for a, b in zip(starts[:most], ends[:most])]
+    return ", ".join(shown) + (", …" if len(starts) > most else "")
+
+
+def shared_cells(starts: np.ndarray, ends: np.ndarray) -> list[int]:
+    """The cells two neighbouring windows both cover."""
+    return sorted({cell for a, b in zip(starts[1:], ends[:-1]) for cell in range(int(a), int(b))})
+
+
+@dataclass(frozen=True)
+class _AdaptiveSpec:
+    input_shape: tuple[int, ...]
+    output_size: Any
+
+    DIMS: ClassVar[int]
+    KIND: ClassVar[str]
+    NAME: ClassVar[str]
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        put("input_shape", _shape(self.input_shape, self.DIMS))
+        put("output_size", output_sizes("output_size", self.output_size, self.DIMS))
+        if hasattr(self, "return_indices"):
+            put("return_indices", truthy("return_indices", self.return_indices))
+        if min(self.output_shape[1:]) < 1:
+            raise nothing_to_draw("output_size", self.output_size, self.output_shape)
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def out_channels(self) -> int:
+        return self.input_shape[0]
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        """(C, *sizes): ``output_size``, the input's size where it says None."""
+        sizes = (n if o is None else o for n, o in zip(self.input_shape[1:], self.output_size))
+        return (self.in_channels, *sizes)
+
+    @cached_property
+    def starts(self) -> tuple[np.ndarray, ...]:
+        """Per axis, where each output's window starts: ⌊i·n/o⌋."""
+        return tuple(adaptive_starts(n, o) for n, o in zip(self.input_shape[1:], self.output_shape[1:]))
+
+    @cached_property
+    def ends(self) -> tuple[np.ndarray, ...]:
+        """Per axis, where each output's window ends (excluded): ⌈(i + 1)·n/o⌉."""
+        return tuple(adaptive_ends(n, o) for n, o in zip(self.input_shape[1:], self.output_shape[1:]))
+
+    @cached_property
+    def kernel_size(self) -> tuple[int, ...]:
+        """The largest window on each axis."""
+        return tuple(int((e - s).max()) for s, e in zip(self.starts, self.ends))
+
+    @property
+    def mean_of_all(self) -> bool:
+        """Whether PyTorch computes the layer as the mean of the whole input (every output size
+        1, an average)."""
+        return self.KIND == "avg" and max(self.output_shape[1:]) == 1
+
+    @property
+    def steps(self) -> int:
+        return math.prod(self.output_shape[1:])
+
+    @property
+    def numbers(self) -> int:
+        """Numbers a recording holds: the input, the output, and every window's cells (each
+        window as long as the longest on each axis) while it computes."""
+        return math.prod(self.input_shape) + math.prod(self.output_shape) * (1 + math.prod(self.kernel_size))
+
+    @cached_property
+    def window_cells(self) -> int:
+        """Cells of all windows together (a cell counted once per window it is in)."""
+        return math.prod(int((e - s).sum()) for s, e in zip(self.starts, self.ends))
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        """(name, count) for ``convgif info``: one comparison or addition per window cell."""
+        return ("comparisons" if self.KIND == "max" else "additions"), self.in_channels * self.window_cells
+
+    @cached_property
+    def caption(self) -> str:
+        shown = self.output_size[0] if len(set(self.output_size)) == 1 and self.DIMS > 1 else self.output_size
+        more = ["return_indices=True"] if getattr(self, "return_indices", False) else []
+        return caption_line(self.input_shape, self.output_shape, f"output_size : {shown}", *more)
+
+    def equal_pool(self) -> Optional[tuple[tuple[int, ...], tuple[int, ...]]]:
+        """(kernel_size, stride) of the fixed pool with exactly these windows, if there is one:
+        on every axis all windows the same size, one stride apart."""
+        kernel, stride = [], []
+        for s, e in zip(self.starts, self.ends):
+            sizes, steps = set((e - s).tolist()), set(np.diff(s).tolist())
+            if len(sizes) != 1 or len(steps) > 1 or 0 in steps:  # a window repeated is no stride
+                return None
+            k = sizes.pop()
+            kernel.append(k)
+            stride.append(steps.pop() if steps else k)
+        return tuple(kernel), tuple(stride)
+
+    def equal_pool_text(self) -> Optional[str]:
+        found = self.equal_pool()
+        if found is None:
+            return None
+        kind = "MaxPool" if self.KIND == "max" else "AvgPool"
+        kernel, stride = (k[0] if self.DIMS == 1 else k for k in found)
+        return f"{kind}{self.DIMS}d(kernel_size={kernel}, stride={stride})"
+
+    @property
+    def equal_pool_exact(self) -> bool:
+        """Whether the fixed pool's values are torch's bit for bit: always for a max; for an
+        average only when both divide the same sum once (one axis wider than a cell, and no
+        mean of the whole input, which torch adds in its own order)."""
+        if self.KIND == "max":
+            return True
+        kernel, _ = self.equal_pool() or ((), ())
+        return not self.mean_of_all and sum(k > 1 for k in kernel) <= 1
+
+    def replace(self, **changes: object):
+        args = {f.name: getattr(self, f.name) for f in dataclasses.fields(self) if f.init}
+        args.update(changes)
+        return type(self)(**args)
+
+
+@dataclass(frozen=True)
+class _AdaptiveMax(_AdaptiveSpec):
+    input_shape: tuple[int, ...]
+    output_size: Any
+    return_indices: bool = False
+
+    KIND: ClassVar[str] = "max"
+
+
+@dataclass(frozen=True)
+class AdaptiveAvgPool1dSpec(_AdaptiveSpec):
+    """One ``torch.nn.AdaptiveAvgPool1d`` over (C, L): ``output_size`` an int or a 1-tuple."""
+
+    DIMS: ClassVar[int] = 1
+    KIND: ClassVar[str] = "avg"
+    NAME: ClassVar[str] = "AdaptiveAvgPool1d"
+
+    def as_2d(self) -> AdaptiveAvgPool2dSpec:
+        """The same layer over a (C, 1, L) input, as torch computes it."""
+        return AdaptiveAvgPool2dSpec((self.in_channels, 1, self.input_shape[1]), (1, self.output_shape[1]))
+
+
+@dataclass(frozen=True)
+class AdaptiveAvgPool2dSpec(_AdaptiveSpec):
+    """One ``torch.nn.AdaptiveAvgPool2d`` over (C, H, W): ``output_size`` an int or (h, w), an
+    entry None keeping the input's size on that axis."""
+
+    DIMS: ClassVar[int] = 2
+    KIND: ClassVar[str] = "avg"
+    NAME: ClassVar[str] = "AdaptiveAvgPool2d"
+
+
+@dataclass(frozen=True)
+class AdaptiveAvgPool3dSpec(_AdaptiveSpec):
+    """One ``torch.nn.AdaptiveAvgPool3d`` over (C, D, H, W)."""
+
+    DIMS: ClassVar[int] = 3
+    KIND: ClassVar[str] = "avg"
+    NAME: ClassVar[str] = "AdaptiveAvgPool3d"
+
+
+@dataclass(frozen=True)
+class AdaptiveMaxPool1dSpec(_AdaptiveMax):
+    """One ``torch.nn.AdaptiveMaxPool1d`` over (C, L)."""
+
+    DIMS: ClassVar[int] = 1
+    NAME: ClassVar[str] = "AdaptiveMaxPool1d"
+
+    def as_2d(self) -> AdaptiveMaxPool2dSpec:
+        return AdaptiveMaxPool2dSpec((self.in_channels, 1, self.input_shape[1]), (1, self.output_shape[1]), True)
+
+
+@dataclass(frozen=True)
+class AdaptiveMaxPool2dSpec(_AdaptiveMax):
+    """One ``torch.nn.AdaptiveMaxPool2d`` over (C, H, W); ``return_indices`` shows the indices
+    beside the output (the recording always has them)."""
+
+    DIMS: ClassVar[int] = 2
+    NAME: ClassVar[str] = "AdaptiveMaxPool2d"
+
+
+@dataclass(frozen=True)
+class AdaptiveMaxPool3dSpec(_AdaptiveMax):
+    """One ``torch.nn.AdaptiveMaxPool3d`` over (C, D, H, W)."""
+
+    DIMS: ClassVar[int] = 3
+    NAME: ClassVar[str] = "AdaptiveMaxPool3d"
+
+
+def record_adaptive(spec: Any, seed: int = 0, input: object = None) -> SpanRecording:
+    """Run an adaptive pooling forward: the input random integers in 0..9 from ``seed``, or the
+    array given (checked by the rule every given value follows)."""
+    x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
+    starts = tuple(s[None, :] for s in spec.starts)
+    sizes = tuple(e - s for s, e in zip(spec.starts, spec.ends))
+    return record_spans(spec, spec.KIND, x, starts, sizes, spec.mean_of_all)
+
+
+def recording_as_2d(recording: SpanRecording) -> SpanRecording:
+    """A one-axis recording as its two-axis form over one row (drawn that way)."""
+    if recording.input.ndim == 3:
+        return recording
+    row = (np.zeros((1, 1), dtype=np.int64), np.ones(1, dtype=np.int64))
+    return dataclasses.replace(
+        recording,
+        input=recording.input[:, None, :],
+        output=recording.output[:, None, :],
+        starts=(row[0], recording.starts[0]),
+        sizes=(row[1], recording.sizes[0]),
+        indices=None if recording.indices is None else recording.indices[:, None, :],
+        winners=None
+        if recording.winners is None
+        else np.concatenate([np.zeros_like(recording.winners), recording.winners], axis=-1)[:, None, :, :],
+        sums=None if recording.sums is None else recording.sums[:, None, :],
+        samples=None,
+    )
+
+
+# -- the picture --------------------------------------------------------------------------------
+
+
+class Spans(_Windowed):
+    """Windows placed one output at a time rather than by a stride: adaptive pooling (and, with
+    windows of its own per channel, fractional max pooling). One output position a step, every
+    channel at once."""
+
+    def _record(self, spec, seed: int, input, indices):
+        if indices is not None:
+            raise SpecError("indices", f"{spec.NAME} takes no indices: only an unpooling does")
+        return record_adaptive(spec, seed, input)
+
+    def _flat(self, spec):
+        return spec.as_2d() if self.dims == 1 else spec
+
+    def extent(self, flat, region: Region) -> Region:
+        """The input rows and columns the output ``region`` reads."""
+        (r0, r1), (c0, c1) = region.rows, region.cols
+        rows = (int(flat.starts[0][r0]), int(flat.ends[0][r1 - 1]))
+        cols = (int(flat.starts[1][c0]), int(flat.ends[1][c1 - 1]))
+        return Region(rows, cols)
+
+    def notes(self, spec) -> list[str]:
+        words = ("positions",) if self.dims == 1 else ("rows", "columns")
+        flat = self._flat(spec)
+        axes = list(zip(words, flat.starts[2 - self.dims :], flat.ends[2 - self.dims :]))
+        windows = "; ".join(f"{word} {axis_windows(s, e)}" for word, s, e in axes)
+        notes = [f"windows ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉−1: {windows}"]
+        shared = [(word, shared_cells(s, e)) for word, s, e in axes]
+        if any(cells for _, cells in shared):
+            listed = " and ".join(f"{word} {', '.join(map(str, cells[:8]))}" for word, cells in shared if cells)
+            notes.append(f"windows overlap: {listed} lie in two windows")
+        if spec.KIND == "avg" and spec.mean_of_all:
+            notes.append(f"y = the mean of all {math.prod(spec.input_shape[1:])} cells (torch's shortcut)")
+        elif spec.KIND == "avg":
+            notes.append("y = the window's sum / its own cell count")
+        else:
+            notes.append("y = the largest value of the window")
+        equal = spec.equal_pool_text()
+        if equal:
+            notes.append(f"the same windows as {equal}")
+        return notes
+
+    def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
+        self.check_view(**view)
+        if self.dims == 3:
+            raise self.not_drawn()
+        if region is None and hasattr(spec, "equal_pool"):
+            self._check_one_window(spec)
+        flat = self._flat(spec)
+        c = flat.in_channels
+        indices = bool(getattr(spec, "return_indices", False))
+        _, h, w = flat.input_shape
+        _, ho, wo = flat.output_shape
+        notes = self.notes(spec)
+        grid, out_size, headings, part = (h, w), (ho, wo), ("input", "output"), None
+        if region is not None and region.size != (ho, wo):
+            read = self.extent(flat, region)
+            grid, out_size, headings = read.size, region.size, ("input, part", "output, part")
+            part = Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop((ho, wo), (region.rows[0], region.cols[0])))
+            notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "they read"))
+        cells, index_chars = math.prod(flat.kernel_size), len(str(h * w))
+        if cells > LISTED:  # written as its first and last cells and their count
+            cells = 12
+        y_last = len(_at(self.dims, "y", c - 1, ho - 1, wo - 1))
+        if spec.KIND == "max":
+            sum_chars = lambda chars: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
+        else:
+            sum_chars = lambda chars: y_last + 20 + cells * (chars + 3) + 2 * chars  # noqa: E731
+        return [
+            Geometry(
+                layer=flat,
+                caption=spec.caption,
+                dims=self.dims,
+                in_channels=c,
+                out_channels=c * (2 if indices else 1),
+                groups=c,
+                grid=grid,
+                kernel=None,
+                out_size=out_size,
+                steps_per_column=math.prod(out_size),
+                input_heading=headings[0],
+                output_heading=headings[1],
+                channels_shown=region and region.channels,
+                part=part,
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]")
+                if indices
+                else (lambda co: f"y[{co}]"),
+                numbers=True,
+                columns_take_turns=False,
+                step_chars=len(self.step_text(flat, ho - 1, wo - 1, ho * wo - 1, ho * wo)) + 4,
+                sum_chars=sum_chars,
+                value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
+            )
+        ]
+
+    def _check_one_window(self, spec) -> None:
+        """Refuse, naming ``output_size``, an adaptive layer not even the smallest part of which
+        can be drawn: its windows (the input's share of one output) hold too many cells."""
+        from ..picture.layout import plan
+
+        flat = self._flat(spec)
+        cols = min(4 if self.dims == 1 else 1, flat.output_shape[2])  # the smallest part a render tries
+        part = Region((0, 1), (0, cols), self.dims, 1)
+        geometry = self.geometries(spec, part)[0]
+        try:
+            plan(geometry, False, geometry.value_chars)
+        except TooLargeError as error:
+            largest = "×".join(map(str, spec.kernel_size))
+            raise TooLargeError(
+                "output_size",
+                f"output_size={fmt(spec.output_size)} gives windows of up to {largest} input cells, too many to "
+                f"draw even the smallest part of ({error.needs}): a larger output_size gives smaller windows "
+                "(`convgif info` describes the layer without drawing it)",
+                error.needs,
+                error.values,
+            ) from None
+
+    def step_text(self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None) -> str:
+        """Where the window is: ``window rows 2–4 × columns 0–2 (3×3) for (1, 0) · step 4/9``
+        (``cells``: the window's cells, where the spec alone does not place it)."""
+        if cells is not None and len(cells):
+            (r0, c0), (r1, c1) = cells.min(axis=0), cells.max(axis=0) + 1
+        else:
+            (r0, r1), (c0, c1) = ((int(s[i]), int(e[i])) for s, e, i in zip(flat.starts, flat.ends, (oy, ox)))
+        if self.dims == 1:
+            return f"window {c0}–{c1 - 1} ({c1 - c0} cells) for {position(1, oy, ox)} · step {step + 1}/{steps}"
+        return (
+            f"window rows {r0}–{r1 - 1} × columns {c0}–{c1 - 1} ({r1 - r0}×{c1 - c0}) for {position(2, oy, ox)}"
+            f" · step {step + 1}/{steps}"
+        )
+
+    def drawn_recording(self, spec, recording):
+        return recording_as_2d(recording)
+
+    def drawings(self, spec, recording, pixels: bool = False, region: Region | None = None, **view) -> list[Drawn]:
+        (geometry,) = self.geometries(spec, region, **view)
+        flat = self._flat(spec)
+        rec = self.drawn_recording(spec, recording)
+        part = Region.of(region, flat.output_shape[1:])
+        read = self.extent(flat, part) if region is not None else Region.of(None, flat.input_shape[1:])
+        grid = rec.input[:, slice(*read.rows), slice(*read.cols)]
+        output = rec.output[:, slice(*part.rows), slice(*part.cols)]
+        indices = bool(getattr(spec, "return_indices", False))
+        shown_indices = rec.indices[:, slice(*part.rows), slice(*part.cols)] if indices else None
+        c = flat.in_channels
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=np.zeros(grid.shape[1:], dtype=bool),
+                kernels=None,
+                output=output,
+                playback=SpanPlayback(self, flat, rec, indices, part, read),
+                value_chars=_widest_text(grid, output, shown_indices),
+                pixels=pixels,
+                plain=tuple(range(1, 2 * c, 2)) if indices else (),
+            )
+        ]
+
+    def name_parts(self, spec, **view) -> list[str]:
+        parts = ["x".join(map(str, spec.input_shape)), "o" + "x".join(map(str, spec.output_shape[1:]))]
+        if getattr(spec, "return_indices", False):
+            parts.append("indices")
+        return parts
+
+    def facts(self, spec) -> dict:
+        formulas, windows = [], {}
+        for i, axis in enumerate(AXES[self.dims]):
+            n, o, given = spec.input_shape[1 + i], spec.output_shape[1 + i], spec.output_size[i]
+            source = f"output_size[{i}] = {o}" if given is not None else f"output_size[{i}] is None: the input's {n}"
+            formulas.append(f"{axis}_out = {source}")
+            starts, ends = spec.starts[i], spec.ends[i]
+            windows[axis] = [[int(a), int(b)] for a, b in zip(starts, ends)]
+            sizes = sorted(set((ends - starts).tolist()))
+            shared = shared_cells(starts, ends)
+            overlap = f", overlapping at {', '.join(map(str, shared[:8]))}" if shared else ""
+            formulas.append(
+                f"{axis} windows: ⌊i·{n}/{o}⌋ to ⌈(i+1)·{n}/{o}⌉: {axis_windows(starts, ends)} "
+                f"({' or '.join(map(str, sizes))} cells{overlap})"
+            )
+        equal = spec.equal_pool_text()
+        if equal is not None:
+            if spec.equal_pool_exact:
+                formulas.append(f"equals {equal}: the same windows and values")
+            else:
+                formulas.append(
+                    f"the same windows and divisors as {equal}; torch "
+                    + (
+                        "takes the mean of the whole input"
+                        if spec.mean_of_all
+                        else "divides by each axis's size in turn"
+                    )
+                    + ", so fractions may differ from it in the last bit"
+                )
+        if spec.KIND == "avg":
+            formulas.append(
+                "each output = its window's sum / (its cell count)"
+                if not spec.mean_of_all
+                else f"every output size is 1: torch takes the mean, sum / {math.prod(spec.input_shape[1:])}"
+            )
+        name, count = spec.operations
+        facts = {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            "output_size": list(spec.output_size),
+            "windows": windows,
+            "num_parameters": 0,
+            "placements": spec.steps,
+            "steps": spec.steps,
+            "output_size_formulas": formulas,
+            "parameter_formulas": ["none: pooling has no weights and no bias"],
+            name: count,
+            "equal_pool": None if equal is None else {"layer": equal, "exact": spec.equal_pool_exact},
+        }
+        if spec.KIND == "max":
+            facts["return_indices"] = bool(spec.return_indices)
+        return facts
+
+
+class SpanPlayback:
+    """The steps of a picture of windows placed one by one: a window (one per channel) a step."""
+
+    def __init__(self, op: Spans, flat, recording: SpanRecording, indices: bool, region: Region, read: Region) -> None:
+        self.op = op
+        self.flat = flat
+        self.recording = recording
+        self.per = 2 if indices else 1
+        self.indices = indices
+        self.region = region
+        self._shift = np.array([read.rows[0], read.cols[0]])
+
+    def _index(self, step: int) -> tuple[int, int]:
+        oy, ox = divmod(step, self.region.size[1])
+        return oy + self.region.rows[0], ox + self.region.cols[0]
+
+    def advance(self, step: int) -> list[Writes]:
+        rec = self.recording
+        oy, ox = self._index(step)
+        y, x = oy - self.region.rows[0], ox - self.region.cols[0]
+        box = (y, x, y + 1, x + 1)
+        rows, cols = np.array([y]), np.array([x])
+        writes = []
+        for c in range(rec.output.shape[0]):
+            writes.append(Writes(c * self.per, rows, cols, rec.output[c, oy : oy + 1, ox : ox + 1], box))
+            if self.indices:
+                writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, oy : oy + 1, ox : ox + 1], box))
+        return writes
+
+    def show(self, step: int) -> Step:
+        rec = self.recording
+        oy, ox = self._index(step)
+        placement = rec.placements[oy * rec.output.shape[2] + ox]
+
+        def reads(c: int) -> Reads:
+            cells = placement.channel_cells(c) - self._shift
+            top, left = cells.min(axis=0)
+            bottom, right = cells.max(axis=0) + 1
+            taps = np.column_stack([np.full(len(cells), c), cells])
+            marks = None
+            if placement.winners is not None and placement.winners[c, 0] >= 0:
+                marks = np.array([[c, *(placement.winners[c] - self._shift)]])
+            return Reads(taps, (int(top), int(left), int(bottom), int(right)), marks)
+
+        text = self.op.step_text(self.flat, oy, ox, step, math.prod(self.region.size), placement.channel_cells(0))
+        sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
+
+    def sum_text(self, c: int, placement: SpanPlacement) -> str:
+        rec = self.recording
+        y = _at(self.op.dims, "y", c, *placement.out_index)
+        values = [format_value(rec.input[c, gy, gx]) for gy, gx in placement.channel_cells(c)]
+        many = len(values) > LISTED  # a window too long to write out: its first and last cells
+        if placement.winners is not None:
+            listed = (
+                ", ".join([*values[:8], "…", *values[-2:]]) + f": {len(values)} cells" if many else ", ".join(values)
+            )
+            return f"{y} = max({listed}) = {format_value(placement.values[c])} at index {int(placement.indices[c])}"
+        if rec.spec.mean_of_all:
+            divisor = str(math.prod(rec.input.shape[1:]))
+        else:
+            divisor = str(math.prod(placement.sizes))
+        if many:
+            total = format_value(placement.sums[c])
+            listed = " + ".join([*values[:8], "…", *values[-2:]]) + f" = {total}: {len(values)} cells"
+        else:
+            listed = " + ".join(values)
+        return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c])}"
+
+
+def _with_signature(op: Spans, names: tuple[str, ...]) -> Spans:
+    op.torch_signature = names  # type: ignore[misc]
+    return op
+
+
+ADAPTIVE_AVG_POOL1D = _with_signature(Spans(AdaptiveAvgPool1dSpec), ("output_size",))
+ADAPTIVE_AVG_POOL2D = _with_signature(Spans(AdaptiveAvgPool2dSpec), ("output_size",))
+ADAPTIVE_AVG_POOL3D = _with_signature(Spans(AdaptiveAvgPool3dSpec), ("output_size",))
+ADAPTIVE_MAX_POOL1D = _with_signature(Spans(AdaptiveMaxPool1dSpec), ("output_size", "return_indices"))
+ADAPTIVE_MAX_POOL2D = _with_signature(Spans(AdaptiveMaxPool2dSpec), ("output_size", "return_indices"))
+ADAPTIVE_MAX_POOL3D = _with_signature(Spans(AdaptiveMaxPool3dSpec), ("output_size", "return_indices"))
+for _op in (ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D, ADAPTIVE_MAX_POOL3D):
+    _op.torch_shown = ("output_size",)  # type: ignore[misc]

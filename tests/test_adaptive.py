@@ -1,0 +1,289 @@
+"""Adaptive pooling (AdaptiveAvgPool1d/2d/3d, AdaptiveMaxPool1d/2d/3d): windows, values and
+indices against the loops of tests/reference_nd.py always, and against torch 2.13 when it is
+importable, on random configurations valid and invalid; the picture's every step; info."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import numpy as np
+import pytest
+import reference_nd as ref
+from click.testing import CliRunner
+
+import convgif
+from convgif import SpecError, ops
+from convgif.cli import main
+from convgif.info import explain
+from convgif.picture.model import format_value
+
+AVG = {1: convgif.AdaptiveAvgPool1dSpec, 2: convgif.AdaptiveAvgPool2dSpec, 3: convgif.AdaptiveAvgPool3dSpec}
+MAX = {1: convgif.AdaptiveMaxPool1dSpec, 2: convgif.AdaptiveMaxPool2dSpec, 3: convgif.AdaptiveMaxPool3dSpec}
+KINDS = [(kind, dims) for kind in ("avg", "max") for dims in (1, 2, 3)]
+CASES = 150  # per kind and number of axes, against the loops
+TORCH_CASES = 800  # per kind and number of axes, against torch
+
+
+def random_output_size(rng: random.Random, dims: int, sizes, wrong: bool):
+    """An int or one entry per axis: mostly valid sizes (smaller, equal or larger than the
+    input, None), now and then a form or value torch refuses."""
+    if wrong and rng.random() < 0.25:
+        return rng.choice(
+            [
+                -1,
+                True,
+                2.0,
+                np.int64(2),
+                (2,) * (dims + 1),
+                (2,) * max(dims - 1, 1) if dims > 1 else (2, 2),
+                tuple([-1] * dims),
+                tuple([True] * dims),
+                (None,) * dims,
+                0,
+            ]
+        )
+    if rng.random() < 0.3:
+        return rng.randint(1, 9)
+    return tuple(
+        None if dims > 1 and rng.random() < 0.15 else rng.choice([1, rng.randint(1, n), rng.randint(1, 2 * n + 1)])
+        for n in sizes
+    )
+
+
+def random_case(rng: random.Random, dims: int, wrong: bool = True):
+    sizes = tuple(rng.randint(1, 9 - 2 * (dims - 1)) for _ in range(dims))
+    shape = (rng.randint(1, 3), *sizes)
+    return shape, random_output_size(rng, dims, sizes, wrong)
+
+
+def make(kind: str, dims: int, shape, output_size, **more):
+    try:
+        return (AVG if kind == "avg" else MAX)[dims](shape, output_size, **more)
+    except SpecError as error:
+        return error
+
+
+def random_input(generator: np.random.Generator, shape, case: int) -> np.ndarray:
+    if case % 3 == 0:
+        return generator.integers(0, 10, shape)
+    values = generator.normal(size=shape).round(1)
+    if case % 3 == 2:
+        values[generator.random(shape) < 0.2] = -0.0
+    return values
+
+
+@pytest.mark.parametrize("kind,dims", KINDS)
+def test_recordings_match_the_loops(kind, dims):
+    rng, values = random.Random(10 + dims), np.random.default_rng(dims)
+    checked = 0
+    for case in range(CASES):
+        shape, output_size = random_case(rng, dims, wrong=False)
+        spec = make(kind, dims, shape, output_size)
+        assert not isinstance(spec, SpecError), (shape, output_size, spec)
+        x = random_input(values, shape, case)
+        rec = convgif.record(spec, input=x)
+        want, indices = ref.adaptive_pool(x, spec.output_shape[1:], kind)
+        np.testing.assert_array_equal(rec.output, want, err_msg=str((shape, output_size)))
+        assert (np.signbit(rec.output) == np.signbit(want)).all()
+        if kind == "max":
+            np.testing.assert_array_equal(rec.indices, indices)
+        windows = [
+            [list(ref.adaptive_window(i, n, o)) for i in range(o)] for n, o in zip(shape[1:], spec.output_shape[1:])
+        ]
+        assert [[list(range(a, b)) for a, b in zip(s, e)] for s, e in zip(spec.starts, spec.ends)] == windows
+        checked += 1
+    assert checked == CASES
+
+
+@pytest.mark.parametrize("dims", (1, 2, 3))
+def test_acceptance_follows_torchs_rules_as_the_loops_state_them(dims):
+    rng = random.Random(20 + dims)
+    for _ in range(600):
+        shape, output_size = random_case(rng, dims)
+        for kind in ("avg", "max"):
+            got = make(kind, dims, shape, output_size)
+            why = ref.adaptive_refusal(dims, output_size)
+            if why is None and isinstance(got, SpecError) and "nothing to draw" in str(got):
+                continue  # a zero size: torch returns an empty tensor
+            assert isinstance(got, SpecError) == (why is not None), (shape, output_size, got)
+            if why is not None:
+                assert got.argument == why
+
+
+def test_refusals_name_the_argument_and_the_rule():
+    cases = [
+        (convgif.AdaptiveAvgPool2dSpec, (1, 4, 4), (3,), "output_size", "an int or a pair"),
+        (convgif.AdaptiveAvgPool1dSpec, (1, 4), (None,), "output_size", "each entry must be an int"),
+        (convgif.AdaptiveMaxPool2dSpec, (1, 4, 4), (3, -1), "output_size", "must not be negative"),
+        (convgif.AdaptiveMaxPool2dSpec, (1, 4, 4), np.int64(2), "output_size", "not a int64"),
+        (convgif.AdaptiveAvgPool3dSpec, (1, 4, 4, 4), (True, 2, 2), "output_size", "holds True"),
+        (convgif.AdaptiveAvgPool2dSpec, (1, 4, 4), (0, 2), "output_size", "nothing to draw"),
+    ]
+    for cls, shape, output_size, argument, words in cases:
+        with pytest.raises(SpecError) as error:
+            cls(shape, output_size)
+        assert error.value.argument == argument and words in str(error.value), str(error.value)
+    assert convgif.AdaptiveMaxPool2dSpec((1, 4, 4), 2, return_indices=2.0).return_indices is True
+    assert convgif.AdaptiveAvgPool1dSpec((2, 5), np.int64(3)).output_shape == (2, 3)
+    assert convgif.AdaptiveAvgPool2dSpec((2, 5, 6), (None, 3)).output_shape == (2, 5, 3)
+
+
+def test_the_windows_of_the_notes():
+    spec = convgif.AdaptiveAvgPool2dSpec((1, 5, 5), 3)
+    assert [(int(a), int(b)) for a, b in zip(spec.starts[0], spec.ends[0])] == [(0, 2), (1, 4), (3, 5)]
+    assert spec.equal_pool() is None  # windows of 2, 3 and 2 cells
+    assert convgif.AdaptiveAvgPool2dSpec((1, 7, 7), 3).equal_pool() == ((3, 3), (2, 2))
+    assert convgif.AdaptiveMaxPool1dSpec((1, 5), 4).equal_pool() == ((2,), (1,))
+    assert convgif.AdaptiveAvgPool2dSpec((512, 7, 7), (1, 1)).equal_pool() == ((7, 7), (7, 7))
+    resnet = convgif.AdaptiveAvgPool2dSpec((4, 7, 7), (1, 1))
+    rec = convgif.record(resnet)
+    np.testing.assert_array_equal(rec.output[:, 0, 0], rec.input.reshape(4, -1).sum(axis=1) / 49)
+
+
+@pytest.mark.parametrize("kind", ["avg", "max"])
+def test_every_step_says_what_the_recording_holds(kind):
+    rng = random.Random(5 if kind == "avg" else 6)
+    for _ in range(12):
+        dims = rng.choice([1, 2])
+        shape, output_size = random_case(rng, dims, wrong=False)
+        spec = make(kind, dims, shape, output_size, **({"return_indices": True} if kind == "max" else {}))
+        rec = convgif.record(spec, seed=3)
+        (drawn,) = ops.of(spec).drawings(spec, rec)
+        flat = rec.output.reshape(spec.in_channels, -1)
+        for step in range(spec.steps):
+            drawn.playback.advance(step)
+            shown = drawn.playback.show(step)
+            for c, entry in enumerate(shown.sums):
+                assert entry.split(" = ")[2 if kind == "max" else -1].split(" ")[0] == format_value(flat[c, step])
+                listed = re.search(r"\((.*)\)", entry).group(1)
+                window = drawn.playback.recording.placements[step].channel_cells(c)
+                assert len(listed.split(", " if kind == "max" else " + ")) == len(window)
+                if kind == "avg":
+                    divisor = int(entry.rsplit(" / ", 1)[1].split(" ")[0])
+                    assert divisor == (np.prod(shape[1:]) if spec.mean_of_all else len(window))
+                else:
+                    assert entry.endswith(f"at index {int(rec.indices.reshape(spec.in_channels, -1)[c, step])}")
+                reads = shown.reads[c]
+                assert {tuple(cell[1:]) for cell in reads.cells} == {tuple(cell) for cell in window}
+            assert shown.text.startswith("window ")
+
+
+def test_a_three_axis_layer_is_described_and_recorded_not_drawn():
+    spec = convgif.AdaptiveMaxPool3dSpec((2, 4, 5, 6), (2, None, 4))
+    assert convgif.record(spec).output.shape == (2, 2, 5, 4)
+    with pytest.raises(SpecError, match="not drawn"):
+        ops.of(spec).geometries(spec)
+    lines = explain(spec)
+    assert any("D windows: ⌊i·4/2⌋ to ⌈(i+1)·4/2⌉: 0–1, 2–3 (2 cells)" in line for line in lines)
+
+
+def test_info_states_the_window_arithmetic_and_an_equal_fixed_pool_only_when_there_is_one():
+    lines = explain(convgif.AdaptiveAvgPool2dSpec((1, 5, 5), 3))
+    assert "  H windows: ⌊i·5/3⌋ to ⌈(i+1)·5/3⌉: 0–1, 1–3, 3–4 (2 or 3 cells, overlapping at 1, 3)" in lines
+    assert not any("AvgPool2d(" in line for line in lines)
+    lines = explain(convgif.AdaptiveMaxPool2dSpec((1, 6, 6), 3))
+    assert "  equals MaxPool2d(kernel_size=(2, 2), stride=(2, 2)): the same windows and values" in lines
+    lines = explain(convgif.AdaptiveAvgPool2dSpec((512, 7, 7), (1, 1)))
+    assert any(line.startswith("  the same windows and divisors as AvgPool2d(kernel_size=(7, 7)") for line in lines)
+    assert "  every output size is 1: torch takes the mean, sum / 49" in lines
+    result = CliRunner().invoke(main, ["info", "--layer", "AdaptiveAvgPool1d", "--in", "2,10", "--output-size", "4"])
+    assert result.exit_code == 0, result.output
+    assert "L windows: ⌊i·10/4⌋ to ⌈(i+1)·10/4⌉: 0–2, 2–4, 5–7, 7–9 (3 cells, overlapping at 2, 7)" in result.output
+    result = CliRunner().invoke(
+        main, ["info", "--layer", "AdaptiveAvgPool2d(output_size=(1, None))", "--in", "3,4,6", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    facts = json.loads(result.output)
+    assert facts["output_size"] == [1, None] and facts["output_shape"] == [3, 1, 6]
+    assert facts["equal_pool"] == {"layer": "AvgPool2d(kernel_size=(4, 1), stride=(4, 1))", "exact": True}
+
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="module", autouse=True)
+def one_torch_thread():
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+def torch_adaptive(kind: str, dims: int, output_size, x: np.ndarray):
+    """("ok", values, indices or None) or ("refused", error) from torch's module."""
+    module = getattr(torch.nn, f"Adaptive{'Avg' if kind == 'avg' else 'Max'}Pool{dims}d")
+    try:
+        if kind == "avg":
+            return "ok", module(output_size)(torch.from_numpy(x)).numpy(), None
+        values, indices = module(output_size, return_indices=True)(torch.from_numpy(x))
+        return "ok", values.numpy(), indices.numpy()
+    except (RuntimeError, TypeError, ValueError) as error:
+        return "refused", error, None
+
+
+@pytest.mark.parametrize("kind,dims", KINDS)
+def test_torch_agrees_on_random_configurations(kind, dims):
+    rng, values = random.Random(30 + dims + (3 if kind == "max" else 0)), np.random.default_rng(dims)
+    accepted = refused = 0
+    for case in range(TORCH_CASES):
+        shape, output_size = random_case(rng, dims)
+        x = random_input(values, shape, case).astype(np.float64)
+        status, want, indices = torch_adaptive(kind, dims, output_size, x)
+        got = make(kind, dims, shape, output_size)
+        if status == "refused" or isinstance(got, SpecError):
+            empty = status == "ok" and want.size == 0
+            assert (status == "refused" or empty) and isinstance(got, SpecError), (shape, output_size, got, want)
+            assert not empty or "nothing to draw" in str(got)
+            refused += 1
+            continue
+        accepted += 1
+        rec = convgif.record(got, input=x)
+        assert rec.output.shape == want.shape == got.output_shape
+        if kind == "avg" and got.mean_of_all and case % 3:  # torch's mean adds fractions in its own order
+            np.testing.assert_allclose(rec.output, want, rtol=1e-13, atol=1e-15)
+        else:
+            np.testing.assert_array_equal(rec.output, want, err_msg=str((shape, output_size)))
+            assert (np.signbit(rec.output) == np.signbit(want)).all()
+        if kind == "max":
+            np.testing.assert_array_equal(rec.indices, indices)
+    assert accepted > TORCH_CASES // 2 and refused > TORCH_CASES // 20
+
+
+@pytest.mark.parametrize("kind,dims", KINDS)
+def test_an_equal_fixed_pool_is_what_torch_computes(kind, dims):
+    rng, values = random.Random(40 + dims), np.random.default_rng(9)
+    found = 0
+    f = torch.nn.functional
+    for case in range(300):
+        shape, output_size = random_case(rng, dims, wrong=False)
+        spec = make(kind, dims, shape, output_size)
+        equal = spec.equal_pool()
+        if equal is None:
+            continue
+        found += 1
+        x = torch.from_numpy(random_input(values, shape, case).astype(np.float64))
+        adaptive = torch_adaptive(kind, dims, output_size, x.numpy())[1]
+        pool = getattr(f, f"{kind}_pool{dims}d")
+        fixed = pool(x, *equal).numpy()
+        if spec.equal_pool_exact:
+            np.testing.assert_array_equal(adaptive, fixed)
+        else:
+            np.testing.assert_allclose(adaptive, fixed, rtol=1e-13, atol=1e-15)
+    assert found > 20
+
+
+def test_a_module_and_its_print_line_give_the_same_spec():
+    from convgif.inputs.pytorch import from_torch, parse_line
+
+    for module, shape in [
+        (torch.nn.AdaptiveAvgPool2d((1, None)), (3, 5, 6)),
+        (torch.nn.AdaptiveMaxPool1d(4, return_indices=True), (2, 9)),
+        (torch.nn.AdaptiveAvgPool3d(2), (1, 4, 4, 4)),
+    ]:
+        spec, values = from_torch(module, shape)
+        assert values == {}
+        line = parse_line(str(module))
+        again = ops.operation(line.name).build(input_shape=shape, **line.arguments)
+        assert again.output_shape == spec.output_shape
