@@ -34,7 +34,20 @@ import numpy as np
 from ..engine.spans import SpanPlacement, SpanRecording, adaptive_ends, adaptive_starts, record_spans
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError, TooLargeError
-from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, format_value, part_note
+from ..picture.model import (
+    Crop,
+    Drawn,
+    Geometry,
+    LazyReads,
+    Part,
+    Reads,
+    Region,
+    Step,
+    Writes,
+    format_value,
+    magnitude,
+    part_note,
+)
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .conv import _widest_text, position
@@ -381,9 +394,9 @@ class Spans(_Windowed):
             cells = 12
         y_last = len(_at(self.dims, "y", c - 1, ho - 1, wo - 1))
         if spec.KIND == "max":
-            sum_chars = lambda chars: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
+            sum_chars = lambda chars, drawn: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
         else:
-            sum_chars = lambda chars: y_last + 20 + cells * (chars + 3) + 2 * chars  # noqa: E731
+            sum_chars = lambda chars, drawn: y_last + 20 + cells * (chars + 3) + 2 * chars  # noqa: E731
         return [
             Geometry(
                 layer=flat,
@@ -398,7 +411,6 @@ class Spans(_Windowed):
                 steps_per_column=math.prod(out_size),
                 input_heading=headings[0],
                 output_heading=headings[1],
-                channels_shown=region and region.channels,
                 part=part,
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
@@ -408,7 +420,8 @@ class Spans(_Windowed):
                 else (lambda co: f"y[{co}]"),
                 numbers=True,
                 columns_take_turns=False,
-                step_chars=len(self.step_text(flat, ho - 1, wo - 1, ho * wo - 1, ho * wo)) + 4,
+                step_text=self.step_text(flat, ho - 1, wo - 1, ho * wo - 1, ho * wo)
+                + " " * 4,  # room for any window's digits
                 sum_chars=sum_chars,
                 value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
             )
@@ -421,7 +434,7 @@ class Spans(_Windowed):
 
         flat = self._flat(spec)
         cols = min(4 if self.dims == 1 else 1, flat.output_shape[2])  # the smallest part a render tries
-        part = Region((0, 1), (0, cols), self.dims, 1)
+        part = Region((0, 1), (0, cols), self.dims)
         geometry = self.geometries(spec, part)[0]
         try:
             plan(geometry, False, geometry.value_chars)
@@ -453,8 +466,10 @@ class Spans(_Windowed):
     def drawn_recording(self, spec, recording):
         return recording_as_2d(recording)
 
-    def drawings(self, spec, recording, pixels: bool = False, region: Region | None = None, **view) -> list[Drawn]:
-        (geometry,) = self.geometries(spec, region, **view)
+    def drawings(
+        self, spec, recording, pixels: bool = False, region: Region | None = None, geometries=None, **view
+    ) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = self._flat(spec)
         rec = self.drawn_recording(spec, recording)
         part = Region.of(region, flat.output_shape[1:])
@@ -551,6 +566,7 @@ class SpanPlayback:
         self.indices = indices
         self.region = region
         self._shift = np.array([read.rows[0], read.cols[0]])
+        self._scales = magnitude(recording.input), magnitude(recording.output)  # how each grid writes its cells
 
     def _index(self, step: int) -> tuple[int, int]:
         oy, ox = divmod(step, self.region.size[1])
@@ -591,23 +607,24 @@ class SpanPlayback:
     def sum_text(self, c: int, placement: SpanPlacement) -> str:
         rec = self.recording
         y = _at(self.op.dims, "y", c, *placement.out_index)
-        values = [format_value(rec.input[c, gy, gx]) for gy, gx in placement.channel_cells(c)]
+        x_scale, y_scale = self._scales
+        values = [format_value(rec.input[c, gy, gx], x_scale) for gy, gx in placement.channel_cells(c)]
         many = len(values) > LISTED  # a window too long to write out: its first and last cells
         if placement.winners is not None:
             listed = (
                 ", ".join([*values[:8], "…", *values[-2:]]) + f": {len(values)} cells" if many else ", ".join(values)
             )
-            return f"{y} = max({listed}) = {format_value(placement.values[c])} at index {int(placement.indices[c])}"
+            return f"{y} = max({listed}) = {format_value(placement.values[c], y_scale)} at index {int(placement.indices[c])}"
         if rec.spec.mean_of_all:
             divisor = str(math.prod(rec.input.shape[1:]))
         else:
             divisor = str(math.prod(placement.sizes))
         if many:
-            total = format_value(placement.sums[c])
+            total = format_value(placement.sums[c], x_scale)
             listed = " + ".join([*values[:8], "…", *values[-2:]]) + f" = {total}: {len(values)} cells"
         else:
             listed = " + ".join(values)
-        return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c])}"
+        return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c], y_scale)}"
 
 
 def _with_signature(op: Spans, names: tuple[str, ...]) -> Spans:

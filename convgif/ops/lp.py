@@ -351,7 +351,7 @@ class LPPooling(Pooling):
             dataclasses.replace(
                 geometry,
                 notes=tuple(notes),
-                sum_chars=lambda chars: y_last + 70 + cells * (chars + 6) + 3 * chars,
+                sum_chars=lambda chars, drawn: y_last + 70 + cells * (chars + 6) + 3 * chars,
                 value_chars=4,
             )
             for geometry in geometries
