@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .. import ops
 from ..errors import SpecError
-from ..files.formats import STILL_SUFFIX, choose, is_stream
+from ..files.atomic import destination
+from ..files.formats import STILL_SUFFIX, choose, is_stream, written_name
 from ..picture import MAX_SCALE, THEME_NAMES
 from ..picture.model import Region
 from . import DEFAULT_FPS, DEFAULT_MAX_FRAMES, MAX_FPS, MIN_FPS, Look
@@ -87,6 +88,8 @@ def animation_job(
     notes = notes_of(notes)
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
     look = Look(values, extra + notes, theme, width, scale)
+    if path is not None and not is_stream(path):
+        check_path_type(path)
     chosen = choose(None if is_stream(path) else path, format)
     job = Job(
         spec,
@@ -129,8 +132,12 @@ def still_job(
     step for one ``step``, else of the steps a render would draw, as headless tiles."""
     spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
     check_options(DEFAULT_FPS, max_frames, seed, theme, width, scale)
-    if path is not None and not is_stream(path) and str(path) != "-" and Path(path).suffix.lower() != STILL_SUFFIX:
-        raise SpecError("path", f"{os.fspath(path)!r}: a still picture is a PNG; name it ….png")
+    if path is not None and not is_stream(path) and str(path) != "-":
+        check_path_type(path)
+        if Path(written_name(path)).suffix.lower() != STILL_SUFFIX:
+            shown = written_name(path)
+            link = f" (a link to {shown!r})" if shown != os.fspath(path) else ""
+            raise SpecError("path", f"{os.fspath(path)!r}{link}: a still picture is a PNG; name it ….png")
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
     look = Look(values, extra + notes_of(notes), theme, width, scale, headless=step is None)
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
@@ -186,13 +193,26 @@ def label_of(kernel: Kernel = None, image: Picture = None) -> str:
 
 def target_of(path: Target, name: Optional[Callable[[], str]] = None) -> Any:
     """Where to write: a file object as it is, ``path``, or (without one) the file ``name()``
-    in the current folder; a folder is refused at once."""
+    in the current folder; what cannot be written (a folder, a device, a write-protected file:
+    see :func:`convgif.files.atomic.destination`) is refused at once, as :class:`OSError`."""
     if is_stream(path):
+        if not callable(getattr(path, "write", None)):
+            raise SpecError("path", f"path={path!r} has no write method: give a path or a binary file object")
         return path
+    if path is not None:
+        check_path_type(path)
     target = Path(path) if path is not None else Path(name())  # type: ignore[misc]
-    if not target.name or target.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(target))
+    destination(os.fspath(path) if path is not None else target)
     return target
+
+
+def check_path_type(path: Any) -> None:
+    """Refuse a ``path`` that is neither text, a path-like object nor a file object."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise SpecError("path", f"path={path!r} must be a file name, a path or a binary file object")
+    name = os.fspath(path)
+    if not isinstance(name, str) or "\0" in name:
+        raise SpecError("path", f"path={path!r} must be a file name without NUL characters")
 
 
 def check_options(

@@ -9,6 +9,7 @@ command, so that subcommands can stand beside them.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shlex
 import signal
@@ -114,23 +115,14 @@ def main(
     request = request_from(ctx, params)
     if path is not None and not path.strip():
         raise fail("the output path is empty", "path")
-    to_stdout = path == "-"
-    if to_stdout and (sys.stdout is None or sys.stdout.closed):
-        raise click.ClickException("cannot write to standard output: it is closed")
-    if to_stdout and sys.stdout.isatty():
-        raise fail(
-            "'-' writes the picture to standard output, which is a terminal here: redirect it to a file or a pipe",
-            "path",
-        )
+    fd = stream_of(path)
+    to_stdout = fd is not None
+    if to_stdout:
+        check_stream(fd, path)
     try:
-        target = path if path and not to_stdout else request.default_name()
+        target: Any = io.BytesIO() if to_stdout else path if path else request.default_name()
     except SpecError as error:
         raise bad(error) from None
-    if to_stdout:
-        import tempfile
-
-        scratch = tempfile.TemporaryDirectory(prefix="convgif-")
-        target = str(Path(scratch.name) / Path(target).name)
     progress = _Progress(enabled=not quiet and is_terminal(sys.stderr))
     try:
         result = request.render(target, progress=progress)
@@ -151,15 +143,7 @@ def main(
         except OSError as error:
             raise click.ClickException(f"cannot write {poster}: {why_not_written(poster, error)}") from None
     if to_stdout:  # the picture is the output; what is said goes to stderr
-        try:
-            with open(result.path, "rb") as picture:
-                sys.stdout.flush()
-                sys.stdout.buffer.write(picture.read())
-                sys.stdout.buffer.flush()
-        except OSError as error:
-            raise click.ClickException(f"cannot write to standard output: {error.strerror or error}") from None
-        finally:
-            scratch.cleanup()
+        send(fd, target.getbuffer(), path)
     shown = "-" if to_stdout else str(result.path if path is None else path)
     snippets = Snippets(markdown, html, relative_to, poster)
     try:
@@ -168,6 +152,71 @@ def main(
         raise click.ClickException(
             f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
         ) from None
+
+
+#: Names of the standard streams as files: written as streams, as ``-o -`` writes standard output.
+STREAM_NAMES = {"-": 1, "/dev/stdout": 1, "/dev/stderr": 2, "/dev/null": -1}
+
+
+def stream_of(path: Optional[str]) -> Optional[int]:
+    """The file descriptor ``path`` names as a stream (``-``, ``/dev/stdout``, ``/dev/stderr``,
+    ``/dev/fd/N``, ``/proc/self/fd/N``; -1 for ``/dev/null``), or None for a file. Such names are
+    written to the stream already open (appending where the shell opened it with ``>>``), never
+    replaced by a new file as a file would be."""
+    if path is None:
+        return None
+    if path in STREAM_NAMES:
+        return STREAM_NAMES[path]
+    for prefix in ("/dev/fd/", "/proc/self/fd/"):
+        if path.startswith(prefix) and path[len(prefix) :].isdigit():
+            return int(path[len(prefix) :])
+    return None
+
+
+def check_stream(fd: int, path: str) -> None:
+    """Refuse a stream that is closed or a terminal, naming ``-o``."""
+    if fd < 0:
+        return
+    try:
+        os.fstat(fd)
+    except OSError:
+        where = "standard output" if path == "-" else path
+        raise click.ClickException(f"cannot write to {where}: it is closed") from None
+    if os.isatty(fd):
+        where = "standard output" if fd == 1 else "standard error" if fd == 2 else f"file descriptor {fd}"
+        raise fail(
+            f"{path!r} writes the picture to {where}, which is a terminal here: redirect it to a file or a pipe "
+            "(e.g. -o - > picture.gif)",
+            "path",
+        )
+
+
+def send(fd: int, data: memoryview, path: str) -> None:
+    """Write the picture to the stream ``fd`` whole; a reader that stops early (``| head``) is an
+    error, with status 1, saying how much was written."""
+    if fd < 0:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # a closed pipe is an error here, not a signal
+    written = 0
+    try:
+        while written < len(data):
+            written += os.write(fd, data[written:])
+    except OSError as error:
+        where = "standard output" if path == "-" else path
+        if error.errno == errno.EPIPE:
+            why = "the reader closed it"
+        else:
+            why = error.strerror or str(error)
+        raise click.ClickException(
+            f"cannot write to {where}: {why} after {written:,} of {len(data):,} bytes: the picture is incomplete"
+        ) from None
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
 
 
 def why_not_written(target: Any, error: OSError) -> str:

@@ -81,15 +81,33 @@ def resolve(args: Sequence[str], locate: Callable[[str], str]) -> tuple[list[str
     return out, files
 
 
+#: Files larger than this are not hashed but known by size and time of change: no file a render
+#: reads is that large (see the readers' limits), so it is refused anyway, and hashing it would
+#: only cost time.
+MAX_HASHED_BYTES = 1 << 30
+
+
 def digest(args: Sequence[str], files: Sequence[str]) -> str:
-    """A hash of convgif's version, the words as written and the bytes of the files named
-    (a missing file counts as empty)."""
+    """A hash of convgif's version, the words as written and the bytes of the files named,
+    read in chunks (a missing file, or one that is not a regular file, counts as empty)."""
+    from ..inputs.files import open_regular
+
     hasher = hashlib.sha256(__version__.encode())
     for arg in args:
-        hasher.update(b"\0" + arg.encode())
+        hasher.update(b"\0" + arg.encode("utf-8", "surrogateescape"))
     for file in files:
-        path = Path(file)
-        hasher.update(b"\0" + (path.read_bytes() if path.is_file() else b""))
+        hasher.update(b"\0")
+        try:
+            size = Path(file).stat().st_size
+            if size > MAX_HASHED_BYTES:
+                stat = Path(file).stat()
+                hasher.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+                continue
+            with open_regular(file, MAX_HASHED_BYTES) as opened:
+                while chunk := opened.read(1 << 20):
+                    hasher.update(chunk)
+        except (OSError, ValueError):
+            continue
     return hasher.hexdigest()
 
 
