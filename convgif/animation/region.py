@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from .. import ops
 from ..errors import SpecError, TooLargeError
-from ..ops.args import fmt
+from ..ops.args import check_sizes, fmt
 from ..picture.layout import plan
 from ..picture.model import Region
 
@@ -41,6 +41,7 @@ GOOD_SIDES = (8, 4)
 
 def resolve_region(spec: Any, look: Look, view: dict) -> dict:
     """``view`` with the part of the output to draw (see :func:`choose_region`)."""
+    check_sizes(spec)
     op = ops.of(spec)
     whole = op.geometries(spec, **{k: v for k, v in view.items() if k != "region"})
     return choose_region(op, spec, look, view, whole)[0]
@@ -53,6 +54,7 @@ def choose_region(op: Operation, spec: Any, look: Look, view: dict, whole: list)
     ``view`` unchanged for a layer drawn whole. ``whole`` holds the geometries of the layer
     drawn whole (``view`` without its region); they, and those of each region tried, are asked
     of ``op`` once. A layer no region makes drawable raises the whole layer's refusal."""
+    check_sizes(spec)
     rest = {k: v for k, v in view.items() if k != "region"}
     tried: dict[Region, list] = {}
 
@@ -117,6 +119,12 @@ def _search(
     tries += [(side, fewer) for side in REGION_SIDES for fewer in (None, *FEWER_CHANNELS)]
     tries = list(dict.fromkeys(tries))  # each part laid out once
     smallest: Optional[TooLargeError] = None  # why even the smallest part cannot be drawn
+    try:  # when not even one output cell can be drawn, no larger part can: no need to lay each out
+        fits(geometries(Region((0, 1), (0, 1), dims, FEWER_CHANNELS[-1])))
+    except TooLargeError as error:
+        smallest, tries = error, []
+    except SpecError:
+        pass
     for side, fewer in tries:
         rows = (0, min(side, out_h)) if dims == 2 else (0, 1)
         region = Region(rows, (0, min(side * (4 if dims == 1 else 1), out_w)), dims, fewer)

@@ -283,7 +283,10 @@ def inputs_for(
 def _as_array(name: str, value: Any) -> np.ndarray:
     import numpy as np
 
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise SpecError(name, f"{name} must be an array of numbers: {error}") from None
     if array.dtype.kind not in "biuf":
         raise SpecError(name, f"{name} must hold numbers, not {array.dtype}")
     return array

@@ -375,9 +375,11 @@ def bench_command(
 
         convgif bench --in 1,256,256 --sweep out=1,2,4,8,16,32,64,128,256 --sweep k=1,3x1,3,5
     """
-    from ..integrations.bench import ARTICLE, bench, configurations, output_paths, parse_sweep
+    from ..integrations.bench import ARTICLE, bench, check_prefix, configurations, estimate, output_paths, parse_sweep
 
     try:
+        if output is not None:
+            check_prefix(output)
         if preset:
             if sweeps:
                 raise SpecError("sweeps", "--preset sets its own sweeps")
@@ -403,7 +405,17 @@ def bench_command(
             prefix = Path(output) if output else Path("bench_" + "_".join(s.name for s in parsed))
             jobs = [(base, parsed, prefix, "")]
         started = time.perf_counter()
-        for base, parsed, prefix, title in jobs:
+        seconds = [estimate(base, parsed, time_budget) for base, parsed, _, _ in jobs]  # all refused at once
+        if not quiet:
+            count = sum(configurations(parsed) for _, parsed, _, _ in jobs)
+            click.echo(
+                f"timing {count} configuration{'s' if count != 1 else ''} in {len(jobs)} figure{'s' if len(jobs) != 1 else ''}: "
+                f"about {sum(seconds) * 1.1 + 2 * len(jobs):.0f} s in all",
+                err=True,
+            )
+        for number, (base, parsed, prefix, title) in enumerate(jobs, 1):
+            if not quiet and len(jobs) > 1:
+                click.echo(f"figure {number} of {len(jobs)}: {prefix}", err=True)
             bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
             try:
                 results, backend = bench(base, parsed, prefix, device, time_budget, format, title, progress=bar)
@@ -419,6 +431,8 @@ def bench_command(
         click.echo(f"{time.perf_counter() - started:.1f} s")
     except SpecError as error:
         raise bad(error) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {error.filename}: {error.strerror or error}") from None
 
 
 @main.command(name="gallery")

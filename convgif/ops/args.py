@@ -153,6 +153,20 @@ def check_computable(spec: Any) -> None:
     """Refuse sizes no picture can show and layers too large to hold, naming the argument to
     shrink, before any arithmetic is done with them. ``spec.numbers`` counts what a
     recording holds; any layer kind with the usual argument names can be checked."""
+    check_sizes(spec)
+    total = spec.numbers
+    if total > MAX_ELEMENTS:
+        argument = _culprit(spec)
+        raise TooLargeError(
+            argument,
+            f"{argument}={_stated(spec, argument)!r} is too large to draw: the layer holds {total:,} numbers, "
+            f"over the {MAX_ELEMENTS:,} convgif computes",
+        )
+
+
+def check_sizes(spec: Any) -> None:
+    """Refuse an argument larger than any picture shows (:data:`MAX_ARGUMENT`), before any work
+    that grows with it (the search for a part to draw walks the kernel's taps)."""
     for argument in SIZE_ARGUMENTS:
         if not hasattr(spec, argument):
             continue
@@ -164,14 +178,6 @@ def check_computable(spec: Any) -> None:
                 argument,
                 f"{argument}={_stated(spec, argument)!r} is too large to draw: convgif draws sizes up to {MAX_ARGUMENT:,}",
             )
-    total = spec.numbers
-    if total > MAX_ELEMENTS:
-        argument = _culprit(spec)
-        raise TooLargeError(
-            argument,
-            f"{argument}={_stated(spec, argument)!r} is too large to draw: the layer holds {total:,} numbers, "
-            f"over the {MAX_ELEMENTS:,} convgif computes",
-        )
 
 
 def _culprit(spec: Any) -> str:

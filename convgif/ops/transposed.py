@@ -249,7 +249,7 @@ def scatter_extent(spec: ConvTranspose2dSpec, region: Region) -> Region:
     """The input cells whose scattered kernels reach output ``region``: all that add into it."""
     return Region(
         *(
-            reached_from(start, stop, n, s, -p, [d * k for k in range(size)])
+            reached_from(start, stop, n, s, -p, range(0, d * size, d))
             for (start, stop), n, s, p, d, size in zip(
                 (region.rows, region.cols),
                 spec.input_shape[1:],
