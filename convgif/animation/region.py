@@ -192,13 +192,14 @@ def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:
         except (TypeError, ValueError):
             form = "'C0:C1'" if dims == 1 else "'R0:R1,C0:C1'"
             raise SpecError(
-                "region", f"region={value!r} must be output rows and columns as {form}, e.g. '0:8,0:8'"
+                "region", f"region={fmt(value)} must be output rows and columns as {form}, e.g. '0:8,0:8'"
             ) from None
         region = Region((r0, r1), (c0, c1), dims)
     out_h, out_w = size
     (r0, r1), (c0, c1) = region.rows, region.cols
     if not (0 <= r0 < r1 <= out_h and 0 <= c0 < c1 <= out_w):
-        shown = f"{region.cols[0]}:{region.cols[1]}" if dims == 1 else f"{r0}:{r1},{c0}:{c1}"
+        r0, r1, c0, c1 = (fmt(v) for v in (r0, r1, c0, c1))
+        shown = f"{c0}:{c1}" if dims == 1 else f"{r0}:{r1},{c0}:{c1}"
         whole = f"0:{out_w}" if dims == 1 else f"0:{out_h},0:{out_w}"
         raise SpecError("region", f"region={shown} must lie within the output, {whole}, and hold at least one cell")
     return region

@@ -94,8 +94,10 @@ def choose(path: Union[str, os.PathLike, None], name: Optional[str]) -> Format:
     than ``name`` (for ``format``), is refused: a file is never written in a format its name
     does not say. The name is that of the file written: a symbolic link's target's.
     """
-    if name is not None and name not in FORMATS:
-        raise SpecError("format", f"format={name!r} must be one of {', '.join(FORMATS)}")
+    if name is not None and (not isinstance(name, str) or name not in FORMATS):
+        from ..ops.args import fmt
+
+        raise SpecError("format", f"format={fmt(name)} must be one of {', '.join(FORMATS)}")
     shown = ""
     if path is not None and str(path) != "-":
         written = written_name(path)

@@ -11,6 +11,7 @@ import numpy as np
 from PIL import Image, ImageOps
 
 from ..errors import SpecError
+from ..ops.args import fmt
 from .files import open_regular, why
 
 #: The most pixels a picture may have: 50 megapixels (e.g. 8660 × 5773). Its size is checked
@@ -41,7 +42,7 @@ def load_image(path: os.PathLike | str, spec: Any) -> np.ndarray:
             f"over the limit of {MAX_PIXELS:,}",
         )
     if not isinstance(path, (str, os.PathLike)) or not isinstance(os.fspath(path), str):
-        raise SpecError("image", f"image={path!r} must be the path of a picture file")
+        raise SpecError("image", f"image={fmt(path)} must be the path of a picture file")
     name = f"image={os.fspath(path)!r}"
     try:
         opened = open_regular(path, MAX_IMAGE_BYTES)

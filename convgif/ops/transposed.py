@@ -49,7 +49,7 @@ from ..picture.model import (
     reached_from,
     widest,
 )
-from .args import AXES, PADDING_MODES, TUPLE_WORDS, conv_caption, fmt, to_tuple
+from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
 from .conv import CONV_SPECS, Channels, conv_drawn, conv_facts, conv_geometry, picture_read
 
@@ -78,6 +78,7 @@ class _ConvTransposeSpec(Channels):
     DIMS: ClassVar[int] = 2
 
     def __post_init__(self) -> None:
+        check_int64(self)
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         self._normalise_sizes(put)
         if self.padding_mode not in PADDING_MODES:
