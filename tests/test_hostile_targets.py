@@ -453,3 +453,46 @@ def test_divisor_override_beyond_64_bits_is_refused():
     with pytest.raises(SpecError) as refused:
         Conv2dSpec((1, 4, 4), 10**10000)
     assert refused.value.argument == "out_channels" and "digits" in str(refused.value)
+
+
+# -- a full disk --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A folder on a 64 KiB file system (root only: a tmpfs is mounted there)."""
+    import subprocess
+
+    folder = tmp_path / "small"
+    folder.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("a small file system cannot be mounted here (root only)")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_full_disk_leaves_every_file_as_it_was(full_disk, monkeypatch):
+    monkeypatch.chdir(full_disk)
+    Path("x.gif").write_bytes(b"old")
+    result = invoke("--in", "2,20,20", "--max-frames", "0", "-o", "x.gif")
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    result = invoke("bench", "--in", "1,8,8", "--sweep", "out=1,2", "--time-budget", "0.2", "-o", "b", "-q")
+    assert result.exit_code == 1 and "No space left on device" in result.output
+    (full_disk / "gallery.toml").write_text(
+        '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 3,30,30 --max-frames 0"\n'
+    )
+    Path("README.md").write_text("the old page " * 100)
+    before = Path("README.md").read_bytes()
+    free = os.statvfs(full_disk)
+    Path("filler").write_bytes(b"x" * max(0, free.f_bavail * free.f_frsize - 4096))
+    result = invoke("gallery", "--config", "gallery.toml", "--jobs", "1", "-q")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert Path("README.md").read_bytes() == before and Path("x.gif").read_bytes() == b"old"
+    assert not [p.name for p in full_disk.iterdir() if p.name.startswith(".")]
+    if convgif.files.formats.FORMATS["mp4"].missing() is None:
+        result = invoke("--in", "2,20,20", "--max-frames", "0", "-o", "x.mp4")
+        assert result.exit_code == 1 and "No space left on device" in result.output and "ffmpeg -y" not in result.output
+        assert not Path("x.mp4").exists()

@@ -467,7 +467,7 @@ def gallery_command(
 
         convgif gallery
     """
-    from ..integrations.gallery import GalleryError, build, load, stale
+    from ..integrations.gallery import GalleryError, GalleryWriteError, build, load, stale
 
     started = time.perf_counter()
     try:
@@ -479,6 +479,8 @@ def gallery_command(
     if not todo:
         try:
             build(gallery, out, [], jobs)
+        except GalleryWriteError as error:
+            raise click.ClickException(str(error)) from None
         except GalleryError as error:
             raise click.UsageError(str(error)) from None
         click.echo(
@@ -489,6 +491,8 @@ def gallery_command(
     count = iter(range(1, len(todo) + 1))
     try:
         outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))
+    except GalleryWriteError as error:
+        raise click.ClickException(str(error)) from None
     except GalleryError as error:
         raise click.UsageError(str(error)) from None
     finally:

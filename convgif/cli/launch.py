@@ -30,6 +30,8 @@ _received: list = []
 
 
 def _on_signal(signum: int, frame: object) -> None:
+    if signum == getattr(signal, "SIGPIPE", None) and _held_by_a_writer(signum):
+        return  # the write to ffmpeg under way tells whether its pipe broke
     if _received:  # a second signal while the first one unwinds: end now
         if signum == getattr(signal, "SIGPIPE", None):
             return  # a pipe to a process being ended broke: part of the first signal's work
@@ -50,6 +52,14 @@ def _again(signum: int) -> None:
     timer = threading.Timer(0.002, os.kill, (os.getpid(), signum))
     timer.daemon = True
     timer.start()
+
+
+def _held_by_a_writer(signum: int) -> bool:
+    """Whether the MP4 writer holds this SIGPIPE until its write to ffmpeg says what it was."""
+    import sys
+
+    mp4 = sys.modules.get("convgif.files.mp4")
+    return mp4 is not None and mp4.holds_pipe_signal(signum)
 
 
 def end_now(signum: int) -> None:

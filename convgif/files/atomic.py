@@ -23,6 +23,7 @@ process at once can still remove them (:func:`remove_live`).
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
@@ -196,6 +197,8 @@ class AtomicFile:
         assert self._file is not None
         if kind is not None:
             self._discard()
+            if isinstance(error, OSError) and error.filename is None and self.path is not None:
+                error.filename = str(self.path)
             return
         if self.stream is not None:
             self._finish()
@@ -214,8 +217,10 @@ class AtomicFile:
             self._file.close()
             os.replace(self._temp, self.path)  # type: ignore[arg-type]
             LIVE.discard(str(self._temp))
-        except BaseException:
+        except BaseException as failure:
             self._discard()
+            if isinstance(failure, OSError) and failure.filename is None:
+                failure.filename = str(self.path)
             raise
 
     def _start(self) -> None:
@@ -259,6 +264,20 @@ def write_bytes(path: os.PathLike | str | BinaryIO, data: bytes, follow: bool = 
     with AtomicFile(path, follow) as target:
         target._write(data)
     return len(data)
+
+
+def write_together(contents: list[tuple[os.PathLike | str, bytes]], follow: bool = True) -> None:
+    """Write several files as one: every one is written and flushed to disk under its temporary
+    name before any is renamed into place, so that a full disk or a failure leaves all of them
+    as they were (only a failure of a rename itself, after the others, can split them)."""
+    with contextlib.ExitStack() as stack:
+        targets = [stack.enter_context(AtomicFile(path, follow)) for path, _ in contents]
+        for target, (_, data) in zip(targets, contents):
+            target._write(data)
+        for target in targets:
+            assert target._file is not None
+            target._file.flush()
+            os.fsync(target._file.fileno())
 
 
 def write_text(path: os.PathLike | str, text: str, follow: bool = False) -> int:

@@ -98,6 +98,10 @@ def even(size: tuple[int, int]) -> tuple[int, int]:
 
 #: Child processes now running (ffmpeg), ended by a signal that must end convgif at once.
 CHILDREN: set[subprocess.Popen] = set()
+#: While frames are written to ffmpeg: a SIGPIPE then is held here until the write shows whether
+#: ffmpeg's pipe broke (its failure) or the signal was sent (a stop).
+SENDING: list[bool] = []
+PIPE_SIGNALS: list[int] = []
 
 
 def end_children() -> None:
@@ -108,6 +112,15 @@ def end_children() -> None:
         except OSError:
             pass
         CHILDREN.discard(child)
+
+
+def holds_pipe_signal(signum: int) -> bool:
+    """Whether a SIGPIPE arrived while frames are written to ffmpeg: it is then held until the
+    write shows what it was."""
+    if SENDING:
+        PIPE_SIGNALS.append(signum)
+        return True
+    return False
 
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
@@ -220,11 +233,18 @@ class Mp4Writer(AtomicFile):
 
     def _send(self, data: bytes) -> None:
         assert self._video is not None and self._video.stdin is not None
+        SENDING.append(True)
         try:
             self._video.stdin.write(data)
         except (BrokenPipeError, ConnectionResetError, ValueError):
+            PIPE_SIGNALS.clear()
             self._video.wait()
             raise self._failure() from None
+        finally:
+            SENDING.pop()
+        if PIPE_SIGNALS:  # a SIGPIPE that no broken pipe explains was sent: it stops convgif
+            PIPE_SIGNALS.clear()
+            os.kill(os.getpid(), signal.SIGPIPE)
 
     def _failure(self) -> OSError:
         """Why ffmpeg stopped, in its own last words (no command line)."""

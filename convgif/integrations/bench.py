@@ -32,7 +32,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..errors import SpecError
-from ..files.atomic import destination, write_bytes, write_text
+from ..files.atomic import destination, write_text, write_together
 from ..ops.conv import Conv2dSpec
 
 #: Swept argument names (the CLI's short names) and what they change.
@@ -713,8 +713,7 @@ def bench(
     figure = io.BytesIO()
     plot(figure, results, sweeps, base, backend, title, image_format)
     texts = (csv_text(results, sweeps, backend).encode(), json_text(results, sweeps, base, backend).encode())
-    for path, content in zip((image, table, data), (figure.getvalue(), *texts)):
-        write_bytes(path, content)
+    write_together(list(zip((image, table, data), (figure.getvalue(), *texts))))
     return results, backend
 
 

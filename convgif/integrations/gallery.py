@@ -38,6 +38,10 @@ class GalleryError(ValueError):
     """A gallery file that cannot be used, with the reason."""
 
 
+class GalleryWriteError(GalleryError):
+    """A page or the manifest that cannot be written (a full disk, a read-only folder)."""
+
+
 @dataclass(frozen=True)
 class Entry:
     name: str
@@ -351,7 +355,7 @@ def _write_if_changed(path: Path, text: str) -> None:
     try:
         write_text(path, text)
     except OSError as error:
-        raise GalleryError(f"cannot write {path}: {error.strerror or error}") from None
+        raise GalleryWriteError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 # -- the pages ------------------------------------------------------------------------------
