@@ -479,15 +479,15 @@ def test_a_full_disk_leaves_every_file_as_it_was(full_disk, monkeypatch):
     Path("x.gif").write_bytes(b"old")
     result = invoke("--in", "2,20,20", "--max-frames", "0", "-o", "x.gif")
     assert result.exit_code == 1 and "No space left on device" in result.output
+    Path("README.md").write_text("the old page " * 100)
+    free = os.statvfs(full_disk)
+    Path("filler").write_bytes(b"x" * max(0, free.f_bavail * free.f_frsize - 4096))
     result = invoke("bench", "--in", "1,8,8", "--sweep", "out=1,2", "--time-budget", "0.2", "-o", "b", "-q")
     assert result.exit_code == 1 and "No space left on device" in result.output
     (full_disk / "gallery.toml").write_text(
         '[[entry]]\nname = "a"\ntitle = "A"\nargs = "--in 3,30,30 --max-frames 0"\n'
     )
-    Path("README.md").write_text("the old page " * 100)
     before = Path("README.md").read_bytes()
-    free = os.statvfs(full_disk)
-    Path("filler").write_bytes(b"x" * max(0, free.f_bavail * free.f_frsize - 4096))
     result = invoke("gallery", "--config", "gallery.toml", "--jobs", "1", "-q")
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert Path("README.md").read_bytes() == before and Path("x.gif").read_bytes() == b"old"

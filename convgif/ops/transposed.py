@@ -77,6 +77,13 @@ class _ConvTransposeSpec(Channels):
 
     DIMS: ClassVar[int] = 2
 
+    @property
+    def numbers(self) -> int:
+        """What recording holds as a convolution does, and what each input cell adds through each
+        kernel cell of each output channel (the scatter's gains, held whole)."""
+        gains = self.out_channels * math.prod(self.input_shape[1:]) * math.prod(self.kernel_size)
+        return super().numbers + gains
+
     def __post_init__(self) -> None:
         check_int64(self)
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
