@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-import shutil
 from pathlib import Path
 from typing import Any, Optional
 
@@ -35,6 +34,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from ..files.atomic import write_bytes
 from . import embed
 from . import words as sources
 
@@ -132,4 +132,7 @@ class ConvgifPlugin(BasePlugin[ConvgifConfig]):
         for target, path in self.pending.items():
             destination = site / target
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
+            try:
+                write_bytes(destination, path.read_bytes(), follow=False)
+            except OSError as error:
+                raise PluginError(f"convgif: cannot write {destination}: {error.strerror or error}") from None
