@@ -144,10 +144,11 @@ def main(
             raise click.ClickException(f"cannot write {poster}: {why_not_written(poster, error)}") from None
     if to_stdout:  # the picture is the output; what is said goes to stderr
         send(fd, target.getbuffer(), path)
-    shown = "-" if to_stdout else str(result.path if path is None else path)
+    on_stdout = fd == 1  # the picture is there: what is said goes to stderr (to stdout when the picture is on stderr)
+    shown = "-" if on_stdout else str(result.path if path is None else path)
     snippets = Snippets(markdown, html, relative_to, poster)
     try:
-        _report(request.spec, result, shown, quiet, snippets, request.still, err=to_stdout)
+        _report(request.spec, result, shown, quiet, snippets, request.still, err=on_stdout)
     except OSError as error:
         raise click.ClickException(
             f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
