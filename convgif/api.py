@@ -25,6 +25,8 @@ from .animation.request import (
 )
 from .animation.result import RenderResult
 from .animation.sheet import write_sheet
+from .errors import SpecError
+from .ops.args import INT64, fmt
 
 if TYPE_CHECKING:
     import numpy as np
@@ -122,6 +124,10 @@ def render_still(
     spread evenly. ``width`` caps each tile's width. Other options (a PyTorch module as ``spec``, a
     file object as ``path``) as for :func:`render`."""
     started = time.perf_counter()
+    if columns is not None and (not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 1000):
+        raise SpecError("columns", f"columns={fmt(columns)} must be a whole number from 1 to 1000 (tiles across)")
+    if step is not None and (not isinstance(step, int) or isinstance(step, bool) or not 1 <= step < INT64):
+        raise SpecError("step", f"step={fmt(step)} must be a step's number, from 1")
     options = dict(input_shape=input_shape, step=step, seed=seed, max_frames=max_frames, values=values, input=input)
     options.update(weight=weight, bias=bias, kernel=kernel, image=image, factors=factors, pixels=pixels, notes=notes)
     job, target = still_job(spec, path, **options, theme=theme, width=width, scale=scale, **view)
@@ -133,4 +139,7 @@ def render_still(
 def frames_of(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> int:
     """How many frames a render of ``spec`` draws (:class:`TooLargeError` if it cannot): of a
     region of the output when the layer is too large to draw whole."""
+    from .ops.args import check_sizes
+
+    check_sizes(spec)
     return Job(spec, Look(), view, max_frames=max_frames).planned_frames()

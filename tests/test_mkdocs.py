@@ -111,3 +111,21 @@ def test_bad_arguments_stop_the_build_naming_the_page_and_the_option(tmp_path):
     done = build(folder, environment(tmp_path))
     assert done.returncode != 0
     assert "convgif: index.md, line 5: Invalid value for '--g' / '--groups'" in done.stderr
+
+
+def test_a_block_reads_no_file_outside_the_docs_and_no_failure_is_a_traceback(tmp_path):
+    from PIL import Image
+
+    pages = {
+        "outside.md": "# O\n\n```convgif\n--in 1,4,4 --image ../../secret.png\n```\n",
+        "weights.md": "# W\n\n```convgif\n--in 1,4,4 --weights junk.pt\n```\n",
+        "unpool.md": "# U\n\n```convgif\n--layer MaxUnpool2d --in 1,2,2 --k 100000000\n```\n",
+    }
+    Image.new("L", (4, 4), 9).save(tmp_path / "secret.png")
+    for name, text in pages.items():
+        folder = site(tmp_path / name.split(".")[0], {name: text})
+        (folder / "docs" / "junk.pt").write_bytes(b"not a model")
+        done = build(folder, environment(tmp_path))
+        assert done.returncode != 0 and "Traceback" not in done.stderr, done.stderr
+        assert f"convgif: {name}, line 3:" in done.stderr, done.stderr
+        assert name != "outside.md" or "outside the folder" in done.stderr

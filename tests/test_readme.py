@@ -89,7 +89,7 @@ def test_readme_command_runs(folders, command, tmp_path, monkeypatch):
         (shown,) = [block for block in blocks("text") if block.startswith(f"{kind}:")]
         assert result.output == shown
     else:
-        assert Path(result.output.split()[0]).is_file()  # the file written comes first
+        assert Path(result.stdout.split()[0]).is_file()  # the file written comes first
 
 
 def test_readme_summary_matches_the_main_command(tmp_path, monkeypatch):

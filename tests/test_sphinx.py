@@ -209,3 +209,17 @@ def test_myst_markdown_pages_use_the_directive_as_jupyter_book_does(tmp_path):
     assert images[0]["style"] == "width: 60%;"
     for image in images:
         assert (tmp_path / "out" / unquote(image["src"])).read_bytes().startswith(b"GIF89a")
+
+
+def test_a_directive_reads_no_file_outside_the_source_folder_unless_allowed(tmp_path):
+    Image.new("L", (4, 4), 9).save(tmp_path / "secret.png")
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "junk.pt").write_bytes(b"not a model")
+    page = ".. convgif:: --in 1,4,4 --image ../secret.png\n\n.. convgif:: --in 1,4,4 --weights junk.pt\n"
+    src = project(tmp_path / "src", {"index.rst": "Page\n====\n\n" + page})
+    status, warnings = build(src, tmp_path / "out")
+    assert "index.rst:4: ERROR: convgif: --image names" in warnings and "outside the folder" in warnings
+    assert "index.rst:6: ERROR: convgif: Invalid value for '--weights'" in warnings and "Traceback" not in warnings
+    (src / "conf.py").write_text('extensions = ["convgif.sphinx"]\nconvgif_file_roots = [".."]\n')
+    status, warnings = build(src, tmp_path / "out2")
+    assert "--image names" not in warnings

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from .. import ops
 from ..errors import SpecError, TooLargeError
-from ..ops.args import fmt
+from ..ops.args import check_sizes, fmt
 from ..picture.layout import plan
 from ..picture.model import Region
 from ..picture.sizes import MAX_SHOWN_COLUMNS, MAX_SHOWN_IN, READABLE_CELL_PX
@@ -98,6 +98,7 @@ def choose(
     part smaller than the output is placed where the picture varies most, not in its corner.
     ``value_chars`` (per picture) are the widest numbers written, when known (else the
     geometries' estimates). A layer no part makes drawable raises the whole layer's refusal."""
+    check_sizes(spec)
     rest = {k: v for k, v in view.items() if k != "region"}
     asked: dict[Optional[Region], list] = {}
 
@@ -142,7 +143,10 @@ class _Search:
         self.refused: Optional[SpecError] = None
 
     def first(self, regions: list, given: bool) -> Optional[tuple[Optional[Region], Selection, bool]]:
-        for region, selection in self._candidates(regions):
+        candidates = list(self._candidates(regions))
+        if not given and self._none_drawn(*candidates[-1]):  # not even the least: no larger part either
+            return None
+        for region, selection in candidates:
             try:
                 parts = selection.apply(self.geometries(region))
             except SpecError as error:
@@ -160,6 +164,15 @@ class _Search:
             ):
                 self.fallback, self.readable_fallback = (region, selection, False), verdict == "readable"
         return self.fallback
+
+    def _none_drawn(self, region: Optional[Region], selection: Selection) -> bool:
+        """Whether the least a render may draw (one output cell, one input channel) is too
+        large to draw: a layer whose single window is too large."""
+        try:
+            parts = selection.apply(self.geometries(region))
+        except SpecError:
+            return False
+        return self._verdict(parts) is None and self.too_large is not None
 
     def _candidates(self, regions: list) -> Iterator[tuple[Optional[Region], Selection]]:
         def level(options: list, i: int) -> Any:
@@ -218,7 +231,7 @@ class _Search:
     def refusal(self, spec: Any, given: Any, regions: list) -> SpecError:
         """Why no part of the layer is drawn."""
         if self.max_frames and self.fewest_steps is not None and self.fewest_steps > self.max_frames:
-            where = f"region={given!r}" if given is not None else "the smallest part of this layer"
+            where = f"region={fmt(given)}" if given is not None else "the smallest part of this layer"
             return SpecError(
                 "region" if given is not None else "max_frames",
                 f"max_frames={self.max_frames} is fewer than the {self.fewest_steps:,} steps of {where}: convgif plays "
@@ -338,13 +351,14 @@ def parse_region(value: Any, dims: int, size: tuple[int, int]) -> Region:
         except (TypeError, ValueError):
             form = "'C0:C1'" if dims == 1 else "'R0:R1,C0:C1'"
             raise SpecError(
-                "region", f"region={value!r} must be output rows and columns as {form}, e.g. '0:8,0:8'"
+                "region", f"region={fmt(value)} must be output rows and columns as {form}, e.g. '0:8,0:8'"
             ) from None
         region = Region((r0, r1), (c0, c1), dims)
     out_h, out_w = size
     (r0, r1), (c0, c1) = region.rows, region.cols
     if not (0 <= r0 < r1 <= out_h and 0 <= c0 < c1 <= out_w):
-        shown = f"{region.cols[0]}:{region.cols[1]}" if dims == 1 else f"{r0}:{r1},{c0}:{c1}"
+        r0, r1, c0, c1 = (fmt(v) for v in (r0, r1, c0, c1))
+        shown = f"{c0}:{c1}" if dims == 1 else f"{r0}:{r1},{c0}:{c1}"
         whole = f"0:{out_w}" if dims == 1 else f"0:{out_h},0:{out_w}"
         raise SpecError("region", f"region={shown} must lie within the output, {whole}, and hold at least one cell")
     return region

@@ -18,7 +18,9 @@ from typing import TYPE_CHECKING, Any, Optional, Union
 
 from .. import ops
 from ..errors import SpecError
-from ..files.formats import STILL_SUFFIX, choose, is_stream
+from ..files.atomic import destination
+from ..files.formats import STILL_SUFFIX, choose, is_stream, written_name
+from ..ops.args import INT64, check_sizes, fmt
 from ..picture import MAX_SCALE, THEME_NAMES
 from ..picture.model import Region
 from . import DEFAULT_FPS, DEFAULT_MAX_FRAMES, MAX_FPS, MIN_FPS, Look
@@ -52,6 +54,8 @@ def animation(
     """Animate ``spec`` into ``path`` as :func:`convgif.render` does with these ``options``:
     its job (kept by the command line for the animation's poster) and what it wrote."""
     started = time.perf_counter()
+    if progress is not None and not callable(progress):
+        raise SpecError("progress", f"progress={fmt(progress)} must be a function called as progress(done, total)")
     job, target, chosen = animation_job(spec, path, **options)
     return job, job.animate(target, chosen, options.get("fps", DEFAULT_FPS), progress, started)
 
@@ -83,10 +87,15 @@ def animation_job(
     and in which format: every option checked, and the layer refused if it is too large, before
     anything is recorded."""
     spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
+    input, weight, bias = (
+        None if v is None else _as_array(n, v) for n, v in (("input", input), ("weight", weight), ("bias", bias))
+    )
     check_options(fps, max_frames, seed, theme, width, scale)
     notes = notes_of(notes)
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
     look = Look(values, extra + notes, theme, width, scale)
+    if path is not None and not is_stream(path):
+        check_path_type(path)
     chosen = choose(None if is_stream(path) else path, format)
     job = Job(
         spec,
@@ -128,9 +137,16 @@ def still_job(
     """The job of a still (see :func:`convgif.api.render_still`) and where it goes: of every
     step for one ``step``, else of the steps a render would draw, as headless tiles."""
     spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
+    input, weight, bias = (
+        None if v is None else _as_array(n, v) for n, v in (("input", input), ("weight", weight), ("bias", bias))
+    )
     check_options(DEFAULT_FPS, max_frames, seed, theme, width, scale)
-    if path is not None and not is_stream(path) and str(path) != "-" and Path(path).suffix.lower() != STILL_SUFFIX:
-        raise SpecError("path", f"{os.fspath(path)!r}: a still picture is a PNG; name it ….png")
+    if path is not None and not is_stream(path) and str(path) != "-":
+        check_path_type(path)
+        if Path(written_name(path)).suffix.lower() != STILL_SUFFIX:
+            shown = written_name(path)
+            link = f" (a link to {shown!r})" if shown != os.fspath(path) else ""
+            raise SpecError("path", f"{os.fspath(path)!r}{link}: a still picture is a PNG; name it ….png")
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
     look = Look(values, extra + notes_of(notes), theme, width, scale, headless=step is None)
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
@@ -186,13 +202,26 @@ def label_of(kernel: Kernel = None, image: Picture = None) -> str:
 
 def target_of(path: Target, name: Optional[Callable[[], str]] = None) -> Any:
     """Where to write: a file object as it is, ``path``, or (without one) the file ``name()``
-    in the current folder; a folder is refused at once."""
+    in the current folder; what cannot be written (a folder, a device, a write-protected file:
+    see :func:`convgif.files.atomic.destination`) is refused at once, as :class:`OSError`."""
     if is_stream(path):
+        if not callable(getattr(path, "write", None)):
+            raise SpecError("path", f"path={fmt(path)} has no write method: give a path or a binary file object")
         return path
+    if path is not None:
+        check_path_type(path)
     target = Path(path) if path is not None else Path(name())  # type: ignore[misc]
-    if not target.name or target.is_dir():
-        raise IsADirectoryError(21, "Is a directory", str(target))
+    destination(os.fspath(path) if path is not None else target)
     return target
+
+
+def check_path_type(path: Any) -> None:
+    """Refuse a ``path`` that is neither text, a path-like object nor a file object."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise SpecError("path", f"path={fmt(path)} must be a file name, a path or a binary file object")
+    name = os.fspath(path)
+    if not isinstance(name, str) or "\0" in name:
+        raise SpecError("path", f"path={fmt(path)} must be a file name without NUL characters")
 
 
 def check_options(
@@ -200,28 +229,36 @@ def check_options(
 ) -> None:
     """Refuse options a render cannot honour, as :class:`SpecError` naming the option."""
     if not isinstance(fps, numbers.Real) or isinstance(fps, bool):
-        raise SpecError("fps", f"fps={fps!r} must be a number (frames per second)")
+        raise SpecError("fps", f"fps={fmt(fps)} must be a number (frames per second)")
     if not MIN_FPS <= fps <= MAX_FPS:
-        raise SpecError("fps", f"fps={fps:g} must be from {MIN_FPS:g} to {MAX_FPS} (GIF timing)")
+        raise SpecError("fps", f"fps={_number(fps)} must be from {MIN_FPS:g} to {MAX_FPS} (GIF timing)")
     if not isinstance(max_frames, numbers.Integral) or isinstance(max_frames, bool):
-        raise SpecError("max_frames", f"max_frames={max_frames!r} must be a whole number of frames")
+        raise SpecError("max_frames", f"max_frames={fmt(max_frames)} must be a whole number of frames")
     if max_frames < 0:
-        raise SpecError("max_frames", f"max_frames={max_frames} must be 0 (every step) or more")
-    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
-        raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
-    if theme not in THEME_NAMES:
-        raise SpecError("theme", f"theme={theme!r} must be 'light' or 'dark'")
+        raise SpecError("max_frames", f"max_frames={fmt(max_frames)} must be 0 (every step) or more")
+    if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or not 0 <= seed < INT64:
+        raise SpecError("seed", f"seed={fmt(seed)} must be an integer from 0 to 2**63 - 1")
+    if not isinstance(theme, str) or theme not in THEME_NAMES:
+        raise SpecError("theme", f"theme={fmt(theme)} must be 'light' or 'dark'")
     if width is not None and (not isinstance(width, numbers.Integral) or isinstance(width, bool) or width < 1):
-        raise SpecError("width", f"width={width!r} must be a positive number of pixels")
+        raise SpecError("width", f"width={fmt(width)} must be a positive number of pixels")
     if not isinstance(scale, numbers.Integral) or isinstance(scale, bool) or not 1 <= scale <= MAX_SCALE:
         rule = f"must be a whole number from 1 to {MAX_SCALE} (text and cells that many times as large)"
-        raise SpecError("scale", f"scale={scale!r} {rule}")
+        raise SpecError("scale", f"scale={fmt(scale)} {rule}")
+
+
+def _number(value: Any) -> str:
+    """A number as a message shows it (an integer too large for a float by its digits)."""
+    try:
+        return f"{value:g}"
+    except (OverflowError, ValueError, TypeError):
+        return fmt(value)
 
 
 def notes_of(notes: Any) -> tuple[str, ...]:
     """The lines written under the caption, refused unless a sequence of strings."""
-    if isinstance(notes, str) or not all(isinstance(n, str) for n in notes):
-        raise SpecError("notes", f"notes={notes!r} must be a sequence of lines (strings), e.g. ('a note',)")
+    if isinstance(notes, str) or not isinstance(notes, (tuple, list)) or not all(isinstance(n, str) for n in notes):
+        raise SpecError("notes", f"notes={fmt(notes)} must be a sequence of lines (strings), e.g. ('a note',)")
     return tuple(notes)
 
 
@@ -263,7 +300,10 @@ def inputs_for(
 def _as_array(name: str, value: Any) -> np.ndarray:
     import numpy as np
 
-    array = np.asarray(value)
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise SpecError(name, f"{name} must be an array of numbers: {error}") from None
     if array.dtype.kind not in "biuf":
         raise SpecError(name, f"{name} must hold numbers, not {array.dtype}")
     return array
@@ -279,14 +319,21 @@ def layer_of(
     spec: Any, input_shape: Any = None, weight: Any = None, bias: Any = None, kernel: Kernel = None
 ) -> tuple[Any, Any, Any]:
     """The spec, weight and bias a render draws: ``spec`` itself, or a PyTorch module's
-    arguments, weights and bias for an input of ``input_shape``."""
+    arguments, weights and bias for an input of ``input_shape``; sizes no picture shows are
+    refused before any work grows with them."""
     if not is_torch_module(spec):
         if input_shape is not None:
             raise SpecError("input_shape", "input_shape is for a PyTorch module; a spec has its own input_shape")
+        try:
+            ops.of(spec)
+        except TypeError as error:
+            raise SpecError("spec", str(error)) from None
+        check_sizes(spec)
         return spec, weight, bias
     from ..inputs.pytorch import from_torch
 
     spec, values = from_torch(spec, input_shape)
+    check_sizes(spec)
     for name, given in (("weight", weight), ("bias", bias), ("kernel", kernel)):
         if given is not None and values:
             raise SpecError(name, f"the module has its own weights: give {name}= with a spec, not with a module")

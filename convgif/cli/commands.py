@@ -9,6 +9,7 @@ command, so that subcommands can stand beside them.
 from __future__ import annotations
 
 import errno
+import io
 import os
 import shlex
 import signal
@@ -114,23 +115,14 @@ def main(
     request = request_from(ctx, params)
     if path is not None and not path.strip():
         raise fail("the output path is empty", "path")
-    to_stdout = path == "-"
-    if to_stdout and (sys.stdout is None or sys.stdout.closed):
-        raise click.ClickException("cannot write to standard output: it is closed")
-    if to_stdout and sys.stdout.isatty():
-        raise fail(
-            "'-' writes the picture to standard output, which is a terminal here: redirect it to a file or a pipe",
-            "path",
-        )
+    fd = stream_of(path)
+    to_stdout = fd is not None
+    if to_stdout:
+        check_stream(fd, path)
     try:
-        target = path if path and not to_stdout else request.default_name()
+        target: Any = io.BytesIO() if to_stdout else path if path else request.default_name()
     except SpecError as error:
         raise bad(error) from None
-    if to_stdout:
-        import tempfile
-
-        scratch = tempfile.TemporaryDirectory(prefix="convgif-")
-        target = str(Path(scratch.name) / Path(target).name)
     progress = _Progress(enabled=not quiet and is_terminal(sys.stderr))
     try:
         result = request.render(target, progress=progress)
@@ -151,23 +143,81 @@ def main(
         except OSError as error:
             raise click.ClickException(f"cannot write {poster}: {why_not_written(poster, error)}") from None
     if to_stdout:  # the picture is the output; what is said goes to stderr
-        try:
-            with open(result.path, "rb") as picture:
-                sys.stdout.flush()
-                sys.stdout.buffer.write(picture.read())
-                sys.stdout.buffer.flush()
-        except OSError as error:
-            raise click.ClickException(f"cannot write to standard output: {error.strerror or error}") from None
-        finally:
-            scratch.cleanup()
-    shown = "-" if to_stdout else str(result.path if path is None else path)
+        send(fd, target.getbuffer(), path)
+    on_stdout = fd == 1  # the picture is there: what is said goes to stderr (to stdout when the picture is on stderr)
+    shown = "-" if on_stdout else str(result.path if path is None else path)
     snippets = Snippets(markdown, html, relative_to, poster)
     try:
-        _report(request.spec, result, shown, quiet, snippets, request.still, err=to_stdout)
+        _report(request.spec, result, shown, quiet, snippets, request.still, err=on_stdout)
     except OSError as error:
         raise click.ClickException(
             f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
         ) from None
+
+
+#: Names of the standard streams as files: written as streams, as ``-o -`` writes standard output.
+STREAM_NAMES = {"-": 1, "/dev/stdout": 1, "/dev/stderr": 2, "/dev/null": -1}
+
+
+def stream_of(path: Optional[str]) -> Optional[int]:
+    """The file descriptor ``path`` names as a stream (``-``, ``/dev/stdout``, ``/dev/stderr``,
+    ``/dev/fd/N``, ``/proc/self/fd/N``; -1 for ``/dev/null``), or None for a file. Such names are
+    written to the stream already open (appending where the shell opened it with ``>>``), never
+    replaced by a new file as a file would be."""
+    if path is None:
+        return None
+    if path in STREAM_NAMES:
+        return STREAM_NAMES[path]
+    for prefix in ("/dev/fd/", "/proc/self/fd/"):
+        if path.startswith(prefix) and path[len(prefix) :].isdigit():
+            return int(path[len(prefix) :])
+    return None
+
+
+def check_stream(fd: int, path: str) -> None:
+    """Refuse a stream that is closed or a terminal, naming ``-o``."""
+    if fd < 0:
+        return
+    try:
+        os.fstat(fd)
+    except OSError:
+        where = "standard output" if path == "-" else path
+        raise click.ClickException(f"cannot write to {where}: it is closed") from None
+    if os.isatty(fd):
+        where = "standard output" if fd == 1 else "standard error" if fd == 2 else f"file descriptor {fd}"
+        raise fail(
+            f"{path!r} writes the picture to {where}, which is a terminal here: redirect it to a file or a pipe "
+            "(e.g. -o - > picture.gif)",
+            "path",
+        )
+
+
+def send(fd: int, data: memoryview, path: str) -> None:
+    """Write the picture to the stream ``fd`` whole; a reader that stops early (``| head``) is an
+    error, with status 1, saying how much was written."""
+    if fd < 0:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # a closed pipe is an error here, not a signal
+    written = 0
+    try:
+        while written < len(data):
+            written += os.write(fd, data[written:])
+    except OSError as error:
+        where = "standard output" if path == "-" else path
+        if error.errno == errno.EPIPE:
+            why = "the reader closed it"
+        else:
+            why = error.strerror or str(error)
+        raise click.ClickException(
+            f"cannot write to {where}: {why} after {written:,} of {len(data):,} bytes: the picture is incomplete"
+        ) from None
+    finally:
+        signal.signal(signal.SIGPIPE, previous)
 
 
 def why_not_written(target: Any, error: OSError) -> str:
@@ -326,9 +376,11 @@ def bench_command(
 
         convgif bench --in 1,256,256 --sweep out=1,2,4,8,16,32,64,128,256 --sweep k=1,3x1,3,5
     """
-    from ..integrations.bench import ARTICLE, bench, configurations, output_paths, parse_sweep
+    from ..integrations.bench import ARTICLE, bench, check_prefix, configurations, estimate, output_paths, parse_sweep
 
     try:
+        if output is not None:
+            check_prefix(output)
         if preset:
             if sweeps:
                 raise SpecError("sweeps", "--preset sets its own sweeps")
@@ -354,7 +406,17 @@ def bench_command(
             prefix = Path(output) if output else Path("bench_" + "_".join(s.name for s in parsed))
             jobs = [(base, parsed, prefix, "")]
         started = time.perf_counter()
-        for base, parsed, prefix, title in jobs:
+        seconds = [estimate(base, parsed, time_budget) for base, parsed, _, _ in jobs]  # all refused at once
+        if not quiet:
+            count = sum(configurations(parsed) for _, parsed, _, _ in jobs)
+            click.echo(
+                f"timing {count} configuration{'s' if count != 1 else ''} in {len(jobs)} figure{'s' if len(jobs) != 1 else ''}: "
+                f"about {sum(seconds) * 1.1 + 2 * len(jobs):.0f} s in all",
+                err=True,
+            )
+        for number, (base, parsed, prefix, title) in enumerate(jobs, 1):
+            if not quiet and len(jobs) > 1:
+                click.echo(f"figure {number} of {len(jobs)}: {prefix}", err=True)
             bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
             try:
                 results, backend = bench(base, parsed, prefix, device, time_budget, format, title, progress=bar)
@@ -370,6 +432,8 @@ def bench_command(
         click.echo(f"{time.perf_counter() - started:.1f} s")
     except SpecError as error:
         raise bad(error) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {error.filename}: {error.strerror or error}") from None
 
 
 @main.command(name="gallery")
@@ -404,7 +468,7 @@ def gallery_command(
 
         convgif gallery
     """
-    from ..integrations.gallery import GalleryError, build, load, stale
+    from ..integrations.gallery import GalleryError, GalleryWriteError, build, load, stale
 
     started = time.perf_counter()
     try:
@@ -416,6 +480,8 @@ def gallery_command(
     if not todo:
         try:
             build(gallery, out, [], jobs)
+        except GalleryWriteError as error:
+            raise click.ClickException(str(error)) from None
         except GalleryError as error:
             raise click.UsageError(str(error)) from None
         click.echo(
@@ -426,6 +492,8 @@ def gallery_command(
     count = iter(range(1, len(todo) + 1))
     try:
         outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))
+    except GalleryWriteError as error:
+        raise click.ClickException(str(error)) from None
     except GalleryError as error:
         raise click.UsageError(str(error)) from None
     finally:

@@ -1,15 +1,21 @@
 """The ``convgif`` command's entry point: signals handled from its first instruction to its last.
 
-Ctrl-C (SIGINT) and SIGTERM end the command with status 130 or 143 and one line on stderr, at
-any moment: while modules load, mid-render (the temporary file is removed and an existing
-target left as it was), or while the result is printed. A second signal while the first one
-unwinds is held back, so that the clean-up finishes. Output that cannot be printed (a full
-disk, a closed pipe) is an error with status 1, never a traceback.
+Every signal that ends a process by default (HUP, INT, TERM, USR1, USR2, ALRM, PIPE) ends the
+command with status 128 + its number (130 for Ctrl-C, 143 for SIGTERM) and one line on stderr
+(none for SIGPIPE, whose reader has gone), at any moment: while modules load, mid-render (the
+temporary file is removed, an existing target left as it was, ffmpeg and the gallery's worker
+processes ended with it), or while the result is printed. A second signal while the first one
+unwinds ends the command at once, its temporary files removed and its children ended. Output
+that cannot be printed (a full disk) is an error with status 1, never a traceback.
 """
 
 import signal
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SIGNALS = tuple(
+    getattr(signal, name)
+    for name in ("SIGHUP", "SIGINT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGPIPE")
+    if hasattr(signal, name)
+)
 
 
 class Interrupted(BaseException):
@@ -24,10 +30,55 @@ _received: list = []
 
 
 def _on_signal(signum: int, frame: object) -> None:
-    if _received:  # a second signal while the first one unwinds: let the clean-up finish
+    if signum == getattr(signal, "SIGPIPE", None) and _held_by_a_writer(signum):
+        return  # the write to ffmpeg under way tells whether its pipe broke
+    if _received:  # a second signal while the first one unwinds: end now
+        if signum == getattr(signal, "SIGPIPE", None):
+            return  # a pipe to a process being ended broke: part of the first signal's work
+        end_now(signum)
+    code = getattr(frame, "f_code", None)
+    if code is not None and code.co_name == "cb" and "importlib" in code.co_filename:
+        _again(signum)  # a weak reference's callback would print the exception and lose it
         return
     _received.append(signum)
     raise Interrupted(signum)
+
+
+def _again(signum: int) -> None:
+    """Send ``signum`` to this process again in a moment."""
+    import os
+    import threading
+
+    timer = threading.Timer(0.002, os.kill, (os.getpid(), signum))
+    timer.daemon = True
+    timer.start()
+
+
+def _held_by_a_writer(signum: int) -> bool:
+    """Whether the MP4 writer holds this SIGPIPE until its write to ffmpeg says what it was."""
+    import sys
+
+    mp4 = sys.modules.get("convgif.files.mp4")
+    return mp4 is not None and mp4.holds_pipe_signal(signum)
+
+
+def end_now(signum: int) -> None:
+    """End the process at once with 128 + ``signum``: its temporary files removed, ffmpeg and
+    the gallery's workers told to end."""
+    import os
+    import sys
+
+    try:
+        for module, clean in (
+            ("convgif.files.atomic", "remove_live"),
+            ("convgif.files.mp4", "end_children"),
+            ("convgif.integrations.gallery", "end_workers"),
+        ):
+            loaded = sys.modules.get(module)
+            if loaded is not None:
+                getattr(loaded, clean)()
+    finally:
+        os._exit(128 + signum)
 
 
 # Installed on import, the first thing the command does: nothing of convgif's runs before it.
@@ -38,7 +89,9 @@ import sys  # noqa: E402
 
 
 def _exit_now(signum: int, frame: object) -> None:
-    os._exit(128 + signum)
+    if signum == getattr(signal, "SIGPIPE", None):
+        return  # a pipe broke while ending: the status is already decided
+    end_now(signum)
 
 
 def _say(text: str) -> None:
@@ -47,6 +100,11 @@ def _say(text: str) -> None:
         sys.stderr.flush()
     except (OSError, ValueError, AttributeError):
         pass
+
+
+def _say_stopped(signum: int) -> None:
+    if signum != getattr(signal, "SIGPIPE", None):
+        _say("interrupted\n")
 
 
 def _flush_stdout() -> int:
@@ -86,14 +144,14 @@ def run() -> None:
             code = 128 + signal.SIGINT
         code = _flush_stdout() or code
     except Interrupted as stop:
-        _say("interrupted\n")
+        _say_stopped(stop.signum)
         code = 128 + stop.signum
     except BaseException:
         if not _received:
             raise
         # the signal arrived inside code that turned it into an error of its own (e.g. a C
         # extension's module set-up, which reports "initialization failed"): it is still a stop
-        _say("interrupted\n")
+        _say_stopped(_received[0])
     finally:
         for sig in SIGNALS:  # from here on a signal ends the process at once, with its status
             signal.signal(sig, _exit_now if previous[sig] is not _exit_now else previous[sig])

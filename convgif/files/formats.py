@@ -80,27 +80,42 @@ def by_suffix(path: Union[str, os.PathLike]) -> Optional[Format]:
     return next((f for f in FORMATS.values() if suffix in f.suffixes), None)
 
 
+def written_name(path: Union[str, os.PathLike]) -> str:
+    """The name of the file writing ``path`` replaces: the file a symbolic link points to
+    (see :mod:`convgif.files.atomic`), else ``path``."""
+    given = os.fspath(path)
+    return os.path.realpath(given) if os.path.islink(given) else given
+
+
 def choose(path: Union[str, os.PathLike, None], name: Optional[str]) -> Format:
     """The format to write: ``name`` if given, else the one ``path``'s suffix names, else GIF.
 
     A suffix naming no supported format (:class:`SpecError` for ``path``), or another format
     than ``name`` (for ``format``), is refused: a file is never written in a format its name
-    does not say.
+    does not say. The name is that of the file written: a symbolic link's target's.
     """
-    if name is not None and name not in FORMATS:
-        raise SpecError("format", f"format={name!r} must be one of {', '.join(FORMATS)}")
+    if name is not None and (not isinstance(name, str) or name not in FORMATS):
+        from ..ops.args import fmt
+
+        raise SpecError("format", f"format={fmt(name)} must be one of {', '.join(FORMATS)}")
+    shown = ""
+    if path is not None and str(path) != "-":
+        written = written_name(path)
+        if written != os.fspath(path):
+            shown = f"{os.fspath(path)!r} is a link to {written!r}, which"
+        path = written
     suffix = Path(path).suffix.lower() if path is not None and str(path) != "-" else ""
     named = by_suffix(path) if suffix else None
+    shown = shown or f"{os.fspath(path)!r}" if path is not None else ""
     if suffix and named is None:
         known = ", ".join(s for f in FORMATS.values() for s in f.suffixes)
         raise SpecError(
             "path",
-            f"{os.fspath(path)!r} ends in {suffix!r}, which names no format convgif writes: use {known} "
-            f"({', '.join(FORMATS)})",
+            f"{shown} ends in {suffix!r}, a suffix of no format convgif writes: use {known} ({', '.join(FORMATS)})",
         )
     if name is not None:
         if named is not None and named.name != name:
-            raise SpecError("format", f"format={name!r}, but {os.fspath(path)!r} names {named.name}: make them agree")
+            raise SpecError("format", f"format={name!r}, but {shown} names {named.name}: make them agree")
         return _available(FORMATS[name], "format")
     return _available(named, "path") if named is not None else FORMATS["gif"]
 

@@ -1,4 +1,4 @@
-"""MP4 (H.264) for slides and lecture videos, through imageio's ffmpeg plugin.
+"""MP4 (H.264) for slides and lecture videos, through the ffmpeg that imageio-ffmpeg carries.
 
 The optional extra ``video`` installs imageio and imageio-ffmpeg, whose wheels carry an ffmpeg
 binary, so nothing else is needed. Frames are streamed to ffmpeg through a pipe as they are
@@ -7,15 +7,22 @@ at a constant frame rate: a frame shown longer than the first one (the last fram
 repeated, which H.264 stores in a few bytes. The encoder runs single-threaded with bit-exact
 flags and no metadata, so the same arguments give the same bytes with the same ffmpeg.
 
-ffmpeg writes under a temporary name beside the target, renamed into place when complete (or
-into a scratch file when the target is a file object, then copied into it: MP4 needs to seek).
+ffmpeg writes the temporary file beside the target, renamed into place when complete (or a
+scratch file when the target is a file object, then copied into it: MP4 needs to seek). ffmpeg
+is convgif's child: it is ended, and its file removed, when the render fails or is interrupted,
+and on Linux it is ended by the kernel if convgif dies without a word. What it says on failure
+is reduced to its own last line.
 """
 
 from __future__ import annotations
 
+import errno
 import importlib.util
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
 from collections.abc import Sequence
 from fractions import Fraction
@@ -24,7 +31,7 @@ from typing import Any, BinaryIO, Optional
 
 import numpy as np
 
-from .atomic import AtomicFile
+from .atomic import LIVE, AtomicFile, write_all
 
 RGB = tuple[int, int, int]
 #: H.264's constant quality: lower is better and larger; 24 keeps the cells' text and thin lines
@@ -89,6 +96,43 @@ def even(size: tuple[int, int]) -> tuple[int, int]:
     return width + width % 2, height + height % 2
 
 
+#: Child processes now running (ffmpeg), ended by a signal that must end convgif at once.
+CHILDREN: set[subprocess.Popen] = set()
+#: While frames are written to ffmpeg: a SIGPIPE then is held here until the write shows whether
+#: ffmpeg's pipe broke (its failure) or the signal was sent (a stop).
+SENDING: list[bool] = []
+PIPE_SIGNALS: list[int] = []
+
+
+def end_children() -> None:
+    """Kill every ffmpeg still running."""
+    for child in list(CHILDREN):
+        try:
+            child.kill()
+        except OSError:
+            pass
+        CHILDREN.discard(child)
+
+
+def holds_pipe_signal(signum: int) -> bool:
+    """Whether a SIGPIPE arrived while frames are written to ffmpeg: it is then held until the
+    write shows what it was."""
+    if SENDING:
+        PIPE_SIGNALS.append(signum)
+        return True
+    return False
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child, between fork and exec
+    """In ffmpeg's process: be killed when convgif ends (Linux's PR_SET_PDEATHSIG)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)
+    except Exception:  # noqa: BLE001 - another system: nothing to set
+        pass
+
+
 class Mp4Writer(AtomicFile):
     """Write palette-index frames to ``path`` as an H.264 MP4, with the interface of
     :class:`convgif.files.GifWriter`: ``add(frame, duration_ms)`` in a ``with`` block.
@@ -96,6 +140,8 @@ class Mp4Writer(AtomicFile):
     The first frame's duration sets the frame rate; a longer duration repeats the frame
     (rounded to whole frames), so the last frame is held as in a GIF.
     """
+
+    TEMP_SUFFIX = ".mp4"
 
     def __init__(self, path: os.PathLike | str | BinaryIO, size: tuple[int, int], palette: Sequence[RGB]) -> None:
         super().__init__(path)
@@ -106,7 +152,8 @@ class Mp4Writer(AtomicFile):
         #: Frames in the video, repeats included.
         self.video_frames = 0
         self.unit_ms: Optional[int] = None
-        self._video: Any = None
+        self._video: Optional[subprocess.Popen] = None
+        self._said: Any = None  # ffmpeg's stderr, a temporary file
         self._scratch: Optional[Path] = None
 
     def _start(self) -> None:
@@ -114,9 +161,10 @@ class Mp4Writer(AtomicFile):
             fd, name = tempfile.mkstemp(prefix="convgif-", suffix=".mp4")
             os.close(fd)
             self._scratch = Path(name)
-        else:  # beside the temporary file, named .mp4 for ffmpeg, moved onto it when complete
-            assert self._temp is not None
-            self._scratch = self._temp.with_name(self._temp.name + ".mp4")
+            LIVE.add(name)
+        else:  # ffmpeg writes the temporary file itself
+            assert self._temp is not None and self._file is not None
+            self._scratch = self._temp
 
     def add(
         self, frame: np.ndarray, duration_ms: int, changed: Optional[Sequence[tuple[int, int, int, int]]] = None
@@ -133,56 +181,142 @@ class Mp4Writer(AtomicFile):
         assert self.unit_ms is not None
         pad = ((0, self.padded[1] - self.height), (0, self.padded[0] - self.width))
         rgb = self.lut[np.pad(frame, pad, mode="edge") if any(p for _, p in pad) else frame]
+        data = np.ascontiguousarray(rgb).tobytes()
         for _ in range(max(1, round(duration_ms / self.unit_ms))):
-            self._video.append_data(rgb)
+            self._send(data)
             self.video_frames += 1
         self.frames_written += 1
 
-    def _open(self, fps: Fraction) -> Any:
-        import imageio.v2 as imageio
+    def _command(self, fps: Fraction) -> list[str]:
+        import imageio_ffmpeg
 
         assert self._scratch is not None
-        return imageio.get_writer(
+        width, height = self.padded
+        return [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-y",
+            "-f",
+            "rawvideo",
+            "-vcodec",
+            "rawvideo",
+            "-s",
+            f"{width}x{height}",
+            "-pix_fmt",
+            "rgb24",
+            "-r",
+            str(fps),
+            "-i",
+            "-",
+            "-an",
+            "-vcodec",
+            "libx264",
+            "-pix_fmt",
+            "yuv420p",
+            "-v",
+            "error",
+            *OUTPUT_PARAMS,
             str(self._scratch),
-            format="FFMPEG",
-            mode="I",
-            fps=fps,
-            codec="libx264",
-            pixelformat="yuv420p",
-            quality=None,
-            macro_block_size=2,
-            ffmpeg_log_level="error",
-            output_params=list(OUTPUT_PARAMS),
-        )
+        ]
 
-    def _close_video(self) -> None:
+    def _open(self, fps: Fraction) -> subprocess.Popen:
+        self._said = tempfile.TemporaryFile()
+        linux = sys.platform.startswith("linux")
+        video = subprocess.Popen(
+            self._command(fps),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._said,
+            preexec_fn=_die_with_parent if linux else None,  # noqa: PLW1509 - no threads start it
+        )
+        CHILDREN.add(video)
+        return video
+
+    def _send(self, data: bytes) -> None:
+        assert self._video is not None and self._video.stdin is not None
+        SENDING.append(True)
+        try:
+            self._video.stdin.write(data)
+        except (BrokenPipeError, ConnectionResetError, ValueError):
+            PIPE_SIGNALS.clear()
+            self._video.wait()
+            raise self._failure() from None
+        finally:
+            SENDING.pop()
+        if PIPE_SIGNALS:  # a SIGPIPE that no broken pipe explains was sent: it stops convgif
+            PIPE_SIGNALS.clear()
+            os.kill(os.getpid(), signal.SIGPIPE)
+
+    def _failure(self) -> OSError:
+        """Why ffmpeg stopped, in its own last words (no command line)."""
+        said = ""
+        if self._said is not None:
+            self._said.seek(0)
+            lines = [line.strip() for line in self._said.read().decode("utf-8", "replace").splitlines()]
+            said = next((line for line in reversed(lines) if line), "")
+        folder = (self._scratch or Path(".")).parent
+        try:
+            full = shutil.disk_usage(folder).free < 1 << 20
+        except OSError:
+            full = False
+        if full or "No space left" in said:
+            return OSError(errno.ENOSPC, "No space left on device")
+        code = self._video.returncode if self._video is not None else None
+        return OSError(errno.EIO, f"ffmpeg stopped ({said or f'exit status {code}'})")
+
+    def _close_video(self, kill: bool) -> None:
         video, self._video = self._video, None
-        if video is not None:
-            video.close()
+        if video is None:
+            return
+        try:
+            if kill:
+                video.kill()
+            else:
+                assert video.stdin is not None
+                try:
+                    video.stdin.close()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+            if video.wait() != 0 and not kill:
+                raise self._failure()
+        finally:
+            if video.poll() is None:
+                video.kill()
+                video.wait()
+            CHILDREN.discard(video)
+            if video.stdin is not None and not video.stdin.closed:
+                try:
+                    video.stdin.close()
+                except OSError:
+                    pass
 
     def _finish(self) -> None:
         if self._video is None:
             raise ValueError("an MP4 needs at least one frame")
-        self._close_video()
+        self._close_video(kill=False)
+        if self._said is not None:
+            self._said.close()
         assert self._scratch is not None
         size = self._scratch.stat().st_size
         if size == 0:
-            raise OSError(5, "ffmpeg wrote nothing", str(self._scratch))
+            raise OSError(errno.EIO, "ffmpeg wrote nothing", str(self._scratch))
         if self.stream is not None:
             with open(self._scratch, "rb") as video:
-                shutil.copyfileobj(video, self.stream)
+                while True:
+                    chunk = video.read(1 << 20)
+                    if not chunk:
+                        break
+                    write_all(self.stream, chunk)
             self._scratch.unlink(missing_ok=True)
-        else:
-            assert self._temp is not None
-            with open(self._scratch, "rb") as video:
-                os.fsync(video.fileno())
-            os.replace(self._scratch, self._temp)
+            LIVE.discard(str(self._scratch))
         self.bytes_written = size
 
     def _discard(self) -> None:
         try:
-            self._close_video()
+            self._close_video(kill=True)
         finally:
-            if self._scratch is not None:
+            if self._said is not None:
+                self._said.close()
+            if self.stream is not None and self._scratch is not None:
                 self._scratch.unlink(missing_ok=True)
+                LIVE.discard(str(self._scratch))
             super()._discard()

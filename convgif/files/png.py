@@ -13,6 +13,7 @@ file untouched.
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import zlib
@@ -22,7 +23,7 @@ from typing import BinaryIO
 import numpy as np
 from PIL import Image
 
-from .atomic import AtomicFile
+from .atomic import write_bytes
 from .base import RGB, _Animation
 
 
@@ -40,6 +41,7 @@ class ApngWriter(_Animation):
 
     #: A frame's delay is stored in thousandths of a second, at most 65,535 of them.
     MAX_DELAY_MS = 65_535
+    SEEKS = True
     #: zlib's default level; 9 makes a figure's file about a quarter smaller but takes about
     #: four times as long, more than GIF's whole render.
     LEVEL = 6
@@ -87,8 +89,6 @@ class ApngWriter(_Animation):
 
 def write_image(path: os.PathLike | str | BinaryIO, image: Image.Image) -> int:
     """Save one picture as PNG, atomically; its size in bytes."""
-    with AtomicFile(path) as target:
-        assert target._file is not None
-        image.save(target._file, format="PNG", optimize=True)
-        size = target._file.tell()
-    return size
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return write_bytes(path, buffer.getvalue())

@@ -37,6 +37,7 @@ class WebPWriter(_Animation):
     MAX_DELAY_MS = (1 << 24) - 1
     ALIGN = 2
     MAX_SIDE = 16_384
+    SEEKS = True
 
     def __init__(self, path: os.PathLike | str, size: tuple[int, int], palette: Sequence[RGB], loop: int = 0) -> None:
         if max(size) > self.MAX_SIDE:

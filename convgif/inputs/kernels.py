@@ -14,9 +14,12 @@ import numpy as np
 
 from ..engine.values import MAX_MAGNITUDE, RULE, check_exact, exact_array, show_number  # noqa: F401  (the engine's rule)
 from ..errors import SpecError
+from .files import open_regular, why
 
 #: The most numbers a kernel file may hold: as many as the largest layer convgif draws.
 MAX_KERNEL_NUMBERS = 20_000_000
+#: The largest kernel file read: that many 8-byte numbers and a header.
+MAX_KERNEL_BYTES = MAX_KERNEL_NUMBERS * 8 + (1 << 16)
 
 
 #: Integer forms; a blur's usual division (by 16, by 9) only rescales the output's colours.
@@ -53,7 +56,11 @@ def _load(path: str) -> np.ndarray:
     numbers are read, so a file claiming billions of them reads none."""
     source = f"kernel={path!r}"
     try:
-        with open(path, "rb") as file:
+        opened = open_regular(path, MAX_KERNEL_BYTES)
+    except OSError as error:
+        raise SpecError("kernel", f"{source} could not be read: {why(error)}") from None
+    try:
+        with opened as file:
             if not file.read(1):
                 raise SpecError("kernel", f"{source} is an empty file, not a .npy file")
             file.seek(0)
@@ -79,7 +86,8 @@ def _load(path: str) -> np.ndarray:
             f"{source} holds {size:,} numbers, more than the {MAX_KERNEL_NUMBERS:,} of the largest layer convgif draws",
         )
     try:
-        array = np.load(path, allow_pickle=False)
+        with open_regular(path, MAX_KERNEL_BYTES) as file:
+            array = np.load(file, allow_pickle=False)
     except Exception as error:  # noqa: BLE001 - as above
         raise SpecError("kernel", f"{source} could not be read as a .npy file: {_reason(error)}") from None
     return exact_array(array, "kernel", source)
@@ -89,7 +97,15 @@ def _reason(error: Exception) -> str:
     return str(error) or type(error).__name__
 
 
+#: The longest kernel written as rows of numbers (a 100×100 kernel takes about 50,000 characters).
+MAX_KERNEL_TEXT = 1 << 20
+
+
 def _literal(text: str) -> np.ndarray:
+    if len(text) > MAX_KERNEL_TEXT:
+        raise SpecError(
+            "kernel", f"kernel is {len(text):,} characters of rows, over the {MAX_KERNEL_TEXT:,} read: save it as .npy"
+        )
     rows = [row for row in text.replace(" ", "").split(";")]
     try:
         cells = [[float(v) for v in row.split(",")] for row in rows]

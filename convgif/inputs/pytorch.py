@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import ast
 import numbers
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Optional
 
 from ..errors import SpecError
 from ..ops.args import fmt
+from .files import open_regular, why
 
 
 def signatures() -> dict[str, tuple[str, ...]]:
@@ -72,20 +74,43 @@ def parse_line(text: str) -> LayerLine:
     ``nn.Conv2d(...)``, ``torch.nn.Conv2d(...)``, or a line of ``print(model)`` with its
     ``(0): `` prefix) as the class name and its arguments by PyTorch's names. Parsed, never
     evaluated; :class:`SpecError` for ``layer`` naming what is wrong."""
+    if len(text) > MAX_LAYER_LINE:
+        raise SpecError(
+            "layer",
+            f"the layer line is {len(text):,} characters long: a layer as print(model) shows it takes at most "
+            f"{MAX_LAYER_LINE:,}",
+        )
+    try:
+        return _parse_line(text)
+    except (RecursionError, MemoryError):
+        raise SpecError(
+            "layer", f"{_short(text)} is nested too deeply to be a layer as print(model) shows it"
+        ) from None
+
+
+#: The longest ``--layer`` line read: the longest layer print(model) shows takes a few hundred.
+MAX_LAYER_LINE = 2000
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 80 else repr(text[:77] + "...")
+
+
+def _parse_line(text: str) -> LayerLine:
     source = text.strip()
     if source.startswith("(") and "): " in source:  # "(0): Conv2d(...)", as print(model) indents it
         source = source.split("): ", 1)[1]
     try:
         tree = ast.parse(source, mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError):
         raise SpecError(
             "layer",
-            f"{text!r} is neither a layer name nor a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))",
+            f"{_short(text)} is neither a layer name nor a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))",
         ) from None
     call = tree.body
     if not isinstance(call, ast.Call):
         raise SpecError(
-            "layer", f"{text!r} is not a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))"
+            "layer", f"{_short(text)} is not a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))"
         )
     function = call.func
     while isinstance(function, ast.Attribute) and function.attr in ("nn", "torch"):
@@ -99,7 +124,7 @@ def parse_line(text: str) -> LayerLine:
         )
     signature = signatures()[name]
     if any(isinstance(a, ast.Starred) for a in call.args) or any(k.arg is None for k in call.keywords):
-        raise SpecError("layer", f"{text!r}: write the arguments out (no * or **)")
+        raise SpecError("layer", f"{_short(text)}: write the arguments out (no * or **)")
     if len(call.args) > len(signature):
         raise SpecError("layer", f"{name} takes at most {len(signature)} positional arguments ({', '.join(signature)})")
     arguments: dict[str, Any] = {}
@@ -243,6 +268,14 @@ def as_array(tensor: Any, argument: str) -> Any:
         raise SpecError(argument, f"the module's {argument} is on the meta device: it holds no values")
     if tensor.is_complex():
         raise SpecError(argument, f"the module's {argument} is complex: convgif draws real values")
+    from .kernels import MAX_KERNEL_NUMBERS
+
+    if tensor.numel() > MAX_KERNEL_NUMBERS:
+        raise SpecError(
+            argument,
+            f"the module's {argument} holds {tensor.numel():,} numbers, more than the {MAX_KERNEL_NUMBERS:,} "
+            "of the largest layer convgif draws",
+        )
     return tensor.detach().to(device="cpu", dtype=torch.float64).numpy()
 
 
@@ -349,18 +382,31 @@ def load_layer(path: str, module: Optional[str]) -> Loaded:
     return _from_state_dict(torch, loaded, path, module)
 
 
+#: The largest file ``--weights`` reads, and the most bytes its tensors may hold once
+#: decompressed (checked from the archive's directory before anything is inflated): room for
+#: the usual vision models (a ResNet-152 holds 240 MB), not for a file made to exhaust memory.
+MAX_WEIGHTS_BYTES = 512 << 20
+
+
 def _load(torch: Any, path: str) -> Any:
+    """What ``torch.save`` wrote to ``path``, loaded with ``weights_only`` (no code of the file's
+    runs) once the file is known to be a regular file whose tensors fit :data:`MAX_WEIGHTS_BYTES`;
+    anything else, whatever torch's loader raises, is a :class:`SpecError` for ``weights``."""
     import pickle
 
+    try:
+        opened = open_regular(path, MAX_WEIGHTS_BYTES)
+    except OSError as error:
+        raise SpecError("weights", f"{path} could not be read: {why(error)}") from None
     allowed = [cls for cls in vars(torch.nn).values() if isinstance(cls, type) and issubclass(cls, torch.nn.Module)]
     allowed += [set]
     try:
-        with torch.serialization.safe_globals(allowed):
-            return torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise SpecError("weights", f"{path}: no such file") from None
-    except IsADirectoryError:
-        raise SpecError("weights", f"{path} is a folder") from None
+        with opened:
+            _check_inflated(opened, path)
+            with torch.serialization.safe_globals(allowed):
+                return torch.load(opened, map_location="cpu", weights_only=True)
+    except SpecError:
+        raise
     except pickle.UnpicklingError as error:
         text = str(error)
         culprit = next((line.split("GLOBAL", 1)[1].split()[0] for line in text.splitlines() if "GLOBAL" in line), None)
@@ -370,17 +416,57 @@ def _load(torch: Any, path: str) -> Any:
                 f"{path} holds a model of class {culprit}, which convgif does not unpickle (that would run its code): "
                 "save its state_dict instead, torch.save(model.state_dict(), FILE), and give the layer's arguments with --layer",
             ) from None
-        raise SpecError("weights", f"{path} is not a file torch.save wrote: {text.splitlines()[0]}") from None
-    except (RuntimeError, EOFError, ValueError, OSError) as error:
+        raise SpecError("weights", f"{path} is not a file torch.save wrote: {_reason(text)}") from None
+    except Exception as error:  # noqa: BLE001 - torch's loader fails on damaged files in many ways
+        reason = _reason(str(error), error)
+        if not isinstance(error, (RuntimeError, EOFError, ValueError, OSError)):
+            reason = f"damaged data ({type(error).__name__}: {reason})"
+        raise SpecError("weights", f"{path} is not a file torch.save wrote: {reason}") from None
+
+
+def _reason(text: str, error: Optional[BaseException] = None) -> str:
+    """The gist of a loader's message, without its advice to load the file some other way
+    (convgif never runs a file's code)."""
+    found = re.search(r"WeightsUnpickler error: ([^\n]*)", text)
+    if found:
+        return found[1].strip()
+    lines = [
+        line.strip()
+        for line in text.splitlines()
+        if line.strip() and not re.search(r"weights_only|can still be loaded|trust the source|torch\.load", line)
+    ]
+    if lines:
+        return lines[0][:300]
+    return type(error).__name__ if error is not None else "it cannot be read"
+
+
+def _check_inflated(file: Any, path: str) -> None:
+    """Refuse an archive whose members would take more than :data:`MAX_WEIGHTS_BYTES` once
+    inflated, from its directory alone (a file that is not an archive is left to the loader)."""
+    import zipfile
+
+    try:
+        if not zipfile.is_zipfile(file):
+            return
+        file.seek(0)
+        with zipfile.ZipFile(file) as archive:
+            total = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, OverflowError) as error:
+        raise SpecError("weights", f"{path} is not a file torch.save wrote: a damaged archive ({error})") from None
+    finally:
+        file.seek(0)
+    if total > MAX_WEIGHTS_BYTES:
         raise SpecError(
-            "weights", f"{path} is not a file torch.save wrote: {str(error).splitlines()[0] if str(error) else error}"
-        ) from None
+            "weights",
+            f"{path} holds {total:,} bytes of tensors once decompressed, over the {MAX_WEIGHTS_BYTES:,} convgif reads: "
+            "save only the layer's state_dict",
+        )
 
 
 def _from_state_dict(torch: Any, state: Mapping[str, Any], path: str, module: Optional[str]) -> Loaded:
     prefix = f"{module}." if module else ""
     weight_key = f"{prefix}weight"
-    layers = sorted({key.rsplit(".", 1)[0] for key in state if key.endswith(".weight")})
+    layers = sorted({key.rsplit(".", 1)[0] for key in state if isinstance(key, str) and key.endswith(".weight")})
     if weight_key not in state:
         if module is None and layers:
             raise SpecError(

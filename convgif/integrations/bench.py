@@ -16,20 +16,23 @@ from __future__ import annotations
 
 import csv
 import gc
+import io
 import itertools
 import json
 import math
+import os
 import random
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
 from ..errors import SpecError
+from ..files.atomic import destination, write_text, write_together
 from ..ops.conv import Conv2dSpec
 
 #: Swept argument names (the CLI's short names) and what they change.
@@ -150,6 +153,95 @@ def forward(spec: Conv2dSpec, backend: str, seed: int = 0) -> Callable[[], Any]:
         return out
 
     return run
+
+
+# -- what a sweep costs, checked before any timing -------------------------------------------
+
+#: The most memory the timed configurations may take together: each one's input and weight
+#: (held through the rounds) and the largest output with its unfolded input (im2col), counted
+#: as float64 (NumPy's path; PyTorch's float32 takes half). Far more than the teaching figures
+#: need (the article's take a few megabytes), and little enough for a shared machine.
+MAX_BENCH_BYTES = 1 << 30
+#: Multiply-accumulates a second that the estimate of a run's length assumes: a conservative
+#: figure for one thread of a laptop or a shared CI machine.
+MACS_PER_SECOND = 5e8
+#: Calls of each configuration a sweep makes at the least: one untimed, then three rounds.
+MIN_CALLS = 4
+#: The longest a sweep may take at the least (every configuration called MIN_CALLS times):
+#: past that it is refused rather than left to run for hours.
+MAX_BENCH_SECONDS = 600.0
+#: The most configurations one figure times.
+MAX_CONFIGURATIONS = 400
+
+
+def memory_bytes(spec: Conv2dSpec) -> tuple[int, int]:
+    """Bytes a configuration holds through the rounds (input, weight) and while it runs (its
+    output and the unfolded input of the im2col way), as float64."""
+    kernel = math.prod(spec.kernel_size)
+    held = math.prod(spec.input_shape) + spec.out_channels * spec.in_per_group * kernel
+    output = math.prod(spec.output_shape)
+    unfolded = spec.in_channels * kernel * math.prod(spec.output_shape[1:])
+    return 8 * held, 8 * (output + unfolded)
+
+
+def estimate(base: Conv2dSpec, sweeps: Sequence[Sweep], time_budget: float) -> float:
+    """Seconds a sweep should take (the time budget, or the least its configurations need),
+    once its memory and length are known to be within bounds; :class:`SpecError` naming the
+    argument otherwise: the layer's own (``input_shape``, ...) when the base layer alone is too
+    large, else ``sweeps``."""
+    count = configurations(sweeps)
+    if count > MAX_CONFIGURATIONS:
+        raise SpecError(
+            "sweeps", f"the sweeps make {count:,} configurations, over the {MAX_CONFIGURATIONS} one figure times"
+        )
+    _check_one(base, "input_shape", "the base layer")
+    names = [s.name for s in sweeps]
+    held = running = 0
+    macs = 0
+    for combo in itertools.product(*(s.values for s in sweeps)):
+        values = dict(zip(names, combo))
+        try:
+            spec = configure(base, values)
+        except SpecError:
+            continue  # refused by PyTorch's rules: listed as such, not timed
+        where = ", ".join(f"{k}={_show(v)}" for k, v in values.items())
+        _check_one(spec, "sweeps", where)
+        keep, run = memory_bytes(spec)
+        held, running, macs = held + keep, max(running, run), macs + spec.macs
+    if held + running > MAX_BENCH_BYTES:
+        raise SpecError(
+            "sweeps",
+            f"the configurations together need about {_gib(held + running)} of memory, over the "
+            f"{_gib(MAX_BENCH_BYTES)} bench uses: sweep fewer or smaller values",
+        )
+    least = MIN_CALLS * macs / MACS_PER_SECOND
+    if least > MAX_BENCH_SECONDS:
+        raise SpecError(
+            "sweeps",
+            f"the configurations would take about {least:,.0f} s at the least ({MIN_CALLS} calls each), over the "
+            f"{MAX_BENCH_SECONDS:,.0f} s bench allows: sweep fewer or smaller values",
+        )
+    return max(time_budget, least)
+
+
+def _check_one(spec: Conv2dSpec, argument: str, where: str) -> None:
+    keep, run = memory_bytes(spec)
+    if keep + run > MAX_BENCH_BYTES:
+        raise SpecError(
+            argument,
+            f"{where} needs about {_gib(keep + run)} of memory to time ({spec.caption}), over the "
+            f"{_gib(MAX_BENCH_BYTES)} bench uses",
+        )
+    if MIN_CALLS * spec.macs / MACS_PER_SECOND > MAX_BENCH_SECONDS:
+        raise SpecError(
+            argument,
+            f"{where} does {spec.macs:,} multiply-accumulates a call: timing it would take over "
+            f"{MAX_BENCH_SECONDS:,.0f} s",
+        )
+
+
+def _gib(size: int) -> str:
+    return f"{size / (1 << 30):,.1f} GiB"
 
 
 # -- timing -------------------------------------------------------------------------------
@@ -387,48 +479,61 @@ def _yes_no(flag: bool | None) -> str:
 
 
 def write_csv(path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], backend: str) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        out = csv.writer(handle)
+    """Write the table of :func:`csv_text` to ``path``, atomically."""
+    write_text(path, csv_text(results, sweeps, backend), follow=True)
+
+
+def csv_text(results: Sequence[Measurement], sweeps: Sequence[Sweep], backend: str) -> str:
+    """The results as CSV: one row per configuration."""
+    handle = io.StringIO(newline="")
+    out = csv.writer(handle)
+    out.writerow(
+        [
+            "backend",
+            *(s.name for s in sweeps),
+            "output_shape",
+            "parameters",
+            "macs",
+            "repeats",
+            "median_ms",
+            "q1_ms",
+            "q3_ms",
+            "within_noise_prev",
+            "within_noise_prev_line",
+            "threads",
+            "error",
+        ]
+    )
+    for r in results:
+        shape = "x".join(map(str, r.output_shape)) if r.output_shape else ""
+        times = [f"{t:.4f}" if t is not None else "" for t in (r.median_ms, r.q1_ms, r.q3_ms)]
         out.writerow(
             [
-                "backend",
-                *(s.name for s in sweeps),
-                "output_shape",
-                "parameters",
-                "macs",
-                "repeats",
-                "median_ms",
-                "q1_ms",
-                "q3_ms",
-                "within_noise_prev",
-                "within_noise_prev_line",
-                "threads",
-                "error",
+                backend,
+                *(_show(r.values[s.name]) for s in sweeps),
+                shape,
+                r.parameters or "",
+                r.macs or "",
+                r.repeats,
+                *times,
+                _yes_no(r.within_noise_prev),
+                _yes_no(r.within_noise_prev_line),
+                "" if r.threads is None else r.threads,
+                r.error or "",
             ]
         )
-        for r in results:
-            shape = "x".join(map(str, r.output_shape)) if r.output_shape else ""
-            times = [f"{t:.4f}" if t is not None else "" for t in (r.median_ms, r.q1_ms, r.q3_ms)]
-            out.writerow(
-                [
-                    backend,
-                    *(_show(r.values[s.name]) for s in sweeps),
-                    shape,
-                    r.parameters or "",
-                    r.macs or "",
-                    r.repeats,
-                    *times,
-                    _yes_no(r.within_noise_prev),
-                    _yes_no(r.within_noise_prev_line),
-                    "" if r.threads is None else r.threads,
-                    r.error or "",
-                ]
-            )
+    return handle.getvalue()
 
 
 def write_json(
     path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str
 ) -> None:
+    """Write the figures of :func:`json_text` to ``path``, atomically."""
+    write_text(path, json_text(results, sweeps, base, backend), follow=True)
+
+
+def json_text(results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str) -> str:
+    """The results, the method and the base layer as JSON."""
     data = {
         "backend": backend,
         "method": METHOD,
@@ -442,11 +547,17 @@ def write_json(
             for r in results
         ],
     }
-    path.write_text(json.dumps(data, indent=1, ensure_ascii=False), encoding="utf-8")
+    return json.dumps(data, indent=1, ensure_ascii=False)
 
 
 def plot(
-    path: Path, results: Sequence[Measurement], sweeps: Sequence[Sweep], base: Conv2dSpec, backend: str, title: str = ""
+    path: Any,
+    results: Sequence[Measurement],
+    sweeps: Sequence[Sweep],
+    base: Conv2dSpec,
+    backend: str,
+    title: str = "",
+    image_format: Optional[str] = None,
 ) -> None:
     """The two-panel figure: parameters above, time below, against the first swept argument.
 
@@ -464,12 +575,12 @@ def plot(
     positions = {v: (v if numeric else i) for i, v in enumerate(first.values)}
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(7, 6.4), sharex=True, dpi=100)
     try:
-        _draw(figure, top, bottom, results, first, second, positions, base, backend, title, path)
+        _draw(figure, top, bottom, results, first, second, positions, base, backend, title, path, image_format)
     finally:
         plt.close(figure)
 
 
-def _draw(figure, top, bottom, results, first, second, positions, base, backend, title, path) -> None:
+def _draw(figure, top, bottom, results, first, second, positions, base, backend, title, path, image_format) -> None:
     from matplotlib.lines import Line2D
 
     groups = second.values if second else (None,)
@@ -537,7 +648,8 @@ def _draw(figure, top, bottom, results, first, second, positions, base, backend,
         fontsize=6.5,
     )
     figure.tight_layout(rect=(0, 0.045, 1, 1))
-    figure.savefig(path, metadata={"Software": None} if str(path).endswith(".png") else None)
+    kind = image_format or Path(str(path)).suffix.lstrip(".") or "png"
+    figure.savefig(path, format=kind, metadata={"Software": None} if kind == "png" else None)
 
 
 # -- the reference article's seven figures ---------------------------------------------------
@@ -553,6 +665,18 @@ ARTICLE = {
     "dilation": (Conv2dSpec((16, 64, 64), 16, 3), "d=1,2,3,4,5,6", "k=1,3,5"),
     "groups": (Conv2dSpec((32, 64, 64), 32, 3), "g=1,2,4,8,16,32", "k=1,3,5"),
 }
+
+
+def check_prefix(prefix: Any) -> None:
+    """Refuse an output prefix that names a folder or a special file (``/dev/null`` would put
+    ``null.png`` into ``/dev``), as :class:`SpecError` for ``output``."""
+    text = os.fspath(prefix)
+    if not text or text.endswith(("/", os.sep)) or os.path.isdir(text):
+        raise SpecError("output", f"output={text!r} names a folder: give a prefix, e.g. {os.path.join(text, 'bench')}")
+    if os.path.exists(text) and not os.path.isfile(text):
+        raise SpecError(
+            "output", f"output={text!r} is not a file name but a device or a pipe: give a prefix such as bench_out"
+        )
 
 
 def output_paths(prefix: Path, image_format: str) -> tuple[Path, Path, Path]:
@@ -576,15 +700,20 @@ def bench(
         raise SpecError("sweeps", "the two sweeps must vary different arguments")
     if not time_budget > 0:
         raise SpecError("time_budget", f"time_budget={time_budget:g} must be above 0 seconds")
+    estimate(base, sweeps, time_budget)
+    check_prefix(prefix)
+    image, table, data = output_paths(prefix, image_format)
+    prefix.parent.mkdir(parents=True, exist_ok=True)
+    for path in (image, table, data):  # before any timing: a file that cannot be written is refused
+        destination(path)
     backend = backend_name(device)
     results = run_sweeps(base, sweeps, backend, time_budget, progress)
     if all(r.error for r in results):
         raise SpecError("sweeps", f"every configuration was refused, e.g. {results[0].error}")
-    image, table, data = output_paths(prefix, image_format)
-    prefix.parent.mkdir(parents=True, exist_ok=True)
-    write_csv(table, results, sweeps, backend)
-    write_json(data, results, sweeps, base, backend)
-    plot(image, results, sweeps, base, backend, title)
+    figure = io.BytesIO()
+    plot(figure, results, sweeps, base, backend, title, image_format)
+    texts = (csv_text(results, sweeps, backend).encode(), json_text(results, sweeps, base, backend).encode())
+    write_together(list(zip((image, table, data), (figure.getvalue(), *texts))))
     return results, backend
 
 

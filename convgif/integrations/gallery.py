@@ -10,16 +10,24 @@ article`` when they are there.
 
 from __future__ import annotations
 
+import glob
 import html
 import json
+import os
 import shlex
+import signal
+import sys
+import time
 import tomllib
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
+from ..files.atomic import write_text
+from ..inputs.files import read_regular
 from . import embed
 from . import words as sources
 
@@ -28,6 +36,10 @@ PLOTS = ("in_channels", "out_channels", "kernel_size", "stride", "padding", "dil
 
 class GalleryError(ValueError):
     """A gallery file that cannot be used, with the reason."""
+
+
+class GalleryWriteError(GalleryError):
+    """A page or the manifest that cannot be written (a full disk, a read-only folder)."""
 
 
 @dataclass(frozen=True)
@@ -51,9 +63,13 @@ class Gallery:
 def load(config: Path) -> Gallery:
     """Read and check a gallery file; :class:`GalleryError` says what is wrong with it."""
     try:
-        data = tomllib.loads(config.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        data = tomllib.loads(read_regular(config, MAX_TEXT_BYTES).decode("utf-8"))
+    except OSError as error:
+        raise GalleryError(f"{config}: {error.strerror or error}") from None
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise GalleryError(f"{config}: {error}") from None
+    except RecursionError:
+        raise GalleryError(f"{config}: nested too deeply to be a gallery file") from None
     title, intro = data.get("title", "convgif gallery"), data.get("intro", "")
     for key, value in (("title", title), ("intro", intro)):
         if not isinstance(value, str):
@@ -175,12 +191,21 @@ def build(
     outcomes = []
     if entries and jobs > 1:
         longest_first = sorted(entries, key=_cost, reverse=True)
-        with ProcessPoolExecutor(max_workers=min(jobs, len(entries)), initializer=_warm_up) as pool:
-            futures = [pool.submit(render_entry, e, out) for e in longest_first]
+        pool = ProcessPoolExecutor(
+            max_workers=min(jobs, len(entries)), initializer=_start_worker, initargs=(os.getpid(),)
+        )
+        try:
+            futures = [pool.submit(_work, e, out) for e in longest_first]
+            WORKERS.update(getattr(pool, "_processes", {}))
             for future in as_completed(futures):
-                outcomes.append(future.result())
+                outcomes.append(_outcome(future, futures, longest_first))
                 if progress is not None:
                     progress(outcomes[-1])
+        except BaseException:
+            _stop(pool, out, entries)
+            raise
+        pool.shutdown()
+        WORKERS.clear()
     else:
         for e in entries:
             outcomes.append(render_entry(e, out))
@@ -192,6 +217,93 @@ def build(
     _write_if_changed(out / "manifest.json", json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
     write_pages(gallery, out)
     return sorted(outcomes, key=lambda o: [e.name for e in entries].index(o.name))
+
+
+#: The worker processes of the build running (their process ids), ended with it.
+WORKERS: set[int] = set()
+#: How long workers told to stop may take to remove their temporary files before they are killed.
+STOP_SECONDS = 5.0
+
+
+def end_workers() -> None:
+    """Tell every worker to stop (SIGTERM: each removes its temporary file and ends)."""
+    for pid in list(WORKERS):
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except OSError:
+            pass
+        WORKERS.discard(pid)
+
+
+def _stop(pool: ProcessPoolExecutor, out: Path, entries: Sequence[Entry]) -> None:
+    """End a build that is interrupted: queued entries cancelled, running ones stopped (their
+    temporary files removed), no worker left behind."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    end_workers()
+    pool.shutdown(wait=False, cancel_futures=True)
+    deadline = time.monotonic() + STOP_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
+    for entry in entries:  # a worker killed before it could remove its temporary file
+        for left in out.glob(f".{glob.escape(entry.name)}*.part*"):
+            left.unlink(missing_ok=True)
+
+
+def _outcome(future, futures: list, entries: Sequence[Entry]) -> Outcome:
+    """A worker's outcome; a worker that died says so for its entry."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return Outcome(entries[futures.index(future)].name, "its worker process ended unexpectedly")
+
+
+#: Whether a worker is rendering (a signal then unwinds the render, removing its temporary file).
+_rendering: list[bool] = []
+
+
+def _start_worker(parent: int) -> None:
+    """In each worker: end with the build (on Linux the kernel sends SIGTERM when the build's
+    process ends, however it ends), end on every signal that ends the build, then warm up."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except Exception:  # noqa: BLE001 - no prctl: the build ends its workers itself
+            pass
+    if os.getppid() != parent:  # the build ended while this worker started
+        os._exit(128 + signal.SIGTERM)
+    from ..cli.launch import SIGNALS
+
+    for sig in SIGNALS:
+        signal.signal(sig, _worker_signal)
+    _warm_up()
+
+
+def _worker_signal(signum: int, frame: object) -> None:
+    from ..cli.launch import Interrupted, end_now
+
+    if not _rendering or _rendering[0] is False:
+        end_now(signum)
+    _rendering[:] = [False]
+    raise Interrupted(signum)
+
+
+def _work(entry: Entry, out: Path) -> Outcome:
+    """Render one entry in a worker; a signal ends the worker once the render has unwound."""
+    from ..cli.launch import Interrupted, end_now
+
+    _rendering[:] = [True]
+    try:
+        return render_entry(entry, out)
+    except Interrupted as stop:
+        end_now(stop.signum)
+        raise
+    finally:
+        _rendering[:] = []
 
 
 def _warm_up() -> None:
@@ -216,16 +328,34 @@ def _cost(entry: Entry) -> int:
         return 0
 
 
+#: The largest gallery file, manifest or page read: far above what hundreds of entries need.
+MAX_TEXT_BYTES = 16 << 20
+
+
 def _read_manifest(out: Path) -> dict[str, str]:
+    """The digests recorded in ``manifest.json``; a manifest that is missing, damaged or not a
+    table of names and digests counts as empty (every entry is then rendered anew)."""
     try:
-        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_regular(out / "manifest.json", MAX_TEXT_BYTES).decode("utf-8"))
+    except (OSError, ValueError, RecursionError):
         return {}
+    if not isinstance(data, dict):
+        return {}
+    return {name: value for name, value in data.items() if isinstance(value, str)}
 
 
 def _write_if_changed(path: Path, text: str) -> None:
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.write_text(text, encoding="utf-8")
+    """Write ``text`` to ``path`` atomically unless it already holds it; :class:`GalleryError`
+    when it cannot be written."""
+    try:
+        if read_regular(path, MAX_TEXT_BYTES).decode("utf-8") == text:
+            return
+    except (OSError, ValueError):
+        pass
+    try:
+        write_text(path, text)
+    except OSError as error:
+        raise GalleryWriteError(f"cannot write {path}: {error.strerror or error}") from None
 
 
 # -- the pages ------------------------------------------------------------------------------

@@ -16,15 +16,16 @@ Each block is rendered when the site is built, into a cache folder (``cache_dir`
 the files they name, as the Sphinx directive does, and not again while that file is there.
 The page shows it with the layer's caption as alt text, and, unless ``still: false``, its last
 frame to readers who prefer reduced motion. Files named by ``--image``, a ``.npy``
-``--kernel`` or ``--weights`` are relative to the page. Bad arguments stop the build with a
-message naming the page and the option.
+``--kernel`` or ``--weights`` are relative to the page, and must be inside the documentation's
+folder (``docs_dir``) or a folder ``file_roots`` lists (relative to ``mkdocs.yml``), so that a
+page never publishes a file from elsewhere on the machine. Whatever a block's render fails on
+stops the build with a message naming the page, the line and the option, never a traceback.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
-import shutil
 from pathlib import Path
 from typing import Any, Optional
 
@@ -33,6 +34,7 @@ from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from ..files.atomic import write_bytes
 from . import embed
 from . import words as sources
 
@@ -44,6 +46,7 @@ FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`\s]
 class ConvgifConfig(Config):
     cache_dir = config_options.Type(str, default=".cache/convgif")
     still = config_options.Type(bool, default=True)
+    file_roots = config_options.Type(list, default=[])
 
 
 def blocks(markdown: str) -> list[tuple[int, int, str]]:
@@ -70,7 +73,10 @@ class ConvgifPlugin(BasePlugin[ConvgifConfig]):
     """Renders the fenced ``convgif`` blocks of every page at build time."""
 
     def on_config(self, config: Any) -> Any:
-        self.cache = Path(config.config_file_path or ".").resolve().parent / self.config.cache_dir
+        base = Path(config.config_file_path or ".").resolve().parent
+        self.cache = base / self.config.cache_dir
+        docs = getattr(config, "docs_dir", None)
+        self.roots = [Path(docs) if docs else base, *(base / str(root) for root in self.config.file_roots)]
         self.pending: dict[str, Path] = {}
         return config
 
@@ -89,10 +95,11 @@ class ConvgifPlugin(BasePlugin[ConvgifConfig]):
         where = f"{page.file.src_uri}, line {line}"
         folder = Path(page.file.abs_src_path).parent
         try:
-            words = sources.read(text, lambda path: str((folder / path).resolve()), who="the plugin")
-            picture = self.cache / words.cache_name()
-            request = words.request
             with sources.refusals():
+                check = sources.within(self.roots, "the documentation", "file_roots of the convgif plugin")
+                words = sources.read(text, lambda path: str(folder / path), who="the plugin", check=check)
+                picture = self.cache / words.cache_name()
+                request = words.request
                 if not picture.exists():
                     picture.parent.mkdir(parents=True, exist_ok=True)
                     request.render(picture)
@@ -101,9 +108,9 @@ class ConvgifPlugin(BasePlugin[ConvgifConfig]):
                     still = embed.still_name(picture)
                     if not still.exists():
                         request.render_poster(still)
+                return self.html(page, request.spec.caption, picture, still)
         except sources.WordsError as error:
             raise PluginError(f"convgif: {where}: {error}") from None
-        return self.html(page, request.spec.caption, picture, still)
 
     def html(self, page: Any, caption: str, picture: Path, still: Optional[Path]) -> str:
         """The markup for ``picture``: paths from the page's place in the site; the still is
@@ -125,4 +132,7 @@ class ConvgifPlugin(BasePlugin[ConvgifConfig]):
         for target, path in self.pending.items():
             destination = site / target
             destination.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, destination)
+            try:
+                write_bytes(destination, path.read_bytes(), follow=False)
+            except OSError as error:
+                raise PluginError(f"convgif: cannot write {destination}: {error.strerror or error}") from None

@@ -62,8 +62,11 @@ def names_file(option: str, value: str) -> bool:
     return option in ("--image", "--weights") or (option == "--kernel" and value.strip().lower().endswith(".npy"))
 
 
-def resolve(args: Sequence[str], locate: Callable[[str], str]) -> tuple[list[str], list[str]]:
-    """``args`` with the files they name replaced by ``locate(path)``, and those files.
+def resolve(
+    args: Sequence[str], locate: Callable[[str], str], check: Optional[Callable[[str, str], None]] = None
+) -> tuple[list[str], list[str]]:
+    """``args`` with the files they name replaced by ``locate(path)``, and those files;
+    ``check(option, located)`` is called on each (and may refuse it).
 
     Both ``--image PATH`` and ``--image=PATH`` are understood.
     """
@@ -75,21 +78,65 @@ def resolve(args: Sequence[str], locate: Callable[[str], str]) -> tuple[list[str
             files.append(locate(value))
             arg = f"{option}={files[-1]}"
         elif out and out[-1] in FILE_OPTIONS and names_file(out[-1], arg):
+            option = out[-1]
             files.append(locate(arg))
             arg = files[-1]
+        else:
+            out.append(arg)
+            continue
+        if check is not None:
+            check(option, files[-1])
         out.append(arg)
     return out, files
 
 
+def within(roots: Sequence[Union[str, Path]], who: str, setting: str) -> Callable[[str, str], None]:
+    """A check for :func:`resolve` that refuses a file outside every folder of ``roots`` (after
+    symbolic links and ``..`` are resolved): a page's build reads only its own sources, unless
+    the integration's ``setting`` names more folders."""
+    import os
+
+    folders = [os.path.realpath(root) for root in roots]
+
+    def check(option: str, located: str) -> None:
+        real = os.path.realpath(located)
+        if not any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) for folder in folders):
+            raise WordsError(
+                f"{option} names {located}, outside the folder {who} reads files from ({', '.join(folders)}): "
+                f"move the file there, or add its folder to {setting}",
+                option,
+            )
+
+    return check
+
+
+#: Files larger than this are not hashed but known by size and time of change: no file a render
+#: reads is that large (see the readers' limits), so it is refused anyway, and hashing it would
+#: only cost time.
+MAX_HASHED_BYTES = 1 << 30
+
+
 def digest(args: Sequence[str], files: Sequence[str]) -> str:
-    """A hash of convgif's version, the words as written and the bytes of the files named
-    (a missing file counts as empty)."""
+    """A hash of convgif's version, the words as written and the bytes of the files named,
+    read in chunks (a missing file, or one that is not a regular file, counts as empty)."""
+    from ..inputs.files import open_regular
+
     hasher = hashlib.sha256(__version__.encode())
     for arg in args:
-        hasher.update(b"\0" + arg.encode())
+        hasher.update(b"\0" + arg.encode("utf-8", "surrogateescape"))
     for file in files:
-        path = Path(file)
-        hasher.update(b"\0" + (path.read_bytes() if path.is_file() else b""))
+        hasher.update(b"\0")
+        try:
+            size = Path(file).stat().st_size
+            if size > MAX_HASHED_BYTES:
+                stat = Path(file).stat()
+                hasher.update(f"{stat.st_size}:{stat.st_mtime_ns}".encode())
+                continue
+            with open_regular(file, MAX_HASHED_BYTES) as opened:
+                while chunk := opened.read(1 << 20):
+                    hasher.update(chunk)
+        except (OSError, ValueError):
+            continue
     return hasher.hexdigest()
 
 
@@ -126,12 +173,14 @@ def read(
     who: str = "this",
     output: bool = False,
     example: str = EXAMPLE,
+    check: Optional[Callable[[str, str], None]] = None,
 ) -> Words:
     """The words of a render, checked: ``source`` is the text (split as a shell would) or the
     words already split; ``locate(path)`` says where a file they name is (default: as written);
     ``who`` names the integration in messages (``"the gallery"``); ``output`` takes ``-o FILE`` out
-    (else it is refused, as are the command's other options about printing). Nothing is
-    parsed until :attr:`Words.request`. Refusals are :class:`WordsError`.
+    (else it is refused, as are the command's other options about printing); ``check`` may
+    refuse a file named (see :func:`within`). Nothing is parsed until :attr:`Words.request`.
+    Refusals are :class:`WordsError`.
     """
     typed = split(source) if isinstance(source, str) else list(source)
     given = options_in(typed)
@@ -148,7 +197,9 @@ def read(
     if not typed:
         raise WordsError(f"give the arguments of a render, e.g. {example}")
     try:
-        args, files = resolve(typed, locate or str)
+        args, files = resolve(typed, locate or str, check)
+    except WordsError:
+        raise
     except ValueError as error:  # a path holding a NUL character
         raise WordsError(f"a file the arguments name is not a valid path ({error})") from None
     return Words(tuple(typed), tuple(args), tuple(files), taken)
@@ -173,10 +224,18 @@ def refusals() -> Iterator[None]:
 
     try:
         yield
+    except WordsError:
+        raise
     except click.ClickException as error:
         raise WordsError(error.format_message(), _option_of(error)) from None
     except SpecError as error:
         raise WordsError(str(error), option_name(error.argument)) from None
+    except OSError as error:
+        raise WordsError(f"cannot write {error.filename or 'the picture'}: {error.strerror or error}") from None
+    except click.exceptions.Exit as done:
+        raise WordsError(f"the arguments ended the render (status {done.exit_code})") from None
+    except Exception as error:  # noqa: BLE001 - whatever else fails is the block's error, not the build's crash
+        raise WordsError(f"the render failed: {type(error).__name__}: {error}") from None
 
 
 def _option_of(error: Exception) -> Optional[str]:

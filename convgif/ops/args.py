@@ -22,8 +22,14 @@ def is_int(value: object) -> bool:
 
 
 def fmt(value: object) -> str:
-    """A value as a message quotes it (lists as tuples, the way PyTorch stores them)."""
-    return repr(tuple(value)) if isinstance(value, list) else repr(value)
+    """A value as a message quotes it (lists as tuples, the way PyTorch stores them; an integer
+    too long to print by its number of digits)."""
+    try:
+        return repr(tuple(value)) if isinstance(value, list) else repr(value)
+    except ValueError:  # an integer over Python's limit on digits converted to text
+        if isinstance(value, int):
+            return f"<an integer of {int(value.bit_length() * 0.30103) + 1:,} digits>"
+        return f"<{type(value).__name__} holding an integer too long to print>"
 
 
 TUPLE_WORDS = {1: "a 1-tuple (l,)", 2: "a pair of integers (h, w)", 3: "a triple of integers (d, h, w)"}
@@ -102,6 +108,26 @@ def explicit_padding(padding: object, mode: str, dims: int) -> tuple[int, ...]:
 def _fits_int64(name: str, value: object, values: tuple[int, ...]) -> None:
     if any(not -INT64 <= v < INT64 for v in values):
         raise SpecError(name, f"{name}={fmt(value)} is too large: PyTorch keeps sizes as 64-bit integers")
+
+
+def check_int64(spec: Any) -> None:
+    """Refuse an integer argument outside PyTorch's 64-bit range, in any argument of ``spec``
+    (also inside a tuple), before any rule looks at it or any message prints it (an integer
+    of thousands of digits cannot even be printed)."""
+    for field in dataclasses.fields(spec):
+        if not field.init:
+            continue
+        value = getattr(spec, field.name, None)
+        todo, seen = [value], 0
+        while todo and seen < 64:
+            item = todo.pop()
+            seen += 1
+            if isinstance(item, (tuple, list)):
+                todo.extend(item[:16])
+            elif is_int(item) and not -INT64 <= int(item) < INT64:  # type: ignore[call-overload]
+                raise SpecError(
+                    field.name, f"{field.name}={fmt(value)} is too large: PyTorch keeps sizes as 64-bit integers"
+                )
 
 
 def positive_tuple(name: str, value: object, dims: int, *, one: bool = False, bools: bool = False) -> tuple[int, ...]:
@@ -198,6 +224,20 @@ def check_computable(spec: Any) -> None:
     """Refuse sizes no picture can show and layers too large to hold, naming the argument to
     shrink, before any arithmetic is done with them. ``spec.numbers`` counts what a
     recording holds; any layer kind with the usual argument names can be checked."""
+    check_sizes(spec)
+    total = spec.numbers
+    if total > MAX_ELEMENTS:
+        argument = _culprit(spec)
+        raise TooLargeError(
+            argument,
+            f"{argument}={_stated(spec, argument)!r} is too large to draw: the layer holds {total:,} numbers, "
+            f"over the {MAX_ELEMENTS:,} convgif computes",
+        )
+
+
+def check_sizes(spec: Any) -> None:
+    """Refuse an argument larger than any picture shows (:data:`MAX_ARGUMENT`), before any work
+    that grows with it (the search for a part to draw walks the kernel's taps)."""
     for argument in SIZE_ARGUMENTS:
         if not hasattr(spec, argument):
             continue
@@ -209,14 +249,6 @@ def check_computable(spec: Any) -> None:
                 argument,
                 f"{argument}={_stated(spec, argument)!r} is too large to draw: convgif draws sizes up to {MAX_ARGUMENT:,}",
             )
-    total = spec.numbers
-    if total > MAX_ELEMENTS:
-        argument = _culprit(spec)
-        raise TooLargeError(
-            argument,
-            f"{argument}={_stated(spec, argument)!r} is too large to draw: the layer holds {total:,} numbers, "
-            f"over the {MAX_ELEMENTS:,} convgif computes",
-        )
 
 
 def _culprit(spec: Any) -> str:

@@ -41,6 +41,7 @@ from .args import (
     PADDING_MODES,
     TUPLE_WORDS,
     boolean,
+    check_int64,
     conv_caption,
     explicit_padding,
     fmt,
@@ -129,6 +130,7 @@ class _ConvSpec(Channels):
     padding_arg: Union[str, tuple[int, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        check_int64(self)
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         self._normalise_sizes(put)
         if self.padding_mode not in PADDING_MODES:

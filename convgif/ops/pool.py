@@ -77,7 +77,7 @@ from ..picture.model import (
     magnitude,
     part_note,
 )
-from .args import AXES, to_tuple
+from .args import AXES, INT64, check_int64, to_tuple
 from .args import fmt as _fmt
 from .args import is_int as _is_int
 from .args import positive_tuple as _positive_tuple
@@ -290,6 +290,7 @@ class _MaxPoolSpec(_Pool):
     KIND: ClassVar[str] = "max"
 
     def __post_init__(self) -> None:
+        check_int64(self)
         put = lambda name, value: object.__setattr__(self, name, value)
         self._normalise(put)
         # a Python-level switch in torch: anything with a truth value is taken (2.0 and "yes" are true)
@@ -372,6 +373,7 @@ class _AvgPoolSpec(_Pool):
     divisor_override: ClassVar[int | None] = None  # AvgPool2d makes it an argument
 
     def __post_init__(self) -> None:
+        check_int64(self)
         put = lambda name, value: object.__setattr__(self, name, value)
         self._normalise(put)
         put("count_include_pad", _flag("count_include_pad", self.count_include_pad))
@@ -384,6 +386,11 @@ class _AvgPoolSpec(_Pool):
                     "divisor_override",
                     "divisor_override=0 must not be zero: every window sum is divided by it "
                     "(any other integer, even a negative one, is taken)",
+                )
+            if not -INT64 <= int(divisor) < INT64:
+                raise SpecError(
+                    "divisor_override",
+                    f"divisor_override={_fmt(divisor)} is too large: PyTorch keeps it as a 64-bit integer",
                 )
             put("divisor_override", int(divisor))
         self._check_fits()

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from ..errors import SpecError
-from .args import caption_line, switches
+from .args import caption_line, check_int64, switches
 from .base import Operation
 from .conv import CONV2D, Conv2dSpec, conv_drawn, conv_geometry
 
@@ -36,6 +36,7 @@ class SeparableSpec:
     DIMS: ClassVar[int] = 2
 
     def __post_init__(self) -> None:
+        check_int64(self)
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         standard = Conv2dSpec(
             self.input_shape,

@@ -59,7 +59,7 @@ from ..picture.model import (
     widest,
 )
 from ..picture.sizes import MAX_SHOWN_IN
-from .args import AXES, PADDING_MODES, TUPLE_WORDS, conv_caption, fmt, to_tuple
+from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
 from .conv import CONV_SPECS, Channels, conv_drawn, conv_facts, conv_geometry, picture_read
 
@@ -87,7 +87,15 @@ class _ConvTransposeSpec(Channels):
 
     DIMS: ClassVar[int] = 2
 
+    @property
+    def numbers(self) -> int:
+        """What recording holds as a convolution does, and what each input cell adds through each
+        kernel cell of each output channel (the scatter's gains, held whole)."""
+        gains = self.out_channels * math.prod(self.input_shape[1:]) * math.prod(self.kernel_size)
+        return super().numbers + gains
+
     def __post_init__(self) -> None:
+        check_int64(self)
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         self._normalise_sizes(put)
         if self.padding_mode not in PADDING_MODES:
@@ -283,7 +291,7 @@ def scatter_extent(spec: ConvTranspose2dSpec, region: Region) -> Region:
     """The input cells whose scattered kernels reach canvas ``region``: all that add into it."""
     return Region(
         *(
-            reached_from(start, stop, n, s, 0, [d * k for k in range(size)])
+            reached_from(start, stop, n, s, 0, range(0, d * size, d))
             for (start, stop), n, s, d, size in zip(
                 (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.dilation, spec.kernel_size
             )

@@ -38,7 +38,7 @@ from ..picture.model import (
     part_note,
     reached_from,
 )
-from .args import AXES
+from .args import AXES, check_int64
 from .args import fmt as _fmt
 from .args import shape as _shape
 from .base import dims_text, shape_facts
@@ -102,6 +102,7 @@ class _MaxUnpoolSpec:
     num_parameters: ClassVar[int] = 0
 
     def __post_init__(self) -> None:
+        check_int64(self)
         put = lambda name, value: object.__setattr__(self, name, value)
         dims = self.DIMS
         put("input_shape", _shape(self.input_shape, dims))
@@ -361,6 +362,7 @@ class UnpoolRecording:
     placements: UnpoolPlacements = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        check_int64(self)
         object.__setattr__(self, "placements", UnpoolPlacements(self))
 
 

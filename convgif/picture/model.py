@@ -13,6 +13,7 @@ colour keys that explain them.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional, Protocol
@@ -180,7 +181,10 @@ def reached_from(start: int, stop: int, size: int, stride: int, offset: int, tap
     """The input positions (start, stop) along one axis that write into output positions
     ``start`` to ``stop`` when position i writes to ``i·stride + offset + t`` for each tap t
     (a transposed convolution's scatter, an unpooling's window): the first and the last
-    position that reaches the part, and all between them."""
+    position that reaches the part, and all between them. Taps given as a ``range`` cost at
+    most a stride's worth of steps however many there are."""
+    if isinstance(taps, range) and taps.step > 0 and len(taps) > 0:
+        return _reached_from_range(start, stop, size, stride, offset, taps)
     lows, highs = [], []
     for t in taps:
         low = max(0, -((offset + t - start) // stride))  # ceil((start - offset - t) / stride)
@@ -191,6 +195,30 @@ def reached_from(start: int, stop: int, size: int, stride: int, offset: int, tap
     if not lows:
         return 0, 0
     return min(lows), max(highs) + 1
+
+
+def _reached_from_range(start: int, stop: int, size: int, stride: int, offset: int, taps: range) -> tuple[int, int]:
+    """:func:`reached_from` for evenly spaced taps: the span comes from the first and the last
+    tap that reaches the part (the lowest positions reach from the last one, the highest from
+    the first), and whether a tap reaches repeats every ``stride / gcd(step, stride)`` taps."""
+
+    def bounds(t: int) -> tuple[int, int]:
+        return max(0, -((offset + t - start) // stride)), min(size - 1, (stop - 1 - offset - t) // stride)
+
+    first, step, count = taps.start, taps.step, len(taps)
+    # taps j with a position below size and one at or above 0, ends included
+    j_low = max(0, -(-(start - offset - (size - 1) * stride - first) // step))
+    j_high = min(count - 1, (stop - 1 - offset - first) // step)
+    period = stride // math.gcd(step, stride)
+    found = [j for j in range(j_low, min(j_high, j_low + period - 1) + 1) if _reaches(bounds(first + j * step))]
+    if not found:
+        return 0, 0
+    last = next(j for j in range(j_high, max(j_low, j_high - period + 1) - 1, -1) if _reaches(bounds(first + j * step)))
+    return bounds(first + last * step)[0], bounds(first + found[0] * step)[1] + 1
+
+
+def _reaches(span: tuple[int, int]) -> bool:
+    return span[0] <= span[1]
 
 
 def part_note(

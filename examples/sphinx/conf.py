@@ -2,3 +2,5 @@
 
 project = "convgif"
 extensions = ["convgif.sphinx"]
+# the pictures the pages name are in examples/, the folder above the source folder
+convgif_file_roots = [".."]
