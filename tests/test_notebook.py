@@ -143,7 +143,21 @@ def stderr_on_a_pty(tmp_path, **env) -> bytes:
     environment = {k: v for k, v in os.environ.items() if k not in ("JPY_PARENT_PID", "TERM")}
     environment.update({"TERM": "xterm", **env})
     process = subprocess.Popen(
-        [sys.executable, "-m", "convgif", "--in", "1,36,36", "--p", "1", "--max-frames", "0", "-o", "x.gif"],
+        [
+            sys.executable,
+            "-m",
+            "convgif",
+            "--in",
+            "1,36,36",
+            "--p",
+            "1",
+            "--region",
+            "0:36,0:36",
+            "--max-frames",
+            "0",
+            "-o",
+            "x.gif",
+        ],
         cwd=tmp_path,
         env=environment,
         stdout=subprocess.DEVNULL,

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 SIGNALS = [signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGUSR1, signal.SIGUSR2, signal.SIGALRM, signal.SIGPIPE]
-LONG = ["--in", "3,40,40", "--max-frames", "0", "-q"]
+LONG = ["--in", "3,40,40", "--region", "0:38,0:38", "--max-frames", "0", "-q"]
 DRAW = random.Random(20261207)
 
 
@@ -123,15 +123,15 @@ title = "signals"
 [[entry]]
 name = "a"
 title = "A"
-args = "--in 2,30,30 --max-frames 0"
+args = "--in 2,30,30 --region 0:28,0:28 --max-frames 0"
 [[entry]]
 name = "b"
 title = "B"
-args = "--in 2,30,30 --max-frames 0 --format webp"
+args = "--in 2,30,30 --region 0:28,0:28 --max-frames 0 --format webp"
 [[entry]]
 name = "c"
 title = "C"
-args = "--in 2,28,30 --max-frames 0"
+args = "--in 2,28,30 --region 0:26,0:28 --max-frames 0"
 """
 
 

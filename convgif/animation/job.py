@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from .. import ops
 from ..errors import SpecError
 from ..files.formats import is_stream
-from ..ops.args import check_computable
+from ..ops.args import check_computable, check_sizes
 from ..picture.layout import plan
 from ..picture.sizes import kernel_channels
 from . import Look
@@ -77,6 +77,7 @@ class Job:
         self._asked = dict(view or {})
         self.op = ops.of(spec)
         view = dict(view or {})
+        check_sizes(spec)  # as the layer states its sizes, before its geometries walk them
         whole = self.op.geometries(spec, **{k: v for k, v in view.items() if k != "region"})
         for geometry in whole:
             check_computable(geometry.layer)

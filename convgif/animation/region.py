@@ -144,8 +144,7 @@ class _Search:
 
     def first(self, regions: list, given: bool) -> Optional[tuple[Optional[Region], Selection, bool]]:
         candidates = list(self._candidates(regions))
-        if not given and self._none_drawn(*candidates[-1]):  # not even the least: no larger part either
-            return None
+        least_checked = given
         for region, selection in candidates:
             try:
                 parts = selection.apply(self.geometries(region))
@@ -159,6 +158,10 @@ class _Search:
             verdict = self._verdict(parts)
             if verdict == "fits":
                 return region, selection, True
+            if verdict is None and not least_checked:  # when not even the least is drawn, no larger part is
+                least_checked = True
+                if self._none_drawn(*candidates[-1]):
+                    return None
             if verdict is not None and (
                 self.fallback is None or (verdict == "readable" and not self.readable_fallback)
             ):
