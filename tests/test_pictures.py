@@ -64,7 +64,7 @@ def random_convs(n: int):
         yield spec
 
 
-CONV_SUM = re.compile(r"^y\[([\d, ]+)\] = Σ x·w(?: \+ b = (\S+) \+ (\S+))? = (\S+)$")
+CONV_SUM = re.compile(r"^[yd]\[([\d, ]+)\] = Σ [xd]·w(?: \+ b = (\S+) \+ (\S+))? = (\S+)$")  # d: a separable's middle
 SCATTER_SUM = re.compile(r"^y\[(\d+), (\d+), (\d+)\] = (?:(b|y) \+ )?Σ x·w = (?:(\S+) \+ )?(\S+?)(?: = (\S+))?$")
 
 

@@ -384,13 +384,17 @@ def conv_geometry(
         note = part_note(
             dims, region, (ho, wo), Region((y0, y1), (x0, x1)), (hp, wp), f"the input{padded}", "they read"
         )
+        in_cut, out_cut = (y0, y1, x0, x1) != (0, hp, 0, wp), region.cuts((ho, wo))  # "part" only where cut
         fields.update(
             grid=(y1 - y0, x1 - x0),
             out_size=region.size,
             steps_per_column=math.prod(region.size),
-            input_heading=f"input{padded}, part",
-            output_heading="output, part",
-            part=Part(Crop((hp, wp), (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0]))),
+            input_heading=f"input{padded}" + (", part" if in_cut else ""),
+            output_heading="output" + (", part" if out_cut else ""),
+            part=Part(
+                Crop((hp, wp), (y0, x0)) if in_cut else None,
+                Crop((ho, wo), (region.rows[0], region.cols[0])) if out_cut else None,
+            ),
             notes=(*notes, note),
         )
     fields.update(more)
@@ -428,7 +432,9 @@ def position(dims: int, *index: int) -> str:
     return str(tuple(index) if dims == 2 else tuple(index[:-2]) + (index[-1],))
 
 
-def sum_entry(y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any]] = None, scale: float = 0.0) -> str:
+def sum_entry(
+    y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any]] = None, scale: float = 0.0, x: str = "x"
+) -> str:
     """One output's sum as the sum line writes it: the products' total, the bias, the value,
     each written as a cell of an output whose largest magnitude is ``scale`` writes it (float
     noise as 0). ``drawn`` is (the channels drawn, the channels not drawn, the products of
@@ -440,10 +446,10 @@ def sum_entry(y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any
 
     products = value if bias is None else value - bias
     if drawn is None:
-        terms, parts = ["Σ x·w"], [text(products)]
+        terms, parts = [f"Σ {x}·w"], [text(products)]
     else:
         shown, hidden, part = drawn
-        terms, parts = [f"Σ x[{shown}]·w", f"Σ x[{hidden}]·w"], [text(part), text(products - part)]
+        terms, parts = [f"Σ {x}[{shown}]·w", f"Σ {x}[{hidden}]·w"], [text(part), text(products - part)]
     if bias is not None:
         terms.append("b")
         parts.append(text(bias))
@@ -451,7 +457,7 @@ def sum_entry(y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any
     if len(parts) > 1:
         line += f" = {' + '.join(parts)}"
     line += f" = {text(value)}"
-    return line + (f" (x[{drawn[1]}] not drawn)" if drawn is not None else "")
+    return line + (f" ({x}[{drawn[1]}] not drawn)" if drawn is not None else "")
 
 
 def conv_drawn(
@@ -542,6 +548,7 @@ class ConvPlayback:
         (y0, _), (x0, _) = read_extent(spec, self.region)
         self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn
         self.scale = magnitude(recording.output[:, slice(*self.region.rows), slice(*self.region.cols)])
+        self.names = geometry.input_name, geometry.output_label(0).split("[")[0]  # x and y, as the picture says
 
     def _index(self, step: int) -> tuple[int, int, int]:
         """(column, output row, output column) of a step, in the layer's own coordinates."""
@@ -578,9 +585,11 @@ class ConvPlayback:
         sums = []
         every = range(j, spec.out_channels, spec.out_per_group)  # every group's output cell
         for co in every:
-            y = f"y[{position(self.dims, co, oy, ox)[1:-1]}]"
+            y = f"{self.names[1]}[{position(self.dims, co, oy, ox)[1:-1]}]"
             b = None if rec.bias is None else rec.bias[co]
-            sums.append(sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox), self.scale))
+            sums.append(
+                sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox), self.scale, self.names[0])
+            )
         return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(every))
 
     def _drawn_part(self, co: int, oy: int, ox: int) -> Optional[tuple[str, str, Any]]:

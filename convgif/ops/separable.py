@@ -127,8 +127,8 @@ class SeparableRecording:
 
 
 STEPS = (
-    "depthwise: one kernel per input channel (step 1 of 2)",
-    "pointwise: 1×1 kernels mix the channels (step 2 of 2)",
+    "depthwise: one kernel per input channel, into d (step 1 of 2)",
+    "pointwise: 1×1 kernels mix d's channels (step 2 of 2)",
 )
 
 
@@ -171,10 +171,17 @@ class Separable(Operation):
     def geometries(self, spec: Any, region: Any = None, **view: Any) -> list:
         """The two steps; a ``region`` of the output is the same region of the depthwise output."""
         self.check_view(**view)
-        return [
-            conv_geometry(part, part.caption, notes=(step, spec.comparison), region=region)
-            for part, step in zip((spec.depthwise, spec.pointwise), STEPS)
-        ]
+        depthwise = conv_geometry(
+            spec.depthwise,
+            spec.depthwise.caption,
+            notes=(STEPS[0], spec.comparison),
+            region=region,
+            output_label=lambda co: f"d[{co}]",
+        )
+        pointwise = conv_geometry(
+            spec.pointwise, spec.pointwise.caption, notes=(STEPS[1], spec.comparison), region=region, input_name="d"
+        )
+        return [depthwise, pointwise]
 
     def drawings(
         self, spec: Any, recording: Any, pixels: bool = False, region: Any = None, geometries: Any = None, **view: Any

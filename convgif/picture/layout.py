@@ -223,7 +223,7 @@ def _across(g: _Grids) -> _Across:
     _, _, out_left, out_right_room = g.out_room
     x_in = m.margin + frame + max(in_left - frame, 0)
     in_right = x_in + spec.grid[1] * s + 1 + max(frame, in_right_room)  # the grid, its frame and its right band
-    in_counts_x = _counts_x(label, x_in, in_right, [f"x[{c}]" for c in g.shown_in], g.in_counts)
+    in_counts_x = _counts_x(label, x_in, in_right, [f"{spec.input_name}[{c}]" for c in g.shown_in], g.in_counts)
     if g.in_counts:  # the labels' lines are clear of the connecting lines: the counts may reach into the gap
         in_right = max(in_right, in_counts_x + label.width(g.in_counts) - m.link_gap + 2 * m.gap)
     x_heads = m.margin + frame  # the column's headings start where its bands do
@@ -425,7 +425,7 @@ def _labels(g: _Grids, across: _Across, top: _Top, body: _Body) -> list[tuple[st
     texts.append((spec.output_heading, label, across.x_out_heads, top.heads_y))
     for c, t in zip(g.shown_in, body.in_tops):
         x, _ = body.inputs[c]
-        texts.append((f"x[{c}]", label, x, t))
+        texts.append((f"{spec.input_name}[{c}]", label, x, t))
         if g.in_counts:
             texts.append((g.in_counts, label, across.in_counts_x, t))
         for j in g.columns if body.kernels else ():

@@ -94,6 +94,8 @@ class Geometry:
     blame: Callable[[int], tuple[str, object, str]]
     notes: tuple[str, ...] = ()
     output_label: Callable[[int], str] = lambda co: f"y[{co}]"
+    #: What the input grids are called (``x``; a second stage names the first one's output).
+    input_name: str = "x"
     #: A picture that is its numbers (a layer without weights): drawn with values always.
     numbers: bool = False
     #: Whether the kernel columns of a group take turns (one column a step), or are all
@@ -554,7 +556,7 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
         for c in range(3):
             keys.append(Key(f"x[{c}]", f"input{c}", inputs.key_items()))
     else:
-        keys.append(Key("x", "input", inputs.key_items() + extra_items))
+        keys.append(Key(drawn.geometry.input_name, "input", inputs.key_items() + extra_items))
     if kernels is not None:
         keys.append(Key("w", "kernel", kernels.key_items()))
     empty = ((EMPTY, ""), (None, "to come")) if drawn.start is None else ()
