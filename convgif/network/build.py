@@ -136,6 +136,12 @@ def model(
 
     check_options(1.0, max_frames, seed, theme)
     shape = _shape(input_shape)
+    options = {"values": values, "seed": seed, "max_frames": max_frames, "theme": theme}
+    wanted = None
+    if out is not None and draw:
+        wanted = source_digest(network, shape, weights, image, trace, {**options, "inline": inline})
+        if not force and wanted is not None and _up_to_date(Path(out), wanted):
+            return ModelResult(Path(out), [], input_shape=shape, seconds=time.perf_counter() - started, up_to_date=True)
     graph = _graph(network, shape, weights, image, seed)
     fields = graph.fields()
     for row in graph.rows:
@@ -149,7 +155,6 @@ def model(
         return result
     folder = Path(out)
     _make_folder(folder)
-    options = {"values": values, "seed": seed, "max_frames": max_frames, "theme": theme}
     if draw:
         result.drawings = _draw_all(graph.rows, folder, options, jobs, force, progress)
     picture = _picture(image, graph.input_shape) if image is not None else None
@@ -157,8 +162,77 @@ def model(
     from .page import write_pages
 
     write_pages(result, inline)
+    if wanted is not None:
+        _remember(folder, wanted if not result.failed else None)
     result.seconds = time.perf_counter() - started
     return result
+
+
+# -- an unchanged model is not traced again -------------------------------------------------------
+
+SOURCE_KEY = "(source)"
+
+
+def source_digest(
+    network: Any, shape: tuple, weights: Any, image: Any, trace: Optional[str], options: dict
+) -> Optional[str]:
+    """What a model's page depends on, found without running it: convgif's version, the
+    options, the bytes of the files named (the model's file or text, weights, picture); for a
+    module object its parameters and buffers and the source of its classes. None when it
+    cannot be told (a model imported from a package: its code may change unseen)."""
+    hasher = hashlib.sha256(f"{__version__}\0{shape}\0{trace}\0{sorted(options.items())}".encode())
+    for extra in (weights, image):
+        if extra is not None:
+            hasher.update(b"\0" + (Path(extra).read_bytes() if Path(extra).is_file() else b""))
+    if isinstance(network, (str, os.PathLike)):
+        from .source import is_text
+
+        text = os.fspath(network)
+        path = Path(text if is_text(text) else text.rpartition(":")[0])
+        if path.suffix != ".py" and not is_text(text) or not path.is_file():
+            return None
+        hasher.update(text.encode() + b"\0" + path.read_bytes())
+        return hasher.hexdigest()
+    torch = __import__("sys").modules.get("torch")
+    if torch is None or not isinstance(network, torch.nn.Module):
+        return None
+    import inspect
+
+    for cls in sorted({type(m) for m in network.modules()}, key=lambda c: f"{c.__module__}.{c.__qualname__}"):
+        try:
+            hasher.update(inspect.getsource(cls).encode())
+        except (OSError, TypeError):
+            hasher.update(f"{cls.__module__}.{cls.__qualname__}".encode())
+    hasher.update(repr(network).encode())
+    for name, tensor in [*network.state_dict().items()]:
+        hasher.update(name.encode() + tensor.detach().cpu().contiguous().numpy().tobytes())
+    return hasher.hexdigest()
+
+
+def _up_to_date(folder: Path, wanted: str) -> bool:
+    try:
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    files = [name for name in manifest if name != SOURCE_KEY]
+    return (
+        manifest.get(SOURCE_KEY) == wanted
+        and (folder / "index.html").is_file()
+        and all((folder / name).is_file() for name in files)
+    )
+
+
+def _remember(folder: Path, wanted: Optional[str]) -> None:
+    path = folder / "manifest.json"
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        manifest = {}
+    if wanted is None:
+        manifest.pop(SOURCE_KEY, None)
+    else:
+        manifest[SOURCE_KEY] = wanted
+    _write_text(path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
 
 
 def _shape(input_shape: Any) -> tuple[int, ...]:

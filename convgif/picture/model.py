@@ -509,9 +509,21 @@ def format_value(value: Any) -> str:
 
 
 def widest(*arrays: np.ndarray) -> int:
-    """Characters of the widest number a values picture writes for these arrays."""
+    """Characters of the widest number a values picture writes for these arrays (as
+    :func:`format_value` writes them; a whole number's width is its smallest's or largest's,
+    so that only fractions are formatted one by one, the millions of a large layer's weights
+    in seconds)."""
     most = 1
     for array in arrays:
-        candidates = np.unique(array) if array.dtype.kind == "f" else (array.min(), array.max())
-        most = max(most, *(len(format_value(v)) for v in candidates))
+        if array.dtype.kind != "f":
+            most = max(most, *(len(format_value(v)) for v in (array.min(), array.max())))
+            continue
+        values = np.unique(array)
+        finite = values[np.isfinite(values)]
+        whole = finite == np.floor(finite)
+        ends = (finite[whole][:1], finite[whole][-1:], values[~np.isfinite(values)])
+        most = max([most, *(len(format_value(v)) for v in np.concatenate(ends))])
+        fractions = finite[~whole].tolist()
+        if fractions:
+            most = max(most, max(map(len, map("{:.3g}".format, fractions))))
     return most
