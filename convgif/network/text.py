@@ -48,7 +48,14 @@ def _arguments(call: str) -> tuple[str, list, dict]:
 def parse(text: str) -> list[tuple[str, str, str]]:
     """The leaves of a ``Sequential`` printout: (name as named_modules() gives it, class, line)."""
     lines = [line.rstrip() for line in text.splitlines() if line.strip()]
-    if not lines or not lines[0].strip().startswith("Sequential("):
+    first = lines[0].strip() if lines else ""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*\(", first) and first != "Sequential(":
+        raise SpecError(
+            "model",
+            f"the model is a {first[:-1]}: print(model) does not show what its forward() does; only nn.Sequential "
+            "is read from text (give the model itself, as path/to/file.py:NAME)",
+        )
+    if first != "Sequential(":
         raise SpecError(
             "model", "the text is not what print(model) prints for an nn.Sequential (its first line is 'Sequential(')"
         )

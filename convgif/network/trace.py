@@ -298,6 +298,11 @@ def trace(
     try:
         with torch.no_grad(), Mode():
             model(x)
+    except Exception as error:  # noqa: BLE001 - the model's own code refused the input: say so
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SpecError(
+            "input_shape", f"the model refused an input of shape {tuple(input_shape)} (one sample): {reason}"
+        ) from None
     finally:
         for handle in handles:
             handle.remove()
