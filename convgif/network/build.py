@@ -475,14 +475,17 @@ def _write_trace(
             )
         else:
             words = f"{int(mask.sum())} of {mask.size} cells (span {', '.join(spans)})"
+        what = ""
         if t == 0:
             label = "input"
         else:
             rows = names.get(t, [])
-            drawn = [r.name for r in rows if r.spec is not None]
-            label = drawn[0] if drawn else min((r.name for r in rows), key=len, default=_label(graph, t))
-        frames.append(Frame(label, graph.shapes[t], mask, words, picture if t == 0 and mask.ndim == 2 else None))
-    title = f"What {frames[0].label}{list(cell)} sees"
+            chosen = next((r for r in rows if r.spec is not None), None) or min(
+                rows, key=lambda r: len(r.name), default=None
+            )
+            label, what = (chosen.name, chosen.cls) if chosen is not None else (_label(graph, t), "")
+        frames.append(Frame(label, graph.shapes[t], mask, words, picture if t == 0 and mask.ndim == 2 else None, what))
+    title = f"What one cell of {frames[0].label}'s output sees: {list(cell)}, all channels"
     pictures = frames_of(frames, cell, title, theme)
     write_gif(folder / TRACE_FILE, pictures)
     note = None if stopped is None else f"the field stops short: {stopped}"
