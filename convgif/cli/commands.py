@@ -415,7 +415,7 @@ def gallery_command(
         todo = stale(gallery, out, only, force)
     except GalleryError as error:
         raise click.UsageError(str(error)) from None
-    if not todo:
+    if not todo and not [m for m in gallery.models if not only or m.name in only]:
         try:
             build(gallery, out, [], jobs)
         except GalleryError as error:
@@ -425,9 +425,12 @@ def gallery_command(
         )
         return
     bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
-    count = iter(range(1, len(todo) + 1))
+    models = [m for m in gallery.models if not only or m.name in only]
+    count = iter(range(1, len(todo) + len(models) + 1))
     try:
-        outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))
+        outcomes = build(
+            gallery, out, todo, jobs, progress=lambda o: bar(next(count), len(todo) + len(models)), models=models
+        )
     except GalleryError as error:
         raise click.UsageError(str(error)) from None
     finally:
@@ -435,8 +438,9 @@ def gallery_command(
     failed = [o for o in outcomes if o.error]
     for outcome in failed:
         click.echo(f"failed: {outcome.name}: {outcome.error}", err=True)
+    todo = [*todo, *models]
     click.echo(
-        f"rendered {len(todo) - len(failed)} of {len(todo)} entries ({len(gallery.entries) - len(todo)} up to date) "
+        f"rendered {len(todo) - len(failed)} of {len(todo)} entries ({len(gallery.entries) - len(todo) + len(models)} up to date) "
         f"with {jobs} job{'s' if jobs != 1 else ''} in {time.perf_counter() - started:.1f} s; pages in {out}"
     )
     if failed:
@@ -475,8 +479,9 @@ def gallery_command(
 @click.option("--max-frames", type=click.IntRange(min=0), default=DEFAULT_MAX_FRAMES, show_default=True)
 @click.option("--theme", type=click.Choice(THEME_NAMES), default=THEME_NAMES[0], show_default=True)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input.")
+@click.option("--no-layers", is_flag=True, help="Write the page and the receptive field, drawing no layer.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
-def model_command(model: str, table: bool, quiet: bool, **options: Any) -> None:
+def model_command(model: str, table: bool, no_layers: bool, quiet: bool, **options: Any) -> None:
     """Trace a whole network and write its page: every module with its shapes, parameters,
     multiply-accumulates and receptive field, an animation of every convolution and pooling
     with its own weights and real input shape, and the receptive field of one output cell
@@ -497,7 +502,7 @@ def model_command(model: str, table: bool, quiet: bool, **options: Any) -> None:
     out = None if table else options.pop("out")
     options.pop("out", None)
     try:
-        result = build(model, out=out, progress=bar, draw=not table, **options)
+        result = build(model, out=out, progress=bar, draw=not table and not no_layers, **options)
     except SpecError as error:
         raise bad(error) from None
     except OSError as error:
