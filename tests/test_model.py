@@ -57,7 +57,7 @@ def test_unchanged_model_is_not_drawn_again_and_a_change_is(tmp_path):
     first = build.model(_tiny(), (1, 6, 6), tmp_path, jobs=1, **SMALL)
     assert not any(d.cached for d in first.drawings)
     again = build.model(_tiny(), (1, 6, 6), tmp_path, jobs=1, **SMALL)
-    assert again.up_to_date and again.seconds < 1
+    assert again.up_to_date and not again.rows  # not run again (benchmarks/model_resnet18.py times it)
     changed = _tiny()
     with torch.no_grad():
         changed[3].weight.add_(1.0)

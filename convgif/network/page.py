@@ -27,7 +27,7 @@ FIELD_NOTE = (
 
 
 def _shape(shape: Optional[tuple[int, ...]]) -> str:
-    return "—" if shape is None else "(" + ", ".join(map(str, shape)) + ")"
+    return "—" if shape is None else "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _drawn(result: ModelResult, row: Row, link: bool) -> str:

@@ -266,11 +266,36 @@ def _linear_macs(cls: str, module: Any, output: tuple[int, ...]) -> int:
 
 
 def trace(
-    model: Any, input_shape: tuple[int, ...], input: Any = None, seed: int = 0, keep_inputs: bool = False
+    model: Any,
+    input_shape: tuple[int, ...],
+    input: Any = None,
+    seed: int = 0,
+    keep_inputs: bool = False,
+    shapes_only: bool = False,
 ) -> Graph:
     """Run ``model`` (in eval mode, without gradients) on one sample of ``input_shape`` (a
-    seeded standard normal, or ``input``, a (C, *spatial) array) and record it."""
+    seeded standard normal, or ``input``, a (C, *spatial) array) and record it.
+    ``shapes_only``: a copy of the model on torch's meta device, which computes shapes and no
+    values (a table needs no more), when the model runs there; else the model itself."""
     import torch
+
+    if shapes_only and input is None:
+        import copy
+
+        try:
+            copied = copy.deepcopy(model).to("meta")
+            return _trace(torch, copied, torch.empty((1, *input_shape), device="meta"), input_shape, False)
+        except Exception:  # noqa: BLE001 - a model that needs values to run: run it as it is
+            pass
+    if input is None:
+        generator = torch.Generator().manual_seed(seed)
+        x = torch.randn((1, *input_shape), generator=generator)
+    else:
+        x = torch.as_tensor(input, dtype=torch.float32)[None]
+    return _trace(torch, model, x, input_shape, keep_inputs)
+
+
+def _trace(torch: Any, model: Any, x: Any, input_shape: tuple[int, ...], keep_inputs: bool) -> Graph:
     from torch.overrides import TorchFunctionMode
 
     tracer = _Tracer(torch, model, keep_inputs)
@@ -283,11 +308,6 @@ def trace(
                 tracer.call(func, args, kwargs, result)
             return result
 
-    if input is None:
-        generator = torch.Generator().manual_seed(seed)
-        x = torch.randn((1, *input_shape), generator=generator)
-    else:
-        x = torch.as_tensor(input, dtype=torch.float32)[None]
     handles = []
     for module in model.modules():
         handles.append(module.register_forward_pre_hook(tracer.before))
