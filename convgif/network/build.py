@@ -142,7 +142,7 @@ def model(
         wanted = source_digest(network, shape, weights, image, trace, {**options, "inline": inline})
         if not force and wanted is not None and _up_to_date(Path(out), wanted):
             return ModelResult(Path(out), [], input_shape=shape, seconds=time.perf_counter() - started, up_to_date=True)
-    graph = _graph(network, shape, weights, image, seed, shapes_only=out is None)
+    graph = _graph(network, shape, weights, image, seed)
     fields = graph.fields()
     for row in graph.rows:
         found = fields.get(row.output) if row.output is not None else None
@@ -249,7 +249,7 @@ def _shape(input_shape: Any) -> tuple[int, ...]:
     return shape
 
 
-def _graph(network: Any, shape: tuple[int, ...], weights: Any, image: Any, seed: int, shapes_only: bool) -> Graph:
+def _graph(network: Any, shape: tuple[int, ...], weights: Any, image: Any, seed: int) -> Graph:
     from . import source
 
     if isinstance(network, (str, os.PathLike)) and source.is_text(network):
@@ -265,7 +265,7 @@ def _graph(network: Any, shape: tuple[int, ...], weights: Any, image: Any, seed:
     given = _picture(image, shape).transpose(2, 0, 1)[: shape[0]] / 255.0 if image is not None else None
     if given is not None and shape[0] == 1:
         given = given.mean(axis=0, keepdims=True)
-    return trace(module, shape, input=given, seed=seed, keep_inputs=image is not None, shapes_only=shapes_only)
+    return trace(module, shape, input=given, seed=seed, keep_inputs=image is not None)
 
 
 def _picture(image: Any, shape: tuple[int, ...]) -> np.ndarray:

@@ -271,22 +271,13 @@ def trace(
     input: Any = None,
     seed: int = 0,
     keep_inputs: bool = False,
-    shapes_only: bool = False,
 ) -> Graph:
     """Run ``model`` (in eval mode, without gradients) on one sample of ``input_shape`` (a
-    seeded standard normal, or ``input``, a (C, *spatial) array) and record it.
-    ``shapes_only``: a copy of the model on torch's meta device, which computes shapes and no
-    values (a table needs no more), when the model runs there; else the model itself."""
+    seeded standard normal, or ``input``, a (C, *spatial) array) and record it. (A copy on
+    torch's meta device would compute shapes alone, but its first batch norm loads torch's
+    compiler, which costs more than the forward pass it saves.)"""
     import torch
 
-    if shapes_only and input is None:
-        import copy
-
-        try:
-            copied = copy.deepcopy(model).to("meta")
-            return _trace(torch, copied, torch.empty((1, *input_shape), device="meta"), input_shape, False)
-        except Exception:  # noqa: BLE001 - a model that needs values to run: run it as it is
-            pass
     if input is None:
         generator = torch.Generator().manual_seed(seed)
         x = torch.randn((1, *input_shape), generator=generator)
