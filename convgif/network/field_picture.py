@@ -59,7 +59,8 @@ def _grid(mask: np.ndarray, picture: Optional[np.ndarray], chosen: Optional[tupl
     image = np.empty((rows, cols, 3), dtype=np.uint8)
     if picture is not None:
         faded = (picture * 0.3 + np.array(empty) * 0.7).astype(np.uint8)
-        image[:] = np.where(mask[..., None], picture, faded)
+        tinted = (picture * 0.55 + np.array(field) * 0.45).astype(np.uint8)  # the picture shows through
+        image[:] = np.where(mask[..., None], tinted, faded)
     else:
         image[:] = empty
         image[mask] = field
