@@ -17,6 +17,7 @@ _EXPORTS = {
     "render_still": "api",
     "show": "integrations.notebook",
     "from_torch": "inputs.pytorch",
+    "model": "network.build",
     "Placement": "engine.direct",
     "Recording": "engine.direct",
     "record": "ops",

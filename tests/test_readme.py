@@ -24,7 +24,7 @@ def blocks(language: str) -> list[str]:
 def needs(command: str) -> list[str]:
     """The optional packages a README example needs (it is skipped without them)."""
     wanted = []
-    if "--weights" in command or "import torch" in command:
+    if "--weights" in command or "import torch" in command or ".py:" in command:
         wanted.append("torch")
     if ".mp4" in command or "--format mp4" in command:
         wanted.append("imageio_ffmpeg")
@@ -84,6 +84,8 @@ def test_readme_command_runs(folders, command, tmp_path, monkeypatch):
     if command.startswith("convgif gallery"):
         assert result.output.startswith("rendered 1 of 1 entries")
         assert (tmp_path / "gallery" / "index.html").is_file()
+    elif command.startswith("convgif model") and "--table" in command:  # the table, printed
+        assert result.output.startswith("| module | class | input → output |")
     elif command.startswith("convgif info"):  # the README shows what it prints, after the command
         kind = result.output.split(":")[0]
         (shown,) = [block for block in blocks("text") if block.startswith(f"{kind}:")]

@@ -20,10 +20,12 @@ from typing import Any, Optional
 
 import click
 
+from ..animation import DEFAULT_MAX_FRAMES
 from ..errors import SpecError
 from ..integrations import embed
+from ..picture import THEME_NAMES
 from ..version import __version__
-from .options import bad, fail, layer_options, render_options, request_from, spec_from, views_from
+from .options import ShapeType, bad, fail, layer_options, render_options, request_from, spec_from, views_from
 
 
 def is_terminal(stream: Any) -> bool:
@@ -477,7 +479,7 @@ def gallery_command(
         todo = stale(gallery, out, only, force)
     except GalleryError as error:
         raise click.UsageError(str(error)) from None
-    if not todo:
+    if not todo and not [m for m in gallery.models if not only or m.name in only]:
         try:
             build(gallery, out, [], jobs)
         except GalleryWriteError as error:
@@ -489,9 +491,12 @@ def gallery_command(
         )
         return
     bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
-    count = iter(range(1, len(todo) + 1))
+    models = [m for m in gallery.models if not only or m.name in only]
+    count = iter(range(1, len(todo) + len(models) + 1))
     try:
-        outcomes = build(gallery, out, todo, jobs, progress=lambda outcome: bar(next(count), len(todo)))
+        outcomes = build(
+            gallery, out, todo, jobs, progress=lambda o: bar(next(count), len(todo) + len(models)), models=models
+        )
     except GalleryWriteError as error:
         raise click.ClickException(str(error)) from None
     except GalleryError as error:
@@ -501,9 +506,93 @@ def gallery_command(
     failed = [o for o in outcomes if o.error]
     for outcome in failed:
         click.echo(f"failed: {outcome.name}: {outcome.error}", err=True)
+    todo = [*todo, *models]
     click.echo(
-        f"rendered {len(todo) - len(failed)} of {len(todo)} entries ({len(gallery.entries) - len(todo)} up to date) "
+        f"rendered {len(todo) - len(failed)} of {len(todo)} entries ({len(gallery.entries) - len(todo) + len(models)} up to date) "
         f"with {jobs} job{'s' if jobs != 1 else ''} in {time.perf_counter() - started:.1f} s; pages in {out}"
     )
     if failed:
+        raise SystemExit(1)
+
+
+@main.command(name="model")
+@click.argument("model", metavar="SOURCE")
+@click.option(
+    "--in", "--in-shape", "input_shape", type=ShapeType(), help="The input's shape C,H,W (C,L for 1-D), one sample."
+)
+@click.option(
+    "-o", "--output", "out", type=click.Path(file_okay=False), default="model", show_default=True, help="The folder."
+)
+@click.option(
+    "--weights", type=click.Path(dir_okay=False), help="A state_dict torch.save wrote, loaded into the model."
+)
+@click.option("--image", help="A picture as the input: each layer drawn with the activation it receives.")
+@click.option(
+    "--trace",
+    metavar="LAYER[:R,C]",
+    help="The output cell whose receptive field is animated [default: the middle cell of the deepest drawn layer "
+    "whose field fits in the input].",
+)
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes.",
+)
+@click.option("--table", is_flag=True, help="Print the table as Markdown; draw and write nothing.")
+@click.option("--inline", is_flag=True, help="Put the animations inside index.html (one file to send).")
+@click.option("--force", is_flag=True, help="Draw again what is up to date.")
+@click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells.")
+@click.option("--max-frames", type=click.IntRange(min=0), default=DEFAULT_MAX_FRAMES, show_default=True)
+@click.option("--theme", type=click.Choice(THEME_NAMES), default=THEME_NAMES[0], show_default=True)
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input.")
+@click.option("--no-layers", is_flag=True, help="Write the page and the receptive field, drawing no layer.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+def model_command(model: str, table: bool, no_layers: bool, quiet: bool, **options: Any) -> None:
+    """Trace a whole network and write its page: every module with its shapes, parameters,
+    multiply-accumulates and receptive field, an animation of every convolution and pooling
+    with its own weights and real input shape, and the receptive field of one output cell
+    animated back to the input.
+
+    SOURCE is path/to/file.py:NAME or package.module:NAME (a module, or a function returning
+    one: this imports and runs that code), or a text file holding what print(model) prints
+    for an nn.Sequential (read without PyTorch).
+
+        convgif model examples/models.py:resnet18 --in 3,224,224
+    """
+    from ..network.build import model as build
+
+    started = time.perf_counter()
+    if options["input_shape"] is None:
+        raise click.UsageError("Missing option '--in' / '--in-shape' (the input's shape, e.g. --in 3,224,224).")
+    bar = _Progress(enabled=not quiet and not table and is_terminal(sys.stderr))
+    out = None if table else options.pop("out")
+    options.pop("out", None)
+    try:
+        result = build(model, out=out, progress=bar, draw=not table and not no_layers, **options)
+    except SpecError as error:
+        raise bad(error) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {out}: {error.strerror or error}") from None
+    finally:
+        bar.close()
+    if table:
+        click.echo(result.table())
+        return
+    if result.up_to_date:
+        click.echo(f"{result.page}: up to date ({time.perf_counter() - started:.2f} s)")
+        return
+    for drawing in result.failed:
+        click.echo(f"failed: {drawing.row}: {drawing.error}", err=True)
+    drawn = [d for d in result.drawings if not d.error]
+    cached = sum(1 for d in drawn if d.cached)
+    click.echo(
+        f"{result.page} · {len(result.rows)} modules · {len(drawn)} layers drawn ({cached} up to date)"
+        + (f", {len(result.failed)} failed" if result.failed else "")
+        + f" · {result.parameters:,} parameters · {result.macs:,} MACs · {time.perf_counter() - started:.1f} s"
+    )
+    if result.trace_note:
+        click.echo(f"note: {result.trace_note}", err=True)
+    if result.failed:
         raise SystemExit(1)

@@ -247,7 +247,7 @@ ARGUMENTS = (
 SPEC_OPTIONS = tuple(argument.name for argument in ARGUMENTS if not argument.view)
 VIEW_OPTIONS = tuple(argument.name for argument in ARGUMENTS if argument.view)
 #: The command's subcommands, which draw nothing (the pages' front end refuses them by name).
-SUBCOMMANDS = ("info", "bench", "gallery")
+SUBCOMMANDS = ("info", "bench", "gallery", "model")
 #: The old flags that choose a layer kind, and the kind each chooses.
 KIND_FLAGS = {"conv1d": "Conv1d", "transposed": "ConvTranspose2d", "separable": "separable"}
 

@@ -298,7 +298,7 @@ def check_input_shape(input_shape: Any, dims: int, name: str) -> tuple[int, ...]
     return shape
 
 
-def from_torch(module: Any, input_shape: Any) -> tuple[Any, dict[str, Any]]:
+def from_torch(module: Any, input_shape: Any, values: bool = True) -> tuple[Any, dict[str, Any]]:
     """The spec of a torch layer for an input of ``input_shape`` (one sample: (C, H, W), or
     (C, L) for a 1-D layer), and its values: ``{"weight": ..., "bias": ...}`` as float64
     NumPy arrays in PyTorch's layout (empty for pooling). Arguments PyTorch keeps on the module
@@ -307,7 +307,8 @@ def from_torch(module: Any, input_shape: Any) -> tuple[Any, dict[str, Any]]:
     ``output_size``, a forward argument, is the default.
 
     Refused, as :class:`SpecError` naming the argument: what is not one layer convgif draws
-    (``module``), an input with a batch dimension or other channels (``input_shape``)."""
+    (``module``), an input with a batch dimension or other channels (``input_shape``). With
+    ``values=False`` the values are the module's own tensors, not yet copied (a table needs none)."""
     from .. import ops
 
     name = kind_of(module)
@@ -316,14 +317,14 @@ def from_torch(module: Any, input_shape: Any) -> tuple[Any, dict[str, Any]]:
     in_channels, arguments = spec_arguments(name, module_arguments(module, name))
     check_channels(in_channels, shape, op.dims, name)
     spec = op.build(input_shape=shape, **arguments)
-    values = {}
+    found = {}
     weight = getattr(module, "weight", None)
     if weight is not None and op.weight_shape(spec) is not None:
-        values["weight"] = as_array(weight, "weight")
+        found["weight"] = as_array(weight, "weight") if values else weight
         bias = getattr(module, "bias", None)
         if bias is not None:
-            values["bias"] = as_array(bias, "bias")
-    return spec, values
+            found["bias"] = as_array(bias, "bias") if values else bias
+    return spec, found
 
 
 # -- saved models ------------------------------------------------------------------------------

@@ -53,11 +53,24 @@ class Entry:
 
 
 @dataclass(frozen=True)
+class ModelEntry:
+    """A whole network's page (``[[model]]``): the words after ``convgif model``, its source
+    and files made absolute; built into the folder ``NAME`` beside the GIFs."""
+
+    name: str
+    title: str
+    explanation: str
+    args: tuple[str, ...]
+    paths: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Gallery:
     title: str
     intro: str
     entries: tuple[Entry, ...]
     folder: Path
+    models: tuple[ModelEntry, ...] = ()
 
 
 def load(config: Path) -> Gallery:
@@ -96,7 +109,19 @@ def load(config: Path) -> Gallery:
         entries.append(Entry(name, item["title"], " ".join(explanation.split()), words.typed, words.args, words.files))
     if not entries:
         raise GalleryError(f"{config}: no [[entry]] tables")
-    return Gallery(title, " ".join(intro.split()), tuple(entries), config.parent)
+    models = []
+    for i, item in enumerate(data.get("model", [])):
+        if not isinstance(item, dict) or any(not isinstance(item.get(k), str) for k in ("name", "title", "args")):
+            raise GalleryError(f"{config}: model {i + 1} needs name, title and args (text)")
+        if item["name"] in seen:
+            raise GalleryError(f"{config}: model name {item['name']!r} must be unique")
+        seen.add(item["name"])
+        typed = sources.split(item["args"])
+        located = [str((config.parent / w).resolve()) if (".py:" in w or w.endswith(".txt")) else w for w in typed]
+        located, _ = sources.resolve(located, lambda path: str((config.parent / path).resolve()))
+        explanation = " ".join(str(item.get("explanation", "")).split())
+        models.append(ModelEntry(item["name"], item["title"], explanation, tuple(typed), tuple(located)))
+    return Gallery(title, " ".join(intro.split()), tuple(entries), config.parent, tuple(models))
 
 
 def digest(entry: Entry) -> str:
@@ -155,7 +180,7 @@ def _picture(entry: Entry, out: Path) -> Optional[str]:
 def stale(gallery: Gallery, out: Path, only: Iterable[str] = (), force: bool = False) -> list[Entry]:
     """Entries whose GIF is missing or out of date (all of ``only``, or all, with ``force``)."""
     wanted = set(only)
-    unknown = wanted - {e.name for e in gallery.entries}
+    unknown = wanted - {e.name for e in gallery.entries} - {m.name for m in gallery.models}
     if unknown:
         raise GalleryError(f"no entries named {', '.join(sorted(unknown))}")
     manifest = _read_manifest(out)
@@ -179,9 +204,11 @@ def build(
     entries: Sequence[Entry],
     jobs: int,
     progress: Optional[Callable[[Outcome], None]] = None,
+    models: Sequence[ModelEntry] = (),
 ) -> list[Outcome]:
-    """Render ``entries`` on ``jobs`` worker processes, record the digests of those that
-    succeeded, and write both pages."""
+    """Render ``entries`` on ``jobs`` worker processes, build the pages of ``models`` (each
+    drawing only what changed), record the digests of the entries that succeeded, and write
+    both pages."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -211,12 +238,37 @@ def build(
             outcomes.append(render_entry(e, out))
             if progress is not None:
                 progress(outcomes[-1])
+    for entry in models:
+        outcomes.append(build_model(entry, out, jobs))
+        if progress is not None:
+            progress(outcomes[-1])
     manifest = _read_manifest(out)
     done = {o.name for o in outcomes if o.error is None}
     manifest.update({e.name: digest(e) for e in entries if e.name in done})
     _write_if_changed(out / "manifest.json", json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
     write_pages(gallery, out)
-    return sorted(outcomes, key=lambda o: [e.name for e in entries].index(o.name))
+    order = [e.name for e in entries] + [m.name for m in models]
+    return sorted(outcomes, key=lambda o: order.index(o.name))
+
+
+def build_model(entry: ModelEntry, out: Path, jobs: int) -> Outcome:
+    """``convgif model`` with the entry's words, into ``out/NAME``; errors come back as text."""
+    import click
+
+    from ..cli.commands import model_command
+
+    try:
+        model_command.main(
+            ["-o", str(out / entry.name), "--jobs", str(jobs), "-q", *entry.paths], standalone_mode=False
+        )
+    except click.ClickException as error:
+        return Outcome(entry.name, error.format_message())
+    except SystemExit as stop:
+        if stop.code:
+            return Outcome(entry.name, "some layers failed to draw: see its page")
+    except Exception as error:  # one broken model must not stop the others
+        return Outcome(entry.name, f"{type(error).__name__}: {error}")
+    return Outcome(entry.name)
 
 
 #: The worker processes of the build running (their process ids), ended with it.
@@ -401,15 +453,20 @@ def _command(entry: Entry) -> str:
     return "convgif " + shlex.join(entry.args)
 
 
+def _built(gallery: Gallery, out: Optional[Path]) -> list[ModelEntry]:
+    """The models whose pages are there (with their receptive field's animation)."""
+    return [m for m in gallery.models if out is not None and (out / m.name / "receptive-field.gif").is_file()]
+
+
 def write_pages(gallery: Gallery, out: Path) -> None:
     """Write ``README.md`` and ``index.html`` for every entry (and the cost figures found)."""
     shown = [_describe(e, out) for e in gallery.entries]
     plots = [name for name in PLOTS if (out / "plots" / f"article_{name}.png").is_file()]
-    _write_if_changed(out / "README.md", markdown(gallery, shown, plots))
+    _write_if_changed(out / "README.md", markdown(gallery, shown, plots, out))
     _write_if_changed(out / "index.html", page(gallery, shown, plots, out))
 
 
-def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> str:
+def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str], out: Optional[Path] = None) -> str:
     lines = [
         f"# {gallery.title}",
         "",
@@ -421,11 +478,26 @@ def markdown(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str]) -> 
     lines += [f"- [{s.entry.title}](#{s.entry.name})" for s in shown]
     if plots:
         lines.append("- [What each argument costs](#costs)")
+    lines += [f"- [{m.title}](#{m.name})" for m in _built(gallery, out)]
     for s in shown:
         lines += ["", f'<a id="{s.entry.name}"></a>', "", f"## {s.entry.title}", ""]
         lines += [_figure(s, sized=False) if s.gif else "*(not rendered: see the gallery build's report)*", ""]
         lines += [f"`{s.caption}`", "", s.entry.explanation, "", "```sh", _command(s.entry), "```", ""]
         lines.append(f"Output shape {s.output_shape}, {s.parameters} parameters.")
+    for m in _built(gallery, out):
+        lines += [
+            "",
+            f'<a id="{m.name}"></a>',
+            "",
+            f"## {m.title}",
+            "",
+            embed.markdown(f"{m.name}/receptive-field.gif", m.title),
+            "",
+        ]
+        lines += [m.explanation, "", "```sh", "convgif model " + shlex.join(m.args), "```", ""]
+        lines.append(
+            f"[The page: every module, its shapes, costs and receptive field, and every layer drawn]({m.name}/README.md)"
+        )
     if plots:
         lines += ["", '<a id="costs"></a>', "", "## What each argument costs", ""]
         lines += ["Measured with `convgif bench --preset article`: parameters above, forward-pass time below.", ""]
@@ -473,6 +545,15 @@ def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str], out: Op
         parts.append(f'<p class="caption">{e(s.caption)}</p><p>{e(s.entry.explanation)}</p>')
         parts.append(f"<pre><code>{e(_command(s.entry))}</code></pre>")
         parts.append(f"<p>Output shape {e(str(s.output_shape))}, {e(s.parameters)} parameters.</p></section>")
+    for m in _built(gallery, out):
+        parts.append(f'<section id="{e(m.name)}"><h2>{e(m.title)}</h2>')
+        parts.append(
+            embed.html(f"{m.name}/receptive-field.gif", m.title, out and _size(out, f"{m.name}/receptive-field.gif"))
+        )
+        parts.append(f"<p>{e(m.explanation)}</p><pre><code>{e('convgif model ' + shlex.join(m.args))}</code></pre>")
+        parts.append(
+            f'<p><a href="{e(m.name)}/index.html">The page: every module and every layer drawn</a></p></section>'
+        )
     if plots:
         parts.append('<section id="costs"><h2>What each argument costs</h2>')
         parts.append(

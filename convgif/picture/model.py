@@ -636,7 +636,8 @@ def widest(*arrays: np.ndarray, scale: Optional[float] = None) -> int:
     """Characters of the widest number a values picture writes for these arrays, each value
     written as :func:`format_value` writes it in its grid: float noise as 0 below the largest
     magnitude of its array, or ``scale`` where the arrays are a part of a grid (the kernels drawn
-    of all the layer's weights)."""
+    of all the layer's weights). A whole number's width is its smallest's or largest's, so that
+    only fractions are formatted one by one: the millions of a large layer's weights in seconds."""
     most = 1
     for array in arrays:
         array = np.asarray(array)
@@ -646,5 +647,14 @@ def widest(*arrays: np.ndarray, scale: Optional[float] = None) -> int:
             most = max(most, len(format_value(array.min())), len(format_value(array.max())))
             continue
         grid_scale = magnitude(array) if scale is None else scale
-        most = max(most, *(len(format_value(v, grid_scale)) for v in np.unique(array)))
+        values = np.unique(array)
+        finite = values[np.isfinite(values)]
+        whole = finite == np.floor(finite)
+        ends = (finite[whole][:1], finite[whole][-1:], values[~np.isfinite(values)])
+        most = max([most, *(len(format_value(v, grid_scale)) for v in np.concatenate(ends))])
+        fractions = finite[~whole]
+        fractions = fractions[np.abs(fractions) >= NOISE * grid_scale]  # noise is written 0
+        for text in map(f"{{:.{DIGITS}g}}".format, fractions.tolist()):
+            mantissa, e, exponent = text.partition("e")  # format_value writes 1.5e-05 as 1.5e-5
+            most = max(most, len(mantissa) + 1 + len(str(int(exponent))) if e else len(text))
     return most

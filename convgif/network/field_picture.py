@@ -1,0 +1,134 @@
+"""The receptive field animated: one frame per layer, from one output cell back to the input.
+
+Each frame shows one tensor of the network as a grid (a row of cells for a 1-D network), with
+the cells the chosen output depends on filled; the first frame is the chosen cell itself, the
+last the network's input (the picture itself when one was given). A 1-D network's frames stack
+their rows, so that the last frame shows the whole pyramid. Written as a looping GIF.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+#: Colours per theme: background, ink, empty cell, grid line, cell in the field, the chosen cell.
+COLOURS = {
+    "light": ((255, 255, 255), (31, 35, 40), (234, 238, 242), (200, 206, 212), (245, 159, 0), (196, 64, 0)),
+    "dark": ((13, 17, 23), (230, 237, 243), (33, 38, 45), (60, 68, 78), (214, 140, 20), (255, 196, 90)),
+}
+#: The grid's largest side in pixels, and the most pixels a cell takes.
+SIDE, CELL = 384, 24
+FRAME_MS, LAST_MS = 1100, 3000
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One tensor's cells in the field: its name and shape, the mask, what the caption says."""
+
+    label: str
+    shape: tuple[int, ...]
+    mask: np.ndarray
+    words: str
+    picture: Optional[np.ndarray] = None  # (H, W, 3) levels 0..255, for the input frame
+    what: str = ""  # the module's class, for the caption
+
+
+def _text(image: np.ndarray, text: str, x: int, y: int, colour: tuple[int, int, int], big: bool = False) -> None:
+    from ..picture import sizes
+    from ..picture.glyphs import LEVELS, text_mask
+
+    mask = text_mask(sizes.CAPTION if big else sizes.LABEL, text)
+    h, w = mask.shape
+    h, w = min(h, image.shape[0] - y), min(w, image.shape[1] - x)
+    if h <= 0 or w <= 0:
+        return
+    alpha = (mask[:h, :w].astype(float) / (LEVELS - 1))[..., None]
+    region = image[y : y + h, x : x + w]
+    region[:] = (region * (1 - alpha) + np.array(colour) * alpha).astype(np.uint8)
+
+
+def _grid(mask: np.ndarray, picture: Optional[np.ndarray], chosen: Optional[tuple], colours: tuple) -> np.ndarray:
+    """The cells of a 2-D (or one row of a 1-D) tensor, filled where ``mask`` is set."""
+    _, _, empty, line, field, mark = colours
+    rows, cols = mask.shape
+    cell = max(1, min(CELL, SIDE // max(rows, cols)))
+    image = np.empty((rows, cols, 3), dtype=np.uint8)
+    if picture is not None:
+        faded = (picture * 0.3 + np.array(empty) * 0.7).astype(np.uint8)
+        tinted = (picture * 0.55 + np.array(field) * 0.45).astype(np.uint8)  # the picture shows through
+        image[:] = np.where(mask[..., None], tinted, faded)
+    else:
+        image[:] = empty
+        image[mask] = field
+    if chosen is not None:
+        image[chosen] = mark
+    image = image.repeat(cell, axis=0).repeat(cell, axis=1)
+    if cell >= 6:  # grid lines between cells
+        image[::cell, :] = line
+        image[:, ::cell] = line
+    return image
+
+
+def frames_of(frames: list[Frame], chosen: tuple[int, ...], title: str, theme: str = "light") -> list[np.ndarray]:
+    """The pictures of the animation, all the same size."""
+    colours = COLOURS[theme]
+    background, ink = colours[0], colours[1]
+    one_d = len(frames[0].shape) == 2
+    grids = []
+    for i, frame in enumerate(frames):
+        mask = frame.mask[None, :] if one_d else frame.mask
+        mark = ((0, *chosen) if one_d else tuple(chosen)) if i == 0 else None
+        grid = _grid(mask, frame.picture, mark, colours)
+        if one_d:
+            grid = np.maximum(grid.repeat(max(1, 14 // grid.shape[0]), axis=0), 0)
+        grids.append(grid)
+    pad, caption_h, line_h = 12, 18, 15
+    width = max(max(g.shape[1] for g in grids) + 2 * pad, 520)
+    if one_d:
+        label_w = 7 * max(len(f.label) for f in frames) + pad
+        width = max(width, label_w + max(g.shape[1] for g in grids) + 2 * pad)
+        height = caption_h * 3 + pad * 2 + sum(g.shape[0] + 6 for g in grids)
+    else:
+        height = caption_h * 3 + pad * 3 + max(g.shape[0] for g in grids)
+    pictures = []
+    for i, frame in enumerate(frames):
+        image = np.empty((height, width, 3), dtype=np.uint8)
+        image[:] = background
+        _text(image, title, pad, pad, ink, big=True)
+        named = f"{frame.label} ({frame.what}) output" if frame.what else frame.label
+        _text(image, f"{i + 1}/{len(frames)} · {named} {frame.shape}", pad, pad + caption_h, ink)
+        _text(image, frame.words, pad, pad + caption_h + line_h, ink)
+        top = pad * 2 + caption_h * 3
+        if one_d:
+            for j in range(i + 1):
+                g = grids[j]
+                _text(image, frames[j].label, pad, top + (g.shape[0] - 13) // 2, ink)
+                image[top : top + g.shape[0], label_w + pad : label_w + pad + g.shape[1]] = g
+                top += g.shape[0] + 6
+        else:
+            g = grids[i]
+            image[top : top + g.shape[0], pad : pad + g.shape[1]] = g
+        pictures.append(image)
+    return pictures
+
+
+def write_gif(path: os.PathLike | str, pictures: list[np.ndarray]) -> int:
+    """The pictures as a looping GIF at ``path``, written atomically; the bytes written."""
+    from PIL import Image
+
+    from ..files.atomic import AtomicFile
+
+    images = [Image.fromarray(p) for p in pictures]
+    montage = Image.fromarray(np.concatenate(pictures, axis=0))
+    palette = montage.quantize(colors=128, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+    frames = [image.quantize(palette=palette, dither=Image.Dither.NONE) for image in images]
+    data = io.BytesIO()
+    durations = [FRAME_MS] * (len(frames) - 1) + [LAST_MS]
+    frames[0].save(data, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
+    with AtomicFile(path) as out:
+        out._write(data.getvalue())
+    return len(data.getvalue())

@@ -1,0 +1,152 @@
+"""A network as convgif sees it: the calls one forward pass made, the tensors between them, and
+one row per layer for the table.
+
+Built by :mod:`.trace` (a torch model run on one input) or by :mod:`.text` (the lines
+``print(model)`` shows for an ``nn.Sequential``, without torch); everything after that, the
+receptive fields, the table, the drawings and the pages, reads only this.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional, Union
+
+import numpy as np
+
+from .reach import GLOBAL, Field, Reach, Unknown, back
+
+
+@dataclass
+class Call:
+    """One call of a forward pass: a torch function (or, from a text, a layer), the
+    activation tensors it read and made, and how it reads each input (:mod:`.reach`)."""
+
+    name: str
+    module: str
+    inputs: list[int]
+    outputs: list[int]
+    reach: list[Reach]
+    #: The row that stands for this call in the table, if any (its own layer's row)
+    row: Optional[str] = None
+
+
+@dataclass
+class Row:
+    """A line of the table: a module as ``named_modules()`` names it (or a functional call of
+    a layer kind convgif draws), what it does to the shape, what it costs and what is drawn."""
+
+    name: str
+    cls: str
+    depth: int
+    input_shape: Optional[tuple[int, ...]] = None
+    output_shape: Optional[tuple[int, ...]] = None
+    output: Optional[int] = None  # the tensor it made (for its receptive field)
+    parameters: int = 0
+    macs: int = 0
+    #: torchinfo's count of the row's own parameters' uses (leaf modules only; see :func:`mult_adds`)
+    mult_adds: int = 0
+    leaf: bool = True
+    calls: int = 0
+    #: What convgif draws: the spec, and the values (``weight``, ``bias``, ``input``) it is drawn with
+    spec: Any = None
+    values: dict[str, Any] = field(default_factory=dict)
+    #: Why the row has no animation (None for a drawn row)
+    reason: Optional[str] = None
+    #: The receptive field at the row's output: per axis (size, jump, start), or text saying why not
+    field: Union[list, str, None] = None
+
+
+@dataclass
+class Graph:
+    """The tensors (one sample's shapes; tensor 0 is the network's input), the calls in the
+    order they ran, and the table's rows in the order the modules were first called."""
+
+    shapes: list[tuple[int, ...]]
+    calls: list[Call]
+    rows: list[Row]
+    producer: dict[int, int] = field(default_factory=dict)  # tensor -> index of the call that made it
+    notes: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for index, call in enumerate(self.calls):
+            for tensor in call.outputs:
+                self.producer[tensor] = index
+
+    @property
+    def input_shape(self) -> tuple[int, ...]:
+        return self.shapes[0]
+
+    def fields(self) -> dict[int, Union[Field, str]]:
+        """The receptive field of every tensor: a :class:`Field`, ``"global"`` (every input
+        cell), or the reason it cannot be told."""
+        found: dict[int, Union[Field, str]] = {0: Field.of_input(self.shapes[0][1:])}
+        for call in self.calls:
+            result: Union[Field, str, None] = None
+            for tensor, reach in zip(call.inputs, call.reach):
+                before = found.get(tensor, "reads a tensor not made from the input")
+                if isinstance(reach, Unknown):
+                    now: Union[Field, str] = f"{call.name}: {reach.reason}"
+                elif isinstance(before, str):
+                    now = before
+                elif reach == GLOBAL or len(self.shapes[call.outputs[0]]) < 2:
+                    now = GLOBAL
+                else:
+                    now = before.through(reach)
+                result = _join(result, now)
+            for tensor in call.outputs:
+                if result is not None:
+                    found[tensor] = result
+        return found
+
+    def support(self, tensor: int, cell: tuple[int, ...]) -> tuple[dict[int, np.ndarray], Optional[str]]:
+        """The cells of every tensor that output ``cell`` of ``tensor`` depends on (channels
+        together), back to the input: masks by tensor, and why they stop short, if they do."""
+        masks = {tensor: np.zeros(self.shapes[tensor][1:], dtype=bool)}
+        masks[tensor][cell] = True
+        stopped = None
+        for call in reversed(self.calls):
+            first = self.shapes[call.outputs[0]][1:]
+            wanted = [masks[t] for t in call.outputs if t in masks and self.shapes[t][1:] == first]
+            if not wanted:
+                continue
+            mask = np.logical_or.reduce(wanted)
+            for source, reach in zip(call.inputs, call.reach):
+                if isinstance(reach, Unknown):
+                    stopped = stopped or f"{call.row or call.name}: {reach.reason}"
+                    continue
+                shape = self.shapes[source][1:]
+                read = np.ones(shape, dtype=bool) if reach == GLOBAL else back(mask, reach)
+                masks[source] = masks[source] | read if source in masks else read
+        return masks, stopped
+
+
+def _join(a: Union[Field, str, None], b: Union[Field, str]) -> Union[Field, str]:
+    """Two branches' fields together: the union, ``"global"`` over a field, a reason over both."""
+    if a is None:
+        return b
+    if isinstance(a, str) and a != GLOBAL:
+        return a
+    if isinstance(b, str) and b != GLOBAL:
+        return b
+    if a == GLOBAL or b == GLOBAL:
+        return GLOBAL
+    return a.union(b)  # type: ignore[union-attr]
+
+
+def figures_text(figures: Union[list, str, None], axes: int) -> str:
+    """A receptive field for the table: ``7×7 · jump 2×2 · start −3,−3``."""
+    if figures is None:
+        return ""
+    if isinstance(figures, str):
+        return "the whole input" if figures == GLOBAL else f"not followed: {figures}"
+    if any(f is None for f in figures):
+        return "sees no input cell"
+    size = "×".join(str(f[0]) for f in figures)
+    jump = "×".join(str(f[1]) for f in figures)
+    start = ",".join(_number(f[2]) for f in figures)
+    return f"{size} · jump {jump} · start {start}"
+
+
+def _number(value: float) -> str:
+    text = f"{value:g}"
+    return text.replace("-", "\u2212")

@@ -1,0 +1,455 @@
+"""Which input cells each output cell reads, per spatial axis: receptive fields through a network.
+
+PyTorch's convolutions, poolings, paddings, resizings and slicings all read their input one
+spatial axis at a time: output cell ``o`` along an axis reads a set of input cells along the
+same axis, whatever the other axes and the channels. :class:`Axis` holds that relation as a
+boolean matrix whose columns may reach past the input's ends (the padding), so that both
+figures of a receptive field come from it:
+
+* the cells of the input a set of output cells depends on (:func:`back`): exactly the support
+  of the gradient, channels taken together, for any network of these operations;
+* the field of every output cell in the network's input coordinates, padding included
+  (:class:`Field`, as the receptive-field arithmetic of the literature gives it: size, jump
+  and start per axis).
+
+:func:`reach_of` tells the relation of a torch layer or function from its name and arguments
+(``conv2d``, ``max_pool2d``, ``ConvTranspose2d``, ``pad``, ``interpolate``, ``cat``, slicing, ...),
+the same whether it comes from a traced call or a line ``print(model)`` shows. NumPy only.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Optional, Sequence, Union
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Axis:
+    """Output cell ``o`` reads input cell ``c + first`` where ``matrix[o, c]`` (a cell below 0
+    or past the input's end is padding)."""
+
+    matrix: np.ndarray
+    first: int
+    size: int  # the input's length along the axis
+    #: Input cells from one output cell to the next (the stride; a transposed layer's 1/stride)
+    step: Fraction = Fraction(1)
+
+    def real(self) -> np.ndarray:
+        """The columns of the input's own cells: (outputs, size)."""
+        return self.matrix[:, -self.first : -self.first + self.size]
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A call whose reads convgif does not follow, and why."""
+
+    reason: str
+
+
+#: Every output cell reads every input cell (a linear layer, a flatten, a norm over the picture).
+GLOBAL = "global"
+
+#: One input's reach: one :class:`Axis` per spatial axis, :data:`GLOBAL`, or :class:`Unknown`.
+Reach = Union[tuple, str, Unknown]
+
+
+def _axis(rows: Sequence[Sequence[int]], size: int, step: Any = 1) -> Axis:
+    """The axis where output ``o`` reads the (possibly out-of-range) input cells ``rows[o]``."""
+    flat = [i for row in rows for i in row]
+    first = min(0, min(flat, default=0))
+    last = max(size - 1, max(flat, default=0))
+    matrix = np.zeros((len(rows), last - first + 1), dtype=bool)
+    for o, row in enumerate(rows):
+        matrix[o, [i - first for i in row]] = True
+    return Axis(matrix, first, size, Fraction(step))
+
+
+def window(size: int, out: int, kernel: int, stride: int, pad: int, dilation: int = 1) -> Axis:
+    """A convolution's or pooling's window: output ``o`` reads ``o·stride − pad + j·dilation``."""
+    return _axis([[o * stride - pad + j * dilation for j in range(kernel)] for o in range(out)], size, stride)
+
+
+def scatter(size: int, out: int, kernel: int, stride: int, pad: int, dilation: int = 1) -> Axis:
+    """A transposed convolution: input ``i`` adds its kernel at ``i·stride − pad + j·dilation``."""
+    rows: list[list[int]] = [[] for _ in range(out)]
+    for i in range(size):
+        for j in range(kernel):
+            o = i * stride - pad + j * dilation
+            if 0 <= o < out:
+                rows[o].append(i)
+    return _axis(rows, size, Fraction(1, stride))
+
+
+def adaptive(size: int, out: int) -> Axis:
+    """Adaptive pooling: output ``o`` reads cells ``⌊o·size/out⌋`` to ``⌈(o+1)·size/out⌉ − 1``."""
+    return _axis(
+        [list(range((o * size) // out, -((-(o + 1) * size) // out))) for o in range(out)], size, Fraction(size, out)
+    )
+
+
+def gather(size: int, rows: Sequence[Sequence[int]], step: Any = 1) -> Axis:
+    """Output ``o`` reads exactly the input cells ``rows[o]``, ``step`` input cells apart."""
+    return _axis(rows, size, step)
+
+
+def same(size: int, out: int) -> Axis:
+    """Cell for cell (an activation, a sum), or one cell broadcast over the output."""
+    return _axis([[o if size == out else 0] for o in range(out)], size)
+
+
+def everything(size: int, out: int) -> Axis:
+    """Every output cell reads every input cell."""
+    return _axis([list(range(size)) for _ in range(out)], size, Fraction(size, out))
+
+
+# -- the rules ----------------------------------------------------------------------------------
+
+#: Calls that work cell by cell (names as :func:`normal` writes them): activations, arithmetic,
+#: dropout, batch norm (statistics fixed when traced in eval mode), copies and casts.
+POINTWISE = frozenset(
+    """relu relu6 leakyrelu elu selu celu gelu silu mish sigmoid tanh hardswish hardsigmoid hardtanh
+    softplus softsign prelu rrelu logsigmoid tanhshrink threshold glu add iadd radd sub isub rsub mul imul rmul
+    div idiv truediv itruediv rtruediv neg abs clamp clip exp log sqrt rsqrt pow square sin cos maximum
+    minimum where dropout dropout1d dropout2d dropout3d alphadropout featurealphadropout batchnorm
+    batchnorm1d batchnorm2d batchnorm3d contiguous clone float double half to typeas detach identity
+    softmax logsoftmax""".split()
+)
+#: Calls that mix every cell of their input into every output cell.
+MIXING = frozenset("linear bilinear layernorm groupnorm instancenorm localresponsenorm".split())
+
+
+def normal(name: str) -> str:
+    """A torch name as the rules know it: ``max_pool2d``, ``MaxPool2d`` -> ``maxpool2d``;
+    ``__iadd__`` -> ``iadd``; ``relu_`` -> ``relu``."""
+    return name.removesuffix("_with_indices").replace("_", "").lower()
+
+
+def _sizes(value: Any, dims: int) -> tuple[int, ...]:
+    if isinstance(value, (tuple, list)):
+        values = tuple(int(v) for v in value)
+        return values * dims if len(values) == 1 else values
+    return (int(value),) * dims
+
+
+def _padding(value: Any, kernel: tuple[int, ...], dilation: tuple[int, ...], dims: int) -> tuple[int, ...]:
+    """Padding before the first cell per axis; ``"same"`` as PyTorch splits it (the smaller half first)."""
+    if isinstance(value, str):
+        if value == "valid":
+            return (0,) * dims
+        return tuple(d * (k - 1) // 2 for k, d in zip(kernel, dilation))
+    return _sizes(value, dims)
+
+
+def reach_of(
+    name: str,
+    arguments: dict[str, Any],
+    inputs: Sequence[tuple[int, ...]],
+    output: tuple[int, ...],
+) -> list[Reach]:
+    """How a call reads each of its ``inputs`` (their shapes (C, *spatial), one sample) to make
+    ``output``: a torch layer or function by name, with its arguments by PyTorch's names
+    (``kernel_size``, ``stride``, ``padding``, ``dilation``, ``weight`` as a shape, ...)."""
+    key = normal(name)
+    dims = len(output) - 1
+    if dims < 1:  # a vector: known reductions and flattenings read everything, as does anything after one
+        known = (
+            key in MIXING or key in POINTWISE or key in ("flatten", "view", "reshape", "mean", "sum", "amax", "squeeze")
+        )
+        return [
+            GLOBAL if known or len(shape) < 2 else Unknown(f"{name} makes a tensor without spatial axes")
+            for shape in inputs
+        ]
+    sizes = [shape[1:] for shape in inputs]
+    out = output[1:]
+    if any(len(s) != dims for s in sizes) and key != "cat":
+        return [Unknown(f"{name} changes the number of axes ({inputs[0]} -> {output})") for _ in inputs]
+    rule = _RULES.get(key[:-2] if key[-2:] in ("1d", "2d", "3d") else key)
+    if rule is None:
+        if key in POINTWISE:
+            return [tuple(same(n, m) for n, m in zip(s, out)) for s in sizes]
+        if key in MIXING:
+            return [tuple(everything(n, m) for n, m in zip(s, out)) for s in sizes]
+        return [Unknown(f"convgif does not know which cells {name} reads") for _ in inputs]
+    try:
+        return rule(arguments, sizes, out, name)
+    except (TypeError, ValueError, KeyError, ZeroDivisionError) as error:
+        return [Unknown(f"{name}: its arguments could not be read ({error})") for _ in inputs]
+
+
+def _not_followed(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    why = {
+        "maxunpool": "where a MaxUnpool writes depends on the indices its MaxPool found",
+        "fractionalmaxpool": "a fractional max pooling's windows are drawn at random on each call",
+    }
+    return [Unknown(why.get(normal(name)[:-2], f"convgif does not follow {name}")) for _ in sizes]
+
+
+def _conv(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    dims = len(out)
+    kernel = _kernel(arguments, dims)
+    stride = _sizes(arguments.get("stride", 1), dims)
+    dilation = _sizes(arguments.get("dilation", 1), dims)
+    pad = _padding(arguments.get("padding", 0), kernel, dilation, dims)
+    if arguments.get("padding_mode", "zeros") != "zeros":
+        return [Unknown(f"{name} pads with {arguments['padding_mode']!r}: traced, its padding is a call of its own")]
+    first = tuple(window(n, m, k, s, p, d) for n, m, k, s, p, d in zip(sizes[0], out, kernel, stride, pad, dilation))
+    return [first] + [Unknown("a convolution's weight") for _ in sizes[1:]]
+
+
+def _kernel(arguments: dict, dims: int) -> tuple[int, ...]:
+    if arguments.get("kernel_size") is not None:
+        return _sizes(arguments["kernel_size"], dims)
+    return tuple(arguments["weight"][2:])
+
+
+def _transposed(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    dims = len(out)
+    kernel = _kernel(arguments, dims)
+    stride = _sizes(arguments.get("stride", 1), dims)
+    dilation = _sizes(arguments.get("dilation", 1), dims)
+    pad = _sizes(arguments.get("padding", 0), dims)
+    return [tuple(scatter(n, m, k, s, p, d) for n, m, k, s, p, d in zip(sizes[0], out, kernel, stride, pad, dilation))]
+
+
+def _pool(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    dims = len(out)
+    kernel = _sizes(arguments["kernel_size"], dims)
+    stride = arguments.get("stride")
+    stride = kernel if stride is None or stride == () or stride == [] else _sizes(stride, dims)
+    pad = _sizes(arguments.get("padding", 0), dims)
+    dilation = _sizes(arguments.get("dilation", 1), dims)
+    return [tuple(window(n, m, k, s, p, d) for n, m, k, s, p, d in zip(sizes[0], out, kernel, stride, pad, dilation))]
+
+
+def _adaptive(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    return [tuple(adaptive(n, m) for n, m in zip(sizes[0], out))]
+
+
+def _pad(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    dims = len(out)
+    amounts = arguments.get("pad", arguments.get("padding", 0))
+    if isinstance(amounts, int):
+        amounts = (amounts,) * (2 * dims)
+    amounts = tuple(amounts)
+    pairs = {}  # axis (from the last) -> (before, after)
+    for k in range(len(amounts) // 2):
+        pairs[dims - 1 - k] = (amounts[2 * k], amounts[2 * k + 1])
+    mode = arguments.get("mode", "constant")
+    key = normal(name)
+    for word in ("reflect", "replicat", "circular"):
+        if word in key:
+            mode = {"replicat": "replicate"}.get(word, word)
+    axes = []
+    for axis, (n, m) in enumerate(zip(sizes[0], out)):
+        before = pairs.get(axis, (0, 0))[0]
+        rows = []
+        for o in range(m):
+            i = o - before
+            if mode == "reflect":
+                period = 2 * (n - 1) if n > 1 else 1
+                i = abs(i) % period
+                i = period - i if i >= n else i
+            elif mode == "replicate":
+                i = min(max(i, 0), n - 1)
+            elif mode == "circular":
+                i %= n
+            rows.append([i])
+        axes.append(gather(n, rows))
+    return [tuple(axes)]
+
+
+def _resize(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    mode = arguments.get("mode", "nearest")
+    key = normal(name)
+    if "bilinear" in key:
+        mode, arguments = "bilinear", {**arguments, "align_corners": True}
+    elif "nearest" in key:
+        mode = "nearest"
+    if mode == "area":
+        return _adaptive(arguments, sizes, out, name)
+    if mode not in ("nearest", "nearest-exact", "linear", "bilinear", "trilinear"):
+        return [Unknown(f"{name} with mode={mode!r}: convgif follows nearest, linear and area resizing")]
+    factors = arguments.get("scale_factor")
+    factors = None if factors is None else (factors if isinstance(factors, (tuple, list)) else (factors,) * len(out))
+    axes = []
+    for a, (n, m) in enumerate(zip(sizes[0], out)):
+        given = factors is not None and not arguments.get("recompute_scale_factor")
+        align = bool(arguments.get("align_corners"))
+        rows = []
+        for o in range(m):
+            if mode in ("nearest", "nearest-exact"):
+                scale = 1.0 / float(factors[a]) if given else n / m
+                src = o * scale if mode == "nearest" else (o + 0.5) * scale
+                rows.append([min(int(math.floor(src)), n - 1)])
+                continue
+            if align:
+                src = o * ((n - 1) / (m - 1)) if m > 1 else 0.0
+            else:
+                scale = 1.0 / float(factors[a]) if given else n / m
+                src = max(scale * (o + 0.5) - 0.5, 0.0)
+            low = min(int(math.floor(src)), n - 1)
+            high = min(low + 1, n - 1)
+            weight = src - low
+            rows.append(sorted({i for i, w in ((low, 1 - weight), (high, weight)) if w != 0}))
+        axes.append(gather(n, rows, Fraction(n, m)))
+    return [tuple(axes)]
+
+
+def _shuffle(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    factor = int(arguments.get("upscale_factor", arguments.get("downscale_factor", 1)))
+    if "unshuffle" in normal(name):
+        return [
+            tuple(
+                gather(n, [[o * factor + j for j in range(factor)] for o in range(m)], factor)
+                for n, m in zip(sizes[0], out)
+            )
+        ]
+    return [tuple(gather(n, [[o // factor] for o in range(m)], Fraction(1, factor)) for n, m in zip(sizes[0], out))]
+
+
+def _getitem(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    index = arguments.get("index")
+    index = index if isinstance(index, tuple) else (index,)
+    if any(part is Ellipsis for part in index):
+        at = index.index(Ellipsis)
+        index = index[:at] + (slice(None),) * (len(sizes[0]) + 2 - (len(index) - 1)) + index[at + 1 :]
+    index = index + (slice(None),) * (len(sizes[0]) + 2 - len(index))
+    if not all(isinstance(part, slice) for part in index) or index[0] != slice(None):
+        return [
+            Unknown(f"indexing with {arguments.get('index')!r}: convgif follows slices of the batch-first tensor only")
+        ]
+    axes = []
+    for n, part in zip(sizes[0], index[2:]):
+        cells = range(n)[part]
+        axes.append(gather(n, [[i] for i in cells], cells.step))
+    return [tuple(axes)]
+
+
+def _cat(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    dim = arguments.get("dim", 0)
+    rank = len(out) + 2
+    dim = dim + rank if dim < 0 else dim
+    if dim == 1:
+        return [tuple(same(n, m) for n, m in zip(s, out)) for s in sizes]
+    if dim < 2:
+        return [Unknown(f"{name} along the batch axis") for _ in sizes]
+    axis, start, reaches = dim - 2, 0, []
+    for s in sizes:
+        axes = []
+        for a, (n, m) in enumerate(zip(s, out)):
+            if a == axis:
+                axes.append(gather(n, [[o - start] if start <= o < start + n else [] for o in range(m)]))
+            else:
+                axes.append(same(n, m))
+        start += s[axis]
+        reaches.append(tuple(axes))
+    return reaches
+
+
+_RULES = {
+    "conv": _conv,
+    "convtranspose": _transposed,
+    "maxpool": _pool,
+    "avgpool": _pool,
+    "lppool": _pool,
+    "adaptivemaxpool": _adaptive,
+    "adaptiveavgpool": _adaptive,
+    "pad": _pad,
+    "zeropad": _pad,
+    "constantpad": _pad,
+    "reflectionpad": _pad,
+    "replicationpad": _pad,
+    "circularpad": _pad,
+    "interpolate": _resize,
+    "upsample": _resize,
+    "upsamplingnearest": _resize,
+    "upsamplingbilinear": _resize,
+    "pixelshuffle": _shuffle,
+    "pixelunshuffle": _shuffle,
+    "getitem": _getitem,
+    "maxunpool": _not_followed,
+    "fractionalmaxpool": _not_followed,
+    "cat": _cat,
+    "concat": _cat,
+    "concatenate": _cat,
+}
+
+
+# -- what the reads add up to ------------------------------------------------------------------
+
+
+def back(mask: np.ndarray, reach: tuple) -> np.ndarray:
+    """The input cells the ``True`` cells of ``mask`` (an output's spatial shape) read."""
+    counts = mask.astype(np.int64)
+    for axis, relation in enumerate(reach):
+        counts = np.moveaxis(np.tensordot(counts, relation.real().astype(np.int64), axes=([axis], [0])), -1, axis)
+    return counts > 0
+
+
+@dataclass(frozen=True)
+class Field:
+    """The receptive field of every cell of a tensor, per axis, in the network input's cells:
+    cell ``o`` along axis ``a`` sees input cells ``low[a][o]`` to ``high[a][o]`` (padding
+    included: below 0 or past the input's end), NaN where it sees none; neighbouring cells are
+    ``jump[a]`` input cells apart (the strides multiplied along the way)."""
+
+    low: tuple[np.ndarray, ...]
+    high: tuple[np.ndarray, ...]
+    jump: tuple[Fraction, ...]
+
+    @classmethod
+    def of_input(cls, spatial: tuple[int, ...]) -> Field:
+        cells = tuple(np.arange(n, dtype=float) for n in spatial)
+        return cls(cells, cells, tuple(Fraction(1) for _ in spatial))
+
+    def through(self, reach: tuple) -> Field:
+        """The field after a call that reads this tensor as ``reach`` says."""
+        low, high = [], []
+        for lo, hi, relation in zip(self.low, self.high, reach):
+            columns = np.arange(relation.matrix.shape[1]) + relation.first
+            ext_lo, ext_hi = _extend(lo, columns), _extend(hi, columns)
+            with np.errstate(all="ignore"):
+                low.append(np.where(relation.matrix, ext_lo, np.inf).min(axis=1))
+                high.append(np.where(relation.matrix, ext_hi, -np.inf).max(axis=1))
+            low[-1][~np.isfinite(low[-1])] = np.nan
+            high[-1][~np.isfinite(high[-1])] = np.nan
+        jump = tuple(j * relation.step for j, relation in zip(self.jump, reach))
+        return Field(tuple(low), tuple(high), jump)
+
+    def union(self, other: Field) -> Field:
+        """Two branches' fields: every cell sees what it sees through either; the coarser jump."""
+        return Field(
+            tuple(np.fmin(a, b) for a, b in zip(self.low, other.low)),
+            tuple(np.fmax(a, b) for a, b in zip(self.high, other.high)),
+            tuple(max(a, b) for a, b in zip(self.jump, other.jump)),
+        )
+
+    def figures(self) -> list[Optional[tuple[int, Fraction, float]]]:
+        """(size, jump, start) per axis: the widest field, input cells between neighbouring
+        output cells, and where the first cell's field starts (None: no cell sees the input)."""
+        out: list[Optional[tuple[int, Fraction, float]]] = []
+        for lo, hi, jump in zip(self.low, self.high, self.jump):
+            seen = np.flatnonzero(~np.isnan(lo))
+            if not len(seen):
+                out.append(None)
+                continue
+            out.append((int(np.nanmax(hi - lo)) + 1, jump, float(lo[seen[0]])))
+        return out
+
+
+def _extend(values: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """``values`` at cells ``columns``, continued past both ends at the step of the nearest cells."""
+    n = len(values)
+    known = values[np.clip(columns, 0, n - 1)]
+    if n > 1:
+        first = values[1] - values[0] if not np.isnan(values[1] - values[0]) else 1.0
+        last = values[-1] - values[-2] if not np.isnan(values[-1] - values[-2]) else 1.0
+    else:
+        first = last = 1.0
+    return np.where(
+        columns < 0, values[0] + columns * first, np.where(columns >= n, values[-1] + (columns - n + 1) * last, known)
+    )

@@ -1,0 +1,329 @@
+"""A torch model run once, every call seen: forward hooks name the modules, a torch function
+mode sees every function the forward pass calls (``F.max_pool2d`` in a ``forward`` as well as
+the ``conv2d`` inside an ``nn.Conv2d``), so that the table has every module and every layer
+convgif draws, and the receptive fields follow every branch.
+
+A layer convgif draws is recognised in one place: a module through
+:func:`convgif.inputs.pytorch.kind_of` (its class in the kinds' registry), a functional call by
+its name in the registry (``max_pool2d`` -> ``MaxPool2d``), so that a kind added to the registry
+is drawn here too.
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from typing import Any, Optional
+
+from .. import ops
+from ..errors import SpecError
+from .graph import Call, Graph, Row
+from .reach import Unknown, reach_of
+
+#: Positional arguments of torch's built-in functions that ``inspect`` cannot read.
+BUILTIN_ARGUMENTS = {
+    "conv1d": ("input", "weight", "bias", "stride", "padding", "dilation", "groups"),
+    "conv2d": ("input", "weight", "bias", "stride", "padding", "dilation", "groups"),
+    "conv3d": ("input", "weight", "bias", "stride", "padding", "dilation", "groups"),
+    "conv_transpose1d": ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"),
+    "conv_transpose2d": ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"),
+    "conv_transpose3d": ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"),
+    "cat": ("tensors", "dim"),
+    "concat": ("tensors", "dim"),
+    "concatenate": ("tensors", "dim"),
+    "__getitem__": ("input", "index"),
+    "flatten": ("input", "start_dim", "end_dim"),
+}
+
+
+def registered(module: Any) -> Optional[str]:
+    """The registered kind a module's class is (or derives from), without judging it."""
+    from ..inputs.pytorch import signatures
+
+    known = signatures()
+    return next(
+        (c.__name__ for c in type(module).__mro__ if c.__name__ in known and c.__module__.startswith("torch.nn.")),
+        None,
+    )
+
+
+def _bind(func: Any, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """A call's arguments by PyTorch's names."""
+    name = getattr(func, "__name__", "")
+    if name in BUILTIN_ARGUMENTS:
+        arguments = dict(zip(BUILTIN_ARGUMENTS[name], args))
+        arguments.update(kwargs)
+        return arguments
+    try:
+        signature = inspect.signature(func)
+        if all(p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD) for p in signature.parameters.values()):
+            import torch.nn.functional as F  # F.max_pool2d dispatches on return_indices: its parts say
+
+            signature = inspect.signature(getattr(F, f"_{name}"))
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        return dict(bound.arguments)
+    except (TypeError, ValueError, AttributeError):
+        names = BUILTIN_ARGUMENTS.get(name, ())
+        arguments = {n: a for n, a in zip(names, args)} if names else {f"arg{i}": a for i, a in enumerate(args)}
+        arguments.update(kwargs)
+        return arguments
+
+
+def _flat(value: Any) -> list:
+    if isinstance(value, (list, tuple)):
+        return [item for part in value for item in _flat(part)]
+    if isinstance(value, dict):
+        return [item for part in value.values() for item in _flat(part)]
+    return [value]
+
+
+class _Tracer:
+    """What the hooks and the function mode record while the model runs."""
+
+    def __init__(self, torch: Any, model: Any, keep_inputs: bool) -> None:
+        self.torch, self.model, self.keep = torch, model, keep_inputs
+        self.ids: dict[int, int] = {}  # id(tensor) -> tensor index
+        self.alive: list = []  # the tensors, kept so that ids are not reused
+        self.shapes: list[tuple[int, ...]] = []
+        self.calls: list[Call] = []
+        self.stack: list[str] = []
+        self.names = {id(m): n for n, m in model.named_modules(remove_duplicate=False)}
+        self.rows: dict[str, Row] = {}
+        self.order: list[str] = []
+        self.drawn_modules: set[str] = set()
+        self.functional: dict[str, int] = {}
+        #: True while a hook runs: what it asks of a tensor is not part of the forward pass
+        self.busy = False
+
+    def tensor(self, value: Any) -> int:
+        self.alive.append(value)
+        self.ids[id(value)] = len(self.shapes)
+        self.shapes.append(tuple(value.shape[1:]))
+        return len(self.shapes) - 1
+
+    # -- module hooks -----------------------------------------------------------------------
+
+    def before(self, module: Any, args: tuple) -> None:
+        self.busy = True
+        try:
+            self._before(module, args)
+        finally:
+            self.busy = False
+
+    def after(self, module: Any, args: tuple, output: Any) -> None:
+        self.busy = True
+        try:
+            self._after(module, output)
+        finally:
+            self.busy = False
+
+    def _before(self, module: Any, args: tuple) -> None:
+        name = self.names.get(id(module), "?")
+        self.stack.append(name)
+        row = self.rows.get(name)
+        if row is None:
+            row = self.rows[name] = self.new_row(module, name)
+            self.order.append(name)
+            first = next((a for a in _flat(args) if isinstance(a, self.torch.Tensor)), None)
+            if first is not None:
+                row.input_shape = tuple(first.shape[1:])
+                if row.spec is None and row.reason is None and registered(module):
+                    self.describe_module(module, row, first)
+        row.calls += 1
+
+    def _after(self, module: Any, output: Any) -> None:
+        name = self.stack.pop()
+        row = self.rows[name]
+        first = next((a for a in _flat(output) if isinstance(a, self.torch.Tensor)), None)
+        if first is not None and row.output_shape is None:
+            row.output_shape = tuple(first.shape[1:])
+            row.output = self.ids.get(id(first))
+        if row.leaf and first is not None:
+            row.mult_adds += mult_adds(type(module).__name__, module, tuple(first.shape))
+            row.macs += getattr(row.spec, "macs", 0) or _linear_macs(type(module).__name__, module, tuple(first.shape))
+
+    def new_row(self, module: Any, name: str) -> Row:
+        leaf = not any(True for _ in module.children())
+        count = sum(p.numel() for p in module.parameters())
+        row = Row(
+            name or "(model)", type(module).__name__, name.count(".") + (1 if name else 0), parameters=count, leaf=leaf
+        )
+        if not registered(module):
+            row.reason = _why_not(module, leaf)
+        return row
+
+    def describe_module(self, module: Any, row: Row, first: Any) -> None:
+        from ..inputs.pytorch import from_torch
+
+        try:
+            spec, values = from_torch(module, tuple(first.shape[1:]), values=False)
+        except SpecError as error:
+            row.reason = str(error)
+            return
+        row.spec = spec
+        row.values = dict(values)
+        if self.keep:
+            row.values["input"] = first[0].detach().double().numpy()
+        self.drawn_modules.add(row.name)
+
+    # -- the function mode ------------------------------------------------------------------
+
+    def call(self, func: Any, args: tuple, kwargs: dict, result: Any) -> None:
+        torch = self.torch
+        inputs = [self.ids[id(a)] for a in _flat((args, kwargs)) if isinstance(a, torch.Tensor) and id(a) in self.ids]
+        outputs = [o for o in _flat(result) if isinstance(o, torch.Tensor)]
+        if not inputs or not outputs:
+            return
+        name = getattr(func, "__name__", str(func))
+        arguments = _bind(func, args, kwargs)
+        shown = {k: (tuple(v.shape) if isinstance(v, torch.Tensor) else v) for k, v in arguments.items()}
+        if not outputs[0].dim():
+            reach: list = [Unknown(f"{name} makes a number, not a tensor")] * len(inputs)
+        else:
+            reach = reach_of(name, shown, [self.shapes[i] for i in inputs], tuple(outputs[0].shape[1:]))
+        made = [self.tensor(o) for o in outputs]
+        module = self.stack[-1] if self.stack else ""
+        call = Call(name, module, inputs, made, reach)
+        self.calls.append(call)
+        inside = [n for n in self.stack if n in self.drawn_modules]
+        if inside:
+            call.row = inside[-1] or "(model)"
+            return
+        kind = ops.canonical(name.removesuffix("_with_indices").replace("_", ""))
+        if kind is not None:
+            call.row = self.functional_row(name, kind, arguments, module, outputs[0])
+
+    def functional_row(self, name: str, kind: str, arguments: dict, module: str, output: Any) -> str:
+        """A row for a functional call of a kind convgif draws: ``Mixed_5b.max_pool2d``."""
+        where = f"{module}." if module else ""
+        count = self.functional[where + name] = self.functional.get(where + name, 0) + 1
+        label = f"{where}{name}" + (f"#{count}" if count > 1 else "")
+        first = arguments.get("input")
+        depth = label.count(".") + 1
+        row = Row(label, f"F.{name}", depth, tuple(first.shape[1:]), tuple(output.shape[1:]), self.ids.get(id(output)))
+        row.calls = 1
+        try:
+            row.spec, row.values = functional_spec(kind, arguments)
+            row.macs = getattr(row.spec, "macs", 0)
+            if self.keep:
+                row.values["input"] = first[0].detach().double().numpy()
+        except SpecError as error:
+            row.reason = str(error)
+        self.rows[label] = row
+        self.order.append(label)
+        return label
+
+
+def functional_spec(kind: str, arguments: dict) -> tuple[Any, dict[str, Any]]:
+    """The spec of a functional call of a registered kind, and its weight and bias (tensors): the
+    arguments the module of that kind takes, read from the call's (a weight's shape gives
+    the channels and the kernel, as the kind itself reads it)."""
+    from ..inputs.pytorch import spec_arguments
+
+    op = ops.operation(kind)
+    first = arguments["input"]
+    shape = tuple(first.shape[1:])
+    given = {k: v for k, v in arguments.items() if k in op.torch_signature and k not in ("in_channels", "bias")}
+    values: dict[str, Any] = {}
+    weight = arguments.get("weight")
+    if weight is not None:
+        given.update(op.arguments_from_weight(tuple(weight.shape), shape[0], arguments.get("groups")))
+        given["bias"] = arguments.get("bias") is not None
+        values["weight"] = weight
+        if arguments.get("bias") is not None:
+            values["bias"] = arguments["bias"]
+    given = {k: (tuple(v) if isinstance(v, list) else v) for k, v in given.items()}
+    _, spec_args = spec_arguments(op.name, given)
+    return op.build(input_shape=shape, **spec_args), values
+
+
+def _why_not(module: Any, leaf: bool) -> Optional[str]:
+    if not leaf:
+        return None
+    name = type(module).__name__
+    return f"{name} is not a layer convgif draws"
+
+
+def mult_adds(cls: str, module: Any, output: tuple[int, ...]) -> int:
+    """torchinfo's count for one call of a module: each weight and bias of a convolution once
+    per output position (batch and spatial), any other parameter once per sample."""
+    total = 0
+    for _, parameter in module.named_parameters(recurse=False):
+        if "Conv" in cls:
+            total += parameter.numel() * math.prod(output[:1] + output[2:])
+        else:
+            total += output[0] * parameter.numel()
+    return total
+
+
+def _linear_macs(cls: str, module: Any, output: tuple[int, ...]) -> int:
+    """Multiply-accumulates of a linear layer: in_features per output value."""
+    weight = getattr(module, "weight", None)
+    if cls in ("Linear", "LazyLinear") and weight is not None:
+        return math.prod(output[1:]) * weight.shape[1]
+    return 0
+
+
+def trace(
+    model: Any,
+    input_shape: tuple[int, ...],
+    input: Any = None,
+    seed: int = 0,
+    keep_inputs: bool = False,
+) -> Graph:
+    """Run ``model`` (in eval mode, without gradients) on one sample of ``input_shape`` (a
+    seeded standard normal, or ``input``, a (C, *spatial) array) and record it. (A copy on
+    torch's meta device would compute shapes alone, but its first batch norm loads torch's
+    compiler, which costs more than the forward pass it saves.)"""
+    import torch
+
+    if input is None:
+        generator = torch.Generator().manual_seed(seed)
+        x = torch.randn((1, *input_shape), generator=generator)
+    else:
+        x = torch.as_tensor(input, dtype=torch.float32)[None]
+    return _trace(torch, model, x, input_shape, keep_inputs)
+
+
+def _trace(torch: Any, model: Any, x: Any, input_shape: tuple[int, ...], keep_inputs: bool) -> Graph:
+    from torch.overrides import TorchFunctionMode
+
+    tracer = _Tracer(torch, model, keep_inputs)
+
+    class Mode(TorchFunctionMode):
+        def __torch_function__(self, func, types, args=(), kwargs=None):
+            kwargs = kwargs or {}
+            result = func(*args, **kwargs)
+            if not tracer.busy:
+                tracer.call(func, args, kwargs, result)
+            return result
+
+    handles = []
+    for module in model.modules():
+        handles.append(module.register_forward_pre_hook(tracer.before))
+        handles.append(module.register_forward_hook(tracer.after))
+    was_training = model.training
+    model.eval()
+    tracer.tensor(x)
+    try:
+        with torch.no_grad(), Mode():
+            model(x)
+    except Exception as error:  # noqa: BLE001 - the model's own code refused the input: say so
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise SpecError(
+            "input_shape", f"the model refused an input of shape {tuple(input_shape)} (one sample): {reason}"
+        ) from None
+    finally:
+        for handle in handles:
+            handle.remove()
+        model.train(was_training)
+    rows = [tracer.rows[name] for name in tracer.order]
+    called = {row.name for row in rows}
+    for name, module in model.named_modules():
+        label = name or "(model)"
+        if label not in called:
+            row = tracer.new_row(module, name)
+            row.reason = "not called by forward()"
+            rows.append(row)
+    return Graph(tracer.shapes, tracer.calls, rows)
