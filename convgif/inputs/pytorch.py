@@ -45,13 +45,13 @@ class LayerLine:
 
 
 def _literal(node: ast.AST, argument: str) -> Any:
-    """A literal argument: an int, a tuple of them, a bool, None or a string (a bare name
+    """A literal argument: a number, a tuple of them, a bool, None or a string (a bare name
     such as ``same`` or ``reflect`` is the string ``print(model)`` left unquoted)."""
-    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, str))):
+    if isinstance(node, ast.Constant) and (node.value is None or isinstance(node.value, (bool, int, float, str))):
         return node.value
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
         value = node.operand.value
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
             return -value
     if isinstance(node, (ast.Tuple, ast.List)):
         return tuple(_literal(item, argument) for item in node.elts)
@@ -59,7 +59,7 @@ def _literal(node: ast.AST, argument: str) -> Any:
         return node.id
     raise SpecError(
         "layer",
-        f"{argument}={ast.unparse(node)} is not a literal: --layer takes integers, tuples, True/False, None and names",
+        f"{argument}={ast.unparse(node)} is not a literal: --layer takes numbers, tuples, True/False, None and names",
     )
 
 
