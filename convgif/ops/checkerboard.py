@@ -29,12 +29,13 @@ from .base import Operation
 from .gathered import no_values
 
 _SEP = " \u2014 "
-#: Each way's label over its output map, and its weights (one input and one output channel).
+#: Each way's label over its output map, its weights (one input and one output channel) and
+#: what the label leaves out.
 WAYS = (
-    ("ConvTranspose2d k3 s2", 9),
-    ("ConvTranspose2d k2 s2", 4),
-    ("Upsample + Conv2d k3", 9),
-    ("Conv2d k3 + PixelShuffle", 36),
+    ("ConvTranspose2d k3 s2", 9, "padding 1, output_padding 1"),
+    ("ConvTranspose2d k2 s2", 4, "no padding"),
+    ("Upsample + Conv2d k3", 9, "nearest ×2, then padding 1"),
+    ("Conv2d k3 + PixelShuffle", 36, "1 → 4 channels, padding 1, then PixelShuffle(2)"),
 )
 
 
@@ -184,9 +185,9 @@ class Checkerboard(Operation):
         _, h, w = spec.input_shape
         _, ho, wo = spec.output_shape
         notes = (
-            "every input and weight 1: each output holds the number of weight·input products added into it; "
-            "uneven counts away from the edges make a checkerboard",
-            *(f"{name}: {layer}, {weights} weights" for (name, weights), layer in zip(WAYS, DOUBLINGS)),
+            "every input and weight 1: each output counts the products added into it; uneven counts make a "
+            "checkerboard",
+            *(f"{name}: {words} ({weights} weights)" for name, weights, words in WAYS),
         )
         longest = f"{WAYS[0][0]}: input ({h - 1}, {w - 1}) · step {spec.steps}/{spec.steps}"
         return [
@@ -247,8 +248,10 @@ class Checkerboard(Operation):
             "placements_name": "input cells, once per way",
             "steps": spec.steps,
             "output_size_formulas": [f"H_out = 2 · {h} = {2 * h}", f"W_out = 2 · {w} = {2 * w}"],
-            "parameter_formulas": [f"{layer}: {weights} weights" for (_, weights), layer in zip(WAYS, DOUBLINGS)],
-            "products_per_cell": {name: sorted({int(v) for v in inner[k].ravel()}) for k, (name, _) in enumerate(WAYS)},
+            "parameter_formulas": [f"{layer}: {weights} weights" for (_, weights, _), layer in zip(WAYS, DOUBLINGS)],
+            "products_per_cell": {
+                name: sorted({int(v) for v in inner[k].ravel()}) for k, (name, _, _) in enumerate(WAYS)
+            },
             "products": int(counts.sum()),
         }
 

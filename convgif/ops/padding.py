@@ -48,12 +48,11 @@ from .gathered import (
 _SEP = " \u2014 "
 #: The amounts' names, axis by axis from the last one back (the channels last of all).
 SIDES = (("left", "right"), ("top", "bottom"), ("front", "back"))
-#: What each padding mode copies, for the picture's note.
+#: What each padding mode copies past an edge, for the picture's note.
 RULES = {
-    "reflect": "reflect: a cell past an edge copies the cell as far inside it (the edge cell is not repeated)",
-    "replicate": "replicate: a cell past an edge copies the edge cell",
-    "circular": "circular: a cell past an edge copies the cell as far from the other edge (the input wraps round)",
-    "constant": "the output starts filled with the value; each input cell is copied to its place in it",
+    "reflect": "reflect: past an edge, the cell as far inside it (the edge cell is not repeated)",
+    "replicate": "replicate: past an edge, the edge cell",
+    "circular": "circular: past an edge, the cell as far from the other edge (the input wraps round)",
 }
 
 
@@ -356,9 +355,7 @@ class Padding(Operation):
         part = Region.of(region, out_size)
         read = read_region(rows, cols, part, in_size, f"the value {format_value(spec.fill)}")
         positions = _positions(spec, rows, cols, part)
-        notes = [RULES[spec.MODE]]
-        if spec.MODE == "constant":
-            notes[0] = notes[0].replace("the value", f"the value {format_value(spec.fill)}")
+        notes = [_rule(spec, self.dims)]
         if min(spec.padding, default=0) < 0:
             crop = "negative amounts crop"
             if spec.MODE == "circular":
@@ -477,6 +474,30 @@ class Padding(Operation):
             "parameter_formulas": ["none: padding has no weights and no bias"],
             "writes": spec.operations[1],
         }
+
+
+def _shifted(name: str, amount: int, sign: int) -> str:
+    """``y − 2``: a coordinate moved by a padding amount (``sign`` -1 takes it off, 1 adds it)."""
+    moved = sign * amount
+    return name if moved == 0 else f"{name} {'+' if moved > 0 else '−'} {abs(moved)}"
+
+
+def _rule(spec, dims: int) -> str:
+    """The note saying which input cell each output cell copies, with the amounts of this layer."""
+    (top, _), (left, _) = spec.pads[-2] if dims == 2 else (0, 0), spec.pads[-1]
+    names = ("y", "x") if dims == 2 else ("", "x")
+
+    def at(sign: int) -> str:
+        axes = [_shifted(n, a, sign) for n, a in zip(names, (top, left)) if n]
+        return f"({', '.join(axes)}{',' if dims == 1 else ''})"
+
+    output = "(y, x)" if dims == 2 else "(x,)"
+    if spec.MODE == "constant":
+        return (
+            f"the output starts filled with the value {format_value(spec.fill)}; input {output} is copied to "
+            f"output {at(1)}"
+        )
+    return f"output {output} copies input {at(-1)} where that is inside; {RULES[spec.MODE]}"
 
 
 def _in_size(spec, dims: int) -> tuple[int, int]:
