@@ -75,7 +75,8 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
             lines.append(f"{operation} {info[operation]:,} (one forward pass)")
     if "receptive_field" in info:
         lines.append(f"receptive field {tuple(info['receptive_field'])} (the dilated kernel's extent)")
-    lines.append(f"{'kernel' if 'macs' in info else 'window'} placements {info['placements']:,}")
+    placements = info.get("placements_name") or f"{'kernel' if 'macs' in info else 'window'} placements"
+    lines.append(f"{placements} {info['placements']:,}")
     lines.append(f"animation steps {info['steps']:,}")
     if info["region"] is not None:
         lines.append(

@@ -15,6 +15,7 @@ from typing import Any, Optional
 import click
 
 from ..animation import DEFAULT_FPS, DEFAULT_MAX_FRAMES
+from ..engine.modes import MODES
 from ..errors import SpecError
 from ..ops.args import PADDING_MODES, fmt
 from ..picture import MAX_SCALE, THEME_NAMES
@@ -95,14 +96,32 @@ class SamplesType(click.ParamType):
 
 
 class PaddingType(SizesType):
-    """``1``, ``1,2``, ``same`` or ``valid``."""
+    """``1``, ``1,2``, ``same`` or ``valid``; a padding layer's amounts, ``1,2,0,3`` (left, right,
+    top, bottom, ...: up to eight)."""
 
     name = "N|H,W|same|valid"
 
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
         if isinstance(value, str) and value.strip().lower() in ("same", "valid"):
             return value.strip().lower()
+        if isinstance(value, str) and 3 < value.count(",") + 1 <= 8:  # a padding layer's amounts
+            return tuple(_ints(value, param, ctx, self.fail))
         return super().convert(value, param, ctx)
+
+
+class FactorsType(click.ParamType):
+    """``2`` or ``2,1.5``: a number, or one per spatial axis (Upsample's ``scale_factor``)."""
+
+    name = "X|H,W"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
+        if isinstance(value, (int, float, tuple)):
+            return value
+        try:
+            numbers = [float(part) for part in str(value).replace(" ", "").split(",")]
+        except ValueError:
+            self.fail(f"{value!r} must be a number or one per axis, e.g. 2 or 2,1.5", param, ctx)
+        return numbers[0] if len(numbers) == 1 else tuple(numbers)
 
 
 class LayerType(click.ParamType):
@@ -167,10 +186,19 @@ ARGUMENTS = (
     Argument("out_channels", ("--out", "--out-channels"), "Output channels.  [default: 1]", int),
     Argument("kernel_size", ("--k", "--kernel-size"), "Kernel size: N or H,W.  [default: 3]", SizesType()),
     Argument("stride", ("--s", "--stride"), "Stride: N or H,W.  [default: 1; pooling: the kernel size]", SizesType()),
-    Argument("padding", ("--p", "--padding"), "Padding: N, H,W, same or valid.  [default: 0]", PaddingType()),
+    Argument(
+        "padding",
+        ("--p", "--padding"),
+        "Padding: N, H,W, same or valid (padding layers: N or left,right,top,bottom,...).  [default: 0]",
+        PaddingType(),
+    ),
     Argument("dilation", ("--d", "--dilation"), "Dilation: N or H,W.  [default: 1]", SizesType()),
     Argument(
-        "groups", ("--g", "--groups"), "Groups: blocked connections from input to output channels.  [default: 1]", int
+        "groups",
+        ("--g", "--groups"),
+        "Groups: blocked connections from input to output channels (ChannelShuffle: the groups it interleaves).  "
+        "[default: 1]",
+        int,
     ),
     Argument("bias", ("--bias",), "Add a learnable bias to each output channel.  [default: bias]", switch=True),
     Argument(
@@ -207,6 +235,33 @@ ARGUMENTS = (
         "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default; "
         "adaptive pools: None for the input's size on an axis, in a --layer line).",
         SizesType(),
+    ),
+    Argument("value", ("--value",), "ConstantPad: what the padding cells hold (no default, as in PyTorch).", float),
+    Argument("size", ("--size",), "Upsample: the output's size, N or H,W (or give --scale-factor).", SizesType()),
+    Argument(
+        "scale_factor",
+        ("--scale-factor",),
+        "Upsample: multiply each size by this, X or H,W (or give --size).",
+        FactorsType(),
+    ),
+    Argument(
+        "mode", ("--mode",), "Upsample: how output cells read the input.  [default: nearest]", click.Choice(list(MODES))
+    ),
+    Argument(
+        "align_corners",
+        ("--align-corners",),
+        "Upsample, interpolating modes: line the corner cells up instead of the cells' centres.  [default: none]",
+        switch=True,
+    ),
+    Argument(
+        "recompute_scale_factor",
+        ("--recompute-scale-factor",),
+        "Upsample: interpolate with the sizes' ratio rather than the scale factor given.  [default: none]",
+        switch=True,
+    ),
+    Argument("upscale_factor", ("--upscale-factor",), "PixelShuffle: r, turning C·r² channels into r×r blocks.", int),
+    Argument(
+        "downscale_factor", ("--downscale-factor",), "PixelUnshuffle: r, turning r×r blocks into C·r² channels.", int
     ),
     Argument(
         "norm_type",

@@ -1,0 +1,668 @@
+"""Up-sampling: ``torch.nn.Upsample`` and its two aliases, ``UpsamplingNearest2d`` and
+``UpsamplingBilinear2d``, as ``F.interpolate`` computes them.
+
+* **Specs** (:class:`UpsampleSpec`, :class:`UpsamplingNearest2dSpec`,
+  :class:`UpsamplingBilinear2dSpec`): PyTorch's constructor arguments and an input shape (C,
+  *sizes) with one, two or three spatial axes (Upsample works on a batch (N, C, ...), of which
+  convgif draws one sample), checked as the module and ``F.interpolate`` check them. The mode
+  decides the axes: ``linear`` one, ``bilinear`` and ``bicubic`` two, ``trilinear`` three,
+  ``nearest``, ``nearest-exact`` and ``area`` any.
+* **Recording** (:func:`record_upsample`): the output and, per axis, the input cells each
+  output position reads with their weights (:mod:`convgif.engine.resample`).
+* **Picture** (:class:`Upsampling`): one output position a step on every channel, the input
+  cells it weighs ringed, the step line giving its source coordinate and the sum line the
+  weights: ``y[0, 3, 5] = 0.75·(0.25·4 + 0.75·2) + 0.25·(0.25·7 + 0.75·1) = 2.56`` (rows'
+  weights outside, columns' inside), so that the half-pixel rule and ``align_corners`` can be
+  checked from the frame. Three-axis up-sampling is computed, not drawn.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+
+from ..engine.direct import LazySequence
+from ..engine.modes import INTERPOLATING, MODES
+from ..engine.resample import AxisTaps, gather, interpolation, output_size, scale_of
+from ..engine.values import drawn_or_given, rng_of
+from ..errors import SpecError
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, format_value, part_note, widest
+from .args import AXES, INT64, MAX_ARGUMENT, fmt, is_int
+from .base import Operation
+from .gathered import INPUT_RANGE, PIXEL_CHARS, CellPlayback, at, flat_axes, no_values, position, read_region
+
+_SEP = " \u2014 "
+_WORDS = {1: "(C, L)", 2: "(C, H, W)", 3: "(C, D, H, W)"}
+
+
+def _input_shape(value: object) -> tuple[int, ...]:
+    """(C, *sizes) with one to three spatial axes: Upsample takes no unbatched input, so the
+    channels are always given."""
+    if isinstance(value, (tuple, list)) and 2 <= len(value) <= 4 and all(is_int(v) for v in value) and min(value) >= 1:
+        sizes = tuple(int(v) for v in value)
+        if max(sizes) >= INT64:
+            raise SpecError(
+                "input_shape", f"input_shape={fmt(value)} is too large: PyTorch keeps sizes as 64-bit integers"
+            )
+        return sizes
+    raise SpecError(
+        "input_shape",
+        f"input_shape={fmt(value)} must be (C, L), (C, H, W) or (C, D, H, W) of positive integers: the channels "
+        "come first, as in the (N, C, ...) batch the layer takes, of which convgif draws one sample",
+    )
+
+
+def _factor(value: object) -> float:
+    if isinstance(value, numbers.Real):
+        return float(value)
+    raise SpecError(
+        "scale_factor", f"scale_factor={value!r} must be a number or a tuple of numbers, one per spatial axis"
+    )
+
+
+class _Resample:
+    """What Upsample and its aliases share: the checks of ``F.interpolate`` and the sizes."""
+
+    NAME: ClassVar[str]
+    KIND: ClassVar[str] = "upsample"
+    num_parameters: ClassVar[int] = 0
+    input_shape: tuple[int, ...]
+    size: Any
+    scale_factor: Any
+    mode: Any
+    align_corners: Any
+    recompute_scale_factor: Any
+
+    def __post_init__(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        put("input_shape", _input_shape(self.input_shape))
+        dims = len(self.input_shape) - 1
+        factor = self.scale_factor  # as the module keeps it: floats, and no factor for 0
+        if isinstance(factor, tuple):
+            factor = tuple(_factor(f) for f in factor)
+        elif factor is not None and not isinstance(factor, numbers.Real):
+            _factor(factor)
+        else:
+            factor = float(factor) if factor else None
+        if "scale_factor" in self._fields():
+            put("scale_factor", factor)
+        mode = self.mode
+        if not isinstance(mode, str) or mode not in MODES:
+            known = ", ".join(repr(m) for m in MODES)
+            extra = " (it needs antialias=True, which Upsample does not take)" if mode == "lanczos" else ""
+            raise SpecError("mode", f"mode={mode!r} must be one of {known}{extra}")
+        if mode in INTERPOLATING:
+            if self.align_corners is not None and not isinstance(self.align_corners, bool):
+                raise SpecError("align_corners", f"align_corners={self.align_corners!r} must be True, False or None")
+        elif self.align_corners is not None:
+            raise SpecError(
+                "align_corners",
+                f"align_corners={self.align_corners!r} only applies to the interpolating modes "
+                f"({', '.join(INTERPOLATING)}): give None with mode={mode!r}",
+            )
+        size = self.size
+        if size is not None and factor is not None:
+            raise SpecError("size", "give size or scale_factor, not both: either one sets the output's size")
+        if size is None and factor is None:
+            raise SpecError("scale_factor", "give size or scale_factor: one of them sets the output's size")
+        if size is not None:
+            if isinstance(size, (tuple, list)):
+                if len(size) != dims:
+                    raise SpecError(
+                        "size",
+                        f"size={fmt(size)} must have one entry per spatial axis of input_shape={self.input_shape}: {dims}",
+                    )
+                if not all(is_int(v) for v in size):
+                    raise SpecError("size", f"size={fmt(size)} must hold integers")
+                sizes = tuple(int(v) for v in size)
+            elif is_int(size):
+                sizes = (int(size),) * dims
+            else:
+                raise SpecError(
+                    "size", f"size={size!r} must be an integer or a tuple of integers, one per spatial axis"
+                )
+            if "size" in self._fields():
+                put("size", sizes if isinstance(size, (tuple, list)) else int(size))
+            if self.recompute_scale_factor:
+                raise SpecError(
+                    "recompute_scale_factor",
+                    "recompute_scale_factor=True is meaningless with size: there is no scale factor to recompute",
+                )
+            outs = sizes
+        else:
+            factors = factor if isinstance(factor, tuple) else (factor,) * dims
+            if len(factors) != dims:
+                raise SpecError(
+                    "scale_factor",
+                    f"scale_factor={factor} must have one entry per spatial axis of input_shape={self.input_shape}: {dims}",
+                )
+            outs = []
+            for n, f in zip(self.input_shape[1:], factors):
+                product = float(n) * f
+                if not math.isfinite(product) or abs(product) >= INT64:
+                    raise SpecError("scale_factor", f"scale_factor={factor} gives an output size PyTorch cannot hold")
+                outs.append(output_size(n, f))
+            outs = tuple(outs)
+        wanted = MODES[mode]
+        if wanted is not None and wanted != dims:
+            raise SpecError(
+                "mode",
+                f"mode={mode!r} interpolates {wanted} spatial axis{'es' if wanted > 1 else ''}, but "
+                f"input_shape={self.input_shape} has {dims}: give {_WORDS[wanted]}",
+            )
+        if min(outs) < 1:
+            argument = "size" if size is not None else "scale_factor"
+            raise SpecError(
+                argument,
+                f"{argument}={fmt(getattr(self, argument))} gives the output sizes {outs}: each must be at least 1",
+            )
+        if max(outs) > MAX_ARGUMENT:
+            argument = "size" if size is not None else "scale_factor"
+            raise SpecError(
+                argument,
+                f"{argument}={fmt(getattr(self, argument))} gives sizes {outs}: convgif draws sizes up to {MAX_ARGUMENT:,}",
+            )
+        object.__setattr__(self, "_outs", outs)
+
+    def _fields(self) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
+
+    # -- derived sizes ---------------------------------------------------------------------
+
+    @property
+    def dims(self) -> int:
+        """Spatial axes: 1, 2 or 3, as many as the input shape has."""
+        return len(self.input_shape) - 1
+
+    @property
+    def DIMS(self) -> int:  # noqa: N802  (the class attribute of the other kinds' specs)
+        return self.dims
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def out_channels(self) -> int:
+        return self.input_shape[0]
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        """(C, *sizes): ``size``, or each input size times its scale factor, truncated."""
+        return (self.in_channels, *self._outs)  # type: ignore[attr-defined]
+
+    @property
+    def corners(self) -> bool:
+        """``align_corners`` as the kernels take it (None means False)."""
+        return bool(self.align_corners)
+
+    @cached_property
+    def kernel_factors(self) -> tuple[Optional[float], ...]:
+        """Per axis, the scale factor the kernels use (None: the sizes' ratio), as
+        ``F.interpolate`` passes it on: only a factor given and not recomputed (``area`` always
+        recomputes)."""
+        if self.scale_factor is None or self.recompute_scale_factor or self.mode == "area":
+            return (None,) * self.dims
+        factor = self.scale_factor
+        return factor if isinstance(factor, tuple) else (factor,) * self.dims
+
+    @cached_property
+    def scales(self) -> tuple[float, ...]:
+        """Per axis, the step in input coordinates between output positions."""
+        return tuple(
+            scale_of(n, m, self.corners, f)
+            for n, m, f in zip(self.input_shape[1:], self.output_shape[1:], self.kernel_factors)
+        )
+
+    @cached_property
+    def axes(self) -> list[AxisTaps]:
+        """Per spatial axis, the input cells each output position reads and their weights."""
+        return [
+            interpolation(n, m, self.mode, self.corners, f, self.dims)
+            for n, m, f in zip(self.input_shape[1:], self.output_shape[1:], self.kernel_factors)
+        ]
+
+    @cached_property
+    def steps(self) -> int:
+        """Animation steps: one per output position, every channel at once."""
+        return math.prod(self.output_shape[1:])
+
+    @property
+    def numbers(self) -> int:
+        """How many numbers recording the layer holds: the input and the output."""
+        return math.prod(self.input_shape) + math.prod(self.output_shape)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        """(name, count) for ``convgif info``: one write per output element."""
+        return "writes", math.prod(self.output_shape)
+
+    @cached_property
+    def caption(self) -> str:
+        """The shapes, then every argument that is not the default (an alias's fixed mode in
+        brackets)."""
+        parts = [f"Input Shape : {self.input_shape}", f"Output Shape : {self.output_shape}"]
+        if self.size is not None:
+            parts.append(f"size={self.size!r}")
+        else:
+            parts.append(f"scale_factor={self.scale_factor!r}")
+        fields = self._fields()
+        fixed = [f"{name}={getattr(self, name)!r}" for name in ("mode", "align_corners") if name not in fields]
+        if "mode" in fields:
+            if self.mode != "nearest":
+                parts.append(f"mode={self.mode!r}")
+            if self.align_corners is not None:
+                parts.append(f"align_corners={self.align_corners!r}")
+            if self.recompute_scale_factor is not None:
+                parts.append(f"recompute_scale_factor={self.recompute_scale_factor!r}")
+        elif self.NAME == "UpsamplingBilinear2d":
+            parts[-1] += f" ({', '.join(fixed)})"
+        else:
+            parts[-1] += f" ({fixed[0]})"
+        return _SEP.join(parts)
+
+    def replace(self, **changes: object):
+        """A copy with some arguments changed, validated again."""
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class UpsampleSpec(_Resample):
+    """One ``torch.nn.Upsample`` applied to one sample (C, *sizes) of the (N, C, ...) batch it takes.
+
+    PyTorch's arguments and defaults: ``size`` or ``scale_factor`` (one of them; an int or a
+    float is used on every axis, a tuple gives one per axis), ``mode`` (``"nearest"``,
+    ``"nearest-exact"``, ``"linear"``, ``"bilinear"``, ``"bicubic"``, ``"trilinear"`` or
+    ``"area"``), ``align_corners`` (the interpolating modes only; None means False) and
+    ``recompute_scale_factor`` (use the sizes' ratio rather than the factor given). As the
+    module does, ``scale_factor`` is kept as floats and a factor of 0 counts as none. Strings
+    that ``float()`` reads are refused, where the module would take them.
+    """
+
+    input_shape: tuple[int, ...]
+    size: Any = None
+    scale_factor: Any = None
+    mode: str = "nearest"
+    align_corners: Optional[bool] = None
+    recompute_scale_factor: Optional[bool] = None
+
+    NAME: ClassVar[str] = "Upsample"
+
+
+@dataclass(frozen=True)
+class UpsamplingNearest2dSpec(_Resample):
+    """``torch.nn.UpsamplingNearest2d``: :class:`UpsampleSpec` with ``mode="nearest"``. Like
+    the torch class, which is that Upsample, it takes one to three spatial axes."""
+
+    input_shape: tuple[int, ...]
+    size: Any = None
+    scale_factor: Any = None
+
+    NAME: ClassVar[str] = "UpsamplingNearest2d"
+    mode: ClassVar[str] = "nearest"
+    align_corners: ClassVar[Optional[bool]] = None
+    recompute_scale_factor: ClassVar[Optional[bool]] = None
+
+
+@dataclass(frozen=True)
+class UpsamplingBilinear2dSpec(_Resample):
+    """``torch.nn.UpsamplingBilinear2d``: :class:`UpsampleSpec` with ``mode="bilinear"`` and
+    ``align_corners=True`` (the corner cells line up), over (C, H, W)."""
+
+    input_shape: tuple[int, ...]
+    size: Any = None
+    scale_factor: Any = None
+
+    NAME: ClassVar[str] = "UpsamplingBilinear2d"
+    mode: ClassVar[str] = "bilinear"
+    align_corners: ClassVar[Optional[bool]] = True
+    recompute_scale_factor: ClassVar[Optional[bool]] = None
+
+
+@dataclass(frozen=True, eq=False)
+class ResamplePlacement:
+    """One output position on every channel: ``out_index``, the input ``cells`` (K, DIMS) it
+    reads and their ``weights`` (K,) (the product of the axes' weights), ``values`` (C,)."""
+
+    out_index: tuple[int, ...]
+    cells: np.ndarray
+    weights: np.ndarray
+    values: np.ndarray
+
+
+class ResamplePlacements(LazySequence[ResamplePlacement]):
+    """Every output position in output order, built when asked for."""
+
+    def __init__(self, recording: ResampleRecording) -> None:
+        self._recording = recording
+        self._sizes = recording.output.shape[1:]
+
+    def __len__(self) -> int:
+        return math.prod(self._sizes)
+
+    def _item(self, index: int) -> ResamplePlacement:
+        rec = self._recording
+        out = tuple(int(v) for v in np.unravel_index(index, self._sizes))
+        per_axis = [taps.reads(i) for taps, i in zip(rec.spec.axes, out)]
+        mesh = np.array(np.meshgrid(*[[j for j, _ in reads] for reads in per_axis], indexing="ij"))
+        weights = np.array(np.meshgrid(*[[w for _, w in reads] for reads in per_axis], indexing="ij")).prod(axis=0)
+        cells = mesh.reshape(len(out), -1).T
+        return ResamplePlacement(out, cells, weights.ravel(), rec.output[(slice(None), *out)].copy())
+
+
+@dataclass(frozen=True, eq=False)
+class ResampleRecording:
+    """The forward pass of an up-sampling spec: ``input`` (C, *n) int64 or float64, ``output``
+    (C, *o) float64 (int64 for a nearest mode on integers), ``placements`` one per output position."""
+
+    spec: Any
+    input: np.ndarray
+    output: np.ndarray
+
+    @cached_property
+    def placements(self) -> ResamplePlacements:
+        return ResamplePlacements(self)
+
+
+def record_upsample(spec: Any, seed: int = 0, input: object = None) -> ResampleRecording:
+    """Run an up-sampling spec forward on small random integers (0..9) or on ``input``."""
+    x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
+    return ResampleRecording(spec, x, gather(x, spec.axes))
+
+
+def _coordinate(value: float) -> str:
+    text = f"{value:.4g}"
+    return text.replace("-", "−")
+
+
+def _axis_source(spec, taps: AxisTaps, i: int) -> str:
+    """Where output position ``i`` reads on one axis, as the step line writes it."""
+    if spec.mode == "area":
+        reads = taps.reads(i)
+        first, last = reads[0][0], reads[-1][0]
+        return str(first) if first == last else f"{first}–{last}"
+    if taps.source is None:
+        return str(int(taps.index[i, 0]))
+    source = _coordinate(float(taps.source[i]))
+    if spec.mode in ("nearest", "nearest-exact"):
+        return f"{source}→{int(taps.index[i, 0])}"
+    if taps.raw is not None and taps.raw[i] != taps.source[i]:
+        return f"{_coordinate(float(taps.raw[i]))}→{source}"
+    return source
+
+
+def _weight(value: float) -> str:
+    return format_value(value)
+
+
+def _weighted(reads: list[tuple[int, float]], inner: list[str]) -> str:
+    """``w0·a + w1·b …`` (a term of weight 1 written alone, negative weights subtracted)."""
+    if len(reads) == 1 and reads[0][1] == 1:
+        return inner[0]
+    text = ""
+    for (_, w), term in zip(reads, inner):
+        shown = f"{_weight(abs(w))}·{term}"
+        text = shown if not text and w >= 0 else f"{text} {'−' if w < 0 else '+'} {shown}" if text else f"−{shown}"
+    return text
+
+
+def sum_text(
+    spec, rows: AxisTaps, cols: AxisTaps, x: np.ndarray, c: int, oy: int, ox: int, value: Any, dims: int
+) -> str:
+    """Channel ``c``'s entry of the sum line at output (oy, ox): the weights and the values
+    they weigh, rows' weights outside and columns' inside, or an area's mean."""
+    row_reads, col_reads = rows.reads(oy), cols.reads(ox)
+    y = at(dims, "y", c, oy, ox)
+    if spec.mode == "area":
+        values = [format_value(x[c, j, i]) for j, _ in row_reads for i, _ in col_reads]
+        return f"{y} = ({' + '.join(values)}) / {len(values)} = {format_value(value)}"
+    if all(len(r) == 1 and r[0][1] == 1 for r in (row_reads, col_reads)):
+        (j, _), (i, _) = row_reads[0], col_reads[0]
+        return f"{y} = {at(dims, 'x', c, j, i)} = {format_value(value)}"
+    if spec.mode == "bicubic":  # 16 products: the cells are ringed, the weights written per axis
+
+        def axis(name: str, reads: list[tuple[int, float]]) -> str:
+            cells = ", ".join(str(j) for j, _ in reads)
+            return f"{name} {cells} weighed ({', '.join(_weight(w).replace('-', '−') for _, w in reads)})"
+
+        if dims == 1:
+            return f"{y} = Σ w·x = {format_value(value)}, {axis('positions', col_reads)}"
+        return f"{y} = Σ wr·wc·x = {format_value(value)}, {axis('rows', row_reads)}, {axis('columns', col_reads)}"
+    inner = []
+    for j, _ in row_reads:
+        terms = [format_value(x[c, j, i]) for i, _ in col_reads]
+        text = _weighted(col_reads, terms)
+        inner.append(f"({text})" if len(col_reads) > 1 and len(row_reads) > 1 else text)
+    return f"{y} = {_weighted(row_reads, inner)} = {format_value(value)}"
+
+
+def rule_notes(spec) -> list[str]:
+    """What the picture's notes say of the rule: the source coordinate and the weights."""
+    names = {1: ("",), 2: ("rows: ", "columns: "), 3: ("depth: ", "rows: ", "columns: ")}[spec.dims]
+    rules = []
+    for name, n, m, f in zip(names, spec.input_shape[1:], spec.output_shape[1:], spec.kernel_factors):
+        step = f"/{_coordinate(f)}" if f is not None and not spec.corners else f"·{n}/{m}"
+        if spec.corners:
+            step = f"·{n - 1}/{m - 1}" if m > 1 else "·0"
+        if spec.mode == "nearest":
+            rule = f"source i{step}, rounded down"
+        elif spec.mode == "nearest-exact":
+            rule = f"source (i + 0.5){step}, rounded down"
+        elif spec.mode == "area":
+            rule = f"output i averages input cells floor(i·{n}/{m}) to ceil((i + 1)·{n}/{m}) − 1"
+        elif spec.corners:
+            rule = f"source i{step} (align_corners: the corner cells line up)"
+        else:
+            low = ", at least 0" if spec.mode != "bicubic" else ""
+            rule = f"source (i + 0.5){step} − 0.5 (half-pixel centres{low})"
+        if (
+            n == m
+            and rule
+            and spec.mode in ("nearest", "linear", "bilinear", "trilinear")
+            and not (spec.mode == "nearest" and spec.dims != 2)
+        ):
+            rule = "same size: copied (PyTorch skips the scale on an axis whose size does not change)"
+        rules.append((name, rule))
+    if len({rule for _, rule in rules}) == 1:
+        rules = [("", rules[0][1])]
+    weights = {
+        "nearest": "each output copies one input cell",
+        "nearest-exact": "each output copies one input cell",
+        "area": "",
+        "bicubic": "weights of the 4 cells around the source from its fraction t (cubic, A = −0.75); cells past the edge repeat the edge cell",
+    }.get(spec.mode, "weights 1 − t and t of the cells either side, t the source's fraction")
+    return ["; ".join(name + rule for name, rule in rules), *([weights] if weights else [])]
+
+
+class Upsampling(Operation):
+    """Upsample and its aliases: every output cell reads a few input cells with weights, chosen
+    axis by axis by the mode and the scale."""
+
+    views = ("region",)
+    dims = 3  # the most: the input's shape says how many spatial axes a layer has
+
+    def __init__(self, spec_type: type, signature: tuple[str, ...]) -> None:
+        self.spec_type = spec_type  # type: ignore[misc]
+        self.name = spec_type.NAME  # type: ignore[misc]
+        self.torch_signature = signature  # type: ignore[misc]
+
+    def record(self, spec, seed: int = 0, *, input=None, weight=None, bias=None):
+        """The up-sampling's recording (:func:`record_upsample`)."""
+        no_values(self.name, weight, bias, "up-sampling has no parameters")
+        return record_upsample(spec, seed, input)
+
+    def weight_shape(self, spec) -> None:
+        return None
+
+    def not_drawn(self) -> SpecError:
+        return SpecError(
+            "input_shape",
+            f"{self.name} over three spatial axes is not drawn: `convgif info` describes it, `convgif.record` records it",
+        )
+
+    def geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        self.check_view(**view)
+        if spec.dims == 3:
+            raise self.not_drawn()
+        dims = spec.dims
+        rows, cols = flat_axes(spec.axes, dims)
+        c = spec.in_channels
+        in_size, out_size = _in_size(spec), (rows.size, cols.size)
+        part = Region.of(region, out_size)
+        read = read_region(rows, cols, part, in_size, "nothing")
+        notes = rule_notes(spec)
+        alias = {
+            "UpsamplingNearest2d": "Upsample(mode='nearest')",
+            "UpsamplingBilinear2d": "Upsample(mode='bilinear', align_corners=True)",
+        }
+        if self.name in alias:
+            notes.insert(0, f"{self.name} is {alias[self.name]}")
+        headings, picture_part = ("input", "output"), None
+        if region is not None and region.cuts(out_size):
+            headings = ("input, part", "output, part")
+            picture_part = Part(
+                Crop(in_size, (read.rows[0], read.cols[0])), Crop(out_size, (part.rows[0], part.cols[0]))
+            )
+            notes.append(part_note(dims, part, out_size, read, in_size, "the input", "they read"))
+        ho, wo = out_size
+        taps = rows.index.shape[1], cols.index.shape[1]
+        y_chars = len(at(dims, "y", c - 1, ho - 1, wo - 1))
+
+        def sum_chars(chars: int, drawn: tuple) -> int:
+            if spec.mode == "bicubic":  # the weights per axis
+                entry = y_chars + 28 + dims * 60
+            else:
+                term = 6 + 1 + chars + 3  # "0.0703·" and the value, " + "
+                entry = y_chars + 3 + taps[0] * (6 + 4 + taps[1] * term) + 3 + 6
+            return len(drawn[2]) * (entry + 3)
+
+        return [
+            Geometry(
+                layer=spec,
+                caption=spec.caption,
+                dims=dims,
+                in_channels=c,
+                out_channels=c,
+                groups=c,
+                grid=read.size,
+                kernel=None,
+                out_size=part.size,
+                steps_per_column=math.prod(part.size),
+                input_heading=headings[0],
+                output_heading=headings[1],
+                part=picture_part,
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                numbers=True,
+                columns_take_turns=False,
+                step_text=f"output {position(dims, ho - 1, wo - 1)} from source ({'0.3333→0.3333, ' * (dims - 1)}"
+                f"0.3333→0.3333) · step {ho * wo}/{ho * wo}",
+                sum_chars=sum_chars,
+                value_chars=max(PIXEL_CHARS, 5 if spec.mode == "bicubic" else 4),
+            )
+        ]
+
+    def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
+        dims = spec.dims
+        rows, cols = flat_axes(spec.axes, dims)
+        c = spec.in_channels
+        in_size, out_size = _in_size(spec), (rows.size, cols.size)
+        x = recording.input.reshape(c, *in_size)
+        output = recording.output.reshape(c, *out_size)
+        part = Region.of(region, out_size)
+        read = read_region(rows, cols, part, in_size, "nothing")
+        inside = (slice(None), slice(*read.rows), slice(*read.cols))
+        shown = output[:, slice(*part.rows), slice(*part.cols)]
+        positions = [(y, x_) for y in range(*part.rows) for x_ in range(*part.cols)]
+
+        def cells(oy: int, ox: int) -> list[tuple[int, int]]:
+            return [(j, i) for j, _ in rows.reads(oy) for i, _ in cols.reads(ox)]
+
+        def text(step: int, oy: int, ox: int) -> str:
+            if dims == 2:
+                where = f"({_axis_source(spec, rows, oy)}, {_axis_source(spec, cols, ox)})"
+            else:
+                where = f"({_axis_source(spec, cols, ox)},)"
+            verb = "averages input" if spec.mode == "area" else "from source"
+            return f"output {position(dims, oy, ox)} {verb} {where} · step {step + 1}/{len(positions)}"
+
+        def entry(ch: int, oy: int, ox: int) -> str:
+            return sum_text(spec, rows, cols, x, ch, oy, ox, output[ch, oy, ox], dims)
+
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=x[inside],
+                filler=np.zeros(read.size, dtype=bool),
+                kernels=None,
+                output=shown,
+                playback=CellPlayback(output, positions, cells, text, entry, part, read),
+                value_chars=widest(x[inside], shown),
+                pixels=pixels,
+            )
+        ]
+
+    def name_parts(self, spec, **view) -> list[str]:
+        parts = ["x".join(map(str, spec.input_shape))]
+        if spec.size is not None:
+            parts.append("to" + "x".join(map(str, spec.output_shape[1:])))
+        else:
+            factors = spec.scale_factor if isinstance(spec.scale_factor, tuple) else (spec.scale_factor,)
+            parts.append("x" + "_".join(format(f, "g") for f in factors))
+        if "mode" in [f.name for f in dataclasses.fields(spec)]:
+            if spec.mode != "nearest":
+                parts.append(spec.mode)
+            if spec.align_corners:
+                parts.append("corners")
+            if spec.recompute_scale_factor:
+                parts.append("recompute")
+        return parts
+
+    def facts(self, spec) -> dict[str, Any]:
+        formulas = []
+        for axis, n, m, f in zip(AXES[spec.dims], spec.input_shape[1:], spec.output_shape[1:], _factors(spec)):
+            formulas.append(f"{axis}_out = {'size' if f is None else f'floor({n} · {f:g})'} = {m}")
+        return {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            "size": spec.size,
+            "scale_factor": spec.scale_factor,
+            "mode": spec.mode,
+            "align_corners": spec.align_corners,
+            "recompute_scale_factor": spec.recompute_scale_factor,
+            "scales": list(spec.scales),
+            "num_parameters": 0,
+            "placements": spec.steps,
+            "placements_name": "output positions",
+            "steps": spec.steps,
+            "output_size_formulas": formulas,
+            "parameter_formulas": ["none: up-sampling has no weights and no bias"],
+            "writes": spec.operations[1],
+        }
+
+
+def _factors(spec) -> tuple[Optional[float], ...]:
+    """The scale factor of each axis, as given (None: the size was given)."""
+    if spec.scale_factor is None:
+        return (None,) * spec.dims
+    return spec.scale_factor if isinstance(spec.scale_factor, tuple) else (spec.scale_factor,) * spec.dims
+
+
+def _in_size(spec) -> tuple[int, int]:
+    """The input as a picture draws it: (H, W), or one row for a one-axis layer."""
+    return (spec.input_shape[1] if spec.dims == 2 else 1, spec.input_shape[-1])
+
+
+UPSAMPLE = Upsampling(UpsampleSpec, ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"))
+UPSAMPLING_NEAREST2D = Upsampling(UpsamplingNearest2dSpec, ("size", "scale_factor", "mode"))
+UPSAMPLING_BILINEAR2D = Upsampling(UpsamplingBilinear2dSpec, ("size", "scale_factor", "mode", "align_corners"))

@@ -1,0 +1,672 @@
+"""Shuffles: ``torch.nn.PixelShuffle``, ``PixelUnshuffle`` and ``ChannelShuffle``, which move
+values without changing them (:mod:`convgif.engine.shuffle` holds where each one goes).
+
+* **Specs** (:class:`PixelShuffleSpec`, :class:`PixelUnshuffleSpec`, :class:`ChannelShuffleSpec`):
+  PyTorch's one constructor argument each and an input shape, checked as torch checks them.
+* **Recording** (:func:`record_shuffle`): the input (small random integers, or the array given)
+  and the output.
+* **Pictures**: ``PixelShuffle`` steps through the input positions, each moving the r² values of
+  a group of channels at that position into an r×r block of one output channel;
+  ``PixelUnshuffle`` steps through the output positions, each moving an r×r block of one input
+  channel into r² channels; ``ChannelShuffle`` steps through the output channels, each copying
+  a whole input channel, with each output drawn beside the input channel it copies (so every
+  link runs straight across) and labelled with its place in the output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+
+from ..engine.shuffle import channel_shuffle, channel_sources, pixel_shuffle, pixel_unshuffle
+from ..engine.values import drawn_or_given, rng_of
+from ..errors import SpecError
+from ..picture.model import (
+    Crop,
+    Drawn,
+    Geometry,
+    LazyReads,
+    Part,
+    Reads,
+    Region,
+    Step,
+    Writes,
+    format_value,
+    part_note,
+    widest,
+)
+from ..picture.sizes import MAX_SHOWN_IN
+from .args import AXES, is_int
+from .args import shape as _shape
+from .base import Operation
+from .gathered import INPUT_RANGE, PIXEL_CHARS, no_values
+from .resample import _input_shape
+
+_SEP = " \u2014 "
+
+
+def _factor(name: str, value: object) -> int:
+    """An int argument torch's shuffles take: an integer (not a bool), positive."""
+    if not is_int(value):
+        raise SpecError(name, f"{name}={value!r} must be a positive integer")
+    if int(value) < 1:  # type: ignore[call-overload]
+        raise SpecError(name, f"{name}={value!r} must be a positive integer")
+    return int(value)  # type: ignore[call-overload]
+
+
+@dataclass(frozen=True)
+class PixelShuffleSpec:
+    """One ``torch.nn.PixelShuffle(upscale_factor)`` applied to (C·r², H, W) ((H, W) means one
+    channel): the r² channels of each group become an r×r block of one output channel, giving
+    (C, H·r, W·r). ``upscale_factor`` must be a positive integer whose square divides the channels."""
+
+    input_shape: tuple[int, ...]
+    upscale_factor: int
+
+    NAME: ClassVar[str] = "PixelShuffle"
+    DIMS: ClassVar[int] = 2
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_shape", _shape(self.input_shape, 2))
+        r = _factor("upscale_factor", self.upscale_factor)
+        object.__setattr__(self, "upscale_factor", r)
+        if self.input_shape[0] % (r * r):
+            raise SpecError(
+                "upscale_factor",
+                f"upscale_factor={r} needs channels in groups of {r}² = {r * r}, but input_shape={self.input_shape} "
+                f"has {self.input_shape[0]}",
+            )
+
+    @property
+    def factor(self) -> int:
+        return self.upscale_factor
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        c, h, w = self.input_shape
+        r = self.upscale_factor
+        return (c // (r * r), h * r, w * r)
+
+    @property
+    def out_channels(self) -> int:
+        return self.output_shape[0]
+
+    @property
+    def steps(self) -> int:
+        """Animation steps: one per input position, every group at once."""
+        return self.input_shape[1] * self.input_shape[2]
+
+    @property
+    def numbers(self) -> int:
+        return 2 * math.prod(self.input_shape)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        return "writes", math.prod(self.output_shape)
+
+    @cached_property
+    def caption(self) -> str:
+        return _SEP.join(
+            [
+                f"Input Shape : {self.input_shape}",
+                f"Output Shape : {self.output_shape}",
+                f"upscale_factor={self.upscale_factor}",
+            ]
+        )
+
+    def replace(self, **changes: object):
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class PixelUnshuffleSpec:
+    """One ``torch.nn.PixelUnshuffle(downscale_factor)`` applied to (C, H·r, W·r) ((H, W) means
+    one channel): each r×r block of a channel becomes one cell of r² channels, giving
+    (C·r², H, W). The height and width must be multiples of ``downscale_factor``."""
+
+    input_shape: tuple[int, ...]
+    downscale_factor: int
+
+    NAME: ClassVar[str] = "PixelUnshuffle"
+    DIMS: ClassVar[int] = 2
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_shape", _shape(self.input_shape, 2))
+        r = _factor("downscale_factor", self.downscale_factor)
+        object.__setattr__(self, "downscale_factor", r)
+        _, h, w = self.input_shape
+        for name, size in (("height", h), ("width", w)):
+            if size % r:
+                raise SpecError(
+                    "downscale_factor",
+                    f"downscale_factor={r} must divide the input's {name}, {size} (input_shape={self.input_shape})",
+                )
+
+    @property
+    def factor(self) -> int:
+        return self.downscale_factor
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        c, h, w = self.input_shape
+        r = self.downscale_factor
+        return (c * r * r, h // r, w // r)
+
+    @property
+    def out_channels(self) -> int:
+        return self.output_shape[0]
+
+    @property
+    def steps(self) -> int:
+        """Animation steps: one per output position, every channel at once."""
+        return self.output_shape[1] * self.output_shape[2]
+
+    @property
+    def numbers(self) -> int:
+        return 2 * math.prod(self.input_shape)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        return "writes", math.prod(self.output_shape)
+
+    @cached_property
+    def caption(self) -> str:
+        return _SEP.join(
+            [
+                f"Input Shape : {self.input_shape}",
+                f"Output Shape : {self.output_shape}",
+                f"downscale_factor={self.downscale_factor}",
+            ]
+        )
+
+    def replace(self, **changes: object):
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class ChannelShuffleSpec:
+    """One ``torch.nn.ChannelShuffle(groups)`` applied to one sample (C, *sizes) of the (N, C, ...)
+    batch it takes (one to three spatial axes; the channels always given): the C channels, in
+    ``groups`` groups of C/groups, are read as a (groups, C/groups) table column by column, so
+    that output channel j is input channel ``(j mod groups)·(C/groups) + ⌊j/groups⌋``."""
+
+    input_shape: tuple[int, ...]
+    groups: int
+
+    NAME: ClassVar[str] = "ChannelShuffle"
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_shape", _input_shape(self.input_shape))
+        g = self.groups
+        if not is_int(g):
+            raise SpecError("groups", f"groups={g!r} must be a positive integer")
+        if int(g) < 1:
+            raise SpecError("groups", f"groups={g!r} must be positive: the channels are divided into that many groups")
+        object.__setattr__(self, "groups", int(g))
+        if self.input_shape[0] % self.groups:
+            raise SpecError(
+                "groups",
+                f"groups={self.groups} must divide the channels: input_shape={self.input_shape} has {self.input_shape[0]}",
+            )
+
+    @property
+    def dims(self) -> int:
+        """Spatial axes: 1, 2 or 3, as many as the input shape has."""
+        return len(self.input_shape) - 1
+
+    @property
+    def DIMS(self) -> int:  # noqa: N802  (the class attribute of the other kinds' specs)
+        return self.dims
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def output_shape(self) -> tuple[int, ...]:
+        return self.input_shape
+
+    @property
+    def out_channels(self) -> int:
+        return self.input_shape[0]
+
+    @cached_property
+    def sources(self) -> np.ndarray:
+        """The input channel each output channel copies."""
+        return channel_sources(self.in_channels, self.groups)
+
+    @property
+    def steps(self) -> int:
+        """Animation steps: one per output channel."""
+        return self.in_channels
+
+    @property
+    def numbers(self) -> int:
+        return 2 * math.prod(self.input_shape)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        return "writes", math.prod(self.output_shape)
+
+    @cached_property
+    def caption(self) -> str:
+        return _SEP.join(
+            [f"Input Shape : {self.input_shape}", f"Output Shape : {self.output_shape}", f"G : {self.groups}"]
+        )
+
+    def replace(self, **changes: object):
+        return dataclasses.replace(self, **changes)
+
+
+@dataclass(frozen=True, eq=False)
+class ShuffleRecording:
+    """The forward pass of a shuffle: ``input`` and ``output``, int64 or float64 as given."""
+
+    spec: Any
+    input: np.ndarray
+    output: np.ndarray
+
+
+def record_shuffle(spec: Any, seed: int = 0, input: object = None) -> ShuffleRecording:
+    """Run a shuffle spec forward on small random integers (0..9) or on ``input``."""
+    x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
+    if isinstance(spec, PixelShuffleSpec):
+        out = pixel_shuffle(x, spec.upscale_factor)
+    elif isinstance(spec, PixelUnshuffleSpec):
+        out = pixel_unshuffle(x, spec.downscale_factor)
+    else:
+        out = channel_shuffle(x, spec.groups)
+    return ShuffleRecording(spec, x, out)
+
+
+def _span(start: int, stop: int) -> str:
+    return str(start) if stop - start == 1 else f"{start}–{stop - 1}"
+
+
+def _block(values: np.ndarray) -> str:
+    """A block's values row by row: ``3 1 / 4 1``."""
+    return " / ".join(" ".join(format_value(v) for v in row) for row in values)
+
+
+class _Shuffle(Operation):
+    views = ("region",)
+
+    def __init__(self, spec_type: type, signature: tuple[str, ...], dims: int) -> None:
+        self.spec_type = spec_type  # type: ignore[misc]
+        self.name = spec_type.NAME  # type: ignore[misc]
+        self.torch_signature = signature  # type: ignore[misc]
+        self.dims = dims  # type: ignore[misc]
+
+    def record(self, spec, seed: int = 0, *, input=None, weight=None, bias=None):
+        """The shuffle's recording (:func:`record_shuffle`)."""
+        no_values(self.name, weight, bias, "a shuffle moves values and has no parameters")
+        return record_shuffle(spec, seed, input)
+
+    def weight_shape(self, spec) -> None:
+        return None
+
+    def facts(self, spec) -> dict[str, Any]:
+        return {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            **{name: getattr(spec, name) for name in self.arguments if name != "input_shape"},
+            "num_parameters": 0,
+            "placements": spec.steps,
+            "placements_name": self._placements_name(spec),
+            "steps": spec.steps,
+            "output_size_formulas": self._formulas(spec),
+            "parameter_formulas": ["none: a shuffle moves values and has no weights"],
+            "writes": spec.operations[1],
+        }
+
+    def _formulas(self, spec) -> list[str]:
+        raise NotImplementedError
+
+    def _placements_name(self, spec) -> str:
+        if isinstance(spec, ChannelShuffleSpec):
+            return "channels copied"
+        return "input positions moved" if isinstance(spec, PixelShuffleSpec) else "output positions filled"
+
+
+class PixelShuffling(_Shuffle):
+    """PixelShuffle and PixelUnshuffle: channels into blocks, and back."""
+
+    def _formulas(self, spec) -> list[str]:
+        (c, h, w), (co, ho, wo), r = spec.input_shape, spec.output_shape, spec.factor
+        if isinstance(spec, PixelShuffleSpec):
+            return [f"C_out = {c} / {r}² = {co}", f"H_out = {h} · {r} = {ho}", f"W_out = {w} · {r} = {wo}"]
+        return [f"C_out = {c} · {r}² = {co}", f"H_out = {h} / {r} = {ho}", f"W_out = {w} / {r} = {wo}"]
+
+    def name_parts(self, spec, **view) -> list[str]:
+        return ["x".join(map(str, spec.input_shape)), f"r{spec.factor}"]
+
+    def _up(self, spec) -> bool:
+        return isinstance(spec, PixelShuffleSpec)
+
+    def _parts(self, spec, region: Optional[Region]) -> tuple[Region, Region]:
+        """The output part drawn and the input part it comes from (whole blocks of the input)."""
+        r = spec.factor
+        out_size = spec.output_shape[1:]
+        part = Region.of(region, out_size)
+        if self._up(spec):
+            read = Region((part.rows[0] // r, -(-part.rows[1] // r)), (part.cols[0] // r, -(-part.cols[1] // r)))
+        else:
+            read = Region((part.rows[0] * r, part.rows[1] * r), (part.cols[0] * r, part.cols[1] * r))
+        return part, read
+
+    def geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        self.check_view(**view)
+        r, up = spec.factor, self._up(spec)
+        part, read = self._parts(spec, region)
+        in_size, out_size = spec.input_shape[1:], spec.output_shape[1:]
+        c_in, c_out = spec.in_channels, spec.out_channels
+        groups = c_out if up else c_in
+        if up:
+            notes = [
+                f"each step moves the {r}² = {r * r} values of a group of channels at one position into a "
+                f"{r}×{r} block of one output channel, row by row"
+            ]
+        else:
+            notes = [
+                f"each step moves a {r}×{r} block of one channel, row by row, into one position of {r}² = {r * r} "
+                "output channels"
+            ]
+        headings, picture_part = ("input", "output"), None
+        if region is not None and region.cuts(out_size):
+            headings = ("input, part", "output, part")
+            picture_part = Part(
+                Crop(in_size, (read.rows[0], read.cols[0])), Crop(out_size, (part.rows[0], part.cols[0]))
+            )
+            notes.append(part_note(2, part, out_size, read, in_size, "the input", "they come from"))
+        steps = math.prod(read.size) if up else math.prod(part.size)
+        h, w = in_size if up else out_size
+        line = (
+            f"input ({h - 1}, {w - 1}) to output rows {h * r - r}–{h * r - 1}, columns {w * r - r}–{w * r - 1}"
+            if up
+            else f"output ({h - 1}, {w - 1}) from input rows {h * r - r}–{h * r - 1}, columns {w * r - r}–{w * r - 1}"
+        )
+        entry = len(f"y[{c_out - 1}, {h * r}:{h * r}, {w * r}:{w * r}] ← x[{c_in}:{c_in}, {h}, {w}] = ")
+        return [
+            Geometry(
+                layer=spec,
+                caption=spec.caption,
+                dims=2,
+                in_channels=c_in,
+                out_channels=c_out,
+                groups=groups,
+                grid=read.size,
+                kernel=None,
+                out_size=part.size,
+                steps_per_column=steps,
+                input_heading=headings[0],
+                output_heading=headings[1],
+                part=picture_part,
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                numbers=True,
+                columns_take_turns=False,
+                step_text=f"{line} · step {steps}/{steps}",
+                sum_chars=lambda chars, drawn: (
+                    len({co // (1 if up else r * r) for co in drawn[2]}) * (entry + r * r * (chars + 1) + 2 * r + 3)
+                ),
+                value_chars=PIXEL_CHARS,
+            )
+        ]
+
+    def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
+        part, read = self._parts(spec, region)
+        x, out = recording.input, recording.output
+        shown = out[:, slice(*part.rows), slice(*part.cols)]
+        grid = x[:, slice(*read.rows), slice(*read.cols)]
+        playback = (ShufflePlayback if self._up(spec) else UnshufflePlayback)(spec, x, out, part, read)
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=np.zeros(read.size, dtype=bool),
+                kernels=None,
+                output=shown,
+                playback=playback,
+                value_chars=widest(grid, shown),
+                pixels=pixels,
+            )
+        ]
+
+
+class ShufflePlayback:
+    """Steps of a PixelShuffle: one input position a step (of the part read), every group at once."""
+
+    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region) -> None:
+        self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
+        self.r = spec.upscale_factor
+
+    def _at(self, step: int) -> tuple[int, int]:
+        y, x = divmod(step, self.read.size[1])
+        return y + self.read.rows[0], x + self.read.cols[0]
+
+    def _block(self, y: int, x: int) -> tuple[range, range]:
+        """The output rows and columns of input position (y, x) within the part drawn."""
+        r, (r0, r1), (c0, c1) = self.r, self.part.rows, self.part.cols
+        return range(max(y * r, r0), min(y * r + r, r1)), range(max(x * r, c0), min(x * r + r, c1))
+
+    def advance(self, step: int) -> list[Writes]:
+        y, x = self._at(step)
+        rows, cols = self._block(y, x)
+        if not rows or not cols:
+            return []
+        ry, rx = np.array(rows) - self.part.rows[0], np.array(cols) - self.part.cols[0]
+        box = (int(ry[0]), int(rx[0]), int(ry[-1]) + 1, int(rx[-1]) + 1)
+        values = self.out[:, rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        return [Writes(g, ry, rx, values[g], box) for g in range(self.out.shape[0])]
+
+    def show(self, step: int) -> Step:
+        y, x = self._at(step)
+        r, rr = self.r, self.r * self.r
+        dy, dx = y - self.read.rows[0], x - self.read.cols[0]
+
+        def reads(g: int) -> Reads:
+            cells = np.array([[g * rr + k, dy, dx] for k in range(rr)], dtype=np.int64)
+            return Reads(cells, (dy, dx, dy + 1, dx + 1))
+
+        text = (
+            f"input ({y}, {x}) to output rows {_span(y * r, y * r + r)}, columns {_span(x * r, x * r + r)}"
+            f" · step {step + 1}/{self.read.size[0] * self.read.size[1]}"
+        )
+        sums = tuple(
+            f"y[{g}, {y * r}:{y * r + r}, {x * r}:{x * r + r}] ← x[{g * rr}:{g * rr + rr}, {y}, {x}] = "
+            f"{_block(self.x[g * rr : g * rr + rr, y, x].reshape(r, r))}"
+            for g in range(self.out.shape[0])
+        )
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(len(sums))))
+
+
+class UnshufflePlayback:
+    """Steps of a PixelUnshuffle: one output position a step (of the part drawn), every input
+    channel at once."""
+
+    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region) -> None:
+        self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
+        self.r = spec.downscale_factor
+
+    def _at(self, step: int) -> tuple[int, int]:
+        y, x = divmod(step, self.part.size[1])
+        return y + self.part.rows[0], x + self.part.cols[0]
+
+    def advance(self, step: int) -> list[Writes]:
+        y, x = self._at(step)
+        dy, dx = y - self.part.rows[0], x - self.part.cols[0]
+        box = (dy, dx, dy + 1, dx + 1)
+        return [
+            Writes(co, np.array([dy]), np.array([dx]), self.out[co, y : y + 1, x : x + 1], box)
+            for co in range(self.out.shape[0])
+        ]
+
+    def show(self, step: int) -> Step:
+        y, x = self._at(step)
+        r, rr = self.r, self.r * self.r
+        top, left = y * r - self.read.rows[0], x * r - self.read.cols[0]
+
+        def reads(g: int) -> Reads:
+            cells = np.array([[g, top + i, left + j] for i in range(r) for j in range(r)], dtype=np.int64)
+            return Reads(cells, (top, left, top + r, left + r))
+
+        text = (
+            f"output ({y}, {x}) from input rows {_span(y * r, y * r + r)}, columns {_span(x * r, x * r + r)}"
+            f" · step {step + 1}/{self.part.size[0] * self.part.size[1]}"
+        )
+        sums = tuple(
+            f"y[{g * rr}:{g * rr + rr}, {y}, {x}] ← x[{g}, {y * r}:{y * r + r}, {x * r}:{x * r + r}] = "
+            f"{_block(self.x[g, y * r : y * r + r, x * r : x * r + r])}"
+            for g in range(self.x.shape[0])
+        )
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(g * rr for g in range(len(sums))))
+
+
+class ChannelShuffling(_Shuffle):
+    """ChannelShuffle: every output channel a copy of one input channel."""
+
+    def _formulas(self, spec) -> list[str]:
+        c, g = spec.in_channels, spec.groups
+        return [f"C_out = C = {c} (output channel j is input channel (j mod {g})·{c // g} + ⌊j/{g}⌋)"] + [
+            f"{axis}_out = {n}" for axis, n in zip(AXES[spec.dims], spec.input_shape[1:])
+        ]
+
+    def name_parts(self, spec, **view) -> list[str]:
+        return ["x".join(map(str, spec.input_shape)), f"g{spec.groups}"]
+
+    def geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        self.check_view(**view)
+        if spec.dims == 3:
+            raise SpecError(
+                "input_shape",
+                "ChannelShuffle over three spatial axes is not drawn: `convgif info` describes it, `convgif.record` records it",
+            )
+        c, g = spec.in_channels, spec.groups
+        if c > MAX_SHOWN_IN:
+            raise SpecError(
+                "input_shape",
+                f"input_shape={spec.input_shape} has {c} channels: ChannelShuffle is drawn for up to {MAX_SHOWN_IN} "
+                f"(one step a channel, every channel shown); the same groups move {MAX_SHOWN_IN // g * g or g} channels "
+                f"the same way (`convgif info` and `convgif.record` take any)",
+            )
+        size = _plane(spec)
+        part = Region.of(region, size)
+        sources = [int(s) for s in spec.sources]
+        destination = {s: j for j, s in enumerate(sources)}
+        order = ", ".join(f"y[{destination[s]}]" for s in range(c))
+        notes = [
+            f"{g} groups of {c // g}: output channel j copies input channel (j mod {g})·{c // g} + ⌊j/{g}⌋",
+            f"each output is drawn beside the input channel it copies: {order}",
+        ]
+        headings, picture_part = ("input", "output"), None
+        if region is not None and region.cuts(size):
+            headings = ("input, part", "output, part")
+            crop = Crop(size, (part.rows[0], part.cols[0]))
+            picture_part = Part(crop, crop)
+            notes.append(part_note(spec.dims, part, size, part, size, "the input", "they copy"))
+        return [
+            Geometry(
+                layer=spec,
+                caption=spec.caption,
+                dims=spec.dims,
+                in_channels=c,
+                out_channels=c,
+                groups=c,
+                grid=part.size,
+                kernel=None,
+                out_size=part.size,
+                steps_per_column=c,
+                input_heading=headings[0],
+                output_heading=headings[1],
+                part=picture_part,
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                output_label=lambda slot: f"y[{destination[slot]}]",
+                numbers=True,
+                columns_take_turns=False,
+                step_text=f"output channel {c - 1} copies input channel {c - 1} (group {g - 1}, its channel "
+                f"{c // g - 1}) · step {c}/{c}",
+                sum_chars=lambda chars, drawn: 40,
+                value_chars=PIXEL_CHARS,
+            )
+        ]
+
+    def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
+        size = _plane(spec)
+        part = Region.of(region, size)
+        c = spec.in_channels
+        inside = (slice(None), slice(*part.rows), slice(*part.cols))
+        x = recording.input.reshape(c, *size)[inside]
+        # the output drawn in the order of the input channels copied: slot s holds what s became
+        slots = recording.output.reshape(c, *size)[np.argsort(spec.sources)][inside]
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=x,
+                filler=np.zeros(part.size, dtype=bool),
+                kernels=None,
+                output=slots,
+                playback=ChannelPlayback(spec, x, part),
+                value_chars=widest(x),
+                pixels=pixels,
+            )
+        ]
+
+
+def _plane(spec) -> tuple[int, int]:
+    """A channel as a picture draws it: (H, W), or one row for a one-axis input."""
+    return (spec.input_shape[1] if spec.dims == 2 else 1, spec.input_shape[-1])
+
+
+class ChannelPlayback:
+    """Steps of a ChannelShuffle: output channel ``step`` copies its input channel, whole (the
+    part drawn of it); the copy is drawn beside that input channel."""
+
+    def __init__(self, spec, x: np.ndarray, part: Region) -> None:
+        self.spec, self.x, self.part = spec, x, part
+
+    def advance(self, step: int) -> list[Writes]:
+        source = int(self.spec.sources[step])
+        h, w = self.x.shape[1:]
+        return [Writes(source, np.arange(h), np.arange(w), self.x[source], (0, 0, h, w))]
+
+    def show(self, step: int) -> Step:
+        spec, source = self.spec, int(self.spec.sources[step])
+        h, w = self.x.shape[1:]
+        per = spec.in_channels // spec.groups
+        cells = np.array([[source, y, x] for y in range(h) for x in range(w)], dtype=np.int64)
+        empty = np.zeros((0, 3), dtype=np.int64)
+        reads = LazyReads(lambda g: Reads(cells if g == source else empty, (0, 0, h, w)))
+        text = (
+            f"output channel {step} copies input channel {source} (group {source // per}, its channel "
+            f"{source % per}) · step {step + 1}/{spec.in_channels}"
+        )
+        where = "" if self.part.size == (h, w) and not self.part.cuts(_plane(spec)) else ", the part drawn"
+        return Step(0, reads, self.advance(step), text, (f"y[{step}] = x[{source}]{where}",), (source,))
+
+
+PIXEL_SHUFFLE = PixelShuffling(PixelShuffleSpec, ("upscale_factor",), 2)
+PIXEL_UNSHUFFLE = PixelShuffling(PixelUnshuffleSpec, ("downscale_factor",), 2)
+CHANNEL_SHUFFLE = ChannelShuffling(ChannelShuffleSpec, ("groups",), 3)

@@ -1,0 +1,212 @@
+"""PixelShuffle, PixelUnshuffle and ChannelShuffle, and the 2× up-sampling comparison: what they
+accept, their shapes and values against loops always and against PyTorch when it is
+importable, and that each step moves what it says it moves."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import reference_layers as ref
+
+import convgif
+from convgif import SpecError, ops
+
+CASES = 120
+
+
+def shuffle_cases(name: str, seed: int) -> list[dict]:
+    rng = random.Random(f"{name}-{seed}")
+    out = []
+    for _ in range(CASES):
+        factor = rng.choice([1, 2, 2, 2, 3, 0, -1, 2.0, True])
+        if name == "PixelShuffle":
+            r = factor if isinstance(factor, int) and not isinstance(factor, bool) and factor > 0 else 2
+            shape = (rng.choice([r * r, 2 * r * r, rng.randint(1, 9)]), rng.randint(1, 4), rng.randint(1, 4))
+            out.append({"input_shape": shape, "upscale_factor": factor})
+        elif name == "PixelUnshuffle":
+            r = factor if isinstance(factor, int) and not isinstance(factor, bool) and factor > 0 else 2
+            sides = [r * rng.randint(1, 3) if rng.random() < 0.8 else rng.randint(1, 6) for _ in range(2)]
+            shape = (rng.randint(1, 3), *sides)
+            out.append({"input_shape": shape, "downscale_factor": factor})
+        else:
+            dims = rng.choice([1, 2, 2, 3])
+            groups = rng.choice([1, 2, 3, 4, 0, -2, 2.0, True])
+            shape = (rng.choice([2, 3, 4, 6, 8, 12]), *(rng.randint(1, 3) for _ in range(dims)))
+            out.append({"input_shape": shape, "groups": groups})
+    return out
+
+
+def reference(name: str, spec, x: np.ndarray) -> np.ndarray:
+    if name == "PixelShuffle":
+        return ref.pixel_shuffle(x, spec.upscale_factor)
+    if name == "PixelUnshuffle":
+        return ref.pixel_unshuffle(x, spec.downscale_factor)
+    return ref.channel_shuffle(x, spec.groups)
+
+
+NAMES = ["PixelShuffle", "PixelUnshuffle", "ChannelShuffle"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_shuffle_records_what_the_loops_compute(name):
+    checked = 0
+    for case in shuffle_cases(name, 0):
+        try:
+            spec = ops.operation(name).build(**case)
+        except SpecError as error:
+            assert error.argument in ("upscale_factor", "downscale_factor", "groups", "input_shape"), error
+            continue
+        rec = convgif.record(spec, seed=checked)
+        want = reference(name, spec, rec.input)
+        assert rec.output.shape == want.shape == spec.output_shape, case
+        np.testing.assert_array_equal(rec.output, want, err_msg=str(case))
+        assert sorted(rec.output.ravel()) == sorted(rec.input.ravel())  # values move, none change
+        checked += 1
+    assert checked >= CASES // 3
+
+
+def test_shuffle_arguments_and_refusals():
+    spec = convgif.PixelShuffleSpec((8, 3, 3), 2)
+    assert spec.output_shape == (2, 6, 6) and spec.caption.endswith("upscale_factor=2")
+    assert convgif.PixelUnshuffleSpec((4, 6), 2).output_shape == (4, 2, 3)
+    shuffle = convgif.ChannelShuffleSpec((6, 2, 2), 2)
+    assert list(shuffle.sources) == [0, 3, 1, 4, 2, 5] and shuffle.caption.endswith("G : 2")
+    for build, argument, words in [
+        (lambda: convgif.PixelShuffleSpec((6, 3, 3), 2), "upscale_factor", "groups of 2² = 4"),
+        (lambda: convgif.PixelShuffleSpec((4, 3, 3), 0), "upscale_factor", "positive integer"),
+        (lambda: convgif.PixelShuffleSpec((4, 3, 3), True), "upscale_factor", "positive integer"),
+        (lambda: convgif.PixelUnshuffleSpec((1, 4, 3), 2), "downscale_factor", "the input's width, 3"),
+        (lambda: convgif.ChannelShuffleSpec((6, 3), 4), "groups", "must divide the channels"),
+        (lambda: convgif.ChannelShuffleSpec((6,), 2), "input_shape", "(C, L), (C, H, W)"),
+    ]:
+        with pytest.raises(SpecError) as error:
+            build()
+        assert error.value.argument == argument and words in str(error.value), str(error.value)
+
+
+def _played(spec):
+    op = ops.of(spec)
+    rec = op.record(spec, seed=2)
+    (drawn,) = op.drawings(spec, rec)
+    out = np.full(drawn.output.shape, -1, dtype=np.int64)
+    steps = []
+    for step in range(drawn.geometry.steps):
+        shown = drawn.playback.show(step)
+        writes = drawn.playback.advance(step)
+        for w in writes:
+            out[w.channel][np.ix_(w.rows, w.cols)] = w.values
+        steps.append((shown, writes))
+    return rec, drawn, out, steps
+
+
+def test_pixel_shuffle_steps_move_a_column_of_channels_into_a_block():
+    spec = convgif.PixelShuffleSpec((8, 2, 3), 2)
+    rec, drawn, out, steps = _played(spec)
+    np.testing.assert_array_equal(out, rec.output)
+    shown, writes = steps[4]  # input (1, 1)
+    assert shown.text.startswith("input (1, 1) to output rows 2–3, columns 2–3")
+    for g, w in enumerate(writes):
+        read = shown.reads[g].cells
+        assert [c for c, _, _ in read] == list(range(4 * g, 4 * g + 4)) and {(y, x) for _, y, x in read} == {(1, 1)}
+        np.testing.assert_array_equal(w.values.ravel(), rec.input[4 * g : 4 * g + 4, 1, 1])
+    assert shown.sums[1].startswith("y[1, 2:4, 2:4] ← x[4:8, 1, 1] = ")
+
+
+def test_pixel_unshuffle_steps_move_a_block_into_a_column_of_channels():
+    spec = convgif.PixelUnshuffleSpec((2, 4, 6), 2)
+    rec, drawn, out, steps = _played(spec)
+    np.testing.assert_array_equal(out, rec.output)
+    shown, writes = steps[4]  # output (1, 1)
+    assert shown.text.startswith("output (1, 1) from input rows 2–3, columns 2–3")
+    cells = shown.reads[1].cells
+    np.testing.assert_array_equal([rec.input[c, y, x] for c, y, x in cells], [w.values[0, 0] for w in writes[4:8]])
+
+
+def test_channel_shuffle_steps_copy_whole_channels_in_output_order():
+    spec = convgif.ChannelShuffleSpec((6, 2, 3), 3)
+    rec, drawn, out, steps = _played(spec)
+    labels = [drawn.geometry.output_label(slot) for slot in range(6)]
+    assert labels == ["y[0]", "y[3]", "y[1]", "y[4]", "y[2]", "y[5]"]  # each beside the input it copies
+    for j, (shown, (write,)) in enumerate(steps):
+        source = int(spec.sources[j])
+        assert write.channel == source and shown.sums == (f"y[{j}] = x[{source}]",)
+        np.testing.assert_array_equal(write.values, rec.output[j])
+        assert {c for c, _, _ in shown.reads[source].cells} == {source}
+    with pytest.raises(SpecError, match="drawn for up to 6"):
+        ops.of(convgif.ChannelShuffleSpec((8, 2, 2), 2)).geometries(convgif.ChannelShuffleSpec((8, 2, 2), 2))
+
+
+def test_the_comparison_counts_each_ways_products():
+    spec = convgif.CheckerboardSpec((3, 4))
+    rec = convgif.record(spec)
+    np.testing.assert_array_equal(rec.output, ref.doubling_counts(3, 4))
+    facts = ops.of(spec).facts(spec)
+    assert facts["products_per_cell"]["ConvTranspose2d k3 s2"] == [1, 2, 4]
+    assert facts["products_per_cell"]["Upsample + Conv2d k3"] == [9]
+    _, drawn, out, steps = _played(spec)
+    assert len(steps) == 4 * 12
+    np.testing.assert_array_equal(out, rec.output)  # the last write of each cell is its count
+    shown, (write,) = steps[12 + 5]  # the second way, input (1, 1)
+    assert write.channel == 1 and shown.column == 1 and shown.text.startswith("ConvTranspose2d k2 s2: input (1, 1)")
+    with pytest.raises(SpecError, match="one map"):
+        convgif.CheckerboardSpec((2, 3, 3))
+
+
+torch = pytest.importorskip("torch")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_torch_accepts_what_convgif_accepts_and_moves_the_same(name):
+    layer = getattr(torch.nn, name)
+    accepted = refused = 0
+    for case in shuffle_cases(name, 1):
+        argument = next(v for k, v in case.items() if k != "input_shape")
+        x = torch.from_numpy(np.random.default_rng(0).integers(0, 10, (1, *case["input_shape"])).astype(np.float64))
+        try:
+            want = layer(argument)(x)[0].numpy()
+        except (RuntimeError, TypeError, ValueError):
+            want = None
+        try:
+            spec = ops.operation(name).build(**case)
+        except SpecError as error:
+            assert want is None, f"convgif refuses what torch takes: {case}: {error}"
+            refused += 1
+            continue
+        assert want is not None, f"convgif takes what torch refuses: {case}"
+        np.testing.assert_array_equal(convgif.record(spec, input=x[0].numpy()).output, want)
+        accepted += 1
+    assert accepted >= 20 and refused >= 10, (accepted, refused)
+
+
+def test_the_comparison_is_what_the_four_torch_pipelines_compute():
+    h, w = 3, 4
+    x = torch.ones(1, 1, h, w, dtype=torch.float64)
+    nn = torch.nn
+
+    def ones(module):
+        with torch.no_grad():
+            module.weight.fill_(1)
+        return module.double()
+
+    pipelines = [
+        ones(nn.ConvTranspose2d(1, 1, 3, stride=2, padding=1, output_padding=1, bias=False)),
+        ones(nn.ConvTranspose2d(1, 1, 2, stride=2, bias=False)),
+        nn.Sequential(nn.Upsample(scale_factor=2), ones(nn.Conv2d(1, 1, 3, padding=1, bias=False))),
+        nn.Sequential(ones(nn.Conv2d(1, 4, 3, padding=1, bias=False)), nn.PixelShuffle(2)),
+    ]
+    with torch.no_grad():
+        want = np.stack([p(x)[0, 0].numpy() for p in pipelines])
+    np.testing.assert_array_equal(convgif.record(convgif.CheckerboardSpec((h, w))).output, want)
+
+
+def test_from_torch_takes_the_shuffles():
+    for module, shape in [
+        (torch.nn.PixelShuffle(3), (18, 2, 2)),
+        (torch.nn.PixelUnshuffle(2), (1, 4, 4)),
+        (torch.nn.ChannelShuffle(2), (4, 3, 3)),
+    ]:
+        spec, values = convgif.from_torch(module, shape)
+        x = torch.rand(1, *shape, dtype=torch.float64)
+        np.testing.assert_array_equal(convgif.record(spec, input=x[0].numpy()).output, module(x)[0].numpy())

@@ -1,0 +1,261 @@
+"""Upsample, UpsamplingNearest2d and UpsamplingBilinear2d: what they accept, their shapes and
+values against a loop implementation always and against PyTorch when it is importable, and
+what their pictures read, weigh and write."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+import reference_layers as ref
+
+import convgif
+from convgif import SpecError, ops
+from convgif.engine.modes import INTERPOLATING, MODES
+
+CASES = 400
+
+
+def random_case(rng: random.Random) -> dict:
+    """An Upsample configuration, valid or not: every mode on one to three axes, size or
+    scale_factor (or both, or neither), align_corners and recompute_scale_factor."""
+    dims = rng.choice([1, 2, 2, 3])
+    case: dict = {"input_shape": (rng.randint(1, 2), *(rng.randint(1, 5) for _ in range(dims)))}
+    fitting = [m for m, axes in MODES.items() if axes in (None, dims)]
+    mode = rng.choice(fitting) if rng.random() < 0.8 else rng.choice([*MODES, "lanczos", "Nearest"])
+    if mode != "nearest" or rng.random() < 0.3:
+        case["mode"] = mode
+    how = rng.random()
+    if how < 0.45:
+        factor = rng.choice([2, 2.0, 3, 1.5, 0.5, 2.5, 1 / 3, 1.3, 0.7, 4, 1, 0, -2, 0.1, True])
+        if rng.random() < 0.3:
+            factor = tuple(rng.choice([2.0, 1.5, 0.6, 3, 1.0]) for _ in range(rng.choice([dims, dims, 1, 3])))
+        case["scale_factor"] = factor
+    elif how < 0.9:
+        size = rng.choice([rng.randint(1, 9), 0, -1, 4.0, True])
+        if rng.random() < 0.5:
+            size = tuple(rng.randint(1, 9) for _ in range(rng.choice([dims, dims, dims, 2])))
+        case["size"] = size
+    elif how < 0.95:
+        case["size"], case["scale_factor"] = 4, 2.0
+    if rng.random() < (0.6 if mode in INTERPOLATING else 0.1):
+        case["align_corners"] = rng.choice([True, False, True, 1])
+    if rng.random() < 0.25:
+        case["recompute_scale_factor"] = rng.choice([True, False])
+    return case
+
+
+def cases(seed: int, count: int = CASES) -> list[dict]:
+    rng = random.Random(f"upsample-{seed}")
+    return [random_case(rng) for _ in range(count)]
+
+
+def test_upsampling_records_what_the_loops_compute():
+    checked = 0
+    for case in cases(0):
+        try:
+            spec = convgif.UpsampleSpec(**case)
+        except SpecError as error:
+            assert error.argument in ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor")
+            continue
+        rec = convgif.record(spec, seed=checked)
+        want = ref.interpolate(rec.input, spec.output_shape[1:], spec.mode, spec.corners, spec.kernel_factors)
+        assert rec.output.shape == want.shape == spec.output_shape, case
+        np.testing.assert_allclose(rec.output, want, rtol=1e-12, atol=1e-12, err_msg=str(case))
+        placement = rec.placements[len(rec.placements) // 2]
+        total = sum(w * rec.input[(0, *cell)] for cell, w in zip(placement.cells, placement.weights))
+        assert total == pytest.approx(placement.values[0], abs=1e-9)
+        checked += 1
+    assert checked >= CASES // 3
+
+
+def test_upsample_arguments_are_normalised_and_refused_as_torch_does():
+    spec = convgif.UpsampleSpec((3, 4, 5), scale_factor=2)
+    assert spec.scale_factor == 2.0 and spec.output_shape == (3, 8, 10) and spec.mode == "nearest"
+    assert spec.caption == "Input Shape : (3, 4, 5) — Output Shape : (3, 8, 10) — scale_factor=2.0"
+    corners = convgif.UpsampleSpec((1, 3, 3), size=5, mode="bilinear", align_corners=True)
+    assert corners.output_shape == (1, 5, 5) and corners.caption.endswith(
+        "size=5 — mode='bilinear' — align_corners=True"
+    )
+    assert corners.scales == (0.5, 0.5)
+    assert convgif.UpsampleSpec((2, 7), scale_factor=1.5, mode="linear").output_shape == (2, 10)  # (C, L)
+    alias = convgif.UpsamplingBilinear2dSpec((1, 2, 2), scale_factor=2)
+    assert alias.mode == "bilinear" and alias.align_corners is True
+    assert alias.caption.endswith("scale_factor=2.0 (mode='bilinear', align_corners=True)")
+    assert convgif.UpsamplingNearest2dSpec((1, 2, 2, 2), size=(3, 3, 3)).output_shape == (1, 3, 3, 3)
+    for bad, argument, words in [
+        (
+            dict(scale_factor=2, mode="nearest", align_corners=False),
+            "align_corners",
+            "only applies to the interpolating",
+        ),
+        (dict(), "scale_factor", "give size or scale_factor"),
+        (dict(size=4, scale_factor=2), "size", "not both"),
+        (dict(scale_factor=2, mode="linear"), "mode", "interpolates 1 spatial axis"),
+        (dict(scale_factor=0.1), "scale_factor", "each must be at least 1"),
+        (dict(size=(4, 4, 4)), "size", "one entry per spatial axis"),
+        (dict(size=4, recompute_scale_factor=True), "recompute_scale_factor", "meaningless with size"),
+        (dict(scale_factor=2, mode="lanczos"), "mode", "antialias"),
+        (dict(scale_factor=[2, 2]), "scale_factor", "must be a number"),
+        (dict(scale_factor=2, mode="bilinear", align_corners=1), "align_corners", "True, False or None"),
+    ]:
+        with pytest.raises(SpecError) as error:
+            convgif.UpsampleSpec((1, 3, 3), **bad)
+        assert error.value.argument == argument and words in str(error.value), (bad, str(error.value))
+    with pytest.raises(SpecError, match=r"\(C, L\), \(C, H, W\) or \(C, D, H, W\)"):
+        convgif.UpsampleSpec((3,), scale_factor=2)
+
+
+def _drawn(spec):
+    op = ops.of(spec)
+    rec = op.record(spec, seed=5)
+    (drawn,) = op.drawings(spec, rec)
+    return rec, drawn
+
+
+@pytest.mark.parametrize("mode", ["nearest", "nearest-exact", "bilinear", "bicubic", "area", "linear"])
+def test_every_step_rings_the_cells_it_weighs_and_its_sum_adds_up(mode):
+    dims = 1 if mode == "linear" else 2
+    shape = (2, 5) if dims == 1 else (2, 3, 4)
+    for kwargs in (dict(scale_factor=2), dict(size=7 if dims == 1 else (5, 7))):
+        corners = {"align_corners": True} if mode in ("bilinear", "bicubic") and "size" in kwargs else {}
+        spec = convgif.UpsampleSpec(shape, mode=mode, **kwargs, **corners)
+        rec, drawn = _drawn(spec)
+        playback, out = drawn.playback, drawn.output
+        written = np.full(out.shape, np.nan)
+        for step in range(drawn.geometry.steps):
+            shown = playback.show(step)
+            (first, *_) = playback.advance(step)
+            (y,), (x,) = first.rows, first.cols
+            assert step == y * out.shape[2] + x, "row by row"
+            placement = rec.placements[step]
+            cells = {tuple(int(v) for v in cell) for cell, w in zip(placement.cells, placement.weights) if w != 0}
+            ringed = {(int(r), int(c)) if dims == 2 else (int(c),) for _, r, c in shown.reads[0].cells}
+            assert ringed == cells or not cells
+            for c, entry in enumerate(shown.sums):
+                written[c, y, x] = out[c, y, x]
+                value = convgif.ops.resample.format_value(out[c, y, x])
+                assert entry.startswith(f"y[{c}, ") and (entry.endswith(f" = {value}") or f" = {value}, rows " in entry)
+                if mode in ("bilinear", "linear") and "·" in entry:  # the weights and values written give the value
+                    expression = entry.split(" = ")[1].replace("·", "*").replace("−", "-")
+                    assert re.fullmatch(r"[0-9.*+\- ()]+", expression), entry
+                    assert eval(expression) == pytest.approx(float(out[c, y, x]), rel=2e-2, abs=2e-2), entry
+            if mode in ("bilinear", "bicubic") and not spec.corners:
+                assert "source (" in shown.text
+        np.testing.assert_array_equal(written, out)
+
+
+def test_the_sum_line_shows_the_half_pixel_rule_and_align_corners():
+    x = np.array([[[0.0, 4.0], [8.0, 12.0]]])
+    half = convgif.UpsampleSpec((1, 2, 2), scale_factor=2, mode="bilinear")
+    rec, drawn = _drawn(half)
+    rec = convgif.record(half, input=x)
+    (drawn,) = ops.of(half).drawings(half, rec)
+    step = drawn.playback.show(1 * 4 + 1)  # output (1, 1): source (0.25, 0.25)
+    assert "from source (0.25, 0.25)" in step.text
+    assert step.sums[0] == "y[0, 1, 1] = 0.75·(0.75·0 + 0.25·4) + 0.25·(0.75·8 + 0.25·12) = 3"
+    assert "(i + 0.5)/2 − 0.5" in " ".join(drawn.geometry.notes)
+    clamped = drawn.playback.show(0)
+    assert "−0.25→0" in clamped.text and clamped.sums[0] == "y[0, 0, 0] = x[0, 0, 0] = 0"
+    corners = convgif.UpsampleSpec((1, 2, 2), size=3, mode="bilinear", align_corners=True)
+    (drawn,) = ops.of(corners).drawings(corners, convgif.record(corners, input=x))
+    assert drawn.playback.show(4).sums[0] == "y[0, 1, 1] = 0.5·(0.5·0 + 0.5·4) + 0.5·(0.5·8 + 0.5·12) = 6"
+    assert "align_corners" in " ".join(drawn.geometry.notes)
+
+
+def test_three_axis_upsampling_is_computed_but_not_drawn():
+    spec = convgif.UpsampleSpec((1, 2, 2, 2), scale_factor=2, mode="trilinear")
+    assert convgif.record(spec).output.shape == (1, 4, 4, 4)
+    with pytest.raises(SpecError, match="three spatial axes is not drawn"):
+        ops.of(spec).geometries(spec)
+
+
+torch = pytest.importorskip("torch")
+
+
+def _torch_run(layer, case: dict):
+    arguments = {k: v for k, v in case.items() if k != "input_shape"}
+    shape = case["input_shape"]
+    x = torch.from_numpy(np.random.default_rng(len(shape)).integers(0, 10, (1, *shape)).astype(np.float64))
+    try:
+        return x[0].numpy(), layer(**arguments)(x)[0].numpy()
+    except (RuntimeError, ValueError, TypeError, NotImplementedError):
+        return x[0].numpy(), None
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+@pytest.mark.parametrize("name", ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"])
+def test_torch_accepts_what_convgif_accepts_and_computes_the_same(name):
+    accepted = refused = 0
+    spec_type = getattr(convgif, f"{name}Spec")
+    fields = {"input_shape", "size", "scale_factor"} if name != "Upsample" else None
+    for case in cases(1, CASES if name == "Upsample" else CASES // 3):
+        if fields is not None:
+            case = {k: v for k, v in case.items() if k in fields}
+        x, want = _torch_run(getattr(torch.nn, name), case)
+        try:
+            spec = spec_type(**case)
+        except SpecError as error:
+            # an empty output (torch's area mode returns one) is refused: there is nothing to draw
+            assert want is None or want.size == 0, f"convgif refuses what torch takes: {case}: {error}"
+            refused += 1
+            continue
+        assert want is not None, f"convgif takes what torch refuses: {case}"
+        got = convgif.record(spec, input=x).output
+        assert got.shape == want.shape, case
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-12, err_msg=str(case))
+        accepted += 1
+    assert accepted >= 10 and refused >= 5, (accepted, refused)
+
+
+def test_from_torch_takes_upsample_modules_as_print_model_shows_them():
+    for module, shape in [
+        (torch.nn.Upsample(scale_factor=2, mode="bilinear", align_corners=True), (2, 3, 3)),
+        (torch.nn.Upsample(size=(5, 7), mode="bicubic"), (1, 3, 4)),
+        (torch.nn.UpsamplingBilinear2d(scale_factor=2), (1, 2, 3)),
+        (torch.nn.UpsamplingNearest2d(size=4), (3, 2)),
+    ]:
+        spec, values = convgif.from_torch(module, shape)
+        assert values == {}
+        x = torch.rand(1, *shape, dtype=torch.float64)
+        np.testing.assert_allclose(convgif.record(spec, input=x[0].numpy()).output, module(x)[0].numpy(), rtol=1e-12)
+    from convgif.inputs.pytorch import parse_line
+
+    line = parse_line(repr(torch.nn.UpsamplingBilinear2d(scale_factor=2)))
+    assert line.arguments == {"scale_factor": 2.0, "mode": "bilinear"}
+
+
+def test_the_readme_quotes_the_step_and_sum_a_render_writes():
+    from pathlib import Path
+
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split())
+    quoted = re.search(r"`(y\[0, 1, 1\] = 0\.75[^`]*)`", readme)[1]
+    spec = convgif.UpsampleSpec((1, 3, 3), scale_factor=2, mode="bilinear")
+    (drawn,) = ops.of(spec).drawings(spec, convgif.record(spec, seed=0))
+    step = drawn.playback.show(7)  # output (1, 1)
+    assert step.sums[0] == quoted and "from source (0.25, 0.25)" in step.text
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_nearest_indices_follow_torchs_float32_rules_on_awkward_scales():
+    factors = [1 / 3, 0.7, 1.3, 1.7, 2.2, 2.5, 3.3, 5 / 3, 7 / 3, 2.0]
+    for dims in (1, 2, 3):
+        for n in range(1, 11):
+            shape = (1, *(1,) * (dims - 1), n)
+            x = torch.arange(float(n), dtype=torch.float64).reshape(1, *shape)
+            for mode in ("nearest", "nearest-exact"):
+                for factor in factors:
+                    for recompute in (False, True):
+                        scale = (1.0,) * (dims - 1) + (factor,)
+                        module = torch.nn.Upsample(scale_factor=scale, mode=mode, recompute_scale_factor=recompute)
+                        try:
+                            want = module(x)[0].numpy()
+                        except RuntimeError:  # an empty output
+                            continue
+                        spec = convgif.UpsampleSpec(
+                            shape, scale_factor=scale, mode=mode, recompute_scale_factor=recompute
+                        )
+                        got = convgif.record(spec, input=x[0].numpy()).output
+                        np.testing.assert_array_equal(got, want, err_msg=f"{dims} {n} {mode} {factor} {recompute}")
