@@ -3,7 +3,7 @@ by one with the command.
 
 In fresh ``convgif`` processes: the page with every convolution and pooling layer drawn
 (``--jobs 2``, default options), the same command again with nothing changed, and the table
-alone (``--table``). Then each of the 21 layers drawn by its own ``convgif --layer LINE --weights
+alone (``--table``). Then each of the drawn layers by its own ``convgif --layer LINE --weights
 FILE --module NAME`` (the layer's ``print(model)`` line, the model's state_dict), as a user
 without ``convgif model`` would, timed one after the other; the figures are printed side by
 side.
@@ -59,7 +59,8 @@ def main(argv: Optional[list[str]] = None) -> None:
         print(f"{name:<26}{seconds:>16.2f}")
     print()
     print(f"{'':<40}{'convgif model':>16}{'one by one':>14}")
-    print(f"{'21 layers drawn, page written (s)':<40}{build:>16.2f}{total:>14.2f}")
+    drawn = f"{len(one_by_one)} layers drawn, page written (s)"
+    print(f"{drawn:<40}{build:>16.2f}{total:>14.2f}")
     print(f"{'unchanged, again (s)':<40}{rebuild:>16.2f}{total:>14.2f}")
     print(f"{'the table alone (s)':<40}{table:>16.2f}{'—':>14}")
     print()

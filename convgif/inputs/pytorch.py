@@ -208,9 +208,14 @@ def forward_differs(torch: Any, module: Any, cls: type) -> Optional[str]:
         ("a global forward pre-hook", getattr(hooks, "_global_forward_pre_hooks", {})),
         ("a global forward hook", getattr(hooks, "_global_forward_hooks", {})),
     ):
-        if table:
+        if any(not getattr(hook, TRACING, False) for hook in table.values()):
             return f"has {what}"
     return None
+
+
+#: Marks the hooks with which convgif itself watches a model run (``convgif model``): they
+#: change nothing a layer computes.
+TRACING = "_convgif_tracing"
 
 
 def kind_of(module: Any) -> str:

@@ -299,10 +299,11 @@ def _trace(torch: Any, model: Any, x: Any, input_shape: tuple[int, ...], keep_in
                 tracer.call(func, args, kwargs, result)
             return result
 
+    before, after = _watching(tracer.before), _watching(tracer.after)
     handles = []
     for module in model.modules():
-        handles.append(module.register_forward_pre_hook(tracer.before))
-        handles.append(module.register_forward_hook(tracer.after))
+        handles.append(module.register_forward_pre_hook(before))
+        handles.append(module.register_forward_hook(after))
     was_training = model.training
     model.eval()
     tracer.tensor(x)
@@ -327,3 +328,14 @@ def _trace(torch: Any, model: Any, x: Any, input_shape: tuple[int, ...], keep_in
             row.reason = "not called by forward()"
             rows.append(row)
     return Graph(tracer.shapes, tracer.calls, rows)
+
+
+def _watching(hook: Any) -> Any:
+    """``hook`` marked as convgif's own, which a layer drawn may carry (see ``forward_differs``)."""
+    from ..inputs.pytorch import TRACING
+
+    def watch(*args: Any) -> Any:
+        return hook(*args)
+
+    setattr(watch, TRACING, True)
+    return watch
