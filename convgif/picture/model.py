@@ -146,6 +146,23 @@ class Geometry:
         return inputs, part.output.hidden(self.out_size) if part.output is not None else none
 
 
+#: At most this many input channels, kernel columns (output channels of a group) and output
+#: channels a picture draws.
+MAX_SHOWN_IN = 6
+MAX_SHOWN_COLUMNS = 6
+MAX_SHOWN_OUT = 8
+
+
+def shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+    """The input channels, kernel columns and output channels a picture of ``spec`` shows."""
+    cg_in, cg_out = spec.in_per_group, spec.out_per_group
+    shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN, spec.channels_shown or MAX_SHOWN_IN)))
+    columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS, spec.columns_shown or MAX_SHOWN_COLUMNS)))
+    groups = sorted({c // cg_in for c in shown_in})
+    shown_out = tuple(g * cg_out + j for g in groups for j in columns)[:MAX_SHOWN_OUT]  # in channel order
+    return shown_in, columns, shown_out
+
+
 @dataclass(frozen=True)
 class Region:
     """A part of a layer's output drawn instead of all of it: output rows ``rows`` and columns
@@ -515,8 +532,11 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
     for RGB), with a key for each grid. Float noise in a grid (see :data:`NOISE`) counts as 0.
     ``values``: numbers are written in the cells (a picture then takes half the shades)."""
     span = drawn.extra.get("span")  # (lowest, highest) the output cells pass through
-    out_scale = magnitude(drawn.output, span)
-    output = written(drawn.output, out_scale)
+    shown_in, _, shown_out = shown(drawn.geometry)  # only the channels drawn take part
+    rows = [co for co in range(drawn.geometry.out_channels) if co not in drawn.plain]  # output's channels
+    shaded = [rows.index(co) for co in shown_out if co in rows and rows.index(co) < drawn.output.shape[0]]
+    out_scale = magnitude(drawn.output[shaded], span)
+    output = written(drawn.output[shaded], out_scale)
     signed_output = output.min() < 0 or (span is not None and written(np.asarray(span, float), out_scale)[0] < 0)
     channels = drawn.grid.shape[0] if drawn.pixels and drawn.grid.shape[0] == 3 else 1
     if drawn.pixels:
@@ -528,7 +548,8 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
             outputs = Shades.of(output, PIXEL_SHADES, linear=True, scale=out_scale)
     else:
         apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
-        grid = drawn.grid[:, ~apart] if (~apart).any() else drawn.grid  # the input's own cells
+        drawn_in = drawn.grid[[c for c in shown_in if c < drawn.grid.shape[0]]]
+        grid = drawn_in[:, ~apart] if (~apart).any() else drawn_in  # the input's own cells
         in_scale = magnitude(grid)
         if written(grid, in_scale).min() < 0:
             inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=in_scale)

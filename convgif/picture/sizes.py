@@ -18,7 +18,10 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
-from .model import Geometry, Key
+from .model import MAX_SHOWN_COLUMNS as MAX_SHOWN_COLUMNS
+from .model import MAX_SHOWN_IN as MAX_SHOWN_IN
+from .model import MAX_SHOWN_OUT as MAX_SHOWN_OUT
+from .model import Geometry, Key, shown
 
 
 @dataclass(frozen=True)
@@ -64,9 +67,6 @@ MAX_SIDE_PX = 1800  # the longest side of a frame convgif will draw at all
 GAP = 10  # between stacked grids
 GROUP_GAP = 22  # between groups, which also get a coloured frame
 LINK_GAP = 40  # between columns, where the connecting lines run
-MAX_SHOWN_IN = 6
-MAX_SHOWN_COLUMNS = 6
-MAX_SHOWN_OUT = 8
 KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
 KEYS_ROOM = 70  # what the keys under a drawing take (three rows of them), kept free in the box
 KEY_STRIP = 96  # a key's plain swatches together at most this wide
@@ -259,16 +259,6 @@ def fit_box(scale: int = 1, width: Optional[int] = None) -> tuple[int, int]:
     else:
         box = (min(COLUMN_PX * scale, SLIDE_PX[0]), SLIDE_PX[1])
     return (width or box[0], box[1])
-
-
-def shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
-    """The input channels, kernel columns and output channels a picture of ``spec`` shows."""
-    cg_in, cg_out = spec.in_per_group, spec.out_per_group
-    shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN, spec.channels_shown or MAX_SHOWN_IN)))
-    columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS, spec.columns_shown or MAX_SHOWN_COLUMNS)))
-    groups = sorted({c // cg_in for c in shown_in})
-    shown_out = tuple(g * cg_out + j for g in groups for j in columns)[:MAX_SHOWN_OUT]  # in channel order
-    return shown_in, columns, shown_out
 
 
 def kernel_channels(geometry: Geometry) -> tuple[int, ...]:
