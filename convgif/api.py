@@ -68,8 +68,9 @@ def render(
     the format (``.gif``, ``.webp``, ``.png``/``.apng``, ``.mp4``) unless ``format`` does, and
     a suffix naming no format is refused. ``path`` may be a binary file object
     (``io.BytesIO``): the animation is written to it, in ``format`` (default GIF), and the
-    result keeps the bytes. The result shows itself in a Jupyter notebook. One frame per step, or ``max_frames`` steps spread evenly
-    when there are more (0 draws them all). ``progress`` is called as
+    result keeps the bytes. The result shows itself in a Jupyter notebook. One frame per step, every step in order; a
+    layer with more steps than ``max_frames`` (0: no limit) is drawn in part, fewer output cells
+    or channels, whose steps all fit. ``progress`` is called as
     ``progress(frames_done, frames_total)``.
 
     Values: ``input``, ``weight`` and ``bias`` replace the random example values (see
@@ -120,8 +121,8 @@ def render_still(
     render would draw: the caption and notes once at the top, then one tile per step, each
     with its step's lines only, ``columns`` across (default: about square, as many as fit
     ``SHEET_WIDTH`` pixels at full size). Tiles keep their full size unless ``columns`` asks
-    for more than fit; a sheet that would be taller than ``SHEET_HEIGHT`` shows fewer steps,
-    spread evenly. ``width`` caps each tile's width. Other options (a PyTorch module as ``spec``, a
+    for more than fit; a sheet that would be taller than ``SHEET_HEIGHT`` shows a smaller part of
+    the layer, every step of it. ``width`` caps each tile's width. Other options (a PyTorch module as ``spec``, a
     file object as ``path``) as for :func:`render`."""
     started = time.perf_counter()
     if columns is not None and (not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 1000):

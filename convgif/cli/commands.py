@@ -275,11 +275,6 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
             "(--region R0:R1,C0:C1 draws another part)",
             err=True,
         )
-    if result.frames < result.shown_steps and not still:
-        click.echo(
-            f"note: drew {result.frames} of {result.shown_steps} steps, evenly spread (--max-frames 0 draws all)",
-            err=True,
-        )
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
     from .. import ops
 

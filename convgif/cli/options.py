@@ -387,7 +387,7 @@ def render_options(function):
             type=int,
             default=DEFAULT_MAX_FRAMES,
             show_default=True,
-            help="Draw at most this many steps, evenly spread; 0 draws every step.",
+            help="At most this many frames: a layer with more steps is drawn in part (fewer output cells or channels), every step of it in order; 0: no limit.",
         ),
         click.option(
             "--values/--no-values",
