@@ -78,7 +78,11 @@ def test_the_entry_point_installs_its_handlers_before_anything_else():
     source = open(os.path.join(os.path.dirname(__import__("convgif").__file__), "cli", "launch.py")).read()
     before = source.split("_PREVIOUS = ")[0]
     imports = [line for line in before.splitlines() if line.startswith(("import ", "from "))]
-    assert imports == ["import signal"]  # nothing heavier loads before the handlers are in place
+    # nothing heavier loads before the handlers are in place: the primitives they raise and call
+    # are in a module that imports nothing but signal
+    assert imports == ["import signal", "from ..interrupts import SIGNALS, Interrupted, end_now"]
+    primitives = open(os.path.join(os.path.dirname(__import__("convgif").__file__), "interrupts.py")).read()
+    assert [line for line in primitives.splitlines() if line.startswith(("import ", "from "))] == ["import signal"]
 
 
 def test_a_signal_that_code_turns_into_another_error_still_ends_cleanly():

@@ -18,6 +18,7 @@ torch = pytest.importorskip("torch")
 from convgif.cli import main  # noqa: E402
 from convgif.errors import SpecError  # noqa: E402
 from convgif.network import build  # noqa: E402
+from convgif.network.page import markdown_table  # noqa: E402
 from convgif.network.text import graph_from_text  # noqa: E402
 from convgif.network.trace import trace  # noqa: E402
 
@@ -133,14 +134,14 @@ def test_print_model_text_is_read_without_torch(tmp_path):
         "from convgif.network.build import model\n"
         f"r = model({str(ROOT / 'examples' / 'vgg_block.txt')!r}, (3, 10, 10), None)\n"
         "print([(x.name, x.output_shape, x.parameters, x.macs) for x in r.rows])\n"
-        "print(r.table())\n"
+        "from convgif.network.page import markdown_table\nprint(markdown_table(r))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     traced = build.model(models.vgg_block(), (3, 10, 10), None)
     listed = eval(done.stdout.splitlines()[0])  # noqa: S307 - our own output
     assert listed == [(r.name, r.output_shape, r.parameters, r.macs) for r in traced.rows]
     fields = [line.split(" | ")[5] for line in done.stdout.splitlines()[3:]]
-    assert fields == [line.split(" | ")[5] for line in traced.table().splitlines()[2:]]
+    assert fields == [line.split(" | ")[5] for line in markdown_table(traced).splitlines()[2:]]
 
 
 def test_text_that_is_not_a_sequential_is_refused():

@@ -490,7 +490,13 @@ def gallery_command(
     count = iter(range(1, len(todo) + len(models) + 1))
     try:
         outcomes = build(
-            gallery, out, todo, jobs, progress=lambda o: bar(next(count), len(todo) + len(models)), models=models
+            gallery,
+            out,
+            todo,
+            jobs,
+            progress=lambda o: bar(next(count), len(todo) + len(models)),
+            models=models,
+            run_model=lambda words: model_command.main(words, standalone_mode=False),
         )
     except GalleryWriteError as error:
         raise click.ClickException(str(error)) from None
@@ -573,7 +579,9 @@ def model_command(model: str, table: bool, no_layers: bool, quiet: bool, **optio
     finally:
         bar.close()
     if table:
-        click.echo(result.table())
+        from ..network.page import markdown_table
+
+        click.echo(markdown_table(result))
         return
     if result.up_to_date:
         click.echo(f"{result.page}: up to date ({time.perf_counter() - started:.2f} s)")

@@ -11,20 +11,7 @@ that cannot be printed (a full disk) is an error with status 1, never a tracebac
 
 import signal
 
-SIGNALS = tuple(
-    getattr(signal, name)
-    for name in ("SIGHUP", "SIGINT", "SIGTERM", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGPIPE")
-    if hasattr(signal, name)
-)
-
-
-class Interrupted(BaseException):
-    """A signal asked the command to stop (not an Exception: nothing may swallow it)."""
-
-    def __init__(self, signum: int) -> None:
-        super().__init__(signum)
-        self.signum = signum
-
+from ..interrupts import SIGNALS, Interrupted, end_now
 
 _received: list = []
 
@@ -60,25 +47,6 @@ def _held_by_a_writer(signum: int) -> bool:
 
     mp4 = sys.modules.get("convgif.files.mp4")
     return mp4 is not None and mp4.holds_pipe_signal(signum)
-
-
-def end_now(signum: int) -> None:
-    """End the process at once with 128 + ``signum``: its temporary files removed, ffmpeg and
-    the gallery's workers told to end."""
-    import os
-    import sys
-
-    try:
-        for module, clean in (
-            ("convgif.files.atomic", "remove_live"),
-            ("convgif.files.mp4", "end_children"),
-            ("convgif.integrations.gallery", "end_workers"),
-        ):
-            loaded = sys.modules.get(module)
-            if loaded is not None:
-                getattr(loaded, clean)()
-    finally:
-        os._exit(128 + signum)
 
 
 # Installed on import, the first thing the command does: nothing of convgif's runs before it.

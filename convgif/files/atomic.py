@@ -284,3 +284,12 @@ def write_text(path: os.PathLike | str, text: str, follow: bool = False) -> int:
     """Write ``text`` as UTF-8 to ``path`` atomically (a symbolic link there replaced, unless
     ``follow``); its size in bytes."""
     return write_bytes(path, text.encode("utf-8"), follow)
+
+
+def replace_text(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, unless the file already holds it (a page rebuilt
+    unchanged keeps its time)."""
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    with AtomicFile(path) as out:
+        out._write(text.encode("utf-8"))

@@ -205,10 +205,11 @@ def build(
     jobs: int,
     progress: Optional[Callable[[Outcome], None]] = None,
     models: Sequence[ModelEntry] = (),
+    run_model: Optional[Callable[[list[str]], object]] = None,
 ) -> list[Outcome]:
     """Render ``entries`` on ``jobs`` worker processes, build the pages of ``models`` (each
-    drawing only what changed), record the digests of the entries that succeeded, and write
-    both pages."""
+    drawing only what changed) by calling ``run_model`` with the words of ``convgif model``,
+    record the digests of the entries that succeeded, and write both pages."""
     try:
         out.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
@@ -239,7 +240,8 @@ def build(
             if progress is not None:
                 progress(outcomes[-1])
     for entry in models:
-        outcomes.append(build_model(entry, out, jobs))
+        assert run_model is not None, "models are built by a caller that runs convgif model"
+        outcomes.append(build_model(entry, out, jobs, run_model))
         if progress is not None:
             progress(outcomes[-1])
     manifest = _read_manifest(out)
@@ -251,16 +253,13 @@ def build(
     return sorted(outcomes, key=lambda o: order.index(o.name))
 
 
-def build_model(entry: ModelEntry, out: Path, jobs: int) -> Outcome:
-    """``convgif model`` with the entry's words, into ``out/NAME``; errors come back as text."""
+def build_model(entry: ModelEntry, out: Path, jobs: int, run: Callable[[list[str]], object]) -> Outcome:
+    """``convgif model`` (``run``, given its words) with the entry's words, into ``out/NAME``;
+    errors come back as text."""
     import click
 
-    from ..cli.commands import model_command
-
     try:
-        model_command.main(
-            ["-o", str(out / entry.name), "--jobs", str(jobs), "-q", *entry.paths], standalone_mode=False
-        )
+        run(["-o", str(out / entry.name), "--jobs", str(jobs), "-q", *entry.paths])
     except click.ClickException as error:
         return Outcome(entry.name, error.format_message())
     except SystemExit as stop:
@@ -328,7 +327,7 @@ def _start_worker(parent: int) -> None:
             pass
     if os.getppid() != parent:  # the build ended while this worker started
         os._exit(128 + signal.SIGTERM)
-    from ..cli.launch import SIGNALS
+    from ..interrupts import SIGNALS
 
     for sig in SIGNALS:
         signal.signal(sig, _worker_signal)
@@ -336,7 +335,7 @@ def _start_worker(parent: int) -> None:
 
 
 def _worker_signal(signum: int, frame: object) -> None:
-    from ..cli.launch import Interrupted, end_now
+    from ..interrupts import Interrupted, end_now
 
     if not _rendering or _rendering[0] is False:
         end_now(signum)
@@ -346,7 +345,7 @@ def _worker_signal(signum: int, frame: object) -> None:
 
 def _work(entry: Entry, out: Path) -> Outcome:
     """Render one entry in a worker; a signal ends the worker once the render has unwound."""
-    from ..cli.launch import Interrupted, end_now
+    from ..interrupts import Interrupted, end_now
 
     _rendering[:] = [True]
     try:

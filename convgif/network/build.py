@@ -18,7 +18,6 @@ import re
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -26,69 +25,15 @@ import numpy as np
 
 from ..animation import DEFAULT_MAX_FRAMES
 from ..errors import SpecError
+from ..files.atomic import replace_text
 from ..version import __version__
 from .graph import Graph, Row
 from .reach import Field
+from .result import Drawing, ModelResult
 
 #: Where a layer's animation goes, inside the output folder.
 LAYERS = "layers"
 TRACE_FILE = "receptive-field.gif"
-
-
-@dataclass
-class Drawing:
-    """What became of one layer's animation."""
-
-    row: str
-    file: str
-    error: Optional[str] = None
-    cached: bool = False
-    seconds: float = 0.0
-
-
-@dataclass
-class ModelResult:
-    """What :func:`model` made: the folder, its pages, the table's rows, each drawing, the
-    receptive field's animation, the totals and the time taken."""
-
-    folder: Optional[Path]
-    rows: list[Row]
-    drawings: list[Drawing] = field(default_factory=list)
-    trace: Optional[str] = None
-    trace_note: Optional[str] = None
-    input_shape: tuple[int, ...] = ()
-    seconds: float = 0.0
-    up_to_date: bool = False
-
-    @property
-    def page(self) -> Optional[Path]:
-        return None if self.folder is None else self.folder / "index.html"
-
-    @property
-    def markdown(self) -> Optional[Path]:
-        return None if self.folder is None else self.folder / "README.md"
-
-    @property
-    def failed(self) -> list[Drawing]:
-        return [d for d in self.drawings if d.error]
-
-    @property
-    def parameters(self) -> int:
-        return self.rows[0].parameters if self.rows else 0
-
-    @property
-    def macs(self) -> int:
-        return sum(r.macs for r in self.rows if r.leaf or r.cls.startswith("F."))
-
-    @property
-    def mult_adds(self) -> int:
-        """torchinfo's "Mult-Adds" total for the same model (see :func:`.trace.mult_adds`)."""
-        return sum(r.mult_adds for r in self.rows if r.leaf)
-
-    def table(self) -> str:
-        from .page import markdown_table
-
-        return markdown_table(self)
 
 
 def model(
@@ -232,7 +177,7 @@ def _remember(folder: Path, wanted: Optional[str]) -> None:
         manifest.pop(SOURCE_KEY, None)
     else:
         manifest[SOURCE_KEY] = wanted
-    _write_text(path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    replace_text(path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
 
 
 def _shape(input_shape: Any) -> tuple[int, ...]:
@@ -360,7 +305,7 @@ def _draw_all(rows: list[Row], folder: Path, options: dict, jobs: int, force: bo
             manifest[drawing.file] = digest
         else:
             manifest.pop(drawing.file, None)
-    _write_text(manifest_path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    replace_text(manifest_path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
     return drawings
 
 
@@ -376,15 +321,6 @@ def draw_layer(spec: Any, arrays: dict, path: str, options: dict) -> tuple[Optio
     except Exception as error:  # noqa: BLE001 - reported on the page and in the exit status
         return f"{type(error).__name__}: {error}", time.perf_counter() - started
     return None, time.perf_counter() - started
-
-
-def _write_text(path: Path, text: str) -> None:
-    from ..files.atomic import AtomicFile
-
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    with AtomicFile(path) as out:
-        out._write(text.encode("utf-8"))
 
 
 # -- the receptive field ------------------------------------------------------------------------

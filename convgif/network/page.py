@@ -15,8 +15,8 @@ from ..integrations import embed
 from .graph import figures_text
 
 if TYPE_CHECKING:
-    from .build import ModelResult
     from .graph import Row
+    from .result import ModelResult
 
 COLUMNS = ("module", "class", "input → output", "parameters", "MACs", "receptive field", "drawn")
 FIELD_NOTE = (
@@ -165,8 +165,8 @@ def page(result: ModelResult, inline: bool = False) -> str:
 
 def write_pages(result: ModelResult, inline: bool = False) -> None:
     """``index.html`` and ``README.md`` in the result's folder."""
-    from .build import _write_text
+    from ..files.atomic import replace_text
 
     assert result.folder is not None
-    _write_text(result.folder / "README.md", markdown(result))
-    _write_text(result.folder / "index.html", page(result, inline))
+    replace_text(result.folder / "README.md", markdown(result))
+    replace_text(result.folder / "index.html", page(result, inline))

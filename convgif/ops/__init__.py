@@ -2,7 +2,8 @@
 
 Each entry names the module and the object in it that describes one kind (an
 :class:`~convgif.ops.base.Operation`). Modules load when a kind is first asked for, so that the
-command answers ``--help`` without NumPy. Adding a kind is its module and one line here.
+command answers ``--help`` without NumPy. Adding a kind is its module and one line in
+:mod:`convgif.ops.kinds`.
 """
 
 from __future__ import annotations
@@ -15,58 +16,7 @@ if TYPE_CHECKING:
 
     from .base import Operation
 
-#: PyTorch's class name -> (module in this package, the operation object in it)
-REGISTRY: dict[str, tuple[str, str]] = {
-    "Conv2d": ("conv", "CONV2D"),
-    "Conv1d": ("conv", "CONV1D"),
-    "Conv3d": ("conv", "CONV3D"),
-    "ConvTranspose2d": ("transposed", "CONV_TRANSPOSE2D"),
-    "ConvTranspose1d": ("transposed", "CONV_TRANSPOSE1D"),
-    "ConvTranspose3d": ("transposed", "CONV_TRANSPOSE3D"),
-    "separable": ("separable", "SEPARABLE"),
-    "MaxPool2d": ("pool", "MAX_POOL2D"),
-    "MaxPool1d": ("pool", "MAX_POOL1D"),
-    "MaxPool3d": ("pool", "MAX_POOL3D"),
-    "AvgPool2d": ("pool", "AVG_POOL2D"),
-    "AvgPool1d": ("pool", "AVG_POOL1D"),
-    "AvgPool3d": ("pool", "AVG_POOL3D"),
-    "MaxUnpool2d": ("unpool", "MAX_UNPOOL2D"),
-    "MaxUnpool1d": ("unpool", "MAX_UNPOOL1D"),
-    "MaxUnpool3d": ("unpool", "MAX_UNPOOL3D"),
-    "AdaptiveAvgPool2d": ("adaptive", "ADAPTIVE_AVG_POOL2D"),
-    "AdaptiveAvgPool1d": ("adaptive", "ADAPTIVE_AVG_POOL1D"),
-    "AdaptiveAvgPool3d": ("adaptive", "ADAPTIVE_AVG_POOL3D"),
-    "AdaptiveMaxPool2d": ("adaptive", "ADAPTIVE_MAX_POOL2D"),
-    "AdaptiveMaxPool1d": ("adaptive", "ADAPTIVE_MAX_POOL1D"),
-    "AdaptiveMaxPool3d": ("adaptive", "ADAPTIVE_MAX_POOL3D"),
-    "FractionalMaxPool2d": ("fractional", "FRACTIONAL_MAX_POOL2D"),
-    "FractionalMaxPool3d": ("fractional", "FRACTIONAL_MAX_POOL3D"),
-    "LPPool2d": ("lp", "LP_POOL2D"),
-    "LPPool1d": ("lp", "LP_POOL1D"),
-    "LPPool3d": ("lp", "LP_POOL3D"),
-    "ReflectionPad1d": ("padding", "REFLECTION_PAD1D"),
-    "ReflectionPad2d": ("padding", "REFLECTION_PAD2D"),
-    "ReflectionPad3d": ("padding", "REFLECTION_PAD3D"),
-    "ReplicationPad1d": ("padding", "REPLICATION_PAD1D"),
-    "ReplicationPad2d": ("padding", "REPLICATION_PAD2D"),
-    "ReplicationPad3d": ("padding", "REPLICATION_PAD3D"),
-    "ZeroPad1d": ("padding", "ZERO_PAD1D"),
-    "ZeroPad2d": ("padding", "ZERO_PAD2D"),
-    "ZeroPad3d": ("padding", "ZERO_PAD3D"),
-    "ConstantPad1d": ("padding", "CONSTANT_PAD1D"),
-    "ConstantPad2d": ("padding", "CONSTANT_PAD2D"),
-    "ConstantPad3d": ("padding", "CONSTANT_PAD3D"),
-    "CircularPad1d": ("padding", "CIRCULAR_PAD1D"),
-    "CircularPad2d": ("padding", "CIRCULAR_PAD2D"),
-    "CircularPad3d": ("padding", "CIRCULAR_PAD3D"),
-    "Upsample": ("resample", "UPSAMPLE"),
-    "UpsamplingNearest2d": ("resample", "UPSAMPLING_NEAREST2D"),
-    "UpsamplingBilinear2d": ("resample", "UPSAMPLING_BILINEAR2D"),
-    "PixelShuffle": ("shuffle", "PIXEL_SHUFFLE"),
-    "PixelUnshuffle": ("shuffle", "PIXEL_UNSHUFFLE"),
-    "ChannelShuffle": ("shuffle", "CHANNEL_SHUFFLE"),
-    "checkerboard": ("checkerboard", "CHECKERBOARD"),
-}
+from .kinds import REGISTRY
 
 NAMES = tuple(REGISTRY)
 

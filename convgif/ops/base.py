@@ -8,6 +8,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, ClassVar, Optional
 
 from ..errors import SpecError
+from .kinds import REGISTRY
 
 
 class Operation(abc.ABC):
@@ -118,8 +119,6 @@ class Operation(abc.ABC):
     def not_drawn(self) -> SpecError:
         """The refusal of a picture of a kind convgif computes but does not draw (a 3-D one),
         saying what it does instead."""
-        from . import REGISTRY
-
         kin = [f"{self.name[:-2]}{n}d" for n in (1, 2) if f"{self.name[:-2]}{n}d" in REGISTRY]
         drawn = f"; convgif draws {' and '.join(kin)}" if self.name.endswith("3d") and kin else ""
         return SpecError(
