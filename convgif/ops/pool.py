@@ -489,9 +489,10 @@ def record_pool(spec: PoolSpec, seed: int = 0, input: object = None) -> PoolReco
     return record_windows(spec, drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE))
 
 
-def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int) -> str:
-    """The step line of a pooling: where the window is."""
-    return f"window at {position(dims, oy, ox)} · step {step + 1}/{steps}"
+def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int, part: bool = False) -> str:
+    """The step line of a pooling: where the window is, and the step among the ``steps`` drawn
+    (``of this part`` when the picture is a part of the layer)."""
+    return f"window at {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
 def _at(dims: int, name: str, c: int, y: int, x: int) -> str:
@@ -620,7 +621,7 @@ class Pooling(_Windowed):
                 else (lambda co: f"y[{co}]"),
                 numbers=True,
                 columns_take_turns=False,
-                step_text=pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size)),
+                step_text=pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size), True),
                 sum_chars=sum_chars,
                 value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
             )
@@ -780,7 +781,8 @@ class PoolPlayback:
                 marks = np.array([[c, *(placement.winners[c] - self._shift)]])
             return Reads(taps, box, marks)
 
-        text = pool_step_text(self.dims, oy, ox, step, math.prod(self.region.size))
+        part = self.region.size != self.recording.output.shape[1:]
+        text = pool_step_text(self.dims, oy, ox, step, math.prod(self.region.size), part)
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

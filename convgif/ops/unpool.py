@@ -400,9 +400,10 @@ def record_unpool(spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices
     return UnpoolRecording(spec, x, idx, output.reshape(spec.output_shape), kept.reshape(spec.input_shape), pool)
 
 
-def unpool_step_text(dims: int, y: int, x: int, step: int, steps: int) -> str:
-    """The step line of an unpooling: the input cell placed."""
-    return f"input {position(dims, y, x)} · step {step + 1}/{steps}"
+def unpool_step_text(dims: int, y: int, x: int, step: int, steps: int, part: bool = False) -> str:
+    """The step line of an unpooling: the input cell placed, and the step among the ``steps``
+    drawn (``of this part`` when the picture is a part of the layer)."""
+    return f"input {position(dims, y, x)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
 class Unpooling(_Windowed):
@@ -446,7 +447,7 @@ class Unpooling(_Windowed):
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
                 numbers=True,
-                step_text=unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid)),
+                step_text=unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid), True),
                 sum_chars=lambda chars, drawn: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47,
                 value_chars=max(PIXEL_CHARS, len(str(ho * wo - 1))),  # values and their indices
             )
@@ -580,7 +581,7 @@ class UnpoolPlayback:
 
     def show(self, step: int) -> Step:
         y, x, targets = self._targets(step)
-        text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size))
+        text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size), self.read.size != self.x.shape[1:])
         sums = tuple(
             f"{_at(self.dims, 'y', c, ty, tx)} = {_at(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x], self._scale)}"
             f" (index {int(self.indices[c, y, x])}{'' if self._drawn(ty, tx) else ', outside the part drawn'})"
