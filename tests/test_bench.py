@@ -10,21 +10,19 @@ from convgif.cli import main
 from convgif.engine.direct import convolve, pad_input
 from convgif.integrations.bench import (
     ARTICLE,
-    Measurement,
-    Sweep,
     bench,
     compute_threads,
     configure,
     forward,
     mark_noise,
     parse_sweep,
-    plot,
     quartiles,
     run_sweeps,
     time_call,
     time_interleaved,
     within_noise,
 )
+from convgif.integrations.bench_results import Measurement, Sweep, plot
 
 
 def test_parse_sweep():
