@@ -286,10 +286,14 @@ def write_text(path: os.PathLike | str, text: str, follow: bool = False) -> int:
     return write_bytes(path, text.encode("utf-8"), follow)
 
 
-def replace_text(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically, unless the file already holds it (a page rebuilt
-    unchanged keeps its time)."""
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return
-    with AtomicFile(path) as out:
-        out._write(text.encode("utf-8"))
+def write_if_changed(path: os.PathLike | str, text: str) -> None:
+    """Write ``text`` to ``path`` atomically, unless the regular file there already holds it (a
+    page rebuilt unchanged keeps its time; a file of another size is not even read)."""
+    data = text.encode("utf-8")
+    try:
+        info = os.stat(path)
+        if stat.S_ISREG(info.st_mode) and info.st_size == len(data) and Path(path).read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_bytes(path, data)

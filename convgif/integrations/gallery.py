@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from ..files.atomic import write_text
+from ..files.atomic import write_if_changed
 from ..inputs.files import read_regular
 from . import embed
 from . import words as sources
@@ -399,12 +399,7 @@ def _write_if_changed(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` atomically unless it already holds it; :class:`GalleryError`
     when it cannot be written."""
     try:
-        if read_regular(path, MAX_TEXT_BYTES).decode("utf-8") == text:
-            return
-    except (OSError, ValueError):
-        pass
-    try:
-        write_text(path, text)
+        write_if_changed(path, text)
     except OSError as error:
         raise GalleryWriteError(f"cannot write {path}: {error.strerror or error}") from None
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from ..animation import DEFAULT_MAX_FRAMES
 from ..errors import SpecError
-from ..files.atomic import replace_text
+from ..files.atomic import write_if_changed
 from ..version import __version__
 from .graph import Graph, Row
 from .reach import Field
@@ -177,7 +177,7 @@ def _remember(folder: Path, wanted: Optional[str]) -> None:
         manifest.pop(SOURCE_KEY, None)
     else:
         manifest[SOURCE_KEY] = wanted
-    replace_text(path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    write_if_changed(path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
 
 
 def _shape(input_shape: Any) -> tuple[int, ...]:
@@ -305,7 +305,7 @@ def _draw_all(rows: list[Row], folder: Path, options: dict, jobs: int, force: bo
             manifest[drawing.file] = digest
         else:
             manifest.pop(drawing.file, None)
-    replace_text(manifest_path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+    write_if_changed(manifest_path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
     return drawings
 
 

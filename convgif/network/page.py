@@ -165,8 +165,8 @@ def page(result: ModelResult, inline: bool = False) -> str:
 
 def write_pages(result: ModelResult, inline: bool = False) -> None:
     """``index.html`` and ``README.md`` in the result's folder."""
-    from ..files.atomic import replace_text
+    from ..files.atomic import write_if_changed
 
     assert result.folder is not None
-    replace_text(result.folder / "README.md", markdown(result))
-    replace_text(result.folder / "index.html", page(result, inline))
+    write_if_changed(result.folder / "README.md", markdown(result))
+    write_if_changed(result.folder / "index.html", page(result, inline))
