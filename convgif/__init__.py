@@ -13,6 +13,7 @@ from .version import __version__
 _EXPORTS = {
     "RenderResult": "animation.result",
     "default_filename": "api",
+    "describe": "info",
     "render": "api",
     "render_still": "api",
     "show": "integrations.notebook",

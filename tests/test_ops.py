@@ -10,6 +10,8 @@ from PIL import Image
 
 import convgif
 from convgif import ops
+from convgif.animation import Look
+from convgif.animation.job import Job
 from convgif.cli import main
 from convgif.errors import SpecError
 from convgif.inputs.kernels import PRESETS
@@ -312,3 +314,21 @@ def test_a_transposed_render_records_every_groups_kernels_of_the_columns_shown(m
     assert light.conv.kept == (0, 1, 6, 7, 12, 13, 18, 19)  # each group's columns 0 and 1
     np.testing.assert_array_equal(light.conv.weight, full.conv.weight[list(light.conv.kept)])
     assert _same(light.output, full.output) and _same(light.conv.padded, full.conv.padded)
+
+
+@pytest.mark.parametrize("name", sorted(ops.REGISTRY))
+def test_every_kinds_example_is_described_and_drawn_or_refused_as_not_drawn(name):
+    """Each kind gives a small example layer (its smoke test, and a first try for a user):
+    described by ``convgif info``'s figures, and its first frame drawn, or, for a kind convgif
+    computes but does not draw, a refusal that says so."""
+    op = ops.operation(name)
+    spec = op.spec_type(**op.example())
+    facts = convgif.describe(spec)
+    assert facts["output_shape"] == list(spec.output_shape)
+    try:
+        job = Job(spec, Look())
+    except convgif.SpecError as error:
+        assert "is not drawn" in str(error) and op.dims == 3 or name == "ConvTranspose1d", error
+        return
+    frame = next(job.frames())
+    assert frame.shape == job.size[::-1] and job.total >= 1

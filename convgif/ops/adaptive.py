@@ -335,6 +335,9 @@ class Spans(_Windowed):
     windows of its own per channel, fractional max pooling). One output position a step, every
     channel at once."""
 
+    def example(self) -> dict[str, Any]:
+        return {"input_shape": (2, *(6,) * self.dims), "output_size": 3}
+
     def _record(self, spec, seed: int, input, indices):
         if indices is not None:
             raise SpecError("indices", f"{spec.NAME} takes no indices: only an unpooling does")

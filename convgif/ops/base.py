@@ -126,6 +126,11 @@ class Operation(abc.ABC):
             f"{self.name} is not drawn: `convgif info` describes it, `convgif.record` records it{drawn}",
         )
 
+    def example(self) -> dict[str, Any]:
+        """The arguments of a small layer of this kind (its spec's), for a first try and a smoke
+        test of every kind."""
+        return {"input_shape": (2, *(6,) * self.dims), "kernel_size": 2}
+
     def check_view(self, **view: Any) -> None:
         """Refuse drawing options this kind does not have, naming them."""
         for option, value in view.items():

@@ -163,6 +163,9 @@ class CheckerboardPlayback:
 class Checkerboard(Operation):
     """The comparison figure: one input map, four output maps of product counts."""
 
+    def example(self) -> dict[str, Any]:
+        return {"input_shape": (4, 4)}
+
     name = "checkerboard"
     spec_type = CheckerboardSpec
     dims = 2

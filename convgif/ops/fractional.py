@@ -259,6 +259,9 @@ def _bounds(spec: Any, axis: int, i: int) -> tuple[int, int]:
 class Fractional(Spans):
     """FractionalMaxPool2d and 3d: adaptive pooling's picture, each channel's windows its own."""
 
+    def example(self) -> dict[str, Any]:
+        return {"input_shape": (2, *(7,) * self.dims), "kernel_size": 2, "output_size": 3}
+
     def _record(self, spec, seed: int, input, indices):
         if indices is not None:
             raise SpecError("indices", f"{spec.NAME} takes no indices: only an unpooling does")

@@ -322,6 +322,9 @@ class LPPlayback(PoolPlayback):
 class LPPooling(Pooling):
     """LPPool1d, 2d and 3d: the pooling picture with each output's power sum and root."""
 
+    def example(self) -> dict[str, Any]:
+        return {"input_shape": (2, *(6,) * self.dims), "norm_type": 2, "kernel_size": 2}
+
     playback = LPPlayback
 
     def _record(self, spec, seed: int, input, indices):

@@ -320,6 +320,10 @@ class Padding(Operation):
     """The padding layers: each output cell copies one input cell (or holds the constant), chosen
     axis by axis by the mode."""
 
+    def example(self) -> dict[str, Any]:
+        extra = {"value": 1.5} if "value" in self.torch_signature else {}
+        return {"input_shape": (2, *(4,) * self.dims), "padding": 1, **extra}
+
     views = ("region",)
 
     def __init__(self, spec_type: type) -> None:

@@ -484,6 +484,9 @@ class Upsampling(Operation):
     """Upsample and its aliases: every output cell reads a few input cells with weights, chosen
     axis by axis by the mode and the scale."""
 
+    def example(self) -> dict[str, Any]:
+        return {"input_shape": (2, 3, 3), "scale_factor": 2}
+
     views = ("region",)
     dims = 3  # the most: the input's shape says how many spatial axes a layer has
 

@@ -349,6 +349,10 @@ class _Shuffle(Operation):
 class PixelShuffling(_Shuffle):
     """PixelShuffle and PixelUnshuffle: channels into blocks, and back."""
 
+    def example(self) -> dict[str, Any]:
+        factor = self.torch_signature[0]
+        return {"input_shape": (4, 2, 2) if factor == "upscale_factor" else (1, 4, 4), factor: 2}
+
     def _formulas(self, spec) -> list[str]:
         (c, h, w), (co, ho, wo), r = spec.input_shape, spec.output_shape, spec.factor
         if isinstance(spec, PixelShuffleSpec):
@@ -544,6 +548,9 @@ class UnshufflePlayback:
 
 class ChannelShuffling(_Shuffle):
     """ChannelShuffle: every output channel a copy of one input channel."""
+
+    def example(self) -> dict[str, Any]:
+        return {"input_shape": (4, 2, 2), "groups": 2}
 
     def _formulas(self, spec) -> list[str]:
         c, g = spec.in_channels, spec.groups
