@@ -347,6 +347,12 @@ MOVING = [
     ("--conv1d --in 2,300 --out 2 --k 3 --region 50:56", {}),
     ("--separable --in 3,40,40 --out 4 --k 3 --p 1 --region 2:4,2:4", {}),
     ("--in 1,200,200 --k 5 --p 2 --image examples/shapes.png --values", {"max_frames": 4}),
+    # arranged for a slide: inputs side by side, kernels under them, outputs in columns
+    ("--in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2 --values --scale 2", {}),
+    ("--in 4,40,40 --out 4 --k 3 --g 2 --region 3:5,2:5 --scale 2", {}),
+    ("--transposed --in 4,3,3 --out 4 --k 3 --s 2 --p 1 --g 2 --scale 2", {"max_frames": 9}),
+    ("--layer MaxPool2d --in 2,6,6 --k 2 --return-indices --values --scale 2", {}),
+    ("--in 3,32,32 --out 16 --k 5 --image examples/shapes.png --scale 2", {"max_frames": 10}),
 ]
 
 
@@ -357,7 +363,7 @@ def drawing_of(args: str, max_frames: int = 0, theme: str = "light") -> Job:
     o = request.options
     inputs = inputs_for(request.spec, None, None, o["kernel"], o["image"], o["factors"])
     input, weight, picture, notes = inputs
-    look = Look(o["values"], notes, theme, o["width"])
+    look = Look(o["values"], notes, theme, o["width"], o["scale"])
     return Job(request.spec, look, request.view, input=input, weight=weight, pixels=picture, max_frames=max_frames)
 
 
@@ -522,6 +528,11 @@ def test_a_contact_sheet_has_one_caption_and_tiles_labelled_by_their_step(tmp_pa
     header = sheet_header(drawing, width)
     lut = np.array(drawing.palette.colors, np.uint8)
     np.testing.assert_array_equal(pixels[: header.shape[0]], lut[header])
+    assert layout.keys == ()  # the colour keys, once in the header, not in every tile
+    scene = drawing.parts[0].scene
+    assert {key.role for key in scene.scales.keys} == {"input", "kernel", "output"}
+    for shades in (scene.colours.kernels, scene.colours.outputs):  # each key's swatches, over the tiles
+        assert set(shades) & set(np.unique(header).tolist())
     assert height == header.shape[0] + -(-sheet.frames // across) * layout.height
     first = next(drawing.frames())
     top = header.shape[0]
@@ -536,8 +547,9 @@ def test_a_larger_scale_draws_larger_text_and_cells_crisply(tmp_path):
     assert b.cell == 2 * a.cell and b.metrics.caption.height == 2 * a.metrics.caption.height
     assert 1.95 <= b.width / a.width <= 2 and 1.95 <= b.height / a.height <= 2
     assert set(two.palette.colors) == set(one.palette.colors)  # no colours from resampling
+    assert b.arrangement == "stacked" and b.height <= 1080  # a page's column enlarged, within a 1080p slide
     result = render(spec, tmp_path / "big.gif", scale=3, values=True)
-    assert result.size[0] > b.width and result.size[1] <= 1080  # larger still, within a 1080p slide
+    assert result.size[0] > b.width  # larger still
     with pytest.raises(convgif.SpecError) as error:
         render(spec, tmp_path / "huge.gif", scale=9)
     assert error.value.argument == "scale"

@@ -46,7 +46,16 @@ class Colours:
 class Scene:
     """The colours and the static image of one drawing laid out by one layout."""
 
-    def __init__(self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT, scales: Optional[Scales] = None) -> None:
+    def __init__(
+        self,
+        drawn: Drawn,
+        layout: Layout,
+        theme: Theme = LIGHT,
+        scales: Optional[Scales] = None,
+        keys: tuple[Key, ...] = (),
+    ) -> None:
+        """The scene of ``drawn`` laid out by ``layout``; ``keys`` are colour keys drawn
+        elsewhere (once, in a contact sheet's header), whose colours the palette holds too."""
         self.drawn = drawn
         self.layout = layout
         self.theme = theme
@@ -94,7 +103,7 @@ class Scene:
         if layout.values or drawn.filler_text:
             shades = [c for row in col.inputs + col.copies for c in row]
             under += [col.padding, *shades, *col.kernels, *col.outputs]
-        for key, _, _ in layout.keys:
+        for key in (*(key for key, _, _ in layout.keys), *keys):
             colours = self._key_colours(key.role)
             written = [shade for shade, text in key.items if text and shade is not None and shade >= FILLER]
             under += [col.padding if shade == FILLER else colours[shade] for shade in written]
@@ -195,7 +204,7 @@ class Scene:
         for text, style, x, y in lay.texts:
             paint.text(image, text, style, x, y)
         for key, x, y in lay.keys:
-            self._key(image, key, x, y)
+            self.draw_key(image, key, x, y)
         if drawn.start is not None:
             for co, origin in lay.outputs.items():
                 for oy, ox in np.ndindex(ho, wo):
@@ -270,7 +279,7 @@ class Scene:
             return col.inputs[int(role[5:]) if role[5:] else 0]
         return col.kernels if role == "kernel" else col.outputs
 
-    def _key(self, image: np.ndarray, key: Key, x: int, y: int) -> None:
+    def draw_key(self, image: np.ndarray, key: Key, x: int, y: int) -> None:
         """A colour key: its name, then swatches (some with their value written on them) and words."""
         paint, m = self.painter, self.layout.metrics
         label = m.label
