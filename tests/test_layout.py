@@ -1,4 +1,5 @@
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -162,6 +163,8 @@ def _random_geometries(seed: int, count: int) -> list:
                 pass
         picture = (rng.randint(4, 300), rng.randint(4, 300)) if whole[0].part is not None else None
         for geometry in whole:
+            if rng.random() < 0.3:  # fewer channels and kernel columns than the layer has, as a part may draw
+                geometry = replace(geometry, channels_shown=rng.randint(1, 3), columns_shown=rng.randint(1, 3))
             found.append((geometry, rng.random() < 0.5, rng.choice([1, 2]), picture))
     return found
 

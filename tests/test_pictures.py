@@ -29,7 +29,7 @@ from convgif.picture.model import Region, format_value, scales_of
 from convgif.picture.overlay import Animation
 from convgif.picture.paint import DARK, LIGHT, Painter, along, contrast
 from convgif.picture.scene import shades_of
-from convgif.picture.sizes import CAPTION, THUMB_PAD, key_items_x
+from convgif.picture.sizes import CAPTION, THUMB_PAD, key_size
 
 rng = np.random.default_rng(12)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -322,7 +322,8 @@ def test_input_kernel_and_output_each_have_a_key_with_their_numbers():
     assert {format_value(v) for v in np.unique(rec.input)} <= written and "padding" in written
     assert {format_value(v) for v in np.unique(rec.weight)} <= {text for _, text in keys["w"].items}
     assert "to come" in {text for _, text in keys["y"].items}
-    boxes = [(x, y, x + key_items_x(key, layout.metrics)[1], y + 13) for key, x, y in layout.keys]
+    sizes = [key_size(key, layout.metrics, layout.width - 14 - x) for key, x, _ in layout.keys]
+    boxes = [(x, y, x + w, y + h) for (key, x, y), (w, h) in zip(layout.keys, sizes)]
     for x0, y0, x1, y1 in boxes:
         assert x1 <= layout.width - 14 and y1 <= layout.height
         for text, style, tx, ty in layout.texts:
@@ -426,7 +427,9 @@ def panels(layout):
         w = m.stroke
         boxes += [(y - w, y + kh * s + w + 1, x - w, x + kw * s + w + 1) for x, y in layout.kernels.values()]
     boxes += [(y, y + style.height, x - 1, x + style.width(text) + 1) for text, style, x, y in layout.texts]
-    boxes += [(y, y + m.label.height, x, x + key_items_x(key, m)[1]) for key, x, y in layout.keys]
+    for key, x, y in layout.keys:
+        w, h = key_size(key, m, layout.width - m.margin - x)
+        boxes.append((y, y + h, x, x + w))
     boxes += [(y0, y1, x0, x1) for _, y0, y1, x0, x1 in layout.fringes]
     if layout.thumbnail is not None:
         x, y, w, h = layout.thumbnail

@@ -19,7 +19,7 @@ from convgif.cli import main
 from convgif.ops.conv import picture_read
 from convgif.picture.layout import plan
 from convgif.picture.model import Region
-from convgif.picture.sizes import THUMB_PAD, key_items_x, picture_box
+from convgif.picture.sizes import THUMB_PAD, key_size, picture_box
 
 RESNET = convgif.Conv2dSpec((3, 224, 224), 64, 7, 2, 3, bias=False)
 VGG = convgif.Conv2dSpec((3, 224, 224), 64, 3, padding=1)
@@ -309,7 +309,9 @@ def rects(layout):
         kh, kw = geo.kernel
         found += [(f"w{k}", (y, y + kh * s + 1, x, x + kw * s + 1)) for k, (x, y) in layout.kernels.items()]
     found += [(f"text {t}", (y, y + st.height, x, x + st.width(t))) for t, st, x, y in layout.texts]
-    found += [(f"key {k.name}", (y, y + m.label.height, x, x + key_items_x(k, m)[1])) for k, x, y in layout.keys]
+    for k, x, y in layout.keys:
+        w, h = key_size(k, m, layout.width - m.margin - x)
+        found.append((f"key {k.name}", (y, y + h, x, x + w)))
     found += [(f"band {side}", (y0, y1, x0, x1)) for side, y0, y1, x0, x1 in layout.fringes]
     if layout.thumbnail is not None:
         x, y, w, h = layout.thumbnail
@@ -597,7 +599,7 @@ def test_a_wider_limit_never_draws_a_smaller_part_and_a_refusal_quotes_the_least
 
 def test_a_slide_arranges_every_channel_across_rather_than_drawing_fewer():
     from convgif.animation.job import Job
-    from convgif.picture.layout import STACKED, arrange
+    from convgif.picture.layout import arrange
     from convgif.picture.sizes import MIN_VALUE_CELL_PX, SLIDE_PX, Metrics
 
     headline = convgif.Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2)

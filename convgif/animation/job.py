@@ -149,6 +149,7 @@ class Job:
                 scale=look.scale,
                 caption=not look.headless,
                 picture=drawn.picture.size if drawn.picture is not None else None,
+                chosen=True,
             )
             for drawn, scales in zip(self.drawings, self.scales)
         ]

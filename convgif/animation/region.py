@@ -139,7 +139,8 @@ class _Search:
         self.geometries, self.look, self.max_frames, self.picture = geometries, look, max_frames, picture
         self.channels = [_channel_options(g) for g in whole]
         self.columns = [_column_options(g) for g in whole]
-        #: the most preferred candidate drawn at all (readably if any is), when none fits the box
+        #: the candidate drawn when none fits the box: the most preferred drawn at all (readably
+        #: if any is), or within a width asked the least preferred
         self.fallback: Optional[tuple[Optional[Region], Selection, bool]] = None
         self.readable_fallback = False
         self.fewest_steps: Optional[int] = None
@@ -162,8 +163,13 @@ class _Search:
             verdict = self._verdict(parts, self.picture if region is not None else None)
             if verdict == "fits":
                 return region, selection, True
+            # when none fits: the most preferred part drawn (readably if any is); within a width
+            # asked, the least (a wider limit draws one that fits, or the same: never less)
+            last = self.look.width is not None
             if verdict is not None and (
-                self.fallback is None or (verdict == "readable" and not self.readable_fallback)
+                self.fallback is None
+                or (verdict == "readable" and not self.readable_fallback)
+                or (last and (verdict == "readable") == self.readable_fallback)
             ):
                 self.fallback, self.readable_fallback = (region, selection, False), verdict == "readable"
         return self.fallback

@@ -75,7 +75,7 @@ def header(job: Job, width: int) -> np.ndarray:
 
     from ..picture.layout import place_keys
     from ..picture.paint import Painter
-    from ..picture.sizes import CAPTION_BREAK, Metrics, key_items_x, shown_note, wrap
+    from ..picture.sizes import CAPTION_BREAK, Metrics, shown_note, wrap
 
     m = Metrics.of(job.look.scale)
     players = job.players
@@ -100,12 +100,11 @@ def header(job: Job, width: int) -> np.ndarray:
         blocks.append(image)
         keys = part.scene.scales.keys
         if keys:  # drawn by the part's own scene, in its colours
-            widths = tuple(key_items_x(key, m)[1] for key in keys)
-            placed, height = place_keys(m, keys, widths, width, -6 * m.n)
+            placed, height = place_keys(m, keys, width, -6 * m.n)
             scene = part.scene
             drawn = np.full((height, width), scene.colours.background, np.uint8)
             for key, x, y in placed:
-                scene.draw_key(drawn, key, x, y)
+                scene.draw_key(drawn, key, x, y, width - m.margin - x)
             blocks.append(players.lut(i)[drawn])
     return np.concatenate(blocks)
 

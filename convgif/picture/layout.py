@@ -25,6 +25,7 @@ from .sizes import (
     CELL_PX,
     FRINGE,
     FRINGE_GAP,
+    KEY_GAP,
     MAX_SIDE_PX,
     MIN_CELL_PX,
     MIN_VALUE_CELL_PX,
@@ -41,7 +42,7 @@ from .sizes import (
     TextStyle,
     _unbreakable,
     fit_box,
-    key_items_x,
+    key_size,
     shown_note,
     thumbnail_size,
     wrap,
@@ -61,7 +62,6 @@ class _Breaks:
     inner: int
     #: the figure's width: the drawing's, or more for a wider key
     width: int
-    key_widths: tuple[int, ...]
     caption_lines: tuple[str, ...]
     #: lines the longest step line takes
     step_lines: int
@@ -96,18 +96,21 @@ def arrange(
     picture: Optional[tuple[int, int]] = None,
     arrangement: Arrangement = STACKED,
     room: int = 0,
+    box: int = 0,
 ) -> Layout:
     """The layout of ``spec`` with cells of ``s`` pixels in ``arrangement``, in phases: the
     columns across, the width and where the texts break, the lines over the grids, the grids
     down with their labels, the whole picture shown small and the keys. Texts break within the
-    grids' width, or within ``room`` pixels when it is wider (a slide's, whose height is scarcer)."""
+    grids' width, or within ``room`` pixels when it is wider (a slide's, whose height is
+    scarcer); a key wider than the figure widens it up to ``box`` pixels (0: any), and breaks
+    onto more lines beyond."""
     g = Grids.of(spec, s, m)
     across = arrangement.across(g)
-    breaks = _breaks(g, across.right, notes, keys, with_caption, values, value_chars, room)
+    breaks = _breaks(g, across.right, notes, keys, with_caption, values, value_chars, room, box)
     top = _top(breaks, m, values)
     body = arrangement.down(g, across, top.heads_y, top.body_top)
     thumbnail, thumb_texts, below, width = _thumbnail(g, body, breaks.width, picture, room)
-    placed, height = place_keys(m, keys, breaks.key_widths, width, below)
+    placed, height = place_keys(m, keys, width, below)
     return Layout(
         geometry=spec,
         values=values,
@@ -148,16 +151,18 @@ def _breaks(
     values: bool,
     value_chars: int,
     room: int = 0,
+    box: int = 0,
 ) -> _Breaks:
     """How wide the drawing is, and where its texts break: as wide as the grids ending at
     ``right`` and what cannot break (the step line, the longest piece of the caption and of
     each note, with values a sum's line or two), or, given ``room``, as wide as every text
     whole on a line (and the keys in a row) within it. Texts break within the drawing's width;
-    a key wider than that widens the figure alone, so that the drawing (what decides whether
-    a picture is too large) is the same with or without keys."""
+    a key wider than that widens the figure alone (up to ``box``, beyond which it breaks onto
+    more lines), so that the drawing (what decides whether a picture is too large) is the
+    same with or without keys."""
     spec, m = g.spec, g.m
     cap, label, margin = m.caption, m.label, m.margin
-    key_widths = tuple(key_items_x(key, m)[1] for key in keys)
+    key_widths = tuple(key_size(key, m)[0] for key in keys)
     shown = f"showing {shown_note(spec)}" if with_caption and shown_note(spec) else ""
     lines = ([shown] if shown else []) + list(notes)
     must = [
@@ -183,7 +188,10 @@ def _breaks(
             wanted.append(cap.advance * sum_chars)
         wanted.append(sum(key_widths) + 4 * label.advance * (len(keys) - 1))
         inner = max(inner, min(max(wanted), room - 2 * margin))
-    width = margin + max([inner, *key_widths]) + margin
+    keys_w = 0  # what the widest key takes: its line, or as few lines as fit the box
+    for key, w in zip(keys, key_widths):
+        keys_w = max(keys_w, w if not box or w <= box - 2 * margin else max(key_size(key, m, 1)[0], box - 2 * margin))
+    width = margin + max(inner, keys_w) + margin
     caption_lines = wrap(spec.caption, inner // cap.advance, CAPTION_BREAK) if with_caption else []
     note_lines = [part for line in lines for part in wrap(line, inner // label.advance)]
     sum_width = inner // cap.advance
@@ -191,7 +199,7 @@ def _breaks(
     sum_lines = 1
     if values and sum_chars > sum_width:
         sum_lines = min(3, math.ceil(sum_chars / sum_width))
-    return _Breaks(inner, width, key_widths, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
+    return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 
 def _top(breaks: _Breaks, m: Metrics, values: bool) -> _Top:
@@ -246,18 +254,22 @@ def _thumbnail(
 
 
 def place_keys(
-    m: Metrics, keys: tuple[Key, ...], widths: tuple[int, ...], width: int, below: int
+    m: Metrics, keys: tuple[Key, ...], width: int, below: int
 ) -> tuple[tuple[tuple[Key, int, int], ...], int]:
     """The colour keys in rows under everything else (which ends at ``below``), as many to a
-    row as fit ``width``: each with the top-left pixel of its name; and the figure's height."""
+    row as fit ``width`` (a key wider than that alone on its row, on as many lines as keep it
+    within): each with the top-left pixel of its name; and the figure's height."""
     label, margin = m.label, m.margin
-    placed, x, y = [], margin, below + 10 * m.n
-    for key, w in zip(keys, widths):
+    placed, x, y, bottom = [], margin, below + 10 * m.n, below
+    for key in keys:
+        w, _ = key_size(key, m)
         if x > margin and x + w > width - margin:
-            x, y = margin, y + label.height + 6 * m.n
+            x, y = margin, bottom + KEY_GAP * m.n
+        w, h = key_size(key, m, width - margin - x)
         placed.append((key, x, y))
+        bottom = max(bottom, y + h)
         x += w + 4 * label.advance
-    return tuple(placed), (y + label.height if keys else below) + margin
+    return tuple(placed), bottom + margin
 
 
 def _fringes(
@@ -336,43 +348,48 @@ class _Asked:
         ``n`` (default: the scale asked), its texts breaking within a slide's width for an
         arrangement as wide."""
         n = self.scale if n is None else n
-        room = fit_box(self.scale, self.max_width, True)[0] * n // self.scale if arrangement.wide else 0
+        box = fit_box(self.scale, self.max_width, arrangement.wide)[0] * n // self.scale
+        room = box if arrangement.wide else 0
         options = (self.notes, Metrics.of(n), self.keys, self.caption, self.value_chars, self.picture)
-        return arrange(self.geometry, self.values, cell * n, *options, arrangement, room)
+        return arrange(self.geometry, self.values, cell * n, *options, arrangement, room, box)
 
     def fits(self, layout: Layout) -> bool:
         """Whether ``layout`` is within ``max_width``, a hard limit."""
         return not self.max_width or layout.width <= self.max_width
 
-    def laid(self, arrangement: Arrangement, cell: int) -> tuple[Optional[Layout], bool]:
+    def laid(self, arrangement: Arrangement, cell: int) -> tuple[Optional[Layout], bool, int]:
         """The layout at ``cell`` pixels a cell (at scale 1) when it fits the box (and
-        ``max_width``), else None; and whether it fits the box's height."""
+        ``max_width``), else None; whether it fits the box's height; and the width it needs
+        (the least ``max_width`` it would fit, when its height does)."""
         n = self.scale
         box_w, box_h = fit_box(n, self.max_width, arrangement.wide)
+
         reserve = 0 if self.keys else arrangement.keys_room  # the keys' own room, or some kept for them
 
         def size(layout: Layout, k: int) -> tuple[int, int]:
-            return layout.drawing[0] * k, (layout.height if self.keys else layout.keyless + reserve) * k
+            return layout.drawing[0] * k, (layout.height if self.keys else layout.keyless + reserve * layout.scale) * k
 
         # measured at scale 1 too, so that a larger scale chooses the cells a smaller one
         # would, whatever its one-pixel grid lines add up to
         layout = self.layout(arrangement, cell, 1)
         wide, tall = size(layout, n)
         if n > 1:
-            if wide > box_w or tall > box_h:
-                return None, tall <= box_h
+            if tall > box_h or (wide > box_w and not self.max_width):
+                return None, tall <= box_h, wide
             layout = self.layout(arrangement, cell)
             wide, tall = (max(a, b) for a, b in zip((wide, tall), size(layout, 1)))
         fitting = wide <= box_w and tall <= box_h and self.fits(layout)
-        return layout if fitting else None, tall <= box_h
+        return layout if fitting else None, tall <= box_h, max(wide, layout.width)
 
-    def largest(self, arrangement: Arrangement, cells: range) -> Optional[Layout]:
+    def largest(self, arrangement: Arrangement, cells: range, needs: Optional[list] = None) -> Optional[Layout]:
         """The layout in ``arrangement`` at the first of ``cells`` (largest first) that fits
-        the box, or None."""
+        the box, or None; the widths needed by those whose height fits go in ``needs``."""
         for cell in cells:
-            layout, _ = self.laid(arrangement, cell)
+            layout, short, need = self.laid(arrangement, cell)
             if layout is not None:
                 return layout
+            if short and needs is not None:
+                needs.append(need)
         return None
 
 
@@ -386,6 +403,7 @@ def plan(
     scale: int = 1,
     caption: bool = True,
     picture: Optional[tuple[int, int]] = None,
+    chosen: bool = False,
 ) -> Layout:
     """Lay out the frames of ``geometry``, choosing the arrangement and the largest cell size
     that fit the box of :func:`~convgif.picture.sizes.fit_box` (a page's column, or a slide),
@@ -401,23 +419,62 @@ def plan(
     larger; without ``caption`` the frame has neither caption nor notes (the tiles of a
     contact sheet); ``picture`` is the (height, width) of a whole picture shown small beside
     the grids, in a free corner or under them. Raises :class:`TooLargeError`, naming the
-    argument to shrink, when nothing readable fits.
+    argument to shrink, when nothing readable fits (for ``max_width``, when readable cells
+    would fit a wider one). A part ``chosen`` to be drawn (with room kept for keys other than
+    its own) is not refused for readable cells that its own keys make fit or not: on a slide
+    it may take the landscape arrangement, else it is drawn at smaller cells.
     """
     notes = (*geometry.notes, *notes) if caption else ()
     values = values or geometry.numbers
     asked = _Asked(geometry, values, value_chars, notes, max_width, keys, scale, caption, picture)
+    try:
+        return _laid_out(asked, chosen)
+    except TooLargeError as error:
+        if error.argument != "width":
+            raise
+        # texts break differently within another width: the least width that draws, checked
+        least = error
+        for _ in range(8):
+            try:
+                _laid_out(replace(asked, max_width=least.least_width), chosen)
+                break
+            except TooLargeError as wider:
+                if wider.argument != "width" or wider.least_width <= least.least_width:
+                    break
+                least = wider
+        raise _too_narrow(max_width, least.least_width, least.needs) from None
+
+
+def _too_narrow(max_width: Optional[int], least: int, needs: str) -> TooLargeError:
+    """The refusal of ``max_width`` for a picture that needs ``least`` pixels (``needs`` says how)."""
+    return TooLargeError("width", f"width={max_width} is too narrow: this picture needs {needs}", needs, False, least)
+
+
+def _laid_out(asked: _Asked, chosen: bool) -> Layout:
+    """The layout :func:`plan` chooses for ``asked`` (see there)."""
+    scale, values = asked.scale, asked.values
     if values:
-        smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + VALUE_PAD_PX)
+        smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
         largest = max(VALUE_CELL_PX, smallest)
     else:
         smallest, largest = MIN_CELL_PX, CELL_PX
-    readable = max(smallest, READABLE_CELL_PX)
-    found = asked.largest(STACKED, range(largest, readable - 1, -1))
-    if (found is None or found.cell < largest * scale) and not asked.laid(STACKED, largest)[1]:  # too tall
+    least = max(smallest, READABLE_CELL_PX)  # the smallest readable cells
+    needs: list[int] = []  # the widths at which readable cells would fit
+    found = asked.largest(STACKED, range(largest, least - 1, -1), needs)
+    too_tall = not asked.laid(STACKED, largest)[1]
+    if (found is None or found.cell < largest * scale) and too_tall:
         for arrangement in LANDSCAPES:  # the largest cells either way; the first on a tie
-            below = found.cell // scale if found else readable - 1
-            found = asked.largest(arrangement, range(largest, below, -1)) or found
-    found = found or asked.largest(STACKED, range(readable - 1, smallest - 1, -1))
+            below = found.cell // scale if found else least - 1
+            found = asked.largest(arrangement, range(largest, below, -1), needs) or found
+    if found is None and chosen and scale > 1:  # on a slide, landscape rather than smaller cells
+        for arrangement in LANDSCAPES:
+            found = found or asked.largest(arrangement, range(largest, least - 1, -1))
+    if found is None and asked.max_width and needs and not chosen:  # a wider limit draws readable cells
+        what = "that hold its numbers" if values else "readable"
+        raise _too_narrow(
+            asked.max_width, min(needs), f"{min(needs)} pixels even at {least * scale}-pixel cells, the smallest {what}"
+        )
+    found = found or asked.largest(STACKED, range(least - 1, smallest - 1, -1))
     if found is not None:
         return replace(found, fits_box=True)
     return _unfitted(asked, smallest)
@@ -439,12 +496,7 @@ def _unfitted(asked: _Asked, smallest: int) -> Layout:
             within.append(drawn[-1])
     if not within:
         least = min(lay.width for lay in drawn)
-        raise TooLargeError(
-            "width",
-            f"width={max_width} is too narrow: this picture needs {least} pixels even at {smallest * n}-pixel cells",
-            f"{least} pixels",
-            least_width=least,
-        )
+        raise _too_narrow(max_width, least, f"{least} pixels even at {smallest * n}-pixel cells")
     width, height = within[0].drawing
     hp, wp = geometry.grid
     ho, wo = geometry.out_size

@@ -72,6 +72,7 @@ KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many
 KEYS_ROOM = 70  # what the keys under a drawing take (three rows of them), kept free in the box
 KEYS_ROOM_WIDE = 42  # what they take under a figure arranged for a slide's width (two rows)
 KEY_STRIP = 96  # a key's plain swatches together at most this wide
+KEY_GAP = 6  # between rows of keys, and the lines of a key too wide for one
 SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
 #: Where the caption may break: after the em dash of one of these.
 CAPTION_BREAK = " \u2014 "
@@ -131,13 +132,17 @@ class Metrics:
         return 3 * self.n
 
 
-def key_items_x(key: Key, m: Metrics) -> tuple[list[tuple[int, int]], int]:
-    """(x offset, width) of each item of a key after its name, and the key's whole width."""
+def key_items_x(key: Key, m: Metrics, room: int = 0) -> tuple[list[tuple[int, int, int]], int, int]:
+    """(x offset, line, width) of each item of a key after its name, the key's width and its
+    lines: one line, or, given ``room`` narrower than that, as many as keep it within ``room``
+    where it can, broken before an item (a strip of plain swatches stays whole), the lines
+    after the first starting under the first item."""
     label = m.label
     plain = sum(1 for shade, text in key.items if shade is not None and not text)
     swatch = max(3, min(KEY_SWATCH, KEY_STRIP // max(plain, 1))) * m.n
-    x = label.width(key.name) + label.advance
-    spots = []
+    indent = label.width(key.name) + label.advance
+    runs: list[list[tuple[int, int]]] = []  # items that stay together: (index, width)
+    joined = False
     for i, (shade, text) in enumerate(key.items):
         if shade is None:
             width = label.width(text)
@@ -145,11 +150,35 @@ def key_items_x(key: Key, m: Metrics) -> tuple[list[tuple[int, int]], int]:
             width = label.width(text) + 6 * m.n
         else:
             width = swatch
-        spots.append((x, width))
+        if joined:
+            runs[-1].append((i, width))
+        else:
+            runs.append([(i, width)])
         following = key.items[i + 1] if i + 1 < len(key.items) else (None, "")
-        strip = shade is not None and not text and following[0] is not None and not following[1]
-        x += width + (0 if strip else 3 * m.n)  # plain swatches side by side, a strip
-    return spots, x - 3 * m.n
+        joined = shade is not None and not text and following[0] is not None and not following[1]
+    spots: list[tuple[int, int, int]] = []
+    x, line, right = indent, 0, indent
+    for run in runs:
+        run_w = sum(w for _, w in run)
+        if room and x > indent and x + run_w > room:
+            x, line = indent, line + 1
+        for _, width in run:  # plain swatches side by side, a strip
+            spots.append((x, line, width))
+            x += width
+        right = max(right, x)
+        x += 3 * m.n
+    return spots, right, line + 1
+
+
+def key_size(key: Key, m: Metrics, room: int = 0) -> tuple[int, int]:
+    """(width, height) of a key, on as many lines as keep it within ``room`` (0: one line)."""
+    _, width, lines = key_items_x(key, m, room)
+    return width, lines * key_line(m) - KEY_GAP * m.n
+
+
+def key_line(m: Metrics) -> int:
+    """From one line of a key, or row of keys, to the next."""
+    return m.label.height + KEY_GAP * m.n
 
 
 @dataclass(frozen=True)

@@ -105,12 +105,10 @@ class Stacked:
         x_in = m.margin + frame + max(in_left - frame, 0)
         in_right = x_in + spec.grid[1] * s + 1 + max(frame, in_right_room)  # the grid, its frame and its right band
         in_counts_x = counts_x(label, x_in, in_right, [f"x[{c}]" for c in g.shown_in], g.in_counts)
-        if g.in_counts:  # lines to a kernel stay under the labels' lines: the counts may reach into their gap
-            into = m.link_gap - 2 * m.gap if spec.kernel is not None else -m.gap
+        if g.in_counts:  # the counts may reach into the gap after the inputs: lines to a kernel stay under
+            # the labels' lines, but lines straight up or down to the outputs pass them, at the gap's middle
+            into = m.link_gap - 2 * m.gap if spec.kernel is not None else m.link_gap // 2 - m.gap
             in_right = max(in_right, in_counts_x + label.width(g.in_counts) - into)
-        more_in = spec.in_channels - len(g.shown_in)
-        if more_in:  # the count of channels not shown, under the inputs: clear of the lines' gap
-            in_right = max(in_right, x_in + label.width(f"… {more_in} more") + m.gap)
         x_heads = m.margin + frame  # the column's headings start where its bands do
         x_k = max(in_right, x_heads + label.width(spec.input_heading) + m.gap) + m.link_gap
         if spec.kernel is not None:
