@@ -18,9 +18,13 @@ class SpecError(ValueError):
 class TooLargeError(SpecError):
     """The configuration is valid but cannot be computed or drawn readably. A picture too large
     says what it ``needs`` (pixels, cell size, limit) and whether drawing it without values
-    would help (``values``), for a refusal that names another argument."""
+    would help (``values``), for a refusal that names another argument; a picture too wide
+    for ``--width``, the ``least_width`` that would draw it."""
 
-    def __init__(self, argument: str, message: str, needs: str = "", values: bool = False) -> None:
+    def __init__(
+        self, argument: str, message: str, needs: str = "", values: bool = False, least_width: int = 0
+    ) -> None:
         super().__init__(argument, message)
         self.needs = needs
         self.values = values
+        self.least_width = least_width

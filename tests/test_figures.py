@@ -92,6 +92,27 @@ def test_article_figure(tmp_path, args, parts, frames, published):
         assert path.stat().st_size <= published / 10
 
 
+@pytest.mark.parametrize("values", [True, False], ids=["values", "shades"])
+@pytest.mark.parametrize("args", [a[0] for a in ARTICLE])
+def test_article_figure_at_scale_2_fits_a_slide_with_every_input_channel(args, values):
+    from test_region import assert_apart
+
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import READABLE_CELL_PX, SLIDE_PX
+
+    spec = spec_of(args)
+    job = Job(spec, Look(values=values, scale=2), max_frames=300)
+    width, height = job.size
+    assert width <= SLIDE_PX[0] and height <= SLIDE_PX[1]
+    assert not job.choice.selection.partial
+    for layout in job.layouts:
+        assert layout.shown_in == tuple(range(spec.in_channels))  # every term of every sum drawn
+        assert layout.fits_box and layout.cell >= 2 * READABLE_CELL_PX
+        assert_apart(layout)
+    assert job.still(1).shape == (height, width)
+
+
 @pytest.mark.parametrize("args, frames, published", CONV_ARITHMETIC, ids=[a[0] for a in CONV_ARITHMETIC])
 def test_conv_arithmetic_figure(tmp_path, args, frames, published):
     spec = spec_of(args)

@@ -1,4 +1,5 @@
 import itertools
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -130,3 +131,107 @@ def test_a_layer_without_weights_shows_no_kernels():
 
     spec = MaxPool2dSpec((3, 6, 6), 2)
     assert kernel_channels(ops.of(spec).geometries(spec)[0]) == ()
+
+
+# -- both arrangements: everything apart, and the connecting lines only through the gaps -------
+
+
+def _random_geometries(seed: int, count: int) -> list:
+    """Geometries of random layers of every kind, some of them parts of a larger map, each
+    with a random look: (geometry, values, scale, picture shown whole or None)."""
+    import random
+
+    from test_region import random_layers
+
+    from convgif import MaxUnpool2dSpec
+    from convgif.picture.model import Region
+
+    rng = random.Random(seed)
+    layers = random_layers(rng, count) + [MaxUnpool2dSpec((2, 3, 3), 2), convgif_pool_with_indices()]
+    found = []
+    for spec in layers:
+        op = ops.of(spec)
+        view = {"as_conv": True} if type(spec).__name__ == "ConvTranspose2dSpec" and rng.random() < 0.3 else {}
+        whole = op.geometries(spec, **view)
+        out_h, out_w = whole[0].out_size
+        if rng.random() < 0.4 and out_h * out_w > 1:  # a part, with the bands beside it
+            r0, c0 = rng.randrange(out_h), rng.randrange(out_w)
+            region = Region((r0, rng.randint(r0 + 1, out_h)), (c0, rng.randint(c0 + 1, out_w)), whole[0].dims)
+            try:
+                whole = op.geometries(spec, region=region, **view)
+            except SpecError:
+                pass
+        picture = (rng.randint(4, 300), rng.randint(4, 300)) if whole[0].part is not None else None
+        for geometry in whole:
+            if rng.random() < 0.3:  # fewer channels and kernel columns than the layer has, as a part may draw
+                geometry = replace(geometry, channels_shown=rng.randint(1, 3), columns_shown=rng.randint(1, 3))
+            found.append((geometry, rng.random() < 0.5, rng.choice([1, 2]), picture))
+    return found
+
+
+def convgif_pool_with_indices():
+    from convgif import MaxPool2dSpec
+
+    return MaxPool2dSpec((2, 5, 5), 2, return_indices=True)
+
+
+def _runs(points: list, n: int) -> list:
+    """The rectangles (y0, y1, x0, x1) a path through ``points`` paints, ``n`` pixels thick."""
+    runs = []
+    for (xa, ya), (xb, yb) in zip(points, points[1:]):
+        assert xa == xb or ya == yb, points  # across or down, never aslant
+        if ya == yb:
+            runs.append((ya, ya + n, min(xa, xb), max(xa, xb) + 1))
+        else:
+            runs.append((min(ya, yb), max(ya, yb) + 1, xa, xa + n))
+    return runs
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_both_arrangements_keep_apart_and_join_each_window_to_its_kernel_and_output_through_gaps(seed):
+    from test_region import assert_apart, rects
+
+    from convgif.picture.layout import LANDSCAPES, STACKED, arrange
+    from convgif.picture.sizes import Metrics
+
+    for geometry, values, scale, picture in _random_geometries(seed, 12):
+        m = Metrics.of(scale)
+        for arrangement in (STACKED, *LANDSCAPES):
+            cell = (22 if values else 14) * scale
+            room = 1920 if arrangement.wide and scale > 1 else 480 * arrangement.wide
+            lay = arrange(geometry, values, cell, (), m, (), True, 3, picture, arrangement, room)
+            where = (geometry.caption, arrangement.name, values, scale)
+            assert_apart(lay)
+            panels = [box for name, box in rects(lay)]
+            n, s, f = m.n, lay.cell, m.frame if geometry.groups > 1 else 0
+            hp, wp = geometry.grid
+            for c, (gx, gy) in lay.inputs.items():
+                group = c // geometry.in_per_group
+                for j in lay.shown_columns:
+                    co = group * geometry.out_per_group + j
+                    for row in range(hp):
+                        y_window = gy + row * s + s // 2
+                        written = None
+                        if co in lay.outputs:  # the line enters the output cell at its row
+                            ox, oy = lay.outputs[co]
+                            out_row = row % geometry.out_size[0]
+                            written = co, (ox - f - 2 * n - 1 - lay.reach[1], oy + out_row * s + s // 2)
+                        column = j if geometry.kernel is not None else None
+                        paths = lay.routes.paths(lay, c, y_window, column, written)
+                        start = paths[0][0]
+                        assert start[1] == y_window and not gx - f <= start[0] <= gx + wp * s + f, where
+                        if column is not None:  # into the kernel in use, on its left; out on its right
+                            kx, ky = lay.kernels[(c, j)]
+                            kh, kw = geometry.kernel
+                            y_k = ky + kh * s // 2
+                            assert paths[0][-1] == (kx - 3 * n - 1, y_k), where
+                            if written is not None:
+                                assert paths[1][0] == (kx + kw * s + 3 * n + 1, y_k), where
+                        if written is not None:
+                            assert paths[-1][-1] == written[1], where
+                        else:
+                            assert len(paths) == (0 if column is None else 1), where
+                        for points in paths:
+                            for y0, y1, x0, x1 in _runs(points, n):
+                                for b in panels:
+                                    assert y1 <= b[0] or b[1] <= y0 or x1 <= b[2] or b[3] <= x0, (where, points, b)

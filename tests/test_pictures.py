@@ -29,7 +29,7 @@ from convgif.picture.model import Region, format_value, scales_of
 from convgif.picture.overlay import Animation
 from convgif.picture.paint import DARK, LIGHT, Painter, along, contrast
 from convgif.picture.scene import shades_of
-from convgif.picture.sizes import CAPTION, THUMB_PAD, key_items_x
+from convgif.picture.sizes import CAPTION, THUMB_PAD, key_size
 
 rng = np.random.default_rng(12)
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -333,7 +333,8 @@ def test_input_kernel_and_output_each_have_a_key_with_their_numbers():
     assert {format_value(v) for v in np.unique(rec.input)} <= written and "padding" in written
     assert {format_value(v) for v in np.unique(rec.weight)} <= {text for _, text in keys["w"].items}
     assert "to come" in {text for _, text in keys["y"].items}
-    boxes = [(x, y, x + key_items_x(key, layout.metrics)[1], y + 13) for key, x, y in layout.keys]
+    sizes = [key_size(key, layout.metrics, layout.width - 14 - x) for key, x, _ in layout.keys]
+    boxes = [(x, y, x + w, y + h) for (key, x, y), (w, h) in zip(layout.keys, sizes)]
     for x0, y0, x1, y1 in boxes:
         assert x1 <= layout.width - 14 and y1 <= layout.height
         for text, style, tx, ty in layout.texts:
@@ -358,6 +359,12 @@ MOVING = [
     ("--conv1d --in 2,300 --out 2 --k 3 --region 50:56", {}),
     ("--separable --in 3,40,40 --out 4 --k 3 --p 1 --region 2:4,2:4", {}),
     ("--in 1,200,200 --k 5 --p 2 --image examples/shapes.png --values", {"max_frames": 4}),
+    # arranged for a slide: inputs side by side, kernels under them, outputs in columns
+    ("--in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2 --values --scale 2", {}),
+    ("--in 4,40,40 --out 4 --k 3 --g 2 --region 3:5,2:5 --scale 2", {}),
+    ("--transposed --in 4,3,3 --out 4 --k 3 --s 2 --p 1 --g 2 --scale 2", {"max_frames": 9}),
+    ("--layer MaxPool2d --in 2,6,6 --k 2 --return-indices --values --scale 2", {}),
+    ("--in 3,32,32 --out 16 --k 5 --image examples/shapes.png --scale 2", {"max_frames": 10}),
 ]
 
 
@@ -368,7 +375,7 @@ def drawing_of(args: str, max_frames: int = 0, theme: str = "light") -> Job:
     o = request.options
     inputs = inputs_for(request.spec, None, None, o["kernel"], o["image"], o["factors"])
     input, weight, picture, notes = inputs
-    look = Look(o["values"], notes, theme, o["width"])
+    look = Look(o["values"], notes, theme, o["width"], o["scale"])
     return Job(request.spec, look, request.view, input=input, weight=weight, pixels=picture, max_frames=max_frames)
 
 
@@ -431,7 +438,9 @@ def panels(layout):
         w = m.stroke
         boxes += [(y - w, y + kh * s + w + 1, x - w, x + kw * s + w + 1) for x, y in layout.kernels.values()]
     boxes += [(y, y + style.height, x - 1, x + style.width(text) + 1) for text, style, x, y in layout.texts]
-    boxes += [(y, y + m.label.height, x, x + key_items_x(key, m)[1]) for key, x, y in layout.keys]
+    for key, x, y in layout.keys:
+        w, h = key_size(key, m, layout.width - m.margin - x)
+        boxes.append((y, y + h, x, x + w))
     boxes += [(y0, y1, x0, x1) for _, y0, y1, x0, x1 in layout.fringes]
     if layout.thumbnail is not None:
         x, y, w, h = layout.thumbnail
@@ -533,6 +542,11 @@ def test_a_contact_sheet_has_one_caption_and_tiles_labelled_by_their_step(tmp_pa
     header = sheet_header(drawing, width)
     lut = np.array(drawing.palette.colors, np.uint8)
     np.testing.assert_array_equal(pixels[: header.shape[0]], lut[header])
+    assert layout.keys == ()  # the colour keys, once in the header, not in every tile
+    scene = drawing.parts[0].scene
+    assert {key.role for key in scene.scales.keys} == {"input", "kernel", "output"}
+    for shades in (scene.colours.kernels, scene.colours.outputs):  # each key's swatches, over the tiles
+        assert set(shades) & set(np.unique(header).tolist())
     assert height == header.shape[0] + -(-sheet.frames // across) * layout.height
     first = next(drawing.frames())
     top = header.shape[0]
@@ -547,8 +561,9 @@ def test_a_larger_scale_draws_larger_text_and_cells_crisply(tmp_path):
     assert b.cell == 2 * a.cell and b.metrics.caption.height == 2 * a.metrics.caption.height
     assert 1.95 <= b.width / a.width <= 2 and 1.95 <= b.height / a.height <= 2
     assert set(two.palette.colors) == set(one.palette.colors)  # no colours from resampling
+    assert b.arrangement == "stacked" and b.height <= 1080  # a page's column enlarged, within a 1080p slide
     result = render(spec, tmp_path / "big.gif", scale=3, values=True)
-    assert result.size[0] > b.width and result.size[1] <= 1080  # larger still, within a 1080p slide
+    assert result.size[0] > b.width  # larger still
     with pytest.raises(convgif.SpecError) as error:
         render(spec, tmp_path / "huge.gif", scale=9)
     assert error.value.argument == "scale"

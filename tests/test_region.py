@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import re
 from pathlib import Path
 
@@ -18,7 +19,7 @@ from convgif.cli import main
 from convgif.ops.conv import picture_read
 from convgif.picture.layout import plan
 from convgif.picture.model import Region
-from convgif.picture.sizes import THUMB_PAD, key_items_x, picture_box
+from convgif.picture.sizes import THUMB_PAD, key_size, picture_box
 
 RESNET = convgif.Conv2dSpec((3, 224, 224), 64, 7, 2, 3, bias=False)
 VGG = convgif.Conv2dSpec((3, 224, 224), 64, 3, padding=1)
@@ -309,7 +310,9 @@ def rects(layout):
         kh, kw = geo.kernel
         found += [(f"w{k}", (y, y + kh * s + 1, x, x + kw * s + 1)) for k, (x, y) in layout.kernels.items()]
     found += [(f"text {t}", (y, y + st.height, x, x + st.width(t))) for t, st, x, y in layout.texts]
-    found += [(f"key {k.name}", (y, y + m.label.height, x, x + key_items_x(k, m)[1])) for k, x, y in layout.keys]
+    for k, x, y in layout.keys:
+        w, h = key_size(k, m, layout.width - m.margin - x)
+        found.append((f"key {k.name}", (y, y + h, x, x + w)))
     found += [(f"band {side}", (y0, y1, x0, x1)) for side, y0, y1, x0, x1 in layout.fringes]
     if layout.thumbnail is not None:
         x, y, w, h = layout.thumbnail
@@ -517,3 +520,98 @@ def test_an_rgb_picture_is_shown_in_its_own_colours():
     assert corner(0, 3)[0] > 200 > corner(0, 3)[1] and corner(3, 0)[1] > 200 > corner(3, 0)[0]
     assert corner(3, 3)[2] > 200 > corner(3, 3)[0]
     assert len(part.scene.palette.colors) <= 255
+
+
+# -- --width: a wider limit never draws less, and a refusal names the least width that draws ---
+
+
+def random_layers(rng: random.Random, count: int) -> list:
+    """Small valid layers of every kind with weights or windows, many channels and groups among them."""
+    made = []
+    while len(made) < count:
+        kind = rng.choice(["conv2d", "conv2d", "conv1d", "transposed", "separable", "maxpool", "avgpool"])
+        g = rng.choice([1, 1, 2, 3])
+        cin, cout = g * rng.randint(1, 3), g * rng.randint(1, 3)
+        h, w, k = rng.randint(2, 12), rng.randint(2, 12), rng.randint(1, 4)
+        s, p, d = rng.randint(1, 2), rng.randint(0, 1), rng.randint(1, 2)
+        try:
+            if kind == "conv2d":
+                made.append(convgif.Conv2dSpec((cin, h, w), cout, k, s, p, d, g))
+            elif kind == "conv1d":
+                made.append(convgif.Conv1dSpec((cin, w * 3), cout, k, s, p, d, g))
+            elif kind == "transposed":
+                made.append(convgif.ConvTranspose2dSpec((cin, h // 2 + 1, w // 2 + 1), cout, k, s, 0, 0, g))
+            elif kind == "separable":
+                made.append(convgif.SeparableSpec((cin, h, w), cout, k, s, p, d))
+            elif kind == "maxpool":
+                made.append(convgif.MaxPool2dSpec((cin, h, w), max(k, 2), s, min(p, k // 2)))
+            else:
+                made.append(convgif.AvgPool2dSpec((cin, h, w), max(k, 2), s, min(p, k // 2)))
+        except convgif.SpecError:
+            continue
+    return made
+
+
+def drawn_part(job) -> tuple:
+    """How much of its layer a render draws, in the order convgif gives things up (smaller is
+    more): terms of a sum left out, a part smaller than GOOD_SIDE a side, the output cells of
+    the part, the input channels and the kernel columns drawn."""
+    from convgif.animation.region import GOOD_SIDE
+    from convgif.picture.sizes import shown
+
+    region = job.region
+    out_h, out_w = job.geometries[0].out_size
+    rows, cols = region.size if region is not None else (out_h, out_w)
+    partial = job.choice.selection.partial
+    small = region is not None and min((cols,) if region.dims == 1 else (rows, cols)) < GOOD_SIDE
+    channels = sum(len(shown(g)[0]) for g in job.geometries)
+    columns = sum(len(shown(g)[1]) for g in job.geometries)
+    return partial, small and not partial, -rows * cols, -channels, -columns
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_wider_limit_never_draws_a_smaller_part_and_a_refusal_quotes_the_least_width(seed):
+    from convgif.animation.job import Job
+
+    rng = random.Random(seed)
+    for spec in random_layers(rng, 14):
+        look = {"values": rng.random() < 0.5, "scale": rng.choice([1, 1, 2])}
+        before = None  # the part drawn at the last, narrower, width
+        for width in sorted(rng.sample(range(100 * look["scale"], 1300 * look["scale"]), 5)):
+            where = f"{spec!r} {look} width={width}"
+            try:
+                job = Job(spec, Look(**look, width=width), max_frames=300)
+                drawn = max(layout.width for layout in job.layouts)
+            except convgif.TooLargeError as error:
+                assert before is None, f"{where}: refused, where a narrower limit drew"
+                assert error.argument == "width", where
+                least = error.least_width
+                assert least > width and f"needs {least} pixels" in str(error), (where, str(error))
+                at_least = Job(spec, Look(**look, width=least), max_frames=300)
+                assert max(layout.width for layout in at_least.layouts) <= least, where
+                with pytest.raises(convgif.TooLargeError):
+                    assert Job(spec, Look(**look, width=least - 1), max_frames=300).layouts
+                continue
+            assert drawn <= width, where
+            part = drawn_part(job)
+            assert before is None or part <= before, f"{where}: draws {part}, less than {before} when narrower"
+            before = part
+
+
+def test_a_slide_arranges_every_channel_across_rather_than_drawing_fewer():
+    from convgif.animation.job import Job
+    from convgif.picture.layout import arrange
+    from convgif.picture.sizes import MIN_VALUE_CELL_PX, SLIDE_PX, Metrics
+
+    headline = convgif.Conv2dSpec((3, 7, 7), 2, 3, stride=2, padding=1, dilation=2)
+    job = Job(headline, Look(values=True, scale=2))
+    (layout,) = job.layouts
+    assert layout.arrangement == "landscape" and layout.shown_in == (0, 1, 2) and job.region is None
+    assert layout.width <= SLIDE_PX[0] and layout.height <= SLIDE_PX[1]
+    # stacked, the three channels are taller than the slide even at the smallest cells that hold a number
+    (geometry,) = job.geometries
+    stacked = arrange(geometry, True, 2 * MIN_VALUE_CELL_PX, (), Metrics.of(2), (), True, 2)
+    assert stacked.arrangement == "stacked" and stacked.drawing[1] > SLIDE_PX[1]
+    # a page's column keeps the stacked arrangement, every channel drawn too
+    (column,) = Job(headline, Look(values=True)).layouts
+    assert column.arrangement == "stacked" and column.shown_in == (0, 1, 2)

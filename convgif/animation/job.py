@@ -146,10 +146,11 @@ class Job:
                 drawn.value_chars,
                 notes=look.notes,
                 max_width=look.width,
-                keys=scales.keys,
+                keys=() if look.headless else scales.keys,  # a contact sheet shows them once
                 scale=look.scale,
                 caption=not look.headless,
                 picture=drawn.picture.size if drawn.picture is not None else None,
+                chosen=True,
             )
             for drawn, scales in zip(self.drawings, self.scales)
         ]
@@ -179,7 +180,11 @@ class Job:
         from ..picture.paint import THEMES
 
         theme = THEMES[self.look.theme]
-        parts = [Animation(d, layout, theme, s) for d, layout, s in zip(drawings, self.layouts, self.scales)]
+        headless = self.look.headless  # the keys drawn once, over a contact sheet's tiles
+        parts = [
+            Animation(d, layout, theme, s, s.keys if headless else ())
+            for d, layout, s in zip(drawings, self.layouts, self.scales)
+        ]
         return _Players.of(parts)
 
     @property
@@ -319,6 +324,12 @@ class _Players:
     @property
     def changed(self) -> Optional[list[tuple[int, int, int, int]]]:
         return self.parts[0].changed if self.chain is None else self.chain.changed
+
+    def lut(self, i: int) -> np.ndarray:
+        """Part ``i``'s palette indices mapped to the shared palette's."""
+        import numpy as np
+
+        return np.arange(256, dtype=np.uint8) if self.chain is None else self.chain.luts[i]
 
     def frames(self, steps: list[list[int]]) -> Iterator[np.ndarray]:
         return self.parts[0].frames(steps[0]) if self.chain is None else self.chain.frames(steps)

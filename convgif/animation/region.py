@@ -116,7 +116,10 @@ def choose(
         regions = [region if region.cuts(out_size) else None]
     else:
         regions = list(_regions(out_size, dims))
-    search = _Search(geometries, whole, look, max_frames)
+    picture = None  # the whole picture shown small beside a part of it
+    if pixels is not None and pixels.ndim == 3 and pixels.shape[0] in (1, 3) and dims == 2:
+        picture = (int(pixels.shape[1]), int(pixels.shape[2]))
+    search = _Search(geometries, whole, look, max_frames, picture)
     found = search.first(regions, given is not None)
     if found is None:
         raise search.refusal(spec, given, regions)
@@ -131,15 +134,20 @@ class _Search:
     """The candidates of a part in order of preference, each checked: its steps against
     ``max_frames``, its pictures against the box of a page (readable cells)."""
 
-    def __init__(self, geometries: Any, whole: list, look: Look, max_frames: int) -> None:
-        self.geometries, self.look, self.max_frames = geometries, look, max_frames
+    def __init__(
+        self, geometries: Any, whole: list, look: Look, max_frames: int, picture: Optional[tuple[int, int]] = None
+    ) -> None:
+        self.geometries, self.look, self.max_frames, self.picture = geometries, look, max_frames, picture
         self.channels = [_channel_options(g) for g in whole]
         self.columns = [_column_options(g) for g in whole]
-        #: the most preferred candidate drawn at all (readably if any is), when none fits the box
+        #: the candidate drawn when none fits the box: the most preferred drawn at all (readably
+        #: if any is), or within a width asked the least preferred
         self.fallback: Optional[tuple[Optional[Region], Selection, bool]] = None
         self.readable_fallback = False
         self.fewest_steps: Optional[int] = None
         self.too_large: Optional[TooLargeError] = None
+        #: the refusal, for ``--width``, of the part that needs the least width
+        self.too_narrow: Optional[TooLargeError] = None
         self.refused: Optional[SpecError] = None
 
     def first(self, regions: list, given: bool) -> Optional[tuple[Optional[Region], Selection, bool]]:
@@ -155,15 +163,20 @@ class _Search:
             self.fewest_steps = steps if self.fewest_steps is None else min(steps, self.fewest_steps)
             if self.max_frames and steps > self.max_frames:
                 continue
-            verdict = self._verdict(parts)
+            verdict = self._verdict(parts, self.picture if region is not None else None)
             if verdict == "fits":
                 return region, selection, True
             if verdict is None and not least_checked:  # when not even the least is drawn, no larger part is
                 least_checked = True
                 if self._none_drawn(*candidates[-1]):
                     return None
+            # when none fits: the most preferred part drawn (readably if any is); within a width
+            # asked, the least (a wider limit draws one that fits, or the same: never less)
+            last = self.look.width is not None
             if verdict is not None and (
-                self.fallback is None or (verdict == "readable" and not self.readable_fallback)
+                self.fallback is None
+                or (verdict == "readable" and not self.readable_fallback)
+                or (last and (verdict == "readable") == self.readable_fallback)
             ):
                 self.fallback, self.readable_fallback = (region, selection, False), verdict == "readable"
         return self.fallback
@@ -175,7 +188,7 @@ class _Search:
             parts = selection.apply(self.geometries(region))
         except SpecError:
             return False
-        return self._verdict(parts) is None and self.too_large is not None
+        return self._verdict(parts, self.picture if region is not None else None) is None and self.too_large is not None
 
     def _candidates(self, regions: list) -> Iterator[tuple[Optional[Region], Selection]]:
         def level(options: list, i: int) -> Any:
@@ -205,9 +218,10 @@ class _Search:
             for selection in partial:
                 yield region, selection
 
-    def _verdict(self, parts: list) -> Optional[str]:
-        """ "fits" (the box, readably), "readable" (larger than the box), "drawn" (only at
-        cells too small to read) or None (not drawn at all)."""
+    def _verdict(self, parts: list, picture: Optional[tuple[int, int]]) -> Optional[str]:
+        """ "fits" (the box, readably, in either arrangement), "readable" (larger than the box),
+        "drawn" (only at cells too small to read) or None (not drawn at all), with the whole
+        ``picture`` shown small beside a part when there is one."""
         look, verdict = self.look, "fits"
         for geometry in parts:
             try:
@@ -218,9 +232,14 @@ class _Search:
                     notes=look.notes,
                     max_width=look.width,
                     scale=look.scale,
+                    caption=not look.headless,
+                    picture=picture,
                 )
             except TooLargeError as error:
-                self.too_large = error
+                if error.argument != "width":
+                    self.too_large = error
+                elif self.too_narrow is None or error.least_width < self.too_narrow.least_width:
+                    self.too_narrow = error  # the part that needs the least width
                 return None
             except SpecError as error:
                 self.refused = self.refused or error
@@ -240,7 +259,7 @@ class _Search:
                 f"max_frames={self.max_frames} is fewer than the {self.fewest_steps:,} steps of {where}: convgif plays "
                 "every step of what it draws, in order; draw a smaller region or raise --max-frames (0 draws every step)",
             )
-        error = self.too_large or self.refused
+        error = self.too_narrow or self.too_large or self.refused
         if isinstance(error, TooLargeError) and error.argument == "input_shape":  # the cells one output reads
             return _window_refusal(spec, error)
         return error or SpecError("layer", "no part of this layer can be drawn")

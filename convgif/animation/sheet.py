@@ -69,36 +69,44 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
 
 
 def header(job: Job, width: int) -> np.ndarray:
-    """The caption and notes of every part of ``job`` once (as palette indices), ``width``
-    pixels wide: the top of a contact sheet, whose tiles have neither."""
+    """The caption, notes and colour keys of every part of ``job`` once (as palette indices),
+    ``width`` pixels wide: the top of a contact sheet, whose tiles have none of them."""
     import numpy as np
 
+    from ..picture.layout import place_keys
     from ..picture.paint import Painter
     from ..picture.sizes import CAPTION_BREAK, Metrics, shown_note, wrap
 
     m = Metrics.of(job.look.scale)
-    lines: list[tuple[str, Any]] = []
-    for i, layout in enumerate(job.layouts):
+    players = job.players
+    ink = players.palette.ink_table(players.ink, [players.background])
+    painter = Painter(job.layouts[0], players.grid, players.background, ink)
+    blocks = []
+    for i, (layout, part) in enumerate(zip(job.layouts, players.parts)):
         geometry = layout.geometry
+        lines: list[tuple[str, Any]] = [("", m.label)] if i else []  # a blank line between the parts
         chars = max(1, (width - 2 * m.margin) // m.caption.advance)
-        if i:
-            lines.append(("", m.label))  # a blank line between the parts
-        for line in wrap(geometry.caption, chars, CAPTION_BREAK):
-            lines.append((line, m.caption))
+        lines += [(line, m.caption) for line in wrap(geometry.caption, chars, CAPTION_BREAK)]
         chars = max(1, (width - 2 * m.margin) // m.label.advance)
         shown = shown_note(geometry)
         for note in (f"showing {shown}" if shown else "", *geometry.notes, *job.look.notes):
             lines += [(line, m.label) for line in wrap(note, chars) if note and (line, m.label) not in lines]
-    height = m.margin + sum(style.height + 2 * m.n for _, style in lines)
-    players = job.players
-    image = np.full((height, width), players.background, np.uint8)
-    ink = players.palette.ink_table(players.ink, [players.background])
-    painter = Painter(job.layouts[0], players.grid, players.background, ink)
-    y = m.margin
-    for text, style in lines:
-        painter.text(image, text, style, m.margin, y)
-        y += style.height + 2 * m.n
-    return image
+        text_h = (m.margin if not i else 0) + sum(style.height + 2 * m.n for _, style in lines)
+        image = np.full((text_h, width), players.background, np.uint8)
+        y = m.margin if not i else 0
+        for text, style in lines:
+            painter.text(image, text, style, m.margin, y)
+            y += style.height + 2 * m.n
+        blocks.append(image)
+        keys = part.scene.scales.keys
+        if keys:  # drawn by the part's own scene, in its colours
+            placed, height = place_keys(m, keys, width, -6 * m.n)
+            scene = part.scene
+            drawn = np.full((height, width), scene.colours.background, np.uint8)
+            for key, x, y in placed:
+                scene.draw_key(drawn, key, x, y, width - m.margin - x)
+            blocks.append(players.lut(i)[drawn])
+    return np.concatenate(blocks)
 
 
 def separate(job: Job, sheet: np.ndarray, y: int, x: int, tile: tuple[int, int]) -> None:

@@ -1,9 +1,12 @@
 """One layout at a given cell size, worked out in phases: the columns across, the width and
-where the texts break, the lines over the grids, the grids stacked down, the bands beside a
-part of a larger map, the whole picture shown small, the keys and the grids' labels.
+where the texts break, the lines over the grids, the grids down with their labels, the bands
+beside a part of a larger map, the whole picture shown small and the keys.
 
-:func:`plan` chooses the cell size; each phase here is a function of
-what the phases before it decided, passed as the small frozen records below.
+The grids are placed by an arrangement, chosen once for a figure: stacked (:mod:`.stacked`,
+for a page's column) or landscape (:mod:`.landscape`, for a slide, when the stacked one is too
+tall); the other phases are the same for both. :func:`plan` chooses the arrangement and the
+cell size; each phase here is a function of what the phases before it decided, passed as
+small frozen records.
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..errors import TooLargeError
+from .arrangement import Arrangement, Grids, Placed
+from .landscape import Landscape
 from .model import Geometry, Key
 from .sizes import (
     CAPTION_BREAK,
@@ -20,11 +25,11 @@ from .sizes import (
     CELL_PX,
     FRINGE,
     FRINGE_GAP,
-    FRINGE_ROOM,
-    KEYS_ROOM,
+    KEY_GAP,
     MAX_SIDE_PX,
     MIN_CELL_PX,
     MIN_VALUE_CELL_PX,
+    READABLE_CELL_PX,
     STEP_BREAK,
     SUM_LINE_CHARS,
     THUMB_MIN_PX,
@@ -36,74 +41,17 @@ from .sizes import (
     Metrics,
     TextStyle,
     _unbreakable,
-    continues_text,
     fit_box,
-    key_items_x,
-    shown,
+    key_size,
     shown_note,
     thumbnail_size,
     wrap,
 )
+from .stacked import Stacked
 
-
-@dataclass(frozen=True)
-class _Grids:
-    """What every phase of a layout reads: the geometry, the cell size ``s``, the lengths at
-    this scale, the channels shown, and the room that a group frame and the bands of a part of
-    a larger map take round each input and output grid (top, bottom, left, right)."""
-
-    spec: Geometry
-    s: int
-    m: Metrics
-    shown_in: tuple[int, ...]
-    columns: tuple[int, ...]
-    shown_out: tuple[int, ...]
-    #: how far outside its grid a group's frame sits (0 without groups)
-    frame: int
-    #: how far a band saying that a map goes on reaches beyond the frame
-    band: int
-    in_room: tuple[int, int, int, int]
-    out_room: tuple[int, int, int, int]
-    #: how many cells the maps go on beyond the grids drawn, as written in their labels' lines
-    in_counts: str
-    out_counts: str
-
-    @classmethod
-    def of(cls, spec: Geometry, s: int, m: Metrics) -> _Grids:
-        frame = m.frame if spec.groups > 1 else 0  # group frames sit just outside the grid
-        band = (FRINGE_GAP + FRINGE) * m.n
-        in_hidden, out_hidden = spec.hidden
-
-        def room(hidden: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-            top, bottom, left, right = (frame + band if count > 0 else 0 for count in hidden)
-            return top, bottom, left, right
-
-        counts = continues_text(in_hidden), continues_text(out_hidden)
-        return cls(spec, s, m, *shown(spec), frame, band, room(in_hidden), room(out_hidden), *counts)
-
-    @property
-    def lh(self) -> int:
-        """The height of a grid's label line."""
-        return self.m.label.height + 2 * self.m.n
-
-
-@dataclass(frozen=True)
-class _Across:
-    """Where the columns of grids go, left to right, and where the widest of them ends."""
-
-    x_in: int
-    #: where the input column's headings start (with its bands)
-    x_heads: int
-    in_counts_x: int
-    #: where the kernel column starts, and each column of kernels
-    x_k: int
-    column_x: tuple[int, ...]
-    x_out: int
-    x_out_heads: int
-    out_counts_x: int
-    #: the right end of the output column: its grids, labels, bands, counts and headings
-    right: int
-    out_labels: dict[int, str]
+STACKED = Stacked()
+#: For a slide: the outputs in columns as short as the inputs', or in one column.
+LANDSCAPES = (Landscape(fold=True), Landscape(fold=False))
 
 
 @dataclass(frozen=True)
@@ -114,7 +62,6 @@ class _Breaks:
     inner: int
     #: the figure's width: the drawing's, or more for a wider key
     width: int
-    key_widths: tuple[int, ...]
     caption_lines: tuple[str, ...]
     #: lines the longest step line takes
     step_lines: int
@@ -137,26 +84,6 @@ class _Top:
     body_top: int
 
 
-@dataclass(frozen=True)
-class _Body:
-    """The grids stacked down: the top of each block (its label's line), the top-left pixel of
-    each grid, the lane under each row of kernels and where each column ends."""
-
-    in_tops: tuple[int, ...]
-    inputs: dict[int, tuple[int, int]]
-    in_bottom: int
-    kernels: dict[tuple[int, int], tuple[int, int]]
-    lanes: dict[int, int]
-    k_bottom: int
-    out_tops: tuple[int, ...]
-    outputs: dict[int, tuple[int, int]]
-    out_bottom: int
-
-    @property
-    def bottom(self) -> int:
-        return max(self.in_bottom, self.out_bottom, self.k_bottom)
-
-
 def arrange(
     spec: Geometry,
     values: bool,
@@ -167,19 +94,23 @@ def arrange(
     with_caption: bool,
     value_chars: int,
     picture: Optional[tuple[int, int]] = None,
+    arrangement: Arrangement = STACKED,
+    room: int = 0,
+    box: int = 0,
 ) -> Layout:
-    """The layout of ``spec`` with cells of ``s`` pixels, in phases: the columns across, the
-    width and where the texts break, the lines over the grids, the grids stacked down, the
-    whole picture shown small, the keys and the grids' labels."""
-    g = _Grids.of(spec, s, m)
-    across = _across(g)
-    breaks = _breaks(g, across.right, notes, keys, with_caption, values, value_chars)
+    """The layout of ``spec`` with cells of ``s`` pixels in ``arrangement``, in phases: the
+    columns across, the width and where the texts break, the lines over the grids, the grids
+    down with their labels, the whole picture shown small and the keys. Texts break within the
+    grids' width, or within ``room`` pixels when it is wider (a slide's, whose height is
+    scarcer); a key wider than the figure widens it up to ``box`` pixels (0: any), and breaks
+    onto more lines beyond."""
+    g = Grids.of(spec, s, m)
+    across = arrangement.across(g)
+    breaks = _breaks(g, across.right, notes, keys, with_caption, values, value_chars, room, box)
     top = _top(breaks, m, values)
-    body = _body(g, across, top.body_top)
-    _, _, out_left, _ = g.out_room
-    links = (across.x_k - m.link_gap // 2, across.x_out - g.frame - max(out_left - g.frame, 0) - m.link_gap // 2)
-    thumbnail, thumb_texts, below, width = _thumbnail(g, across, body, links[1], breaks.width, picture)
-    placed, height = _keys(m, keys, breaks.key_widths, width, below)
+    body = arrangement.down(g, across, top.heads_y, top.body_top)
+    thumbnail, thumb_texts, below, width = _thumbnail(g, body, breaks.width, picture, room)
+    placed, height = place_keys(m, keys, width, below)
     return Layout(
         geometry=spec,
         values=values,
@@ -192,7 +123,7 @@ def arrange(
         inputs=body.inputs,
         kernels=body.kernels,
         outputs=body.outputs,
-        texts=(*top.texts, *thumb_texts, *_labels(g, across, top, body)),
+        texts=(*top.texts, *thumb_texts, *body.texts),
         step_at=(m.margin, top.step_y),
         sum_at=(m.margin, top.sum_y),
         sum_width=breaks.sum_width,
@@ -200,76 +131,38 @@ def arrange(
         step_lines=breaks.step_lines,
         sum_lines=breaks.sum_lines,
         keys=placed,
-        lanes=body.lanes,
-        links=links,
+        routes=body.routes,
+        arrangement=arrangement.name,
         metrics=m,
         drawing=(m.margin + breaks.inner + m.margin, body.bottom + m.margin),
+        keyless=below + m.margin,
         fringes=_all_fringes(g, body),
-        reach=(g.band if g.in_room[3] else 0, g.band if out_left else 0),
+        reach=body.reach,
         thumbnail=thumbnail,
     )
 
 
-def _counts_x(label: TextStyle, x: int, right: int, names: list[str], counts: str) -> int:
-    """Where a grid's counts go in its label's line: ending at its right band, after the label."""
-    return max(right - label.width(counts), x + max(map(label.width, names)) + 2 * label.advance)
-
-
-def _across(g: _Grids) -> _Across:
-    """The columns across: the inputs with their bands and counts, the kernels (for a layer
-    with weights) and the outputs, with gaps between them where the connecting lines run."""
-    spec, s, m, label, frame = g.spec, g.s, g.m, g.m.label, g.frame
-    _, _, in_left, in_right_room = g.in_room
-    _, _, out_left, out_right_room = g.out_room
-    x_in = m.margin + frame + max(in_left - frame, 0)
-    in_right = x_in + spec.grid[1] * s + 1 + max(frame, in_right_room)  # the grid, its frame and its right band
-    in_counts_x = _counts_x(label, x_in, in_right, [f"{spec.input_name}[{c}]" for c in g.shown_in], g.in_counts)
-    if g.in_counts:  # the labels' lines are clear of the connecting lines: the counts may reach into the gap
-        in_right = max(in_right, in_counts_x + label.width(g.in_counts) - m.link_gap + 2 * m.gap)
-    x_heads = m.margin + frame  # the column's headings start where its bands do
-    x_k = max(in_right, x_heads + label.width(spec.input_heading) + m.gap) + m.link_gap
-    if spec.kernel is not None:
-        k_label = max(label.width(spec.kernel_label(c, j)) for c in g.shown_in for j in g.columns)
-        col_w = max(spec.kernel[1] * s + 1, k_label)
-        column_x = tuple(x_k + i * (col_w + m.gap) for i in range(len(g.columns)))
-        k_right = max(column_x[-1] + col_w, x_k + label.width(spec.kernel_heading))
-    else:  # no weights: the output column follows the input
-        column_x, k_right = (), x_k - m.link_gap
-    out_w = spec.out_size[1] * s + 1
-    x_out = k_right + m.link_gap + frame + max(out_left - frame, 0)
-    x_out_heads = k_right + m.link_gap if out_left else x_out  # where the column's headings start
-    out_labels = {co: spec.output_label(co) for co in g.shown_out}
-    more_out = spec.out_channels - len(g.shown_out)
-    right = max(
-        x_out + max(out_w, *(label.width(t) for t in out_labels.values())) + max(frame, out_right_room),
-        x_out_heads + label.width(spec.output_heading) + frame,
-    )
-    names = list(out_labels.values())
-    out_counts_x = _counts_x(label, x_out, x_out + out_w + max(frame, out_right_room), names, g.out_counts)
-    if g.out_counts:
-        right = max(right, out_counts_x + label.width(g.out_counts))
-    if more_out:
-        right = max(right, x_out + label.width(f"… {more_out} more"))
-    return _Across(x_in, x_heads, in_counts_x, x_k, column_x, x_out, x_out_heads, out_counts_x, right, out_labels)
-
-
 def _breaks(
-    g: _Grids,
+    g: Grids,
     right: int,
     notes: tuple[str, ...],
     keys: tuple[Key, ...],
     with_caption: bool,
     values: bool,
     value_chars: int,
+    room: int = 0,
+    box: int = 0,
 ) -> _Breaks:
     """How wide the drawing is, and where its texts break: as wide as the grids ending at
     ``right`` and what cannot break (the step line, the longest piece of the caption and of
-    each note, with values a sum's line or two). Texts break within the drawing's width; a key
-    wider than that widens the figure alone, so that the drawing (what decides whether a
-    picture is too large) is the same with or without keys."""
+    each note, with values a sum's line or two), or, given ``room``, as wide as every text
+    whole on a line (and the keys in a row) within it. Texts break within the drawing's width;
+    a key wider than that widens the figure alone (up to ``box``, beyond which it breaks onto
+    more lines), so that the drawing (what decides whether a picture is too large) is the
+    same with or without keys."""
     spec, m = g.spec, g.m
     cap, label, margin = m.caption, m.label, m.margin
-    key_widths = tuple(key_items_x(key, m)[1] for key in keys)
+    key_widths = tuple(key_size(key, m)[0] for key in keys)
     shown = f"showing {shown_note(spec)}" if with_caption and shown_note(spec) else ""
     lines = ([shown] if shown else []) + list(notes)
     must = [
@@ -283,7 +176,22 @@ def _breaks(
     if values:  # room for a sum to read on a line or two
         must.append(cap.advance * min(sum_chars, SUM_LINE_CHARS))
     inner = max(must)
-    width = margin + max([inner, *key_widths]) + margin
+    if room:  # each text in as few lines as the room allows, broken evenly
+        texts = [(spec.step_text, cap, STEP_BREAK), *((line, label, " ") for line in lines)]
+        if with_caption:
+            texts.append((spec.caption, cap, CAPTION_BREAK))
+        wanted = [
+            style.advance * max(map(len, wrap(text, (room - 2 * margin) // style.advance, at)))
+            for text, style, at in texts
+        ]
+        if values:
+            wanted.append(cap.advance * sum_chars)
+        wanted.append(sum(key_widths) + 4 * label.advance * (len(keys) - 1))
+        inner = max(inner, min(max(wanted), room - 2 * margin))
+    keys_w = 0  # what the widest key takes: its line, or as few lines as fit the box
+    for key, w in zip(keys, key_widths):
+        keys_w = max(keys_w, w if not box or w <= box - 2 * margin else max(key_size(key, m, 1)[0], box - 2 * margin))
+    width = margin + max(inner, keys_w) + margin
     caption_lines = wrap(spec.caption, inner // cap.advance, CAPTION_BREAK) if with_caption else []
     note_lines = [part for line in lines for part in wrap(line, inner // label.advance)]
     sum_width = inner // cap.advance
@@ -291,7 +199,7 @@ def _breaks(
     sum_lines = 1
     if values and sum_chars > sum_width:
         sum_lines = min(3, math.ceil(sum_chars / sum_width))
-    return _Breaks(inner, width, key_widths, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
+    return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 
 def _top(breaks: _Breaks, m: Metrics, values: bool) -> _Top:
@@ -317,60 +225,7 @@ def _top(breaks: _Breaks, m: Metrics, values: bool) -> _Top:
     return _Top(tuple(texts), step_y, sum_y, heads_y, heads_y + label.height + 6 * n)
 
 
-def _body(g: _Grids, across: _Across, top: int) -> _Body:
-    """The grids stacked down from ``top``: each input block (its label's line, a top band,
-    the grid as tall as the kernels beside it, a bottom band) with its row of kernels and the
-    free lane under them, and each output block; a group frame takes the gap below a block."""
-    spec, s, m, n, label = g.spec, g.s, g.m, g.m.n, g.m.label
-    hp, _ = spec.grid
-    kh, _ = spec.kernel or (0, 0)
-    in_top_room, in_bottom_room, _, _ = g.in_room
-    out_top_room, out_bottom_room, _, _ = g.out_room
-    row_h = max(hp, kh) * s + 1  # a transposed layer's kernel can be taller than its input
-    in_block = g.lh + in_top_room + max(hp * s + 1 + in_bottom_room, row_h)
-    # the bottom band, where it is the block's end
-    tucked = min(in_bottom_room, hp * s + 1 + in_bottom_room - row_h) if in_bottom_room else 0
-    in_groups = [c // spec.in_per_group for c in g.shown_in]
-    in_tops = _stack([in_block] * len(g.shown_in), in_groups, top, m, max(tucked, 0))
-    inputs = {c: (across.x_in, t + g.lh + in_top_room) for c, t in zip(g.shown_in, in_tops)}
-    in_bottom = in_tops[-1] + in_block + g.frame
-    if spec.in_channels > len(g.shown_in):
-        in_bottom += 4 * n + label.height
-    kernels = {}
-    if spec.kernel is not None:
-        kernels = {(c, j): (across.column_x[i], inputs[c][1]) for c in g.shown_in for i, j in enumerate(g.columns)}
-    k_bottom = max((y0 + kh * s + 1 for _, y0 in kernels.values()), default=top)
-    lanes = {}
-    for i, c in enumerate(g.shown_in):
-        below = inputs[c][1] + kh * s + 1 + m.stroke + n  # under the kernel and its outline
-        after = in_tops[i + 1] - n if i + 1 < len(g.shown_in) else max(below + 2 * m.gap, in_bottom)
-        lanes[c] = min((below + after) // 2, below + m.gap)  # close under the kernels
-    k_bottom = max(k_bottom, max(lanes.values()) + n)
-    out_block = g.lh + out_top_room + spec.out_size[0] * s + 1 + out_bottom_room
-    out_groups = [co // spec.out_per_group for co in g.shown_out]
-    out_tops = _stack([out_block] * len(g.shown_out), out_groups, top, m, out_bottom_room)
-    outputs = {co: (across.x_out, t + g.lh + out_top_room) for co, t in zip(g.shown_out, out_tops)}
-    out_bottom = out_tops[-1] + out_block + g.frame
-    if spec.out_channels > len(g.shown_out):
-        out_bottom += 4 * n + label.height
-    return _Body(tuple(in_tops), inputs, in_bottom, kernels, lanes, k_bottom, tuple(out_tops), outputs, out_bottom)
-
-
-def _stack(heights: list[int], groups: list[int], top: int, m: Metrics, tucked: int = 0) -> list[int]:
-    """Tops of blocks stacked downwards, with a wider gap where the group changes. The last
-    ``tucked`` pixels of a block (a band under its grid) may take the gap after it, all but
-    FRINGE_ROOM pixels of it."""
-    tops, y = [], top
-    for i, (h, g) in enumerate(zip(heights, groups)):
-        if i:
-            gap = m.group_gap if g != groups[i - 1] else m.gap
-            y += gap - min(tucked, gap - FRINGE_ROOM * m.n)
-        tops.append(y)
-        y += h
-    return tops
-
-
-def _all_fringes(g: _Grids, body: _Body) -> tuple[tuple[str, int, int, int, int], ...]:
+def _all_fringes(g: Grids, body: Placed) -> tuple[tuple[str, int, int, int, int], ...]:
     """The bands beside every grid drawn, on the sides where its map goes on."""
     spec, s, n = g.spec, g.s, g.m.n
     in_hidden, out_hidden = spec.hidden
@@ -382,67 +237,39 @@ def _all_fringes(g: _Grids, body: _Body) -> tuple[tuple[str, int, int, int, int]
 
 
 def _thumbnail(
-    g: _Grids, across: _Across, body: _Body, out_link: int, width: int, picture: Optional[tuple[int, int]]
+    g: Grids, body: Placed, width: int, picture: Optional[tuple[int, int]], room: int = 0
 ) -> tuple[Optional[tuple[int, int, int, int]], list[tuple[str, TextStyle, int, int]], int, int]:
-    """Where the whole ``picture`` goes, when there is one: in a free corner under the inputs,
-    the kernels (whose gap before the outputs is at ``out_link``) or the outputs, else under
-    everything. Gives its (x, y, width, height), its texts, the lowest y of the figure so far
-    and its width (``width``, or more for a picture wider than the drawing)."""
+    """Where the whole ``picture`` goes, when there is one: in a free corner the arrangement
+    left (one that reaches the figure's right, which is ``width`` so far or ``room`` when that
+    is wider, says -1), else under everything. Gives its (x, y, width, height), its texts, the
+    lowest y of the figure so far and its width (``width``, or more for a picture wider than
+    the drawing)."""
     if picture is None:
         return None, [], body.bottom, width
     m, n, margin = g.m, g.m.n, g.m.margin
-    spots = [(across.x_heads, body.in_bottom, across.x_k - m.link_gap // 2 - m.gap)]  # under the inputs,
-    if body.kernels:
-        spots.append((across.x_k, body.k_bottom, out_link - m.gap))  # the kernels,
-    spots.append((across.x_out_heads, body.out_bottom, width - margin))  # the outputs
+    spots = [(left, top, max(width, room) - margin if right < 0 else right) for left, top, right in body.spots]
     thumbnail, texts, below = _place_picture(picture, spots, body.bottom, margin, m)
     right = max(thumbnail[0] + thumbnail[2] + THUMB_PAD * n, *(x + m.label.width(t) for t, _, x, _ in texts))
     return thumbnail, texts, below, max(width, right + margin)
 
 
-def _keys(
-    m: Metrics, keys: tuple[Key, ...], widths: tuple[int, ...], width: int, below: int
+def place_keys(
+    m: Metrics, keys: tuple[Key, ...], width: int, below: int
 ) -> tuple[tuple[tuple[Key, int, int], ...], int]:
     """The colour keys in rows under everything else (which ends at ``below``), as many to a
-    row as fit ``width``: each with the top-left pixel of its name; and the figure's height."""
+    row as fit ``width`` (a key wider than that alone on its row, on as many lines as keep it
+    within): each with the top-left pixel of its name; and the figure's height."""
     label, margin = m.label, m.margin
-    placed, x, y = [], margin, below + 10 * m.n
-    for key, w in zip(keys, widths):
+    placed, x, y, bottom = [], margin, below + 10 * m.n, below
+    for key in keys:
+        w, _ = key_size(key, m)
         if x > margin and x + w > width - margin:
-            x, y = margin, y + label.height + 6 * m.n
+            x, y = margin, bottom + KEY_GAP * m.n
+        w, h = key_size(key, m, width - margin - x)
         placed.append((key, x, y))
+        bottom = max(bottom, y + h)
         x += w + 4 * label.advance
-    return tuple(placed), (y + label.height if keys else below) + margin
-
-
-def _labels(g: _Grids, across: _Across, top: _Top, body: _Body) -> list[tuple[str, TextStyle, int, int]]:
-    """The columns' headings, each grid's label (with the counts of a part of a larger map) and
-    how many channels are not shown."""
-    spec, label = g.spec, g.m.label
-    texts = [(spec.input_heading, label, across.x_heads, top.heads_y)]
-    if body.kernels:
-        texts.append((spec.kernel_heading, label, across.x_k, top.heads_y))
-    texts.append((spec.output_heading, label, across.x_out_heads, top.heads_y))
-    for c, t in zip(g.shown_in, body.in_tops):
-        x, _ = body.inputs[c]
-        texts.append((f"{spec.input_name}[{c}]", label, x, t))
-        if g.in_counts:
-            texts.append((g.in_counts, label, across.in_counts_x, t))
-        for j in g.columns if body.kernels else ():
-            kx, ky = body.kernels[(c, j)]
-            texts.append((spec.kernel_label(c, j), label, kx, ky - g.lh))
-    for co, t in zip(g.shown_out, body.out_tops):
-        x, _ = body.outputs[co]
-        texts.append((across.out_labels[co], label, x, t))
-        if g.out_counts:
-            texts.append((g.out_counts, label, across.out_counts_x, t))
-    more_in = spec.in_channels - len(g.shown_in)
-    more_out = spec.out_channels - len(g.shown_out)
-    if more_in:
-        texts.append((f"… {more_in} more", label, across.x_in, body.in_bottom - label.height))
-    if more_out:
-        texts.append((f"… {more_out} more", label, across.x_out, body.out_bottom - label.height))
-    return texts
+    return tuple(placed), bottom + margin
 
 
 def _fringes(
@@ -483,7 +310,7 @@ def _place_picture(
             y0 = top + m.gap
             for beside in (False, True):
                 wide = tw + 2 * pad + (m.gap + words_w if beside else 0)
-                tall = th + 2 * pad if beside else words_h + 2 * n + th + 2 * pad
+                tall = max(th + 2 * pad, words_h) if beside else words_h + 2 * n + th + 2 * pad
                 if left + max(wide, words_w) > right:
                     continue
                 extra = max(0, y0 + tall - bottom)
@@ -501,6 +328,71 @@ def _place_picture(
     return box, texts, max(bottom, lowest)
 
 
+@dataclass(frozen=True)
+class _Asked:
+    """What a figure is laid out for (the arguments of :func:`plan`), and its layouts at a
+    cell size in an arrangement, checked against the box."""
+
+    geometry: Geometry
+    values: bool
+    value_chars: int
+    notes: tuple[str, ...]
+    max_width: Optional[int]
+    keys: tuple[Key, ...]
+    scale: int
+    caption: bool
+    picture: Optional[tuple[int, int]]
+
+    def layout(self, arrangement: Arrangement, cell: int, n: Optional[int] = None) -> Layout:
+        """The layout in ``arrangement`` with cells of ``cell`` pixels at scale 1, at scale
+        ``n`` (default: the scale asked), its texts breaking within a slide's width for an
+        arrangement as wide."""
+        n = self.scale if n is None else n
+        box = fit_box(self.scale, self.max_width, arrangement.wide)[0] * n // self.scale
+        room = box if arrangement.wide else 0
+        options = (self.notes, Metrics.of(n), self.keys, self.caption, self.value_chars, self.picture)
+        return arrange(self.geometry, self.values, cell * n, *options, arrangement, room, box)
+
+    def fits(self, layout: Layout) -> bool:
+        """Whether ``layout`` is within ``max_width``, a hard limit."""
+        return not self.max_width or layout.width <= self.max_width
+
+    def laid(self, arrangement: Arrangement, cell: int) -> tuple[Optional[Layout], bool, int]:
+        """The layout at ``cell`` pixels a cell (at scale 1) when it fits the box (and
+        ``max_width``), else None; whether it fits the box's height; and the width it needs
+        (the least ``max_width`` it would fit, when its height does)."""
+        n = self.scale
+        box_w, box_h = fit_box(n, self.max_width, arrangement.wide)
+
+        reserve = 0 if self.keys else arrangement.keys_room  # the keys' own room, or some kept for them
+
+        def size(layout: Layout, k: int) -> tuple[int, int]:
+            return layout.drawing[0] * k, (layout.height if self.keys else layout.keyless + reserve * layout.scale) * k
+
+        # measured at scale 1 too, so that a larger scale chooses the cells a smaller one
+        # would, whatever its one-pixel grid lines add up to
+        layout = self.layout(arrangement, cell, 1)
+        wide, tall = size(layout, n)
+        if n > 1:
+            if tall > box_h or (wide > box_w and not self.max_width):
+                return None, tall <= box_h, wide
+            layout = self.layout(arrangement, cell)
+            wide, tall = (max(a, b) for a, b in zip((wide, tall), size(layout, 1)))
+        fitting = wide <= box_w and tall <= box_h and self.fits(layout)
+        return layout if fitting else None, tall <= box_h, max(wide, layout.width)
+
+    def largest(self, arrangement: Arrangement, cells: range, needs: Optional[list] = None) -> Optional[Layout]:
+        """The layout in ``arrangement`` at the first of ``cells`` (largest first) that fits
+        the box, or None; the widths needed by those whose height fits go in ``needs``."""
+        for cell in cells:
+            layout, short, need = self.laid(arrangement, cell)
+            if layout is not None:
+                return layout
+            if short and needs is not None:
+                needs.append(need)
+        return None
+
+
 def plan(
     geometry: Geometry,
     values: bool = False,
@@ -511,65 +403,115 @@ def plan(
     scale: int = 1,
     caption: bool = True,
     picture: Optional[tuple[int, int]] = None,
+    chosen: bool = False,
 ) -> Layout:
-    """Lay out the frames of ``geometry``, choosing the largest cell size that fits the box of
-    :func:`~convgif.picture.sizes.fit_box` (a page's column, or a slide), or the smallest cell
-    when none does (``fits_box`` then says so).
+    """Lay out the frames of ``geometry``, choosing the arrangement and the largest cell size
+    that fit the box of :func:`~convgif.picture.sizes.fit_box` (a page's column, or a slide),
+    or the smallest cell when none does (``fits_box`` then says so). The stacked arrangement
+    is kept at the largest readable cells that fit; the landscape one (as wide as a slide)
+    replaces it when the stacked one is too tall at full size and the landscape one fits
+    larger cells, so that a slide shows every channel rather than fewer.
 
     With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``notes``
     are lines written under the caption (after the geometry's own); ``max_width`` caps the
-    frame's width, a hard limit; ``keys`` are the colour keys drawn under the grids; ``scale`` makes every
-    length and text that many times larger; without ``caption`` the frame has neither caption
-    nor notes (the tiles of a contact sheet); ``picture`` is the (height, width) of a whole
-    picture shown small beside the grids, in a free corner or under them (like the keys, it
-    does not count towards the size that decides the cells'). Raises :class:`TooLargeError`,
-    naming the argument to shrink, when nothing readable fits.
+    frame's width, a hard limit; ``keys`` are the colour keys drawn under the grids (when not
+    given, room is kept for them); ``scale`` makes every length and text that many times
+    larger; without ``caption`` the frame has neither caption nor notes (the tiles of a
+    contact sheet); ``picture`` is the (height, width) of a whole picture shown small beside
+    the grids, in a free corner or under them. Raises :class:`TooLargeError`, naming the
+    argument to shrink, when nothing readable fits (for ``max_width``, when readable cells
+    would fit a wider one). A part ``chosen`` to be drawn (with room kept for keys other than
+    its own) is not refused for readable cells that its own keys make fit or not: on a slide
+    it may take the landscape arrangement, else it is drawn at smaller cells.
     """
-    m = Metrics.of(scale)
     notes = (*geometry.notes, *notes) if caption else ()
     values = values or geometry.numbers
+    asked = _Asked(geometry, values, value_chars, notes, max_width, keys, scale, caption, picture)
+    try:
+        return _laid_out(asked, chosen)
+    except TooLargeError as error:
+        if error.argument != "width":
+            raise
+        # texts break differently within another width: the least width that draws, checked
+        least = error
+        for _ in range(8):
+            try:
+                _laid_out(replace(asked, max_width=least.least_width), chosen)
+                break
+            except TooLargeError as wider:
+                if wider.argument != "width" or wider.least_width <= least.least_width:
+                    break
+                least = wider
+        raise _too_narrow(max_width, least.least_width, least.needs) from None
+
+
+def _too_narrow(max_width: Optional[int], least: int, needs: str) -> TooLargeError:
+    """The refusal of ``max_width`` for a picture that needs ``least`` pixels (``needs`` says how)."""
+    return TooLargeError("width", f"width={max_width} is too narrow: this picture needs {needs}", needs, False, least)
+
+
+def _laid_out(asked: _Asked, chosen: bool) -> Layout:
+    """The layout :func:`plan` chooses for ``asked`` (see there)."""
+    scale, values = asked.scale, asked.values
     if values:
-        smallest = max(MIN_VALUE_CELL_PX, value_chars * CELL.advance + VALUE_PAD_PX)
+        smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
         largest = max(VALUE_CELL_PX, smallest)
     else:
         smallest, largest = MIN_CELL_PX, CELL_PX
-    box_w, box_h = fit_box(scale, max_width)
-    fits = (lambda lay: lay.width <= max_width) if max_width else (lambda lay: True)
-    one = Metrics.of(1)
-    for cell in range(largest, smallest - 1, -1):
-        layout = arrange(geometry, values, cell * m.n, notes, m, keys, caption, value_chars, picture)
-        # measured at scale 1, so that a larger scale chooses the cells a smaller one would,
-        # whatever its one-pixel grid lines add up to
-        unit = layout if m.n == 1 else arrange(geometry, values, cell, notes, one, keys, caption, value_chars, picture)
-        reserve = 0 if keys else KEYS_ROOM  # the keys' own room, or some kept for them
-        tall = max((unit.height if keys else unit.drawing[1] + reserve) * m.n, layout.height + reserve * m.n)
-        wide = max(unit.drawing[0] * m.n, layout.drawing[0])
-        if wide <= box_w and tall <= box_h and fits(layout):
-            return replace(layout, fits_box=True)
-    if max_width and not fits(layout):
-        raise TooLargeError(
-            "width",
-            f"width={max_width} is too narrow: this picture needs {layout.width} pixels even at "
-            f"{smallest * m.n}-pixel cells",
-            f"{layout.width} pixels",
+    least = max(smallest, READABLE_CELL_PX)  # the smallest readable cells
+    needs: list[int] = []  # the widths at which readable cells would fit
+    found = asked.largest(STACKED, range(largest, least - 1, -1), needs)
+    too_tall = not asked.laid(STACKED, largest)[1]
+    if (found is None or found.cell < largest * scale) and too_tall:
+        for arrangement in LANDSCAPES:  # the largest cells either way; the first on a tie
+            below = found.cell // scale if found else least - 1
+            found = asked.largest(arrangement, range(largest, below, -1), needs) or found
+    if found is None and chosen and scale > 1:  # on a slide, landscape rather than smaller cells
+        for arrangement in LANDSCAPES:
+            found = found or asked.largest(arrangement, range(largest, least - 1, -1))
+    if found is None and asked.max_width and needs and not chosen:  # a wider limit draws readable cells
+        what = "that hold its numbers" if values else "readable"
+        raise _too_narrow(
+            asked.max_width, min(needs), f"{min(needs)} pixels even at {least * scale}-pixel cells, the smallest {what}"
         )
-    width, height = layout.drawing
-    if max(width, height) <= MAX_SIDE_PX * m.n:
-        return layout
+    found = found or asked.largest(STACKED, range(least - 1, smallest - 1, -1))
+    if found is not None:
+        return replace(found, fits_box=True)
+    return _unfitted(asked, smallest)
+
+
+def _unfitted(asked: _Asked, smallest: int) -> Layout:
+    """The figure drawn at the ``smallest`` cells when no cells fit the box: stacked, else
+    landscape (with the outputs in one column, its narrowest), whichever is within the width
+    asked and not too large to draw at all; else the refusal, naming what to change (the
+    least width that draws it, for a width too narrow)."""
+    n, max_width, geometry = asked.scale, asked.max_width, asked.geometry
+    within: list[Layout] = []
+    drawn: list[Layout] = []
+    for arrangement in (STACKED, LANDSCAPES[-1]):
+        drawn.append(asked.layout(arrangement, smallest))
+        if asked.fits(drawn[-1]):
+            if max(drawn[-1].drawing) <= MAX_SIDE_PX * n:
+                return drawn[-1]
+            within.append(drawn[-1])
+    if not within:
+        least = min(lay.width for lay in drawn)
+        raise _too_narrow(max_width, least, f"{least} pixels even at {smallest * n}-pixel cells")
+    width, height = within[0].drawing
     hp, wp = geometry.grid
     ho, wo = geometry.out_size
     tall = height >= width
     argument, value, what = geometry.blame(0 if tall else 1)
     hint = f"shrink the {what} {'height' if tall else 'width'}"
-    if values:
+    if asked.values:
         hint = "draw it without values (numbers need large cells) or " + hint
-    if m.n > 1:
+    if n > 1:
         hint += " or draw it at a smaller scale"
-    needs = f"{width}×{height} pixels even at {smallest * m.n}-pixel cells, over the {MAX_SIDE_PX * m.n}-pixel limit"
+    needs = f"{width}×{height} pixels even at {smallest * n}-pixel cells, over the {MAX_SIDE_PX * n}-pixel limit"
     raise TooLargeError(
         argument,
         f"{argument}={value!r} is too large to draw: padded {hp}×{wp} cells with output "
         f"{ho}×{wo} need {needs}; {hint} (`convgif info` describes the layer without drawing it)",
         needs,
-        values,
+        asked.values,
     )

@@ -1,7 +1,7 @@
 """What an operation hands to the layout and the renderer: grids to draw and steps to play.
 
-Every layer kind is drawn the same way: input channels on the left, kernels (if the layer has
-weights) in the middle, output channels on the right. An operation describes its picture with
+Every layer kind is drawn the same way: input channels on the left (or across the top, on a
+slide), kernels (if the layer has weights) beside (or under) them, output channels on the right. An operation describes its picture with
 a :class:`Geometry` (sizes and labels, no values: enough to lay out and to refuse early) and,
 once recorded, a :class:`Drawn` (the values in each grid and a :class:`Playback` of its steps).
 A step says which input cells it reads, which kernel column it uses and which output cells it

@@ -3,9 +3,9 @@
 A frame is the scene plus the outputs written so far, a ring on every input cell the step
 reads (the cells keep their shades and numbers), the kernels in use, the output cells it
 writes, the dashed lines joining them, and the step's text. The lines run only through the
-gaps between grids: out of the input, along the gap before the kernels, under a row of
-kernels to the one in use, and along the gap before the outputs; they never cross a grid, a
-label they do not join, the bands beside a part of a map or the picture shown whole.
+gaps between grids, where the layout's arrangement runs them (out of the input, to the kernel
+in use, on to the output cell written); they never cross a grid, a label they do not join,
+the bands beside a part of a map or the picture shown whole.
 """
 
 from __future__ import annotations
@@ -35,10 +35,12 @@ class Animation:
     before drew in are first restored: each frame costs what it draws, not the picture's area.
     """
 
-    def __init__(self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT, scales: Scales | None = None) -> None:
+    def __init__(
+        self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT, scales: Scales | None = None, keys: tuple = ()
+    ) -> None:
         self.drawn = drawn
         self.layout = layout
-        self.scene = Scene(drawn, layout, theme, scales)
+        self.scene = Scene(drawn, layout, theme, scales, keys)
         self.palette = self.scene.palette
         self._state = self.scene.image.copy()
         self._image = self._state.copy()
@@ -46,9 +48,6 @@ class Animation:
         self.touched: list[Rect] = []
         self.changed: list[Rect] | None = None
         geo, m = layout.geometry, layout.metrics
-        groups = sorted({co // geo.out_per_group for co in layout.outputs})
-        spread = 3 * m.n  # each group's lines run down their own track of the gap before the outputs
-        self._track = {g: layout.links[1] + round((i - (len(groups) - 1) / 2) * spread) for i, g in enumerate(groups)}
         self._frame_px = m.frame if geo.groups > 1 else 0
 
     def frames(self, steps: Sequence[int]) -> Iterator[np.ndarray]:
@@ -164,47 +163,26 @@ class Animation:
         self, step: Step, c: int, group: int, y_window: int, writes: dict, hue: int, image: np.ndarray, touched: list
     ) -> list:
         """The dashed paths of input channel ``c``: from its window to the kernel in use and on to
-        the output cells written, through the gaps only (see the module's doc)."""
+        the output cells written, through the gaps only (see the module's doc), as the layout's
+        arrangement runs them."""
         lay, s, n = self.layout, self.layout.cell, self.layout.metrics.n
         geo, f = self.scene.geometry, self._frame_px
-        gx, _ = lay.inputs[c]
-        start = (gx + geo.grid[1] * s + f + 2 * n + lay.reach[0], y_window)  # past any band beside it
-        x_in, _ = lay.links
-        track = self._track.get(group, lay.links[1])
         write = writes.get(group * geo.out_per_group + step.column)
         out = lay.outputs.get(write.channel) if write is not None else None
-        end = None
+        written = None
         if out is not None and write.box is not None:
             top, _, bottom, _ = write.box
-            end = (out[0] - f - 2 * n - 1 - lay.reach[1], out[1] + (top + bottom) * s // 2)
-        paths = []
-        if geo.kernel is None:
-            if end is not None:
-                paths.append(([start, (track, start[1]), (track, end[1]), end], hue))
-            return paths
-        kernel = lay.kernels.get((c, step.column))
-        if kernel is None:
-            return paths
-        kh, kw = geo.kernel
-        kx0, ky0 = kernel
-        kx1, ky1 = kx0 + kw * s, ky0 + kh * s
-        touched.append(self._outline_kernel(image, kx0, ky0, kx1, ky1, hue))
-        y_k, lane = (ky0 + ky1) // 2, lay.lanes[c]
-        i = lay.shown_columns.index(step.column)
-        left, right = kx0 - 3 * n - 1, kx1 + 3 * n + 1
-        if i == 0:
-            paths.append(([start, (x_in, start[1]), (x_in, y_k), (left, y_k)], hue))
-        else:  # under the kernels before it, then up the gap on its left
-            x_gap = kx0 - lay.metrics.gap // 2
-            paths.append(([start, (x_in, start[1]), (x_in, lane), (x_gap, lane), (x_gap, y_k), (left, y_k)], hue))
-        if end is None:
-            return paths
-        if i == len(lay.shown_columns) - 1:
-            paths.append(([(right, y_k), (track, y_k), (track, end[1]), end], hue))
-        else:  # down the gap on its right, under the kernels after it
-            x_gap = (kx1 + lay.kernels[(c, lay.shown_columns[i + 1])][0]) // 2
-            paths.append(([(right, y_k), (x_gap, y_k), (x_gap, lane), (track, lane), (track, end[1]), end], hue))
-        return paths
+            written = write.channel, (out[0] - f - 2 * n - 1 - lay.reach[1], out[1] + (top + bottom) * s // 2)
+        column = None
+        if geo.kernel is not None:
+            kernel = lay.kernels.get((c, step.column))
+            if kernel is None:
+                return []
+            kh, kw = geo.kernel
+            kx0, ky0 = kernel
+            touched.append(self._outline_kernel(image, kx0, ky0, kx0 + kw * s, ky0 + kh * s, hue))
+            column = step.column
+        return [(points, hue) for points in lay.routes.paths(lay, c, y_window, column, written)]
 
     def _outline_kernel(self, image: np.ndarray, x0: int, y0: int, x1: int, y1: int, hue: int) -> Rect:
         """Outline the kernel in use, just outside its grid."""
@@ -268,18 +246,19 @@ class Chain:
     """Several animations played one after the other in one GIF: one palette for all of them,
     and every frame on a canvas as large as the largest, the rest background.
 
-    ``changed`` is as for :class:`Animation` (None for each part's first frame).
+    ``changed`` is as for :class:`Animation` (None for each part's first frame); ``luts`` map
+    each animation's palette indices to the chain's.
     """
 
     def __init__(self, animations: Sequence[Animation]) -> None:
         self.animations = list(animations)
         self.palette = Palette()
-        self._luts = []
+        self.luts = []
         for animation in self.animations:
             lut = np.zeros(256, np.uint8)
             for i, colour in enumerate(animation.palette.colors):
                 lut[i] = self.palette.add(colour)
-            self._luts.append(lut)
+            self.luts.append(lut)
         if len(self.palette.colors) > 255:
             raise RuntimeError(f"{len(self.palette.colors)} colours do not fit a GIF palette")
         self.width = max(a.layout.width for a in self.animations)
@@ -291,7 +270,7 @@ class Chain:
     def frames(self, steps: Sequence[Sequence[int]]) -> Iterator[np.ndarray]:
         """The frames of each animation's ``steps`` in turn (each valid until the next is requested)."""
         canvas = np.full((self.height, self.width), self._background, np.uint8)
-        for animation, lut, part in zip(self.animations, self._luts, steps):
+        for animation, lut, part in zip(self.animations, self.luts, steps):
             canvas[...] = self._background
             h, w = animation.layout.height, animation.layout.width
             for frame in animation.frames(part):

@@ -15,7 +15,7 @@ import numpy as np
 
 from .model import CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, Scales, scales_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
-from .sizes import Layout, key_items_x, picture_box
+from .sizes import Layout, key_items_x, key_line, picture_box
 
 PRIMARIES = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
 #: An RGB picture shown small takes at most this many colours of the palette.
@@ -50,7 +50,16 @@ class Colours:
 class Scene:
     """The colours and the static image of one drawing laid out by one layout."""
 
-    def __init__(self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT, scales: Optional[Scales] = None) -> None:
+    def __init__(
+        self,
+        drawn: Drawn,
+        layout: Layout,
+        theme: Theme = LIGHT,
+        scales: Optional[Scales] = None,
+        keys: tuple[Key, ...] = (),
+    ) -> None:
+        """The scene of ``drawn`` laid out by ``layout``; ``keys`` are colour keys drawn
+        elsewhere (once, in a contact sheet's header), whose colours the palette holds too."""
         self.drawn = drawn
         self.layout = layout
         self.theme = theme
@@ -101,7 +110,7 @@ class Scene:
             shades = [c for row in col.inputs + col.copies for c in row]
             under += [col.padding, *shades, *col.kernels, *col.outputs, *col.pale]
             under += [col.stripes] if col.stripes >= 0 else []
-        for key, _, _ in layout.keys:
+        for key in (*(key for key, _, _ in layout.keys), *keys):
             colours = self._key_colours(key.role)
             written = [shade for shade, text in key.items if text and shade is not None and shade >= INSERTED]
             under += [
@@ -244,7 +253,7 @@ class Scene:
         for text, style, x, y in lay.texts:
             paint.text(image, text, style, x, y)
         for key, x, y in lay.keys:
-            self._key(image, key, x, y)
+            self.draw_key(image, key, x, y, lay.width - lay.metrics.margin - x)
         if drawn.start is not None:
             for co, origin in lay.outputs.items():
                 for oy, ox in np.ndindex(ho, wo):
@@ -322,18 +331,19 @@ class Scene:
             return col.inputs[int(role[5:]) if role[5:] else 0]
         return col.kernels if role == "kernel" else col.outputs
 
-    def _key(self, image: np.ndarray, key: Key, x: int, y: int) -> None:
-        """A colour key: its name, then swatches (some with their value written on them) and words."""
+    def draw_key(self, image: np.ndarray, key: Key, x: int, y: int, room: int = 0) -> None:
+        """A colour key: its name, then swatches (some with their value written on them) and
+        words, on as many lines as keep it within ``room`` pixels (0: one line)."""
         paint, m = self.painter, self.layout.metrics
         label = m.label
         paint.text(image, key.name, label, x, y)
-        spots, _ = key_items_x(key, m)
+        spots, _, _ = key_items_x(key, m, room)
         colours = self._key_colours(key.role)
-        top, bottom = y + m.n, y + label.height - m.n
-        for (shade, text), (dx, width) in zip(key.items, spots):
-            x0 = x + dx
+        for (shade, text), (dx, line, width) in zip(key.items, spots):
+            x0, y_line = x + dx, y + line * key_line(m)
+            top, bottom = y_line + m.n, y_line + label.height - m.n
             if shade is None:
-                paint.text(image, text, label, x0, y)
+                paint.text(image, text, label, x0, y_line)
                 continue
             if shade == MORE:
                 self._fringe(image, "right", top, bottom, x0, x0 + width)
@@ -351,7 +361,7 @@ class Scene:
                 image[top:bottom, x0 : x0 + width] = self.colours.padding if shade == FILLER else colours[shade]
             paint.outline(image, top - 1, bottom, x0 - 1, x0 + width, self.colours.grid, 1)
             if text:
-                paint.text(image, text, label, x0 + 3 * m.n, y)
+                paint.text(image, text, label, x0 + 3 * m.n, y_line)
 
 
 def _any(mask: Optional[np.ndarray]) -> bool:

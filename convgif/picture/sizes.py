@@ -8,15 +8,16 @@ part of a larger map (``Geometry.part``) gets a band on each side where the map 
 the count of cells not drawn there in its label's line; a whole picture shown small beside a
 part of it goes in a free corner of the figure, else under the grids.
 
-:func:`plan` chooses the cell size; :mod:`convgif.picture.arrange` works out, phase by phase,
-where everything goes at one cell size.
+:func:`~convgif.picture.layout.plan` chooses the arrangement and the cell size;
+:mod:`convgif.picture.layout` works out, phase by phase, where everything goes at one cell size.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
 from .model import MAX_SHOWN_COLUMNS as MAX_SHOWN_COLUMNS
 from .model import MAX_SHOWN_IN as MAX_SHOWN_IN
@@ -69,7 +70,9 @@ GROUP_GAP = 22  # between groups, which also get a coloured frame
 LINK_GAP = 40  # between columns, where the connecting lines run
 KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
 KEYS_ROOM = 70  # what the keys under a drawing take (three rows of them), kept free in the box
+KEYS_ROOM_WIDE = 42  # what they take under a figure arranged for a slide's width (two rows)
 KEY_STRIP = 96  # a key's plain swatches together at most this wide
+KEY_GAP = 6  # between rows of keys, and the lines of a key too wide for one
 SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
 #: Where the caption may break: after the em dash of one of these.
 CAPTION_BREAK = " \u2014 "
@@ -129,13 +132,17 @@ class Metrics:
         return 3 * self.n
 
 
-def key_items_x(key: Key, m: Metrics) -> tuple[list[tuple[int, int]], int]:
-    """(x offset, width) of each item of a key after its name, and the key's whole width."""
+def key_items_x(key: Key, m: Metrics, room: int = 0) -> tuple[list[tuple[int, int, int]], int, int]:
+    """(x offset, line, width) of each item of a key after its name, the key's width and its
+    lines: one line, or, given ``room`` narrower than that, as many as keep it within ``room``
+    where it can, broken before an item (a strip of plain swatches stays whole), the lines
+    after the first starting under the first item."""
     label = m.label
     plain = sum(1 for shade, text in key.items if shade is not None and not text)
     swatch = max(3, min(KEY_SWATCH, KEY_STRIP // max(plain, 1))) * m.n
-    x = label.width(key.name) + label.advance
-    spots = []
+    indent = label.width(key.name) + label.advance
+    runs: list[list[tuple[int, int]]] = []  # items that stay together: (index, width)
+    joined = False
     for i, (shade, text) in enumerate(key.items):
         if shade is None:
             width = label.width(text)
@@ -143,11 +150,35 @@ def key_items_x(key: Key, m: Metrics) -> tuple[list[tuple[int, int]], int]:
             width = label.width(text) + 6 * m.n
         else:
             width = swatch
-        spots.append((x, width))
+        if joined:
+            runs[-1].append((i, width))
+        else:
+            runs.append([(i, width)])
         following = key.items[i + 1] if i + 1 < len(key.items) else (None, "")
-        strip = shade is not None and not text and following[0] is not None and not following[1]
-        x += width + (0 if strip else 3 * m.n)  # plain swatches side by side, a strip
-    return spots, x - 3 * m.n
+        joined = shade is not None and not text and following[0] is not None and not following[1]
+    spots: list[tuple[int, int, int]] = []
+    x, line, right = indent, 0, indent
+    for run in runs:
+        run_w = sum(w for _, w in run)
+        if room and x > indent and x + run_w > room:
+            x, line = indent, line + 1
+        for _, width in run:  # plain swatches side by side, a strip
+            spots.append((x, line, width))
+            x += width
+        right = max(right, x)
+        x += 3 * m.n
+    return spots, right, line + 1
+
+
+def key_size(key: Key, m: Metrics, room: int = 0) -> tuple[int, int]:
+    """(width, height) of a key, on as many lines as keep it within ``room`` (0: one line)."""
+    _, width, lines = key_items_x(key, m, room)
+    return width, lines * key_line(m) - KEY_GAP * m.n
+
+
+def key_line(m: Metrics) -> int:
+    """From one line of a key, or row of keys, to the next."""
+    return m.label.height + KEY_GAP * m.n
 
 
 @dataclass(frozen=True)
@@ -175,13 +206,15 @@ class Layout:
     sum_lines: int = 1
     #: colour keys, each with the top-left pixel of its name
     keys: tuple[tuple[Key, int, int], ...] = ()
-    #: per shown input channel, the y of the free lane under its row of kernels
-    lanes: Optional[dict[int, int]] = None
-    #: x of the middle of the gap before the kernels, and of the gap before the outputs
-    links: tuple[int, int] = (0, 0)
+    #: where the connecting lines run (:class:`~convgif.picture.arrangement.Routes`)
+    routes: Any = None
+    #: how the grids are arranged: "stacked" (for a page's column) or "landscape" (for a slide)
+    arrangement: str = "stacked"
     metrics: Metrics = Metrics.of(1)
     #: (width, height) without the keys: what decides whether a picture is too large to draw
     drawing: tuple[int, int] = (0, 0)
+    #: the height without the keys, with the whole picture shown small (which may go under the drawing)
+    keyless: int = 0
     #: the bands saying a map goes on: (side, y0, y1, x0, x1), ends exclusive, side one of
     #: "top", "bottom", "left", "right"
     fringes: tuple[tuple[str, int, int, int, int], ...] = ()
@@ -251,13 +284,15 @@ def picture_box(
     return y + y0, y + max(y1, y0 + 1), x + x0, x + max(x1, x0 + 1)
 
 
-def fit_box(scale: int = 1, width: Optional[int] = None) -> tuple[int, int]:
+def fit_box(scale: int = 1, width: Optional[int] = None, wide: bool = False) -> tuple[int, int]:
     """(width, height) a frame's drawing fits when its cells can shrink to it: a page's column
-    at scale 1, a slide at larger scales; ``width`` (``--width``) replaces the box's width."""
+    at scale 1, a slide at larger scales, as wide as the column enlarged unless the figure is
+    ``wide`` (arranged for a slide: then the slide's whole width); ``width`` (``--width``)
+    replaces the box's width."""
     if scale == 1:
         box = (COLUMN_PX, PAGE_PX)
     else:
-        box = (min(COLUMN_PX * scale, SLIDE_PX[0]), SLIDE_PX[1])
+        box = (SLIDE_PX[0] if wide else min(COLUMN_PX * scale, SLIDE_PX[0]), SLIDE_PX[1])
     return (width or box[0], box[1])
 
 
@@ -287,6 +322,16 @@ def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
     """``text`` in lines of at most ``chars`` characters, broken only at ``separator``, whose
     trailing space goes: the lines joined by one space are ``text`` again. A part longer
     than a line stays whole."""
+    return list(_wrapped(text, chars, separator))
+
+
+@functools.lru_cache(maxsize=4096)
+def _wrapped(text: str, chars: int, separator: str) -> tuple[str, ...]:
+    """:func:`wrap`, remembered: a layout breaks the same texts at every cell size it tries."""
+    return tuple(_wrap(text, chars, separator))
+
+
+def _wrap(text: str, chars: int, separator: str) -> list[str]:
     if len(text) <= chars:
         return [text]
     keep = separator.rstrip(" ")
@@ -310,6 +355,7 @@ def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
     return lines
 
 
+@functools.lru_cache(maxsize=4096)
 def _unbreakable(text: str, separator: str) -> int:
     """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
     keep = len(separator.rstrip(" "))
