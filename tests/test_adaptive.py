@@ -19,6 +19,8 @@ from convgif.cli import main
 from convgif.info import explain
 from convgif.picture.model import format_value
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 AVG = {1: convgif.AdaptiveAvgPool1dSpec, 2: convgif.AdaptiveAvgPool2dSpec, 3: convgif.AdaptiveAvgPool3dSpec}
 MAX = {1: convgif.AdaptiveMaxPool1dSpec, 2: convgif.AdaptiveMaxPool2dSpec, 3: convgif.AdaptiveMaxPool3dSpec}
 KINDS = [(kind, dims) for kind in ("avg", "max") for dims in (1, 2, 3)]
@@ -201,14 +203,6 @@ def test_info_states_the_window_arithmetic_and_an_equal_fixed_pool_only_when_the
 
 
 torch = pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def torch_adaptive(kind: str, dims: int, output_size, x: np.ndarray):

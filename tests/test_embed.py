@@ -17,12 +17,6 @@ SPEC = convgif.Conv2dSpec((2, 5, 5), 2, 3, padding=1)
 CAPTION = SPEC.caption
 
 
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
-
-
 def test_markdown_and_html_snippets(run):
     result = run("--in", "2,5,5", "--out", "2", "--p", "1", "-o", "docs fig.gif", "-q", "--markdown", "--html")
     path, markdown, html = result.output.splitlines()

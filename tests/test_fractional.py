@@ -19,6 +19,8 @@ from convgif.cli import main
 from convgif.info import explain
 from convgif.picture.model import format_value
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 SPECS = {2: convgif.FractionalMaxPool2dSpec, 3: convgif.FractionalMaxPool3dSpec}
 CASES = 200  # per number of axes, against the loops
 TORCH_CASES = 1000  # per number of axes, against torch
@@ -201,14 +203,6 @@ def test_info_and_the_command():
 
 
 torch = pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 @pytest.mark.parametrize("dims", (2, 3))

@@ -19,6 +19,8 @@ from convgif.cli import main
 from convgif.info import explain
 from convgif.picture.model import format_value
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 SPECS = {1: convgif.LPPool1dSpec, 2: convgif.LPPool2dSpec, 3: convgif.LPPool3dSpec}
 NORMS = [1, 2, 3, 2.5, 0.5, 1.5, 4, 7, 100, 0.3, -1, -2, -0.5, math.inf, -math.inf]
 CASES = 150  # per number of axes, against the loops
@@ -200,14 +202,6 @@ def test_info_writes_torchs_formula():
 
 
 torch = pytest.importorskip("torch")
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def torch_means(dims: int, args: dict, x: np.ndarray) -> np.ndarray:

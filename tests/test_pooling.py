@@ -37,6 +37,8 @@ from convgif.ops.pool import (
 )
 from convgif.ops.unpool import MaxUnpool1dSpec, MaxUnpool2dSpec, MaxUnpool3dSpec
 
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+
 SPECS = {"max2": MaxPool2dSpec, "max1": MaxPool1dSpec, "avg2": AvgPool2dSpec, "avg1": AvgPool1dSpec}
 EM = " \u2014 "
 
@@ -99,21 +101,6 @@ def random_input(rng: np.random.Generator, shape, style: str) -> np.ndarray:
     if style == "float":
         return x.astype(np.float64)
     return rng.normal(size=shape).round(1)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def one_torch_thread():
-    """Torch on one thread: these tensors are tiny, and on a busy machine two threads waiting
-    for each other make every call dozens of times slower."""
-    try:
-        import torch
-    except ImportError:
-        yield
-        return
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
 
 
 def make(cls, shape, kwargs):

@@ -5,20 +5,12 @@ import sys
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 import convgif
-from convgif.cli import main
 from convgif.extras import install_command
 from convgif.inputs.pytorch import parse_line
 
 ROOT_LINE = "Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2), padding=(3, 3), bias=False)"
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 # -- print(model) lines, without torch ------------------------------------------------------------

@@ -5,21 +5,13 @@ import sys
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 from gifs import displayed_frames
 
 import convgif
-from convgif.cli import main
 from convgif.extras import install_command
 from convgif.files.mp4 import even
 
 SPEC = convgif.Conv2dSpec((1, 5, 5), 1, 3)  # 9 steps
-
-
-@pytest.fixture
-def run(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    return lambda *args: CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
 def test_even_sizes():
