@@ -58,6 +58,15 @@ def _input_shape(value: object) -> tuple[int, ...]:
     )
 
 
+def _normalised_factor(factor: Any) -> Any:
+    """A scale factor as the module keeps it: floats (a tuple of them), None for none or 0."""
+    if isinstance(factor, tuple):
+        return tuple(_factor(f) for f in factor)
+    if factor is None or isinstance(factor, numbers.Real):
+        return float(factor) if factor else None
+    return _factor(factor)  # refuses it
+
+
 def _factor(value: object) -> float:
     if isinstance(value, numbers.Real):
         return float(value)
@@ -83,15 +92,38 @@ class _Resample:
         put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
         put("input_shape", _input_shape(self.input_shape))
         dims = len(self.input_shape) - 1
-        factor = self.scale_factor  # as the module keeps it: floats, and no factor for 0
-        if isinstance(factor, tuple):
-            factor = tuple(_factor(f) for f in factor)
-        elif factor is not None and not isinstance(factor, numbers.Real):
-            _factor(factor)
-        else:
-            factor = float(factor) if factor else None
+        factor = _normalised_factor(self.scale_factor)  # as the module keeps it: floats, no factor for 0
         if "scale_factor" in self._fields():
             put("scale_factor", factor)
+        self._check_mode()
+        size = self.size
+        if size is not None and factor is not None:
+            raise SpecError("size", "give size or scale_factor, not both: either one sets the output's size")
+        if size is None and factor is None:
+            raise SpecError("scale_factor", "give size or scale_factor: one of them sets the output's size")
+        outs = self._sizes_from_size(dims) if size is not None else self._sizes_from_factor(factor, dims)
+        wanted = MODES[self.mode]
+        if wanted is not None and wanted != dims:
+            raise SpecError(
+                "mode",
+                f"mode={self.mode!r} interpolates {wanted} spatial axis{'es' if wanted > 1 else ''}, but "
+                f"input_shape={self.input_shape} has {dims}: give {_WORDS[wanted]}",
+            )
+        argument = "size" if size is not None else "scale_factor"
+        if min(outs) < 1:
+            raise SpecError(
+                argument,
+                f"{argument}={fmt(getattr(self, argument))} gives the output sizes {outs}: each must be at least 1",
+            )
+        if max(outs) > MAX_ARGUMENT:
+            raise SpecError(
+                argument,
+                f"{argument}={fmt(getattr(self, argument))} gives sizes {outs}: convgif draws sizes up to {MAX_ARGUMENT:,}",
+            )
+        object.__setattr__(self, "_outs", outs)
+
+    def _check_mode(self) -> None:
+        """The mode is one torch has, and align_corners is given only to the interpolating ones."""
         mode = self.mode
         if not isinstance(mode, str) or mode not in MODES:
             known = ", ".join(repr(m) for m in MODES)
@@ -106,69 +138,47 @@ class _Resample:
                 f"align_corners={self.align_corners!r} only applies to the interpolating modes "
                 f"({', '.join(INTERPOLATING)}): give None with mode={mode!r}",
             )
+
+    def _sizes_from_size(self, dims: int) -> tuple[int, ...]:
+        """The output's sizes given by ``size`` (one integer for every axis, or one per axis)."""
         size = self.size
-        if size is not None and factor is not None:
-            raise SpecError("size", "give size or scale_factor, not both: either one sets the output's size")
-        if size is None and factor is None:
-            raise SpecError("scale_factor", "give size or scale_factor: one of them sets the output's size")
-        if size is not None:
-            if isinstance(size, (tuple, list)):
-                if len(size) != dims:
-                    raise SpecError(
-                        "size",
-                        f"size={fmt(size)} must have one entry per spatial axis of input_shape={self.input_shape}: {dims}",
-                    )
-                if not all(is_int(v) for v in size):
-                    raise SpecError("size", f"size={fmt(size)} must hold integers")
-                sizes = tuple(int(v) for v in size)
-            elif is_int(size):
-                sizes = (int(size),) * dims
-            else:
+        if isinstance(size, (tuple, list)):
+            if len(size) != dims:
                 raise SpecError(
-                    "size", f"size={size!r} must be an integer or a tuple of integers, one per spatial axis"
+                    "size",
+                    f"size={fmt(size)} must have one entry per spatial axis of input_shape={self.input_shape}: {dims}",
                 )
-            if "size" in self._fields():
-                put("size", sizes if isinstance(size, (tuple, list)) else int(size))
-            if self.recompute_scale_factor:
-                raise SpecError(
-                    "recompute_scale_factor",
-                    "recompute_scale_factor=True is meaningless with size: there is no scale factor to recompute",
-                )
-            outs = sizes
+            if not all(is_int(v) for v in size):
+                raise SpecError("size", f"size={fmt(size)} must hold integers")
+            sizes = tuple(int(v) for v in size)
+        elif is_int(size):
+            sizes = (int(size),) * dims
         else:
-            factors = factor if isinstance(factor, tuple) else (factor,) * dims
-            if len(factors) != dims:
-                raise SpecError(
-                    "scale_factor",
-                    f"scale_factor={factor} must have one entry per spatial axis of input_shape={self.input_shape}: {dims}",
-                )
-            outs = []
-            for n, f in zip(self.input_shape[1:], factors):
-                product = float(n) * f
-                if not math.isfinite(product) or abs(product) >= INT64:
-                    raise SpecError("scale_factor", f"scale_factor={factor} gives an output size PyTorch cannot hold")
-                outs.append(output_size(n, f))
-            outs = tuple(outs)
-        wanted = MODES[mode]
-        if wanted is not None and wanted != dims:
+            raise SpecError("size", f"size={size!r} must be an integer or a tuple of integers, one per spatial axis")
+        if "size" in self._fields():
+            object.__setattr__(self, "size", sizes if isinstance(size, (tuple, list)) else int(size))
+        if self.recompute_scale_factor:
             raise SpecError(
-                "mode",
-                f"mode={mode!r} interpolates {wanted} spatial axis{'es' if wanted > 1 else ''}, but "
-                f"input_shape={self.input_shape} has {dims}: give {_WORDS[wanted]}",
+                "recompute_scale_factor",
+                "recompute_scale_factor=True is meaningless with size: there is no scale factor to recompute",
             )
-        if min(outs) < 1:
-            argument = "size" if size is not None else "scale_factor"
+        return sizes
+
+    def _sizes_from_factor(self, factor: Any, dims: int) -> tuple[int, ...]:
+        """The output's sizes given by ``scale_factor``: ⌊n·f⌋ per axis, as torch computes them."""
+        factors = factor if isinstance(factor, tuple) else (factor,) * dims
+        if len(factors) != dims:
             raise SpecError(
-                argument,
-                f"{argument}={fmt(getattr(self, argument))} gives the output sizes {outs}: each must be at least 1",
+                "scale_factor",
+                f"scale_factor={factor} must have one entry per spatial axis of input_shape={self.input_shape}: {dims}",
             )
-        if max(outs) > MAX_ARGUMENT:
-            argument = "size" if size is not None else "scale_factor"
-            raise SpecError(
-                argument,
-                f"{argument}={fmt(getattr(self, argument))} gives sizes {outs}: convgif draws sizes up to {MAX_ARGUMENT:,}",
-            )
-        object.__setattr__(self, "_outs", outs)
+        outs = []
+        for n, f in zip(self.input_shape[1:], factors):
+            product = float(n) * f
+            if not math.isfinite(product) or abs(product) >= INT64:
+                raise SpecError("scale_factor", f"scale_factor={factor} gives an output size PyTorch cannot hold")
+            outs.append(output_size(n, f))
+        return tuple(outs)
 
     def _fields(self) -> tuple[str, ...]:
         return tuple(f.name for f in dataclasses.fields(self))  # type: ignore[arg-type]
