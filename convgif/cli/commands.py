@@ -25,7 +25,8 @@ from ..errors import SpecError
 from ..integrations import embed
 from ..picture import THEME_NAMES
 from ..version import __version__
-from .options import ShapeType, bad, fail, layer_options, render_options, request_from, spec_from, views_from
+from .options import bad, fail, layer_options, render_options, request_from, spec_from, views_from
+from .types import ShapeType
 
 
 def is_terminal(stream: Any) -> bool:
