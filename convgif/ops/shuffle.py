@@ -59,8 +59,43 @@ def _factor(name: str, value: object) -> int:
     return int(value)  # type: ignore[call-overload]
 
 
+class _Moves:
+    """What the shuffles' specs share: no parameters, each value read once and written once,
+    and a caption of the shapes and the one argument."""
+
+    num_parameters: ClassVar[int] = 0
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def out_channels(self) -> int:
+        return self.output_shape[0]
+
+    @property
+    def numbers(self) -> int:
+        return 2 * math.prod(self.input_shape)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        return "writes", math.prod(self.output_shape)
+
+    def _argument_caption(self) -> str:
+        raise NotImplementedError
+
+    @cached_property
+    def caption(self) -> str:
+        return _SEP.join(
+            [f"Input Shape : {self.input_shape}", f"Output Shape : {self.output_shape}", self._argument_caption()]
+        )
+
+    def replace(self, **changes: object):
+        return dataclasses.replace(self, **changes)
+
+
 @dataclass(frozen=True)
-class PixelShuffleSpec:
+class PixelShuffleSpec(_Moves):
     """One ``torch.nn.PixelShuffle(upscale_factor)`` applied to (C·r², H, W) ((H, W) means one
     channel): the r² channels of each group become an r×r block of one output channel, giving
     (C, H·r, W·r). ``upscale_factor`` must be a positive integer whose square divides the channels."""
@@ -70,7 +105,6 @@ class PixelShuffleSpec:
 
     NAME: ClassVar[str] = "PixelShuffle"
     DIMS: ClassVar[int] = 2
-    num_parameters: ClassVar[int] = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "input_shape", _shape(self.input_shape, 2))
@@ -87,10 +121,6 @@ class PixelShuffleSpec:
     def factor(self) -> int:
         return self.upscale_factor
 
-    @property
-    def in_channels(self) -> int:
-        return self.input_shape[0]
-
     @cached_property
     def output_shape(self) -> tuple[int, ...]:
         c, h, w = self.input_shape
@@ -98,38 +128,16 @@ class PixelShuffleSpec:
         return (c // (r * r), h * r, w * r)
 
     @property
-    def out_channels(self) -> int:
-        return self.output_shape[0]
-
-    @property
     def steps(self) -> int:
         """Animation steps: one per input position, every group at once."""
         return self.input_shape[1] * self.input_shape[2]
 
-    @property
-    def numbers(self) -> int:
-        return 2 * math.prod(self.input_shape)
-
-    @property
-    def operations(self) -> tuple[str, int]:
-        return "writes", math.prod(self.output_shape)
-
-    @cached_property
-    def caption(self) -> str:
-        return _SEP.join(
-            [
-                f"Input Shape : {self.input_shape}",
-                f"Output Shape : {self.output_shape}",
-                f"upscale_factor={self.upscale_factor}",
-            ]
-        )
-
-    def replace(self, **changes: object):
-        return dataclasses.replace(self, **changes)
+    def _argument_caption(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
 
 
 @dataclass(frozen=True)
-class PixelUnshuffleSpec:
+class PixelUnshuffleSpec(_Moves):
     """One ``torch.nn.PixelUnshuffle(downscale_factor)`` applied to (C, H·r, W·r) ((H, W) means
     one channel): each r×r block of a channel becomes one cell of r² channels, giving
     (C·r², H, W). The height and width must be multiples of ``downscale_factor``."""
@@ -139,7 +147,6 @@ class PixelUnshuffleSpec:
 
     NAME: ClassVar[str] = "PixelUnshuffle"
     DIMS: ClassVar[int] = 2
-    num_parameters: ClassVar[int] = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "input_shape", _shape(self.input_shape, 2))
@@ -157,10 +164,6 @@ class PixelUnshuffleSpec:
     def factor(self) -> int:
         return self.downscale_factor
 
-    @property
-    def in_channels(self) -> int:
-        return self.input_shape[0]
-
     @cached_property
     def output_shape(self) -> tuple[int, ...]:
         c, h, w = self.input_shape
@@ -168,38 +171,16 @@ class PixelUnshuffleSpec:
         return (c * r * r, h // r, w // r)
 
     @property
-    def out_channels(self) -> int:
-        return self.output_shape[0]
-
-    @property
     def steps(self) -> int:
         """Animation steps: one per output position, every channel at once."""
         return self.output_shape[1] * self.output_shape[2]
 
-    @property
-    def numbers(self) -> int:
-        return 2 * math.prod(self.input_shape)
-
-    @property
-    def operations(self) -> tuple[str, int]:
-        return "writes", math.prod(self.output_shape)
-
-    @cached_property
-    def caption(self) -> str:
-        return _SEP.join(
-            [
-                f"Input Shape : {self.input_shape}",
-                f"Output Shape : {self.output_shape}",
-                f"downscale_factor={self.downscale_factor}",
-            ]
-        )
-
-    def replace(self, **changes: object):
-        return dataclasses.replace(self, **changes)
+    def _argument_caption(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"
 
 
 @dataclass(frozen=True)
-class ChannelShuffleSpec:
+class ChannelShuffleSpec(_Moves):
     """One ``torch.nn.ChannelShuffle(groups)`` applied to one sample (C, *sizes) of the (N, C, ...)
     batch it takes (one to three spatial axes; the channels always given): the C channels, in
     ``groups`` groups of C/groups, are read as a (groups, C/groups) table column by column, so
@@ -209,7 +190,6 @@ class ChannelShuffleSpec:
     groups: int
 
     NAME: ClassVar[str] = "ChannelShuffle"
-    num_parameters: ClassVar[int] = 0
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "input_shape", _input_shape(self.input_shape))
@@ -235,16 +215,8 @@ class ChannelShuffleSpec:
         return self.dims
 
     @property
-    def in_channels(self) -> int:
-        return self.input_shape[0]
-
-    @property
     def output_shape(self) -> tuple[int, ...]:
         return self.input_shape
-
-    @property
-    def out_channels(self) -> int:
-        return self.input_shape[0]
 
     @cached_property
     def sources(self) -> np.ndarray:
@@ -256,22 +228,8 @@ class ChannelShuffleSpec:
         """Animation steps: one per output channel."""
         return self.in_channels
 
-    @property
-    def numbers(self) -> int:
-        return 2 * math.prod(self.input_shape)
-
-    @property
-    def operations(self) -> tuple[str, int]:
-        return "writes", math.prod(self.output_shape)
-
-    @cached_property
-    def caption(self) -> str:
-        return _SEP.join(
-            [f"Input Shape : {self.input_shape}", f"Output Shape : {self.output_shape}", f"G : {self.groups}"]
-        )
-
-    def replace(self, **changes: object):
-        return dataclasses.replace(self, **changes)
+    def _argument_caption(self) -> str:
+        return f"G : {self.groups}"
 
 
 @dataclass(frozen=True, eq=False)
