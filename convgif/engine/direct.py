@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Optional, Protocol, TypeVar, Union, overload
+from typing import Any, Optional, Protocol, TypeVar, Union, overload
 
 import numpy as np
 
@@ -151,6 +151,24 @@ class LazySequence(Sequence[T]):
 
     def __iter__(self) -> Iterator[T]:
         return (self._item(i) for i in range(len(self)))
+
+
+class OutputPositions(LazySequence[T]):
+    """One item per position of a recording's output (every channel at once), in output order:
+    ``_at(out)`` builds the item of the position ``out``."""
+
+    def __init__(self, recording: Any) -> None:
+        self._recording = recording
+        self._sizes = recording.output.shape[1:]
+
+    def __len__(self) -> int:
+        return math.prod(self._sizes)
+
+    def _item(self, index: int) -> T:
+        return self._at(tuple(int(v) for v in np.unravel_index(index, self._sizes)))
+
+    def _at(self, out: tuple[int, ...]) -> T:
+        raise NotImplementedError
 
 
 class Placements(LazySequence[Placement]):

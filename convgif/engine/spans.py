@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .direct import LazySequence
+from .direct import OutputPositions
 
 
 def adaptive_starts(n: int, o: int) -> np.ndarray:
@@ -72,19 +72,11 @@ class SpanPlacement:
         return self.cells[c if self.cells.shape[0] > 1 else 0]
 
 
-class SpanPlacements(LazySequence[SpanPlacement]):
+class SpanPlacements(OutputPositions[SpanPlacement]):
     """All output positions in order (row by row); items built when asked for."""
 
-    def __init__(self, recording: SpanRecording) -> None:
-        self._recording = recording
-        self._sizes = recording.output.shape[1:]
-
-    def __len__(self) -> int:
-        return math.prod(self._sizes)
-
-    def _item(self, index: int) -> SpanPlacement:
+    def _at(self, out: tuple[int, ...]) -> SpanPlacement:
         rec = self._recording
-        out = tuple(int(v) for v in np.unravel_index(index, self._sizes))
         per_axis = []  # (C', size) cells of each axis, C' 1 or C
         for starts, sizes, o in zip(rec.starts, rec.sizes, out):
             first = starts[:, o]

@@ -25,7 +25,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..engine.direct import LazySequence
+from ..engine.direct import OutputPositions
 from ..engine.resample import AxisTaps, gather, pad_problem, pad_taps
 from ..engine.values import MAX_MAGNITUDE, RULE, drawn_or_given, rng_of
 from ..errors import SpecError
@@ -278,19 +278,11 @@ class PadPlacement:
     values: np.ndarray
 
 
-class PadPlacements(LazySequence[PadPlacement]):
+class PadPlacements(OutputPositions[PadPlacement]):
     """Every output position in output order, built when asked for."""
 
-    def __init__(self, recording: PadRecording) -> None:
-        self._recording = recording
-        self._sizes = recording.output.shape[1:]
-
-    def __len__(self) -> int:
-        return math.prod(self._sizes)
-
-    def _item(self, index: int) -> PadPlacement:
+    def _at(self, out: tuple[int, ...]) -> PadPlacement:
         rec = self._recording
-        out = tuple(int(v) for v in np.unravel_index(index, self._sizes))
         sources = [int(taps.index[i, 0]) for taps, i in zip(rec.spec.axes[1:], out)]
         source = None if min(sources) < 0 else tuple(sources)
         return PadPlacement(out, source, rec.output[(slice(None), *out)].copy())

@@ -27,7 +27,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..engine.direct import LazySequence
+from ..engine.direct import OutputPositions
 from ..engine.modes import INTERPOLATING, MODES
 from ..engine.resample import AxisTaps, gather, interpolation, output_size, scale_of
 from ..engine.values import drawn_or_given, rng_of
@@ -346,19 +346,11 @@ class ResamplePlacement:
     values: np.ndarray
 
 
-class ResamplePlacements(LazySequence[ResamplePlacement]):
+class ResamplePlacements(OutputPositions[ResamplePlacement]):
     """Every output position in output order, built when asked for."""
 
-    def __init__(self, recording: ResampleRecording) -> None:
-        self._recording = recording
-        self._sizes = recording.output.shape[1:]
-
-    def __len__(self) -> int:
-        return math.prod(self._sizes)
-
-    def _item(self, index: int) -> ResamplePlacement:
+    def _at(self, out: tuple[int, ...]) -> ResamplePlacement:
         rec = self._recording
-        out = tuple(int(v) for v in np.unravel_index(index, self._sizes))
         per_axis = [taps.reads(i) for taps, i in zip(rec.spec.axes, out)]
         mesh = np.array(np.meshgrid(*[[j for j, _ in reads] for reads in per_axis], indexing="ij"))
         weights = np.array(np.meshgrid(*[[w for _, w in reads] for reads in per_axis], indexing="ij")).prod(axis=0)
