@@ -257,3 +257,17 @@ def test_an_out_folder_that_is_a_file_is_a_usage_error_not_a_traceback(tmp_path)
         assert "is not a folder" in result.output or "is a file" in result.output
         assert isinstance(result.exception, SystemExit)
     assert (tmp_path / "file").read_text() == "not a folder"
+
+
+def test_a_model_entry_is_drawn_once_and_again_with_force(tmp_path):
+    pytest.importorskip("torch")
+    model = f"{ROOT / 'examples' / 'models.py'}:vgg_block --in 3,6,6"
+    config = write(tmp_path, SMALL + f'\n[[model]]\nname = "vgg"\ntitle = "VGG"\nargs = "{model}"\n')
+    first = run("--config", str(config), "-q")
+    assert first.exit_code == 0 and re.search(r"(\d+) layers drawn \(0 up to date\)", first.output)
+    drawn = int(re.search(r"(\d+) layers drawn", first.output).group(1))
+    assert drawn > 0
+    again = run("--config", str(config), "-q")
+    assert "vgg/index.html: up to date" in again.output
+    forced = run("--config", str(config), "-q", "--force")
+    assert f"{drawn} layers drawn (0 up to date)" in forced.output

@@ -497,7 +497,9 @@ def gallery_command(
             jobs,
             progress=lambda o: bar(next(count), len(todo) + len(models)),
             models=models,
-            run_model=lambda words: model_command.main(words, standalone_mode=False),
+            run_model=lambda words: model_command.main(
+                [*words, *(["--force"] if force else [])], standalone_mode=False
+            ),
         )
     except GalleryWriteError as error:
         raise click.ClickException(str(error)) from None
