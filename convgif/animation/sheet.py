@@ -71,8 +71,16 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
 def header(job: Job, width: int) -> np.ndarray:
     """The caption and notes of every part of ``job`` once (as palette indices), ``width``
     pixels wide: the top of a contact sheet, whose tiles have neither."""
+    from ..language import speaking
+
+    with speaking(job.look.lang):
+        return _header(job, width)
+
+
+def _header(job: Job, width: int) -> np.ndarray:
     import numpy as np
 
+    from ..language import say
     from ..picture.paint import Painter
     from ..picture.sizes import CAPTION_BREAK, Metrics, shown_note, wrap
 
@@ -87,7 +95,7 @@ def header(job: Job, width: int) -> np.ndarray:
             lines.append((line, m.caption))
         chars = max(1, (width - 2 * m.margin) // m.label.advance)
         shown = shown_note(geometry)
-        for note in (f"showing {shown}" if shown else "", *geometry.notes, *job.look.notes):
+        for note in (say(f"showing {shown}") if shown else "", *geometry.notes, *job.look.notes):
             lines += [(line, m.label) for line in wrap(note, chars) if note and (line, m.label) not in lines]
     height = m.margin + sum(style.height + 2 * m.n for _, style in lines)
     players = job.players

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..errors import TooLargeError
+from ..language import say
 from .model import Geometry, Key
 from .sizes import (
     CAPTION_BREAK,
@@ -249,7 +250,7 @@ def _across(g: _Grids) -> _Across:
     if g.out_counts:
         right = max(right, out_counts_x + label.width(g.out_counts))
     if more_out:
-        right = max(right, x_out + label.width(f"… {more_out} more"))
+        right = max(right, x_out + label.width(say(f"… {more_out} more")))
     return _Across(x_in, x_heads, in_counts_x, x_k, column_x, x_out, x_out_heads, out_counts_x, right, out_labels)
 
 
@@ -270,7 +271,7 @@ def _breaks(
     spec, m = g.spec, g.m
     cap, label, margin = m.caption, m.label, m.margin
     key_widths = tuple(key_items_x(key, m)[1] for key in keys)
-    shown = f"showing {shown_note(spec)}" if with_caption and shown_note(spec) else ""
+    shown = say(f"showing {shown_note(spec)}") if with_caption and shown_note(spec) else ""
     lines = ([shown] if shown else []) + list(notes)
     must = [
         right - margin,
@@ -439,9 +440,9 @@ def _labels(g: _Grids, across: _Across, top: _Top, body: _Body) -> list[tuple[st
     more_in = spec.in_channels - len(g.shown_in)
     more_out = spec.out_channels - len(g.shown_out)
     if more_in:
-        texts.append((f"… {more_in} more", label, across.x_in, body.in_bottom - label.height))
+        texts.append((say(f"… {more_in} more"), label, across.x_in, body.in_bottom - label.height))
     if more_out:
-        texts.append((f"… {more_out} more", label, across.x_out, body.out_bottom - label.height))
+        texts.append((say(f"… {more_out} more"), label, across.x_out, body.out_bottom - label.height))
     return texts
 
 
@@ -469,7 +470,7 @@ def _place_picture(
     gets), then the earlier spot. Gives the picture's (x, y, width, height), its texts and the
     lowest y it all reaches (``bottom`` unless lower)."""
     n, label = m.n, m.label
-    words = [f"picture {size[0]}×{size[1]}", "drawn part outlined"]
+    words = [say(f"picture {size[0]}×{size[1]}"), say("drawn part outlined")]
     words_w = max(map(label.width, words))
     words_h = len(words) * (label.height + 2 * n)
     pad = THUMB_PAD * n

@@ -18,6 +18,7 @@ import math
 from dataclasses import dataclass
 from typing import Optional
 
+from .cells import cells
 from .model import MAX_SHOWN_COLUMNS as MAX_SHOWN_COLUMNS
 from .model import MAX_SHOWN_IN as MAX_SHOWN_IN
 from .model import MAX_SHOWN_OUT as MAX_SHOWN_OUT
@@ -34,7 +35,7 @@ class TextStyle:
     ascent: int
 
     def width(self, text: str) -> int:
-        return len(text) * self.advance
+        return cells(text) * self.advance
 
     def scaled(self, n: int) -> TextStyle:
         """The same style ``n`` times larger (the advance as the hinted font has it)."""
@@ -287,7 +288,7 @@ def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
     """``text`` in lines of at most ``chars`` characters, broken only at ``separator``, whose
     trailing space goes: the lines joined by one space are ``text`` again. A part longer
     than a line stays whole."""
-    if len(text) <= chars:
+    if cells(text) <= chars:
         return [text]
     keep = separator.rstrip(" ")
     parts = text.split(separator)
@@ -295,7 +296,7 @@ def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
     def greedy(limit: int) -> list[str]:
         lines, line = [], parts[0]
         for part in parts[1:]:
-            if len(line) + len(separator) + len(part) + len(keep) <= limit or not line:
+            if cells(line) + len(separator) + cells(part) + len(keep) <= limit or not line:
                 line = f"{line}{separator}{part}"
             else:
                 lines.append(line + keep)
@@ -303,7 +304,7 @@ def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
         return [*lines, line]
 
     lines = greedy(chars)
-    for limit in range(len(text) // len(lines), chars):  # as even as the same number of lines allows
+    for limit in range(cells(text) // len(lines), chars):  # as even as the same number of lines allows
         even = greedy(limit)
         if len(even) == len(lines):
             return even
@@ -313,4 +314,4 @@ def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
 def _unbreakable(text: str, separator: str) -> int:
     """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
     keep = len(separator.rstrip(" "))
-    return max(len(part) for part in text.split(separator)) + keep
+    return max(cells(part) for part in text.split(separator)) + keep
