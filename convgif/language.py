@@ -134,9 +134,22 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"each value goes back to the position its index names", "每个值回到其索引所指的位置"),
     (r"every other cell stays", "其余单元保持为"),
     (r"fractional windows", "分数窗口"),
+    (r"last starts at", "最后一个起于"),
     (r"starts at", "起于"),
     (r"the last ends at the input's end", "最后一个窗口止于输入末端"),
+    (
+        r"samples u come from torch\.rand \(here: from the seed\), one per axis and channel",
+        "采样 u 来自 torch.rand (此处来自种子), 每个轴和通道一个",
+    ),
     (r"samples u", "采样 u"),
+    (rf"windows of ({_NUM}): start", r"窗口大小 \1: 起点"),
+    (r"over windows", "作用于各窗口"),
+    (r"every output size is 1: torch takes the mean", "每个输出尺寸为 1: torch 取平均值"),
+    (r"the same windows and divisors as (\w+\([^;]*\));", r"窗口和除数与 \1 相同;"),
+    (
+        r"torch takes the mean of the whole input, so fractions may differ from it in the last bit",
+        "torch 对整个输入取平均值, 小数的最后一位可能与之不同",
+    ),
     (r"windows overlap", "窗口重叠"),
     (r"lie in two windows", "位于两个窗口中"),
     (r"lies in two windows", "位于两个窗口中"),
@@ -259,7 +272,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"a render draws", "渲染画出"),
     (r"\(--region chooses the part\)", "(--region 选择部分)"),
     (r"each output = its window's sum / \(its cell count\)", "每个输出 = 其窗口之和 / (其单元数)"),
-    (r"over the windows", "作用于各窗口"),
+    (r"over the windows?", "作用于窗口"),
     (r"equals (.*?): the same windows and values", r"等同于 \1: 窗口和值都相同"),
     (r"none: a shuffle moves values and has no weights", "无: 重排只移动值, 没有权重"),
     (r"unpooling", "反池化"),
@@ -272,6 +285,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"size", "尺寸"),
     (r"weights", "权重"),
     (r"bias", "偏置"),
+    (r"sum", "总和"),
     (r"pooling", "池化"),
     # words
     (r"inserted", "插入的零"),
@@ -322,8 +336,8 @@ HANT_TERMS: tuple[tuple[str, str], ...] = (("采样", "取樣"),)  # the PyTorch
 #: The Simplified characters of the catalogue and their Traditional forms.
 TRADITIONAL = dict(
     zip(
-        "与两个为价从侧决准动单参叠后围图块复对应显时权标样没点画盖离积线组缘转输边达过采长间齐计读负状径数余于内无传写择帧顺较选盘种范胀",
-        "與兩個為價從側決準動單參疊後圍圖塊複對應顯時權標樣沒點畫蓋離積線組緣轉輸邊達過採長間齊計讀負狀徑數餘於內無傳寫擇幀順較選盤種範脹",
+        "与两个为价从侧决准动单参叠后围图块复对应显时权标样没点画盖离积线组缘转输边达过采长间齐计读负状径数余于内无传写择帧顺较选盘种范胀来总处轴",
+        "與兩個為價從側決準動單參疊後圍圖塊複對應顯時權標樣沒點畫蓋離積線組緣轉輸邊達過採長間齊計讀負狀徑數餘於內無傳寫擇幀順較選盤種範脹來總處軸",
     )
 )
 
@@ -369,7 +383,24 @@ def say(text: str, lang: str | None = None) -> str:
 
 #: Names that stay in English in every language: PyTorch's, and the formulas' functions.
 KEPT = frozenset(
-    {"max", "int", "mod", "nan", "torch", "wr", "wc", "OP", "indices", "weight", "bias", "floor", "ceil", "KH", "KW"}
+    {
+        "max",
+        "int",
+        "mod",
+        "nan",
+        "torch",
+        "wr",
+        "wc",
+        "OP",
+        "indices",
+        "weight",
+        "bias",
+        "floor",
+        "ceil",
+        "KH",
+        "KW",
+        "rand",
+    }
     | {"zeros", "reflect", "replicate", "circular", "nearest", "linear", "bilinear", "bicubic", "trilinear", "area"}
 )
 _CODE = re.compile(

@@ -212,6 +212,12 @@ INFO_LAYERS = [
     "--layer Upsample --in 1,3,3 --scale-factor 2",
     "--layer PixelShuffle --in 8,3,3 --upscale-factor 2",
     "--layer ReflectionPad2d --in 1,4,4 --p 2",
+    "--layer AdaptiveAvgPool2d --in 1,5,5 --output-size 3",
+    "--layer AdaptiveAvgPool2d --in 1,7,7 --output-size 1",
+    "--layer LPPool2d --in 1,6,6 --norm-type 2 --k 2",
+    "--layer FractionalMaxPool2d --in 2,10,10 --k 2 --output-size 6",
+    "--layer ChannelShuffle --in 6,3,3 --g 3",
+    "--layer checkerboard --in 4,4",
 ]
 
 
@@ -253,3 +259,27 @@ def test_the_chinese_readmes_commands_draw_in_their_script(cjk, name, tmp_path, 
         words = shlex.split(line)[1:]
         at = words.index("-o")
         assert parse(words[:at] + words[at + 2 :]).options["lang"] == lang
+
+
+def test_english_never_goes_through_the_catalogue(monkeypatch, tmp_path):
+    """English frames are drawn from the kinds' own words: the catalogue is not consulted, and
+    the glyphs are asked for no language."""
+
+    def refuse(*args):
+        raise AssertionError(f"translated in English: {args}")
+
+    languages = set()
+    text_mask = glyphs.text_mask
+
+    def mask(style, text, lang=None):
+        languages.add(lang)
+        return text_mask(style, text, lang)
+
+    monkeypatch.setattr(language, "_translate", refuse)
+    monkeypatch.setattr(glyphs, "text_mask", mask)
+    for line in LAYERS[:12] + MORE[:6]:
+        out = tmp_path / ("c.png" if "--sheet" in line else "c.gif")
+        frames = [] if any(w in line for w in ("--region", "--max-frames", "checkerboard")) else ["--max-frames", "8"]
+        result = CliRunner().invoke(main, [*shlex.split(line), *frames, "-q", "-o", str(out)])
+        assert result.exit_code == 0, (line, result.output)
+    assert languages == {None}
