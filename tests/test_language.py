@@ -283,3 +283,13 @@ def test_english_never_goes_through_the_catalogue(monkeypatch, tmp_path):
         result = CliRunner().invoke(main, [*shlex.split(line), *frames, "-q", "-o", str(out)])
         assert result.exit_code == 0, (line, result.output)
     assert languages == {None}
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_width_counts_wide_characters_two_cells(cjk, lang):
+    """A figure asked to be narrow is, its Chinese caption broken where it fits."""
+    spec = convgif.Conv2dSpec((3, 7, 7), 2, 3, 2, 1, 2)
+    wide, narrow = io.BytesIO(), io.BytesIO()
+    full = convgif.render(spec, wide, lang=lang, max_frames=0)
+    small = convgif.render(spec, narrow, lang=lang, width=330, max_frames=0)
+    assert small.size[0] <= 330 < full.size[0]
