@@ -56,6 +56,7 @@ def render(
     width: Optional[int] = None,
     scale: int = 1,
     format: Optional[str] = None,
+    lang: str = "en",
     **view: Any,
 ) -> RenderResult:
     """Animate the forward pass of ``spec`` into a looping animation at ``path``.
@@ -80,7 +81,9 @@ def render(
     picture as the input, drawn as its pixels with the output in grey (``pixels`` draws a
     given ``input`` that way). ``notes`` are lines written under the caption; ``theme`` is
     ``"light"`` or ``"dark"``; ``width`` caps the picture's width in pixels; ``scale`` (1 to 4)
-    draws text, cells and lines that many times larger, for slides. ``view`` holds
+    draws text, cells and lines that many times larger, for slides; ``lang`` (``"en"``,
+    ``"zh-Hans"``, ``"zh-Hant"``) is the language of every word drawn (see
+    :mod:`convgif.language`), Chinese needing a CJK font. ``view`` holds
     the drawing options of the layer's own kind: ``as_conv=True`` draws a transposed
     convolution as the equal direct convolution over the zero-inserted, padded input.
 
@@ -89,7 +92,7 @@ def render(
     """
     options = dict(input_shape=input_shape, seed=seed, fps=fps, max_frames=max_frames, values=values, input=input)
     options.update(weight=weight, bias=bias, kernel=kernel, image=image, factors=factors, pixels=pixels, notes=notes)
-    options.update(theme=theme, width=width, scale=scale, format=format)
+    options.update(theme=theme, width=width, scale=scale, format=format, lang=lang)
     return animation(spec, path, progress, **options, **view)[1]
 
 
@@ -114,6 +117,7 @@ def render_still(
     theme: str = "light",
     width: Optional[int] = None,
     scale: int = 1,
+    lang: str = "en",
     **view: Any,
 ) -> RenderResult:
     """A PNG for pages and slides where animations do not play: one step (``step``, counted
@@ -131,7 +135,7 @@ def render_still(
         raise SpecError("step", f"step={fmt(step)} must be a step's number, from 1")
     options = dict(input_shape=input_shape, step=step, seed=seed, max_frames=max_frames, values=values, input=input)
     options.update(weight=weight, bias=bias, kernel=kernel, image=image, factors=factors, pixels=pixels, notes=notes)
-    job, target = still_job(spec, path, **options, theme=theme, width=width, scale=scale, **view)
+    job, target = still_job(spec, path, **options, theme=theme, width=width, scale=scale, lang=lang, **view)
     if step is not None:
         return job.write_still(target, step, started)
     return write_sheet(job, target, columns, started)

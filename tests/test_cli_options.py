@@ -15,7 +15,7 @@ from convgif.ops.base import Operation
 
 PACKAGE = Path(convgif.__file__).parent
 #: Arguments only the Python API takes (arrays and notes), never an option.
-API_ONLY = {"indices", "notes", "input", "weight", "bias", "lang", "columns", "progress", "spec"}
+API_ONLY = {"indices", "notes", "input", "weight", "bias", "columns", "progress", "spec"}
 
 
 def command_options() -> set[str]:

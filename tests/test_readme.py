@@ -28,7 +28,12 @@ def needs(command: str) -> list[str]:
         wanted.append("torch")
     if ".mp4" in command or "--format mp4" in command:
         wanted.append("imageio_ffmpeg")
-    return [name for name in wanted if importlib.util.find_spec(name) is None]
+    missing = [name for name in wanted if importlib.util.find_spec(name) is None]
+    if "--lang zh" in command:
+        from convgif.picture.glyphs import find_cjk_font
+
+        missing += [] if find_cjk_font("zh-Hans") else ['a CJK font (pip install "convgif[zh]")']
+    return missing
 
 
 def test_one_install_and_one_test_command_both_used_by_ci():

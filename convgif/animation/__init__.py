@@ -31,3 +31,5 @@ class Look:
     scale: int = 1
     #: Frames without caption and notes (the tiles of a contact sheet, which has them once).
     headless: bool = False
+    #: The language of every word drawn (see :mod:`convgif.language`).
+    lang: str = "en"

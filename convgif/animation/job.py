@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from .. import ops
 from ..errors import SpecError
 from ..files.formats import is_stream
+from ..language import in_language, say, speaking
 from ..ops.args import check_computable, check_sizes
 from ..picture.layout import plan
 from ..picture.sizes import kernel_channels
@@ -126,19 +127,30 @@ class Job:
         return self._drawn()
 
     def _drawn(self) -> list:
-        return self.op.drawings(self.spec, self.recording, self.pixels, geometries=self.geometries, **self.view)
+        drawn = self.op.drawings(self.spec, self.recording, self.pixels, geometries=self.geometries, **self.view)
+        if self.look.lang == "en":
+            return drawn
+        from ..picture.translated import drawing
+
+        return [drawing(d, self.look.lang) for d in drawn]
 
     @cached_property
     def scales(self) -> list:
         """The shades and keys of each drawing."""
         from ..picture.model import scales_of
+        from ..picture.translated import scales
 
-        return [scales_of(drawn, self.look.values or drawn.geometry.numbers) for drawn in self.drawings]
+        lang = self.look.lang
+        return [scales(scales_of(drawn, self.look.values or drawn.geometry.numbers), lang) for drawn in self.drawings]
 
     @cached_property
     def layouts(self) -> list:
         """Where everything goes in each drawing's frames."""
         look = self.look
+        with speaking(look.lang):
+            return self._plans(look)
+
+    def _plans(self, look: Look) -> list:
         return [
             plan(
                 drawn.geometry,
@@ -181,11 +193,12 @@ class Job:
 
         theme = THEMES[self.look.theme]
         headless = self.look.headless  # the keys drawn once, over a contact sheet's tiles
-        parts = [
-            Animation(d, layout, theme, s, s.keys if headless else ())
-            for d, layout, s in zip(drawings, self.layouts, self.scales)
-        ]
-        return _Players.of(parts)
+        with speaking(self.look.lang):
+            parts = [
+                Animation(d, layout, theme, s, s.keys if headless else ())
+                for d, layout, s in zip(drawings, self.layouts, self.scales)
+            ]
+            return _Players.of(parts)
 
     @property
     def parts(self) -> list[Animation]:
@@ -216,7 +229,8 @@ class Job:
         if self._played:
             self.players = self._players(self._drawn())
         self._played = True
-        return self.players.frames(self.steps if steps is None else steps)
+        frames = self.players.frames(self.steps if steps is None else steps)
+        return frames if self.look.lang == "en" else in_language(frames, self.look.lang)
 
     def still(self, step: int) -> np.ndarray:
         """The frame of ``step`` (as palette indices), counted from 1 among every step shown:
@@ -280,7 +294,7 @@ class Job:
             shown_steps=sum(self.shown),
             size=self.size,
             seconds=time.perf_counter() - started,
-            caption=self.spec.caption,
+            caption=say(self.spec.caption, self.look.lang),
             format=format,
             data=data,
             region=self.region,

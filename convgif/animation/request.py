@@ -81,6 +81,7 @@ def animation_job(
     width: Optional[int] = None,
     scale: int = 1,
     format: Optional[str] = None,
+    lang: str = "en",
     **view: Any,
 ) -> tuple[Job, Any, Format]:
     """The job of an animation (see :func:`convgif.render` for the arguments), where it goes
@@ -91,9 +92,10 @@ def animation_job(
         None if v is None else _as_array(n, v) for n, v in (("input", input), ("weight", weight), ("bias", bias))
     )
     check_options(fps, max_frames, seed, theme, width, scale)
+    lang = language_of(lang)
     notes = notes_of(notes)
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
-    look = Look(values, extra + notes, theme, width, scale)
+    look = Look(values, said(extra, lang) + notes, theme, width, scale, lang=lang)
     if path is not None and not is_stream(path):
         check_path_type(path)
     chosen = choose(None if is_stream(path) else path, format)
@@ -132,6 +134,7 @@ def still_job(
     theme: str = "light",
     width: Optional[int] = None,
     scale: int = 1,
+    lang: str = "en",
     **view: Any,
 ) -> tuple[Job, Any]:
     """The job of a still (see :func:`convgif.api.render_still`) and where it goes: of every
@@ -141,6 +144,7 @@ def still_job(
         None if v is None else _as_array(n, v) for n, v in (("input", input), ("weight", weight), ("bias", bias))
     )
     check_options(DEFAULT_FPS, max_frames, seed, theme, width, scale)
+    lang = language_of(lang)
     if path is not None and not is_stream(path) and str(path) != "-":
         check_path_type(path)
         if Path(written_name(path)).suffix.lower() != STILL_SUFFIX:
@@ -148,7 +152,7 @@ def still_job(
             link = f" (a link to {shown!r})" if shown != os.fspath(path) else ""
             raise SpecError("path", f"{os.fspath(path)!r}{link}: a still picture is a PNG; name it ….png")
     input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
-    look = Look(values, extra + notes_of(notes), theme, width, scale, headless=step is None)
+    look = Look(values, said(extra, lang) + notes_of(notes), theme, width, scale, headless=step is None, lang=lang)
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
     frames = 0 if step is not None else max_frames
     job = Job(
@@ -253,6 +257,27 @@ def _number(value: Any) -> str:
         return f"{value:g}"
     except (OverflowError, ValueError, TypeError):
         return fmt(value)
+
+
+def language_of(lang: Any) -> str:
+    """``lang`` as :data:`convgif.language.LANGS` spells it, with a font to draw it: a language
+    written with wide characters needs a CJK font, and without one it is refused naming what
+    to install."""
+    from ..language import canonical
+
+    lang = canonical(lang)
+    if lang != "en":
+        from ..picture.glyphs import cjk_font
+
+        cjk_font(lang)
+    return lang
+
+
+def said(notes: tuple[str, ...], lang: str) -> tuple[str, ...]:
+    """Notes convgif writes itself (not a user's), in ``lang``."""
+    from ..language import say
+
+    return tuple(say(note, lang) for note in notes)
 
 
 def notes_of(notes: Any) -> tuple[str, ...]:

@@ -71,8 +71,16 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
 def header(job: Job, width: int) -> np.ndarray:
     """The caption, notes and colour keys of every part of ``job`` once (as palette indices),
     ``width`` pixels wide: the top of a contact sheet, whose tiles have none of them."""
+    from ..language import speaking
+
+    with speaking(job.look.lang):
+        return _header(job, width)
+
+
+def _header(job: Job, width: int) -> np.ndarray:
     import numpy as np
 
+    from ..language import say
     from ..picture.layout import place_keys
     from ..picture.paint import Painter
     from ..picture.sizes import CAPTION_BREAK, Metrics, shown_note, wrap
@@ -89,7 +97,7 @@ def header(job: Job, width: int) -> np.ndarray:
         lines += [(line, m.caption) for line in wrap(geometry.caption, chars, CAPTION_BREAK)]
         chars = max(1, (width - 2 * m.margin) // m.label.advance)
         shown = shown_note(geometry)
-        for note in (f"showing {shown}" if shown else "", *geometry.notes, *job.look.notes):
+        for note in (say(f"showing {shown}") if shown else "", *geometry.notes, *job.look.notes):
             lines += [(line, m.label) for line in wrap(note, chars) if note and (line, m.label) not in lines]
         text_h = (m.margin if not i else 0) + sum(style.height + 2 * m.n for _, style in lines)
         image = np.full((text_h, width), players.background, np.uint8)

@@ -23,6 +23,7 @@ import click
 from ..animation import DEFAULT_MAX_FRAMES
 from ..errors import SpecError
 from ..integrations import embed
+from ..language import LANGS
 from ..picture import THEME_NAMES
 from ..version import __version__
 from .options import bad, fail, layer_options, render_options, request_from, spec_from, views_from
@@ -293,8 +294,15 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
     help="As for rendering: how many frames a render would draw.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=LANGS[0],
+    show_default=True,
+    help="Language of the lines printed (not of --json's keys, the help or error messages).",
+)
 @click.pass_context
-def info(ctx: click.Context, max_frames: int, as_json: bool, **params: Any) -> None:
+def info(ctx: click.Context, max_frames: int, as_json: bool, lang: str, **params: Any) -> None:
     """What a layer costs, without drawing: output shape with its formula per axis, parameters
     with the products written out, multiply-accumulates, receptive field, placements, frames.
 
@@ -311,7 +319,9 @@ def info(ctx: click.Context, max_frames: int, as_json: bool, **params: Any) -> N
 
         click.echo(json.dumps(describe(spec, max_frames, **view), ensure_ascii=False))
     else:
-        click.echo("\n".join(explain(spec, max_frames, **view)))
+        from ..language import say
+
+        click.echo("\n".join(say(line, lang) for line in explain(spec, max_frames, **view)))
 
 
 @main.command(name="bench")

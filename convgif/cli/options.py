@@ -17,6 +17,7 @@ import click
 from ..animation import DEFAULT_FPS, DEFAULT_MAX_FRAMES
 from ..engine.modes import MODES
 from ..errors import SpecError
+from ..language import LANGS
 from ..ops.args import PADDING_MODES, fmt
 from ..picture import MAX_SCALE, THEME_NAMES
 from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType, ShapeType, SizesType
@@ -280,6 +281,13 @@ def render_options(function):
             default=THEME_NAMES[0],
             show_default=True,
             help="Colours for light or dark pages.",
+        ),
+        click.option(
+            "--lang",
+            type=click.Choice(LANGS),
+            default=LANGS[0],
+            show_default=True,
+            help='Language of the words in the picture: en, zh-Hans or zh-Hant (Chinese needs a CJK font: pip install "convgif[zh]").',
         ),
         click.option("--width", type=click.IntRange(min=1), help="Make the picture at most this many pixels wide."),
         click.option(
@@ -632,6 +640,7 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
         "factors": params.get("factors", False),
         "image": params.get("image"),
         "theme": params["theme"],
+        "lang": params.get("lang", "en"),
         "width": params.get("width"),
         "scale": params.get("scale", 1),
         "format": params.get("format"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional, Protocol
 
+from ..language import say
 from .model import Geometry
 from .sizes import FRINGE, FRINGE_GAP, FRINGE_ROOM, Metrics, TextStyle, continues_text, shown
 
@@ -160,7 +161,7 @@ def output_column(g: Grids, left: int, channels: Optional[tuple[int, ...]] = Non
     if g.out_counts:
         right = max(right, at + label.width(g.out_counts))
     if more_out:
-        right = max(right, x_out + label.width(f"… {more_out} more"))
+        right = max(right, x_out + label.width(say(f"… {more_out} more")))
     return Outputs(channels, x_out, x_heads, at, right, labels, left + m.link_gap // 2, more_out > 0)
 
 
@@ -197,7 +198,7 @@ def output_labels(
         if g.out_counts:
             texts.append((g.out_counts, label, column.counts_x, t))
     if column.more:
-        texts.append((f"… {g.spec.out_channels - len(g.shown_out)} more", label, column.x, bottom - label.height))
+        texts.append((say(f"… {g.spec.out_channels - len(g.shown_out)} more"), label, column.x, bottom - label.height))
     return texts
 
 

@@ -26,7 +26,6 @@ import json
 import os
 import struct
 import sys
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -35,6 +34,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional
 
 import numpy as np
+
+from .cells import cells as cells
+from .cells import is_wide as is_wide
 
 if TYPE_CHECKING:  # only named in annotations: convgif.picture.sizes may import this module (cells)
     from .sizes import TextStyle
@@ -148,18 +150,6 @@ def _narrow_glyph(style: TextStyle, char: str) -> np.ndarray:
 
 
 # --- wide characters -------------------------------------------------------------------------
-
-
-def is_wide(char: str) -> bool:
-    """Whether ``char`` takes two cells: East Asian Width W (wide) or F (fullwidth)."""
-    return unicodedata.east_asian_width(char) in ("W", "F")
-
-
-def cells(text: str) -> int:
-    """How many cells ``text`` takes: two for each wide character, one for any other."""
-    if text.isascii():
-        return len(text)
-    return len(text) + sum(1 for c in text if is_wide(c))
 
 
 @dataclass(frozen=True)

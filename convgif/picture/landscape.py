@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ..language import say
 from .arrangement import (
     Grids,
     Outputs,
@@ -167,7 +168,7 @@ class Landscape:
         more_in = spec.in_channels - len(g.shown_in)
         more_x = right + m.gap
         if more_in:
-            right = more_x + label.width(f"… {more_in} more")
+            right = more_x + label.width(say(f"… {more_in} more"))
         outs: list[Outputs] = []
         split = _split(g, _Rows.of(g).bottom) if self.fold else [g.shown_out]
         for i, channels in enumerate(split):
@@ -238,7 +239,7 @@ class Landscape:
                 texts.append((spec.kernel_label(c, j), label, kx, ky - g.lh))
         more_in = spec.in_channels - len(g.shown_in)
         if more_in:
-            texts.append((f"… {more_in} more", label, across.more_x, top))
+            texts.append((say(f"… {more_in} more"), label, across.more_x, top))
         return texts
 
 

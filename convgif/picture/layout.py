@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from ..errors import TooLargeError
+from ..language import say
 from .arrangement import Arrangement, Grids, Placed
 from .landscape import Landscape
 from .model import Geometry, Key
@@ -163,7 +164,7 @@ def _breaks(
     spec, m = g.spec, g.m
     cap, label, margin = m.caption, m.label, m.margin
     key_widths = tuple(key_size(key, m)[0] for key in keys)
-    shown = f"showing {shown_note(spec)}" if with_caption and shown_note(spec) else ""
+    shown = say(f"showing {shown_note(spec)}") if with_caption and shown_note(spec) else ""
     lines = ([shown] if shown else []) + list(notes)
     must = [
         right - margin,
@@ -296,7 +297,7 @@ def _place_picture(
     gets), then the earlier spot. Gives the picture's (x, y, width, height), its texts and the
     lowest y it all reaches (``bottom`` unless lower)."""
     n, label = m.n, m.label
-    words = [f"picture {size[0]}×{size[1]}", "drawn part outlined"]
+    words = [say(f"picture {size[0]}×{size[1]}"), say("drawn part outlined")]
     words_w = max(map(label.width, words))
     words_h = len(words) * (label.height + 2 * n)
     pad = THUMB_PAD * n

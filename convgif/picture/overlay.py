@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from .cells import cells
 from .model import Drawn, Scales, Step, Writes
 from .paint import LIGHT, Palette, Theme
 from .scene import Scene
@@ -214,7 +215,7 @@ def _fit(entries: Sequence[str], width: int) -> str:
     text = ""
     for entry in entries:
         joined = f"{text}   {entry}" if text else entry
-        if len(joined) > width:
+        if cells(joined) > width:
             break
         text = joined
     return text or (entries[0][:width] if entries else "")
@@ -227,11 +228,11 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
     out: list[str] = []
     for entry in entries:
         pieces = [entry]
-        if len(entry) > width:  # at its equals signs if that is enough, else at spaces
+        if cells(entry) > width:  # at its equals signs if that is enough, else at spaces
             pieces = wrap(entry, width, " = ")
-            if max(map(len, pieces)) > width or len(out) + len(pieces) > lines:
+            if max(map(cells, pieces)) > width or len(out) + len(pieces) > lines:
                 pieces = wrap(entry, width)
-        if out and len(pieces) == 1 and len(out[-1]) + 3 + len(entry) <= width:
+        if out and len(pieces) == 1 and cells(out[-1]) + 3 + cells(entry) <= width:
             out[-1] = f"{out[-1]}   {entry}"
         elif len(out) + len(pieces) <= lines:
             out += pieces

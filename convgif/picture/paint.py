@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from .. import language
 from . import glyphs
 from .model import format_value
 from .sizes import Layout, TextStyle
@@ -207,7 +208,8 @@ class Painter:
 
     def text(self, image: np.ndarray, text: str, style: TextStyle, x: int, y: int) -> None:
         """Ink ``text`` with its pen starting at (x, y), the top of its line."""
-        mask = glyphs.text_mask(style, text)
+        lang = language.current()
+        mask = glyphs.text_mask(style, text, None if lang == "en" else lang)
         x -= glyphs.BLEED
         h, w = mask.shape
         w = min(w, image.shape[1] - x)

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from .cells import cells
 from .model import MAX_SHOWN_COLUMNS as MAX_SHOWN_COLUMNS
 from .model import MAX_SHOWN_IN as MAX_SHOWN_IN
 from .model import MAX_SHOWN_OUT as MAX_SHOWN_OUT
@@ -35,7 +36,7 @@ class TextStyle:
     ascent: int
 
     def width(self, text: str) -> int:
-        return len(text) * self.advance
+        return cells(text) * self.advance
 
     def scaled(self, n: int) -> TextStyle:
         """The same style ``n`` times larger (the advance as the hinted font has it)."""
@@ -332,7 +333,7 @@ def _wrapped(text: str, chars: int, separator: str) -> tuple[str, ...]:
 
 
 def _wrap(text: str, chars: int, separator: str) -> list[str]:
-    if len(text) <= chars:
+    if cells(text) <= chars:
         return [text]
     keep = separator.rstrip(" ")
     parts = text.split(separator)
@@ -340,7 +341,7 @@ def _wrap(text: str, chars: int, separator: str) -> list[str]:
     def greedy(limit: int) -> list[str]:
         lines, line = [], parts[0]
         for part in parts[1:]:
-            if len(line) + len(separator) + len(part) + len(keep) <= limit or not line:
+            if cells(line) + len(separator) + cells(part) + len(keep) <= limit or not line:
                 line = f"{line}{separator}{part}"
             else:
                 lines.append(line + keep)
@@ -348,7 +349,7 @@ def _wrap(text: str, chars: int, separator: str) -> list[str]:
         return [*lines, line]
 
     lines = greedy(chars)
-    for limit in range(len(text) // len(lines), chars):  # as even as the same number of lines allows
+    for limit in range(cells(text) // len(lines), chars):  # as even as the same number of lines allows
         even = greedy(limit)
         if len(even) == len(lines):
             return even
@@ -359,4 +360,4 @@ def _wrap(text: str, chars: int, separator: str) -> list[str]:
 def _unbreakable(text: str, separator: str) -> int:
     """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
     keep = len(separator.rstrip(" "))
-    return max(len(part) for part in text.split(separator)) + keep
+    return max(cells(part) for part in text.split(separator)) + keep

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Optional
 
+from ..language import say
 from .arrangement import (
     Grids,
     Outputs,
@@ -189,5 +190,5 @@ class Stacked:
                 texts.append((spec.kernel_label(c, j), label, kx, ky - g.lh))
         more_in = spec.in_channels - len(g.shown_in)
         if more_in:
-            texts.append((f"… {more_in} more", label, across.x_in, in_bottom - label.height))
+            texts.append((say(f"… {more_in} more"), label, across.x_in, in_bottom - label.height))
         return texts

@@ -1,0 +1,295 @@
+"""Frames in Chinese: every word a frame draws passes through the catalogue (none left in
+English but PyTorch's names), every character it draws is in the font drawing it, wide
+characters take two cells, and ``--lang`` / ``lang=`` are checked as any option is."""
+
+from __future__ import annotations
+
+import io
+import re
+import shlex
+from pathlib import Path
+
+import click
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+import convgif
+from convgif import language, ops
+from convgif.cli import main
+from convgif.language import LANGS, PHRASES, TRADITIONAL, say, untranslated
+from convgif.picture import glyphs, paint
+from convgif.picture.sizes import CAPTION, wrap
+
+ROOT = Path(__file__).resolve().parent.parent
+CHINESE = ("zh-Hans", "zh-Hant")
+
+
+@pytest.fixture(scope="module")
+def cjk():
+    if glyphs.find_cjk_font("zh-Hans") is None or glyphs.find_cjk_font("zh-Hant") is None:
+        pytest.skip('no CJK font: pip install "convgif[zh]", or apt install fonts-noto-cjk')
+
+
+def gallery_layers() -> list[str]:
+    """The arguments of every layer figure of the gallery (models aside)."""
+    text = (ROOT / "gallery" / "gallery.toml").read_text(encoding="utf-8")
+    found = [m.group(1) for m in re.finditer(r'^args = "(.*)"$', text, flags=re.M)]
+    return [a.replace("../examples", str(ROOT / "examples")) for a in found if ".py:" not in a and ".txt" not in a]
+
+
+#: Layers the gallery leaves out, so that every kind convgif draws is drawn here.
+MORE = [
+    "--layer MaxPool1d --in 2,7 --k 3 --p 1",
+    "--layer AvgPool1d --in 2,7 --k 3 --values",
+    "--layer MaxUnpool1d --in 1,4 --k 2",
+    "--layer AdaptiveMaxPool2d --in 1,5,5 --output-size 2",
+    "--layer AdaptiveMaxPool1d --in 1,5 --output-size 2",
+    "--layer AdaptiveAvgPool1d --in 1,5 --output-size 2",
+    "--layer LPPool1d --in 1,6 --norm-type 2 --k 2",
+    "--layer ReflectionPad1d --in 1,4 --p 2",
+    "--layer ReplicationPad1d --in 1,4 --p 1",
+    "--layer CircularPad1d --in 1,4 --p 1",
+    "--layer ZeroPad1d --in 1,4 --p 1",
+    "--layer ConstantPad1d --in 1,4 --p 1 --value 2",
+    "--layer UpsamplingNearest2d --in 1,2,2 --scale-factor 2",
+    "--layer UpsamplingBilinear2d --in 1,2,2 --scale-factor 2",
+    "--layer MaxPool2d --in 1,4,4 --k 2 --return-indices --values",
+    "--layer AvgPool2d --in 1,7,7 --k 7",
+    "--layer ConvTranspose2d --in 1,3,3 --k 3 --s 2 --p 1 --values --region 0:2,0:2",
+    "--in 3,9,9 --out 2 --k 3 --max-frames 5 --values",
+    "--in 1,5,5 --k 3 --sheet",
+]
+LAYERS = gallery_layers() + MORE
+
+
+def drawn_kinds(args: list[str]) -> set[str]:
+    kinds = set()
+    for line in args:
+        words = shlex.split(line)
+        if "--layer" in words:
+            kinds.add(ops.canonical(words[words.index("--layer") + 1]))
+        else:
+            flags = {"--transposed": "ConvTranspose2d", "--conv1d": "Conv1d", "--separable": "separable"}
+            kinds.add(next((kind for flag, kind in flags.items() if flag in words), "Conv2d"))
+    return kinds
+
+
+def test_the_layers_checked_draw_every_kind_convgif_draws():
+    """Every 1-D and 2-D kind is among the layers checked, or is one convgif does not draw."""
+    left = {op.name for op in ops.operations() if op.dims < 3} - drawn_kinds(LAYERS)
+    for name in left:
+        result = CliRunner().invoke(main, ["--layer", name, "--in", "1,4", "-o", "-"])
+        assert result.exit_code == 2 and f"{name} is not drawn" in result.output, name
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_every_word_of_every_kind_is_in_the_language_and_every_glyph_in_the_font(cjk, lang, monkeypatch, tmp_path):
+    """Every text drawn, for every kind, with and without values: no English word left but
+    PyTorch's names and the formulas' letters, no character the fonts lack, and Chinese drawn."""
+    drawn: dict[str, str] = {}
+    original = paint.Painter.text
+
+    def text(self, image, words, style, x, y):
+        drawn[words] = language.current()
+        return original(self, image, words, style, x, y)
+
+    monkeypatch.setattr(paint.Painter, "text", text)
+    runner = CliRunner()
+    for line in LAYERS:
+        for values in ([], ["--values"]):
+            out = tmp_path / ("c.png" if "--sheet" in line else "c.gif")
+            frames = (
+                [] if any(w in line for w in ("--region", "--max-frames", "checkerboard")) else ["--max-frames", "12"]
+            )
+            args = [*shlex.split(line), *values, *frames, "--lang", lang, "-q", "-o", str(out)]
+            result = runner.invoke(main, args)
+            assert result.exit_code == 0, (line, result.output)
+    assert set(drawn.values()) == {lang}
+    left = {words: untranslated(words) for words in drawn if untranslated(words)}
+    assert not left, left
+    missing = {words: glyphs.missing_glyphs(words, lang) for words in drawn if glyphs.missing_glyphs(words, lang)}
+    assert not missing, missing
+    everything = " ".join(drawn)
+    terms = (
+        ("输入", "输出", "卷积核", "步长", "填充", "通道")
+        if lang == "zh-Hans"
+        else ("輸入", "輸出", "卷積核", "步長", "填充", "通道")
+    )
+    assert all(term in everything for term in terms)
+    if lang == "zh-Hant":
+        assert not set(everything) & set(TRADITIONAL), "a Simplified form left in Traditional text"
+
+
+def test_the_article_caption_in_its_translations_terms():
+    caption = convgif.Conv2dSpec((3, 7, 7), 2, 3, 2, 1, 2).caption
+    assert say(caption, "zh-Hans") == caption.replace("Input Shape", "输入形状").replace("Output Shape", "输出形状")
+    assert say(caption, "zh-Hant").startswith("輸入形狀 : (3, 7, 7) — 輸出形狀 : (2, 3, 3) — K : (3, 3)")
+    assert say(caption, "en") == caption
+    reflect = convgif.Conv2dSpec((1, 6, 6), 1, 3, padding=1, padding_mode="reflect", bias=False).caption
+    assert "padding_mode='reflect'" in say(reflect, "zh-Hans") and "bias=False" in say(reflect, "zh-Hant")
+
+
+def test_every_phrase_translates_in_both_scripts_and_traditional_has_no_simplified_form():
+    for english, hans in PHRASES:
+        sample = re.sub(r"\(\?<?[!=][^)]*\)", "", english)
+        for lang in CHINESE:
+            assert say("", lang) == ""
+        hant = language._to_traditional(hans)
+        assert not set(hant) & set(TRADITIONAL), (english, hant)
+        assert untranslated(re.sub(r"\\\d", "", hans)) == [], sample
+    assert all(len(k) == 1 and len(v) == 1 and k != v for k, v in TRADITIONAL.items())
+
+
+def test_wide_characters_count_two_cells_in_widths_and_breaks():
+    assert CAPTION.width("卷积核 K") == 8 * CAPTION.advance
+    assert CAPTION.width("kernels") == 7 * CAPTION.advance
+    lines = wrap("输入形状 : (3, 7, 7) — 输出形状 : (2, 3, 3)", 24, " — ")
+    assert lines == ["输入形状 : (3, 7, 7) —", "输出形状 : (2, 3, 3)"]
+    assert all(glyphs.cells(line) <= 24 for line in lines)
+
+
+def frame(data: bytes, index: int) -> np.ndarray:
+    picture = Image.open(io.BytesIO(data))
+    picture.seek(index)
+    return np.asarray(picture.convert("RGB"))
+
+
+def test_python_lang_draws_chinese_the_same_steps_and_english_stays_english(cjk):
+    spec = convgif.MaxPool2dSpec((1, 4, 4), 2)
+    english, plain = io.BytesIO(), io.BytesIO()
+    convgif.render(spec, english, lang="en", values=True)
+    convgif.render(spec, plain, values=True)
+    assert english.getvalue() == plain.getvalue()
+    results = {}
+    for lang in CHINESE:
+        out = io.BytesIO()
+        results[lang] = convgif.render(spec, out, lang=lang.lower(), values=True), out.getvalue()
+    (hans, hans_bytes), (hant, hant_bytes) = results["zh-Hans"], results["zh-Hant"]
+    assert hans.frames == hant.frames == 4
+    assert hans_bytes != english.getvalue() and hans_bytes != hant_bytes
+    assert hans.caption.startswith("输入形状 : (1, 4, 4)") and hant.caption.startswith("輸入形狀 : (1, 4, 4)")
+    still = io.BytesIO()
+    convgif.api.render_still(spec, still, step=2, lang="zh-Hant")
+    assert Image.open(still).size[0] > 0
+
+
+def test_a_language_convgif_does_not_draw_is_refused_naming_lang():
+    with pytest.raises(convgif.SpecError) as error:
+        convgif.render(convgif.Conv2dSpec((1, 5, 5), 1, 3), io.BytesIO(), lang="fr")
+    assert error.value.argument == "lang" and "'zh-Hans'" in str(error.value)
+    result = CliRunner().invoke(main, ["--in", "1,5,5", "--lang", "fr"])
+    assert result.exit_code == 2 and "'--lang'" in result.output
+
+
+def test_without_a_cjk_font_chinese_exits_2_naming_what_to_install(monkeypatch, tmp_path):
+    monkeypatch.setattr(glyphs, "find_cjk_font", lambda lang=None: None)
+    out = tmp_path / "zh.gif"
+    result = CliRunner().invoke(main, ["--in", "1,5,5", "--lang", "zh-Hans", "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    message = " ".join(result.output.split())
+    assert "'--lang'" in message and "[zh]" in message and "fonts-noto-cjk" in message
+    assert not out.exists()
+    english = CliRunner().invoke(main, ["--in", "1,5,5", "-q", "-o", str(out)])
+    assert english.exit_code == 0 and out.exists()
+
+
+def test_the_option_takes_the_languages_as_tagged():
+    ctx = click.Context(main)
+    (option,) = [param for param in main.get_params(ctx) if param.name == "lang"]
+    assert tuple(option.type.choices) == LANGS and option.default == "en"
+
+
+INFO_LAYERS = [
+    "--in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2",
+    "--in 3,224,224 --out 64 --k 7 --s 2 --p 3",
+    "--separable --in 16,7,7 --out 32 --k 3",
+    "--layer ConvTranspose2d --in 2,3,3 --out 1 --k 3 --s 2 --p 1 --output-padding 1",
+    "--layer MaxPool2d --in 1,5,5 --k 2 --ceil-mode",
+    "--layer AvgPool2d --in 1,5,5 --k 3 --s 2 --p 1",
+    "--layer MaxUnpool2d --in 1,3,3 --k 2",
+    "--layer Upsample --in 1,3,3 --scale-factor 2",
+    "--layer PixelShuffle --in 8,3,3 --upscale-factor 2",
+    "--layer ReflectionPad2d --in 1,4,4 --p 2",
+    "--layer AdaptiveAvgPool2d --in 1,5,5 --output-size 3",
+    "--layer AdaptiveAvgPool2d --in 1,7,7 --output-size 1",
+    "--layer LPPool2d --in 1,6,6 --norm-type 2 --k 2",
+    "--layer FractionalMaxPool2d --in 2,10,10 --k 2 --output-size 6",
+    "--layer ChannelShuffle --in 6,3,3 --g 3",
+    "--layer checkerboard --in 4,4",
+]
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_info_prints_its_lines_in_the_language(lang):
+    for line in INFO_LAYERS:
+        english = CliRunner().invoke(main, ["info", *shlex.split(line)])
+        result = CliRunner().invoke(main, ["info", *shlex.split(line), "--lang", lang])
+        assert result.exit_code == 0 == english.exit_code, result.output
+        lines, before = result.output.splitlines(), english.output.splitlines()
+        assert len(lines) == len(before) and lines != before
+        assert [w for text in lines for w in untranslated(text)] == [], line
+        numbers = re.compile(r"\d+(?:,\d{3})*")
+        assert all(numbers.findall(a) == numbers.findall(b) for a, b in zip(lines, before))
+        assert ("参数" if lang == "zh-Hans" else "參數") in result.output
+
+
+def test_the_render_words_of_pages_take_lang():
+    """The gallery, the Sphinx directive, the MkDocs plugin and the magic read a render's words."""
+    from convgif.integrations.words import parse
+
+    assert parse(["--in", "1,5,5", "--lang", "zh-Hant"]).options["lang"] == "zh-Hant"
+    assert parse(["--in", "1,5,5"]).options["lang"] == "en"
+
+
+@pytest.mark.parametrize("name", ["README.zh-Hans.md", "README.zh-Hant.md"])
+def test_the_chinese_readmes_commands_draw_in_their_script(cjk, name, tmp_path, monkeypatch):
+    text = (ROOT / name).read_text(encoding="utf-8")
+    lang = name.split(".")[1]
+    commands = [line for line in text.splitlines() if line.startswith("convgif --")]
+    assert len(commands) >= 5 and all(f"--lang {lang}" in line for line in commands)
+    monkeypatch.chdir(tmp_path)
+    for line in commands[:2]:  # the others are checked by parsing: the first two drawn
+        result = CliRunner().invoke(main, shlex.split(line)[1:] + ["-q", "--max-frames", "0"])
+        assert result.exit_code == 0, (line, result.output)
+    from convgif.integrations.words import parse
+
+    for line in commands:
+        words = shlex.split(line)[1:]
+        at = words.index("-o")
+        assert parse(words[:at] + words[at + 2 :]).options["lang"] == lang
+
+
+def test_english_never_goes_through_the_catalogue(monkeypatch, tmp_path):
+    """English frames are drawn from the kinds' own words: the catalogue is not consulted, and
+    the glyphs are asked for no language."""
+
+    def refuse(*args):
+        raise AssertionError(f"translated in English: {args}")
+
+    languages = set()
+    text_mask = glyphs.text_mask
+
+    def mask(style, text, lang=None):
+        languages.add(lang)
+        return text_mask(style, text, lang)
+
+    monkeypatch.setattr(language, "_translate", refuse)
+    monkeypatch.setattr(glyphs, "text_mask", mask)
+    for line in LAYERS[:12] + MORE[:6]:
+        out = tmp_path / ("c.png" if "--sheet" in line else "c.gif")
+        frames = [] if any(w in line for w in ("--region", "--max-frames", "checkerboard")) else ["--max-frames", "8"]
+        result = CliRunner().invoke(main, [*shlex.split(line), *frames, "-q", "-o", str(out)])
+        assert result.exit_code == 0, (line, result.output)
+    assert languages == {None}
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_width_counts_wide_characters_two_cells(cjk, lang):
+    """A figure asked to be narrow is, its Chinese caption broken where it fits."""
+    spec = convgif.Conv2dSpec((3, 7, 7), 2, 3, 2, 1, 2)
+    wide, narrow = io.BytesIO(), io.BytesIO()
+    full = convgif.render(spec, wide, lang=lang, max_frames=0)
+    small = convgif.render(spec, narrow, lang=lang, width=330, max_frames=0)
+    assert small.size[0] <= 330 < full.size[0]
