@@ -259,4 +259,13 @@ class Checkerboard(Operation):
         return "a comparison of four layers (9, 4, 9 and 36 weights)"
 
 
+def _no_backward(self: Checkerboard, *args: Any, **kwargs: Any) -> Any:
+    raise SpecError(
+        "backward",
+        "checkerboard is a figure comparing four ways to double a map, not one layer: it has no backward pass; "
+        "draw one of its layers with --backward (e.g. --layer ConvTranspose2d --k 3 --s 2)",
+    )
+
+
+Checkerboard.gradients = Checkerboard.backward_geometries = _no_backward  # type: ignore[method-assign]
 CHECKERBOARD = Checkerboard()

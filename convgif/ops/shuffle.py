@@ -340,6 +340,25 @@ class _Shuffle(Operation):
     def _formulas(self, spec) -> list[str]:
         raise NotImplementedError
 
+    def links(self, spec, recording):
+        """Where the gradient comes from: each output cell's dy goes back to the input cell it
+        moved (found by moving the cells' own positions)."""
+        from ..engine.backward import Links
+
+        positions = np.arange(math.prod(spec.input_shape)).reshape(spec.input_shape)
+        if isinstance(spec, PixelShuffleSpec):
+            moved = pixel_shuffle(positions, spec.upscale_factor)
+        elif isinstance(spec, PixelUnshuffleSpec):
+            moved = pixel_unshuffle(positions, spec.downscale_factor)
+        else:
+            moved = channel_shuffle(positions, spec.groups)
+        return Links(np.arange(moved.size), moved.ravel())
+
+    def gradients(self, spec, recording, grad_output):
+        from ..engine.backward import Gradients
+
+        return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
+
     def _placements_name(self, spec) -> str:
         if isinstance(spec, ChannelShuffleSpec):
             return "channels copied"
@@ -431,6 +450,45 @@ class PixelShuffling(_Shuffle):
                 value_chars=PIXEL_CHARS,
             )
         ]
+
+    def backward_geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        """One picture: each input cell's gradient is the dy of the output cell it moved to."""
+        from .backward import refuse_region
+        from .backward_moves import gather_geometry
+
+        self.check_view(**view)
+        refuse_region(region)
+        r = spec.factor
+        moved = (
+            f"an {r}×{r} block of dy goes back to {r}² channels"
+            if self._up(spec)
+            else (f"{r}² channels of dy go back to an {r}×{r} block")
+        )
+        notes = (f"backward, dx = ∂L/∂x: each input cell's gradient is the dy of the output cell it moved to: {moved}",)
+        blame = lambda axis: ("input_shape", spec.input_shape, "input")  # noqa: E731
+        geometry = gather_geometry(
+            spec,
+            spec.caption,
+            2,
+            spec.out_channels,
+            spec.in_channels,
+            spec.output_shape[1:],
+            spec.input_shape[1:],
+            blame,
+            "dy",
+            "dx",
+            notes,
+            terms=1,
+            groups=min(spec.in_channels, spec.out_channels),
+        )
+        return [geometry]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        from .backward_moves import gather_drawn, gather_sources
+
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        sources = gather_sources(self.links(spec, recording.forward), spec.input_shape)
+        return [gather_drawn(geometry, recording.grad_output, recording.grad_input, sources)]
 
     def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
         (geometry,) = geometries or self.geometries(spec, region, **view)
@@ -669,4 +727,5 @@ class ChannelPlayback:
 
 PIXEL_SHUFFLE = PixelShuffling(PixelShuffleSpec, ("upscale_factor",), 2)
 PIXEL_UNSHUFFLE = PixelShuffling(PixelUnshuffleSpec, ("downscale_factor",), 2)
+PIXEL_SHUFFLE.backward_drawn = PIXEL_UNSHUFFLE.backward_drawn = True
 CHANNEL_SHUFFLE = ChannelShuffling(ChannelShuffleSpec, ("groups",), 3)
