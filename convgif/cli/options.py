@@ -294,7 +294,7 @@ ARGUMENTS = (
         ("--backward",),
         "Draw the backward pass from an upstream gradient dL/dy (seeded integers in -2..2): dx (a convolution's "
         "kernels turned 180° over the zero-inserted, padded dy; a pool's dy routed to its largest cell or spread "
-        "over its window), then dw (dy over the input) and db. 1-D and 2-D kinds but ChannelShuffle.",
+        "over its window), then dw (dy over the input) and db.",
         bool,
         view=True,
     ),

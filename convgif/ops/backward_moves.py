@@ -69,6 +69,9 @@ def gather_geometry(
     )
 
 
+#: The most terms a gather picture's sum line names; more are written by value only.
+NAMED_TERMS = 4
+
 #: What a gather picture's step reads for one channel's cell: (flat dy cell, factor or None).
 Sources = Callable[[int, int], Sequence[tuple[int, Optional[float]]]]
 
@@ -136,7 +139,8 @@ class _Gather:
                 term = at(dims, dy_name, int(cc), int(cy), int(cx))
                 value = format_value(self.dy[cc, cy, cx], self.scales[0])
                 if factor is not None:
-                    term, value = f"{format_value(factor)}·{term}", f"{format_value(factor)}·{value}"
+                    shown = f"({value})" if value.startswith(("-", "−")) else value
+                    term, value = f"{format_value(factor)}·{term}", f"{format_value(factor)}·{shown}"
                 names.append(term)
                 values.append(value)
             head = at(dims, dx_name, c, y, x)
@@ -145,6 +149,8 @@ class _Gather:
                 entry = f"{head} = 0: no output cell took it"
             elif len(taken) == 1 and taken[0][1] is None:
                 entry = f"{head} = {names[0]} = {total}"
+            elif len(taken) > NAMED_TERMS:  # too many to name: the cells ringed, row by row
+                entry = f"{head} = {_by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values)} = {total}"
             else:
                 entry = f"{head} = {' + '.join(names)} = {' + '.join(values)} = {total}"
             if self.reason is not None:
@@ -152,6 +158,24 @@ class _Gather:
             sums.append(entry.replace("+ -", "− ").replace("+ −", "− "))
         text = f"{dx_name} at {position(dims, y, x)} · step {step + 1}/{self.dx.shape[1] * self.dx.shape[2]}"
         return Step(0, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(self.channels))
+
+
+def _by_value(taken: Sequence[tuple[int, Optional[float]]], read: Sequence[Any], values: list[str]) -> str:
+    """A long gather's terms by value, in the order of the cells ringed: over a common
+    denominator when the weights have one (bilinear's sixteenths: ``(1·2 + 3·(−1))/16``)."""
+    factors = np.array([1.0 if f is None else f for _, f in taken])
+    for denominator in range(1, 65):
+        scaled = factors * denominator
+        if np.allclose(scaled, np.round(scaled), rtol=0, atol=1e-9):
+            break
+    else:
+        return " + ".join(values)
+    terms = []
+    for weight, value in zip(np.round(scaled).astype(np.int64), read):
+        text = format_value(value)
+        text = f"({text})" if text.startswith(("-", "−")) else text
+        terms.append(text if weight == 1 else f"{weight}·{text}")
+    return f"({' + '.join(terms)})/{denominator}" if denominator > 1 else " + ".join(terms)
 
 
 def gather_sources(links: Links, in_shape: tuple[int, ...]) -> Callable[[int, int], list[tuple[int, Optional[float]]]]:

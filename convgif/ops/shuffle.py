@@ -692,6 +692,51 @@ class ChannelShuffling(_Shuffle):
             )
         ]
 
+    def backward_geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        """One picture: dy on the left, each dx channel drawn beside the dy channel it copies,
+        one channel a step: the same move run backwards (a shuffle with C/g groups)."""
+        from .backward import refuse_region
+
+        refuse_region(region)
+        (forward,) = self.geometries(spec, **view)
+        c, g = spec.in_channels, spec.groups
+        sources = [int(s) for s in spec.sources]
+        notes = (
+            f"backward, dx = ∂L/∂x: output channel j copied input channel (j mod {g})·{c // g} + ⌊j/{g}⌋, so dx of "
+            f"that channel is dy[j]: the channels moved back, a shuffle with {c // g} groups",
+            "each dx channel is drawn beside the dy channel it copies",
+        )
+        return [
+            dataclasses.replace(
+                forward,
+                input_heading="dy = ∂L/∂y",
+                input_name="dy",
+                output_heading="dx = ∂L/∂x",
+                output_name="dx",
+                output_label=lambda slot: f"dx[{sources[slot]}]",
+                notes=notes,
+                step_text=f"dx[{c - 1}] copies dy[{c - 1}] · step {c}/{c}",
+            )
+        ]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        c, size = spec.in_channels, _plane(spec)
+        dy = np.asarray(recording.grad_output).reshape(c, *size)
+        # slot j, beside dy[j], holds dx of the input channel output j copied: dy[j] itself
+        slots = np.asarray(recording.grad_input).reshape(c, *size)[np.asarray(spec.sources, dtype=np.int64)]
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=dy,
+                filler=np.zeros(size, dtype=bool),
+                kernels=None,
+                output=slots,
+                playback=ChannelGradPlayback(spec, dy),
+                value_chars=widest(dy),
+            )
+        ]
+
 
 def _plane(spec) -> tuple[int, int]:
     """A channel as a picture draws it: (H, W), or one row for a one-axis input."""
@@ -725,7 +770,30 @@ class ChannelPlayback:
         return Step(0, reads, self.advance(step), text, (f"y[{step}] = x[{source}]{where}",), (source,))
 
 
+class ChannelGradPlayback:
+    """Steps of a ChannelShuffle's backward pass: dx channel ``step`` copies the dy channel its
+    input channel went to, drawn beside that dy channel."""
+
+    def __init__(self, spec, dy: np.ndarray) -> None:
+        self.spec, self.dy = spec, dy
+        self.destination = {int(s): j for j, s in enumerate(spec.sources)}
+
+    def advance(self, step: int) -> list[Writes]:
+        j = self.destination[step]
+        h, w = self.dy.shape[1:]
+        return [Writes(j, np.arange(h), np.arange(w), self.dy[j], (0, 0, h, w))]
+
+    def show(self, step: int) -> Step:
+        j = self.destination[step]
+        h, w = self.dy.shape[1:]
+        cells = np.array([[j, y, x] for y in range(h) for x in range(w)], dtype=np.int64)
+        empty = np.zeros((0, 3), dtype=np.int64)
+        reads = LazyReads(lambda g: Reads(cells if g == j else empty, (0, 0, h, w)))
+        text = f"dx[{step}] copies dy[{j}] · step {step + 1}/{self.spec.in_channels}"
+        return Step(0, reads, self.advance(step), text, (f"dx[{step}] = dy[{j}]",), (j,))
+
+
 PIXEL_SHUFFLE = PixelShuffling(PixelShuffleSpec, ("upscale_factor",), 2)
 PIXEL_UNSHUFFLE = PixelShuffling(PixelUnshuffleSpec, ("downscale_factor",), 2)
-PIXEL_SHUFFLE.backward_drawn = PIXEL_UNSHUFFLE.backward_drawn = True
 CHANNEL_SHUFFLE = ChannelShuffling(ChannelShuffleSpec, ("groups",), 3)
+PIXEL_SHUFFLE.backward_drawn = PIXEL_UNSHUFFLE.backward_drawn = CHANNEL_SHUFFLE.backward_drawn = True
