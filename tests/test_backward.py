@@ -431,8 +431,11 @@ DRAWN = [name for name in KINDS if ops.operation(name).backward_drawn]
 PICTURE_CASES = 6
 
 
-def played(drawn, steps: int) -> np.ndarray:
-    """A picture's output as its steps write it, every step played in order (as a render does)."""
+def played(drawn, steps: int, layout=None) -> np.ndarray:
+    """A picture's output as its steps write it, every step played in order (as a render does);
+    with the ``layout`` of a render with values, each step's first sum-line entry drawn whole."""
+    from convgif.picture.overlay import _fit_lines
+
     canvas = np.array(drawn.output if drawn.start is None else drawn.start, dtype=float)
     if drawn.start is None:
         canvas[...] = np.nan
@@ -441,11 +444,17 @@ def played(drawn, steps: int) -> np.ndarray:
             canvas[write.channel][np.ix_(write.rows, write.cols)] = write.values
         shown = drawn.playback.show(step)
         assert shown.text and shown.sums, (drawn.geometry.caption, step)
+        if layout is None:
+            continue
+        entries = shown.sums_drawn(layout.outputs)
+        lines = " ".join(_fit_lines(entries, layout.sum_width, layout.sum_lines)).replace(" ", "")
+        assert entries[0].replace(" ", "") in lines, (drawn.geometry.caption, entries[0])
     return canvas
 
 
 @pytest.mark.parametrize("name", DRAWN)
 def test_the_backward_pictures_write_the_gradients(name):
+    from convgif.animation import Look
     from convgif.animation.job import Job
 
     generator = np.random.default_rng(11 + len(name))
@@ -457,6 +466,9 @@ def test_the_backward_pictures_write_the_gradients(name):
         except SpecError as error:  # what the forward pictures refuse too (e.g. padding the channels)
             assert error.argument not in ("backward", "grad_output"), (name, spec, error)
             continue
+        written = Job(spec, Look(values=True), {"backward": True}, max_frames=10**6, **values, grad_output=True)
+        for drawn, steps, layout in zip(written.drawings, written.shown, written.layouts):
+            played(drawn, steps, layout)
         rec = job.recording
         by_name = {d.geometry.output_name: d for d in job.drawings}
         for drawn, steps in zip(job.drawings, job.shown):

@@ -69,7 +69,8 @@ def gather_geometry(
     )
 
 
-#: The most terms a gather picture's sum line names; more are written by value only.
+#: The most terms a gather picture's sum line names (2 when they have weights); more are written
+#: by value only, in the order of the cells ringed.
 NAMED_TERMS = 4
 
 #: What a gather picture's step reads for one channel's cell: (flat dy cell, factor or None).
@@ -149,7 +150,7 @@ class _Gather:
                 entry = f"{head} = 0: no output cell took it"
             elif len(taken) == 1 and taken[0][1] is None:
                 entry = f"{head} = {names[0]} = {total}"
-            elif len(taken) > NAMED_TERMS:  # too many to name: the cells ringed, row by row
+            elif len(taken) > (NAMED_TERMS if all(f is None for _, f in taken) else 2):  # by value, row by row
                 entry = f"{head} = {_by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values)} = {total}"
             else:
                 entry = f"{head} = {' + '.join(names)} = {' + '.join(values)} = {total}"
@@ -161,21 +162,34 @@ class _Gather:
 
 
 def _by_value(taken: Sequence[tuple[int, Optional[float]]], read: Sequence[Any], values: list[str]) -> str:
-    """A long gather's terms by value, in the order of the cells ringed: over a common
-    denominator when the weights have one (bilinear's sixteenths: ``(1·2 + 3·(−1))/16``)."""
+    """A long gather's terms by value, in the order of the cells ringed, signs folded in: over a
+    common denominator when the weights have one (bilinear's sixteenths: ``(1·2 − 3·1)/16``);
+    the sum by name where even that is longer than a sum line holds."""
+    weighted = any(f is not None for _, f in taken)
     factors = np.array([1.0 if f is None else f for _, f in taken])
     for denominator in range(1, 65):
         scaled = factors * denominator
         if np.allclose(scaled, np.round(scaled), rtol=0, atol=1e-9):
+            weights, text = np.round(scaled).astype(np.int64), None
             break
     else:
-        return " + ".join(values)
-    terms = []
-    for weight, value in zip(np.round(scaled).astype(np.int64), read):
-        text = format_value(value)
-        text = f"({text})" if text.startswith(("-", "−")) else text
-        terms.append(text if weight == 1 else f"{weight}·{text}")
-    return f"({' + '.join(terms)})/{denominator}" if denominator > 1 else " + ".join(terms)
+        weights, denominator, text = factors, 1, " + ".join(values)
+    if text is None:
+        terms = []
+        for weight, value in zip(weights, read):
+            negative = (weight < 0) != (value < 0) and value != 0
+            size = format_value(abs(value))
+            terms.append(("− " if negative else "+ ") + (size if abs(weight) == 1 else f"{abs(weight)}·{size}"))
+        text = " ".join(terms)
+        text = ("-" + text[2:]) if text.startswith("−") else text[2:]
+        text = f"({text})/{denominator}" if denominator > 1 else text
+    if len(text) > LONGEST_SUM:
+        return f"Σ {'weight·' if weighted else ''}dy over the {len(taken)} cells ringed"
+    return text
+
+
+#: The longest list of terms a gather picture writes (three lines of its narrowest sum line).
+LONGEST_SUM = 120
 
 
 def gather_sources(links: Links, in_shape: tuple[int, ...]) -> Callable[[int, int], list[tuple[int, Optional[float]]]]:
