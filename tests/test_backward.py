@@ -516,3 +516,23 @@ def test_a_backward_render_writes_its_frames_and_names_its_file(tmp_path):
 
     with Image.open(tmp_path / "b.gif") as gif:
         assert gif.n_frames > 4  # dx's steps, then dw's, then db's
+
+
+def test_info_counts_the_backward_pass_and_agrees_with_its_render(tmp_path):
+    from convgif.info import describe, explain
+
+    spec = convgif.Conv2dSpec((2, 5, 5), 3, 3, stride=2, padding=1)
+    info = describe(spec, backward=True)
+    assert info["backward"] == {
+        "grad_input_macs": spec.macs,
+        "grad_weight_macs": spec.macs,
+        "grad_bias_additions": math.prod(spec.output_shape),
+    }
+    assert any(line.startswith("dx: ") for line in info["backward_formulas"])
+    assert "backward pass (dL/dy in, the gradients out):" in explain(spec, backward=True)
+    assert "backward" not in describe(spec)
+    pool = ops.operation("MaxPool2d").build(input_shape=(1, 4, 4), kernel_size=3, stride=1)
+    for layer in (spec, pool):
+        frames = convgif.render(layer, tmp_path / "b.gif", backward=True).frames
+        assert describe(layer, backward=True)["frames"] == frames
+    assert describe(spec, backward=True)["frames"] > describe(spec)["frames"]  # dx, dw and db
