@@ -33,6 +33,8 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
         job = Job(spec, view=view, max_frames=max_frames)
         frames, drawable = job.planned_frames(), None
         region = job.region
+        if view.get("backward"):  # the steps of the backward pass's pictures, one after the other
+            facts["steps"] = job.total
         drawn = "; ".join(note for note in (shown_note(g) for g in job.geometries) if note) or None
     except SpecError as error:
         frames, drawable = None, str(error)
