@@ -90,7 +90,11 @@ def conv_geometries(
     heading = words(
         ("zero-inserted", max(zeros) > 0), ("padded", max(before + after) > 0), ("cropped", min(before + after) < 0)
     )
-    around = tuple(before[2 - dims :]) if before == after else f"{before[2 - dims :]} before, {after[2 - dims :]} after"
+    first, last = pair_text(before[2 - dims :]), pair_text(after[2 - dims :])
+    edge = f"dilation·(k − 1){'' if folds else ' − padding'}"
+    around = f"{edge} = {first} zeros around" if before == after else f"{edge} = {first} zeros before, {last} after"
+    if min(before + after) < 0:
+        around += " (negative: cells cropped)"
     inserted = (
         f"{pair_text(zeros)} zero{'s' if max(zeros) != 1 else ''} inserted between its cells, " if max(zeros) else ""
     )
@@ -98,8 +102,7 @@ def conv_geometries(
     what = f"{grad} = ∂L/∂(padded {names.x})" if folds else f"{grad} = ∂L/∂{names.x}"
     notes = (
         f"backward, {what}: each cell's gradient gathers {d(names.y)}·{names.w} from the outputs it fed",
-        f"the kernels turned 180° slide over {d(names.y)} with {inserted}{around} around "
-        f"(dilation·(k − 1){'' if folds else ' − padding'}), stride 1",
+        f"the kernels turned 180° slide over {d(names.y)} with {inserted}{around}, stride 1",
     )
     label = lambda c, j: f"{names.w}[{c},{j}]"  # noqa: E731  the forward's (C_out, C_in/G, …) weight
     last = f"{grad}[{spec.in_channels - 1}] · {position(dims, *spec.input_shape[1:])} · step 99999/99999"
