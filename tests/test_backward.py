@@ -503,6 +503,9 @@ def test_what_has_no_drawn_backward_pass_refuses_it_naming_the_option(tmp_path):
     assert "ConvTranspose2d" in result.output  # what to draw instead
     result = _cli("--in", "2,5,5", "--k", "3", "--backward", "--region", "0:1,0:1", "-o", str(tmp_path / "b.gif"))
     assert result.exit_code == 2 and "--region" in result.output and "backward" in result.output
+    result = _cli("--in", "3,40,40", "--k", "3", "--backward", "-o", str(tmp_path / "c.gif"))
+    assert result.exit_code == 2 and "--max-frames" in result.output and "region does not apply" in result.output
+    assert "smaller region" not in result.output  # a backward pass is drawn whole
     with pytest.raises(SpecError) as error:
         convgif.render(convgif.Conv2dSpec((1, 4, 4), 1, 3), tmp_path / "c.gif", grad_output=True)
     assert error.value.argument == "grad_output"

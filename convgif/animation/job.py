@@ -93,7 +93,10 @@ class Job:
             check_computable(geometry.layer)
         shown = input if pixels and input is not None else None
         chars = self._value_chars(whole, view) if look.values or any(g.numbers for g in whole) else None
-        self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
+        try:
+            self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
+        except SpecError as error:
+            raise self.op.refusal_of(error) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries
         #: The animation's last frame, kept when it is played: the still of its last step.
         self._last: Optional[np.ndarray] = None

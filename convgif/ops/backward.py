@@ -26,6 +26,7 @@ Every step's sum line writes what it adds, so that every number can be checked f
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
@@ -108,6 +109,18 @@ class Backward(Operation):
     def record_drawn(self, spec: Any, seed: int, kernels: Any, **values: Any) -> BackwardRecording:
         """The whole recording: a backward pass's pictures show every kernel's gradient."""
         return self.record(spec, seed, **values)
+
+    def refusal_of(self, error: SpecError) -> SpecError:
+        """Too many frames: a backward pass is drawn whole, so no smaller region is offered."""
+        steps = re.search(r"the ([\d,]+) steps", str(error))
+        if error.argument != "max_frames" or steps is None:
+            return error
+        return SpecError(
+            "max_frames",
+            f"{str(error).split(' is fewer')[0]} is fewer than the {steps.group(1)} steps this layer's backward pass "
+            "needs at the least, drawn whole (region does not apply with backward): raise --max-frames (0 draws every step) or "
+            "draw a smaller layer (`convgif info --backward` counts the steps)",
+        )
 
     def weight_shape(self, spec: Any) -> Optional[tuple[int, ...]]:
         return self.op.weight_shape(spec)

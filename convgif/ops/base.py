@@ -161,6 +161,10 @@ class Operation(abc.ABC):
             f"gradients; convgif draws the backward pass of {drawn}",
         )
 
+    def refusal_of(self, error: SpecError) -> SpecError:
+        """Why no part of a layer is drawn, as the kind words it (``error``, the general one)."""
+        return error
+
     def takes_view(self, view: str) -> bool:
         """Whether the kind has the drawing option ``view`` (every kind takes ``backward``, and
         refuses it when drawn, naming the kinds that draw it)."""
