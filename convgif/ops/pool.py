@@ -693,11 +693,19 @@ class Pooling(_Windowed):
                 "ones the first, as torch); cells of windows that overlap add up",
             )
         else:
-            notes = (
-                "backward, dx = ∂L/∂x: each window's dy is shared by the input cells of its window, divided by "
-                "the divisor its average divided by; cells of windows that overlap add up",
+            override = getattr(spec, "divisor_override", None)
+            divisor = (
+                f"divisor_override={override}"
+                if override
+                else "the input cells it covers (padding not counted)"
+                if not spec.count_include_pad
+                else "its cells, padding counted (ceil_mode's overhang not)"
             )
-        return [window_geometry(forward, (*notes, *forward.notes[:1]))]
+            notes = (
+                f"backward, dx = ∂L/∂x: each window's dy is shared by the input cells of its window, divided by "
+                f"{divisor}, as its average divided; cells of windows that overlap add up",
+            )
+        return [window_geometry(forward, (*notes, forward.notes[0].split(":")[0]))]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
         from .backward_moves import window_drawn
