@@ -384,7 +384,7 @@ class _Route:
             sums.append(entry.replace("+ -", "− "))
         text = f"dy at {position(dims, oy, ox)} · step {step + 1}/{self.dy.shape[1] * self.dy.shape[2]}"
         channels = tuple(range(self.shape[0]))
-        return Step(0, forward.reads, self.advance_shown(step), text, tuple(sums), channels)
+        return Step(0, forward.reads, self.advance_shown(step), text, tuple(sums), channels, (oy, ox))
 
     def advance_shown(self, step: int) -> list[Writes]:
         """What step ``step`` wrote (it has been advanced): its cells' current values."""

@@ -277,6 +277,8 @@ class Step:
     #: The output channel each entry of ``sums`` is about (None: the step as a whole); empty
     #: when every entry is about a channel drawn.
     sum_channels: tuple[Optional[int], ...] = ()
+    #: The kernel cell (row, col) the step uses, ringed (a backward pass's dy cell); None: none.
+    kernel_cell: Optional[tuple[int, int]] = None
 
     def sums_drawn(self, drawn: Any) -> list[str]:
         """The entries of ``sums`` about the output channels in ``drawn`` (or about the step)."""

@@ -189,6 +189,8 @@ class Animation:
         kx0, ky0 = kernel
         kx1, ky1 = kx0 + kw * s, ky0 + kh * s
         touched.append(self._outline_kernel(image, kx0, ky0, kx1, ky1, hue))
+        if step.kernel_cell is not None:
+            touched.append(self.scene.painter.ring(image, kernel, *step.kernel_cell, hue, self.scene.colours.halo))
         y_k, lane = (ky0 + ky1) // 2, lay.lanes[c]
         i = lay.shown_columns.index(step.column)
         left, right = kx0 - 3 * n - 1, kx1 + 3 * n + 1
