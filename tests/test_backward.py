@@ -444,6 +444,8 @@ def played(drawn, steps: int, layout=None) -> np.ndarray:
             canvas[write.channel][np.ix_(write.rows, write.cols)] = write.values
         shown = drawn.playback.show(step)
         assert shown.text and shown.sums, (drawn.geometry.caption, step)
+        if (drawn.geometry.kernel_name, drawn.geometry.output_name) == ("dy", "dx"):  # a pooling: dy cell ringed
+            assert shown.kernel_cell == divmod(step, drawn.geometry.kernel[1]), step
         if layout is None:
             continue
         entries = shown.sums_drawn(layout.outputs)
