@@ -92,17 +92,23 @@ def conv_geometries(
     )
     first, last = pair_text(before[2 - dims :]), pair_text(after[2 - dims :])
     edge = f"dilation·(k − 1){'' if folds else ' − padding'}"
-    around = f"{edge} = {first} zeros around" if before == after else f"{edge} = {first} zeros before, {last} after"
+    plural = "zero" if first == "1" else "zeros"
+    around = (
+        f"{edge} = {first} {plural} around" if before == after else f"{edge} = {first} {plural} before, {last} after"
+    )
     if min(before + after) < 0:
         around += " (negative: cells cropped)"
+    if max(map(abs, before + after)) == 0:
+        around = f"{edge} = 0: none around" if max(kernel) > 1 or max(spec.padding) > 0 else ""
     inserted = (
         f"{pair_text(zeros)} zero{'s' if max(zeros) != 1 else ''} inserted between its cells, " if max(zeros) else ""
     )
+    slides = f"with {inserted}{around}".rstrip(", ") if inserted or around else "as it is"
     grad = d(names.x) + ("p" if folds else "")
     what = f"{grad} = ∂L/∂(padded {names.x})" if folds else f"{grad} = ∂L/∂{names.x}"
     notes = (
         f"backward, {what}: each cell's gradient gathers {d(names.y)}·{names.w} from the outputs it fed",
-        f"the kernels turned 180° slide over {d(names.y)} with {inserted}{around}, stride 1",
+        f"the kernels turned 180° slide over {d(names.y)} {slides}, stride 1",
     )
     label = lambda c, j: f"{names.w}[{c},{j}]"  # noqa: E731  the forward's (C_out, C_in/G, …) weight
     last = f"{grad}[{spec.in_channels - 1}] · {position(dims, *spec.input_shape[1:])} · step 99999/99999"
