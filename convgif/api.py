@@ -47,6 +47,7 @@ def render(
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
+    grad_output: Any = None,
     kernel: Kernel = None,
     image: Picture = None,
     factors: bool = False,
@@ -85,13 +86,24 @@ def render(
     ``"zh-Hans"``, ``"zh-Hant"``) is the language of every word drawn (see
     :mod:`convgif.language`), Chinese needing a CJK font. ``view`` holds
     the drawing options of the layer's own kind: ``as_conv=True`` draws a transposed
-    convolution as the equal direct convolution over the zero-inserted, padded input.
+    convolution as the equal direct convolution over the zero-inserted, padded input; and
+    ``backward=True`` draws, for any kind, its backward pass from the upstream gradient
+    ``grad_output`` (dL/dy: an array of the output's shape, seeded integers in -2..2 by default).
 
     Invalid options raise :class:`SpecError` naming the argument; a configuration too large
     to draw raises before any work is done.
     """
     options = dict(input_shape=input_shape, seed=seed, fps=fps, max_frames=max_frames, values=values, input=input)
-    options.update(weight=weight, bias=bias, kernel=kernel, image=image, factors=factors, pixels=pixels, notes=notes)
+    options.update(
+        weight=weight,
+        bias=bias,
+        grad_output=grad_output,
+        kernel=kernel,
+        image=image,
+        factors=factors,
+        pixels=pixels,
+        notes=notes,
+    )
     options.update(theme=theme, width=width, scale=scale, format=format, lang=lang)
     return animation(spec, path, progress, **options, **view)[1]
 
@@ -109,6 +121,7 @@ def render_still(
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
+    grad_output: Any = None,
     kernel: Kernel = None,
     image: Picture = None,
     factors: bool = False,
@@ -134,7 +147,16 @@ def render_still(
     if step is not None and (not isinstance(step, int) or isinstance(step, bool) or not 1 <= step < INT64):
         raise SpecError("step", f"step={fmt(step)} must be a step's number, from 1")
     options = dict(input_shape=input_shape, step=step, seed=seed, max_frames=max_frames, values=values, input=input)
-    options.update(weight=weight, bias=bias, kernel=kernel, image=image, factors=factors, pixels=pixels, notes=notes)
+    options.update(
+        weight=weight,
+        bias=bias,
+        grad_output=grad_output,
+        kernel=kernel,
+        image=image,
+        factors=factors,
+        pixels=pixels,
+        notes=notes,
+    )
     job, target = still_job(spec, path, **options, theme=theme, width=width, scale=scale, lang=lang, **view)
     if step is not None:
         return job.write_still(target, step, started)

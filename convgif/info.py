@@ -19,17 +19,22 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
     ``frames`` (every step of the part a render draws, in order; None when
     ``too_large_to_draw`` says why), ``region`` (the part of the output a render draws when it
     cannot draw all of it, else None), ``drawn`` (what a render leaves out, in words, or None)
-    and the formulas."""
+    and the formulas; with ``backward=True`` also ``backward`` (the backward pass's operations
+    by name) and ``backward_formulas``, and the frames are those of the backward pass."""
     from .animation.job import Job
     from .picture.sizes import shown_note
 
     op = ops.of(spec)
     facts = op.facts(spec)
+    if view.get("backward"):
+        facts.update(op.backward_facts(spec))
     region, drawn = None, None
     try:
         job = Job(spec, view=view, max_frames=max_frames)
         frames, drawable = job.planned_frames(), None
         region = job.region
+        if view.get("backward"):  # the steps of the backward pass's pictures, one after the other
+            facts["steps"] = job.total
         drawn = "; ".join(note for note in (shown_note(g) for g in job.geometries) if note) or None
     except SpecError as error:
         frames, drawable = None, str(error)
@@ -73,6 +78,9 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
     for operation in ("comparisons", "additions", "writes"):
         if operation in info:
             lines.append(f"{operation} {info[operation]:,} (one forward pass)")
+    if "backward_formulas" in info:
+        lines.append("backward pass (dL/dy in, the gradients out):")
+        lines += [f"  {line}" for line in info["backward_formulas"]]
     if "receptive_field" in info:
         lines.append(f"receptive field {tuple(info['receptive_field'])} (the dilated kernel's extent)")
     placements = info.get("placements_name") or f"{'kernel' if 'macs' in info else 'window'} placements"

@@ -15,7 +15,7 @@ from convgif.ops.base import Operation
 
 PACKAGE = Path(convgif.__file__).parent
 #: Arguments only the Python API takes (arrays and notes), never an option.
-API_ONLY = {"indices", "notes", "input", "weight", "bias", "columns", "progress", "spec"}
+API_ONLY = {"indices", "notes", "input", "weight", "bias", "grad_output", "columns", "progress", "spec"}
 
 
 def command_options() -> set[str]:
@@ -46,7 +46,7 @@ def test_every_kinds_arguments_and_views_are_options_and_every_option_belongs_to
     taken, views = set(), set()
     for op in ops.operations():
         taken |= set(op.arguments)
-        views |= set(op.views)
+        views |= {view for view in VIEW_OPTIONS if op.takes_view(view)}  # backward: every kind's
         assert set(op.arguments) <= set(SPEC_OPTIONS), op.name
     assert set(SPEC_OPTIONS) <= taken and set(VIEW_OPTIONS) == views
     assert {argument.name for argument in ARGUMENTS} <= command_options()

@@ -72,19 +72,32 @@ class Job:
         bias: Any = None,
         pixels: bool = False,
         max_frames: int = 0,
+        grad_output: Any = None,
     ) -> None:
         self.spec, self.look, self.seed, self.pixels, self.max_frames = spec, look, seed, pixels, max_frames
         self._given = {"input": input, "weight": weight, "bias": bias}
         self._asked = dict(view or {})
         self.op = ops.of(spec)
         view = dict(view or {})
+        if view.get("backward"):  # the kind's backward pictures, recorded with the gradients
+            from ..ops.backward import Backward
+
+            self.op = Backward(self.op)
+            self._given["grad_output"] = grad_output
+        elif grad_output is not None:
+            raise SpecError(
+                "grad_output", "grad_output is the gradient a backward pass starts from: give backward=True too"
+            )
         check_sizes(spec)  # as the layer states its sizes, before its geometries walk them
         whole = self.op.geometries(spec, **{k: v for k, v in view.items() if k != "region"})
         for geometry in whole:
             check_computable(geometry.layer)
         shown = input if pixels and input is not None else None
         chars = self._value_chars(whole, view) if look.values or any(g.numbers for g in whole) else None
-        self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
+        try:
+            self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
+        except SpecError as error:
+            raise self.op.refusal_of(error) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries
         #: The animation's last frame, kept when it is played: the still of its last step.
         self._last: Optional[np.ndarray] = None

@@ -72,6 +72,7 @@ def animation_job(
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
+    grad_output: Any = None,
     kernel: Kernel = None,
     image: Picture = None,
     factors: bool = False,
@@ -109,6 +110,7 @@ def animation_job(
         bias=bias,
         pixels=pixels or picture,
         max_frames=max_frames,
+        grad_output=grad_output,
     )
     name = lambda: default_filename(spec, values, seed, label_of(kernel, image), chosen.suffix, **job.view)  # noqa: E731
     return job, target_of(path, name), chosen
@@ -126,6 +128,7 @@ def still_job(
     input: Optional[np.ndarray] = None,
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
+    grad_output: Any = None,
     kernel: Kernel = None,
     image: Picture = None,
     factors: bool = False,
@@ -156,7 +159,16 @@ def still_job(
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
     frames = 0 if step is not None else max_frames
     job = Job(
-        spec, look, view, seed=seed, input=input, weight=weight, bias=bias, pixels=pixels or picture, max_frames=frames
+        spec,
+        look,
+        view,
+        seed=seed,
+        input=input,
+        weight=weight,
+        bias=bias,
+        pixels=pixels or picture,
+        max_frames=frames,
+        grad_output=grad_output,
     )
     name = lambda: default_filename(spec, values, seed, label_of(kernel, image), suffix, **job.view)  # noqa: E731
     return job, target_of(path, name)

@@ -160,6 +160,15 @@ ARGUMENTS = (
         view=True,
     ),
     Argument(
+        "backward",
+        ("--backward",),
+        "Draw the backward pass from an upstream gradient dL/dy (seeded integers in -2..2): dx (a convolution's "
+        "kernels turned 180° over the zero-inserted, padded dy; a pool's dy routed to its largest cell or spread "
+        "over its window), then dw (dy over the input) and db.",
+        bool,
+        view=True,
+    ),
+    Argument(
         "region",
         ("--region",),
         "Draw only these output rows and columns (C0:C1 for a 1-D layer) and the input they read "
@@ -515,7 +524,7 @@ def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str
             raise fail(f"{op.refusal(argument)} (in {where})", "layer")
         arguments[argument] = value
     for view in views_from(params):
-        if view not in op.views:
+        if not op.takes_view(view):
             raise fail(f"{op.refusal(view)}; it is drawn one way only", view)
     kernel = params.get("kernel")
     if kernel is not None and "kernel_size" not in arguments and "kernel_size" in op.arguments:

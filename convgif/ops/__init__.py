@@ -63,6 +63,7 @@ def record(
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
     indices: Optional[np.ndarray] = None,
+    grad_output: Any = None,
 ) -> Any:
     """Run ``spec`` forward on small random integers (or the arrays given) and record it.
 
@@ -70,6 +71,17 @@ def record(
     Weights are in the layer's own PyTorch layout (a transposed layer's is (C_in, C_out/G, …));
     what each kind's recording holds is documented with it. ``indices`` is a MaxUnpool's:
     where each pooled value goes.
+
+    With ``grad_output`` (dL/dy, an array of the output's shape, or ``True`` for seeded integers
+    in -2..2) the backward pass too: a :class:`~convgif.ops.backward.BackwardRecording` whose
+    ``grad_input``, ``grad_weight`` and ``grad_bias`` (those the layer has, else None) are NumPy
+    arrays in PyTorch's layouts, and which reads as the forward recording otherwise.
     """
     values = {"input": input, "weight": weight, "bias": bias, "indices": indices}
-    return of(spec).record(spec, seed, **{name: value for name, value in values.items() if value is not None})
+    op = of(spec)
+    forward = op.record(spec, seed, **{name: value for name, value in values.items() if value is not None})
+    if grad_output is None or grad_output is False:
+        return forward
+    from .backward import record_backward
+
+    return record_backward(op, spec, seed, forward, grad_output)

@@ -496,6 +496,58 @@ class Spans(_Windowed):
             )
         ]
 
+    def links(self, spec, recording):
+        """Where the gradient goes back: a max's to the cell its index names, an average's to
+        every cell of its window over the window's size on each axis in turn (as torch divides),
+        or, for torch's mean of the whole input, over the input's cell count."""
+        from ..engine.backward import max_links, window_links
+
+        if recording.kind == "max":
+            return max_links(recording.indices, recording.input.shape)
+        taps, sizes = [], []
+        for starts, size in zip(recording.starts, recording.sizes):
+            longest = max(int(size.max(initial=0)), 1)
+            tap = starts[0][:, None] + np.arange(longest)[None, :]
+            taps.append(np.where(np.arange(longest)[None, :] < size[:, None], tap, -1))
+            sizes.append(size)
+        if spec.KIND == "avg" and spec.mean_of_all:
+            divisors = np.full([len(s) for s in sizes], math.prod(recording.input.shape[1:]))
+        else:
+            divisors = np.stack(np.meshgrid(*sizes, indexing="ij"), axis=-1)
+        return window_links(taps, (0,) * len(taps), recording.input.shape, divisors)
+
+    def gradients(self, spec, recording, grad_output):
+        from ..engine.backward import Gradients
+
+        return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
+
+    def backward_geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
+        """One picture: each window's dy routed back onto the input."""
+        from .backward import refuse_region
+        from .backward_moves import window_geometry
+
+        refuse_region(region)
+        (forward,) = self.geometries(spec, **view)
+        if spec.KIND == "max":
+            note = (
+                "backward, dx = ∂L/∂x: each window's dy goes to its largest cell, ringed in ink (of equal ones the "
+                "first, as torch); cells in two windows add up"
+            )
+        else:
+            note = (
+                "backward, dx = ∂L/∂x: each window's dy is shared by its cells, divided by its cell count; cells in "
+                "two windows add up"
+            )
+        return [window_geometry(forward, (note, *forward.notes[:1]))]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        from .backward_moves import window_drawn
+
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        rec = recording.forward
+        (forward,) = self.drawings(spec, rec, pixels, **view)
+        return [window_drawn(geometry, forward, self.links(spec, rec), recording.grad_output, rec.input.shape)]
+
     def name_parts(self, spec, **view) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), "o" + "x".join(map(str, spec.output_shape[1:]))]
         if getattr(spec, "return_indices", False):
@@ -641,5 +693,7 @@ ADAPTIVE_AVG_POOL3D = _with_signature(Spans(AdaptiveAvgPool3dSpec), ("output_siz
 ADAPTIVE_MAX_POOL1D = _with_signature(Spans(AdaptiveMaxPool1dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL2D = _with_signature(Spans(AdaptiveMaxPool2dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL3D = _with_signature(Spans(AdaptiveMaxPool3dSpec), ("output_size", "return_indices"))
+for _op in (ADAPTIVE_AVG_POOL1D, ADAPTIVE_AVG_POOL2D, ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D):
+    _op.backward_drawn = True
 for _op in (ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D, ADAPTIVE_MAX_POOL3D):
     _op.torch_shown = ("output_size",)  # type: ignore[misc]

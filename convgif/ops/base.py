@@ -33,6 +33,8 @@ class Operation(abc.ABC):
     torch_shown: ClassVar[Optional[tuple[str, ...]]] = None
     #: Arguments torch takes with one value only for this kind (nothing to ask for).
     torch_fixed: ClassVar[tuple[str, ...]] = ()
+    #: Whether a render draws the kind's backward pass (``backward``; every kind computes it).
+    backward_drawn: bool = False
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -130,6 +132,47 @@ class Operation(abc.ABC):
         """The arguments of a small layer of this kind (its spec's), for a first try and a smoke
         test of every kind."""
         return {"input_shape": (2, *(6,) * self.dims), "kernel_size": 2}
+
+    def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
+        """The backward pass of the forward pass ``recording`` from the upstream gradient
+        ``grad_output`` (dL/dy, the output's shape): a :class:`convgif.engine.backward.Gradients`
+        of the input, weight and bias in PyTorch's layouts."""
+        raise SpecError("grad_output", f"{self.name} has no backward pass")
+
+    def backward_geometries(self, spec: Any, **view: Any) -> list:
+        """The pictures of the backward pass (see :meth:`geometries`)."""
+        raise self.backward_not_drawn()
+
+    def backward_drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
+    ) -> list:
+        """The recorded pictures of the backward pass (``recording`` a
+        :class:`convgif.ops.backward.BackwardRecording`), one per geometry."""
+        raise self.backward_not_drawn()
+
+    def backward_facts(self, spec: Any) -> dict[str, Any]:
+        """What ``convgif info --backward`` adds: the backward pass's operations and formulas."""
+        return {}
+
+    def backward_not_drawn(self) -> SpecError:
+        """The refusal of a backward picture of a kind whose backward pass is computed, not
+        drawn (a 3-D one), saying what it does instead."""
+        kin = [f"{self.name[:-2]}{n}d" for n in (1, 2) if f"{self.name[:-2]}{n}d" in REGISTRY]
+        drawn = f"; convgif draws the backward pass of {' and '.join(kin)}" if self.name.endswith("3d") and kin else ""
+        return SpecError(
+            "backward",
+            f"{self.name}'s backward pass is not drawn: convgif.record(spec, grad_output=True) computes its "
+            f"gradients{drawn}",
+        )
+
+    def refusal_of(self, error: SpecError) -> SpecError:
+        """Why no part of a layer is drawn, as the kind words it (``error``, the general one)."""
+        return error
+
+    def takes_view(self, view: str) -> bool:
+        """Whether the kind has the drawing option ``view`` (every kind takes ``backward``, and
+        refuses it when drawn, naming the kinds that draw it)."""
+        return view in self.views or view == "backward"
 
     def check_view(self, **view: Any) -> None:
         """Refuse drawing options this kind does not have, naming them."""

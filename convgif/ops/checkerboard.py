@@ -261,5 +261,18 @@ class Checkerboard(Operation):
     def parameters_text(self, spec) -> str:
         return "a comparison of four layers (9, 4, 9 and 36 weights)"
 
+    def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
+        raise self._no_backward()
+
+    def backward_geometries(self, spec: Any, **view: Any) -> list:
+        raise self._no_backward()
+
+    def _no_backward(self) -> SpecError:
+        return SpecError(
+            "backward",
+            "checkerboard is a figure comparing four ways to double a map, not one layer: it has no backward pass; "
+            "draw one of its layers with --backward (e.g. --layer ConvTranspose2d --k 3 --s 2)",
+        )
+
 
 CHECKERBOARD = Checkerboard()

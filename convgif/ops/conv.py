@@ -700,6 +700,31 @@ class DirectConv(Operation):
             )
         ]
 
+    def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
+        """dx (the padding's gradients folded back), dw and db (see :mod:`convgif.engine.backward`)."""
+        from ..engine.backward import conv_grads
+
+        return conv_grads(spec, recording.padded, recording.weight, grad_output, spec.bias)
+
+    def backward_geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
+        """dx, dw and db, each drawn as a direct convolution (see :mod:`convgif.ops.backward`)."""
+        from .backward import refuse_region
+        from .backward_conv import conv_geometries
+
+        self.check_view(**view)
+        refuse_region(region)
+        return conv_geometries(self.planar(spec), spec.caption, self.dims, _input_blame(spec), bias=spec.bias)
+
+    def backward_drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
+    ) -> list[Drawn]:
+        from .backward_conv import conv_drawings
+
+        rec = recording.forward if self.dims == 2 else as_row(recording.forward, self.planar(spec))
+        dy = recording.grad_output if self.dims == 2 else recording.grad_output[:, None, :]
+        geometries = geometries or self.backward_geometries(spec, **view)
+        return conv_drawings(rec.spec, geometries, rec.input, rec.padded, rec.weight, dy, recording.gradients, pixels)
+
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
         if max(spec.stride) != 1:
@@ -716,6 +741,9 @@ class DirectConv(Operation):
             parts.append("nobias")
         return parts
 
+    def backward_facts(self, spec: Any) -> dict[str, Any]:
+        return conv_backward_facts(spec)
+
     def facts(self, spec: Any) -> dict[str, Any]:
         formulas = []
         for i, axis in enumerate(AXES[self.dims]):
@@ -726,6 +754,11 @@ class DirectConv(Operation):
                 f"{axis}_out = floor(({n} + {padded} − {d}·({k} − 1) − 1) / {s} + 1) = {spec.output_shape[1 + i]}"
             )
         return conv_facts(spec, self.name, formulas, math.prod(spec.output_shape))
+
+
+def _input_blame(spec: Any) -> Any:
+    """What to shrink when a picture of ``spec`` is too large: its input."""
+    return lambda axis: ("input_shape", spec.input_shape, "input")
 
 
 def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weights_formula: str = "") -> dict[str, Any]:
@@ -752,6 +785,24 @@ def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weigh
     }
 
 
+def conv_backward_facts(
+    spec: Any, read: str = "x·w", how: str = "the kernels turned 180° slide over dy with stride − 1 zeros inserted"
+) -> dict[str, Any]:
+    """What ``convgif info --backward`` adds for a convolution: each forward product ``read``
+    gives one product back to dx (computed ``how``) and one to dw; db adds up dy."""
+    outputs = math.prod(spec.output_shape)
+    sizes = " · ".join(["C_out", *(f"{axis}_out" for axis in AXES[spec.DIMS])])
+    figures = " · ".join(map(str, spec.output_shape))
+    formulas = [
+        f"dx: {spec.macs:,} multiply-accumulates, one dy·w for each forward {read}: {how}",
+        f"dw: {spec.macs:,} multiply-accumulates, one x·dy for each forward {read}: x correlated with dy",
+    ]
+    if spec.bias:
+        formulas.append(f"db: {outputs:,} additions, every dy cell once: {sizes} = {figures}")
+    backward = {"grad_input_macs": spec.macs, "grad_weight_macs": spec.macs, "grad_bias_additions": outputs * spec.bias}
+    return {"backward": backward, "backward_formulas": formulas}
+
+
 def as_row(recording: Recording, planar: Conv2dSpec) -> Recording:
     """A Conv1d's recording seen as its Conv2d over one row (views of the same arrays)."""
     row = lambda a: a[:, None, :]  # noqa: E731
@@ -771,6 +822,7 @@ def as_row(recording: Recording, planar: Conv2dSpec) -> Recording:
 CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1)
 CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2)
 CONV3D = DirectConv(Conv3dSpec, "Conv3d", 3)
+CONV1D.backward_drawn = CONV2D.backward_drawn = True
 CONV1D.torch_signature = CONV2D.torch_signature = CONV3D.torch_signature = (  # type: ignore[misc]
     "in_channels",
     "out_channels",

@@ -371,6 +371,7 @@ class Fractional(Spans):
 
 FRACTIONAL_MAX_POOL2D = Fractional(FractionalMaxPool2dSpec)
 FRACTIONAL_MAX_POOL3D = Fractional(FractionalMaxPool3dSpec)
+FRACTIONAL_MAX_POOL2D.backward_drawn = True
 for _op in (FRACTIONAL_MAX_POOL2D, FRACTIONAL_MAX_POOL3D):
     _op.torch_signature = ("kernel_size", "output_size", "output_ratio", "return_indices", "_random_samples")  # type: ignore[misc]
     _op.torch_shown = ()  # type: ignore[misc]  # print(model) writes FractionalMaxPool2d()

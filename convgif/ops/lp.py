@@ -360,6 +360,90 @@ class LPPooling(Pooling):
             for geometry in geometries
         ]
 
+    def _outer(self, spec, recording, dy: Any = 1.0) -> np.ndarray:
+        """``dy`` times ∂y/∂a per output, a the average of x^p torch's formula pools (finite p):
+        back through ``(sign(a)·relu(|a|)·K)^(1/p)`` step by step as autograd goes, 0 where a is 0."""
+        p, a = spec.norm_type, recording.pooled.output
+        k = math.prod(spec.kernel_size)
+        with np.errstate(all="ignore"):
+            r = np.maximum(np.abs(a), 0.0)
+            n = np.sign(a) * r * k
+            grad = dy * ((1.0 / p) * power(n, 1.0 / p - 1.0)) * k
+            return np.where(r > 0, grad * np.sign(a), 0.0) * np.sign(a)
+
+    def links(self, spec, recording):
+        """Where the gradient goes back, with ∂y/∂x as each link's factor: for finite p each
+        window's cells by (K / divisor)·(x / y)^(p − 1), for p = ±∞ the cell of the largest |x|
+        by the sign of x."""
+        from ..engine.backward import Links
+
+        pooled = recording.pooled
+        base = Pooling.links(self, spec.pool_spec(), pooled)
+        x = recording.input.astype(np.float64).reshape(-1)
+        if math.isinf(spec.norm_type):
+            return Links(base.out, base.cell, np.sign(x[base.cell]))
+        p = spec.norm_type
+        with np.errstate(all="ignore"):
+            factor = (
+                self._outer(spec, recording).reshape(-1)[base.out] / base.divisor * (p * power(x[base.cell], p - 1))
+            )
+        return Links(base.out, base.cell, factor)
+
+    def gradients(self, spec, recording, grad_output):
+        """Autograd's steps through torch's formula, in its order: the pooled average's gradient
+        routed back over the windows' divisors, then times p·x^(p−1) (for p = ±∞: the max pool's,
+        times the sign of x)."""
+        from ..engine.backward import Gradients
+
+        pooled, shape = recording.pooled, recording.input.shape
+        x = recording.input.astype(np.float64)
+        base = Pooling.links(self, spec.pool_spec(), pooled)
+        dy = np.asarray(grad_output, dtype=np.float64)
+        if math.isinf(spec.norm_type):
+            return Gradients(base.grad(dy, shape) * np.sign(x))
+        p = spec.norm_type
+        with np.errstate(all="ignore"):
+            routed = base.grad(self._outer(spec, recording, dy), shape)
+            return Gradients(routed * (p * power(x, p - 1)))
+
+    def backward_geometries(self, spec, region=None, **view):
+        from .backward import refuse_region
+        from .backward_moves import window_geometry
+
+        refuse_region(region)
+        (forward,) = self.geometries(spec, **view)
+        if math.isinf(spec.norm_type):
+            note = "backward, dx = ∂L/∂x: each window's dy goes to its largest |x|, times the sign of that x"
+        else:
+            note = (
+                f"backward, dx = ∂L/∂x: each window's dy goes to its cells times ∂y/∂x = (x / y)^(p − 1), p = "
+                f"{spec.p_text} (times K / the cells counted, for a window cut by the edge)"
+            )
+        cells = math.prod(spec.kernel_size)
+        if not math.isinf(spec.norm_type) and spec.norm_type < 1:
+            note += "; torch multiplies every cell's by p·x^(p − 1), so where x = 0 it is NaN, even in no window"
+        return [window_geometry(forward, (note, *forward.notes[:1]), terms=cells)]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view):
+        from .backward_moves import window_drawn
+
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        rec = recording.forward
+        (forward,) = self.drawings(spec, rec, pixels, **view)
+        flat = rec.as_2d()
+
+        def reason(c: int, out: tuple[int, int]) -> str:
+            if math.isinf(spec.norm_type):
+                return ""
+            return f" (y = {format_value(flat.output[c, out[0], out[1]])})"
+
+        links = self.links(spec, rec)
+        start = None
+        if not math.isinf(spec.norm_type):  # torch multiplies every cell by p·x^(p−1), read or not
+            start = np.array(recording.grad_input, dtype=np.float64)
+            start.reshape(-1)[links.cell] = 0.0
+        return [window_drawn(geometry, forward, links, recording.grad_output, rec.input.shape, reason, start)]
+
     def name_parts(self, spec, **view) -> list[str]:
         return [f"p{spec.p_text}".replace("−", "m").replace("∞", "inf"), *super().name_parts(spec, **view)]
 
@@ -387,5 +471,6 @@ _SIGNATURE = ("norm_type", "kernel_size", "stride", "ceil_mode")
 LP_POOL1D = LPPooling(LPPool1dSpec)
 LP_POOL2D = LPPooling(LPPool2dSpec)
 LP_POOL3D = LPPooling(LPPool3dSpec)
+LP_POOL1D.backward_drawn = LP_POOL2D.backward_drawn = True
 for _op in (LP_POOL1D, LP_POOL2D, LP_POOL3D):
     _op.torch_signature = _SIGNATURE  # type: ignore[misc]

@@ -439,6 +439,51 @@ class Padding(Operation):
             )
         ]
 
+    def links(self, spec, recording):
+        """Where the gradient comes from: each output cell's from the input cell it copies (the
+        constant's cells: nowhere)."""
+        from ..engine.backward import axis_links
+
+        return axis_links(spec.axes, recording.input.shape, recording.output.shape)
+
+    def gradients(self, spec, recording, grad_output):
+        from ..engine.backward import Gradients
+
+        return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
+
+    def backward_geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        """One picture: each input cell gathering the dy of every output cell that copies it."""
+        from .backward import refuse_region
+        from .backward_moves import gather_geometry
+
+        refuse_region(region)
+        (forward,) = self.geometries(spec, **view)
+        c, (ho, wo), (h, w) = spec.in_channels, forward.out_size, forward.grid
+        copies = (
+            "its own output cell's and those of the padding cells copying it"
+            if spec.MODE != "constant"
+            else ("the output cell it became")
+        )
+        notes = (
+            f"backward, dx = ∂L/∂x: each input cell gathers the dy of {copies}"
+            + ("; the constant's cells send theirs nowhere" if spec.MODE == "constant" else ""),
+        )
+        return [
+            gather_geometry(
+                spec, spec.caption, self.dims, c, c, (ho, wo), (h, w), forward.blame, "dy", "dx", notes, terms=4
+            )
+        ]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        from .backward_moves import gather_drawn, gather_sources
+
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        rec = recording.forward
+        sources = gather_sources(self.links(spec, rec), rec.input.shape)
+        dy = recording.grad_output.reshape(spec.in_channels, *geometry.grid)
+        dx = recording.grad_input.reshape(spec.in_channels, *geometry.out_size)
+        return [gather_drawn(geometry, dy, dx, sources)]
+
     def name_parts(self, spec, **view) -> list[str]:
         amounts = spec.padding
         text = str(amounts[0]) if len(set(amounts)) == 1 and amounts else "_".join(map(str, amounts))
@@ -542,3 +587,7 @@ CONSTANT_PAD3D = Padding(ConstantPad3dSpec)
 CIRCULAR_PAD1D = Padding(CircularPad1dSpec)
 CIRCULAR_PAD2D = Padding(CircularPad2dSpec)
 CIRCULAR_PAD3D = Padding(CircularPad3dSpec)
+for _op in (REFLECTION_PAD1D, REFLECTION_PAD2D, REPLICATION_PAD1D, REPLICATION_PAD2D, ZERO_PAD1D, ZERO_PAD2D):
+    _op.backward_drawn = True
+for _op in (CONSTANT_PAD1D, CONSTANT_PAD2D, CIRCULAR_PAD1D, CIRCULAR_PAD2D):
+    _op.backward_drawn = True

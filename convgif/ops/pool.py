@@ -665,6 +665,75 @@ class Pooling(_Windowed):
             )
         ]
 
+    def links(self, spec, recording):
+        """Where the gradient goes back (:class:`convgif.engine.backward.Links`): a max's to the
+        cell its index names (windows that overlap add up), an average's to every input cell of
+        its window, over the window's divisor."""
+        from ..engine.backward import max_links, window_links
+        from ..engine.windows import _axis_taps
+
+        if spec.KIND == "max":
+            return max_links(recording.indices, recording.input.shape)
+        return window_links(_axis_taps(spec), spec.padding, recording.input.shape, recording.divisors)
+
+    def gradients(self, spec, recording, grad_output):
+        from ..engine.backward import Gradients
+
+        return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
+
+    def backward_geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
+        """One picture: each window's dy routed back onto the input as the forward pass drew it."""
+        from .backward import refuse_region
+        from .backward_moves import window_geometry
+
+        refuse_region(region)
+        (forward,) = self.geometries(spec, **view)
+        if spec.KIND == "max":
+            notes = (
+                "backward, dx = ∂L/∂x: each window's dy goes to its largest cell, ringed in ink (of equal "
+                "ones the first, as torch); cells of windows that overlap add up",
+            )
+        else:
+            override = getattr(spec, "divisor_override", None)
+            divisor = (
+                f"divisor_override={override}"
+                if override
+                else "the input cells it covers (padding not counted)"
+                if not spec.count_include_pad
+                else "its cells, padding counted (ceil_mode's overhang not)"
+            )
+            notes = (
+                f"backward, dx = ∂L/∂x: each window's dy is shared by the input cells of its window, divided by "
+                f"{divisor}, as its average divided; cells of windows that overlap add up",
+            )
+        return [window_geometry(forward, (*notes, forward.notes[0].split(":")[0]))]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        from .backward_moves import window_drawn
+
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        rec = recording.forward
+        (forward,) = self.drawings(spec, rec, pixels, **view)
+        flat = rec.as_2d()
+
+        def reason(c: int, out: tuple[int, int]) -> str:
+            placement = flat.placements[out[0] * flat.output.shape[2] + out[1]]
+            if placement.reason is not None:
+                _, _, why = placement.reason.partition(": ")
+                return f" ({why})" if why else ""
+            if placement.winners[c, 0] < 0:
+                plane = flat.input.shape[1] * flat.input.shape[2]
+                index = int(placement.indices[c])
+                if 0 <= index < plane:
+                    return f" (the window holds no input cell; torch sends its dy to its index {index} all the same)"
+                return f" (the window holds no input cell, and torch's index {index} lies outside the input)"
+            inside = placement.cells[placement.kinds == INPUT]
+            values = flat.input[(c, *(inside - np.array(flat.spec.padding)).T)]
+            ties = int((values == placement.values[c]).sum()) if len(values) else 0
+            return f" (of {ties} equal largest, the first)" if ties > 1 else ""
+
+        return [window_drawn(geometry, forward, self.links(spec, rec), recording.grad_output, rec.input.shape, reason)]
+
     def name_parts(self, spec, **view) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"k{dims_text(spec.kernel_size)}"]
         if spec.stride != spec.kernel_size:
@@ -825,6 +894,7 @@ MAX_POOL3D = Pooling(MaxPool3dSpec)
 AVG_POOL1D = Pooling(AvgPool1dSpec)
 AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
+MAX_POOL1D.backward_drawn = MAX_POOL2D.backward_drawn = AVG_POOL1D.backward_drawn = AVG_POOL2D.backward_drawn = True
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
     _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]

@@ -615,6 +615,62 @@ class Upsampling(Operation):
             )
         ]
 
+    def links(self, spec, recording):
+        """Where the gradient comes from: each output cell's dy, times the weight it read each
+        input cell with."""
+        from ..engine.backward import axis_links
+
+        return axis_links(spec.axes, recording.input.shape, recording.output.shape)
+
+    def gradients(self, spec, recording, grad_output):
+        from ..engine.backward import Gradients
+
+        return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
+
+    def backward_geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        """One picture: each input cell gathering the dy of every output cell that read it, times
+        the weight it was read with."""
+        from .backward import refuse_region
+        from .backward_moves import gather_geometry
+
+        refuse_region(region)
+        (forward,) = self.geometries(spec, **view)
+        c = spec.in_channels
+        taps = math.prod(
+            max(1, math.ceil(b / a)) * t.index.shape[1]
+            for a, b, t in zip(spec.input_shape[1:], spec.output_shape[1:], spec.axes)
+        )
+        notes = (
+            "backward, dx = ∂L/∂x: each input cell gathers the dy of every output cell that read it, times the "
+            "weight it read the cell with",
+        )
+        return [
+            gather_geometry(
+                spec,
+                spec.caption,
+                forward.dims,
+                c,
+                c,
+                forward.out_size,
+                forward.grid,
+                forward.blame,
+                "dy",
+                "dx",
+                notes,
+                terms=min(taps, 16),
+            )
+        ]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        from .backward_moves import gather_drawn, gather_sources
+
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        rec = recording.forward
+        sources = gather_sources(self.links(spec, rec), rec.input.shape)
+        dy = recording.grad_output.reshape(spec.in_channels, *geometry.grid)
+        dx = recording.grad_input.reshape(spec.in_channels, *geometry.out_size)
+        return [gather_drawn(geometry, dy, dx, sources)]
+
     def name_parts(self, spec, **view) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape))]
         if spec.size is not None:
@@ -671,3 +727,4 @@ def _in_size(spec) -> tuple[int, int]:
 UPSAMPLE = Upsampling(UpsampleSpec, ("size", "scale_factor", "mode", "align_corners", "recompute_scale_factor"))
 UPSAMPLING_NEAREST2D = Upsampling(UpsamplingNearest2dSpec, ("size", "scale_factor", "mode"))
 UPSAMPLING_BILINEAR2D = Upsampling(UpsamplingBilinear2dSpec, ("size", "scale_factor", "mode", "align_corners"))
+UPSAMPLE.backward_drawn = UPSAMPLING_NEAREST2D.backward_drawn = UPSAMPLING_BILINEAR2D.backward_drawn = True

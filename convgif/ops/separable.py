@@ -122,6 +122,10 @@ class SeparableRecording:
     pointwise: Any
 
     @property
+    def input(self) -> Any:
+        return self.depthwise.input
+
+    @property
     def output(self) -> Any:
         return self.pointwise.output
 
@@ -192,6 +196,70 @@ class Separable(Operation):
             conv_drawn(recording.pointwise, pointwise, False, region=region),
         ]
 
+    def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
+        """Back through the pointwise step, then the depthwise step: dx, the depthwise weight's
+        and bias's gradients, and the pointwise ones as ``pointwise_weight`` and ``pointwise_bias``."""
+        from ..engine.backward import Gradients
+
+        pointwise = CONV2D.gradients(spec.pointwise, recording.pointwise, grad_output)
+        depthwise = CONV2D.gradients(spec.depthwise, recording.depthwise, pointwise.input)
+        extra = {"pointwise_weight": pointwise.weight}
+        if pointwise.bias is not None:
+            extra["pointwise_bias"] = pointwise.bias
+        return Gradients(depthwise.input, depthwise.weight, depthwise.bias, extra)
+
+    def backward_geometries(self, spec: Any, region: Any = None, **view: Any) -> list:
+        """The pointwise step's pictures (dd, its dw, db), then the depthwise step's (dx, dw, db)."""
+        from .backward import Names, refuse_region
+        from .backward_conv import conv_geometries
+
+        self.check_view(**view)
+        refuse_region(region)
+        blame = lambda axis: ("input_shape", spec.input_shape, "input")  # noqa: E731
+        pointwise = conv_geometries(
+            spec.pointwise, spec.pointwise.caption, 2, blame, Names(x="d"), bias=spec.pointwise.bias
+        )
+        depthwise = conv_geometries(
+            spec.depthwise, spec.depthwise.caption, 2, blame, Names(y="d"), bias=spec.depthwise.bias
+        )
+        return [*pointwise, *depthwise]
+
+    def backward_drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
+    ) -> list:
+        from .backward import Names
+        from .backward_conv import conv_drawings
+
+        geometries = geometries or self.backward_geometries(spec, **view)
+        forward = recording.forward
+        pw, dw = forward.pointwise, forward.depthwise
+        count = 2 + bool(spec.pointwise.bias)
+        pointwise_grads = CONV2D.gradients(spec.pointwise, pw, recording.grad_output)
+        return [
+            *conv_drawings(
+                spec.pointwise,
+                geometries[:count],
+                pw.input,
+                pw.padded,
+                pw.weight,
+                recording.grad_output,
+                pointwise_grads,
+                False,
+                Names(x="d"),
+            ),
+            *conv_drawings(
+                spec.depthwise,
+                geometries[count:],
+                dw.input,
+                dw.padded,
+                dw.weight,
+                pointwise_grads.input,
+                recording.gradients,
+                pixels,
+                Names(y="d"),
+            ),
+        ]
+
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         return CONV2D.name_parts(spec.standard)
 
@@ -225,3 +293,4 @@ class Separable(Operation):
 
 
 SEPARABLE = Separable()
+SEPARABLE.backward_drawn = True

@@ -298,6 +298,25 @@ class _Shuffle(Operation):
     def _formulas(self, spec) -> list[str]:
         raise NotImplementedError
 
+    def links(self, spec, recording):
+        """Where the gradient comes from: each output cell's dy goes back to the input cell it
+        moved (found by moving the cells' own positions)."""
+        from ..engine.backward import Links
+
+        positions = np.arange(math.prod(spec.input_shape)).reshape(spec.input_shape)
+        if isinstance(spec, PixelShuffleSpec):
+            moved = pixel_shuffle(positions, spec.upscale_factor)
+        elif isinstance(spec, PixelUnshuffleSpec):
+            moved = pixel_unshuffle(positions, spec.downscale_factor)
+        else:
+            moved = channel_shuffle(positions, spec.groups)
+        return Links(np.arange(moved.size), moved.ravel())
+
+    def gradients(self, spec, recording, grad_output):
+        from ..engine.backward import Gradients
+
+        return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
+
     def _placements_name(self, spec) -> str:
         if isinstance(spec, ChannelShuffleSpec):
             return "channels copied"
@@ -393,6 +412,45 @@ class PixelShuffling(_Shuffle):
                 value_chars=PIXEL_CHARS,
             )
         ]
+
+    def backward_geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        """One picture: each input cell's gradient is the dy of the output cell it moved to."""
+        from .backward import refuse_region
+        from .backward_moves import gather_geometry
+
+        self.check_view(**view)
+        refuse_region(region)
+        r = spec.factor
+        moved = (
+            f"an {r}×{r} block of dy goes back to {r}² channels"
+            if self._up(spec)
+            else (f"{r}² channels of dy go back to an {r}×{r} block")
+        )
+        notes = (f"backward, dx = ∂L/∂x: each input cell's gradient is the dy of the output cell it moved to: {moved}",)
+        blame = lambda axis: ("input_shape", spec.input_shape, "input")  # noqa: E731
+        geometry = gather_geometry(
+            spec,
+            spec.caption,
+            2,
+            spec.out_channels,
+            spec.in_channels,
+            spec.output_shape[1:],
+            spec.input_shape[1:],
+            blame,
+            "dy",
+            "dx",
+            notes,
+            terms=1,
+            groups=min(spec.in_channels, spec.out_channels),
+        )
+        return [geometry]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        from .backward_moves import gather_drawn, gather_sources
+
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        sources = gather_sources(self.links(spec, recording.forward), spec.input_shape)
+        return [gather_drawn(geometry, recording.grad_output, recording.grad_input, sources)]
 
     def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
         (geometry,) = geometries or self.geometries(spec, region, **view)
@@ -599,6 +657,51 @@ class ChannelShuffling(_Shuffle):
             )
         ]
 
+    def backward_geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
+        """One picture: dy on the left, each dx channel drawn beside the dy channel it copies,
+        one channel a step: the same move run backwards (a shuffle with C/g groups)."""
+        from .backward import refuse_region
+
+        refuse_region(region)
+        (forward,) = self.geometries(spec, **view)
+        c, g = spec.in_channels, spec.groups
+        sources = [int(s) for s in spec.sources]
+        notes = (
+            f"backward, dx = ∂L/∂x: output channel j copied input channel (j mod {g})·{c // g} + ⌊j/{g}⌋, so dx of "
+            f"that channel is dy[j]: the channels moved back, a shuffle with {c // g} groups",
+            "each dx channel is drawn beside the dy channel it copies",
+        )
+        return [
+            dataclasses.replace(
+                forward,
+                input_heading="dy = ∂L/∂y",
+                input_name="dy",
+                output_heading="dx = ∂L/∂x",
+                output_name="dx",
+                output_label=lambda slot: f"dx[{sources[slot]}]",
+                notes=notes,
+                step_text=f"dx[{c - 1}] copies dy[{c - 1}] · step {c}/{c}",
+            )
+        ]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        c, size = spec.in_channels, _plane(spec)
+        dy = np.asarray(recording.grad_output).reshape(c, *size)
+        # slot j, beside dy[j], holds dx of the input channel output j copied: dy[j] itself
+        slots = np.asarray(recording.grad_input).reshape(c, *size)[np.asarray(spec.sources, dtype=np.int64)]
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=dy,
+                filler=np.zeros(size, dtype=bool),
+                kernels=None,
+                output=slots,
+                playback=ChannelGradPlayback(spec, dy),
+                value_chars=widest(dy),
+            )
+        ]
+
 
 def _plane(spec) -> tuple[int, int]:
     """A channel as a picture draws it: (H, W), or one row for a one-axis input."""
@@ -632,6 +735,30 @@ class ChannelPlayback:
         return Step(0, reads, self.advance(step), text, (f"y[{step}] = x[{source}]{where}",), (source,))
 
 
+class ChannelGradPlayback:
+    """Steps of a ChannelShuffle's backward pass: dx channel ``step`` copies the dy channel its
+    input channel went to, drawn beside that dy channel."""
+
+    def __init__(self, spec, dy: np.ndarray) -> None:
+        self.spec, self.dy = spec, dy
+        self.destination = {int(s): j for j, s in enumerate(spec.sources)}
+
+    def advance(self, step: int) -> list[Writes]:
+        j = self.destination[step]
+        h, w = self.dy.shape[1:]
+        return [Writes(j, np.arange(h), np.arange(w), self.dy[j], (0, 0, h, w))]
+
+    def show(self, step: int) -> Step:
+        j = self.destination[step]
+        h, w = self.dy.shape[1:]
+        cells = np.array([[j, y, x] for y in range(h) for x in range(w)], dtype=np.int64)
+        empty = np.zeros((0, 3), dtype=np.int64)
+        reads = LazyReads(lambda g: Reads(cells if g == j else empty, (0, 0, h, w)))
+        text = f"dx[{step}] copies dy[{j}] · step {step + 1}/{self.spec.in_channels}"
+        return Step(0, reads, self.advance(step), text, (f"dx[{step}] = dy[{j}]",), (j,))
+
+
 PIXEL_SHUFFLE = PixelShuffling(PixelShuffleSpec, ("upscale_factor",), 2)
 PIXEL_UNSHUFFLE = PixelShuffling(PixelUnshuffleSpec, ("downscale_factor",), 2)
 CHANNEL_SHUFFLE = ChannelShuffling(ChannelShuffleSpec, ("groups",), 3)
+PIXEL_SHUFFLE.backward_drawn = PIXEL_UNSHUFFLE.backward_drawn = CHANNEL_SHUFFLE.backward_drawn = True

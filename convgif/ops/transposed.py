@@ -61,7 +61,7 @@ from ..picture.model import (
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
-from .conv import CONV_SPECS, Channels, conv_drawn, conv_facts, conv_geometry, picture_read
+from .conv import CONV_SPECS, Channels, conv_backward_facts, conv_drawn, conv_facts, conv_geometry, picture_read
 
 
 @dataclass(frozen=True)
@@ -726,6 +726,32 @@ class TransposedConv(Operation):
             )
         ]
 
+    def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
+        """dx (a direct convolution of dy), dw and db (see :mod:`convgif.engine.backward`)."""
+        from ..engine.backward import transposed_grads
+
+        return transposed_grads(spec, recording.input, recording.weight, grad_output)
+
+    def backward_geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
+        """dx, dw and db, each drawn as a direct convolution (see :mod:`convgif.ops.backward`)."""
+        from .backward import refuse_region
+        from .backward_conv import transposed_geometries
+
+        self.check_view(**{k: v for k, v in view.items() if k != "as_conv"})
+        if self.dims != 2:
+            raise self.not_drawn()
+        refuse_region(region)
+        return transposed_geometries(spec, lambda axis: ("input_shape", spec.input_shape, "input"))
+
+    def backward_drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
+    ) -> list[Drawn]:
+        from .backward_conv import transposed_drawings
+
+        forward = recording.forward
+        geometries = geometries or self.backward_geometries(spec, **view)
+        return transposed_drawings(spec, geometries, forward.input, forward.weight, recording.grad_output)
+
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
         for letter, sizes, neutral in (
@@ -741,6 +767,9 @@ class TransposedConv(Operation):
         if not spec.bias:
             parts.append("nobias")
         return parts
+
+    def backward_facts(self, spec: Any) -> dict[str, Any]:
+        return conv_backward_facts(spec, "x·w scattered", "the kernels, not turned, slide over dy with the stride")
 
     def facts(self, spec: Any) -> dict[str, Any]:
         formulas = []
@@ -761,3 +790,4 @@ class TransposedConv(Operation):
 CONV_TRANSPOSE1D = TransposedConv(ConvTranspose1dSpec, "ConvTranspose1d", 1)
 CONV_TRANSPOSE2D = TransposedConv(ConvTranspose2dSpec, "ConvTranspose2d", 2)
 CONV_TRANSPOSE3D = TransposedConv(ConvTranspose3dSpec, "ConvTranspose3d", 3)
+CONV_TRANSPOSE2D.backward_drawn = True

@@ -481,6 +481,72 @@ class Unpooling(_Windowed):
             )
         ]
 
+    def links(self, spec, recording):
+        """Where the gradient comes from: each input cell's from the output cell its index names."""
+        from ..engine.backward import Links
+
+        c, area = spec.in_channels, math.prod(spec.output_shape[1:])
+        plane = math.prod(spec.input_shape[1:])
+        channel = np.arange(c).reshape(c, *(1,) * self.dims)
+        cells = (channel * plane + np.arange(plane).reshape(spec.input_shape[1:])).ravel()
+        outs = (channel * area + recording.indices).ravel()
+        order = np.argsort(outs, kind="stable")
+        return Links(outs[order], cells[order])
+
+    def gradients(self, spec, recording, grad_output):
+        from ..engine.backward import Gradients
+
+        return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
+
+    def backward_geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
+        """One picture: each input cell's gradient taken from dy where its index sent its value."""
+        from .backward import refuse_region
+        from .backward_moves import gather_geometry
+
+        self.check_view(**view)
+        refuse_region(region)
+        if self.dims == 3:
+            raise self.not_drawn()
+        flat = spec.as_2d() if self.dims == 1 else spec
+        note = (
+            "backward, dx = ∂L/∂x: each input cell's gradient is dy where its index put its value "
+            "(the cells no index names send theirs nowhere)"
+        )
+        blame = lambda axis: ("input_shape", spec.input_shape, "input")  # noqa: E731
+        c = flat.in_channels
+        geometry = gather_geometry(
+            flat,
+            spec.caption,
+            self.dims,
+            c,
+            c,
+            flat.output_shape[1:],
+            flat.input_shape[1:],
+            blame,
+            "dy",
+            "dx",
+            (note,),
+            terms=1,
+        )
+        return [geometry]
+
+    def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        from .backward_moves import gather_drawn, gather_sources
+
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        flat = spec.as_2d() if self.dims == 1 else spec
+        rec = recording.forward
+        dy = recording.grad_output.reshape(flat.output_shape)
+        dx = recording.grad_input.reshape(flat.input_shape)
+        indices = rec.indices.reshape(flat.input_shape)
+        plane = flat.input_shape[1] * flat.input_shape[2]
+
+        def reason(c: int, i: int) -> str:
+            return f" (index {int(indices[c].flat[i])})"
+
+        sources = gather_sources(self.links(spec, rec), rec.input.shape)
+        return [gather_drawn(geometry, dy, dx, lambda c, i: sources(c, i), reason=reason if plane else None)]
+
     def name_parts(self, spec, **view) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"k{dims_text(spec.kernel_size)}"]
         if spec.stride != spec.kernel_size:
@@ -595,5 +661,6 @@ class UnpoolPlayback:
 MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
 MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
 MAX_UNPOOL3D = Unpooling(MaxUnpool3dSpec)
+MAX_UNPOOL1D.backward_drawn = MAX_UNPOOL2D.backward_drawn = True
 for _op in (MAX_UNPOOL1D, MAX_UNPOOL2D, MAX_UNPOOL3D):
     _op.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]

@@ -103,6 +103,9 @@ class Geometry:
     columns_take_turns: bool = True
     #: The heading over the kernels (e.g. saying they are drawn flipped).
     kernel_heading: str = "kernels"
+    #: What the colour keys call the kernels and the outputs (a backward pass: ``dy``, ``dx``).
+    kernel_name: str = "w"
+    output_name: str = "y"
     #: The heading over the outputs (e.g. saying which part of them is drawn).
     output_heading: str = "output"
     #: The longest step line, so that the figure has room for it (broken at " · " if need be).
@@ -291,6 +294,8 @@ class Step:
     #: The output channel each entry of ``sums`` is about (None: the step as a whole); empty
     #: when every entry is about a channel drawn.
     sum_channels: tuple[Optional[int], ...] = ()
+    #: The kernel cell (row, col) the step uses, ringed (a backward pass's dy cell); None: none.
+    kernel_cell: Optional[tuple[int, int]] = None
 
     def sums_drawn(self, drawn: Any) -> list[str]:
         """The entries of ``sums`` about the output channels in ``drawn`` (or about the step)."""
@@ -414,8 +419,8 @@ class Shades:
             else:
                 largest = max(abs(self.low), abs(self.high)) or 1
                 level = np.ceil(magnitude / largest * self.zero - 1e-9).clip(1, self.zero)
-            level = np.where(magnitude == 0, 0, level).astype(np.intp)
-            return self.zero + np.sign(values).astype(np.intp) * level
+            level = np.where((magnitude == 0) | np.isnan(magnitude), 0, level).astype(np.intp)
+            return self.zero + np.nan_to_num(np.sign(values)).astype(np.intp) * level  # NaN: the neutral shade
         if self.distinct is not None:
             return np.searchsorted(self.distinct, values)
         span = (self.high - self.low) or 1
@@ -579,11 +584,11 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
     else:
         keys.append(Key(drawn.geometry.input_name, "input", inputs.key_items() + extra_items))
     if kernels is not None:
-        keys.append(Key("w", "kernel", kernels.key_items()))
+        keys.append(Key(drawn.geometry.kernel_name, "kernel", kernels.key_items()))
     empty = ((EMPTY, ""), (None, "to come")) if drawn.start is None else ()
     if drawn.cut is not None and drawn.cut.any():
         empty += ((CUT, ""), (None, "cropped"))
-    keys.append(Key("y", "output", outputs.key_items() + empty))
+    keys.append(Key(drawn.geometry.output_name, "output", outputs.key_items() + empty))
     if any(count > 0 for counts in drawn.geometry.hidden for count in counts):  # a part of a larger map
         keys.append(Key("", "more", ((MORE, ""), (None, MORE_TEXT))))
     return Scales(inputs, kernels, outputs, tuple(keys), channels)

@@ -182,6 +182,8 @@ class Animation:
             kh, kw = geo.kernel
             kx0, ky0 = kernel
             touched.append(self._outline_kernel(image, kx0, ky0, kx0 + kw * s, ky0 + kh * s, hue))
+            if step.kernel_cell is not None:
+                touched.append(self.scene.painter.ring(image, kernel, *step.kernel_cell, hue, self.scene.colours.halo))
             column = step.column
         return [(points, hue) for points in lay.routes.paths(lay, c, y_window, column, written)]
 
