@@ -143,7 +143,7 @@ class Job:
             plan(
                 drawn.geometry,
                 look.values,
-                drawn.value_chars,
+                drawn.value_chars if look.values or drawn.geometry.numbers else 1,  # read only to write numbers
                 notes=look.notes,
                 max_width=look.width,
                 keys=scales.keys,

@@ -202,6 +202,14 @@ class Recording:
         """The distinct values of the whole weight, sorted."""
         return self.weight_values if self.weight_values is not None else distinct(self.weight)
 
+    def shade_values(self) -> np.ndarray:
+        """The values the kernels' shades are chosen from: the whole weight's distinct values,
+        or, for a weight of fractions held whole, the weight itself (its shades read only its
+        extremes and the few numbers its cells write, found without sorting millions)."""
+        if self.weight_values is None and self.kept is None and self.weight.dtype.kind == "f":
+            return self.weight
+        return self.distinct_weights()
+
 
 def window_view(spec: ConvSpec, padded: np.ndarray) -> np.ndarray:
     """(C, *output sizes, *kernel) view of the cells each placement reads."""

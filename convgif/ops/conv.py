@@ -494,7 +494,7 @@ def conv_drawn(
             picture = picture_read(recording.input, spec.padding, (y0, y1), (x0, x1))
     if not pixels or region is None:
         picture = None
-    weights = recording.distinct_weights()
+    weights = recording.shade_values()
     return Drawn(
         geometry=geometry,
         grid=grid,
@@ -503,7 +503,7 @@ def conv_drawn(
         output=output,
         playback=ConvPlayback(recording, geometry, region),
         copies=copies,
-        value_chars=max(widest(grid, output), widest(recording.weight, scale=magnitude(weights))),
+        value_chars=lambda: max(widest(grid, output), widest(recording.weight, scale=magnitude(weights))),
         pixels=pixels,
         filler_name=filler_name,
         kernel_channels=recording.kept,
