@@ -531,6 +531,7 @@ class TransposedConv(Operation):
         input: Any = None,
         weight: Any = None,
         bias: Any = None,
+        region: Any = None,
     ) -> TransposedRecording:
         """The recording with only the kernel columns drawn (every group's: a step adds up each
         group's products), the weight run through a few input channels at a time; a layer
