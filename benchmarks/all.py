@@ -1,8 +1,8 @@
 """Run every benchmark, then list every target line together.
 
 Runs render_speed.py, gif_size.py, memory.py, startup.py, first_run.py, gallery_jobs.py,
-bench_orderings.py, formats.py, video.py, big_layers.py, channels_memory.py, frame_rects.py and
-model_resnet18.py one after the other (with ``--quick`` where they take it, unless ``--full``), each in its own process,
+bench_orderings.py, formats.py, video.py, big_layers.py, channels_memory.py, frame_rects.py,
+model_resnet18.py and real_weights.py one after the other (with ``--quick`` where they take it, unless ``--full``), each in its own process,
 showing their output as they go. Then prints each target line (``<target>: <figure> (target <bound>):
 met|MISSED``) under its script's name. Exits with status 1 when a target is missed, a script
 fails, or a script prints no target line.
@@ -38,6 +38,7 @@ SCRIPTS = {
     "channels_memory.py": True,
     "frame_rects.py": True,
     "model_resnet18.py": True,
+    "real_weights.py": True,
 }
 TARGET_LINE = re.compile(r"^(?P<target>.+): (?P<figure>.+) \(target (?P<bound>[^()]+)\): (?P<verdict>met|MISSED)$")
 

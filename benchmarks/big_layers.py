@@ -4,9 +4,12 @@ For ResNet-18's first layer, VGG's first 3×3 layer and MobileNet's first depthw
 drawn as the top-left region convgif chooses, 300 frames), and, to show what memory follows,
 the same ResNet layer on a 64×64 input (the same region) and a 512-channel layer; then real
 layers of the other kinds: ResNet's max pool, a 512-channel average pool, U-Net's 2×2
-up-convolution, a stride-2 transposed convolution and an unpooling. Each render runs in a fresh
-process (peak RSS from the kernel). Targets: first frame under 1 s for every layer, a 300-frame
-GIF of ResNet's stem under 5 s.
+up-convolution, a stride-2 transposed convolution and an unpooling; then layers past the 20
+million numbers convgif computes whole, computed only for the part drawn (a U-Net's on
+1×1024×1024 and 64×1024×1024, VGG's at 512×512), and the U-Net layer on 64×64 for its memory.
+Each render runs in a fresh process (peak RSS from the kernel). Targets: first frame under 1 s
+for every layer, a 300-frame GIF of ResNet's stem under 5 s, peak memory following the part
+drawn (at most 1.5× for the larger input).
 
     python benchmarks/big_layers.py [--quick]
 """
@@ -57,6 +60,19 @@ CASES = {
     "unpooling: --layer MaxUnpool2d --in 64,56,56 --k 2": dict(
         layer="MaxUnpool2d", input_shape=(64, 56, 56), kernel_size=2
     ),
+    "U-Net at 1024: --in 1,1024,1024 --out 64 --k 3 --p 1": dict(
+        input_shape=(1, 1024, 1024), out_channels=64, kernel_size=3, padding=1
+    ),
+    "U-Net at 1024: --in 64,1024,1024 --out 64 --k 3 --p 1": dict(
+        input_shape=(64, 1024, 1024), out_channels=64, kernel_size=3, padding=1
+    ),
+    "the same U-Net layer on 64x64x64": dict(input_shape=(64, 64, 64), out_channels=64, kernel_size=3, padding=1),
+    "VGG at 512: --in 64,512,512 --out 64 --k 3 --p 1": dict(
+        input_shape=(64, 512, 512), out_channels=64, kernel_size=3, padding=1
+    ),
+    "VGG at 512: --in 512,64,64 --out 512 --k 3 --p 1": dict(
+        input_shape=(512, 64, 64), out_channels=512, kernel_size=3, padding=1
+    ),
 }
 
 CHILD = r"""
@@ -105,6 +121,10 @@ def main() -> None:
     stem = results[next(iter(CASES))]
     worst_first = max(r["first"] for r in results.values())
     small = results["the ResNet stem on 3x64x64"]
+    unet, unet_small = (
+        results["U-Net at 1024: --in 64,1024,1024 --out 64 --k 3 --p 1"],
+        results["the same U-Net layer on 64x64x64"],
+    )
     lines = [
         ("time to the first frame, every layer", f"{worst_first:.2f} s", "< 1 s", worst_first < 1),
         ("300-frame GIF of ResNet's stem", f"{stem['total']:.2f} s", "< 5 s", stem["total"] < 5),
@@ -113,6 +133,12 @@ def main() -> None:
             f"{stem['rss'] / small['rss']:.2f}x",
             "<= 1.5x",
             stem["rss"] / small["rss"] <= 1.5,
+        ),
+        (
+            "peak memory, a U-Net layer on 64x1024x1024 / on 64x64x64 (same region)",
+            f"{unet['rss'] / unet_small['rss']:.2f}x",
+            "<= 1.5x",
+            unet["rss"] / unet_small["rss"] <= 1.5,
         ),
     ]
     for what, figure, bound, met in lines:

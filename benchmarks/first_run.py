@@ -8,7 +8,9 @@ its GIF into a temporary folder) as a fresh process, alternating two kinds of ru
 - warm: ``MPLCONFIGDIR`` points at a folder that an untimed run filled.
 
 Each figure is the median over the runs, of the wall time of the whole command and of the
-seconds the command prints in its summary (the render alone, which the README quotes).
+seconds the command prints in its summary (the render alone, which the README quotes); runs of
+``python -c "import numpy, PIL.Image"`` alternate with them, the floor the warm command is held
+to (at most ``TARGET_FLOOR`` times it).
 Bytecode caches are warm in both: pip compiles the packages it installs. Targets: warm wall
 time under ``TARGET_WARM`` seconds, first run under ``TARGET_FIRST``. Exits with status 1 when a
 target is missed.
@@ -39,6 +41,10 @@ TARGET_WARM = 1.0
 TARGET_FIRST = 2.0
 DEFAULT_RUNS = 10
 QUICK_RUNS = 5
+#: What the command is measured against: starting Python with the libraries a render needs.
+FLOOR = "import numpy, PIL.Image"
+FLOOR_NAME = "numpy+PIL"
+TARGET_FLOOR = 1.25
 SUMMARY = re.compile(r" · (?P<seconds>[0-9.]+) s$", re.MULTILINE)
 
 
@@ -62,15 +68,26 @@ def render(folder: Path, config: Path) -> tuple[float, float]:
     return wall, float(printed["seconds"])
 
 
+def floor() -> tuple[float, float]:
+    """One ``python -c "import numpy, PIL.Image"``: (wall seconds, 0)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", FLOOR], capture_output=True, check=True)
+    return time.perf_counter() - started, 0.0
+
+
 def run(runs: int) -> dict[str, list[tuple[float, float]]]:
-    samples: dict[str, list[tuple[float, float]]] = {"first run": [], "warm": []}
+    samples: dict[str, list[tuple[float, float]]] = {"first run": [], "warm": [], FLOOR_NAME: []}
     with tempfile.TemporaryDirectory(prefix="convgif-first-run-") as scratch:
         folder, warm = Path(scratch) / "out", Path(scratch) / "warm"
         folder.mkdir()
         warm.mkdir()
         render(folder, warm)  # untimed: fills the warm font cache
+        floor()
         for r in range(runs):
-            for kind in ("first run", "warm") if r % 2 == 0 else ("warm", "first run"):
+            for kind in ("first run", "warm", FLOOR_NAME) if r % 2 == 0 else (FLOOR_NAME, "warm", "first run"):
+                if kind == FLOOR_NAME:
+                    samples[kind].append(floor())
+                    continue
                 config = Path(tempfile.mkdtemp(dir=scratch, prefix="fresh-")) if kind == "first run" else warm
                 samples[kind].append(render(folder, config))
     return samples
@@ -110,7 +127,15 @@ def main(argv: list[str] | None = None) -> int:
             f"convgif {' '.join(ARGS)} wall time, {kind}: {medians[kind]:.2f} s (target < {bound:g} s): "
             f"{'met' if ok else 'MISSED'}"
         )
-    return 0 if all(medians[kind] < bound for kind, bound in verdicts) else 1
+    ratio = medians["warm"] / medians[FLOOR_NAME]
+    print(f'first run against python -c "{FLOOR}": {medians["first run"] / medians[FLOOR_NAME]:.2f}x')
+    print(
+        f'convgif {" ".join(ARGS)} warm, against python -c "{FLOOR}" in the same run: {ratio:.2f}x '
+        f"({medians['warm']:.2f} s against {medians[FLOOR_NAME]:.2f} s) (target <= {TARGET_FLOOR:g}x): "
+        f"{'met' if ratio <= TARGET_FLOOR else 'MISSED'}"
+    )
+    met = all(medians[kind] < bound for kind, bound in verdicts) and ratio <= TARGET_FLOOR
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Times ``convgif --help`` and ``convgif --version`` as subprocesses, alternating,
 ``python -c pass`` (the interpreter alone) alongside for reference; each figure is the median.
 Then runs each once more under ``python -X importtime`` and lists what it imported: matplotlib
 must not be among them, and the slowest top-level imports are printed for information.
+``python -c "import click"`` runs alongside too: ``--help`` is held to ``TARGET_HELP`` times it.
 Targets: each median under ``TARGET_SECONDS``; no matplotlib import. Exits with status 1 when
 a target is missed.
 
@@ -27,6 +28,9 @@ from typing import Optional
 import common
 
 TARGET_SECONDS = 0.3
+#: ``--help`` against starting Python with the command-line library alone.
+CLICK = 'python -c "import click"'
+TARGET_HELP = 1.1
 DEFAULT_RUNS = 20
 QUICK_RUNS = 10
 PATHS = ("--help", "--version")
@@ -97,11 +101,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     base = command()
     print(f"python {platform.python_version()}, {platform.machine()}; {' '.join(base)}; median of {args.runs} runs")
     print()
-    cases = {"python -c pass": [sys.executable, "-c", "pass"]}
+    cases = {"python -c pass": [sys.executable, "-c", "pass"], CLICK: [sys.executable, "-c", "import click"]}
     cases.update({f"convgif {path}": [*base, path] for path in PATHS})
     samples = time_runs(cases, args.runs)
     print(
-        f"{'command':<18}  {'median s':>8}  {'min s':>6}  {'max s':>6}  {'matplotlib':>10}  packages imported (ms, cumulative)"
+        f"{'command':<26}  {'median s':>8}  {'min s':>6}  {'max s':>6}  {'matplotlib':>10}  packages imported (ms, cumulative)"
     )
     print("-" * 100)
     matplotlib: dict[str, bool] = {}
@@ -115,7 +119,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             loaded = "yes" if matplotlib[path] else "no"
             top = ", ".join(f"{module} {us / 1000:.0f}" for module, us in third_party(modules)[:TOP_IMPORTS])
         print(
-            f"{name:<18}  {statistics.median(values):>8.3f}  {min(values):>6.3f}  {max(values):>6.3f}  "
+            f"{name:<26}  {statistics.median(values):>8.3f}  {min(values):>6.3f}  {max(values):>6.3f}  "
             f"{loaded:>10}  {top}"
         )
     print()
@@ -128,6 +132,12 @@ def main(argv: Optional[list[str]] = None) -> int:
         ok = seconds < TARGET_SECONDS
         met &= ok
         print(f"convgif {path} wall time: {seconds:.3f} s (target < {TARGET_SECONDS:g} s): {'met' if ok else 'MISSED'}")
+    help_ratio = statistics.median(samples["convgif --help"]) / statistics.median(samples[CLICK])
+    met &= help_ratio <= TARGET_HELP
+    print(
+        f"convgif --help against {CLICK} in the same run: {help_ratio:.2f}x (target <= {TARGET_HELP:g}x): "
+        f"{'met' if help_ratio <= TARGET_HELP else 'MISSED'}"
+    )
     for path in PATHS:
         ok = not matplotlib[path]
         met &= ok

@@ -114,8 +114,10 @@ def test_a_render_of_only_the_kernels_drawn_is_the_render_of_the_whole_recording
     light = render()
     for op in ops.operations():
         monkeypatch.setattr(
-            type(op), "record_drawn", lambda self, spec, seed, kernels, **values: self.record(spec, seed, **values)
-        )
+            type(op),
+            "record_drawn",
+            lambda self, spec, seed, kernels, region=None, **values: self.record(spec, seed, **values),
+        )  # the whole layer recorded, not the kernels and the part drawn
     assert render() == light
 
 

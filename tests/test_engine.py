@@ -538,3 +538,62 @@ def test_checking_a_given_array_copies_nothing_and_names_the_first_bad_value(mon
         values.check_exact("weight", given)
     with pytest.raises(SpecError, match="weight holds 12345.5"):
         values.check_exact("weight", np.array(12_345.5))  # a single number, checked too
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_a_part_of_the_example_values_is_the_same_part_of_one_whole_draw(seed):
+    pick = np.random.default_rng(seed)
+    shape = tuple(int(n) for n in pick.integers(1, 9, int(pick.integers(2, 4))))
+    box = [(a, int(pick.integers(a + 1, n + 1))) for n in shape[1:] for a in [int(pick.integers(0, n))]]
+    bounds = [(0, 3), (0, 1), (-2, 5), (-1, 1), (0, 2)][seed % 5]
+    before = int(pick.integers(0, 3))  # values drawn before: a spare half may be kept
+    whole_rng, part_rng, skip_rng, replay = (np.random.default_rng(seed) for _ in range(4))
+    for rng in (whole_rng, part_rng, skip_rng, replay):
+        rng.integers(0, 4, before)
+    whole = values.example_values(whole_rng, shape, bounds)
+    part = values.example_part(part_rng, shape, bounds, box)
+    values.skip_values(skip_rng, shape, bounds)
+    for _ in values.example_rows(replay, shape, bounds):  # drawn a few rows at a time
+        pass
+    power_of_two = bounds[1] - bounds[0] + 1 in (2, 4, 8)
+    assert (part is not None) == (power_of_two and before % 2 == 0)
+    following = whole_rng.integers(-1, 2, 9).tolist()
+    assert skip_rng.integers(-1, 2, 9).tolist() == following == replay.integers(-1, 2, 9).tolist()
+    if part is not None:
+        np.testing.assert_array_equal(part, whole[(slice(None), *(slice(*b) for b in box))])
+        assert part_rng.integers(-1, 2, 9).tolist() == following
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_part_of_a_layer_records_what_the_whole_layer_records_there(seed):
+    pick = np.random.default_rng(seed)
+    spec = Conv2dSpec(
+        (int(pick.integers(1, 4)) * 2, int(pick.integers(5, 14)), int(pick.integers(5, 14))),
+        int(pick.integers(1, 3)) * 2,
+        int(pick.integers(1, 4)),
+        stride=int(pick.integers(1, 3)),
+        padding=int(pick.integers(0, 2)),
+        dilation=int(pick.integers(1, 3)),
+        groups=int(pick.choice([1, 2])),
+        padding_mode=str(pick.choice(["zeros", "reflect", "replicate", "circular"])),
+    )
+    ho, wo = spec.output_shape[1:]
+    r0, c0 = int(pick.integers(0, ho)), int(pick.integers(0, wo))
+    spans = [(r0, int(pick.integers(r0 + 1, ho + 1))), (c0, int(pick.integers(c0 + 1, wo + 1)))]
+    given = {}
+    if seed % 3 == 1:
+        given["weight"] = pick.standard_normal((spec.out_channels, spec.in_per_group, *spec.kernel_size))
+    if seed % 3 == 2:
+        given["input"] = pick.integers(-5, 5, spec.input_shape)
+    full = record(spec, seed, **given)
+    keep = {int(pick.integers(0, spec.out_channels))}
+    part = engine.record_direct(spec, seed, keep=keep, spans=spans, **given)
+    rows, cols = (slice(*s) for s in spans)
+    np.testing.assert_allclose(part.output[:, rows, cols], full.output[:, rows, cols], rtol=1e-12)
+    (y0, y1), (x0, x1) = engine.read_spans(spec, spans)
+    np.testing.assert_array_equal(part.padded[:, y0:y1, x0:x1], full.padded[:, y0:y1, x0:x1])
+    np.testing.assert_array_equal(part.weight, full.weight[sorted(keep)])
+    np.testing.assert_array_equal(part.bias, full.bias)
+    if rows.start > 0:
+        with pytest.raises(IndexError):
+            part.output[0, rows.start - 1, cols.start]

@@ -15,8 +15,9 @@ from convgif.animation.job import Job
 from convgif.ops.conv import Conv2dSpec
 from convgif.ops.pool import AvgPool2dSpec, MaxPool2dSpec
 from convgif.ops.transposed import ConvTranspose2dSpec
+from convgif.picture import model
 from convgif.picture.layout import plan
-from convgif.picture.model import KEY_VALUES, NOISE, Shades, format_value, scales_of, widest
+from convgif.picture.model import KEY_VALUES, NOISE, Shades, format_value, scales_of, widest, written
 from convgif.picture.overlay import Animation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -157,3 +158,72 @@ def test_cells_write_values_against_their_grids_scale():
     assert scene.cell_text(0, 0, 0) == "0" and scene.cell_text(0, 1, 1) == "5000"
     assert scene.scales.kernel.text(3e-7) == "0" and scene.scales.kernel.text(0.5) == "0.5"
     assert scene.painter.write(drawn.output[0, 0, 0]) == scene.scales.output.text(drawn.output[0, 0, 0])
+
+
+def _widest_by_loop(array, scale):
+    """Every value written one by one, as a cell writes it."""
+    return max([1, *(len(format_value(v, scale)) for v in np.asarray(array).ravel().tolist())])
+
+
+def _awkward_values(rng, n):
+    """Fractions of every size, and those whose three digits are hard to tell: near a halfway
+    point, near the next power of ten, with trailing zeros, whole, tiny."""
+    sizes = 10.0 ** rng.integers(-9, 5, n)
+    picks = [
+        rng.standard_normal(n) * sizes,
+        np.round(rng.uniform(100, 1000, n)) / 1000 * sizes,  # three digits, some with trailing zeros
+        (np.round(rng.uniform(100, 1000, n)) + 0.5) / 1000 * sizes,  # halfway
+        (999.5 + rng.uniform(-1e-4, 1e-4, n)) / 1000 * sizes,  # next to the next power of ten
+        np.round(rng.uniform(1, 10, n), 1) * sizes,
+        rng.integers(-50, 50, n).astype(float),
+    ]
+    values = np.concatenate(picks) * rng.choice([-1, 1], 6 * n)
+    return rng.permutation(values)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_widest_number_is_found_as_writing_each_value_finds_it(seed):
+    rng = np.random.default_rng(seed)
+    values = _awkward_values(rng, int(rng.integers(1, 400)))
+    dtype = rng.choice([np.float64, np.float32])
+    values = values.astype(dtype)
+    values = values[np.abs(values) <= 1e4]
+    scale = float(np.abs(values).max()) if values.size else 0.0
+    assert widest(values) == _widest_by_loop(values, scale)
+    other = float(rng.choice([scale, scale * 1e3, 1e-3]))
+    assert widest(values, scale=other) == _widest_by_loop(values, other)
+
+
+def test_a_weight_of_millions_of_fractions_shades_as_one_written_value_by_value(monkeypatch):
+    monkeypatch.setattr(model, "WRITTEN_CHUNK", 1000)  # written a thousand at a time
+    rng = np.random.default_rng(3)
+    cases = [
+        rng.standard_normal(20_000).astype(np.float32),  # many magnitudes: a linear scale
+        rng.choice([-0.5, 0.25, 0.5], 20_000) + rng.uniform(-1e-5, 1e-5, 20_000),  # few written ones
+        np.concatenate([np.full(20_000, 0.5), [0.123]]),  # the odd one last
+        np.concatenate([np.full(5_000, 0.5), rng.standard_normal(20_000) * 1e-8]),  # noise, written 0
+    ]
+    for values in cases:
+        scale = float(np.abs(values).max())
+        one_by_one = [written(np.array([v], values.dtype), scale)[0] for v in np.unique(values)]
+        distinct = np.unique(np.array(one_by_one, values.dtype))
+        shades = Shades.centred(values, 3)
+        assert (shades.low, shades.high) == (distinct[0], distinct[-1])
+        magnitudes = np.unique(np.abs(distinct[distinct != 0]))
+        assert (shades.magnitudes is not None) == (magnitudes.size <= 3)
+        if shades.magnitudes is not None:
+            np.testing.assert_array_equal(shades.magnitudes, magnitudes)
+
+
+def test_a_render_without_values_never_sizes_cells_for_the_numbers():
+    spec = Conv2dSpec((4, 6, 6), 4, 3)
+    weight = np.random.default_rng(0).standard_normal((4, 4, 3, 3))
+    quiet = Job(spec, Look(), {}, weight=weight)
+    assert callable(quiet.drawings[0].__dict__["_value_chars"]) and quiet.layouts  # laid out, never found
+    loud = Job(spec, Look(values=True), {}, weight=weight)
+    grid, output = loud.drawings[0].grid, loud.drawings[0].output
+    assert loud.drawings[0].value_chars == max(
+        _widest_by_loop(grid, float(np.abs(grid).max())),
+        _widest_by_loop(output, float(np.abs(output).max())),
+        _widest_by_loop(weight, float(np.abs(weight).max())),
+    )

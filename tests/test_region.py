@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import itertools
 import random
 import re
@@ -615,3 +616,26 @@ def test_a_slide_arranges_every_channel_across_rather_than_drawing_fewer():
     # a page's column keeps the stacked arrangement, every channel drawn too
     (column,) = Job(headline, Look(values=True)).layouts
     assert column.arrangement == "stacked" and column.shown_in == (0, 1, 2)
+
+
+def test_a_layer_too_large_to_compute_whole_draws_the_part_it_shows_as_a_smaller_one_would(monkeypatch):
+    from convgif.ops import args
+
+    spec = convgif.Conv2dSpec((6, 30, 30), 4, 3, padding=1)
+    normal = convgif.render(spec, io.BytesIO(), max_frames=20, region="0:4,0:5").data
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 2_000)  # as if this layer were far too large
+    parted = convgif.render(spec, io.BytesIO(), max_frames=20, region="0:4,0:5").data
+    assert parted == normal
+    with pytest.raises(convgif.TooLargeError, match="kernel_size|input_shape|out_channels"):
+        convgif.render(convgif.MaxPool2dSpec((6, 30, 30), 3), io.BytesIO(), max_frames=20)  # kinds that compute whole
+
+
+def test_a_part_too_large_for_the_machine_is_refused_naming_its_memory(monkeypatch):
+    from convgif.animation import job
+    from convgif.ops import args
+
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 2_000)
+    monkeypatch.setattr(job, "memory_bytes", lambda: 10_000)
+    with pytest.raises(convgif.TooLargeError, match=r"region=.*memory") as refused:
+        convgif.render(convgif.Conv2dSpec((6, 30, 30), 4, 3, padding=1), io.BytesIO(), max_frames=20)
+    assert refused.value.argument == "region"

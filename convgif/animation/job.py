@@ -10,13 +10,15 @@ render then comes from these, nothing asked of the operation or laid out again.
 from __future__ import annotations
 
 import numbers
+import os
+import sys
 import time
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Optional
 
 from .. import ops
-from ..errors import SpecError
+from ..errors import SpecError, TooLargeError
 from ..files.formats import is_stream
 from ..language import in_language, say, speaking
 from ..ops.args import check_computable, check_sizes
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 
 #: The last frame stays up this many frame durations (at least ``MIN_HOLD_MS``).
 HOLD_FRAMES = 4
+#: Bytes a number of a part recorded takes while it is computed: int64 or float64, with a
+#: float64 copy to multiply and the products of a few channels.
+PART_BYTES = 24
 
 
 MIN_HOLD_MS = 1500
@@ -45,6 +50,14 @@ MIN_HOLD_MS = 1500
 
 #: A layer drawn as it is by default.
 PLAIN = Look()
+
+
+def memory_bytes() -> int:
+    """This machine's memory in bytes (0 where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return 0
 
 
 class Job:
@@ -90,18 +103,49 @@ class Job:
             )
         check_sizes(spec)  # as the layer states its sizes, before its geometries walk them
         whole = self.op.geometries(spec, **{k: v for k, v in view.items() if k != "region"})
-        for geometry in whole:
-            check_computable(geometry.layer)
+        #: Whether the layer is too large to compute whole: then only the part drawn is.
+        self.in_part = self._too_large(whole)
         shown = input if pixels and input is not None else None
-        chars = self._value_chars(whole, view) if look.values or any(g.numbers for g in whole) else None
+        writes = look.values or any(g.numbers for g in whole)
+        chars = self._value_chars(whole, view) if writes and not self.in_part else None
         try:
             self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
         except SpecError as error:
             raise self.op.refusal_of(error) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries
+        if self.in_part:
+            self._check_part()
         #: The animation's last frame, kept when it is played: the still of its last step.
         self._last: Optional[np.ndarray] = None
         self._played = False
+
+    def _too_large(self, whole: list) -> bool:
+        """Whether a layer is too large to compute whole but of a kind that computes only the
+        part it draws (any other too large is refused, naming the argument to shrink)."""
+        try:
+            for geometry in whole:
+                check_computable(geometry.layer)
+        except TooLargeError:
+            if not self.op.draws_parts:
+                raise
+            for geometry in whole:
+                check_sizes(geometry.layer)
+            self.__dict__["_refusal"] = sys.exc_info()[1]
+            return True
+        return False
+
+    def _check_part(self) -> None:
+        """Refuse a part too large for this machine's memory: the last limit on what is drawn."""
+        if self.region is None:
+            raise self.__dict__["_refusal"]
+        numbers = self.op.part_numbers(self.spec, self.region)
+        needs, has = PART_BYTES * numbers, memory_bytes()
+        if has and needs > has:
+            raise TooLargeError(
+                "region",
+                f"region={self.region} is too large to draw: its part of the layer holds {numbers:,} numbers, "
+                f"{needs / 2**30:.1f} GiB as convgif computes them, over this machine's {has / 2**30:.1f} GiB of memory",
+            )
 
     def _value_chars(self, whole: list, view: dict) -> list[int]:
         """Characters of the widest number each picture writes, from the values themselves: the
@@ -132,6 +176,8 @@ class Job:
     def recording(self) -> Any:
         """The layer run forward, with the kernels of the output channels the pictures show."""
         kernels = [kernel_channels(geometry) for geometry in self.geometries]
+        if self.op.draws_parts and self.region is not None:  # time and memory follow the part drawn
+            return self.op.record_drawn(self.spec, self.seed, kernels, region=self.region, **self._given)
         return self.op.record_drawn(self.spec, self.seed, kernels, **self._given)
 
     @cached_property
@@ -168,7 +214,7 @@ class Job:
             plan(
                 drawn.geometry,
                 look.values,
-                drawn.value_chars,
+                drawn.value_chars if look.values or drawn.geometry.numbers else 1,  # read only to write numbers
                 notes=look.notes,
                 max_width=look.width,
                 keys=() if look.headless else scales.keys,  # a contact sheet shows them once

@@ -27,9 +27,11 @@ from .values import (
     INPUT_RANGE,
     WEIGHT_RANGE,
     _distinct,
+    checked,
     common_type,
     distinct,
     drawn_or_given,
+    example_part,
     example_rows,
     given,
     holds_fractions,
@@ -64,6 +66,9 @@ class ConvSpec(Protocol):
 
     @property
     def output_shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def padded_shape(self) -> tuple[int, ...]: ...
 
 
 _NP_MODES = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -220,6 +225,14 @@ class Recording:
         """The distinct values of the whole weight, sorted."""
         return self.weight_values if self.weight_values is not None else distinct(self.weight)
 
+    def shade_values(self) -> np.ndarray:
+        """The values the kernels' shades are chosen from: the whole weight's distinct values,
+        or, for a weight of fractions held whole, the weight itself (its shades read only its
+        extremes and the few numbers its cells write, found without sorting millions)."""
+        if self.weight_values is None and self.kept is None and self.weight.dtype.kind == "f":
+            return self.weight
+        return self.distinct_weights()
+
 
 def window_view(spec: ConvSpec, padded: np.ndarray) -> np.ndarray:
     """(C, *output sizes, *kernel) view of the cells each placement reads."""
@@ -254,9 +267,12 @@ def convolve(spec: ConvSpec, padded: np.ndarray, weight: np.ndarray, bias: Optio
     return out
 
 
-def convolve_rows(spec: ConvSpec, padded: np.ndarray, rows: Callable[[int, int], np.ndarray]) -> np.ndarray:
+def convolve_rows(
+    spec: ConvSpec, padded: np.ndarray, rows: Callable[[int, int], np.ndarray], whole: bool = True
+) -> np.ndarray:
     """The whole-number cross-correlation of an already padded input, without the bias, asking
-    ``rows(start, stop)`` for the weight of output channels ``start:stop`` once each, in order.
+    ``rows(start, stop)`` for the weight of output channels ``start:stop`` once each, in order
+    (of fractions, unless ``whole``: then float64, not rounded).
 
     Whole numbers are multiplied as float64, where the tensor product runs on BLAS: every value
     is within ±MAX_MAGNITUDE and a sum holds at most MAX_ELEMENTS products, so every sum stays
@@ -267,7 +283,7 @@ def convolve_rows(spec: ConvSpec, padded: np.ndarray, rows: Callable[[int, int],
     c_out, *sizes = spec.output_shape
     kernel, dims = spec.kernel_size, len(spec.kernel_size)
     windows = window_view(spec, padded.astype(np.float64)).reshape(g, cg, *sizes, *kernel)
-    out = np.empty(spec.output_shape, np.int64)
+    out = np.empty(spec.output_shape, np.int64 if whole else np.float64)
     cells, cached = None, -1  # one group's windows: a row (c, *k) per output cell
     to_rows = (*range(1, dims + 1), 0, *range(dims + 1, 2 * dims + 1))  # (c, *out, *k) -> (*out, c, *k)
     for start, stop in row_chunks(c_out, cg * math.prod(kernel), per):
@@ -281,7 +297,7 @@ def convolve_rows(spec: ConvSpec, padded: np.ndarray, rows: Callable[[int, int],
         else:  # whole groups
             groups = kernels.reshape(last + 1 - first, per, cg, *kernel)
             part = np.einsum(_product(dims), windows[first : last + 1], groups, optimize=True)
-        out[start:stop] = np.rint(part, out=part).reshape(stop - start, *sizes)
+        out[start:stop] = (np.rint(part, out=part) if whole else part).reshape(stop - start, *sizes)
     return out
 
 
@@ -292,6 +308,7 @@ def record_direct(
     weight: Optional[np.ndarray] = None,
     bias: Optional[np.ndarray] = None,
     keep: Optional[Collection[int]] = None,
+    spans: Optional[Sequence[tuple[int, int]]] = None,
 ) -> Recording:
     """A direct convolution over (C, *sizes) run on the arrays given, the rest seeded examples:
     inputs in 0..3, weights in -1..1, bias in 0..2 (the same seed, the same values).
@@ -299,8 +316,12 @@ def record_direct(
     With ``keep`` (output channels), what a render needs: the same values, but of the weight
     only the kernels of the channels kept (see :class:`Recording`); example weights are then
     drawn and convolved a few channels at a time. A weight given is kept whole (its holder
-    has it anyway); a layer of fractions is recorded whole.
+    has it anyway); a layer of fractions is recorded whole. With ``keep`` and ``spans`` (per
+    spatial axis, (start, stop)), only those output positions and the input they read (see
+    :func:`record_part`): for a layer too large to compute whole.
     """
+    if keep is not None and spans is not None:
+        return record_part(spec, seed, input, weight, bias, keep, spans)
     rng = rng_of(seed)
     w_shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
     x = drawn_or_given(rng, "input", input, spec.input_shape, INPUT_RANGE)
@@ -330,27 +351,140 @@ def run_direct(spec: ConvSpec, x: np.ndarray, w: np.ndarray, b: Optional[np.ndar
     return Recording(spec, x, padded, w, b, output, Placements(spec, output))
 
 
+@dataclass(frozen=True)
+class _Window:
+    """A direct convolution's sizes on a box of its padded input: the box is the input (no
+    padding) and the output is the part of the layer's output that reads it."""
+
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    kernel_size: tuple[int, ...]
+    stride: tuple[int, ...]
+    dilation: tuple[int, ...]
+    groups: int
+    in_per_group: int
+    out_per_group: int
+    receptive_field: tuple[int, ...]
+
+
+def read_spans(spec: ConvSpec, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The padded input positions (start, stop) per axis that output positions ``spans`` read."""
+    return [(start * s, (stop - 1) * s + r) for (start, stop), s, r in zip(spans, spec.stride, spec.receptive_field)]
+
+
+def record_part(
+    spec: ConvSpec,
+    seed: int,
+    input: Optional[np.ndarray],
+    weight: Optional[np.ndarray],
+    bias: Optional[np.ndarray],
+    keep: Collection[int],
+    spans: Optional[Sequence[tuple[int, int]]] = None,
+) -> Recording:
+    """What a render draws of a direct convolution: the values :func:`record_direct` gives, but
+    of the output only the positions ``spans`` (per spatial axis, (start, stop); None: all),
+    of the padded input only the cells they read, and of the weight only the kernels of the
+    output channels ``keep`` (and its values, for the kernels' shades: the distinct ones of a
+    whole-number weight, every one of a weight of fractions, as given). ``input``, ``padded``
+    and ``output`` are then :class:`~convgif.engine.part.PartArray` (an input given is kept as
+    given, for a picture that shows it whole), so that the render's memory and time follow the
+    part it draws, not the layer: example values are drawn a few rows at a time and only the
+    part kept, a weight given is taken a few kernels at a time.
+    """
+    from .part import PartArray
+
+    rng = rng_of(seed)
+    dims = len(spec.kernel_size)
+    w_shape = (spec.out_channels, spec.in_per_group, *spec.kernel_size)
+    whole = spans is None
+    spans = [(0, n) for n in spec.output_shape[1:]] if whole else [(int(a), int(b)) for a, b in spans]
+    reads = [(0, n) for n in spec.padded_shape[1:]] if whole else read_spans(spec, spans)
+    sources = [source_index(spec, axis)[start:stop] for axis, (start, stop) in enumerate(reads)]
+    real = [taken[taken >= 0] for taken in sources]
+    box = [(int(r.min()), int(r.max()) + 1) if r.size else (0, 0) for r in real]  # input cells read
+    if whole:
+        box = [(0, n) for n in spec.input_shape[1:]]
+    given_x = None if input is None else checked("input", input, spec.input_shape)
+    fractions = any(holds_fractions(v) for v in (input, weight, bias))
+    kind = np.float64 if fractions else np.int64
+    picks = (slice(None), *(slice(*b) for b in box))
+    if given_x is None:
+        x_part = example_part(rng, spec.input_shape, INPUT_RANGE, box)
+        if x_part is None:
+            x_part = np.concatenate([chunk[picks] for chunk in example_rows(rng, spec.input_shape, INPUT_RANGE)])
+    else:
+        x_part = given_x[picks]
+        skip_values(rng, spec.input_shape, INPUT_RANGE)
+    x_part = x_part.astype(kind, copy=False)
+    padded = np.zeros((spec.input_shape[0], *(stop - start for start, stop in reads)), kind)
+    if all(r.size for r in real):
+        local = [np.maximum(taken - b[0], 0) for taken, b in zip(sources, box)]
+        padded[...] = x_part[(slice(None), *np.ix_(*local))]
+        for axis, taken in enumerate(sources):
+            cut = [slice(None)] * (dims + 1)
+            cut[1 + axis] = taken < 0
+            padded[tuple(cut)] = 0
+    window = _Window(
+        padded.shape,
+        (spec.out_channels, *(stop - start for start, stop in spans)),
+        spec.kernel_size,
+        spec.stride,
+        spec.dilation,
+        spec.groups,
+        spec.in_per_group,
+        spec.out_per_group,
+        spec.receptive_field,
+    )
+    if weight is None:
+        chunks: Iterator[np.ndarray] = example_rows(rng, w_shape, WEIGHT_RANGE, spec.out_per_group)
+        w, kept, values, output = kept_rows(window, padded, chunks, keep, kind)
+    else:
+        given_w = checked("weight", weight, w_shape)
+        skip_values(rng, w_shape, WEIGHT_RANGE)
+        runs = row_chunks(w_shape[0], math.prod(w_shape[1:]), spec.out_per_group)
+        chunks = (given_w[start:stop] for start, stop in runs)
+        w, kept, _, output = kept_rows(window, padded, chunks, keep, kind, distinct_values=False)
+        values = given_w if given_w.dtype.kind == "f" else distinct(given_w.astype(np.int64, copy=False))
+    b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
+    if b is not None:
+        b = b.astype(kind, copy=False)
+        output += b.reshape(-1, *(1,) * dims)
+    if whole:  # every cell held: plain arrays
+        x = x_part if given_x is None else given_x
+        return Recording(spec, x, padded, w, b, output, Placements(spec, output), kept, values)
+    x = PartArray(spec.input_shape, (0, *(b[0] for b in box)), x_part) if given_x is None else given_x
+    padded_part = PartArray(spec.padded_shape, (0, *(start for start, _ in reads)), padded)
+    out_part = PartArray(spec.output_shape, (0, *(start for start, _ in spans)), output)
+    return Recording(spec, x, padded_part, w, b, out_part, Placements(spec, out_part), kept, values)
+
+
 def kept_rows(
-    spec: ConvSpec, padded: np.ndarray, chunks: Iterator[np.ndarray], keep: Collection[int]
-) -> tuple[np.ndarray, tuple[int, ...], np.ndarray, np.ndarray]:
-    """Convolve the whole-number weight that ``chunks`` yields (the runs of :func:`row_chunks`
-    that :func:`convolve_rows` asks for, in order), keeping of it only the kernels of output
-    channels ``keep``: (those kernels, the channels, the distinct values of the whole weight,
-    the output without bias)."""
+    spec: ConvSpec,
+    padded: np.ndarray,
+    chunks: Iterator[np.ndarray],
+    keep: Collection[int],
+    kind: type = np.int64,
+    distinct_values: bool = True,
+) -> tuple[np.ndarray, tuple[int, ...], Optional[np.ndarray], np.ndarray]:
+    """Convolve the weight that ``chunks`` yields (the runs of :func:`row_chunks` that
+    :func:`convolve_rows` asks for, in order), keeping of it only the kernels of output
+    channels ``keep``: (those kernels, the channels, the distinct values of the whole weight
+    unless not ``distinct_values``, the output without bias), as ``kind`` (int64 or float64)."""
     kept = tuple(sorted({int(co) for co in keep}))
-    w = np.empty((len(kept), spec.in_per_group, *spec.kernel_size), np.int64)
+    w = np.empty((len(kept), spec.in_per_group, *spec.kernel_size), kind)
     seen: list[np.ndarray] = []
 
     def rows(start: int, stop: int) -> np.ndarray:
         part = next(chunks)
         assert part.shape[0] == stop - start, "the weight is drawn in the convolution's runs"
-        seen.append(_distinct(part))
+        if distinct_values:
+            seen.append(_distinct(part))
         first, last = np.searchsorted(kept, [start, stop])
         w[first:last] = part[np.asarray(kept[first:last], dtype=np.intp) - start]
         return part
 
-    output = convolve_rows(spec, padded, rows)
-    values = np.unique(np.concatenate(seen)) if seen else np.empty(0, np.int64)
+    output = convolve_rows(spec, padded, rows, whole=kind is np.int64)
+    values = (_distinct(np.concatenate(seen)) if seen else np.empty(0, kind)) if distinct_values else None
     return w, kept, values, output
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from .direct import pad_axis
-from .values import distinct
+from .values import _distinct, distinct
 
 
 def zero_insert(spec: Any, x: np.ndarray) -> np.ndarray:
@@ -125,7 +125,7 @@ def scatter_gains(
             group = gains[g * cg_out : (g + 1) * cg_out]
             np.add(group, added.reshape(h, w, cg_out, kh, kw).transpose(2, 0, 1, 3, 4), out=group, casting="unsafe")
         start = stop
-    return kept, np.unique(np.concatenate(seen)), gains
+    return kept, _distinct(np.concatenate(seen)), gains
 
 
 def scatter_sums(spec: Any, gains: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray]]:

@@ -14,9 +14,10 @@ what it draws, not with the channels it does not.
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Optional
 
 import numpy as np
@@ -72,7 +73,7 @@ def distinct(array: np.ndarray) -> np.ndarray:
         return np.empty(0, array.dtype)
     rows = array.reshape(1, -1) if array.ndim == 0 else array
     runs = row_chunks(rows.shape[0], array.size // rows.shape[0])
-    return np.unique(np.concatenate([_distinct(rows[start:stop]) for start, stop in runs]))
+    return _distinct(np.concatenate([_distinct(rows[start:stop]) for start, stop in runs]))
 
 
 def _distinct(array: np.ndarray) -> np.ndarray:
@@ -81,7 +82,24 @@ def _distinct(array: np.ndarray) -> np.ndarray:
         if high - low <= 4 * array.size:
             counts = np.bincount((array.ravel() - low).astype(np.intp, copy=False), minlength=high - low + 1)
             return (np.flatnonzero(counts) + low).astype(array.dtype)
-    return np.unique(array)
+    return unique_sorted(array)
+
+
+def unique_sorted(array: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of ``array`` (one nan for any number of them), as
+    ``np.unique`` gives them, without the masked-array module it loads."""
+    flat = np.sort(np.asarray(array), axis=None)
+    if flat.size < 2:
+        return flat
+    keep = np.empty(flat.size, bool)
+    keep[0] = True
+    np.not_equal(flat[1:], flat[:-1], out=keep[1:])
+    if flat.dtype.kind in "fc":
+        nan = np.isnan(flat)
+        if nan.any():
+            keep &= ~nan
+            keep[int(np.argmax(nan))] = True
+    return flat[keep]
 
 
 def check_exact(name: str, values: object) -> np.ndarray:
@@ -103,6 +121,17 @@ def exact_array(array: np.ndarray, name: str, what: str) -> np.ndarray:
     """``array`` checked by the rule of :func:`check_exact` and converted, ``what`` naming it:
     checked a few rows at a time, and not copied when it is int64 or float64 already (a
     large weight, or a kernel repeated over every kernel as a broadcast view, stays as given)."""
+    return exact_unconverted(array, name, what).astype(number_type(array), copy=False)
+
+
+def number_type(array: np.ndarray) -> type:
+    """The type convgif computes ``array`` (checked) in: float64 for fractions, else int64."""
+    return np.float64 if array.dtype.kind == "f" else np.int64
+
+
+def exact_unconverted(array: np.ndarray, name: str, what: str) -> np.ndarray:
+    """``array`` checked as :func:`exact_array` checks it, but left in its own type: what a
+    render takes a part of converts only that part."""
     if array.dtype.kind not in "biuf":
         raise SpecError(name, f"{what} must hold numbers, not {array.dtype}")
     rows = array.reshape(1, -1) if array.ndim == 0 else array
@@ -116,7 +145,7 @@ def exact_array(array: np.ndarray, name: str, what: str) -> np.ndarray:
             if bad.any():  # the first in C order, as one check of the whole array finds it
                 value = part[np.unravel_index(int(np.argmax(bad)), part.shape)].item()
                 raise SpecError(name, f"{what} holds {show_number(value)}: {name} {RULE}")
-    return array.astype(np.float64 if array.dtype.kind == "f" else np.int64, copy=False)
+    return array
 
 
 def show_number(value: object) -> str:
@@ -146,9 +175,70 @@ def example_rows(
         yield example_values(rng, (stop - start, *shape[1:]), bounds)
 
 
+def example_part(
+    rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int], box: Sequence[tuple[int, int]]
+) -> Optional[np.ndarray]:
+    """Of the :func:`example_values` of ``shape``, only the cells ``box`` holds ((start, stop)
+    along each axis but the first, whole), leaving ``rng`` as the whole draw leaves it, with
+    work that follows the box, not the array: None where that cannot be done.
+
+    It can where the values are drawn without rejection: NumPy's generator draws an integer
+    of a range of 2**k values (2 <= 2**k <= 2**32) as the top k bits of the next 32 of its
+    64-bit outputs (the low half first, the high half kept for the next draw), so that the
+    value at flat index i comes from output i // 2, which PCG64 reaches by jumping ahead.
+    """
+    low, high = bounds
+    size = high - low + 1
+    if not _jumpable(rng, size):
+        return None
+    state = rng.bit_generator.state
+    strides = [math.prod(shape[axis + 1 :]) for axis in range(len(shape))]
+    start_last, count = box[-1][0], box[-1][1] - box[-1][0]
+    out = np.empty((shape[0], *(stop - start for start, stop in box)), np.int64)
+    generator = np.random.PCG64()
+    leading = [range(shape[0]), *(range(start, stop) for start, stop in box[:-1])]
+    for index in itertools.product(*leading):
+        first = sum(i * stride for i, stride in zip(index, strides)) + start_last
+        word = first // 2
+        generator.state = state
+        generator.advance(word)
+        raw = generator.random_raw((first + count + 1) // 2 - word)
+        halves = np.empty(2 * raw.size, np.uint64)
+        halves[0::2], halves[1::2] = raw & np.uint64(0xFFFFFFFF), raw >> np.uint64(32)
+        taken = halves[first - 2 * word : first - 2 * word + count]
+        local = (index[0], *(i - start for i, (start, _) in zip(index[1:], box[:-1])))
+        out[local] = (taken * np.uint64(size) >> np.uint64(32)).astype(np.int64) + low
+    _jump(rng, state, math.prod(shape))
+    return out
+
+
+def _jumpable(rng: np.random.Generator, size: int) -> bool:
+    """Whether draws of a range of ``size`` values can be jumped over (see :func:`example_part`)."""
+    if not isinstance(rng.bit_generator, np.random.PCG64) or size < 2 or size & (size - 1) or size > 1 << 32:
+        return False
+    return not rng.bit_generator.state.get("has_uint32")
+
+
+def _jump(rng: np.random.Generator, state: dict, total: int) -> None:
+    """Leave ``rng`` (in ``state``) as drawing ``total`` such values leaves it."""
+    generator = np.random.PCG64()
+    generator.state = state
+    generator.advance(total // 2)
+    after = generator.state
+    if total % 2:  # the last output's high half stays for the next draw
+        spare = int(generator.random_raw()) >> 32
+        after = generator.state
+        after["has_uint32"], after["uinteger"] = 1, spare
+    rng.bit_generator.state = after
+
+
 def skip_values(rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int]) -> None:
     """Advance ``rng`` past the example values of ``shape`` that a given array replaces, a
-    few rows at a time: the values after them are the same whether it is given or not."""
+    few rows at a time (or at once, where :func:`example_part` can jump): the values after
+    them are the same whether it is given or not."""
+    if _jumpable(rng, bounds[1] - bounds[0] + 1):
+        _jump(rng, rng.bit_generator.state, math.prod(shape))
+        return
     for _ in example_rows(rng, shape, bounds):
         pass
 
@@ -194,6 +284,18 @@ def rng_of(seed: int) -> np.random.Generator:
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
     return np.random.default_rng(int(seed))
+
+
+def checked(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:
+    """``value`` given as ``name``, checked as :func:`given` checks it (its shape, the rule of
+    :func:`check_exact`) but not converted: a render converts the part it draws."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError, OverflowError) as error:
+        raise SpecError(name, f"{name} must be an array of numbers: {error}") from None
+    if array.shape != tuple(shape):
+        raise SpecError(name, f"{name} has shape {array.shape}, but this layer needs {tuple(shape)}")
+    return exact_unconverted(array, name, name)
 
 
 def given(

@@ -9,6 +9,7 @@ command answers ``--help`` without NumPy. Adding a kind is its module and one li
 from __future__ import annotations
 
 import importlib
+import sys
 from typing import TYPE_CHECKING, Any, Optional
 
 if TYPE_CHECKING:
@@ -47,7 +48,13 @@ def operations() -> list[Operation]:
 
 
 def of(spec: Any) -> Operation:
-    """The operation whose spec ``spec`` is."""
+    """The operation whose spec ``spec`` is: looked for first among the kinds whose module is
+    loaded already (a spec's class comes from one), so that a render loads no other kind's."""
+    loaded = [name for name, (module, _) in REGISTRY.items() if f"{__name__}.{module}" in sys.modules]
+    for name in loaded:
+        op = operation(name)
+        if type(spec) is op.spec_type:
+            return op
     for op in operations():
         if type(spec) is op.spec_type:
             return op

@@ -35,6 +35,9 @@ class Operation(abc.ABC):
     torch_fixed: ClassVar[tuple[str, ...]] = ()
     #: Whether a render draws the kind's backward pass (``backward``; every kind computes it).
     backward_drawn: bool = False
+    #: Whether :meth:`record_drawn` records only the part ``region`` of a layer too large to
+    #: compute whole.
+    draws_parts: ClassVar[bool] = False
 
     @property
     def shown(self) -> tuple[str, ...]:
@@ -76,11 +79,14 @@ class Operation(abc.ABC):
         input: Any = None,
         weight: Any = None,
         bias: Any = None,
+        region: Any = None,
     ) -> Any:
         """What a render draws of the forward pass: the values :meth:`record` gives, of which
-        a kind may leave out the kernels no picture shows, so that a render's memory grows with
-        what it draws. ``kernels`` holds, per picture (geometry), the output channels whose
-        kernels it shows. :meth:`drawings` takes the result as it takes a recording."""
+        a kind may leave out the kernels no picture shows and, when the pictures draw only the
+        part ``region`` of the output, the rest of the layer, so that a render's memory and
+        time grow with what it draws. ``kernels`` holds, per picture (geometry), the output
+        channels whose kernels it shows. :meth:`drawings` takes the result as it takes a
+        recording (given the same ``region``)."""
         return self.record(spec, seed, input=input, weight=weight, bias=bias)
 
     @abc.abstractmethod

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, Optional, Union
 
 import numpy as np
 
-from ..engine.direct import Placements, Recording, padding_mask, read_mask, record_direct
+from ..engine.direct import Placements, Recording, padding_mask, read_mask, read_spans, record_direct
 from ..errors import SpecError
 from ..picture.model import (
     Crop,
@@ -494,7 +494,7 @@ def conv_drawn(
             picture = picture_read(recording.input, spec.padding, (y0, y1), (x0, x1))
     if not pixels or region is None:
         picture = None
-    weights = recording.distinct_weights()
+    weights = recording.shade_values()
     return Drawn(
         geometry=geometry,
         grid=grid,
@@ -503,7 +503,7 @@ def conv_drawn(
         output=output,
         playback=ConvPlayback(recording, geometry, region),
         copies=copies,
-        value_chars=max(widest(grid, output), widest(recording.weight, scale=magnitude(weights))),
+        value_chars=lambda: max(widest(grid, output), widest(recording.weight, scale=magnitude(weights))),
         pixels=pixels,
         filler_name=filler_name,
         kernel_channels=recording.kept,
@@ -633,6 +633,7 @@ class DirectConv(Operation):
     its Conv2d over one row, from its own recording seen as that row."""
 
     views = ("region",)
+    draws_parts = True
 
     def __init__(self, spec_type: type, name: str, dims: int) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
@@ -672,13 +673,25 @@ class DirectConv(Operation):
         input: Any = None,
         weight: Any = None,
         bias: Any = None,
+        region: Optional[Region] = None,
     ) -> Recording:
-        """The recording with only the kernels of the output channels drawn (see
+        """The recording with only the kernels of the output channels drawn and, with
+        ``region``, only that part of the output and the input it reads (see
         :func:`convgif.engine.direct.record_direct`)."""
-        return record_direct(spec, seed, input, weight, bias, kernels[0])
+        spans = None if region is None else (region.rows, region.cols)[2 - self.dims :]
+        return record_direct(spec, seed, input, weight, bias, kernels[0], spans)
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.out_channels, spec.in_per_group, *spec.kernel_size)
+
+    def part_numbers(self, spec: Any, region: Region) -> int:
+        """How many numbers recording the part ``region`` of the output holds: the input cells
+        it reads, the whole weight and the part of the output."""
+        spans = [(int(a), int(b)) for a, b in (region.rows, region.cols)[2 - self.dims :]]
+        reads = read_spans(spec, spans)
+        weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
+        cells = math.prod(b - a for a, b in reads) * spec.input_shape[0]
+        return cells + weights + math.prod(b - a for a, b in spans) * spec.out_channels
 
     def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
         self.check_view(**view)
@@ -823,6 +836,7 @@ CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1)
 CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2)
 CONV3D = DirectConv(Conv3dSpec, "Conv3d", 3)
 CONV1D.backward_drawn = CONV2D.backward_drawn = True
+CONV3D.draws_parts = False  # type: ignore[misc]  # a 3-D part is not chosen by rows and columns
 CONV1D.torch_signature = CONV2D.torch_signature = CONV3D.torch_signature = (  # type: ignore[misc]
     "in_channels",
     "out_channels",

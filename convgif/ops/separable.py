@@ -161,6 +161,7 @@ class Separable(Operation):
         input: Any = None,
         weight: Any = None,
         bias: Any = None,
+        region: Any = None,
     ) -> SeparableRecording:
         """Both steps, each with only the kernels its picture shows."""
         if bias is not None:

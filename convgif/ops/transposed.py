@@ -531,6 +531,7 @@ class TransposedConv(Operation):
         input: Any = None,
         weight: Any = None,
         bias: Any = None,
+        region: Any = None,
     ) -> TransposedRecording:
         """The recording with only the kernel columns drawn (every group's: a step adds up each
         group's products), the weight run through a few input channels at a time; a layer
@@ -694,7 +695,7 @@ class TransposedConv(Operation):
             for step in range(playback.steps):
                 playback.advance(step)
             canvas = playback.sums
-        weights = recording.conv.distinct_weights()
+        weights = recording.conv.shade_values()
         picture = None
         if region is not None and pixels and recording.input.shape[0] in (1, 3):  # the whole picture, part outlined
             picture = picture_read(recording.input, (0, 0), read.rows, read.cols)
@@ -702,11 +703,14 @@ class TransposedConv(Operation):
         inside = (slice(None), slice(*on.rows), slice(*on.cols))
         output, start = canvas[inside], bias_start(spec, recording.bias, canvas.dtype)[inside]
         scale = magnitude(output, np.asarray(span))
-        chars = max(
-            widest(grid),
-            widest(output, np.asarray(span), scale=scale),
-            widest(recording.weight, scale=magnitude(weights)),
-        )
+
+        def chars() -> int:
+            return max(
+                widest(grid),
+                widest(output, np.asarray(span), scale=scale),
+                widest(recording.weight, scale=magnitude(weights)),
+            )
+
         return [
             Drawn(
                 geometry=geometry,

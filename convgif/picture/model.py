@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional, Protocol
+from typing import Any, Optional, Protocol, Union
 
 import numpy as np
 
@@ -394,13 +394,12 @@ class Shades:
         """A diverging scale centred on 0 with at most ``most`` shades on each side; ``span``
         (lowest, highest) widens it to values the cells pass through."""
         scale = magnitude(values, span) if scale is None else scale
-        distinct = np.unique(written(values, scale))
-        low, high = float(distinct[0]), float(distinct[-1])
+        distinct, low, high = few_written(values, scale, most)
         if span is not None:
             lowest, highest = written(np.asarray(span, dtype=float), scale)
             low, high = min(low, float(lowest)), max(high, float(highest))
-        magnitudes = np.unique(np.abs(distinct[distinct != 0]))
-        if span is None and not linear and magnitudes.size <= most:
+        magnitudes = np.unique(np.abs(distinct[distinct != 0])) if distinct is not None else None
+        if span is None and not linear and magnitudes is not None and magnitudes.size <= most:
             n = int(magnitudes.size)
             return cls(low, high, 2 * n + 1, distinct, diverging=True, magnitudes=magnitudes, scale=scale)
         return cls(low, high, 2 * most + 1, diverging=True, scale=scale)
@@ -496,7 +495,8 @@ class Drawn:
     extra: dict[str, Any] = field(default_factory=dict)
     #: The output channels whose kernels ``kernels`` holds, sorted (None: every channel's).
     kernel_channels: Optional[tuple[int, ...]] = None
-    #: The distinct values of all the layer's kernels, sorted (None: those of ``kernels``).
+    #: The values of all the layer's kernels, their shades' range (None: those of ``kernels``):
+    #: the distinct ones, sorted, or all of them.
     kernel_values: Optional[np.ndarray] = None
     #: Output cells (rows, cols of the output grids) the layer computes and then crops off (a
     #: transposed convolution's padding): drawn pale, the rest outlined as the output.
@@ -514,6 +514,23 @@ class Drawn:
         if row == len(self.kernel_channels) or self.kernel_channels[row] != channel:
             raise KeyError(f"the kernels of output channel {channel} are not drawn")
         return row
+
+
+def _value_chars(drawn: Drawn) -> int:
+    chars = drawn.__dict__["_value_chars"]
+    if callable(chars):
+        chars = drawn.__dict__["_value_chars"] = int(chars())
+    return chars
+
+
+def _set_value_chars(drawn: Drawn, chars: Union[int, Callable[[], int]]) -> None:
+    drawn.__dict__["_value_chars"] = chars
+
+
+#: ``value_chars`` may be given as a function that finds it, called when it is first read: only
+#: a picture that writes numbers reads it, and for a layer of many fractions it is a pass over
+#: all of them.
+Drawn.value_chars = property(_value_chars, _set_value_chars)  # type: ignore[assignment]
 
 
 INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6  # at most, per side for a diverging scale
@@ -612,12 +629,42 @@ def magnitude(*arrays: Any) -> float:
         array = np.asarray(array)
         if array.size == 0:
             continue
-        if array.dtype.kind == "f":
-            array = array[np.isfinite(array)]
+        low, high = array.min(), array.max()
+        if array.dtype.kind == "f" and not (np.isfinite(low) and np.isfinite(high)):
+            array = array[np.isfinite(array)]  # finite ends mean every value is finite
             if array.size == 0:
                 continue
-        largest = max(largest, abs(float(array.min())), abs(float(array.max())))
+            low, high = array.min(), array.max()
+        largest = max(largest, abs(float(low)), abs(float(high)))
     return largest
+
+
+#: Values written and sorted at a time where a scale looks for the few numbers its cells write.
+WRITTEN_CHUNK = 1 << 16
+
+
+def few_written(values: Any, scale: float, most: int) -> tuple[Optional[np.ndarray], float, float]:
+    """(the sorted distinct numbers ``values`` are written as in a grid of largest magnitude
+    ``scale``, or None when more than ``most`` distinct nonzero magnitudes are among them;
+    the lowest; the highest). Many values are written a chunk at a time, and once too many
+    magnitudes are found the rest are not: the ends are then those of the smallest and
+    largest value, as writing a number keeps the order of numbers."""
+    values = np.asarray(values)
+    if values.size <= WRITTEN_CHUNK:
+        distinct = np.unique(written(values, scale))
+        return distinct, float(distinct[0]), float(distinct[-1])
+    flat = values.reshape(-1)
+    seen: Optional[np.ndarray] = None
+    for start in range(0, flat.size, WRITTEN_CHUNK):
+        chunk = np.unique(written(flat[start : start + WRITTEN_CHUNK], scale))
+        seen = chunk if seen is None else np.union1d(seen, chunk)
+        if np.unique(np.abs(seen[seen != 0])).size > most and np.isfinite(seen).all():
+            low, high = flat.min(), flat.max()
+            if np.isfinite(low) and np.isfinite(high):
+                ends = written(np.array([low, high]), scale)
+                return None, float(ends[0]), float(ends[1])
+    assert seen is not None
+    return seen, float(seen[0]), float(seen[-1])
 
 
 def written(values: Any, scale: float) -> np.ndarray:
@@ -673,14 +720,53 @@ def widest(*arrays: np.ndarray, scale: Optional[float] = None) -> int:
             most = max(most, len(format_value(array.min())), len(format_value(array.max())))
             continue
         grid_scale = magnitude(array) if scale is None else scale
-        values = np.unique(array)
+        values = array.reshape(-1)
         finite = values[np.isfinite(values)]
         whole = finite == np.floor(finite)
-        ends = (finite[whole][:1], finite[whole][-1:], values[~np.isfinite(values)])
+        kept = finite[whole]
+        ends = (kept.min(keepdims=True), kept.max(keepdims=True)) if kept.size else ()
+        ends += (np.unique(values[~np.isfinite(values)]),)
         most = max([most, *(len(format_value(v, grid_scale)) for v in np.concatenate(ends))])
         fractions = finite[~whole]
         fractions = fractions[np.abs(fractions) >= NOISE * grid_scale]  # noise is written 0
-        for text in map(f"{{:.{DIGITS}g}}".format, fractions.tolist()):
-            mantissa, e, exponent = text.partition("e")  # format_value writes 1.5e-05 as 1.5e-5
-            most = max(most, len(mantissa) + 1 + len(str(int(exponent))) if e else len(text))
+        most = max(most, fraction_chars(fractions))
     return most
+
+
+def fraction_chars(fractions: np.ndarray) -> int:
+    """Characters of the widest of ``fractions`` (finite, nonzero, none whole) as
+    :func:`format_value` writes them, to :data:`DIGITS` significant digits. The text of a
+    fraction is fixed by its sign, its power of ten and its digits once it is rounded, so
+    that these are found for all values at once; only a value too near a rounding's
+    halfway point or the next power of ten to tell that way is written out (a few in a
+    million)."""
+    if fractions.size == 0:
+        return 0
+    v = fractions.astype(np.float64)
+    size = np.abs(v)
+    # in the fractions' own precision: a power of ten found one off leaves the digits outside
+    # DIGITS places, and the value is then written out
+    power = np.floor(np.log10(np.abs(fractions)))
+    low = int(power.min())
+    tens = 10.0 ** np.arange(low - (DIGITS - 1), int(power.max()) - (DIGITS - 1) + 1)
+    steps = size / tens[power.astype(np.intp) - low]  # DIGITS digits before the point
+    digits = np.rint(steps)
+    lowest, highest = 10.0 ** (DIGITS - 1), 10.0**DIGITS - 1
+    clear = (steps >= lowest) & (steps <= highest + 0.4) & (np.abs(steps - np.floor(steps) - 0.5) > 1e-6)
+    most = 0
+    for text in map(f"{{:.{DIGITS}g}}".format, v[~clear].tolist()):
+        mantissa, e, exponent = text.partition("e")  # format_value writes 1.5e-05 as 1.5e-5
+        most = max(most, len(mantissa) + 1 + len(str(int(exponent))) if e else len(text))
+    if not clear.any():
+        return most
+    digits, power, negative = digits[clear], power[clear].astype(np.int64), v[clear] < 0
+    shown = np.full(digits.shape, DIGITS, np.int64)  # significant digits once trailing zeros go
+    for n in range(1, DIGITS):
+        shown -= digits % 10**n == 0
+    fixed = (power >= -4) & (power < DIGITS)  # as %g chooses
+    before = power + 1  # digits before the point, when fixed and power >= 0
+    wide_fixed = np.where(power >= 0, before + np.where(shown > before, 1 + shown - before, 0), 1 - power + shown)
+    exponent_chars = np.where(power < 0, 1, 0) + np.floor(np.log10(np.maximum(np.abs(power), 1))).astype(np.int64) + 1
+    wide_sci = shown + (shown > 1) + 1 + exponent_chars
+    chars = np.where(fixed, wide_fixed, wide_sci) + negative
+    return max(most, int(chars.max()))
