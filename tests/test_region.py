@@ -17,7 +17,7 @@ from convgif import ops
 from convgif.animation import Look
 from convgif.animation.region import resolve_region
 from convgif.cli import main
-from convgif.ops.conv import picture_read
+from convgif.ops.sliding import picture_read
 from convgif.picture.layout import plan
 from convgif.picture.model import Region
 from convgif.picture.sizes import THUMB_PAD, key_size, picture_box

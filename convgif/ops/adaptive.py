@@ -50,8 +50,8 @@ from ..picture.model import (
 )
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
-from .conv import _widest_text, position
 from .pool import INPUT_RANGE, PIXEL_CHARS, _at, _Windowed
+from .sliding import position, widest_text
 
 #: The most window cells a sum line writes out; a longer window is written by its first and last.
 LISTED = 64
@@ -490,7 +490,7 @@ class Spans(_Windowed):
                 kernels=None,
                 output=output,
                 playback=SpanPlayback(self, flat, rec, indices, part, read),
-                value_chars=_widest_text(grid, output, shown_indices),
+                value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 plain=tuple(range(1, 2 * c, 2)) if indices else (),
             )

@@ -12,16 +12,16 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.backward import Gradients, spread, spread_kinds
-from ..engine.direct import padding_mask, run_direct, source_index
+from ..engine.direct import ConvSpec, padding_mask, run_direct, source_index
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude, widest
 from .backward import PLAIN, Names, pair_text, words
 from .backward_moves import gather_drawn, gather_geometry
-from .conv import Conv2dSpec, ConvPlayback, conv_drawn, conv_geometry, position
+from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
 
 # -- convolutions -------------------------------------------------------------------------------
 
 
-def _dx_layout(spec: Conv2dSpec) -> tuple[Conv2dSpec, tuple[int, ...], tuple[int, ...]]:
+def _dx_layout(spec: ConvSpec) -> tuple[ConvSpec, tuple[int, ...], tuple[int, ...]]:
     """The direct convolution a convolution's input gradient is: over ``dy`` with ``stride − 1``
     zeros inserted and ``dilation·(k − 1) − padding`` around (the remainder a stride leaves at
     the end too), the kernels turned around, stride 1. Its output is dx, or, where the padding
@@ -35,35 +35,33 @@ def _dx_layout(spec: Conv2dSpec) -> tuple[Conv2dSpec, tuple[int, ...], tuple[int
         before.append(edge - (spec.padding[a] if crop else 0))
         after.append(edge + rest - (spec.padding_end[a] if crop else 0))
     sizes = tuple((o - 1) * s + 1 + b + e for o, s, b, e in zip(spec.output_shape[1:], spec.stride, before, after))
-    direct = Conv2dSpec(
-        (spec.out_channels, *sizes), spec.in_channels, spec.kernel_size, 1, 0, spec.dilation, spec.groups, False
+    direct = spec.convolution(
+        (spec.out_channels, *sizes), spec.in_channels, spec.kernel_size, dilation=spec.dilation, groups=spec.groups
     )
     return direct, tuple(before), tuple(after)
 
 
-def _dw_spec(spec: Conv2dSpec) -> Conv2dSpec:
+def _dw_spec(spec: ConvSpec) -> ConvSpec:
     """The direct convolution a convolution's weight gradient is: over the padded input cells
     the windows read, with each ``dy`` channel as the kernels (its cells ``stride`` apart,
     moving ``dilation`` at a time), one input channel a group."""
     read = tuple((o - 1) * s + r for o, s, r in zip(spec.output_shape[1:], spec.stride, spec.receptive_field))
-    return Conv2dSpec(
+    return spec.convolution(
         (spec.in_channels, *read),
         spec.in_channels * spec.out_per_group,
         spec.output_shape[1:],
-        spec.dilation,
-        0,
-        spec.stride,
-        spec.in_channels,
-        False,
+        stride=spec.dilation,
+        dilation=spec.stride,
+        groups=spec.in_channels,
     )
 
 
-def _db_spec(spec: Any) -> Conv2dSpec:
+def _db_spec(spec: Any) -> ConvSpec:
     """What the bias gradient reads, as a spec to check its size: every ``dy`` cell of a channel."""
-    return Conv2dSpec(spec.output_shape, spec.out_channels, spec.output_shape[1:], groups=spec.out_channels, bias=False)
+    return spec.convolution(spec.output_shape, spec.out_channels, spec.output_shape[1:], groups=spec.out_channels)
 
 
-def flipped_by_input(spec: Conv2dSpec, weight: np.ndarray) -> np.ndarray:
+def flipped_by_input(spec: ConvSpec, weight: np.ndarray) -> np.ndarray:
     """(C_out, C_in/G, KH, KW) kernels as the input gradient's direct convolution takes them:
     (C_in, C_out/G, KH, KW), channels swapped within each group, each kernel turned 180°."""
     g, cog, cig = spec.groups, spec.out_per_group, spec.in_per_group
@@ -72,7 +70,7 @@ def flipped_by_input(spec: Conv2dSpec, weight: np.ndarray) -> np.ndarray:
 
 
 def conv_geometries(
-    spec: Conv2dSpec,
+    spec: ConvSpec,
     caption: str,
     dims: int,
     blame: Callable[[int], tuple[str, object, str]],
@@ -163,7 +161,7 @@ def conv_geometries(
 
 
 def conv_drawings(
-    spec: Conv2dSpec,
+    spec: ConvSpec,
     geometries: Sequence[Geometry],
     x: np.ndarray,
     padded: np.ndarray,
@@ -205,7 +203,7 @@ def conv_drawings(
     return pictures
 
 
-def _weight_index(spec: Conv2dSpec, dims: int, o: int, a: int, b: int) -> str:
+def _weight_index(spec: ConvSpec, dims: int, o: int, a: int, b: int) -> str:
     """``co, ci, ky, kx`` of the weight whose gradient output channel ``o`` of dw's picture holds."""
     cig, cog = spec.in_per_group, spec.out_per_group
     ci, j = divmod(o, cog)
@@ -327,34 +325,30 @@ def _canvas(spec: Any) -> tuple[int, int]:
     )
 
 
-def _transposed_dx_spec(spec: Any) -> Conv2dSpec:
+def _transposed_dx_spec(spec: Any) -> ConvSpec:
     """A transposed convolution's input gradient as the direct convolution it is: over ``dy``
     on the canvas, the kernels as they are, the layer's stride and dilation."""
-    return Conv2dSpec(
+    return spec.convolution(
         (spec.out_channels, *_canvas(spec)),
         spec.in_channels,
         spec.kernel_size,
-        spec.stride,
-        0,
-        spec.dilation,
-        spec.groups,
-        False,
+        stride=spec.stride,
+        dilation=spec.dilation,
+        groups=spec.groups,
     )
 
 
-def _transposed_dw_spec(spec: Any) -> Conv2dSpec:
+def _transposed_dw_spec(spec: Any) -> ConvSpec:
     """A transposed convolution's weight gradient as a direct convolution: over ``dy`` on the
     canvas, each input channel as the kernels (its cells ``stride`` apart, moving ``dilation``
     at a time), one ``dy`` channel a group."""
-    return Conv2dSpec(
+    return spec.convolution(
         (spec.out_channels, *_canvas(spec)),
         spec.out_channels * spec.in_per_group,
         spec.input_shape[1:],
-        spec.dilation,
-        0,
-        spec.stride,
-        spec.out_channels,
-        False,
+        stride=spec.dilation,
+        dilation=spec.stride,
+        groups=spec.out_channels,
     )
 
 
@@ -455,7 +449,7 @@ def transposed_drawings(
 # -- a padding that copies cells: their gradients folded back -----------------------------------
 
 
-def fold_geometry(spec: Conv2dSpec, caption: str, dims: int, blame: Any, grad: str, dx: str) -> Geometry:
+def fold_geometry(spec: ConvSpec, caption: str, dims: int, blame: Any, grad: str, dx: str) -> Geometry:
     """The picture folding the padded input's gradient ``grad`` back onto the input: each input
     cell gathers its own cell's and those of the padding cells that copy it."""
     c, (_, h, w) = spec.in_channels, spec.input_shape
@@ -479,7 +473,7 @@ def fold_geometry(spec: Conv2dSpec, caption: str, dims: int, blame: Any, grad: s
     )
 
 
-def fold_drawn(spec: Conv2dSpec, geometry: Geometry, grad: np.ndarray, dx: np.ndarray) -> Drawn:
+def fold_drawn(spec: ConvSpec, geometry: Geometry, grad: np.ndarray, dx: np.ndarray) -> Drawn:
     """The folding picture of ``grad`` (C_in, *padded) onto ``dx`` (C_in, H, W)."""
     rows, cols = source_index(spec, 0), source_index(spec, 1)
     width = grad.shape[2]

@@ -15,7 +15,7 @@ from ..engine.backward import Links
 from ..engine.values import distinct
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude, widest
 from .backward import at, span_text
-from .conv import position
+from .sliding import position
 
 # -- the gradient gathered: each input cell from the output cells that took it -------------------
 

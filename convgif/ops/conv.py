@@ -15,27 +15,13 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, ClassVar, Optional, Union
 
-import numpy as np
-
-from ..engine.direct import Placements, Recording, padding_mask, read_mask, read_spans, record_direct
+from ..engine.direct import Placements, Recording, read_spans, record_direct
 from ..errors import SpecError
 from ..picture.model import (
-    Crop,
     Drawn,
     Geometry,
-    LazyReads,
-    Part,
-    Reads,
     Region,
-    Step,
-    WholePicture,
-    Writes,
-    format_value,
-    magnitude,
-    part_note,
-    widest,
 )
-from ..picture.sizes import MAX_SHOWN_IN, shown
 from .args import (
     AXES,
     PADDING_MODES,
@@ -51,6 +37,7 @@ from .args import (
     shape,
 )
 from .base import Operation, dims_text, shape_facts
+from .sliding import conv_drawn, conv_geometry
 
 PADDING_STRINGS = ("same", "valid")
 
@@ -89,6 +76,11 @@ class Channels:
         """How many numbers recording the layer holds: input as drawn, weights and output."""
         weights = self.out_channels * self.in_per_group * math.prod(self.kernel_size)
         return math.prod(self.padded_shape) + weights + math.prod(self.output_shape)
+
+    def convolution(self, input_shape: tuple[int, ...], out_channels: int, kernel_size: Any, **arguments: Any) -> Any:
+        """A plain 2-D convolution (zero padding, no bias unless asked): the convolutions this
+        layer's backward pass is made of."""
+        return Conv2dSpec(input_shape, out_channels, kernel_size, **{"bias": False, **arguments})
 
     def _normalise_sizes(self, put) -> None:
         """Shape, channels, kernel size, stride, dilation, groups and bias, as PyTorch takes them."""
@@ -316,313 +308,6 @@ class Conv3dSpec(_ConvSpec):
 
 #: The direct convolution spec of each number of spatial axes.
 CONV_SPECS = {1: Conv1dSpec, 2: Conv2dSpec, 3: Conv3dSpec}
-
-
-# -- the picture, shared with every kind drawn as a direct convolution --------------------------
-
-
-def read_extent(spec: Conv2dSpec, region: Region) -> tuple[tuple[int, int], tuple[int, int]]:
-    """The padded input rows and columns (start, stop) that the output ``region`` reads."""
-    return tuple(  # type: ignore[return-value]
-        (start * s, (stop - 1) * s + r)
-        for (start, stop), s, r in zip((region.rows, region.cols), spec.stride, spec.receptive_field)
-    )
-
-
-def conv_geometry(
-    spec: Conv2dSpec,
-    caption: str,
-    dims: int = 2,
-    notes: tuple[str, ...] = (),
-    region: Optional[Region] = None,
-    **more: Any,
-) -> Geometry:
-    """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output (only
-    ``region`` of the output, and the input it reads, when given). ``more`` replaces the
-    geometry's other fields (headings, labels)."""
-    cg_in, cg_out = spec.in_per_group, spec.out_per_group
-    sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
-    state = [
-        word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on
-    ]
-    _, ho, wo = spec.output_shape
-    groups = range(min(spec.groups, MAX_SHOWN_IN))
-    last = conv_step_text(
-        [g * cg_out + cg_out - 1 for g in groups], dims, ho - 1, wo - 1, spec.steps - 1, spec.steps, True
-    )
-    y_last = f"y[{position(dims, spec.out_channels - 1, ho - 1, wo - 1)[1:-1]}]"
-
-    def blame(axis: int) -> tuple[str, object, str]:
-        padded = max(spec.padding[axis], 0) + max(spec.padding_end[axis], 0)
-        if padded > spec.input_shape[1 + axis]:
-            return "padding", spec.padding_arg, "padding"
-        return "input_shape", spec.input_shape, "input"
-
-    fields: dict[str, Any] = dict(
-        layer=spec,
-        caption=caption,
-        dims=dims,
-        in_channels=spec.in_channels,
-        out_channels=spec.out_channels,
-        groups=spec.groups,
-        grid=spec.padded_shape[1:],
-        kernel=spec.kernel_size,
-        out_size=spec.output_shape[1:],
-        steps_per_column=math.prod(spec.output_shape[1:]),
-        input_heading=f"input ({', '.join(state)})" if state else "input",
-        kernel_label=lambda c, j: f"w[{c // cg_in * cg_out + j},{c % cg_in}]",
-        blame=blame,
-        notes=notes,
-        step_text=last,
-        sum_chars=lambda chars, drawn: conv_sum_chars(spec, len(y_last), chars, drawn),
-        value_chars=example_chars(cg_in * math.prod(spec.kernel_size)),
-    )
-    if region is not None:
-        (y0, y1), (x0, x1) = read_extent(spec, region)
-        _, hp, wp = spec.padded_shape
-        padded = f" ({', '.join(state)})" if state else ""
-        note = part_note(
-            dims, region, (ho, wo), Region((y0, y1), (x0, x1)), (hp, wp), f"the input{padded}", "they read"
-        )
-        in_cut, out_cut = (y0, y1, x0, x1) != (0, hp, 0, wp), region.cuts((ho, wo))  # "part" only where cut
-        fields.update(
-            grid=(y1 - y0, x1 - x0),
-            out_size=region.size,
-            steps_per_column=math.prod(region.size),
-            input_heading=f"input{padded}" + (", part" if in_cut else ""),
-            output_heading="output" + (", part" if out_cut else ""),
-            part=Part(
-                Crop((hp, wp), (y0, x0)) if in_cut else None,
-                Crop((ho, wo), (region.rows[0], region.cols[0])) if out_cut else None,
-            ),
-            notes=(*notes, note),
-        )
-    fields.update(more)
-    return Geometry(**fields)
-
-
-def conv_sum_chars(spec: Any, y: int, chars: int, drawn: tuple) -> int:
-    """Characters of a step's sum line: an entry (``y[…] = Σ x·w + b = a + b = v``, longer when
-    channels of a group are left out) for each group drawn."""
-    shown_in = drawn[0]
-    groups = len({c // spec.in_per_group for c in shown_in})
-    entry = y + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 6
-    if len(shown_in) < spec.in_per_group:  # Σ x[0..2]·w + Σ x[3..63]·w, and what is not drawn
-        entry += 2 * len(str(spec.in_channels)) * 3 + 36 + chars
-    return groups * (entry + 3) - 3
-
-
-def example_chars(terms: int) -> int:
-    """Characters of the widest output expected of example values summed over ``terms``
-    products (inputs 0..3 times weights -1..1, plus a bias up to 2): four standard deviations
-    of such a sum, about 1.53·√terms each, for choosing a part before anything is recorded."""
-    return len(str(-(math.ceil(4 * 1.53 * math.sqrt(terms)) + 2)))
-
-
-def conv_step_text(channels: Sequence[int], dims: int, oy: int, ox: int, step: int, steps: int, part: bool) -> str:
-    """The step line of a direct convolution: the output channels written (one per group drawn),
-    the position and the step, counted among the ``steps`` drawn (``of this part`` when the
-    picture is a part of the layer)."""
-    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
-    return f"{which} · {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
-
-
-def position(dims: int, *index: int) -> str:
-    """An output position as the layer indexes it: (oy, ox), or (ox,) for a Conv1d."""
-    return str(tuple(index) if dims == 2 else tuple(index[:-2]) + (index[-1],))
-
-
-def sum_entry(
-    y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any]] = None, scale: float = 0.0, x: str = "x"
-) -> str:
-    """One output's sum as the sum line writes it: the products' total, the bias, the value,
-    each written as a cell of an output whose largest magnitude is ``scale`` writes it (float
-    noise as 0). ``drawn`` is (the channels drawn, the channels not drawn, the products of
-    those drawn) when the picture leaves some of the channels summed out: both parts are then
-    written."""
-
-    def text(v: Any) -> str:
-        return format_value(v, scale)
-
-    products = value if bias is None else value - bias
-    if drawn is None:
-        terms, parts = [f"Σ {x}·w"], [text(products)]
-    else:
-        shown, hidden, part = drawn
-        terms, parts = [f"Σ {x}[{shown}]·w", f"Σ {x}[{hidden}]·w"], [text(part), text(products - part)]
-    if bias is not None:
-        terms.append("b")
-        parts.append(text(bias))
-    line = f"{y} = {' + '.join(terms)}"
-    if len(parts) > 1:
-        line += f" = {' + '.join(parts)}"
-    line += f" = {text(value)}"
-    return line + (f" ({x}[{drawn[1]}] not drawn)" if drawn is not None else "")
-
-
-def conv_drawn(
-    recording: Recording,
-    geometry: Geometry,
-    pixels: bool = False,
-    filler: Optional[np.ndarray] = None,
-    filler_name: str = "padding",
-    region: Optional[Region] = None,
-    picture: Optional[WholePicture] = None,
-    inserted: Optional[np.ndarray] = None,
-) -> Drawn:
-    """A recorded direct convolution as the renderer draws it. ``filler`` marks the input cells
-    that are not the layer's input (default: its padding, shown as copies for modes that copy).
-    With ``region``, only that part of the output and the input cells it reads; a picture's
-    pixels (``pixels``) are then shown whole too, as ``picture`` gives them (default: the
-    recording's input, when the grid is that input padded: ``filler`` not given). ``inserted``
-    marks the filler cells that are zeros inserted between input cells. Cells no drawn step
-    reads are marked ``unread``."""
-    spec = recording.spec
-    own_input = filler is None
-    copies = filler is None and spec.padding_mode != "zeros"
-    if filler is None:
-        filler = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
-    grid, output = recording.padded, recording.output
-    whole = Region.of(region, spec.output_shape[1:])
-    unread = ~(read_mask(spec, 0, *whole.rows)[:, None] & read_mask(spec, 1, *whole.cols)[None, :])
-    if region is not None:
-        (y0, y1), (x0, x1) = read_extent(spec, region)
-        grid, filler, unread = grid[:, y0:y1, x0:x1], filler[y0:y1, x0:x1], unread[y0:y1, x0:x1]
-        inserted = None if inserted is None else inserted[y0:y1, x0:x1]
-        output = output[:, slice(*region.rows), slice(*region.cols)]
-        if picture is None and pixels and own_input and geometry.dims == 2 and recording.input.shape[0] in (1, 3):
-            picture = picture_read(recording.input, spec.padding, (y0, y1), (x0, x1))
-    if not pixels or region is None:
-        picture = None
-    weights = recording.shade_values()
-    return Drawn(
-        geometry=geometry,
-        grid=grid,
-        filler=filler,
-        kernels=recording.weight,
-        output=output,
-        playback=ConvPlayback(recording, geometry, region),
-        copies=copies,
-        value_chars=lambda: max(widest(grid, output), widest(recording.weight, scale=magnitude(weights))),
-        pixels=pixels,
-        filler_name=filler_name,
-        kernel_channels=recording.kept,
-        kernel_values=weights,
-        picture=picture,
-        inserted=inserted,
-        unread=unread if unread.any() else None,
-    )
-
-
-def picture_read(
-    pixels: np.ndarray, padding: tuple[int, ...], rows: tuple[int, int], cols: tuple[int, int]
-) -> WholePicture:
-    """The whole picture ``pixels`` (C, H, W) with the part that padded rows and columns
-    (start, stop) read: shifted by the padding before them (negative: cropped) and clipped to
-    the picture."""
-    _, height, width = pixels.shape
-    (top, left), clip = padding, lambda v, n: min(max(v, 0), n)
-    return WholePicture(
-        pixels,
-        (clip(rows[0] - top, height), clip(rows[1] - top, height)),
-        (clip(cols[0] - left, width), clip(cols[1] - left, width)),
-    )
-
-
-class ConvPlayback:
-    """Steps of a direct convolution: kernel column j, output row, output column; every group
-    drawn writes its own output cell at each step. The steps are those of the columns drawn;
-    a picture drawing fewer channels than a group sums writes both parts of each sum."""
-
-    def __init__(self, recording: Recording, geometry: Geometry, region: Optional[Region] = None) -> None:
-        self.recording = recording
-        self.spec = spec = recording.spec
-        self.dims = geometry.dims
-        _, ho, wo = spec.output_shape
-        self.region = Region.of(region, (ho, wo))
-        shown_in, columns, shown_out = shown(geometry)
-        self.groups = sorted({c // spec.in_per_group for c in shown_in})
-        self.drawn = len(shown_in) if len(shown_in) < spec.in_per_group else None  # channels of a group drawn
-        self.steps = len(columns) * math.prod(self.region.size)
-        self.part = geometry.part is not None or len(shown_in) < spec.in_channels or len(shown_out) < spec.out_channels
-        (y0, _), (x0, _) = read_extent(spec, self.region)
-        self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn
-        self.scale = magnitude(recording.output[:, slice(*self.region.rows), slice(*self.region.cols)])
-        self.names = geometry.input_name, geometry.output_label(0).split("[")[0]  # x and y, as the picture says
-
-    def _index(self, step: int) -> tuple[int, int, int]:
-        """(column, output row, output column) of a step, in the layer's own coordinates."""
-        h, w = self.region.size
-        j, rest = divmod(step, h * w)
-        oy, ox = divmod(rest, w)
-        return j, oy + self.region.rows[0], ox + self.region.cols[0]
-
-    def advance(self, step: int) -> list:
-        j, oy, ox = self._index(step)
-        y, x = oy - self.region.rows[0], ox - self.region.cols[0]  # as drawn
-        output, per = self.recording.output, self.spec.out_per_group
-        return [
-            Writes(co, np.array([y]), np.array([x]), output[co, oy : oy + 1, ox : ox + 1], (y, x, y + 1, x + 1))
-            for co in range(j, self.spec.out_channels, per)
-        ]
-
-    def _taps(self, co: int, oy: int, ox: int) -> np.ndarray:
-        rec = self.recording
-        return rec.placements[int(np.ravel_multi_index((co, oy, ox), rec.output.shape))].taps
-
-    def show(self, step: int) -> Any:
-        spec, rec = self.spec, self.recording
-        j, oy, ox = self._index(step)
-        rh, rw = spec.receptive_field
-
-        def reads(group: int) -> Reads:
-            taps = self._taps(group * spec.out_per_group + j, oy, ox) - self._shift
-            _, top, left = taps[0]
-            return Reads(taps, (int(top), int(left), int(top) + rh, int(left) + rw))
-
-        channels = [g * spec.out_per_group + j for g in self.groups]
-        text = conv_step_text(channels, self.dims, oy, ox, step, self.steps, self.part)
-        sums = []
-        every = range(j, spec.out_channels, spec.out_per_group)  # every group's output cell
-        for co in every:
-            y = f"{self.names[1]}[{position(self.dims, co, oy, ox)[1:-1]}]"
-            b = None if rec.bias is None else rec.bias[co]
-            sums.append(
-                sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox), self.scale, self.names[0])
-            )
-        return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(every))
-
-    def _drawn_part(self, co: int, oy: int, ox: int) -> Optional[tuple[str, str, Any]]:
-        """For a picture drawing ``drawn`` of the channels a group sums: their names, those of
-        the channels not drawn, and the sum of the drawn channels' products."""
-        if self.drawn is None:
-            return None
-        spec, rec = self.spec, self.recording
-        first = co // spec.out_per_group * spec.in_per_group
-        taps = self._taps(co, oy, ox)
-        kernel = rec.weight[_kernel_row(rec, co)].reshape(-1)
-        mine = taps[:, 0] - first < self.drawn
-        products = rec.padded[tuple(taps[mine].T)] * kernel[mine]
-        last = first + spec.in_per_group - 1
-        drawn = _span(first, first + self.drawn - 1)
-        return drawn, _span(first + self.drawn, last), products.sum()
-
-
-def _span(first: int, last: int) -> str:
-    """Channels ``first`` to ``last`` as an index: ``3`` or ``3..63``."""
-    return str(first) if first == last else f"{first}..{last}"
-
-
-def _kernel_row(recording: Recording, channel: int) -> int:
-    """Where output channel ``channel``'s kernels are in a recording that may keep only some."""
-    if recording.kept is None:
-        return channel
-    return int(np.searchsorted(recording.kept, channel))
-
-
-def _widest_text(*arrays) -> int:
-    """Characters of the widest number written for these arrays (None skipped)."""
-    return widest(*(a for a in arrays if a is not None))
 
 
 # -- the operations ---------------------------------------------------------------------------

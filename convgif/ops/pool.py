@@ -83,7 +83,7 @@ from .args import is_int as _is_int
 from .args import positive_tuple as _positive_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text, shape_facts
-from .conv import _widest_text, picture_read, position, read_extent
+from .sliding import picture_read, position, read_extent, widest_text
 
 __all__ = [
     "INPUT",
@@ -655,7 +655,7 @@ class Pooling(_Windowed):
                 kernels=None,
                 output=output,
                 playback=self.playback(rec, self.dims, indices_on(spec), part),
-                value_chars=_widest_text(grid, output, shown_indices),
+                value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 filler_text="−∞" if spec.KIND == "max" else None,
                 outside=kinds == OVERHANG if (kinds == OVERHANG).any() else None,

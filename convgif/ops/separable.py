@@ -11,7 +11,8 @@ from typing import Any, ClassVar, Union
 from ..errors import SpecError
 from .args import caption_line, check_int64, switches
 from .base import Operation
-from .conv import CONV2D, Conv2dSpec, conv_drawn, conv_geometry
+from .conv import CONV2D, Conv2dSpec
+from .sliding import conv_drawn, conv_geometry
 
 
 @dataclass(frozen=True)

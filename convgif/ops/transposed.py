@@ -61,7 +61,8 @@ from ..picture.model import (
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
-from .conv import CONV_SPECS, Channels, conv_backward_facts, conv_drawn, conv_facts, conv_geometry, picture_read
+from .conv import CONV_SPECS, Channels, conv_backward_facts, conv_facts
+from .sliding import conv_drawn, conv_geometry, picture_read
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,6 @@ from .args import AXES, check_int64
 from .args import fmt as _fmt
 from .args import shape as _shape
 from .base import dims_text, shape_facts
-from .conv import _widest_text, position
 from .pool import (
     _PAIR_WORDS,
     _SEP,
@@ -55,6 +54,7 @@ from .pool import (
     _Windowed,
     record_pool,
 )
+from .sliding import position, widest_text
 
 
 def unpool_sizes(name: str, value: object, dims: int, exact: bool, bools: bool) -> tuple[int, ...]:
@@ -476,7 +476,7 @@ class Unpooling(_Windowed):
                 output=shown,
                 playback=UnpoolPlayback(x, idx, output, self.dims, part, read),
                 start=np.zeros_like(shown),
-                value_chars=_widest_text(x[inside], shown, idx[inside]),
+                value_chars=widest_text(x[inside], shown, idx[inside]),
                 pixels=pixels,
             )
         ]
