@@ -50,7 +50,8 @@ from ..picture.model import (
 )
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
-from .pool import INPUT_RANGE, PIXEL_CHARS, _at, _Windowed
+from .pool import INPUT_RANGE, _Windowed
+from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import position, widest_text
 
 #: The most window cells a sum line writes out; a longer window is written by its first and last.
@@ -395,7 +396,7 @@ class Spans(_Windowed):
         cells, index_chars = math.prod(flat.kernel_size), len(str(h * w))
         if cells > LISTED:  # written as its first and last cells and their count
             cells = 12
-        y_last = len(_at(self.dims, "y", c - 1, ho - 1, wo - 1))
+        y_last = len(element_text(self.dims, "y", c - 1, ho - 1, wo - 1))
         if spec.KIND == "max":
             sum_chars = lambda chars, drawn: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
         else:
@@ -661,7 +662,7 @@ class SpanPlayback:
 
     def sum_text(self, c: int, placement: SpanPlacement) -> str:
         rec = self.recording
-        y = _at(self.op.dims, "y", c, *placement.out_index)
+        y = element_text(self.op.dims, "y", c, *placement.out_index)
         x_scale, y_scale = self._scales
         values = [format_value(rec.input[c, gy, gx], x_scale) for gy, gx in placement.channel_cells(c)]
         many = len(values) > LISTED  # a window too long to write out: its first and last cells

@@ -40,12 +40,11 @@ from .pool import (
     MaxPool2dSpec,
     MaxPool3dSpec,
     Pooling,
-    PoolPlayback,
-    _at,
     _flag,
     _Pool,
     check_input_holds_kernel,
 )
+from .pool_picture import PoolPlayback, element_text
 
 _WORDS = {1: "an int", 2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
 SUPERSCRIPTS = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -296,7 +295,7 @@ class LPPlayback(PoolPlayback):
         spec = self.recording.spec
         p = spec.norm_type
         oy, ox = placement.out_index
-        y = _at(self.dims, "y", c, oy, ox)
+        y = element_text(self.dims, "y", c, oy, ox)
         value = format_value(self.recording.output[c, oy, ox])
         cells = [(gy, gx) for (gy, gx), kind in zip(placement.cells, placement.kinds) if kind == 0]
         xs = [self._grid_value(c, gy, gx) for gy, gx in cells]
@@ -349,7 +348,7 @@ class LPPooling(Pooling):
             )
         cells = math.prod(spec.kernel_size)
         c = spec.in_channels
-        y_last = len(_at(self.dims, "y", c - 1, *spec.output_shape[-2:]))
+        y_last = len(element_text(self.dims, "y", c - 1, *spec.output_shape[-2:]))
         return [
             dataclasses.replace(
                 geometry,

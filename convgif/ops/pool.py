@@ -58,24 +58,13 @@ from ..engine.windows import (
     PoolPlacement,
     PoolPlacements,
     PoolRecording,
-    _axis_kinds,
-    read_rows,
     record_windows,
 )
 from ..errors import SpecError
 from ..picture.model import (
-    Crop,
     Drawn,
     Geometry,
-    LazyReads,
-    Part,
-    Reads,
     Region,
-    Step,
-    Writes,
-    format_value,
-    magnitude,
-    part_note,
 )
 from .args import AXES, INT64, check_int64, to_tuple
 from .args import fmt as _fmt
@@ -83,7 +72,7 @@ from .args import is_int as _is_int
 from .args import positive_tuple as _positive_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text, shape_facts
-from .sliding import picture_read, position, read_extent, widest_text
+from .pool_picture import PoolPlayback, pool_drawings, pool_geometries
 
 __all__ = [
     "INPUT",
@@ -489,28 +478,6 @@ def record_pool(spec: PoolSpec, seed: int = 0, input: object = None) -> PoolReco
     return record_windows(spec, drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE))
 
 
-def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int, part: bool = False) -> str:
-    """The step line of a pooling: where the window is, and the step among the ``steps`` drawn
-    (``of this part`` when the picture is a part of the layer)."""
-    return f"window at {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
-
-
-def _at(dims: int, name: str, c: int, y: int, x: int) -> str:
-    """An element as PyTorch indexes it: ``y[c, oy, ox]``, or ``y[c, ox]`` for one axis."""
-    return f"{name}[{c}, {y}, {x}]" if dims == 2 else f"{name}[{c}, {x}]"
-
-
-def _blame(spec, flat, axis: int) -> tuple[str, object, str]:
-    """What to shrink on ``axis`` of the drawn (2-D) ``flat`` spec, named as ``spec`` has it."""
-    if 2 * flat.padding[axis] > flat.input_shape[1 + axis]:
-        return "padding", spec.padding, "padding"
-    return "input_shape", spec.input_shape, "input"
-
-
-#: Characters of the widest input value expected: a picture's pixels (0 to 255).
-PIXEL_CHARS = 3
-
-
 class _Windowed(Operation):
     """What the pooling kinds share: the spec class names the kind, and there are no weights."""
 
@@ -542,7 +509,7 @@ class Pooling(_Windowed):
     each output cell the largest value or the mean of the cells it covers."""
 
     #: How the steps are played (a kind whose sum line reads otherwise plays them its own way).
-    playback: ClassVar[type] = None  # type: ignore[assignment]  # PoolPlayback, set below
+    playback: ClassVar[type] = PoolPlayback
 
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
@@ -552,118 +519,14 @@ class Pooling(_Windowed):
         if self.dims == 3:
             raise self.not_drawn()
         flat = self._flat(spec)
-        c = flat.in_channels
-        indices = indices_on(spec)
-        kh, kw = flat.kernel_size
-        what = "the largest value" if spec.KIND == "max" else "the mean"
-        window = f"window {kh}×{kw}" if self.dims == 2 else f"window {kw}"
-        dilation = getattr(flat, "dilation", (1, 1))
-        if max(dilation) > 1:
-            window += f" dilated by {dims_text(dilation[2 - self.dims :])}"
-        notes = [
-            f"{window}, stride {dims_text(flat.stride[2 - self.dims :])}: each output is {what} of the cells it covers"
-        ]
-        kinds = _axis_kinds(flat)
-        if any((k == PADDING).any() for k in kinds):
-            notes.append("padding: −∞, never the largest" if spec.KIND == "max" else "padding cells hold 0")
-        if any((k == OVERHANG).any() for k in kinds):
-            notes.append(
-                "hatched grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted"
-            )
-        state = [w for w, on in (("padded", max(flat.padding) > 0), ("with overhang", max(flat.overhang) > 0)) if on]
-        per = 2 if indices else 1
-        _, ho, wo = flat.output_shape
-        y_last = len(_at(self.dims, "y", c - 1, ho - 1, wo - 1))
-        cells, index_chars = math.prod(flat.kernel_size), len(str(math.prod(flat.input_shape[1:])))
-        if spec.KIND == "max":
-            sum_chars = lambda chars, drawn: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
-        else:
-            sum_chars = lambda chars, drawn: y_last + 40 + cells * (chars + 3)  # noqa: E731
-        heading = f"input ({', '.join(state)})" if state else "input"
-        grid, out_size, output_heading, part = flat.grid_shape[1:], flat.output_shape[1:], "output", None
-        if region is not None:
-            (y0, y1), (x0, x1) = read_extent(flat, region)
-            grid, out_size, output_heading = (y1 - y0, x1 - x0), region.size, "output, part"
-            part = Part(Crop(flat.grid_shape[1:], (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0])))
-            read = Region((y0, y1), (x0, x1))
-            notes.append(
-                part_note(
-                    self.dims,
-                    region,
-                    (ho, wo),
-                    read,
-                    flat.grid_shape[1:],
-                    heading.replace("input", "the input"),
-                    "they read",
-                )
-            )
-            heading += ", part"
-        return [
-            Geometry(
-                layer=flat,
-                caption=spec.caption,
-                dims=self.dims,
-                in_channels=c,
-                out_channels=c * per,
-                groups=c,
-                grid=grid,
-                kernel=None,
-                out_size=out_size,
-                steps_per_column=math.prod(out_size),
-                input_heading=heading,
-                output_heading=output_heading,
-                part=part,
-                kernel_label=lambda i, j: "",
-                blame=lambda axis: _blame(spec, flat, axis),
-                notes=tuple(notes),
-                output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]")
-                if indices
-                else (lambda co: f"y[{co}]"),
-                numbers=True,
-                columns_take_turns=False,
-                step_text=pool_step_text(self.dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size), True),
-                sum_chars=sum_chars,
-                value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
-            )
-        ]
+        return pool_geometries(spec, flat, self.dims, region)
 
     def drawings(
         self, spec, recording, pixels: bool = False, region: Region | None = None, geometries=None, **view
     ) -> list[Drawn]:
         (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = self._flat(spec)
-        rec = recording.as_2d()
-        part = Region.of(region, flat.output_shape[1:])
-        (y0, y1), (x0, x1) = read_extent(flat, part) if region else ((0, flat.grid_shape[1]), (0, flat.grid_shape[2]))
-        kinds = rec.kinds[y0:y1, x0:x1]
-        grid = np.zeros((flat.in_channels, *flat.grid_shape[1:]), dtype=rec.input.dtype)
-        p = flat.padding
-        grid[:, p[0] : p[0] + flat.input_shape[1], p[1] : p[1] + flat.input_shape[2]] = rec.input
-        grid = grid[:, y0:y1, x0:x1]
-        output = rec.output[:, slice(*part.rows), slice(*part.cols)]
-        picture = None
-        if region is not None and pixels and self.dims == 2 and rec.input.shape[0] in (1, 3):  # shown whole, small
-            picture = picture_read(rec.input, flat.padding, (y0, y1), (x0, x1))
-        shown_indices = rec.indices[:, slice(*part.rows), slice(*part.cols)] if indices_on(spec) else None
-        rows, cols = read_rows(flat, (part.rows, part.cols))
-        unread = ~(rows[:, None] & cols[None, :])[y0:y1, x0:x1] & (kinds != OVERHANG)
-        return [
-            Drawn(
-                geometry=geometry,
-                grid=grid,
-                filler=kinds == PADDING,
-                kernels=None,
-                output=output,
-                playback=self.playback(rec, self.dims, indices_on(spec), part),
-                value_chars=widest_text(grid, output, shown_indices),
-                pixels=pixels,
-                filler_text="−∞" if spec.KIND == "max" else None,
-                outside=kinds == OVERHANG if (kinds == OVERHANG).any() else None,
-                plain=tuple(range(1, 2 * flat.in_channels, 2)) if indices_on(spec) else (),
-                picture=picture,
-                unread=unread if unread.any() else None,
-            )
-        ]
+        return pool_drawings(spec, flat, recording, geometry, self.playback, self.dims, pixels, region)
 
     def links(self, spec, recording):
         """Where the gradient goes back (:class:`convgif.engine.backward.Links`): a max's to the
@@ -791,95 +654,6 @@ class Pooling(_Windowed):
         elif spec.KIND == "max":
             facts["return_indices"] = bool(spec.return_indices)
         return facts
-
-
-def indices_on(spec) -> bool:
-    """Whether a pooling spec returns its indices (drawn as a panel beside each output)."""
-    return bool(getattr(spec, "return_indices", False))
-
-
-class PoolPlayback:
-    """Steps of a pooling: one window position a step, every channel at once; the window
-    positions of ``region`` of the output (all of it by default), row by row."""
-
-    def __init__(self, recording: PoolRecording, dims: int, indices: bool, region: Region | None = None) -> None:
-        self.recording = recording
-        self.dims = dims
-        self.per = 2 if indices else 1
-        self.indices = indices
-        self.region = Region.of(region, recording.output.shape[1:])
-        (y0, _), (x0, _) = read_extent(recording.spec, self.region)
-        self._shift = np.array([y0, x0])  # from the whole grid to the cells drawn
-        self._scales = magnitude(recording.input), magnitude(recording.output)  # how each grid writes its cells
-        # a max compares the padding (as −∞); an average adds it (as 0) only when it counts it
-        self._padding_read = getattr(recording.spec, "count_include_pad", True)
-
-    def _index(self, step: int) -> tuple[int, int]:
-        """The output position of a step, in the layer's own coordinates."""
-        oy, ox = divmod(step, self.region.size[1])
-        return oy + self.region.rows[0], ox + self.region.cols[0]
-
-    def advance(self, step: int) -> list[Writes]:
-        rec = self.recording
-        oy, ox = self._index(step)
-        y, x = oy - self.region.rows[0], ox - self.region.cols[0]  # as drawn
-        box = (y, x, y + 1, x + 1)
-        writes = []
-        for c in range(rec.output.shape[0]):
-            rows, cols = np.array([y]), np.array([x])
-            writes.append(Writes(c * self.per, rows, cols, rec.output[c, oy : oy + 1, ox : ox + 1], box))
-            if self.indices:
-                writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, oy : oy + 1, ox : ox + 1], box))
-        return writes
-
-    def show(self, step: int) -> Step:
-        rec = self.recording
-        oy, ox = self._index(step)
-        placement = rec.placements[oy * rec.output.shape[2] + ox]
-        cells = placement.cells - self._shift
-        top, left = cells.min(axis=0)
-        bottom, right = cells.max(axis=0) + 1
-        box = (int(top), int(left), int(bottom), int(right))
-
-        read = cells[(placement.kinds == INPUT) | (placement.kinds == PADDING) & self._padding_read]
-
-        def reads(c: int) -> Reads:
-            taps = np.column_stack([np.full(len(read), c), read])
-            marks = None
-            if placement.winners is not None and placement.winners[c, 0] >= 0:
-                marks = np.array([[c, *(placement.winners[c] - self._shift)]])
-            return Reads(taps, box, marks)
-
-        part = self.region.size != self.recording.output.shape[1:]
-        text = pool_step_text(self.dims, oy, ox, step, math.prod(self.region.size), part)
-        sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
-        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
-
-    def _sum(self, c: int, placement: PoolPlacement) -> str:
-        oy, ox = placement.out_index
-        x_scale, y_scale = self._scales
-        y = _at(self.dims, "y", c, oy, ox)
-        if placement.winners is not None:
-            shown = []
-            grid_values = self._grid_value
-            for (gy, gx), kind in zip(placement.cells, placement.kinds):
-                if kind == INPUT:
-                    shown.append(format_value(grid_values(c, gy, gx), x_scale))
-                elif kind == PADDING:
-                    shown.append("−∞")
-            at = f" at index {int(placement.indices[c])}"
-            return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c], y_scale)}{at}"
-        terms = [format_value(self._grid_value(c, gy, gx), x_scale) for gy, gx in placement.terms]
-        divisor, _, why = placement.reason.partition(": ")
-        why = f" ({why})" if why else ""
-        return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c], y_scale)}{why}"
-
-    def _grid_value(self, c: int, gy: int, gx: int):
-        p = self.recording.spec.padding
-        return self.recording.input[c, gy - p[0], gx - p[1]]
-
-
-Pooling.playback = PoolPlayback
 
 
 _MAX = ("kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode")

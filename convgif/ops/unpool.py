@@ -42,18 +42,8 @@ from .args import AXES, check_int64
 from .args import fmt as _fmt
 from .args import shape as _shape
 from .base import dims_text, shape_facts
-from .pool import (
-    _PAIR_WORDS,
-    _SEP,
-    INPUT_RANGE,
-    PIXEL_CHARS,
-    MaxPool1dSpec,
-    MaxPool2dSpec,
-    MaxPool3dSpec,
-    _at,
-    _Windowed,
-    record_pool,
-)
+from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
+from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import position, widest_text
 
 
@@ -448,7 +438,9 @@ class Unpooling(_Windowed):
                 notes=tuple(notes),
                 numbers=True,
                 step_text=unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid), True),
-                sum_chars=lambda chars, drawn: 2 * len(_at(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47,
+                sum_chars=lambda chars, drawn: (
+                    2 * len(element_text(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47
+                ),
                 value_chars=max(PIXEL_CHARS, len(str(ho * wo - 1))),  # values and their indices
             )
         ]
@@ -649,7 +641,7 @@ class UnpoolPlayback:
         y, x, targets = self._targets(step)
         text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size), self.read.size != self.x.shape[1:])
         sums = tuple(
-            f"{_at(self.dims, 'y', c, ty, tx)} = {_at(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x], self._scale)}"
+            f"{element_text(self.dims, 'y', c, ty, tx)} = {element_text(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x], self._scale)}"
             f" (index {int(self.indices[c, y, x])}{'' if self._drawn(ty, tx) else ', outside the part drawn'})"
             for c, (ty, tx) in enumerate(targets)
         )
