@@ -14,6 +14,7 @@ import reference_layers as ref
 import convgif
 from convgif import SpecError, ops
 from convgif.engine.modes import INTERPOLATING, MODES
+from convgif.picture.model import format_value
 
 CASES = 400
 
@@ -136,7 +137,7 @@ def test_every_step_rings_the_cells_it_weighs_and_its_sum_adds_up(mode):
             assert ringed == cells or not cells
             for c, entry in enumerate(shown.sums):
                 written[c, y, x] = out[c, y, x]
-                value = convgif.ops.resample.format_value(out[c, y, x])
+                value = format_value(out[c, y, x])
                 assert entry.startswith(f"y[{c}, ") and (entry.endswith(f" = {value}") or f" = {value}, rows " in entry)
                 if mode in ("bilinear", "linear") and "·" in entry:  # the weights and values written give the value
                     expression = entry.split(" = ")[1].replace("·", "*").replace("−", "-")

@@ -32,10 +32,11 @@ from ..engine.modes import INTERPOLATING, MODES
 from ..engine.resample import AxisTaps, gather, interpolation, output_size, scale_of
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
-from ..picture.model import Crop, Drawn, Geometry, Part, Region, format_value, part_note, widest
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note, widest
 from .args import AXES, INT64, MAX_ARGUMENT, fmt, is_int
 from .base import Operation
 from .gathered import INPUT_RANGE, PIXEL_CHARS, CellPlayback, at, flat_axes, no_values, position, read_region
+from .resample_picture import axis_source, rule_notes, sum_text
 
 _SEP = " \u2014 "
 _WORDS = {1: "(C, L)", 2: "(C, H, W)", 3: "(C, D, H, W)"}
@@ -378,110 +379,6 @@ def record_upsample(spec: Any, seed: int = 0, input: object = None) -> ResampleR
     return ResampleRecording(spec, x, gather(x, spec.axes))
 
 
-def _coordinate(value: float) -> str:
-    text = f"{value:.4g}"
-    return text.replace("-", "−")
-
-
-def _axis_source(spec, taps: AxisTaps, i: int) -> str:
-    """Where output position ``i`` reads on one axis, as the step line writes it."""
-    if spec.mode == "area":
-        reads = taps.reads(i)
-        first, last = reads[0][0], reads[-1][0]
-        return str(first) if first == last else f"{first}–{last}"
-    if taps.source is None:
-        return str(int(taps.index[i, 0]))
-    source = _coordinate(float(taps.source[i]))
-    if spec.mode in ("nearest", "nearest-exact"):
-        return f"{source}→{int(taps.index[i, 0])}"
-    if taps.raw is not None and taps.raw[i] != taps.source[i]:
-        return f"{_coordinate(float(taps.raw[i]))}→{source}"
-    return source
-
-
-def _weight(value: float) -> str:
-    return format_value(value)
-
-
-def _weighted(reads: list[tuple[int, float]], inner: list[str]) -> str:
-    """``w0·a + w1·b …`` (a term of weight 1 written alone, negative weights subtracted)."""
-    if len(reads) == 1 and reads[0][1] == 1:
-        return inner[0]
-    text = ""
-    for (_, w), term in zip(reads, inner):
-        shown = f"{_weight(abs(w))}·{term}"
-        text = shown if not text and w >= 0 else f"{text} {'−' if w < 0 else '+'} {shown}" if text else f"−{shown}"
-    return text
-
-
-def sum_text(
-    spec, rows: AxisTaps, cols: AxisTaps, x: np.ndarray, c: int, oy: int, ox: int, value: Any, dims: int
-) -> str:
-    """Channel ``c``'s entry of the sum line at output (oy, ox): the weights and the values
-    they weigh, rows' weights outside and columns' inside, or an area's mean."""
-    row_reads, col_reads = rows.reads(oy), cols.reads(ox)
-    y = at(dims, "y", c, oy, ox)
-    if spec.mode == "area":
-        values = [format_value(x[c, j, i]) for j, _ in row_reads for i, _ in col_reads]
-        return f"{y} = ({' + '.join(values)}) / {len(values)} = {format_value(value)}"
-    if all(len(r) == 1 and r[0][1] == 1 for r in (row_reads, col_reads)):
-        (j, _), (i, _) = row_reads[0], col_reads[0]
-        return f"{y} = {at(dims, 'x', c, j, i)} = {format_value(value)}"
-    if spec.mode == "bicubic":  # 16 products: the cells are ringed, the weights written per axis
-
-        def axis(name: str, reads: list[tuple[int, float]]) -> str:
-            cells = ", ".join(str(j) for j, _ in reads)
-            return f"{name} {cells} weighed ({', '.join(_weight(w).replace('-', '−') for _, w in reads)})"
-
-        if dims == 1:
-            return f"{y} = Σ w·x = {format_value(value)}, {axis('positions', col_reads)}"
-        return f"{y} = Σ wr·wc·x = {format_value(value)}, {axis('rows', row_reads)}, {axis('columns', col_reads)}"
-    inner = []
-    for j, _ in row_reads:
-        terms = [format_value(x[c, j, i]) for i, _ in col_reads]
-        text = _weighted(col_reads, terms)
-        inner.append(f"({text})" if len(col_reads) > 1 and len(row_reads) > 1 else text)
-    return f"{y} = {_weighted(row_reads, inner)} = {format_value(value)}"
-
-
-def rule_notes(spec) -> list[str]:
-    """What the picture's notes say of the rule: the source coordinate and the weights."""
-    names = {1: ("",), 2: ("rows: ", "columns: "), 3: ("depth: ", "rows: ", "columns: ")}[spec.dims]
-    rules = []
-    for name, n, m, f in zip(names, spec.input_shape[1:], spec.output_shape[1:], spec.kernel_factors):
-        step = f"/{_coordinate(f)}" if f is not None and not spec.corners else f"·{n}/{m}"
-        if spec.corners:
-            step = f"·{n - 1}/{m - 1}" if m > 1 else "·0"
-        if spec.mode == "nearest":
-            rule = f"source i{step}, rounded down"
-        elif spec.mode == "nearest-exact":
-            rule = f"source (i + 0.5){step}, rounded down"
-        elif spec.mode == "area":
-            rule = f"output i averages input cells floor(i·{n}/{m}) to ceil((i + 1)·{n}/{m}) − 1"
-        elif spec.corners:
-            rule = f"source i{step} (align_corners: the corner cells line up)"
-        else:
-            low = ", at least 0" if spec.mode != "bicubic" else ""
-            rule = f"source (i + 0.5){step} − 0.5 (half-pixel centres{low})"
-        if (
-            n == m
-            and rule
-            and spec.mode in ("nearest", "linear", "bilinear", "trilinear")
-            and not (spec.mode == "nearest" and spec.dims != 2)
-        ):
-            rule = "same size: copied (PyTorch skips the scale on an axis whose size does not change)"
-        rules.append((name, rule))
-    if len({rule for _, rule in rules}) == 1:
-        rules = [("", rules[0][1])]
-    weights = {
-        "nearest": "each output copies one input cell",
-        "nearest-exact": "each output copies one input cell",
-        "area": "",
-        "bicubic": "weights of the 4 cells around the source from its fraction t (cubic, A = −0.75); cells past the edge repeat the edge cell",
-    }.get(spec.mode, "weights 1 − t and t of the cells either side, t the source's fraction")
-    return ["; ".join(name + rule for name, rule in rules), *([weights] if weights else [])]
-
-
 class Upsampling(Operation):
     """Upsample and its aliases: every output cell reads a few input cells with weights, chosen
     axis by axis by the mode and the scale."""
@@ -593,9 +490,9 @@ class Upsampling(Operation):
 
         def text(step: int, oy: int, ox: int) -> str:
             if dims == 2:
-                where = f"({_axis_source(spec, rows, oy)}, {_axis_source(spec, cols, ox)})"
+                where = f"({axis_source(spec, rows, oy)}, {axis_source(spec, cols, ox)})"
             else:
-                where = f"({_axis_source(spec, cols, ox)},)"
+                where = f"({axis_source(spec, cols, ox)},)"
             verb = "averages input" if spec.mode == "area" else "from source"
             return f"output {position(dims, oy, ox)} {verb} {where} · step {step + 1}/{len(positions)}"
 

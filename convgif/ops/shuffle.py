@@ -30,13 +30,8 @@ from ..picture.model import (
     Crop,
     Drawn,
     Geometry,
-    LazyReads,
     Part,
-    Reads,
     Region,
-    Step,
-    Writes,
-    format_value,
     part_note,
     widest,
 )
@@ -46,6 +41,7 @@ from .args import shape as _shape
 from .base import Operation
 from .gathered import INPUT_RANGE, PIXEL_CHARS, no_values
 from .resample import _input_shape
+from .shuffle_picture import ChannelGradPlayback, ChannelPlayback, ShufflePlayback, UnshufflePlayback, plane
 
 _SEP = " \u2014 "
 
@@ -251,15 +247,6 @@ def record_shuffle(spec: Any, seed: int = 0, input: object = None) -> ShuffleRec
     else:
         out = channel_shuffle(x, spec.groups)
     return ShuffleRecording(spec, x, out)
-
-
-def _span(start: int, stop: int) -> str:
-    return str(start) if stop - start == 1 else f"{start}–{stop - 1}"
-
-
-def _block(values: np.ndarray) -> str:
-    """A block's values row by row: ``3 1 / 4 1``."""
-    return " / ".join(" ".join(format_value(v) for v in row) for row in values)
 
 
 class _Shuffle(Operation):
@@ -473,95 +460,6 @@ class PixelShuffling(_Shuffle):
         ]
 
 
-class ShufflePlayback:
-    """Steps of a PixelShuffle: one input position a step (of the part read), every group at once."""
-
-    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region) -> None:
-        self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
-        self.r = spec.upscale_factor
-
-    def _at(self, step: int) -> tuple[int, int]:
-        y, x = divmod(step, self.read.size[1])
-        return y + self.read.rows[0], x + self.read.cols[0]
-
-    def _block(self, y: int, x: int) -> tuple[range, range]:
-        """The output rows and columns of input position (y, x) within the part drawn."""
-        r, (r0, r1), (c0, c1) = self.r, self.part.rows, self.part.cols
-        return range(max(y * r, r0), min(y * r + r, r1)), range(max(x * r, c0), min(x * r + r, c1))
-
-    def advance(self, step: int) -> list[Writes]:
-        y, x = self._at(step)
-        rows, cols = self._block(y, x)
-        if not rows or not cols:
-            return []
-        ry, rx = np.array(rows) - self.part.rows[0], np.array(cols) - self.part.cols[0]
-        box = (int(ry[0]), int(rx[0]), int(ry[-1]) + 1, int(rx[-1]) + 1)
-        values = self.out[:, rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
-        return [Writes(g, ry, rx, values[g], box) for g in range(self.out.shape[0])]
-
-    def show(self, step: int) -> Step:
-        y, x = self._at(step)
-        r, rr = self.r, self.r * self.r
-        dy, dx = y - self.read.rows[0], x - self.read.cols[0]
-
-        def reads(g: int) -> Reads:
-            cells = np.array([[g * rr + k, dy, dx] for k in range(rr)], dtype=np.int64)
-            return Reads(cells, (dy, dx, dy + 1, dx + 1))
-
-        text = (
-            f"input ({y}, {x}) to output rows {_span(y * r, y * r + r)}, columns {_span(x * r, x * r + r)}"
-            f" · step {step + 1}/{self.read.size[0] * self.read.size[1]}"
-        )
-        sums = tuple(
-            f"y[{g}, {y * r}:{y * r + r}, {x * r}:{x * r + r}] ← x[{g * rr}:{g * rr + rr}, {y}, {x}] = "
-            f"{_block(self.x[g * rr : g * rr + rr, y, x].reshape(r, r))}"
-            for g in range(self.out.shape[0])
-        )
-        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(len(sums))))
-
-
-class UnshufflePlayback:
-    """Steps of a PixelUnshuffle: one output position a step (of the part drawn), every input
-    channel at once."""
-
-    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region) -> None:
-        self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
-        self.r = spec.downscale_factor
-
-    def _at(self, step: int) -> tuple[int, int]:
-        y, x = divmod(step, self.part.size[1])
-        return y + self.part.rows[0], x + self.part.cols[0]
-
-    def advance(self, step: int) -> list[Writes]:
-        y, x = self._at(step)
-        dy, dx = y - self.part.rows[0], x - self.part.cols[0]
-        box = (dy, dx, dy + 1, dx + 1)
-        return [
-            Writes(co, np.array([dy]), np.array([dx]), self.out[co, y : y + 1, x : x + 1], box)
-            for co in range(self.out.shape[0])
-        ]
-
-    def show(self, step: int) -> Step:
-        y, x = self._at(step)
-        r, rr = self.r, self.r * self.r
-        top, left = y * r - self.read.rows[0], x * r - self.read.cols[0]
-
-        def reads(g: int) -> Reads:
-            cells = np.array([[g, top + i, left + j] for i in range(r) for j in range(r)], dtype=np.int64)
-            return Reads(cells, (top, left, top + r, left + r))
-
-        text = (
-            f"output ({y}, {x}) from input rows {_span(y * r, y * r + r)}, columns {_span(x * r, x * r + r)}"
-            f" · step {step + 1}/{self.part.size[0] * self.part.size[1]}"
-        )
-        sums = tuple(
-            f"y[{g * rr}:{g * rr + rr}, {y}, {x}] ← x[{g}, {y * r}:{y * r + r}, {x * r}:{x * r + r}] = "
-            f"{_block(self.x[g, y * r : y * r + r, x * r : x * r + r])}"
-            for g in range(self.x.shape[0])
-        )
-        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(g * rr for g in range(len(sums))))
-
-
 class ChannelShuffling(_Shuffle):
     """ChannelShuffle: every output channel a copy of one input channel."""
 
@@ -592,7 +490,7 @@ class ChannelShuffling(_Shuffle):
                 f"(one step a channel, every channel shown); the same groups move {MAX_SHOWN_IN // g * g or g} channels "
                 f"the same way (`convgif info` and `convgif.record` take any)",
             )
-        size = _plane(spec)
+        size = plane(spec)
         part = Region.of(region, size)
         sources = [int(s) for s in spec.sources]
         destination = {s: j for j, s in enumerate(sources)}
@@ -637,7 +535,7 @@ class ChannelShuffling(_Shuffle):
 
     def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
         (geometry,) = geometries or self.geometries(spec, region, **view)
-        size = _plane(spec)
+        size = plane(spec)
         part = Region.of(region, size)
         c = spec.in_channels
         inside = (slice(None), slice(*part.rows), slice(*part.cols))
@@ -686,7 +584,7 @@ class ChannelShuffling(_Shuffle):
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
         (geometry,) = geometries or self.backward_geometries(spec, **view)
-        c, size = spec.in_channels, _plane(spec)
+        c, size = spec.in_channels, plane(spec)
         dy = np.asarray(recording.grad_output).reshape(c, *size)
         # slot j, beside dy[j], holds dx of the input channel output j copied: dy[j] itself
         slots = np.asarray(recording.grad_input).reshape(c, *size)[np.asarray(spec.sources, dtype=np.int64)]
@@ -701,61 +599,6 @@ class ChannelShuffling(_Shuffle):
                 value_chars=widest(dy),
             )
         ]
-
-
-def _plane(spec) -> tuple[int, int]:
-    """A channel as a picture draws it: (H, W), or one row for a one-axis input."""
-    return (spec.input_shape[1] if spec.dims == 2 else 1, spec.input_shape[-1])
-
-
-class ChannelPlayback:
-    """Steps of a ChannelShuffle: output channel ``step`` copies its input channel, whole (the
-    part drawn of it); the copy is drawn beside that input channel."""
-
-    def __init__(self, spec, x: np.ndarray, part: Region) -> None:
-        self.spec, self.x, self.part = spec, x, part
-
-    def advance(self, step: int) -> list[Writes]:
-        source = int(self.spec.sources[step])
-        h, w = self.x.shape[1:]
-        return [Writes(source, np.arange(h), np.arange(w), self.x[source], (0, 0, h, w))]
-
-    def show(self, step: int) -> Step:
-        spec, source = self.spec, int(self.spec.sources[step])
-        h, w = self.x.shape[1:]
-        per = spec.in_channels // spec.groups
-        cells = np.array([[source, y, x] for y in range(h) for x in range(w)], dtype=np.int64)
-        empty = np.zeros((0, 3), dtype=np.int64)
-        reads = LazyReads(lambda g: Reads(cells if g == source else empty, (0, 0, h, w)))
-        text = (
-            f"output channel {step} copies input channel {source} (group {source // per}, its channel "
-            f"{source % per}) · step {step + 1}/{spec.in_channels}"
-        )
-        where = "" if self.part.size == (h, w) and not self.part.cuts(_plane(spec)) else ", the part drawn"
-        return Step(0, reads, self.advance(step), text, (f"y[{step}] = x[{source}]{where}",), (source,))
-
-
-class ChannelGradPlayback:
-    """Steps of a ChannelShuffle's backward pass: dx channel ``step`` copies the dy channel its
-    input channel went to, drawn beside that dy channel."""
-
-    def __init__(self, spec, dy: np.ndarray) -> None:
-        self.spec, self.dy = spec, dy
-        self.destination = {int(s): j for j, s in enumerate(spec.sources)}
-
-    def advance(self, step: int) -> list[Writes]:
-        j = self.destination[step]
-        h, w = self.dy.shape[1:]
-        return [Writes(j, np.arange(h), np.arange(w), self.dy[j], (0, 0, h, w))]
-
-    def show(self, step: int) -> Step:
-        j = self.destination[step]
-        h, w = self.dy.shape[1:]
-        cells = np.array([[j, y, x] for y in range(h) for x in range(w)], dtype=np.int64)
-        empty = np.zeros((0, 3), dtype=np.int64)
-        reads = LazyReads(lambda g: Reads(cells if g == j else empty, (0, 0, h, w)))
-        text = f"dx[{step}] copies dy[{j}] · step {step + 1}/{self.spec.in_channels}"
-        return Step(0, reads, self.advance(step), text, (f"dx[{step}] = dy[{j}]",), (j,))
 
 
 PIXEL_SHUFFLE = PixelShuffling(PixelShuffleSpec, ("upscale_factor",), 2)
