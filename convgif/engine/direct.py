@@ -372,6 +372,22 @@ def read_spans(spec: ConvSpec, spans: Sequence[tuple[int, int]]) -> list[tuple[i
     return [(start * s, (stop - 1) * s + r) for (start, stop), s, r in zip(spans, spec.stride, spec.receptive_field)]
 
 
+def _padded_part(
+    x_part: np.ndarray, sources: Sequence[np.ndarray], box: Sequence[tuple[int, int]], kind: Any
+) -> np.ndarray:
+    """The padded input cells a part reads, from the input cells ``x_part`` (starting at
+    ``box``): ``sources`` per axis, the input index each padded cell copies (negative: a zero)."""
+    padded = np.zeros((x_part.shape[0], *(len(taken) for taken in sources)), kind)
+    if all((taken >= 0).any() for taken in sources):
+        local = [np.maximum(taken - b[0], 0) for taken, b in zip(sources, box)]
+        padded[...] = x_part[(slice(None), *np.ix_(*local))]
+        for axis, taken in enumerate(sources):
+            cut = [slice(None)] * (len(sources) + 1)
+            cut[1 + axis] = taken < 0
+            padded[tuple(cut)] = 0
+    return padded
+
+
 def record_part(
     spec: ConvSpec,
     seed: int,
@@ -416,14 +432,7 @@ def record_part(
         x_part = given_x[picks]
         skip_values(rng, spec.input_shape, INPUT_RANGE)
     x_part = x_part.astype(kind, copy=False)
-    padded = np.zeros((spec.input_shape[0], *(stop - start for start, stop in reads)), kind)
-    if all(r.size for r in real):
-        local = [np.maximum(taken - b[0], 0) for taken, b in zip(sources, box)]
-        padded[...] = x_part[(slice(None), *np.ix_(*local))]
-        for axis, taken in enumerate(sources):
-            cut = [slice(None)] * (dims + 1)
-            cut[1 + axis] = taken < 0
-            padded[tuple(cut)] = 0
+    padded = _padded_part(x_part, sources, box, kind)
     window = _Window(
         padded.shape,
         (spec.out_channels, *(stop - start for start, stop in spans)),

@@ -69,22 +69,15 @@ def flipped_by_input(spec: ConvSpec, weight: np.ndarray) -> np.ndarray:
     return per.reshape(g * cig, cog, *weight.shape[2:])[:, :, ::-1, ::-1].copy()
 
 
-def conv_geometries(
-    spec: ConvSpec,
-    caption: str,
-    dims: int,
-    blame: Callable[[int], tuple[str, object, str]],
-    names: Names = PLAIN,
-    bias: bool = True,
-) -> list[Geometry]:
-    """The pictures of a direct convolution's backward pass (``spec`` as drawn: a Conv1d's as
-    its one-row Conv2d): dx (and, for a padding that copies cells, their gradients folded back),
-    dw, and db when the layer has a bias."""
+def _dx_words(
+    spec: ConvSpec, dims: int, names: Names, before: tuple[int, ...], after: tuple[int, ...]
+) -> tuple[str, tuple[str, str]]:
+    """The heading of dx's input (dy zero-inserted, padded or cropped) and the two notes that
+    say how the turned kernels slide over it."""
     d = names.d
-    direct, before, after = _dx_layout(spec)
     folds = spec.padding_mode != "zeros"
-    stride, dilation, kernel = spec.stride[2 - dims :], spec.dilation[2 - dims :], spec.kernel_size[2 - dims :]
-    zeros = [s - 1 for s in stride]
+    kernel = spec.kernel_size[2 - dims :]
+    zeros = [s - 1 for s in spec.stride[2 - dims :]]
     heading = words(
         ("zero-inserted", max(zeros) > 0), ("padded", max(before + after) > 0), ("cropped", min(before + after) < 0)
     )
@@ -108,6 +101,27 @@ def conv_geometries(
         f"backward, {what}: each cell's gradient gathers {d(names.y)}·{names.w} from the outputs it fed",
         f"the kernels turned 180° slide over {d(names.y)} {slides}, stride 1",
     )
+    return heading, notes
+
+
+def conv_geometries(
+    spec: ConvSpec,
+    caption: str,
+    dims: int,
+    blame: Callable[[int], tuple[str, object, str]],
+    names: Names = PLAIN,
+    bias: bool = True,
+) -> list[Geometry]:
+    """The pictures of a direct convolution's backward pass (``spec`` as drawn: a Conv1d's as
+    its one-row Conv2d): dx (and, for a padding that copies cells, their gradients folded back),
+    dw, and db when the layer has a bias."""
+    d = names.d
+    direct, before, after = _dx_layout(spec)
+    folds = spec.padding_mode != "zeros"
+    stride, dilation, kernel = spec.stride[2 - dims :], spec.dilation[2 - dims :], spec.kernel_size[2 - dims :]
+    heading, notes = _dx_words(spec, dims, names, before, after)
+    grad = d(names.x) + ("p" if folds else "")
+    what = f"{grad} = ∂L/∂(padded {names.x})" if folds else f"{grad} = ∂L/∂{names.x}"
     label = lambda c, j: f"{names.w}[{c},{j}]"  # noqa: E731  the forward's (C_out, C_in/G, …) weight
     last = f"{grad}[{spec.in_channels - 1}] · {position(dims, *spec.input_shape[1:])} · step 99999/99999"
     dx = conv_geometry(
