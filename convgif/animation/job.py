@@ -179,7 +179,10 @@ class Job:
         from ..picture.paint import THEMES
 
         theme = THEMES[self.look.theme]
-        parts = [Animation(d, layout, theme, s) for d, layout, s in zip(drawings, self.layouts, self.scales)]
+        parts = [
+            (Animation if d.geometry.arrangement is None else d.geometry.arrangement.animation)(d, layout, theme, s)
+            for d, layout, s in zip(drawings, self.layouts, self.scales)
+        ]
         return _Players.of(parts)
 
     @property

@@ -20,6 +20,9 @@ from ..errors import SpecError
 from ..ops.args import PADDING_MODES, fmt
 from ..picture import MAX_SCALE, THEME_NAMES
 
+#: The values of ``--view``: the other ways some kinds are drawn (each kind lists its own).
+VIEWS = ("matrix", "overlaps")
+
 
 def _ints(text: str, param: Optional[click.Parameter], ctx: Optional[click.Context], fail) -> list[int]:
     try:
@@ -287,6 +290,14 @@ ARGUMENTS = (
         ("--as-conv",),
         "ConvTranspose2d: draw the equal direct convolution over the zero-inserted input.",
         bool,
+        view=True,
+    ),
+    Argument(
+        "view",
+        ("--view",),
+        "Draw the layer another way: matrix (Conv1d/2d: the unfolded input X, the weight W and Y = W·X; "
+        "ConvTranspose1d/2d: y = Cᵀ·x), overlaps (ConvTranspose2d: how many kernel taps land on each output cell).",
+        click.Choice(VIEWS),
         view=True,
     ),
     Argument(
@@ -637,7 +648,11 @@ def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str
         if argument not in op.arguments:
             raise fail(f"{op.refusal(argument)} (in {where})", "layer")
         arguments[argument] = value
-    for view in views_from(params):
+    for view, value in views_from(params).items():
+        if view == "view" and value not in op.view_names:
+            names = " or ".join(f"--view {name}" for name in op.view_names)
+            also = f"as it is or with {names}" if names else "one way only"
+            raise fail(f"--view {value} does not apply to {op.name}: it is drawn {also}", view)
         if view not in op.views:
             raise fail(f"{op.refusal(view)}; it is drawn one way only", view)
     kernel = params.get("kernel")

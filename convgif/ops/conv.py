@@ -632,12 +632,13 @@ class DirectConv(Operation):
     """Conv1d, Conv2d and Conv3d: the same rules on one, two or three axes. A Conv1d is drawn as
     its Conv2d over one row, from its own recording seen as that row."""
 
-    views = ("region",)
-
     def __init__(self, spec_type: type, name: str, dims: int) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
         self.name = name  # type: ignore[misc]
         self.dims = dims  # type: ignore[misc]
+        drawn = dims < 3
+        self.views = ("region", "view") if drawn else ("region",)  # type: ignore[misc]
+        self.view_names = ("matrix",) if drawn else ()  # type: ignore[misc]  Y = W·X
 
     def arguments_from_weight(self, shape: tuple[int, ...], input_channels: int, groups: Any = None) -> dict[str, Any]:
         """(C_out, C_in/G, *kernel): out_channels, and groups from the input's channels."""
@@ -680,8 +681,16 @@ class DirectConv(Operation):
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.out_channels, spec.in_per_group, *spec.kernel_size)
 
-    def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
-        self.check_view(**view)
+    def geometries(
+        self, spec: Any, region: Optional[Region] = None, view: Optional[str] = None, **rest: Any
+    ) -> list[Geometry]:
+        """The sliding window's picture, or with ``view="matrix"`` the layer as ``Y = W·X``
+        (:mod:`convgif.ops.matrix`)."""
+        self.check_view(view=view, **rest)
+        if view == "matrix":
+            from .matrix import product_geometry
+
+            return [product_geometry(spec, self.planar(spec), self.dims, region)]
         return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region)]
 
     def drawings(
@@ -691,14 +700,16 @@ class DirectConv(Operation):
         pixels: bool = False,
         region: Optional[Region] = None,
         geometries: Optional[list] = None,
-        **view: Any,
+        view: Optional[str] = None,
+        **rest: Any,
     ) -> list[Drawn]:
-        (geometry,) = geometries or self.geometries(spec, region, **view)
-        return [
-            conv_drawn(
-                as_row(recording, geometry.layer) if self.dims == 1 else recording, geometry, pixels, region=region
-            )
-        ]
+        (geometry,) = geometries or self.geometries(spec, region, view, **rest)
+        planar = as_row(recording, self.planar(spec)) if self.dims == 1 else recording
+        if view == "matrix":
+            from .matrix import product_drawn
+
+            return [product_drawn(planar, geometry, pixels, region)]
+        return [conv_drawn(planar, geometry, pixels, region=region)]
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
@@ -725,7 +736,9 @@ class DirectConv(Operation):
             formulas.append(
                 f"{axis}_out = floor(({n} + {padded} − {d}·({k} − 1) − 1) / {s} + 1) = {spec.output_shape[1 + i]}"
             )
-        return conv_facts(spec, self.name, formulas, math.prod(spec.output_shape))
+        from .matrix import product_facts
+
+        return {**conv_facts(spec, self.name, formulas, math.prod(spec.output_shape)), **product_facts(spec)}
 
 
 def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weights_formula: str = "") -> dict[str, Any]:

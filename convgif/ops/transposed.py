@@ -198,6 +198,20 @@ class ConvTranspose1dSpec(_ConvTransposeSpec):
 
     DIMS: ClassVar[int] = 1
 
+    def as_transposed2d(self) -> ConvTranspose2dSpec:
+        """The same layer as a ConvTranspose2d over a (C, 1, L) input: what a picture draws."""
+        return ConvTranspose2dSpec(
+            (self.in_channels, 1, self.input_shape[1]),
+            self.out_channels,
+            (1, self.kernel_size[0]),
+            (1, self.stride[0]),
+            (0, self.padding[0]),
+            (0, self.output_padding[0]),
+            self.groups,
+            self.bias,
+            (1, self.dilation[0]),
+        )
+
 
 @dataclass(frozen=True)
 class ConvTranspose2dSpec(_ConvTransposeSpec):
@@ -251,6 +265,35 @@ class TransposedRecording:
         assert self.passes is not None
         lows, highs = (a if region is None else a[:, slice(*region.rows), slice(*region.cols)] for a in self.passes)
         return lows.min(), highs.max()
+
+
+def transposed_row(recording: TransposedRecording, planar: ConvTranspose2dSpec) -> TransposedRecording:
+    """A ConvTranspose1d's recording seen as its ConvTranspose2d over one row (views of the
+    same arrays)."""
+    row = lambda a: a[:, None, :]  # noqa: E731
+    conv = recording.conv
+    direct = planar.as_conv()
+    return TransposedRecording(
+        planar,
+        row(recording.input),
+        recording.weight[:, :, None, :],
+        recording.bias,
+        row(recording.output),
+        Recording(
+            direct,
+            row(conv.input),
+            row(conv.padded),
+            conv.weight[:, :, None, :],
+            conv.bias,
+            row(conv.output),
+            Placements(direct, row(conv.output)),
+            conv.kept,
+            conv.weight_values,
+        ),
+        recording.columns,
+        None if recording.passes is None else tuple(row(a) for a in recording.passes),
+        None if recording.canvas is None else row(recording.canvas),
+    )
 
 
 def contribution(
@@ -485,7 +528,8 @@ class TransposedConv(Operation):
     """ConvTranspose1d, 2d and 3d: the same rules on one, two or three axes; the 2-D layer is
     drawn (as its definition, or ``as_conv`` as the equal direct convolution)."""
 
-    views = ("as_conv", "region")
+    views = ("as_conv", "region", "view")
+    view_names = ("matrix", "overlaps")  # y = Cᵀ·x; how many kernel taps land on each output cell
     torch_signature = (
         "in_channels",
         "out_channels",
@@ -580,10 +624,33 @@ class TransposedConv(Operation):
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.in_channels, spec.out_per_group, *spec.kernel_size)
 
+    def planar(self, spec: Any) -> Any:
+        """The ConvTranspose2d a picture draws: the layer itself, or a ConvTranspose1d as one row."""
+        if self.dims == 3:
+            raise self.not_drawn()
+        return spec.as_transposed2d() if self.dims == 1 else spec
+
     def geometries(
-        self, spec: Any, as_conv: bool = False, region: Optional[Region] = None, **view: Any
+        self,
+        spec: Any,
+        as_conv: bool = False,
+        region: Optional[Region] = None,
+        view: Optional[str] = None,
+        **rest: Any,
     ) -> list[Geometry]:
-        self.check_view(**view)
+        """The scatter (the layer's definition), ``as_conv`` the equal direct convolution, or
+        with ``view="matrix"`` the layer as ``y = Cᵀ·x`` (:mod:`convgif.ops.matrix`)."""
+        self.check_view(view=view, **rest)
+        if view is not None and as_conv:
+            raise SpecError("view", f"view={view!r} and as_conv are two ways of drawing {self.name}: choose one")
+        if view == "matrix":
+            from .matrix import transpose_geometry
+
+            return [transpose_geometry(self.planar(spec), spec, self.dims, region)]
+        if view == "overlaps":
+            from .counts import overlaps_geometry
+
+            return [overlaps_geometry(self.planar(spec), spec, self.dims, region)]
         if self.dims != 2:
             raise self.not_drawn()
         label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
@@ -677,9 +744,19 @@ class TransposedConv(Operation):
         as_conv: bool = False,
         region: Optional[Region] = None,
         geometries: Optional[list] = None,
-        **view: Any,
+        view: Optional[str] = None,
+        **rest: Any,
     ) -> list[Drawn]:
-        (geometry,) = geometries or self.geometries(spec, as_conv, region, **view)
+        (geometry,) = geometries or self.geometries(spec, as_conv, region, view, **rest)
+        if view == "matrix":
+            from .matrix import transpose_drawn
+
+            planar = transposed_row(recording, self.planar(spec)) if self.dims == 1 else recording
+            return [transpose_drawn(planar, geometry, pixels, region, self.dims)]
+        if view == "overlaps":
+            from .counts import overlaps_drawn
+
+            return [overlaps_drawn(self.planar(spec), geometry, self.dims, region)]
         if as_conv:
             filler = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
             conv = recording.conv
@@ -755,6 +832,9 @@ class TransposedConv(Operation):
         weights = f"C_in · C_out/G · {names} = {spec.in_channels} · {spec.out_per_group} · {kernel}"
         facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
         facts["output_padding"] = list(spec.output_padding)
+        from .matrix import transpose_facts
+
+        facts.update(transpose_facts(spec))
         return facts
 
 

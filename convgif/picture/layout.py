@@ -223,7 +223,7 @@ def _across(g: _Grids) -> _Across:
     _, _, out_left, out_right_room = g.out_room
     x_in = m.margin + frame + max(in_left - frame, 0)
     in_right = x_in + spec.grid[1] * s + 1 + max(frame, in_right_room)  # the grid, its frame and its right band
-    in_counts_x = _counts_x(label, x_in, in_right, [f"{spec.input_name}[{c}]" for c in g.shown_in], g.in_counts)
+    in_counts_x = _counts_x(label, x_in, in_right, [spec.input_text(c) for c in g.shown_in], g.in_counts)
     if g.in_counts:  # the labels' lines are clear of the connecting lines: the counts may reach into the gap
         in_right = max(in_right, in_counts_x + label.width(g.in_counts) - m.link_gap + 2 * m.gap)
     x_heads = m.margin + frame  # the column's headings start where its bands do
@@ -290,7 +290,7 @@ def _breaks(
     step_lines = len(wrap(spec.step_text, sum_width, STEP_BREAK))
     sum_lines = 1
     if values and sum_chars > sum_width:
-        sum_lines = min(3, math.ceil(sum_chars / sum_width))
+        sum_lines = min(spec.sum_lines_most, math.ceil(sum_chars / sum_width))
     return _Breaks(inner, width, key_widths, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 
@@ -425,7 +425,7 @@ def _labels(g: _Grids, across: _Across, top: _Top, body: _Body) -> list[tuple[st
     texts.append((spec.output_heading, label, across.x_out_heads, top.heads_y))
     for c, t in zip(g.shown_in, body.in_tops):
         x, _ = body.inputs[c]
-        texts.append((f"{spec.input_name}[{c}]", label, x, t))
+        texts.append((spec.input_text(c), label, x, t))
         if g.in_counts:
             texts.append((g.in_counts, label, across.in_counts_x, t))
         for j in g.columns if body.kernels else ():
@@ -533,14 +533,15 @@ def plan(
         largest = max(VALUE_CELL_PX, smallest)
     else:
         smallest, largest = MIN_CELL_PX, CELL_PX
-    box_w, box_h = fit_box(scale, max_width)
+    box_w, box_h = (fit_box if geometry.arrangement is None else geometry.arrangement.fit_box)(scale, max_width)
     fits = (lambda lay: lay.width <= max_width) if max_width else (lambda lay: True)
     one = Metrics.of(1)
+    lay_out = arrange if geometry.arrangement is None else geometry.arrangement.arrange
     for cell in range(largest, smallest - 1, -1):
-        layout = arrange(geometry, values, cell * m.n, notes, m, keys, caption, value_chars, picture)
+        layout = lay_out(geometry, values, cell * m.n, notes, m, keys, caption, value_chars, picture)
         # measured at scale 1, so that a larger scale chooses the cells a smaller one would,
         # whatever its one-pixel grid lines add up to
-        unit = layout if m.n == 1 else arrange(geometry, values, cell, notes, one, keys, caption, value_chars, picture)
+        unit = layout if m.n == 1 else lay_out(geometry, values, cell, notes, one, keys, caption, value_chars, picture)
         reserve = 0 if keys else KEYS_ROOM  # the keys' own room, or some kept for them
         tall = max((unit.height if keys else unit.drawing[1] + reserve) * m.n, layout.height + reserve * m.n)
         wide = max(unit.drawing[0] * m.n, layout.drawing[0])

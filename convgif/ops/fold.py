@@ -1,0 +1,691 @@
+"""``torch.nn.Unfold`` and ``torch.nn.Fold``: the convolution's matrix form as layers.
+
+* **Unfold** (im2col) copies every window of a (C, H, W) input (padded with zeros, its cells
+  ``dilation`` apart, moving by ``stride``) into one column of a (C·KH·KW, L) matrix: row
+  ``c·KH·KW + ky·KW + kx`` holds channel ``c``'s kernel cell (ky, kx), column ``l`` the l-th
+  window, row by row over the placements. A convolution is then one matrix product with the
+  weight (``convgif --view matrix`` draws that).
+* **Fold** (col2im) puts such columns back: column ``l`` of a (C·KH·KW, L) input is added into
+  the l-th window of a (C, *output_size) output, padded; where windows overlap their values
+  add up, and what lands on the padding is dropped. ``fold(unfold(x))`` is x times how many
+  windows cover each cell.
+
+Both are drawn with the channels as groups: Unfold's output, and Fold's input, as one block
+of KH·KW rows per channel (their rows ``c·KH·KW`` to ``(c + 1)·KH·KW − 1``), beside the channel
+they come from or go to. A step is one window placement, every channel at once: Unfold copies
+the window into a column, Fold adds a column into the window. Unfold draws a range of its
+columns (``--region C0:C1``) when the layer is too large.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+
+from ..engine.matrix import blocks, fold, overlap_counts, unfold
+from ..engine.values import drawn_or_given, rng_of
+from ..errors import SpecError
+from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, format_value, widest
+from ..picture.sizes import MAX_SHOWN_IN
+from .args import fmt, is_int, to_tuple
+from .args import shape as _shape
+from .base import Operation, dims_text
+from .gathered import INPUT_RANGE, no_values
+
+_SEP = " \u2014 "
+
+
+def _sizes(name: str, value: object, least: int) -> tuple[int, int]:
+    """An int-or-pair argument of F.unfold/F.fold: a pair (one int for both), each at least ``least``."""
+    pair = to_tuple(name, value, 2)
+    if min(pair) < least:
+        rule = "greater than zero" if least else "non-negative"
+        raise SpecError(name, f"{name}={fmt(value)} must be {rule} on both axes")
+    return pair  # type: ignore[return-value]
+
+
+class _Window:
+    """The sliding blocks both layers share: kernel_size, dilation, padding and stride, as
+    F.unfold and F.fold normalise and check them (pairs; kernel, dilation and stride above 0,
+    padding not below)."""
+
+    kernel_size: tuple[int, int]
+    dilation: tuple[int, int]
+    padding: tuple[int, int]
+    stride: tuple[int, int]
+
+    def _normalise_window(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        put("kernel_size", _sizes("kernel_size", self.kernel_size, 1))
+        put("dilation", _sizes("dilation", self.dilation, 1))
+        put("padding", _sizes("padding", self.padding, 0))
+        put("stride", _sizes("stride", self.stride, 1))
+
+    @property
+    def cells(self) -> int:
+        """KH·KW: the rows of the matrix each channel has."""
+        return self.kernel_size[0] * self.kernel_size[1]
+
+    @property
+    def receptive_field(self) -> tuple[int, int]:
+        return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))  # type: ignore[return-value]
+
+    def _blocks(self, sizes: tuple[int, int]) -> tuple[int, int]:
+        """The placements per axis over a map of ``sizes``, padded."""
+        padded = tuple(n + 2 * p for n, p in zip(sizes, self.padding))
+        return blocks(padded, self.kernel_size, self.stride, self.dilation)  # type: ignore[return-value]
+
+    def _window_text(self) -> str:
+        return f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, stride={self.stride}"
+
+    def _caption(self) -> str:
+        return _SEP.join(
+            [
+                f"Input Shape : {self.input_shape}",  # type: ignore[attr-defined]
+                f"Output Shape : {self.output_shape}",  # type: ignore[attr-defined]
+                f"K : {self.kernel_size}",
+                f"P : {self.padding}",
+                f"S : {self.stride}",
+                f"D : {self.dilation}",
+            ]
+        )
+
+    def replace(self, **changes: object):
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class UnfoldSpec(_Window):
+    """One ``torch.nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)`` applied to (C, H, W)
+    ((H, W): one channel): the output is (C·KH·KW, L), L the placements of the window."""
+
+    input_shape: tuple[int, ...]
+    kernel_size: tuple[int, int]  # type: ignore[assignment]
+    dilation: tuple[int, int] = 1  # type: ignore[assignment]
+    padding: tuple[int, int] = 0  # type: ignore[assignment]
+    stride: tuple[int, int] = 1  # type: ignore[assignment]
+
+    NAME: ClassVar[str] = "Unfold"
+    DIMS: ClassVar[int] = 2
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_shape", _shape(self.input_shape, 2))
+        self._normalise_window()
+        places = self._blocks(self.input_shape[1:])
+        if min(places) < 1:
+            raise SpecError(
+                "kernel_size",
+                f"Given input with spatial size {self.input_shape[1:]}, {self._window_text()}, the array of sliding "
+                f"blocks would be {places}: each must be at least one (the window must fit the padded input)",
+            )
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def out_channels(self) -> int:
+        """The channels' blocks of the output drawn (one per input channel)."""
+        return self.input_shape[0]
+
+    @cached_property
+    def places(self) -> tuple[int, int]:
+        """The window's placements per axis: L is their product."""
+        return self._blocks(self.input_shape[1:])
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        return (self.in_channels * self.cells, math.prod(self.places))
+
+    @cached_property
+    def padded_shape(self) -> tuple[int, ...]:
+        c, h, w = self.input_shape
+        return (c, h + 2 * self.padding[0], w + 2 * self.padding[1])
+
+    @property
+    def steps(self) -> int:
+        """Animation steps: one per placement (column), every channel at once."""
+        return self.output_shape[1]
+
+    @property
+    def numbers(self) -> int:
+        return math.prod(self.padded_shape) + math.prod(self.output_shape)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        return "writes", math.prod(self.output_shape)
+
+    @cached_property
+    def caption(self) -> str:
+        return self._caption()
+
+
+@dataclass(frozen=True)
+class FoldSpec(_Window):
+    """One ``torch.nn.Fold(output_size, kernel_size, dilation=1, padding=0, stride=1)`` applied
+    to (C·KH·KW, L): the output is (C, *output_size), each column added into its window."""
+
+    input_shape: tuple[int, ...]
+    output_size: tuple[int, int]
+    kernel_size: tuple[int, int]  # type: ignore[assignment]
+    dilation: tuple[int, int] = 1  # type: ignore[assignment]
+    padding: tuple[int, int] = 0  # type: ignore[assignment]
+    stride: tuple[int, int] = 1  # type: ignore[assignment]
+
+    NAME: ClassVar[str] = "Fold"
+    DIMS: ClassVar[int] = 2
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        value = self.input_shape
+        if not (
+            isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(v) for v in value) and min(value) >= 1
+        ):
+            raise SpecError(
+                "input_shape",
+                f"input_shape={fmt(value)} must be (C·KH·KW, L) of positive integers: Fold takes the columns "
+                "Unfold makes, one column per window",
+            )
+        object.__setattr__(self, "input_shape", tuple(int(v) for v in value))
+        object.__setattr__(self, "output_size", _sizes("output_size", self.output_size, 1))
+        self._normalise_window()
+        rows, columns = self.input_shape
+        if rows % self.cells:
+            raise SpecError(
+                "input_shape",
+                f"input_shape={self.input_shape}: its {rows} rows must be a multiple of the kernel's "
+                f"{self.kernel_size[0]}·{self.kernel_size[1]} = {self.cells} cells (one block of rows per channel)",
+            )
+        places = self._blocks(self.output_size)
+        if min(places) < 1:
+            raise SpecError(
+                "kernel_size",
+                f"Given output_size={self.output_size}, {self._window_text()}, the array of sliding blocks would be "
+                f"{places}: each must be at least one (the window must fit the padded output)",
+            )
+        if math.prod(places) != columns:
+            raise SpecError(
+                "input_shape",
+                f"input_shape={self.input_shape} has {columns} columns, but output_size={self.output_size} with "
+                f"{self._window_text()} has {places[0]} * {places[1]} = {math.prod(places)} windows: one column each",
+            )
+
+    @property
+    def in_channels(self) -> int:
+        """The channels' blocks of the input drawn (one per output channel)."""
+        return self.input_shape[0] // self.cells
+
+    @property
+    def out_channels(self) -> int:
+        return self.in_channels
+
+    @cached_property
+    def places(self) -> tuple[int, int]:
+        return self._blocks(self.output_size)
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        return (self.in_channels, *self.output_size)
+
+    @cached_property
+    def canvas(self) -> tuple[int, int]:
+        """The padded output the columns are added into, before the padding is dropped."""
+        return self.output_size[0] + 2 * self.padding[0], self.output_size[1] + 2 * self.padding[1]
+
+    @property
+    def steps(self) -> int:
+        return self.input_shape[1]
+
+    @property
+    def numbers(self) -> int:
+        return math.prod(self.input_shape) + self.in_channels * math.prod(self.canvas)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        return "additions", math.prod(self.input_shape)
+
+    @cached_property
+    def caption(self) -> str:
+        return self._caption()
+
+
+@dataclass(frozen=True, eq=False)
+class FoldRecording:
+    """The forward pass of Unfold or Fold: ``input`` and ``output`` as PyTorch gives them, and
+    ``canvas`` the padded map (Unfold's input padded, Fold's output before the padding is
+    dropped)."""
+
+    spec: Any
+    input: np.ndarray
+    output: np.ndarray
+    canvas: np.ndarray
+
+
+def _windows(spec: Any, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(L, KH) rows and (L, KW) columns of the padded map each placement's window covers."""
+    (ph, pw), (kh, kw) = spec.places, spec.kernel_size
+    (sh, sw), (dh, dw) = spec.stride, spec.dilation
+    oy, ox = np.divmod(np.arange(ph * pw), pw)
+    return oy[:, None] * sh + np.arange(kh)[None, :] * dh, ox[:, None] * sw + np.arange(kw)[None, :] * dw
+
+
+def _slice(start: int, count: int, step: int) -> str:
+    """Rows start, start + step, … as a slice: ``1:4`` or ``0:5:2``."""
+    stop = start + (count - 1) * step + 1
+    return f"{start}:{stop}" + (f":{step}" if step > 1 and count > 1 else "")
+
+
+class _FoldOperation(Operation):
+    """What Unfold and Fold share: no weights, torch's arguments, no view of their own."""
+
+    dims = 2
+    views = ("region",)
+
+    def weight_shape(self, spec: Any) -> None:
+        return None
+
+    def name_parts(self, spec: Any, **view: Any) -> list[str]:
+        parts = ["x".join(map(str, spec.input_shape)), f"k{dims_text(spec.kernel_size)}"]
+        if getattr(spec, "output_size", None):
+            parts.insert(1, f"out{dims_text(spec.output_size)}")
+        for letter, sizes, neutral in (("s", spec.stride, 1), ("p", spec.padding, 0), ("d", spec.dilation, 1)):
+            if any(v != neutral for v in sizes):
+                parts.append(f"{letter}{dims_text(sizes)}")
+        return parts
+
+    def _formulas(self, spec: Any, sizes: tuple[int, int]) -> list[str]:
+        formulas = []
+        for axis, n, k, s, d, p, count in zip(
+            ("H", "W"), sizes, spec.kernel_size, spec.stride, spec.dilation, spec.padding, spec.places
+        ):
+            formulas.append(f"windows along {axis} = floor(({n} + 2·{p} − {d}·({k} − 1) − 1) / {s} + 1) = {count}")
+        return formulas
+
+
+class Unfold(_FoldOperation):
+    """``torch.nn.Unfold``: every window copied into a column."""
+
+    name = "Unfold"
+    spec_type = UnfoldSpec
+    torch_signature = ("kernel_size", "dilation", "padding", "stride")
+
+    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:
+        """Small random integers (0..9), or ``input``, unfolded."""
+        no_values(self.name, weight, bias, "Unfold copies the windows and has no parameters")
+        x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
+        p = spec.padding
+        canvas = np.pad(x, ((0, 0), (p[0], p[0]), (p[1], p[1])))
+        columns = unfold(x, spec.kernel_size, spec.stride, spec.dilation, spec.padding)
+        return FoldRecording(spec, x, columns, canvas)
+
+    def _part(self, spec: Any, region: Optional[Region]) -> tuple[tuple[int, int], Region]:
+        """The columns drawn (start, stop) and the padded input cells their windows read."""
+        _, hp, wp = spec.padded_shape
+        if region is None:
+            return (0, spec.output_shape[1]), Region((0, hp), (0, wp))
+        start, stop = region.cols
+        rows, cols = _windows(spec, spec.input_shape[1:])
+        rows, cols = rows[start:stop], cols[start:stop]
+        return (start, stop), Region((int(rows.min()), int(rows.max()) + 1), (int(cols.min()), int(cols.max()) + 1))
+
+    def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
+        self.check_view(**view)
+        c, kk = spec.in_channels, spec.cells
+        (start, stop), read = self._part(spec, region)
+        _, hp, wp = spec.padded_shape
+        _, places = spec.output_shape
+        (kh, kw), (ph, pw) = spec.kernel_size, spec.places
+        notes = [
+            f"a column per window, row by row over the {ph}×{pw} placements (column l: placement row l // {pw}, "
+            f"column l mod {pw}); a row per channel and kernel cell: row c·{kk} + ky·{kw} + kx holds x[c] at the "
+            "window's cell (ky, kx); each channel's rows drawn beside it"
+        ]
+        padded = max(spec.padding) > 0
+        heading = "input (padded)" if padded else "input"
+        if padded:
+            notes.append(f"padding={spec.padding}: the windows read pad(x), x with that many zeros on each side")
+        fields: dict[str, Any] = {"input_heading": heading, "output_heading": "output: one column per window"}
+        if (start, stop) != (0, places):
+            in_cut = (read.rows, read.cols) != ((0, hp), (0, wp))
+            notes.append(
+                f"drawn: output columns {start}–{stop - 1} of {places}, and the input{' (padded)' if padded else ''} "
+                f"{read.text(2)} of {hp}×{wp} their windows read"
+            )
+            fields.update(
+                input_heading=heading + (", part" if in_cut else ""),
+                output_heading="output, part",
+                part=Part(
+                    Crop((hp, wp), (read.rows[0], read.cols[0])) if in_cut else None, Crop((kk, places), (0, start))
+                ),
+            )
+        longest = f"column {places - 1} · window at ({hp - 1}, {wp - 1}) · step {places}/{places} of this part"
+        entry = f"y[{(c - 1) * kk}:{c * kk}, {places - 1}] = pad(x)[{c - 1}, {_slice(hp, kh, spec.dilation[0])}, "
+        entry += f"{_slice(wp, kw, spec.dilation[1])}]"
+        return [
+            Geometry(
+                layer=spec,
+                caption=spec.caption,
+                dims=1,  # its region is a range of columns: the windows drawn
+                in_channels=c,
+                out_channels=c,
+                groups=c,
+                grid=read.size,
+                kernel=None,
+                out_size=(kk, stop - start),
+                steps_per_column=stop - start,
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                output_label=lambda co: f"y[{co * kk}:{(co + 1) * kk}]",
+                numbers=True,
+                step_text=longest,
+                sum_chars=lambda chars, drawn: len(drawn[2]) * (len(entry) + 3),
+                value_chars=2,
+                **fields,
+            )
+        ]
+
+    def drawings(
+        self,
+        spec: Any,
+        recording: Any,
+        pixels: bool = False,
+        region: Optional[Region] = None,
+        geometries: Any = None,
+        **view: Any,
+    ) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
+        (start, stop), read = self._part(spec, region)
+        c, kk = spec.in_channels, spec.cells
+        grid = recording.canvas[:, slice(*read.rows), slice(*read.cols)]
+        p = spec.padding
+        filler = np.ones(spec.padded_shape[1:], dtype=bool)
+        filler[p[0] : p[0] + spec.input_shape[1], p[1] : p[1] + spec.input_shape[2]] = False
+        output = recording.output[:, start:stop].reshape(c, kk, stop - start)
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=filler[slice(*read.rows), slice(*read.cols)],
+                kernels=None,
+                output=output,
+                playback=UnfoldPlayback(spec, recording, start, stop, read),
+                value_chars=max(widest(grid, output), 1),
+                pixels=pixels,
+            )
+        ]
+
+    def facts(self, spec: Any) -> dict[str, Any]:
+        return {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            "kernel_size": list(spec.kernel_size),
+            "stride": list(spec.stride),
+            "padding": list(spec.padding),
+            "dilation": list(spec.dilation),
+            "num_parameters": 0,
+            "placements": spec.output_shape[1],
+            "placements_name": "windows (columns of the output)",
+            "steps": spec.steps,
+            "output_size_formulas": [
+                *self._formulas(spec, spec.input_shape[1:]),
+                f"output = (C·KH·KW, L) = ({spec.in_channels}·{spec.kernel_size[0]}·{spec.kernel_size[1]}, "
+                f"{spec.places[0]}·{spec.places[1]}) = {spec.output_shape}",
+            ],
+            "parameter_formulas": ["none: Unfold copies the windows and has no weights"],
+            "writes": spec.operations[1],
+        }
+
+
+class UnfoldPlayback:
+    """Step ``l`` copies window ``l`` of every channel into column ``l`` of that channel's rows."""
+
+    def __init__(self, spec: UnfoldSpec, recording: FoldRecording, start: int, stop: int, read: Region) -> None:
+        self.spec, self.recording, self.start, self.stop, self.read = spec, recording, start, stop, read
+        self.rows, self.cols = _windows(spec, spec.input_shape[1:])
+        self.kk = spec.cells
+
+    def advance(self, step: int) -> list[Writes]:
+        col, kk = self.start + step, self.kk
+        rows = np.arange(kk)
+        return [
+            Writes(
+                c,
+                rows,
+                np.array([step]),
+                self.recording.output[c * kk : (c + 1) * kk, col : col + 1],
+                (0, step, kk, step + 1),
+            )
+            for c in range(self.spec.in_channels)
+        ]
+
+    def show(self, step: int) -> Step:
+        spec, col = self.spec, self.start + step
+        rows, cols = self.rows[col] - self.read.rows[0], self.cols[col] - self.read.cols[0]
+        box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
+
+        def reads(c: int) -> Reads:
+            cells = np.array([(c, y, x) for y in rows for x in cols], dtype=np.int64)
+            return Reads(cells, box)
+
+        _, pw = spec.places
+        (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
+        top, left = int(self.rows[col][0]), int(self.cols[col][0])
+        part = self.stop - self.start < spec.output_shape[1]
+        text = f"column {col} · window at ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
+        text += " of this part" if part else ""
+        kk = self.kk
+        x = "pad(x)" if max(spec.padding) else "x"  # the indices are the padded map's
+        sums = tuple(
+            f"y[{c * kk}:{(c + 1) * kk}, {col}] = {x}[{c}, {_slice(top, kh, dh)}, {_slice(left, kw, dw)}]"
+            for c in range(spec.in_channels)
+        )
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(spec.in_channels)))
+
+
+class Fold(_FoldOperation):
+    """``torch.nn.Fold``: every column added back into its window."""
+
+    name = "Fold"
+    spec_type = FoldSpec
+    torch_signature = ("output_size", "kernel_size", "dilation", "padding", "stride")
+    views = ()
+
+    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:
+        """Small random integers (0..9), or ``input`` (C·KH·KW, L), folded."""
+        no_values(self.name, weight, bias, "Fold adds the columns up and has no parameters")
+        x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
+        p = spec.padding
+        canvas = fold(x, spec.canvas, spec.kernel_size, spec.stride, spec.dilation, (0, 0))
+        output = canvas[:, p[0] : p[0] + spec.output_size[0], p[1] : p[1] + spec.output_size[1]].copy()
+        return FoldRecording(spec, x, output, canvas)
+
+    def geometries(self, spec: Any, **view: Any) -> list[Geometry]:
+        self.check_view(**view)
+        c, kk = spec.in_channels, spec.cells
+        _, places = spec.input_shape
+        (kh, kw), (ph, pw) = spec.kernel_size, spec.places
+        counts = fold_overlaps(spec)
+        notes = [
+            f"column l of each channel's rows adds into the l-th window of its output, row by row over the {ph}×{pw} "
+            f"placements; row c·{kk} + ky·{kw} + kx into the window's cell (ky, kx); where windows overlap the values add up"
+        ]
+        if max(spec.padding):
+            notes.append(
+                f"padding={spec.padding}: the columns add into pad(y), the output with that many cells on each side; "
+                "what lands on those cells (drawn pale) is dropped"
+            )
+        taps = sorted({int(v) for v in np.unique(counts)})
+        notes.append(
+            f"windows covering an output cell: {', '.join(map(str, taps))}, so fold(unfold(x)) is x times that"
+        )
+        hc, wc = spec.canvas
+        longest = f"column {places - 1} · window at ({hc - 1}, {wc - 1}) · step {places}/{places}"
+        window = f"pad(y)[{c - 1}, {_slice(hc, kh, spec.dilation[0])}, {_slice(wc, kw, spec.dilation[1])}]"
+        entry = len(f"{window} = pad(y) + x[{c * kk}:{c * kk}, {places}] = ")
+        return [
+            Geometry(
+                layer=spec,
+                caption=spec.caption,
+                dims=2,
+                in_channels=c,
+                out_channels=c,
+                groups=c,
+                grid=(kk, places),
+                kernel=None,
+                out_size=spec.canvas,
+                steps_per_column=places,
+                input_heading="input: one column per window",
+                output_heading="output, on the padded map" if max(spec.padding) else "output",
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                input_label=lambda c: f"x[{c * kk}:{(c + 1) * kk}]",
+                output_label=lambda co: f"y[{co}]",
+                numbers=True,
+                step_text=longest,
+                sum_chars=lambda chars, drawn: len(drawn[2]) * (entry + 3 * kk * (chars + 2) + 3),
+                sum_lines_most=3 * min(c, MAX_SHOWN_IN),  # a window of numbers for each channel drawn
+                value_chars=2,
+            )
+        ]
+
+    def drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
+    ) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, **view)
+        c, kk = spec.in_channels, spec.cells
+        grid = recording.input.reshape(c, kk, spec.input_shape[1])
+        playback = FoldPlayback(spec, recording)
+        low = high = 0
+        for step in range(playback.steps):  # the partial sums, for a scale that covers them
+            for write in playback.advance(step):
+                if write.values.size:
+                    low, high = min(low, write.values.min()), max(high, write.values.max())
+        p, (ho, wo) = spec.padding, spec.output_size
+        cut = np.ones(spec.canvas, dtype=bool)
+        cut[p[0] : p[0] + ho, p[1] : p[1] + wo] = False
+        span = (low, high)
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=np.zeros((kk, spec.input_shape[1]), dtype=bool),
+                kernels=None,
+                output=recording.canvas,
+                playback=FoldPlayback(spec, recording),
+                start=np.zeros((c, *spec.canvas), dtype=recording.canvas.dtype),
+                value_chars=max(widest(grid, recording.canvas, np.asarray(span)), 1),
+                pixels=pixels,
+                extra={"span": span},
+                cut=cut if cut.any() else None,
+            )
+        ]
+
+    def facts(self, spec: Any) -> dict[str, Any]:
+        counts = fold_overlaps(spec)
+        return {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            "kernel_size": list(spec.kernel_size),
+            "stride": list(spec.stride),
+            "padding": list(spec.padding),
+            "dilation": list(spec.dilation),
+            "output_size": list(spec.output_size),
+            "num_parameters": 0,
+            "placements": spec.input_shape[1],
+            "placements_name": "windows (columns of the input)",
+            "steps": spec.steps,
+            "output_size_formulas": [
+                *self._formulas(spec, spec.output_size),
+                f"C = {spec.input_shape[0]} / ({spec.kernel_size[0]}·{spec.kernel_size[1]}) = {spec.in_channels}; "
+                f"output = (C, *output_size) = {spec.output_shape}",
+            ],
+            "parameter_formulas": ["none: Fold adds the columns into their windows and has no weights"],
+            "additions": spec.operations[1],
+            "overlaps": sorted({int(v) for v in np.unique(counts)}),
+            "overlaps_name": "windows covering an output cell (fold(unfold(x)) is x times that)",
+        }
+
+
+def fold_overlaps(spec: FoldSpec) -> np.ndarray:
+    """(*output_size): how many windows cover each output cell (Fold adds that many values
+    into it): a transposed convolution's overlaps, from the placements, with the rows and
+    columns past the last window as output padding."""
+    rest = tuple(
+        c - ((n - 1) * s + d * (k - 1) + 1)
+        for c, n, s, d, k in zip(spec.canvas, spec.places, spec.stride, spec.dilation, spec.kernel_size)
+    )
+    return overlap_counts(spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, rest)
+
+
+class FoldPlayback:
+    """Step ``l`` adds column ``l`` of every channel's rows into that channel's window ``l`` on
+    the padded output; each channel's sum line gives what the window held, the column added
+    and what it holds now, in the column's order."""
+
+    def __init__(self, spec: FoldSpec, recording: FoldRecording) -> None:
+        self.spec, self.recording = spec, recording
+        self.rows, self.cols = _windows(spec, spec.output_size)
+        self.steps = spec.input_shape[1]
+        self.sums = np.zeros((spec.in_channels, *spec.canvas), dtype=recording.canvas.dtype)
+        self._seen = np.zeros(self.sums.shape, dtype=bool)
+        self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._last: list[Writes] = []
+
+    def advance(self, step: int) -> list[Writes]:
+        spec, kk = self.spec, self.spec.cells
+        (kh, kw), rows, cols = spec.kernel_size, self.rows[step], self.cols[step]
+        window = np.ix_(rows, cols)
+        writes, self._before = [], []
+        for c in range(spec.in_channels):
+            added = self.recording.input[c * kk : (c + 1) * kk, step].reshape(kh, kw)
+            before, first = self.sums[c][window].copy(), ~self._seen[c][window]
+            self.sums[c][window] += added
+            self._seen[c][window] = True
+            self._before.append((before, added, first))
+            box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
+            writes.append(Writes(c, rows, cols, self.sums[c][window].copy(), box))
+        self._last = writes
+        return writes
+
+    def show(self, step: int) -> Step:
+        spec, kk = self.spec, self.spec.cells
+        (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
+        rows, cols = self.rows[step], self.cols[step]
+
+        def reads(c: int) -> Reads:
+            cells = np.array([(c, k, step) for k in range(kk)], dtype=np.int64)
+            return Reads(cells, (0, step, kk, step + 1))
+
+        text = f"column {step} · window at ({int(rows[0])}, {int(cols[0])}) · step {step + 1}/{self.steps}"
+        y = "pad(y)" if max(spec.padding) else "y"  # the indices are the padded map's
+        where = f"{_slice(int(rows[0]), kh, dh)}, {_slice(int(cols[0]), kw, dw)}"
+        sums = []
+        for c, (before, added, first) in enumerate(self._before):
+            column = f"x[{c * kk}:{(c + 1) * kk}, {step}]"
+            new = _values(before + added)
+            if first.all():
+                sums.append(f"{y}[{c}, {where}] = {column} = {new}")
+            else:
+                sums.append(f"{y}[{c}, {where}] = {y} + {column} = {_values(before)} + {_values(added)} = {new}")
+        return Step(0, LazyReads(reads), self._last, text, tuple(sums), tuple(range(spec.in_channels)))
+
+
+def _values(block: np.ndarray) -> str:
+    """A window's values in the order of its column's rows (row by row): ``(12, 4, 0, 3)``."""
+    return "(" + ", ".join(format_value(v) for v in block.reshape(-1)) + ")"
+
+
+UNFOLD = Unfold()
+FOLD = Fold()
