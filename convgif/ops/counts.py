@@ -158,8 +158,11 @@ def overlaps_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region]
         output_label=lambda co: "y[0]",
         numbers=True,
         step_text=f"{where} · step {steps}/{steps}",
-        sum_chars=lambda chars, drawn: len(
-            _tap_entry(dims, (h - 1, w - 1), np.arange(ho - k[0], ho), np.arange(wo - k[-1], wo), (9, 9))
+        sum_chars=lambda chars, drawn: (
+            len(  # and a few for the breaks at spaces
+                _tap_entry(dims, (h - 1, w - 1), np.arange(ho - k[0], ho), np.arange(wo - k[-1], wo), (9, 9))
+            )
+            + 12
         ),
         value_chars=len(str(int(counts.max()))),
         **fields,
@@ -197,9 +200,9 @@ def overlaps_drawn(spec: Any, geometry: Geometry, dims: int, region: Optional[Re
 
 def _tap_entry(dims: int, cell: tuple[int, int], rows: np.ndarray, cols: np.ndarray, taps: tuple) -> str:
     """What one input cell adds to the counts: ``input (1, 1) lands 3 × 3 taps on rows 2–4,
-    columns 2–4, one on each`` (rows and columns listed where the dilation spaces them)."""
+    columns 2–4: +1 on each`` (rows and columns listed where the dilation spaces them)."""
     y, x = cell
     where = f"rows {span(rows)}, columns {span(cols)}" if dims == 2 else f"positions {span(cols)}"
     count = f"{taps[0]} × {taps[1]} taps" if dims == 2 else f"{taps[1]} tap{'s' if taps[1] != 1 else ''}"
     name = f"input ({y}, {x})" if dims == 2 else f"input ({x},)"
-    return f"{name} lands {count} on {where}, one on each, adding 1 to its count"
+    return f"{name} lands {count} on {where}: +1 on each"

@@ -437,10 +437,46 @@ def transpose_values(recording: Any, geometry: Geometry, part: Region, read: Reg
     return MatrixValues(sources, weights, blank)
 
 
-def transpose_drawn(recording: Any, geometry: Geometry, pixels: bool, region: Optional[Region], dims: int) -> Drawn:
-    """A recorded transposed convolution (2-D, or a 1-D one as its row) drawn as ``y = Cᵀ·x``."""
+def transposed_row(recording: Any, planar: Any) -> Any:
+    """A ConvTranspose1d's recording seen as its ConvTranspose2d over one row (views of the
+    same arrays)."""
+    from ..engine.direct import Placements
+    from .transposed import TransposedRecording
+
+    row = lambda a: a[:, None, :]  # noqa: E731
+    conv = recording.conv
+    direct = planar.as_conv()
+    return TransposedRecording(
+        planar,
+        row(recording.input),
+        recording.weight[:, :, None, :],
+        recording.bias,
+        row(recording.output),
+        Recording(
+            direct,
+            row(conv.input),
+            row(conv.padded),
+            conv.weight[:, :, None, :],
+            conv.bias,
+            row(conv.output),
+            Placements(direct, row(conv.output)),
+            conv.kept,
+            conv.weight_values,
+        ),
+        recording.columns,
+        None if recording.passes is None else tuple(row(a) for a in recording.passes),
+        None if recording.canvas is None else row(recording.canvas),
+    )
+
+
+def transpose_drawn(
+    recording: Any, planar: Any, geometry: Geometry, pixels: bool, region: Optional[Region], dims: int
+) -> Drawn:
+    """A recorded transposed convolution drawn as ``y = Cᵀ·x`` (``planar``: its 2-D form, a 1-D
+    layer's recording seen as one row)."""
     from .transposed import bias_start, partial_sum_range
 
+    recording = transposed_row(recording, planar) if dims == 1 else recording
     spec = recording.spec
     part, on, read = transposed_parts(spec, region)
     grid = recording.input[:, slice(*read.rows), slice(*read.cols)]

@@ -267,35 +267,6 @@ class TransposedRecording:
         return lows.min(), highs.max()
 
 
-def transposed_row(recording: TransposedRecording, planar: ConvTranspose2dSpec) -> TransposedRecording:
-    """A ConvTranspose1d's recording seen as its ConvTranspose2d over one row (views of the
-    same arrays)."""
-    row = lambda a: a[:, None, :]  # noqa: E731
-    conv = recording.conv
-    direct = planar.as_conv()
-    return TransposedRecording(
-        planar,
-        row(recording.input),
-        recording.weight[:, :, None, :],
-        recording.bias,
-        row(recording.output),
-        Recording(
-            direct,
-            row(conv.input),
-            row(conv.padded),
-            conv.weight[:, :, None, :],
-            conv.bias,
-            row(conv.output),
-            Placements(direct, row(conv.output)),
-            conv.kept,
-            conv.weight_values,
-        ),
-        recording.columns,
-        None if recording.passes is None else tuple(row(a) for a in recording.passes),
-        None if recording.canvas is None else row(recording.canvas),
-    )
-
-
 def contribution(
     recording: TransposedRecording, group: int, j: int, y: int, x: int
 ) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
@@ -751,8 +722,7 @@ class TransposedConv(Operation):
         if view == "matrix":
             from .matrix import transpose_drawn
 
-            planar = transposed_row(recording, self.planar(spec)) if self.dims == 1 else recording
-            return [transpose_drawn(planar, geometry, pixels, region, self.dims)]
+            return [transpose_drawn(recording, self.planar(spec), geometry, pixels, region, self.dims)]
         if view == "overlaps":
             from .counts import overlaps_drawn
 

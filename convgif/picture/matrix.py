@@ -158,6 +158,159 @@ def _stack(
     return origins, tops, y + g.frame
 
 
+@dataclass(frozen=True)
+class _Across:
+    """Where things sit across a matrix picture: the input grids (``x_in``, their end), X (or
+    x), W (or Cᵀ), Y (or y), the end of Y (``after``), the output maps, and the right edge."""
+
+    x_in: int
+    in_end: int
+    x_x: int
+    x_w: int
+    x_y: int
+    after: int
+    x_maps: int
+    right: int
+
+
+@dataclass
+class _Body:
+    """Where things sit down a matrix picture: the grids' tops by channel, their label lines'
+    tops and ends, the matrices, the bottom and the lane the links run along."""
+
+    inputs: dict[int, int]
+    in_tops: list[int]
+    inputs_end: int
+    outputs: dict[int, int]
+    out_tops: list[int]
+    outputs_end: int
+    blocks: dict[str, Block]
+    bottom: int
+    lane: int
+
+
+def _width(rows_cols: tuple[int, int], s: int) -> int:
+    return rows_cols[1] * s + 1
+
+
+def _across(plan: MatrixPlan, spec: Geometry, g: _Grids, sizes: dict, headings: tuple[str, str, str]) -> _Across:
+    """The columns of the picture: for ``product`` W under the grids, X and Y in one column right
+    of them; for ``transpose`` x over Cᵀ right of the grids, y right of Cᵀ; the maps last."""
+    m, s = g.m, g.s
+    label, margin, frame = m.label, m.margin, g.frame
+    x_heading, w_heading, y_heading = headings
+    (_, wp), (_, wo) = spec.grid, spec.out_size
+    _, _, in_left, in_right = g.in_room
+    _, _, out_left, out_right = g.out_room
+    in_labels = [spec.input_text(c) for c in g.shown_in]
+    out_labels = [spec.output_label(co) for co in g.shown_out]
+    in_w = max(wp * s + 1 + max(frame, in_right), *(label.width(t) for t in in_labels))
+    if g.in_counts:
+        in_w = max(in_w, max(map(label.width, in_labels)) + 2 * label.advance + label.width(g.in_counts))
+    x_in = margin + frame + max(in_left - frame, 0)
+    in_end = max(x_in + in_w, margin + label.width(spec.input_heading))
+    if plan.form == PRODUCT:
+        rows_w = max(label.width(plan.row_label(co)) for co in g.shown_out)  # W's rows' labels on its left
+        w_w = _width(sizes["w"], s) + m.gap + rows_w
+        x_x = max(in_end + m.link_gap, margin + w_w + m.gap, margin + label.width(w_heading) + 2 * m.gap)
+        x_w, x_y = x_x - m.gap - _width(sizes["w"], s), x_x
+    else:
+        x_x = x_w = in_end + m.link_gap
+        x_y = x_x + max(_width(sizes["w"], s) + m.gap, label.width(w_heading) + 2 * label.advance)
+    after = x_y + _width(sizes["y"], s)  # the gap before the maps starts at Y's right edge
+    x_maps = max(after + m.link_gap, x_y + label.width(y_heading) + 2 * label.advance)
+    x_maps += frame + max(out_left - frame, 0)
+    ends = [
+        x_maps + max(wo * s + 1 + max(frame, out_right), *(label.width(t) for t in out_labels)),
+        x_maps + label.width(spec.output_heading),
+        x_x + label.width(x_heading),
+        x_w + label.width(w_heading),
+    ]
+    if g.out_counts:
+        ends.append(x_maps + max(map(label.width, out_labels)) + 2 * label.advance + label.width(g.out_counts))
+    more_out = spec.out_channels - len(g.shown_out)
+    if more_out:
+        ends.append(x_maps + label.width(f"… {more_out} more"))
+    if plan.form == PRODUCT:  # the channels' labels right of X
+        ends.append(x_x + _width(sizes["x"], s) + m.gap + max(map(label.width, in_labels)))
+    return _Across(x_in, in_end, x_x, x_w, x_y, after, x_maps, max(ends))
+
+
+def _product_body(
+    plan: MatrixPlan, spec: Geometry, g: _Grids, sizes: dict, headings: tuple, a: _Across, body: int, texts: list
+) -> _Body:
+    """``product``: the grids and X side by side, then W, Y and the maps side by side."""
+    m, s, label = g.m, g.s, g.m.label
+    _, w_heading, y_heading = headings
+    (hp, _), (ho, _) = spec.grid, spec.out_size
+    inputs, in_tops, inputs_end = _stack(g, body, g.shown_in, spec.in_per_group, hp, g.in_room)
+    x_top = body + g.lh + g.in_room[0]
+    for i, c in enumerate(g.shown_in):  # each channel's rows of X, named on its right
+        x = a.x_x + _width(sizes["x"], s) + m.gap
+        texts.append((spec.input_text(c), label, x, x_top + i * plan.per_channel * s))
+    second = max(inputs_end, x_top + sizes["x"][0] * s + 1) + 2 * m.gap
+    texts.append((w_heading, label, min(a.x_w, a.x_x - 2 * m.gap - label.width(w_heading)), second))
+    texts.append((y_heading, label, a.x_y, second))
+    texts.append((spec.output_heading, label, a.x_maps, second))
+    outputs, out_tops, outputs_end = _stack(g, second + g.lh, g.shown_out, spec.out_per_group, ho, g.out_room)
+    w_top = second + 2 * g.lh + g.out_room[0]
+    blocks = {"x": (a.x_x, x_top, *sizes["x"]), "w": (a.x_w, w_top, *sizes["w"]), "y": (a.x_y, w_top, *sizes["y"])}
+    every = max(1, -(-label.height // s))  # label every row there is room for
+    for i, co in enumerate(g.shown_out):
+        if i % every == 0:
+            text = plan.row_label(co)
+            texts.append((text, label, a.x_w - m.gap - label.width(text), w_top + i * s + (s - label.height) // 2))
+    bottom = max(outputs_end, w_top + sizes["w"][0] * s + 1)
+    lane = body + g.lh // 2  # the label line over the first grid: free right of the grids
+    return _Body(inputs, in_tops, inputs_end, outputs, out_tops, outputs_end, blocks, bottom, lane)
+
+
+def _transpose_body(
+    spec: Geometry, g: _Grids, sizes: dict, headings: tuple, a: _Across, body: int, heads_y: int, texts: list
+) -> _Body:
+    """``transpose``: x in a row over Cᵀ; the grids, Cᵀ, y and the maps side by side."""
+    m, s, label = g.m, g.s, g.m.label
+    _, w_heading, y_heading = headings
+    (hp, _), (ho, _) = spec.grid, spec.out_size
+    x_top = body + g.lh
+    second = x_top + sizes["x"][0] * s + 1 + m.gap  # the line of the grids' labels
+    texts.append((w_heading, label, a.x_w, second))
+    texts.append((y_heading, label, a.x_y, second))
+    texts.append((spec.output_heading, label, a.x_maps, heads_y))
+    in_top, out_top = g.in_room[0], g.out_room[0]
+    w_top = second + g.lh + max(in_top, out_top)
+    blocks = {"x": (a.x_x, x_top, *sizes["x"]), "w": (a.x_w, w_top, *sizes["w"]), "y": (a.x_y, w_top, *sizes["y"])}
+    inputs, in_tops, inputs_end = _stack(g, w_top - g.lh - in_top, g.shown_in, spec.in_per_group, hp, g.in_room)
+    outputs, out_tops, outputs_end = _stack(g, w_top - g.lh - out_top, g.shown_out, spec.out_per_group, ho, g.out_room)
+    bottom = max(inputs_end, outputs_end, w_top + sizes["w"][0] * s + 1)
+    return _Body(inputs, in_tops, inputs_end, outputs, out_tops, outputs_end, blocks, bottom, x_top - g.lh // 2)
+
+
+def _grid_labels(spec: Geometry, g: _Grids, a: _Across, b: _Body, texts: list) -> int:
+    """The grids' and maps' labels (and counts, and how many channels are not drawn): the bottom."""
+    label, n = g.m.label, g.m.n
+    in_labels = [spec.input_text(c) for c in g.shown_in]
+    out_labels = {co: spec.output_label(co) for co in g.shown_out}
+    for text, t in zip(in_labels, b.in_tops):
+        texts.append((text, label, a.x_in, t))
+        if g.in_counts:
+            texts.append((g.in_counts, label, a.x_in + max(map(label.width, in_labels)) + 2 * label.advance, t))
+    for co, t in zip(g.shown_out, b.out_tops):
+        texts.append((out_labels[co], label, a.x_maps, t))
+        if g.out_counts:
+            x = a.x_maps + max(map(label.width, out_labels.values())) + 2 * label.advance
+            texts.append((g.out_counts, label, x, t))
+    bottom = b.bottom
+    for more, x, end in (
+        (spec.in_channels - len(g.shown_in), a.x_in, b.inputs_end),
+        (spec.out_channels - len(g.shown_out), a.x_maps, b.outputs_end),
+    ):
+        if more:
+            texts.append((f"… {more} more", label, x, end))
+            bottom = max(bottom, end + label.height + 2 * n)
+    return bottom
+
+
 def _arrange(
     plan: MatrixPlan,
     spec: Geometry,
@@ -170,133 +323,30 @@ def _arrange(
     value_chars: int,
 ) -> MatrixLayout:
     g = _Grids.of(spec, s, m)
-    label, n, margin, frame = m.label, m.n, m.margin, g.frame
+    n, margin, frame = m.n, m.margin, g.frame
     sizes = plan.sizes(spec, g.shown_in, g.shown_out)
-    x_heading, w_heading, y_heading = plan.headings(sizes)
-    (hp, wp), (ho, wo) = spec.grid, spec.out_size
-    in_top, in_bottom, in_left, in_right = g.in_room
-    out_top, out_bottom, out_left, out_right = g.out_room
-
-    def width(rows_cols: tuple[int, int]) -> int:
-        return rows_cols[1] * s + 1
-
-    def height(rows_cols: tuple[int, int]) -> int:
-        return rows_cols[0] * s + 1
-
-    in_labels = [spec.input_text(c) for c in g.shown_in]
-    in_w = max(wp * s + 1 + max(frame, in_right), *(label.width(t) for t in in_labels))
-    if g.in_counts:
-        in_w = max(in_w, max(map(label.width, in_labels)) + 2 * label.advance + label.width(g.in_counts))
-    x_in = margin + frame + max(in_left - frame, 0)
-    in_end = max(x_in + in_w, margin + label.width(spec.input_heading))
-    out_labels = {co: spec.output_label(co) for co in g.shown_out}
-    row_texts = {co: plan.row_label(co) for co in g.shown_out}
-
-    if plan.form == PRODUCT:
-        w_w = width(sizes["w"]) + m.gap + max(map(label.width, row_texts.values()))  # its rows' labels on the left
-        x_x = max(in_end + m.link_gap, margin + w_w + m.gap, margin + label.width(w_heading) + 2 * m.gap)
-        x_w = x_x - m.gap - width(sizes["w"])
-        x_y = x_x
-        after = x_x + width(sizes["y"])  # the gap before the maps starts at Y's right edge
-        x_maps = max(after + m.link_gap, x_y + label.width(y_heading) + 2 * label.advance)
-        x_maps += frame + max(out_left - frame, 0)
-    else:
-        x_x = in_end + m.link_gap
-        x_w = x_x
-        x_y = x_x + max(width(sizes["w"]) + m.gap, label.width(w_heading) + 2 * label.advance)
-        after = x_y + width(sizes["y"])
-        x_maps = max(after + m.link_gap, x_y + label.width(y_heading) + 2 * label.advance)
-        x_maps += frame + max(out_left - frame, 0)
-    map_w = wo * s + 1 + max(frame, out_right)
-    right = max(
-        x_maps + max(map_w, *(label.width(t) for t in out_labels.values())),
-        x_maps + label.width(spec.output_heading),
-        x_x + label.width(x_heading),
-        x_w + label.width(w_heading),
-    )
-    if g.out_counts:
-        right = max(
-            right, x_maps + max(map(label.width, out_labels.values())) + 2 * label.advance + label.width(g.out_counts)
-        )
-    more_out = spec.out_channels - len(g.shown_out)
-    if more_out:
-        right = max(right, x_maps + label.width(f"… {more_out} more"))
-    if plan.form == PRODUCT:  # the channels' labels right of X
-        right = max(right, x_x + width(sizes["x"]) + m.gap + max(map(label.width, in_labels)))
-
-    breaks = _breaks(g, right, notes, keys, with_caption, values, value_chars)
+    headings = plan.headings(sizes)
+    a = _across(plan, spec, g, sizes, headings)
+    breaks = _breaks(g, a.right, notes, keys, with_caption, values, value_chars)
     top = _top(breaks, m, values)
     texts: list[tuple[str, TextStyle, int, int]] = list(top.texts)
-    heads_y, body = top.heads_y, top.body_top
-    texts.append((spec.input_heading, label, margin + frame, heads_y))
-    texts.append((x_heading, label, x_x, heads_y))
-    blocks: dict[str, Block] = {}
-    lane = body + g.lh // 2  # the label line over the first grid: free right of the grids
-
+    texts.append((spec.input_heading, m.label, margin + frame, top.heads_y))
+    texts.append((headings[0], m.label, a.x_x, top.heads_y))
     if plan.form == PRODUCT:
-        inputs, in_tops, inputs_end = _stack(g, body, g.shown_in, spec.in_per_group, hp, g.in_room)
-        x_top = body + g.lh + in_top
-        blocks["x"] = (x_x, x_top, *sizes["x"])
-        for i in range(len(g.shown_in)):  # each channel's rows of X, named on its right
-            texts.append((in_labels[i], label, x_x + width(sizes["x"]) + m.gap, x_top + i * plan.per_channel * s))
-        second = max(inputs_end, x_top + height(sizes["x"])) + 2 * m.gap
-        texts.append((w_heading, label, min(x_w, x_x - 2 * m.gap - label.width(w_heading)), second))
-        texts.append((y_heading, label, x_y, second))
-        texts.append((spec.output_heading, label, x_maps, second))
-        outputs, out_tops, outputs_end = _stack(g, second + g.lh, g.shown_out, spec.out_per_group, ho, g.out_room)
-        w_top = second + 2 * g.lh + out_top
-        blocks["w"] = (x_w, w_top, *sizes["w"])
-        blocks["y"] = (x_y, w_top, *sizes["y"])
-        every = max(1, -(-label.height // s))  # label every row there is room for
-        for i, co in enumerate(g.shown_out):
-            if i % every == 0:
-                text = row_texts[co]
-                texts.append((text, label, x_w - m.gap - label.width(text), w_top + i * s + (s - label.height) // 2))
-        bottom = max(outputs_end, w_top + height(sizes["w"]))
+        b = _product_body(plan, spec, g, sizes, headings, a, top.body_top, texts)
     else:
-        x_top = body + g.lh
-        blocks["x"] = (x_x, x_top, *sizes["x"])
-        second = x_top + height(sizes["x"]) + m.gap  # the line of the grids' labels
-        texts.append((w_heading, label, x_w, second))
-        texts.append((y_heading, label, x_y, second))
-        texts.append((spec.output_heading, label, x_maps, heads_y))
-        w_top = second + g.lh + max(in_top, out_top)
-        blocks["w"] = (x_w, w_top, *sizes["w"])
-        blocks["y"] = (x_y, w_top, *sizes["y"])
-        inputs, in_tops, inputs_end = _stack(g, w_top - g.lh - in_top, g.shown_in, spec.in_per_group, hp, g.in_room)
-        outputs, out_tops, outputs_end = _stack(
-            g, w_top - g.lh - out_top, g.shown_out, spec.out_per_group, ho, g.out_room
-        )
-        bottom = max(inputs_end, outputs_end, w_top + height(sizes["w"]))
-
-    inputs = {c: (x_in, y) for c, y in inputs.items()}
-    outputs = {co: (x_maps, y) for co, y in outputs.items()}
-    for i, t in enumerate(in_tops):
-        texts.append((in_labels[i], label, x_in, t))
-        if g.in_counts:
-            texts.append((g.in_counts, label, x_in + max(map(label.width, in_labels)) + 2 * label.advance, t))
-    for co, t in zip(g.shown_out, out_tops):
-        texts.append((out_labels[co], label, x_maps, t))
-        if g.out_counts:
-            texts.append(
-                (g.out_counts, label, x_maps + max(map(label.width, out_labels.values())) + 2 * label.advance, t)
-            )
-    more_in = spec.in_channels - len(g.shown_in)
-    if more_in:
-        texts.append((f"… {more_in} more", label, x_in, inputs_end))
-        bottom = max(bottom, inputs_end + label.height + 2 * n)
-    if more_out:
-        texts.append((f"… {more_out} more", label, x_maps, outputs_end))
-        bottom = max(bottom, outputs_end + label.height + 2 * n)
-
+        b = _transpose_body(spec, g, sizes, headings, a, top.body_top, top.heads_y, texts)
+    bottom = _grid_labels(spec, g, a, b, texts)
+    inputs = {c: (a.x_in, y) for c, y in b.inputs.items()}
+    outputs = {co: (a.x_maps, y) for co, y in b.outputs.items()}
     fringes: list = []
-    in_hidden, out_hidden = spec.hidden
-    for hidden, grids, size in ((in_hidden, inputs, spec.grid), (out_hidden, outputs, spec.out_size)):
+    for hidden, grids, size in ((spec.hidden[0], inputs, spec.grid), (spec.hidden[1], outputs, spec.out_size)):
         for x, y in grids.values():
             fringes += _fringes(hidden, x, y, size[0] * s + 1, size[1] * s + 1, frame + FRINGE_GAP * n, FRINGE * n)
-    in_end_px = x_in + wp * s + 1 + max(frame, in_right)
-    gap_in = (in_end_px + x_x) // 2 if plan.form == TRANSPOSE else (in_end_px + x_x) // 2
-    gap_out = (after + x_maps - frame - max(out_left - frame, 0)) // 2
+    _, _, _, in_right = g.in_room
+    _, _, out_left, _ = g.out_room
+    gap_in = (a.x_in + spec.grid[1] * s + 1 + max(frame, in_right) + a.x_x) // 2
+    gap_out = (a.after + a.x_maps - frame - max(out_left - frame, 0)) // 2
     placed, full_height = _keys(m, keys, breaks.key_widths, breaks.width, bottom)
     return MatrixLayout(
         geometry=spec,
@@ -325,7 +375,7 @@ def _arrange(
         fringes=tuple(fringes),
         reach=(g.band if in_right else 0, g.band if out_left else 0),
         plan=plan,
-        blocks=blocks,
-        lane=lane if plan.form == PRODUCT else x_top - g.lh // 2,
+        blocks=b.blocks,
+        lane=b.lane,
         gaps=(gap_in, gap_out),
     )
