@@ -322,3 +322,65 @@ def test_the_matrices_equal_torch(seed):
         np.testing.assert_array_equal(ct @ x.ravel(), ref.ravel())
         checked += 1
     assert checked > 100
+
+
+def test_a_part_of_a_large_layer_shows_the_columns_of_its_positions():
+    from convgif.engine.matrix import unfold_padded
+    from convgif.picture.model import Region
+
+    rng = random.Random(4)
+    for _ in range(20):
+        h, w = rng.randint(8, 14), rng.randint(8, 14)
+        spec = convgif.Conv2dSpec(
+            (2, h, w),
+            out_channels=2,
+            kernel_size=rng.randint(1, 3),
+            stride=rng.randint(1, 2),
+            padding=rng.randint(0, 1),
+        )
+        _, ho, wo = spec.output_shape
+        r0, c0 = rng.randint(0, ho - 2), rng.randint(0, wo - 2)
+        region = Region((r0, rng.randint(r0 + 1, ho)), (c0, rng.randint(c0 + 1, wo)))
+        rec, drawn = matrix_drawn(spec, seed=1, region=region)
+        found = drawn.extra["matrix"]
+        xs = drawn.grid[found.sources[..., 0], found.sources[..., 1], found.sources[..., 2]]
+        whole = unfold_padded(rec.padded, spec.kernel_size, spec.stride, spec.dilation)
+        positions = [oy * wo + ox for oy in range(*region.rows) for ox in range(*region.cols)]
+        np.testing.assert_array_equal(xs, whole[:, positions])
+        y = found.weights @ xs + (0 if rec.bias is None else rec.bias[:, None])
+        np.testing.assert_array_equal(y, rec.output.reshape(2, -1)[:, positions])
+        assert drawn.geometry.arrangement.headings({"x": xs.shape, "w": found.weights.shape, "y": y.shape})[0].endswith(
+            f"{xs.shape[0]} × {xs.shape[1]} drawn"
+        ) == (len(positions) < ho * wo)
+
+
+def test_a_part_of_a_transposed_layer_is_a_block_of_c_transposed():
+    from convgif.ops.matrix import transposed_parts
+    from convgif.picture.model import Region
+
+    rng = random.Random(5)
+    for _ in range(20):
+        s = rng.randint(1, 3)
+        spec = convgif.ConvTranspose2dSpec(
+            (1, rng.randint(4, 7), rng.randint(4, 7)),
+            out_channels=1,
+            kernel_size=rng.randint(1, 4),
+            stride=s,
+            padding=rng.randint(0, 1),
+            output_padding=rng.randint(0, s - 1),
+            bias=rng.random() < 0.5,
+        )
+        _, ho, wo = spec.output_shape
+        r0, c0 = rng.randint(0, ho - 2), rng.randint(0, wo - 2)
+        region = Region((r0, rng.randint(r0 + 1, ho)), (c0, rng.randint(c0 + 1, wo)))
+        rec, drawn = matrix_drawn(spec, seed=2, region=region)
+        found = drawn.extra["matrix"]
+        part, _, read = transposed_parts(spec, region)
+        ct = transposed_matrix(rec.weight, spec.input_shape[1:], (ho, wo), spec.stride, spec.dilation, spec.padding)
+        _, h, w = spec.input_shape
+        rows = [oy * wo + ox for oy in range(*part.rows) for ox in range(*part.cols)]
+        cols = [iy * w + ix for iy in range(*read.rows) for ix in range(*read.cols)]
+        np.testing.assert_array_equal(np.where(found.blank, 0, found.weights), ct[np.ix_(rows, cols)])
+        xs = drawn.grid[found.sources[0, :, 0], found.sources[0, :, 1], found.sources[0, :, 2]]
+        bias = 0 if rec.bias is None else rec.bias[0]
+        np.testing.assert_array_equal(ct[np.ix_(rows, cols)] @ xs + bias, rec.output.reshape(-1)[rows])
