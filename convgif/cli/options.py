@@ -236,7 +236,8 @@ ARGUMENTS = (
         "output_size",
         ("--output-size",),
         "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default; "
-        "adaptive pools: None for the input's size on an axis, in a --layer line).",
+        "adaptive pools: None for the input's size on an axis, in a --layer line; Fold: required, the map its "
+        "columns are added into).",
         SizesType(),
     ),
     Argument("value", ("--value",), "ConstantPad: what the padding cells hold (no default, as in PyTorch).", float),
@@ -296,7 +297,8 @@ ARGUMENTS = (
         "view",
         ("--view",),
         "Draw the layer another way: matrix (Conv1d/2d: the unfolded input X, the weight W and Y = W·X; "
-        "ConvTranspose1d/2d: y = Cᵀ·x), overlaps (ConvTranspose2d: how many kernel taps land on each output cell).",
+        "ConvTranspose1d/2d: y = Cᵀ·x), overlaps (ConvTranspose1d/2d: how many kernel taps land on each output "
+        "cell).",
         click.Choice(VIEWS),
         view=True,
     ),

@@ -203,14 +203,24 @@ def transposed_matrix(
     return matrix.reshape(c_out * math.prod(out_sizes), c_in * math.prod(in_sizes))
 
 
-def taps_inside(n: int, kernel: int, stride: int, dilation: int, padding: int, positions: int) -> int:
+def taps_inside(
+    n: int, kernel: int, stride: int, dilation: int, padding: int, positions: int, most: int = 4_000_000
+) -> int | None:
     """How many (position, kernel tap) pairs of ``positions`` windows land inside an axis of ``n``
     cells, the tap of position ``o`` at ``o·stride + t·dilation − padding``: the entries of a
     convolution's (or a transposed one's) matrix along one axis that hold a weight, with zero
-    padding. Counted per tap, without listing the pairs."""
-    offset = np.arange(kernel, dtype=np.int64) * dilation - padding
-    first = np.maximum(0, -(offset // stride))  # the first o with o·s + offset >= 0
-    last = np.minimum(positions - 1, (n - 1 - offset) // stride)
+    padding. Counted per tap or per position, whichever are fewer (None when both are more than
+    ``most``: too many to count at once)."""
+    if min(kernel, positions) > most:
+        return None
+    if kernel <= positions:  # per tap t: the positions o with 0 <= o·s + t·d − p < n
+        offset = np.arange(kernel, dtype=np.int64) * dilation - padding
+        first = np.maximum(0, -(offset // stride))
+        last = np.minimum(positions - 1, (n - 1 - offset) // stride)
+    else:  # per position o: the taps t with 0 <= o·s + t·d − p < n
+        offset = np.arange(positions, dtype=np.int64) * stride - padding
+        first = np.maximum(0, -(offset // dilation))
+        last = np.minimum(kernel - 1, (n - 1 - offset) // dilation)
     return int(np.maximum(0, last - first + 1).sum())
 
 
@@ -234,7 +244,10 @@ def structural_nonzeros(
     for n, k, s, d, b, e in zip(in_sizes, kernel, stride, dilation, padding, end):
         (positions,) = blocks((n + b + e,), (k,), (s,), (d,))
         if mode == "zeros":
-            total *= taps_inside(n, k, s, d, b, positions)
+            count = taps_inside(n, k, s, d, b, positions, most)
+            if count is None:
+                return None
+            total *= count
             continue
         if positions * k > most:
             return None

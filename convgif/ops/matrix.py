@@ -568,8 +568,8 @@ def transpose_facts(spec: Any) -> dict[str, Any]:
 
     n_in, n_out = math.prod(spec.input_shape), math.prod(spec.output_shape)
     axes = zip(spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.padding, spec.output_shape[1:])
-    pairs = math.prod(taps_inside(m, k, s, d, p, n) for n, k, s, d, p, m in axes)
-    nonzero = spec.out_channels * spec.in_per_group * pairs
+    counted = [taps_inside(m, k, s, d, p, n) for n, k, s, d, p, m in axes]
+    nonzero = None if None in counted else spec.out_channels * spec.in_per_group * math.prod(counted)  # type: ignore[arg-type]
     taps: Optional[list[int]] = [1]
     for n, k, s, d, p, op in zip(
         spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.padding, spec.output_padding
@@ -586,15 +586,19 @@ def transpose_facts(spec: Any) -> dict[str, Any]:
         landing += " (uneven: the checkerboard of --view overlaps)" if len(taps) > 1 else " (even)"
         if spec.in_per_group > 1:
             landing += f", each adding the {spec.in_per_group} input channels of its group"
+    held = (
+        f"{nonzero:,} of them weights ({_share(nonzero, n_out * n_in)})"
+        if nonzero is not None
+        else "those holding weights not counted (a layer this large)"
+    )
     return {
         "conv_matrix": [n_in, n_out],
         "conv_matrix_nonzeros": nonzero,
         "overlaps": taps,
         "overlaps_name": "kernel taps landing on an output cell",
         "matrix_formulas": [
-            f"Cᵀ (y = Cᵀ·x): {n_out:,} × {n_in:,} = {n_out * n_in:,} entries, {nonzero:,} of them weights "
-            f"({_share(nonzero, n_out * n_in)}); C, {n_in:,} × {n_out:,}, is the matrix of the direct convolution "
-            "with the same weight from the output's shape back to the input's",
+            f"Cᵀ (y = Cᵀ·x): {n_out:,} × {n_in:,} = {n_out * n_in:,} entries, {held}; C, {n_in:,} × {n_out:,}, is "
+            "the matrix of the direct convolution with the same weight from the output's shape back to the input's",
             landing,
         ],
     }
