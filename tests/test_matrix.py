@@ -384,3 +384,15 @@ def test_a_part_of_a_transposed_layer_is_a_block_of_c_transposed():
         xs = drawn.grid[found.sources[0, :, 0], found.sources[0, :, 1], found.sources[0, :, 2]]
         bias = 0 if rec.bias is None else rec.bias[0]
         np.testing.assert_array_equal(ct[np.ix_(rows, cols)] @ xs + bias, rec.output.reshape(-1)[rows])
+
+
+def test_the_weight_entries_are_counted_per_tap_or_per_position_alike():
+    from convgif.engine.matrix import taps_inside
+
+    rng = random.Random(6)
+    for _ in range(500):
+        n, k, s, d, p, positions = (rng.randint(1, 9) for _ in range(6))
+        p -= 1
+        brute = sum(1 for o in range(positions) for t in range(k) if 0 <= o * s + t * d - p < n)
+        assert taps_inside(n, k, s, d, p, positions) == brute
+    assert taps_inside(10**8, 10**8, 1, 1, 0, 10**8) is None
