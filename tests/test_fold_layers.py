@@ -276,3 +276,36 @@ def test_each_step_moves_what_it_says():
                 else:
                     assert tuples == [after] and after == column, entry
         np.testing.assert_array_equal(drawn.playback.sums[:, :, :], frec.canvas)
+
+
+def test_a_part_of_a_fold_gets_every_column_that_reaches_it():
+    from convgif.picture.model import Region
+
+    rng = random.Random(8)
+    for _ in range(30):
+        args = {"kernel_size": rng.randint(1, 3), "stride": rng.randint(1, 2), "padding": rng.randint(0, 1)}
+        size = (rng.randint(4, 8), rng.randint(4, 8))
+        try:
+            spec = convgif.FoldSpec(
+                (2 * pair(args["kernel_size"])[0] ** 2, int(np.prod(blocks(size, {**args, "dilation": 1})))),
+                size,
+                **args,
+            )
+        except SpecError:
+            continue
+        rec = convgif.record(spec, seed=4)
+        hc, wc = spec.canvas
+        r0, c0 = rng.randint(0, hc - 1), rng.randint(0, wc - 1)
+        region = Region((r0, rng.randint(r0 + 1, hc)), (c0, rng.randint(c0 + 1, wc)))
+        try:
+            (drawn,) = ops.of(spec).drawings(spec, rec, region=region)
+        except SpecError as error:  # a part between the windows, which stays 0
+            assert error.argument == "region" and not rec.canvas[:, slice(*region.rows), slice(*region.cols)].any()
+            continue
+        state = drawn.start.copy()
+        for step in range(drawn.playback.steps):
+            for write in drawn.playback.advance(step):
+                state[write.channel][np.ix_(write.rows, write.cols)] = write.values
+            drawn.playback.show(step)
+        np.testing.assert_array_equal(state, rec.canvas[:, slice(*region.rows), slice(*region.cols)])
+        np.testing.assert_array_equal(state, drawn.output)

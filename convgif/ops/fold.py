@@ -30,11 +30,12 @@ import numpy as np
 from ..engine.matrix import blocks, fold, overlap_counts, unfold
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
-from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, format_value, widest
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, widest
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text
+from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows
 from .gathered import INPUT_RANGE, no_values
 
 _SEP = " \u2014 "
@@ -267,20 +268,6 @@ class FoldRecording:
     canvas: np.ndarray
 
 
-def _windows(spec: Any, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(L, KH) rows and (L, KW) columns of the padded map each placement's window covers."""
-    (ph, pw), (kh, kw) = spec.places, spec.kernel_size
-    (sh, sw), (dh, dw) = spec.stride, spec.dilation
-    oy, ox = np.divmod(np.arange(ph * pw), pw)
-    return oy[:, None] * sh + np.arange(kh)[None, :] * dh, ox[:, None] * sw + np.arange(kw)[None, :] * dw
-
-
-def _slice(start: int, count: int, step: int) -> str:
-    """Rows start, start + step, … as a slice: ``1:4`` or ``0:5:2``."""
-    stop = start + (count - 1) * step + 1
-    return f"{start}:{stop}" + (f":{step}" if step > 1 and count > 1 else "")
-
-
 class _FoldOperation(Operation):
     """What Unfold and Fold share: no weights, torch's arguments, no view of their own."""
 
@@ -445,59 +432,13 @@ class Unfold(_FoldOperation):
         }
 
 
-class UnfoldPlayback:
-    """Step ``l`` copies window ``l`` of every channel into column ``l`` of that channel's rows."""
-
-    def __init__(self, spec: UnfoldSpec, recording: FoldRecording, start: int, stop: int, read: Region) -> None:
-        self.spec, self.recording, self.start, self.stop, self.read = spec, recording, start, stop, read
-        self.rows, self.cols = _windows(spec, spec.input_shape[1:])
-        self.kk = spec.cells
-
-    def advance(self, step: int) -> list[Writes]:
-        col, kk = self.start + step, self.kk
-        rows = np.arange(kk)
-        return [
-            Writes(
-                c,
-                rows,
-                np.array([step]),
-                self.recording.output[c * kk : (c + 1) * kk, col : col + 1],
-                (0, step, kk, step + 1),
-            )
-            for c in range(self.spec.in_channels)
-        ]
-
-    def show(self, step: int) -> Step:
-        spec, col = self.spec, self.start + step
-        rows, cols = self.rows[col] - self.read.rows[0], self.cols[col] - self.read.cols[0]
-        box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
-
-        def reads(c: int) -> Reads:
-            cells = np.array([(c, y, x) for y in rows for x in cols], dtype=np.int64)
-            return Reads(cells, box)
-
-        _, pw = spec.places
-        (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
-        top, left = int(self.rows[col][0]), int(self.cols[col][0])
-        part = self.stop - self.start < spec.output_shape[1]
-        text = f"column {col} · window at ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
-        text += " of this part" if part else ""
-        kk = self.kk
-        x = "pad(x)" if max(spec.padding) else "x"  # the indices are the padded map's
-        sums = tuple(
-            f"y[{c * kk}:{(c + 1) * kk}, {col}] = {x}[{c}, {_slice(top, kh, dh)}, {_slice(left, kw, dw)}]"
-            for c in range(spec.in_channels)
-        )
-        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(spec.in_channels)))
-
-
 class Fold(_FoldOperation):
     """``torch.nn.Fold``: every column added back into its window."""
 
     name = "Fold"
     spec_type = FoldSpec
     torch_signature = ("output_size", "kernel_size", "dilation", "padding", "stride")
-    views = ()
+    views = ("region",)
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:
         """Small random integers (0..9), or ``input`` (C·KH·KW, L), folded."""
@@ -508,10 +449,49 @@ class Fold(_FoldOperation):
         output = canvas[:, p[0] : p[0] + spec.output_size[0], p[1] : p[1] + spec.output_size[1]].copy()
         return FoldRecording(spec, x, output, canvas)
 
-    def geometries(self, spec: Any, **view: Any) -> list[Geometry]:
+    def _part(self, spec: Any, region: Optional[Region]) -> tuple[Region, tuple[int, int]]:
+        """The cells of the padded output drawn, and the columns (start, stop) from the first
+        window that reaches them to the last (all of them for the whole layer)."""
+        part = Region.of(region, spec.canvas)
+        if region is None:
+            return part, (0, spec.input_shape[1])
+        rows, cols = _windows(spec, spec.output_size)
+        (r0, r1), (c0, c1) = part.rows, part.cols
+        reach = ((rows >= r0) & (rows < r1)).any(axis=1) & ((cols >= c0) & (cols < c1)).any(axis=1)
+        found = np.flatnonzero(reach)
+        if not found.size:
+            raise SpecError(
+                "region",
+                f"no window of this Fold reaches the output cells {part.text(2)} (of the padded map): they stay 0; "
+                "draw a part some window reaches",
+            )
+        return part, (int(found[0]), int(found[-1]) + 1)
+
+    def _part_fields(self, spec: Any, region: Optional[Region]) -> tuple[list[str], dict[str, Any]]:
+        """A part's note and the geometry's fields that place it (none for the whole layer)."""
+        part, (start, stop) = self._part(spec, region)
+        if region is None or not part.cuts(spec.canvas):
+            return [], {}
+        places, kk = spec.input_shape[1], spec.cells
+        hc, wc = spec.canvas
+        note = (
+            f"drawn: output cells {part.text(2)} of the {hc}×{wc} {'padded ' if max(spec.padding) else ''}map, and "
+            f"the columns {start}–{stop - 1} of {places} from the first window that reaches them to the last"
+        )
+        heading = "output, on the padded map" if max(spec.padding) else "output"
+        cut = (start, stop) != (0, places)
+        fields = {
+            "input_heading": "input: one column per window" + (", part" if cut else ""),
+            "output_heading": f"{heading}, part",
+            "part": Part(Crop((kk, places), (0, start)) if cut else None, Crop((hc, wc), (part.rows[0], part.cols[0]))),
+        }
+        return [note], fields
+
+    def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
         self.check_view(**view)
         c, kk = spec.in_channels, spec.cells
-        _, places = spec.input_shape
+        part, (start, stop) = self._part(spec, region)
+        places = stop - start
         (kh, kw), (ph, pw) = spec.kernel_size, spec.places
         counts = fold_overlaps(spec)
         notes = [
@@ -527,8 +507,12 @@ class Fold(_FoldOperation):
         notes.append(
             f"windows covering an output cell: {', '.join(map(str, taps))}, so fold(unfold(x)) is x times that"
         )
+        more, fields = self._part_fields(spec, region)
+        notes += more
+        fields.setdefault("input_heading", "input: one column per window")
+        fields.setdefault("output_heading", "output, on the padded map" if max(spec.padding) else "output")
         hc, wc = spec.canvas
-        longest = f"column {places - 1} · window at ({hc - 1}, {wc - 1}) · step {places}/{places}"
+        longest = f"column {stop - 1} · window at ({hc - 1}, {wc - 1}) · step {places}/{places} of this part"
         window = f"pad(y)[{c - 1}, {_slice(hc, kh, spec.dilation[0])}, {_slice(wc, kw, spec.dilation[1])}]"
         entry = len(f"{window} = pad(y) + x[{c * kk}:{c * kk}, {places}] = ")
         return [
@@ -541,10 +525,8 @@ class Fold(_FoldOperation):
                 groups=c,
                 grid=(kk, places),
                 kernel=None,
-                out_size=spec.canvas,
+                out_size=part.size,
                 steps_per_column=places,
-                input_heading="input: one column per window",
-                output_heading="output, on the padded map" if max(spec.padding) else "output",
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
@@ -555,16 +537,24 @@ class Fold(_FoldOperation):
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (entry + 3 * kk * (chars + 2) + 3),
                 sum_lines_most=3 * min(c, MAX_SHOWN_IN),  # a window of numbers for each channel drawn
                 value_chars=2,
+                **fields,
             )
         ]
 
     def drawings(
-        self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
+        self,
+        spec: Any,
+        recording: Any,
+        pixels: bool = False,
+        region: Optional[Region] = None,
+        geometries: Any = None,
+        **view: Any,
     ) -> list[Drawn]:
-        (geometry,) = geometries or self.geometries(spec, **view)
+        (geometry,) = geometries or self.geometries(spec, region, **view)
         c, kk = spec.in_channels, spec.cells
-        grid = recording.input.reshape(c, kk, spec.input_shape[1])
-        playback = FoldPlayback(spec, recording)
+        part, columns = self._part(spec, region)
+        grid = recording.input[:, slice(*columns)].reshape(c, kk, columns[1] - columns[0])
+        playback = FoldPlayback(spec, recording, columns, part)
         low = high = 0
         for step in range(playback.steps):  # the partial sums, for a scale that covers them
             for write in playback.advance(step):
@@ -573,17 +563,19 @@ class Fold(_FoldOperation):
         p, (ho, wo) = spec.padding, spec.output_size
         cut = np.ones(spec.canvas, dtype=bool)
         cut[p[0] : p[0] + ho, p[1] : p[1] + wo] = False
+        cut = cut[slice(*part.rows), slice(*part.cols)]
+        output = recording.canvas[:, slice(*part.rows), slice(*part.cols)]
         span = (low, high)
         return [
             Drawn(
                 geometry=geometry,
                 grid=grid,
-                filler=np.zeros((kk, spec.input_shape[1]), dtype=bool),
+                filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=None,
-                output=recording.canvas,
-                playback=FoldPlayback(spec, recording),
-                start=np.zeros((c, *spec.canvas), dtype=recording.canvas.dtype),
-                value_chars=max(widest(grid, recording.canvas, np.asarray(span)), 1),
+                output=output,
+                playback=FoldPlayback(spec, recording, columns, part),
+                start=np.zeros((c, *part.size), dtype=recording.canvas.dtype),
+                value_chars=max(widest(grid, output, np.asarray(span)), 1),
                 pixels=pixels,
                 extra={"span": span},
                 cut=cut if cut.any() else None,
@@ -627,64 +619,6 @@ def fold_overlaps(spec: FoldSpec) -> np.ndarray:
         for c, n, s, d, k in zip(spec.canvas, spec.places, spec.stride, spec.dilation, spec.kernel_size)
     )
     return overlap_counts(spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, rest)
-
-
-class FoldPlayback:
-    """Step ``l`` adds column ``l`` of every channel's rows into that channel's window ``l`` on
-    the padded output; each channel's sum line gives what the window held, the column added
-    and what it holds now, in the column's order."""
-
-    def __init__(self, spec: FoldSpec, recording: FoldRecording) -> None:
-        self.spec, self.recording = spec, recording
-        self.rows, self.cols = _windows(spec, spec.output_size)
-        self.steps = spec.input_shape[1]
-        self.sums = np.zeros((spec.in_channels, *spec.canvas), dtype=recording.canvas.dtype)
-        self._seen = np.zeros(self.sums.shape, dtype=bool)
-        self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        self._last: list[Writes] = []
-
-    def advance(self, step: int) -> list[Writes]:
-        spec, kk = self.spec, self.spec.cells
-        (kh, kw), rows, cols = spec.kernel_size, self.rows[step], self.cols[step]
-        window = np.ix_(rows, cols)
-        writes, self._before = [], []
-        for c in range(spec.in_channels):
-            added = self.recording.input[c * kk : (c + 1) * kk, step].reshape(kh, kw)
-            before, first = self.sums[c][window].copy(), ~self._seen[c][window]
-            self.sums[c][window] += added
-            self._seen[c][window] = True
-            self._before.append((before, added, first))
-            box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
-            writes.append(Writes(c, rows, cols, self.sums[c][window].copy(), box))
-        self._last = writes
-        return writes
-
-    def show(self, step: int) -> Step:
-        spec, kk = self.spec, self.spec.cells
-        (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
-        rows, cols = self.rows[step], self.cols[step]
-
-        def reads(c: int) -> Reads:
-            cells = np.array([(c, k, step) for k in range(kk)], dtype=np.int64)
-            return Reads(cells, (0, step, kk, step + 1))
-
-        text = f"column {step} · window at ({int(rows[0])}, {int(cols[0])}) · step {step + 1}/{self.steps}"
-        y = "pad(y)" if max(spec.padding) else "y"  # the indices are the padded map's
-        where = f"{_slice(int(rows[0]), kh, dh)}, {_slice(int(cols[0]), kw, dw)}"
-        sums = []
-        for c, (before, added, first) in enumerate(self._before):
-            column = f"x[{c * kk}:{(c + 1) * kk}, {step}]"
-            new = _values(before + added)
-            if first.all():
-                sums.append(f"{y}[{c}, {where}] = {column} = {new}")
-            else:
-                sums.append(f"{y}[{c}, {where}] = {y} + {column} = {_values(before)} + {_values(added)} = {new}")
-        return Step(0, LazyReads(reads), self._last, text, tuple(sums), tuple(range(spec.in_channels)))
-
-
-def _values(block: np.ndarray) -> str:
-    """A window's values in the order of its column's rows (row by row): ``(12, 4, 0, 3)``."""
-    return "(" + ", ".join(format_value(v) for v in block.reshape(-1)) + ")"
 
 
 UNFOLD = Unfold()
