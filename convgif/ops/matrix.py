@@ -305,9 +305,11 @@ def transpose_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region
         blame=blame,
         notes=tuple(notes),
         step_text=last,
-        sum_chars=lambda chars, drawn: (
-            len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars + 6))
+        sum_chars=lambda chars, drawn: (  # a third more: whole entries leave the ends of lines empty
+            len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars + 6)) * 4 // 3
         ),
+        # every output cell a step reaches has its line: about two entries a line, each group drawn
+        sum_lines_most=min(12, len(groups) * -(-(math.prod(spec.kernel_size) + 1) // 2)),
         arrangement=plan,
         **fields,
     )
