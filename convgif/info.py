@@ -83,6 +83,11 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
         lines += [f"  {line}" for line in info["backward_formulas"]]
     if "receptive_field" in info:
         lines.append(f"receptive field {tuple(info['receptive_field'])} (the dilated kernel's extent)")
+    if "matrix_formulas" in info:
+        lines.append("as one matrix product (--view matrix)")
+        lines += [f"  {line}" for line in info["matrix_formulas"]]
+    elif info.get("overlaps") is not None:
+        lines.append(f"{info['overlaps_name']}: {', '.join(map(str, info['overlaps']))}")
     placements = info.get("placements_name") or f"{'kernel' if 'macs' in info else 'window'} placements"
     lines.append(f"{placements} {info['placements']:,}")
     lines.append(f"animation steps {info['steps']:,}")

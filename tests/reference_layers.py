@@ -166,3 +166,42 @@ def doubling_counts(h: int, w: int) -> np.ndarray:
         conv[k, y, z] = sum(1 for a in (-1, 0, 1) for b in (-1, 0, 1) if 0 <= y + a < h and 0 <= z + b < w)
     out[3] = pixel_shuffle(conv, 2)[0]
     return out
+
+
+def pair(v) -> tuple[int, int]:
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def unfold(x: np.ndarray, k, d, p, s) -> np.ndarray:
+    """im2col written out: row c·KH·KW + ky·KW + kx, column oy·W_out + ox."""
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = map(pair, (k, d, p, s))
+    c, h, w = x.shape
+    ho = (h + 2 * ph - dh * (kh - 1) - 1) // sh + 1
+    wo = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    out = np.zeros((c * kh * kw, ho * wo), dtype=x.dtype)
+    for ci in range(c):
+        for ky in range(kh):
+            for kx in range(kw):
+                for oy in range(ho):
+                    for ox in range(wo):
+                        y, xx = oy * sh + ky * dh - ph, ox * sw + kx * dw - pw
+                        if 0 <= y < h and 0 <= xx < w:
+                            out[ci * kh * kw + ky * kw + kx, oy * wo + ox] = x[ci, y, xx]
+    return out
+
+
+def fold(cols: np.ndarray, size, k, d, p, s) -> np.ndarray:
+    """col2im written out: every entry added into its window's cell, the padding dropped."""
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw), (h, w) = map(pair, (k, d, p, s, size))
+    c = cols.shape[0] // (kh * kw)
+    wo = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    out = np.zeros((c, h, w), dtype=cols.dtype)
+    for r in range(cols.shape[0]):
+        ci, rest = divmod(r, kh * kw)
+        ky, kx = divmod(rest, kw)
+        for col in range(cols.shape[1]):
+            oy, ox = divmod(col, wo)
+            y, x = oy * sh + ky * dh - ph, ox * sw + kx * dw - pw
+            if 0 <= y < h and 0 <= x < w:
+                out[ci, y, x] += cols[r, col]
+    return out

@@ -50,7 +50,16 @@ def random_layer(rng: random.Random, name: str) -> tuple[tuple[int, ...], dict]:
     (the spec refuses what torch refuses)."""
     dims = (
         2
-        if name in ("separable", "PixelShuffle", "PixelUnshuffle", "UpsamplingNearest2d", "UpsamplingBilinear2d")
+        if name
+        in (
+            "separable",
+            "PixelShuffle",
+            "PixelUnshuffle",
+            "UpsamplingNearest2d",
+            "UpsamplingBilinear2d",
+            "Unfold",
+            "Fold",
+        )
         else int(name[-2])
         if name[-1] == "d"
         else 2
@@ -156,6 +165,19 @@ def random_layer(rng: random.Random, name: str) -> tuple[tuple[int, ...], dict]:
     if name == "PixelUnshuffle":
         r = rng.randint(1, 2)
         return (c, *(n * r for n in spatial)), {"downscale_factor": r}
+    if name in ("Unfold", "Fold"):
+        kw = dict(
+            kernel_size=_sizes(rng, 2, 1, 3),
+            dilation=_sizes(rng, 2, 1, 2),
+            padding=_sizes(rng, 2, 0, 1),
+            stride=_sizes(rng, 2, 1, 2),
+        )
+        if name == "Unfold":
+            return shape, kw
+        pair = lambda v: v if isinstance(v, tuple) else (v, v)  # noqa: E731
+        k, d, p, st = (pair(kw[key]) for key in ("kernel_size", "dilation", "padding", "stride"))
+        blocks = [max((n + 2 * p[a] - d[a] * (k[a] - 1) - 1) // st[a] + 1, 1) for a, n in enumerate(spatial)]
+        return (c * k[0] * k[1], blocks[0] * blocks[1]), {"output_size": spatial, **kw}
     if name == "ChannelShuffle":
         g = rng.randint(1, 3)
         return (g * rng.randint(1, 2), *spatial[: rng.randint(1, 3)]), {"groups": g}
@@ -402,6 +424,11 @@ def loop_gradients(name: str, spec, rec, dy):
         return [loops.by_columns(lambda e: ref_layers.pixel_unshuffle(e, spec.downscale_factor), x.shape, dy)]
     if name == "ChannelShuffle":
         return [loops.by_columns(lambda e: ref_layers.channel_shuffle(e, spec.groups), x.shape, dy)]
+    args = (spec.kernel_size, spec.dilation, spec.padding, spec.stride)
+    if name == "Unfold":
+        return [loops.by_columns(lambda e: ref_layers.unfold(e, *args), x.shape, dy)]
+    if name == "Fold":
+        return [loops.by_columns(lambda e: ref_layers.fold(e, spec.output_size, *args), x.shape, dy)]
     raise AssertionError(name)
 
 

@@ -190,7 +190,7 @@ def _note_extent(note: str, dims: int) -> tuple[tuple[int, int], tuple[int, int]
 
 def test_a_transposed_parts_input_is_exactly_the_cells_that_add_into_it():
     from convgif.engine.scatter import canvas_window
-    from convgif.ops.transposed import canvas_region, scatter_extent
+    from convgif.ops.scattering import canvas_region, scatter_extent
 
     for spec in (
         convgif.ConvTranspose2dSpec((1, 9, 11), 1, 3, stride=2, padding=1, output_padding=1),

@@ -270,7 +270,7 @@ def test_render_takes_a_module_with_its_weights(tmp_path):
     ("module", "shape", "argument", "words"),
     [
         (nn.Linear(3, 2), (3,), "module", "Linear is not a layer convgif draws"),
-        (nn.Unfold(2), (4, 4, 4), "module", "Unfold is not a layer convgif draws"),
+        (nn.Flatten(), (4, 4, 4), "module", "Flatten is not a layer convgif draws"),
         (nn.Sequential(nn.Conv2d(1, 1, 3), nn.ReLU()), (1, 5, 5), "module", "give one of them"),
         (nn.Conv2d(3, 2, 3), (1, 3, 7, 7), "input_shape", "has a batch dimension"),
         (nn.Conv2d(3, 2, 3), (2, 7, 7), "input_shape", "takes in_channels=3"),

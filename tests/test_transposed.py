@@ -158,7 +158,7 @@ def test_zero_insertion_picture():
 
 def test_scatter_frames_add_up_to_the_output():
     from convgif import ops
-    from convgif.ops.transposed import partial_sum_range
+    from convgif.ops.scattering import partial_sum_range
     from convgif.picture.layout import plan
     from convgif.picture.overlay import Animation
 
@@ -227,7 +227,8 @@ def test_as_conv_marks_inserted_zeros_like_padding():
 @pytest.mark.parametrize("chunk", [1, 25, 1 << 18])
 def test_a_render_finds_the_partial_sums_range_of_every_channel_at_once(monkeypatch, chunk):
     import convgif.engine.values as engine
-    from convgif.ops.transposed import CONV_TRANSPOSE2D, partial_sum_range, scatter_extent
+    from convgif.ops.scattering import partial_sum_range, scatter_extent
+    from convgif.ops.transposed import CONV_TRANSPOSE2D
     from convgif.picture.model import Region
 
     monkeypatch.setattr(engine, "CHUNK", chunk)

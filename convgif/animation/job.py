@@ -254,7 +254,9 @@ class Job:
         headless = self.look.headless  # the keys drawn once, over a contact sheet's tiles
         with speaking(self.look.lang):
             parts = [
-                Animation(d, layout, theme, s, s.keys if headless else ())
+                (Animation if d.geometry.arrangement is None else d.geometry.arrangement.animation)(
+                    d, layout, theme, s, s.keys if headless else ()
+                )
                 for d, layout, s in zip(drawings, self.layouts, self.scales)
             ]
             return _Players.of(parts)

@@ -253,11 +253,20 @@ class _Search:
     def refusal(self, spec: Any, given: Any, regions: list) -> SpecError:
         """Why no part of the layer is drawn."""
         if self.max_frames and self.fewest_steps is not None and self.fewest_steps > self.max_frames:
-            where = f"region={fmt(given)}" if given is not None else "the smallest part of this layer"
+            op = ops.of(spec)
+            parts = "region" in op.views  # a kind drawn whole only has no smaller part
+            where = (
+                f"region={fmt(given)}"
+                if given is not None
+                else "the smallest part of this layer"
+                if parts
+                else f"this {op.name}"
+            )
+            remedy = "draw a smaller region or raise --max-frames" if parts else "raise --max-frames"
             return SpecError(
                 "region" if given is not None else "max_frames",
                 f"max_frames={self.max_frames} is fewer than the {self.fewest_steps:,} steps of {where}: convgif plays "
-                "every step of what it draws, in order; draw a smaller region or raise --max-frames (0 draws every step)",
+                f"every step of what it draws, in order; {remedy} (0 draws every step)",
             )
         error = self.too_narrow or self.too_large or self.refused
         if isinstance(error, TooLargeError) and error.argument == "input_shape":  # the cells one output reads

@@ -193,6 +193,8 @@ def default_filename(
     parts += [
         word for word in (label, *(name.replace("_", "") for name, on in sorted(view.items()) if on is True)) if word
     ]
+    if isinstance(view.get("view"), str):  # another way of drawing the layer: matrix, overlaps
+        parts.append(view["view"])
     region = view.get("region")
     if isinstance(region, Region):
         parts.append(f"r{region.rows[0]}-{region.rows[1]}x{region.cols[0]}-{region.cols[1]}")

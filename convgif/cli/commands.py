@@ -272,9 +272,9 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
             err=True,
         )
     if result.region is not None:
+        other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
         click.echo(
-            f"note: drew output {result.region.text()} and the input they read "
-            "(--region R0:R1,C0:C1 draws another part)",
+            f"note: drew output {result.region.text()} and the input they read (--region {other} draws another part)",
             err=True,
         )
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"

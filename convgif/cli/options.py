@@ -22,6 +22,9 @@ from ..ops.args import PADDING_MODES, fmt
 from ..picture import MAX_SCALE, THEME_NAMES
 from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType, ShapeType, SizesType
 
+#: The values of ``--view``: the other ways some kinds are drawn (each kind lists its own).
+VIEWS = ("matrix", "overlaps")
+
 
 @dataclass(frozen=True)
 class Argument:
@@ -103,7 +106,8 @@ ARGUMENTS = (
         "output_size",
         ("--output-size",),
         "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default; "
-        "adaptive pools: None for the input's size on an axis, in a --layer line).",
+        "adaptive pools: None for the input's size on an axis, in a --layer line; Fold: required, the map its "
+        "columns are added into).",
         SizesType(),
     ),
     Argument("value", ("--value",), "ConstantPad: what the padding cells hold (no default, as in PyTorch).", float),
@@ -166,6 +170,15 @@ ARGUMENTS = (
         "kernels turned 180° over the zero-inserted, padded dy; a pool's dy routed to its largest cell or spread "
         "over its window), then dw (dy over the input) and db.",
         bool,
+        view=True,
+    ),
+    Argument(
+        "view",
+        ("--view",),
+        "Draw the layer another way: matrix (Conv1d/2d: the unfolded input X, the weight W and Y = W·X; "
+        "ConvTranspose1d/2d: y = Cᵀ·x), overlaps (ConvTranspose1d/2d: how many kernel taps land on each output "
+        "cell).",
+        click.Choice(VIEWS),
         view=True,
     ),
     Argument(
@@ -523,7 +536,11 @@ def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str
         if argument not in op.arguments:
             raise fail(f"{op.refusal(argument)} (in {where})", "layer")
         arguments[argument] = value
-    for view in views_from(params):
+    for view, value in views_from(params).items():
+        if view == "view" and value not in op.view_names:
+            names = " or ".join(f"--view {name}" for name in op.view_names)
+            also = f"as it is or with {names}" if names else "one way only"
+            raise fail(f"--view {value} does not apply to {op.name}: it is drawn {also}", view)
         if not op.takes_view(view):
             raise fail(f"{op.refusal(view)}; it is drawn one way only", view)
     kernel = params.get("kernel")

@@ -26,6 +26,7 @@ from typing import Optional
 
 import numpy as np
 
+from .matrix import transposed_reach
 from .modes import INTERPOLATING, MODES  # noqa: F401  (the modes, kept where --help reads them)
 
 #: Keys' cubic convolution coefficient, as PyTorch's bicubic uses it.
@@ -265,13 +266,13 @@ def doubling_reach(n: int, way: int) -> np.ndarray:
     """(n, 2n): how many weight·input products input position ``i`` adds into output position
     ``o`` along one axis, for way ``way`` of :data:`DOUBLINGS`. A 2-D layer's counts are the
     outer product of its axes'."""
+    if way == 0:  # a 3-tap kernel scattered from 2i - 1
+        return transposed_reach(n, 3, 2, 1, 1, 1)
+    if way == 1:  # a 2-tap kernel scattered from 2i
+        return transposed_reach(n, 2, 2, 1, 0, 0)
     reach = np.zeros((n, 2 * n), dtype=np.int64)
     for i in range(n):
-        if way == 0:  # a 3-tap kernel scattered from 2i - 1
-            spots = {2 * i + t - 1: 1 for t in range(3)}
-        elif way == 1:  # a 2-tap kernel scattered from 2i
-            spots = {2 * i + t: 1 for t in range(2)}
-        elif way == 2:  # copied to 2i and 2i + 1, read by the 3-tap windows centred on 2i - 1 .. 2i + 2
+        if way == 2:  # copied to 2i and 2i + 1, read by the 3-tap windows centred on 2i - 1 .. 2i + 2
             spots = {o: sum(1 for u in (2 * i, 2 * i + 1) if abs(o - u) <= 1) for o in range(2 * i - 1, 2 * i + 3)}
         else:  # read by the windows centred on i - 1 .. i + 1, each filling a 2-cell block
             spots = {2 * p + t: 1 for p in range(i - 1, i + 2) if 0 <= p < n for t in range(2)}

@@ -125,8 +125,14 @@ class Backward(Operation):
     def weight_shape(self, spec: Any) -> Optional[tuple[int, ...]]:
         return self.op.weight_shape(spec)
 
-    def geometries(self, spec: Any, backward: bool = True, **view: Any) -> list:
-        return self.op.backward_geometries(spec, **view)
+    def geometries(self, spec: Any, backward: bool = True, view: Optional[str] = None, **rest: Any) -> list:
+        if view is not None:
+            raise SpecError(
+                "view",
+                f"view={view!r} draws the forward pass; a backward pass is drawn as the convolutions and windows "
+                "it is made of: give backward or view, not both",
+            )
+        return self.op.backward_geometries(spec, **rest)
 
     def drawings(
         self,

@@ -25,6 +25,9 @@ class Operation(abc.ABC):
     dims: ClassVar[int] = 2
     #: Drawing options of this kind only (e.g. ``as_conv``), beyond those every kind has.
     views: ClassVar[tuple[str, ...]] = ()
+    #: The other ways of drawing the kind that the drawing option ``view`` names (``matrix``):
+    #: a kind with any lists ``view`` among its :attr:`views`.
+    view_names: ClassVar[tuple[str, ...]] = ()
     #: The torch class's constructor arguments in its order (the first ones positional in
     #: ``print(model)``'s lines); empty for a kind torch has no module for.
     torch_signature: ClassVar[tuple[str, ...]] = ()
@@ -181,10 +184,17 @@ class Operation(abc.ABC):
         return view in self.views or view == "backward"
 
     def check_view(self, **view: Any) -> None:
-        """Refuse drawing options this kind does not have, naming them."""
+        """Refuse drawing options this kind does not have, naming them, and a ``view`` it is
+        not drawn as, naming those it is."""
         for option, value in view.items():
             if value is not None and value is not False and option not in self.views:
+                if option == "view" and isinstance(value, str):
+                    raise SpecError("view", f"view={value!r} does not apply to {self.name}: it is drawn one way only")
                 raise SpecError(option, f"{option} does not apply to {self.name}")
+        chosen = view.get("view")
+        if chosen is not None and chosen not in self.view_names:
+            names = " or ".join(repr(name) for name in self.view_names)
+            raise SpecError("view", f"view={chosen!r}: {self.name} is drawn as {names} (or without view, as it is)")
 
 
 def shape_facts(kind: str, spec: Any) -> dict[str, Any]:

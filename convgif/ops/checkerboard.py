@@ -23,9 +23,10 @@ import numpy as np
 from ..engine.resample import DOUBLINGS, doubling_reach
 from ..engine.values import check_exact
 from ..errors import SpecError
-from ..picture.model import Drawn, Geometry, Reads, Step, Writes
+from ..picture.model import Drawn, Geometry
 from .args import shape as _shape
 from .base import Operation
+from .counts import CountPlayback, counts_of, span
 from .gathered import no_values
 
 _SEP = " \u2014 "
@@ -96,7 +97,7 @@ class CheckerboardSpec:
     @cached_property
     def counts(self) -> np.ndarray:
         """(4, 2H, 2W): the products added into each output cell, per way."""
-        return np.stack([rows.sum(axis=0)[:, None] * cols.sum(axis=0)[None, :] for rows, cols in self.reach])
+        return np.stack([counts_of(reach) for reach in self.reach])
 
     @cached_property
     def caption(self) -> str:
@@ -114,50 +115,21 @@ class CheckerboardRecording:
     output: np.ndarray
 
 
-def _span(where: np.ndarray) -> str:
-    first, last = int(where[0]), int(where[-1])
-    return str(first) if first == last else f"{first}–{last}"
-
-
-class CheckerboardPlayback:
+def checkerboard_playback(spec: CheckerboardSpec) -> CountPlayback:
     """Step ``k·H·W + p``: input cell ``p`` (row by row) adds its products to way ``k``'s map."""
 
-    def __init__(self, spec: CheckerboardSpec) -> None:
-        self.spec = spec
-        _, self.h, self.w = spec.input_shape
-        self.area = self.h * self.w
-
-    def _at(self, step: int) -> tuple[int, int, int]:
-        way, cell = divmod(step, self.area)
-        return (way, *divmod(cell, self.w))
-
-    def _reached(self, way: int, i: int, j: int) -> tuple[np.ndarray, np.ndarray]:
-        rows, cols = self.spec.reach[way]
-        return np.flatnonzero(rows[i]), np.flatnonzero(cols[j])
-
-    def advance(self, step: int) -> list[Writes]:
-        way, i, j = self._at(step)
-        rows, cols = self.spec.reach[way]
-        ys, xs = self._reached(way, i, j)
-        # the counts after this cell: every row before it whole, then its own row up to it
-        before = rows[:i].sum(axis=0)[ys][:, None] * cols.sum(axis=0)[xs][None, :]
-        this_row = rows[i][ys][:, None] * cols[: j + 1].sum(axis=0)[xs][None, :]
-        box = (int(ys[0]), int(xs[0]), int(ys[-1]) + 1, int(xs[-1]) + 1)
-        return [Writes(way, ys, xs, before + this_row, box)]
-
-    def show(self, step: int) -> Step:
-        way, i, j = self._at(step)
-        rows, cols = self.spec.reach[way]
-        ys, xs = self._reached(way, i, j)
+    def words(way: int, step: int, i: int, j: int, ys: np.ndarray, xs: np.ndarray) -> tuple[str, str]:
+        rows, cols = spec.reach[way]
         per_row = ", ".join(str(int(v)) for v in rows[i][ys])
         per_col = ", ".join(str(int(v)) for v in cols[j][xs])
-        text = f"{WAYS[way][0]}: input ({i}, {j}) · step {step + 1}/{self.spec.steps}"
+        text = f"{WAYS[way][0]}: input ({i}, {j}) · step {step + 1}/{spec.steps}"
         entry = (
-            f"x[0, {i}, {j}] reaches rows {_span(ys)}, columns {_span(xs)}: products per row ({per_row}) times per "
+            f"x[0, {i}, {j}] reaches rows {span(ys)}, columns {span(xs)}: products per row ({per_row}) times per "
             f"column ({per_col})"
         )
-        reads = {0: Reads(np.array([[0, i, j]]), (i, j, i + 1, j + 1))}
-        return Step(way, reads, self.advance(step), text, (entry,), (way,))
+        return text, entry
+
+    return CountPlayback(spec.reach, words)
 
 
 class Checkerboard(Operation):
@@ -227,7 +199,7 @@ class Checkerboard(Operation):
                 filler=np.zeros(spec.input_shape[1:], dtype=bool),
                 kernels=None,
                 output=recording.output,
-                playback=CheckerboardPlayback(spec),
+                playback=checkerboard_playback(spec),
                 value_chars=1,
                 pixels=pixels,
             )

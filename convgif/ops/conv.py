@@ -317,13 +317,15 @@ class DirectConv(Operation):
     """Conv1d, Conv2d and Conv3d: the same rules on one, two or three axes. A Conv1d is drawn as
     its Conv2d over one row, from its own recording seen as that row."""
 
-    views = ("region",)
     draws_parts = True
 
     def __init__(self, spec_type: type, name: str, dims: int) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
         self.name = name  # type: ignore[misc]
         self.dims = dims  # type: ignore[misc]
+        drawn = dims < 3
+        self.views = ("region", "view") if drawn else ("region",)  # type: ignore[misc]
+        self.view_names = ("matrix",) if drawn else ()  # type: ignore[misc]  Y = W·X
 
     def arguments_from_weight(self, shape: tuple[int, ...], input_channels: int, groups: Any = None) -> dict[str, Any]:
         """(C_out, C_in/G, *kernel): out_channels, and groups from the input's channels."""
@@ -378,8 +380,16 @@ class DirectConv(Operation):
         cells = math.prod(b - a for a, b in reads) * spec.input_shape[0]
         return cells + weights + math.prod(b - a for a, b in spans) * spec.out_channels
 
-    def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
-        self.check_view(**view)
+    def geometries(
+        self, spec: Any, region: Optional[Region] = None, view: Optional[str] = None, **rest: Any
+    ) -> list[Geometry]:
+        """The sliding window's picture, or with ``view="matrix"`` the layer as ``Y = W·X``
+        (:mod:`convgif.ops.matrix`)."""
+        self.check_view(view=view, **rest)
+        if view == "matrix":
+            from .matrix import product_geometry
+
+            return [product_geometry(spec, self.planar(spec), self.dims, region)]
         return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region)]
 
     def drawings(
@@ -389,14 +399,16 @@ class DirectConv(Operation):
         pixels: bool = False,
         region: Optional[Region] = None,
         geometries: Optional[list] = None,
-        **view: Any,
+        view: Optional[str] = None,
+        **rest: Any,
     ) -> list[Drawn]:
-        (geometry,) = geometries or self.geometries(spec, region, **view)
-        return [
-            conv_drawn(
-                as_row(recording, geometry.layer) if self.dims == 1 else recording, geometry, pixels, region=region
-            )
-        ]
+        (geometry,) = geometries or self.geometries(spec, region, view, **rest)
+        planar = as_row(recording, self.planar(spec)) if self.dims == 1 else recording
+        if view == "matrix":
+            from .matrix import product_drawn
+
+            return [product_drawn(planar, geometry, pixels, region)]
+        return [conv_drawn(planar, geometry, pixels, region=region)]
 
     def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
         """dx (the padding's gradients folded back), dw and db (see :mod:`convgif.engine.backward`)."""
@@ -451,7 +463,9 @@ class DirectConv(Operation):
             formulas.append(
                 f"{axis}_out = floor(({n} + {padded} − {d}·({k} − 1) − 1) / {s} + 1) = {spec.output_shape[1 + i]}"
             )
-        return conv_facts(spec, self.name, formulas, math.prod(spec.output_shape))
+        from .matrix import product_facts
+
+        return {**conv_facts(spec, self.name, formulas, math.prod(spec.output_shape)), **product_facts(spec)}
 
 
 def _input_blame(spec: Any) -> Any:

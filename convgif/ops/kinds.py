@@ -53,5 +53,7 @@ REGISTRY: dict[str, tuple[str, str]] = {
     "PixelShuffle": ("shuffle", "PIXEL_SHUFFLE"),
     "PixelUnshuffle": ("shuffle", "PIXEL_UNSHUFFLE"),
     "ChannelShuffle": ("shuffle", "CHANNEL_SHUFFLE"),
+    "Unfold": ("fold", "UNFOLD"),
+    "Fold": ("fold", "FOLD"),
     "checkerboard": ("checkerboard", "CHECKERBOARD"),
 }

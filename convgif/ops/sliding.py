@@ -311,7 +311,7 @@ class ConvPlayback:
         spec, rec = self.spec, self.recording
         first = co // spec.out_per_group * spec.in_per_group
         taps = self._taps(co, oy, ox)
-        kernel = rec.weight[_kernel_row(rec, co)].reshape(-1)
+        kernel = rec.weight[kernel_row(rec, co)].reshape(-1)
         mine = taps[:, 0] - first < self.drawn
         products = rec.padded[tuple(taps[mine].T)] * kernel[mine]
         last = first + spec.in_per_group - 1
@@ -324,7 +324,7 @@ def channel_span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}..{last}"
 
 
-def _kernel_row(recording: Recording, channel: int) -> int:
+def kernel_row(recording: Recording, channel: int) -> int:
     """Where output channel ``channel``'s kernels are in a recording that may keep only some."""
     if recording.kept is None:
         return channel

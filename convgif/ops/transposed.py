@@ -9,7 +9,6 @@ input position per step, outputs starting at their bias and visibly adding up; o
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from ..engine.direct import Placements, Recording, pad_input, run_direct
 from ..engine.scatter import (
     by_output,
     canvas_size,
-    canvas_window,
     flip_kernels,
     inserted_mask,
     scatter_gains,
@@ -49,19 +47,27 @@ from ..picture.model import (
     Drawn,
     Geometry,
     Part,
-    Reads,
     Region,
-    Step,
-    Writes,
-    format_value,
     magnitude,
-    reached_from,
     widest,
 )
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
 from .conv import CONV_SPECS, Channels, conv_backward_facts, conv_facts
+from .scattering import (
+    ScatterPlayback,
+    TransposedRecording,
+    as_conv_note,
+    bias_start,
+    canvas_region,
+    crop_notes,
+    cropped,
+    partial_sum_range,
+    scatter_extent,
+    scatter_head,
+    scatter_step_text,
+)
 from .sliding import conv_drawn, conv_geometry, picture_read
 
 
@@ -199,6 +205,20 @@ class ConvTranspose1dSpec(_ConvTransposeSpec):
 
     DIMS: ClassVar[int] = 1
 
+    def as_transposed2d(self) -> ConvTranspose2dSpec:
+        """The same layer as a ConvTranspose2d over a (C, 1, L) input: what a picture draws."""
+        return ConvTranspose2dSpec(
+            (self.in_channels, 1, self.input_shape[1]),
+            self.out_channels,
+            (1, self.kernel_size[0]),
+            (1, self.stride[0]),
+            (0, self.padding[0]),
+            (0, self.output_padding[0]),
+            self.groups,
+            self.bias,
+            (1, self.dilation[0]),
+        )
+
 
 @dataclass(frozen=True)
 class ConvTranspose2dSpec(_ConvTransposeSpec):
@@ -216,277 +236,12 @@ class ConvTranspose3dSpec(_ConvTransposeSpec):
     DIMS: ClassVar[int] = 3
 
 
-@dataclass(frozen=True)
-class TransposedRecording:
-    """The forward pass of a transposed convolution, and the direct convolution equal to it.
-
-    ``input`` (C_in, H, W), ``weight`` in PyTorch's layout (C_in, C_out/G, KH, KW), ``bias``
-    (C_out,) or None and ``output`` (C_out, H_out, W_out); ``conv`` records the same output as
-    a direct convolution over the zero-inserted, padded input with the flipped kernels.
-
-    A recording made for a render may hold only some kernel columns: then ``columns`` names
-    the columns j (of C_out/G) whose kernels ``weight`` holds, (C_in, len(columns), KH, KW),
-    ``conv`` holds the kernels of every group's channels of those columns, ``canvas`` the
-    canvas at the end (every cell the kernels cover, before padding crops it: see
-    :func:`~convgif.engine.scatter.canvas_size`) and ``passes`` the lowest and highest value
-    each canvas cell passes through while the sums build up.
-    """
-
-    spec: ConvTranspose2dSpec
-    input: np.ndarray
-    weight: np.ndarray
-    bias: Optional[np.ndarray]
-    output: np.ndarray
-    conv: Recording
-    columns: Optional[tuple[int, ...]] = None
-    passes: Optional[tuple[np.ndarray, np.ndarray]] = None
-    canvas: Optional[np.ndarray] = None
-
-    def column(self, j: int) -> int:
-        """Where kernel column ``j`` is on ``weight``'s second axis."""
-        return j if self.columns is None else self.columns.index(j)
-
-    def span_of(self, region: Optional[Region] = None) -> tuple[Any, Any]:
-        """The lowest and highest value the canvas cells (of ``region``, in canvas coordinates)
-        pass through, from ``passes`` (what :func:`partial_sum_range` finds step by step)."""
-        assert self.passes is not None
-        lows, highs = (a if region is None else a[:, slice(*region.rows), slice(*region.cols)] for a in self.passes)
-        return lows.min(), highs.max()
-
-
-def contribution(
-    recording: TransposedRecording, group: int, j: int, y: int, x: int
-) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """What input position (y, x) of a group adds to output channel j of that group: the
-    channel, the canvas rows and columns, and the (rows × cols) values added."""
-    spec = recording.spec
-    rows, cols = canvas_window(spec, y, x)
-    channels = slice(group * spec.in_per_group, (group + 1) * spec.in_per_group)
-    kernels = recording.weight[channels, recording.column(j)]
-    added = np.tensordot(recording.input[channels, y, x], kernels, axes=1)
-    return group * spec.out_per_group + j, rows, cols, added
-
-
-def canvas_region(spec: ConvTranspose2dSpec, region: Optional[Region]) -> Region:
-    """Output ``region`` on the canvas: shifted by the padding, and reaching the canvas's edge
-    on each side where it reaches the output's (so the cells padding crops there are drawn)."""
-    size, out = canvas_size(spec), spec.output_shape[1:]
-    if region is None:
-        return Region((0, size[0]), (0, size[1]))
-    spans = []
-    for (start, stop), p, n, whole in zip((region.rows, region.cols), spec.padding, out, size):
-        spans.append((start + p if start > 0 else 0, stop + p if stop < n else whole))
-    return Region(*spans, dims=region.dims)
-
-
-def cropped(spec: ConvTranspose2dSpec, region: Region) -> np.ndarray:
-    """Which cells of canvas ``region`` padding crops off: not in the output."""
-    (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
-    rows = np.arange(*region.rows)
-    cols = np.arange(*region.cols)
-    keep = ((rows >= p) & (rows < p + ho))[:, None] & ((cols >= q) & (cols < q + wo))[None, :]
-    return ~keep
-
-
-def scatter_extent(spec: ConvTranspose2dSpec, region: Region) -> Region:
-    """The input cells whose scattered kernels reach canvas ``region``: all that add into it."""
-    return Region(
-        *(
-            reached_from(start, stop, n, s, 0, range(0, d * size, d))
-            for (start, stop), n, s, d, size in zip(
-                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.dilation, spec.kernel_size
-            )
-        ),
-        dims=region.dims,
-    )
-
-
-def bias_start(spec: ConvTranspose2dSpec, bias: Optional[np.ndarray], dtype: Any) -> np.ndarray:
-    """Every canvas cell before any input has scattered into it: its channel's bias, or 0."""
-    start = np.zeros((spec.out_channels, *canvas_size(spec)), dtype=dtype)
-    if bias is not None:
-        start += bias[:, None, None]
-    return start
-
-
-def partial_sum_range(
-    recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None
-) -> tuple[float, float]:
-    """The lowest and highest value any canvas cell (of ``region``, read from ``read``) passes
-    through while the sums build up."""
-    playback = ScatterPlayback(recording, region, read)
-    start = playback.sums[:, slice(*playback.region.rows), slice(*playback.region.cols)]
-    low, high = start.min(), start.max()
-    for step in range(playback.steps):
-        for write in playback.advance(step):
-            if write.values.size:
-                low, high = min(low, write.values.min()), max(high, write.values.max())
-    return low, high
-
-
-class ScatterPlayback:
-    """Steps of a transposed convolution: kernel column j, input row, input column; each group
-    adds its input cell's values times the kernels into the canvas window they reach (the
-    canvas is the output before padding crops it). With ``region`` (of the canvas), the steps
-    are those of the input cells ``read`` that reach it, and only the cells in it are drawn."""
-
-    def __init__(
-        self, recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None
-    ) -> None:
-        self.recording = recording
-        self.spec = spec = recording.spec
-        self.sums = bias_start(spec, recording.bias, recording.output.dtype)
-        self._added = np.zeros(self.sums.shape, dtype=bool)  # cells something was added to
-        self._last: list[Writes] = []
-        self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        _, h, w = spec.input_shape
-        self.region = Region.of(region, self.sums.shape[1:])
-        self.read = Region.of(read, (h, w))
-        self.steps = spec.out_per_group * math.prod(self.read.size)
-        self._drawn_groups = range(min(spec.groups, MAX_SHOWN_IN))
-        self.scale = magnitude(recording.output)  # how the output writes its cells
-
-    @property
-    def output(self) -> np.ndarray:
-        """The layer's output as the sums stand: the canvas with the padding's crop cut off."""
-        (p, q), (ho, wo) = self.spec.padding, self.spec.output_shape[1:]
-        return self.sums[:, p : p + ho, q : q + wo]
-
-    def _index(self, step: int) -> tuple[int, int, int]:
-        """(column, input row, input column) of a step, in the layer's own coordinates."""
-        h, w = self.read.size
-        j, rest = divmod(step, h * w)
-        y, x = divmod(rest, w)
-        return j, y + self.read.rows[0], x + self.read.cols[0]
-
-    def advance(self, step: int) -> list[Writes]:
-        j, y, x = self._index(step)
-        (r0, r1), (c0, c1) = self.region.rows, self.region.cols
-        writes, self._before = [], []
-        for g in range(self.spec.groups):
-            co, rows, cols, added = contribution(self.recording, g, j, y, x)
-            window = np.ix_(rows, cols)
-            before, first = self.sums[co][window].copy(), ~self._added[co][window]
-            self.sums[co][window] += added
-            self._added[co][window] = True
-            keep_r, keep_c = (rows >= r0) & (rows < r1), (cols >= c0) & (cols < c1)  # the part drawn
-            inside = np.ix_(keep_r, keep_c)
-            self._before.append((before[inside], added[inside], first[inside]))
-            rows, cols = rows[keep_r] - r0, cols[keep_c] - c0
-            box = (
-                (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1) if rows.size and cols.size else None
-            )
-            writes.append(Writes(co, rows, cols, self.sums[co][np.ix_(rows + r0, cols + c0)], box))
-        self._last = writes
-        return writes
-
-    def show(self, step: int) -> Step:
-        spec = self.spec
-        j, y, x = self._index(step)
-        per = spec.in_per_group
-        dy, dx = y - self.read.rows[0], x - self.read.cols[0]  # as drawn
-
-        def reads(group: int) -> Reads:
-            cells = np.array([(c, dy, dx) for c in range(group * per, (group + 1) * per)])
-            return Reads(cells, (dy, dx, dy + 1, dx + 1))
-
-        channels = [g * spec.out_per_group + j for g in self._drawn_groups]
-        text = scatter_step_text(channels, y, x, step, self.steps, self.steps < spec.steps)
-        sums: list[str] = []
-        owners: list[Optional[int]] = []
-        (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
-        r0, c0 = self.region.rows[0], self.region.cols[0]
-        for write, (before, added, first) in zip(self._last, self._before):
-            sums.append(scatter_head(spec, write.channel, y, x))
-            owners.append(write.channel)
-            if not (write.rows.size and write.cols.size):
-                sums[-1] += "  (outside the part drawn)"
-                continue
-            for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
-                oy, ox = r + r0 - p, c + c0 - q  # in the output, or cropped off it
-                if 0 <= oy < ho and 0 <= ox < wo:
-                    sums.append(self._entry(f"y[{write.channel}, {oy}, {ox}]", before[i, k], added[i, k], first[i, k]))
-                    owners.append(write.channel)
-        return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(owners))
-
-    def _entry(self, y: str, before: Any, added: Any, first: bool) -> str:
-        """One output cell's sum: what it held (its bias, or what earlier steps added to it),
-        plus what this step's products add up to."""
-        text = lambda v: format_value(v, self.scale)  # noqa: E731
-        if first and self.recording.bias is None:
-            return f"{y} = Σ x·w = {text(added)}"
-        held = "b" if first else "y"
-        return f"{y} = {held} + Σ x·w = {text(before)} + {text(added)} = {text(before + added)}"
-
-
-def scatter_step_text(channels: Sequence[int], y: int, x: int, step: int, steps: int, part: bool) -> str:
-    """The step line of a transposed convolution drawn as its definition: the input position,
-    the output channels it adds to (one per group drawn) and the step, counted among the
-    ``steps`` drawn (``of this part`` when the picture is a part of the layer)."""
-    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
-    return f"input ({y}, {x}) · {which} · step {step + 1}/{steps}{' of this part' if part else ''}"
-
-
-def scatter_head(spec: ConvTranspose2dSpec, co: int, y: int, x: int) -> str:
-    """What a step adds to output channel ``co``, shapes as they are: the canvas window (rows
-    and columns before padding crops them, the kernel's cells apart by the dilation) gets the
-    group's input values at (y, x) times its kernels, summed over the group's channels:
-    ``canvas[1, 2:5, 2:5] += x[2:4, 1, 1] · weight[2:4, 0]``."""
-    g, j = divmod(co, spec.out_per_group)
-    rows, cols = canvas_window(spec, y, x)
-    axes = []
-    for places, d in zip((rows, cols), spec.dilation):
-        step = f":{d}" if d > 1 and len(places) > 1 else ""
-        axes.append(f"{places[0]}:{places[-1] + 1}{step}")
-    per = spec.in_per_group
-    c = f"{g * per}" if per == 1 else f"{g * per}:{(g + 1) * per}"
-    return f"canvas[{co}, {', '.join(axes)}] += x[{c}, {y}, {x}] · weight[{c}, {j}]"
-
-
-def crop_notes(spec: ConvTranspose2dSpec) -> tuple[str, ...]:
-    """What padding and output_padding do, in words: the output is a window of the canvas the
-    kernels are scattered on (``canvas_size``), the rest cropped."""
-    (p, q), (op, oq), (ho, wo) = spec.padding, spec.output_padding, spec.output_shape[1:]
-    if (p, q, op, oq) == (0, 0, 0, 0):
-        return ()
-    notes = [
-        f"the output is rows {p}–{p + ho - 1}, columns {q}–{q + wo - 1} of the canvas "
-        f"(outlined); padding={spec.padding} crops the rest (drawn pale)"
-    ]
-    if op or oq:
-        kept = [f"{min(o, pad)} {word}" for o, pad, word in ((op, p, "row"), (oq, q, "column")) if min(o, pad)]
-        beyond = [f"{o - pad} {word}" for o, pad, word in ((op, p, "row"), (oq, q, "column")) if o > pad]
-        said = [f"output_padding={spec.output_padding}:"]
-        if kept:
-            said.append(f"{' and '.join(kept)} more kept at the bottom/right")
-        if beyond:
-            said.append(("and " if kept else "") + f"{' and '.join(beyond)} past all the kernels cover, bias only")
-        notes.append(" ".join(said))
-    return tuple(notes)
-
-
-def as_conv_note(spec: ConvTranspose2dSpec) -> str:
-    """What ``as_conv`` draws, in words: the direct convolution equal to the layer."""
-
-    def pair(values: tuple) -> str:
-        return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
-
-    zeros = tuple(s - 1 for s in spec.stride)
-    start = tuple(d * (k - 1) - p for d, k, p in zip(spec.dilation, spec.kernel_size, spec.padding))
-    end = tuple(a + op for a, op in zip(start, spec.output_padding))
-    padding = pair(start) if start == end else f"{pair(start)} at the top/left and {pair(end)} at the bottom/right"
-    inserted = f"{pair(zeros)} zero{'s' if max(zeros) != 1 else ''} inserted between its cells, " if max(zeros) else ""
-    return (
-        f"drawn as the equal direct convolution: stride 1 over the input with {inserted}padding {padding}, "
-        f"each kernel weight[c_in, j] flipped (turned 180°)"
-    )
-
-
 class TransposedConv(Operation):
     """ConvTranspose1d, 2d and 3d: the same rules on one, two or three axes; the 2-D layer is
     drawn (as its definition, or ``as_conv`` as the equal direct convolution)."""
 
-    views = ("as_conv", "region")
+    views = ("as_conv", "region", "view")
+    view_names = ("matrix", "overlaps")  # y = Cᵀ·x; how many kernel taps land on each output cell
     torch_signature = (
         "in_channels",
         "out_channels",
@@ -582,10 +337,33 @@ class TransposedConv(Operation):
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.in_channels, spec.out_per_group, *spec.kernel_size)
 
+    def planar(self, spec: Any) -> Any:
+        """The ConvTranspose2d a picture draws: the layer itself, or a ConvTranspose1d as one row."""
+        if self.dims == 3:
+            raise self.not_drawn()
+        return spec.as_transposed2d() if self.dims == 1 else spec
+
     def geometries(
-        self, spec: Any, as_conv: bool = False, region: Optional[Region] = None, **view: Any
+        self,
+        spec: Any,
+        as_conv: bool = False,
+        region: Optional[Region] = None,
+        view: Optional[str] = None,
+        **rest: Any,
     ) -> list[Geometry]:
-        self.check_view(**view)
+        """The scatter (the layer's definition), ``as_conv`` the equal direct convolution, or
+        with ``view="matrix"`` the layer as ``y = Cᵀ·x`` (:mod:`convgif.ops.matrix`)."""
+        self.check_view(view=view, **rest)
+        if view is not None and as_conv:
+            raise SpecError("view", f"view={view!r} and as_conv are two ways of drawing {self.name}: choose one")
+        if view == "matrix":
+            from .matrix import transpose_geometry
+
+            return [transpose_geometry(self.planar(spec), spec, self.dims, region)]
+        if view == "overlaps":
+            from .counts import overlaps_geometry
+
+            return [overlaps_geometry(self.planar(spec), spec, self.dims, region)]
         if self.dims != 2:
             raise self.not_drawn()
         label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
@@ -679,9 +457,18 @@ class TransposedConv(Operation):
         as_conv: bool = False,
         region: Optional[Region] = None,
         geometries: Optional[list] = None,
-        **view: Any,
+        view: Optional[str] = None,
+        **rest: Any,
     ) -> list[Drawn]:
-        (geometry,) = geometries or self.geometries(spec, as_conv, region, **view)
+        (geometry,) = geometries or self.geometries(spec, as_conv, region, view, **rest)
+        if view == "matrix":
+            from .matrix import transpose_drawn
+
+            return [transpose_drawn(recording, self.planar(spec), geometry, pixels, region, self.dims)]
+        if view == "overlaps":
+            from .counts import overlaps_drawn
+
+            return [overlaps_drawn(self.planar(spec), geometry, self.dims, region)]
         if as_conv:
             filler = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
             conv = recording.conv
@@ -789,6 +576,9 @@ class TransposedConv(Operation):
         weights = f"C_in · C_out/G · {names} = {spec.in_channels} · {spec.out_per_group} · {kernel}"
         facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
         facts["output_padding"] = list(spec.output_padding)
+        from .matrix import transpose_facts
+
+        facts.update(transpose_facts(spec))
         return facts
 
 

@@ -27,6 +27,7 @@ from .sizes import (
     FRINGE,
     FRINGE_GAP,
     KEY_GAP,
+    KEYS_ROOM,
     MAX_SIDE_PX,
     MIN_CELL_PX,
     MIN_VALUE_CELL_PX,
@@ -199,7 +200,7 @@ def _breaks(
     step_lines = len(wrap(spec.step_text, sum_width, STEP_BREAK))
     sum_lines = 1
     if values and sum_chars > sum_width:
-        sum_lines = min(3, math.ceil(sum_chars / sum_width))
+        sum_lines = min(spec.sum_lines_most, math.ceil(sum_chars / sum_width))
     return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 
@@ -453,6 +454,8 @@ def _too_narrow(max_width: Optional[int], least: int, needs: str) -> TooLargeErr
 
 def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     """The layout :func:`plan` chooses for ``asked`` (see there)."""
+    if asked.geometry.arrangement is not None:
+        return _own_arrangement(asked)
     scale, values = asked.scale, asked.values
     if values:
         smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
@@ -479,6 +482,42 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     if found is not None:
         return replace(found, fits_box=True)
     return _unfitted(asked, smallest)
+
+
+def _own_arrangement(asked: _Asked) -> Layout:
+    """The layout of a geometry that arranges itself (the matrix view): the largest cells that
+    fit its own box, else the smallest, unless that is too large to draw at all."""
+    geometry, values, m = asked.geometry, asked.values, Metrics.of(asked.scale)
+    own = geometry.arrangement
+    if values:
+        smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
+        largest = max(VALUE_CELL_PX, smallest)
+    else:
+        smallest, largest = MIN_CELL_PX, CELL_PX
+    box_w, box_h = own.fit_box(asked.scale, asked.max_width)
+    options = (asked.notes, asked.keys, asked.caption, asked.value_chars, asked.picture)
+    for cell in range(largest, smallest - 1, -1):
+        layout = own.arrange(geometry, values, cell * m.n, options[0], m, *options[1:])
+        # measured at scale 1, so that a larger scale chooses the cells a smaller one would
+        unit = layout if m.n == 1 else own.arrange(geometry, values, cell, options[0], Metrics.of(1), *options[1:])
+        reserve = 0 if asked.keys else KEYS_ROOM  # the keys' own room, or some kept for them
+        tall = max((unit.height if asked.keys else unit.drawing[1] + reserve) * m.n, layout.height + reserve * m.n)
+        wide = max(unit.drawing[0] * m.n, layout.drawing[0])
+        if wide <= box_w and tall <= box_h and asked.fits(layout):
+            return replace(layout, fits_box=True)
+    if not asked.fits(layout):
+        raise _too_narrow(asked.max_width, layout.width, f"{layout.width} pixels even at {smallest * m.n}-pixel cells")
+    if max(layout.drawing) <= MAX_SIDE_PX * m.n:
+        return layout
+    argument, value, what = geometry.blame(0 if layout.drawing[1] >= layout.drawing[0] else 1)
+    needs = f"{layout.drawing[0]}×{layout.drawing[1]} pixels even at {smallest * m.n}-pixel cells"
+    raise TooLargeError(
+        argument,
+        f"{argument}={value!r} is too large to draw this way: it needs {needs}, over the {MAX_SIDE_PX * m.n}-pixel "
+        f"limit; shrink the {what} or draw a part with region (`convgif info` describes the layer without drawing it)",
+        needs,
+        values,
+    )
 
 
 def _unfitted(asked: _Asked, smallest: int) -> Layout:

@@ -96,6 +96,8 @@ class Geometry:
     output_label: Callable[[int], str] = lambda co: f"y[{co}]"
     #: What the input grids are called (``x``; a second stage names the first one's output).
     input_name: str = "x"
+    #: The label of input channel c's grid, when not ``x[c]`` (the rows of a matrix it is).
+    input_label: Optional[Callable[[int], str]] = None
     #: A picture that is its numbers (a layer without weights): drawn with values always.
     numbers: bool = False
     #: Whether the kernel columns of a group take turns (one column a step), or are all
@@ -113,6 +115,8 @@ class Geometry:
     #: Characters of a whole sum line (all its entries) for numbers of the given width and the
     #: input channels, kernel columns and output channels drawn (0: unknown).
     sum_chars: Callable[[int, tuple], int] = lambda chars, drawn: 0
+    #: At most this many lines of sums (a step that writes several windows of numbers may need more).
+    sum_lines_most: int = 3
     #: Characters of the widest number the cells are expected to hold with the example values,
     #: for choosing a part of a large layer before anything is recorded.
     value_chars: int = 4
@@ -125,10 +129,19 @@ class Geometry:
     #: Where the grids sit in the whole maps when only a part of the layer is drawn (None:
     #: drawn whole): the picture marks, on every side where a map goes on, how many cells it hides.
     part: Optional[Part] = None
+    #: How the picture is arranged, when not as every layer's (inputs, kernels, outputs across):
+    #: an object whose ``arrange`` lays it out (taking :func:`convgif.picture.layout.arrange`'s
+    #: arguments) and whose ``animation`` draws its frames (taking those of
+    #: :class:`convgif.picture.overlay.Animation`), e.g. a :class:`convgif.picture.matrix.MatrixPlan`.
+    arrangement: Any = None
 
     @property
     def in_per_group(self) -> int:
         return self.in_channels // self.groups
+
+    def input_text(self, c: int) -> str:
+        """The label of input channel ``c``'s grid: ``x[c]``, or :attr:`input_label`'s."""
+        return self.input_label(c) if self.input_label is not None else f"{self.input_name}[{c}]"
 
     @property
     def out_per_group(self) -> int:
@@ -330,6 +343,8 @@ class Playback(Protocol):
 #: Key items' shade for the filler cells (padding, inserted zeros), for cells not yet computed
 #: and for the band beside a grid whose map goes on.
 FILLER, EMPTY, MORE, CUT, INSERTED, UNREAD = -1, -2, -3, -4, -5, -6
+#: Key items' shade for the entries of a matrix that no weight joins (left blank).
+BLANK = -7
 #: What the key says of that band; a grid's counts read e.g. "+212▶".
 MORE_TEXT = "+n\u25b6 n more cells, not drawn"
 #: A rank scale writes every value on its own swatch when there are at most this many.
@@ -343,8 +358,8 @@ class Key:
     Shades index the scale's colours; :data:`FILLER` and :data:`EMPTY` are the filler's
     colour and the pattern of cells not yet computed, :data:`MORE` the band beside a map
     drawn in part, :data:`CUT` the pale shade of output cells cropped off, :data:`INSERTED`
-    the pattern of zeros inserted between input cells and :data:`UNREAD` the pale shade of
-    input cells no step reads."""
+    the pattern of zeros inserted between input cells, :data:`UNREAD` the pale shade of
+    input cells no step reads and :data:`BLANK` an entry of a matrix left blank."""
 
     name: str
     role: str  # whose colours: "input", "kernel", "output" (or "input0".. for a picture's channels), "more"
@@ -467,7 +482,8 @@ class Drawn:
     and only theirs: not those ``plain`` names (a max pool's indices); their shades come from
     all of it. ``start`` holds what the output cells show before any step (None: empty).
     ``extra["span"]``, when there, is the (lowest, highest) value an output cell passes
-    through, for a scale that covers them all.
+    through, for a scale that covers them all; ``extra["key_items"]``, when there, holds more
+    items of the colour keys by role (``{"kernel": ((BLANK, ""), (None, "no weight"))}``).
     """
 
     geometry: Geometry
@@ -600,8 +616,9 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
             keys.append(Key(f"x[{c}]", f"input{c}", inputs.key_items()))
     else:
         keys.append(Key(drawn.geometry.input_name, "input", inputs.key_items() + extra_items))
+    more = drawn.extra.get("key_items", {})
     if kernels is not None:
-        keys.append(Key(drawn.geometry.kernel_name, "kernel", kernels.key_items()))
+        keys.append(Key(drawn.geometry.kernel_name, "kernel", kernels.key_items() + tuple(more.get("kernel", ()))))
     empty = ((EMPTY, ""), (None, "to come")) if drawn.start is None else ()
     if drawn.cut is not None and drawn.cut.any():
         empty += ((CUT, ""), (None, "cropped"))

@@ -36,12 +36,15 @@ class Animation:
     before drew in are first restored: each frame costs what it draws, not the picture's area.
     """
 
+    #: The static picture's class (an arrangement of its own may draw more).
+    scene_class = Scene
+
     def __init__(
         self, drawn: Drawn, layout: Layout, theme: Theme = LIGHT, scales: Scales | None = None, keys: tuple = ()
     ) -> None:
         self.drawn = drawn
         self.layout = layout
-        self.scene = Scene(drawn, layout, theme, scales, keys)
+        self.scene = self.scene_class(drawn, layout, theme, scales, keys)
         self.palette = self.scene.palette
         self._state = self.scene.image.copy()
         self._image = self._state.copy()

@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from .model import CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, Scales, scales_of
+from .model import BLANK, CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, Scales, scales_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 from .sizes import Layout, key_items_x, key_line, picture_box
 
@@ -355,6 +355,8 @@ class Scene:
                 self._stripe(image, top, bottom, x0, x0 + width)
             elif shade == UNREAD:
                 image[top:bottom, x0 : x0 + width] = self._unread[self.colours.inputs[0][-1]]
+            elif shade == BLANK:
+                image[top:bottom, x0 : x0 + width] = self.colours.background
             elif shade == CUT:
                 image[top:bottom, x0 : x0 + width] = self.colours.pale[self.scale.zero if self.scale.diverging else 0]
             else:

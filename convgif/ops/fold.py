@@ -1,0 +1,643 @@
+"""``torch.nn.Unfold`` and ``torch.nn.Fold``: the convolution's matrix form as layers.
+
+* **Unfold** (im2col) copies every window of a (C, H, W) input (padded with zeros, its cells
+  ``dilation`` apart, moving by ``stride``) into one column of a (C·KH·KW, L) matrix: row
+  ``c·KH·KW + ky·KW + kx`` holds channel ``c``'s kernel cell (ky, kx), column ``l`` the l-th
+  window, row by row over the placements. A convolution is then one matrix product with the
+  weight (``convgif --view matrix`` draws that).
+* **Fold** (col2im) puts such columns back: column ``l`` of a (C·KH·KW, L) input is added into
+  the l-th window of a (C, *output_size) output, padded; where windows overlap their values
+  add up, and what lands on the padding is dropped. ``fold(unfold(x))`` is x times how many
+  windows cover each cell.
+
+Both are drawn with the channels as groups: Unfold's output, and Fold's input, as one block
+of KH·KW rows per channel (their rows ``c·KH·KW`` to ``(c + 1)·KH·KW − 1``), beside the channel
+they come from or go to. A step is one window placement, every channel at once: Unfold copies
+the window into a column, Fold adds a column into the window. Unfold draws a range of its
+columns (``--region C0:C1``) when the layer is too large.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, ClassVar, Optional
+
+import numpy as np
+
+from ..engine.matrix import blocks, fold, overlap_counts, unfold
+from ..engine.values import drawn_or_given, rng_of
+from ..errors import SpecError
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, widest
+from ..picture.sizes import MAX_SHOWN_IN
+from .args import fmt, is_int, to_tuple
+from .args import shape as _shape
+from .base import Operation, dims_text
+from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows
+from .gathered import INPUT_RANGE, no_values
+
+_SEP = " \u2014 "
+
+
+def _sizes(name: str, value: object, least: int) -> tuple[int, int]:
+    """An int-or-pair argument of F.unfold/F.fold: a pair (one int for both), each at least ``least``."""
+    pair = to_tuple(name, value, 2)
+    if min(pair) < least:
+        rule = "greater than zero" if least else "non-negative"
+        raise SpecError(name, f"{name}={fmt(value)} must be {rule} on both axes")
+    return pair  # type: ignore[return-value]
+
+
+class _Window:
+    """The sliding blocks both layers share: kernel_size, dilation, padding and stride, as
+    F.unfold and F.fold normalise and check them (pairs; kernel, dilation and stride above 0,
+    padding not below)."""
+
+    kernel_size: tuple[int, int]
+    dilation: tuple[int, int]
+    padding: tuple[int, int]
+    stride: tuple[int, int]
+
+    def _normalise_window(self) -> None:
+        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
+        put("kernel_size", _sizes("kernel_size", self.kernel_size, 1))
+        put("dilation", _sizes("dilation", self.dilation, 1))
+        put("padding", _sizes("padding", self.padding, 0))
+        put("stride", _sizes("stride", self.stride, 1))
+
+    @property
+    def cells(self) -> int:
+        """KH·KW: the rows of the matrix each channel has."""
+        return self.kernel_size[0] * self.kernel_size[1]
+
+    @property
+    def receptive_field(self) -> tuple[int, int]:
+        return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))  # type: ignore[return-value]
+
+    def _blocks(self, sizes: tuple[int, int]) -> tuple[int, int]:
+        """The placements per axis over a map of ``sizes``, padded."""
+        padded = tuple(n + 2 * p for n, p in zip(sizes, self.padding))
+        return blocks(padded, self.kernel_size, self.stride, self.dilation)  # type: ignore[return-value]
+
+    def _window_text(self) -> str:
+        return f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, stride={self.stride}"
+
+    def _caption(self) -> str:
+        return _SEP.join(
+            [
+                f"Input Shape : {self.input_shape}",  # type: ignore[attr-defined]
+                f"Output Shape : {self.output_shape}",  # type: ignore[attr-defined]
+                f"K : {self.kernel_size}",
+                f"P : {self.padding}",
+                f"S : {self.stride}",
+                f"D : {self.dilation}",
+            ]
+        )
+
+    def replace(self, **changes: object):
+        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
+
+
+@dataclass(frozen=True)
+class UnfoldSpec(_Window):
+    """One ``torch.nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)`` applied to (C, H, W)
+    ((H, W): one channel): the output is (C·KH·KW, L), L the placements of the window."""
+
+    input_shape: tuple[int, ...]
+    kernel_size: tuple[int, int]  # type: ignore[assignment]
+    dilation: tuple[int, int] = 1  # type: ignore[assignment]
+    padding: tuple[int, int] = 0  # type: ignore[assignment]
+    stride: tuple[int, int] = 1  # type: ignore[assignment]
+
+    NAME: ClassVar[str] = "Unfold"
+    DIMS: ClassVar[int] = 2
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_shape", _shape(self.input_shape, 2))
+        self._normalise_window()
+        places = self._blocks(self.input_shape[1:])
+        if min(places) < 1:
+            raise SpecError(
+                "kernel_size",
+                f"Given input with spatial size {self.input_shape[1:]}, {self._window_text()}, the array of sliding "
+                f"blocks would be {places}: each must be at least one (the window must fit the padded input)",
+            )
+
+    @property
+    def in_channels(self) -> int:
+        return self.input_shape[0]
+
+    @property
+    def out_channels(self) -> int:
+        """The channels' blocks of the output drawn (one per input channel)."""
+        return self.input_shape[0]
+
+    @cached_property
+    def places(self) -> tuple[int, int]:
+        """The window's placements per axis: L is their product."""
+        return self._blocks(self.input_shape[1:])
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        return (self.in_channels * self.cells, math.prod(self.places))
+
+    @cached_property
+    def padded_shape(self) -> tuple[int, ...]:
+        c, h, w = self.input_shape
+        return (c, h + 2 * self.padding[0], w + 2 * self.padding[1])
+
+    @property
+    def steps(self) -> int:
+        """Animation steps: one per placement (column), every channel at once."""
+        return self.output_shape[1]
+
+    @property
+    def numbers(self) -> int:
+        return math.prod(self.padded_shape) + math.prod(self.output_shape)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        return "writes", math.prod(self.output_shape)
+
+    @cached_property
+    def caption(self) -> str:
+        return self._caption()
+
+
+@dataclass(frozen=True)
+class FoldSpec(_Window):
+    """One ``torch.nn.Fold(output_size, kernel_size, dilation=1, padding=0, stride=1)`` applied
+    to (C·KH·KW, L): the output is (C, *output_size), each column added into its window."""
+
+    input_shape: tuple[int, ...]
+    output_size: tuple[int, int]
+    kernel_size: tuple[int, int]  # type: ignore[assignment]
+    dilation: tuple[int, int] = 1  # type: ignore[assignment]
+    padding: tuple[int, int] = 0  # type: ignore[assignment]
+    stride: tuple[int, int] = 1  # type: ignore[assignment]
+
+    NAME: ClassVar[str] = "Fold"
+    DIMS: ClassVar[int] = 2
+    num_parameters: ClassVar[int] = 0
+
+    def __post_init__(self) -> None:
+        value = self.input_shape
+        if not (
+            isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(v) for v in value) and min(value) >= 1
+        ):
+            raise SpecError(
+                "input_shape",
+                f"input_shape={fmt(value)} must be (C·KH·KW, L) of positive integers: Fold takes the columns "
+                "Unfold makes, one column per window",
+            )
+        object.__setattr__(self, "input_shape", tuple(int(v) for v in value))
+        object.__setattr__(self, "output_size", _sizes("output_size", self.output_size, 1))
+        self._normalise_window()
+        rows, columns = self.input_shape
+        if rows % self.cells:
+            raise SpecError(
+                "input_shape",
+                f"input_shape={self.input_shape}: its {rows} rows must be a multiple of the kernel's "
+                f"{self.kernel_size[0]}·{self.kernel_size[1]} = {self.cells} cells (one block of rows per channel)",
+            )
+        places = self._blocks(self.output_size)
+        if min(places) < 1:
+            raise SpecError(
+                "kernel_size",
+                f"Given output_size={self.output_size}, {self._window_text()}, the array of sliding blocks would be "
+                f"{places}: each must be at least one (the window must fit the padded output)",
+            )
+        if math.prod(places) != columns:
+            raise SpecError(
+                "input_shape",
+                f"input_shape={self.input_shape} has {columns} columns, but output_size={self.output_size} with "
+                f"{self._window_text()} has {places[0]} * {places[1]} = {math.prod(places)} windows: one column each",
+            )
+
+    @property
+    def in_channels(self) -> int:
+        """The channels' blocks of the input drawn (one per output channel)."""
+        return self.input_shape[0] // self.cells
+
+    @property
+    def out_channels(self) -> int:
+        return self.in_channels
+
+    @cached_property
+    def places(self) -> tuple[int, int]:
+        return self._blocks(self.output_size)
+
+    @cached_property
+    def output_shape(self) -> tuple[int, ...]:
+        return (self.in_channels, *self.output_size)
+
+    @cached_property
+    def canvas(self) -> tuple[int, int]:
+        """The padded output the columns are added into, before the padding is dropped."""
+        return self.output_size[0] + 2 * self.padding[0], self.output_size[1] + 2 * self.padding[1]
+
+    @property
+    def steps(self) -> int:
+        return self.input_shape[1]
+
+    @property
+    def numbers(self) -> int:
+        return math.prod(self.input_shape) + self.in_channels * math.prod(self.canvas)
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        return "additions", math.prod(self.input_shape)
+
+    @cached_property
+    def caption(self) -> str:
+        return self._caption()
+
+
+@dataclass(frozen=True, eq=False)
+class FoldRecording:
+    """The forward pass of Unfold or Fold: ``input`` and ``output`` as PyTorch gives them, and
+    ``canvas`` the padded map (Unfold's input padded, Fold's output before the padding is
+    dropped)."""
+
+    spec: Any
+    input: np.ndarray
+    output: np.ndarray
+    canvas: np.ndarray
+
+
+class _FoldOperation(Operation):
+    """What Unfold and Fold share: no weights, torch's arguments, no view of their own."""
+
+    dims = 2
+    views = ("region",)
+
+    def weight_shape(self, spec: Any) -> None:
+        return None
+
+    def name_parts(self, spec: Any, **view: Any) -> list[str]:
+        parts = ["x".join(map(str, spec.input_shape)), f"k{dims_text(spec.kernel_size)}"]
+        if getattr(spec, "output_size", None):
+            parts.insert(1, f"out{dims_text(spec.output_size)}")
+        for letter, sizes, neutral in (("s", spec.stride, 1), ("p", spec.padding, 0), ("d", spec.dilation, 1)):
+            if any(v != neutral for v in sizes):
+                parts.append(f"{letter}{dims_text(sizes)}")
+        return parts
+
+    def _formulas(self, spec: Any, sizes: tuple[int, int]) -> list[str]:
+        formulas = []
+        for axis, n, k, s, d, p, count in zip(
+            ("H", "W"), sizes, spec.kernel_size, spec.stride, spec.dilation, spec.padding, spec.places
+        ):
+            formulas.append(f"windows along {axis} = floor(({n} + 2·{p} − {d}·({k} − 1) − 1) / {s} + 1) = {count}")
+        return formulas
+
+
+class Unfold(_FoldOperation):
+    """``torch.nn.Unfold``: every window copied into a column."""
+
+    name = "Unfold"
+    spec_type = UnfoldSpec
+    torch_signature = ("kernel_size", "dilation", "padding", "stride")
+
+    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:
+        """Small random integers (0..9), or ``input``, unfolded."""
+        no_values(self.name, weight, bias, "Unfold copies the windows and has no parameters")
+        x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
+        p = spec.padding
+        canvas = np.pad(x, ((0, 0), (p[0], p[0]), (p[1], p[1])))
+        columns = unfold(x, spec.kernel_size, spec.stride, spec.dilation, spec.padding)
+        return FoldRecording(spec, x, columns, canvas)
+
+    def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
+        """dx: each column's gradient added back into its window, a Fold of dy."""
+        from ..engine.backward import Gradients
+
+        dy = np.asarray(grad_output)
+        return Gradients(fold(dy, spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.padding))
+
+    def _part(self, spec: Any, region: Optional[Region]) -> tuple[tuple[int, int], Region]:
+        """The columns drawn (start, stop) and the padded input cells their windows read."""
+        _, hp, wp = spec.padded_shape
+        if region is None:
+            return (0, spec.output_shape[1]), Region((0, hp), (0, wp))
+        start, stop = region.cols
+        rows, cols = _windows(spec, spec.input_shape[1:])
+        rows, cols = rows[start:stop], cols[start:stop]
+        return (start, stop), Region((int(rows.min()), int(rows.max()) + 1), (int(cols.min()), int(cols.max()) + 1))
+
+    def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
+        self.check_view(**view)
+        c, kk = spec.in_channels, spec.cells
+        (start, stop), read = self._part(spec, region)
+        _, hp, wp = spec.padded_shape
+        _, places = spec.output_shape
+        (kh, kw), (ph, pw) = spec.kernel_size, spec.places
+        notes = [
+            f"a column per window, row by row over the {ph}×{pw} placements (column l: placement row l // {pw}, "
+            f"column l mod {pw}); a row per channel and kernel cell: row c·{kk} + ky·{kw} + kx holds x[c] at the "
+            "window's cell (ky, kx); each channel's rows drawn beside it"
+        ]
+        padded = max(spec.padding) > 0
+        heading = "input (padded)" if padded else "input"
+        if padded:
+            notes.append(f"padding={spec.padding}: the windows read pad(x), x with that many zeros on each side")
+        fields: dict[str, Any] = {"input_heading": heading, "output_heading": "output: one column per window"}
+        if (start, stop) != (0, places):
+            in_cut = (read.rows, read.cols) != ((0, hp), (0, wp))
+            notes.append(
+                f"drawn: output columns {start}–{stop - 1} of {places}, and the input{' (padded)' if padded else ''} "
+                f"{read.text(2)} of {hp}×{wp} their windows read"
+            )
+            fields.update(
+                input_heading=heading + (", part" if in_cut else ""),
+                output_heading="output, part",
+                part=Part(
+                    Crop((hp, wp), (read.rows[0], read.cols[0])) if in_cut else None, Crop((kk, places), (0, start))
+                ),
+            )
+        longest = f"column {places - 1} · window at ({hp - 1}, {wp - 1}) · step {places}/{places} of this part"
+        entry = f"y[{(c - 1) * kk}:{c * kk}, {places - 1}] = pad(x)[{c - 1}, {_slice(hp, kh, spec.dilation[0])}, "
+        entry += f"{_slice(wp, kw, spec.dilation[1])}]"
+        return [
+            Geometry(
+                layer=spec,
+                caption=spec.caption,
+                dims=1,  # its region is a range of columns: the windows drawn
+                in_channels=c,
+                out_channels=c,
+                groups=c,
+                grid=read.size,
+                kernel=None,
+                out_size=(kk, stop - start),
+                steps_per_column=stop - start,
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                output_label=lambda co: f"y[{co * kk}:{(co + 1) * kk}]",
+                numbers=True,
+                step_text=longest,
+                sum_chars=lambda chars, drawn: len(drawn[2]) * (len(entry) + 3),
+                value_chars=2,
+                **fields,
+            )
+        ]
+
+    def drawings(
+        self,
+        spec: Any,
+        recording: Any,
+        pixels: bool = False,
+        region: Optional[Region] = None,
+        geometries: Any = None,
+        **view: Any,
+    ) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
+        (start, stop), read = self._part(spec, region)
+        c, kk = spec.in_channels, spec.cells
+        grid = recording.canvas[:, slice(*read.rows), slice(*read.cols)]
+        p = spec.padding
+        filler = np.ones(spec.padded_shape[1:], dtype=bool)
+        filler[p[0] : p[0] + spec.input_shape[1], p[1] : p[1] + spec.input_shape[2]] = False
+        output = recording.output[:, start:stop].reshape(c, kk, stop - start)
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=filler[slice(*read.rows), slice(*read.cols)],
+                kernels=None,
+                output=output,
+                playback=UnfoldPlayback(spec, recording, start, stop, read),
+                value_chars=max(widest(grid, output), 1),
+                pixels=pixels,
+            )
+        ]
+
+    def facts(self, spec: Any) -> dict[str, Any]:
+        return {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            "kernel_size": list(spec.kernel_size),
+            "stride": list(spec.stride),
+            "padding": list(spec.padding),
+            "dilation": list(spec.dilation),
+            "num_parameters": 0,
+            "placements": spec.output_shape[1],
+            "placements_name": "windows (columns of the output)",
+            "steps": spec.steps,
+            "output_size_formulas": [
+                *self._formulas(spec, spec.input_shape[1:]),
+                f"output = (C·KH·KW, L) = ({spec.in_channels}·{spec.kernel_size[0]}·{spec.kernel_size[1]}, "
+                f"{spec.places[0]}·{spec.places[1]}) = {spec.output_shape}",
+            ],
+            "parameter_formulas": ["none: Unfold copies the windows and has no weights"],
+            "writes": spec.operations[1],
+        }
+
+
+class Fold(_FoldOperation):
+    """``torch.nn.Fold``: every column added back into its window."""
+
+    name = "Fold"
+    spec_type = FoldSpec
+    torch_signature = ("output_size", "kernel_size", "dilation", "padding", "stride")
+    views = ("region",)
+
+    def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Any:
+        """Small random integers (0..9), or ``input`` (C·KH·KW, L), folded."""
+        no_values(self.name, weight, bias, "Fold adds the columns up and has no parameters")
+        x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
+        p = spec.padding
+        canvas = fold(x, spec.canvas, spec.kernel_size, spec.stride, spec.dilation, (0, 0))
+        output = canvas[:, p[0] : p[0] + spec.output_size[0], p[1] : p[1] + spec.output_size[1]].copy()
+        return FoldRecording(spec, x, output, canvas)
+
+    def example(self) -> dict[str, Any]:
+        """Two channels' 2×2 windows, twelve of them, added into a 4×5 map."""
+        return {"input_shape": (8, 12), "output_size": (4, 5), "kernel_size": 2}
+
+    def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
+        """dx: each window of dy copied into its column, an Unfold of dy."""
+        from ..engine.backward import Gradients
+
+        dy = np.asarray(grad_output)
+        return Gradients(unfold(dy, spec.kernel_size, spec.stride, spec.dilation, spec.padding))
+
+    def _part(self, spec: Any, region: Optional[Region]) -> tuple[Region, tuple[int, int]]:
+        """The cells of the padded output drawn, and the columns (start, stop) from the first
+        window that reaches them to the last (all of them for the whole layer)."""
+        part = Region.of(region, spec.canvas)
+        if region is None:
+            return part, (0, spec.input_shape[1])
+        rows, cols = _windows(spec, spec.output_size)
+        (r0, r1), (c0, c1) = part.rows, part.cols
+        reach = ((rows >= r0) & (rows < r1)).any(axis=1) & ((cols >= c0) & (cols < c1)).any(axis=1)
+        found = np.flatnonzero(reach)
+        if not found.size:
+            raise SpecError(
+                "region",
+                f"no window of this Fold reaches the output cells {part.text(2)} (of the padded map): they stay 0; "
+                "draw a part some window reaches",
+            )
+        return part, (int(found[0]), int(found[-1]) + 1)
+
+    def _part_fields(self, spec: Any, region: Optional[Region]) -> tuple[list[str], dict[str, Any]]:
+        """A part's note and the geometry's fields that place it (none for the whole layer)."""
+        part, (start, stop) = self._part(spec, region)
+        if region is None or not part.cuts(spec.canvas):
+            return [], {}
+        places, kk = spec.input_shape[1], spec.cells
+        hc, wc = spec.canvas
+        note = (
+            f"drawn: output cells {part.text(2)} of the {hc}×{wc} {'padded ' if max(spec.padding) else ''}map, and "
+            f"the columns {start}–{stop - 1} of {places} from the first window that reaches them to the last"
+        )
+        heading = "output, on the padded map" if max(spec.padding) else "output"
+        cut = (start, stop) != (0, places)
+        fields = {
+            "input_heading": "input: one column per window" + (", part" if cut else ""),
+            "output_heading": f"{heading}, part",
+            "part": Part(Crop((kk, places), (0, start)) if cut else None, Crop((hc, wc), (part.rows[0], part.cols[0]))),
+        }
+        return [note], fields
+
+    def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
+        self.check_view(**view)
+        c, kk = spec.in_channels, spec.cells
+        part, (start, stop) = self._part(spec, region)
+        places = stop - start
+        (kh, kw), (ph, pw) = spec.kernel_size, spec.places
+        counts = fold_overlaps(spec)
+        notes = [
+            f"column l of each channel's rows adds into the l-th window of its output, row by row over the {ph}×{pw} "
+            f"placements; row c·{kk} + ky·{kw} + kx into the window's cell (ky, kx); where windows overlap the values add up"
+        ]
+        if max(spec.padding):
+            notes.append(
+                f"padding={spec.padding}: the columns add into pad(y), the output with that many cells on each side; "
+                "what lands on those cells (drawn pale) is dropped"
+            )
+        taps = sorted({int(v) for v in np.unique(counts)})
+        notes.append(
+            f"windows covering an output cell: {', '.join(map(str, taps))}, so fold(unfold(x)) is x times that"
+        )
+        more, fields = self._part_fields(spec, region)
+        notes += more
+        fields.setdefault("input_heading", "input: one column per window")
+        fields.setdefault("output_heading", "output, on the padded map" if max(spec.padding) else "output")
+        hc, wc = spec.canvas
+        longest = f"column {stop - 1} · window at ({hc - 1}, {wc - 1}) · step {places}/{places} of this part"
+        window = f"pad(y)[{c - 1}, {_slice(hc, kh, spec.dilation[0])}, {_slice(wc, kw, spec.dilation[1])}]"
+        entry = len(f"{window} = pad(y) + x[{c * kk}:{c * kk}, {places}] = ")
+        return [
+            Geometry(
+                layer=spec,
+                caption=spec.caption,
+                dims=2,
+                in_channels=c,
+                out_channels=c,
+                groups=c,
+                grid=(kk, places),
+                kernel=None,
+                out_size=part.size,
+                steps_per_column=places,
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                input_label=lambda c: f"x[{c * kk}:{(c + 1) * kk}]",
+                output_label=lambda co: f"y[{co}]",
+                numbers=True,
+                step_text=longest,
+                sum_chars=lambda chars, drawn: len(drawn[2]) * (entry + 3 * kk * (chars + 2) + 3),
+                sum_lines_most=3 * min(c, MAX_SHOWN_IN),  # a window of numbers for each channel drawn
+                value_chars=2,
+                **fields,
+            )
+        ]
+
+    def drawings(
+        self,
+        spec: Any,
+        recording: Any,
+        pixels: bool = False,
+        region: Optional[Region] = None,
+        geometries: Any = None,
+        **view: Any,
+    ) -> list[Drawn]:
+        (geometry,) = geometries or self.geometries(spec, region, **view)
+        c, kk = spec.in_channels, spec.cells
+        part, columns = self._part(spec, region)
+        grid = recording.input[:, slice(*columns)].reshape(c, kk, columns[1] - columns[0])
+        playback = FoldPlayback(spec, recording, columns, part)
+        low = high = 0
+        for step in range(playback.steps):  # the partial sums, for a scale that covers them
+            for write in playback.advance(step):
+                if write.values.size:
+                    low, high = min(low, write.values.min()), max(high, write.values.max())
+        p, (ho, wo) = spec.padding, spec.output_size
+        cut = np.ones(spec.canvas, dtype=bool)
+        cut[p[0] : p[0] + ho, p[1] : p[1] + wo] = False
+        cut = cut[slice(*part.rows), slice(*part.cols)]
+        output = recording.canvas[:, slice(*part.rows), slice(*part.cols)]
+        span = (low, high)
+        return [
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=np.zeros(grid.shape[1:], dtype=bool),
+                kernels=None,
+                output=output,
+                playback=FoldPlayback(spec, recording, columns, part),
+                start=np.zeros((c, *part.size), dtype=recording.canvas.dtype),
+                value_chars=max(widest(grid, output, np.asarray(span)), 1),
+                pixels=pixels,
+                extra={"span": span},
+                cut=cut if cut.any() else None,
+            )
+        ]
+
+    def facts(self, spec: Any) -> dict[str, Any]:
+        counts = fold_overlaps(spec)
+        return {
+            "kind": self.name,
+            "caption": spec.caption,
+            "input_shape": list(spec.input_shape),
+            "output_shape": list(spec.output_shape),
+            "kernel_size": list(spec.kernel_size),
+            "stride": list(spec.stride),
+            "padding": list(spec.padding),
+            "dilation": list(spec.dilation),
+            "output_size": list(spec.output_size),
+            "num_parameters": 0,
+            "placements": spec.input_shape[1],
+            "placements_name": "windows (columns of the input)",
+            "steps": spec.steps,
+            "output_size_formulas": [
+                *self._formulas(spec, spec.output_size),
+                f"C = {spec.input_shape[0]} / ({spec.kernel_size[0]}·{spec.kernel_size[1]}) = {spec.in_channels}; "
+                f"output = (C, *output_size) = {spec.output_shape}",
+            ],
+            "parameter_formulas": ["none: Fold adds the columns into their windows and has no weights"],
+            "additions": spec.operations[1],
+            "overlaps": sorted({int(v) for v in np.unique(counts)}),
+            "overlaps_name": "windows covering an output cell (fold(unfold(x)) is x times that)",
+        }
+
+
+def fold_overlaps(spec: FoldSpec) -> np.ndarray:
+    """(*output_size): how many windows cover each output cell (Fold adds that many values
+    into it): a transposed convolution's overlaps, from the placements, with the rows and
+    columns past the last window as output padding."""
+    rest = tuple(
+        c - ((n - 1) * s + d * (k - 1) + 1)
+        for c, n, s, d, k in zip(spec.canvas, spec.places, spec.stride, spec.dilation, spec.kernel_size)
+    )
+    return overlap_counts(spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, rest)
+
+
+UNFOLD = Unfold()
+FOLD = Fold()

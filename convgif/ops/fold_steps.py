@@ -1,0 +1,150 @@
+"""The steps of Unfold and Fold (:mod:`convgif.ops.fold`): a window a step, every channel at
+once; Unfold copies the window into its column, Fold adds the column into its window."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import numpy as np
+
+from ..picture.model import LazyReads, Reads, Region, Step, Writes, format_value
+
+
+def _windows(spec: Any, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(L, KH) rows and (L, KW) columns of the padded map each placement's window covers."""
+    (ph, pw), (kh, kw) = spec.places, spec.kernel_size
+    (sh, sw), (dh, dw) = spec.stride, spec.dilation
+    oy, ox = np.divmod(np.arange(ph * pw), pw)
+    return oy[:, None] * sh + np.arange(kh)[None, :] * dh, ox[:, None] * sw + np.arange(kw)[None, :] * dw
+
+
+def _slice(start: int, count: int, step: int) -> str:
+    """Rows start, start + step, … as a slice: ``1:4`` or ``0:5:2``."""
+    stop = start + (count - 1) * step + 1
+    return f"{start}:{stop}" + (f":{step}" if step > 1 and count > 1 else "")
+
+
+class UnfoldPlayback:
+    """Step ``l`` copies window ``l`` of every channel into column ``l`` of that channel's rows."""
+
+    def __init__(self, spec: Any, recording: Any, start: int, stop: int, read: Region) -> None:
+        self.spec, self.recording, self.start, self.stop, self.read = spec, recording, start, stop, read
+        self.rows, self.cols = _windows(spec, spec.input_shape[1:])
+        self.kk = spec.cells
+
+    def advance(self, step: int) -> list[Writes]:
+        col, kk = self.start + step, self.kk
+        rows = np.arange(kk)
+        return [
+            Writes(
+                c,
+                rows,
+                np.array([step]),
+                self.recording.output[c * kk : (c + 1) * kk, col : col + 1],
+                (0, step, kk, step + 1),
+            )
+            for c in range(self.spec.in_channels)
+        ]
+
+    def show(self, step: int) -> Step:
+        spec, col = self.spec, self.start + step
+        rows, cols = self.rows[col] - self.read.rows[0], self.cols[col] - self.read.cols[0]
+        box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
+
+        def reads(c: int) -> Reads:
+            cells = np.array([(c, y, x) for y in rows for x in cols], dtype=np.int64)
+            return Reads(cells, box)
+
+        _, pw = spec.places
+        (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
+        top, left = int(self.rows[col][0]), int(self.cols[col][0])
+        part = self.stop - self.start < spec.output_shape[1]
+        text = f"column {col} · window at ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
+        text += " of this part" if part else ""
+        kk = self.kk
+        x = "pad(x)" if max(spec.padding) else "x"  # the indices are the padded map's
+        sums = tuple(
+            f"y[{c * kk}:{(c + 1) * kk}, {col}] = {x}[{c}, {_slice(top, kh, dh)}, {_slice(left, kw, dw)}]"
+            for c in range(spec.in_channels)
+        )
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(spec.in_channels)))
+
+
+class FoldPlayback:
+    """Step ``s`` adds column ``start + s`` of every channel's rows into that channel's window on
+    the padded output, of which the cells of ``part`` (the whole map when None) are drawn; each
+    channel's sum line gives what the window held, the column added and what it holds now, in
+    the column's order."""
+
+    def __init__(
+        self,
+        spec: Any,
+        recording: Any,
+        columns: Optional[tuple[int, int]] = None,
+        part: Optional[Region] = None,
+    ) -> None:
+        self.spec, self.recording = spec, recording
+        self.start, stop = columns or (0, spec.input_shape[1])
+        self.steps = stop - self.start
+        self.part = Region.of(part, spec.canvas)
+        self.rows, self.cols = _windows(spec, spec.output_size)
+        self.sums = np.zeros((spec.in_channels, *spec.canvas), dtype=recording.canvas.dtype)
+        self._seen = np.zeros(self.sums.shape, dtype=bool)
+        self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self._last: list[Writes] = []
+
+    def _inside(self, index: int) -> tuple[np.ndarray, np.ndarray]:
+        """Which of window ``index``'s rows and columns lie in the part drawn."""
+        (r0, r1), (c0, c1) = self.part.rows, self.part.cols
+        rows, cols = self.rows[index], self.cols[index]
+        return (rows >= r0) & (rows < r1), (cols >= c0) & (cols < c1)
+
+    def advance(self, step: int) -> list[Writes]:
+        spec, kk, index = self.spec, self.spec.cells, self.start + step
+        (kh, kw), rows, cols = spec.kernel_size, self.rows[index], self.cols[index]
+        window = np.ix_(rows, cols)
+        in_rows, in_cols = self._inside(index)
+        ys, xs = rows[in_rows] - self.part.rows[0], cols[in_cols] - self.part.cols[0]
+        box = (int(ys[0]), int(xs[0]), int(ys[-1]) + 1, int(xs[-1]) + 1) if ys.size and xs.size else None
+        writes, self._before = [], []
+        for c in range(spec.in_channels):
+            added = self.recording.input[c * kk : (c + 1) * kk, index].reshape(kh, kw)
+            before, first = self.sums[c][window].copy(), ~self._seen[c][window]
+            self.sums[c][window] += added
+            self._seen[c][window] = True
+            self._before.append((before, added, first))
+            writes.append(Writes(c, ys, xs, self.sums[c][window][np.ix_(in_rows, in_cols)].copy(), box))
+        self._last = writes
+        return writes
+
+    def show(self, step: int) -> Step:
+        spec, kk, index = self.spec, self.spec.cells, self.start + step
+        (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
+        rows, cols = self.rows[index], self.cols[index]
+
+        def reads(c: int) -> Reads:
+            cells = np.array([(c, k, step) for k in range(kk)], dtype=np.int64)
+            return Reads(cells, (0, step, kk, step + 1))
+
+        text = f"column {index} · window at ({int(rows[0])}, {int(cols[0])}) · step {step + 1}/{self.steps}"
+        text += "" if self.steps == spec.input_shape[1] else " of this part"
+        in_rows, in_cols = self._inside(index)
+        drawn = "" if in_rows.all() and in_cols.all() else "  (partly outside the part drawn)"
+        if not (in_rows.any() and in_cols.any()):
+            drawn = "  (outside the part drawn)"
+        y = "pad(y)" if max(spec.padding) else "y"  # the indices are the padded map's
+        where = f"{_slice(int(rows[0]), kh, dh)}, {_slice(int(cols[0]), kw, dw)}"
+        sums = []
+        for c, (before, added, first) in enumerate(self._before):
+            column = f"x[{c * kk}:{(c + 1) * kk}, {index}]"
+            new = _values(before + added)
+            if first.all():
+                sums.append(f"{y}[{c}, {where}] = {column} = {new}{drawn}")
+            else:
+                sums.append(f"{y}[{c}, {where}] = {y} + {column} = {_values(before)} + {_values(added)} = {new}{drawn}")
+        return Step(0, LazyReads(reads), self._last, text, tuple(sums), tuple(range(spec.in_channels)))
+
+
+def _values(block: np.ndarray) -> str:
+    """A window's values in the order of its column's rows (row by row): ``(12, 4, 0, 3)``."""
+    return "(" + ", ".join(format_value(v) for v in block.reshape(-1)) + ")"

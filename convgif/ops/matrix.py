@@ -1,0 +1,599 @@
+"""A convolution as one matrix product (``view="matrix"``), for the convolution kinds to draw.
+
+* A direct convolution (Conv1d, Conv2d) is ``Y = W·X + b``: X is the input unfolded as
+  ``torch.nn.Unfold`` unfolds it (one row per input channel and kernel cell, one column per
+  window placement), W the weight reshaped to one row per output channel (C_out × C_in·KH·KW,
+  zero outside its group's channels: block-diagonal), and row ``co`` of Y is output channel
+  ``co`` read row by row. A step is one entry of Y, for each group at once, in the order of
+  Y's columns: the same dot product, with the same sum line, as the sliding view's step for
+  that output cell.
+* A transposed convolution (ConvTranspose1d, ConvTranspose2d) is ``y = Cᵀ·x + b``, where C is
+  the matrix of the direct convolution with the same weight, stride, padding and dilation
+  from the output's shape back to the input's: one column of Cᵀ per input cell, holding the
+  kernel's weights on the rows of the output cells they reach. A step is one input cell's
+  column, for each group at once: exactly the scatter the sliding view draws.
+
+The pictures are laid out by :mod:`convgif.picture.matrix`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Optional
+
+import numpy as np
+
+from ..engine.direct import Recording
+from ..engine.scatter import by_output
+from ..picture.matrix import MatrixPlan
+from ..picture.matrix_frames import PRODUCT, TRANSPOSE, MatrixValues
+from ..picture.model import BLANK, Crop, Drawn, Geometry, Part, Region, Step, magnitude, widest
+from ..picture.sizes import MAX_SHOWN_IN, shown
+from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_sum_chars, kernel_row, position, read_extent
+
+#: What ``view`` takes to draw a convolution as a matrix product.
+MATRIX = "matrix"
+#: The kernels' key's word for the entries of a matrix no weight joins.
+BLANK_KEY = {"kernel": ((BLANK, ""), (None, "no weight"))}
+
+
+def _times(a: int, b: int) -> str:
+    return f"{a} × {b}"
+
+
+def _span(first: int, last: int) -> str:
+    return str(first) if first == last else f"{first}–{last}"
+
+
+# -- Y = W·X -------------------------------------------------------------------------------------
+
+
+def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region] = None) -> Geometry:
+    """The geometry of a direct convolution ``spec`` (drawn as its 2-D ``planar`` form) as
+    ``Y = W·X``: the sliding view's grids, with the matrices beside them."""
+    base = conv_geometry(planar, spec.caption, dims, region=region)
+    kk = math.prod(spec.kernel_size)
+    rows = spec.in_channels * kk
+    places = math.prod(spec.output_shape[1:])
+    per = spec.in_per_group * kk
+    kernel = "·".join(f"K{a}" for a in ("H", "W")[-dims:]) if dims > 1 else "K"
+    notes = [
+        f"X: the input unfolded as torch.nn.Unfold gives it, {_times(rows, places)}: a column per window "
+        f"placement ({_order(dims, spec.output_shape[1:])}), a row per input channel and kernel cell "
+        f"(c·{kernel} + kernel cell); W: the weight {tuple(_weight_shape(spec))} reshaped to "
+        f"{_times(spec.out_channels, per)}, a row per output channel; Y = W·X + b: row co is output channel co"
+    ]
+    if spec.groups > 1:
+        notes.append(
+            f"groups={spec.groups}: W's row co holds weights only on the {per} rows of X of its group's "
+            f"{spec.in_per_group} input channel{'s' if spec.in_per_group > 1 else ''} (blank: no weight), a "
+            f"block-diagonal {_times(spec.out_channels, rows)} matrix"
+        )
+    if region is not None:
+        notes.append("X and Y: the columns of the output positions drawn")
+    groups = range(min(spec.groups, MAX_SHOWN_IN))
+    _, ho, wo = planar.output_shape
+    last = product_step_text(
+        [g * spec.out_per_group + spec.out_per_group - 1 for g in groups],
+        dims,
+        ho - 1,
+        wo - 1,
+        ho * wo - 1,
+        spec.steps,
+        spec.steps,
+        True,
+    )
+    entry = len(f"Y[{spec.out_channels - 1}, {places - 1}] = ")
+    plan = MatrixPlan(
+        PRODUCT,
+        per_channel=kk,
+        names=("X = unfold(x)", "W", "Y = W·X + b" if spec.bias else "Y = W·X"),
+        wholes=((rows, places), (spec.out_channels, rows), (spec.out_channels, places)),
+        row_label=lambda co: f"w[{co}]",
+    )
+    return dataclasses.replace(
+        base,
+        notes=(*base.notes, *notes),
+        step_text=last,
+        output_heading="output (the rows of Y)" if region is None else base.output_heading,
+        sum_chars=lambda chars, drawn: (
+            conv_sum_chars(planar, len(f"y[{spec.out_channels - 1}, {ho - 1}, {wo - 1}]"), chars, drawn)
+            + entry * len({c // spec.in_per_group for c in drawn[0]})
+        ),
+        arrangement=plan,
+    )
+
+
+def _weight_shape(spec: Any) -> tuple[int, ...]:
+    return (spec.out_channels, spec.in_per_group, *spec.kernel_size)
+
+
+def _order(dims: int, out: tuple[int, ...]) -> str:
+    """How X's columns follow the output positions."""
+    if dims == 1:
+        return "l = output position"
+    return f"l = row·{out[1]} + column of the output"
+
+
+def product_step_text(
+    channels: list[int], dims: int, oy: int, ox: int, column: int, step: int, steps: int, part: bool
+) -> str:
+    """The step line of ``Y = W·X``: the column of X, the output channels written (one per
+    group drawn), the output position and the step."""
+    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
+    return f"column {column} of X · {which} · {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
+
+
+class ProductPlayback(ConvPlayback):
+    """The steps of ``Y = W·X``: column by column of Y (the output positions in order), and in
+    each column the kernel columns drawn, every group's entry at once."""
+
+    def __init__(self, recording: Recording, geometry: Geometry, region: Optional[Region] = None) -> None:
+        super().__init__(recording, geometry, region)
+        self.columns = len(shown(geometry)[1])
+
+    def _index(self, step: int) -> tuple[int, int, int]:
+        h, w = self.region.size
+        where, j = divmod(step, self.columns)
+        oy, ox = divmod(where, w)
+        return j, oy + self.region.rows[0], ox + self.region.cols[0]
+
+    def show(self, step: int) -> Step:
+        shown_step = super().show(step)
+        spec = self.spec
+        j, oy, ox = self._index(step)
+        _, _, wo = spec.output_shape
+        column = oy * wo + ox
+        channels = [g * spec.out_per_group + j for g in self.groups]
+        text = product_step_text(channels, self.dims, oy, ox, column, step, self.steps, self.part)
+        sums = tuple(f"Y[{co}, {column}] = {entry}" for co, entry in zip(shown_step.sum_channels, shown_step.sums))
+        return dataclasses.replace(shown_step, text=text, sums=sums)
+
+
+def product_values(recording: Recording, geometry: Geometry, region: Optional[Region]) -> MatrixValues:
+    """X's cells (the grid cells each shows), W's entries and where W is blank, for the
+    channels a picture of ``geometry`` shows."""
+    spec = recording.spec  # the planar Conv2d
+    shown_in, _, shown_out = shown(geometry)
+    kh, kw = spec.kernel_size
+    (sh, sw), (dh, dw) = spec.stride, spec.dilation
+    whole = Region.of(region, spec.output_shape[1:])
+    (y0, _), (x0, _) = read_extent(spec, whole) if region is not None else ((0, 0), (0, 0))
+    ho, wo = whole.size
+    oy = np.arange(whole.rows[0], whole.rows[1])[:, None, None, None] * sh
+    ox = np.arange(whole.cols[0], whole.cols[1])[None, :, None, None] * sw
+    ky = np.arange(kh)[None, None, :, None] * dh
+    kx = np.arange(kw)[None, None, None, :] * dw
+    rows = np.broadcast_to(oy + ky - y0, (ho, wo, kh, kw))  # (positions, kernel cells)
+    cols = np.broadcast_to(ox + kx - x0, (ho, wo, kh, kw))
+    per = kh * kw
+    sources = np.zeros((len(shown_in) * per, ho * wo, 3), dtype=np.int64)
+    for i, c in enumerate(shown_in):
+        block = slice(i * per, (i + 1) * per)
+        sources[block, :, 0] = c
+        sources[block, :, 1] = rows.reshape(ho * wo, per).T
+        sources[block, :, 2] = cols.reshape(ho * wo, per).T
+    weights = np.zeros((len(shown_out), len(shown_in) * per), dtype=recording.weight.dtype)
+    blank = np.ones(weights.shape, dtype=bool)
+    for r, co in enumerate(shown_out):
+        group = co // spec.out_per_group
+        kernels = recording.weight[kernel_row(recording, co)]  # (C_in/G, KH, KW)
+        for i, c in enumerate(shown_in):
+            if c // spec.in_per_group == group:
+                weights[r, i * per : (i + 1) * per] = kernels[c % spec.in_per_group].reshape(-1)
+                blank[r, i * per : (i + 1) * per] = False
+    return MatrixValues(sources, weights, blank)
+
+
+def product_drawn(recording: Recording, geometry: Geometry, pixels: bool, region: Optional[Region]) -> Drawn:
+    """A recorded direct convolution (its planar form) drawn as ``Y = W·X``."""
+    drawn = conv_drawn(recording, geometry, pixels, region=region)
+    drawn.playback = ProductPlayback(recording, geometry, region)
+    drawn.extra["matrix"] = found = product_values(recording, geometry, region)
+    if found.blank.any():
+        drawn.extra["key_items"] = BLANK_KEY
+    drawn.picture = None  # the matrices take the corner a whole picture would
+    return drawn
+
+
+# -- y = Cᵀ·x ------------------------------------------------------------------------------------
+
+
+def transposed_parts(spec: Any, region: Optional[Region]) -> tuple[Region, Region, Region]:
+    """The output drawn (in the output's coordinates), the same on the canvas (shifted by the
+    padding: only cells of the output, none it crops) and the input cells whose kernels reach it
+    (all of them for the whole layer)."""
+    from .scattering import scatter_extent
+
+    _, h, w = spec.input_shape
+    part = Region.of(region, spec.output_shape[1:])
+    (p, q) = spec.padding
+    on = Region((part.rows[0] + p, part.rows[1] + p), (part.cols[0] + q, part.cols[1] + q), part.dims)
+    read = Region((0, h), (0, w), part.dims) if region is None else scatter_extent(spec, on)
+    return part, on, read
+
+
+def conv_text(spec: Any, dims: int) -> str:
+    """The direct convolution whose matrix is C, as torch would be called."""
+    name = "Conv1d" if dims == 1 else "Conv2d"
+
+    def size(values: tuple) -> str:
+        values = values[-dims:]
+        return str(values[0]) if len(set(values)) == 1 else str(tuple(values))
+
+    words = [str(spec.out_channels), str(spec.in_channels), size(spec.kernel_size)]
+    for word, values, neutral in (
+        ("stride", spec.stride, 1),
+        ("padding", spec.padding, 0),
+        ("dilation", spec.dilation, 1),
+    ):
+        if any(v != neutral for v in values[-dims:]):
+            words.append(f"{word}={size(values)}")
+    if spec.groups > 1:
+        words.append(f"groups={spec.groups}")
+    return f"{name}({', '.join(words)}, bias=False)"
+
+
+def transpose_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region] = None) -> Geometry:
+    """The geometry of a transposed convolution ``spec`` (2-D; ``layer`` the layer itself, 1-D
+    or 2-D) as ``y = Cᵀ·x``."""
+    from .sliding import conv_geometry
+
+    part, on, read = transposed_parts(spec, region)
+    _, h, w = spec.input_shape
+    _, ho, wo = spec.output_shape
+    n_in, n_out = spec.in_channels * h * w, spec.out_channels * ho * wo
+    notes = [
+        f"C: the {_times(n_in, n_out)} matrix of {conv_text(layer, dims)}, which maps the output's shape back to "
+        f"the input's; the transposed convolution multiplies by its transpose Cᵀ, {_times(n_out, n_in)}",
+        "Cᵀ: a column per input cell (x flattened), a row per output cell (y flattened); a column holds the "
+        "kernel's weights on the rows of the output cells they reach (blank: no weight), a row of C the window "
+        "of the direct convolution",
+    ]
+    cut = spec.padding != (0, 0)
+    if cut:
+        notes.append(f"padding={layer.padding}: what lands outside the output has no row of Cᵀ")
+    fields: dict[str, Any] = {"input_heading": "input", "output_heading": "output"}
+    if region is not None and part.cuts((ho, wo)):
+        notes.append(
+            f"drawn: output {part.text(dims)} of {ho}×{wo if dims == 2 else wo}, and the input {read.text(dims)} "
+            f"of {h}×{w} whose kernels reach them: the rows and columns of Cᵀ they are"
+        )
+        in_cut = (read.rows, read.cols) != ((0, h), (0, w))
+        fields.update(
+            input_heading="input" + (", part" if in_cut else ""),
+            output_heading="output, part",
+            part=Part(
+                Crop((h, w), (read.rows[0], read.cols[0])) if in_cut else None,
+                Crop((ho, wo), (part.rows[0], part.cols[0])),
+            ),
+        )
+
+    def blame(axis: int) -> tuple[str, object, str]:
+        return "input_shape", layer.input_shape, "input"
+
+    groups = range(min(spec.groups, MAX_SHOWN_IN))
+    j = spec.out_per_group - 1
+    steps = spec.out_per_group * math.prod(read.size)
+    last = transpose_step_text(
+        spec, dims, [g * spec.out_per_group + j for g in groups], h - 1, w - 1, steps - 1, steps, True
+    )
+    head = len(transpose_head(spec, spec.out_channels - 1, h - 1, w - 1))
+    entry = len(f"y[{spec.out_channels - 1}, {ho}, {wo}] = y + Σ x·w = ")
+    plan = MatrixPlan(
+        TRANSPOSE,
+        per_channel=h * w,
+        names=("x, flattened", "Cᵀ", f"y = Cᵀ·x{' + b' if spec.bias else ''}"),
+        wholes=((1, n_in), (n_out, n_in), (n_out, 1)),
+    )
+    base = conv_geometry(spec.as_conv(), layer.caption, dims)
+    return dataclasses.replace(
+        base,
+        layer=layer,
+        grid=read.size,
+        out_size=part.size,
+        steps_per_column=math.prod(read.size),
+        kernel_label=lambda c, j: f"weight[{c},{j}]",
+        blame=blame,
+        notes=tuple(notes),
+        step_text=last,
+        sum_chars=lambda chars, drawn: (  # a third more: whole entries leave the ends of lines empty
+            len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars + 6)) * 4 // 3
+        ),
+        # every output cell a step reaches has its line: about two entries a line, each group drawn
+        sum_lines_most=min(12, len(groups) * -(-(math.prod(spec.kernel_size) + 1) // 2)),
+        arrangement=plan,
+        **fields,
+    )
+
+
+def transpose_step_text(
+    spec: Any, dims: int, channels: list[int], y: int, x: int, step: int, steps: int, part: bool
+) -> str:
+    """The step line of ``y = Cᵀ·x``: the columns of Cᵀ (the input cells read: one per input
+    channel of the groups drawn), the output channels they add to and the step."""
+    _, h, w = spec.input_shape
+    first = channels[0] // spec.out_per_group * spec.in_per_group
+    last = channels[-1] // spec.out_per_group * spec.in_per_group + spec.in_per_group
+    where = f"{y}, {x}" if dims == 2 else f"{x}"
+    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
+    if last - first == 1:
+        head = f"column {first * h * w + y * w + x} of Cᵀ: x[{first}, {where}]"
+    else:
+        head = f"columns {_columns(spec, range(first, last), y, x)} of Cᵀ: x[{first}:{last}, {where}]"
+    return f"{head} · {which} · step {step + 1}/{steps}{' of this part' if part else ''}"
+
+
+def _columns(spec: Any, channels: range, y: int, x: int, most: int = 4) -> str:
+    """The columns of Cᵀ of input cell (y, x) of ``channels``: ``4, 13, 22`` (the first few, then …)."""
+    _, h, w = spec.input_shape
+    cols = [c * h * w + y * w + x for c in channels]
+    return ", ".join(map(str, cols[:most])) + (", …" if len(cols) > most else "")
+
+
+def transpose_head(spec: Any, co: int, y: int, x: int) -> str:
+    """What one step adds into output channel ``co``: ``y += Cᵀ[:, 4]·x[4]``, or for a layer of
+    several output channels the rows of ``co`` (``y[36:72] += Cᵀ[36:72, 4]·x[4] + Cᵀ[36:72, 13]·x[13]``),
+    x and y flattened."""
+    _, h, w = spec.input_shape
+    n = math.prod(spec.output_shape[1:])
+    g = co // spec.out_per_group
+    cols = [c * h * w + y * w + x for c in range(g * spec.in_per_group, (g + 1) * spec.in_per_group)]
+    rows = ":" if spec.out_channels == 1 else f"{co * n}:{(co + 1) * n}"
+    terms = " + ".join(f"Cᵀ[{rows}, {k}]·x[{k}]" for k in cols[:3]) + (" + …" if len(cols) > 3 else "")
+    return f"{'y' if spec.out_channels == 1 else f'y[{rows}]'} += {terms}"
+
+
+class TransposePlayback:
+    """The steps of ``y = Cᵀ·x``: the scatter's steps (:class:`~convgif.ops.transposed.ScatterPlayback`),
+    each told as the input cell's column of Cᵀ times its value added into y."""
+
+    def __init__(self, recording: Any, dims: int, on: Region, read: Region) -> None:
+        from .scattering import ScatterPlayback
+
+        self.scatter = ScatterPlayback(recording, on, read)
+        self.spec, self.dims = recording.spec, dims
+        self.steps = self.scatter.steps
+
+    def advance(self, step: int) -> list:
+        return self.scatter.advance(step)
+
+    def show(self, step: int) -> Step:
+        spec, scatter = self.spec, self.scatter
+        shown_step = scatter.show(step)
+        j, y, x = scatter._index(step)
+        groups = list(range(min(spec.groups, MAX_SHOWN_IN)))
+        text = transpose_step_text(
+            spec,
+            self.dims,
+            [g * spec.out_per_group + j for g in groups],
+            y,
+            x,
+            step,
+            self.steps,
+            self.steps < spec.steps,
+        )
+        sums = []
+        for entry, co in zip(shown_step.sums, shown_step.sum_channels):
+            if entry.startswith("canvas["):  # the scatter's head: which column adds into which channel
+                outside = "  (outside the part drawn)" if entry.endswith("(outside the part drawn)") else ""
+                entry = transpose_head(spec, co, y, x) + outside
+            elif self.dims == 1:
+                entry = _one_axis(entry)
+            sums.append(entry)
+        return dataclasses.replace(shown_step, text=text, sums=tuple(sums))
+
+
+def _one_axis(entry: str) -> str:
+    """``y[0, 0, 5] = …`` of a 1-D layer drawn as one row, as the layer indexes it: ``y[0, 5] = …``."""
+    name, rest = entry.split("[", 1)
+    index, after = rest.split("]", 1)
+    parts = index.split(", ")
+    return f"{name}[{parts[0]}, {parts[-1]}]{after}"
+
+
+def transpose_values(recording: Any, geometry: Geometry, part: Region, read: Region) -> MatrixValues:
+    """x's cells (the input cells each shows), Cᵀ's entries for the rows of the output drawn and
+    the columns of the input drawn, and where no weight joins them."""
+    spec = recording.spec
+    shown_in, _, shown_out = shown(geometry)
+    (hr, wr), (ho, wo) = read.size, part.size
+    (sh, sw), (ph, pw), (dh, dw) = spec.stride, spec.padding, spec.dilation
+    kh, kw = spec.kernel_size
+    sources = np.zeros((1, len(shown_in) * hr * wr, 3), dtype=np.int64)
+    for i, c in enumerate(shown_in):
+        dy, dx = np.divmod(np.arange(hr * wr), wr)
+        block = slice(i * hr * wr, (i + 1) * hr * wr)
+        sources[0, block, 0], sources[0, block, 1], sources[0, block, 2] = c, dy, dx
+    rows, cols = len(shown_out) * ho * wo, len(shown_in) * hr * wr
+    weights = np.zeros((rows, cols), dtype=recording.weight.dtype)
+    blank = np.ones((rows, cols), dtype=bool)
+    # where tap (ky, kx) of input cell (y, x) lands, as drawn
+    land_y = (np.arange(read.rows[0], read.rows[1])[:, None] * sh - ph + np.arange(kh)[None, :] * dh) - part.rows[0]
+    land_x = (np.arange(read.cols[0], read.cols[1])[:, None] * sw - pw + np.arange(kw)[None, :] * dw) - part.cols[0]
+    for r, co in enumerate(shown_out):
+        group, j = divmod(co, spec.out_per_group)
+        for i, c in enumerate(shown_in):
+            if c // spec.in_per_group != group:
+                continue
+            kernel = recording.weight[c, recording.column(j)]
+            for ky in range(kh):
+                for kx in range(kw):
+                    ys, xs = np.nonzero((land_y[:, ky] >= 0) & (land_y[:, ky] < ho))[0], None
+                    xs = np.nonzero((land_x[:, kx] >= 0) & (land_x[:, kx] < wo))[0]
+                    if not ys.size or not xs.size:
+                        continue
+                    yy, xx = np.meshgrid(ys, xs, indexing="ij")
+                    out_rows = r * ho * wo + land_y[yy, ky] * wo + land_x[xx, kx]
+                    in_cols = i * hr * wr + yy * wr + xx
+                    weights[out_rows, in_cols] = kernel[ky, kx]
+                    blank[out_rows, in_cols] = False
+    return MatrixValues(sources, weights, blank)
+
+
+def transposed_row(recording: Any, planar: Any) -> Any:
+    """A ConvTranspose1d's recording seen as its ConvTranspose2d over one row (views of the
+    same arrays)."""
+    from ..engine.direct import Placements
+    from .scattering import TransposedRecording
+
+    row = lambda a: a[:, None, :]  # noqa: E731
+    conv = recording.conv
+    direct = planar.as_conv()
+    return TransposedRecording(
+        planar,
+        row(recording.input),
+        recording.weight[:, :, None, :],
+        recording.bias,
+        row(recording.output),
+        Recording(
+            direct,
+            row(conv.input),
+            row(conv.padded),
+            conv.weight[:, :, None, :],
+            conv.bias,
+            row(conv.output),
+            Placements(direct, row(conv.output)),
+            conv.kept,
+            conv.weight_values,
+        ),
+        recording.columns,
+        None if recording.passes is None else tuple(row(a) for a in recording.passes),
+        None if recording.canvas is None else row(recording.canvas),
+    )
+
+
+def transpose_drawn(
+    recording: Any, planar: Any, geometry: Geometry, pixels: bool, region: Optional[Region], dims: int
+) -> Drawn:
+    """A recorded transposed convolution drawn as ``y = Cᵀ·x`` (``planar``: its 2-D form, a 1-D
+    layer's recording seen as one row)."""
+    from .scattering import bias_start, partial_sum_range
+
+    recording = transposed_row(recording, planar) if dims == 1 else recording
+    spec = recording.spec
+    part, on, read = transposed_parts(spec, region)
+    grid = recording.input[:, slice(*read.rows), slice(*read.cols)]
+    output = recording.output[:, slice(*part.rows), slice(*part.cols)]
+    start = bias_start(spec, recording.bias, recording.output.dtype)[:, slice(*on.rows), slice(*on.cols)]
+    span = recording.span_of(on) if recording.canvas is not None else partial_sum_range(recording, on, read)
+    weights = recording.conv.distinct_weights()
+    found = transpose_values(recording, geometry, part, read)
+    scale = magnitude(output, np.asarray(span))
+    chars = max(
+        widest(grid), widest(output, np.asarray(span), scale=scale), widest(recording.weight, scale=magnitude(weights))
+    )
+    return Drawn(
+        geometry=geometry,
+        grid=grid,
+        filler=np.zeros(grid.shape[1:], dtype=bool),
+        kernels=by_output(spec, recording.weight),
+        output=output,
+        playback=TransposePlayback(recording, dims, on, read),
+        start=start,
+        value_chars=chars,
+        pixels=pixels,
+        extra={"span": span, "matrix": found, **({"key_items": BLANK_KEY} if found.blank.any() else {})},
+        kernel_channels=recording.conv.kept,
+        kernel_values=weights,
+    )
+
+
+# -- what info says ------------------------------------------------------------------------------
+
+
+def product_facts(spec: Any) -> dict[str, Any]:
+    """The sizes of ``Y = W·X`` for a direct convolution (of any number of axes), and of C with
+    how many of its entries hold weights."""
+    from ..engine.matrix import structural_nonzeros
+
+    kk = math.prod(spec.kernel_size)
+    places = math.prod(spec.output_shape[1:])
+    n_in, n_out = math.prod(spec.input_shape), math.prod(spec.output_shape)
+    pairs = structural_nonzeros(
+        spec.input_shape[1:],
+        spec.kernel_size,
+        spec.stride,
+        spec.dilation,
+        spec.padding,
+        spec.padding_end,
+        spec.padding_mode,
+    )
+    nonzero = None if pairs is None else spec.out_channels * spec.in_per_group * pairs
+    kernel = _kernel_word(spec)
+    held = (
+        f"{nonzero:,} of them weights ({_share(nonzero, n_out * n_in)})"
+        if nonzero is not None
+        else f"those holding weights not counted (padding_mode={spec.padding_mode!r} on a layer this large)"
+    )
+    block = (
+        f" ({spec.out_channels} × {spec.in_channels * kk} block-diagonal against all of X)" if spec.groups > 1 else ""
+    )
+    return {
+        "unfolded_input": [spec.in_channels * kk, places],
+        "weight_matrix": [spec.out_channels, spec.in_per_group * kk],
+        "product": [spec.out_channels, places],
+        "conv_matrix": [n_out, n_in],
+        "conv_matrix_nonzeros": nonzero,
+        "matrix_formulas": [
+            f"X = unfold(x): C_in·{kernel} × L = {spec.in_channels * kk:,} × {places:,}",
+            f"W: C_out × C_in/G·{kernel} = {spec.out_channels:,} × {spec.in_per_group * kk:,}{block}",
+            f"Y = W·X + b: C_out × L = {spec.out_channels:,} × {places:,}",
+            f"C (y = C·x): {n_out:,} × {n_in:,} = {n_out * n_in:,} entries, {held}",
+        ],
+    }
+
+
+def _kernel_word(spec: Any) -> str:
+    """The kernel's cells in a formula: ``KH·KW``, ``K`` for one axis, ``KD·KH·KW`` for three."""
+    from .args import AXES
+
+    return "·".join(f"K{a}" for a in AXES[len(spec.kernel_size)]) if len(spec.kernel_size) > 1 else "K"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.3g}%" if whole else "0%"
+
+
+def transpose_facts(spec: Any) -> dict[str, Any]:
+    """The sizes of ``y = Cᵀ·x`` for a transposed convolution (of any number of axes), how many
+    of Cᵀ's entries hold weights, and how many kernel taps land on each output cell."""
+    from ..engine.matrix import axis_overlaps, taps_inside
+
+    n_in, n_out = math.prod(spec.input_shape), math.prod(spec.output_shape)
+    axes = zip(spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.padding, spec.output_shape[1:])
+    counted = [taps_inside(m, k, s, d, p, n) for n, k, s, d, p, m in axes]
+    nonzero = None if None in counted else spec.out_channels * spec.in_per_group * math.prod(counted)  # type: ignore[arg-type]
+    taps: Optional[list[int]] = [1]
+    for n, k, s, d, p, op in zip(
+        spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.padding, spec.output_padding
+    ):
+        counts = axis_overlaps(n, k, s, d, p, op)
+        if counts is None or taps is None:
+            taps = None
+            continue
+        taps = sorted({a * int(b) for a in taps for b in np.unique(counts)})
+    if taps is None:
+        landing = "kernel taps landing on an output cell: not listed for a layer this large"
+    else:
+        landing = f"kernel taps landing on an output cell: {', '.join(map(str, taps))}"
+        landing += " (uneven: the checkerboard of --view overlaps)" if len(taps) > 1 else " (even)"
+        if spec.in_per_group > 1:
+            landing += f", each adding the {spec.in_per_group} input channels of its group"
+    held = (
+        f"{nonzero:,} of them weights ({_share(nonzero, n_out * n_in)})"
+        if nonzero is not None
+        else "those holding weights not counted (a layer this large)"
+    )
+    return {
+        "conv_matrix": [n_in, n_out],
+        "conv_matrix_nonzeros": nonzero,
+        "overlaps": taps,
+        "overlaps_name": "kernel taps landing on an output cell",
+        "matrix_formulas": [
+            f"Cᵀ (y = Cᵀ·x): {n_out:,} × {n_in:,} = {n_out * n_in:,} entries, {held}; C, {n_in:,} × {n_out:,}, is "
+            "the matrix of the direct convolution with the same weight from the output's shape back to the input's",
+            landing,
+        ],
+    }

@@ -1,0 +1,398 @@
+"""A convolution as one matrix product: the matrices against loops always and against PyTorch
+when it is importable, the matrix view's numbers (X, W, Y; x, Cᵀ, y) against the layer's own
+recording, the overlap counts, and what --view refuses."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+import convgif
+from convgif import SpecError, ops
+from convgif.cli import main
+from convgif.engine.matrix import conv_matrix, overlap_counts, structural_nonzeros, transposed_matrix
+
+CASES = 200
+
+
+def loop_conv_matrix(weight, sizes, stride, dilation, padding, groups) -> np.ndarray:
+    """C written out: entry (output cell, input cell) holds the weight joining them."""
+    c_out, per_in, kh, kw = weight.shape
+    h, w = sizes
+    ho = (h + 2 * padding[0] - dilation[0] * (kh - 1) - 1) // stride[0] + 1
+    wo = (w + 2 * padding[1] - dilation[1] * (kw - 1) - 1) // stride[1] + 1
+    c = np.zeros((c_out, ho, wo, per_in * groups, h, w), dtype=weight.dtype)
+    for co in range(c_out):
+        g = co // (c_out // groups)
+        for ci in range(per_in):
+            for oy in range(ho):
+                for ox in range(wo):
+                    for ky in range(kh):
+                        for kx in range(kw):
+                            y = oy * stride[0] + ky * dilation[0] - padding[0]
+                            x = ox * stride[1] + kx * dilation[1] - padding[1]
+                            if 0 <= y < h and 0 <= x < w:
+                                c[co, oy, ox, g * per_in + ci, y, x] += weight[co, ci, ky, kx]
+    return c.reshape(c_out * ho * wo, -1)
+
+
+def loop_transposed(x, weight, stride, dilation, padding, output_padding, groups) -> np.ndarray:
+    """A transposed convolution written out as its scatter."""
+    c_in, per_out, kh, kw = weight.shape
+    _, h, w = x.shape
+    ho = (h - 1) * stride[0] - 2 * padding[0] + dilation[0] * (kh - 1) + output_padding[0] + 1
+    wo = (w - 1) * stride[1] - 2 * padding[1] + dilation[1] * (kw - 1) + output_padding[1] + 1
+    out = np.zeros((per_out * groups, ho, wo), dtype=np.int64)
+    for ci in range(c_in):
+        g = ci // (c_in // groups)
+        for j in range(per_out):
+            for i, k in np.ndindex(h, w):
+                for ky in range(kh):
+                    for kx in range(kw):
+                        oy = i * stride[0] - padding[0] + ky * dilation[0]
+                        ox = k * stride[1] - padding[1] + kx * dilation[1]
+                        if 0 <= oy < ho and 0 <= ox < wo:
+                            out[g * per_out + j, oy, ox] += x[ci, i, k] * weight[ci, j, ky, kx]
+    return out
+
+
+def random_layer(rng: random.Random) -> dict:
+    g = rng.choice([1, 1, 2, 3])
+    return {
+        "groups": g,
+        "c_in": g * rng.randint(1, 2),
+        "c_out": g * rng.randint(1, 2),
+        "kernel": (rng.randint(1, 3), rng.randint(1, 3)),
+        "stride": (rng.randint(1, 3), rng.randint(1, 3)),
+        "dilation": (rng.randint(1, 2), rng.randint(1, 2)),
+        "padding": (rng.randint(0, 2), rng.randint(0, 2)),
+        "sizes": (rng.randint(1, 6), rng.randint(1, 6)),
+    }
+
+
+def out_sizes(layer: dict) -> tuple[int, int]:
+    return tuple(
+        (n + 2 * p - d * (k - 1) - 1) // s + 1
+        for n, k, s, d, p in zip(layer["sizes"], layer["kernel"], layer["stride"], layer["dilation"], layer["padding"])
+    )
+
+
+def test_the_convolution_matrix_and_its_transpose_match_loops():
+    rng, gen = random.Random(0), np.random.default_rng(0)
+    checked = 0
+    for _ in range(CASES):
+        layer = random_layer(rng)
+        if min(out_sizes(layer)) < 1:
+            continue
+        g, s, d, p = layer["groups"], layer["stride"], layer["dilation"], layer["padding"]
+        weight = gen.integers(-4, 5, (layer["c_out"], layer["c_in"] // g, *layer["kernel"]))
+        c = conv_matrix(weight, layer["sizes"], s, d, p, groups=g)
+        np.testing.assert_array_equal(c, loop_conv_matrix(weight, layer["sizes"], s, d, p, g))
+        # the transposed convolution from the output's shape back to the input's is Cᵀ
+        out = out_sizes(layer)
+        rest = tuple(
+            n + 2 * pp - ((m - 1) * ss - 0 + dd * (k - 1) + 1)
+            for n, m, ss, dd, k, pp in zip(layer["sizes"], out, s, d, layer["kernel"], p)
+        )
+        if all(0 <= r < max(ss, dd) for r, ss, dd in zip(rest, s, d)):
+            # ConvTranspose2d(C_out, C_in) holds its weight as (C_out, C_in/G, KH, KW): the same array
+            ct = transposed_matrix(weight, out, layer["sizes"], s, d, p, groups=g)
+            np.testing.assert_array_equal(ct, c.T)
+            x = gen.integers(-5, 6, (layer["c_out"], *out))
+            np.testing.assert_array_equal(
+                (ct @ x.ravel()).reshape(layer["c_in"], *layer["sizes"]), loop_transposed(x, weight, s, d, p, rest, g)
+            )
+            checked += 1
+        ones = conv_matrix(np.ones_like(weight), layer["sizes"], s, d, p, groups=g)
+        pairs = structural_nonzeros(layer["sizes"], layer["kernel"], s, d, p)
+        assert np.count_nonzero(ones) == layer["c_out"] * (layer["c_in"] // g) * pairs
+    assert checked > 50
+
+
+def test_overlap_counts_are_the_taps_landing_on_each_cell():
+    rng = random.Random(1)
+    for _ in range(CASES):
+        k, s, d = (rng.randint(1, 4), rng.randint(1, 4)), (rng.randint(1, 3), rng.randint(1, 3)), (rng.randint(1, 2), 1)
+        p = (rng.randint(0, 1), rng.randint(0, 1))
+        op = (rng.randint(0, s[0] - 1), rng.randint(0, s[1] - 1))
+        sizes = (rng.randint(1, 5), rng.randint(1, 5))
+        x = np.ones((1, *sizes), dtype=np.int64)
+        if (
+            min((n - 1) * ss - 2 * pp + dd * (kk - 1) + o + 1 for n, ss, pp, dd, kk, o in zip(sizes, s, p, d, k, op))
+            < 1
+        ):
+            continue
+        expected = loop_transposed(x, np.ones((1, 1, *k), dtype=np.int64), s, d, p, op, 1)[0]
+        if min(expected.shape) < 1:
+            continue
+        np.testing.assert_array_equal(overlap_counts(sizes, k, s, d, p, op), expected)
+
+
+def matrix_drawn(spec, seed=0, region=None):
+    rec = convgif.record(spec, seed=seed)
+    (drawn,) = ops.of(spec).drawings(spec, rec, view="matrix", region=region)
+    return rec, drawn
+
+
+def direct_spec(rng: random.Random):
+    dims = rng.choice([1, 2, 2])
+    layer = random_layer(rng)
+    sizes = tuple(n + 2 for n in layer["sizes"])[-dims:]
+    kind = convgif.Conv2dSpec if dims == 2 else convgif.Conv1dSpec
+    return kind(
+        (layer["c_in"], *sizes),
+        out_channels=layer["c_out"],
+        kernel_size=layer["kernel"][-dims:],
+        stride=layer["stride"][-dims:],
+        padding=layer["padding"][-dims:],
+        dilation=layer["dilation"][-dims:],
+        groups=layer["groups"],
+        bias=rng.random() < 0.5,
+    )
+
+
+def test_the_product_view_shows_unfold_the_weight_and_their_product():
+    rng = random.Random(2)
+    drawn_count = 0
+    for _ in range(60):
+        try:
+            spec = direct_spec(rng)
+        except SpecError:
+            continue
+        rec, drawn = matrix_drawn(spec, seed=rng.randint(0, 99))
+        found = drawn.extra["matrix"]
+        grid = drawn.grid  # (C, H, W) as drawn, padded
+        xs = grid[found.sources[..., 0], found.sources[..., 1], found.sources[..., 2]]
+        c_in, kk = spec.in_channels, int(np.prod(spec.kernel_size))
+        if c_in <= 4:  # every channel drawn: X is Unfold's whole matrix
+            padded = rec.padded.reshape(c_in, -1, rec.padded.shape[-1])
+            dims = len(spec.kernel_size)
+            k = (1, *spec.kernel_size) if dims == 1 else spec.kernel_size
+            st = (1, *spec.stride) if dims == 1 else spec.stride
+            dl = (1, *spec.dilation) if dims == 1 else spec.dilation
+            from convgif.engine.matrix import unfold_padded
+
+            np.testing.assert_array_equal(xs, unfold_padded(padded, k, st, dl))
+            weight = rec.weight.reshape(spec.out_channels, -1)
+            per = spec.in_per_group * kk
+            for co in range(min(spec.out_channels, found.weights.shape[0])):
+                g = co // spec.out_per_group
+                np.testing.assert_array_equal(found.weights[co, g * per : (g + 1) * per], weight[co])
+                assert found.blank[co].sum() == found.blank.shape[1] - per
+            if found.weights.shape[0] == spec.out_channels:
+                bias = 0 if rec.bias is None else rec.bias[:, None]
+                y = found.weights @ xs + bias
+                np.testing.assert_array_equal(y, rec.output.reshape(spec.out_channels, -1))
+                drawn_count += 1
+        for step in range(spec.steps):
+            drawn.playback.advance(step)
+            shown = drawn.playback.show(step)
+            column = int(re.match(r"column (\d+) of X", shown.text).group(1))
+            for entry, co in zip(shown.sums, shown.sum_channels):
+                assert entry.startswith(f"Y[{co}, {column}] = y[{co}, ")
+                value = float(entry.rsplit(" = ", 1)[1])
+                assert value == pytest.approx(float(rec.output.reshape(spec.out_channels, -1)[co, column]))
+    assert drawn_count > 20
+
+
+def transposed_spec(rng: random.Random):
+    dims = rng.choice([1, 2, 2])
+    layer = random_layer(rng)
+    op = tuple(rng.randint(0, s - 1) for s in layer["stride"])
+    kind = convgif.ConvTranspose2dSpec if dims == 2 else convgif.ConvTranspose1dSpec
+    return kind(
+        (layer["c_in"], *layer["sizes"][-dims:]),
+        out_channels=layer["c_out"],
+        kernel_size=layer["kernel"][-dims:],
+        stride=layer["stride"][-dims:],
+        padding=layer["padding"][-dims:],
+        output_padding=op[-dims:],
+        dilation=layer["dilation"][-dims:],
+        groups=layer["groups"],
+        bias=rng.random() < 0.5,
+    )
+
+
+def test_the_transposed_view_is_multiplication_by_c_transposed():
+    rng = random.Random(3)
+    checked = 0
+    for _ in range(80):
+        try:
+            spec = transposed_spec(rng)
+        except SpecError:
+            continue
+        rec, drawn = matrix_drawn(spec, seed=rng.randint(0, 99))
+        found = drawn.extra["matrix"]
+        if spec.in_channels > 4 or spec.out_channels > 4:
+            continue
+        xs = drawn.grid[found.sources[0, :, 0], found.sources[0, :, 1], found.sources[0, :, 2]]
+        np.testing.assert_array_equal(xs, rec.input.ravel())
+        dims = len(spec.kernel_size)
+
+        def lift(t, neutral=1, dims=dims):  # a 1-D layer as one row
+            return (neutral, *t) if dims == 1 else tuple(t)
+
+        weight = rec.weight if dims == 2 else rec.weight[:, :, None, :]
+        sizes = lift(spec.input_shape[1:])
+        out = lift(spec.output_shape[1:])
+        ct = transposed_matrix(
+            weight, sizes, out, lift(spec.stride), lift(spec.dilation), lift(spec.padding, 0), spec.groups
+        )
+        np.testing.assert_array_equal(np.where(found.blank, 0, found.weights), ct)
+        bias = 0 if rec.bias is None else np.repeat(rec.bias, int(np.prod(out)))
+        np.testing.assert_array_equal(ct @ xs + bias, rec.output.ravel())
+        checked += 1
+    assert checked > 30
+
+
+def test_only_the_convolutions_drawn_take_a_view():
+    cases = [
+        (convgif.Conv3dSpec((1, 4, 4, 4), kernel_size=3), "matrix"),
+        (convgif.MaxPool2dSpec((1, 4, 4), kernel_size=2), "matrix"),
+        (convgif.Conv2dSpec((1, 4, 4), kernel_size=3), "overlaps"),
+    ]
+    for spec, view in cases:
+        with pytest.raises(SpecError) as error:
+            ops.of(spec).geometries(spec, view=view)
+        assert error.value.argument == "view"
+    spec = convgif.ConvTranspose2dSpec((1, 3, 3), kernel_size=3, stride=2)
+    with pytest.raises(SpecError, match="choose one"):
+        ops.of(spec).geometries(spec, view="matrix", as_conv=True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--in", "2,5,5", "--k", "3", "--out", "2", "--g", "2", "--d", "2", "--p", "1"],
+        ["--layer", "Conv1d", "--in", "2,9", "--k", "3", "--s", "2"],
+        ["--layer", "ConvTranspose2d", "--in", "1,3,3", "--k", "3", "--s", "2", "--p", "1", "--output-padding", "1"],
+        ["--layer", "ConvTranspose1d", "--in", "2,4", "--k", "3", "--s", "2", "--out", "2", "--g", "2"],
+    ],
+)
+def test_the_command_line_draws_the_matrix_view(args, tmp_path):
+    target = tmp_path / "m.gif"
+    result = CliRunner().invoke(main, [*args, "--view", "matrix", "--values", "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    from PIL import Image
+
+    with Image.open(target) as image:
+        assert image.n_frames > 1
+    info = CliRunner().invoke(main, ["info", *args])
+    assert "as one matrix product (--view matrix)" in info.output
+
+
+def test_the_command_line_refuses_a_view_a_layer_lacks(tmp_path):
+    result = CliRunner().invoke(
+        main, ["--layer", "MaxPool2d", "--in", "1,4,4", "--view", "matrix", "-o", str(tmp_path / "a.gif")]
+    )
+    assert result.exit_code == 2 and "--view" in result.output and "MaxPool2d" in result.output, result.output
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_the_matrices_equal_torch(seed):
+    torch = pytest.importorskip("torch")
+    f = torch.nn.functional
+    rng, gen = random.Random(seed + 10), np.random.default_rng(seed)
+    checked = 0
+    for _ in range(CASES):
+        layer = random_layer(rng)
+        g, s, d, p = layer["groups"], layer["stride"], layer["dilation"], layer["padding"]
+        if min(out_sizes(layer)) < 1:
+            continue
+        weight = gen.integers(-4, 5, (layer["c_out"], layer["c_in"] // g, *layer["kernel"]))
+        x = gen.integers(-5, 6, (layer["c_in"], *layer["sizes"]))
+        t = lambda a: torch.tensor(a[None] if a.ndim == 3 else a, dtype=torch.float64)  # noqa: E731
+        y = f.conv2d(t(x), t(weight), None, s, p, d, g)[0].numpy()
+        c = conv_matrix(weight, layer["sizes"], s, d, p, groups=g)
+        np.testing.assert_array_equal(c @ x.ravel(), y.ravel())
+        cols = f.unfold(t(x), layer["kernel"], d, p, s)[0].numpy()
+        spec = convgif.UnfoldSpec(x.shape, layer["kernel"], d, p, s)
+        np.testing.assert_array_equal(convgif.record(spec, input=x).output, cols)
+        op = tuple(rng.randint(0, max(ss, dd) - 1) for ss, dd in zip(s, d))
+        w2 = gen.integers(-4, 5, (layer["c_in"], layer["c_out"] // g, *layer["kernel"]))
+        try:
+            ref = f.conv_transpose2d(t(x), t(w2), None, s, p, op, g, d)[0].numpy()
+        except RuntimeError:
+            continue
+        ct = transposed_matrix(w2, layer["sizes"], ref.shape[1:], s, d, p, groups=g)
+        np.testing.assert_array_equal(ct @ x.ravel(), ref.ravel())
+        checked += 1
+    assert checked > 100
+
+
+def test_a_part_of_a_large_layer_shows_the_columns_of_its_positions():
+    from convgif.engine.matrix import unfold_padded
+    from convgif.picture.model import Region
+
+    rng = random.Random(4)
+    for _ in range(20):
+        h, w = rng.randint(8, 14), rng.randint(8, 14)
+        spec = convgif.Conv2dSpec(
+            (2, h, w),
+            out_channels=2,
+            kernel_size=rng.randint(1, 3),
+            stride=rng.randint(1, 2),
+            padding=rng.randint(0, 1),
+        )
+        _, ho, wo = spec.output_shape
+        r0, c0 = rng.randint(0, ho - 2), rng.randint(0, wo - 2)
+        region = Region((r0, rng.randint(r0 + 1, ho)), (c0, rng.randint(c0 + 1, wo)))
+        rec, drawn = matrix_drawn(spec, seed=1, region=region)
+        found = drawn.extra["matrix"]
+        xs = drawn.grid[found.sources[..., 0], found.sources[..., 1], found.sources[..., 2]]
+        whole = unfold_padded(rec.padded, spec.kernel_size, spec.stride, spec.dilation)
+        positions = [oy * wo + ox for oy in range(*region.rows) for ox in range(*region.cols)]
+        np.testing.assert_array_equal(xs, whole[:, positions])
+        y = found.weights @ xs + (0 if rec.bias is None else rec.bias[:, None])
+        np.testing.assert_array_equal(y, rec.output.reshape(2, -1)[:, positions])
+        assert drawn.geometry.arrangement.headings({"x": xs.shape, "w": found.weights.shape, "y": y.shape})[0].endswith(
+            f"{xs.shape[0]} × {xs.shape[1]} drawn"
+        ) == (len(positions) < ho * wo)
+
+
+def test_a_part_of_a_transposed_layer_is_a_block_of_c_transposed():
+    from convgif.ops.matrix import transposed_parts
+    from convgif.picture.model import Region
+
+    rng = random.Random(5)
+    for _ in range(20):
+        s = rng.randint(1, 3)
+        spec = convgif.ConvTranspose2dSpec(
+            (1, rng.randint(4, 7), rng.randint(4, 7)),
+            out_channels=1,
+            kernel_size=rng.randint(1, 4),
+            stride=s,
+            padding=rng.randint(0, 1),
+            output_padding=rng.randint(0, s - 1),
+            bias=rng.random() < 0.5,
+        )
+        _, ho, wo = spec.output_shape
+        r0, c0 = rng.randint(0, ho - 2), rng.randint(0, wo - 2)
+        region = Region((r0, rng.randint(r0 + 1, ho)), (c0, rng.randint(c0 + 1, wo)))
+        rec, drawn = matrix_drawn(spec, seed=2, region=region)
+        found = drawn.extra["matrix"]
+        part, _, read = transposed_parts(spec, region)
+        ct = transposed_matrix(rec.weight, spec.input_shape[1:], (ho, wo), spec.stride, spec.dilation, spec.padding)
+        _, h, w = spec.input_shape
+        rows = [oy * wo + ox for oy in range(*part.rows) for ox in range(*part.cols)]
+        cols = [iy * w + ix for iy in range(*read.rows) for ix in range(*read.cols)]
+        np.testing.assert_array_equal(np.where(found.blank, 0, found.weights), ct[np.ix_(rows, cols)])
+        xs = drawn.grid[found.sources[0, :, 0], found.sources[0, :, 1], found.sources[0, :, 2]]
+        bias = 0 if rec.bias is None else rec.bias[0]
+        np.testing.assert_array_equal(ct[np.ix_(rows, cols)] @ xs + bias, rec.output.reshape(-1)[rows])
+
+
+def test_the_weight_entries_are_counted_per_tap_or_per_position_alike():
+    from convgif.engine.matrix import taps_inside
+
+    rng = random.Random(6)
+    for _ in range(500):
+        n, k, s, d, p, positions = (rng.randint(1, 9) for _ in range(6))
+        p -= 1
+        brute = sum(1 for o in range(positions) for t in range(k) if 0 <= o * s + t * d - p < n)
+        assert taps_inside(n, k, s, d, p, positions) == brute
+    assert taps_inside(10**8, 10**8, 1, 1, 0, 10**8) is None
