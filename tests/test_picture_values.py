@@ -15,9 +15,10 @@ from convgif.animation.job import Job
 from convgif.ops.conv import Conv2dSpec
 from convgif.ops.pool import AvgPool2dSpec, MaxPool2dSpec
 from convgif.ops.transposed import ConvTranspose2dSpec
-from convgif.picture import model
+from convgif.picture import numbers
 from convgif.picture.layout import plan
-from convgif.picture.model import KEY_VALUES, NOISE, Shades, format_value, scales_of, widest, written
+from convgif.picture.model import KEY_VALUES, Shades, format_value, scales_of, written
+from convgif.picture.numbers import NOISE, widest
 from convgif.picture.overlay import Animation
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -195,7 +196,7 @@ def test_the_widest_number_is_found_as_writing_each_value_finds_it(seed):
 
 
 def test_a_weight_of_millions_of_fractions_shades_as_one_written_value_by_value(monkeypatch):
-    monkeypatch.setattr(model, "WRITTEN_CHUNK", 1000)  # written a thousand at a time
+    monkeypatch.setattr(numbers, "WRITTEN_CHUNK", 1000)  # written a thousand at a time
     rng = np.random.default_rng(3)
     cases = [
         rng.standard_normal(20_000).astype(np.float32),  # many magnitudes: a linear scale

@@ -13,7 +13,8 @@ import numpy as np
 
 from ..engine.backward import Gradients, spread, spread_kinds
 from ..engine.direct import ConvSpec, padding_mask, run_direct, source_index
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude, widest
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
+from ..picture.numbers import widest
 from .backward import PLAIN, Names, pair_text, words
 from .backward_moves import gather_drawn, gather_geometry
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, position

@@ -13,7 +13,8 @@ import numpy as np
 
 from ..engine.backward import Links
 from ..engine.values import distinct
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude, widest
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
+from ..picture.numbers import widest
 from .backward import at, span_text
 from .sliding import position
 

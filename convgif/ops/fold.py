@@ -30,7 +30,8 @@ import numpy as np
 from ..engine.matrix import blocks, fold, overlap_counts, unfold
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
-from ..picture.model import Crop, Drawn, Geometry, Part, Region, widest
+from ..picture.model import Crop, Drawn, Geometry, Part, Region
+from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape

@@ -28,7 +28,8 @@ from ..engine.direct import Recording
 from ..engine.scatter import by_output
 from ..picture.matrix import MatrixPlan
 from ..picture.matrix_frames import PRODUCT, TRANSPOSE, MatrixValues
-from ..picture.model import BLANK, Crop, Drawn, Geometry, Part, Region, Step, magnitude, widest
+from ..picture.model import BLANK, Crop, Drawn, Geometry, Part, Region, Step, magnitude
+from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN, shown
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_sum_chars, kernel_row, position, read_extent
 

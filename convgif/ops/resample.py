@@ -32,7 +32,8 @@ from ..engine.modes import INTERPOLATING, MODES
 from ..engine.resample import AxisTaps, gather, interpolation, output_size, scale_of
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
-from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note, widest
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
+from ..picture.numbers import widest
 from .args import AXES, INT64, MAX_ARGUMENT, fmt, is_int
 from .base import Operation
 from .gathered import INPUT_RANGE, PIXEL_CHARS, CellPlayback, at, flat_axes, no_values, position, read_region

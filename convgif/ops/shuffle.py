@@ -26,15 +26,8 @@ import numpy as np
 from ..engine.shuffle import channel_shuffle, channel_sources, pixel_shuffle, pixel_unshuffle
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
-from ..picture.model import (
-    Crop,
-    Drawn,
-    Geometry,
-    Part,
-    Region,
-    part_note,
-    widest,
-)
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
+from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, is_int
 from .args import shape as _shape

@@ -27,8 +27,8 @@ from ..picture.model import (
     format_value,
     magnitude,
     part_note,
-    widest,
 )
+from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN, shown
 
 

@@ -42,15 +42,8 @@ from ..engine.values import (
     skip_values,
 )
 from ..errors import SpecError
-from ..picture.model import (
-    Crop,
-    Drawn,
-    Geometry,
-    Part,
-    Region,
-    magnitude,
-    widest,
-)
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, magnitude
+from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
