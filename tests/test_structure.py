@@ -95,3 +95,16 @@ def test_help_loads_neither_numpy_nor_torch_nor_matplotlib():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_no_module_is_over_700_lines_and_no_function_over_80():
+    """A newcomer reads a layer family or a stage a file at a time: each short enough to read."""
+    long_files, long_functions = [], []
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 700:
+            long_files.append(f"{_name(path)}: {text.count(chr(10))} lines")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno >= 80:
+                long_functions.append(f"{_name(path)}.{node.name}: {node.end_lineno - node.lineno + 1} lines")
+    assert long_files == [] and long_functions == []
