@@ -31,23 +31,18 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..engine.spans import SpanPlacement, SpanRecording, adaptive_ends, adaptive_starts, record_spans
+from ..engine.spans import SpanRecording, adaptive_ends, adaptive_starts, record_spans
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError, TooLargeError
 from ..picture.model import (
     Crop,
     Drawn,
     Geometry,
-    LazyReads,
     Part,
-    Reads,
     Region,
-    Step,
-    Writes,
-    format_value,
-    magnitude,
     part_note,
 )
+from .adaptive_picture import SpanPlayback
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .pool import INPUT_RANGE, _Windowed
@@ -609,78 +604,6 @@ class Spans(_Windowed):
         if spec.KIND == "max":
             facts["return_indices"] = bool(spec.return_indices)
         return facts
-
-
-class SpanPlayback:
-    """The steps of a picture of windows placed one by one: a window (one per channel) a step."""
-
-    def __init__(self, op: Spans, flat, recording: SpanRecording, indices: bool, region: Region, read: Region) -> None:
-        self.op = op
-        self.flat = flat
-        self.recording = recording
-        self.per = 2 if indices else 1
-        self.indices = indices
-        self.region = region
-        self._shift = np.array([read.rows[0], read.cols[0]])
-        self._scales = magnitude(recording.input), magnitude(recording.output)  # how each grid writes its cells
-
-    def _index(self, step: int) -> tuple[int, int]:
-        oy, ox = divmod(step, self.region.size[1])
-        return oy + self.region.rows[0], ox + self.region.cols[0]
-
-    def advance(self, step: int) -> list[Writes]:
-        rec = self.recording
-        oy, ox = self._index(step)
-        y, x = oy - self.region.rows[0], ox - self.region.cols[0]
-        box = (y, x, y + 1, x + 1)
-        rows, cols = np.array([y]), np.array([x])
-        writes = []
-        for c in range(rec.output.shape[0]):
-            writes.append(Writes(c * self.per, rows, cols, rec.output[c, oy : oy + 1, ox : ox + 1], box))
-            if self.indices:
-                writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, oy : oy + 1, ox : ox + 1], box))
-        return writes
-
-    def show(self, step: int) -> Step:
-        rec = self.recording
-        oy, ox = self._index(step)
-        placement = rec.placements[oy * rec.output.shape[2] + ox]
-
-        def reads(c: int) -> Reads:
-            cells = placement.channel_cells(c) - self._shift
-            top, left = cells.min(axis=0)
-            bottom, right = cells.max(axis=0) + 1
-            taps = np.column_stack([np.full(len(cells), c), cells])
-            marks = None
-            if placement.winners is not None and placement.winners[c, 0] >= 0:
-                marks = np.array([[c, *(placement.winners[c] - self._shift)]])
-            return Reads(taps, (int(top), int(left), int(bottom), int(right)), marks)
-
-        text = self.op.step_text(self.flat, oy, ox, step, math.prod(self.region.size), placement.channel_cells(0))
-        sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
-        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
-
-    def sum_text(self, c: int, placement: SpanPlacement) -> str:
-        rec = self.recording
-        y = element_text(self.op.dims, "y", c, *placement.out_index)
-        x_scale, y_scale = self._scales
-        values = [format_value(rec.input[c, gy, gx], x_scale) for gy, gx in placement.channel_cells(c)]
-        many = len(values) > LISTED  # a window too long to write out: its first and last cells
-        if placement.winners is not None:
-            listed = (
-                ", ".join([*values[:8], "…", *values[-2:]]) + f": {len(values)} cells" if many else ", ".join(values)
-            )
-            return f"{y} = max({listed}) = {format_value(placement.values[c], y_scale)} at index {int(placement.indices[c])}"
-        if rec.spec.mean_of_all:
-            divisor = str(math.prod(rec.input.shape[1:]))
-        else:
-            divisor = str(math.prod(placement.sizes))
-        if many:
-            total = format_value(placement.sums[c], x_scale)
-            listed = " + ".join([*values[:8], "…", *values[-2:]]) + f" = {total}: {len(values)} cells"
-        else:
-            listed = " + ".join(values)
-        return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c], y_scale)}"
 
 
 def _with_signature(op: Spans, names: tuple[str, ...]) -> Spans:
