@@ -9,6 +9,7 @@ layer draws a region of the output and the input cells it reads (:func:`read_reg
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from typing import Optional
 
@@ -22,6 +23,21 @@ from ..picture.model import LazyReads, Reads, Region, Step, Writes
 INPUT_RANGE = (0, 9)
 #: Characters of the widest input value a picture's pixels take (0 to 255).
 PIXEL_CHARS = 3
+
+
+class WritesEachOutput:
+    """The costs of a layer that writes every output element once from its input (a padding,
+    an up-sampling): what recording it holds and what ``convgif info`` counts."""
+
+    @property
+    def numbers(self) -> int:
+        """How many numbers recording the layer holds: the input and the output."""
+        return math.prod(self.input_shape) + math.prod(self.output_shape)  # type: ignore[attr-defined]
+
+    @property
+    def operations(self) -> tuple[str, int]:
+        """(name, count) for ``convgif info``: one write per output element."""
+        return "writes", math.prod(self.output_shape)  # type: ignore[attr-defined]
 
 
 def at(dims: int, name: str, c: int, y: int, x: int) -> str:

@@ -38,6 +38,7 @@ from .gathered import (
     INPUT_RANGE,
     PIXEL_CHARS,
     CellPlayback,
+    WritesEachOutput,
     at,
     flat_axes,
     never_read,
@@ -97,7 +98,7 @@ def _fill(value: object) -> float:
 
 
 @dataclass(frozen=True)
-class _PadSpec:
+class _PadSpec(WritesEachOutput):
     input_shape: tuple[int, ...]
     padding: tuple[int, ...]
 
@@ -207,16 +208,6 @@ class _PadSpec:
     def steps(self) -> int:
         """Animation steps: one per output position, or per position copied for a constant pad."""
         return self.copied if self.MODE == "constant" else math.prod(self.output_shape[1:])
-
-    @property
-    def numbers(self) -> int:
-        """How many numbers recording the layer holds: the input and the output."""
-        return math.prod(self.input_shape) + math.prod(self.output_shape)
-
-    @property
-    def operations(self) -> tuple[str, int]:
-        """(name, count) for ``convgif info``: one write per output element."""
-        return "writes", math.prod(self.output_shape)
 
     @cached_property
     def caption(self) -> str:

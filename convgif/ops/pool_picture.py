@@ -33,6 +33,7 @@ from ..picture.model import (
     part_note,
 )
 from .base import dims_text
+from .gathered import at as element_text
 from .sliding import picture_read, position, read_extent, widest_text
 
 
@@ -40,11 +41,6 @@ def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int, part: boo
     """The step line of a pooling: where the window is, and the step among the ``steps`` drawn
     (``of this part`` when the picture is a part of the layer)."""
     return f"window at {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
-
-
-def element_text(dims: int, name: str, c: int, y: int, x: int) -> str:
-    """An element as PyTorch indexes it: ``y[c, oy, ox]``, or ``y[c, ox]`` for one axis."""
-    return f"{name}[{c}, {y}, {x}]" if dims == 2 else f"{name}[{c}, {x}]"
 
 
 def pool_blame(spec, flat, axis: int) -> tuple[str, object, str]:

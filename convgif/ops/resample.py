@@ -36,7 +36,17 @@ from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
 from ..picture.numbers import widest
 from .args import AXES, INT64, MAX_ARGUMENT, fmt, is_int
 from .base import Operation
-from .gathered import INPUT_RANGE, PIXEL_CHARS, CellPlayback, at, flat_axes, no_values, position, read_region
+from .gathered import (
+    INPUT_RANGE,
+    PIXEL_CHARS,
+    CellPlayback,
+    WritesEachOutput,
+    at,
+    flat_axes,
+    no_values,
+    position,
+    read_region,
+)
 from .resample_picture import axis_source, rule_notes, sum_text
 
 _SEP = " \u2014 "
@@ -77,7 +87,7 @@ def _factor(value: object) -> float:
     )
 
 
-class _Resample:
+class _Resample(WritesEachOutput):
     """What Upsample and its aliases share: the checks of ``F.interpolate`` and the sizes."""
 
     NAME: ClassVar[str]
@@ -244,16 +254,6 @@ class _Resample:
     def steps(self) -> int:
         """Animation steps: one per output position, every channel at once."""
         return math.prod(self.output_shape[1:])
-
-    @property
-    def numbers(self) -> int:
-        """How many numbers recording the layer holds: the input and the output."""
-        return math.prod(self.input_shape) + math.prod(self.output_shape)
-
-    @property
-    def operations(self) -> tuple[str, int]:
-        """(name, count) for ``convgif info``: one write per output element."""
-        return "writes", math.prod(self.output_shape)
 
     @cached_property
     def caption(self) -> str:
