@@ -60,6 +60,10 @@ MORE = [
     "--layer ConvTranspose2d --in 1,3,3 --k 3 --s 2 --p 1 --values --region 0:2,0:2",
     "--in 3,9,9 --out 2 --k 3 --max-frames 5 --values",
     "--in 1,5,5 --k 3 --sheet",
+    "--layer Unfold --in 2,5,5 --k 3 --p 1 --s 2",
+    "--layer Fold --in 4,16 --k 2 --output-size 6,7 --p 1 --s 2 --region 0:3,0:3",
+    "--layer ConvTranspose1d --in 2,4 --k 3 --s 2 --out 2 --g 2 --view matrix",
+    "--layer ConvTranspose2d --in 4,4,4 --out 2 --k 3 --s 2 --g 2 --view overlaps --region 0:4,0:4",
 ]
 LAYERS = gallery_layers() + MORE
 
@@ -218,6 +222,10 @@ INFO_LAYERS = [
     "--layer FractionalMaxPool2d --in 2,10,10 --k 2 --output-size 6",
     "--layer ChannelShuffle --in 6,3,3 --g 3",
     "--layer checkerboard --in 4,4",
+    "--in 4,7,7 --out 4 --k 3 --g 2",
+    "--layer ConvTranspose2d --in 4,4,4 --out 4 --k 3 --s 2 --g 2",
+    "--layer Unfold --in 2,5,5 --k 3 --p 1 --s 2",
+    "--layer Fold --in 8,12 --k 2 --output-size 4,5",
 ]
 
 
