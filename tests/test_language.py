@@ -18,8 +18,9 @@ from PIL import Image
 import convgif
 from convgif import language, ops
 from convgif.cli import main
+from convgif.info import explain
 from convgif.language import LANGS, PHRASES, TRADITIONAL, say, untranslated
-from convgif.picture import glyphs, paint
+from convgif.picture import glyphs, paint, translated
 from convgif.picture.sizes import CAPTION, wrap
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,10 @@ MORE = [
     "--layer ConvTranspose2d --in 1,3,3 --k 3 --s 2 --p 1 --values --region 0:2,0:2",
     "--in 3,9,9 --out 2 --k 3 --max-frames 5 --values",
     "--in 1,5,5 --k 3 --sheet",
+    "--layer Unfold --in 2,5,5 --k 3 --p 1 --s 2",
+    "--layer Fold --in 4,16 --k 2 --output-size 6,7 --p 1 --s 2 --region 0:3,0:3",
+    "--layer ConvTranspose1d --in 2,4 --k 3 --s 2 --out 2 --g 2 --view matrix",
+    "--layer ConvTranspose2d --in 4,4,4 --out 2 --k 3 --s 2 --g 2 --view overlaps --region 0:4,0:4",
 ]
 LAYERS = gallery_layers() + MORE
 
@@ -218,6 +223,10 @@ INFO_LAYERS = [
     "--layer FractionalMaxPool2d --in 2,10,10 --k 2 --output-size 6",
     "--layer ChannelShuffle --in 6,3,3 --g 3",
     "--layer checkerboard --in 4,4",
+    "--in 4,7,7 --out 4 --k 3 --g 2",
+    "--layer ConvTranspose2d --in 4,4,4 --out 4 --k 3 --s 2 --g 2",
+    "--layer Unfold --in 2,5,5 --k 3 --p 1 --s 2",
+    "--layer Fold --in 8,12 --k 2 --output-size 4,5",
 ]
 
 
@@ -293,3 +302,38 @@ def test_width_counts_wide_characters_two_cells(cjk, lang):
     full = convgif.render(spec, wide, lang=lang, max_frames=0)
     small = convgif.render(spec, narrow, lang=lang, width=330, max_frames=0)
     assert small.size[0] <= 330 < full.size[0]
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_the_matrix_view_and_unfold_fold_read_as_sentences_in_the_references_terms(lang):
+    """The notes and headings of ``Y = W·X``, ``y = Cᵀ·x``, the overlaps, Unfold and Fold, and
+    the matrix lines of ``convgif info``, in the terms of the Chinese references (展开 (im2col),
+    矩阵, 转置卷积, 折叠's 窗口), no English word left between them."""
+    cases = [
+        (
+            convgif.Conv2dSpec((4, 5, 5), 4, 3, groups=2),
+            {"view": "matrix"},
+            ("展开 (im2col)", "分块对角矩阵", "重排为"),
+        ),
+        (
+            convgif.ConvTranspose2dSpec((1, 3, 3), kernel_size=3, stride=2, padding=1),
+            {"view": "matrix"},
+            ("转置卷积乘以它的转置 Cᵀ", "展平的 x"),
+        ),
+        (convgif.ConvTranspose2dSpec((2, 4, 4), kernel_size=3, stride=2), {"view": "overlaps"}, ("棋盘格", "抽头")),
+        (convgif.UnfoldSpec((2, 5, 5), kernel_size=3, padding=1, stride=2), {}, ("每个窗口一列", "pad(x)")),
+        (convgif.FoldSpec((8, 12), (4, 5), kernel_size=2), {}, ("窗口重叠处数值相加", "fold(unfold(x))")),
+    ]
+    hant = lang == "zh-Hant"
+    for spec, view, terms in cases:
+        (geometry,) = ops.of(spec).geometries(spec, **view)
+        shown, plan = translated.geometry(geometry, lang), geometry.arrangement
+        words = [*shown.notes, shown.input_heading, shown.output_heading, shown.step_text]
+        if plan is not None:  # the matrices' headings, made while drawing
+            with language.speaking(lang):
+                words += plan.headings(dict(zip("xwy", plan.wholes)))
+        assert [w for text in words for w in untranslated(text)] == [], words
+        for term in terms:
+            assert (language._to_traditional(term) if hant else term) in " ".join(words), (term, words)
+    lines = "\n".join(say(line, lang) for line in explain(convgif.Conv2dSpec((4, 5, 5), 4, 3, groups=2), max_frames=0))
+    assert ("写成一次矩阵乘法" if not hant else "寫成一次矩陣乘法") in lines and not untranslated(lines)

@@ -26,6 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..language import say
 from .arrangement import Grids
 from .layout import _breaks, _fringes, _top, place_keys
 from .matrix_frames import PRODUCT, Block, MatrixAnimation, MatrixLayout
@@ -62,7 +63,7 @@ class MatrixPlan:
             text = f"{name}, {size}" if self.form == PRODUCT else f"{name} ({size})"
             if drawn != tuple(whole):
                 text += f": {drawn[0]} × {drawn[1]} drawn" if 1 not in whole else f": {max(drawn)} drawn"
-            out.append(text)
+            out.append(say(text))
         return out[0], out[1], out[2]
 
     def sizes(self, geometry: Geometry, shown_in: tuple, shown_out: tuple) -> dict[str, tuple[int, int]]:
@@ -198,7 +199,7 @@ def _across(plan: MatrixPlan, spec: Geometry, g: Grids, sizes: dict, headings: t
         ends.append(x_maps + max(map(label.width, out_labels)) + 2 * label.advance + label.width(g.out_counts))
     more_out = spec.out_channels - len(g.shown_out)
     if more_out:
-        ends.append(x_maps + label.width(f"… {more_out} more"))
+        ends.append(x_maps + label.width(say(f"… {more_out} more")))
     if plan.form == PRODUCT:  # the channels' labels right of X
         ends.append(x_x + _width(sizes["x"], s) + m.gap + max(map(label.width, in_labels)))
     return _Across(x_in, in_end, x_x, x_w, x_y, after, x_maps, max(ends))
@@ -274,7 +275,7 @@ def _grid_labels(spec: Geometry, g: Grids, a: _Across, b: _Body, texts: list) ->
         (spec.out_channels - len(g.shown_out), a.x_maps, b.outputs_end),
     ):
         if more:
-            texts.append((f"… {more} more", label, x, end))
+            texts.append((say(f"… {more} more"), label, x, end))
             bottom = max(bottom, end + label.height + 2 * n)
     return bottom
 
