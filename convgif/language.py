@@ -87,16 +87,24 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"∂L/∂\(padded (\w+)\)", r"∂L/∂(填充后的 \1)"),
     (r"each cell's gradient gathers (\S+) from the outputs it fed", r"每个单元的梯度汇集它参与计算的各输出的 \1"),
     (r"the kernels turned 180° slide over (\w+) as it is, stride 1", r"旋转 180° 的卷积核以步长 1 滑过原样的 \1"),
-    (r"the kernels turned 180° slide over (\w+) with (.*), stride 1", r"旋转 180° 的卷积核以步长 1 滑过 \1 (\2)"),
-    (rf"(滑过 \w+ \()({_PAIR}) zeros? inserted between its cells", r"\1单元间插入 \2 个零"),
-    (r"dilation·\(k − 1\) − padding", "膨胀·(k − 1) − 填充"),
-    (r"dilation·\(k − 1\)", "膨胀·(k − 1)"),
-    (r"(膨胀·\(k − 1\)(?: − 填充)?) = 0: none around", r"\1 = 0: 四周不补零"),
-    (rf"(膨胀·\(k − 1\)(?: − 填充)?) = ({_PAIR}) zeros? around", r"四周各补 \1 = \2 个零"),
     (
-        rf"(膨胀·\(k − 1\)(?: − 填充)?) = ({_PAIR}) zeros? before, ({_PAIR}) after",
-        r"开头补 \1 = \2 个零, 末尾补 \3 个",
+        rf"the kernels turned 180° slide over (\w+) with ({_PAIR}) zeros? inserted between its cells, stride 1",
+        r"旋转 180° 的卷积核以步长 1 滑过 \1 (单元间插入 \2 个零)",
     ),
+    (
+        rf"the kernels turned 180° slide over (\w+) with ({_PAIR}) zeros? inserted between its cells, (.*), stride 1",
+        r"旋转 180° 的卷积核以步长 1 滑过 \1 (单元间插入 \2 个零, \3)",
+    ),
+    (r"the kernels turned 180° slide over (\w+) with (.*), stride 1", r"旋转 180° 的卷积核以步长 1 滑过 \1 (\2)"),
+    (r"dilation·\(k − 1\) − padding = 0: none around", "膨胀·(k − 1) − 填充 = 0: 四周不补零"),
+    (r"dilation·\(k − 1\) = 0: none around", "膨胀·(k − 1) = 0: 四周不补零"),
+    (rf"dilation·\(k − 1\) − padding = ({_PAIR}) zeros? around", r"四周各补 膨胀·(k − 1) − 填充 = \1 个零"),
+    (rf"dilation·\(k − 1\) = ({_PAIR}) zeros? around", r"四周各补 膨胀·(k − 1) = \1 个零"),
+    (
+        rf"dilation·\(k − 1\) − padding = ({_PAIR}) zeros? before, ({_PAIR}) after",
+        r"开头补 膨胀·(k − 1) − 填充 = \1 个零, 末尾补 \2 个",
+    ),
+    (rf"dilation·\(k − 1\) = ({_PAIR}) zeros? before, ({_PAIR}) after", r"开头补 膨胀·(k − 1) = \1 个零, 末尾补 \2 个"),
     (r"\(negative: cells cropped\)", "(负数: 裁掉单元)"),
     (
         r"each weight's gradient sums (\S+) over every placement of its kernel",
@@ -466,7 +474,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
 )
 
 #: Where Traditional Chinese uses another term than the Simplified one, not only other characters.
-HANT_TERMS: tuple[tuple[str, str], ...] = (("采样", "取樣"),)  # the PyTorch note: 上取樣
+HANT_TERMS: tuple[tuple[str, str], ...] = (
+    ("采样", "取樣"),  # the PyTorch note: 上取樣
+    ("复制", "複製"),  # to copy: 製, not 制
+)
 
 #: The Simplified characters of the catalogue and their Traditional forms.
 TRADITIONAL = dict(
