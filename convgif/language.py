@@ -195,6 +195,17 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"nowhere\)",
         "每个输入单元的梯度是其索引放置其值处的 dy (没有索引指向的单元, 其 dy 不传回)",
     ),
+    # the backward pass as convgif info counts it
+    (r"backward pass \(dL/dy in, the gradients out\):", "反向传播 (输入 dL/dy, 输出梯度):"),
+    (r"one (\S+) for each forward ([^\s:]+) scattered", r"前向每次散布的 \2 对应一个 \1"),
+    (r"one (\S+) for each forward ([^\s:]+)", r"前向每个 \2 对应一个 \1"),
+    (
+        r"the kernels turned 180° slide over dy with stride − 1 zeros inserted",
+        "旋转 180° 的卷积核滑过 dy (单元间插入 步长 − 1 个零)",
+    ),
+    (r"the kernels, not turned, slide over dy with the stride", "卷积核不旋转, 以该层的步长滑过 dy"),
+    (r"x correlated with dy", "x 与 dy 做互相关"),
+    (r"every dy cell once", "每个 dy 单元一次"),
     # the backward pass: headings, keys, step and sum lines
     (r"kernels (\w+), turned 180°", r"卷积核 \1 (旋转 180°)"),
     (r"(\w+), as kernels", r"\1 (作卷积核)"),
@@ -404,6 +415,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"animation steps", "动画步数"),
     (rf"frames ({_NUM}): every step of what a render draws, in order", r"帧数 \1: 按顺序画出的每一步"),
     (r"frames: none,", "帧数: 无,"),
+    (r": none$", ": 无"),  # bias: none
+    (r"\(torch's max pool of ±\|x\|\)", "(torch 对 ±|x| 做最大池化)"),
     (r"comparisons", "比较次数"),
     (r"additions", "加法次数"),
     (r"writes", "写入次数"),
@@ -483,9 +496,9 @@ HANT_TERMS: tuple[tuple[str, str], ...] = (
 TRADITIONAL = dict(
     zip(
         "与两个为价从侧决准动单参叠后围图块复对应显时权标样没点画盖离积线组缘转输边达过采长间齐计读负状径数余于内无传写择帧顺较选盘种范胀来总处轴"
-        "号头层开断汇补该进给",
+        "号头层开断汇补该进给关",
         "與兩個為價從側決準動單參疊後圍圖塊複對應顯時權標樣沒點畫蓋離積線組緣轉輸邊達過採長間齊計讀負狀徑數餘於內無傳寫擇幀順較選盤種範脹來總處軸"
-        "號頭層開斷匯補該進給",
+        "號頭層開斷匯補該進給關",
     )
 )
 
@@ -552,8 +565,9 @@ KEPT = frozenset(
         "NaN",
         "kH",
         "kW",
+        "min",
     }
-    | {"dx", "dy", "dw", "db", "dd", "dxp"}  # the gradients' names in the backward pass
+    | {"dx", "dy", "dw", "db", "dd", "dxp", "dL"}  # the gradients' names in the backward pass
     | {"zeros", "reflect", "replicate", "circular", "nearest", "linear", "bilinear", "bicubic", "trilinear", "area"}
 )
 _CODE = re.compile(

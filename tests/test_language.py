@@ -156,6 +156,7 @@ BACKWARD = [
     "--layer FractionalMaxPool2d --in 1,7,7 --k 2 --output-size 4",
     "--layer LPPool2d --in 1,6,6 --norm-type 2 --k 2",
     "--layer LPPool2d --in 1,6,6 --norm-type inf --k 2",
+    "--layer LPPool2d --in 1,6,6 --norm-type -inf --k 2",
     "--layer LPPool1d --in 1,7 --norm-type 3 --k 3 --s 2 --ceil-mode",
     "--layer ReflectionPad2d --in 1,4,4 --p 2",
     "--layer ReflectionPad1d --in 1,4 --p 2",
@@ -350,6 +351,19 @@ def test_info_prints_its_lines_in_the_language(lang):
         numbers = re.compile(r"\d+(?:,\d{3})*")
         assert all(numbers.findall(a) == numbers.findall(b) for a, b in zip(lines, before))
         assert ("参数" if lang == "zh-Hans" else "參數") in result.output
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_info_backward_prints_its_lines_in_the_language(lang):
+    for line in BACKWARD:
+        args = ["info", *shlex.split(line), "--backward"]
+        english, result = CliRunner().invoke(main, args), CliRunner().invoke(main, [*args, "--lang", lang])
+        assert result.exit_code == 0 == english.exit_code, (line, result.output)
+        lines, before = result.output.splitlines(), english.output.splitlines()
+        assert len(lines) == len(before) and lines != before
+        assert [w for text in lines for w in untranslated(text)] == [], (line, result.output)
+        numbers = re.compile(r"\d+(?:,\d{3})*")
+        assert all(numbers.findall(a) == numbers.findall(b) for a, b in zip(lines, before))
 
 
 def test_the_render_words_of_pages_take_lang():
