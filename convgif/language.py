@@ -72,6 +72,7 @@ def in_language(frames: Iterator, lang: str) -> Iterator:
 
 _NUM = r"[−-]?\d[\d,.]*"
 _SIZE = r"\d+(?:×\d+)*"
+_PAIR = r"(?:-?\d+|\([^)]*\))"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
@@ -234,6 +235,159 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\(left, right, top, bottom, front, back\)", "(左, 右, 上, 下, 前, 后)"),
     (r"\(left, right, top, bottom\)", "(左, 右, 上, 下)"),
     (r"\(left, right\)", "(左, 右)"),
+    # the backward pass: its notes as whole sentences, then the pieces they are built of
+    (r"^backward, ", "反向传播, "),
+    (r"∂L/∂\(padded (\w+)\)", r"∂L/∂(填充后的 \1)"),
+    (r"each cell's gradient gathers (\S+) from the outputs it fed", r"每个单元的梯度汇集它参与计算的各输出的 \1"),
+    (r"the kernels turned 180° slide over (\w+) as it is, stride 1", r"旋转 180° 的卷积核以步长 1 滑过原样的 \1"),
+    (
+        rf"the kernels turned 180° slide over (\w+) with ({_PAIR}) zeros? inserted between its cells, stride 1",
+        r"旋转 180° 的卷积核以步长 1 滑过 \1 (单元间插入 \2 个零)",
+    ),
+    (
+        rf"the kernels turned 180° slide over (\w+) with ({_PAIR}) zeros? inserted between its cells, (.*), stride 1",
+        r"旋转 180° 的卷积核以步长 1 滑过 \1 (单元间插入 \2 个零, \3)",
+    ),
+    (r"the kernels turned 180° slide over (\w+) with (.*), stride 1", r"旋转 180° 的卷积核以步长 1 滑过 \1 (\2)"),
+    (r"dilation·\(k − 1\) − padding = 0: none around", "膨胀·(k − 1) − 填充 = 0: 四周不补零"),
+    (r"dilation·\(k − 1\) = 0: none around", "膨胀·(k − 1) = 0: 四周不补零"),
+    (rf"dilation·\(k − 1\) − padding = ({_PAIR}) zeros? around", r"四周各补 膨胀·(k − 1) − 填充 = \1 个零"),
+    (rf"dilation·\(k − 1\) = ({_PAIR}) zeros? around", r"四周各补 膨胀·(k − 1) = \1 个零"),
+    (
+        rf"dilation·\(k − 1\) − padding = ({_PAIR}) zeros? before, ({_PAIR}) after",
+        r"开头补 膨胀·(k − 1) − 填充 = \1 个零, 末尾补 \2 个",
+    ),
+    (rf"dilation·\(k − 1\) = ({_PAIR}) zeros? before, ({_PAIR}) after", r"开头补 膨胀·(k − 1) = \1 个零, 末尾补 \2 个"),
+    (r"\(negative: cells cropped\)", "(负数: 裁掉单元)"),
+    (
+        r"each weight's gradient sums (\S+) over every placement of its kernel",
+        r"每个权重的梯度是其卷积核每次放置处的 \1 之和",
+    ),
+    (
+        r"each weight's gradient sums (\S+) over every input cell that scattered it",
+        r"每个权重的梯度是散布它的每个输入单元处的 \1 之和",
+    ),
+    (
+        rf"(\w+) slides over (\w+) as the kernels, its cells ({_PAIR}) apart \(the stride\), moving ({_PAIR}) at a "
+        r"time \(the dilation\)",
+        r"\1 作为卷积核滑过 \2: 其单元相隔 \3 (步长), 每次移动 \4 (膨胀)",
+    ),
+    (r"each bias's gradient sums its channel's (\w+)", r"每个偏置的梯度是其通道的 \1 之和"),
+    (
+        rf"a direct convolution; the kernels, as they are, slide over (\w+) with the layer's stride ({_PAIR}) and "
+        rf"dilation ({_PAIR})",
+        r"即一个直接卷积, 卷积核保持原样, 以该层的步长 \2 和膨胀 \3 滑过 \1",
+    ),
+    (
+        r"(\w+) sits on the canvas the kernels were scattered on: (padding=\([^)]*\)) cropped the cells drawn 0 "
+        r"around it",
+        r"\1 位于卷积核散布的画布上: \2 裁掉了其四周画为 0 的单元",
+    ),
+    (r"w is in PyTorch's (\(C_in, C_out/G, kH, kW\)) layout", r"w 采用 PyTorch 的 \1 布局"),
+    (
+        r"(padding_mode='\w+') copied input cells into the padding, so each input cell gathers its own (\w+) and "
+        r"that of every padding cell copying it",
+        r"\1 把输入单元复制进了填充, 因此每个输入单元汇集自身的 \2 以及复制它的每个填充单元的 \2",
+    ),
+    (
+        r"each window's dy goes to its largest cell, ringed in ink \(of equal ones the first, as torch\)",
+        "每个窗口的 dy 传给其中最大的单元 (以墨色圈出; 有相等者取第一个, 同 torch)",
+    ),
+    (r"cells of windows that overlap add up", "重叠窗口中的单元累加"),
+    (r"cells in two windows add up", "同在两个窗口中的单元累加"),
+    (
+        r"each window's dy is shared by the input cells of its window, (divided by .*), as its average divided",
+        r"每个窗口的 dy 由窗口中的输入单元均分: \1, 与求平均时所除的相同",
+    ),
+    (r"divided by the input cells it covers \(padding not counted\)", "除以其覆盖的输入单元数 (不计填充)"),
+    (
+        r"divided by its cells, padding counted \(ceil_mode's overhang not\)",
+        "除以其单元数, 计入填充 (不计 ceil_mode 的越界部分)",
+    ),
+    (r"divided by (divisor_override=\d+)", r"除以 \1"),
+    (r"each window's dy is shared by its cells, divided by its cell count", "每个窗口的 dy 由其单元均分, 除以其单元数"),
+    (
+        r"each window's dy goes to its largest \|x\|, times the sign of that x",
+        "每个窗口的 dy 乘以该处 x 的符号, 传给其中最大的 |x|",
+    ),
+    (
+        r"each window's dy goes to its cells times ∂y/∂x = \(x / y\)\^\(p − 1\), p = (\S+) \(times K / the cells "
+        r"counted, for a window cut by the edge\)",
+        r"每个窗口的 dy 乘以 ∂y/∂x = (x / y)^(p − 1) 传给其单元, p = \1 (被边缘截断的窗口再乘以 K / 计入的单元数)",
+    ),
+    (
+        r"torch multiplies every cell's by p·x\^\(p − 1\), so where x = 0 it is NaN, even in no window",
+        "torch 把每个单元的梯度乘以 p·x^(p − 1), 因此 x = 0 处为 NaN, 即使它不在任何窗口中",
+    ),
+    (r"y = the largest \|x\| of each window", "y = 每个窗口中最大的 |x|"),
+    (r"y = the least \|x\| of each window", "y = 每个窗口中最小的 |x|"),
+    (
+        r"each input cell gathers the dy of its own output cell's and those of the padding cells copying it",
+        "每个输入单元汇集自身所在输出单元的 dy, 以及复制它的各填充单元的 dy",
+    ),
+    (r"each input cell gathers the dy of the output cell it became", "每个输入单元取它所成为的输出单元的 dy"),
+    (r"the constant's cells send theirs nowhere", "常数单元的 dy 不传回任何地方"),
+    (
+        r"each input cell gathers the dy of every output cell that read it, times the weight it read the cell with",
+        "每个输入单元汇集读取它的每个输出单元的 dy, 各乘以读取时所用的权重",
+    ),
+    (
+        r"each input cell's gradient is the dy of the output cell it moved to",
+        "每个输入单元的梯度是它被移到的输出单元的 dy",
+    ),
+    (r"an (\d+)×(\d+) block of dy goes back to (\d+)² channels", r"dy 的一个 \1×\2 块回到 \3² 个通道"),
+    (r"(\d+)² channels of dy go back to an (\d+)×(\d+) block", r"dy 的 \1² 个通道回到一个 \2×\3 块"),
+    (
+        r"output channel j copied input channel (.*), so dx of that channel is dy\[j\]: the channels moved back, a "
+        r"shuffle with (\d+) groups",
+        r"输出通道 j 复制了输入通道 \1, 因此该通道的 dx 即 dy[j]: 通道移回原处, 即分 \2 组的重排",
+    ),
+    (r"each dx channel is drawn beside the dy channel it copies", "每个 dx 通道画在它复制的 dy 通道旁"),
+    (
+        r"each input cell's gradient is dy where its index put its value \(the cells no index names send theirs "
+        r"nowhere\)",
+        "每个输入单元的梯度是其索引放置其值处的 dy (没有索引指向的单元, 其 dy 不传回)",
+    ),
+    # the backward pass as convgif info counts it
+    (r"backward pass \(dL/dy in, the gradients out\):", "反向传播 (输入 dL/dy, 输出梯度):"),
+    (r"one (\S+) for each forward ([^\s:]+) scattered", r"前向每次散布的 \2 对应一个 \1"),
+    (r"one (\S+) for each forward ([^\s:]+)", r"前向每个 \2 对应一个 \1"),
+    (
+        r"the kernels turned 180° slide over dy with stride − 1 zeros inserted",
+        "旋转 180° 的卷积核滑过 dy (单元间插入 步长 − 1 个零)",
+    ),
+    (r"the kernels, not turned, slide over dy with the stride", "卷积核不旋转, 以该层的步长滑过 dy"),
+    (r"x correlated with dy", "x 与 dy 做互相关"),
+    (r"every dy cell once", "每个 dy 单元一次"),
+    # the backward pass: headings, keys, step and sum lines
+    (r"kernels (\w+), turned 180°", r"卷积核 \1 (旋转 180°)"),
+    (r"(\w+), as kernels", r"\1 (作卷积核)"),
+    (r"\b(d[a-z]{1,2}), on the canvas", r"\1 (画布上)"),
+    (r"\b(d[a-z]{1,2}) at (?=\()", r"\1 位于 "),
+    (r"zeros around", "四周补的零"),
+    (r"\(zero-inserted, padded, cropped\)", "(插零, 已填充, 已裁剪)"),
+    (r"\(zero-inserted, cropped\)", "(插零, 已裁剪)"),
+    (r"\(padded, cropped\)", "(已填充, 已裁剪)"),
+    (r"\(zero-inserted\)", "(插零)"),
+    (r"\(cropped\)", "(已裁剪)"),
+    (rf"= ({_NUM}) each", r"= 每单元 \1"),
+    (r"goes nowhere", "不传回任何单元"),
+    (r": no output cell took it", ": 没有输出单元取用它"),
+    (r"Σ weight·dy over the (\d+) cells ringed", r"圈出的 \1 个单元的 Σ 权重·dy"),
+    (r"Σ dy over the (\d+) cells ringed", r"圈出的 \1 个单元的 Σ dy"),
+    (r"\(of (\d+) equal largest, the first\)", r"(\1 个相等的最大值中的第一个)"),
+    (
+        r"\(the window holds no input cell; torch sends its dy to its index (\d+) all the same\)",
+        r"(窗口不含输入单元; torch 仍把其 dy 送到其索引 \1)",
+    ),
+    (
+        r"\(the window holds no input cell, and torch's index (\d+) lies outside the input\)",
+        r"(窗口不含输入单元, 且 torch 的索引 \1 在输入之外)",
+    ),
+    (r"padding not counted", "不计填充"),
+    (r"padding counted", "计入填充"),
+    (r"overhang not counted", "不计越界部分"),
+    (r" dilated by ", ", 膨胀 "),
     # step lines and counters
     (rf"step ({_NUM})/({_NUM}) of this part", r"第 \1/\2 步 (本部分)"),
     (rf"step ({_NUM})/({_NUM})", r"第 \1/\2 步"),
@@ -414,6 +568,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"animation steps", "动画步数"),
     (rf"frames ({_NUM}): every step of what a render draws, in order", r"帧数 \1: 按顺序画出的每一步"),
     (r"frames: none,", "帧数: 无,"),
+    (r": none$", ": 无"),  # bias: none
+    (r"\(torch's max pool of ±\|x\|\)", "(torch 对 ±|x| 做最大池化)"),
     (r"comparisons", "比较次数"),
     (r"additions", "加法次数"),
     (r"writes", "写入次数"),
@@ -484,13 +640,18 @@ PHRASES: tuple[tuple[str, str], ...] = (
 )
 
 #: Where Traditional Chinese uses another term than the Simplified one, not only other characters.
-HANT_TERMS: tuple[tuple[str, str], ...] = (("采样", "取樣"),)  # the PyTorch note: 上取樣
+HANT_TERMS: tuple[tuple[str, str], ...] = (
+    ("采样", "取樣"),  # the PyTorch note: 上取樣
+    ("复制", "複製"),  # to copy: 製, not 制
+)
 
 #: The Simplified characters of the catalogue and their Traditional forms.
 TRADITIONAL = dict(
     zip(
-        "与两个为价从侧决准动单参叠后围图块复对应显时权标样没点画盖离积线组缘转输边达过采长间齐计读负状径数余于内无传写择帧顺较选盘种范胀来总处轴",
-        "與兩個為價從側決準動單參疊後圍圖塊複對應顯時權標樣沒點畫蓋離積線組緣轉輸邊達過採長間齊計讀負狀徑數餘於內無傳寫擇幀順較選盤種範脹來總處軸",
+        "与两个为价从侧决准动单参叠后围图块复对应显时权标样没点画盖离积线组缘转输边达过采长间齐计读负状径数余于内无传写择帧顺较选盘种范胀来总处轴"
+        "号头层开断汇补该进给关",
+        "與兩個為價從側決準動單參疊後圍圖塊複對應顯時權標樣沒點畫蓋離積線組緣轉輸邊達過採長間齊計讀負狀徑數餘於內無傳寫擇幀順較選盤種範脹來總處軸"
+        "號頭層開斷匯補該進給關",
     )
 )
 # the characters of the matrix view's and Unfold/Fold's phrases
@@ -555,7 +716,13 @@ KEPT = frozenset(
         "KH",
         "KW",
         "rand",
+        "PyTorch",
+        "NaN",
+        "kH",
+        "kW",
+        "min",
     }
+    | {"dx", "dy", "dw", "db", "dd", "dxp", "dL"}  # the gradients' names in the backward pass
     | {"zeros", "reflect", "replicate", "circular", "nearest", "linear", "bilinear", "bicubic", "trilinear", "area"}
     | {"nn", "unfold", "fold", "pad", "co", "ky", "kx"}  # the matrix view's and Unfold/Fold's code
 )

@@ -127,6 +127,124 @@ def test_every_word_of_every_kind_is_in_the_language_and_every_glyph_in_the_font
         assert not set(everything) & set(TRADITIONAL), "a Simplified form left in Traditional text"
 
 
+#: Layers whose backward pass is drawn, each kind at least once, with the branches its notes take
+#: (stride, padding modes, dilation, ceil_mode, divisors, modes, output_padding, groups).
+BACKWARD = [
+    "--in 2,5,5 --k 3 --s 2 --p 1",
+    "--in 2,5,5 --out 2 --k 3 --g 2 --d 2 --p 2",
+    "--in 1,5,5 --k 3 --p 1 --padding-mode reflect",
+    "--in 1,5,5 --k 2 --p 1 --padding-mode circular --no-bias",
+    "--in 1,5,5 --k 3 --p 0",
+    "--in 1,6,6 --k 3 --s 2 --p 1 --padding-mode replicate",
+    "--in 1,4,4 --k 1",
+    "--in 1,7,7 --k 3 --s 3",
+    "--conv1d --in 2,7 --k 3 --s 2 --p 1",
+    "--conv1d --in 1,6 --k 2 --p 1 --padding-mode reflect",
+    "--transposed --in 1,3,3 --k 3 --s 2 --p 1 --output-padding 1",
+    "--transposed --in 2,3,3 --out 2 --k 2",
+    "--separable --in 2,5,5 --out 2 --k 3 --p 1",
+    "--layer MaxPool2d --in 1,5,5 --k 3 --s 2",
+    "--layer MaxPool2d --in 1,5,5 --k 2 --ceil-mode",
+    "--layer MaxPool2d --in 1,5,5 --k 3 --p 1 --d 2 --return-indices",
+    "--layer MaxPool1d --in 2,7 --k 3 --p 1",
+    "--layer AvgPool2d --in 1,5,5 --k 3 --s 2 --p 1",
+    "--layer AvgPool2d --in 1,5,5 --k 3 --s 2 --p 1 --no-count-include-pad",
+    "--layer AvgPool2d --in 1,5,5 --k 2 --divisor-override 3",
+    "--layer AvgPool2d --in 1,5,5 --k 2 --ceil-mode",
+    "--layer AvgPool1d --in 2,7 --k 3",
+    "--layer MaxUnpool2d --in 1,3,3 --k 2",
+    "--layer MaxUnpool1d --in 1,4 --k 2 --s 1",
+    "--layer AdaptiveAvgPool2d --in 1,5,5 --output-size 3",
+    "--layer AdaptiveAvgPool1d --in 1,5 --output-size 2",
+    "--layer AdaptiveMaxPool2d --in 1,5,5 --output-size 2",
+    "--layer AdaptiveMaxPool1d --in 1,5 --output-size 3",
+    "--layer FractionalMaxPool2d --in 1,7,7 --k 2 --output-size 4",
+    "--layer LPPool2d --in 1,6,6 --norm-type 2 --k 2",
+    "--layer LPPool2d --in 1,6,6 --norm-type inf --k 2",
+    "--layer LPPool2d --in 1,6,6 --norm-type -inf --k 2",
+    "--layer LPPool1d --in 1,7 --norm-type 3 --k 3 --s 2 --ceil-mode",
+    "--layer ReflectionPad2d --in 1,4,4 --p 2",
+    "--layer ReflectionPad1d --in 1,4 --p 2",
+    "--layer ReplicationPad2d --in 1,3,3 --p 1",
+    "--layer ReplicationPad1d --in 1,4 --p 1",
+    "--layer CircularPad2d --in 1,3,3 --p 1",
+    "--layer CircularPad1d --in 1,4 --p 1",
+    "--layer ZeroPad2d --in 1,3,3 --p 1,0,-1,1",
+    "--layer ZeroPad1d --in 1,4 --p 1",
+    "--layer ConstantPad2d --in 1,3,3 --p 1 --value 2",
+    "--layer ConstantPad1d --in 1,4 --p 1 --value 2",
+    "--layer Upsample --in 1,3,3 --scale-factor 2",
+    "--layer Upsample --in 1,3,3 --scale-factor 2 --mode bilinear",
+    "--layer Upsample --in 1,3,3 --scale-factor 2 --mode bilinear --align-corners",
+    "--layer Upsample --in 1,3,3 --scale-factor 2 --mode bicubic",
+    "--layer Upsample --in 1,4 --scale-factor 2 --mode linear",
+    "--layer Upsample --in 1,3,3 --scale-factor 1.5 --mode nearest-exact",
+    "--layer UpsamplingNearest2d --in 1,2,2 --scale-factor 2",
+    "--layer UpsamplingBilinear2d --in 1,2,2 --scale-factor 2",
+    "--layer PixelShuffle --in 4,2,2 --upscale-factor 2",
+    "--layer PixelUnshuffle --in 1,4,4 --downscale-factor 2",
+    "--layer ChannelShuffle --in 6,2,2 --g 3",
+    "--layer ChannelShuffle --in 4,3 --g 2",
+]
+
+
+def test_the_backward_layers_checked_draw_every_kind_whose_backward_pass_is_drawn():
+    drawn = {op.name for op in ops.operations() if op.backward_drawn}
+    assert drawn and drawn <= drawn_kinds(BACKWARD), drawn - drawn_kinds(BACKWARD)
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_every_word_of_every_backward_pass_is_in_the_language_and_every_glyph_in_the_font(
+    cjk, lang, monkeypatch, tmp_path
+):
+    """The backward pictures as the forward ones: every text drawn, with and without values, in the
+    language (no English word but the kept names), every character in the font."""
+    drawn: dict[str, str] = {}
+    original = paint.Painter.text
+
+    def text(self, image, words, style, x, y):
+        drawn[words] = language.current()
+        return original(self, image, words, style, x, y)
+
+    monkeypatch.setattr(paint.Painter, "text", text)
+    runner = CliRunner()
+    for line in BACKWARD:
+        for values in ([], ["--values"]):
+            args = [*shlex.split(line), "--backward", *values, "--lang", lang, "-q", "-o", str(tmp_path / "b.gif")]
+            result = runner.invoke(main, args)
+            assert result.exit_code == 0, (line, result.output)
+    assert set(drawn.values()) == {lang}
+    left = {words: untranslated(words) for words in drawn if untranslated(words)}
+    assert not left, left
+    missing = {words: glyphs.missing_glyphs(words, lang) for words in drawn if glyphs.missing_glyphs(words, lang)}
+    assert not missing, missing
+    everything = " ".join(drawn)
+    terms = (
+        ("反向传播", "梯度", "卷积核", "步长", "填充", "窗口")
+        if lang == "zh-Hans"
+        else ("反向傳播", "梯度", "卷積核", "步長", "填充", "窗口")
+    )
+    assert all(term in everything for term in terms), [t for t in terms if t not in everything]
+    if lang == "zh-Hant":
+        assert not set(everything) & set(TRADITIONAL), "a Simplified form left in Traditional text"
+
+
+def test_a_backward_note_is_translated_as_a_sentence():
+    """The words of a backward note are put in Chinese order, not replaced one by one."""
+    note = "backward, dx = ∂L/∂x: each cell's gradient gathers dy·w from the outputs it fed"
+    assert say(note, "zh-Hans") == "反向传播, dx = ∂L/∂x: 每个单元的梯度汇集它参与计算的各输出的 dy·w"
+    assert say(note, "zh-Hant") == "反向傳播, dx = ∂L/∂x: 每個單元的梯度匯集它參與計算的各輸出的 dy·w"
+    slide = "the kernels turned 180° slide over dy with 1 zero inserted between its cells, dilation·(k − 1) − padding = 1 zero around, stride 1"
+    assert (
+        say(slide, "zh-Hans")
+        == "旋转 180° 的卷积核以步长 1 滑过 dy (单元间插入 1 个零, 四周各补 膨胀·(k − 1) − 填充 = 1 个零)"
+    )
+    assert say(note, "en") == note
+    # an English phrase is matched before or after others are translated, in either script: no Chinese in it
+    assert not [english for english, _ in PHRASES if re.search("[\u4e00-\u9fff]", english)]
+    assert say("each dx channel is drawn beside the dy channel it copies", "zh-Hant").endswith("複製的 dy 通道旁")
+
+
 def test_the_article_caption_in_its_translations_terms():
     caption = convgif.Conv2dSpec((3, 7, 7), 2, 3, 2, 1, 2).caption
     assert say(caption, "zh-Hans") == caption.replace("Input Shape", "输入形状").replace("Output Shape", "输出形状")
@@ -242,6 +360,19 @@ def test_info_prints_its_lines_in_the_language(lang):
         numbers = re.compile(r"\d+(?:,\d{3})*")
         assert all(numbers.findall(a) == numbers.findall(b) for a, b in zip(lines, before))
         assert ("参数" if lang == "zh-Hans" else "參數") in result.output
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_info_backward_prints_its_lines_in_the_language(lang):
+    for line in BACKWARD:
+        args = ["info", *shlex.split(line), "--backward"]
+        english, result = CliRunner().invoke(main, args), CliRunner().invoke(main, [*args, "--lang", lang])
+        assert result.exit_code == 0 == english.exit_code, (line, result.output)
+        lines, before = result.output.splitlines(), english.output.splitlines()
+        assert len(lines) == len(before) and lines != before
+        assert [w for text in lines for w in untranslated(text)] == [], (line, result.output)
+        numbers = re.compile(r"\d+(?:,\d{3})*")
+        assert all(numbers.findall(a) == numbers.findall(b) for a, b in zip(lines, before))
 
 
 def test_the_render_words_of_pages_take_lang():
