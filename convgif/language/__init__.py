@@ -1,0 +1,156 @@
+"""The words of a frame in the languages convgif draws: English, Simplified and Traditional Chinese.
+
+Every text a frame draws (caption, headings, labels, keys, notes, step and sum lines, counters)
+is made in English by the layer's kind and the layout, then passed through :func:`say`, which
+turns it into the language in use: this module is the one place that knows the other languages.
+The catalogue, :data:`PHRASES`, holds English phrases (regular expressions, applied in order,
+the longest first) and their Simplified Chinese; the Traditional text is the same phrase written
+with the characters of :data:`TRADITIONAL` and the terms of :data:`HANT_TERMS`. The terms are
+those of the Chinese reference documents: 输入形状 / 輸入形狀, 输入通道 / 輸入通道, 卷积核 /
+卷積核, 步长 / 步長, 填充, 池化, 偏置, 转置卷积 / 轉置卷積, 逐深度 and 逐点 (separable).
+PyTorch's names (``Conv2d``, ``padding_mode='reflect'``, ``ceil_mode=True``) and the letters of
+the article's caption (K, P, S, D, G) and of formulas (x, y, w, b) stay as they are in code.
+
+The language in use is a context variable set around the work that draws (:func:`speaking`),
+so that the layout's own words and the glyph forms of wide characters follow it without every
+function passing it on. Only the standard library is imported: it costs nothing at start-up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import lru_cache
+
+from .catalogue import HANT_TERMS, PHRASES, TRADITIONAL
+
+#: The languages a frame can be drawn in, as ``--lang`` takes them (BCP 47 tags).
+LANGS = ("en", "zh-Hans", "zh-Hant")
+
+_CURRENT: ContextVar[str] = ContextVar("convgif_lang", default="en")
+
+
+def canonical(lang: object) -> str:
+    """``lang`` as :data:`LANGS` spells it (any case), or a SpecError naming ``lang``."""
+    if isinstance(lang, str):
+        for known in LANGS:
+            if known.lower() == lang.strip().lower():
+                return known
+    from ..errors import SpecError
+
+    raise SpecError("lang", f"lang={lang!r} must be one of {', '.join(map(repr, LANGS))}")
+
+
+def current() -> str:
+    """The language frames are drawn in now."""
+    return _CURRENT.get()
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Draw in ``lang`` within this block."""
+    token = _CURRENT.set(lang)
+    try:
+        yield
+    finally:
+        _CURRENT.reset(token)
+
+
+def in_language(frames: Iterator, lang: str) -> Iterator:
+    """The items of ``frames`` each made while speaking ``lang`` (a generator's body runs
+    where it is advanced, so the context is set around every step)."""
+    while True:
+        with speaking(lang):
+            try:
+                item = next(frames)
+            except StopIteration:
+                return
+        yield item
+
+
+def _to_traditional(text: str) -> str:
+    for hans, hant in HANT_TERMS:
+        text = text.replace(hans, hant)
+    return "".join(TRADITIONAL.get(c, c) for c in text)
+
+
+_WORDY = re.compile(r"[A-Za-z]")
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    out = []
+    for english, hans in PHRASES:
+        # a phrase never matches inside a name (padding_mode, weight[...], Conv2d(...)) or a quote
+        before = r"(?<![\w'=.\[])" if _WORDY.match(english) else ""
+        after = r"(?![\w'=(\[])" if _WORDY.match(english[-1]) else ""
+        pattern = re.compile(f"{before}{english}{after}")
+        out.append((pattern, hans, _to_traditional(hans)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _translate(text: str, lang: str) -> str:
+    if not re.search(r"[A-Za-z]{2}", text):
+        return text
+    simplified = lang == "zh-Hans"
+    for pattern, hans, hant in _compiled():
+        text = pattern.sub(hans if simplified else hant, text)
+    return text
+
+
+def say(text: str, lang: str | None = None) -> str:
+    """``text`` (English, as a frame writes it) in ``lang`` (default: the language in use)."""
+    lang = current() if lang is None else lang
+    if lang == "en" or not text:
+        return text
+    return _translate(text, lang)
+
+
+#: Names that stay in English in every language: PyTorch's, and the formulas' functions.
+KEPT = frozenset(
+    {
+        "max",
+        "int",
+        "mod",
+        "nan",
+        "torch",
+        "wr",
+        "wc",
+        "OP",
+        "indices",
+        "weight",
+        "bias",
+        "floor",
+        "ceil",
+        "KH",
+        "KW",
+        "rand",
+        "PyTorch",
+        "NaN",
+        "kH",
+        "kW",
+        "min",
+    }
+    | {"dx", "dy", "dw", "db", "dd", "dxp", "dL"}  # the gradients' names in the backward pass
+    | {"zeros", "reflect", "replicate", "circular", "nearest", "linear", "bilinear", "bicubic", "trilinear", "area"}
+    | {"nn", "unfold", "fold", "pad", "co", "ky", "kx"}  # the matrix view's and Unfold/Fold's code
+)
+_CODE = re.compile(
+    r"\w+=\S+"  # padding_mode='reflect', bias=False, scale_factor=2.0
+    r"|'[^']*'"  # 'same'
+    r"|\b[A-Z][A-Za-z]*\d[dD]\b"  # MaxPool2d, UpsamplingNearest2d
+    r"|\b\w*_\w+\b"  # output_size, align_corners, c_in, H_out
+    r"|--[a-z-]+"  # an option
+    r"|(?<=--view )\w+|\bim2col\b"  # a view's name; unfold's other name
+)
+
+
+def untranslated(text: str) -> list[str]:
+    """The English words left in ``text`` (a translation): those not names kept from code."""
+    from ..ops.kinds import REGISTRY
+
+    stripped = _CODE.sub(" ", text)
+    return [word for word in re.findall(r"[A-Za-z]{2,}", stripped) if word not in KEPT and word not in REGISTRY]
