@@ -249,3 +249,15 @@ def test_a_module_and_its_print_line_give_the_same_spec():
         line = parse_line(str(module))
         again = ops.operation(line.name).build(input_shape=shape, **line.arguments)
         assert again == spec
+
+
+@pytest.mark.parametrize(("norm", "which"), [(math.inf, "largest"), (-math.inf, "least")])
+def test_the_backward_note_names_the_cell_the_infinite_norms_pick(norm, which):
+    spec = convgif.LPPool2dSpec((1, 4, 4), norm, 2)
+    (geometry,) = ops.operation("LPPool2d").backward_geometries(spec)
+    assert f"each window's dy goes to its {which} |x|" in geometry.notes[0]
+    x = np.array([[[3.0, -1.0, 2.0, 5.0], [-4.0, 2.0, -0.5, 1.0], [1.0, 1.0, 1.0, 1.0], [2.0, 3.0, 4.0, 5.0]]])
+    rec = convgif.record(spec, input=x, grad_output=np.ones((1, 2, 2)))
+    picked = np.abs(x[0, :2, :2]).max() if norm > 0 else np.abs(x[0, :2, :2]).min()
+    (where,) = np.argwhere(np.abs(x[0, :2, :2]) == picked)
+    assert rec.grad_input[0, where[0], where[1]] != 0  # the gradient goes where the note says

@@ -248,6 +248,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "每个窗口的 dy 乘以该处 x 的符号, 传给其中最大的 |x|",
     ),
     (
+        r"each window's dy goes to its least \|x\|, times the sign of that x",
+        "每个窗口的 dy 乘以该处 x 的符号, 传给其中最小的 |x|",
+    ),
+    (
         r"each window's dy goes to its cells times ∂y/∂x = \(x / y\)\^\(p − 1\), p = (\S+) \(times K / the cells "
         r"counted, for a window cut by the edge\)",
         r"每个窗口的 dy 乘以 ∂y/∂x = (x / y)^(p − 1) 传给其单元, p = \1 (被边缘截断的窗口再乘以 K / 计入的单元数)",

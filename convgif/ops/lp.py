@@ -412,7 +412,8 @@ class LPPooling(Pooling):
         refuse_region(region)
         (forward,) = self.geometries(spec, **view)
         if math.isinf(spec.norm_type):
-            note = "backward, dx = ∂L/∂x: each window's dy goes to its largest |x|, times the sign of that x"
+            which = "largest" if spec.norm_type > 0 else "least"
+            note = f"backward, dx = ∂L/∂x: each window's dy goes to its {which} |x|, times the sign of that x"
         else:
             note = (
                 f"backward, dx = ∂L/∂x: each window's dy goes to its cells times ∂y/∂x = (x / y)^(p − 1), p = "
