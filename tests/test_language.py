@@ -58,6 +58,8 @@ MORE = [
     "--layer MaxPool2d --in 1,4,4 --k 2 --return-indices --values",
     "--layer AvgPool2d --in 1,7,7 --k 7",
     "--layer ConvTranspose2d --in 1,3,3 --k 3 --s 2 --p 1 --values --region 0:2,0:2",
+    "--layer ConvTranspose1d --in 2,4 --k 3 --s 2 --p 1 --output-padding 1",
+    "--layer ConvTranspose1d --in 1,4 --k 3 --s 2 --p 2 --output-padding 1 --as-conv",
     "--in 3,9,9 --out 2 --k 3 --max-frames 5 --values",
     "--in 1,5,5 --k 3 --sheet",
 ]

@@ -61,8 +61,8 @@ from ..picture.model import (
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
-from .conv import CONV_SPECS, Channels, conv_backward_facts, conv_facts
-from .sliding import conv_drawn, conv_geometry, picture_read
+from .conv import CONV_SPECS, Channels, as_row, conv_backward_facts, conv_facts
+from .sliding import conv_drawn, conv_geometry, picture_read, position
 
 
 @dataclass(frozen=True)
@@ -199,6 +199,20 @@ class ConvTranspose1dSpec(_ConvTransposeSpec):
 
     DIMS: ClassVar[int] = 1
 
+    def as_2d(self) -> ConvTranspose2dSpec:
+        """The same layer as a ConvTranspose2d over a (C, 1, L) input: what convgif draws."""
+        return ConvTranspose2dSpec(
+            (self.in_channels, 1, self.input_shape[1]),
+            self.out_channels,
+            (1, self.kernel_size[0]),
+            (1, self.stride[0]),
+            (0, self.padding[0]),
+            (0, self.output_padding[0]),
+            self.groups,
+            self.bias,
+            (1, self.dilation[0]),
+        )
+
 
 @dataclass(frozen=True)
 class ConvTranspose2dSpec(_ConvTransposeSpec):
@@ -331,9 +345,14 @@ class ScatterPlayback:
     are those of the input cells ``read`` that reach it, and only the cells in it are drawn."""
 
     def __init__(
-        self, recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None
+        self,
+        recording: TransposedRecording,
+        region: Optional[Region] = None,
+        read: Optional[Region] = None,
+        dims: int = 2,
     ) -> None:
         self.recording = recording
+        self.dims = dims  # a ConvTranspose1d is drawn as its ConvTranspose2d over one row
         self.spec = spec = recording.spec
         self.sums = bias_start(spec, recording.bias, recording.output.dtype)
         self._added = np.zeros(self.sums.shape, dtype=bool)  # cells something was added to
@@ -391,13 +410,13 @@ class ScatterPlayback:
             return Reads(cells, (dy, dx, dy + 1, dx + 1))
 
         channels = [g * spec.out_per_group + j for g in self._drawn_groups]
-        text = scatter_step_text(channels, y, x, step, self.steps, self.steps < spec.steps)
+        text = scatter_step_text(channels, y, x, step, self.steps, self.steps < spec.steps, self.dims)
         sums: list[str] = []
         owners: list[Optional[int]] = []
         (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
         r0, c0 = self.region.rows[0], self.region.cols[0]
         for write, (before, added, first) in zip(self._last, self._before):
-            sums.append(scatter_head(spec, write.channel, y, x))
+            sums.append(scatter_head(spec, write.channel, y, x, self.dims))
             owners.append(write.channel)
             if not (write.rows.size and write.cols.size):
                 sums[-1] += "  (outside the part drawn)"
@@ -405,7 +424,8 @@ class ScatterPlayback:
             for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
                 oy, ox = r + r0 - p, c + c0 - q  # in the output, or cropped off it
                 if 0 <= oy < ho and 0 <= ox < wo:
-                    sums.append(self._entry(f"y[{write.channel}, {oy}, {ox}]", before[i, k], added[i, k], first[i, k]))
+                    at = position(self.dims, int(write.channel), int(oy), int(ox))[1:-1]
+                    sums.append(self._entry(f"y[{at}]", before[i, k], added[i, k], first[i, k]))
                     owners.append(write.channel)
         return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(owners))
 
@@ -419,15 +439,15 @@ class ScatterPlayback:
         return f"{y} = {held} + Σ x·w = {text(before)} + {text(added)} = {text(before + added)}"
 
 
-def scatter_step_text(channels: Sequence[int], y: int, x: int, step: int, steps: int, part: bool) -> str:
-    """The step line of a transposed convolution drawn as its definition: the input position,
-    the output channels it adds to (one per group drawn) and the step, counted among the
-    ``steps`` drawn (``of this part`` when the picture is a part of the layer)."""
+def scatter_step_text(channels: Sequence[int], y: int, x: int, step: int, steps: int, part: bool, dims: int = 2) -> str:
+    """The step line of a transposed convolution drawn as its definition: the input position
+    ((x,) for a 1-D layer), the output channels it adds to (one per group drawn) and the step,
+    counted among the ``steps`` drawn (``of this part`` when the picture is a part of the layer)."""
     which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
-    return f"input ({y}, {x}) · {which} · step {step + 1}/{steps}{' of this part' if part else ''}"
+    return f"input {position(dims, y, x)} · {which} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-def scatter_head(spec: ConvTranspose2dSpec, co: int, y: int, x: int) -> str:
+def scatter_head(spec: ConvTranspose2dSpec, co: int, y: int, x: int, dims: int = 2) -> str:
     """What a step adds to output channel ``co``, shapes as they are: the canvas window (rows
     and columns before padding crops them, the kernel's cells apart by the dilation) gets the
     group's input values at (y, x) times its kernels, summed over the group's channels:
@@ -435,20 +455,29 @@ def scatter_head(spec: ConvTranspose2dSpec, co: int, y: int, x: int) -> str:
     g, j = divmod(co, spec.out_per_group)
     rows, cols = canvas_window(spec, y, x)
     axes = []
-    for places, d in zip((rows, cols), spec.dilation):
+    for places, d in list(zip((rows, cols), spec.dilation))[2 - dims :]:
         step = f":{d}" if d > 1 and len(places) > 1 else ""
         axes.append(f"{places[0]}:{places[-1] + 1}{step}")
     per = spec.in_per_group
     c = f"{g * per}" if per == 1 else f"{g * per}:{(g + 1) * per}"
-    return f"canvas[{co}, {', '.join(axes)}] += x[{c}, {y}, {x}] · weight[{c}, {j}]"
+    at = position(dims, y, x)[1:-1].rstrip(",")
+    return f"canvas[{co}, {', '.join(axes)}] += x[{c}, {at}] · weight[{c}, {j}]"
 
 
-def crop_notes(spec: ConvTranspose2dSpec) -> tuple[str, ...]:
+def crop_notes(spec: ConvTranspose2dSpec, dims: int = 2) -> tuple[str, ...]:
     """What padding and output_padding do, in words: the output is a window of the canvas the
-    kernels are scattered on (``canvas_size``), the rest cropped."""
+    kernels are scattered on (``canvas_size``), the rest cropped (``dims`` 1: ``spec`` is a
+    ConvTranspose1d's ConvTranspose2d over one row, and the words are the 1-D layer's)."""
     (p, q), (op, oq), (ho, wo) = spec.padding, spec.output_padding, spec.output_shape[1:]
     if (p, q, op, oq) == (0, 0, 0, 0):
         return ()
+    if dims == 1:
+        notes = [f"the output is positions {q}–{q + wo - 1} of the canvas (outlined); padding=({q},) crops the rest"]
+        if oq:
+            kept = f"{min(oq, q)} column{'s' * (min(oq, q) > 1)} more kept at the right" if min(oq, q) else ""
+            beyond = f"{oq - q} column{'s' * (oq - q > 1)} past all the kernels cover, bias only" if oq > q else ""
+            notes.append(f"output_padding=({oq},): " + " and ".join(w for w in (kept, beyond) if w))
+        return tuple(notes)
     notes = [
         f"the output is rows {p}–{p + ho - 1}, columns {q}–{q + wo - 1} of the canvas "
         f"(outlined); padding={spec.padding} crops the rest (drawn pale)"
@@ -465,7 +494,7 @@ def crop_notes(spec: ConvTranspose2dSpec) -> tuple[str, ...]:
     return tuple(notes)
 
 
-def as_conv_note(spec: ConvTranspose2dSpec) -> str:
+def as_conv_note(spec: Any) -> str:
     """What ``as_conv`` draws, in words: the direct convolution equal to the layer."""
 
     def pair(values: tuple) -> str:
@@ -582,12 +611,17 @@ class TransposedConv(Operation):
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return (spec.in_channels, spec.out_per_group, *spec.kernel_size)
 
+    def planar(self, spec: Any) -> ConvTranspose2dSpec:
+        """The ConvTranspose2d a picture draws: the layer itself, or a ConvTranspose1d as one row."""
+        if self.dims == 3:
+            raise self.not_drawn()
+        return spec.as_2d() if self.dims == 1 else spec
+
     def geometries(
         self, spec: Any, as_conv: bool = False, region: Optional[Region] = None, **view: Any
     ) -> list[Geometry]:
         self.check_view(**view)
-        if self.dims != 2:
-            raise self.not_drawn()
+        layer, spec = spec, self.planar(spec)
         label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
         if as_conv:
             direct = spec.as_conv()
@@ -605,17 +639,18 @@ class TransposedConv(Operation):
             return [
                 conv_geometry(
                     direct,
-                    spec.caption,
-                    notes=(as_conv_note(spec),),
+                    layer.caption,
+                    self.dims,
+                    notes=(as_conv_note(layer),),
                     input_heading=heading + (", part" if region else ""),
                     kernel_heading="kernels, flipped",
                     kernel_label=label,
                     region=region,
                 )
             ]
-        return [self._scatter_geometry(spec, region, label)]
+        return [self._scatter_geometry(spec, region, label, layer.caption)]
 
-    def _scatter_geometry(self, spec: Any, region: Optional[Region], label: Any) -> Geometry:
+    def _scatter_geometry(self, spec: Any, region: Optional[Region], label: Any, caption: str) -> Geometry:
         """The layer drawn as its definition: the input (or the part of it read), the kernels
         and the canvas they are scattered on (or the part drawn), the output outlined on it."""
         from dataclasses import replace
@@ -631,10 +666,11 @@ class TransposedConv(Operation):
         read = scatter_extent(spec, on)
         groups = range(min(spec.groups, MAX_SHOWN_IN))
         j = spec.out_per_group - 1
+        dims = self.dims
         last = scatter_step_text(
-            [g * spec.out_per_group + j for g in groups], h - 1, w - 1, spec.steps - 1, spec.steps, True
+            [g * spec.out_per_group + j for g in groups], h - 1, w - 1, spec.steps - 1, spec.steps, True, dims
         )
-        head = len(scatter_head(spec, spec.out_channels - 1, h - 1, w - 1))
+        head = len(scatter_head(spec, spec.out_channels - 1, h - 1, w - 1, dims))
         entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")
         cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
         fields: dict[str, Any] = dict(
@@ -643,22 +679,23 @@ class TransposedConv(Operation):
             steps_per_column=math.prod(read.size),
             input_heading="input",
             output_heading="output, on the canvas" if cut else "output",
-            notes=crop_notes(spec),
+            notes=crop_notes(spec, dims),
         )
         if region is not None and region.cuts(spec.output_shape[1:]):
             ho, wo = spec.output_shape[1:]
-            on_canvas = f" (canvas {on.text(2)} of {size[0]}×{size[1]})" if cut else ""
+            whole = (lambda a, b: f"{a}×{b}") if dims == 2 else (lambda a, b: f"{b}")  # noqa: E731
+            on_canvas = f" (canvas {on.text(dims)} of {whole(*size)})" if cut else ""
             note = (
-                f"drawn: output {region.text(2)} of {ho}×{wo}{on_canvas}, and the input "
-                f"{read.text(2)} of {h}×{w} whose kernels reach them"
+                f"drawn: output {region.text(dims)} of {whole(ho, wo)}{on_canvas}, and the input "
+                f"{read.text(dims)} of {whole(h, w)} whose kernels reach them"
             )
             fields.update(
                 input_heading="input, part",
                 output_heading="output, part" + (", on the canvas" if cut else ""),
-                notes=(*crop_notes(spec), note),
+                notes=(*crop_notes(spec, dims), note),
                 part=Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop(size, (on.rows[0], on.cols[0]))),
             )
-        base = conv_geometry(spec.as_conv(), spec.caption)
+        base = conv_geometry(spec.as_conv(), caption, dims)
         return replace(
             base,
             layer=spec,
@@ -682,6 +719,8 @@ class TransposedConv(Operation):
         **view: Any,
     ) -> list[Drawn]:
         (geometry,) = geometries or self.geometries(spec, as_conv, region, **view)
+        if self.dims == 1:
+            spec, recording = self.planar(spec), as_planar_row(recording, self.planar(spec))
         if as_conv:
             filler = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
             conv = recording.conv
@@ -719,7 +758,7 @@ class TransposedConv(Operation):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=by_output(spec, recording.weight),
                 output=output,
-                playback=ScatterPlayback(recording, on, read),
+                playback=ScatterPlayback(recording, on, read, self.dims),
                 start=start,
                 picture=picture,
                 value_chars=chars,
@@ -744,7 +783,7 @@ class TransposedConv(Operation):
 
         self.check_view(**{k: v for k, v in view.items() if k != "as_conv"})
         if self.dims != 2:
-            raise self.not_drawn()
+            raise self.backward_not_drawn()
         refuse_region(region)
         return transposed_geometries(spec, lambda axis: ("input_shape", spec.input_shape, "input"))
 
@@ -790,6 +829,19 @@ class TransposedConv(Operation):
         facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
         facts["output_padding"] = list(spec.output_padding)
         return facts
+
+
+def as_planar_row(recording: TransposedRecording, planar: ConvTranspose2dSpec) -> TransposedRecording:
+    """A ConvTranspose1d's recording seen as its ConvTranspose2d over one row (views of the
+    same arrays; a 1-D layer is recorded whole)."""
+    return TransposedRecording(
+        planar,
+        recording.input[:, None, :],
+        recording.weight[:, :, None, :],
+        recording.bias,
+        recording.output[:, None, :],
+        as_row(recording.conv, planar.as_conv()),
+    )
 
 
 CONV_TRANSPOSE1D = TransposedConv(ConvTranspose1dSpec, "ConvTranspose1d", 1)
