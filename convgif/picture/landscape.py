@@ -154,8 +154,8 @@ class Landscape:
             group = c // spec.in_per_group
             lefts[c], xs[c] = x, x + max(frame, in_left)
             in_right = xs[c] + spec.grid[1] * s + 1 + max(frame, in_right_room)
-            counts_xs[c] = counts_x(label, xs[c], in_right, [f"{spec.input_name}[{c}]"], g.in_counts)
-            right = max(in_right, xs[c] + label.width(f"{spec.input_name}[{c}]"))
+            counts_xs[c] = counts_x(label, xs[c], in_right, [spec.channel_label(c)], g.in_counts)
+            right = max(in_right, xs[c] + label.width(spec.channel_label(c)))
             if g.in_counts:
                 right = max(right, counts_xs[c] + label.width(g.in_counts))
             if spec.kernel is not None:
@@ -231,7 +231,7 @@ class Landscape:
         if kernels:
             texts.append((spec.kernel_heading, label, across.xs[g.shown_in[0]], heading_y))
         for c in g.shown_in:
-            texts.append((f"{spec.input_name}[{c}]", label, across.xs[c], top))
+            texts.append((spec.channel_label(c), label, across.xs[c], top))
             if g.in_counts:
                 texts.append((g.in_counts, label, across.counts_xs[c], top))
             for j in g.columns if kernels else ():

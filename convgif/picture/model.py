@@ -96,6 +96,11 @@ class Geometry:
     output_label: Callable[[int], str] = lambda co: f"y[{co}]"
     #: What the input grids are called (``x``; a second stage names the first one's output).
     input_name: str = "x"
+    #: The label over input channel c (None: ``x[c]``, after :attr:`input_name`).
+    input_label: Optional[Callable[[int], str]] = None
+    #: What the input grids are, counted when not all are shown (a 3-D layer's depth picture:
+    #: the input slices it reads).
+    inputs_word: str = "input channels"
     #: A picture that is its numbers (a layer without weights): drawn with values always.
     numbers: bool = False
     #: Whether the kernel columns of a group take turns (one column a step), or are all
@@ -129,6 +134,10 @@ class Geometry:
     @property
     def in_per_group(self) -> int:
         return self.in_channels // self.groups
+
+    def channel_label(self, c: int) -> str:
+        """The label over input channel ``c``."""
+        return self.input_label(c) if self.input_label is not None else f"{self.input_name}[{c}]"
 
     @property
     def out_per_group(self) -> int:
@@ -453,6 +462,13 @@ class Shades:
         return ((None, self.text(self.low)), *((i, "") for i in range(self.count)), (None, self.text(self.high)))
 
 
+def filler_of(drawn: Any, c: int) -> np.ndarray:
+    """Which cells of input channel ``c`` are filler: ``drawn.filler`` is (rows, cols), the
+    same on every channel, or (C, rows, cols) where whole channels are padding (a depth slice
+    of a 3-D layer's padding)."""
+    return drawn.filler[c] if drawn.filler.ndim == 3 else drawn.filler
+
+
 @dataclass
 class Drawn:
     """One recorded layer ready to draw.
@@ -570,8 +586,13 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
             outputs = Shades.of(output, PIXEL_SHADES, linear=True, scale=out_scale)
     else:
         apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
-        drawn_in = drawn.grid[[c for c in shown_in if c < drawn.grid.shape[0]]]
-        grid = drawn_in[:, ~apart] if (~apart).any() else drawn_in  # the input's own cells
+        which = [c for c in shown_in if c < drawn.grid.shape[0]]
+        drawn_in = drawn.grid[which]
+        if apart.ndim == 3:  # filler told per channel (whole channels of padding)
+            apart = apart[which]
+            grid = drawn_in[~apart] if (~apart).any() else drawn_in
+        else:
+            grid = drawn_in[:, ~apart] if (~apart).any() else drawn_in  # the input's own cells
         in_scale = magnitude(grid)
         if written(grid, in_scale).min() < 0:
             inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=in_scale)

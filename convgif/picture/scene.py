@@ -13,7 +13,7 @@ from typing import Optional
 
 import numpy as np
 
-from .model import CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, Scales, scales_of
+from .model import CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, Scales, filler_of, scales_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 from .sizes import Layout, key_items_x, key_line, picture_box
 
@@ -143,7 +143,7 @@ class Scene:
             filler = np.asarray(col.copies[row])[self.in_bins[c]]
         else:
             filler = np.full_like(shades, col.padding)
-        colours = np.where(self.drawn.filler, filler, shades)
+        colours = np.where(filler_of(self.drawn, c), filler, shades)
         if self.drawn.unread is not None:
             pale = np.vectorize(lambda c: self._unread.get(int(c), c), otypes=[colours.dtype])(colours)
             colours = np.where(self.drawn.unread, pale, colours)
@@ -156,7 +156,7 @@ class Scene:
         drawn = self.drawn
         if drawn.outside is not None and drawn.outside[y, x]:
             return ""
-        if drawn.filler_text is not None and drawn.filler[y, x]:
+        if drawn.filler_text is not None and filler_of(drawn, c)[y, x]:
             return drawn.filler_text
         return self.scales.input.text(drawn.grid[c, y, x])
 

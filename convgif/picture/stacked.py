@@ -105,7 +105,7 @@ class Stacked:
         _, _, in_left, in_right_room = g.in_room
         x_in = m.margin + frame + max(in_left - frame, 0)
         in_right = x_in + spec.grid[1] * s + 1 + max(frame, in_right_room)  # the grid, its frame and its right band
-        in_counts_x = counts_x(label, x_in, in_right, [f"{spec.input_name}[{c}]" for c in g.shown_in], g.in_counts)
+        in_counts_x = counts_x(label, x_in, in_right, [spec.channel_label(c) for c in g.shown_in], g.in_counts)
         if g.in_counts:  # the counts may reach into the gap after the inputs: lines to a kernel stay under
             # the labels' lines, but lines straight up or down to the outputs pass them, at the gap's middle
             into = m.link_gap - 2 * m.gap if spec.kernel is not None else m.link_gap // 2 - m.gap
@@ -182,7 +182,7 @@ class Stacked:
         texts.append((spec.output_heading, label, across.out.x_heads, heads_y))
         for c, t in zip(g.shown_in, in_tops):
             x, _ = inputs[c]
-            texts.append((f"{spec.input_name}[{c}]", label, x, t))
+            texts.append((spec.channel_label(c), label, x, t))
             if g.in_counts:
                 texts.append((g.in_counts, label, across.in_counts_x, t))
             for j in g.columns if kernels else ():
