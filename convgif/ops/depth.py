@@ -53,9 +53,10 @@ def depth_note(spec: Any, z: int) -> str:
     kinds = "padding" if spec.padding_mode == "zeros" else f"padding ({spec.padding_mode} copies)"
     padding = f"; depth{'s' * (len(outside) > 1)} {', '.join(map(str, outside))}: {kinds}" if outside else ""
     s, p, d = spec.stride[0], spec.padding[0], spec.dilation[0]
+    kds = "0" if spec.kernel_size[0] == 1 else f"0..{spec.kernel_size[0] - 1}"
     return (
         f"depth {z} of {spec.output_shape[1]}: y[:, {z}] reads x[:, d], d = {z}·{s} − {p} + dz·{d} = "
-        f"{', '.join(map(str, depths))} for dz = 0..{spec.kernel_size[0] - 1}{padding}"
+        f"{', '.join(map(str, depths))} for dz = {kds}{padding}"
     )
 
 
