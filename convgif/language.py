@@ -170,6 +170,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     # a 3-D layer drawn one depth slice at a time
     (rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) reads (x\[:, d\])", r"深度 \1 (共 \2): \3 读取 \4"),
     (rf"depths? ((?:{_NUM}(?:, )?)+): padding", r"深度 \1: 填充"),
+    (rf"depths? ((?:{_NUM}(?:, )?)+): ceil_mode's overhang", r"深度 \1: ceil_mode 的越界部分"),
     (r"input slices", "输入切片"),
     # transposed
     (r"drawn as the equal direct convolution", "画作等价的直接卷积"),

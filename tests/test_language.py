@@ -62,6 +62,8 @@ MORE = [
     "--layer ConvTranspose1d --in 1,4 --k 3 --s 2 --p 2 --output-padding 1 --as-conv",
     "--layer Conv3d --in 1,3,4,4 --k 3,1,1 --p 1,0,0 --padding-mode circular",
     "--layer Conv3d --in 2,4,5,5 --out 2 --k 3 --p 1 --region 1:3,0:2",
+    "--layer MaxPool3d --in 1,4,4,4 --k 2 --s 3 --ceil-mode --return-indices",
+    "--layer AvgPool3d --in 1,3,4,4 --k 3,1,1 --p 1,0,0 --no-count-include-pad",
     "--in 3,9,9 --out 2 --k 3 --max-frames 5 --values",
     "--in 1,5,5 --k 3 --sheet",
 ]

@@ -452,6 +452,20 @@ class MaxPool3dSpec(_MaxPoolSpec):
     DIMS: ClassVar[int] = 3
     NAME: ClassVar[str] = "MaxPool3d"
 
+    def plane(self) -> MaxPool2dSpec:
+        """The MaxPool2d an output depth slice is drawn as: over the (channel, depth) slices it
+        reads (C · KD of them), with the layer's height and width arguments: its sizes and grid
+        per slice (see :mod:`convgif.ops.pool_depth`)."""
+        return MaxPool2dSpec(
+            (self.in_channels * self.kernel_size[0], *self.input_shape[2:]),
+            self.kernel_size[1:],
+            self.stride[1:],
+            self.padding[1:],
+            self.dilation[1:],
+            False,
+            self.ceil_mode,
+        )
+
 
 @dataclass(frozen=True)
 class AvgPool3dSpec(_AvgPoolSpec):
@@ -462,6 +476,17 @@ class AvgPool3dSpec(_AvgPoolSpec):
 
     DIMS: ClassVar[int] = 3
     NAME: ClassVar[str] = "AvgPool3d"
+
+    def plane(self) -> AvgPool2dSpec:
+        """The AvgPool2d an output depth slice is drawn as (see :meth:`MaxPool3dSpec.plane`)."""
+        return AvgPool2dSpec(
+            (self.in_channels * self.kernel_size[0], *self.input_shape[2:]),
+            self.kernel_size[1:],
+            self.stride[1:],
+            self.padding[1:],
+            self.ceil_mode,
+            self.count_include_pad,
+        )
 
 
 PoolSpec = MaxPool1dSpec | MaxPool2dSpec | MaxPool3dSpec | AvgPool1dSpec | AvgPool2dSpec | AvgPool3dSpec
@@ -517,13 +542,23 @@ class Pooling(_Windowed):
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if self.dims == 3:
-            raise self.not_drawn()
+            if type(self).playback is not PoolPlayback:  # a kind whose sums read otherwise (LPPool)
+                raise self.not_drawn()
+            from .pool_depth import pool_depth_geometries
+
+            return pool_depth_geometries(spec, region)
         flat = self._flat(spec)
         return pool_geometries(spec, flat, self.dims, region)
 
     def drawings(
         self, spec, recording, pixels: bool = False, region: Region | None = None, geometries=None, **view
     ) -> list[Drawn]:
+        if self.dims == 3:
+            from .pool_depth import pool_depth_drawings
+
+            return pool_depth_drawings(
+                spec, recording, geometries or self.geometries(spec, region, **view), pixels, region
+            )
         (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = self._flat(spec)
         return pool_drawings(spec, flat, recording, geometry, self.playback, self.dims, pixels, region)
@@ -549,6 +584,8 @@ class Pooling(_Windowed):
         from .backward import refuse_region
         from .backward_moves import window_geometry
 
+        if self.dims == 3:
+            raise self.backward_not_drawn()
         refuse_region(region)
         (forward,) = self.geometries(spec, **view)
         if spec.KIND == "max":

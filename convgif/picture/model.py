@@ -469,6 +469,11 @@ def filler_of(drawn: Any, c: int) -> np.ndarray:
     return drawn.filler[c] if drawn.filler.ndim == 3 else drawn.filler
 
 
+def outside_of(drawn: Any, c: int) -> np.ndarray:
+    """Which cells of input channel ``c`` are outside the input (see :func:`filler_of`)."""
+    return drawn.outside[c] if drawn.outside.ndim == 3 else drawn.outside
+
+
 @dataclass
 class Drawn:
     """One recorded layer ready to draw.
