@@ -328,7 +328,7 @@ def test_every_kinds_example_is_described_and_drawn_or_refused_as_not_drawn(name
     try:
         job = Job(spec, Look())
     except convgif.SpecError as error:
-        assert "is not drawn" in str(error) and op.dims == 3 or name == "ConvTranspose1d", error
+        assert "is not drawn" in str(error) and op.dims == 3, error
         return
     frame = next(job.frames())
     assert frame.shape == job.size[::-1] and job.total >= 1

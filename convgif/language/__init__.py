@@ -128,6 +128,7 @@ KEPT = frozenset(
         "KH",
         "KW",
         "rand",
+        "dz",  # a kernel depth, as a 3-D layer's depth picture writes it
         "PyTorch",
         "NaN",
         "kH",

@@ -415,6 +415,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (rf"({_NUM}) numbers instead of ({_NUM})", r"\1 个数, 而非 \2 个"),
     (r"kernel = column", "卷积核 = 列"),
     (r"times row", "乘 行"),
+    # a 3-D layer drawn one depth slice at a time
+    (rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) reads (x\[:, d\])", r"深度 \1 (共 \2): \3 读取 \4"),
+    (rf"depths? ((?:{_NUM}(?:, )?)+): padding", r"深度 \1: 填充"),
+    (rf"depths? ((?:{_NUM}(?:, )?)+): ceil_mode's overhang", r"深度 \1: ceil_mode 的越界部分"),
+    (r"input slices", "输入切片"),
     # transposed
     (r"drawn as the equal direct convolution", "画作等价的直接卷积"),
     (rf"over the input with ({_NUM}) zeros? inserted between its cells", r"作用于在单元间插入 \1 个零的输入"),

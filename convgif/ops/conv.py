@@ -305,6 +305,24 @@ class Conv3dSpec(_ConvSpec):
 
     DIMS: ClassVar[int] = 3
 
+    def plane(self) -> Conv2dSpec:
+        """The Conv2d each output depth slice is: over the (channel c, depth d) pairs it reads
+        (C_in · KD input channels, c-major), with the layer's height and width arguments; a
+        picture draws it (see :mod:`convgif.ops.depth`)."""
+        padding = self.padding_arg if isinstance(self.padding_arg, str) else self.padding[1:]
+        _, _, h, w = self.input_shape
+        return Conv2dSpec(
+            (self.in_channels * self.kernel_size[0], h, w),
+            self.out_channels,
+            self.kernel_size[1:],
+            self.stride[1:],
+            padding,
+            self.dilation[1:],
+            self.groups,
+            self.bias,
+            self.padding_mode,
+        )
+
 
 #: The direct convolution spec of each number of spatial axes.
 CONV_SPECS = {1: Conv1dSpec, 2: Conv2dSpec, 3: Conv3dSpec}
@@ -340,9 +358,10 @@ class DirectConv(Operation):
         return {"out_channels": shape[0], "groups": inferred, "kernel_size": tuple(shape[2:])}
 
     def planar(self, spec: Any) -> Conv2dSpec:
-        """The Conv2d a picture draws: the layer itself, or a Conv1d as one row."""
+        """The Conv2d a picture draws: the layer itself, or a Conv1d as one row (a Conv3d's
+        backward pass is not drawn)."""
         if self.dims == 3:
-            raise self.not_drawn()
+            raise self.backward_not_drawn()
         return spec.as_conv2d() if self.dims == 1 else spec
 
     def record(self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None) -> Recording:
@@ -365,6 +384,8 @@ class DirectConv(Operation):
         """The recording with only the kernels of the output channels drawn and, with
         ``region``, only that part of the output and the input it reads (see
         :func:`convgif.engine.direct.record_direct`)."""
+        if self.dims == 3:  # every depth slice's picture draws from the whole recording
+            return record_direct(spec, seed, input, weight, bias)
         spans = None if region is None else (region.rows, region.cols)[2 - self.dims :]
         return record_direct(spec, seed, input, weight, bias, kernels[0], spans)
 
@@ -390,6 +411,10 @@ class DirectConv(Operation):
             from .matrix import product_geometry
 
             return [product_geometry(spec, self.planar(spec), self.dims, region)]
+        if self.dims == 3:
+            from .depth import depth_geometries
+
+            return depth_geometries(spec, region)
         return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region)]
 
     def drawings(
@@ -402,6 +427,12 @@ class DirectConv(Operation):
         view: Optional[str] = None,
         **rest: Any,
     ) -> list[Drawn]:
+        if self.dims == 3:
+            from .depth import depth_drawings
+
+            return depth_drawings(
+                spec, recording, geometries or self.geometries(spec, region, view, **rest), pixels, region
+            )
         (geometry,) = geometries or self.geometries(spec, region, view, **rest)
         planar = as_row(recording, self.planar(spec)) if self.dims == 1 else recording
         if view == "matrix":

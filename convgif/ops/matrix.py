@@ -31,6 +31,7 @@ from ..picture.matrix_frames import PRODUCT, TRANSPOSE, MatrixValues
 from ..picture.model import BLANK, Crop, Drawn, Geometry, Part, Region, Step, magnitude
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN, shown
+from .scattering import transposed_row
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_sum_chars, kernel_row, position, read_extent
 
 #: What ``view`` takes to draw a convolution as a matrix product.
@@ -431,38 +432,6 @@ def transpose_values(recording: Any, geometry: Geometry, part: Region, read: Reg
                     weights[out_rows, in_cols] = kernel[ky, kx]
                     blank[out_rows, in_cols] = False
     return MatrixValues(sources, weights, blank)
-
-
-def transposed_row(recording: Any, planar: Any) -> Any:
-    """A ConvTranspose1d's recording seen as its ConvTranspose2d over one row (views of the
-    same arrays)."""
-    from ..engine.direct import Placements
-    from .scattering import TransposedRecording
-
-    row = lambda a: a[:, None, :]  # noqa: E731
-    conv = recording.conv
-    direct = planar.as_conv()
-    return TransposedRecording(
-        planar,
-        row(recording.input),
-        recording.weight[:, :, None, :],
-        recording.bias,
-        row(recording.output),
-        Recording(
-            direct,
-            row(conv.input),
-            row(conv.padded),
-            conv.weight[:, :, None, :],
-            conv.bias,
-            row(conv.output),
-            Placements(direct, row(conv.output)),
-            conv.kept,
-            conv.weight_values,
-        ),
-        recording.columns,
-        None if recording.passes is None else tuple(row(a) for a in recording.passes),
-        None if recording.canvas is None else row(recording.canvas),
-    )
 
 
 def transpose_drawn(

@@ -48,8 +48,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import ClassVar
 
-import numpy as np
-
 from ..engine.values import drawn_or_given, rng_of
 from ..engine.windows import (
     INPUT,
@@ -72,7 +70,7 @@ from .args import is_int as _is_int
 from .args import positive_tuple as _positive_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text, shape_facts
-from .pool_picture import PoolPlayback, pool_drawings, pool_geometries
+from .pool_picture import PoolPlayback, backward_notes, pool_drawings, pool_geometries, routed_reason
 
 __all__ = [
     "INPUT",
@@ -452,6 +450,20 @@ class MaxPool3dSpec(_MaxPoolSpec):
     DIMS: ClassVar[int] = 3
     NAME: ClassVar[str] = "MaxPool3d"
 
+    def plane(self) -> MaxPool2dSpec:
+        """The MaxPool2d an output depth slice is drawn as: over the (channel, depth) slices it
+        reads (C · KD of them), with the layer's height and width arguments: its sizes and grid
+        per slice (see :mod:`convgif.ops.pool_depth`)."""
+        return MaxPool2dSpec(
+            (self.in_channels * self.kernel_size[0], *self.input_shape[2:]),
+            self.kernel_size[1:],
+            self.stride[1:],
+            self.padding[1:],
+            self.dilation[1:],
+            False,
+            self.ceil_mode,
+        )
+
 
 @dataclass(frozen=True)
 class AvgPool3dSpec(_AvgPoolSpec):
@@ -462,6 +474,17 @@ class AvgPool3dSpec(_AvgPoolSpec):
 
     DIMS: ClassVar[int] = 3
     NAME: ClassVar[str] = "AvgPool3d"
+
+    def plane(self) -> AvgPool2dSpec:
+        """The AvgPool2d an output depth slice is drawn as (see :meth:`MaxPool3dSpec.plane`)."""
+        return AvgPool2dSpec(
+            (self.in_channels * self.kernel_size[0], *self.input_shape[2:]),
+            self.kernel_size[1:],
+            self.stride[1:],
+            self.padding[1:],
+            self.ceil_mode,
+            self.count_include_pad,
+        )
 
 
 PoolSpec = MaxPool1dSpec | MaxPool2dSpec | MaxPool3dSpec | AvgPool1dSpec | AvgPool2dSpec | AvgPool3dSpec
@@ -517,13 +540,23 @@ class Pooling(_Windowed):
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if self.dims == 3:
-            raise self.not_drawn()
+            if type(self).playback is not PoolPlayback:  # a kind whose sums read otherwise (LPPool)
+                raise self.not_drawn()
+            from .pool_depth import pool_depth_geometries
+
+            return pool_depth_geometries(spec, region)
         flat = self._flat(spec)
         return pool_geometries(spec, flat, self.dims, region)
 
     def drawings(
         self, spec, recording, pixels: bool = False, region: Region | None = None, geometries=None, **view
     ) -> list[Drawn]:
+        if self.dims == 3:
+            from .pool_depth import pool_depth_drawings
+
+            return pool_depth_drawings(
+                spec, recording, geometries or self.geometries(spec, region, **view), pixels, region
+            )
         (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = self._flat(spec)
         return pool_drawings(spec, flat, recording, geometry, self.playback, self.dims, pixels, region)
@@ -549,26 +582,11 @@ class Pooling(_Windowed):
         from .backward import refuse_region
         from .backward_moves import window_geometry
 
+        if self.dims == 3:
+            raise self.backward_not_drawn()
         refuse_region(region)
         (forward,) = self.geometries(spec, **view)
-        if spec.KIND == "max":
-            notes = (
-                "backward, dx = ∂L/∂x: each window's dy goes to its largest cell, ringed in ink (of equal "
-                "ones the first, as torch); cells of windows that overlap add up",
-            )
-        else:
-            override = getattr(spec, "divisor_override", None)
-            divisor = (
-                f"divisor_override={override}"
-                if override
-                else "the input cells it covers (padding not counted)"
-                if not spec.count_include_pad
-                else "its cells, padding counted (ceil_mode's overhang not)"
-            )
-            notes = (
-                f"backward, dx = ∂L/∂x: each window's dy is shared by the input cells of its window, divided by "
-                f"{divisor}, as its average divided; cells of windows that overlap add up",
-            )
+        notes = backward_notes(spec)
         return [window_geometry(forward, (*notes, forward.notes[0].split(":")[0]))]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
@@ -579,22 +597,7 @@ class Pooling(_Windowed):
         (forward,) = self.drawings(spec, rec, pixels, **view)
         flat = rec.as_2d()
 
-        def reason(c: int, out: tuple[int, int]) -> str:
-            placement = flat.placements[out[0] * flat.output.shape[2] + out[1]]
-            if placement.reason is not None:
-                _, _, why = placement.reason.partition(": ")
-                return f" ({why})" if why else ""
-            if placement.winners[c, 0] < 0:
-                plane = flat.input.shape[1] * flat.input.shape[2]
-                index = int(placement.indices[c])
-                if 0 <= index < plane:
-                    return f" (the window holds no input cell; torch sends its dy to its index {index} all the same)"
-                return f" (the window holds no input cell, and torch's index {index} lies outside the input)"
-            inside = placement.cells[placement.kinds == INPUT]
-            values = flat.input[(c, *(inside - np.array(flat.spec.padding)).T)]
-            ties = int((values == placement.values[c]).sum()) if len(values) else 0
-            return f" (of {ties} equal largest, the first)" if ties > 1 else ""
-
+        reason = lambda c, out: routed_reason(flat, c, out)  # noqa: E731
         return [window_drawn(geometry, forward, self.links(spec, rec), recording.grad_output, rec.input.shape, reason)]
 
     def name_parts(self, spec, **view) -> list[str]:

@@ -260,3 +260,46 @@ class PoolPlayback:
     def _grid_value(self, c: int, gy: int, gx: int):
         p = self.recording.spec.padding
         return self.recording.input[c, gy - p[0], gx - p[1]]
+
+
+def backward_notes(spec: Any) -> tuple[str, ...]:
+    """What a pooling's backward picture says it does: a max routes each window's dy to its
+    winner, an average shares it over what its divisor counted."""
+    if spec.KIND == "max":
+        notes = (
+            "backward, dx = ∂L/∂x: each window's dy goes to its largest cell, ringed in ink (of equal "
+            "ones the first, as torch); cells of windows that overlap add up",
+        )
+    else:
+        override = getattr(spec, "divisor_override", None)
+        divisor = (
+            f"divisor_override={override}"
+            if override
+            else "the input cells it covers (padding not counted)"
+            if not spec.count_include_pad
+            else "its cells, padding counted (ceil_mode's overhang not)"
+        )
+        notes = (
+            f"backward, dx = ∂L/∂x: each window's dy is shared by the input cells of its window, divided by "
+            f"{divisor}, as its average divided; cells of windows that overlap add up",
+        )
+    return notes
+
+
+def routed_reason(flat: Any, c: int, out: tuple[int, int]) -> str:
+    """Why a max pool's dy goes where it does, when that needs saying: a window with no input
+    cell, or ties (the first of equal largest)."""
+    placement = flat.placements[out[0] * flat.output.shape[2] + out[1]]
+    if placement.reason is not None:
+        _, _, why = placement.reason.partition(": ")
+        return f" ({why})" if why else ""
+    if placement.winners[c, 0] < 0:
+        plane = flat.input.shape[1] * flat.input.shape[2]
+        index = int(placement.indices[c])
+        if 0 <= index < plane:
+            return f" (the window holds no input cell; torch sends its dy to its index {index} all the same)"
+        return f" (the window holds no input cell, and torch's index {index} lies outside the input)"
+    inside = placement.cells[placement.kinds == INPUT]
+    values = flat.input[(c, *(inside - np.array(flat.spec.padding)).T)]
+    ties = int((values == placement.values[c]).sum()) if len(values) else 0
+    return f" (of {ties} equal largest, the first)" if ties > 1 else ""

@@ -28,6 +28,7 @@ from ..picture.model import (
     reached_from,
 )
 from ..picture.sizes import MAX_SHOWN_IN
+from .sliding import position
 
 
 @dataclass(frozen=True)
@@ -145,9 +146,14 @@ class ScatterPlayback:
     are those of the input cells ``read`` that reach it, and only the cells in it are drawn."""
 
     def __init__(
-        self, recording: TransposedRecording, region: Optional[Region] = None, read: Optional[Region] = None
+        self,
+        recording: TransposedRecording,
+        region: Optional[Region] = None,
+        read: Optional[Region] = None,
+        dims: int = 2,
     ) -> None:
         self.recording = recording
+        self.dims = dims  # a ConvTranspose1d is drawn as its ConvTranspose2d over one row
         self.spec = spec = recording.spec
         self.sums = bias_start(spec, recording.bias, recording.output.dtype)
         self._added = np.zeros(self.sums.shape, dtype=bool)  # cells something was added to
@@ -205,13 +211,13 @@ class ScatterPlayback:
             return Reads(cells, (dy, dx, dy + 1, dx + 1))
 
         channels = [g * spec.out_per_group + j for g in self._drawn_groups]
-        text = scatter_step_text(channels, y, x, step, self.steps, self.steps < spec.steps)
+        text = scatter_step_text(channels, y, x, step, self.steps, self.steps < spec.steps, self.dims)
         sums: list[str] = []
         owners: list[Optional[int]] = []
         (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
         r0, c0 = self.region.rows[0], self.region.cols[0]
         for write, (before, added, first) in zip(self._last, self._before):
-            sums.append(scatter_head(spec, write.channel, y, x))
+            sums.append(scatter_head(spec, write.channel, y, x, self.dims))
             owners.append(write.channel)
             if not (write.rows.size and write.cols.size):
                 sums[-1] += "  (outside the part drawn)"
@@ -219,7 +225,8 @@ class ScatterPlayback:
             for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
                 oy, ox = r + r0 - p, c + c0 - q  # in the output, or cropped off it
                 if 0 <= oy < ho and 0 <= ox < wo:
-                    sums.append(self._entry(f"y[{write.channel}, {oy}, {ox}]", before[i, k], added[i, k], first[i, k]))
+                    at = position(self.dims, int(write.channel), int(oy), int(ox))[1:-1]
+                    sums.append(self._entry(f"y[{at}]", before[i, k], added[i, k], first[i, k]))
                     owners.append(write.channel)
         return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(owners))
 
@@ -233,15 +240,15 @@ class ScatterPlayback:
         return f"{y} = {held} + Σ x·w = {text(before)} + {text(added)} = {text(before + added)}"
 
 
-def scatter_step_text(channels: Sequence[int], y: int, x: int, step: int, steps: int, part: bool) -> str:
-    """The step line of a transposed convolution drawn as its definition: the input position,
-    the output channels it adds to (one per group drawn) and the step, counted among the
-    ``steps`` drawn (``of this part`` when the picture is a part of the layer)."""
+def scatter_step_text(channels: Sequence[int], y: int, x: int, step: int, steps: int, part: bool, dims: int = 2) -> str:
+    """The step line of a transposed convolution drawn as its definition: the input position
+    ((x,) for a 1-D layer), the output channels it adds to (one per group drawn) and the step,
+    counted among the ``steps`` drawn (``of this part`` when the picture is a part of the layer)."""
     which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
-    return f"input ({y}, {x}) · {which} · step {step + 1}/{steps}{' of this part' if part else ''}"
+    return f"input {position(dims, y, x)} · {which} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-def scatter_head(spec: Any, co: int, y: int, x: int) -> str:
+def scatter_head(spec: Any, co: int, y: int, x: int, dims: int = 2) -> str:
     """What a step adds to output channel ``co``, shapes as they are: the canvas window (rows
     and columns before padding crops them, the kernel's cells apart by the dilation) gets the
     group's input values at (y, x) times its kernels, summed over the group's channels:
@@ -249,20 +256,29 @@ def scatter_head(spec: Any, co: int, y: int, x: int) -> str:
     g, j = divmod(co, spec.out_per_group)
     rows, cols = canvas_window(spec, y, x)
     axes = []
-    for places, d in zip((rows, cols), spec.dilation):
+    for places, d in list(zip((rows, cols), spec.dilation))[2 - dims :]:
         step = f":{d}" if d > 1 and len(places) > 1 else ""
         axes.append(f"{places[0]}:{places[-1] + 1}{step}")
     per = spec.in_per_group
     c = f"{g * per}" if per == 1 else f"{g * per}:{(g + 1) * per}"
-    return f"canvas[{co}, {', '.join(axes)}] += x[{c}, {y}, {x}] · weight[{c}, {j}]"
+    at = position(dims, y, x)[1:-1].rstrip(",")
+    return f"canvas[{co}, {', '.join(axes)}] += x[{c}, {at}] · weight[{c}, {j}]"
 
 
-def crop_notes(spec: Any) -> tuple[str, ...]:
+def crop_notes(spec: Any, dims: int = 2) -> tuple[str, ...]:
     """What padding and output_padding do, in words: the output is a window of the canvas the
-    kernels are scattered on (``canvas_size``), the rest cropped."""
+    kernels are scattered on (``canvas_size``), the rest cropped (``dims`` 1: ``spec`` is a
+    ConvTranspose1d's ConvTranspose2d over one row, and the words are the 1-D layer's)."""
     (p, q), (op, oq), (ho, wo) = spec.padding, spec.output_padding, spec.output_shape[1:]
     if (p, q, op, oq) == (0, 0, 0, 0):
         return ()
+    if dims == 1:
+        notes = [f"the output is positions {q}–{q + wo - 1} of the canvas (outlined); padding=({q},) crops the rest"]
+        if oq:
+            kept = f"{min(oq, q)} column{'s' * (min(oq, q) > 1)} more kept at the right" if min(oq, q) else ""
+            beyond = f"{oq - q} column{'s' * (oq - q > 1)} past all the kernels cover, bias only" if oq > q else ""
+            notes.append(f"output_padding=({oq},): " + " and ".join(w for w in (kept, beyond) if w))
+        return tuple(notes)
     notes = [
         f"the output is rows {p}–{p + ho - 1}, columns {q}–{q + wo - 1} of the canvas "
         f"(outlined); padding={spec.padding} crops the rest (drawn pale)"
@@ -293,4 +309,35 @@ def as_conv_note(spec: Any) -> str:
     return (
         f"drawn as the equal direct convolution: stride 1 over the input with {inserted}padding {padding}, "
         f"each kernel weight[c_in, j] flipped (turned 180°)"
+    )
+
+
+def transposed_row(recording: Any, planar: Any) -> Any:
+    """A ConvTranspose1d's recording seen as its ConvTranspose2d over one row (views of the
+    same arrays)."""
+    from ..engine.direct import Placements
+
+    row = lambda a: a[:, None, :]  # noqa: E731
+    conv = recording.conv
+    direct = planar.as_conv()
+    return TransposedRecording(
+        planar,
+        row(recording.input),
+        recording.weight[:, :, None, :],
+        recording.bias,
+        row(recording.output),
+        Recording(
+            direct,
+            row(conv.input),
+            row(conv.padded),
+            conv.weight[:, :, None, :],
+            conv.bias,
+            row(conv.output),
+            Placements(direct, row(conv.output)),
+            conv.kept,
+            conv.weight_values,
+        ),
+        recording.columns,
+        None if recording.passes is None else tuple(row(a) for a in recording.passes),
+        None if recording.canvas is None else row(recording.canvas),
     )

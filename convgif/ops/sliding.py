@@ -7,7 +7,7 @@ the step and sum lines, the drawing and the playback of its steps.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
 import numpy as np
@@ -130,16 +130,29 @@ def example_chars(terms: int) -> int:
     return len(str(-(math.ceil(4 * 1.53 * math.sqrt(terms)) + 2)))
 
 
-def conv_step_text(channels: Sequence[int], dims: int, oy: int, ox: int, step: int, steps: int, part: bool) -> str:
+def conv_step_text(
+    channels: Sequence[int],
+    dims: int,
+    oy: int,
+    ox: int,
+    step: int,
+    steps: int,
+    part: bool,
+    depth: Optional[int] = None,
+) -> str:
     """The step line of a direct convolution: the output channels written (one per group drawn),
-    the position and the step, counted among the ``steps`` drawn (``of this part`` when the
-    picture is a part of the layer)."""
+    the position (in output depth slice ``depth`` of a 3-D layer) and the step, counted among
+    the ``steps`` drawn (``of this part`` when the picture is a part of the layer)."""
     which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
-    return f"{which} · {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
+    at = position(dims, oy, ox, depth=depth)
+    return f"{which} · {at} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-def position(dims: int, *index: int) -> str:
-    """An output position as the layer indexes it: (oy, ox), or (ox,) for a Conv1d."""
+def position(dims: int, *index: int, depth: Optional[int] = None) -> str:
+    """An output position as the layer indexes it: (oy, ox), (ox,) for a Conv1d, or
+    (depth, oy, ox) in output depth slice ``depth`` of a 3-D layer."""
+    if depth is not None:
+        return str((*index[:-2], depth, *index[-2:]))
     return str(tuple(index) if dims == 2 else tuple(index[:-2]) + (index[-1],))
 
 
@@ -245,8 +258,18 @@ class ConvPlayback:
     drawn writes its own output cell at each step. The steps are those of the columns drawn;
     a picture drawing fewer channels than a group sums writes both parts of each sum."""
 
-    def __init__(self, recording: Recording, geometry: Geometry, region: Optional[Region] = None) -> None:
+    def __init__(
+        self,
+        recording: Recording,
+        geometry: Geometry,
+        region: Optional[Region] = None,
+        depth: Optional[int] = None,
+        span: Optional[Callable[[int, int], str]] = None,
+    ) -> None:
         self.recording = recording
+        self.depth = depth  # the output depth slice a 3-D layer's picture draws
+        #: Input channels first..last as the sum line indexes them (a depth picture's slices)
+        self.span = span or channel_span
         self.spec = spec = recording.spec
         self.dims = geometry.dims
         _, ho, wo = spec.output_shape
@@ -292,11 +315,11 @@ class ConvPlayback:
             return Reads(taps, (int(top), int(left), int(top) + rh, int(left) + rw))
 
         channels = [g * spec.out_per_group + j for g in self.groups]
-        text = conv_step_text(channels, self.dims, oy, ox, step, self.steps, self.part)
+        text = conv_step_text(channels, self.dims, oy, ox, step, self.steps, self.part, self.depth)
         sums = []
         every = range(j, spec.out_channels, spec.out_per_group)  # every group's output cell
         for co in every:
-            y = f"{self.names[1]}[{position(self.dims, co, oy, ox)[1:-1]}]"
+            y = f"{self.names[1]}[{position(self.dims, co, oy, ox, depth=self.depth)[1:-1]}]"
             b = None if rec.bias is None else rec.bias[co]
             sums.append(
                 sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox), self.scale, self.names[0])
@@ -315,8 +338,8 @@ class ConvPlayback:
         mine = taps[:, 0] - first < self.drawn
         products = rec.padded[tuple(taps[mine].T)] * kernel[mine]
         last = first + spec.in_per_group - 1
-        drawn = channel_span(first, first + self.drawn - 1)
-        return drawn, channel_span(first + self.drawn, last), products.sum()
+        drawn = self.span(first, first + self.drawn - 1)
+        return drawn, self.span(first + self.drawn, last), products.sum()
 
 
 def channel_span(first: int, last: int) -> str:

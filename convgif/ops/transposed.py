@@ -60,6 +60,7 @@ from .scattering import (
     scatter_extent,
     scatter_head,
     scatter_step_text,
+    transposed_row,
 )
 from .sliding import conv_drawn, conv_geometry, picture_read
 
@@ -357,8 +358,7 @@ class TransposedConv(Operation):
             from .counts import overlaps_geometry
 
             return [overlaps_geometry(self.planar(spec), spec, self.dims, region)]
-        if self.dims != 2:
-            raise self.not_drawn()
+        layer, spec = spec, self.planar(spec)
         label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
         if as_conv:
             direct = spec.as_conv()
@@ -376,17 +376,18 @@ class TransposedConv(Operation):
             return [
                 conv_geometry(
                     direct,
-                    spec.caption,
-                    notes=(as_conv_note(spec),),
+                    layer.caption,
+                    self.dims,
+                    notes=(as_conv_note(layer),),
                     input_heading=heading + (", part" if region else ""),
                     kernel_heading="kernels, flipped",
                     kernel_label=label,
                     region=region,
                 )
             ]
-        return [self._scatter_geometry(spec, region, label)]
+        return [self._scatter_geometry(spec, region, label, layer.caption)]
 
-    def _scatter_geometry(self, spec: Any, region: Optional[Region], label: Any) -> Geometry:
+    def _scatter_geometry(self, spec: Any, region: Optional[Region], label: Any, caption: str) -> Geometry:
         """The layer drawn as its definition: the input (or the part of it read), the kernels
         and the canvas they are scattered on (or the part drawn), the output outlined on it."""
         from dataclasses import replace
@@ -402,10 +403,11 @@ class TransposedConv(Operation):
         read = scatter_extent(spec, on)
         groups = range(min(spec.groups, MAX_SHOWN_IN))
         j = spec.out_per_group - 1
+        dims = self.dims
         last = scatter_step_text(
-            [g * spec.out_per_group + j for g in groups], h - 1, w - 1, spec.steps - 1, spec.steps, True
+            [g * spec.out_per_group + j for g in groups], h - 1, w - 1, spec.steps - 1, spec.steps, True, dims
         )
-        head = len(scatter_head(spec, spec.out_channels - 1, h - 1, w - 1))
+        head = len(scatter_head(spec, spec.out_channels - 1, h - 1, w - 1, dims))
         entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")
         cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
         fields: dict[str, Any] = dict(
@@ -414,22 +416,23 @@ class TransposedConv(Operation):
             steps_per_column=math.prod(read.size),
             input_heading="input",
             output_heading="output, on the canvas" if cut else "output",
-            notes=crop_notes(spec),
+            notes=crop_notes(spec, dims),
         )
         if region is not None and region.cuts(spec.output_shape[1:]):
             ho, wo = spec.output_shape[1:]
-            on_canvas = f" (canvas {on.text(2)} of {size[0]}×{size[1]})" if cut else ""
+            whole = (lambda a, b: f"{a}×{b}") if dims == 2 else (lambda a, b: f"{b}")  # noqa: E731
+            on_canvas = f" (canvas {on.text(dims)} of {whole(*size)})" if cut else ""
             note = (
-                f"drawn: output {region.text(2)} of {ho}×{wo}{on_canvas}, and the input "
-                f"{read.text(2)} of {h}×{w} whose kernels reach them"
+                f"drawn: output {region.text(dims)} of {whole(ho, wo)}{on_canvas}, and the input "
+                f"{read.text(dims)} of {whole(h, w)} whose kernels reach them"
             )
             fields.update(
                 input_heading="input, part",
                 output_heading="output, part" + (", on the canvas" if cut else ""),
-                notes=(*crop_notes(spec), note),
+                notes=(*crop_notes(spec, dims), note),
                 part=Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop(size, (on.rows[0], on.cols[0]))),
             )
-        base = conv_geometry(spec.as_conv(), spec.caption)
+        base = conv_geometry(spec.as_conv(), caption, dims)
         return replace(
             base,
             layer=spec,
@@ -462,6 +465,8 @@ class TransposedConv(Operation):
             from .counts import overlaps_drawn
 
             return [overlaps_drawn(self.planar(spec), geometry, self.dims, region)]
+        if self.dims == 1:
+            spec, recording = self.planar(spec), transposed_row(recording, self.planar(spec))
         if as_conv:
             filler = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
             conv = recording.conv
@@ -499,7 +504,7 @@ class TransposedConv(Operation):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=by_output(spec, recording.weight),
                 output=output,
-                playback=ScatterPlayback(recording, on, read),
+                playback=ScatterPlayback(recording, on, read, self.dims),
                 start=start,
                 picture=picture,
                 value_chars=chars,
@@ -524,7 +529,7 @@ class TransposedConv(Operation):
 
         self.check_view(**{k: v for k, v in view.items() if k != "as_conv"})
         if self.dims != 2:
-            raise self.not_drawn()
+            raise self.backward_not_drawn()
         refuse_region(region)
         return transposed_geometries(spec, lambda axis: ("input_shape", spec.input_shape, "input"))
 

@@ -100,6 +100,9 @@ class Geometry:
     input_name: str = "x"
     #: The label of input channel c's grid, when not ``x[c]`` (the rows of a matrix it is).
     input_label: Optional[Callable[[int], str]] = None
+    #: What the input grids are, counted when not all are shown (a 3-D layer's depth picture:
+    #: the input slices it reads).
+    inputs_word: str = "input channels"
     #: A picture that is its numbers (a layer without weights): drawn with values always.
     numbers: bool = False
     #: Whether the kernel columns of a group take turns (one column a step), or are all
@@ -470,6 +473,18 @@ class Shades:
         return ((None, self.text(self.low)), *((i, "") for i in range(self.count)), (None, self.text(self.high)))
 
 
+def filler_of(drawn: Any, c: int) -> np.ndarray:
+    """Which cells of input channel ``c`` are filler: ``drawn.filler`` is (rows, cols), the
+    same on every channel, or (C, rows, cols) where whole channels are padding (a depth slice
+    of a 3-D layer's padding)."""
+    return drawn.filler[c] if drawn.filler.ndim == 3 else drawn.filler
+
+
+def outside_of(drawn: Any, c: int) -> np.ndarray:
+    """Which cells of input channel ``c`` are outside the input (see :func:`filler_of`)."""
+    return drawn.outside[c] if drawn.outside.ndim == 3 else drawn.outside
+
+
 @dataclass
 class Drawn:
     """One recorded layer ready to draw.
@@ -588,8 +603,13 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
             outputs = Shades.of(output, PIXEL_SHADES, linear=True, scale=out_scale)
     else:
         apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
-        drawn_in = drawn.grid[[c for c in shown_in if c < drawn.grid.shape[0]]]
-        grid = drawn_in[:, ~apart] if (~apart).any() else drawn_in  # the input's own cells
+        which = [c for c in shown_in if c < drawn.grid.shape[0]]
+        drawn_in = drawn.grid[which]
+        if apart.ndim == 3:  # filler told per channel (whole channels of padding)
+            apart = apart[which]
+            grid = drawn_in[~apart] if (~apart).any() else drawn_in
+        else:
+            grid = drawn_in[:, ~apart] if (~apart).any() else drawn_in  # the input's own cells
         in_scale = magnitude(grid)
         if written(grid, in_scale).min() < 0:
             inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=in_scale)

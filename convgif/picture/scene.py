@@ -13,7 +13,21 @@ from typing import Optional
 
 import numpy as np
 
-from .model import BLANK, CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, Scales, scales_of
+from .model import (
+    BLANK,
+    CUT,
+    EMPTY,
+    FILLER,
+    INSERTED,
+    MORE,
+    UNREAD,
+    Drawn,
+    Key,
+    Scales,
+    filler_of,
+    outside_of,
+    scales_of,
+)
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 from .sizes import Layout, key_items_x, key_line, picture_box
 
@@ -143,20 +157,20 @@ class Scene:
             filler = np.asarray(col.copies[row])[self.in_bins[c]]
         else:
             filler = np.full_like(shades, col.padding)
-        colours = np.where(self.drawn.filler, filler, shades)
+        colours = np.where(filler_of(self.drawn, c), filler, shades)
         if self.drawn.unread is not None:
             pale = np.vectorize(lambda c: self._unread.get(int(c), c), otypes=[colours.dtype])(colours)
             colours = np.where(self.drawn.unread, pale, colours)
         if self.drawn.outside is not None:
-            colours = np.where(self.drawn.outside, col.outside, colours)
+            colours = np.where(outside_of(self.drawn, c), col.outside, colours)
         return colours
 
     def cell_text(self, c: int, y: int, x: int) -> str:
         """What an input cell shows with values: its value, the filler's text, or nothing."""
         drawn = self.drawn
-        if drawn.outside is not None and drawn.outside[y, x]:
+        if drawn.outside is not None and outside_of(drawn, c)[y, x]:
             return ""
-        if drawn.filler_text is not None and drawn.filler[y, x]:
+        if drawn.filler_text is not None and filler_of(drawn, c)[y, x]:
             return drawn.filler_text
         return self.scales.input.text(drawn.grid[c, y, x])
 
@@ -218,7 +232,7 @@ class Scene:
         for c, origin in lay.inputs.items():
             paint.grid(image, origin, self.input_colours(c))
             if drawn.outside is not None:
-                for y, x in np.argwhere(drawn.outside):
+                for y, x in np.argwhere(outside_of(drawn, c)):
                     self._hatch_outside(image, *lay.cell_box(origin, y, x))
             if col.stripes >= 0:
                 for y, x in np.argwhere(drawn.inserted):

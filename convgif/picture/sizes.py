@@ -313,7 +313,7 @@ def shown_note(geometry: Geometry) -> str:
     shown_in, _, shown_out = shown(geometry)
     parts = []
     if len(shown_in) < geometry.in_channels:
-        parts.append(f"{len(shown_in)} of {geometry.in_channels} input channels")
+        parts.append(f"{len(shown_in)} of {geometry.in_channels} {geometry.inputs_word}")
     if len(shown_out) < geometry.out_channels:
         parts.append(f"{len(shown_out)} of {geometry.out_channels} output channels")
     return ", ".join(parts)

@@ -24,6 +24,7 @@ def geometry(spec: Geometry, lang: str) -> Geometry:
         input_heading=say(spec.input_heading, lang),
         kernel_label=said(kernel_label),
         output_label=said(output_label),
+        input_label=None if spec.input_label is None else said(spec.input_label),
         kernel_heading=say(spec.kernel_heading, lang),
         output_heading=say(spec.output_heading, lang),
         step_text=say(spec.step_text, lang),

@@ -1,0 +1,161 @@
+"""A Conv3d drawn as its depth slices, one picture per output depth slice.
+
+Output depth slice z of a Conv3d is a 2-D convolution: its input channels are the pairs
+(channel c, input depth d) it reads, d = z·S − P + dz·D for each kernel depth dz, and its
+kernels the weight's depth slices w[co, c, dz]. Each picture draws that convolution over the
+slices read (a slice of the depth padding drawn as padding), its output labelled y[co, z], under
+the 3-D layer's caption; the values are the 3-D recording's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from ..engine.direct import Placements, Recording, pad_input
+from ..picture.model import Drawn, Geometry, Region
+from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
+
+#: numpy's names of the padding modes that copy input cells.
+NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def plane(spec: Any) -> Any:
+    """The Conv2d each output depth slice of ``spec`` is (see ``Conv3dSpec.plane``)."""
+    return spec.plane()
+
+
+def depths_read(spec: Any, z: int) -> list[int]:
+    """The input depths output depth slice ``z`` reads, one per kernel depth dz (outside
+    0..D − 1: a slice of the padding)."""
+    return [z * spec.stride[0] - spec.padding[0] + dz * spec.dilation[0] for dz in range(spec.kernel_size[0])]
+
+
+def source(spec: Any, d: int) -> Optional[int]:
+    """The input depth slice the (possibly padding) depth ``d`` holds: ``d`` itself inside the
+    input, the slice a copying padding mode repeats there, or None for zeros."""
+    depth = spec.input_shape[1]
+    if 0 <= d < depth:
+        return d
+    if spec.padding_mode == "zeros":
+        return None
+    before, after = max(spec.padding[0], 0), max(spec.padding_end[0], 0)
+    index = np.pad(np.arange(depth), (before, after), mode=NUMPY_MODES[spec.padding_mode])  # type: ignore[call-overload]
+    return int(index[d + before])
+
+
+def depth_note(spec: Any, z: int) -> str:
+    """Which output depth slice the picture draws and the input depths it reads."""
+    depths = depths_read(spec, z)
+    outside = [d for d in depths if not 0 <= d < spec.input_shape[1]]
+    kinds = "padding" if spec.padding_mode == "zeros" else f"padding ({spec.padding_mode} copies)"
+    padding = f"; depth{'s' * (len(outside) > 1)} {', '.join(map(str, outside))}: {kinds}" if outside else ""
+    s, p, d = spec.stride[0], spec.padding[0], spec.dilation[0]
+    kds = "0" if spec.kernel_size[0] == 1 else f"0..{spec.kernel_size[0] - 1}"
+    return (
+        f"depth {z} of {spec.output_shape[1]}: y[:, {z}] reads x[:, d], d = {z}·{s} − {p} + dz·{d} = "
+        f"{', '.join(map(str, depths))} for dz = {kds}{padding}"
+    )
+
+
+def depth_geometry(spec: Any, z: int, region: Optional[Region] = None) -> Geometry:
+    """The picture of output depth slice ``z``: the plane's convolution, labelled as the 3-D layer."""
+    planar = plane(spec)
+    kd, depths = spec.kernel_size[0], depths_read(spec, z)
+    per_in, per_out = planar.in_per_group, spec.out_per_group
+    _, _, ho, wo = spec.output_shape
+    groups = range(min(spec.groups, 6))
+    last = conv_step_text(
+        [g * per_out + per_out - 1 for g in groups], 2, ho - 1, wo - 1, planar.steps - 1, planar.steps, True, z
+    )
+    y_last = f"y[{position(2, spec.out_channels - 1, ho - 1, wo - 1, depth=z)[1:-1]}]"
+
+    def kernel_label(c: int, j: int) -> str:
+        pair, dz = divmod(c, kd)
+        return f"w[{c // per_in * per_out + j},{pair % spec.in_per_group},{dz}]"
+
+    def input_label(c: int) -> str:
+        return f"x[{c // kd}, {depths[c % kd]}]"
+
+    geometry = conv_geometry(
+        planar,
+        spec.caption,
+        2,
+        (depth_note(spec, z),),
+        region,
+        kernel_label=kernel_label,
+        input_label=input_label,
+        output_label=lambda co: f"y[{co}, {z}]",
+        inputs_word="input slices",
+        step_text=last,
+        sum_chars=lambda chars, drawn: conv_sum_chars(planar, len(y_last), chars, drawn),
+        blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+    )
+    heading = geometry.input_heading
+    if any(not 0 <= d < spec.input_shape[1] for d in depths) and "padded" not in heading:
+        heading = heading.replace("(", "(padded, ", 1) if "(" in heading else heading.replace("input", "input (padded)")
+    return dataclasses.replace(geometry, input_heading=heading)
+
+
+def depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometry]:
+    """One picture per output depth slice, in order."""
+    return [depth_geometry(spec, z, region) for z in range(spec.output_shape[1])]
+
+
+def slice_recording(recording: Recording, z: int) -> tuple[Recording, np.ndarray]:
+    """Output depth slice ``z`` of a Conv3d's (whole) recording as its plane's recording, the
+    output the 3-D layer's own; and which of its input channels are padding slices."""
+    spec = recording.spec
+    planar = plane(spec)
+    _, _, h, w = spec.input_shape
+    channels, padding = [], []
+    for c in range(spec.in_channels):
+        for d in depths_read(spec, z):
+            held = source(spec, d)
+            channels.append(np.zeros((h, w), recording.input.dtype) if held is None else recording.input[c, held])
+            padding.append(not 0 <= d < spec.input_shape[1])
+    weight = recording.weight.reshape(spec.out_channels, planar.in_per_group, *planar.kernel_size)
+    planes = np.stack(channels)
+    output = np.ascontiguousarray(recording.output[:, z])  # the 3-D layer's own values
+    rec = Recording(
+        planar, planes, pad_input(planar, planes), weight, recording.bias, output, Placements(planar, output)
+    )
+    return rec, np.array(padding)
+
+
+def slices_span(spec: Any, z: int) -> Callable[[int, int], str]:
+    """Input slices first..last of depth picture ``z`` as a sum line indexes them (inside
+    ``x[…]``): ``0, 1`` or ``0, 1..3``, or ``0, 1]..x[1, 3`` from one channel to another."""
+    kd, depths = spec.kernel_size[0], depths_read(spec, z)
+
+    def span(first: int, last: int) -> str:
+        (c0, a), (c1, b) = divmod(first, kd), divmod(last, kd)
+        if first == last:
+            return f"{c0}, {depths[a]}"
+        if c0 == c1:
+            return f"{c0}, {depths[a]}..{depths[b]}"
+        return f"{c0}, {depths[a]}]..x[{c1}, {depths[b]}"
+
+    return span
+
+
+def depth_drawings(
+    spec: Any, recording: Recording, geometries: list[Geometry], pixels: bool = False, region: Optional[Region] = None
+) -> list[Drawn]:
+    """The recorded pictures of the depth slices (``geometries`` from :func:`depth_geometries`)."""
+    drawn = []
+    for z, geometry in enumerate(geometries):
+        rec, padding = slice_recording(recording, z)
+        picture = conv_drawn(rec, geometry, pixels, region=region)
+        filler = picture.filler | padding[:, None, None]  # a padding slice is padding throughout
+        drawn.append(
+            dataclasses.replace(
+                picture,
+                filler=filler,
+                copies=spec.padding_mode != "zeros",
+                playback=ConvPlayback(rec, geometry, region, depth=z, span=slices_span(spec, z)),
+            )
+        )
+    return drawn
