@@ -13,6 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Optional, Union
 
@@ -60,6 +61,58 @@ def animation(
     return job, job.animate(target, chosen, options.get("fps", DEFAULT_FPS), progress, started)
 
 
+@dataclass(frozen=True)
+class _Given:
+    """A render's layer and the values given for it, checked: the spec (from a spec, a module
+    or a kernel), the arrays, whether a picture is drawn as pixels, and the notes said."""
+
+    spec: Any
+    input: Optional[np.ndarray]
+    weight: Optional[np.ndarray]
+    bias: Optional[np.ndarray]
+    picture: bool
+    notes: tuple[str, ...]
+    lang: str
+
+    @classmethod
+    def of(
+        cls,
+        spec: Any,
+        input_shape: Any,
+        input: Any,
+        weight: Any,
+        bias: Any,
+        kernel: Kernel,
+        image: Picture,
+        factors: bool,
+        notes: Any,
+        lang: str,
+    ) -> _Given:
+        spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
+        input, weight, bias = (
+            None if v is None else _as_array(n, v) for n, v in (("input", input), ("weight", weight), ("bias", bias))
+        )
+        lang = language_of(lang)
+        notes = notes_of(notes)
+        input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
+        return cls(spec, input, weight, bias, picture, said(extra, lang) + notes, lang)
+
+    def job(self, look: Look, view: dict, seed: int, pixels: bool, max_frames: int, grad_output: Any) -> Job:
+        """The render's job, its every choice made once."""
+        return Job(
+            self.spec,
+            look,
+            view,
+            seed=seed,
+            input=self.input,
+            weight=self.weight,
+            bias=self.bias,
+            pixels=pixels or self.picture,
+            max_frames=max_frames,
+            grad_output=grad_output,
+        )
+
+
 def animation_job(
     spec: Any,
     path: Target = None,
@@ -88,30 +141,14 @@ def animation_job(
     """The job of an animation (see :func:`convgif.render` for the arguments), where it goes
     and in which format: every option checked, and the layer refused if it is too large, before
     anything is recorded."""
-    spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
-    input, weight, bias = (
-        None if v is None else _as_array(n, v) for n, v in (("input", input), ("weight", weight), ("bias", bias))
-    )
     check_options(fps, max_frames, seed, theme, width, scale)
-    lang = language_of(lang)
-    notes = notes_of(notes)
-    input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
-    look = Look(values, said(extra, lang) + notes, theme, width, scale, lang=lang)
+    given = _Given.of(spec, input_shape, input, weight, bias, kernel, image, factors, notes, lang)
+    look = Look(values, given.notes, theme, width, scale, lang=given.lang)
     if path is not None and not is_stream(path):
         check_path_type(path)
     chosen = choose(None if is_stream(path) else path, format)
-    job = Job(
-        spec,
-        look,
-        view,
-        seed=seed,
-        input=input,
-        weight=weight,
-        bias=bias,
-        pixels=pixels or picture,
-        max_frames=max_frames,
-        grad_output=grad_output,
-    )
+    job = given.job(look, view, seed, pixels, max_frames, grad_output)
+    spec = given.spec
     name = lambda: default_filename(spec, values, seed, label_of(kernel, image), chosen.suffix, **job.view)  # noqa: E731
     return job, target_of(path, name), chosen
 
@@ -142,34 +179,18 @@ def still_job(
 ) -> tuple[Job, Any]:
     """The job of a still (see :func:`convgif.api.render_still`) and where it goes: of every
     step for one ``step``, else of the steps a render would draw, as headless tiles."""
-    spec, weight, bias = layer_of(spec, input_shape, weight, bias, kernel)
-    input, weight, bias = (
-        None if v is None else _as_array(n, v) for n, v in (("input", input), ("weight", weight), ("bias", bias))
-    )
     check_options(DEFAULT_FPS, max_frames, seed, theme, width, scale)
-    lang = language_of(lang)
     if path is not None and not is_stream(path) and str(path) != "-":
         check_path_type(path)
         if Path(written_name(path)).suffix.lower() != STILL_SUFFIX:
             shown = written_name(path)
             link = f" (a link to {shown!r})" if shown != os.fspath(path) else ""
             raise SpecError("path", f"{os.fspath(path)!r}{link}: a still picture is a PNG; name it ….png")
-    input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
-    look = Look(values, said(extra, lang) + notes_of(notes), theme, width, scale, headless=step is None, lang=lang)
+    given = _Given.of(spec, input_shape, input, weight, bias, kernel, image, factors, notes, lang)
+    look = Look(values, given.notes, theme, width, scale, headless=step is None, lang=given.lang)
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
-    frames = 0 if step is not None else max_frames
-    job = Job(
-        spec,
-        look,
-        view,
-        seed=seed,
-        input=input,
-        weight=weight,
-        bias=bias,
-        pixels=pixels or picture,
-        max_frames=frames,
-        grad_output=grad_output,
-    )
+    job = given.job(look, view, seed, pixels, 0 if step is not None else max_frames, grad_output)
+    spec = given.spec
     name = lambda: default_filename(spec, values, seed, label_of(kernel, image), suffix, **job.view)  # noqa: E731
     return job, target_of(path, name)
 
