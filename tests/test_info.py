@@ -160,10 +160,7 @@ def test_cli_info_text_and_json():
         ),
         (
             ["--layer", "FractionalMaxPool3d", "--in", "1,7,7,7", "--k", "2", "--output-size", "3"],
-            [
-                "frames: none, FractionalMaxPool3d is not drawn: `convgif info` describes it, `convgif.record` records it; "
-                "convgif draws FractionalMaxPool2d"
-            ],
+            ["frames 27: every step of what a render draws, in order (--max-frames 300)"],
         ),
     ],
 )

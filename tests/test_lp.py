@@ -184,11 +184,11 @@ def test_every_step_writes_the_power_sum_and_the_root(norm):
                     assert int(divisor) < int(k) == math.prod(spec.kernel_size)
 
 
-def test_a_three_axis_layer_is_described_and_recorded_not_drawn():
+def test_a_three_axis_layer_is_recorded_and_drawn_by_depth_slices():
     spec = convgif.LPPool3dSpec((2, 4, 4, 4), 2, 2)
     assert convgif.record(spec).output.shape == (2, 2, 2, 2)
-    with pytest.raises(SpecError, match="not drawn"):
-        ops.of(spec).geometries(spec)
+    geometries = ops.of(spec).geometries(spec)
+    assert [g.notes[-1].split(":")[0] for g in geometries] == ["depth 0 of 2", "depth 1 of 2"]
 
 
 def test_info_writes_torchs_formula():

@@ -253,3 +253,35 @@ def test_a_render_finds_the_partial_sums_range_of_every_channel_at_once(monkeypa
                 assert light.span_of(region) == partial_sum_range(full, region, read)
             np.testing.assert_array_equal(light.output, full.output)
             assert light.output.dtype == full.output.dtype
+
+
+def test_a_conv_transpose3d_is_refused_naming_the_equal_convolution_torch_agrees_with():
+    """The refusal of a ConvTranspose3d picture (scatter or as_conv) names the direct Conv3d
+    equal to it: the zeros inserted, the padding at each end, the kernels flipped; that
+    convolution gives torch's output."""
+    import re
+
+    from convgif import ConvTranspose3dSpec, ops
+
+    torch = pytest.importorskip("torch")
+    rng = random.Random(7)
+    for _ in range(20):
+        k = tuple(rng.randint(1, 3) for _ in range(3))
+        s = tuple(rng.randint(1, 3) for _ in range(3))
+        p = tuple(rng.randint(0, kk - 1) for kk in k)
+        op_ = tuple(rng.randint(0, ss - 1) for ss in s)
+        spec = ConvTranspose3dSpec((2, 2, 3, 3), 2, k, s, p, op_)
+        for as_conv in (False, True):
+            with pytest.raises(SpecError, match="is not drawn, neither as its scatter nor") as caught:
+                ops.of(spec).geometries(spec, as_conv=as_conv)
+        found = re.search(
+            r"with \((.*?)\) zeros .* padding \((.*?)\) at the start .* and \((.*?)\) at the end", str(caught.value)
+        )
+        zeros, start, end = ([int(v) for v in group.split(", ")] for group in found.groups())
+        x, w = torch.randn(1, 2, 2, 3, 3, dtype=torch.float64), torch.randn(2, 2, *k, dtype=torch.float64)
+        inserted = torch.zeros(1, 2, *((n - 1) * (z + 1) + 1 for n, z in zip((2, 3, 3), zeros)), dtype=torch.float64)
+        inserted[:, :, :: zeros[0] + 1, :: zeros[1] + 1, :: zeros[2] + 1] = x
+        padded = torch.nn.functional.pad(inserted, [v for a, b in zip(start[::-1], end[::-1]) for v in (a, b)])
+        direct = torch.nn.functional.conv3d(padded, w.flip(2, 3, 4).transpose(0, 1))
+        expected = torch.nn.functional.conv_transpose3d(x, w, None, s, p, op_)
+        torch.testing.assert_close(direct, expected)

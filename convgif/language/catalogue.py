@@ -13,6 +13,17 @@ _PAIR = r"(?:-?\d+|\([^)]*\))"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
+    # LP pooling's overhang (whole sentences, before the words they hold)
+    (
+        r"hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its mean times "
+        r"K, the kernel's cell count, as if they held that mean",
+        "边缘外的斜线单元: ceil_mode 的越界部分, 从不读取; torch 把被截断窗口的和算作其平均值乘以 K (卷积核的单元数), "
+        "如同这些单元都取该平均值",
+    ),
+    (
+        rf"\(a window cut by the edge: the mean of its ({_NUM}) cells?, times ({_NUM})\)",
+        r"(被边缘截断的窗口: 其 \1 个单元的平均值, 乘以 \2)",
+    ),
     # the matrix view (--view matrix: Y = W·X, y = Cᵀ·x; --view overlaps) and Unfold and Fold,
     # whole sentences first (their pieces are left to the words further down)
     (
@@ -420,6 +431,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (rf"depths? ((?:{_NUM}(?:, )?)+): padding", r"深度 \1: 填充"),
     (rf"depths? ((?:{_NUM}(?:, )?)+): ceil_mode's overhang", r"深度 \1: ceil_mode 的越界部分"),
     (r"input slices", "输入切片"),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",
+        r"深度 \1 (共 \2): \3 读取 \5 中从通道 c 自己的起点开始的 \4 个深度",
+    ),
+    (r"for d = ", "对应 d = "),
+    (r"depths", "深度"),
     # transposed
     (r"drawn as the equal direct convolution", "画作等价的直接卷积"),
     (rf"over the input with ({_NUM}) zeros? inserted between its cells", r"作用于在单元间插入 \1 个零的输入"),

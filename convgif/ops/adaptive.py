@@ -342,6 +342,19 @@ class Spans(_Windowed):
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
 
+    def depth_plane(self, spec, slices: int) -> tuple[Spans, Any]:
+        """(op, spec) of the 2-D layer an output depth slice of a 3-D one is drawn as: over its
+        ``slices`` (channel, depth) input slices, with the layer's height and width windows."""
+        shape, size = (slices, *spec.input_shape[2:]), spec.output_shape[2:]
+        if spec.KIND == "max":
+            return Spans(AdaptiveMaxPool2dSpec), AdaptiveMaxPool2dSpec(shape, size, spec.return_indices)
+        return Spans(AdaptiveAvgPool2dSpec), AdaptiveAvgPool2dSpec(shape, size)
+
+    def depth_starts(self, spec) -> Optional[np.ndarray]:
+        """Per channel, where each output depth's window starts, when it differs by channel and
+        is known before recording (None: adaptive windows, the same for every channel)."""
+        return None
+
     def extent(self, flat, region: Region) -> Region:
         """The input rows and columns the output ``region`` reads."""
         (r0, r1), (c0, c1) = region.rows, region.cols
@@ -350,9 +363,8 @@ class Spans(_Windowed):
         return Region(rows, cols)
 
     def notes(self, spec) -> list[str]:
-        words = ("positions",) if self.dims == 1 else ("rows", "columns")
-        flat = self._flat(spec)
-        axes = list(zip(words, flat.starts[2 - self.dims :], flat.ends[2 - self.dims :]))
+        words = {1: ("positions",), 2: ("rows", "columns"), 3: ("depths", "rows", "columns")}[self.dims]
+        axes = list(zip(words, spec.starts, spec.ends))
         windows = "; ".join(f"{word} {axis_windows(s, e)}" for word, s, e in axes)
         notes = [f"windows ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉−1: {windows}"]
         shared = [(word, shared_cells(s, e)) for word, s, e in axes]
@@ -373,7 +385,9 @@ class Spans(_Windowed):
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if self.dims == 3:
-            raise self.not_drawn()
+            from .spans_depth import span_depth_geometries
+
+            return span_depth_geometries(self, spec, region)
         if region is None and hasattr(spec, "equal_pool"):
             self._check_one_window(spec)
         flat = self._flat(spec)
@@ -468,6 +482,11 @@ class Spans(_Windowed):
     def drawings(
         self, spec, recording, pixels: bool = False, region: Region | None = None, geometries=None, **view
     ) -> list[Drawn]:
+        if self.dims == 3:
+            from .spans_depth import span_depth_drawings
+
+            geometries = geometries or self.geometries(spec, region, **view)
+            return span_depth_drawings(self, spec, recording, geometries, pixels, region)
         (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = self._flat(spec)
         rec = self.drawn_recording(spec, recording)

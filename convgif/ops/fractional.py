@@ -270,13 +270,26 @@ class Fractional(Spans):
     def _flat(self, spec):
         return spec
 
+    def depth_plane(self, spec, slices: int) -> tuple[Fractional, FractionalMaxPool2dSpec]:
+        """(op, spec) of the FractionalMaxPool2d an output depth slice is drawn as (its windows
+        through height and width: the layer's, from each channel's own samples)."""
+        shape, size = (slices, *spec.input_shape[2:]), spec.output_shape[2:]
+        planar = FractionalMaxPool2dSpec(shape, spec.kernel_size[1:], size, None, spec.return_indices)
+        return Fractional(FractionalMaxPool2dSpec), planar
+
+    def depth_starts(self, spec) -> Optional[np.ndarray]:
+        """(C, d): each channel's window starts on the depth axis, when the samples are given."""
+        if spec.samples is None:
+            return None
+        return fractional_windows(spec, np.array(spec.samples, dtype=np.float64))[0][0]
+
     def extent(self, flat, region: Region) -> Region:
         rows = (_bounds(flat, 0, region.rows[0])[0], _bounds(flat, 0, region.rows[1] - 1)[1])
         cols = (_bounds(flat, 1, region.cols[0])[0], _bounds(flat, 1, region.cols[1] - 1)[1])
         return Region(rows, cols)
 
     def geometries(self, spec, region: Region | None = None, **view):
-        if spec.empty_windows and self.dims == 2:
+        if spec.empty_windows:
             self.check_view(**view)
             raise SpecError(
                 "kernel_size",
@@ -286,18 +299,19 @@ class Fractional(Spans):
         return super().geometries(spec, region, **view)
 
     def notes(self, spec, samples: Optional[np.ndarray] = None) -> list[str]:
-        words = ("rows", "columns")
+        words = ("rows", "columns") if self.dims == 2 else ("depths", "rows", "columns")
+        order = "columns, rows" if self.dims == 2 else "depths, rows, columns"  # PyTorch's order of the samples
         alphas = ", ".join(f"{a:.3g} ({w})" for a, w in zip(spec.alphas, words))
         notes = [
-            f"fractional windows {spec.kernel_size[0]}×{spec.kernel_size[1]}: window i starts at "
+            f"fractional windows {'×'.join(map(str, spec.kernel_size))}: window i starts at "
             f"int((i+u)·α) − int(u·α), α = (n − k)/(o − 1) = {alphas}; the last ends at the input's end",
         ]
         if samples is None and spec.samples is None:
-            notes.append("each channel's samples u (columns, rows) are drawn from the seed")
+            notes.append(f"each channel's samples u ({order}) are drawn from the seed")
         else:
             samples = np.asarray(spec.samples if samples is None else samples)
-            shown = "; ".join(f"channel {c}: {row[0]:.3f}, {row[1]:.3f}" for c, row in enumerate(samples[:4]))
-            notes.append(f"samples u (columns, rows) {shown}" + ("; …" if len(samples) > 4 else ""))
+            shown = "; ".join(f"channel {c}: {', '.join(f'{u:.3f}' for u in row)}" for c, row in enumerate(samples[:4]))
+            notes.append(f"samples u ({order}) {shown}" + ("; …" if len(samples) > 4 else ""))
         return notes
 
     def drawings(self, spec, recording, pixels: bool = False, region: Region | None = None, **view):

@@ -293,29 +293,35 @@ class LPPlayback(PoolPlayback):
 
     def _sum(self, c: int, placement) -> str:
         spec = self.recording.spec
-        p = spec.norm_type
         oy, ox = placement.out_index
         y = element_text(self.dims, "y", c, oy, ox)
         value = format_value(self.recording.output[c, oy, ox])
         cells = [(gy, gx) for (gy, gx), kind in zip(placement.cells, placement.kinds) if kind == 0]
         xs = [self._grid_value(c, gy, gx) for gy, gx in cells]
-        if math.isinf(p):
-            which = "max" if p > 0 else "min"
-            return f"{y} = {which}({', '.join(f'|{format_value(v)}|' for v in xs)}) = {value}"
-        terms = " + ".join(_raised(v, p) for v in xs)
-        k = math.prod(spec.kernel_size)
-        total = placement.sums[c]
-        root = "" if p == 1 else f"^(1/{spec.p_text})"
-        if placement.divisor == k:
-            if p == 1:
-                return f"{y} = {terms} = {value}"
-            return f"{y} = ({terms}){root} = {_short(total)}{root} = {value}"
-        d = placement.divisor
-        why = f" (a window cut by the edge: the mean of its {d} cell{'s' if d != 1 else ''}, times {k})"
+        return lp_sum(spec, c, placement, y, value, xs)
+
+
+def lp_sum(spec: Any, c: int, placement: Any, y: str, value: str, xs: list) -> str:
+    """Output ``y``'s power sum and root written out from its window's input cells ``xs`` (the
+    pooling's ``placement`` holds the sum of their powers and its divisor)."""
+    p = spec.norm_type
+    if math.isinf(p):
+        which = "max" if p > 0 else "min"
+        return f"{y} = {which}({', '.join(f'|{format_value(v)}|' for v in xs)}) = {value}"
+    terms = " + ".join(_raised(v, p) for v in xs)
+    k = math.prod(spec.kernel_size)
+    total = placement.sums[c]
+    root = "" if p == 1 else f"^(1/{spec.p_text})"
+    if placement.divisor == k:
         if p == 1:
-            return f"{y} = ({terms}) / {d} · {k} = {value}{why}"
-        scaled = _short(total / d * k)
-        return f"{y} = (({terms}) / {d} · {k}){root} = {scaled}{root} = {value}{why}"
+            return f"{y} = {terms} = {value}"
+        return f"{y} = ({terms}){root} = {_short(total)}{root} = {value}"
+    d = placement.divisor
+    why = f" (a window cut by the edge: the mean of its {d} cell{'s' if d != 1 else ''}, times {k})"
+    if p == 1:
+        return f"{y} = ({terms}) / {d} · {k} = {value}{why}"
+    scaled = _short(total / d * k)
+    return f"{y} = (({terms}) / {d} · {k}){root} = {scaled}{root} = {value}{why}"
 
 
 class LPPooling(Pooling):
@@ -332,20 +338,13 @@ class LPPooling(Pooling):
         return record_lp(spec, seed, input)
 
     def geometries(self, spec, region=None, **view):
+        if self.dims == 3:
+            from .lp_depth import lp_depth_geometries
+
+            self.check_view(**view)
+            return lp_depth_geometries(spec, self._notes(spec), region)
         geometries = super().geometries(spec, region, **view)
-        p = spec.norm_type
-        if math.isinf(p):
-            notes = [f"y = the {'largest' if p > 0 else 'least'} |x| of each window (p = {spec.p_text})"]
-        else:
-            notes = [f"y = (Σ x^p)^(1/p) over each window, p = {spec.p_text}"]
-            if p >= 8:
-                notes.append("the larger p, the nearer y comes to the window's largest |x|")
-        notes += [note for note in geometries[0].notes[1:] if "overhang" not in note]
-        if any(o for o in spec.overhang):
-            notes.append(
-                "hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its "
-                "mean times K, the kernel's cell count, as if they held that mean"
-            )
+        notes = self._notes(spec) + [note for note in geometries[0].notes[1:] if "overhang" not in note]
         cells = math.prod(spec.kernel_size)
         c = spec.in_channels
         y_last = len(element_text(self.dims, "y", c - 1, *spec.output_shape[-2:]))
@@ -358,6 +357,30 @@ class LPPooling(Pooling):
             )
             for geometry in geometries
         ]
+
+    def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view):
+        if self.dims == 3:
+            from .lp_depth import lp_depth_drawings
+
+            geometries = geometries or self.geometries(spec, region, **view)
+            return lp_depth_drawings(spec, recording, geometries, lp_sum, pixels, region)
+        return super().drawings(spec, recording, pixels, region, geometries, **view)
+
+    def _notes(self, spec) -> list[str]:
+        """What y is, and the overhang's rule where ceil_mode gives one."""
+        p = spec.norm_type
+        if math.isinf(p):
+            notes = [f"y = the {'largest' if p > 0 else 'least'} |x| of each window (p = {spec.p_text})"]
+        else:
+            notes = [f"y = (Σ x^p)^(1/p) over each window, p = {spec.p_text}"]
+            if p >= 8:
+                notes.append("the larger p, the nearer y comes to the window's largest |x|")
+        if any(o for o in spec.overhang):
+            notes.append(
+                "hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its "
+                "mean times K, the kernel's cell count, as if they held that mean"
+            )
+        return notes
 
     def _outer(self, spec, recording, dy: Any = 1.0) -> np.ndarray:
         """``dy`` times ∂y/∂a per output, a the average of x^p torch's formula pools (finite p):

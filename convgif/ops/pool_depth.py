@@ -161,6 +161,7 @@ class DepthPoolPlayback:
 
     def __init__(self, recording: PoolRecording, z: int, indices: bool, region: Region, shift: tuple[int, int]) -> None:
         self.recording, self.z, self.indices, self.region = recording, z, indices, region
+        self.output = recording.output  # what each step writes (a layer built on the pooling: its own)
         self.per = 2 if indices else 1
         self.spec = spec = recording.spec
         self._shift = np.array(shift)
@@ -179,7 +180,7 @@ class DepthPoolPlayback:
         box, rows, cols = (y, x, y + 1, x + 1), np.array([y]), np.array([x])
         writes = []
         for c in range(rec.output.shape[0]):
-            writes.append(Writes(c * self.per, rows, cols, rec.output[c, z, oy : oy + 1, ox : ox + 1], box))
+            writes.append(Writes(c * self.per, rows, cols, self.output[c, z, oy : oy + 1, ox : ox + 1], box))
             if self.indices:
                 writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, z, oy : oy + 1, ox : ox + 1], box))
         return writes

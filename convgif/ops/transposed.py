@@ -334,7 +334,17 @@ class TransposedConv(Operation):
     def planar(self, spec: Any) -> Any:
         """The ConvTranspose2d a picture draws: the layer itself, or a ConvTranspose1d as one row."""
         if self.dims == 3:
-            raise self.not_drawn()
+            zeros = tuple(s - 1 for s in spec.stride)
+            start = tuple(d * (k - 1) - p for d, k, p in zip(spec.dilation, spec.kernel_size, spec.padding))
+            end = tuple(a + o for a, o in zip(start, spec.output_padding))
+            refusal = str(self.not_drawn()).replace(
+                " is not drawn:",
+                " is not drawn, neither as its scatter nor, with as_conv, as the equal direct convolution (a Conv3d "
+                f"of stride 1 over the input with {zeros} zeros inserted between its cells, padding {start} at the "
+                f"start of each axis and {end} at the end, each kernel flipped):",
+                1,
+            )
+            raise SpecError("layer", refusal)
         return spec.as_transposed2d() if self.dims == 1 else spec
 
     def geometries(

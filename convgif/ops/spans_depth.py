@@ -1,0 +1,229 @@
+"""An AdaptiveAvgPool3d, AdaptiveMaxPool3d or FractionalMaxPool3d drawn one output depth slice
+at a time.
+
+Output depth z of channel c is the mean or the largest value of its window through the input
+slices x[c, d] for the depths d its window covers on the depth axis: for adaptive pooling
+⌊z·D/d⌋ to ⌈(z+1)·D/d⌉ − 1 (the same for every channel), for fractional max pooling the
+kernel's depth from channel c's own pseudo-random start. Each picture draws those slices as
+grids, the window ringed on every one, and the output y[c, z] beside them, under the 3-D
+layer's caption; the values, winners and indices are the 3-D recording's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any, Optional
+
+import numpy as np
+
+from ..engine.spans import SpanPlacement, SpanRecording
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
+from .adaptive_picture import LISTED
+from .sliding import position, widest_text
+
+
+def depth_count(spec: Any, z: int) -> int:
+    """How many input depths output depth ``z``'s windows cover (each channel's the same count)."""
+    if spec.NAME.startswith("Fractional"):
+        return spec.kernel_size[0]
+    return int(spec.ends[0][z] - spec.starts[0][z])
+
+
+def depths_of(starts: np.ndarray, c: int, z: int, count: int) -> list[int]:
+    """The input depths channel ``c`` reads for output depth ``z`` (``starts``: (1 or C, d))."""
+    first = int(starts[c if starts.shape[0] > 1 else 0, z])
+    return list(range(first, first + count))
+
+
+def _depth_note(spec: Any, z: int, starts: Optional[np.ndarray]) -> str:
+    d, n = spec.output_shape[1], spec.input_shape[1]
+    if not spec.NAME.startswith("Fractional"):
+        a, b = int(spec.starts[0][z]), int(spec.ends[0][z])
+        shown = f"{a}" if b - a == 1 else f"{a}–{b - 1}"
+        return f"depth {z} of {d}: y[:, {z}] reads x[:, d] for d = ⌊{z}·{n}/{d}⌋ to ⌈{z + 1}·{n}/{d}⌉−1 = {shown}"
+    k = spec.kernel_size[0]
+    note = f"depth {z} of {d}: y[c, {z}] reads {k} depth{'s' * (k > 1)} of x[c] from channel c's own start"
+    if starts is not None:
+        listed = "; ".join(
+            f"channel {c}: {', '.join(map(str, depths_of(starts, c, z, k)))}" for c in range(min(4, spec.in_channels))
+        )
+        note += f" ({listed}{'; …' if spec.in_channels > 4 else ''})"
+    return note
+
+
+def _step_text(
+    z: int, oy: int, ox: int, step: int, steps: int, rows: tuple[int, int], cols: tuple[int, int], who: str
+) -> str:
+    (r0, r1), (c0, c1) = rows, cols
+    return (
+        f"{who}window rows {r0}–{r1 - 1} × columns {c0}–{c1 - 1} ({r1 - r0}×{c1 - c0}) for "
+        f"{position(2, oy, ox, depth=z)} · step {step + 1}/{steps}"
+    )
+
+
+def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
+    """One picture per output depth slice, in order, each the 2-D layer's picture relabelled."""
+    c, indices = spec.in_channels, bool(getattr(spec, "return_indices", False))
+    per = 2 if indices else 1
+    _, dout, ho, wo = spec.output_shape
+    h, w = spec.input_shape[2:]
+    fractional = spec.NAME.startswith("Fractional")
+    y_chars = len(f"y[{c - 1}, {dout - 1}, {ho - 1}, {wo - 1}]")
+    index_chars = len(str(math.prod(spec.input_shape[1:])))
+    geometries = []
+    for z in range(dout):
+        kd = depth_count(spec, z)
+        planar, flat = op.depth_plane(spec, c * kd)
+        (base,) = planar.geometries(flat, region)
+        cells = kd * math.prod(flat.kernel_size)
+        if cells > LISTED:  # written as its first and last cells and their count
+            cells = 12
+        if spec.KIND == "max":
+            sum_chars = lambda chars, drawn, n=cells: y_chars + 10 + n * (chars + 2) + chars + 10 + index_chars  # noqa: E731
+        else:
+            sum_chars = lambda chars, drawn, n=cells: y_chars + 20 + n * (chars + 3) + 2 * chars  # noqa: E731
+        known = op.depth_starts(spec)
+        notes = [*op.notes(spec), _depth_note(spec, z, known)]
+        if base.part is not None:
+            notes.insert(-1, base.notes[-1])
+        size = region.size if region is not None else (ho, wo)
+        last = _step_text(z, size[0] - 1, size[1] - 1, math.prod(size) - 1, math.prod(size), (0, h), (0, w), "")
+        geometries.append(
+            dataclasses.replace(
+                base,
+                layer=flat,
+                caption=spec.caption,
+                in_channels=c * kd,
+                out_channels=c * per,
+                groups=c,
+                notes=tuple(notes),
+                input_label=lambda i, z=z, kd=kd: (
+                    f"x[{i // kd}, {int(spec.starts[0][z]) + i % kd}]" if not fractional else f"x[{i // kd}]"
+                ),
+                output_label=(lambda co, z=z: f"indices[{co // 2}, {z}]" if co % 2 else f"y[{co // 2}, {z}]")
+                if indices
+                else (lambda co, z=z: f"y[{co}, {z}]"),
+                inputs_word="input slices",
+                step_text=("channel 0's " if fractional else "") + last,
+                sum_chars=sum_chars,
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+            )
+        )
+    return geometries
+
+
+def span_depth_drawings(
+    op: Any, spec: Any, rec: SpanRecording, geometries: list[Geometry], pixels: bool = False, region=None
+) -> list[Drawn]:
+    """The recorded pictures of :func:`span_depth_geometries`, one per output depth slice."""
+    c, indices = spec.in_channels, bool(getattr(spec, "return_indices", False))
+    fractional = spec.NAME.startswith("Fractional")
+    part = Region.of(region, spec.output_shape[2:])
+    drawn = []
+    for z, geometry in enumerate(geometries):
+        kd = depth_count(spec, z)
+        flat = geometry.layer
+        read = op.extent(flat, part) if region is not None else Region.of(None, spec.input_shape[2:])
+        slots = [(ch, d) for ch in range(c) for d in depths_of(rec.starts[0], ch, z, kd)]
+        grid = np.stack([rec.input[ch, d, slice(*read.rows), slice(*read.cols)] for ch, d in slots])
+        output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
+        shown_indices = rec.indices[:, z, slice(*part.rows), slice(*part.cols)] if indices else None
+        if fractional:
+            notes = (*geometry.notes[:-1], _depth_note(spec, z, rec.starts[0]))
+            geometry = dataclasses.replace(
+                geometry, notes=notes, input_label=lambda i, slots=slots: f"x[{slots[i][0]}, {slots[i][1]}]"
+            )
+        drawn.append(
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=np.zeros(grid.shape[1:], dtype=bool),
+                kernels=None,
+                output=output,
+                playback=DepthSpanPlayback(rec, z, kd, indices, part, read, fractional),
+                value_chars=widest_text(grid, output, shown_indices),
+                pixels=pixels,
+                plain=tuple(range(1, 2 * c, 2)) if indices else (),
+            )
+        )
+    return drawn
+
+
+class DepthSpanPlayback:
+    """Steps of output depth slice ``z``: one window a step, every channel at once, the window
+    ringed on each slice it reads; the sums list its cells slice by slice."""
+
+    def __init__(
+        self, rec: SpanRecording, z: int, kd: int, indices: bool, region: Region, read: Region, fractional: bool
+    ) -> None:
+        self.recording, self.z, self.kd, self.indices, self.region = rec, z, kd, indices, region
+        self.per = 2 if indices else 1
+        self.fractional = fractional
+        self._shift = np.array([read.rows[0], read.cols[0]])
+        self._scales = magnitude(rec.input), magnitude(rec.output)
+
+    def _index(self, step: int) -> tuple[int, int]:
+        oy, ox = divmod(step, self.region.size[1])
+        return oy + self.region.rows[0], ox + self.region.cols[0]
+
+    def advance(self, step: int) -> list[Writes]:
+        rec, z = self.recording, self.z
+        oy, ox = self._index(step)
+        y, x = oy - self.region.rows[0], ox - self.region.cols[0]
+        box, rows, cols = (y, x, y + 1, x + 1), np.array([y]), np.array([x])
+        writes = []
+        for c in range(rec.output.shape[0]):
+            writes.append(Writes(c * self.per, rows, cols, rec.output[c, z, oy : oy + 1, ox : ox + 1], box))
+            if self.indices:
+                writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, z, oy : oy + 1, ox : ox + 1], box))
+        return writes
+
+    def _slot(self, c: int, depth: int) -> int:
+        starts = self.recording.starts[0]
+        return c * self.kd + depth - int(starts[c if starts.shape[0] > 1 else 0, self.z])
+
+    def show(self, step: int) -> Step:
+        rec = self.recording
+        oy, ox = self._index(step)
+        placement = rec.placements[int(np.ravel_multi_index((self.z, oy, ox), rec.output.shape[1:]))]
+
+        def reads(c: int) -> Reads:
+            cells = placement.channel_cells(c)
+            planar = cells[:, 1:] - self._shift
+            top, left = planar.min(axis=0)
+            bottom, right = planar.max(axis=0) + 1
+            taps = np.column_stack([[self._slot(c, int(d)) for d in cells[:, 0]], planar])
+            marks = None
+            if placement.winners is not None and placement.winners[c, 0] >= 0:
+                w = placement.winners[c]
+                marks = np.array([[self._slot(c, int(w[0])), *(w[1:] - self._shift)]])
+            return Reads(taps, (int(top), int(left), int(bottom), int(right)), marks)
+
+        cells = placement.channel_cells(0)
+        (r0, c0), (r1, c1) = cells[:, 1:].min(axis=0), cells[:, 1:].max(axis=0) + 1
+        who = "channel 0's " if self.fractional else ""
+        steps = math.prod(self.region.size)
+        text = _step_text(self.z, oy, ox, step, steps, (int(r0), int(r1)), (int(c0), int(c1)), who)
+        sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
+
+    def sum_text(self, c: int, placement: SpanPlacement) -> str:
+        rec = self.recording
+        y = f"y[{c}, {', '.join(map(str, placement.out_index))}]"
+        x_scale, y_scale = self._scales
+        values = [format_value(rec.input[(c, *cell)], x_scale) for cell in placement.channel_cells(c)]
+        many = len(values) > LISTED  # a window too long to write out: its first and last cells
+        if placement.winners is not None:
+            listed = (
+                ", ".join([*values[:8], "…", *values[-2:]]) + f": {len(values)} cells" if many else ", ".join(values)
+            )
+            value = format_value(placement.values[c], y_scale)
+            return f"{y} = max({listed}) = {value} at index {int(placement.indices[c])}"
+        divisor = math.prod(rec.input.shape[1:]) if rec.spec.mean_of_all else math.prod(placement.sizes)
+        if many:
+            total = format_value(placement.sums[c], x_scale)
+            listed = " + ".join([*values[:8], "…", *values[-2:]]) + f" = {total}: {len(values)} cells"
+        else:
+            listed = " + ".join(values)
+        return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c], y_scale)}"
