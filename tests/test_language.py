@@ -65,6 +65,8 @@ MORE = [
     "--layer Conv3d --in 2,4,5,5 --out 2 --k 3 --p 1 --region 1:3,0:2",
     "--layer MaxPool3d --in 1,4,4,4 --k 2 --s 3 --ceil-mode --return-indices",
     "--layer AvgPool3d --in 1,3,4,4 --k 3,1,1 --p 1,0,0 --no-count-include-pad",
+    "--layer ReflectionPad3d --in 1,2,3,3 --p 1",
+    "--layer ConstantPad3d --in 1,2,3,3 --p 1,0,-1,1,1,-1 --value 2",
     "--in 3,9,9 --out 2 --k 3 --max-frames 5 --values",
     "--in 1,5,5 --k 3 --sheet",
     "--layer Unfold --in 2,5,5 --k 3 --p 1 --s 2",

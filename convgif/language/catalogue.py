@@ -420,6 +420,19 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (rf"depths? ((?:{_NUM}(?:, )?)+): padding", r"深度 \1: 填充"),
     (rf"depths? ((?:{_NUM}(?:, )?)+): ceil_mode's overhang", r"深度 \1: ceil_mode 的越界部分"),
     (r"input slices", "输入切片"),
+    # a 3-D padding drawn one depth slice at a time
+    (rf"depth ({_NUM}) of ({_NUM}): copies (x\[:, {_NUM}\])", r"深度 \1 (共 \2): 复制 \3"),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): holds the constant ({_NUM}) \(depth padding\)",
+        r"深度 \1 (共 \2): 全为常数 \3 (深度填充)",
+    ),
+    (
+        rf"a slice of the depth padding: it holds the value ({_NUM}), and so does every output cell of this depth",
+        r"深度填充的切片: 其值为 \1, 此深度的每个输出单元也都是 \1",
+    ),
+    (rf"depth ({_NUM}) holds the constant: every cell", r"深度 \1 全为常数: 所有单元"),
+    (r"\(the constant\)", "(常数)"),
+    (r"input \(depth padding\)", "输入 (深度填充)"),
     # transposed
     (r"drawn as the equal direct convolution", "画作等价的直接卷积"),
     (rf"over the input with ({_NUM}) zeros? inserted between its cells", r"作用于在单元间插入 \1 个零的输入"),
