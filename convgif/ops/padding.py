@@ -456,6 +456,8 @@ class Padding(Operation):
         from .backward import refuse_region
         from .backward_moves import gather_geometry
 
+        if self.dims == 3:
+            raise self.backward_not_drawn()
         refuse_region(region)
         (forward,) = self.geometries(spec, **view)
         c, (ho, wo), (h, w) = spec.in_channels, forward.out_size, forward.grid
