@@ -13,6 +13,8 @@ _PAIR = r"(?:-?\d+|\([^)]*\))"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
+    # a MaxUnpool3d's sum line, broken anywhere: its pieces (before "in" is a word)
+    (rf"in depth ({_NUM}), not this slice", r"在深度 \1, 不在此切片"),
     # the matrix view (--view matrix: Y = W·X, y = Cᵀ·x; --view overlaps) and Unfold and Fold,
     # whole sentences first (their pieces are left to the words further down)
     (
@@ -433,6 +435,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (rf"depth ({_NUM}) holds the constant: every cell", r"深度 \1 全为常数: 所有单元"),
     (r"\(the constant\)", "(常数)"),
     (r"input \(depth padding\)", "输入 (深度填充)"),
+    # a MaxUnpool3d drawn one depth slice at a time
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
+        rf"(x\[:, d\]), d = ((?:{_NUM}(?:, )?)+)",
+        r"深度 \1 (共 \2): \3 接收索引落在其中的值, 来自 \4, d = \5",
+    ),
     # transposed
     (r"drawn as the equal direct convolution", "画作等价的直接卷积"),
     (rf"over the input with ({_NUM}) zeros? inserted between its cells", r"作用于在单元间插入 \1 个零的输入"),
