@@ -147,6 +147,7 @@ def test_a_render_plays_every_depth_slice(values):
     ):
         job = Job(spec, Look(values=values), max_frames=0)
         assert len(job.drawings) == spec.output_shape[1]
+        assert ops.of(spec).facts(spec)["steps"] == job.total  # what `convgif info` says
         assert len(list(job.frames())) == job.total == sum(job.shown)
 
 

@@ -216,3 +216,9 @@ class ConstantPlayback:
 
         sums = tuple(f"y[{c}, {self.z}, :, :] = {value} (the constant)" for c in range(channels))
         return Step(0, LazyReads(reads), self.advance(step), _constant_text(self.z), sums, tuple(range(channels)))
+
+
+def depth_steps(spec: Any) -> int:
+    """Steps of all the depth pictures: the plane's per slice copied, one per slice of the constant."""
+    copying = sum(source(spec, z) >= 0 for z in range(spec.output_shape[1]))
+    return copying * plane(spec).steps + spec.output_shape[1] - copying

@@ -512,11 +512,17 @@ class Padding(Operation):
             "num_parameters": 0,
             "placements": math.prod(spec.output_shape[1:]),
             "placements_name": "output positions",
-            "steps": spec.steps,
+            "steps": spec.steps if self.dims < 3 else _depth_steps(spec),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: padding has no weights and no bias"],
             "writes": spec.operations[1],
         }
+
+
+def _depth_steps(spec) -> int:
+    from .pad_depth import depth_steps
+
+    return depth_steps(spec)
 
 
 def _shifted(name: str, amount: int, sign: int) -> str:

@@ -569,11 +569,17 @@ class Unpooling(_Windowed):
             **shape_facts(self.name, spec),
             "num_parameters": 0,
             "placements": math.prod(spec.input_shape[1:]),
-            "steps": spec.steps,
+            "steps": spec.steps if self.dims < 3 else _depth_steps(spec),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: unpooling has no weights and no bias"],
             "writes": spec.writes,
         }
+
+
+def _depth_steps(spec) -> int:
+    from .unpool_depth import depth_steps
+
+    return depth_steps(spec)
 
 
 def unpool_extent(spec, region: Region) -> Region:

@@ -221,3 +221,8 @@ class DepthUnpoolPlayback:
             return Reads(np.array([[c * k + slot, dy, dx]]), (dy, dx, dy + 1, dx + 1))
 
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(len(sums))))
+
+
+def depth_steps(spec: Any) -> int:
+    """Steps of all the depth pictures: one per input position of each slice a picture draws."""
+    return sum(len(depths_of(spec, z)) for z in range(spec.output_shape[1])) * math.prod(spec.input_shape[2:])
