@@ -14,6 +14,7 @@ _PAIR = r"(?:-?\d+|\([^)]*\))"
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
     # a MaxUnpool3d's sum line, broken anywhere: its pieces (before "in" is a word)
+    (rf"\(index ({_NUM}), outside the part drawn\)", r"(索引 \1, 在所画部分之外)"),
     (rf"in depth ({_NUM}), not this slice", r"在深度 \1, 不在此切片"),
     # the matrix view (--view matrix: Y = W·X, y = Cᵀ·x; --view overlaps) and Unfold and Fold,
     # whole sentences first (their pieces are left to the words further down)
