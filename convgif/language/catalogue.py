@@ -24,6 +24,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         rf"\(a window cut by the edge: the mean of its ({_NUM}) cells?, times ({_NUM})\)",
         r"(被边缘截断的窗口: 其 \1 个单元的平均值, 乘以 \2)",
     ),
+    # a MaxUnpool3d's sum line, broken anywhere: its pieces (before "in" is a word)
+    (rf"\(index ({_NUM}), outside the part drawn\)", r"(索引 \1, 在所画部分之外)"),
+    (rf"in depth ({_NUM}), not this slice", r"在深度 \1, 不在此切片"),
     # the matrix view (--view matrix: Y = W·X, y = Cᵀ·x; --view overlaps) and Unfold and Fold,
     # whole sentences first (their pieces are left to the words further down)
     (
@@ -437,6 +440,25 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (r"for d = ", "对应 d = "),
     (r"depths", "深度"),
+    # a 3-D padding drawn one depth slice at a time
+    (rf"depth ({_NUM}) of ({_NUM}): copies (x\[:, {_NUM}\])", r"深度 \1 (共 \2): 复制 \3"),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): holds the constant ({_NUM}) \(depth padding\)",
+        r"深度 \1 (共 \2): 全为常数 \3 (深度填充)",
+    ),
+    (
+        rf"a slice of the depth padding: it holds the value ({_NUM}), and so does every output cell of this depth",
+        r"深度填充的切片: 其值为 \1, 此深度的每个输出单元也都是 \1",
+    ),
+    (rf"depth ({_NUM}) holds the constant: every cell", r"深度 \1 全为常数: 所有单元"),
+    (r"\(the constant\)", "(常数)"),
+    (r"input \(depth padding\)", "输入 (深度填充)"),
+    # a MaxUnpool3d drawn one depth slice at a time
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
+        rf"(x\[:, d\]), d = ((?:{_NUM}(?:, )?)+)",
+        r"深度 \1 (共 \2): \3 接收索引落在其中的值, 来自 \4, d = \5",
+    ),
     # transposed
     (r"drawn as the equal direct convolution", "画作等价的直接卷积"),
     (rf"over the input with ({_NUM}) zeros? inserted between its cells", r"作用于在单元间插入 \1 个零的输入"),

@@ -12,7 +12,8 @@
 * **Picture** (:class:`Padding`): the input on the left, the padded output on the right, one
   output position a step on every channel at once, the cell it copies ringed and linked to it;
   a ConstantPad's output starts filled with its value and the steps copy the input into it.
-  Three-axis pads and pads of the channels are computed, not drawn.
+  A three-axis pad is drawn one output depth slice at a time (:mod:`convgif.ops.pad_depth`);
+  pads of the channels are computed, not drawn.
 """
 
 from __future__ import annotations
@@ -329,14 +330,16 @@ class Padding(Operation):
 
     def geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
         self.check_view(**view)
-        if self.dims == 3:
-            raise self.not_drawn()
         if spec.pads_channels:
             raise SpecError(
                 "padding",
                 f"padding={spec.padding} pads the channels too: convgif computes that "
                 "(`convgif info`, `convgif.record`) but draws paddings of the spatial axes only",
             )
+        if self.dims == 3:
+            from .pad_depth import pad_depth_geometries
+
+            return pad_depth_geometries(self, spec, region)
         rows, cols = self._flat(spec)
         c = spec.in_channels
         in_size, out_size = _in_size(spec, self.dims), (rows.size, cols.size)
@@ -385,6 +388,11 @@ class Padding(Operation):
         ]
 
     def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
+        if self.dims == 3:
+            from .pad_depth import pad_depth_drawings
+
+            whole = geometries or self.geometries(spec, region, **view)
+            return pad_depth_drawings(self, spec, recording, whole, pixels, region)
         (geometry,) = geometries or self.geometries(spec, region, **view)
         rows, cols = self._flat(spec)
         in_size, out_size = _in_size(spec, self.dims), (rows.size, cols.size)
@@ -448,6 +456,8 @@ class Padding(Operation):
         from .backward import refuse_region
         from .backward_moves import gather_geometry
 
+        if self.dims == 3:
+            raise self.backward_not_drawn()
         refuse_region(region)
         (forward,) = self.geometries(spec, **view)
         c, (ho, wo), (h, w) = spec.in_channels, forward.out_size, forward.grid
@@ -502,11 +512,17 @@ class Padding(Operation):
             "num_parameters": 0,
             "placements": math.prod(spec.output_shape[1:]),
             "placements_name": "output positions",
-            "steps": spec.steps,
+            "steps": spec.steps if self.dims < 3 else _depth_steps(spec),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: padding has no weights and no bias"],
             "writes": spec.operations[1],
         }
+
+
+def _depth_steps(spec) -> int:
+    from .pad_depth import depth_steps
+
+    return depth_steps(spec)
 
 
 def _shifted(name: str, amount: int, sign: int) -> str:
@@ -583,3 +599,11 @@ for _op in (REFLECTION_PAD1D, REFLECTION_PAD2D, REPLICATION_PAD1D, REPLICATION_P
     _op.backward_drawn = True
 for _op in (CONSTANT_PAD1D, CONSTANT_PAD2D, CIRCULAR_PAD1D, CIRCULAR_PAD2D):
     _op.backward_drawn = True
+for _flat_op, _deep_op in (
+    (REFLECTION_PAD2D, REFLECTION_PAD3D),
+    (REPLICATION_PAD2D, REPLICATION_PAD3D),
+    (ZERO_PAD2D, ZERO_PAD3D),
+    (CONSTANT_PAD2D, CONSTANT_PAD3D),
+    (CIRCULAR_PAD2D, CIRCULAR_PAD3D),
+):
+    _deep_op.plane_op = _flat_op  # each output depth slice is drawn as this 2-D pad

@@ -7,7 +7,8 @@
   position in its channel's output plane) in an output of zeros. Without values and indices,
   both come from the max pool :meth:`~MaxUnpool2dSpec.pool_spec` over seeded random integers.
 * **Picture** (:class:`Unpooling`): one input position a step, every channel at once, its value
-  put back where its index names, with the pooling window it stands for.
+  put back where its index names, with the pooling window it stands for; a MaxUnpool3d one
+  output depth slice at a time (:mod:`convgif.ops.unpool_depth`).
 """
 
 from __future__ import annotations
@@ -406,7 +407,9 @@ class Unpooling(_Windowed):
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if self.dims == 3:
-            raise self.not_drawn()
+            from .unpool_depth import unpool_depth_geometries
+
+            return unpool_depth_geometries(spec, unpool_extent, region)
         flat = spec.as_2d() if self.dims == 1 else spec
         c = flat.in_channels
         _, h, w = flat.input_shape
@@ -448,6 +451,11 @@ class Unpooling(_Windowed):
     def drawings(
         self, spec, recording, pixels: bool = False, region: Region | None = None, geometries=None, **view
     ) -> list[Drawn]:
+        if self.dims == 3:
+            from .unpool_depth import unpool_depth_drawings
+
+            whole = geometries or self.geometries(spec, region, **view)
+            return unpool_depth_drawings(spec, recording, whole, (unpool_extent, check_unpool_part), pixels, region)
         (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = spec.as_2d() if self.dims == 1 else spec
         x = recording.input.reshape(flat.input_shape)
@@ -498,7 +506,7 @@ class Unpooling(_Windowed):
         self.check_view(**view)
         refuse_region(region)
         if self.dims == 3:
-            raise self.not_drawn()
+            raise self.backward_not_drawn()
         flat = spec.as_2d() if self.dims == 1 else spec
         note = (
             "backward, dx = ∂L/∂x: each input cell's gradient is dy where its index put its value "
@@ -561,11 +569,17 @@ class Unpooling(_Windowed):
             **shape_facts(self.name, spec),
             "num_parameters": 0,
             "placements": math.prod(spec.input_shape[1:]),
-            "steps": spec.steps,
+            "steps": spec.steps if self.dims < 3 else _depth_steps(spec),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: unpooling has no weights and no bias"],
             "writes": spec.writes,
         }
+
+
+def _depth_steps(spec) -> int:
+    from .unpool_depth import depth_steps
+
+    return depth_steps(spec)
 
 
 def unpool_extent(spec, region: Region) -> Region:

@@ -1,0 +1,224 @@
+"""A three-axis padding drawn one output depth slice at a time.
+
+Output depth slice z of a 3-D pad copies one input depth slice d, chosen on the depth axis by
+the mode as every other axis (reflect, replicate, circular; a negative amount crops), or, for a
+zero or constant pad, may lie in the depth padding and hold the constant throughout. A copying
+slice is the 2-D pad of x[:, d] by the rows' and columns' amounts, drawn as that layer is, its
+grids labelled x[c, d] and y[c, z]; a constant slice is drawn as one step filling it. The values
+are the 3-D recording's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Optional
+
+import numpy as np
+
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
+from ..picture.numbers import widest
+from .gathered import CellPlayback
+
+#: The (front, back) pair of the depth axis among (C, D, H, W)'s pads.
+DEPTH = 1
+
+
+def plane(spec: Any) -> Any:
+    """The 2-D pad every copying depth slice of ``spec`` is: the same mode, the rows' and
+    columns' amounts, on one depth slice (C, H, W)."""
+    (top, bottom), (left, right) = spec.pads[2], spec.pads[3]
+    kind = op_of(spec).plane_op.spec_type
+    extra = {"value": spec.value} if hasattr(spec, "value") else {}
+    c, _, h, w = spec.input_shape
+    return kind((c, h, w), (left, right, top, bottom), **extra)
+
+
+def op_of(spec: Any) -> Any:
+    """The registered operation of ``spec``'s kind."""
+    from . import of
+
+    return of(spec)
+
+
+def source(spec: Any, z: int) -> int:
+    """The input depth output depth slice ``z`` copies (-1: the constant)."""
+    return int(spec.axes[DEPTH].index[z, 0])
+
+
+def depth_note(spec: Any, z: int) -> str:
+    """Which output depth slice the picture draws and what it holds."""
+    d, total = source(spec, z), spec.output_shape[1]
+    if d < 0:
+        return f"depth {z} of {total}: holds the constant {format_value(spec.fill)} (depth padding)"
+    return f"depth {z} of {total}: copies x[:, {d}]"
+
+
+def _position(z: int, y: int, x: int) -> str:
+    return f"({z}, {y}, {x})"
+
+
+def _step_text(z: int, oy: int, ox: int, d: int, sy: int, sx: int, step: int, steps: int) -> str:
+    return f"output {_position(z, oy, ox)} copies input {_position(d, sy, sx)} · step {step + 1}/{steps}"
+
+
+def _constant_text(z: int) -> str:
+    return f"depth {z} holds the constant: every cell · step 1/1"
+
+
+def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
+    """One picture per output depth slice, in order."""
+    flat = plane(spec)
+    copying = any(source(spec, z) >= 0 for z in range(spec.output_shape[1]))
+    planar = op.plane_op.geometries(flat, region)[0] if copying else None
+    c, h, w = flat.input_shape
+    ho, wo = planar.out_size if planar is not None else flat.output_shape[1:]
+    at = len(f"y[{c}, {spec.output_shape[1]}, {ho}, {wo}]")  # the widest y[c, z, oy, ox] and x[c, d, iy, ix]
+    geometries = []
+    for z in range(spec.output_shape[1]):
+        d = source(spec, z)
+        if d < 0:
+            geometries.append(_constant_geometry(spec, flat, z, region))
+            continue
+        assert planar is not None
+        geometries.append(
+            dataclasses.replace(
+                planar,
+                layer=spec,
+                caption=spec.caption,
+                notes=(*planar.notes, depth_note(spec, z)),
+                input_label=lambda c, d=d: f"x[{c}, {d}]",
+                output_label=lambda c, z=z: f"y[{c}, {z}]",
+                inputs_word="input slices",
+                step_text=_step_text(z, ho - 1, wo - 1, d, h - 1, w - 1, ho * wo - 1, ho * wo),
+                sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * at + chars + 9),
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+            )
+        )
+    return geometries
+
+
+def _constant_geometry(spec: Any, flat: Any, z: int, region: Optional[Region]) -> Geometry:
+    """The picture of a depth slice of the constant: no input cell read, every output cell
+    written the constant in one step."""
+    c, h, w = flat.input_shape
+    out_size = flat.output_shape[1:]
+    part = Region.of(region, out_size)
+    return Geometry(
+        layer=spec,
+        caption=spec.caption,
+        dims=2,
+        in_channels=c,
+        out_channels=c,
+        groups=c,
+        grid=(h, w),
+        kernel=None,
+        out_size=part.size,
+        steps_per_column=1,
+        input_heading="input (depth padding)",
+        output_heading="output" if region is None or not region.cuts(out_size) else "output, part",
+        kernel_label=lambda i, j: "",
+        blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+        notes=(
+            f"a slice of the depth padding: it holds the value {format_value(spec.fill)}, and so does every "
+            "output cell of this depth",
+            depth_note(spec, z),
+        ),
+        input_label=lambda ch: f"x[{ch}, {z - spec.pads[DEPTH][0]}]",
+        output_label=lambda ch: f"y[{ch}, {z}]",
+        inputs_word="input slices",
+        numbers=True,
+        columns_take_turns=False,
+        step_text=_constant_text(z),
+        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"y[{c}, {z}, :, :]") + chars + 20),
+        value_chars=max(3, len(format_value(spec.fill))),
+    )
+
+
+def pad_depth_drawings(
+    op: Any,
+    spec: Any,
+    recording: Any,
+    geometries: list[Geometry],
+    pixels: bool = False,
+    region: Optional[Region] = None,
+) -> list[Drawn]:
+    """The recorded pictures of :func:`pad_depth_geometries`, one per output depth slice."""
+    flat = plane(spec)
+    drawn = []
+    for z, geometry in enumerate(geometries):
+        d = source(spec, z)
+        output = np.ascontiguousarray(recording.output[:, z])  # the 3-D layer's own values
+        if d < 0:
+            drawn.append(_constant_drawn(spec, geometry, output, z, pixels, region))
+            continue
+        rec = type(recording)(flat, np.ascontiguousarray(recording.input[:, d]), output)
+        (picture,) = op.plane_op.drawings(flat, rec, pixels, region, geometries=[geometry])
+        old = picture.playback
+        drawn.append(dataclasses.replace(picture, playback=_slice_playback(old, output, z, d)))
+    return drawn
+
+
+def _slice_playback(old: CellPlayback, output: np.ndarray, z: int, d: int) -> CellPlayback:
+    """The 2-D pad's steps, their lines naming the depth slices copied from and to."""
+    cells, steps = old.cells, len(old.positions)
+
+    def text(step: int, oy: int, ox: int) -> str:
+        ((sy, sx),) = cells(oy, ox)
+        return _step_text(z, oy, ox, d, sy, sx, step, steps)
+
+    def entry(ch: int, oy: int, ox: int) -> str:
+        ((sy, sx),) = cells(oy, ox)
+        value = format_value(output[ch, oy, ox])
+        if sy < 0 or sx < 0:
+            return f"y[{ch}, {z}, {oy}, {ox}] = {value} (the constant)"
+        return f"y[{ch}, {z}, {oy}, {ox}] = x[{ch}, {d}, {sy}, {sx}] = {value}"
+
+    return CellPlayback(output, old.positions, cells, text, entry, old.part, old.read)
+
+
+def _constant_drawn(
+    spec: Any, geometry: Geometry, output: np.ndarray, z: int, pixels: bool, region: Optional[Region]
+) -> Drawn:
+    part = Region.of(region, output.shape[1:])
+    shown = output[:, slice(*part.rows), slice(*part.cols)]
+    fill = spec.fill if output.dtype.kind == "f" else int(spec.fill)
+    grid = np.full((output.shape[0], *geometry.grid), fill, dtype=output.dtype)
+    return Drawn(
+        geometry=geometry,
+        grid=grid,
+        filler=np.ones(grid.shape, dtype=bool),
+        kernels=None,
+        output=shown,
+        playback=ConstantPlayback(shown, z),
+        value_chars=widest(grid, shown),
+        pixels=pixels,
+        filler_text=format_value(spec.fill),  # the key's padding swatch holds the constant, not 0
+    )
+
+
+class ConstantPlayback:
+    """The one step of a depth slice of the constant: every output cell written at once."""
+
+    def __init__(self, output: np.ndarray, z: int) -> None:
+        self.output, self.z = output, z
+
+    def advance(self, step: int) -> list[Writes]:
+        c, h, w = self.output.shape
+        box = (0, 0, h, w)
+        return [Writes(ch, np.arange(h), np.arange(w), self.output[ch], box) for ch in range(c)]
+
+    def show(self, step: int) -> Step:
+        channels = self.output.shape[0]
+        value = format_value(self.output.flat[0]) if self.output.size else ""
+
+        def reads(c: int) -> Reads:
+            return Reads(np.zeros((0, 3), dtype=np.int64), (0, 0, 0, 0))
+
+        sums = tuple(f"y[{c}, {self.z}, :, :] = {value} (the constant)" for c in range(channels))
+        return Step(0, LazyReads(reads), self.advance(step), _constant_text(self.z), sums, tuple(range(channels)))
+
+
+def depth_steps(spec: Any) -> int:
+    """Steps of all the depth pictures: the plane's per slice copied, one per slice of the constant."""
+    copying = sum(source(spec, z) >= 0 for z in range(spec.output_shape[1]))
+    return copying * plane(spec).steps + spec.output_shape[1] - copying

@@ -1,0 +1,228 @@
+"""A MaxUnpool3d drawn one output depth slice at a time.
+
+Output depth slice z receives the input values whose 3-D index falls in it. Its picture draws
+the input slices x[c, d] that can put a value there (those whose pooling windows cover depth z,
+and any other an index sends into it), one input position a step, every channel at once, in
+input order; a value whose index names another depth goes there, not into this slice, and its
+sum line says so. The values are the 3-D recording's: the last value written to a cell stays.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+from typing import Any, Callable, Optional
+
+import numpy as np
+
+from ..errors import SpecError
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
+from .sliding import widest_text
+
+#: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
+Extent = Callable[[Any, Region], Region]
+
+
+def _plane(spec: Any) -> Any:
+    """The rows and columns of ``spec`` as a 2-D unpooling's, for the part a region reads."""
+    c, _, h, w = spec.input_shape
+    _, _, ho, wo = spec.output_shape
+    return SimpleNamespace(
+        input_shape=(c, h, w),
+        output_shape=(c, ho, wo),
+        kernel_size=spec.kernel_size[1:],
+        stride=spec.stride[1:],
+        padding=spec.padding[1:],
+    )
+
+
+def window_depths(spec: Any, z: int) -> list[int]:
+    """The input depths whose pooling windows cover output depth ``z``."""
+    k, s, p = spec.kernel_size[0], spec.stride[0], spec.padding[0]
+    return [d for d in range(spec.input_shape[1]) if d * s - p <= z < d * s - p + k]
+
+
+def depths_of(spec: Any, z: int) -> list[int]:
+    """The input depths drawn for output depth ``z``: those whose windows cover it (every input
+    depth when none does, so that the picture shows that none lands there)."""
+    return window_depths(spec, z) or list(range(spec.input_shape[1]))
+
+
+def check_depths(spec: Any, indices: np.ndarray, z: int, depths: list[int]) -> None:
+    """Refuse indices that send a value into depth ``z`` from an input slice its picture does
+    not draw (indices given by hand, pointing outside their windows)."""
+    area = spec.output_shape[2] * spec.output_shape[3]
+    lands = indices // area == z
+    lands[:, depths] = False
+    if lands.any():
+        c, d, y, x = (int(v) for v in np.argwhere(lands)[0])
+        raise SpecError(
+            "indices",
+            f"input cell ({d}, {y}, {x}) of channel {c} puts its value in output depth {z} through index "
+            f"{int(indices[c, d, y, x])}, but its pooling window does not cover that depth: convgif draws each "
+            "depth slice from the input slices whose windows cover it",
+        )
+
+
+def _note(spec: Any, z: int, depths: list[int]) -> str:
+    drawn = ", ".join(map(str, depths))
+    return f"depth {z} of {spec.output_shape[1]}: y[:, {z}] receives the values whose index lies in it, from x[:, d], d = {drawn}"
+
+
+def _step_text(d: int, y: int, x: int, step: int, steps: int, part: bool) -> str:
+    return f"input ({d}, {y}, {x}) · step {step + 1}/{steps}{' of this part' if part else ''}"
+
+
+def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] = None) -> list[Geometry]:
+    """One picture per output depth slice, in order (``extent`` the input cells a part of the
+    output reads, as :func:`convgif.ops.unpool.unpool_extent` gives them)."""
+    flat = _plane(spec)
+    c, h, w = flat.input_shape
+    ho, wo = flat.output_shape[1:]
+    part = Region.of(region, (ho, wo))
+    cut = region is not None and region.cuts((ho, wo))
+    read = extent(flat, part) if cut else Region((0, h), (0, w))
+    at = len(f"y[{c - 1}, {spec.output_shape[1] - 1}, {ho - 1}, {wo - 1}]")
+    geometries = []
+    for z in range(spec.output_shape[1]):
+        depths = depths_of(spec, z)
+        k = len(depths)
+        steps = k * math.prod(read.size)
+        notes = [
+            "each value goes back to the position its index names; every other cell stays 0",
+            _note(spec, z, depths),
+        ]
+        geometries.append(
+            Geometry(
+                layer=spec,
+                caption=spec.caption,
+                dims=2,
+                in_channels=c * k,
+                out_channels=c,
+                groups=c,
+                grid=read.size,
+                kernel=None,
+                out_size=part.size,
+                steps_per_column=steps,
+                input_heading="input, part" if cut else "input",
+                output_heading="output, part" if cut else "output",
+                kernel_label=lambda i, j: "",
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+                notes=tuple(notes),
+                input_label=lambda i, depths=depths, k=k: f"x[{i // k}, {depths[i % k]}]",
+                output_label=lambda co, z=z: f"y[{co}, {z}]",
+                inputs_word="input slices",
+                numbers=True,
+                step_text=_step_text(depths[-1], h - 1, w - 1, steps - 1, steps, cut),
+                sum_chars=lambda chars, drawn: 2 * at + 2 * chars + 60,
+                value_chars=max(3, len(str(math.prod(spec.output_shape[1:]) - 1))),
+            )
+        )
+    return geometries
+
+
+def unpool_depth_drawings(
+    spec: Any,
+    recording: Any,
+    geometries: list[Geometry],
+    parts: tuple[Extent, Callable[..., None]],
+    pixels: bool = False,
+    region: Optional[Region] = None,
+) -> list[Drawn]:
+    """The recorded pictures of :func:`unpool_depth_geometries`, one per output depth slice
+    (``parts``: :mod:`convgif.ops.unpool`'s extent of a part and its check of a part)."""
+    unpool_extent, check_unpool_part = parts
+    flat = _plane(spec)
+    _, h, w = flat.input_shape
+    ho, wo = flat.output_shape[1:]
+    part = Region.of(region, (ho, wo))
+    cut = region is not None and region.cuts((ho, wo))
+    read = unpool_extent(flat, part) if cut else Region((0, h), (0, w))
+    area = ho * wo
+    x, idx = recording.input, recording.indices
+    drawn = []
+    for z, geometry in enumerate(geometries):
+        depths = depths_of(spec, z)
+        check_depths(spec, idx, z, depths)
+        if cut:  # a value landing in the part from outside the cells drawn would be missing
+            check_unpool_part(flat, np.where(idx // area == z, idx % area, -1).max(axis=1), part, read)
+        inside = (slice(None), depths, slice(*read.rows), slice(*read.cols))
+        grid = x[inside].reshape(-1, *read.size)
+        shown = recording.output[:, z, slice(*part.rows), slice(*part.cols)]
+        drawn.append(
+            Drawn(
+                geometry=geometry,
+                grid=grid,
+                filler=np.zeros(read.size, dtype=bool),
+                kernels=None,
+                output=shown,
+                playback=DepthUnpoolPlayback(recording, z, depths, part, read),
+                start=np.zeros_like(shown),
+                value_chars=widest_text(grid, shown, idx[inside].reshape(-1, *read.size)),
+                pixels=pixels,
+            )
+        )
+    return drawn
+
+
+class DepthUnpoolPlayback:
+    """Steps of output depth slice ``z``: the input positions of the slices ``depths`` drawn (of
+    ``read``, a part's), slice by slice and row by row, every channel at once."""
+
+    def __init__(self, recording: Any, z: int, depths: list[int], region: Region, read: Region) -> None:
+        self.x, self.indices, self.z, self.depths = recording.input, recording.indices, z, depths
+        self.region, self.read = region, read
+        self.sizes = recording.output.shape[1:]
+        self._scale = magnitude(recording.input)
+
+    def _at(self, step: int) -> tuple[int, int, int, int]:
+        """(slot, d, y, x): the input position step ``step`` places."""
+        slot, cell = divmod(step, math.prod(self.read.size))
+        y, x = divmod(cell, self.read.size[1])
+        return slot, self.depths[slot], y + self.read.rows[0], x + self.read.cols[0]
+
+    def _targets(self, d: int, y: int, x: int) -> list[tuple[int, int, int]]:
+        return [tuple(int(v) for v in np.unravel_index(int(i), self.sizes)) for i in self.indices[:, d, y, x]]
+
+    def _drawn(self, tz: int, ty: int, tx: int) -> bool:
+        (r0, r1), (c0, c1) = self.region.rows, self.region.cols
+        return tz == self.z and r0 <= ty < r1 and c0 <= tx < c1
+
+    def advance(self, step: int) -> list[Writes]:
+        _, d, y, x = self._at(step)
+        writes = []
+        for c, (tz, ty, tx) in enumerate(self._targets(d, y, x)):
+            if self._drawn(tz, ty, tx):
+                ty, tx = ty - self.region.rows[0], tx - self.region.cols[0]
+                value = self.x[c, d, y : y + 1, x : x + 1]
+                writes.append(Writes(c, np.array([ty]), np.array([tx]), value, (ty, tx, ty + 1, tx + 1)))
+        return writes
+
+    def _sum(self, c: int, d: int, y: int, x: int, target: tuple[int, int, int]) -> str:
+        tz, ty, tx = target
+        value = format_value(self.x[c, d, y, x], self._scale)
+        index = int(self.indices[c, d, y, x])
+        where = f"y[{c}, {tz}, {ty}, {tx}]"
+        if tz != self.z:
+            return f"x[{c}, {d}, {y}, {x}] = {value} → {where} (index {index}), in depth {tz}, not this slice"
+        outside = "" if self._drawn(*target) else ", outside the part drawn"
+        return f"{where} = x[{c}, {d}, {y}, {x}] = {value} (index {index}{outside})"
+
+    def show(self, step: int) -> Step:
+        slot, d, y, x = self._at(step)
+        k = len(self.depths)
+        steps = k * math.prod(self.read.size)
+        part = self.read.size != self.x.shape[2:]
+        text = _step_text(d, y, x, step, steps, part)
+        sums = tuple(self._sum(c, d, y, x, t) for c, t in enumerate(self._targets(d, y, x)))
+        dy, dx = y - self.read.rows[0], x - self.read.cols[0]
+
+        def reads(c: int) -> Reads:
+            return Reads(np.array([[c * k + slot, dy, dx]]), (dy, dx, dy + 1, dx + 1))
+
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(len(sums))))
+
+
+def depth_steps(spec: Any) -> int:
+    """Steps of all the depth pictures: one per input position of each slice a picture draws."""
+    return sum(len(depths_of(spec, z)) for z in range(spec.output_shape[1])) * math.prod(spec.input_shape[2:])
