@@ -156,6 +156,7 @@ def test_every_drawn_slice_ends_at_the_recordings_slice_its_steps_in_order_and_s
                 if found[6]:
                     assert float(found[7]) + float(found[8]) == pytest.approx(float(found[9]))
         np.testing.assert_array_equal(playback.output, rec.output[:, z])
+    assert op.facts(spec)["steps"] == sum(drawn.playback.steps for drawn in drawings)
     np.testing.assert_array_equal(rec.output, loop_depth(spec, rec.input, rec.weight, rec.bias))
     torch = pytest.importorskip("torch")
     expected = torch.nn.functional.conv_transpose3d(

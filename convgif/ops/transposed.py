@@ -619,6 +619,9 @@ class TransposedConv(Operation):
         weights = f"C_in · C_out/G · {names} = {spec.in_channels} · {spec.out_per_group} · {kernel}"
         facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
         facts["output_padding"] = list(spec.output_padding)
+        if self.dims == 3:  # drawn a depth slice at a time: a slice of the bias alone is one step
+            planes = (spec.plane(z) for z in range(spec.output_shape[1]))
+            facts["steps"] = sum(1 if planar is None else planar.steps for planar in planes)
         from .matrix import transpose_facts
 
         facts.update(transpose_facts(spec))
