@@ -73,6 +73,7 @@ MORE = [
     "--layer ReflectionPad3d --in 1,2,3,3 --p 1",
     "--layer ConstantPad3d --in 1,2,3,3 --p 1,0,-1,1,1,-1 --value 2",
     "--layer MaxUnpool3d --in 2,3,3,3 --k 3 --s 2 --p 1",
+    "--layer ConvTranspose3d --in 1,2,1,2 --k 2,1,2 --s 3,1,2 --p 0,0,1 --output-padding 1,0,1",
     "--in 3,9,9 --out 2 --k 3 --max-frames 5 --values",
     "--in 1,5,5 --k 3 --sheet",
     "--layer Unfold --in 2,5,5 --k 3 --p 1 --s 2",

@@ -453,6 +453,25 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (rf"depth ({_NUM}) holds the constant: every cell", r"深度 \1 全为常数: 所有单元"),
     (r"\(the constant\)", "(常数)"),
     (r"input \(depth padding\)", "输入 (深度填充)"),
+    # a ConvTranspose3d drawn one output depth slice at a time
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) gets (x\[:, d\])·(weight\[:, :, dz\]) for \(d, dz\) = ",
+        r"深度 \1 (共 \2): \3 得到 \4·\5, 其中 (d, dz) = ",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) holds only the bias: no input depth scatters into it",
+        r"深度 \1 (共 \2): \3 只含偏置: 没有输入深度散布到此",
+    ),
+    (
+        r"no input depth scatters into this slice: every cell holds its channel's bias",
+        "没有输入深度散布到此切片: 每个单元都是其通道的偏置",
+    ),
+    (r"\(no bias: 0\)", "(无偏置: 0)"),
+    (r"input: none reaches this depth", "输入: 无一可达此深度"),
+    (rf"depth ({_NUM}) holds only the bias: every cell", r"深度 \1 只含偏置: 所有单元"),
+    (rf"depth ({_NUM}) · ", r"深度 \1 · "),
+    (r"over \(d, dz\)", "对所有 (d, dz) 求和"),
+    (r"^none$", "无"),
     # a MaxUnpool3d drawn one depth slice at a time
     (
         rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
@@ -469,6 +488,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
         rf"({_NUM}) rows? and ({_NUM}) columns? more kept at the bottom/right",
         r"下/右多保留 \1 行和 \2 列",
     ),
+    (rf"({_NUM}) rows? more kept at the bottom/right", r"下方多保留 \1 行"),
+    (rf"({_NUM}) columns? more kept at the bottom/right", r"右方多保留 \1 列"),
     (rf"({_NUM}) rows? more kept at the bottom", r"下方多保留 \1 行"),
     (rf"({_NUM}) columns? more kept at the right", r"右方多保留 \1 列"),
     (r"the output is (.*?) of the canvas", r"输出是画布的 \1"),

@@ -151,9 +151,13 @@ class ScatterPlayback:
         region: Optional[Region] = None,
         read: Optional[Region] = None,
         dims: int = 2,
+        depth: Optional[int] = None,
+        head: Optional[Any] = None,
     ) -> None:
         self.recording = recording
         self.dims = dims  # a ConvTranspose1d is drawn as its ConvTranspose2d over one row
+        self.depth = depth  # output depth slice of a ConvTranspose3d drawn one slice at a time
+        self.head = head or (lambda co, y, x: scatter_head(self.spec, co, y, x, self.dims))
         self.spec = spec = recording.spec
         self.sums = bias_start(spec, recording.bias, recording.output.dtype)
         self._added = np.zeros(self.sums.shape, dtype=bool)  # cells something was added to
@@ -212,12 +216,14 @@ class ScatterPlayback:
 
         channels = [g * spec.out_per_group + j for g in self._drawn_groups]
         text = scatter_step_text(channels, y, x, step, self.steps, self.steps < spec.steps, self.dims)
+        if self.depth is not None:
+            text = f"depth {self.depth} · {text}"
         sums: list[str] = []
         owners: list[Optional[int]] = []
         (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
         r0, c0 = self.region.rows[0], self.region.cols[0]
         for write, (before, added, first) in zip(self._last, self._before):
-            sums.append(scatter_head(spec, write.channel, y, x, self.dims))
+            sums.append(self.head(write.channel, y, x))
             owners.append(write.channel)
             if not (write.rows.size and write.cols.size):
                 sums[-1] += "  (outside the part drawn)"
@@ -225,7 +231,7 @@ class ScatterPlayback:
             for (i, r), (k, c) in itertools.product(enumerate(write.rows), enumerate(write.cols)):
                 oy, ox = r + r0 - p, c + c0 - q  # in the output, or cropped off it
                 if 0 <= oy < ho and 0 <= ox < wo:
-                    at = position(self.dims, int(write.channel), int(oy), int(ox))[1:-1]
+                    at = position(self.dims, int(write.channel), int(oy), int(ox), depth=self.depth)[1:-1]
                     sums.append(self._entry(f"y[{at}]", before[i, k], added[i, k], first[i, k]))
                     owners.append(write.channel)
         return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(owners))

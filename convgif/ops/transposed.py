@@ -229,6 +229,32 @@ class ConvTranspose3dSpec(_ConvTransposeSpec):
 
     DIMS: ClassVar[int] = 3
 
+    def depth_pairs(self, z: int) -> list[tuple[int, int]]:
+        """The (input depth d, kernel depth tap dz) pairs with z = d·S − P + dz·D: what scatters
+        into output depth slice ``z``, by d (see :mod:`convgif.ops.depth_transposed`)."""
+        s, p, dil = self.stride[0], self.padding[0], self.dilation[0]
+        taps = range(self.kernel_size[0])
+        return [(d, dz) for d in range(self.input_shape[1]) for dz in taps if d * s - p + dz * dil == z]
+
+    def plane(self, z: int) -> Optional[ConvTranspose2dSpec]:
+        """The ConvTranspose2d output depth slice ``z`` is: over its (c, d) pairs, c-major, with
+        the layer's height and width arguments; None for a slice holding only the bias."""
+        pairs = self.depth_pairs(z)
+        if not pairs:
+            return None
+        _, _, h, w = self.input_shape
+        return ConvTranspose2dSpec(
+            (self.in_channels * len(pairs), h, w),
+            self.out_channels,
+            self.kernel_size[1:],
+            self.stride[1:],
+            self.padding[1:],
+            self.output_padding[1:],
+            self.groups,
+            self.bias,
+            self.dilation[1:],
+        )
+
 
 class TransposedConv(Operation):
     """ConvTranspose1d, 2d and 3d: the same rules on one, two or three axes; the 2-D layer is
@@ -337,12 +363,12 @@ class TransposedConv(Operation):
             zeros = tuple(s - 1 for s in spec.stride)
             start = tuple(d * (k - 1) - p for d, k, p in zip(spec.dilation, spec.kernel_size, spec.padding))
             end = tuple(a + o for a, o in zip(start, spec.output_padding))
-            refusal = str(self.not_drawn()).replace(
-                " is not drawn:",
-                " is not drawn, neither as its scatter nor, with as_conv, as the equal direct convolution (a Conv3d "
-                f"of stride 1 over the input with {zeros} zeros inserted between its cells, padding {start} at the "
-                f"start of each axis and {end} at the end, each kernel flipped):",
-                1,
+            refusal = (
+                f"{self.name} is drawn as its scatter, one output depth slice at a time, not as the equal "
+                f"direct convolution (with as_conv: a Conv3d of stride 1 over the input with {zeros} zeros "
+                f"inserted between its cells, padding {start} at the start of each axis and {end} at the end, "
+                "each kernel flipped) nor as a matrix or overlap count; `convgif info` describes it, "
+                "`convgif.record` records it"
             )
             raise SpecError("layer", refusal)
         return spec.as_transposed2d() if self.dims == 1 else spec
@@ -368,6 +394,10 @@ class TransposedConv(Operation):
             from .counts import overlaps_geometry
 
             return [overlaps_geometry(self.planar(spec), spec, self.dims, region)]
+        if self.dims == 3 and not as_conv:
+            from .depth_transposed import transposed_depth_geometries
+
+            return transposed_depth_geometries(CONV_TRANSPOSE2D, spec, region)
         layer, spec = spec, self.planar(spec)
         label = lambda c, j: f"weight[{c},{j}]"  # noqa: E731  PyTorch's (C_in, C_out/G, KH, KW) weight
         if as_conv:
@@ -466,6 +496,11 @@ class TransposedConv(Operation):
         view: Optional[str] = None,
         **rest: Any,
     ) -> list[Drawn]:
+        if self.dims == 3 and view is None and not as_conv:
+            from .depth_transposed import transposed_depth_drawings
+
+            found = geometries or self.geometries(spec, as_conv, region, view, **rest)
+            return transposed_depth_drawings(CONV_TRANSPOSE2D, spec, recording, found, pixels, region)
         (geometry,) = geometries or self.geometries(spec, as_conv, region, view, **rest)
         if view == "matrix":
             from .matrix import transpose_drawn
@@ -584,6 +619,9 @@ class TransposedConv(Operation):
         weights = f"C_in · C_out/G · {names} = {spec.in_channels} · {spec.out_per_group} · {kernel}"
         facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
         facts["output_padding"] = list(spec.output_padding)
+        if self.dims == 3:  # drawn a depth slice at a time: a slice of the bias alone is one step
+            planes = (spec.plane(z) for z in range(spec.output_shape[1]))
+            facts["steps"] = sum(1 if planar is None else planar.steps for planar in planes)
         from .matrix import transpose_facts
 
         facts.update(transpose_facts(spec))

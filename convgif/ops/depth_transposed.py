@@ -1,0 +1,216 @@
+"""A ConvTranspose3d seen one output depth slice at a time.
+
+Output depth slice z of a ConvTranspose3d is a 2-D transposed convolution: its input channels
+are the pairs (channel c, input depth d) that have a kernel depth tap dz with
+z = d·S − P + dz·D (S, P, D the depth stride, padding and dilation), each scattering its plane
+x[c, d] through the weight's depth slice weight[c, :, dz]; a slice no pair reaches (past every
+kernel, in the output padding, or between the strides) holds only the bias.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Optional
+
+import numpy as np
+
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
+from ..picture.numbers import widest
+
+
+def depth_pairs(spec: Any, z: int) -> list[tuple[int, int]]:
+    """The (input depth d, kernel depth tap dz) pairs scattering into output depth slice ``z``."""
+    return spec.depth_pairs(z)
+
+
+def slice_spec(spec: Any, z: int) -> Optional[Any]:
+    """The ConvTranspose2d output depth slice ``z`` is, or None for a slice of the bias alone."""
+    return spec.plane(z)
+
+
+def slice_arrays(spec: Any, x: np.ndarray, weight: np.ndarray, z: int) -> tuple[np.ndarray, np.ndarray]:
+    """The planes x[c, d] and the kernels weight[c, :, dz] of the pairs of slice ``z``, c-major
+    (the input and weight of :func:`slice_spec`'s layer)."""
+    pairs = depth_pairs(spec, z)
+    planes = np.stack([x[c, d] for c in range(spec.in_channels) for d, _ in pairs])
+    kernels = np.stack([weight[c, :, dz] for c in range(spec.in_channels) for _, dz in pairs])
+    return planes, kernels
+
+
+def depth_pairs_note(spec: Any, z: int) -> str:
+    """What output depth slice ``z`` gets, in words."""
+    pairs = depth_pairs(spec, z)
+    head = f"depth {z} of {spec.output_shape[1]}: "
+    if not pairs:
+        return head + f"y[:, {z}] holds only the bias: no input depth scatters into it"
+    listed = ", ".join(f"({d}, {dz})" for d, dz in pairs)
+    return head + f"y[:, {z}] gets x[:, d]·weight[:, :, dz] for (d, dz) = {listed}"
+
+
+def _weight_label(spec: Any, pairs: list[tuple[int, int]]) -> Any:
+    """weight[c, j, dz] of the slice's pair channel ``i`` (c-major over the pairs)."""
+    return lambda i, j: f"weight[{i // len(pairs)},{j},{pairs[i % len(pairs)][1]}]"
+
+
+def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]]) -> Any:
+    """What a step adds to output channel ``co``: the canvas window gets, summed over the
+    group's channels c and the slice's (d, dz) pairs, x[c, d, y, x] times weight[c, j, dz]."""
+    from ..engine.scatter import canvas_window
+
+    def head(co: int, y: int, x: int) -> str:
+        g, j = divmod(co, spec.out_per_group)
+        rows, cols = canvas_window(planar, y, x)
+        axes = []
+        for places, d in zip((rows, cols), planar.dilation):
+            step = f":{d}" if d > 1 and len(places) > 1 else ""
+            axes.append(f"{places[0]}:{places[-1] + 1}{step}")
+        per = spec.in_per_group
+        c = f"{g * per}" if per == 1 else f"{g * per}:{(g + 1) * per}"
+        return f"canvas[{co}, {', '.join(axes)}] += Σ x[{c}, d, {y}, {x}] · weight[{c}, {j}, dz] over (d, dz)"
+
+    return head
+
+
+def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
+    """One picture per output depth slice, in order: the slice's 2-D scatter, or its bias."""
+    geometries = []
+    for z in range(spec.output_shape[1]):
+        planar, pairs = slice_spec(spec, z), depth_pairs(spec, z)
+        if planar is None:
+            geometries.append(_bias_geometry(spec, z, region))
+            continue
+        (base,) = op2d.geometries(planar, region=region)
+        n = len(pairs)
+        _, h, w = planar.input_shape
+        head = _head(spec, planar, pairs)(spec.out_channels - 1, h - 1, w - 1)
+        geometries.append(
+            dataclasses.replace(
+                base,
+                layer=spec,
+                caption=spec.caption,
+                notes=(*base.notes, depth_pairs_note(spec, z)),
+                kernel_label=_weight_label(spec, pairs),
+                input_label=lambda i, n=n, pairs=pairs: f"x[{i // n}, {pairs[i % n][0]}]",
+                output_label=lambda co, z=z: f"y[{co}, {z}]",
+                inputs_word="input slices",
+                step_text=f"depth {z} · {base.step_text}",
+                sum_chars=lambda chars, drawn, base=base, head=head: (
+                    base.sum_chars(chars, drawn) + len(drawn[2]) * (len(head) + 12)
+                ),
+                blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+            )
+        )
+    return geometries
+
+
+def _bias_text(z: int) -> str:
+    return f"depth {z} holds only the bias: every cell · step 1/1"
+
+
+def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
+    """The picture of a slice no input reaches: every cell written its bias in one step."""
+    _, _, h, w = spec.input_shape
+    out_size = spec.output_shape[2:]
+    part = Region.of(region, out_size)
+    co = spec.out_channels
+    return Geometry(
+        layer=spec,
+        caption=spec.caption,
+        dims=2,
+        in_channels=co,
+        out_channels=co,
+        groups=co,
+        grid=(1, 1),
+        kernel=None,
+        out_size=part.size,
+        steps_per_column=1,
+        input_heading="input: none reaches this depth",
+        output_heading="output" if region is None or not region.cuts(out_size) else "output, part",
+        kernel_label=lambda i, j: "",
+        blame=lambda axis: ("input_shape", spec.input_shape, "input"),
+        notes=(
+            "no input depth scatters into this slice: every cell holds its channel's bias"
+            + ("" if spec.bias else " (no bias: 0)"),
+            depth_pairs_note(spec, z),
+        ),
+        input_label=lambda ch: "none",
+        output_label=lambda ch: f"y[{ch}, {z}]",
+        inputs_word="input slices",
+        numbers=True,
+        columns_take_turns=False,
+        step_text=_bias_text(z),
+        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"y[{co}, {z}, :, :] = b[{co}]") + chars + 20),
+        value_chars=3,
+    )
+
+
+def transposed_depth_drawings(
+    op2d: Any,
+    spec: Any,
+    recording: Any,
+    geometries: list[Geometry],
+    pixels: bool = False,
+    region: Optional[Region] = None,
+) -> list[Drawn]:
+    """The recorded pictures of :func:`transposed_depth_geometries`, one per output depth slice;
+    each slice's values the 3-D recording's (checked)."""
+    from .scattering import ScatterPlayback
+
+    drawn = []
+    for z, geometry in enumerate(geometries):
+        planar, pairs = slice_spec(spec, z), depth_pairs(spec, z)
+        output = np.ascontiguousarray(recording.output[:, z])
+        if planar is None:
+            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias is not None))
+            continue
+        planes, kernels = slice_arrays(spec, recording.input, recording.weight, z)
+        rec = op2d.record(planar, input=planes, weight=kernels, bias=recording.bias)
+        if not np.array_equal(rec.output, output) and not np.allclose(rec.output, output):
+            raise AssertionError(f"depth slice {z} of {spec} does not add up to the recording's")
+        (picture,) = op2d.drawings(planar, rec, pixels, region=region, geometries=[geometry])
+        old = picture.playback
+        playback = ScatterPlayback(rec, old.region, old.read, 2, z, _head(spec, planar, pairs))
+        drawn.append(dataclasses.replace(picture, playback=playback))
+    return drawn
+
+
+def _bias_drawn(
+    geometry: Geometry, output: np.ndarray, z: int, pixels: bool, region: Optional[Region], has_bias: bool
+) -> Drawn:
+    part = Region.of(region, output.shape[1:])
+    shown = output[:, slice(*part.rows), slice(*part.cols)]
+    grid = np.zeros((output.shape[0], 1, 1), dtype=output.dtype)
+    return Drawn(
+        geometry=geometry,
+        grid=grid,
+        filler=np.ones(grid.shape, dtype=bool),
+        kernels=None,
+        output=shown,
+        playback=BiasPlayback(shown, z, has_bias),
+        value_chars=widest(grid, shown),
+        pixels=pixels,
+    )
+
+
+class BiasPlayback:
+    """The one step of a slice no input reaches: every output cell written its bias at once."""
+
+    def __init__(self, output: np.ndarray, z: int, has_bias: bool) -> None:
+        self.output, self.z, self.has_bias = output, z, has_bias
+        self.steps = 1
+
+    def advance(self, step: int) -> list[Writes]:
+        c, h, w = self.output.shape
+        return [Writes(ch, np.arange(h), np.arange(w), self.output[ch], (0, 0, h, w)) for ch in range(c)]
+
+    def show(self, step: int) -> Step:
+        def reads(c: int) -> Reads:
+            return Reads(np.zeros((0, 3), dtype=np.int64), (0, 0, 0, 0))
+
+        sums = []
+        for c in range(self.output.shape[0]):
+            value = format_value(self.output[c].flat[0]) if self.output[c].size else ""
+            held = f"b[{c}] = {value}" if self.has_bias else f"{value} (no bias)"
+            sums.append(f"y[{c}, {self.z}, :, :] = {held}")
+        channels = tuple(range(self.output.shape[0]))
+        return Step(0, LazyReads(reads), self.advance(step), _bias_text(self.z), tuple(sums), channels)

@@ -1,0 +1,181 @@
+"""A ConvTranspose3d one output depth slice at a time: each slice is the 2-D transposed
+convolution over the (channel, depth) pairs that reach it, or the bias alone."""
+
+import random
+import re
+
+import numpy as np
+import pytest
+
+from convgif import ConvTranspose3dSpec, SpecError, ops, record
+from convgif.ops.depth_transposed import depth_pairs, depth_pairs_note, slice_arrays, slice_spec
+
+
+def random_spec(rng: random.Random):
+    """A valid random ConvTranspose3d: stride, padding, output_padding, dilation and groups."""
+    while True:
+        groups = rng.choice([1, 2])
+        triple = lambda lo, hi: tuple(rng.randint(lo, hi) for _ in range(3))  # noqa: E731
+        try:
+            return ConvTranspose3dSpec(
+                (groups * rng.randint(1, 2), rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 3)),
+                groups * rng.randint(1, 2),
+                triple(1, 3),
+                triple(1, 3),
+                triple(0, 2),
+                triple(0, 2),
+                groups,
+                rng.random() < 0.7,
+                triple(1, 2),
+            )
+        except SpecError:
+            continue
+
+
+def loop_depth(spec, x, w, b):
+    """Independent loops: every (c, d, h, w) input cell scatters through every kernel cell."""
+    out = np.zeros(spec.output_shape, dtype=np.int64)
+    if b is not None:
+        out += b[:, None, None, None]
+    per_in, per_out = spec.in_per_group, spec.out_per_group
+    _, dd, hh, ww = spec.input_shape
+    for c in range(spec.in_channels):
+        for j in range(per_out):
+            co = c // per_in * per_out + j
+            for d, y, xx in np.ndindex(dd, hh, ww):
+                for kz, ky, kx in np.ndindex(*spec.kernel_size):
+                    at = [
+                        n * s - p + k * di
+                        for n, s, p, k, di in zip((d, y, xx), spec.stride, spec.padding, (kz, ky, kx), spec.dilation)
+                    ]
+                    if all(0 <= a < n for a, n in zip(at, spec.output_shape[1:])):
+                        out[co, at[0], at[1], at[2]] += x[c, d, y, xx] * w[c, j, kz, ky, kx]
+    return out
+
+
+def test_each_depth_slice_is_the_2d_transposed_convolution_of_its_pairs():
+    rng = random.Random(3)
+    from convgif.ops.transposed import CONV_TRANSPOSE2D, CONV_TRANSPOSE3D
+
+    torch = None
+    try:
+        import torch
+    except ImportError:
+        pass
+    for seed in range(60):
+        spec = random_spec(rng)
+        rec = CONV_TRANSPOSE3D.record(spec, seed)
+        x, w, b = rec.input, rec.weight, rec.bias
+        np.testing.assert_array_equal(rec.output, loop_depth(spec, x, w, b))
+        if torch is not None:
+            expected = torch.nn.functional.conv_transpose3d(
+                torch.from_numpy(x[None]).double(),
+                torch.from_numpy(w).double(),
+                None if b is None else torch.from_numpy(b).double(),
+                spec.stride,
+                spec.padding,
+                spec.output_padding,
+                spec.groups,
+                spec.dilation,
+            )[0]
+            np.testing.assert_allclose(rec.output, expected.numpy())
+        for z in range(spec.output_shape[1]):
+            pairs = depth_pairs(spec, z)
+            note = depth_pairs_note(spec, z)
+            planar = slice_spec(spec, z)
+            if planar is None:
+                assert not pairs and "only the bias" in note
+                start = np.zeros((spec.out_channels, *spec.output_shape[2:]), dtype=rec.output.dtype)
+                np.testing.assert_array_equal(rec.output[:, z], start + (0 if b is None else b[:, None, None]))
+                continue
+            assert all(f"({d}, {dz})" in note for d, dz in pairs)
+            assert all(d * spec.stride[0] - spec.padding[0] + dz * spec.dilation[0] == z for d, dz in pairs)
+            planes, kernels = slice_arrays(spec, x, w, z)
+            sliced = CONV_TRANSPOSE2D.record(planar, input=planes, weight=kernels, bias=b)
+            np.testing.assert_array_equal(sliced.output, rec.output[:, z])
+
+
+def test_no_pair_is_missed_or_invented():
+    """Over all output slices, every (d, dz) with an in-range target appears exactly once."""
+    rng = random.Random(5)
+    for _ in range(200):
+        spec = random_spec(rng)
+        seen = [(d, dz, z) for z in range(spec.output_shape[1]) for d, dz in depth_pairs(spec, z)]
+        expected = [
+            (d, dz, d * spec.stride[0] - spec.padding[0] + dz * spec.dilation[0])
+            for d in range(spec.input_shape[1])
+            for dz in range(spec.kernel_size[0])
+        ]
+        expected = [t for t in expected if 0 <= t[2] < spec.output_shape[1]]
+        assert sorted(seen) == sorted(expected)
+
+
+ENTRY = re.compile(r"^y\[(\d+), (\d+), (\d+), (\d+)\] = (?:Σ x·w = (\S+)|([by]) \+ Σ x·w = (\S+) \+ (\S+) = (\S+))$")
+HEAD = re.compile(r"^canvas\[(\d+), [^\]]*\] \+= Σ x\[[^\]]*\] · weight\[[^\]]*\] over \(d, dz\)$")
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_every_drawn_slice_ends_at_the_recordings_slice_its_steps_in_order_and_sums_adding_up(seed):
+    spec = random_spec(random.Random(100 + seed))
+    rec = record(spec, seed=seed)
+    op = ops.of(spec)
+    drawings = op.drawings(spec, rec)
+    dout = spec.output_shape[1]
+    assert len(drawings) == dout
+    for z, drawn in enumerate(drawings):
+        geometry, playback = drawn.geometry, drawn.playback
+        assert geometry.caption == spec.caption
+        assert f"depth {z} of {dout}: y[:, {z}] " in " ".join(geometry.notes)
+        assert geometry.output_label(0) == f"y[0, {z}]"
+        pairs = depth_pairs(spec, z)
+        steps = playback.steps
+        if not pairs:
+            assert steps == 1
+            playback.advance(0)
+            step = playback.show(0)
+            assert step.text == f"depth {z} holds only the bias: every cell · step 1/1"
+            for co, line in enumerate(step.sums):
+                held = f"b[{co}] = " if rec.bias is not None else ""
+                assert line.startswith(f"y[{co}, {z}, :, :] = {held}")
+            np.testing.assert_array_equal(drawn.output, rec.output[:, z])
+            continue
+        n = len(pairs)
+        for i in range(spec.in_channels * n):
+            assert geometry.input_text(i) == f"x[{i // n}, {pairs[i % n][0]}]"
+        for step_number in range(steps):
+            playback.advance(step_number)
+            step = playback.show(step_number)
+            assert step.text.startswith(f"depth {z} · input ") and f"step {step_number + 1}/{steps}" in step.text
+            for line in step.sums:
+                if line.startswith("canvas"):
+                    assert HEAD.match(line), line
+                    continue
+                found = ENTRY.match(line)
+                assert found, line
+                assert int(found[2]) == z
+                if found[6]:
+                    assert float(found[7]) + float(found[8]) == pytest.approx(float(found[9]))
+        np.testing.assert_array_equal(playback.output, rec.output[:, z])
+    assert op.facts(spec)["steps"] == sum(drawn.playback.steps for drawn in drawings)
+    np.testing.assert_array_equal(rec.output, loop_depth(spec, rec.input, rec.weight, rec.bias))
+    torch = pytest.importorskip("torch")
+    expected = torch.nn.functional.conv_transpose3d(
+        torch.from_numpy(rec.input[None]).double(),
+        torch.from_numpy(rec.weight).double(),
+        None if rec.bias is None else torch.from_numpy(rec.bias).double(),
+        spec.stride,
+        spec.padding,
+        spec.output_padding,
+        spec.groups,
+        spec.dilation,
+    )[0]
+    np.testing.assert_allclose(rec.output, expected.numpy())
+
+
+def test_a_gif_of_a_conv_transpose3d_is_written(tmp_path):
+    """The layer once refused is drawn: one picture per output depth slice, frames for each step."""
+    import convgif
+
+    spec = ConvTranspose3dSpec((1, 2, 3, 3), 1, 2, 2)
+    convgif.render(spec, tmp_path / "ct3.gif")
+    assert (tmp_path / "ct3.gif").stat().st_size > 0
