@@ -158,11 +158,6 @@ class Backward(Operation):
 # -- what the pictures write --------------------------------------------------------------------
 
 
-def at(dims: int, name: str, c: int, y: Any, x: Any) -> str:
-    """``dx[0, 1, 2]`` (``dx[0, 2]`` for one axis); ``y`` and ``x`` may be ranges as text."""
-    return f"{name}[{c}, {y}, {x}]" if dims == 2 else f"{name}[{c}, {x}]"
-
-
 def span_text(first: int, last: int) -> str:
     """Positions ``first`` to ``last`` as an index: ``2`` or ``2:4`` (PyTorch's slice, end excluded)."""
     return str(first) if first == last else f"{first}:{last + 1}"

@@ -15,7 +15,8 @@ from ..engine.backward import Links
 from ..engine.values import distinct
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
 from ..picture.numbers import widest
-from .backward import at, span_text
+from .backward import span_text
+from .gathered import at
 from .sliding import position
 
 # -- the gradient gathered: each input cell from the output cells that took it -------------------

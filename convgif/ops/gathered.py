@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from typing import Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -40,8 +40,9 @@ class WritesEachOutput:
         return "writes", math.prod(self.output_shape)  # type: ignore[attr-defined]
 
 
-def at(dims: int, name: str, c: int, y: int, x: int) -> str:
-    """An element as PyTorch indexes it: ``y[c, oy, ox]``, or ``y[c, ox]`` for one axis."""
+def at(dims: int, name: str, c: int, y: Any, x: Any) -> str:
+    """An element as PyTorch indexes it: ``y[c, oy, ox]``, or ``y[c, ox]`` for one axis (``y``
+    and ``x`` may be ranges as text: ``dx[0, 1:3, 2]``)."""
     return f"{name}[{c}, {y}, {x}]" if dims == 2 else f"{name}[{c}, {x}]"
 
 
