@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import compileall
+import os
 import platform
 from collections.abc import Callable
 from typing import Optional
@@ -28,6 +30,16 @@ def parse_args(
     if getattr(args, name) < 1:
         parser.error(f"--{name} must be at least 1")
     return args
+
+
+def as_installed() -> None:
+    """Start processes as an installed convgif starts: its bytecode compiled (pip compiles what
+    it installs), and written for anything else they load (``PYTHONDONTWRITEBYTECODE`` dropped),
+    so that a start-up time is not the compiler's."""
+    import convgif
+
+    compileall.compile_dir(os.path.dirname(convgif.__file__), quiet=1)
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def banner(what: str, repeats: int, per: str = "render") -> None:

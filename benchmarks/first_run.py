@@ -99,6 +99,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    common.as_installed()
     started = time.perf_counter()
     print(
         f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs; "

@@ -97,6 +97,7 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
 
 def main(argv: Optional[list[str]] = None) -> int:
     args = parse_args(argv)
+    common.as_installed()
     started = time.perf_counter()
     base = command()
     print(f"python {platform.python_version()}, {platform.machine()}; {' '.join(base)}; median of {args.runs} runs")

@@ -22,7 +22,6 @@ import click
 
 from ..animation import DEFAULT_MAX_FRAMES
 from ..errors import SpecError
-from ..integrations import embed
 from ..language import LANGS
 from ..picture import THEME_NAMES
 from ..version import __version__
@@ -141,6 +140,8 @@ def main(
         progress.close()
     poster = None
     if html and not to_stdout and not request.still:
+        from ..integrations import embed
+
         poster = embed.still_name(Path(target))
         try:
             request.render_poster(poster)
@@ -247,6 +248,10 @@ class Snippets:
         return Path(os.path.relpath(os.path.abspath(path), os.path.abspath(self.relative_to))).as_posix()
 
     def lines(self, shown: str, alt: str, size: tuple[int, int], format: str) -> list[str]:
+        if not (self.markdown or self.html):
+            return []
+        from ..integrations import embed
+
         src = self.path(shown)
         lines = []
         if self.markdown:

@@ -100,9 +100,15 @@ def run() -> None:
     code = 0
     try:
         try:
-            from .. import cli
+            from .helptext import prerendered
 
-            cli.main(prog_name="convgif")
+            text = prerendered(sys.argv[1:])
+            if text is not None:
+                sys.stdout.write(text)
+            else:
+                from .. import cli
+
+                cli.main(prog_name="convgif")
         except SystemExit as done:
             code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
             if isinstance(done.code, str):

@@ -390,14 +390,21 @@ def _normal(argument: str, value: Any, dims: int) -> Any:
     return value
 
 
+def _line(params: dict[str, Any]) -> Any:
+    """The ``--layer`` value when it is a layer as ``print(model)`` shows it (a
+    :class:`~convgif.inputs.pytorch.LayerLine`; a kind's name is a ``str``), else None."""
+    layer = params.get("layer")
+    return None if layer is None or isinstance(layer, str) else layer
+
+
 def _loaded(params: dict[str, Any]) -> Any:
     """The layer ``--weights`` (and ``--module``) name in a saved file, or None."""
-    from ..inputs.pytorch import load_layer
-
     if params.get("module") and not params.get("weights"):
         raise fail("--module names a layer of the file --weights gives: give --weights FILE too", "module")
     if not params.get("weights"):
         return None
+    from ..inputs.pytorch import load_layer
+
     if params.get("kernel") is not None:
         raise fail("--weights gives the weights; --kernel would replace them: choose one", "kernel")
     try:
@@ -409,13 +416,15 @@ def _loaded(params: dict[str, Any]) -> Any:
 def _stated(op: Any, params: dict[str, Any], loaded: Any) -> dict[str, tuple[Any, str]]:
     """The arguments the ``--layer`` line and the saved layer state: argument -> (value, where),
     refusing sources that disagree with each other or with the input's channels."""
-    from ..inputs.pytorch import LayerLine, check_channels, spec_arguments, state_dict_arguments
+    shape, line = params["input_shape"], _line(params)
+    if line is None and loaded is None:
+        return {}
+    from ..inputs.pytorch import check_channels, spec_arguments, state_dict_arguments
 
-    shape, line = params["input_shape"], params.get("layer")
     stated: dict[str, tuple[Any, str]] = {}
     in_channels: list[tuple[int, str]] = []
     try:
-        if isinstance(line, LayerLine):
+        if line is not None:
             channels, arguments = spec_arguments(line.name, line.arguments)
             if channels is not None:
                 in_channels.append((channels, f"--layer {line.text!r}"))
@@ -425,7 +434,7 @@ def _stated(op: Any, params: dict[str, Any], loaded: Any) -> dict[str, tuple[Any
             if loaded.name is None and "weight" not in loaded.values:  # nothing under that name
                 if op.has_weights:
                     raise SpecError("module", str(loaded.missing))
-                if not isinstance(line, LayerLine):
+                if line is None:
                     raise SpecError(
                         "layer",
                         f"a state_dict holds nothing for a {op.name}, which has no weights, so {loaded.source} cannot "
@@ -459,9 +468,7 @@ def _untold(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str]],
     kernel_size, bias, a convolution's groups), nor a ``--layer`` line (which tells every
     argument, the ones it leaves out being the defaults), nor the options tell whole: its
     stride, padding, dilation and the rest would otherwise be guesses."""
-    from ..inputs.pytorch import LayerLine
-
-    if loaded is None or loaded.name is not None or isinstance(params.get("layer"), LayerLine):
+    if loaded is None or loaded.name is not None or _line(params) is not None:
         return
     untold = [
         a
@@ -497,9 +504,7 @@ def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str
     an option the kind does not have, one that disagrees with a source, or one that changes an
     argument the ``--layer`` line leaves to its default (which print(model) shows whenever it is
     not the default) is refused."""
-    from ..inputs.pytorch import LayerLine
-
-    line = params.get("layer")
+    line = _line(params)
     arguments = {}
     for argument in SPEC_OPTIONS:
         if params.get(argument) is None:
@@ -508,7 +513,7 @@ def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str
             takes = ", ".join(_flag(a) for a in op.arguments if a in SPEC_OPTIONS)
             raise fail(f"{op.refusal(argument)}; it takes {takes}", argument)
         if (
-            isinstance(line, LayerLine)
+            line is not None
             and argument not in line.arguments
             and argument in op.shown
             and _normal(argument, _default(op, argument), op.dims) != _normal(argument, params[argument], op.dims)

@@ -27,7 +27,6 @@ import contextlib
 import errno
 import io
 import os
-import secrets
 import stat
 from pathlib import Path
 from types import TracebackType
@@ -62,7 +61,7 @@ def name_max(folder: Path) -> int:
 def temporary_name(target: Path, suffix: str = "") -> Path:
     """A fresh hidden name beside ``target`` (``.NAME.1a2b3c4d.part`` + ``suffix``), the target's
     name shortened when needed so that the whole stays within the file system's limit."""
-    tail = f".{secrets.token_hex(4)}.part{suffix}"
+    tail = f".{os.urandom(4).hex()}.part{suffix}"
     room = name_max(target.parent) - 1 - len(tail.encode())
     name = target.name
     while len(os.fsencode(name)) > room:

@@ -20,7 +20,7 @@ from typing import Any, Optional, Protocol, Union
 
 import numpy as np
 
-from .numbers import few_written, format_value, magnitude, written
+from .numbers import few_written, format_value, magnitude, unique_sorted, written
 
 Box = tuple[int, int, int, int]  # (row0, col0, row1, col1) in cells, ends exclusive
 
@@ -397,7 +397,7 @@ class Shades:
         """Rank shades when there are at most ``most`` distinct values (unless ``linear``), else
         linear. ``scale``: the grid's largest magnitude, when ``values`` are not all of it."""
         scale = magnitude(values) if scale is None else scale
-        distinct = np.unique(written(values, scale))
+        distinct = unique_sorted(written(values, scale))
         if distinct.size <= most and not linear or distinct.size == 1:
             return cls(float(distinct[0]), float(distinct[-1]), int(distinct.size), distinct, scale=scale)
         return cls(float(distinct[0]), float(distinct[-1]), most, scale=scale)
@@ -418,7 +418,7 @@ class Shades:
         if span is not None:
             lowest, highest = written(np.asarray(span, dtype=float), scale)
             low, high = min(low, float(lowest)), max(high, float(highest))
-        magnitudes = np.unique(np.abs(distinct[distinct != 0])) if distinct is not None else None
+        magnitudes = unique_sorted(np.abs(distinct[distinct != 0])) if distinct is not None else None
         if span is None and not linear and magnitudes is not None and magnitudes.size <= most:
             n = int(magnitudes.size)
             return cls(low, high, 2 * n + 1, distinct, diverging=True, magnitudes=magnitudes, scale=scale)

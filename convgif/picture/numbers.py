@@ -7,6 +7,8 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..engine.values import unique_sorted
+
 Box = tuple[int, int, int, int]  # (row0, col0, row1, col1) in cells, ends exclusive
 
 
@@ -50,14 +52,14 @@ def few_written(values: Any, scale: float, most: int) -> tuple[Optional[np.ndarr
     largest value, as writing a number keeps the order of numbers."""
     values = np.asarray(values)
     if values.size <= WRITTEN_CHUNK:
-        distinct = np.unique(written(values, scale))
+        distinct = unique_sorted(written(values, scale))
         return distinct, float(distinct[0]), float(distinct[-1])
     flat = values.reshape(-1)
     seen: Optional[np.ndarray] = None
     for start in range(0, flat.size, WRITTEN_CHUNK):
-        chunk = np.unique(written(flat[start : start + WRITTEN_CHUNK], scale))
-        seen = chunk if seen is None else np.union1d(seen, chunk)
-        if np.unique(np.abs(seen[seen != 0])).size > most and np.isfinite(seen).all():
+        chunk = unique_sorted(written(flat[start : start + WRITTEN_CHUNK], scale))
+        seen = chunk if seen is None else unique_sorted(np.concatenate((seen, chunk)))
+        if unique_sorted(np.abs(seen[seen != 0])).size > most and np.isfinite(seen).all():
             low, high = flat.min(), flat.max()
             if np.isfinite(low) and np.isfinite(high):
                 ends = written(np.array([low, high]), scale)
@@ -124,7 +126,7 @@ def widest(*arrays: np.ndarray, scale: Optional[float] = None) -> int:
         whole = finite == np.floor(finite)
         kept = finite[whole]
         ends = (kept.min(keepdims=True), kept.max(keepdims=True)) if kept.size else ()
-        ends += (np.unique(values[~np.isfinite(values)]),)
+        ends += (unique_sorted(values[~np.isfinite(values)]),)
         most = max([most, *(len(format_value(v, grid_scale)) for v in np.concatenate(ends))])
         fractions = finite[~whole]
         fractions = fractions[np.abs(fractions) >= NOISE * grid_scale]  # noise is written 0
