@@ -61,7 +61,7 @@ from convgif.picture.paint import LIGHT, RGB, WHITE  # noqa: E402
 from convgif.picture.sizes import CAPTION, Layout, TextStyle
 
 TARGET_SPEEDUP = 20.0  # convgif ms/f at least this many times below the baseline's
-TARGET_VS_ENCODE = 2.0  # render+encode ms/f at most this many times encode ms/f
+TARGET_VS_ENCODE = 1.2  # render+encode ms/f at most this many times encode ms/f
 DEFAULT_REPEATS = 5
 QUICK_REPEATS = 2
 FRAME_MS = 300  # GIF frame duration; it does not change the encoding work

@@ -15,4 +15,4 @@ def cells(text: str) -> int:
     """How many cells ``text`` takes: two for each wide character, one for any other."""
     if text.isascii():
         return len(text)
-    return len(text) + sum(1 for c in text if is_wide(c))
+    return len(text) + sum(1 for c in text if c > "\x7f" and is_wide(c))

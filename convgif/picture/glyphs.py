@@ -556,7 +556,7 @@ def text_mask(style: TextStyle, text: str, lang: Optional[str] = None) -> np.nda
     frame. ``lang`` chooses the glyph forms of wide characters (see :func:`find_cjk_font`)."""
     advance, count = style.advance, len(text)
     table = _glyphs(style)
-    if not text.isascii() and any(map(is_wide, text)):
+    if not text.isascii() and any(c > "\x7f" and is_wide(c) for c in text):
         return _mixed_mask(style, text, lang, table)
     mask = np.zeros((style.height, (count + 1) * advance), np.uint8)  # room for the last overhang
     if count:
