@@ -65,8 +65,11 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
     return info
 
 
-def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> list[str]:
-    """The lines ``convgif info`` prints."""
+def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", **view: Any) -> list[str]:
+    """The lines ``convgif info`` prints, in ``lang``; a reason nothing is drawn stays as
+    convgif's messages are, in English."""
+    from .language import say
+
     info = describe(spec, max_frames, **view)
     shape = tuple(info["output_shape"])
     lines = [f"{info['kind']}: {info['caption']}", f"output shape {shape}"]
@@ -97,10 +100,14 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> lis
         )
     if info["drawn"] is not None:
         lines.append(f"a render draws {info['drawn']}")
+    lines = [say(line, lang) for line in lines]
     if info["frames"] is None:
-        lines.append(f"frames: none, {info['too_large_to_draw']}")
+        lines.append(f"{say('frames: none,', lang)} {info['too_large_to_draw']}")
     else:
         lines.append(
-            f"frames {info['frames']:,}: every step of what a render draws, in order (--max-frames {max_frames})"
+            say(
+                f"frames {info['frames']:,}: every step of what a render draws, in order (--max-frames {max_frames})",
+                lang,
+            )
         )
     return lines

@@ -172,3 +172,15 @@ def test_info_of_the_adaptive_power_and_fractional_pools(args, lines):
         assert line in printed, (line, result.output)
     facts = json.loads(CliRunner().invoke(main, ["info", *args, "--json"]).output)
     assert facts["num_parameters"] == 0 and facts["kind"] == args[1]
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_in_chinese_a_refusal_keeps_its_reason_whole(lang):
+    """Messages are English: the reason nothing is drawn is printed as it is, not word by word."""
+    from convgif.language import untranslated
+
+    spec = Conv2dSpec((3, 5000, 5000), 3, 3)
+    reason = describe(spec, backward=True)["too_large_to_draw"]
+    lines = explain(spec, lang=lang, backward=True)
+    assert lines[-1].endswith(f" {reason}") and lines[-1].startswith(("帧数: 无,", "幀數: 無,"))
+    assert [word for line in lines[:-1] for word in untranslated(line)] == []

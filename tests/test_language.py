@@ -481,5 +481,5 @@ def test_the_matrix_view_and_unfold_fold_read_as_sentences_in_the_references_ter
         assert [w for text in words for w in untranslated(text)] == [], words
         for term in terms:
             assert (language._to_traditional(term) if hant else term) in " ".join(words), (term, words)
-    lines = "\n".join(say(line, lang) for line in explain(convgif.Conv2dSpec((4, 5, 5), 4, 3, groups=2), max_frames=0))
+    lines = "\n".join(explain(convgif.Conv2dSpec((4, 5, 5), 4, 3, groups=2), max_frames=0, lang=lang))
     assert ("写成一次矩阵乘法" if not hant else "寫成一次矩陣乘法") in lines and not untranslated(lines)

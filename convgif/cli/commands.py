@@ -324,9 +324,7 @@ def info(ctx: click.Context, max_frames: int, as_json: bool, lang: str, **params
 
         click.echo(json.dumps(describe(spec, max_frames, **view), ensure_ascii=False))
     else:
-        from ..language import say
-
-        click.echo("\n".join(say(line, lang) for line in explain(spec, max_frames, **view)))
+        click.echo("\n".join(explain(spec, max_frames, lang=lang, **view)))
 
 
 @main.command(name="bench")
