@@ -7,7 +7,7 @@ over the same slices: beside each slice x[c, d] the kernel dy[c, z], and dx[c, d
 each window's dy is routed (a max) or spread (an average, an LP norm) onto the cells it read.
 A slice read by windows of several depths z gathers all their gradients: each picture's dx[c, d]
 starts from what the pictures before it added (written in its cells from the first frame), and
-every sum line writes the value before and after its step. The gradients are the layer's own
+each sum line writes what its step adds (to one cell: its value before and after). The gradients are the layer's own
 :class:`~convgif.engine.backward.Links`, added in their order (torch's).
 """
 
