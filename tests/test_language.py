@@ -200,6 +200,15 @@ BACKWARD = [
     "--layer PixelUnshuffle --in 1,4,4 --downscale-factor 2",
     "--layer ChannelShuffle --in 6,2,2 --g 3",
     "--layer ChannelShuffle --in 4,3 --g 2",
+    "--layer MaxPool3d --in 2,3,4,4 --k 2 --s 1",
+    "--layer MaxPool3d --in 1,4,4,4 --k 2 --s 3 --p 1 --ceil-mode",
+    "--layer AvgPool3d --in 1,3,4,4 --k 3,2,2 --s 2 --p 1,0,0",
+    "--layer AvgPool3d --in 1,3,4,4 --k 3,1,1 --p 1,0,0 --no-count-include-pad",
+    "--layer AdaptiveAvgPool3d --in 1,4,5,5 --output-size 2,3,3",
+    "--layer AdaptiveMaxPool3d --in 2,3,4,4 --output-size 2",
+    "--layer FractionalMaxPool3d --in 2,5,5,5 --k 2 --output-size 2",
+    "--layer LPPool3d --in 1,3,4,4 --k 2 --norm-type 3 --s 2 --ceil-mode",
+    "--layer LPPool3d --in 2,3,4,4 --k 2 --norm-type inf",
 ]
 
 

@@ -13,6 +13,16 @@ _PAIR = r"(?:-?\d+|\([^)]*\))"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
+    # a 3-D pooling's backward pass: dx[c, d] slices filling up picture after picture
+    (
+        r"dx starts at 0; a slice read again for a later depth goes on from its value here",
+        "dx 从 0 开始; 后面的深度再读取的切片, 从它在此处的值继续累加",
+    ),
+    (
+        rf"(dx\[c, d\]) goes on from what depths? ({_NUM}(?:–{_NUM})?) added to it \(the values it starts with\)",
+        r"\1 从深度 \2 加给它的值继续累加 (即它开始时的值)",
+    ),
+    (r"no dx: padding", "无 dx: 填充"),
     # LP pooling's overhang (whole sentences, before the words they hold)
     (
         r"hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its mean times "
@@ -580,6 +590,16 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"additions", "加法次数"),
     (r"writes", "写入次数"),
     (rf"floor gives ({_NUM}): one window hangs over the edge", r"floor 得 \1: 一个窗口越过边缘"),
+    (r"the last window would start in the padding", "最后一个窗口的起点落在填充中"),
+    (
+        rf"a last window cut by the edge: \(the mean of its cells' x\^({_NUM}) · ({_NUM})\)\^\(1/({_NUM})\), as torch "
+        r"computes",
+        r"被边缘截断的最后一个窗口: (其单元的 x^\1 的平均值 · \2)^(1/\3), 同 torch 的算法",
+    ),
+    (
+        rf"α = ({_NUM}) is whole on (\w): every sample gives the same windows there",
+        r"α = \1 在 \2 轴上是整数: 每个采样给出的窗口都相同",
+    ),
     (r"none: pooling has no weights and no bias", "无: 池化没有权重也没有偏置"),
     (r"none: up-sampling has no weights and no bias", "无: 上采样没有权重也没有偏置"),
     (r"none: ([\w-]+) has no weights and no bias", r"无: \1 没有权重也没有偏置"),
@@ -662,3 +682,5 @@ TRADITIONAL = dict(
 )
 # the characters of the matrix view's and Unfold/Fold's phrases
 TRADITIONAL.update(zip("丢们匀历头层属开弃统补该这阵", "丟們勻歷頭層屬開棄統補該這陣"))
+# the characters of a 3-D pooling's backward notes
+TRADITIONAL.update(zip("继续", "繼續"))

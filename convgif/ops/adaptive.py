@@ -542,7 +542,7 @@ class Spans(_Windowed):
         from .backward_moves import window_geometry
 
         refuse_region(region)
-        (forward,) = self.geometries(spec, **view)
+        forward = self.geometries(spec, **view)
         if spec.KIND == "max":
             note = (
                 "backward, dx = ∂L/∂x: each window's dy goes to its largest cell, ringed in ink (of equal ones the "
@@ -553,13 +553,33 @@ class Spans(_Windowed):
                 "backward, dx = ∂L/∂x: each window's dy is shared by its cells, divided by its cell count; cells in "
                 "two windows add up"
             )
-        return [window_geometry(forward, (note, *forward.notes[:1]))]
+        if self.dims == 3:
+            from .backward_pool_depth import depth_backward_geometries, span_slices
+
+            slices = span_slices(spec, self.backward_depth_starts(spec))
+            notes = (note, forward[0].notes[0])
+            return depth_backward_geometries(forward, slices, spec.input_shape, notes, routed=spec.KIND == "max")
+        return [window_geometry(forward[0], (note, *forward[0].notes[:1]))]
+
+    def backward_depth_starts(self, spec) -> Optional[np.ndarray]:
+        """(1 or C, D_out): where each output depth's windows start on the depth axis, as far as
+        the spec tells (None: not before recording)."""
+        return np.asarray(spec.starts[0])[None]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
         from .backward_moves import window_drawn
 
-        (geometry,) = geometries or self.backward_geometries(spec, **view)
         rec = recording.forward
+        if self.dims == 3:
+            from .backward_pool_depth import depth_backward_drawings, span_reason, span_slices
+
+            geometries = geometries or self.backward_geometries(spec, **view)
+            forward = self.drawings(spec, rec, pixels, **view)
+            links, dy = self.links(spec, rec), recording.grad_output
+            slices = span_slices(spec, rec.starts[0])
+            reason = span_reason(rec) if spec.KIND == "max" else None
+            return depth_backward_drawings(geometries, forward, slices, links, dy, rec.input.shape, reason)
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
         (forward,) = self.drawings(spec, rec, pixels, **view)
         return [window_drawn(geometry, forward, self.links(spec, rec), recording.grad_output, rec.input.shape)]
 
@@ -636,7 +656,9 @@ ADAPTIVE_AVG_POOL3D = _with_signature(Spans(AdaptiveAvgPool3dSpec), ("output_siz
 ADAPTIVE_MAX_POOL1D = _with_signature(Spans(AdaptiveMaxPool1dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL2D = _with_signature(Spans(AdaptiveMaxPool2dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL3D = _with_signature(Spans(AdaptiveMaxPool3dSpec), ("output_size", "return_indices"))
-for _op in (ADAPTIVE_AVG_POOL1D, ADAPTIVE_AVG_POOL2D, ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D):
+for _op in (ADAPTIVE_AVG_POOL1D, ADAPTIVE_AVG_POOL2D, ADAPTIVE_AVG_POOL3D):
+    _op.backward_drawn = True
+for _op in (ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D, ADAPTIVE_MAX_POOL3D):
     _op.backward_drawn = True
 for _op in (ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D, ADAPTIVE_MAX_POOL3D):
     _op.torch_shown = ("output_size",)  # type: ignore[misc]

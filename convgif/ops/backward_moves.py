@@ -265,16 +265,19 @@ def window_drawn(
     in_shape: tuple[int, ...],
     reason: Any = None,
     start: Optional[np.ndarray] = None,
+    route: Any = None,
 ) -> Drawn:
     """The backward picture of a pooling drawn as ``forward`` (the whole layer), whose gradient
     ``links`` route ``dy`` (C, *out) back onto an input of ``in_shape`` (C, *n); ``start`` is
-    what dx holds before the first window (zeros unless given, of ``in_shape``)."""
+    what dx holds before the first window (zeros unless given, of ``in_shape``); ``route``: the
+    steps' class when not :class:`Route` (one that names the cells otherwise)."""
     c = in_shape[0]
     h, w = geometry.out_size
     ho, wo = geometry.kernel
     plane = np.asarray(dy, dtype=np.result_type(dy, np.int64)).reshape(c, 1, ho, wo)
     start = None if start is None else np.asarray(start).reshape(c, h, w)
-    route = lambda: _Route(geometry, forward.playback, links, plane.reshape(c, ho, wo), (c, h, w), reason, start)  # noqa: E731
+    steps = route or Route
+    route = lambda: steps(geometry, forward.playback, links, plane.reshape(c, ho, wo), (c, h, w), reason, start)  # noqa: E731
     final, low, high = route().run()
     kernel_values = distinct(plane)
     return Drawn(
@@ -295,7 +298,7 @@ def window_drawn(
     )
 
 
-class _Route:
+class Route:
     """Steps of a pooling's backward picture: window (output position) k, row by row, every
     channel at once, its ``dy`` added to the input cells its links name."""
 
@@ -349,20 +352,38 @@ class _Route:
             writes.append(Writes(c, rows, cols, self.sums[c][np.ix_(rows, cols)].copy(), box))
         return writes
 
+    def dy_text(self, c: int, oy: int, ox: int) -> str:
+        """How the sum line names channel ``c``'s dy cell (oy, ox)."""
+        return at(self.geometry.dims, "dy", c, oy, ox)
+
+    def dx_text(self, c: int, y: Any, x: Any) -> str:
+        """How the sum line names channel ``c``'s dx cells (rows ``y``, columns ``x``, as text)."""
+        return at(self.geometry.dims, "dx", c, y, x)
+
+    def where(self, oy: int, ox: int) -> str:
+        """The step line's output position."""
+        return position(self.geometry.dims, oy, ox)
+
+    def said(self, c: int, step: int) -> bool:
+        """Whether the sum line has an entry for channel ``c`` at ``step`` (every channel's here)."""
+        return True
+
     def show(self, step: int) -> Step:
         forward = self.forward.show(step)
-        dims = self.geometry.dims
         oy, ox = divmod(step, self.dy.shape[2])
         scale = magnitude(self.sums)
-        sums = []
+        sums, channels = [], []
         for c in range(self.shape[0]):
+            if not self.said(c, step):
+                continue
+            channels.append(c)
             ys, xs, terms = self._cells(c, step)
-            g = at(dims, "dy", c, oy, ox)
+            g = self.dy_text(c, oy, ox)
             value = format_value(self.dy[c, oy, ox], self.scales[0])
             if not len(ys):
                 entry = f"{g} = {value} goes nowhere"
             elif len(ys) == 1:
-                head = at(dims, "dx", c, int(ys[0]), int(xs[0]))
+                head = self.dx_text(c, int(ys[0]), int(xs[0]))
                 before = format_value(self.before[c][ys[0], xs[0]], scale)
                 factor = self._factor(c, step, 0)
                 added = f"{value}{factor}" if factor else value
@@ -371,9 +392,7 @@ class _Route:
                     f"{format_value(self.sums[c, ys[0], xs[0]], scale)}"
                 )
             else:
-                head = at(
-                    dims, "dx", c, span_text(int(ys.min()), int(ys.max())), span_text(int(xs.min()), int(xs.max()))
-                )
+                head = self.dx_text(c, span_text(int(ys.min()), int(ys.max())), span_text(int(xs.min()), int(xs.max())))
                 shared = len(set(np.asarray(terms).tolist())) == 1
                 if shared:
                     factor = self._factor(c, step, 0)
@@ -384,9 +403,8 @@ class _Route:
             if self.reason is not None:
                 entry += self.reason(c, (oy, ox))
             sums.append(entry.replace("+ -", "− "))
-        text = f"dy at {position(dims, oy, ox)} · step {step + 1}/{self.dy.shape[1] * self.dy.shape[2]}"
-        channels = tuple(range(self.shape[0]))
-        return Step(0, forward.reads, self.advance_shown(step), text, tuple(sums), channels, (oy, ox))
+        text = f"dy at {self.where(oy, ox)} · step {step + 1}/{self.dy.shape[1] * self.dy.shape[2]}"
+        return Step(0, forward.reads, self.advance_shown(step), text, tuple(sums), tuple(channels), (oy, ox))
 
     def advance_shown(self, step: int) -> list[Writes]:
         """What step ``step`` wrote (it has been advanced): its cells' current values."""

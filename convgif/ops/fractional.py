@@ -283,6 +283,9 @@ class Fractional(Spans):
             return None
         return fractional_windows(spec, np.array(spec.samples, dtype=np.float64))[0][0]
 
+    def backward_depth_starts(self, spec) -> Optional[np.ndarray]:
+        return self.depth_starts(spec)
+
     def extent(self, flat, region: Region) -> Region:
         rows = (_bounds(flat, 0, region.rows[0])[0], _bounds(flat, 0, region.rows[1] - 1)[1])
         cols = (_bounds(flat, 1, region.cols[0])[0], _bounds(flat, 1, region.cols[1] - 1)[1])
@@ -385,7 +388,7 @@ class Fractional(Spans):
 
 FRACTIONAL_MAX_POOL2D = Fractional(FractionalMaxPool2dSpec)
 FRACTIONAL_MAX_POOL3D = Fractional(FractionalMaxPool3dSpec)
-FRACTIONAL_MAX_POOL2D.backward_drawn = True
+FRACTIONAL_MAX_POOL2D.backward_drawn = FRACTIONAL_MAX_POOL3D.backward_drawn = True
 for _op in (FRACTIONAL_MAX_POOL2D, FRACTIONAL_MAX_POOL3D):
     _op.torch_signature = ("kernel_size", "output_size", "output_ratio", "return_indices", "_random_samples")  # type: ignore[misc]
     _op.torch_shown = ()  # type: ignore[misc]  # print(model) writes FractionalMaxPool2d()

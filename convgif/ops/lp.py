@@ -433,7 +433,6 @@ class LPPooling(Pooling):
         from .backward_moves import window_geometry
 
         refuse_region(region)
-        (forward,) = self.geometries(spec, **view)
         if math.isinf(spec.norm_type):
             which = "largest" if spec.norm_type > 0 else "least"
             note = f"backward, dx = ∂L/∂x: each window's dy goes to its {which} |x|, times the sign of that x"
@@ -445,13 +444,36 @@ class LPPooling(Pooling):
         cells = math.prod(spec.kernel_size)
         if not math.isinf(spec.norm_type) and spec.norm_type < 1:
             note += "; torch multiplies every cell's by p·x^(p − 1), so where x = 0 it is NaN, even in no window"
+        if self.dims == 3:
+            from .backward_pool_depth import depth_backward_geometries, pool_slices
+
+            slices = pool_slices(spec.pool_spec())
+            forward = self.geometries(spec, **view)
+            routed = math.isinf(spec.norm_type)
+            return depth_backward_geometries(
+                forward, slices, spec.input_shape, (note, forward[0].notes[0]), cells, routed
+            )
+        (forward,) = self.geometries(spec, **view)
         return [window_geometry(forward, (note, *forward.notes[:1]), terms=cells)]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view):
         from .backward_moves import window_drawn
 
-        (geometry,) = geometries or self.backward_geometries(spec, **view)
+        geometries = geometries or self.backward_geometries(spec, **view)
         rec = recording.forward
+        links = self.links(spec, rec)
+        start = None
+        if not math.isinf(spec.norm_type):  # torch multiplies every cell by p·x^(p−1), read or not
+            start = np.array(recording.grad_input, dtype=np.float64)
+            start.reshape(-1)[links.cell] = 0.0
+        if self.dims == 3:
+            from .backward_pool_depth import depth_backward_drawings, lp_reason, pool_slices
+
+            forward = self.drawings(spec, rec, pixels, **view)
+            reason = None if math.isinf(spec.norm_type) else lp_reason(rec)
+            slices, dy = pool_slices(spec.pool_spec()), recording.grad_output
+            return depth_backward_drawings(geometries, forward, slices, links, dy, rec.input.shape, reason, start)
+        (geometry,) = geometries
         (forward,) = self.drawings(spec, rec, pixels, **view)
         flat = rec.as_2d()
 
@@ -460,11 +482,6 @@ class LPPooling(Pooling):
                 return ""
             return f" (y = {format_value(flat.output[c, out[0], out[1]])})"
 
-        links = self.links(spec, rec)
-        start = None
-        if not math.isinf(spec.norm_type):  # torch multiplies every cell by p·x^(p−1), read or not
-            start = np.array(recording.grad_input, dtype=np.float64)
-            start.reshape(-1)[links.cell] = 0.0
         return [window_drawn(geometry, forward, links, recording.grad_output, rec.input.shape, reason, start)]
 
     def name_parts(self, spec, **view) -> list[str]:
@@ -494,6 +511,6 @@ _SIGNATURE = ("norm_type", "kernel_size", "stride", "ceil_mode")
 LP_POOL1D = LPPooling(LPPool1dSpec)
 LP_POOL2D = LPPooling(LPPool2dSpec)
 LP_POOL3D = LPPooling(LPPool3dSpec)
-LP_POOL1D.backward_drawn = LP_POOL2D.backward_drawn = True
+LP_POOL1D.backward_drawn = LP_POOL2D.backward_drawn = LP_POOL3D.backward_drawn = True
 for _op in (LP_POOL1D, LP_POOL2D, LP_POOL3D):
     _op.torch_signature = _SIGNATURE  # type: ignore[misc]

@@ -582,18 +582,33 @@ class Pooling(_Windowed):
         from .backward import refuse_region
         from .backward_moves import window_geometry
 
-        if self.dims == 3:
-            raise self.backward_not_drawn()
         refuse_region(region)
-        (forward,) = self.geometries(spec, **view)
         notes = backward_notes(spec)
+        if self.dims == 3:
+            from .backward_pool_depth import depth_backward_geometries, pool_slices
+
+            forward = self.geometries(spec, **view)
+            notes = (*notes, forward[0].notes[0].split(":")[0])
+            return depth_backward_geometries(
+                forward, pool_slices(spec), spec.input_shape, notes, routed=spec.KIND == "max"
+            )
+        (forward,) = self.geometries(spec, **view)
         return [window_geometry(forward, (*notes, forward.notes[0].split(":")[0]))]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
         from .backward_moves import window_drawn
 
-        (geometry,) = geometries or self.backward_geometries(spec, **view)
         rec = recording.forward
+        if self.dims == 3:
+            from .backward_pool_depth import depth_backward_drawings, pool_reason, pool_slices
+
+            geometries = geometries or self.backward_geometries(spec, **view)
+            forward = self.drawings(spec, rec, pixels, **view)
+            links, dy = self.links(spec, rec), recording.grad_output
+            return depth_backward_drawings(
+                geometries, forward, pool_slices(spec), links, dy, rec.input.shape, pool_reason(rec)
+            )
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
         (forward,) = self.drawings(spec, rec, pixels, **view)
         flat = rec.as_2d()
 
@@ -671,7 +686,8 @@ MAX_POOL3D = Pooling(MaxPool3dSpec)
 AVG_POOL1D = Pooling(AvgPool1dSpec)
 AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
-MAX_POOL1D.backward_drawn = MAX_POOL2D.backward_drawn = AVG_POOL1D.backward_drawn = AVG_POOL2D.backward_drawn = True
+for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D, AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
+    _op.backward_drawn = True
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
     _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]
