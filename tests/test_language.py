@@ -200,6 +200,10 @@ BACKWARD = [
     "--layer PixelUnshuffle --in 1,4,4 --downscale-factor 2",
     "--layer ChannelShuffle --in 6,2,2 --g 3",
     "--layer ChannelShuffle --in 4,3 --g 2",
+    "--layer Conv3d --in 1,3,3,3 --k 2 --s 2 --p 1",
+    "--layer Conv3d --in 1,5,3,3 --k 2,1,1 --s 2,1,1 --no-bias",
+    "--layer ConvTranspose3d --in 1,2,2,2 --k 2 --s 2 --p 1 --output-padding 1",
+    "--layer ConvTranspose1d --in 1,3 --k 3 --s 2 --p 1 --output-padding 1",
 ]
 
 

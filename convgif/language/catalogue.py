@@ -188,6 +188,29 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\(left, right\)", "(左, 右)"),
     # the backward pass: its notes as whole sentences, then the pieces they are built of
     (r"^backward, ", "反向传播, "),
+    # a 3-D convolution's backward pass, one depth slice at a time
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) gathers (dy\[:, o\])·(w\[:, :, dz\]) for \(o, dz\) = ",
+        r"深度 \1 (共 \2): \3 汇集 \4·\5, 其中 (o, dz) = ",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) = 0: no output depth read (x\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 = 0: 没有输出深度读取 \4",
+    ),
+    (rf": no output depth read (x\[:, {_NUM}\])", r": 没有输出深度读取 \1"),
+    (r"(\w+): none reaches this depth", r"\1: 无一可达此深度"),
+    (rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) reads (dy\[:, d\])", r"深度 \1 (共 \2): \3 读取 \4"),
+    (
+        rf"kernel depth ({_NUM}) of ({_NUM}): (dw\[:, :, {_NUM}\]) sums (.+?) over (\w) = (\d+(?:\.\.\d+)?), ",
+        r"卷积核深度 \1 (共 \2): \3 对 \5 = \6 求 \4 之和, ",
+    ),
+    (rf"depths? ((?:{_NUM}(?:, )?)+): cropped", r"深度 \1: 已裁剪"),
+    (
+        rf"(\w+)'s ({_NUM}) depth slices stacked top to bottom: rows (\S+) to (.+?) are (.+)$",
+        r"\1 的 \2 个深度切片自上而下堆叠: 第 \3 至 \4 行是 \5",
+    ),
+    (r"(\w+) has one depth slice", r"\1 只有一个深度切片"),
+    (r"(\w+), depth slices stacked", r"\1 (深度切片堆叠)"),
     (r"∂L/∂\(padded (\w+)\)", r"∂L/∂(填充后的 \1)"),
     (r"each cell's gradient gathers (\S+) from the outputs it fed", r"每个单元的梯度汇集它参与计算的各输出的 \1"),
     (r"the kernels turned 180° slide over (\w+) as it is, stride 1", r"旋转 180° 的卷积核以步长 1 滑过原样的 \1"),
@@ -234,7 +257,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"around it",
         r"\1 位于卷积核散布的画布上: \2 裁掉了其四周画为 0 的单元",
     ),
-    (r"w is in PyTorch's (\(C_in, C_out/G, kH, kW\)) layout", r"w 采用 PyTorch 的 \1 布局"),
+    (r"w is in PyTorch's (\(C_in, C_out/G, [^)]*\)) layout", r"w 采用 PyTorch 的 \1 布局"),
     (
         r"(padding_mode='\w+') copied input cells into the padding, so each input cell gathers its own (\w+) and "
         r"that of every padding cell copying it",
