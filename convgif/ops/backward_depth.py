@@ -53,6 +53,7 @@ class Slices:
     output_label: Label  # (output channel, output depth) -> "dx[ci, d]"
     cell_label: Optional[Label] = None  # (output channel, depth, oy, ox) -> "dw[co, ci, kz, ky, kx]"
     keep: Callable[[int], bool] = lambda depth: True  # the grid depths drawn (the others all zeros)
+    term: str = ""  # what a dw sum line adds up (x·dy), when not its input times its kernels
 
     def taps(self, z: int) -> list[int]:
         """The kernel depth taps of output depth slice ``z`` whose grid depth is drawn."""
@@ -189,7 +190,7 @@ class SliceSteps(ConvPlayback):
             head, total = label(co, self.z, oy, ox), format_value(value, self.scale)
             part = self._drawn_part(co, oy, ox)
             if part is None:
-                sums.append(f"{head} = Σ {x}·{k} = {total}")
+                sums.append(f"{head} = Σ {self.slices.term or f'{x}·{k}'} = {total}")
                 continue
             drawn, hidden, some = part
             a, b = format_value(some, self.scale), format_value(value - some, self.scale)
@@ -561,6 +562,7 @@ def _transposed_dw(spec: Any) -> Slices:
         kernel_label=lambda co, q, t, o: f"x[{weight(o)[0]}, {t}]",
         output_label=lambda o, kz: "dw[{},{},{}]".format(*weight(o), kz),
         cell_label=lambda o, kz, ky, kx: "dw[{}, {}, {}, {}, {}]".format(*weight(o), kz, ky, kx),
+        term="x·dy",
     )
 
 
