@@ -190,6 +190,27 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"^backward, ", "反向传播, "),
     # a 3-D convolution's backward pass, one depth slice at a time
     (
+        rf"padded depth ({_NUM}) of ({_NUM}): (dxp\[:, {_NUM}\]) gathers (dy\[:, o\])·(w\[:, :, dz\]) for \(o, dz\) = ",
+        r"填充后的深度 \1 (共 \2): \3 汇集 \4·\5, 其中 (o, dz) = ",
+    ),
+    (
+        rf"padded depth ({_NUM}) of ({_NUM}): (dxp\[:, {_NUM}\]) = 0: no output depth read it",
+        r"填充后的深度 \1 (共 \2): \3 = 0: 没有输出深度读取它",
+    ),
+    (r": no output depth read it", ": 没有输出深度读取它"),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) gathers (dxp\[:, p\]) for p = ((?:{_NUM}(?:, )?)+): "
+        rf"(x\[:, {_NUM}\]) and its copies",
+        r"深度 \1 (共 \2): \3 汇集 \4, p = \5: \6 及其副本",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) = 0: (padding=\([^)]*\)|padding=\S+) cropped (x\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 = 0: \4 裁掉了 \5",
+    ),
+    (rf": (padding=\([^)]*\)|padding=\S+) cropped (x\[:, {_NUM}\])", r": \1 裁掉了 \2"),
+    (r"(\w+): none holds it", r"\1: 无一持有它"),
+    (r": no padded cell holds it", ": 没有填充后的单元持有它"),
+    (
         rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) gathers (dy\[:, o\])·(w\[:, :, dz\]) for \(o, dz\) = ",
         r"深度 \1 (共 \2): \3 汇集 \4·\5, 其中 (o, dz) = ",
     ),

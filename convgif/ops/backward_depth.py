@@ -24,13 +24,12 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ..engine.backward import spread, spread_kinds, transposed_canvas
-from ..engine.direct import convolve, padding_mask, run_direct
-from ..errors import SpecError
+from ..engine.backward import transposed_canvas
+from ..engine.direct import convolve, run_direct
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value
 from ..picture.numbers import widest
-from .backward import PLAIN, pair_text
-from .backward_conv import _dx_layout, _dx_words, bias_drawn, bias_geometry
+from .backward import pair_text
+from .backward_conv import bias_drawn, bias_geometry
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
 
 #: Labels of a slice picture: of its input pairs (channel, tap), of its kernels (plane input
@@ -142,6 +141,7 @@ def slice_drawn(
     pixels: bool = False,
     inserted: Optional[np.ndarray] = None,
     filler_name: str = "padding",
+    copies: bool = False,
 ) -> Drawn:
     """The recorded picture of output depth slice ``z``: ``grid`` (C, D, H, W) the 3-D input,
     ``kernels`` the 3-D kernels, ``filler`` (D, H, W) the grid cells that are not the array's
@@ -153,7 +153,7 @@ def slice_drawn(
         raise AssertionError(f"depth slice {z} of {slices.spec} does not add up to the 3-D convolution's")
     marks = np.stack([filler[pair(c)[1]] for c in range(planes.shape[0])])
     drawn = conv_drawn(rec, geometry, pixels, filler=marks, inserted=inserted)
-    drawn.filler_name = filler_name
+    drawn.filler_name, drawn.copies = filler_name, copies
     drawn.playback = SliceSteps(rec, geometry, slices, z)
     return drawn
 
@@ -203,9 +203,20 @@ class SliceSteps(ConvPlayback):
 # -- a depth slice no output read: its gradient is 0 -----------------------------------------------
 
 
-def zero_geometry(spec: Any, caption: str, out: str, z: int, why: str, blame: Any) -> Geometry:
-    """The picture of a gradient depth slice nothing reaches: every cell 0, in one step."""
-    c, (h, w) = spec.in_channels, spec.input_shape[2:]
+def zero_geometry(
+    spec: Any,
+    caption: str,
+    out: str,
+    z: int,
+    note: str,
+    why: str,
+    blame: Any,
+    shape: Optional[tuple[int, ...]] = None,
+    heading: str = "dy: none reaches this depth",
+) -> Geometry:
+    """The picture of a gradient depth slice nothing reaches (of a gradient of ``shape``, default
+    the input's): every cell 0, in one step; ``note`` says which slice, ``why`` why."""
+    c, _, h, w = shape or spec.input_shape
     return Geometry(
         layer=spec,
         caption=caption,
@@ -217,14 +228,14 @@ def zero_geometry(spec: Any, caption: str, out: str, z: int, why: str, blame: An
         kernel=None,
         out_size=(h, w),
         steps_per_column=1,
-        input_heading="dy: none reaches this depth",
+        input_heading=heading,
         input_name="dy",
         kernel_label=lambda i, j: "",
         blame=blame,
-        notes=(f"depth {z} of {spec.input_shape[1]}: {out}[:, {z}] = 0: {why}",),
+        notes=(f"{note}: {out}[:, {z}] = 0: {why}",),
         input_label=lambda ch: "none",
         output_label=lambda ch: f"{out}[{ch}, {z}]",
-        output_heading=f"{out} = ∂L/∂x",
+        output_heading="dxp = ∂L/∂(padded x)" if out == "dxp" else f"{out} = ∂L/∂x",
         output_name=out,
         inputs_word="input slices",
         numbers=True,
@@ -256,7 +267,7 @@ class ZeroSteps:
 
 
 def zero_drawn(geometry: Geometry, output: np.ndarray, z: int, why: str) -> Drawn:
-    """The picture of :func:`zero_geometry`: ``output`` (C, H, W) the zeros written."""
+    """The picture of :func:`zero_geometry` (``why`` its reason): ``output`` (C, H, W) the zeros written."""
     grid = np.zeros((output.shape[0], 1, 1), dtype=output.dtype)
     return Drawn(
         geometry=geometry,
@@ -291,216 +302,28 @@ def depth_bias_drawn(geometry: Geometry, dy: np.ndarray) -> Drawn:
     return bias_drawn(geometry, dy.reshape(c, do * ho, wo))
 
 
-# -- Conv3d ------------------------------------------------------------------------------------------
+# -- what the 3-D layers' pictures share ---------------------------------------------------------------
 
 
-def _blame(spec: Any) -> Callable[[int], tuple[str, object, str]]:
+def input_blame(spec: Any) -> Callable[[int], tuple[str, object, str]]:
+    """What to shrink when a picture is too large: the input."""
     return lambda axis: ("input_shape", spec.input_shape, "input")
 
 
-def _conv3(spec: Any, shape: tuple[int, ...], out: int, kernel: Any, stride: Any, dilation: Any, groups: int) -> Any:
+def conv3(spec: Any, shape: tuple[int, ...], out: int, kernel: Any, stride: Any, dilation: Any, groups: int) -> Any:
     """A Conv3d without padding or bias, of the 3-D layer ``spec``'s backward pass."""
     return spec.convolution(shape, out, kernel, stride=stride, dilation=dilation, groups=groups)
 
 
-def conv_layout(spec: Any) -> tuple[Any, tuple[int, ...], tuple[int, ...]]:
-    """The direct convolution a Conv3d's dx is: over ``dy`` with ``stride − 1`` zeros inserted
-    and ``dilation·(k − 1) − padding`` around on each axis (the height and width those of the
-    2-D picture, :func:`convgif.ops.backward_conv._dx_layout`), the kernels turned 180°."""
-    _, before2, after2 = _dx_layout(spec.plane())
-    edge = spec.dilation[0] * (spec.kernel_size[0] - 1)
-    rest = (spec.padded_shape[1] - spec.receptive_field[0]) % spec.stride[0]
-    b, a = edge - spec.padding[0], edge + rest - spec.padding_end[0]
-    before, after = (b, *before2), (a, *after2)
-    sizes = tuple((o - 1) * s + 1 + x + y for o, s, x, y in zip(spec.output_shape[1:], spec.stride, before, after))
-    direct = _conv3(
-        spec, (spec.out_channels, *sizes), spec.in_channels, spec.kernel_size, 1, spec.dilation, spec.groups
-    )
-    return direct, before, after
-
-
-def _refuse_copies(spec: Any) -> None:
-    if spec.padding_mode != "zeros":
-        raise SpecError(
-            "backward",
-            f"padding_mode={spec.padding_mode!r}: a Conv3d's backward pass is drawn with padding_mode='zeros' only "
-            "(the gradients of the copied cells folded back are not drawn in 3-D); "
-            "convgif.record(spec, grad_output=True) computes its gradients, and convgif draws the backward pass of "
-            f"a Conv2d or Conv1d with padding_mode={spec.padding_mode!r}",
-        )
-
-
-def _conv_dx(spec: Any) -> tuple[Slices, tuple[int, ...], tuple[int, ...]]:
-    """A Conv3d's dx as slices of its direct convolution: the depths of ``dy`` drawn, the
-    zeros between and around them left out (their products are 0)."""
-    direct, before, after = conv_layout(spec)
-    s, kd, do, cig = spec.stride[0], spec.kernel_size[0], spec.output_shape[1], spec.in_per_group
-
-    def real(q: int) -> Optional[int]:
-        o, r = divmod(q - before[0], s)
-        return o if r == 0 and 0 <= o < do else None
-
-    slices = Slices(
-        direct,
-        spec.caption,
-        "dy",
-        "w",
-        "dx",
-        input_label=lambda co, q: f"dy[{co}, {real(q)}]",
-        kernel_label=lambda co, q, t, ci: f"w[{co},{ci % cig},{kd - 1 - t}]",
-        output_label=lambda ci, z: f"dx[{ci}, {z}]",
-        keep=lambda q: real(q) is not None,
-    )
-    return slices, before, after
-
-
-def _conv_dw(spec: Any) -> Slices:
-    """A Conv3d's dw as slices of its direct convolution: over the padded input, each ``dy``
-    channel as the kernels, one input channel a group; output depth kz is dw[:, :, kz]."""
-    read = tuple((o - 1) * s + r for o, s, r in zip(spec.output_shape[1:], spec.stride, spec.receptive_field))
-    cig, cog, p = spec.in_per_group, spec.out_per_group, spec.padding[0]
-    direct = _conv3(
-        spec,
-        (spec.in_channels, *read),
-        spec.in_channels * cog,
-        spec.output_shape[1:],
-        spec.dilation,
-        spec.stride,
-        spec.in_channels,
-    )
-    weight = lambda o: (o // cog // cig * cog + o % cog, o // cog % cig)  # noqa: E731  (co, ci) of dw's output o
-    return Slices(
-        direct,
-        spec.caption,
-        "x",
-        "dy",
-        "dw",
-        input_label=lambda ci, q: f"x[{ci}, {q - p}]",
-        kernel_label=lambda ci, q, t, o: f"dy[{weight(o)[0]}, {t}]",
-        output_label=lambda o, kz: "dw[{},{},{}]".format(*weight(o), kz),
-        cell_label=lambda o, kz, ky, kx: "dw[{}, {}, {}, {}, {}]".format(*weight(o), kz, ky, kx),
-    )
-
-
-def _pairs_text(pairs: Sequence[tuple[int, int]]) -> str:
-    return ", ".join(f"({a}, {b})" for a, b in pairs)
-
-
-def conv3d_geometries(spec: Any) -> list[Geometry]:
-    """The pictures of a Conv3d's backward pass: each depth slice of dx, each kernel depth of
-    dw, then db."""
-    _refuse_copies(spec)
-    blame, caption = _blame(spec), spec.caption
-    slices, before, after = _conv_dx(spec)
-    heading, notes = _dx_words(spec.plane(), 2, PLAIN, before[1:], after[1:])
-    s, p, dil = spec.stride[0], spec.padding[0], spec.dilation[0]
-    pictures = []
-    for z in range(spec.input_shape[1]):
-        taps = slices.taps(z)
-        if not taps:
-            why = f"no output depth read x[:, {z}]"
-            pictures.append(zero_geometry(spec, caption, "dx", z, why, blame))
-            continue
-        pairs = [((slices.depth(z, t) - before[0]) // s, spec.kernel_size[0] - 1 - t) for t in taps]
-        depth = (
-            f"depth {z} of {spec.input_shape[1]}: dx[:, {z}] gathers dy[:, o]·w[:, :, dz] for (o, dz) = "
-            f"{_pairs_text(pairs)}: o·{s} − {p} + dz·{dil} = {z}"
-        )
-        pictures.append(
-            slice_geometry(
-                slices,
-                z,
-                (*notes, depth),
-                blame,
-                input_heading=f"dy ({heading})" if heading else "dy",
-                kernel_heading="kernels w, turned 180°",
-                output_heading="dx = ∂L/∂x",
-            )
-        )
-    dw = _conv_dw(spec)
-    padded = spec.padded_shape != spec.input_shape
-    dw_notes = (
-        "backward, dw = ∂L/∂w: each weight's gradient sums x·dy over every placement of its kernel",
-        f"dy slides over x as the kernels, its cells {pair_text(spec.stride)} apart (the stride), moving "
-        f"{pair_text(spec.dilation)} at a time (the dilation)",
-    )
-    do = spec.output_shape[1]
-    for kz in range(spec.kernel_size[0]):
-        depths = [o * s - p + kz * dil for o in range(do)]
-        note = (
-            f"kernel depth {kz} of {spec.kernel_size[0]}: dw[:, :, {kz}] sums x[:, d]·dy[:, o] over o = "
-            f"{_span(do)}, d = o·{s} − {p} + {kz}·{dil} = {', '.join(map(str, depths))}"
-            + _outside(depths, spec.input_shape[1], "padding")
-        )
-        pictures.append(
-            slice_geometry(
-                dw,
-                kz,
-                (*dw_notes, note),
-                blame,
-                input_heading="x (padded)" if padded else "x",
-                kernel_heading="dy, as kernels",
-                output_heading="dw = ∂L/∂w",
-            )
-        )
-    if spec.bias:
-        pictures.append(depth_bias_geometry(spec, blame))
-    return pictures
-
-
-def _span(n: int) -> str:
+def taps_text(n: int) -> str:
+    """Kernel taps or depths 0 to n − 1: ``0`` or ``0..2``."""
     return "0" if n == 1 else f"0..{n - 1}"
 
 
-def _outside(depths: Sequence[int], size: int, what: str) -> str:
+def outside_text(depths: Sequence[int], size: int, what: str) -> str:
     """``; depths -1, 4: padding``: those of ``depths`` outside 0..size − 1, and what they are."""
     outside = sorted({d for d in depths if not 0 <= d < size})
     return f"; depth{'s' * (len(outside) > 1)} {', '.join(map(str, outside))}: {what}" if outside else ""
-
-
-def flipped3(spec: Any, weight: np.ndarray) -> np.ndarray:
-    """(C_out, C_in/G, KD, KH, KW) kernels as dx's direct convolution takes them: (C_in,
-    C_out/G, KD, KH, KW), channels swapped within each group, turned 180° on every axis."""
-    g, cog, cig = spec.groups, spec.out_per_group, spec.in_per_group
-    per = weight.reshape(g, cog, cig, *weight.shape[2:]).transpose(0, 2, 1, 3, 4, 5)
-    return per.reshape(g * cig, cog, *weight.shape[2:])[:, :, ::-1, ::-1, ::-1].copy()
-
-
-def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, pixels: bool = False) -> list[Drawn]:
-    """The pictures of :func:`conv3d_geometries` from a :class:`~convgif.ops.backward.BackwardRecording`."""
-    forward, dy = recording.forward, recording.grad_output
-    slices, before, after = _conv_dx(spec)
-    grid = spread(dy, spec.stride, before, after)
-    filler, inserted = spread_kinds(dy.shape[1:], spec.stride, before, after)
-    kernels = flipped3(spec, forward.weight)
-    full = convolve(slices.spec, grid, kernels, None)
-    pictures = []
-    for z, geometry in enumerate(geometries[: spec.input_shape[1]]):
-        taps = slices.taps(z)
-        if not taps:
-            why = f"no output depth read x[:, {z}]"
-            pictures.append(zero_drawn(geometry, np.zeros_like(full[:, z]), z, why))
-            continue
-        marks = inserted[slices.depth(z, taps[0])]
-        pictures.append(
-            slice_drawn(
-                slices, z, geometry, grid, kernels, filler, full, pixels, marks if marks.any() else None, "zeros around"
-            )
-        )
-    dw = _conv_dw(spec)
-    read = forward.padded[(slice(None), *(slice(0, n) for n in dw.spec.input_shape[1:]))]
-    cig, cog = spec.in_per_group, spec.out_per_group
-    kernels = dy.reshape(spec.groups, 1, cog, *dy.shape[1:]).repeat(cig, axis=1).reshape(-1, 1, *dy.shape[1:])
-    full = convolve(dw.spec, read, kernels, None)
-    masks = [padding_mask(spec, axis) for axis in range(3)]
-    own = masks[0][:, None, None] | masks[1][None, :, None] | masks[2][None, None, :]
-    own = own[tuple(slice(0, n) for n in read.shape[1:])]
-    start = spec.input_shape[1]
-    for kz in range(spec.kernel_size[0]):
-        pictures.append(slice_drawn(dw, kz, geometries[start + kz], read, kernels, own, full, pixels))
-    if spec.bias:
-        pictures.append(depth_bias_drawn(geometries[-1], dy))
-    return pictures
 
 
 # -- ConvTranspose3d -----------------------------------------------------------------------------------
@@ -517,7 +340,7 @@ def _transposed_dx(spec: Any) -> Slices:
     """A ConvTranspose3d's dx as slices of a direct convolution of ``dy`` on the canvas, the
     kernels as they are, the layer's stride and dilation."""
     cog, p = spec.out_per_group, spec.padding[0]
-    direct = _conv3(
+    direct = conv3(
         spec,
         (spec.out_channels, *_canvas(spec)),
         spec.in_channels,
@@ -542,7 +365,7 @@ def _transposed_dw(spec: Any) -> Slices:
     """A ConvTranspose3d's dw as slices of a direct convolution: over ``dy`` on the canvas, each
     input channel as the kernels, one ``dy`` channel a group; output depth kz is dw[:, :, kz]."""
     cig, cog, p = spec.in_per_group, spec.out_per_group, spec.padding[0]
-    direct = _conv3(
+    direct = conv3(
         spec,
         (spec.out_channels, *_canvas(spec)),
         spec.out_channels * cig,
@@ -569,7 +392,7 @@ def _transposed_dw(spec: Any) -> Slices:
 def transposed3d_geometries(spec: Any) -> list[Geometry]:
     """The pictures of a ConvTranspose3d's backward pass: each depth slice of dx, each kernel
     depth of dw, then db."""
-    blame = _blame(spec)
+    blame = input_blame(spec)
     s, p, dil, kd = spec.stride[0], spec.padding[0], spec.dilation[0], spec.kernel_size[0]
     cut = max(spec.padding) > 0 or max(spec.output_padding) > 0
     heading = "dy, on the canvas" if cut else "dy"
@@ -593,7 +416,8 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
         depths = [z * s + kz * dil - p for kz in range(kd)]
         note = (
             f"depth {z} of {spec.input_shape[1]}: dx[:, {z}] reads dy[:, d], d = {z}·{s} − {p} + dz·{dil} = "
-            f"{', '.join(map(str, depths))} for dz = {_span(kd)}" + _outside(depths, spec.output_shape[1], "cropped")
+            f"{', '.join(map(str, depths))} for dz = {taps_text(kd)}"
+            + outside_text(depths, spec.output_shape[1], "cropped")
         )
         pictures.append(
             slice_geometry(
@@ -616,9 +440,9 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
     for kz in range(kd):
         depths = [t * s + kz * dil - p for t in range(d)]
         note = (
-            f"kernel depth {kz} of {kd}: dw[:, :, {kz}] sums x[:, d]·dy[:, q] over d = {_span(d)}, "
+            f"kernel depth {kz} of {kd}: dw[:, :, {kz}] sums x[:, d]·dy[:, q] over d = {taps_text(d)}, "
             f"q = d·{s} − {p} + {kz}·{dil} = {', '.join(map(str, depths))}"
-            + _outside(depths, spec.output_shape[1], "cropped")
+            + outside_text(depths, spec.output_shape[1], "cropped")
         )
         pictures.append(
             slice_geometry(

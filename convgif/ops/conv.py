@@ -455,7 +455,7 @@ class DirectConv(Operation):
         self.check_view(**view)
         refuse_region(region)
         if self.dims == 3:
-            from .backward_depth import conv3d_geometries
+            from .backward_conv3d import conv3d_geometries
 
             return conv3d_geometries(spec)
         return conv_geometries(self.planar(spec), spec.caption, self.dims, _input_blame(spec), bias=spec.bias)
@@ -466,7 +466,7 @@ class DirectConv(Operation):
         from .backward_conv import conv_drawings
 
         if self.dims == 3:
-            from .backward_depth import conv3d_drawings
+            from .backward_conv3d import conv3d_drawings
 
             return conv3d_drawings(spec, geometries or self.backward_geometries(spec, **view), recording, pixels)
         rec = recording.forward if self.dims == 2 else as_row(recording.forward, self.planar(spec))
