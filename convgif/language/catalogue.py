@@ -5,6 +5,8 @@ phrases and single words they hold."""
 
 from __future__ import annotations
 
+from .depth_catalogue import BACKWARD_DEPTH
+
 # --- the catalogue ----------------------------------------------------------------------------
 
 _NUM = r"[−-]?\d[\d,.]*"
@@ -188,50 +190,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\(left, right\)", "(左, 右)"),
     # the backward pass: its notes as whole sentences, then the pieces they are built of
     (r"^backward, ", "反向传播, "),
-    # a 3-D convolution's backward pass, one depth slice at a time
-    (
-        rf"padded depth ({_NUM}) of ({_NUM}): (dxp\[:, {_NUM}\]) gathers (dy\[:, o\])·(w\[:, :, dz\]) for \(o, dz\) = ",
-        r"填充后的深度 \1 (共 \2): \3 汇集 \4·\5, 其中 (o, dz) = ",
-    ),
-    (
-        rf"padded depth ({_NUM}) of ({_NUM}): (dxp\[:, {_NUM}\]) = 0: no output depth read it",
-        r"填充后的深度 \1 (共 \2): \3 = 0: 没有输出深度读取它",
-    ),
-    (r": no output depth read it", ": 没有输出深度读取它"),
-    (
-        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) gathers (dxp\[:, p\]) for p = ((?:{_NUM}(?:, )?)+): "
-        rf"(x\[:, {_NUM}\]) and its copies",
-        r"深度 \1 (共 \2): \3 汇集 \4, p = \5: \6 及其副本",
-    ),
-    (
-        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) = 0: (padding=\([^)]*\)|padding=\S+) cropped (x\[:, {_NUM}\])",
-        r"深度 \1 (共 \2): \3 = 0: \4 裁掉了 \5",
-    ),
-    (rf": (padding=\([^)]*\)|padding=\S+) cropped (x\[:, {_NUM}\])", r": \1 裁掉了 \2"),
-    (r"(\w+): none holds it", r"\1: 无一持有它"),
-    (r": no padded cell holds it", ": 没有填充后的单元持有它"),
-    (
-        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) gathers (dy\[:, o\])·(w\[:, :, dz\]) for \(o, dz\) = ",
-        r"深度 \1 (共 \2): \3 汇集 \4·\5, 其中 (o, dz) = ",
-    ),
-    (
-        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) = 0: no output depth read (x\[:, {_NUM}\])",
-        r"深度 \1 (共 \2): \3 = 0: 没有输出深度读取 \4",
-    ),
-    (rf": no output depth read (x\[:, {_NUM}\])", r": 没有输出深度读取 \1"),
-    (r"(\w+): none reaches this depth", r"\1: 无一可达此深度"),
-    (rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) reads (dy\[:, d\])", r"深度 \1 (共 \2): \3 读取 \4"),
-    (
-        rf"kernel depth ({_NUM}) of ({_NUM}): (dw\[:, :, {_NUM}\]) sums (.+?) over (\w) = (\d+(?:\.\.\d+)?), ",
-        r"卷积核深度 \1 (共 \2): \3 对 \5 = \6 求 \4 之和, ",
-    ),
-    (rf"depths? ((?:{_NUM}(?:, )?)+): cropped", r"深度 \1: 已裁剪"),
-    (
-        rf"(\w+)'s ({_NUM}) depth slices stacked top to bottom: rows (\S+) to (.+?) are (.+)$",
-        r"\1 的 \2 个深度切片自上而下堆叠: 第 \3 至 \4 行是 \5",
-    ),
-    (r"(\w+) has one depth slice", r"\1 只有一个深度切片"),
-    (r"(\w+), depth slices stacked", r"\1 (深度切片堆叠)"),
+    *BACKWARD_DEPTH,  # a 3-D convolution's backward pass, one depth slice at a time
     (r"∂L/∂\(padded (\w+)\)", r"∂L/∂(填充后的 \1)"),
     (r"each cell's gradient gathers (\S+) from the outputs it fed", r"每个单元的梯度汇集它参与计算的各输出的 \1"),
     (r"the kernels turned 180° slide over (\w+) as it is, stride 1", r"旋转 180° 的卷积核以步长 1 滑过原样的 \1"),
