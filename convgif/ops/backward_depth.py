@@ -3,7 +3,8 @@
 Each gradient of a Conv3d or a ConvTranspose3d is a 3-D direct convolution (see
 :mod:`convgif.ops.backward_conv` for the 2-D ones), and each depth slice of its output is a 2-D
 convolution over the (channel, depth) pairs that slice reads, as :mod:`convgif.ops.depth` draws a
-Conv3d's forward pass: the pictures here draw those slices, labelled as the 3-D arrays.
+Conv3d's forward pass: the pictures here draw those slices, labelled as the 3-D arrays (a
+Conv3d's own are put together in :mod:`convgif.ops.backward_conv3d`).
 
 * a Conv3d's dx: depth slice ``d`` gathers ``dy[:, o]·w[:, :, dz]`` over the pairs (o, dz) with
   ``o·S − P + dz·D = d`` (the kernels turned 180° in depth too), each the 2-D picture's kernels
@@ -48,9 +49,9 @@ class Slices:
     k: str  # the name of its kernels (w, dy or x)
     out: str  # the name of its output (dx or dw)
     input_label: Label  # (channel, grid depth) -> "dy[co, o]"
-    kernel_label: Label  # (channel, grid depth, kernel depth tap, output channel) -> "w[co, ci, kz]"
+    kernel_label: Label  # (channel, grid depth, kernel depth tap, output channel) -> "w[co, ci, dz]"
     output_label: Label  # (output channel, output depth) -> "dx[ci, d]"
-    cell_label: Optional[Label] = None  # (output channel, depth, oy, ox) -> "dw[co, ci, kz, ky, kx]"
+    cell_label: Optional[Label] = None  # (output channel, depth, oy, ox) -> "dw[co, ci, dz, ky, kx]"
     keep: Callable[[int], bool] = lambda depth: True  # the grid depths drawn (the others all zeros)
     term: str = ""  # what a dw sum line adds up (x·dy), when not its input times its kernels
 
@@ -161,7 +162,7 @@ def slice_drawn(
 class SliceSteps(ConvPlayback):
     """A slice picture's steps: the step line names the gradient's channels and the 3-D
     position; a sum line ``dx[ci, d, y, x] = Σ dy·w = v``, or with :attr:`Slices.cell_label`
-    ``dw[co, ci, kz, ky, kx] = Σ x·dy = v`` (each part of the sum when a group's slices are not
+    ``dw[co, ci, dz, ky, kx] = Σ x·dy = v`` (each part of the sum when a group's slices are not
     all drawn)."""
 
     def __init__(self, recording: Any, geometry: Geometry, slices: Slices, z: int) -> None:
