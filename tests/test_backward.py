@@ -454,7 +454,7 @@ def test_gradients_equal_the_loops(name):
 # -- the pictures ------------------------------------------------------------------------------------
 
 #: The 3-D kinds draw dx one output depth slice at a time, over several pictures: their own
-#: test files check them (test_backward_pool_depth.py).
+#: test files check them (test_backward_pool_depth.py, test_backward_depth.py).
 DRAWN = [name for name in KINDS if ops.operation(name).backward_drawn and not name.endswith("3d")]
 #: Random layers per kind whose backward pictures are played step by step.
 PICTURE_CASES = 6

@@ -209,6 +209,12 @@ BACKWARD = [
     "--layer FractionalMaxPool3d --in 2,5,5,5 --k 2 --output-size 2",
     "--layer LPPool3d --in 1,3,4,4 --k 2 --norm-type 3 --s 2 --ceil-mode",
     "--layer LPPool3d --in 2,3,4,4 --k 2 --norm-type inf",
+    "--layer Conv3d --in 1,3,3,3 --k 2 --s 2 --p 1",
+    "--layer Conv3d --in 1,5,3,3 --k 2,1,1 --s 2,1,1 --no-bias",
+    "--layer Conv3d --in 1,2,3,3 --k 2 --p 1 --padding-mode reflect",
+    "--layer Conv3d --in 1,4,3,3 --k 2,1,1 --s 2,1,1 --p -1,0,0 --padding-mode circular",
+    "--layer ConvTranspose3d --in 1,2,2,2 --k 2 --s 2 --p 1 --output-padding 1",
+    "--layer ConvTranspose1d --in 1,3 --k 3 --s 2 --p 1 --output-padding 1",
 ]
 
 

@@ -125,6 +125,7 @@ KEPT = frozenset(
         "bias",
         "floor",
         "ceil",
+        "KD",
         "KH",
         "KW",
         "rand",
@@ -133,6 +134,7 @@ KEPT = frozenset(
         "NaN",
         "kH",
         "kW",
+        "kD",  # a 3-D kernel's depth, as PyTorch's weight layout names it
         "min",
     }
     | {"dx", "dy", "dw", "db", "dd", "dxp", "dL"}  # the gradients' names in the backward pass

@@ -5,6 +5,8 @@ phrases and single words they hold."""
 
 from __future__ import annotations
 
+from .depth_catalogue import BACKWARD_DEPTH
+
 # --- the catalogue ----------------------------------------------------------------------------
 
 _NUM = r"[−-]?\d[\d,.]*"
@@ -198,6 +200,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\(left, right\)", "(左, 右)"),
     # the backward pass: its notes as whole sentences, then the pieces they are built of
     (r"^backward, ", "反向传播, "),
+    *BACKWARD_DEPTH,  # a 3-D convolution's backward pass, one depth slice at a time
     (r"∂L/∂\(padded (\w+)\)", r"∂L/∂(填充后的 \1)"),
     (r"each cell's gradient gathers (\S+) from the outputs it fed", r"每个单元的梯度汇集它参与计算的各输出的 \1"),
     (r"the kernels turned 180° slide over (\w+) as it is, stride 1", r"旋转 180° 的卷积核以步长 1 滑过原样的 \1"),
@@ -244,7 +247,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"around it",
         r"\1 位于卷积核散布的画布上: \2 裁掉了其四周画为 0 的单元",
     ),
-    (r"w is in PyTorch's (\(C_in, C_out/G, kH, kW\)) layout", r"w 采用 PyTorch 的 \1 布局"),
+    (r"w is in PyTorch's (\(C_in, C_out/G, [^)]*\)) layout", r"w 采用 PyTorch 的 \1 布局"),
     (
         r"(padding_mode='\w+') copied input cells into the padding, so each input cell gathers its own (\w+) and "
         r"that of every padding cell copying it",

@@ -21,6 +21,11 @@ move values in :mod:`convgif.ops.backward_moves`:
 * :func:`gather_geometry` / :func:`gather_drawn`: each input cell's gradient gathered from the
   output cells that copied or weighed it (dy on the left, dx on the right).
 
+The 3-D convolutions' are drawn one depth slice at a time, each slice a 2-D convolution over the
+(channel, depth) pairs it reads: :mod:`convgif.ops.backward_depth` (the slices, db, a
+ConvTranspose3d's) and :mod:`convgif.ops.backward_conv3d` (a Conv3d's, with the padding's copies
+folded back).
+
 Every step's sum line writes what it adds, so that every number can be checked from the frame.
 """
 

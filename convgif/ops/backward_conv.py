@@ -367,30 +367,33 @@ def _transposed_dw_spec(spec: Any) -> ConvSpec:
     )
 
 
-def transposed_geometries(spec: Any, blame: Any) -> list[Geometry]:
-    """The pictures of a transposed convolution's backward pass: dx, a direct convolution (its
-    kernels not turned), dw and db."""
-    caption, cig, cog = spec.caption, spec.in_per_group, spec.out_per_group
+def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "") -> list[Geometry]:
+    """The pictures of a transposed convolution's backward pass (``spec`` as drawn: a
+    ConvTranspose1d's as its one-row ConvTranspose2d, under ``caption``): dx, a direct
+    convolution (its kernels not turned), dw and db."""
+    caption, cig, cog = caption or spec.caption, spec.in_per_group, spec.out_per_group
+    stride, dilation, kernel = spec.stride[2 - dims :], spec.dilation[2 - dims :], spec.kernel_size[2 - dims :]
+    padding = spec.padding[2 - dims :]
     cut = max(spec.padding) > 0 or max(spec.output_padding) > 0
     heading = "dy, on the canvas" if cut else "dy"
     notes = (
         "backward, dx = ∂L/∂x: a direct convolution; the kernels, as they are, slide over dy with the layer's "
-        f"stride {pair_text(spec.stride)} and dilation {pair_text(spec.dilation)}",
+        f"stride {pair_text(stride)} and dilation {pair_text(dilation)}",
         *(
             (
-                f"dy sits on the canvas the kernels were scattered on: padding={spec.padding} cropped the cells "
+                f"dy sits on the canvas the kernels were scattered on: padding={padding} cropped the cells "
                 "drawn 0 around it",
             )
             if cut
             else ()
         ),
-        "w is in PyTorch's (C_in, C_out/G, kH, kW) layout",
+        f"w is in PyTorch's (C_in, C_out/G, {'kH, kW' if dims == 2 else 'K'}) layout",
     )
-    last = f"dx[{spec.in_channels - 1}] · {position(2, *spec.input_shape[1:])} · step 99999/99999"
+    last = f"dx[{spec.in_channels - 1}] · {position(dims, *spec.input_shape[1:])} · step 99999/99999"
     dx = conv_geometry(
         _transposed_dx_spec(spec),
         caption,
-        2,
+        dims,
         notes,
         input_name="dy",
         input_heading=heading,
@@ -402,16 +405,15 @@ def transposed_geometries(spec: Any, blame: Any) -> list[Geometry]:
         blame=blame,
         step_text=last,
     )
-    kh, kw = spec.kernel_size
-    weight = f"dw[{spec.in_channels - 1}, {cog - 1}, {kh - 1}, {kw - 1}]"
+    weight = f"dw[{spec.in_channels - 1}, {cog - 1}, {', '.join(str(k - 1) for k in kernel)}]"
     dw = conv_geometry(
         _transposed_dw_spec(spec),
         caption,
-        2,
+        dims,
         (
             "backward, dw = ∂L/∂w: each weight's gradient sums x·dy over every input cell that scattered it",
-            f"x slides over dy as the kernels, its cells {pair_text(spec.stride)} apart (the stride), moving "
-            f"{pair_text(spec.dilation)} at a time (the dilation)",
+            f"x slides over dy as the kernels, its cells {pair_text(stride)} apart (the stride), moving "
+            f"{pair_text(dilation)} at a time (the dilation)",
         ),
         input_name="dy",
         input_heading=heading,
@@ -427,7 +429,7 @@ def transposed_geometries(spec: Any, blame: Any) -> list[Geometry]:
     )
     pictures = [dx, dw]
     if spec.bias:
-        pictures.append(bias_geometry(spec, caption, 2, blame))
+        pictures.append(bias_geometry(spec, caption, dims, blame))
     return pictures
 
 
@@ -452,7 +454,8 @@ def transposed_drawings(
 
     def weight_at(o: int, a: int, b: int) -> str:
         co, il = divmod(o, cig)
-        return f"dw[{co // cog * cig + il}, {co % cog}, {a}, {b}]"
+        taps = (a, b) if geometries[1].dims == 2 else (b,)  # a ConvTranspose1d's one row
+        return f"dw[{co // cog * cig + il}, {co % cog}, {', '.join(map(str, taps))}]"
 
     dw.playback = _Steps(dw_rec, geometries[1], None, weight_at, "x·dy")
     pictures = [dx, dw]

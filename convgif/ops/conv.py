@@ -78,9 +78,9 @@ class Channels:
         return math.prod(self.padded_shape) + weights + math.prod(self.output_shape)
 
     def convolution(self, input_shape: tuple[int, ...], out_channels: int, kernel_size: Any, **arguments: Any) -> Any:
-        """A plain 2-D convolution (zero padding, no bias unless asked): the convolutions this
-        layer's backward pass is made of."""
-        return Conv2dSpec(input_shape, out_channels, kernel_size, **{"bias": False, **arguments})
+        """A plain convolution over ``input_shape`` (C, *sizes), zero padding, no bias unless
+        asked: the convolutions this layer's backward pass is made of."""
+        return CONV_SPECS[len(input_shape) - 1](input_shape, out_channels, kernel_size, **{"bias": False, **arguments})
 
     def _normalise_sizes(self, put) -> None:
         """Shape, channels, kernel size, stride, dilation, groups and bias, as PyTorch takes them."""
@@ -454,6 +454,10 @@ class DirectConv(Operation):
 
         self.check_view(**view)
         refuse_region(region)
+        if self.dims == 3:
+            from .backward_conv3d import conv3d_geometries
+
+            return conv3d_geometries(spec)
         return conv_geometries(self.planar(spec), spec.caption, self.dims, _input_blame(spec), bias=spec.bias)
 
     def backward_drawings(
@@ -461,6 +465,10 @@ class DirectConv(Operation):
     ) -> list[Drawn]:
         from .backward_conv import conv_drawings
 
+        if self.dims == 3:
+            from .backward_conv3d import conv3d_drawings
+
+            return conv3d_drawings(spec, geometries or self.backward_geometries(spec, **view), recording, pixels)
         rec = recording.forward if self.dims == 2 else as_row(recording.forward, self.planar(spec))
         dy = recording.grad_output if self.dims == 2 else recording.grad_output[:, None, :]
         geometries = geometries or self.backward_geometries(spec, **view)
@@ -565,7 +573,7 @@ def as_row(recording: Recording, planar: Conv2dSpec) -> Recording:
 CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1)
 CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2)
 CONV3D = DirectConv(Conv3dSpec, "Conv3d", 3)
-CONV1D.backward_drawn = CONV2D.backward_drawn = True
+CONV1D.backward_drawn = CONV2D.backward_drawn = CONV3D.backward_drawn = True
 CONV3D.draws_parts = False  # type: ignore[misc]  # a 3-D part is not chosen by rows and columns
 CONV1D.torch_signature = CONV2D.torch_signature = CONV3D.torch_signature = (  # type: ignore[misc]
     "in_channels",

@@ -573,19 +573,28 @@ class TransposedConv(Operation):
         from .backward_conv import transposed_geometries
 
         self.check_view(**{k: v for k, v in view.items() if k != "as_conv"})
-        if self.dims != 2:
-            raise self.backward_not_drawn()
         refuse_region(region)
-        return transposed_geometries(spec, lambda axis: ("input_shape", spec.input_shape, "input"))
+        if self.dims == 3:
+            from .backward_depth import transposed3d_geometries
+
+            return transposed3d_geometries(spec)
+        blame = lambda axis: ("input_shape", spec.input_shape, "input")  # noqa: E731
+        return transposed_geometries(self.planar(spec), blame, self.dims, spec.caption)
 
     def backward_drawings(
         self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
     ) -> list[Drawn]:
         from .backward_conv import transposed_drawings
 
-        forward = recording.forward
         geometries = geometries or self.backward_geometries(spec, **view)
-        return transposed_drawings(spec, geometries, forward.input, forward.weight, recording.grad_output)
+        if self.dims == 3:
+            from .backward_depth import transposed3d_drawings
+
+            return transposed3d_drawings(spec, geometries, recording, pixels)
+        forward, dy = recording.forward, recording.grad_output
+        if self.dims == 1:  # drawn as its ConvTranspose2d over one row
+            forward, dy = transposed_row(forward, self.planar(spec)), dy[:, None, :]
+        return transposed_drawings(self.planar(spec), geometries, forward.input, forward.weight, dy)
 
     def name_parts(self, spec: Any, **view: Any) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"out{spec.out_channels}", f"k{dims_text(spec.kernel_size)}"]
@@ -631,4 +640,4 @@ class TransposedConv(Operation):
 CONV_TRANSPOSE1D = TransposedConv(ConvTranspose1dSpec, "ConvTranspose1d", 1)
 CONV_TRANSPOSE2D = TransposedConv(ConvTranspose2dSpec, "ConvTranspose2d", 2)
 CONV_TRANSPOSE3D = TransposedConv(ConvTranspose3dSpec, "ConvTranspose3d", 3)
-CONV_TRANSPOSE2D.backward_drawn = True
+CONV_TRANSPOSE1D.backward_drawn = CONV_TRANSPOSE2D.backward_drawn = CONV_TRANSPOSE3D.backward_drawn = True
