@@ -20,7 +20,7 @@ from ..errors import SpecError
 from ..language import LANGS
 from ..ops.args import PADDING_MODES, fmt
 from ..picture import MAX_SCALE, THEME_NAMES
-from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType, ShapeType, SizesType
+from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType, ShapeType, SizesType, layer_line
 
 #: The values of ``--view``: the other ways some kinds are drawn (each kind lists its own).
 VIEWS = ("matrix", "overlaps")
@@ -390,13 +390,6 @@ def _normal(argument: str, value: Any, dims: int) -> Any:
     return value
 
 
-def _line(params: dict[str, Any]) -> Any:
-    """The ``--layer`` value when it is a layer as ``print(model)`` shows it (a
-    :class:`~convgif.inputs.pytorch.LayerLine`; a kind's name is a ``str``), else None."""
-    layer = params.get("layer")
-    return None if layer is None or isinstance(layer, str) else layer
-
-
 def _loaded(params: dict[str, Any]) -> Any:
     """The layer ``--weights`` (and ``--module``) name in a saved file, or None."""
     if params.get("module") and not params.get("weights"):
@@ -416,7 +409,7 @@ def _loaded(params: dict[str, Any]) -> Any:
 def _stated(op: Any, params: dict[str, Any], loaded: Any) -> dict[str, tuple[Any, str]]:
     """The arguments the ``--layer`` line and the saved layer state: argument -> (value, where),
     refusing sources that disagree with each other or with the input's channels."""
-    shape, line = params["input_shape"], _line(params)
+    shape, line = params["input_shape"], layer_line(params.get("layer"))
     if line is None and loaded is None:
         return {}
     from ..inputs.pytorch import check_channels, spec_arguments, state_dict_arguments
@@ -468,7 +461,7 @@ def _untold(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str]],
     kernel_size, bias, a convolution's groups), nor a ``--layer`` line (which tells every
     argument, the ones it leaves out being the defaults), nor the options tell whole: its
     stride, padding, dilation and the rest would otherwise be guesses."""
-    if loaded is None or loaded.name is not None or _line(params) is not None:
+    if loaded is None or loaded.name is not None or layer_line(params.get("layer")) is not None:
         return
     untold = [
         a
@@ -504,7 +497,7 @@ def _arguments(op: Any, params: dict[str, Any], stated: dict[str, tuple[Any, str
     an option the kind does not have, one that disagrees with a source, or one that changes an
     argument the ``--layer`` line leaves to its default (which print(model) shows whenever it is
     not the default) is refused."""
-    line = _line(params)
+    line = layer_line(params.get("layer"))
     arguments = {}
     for argument in SPEC_OPTIONS:
         if params.get(argument) is None:

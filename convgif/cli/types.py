@@ -113,6 +113,12 @@ class FactorsType(click.ParamType):
         return numbers[0] if len(numbers) == 1 else tuple(numbers)
 
 
+def layer_line(layer: Any) -> Any:
+    """A ``--layer`` value when it is a layer as ``print(model)`` shows it (a
+    :class:`~convgif.inputs.pytorch.LayerLine`; a kind's name is a ``str``), else None."""
+    return None if layer is None or isinstance(layer, str) else layer
+
+
 class LayerType(click.ParamType):
     """A layer kind by PyTorch's class name, in any case (``Conv2d``, ``conv1d``, ...), or a
     layer as ``print(model)`` shows it: ``Conv2d(3, 64, kernel_size=(7, 7), stride=(2, 2))``,
