@@ -453,7 +453,8 @@ def test_gradients_equal_the_loops(name):
 
 # -- the pictures ------------------------------------------------------------------------------------
 
-DRAWN = [name for name in KINDS if ops.operation(name).backward_drawn]
+#: (The 3-D kinds' pictures are one depth slice each: their own test files put the slices together.)
+DRAWN = [name for name in KINDS if ops.operation(name).backward_drawn and ops.operation(name).dims < 3]
 #: Random layers per kind whose backward pictures are played step by step.
 PICTURE_CASES = 6
 
@@ -506,7 +507,10 @@ def test_the_backward_pictures_write_the_gradients(name):
         grad_input = rec.grad_input
         if name == "ChannelShuffle":  # each dx channel drawn beside the dy channel it copies
             grad_input = grad_input[np.asarray(spec.sources)]
-        np.testing.assert_allclose(np.ravel(by_name["dx"].output), np.ravel(grad_input), err_msg=str(spec))
+        shown = by_name["dx"].output
+        if by_name["dx"].cut is not None:  # drawn on the padded map: the cells cut off are dropped
+            shown = shown[:, ~by_name["dx"].cut]
+        np.testing.assert_allclose(np.ravel(shown), np.ravel(grad_input), err_msg=str(spec))
         if rec.grad_weight is not None:
             np.testing.assert_allclose(np.sort(np.ravel(by_name["dw"].output)), np.sort(np.ravel(rec.grad_weight)))
         if rec.grad_bias is not None:
@@ -526,7 +530,7 @@ def _cli(*args):
 
 def test_what_has_no_drawn_backward_pass_refuses_it_naming_the_option(tmp_path):
     drawn = [name for name in KINDS if ops.operation(name).backward_drawn]
-    assert len(drawn) >= 30 and all(name[-2] != "3" for name in drawn)
+    assert len(drawn) >= 30
     result = _cli("--layer", "checkerboard", "--in", "4,4", "--backward", "-o", str(tmp_path / "a.gif"))
     assert result.exit_code == 2 and "--backward" in result.output and "Traceback" not in result.output
     assert "ConvTranspose2d" in result.output  # what to draw instead

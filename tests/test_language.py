@@ -200,6 +200,15 @@ BACKWARD = [
     "--layer PixelUnshuffle --in 1,4,4 --downscale-factor 2",
     "--layer ChannelShuffle --in 6,2,2 --g 3",
     "--layer ChannelShuffle --in 4,3 --g 2",
+    "--layer ReflectionPad3d --in 1,2,2,2 --p 1",
+    "--layer ReplicationPad3d --in 1,2,2,2 --p 1",
+    "--layer ZeroPad3d --in 1,2,2,2 --p 0,0,0,0,-1,1",
+    "--layer ConstantPad3d --in 1,2,2,2 --p 1 --value 2",
+    "--layer CircularPad3d --in 1,2,2,2 --p 1",
+    "--layer MaxUnpool3d --in 1,2,2,2 --k 2",
+    "--layer Unfold --in 1,3,3 --k 2 --p 1",
+    "--layer Fold --in 4,4 --output-size 3,3 --k 2",
+    "--layer Fold --in 4,16 --output-size 3,3 --k 2 --p 1",
 ]
 
 

@@ -5,6 +5,8 @@ phrases and single words they hold."""
 
 from __future__ import annotations
 
+from .catalogue_moves import PHRASES as _MOVES
+
 # --- the catalogue ----------------------------------------------------------------------------
 
 _NUM = r"[−-]?\d[\d,.]*"
@@ -12,7 +14,7 @@ _SIZE = r"\d+(?:×\d+)*"
 _PAIR = r"(?:-?\d+|\([^)]*\))"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
-PHRASES: tuple[tuple[str, str], ...] = (
+PHRASES: tuple[tuple[str, str], ...] = _MOVES + (
     # LP pooling's overhang (whole sentences, before the words they hold)
     (
         r"hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its mean times "

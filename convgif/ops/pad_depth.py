@@ -222,3 +222,43 @@ def depth_steps(spec: Any) -> int:
     """Steps of all the depth pictures: the plane's per slice copied, one per slice of the constant."""
     copying = sum(source(spec, z) >= 0 for z in range(spec.output_shape[1]))
     return copying * plane(spec).steps + spec.output_shape[1] - copying
+
+
+# -- the backward pass: one input depth slice at a time ------------------------------------------
+
+
+def backward_slices(spec: Any) -> list[list[int]]:
+    """Per input depth d, the output depths some cell of which copies a cell of ``x[:, d]``."""
+    from ..engine.backward import axis_links
+    from .backward_depth_moves import depth_sources
+
+    return depth_sources(
+        axis_links(spec.axes, spec.input_shape, spec.output_shape), spec.input_shape, spec.output_shape
+    )
+
+
+def pad_depth_backward_geometries(spec: Any, note: str) -> list[Geometry]:
+    """One gather picture per input depth slice (``note``: the 2-D pad's backward note)."""
+    from .backward_depth_moves import depth_gather_geometries, depth_note
+
+    depth = spec.input_shape[1]
+    took = "the output depth slices that copy it"
+
+    def notes(d: int, zs: list[int]) -> tuple[str, ...]:
+        return (note, depth_note(depth, d, zs, took))
+
+    return depth_gather_geometries(spec, backward_slices(spec), notes, terms=4)
+
+
+def pad_depth_backward_drawings(spec: Any, recording: Any, links: Any, geometries: list[Geometry]) -> list[Drawn]:
+    """The recorded pictures of :func:`pad_depth_backward_geometries`."""
+    from .backward_depth_moves import depth_gather_drawings
+
+    return depth_gather_drawings(geometries, recording, links, backward_slices(spec))
+
+
+def backward_depth_steps(spec: Any) -> int:
+    """Steps of all the backward pictures."""
+    from .backward_depth_moves import depth_gather_steps
+
+    return depth_gather_steps(spec, backward_slices(spec))
