@@ -64,13 +64,14 @@ def terms(expression: str) -> list[float]:
     return [number(t) for t in expression.replace(" − ", " + -").split(" + ")]
 
 
-def check_entry(entry: str, head: str, want: float, cells: set, dy: np.ndarray, where) -> None:
+def check_entry(entry: str, head: str, want: float, cells: set, dy: np.ndarray, held, where) -> None:
     """A gather's sum-line entry: it names ``head``, writes ``want``, and adds up the dy of
-    exactly ``cells``, each named with its value (or, past a few, listed by value)."""
+    exactly ``cells``, each named with its value (or, past a few, listed by value), to what dx
+    ``held`` before the picture (None: nothing, the first picture to gather into it)."""
     assert entry.startswith(f"{head} = "), (entry, head, where)
     rest = entry[len(head) + 3 :]
     if rest == "0: no output cell took it":
-        assert not cells and want == 0, (entry, cells, where)
+        assert not cells and want == 0 and not held, (entry, cells, where)
         return
     index = re.search(r" \(index (\d+)\)$", rest)
     if index is not None:
@@ -81,17 +82,25 @@ def check_entry(entry: str, head: str, want: float, cells: set, dy: np.ndarray, 
     total = number(parts[-1])
     assert total == pytest.approx(want, rel=1e-3, abs=1e-3), (entry, want, where)
     values = sorted(float(dy[cell]) for cell in cells)
-    if parts[0].startswith("Σ"):
-        assert parts[0] == f"Σ dy over the {len(cells)} cells ringed", (entry, where)
+    body = parts[0]
+    if held is not None:  # what dx held, then what this picture adds
+        first = re.match(r"(\S+) ([+−]) (.*)$", body)
+        assert first is not None and number(first.group(1)) == pytest.approx(held, rel=1e-3, abs=1e-3), (entry, where)
+        body = first.group(3) if first.group(2) == "+" else body
+    if body.startswith("Σ"):
+        assert body == f"Σ dy over the {len(cells)} cells ringed", (entry, where)
         return
-    if parts[0].startswith("dy["):
-        named = {tuple(map(int, m)) for m in re.findall(r"dy\[(\d+), (\d+), (\d+), (\d+)\]", parts[0])}
+    if body.startswith("dy["):
+        named = {tuple(map(int, m)) for m in re.findall(r"dy\[(\d+), (\d+), (\d+), (\d+)\]", body)}
         assert named == cells, (entry, cells, where)
         listed = terms(parts[1]) if len(parts) == 3 else [total]
     else:
         listed = terms(parts[0])
+    if held is not None:
+        assert listed[0] == pytest.approx(held, rel=1e-3, abs=1e-3), (entry, held, where)
+        listed = listed[1:]
     assert sorted(listed) == pytest.approx(values, rel=1e-3, abs=1e-3), (entry, values, where)
-    assert sum(listed) == pytest.approx(total, rel=1e-3, abs=1e-2), (entry, where)
+    assert sum(listed) + (held or 0) == pytest.approx(total, rel=1e-3, abs=1e-2), (entry, where)
 
 
 def play(spec, job) -> np.ndarray:
@@ -104,7 +113,10 @@ def play(spec, job) -> np.ndarray:
         geometry = drawn.geometry
         d = int(re.fullmatch(r"dx\[0, (\d+)\]", geometry.output_label(0)).group(1))
         labels = [tuple(map(int, re.findall(r"\d+", geometry.input_text(i)))) for i in range(geometry.in_channels)]
+        depths = {z for _, z in labels}
         assert steps == drawn.output.shape[1] * drawn.output.shape[2] or steps == 1
+        if drawn.start is not None:  # adding to what earlier pictures gathered into dx[:, d]
+            np.testing.assert_allclose(drawn.start, dx[:, d])
         for step in range(steps):
             writes = drawn.playback.advance(step)
             shown = drawn.playback.show(step)
@@ -119,10 +131,11 @@ def play(spec, job) -> np.ndarray:
             y, x = divmod(step, drawn.output.shape[2])
             for c in range(spec.in_channels):
                 cells = {(labels[ch][0], labels[ch][1], oy, ox) for ch, oy, ox in shown.reads[c].cells.tolist()}
-                want = took.get((c, d, y, x), set())
+                want = {cell for cell in took.get((c, d, y, x), set()) if cell[1] in depths}
                 assert cells == want, (spec, (c, d, y, x), cells, want)
                 head = f"dx[{c}, {d}, {y}, {x}]"
-                check_entry(shown.sums[c], head, rec.grad_input[c, d, y, x], want, dy, (spec, step))
+                held = None if drawn.start is None else drawn.start[c, y, x]
+                check_entry(shown.sums[c], head, dx[c, d, y, x], want, dy, held, (spec, step))
             assert shown.text.startswith(f"dx at ({d}, {y}, {x}) · step {step + 1}/{steps}"), shown.text
     return dx
 
@@ -174,9 +187,16 @@ def test_a_cropped_input_slice_is_one_step_of_zeros_and_a_copied_one_gathers_eve
     np.testing.assert_array_equal(play(spec, job), job.recording.grad_input)
     spec = ops.operation("ReplicationPad3d").build(input_shape=(1, 2, 2, 2), padding=(0, 0, 0, 0, 2, 0))
     job = Job(spec, view={"backward": True}, max_frames=10**6, grad_output=True)
-    first = job.drawings[0].geometry
-    assert [first.input_text(i) for i in range(first.in_channels)] == ["dy[0, 0]", "dy[0, 1]", "dy[0, 2]"]
-    assert "z = 0, 1, 2, the output depth slices that copy it" in first.notes[-1]
+    pictures = [(d.geometry.input_text(0), d.geometry.output_label(0)) for d in job.drawings]
+    assert pictures == [
+        ("dy[0, 0]", "dx[0, 0]"),
+        ("dy[0, 1]", "dx[0, 0]"),
+        ("dy[0, 2]", "dx[0, 0]"),
+        ("dy[0, 3]", "dx[0, 1]"),
+    ]
+    assert [d.start is None for d in job.drawings] == [True, False, False, True]  # dx[:, 0] adds up three slices
+    assert job.drawings[2].geometry.notes[1].endswith("adding to what depths 0, 1 sent it")
+    np.testing.assert_array_equal(play(spec, job), job.recording.grad_input)
 
 
 def test_indices_given_by_hand_outside_their_windows_depths_are_refused_naming_them():

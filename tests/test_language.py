@@ -203,6 +203,7 @@ BACKWARD = [
     "--layer ReflectionPad3d --in 1,2,2,2 --p 1",
     "--layer ReplicationPad3d --in 1,2,2,2 --p 1",
     "--layer ZeroPad3d --in 1,2,2,2 --p 0,0,0,0,-1,1",
+    "--layer ZeroPad3d --in 1,2,2,2 --p 0,0,0,0,1,1",
     "--layer ConstantPad3d --in 1,2,2,2 --p 1 --value 2",
     "--layer CircularPad3d --in 1,2,2,2 --p 1",
     "--layer MaxUnpool3d --in 1,2,2,2 --k 2",

@@ -11,11 +11,21 @@ _LIST = rf"((?:{_NUM}(?:, )?)+)"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied first, in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
-    # a 3-D padding's and a MaxUnpool3d's backward pass, one input depth slice at a time
+    # a 3-D padding's backward pass, one output depth slice at a time, and a MaxUnpool3d's, one
+    # input depth slice at a time
     (
-        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) gathers from (dy\[:, z\]), z = {_LIST}, the output depth "
-        r"slices that copy it",
-        r"深度 \1 (共 \2): \3 汇集 \4, z = \5, 即复制它的各输出深度切片",
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) copied (x\[:, {_NUM}\]), so (dy\[:, {_NUM}\]) goes back to "
+        rf"(dx\[:, {_NUM}\]), adding to what depths? {_LIST} sent it",
+        r"深度 \1 (共 \2): \3 复制了 \4, 所以 \5 传回 \6, 加到深度 \7 已传给它的值上",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) copied (x\[:, {_NUM}\]), so (dy\[:, {_NUM}\]) goes back to "
+        rf"(dx\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 复制了 \4, 所以 \5 传回 \6",
+    ),
+    (
+        rf"output depths? {_LIST} holds? the constant: (?:their|its) dy goes nowhere",
+        r"输出深度 \1 全为常数: 其 dy 不传回任何地方",
     ),
     (
         rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) gathers from (dy\[:, z\]), z = {_LIST}, the output depths "

@@ -1,43 +1,35 @@
-"""The backward pass of the 3-D layers that move values, drawn one input depth slice at a time.
+"""The backward pass of the 3-D layers that move values, drawn a depth slice at a time.
 
 A 3-D padding (reflect, replicate, circular, zero, constant) and a MaxUnpool3d have no weights:
-each input cell's gradient gathers the ``dy`` of the output cells that took its value. Those may
-lie in several output depth slices (a reflect, replicate or circular depth padding copies whole
-slices), so the picture of input depth slice ``d`` draws, on the left, every output depth slice
-``dy[c, z]`` that takes a value from ``x[c, d]``, and on the right ``dx[c, d]`` filling up, one
-input position a step, every channel at once (:func:`convgif.ops.backward_moves.gather_drawn`):
-each sum line names every term it adds, all of them on screen. An input slice no output slice
-takes a value from (one a negative depth padding crops) is drawn as one step writing its zeros.
-The gradients are the 3-D layer's own (its :class:`~convgif.engine.backward.Links`).
+each input cell's gradient gathers the ``dy`` of the output cells that took its value
+(:func:`convgif.ops.backward_moves.gather_drawn`: dy on the left, dx on the right filling up, one
+input position a step, every channel at once). The gradients are the 3-D layer's own (its
+:class:`~convgif.engine.backward.Links`).
+
+* **One output depth slice at a time** (:func:`slice_geometries`, a padding's): output slice z
+  copied one input slice d, so ``dy[:, z]`` goes back to ``dx[:, d]``; a depth padding that
+  copies whole slices (reflect, replicate, circular) sends several output slices back to one
+  input slice, whose dx then adds up picture after picture, each sum line writing what dx held
+  and what it adds. One dy slice a picture: every cell a sum reads is drawn.
+* **One input depth slice at a time** (:func:`depth_gather_geometries`, a MaxUnpool3d's): the
+  picture of ``dx[:, d]`` draws every output slice its indices can point into; each cell takes
+  one dy cell, named in its sum line.
+
+An input slice no output cell takes a value from (one a negative depth padding crops) is drawn
+as one step writing its zeros.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
 import numpy as np
 
+from ..engine.backward import links_of
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value
 from .backward_moves import Labels, gather_drawn, gather_geometry, gather_sources
-
-#: What a kind says of its slices: (depth d) -> the output depths z whose dy x[:, d] gathers.
-Depths = Callable[[int], list[int]]
-
-
-def depth_sources(links: Any, in_shape: tuple[int, ...], out_shape: tuple[int, ...]) -> list[list[int]]:
-    """Per input depth d, the output depths z some output cell of which took a value of
-    ``x[:, d]`` (``links`` the layer's, (C, D, H, W) in and out), in order."""
-    d_in, plane_in = in_shape[1], math.prod(in_shape[2:])
-    plane_out = math.prod(out_shape[2:])
-    found: list[set[int]] = [set() for _ in range(d_in)]
-    depth_in = (np.asarray(links.cell) // plane_in) % d_in
-    depth_out = (np.asarray(links.out) // plane_out) % out_shape[1]
-    for d, z in set(zip(depth_in.tolist(), depth_out.tolist())):
-        found[d].add(z)
-    return [sorted(z) for z in found]
 
 
 def _labels(d: int, zs: Sequence[int]) -> Labels:
@@ -202,7 +194,101 @@ class _NonePlayback:
         )
 
 
-def depth_gather_steps(spec: Any, slices: list[list[int]]) -> int:
-    """Steps of all the pictures: one per input position of each slice gathered, one per slice not."""
-    plane = math.prod(spec.input_shape[2:])
-    return sum(plane if zs else 1 for zs in slices)
+# -- one output depth slice at a time: each sends its dy back to the input slice it copied --------
+
+#: The pictures of a layer each of whose output depth slices copies one input depth slice: per
+#: picture (z, d), output slice z's dy gathered into dx[:, d], or (None, d): an input slice no
+#: output slice copies, its dx 0.
+Order = list[tuple[Optional[int], int]]
+
+
+def slice_order(sources: Sequence[int], depth: int) -> Order:
+    """The pictures of a layer whose output depth z copies input depth ``sources[z]`` (−1: none)
+    of ``depth``: the output slices in order, after the input slices before the first one
+    copied and before those after the last (the slices a negative padding crops), with dx 0."""
+    copied = [(z, d) for z, d in enumerate(sources) if d >= 0]
+    kept = {d for _, d in copied}
+    first = min(kept, default=depth)
+    before = [(None, d) for d in range(depth) if d not in kept and d < first]
+    after = [(None, d) for d in range(depth) if d not in kept and d >= first]
+    return [*before, *copied, *after]
+
+
+def slice_geometries(
+    spec: Any, order: Order, notes: Callable[[Optional[int], int, list[int]], tuple[str, ...]], terms: int
+) -> list[Geometry]:
+    """One picture per entry of ``order`` (``notes(z, d, earlier)``: its notes, ``earlier`` the
+    output depths gathered into dx[:, d] before it); ``terms`` about the most a cell gathers."""
+    c, depth, h, w = spec.input_shape
+    _, d_out, ho, wo = spec.output_shape
+    blame = lambda axis: ("input_shape", spec.input_shape, "input")  # noqa: E731
+    widest = max(len(f"dy[{c - 1}, {d_out - 1}, {ho - 1}, {wo - 1}]"), len(f"dx[{c - 1}, {depth - 1}, {h}, {w}]"))
+    geometries, seen = [], {}
+    for z, d in order:
+        earlier = seen.setdefault(d, [])
+        if z is None:
+            geometries.append(_none_geometry(spec, d, notes(z, d, earlier), blame))
+            continue
+        base = gather_geometry(
+            spec,
+            spec.caption,
+            2,
+            c,
+            c,
+            (ho, wo),
+            (h, w),
+            blame,
+            "dy",
+            "dx",
+            notes(z, d, earlier),
+            terms=terms,
+            groups=c,
+        )
+        held = 8 if earlier else 0  # a sum adding to what dx holds writes it twice
+        geometries.append(
+            dataclasses.replace(
+                base,
+                input_label=lambda i, z=z: f"dy[{i}, {z}]",
+                output_label=lambda co, d=d: f"dx[{co}, {d}]",
+                inputs_word="dy slices",
+                step_text=_step_text(d, h - 1, w - 1, h * w),
+                sum_chars=lambda chars, drawn, held=held: (
+                    len(drawn[2]) * (2 * widest + 12 + held + terms * (widest + 2 * chars + 8))
+                ),
+            )
+        )
+        earlier.append(z)
+    return geometries
+
+
+def slice_drawings(geometries: list[Geometry], recording: Any, links: Any, order: Order) -> list[Drawn]:
+    """The recorded pictures of :func:`slice_geometries`: dx[:, d] adding up, picture after
+    picture, what each output slice's ``links`` (the layer's, in output order) send it."""
+    dy_all, dx_all = np.asarray(recording.grad_output), np.asarray(recording.grad_input)
+    c, depth, h, w = dx_all.shape
+    _, d_out, ho, wo = dy_all.shape
+    plane, area = h * w, ho * wo
+    terms = links.terms(dy_all)
+    running = np.zeros(dx_all.shape, dtype=terms.dtype if terms.size else dx_all.dtype)
+    z_of = (links.out // area) % d_out
+    gathered: set[int] = set()
+    drawn = []
+    for geometry, (z, d) in zip(geometries, order):
+        if z is None:
+            drawn.append(_none_drawn(geometry, np.ascontiguousarray(dx_all[:, d]), d))
+            continue
+        pick = z_of == z
+        out, cell = links.out[pick], links.cell[pick]
+        start = running[:, d].copy() if d in gathered else None
+        np.add.at(running.reshape(-1), cell, terms[pick])
+        gathered.add(d)
+        factor = None if links.factor is None else links.factor[pick]
+        moved = links_of(
+            (out // (d_out * area)) * area + out % area, (cell // (depth * plane)) * plane + cell % plane, factor
+        )
+        sources = gather_sources(moved, (c, h, w))
+        dy = np.ascontiguousarray(dy_all[:, z])
+        labels = _labels(d, [z])
+        picture = gather_drawn(geometry, dy, running[:, d].copy(), sources, names=labels, start=start)
+        drawn.append(picture)
+    return drawn

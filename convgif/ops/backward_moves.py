@@ -87,20 +87,23 @@ def gather_drawn(
     filler: Optional[np.ndarray] = None,
     reason: Optional[Callable[[int, int], str]] = None,
     names: Optional[Labels] = None,
+    start: Optional[np.ndarray] = None,
 ) -> Drawn:
     """A gather picture: ``dy`` (C, H_out, W_out) on the left, ``dx`` (C, H, W) filling up on
     the right; ``sources(c, i)`` lists the cells (flat in ``dy``, channels first) dx's flat cell
     ``i`` of channel ``c`` gathers, each with its factor (None: 1); ``reason(c, i)`` adds words;
     ``names`` writes the elements and positions when the grids are not the arrays themselves
-    (a depth slice of a 3-D layer)."""
+    (a depth slice of a 3-D layer); ``start`` is what dx holds before the picture, when an
+    earlier one gathered into it too (each sum then adds to it)."""
     return Drawn(
         geometry=geometry,
         grid=dy,
         filler=np.zeros(dy.shape[1:], bool) if filler is None else filler,
         kernels=None,
         output=dx,
-        playback=_Gather(geometry, dy, dx, sources, reason, names),
-        value_chars=widest(dy, dx),
+        playback=_Gather(geometry, dy, dx, sources, reason, names, start),
+        start=start,
+        value_chars=widest(dy, dx) if start is None else widest(dy, dx, start),
     )
 
 
@@ -116,9 +119,17 @@ class _Gather:
     """The steps of a gather picture: input position k, row by row, every channel at once."""
 
     def __init__(
-        self, geometry: Geometry, dy: np.ndarray, dx: np.ndarray, sources: Sources, reason: Any, names: Any = None
+        self,
+        geometry: Geometry,
+        dy: np.ndarray,
+        dx: np.ndarray,
+        sources: Sources,
+        reason: Any,
+        names: Any = None,
+        start: Optional[np.ndarray] = None,
     ) -> None:
         self.geometry, self.dy, self.dx, self.sources, self.reason = geometry, dy, dx, sources, reason
+        self.start = start
         dims = geometry.dims
         self.names = names or Labels(lambda name, c, y, x: at(dims, name, c, y, x), lambda y, x: position(dims, y, x))
         self.scales = magnitude(dy), magnitude(dx)
@@ -163,14 +174,16 @@ class _Gather:
                 values.append(value)
             head = self.names.element(dx_name, c, y, x)
             total = format_value(self.dx[c, y, x], self.scales[1])
+            held = "" if self.start is None else f"{format_value(self.start[c, y, x], self.scales[1])} + "
             if not taken:
-                entry = f"{head} = 0: no output cell took it"
-            elif len(taken) == 1 and taken[0][1] is None:
+                entry = f"{head} = 0: no output cell took it" if not self.dx[c, y, x] else f"{head} = {total}"
+            elif len(taken) == 1 and taken[0][1] is None and not held:
                 entry = f"{head} = {names[0]} = {total}"
             elif len(taken) > (NAMED_TERMS if all(f is None for _, f in taken) else 2):  # by value, row by row
-                entry = f"{head} = {_by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values)} = {total}"
+                listed = _by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values)
+                entry = f"{head} = {held}{listed} = {total}"
             else:
-                entry = f"{head} = {' + '.join(names)} = {' + '.join(values)} = {total}"
+                entry = f"{head} = {held}{' + '.join(names)} = {held}{' + '.join(values)} = {total}"
             if self.reason is not None:
                 entry += self.reason(c, step)
             sums.append(entry.replace("+ -", "− ").replace("+ −", "− "))

@@ -224,41 +224,45 @@ def depth_steps(spec: Any) -> int:
     return copying * plane(spec).steps + spec.output_shape[1] - copying
 
 
-# -- the backward pass: one input depth slice at a time ------------------------------------------
+# -- the backward pass: one output depth slice at a time ------------------------------------------
 
 
-def backward_slices(spec: Any) -> list[list[int]]:
-    """Per input depth d, the output depths some cell of which copies a cell of ``x[:, d]``."""
-    from ..engine.backward import axis_links
-    from .backward_depth_moves import depth_sources
+def backward_order(spec: Any) -> list:
+    """The backward pictures: each output depth slice that copies an input slice, in order (its
+    dy gathered into that slice's dx), and the input slices none copies (their dx 0)."""
+    from .backward_depth_moves import slice_order
 
-    return depth_sources(
-        axis_links(spec.axes, spec.input_shape, spec.output_shape), spec.input_shape, spec.output_shape
-    )
+    return slice_order([source(spec, z) for z in range(spec.output_shape[1])], spec.input_shape[1])
 
 
 def pad_depth_backward_geometries(spec: Any, note: str) -> list[Geometry]:
-    """One gather picture per input depth slice (``note``: the 2-D pad's backward note)."""
-    from .backward_depth_moves import depth_gather_geometries, depth_note
+    """One gather picture per output depth slice that copies (``note``: the 2-D pad's backward
+    note), one step of zeros per input slice none copies."""
+    from .backward_depth_moves import depth_note, slice_geometries
 
-    depth = spec.input_shape[1]
-    took = "the output depth slices that copy it"
+    d_out, depth = spec.output_shape[1], spec.input_shape[1]
+    constant = [z for z in range(d_out) if source(spec, z) < 0]
+    nowhere = ()
+    if constant:
+        many = len(constant) > 1
+        nowhere = (
+            f"output depth{'s' * many} {', '.join(map(str, constant))} hold{'s' * (not many)} the constant: "
+            f"{'their' if many else 'its'} dy goes nowhere",
+        )
 
-    def notes(d: int, zs: list[int]) -> tuple[str, ...]:
-        return (note, depth_note(depth, d, zs, took))
+    def notes(z: Optional[int], d: int, earlier: list[int]) -> tuple[str, ...]:
+        if z is None:
+            return (note, depth_note(depth, d, [], ""), *nowhere)
+        line = f"depth {z} of {d_out}: y[:, {z}] copied x[:, {d}], so dy[:, {z}] goes back to dx[:, {d}]"
+        if earlier:
+            line += f", adding to what depth{'s' * (len(earlier) > 1)} {', '.join(map(str, earlier))} sent it"
+        return (note, line, *nowhere)
 
-    return depth_gather_geometries(spec, backward_slices(spec), notes, terms=4)
+    return slice_geometries(spec, backward_order(spec), notes, terms=4)
 
 
 def pad_depth_backward_drawings(spec: Any, recording: Any, links: Any, geometries: list[Geometry]) -> list[Drawn]:
     """The recorded pictures of :func:`pad_depth_backward_geometries`."""
-    from .backward_depth_moves import depth_gather_drawings
+    from .backward_depth_moves import slice_drawings
 
-    return depth_gather_drawings(geometries, recording, links, backward_slices(spec))
-
-
-def backward_depth_steps(spec: Any) -> int:
-    """Steps of all the backward pictures."""
-    from .backward_depth_moves import depth_gather_steps
-
-    return depth_gather_steps(spec, backward_slices(spec))
+    return slice_drawings(geometries, recording, links, backward_order(spec))

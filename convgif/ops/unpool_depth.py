@@ -276,10 +276,3 @@ def unpool_depth_backward_drawings(spec: Any, recording: Any, links: Any, geomet
         return f" (index {int(indices[c, d].flat[i])})"
 
     return depth_gather_drawings(geometries, recording, links, slices, reason)
-
-
-def backward_depth_steps(spec: Any) -> int:
-    """Steps of all the backward pictures."""
-    from .backward_depth_moves import depth_gather_steps
-
-    return depth_gather_steps(spec, backward_slices(spec))
