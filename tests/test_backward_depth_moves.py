@@ -7,6 +7,7 @@ dx put together is the recording's gradient, which is torch's."""
 from __future__ import annotations
 
 import json
+import random
 import re
 import shlex
 
@@ -231,3 +232,28 @@ def test_the_cli_draws_the_backward_pass_and_info_counts_its_steps(line, tmp_pat
     assert facts["frames"] == frames and facts["steps"] == frames, (facts["steps"], frames)
     _, d, h, w = facts["input_shape"]
     assert frames >= d * h * w or "ZeroPad3d" in line  # every input cell a step (a cropped slice one)
+
+
+def test_maxunpool3d_with_padding_and_a_larger_output_size_gathers_through_its_indices():
+    rng, drawn = random.Random(9), 0
+    while drawn < 30:
+        shape = (rng.randint(1, 2), *(rng.randint(1, 3) for _ in range(3)))
+        sizes = [tuple(rng.randint(1, 3) for _ in range(3)) for _ in range(2)]
+        args = dict(
+            input_shape=shape, kernel_size=sizes[0], stride=sizes[1], padding=tuple(rng.randint(0, 1) for _ in range(3))
+        )
+        try:
+            spec = ops.operation("MaxUnpool3d").build(**args)
+            larger = tuple(n + rng.randint(0, s - 1) for n, s in zip(spec.output_shape[1:], sizes[1]))
+            spec = ops.operation("MaxUnpool3d").build(**args, output_size=larger)
+        except SpecError:
+            continue
+        try:
+            job = Job(spec, view={"backward": True}, max_frames=10**6, grad_output=True)
+        except SpecError as error:  # no pooling gives such an input: no example indices to take
+            assert "give input and indices" in str(error), error
+            continue
+        np.testing.assert_array_equal(play(spec, job), job.recording.grad_input)
+        if torch is not None:
+            np.testing.assert_allclose(play(spec, job), torch_grad("MaxUnpool3d", spec, job.recording))
+        drawn += 1
