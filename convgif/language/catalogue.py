@@ -663,4 +663,4 @@ TRADITIONAL = dict(
     )
 )
 # the characters of the matrix view's and Unfold/Fold's phrases
-TRADITIONAL.update(zip("丢们匀历头层属开弃统补该这阵", "丟們勻歷頭層屬開棄統補該這陣"))
+TRADITIONAL.update(zip("丢们匀历头层属开弃统补该这阵么", "丟們勻歷頭層屬開棄統補該這陣麼"))
