@@ -95,6 +95,9 @@ def check_entry(entry: str, head: str, want: float, cells: set, dy: np.ndarray, 
         named = {tuple(map(int, m)) for m in re.findall(r"dy\[(\d+), (\d+), (\d+), (\d+)\]", body)}
         assert named == cells, (entry, cells, where)
         listed = terms(parts[1]) if len(parts) == 3 else [total]
+    elif held is not None and body.startswith("("):  # what dx held, then the terms by value in brackets
+        assert body.endswith(")"), (entry, where)
+        listed = [held, *terms(body[1:-1])]
     else:
         listed = terms(parts[0])
     if held is not None:

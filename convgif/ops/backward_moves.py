@@ -181,6 +181,7 @@ class _Gather:
                 entry = f"{head} = {names[0]} = {total}"
             elif len(taken) > (NAMED_TERMS if all(f is None for _, f in taken) else 2):  # by value, row by row
                 listed = _by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values)
+                listed = f"({listed})" if held and not listed.startswith("Σ") else listed  # apart from what dx held
                 entry = f"{head} = {held}{listed} = {total}"
             else:
                 entry = f"{head} = {held}{' + '.join(names)} = {held}{' + '.join(values)} = {total}"
