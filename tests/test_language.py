@@ -215,6 +215,16 @@ BACKWARD = [
     "--layer Conv3d --in 1,4,3,3 --k 2,1,1 --s 2,1,1 --p -1,0,0 --padding-mode circular",
     "--layer ConvTranspose3d --in 1,2,2,2 --k 2 --s 2 --p 1 --output-padding 1",
     "--layer ConvTranspose1d --in 1,3 --k 3 --s 2 --p 1 --output-padding 1",
+    "--layer ReflectionPad3d --in 1,2,2,2 --p 1",
+    "--layer ReplicationPad3d --in 1,2,2,2 --p 1",
+    "--layer ZeroPad3d --in 1,2,2,2 --p 0,0,0,0,-1,1",
+    "--layer ZeroPad3d --in 1,2,2,2 --p 0,0,0,0,1,1",
+    "--layer ConstantPad3d --in 1,2,2,2 --p 1 --value 2",
+    "--layer CircularPad3d --in 1,2,2,2 --p 1",
+    "--layer MaxUnpool3d --in 1,2,2,2 --k 2",
+    "--layer Unfold --in 1,3,3 --k 2 --p 1",
+    "--layer Fold --in 4,4 --output-size 3,3 --k 2",
+    "--layer Fold --in 4,16 --output-size 3,3 --k 2 --p 1",
 ]
 
 

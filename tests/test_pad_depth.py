@@ -164,11 +164,14 @@ def test_the_cli_draws_a_3d_padding_as_depth_slices(tmp_path):
     assert re.search(r"output \(1, 5, 6, 6\) · 0 parameters · 180 frames", result.output)
 
 
-def test_the_backward_pass_of_a_3d_padding_is_refused_not_a_traceback(tmp_path):
+def test_the_backward_pass_of_a_3d_padding_is_drawn_and_padding_the_channels_refused(tmp_path):
     from click.testing import CliRunner
 
     from convgif.cli import main
 
     args = ["--layer", "ZeroPad3d", "--in", "1,2,3,3", "--padding", "1", "--backward", "-o", str(tmp_path / "b.gif")]
     result = CliRunner().invoke(main, args)
-    assert result.exit_code == 2 and "ZeroPad3d's backward pass is not drawn" in result.output, result.output
+    assert result.exit_code == 0 and (tmp_path / "b.gif").exists(), result.output
+    args[5] = "1,1,1,1,1,1,1,0"  # the channels too: computed, not drawn
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2 and "pads the channels" in result.output and "Traceback" not in result.output

@@ -6,6 +6,7 @@ phrases and single words they hold."""
 from __future__ import annotations
 
 from .depth_catalogue import BACKWARD_DEPTH
+from .catalogue_moves import PHRASES as _MOVES
 
 # --- the catalogue ----------------------------------------------------------------------------
 
@@ -14,7 +15,7 @@ _SIZE = r"\d+(?:×\d+)*"
 _PAIR = r"(?:-?\d+|\([^)]*\))"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
-PHRASES: tuple[tuple[str, str], ...] = (
+PHRASES: tuple[tuple[str, str], ...] = _MOVES + (
     # a 3-D pooling's backward pass: dx[c, d] slices filling up picture after picture
     (
         r"dx starts at 0; a slice read again for a later depth goes on from its value here",
@@ -684,6 +685,6 @@ TRADITIONAL = dict(
     )
 )
 # the characters of the matrix view's and Unfold/Fold's phrases
-TRADITIONAL.update(zip("丢们匀历头层属开弃统补该这阵", "丟們勻歷頭層屬開棄統補該這陣"))
+TRADITIONAL.update(zip("丢们匀历头层属开弃统补该这阵么", "丟們勻歷頭層屬開棄統補該這陣麼"))
 # the characters of a 3-D pooling's backward notes
 TRADITIONAL.update(zip("继续", "繼續"))

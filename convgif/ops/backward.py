@@ -39,7 +39,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.backward import Gradients, grad_output_of
-from ..errors import SpecError
+from ..errors import SpecError, TooLargeError
 from .base import Operation
 
 # -- recording ----------------------------------------------------------------------------------
@@ -117,6 +117,13 @@ class Backward(Operation):
 
     def refusal_of(self, error: SpecError) -> SpecError:
         """Too many frames: a backward pass is drawn whole, so no smaller region is offered."""
+        if isinstance(error, TooLargeError) and error.needs and "even one output cell" in str(error):
+            return TooLargeError(
+                "input_shape",
+                f"this {self.name}'s backward pass is too large to draw: it is drawn whole (region does not apply "
+                f"with backward) and needs {error.needs}; draw a smaller layer",
+                error.needs,
+            )
         steps = re.search(r"the ([\d,]+) steps", str(error))
         if error.argument != "max_frames" or steps is None:
             return error

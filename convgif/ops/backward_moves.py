@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
@@ -86,26 +86,52 @@ def gather_drawn(
     sources: Sources,
     filler: Optional[np.ndarray] = None,
     reason: Optional[Callable[[int, int], str]] = None,
+    names: Optional[Labels] = None,
+    start: Optional[np.ndarray] = None,
 ) -> Drawn:
     """A gather picture: ``dy`` (C, H_out, W_out) on the left, ``dx`` (C, H, W) filling up on
     the right; ``sources(c, i)`` lists the cells (flat in ``dy``, channels first) dx's flat cell
-    ``i`` of channel ``c`` gathers, each with its factor (None: 1); ``reason(c, i)`` adds words."""
+    ``i`` of channel ``c`` gathers, each with its factor (None: 1); ``reason(c, i)`` adds words;
+    ``names`` writes the elements and positions when the grids are not the arrays themselves
+    (a depth slice of a 3-D layer); ``start`` is what dx holds before the picture, when an
+    earlier one gathered into it too (each sum then adds to it)."""
     return Drawn(
         geometry=geometry,
         grid=dy,
         filler=np.zeros(dy.shape[1:], bool) if filler is None else filler,
         kernels=None,
         output=dx,
-        playback=_Gather(geometry, dy, dx, sources, reason),
-        value_chars=widest(dy, dx),
+        playback=_Gather(geometry, dy, dx, sources, reason, names, start),
+        start=start,
+        value_chars=widest(dy, dx) if start is None else widest(dy, dx, start),
     )
+
+
+class Labels(NamedTuple):
+    """How a gather picture writes an element of a grid, ``element(name, channel, y, x)`` (the
+    channel the grid's, as drawn), and a position of dx, ``place(y, x)``."""
+
+    element: Callable[[str, int, int, int], str]
+    place: Callable[[int, int], str]
 
 
 class _Gather:
     """The steps of a gather picture: input position k, row by row, every channel at once."""
 
-    def __init__(self, geometry: Geometry, dy: np.ndarray, dx: np.ndarray, sources: Sources, reason: Any) -> None:
+    def __init__(
+        self,
+        geometry: Geometry,
+        dy: np.ndarray,
+        dx: np.ndarray,
+        sources: Sources,
+        reason: Any,
+        names: Any = None,
+        start: Optional[np.ndarray] = None,
+    ) -> None:
         self.geometry, self.dy, self.dx, self.sources, self.reason = geometry, dy, dx, sources, reason
+        self.start = start
+        dims = geometry.dims
+        self.names = names or Labels(lambda name, c, y, x: at(dims, name, c, y, x), lambda y, x: position(dims, y, x))
         self.scales = magnitude(dy), magnitude(dx)
         self.channels = range(dx.shape[0])
 
@@ -132,34 +158,37 @@ class _Gather:
             (top, left), (bottom, right) = cells[:, 1:].min(axis=0), cells[:, 1:].max(axis=0) + 1
             return Reads(cells, (int(top), int(left), int(bottom), int(right)))
 
-        dy_name, dx_name, dims = geo.input_name, geo.output_name, geo.dims
+        dy_name, dx_name = geo.input_name, geo.output_name
         sums = []
         for c in self.channels:
             taken = found[c]
             names, values = [], []
             for cell, factor in taken:
                 cc, cy, cx = np.unravel_index(cell, (c_dy, h, w))
-                term = at(dims, dy_name, int(cc), int(cy), int(cx))
+                term = self.names.element(dy_name, int(cc), int(cy), int(cx))
                 value = format_value(self.dy[cc, cy, cx], self.scales[0])
                 if factor is not None:
                     shown = f"({value})" if value.startswith(("-", "−")) else value
                     term, value = f"{format_value(factor)}·{term}", f"{format_value(factor)}·{shown}"
                 names.append(term)
                 values.append(value)
-            head = at(dims, dx_name, c, y, x)
+            head = self.names.element(dx_name, c, y, x)
             total = format_value(self.dx[c, y, x], self.scales[1])
+            held = "" if self.start is None else f"{format_value(self.start[c, y, x], self.scales[1])} + "
             if not taken:
-                entry = f"{head} = 0: no output cell took it"
-            elif len(taken) == 1 and taken[0][1] is None:
+                entry = f"{head} = 0: no output cell took it" if not self.dx[c, y, x] else f"{head} = {total}"
+            elif len(taken) == 1 and taken[0][1] is None and not held:
                 entry = f"{head} = {names[0]} = {total}"
             elif len(taken) > (NAMED_TERMS if all(f is None for _, f in taken) else 2):  # by value, row by row
-                entry = f"{head} = {_by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values)} = {total}"
+                listed = _by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values)
+                listed = f"({listed})" if held and not listed.startswith("Σ") else listed  # apart from what dx held
+                entry = f"{head} = {held}{listed} = {total}"
             else:
-                entry = f"{head} = {' + '.join(names)} = {' + '.join(values)} = {total}"
+                entry = f"{head} = {held}{' + '.join(names)} = {held}{' + '.join(values)} = {total}"
             if self.reason is not None:
                 entry += self.reason(c, step)
             sums.append(entry.replace("+ -", "− ").replace("+ −", "− "))
-        text = f"{dx_name} at {position(dims, y, x)} · step {step + 1}/{self.dx.shape[1] * self.dx.shape[2]}"
+        text = f"{dx_name} at {self.names.place(y, x)} · step {step + 1}/{self.dx.shape[1] * self.dx.shape[2]}"
         return Step(0, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(self.channels))
 
 

@@ -270,10 +270,34 @@ class FoldRecording:
 
 
 class _FoldOperation(Operation):
-    """What Unfold and Fold share: no weights, torch's arguments, no view of their own."""
+    """What Unfold and Fold share: no weights, torch's arguments, no view of their own, a
+    backward pass drawn as the other layer (:mod:`convgif.ops.backward_fold`)."""
 
     dims = 2
     views = ("region",)
+    backward_drawn = True
+
+    def backward_geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
+        """One picture: Unfold's gradient a Fold of dy, Fold's an Unfold of dy."""
+        from . import backward_fold
+        from .backward import refuse_region
+
+        self.check_view(**view)
+        refuse_region(region)
+        return getattr(backward_fold, f"{self.name.lower()}_backward_geometries")(spec, self._mirror())
+
+    def backward_drawings(
+        self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
+    ) -> list[Drawn]:
+        from . import backward_fold
+
+        return getattr(backward_fold, f"{self.name.lower()}_backward_drawings")(
+            spec, recording, self._mirror(), geometries
+        )
+
+    def _mirror(self) -> Operation:
+        """The other layer, whose forward pictures draw this one's backward pass."""
+        return FOLD if self.name == "Unfold" else UNFOLD
 
     def weight_shape(self, spec: Any) -> None:
         return None

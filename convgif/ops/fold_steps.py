@@ -27,8 +27,11 @@ def _slice(start: int, count: int, step: int) -> str:
 class UnfoldPlayback:
     """Step ``l`` copies window ``l`` of every channel into column ``l`` of that channel's rows."""
 
-    def __init__(self, spec: Any, recording: Any, start: int, stop: int, read: Region) -> None:
+    def __init__(
+        self, spec: Any, recording: Any, start: int, stop: int, read: Region, names: tuple[str, str] = ("x", "y")
+    ) -> None:
         self.spec, self.recording, self.start, self.stop, self.read = spec, recording, start, stop, read
+        self.names = names  # the input's and the output's; a backward pass's writes the values read too
         self.rows, self.cols = _windows(spec, spec.input_shape[1:])
         self.kk = spec.cells
 
@@ -61,10 +64,11 @@ class UnfoldPlayback:
         part = self.stop - self.start < spec.output_shape[1]
         text = f"column {col} · window at ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
         text += " of this part" if part else ""
-        kk = self.kk
-        x = "pad(x)" if max(spec.padding) else "x"  # the indices are the padded map's
+        kk, (x, y) = self.kk, self.names
+        x = f"pad({x})" if max(spec.padding) else x  # the indices are the padded map's
         sums = tuple(
-            f"y[{c * kk}:{(c + 1) * kk}, {col}] = {x}[{c}, {_slice(top, kh, dh)}, {_slice(left, kw, dw)}]"
+            f"{y}[{c * kk}:{(c + 1) * kk}, {col}] = {x}[{c}, {_slice(top, kh, dh)}, {_slice(left, kw, dw)}]"
+            + ("" if self.names == ("x", "y") else f" = {_values(self.recording.output[c * kk : (c + 1) * kk, col])}")
             for c in range(spec.in_channels)
         )
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(spec.in_channels)))
@@ -82,8 +86,9 @@ class FoldPlayback:
         recording: Any,
         columns: Optional[tuple[int, int]] = None,
         part: Optional[Region] = None,
+        names: tuple[str, str] = ("x", "y"),
     ) -> None:
-        self.spec, self.recording = spec, recording
+        self.spec, self.recording, self.names = spec, recording, names
         self.start, stop = columns or (0, spec.input_shape[1])
         self.steps = stop - self.start
         self.part = Region.of(part, spec.canvas)
@@ -132,11 +137,12 @@ class FoldPlayback:
         drawn = "" if in_rows.all() and in_cols.all() else "  (partly outside the part drawn)"
         if not (in_rows.any() and in_cols.any()):
             drawn = "  (outside the part drawn)"
-        y = "pad(y)" if max(spec.padding) else "y"  # the indices are the padded map's
+        x, y = self.names
+        y = f"pad({y})" if max(spec.padding) else y  # the indices are the padded map's
         where = f"{_slice(int(rows[0]), kh, dh)}, {_slice(int(cols[0]), kw, dw)}"
         sums = []
         for c, (before, added, first) in enumerate(self._before):
-            column = f"x[{c * kk}:{(c + 1) * kk}, {index}]"
+            column = f"{x}[{c * kk}:{(c + 1) * kk}, {index}]"
             new = _values(before + added)
             if first.all():
                 sums.append(f"{y}[{c}, {where}] = {column} = {new}{drawn}")

@@ -222,3 +222,47 @@ def depth_steps(spec: Any) -> int:
     """Steps of all the depth pictures: the plane's per slice copied, one per slice of the constant."""
     copying = sum(source(spec, z) >= 0 for z in range(spec.output_shape[1]))
     return copying * plane(spec).steps + spec.output_shape[1] - copying
+
+
+# -- the backward pass: one output depth slice at a time ------------------------------------------
+
+
+def backward_order(spec: Any) -> list:
+    """The backward pictures: each output depth slice that copies an input slice, in order (its
+    dy gathered into that slice's dx), and the input slices none copies (their dx 0)."""
+    from .backward_depth_moves import slice_order
+
+    return slice_order([source(spec, z) for z in range(spec.output_shape[1])], spec.input_shape[1])
+
+
+def pad_depth_backward_geometries(spec: Any, note: str) -> list[Geometry]:
+    """One gather picture per output depth slice that copies (``note``: the 2-D pad's backward
+    note), one step of zeros per input slice none copies."""
+    from .backward_depth_moves import depth_note, slice_geometries
+
+    d_out, depth = spec.output_shape[1], spec.input_shape[1]
+    constant = [z for z in range(d_out) if source(spec, z) < 0]
+    nowhere = ()
+    if constant:
+        many = len(constant) > 1
+        nowhere = (
+            f"output depth{'s' * many} {', '.join(map(str, constant))} hold{'s' * (not many)} the constant: "
+            f"{'their' if many else 'its'} dy goes nowhere",
+        )
+
+    def notes(z: Optional[int], d: int, earlier: list[int]) -> tuple[str, ...]:
+        if z is None:
+            return (note, depth_note(depth, d, [], ""), *nowhere)
+        line = f"depth {z} of {d_out}: y[:, {z}] copied x[:, {d}], so dy[:, {z}] goes back to dx[:, {d}]"
+        if earlier:
+            line += f", adding to what depth{'s' * (len(earlier) > 1)} {', '.join(map(str, earlier))} sent it"
+        return (note, line, *nowhere)
+
+    return slice_geometries(spec, backward_order(spec), notes, terms=4)
+
+
+def pad_depth_backward_drawings(spec: Any, recording: Any, links: Any, geometries: list[Geometry]) -> list[Drawn]:
+    """The recorded pictures of :func:`pad_depth_backward_geometries`."""
+    from .backward_depth_moves import slice_drawings
+
+    return slice_drawings(geometries, recording, links, backward_order(spec))

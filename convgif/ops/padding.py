@@ -456,31 +456,38 @@ class Padding(Operation):
         from .backward import refuse_region
         from .backward_moves import gather_geometry
 
-        if self.dims == 3:
-            raise self.backward_not_drawn()
         refuse_region(region)
-        (forward,) = self.geometries(spec, **view)
-        c, (ho, wo), (h, w) = spec.in_channels, forward.out_size, forward.grid
+        forwards = self.geometries(spec, **view)  # what the forward pass refuses, refused
         copies = (
             "its own output cell's and those of the padding cells copying it"
             if spec.MODE != "constant"
             else ("the output cell it became")
         )
-        notes = (
-            f"backward, dx = ∂L/∂x: each input cell gathers the dy of {copies}"
-            + ("; the constant's cells send theirs nowhere" if spec.MODE == "constant" else ""),
+        note = f"backward, dx = ∂L/∂x: each input cell gathers the dy of {copies}" + (
+            "; the constant's cells send theirs nowhere" if spec.MODE == "constant" else ""
         )
+        if self.dims == 3:
+            from .pad_depth import pad_depth_backward_geometries
+
+            return pad_depth_backward_geometries(spec, note)
+        (forward,) = forwards
+        c, (ho, wo), (h, w) = spec.in_channels, forward.out_size, forward.grid
         return [
             gather_geometry(
-                spec, spec.caption, self.dims, c, c, (ho, wo), (h, w), forward.blame, "dy", "dx", notes, terms=4
+                spec, spec.caption, self.dims, c, c, (ho, wo), (h, w), forward.blame, "dy", "dx", (note,), terms=4
             )
         ]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
         from .backward_moves import gather_drawn, gather_sources
 
-        (geometry,) = geometries or self.backward_geometries(spec, **view)
         rec = recording.forward
+        if self.dims == 3:
+            from .pad_depth import pad_depth_backward_drawings
+
+            whole = geometries or self.backward_geometries(spec, **view)
+            return pad_depth_backward_drawings(spec, recording, self.links(spec, rec), whole)
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
         sources = gather_sources(self.links(spec, rec), rec.input.shape)
         dy = recording.grad_output.reshape(spec.in_channels, *geometry.grid)
         dx = recording.grad_input.reshape(spec.in_channels, *geometry.out_size)
@@ -598,6 +605,8 @@ CIRCULAR_PAD3D = Padding(CircularPad3dSpec)
 for _op in (REFLECTION_PAD1D, REFLECTION_PAD2D, REPLICATION_PAD1D, REPLICATION_PAD2D, ZERO_PAD1D, ZERO_PAD2D):
     _op.backward_drawn = True
 for _op in (CONSTANT_PAD1D, CONSTANT_PAD2D, CIRCULAR_PAD1D, CIRCULAR_PAD2D):
+    _op.backward_drawn = True
+for _op in (REFLECTION_PAD3D, REPLICATION_PAD3D, ZERO_PAD3D, CONSTANT_PAD3D, CIRCULAR_PAD3D):
     _op.backward_drawn = True
 for _flat_op, _deep_op in (
     (REFLECTION_PAD2D, REFLECTION_PAD3D),

@@ -506,7 +506,9 @@ class Unpooling(_Windowed):
         self.check_view(**view)
         refuse_region(region)
         if self.dims == 3:
-            raise self.backward_not_drawn()
+            from .unpool_depth import unpool_depth_backward_geometries
+
+            return unpool_depth_backward_geometries(spec)
         flat = spec.as_2d() if self.dims == 1 else spec
         note = (
             "backward, dx = ∂L/∂x: each input cell's gradient is dy where its index put its value "
@@ -533,9 +535,14 @@ class Unpooling(_Windowed):
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
         from .backward_moves import gather_drawn, gather_sources
 
+        rec = recording.forward
+        if self.dims == 3:
+            from .unpool_depth import unpool_depth_backward_drawings
+
+            whole = geometries or self.backward_geometries(spec, **view)
+            return unpool_depth_backward_drawings(spec, recording, self.links(spec, rec), whole)
         (geometry,) = geometries or self.backward_geometries(spec, **view)
         flat = spec.as_2d() if self.dims == 1 else spec
-        rec = recording.forward
         dy = recording.grad_output.reshape(flat.output_shape)
         dx = recording.grad_input.reshape(flat.input_shape)
         indices = rec.indices.reshape(flat.input_shape)
@@ -667,6 +674,6 @@ class UnpoolPlayback:
 MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
 MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
 MAX_UNPOOL3D = Unpooling(MaxUnpool3dSpec)
-MAX_UNPOOL1D.backward_drawn = MAX_UNPOOL2D.backward_drawn = True
+MAX_UNPOOL1D.backward_drawn = MAX_UNPOOL2D.backward_drawn = MAX_UNPOOL3D.backward_drawn = True
 for _op in (MAX_UNPOOL1D, MAX_UNPOOL2D, MAX_UNPOOL3D):
     _op.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]

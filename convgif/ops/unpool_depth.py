@@ -226,3 +226,53 @@ class DepthUnpoolPlayback:
 def depth_steps(spec: Any) -> int:
     """Steps of all the depth pictures: one per input position of each slice a picture draws."""
     return sum(len(depths_of(spec, z)) for z in range(spec.output_shape[1])) * math.prod(spec.input_shape[2:])
+
+
+# -- the backward pass: one input depth slice at a time ------------------------------------------
+
+BACKWARD_NOTE = (
+    "backward, dx = ∂L/∂x: each input cell's gradient is dy where its index put its value "
+    "(the cells no index names send theirs nowhere)"
+)
+
+
+def backward_slices(spec: Any) -> list[list[int]]:
+    """Per input depth d, the output depths its pooling windows cover: where its indices point."""
+    return [[z for z in range(spec.output_shape[1]) if d in window_depths(spec, z)] for d in range(spec.input_shape[1])]
+
+
+def unpool_depth_backward_geometries(spec: Any) -> list[Geometry]:
+    """One gather picture per input depth slice: each cell's dx the dy its index names."""
+    from .backward_depth_moves import depth_gather_geometries, depth_note
+
+    depth = spec.input_shape[1]
+    took = "the output depths its pooling windows cover"
+    return depth_gather_geometries(
+        spec, backward_slices(spec), lambda d, zs: (BACKWARD_NOTE, depth_note(depth, d, zs, took)), terms=1
+    )
+
+
+def unpool_depth_backward_drawings(spec: Any, recording: Any, links: Any, geometries: list[Geometry]) -> list[Drawn]:
+    """The recorded pictures of :func:`unpool_depth_backward_geometries` (indices given by hand
+    that point outside their windows' depths refused, as the forward pictures refuse them)."""
+    from .backward_depth_moves import depth_gather_drawings
+
+    slices = backward_slices(spec)
+    indices = recording.forward.indices
+    area = spec.output_shape[2] * spec.output_shape[3]
+    for d, zs in enumerate(slices):
+        lands = ~np.isin(indices[:, d] // area, zs)
+        if lands.any():
+            c, y, x = (int(v) for v in np.argwhere(lands)[0])
+            index = int(indices[c, d, y, x])
+            raise SpecError(
+                "indices",
+                f"input cell ({d}, {y}, {x}) of channel {c} takes its gradient from output depth {index // area} "
+                f"through index {index}, but its pooling window does not cover that depth: convgif draws each "
+                "input depth slice gathering from the output depths its windows cover",
+            )
+
+    def reason(c: int, d: int, i: int) -> str:
+        return f" (index {int(indices[c, d].flat[i])})"
+
+    return depth_gather_drawings(geometries, recording, links, slices, reason)

@@ -1,0 +1,73 @@
+"""The catalogue's sentences of the backward pictures of the 3-D layers that move values (drawn
+one input depth slice at a time) and of Unfold and Fold (each drawn as the other), matched
+before the rest of :data:`convgif.language.catalogue.PHRASES`, whose words they would otherwise
+be cut into."""
+
+from __future__ import annotations
+
+_NUM = r"[−-]?\d[\d,.]*"
+_SIZE = r"\d+(?:×\d+)*"
+_LIST = rf"((?:{_NUM}(?:, )?)+)"
+
+#: (English phrase as a regular expression, Simplified Chinese), applied first, in this order.
+PHRASES: tuple[tuple[str, str], ...] = (
+    # a 3-D padding's backward pass, one output depth slice at a time, and a MaxUnpool3d's, one
+    # input depth slice at a time
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) copied (x\[:, {_NUM}\]), so (dy\[:, {_NUM}\]) goes back to "
+        rf"(dx\[:, {_NUM}\]), adding to what depths? {_LIST} sent it",
+        r"深度 \1 (共 \2): \3 复制了 \4, 所以 \5 传回 \6, 加到深度 \7 已传给它的值上",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) copied (x\[:, {_NUM}\]), so (dy\[:, {_NUM}\]) goes back to "
+        rf"(dx\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 复制了 \4, 所以 \5 传回 \6",
+    ),
+    (
+        rf"output depths? {_LIST} holds? the constant: (?:their|its) dy goes nowhere",
+        r"输出深度 \1 全为常数: 其 dy 不传回任何地方",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) gathers from (dy\[:, z\]), z = {_LIST}, the output depths "
+        r"its pooling windows cover",
+        r"深度 \1 (共 \2): \3 汇集 \4, z = \5, 即其池化窗口覆盖的各输出深度",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): no output cell took a value of (x\[:, {_NUM}\]), so (dx\[:, {_NUM}\]) = 0",
+        r"深度 \1 (共 \2): 没有输出单元取用 \3 的值, 所以 \4 = 0",
+    ),
+    (r"x, cropped: no dy reaches it", "x (已裁掉): 没有 dy 到达它"),
+    (rf"({_NUM}) of ({_NUM}) dy slices", r"dy 切片 \1/\2"),
+    # Unfold's backward pass, a Fold of dy
+    (
+        rf"a Fold of dy: column l of dy adds into the l-th window of dx, row by row over the ({_SIZE}) placements; "
+        r"row (c·\d+ \+ ky·\d+ \+ kx) into the window's cell \(ky, kx\), so each input cell sums the column entries "
+        r"that copied it",
+        r"dy 的 Fold: dy 的第 l 列加到 dx 的第 l 个窗口中, 逐行遍历 \1 个位置; 第 \2 行加到窗口单元 (ky, kx), "
+        r"所以每个输入单元是复制了它的各列元素之和",
+    ),
+    (
+        r"windows covering an input cell: (.*?): the terms its dx sums",
+        r"覆盖一个输入单元的窗口数: \1: 即其 dx 所加的值的个数",
+    ),
+    (
+        r": the entries that copied the padding's zeros add into pad\(dx\), the cells around dx \(drawn pale\), and "
+        r"are dropped",
+        ": 复制了填充零的元素加到 pad(dx), 即 dx 四周的单元 (淡色), 然后被丢弃",
+    ),
+    # Fold's backward pass, an Unfold of dy
+    (
+        rf"an Unfold of dy: column l of dx reads the l-th window of dy, row by row over the ({_SIZE}) placements; "
+        r"row (c·\d+ \+ ky·\d+ \+ kx) the window's cell \(ky, kx\): each column entry's gradient is the dy of the "
+        r"cell it was added into",
+        r"dy 的 Unfold: dx 的第 l 列读取 dy 的第 l 个窗口, 逐行遍历 \1 个位置; 第 \2 行即窗口单元 (ky, kx): "
+        r"每个列元素的梯度是它被加到的单元的 dy",
+    ),
+    (
+        r": the windows read pad\(dy\), dy with that many zeros on each side: an entry that was added into the "
+        r"padding \(dropped\) gets 0",
+        ": 窗口读取 pad(dy), 即四周各补这么多个零的 dy: 被加到填充 (已丢弃) 的元素得 0",
+    ),
+    (r"(d[xy] = ∂L/∂[xy]): one column per window", r"\1: 每个窗口一列"),
+    (r"(d[xy] = ∂L/∂[xy]), on the padded map", r"\1 (在填充后的图上)"),
+)
