@@ -5,7 +5,7 @@ phrases and single words they hold."""
 
 from __future__ import annotations
 
-from .depth_catalogue import BACKWARD_DEPTH
+from .catalogue_depth import BACKWARD_DEPTH
 from .catalogue_moves import PHRASES as _MOVES
 
 # --- the catalogue ----------------------------------------------------------------------------
