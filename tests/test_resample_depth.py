@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -292,3 +293,12 @@ def test_the_backward_pass_and_too_many_channels_are_refused_naming_the_layer():
         assert result.exit_code == 2 and "backward pass over three spatial axes is not drawn" in result.output
     result = runner.invoke(main, ["--layer", "ChannelShuffle", "--in", "8,2,3,3", "--g", "2", "-o", "-"])
     assert result.exit_code == 2 and "input_shape=(8, 2, 3, 3) has 8 channels" in result.output
+
+
+def test_the_readme_quotes_the_note_a_render_writes():
+    readme = " ".join((Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8").split())
+    quoted = re.search(r"`(y\[:, 1\] = 0\.75·\(bilinear[^`]*)`", readme)[1]
+    spec = convgif.UpsampleSpec((1, 2, 3, 3), scale_factor=2, mode="trilinear")  # the README's example
+    note = ops.of(spec).geometries(spec)[1].notes[-1]
+    assert f": {quoted}; source depth (1 + 0.5)/2 − 0.5 = 0.25" in note
+    assert "source depth (1 + 0.5)/2 − 0.5 = 0.25" in readme

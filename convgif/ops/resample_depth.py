@@ -67,8 +67,12 @@ def depth_source(spec: Any, z: int) -> str:
     if spec.mode in ("nearest", "nearest-exact"):
         d = int(taps.index[z, 0])
         start = f"{z}" if spec.mode == "nearest" else f"({z} + 0.5)"
-        text = f"source depth floor({start}{step}) = floor({_number(source)}) = {math.floor(source)}"
-        return text if math.floor(source) == d else f"{text}, at most the last depth {n - 1}: {d}"
+        shown = _number(source)
+        if math.floor(float(shown.replace("−", "-"))) != math.floor(source):  # rounding crossed a whole number
+            shown = f"{source:.9g}"
+        if math.floor(source) <= n - 1:
+            return f"source depth floor({start}{step}) = floor({shown}) = {d}"
+        return f"source depth floor({start}{step}) = floor({shown}) = {math.floor(source)}, at most the last depth {n - 1}: {d}"
     if spec.corners:
         return f"source depth {z}{step} = {_number(source)}"
     raw = float(taps.raw[z]) if taps.raw is not None else source
