@@ -10,7 +10,8 @@ values without changing them (:mod:`convgif.engine.shuffle` holds where each one
   ``PixelUnshuffle`` steps through the output positions, each moving an r×r block of one input
   channel into r² channels; ``ChannelShuffle`` steps through the output channels, each copying
   a whole input channel, with each output drawn beside the input channel it copies (so every
-  link runs straight across) and labelled with its place in the output.
+  link runs straight across) and labelled with its place in the output; over three spatial axes,
+  one depth slice at a time (:mod:`convgif.ops.resample_depth`).
 """
 
 from __future__ import annotations
