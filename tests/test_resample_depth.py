@@ -302,3 +302,23 @@ def test_the_readme_quotes_the_note_a_render_writes():
     note = ops.of(spec).geometries(spec)[1].notes[-1]
     assert f": {quoted}; source depth (1 + 0.5)/2 − 0.5 = 0.25" in note
     assert "source depth (1 + 0.5)/2 − 0.5 = 0.25" in readme
+
+
+@pytest.mark.parametrize("values", [False, True])
+def test_every_step_writes_its_first_sum_whole(values):
+    """Each step's first entry of the sum line is drawn whole: every weight and value on screen."""
+    from convgif.picture.overlay import _fit_lines
+
+    for spec in (
+        convgif.UpsampleSpec((2, 3, 3, 3), size=(4, 5, 7), mode="trilinear"),
+        convgif.UpsampleSpec((1, 3, 2, 2), scale_factor=1.7, mode="trilinear", align_corners=True),
+        convgif.UpsampleSpec((2, 5, 4, 4), size=(2, 2, 2), mode="area"),
+        convgif.UpsampleSpec((3, 2, 2, 2), scale_factor=(1.5, 2, 2.5), mode="nearest-exact"),
+    ):
+        job = Job(spec, Look(values=values), max_frames=0)
+        for drawn, steps, layout in zip(job.drawings, job.shown, job.layouts):
+            for step in range(steps):
+                drawn.playback.advance(step)
+                entries = drawn.playback.show(step).sums_drawn(layout.outputs)
+                lines = " ".join(_fit_lines(entries, layout.sum_width, layout.sum_lines)).replace(" ", "")
+                assert entries[0].replace(" ", "") in lines, (spec, entries[0])
