@@ -453,6 +453,7 @@ PHRASES: tuple[tuple[str, str], ...] = _MOVES + (
         r"深度 \1 (共 \2): \3 读取 \5 中从通道 c 自己的起点开始的 \4 个深度",
     ),
     (r"for d = ", "对应 d = "),
+    (r"input depths (floor\(.*?\)) to (ceil\(.*?\) − 1)", r"输入深度 \1 到 \2"),
     (r"depths", "深度"),
     # a 3-D padding drawn one depth slice at a time
     (rf"depth ({_NUM}) of ({_NUM}): copies (x\[:, {_NUM}\])", r"深度 \1 (共 \2): 复制 \3"),
@@ -486,6 +487,37 @@ PHRASES: tuple[tuple[str, str], ...] = _MOVES + (
     (rf"depth ({_NUM}) · ", r"深度 \1 · "),
     (r"over \(d, dz\)", "对所有 (d, dz) 求和"),
     (r"^none$", "无"),
+    # a three-axis Upsample and ChannelShuffle drawn one output depth slice at a time
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) copies its cells from (x\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 的单元复制自 \4",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) is the channel shuffle of (x\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 是 \4 的通道重排",
+    ),
+    (rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) = ", r"深度 \1 (共 \2): \3 = "),
+    (rf"bilinear of (x\[:, {_NUM}\])", r"\1 的双线性插值"),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) averages over ((?:x\[:, {_NUM}\](?:, )?)+)",
+        r"深度 \1 (共 \2): \3 对 \4 取平均",
+    ),
+    (r"output i averages input cells (floor\(.*?\)) to (ceil\(.*?\) − 1)", r"输出 i 取输入单元 \1 到 \2 的平均"),
+    (r"averages input (\([^)]*\))", r"取输入 \1 的平均"),
+    (
+        r"same size: copied \(PyTorch skips the scale on an axis whose size does not change\)",
+        "大小相同: 直接复制 (PyTorch 在大小不变的轴上不做缩放)",
+    ),
+    (
+        r"same depth: copied \(PyTorch skips the scale on an axis whose size does not change\)",
+        "深度相同: 直接复制 (PyTorch 在大小不变的轴上不做缩放)",
+    ),
+    (r"source depth", "源深度"),
+    (r", at least 0: ", ", 至少为 0: "),
+    (rf", at most the last depth ({_NUM}): ", r", 至多为最后的深度 \1: "),
+    (rf"; both taps read the last depth ({_NUM})", r"; 两个抽头都读取最后的深度 \1"),
+    (r"^depth: ", "深度: "),
+    (rf"^depth ({_NUM}): ", r"深度 \1: "),
     # a MaxUnpool3d drawn one depth slice at a time
     (
         rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
@@ -688,3 +720,5 @@ TRADITIONAL = dict(
 TRADITIONAL.update(zip("丢们匀历头层属开弃统补该这阵么", "丟們勻歷頭層屬開棄統補該這陣麼"))
 # the characters of a 3-D pooling's backward notes
 TRADITIONAL.update(zip("继续", "繼續"))
+# the characters of the three-axis Upsample's phrases
+TRADITIONAL.update(zip("双缩", "雙縮"))

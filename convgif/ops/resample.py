@@ -13,7 +13,8 @@
   cells it weighs ringed, the step line giving its source coordinate and the sum line the
   weights: ``y[0, 3, 5] = 0.75·(0.25·4 + 0.75·2) + 0.25·(0.25·7 + 0.75·1) = 2.56`` (rows'
   weights outside, columns' inside), so that the half-pixel rule and ``align_corners`` can be
-  checked from the frame. Three-axis up-sampling is computed, not drawn.
+  checked from the frame. Three-axis up-sampling is drawn one output depth slice at a time
+  (:mod:`convgif.ops.resample_depth`).
 """
 
 from __future__ import annotations
@@ -403,29 +404,24 @@ class Upsampling(Operation):
     def weight_shape(self, spec) -> None:
         return None
 
-    def not_drawn(self) -> SpecError:
-        return SpecError(
-            "input_shape",
-            f"{self.name} over three spatial axes is not drawn: `convgif info` describes it, `convgif.record` records it",
-        )
-
     def geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
         self.check_view(**view)
+        alias = {
+            "UpsamplingNearest2d": "Upsample(mode='nearest')",
+            "UpsamplingBilinear2d": "Upsample(mode='bilinear', align_corners=True)",
+        }
+        first = [f"{self.name} is {alias[self.name]}"] if self.name in alias else []
         if spec.dims == 3:
-            raise self.not_drawn()
+            from .resample_depth import upsample_depth_geometries
+
+            return upsample_depth_geometries(spec, region, first)
         dims = spec.dims
         rows, cols = flat_axes(spec.axes, dims)
         c = spec.in_channels
         in_size, out_size = _in_size(spec), (rows.size, cols.size)
         part = Region.of(region, out_size)
         read = read_region(rows, cols, part, in_size, "nothing")
-        notes = rule_notes(spec)
-        alias = {
-            "UpsamplingNearest2d": "Upsample(mode='nearest')",
-            "UpsamplingBilinear2d": "Upsample(mode='bilinear', align_corners=True)",
-        }
-        if self.name in alias:
-            notes.insert(0, f"{self.name} is {alias[self.name]}")
+        notes = [*first, *rule_notes(spec)]
         headings, picture_part = ("input", "output"), None
         if region is not None and region.cuts(out_size):
             headings = ("input, part", "output, part")
@@ -473,6 +469,11 @@ class Upsampling(Operation):
         ]
 
     def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
+        if spec.dims == 3:
+            from .resample_depth import upsample_depth_drawings
+
+            whole = geometries or self.geometries(spec, region, **view)
+            return upsample_depth_drawings(spec, recording, whole, pixels, region)
         (geometry,) = geometries or self.geometries(spec, region, **view)
         dims = spec.dims
         rows, cols = flat_axes(spec.axes, dims)
@@ -531,6 +532,10 @@ class Upsampling(Operation):
         from .backward import refuse_region
         from .backward_moves import gather_geometry
 
+        if spec.dims == 3:
+            from .resample_depth import backward_refusal
+
+            raise backward_refusal(self.name)
         refuse_region(region)
         (forward,) = self.geometries(spec, **view)
         c = spec.in_channels

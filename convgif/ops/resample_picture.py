@@ -37,7 +37,7 @@ def _weight(value: float) -> str:
     return format_value(value)
 
 
-def _weighted(reads: list[tuple[int, float]], inner: list[str]) -> str:
+def weighted(reads: list[tuple[int, float]], inner: list[str]) -> str:
     """``w0·a + w1·b …`` (a term of weight 1 written alone, negative weights subtracted)."""
     if len(reads) == 1 and reads[0][1] == 1:
         return inner[0]
@@ -73,9 +73,9 @@ def sum_text(
     inner = []
     for j, _ in row_reads:
         terms = [format_value(x[c, j, i]) for i, _ in col_reads]
-        text = _weighted(col_reads, terms)
+        text = weighted(col_reads, terms)
         inner.append(f"({text})" if len(col_reads) > 1 and len(row_reads) > 1 else text)
-    return f"{y} = {_weighted(row_reads, inner)} = {format_value(value)}"
+    return f"{y} = {weighted(row_reads, inner)} = {format_value(value)}"
 
 
 def rule_notes(spec) -> list[str]:

@@ -10,7 +10,8 @@ values without changing them (:mod:`convgif.engine.shuffle` holds where each one
   ``PixelUnshuffle`` steps through the output positions, each moving an r×r block of one input
   channel into r² channels; ``ChannelShuffle`` steps through the output channels, each copying
   a whole input channel, with each output drawn beside the input channel it copies (so every
-  link runs straight across) and labelled with its place in the output.
+  link runs straight across) and labelled with its place in the output; over three spatial axes,
+  one depth slice at a time (:mod:`convgif.ops.resample_depth`).
 """
 
 from __future__ import annotations
@@ -214,8 +215,8 @@ class ChannelShuffleSpec(_Moves):
 
     @property
     def steps(self) -> int:
-        """Animation steps: one per output channel."""
-        return self.in_channels
+        """Animation steps: one per output channel (of every depth slice, over three axes)."""
+        return self.in_channels * (self.input_shape[1] if self.dims == 3 else 1)
 
     def _argument_caption(self) -> str:
         return f"G : {self.groups}"
@@ -471,10 +472,9 @@ class ChannelShuffling(_Shuffle):
     def geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if spec.dims == 3:
-            raise SpecError(
-                "input_shape",
-                "ChannelShuffle over three spatial axes is not drawn: `convgif info` describes it, `convgif.record` records it",
-            )
+            from .resample_depth import shuffle_depth_geometries
+
+            return shuffle_depth_geometries(self, spec, region)
         c, g = spec.in_channels, spec.groups
         if c > MAX_SHOWN_IN:
             raise SpecError(
@@ -527,6 +527,11 @@ class ChannelShuffling(_Shuffle):
         ]
 
     def drawings(self, spec, recording, pixels: bool = False, region=None, geometries=None, **view) -> list[Drawn]:
+        if spec.dims == 3:
+            from .resample_depth import shuffle_depth_drawings
+
+            whole = geometries or self.geometries(spec, region, **view)
+            return shuffle_depth_drawings(self, spec, recording, whole, pixels, region)
         (geometry,) = geometries or self.geometries(spec, region, **view)
         size = plane(spec)
         part = Region.of(region, size)
@@ -553,6 +558,10 @@ class ChannelShuffling(_Shuffle):
         one channel a step: the same move run backwards (a shuffle with C/g groups)."""
         from .backward import refuse_region
 
+        if spec.dims == 3:
+            from .resample_depth import backward_refusal
+
+            raise backward_refusal(self.name)
         refuse_region(region)
         (forward,) = self.geometries(spec, **view)
         c, g = spec.in_channels, spec.groups
