@@ -537,6 +537,20 @@ class Pooling(_Windowed):
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
 
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, of a kind that draws parts, only that part of the
+        output and the input it reads, as the 2-D layer drawn (:mod:`convgif.ops.pool_part`)."""
+        if region is None or not self.draws_parts:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        from .pool_part import record_pool_part
+
+        return record_pool_part(spec, seed, input, region, INPUT_RANGE)
+
+    def part_numbers(self, spec, region: Region) -> int:
+        from .pool_part import part_numbers
+
+        return part_numbers(spec, region)
+
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if self.dims == 3:
@@ -672,6 +686,7 @@ AVG_POOL1D = Pooling(AvgPool1dSpec)
 AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
 MAX_POOL1D.backward_drawn = MAX_POOL2D.backward_drawn = AVG_POOL1D.backward_drawn = AVG_POOL2D.backward_drawn = True
+MAX_POOL1D.draws_parts = MAX_POOL2D.draws_parts = AVG_POOL1D.draws_parts = AVG_POOL2D.draws_parts = True  # type: ignore[misc]
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
     _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]
