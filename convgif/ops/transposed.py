@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from ..engine.direct import Placements, Recording, pad_input, run_direct
+from ..engine.part import PartArray
 from ..engine.scatter import (
     by_output,
     canvas_size,
@@ -311,8 +312,18 @@ class TransposedConv(Operation):
     ) -> TransposedRecording:
         """The recording with only the kernel columns drawn (every group's: a step adds up each
         group's products), the weight run through a few input channels at a time; a layer
-        of fractions is recorded whole."""
+        of fractions is recorded whole. With ``region`` (of a 1-D or 2-D layer), only that part
+        of the output and the input whose kernels reach it (:mod:`convgif.ops.transposed_part`)."""
+        if region is not None and self.dims < 3:
+            from .transposed_part import record_transposed_part
+
+            return record_transposed_part(spec, seed, input, weight, bias, kernels[0], region)
         return self._record(spec, seed, input, weight, bias, kernels[0])
+
+    def part_numbers(self, spec: Any, region: Region) -> int:
+        from .transposed_part import part_numbers
+
+        return part_numbers(spec, region)
 
     def _record(
         self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]
@@ -485,6 +496,16 @@ class TransposedConv(Operation):
             **fields,
         )
 
+    def _refuse_views_of_part(self, recording: Any, as_conv: bool, view: Optional[str]) -> None:
+        """A part recorded alone is drawn as the scatter: the other views draw from the whole."""
+        if (as_conv or view) and isinstance(recording.output, PartArray):
+            option = "as_conv" if as_conv else "view"
+            raise SpecError(
+                option,
+                f"this {self.name} is too large to compute whole: its part is drawn as the scatter only "
+                f"(without {option})",
+            )
+
     def drawings(
         self,
         spec: Any,
@@ -502,6 +523,7 @@ class TransposedConv(Operation):
             found = geometries or self.geometries(spec, as_conv, region, view, **rest)
             return transposed_depth_drawings(CONV_TRANSPOSE2D, spec, recording, found, pixels, region)
         (geometry,) = geometries or self.geometries(spec, as_conv, region, view, **rest)
+        self._refuse_views_of_part(recording, as_conv, view)
         if view == "matrix":
             from .matrix import transpose_drawn
 
@@ -532,7 +554,7 @@ class TransposedConv(Operation):
             picture = picture_read(recording.input, (0, 0), read.rows, read.cols)
         grid = recording.input[:, slice(*read.rows), slice(*read.cols)]
         inside = (slice(None), slice(*on.rows), slice(*on.cols))
-        output, start = canvas[inside], bias_start(spec, recording.bias, canvas.dtype)[inside]
+        output, start = canvas[inside], bias_start(spec, recording.bias, canvas.dtype, on)
         scale = magnitude(output, np.asarray(span))
 
         def chars() -> int:
@@ -632,3 +654,4 @@ CONV_TRANSPOSE1D = TransposedConv(ConvTranspose1dSpec, "ConvTranspose1d", 1)
 CONV_TRANSPOSE2D = TransposedConv(ConvTranspose2dSpec, "ConvTranspose2d", 2)
 CONV_TRANSPOSE3D = TransposedConv(ConvTranspose3dSpec, "ConvTranspose3d", 3)
 CONV_TRANSPOSE2D.backward_drawn = True
+CONV_TRANSPOSE1D.draws_parts = CONV_TRANSPOSE2D.draws_parts = True  # type: ignore[misc]
