@@ -16,7 +16,7 @@ import numpy as np
 
 from ..engine.part import PartArray
 from ..engine.resample import AxisTaps, copying, gather
-from ..engine.values import checked, example_part, example_rows, number_type, rng_of, skip_values
+from ..engine.values import checked, example_box, number_type, rng_of, skip_values
 from ..picture.model import Region
 
 
@@ -70,10 +70,7 @@ def record_gathered_part(
     rng = rng_of(seed)
     x: Any = None
     if input is None:
-        cells = example_part(rng, shape, bounds, box[1:]) if box[0] == (0, shape[0]) else None
-        if cells is None:
-            drawn = example_rows(rng, shape, bounds)
-            cells = np.concatenate([chunk[(slice(None), *picks[1:])].copy() for chunk in drawn])[picks[0]]
+        cells = example_box(rng, shape, bounds, box[1:])[picks[0]]  # every channel drawn, those read kept
         x = PartArray(shape, tuple(a for a, _ in box), cells)
     else:
         x = checked("input", input, shape)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.part import PartArray
-from ..engine.values import checked, example_part, example_rows, number_type, rng_of, skip_values
+from ..engine.values import checked, example_box, number_type, rng_of, skip_values
 from ..engine.windows import PoolRecording, _axis_kinds, _outer, grid_reads, input_box, pool_part
 from ..picture.model import Region
 
@@ -39,9 +39,7 @@ def record_pool_part(spec: Any, seed: int, input: Any, region: Region, bounds: t
     rng = rng_of(seed)
     if input is None:
         x = None
-        part = example_part(rng, flat.input_shape, bounds, box)
-        if part is None:
-            part = np.concatenate([chunk[picks].copy() for chunk in example_rows(rng, flat.input_shape, bounds)])
+        part = example_box(rng, flat.input_shape, bounds, box)
     else:
         given = checked("input", input, spec.input_shape)
         skip_values(rng, spec.input_shape, bounds)

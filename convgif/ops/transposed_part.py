@@ -26,7 +26,7 @@ from ..engine.values import (
     checked,
     common_type,
     drawn_or_given,
-    example_part,
+    example_box,
     example_rows,
     given,
     holds_fractions,
@@ -88,9 +88,7 @@ def record_transposed_part(
     rng = rng_of(seed)
     w_shape = (spec.in_channels, spec.out_per_group, *spec.kernel_size)
     if input is None:
-        x_part = example_part(rng, spec.input_shape, INPUT_RANGE, box)
-        if x_part is None:
-            x_part = np.concatenate([c[picks].copy() for c in example_rows(rng, spec.input_shape, INPUT_RANGE)])
+        x_part = example_box(rng, spec.input_shape, INPUT_RANGE, box)
         x: Any = PartArray(spec.input_shape, (0, *(a for a, _ in box)), x_part)
     else:
         x = checked("input", input, spec.input_shape)
