@@ -10,8 +10,8 @@ million numbers convgif computes whole, computed only for the part drawn (a U-Ne
 up-sampling layers at those sizes), and the U-Net layer on 64×64 for its memory.
 Each render runs in a fresh process (peak RSS from the kernel). Targets: first frame under 1 s
 for every layer, a 300-frame GIF of ResNet's stem under 5 s, peak memory following the part
-drawn (at most 1.5× for the larger input). Then far larger pooling, transposed, up-sampling and
-padding layers, each beside the same part of a small layer of its kind (peak memory at most
+drawn (at most 1.5× for the larger input). Then far larger pooling, transposed, up-sampling, shuffle
+and padding layers, each beside the same part of a small layer of its kind (peak memory at most
 1.5× the small one's; their first frames are reported).
 
     python benchmarks/big_layers.py [--quick]
@@ -121,6 +121,10 @@ PAIRS = {
         dict(layer="Upsample", input_shape=(64, 1024, 1024), scale_factor=2, mode="bilinear", region="0:7,0:7"),
         (64, 32, 32),
     ),
+    "--layer PixelShuffle --in 256,512,512 --upscale-factor 2 --region 0:10,0:10": (
+        dict(layer="PixelShuffle", input_shape=(256, 512, 512), upscale_factor=2, region="0:10,0:10"),
+        (256, 32, 32),
+    ),
     "--layer ReflectionPad2d --in 64,2048,2048 --padding 3 --region 0:8,0:8": (
         dict(layer="ReflectionPad2d", input_shape=(64, 2048, 2048), padding=3, region="0:8,0:8"),
         (64, 64, 64),
@@ -214,7 +218,7 @@ def main() -> None:
     most = pairs[worst][0]["rss"] / pairs[worst][1]["rss"]
     lines.append(
         (
-            f"peak memory, far larger pooling, transposed, up-sampling and padding layers / the same part of a "
+            f"peak memory, far larger pooling, transposed, up-sampling, shuffle and padding layers / the same part of a "
             f"small one (worst: {worst.split(' --region')[0]})",
             f"{most:.2f}x",
             "<= 1.5x",

@@ -67,14 +67,28 @@ def _given(rng: random.Random, spec, seed: int) -> dict:
     return given
 
 
+@pytest.fixture
+def too_large(monkeypatch):
+    """Every layer too large to record whole: a region is recorded alone (a layer that is not is
+    recorded whole, its part drawn from it, in every view)."""
+    from convgif.ops import args
+
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 0)
+
+
 @pytest.mark.parametrize("seed", range(5))
-def test_a_part_draws_the_whole_layers_values_and_steps_for_random_layers_and_regions(seed):
+def test_a_part_draws_the_whole_layers_values_and_steps_for_random_layers_and_regions(seed, monkeypatch):
+    from convgif.ops import args
+
     for spec, region, rng in _cases(30, seed):
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
         op = ops.of(spec)
         given = _given(rng, spec, seed)
         (geometry,) = op.geometries(spec, region=region)
         kernels = [kernel_channels(geometry)]
         whole = op.record_drawn(spec, seed, kernels, **given)
+        assert not isinstance(op.record_drawn(spec, seed, kernels, region=region, **given).output, PartArray)
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 0)  # as if the layer were too large to record whole
         part = op.record_drawn(spec, seed, kernels, region=region, **given)
         assert isinstance(part.output, PartArray)
         cut = (slice(None), *(slice(*s) for s in ((region.rows, region.cols)[2 - spec.DIMS :])))
@@ -99,7 +113,7 @@ def test_a_part_draws_the_whole_layers_values_and_steps_for_random_layers_and_re
         assert part_numbers(spec, region) >= part.output.values.size
 
 
-def test_a_part_matches_torch():
+def test_a_part_matches_torch(too_large):
     torch = pytest.importorskip("torch")
     spec = convgif.ConvTranspose2dSpec((6, 30, 40), 4, 3, stride=2, padding=1, output_padding=1, groups=2, dilation=1)
     layer = torch.nn.ConvTranspose2d(6, 4, 3, stride=2, padding=1, output_padding=1, groups=2).double()
@@ -111,7 +125,7 @@ def test_a_part_matches_torch():
     assert np.allclose(part.output.values, y[:, 17:29, 40:52], rtol=0, atol=1e-10)
 
 
-def test_a_part_is_drawn_as_the_scatter_only():
+def test_a_part_is_drawn_as_the_scatter_only(too_large):
     spec = convgif.ConvTranspose2dSpec((2, 6, 6), 3, 3, stride=2)
     part = ops.of(spec).record_drawn(spec, 0, [range(3)], region=Region((0, 4), (0, 4)))
     for view in ({"as_conv": True}, {"view": "matrix"}):

@@ -46,6 +46,7 @@ from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region, magnitude
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
+from . import args
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
 from .conv import CONV_SPECS, Channels, conv_backward_facts, conv_facts
@@ -312,9 +313,10 @@ class TransposedConv(Operation):
     ) -> TransposedRecording:
         """The recording with only the kernel columns drawn (every group's: a step adds up each
         group's products), the weight run through a few input channels at a time; a layer
-        of fractions is recorded whole. With ``region`` (of a 1-D or 2-D layer), only that part
-        of the output and the input whose kernels reach it (:mod:`convgif.ops.transposed_part`)."""
-        if region is not None and self.dims < 3:
+        of fractions is recorded whole. With ``region``, of a 1-D or 2-D layer too large to
+        record whole, only that part of the output and the input whose kernels reach it
+        (:mod:`convgif.ops.transposed_part`), which is drawn as the scatter only."""
+        if region is not None and self.dims < 3 and spec.numbers > args.MAX_ELEMENTS:
             from .transposed_part import record_transposed_part
 
             return record_transposed_part(spec, seed, input, weight, bias, kernels[0], region)
