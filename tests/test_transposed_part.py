@@ -128,9 +128,14 @@ def test_a_part_matches_torch(too_large):
 def test_a_part_is_drawn_as_the_scatter_only(too_large):
     spec = convgif.ConvTranspose2dSpec((2, 6, 6), 3, 3, stride=2)
     part = ops.of(spec).record_drawn(spec, 0, [range(3)], region=Region((0, 4), (0, 4)))
-    for view in ({"as_conv": True}, {"view": "matrix"}):
+    for view in ({"as_conv": True}, {"view": "matrix"}, {"view": "overlaps"}):
         with pytest.raises(convgif.SpecError, match="too large to compute whole"):
-            ops.of(spec).drawings(spec, part, region=Region((0, 4), (0, 4)), **view)
+            ops.of(spec).drawings(spec, part, region=Region((0, 4), (0, 4)), geometries=[None], **view)
+        with pytest.raises(convgif.TooLargeError, match="draws from the whole layer: without it, a part") as refused:
+            convgif.render(spec, io.BytesIO(), max_frames=20, **view)
+        assert refused.value.argument == "input_shape"  # the real limit: the layer computed whole
+        info = convgif.describe(spec, **view)  # `convgif info` says the same
+        assert info["frames"] is None and "draws from the whole layer" in info["too_large_to_draw"]
 
 
 # a part chooses what it draws by the widths the kind estimates (the whole layer's are not known):

@@ -42,7 +42,7 @@ from ..engine.values import (
     row_chunks,
     skip_values,
 )
-from ..errors import SpecError
+from ..errors import SpecError, TooLargeError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region, magnitude
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
@@ -397,6 +397,8 @@ class TransposedConv(Operation):
         """The scatter (the layer's definition), ``as_conv`` the equal direct convolution, or
         with ``view="matrix"`` the layer as ``y = Cᵀ·x`` (:mod:`convgif.ops.matrix`)."""
         self.check_view(view=view, **rest)
+        if (as_conv or view is not None) and self.dims < 3:
+            self._check_whole(spec, "as_conv" if as_conv else "view")
         if view is not None and as_conv:
             raise SpecError("view", f"view={view!r} and as_conv are two ways of drawing {self.name}: choose one")
         if view == "matrix":
@@ -497,6 +499,17 @@ class TransposedConv(Operation):
             ),
             **fields,
         )
+
+    def _check_whole(self, spec: Any, option: str) -> None:
+        """Refuse ``option`` (as_conv, view) for a layer too large to compute whole: those
+        pictures draw from the whole layer; the scatter draws a part from that part alone."""
+        try:
+            args.check_computable(spec)
+        except TooLargeError as error:
+            raise TooLargeError(
+                error.argument,
+                f"{error}; {option} draws from the whole layer: without it, a part is drawn from that part alone",
+            ) from None
 
     def _refuse_views_of_part(self, recording: Any, as_conv: bool, view: Optional[str]) -> None:
         """A part recorded alone is drawn as the scatter: the other views draw from the whole."""
