@@ -121,6 +121,10 @@ PAIRS = {
         dict(layer="Upsample", input_shape=(64, 1024, 1024), scale_factor=2, mode="bilinear", region="0:7,0:7"),
         (64, 32, 32),
     ),
+    "--layer AdaptiveAvgPool2d --in 64,1024,1024 --output-size 512 --region 0:4,0:4": (
+        dict(layer="AdaptiveAvgPool2d", input_shape=(64, 1024, 1024), output_size=512, region="0:4,0:4"),
+        (64, 64, 64),
+    ),
     "--layer PixelShuffle --in 256,512,512 --upscale-factor 2 --region 0:10,0:10": (
         dict(layer="PixelShuffle", input_shape=(256, 512, 512), upscale_factor=2, region="0:10,0:10"),
         (256, 32, 32),
