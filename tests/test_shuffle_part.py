@@ -67,3 +67,19 @@ def test_a_shuffle_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_wo
     monkeypatch.setattr(args, "MAX_ELEMENTS", 200)  # as if this layer were far too large
     parted = convgif.render(spec, io.BytesIO(), max_frames=60, region=region, values=True, input=given).data
     assert parted == normal
+
+
+def test_a_part_matches_torch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(5).normal(size=(12, 9, 11))
+    unshuffled = np.random.default_rng(6).normal(size=(3, 36, 33))
+    region = Region((4, 13), (7, 20))
+    for spec, layer, given in [
+        (convgif.PixelShuffleSpec((12, 9, 11), 2), torch.nn.PixelShuffle(2), x),
+        (convgif.PixelUnshuffleSpec((3, 36, 33), 3), torch.nn.PixelUnshuffle(3), unshuffled),
+    ]:
+        part_region = region if spec.output_shape[1] >= 13 else Region((1, 3), (2, 10))
+        part = ops.of(spec).record_drawn(spec, 0, [()], input=given, region=part_region)
+        y = layer(torch.from_numpy(given)[None])[0].numpy()
+        cut = (slice(None), slice(*part_region.rows), slice(*part_region.cols))
+        assert np.array_equal(part.output[cut], y[cut])
