@@ -565,6 +565,23 @@ def test_a_part_of_the_example_values_is_the_same_part_of_one_whole_draw(seed):
 
 
 @pytest.mark.parametrize("seed", range(40))
+def test_a_box_of_the_example_values_is_that_box_of_one_whole_draw_jumped_to_or_not(seed, monkeypatch):
+    pick = np.random.default_rng(seed)
+    shape = tuple(int(n) for n in pick.integers(1, 9, int(pick.integers(2, 5))))
+    box = [(a, int(pick.integers(a + 1, n + 1))) for n in shape[1:] for a in [int(pick.integers(0, n))]]
+    bounds = [(0, 9), (0, 3), (-2, 5), (-1, 1)][seed % 4]
+    monkeypatch.setattr(values, "CHUNK", int(pick.integers(1, 40)))  # a few lines a draw, or less than one
+    before = int(pick.integers(0, 3))
+    whole_rng, box_rng = np.random.default_rng(seed), np.random.default_rng(seed)
+    for rng in (whole_rng, box_rng):
+        rng.integers(0, 4, before)
+    whole = values.example_values(whole_rng, shape, bounds)
+    held = values.example_box(box_rng, shape, bounds, box)
+    np.testing.assert_array_equal(held, whole[(slice(None), *(slice(*b) for b in box))])
+    assert box_rng.integers(-1, 2, 9).tolist() == whole_rng.integers(-1, 2, 9).tolist()
+
+
+@pytest.mark.parametrize("seed", range(40))
 def test_a_part_of_a_layer_records_what_the_whole_layer_records_there(seed):
     pick = np.random.default_rng(seed)
     spec = Conv2dSpec(

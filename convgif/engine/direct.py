@@ -427,7 +427,7 @@ def record_part(
     if given_x is None:
         x_part = example_part(rng, spec.input_shape, INPUT_RANGE, box)
         if x_part is None:
-            x_part = np.concatenate([chunk[picks] for chunk in example_rows(rng, spec.input_shape, INPUT_RANGE)])
+            x_part = np.concatenate([chunk[picks].copy() for chunk in example_rows(rng, spec.input_shape, INPUT_RANGE)])
     else:
         x_part = given_x[picks]
         skip_values(rng, spec.input_shape, INPUT_RANGE)

@@ -215,13 +215,14 @@ def cubic_weights(t: np.ndarray) -> np.ndarray:
 # -- applying the reads ----------------------------------------------------------------------------
 
 
-def gather(x: np.ndarray, axes: list[AxisTaps], constant: float = 0.0) -> np.ndarray:
+def gather(x: np.ndarray, axes: list[AxisTaps], constant: float = 0.0, copies: Optional[bool] = None) -> np.ndarray:
     """``x`` read along each of its last ``len(axes)`` axes by ``axes``: every output cell the
     weighted sum of the cells its positions read (separably, one axis after the other), or
     ``constant`` where any of its positions reads -1. Integers stay integers when every weight is
-    1 and the constant is whole."""
+    1 and the constant is whole (``copies``: whether every weight is 1, when ``axes`` are a part
+    of a layer's, which says it)."""
     lead = x.ndim - len(axes)
-    whole = all(np.all(a.weight == 1) and a.index.shape[1] == 1 for a in axes)
+    whole = all(copying(a) for a in axes) if copies is None else copies
     if whole and x.dtype.kind in "iu" and float(constant).is_integer():
         out = x
         holds_constant = np.zeros((), dtype=bool)
@@ -244,6 +245,11 @@ def gather(x: np.ndarray, axes: list[AxisTaps], constant: float = 0.0) -> np.nda
         marks[k] = taps.size
         holds_constant = holds_constant | (taps.index[:, 0] < 0).reshape(marks)
     return np.where(holds_constant, float(constant), out)
+
+
+def copying(taps: AxisTaps) -> bool:
+    """Whether every output position of an axis copies one input cell (weight 1)."""
+    return bool(np.all(taps.weight == 1)) and taps.index.shape[1] == 1
 
 
 def describe_scale(scale: float) -> str:

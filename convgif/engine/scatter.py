@@ -101,12 +101,13 @@ def scatter_gains(
     """Run through a whole-number weight that ``chunks`` yields a few input channels at a time
     (the runs of :func:`~convgif.engine.values.row_chunks`, in order), keeping of it only kernel
     columns ``columns``: (those kernels, the distinct values of the whole weight, and what each
-    input position adds through each kernel cell: (C_out, H, W, KH, KW)).
+    input position adds through each kernel cell: (C_out, H, W, KH, KW)), the input positions
+    those of ``x`` (the layer's input, or the part of it a render draws).
 
     Each run's products are summed as float64 on BLAS, exactly (see
     :func:`convgif.engine.direct.convolve_rows`), and added up as int64.
     """
-    c_in, h, w = spec.input_shape
+    c_in, h, w = x.shape
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     kh, kw = spec.kernel_size
     gains = np.zeros((spec.out_channels, h, w, kh, kw), np.int64)

@@ -212,6 +212,31 @@ def example_part(
     return out
 
 
+def example_box(
+    rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int], box: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """Of the :func:`example_values` of ``shape``, the cells ``box`` holds ((start, stop) along
+    each axis but the first, whole), leaving ``rng`` as the whole draw leaves it: jumped to
+    where :func:`example_part` can, else drawn a few lines (last axis) at a time and only the
+    box kept, so that memory follows the box (time, where the values cannot be jumped over,
+    the array: every value is drawn)."""
+    part = example_part(rng, shape, bounds, box)
+    if part is not None:
+        return part
+    width, lines = shape[-1], math.prod(shape[:-1])
+    leading = [range(shape[0]), *(range(start, stop) for start, stop in box[:-1])]
+    wanted = np.array([np.ravel_multi_index(i, shape[:-1]) for i in itertools.product(*leading)], np.int64)
+    (first, last) = box[-1]
+    out = np.empty((wanted.size, last - first), np.int64)
+    per = max(1, CHUNK // max(width, 1))
+    for start in range(0, lines, per):
+        stop = min(start + per, lines)
+        block = example_values(rng, (stop - start, width), bounds)
+        low, high = np.searchsorted(wanted, [start, stop])
+        out[low:high] = block[wanted[low:high] - start, first:last]
+    return out.reshape(shape[0], *(stop - start for start, stop in box))
+
+
 def _jumpable(rng: np.random.Generator, size: int) -> bool:
     """Whether draws of a range of ``size`` values can be jumped over (see :func:`example_part`)."""
     if not isinstance(rng.bit_generator, np.random.PCG64) or size < 2 or size & (size - 1) or size > 1 << 32:

@@ -223,31 +223,75 @@ def _ordered_sum(values: np.ndarray, axis: int) -> np.ndarray:
 def record_windows(spec: Any, x: np.ndarray) -> PoolRecording:
     """The max or average pooling of ``spec`` (``KIND`` ``"max"`` or ``"avg"``) over ``x``,
     already checked, with everything a picture needs (see :class:`PoolRecording`)."""
-    dims = spec.DIMS
-    c = spec.in_channels
-    axis_kinds = _axis_kinds(spec)
-    kinds = _outer(axis_kinds, np.maximum).astype(np.int8)
-    real = _windows(spec, kinds) == INPUT  # (*o, K)
-    inner = tuple(slice(p, p + n) for p, n in zip(spec.padding, spec.input_shape[1:]))
-    taps = _axis_taps(spec)
+    kinds = _outer(_axis_kinds(spec), np.maximum).astype(np.int8)
+    spans = [(0, o) for o in spec.output_shape[1:]]
+    box = input_box(spec, spans)
+    output, indices, winners, divisors = pool_part(spec, x[(slice(None), *(slice(*b) for b in box))], spans)
+    return PoolRecording(spec, x, output, indices, winners, divisors, kinds)
+
+
+def grid_reads(spec: Any, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The drawn grid rows/columns (start, stop) per axis that the windows of output positions
+    ``spans`` ((start, stop) per axis) span."""
+    return [(a * s, (b - 1) * s + r) for (a, b), s, r in zip(spans, spec.stride, spec.receptive_field)]
+
+
+def input_box(spec: Any, spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The input cells (start, stop) per axis that the windows of output positions ``spans``
+    span (empty where they hold padding or overhang only)."""
+    box = []
+    for (a, b), p, n in zip(grid_reads(spec, spans), spec.padding, spec.input_shape[1:]):
+        start, stop = min(max(a - p, 0), n), min(max(b - p, 0), n)
+        box.append((start, max(start, stop)))
+    return box
+
+
+class _Part:
+    """A pooling's window sizes over the part of its drawn grid that some outputs read."""
+
+    def __init__(self, spec: Any, spans: Sequence[tuple[int, int]]) -> None:
+        self.DIMS, self.receptive_field, self.window_size = spec.DIMS, spec.receptive_field, spec.window_size
+        self.stride, self.dilation, self.kernel_size = spec.stride, spec.dilation, spec.kernel_size
+        self.output_shape = (spec.output_shape[0], *(b - a for a, b in spans))
+
+
+def pool_part(
+    spec: Any, x: np.ndarray, spans: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """(output, indices, winners, divisors) of the output positions ``spans`` (per axis,
+    (start, stop)) of a max or average pooling, from ``x``: the input cells of
+    :func:`input_box`. Work and memory follow the part; each value is the whole layer's."""
+    dims, c = spec.DIMS, spec.in_channels
+    reads = grid_reads(spec, spans)
+    axis_kinds = [kind[a:b] for kind, (a, b) in zip(_axis_kinds(spec), reads)]
+    part = _Part(spec, spans)
+    real = _windows(part, _outer(axis_kinds, np.maximum).astype(np.int8)) == INPUT  # (*o, K)
+    inner = tuple(
+        slice(start + p - a, stop + p - a)
+        for (start, stop), p, (a, _) in zip(input_box(spec, spans), spec.padding, reads)
+    )
+    taps = [
+        (np.arange(a, b) * s)[:, None] + (np.arange(k) * d)[None, :]
+        for (a, b), k, s, d in zip(spans, spec.kernel_size, spec.stride, spec.dilation)
+    ]
     if spec.KIND == "avg":
-        grid = np.zeros((c, *spec.grid_shape[1:]), dtype=np.float64)
+        grid = np.zeros((c, *(b - a for a, b in reads)), dtype=np.float64)
         grid[(slice(None), *inner)] = x
-        sums = _ordered_sum(_windows(spec, grid), axis=-1)
+        sums = _ordered_sum(_windows(part, grid), axis=-1)
         if spec.divisor_override is not None:
-            divisors = np.full(spec.output_shape[1:], spec.divisor_override, dtype=np.int64)
+            divisors = np.full(part.output_shape[1:], spec.divisor_override, dtype=np.int64)
         else:
             counted = []
-            for axis_taps, axis_kind in zip(taps, axis_kinds):
+            for axis_taps, axis_kind in zip(taps, _axis_kinds(spec)):
                 allowed = (INPUT, PADDING) if spec.count_include_pad else (INPUT,)
                 counted.append(np.isin(axis_kind[axis_taps], allowed).sum(axis=1))
             divisors = _outer(counted, np.multiply).astype(np.int64)
-        return PoolRecording(spec, x, sums / divisors, None, None, divisors, kinds)
+        return sums / divisors, None, None, divisors
 
     low = -np.inf if x.dtype.kind == "f" else np.iinfo(np.int64).min
-    grid = np.full((c, *spec.grid_shape[1:]), low, dtype=x.dtype)
+    grid = np.full((c, *(b - a for a, b in reads)), low, dtype=x.dtype)
     grid[(slice(None), *inner)] = x
-    windows = _windows(spec, grid)  # (C, *o, K)
+    windows = _windows(part, grid)  # (C, *o, K)
     best = windows.max(axis=-1)  # padding and overhang hold the lowest value
     first = np.argmax(real & (windows == best[..., None]), axis=-1)  # ties: the first in window order
     # the value of that first cell: of −0.0 and 0.0, torch keeps whichever comes first
@@ -258,9 +302,7 @@ def record_windows(spec: Any, x: np.ndarray) -> PoolRecording:
     flat = np.zeros(output.shape, dtype=np.int64)
     torch_empty = np.zeros(output.shape, dtype=np.int64)
     for a in range(dims):
-        origin = (np.arange(spec.output_shape[1 + a]) * spec.stride[a]).reshape(
-            [-1 if b == a else 1 for b in range(dims)]
-        )
+        origin = (np.arange(*spans[a]) * spec.stride[a]).reshape([-1 if b == a else 1 for b in range(dims)])
         winners[..., a] = origin + taps_at[a] * spec.dilation[a]
         size_after = math.prod(spec.input_shape[2 + a :])
         flat = flat + (winners[..., a] - spec.padding[a]) * size_after
@@ -270,5 +312,4 @@ def record_windows(spec: Any, x: np.ndarray) -> PoolRecording:
         first_tap = np.where(start >= 0, start, start + d * (-(start // d)))
         torch_empty = torch_empty + first_tap * size_after
     winners[empty] = -1
-    indices = np.where(empty, torch_empty, flat)
-    return PoolRecording(spec, x, output, indices, winners, None, kinds)
+    return output, np.where(empty, torch_empty, flat), winners, None

@@ -342,6 +342,23 @@ class Spans(_Windowed):
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
 
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, of a kind that draws parts, only that part of the
+        output and the input its windows cover (:mod:`convgif.ops.adaptive_part`)."""
+        if region is None or not self.draws_parts:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        from .adaptive_part import record_adaptive_part
+
+        for name, value in (("weight", weight), ("bias", bias)):
+            if value is not None:
+                raise SpecError(name, f"{self.name} has no {name}: pooling has no parameters")
+        return record_adaptive_part(spec, seed, input, region, INPUT_RANGE)
+
+    def part_numbers(self, spec, region: Region) -> int:
+        from .adaptive_part import part_numbers
+
+        return part_numbers(spec, region)
+
     def depth_plane(self, spec, slices: int) -> tuple[Spans, Any]:
         """(op, spec) of the 2-D layer an output depth slice of a 3-D one is drawn as: over its
         ``slices`` (channel, depth) input slices, with the layer's height and width windows."""
@@ -656,6 +673,8 @@ ADAPTIVE_AVG_POOL3D = _with_signature(Spans(AdaptiveAvgPool3dSpec), ("output_siz
 ADAPTIVE_MAX_POOL1D = _with_signature(Spans(AdaptiveMaxPool1dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL2D = _with_signature(Spans(AdaptiveMaxPool2dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL3D = _with_signature(Spans(AdaptiveMaxPool3dSpec), ("output_size", "return_indices"))
+for _op in (ADAPTIVE_AVG_POOL1D, ADAPTIVE_AVG_POOL2D, ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D):
+    _op.draws_parts = True  # type: ignore[misc]
 for _op in (ADAPTIVE_AVG_POOL1D, ADAPTIVE_AVG_POOL2D, ADAPTIVE_AVG_POOL3D):
     _op.backward_drawn = True
 for _op in (ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D, ADAPTIVE_MAX_POOL3D):

@@ -18,7 +18,7 @@ from ..picture.model import (
     format_value,
     magnitude,
 )
-from .pool_picture import element_text
+from .pool_picture import element_text, held
 
 #: The most window cells a sum line writes out; a longer window is written by its first and last.
 LISTED = 64
@@ -36,7 +36,8 @@ class SpanPlayback:
         self.indices = indices
         self.region = region
         self._shift = np.array([read.rows[0], read.cols[0]])
-        self._scales = magnitude(recording.input), magnitude(recording.output)  # how each grid writes its cells
+        # how each grid writes its cells (of a part recorded alone, as the part's values say)
+        self._scales = magnitude(held(recording.input)), magnitude(held(recording.output))
 
     def _index(self, step: int) -> tuple[int, int]:
         oy, ox = divmod(step, self.region.size[1])

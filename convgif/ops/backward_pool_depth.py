@@ -330,3 +330,19 @@ def span_slices(spec: Any, starts: Optional[np.ndarray]) -> list[Optional[list[t
     return [
         [(c, d) for c in range(spec.in_channels) for d in depths_of(starts, c, z, depth_count(spec, z))] for z in depths
     ]
+
+
+def pooling_geometries(op: Any, spec: Any, notes: Sequence[str], **view: Any) -> list[Geometry]:
+    """A MaxPool3d's or AvgPool3d's backward pictures, one per output depth slice (``op`` the
+    kind's operation, ``notes`` its backward notes)."""
+    forward = op.geometries(spec, **view)
+    notes = (*notes, forward[0].notes[0].split(":")[0])
+    return depth_backward_geometries(forward, pool_slices(spec), spec.input_shape, notes, routed=spec.KIND == "max")
+
+
+def pooling_drawings(op: Any, spec: Any, recording: Any, pixels: bool, geometries: list, **view: Any) -> list[Drawn]:
+    """The recorded pictures of :func:`pooling_geometries` (``recording`` the backward one)."""
+    rec = recording.forward
+    forward = op.drawings(spec, rec, pixels, **view)
+    links, dy = op.links(spec, rec), recording.grad_output
+    return depth_backward_drawings(geometries, forward, pool_slices(spec), links, dy, rec.input.shape, pool_reason(rec))

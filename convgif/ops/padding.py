@@ -47,6 +47,7 @@ from .gathered import (
     position,
     read_region,
 )
+from .gathered_part import as_planes, part_numbers, record_gathered_part, spans_of
 
 _SEP = " \u2014 "
 #: The amounts' names, axis by axis from the last one back (the channels last of all).
@@ -316,11 +317,24 @@ class Padding(Operation):
         self.name = spec_type.NAME  # type: ignore[misc]
         self.dims = spec_type.DIMS  # type: ignore[misc]
         self.torch_signature = ("padding", "value") if "value" in self.arguments else ("padding",)  # type: ignore[misc]
+        self.draws_parts = self.dims < 3  # type: ignore[misc]
 
     def record(self, spec, seed: int = 0, *, input=None, weight=None, bias=None):
         """The padding's recording (:func:`record_pad`)."""
         no_values(self.name, weight, bias, "padding has no parameters")
         return record_pad(spec, seed, input)
+
+    def record_drawn(self, spec, seed: int, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region`` (of a 1-D or 2-D padding), only that part of the output
+        and the input cells it reads (:mod:`convgif.ops.gathered_part`)."""
+        if region is None or not self.draws_parts:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "padding has no parameters")
+        spans = spans_of(region, self.dims, spec.output_shape[:1])
+        return PadRecording(spec, *record_gathered_part(spec, spec.axes, seed, input, spans, INPUT_RANGE, spec.fill))
+
+    def part_numbers(self, spec, region: Region) -> int:
+        return part_numbers(spec, spec.axes, spans_of(region, self.dims, spec.output_shape[:1]))
 
     def weight_shape(self, spec) -> None:
         return None
@@ -345,7 +359,6 @@ class Padding(Operation):
         in_size, out_size = _in_size(spec, self.dims), (rows.size, cols.size)
         part = Region.of(region, out_size)
         read = read_region(rows, cols, part, in_size, f"the value {format_value(spec.fill)}")
-        positions = _positions(spec, rows, cols, part)
         notes = [_rule(spec, self.dims)]
         if min(spec.padding, default=0) < 0:
             crop = "negative amounts crop"
@@ -372,7 +385,7 @@ class Padding(Operation):
                 grid=read.size,
                 kernel=None,
                 out_size=part.size,
-                steps_per_column=len(positions),
+                steps_per_column=_count(spec, rows, cols, part),
                 input_heading=headings[0],
                 output_heading=headings[1],
                 part=picture_part,
@@ -397,8 +410,8 @@ class Padding(Operation):
         rows, cols = self._flat(spec)
         in_size, out_size = _in_size(spec, self.dims), (rows.size, cols.size)
         c = spec.in_channels
-        x = recording.input.reshape(c, *in_size)
-        output = recording.output.reshape(c, *out_size)
+        x = as_planes(recording.input, (c, *in_size))
+        output = as_planes(recording.output, (c, *out_size))
         part = Region.of(region, out_size)
         read = read_region(rows, cols, part, in_size, "the constant")
         inside = (slice(None), slice(*read.rows), slice(*read.cols))
@@ -572,6 +585,14 @@ def _positions(spec, rows: AxisTaps, cols: AxisTaps, part: Region) -> list[tuple
     if spec.MODE != "constant":
         return [(y, x) for y in ys for x in xs]
     return [(y, x) for y in ys for x in xs if rows.index[y, 0] >= 0 and cols.index[x, 0] >= 0]
+
+
+def _count(spec, rows: AxisTaps, cols: AxisTaps, part: Region) -> int:
+    """How many positions :func:`_positions` lists, counted without listing them."""
+    if spec.MODE != "constant":
+        return math.prod(part.size)
+    copied = [int((taps.index[slice(*span), 0] >= 0).sum()) for taps, span in ((rows, part.rows), (cols, part.cols))]
+    return math.prod(copied)
 
 
 def _step_text(dims: int, oy: int, ox: int, sy: int, sx: int, step: int, steps: int) -> str:

@@ -59,11 +59,7 @@ from ..engine.windows import (
     record_windows,
 )
 from ..errors import SpecError
-from ..picture.model import (
-    Drawn,
-    Geometry,
-    Region,
-)
+from ..picture.model import Drawn, Geometry, Region
 from .args import AXES, INT64, check_int64, to_tuple
 from .args import fmt as _fmt
 from .args import is_int as _is_int
@@ -537,6 +533,20 @@ class Pooling(_Windowed):
     def _flat(self, spec):
         return spec.as_2d() if self.dims == 1 else spec
 
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, of a kind that draws parts, only that part of the
+        output and the input it reads, as the 2-D layer drawn (:mod:`convgif.ops.pool_part`)."""
+        if region is None or not self.draws_parts:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        from .pool_part import record_pool_part
+
+        return record_pool_part(spec, seed, input, region, INPUT_RANGE)
+
+    def part_numbers(self, spec, region: Region) -> int:
+        from .pool_part import part_numbers
+
+        return part_numbers(spec, region)
+
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if self.dims == 3:
@@ -585,13 +595,9 @@ class Pooling(_Windowed):
         refuse_region(region)
         notes = backward_notes(spec)
         if self.dims == 3:
-            from .backward_pool_depth import depth_backward_geometries, pool_slices
+            from .backward_pool_depth import pooling_geometries
 
-            forward = self.geometries(spec, **view)
-            notes = (*notes, forward[0].notes[0].split(":")[0])
-            return depth_backward_geometries(
-                forward, pool_slices(spec), spec.input_shape, notes, routed=spec.KIND == "max"
-            )
+            return pooling_geometries(self, spec, notes, **view)
         (forward,) = self.geometries(spec, **view)
         return [window_geometry(forward, (*notes, forward.notes[0].split(":")[0]))]
 
@@ -600,14 +606,10 @@ class Pooling(_Windowed):
 
         rec = recording.forward
         if self.dims == 3:
-            from .backward_pool_depth import depth_backward_drawings, pool_reason, pool_slices
+            from .backward_pool_depth import pooling_drawings
 
             geometries = geometries or self.backward_geometries(spec, **view)
-            forward = self.drawings(spec, rec, pixels, **view)
-            links, dy = self.links(spec, rec), recording.grad_output
-            return depth_backward_drawings(
-                geometries, forward, pool_slices(spec), links, dy, rec.input.shape, pool_reason(rec)
-            )
+            return pooling_drawings(self, spec, recording, pixels, geometries, **view)
         (geometry,) = geometries or self.backward_geometries(spec, **view)
         (forward,) = self.drawings(spec, rec, pixels, **view)
         flat = rec.as_2d()
@@ -688,6 +690,7 @@ AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D, AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
     _op.backward_drawn = True
+MAX_POOL1D.draws_parts = MAX_POOL2D.draws_parts = AVG_POOL1D.draws_parts = AVG_POOL2D.draws_parts = True  # type: ignore[misc]
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
     _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]

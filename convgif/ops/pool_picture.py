@@ -9,6 +9,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..engine.windows import (
     INPUT,
     OVERHANG,
@@ -146,10 +147,11 @@ def pool_drawings(
     part = Region.of(region, flat.output_shape[1:])
     (y0, y1), (x0, x1) = read_extent(flat, part) if region else ((0, flat.grid_shape[1]), (0, flat.grid_shape[2]))
     kinds = rec.kinds[y0:y1, x0:x1]
-    grid = np.zeros((flat.in_channels, *flat.grid_shape[1:]), dtype=rec.input.dtype)
-    p = flat.padding
-    grid[:, p[0] : p[0] + flat.input_shape[1], p[1] : p[1] + flat.input_shape[2]] = rec.input
-    grid = grid[:, y0:y1, x0:x1]
+    grid = np.zeros((flat.in_channels, y1 - y0, x1 - x0), dtype=rec.input.dtype)
+    (p, q), (h, w) = flat.padding, flat.input_shape[1:]
+    (r0, r1), (c0, c1) = (max(y0, p), min(y1, p + h)), (max(x0, q), min(x1, q + w))  # the input cells drawn
+    if r0 < r1 and c0 < c1:
+        grid[:, r0 - y0 : r1 - y0, c0 - x0 : c1 - x0] = rec.input[:, r0 - p : r1 - p, c0 - q : c1 - q]
     output = rec.output[:, slice(*part.rows), slice(*part.cols)]
     picture = None
     if region is not None and pixels and dims == 2 and rec.input.shape[0] in (1, 3):  # shown whole, small
@@ -193,7 +195,8 @@ class PoolPlayback:
         self.region = Region.of(region, recording.output.shape[1:])
         (y0, _), (x0, _) = read_extent(recording.spec, self.region)
         self._shift = np.array([y0, x0])  # from the whole grid to the cells drawn
-        self._scales = magnitude(recording.input), magnitude(recording.output)  # how each grid writes its cells
+        # how each grid writes its cells (of a part recorded alone, as the part's values say)
+        self._scales = magnitude(held(recording.input)), magnitude(held(recording.output))
         # a max compares the padding (as −∞); an average adds it (as 0) only when it counts it
         self._padding_read = getattr(recording.spec, "count_include_pad", True)
 
@@ -260,6 +263,11 @@ class PoolPlayback:
     def _grid_value(self, c: int, gy: int, gx: int):
         p = self.recording.spec.padding
         return self.recording.input[c, gy - p[0], gx - p[1]]
+
+
+def held(values: Any) -> Any:
+    """The values a recording holds: all of an array, or of a part recorded alone its part."""
+    return values.values if isinstance(values, PartArray) else values
 
 
 def backward_notes(spec: Any) -> tuple[str, ...]:

@@ -48,6 +48,7 @@ from .gathered import (
     position,
     read_region,
 )
+from .gathered_part import as_planes, part_numbers, record_gathered_part, spans_of
 from .resample_picture import axis_source, rule_notes, sum_text
 
 _SEP = " \u2014 "
@@ -401,6 +402,20 @@ class Upsampling(Operation):
         no_values(self.name, weight, bias, "up-sampling has no parameters")
         return record_upsample(spec, seed, input)
 
+    draws_parts = True
+
+    def record_drawn(self, spec, seed: int, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, only that part of the output and the input cells it
+        reads (:mod:`convgif.ops.gathered_part`)."""
+        if region is None:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "up-sampling has no parameters")
+        spans = spans_of(region, spec.dims)
+        return ResampleRecording(spec, *record_gathered_part(spec, spec.axes, seed, input, spans, INPUT_RANGE))
+
+    def part_numbers(self, spec, region: Region) -> int:
+        return part_numbers(spec, spec.axes, spans_of(region, spec.dims))
+
     def weight_shape(self, spec) -> None:
         return None
 
@@ -479,8 +494,8 @@ class Upsampling(Operation):
         rows, cols = flat_axes(spec.axes, dims)
         c = spec.in_channels
         in_size, out_size = _in_size(spec), (rows.size, cols.size)
-        x = recording.input.reshape(c, *in_size)
-        output = recording.output.reshape(c, *out_size)
+        x = as_planes(recording.input, (c, *in_size))
+        output = as_planes(recording.output, (c, *out_size))
         part = Region.of(region, out_size)
         read = read_region(rows, cols, part, in_size, "nothing")
         inside = (slice(None), slice(*read.rows), slice(*read.cols))

@@ -14,6 +14,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.direct import Recording
+from ..engine.part import PartArray
 from ..engine.scatter import (
     canvas_size,
     canvas_window,
@@ -116,9 +117,10 @@ def scatter_extent(spec: Any, region: Region) -> Region:
     )
 
 
-def bias_start(spec: Any, bias: Optional[np.ndarray], dtype: Any) -> np.ndarray:
-    """Every canvas cell before any input has scattered into it: its channel's bias, or 0."""
-    start = np.zeros((spec.out_channels, *canvas_size(spec)), dtype=dtype)
+def bias_start(spec: Any, bias: Optional[np.ndarray], dtype: Any, region: Optional[Region] = None) -> np.ndarray:
+    """Every canvas cell (of ``region``, else all) before any input has scattered into it: its
+    channel's bias, or 0."""
+    start = np.zeros((spec.out_channels, *Region.of(region, canvas_size(spec)).size), dtype=dtype)
     if bias is not None:
         start += bias[:, None, None]
     return start
@@ -159,20 +161,26 @@ class ScatterPlayback:
         self.depth = depth  # output depth slice of a ConvTranspose3d drawn one slice at a time
         self.head = head or (lambda co, y, x: scatter_head(self.spec, co, y, x, self.dims))
         self.spec = spec = recording.spec
-        self.sums = bias_start(spec, recording.bias, recording.output.dtype)
+        _, h, w = spec.input_shape
+        self.region = Region.of(region, canvas_size(spec))
+        self.read = Region.of(read, (h, w))
+        # a part recorded alone sums only the canvas it draws; otherwise, the whole canvas
+        alone = isinstance(recording.output, PartArray)
+        self._box = self.region if alone else Region.of(None, canvas_size(spec))
+        self.sums = bias_start(spec, recording.bias, recording.output.dtype, self._box)
         self._added = np.zeros(self.sums.shape, dtype=bool)  # cells something was added to
         self._last: list[Writes] = []
         self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-        _, h, w = spec.input_shape
-        self.region = Region.of(region, self.sums.shape[1:])
-        self.read = Region.of(read, (h, w))
         self.steps = spec.out_per_group * math.prod(self.read.size)
         self._drawn_groups = range(min(spec.groups, MAX_SHOWN_IN))
-        self.scale = magnitude(recording.output)  # how the output writes its cells
+        self.scale = magnitude(
+            recording.output.values if alone else recording.output
+        )  # how the output writes its cells
 
     @property
     def output(self) -> np.ndarray:
-        """The layer's output as the sums stand: the canvas with the padding's crop cut off."""
+        """The layer's output as the sums stand: the canvas with the padding's crop cut off (of a
+        playback summing the whole canvas: one of a part recorded alone sums only that part)."""
         (p, q), (ho, wo) = self.spec.padding, self.spec.output_shape[1:]
         return self.sums[:, p : p + ho, q : q + wo]
 
@@ -186,10 +194,13 @@ class ScatterPlayback:
     def advance(self, step: int) -> list[Writes]:
         j, y, x = self._index(step)
         (r0, r1), (c0, c1) = self.region.rows, self.region.cols
+        (b0, b1), (d0, d1) = self._box.rows, self._box.cols  # the canvas summed
         writes, self._before = [], []
         for g in range(self.spec.groups):
             co, rows, cols, added = contribution(self.recording, g, j, y, x)
-            window = np.ix_(rows, cols)
+            held_r, held_c = (rows >= b0) & (rows < b1), (cols >= d0) & (cols < d1)
+            rows, cols, added = rows[held_r], cols[held_c], added[np.ix_(held_r, held_c)]
+            window = np.ix_(rows - b0, cols - d0)
             before, first = self.sums[co][window].copy(), ~self._added[co][window]
             self.sums[co][window] += added
             self._added[co][window] = True
@@ -200,7 +211,7 @@ class ScatterPlayback:
             box = (
                 (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1) if rows.size and cols.size else None
             )
-            writes.append(Writes(co, rows, cols, self.sums[co][np.ix_(rows + r0, cols + c0)], box))
+            writes.append(Writes(co, rows, cols, self.sums[co][np.ix_(rows + r0 - b0, cols + c0 - d0)], box))
         self._last = writes
         return writes
 

@@ -24,8 +24,9 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..engine.shuffle import channel_shuffle, channel_sources, pixel_shuffle, pixel_unshuffle
-from ..engine.values import drawn_or_given, rng_of
+from ..engine.values import checked, drawn_or_given, example_box, number_type, rng_of, skip_values
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
 from ..picture.numbers import widest
@@ -306,6 +307,36 @@ class _Shuffle(Operation):
 
 class PixelShuffling(_Shuffle):
     """PixelShuffle and PixelUnshuffle: channels into blocks, and back."""
+
+    draws_parts = True
+
+    def record_drawn(self, spec, seed: int, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, only that part of the output and the whole blocks of
+        the input it comes from, each value the whole layer's."""
+        if region is None:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "a shuffle has no parameters")
+        part, read = self._parts(spec, region)
+        box = [read.rows, read.cols]
+        rng = rng_of(seed)
+        if input is None:
+            cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
+            x: Any = PartArray(spec.input_shape, (0, read.rows[0], read.cols[0]), cells)
+        else:
+            x = checked("input", input, spec.input_shape)
+            skip_values(rng, spec.input_shape, INPUT_RANGE)
+            cells = x[:, slice(*read.rows), slice(*read.cols)].astype(number_type(x), copy=False)
+        r = spec.factor
+        if self._up(spec):
+            out, start = pixel_shuffle(cells, r), (0, read.rows[0] * r, read.cols[0] * r)
+        else:
+            out, start = pixel_unshuffle(cells, r), (0, part.rows[0], part.cols[0])
+        return ShuffleRecording(spec, x, PartArray(spec.output_shape, start, out))
+
+    def part_numbers(self, spec, region: Region) -> int:
+        """The input's blocks read and the output they make."""
+        _, read = self._parts(spec, region)
+        return 2 * spec.in_channels * math.prod(read.size)
 
     def example(self) -> dict[str, Any]:
         factor = self.torch_signature[0]

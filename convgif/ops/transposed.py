@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from ..engine.direct import Placements, Recording, pad_input, run_direct
+from ..engine.part import PartArray
 from ..engine.scatter import (
     by_output,
     canvas_size,
@@ -41,10 +42,11 @@ from ..engine.values import (
     row_chunks,
     skip_values,
 )
-from ..errors import SpecError
+from ..errors import SpecError, TooLargeError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region, magnitude
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
+from . import args
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
 from .conv import CONV_SPECS, Channels, conv_backward_facts, conv_facts
@@ -311,8 +313,19 @@ class TransposedConv(Operation):
     ) -> TransposedRecording:
         """The recording with only the kernel columns drawn (every group's: a step adds up each
         group's products), the weight run through a few input channels at a time; a layer
-        of fractions is recorded whole."""
+        of fractions is recorded whole. With ``region``, of a 1-D or 2-D layer too large to
+        record whole, only that part of the output and the input whose kernels reach it
+        (:mod:`convgif.ops.transposed_part`), which is drawn as the scatter only."""
+        if region is not None and self.dims < 3 and spec.numbers > args.MAX_ELEMENTS:
+            from .transposed_part import record_transposed_part
+
+            return record_transposed_part(spec, seed, input, weight, bias, kernels[0], region)
         return self._record(spec, seed, input, weight, bias, kernels[0])
+
+    def part_numbers(self, spec: Any, region: Region) -> int:
+        from .transposed_part import part_numbers
+
+        return part_numbers(spec, region)
 
     def _record(
         self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]
@@ -384,6 +397,8 @@ class TransposedConv(Operation):
         """The scatter (the layer's definition), ``as_conv`` the equal direct convolution, or
         with ``view="matrix"`` the layer as ``y = Cᵀ·x`` (:mod:`convgif.ops.matrix`)."""
         self.check_view(view=view, **rest)
+        if (as_conv or view is not None) and self.dims < 3:
+            self._check_whole(spec, "as_conv" if as_conv else "view")
         if view is not None and as_conv:
             raise SpecError("view", f"view={view!r} and as_conv are two ways of drawing {self.name}: choose one")
         if view == "matrix":
@@ -485,6 +500,27 @@ class TransposedConv(Operation):
             **fields,
         )
 
+    def _check_whole(self, spec: Any, option: str) -> None:
+        """Refuse ``option`` (as_conv, view) for a layer too large to compute whole: those
+        pictures draw from the whole layer; the scatter draws a part from that part alone."""
+        try:
+            args.check_computable(spec)
+        except TooLargeError as error:
+            raise TooLargeError(
+                error.argument,
+                f"{error}; {option} draws from the whole layer: without it, a part is drawn from that part alone",
+            ) from None
+
+    def _refuse_views_of_part(self, recording: Any, as_conv: bool, view: Optional[str]) -> None:
+        """A part recorded alone is drawn as the scatter: the other views draw from the whole."""
+        if (as_conv or view) and isinstance(recording.output, PartArray):
+            option = "as_conv" if as_conv else "view"
+            raise SpecError(
+                option,
+                f"this {self.name} is too large to compute whole: its part is drawn as the scatter only "
+                f"(without {option})",
+            )
+
     def drawings(
         self,
         spec: Any,
@@ -502,6 +538,7 @@ class TransposedConv(Operation):
             found = geometries or self.geometries(spec, as_conv, region, view, **rest)
             return transposed_depth_drawings(CONV_TRANSPOSE2D, spec, recording, found, pixels, region)
         (geometry,) = geometries or self.geometries(spec, as_conv, region, view, **rest)
+        self._refuse_views_of_part(recording, as_conv, view)
         if view == "matrix":
             from .matrix import transpose_drawn
 
@@ -532,7 +569,7 @@ class TransposedConv(Operation):
             picture = picture_read(recording.input, (0, 0), read.rows, read.cols)
         grid = recording.input[:, slice(*read.rows), slice(*read.cols)]
         inside = (slice(None), slice(*on.rows), slice(*on.cols))
-        output, start = canvas[inside], bias_start(spec, recording.bias, canvas.dtype)[inside]
+        output, start = canvas[inside], bias_start(spec, recording.bias, canvas.dtype, on)
         scale = magnitude(output, np.asarray(span))
 
         def chars() -> int:
@@ -641,3 +678,4 @@ CONV_TRANSPOSE1D = TransposedConv(ConvTranspose1dSpec, "ConvTranspose1d", 1)
 CONV_TRANSPOSE2D = TransposedConv(ConvTranspose2dSpec, "ConvTranspose2d", 2)
 CONV_TRANSPOSE3D = TransposedConv(ConvTranspose3dSpec, "ConvTranspose3d", 3)
 CONV_TRANSPOSE1D.backward_drawn = CONV_TRANSPOSE2D.backward_drawn = CONV_TRANSPOSE3D.backward_drawn = True
+CONV_TRANSPOSE1D.draws_parts = CONV_TRANSPOSE2D.draws_parts = True  # type: ignore[misc]
