@@ -166,3 +166,35 @@ def test_every_key_colour_is_in_its_grids_and_every_grid_colour_in_its_key(spec,
         assert shown <= in_key
         if all(text for shade, text in keys["output"].items if shade is not None and shade >= 0):
             assert in_key <= shown  # a key writing each value: each is drawn
+
+
+STEP = re.compile(r"step (\d+)/(\d+)")
+
+
+def _counted_layers() -> list[tuple[object, dict]]:
+    """Every kind's example, and layers whose pictures show some of many output channels."""
+    layers = [(convgif.operation(op.name).build(**op.example()), {}) for op in convgif.ops.operations()]
+    layers += [
+        (Conv2dSpec((3, 8, 8), 32, 3), {}),
+        (ConvTranspose2dSpec((64, 12, 12), 32, 2, 2), {}),
+        (ConvTranspose2dSpec((4, 5, 5), 16, 3, 2, groups=2), {}),
+        (convgif.ConvTranspose3dSpec((2, 2, 3, 3), 16, 2, 2), {}),
+        (Conv1dSpec((8, 20), 24, 3), {}),
+    ]
+    return layers
+
+
+@pytest.mark.parametrize(("spec", "view"), _counted_layers(), ids=lambda v: getattr(v, "caption", str(v)))
+def test_a_step_counter_counts_the_steps_drawn(spec, view):
+    """ "step k/N" in a step line: k the step's place among those the part draws, N their count
+    (never the steps of channels the picture does not show)."""
+    try:
+        job = Job(spec, Look(), view, max_frames=0)
+    except convgif.SpecError:
+        return  # a kind not drawn this way
+    for drawn, steps in zip(job.drawings, job.steps):
+        for step in steps:
+            drawn.playback.advance(step)
+            counted = STEP.search(drawn.playback.show(step).text)
+            if counted is not None:
+                assert (int(counted[1]), int(counted[2])) == (step + 1, len(steps)), drawn.playback.show(step).text

@@ -169,7 +169,7 @@ def transposed_depth_drawings(
             raise AssertionError(f"depth slice {z} of {spec} does not add up to the recording's")
         (picture,) = op2d.drawings(planar, rec, pixels, region=region, geometries=[geometry])
         old = picture.playback
-        playback = ScatterPlayback(rec, old.region, old.read, 2, z, _head(spec, planar, pairs))
+        playback = ScatterPlayback(rec, old.region, old.read, 2, z, _head(spec, planar, pairs), old.columns)
         drawn.append(dataclasses.replace(picture, playback=playback))
     return drawn
 

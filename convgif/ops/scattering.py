@@ -155,6 +155,7 @@ class ScatterPlayback:
         dims: int = 2,
         depth: Optional[int] = None,
         head: Optional[Any] = None,
+        columns: Optional[int] = None,
     ) -> None:
         self.recording = recording
         self.dims = dims  # a ConvTranspose1d is drawn as its ConvTranspose2d over one row
@@ -172,6 +173,9 @@ class ScatterPlayback:
         self._last: list[Writes] = []
         self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.steps = spec.out_per_group * math.prod(self.read.size)
+        # the steps a render draws, which the step lines count: those of the kernel columns shown
+        self.columns = spec.out_per_group if columns is None else columns
+        self.shown_steps = self.columns * math.prod(self.read.size)
         self._drawn_groups = range(min(spec.groups, MAX_SHOWN_IN))
         self.scale = magnitude(
             recording.output.values if alone else recording.output
@@ -226,7 +230,7 @@ class ScatterPlayback:
             return Reads(cells, (dy, dx, dy + 1, dx + 1))
 
         channels = [g * spec.out_per_group + j for g in self._drawn_groups]
-        text = scatter_step_text(channels, y, x, step, self.steps, self.steps < spec.steps, self.dims)
+        text = scatter_step_text(channels, y, x, step, self.shown_steps, self.shown_steps < spec.steps, self.dims)
         if self.depth is not None:
             text = f"depth {self.depth} · {text}"
         sums: list[str] = []

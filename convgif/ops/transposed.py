@@ -43,7 +43,7 @@ from ..engine.values import (
     skip_values,
 )
 from ..errors import SpecError, TooLargeError
-from ..picture.model import Crop, Drawn, Geometry, Part, Region, magnitude
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, magnitude, shown
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
 from . import args
@@ -586,7 +586,7 @@ class TransposedConv(Operation):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=by_output(spec, recording.weight),
                 output=output,
-                playback=ScatterPlayback(recording, on, read, self.dims),
+                playback=ScatterPlayback(recording, on, read, self.dims, columns=len(shown(geometry)[1])),
                 start=start,
                 picture=picture,
                 value_chars=chars,
