@@ -85,3 +85,12 @@ def test_the_width_is_clicks(columns: int, width: int, monkeypatch: pytest.Monke
     if columns == 0:
         monkeypatch.setattr(sys, "__stdout__", None)  # no terminal: 80 columns
     assert helptext.width() == width
+
+
+def test_an_output_that_cannot_write_the_text_is_left_to_click() -> None:
+    """An output whose encoding cannot write the text is left to click (no traceback)."""
+    env = {**os.environ, "COLUMNS": "80", "PYTHONIOENCODING": "ascii"}
+    printed = subprocess.run([sys.executable, "-m", "convgif", "--help"], capture_output=True, env=env, check=False)
+    assert printed.returncode == 0 and printed.stderr == b""
+    assert printed.stdout.startswith(b"Usage: convgif")
+    assert helptext.prerendered(["--help"], "ascii") is None

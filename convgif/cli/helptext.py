@@ -71,15 +71,21 @@ def checksum(names: list[str]) -> Optional[int]:
     return crc
 
 
-def prerendered(arguments: list[str]) -> Optional[str]:
+def prerendered(arguments: list[str], encoding: Optional[str] = "utf-8") -> Optional[str]:
     """The command's help for ``arguments`` (``--help`` alone) at this terminal's width, as
-    click prints it, when it was rendered ahead from these very sources; else None."""
+    click prints it, when it was rendered ahead from these very sources and ``encoding`` (the
+    output's) can write it; else None (click prints it, replacing what cannot be written)."""
     if arguments not in HELP_ARGS or width() not in WIDTHS:
         return None
     kept = read()
     if kept is None or kept[1] != digests(kept[0]):
         return None
-    return kept[2][WIDTHS.index(width())]
+    text = kept[2][WIDTHS.index(width())]
+    try:
+        text.encode(encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        return None
+    return text
 
 
 def read() -> Optional[tuple[list[str], tuple[Optional[int], ...], list[str]]]:

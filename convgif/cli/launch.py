@@ -102,7 +102,7 @@ def run() -> None:
         try:
             from .helptext import prerendered
 
-            text = prerendered(sys.argv[1:])
+            text = prerendered(sys.argv[1:], getattr(sys.stdout, "encoding", None))
             if text is not None:
                 sys.stdout.write(text)
             else:
