@@ -144,7 +144,14 @@ def play(spec, job) -> np.ndarray:
             )
             continue
         (z,) = {int(re.fullmatch(rf"dy\[{c}, (\d+)\]", geometry.input_text(c)).group(1)) for c in range(dy.shape[0])}
-        assert f"y[:, {z}]" in geometry.notes[-1] and f"dx[:, {d}]" in geometry.notes[-1], geometry.notes
+        note = geometry.notes[-1]
+        assert note.startswith(f"depth {z} of {spec.output_shape[1]}: y[:, {z}] ") and f"dx[:, {d}]" in note, note
+        weight = re.search(r"with depth weight ([\d.]+(?: \+ [\d.]+)*), ", note)
+        if spec.mode in ("nearest", "nearest-exact"):
+            assert weight is None and f"y[:, {z}] copied its cells from x[:, {d}]" in note, note
+        else:  # the depth's weight, as the loop implementation reads depth d for output depth z
+            read = sum(w for depth, w in reads(spec, 0, z) if depth == d)
+            assert sum(map(float, weight.group(1).split(" + "))) == pytest.approx(read, rel=1e-3), note
         assert steps == drawn.output.shape[1] * drawn.output.shape[2]
         if d in held:  # adding to what earlier pictures gathered into dx[:, d]
             np.testing.assert_allclose(drawn.start, dx[:, d])

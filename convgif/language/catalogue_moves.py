@@ -56,10 +56,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"深度 \1 (共 \2): \3 以深度权重 \5 对 \4 取了平均, 所以 \6 传回 \7",
     ),
     (
-        rf", each term's weight ({_NUM}(?: \+ {_NUM})?) · the row's · the column's",
+        rf", each term's weight is ({_NUM}(?: \+ {_NUM})?) · the row's · the column's",
         r", 每项的权重为 \1 · 行的权重 · 列的权重",
     ),
-    (r", each term's weight the row's · the column's", ", 每项的权重为 行的权重 · 列的权重"),
+    (r", each term's weight is the row's · the column's", ", 每项的权重为 行的权重 · 列的权重"),
     (rf", adding to what depths? {_LIST} sent it", r", 加到深度 \1 已传给它的值上"),
     (
         rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) is the channel un-shuffle of (dy\[:, {_NUM}\])",

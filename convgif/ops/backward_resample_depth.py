@@ -117,7 +117,7 @@ def _depth_line(spec: Any, z: int, d: int, earlier: list[int]) -> str:
         times = "" if weight == "1" else f"{weight} · "
         line = (
             f"{head}y[:, {z}] {verb} x[:, {d}] with depth weight {weight}, so dy[:, {z}] goes back to dx[:, {d}], "
-            f"each term's weight {times}the row's · the column's"
+            f"each term's weight is {times}the row's · the column's"
         )
     if earlier:
         line += f", adding to what depth{'s' * (len(earlier) > 1)} {', '.join(map(str, earlier))} sent it"
