@@ -10,7 +10,9 @@ input position a step, every channel at once). The gradients are the 3-D layer's
   copied one input slice d, so ``dy[:, z]`` goes back to ``dx[:, d]``; a depth padding that
   copies whole slices (reflect, replicate, circular) sends several output slices back to one
   input slice, whose dx then adds up picture after picture, each sum line writing what dx held
-  and what it adds. One dy slice a picture: every cell a sum reads is drawn.
+  and what it adds. One dy slice a picture: every cell a sum reads is drawn. A three-axis
+  Upsample's output slice reading two input slices (trilinear) has a picture for each
+  (:mod:`convgif.ops.backward_resample_depth`).
 * **One input depth slice at a time** (:func:`depth_gather_geometries`, a MaxUnpool3d's): the
   picture of ``dx[:, d]`` draws every output slice its indices can point into; each cell takes
   one dy cell, named in its sum line.

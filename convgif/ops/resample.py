@@ -14,7 +14,8 @@
   weights: ``y[0, 3, 5] = 0.75·(0.25·4 + 0.75·2) + 0.25·(0.25·7 + 0.75·1) = 2.56`` (rows'
   weights outside, columns' inside), so that the half-pixel rule and ``align_corners`` can be
   checked from the frame. Three-axis up-sampling is drawn one output depth slice at a time
-  (:mod:`convgif.ops.resample_depth`).
+  (:mod:`convgif.ops.resample_depth`), and so is its backward pass
+  (:mod:`convgif.ops.backward_resample_depth`).
 """
 
 from __future__ import annotations
