@@ -1,5 +1,5 @@
 """The catalogue's sentences of the backward pictures of the 3-D layers that move values (drawn
-one input depth slice at a time) and of Unfold and Fold (each drawn as the other), matched
+a depth slice at a time) and of Unfold and Fold (each drawn as the other), matched
 before the rest of :data:`convgif.language.catalogue.PHRASES`, whose words they would otherwise
 be cut into."""
 
@@ -38,6 +38,33 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (r"x, cropped: no dy reaches it", "x (已裁掉): 没有 dy 到达它"),
     (rf"({_NUM}) of ({_NUM}) dy slices", r"dy 切片 \1/\2"),
+    # a three-axis Upsample's backward pass, one (output depth, input depth read) at a time, and a
+    # three-axis ChannelShuffle's, one depth slice at a time
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) copied its cells from (x\[:, {_NUM}\]), so "
+        rf"(dy\[:, {_NUM}\]) goes back to (dx\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 的单元复制自 \4, 所以 \5 传回 \6",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) read (x\[:, {_NUM}\]) with depth weight ({_NUM}(?: \+ {_NUM})?), "
+        rf"so (dy\[:, {_NUM}\]) goes back to (dx\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 以深度权重 \5 读取了 \4, 所以 \6 传回 \7",
+    ),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) averaged (x\[:, {_NUM}\]) with depth weight ({_NUM}), so "
+        rf"(dy\[:, {_NUM}\]) goes back to (dx\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 以深度权重 \5 对 \4 取了平均, 所以 \6 传回 \7",
+    ),
+    (
+        rf", each term's weight is ({_NUM}(?: \+ {_NUM})?) · the row's · the column's",
+        r", 每项的权重为 \1 · 行的权重 · 列的权重",
+    ),
+    (r", each term's weight is the row's · the column's", ", 每项的权重为 行的权重 · 列的权重"),
+    (rf", adding to what depths? {_LIST} sent it", r", 加到深度 \1 已传给它的值上"),
+    (
+        rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) is the channel un-shuffle of (dy\[:, {_NUM}\])",
+        r"深度 \1 (共 \2): \3 是 \4 的通道逆重排",
+    ),
     # Unfold's backward pass, a Fold of dy
     (
         rf"a Fold of dy: column l of dy adds into the l-th window of dx, row by row over the ({_SIZE}) placements; "

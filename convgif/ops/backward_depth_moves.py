@@ -10,7 +10,9 @@ input position a step, every channel at once). The gradients are the 3-D layer's
   copied one input slice d, so ``dy[:, z]`` goes back to ``dx[:, d]``; a depth padding that
   copies whole slices (reflect, replicate, circular) sends several output slices back to one
   input slice, whose dx then adds up picture after picture, each sum line writing what dx held
-  and what it adds. One dy slice a picture: every cell a sum reads is drawn.
+  and what it adds. One dy slice a picture: every cell a sum reads is drawn. A three-axis
+  Upsample's output slice reading two input slices (trilinear) has a picture for each
+  (:mod:`convgif.ops.backward_resample_depth`).
 * **One input depth slice at a time** (:func:`depth_gather_geometries`, a MaxUnpool3d's): the
   picture of ``dx[:, d]`` draws every output slice its indices can point into; each cell takes
   one dy cell, named in its sum line.
@@ -114,7 +116,7 @@ def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geo
         numbers=True,
         columns_take_turns=False,
         step_text=f"dx[:, {d}] · step 1/1",
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"dx[{c}, {d}, :, :] = 0") + 8),
+        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"dx[{c}, {d}, :, :] = 0: no output cell took it") + 3),
         value_chars=3,
     )
 
@@ -263,21 +265,22 @@ def slice_geometries(
 
 def slice_drawings(geometries: list[Geometry], recording: Any, links: Any, order: Order) -> list[Drawn]:
     """The recorded pictures of :func:`slice_geometries`: dx[:, d] adding up, picture after
-    picture, what each output slice's ``links`` (the layer's, in output order) send it."""
+    picture, what each output slice's ``links`` (the layer's, in output order) send it (an
+    output slice reading several input slices has a picture, an entry of ``order``, for each)."""
     dy_all, dx_all = np.asarray(recording.grad_output), np.asarray(recording.grad_input)
     c, depth, h, w = dx_all.shape
     _, d_out, ho, wo = dy_all.shape
     plane, area = h * w, ho * wo
     terms = links.terms(dy_all)
     running = np.zeros(dx_all.shape, dtype=terms.dtype if terms.size else dx_all.dtype)
-    z_of = (links.out // area) % d_out
+    z_of, d_of = (links.out // area) % d_out, (links.cell // plane) % depth
     gathered: set[int] = set()
     drawn = []
     for geometry, (z, d) in zip(geometries, order):
         if z is None:
             drawn.append(_none_drawn(geometry, np.ascontiguousarray(dx_all[:, d]), d))
             continue
-        pick = z_of == z
+        pick = (z_of == z) & (d_of == d)  # output slice z's links into input slice d
         out, cell = links.out[pick], links.cell[pick]
         start = running[:, d].copy() if d in gathered else None
         np.add.at(running.reshape(-1), cell, terms[pick])
@@ -286,9 +289,22 @@ def slice_drawings(geometries: list[Geometry], recording: Any, links: Any, order
         moved = links_of(
             (out // (d_out * area)) * area + out % area, (cell // (depth * plane)) * plane + cell % plane, factor
         )
-        sources = gather_sources(moved, (c, h, w))
+        sources = _merged(gather_sources(moved, (c, h, w)))
         dy = np.ascontiguousarray(dy_all[:, z])
         labels = _labels(d, [z])
         picture = gather_drawn(geometry, dy, running[:, d].copy(), sources, names=labels, start=start)
         drawn.append(picture)
     return drawn
+
+
+def _merged(sources: Callable[[int, int], list[tuple[int, Optional[float]]]]) -> Callable:
+    """``sources`` with the links of one dy cell written as one term, their factors added (a
+    trilinear output slice past the last input depth reads it with both of its depth taps)."""
+
+    def merged(c: int, i: int) -> list[tuple[int, Optional[float]]]:
+        factors: dict[int, float] = {}
+        for cell, factor in sources(c, i):
+            factors[cell] = factors.get(cell, 0.0) + (1.0 if factor is None else factor)
+        return [(cell, None if factor == 1 else factor) for cell, factor in factors.items()]
+
+    return merged

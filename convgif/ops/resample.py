@@ -14,7 +14,8 @@
   weights: ``y[0, 3, 5] = 0.75·(0.25·4 + 0.75·2) + 0.25·(0.25·7 + 0.75·1) = 2.56`` (rows'
   weights outside, columns' inside), so that the half-pixel rule and ``align_corners`` can be
   checked from the frame. Three-axis up-sampling is drawn one output depth slice at a time
-  (:mod:`convgif.ops.resample_depth`).
+  (:mod:`convgif.ops.resample_depth`), and so is its backward pass
+  (:mod:`convgif.ops.backward_resample_depth`).
 """
 
 from __future__ import annotations
@@ -547,20 +548,21 @@ class Upsampling(Operation):
         from .backward import refuse_region
         from .backward_moves import gather_geometry
 
-        if spec.dims == 3:
-            from .resample_depth import backward_refusal
-
-            raise backward_refusal(self.name)
         refuse_region(region)
+        notes = (
+            "backward, dx = ∂L/∂x: each input cell gathers the dy of every output cell that read it, times the "
+            "weight it read the cell with",
+        )
+        if spec.dims == 3:
+            from .backward_resample_depth import upsample_backward_geometries
+
+            self.check_view(**view)
+            return upsample_backward_geometries(spec, notes[0])
         (forward,) = self.geometries(spec, **view)
         c = spec.in_channels
         taps = math.prod(
             max(1, math.ceil(b / a)) * t.index.shape[1]
             for a, b, t in zip(spec.input_shape[1:], spec.output_shape[1:], spec.axes)
-        )
-        notes = (
-            "backward, dx = ∂L/∂x: each input cell gathers the dy of every output cell that read it, times the "
-            "weight it read the cell with",
         )
         return [
             gather_geometry(
@@ -582,8 +584,13 @@ class Upsampling(Operation):
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
         from .backward_moves import gather_drawn, gather_sources
 
-        (geometry,) = geometries or self.backward_geometries(spec, **view)
         rec = recording.forward
+        if spec.dims == 3:
+            from .backward_resample_depth import upsample_backward_drawings
+
+            whole = geometries or self.backward_geometries(spec, **view)
+            return upsample_backward_drawings(spec, recording, self.links(spec, rec), whole)
+        (geometry,) = geometries or self.backward_geometries(spec, **view)
         sources = gather_sources(self.links(spec, rec), rec.input.shape)
         dy = recording.grad_output.reshape(spec.in_channels, *geometry.grid)
         dx = recording.grad_input.reshape(spec.in_channels, *geometry.out_size)

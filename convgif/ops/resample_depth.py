@@ -263,15 +263,6 @@ class DepthResamplePlayback(CellPlayback):
         return Step(0, LazyReads(reads), self.advance(step), self.text(step, oy, ox), sums, tuple(range(channels)))
 
 
-def backward_refusal(name: str) -> SpecError:
-    """The refusal of a backward picture of a three-axis Upsample or ChannelShuffle."""
-    return SpecError(
-        "backward",
-        f"{name}'s backward pass over three spatial axes is not drawn: convgif.record(spec, grad_output=True) "
-        "computes its gradients; convgif draws it over one and two spatial axes",
-    )
-
-
 # -- ChannelShuffle ----------------------------------------------------------------------------
 
 

@@ -589,11 +589,12 @@ class ChannelShuffling(_Shuffle):
         one channel a step: the same move run backwards (a shuffle with C/g groups)."""
         from .backward import refuse_region
 
-        if spec.dims == 3:
-            from .resample_depth import backward_refusal
-
-            raise backward_refusal(self.name)
         refuse_region(region)
+        if spec.dims == 3:
+            from .backward_resample_depth import shuffle_backward_geometries
+
+            self.check_view(**view)
+            return shuffle_backward_geometries(self, spec)
         (forward,) = self.geometries(spec, **view)
         c, g = spec.in_channels, spec.groups
         sources = [int(s) for s in spec.sources]
@@ -616,6 +617,11 @@ class ChannelShuffling(_Shuffle):
         ]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
+        if spec.dims == 3:
+            from .backward_resample_depth import shuffle_backward_drawings
+
+            whole = geometries or self.backward_geometries(spec, **view)
+            return shuffle_backward_drawings(self, spec, recording, whole)
         (geometry,) = geometries or self.backward_geometries(spec, **view)
         c, size = spec.in_channels, plane(spec)
         dy = np.asarray(recording.grad_output).reshape(c, *size)
