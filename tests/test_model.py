@@ -224,3 +224,12 @@ def test_start_up_does_not_import_torch():
     code = "import sys\nfrom convgif.cli import main\nmain.get_command(None, 'model')\nprint('torch' in sys.modules)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_an_unchanged_page_without_layers_is_not_traced_again_and_drawing_them_is_a_change(tmp_path):
+    table = build.model(_tiny(), (1, 6, 6), tmp_path, jobs=1, draw=False, **SMALL)
+    assert table.rows and not table.drawings
+    again = build.model(_tiny(), (1, 6, 6), tmp_path, jobs=1, draw=False, **SMALL)
+    assert again.up_to_date and not again.rows
+    drawn = build.model(_tiny(), (1, 6, 6), tmp_path, jobs=1, **SMALL)
+    assert not drawn.up_to_date and drawn.drawings

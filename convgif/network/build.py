@@ -83,8 +83,8 @@ def model(
     shape = _shape(input_shape)
     options = {"values": values, "seed": seed, "max_frames": max_frames, "theme": theme}
     wanted = None
-    if out is not None and draw:
-        wanted = source_digest(network, shape, weights, image, trace, {**options, "inline": inline})
+    if out is not None:
+        wanted = source_digest(network, shape, weights, image, trace, {**options, "inline": inline, "draw": draw})
         if not force and wanted is not None and _up_to_date(Path(out), wanted):
             return ModelResult(Path(out), [], input_shape=shape, seconds=time.perf_counter() - started, up_to_date=True)
     graph = _graph(network, shape, weights, image, seed)
