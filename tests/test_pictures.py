@@ -590,3 +590,23 @@ def test_a_narrow_figure_still_shows_each_steps_first_sum_whole(args):
             lines = _fit_lines(shown.sums, lay.sum_width, lay.sum_lines)
             assert len(lines) <= lay.sum_lines and all(len(line) <= lay.sum_width for line in lines)
             assert " ".join(lines).replace("   ", " ").startswith(shown.sums[0]), (lines, shown.sums[0])
+
+
+@pytest.mark.parametrize(
+    ("channels", "groups", "out"), [(64, 4, 64), (32, 2, 8), (1400, 4, 1400), (40, 5, 10), (24, 3, 48)]
+)
+def test_groups_of_more_channels_than_drawn_write_the_drawn_part_of_each_sum(tmp_path, channels, groups, out):
+    """A group of more input channels than a picture shows: each drawn output channel's sum line
+    splits into the channels drawn and those not, and the groups whose kernels are not kept are
+    left out of the sum line (they are not drawn) instead of failing."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    spec = convgif.Conv2dSpec((channels, 6, 6), out, 3, groups=groups)
+    job = Job(spec, Look(values=True), {}, max_frames=4)
+    for drawn, steps in zip(job.drawings, job.steps):
+        for step in steps:
+            drawn.playback.advance(step)
+            shown = drawn.playback.show(step)
+            assert shown.sums and all(" not drawn)" in entry for entry in shown.sums)
+    assert convgif.render(spec, tmp_path / "g.gif", max_frames=4).frames >= 1

@@ -317,7 +317,9 @@ class ConvPlayback:
         channels = [g * spec.out_per_group + j for g in self.groups]
         text = conv_step_text(channels, self.dims, oy, ox, step, self.steps, self.part, self.depth)
         sums = []
-        every = range(j, spec.out_channels, spec.out_per_group)  # every group's output cell
+        # every group's output cell whose kernels the recording keeps (the others are not drawn)
+        kept = None if rec.kept is None else {int(c) for c in rec.kept}
+        every = [co for co in range(j, spec.out_channels, spec.out_per_group) if kept is None or co in kept]
         for co in every:
             y = f"{self.names[1]}[{position(self.dims, co, oy, ox, depth=self.depth)[1:-1]}]"
             b = None if rec.bias is None else rec.bias[co]
