@@ -3,7 +3,7 @@
 A picture shows a few input channels, at most 6 kernel columns and 8 output channels, however
 many the layer has, so a render's memory should follow what it draws: one frame of
 ``--in 1400,8,8 --out 1400 --k 3`` (a weight of 17.6 million values) should cost about what
-``--out 8`` costs. For each layer kind with weights (Conv2d, grouped, Conv1d, ConvTranspose2d,
+``--out 8`` costs (two frames of the separable convolution: one of each stage). For each layer kind with weights (Conv2d, grouped, Conv1d, ConvTranspose2d,
 separable, and a Conv2d whose weight is a kernel preset repeated), the many-channel render and
 the same render with ``--out 8`` each run in a fresh Python process that calls the ``convgif``
 command's ``main`` in-process and reports its own peak resident set size
@@ -43,10 +43,11 @@ CASES = {
     "Conv2d, 4 groups": (["--in", "1400,8,8", "--g", "4"], "1400"),
     "Conv1d": (["--layer", "Conv1d", "--in", "1400,64"], "1400"),
     "ConvTranspose2d": (["--layer", "ConvTranspose2d", "--in", "1400,8,8"], "1400"),
-    "separable": (["--layer", "separable", "--in", "1400,8,8"], "1400"),
+    # a separable convolution's smallest part is one step of each of its two stages
+    "separable": (["--layer", "separable", "--in", "1400,8,8", "--max-frames", "2"], "1400"),
     "Conv2d, --kernel sobel-x": (["--in", "1400,8,8", "--kernel", "sobel-x"], "1400"),
 }
-COMMON = ["--k", "3", "--max-frames", "1", "--quiet"]
+COMMON = ["--k", "3", "--quiet"]
 
 # argv[1]: the GIF to write; argv[2:]: convgif arguments.
 WRAPPER = """
@@ -73,7 +74,7 @@ def peak(arguments: list[str], folder: Path) -> int:
 def runs() -> dict[tuple[str, str], list[str]]:
     """(case, "many" or "few") -> the render's arguments."""
     return {
-        (name, which): [*arguments, "--out", out]
+        (name, which): [*arguments, "--out", out, *([] if "--max-frames" in arguments else ["--max-frames", "1"])]
         for name, (arguments, many) in CASES.items()
         for which, out in (("many", many), ("few", FEW))
     }

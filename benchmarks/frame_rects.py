@@ -10,7 +10,7 @@ from one frame to the next. It is rendered two ways, on the same frames:
   how every frame was written before frames came with their rectangles;
 * rectangles: as ``convgif`` renders: each frame with the rectangles where it may differ from
   the one before, compared only there, and rectangles that are mostly long runs LZW-encoded by
-  ``convgif.lzw``.
+  ``convgif.files.lzw``.
 
 Both ways draw with the same renderer, which no longer copies the whole picture for each frame
 either, so the ratio leaves that gain out.
@@ -53,7 +53,7 @@ WAYS = ("whole frames", "rectangles")
 # argv[1]: the GIF to write; argv[2]: "whole" or "rects"; argv[3:]: convgif arguments.
 WRAPPER = """
 import hashlib, resource, sys, time
-import convgif.writer
+import convgif.files.gif
 from convgif.cli import main
 if sys.argv[2] == "whole":
     class WholeFrames(convgif.files.gif.GifWriter):

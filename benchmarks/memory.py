@@ -41,7 +41,7 @@ from convgif.cli import main
 if sys.argv[1]:
     main(sys.argv[2:] + ["-o", sys.argv[1]], prog_name="convgif", standalone_mode=False)
 else:
-    import convgif.overlay, convgif.writer, convgif.glyphs
+    import convgif.picture.overlay, convgif.files.gif, convgif.picture.glyphs, convgif.picture.sizes
     convgif.picture.glyphs.glyph(convgif.picture.sizes.CAPTION, "0")  # the font, as a render loads it
 scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
 print(f"maxrss={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale}")

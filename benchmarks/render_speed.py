@@ -77,7 +77,7 @@ CONFIGS: tuple[Conv2dSpec, ...] = (
 
 DPI = 100
 PT = 72 / DPI  # points per pixel
-FONT = "DejaVu Sans Mono"  # what convgif.glyphs rasterises
+FONT = "DejaVu Sans Mono"  # what convgif.picture.glyphs rasterises
 
 Segment = tuple[tuple[int, int], tuple[int, int]]
 
