@@ -155,19 +155,18 @@ def pool_depth_drawings(
     return drawn
 
 
-class DepthPoolPlayback:
-    """Steps of output depth slice ``z``: one window position a step, every channel at once,
-    the window outlined on each slice it reads; the sums list its cells slice by slice."""
+class DepthWindowSteps:
+    """What the playbacks of a 3-D pooling's output depth slice ``z`` share: one output position
+    of ``region`` a step, every channel written at once (its value, then its index when
+    ``indices``). A subclass sets ``recording``, ``z``, ``region``, ``indices``, ``per`` and
+    ``output`` (what each step writes)."""
 
-    def __init__(self, recording: PoolRecording, z: int, indices: bool, region: Region, shift: tuple[int, int]) -> None:
-        self.recording, self.z, self.indices, self.region = recording, z, indices, region
-        self.output = recording.output  # what each step writes (a layer built on the pooling: its own)
-        self.per = 2 if indices else 1
-        self.spec = spec = recording.spec
-        self._shift = np.array(shift)
-        self._scales = magnitude(recording.input), magnitude(recording.output)
-        self._padding_read = getattr(spec, "count_include_pad", True)
-        self._kd = spec.kernel_size[0]
+    recording: Any
+    z: int
+    region: Region
+    indices: bool
+    per: int
+    output: np.ndarray
 
     def _index(self, step: int) -> tuple[int, int]:
         oy, ox = divmod(step, self.region.size[1])
@@ -184,6 +183,21 @@ class DepthPoolPlayback:
             if self.indices:
                 writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, z, oy : oy + 1, ox : ox + 1], box))
         return writes
+
+
+class DepthPoolPlayback(DepthWindowSteps):
+    """Steps of output depth slice ``z``: one window position a step, every channel at once,
+    the window outlined on each slice it reads; the sums list its cells slice by slice."""
+
+    def __init__(self, recording: PoolRecording, z: int, indices: bool, region: Region, shift: tuple[int, int]) -> None:
+        self.recording, self.z, self.indices, self.region = recording, z, indices, region
+        self.output = recording.output  # what each step writes (a layer built on the pooling: its own)
+        self.per = 2 if indices else 1
+        self.spec = spec = recording.spec
+        self._shift = np.array(shift)
+        self._scales = magnitude(recording.input), magnitude(recording.output)
+        self._padding_read = getattr(spec, "count_include_pad", True)
+        self._kd = spec.kernel_size[0]
 
     def _slot(self, depth: np.ndarray) -> np.ndarray:
         """The window depth dz of grid depths ``depth`` in this slice's windows."""

@@ -18,8 +18,9 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.spans import SpanPlacement, SpanRecording
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
 from .adaptive_picture import LISTED
+from .pool_depth import DepthWindowSteps
 from .sliding import position, widest_text
 
 
@@ -150,7 +151,7 @@ def span_depth_drawings(
     return drawn
 
 
-class DepthSpanPlayback:
+class DepthSpanPlayback(DepthWindowSteps):
     """Steps of output depth slice ``z``: one window a step, every channel at once, the window
     ringed on each slice it reads; the sums list its cells slice by slice."""
 
@@ -158,26 +159,11 @@ class DepthSpanPlayback:
         self, rec: SpanRecording, z: int, kd: int, indices: bool, region: Region, read: Region, fractional: bool
     ) -> None:
         self.recording, self.z, self.kd, self.indices, self.region = rec, z, kd, indices, region
+        self.output = rec.output
         self.per = 2 if indices else 1
         self.fractional = fractional
         self._shift = np.array([read.rows[0], read.cols[0]])
         self._scales = magnitude(rec.input), magnitude(rec.output)
-
-    def _index(self, step: int) -> tuple[int, int]:
-        oy, ox = divmod(step, self.region.size[1])
-        return oy + self.region.rows[0], ox + self.region.cols[0]
-
-    def advance(self, step: int) -> list[Writes]:
-        rec, z = self.recording, self.z
-        oy, ox = self._index(step)
-        y, x = oy - self.region.rows[0], ox - self.region.cols[0]
-        box, rows, cols = (y, x, y + 1, x + 1), np.array([y]), np.array([x])
-        writes = []
-        for c in range(rec.output.shape[0]):
-            writes.append(Writes(c * self.per, rows, cols, rec.output[c, z, oy : oy + 1, ox : ox + 1], box))
-            if self.indices:
-                writes.append(Writes(c * self.per + 1, rows, cols, rec.indices[c, z, oy : oy + 1, ox : ox + 1], box))
-        return writes
 
     def _slot(self, c: int, depth: int) -> int:
         starts = self.recording.starts[0]
