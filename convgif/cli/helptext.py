@@ -75,12 +75,13 @@ def prerendered(arguments: list[str], encoding: Optional[str] = "utf-8") -> Opti
     """The command's help for ``arguments`` (``--help`` alone) at this terminal's width, as
     click prints it, when it was rendered ahead from these very sources and ``encoding`` (the
     output's) can write it; else None (click prints it, replacing what cannot be written)."""
-    if arguments not in HELP_ARGS or width() not in WIDTHS:
+    wrap = width()
+    if arguments not in HELP_ARGS or wrap not in WIDTHS:
         return None
     kept = read()
     if kept is None or kept[1] != digests(kept[0]):
         return None
-    text = kept[2][WIDTHS.index(width())]
+    text = kept[2][WIDTHS.index(wrap)]
     try:
         text.encode(encoding or "utf-8")
     except (UnicodeEncodeError, LookupError):
