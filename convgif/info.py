@@ -35,7 +35,8 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
         region = job.region
         if view.get("backward"):  # the steps of the backward pass's pictures, one after the other
             facts["steps"] = job.total
-        drawn = "; ".join(note for note in (shown_note(g) for g in job.geometries) if note) or None
+        # each note once: a 3-D layer's pictures, one per depth, leave the same out
+        drawn = "; ".join(dict.fromkeys(note for note in (shown_note(g) for g in job.geometries) if note)) or None
     except SpecError as error:
         frames, drawable = None, str(error)
     facts["region"] = (

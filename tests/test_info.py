@@ -5,7 +5,7 @@ import warnings
 import pytest
 from click.testing import CliRunner
 
-from convgif import Conv1dSpec, Conv2dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
+from convgif import Conv1dSpec, Conv2dSpec, Conv3dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
 from convgif.cli import main
 from convgif.info import describe, explain
 
@@ -42,6 +42,24 @@ def test_big_layers_are_described_even_when_they_cannot_be_drawn():
     info = describe(Conv2dSpec((1, 600, 600), 2, 500))  # even one output cell reads 500×500 cells
     assert info["frames"] is None and "too large to draw" in info["too_large_to_draw"]
     assert info["num_parameters"] == 2 * 500 * 500 + 2
+
+
+def test_a_backward_pass_too_large_names_the_layer_the_user_gave():
+    # its pictures hold padded gradients of one channel, not the layer the user typed: the
+    # refusal names the layer's own argument (here the spatial size) and says a part is drawn
+    # without --backward
+    reason = describe(Conv2dSpec((3, 5000, 5000), 3, 3), backward=True)["too_large_to_draw"]
+    assert reason.startswith("input_shape=(3, 5000, 5000) is too large to draw: its pictures hold")
+    assert reason.endswith("a backward pass is drawn whole (without --backward, a part of the layer is)")
+    assert "out_channels" not in reason
+    reason = describe(Conv2dSpec((3, 50, 50), 20000, 3), backward=True)["too_large_to_draw"]
+    assert reason.startswith("out_channels=20000 is too large to draw")
+
+
+def test_a_note_on_what_is_left_out_is_said_once():
+    # a 3-D layer draws one picture per output depth, each leaving out the same slices
+    info = describe(Conv3dSpec((4, 16, 32, 32), 8, 3))
+    assert info["drawn"] == "3 of 12 input slices, 1 of 8 output channels"
 
 
 def random_layer(rng, kind):

@@ -124,9 +124,14 @@ class Job:
         part it draws (any other too large is refused, naming the argument to shrink)."""
         try:
             for geometry in whole:
-                check_computable(geometry.layer)
-        except TooLargeError:
+                check_computable(geometry.layer, self.spec)
+        except TooLargeError as error:
             if not self.op.draws_parts:
+                if getattr(getattr(self.op, "op", None), "draws_parts", False):  # a backward pass of such a kind
+                    raise TooLargeError(
+                        error.argument,
+                        f"{error}; a backward pass is drawn whole (without --backward, a part of the layer is)",
+                    ) from None
                 raise
             for geometry in whole:
                 check_sizes(geometry.layer)

@@ -220,17 +220,21 @@ def _largest(value: object) -> int:
     return int(value) if is_int(value) else 0
 
 
-def check_computable(spec: Any) -> None:
+def check_computable(spec: Any, asked: Any = None) -> None:
     """Refuse sizes no picture can show and layers too large to hold, naming the argument to
     shrink, before any arithmetic is done with them. ``spec.numbers`` counts what a
-    recording holds; any layer kind with the usual argument names can be checked."""
+    recording holds; any layer kind with the usual argument names can be checked. ``asked``:
+    the layer the user gave, when ``spec`` is one drawn for it (a backward pass's): its
+    argument is the one named."""
     check_sizes(spec)
     total = spec.numbers
     if total > MAX_ELEMENTS:
-        argument = _culprit(spec)
+        named = spec if asked is None else asked
+        argument = _culprit(named)
+        holds = "the layer holds" if named is spec else "its pictures hold"
         raise TooLargeError(
             argument,
-            f"{argument}={_stated(spec, argument)!r} is too large to draw: the layer holds {total:,} numbers, "
+            f"{argument}={_stated(named, argument)!r} is too large to draw: {holds} {total:,} numbers, "
             f"over the {MAX_ELEMENTS:,} convgif computes",
         )
 
@@ -257,9 +261,11 @@ def _culprit(spec: Any) -> str:
     least value shrinks it most)."""
     channels, *spatial = spec.input_shape
     groups = getattr(spec, "groups", 1)
+    # the least spatial size a window still fits in: a 1-cell input is refused by most kernels
+    least = tuple(min(a, b) for a, b in zip(getattr(spec, "receptive_field", ()), spatial)) or (1,) * len(spatial)
     candidates = [  # (argument, its least value, how far above that it is)
         ("input_shape", (groups, *spatial), channels // groups),
-        ("input_shape", (channels, *(1 for _ in spatial)), math.prod(spatial)),
+        ("input_shape", (channels, *least), math.prod(spatial) // math.prod(least)),
         ("out_channels", groups, getattr(spec, "out_channels", groups) // groups),
         ("kernel_size", 1, math.prod(getattr(spec, "kernel_size", (1,)))),
         ("stride", 1, math.prod(getattr(spec, "stride", (1,)))),
