@@ -555,14 +555,11 @@ def text_mask(style: TextStyle, text: str, lang: Optional[str] = None) -> np.nda
     array operations per string rather than a few per character, as a step line changes every
     frame. ``lang`` chooses the glyph forms of wide characters (see :func:`find_cjk_font`)."""
     advance, count = style.advance, len(text)
-    table = _glyphs(style)
     if not text.isascii() and any(c > "\x7f" and is_wide(c) for c in text):
-        return _mixed_mask(style, text, lang, table)
+        return _mixed_mask(style, text, lang, _glyphs(style))
     mask = np.zeros((style.height, (count + 1) * advance), np.uint8)  # room for the last overhang
     if count:
-        for char in set(text) - table.keys():
-            table[char] = _narrow_glyph(style, char)
-        boxes = np.stack([table[char] for char in text])  # (count, height, advance + 2·BLEED)
+        boxes = _atlas(style).boxes_of(text)  # (count, height, advance + 2·BLEED)
         mask[:, : count * advance] = boxes[:, :, :advance].transpose(1, 0, 2).reshape(style.height, -1)
         for k in range(2 * BLEED):  # overhangs never reach past the next glyph's first columns
             spill = mask[:, advance + k :: advance][:, :count]
@@ -593,6 +590,33 @@ def _mixed_mask(style: TextStyle, text: str, lang: Optional[str], table: dict[st
         np.maximum(spill, box[:, w:], out=spill)
     mask.flags.writeable = False
     return mask
+
+
+class _Atlas:
+    """The narrow glyph masks of one style drawn so far, stacked: a string's are then one
+    index into them (its characters' rows), not one array per character."""
+
+    def __init__(self, style: TextStyle) -> None:
+        self.style = style
+        self.rows: dict[str, int] = {}
+        self.boxes = np.zeros((0, style.height, style.advance + 2 * BLEED), np.uint8)
+
+    def boxes_of(self, text: str) -> np.ndarray:
+        """The masks of ``text``'s characters, (len(text), height, advance + 2·BLEED)."""
+        new = set(text) - self.rows.keys()
+        if new:
+            table = _glyphs(self.style)
+            for char in sorted(new):
+                if char not in table:
+                    table[char] = _narrow_glyph(self.style, char)
+                self.rows[char] = len(self.rows)
+            self.boxes = np.stack([table[char] for char in self.rows])
+        return self.boxes[np.fromiter(map(self.rows.__getitem__, text), np.intp, len(text))]
+
+
+@lru_cache(maxsize=None)
+def _atlas(style: TextStyle) -> _Atlas:
+    return _Atlas(style)
 
 
 @lru_cache(maxsize=None)

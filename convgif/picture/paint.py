@@ -284,7 +284,7 @@ class Painter:
             length = abs(xb - xa) + abs(yb - ya)
             if not length:
                 continue
-            on = (np.arange(done, done + length) // dash) % 2 == 0
+            on = _dashes(dash, done % (2 * dash) + length)[done % (2 * dash) :]
             if ya == yb:  # across
                 x0, on = (xa, on) if xb > xa else (xb + 1, on[::-1])
                 rect = (ya, ya + n, x0, x0 + length)
@@ -299,3 +299,17 @@ class Painter:
             rects.append(rect)
             done += length
         return rects
+
+
+_DASHES: dict[int, np.ndarray] = {}
+
+
+def _dashes(dash: int, length: int) -> np.ndarray:
+    """``length`` pixels of a dashed line from its start: ``dash`` on, ``dash`` off (read-only,
+    kept and grown as longer ones are asked for)."""
+    pattern = _DASHES.get(dash)
+    if pattern is None or len(pattern) < length:
+        pattern = (np.arange(max(length, 4096)) // dash) % 2 == 0
+        pattern.flags.writeable = False
+        _DASHES[dash] = pattern
+    return pattern[:length]
