@@ -555,7 +555,7 @@ def text_mask(style: TextStyle, text: str, lang: Optional[str] = None) -> np.nda
     array operations per string rather than a few per character, as a step line changes every
     frame. ``lang`` chooses the glyph forms of wide characters (see :func:`find_cjk_font`)."""
     advance, count = style.advance, len(text)
-    if not text.isascii() and any(c > "\x7f" and is_wide(c) for c in text):
+    if not text.isascii() and any(is_wide(c) for c in set(text) if c > "\x7f"):
         return _mixed_mask(style, text, lang, _glyphs(style))
     mask = np.zeros((style.height, (count + 1) * advance), np.uint8)  # room for the last overhang
     if count:
