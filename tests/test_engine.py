@@ -404,9 +404,9 @@ RANGES = [values.INPUT_RANGE, values.WEIGHT_RANGE, values.BIAS_RANGE, (-values.M
 
 def _drawn(splits: Sequence[int], before: int, bounds: tuple[int, int], seed: int = 11):
     """Example values of (sum(splits), 3, 1, 3) drawn in runs of ``splits`` rows, after
-    ``before`` other draws: the values and the generator."""
-    rng = np.random.default_rng(seed)
-    rng.integers(0, 4, before, dtype=np.int64)  # an odd count leaves half a 64-bit output spare
+    ``before`` other draws: the values and the stream."""
+    rng = values.rng_of(seed)
+    values.example_values(rng, (before,), (0, 3))
     parts = [values.example_values(rng, (n, 3, 1, 3), bounds) for n in splits]
     return np.concatenate(parts), rng
 
@@ -414,14 +414,14 @@ def _drawn(splits: Sequence[int], before: int, bounds: tuple[int, int], seed: in
 @pytest.mark.parametrize("bounds", RANGES)
 @pytest.mark.parametrize("before", [0, 1, 3])
 def test_values_drawn_in_runs_are_the_values_of_one_draw(bounds, before):
-    # NumPy's generator draws small-range integers from 32-bit halves of its 64-bit outputs and
-    # keeps the spare half across calls: what lets a render draw a weight a few rows at a time.
+    # what lets a render draw a weight a few rows at a time
     for splits in ([1] * 37, [5, 2, 30], [36, 1], [3, 3, 3, 3, 25]):
         whole, one = _drawn([37], before, bounds)
         parts, runs = _drawn(splits, before, bounds)
         np.testing.assert_array_equal(parts, whole)
-        assert runs.bit_generator.state == one.bit_generator.state
-        assert runs.integers(0, 3, 9).tolist() == one.integers(0, 3, 9).tolist()
+        assert runs.position == one.position == before + 37 * 9
+        following = values.example_values(one, (9,), (0, 2)).tolist()
+        assert values.example_values(runs, (9,), (0, 2)).tolist() == following
 
 
 @pytest.mark.parametrize("chunk", [1, 7, 40, 1 << 18])
@@ -429,13 +429,46 @@ def test_values_drawn_in_runs_are_the_values_of_one_draw(bounds, before):
 def test_example_rows_and_skipping_follow_one_draw(monkeypatch, chunk, block):
     monkeypatch.setattr(values, "CHUNK", chunk)
     shape = (24, 2, 3, 1)
-    one, runs, skipped = (np.random.default_rng(5) for _ in range(3))
+    one, runs, skipped = (values.rng_of(5) for _ in range(3))
     whole = values.example_values(one, shape, values.WEIGHT_RANGE)
     parts = list(values.example_rows(runs, shape, values.WEIGHT_RANGE, block))
     np.testing.assert_array_equal(np.concatenate(parts), whole)
     assert [len(p) for p in parts] == [b - a for a, b in values.row_chunks(24, 6, block)]
     values.skip_values(skipped, shape, values.WEIGHT_RANGE)
-    assert runs.bit_generator.state == one.bit_generator.state == skipped.bit_generator.state
+    assert runs.position == one.position == skipped.position == 144
+
+
+def _splitmix64(seed: int, stream: int, count: int) -> list[int]:
+    """The words of a stream, by Python integers: SplitMix64 from the stream's key."""
+    mask = (1 << 64) - 1
+
+    def mix(z: int) -> int:
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & mask
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & mask
+        return z ^ (z >> 31)
+
+    key = mix((seed * 0x9E3779B97F4A7C15 + stream * 0xD1B54A32D192ED03) & mask)
+    return [mix((key + (i + 1) * 0x9E3779B97F4A7C15) & mask) for i in range(count)]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 7, 2**40 + 3, 2**70])
+def test_the_example_values_are_splitmix64_words_scaled_to_their_range(seed):
+    # an independent definition, in Python integers: the values cannot change by accident
+    for stream, bounds in ((0, (0, 3)), (0, (-1, 1)), (1, (-2, 2)), (3, (-10_000, 10_000))):
+        words = _splitmix64(seed, stream, 50)
+        expected = [((w >> 32) * (bounds[1] - bounds[0] + 1) >> 32) + bounds[0] for w in words]
+        assert values.example_values(values.rng_of(seed, stream), (5, 10), bounds).ravel().tolist() == expected
+    fractions = values.example_fractions(values.rng_of(seed), (2, 3)).ravel().tolist()
+    assert fractions == [(w >> 11) / 2**53 for w in _splitmix64(seed, 0, 6)]
+
+
+def test_the_example_values_are_spread_evenly_and_seeds_and_streams_differ():
+    counts = np.bincount(values.example_values(values.rng_of(0), (200_000,), (0, 9)))
+    assert counts.min() > 19_400 and counts.max() < 20_600  # each value about a tenth of the time
+    draws = [values.example_values(values.rng_of(s, t), (64,), (0, 3)) for s in range(4) for t in range(3)]
+    assert len({d.tobytes() for d in draws}) == len(draws)
+    first = [int(values.example_values(values.rng_of(s), (1,), (0, 3))[0]) for s in range(40)]
+    assert set(first) == {0, 1, 2, 3}  # the first value is not fixed by the stream's start
 
 
 @pytest.mark.parametrize("chunk", [1, 5, 12, 1 << 18])
@@ -541,44 +574,33 @@ def test_checking_a_given_array_copies_nothing_and_names_the_first_bad_value(mon
 
 
 @pytest.mark.parametrize("seed", range(60))
-def test_a_part_of_the_example_values_is_the_same_part_of_one_whole_draw(seed):
-    pick = np.random.default_rng(seed)
-    shape = tuple(int(n) for n in pick.integers(1, 9, int(pick.integers(2, 4))))
-    box = [(a, int(pick.integers(a + 1, n + 1))) for n in shape[1:] for a in [int(pick.integers(0, n))]]
-    bounds = [(0, 3), (0, 1), (-2, 5), (-1, 1), (0, 2)][seed % 5]
-    before = int(pick.integers(0, 3))  # values drawn before: a spare half may be kept
-    whole_rng, part_rng, skip_rng, replay = (np.random.default_rng(seed) for _ in range(4))
-    for rng in (whole_rng, part_rng, skip_rng, replay):
-        rng.integers(0, 4, before)
-    whole = values.example_values(whole_rng, shape, bounds)
-    part = values.example_part(part_rng, shape, bounds, box)
-    values.skip_values(skip_rng, shape, bounds)
-    for _ in values.example_rows(replay, shape, bounds):  # drawn a few rows at a time
-        pass
-    power_of_two = bounds[1] - bounds[0] + 1 in (2, 4, 8)
-    assert (part is not None) == (power_of_two and before % 2 == 0)
-    following = whole_rng.integers(-1, 2, 9).tolist()
-    assert skip_rng.integers(-1, 2, 9).tolist() == following == replay.integers(-1, 2, 9).tolist()
-    if part is not None:
-        np.testing.assert_array_equal(part, whole[(slice(None), *(slice(*b) for b in box))])
-        assert part_rng.integers(-1, 2, 9).tolist() == following
-
-
-@pytest.mark.parametrize("seed", range(40))
-def test_a_box_of_the_example_values_is_that_box_of_one_whole_draw_jumped_to_or_not(seed, monkeypatch):
+def test_a_box_of_the_example_values_is_that_box_of_one_whole_draw(seed, monkeypatch):
     pick = np.random.default_rng(seed)
     shape = tuple(int(n) for n in pick.integers(1, 9, int(pick.integers(2, 5))))
     box = [(a, int(pick.integers(a + 1, n + 1))) for n in shape[1:] for a in [int(pick.integers(0, n))]]
-    bounds = [(0, 9), (0, 3), (-2, 5), (-1, 1)][seed % 4]
-    monkeypatch.setattr(values, "CHUNK", int(pick.integers(1, 40)))  # a few lines a draw, or less than one
+    bounds = [(0, 9), (0, 3), (-2, 5), (-1, 1), (0, 1)][seed % 5]
+    monkeypatch.setattr(values, "CHUNK", int(pick.integers(1, 40)))  # the whole drawn in runs
     before = int(pick.integers(0, 3))
-    whole_rng, box_rng = np.random.default_rng(seed), np.random.default_rng(seed)
-    for rng in (whole_rng, box_rng):
-        rng.integers(0, 4, before)
+    whole_rng, box_rng, skip_rng = values.rng_of(seed), values.rng_of(seed), values.rng_of(seed)
+    for rng in (whole_rng, box_rng, skip_rng):
+        values.example_values(rng, (before,), (0, 3))
     whole = values.example_values(whole_rng, shape, bounds)
     held = values.example_box(box_rng, shape, bounds, box)
+    values.skip_values(skip_rng, shape, bounds)
     np.testing.assert_array_equal(held, whole[(slice(None), *(slice(*b) for b in box))])
-    assert box_rng.integers(-1, 2, 9).tolist() == whole_rng.integers(-1, 2, 9).tolist()
+    following = values.example_values(whole_rng, (9,), (-1, 1)).tolist()
+    assert values.example_values(box_rng, (9,), (-1, 1)).tolist() == following
+    assert values.example_values(skip_rng, (9,), (-1, 1)).tolist() == following
+
+
+def test_a_box_of_a_vast_array_costs_the_box():
+    # 2**40 values are never drawn: the box's are computed from their positions alone
+    rng = values.rng_of(3)
+    shape = (1 << 10, 1 << 15, 1 << 15)
+    held = values.example_box(rng, shape, (0, 9), [(5, 7), (1 << 14, (1 << 14) + 3)])
+    assert held.shape == (1 << 10, 2, 3) and rng.position == 1 << 40
+    words = _splitmix64(3, 0, 5 * (1 << 15) + (1 << 14) + 1)
+    assert int(held[0, 0, 0]) == ((words[-1] >> 32) * 10 >> 32)
 
 
 @pytest.mark.parametrize("seed", range(40))

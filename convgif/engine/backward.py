@@ -23,7 +23,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .direct import pad_axis, source_index
-from .values import given, rng_of
+from .values import example_values, given, rng_of
 
 #: Range of the example upstream gradient dL/dy: small signed integers a reader can follow.
 GRAD_RANGE = (-2, 2)
@@ -37,9 +37,7 @@ def grad_output_of(seed: int, shape: tuple[int, ...], value: Any = True) -> np.n
     array is (:func:`convgif.engine.values.given`), or, for ``True``, seeded integers in
     :data:`GRAD_RANGE` (the same seed, the same gradient)."""
     if value is True:
-        rng_of(seed)  # the seed checked as every recording checks it
-        rng = np.random.default_rng((int(seed), GRAD_STREAM))
-        return rng.integers(GRAD_RANGE[0], GRAD_RANGE[1] + 1, shape, dtype=np.int64)
+        return example_values(rng_of(seed, GRAD_STREAM), shape, GRAD_RANGE)
     return given("grad_output", value, shape, None)
 
 

@@ -31,7 +31,7 @@ from .values import (
     common_type,
     distinct,
     drawn_or_given,
-    example_part,
+    example_box,
     example_rows,
     given,
     holds_fractions,
@@ -425,9 +425,7 @@ def record_part(
     kind = np.float64 if fractions else np.int64
     picks = (slice(None), *(slice(*b) for b in box))
     if given_x is None:
-        x_part = example_part(rng, spec.input_shape, INPUT_RANGE, box)
-        if x_part is None:
-            x_part = np.concatenate([chunk[picks].copy() for chunk in example_rows(rng, spec.input_shape, INPUT_RANGE)])
+        x_part = example_box(rng, spec.input_shape, INPUT_RANGE, box)
     else:
         x_part = given_x[picks]
         skip_values(rng, spec.input_shape, INPUT_RANGE)

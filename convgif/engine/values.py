@@ -14,7 +14,6 @@ what it draws, not with the channels it does not.
 
 from __future__ import annotations
 
-import itertools
 import math
 import numbers
 from collections.abc import Iterator, Sequence
@@ -154,122 +153,115 @@ def show_number(value: object) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)  # str: a long double's own digits
 
 
-def example_values(rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int]) -> np.ndarray:
+class Stream:
+    """The example values of one seed: value ``i`` of the stream is a fixed hash of the seed
+    and ``i`` (SplitMix64's mixing of a Weyl sequence), so that any part of an array is drawn
+    without the values before it. Draws read consecutive positions, from ``position`` on: the
+    same seed, the same values, whether an array is drawn whole, a few rows at a time, in part
+    or skipped. Streams of one seed numbered apart (``stream``) hold unrelated values."""
+
+    def __init__(self, seed: int, stream: int = 0) -> None:
+        key = np.array([(seed * _GOLDEN + stream * _OTHER) % 2**64], np.uint64)
+        self.key = np.uint64(_mix(key, np.empty_like(key))[0])
+        self.position = 0
+
+    def words(self, positions: np.ndarray) -> np.ndarray:
+        """The 64-bit words at ``positions`` (uint64) of the stream, computed in place."""
+        positions += np.uint64(1)
+        positions *= _WEYL
+        positions += self.key
+        return _mix(positions, np.empty_like(positions))
+
+    def take(self, count: int) -> np.ndarray:
+        """The next ``count`` positions (uint64), the stream moved past them."""
+        start = self.position
+        self.position += count
+        return np.arange(start, start + count, dtype=np.uint64)
+
+    def skip(self, count: int) -> None:
+        self.position += count
+
+
+_GOLDEN = 0x9E3779B97F4A7C15
+_OTHER = 0xD1B54A32D192ED03
+_WEYL = np.uint64(_GOLDEN)
+#: How many values are hashed at a time: the temporaries stay small for a large array.
+RUN = 1 << 14
+
+
+def _mix(x: np.ndarray, spare: np.ndarray) -> np.ndarray:
+    """SplitMix64's finaliser of uint64 ``x``, in place (``spare`` a scratch array like it):
+    every bit of the result depends on every bit of ``x``."""
+    for shift, factor in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB), (31, 0)):
+        np.right_shift(x, np.uint64(shift), out=spare)
+        x ^= spare
+        if factor:
+            x *= np.uint64(factor)
+    return x
+
+
+def _bounded(words: np.ndarray, bounds: tuple[int, int], out: np.ndarray) -> None:
+    """Integers within ``bounds`` (inclusive, at most 2**32 of them) into ``out`` (int64, the
+    shape of ``words``), from the top 32 bits of ``words`` scaled by multiplication (``words``
+    is spent)."""
+    low, high = bounds
+    words >>= np.uint64(32)
+    words *= np.uint64(high - low + 1)
+    words >>= np.uint64(32)
+    np.copyto(out, words, casting="unsafe")
+    out += low
+
+
+def example_values(rng: Stream, shape: tuple[int, ...], bounds: tuple[int, int]) -> np.ndarray:
     """Small random integers within ``bounds`` (inclusive): values a reader can add by eye."""
-    return rng.integers(bounds[0], bounds[1] + 1, shape, dtype=np.int64)
+    out = np.empty(math.prod(shape), np.int64)
+    for start in range(0, out.size, RUN):
+        part = out[start : start + RUN]
+        _bounded(rng.words(rng.take(part.size)), bounds, part)
+    return out.reshape(shape)
 
 
-def example_rows(
-    rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int], block: int = 1
-) -> Iterator[np.ndarray]:
+def example_fractions(rng: Stream, shape: tuple[int, ...]) -> np.ndarray:
+    """Random float64 values in [0, 1), 53 bits each."""
+    words = rng.words(rng.take(math.prod(shape)))
+    return ((words >> np.uint64(11)).astype(np.float64) * 2.0**-53).reshape(shape)
+
+
+def example_rows(rng: Stream, shape: tuple[int, ...], bounds: tuple[int, int], block: int = 1) -> Iterator[np.ndarray]:
     """:func:`example_values` of ``shape`` a few rows (axis 0) at a time, the runs of
     :func:`row_chunks` (of ``block`` rows) in order: together the very values one draw of the
-    whole array gives, leaving ``rng`` as that draw leaves it.
-
-    That holds because NumPy's generator draws each integer of a small range from 32 bits of
-    its 64-bit outputs and keeps the spare half for the next draw, across calls:
-    consecutive draws consume one stream whatever their sizes (``tests/test_engine.py`` pins it).
-    """
+    whole array gives, leaving ``rng`` as that draw leaves it."""
     per_row = math.prod(shape[1:])
     for start, stop in row_chunks(shape[0], per_row, block):
         yield example_values(rng, (stop - start, *shape[1:]), bounds)
 
 
-def example_part(
-    rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int], box: Sequence[tuple[int, int]]
-) -> Optional[np.ndarray]:
-    """Of the :func:`example_values` of ``shape``, only the cells ``box`` holds ((start, stop)
-    along each axis but the first, whole), leaving ``rng`` as the whole draw leaves it, with
-    work that follows the box, not the array: None where that cannot be done.
-
-    It can where the values are drawn without rejection: NumPy's generator draws an integer
-    of a range of 2**k values (2 <= 2**k <= 2**32) as the top k bits of the next 32 of its
-    64-bit outputs (the low half first, the high half kept for the next draw), so that the
-    value at flat index i comes from output i // 2, which PCG64 reaches by jumping ahead.
-    """
-    low, high = bounds
-    size = high - low + 1
-    if not _jumpable(rng, size):
-        return None
-    state = rng.bit_generator.state
+def example_box(
+    rng: Stream, shape: tuple[int, ...], bounds: tuple[int, int], box: Sequence[tuple[int, int]]
+) -> np.ndarray:
+    """Of the :func:`example_values` of ``shape``, the cells ``box`` holds ((start, stop) along
+    each axis but the first, whole), leaving ``rng`` as the whole draw leaves it: time and
+    memory follow the box, not the array."""
+    spans = [(0, shape[0]), *box]
     strides = [math.prod(shape[axis + 1 :]) for axis in range(len(shape))]
-    start_last, count = box[-1][0], box[-1][1] - box[-1][0]
-    out = np.empty((shape[0], *(stop - start for start, stop in box)), np.int64)
-    generator = np.random.PCG64()
-    leading = [range(shape[0]), *(range(start, stop) for start, stop in box[:-1])]
-    for index in itertools.product(*leading):
-        first = sum(i * stride for i, stride in zip(index, strides)) + start_last
-        word = first // 2
-        generator.state = state
-        generator.advance(word)
-        raw = generator.random_raw((first + count + 1) // 2 - word)
-        halves = np.empty(2 * raw.size, np.uint64)
-        halves[0::2], halves[1::2] = raw & np.uint64(0xFFFFFFFF), raw >> np.uint64(32)
-        taken = halves[first - 2 * word : first - 2 * word + count]
-        local = (index[0], *(i - start for i, (start, _) in zip(index[1:], box[:-1])))
-        out[local] = (taken * np.uint64(size) >> np.uint64(32)).astype(np.int64) + low
-    _jump(rng, state, math.prod(shape))
+    positions = np.full([1] * len(shape), rng.position, np.uint64)
+    for axis, ((start, stop), stride) in enumerate(zip(spans, strides)):
+        along = np.arange(start, stop, dtype=np.uint64) * np.uint64(stride)
+        positions = positions + along.reshape([-1 if a == axis else 1 for a in range(len(shape))])
+    rng.skip(math.prod(shape))
+    out = np.empty(positions.shape, np.int64)
+    _bounded(rng.words(positions), bounds, out)
     return out
 
 
-def example_box(
-    rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int], box: Sequence[tuple[int, int]]
-) -> np.ndarray:
-    """Of the :func:`example_values` of ``shape``, the cells ``box`` holds ((start, stop) along
-    each axis but the first, whole), leaving ``rng`` as the whole draw leaves it: jumped to
-    where :func:`example_part` can, else drawn a few lines (last axis) at a time and only the
-    box kept, so that memory follows the box (time, where the values cannot be jumped over,
-    the array: every value is drawn)."""
-    part = example_part(rng, shape, bounds, box)
-    if part is not None:
-        return part
-    width, lines = shape[-1], math.prod(shape[:-1])
-    leading = [range(shape[0]), *(range(start, stop) for start, stop in box[:-1])]
-    wanted = np.array([np.ravel_multi_index(i, shape[:-1]) for i in itertools.product(*leading)], np.int64)
-    (first, last) = box[-1]
-    out = np.empty((wanted.size, last - first), np.int64)
-    per = max(1, CHUNK // max(width, 1))
-    for start in range(0, lines, per):
-        stop = min(start + per, lines)
-        block = example_values(rng, (stop - start, width), bounds)
-        low, high = np.searchsorted(wanted, [start, stop])
-        out[low:high] = block[wanted[low:high] - start, first:last]
-    return out.reshape(shape[0], *(stop - start for start, stop in box))
-
-
-def _jumpable(rng: np.random.Generator, size: int) -> bool:
-    """Whether draws of a range of ``size`` values can be jumped over (see :func:`example_part`)."""
-    if not isinstance(rng.bit_generator, np.random.PCG64) or size < 2 or size & (size - 1) or size > 1 << 32:
-        return False
-    return not rng.bit_generator.state.get("has_uint32")
-
-
-def _jump(rng: np.random.Generator, state: dict, total: int) -> None:
-    """Leave ``rng`` (in ``state``) as drawing ``total`` such values leaves it."""
-    generator = np.random.PCG64()
-    generator.state = state
-    generator.advance(total // 2)
-    after = generator.state
-    if total % 2:  # the last output's high half stays for the next draw
-        spare = int(generator.random_raw()) >> 32
-        after = generator.state
-        after["has_uint32"], after["uinteger"] = 1, spare
-    rng.bit_generator.state = after
-
-
-def skip_values(rng: np.random.Generator, shape: tuple[int, ...], bounds: tuple[int, int]) -> None:
-    """Advance ``rng`` past the example values of ``shape`` that a given array replaces, a
-    few rows at a time (or at once, where :func:`example_part` can jump): the values after
-    them are the same whether it is given or not."""
-    if _jumpable(rng, bounds[1] - bounds[0] + 1):
-        _jump(rng, rng.bit_generator.state, math.prod(shape))
-        return
-    for _ in example_rows(rng, shape, bounds):
-        pass
+def skip_values(rng: Stream, shape: tuple[int, ...], bounds: tuple[int, int]) -> None:
+    """Move ``rng`` past the example values of ``shape`` that a given array replaces: the
+    values after them are the same whether it is given or not."""
+    rng.skip(math.prod(shape))
 
 
 def drawn_or_given(
-    rng: np.random.Generator, name: str, value: Optional[np.ndarray], shape: tuple[int, ...], bounds: tuple[int, int]
+    rng: Stream, name: str, value: Optional[np.ndarray], shape: tuple[int, ...], bounds: tuple[int, int]
 ) -> np.ndarray:
     """The array given as ``name`` (checked), or example values within ``bounds``; ``rng``
     advances past those values either way."""
@@ -304,11 +296,11 @@ def no_bias(bias: Optional[np.ndarray]) -> None:
         )
 
 
-def rng_of(seed: int) -> np.random.Generator:
-    """The example values' generator of ``seed``: the same seed, the same values."""
+def rng_of(seed: int, stream: int = 0) -> Stream:
+    """The example values' stream of ``seed``: the same seed, the same values."""
     if not isinstance(seed, numbers.Integral) or isinstance(seed, bool) or seed < 0:
         raise SpecError("seed", f"seed={seed!r} must be a non-negative integer")
-    return np.random.default_rng(int(seed))
+    return Stream(int(seed), stream)
 
 
 def checked(name: str, value: object, shape: tuple[int, ...]) -> np.ndarray:

@@ -29,7 +29,7 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from ..engine.spans import SpanRecording, fractional_starts, record_spans
-from ..engine.values import check_exact, example_values, given, rng_of, skip_values
+from ..engine.values import check_exact, example_fractions, example_values, given, rng_of, skip_values
 from ..errors import SpecError
 from ..picture.model import Region
 from .adaptive import Spans, axis_windows, nothing_to_draw, output_sizes, truthy
@@ -241,7 +241,7 @@ def record_fractional(spec: Any, seed: int = 0, input: object = None) -> SpanRec
     if spec.samples is not None:
         samples = np.array(spec.samples, dtype=np.float64)
     else:
-        samples = rng.random((spec.in_channels, spec.DIMS))
+        samples = example_fractions(rng, (spec.in_channels, spec.DIMS))
     starts, sizes = fractional_windows(spec, samples)
     return record_spans(spec, "max", x, starts, sizes, samples=samples)
 

@@ -489,8 +489,8 @@ PoolSpec = MaxPool1dSpec | MaxPool2dSpec | MaxPool3dSpec | AvgPool1dSpec | AvgPo
 def record_pool(spec: PoolSpec, seed: int = 0, input: object = None) -> PoolRecording:
     """Run a max or average pooling spec forward and record it.
 
-    Without ``input`` the input holds random integers in 0..9 from ``numpy.random.default_rng
-    (seed)``: the same seed, the same values. ``input`` may be any array of the input shape,
+    Without ``input`` the input holds random integers in 0..9 from ``seed``'s example values
+    (:func:`convgif.engine.values.rng_of`): the same seed, the same values. ``input`` may be any array of the input shape,
     integers or floats within the bounds every given value keeps (see
     :func:`convgif.engine.values.check_exact`).
     """
