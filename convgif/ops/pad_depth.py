@@ -15,9 +15,11 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
 from .gathered import CellPlayback
+from .gathered_part import at_depth
 
 #: The (front, back) pair of the depth axis among (C, D, H, W)'s pads.
 DEPTH = 1
@@ -147,11 +149,11 @@ def pad_depth_drawings(
     drawn = []
     for z, geometry in enumerate(geometries):
         d = source(spec, z)
-        output = np.ascontiguousarray(recording.output[:, z])  # the 3-D layer's own values
+        output = at_depth(recording.output, z)  # the 3-D layer's own values (of the part recorded)
         if d < 0:
             drawn.append(_constant_drawn(spec, geometry, output, z, pixels, region))
             continue
-        rec = type(recording)(flat, np.ascontiguousarray(recording.input[:, d]), output)
+        rec = type(recording)(flat, at_depth(recording.input, d, isinstance(output, PartArray)), output)
         (picture,) = op.plane_op.drawings(flat, rec, pixels, region, geometries=[geometry])
         old = picture.playback
         drawn.append(dataclasses.replace(picture, playback=_slice_playback(old, output, z, d)))

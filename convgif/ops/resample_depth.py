@@ -26,6 +26,7 @@ from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, format_value, part_note
 from ..picture.numbers import widest
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
+from .gathered_part import at_depth
 from .resample_picture import axis_source, rule_notes, weighted
 
 #: The depth axis among an Upsample's spatial axes (D, H, W).
@@ -201,7 +202,7 @@ def upsample_depth_drawings(
     for z, geometry in enumerate(geometries):
         depths = depths_of(spec, z)
         grid = x[:, depths, slice(*read.rows), slice(*read.cols)].reshape(c * len(depths), *read.size)
-        output = np.ascontiguousarray(recording.output[:, z])
+        output = at_depth(recording.output, z)
         shown = output[:, slice(*part.rows), slice(*part.cols)]
         playback = DepthResamplePlayback(spec, x, output, z, positions, part, read)
         drawn.append(
