@@ -79,7 +79,7 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
     for z in range(spec.output_shape[1]):
         d = source(spec, z)
         if d < 0:
-            geometries.append(_constant_geometry(spec, flat, z, region))
+            geometries.append(_constant_geometry(spec, flat, z, region, planar))
             continue
         assert planar is not None
         geometries.append(
@@ -99,12 +99,19 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
     return geometries
 
 
-def _constant_geometry(spec: Any, flat: Any, z: int, region: Optional[Region]) -> Geometry:
+def _constant_geometry(
+    spec: Any, flat: Any, z: int, region: Optional[Region], planar: Optional[Geometry] = None
+) -> Geometry:
     """The picture of a depth slice of the constant: no input cell read, every output cell
-    written the constant in one step."""
+    written the constant in one step. Its input grid is the depth padding's plane, or, for a
+    part of the output, the part of it the copying slices' pictures draw (``planar``), so that
+    a part of a large layer stays drawable."""
     c, h, w = flat.input_shape
     out_size = flat.output_shape[1:]
     part = Region.of(region, out_size)
+    grid, picture_part = (h, w), None
+    if planar is not None and region is not None and region.cuts(out_size):
+        grid, picture_part = planar.grid, planar.part
     return Geometry(
         layer=spec,
         caption=spec.caption,
@@ -112,10 +119,11 @@ def _constant_geometry(spec: Any, flat: Any, z: int, region: Optional[Region]) -
         in_channels=c,
         out_channels=c,
         groups=c,
-        grid=(h, w),
+        grid=grid,
         kernel=None,
         out_size=part.size,
         steps_per_column=1,
+        part=picture_part,
         input_heading="input (depth padding)",
         output_heading="output" if region is None or not region.cuts(out_size) else "output, part",
         kernel_label=lambda i, j: "",
