@@ -152,6 +152,10 @@ PAIRS = {
         dict(layer="ConstantPad3d", input_shape=(32, 64, 128, 128), padding=1, value=0.5, region="0:2,0:2"),
         (32, 64, 8, 8),
     ),
+    "--layer MaxUnpool3d --in 32,64,128,128 --k 2 --region 0:2,0:4": (
+        dict(layer="MaxUnpool3d", input_shape=(32, 64, 128, 128), kernel_size=2, region="0:2,0:4"),
+        (32, 64, 8, 8),
+    ),
 }
 
 CHILD = r"""
