@@ -312,7 +312,7 @@ def shuffle_depth_drawings(
     flat = shuffle_plane(spec)
     drawn = []
     for z, geometry in enumerate(geometries):
-        x, y = (np.ascontiguousarray(a[:, z]) for a in (recording.input, recording.output))
+        x, y = (at_depth(a, z) for a in (recording.input, recording.output))
         (picture,) = op.drawings(flat, type(recording)(flat, x, y), pixels, region, geometries=[geometry])
         drawn.append(dataclasses.replace(picture, playback=SliceShufflePlayback(picture.playback, z)))
     return drawn
