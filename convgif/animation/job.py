@@ -125,8 +125,16 @@ class Job:
         try:
             for geometry in whole:
                 check_computable(geometry.layer)
-        except TooLargeError:
+        except TooLargeError as error:
             if not self.op.draws_parts:
+                forward = getattr(self.op, "op", None)  # a backward pass's: the kind's own operation
+                if forward is not None and forward.draws_parts:
+                    raise TooLargeError(
+                        error.argument,
+                        f"{error}; a backward pass is drawn whole (region does not apply with backward), so the "
+                        "whole layer is computed: its forward pass (without backward) computes only the part it "
+                        "draws; or draw a smaller layer",
+                    ) from None
                 raise
             for geometry in whole:
                 check_sizes(geometry.layer)
