@@ -1,6 +1,8 @@
 """A part of a layer whose output cells read input cells axis by axis (an up-sampling, a
 padding) too large to record whole: only the output positions a render draws and the input
-cells they read, each value the whole layer's.
+cells they read, each value the whole layer's. Over three axes a render draws every output
+depth slice, each the region's rows and columns: the part is those of every depth, and the
+input cells they read over the depths read.
 
 The example input is drawn as the whole layer's is (the same stream, a few rows at a time),
 and only the cells read are kept; an input given is kept as given, its part converted.
