@@ -133,6 +133,29 @@ PAIRS = {
         dict(layer="ReflectionPad2d", input_shape=(64, 2048, 2048), padding=3, region="0:8,0:8"),
         (64, 64, 64),
     ),
+    # three axes: one picture per output depth slice, so the small layer keeps the depth
+    "--layer Upsample --in 32,64,128,128 --scale-factor 2 --mode trilinear --region 0:2,0:1": (
+        dict(
+            layer="Upsample",
+            input_shape=(32, 64, 128, 128),
+            scale_factor=2,
+            mode="trilinear",
+            region="0:2,0:1",
+        ),
+        (32, 64, 8, 8),
+    ),
+    "--layer ReflectionPad3d --in 32,64,128,128 --padding 1 --region 0:2,0:2": (
+        dict(layer="ReflectionPad3d", input_shape=(32, 64, 128, 128), padding=1, region="0:2,0:2"),
+        (32, 64, 8, 8),
+    ),
+    "--layer ConstantPad3d --in 32,64,128,128 --padding 1 --value 0.5 --region 0:2,0:2": (
+        dict(layer="ConstantPad3d", input_shape=(32, 64, 128, 128), padding=1, value=0.5, region="0:2,0:2"),
+        (32, 64, 8, 8),
+    ),
+    "--layer MaxUnpool3d --in 32,64,128,128 --k 2 --region 0:2,0:4": (
+        dict(layer="MaxUnpool3d", input_shape=(32, 64, 128, 128), kernel_size=2, region="0:2,0:4"),
+        (32, 64, 8, 8),
+    ),
 }
 
 CHILD = r"""

@@ -16,6 +16,7 @@ import convgif
 from convgif import SpecError, ops
 from convgif.animation import Look
 from convgif.animation.job import Job
+from convgif.ops import pad_depth
 from convgif.picture.model import format_value
 
 KINDS = ["ReflectionPad3d", "ReplicationPad3d", "ZeroPad3d", "ConstantPad3d", "CircularPad3d"]
@@ -136,6 +137,23 @@ def test_a_region_draws_the_same_part_of_every_slice():
         rows, cols = job.region.rows, job.region.cols
         np.testing.assert_array_equal(drawn.output, rec.output[:, z, slice(*rows), slice(*cols)])
         assert drawn.playback.show(0).text.startswith(f"output ({z}, {rows[0]}, {cols[0]}) copies input ")
+
+
+def test_a_slice_of_the_depth_padding_in_a_part_draws_the_part_the_copying_slices_draw():
+    # a plane larger than a picture holds: every slice, the constant's too, draws the part
+    for spec in (convgif.ZeroPad3dSpec((1, 2, 90, 90), 1), convgif.ConstantPad3dSpec((2, 1, 60, 70), 2, value=1.5)):
+        job = Job(spec, max_frames=300)
+        assert job.region is not None and job.region.cuts(spec.output_shape[2:])
+        copying = [g for z, g in enumerate(job.geometries) if pad_depth.source(spec, z) >= 0]
+        constant = [g for z, g in enumerate(job.geometries) if pad_depth.source(spec, z) < 0]
+        assert copying and constant
+        for geometry in constant:
+            assert geometry.grid == copying[0].grid and geometry.part == copying[0].part
+            assert geometry.out_size == copying[0].out_size
+        assert len(list(job.frames())) == job.total
+        for z, drawn in enumerate(job.drawings):
+            if pad_depth.source(spec, z) < 0:
+                assert (drawn.grid == spec.fill).all() and (drawn.output == spec.fill).all()
 
 
 @pytest.mark.parametrize("values", [False, True])

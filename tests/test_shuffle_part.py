@@ -4,6 +4,7 @@ draws the part as the whole recording draws it."""
 from __future__ import annotations
 
 import io
+import math
 import random
 
 import numpy as np
@@ -83,3 +84,82 @@ def test_a_part_matches_torch():
         y = layer(torch.from_numpy(given)[None])[0].numpy()
         cut = (slice(None), slice(*part_region.rows), slice(*part_region.cols))
         assert np.array_equal(part.output[cut], y[cut])
+
+
+# -- ChannelShuffle: a part of every channel (and every depth slice, over three axes) ----------------
+
+
+def _channel_shuffles(count: int, seed: int):
+    """Random channel shuffles of one to three axes (at most six channels: every one drawn), parts."""
+    rng = random.Random(seed)
+    while count:
+        g = rng.randint(1, 3)
+        dims = rng.choice((1, 2, 3))
+        spec = convgif.ChannelShuffleSpec((g * rng.randint(1, 6 // g), *(rng.randint(1, 6) for _ in range(dims))), g)
+        h, w = spec.output_shape[-2:] if dims > 1 else (1, spec.output_shape[-1])
+        r0, c0 = rng.randrange(h), rng.randrange(w)
+        count -= 1
+        yield spec, Region((r0, rng.randint(r0 + 1, h)), (c0, rng.randint(c0 + 1, w)), min(dims, 2)), rng
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_channel_shuffles_part_holds_and_draws_the_whole_layers_values(seed):
+    for spec, region, rng in _channel_shuffles(60, seed):
+        op = ops.of(spec)
+        given = np.random.default_rng(seed).normal(size=spec.input_shape).round(2) if rng.random() < 0.3 else None
+        whole = op.record(spec, seed, input=given)
+        part = op.record_drawn(spec, seed, [()], input=given, region=region)
+        held = part.output
+        assert isinstance(held, PartArray) and held.values.dtype == whole.output.dtype
+        box = tuple(slice(s, s + n) for s, n in zip(held.start, held.values.shape))
+        assert np.array_equal(held.values, whole.output[box]), (spec, region)
+        assert held.values.size == spec.in_channels * math.prod(region.size) * spec.input_shape[1] ** (spec.dims == 3)
+        if given is None:
+            assert np.array_equal(part.input.values, whole.input[box])
+        assert op.part_numbers(spec, region) >= 2 * held.values.size
+        pictures = op.drawings(spec, whole, region=region)
+        for a, b in zip(pictures, op.drawings(spec, part, region=region), strict=True):
+            assert np.array_equal(a.grid, b.grid) and np.array_equal(a.output, b.output)
+            for step in range(spec.in_channels):
+                shown, kept = a.playback.show(step), b.playback.show(step)
+                assert shown.text == kept.text and shown.sums == kept.sums
+
+
+def test_a_channel_shuffles_part_matches_torch():
+    torch = pytest.importorskip("torch")
+    x = np.random.default_rng(5).normal(size=(6, 4, 20, 30))
+    spec = convgif.ChannelShuffleSpec(x.shape, 3)
+    part = ops.of(spec).record_drawn(spec, 0, [()], input=x, region=Region((7, 13), (20, 29)))
+    y = torch.nn.ChannelShuffle(3)(torch.from_numpy(x)[None])[0].numpy()
+    assert np.array_equal(part.output.values, y[:, :, 7:13, 20:29])
+
+
+@pytest.mark.parametrize(
+    "spec, region",
+    [
+        (convgif.ChannelShuffleSpec((6, 12, 12), 2), "3:9,2:7"),
+        (convgif.ChannelShuffleSpec((4, 3, 8, 8), 2), "5:8,0:3"),
+        (convgif.ChannelShuffleSpec((6, 40), 3), "10:30"),
+    ],
+)
+def test_a_channel_shuffle_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_would(monkeypatch, spec, region):
+    from convgif.ops import args
+
+    normal = convgif.render(spec, io.BytesIO(), max_frames=60, region=region, values=True).data
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 100)  # as if this layer were far too large
+    parted = convgif.render(spec, io.BytesIO(), max_frames=60, region=region, values=True).data
+    assert parted == normal
+
+
+def test_a_huge_three_axis_channel_shuffle_is_drawn_from_its_part_alone(monkeypatch):
+    spec = convgif.ChannelShuffleSpec((6, 8, 1024, 1024), 2)
+    assert spec.numbers > 20_000_000
+    result = convgif.render(spec, io.BytesIO(), max_frames=48)
+    assert result.frames == 48 and result.region is not None
+    assert ops.of(spec).part_numbers(spec, result.region) < 100_000
+    from convgif.animation import job
+
+    monkeypatch.setattr(job, "memory_bytes", lambda: 10_000)
+    with pytest.raises(convgif.TooLargeError, match=r"region=.*memory") as refused:
+        convgif.render(spec, io.BytesIO(), max_frames=48, region="0:4,0:4")
+    assert refused.value.argument == "region"

@@ -353,6 +353,8 @@ def _on_content(pixels: np.ndarray, region: Region, out_size: tuple[int, int]) -
 def _window_refusal(spec: Any, error: TooLargeError) -> TooLargeError:
     """The refusal of a layer not even one output cell of which can be drawn: its window (or
     scattered kernel) holds more cells than a picture can."""
+    if not hasattr(spec, "kernel_size"):  # a kind without a window: the picture's own refusal says why
+        return error
     dilated = max(getattr(spec, "dilation", None) or (1,)) > 1
     values = "draw it without values (numbers need large cells) or " if error.values else ""
     return TooLargeError(

@@ -210,8 +210,11 @@ SIZE_ARGUMENTS = ("input_shape", "out_channels", "kernel_size", "stride", "paddi
 
 
 def _stated(spec: Any, argument: str) -> object:
-    """The value of ``argument`` as the user gave it (padding: ``"same"`` stays ``"same"``)."""
-    return getattr(spec, "padding_arg" if argument == "padding" else argument)
+    """The value of ``argument`` as the user gave it (a convolution's padding: ``"same"`` stays
+    ``"same"``; a padding layer's amounts are as given)."""
+    if argument == "padding" and hasattr(spec, "padding_arg"):
+        return spec.padding_arg
+    return getattr(spec, argument)
 
 
 def _largest(value: object) -> int:

@@ -1,6 +1,8 @@
 """A part of a layer whose output cells read input cells axis by axis (an up-sampling, a
 padding) too large to record whole: only the output positions a render draws and the input
-cells they read, each value the whole layer's.
+cells they read, each value the whole layer's. Over three axes a render draws every output
+depth slice, each the region's rows and columns: the part is those of every depth, and the
+input cells they read over the depths read.
 
 The example input is drawn as the whole layer's is (the same stream, a few rows at a time),
 and only the cells read are kept; an input given is kept as given, its part converted.
@@ -22,8 +24,11 @@ from ..picture.model import Region
 
 def spans_of(region: Region, dims: int, lead: tuple[int, ...] = ()) -> list[tuple[int, int]]:
     """The output positions (start, stop) per spatial axis of a ``dims``-axis layer, after
-    the whole of any ``lead`` axes (sizes) read too."""
+    the whole of any ``lead`` axes (sizes) read too: a three-axis layer's pictures draw the
+    region's rows and columns of every output depth slice, its depth axis among ``lead``."""
     spans = [(int(a), int(b)) for a, b in (region.rows, region.cols)]
+    if dims == 3:
+        return spans_of(region, 2, lead)
     return [(0, n) for n in lead] + spans[2 - dims :]
 
 
@@ -78,6 +83,21 @@ def record_gathered_part(
         cells = x[picks].astype(number_type(x), copy=False)
     output = gather(cells, part, constant, all(copying(taps) for taps in axes))
     return x, PartArray(spec.output_shape, (*(0 for _ in lead), *(a for a, _ in spans)), output)
+
+
+def at_depth(array: Any, z: int, view: bool = False) -> Any:
+    """``array[:, z]`` of a (C, D, H, W) array: the (C, H, W) slice a picture of depth ``z``
+    draws, a part of it still a :class:`PartArray` indexed in the layer's coordinates; an
+    array held whole is copied contiguous, unless ``view`` (an input given to a part, of which
+    only the cells read are drawn)."""
+    if not isinstance(array, PartArray):
+        return array[:, z] if view else np.ascontiguousarray(array[:, z])
+    start, held = array.start[1], array.values.shape[1]
+    if not start <= z < start + held:
+        raise IndexError(f"depth {z} lies outside the part held ({start}..{start + held - 1})")
+    values = array.values[:, z - start]
+    keep = (0, 2, 3)
+    return PartArray(tuple(array.shape[a] for a in keep), tuple(array.start[a] for a in keep), values)
 
 
 def as_planes(array: Any, shape: tuple[int, ...]) -> Any:

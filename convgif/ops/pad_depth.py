@@ -15,9 +15,11 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
 from .gathered import CellPlayback
+from .gathered_part import at_depth
 
 #: The (front, back) pair of the depth axis among (C, D, H, W)'s pads.
 DEPTH = 1
@@ -77,7 +79,7 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
     for z in range(spec.output_shape[1]):
         d = source(spec, z)
         if d < 0:
-            geometries.append(_constant_geometry(spec, flat, z, region))
+            geometries.append(_constant_geometry(spec, flat, z, region, planar))
             continue
         assert planar is not None
         geometries.append(
@@ -97,12 +99,19 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
     return geometries
 
 
-def _constant_geometry(spec: Any, flat: Any, z: int, region: Optional[Region]) -> Geometry:
+def _constant_geometry(
+    spec: Any, flat: Any, z: int, region: Optional[Region], planar: Optional[Geometry] = None
+) -> Geometry:
     """The picture of a depth slice of the constant: no input cell read, every output cell
-    written the constant in one step."""
+    written the constant in one step. Its input grid is the depth padding's plane, or, for a
+    part of the output, the part of it the copying slices' pictures draw (``planar``), so that
+    a part of a large layer stays drawable."""
     c, h, w = flat.input_shape
     out_size = flat.output_shape[1:]
     part = Region.of(region, out_size)
+    grid, picture_part = (h, w), None
+    if planar is not None and region is not None and region.cuts(out_size):
+        grid, picture_part = planar.grid, planar.part
     return Geometry(
         layer=spec,
         caption=spec.caption,
@@ -110,10 +119,11 @@ def _constant_geometry(spec: Any, flat: Any, z: int, region: Optional[Region]) -
         in_channels=c,
         out_channels=c,
         groups=c,
-        grid=(h, w),
+        grid=grid,
         kernel=None,
         out_size=part.size,
         steps_per_column=1,
+        part=picture_part,
         input_heading="input (depth padding)",
         output_heading="output" if region is None or not region.cuts(out_size) else "output, part",
         kernel_label=lambda i, j: "",
@@ -147,11 +157,11 @@ def pad_depth_drawings(
     drawn = []
     for z, geometry in enumerate(geometries):
         d = source(spec, z)
-        output = np.ascontiguousarray(recording.output[:, z])  # the 3-D layer's own values
+        output = at_depth(recording.output, z)  # the 3-D layer's own values (of the part recorded)
         if d < 0:
             drawn.append(_constant_drawn(spec, geometry, output, z, pixels, region))
             continue
-        rec = type(recording)(flat, np.ascontiguousarray(recording.input[:, d]), output)
+        rec = type(recording)(flat, at_depth(recording.input, d, isinstance(output, PartArray)), output)
         (picture,) = op.plane_op.drawings(flat, rec, pixels, region, geometries=[geometry])
         old = picture.playback
         drawn.append(dataclasses.replace(picture, playback=_slice_playback(old, output, z, d)))

@@ -311,13 +311,13 @@ class Padding(Operation):
         return {"input_shape": (2, *(4,) * self.dims), "padding": 1, **extra}
 
     views = ("region",)
+    draws_parts = True
 
     def __init__(self, spec_type: type) -> None:
         self.spec_type = spec_type  # type: ignore[misc]
         self.name = spec_type.NAME  # type: ignore[misc]
         self.dims = spec_type.DIMS  # type: ignore[misc]
         self.torch_signature = ("padding", "value") if "value" in self.arguments else ("padding",)  # type: ignore[misc]
-        self.draws_parts = self.dims < 3  # type: ignore[misc]
 
     def record(self, spec, seed: int = 0, *, input=None, weight=None, bias=None):
         """The padding's recording (:func:`record_pad`)."""
@@ -325,16 +325,21 @@ class Padding(Operation):
         return record_pad(spec, seed, input)
 
     def record_drawn(self, spec, seed: int, kernels, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region`` (of a 1-D or 2-D padding), only that part of the output
-        and the input cells it reads (:mod:`convgif.ops.gathered_part`)."""
-        if region is None or not self.draws_parts:
+        """The recording; with ``region``, only that part of the output (of every output depth
+        slice, for a three-axis padding) and the input cells it reads
+        (:mod:`convgif.ops.gathered_part`)."""
+        if region is None:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "padding has no parameters")
-        spans = spans_of(region, self.dims, spec.output_shape[:1])
+        spans = self._spans(spec, region)
         return PadRecording(spec, *record_gathered_part(spec, spec.axes, seed, input, spans, INPUT_RANGE, spec.fill))
 
     def part_numbers(self, spec, region: Region) -> int:
-        return part_numbers(spec, spec.axes, spans_of(region, self.dims, spec.output_shape[:1]))
+        return part_numbers(spec, spec.axes, self._spans(spec, region))
+
+    def _spans(self, spec, region: Region) -> list[tuple[int, int]]:
+        """The output positions per axis (channels first) a part ``region`` records."""
+        return spans_of(region, self.dims, spec.output_shape[: 1 + (self.dims == 3)])
 
     def weight_shape(self, spec) -> None:
         return None

@@ -406,16 +406,20 @@ class Upsampling(Operation):
     draws_parts = True
 
     def record_drawn(self, spec, seed: int, kernels, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region``, only that part of the output and the input cells it
-        reads (:mod:`convgif.ops.gathered_part`)."""
+        """The recording; with ``region``, only that part of the output (of every output depth
+        slice, over three axes) and the input cells it reads (:mod:`convgif.ops.gathered_part`)."""
         if region is None:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "up-sampling has no parameters")
-        spans = spans_of(region, spec.dims)
+        spans = self._spans(spec, region)
         return ResampleRecording(spec, *record_gathered_part(spec, spec.axes, seed, input, spans, INPUT_RANGE))
 
     def part_numbers(self, spec, region: Region) -> int:
-        return part_numbers(spec, spec.axes, spans_of(region, spec.dims))
+        return part_numbers(spec, spec.axes, self._spans(spec, region))
+
+    def _spans(self, spec, region: Region) -> list[tuple[int, int]]:
+        """The output positions per spatial axis a part ``region`` records."""
+        return spans_of(region, spec.dims, spec.output_shape[1 : 1 + (spec.dims == 3)])
 
     def weight_shape(self, spec) -> None:
         return None

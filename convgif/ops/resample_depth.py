@@ -26,6 +26,7 @@ from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, format_value, part_note
 from ..picture.numbers import widest
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
+from .gathered_part import at_depth
 from .resample_picture import axis_source, rule_notes, weighted
 
 #: The depth axis among an Upsample's spatial axes (D, H, W).
@@ -201,7 +202,7 @@ def upsample_depth_drawings(
     for z, geometry in enumerate(geometries):
         depths = depths_of(spec, z)
         grid = x[:, depths, slice(*read.rows), slice(*read.cols)].reshape(c * len(depths), *read.size)
-        output = np.ascontiguousarray(recording.output[:, z])
+        output = at_depth(recording.output, z)
         shown = output[:, slice(*part.rows), slice(*part.cols)]
         playback = DepthResamplePlayback(spec, x, output, z, positions, part, read)
         drawn.append(
@@ -311,7 +312,7 @@ def shuffle_depth_drawings(
     flat = shuffle_plane(spec)
     drawn = []
     for z, geometry in enumerate(geometries):
-        x, y = (np.ascontiguousarray(a[:, z]) for a in (recording.input, recording.output))
+        x, y = (at_depth(a, z) for a in (recording.input, recording.output))
         (picture,) = op.drawings(flat, type(recording)(flat, x, y), pixels, region, geometries=[geometry])
         drawn.append(dataclasses.replace(picture, playback=SliceShufflePlayback(picture.playback, z)))
     return drawn

@@ -35,6 +35,7 @@ from .args import AXES, is_int
 from .args import shape as _shape
 from .base import Operation
 from .gathered import INPUT_RANGE, PIXEL_CHARS, no_values
+from .gathered_part import as_planes, spans_of
 from .resample import _input_shape
 from .shuffle_picture import ChannelGradPlayback, ChannelPlayback, ShufflePlayback, UnshufflePlayback, plane
 
@@ -488,6 +489,35 @@ class PixelShuffling(_Shuffle):
 class ChannelShuffling(_Shuffle):
     """ChannelShuffle: every output channel a copy of one input channel."""
 
+    draws_parts = True
+
+    def record_drawn(self, spec, seed: int, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, only that part of the output (of every depth slice,
+        over three axes) and the same part of the input it copies, each value the whole layer's."""
+        if region is None:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "a shuffle has no parameters")
+        box = self._box(spec, region)
+        rng = rng_of(seed)
+        if input is None:
+            cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
+            x: Any = PartArray(spec.input_shape, (0, *(a for a, _ in box)), cells)
+        else:
+            x = checked("input", input, spec.input_shape)
+            skip_values(rng, spec.input_shape, INPUT_RANGE)
+            cells = x[(slice(None), *(slice(*b) for b in box))].astype(number_type(x), copy=False)
+        output = PartArray(spec.output_shape, (0, *(a for a, _ in box)), channel_shuffle(cells, spec.groups))
+        return ShuffleRecording(spec, x, output)
+
+    def part_numbers(self, spec, region: Region) -> int:
+        """The input's cells read and the output they make."""
+        return 2 * spec.in_channels * math.prod(b - a for a, b in self._box(spec, region))
+
+    def _box(self, spec, region: Region) -> list[tuple[int, int]]:
+        """The cells (start, stop) per axis after the channels that a part copies: the same in
+        the input and the output (every depth, over three axes)."""
+        return spans_of(region, spec.dims, spec.input_shape[1 : 1 + (spec.dims == 3)])
+
     def example(self) -> dict[str, Any]:
         return {"input_shape": (4, 2, 2), "groups": 2}
 
@@ -568,9 +598,9 @@ class ChannelShuffling(_Shuffle):
         part = Region.of(region, size)
         c = spec.in_channels
         inside = (slice(None), slice(*part.rows), slice(*part.cols))
-        x = recording.input.reshape(c, *size)[inside]
+        x = as_planes(recording.input, (c, *size))[inside]
         # the output drawn in the order of the input channels copied: slot s holds what s became
-        slots = recording.output.reshape(c, *size)[np.argsort(spec.sources)][inside]
+        slots = as_planes(recording.output, (c, *size))[(np.argsort(spec.sources), *inside[1:])]
         return [
             Drawn(
                 geometry=geometry,

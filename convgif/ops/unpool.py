@@ -46,6 +46,7 @@ from .base import dims_text, shape_facts
 from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
 from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import position, widest_text
+from .unpool_part import last_writers, scatter_part
 
 
 def unpool_sizes(name: str, value: object, dims: int, exact: bool, bools: bool) -> tuple[int, ...]:
@@ -357,38 +358,33 @@ class UnpoolRecording:
         object.__setattr__(self, "placements", UnpoolPlacements(self))
 
 
+def example_pool(spec: UnpoolSpec, input: np.ndarray | None) -> MaxPool1dSpec | MaxPool2dSpec | MaxPool3dSpec:
+    """The max pool whose output and indices are the example of ``spec`` (no indices given):
+    refused when an input is given without them, or when no max pool gives this layer's input."""
+    if input is not None:
+        raise SpecError("indices", "give the indices with the input: where each pooled value goes")
+    pool_spec = spec.pool_spec()
+    if pool_spec is None:
+        raise SpecError(
+            "indices",
+            f"no MaxPool{spec.DIMS}d with kernel_size={spec.kernel_size}, stride={spec.stride} and "
+            f"padding={spec.padding} turns a {spec.output_shape} input into {spec.input_shape}, "
+            "so there is no example to take: give input and indices",
+        )
+    return pool_spec
+
+
 def record_unpool(spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices: np.ndarray | None) -> UnpoolRecording:
     pool = None
     if indices is None:
-        if input is not None:
-            raise SpecError("indices", "give the indices with the input: where each pooled value goes")
-        pool_spec = spec.pool_spec()
-        if pool_spec is None:
-            raise SpecError(
-                "indices",
-                f"no MaxPool{spec.DIMS}d with kernel_size={spec.kernel_size}, stride={spec.stride} and "
-                f"padding={spec.padding} turns a {spec.output_shape} input into {spec.input_shape}, "
-                "so there is no example to take: give input and indices",
-            )
-        pool = record_pool(pool_spec, seed)
+        pool = record_pool(example_pool(spec, input), seed)
         x, idx = pool.output, pool.indices
     else:
         idx = given_indices("indices", indices, spec.input_shape, spec.output_shape[1:])
         x = drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE)
-    c = spec.in_channels
-    area = math.prod(spec.output_shape[1:])
-    flat_idx = idx.reshape(c, -1)
-    flat_x = x.reshape(c, -1)
-    # the last writer of each target wins: find it without relying on numpy's assignment order
-    keys = (np.arange(c)[:, None] * area + flat_idx).ravel()
-    order = np.arange(keys.size)
-    _, last_reversed = np.unique(keys[::-1], return_index=True)
-    winners = order[::-1][last_reversed]
-    output = np.zeros(c * area, dtype=x.dtype)
-    output[keys[winners]] = flat_x.ravel()[winners]
-    kept = np.zeros(keys.size, dtype=bool)
-    kept[winners] = True
-    return UnpoolRecording(spec, x, idx, output.reshape(spec.output_shape), kept.reshape(spec.input_shape), pool)
+    kept = last_writers(idx)  # the last writer of each target wins, found without numpy's assignment order
+    output = scatter_part(x, idx, kept, spec.output_shape[1:], [(0, n) for n in spec.output_shape[1:]])
+    return UnpoolRecording(spec, x, idx, output, kept, pool)
 
 
 def unpool_step_text(dims: int, y: int, x: int, step: int, steps: int, part: bool = False) -> str:
@@ -403,6 +399,30 @@ class Unpooling(_Windowed):
 
     def _record(self, spec, seed: int, input, indices):
         return record_unpool(spec, seed, input, indices)
+
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, indices=None, region=None):
+        """The recording; with ``region``, of a three-axis unpooling, only that part of every
+        output depth slice and the input cells whose windows reach it (:mod:`convgif.ops.unpool_part`)."""
+        if region is None or not self.draws_parts:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias, indices=indices)
+        if weight is not None or bias is not None:  # refused as a recording refuses them
+            return self.record(spec, seed, weight=weight, bias=bias)
+        from . import unpool_part as parts
+
+        read, around, box = parts.part_boxes(spec, region, unpool_extent)
+        if indices is None:
+            pool = example_pool(spec, input)
+            x, idx, kept = parts.example_part(pool, seed, read, around, INPUT_RANGE)
+        else:
+            x, idx, kept = parts.given_part(spec, seed, input, indices, region, read, check_unpool_part, INPUT_RANGE)
+        output = parts.output_part(x, idx, kept, spec.output_shape, box)
+        return UnpoolRecording(spec, x, idx, output, kept, None)
+
+    def part_numbers(self, spec, region: Region) -> int:
+        from .unpool_part import part_boxes, part_numbers
+
+        read, around, box = part_boxes(spec, region, unpool_extent)
+        return part_numbers(spec.in_channels, read, around, spec.pool_spec() or spec, box)
 
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
@@ -674,6 +694,7 @@ class UnpoolPlayback:
 MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
 MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
 MAX_UNPOOL3D = Unpooling(MaxUnpool3dSpec)
+MAX_UNPOOL3D.draws_parts = True  # type: ignore[misc]
 MAX_UNPOOL1D.backward_drawn = MAX_UNPOOL2D.backward_drawn = MAX_UNPOOL3D.backward_drawn = True
 for _op in (MAX_UNPOOL1D, MAX_UNPOOL2D, MAX_UNPOOL3D):
     _op.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]

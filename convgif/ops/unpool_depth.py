@@ -15,6 +15,7 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .sliding import widest_text
@@ -48,14 +49,15 @@ def depths_of(spec: Any, z: int) -> list[int]:
     return window_depths(spec, z) or list(range(spec.input_shape[1]))
 
 
-def check_depths(spec: Any, indices: np.ndarray, z: int, depths: list[int]) -> None:
+def check_depths(spec: Any, indices: np.ndarray, z: int, depths: list[int], start: Optional[tuple] = None) -> None:
     """Refuse indices that send a value into depth ``z`` from an input slice its picture does
-    not draw (indices given by hand, pointing outside their windows)."""
+    not draw (indices given by hand, pointing outside their windows); ``start``: where the
+    cells of ``indices`` start in the input, when they are a part of it (every depth)."""
     area = spec.output_shape[2] * spec.output_shape[3]
     lands = indices // area == z
     lands[:, depths] = False
     if lands.any():
-        c, d, y, x = (int(v) for v in np.argwhere(lands)[0])
+        c, d, y, x = (int(v) + a for v, a in zip(np.argwhere(lands)[0], start or (0, 0, 0, 0)))
         raise SpecError(
             "indices",
             f"input cell ({d}, {y}, {x}) of channel {c} puts its value in output depth {z} through index "
@@ -141,10 +143,11 @@ def unpool_depth_drawings(
     area = ho * wo
     x, idx = recording.input, recording.indices
     drawn = []
+    held = isinstance(idx, PartArray)  # a part recorded alone: its indices checked when recorded
     for z, geometry in enumerate(geometries):
         depths = depths_of(spec, z)
-        check_depths(spec, idx, z, depths)
-        if cut:  # a value landing in the part from outside the cells drawn would be missing
+        check_depths(spec, idx.values if held else idx, z, depths, idx.start if held else None)
+        if cut and not held:  # a value landing in the part from outside the cells drawn would be missing
             check_unpool_part(flat, np.where(idx // area == z, idx % area, -1).max(axis=1), part, read)
         inside = (slice(None), depths, slice(*read.rows), slice(*read.cols))
         grid = x[inside].reshape(-1, *read.size)
@@ -173,7 +176,8 @@ class DepthUnpoolPlayback:
         self.x, self.indices, self.z, self.depths = recording.input, recording.indices, z, depths
         self.region, self.read = region, read
         self.sizes = recording.output.shape[1:]
-        self._scale = magnitude(recording.input)
+        x = recording.input
+        self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # a part: of the cells held
 
     def _at(self, step: int) -> tuple[int, int, int, int]:
         """(slot, d, y, x): the input position step ``step`` places."""
