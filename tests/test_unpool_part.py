@@ -149,3 +149,21 @@ def test_a_huge_unpooling_renders_its_part_and_a_part_over_memory_is_refused(tmp
     result = run("--max-frames", "32", "--region", "100:101,510:512", "-o", "w.gif")
     assert result.exit_code == 2 and "region=" in result.output and "memory" in result.output
     assert not (tmp_path / "w.gif").exists()
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("MaxUnpool2d", "--in", "1,2,2", "--k", "2", "--output-size", "5,5", "--region", "4:5,4:5"),
+        ("MaxUnpool3d", "--in", "1,2,2,2", "--k", "2", "--output-size", "5,5,5", "--region", "4:5,3:5"),
+        ("MaxUnpool1d", "--in", "1,3", "--k", "2", "--output-size", "7,", "--region", "6:7"),
+    ],
+)
+def test_a_region_no_window_reaches_is_refused_naming_it(tmp_path, args):
+    # its cells stay 0 and no step writes them: before, a traceback
+    kind, *rest = args
+    result = CliRunner().invoke(main, ["--layer", kind, *rest, "-o", str(tmp_path / "u.gif")])
+    assert result.exit_code == 2 and "--region" in result.output and "no pooling window reaches" in result.output
+    assert not (tmp_path / "u.gif").exists()
+    near = [*rest[:-1], rest[-1].replace("4:5", "0:2").replace("3:5", "0:2").replace("6:7", "0:2")]
+    assert CliRunner().invoke(main, ["--layer", kind, *near, "-o", str(tmp_path / "v.gif")]).exit_code == 0

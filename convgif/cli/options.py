@@ -105,7 +105,7 @@ ARGUMENTS = (
     Argument(
         "output_size",
         ("--output-size",),
-        "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default; "
+        "The output's size (H,W), where a layer takes one (MaxUnpool: within a stride of the default, a tuple as in PyTorch: L, for one axis; "
         "adaptive pools: None for the input's size on an axis, in a --layer line; Fold: required, the map its "
         "columns are added into).",
         SizesType(),

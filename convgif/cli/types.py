@@ -40,14 +40,18 @@ class ShapeType(click.ParamType):
 
 class SizesType(click.ParamType):
     """``3``, ``3,2`` or ``1,3,3``: an int, or one per spatial axis, as PyTorch's int-or-tuple
-    arguments (the layer checks the number of axes)."""
+    arguments (the layer checks the number of axes); ``7,`` is the 1-tuple ``(7,)``, as in
+    Python, for a 1-D argument that must be a tuple (MaxUnpool1d's ``output_size``)."""
 
     name = "N|H,W"
 
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> Any:
         if isinstance(value, (int, tuple)):
             return value
-        numbers = _ints(str(value), param, ctx, self.fail)
+        text = str(value).strip()
+        if text.endswith(",") and text.count(",") == 1:
+            return tuple(_ints(text[:-1], param, ctx, self.fail))
+        numbers = _ints(text, param, ctx, self.fail)
         if len(numbers) == 1:
             return numbers[0]
         if len(numbers) <= 3:

@@ -611,16 +611,13 @@ def _depth_steps(spec) -> int:
 
 def unpool_extent(spec, region: Region) -> Region:
     """The input cells whose windows reach output ``region``: those that put their values in it."""
-    taps = [range(k) for k in spec.kernel_size]
-    return Region(
-        *(
-            reached_from(start, stop, n, s, -p, t)
-            for (start, stop), n, s, p, t in zip(
-                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, taps
-            )
-        ),
-        dims=region.dims,
-    )
+    axes = zip((region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, spec.kernel_size)
+    spans = [reached_from(start, stop, n, s, -p, range(k)) for (start, stop), n, s, p, k in axes]
+    if any(start >= stop for start, stop in spans):  # past every window: cells that stay 0
+        raise SpecError(
+            "region", f"region: no pooling window reaches output {region.text()}: they stay 0, no step writes them"
+        )
+    return Region(*spans, dims=region.dims)
 
 
 def check_unpool_part(spec, indices: np.ndarray, part: Region, read: Region) -> None:
