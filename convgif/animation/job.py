@@ -125,8 +125,15 @@ class Job:
         try:
             for geometry in whole:
                 check_computable(geometry.layer)
-        except TooLargeError:
+        except TooLargeError as error:
             if not self.op.draws_parts:
+                forward = getattr(self.op, "op", None)  # a backward pass's kind
+                if forward is not None and forward.draws_parts:
+                    raise TooLargeError(
+                        "backward",
+                        f"backward draws the whole layer (each gradient sums over all of it), and {error.args[0]}; "
+                        f"without backward, only a part of the forward pass is computed and drawn",
+                    ) from None
                 raise
             for geometry in whole:
                 check_sizes(geometry.layer)

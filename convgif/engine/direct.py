@@ -405,7 +405,9 @@ def record_part(
     and ``output`` are then :class:`~convgif.engine.part.PartArray` (an input given is kept as
     given, for a picture that shows it whole), so that the render's memory and time follow the
     part it draws, not the layer: example values are drawn a few rows at a time and only the
-    part kept, a weight given is taken a few kernels at a time.
+    part kept, a weight given is taken a few kernels at a time. An ``input`` that is itself a
+    :class:`~convgif.engine.part.PartArray` (an earlier step's part, as a separable
+    convolution's pointwise step reads its depthwise step's) must hold every cell read.
     """
     from .part import PartArray
 
@@ -420,11 +422,17 @@ def record_part(
     box = [(int(r.min()), int(r.max()) + 1) if r.size else (0, 0) for r in real]  # input cells read
     if whole:
         box = [(0, n) for n in spec.input_shape[1:]]
-    given_x = None if input is None else checked("input", input, spec.input_shape)
-    fractions = any(holds_fractions(v) for v in (input, weight, bias))
+    earlier = input if isinstance(input, PartArray) else None  # the part an earlier step recorded
+    given_x = None if input is None or earlier is not None else checked("input", input, spec.input_shape)
+    fractions = any(holds_fractions(v) for v in (given_x, weight, bias)) or (
+        earlier is not None and earlier.dtype.kind == "f"
+    )
     kind = np.float64 if fractions else np.int64
     picks = (slice(None), *(slice(*b) for b in box))
-    if given_x is None:
+    if earlier is not None:
+        x_part = np.asarray(earlier[picks])
+        skip_values(rng, spec.input_shape, INPUT_RANGE)
+    elif given_x is None:
         x_part = example_part(rng, spec.input_shape, INPUT_RANGE, box)
         if x_part is None:
             x_part = np.concatenate([chunk[picks].copy() for chunk in example_rows(rng, spec.input_shape, INPUT_RANGE)])
@@ -462,6 +470,8 @@ def record_part(
         x = x_part if given_x is None else given_x
         return Recording(spec, x, padded, w, b, output, Placements(spec, output), kept, values)
     x = PartArray(spec.input_shape, (0, *(b[0] for b in box)), x_part) if given_x is None else given_x
+    if earlier is not None:
+        x = earlier
     padded_part = PartArray(spec.padded_shape, (0, *(start for start, _ in reads)), padded)
     out_part = PartArray(spec.output_shape, (0, *(start for start, _ in spans)), output)
     return Recording(spec, x, padded_part, w, b, out_part, Placements(spec, out_part), kept, values)
