@@ -22,6 +22,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..engine.direct import LazySequence
+from ..engine.part import PartArray
 from ..engine.values import drawn_or_given, given_indices, rng_of
 from ..engine.windows import PoolRecording, _same
 from ..errors import SpecError
@@ -39,10 +40,12 @@ from ..picture.model import (
     part_note,
     reached_from,
 )
+from . import args
 from .args import AXES, check_int64
 from .args import fmt as _fmt
 from .args import shape as _shape
 from .base import dims_text, shape_facts
+from .gathered import no_values
 from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
 from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import position, widest_text
@@ -404,6 +407,22 @@ class Unpooling(_Windowed):
     def _record(self, spec, seed: int, input, indices):
         return record_unpool(spec, seed, input, indices)
 
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, of a 1-D or 2-D layer too large to record whole (over
+        its example values), only that part of the output and the pooled cells whose windows
+        reach it (:mod:`convgif.ops.unpool_part`)."""
+        if region is None or not self.draws_parts or input is not None or spec.numbers <= args.MAX_ELEMENTS:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "pooling has no parameters")
+        from .unpool_part import record_unpool_part
+
+        return record_unpool_part(spec, seed, region)
+
+    def part_numbers(self, spec, region: Region) -> int:
+        from .unpool_part import part_numbers
+
+        return part_numbers(spec, region)
+
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if self.dims == 3:
@@ -458,12 +477,12 @@ class Unpooling(_Windowed):
             return unpool_depth_drawings(spec, recording, whole, (unpool_extent, check_unpool_part), pixels, region)
         (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = spec.as_2d() if self.dims == 1 else spec
-        x = recording.input.reshape(flat.input_shape)
-        idx = recording.indices.reshape(flat.input_shape)
-        output = recording.output.reshape(flat.output_shape)
+        x = _as_drawn(recording.input, flat.input_shape)
+        idx = _as_drawn(recording.indices, flat.input_shape)
+        output = _as_drawn(recording.output, flat.output_shape)
         part = Region.of(region, flat.output_shape[1:])
         read = unpool_extent(flat, part) if region is not None else Region.of(None, x.shape[1:])
-        if region is not None:
+        if region is not None and not isinstance(idx, PartArray):  # a part's writers are all read
             check_unpool_part(flat, idx, part, read)
         inside = (slice(None), slice(*read.rows), slice(*read.cols))
         shown = output[:, slice(*part.rows), slice(*part.cols)]
@@ -583,6 +602,13 @@ class Unpooling(_Windowed):
         }
 
 
+def _as_drawn(array, shape: tuple[int, ...]):
+    """An array of a recording as the 2-D layer drawn takes it (a 1-D one's over one row)."""
+    if isinstance(array, PartArray):
+        return array if array.shape == shape else array[:, None, :]
+    return array.reshape(shape)
+
+
 def _depth_steps(spec) -> int:
     from .unpool_depth import depth_steps
 
@@ -635,7 +661,7 @@ class UnpoolPlayback:
         self.x, self.indices, self.output, self.dims = x, indices, output, dims
         self.region = Region.of(region, output.shape[1:])
         self.read = Region.of(read, x.shape[1:])
-        self._scale = magnitude(x)  # how the input grid writes its cells
+        self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # how the input grid writes its cells
 
     def _targets(self, step: int):
         y, x = divmod(step, self.read.size[1])
@@ -675,5 +701,6 @@ MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
 MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
 MAX_UNPOOL3D = Unpooling(MaxUnpool3dSpec)
 MAX_UNPOOL1D.backward_drawn = MAX_UNPOOL2D.backward_drawn = MAX_UNPOOL3D.backward_drawn = True
+MAX_UNPOOL1D.draws_parts = MAX_UNPOOL2D.draws_parts = True  # type: ignore[misc]
 for _op in (MAX_UNPOOL1D, MAX_UNPOOL2D, MAX_UNPOOL3D):
     _op.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]
