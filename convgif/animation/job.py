@@ -126,9 +126,9 @@ class Job:
             for geometry in whole:
                 check_computable(geometry.layer)
         except TooLargeError as error:
-            if not self.op.draws_parts:
+            if not self.op.draws_part_of(self.spec):
                 forward = getattr(self.op, "op", None)  # a backward pass's kind
-                if forward is not None and forward.draws_parts:
+                if forward is not None and forward.draws_part_of(self.spec):
                     raise TooLargeError(
                         "backward",
                         f"backward draws the whole layer (each gradient sums over all of it), and {error.args[0]}; "
@@ -183,7 +183,7 @@ class Job:
     def recording(self) -> Any:
         """The layer run forward, with the kernels of the output channels the pictures show."""
         kernels = [kernel_channels(geometry) for geometry in self.geometries]
-        if self.op.draws_parts and self.region is not None:  # time and memory follow the part drawn
+        if self.op.draws_part_of(self.spec) and self.region is not None:  # time and memory follow the part drawn
             return self.op.record_drawn(self.spec, self.seed, kernels, region=self.region, **self._given)
         return self.op.record_drawn(self.spec, self.seed, kernels, **self._given)
 

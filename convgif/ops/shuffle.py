@@ -31,6 +31,7 @@ from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
+from . import args
 from .args import AXES, is_int
 from .args import shape as _shape
 from .base import Operation
@@ -488,6 +489,34 @@ class PixelShuffling(_Shuffle):
 class ChannelShuffling(_Shuffle):
     """ChannelShuffle: every output channel a copy of one input channel."""
 
+    draws_parts = True
+
+    def draws_part_of(self, spec) -> bool:
+        return spec.dims < 3  # a 3-D layer's depth slices are drawn from the whole recording
+
+    def record_drawn(self, spec, seed: int, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, of a 1-D or 2-D layer too large to record whole, only
+        that part of every channel's plane, input and output, each value the whole layer's."""
+        if region is None or not self.draws_part_of(spec) or spec.numbers <= args.MAX_ELEMENTS:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "a shuffle moves values and has no parameters")
+        part = Region.of(region, plane(spec))
+        box = [part.cols] if spec.dims == 1 else [part.rows, part.cols]
+        start = (0, *(a for a, _ in box))
+        rng = rng_of(seed)
+        if input is None:
+            cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
+            x: Any = PartArray(spec.input_shape, start, cells)
+        else:
+            x = checked("input", input, spec.input_shape)
+            skip_values(rng, spec.input_shape, INPUT_RANGE)
+            cells = x[(slice(None), *(slice(*b) for b in box))].astype(number_type(x), copy=False)
+        return ShuffleRecording(spec, x, PartArray(spec.output_shape, start, channel_shuffle(cells, spec.groups)))
+
+    def part_numbers(self, spec, region: Region) -> int:
+        """Every channel's part of the plane, input and output."""
+        return 2 * spec.in_channels * math.prod(Region.of(region, plane(spec)).size)
+
     def example(self) -> dict[str, Any]:
         return {"input_shape": (4, 2, 2), "groups": 2}
 
@@ -568,9 +597,14 @@ class ChannelShuffling(_Shuffle):
         part = Region.of(region, size)
         c = spec.in_channels
         inside = (slice(None), slice(*part.rows), slice(*part.cols))
-        x = recording.input.reshape(c, *size)[inside]
-        # the output drawn in the order of the input channels copied: slot s holds what s became
-        slots = recording.output.reshape(c, *size)[np.argsort(spec.sources)][inside]
+        order = np.argsort(spec.sources)  # the output drawn in the order of the input channels copied
+        if isinstance(recording.output, PartArray):  # only the part drawn is held
+            x = _as_plane(recording.input, c, size)[inside]
+            slots = _as_plane(recording.output, c, size)[(order, *inside[1:])]
+        else:
+            x = recording.input.reshape(c, *size)[inside]
+            # slot s holds what s became
+            slots = recording.output.reshape(c, *size)[order][inside]
         return [
             Drawn(
                 geometry=geometry,
@@ -638,6 +672,13 @@ class ChannelShuffling(_Shuffle):
                 value_chars=widest(dy),
             )
         ]
+
+
+def _as_plane(array: Any, channels: int, size: tuple[int, int]) -> Any:
+    """An input or output of a ChannelShuffle as its picture's (C, H, W) (one row for one axis)."""
+    if isinstance(array, PartArray):
+        return array if array.ndim == 3 else array[:, None, :]
+    return np.asarray(array).reshape(channels, *size)
 
 
 PIXEL_SHUFFLE = PixelShuffling(PixelShuffleSpec, ("upscale_factor",), 2)
