@@ -28,11 +28,13 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from ..engine.matrix import blocks, fold, overlap_counts, unfold
-from ..engine.values import drawn_or_given, rng_of
+from ..engine.part import PartArray
+from ..engine.values import checked, drawn_or_given, example_box, number_type, rng_of, skip_values
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
+from . import args
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text
@@ -323,6 +325,8 @@ class _FoldOperation(Operation):
 class Unfold(_FoldOperation):
     """``torch.nn.Unfold``: every window copied into a column."""
 
+    draws_parts = True
+
     name = "Unfold"
     spec_type = UnfoldSpec
     torch_signature = ("kernel_size", "dilation", "padding", "stride")
@@ -335,6 +339,48 @@ class Unfold(_FoldOperation):
         canvas = np.pad(x, ((0, 0), (p[0], p[0]), (p[1], p[1])))
         columns = unfold(x, spec.kernel_size, spec.stride, spec.dilation, spec.padding)
         return FoldRecording(spec, x, columns, canvas)
+
+    def record_drawn(self, spec: Any, seed: int, kernels: Any, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region`` (a range of columns), of a layer too large to record
+        whole, only those columns and the input cells their windows read, each value the
+        whole layer's."""
+        if region is None or spec.numbers <= args.MAX_ELEMENTS:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "Unfold copies the windows and has no parameters")
+        (start, stop), read = self._part(spec, region)
+        p, (h, w) = spec.padding, spec.input_shape[1:]
+        box = [
+            (min(max(a - q, 0), n), min(max(b - q, 0), n)) for (a, b), q, n in zip((read.rows, read.cols), p, (h, w))
+        ]
+        box = [(a, max(a, b)) for a, b in box]
+        rng = rng_of(seed)
+        x: Any
+        if input is None:
+            cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
+            x = PartArray(spec.input_shape, (0, *(a for a, _ in box)), cells)
+        else:
+            x = checked("input", input, spec.input_shape)
+            skip_values(rng, spec.input_shape, INPUT_RANGE)
+            cells = x[(slice(None), *(slice(*b) for b in box))].astype(number_type(x), copy=False)
+        canvas = np.zeros((spec.in_channels, *read.size), dtype=cells.dtype)
+        (r0, _), (c0, _) = box
+        y0, x0 = r0 + p[0] - read.rows[0], c0 + p[1] - read.cols[0]
+        canvas[:, y0 : y0 + cells.shape[1], x0 : x0 + cells.shape[2]] = cells
+        rows, cols = _windows(spec, (h, w), start, stop)
+        taken = canvas[:, (rows - read.rows[0])[:, :, None], (cols - read.cols[0])[:, None, :]]  # (C, L', KH, KW)
+        columns = taken.transpose(0, 2, 3, 1).reshape(spec.in_channels * spec.cells, stop - start)
+        return FoldRecording(
+            spec,
+            x,
+            PartArray(spec.output_shape, (0, start), columns),
+            PartArray(spec.padded_shape, (0, read.rows[0], read.cols[0]), canvas),
+        )
+
+    def part_numbers(self, spec: Any, region: Region) -> int:
+        """The input cells the columns' windows read (and the padding among them), twice, and
+        the columns."""
+        (start, stop), read = self._part(spec, region)
+        return spec.in_channels * (2 * math.prod(read.size) + spec.cells * (stop - start))
 
     def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
         """dx: each column's gradient added back into its window, a Fold of dy."""
@@ -349,8 +395,7 @@ class Unfold(_FoldOperation):
         if region is None:
             return (0, spec.output_shape[1]), Region((0, hp), (0, wp))
         start, stop = region.cols
-        rows, cols = _windows(spec, spec.input_shape[1:])
-        rows, cols = rows[start:stop], cols[start:stop]
+        rows, cols = _windows(spec, spec.input_shape[1:], start, stop)
         return (start, stop), Region((int(rows.min()), int(rows.max()) + 1), (int(cols.min()), int(cols.max()) + 1))
 
     def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
@@ -423,15 +468,15 @@ class Unfold(_FoldOperation):
         (start, stop), read = self._part(spec, region)
         c, kk = spec.in_channels, spec.cells
         grid = recording.canvas[:, slice(*read.rows), slice(*read.cols)]
-        p = spec.padding
-        filler = np.ones(spec.padded_shape[1:], dtype=bool)
-        filler[p[0] : p[0] + spec.input_shape[1], p[1] : p[1] + spec.input_shape[2]] = False
+        p, (h, w) = spec.padding, spec.input_shape[1:]
+        rows, cols = np.arange(*read.rows), np.arange(*read.cols)  # the padded map's cells drawn
+        filler = ~(((rows >= p[0]) & (rows < p[0] + h))[:, None] & ((cols >= p[1]) & (cols < p[1] + w))[None, :])
         output = recording.output[:, start:stop].reshape(c, kk, stop - start)
         return [
             Drawn(
                 geometry=geometry,
                 grid=grid,
-                filler=filler[slice(*read.rows), slice(*read.cols)],
+                filler=filler,
                 kernels=None,
                 output=output,
                 playback=UnfoldPlayback(spec, recording, start, stop, read),
