@@ -11,7 +11,7 @@ up-sampling layers at those sizes), and the U-Net layer on 64×64 for its memory
 Each render runs in a fresh process (peak RSS from the kernel). Targets: first frame under 1 s
 for every layer, a 300-frame GIF of ResNet's stem under 5 s, peak memory following the part
 drawn (at most 1.5× for the larger input). Then far larger pooling, transposed, up-sampling, shuffle,
-padding, separable, unpooling, LP and fractional pooling layers, each beside the same part of a
+padding, separable, unpooling, LP and fractional pooling and Unfold layers, each beside the same part of a
 small layer of its kind (peak memory at most 1.5× the small one's; their first frames are
 reported).
 
@@ -153,6 +153,10 @@ PAIRS = {
             layer="FractionalMaxPool2d", input_shape=(64, 2048, 2048), kernel_size=2, output_ratio=0.5, region="0:4,0:4"
         ),
         (64, 64, 64),
+    ),
+    "--layer Unfold --in 3,4096,4096 --k 3 --p 1 --region 0:16": (
+        dict(layer="Unfold", input_shape=(3, 4096, 4096), kernel_size=3, padding=1, region="0:16"),
+        (3, 64, 64),
     ),
     "--layer ChannelShuffle --in 6,4096,4096 --groups 3 --region 0:8,0:8": (
         dict(layer="ChannelShuffle", input_shape=(6, 4096, 4096), groups=3, region="0:8,0:8"),
