@@ -173,8 +173,8 @@ class Separable(Operation):
         layer's)."""
         if bias is not None:
             raise SpecError("bias", "a separable convolution takes its biases from the seed")
-        if region is not None and spec.numbers <= args.MAX_ELEMENTS:  # a layer recorded whole stays so
-            region = None
+        if region is not None and max(spec.depthwise.numbers, spec.pointwise.numbers) <= args.MAX_ELEMENTS:
+            region = None  # a layer whose steps are each recorded whole stays so, as a render checks them
         dw, pw = kernels[:1], kernels[1:]
         depthwise = CONV2D.record_drawn(spec.depthwise, seed, dw, input=input, weight=weight, region=region)
         pointwise = CONV2D.record_drawn(spec.pointwise, seed + 1, pw, input=depthwise.output, region=region)
