@@ -422,23 +422,9 @@ def record_part(
     box = [(int(r.min()), int(r.max()) + 1) if r.size else (0, 0) for r in real]  # input cells read
     if whole:
         box = [(0, n) for n in spec.input_shape[1:]]
-    earlier = input if isinstance(input, PartArray) else None  # the part an earlier step recorded
-    given_x = None if input is None or earlier is not None else checked("input", input, spec.input_shape)
-    fractions = any(holds_fractions(v) for v in (given_x, weight, bias)) or (
-        earlier is not None and earlier.dtype.kind == "f"
-    )
+    x_part, given_x = _input_cells(spec, rng, input, box)
+    fractions = x_part.dtype.kind == "f" or holds_fractions(weight) or holds_fractions(bias)
     kind = np.float64 if fractions else np.int64
-    picks = (slice(None), *(slice(*b) for b in box))
-    if earlier is not None:
-        x_part = np.asarray(earlier[picks])
-        skip_values(rng, spec.input_shape, INPUT_RANGE)
-    elif given_x is None:
-        x_part = example_part(rng, spec.input_shape, INPUT_RANGE, box)
-        if x_part is None:
-            x_part = np.concatenate([chunk[picks].copy() for chunk in example_rows(rng, spec.input_shape, INPUT_RANGE)])
-    else:
-        x_part = given_x[picks]
-        skip_values(rng, spec.input_shape, INPUT_RANGE)
     x_part = x_part.astype(kind, copy=False)
     padded = _padded_part(x_part, sources, box, kind)
     window = _Window(
@@ -470,11 +456,26 @@ def record_part(
         x = x_part if given_x is None else given_x
         return Recording(spec, x, padded, w, b, output, Placements(spec, output), kept, values)
     x = PartArray(spec.input_shape, (0, *(b[0] for b in box)), x_part) if given_x is None else given_x
-    if earlier is not None:
-        x = earlier
     padded_part = PartArray(spec.padded_shape, (0, *(start for start, _ in reads)), padded)
     out_part = PartArray(spec.output_shape, (0, *(start for start, _ in spans)), output)
     return Recording(spec, x, padded_part, w, b, out_part, Placements(spec, out_part), kept, values)
+
+
+def _input_cells(spec: ConvSpec, rng: np.random.Generator, input: Any, box: Sequence[tuple[int, int]]) -> tuple:
+    """(the input cells ``box`` (per spatial axis), the input given): example values drawn as
+    the whole input is, ``rng`` left as that draw leaves it (None given), or the cells of the
+    array given, an earlier step's part included."""
+    from .part import PartArray
+
+    picks = (slice(None), *(slice(*b) for b in box))
+    if input is None:
+        x_part = example_part(rng, spec.input_shape, INPUT_RANGE, box)
+        if x_part is None:
+            x_part = np.concatenate([chunk[picks].copy() for chunk in example_rows(rng, spec.input_shape, INPUT_RANGE)])
+        return x_part, None
+    given_x = input if isinstance(input, PartArray) else checked("input", input, spec.input_shape)
+    skip_values(rng, spec.input_shape, INPUT_RANGE)
+    return np.asarray(given_x[picks]), given_x
 
 
 def kept_rows(

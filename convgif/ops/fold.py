@@ -28,8 +28,7 @@ from typing import Any, ClassVar, Optional
 import numpy as np
 
 from ..engine.matrix import blocks, fold, overlap_counts, unfold
-from ..engine.part import PartArray
-from ..engine.values import checked, drawn_or_given, example_box, number_type, rng_of, skip_values
+from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
 from ..picture.numbers import widest
@@ -347,34 +346,10 @@ class Unfold(_FoldOperation):
         if region is None or spec.numbers <= args.MAX_ELEMENTS:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "Unfold copies the windows and has no parameters")
-        (start, stop), read = self._part(spec, region)
-        p, (h, w) = spec.padding, spec.input_shape[1:]
-        box = [
-            (min(max(a - q, 0), n), min(max(b - q, 0), n)) for (a, b), q, n in zip((read.rows, read.cols), p, (h, w))
-        ]
-        box = [(a, max(a, b)) for a, b in box]
-        rng = rng_of(seed)
-        x: Any
-        if input is None:
-            cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-            x = PartArray(spec.input_shape, (0, *(a for a, _ in box)), cells)
-        else:
-            x = checked("input", input, spec.input_shape)
-            skip_values(rng, spec.input_shape, INPUT_RANGE)
-            cells = x[(slice(None), *(slice(*b) for b in box))].astype(number_type(x), copy=False)
-        canvas = np.zeros((spec.in_channels, *read.size), dtype=cells.dtype)
-        (r0, _), (c0, _) = box
-        y0, x0 = r0 + p[0] - read.rows[0], c0 + p[1] - read.cols[0]
-        canvas[:, y0 : y0 + cells.shape[1], x0 : x0 + cells.shape[2]] = cells
-        rows, cols = _windows(spec, (h, w), start, stop)
-        taken = canvas[:, (rows - read.rows[0])[:, :, None], (cols - read.cols[0])[:, None, :]]  # (C, L', KH, KW)
-        columns = taken.transpose(0, 2, 3, 1).reshape(spec.in_channels * spec.cells, stop - start)
-        return FoldRecording(
-            spec,
-            x,
-            PartArray(spec.output_shape, (0, start), columns),
-            PartArray(spec.padded_shape, (0, read.rows[0], read.cols[0]), canvas),
-        )
+        from .fold_part import record_unfold_part
+
+        columns, read = self._part(spec, region)
+        return FoldRecording(spec, *record_unfold_part(spec, seed, input, columns, read))
 
     def part_numbers(self, spec: Any, region: Region) -> int:
         """The input cells the columns' windows read (and the padding among them), twice, and

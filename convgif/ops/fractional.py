@@ -281,7 +281,7 @@ class Fractional(Spans):
         from .fractional_part import record_fractional_part
 
         no_values(self.name, weight, bias, "pooling has no parameters")
-        return record_fractional_part(self, spec, seed, input, region)
+        return record_fractional_part(self, spec, seed, input, region, fractional_windows)
 
     def part_numbers(self, spec, region: Region) -> int:
         from .fractional_part import part_numbers

@@ -10,6 +10,7 @@ windows may cover (:meth:`~convgif.ops.fractional.Fractional.extent`), then the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -26,13 +27,13 @@ def _box(op: Any, spec: Any, region: Region) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in (read.rows, read.cols)]
 
 
-def record_fractional_part(op: Any, spec: Any, seed: int, input: Any, region: Region) -> SpanRecording:
-    """The recording of the output positions ``region`` of a FractionalMaxPool2d: its ``input``
-    (unless given), ``output``, ``indices`` and ``winners`` are
-    :class:`~convgif.engine.part.PartArray` holding that part; ``starts``, ``sizes`` and
-    ``samples`` the whole layer's."""
-    from .fractional import fractional_windows
-
+def record_fractional_part(
+    op: Any, spec: Any, seed: int, input: Any, region: Region, windows: Callable[[Any, np.ndarray], Any]
+) -> SpanRecording:
+    """The recording of the output positions ``region`` of a FractionalMaxPool2d, its windows
+    placed by ``windows(spec, samples)``: its ``input`` (unless given), ``output``, ``indices``
+    and ``winners`` are :class:`~convgif.engine.part.PartArray` holding that part; ``starts``,
+    ``sizes`` and ``samples`` the whole layer's."""
     box = _box(op, spec, region)
     picks = (slice(None), *(slice(*b) for b in box))
     rng = rng_of(seed)
@@ -48,7 +49,7 @@ def record_fractional_part(op: Any, spec: Any, seed: int, input: Any, region: Re
         samples = np.array(spec.samples, dtype=np.float64)
     else:
         samples = rng.random((spec.in_channels, spec.DIMS))
-    starts, sizes = fractional_windows(spec, samples)
+    starts, sizes = windows(spec, samples)
     spans = [region.rows, region.cols]
     local = tuple(s[:, a:b] - low for s, (a, b), (low, _) in zip(starts, spans, box))
     for first, size, (low, high) in zip(local, sizes, box):  # every window within the cells drawn

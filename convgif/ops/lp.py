@@ -349,7 +349,7 @@ class LPPooling(Pooling):
         from .lp_part import record_lp_part
 
         no_values(self.name, weight, bias, "pooling has no parameters")
-        return record_lp_part(spec, seed, input, region)
+        return LPRecording(*record_lp_part(spec, seed, input, region, pooled_input, lp_output))
 
     def part_numbers(self, spec, region) -> int:
         from .lp_part import part_numbers

@@ -8,12 +8,12 @@ runs on that part alone (:func:`convgif.ops.pool_part.pooled_part`), and the roo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from ..engine.part import PartArray
 from ..engine.windows import input_box
 from ..picture.model import Region
-from .lp import LPRecording, lp_output, pooled_input
 from .pool import INPUT_RANGE
 from .pool_part import input_part, pooled_part
 from .pool_part import part_numbers as pool_numbers
@@ -23,11 +23,15 @@ def _flat(spec: Any) -> Any:
     return spec.as_2d() if spec.DIMS == 1 else spec
 
 
-def record_lp_part(spec: Any, seed: int, input: Any, region: Region) -> LPRecording:
-    """The recording of the output positions ``region`` of a 1-D or 2-D LP pooling, as the 2-D
-    layer a picture draws: its ``input`` (unless given), ``output`` and the pooling it is
-    made of hold that part (:class:`~convgif.engine.part.PartArray`), in the layer's
-    coordinates."""
+def record_lp_part(
+    spec: Any, seed: int, input: Any, region: Region, pooled_input: Callable, lp_output: Callable
+) -> tuple[Any, Any, PartArray, Any]:
+    """What the recording of the output positions ``region`` of a 1-D or 2-D LP pooling holds,
+    as the 2-D layer a picture draws: (that layer, its ``input`` unless given, ``output`` and
+    the pooling it is made of), each holding that part
+    (:class:`~convgif.engine.part.PartArray`), in the layer's coordinates; the pooling runs on
+    ``pooled_input(spec, x)`` of the input cells read, the output is ``lp_output(spec, ·)`` of
+    its part."""
     flat = _flat(spec)
     pool = flat.pool_spec()
     spans = [(int(a), int(b)) for a, b in (region.rows, region.cols)]
@@ -37,7 +41,7 @@ def record_lp_part(spec: Any, seed: int, input: Any, region: Region) -> LPRecord
     out = pooled.output
     output = PartArray(out.shape, out.start, lp_output(spec, out.values))
     held = PartArray(flat.input_shape, (0, *(a for a, _ in box)), part) if x is None else x
-    return LPRecording(flat, held, output, pooled)
+    return flat, held, output, pooled
 
 
 def part_numbers(spec: Any, region: Region) -> int:

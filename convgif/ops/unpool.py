@@ -38,7 +38,6 @@ from ..picture.model import (
     format_value,
     magnitude,
     part_note,
-    reached_from,
 )
 from . import args
 from .args import AXES, check_int64
@@ -49,6 +48,7 @@ from .gathered import no_values
 from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
 from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import position, widest_text
+from .unpool_part import unpool_extent
 
 
 def unpool_sizes(name: str, value: object, dims: int, exact: bool, bools: bool) -> tuple[int, ...]:
@@ -411,12 +411,13 @@ class Unpooling(_Windowed):
         """The recording; with ``region``, of a 1-D or 2-D layer too large to record whole (over
         its example values), only that part of the output and the pooled cells whose windows
         reach it (:mod:`convgif.ops.unpool_part`)."""
-        if region is None or not self.draws_parts or input is not None or spec.numbers <= args.MAX_ELEMENTS:
+        too_large = spec.numbers > args.MAX_ELEMENTS and spec.pool_spec() is not None  # else refused as a whole
+        if region is None or not self.draws_parts or input is not None or not too_large:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "pooling has no parameters")
         from .unpool_part import record_unpool_part
 
-        return record_unpool_part(spec, seed, region)
+        return UnpoolRecording(spec, *record_unpool_part(spec, seed, region), None)
 
     def part_numbers(self, spec, region: Region) -> int:
         from .unpool_part import part_numbers
@@ -613,20 +614,6 @@ def _depth_steps(spec) -> int:
     from .unpool_depth import depth_steps
 
     return depth_steps(spec)
-
-
-def unpool_extent(spec, region: Region) -> Region:
-    """The input cells whose windows reach output ``region``: those that put their values in it."""
-    taps = [range(k) for k in spec.kernel_size]
-    return Region(
-        *(
-            reached_from(start, stop, n, s, -p, t)
-            for (start, stop), n, s, p, t in zip(
-                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, taps
-            )
-        ),
-        dims=region.dims,
-    )
 
 
 def check_unpool_part(spec, indices: np.ndarray, part: Region, read: Region) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..engine.part import PartArray
 from ..errors import SpecError
-from ..picture.model import Region
+from ..picture.model import Region, reached_from
 from .pool import INPUT_RANGE
 from .pool_part import part_numbers as pool_numbers
 from .pool_part import record_pool_part
@@ -27,14 +27,25 @@ def _flat(spec: Any) -> Any:
     return spec.as_2d() if spec.DIMS == 1 else spec
 
 
+def unpool_extent(spec: Any, region: Region) -> Region:
+    """The input cells whose windows reach output ``region``: those that put their values in it."""
+    taps = [range(k) for k in spec.kernel_size]
+    return Region(
+        *(
+            reached_from(start, stop, n, s, -p, t)
+            for (start, stop), n, s, p, t in zip(
+                (region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, taps
+            )
+        ),
+        dims=region.dims,
+    )
+
+
 def _pool(spec: Any) -> Any:
-    """The max pool the example values and indices come from (the whole layer's refusal when none)."""
+    """The max pool the example values and indices come from."""
     pool = spec.pool_spec()
     if pool is None:
-        from .unpool import record_unpool
-
-        record_unpool(spec, 0, None, None)  # raises the refusal naming indices
-        raise SpecError("indices", "no max pool gives this unpooling's example")  # pragma: no cover
+        raise SpecError("indices", f"no MaxPool{spec.DIMS}d gives this unpooling's example: give input and indices")
     return pool
 
 
@@ -42,8 +53,6 @@ def _boxes(spec: Any, region: Region) -> tuple[Region, Region]:
     """The pooled cells drawn (those whose windows reach ``region``) and the pooled cells that
     may write where they write (whose windows reach the output their windows cover), in the
     2-D layer drawn."""
-    from .unpool import unpool_extent
-
     flat = _flat(spec)
     read = unpool_extent(flat, region)
     covered = []
@@ -60,13 +69,11 @@ def _boxes(spec: Any, region: Region) -> tuple[Region, Region]:
     return read, Region(*hull)
 
 
-def record_unpool_part(spec: Any, seed: int, region: Region) -> Any:
-    """The recording of the output cells ``region`` of a MaxUnpool1d/2d over its example values
-    (those the whole layer takes): ``input``, ``indices``, ``kept`` and ``output`` are
-    :class:`~convgif.engine.part.PartArray` in the layer's coordinates, holding the pooled
-    cells whose windows reach ``region`` and that part of the output."""
-    from .unpool import UnpoolRecording
-
+def record_unpool_part(spec: Any, seed: int, region: Region) -> tuple[PartArray, PartArray, PartArray, PartArray]:
+    """What the recording of the output cells ``region`` of a MaxUnpool1d/2d over its example
+    values (those the whole layer takes) holds: its ``input``, ``indices``, ``output`` and
+    ``kept``, :class:`~convgif.engine.part.PartArray` in the layer's coordinates holding the
+    pooled cells whose windows reach ``region`` and that part of the output."""
     flat, pool_spec = _flat(spec), _pool(spec)
     read, wide = _boxes(spec, region)
     pool_region = Region(wide.rows, wide.cols, spec.DIMS)
@@ -96,7 +103,7 @@ def record_unpool_part(spec: Any, seed: int, region: Region) -> Any:
         held, output = [a[:, 0, :] for a in held], output[:, 0, :]
         start, out_start = (0, start[2]), (0, out_start[2])
     x_part, idx_part, kept_part = (PartArray(spec.input_shape, start, a) for a in held)
-    return UnpoolRecording(spec, x_part, idx_part, PartArray(spec.output_shape, out_start, output), kept_part, None)
+    return x_part, idx_part, PartArray(spec.output_shape, out_start, output), kept_part
 
 
 def part_numbers(spec: Any, region: Region) -> int:
