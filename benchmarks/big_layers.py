@@ -10,9 +10,10 @@ million numbers convgif computes whole, computed only for the part drawn (a U-Ne
 up-sampling layers at those sizes), and the U-Net layer on 64×64 for its memory.
 Each render runs in a fresh process (peak RSS from the kernel). Targets: first frame under 1 s
 for every layer, a 300-frame GIF of ResNet's stem under 5 s, peak memory following the part
-drawn (at most 1.5× for the larger input). Then far larger pooling, transposed, up-sampling, shuffle
-and padding layers, each beside the same part of a small layer of its kind (peak memory at most
-1.5× the small one's; their first frames are reported).
+drawn (at most 1.5× for the larger input). Then far larger pooling, transposed, up-sampling, shuffle,
+padding, separable, unpooling, LP and fractional pooling and Unfold layers, each beside the same part of a
+small layer of its kind (peak memory at most 1.5× the small one's; their first frames are
+reported).
 
     python benchmarks/big_layers.py [--quick]
 """
@@ -156,6 +157,34 @@ PAIRS = {
         dict(layer="MaxUnpool3d", input_shape=(32, 64, 128, 128), kernel_size=2, region="0:2,0:4"),
         (32, 64, 8, 8),
     ),
+    "MobileNet at 2048: --layer separable --in 32,1024,1024 --out 64 --k 3 --p 1 --region 0:4,0:4": (
+        dict(
+            layer="separable", input_shape=(32, 1024, 1024), out_channels=64, kernel_size=3, padding=1, region="0:4,0:4"
+        ),
+        (32, 64, 64),
+    ),
+    "SegNet decoder: --layer MaxUnpool2d --in 64,1024,1024 --k 2 --region 0:4,0:4": (
+        dict(layer="MaxUnpool2d", input_shape=(64, 1024, 1024), kernel_size=2, region="0:4,0:4"),
+        (64, 32, 32),
+    ),
+    "--layer LPPool2d --in 64,2048,2048 --norm-type 2 --k 2 --region 0:4,0:4": (
+        dict(layer="LPPool2d", input_shape=(64, 2048, 2048), norm_type=2, kernel_size=2, region="0:4,0:4"),
+        (64, 64, 64),
+    ),
+    "--layer FractionalMaxPool2d --in 64,2048,2048 --k 2 --output-ratio 0.5 --region 0:4,0:4": (
+        dict(
+            layer="FractionalMaxPool2d", input_shape=(64, 2048, 2048), kernel_size=2, output_ratio=0.5, region="0:4,0:4"
+        ),
+        (64, 64, 64),
+    ),
+    "--layer Unfold --in 3,4096,4096 --k 3 --p 1 --region 0:16": (
+        dict(layer="Unfold", input_shape=(3, 4096, 4096), kernel_size=3, padding=1, region="0:16"),
+        (3, 64, 64),
+    ),
+    "--layer ChannelShuffle --in 6,4096,4096 --groups 3 --region 0:8,0:8": (
+        dict(layer="ChannelShuffle", input_shape=(6, 4096, 4096), groups=3, region="0:8,0:8"),
+        (6, 64, 64),
+    ),
 }
 
 CHILD = r"""
@@ -245,8 +274,8 @@ def main() -> None:
     most = pairs[worst][0]["rss"] / pairs[worst][1]["rss"]
     lines.append(
         (
-            f"peak memory, far larger pooling, transposed, up-sampling, shuffle and padding layers / the same part of a "
-            f"small one (worst: {worst.split(' --region')[0]})",
+            f"peak memory, far larger layers of the kinds that draw parts / the same part of a small one (worst: "
+            f"{worst.split(' --region')[0]})",
             f"{most:.2f}x",
             "<= 1.5x",
             most <= 1.5,

@@ -163,3 +163,24 @@ def test_a_huge_three_axis_channel_shuffle_is_drawn_from_its_part_alone(monkeypa
     with pytest.raises(convgif.TooLargeError, match=r"region=.*memory") as refused:
         convgif.render(spec, io.BytesIO(), max_frames=48, region="0:4,0:4")
     assert refused.value.argument == "region"
+
+
+def test_a_huge_channel_shuffle_is_drawn_from_its_part_alone(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from convgif.animation import job
+    from convgif.cli import main
+
+    spec = convgif.ChannelShuffleSpec((6, 2048, 2048), 3)
+    assert spec.numbers > 20_000_000
+    result = convgif.render(spec, io.BytesIO(), max_frames=40)
+    assert result.region is not None and ops.of(spec).part_numbers(spec, result.region) < 1_000_000
+    layer = ["--layer", "ChannelShuffle", "--in", "6,2048,2048", "--groups", "3"]
+    run = CliRunner().invoke
+    done = run(main, [*layer, "--region", "300:306,200:205", "-o", str(tmp_path / "a.gif")])
+    assert done.exit_code == 0, done.output
+    refused = run(main, [*layer, "--backward", "-o", str(tmp_path / "b.gif")])
+    assert refused.exit_code == 2 and "--backward" in refused.output and "whole layer" in refused.output
+    monkeypatch.setattr(job, "memory_bytes", lambda: 1_000)
+    refused = run(main, [*layer, "-o", str(tmp_path / "c.gif")])
+    assert refused.exit_code == 2 and "--region" in refused.output and "memory" in refused.output

@@ -1,6 +1,6 @@
-"""A part of a MaxUnpool3d recorded alone (the region's rows and columns of every output depth
-slice, the input cells whose windows reach them, their indices) holds the whole layer's values,
-and draws every depth picture as the whole recording draws it."""
+"""A part of a MaxUnpool1d/2d too large to record whole holds the whole layer's values (its
+example input and indices, which stay, the output), and draws the part as the whole recording
+draws it."""
 
 from __future__ import annotations
 
@@ -9,161 +9,128 @@ import random
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
 import convgif
 from convgif import ops
-from convgif.cli import main
 from convgif.engine.part import PartArray
+from convgif.ops.unpool_part import part_numbers
 from convgif.picture.model import Region
 
 
-def _cases(count: int, seed: int):
-    """Random three-axis unpoolings with an example (a max pool gives their input) and parts."""
-    rng = random.Random(seed)
-    found = 0
-    while found < count:
-        k = tuple(rng.randint(1, 3) for _ in range(3))
-        args = {
-            "input_shape": (rng.randint(1, 3), *(rng.randint(1, 5) for _ in range(3))),
-            "kernel_size": k,
-            "stride": tuple(rng.randint(1, 3) for _ in range(3)),
-            "padding": tuple(rng.randint(0, n // 2) for n in k),
-        }
-        try:
-            spec = ops.operation("MaxUnpool3d").build(**args)
-            _, _, ho, wo = spec.output_shape
-            r0, c0 = rng.randrange(ho), rng.randrange(wo)
-            region = Region((r0, rng.randint(r0 + 1, ho)), (c0, rng.randint(c0 + 1, wo)), 2)
-            ops.of(spec).geometries(spec, region=region)
-        except convgif.SpecError:
+def _spec(rng: random.Random):
+    """A random valid MaxUnpool1d/2d a max pool gives an example for (None when the draw is not)."""
+    dims = rng.choice((1, 2))
+    kernel = tuple(rng.randint(1, 4) for _ in range(dims))
+    try:
+        spec = ops.operation(f"MaxUnpool{dims}d").build(
+            input_shape=(rng.randint(1, 3), *(rng.randint(1, 8) for _ in range(dims))),
+            kernel_size=kernel,
+            stride=tuple(rng.randint(1, 4) for _ in range(dims)) if rng.random() < 0.7 else None,
+            padding=tuple(rng.randint(0, k // 2) for k in kernel),
+        )
+    except convgif.SpecError:
+        return None
+    return spec if spec.pool_spec() is not None else None
+
+
+def _region(rng: random.Random, spec) -> Region:
+    sizes = spec.output_shape[1:] if spec.DIMS == 2 else (1, spec.output_shape[1])
+    r0, c0 = rng.randrange(sizes[0]), rng.randrange(sizes[1])
+    return Region((r0, rng.randint(r0 + 1, sizes[0])), (c0, rng.randint(c0 + 1, sizes[1])), spec.DIMS)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_regions(seed, monkeypatch):
+    from convgif.ops import args
+
+    rng, found = random.Random(seed), 0
+    while found < 60:
+        spec = _spec(rng)
+        if spec is None:
             continue
-        if spec.pool_spec() is not None:
-            found += 1
-            yield spec, region, rng
-
-
-def _held(array: PartArray) -> tuple[slice, ...]:
-    return tuple(slice(s, s + n) for s, n in zip(array.start, array.values.shape))
-
-
-@pytest.mark.parametrize("seed", range(3))
-def test_a_part_holds_the_whole_layers_values_for_random_layers_and_regions(seed):
-    replaced = 0
-    for spec, region, rng in _cases(100, seed):
-        op = ops.of(spec)
-        at = rng.randrange(4)
-        whole = op.record(spec, at)
-        part = op.record_drawn(spec, at, [()], region=region)
-        assert isinstance(part.output, PartArray) and part.output.start == (0, 0, region.rows[0], region.cols[0])
-        assert part.output.values.dtype == whole.output.dtype
-        cut = (slice(None), slice(None), slice(*region.rows), slice(*region.cols))
+        found += 1
+        op, region = ops.of(spec), _region(rng, spec)
+        whole = op.record_drawn(spec, seed, [()], region=region)
+        assert not isinstance(whole.output, PartArray)  # a layer under the cap is recorded whole
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 0)  # as if the layer were too large to record whole
+        part = op.record_drawn(spec, seed, [()], region=region)
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
+        assert isinstance(part.output, PartArray) and part.output.shape == whole.output.shape
+        cut = (slice(None), *(slice(*s) for s in (region.rows, region.cols)[2 - spec.DIMS :]))
         assert np.array_equal(part.output.values, whole.output[cut]), (spec, region)
         for name in ("input", "indices", "kept"):
             held = getattr(part, name)
-            assert np.array_equal(held.values, getattr(whole, name)[_held(held)]), (name, spec, region)
-        replaced += int((~part.kept.values).sum())
-        assert op.part_numbers(spec, region) >= part.output.values.size + part.input.values.size
-    assert replaced  # values replaced by a later one at their index: kept decided as the whole layer does
+            box = tuple(slice(s, s + n) for s, n in zip(held.start, held.values.shape))
+            assert np.array_equal(held.values, getattr(whole, name)[box]), (name, spec, region)
+            assert held.values.dtype == getattr(whole, name).dtype
+        try:
+            (a,) = op.drawings(spec, whole, region=region)
+        except convgif.SpecError:  # a part the whole layer refuses (a cell written from outside it)
+            continue
+        (b,) = op.drawings(spec, part, region=region)
+        assert np.array_equal(a.grid, b.grid) and np.array_equal(a.output, b.output), (spec, region)
+        assert a.value_chars == b.value_chars
+        for step in range(a.geometry.steps_per_column):
+            shown, held = a.playback.show(step), b.playback.show(step)
+            assert shown.text == held.text and shown.sums == held.sums
+            assert [(w.channel, w.rows.tolist(), w.cols.tolist()) for w in shown.writes] == [
+                (w.channel, w.rows.tolist(), w.cols.tolist()) for w in held.writes
+            ]
+        if part.input.values.size:  # a placement of the part: that of the whole layer
+            first = int(np.ravel_multi_index(part.input.start[1:], spec.input_shape[1:]))
+            assert part.placements[first] == whole.placements[first]
+        assert part_numbers(spec, region) >= part.output.values.size + part.input.values.size
 
 
-def test_a_part_of_an_input_and_indices_given_is_theirs_and_a_value_from_outside_it_refused():
-    spec = convgif.MaxUnpool3dSpec((2, 3, 4, 5), 2)
-    whole = ops.of(spec).record(spec, 1)
-    x, idx = whole.input.astype(np.float64) / 4, whole.indices.copy()
-    region = Region((2, 5), (3, 7), 2)
-    given = ops.of(spec).record(spec, input=x, indices=idx)
-    part = ops.of(spec).record_drawn(spec, 0, [()], input=x, indices=idx, region=region)
-    assert np.array_equal(part.output.values, given.output[:, :, 2:5, 3:7])
-    assert np.array_equal(part.input.values, x[_held(part.input)])
-    idx[0, 1, 3, 4] = 2 * 10 + 3  # from input row 3 into output row 2, which its window does not cover
-    with pytest.raises(convgif.SpecError, match="region: input cell") as refused:
-        ops.of(spec).record_drawn(spec, 0, [()], input=x, indices=idx, region=region)
-    assert refused.value.argument == "region"
-
-
-def test_a_part_draws_every_depth_picture_as_the_whole_recording_draws_it():
-    for spec, region, _ in _cases(40, 7):
-        op = ops.of(spec)
-        if not all(n for n in op.geometries(spec, region=region)[0].grid):
-            continue  # a part no window reaches: not drawn, whole or not
-        pictures = op.drawings(spec, op.record(spec, 2), region=region)
-        held = op.drawings(spec, op.record_drawn(spec, 2, [()], region=region), region=region)
-        assert len(held) == len(pictures) == spec.output_shape[1]
-        for a, b in zip(pictures, held):
-            assert np.array_equal(a.grid, b.grid) and np.array_equal(a.output, b.output)
-            assert a.value_chars == b.value_chars
-            for step in range(a.geometry.steps_per_column):
-                shown, kept = a.playback.show(step), b.playback.show(step)
-                assert shown.text == kept.text and shown.sums == kept.sums
-                assert [(w.channel, w.values.tolist()) for w in shown.writes] == [
-                    (w.channel, w.values.tolist()) for w in kept.writes
-                ]
-
-
-def test_a_part_matches_torch():
+def test_a_part_matches_torch(monkeypatch):
     torch = pytest.importorskip("torch")
-    spec = convgif.MaxUnpool3dSpec((3, 5, 9, 11), (2, 3, 3), stride=(2, 2, 3), padding=(1, 1, 0))
-    whole = ops.of(spec).record(spec, 4)
-    x, idx = torch.from_numpy(whole.input[None]).double(), torch.from_numpy(whole.indices[None])
-    y = torch.nn.MaxUnpool3d((2, 3, 3), stride=(2, 2, 3), padding=(1, 1, 0))(x, idx, output_size=spec.output_shape[1:])
-    for region in (Region((3, 9), (10, 20), 2), Region((0, spec.output_shape[2]), (0, 4), 2)):
-        part = ops.of(spec).record_drawn(spec, 4, [()], region=region)
-        want = y[0].numpy()[:, :, slice(*region.rows), slice(*region.cols)]
-        assert np.array_equal(part.output.values, want)
-
-
-@pytest.mark.parametrize(
-    "spec, region",
-    [
-        (convgif.MaxUnpool3dSpec((2, 3, 6, 6), 2), "3:8,4:9"),
-        (convgif.MaxUnpool3dSpec((1, 4, 5, 5), (2, 3, 3), stride=(2, 2, 2), padding=(0, 1, 1)), "2:5,0:4"),
-    ],
-)
-def test_a_layer_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_would(monkeypatch, spec, region):
     from convgif.ops import args
 
-    normal = convgif.render(spec, io.BytesIO(), max_frames=400, region=region, values=True).data
-    monkeypatch.setattr(args, "MAX_ELEMENTS", 200)  # as if this layer were far too large
-    parted = convgif.render(spec, io.BytesIO(), max_frames=400, region=region, values=True).data
-    assert parted == normal
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 0)
+    for spec, region in [
+        (convgif.MaxUnpool2dSpec((3, 20, 17), 3, 2, 1), Region((7, 19), (4, 15))),
+        (convgif.MaxUnpool1dSpec((2, 40), 4, 3, 1), Region((0, 1), (30, 80), 1)),
+    ]:
+        part = ops.of(spec).record_drawn(spec, 0, [()], region=region)
+        whole = ops.of(spec).record(spec, 0)  # its input and indices: the example's
+        dims = spec.DIMS
+        layer = getattr(torch.nn, f"MaxUnpool{dims}d")(spec.kernel_size, spec.stride, spec.padding)
+        x = torch.from_numpy(whole.input.astype(np.float64))[None]
+        y = layer(x, torch.from_numpy(whole.indices)[None])[0].numpy()
+        cut = (slice(None), *(slice(*s) for s in (region.rows, region.cols)[2 - dims :]))
+        assert np.array_equal(part.output.values, y[cut])
 
 
-def test_a_huge_unpooling_renders_its_part_and_a_part_over_memory_is_refused(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
-    spec = convgif.MaxUnpool3dSpec((16, 8, 128, 256), 2)
-    assert spec.numbers > 20_000_000
+def test_a_layer_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_would(monkeypatch):
+    from convgif.ops import args
 
-    def run(*args):
-        return CliRunner().invoke(main, ["--layer", "MaxUnpool3d", "--in", "16,8,128,256", "--k", "2", *args])
+    for spec, region in [
+        (convgif.MaxUnpool2dSpec((3, 10, 10), 3, 2, 1), "4:9,2:7"),
+        (convgif.MaxUnpool1dSpec((2, 30), 2), "10:18"),
+    ]:
+        normal = convgif.render(spec, io.BytesIO(), max_frames=60, region=region, values=True).data
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 100)  # as if this layer were far too large
+        parted = convgif.render(spec, io.BytesIO(), max_frames=60, region=region, values=True).data
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
+        assert parted == normal
 
-    result = run("--max-frames", "16", "-o", "u.gif")
-    assert result.exit_code == 0, result.output
-    assert "16 frames" in result.output
-    result = run("--max-frames", "32", "--region", "100:101,510:512", "-o", "v.gif")
-    assert result.exit_code == 0 and "rows 100–100, columns 510–511" in result.output
+
+def test_a_huge_unpooling_is_drawn_from_its_part_alone(tmp_path, monkeypatch):
+    from click.testing import CliRunner
 
     from convgif.animation import job
+    from convgif.cli import main
 
-    monkeypatch.setattr(job, "memory_bytes", lambda: 10_000)
-    result = run("--max-frames", "32", "--region", "100:101,510:512", "-o", "w.gif")
-    assert result.exit_code == 2 and "region=" in result.output and "memory" in result.output
-    assert not (tmp_path / "w.gif").exists()
-
-
-@pytest.mark.parametrize(
-    "args",
-    [
-        ("MaxUnpool2d", "--in", "1,2,2", "--k", "2", "--output-size", "5,5", "--region", "4:5,4:5"),
-        ("MaxUnpool3d", "--in", "1,2,2,2", "--k", "2", "--output-size", "5,5,5", "--region", "4:5,3:5"),
-        ("MaxUnpool1d", "--in", "1,3", "--k", "2", "--output-size", "7,", "--region", "6:7"),
-    ],
-)
-def test_a_region_no_window_reaches_is_refused_naming_it(tmp_path, args):
-    # its cells stay 0 and no step writes them: before, a traceback
-    kind, *rest = args
-    result = CliRunner().invoke(main, ["--layer", kind, *rest, "-o", str(tmp_path / "u.gif")])
-    assert result.exit_code == 2 and "--region" in result.output and "no pooling window reaches" in result.output
-    assert not (tmp_path / "u.gif").exists()
-    near = [*rest[:-1], rest[-1].replace("4:5", "0:2").replace("3:5", "0:2").replace("6:7", "0:2")]
-    assert CliRunner().invoke(main, ["--layer", kind, *near, "-o", str(tmp_path / "v.gif")]).exit_code == 0
+    spec = convgif.MaxUnpool1dSpec((64, 100_000), 2)
+    assert spec.numbers > 20_000_000
+    result = convgif.render(spec, io.BytesIO(), max_frames=40)
+    assert result.region is not None and part_numbers(spec, result.region) < 100_000
+    layer = ["--layer", "MaxUnpool1d", "--in", "64,100000", "--k", "2", "--max-frames", "40"]
+    run = CliRunner().invoke
+    done = run(main, [*layer, "--region", "150000:150006", "-o", str(tmp_path / "a.gif")])
+    assert done.exit_code == 0, done.output
+    refused = run(main, [*layer, "--backward", "-o", str(tmp_path / "b.gif")])
+    assert refused.exit_code == 2 and "--backward" in refused.output and "whole layer" in refused.output
+    monkeypatch.setattr(job, "memory_bytes", lambda: 1_000)
+    refused = run(main, [*layer, "-o", str(tmp_path / "c.gif")])
+    assert refused.exit_code == 2 and "--region" in refused.output and "memory" in refused.output

@@ -126,11 +126,13 @@ class Job:
             for geometry in whole:
                 check_computable(geometry.layer, self.spec)
         except TooLargeError as error:
-            if not self.op.draws_parts:
-                if getattr(getattr(self.op, "op", None), "draws_parts", False):  # a backward pass of such a kind
+            if not self.op.draws_part_of(self.spec):
+                forward = getattr(self.op, "op", None)  # a backward pass's kind
+                if forward is not None and forward.draws_part_of(self.spec):
                     raise TooLargeError(
-                        error.argument,
-                        f"{error}; a backward pass is drawn whole (without --backward, a part of the layer is)",
+                        "backward",
+                        f"backward draws the whole layer (each gradient sums over all of it), and {error}; "
+                        "without --backward, only a part of the forward pass is computed and drawn",
                     ) from None
                 raise
             for geometry in whole:
@@ -181,7 +183,7 @@ class Job:
     def recording(self) -> Any:
         """The layer run forward, with the kernels of the output channels the pictures show."""
         kernels = [kernel_channels(geometry) for geometry in self.geometries]
-        if self.op.draws_parts and self.region is not None:  # time and memory follow the part drawn
+        if self.op.draws_part_of(self.spec) and self.region is not None:  # time and memory follow the part drawn
             return self.op.record_drawn(self.spec, self.seed, kernels, region=self.region, **self._given)
         return self.op.record_drawn(self.spec, self.seed, kernels, **self._given)
 

@@ -26,6 +26,7 @@ from .values import (
     BIAS_RANGE,
     INPUT_RANGE,
     WEIGHT_RANGE,
+    Stream,
     _distinct,
     checked,
     common_type,
@@ -405,7 +406,9 @@ def record_part(
     and ``output`` are then :class:`~convgif.engine.part.PartArray` (an input given is kept as
     given, for a picture that shows it whole), so that the render's memory and time follow the
     part it draws, not the layer: example values are drawn a few rows at a time and only the
-    part kept, a weight given is taken a few kernels at a time.
+    part kept, a weight given is taken a few kernels at a time. An ``input`` that is itself a
+    :class:`~convgif.engine.part.PartArray` (an earlier step's part, as a separable
+    convolution's pointwise step reads its depthwise step's) must hold every cell read.
     """
     from .part import PartArray
 
@@ -420,15 +423,9 @@ def record_part(
     box = [(int(r.min()), int(r.max()) + 1) if r.size else (0, 0) for r in real]  # input cells read
     if whole:
         box = [(0, n) for n in spec.input_shape[1:]]
-    given_x = None if input is None else checked("input", input, spec.input_shape)
-    fractions = any(holds_fractions(v) for v in (input, weight, bias))
+    x_part, given_x = _input_cells(spec, rng, input, box)
+    fractions = x_part.dtype.kind == "f" or holds_fractions(weight) or holds_fractions(bias)
     kind = np.float64 if fractions else np.int64
-    picks = (slice(None), *(slice(*b) for b in box))
-    if given_x is None:
-        x_part = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-    else:
-        x_part = given_x[picks]
-        skip_values(rng, spec.input_shape, INPUT_RANGE)
     x_part = x_part.astype(kind, copy=False)
     padded = _padded_part(x_part, sources, box, kind)
     window = _Window(
@@ -463,6 +460,20 @@ def record_part(
     padded_part = PartArray(spec.padded_shape, (0, *(start for start, _ in reads)), padded)
     out_part = PartArray(spec.output_shape, (0, *(start for start, _ in spans)), output)
     return Recording(spec, x, padded_part, w, b, out_part, Placements(spec, out_part), kept, values)
+
+
+def _input_cells(spec: ConvSpec, rng: Stream, input: Any, box: Sequence[tuple[int, int]]) -> tuple:
+    """(the input cells ``box`` (per spatial axis), the input given): example values drawn as
+    the whole input is, ``rng`` left as that draw leaves it (None given), or the cells of the
+    array given, an earlier step's part included."""
+    from .part import PartArray
+
+    picks = (slice(None), *(slice(*b) for b in box))
+    if input is None:
+        return example_box(rng, spec.input_shape, INPUT_RANGE, box), None
+    given_x = input if isinstance(input, PartArray) else checked("input", input, spec.input_shape)
+    skip_values(rng, spec.input_shape, INPUT_RANGE)
+    return np.asarray(given_x[picks]), given_x
 
 
 def kept_rows(

@@ -42,6 +42,11 @@ class Operation(abc.ABC):
     #: compute whole.
     draws_parts: ClassVar[bool] = False
 
+    def draws_part_of(self, spec: Any) -> bool:
+        """Whether :meth:`record_drawn` records only a part of ``spec`` too large to compute
+        whole (:attr:`draws_parts`, unless the kind does so over some axes only)."""
+        return self.draws_parts
+
     @property
     def shown(self) -> tuple[str, ...]:
         """The arguments a line of ``print(model)`` tells, by showing them or leaving them out."""

@@ -33,6 +33,7 @@ from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
+from . import args
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text
@@ -323,6 +324,8 @@ class _FoldOperation(Operation):
 class Unfold(_FoldOperation):
     """``torch.nn.Unfold``: every window copied into a column."""
 
+    draws_parts = True
+
     name = "Unfold"
     spec_type = UnfoldSpec
     torch_signature = ("kernel_size", "dilation", "padding", "stride")
@@ -335,6 +338,24 @@ class Unfold(_FoldOperation):
         canvas = np.pad(x, ((0, 0), (p[0], p[0]), (p[1], p[1])))
         columns = unfold(x, spec.kernel_size, spec.stride, spec.dilation, spec.padding)
         return FoldRecording(spec, x, columns, canvas)
+
+    def record_drawn(self, spec: Any, seed: int, kernels: Any, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region`` (a range of columns), of a layer too large to record
+        whole, only those columns and the input cells their windows read, each value the
+        whole layer's."""
+        if region is None or spec.numbers <= args.MAX_ELEMENTS:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "Unfold copies the windows and has no parameters")
+        from .fold_part import record_unfold_part
+
+        columns, read = self._part(spec, region)
+        return FoldRecording(spec, *record_unfold_part(spec, seed, input, columns, read))
+
+    def part_numbers(self, spec: Any, region: Region) -> int:
+        """The input cells the columns' windows read (and the padding among them), twice, and
+        the columns."""
+        (start, stop), read = self._part(spec, region)
+        return spec.in_channels * (2 * math.prod(read.size) + spec.cells * (stop - start))
 
     def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
         """dx: each column's gradient added back into its window, a Fold of dy."""
@@ -349,8 +370,7 @@ class Unfold(_FoldOperation):
         if region is None:
             return (0, spec.output_shape[1]), Region((0, hp), (0, wp))
         start, stop = region.cols
-        rows, cols = _windows(spec, spec.input_shape[1:])
-        rows, cols = rows[start:stop], cols[start:stop]
+        rows, cols = _windows(spec, spec.input_shape[1:], start, stop)
         return (start, stop), Region((int(rows.min()), int(rows.max()) + 1), (int(cols.min()), int(cols.max()) + 1))
 
     def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
@@ -423,15 +443,15 @@ class Unfold(_FoldOperation):
         (start, stop), read = self._part(spec, region)
         c, kk = spec.in_channels, spec.cells
         grid = recording.canvas[:, slice(*read.rows), slice(*read.cols)]
-        p = spec.padding
-        filler = np.ones(spec.padded_shape[1:], dtype=bool)
-        filler[p[0] : p[0] + spec.input_shape[1], p[1] : p[1] + spec.input_shape[2]] = False
+        p, (h, w) = spec.padding, spec.input_shape[1:]
+        rows, cols = np.arange(*read.rows), np.arange(*read.cols)  # the padded map's cells drawn
+        filler = ~(((rows >= p[0]) & (rows < p[0] + h))[:, None] & ((cols >= p[1]) & (cols < p[1] + w))[None, :])
         output = recording.output[:, start:stop].reshape(c, kk, stop - start)
         return [
             Drawn(
                 geometry=geometry,
                 grid=grid,
-                filler=filler[slice(*read.rows), slice(*read.cols)],
+                filler=filler,
                 kernels=None,
                 output=output,
                 playback=UnfoldPlayback(spec, recording, start, stop, read),

@@ -10,11 +10,14 @@ import numpy as np
 from ..picture.model import LazyReads, Reads, Region, Step, Writes, format_value
 
 
-def _windows(spec: Any, sizes: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-    """(L, KH) rows and (L, KW) columns of the padded map each placement's window covers."""
+def _windows(
+    spec: Any, sizes: tuple[int, int], start: int = 0, stop: Optional[int] = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(L, KH) rows and (L, KW) columns of the padded map each placement's window covers (of
+    placements ``start`` to ``stop`` only, when given)."""
     (ph, pw), (kh, kw) = spec.places, spec.kernel_size
     (sh, sw), (dh, dw) = spec.stride, spec.dilation
-    oy, ox = np.divmod(np.arange(ph * pw), pw)
+    oy, ox = np.divmod(np.arange(start, ph * pw if stop is None else stop), pw)
     return oy[:, None] * sh + np.arange(kh)[None, :] * dh, ox[:, None] * sw + np.arange(kw)[None, :] * dw
 
 
@@ -32,7 +35,7 @@ class UnfoldPlayback:
     ) -> None:
         self.spec, self.recording, self.start, self.stop, self.read = spec, recording, start, stop, read
         self.names = names  # the input's and the output's; a backward pass's writes the values read too
-        self.rows, self.cols = _windows(spec, spec.input_shape[1:])
+        self.rows, self.cols = _windows(spec, spec.input_shape[1:], start, stop)  # of the columns drawn
         self.kk = spec.cells
 
     def advance(self, step: int) -> list[Writes]:
@@ -51,7 +54,7 @@ class UnfoldPlayback:
 
     def show(self, step: int) -> Step:
         spec, col = self.spec, self.start + step
-        rows, cols = self.rows[col] - self.read.rows[0], self.cols[col] - self.read.cols[0]
+        rows, cols = self.rows[step] - self.read.rows[0], self.cols[step] - self.read.cols[0]
         box = (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1)
 
         def reads(c: int) -> Reads:
@@ -60,7 +63,7 @@ class UnfoldPlayback:
 
         _, pw = spec.places
         (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
-        top, left = int(self.rows[col][0]), int(self.cols[col][0])
+        top, left = int(self.rows[step][0]), int(self.cols[step][0])
         part = self.stop - self.start < spec.output_shape[1]
         text = f"column {col} · window at ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
         text += " of this part" if part else ""

@@ -32,9 +32,11 @@ from ..engine.spans import SpanRecording, fractional_starts, record_spans
 from ..engine.values import check_exact, example_fractions, example_values, given, rng_of, skip_values
 from ..errors import SpecError
 from ..picture.model import Region
+from . import args
 from .adaptive import Spans, axis_windows, nothing_to_draw, output_sizes, truthy
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
+from .gathered import no_values
 from .pool import INPUT_RANGE
 
 _WORDS = {2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
@@ -270,6 +272,22 @@ class Fractional(Spans):
     def _flat(self, spec):
         return spec
 
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, of a FractionalMaxPool2d too large to record whole,
+        only that part of the output and the input its windows may cover, from the whole
+        layer's samples (:mod:`convgif.ops.fractional_part`)."""
+        if region is None or not self.draws_parts or spec.numbers <= args.MAX_ELEMENTS:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        from .fractional_part import record_fractional_part
+
+        no_values(self.name, weight, bias, "pooling has no parameters")
+        return record_fractional_part(self, spec, seed, input, region, fractional_windows)
+
+    def part_numbers(self, spec, region: Region) -> int:
+        from .fractional_part import part_numbers
+
+        return part_numbers(self, spec, region)
+
     def depth_plane(self, spec, slices: int) -> tuple[Fractional, FractionalMaxPool2dSpec]:
         """(op, spec) of the FractionalMaxPool2d an output depth slice is drawn as (its windows
         through height and width: the layer's, from each channel's own samples)."""
@@ -389,6 +407,8 @@ class Fractional(Spans):
 FRACTIONAL_MAX_POOL2D = Fractional(FractionalMaxPool2dSpec)
 FRACTIONAL_MAX_POOL3D = Fractional(FractionalMaxPool3dSpec)
 FRACTIONAL_MAX_POOL2D.backward_drawn = FRACTIONAL_MAX_POOL3D.backward_drawn = True
+FRACTIONAL_MAX_POOL2D.draws_parts = True  # type: ignore[misc]
+FRACTIONAL_MAX_POOL3D.draws_parts = False  # type: ignore[misc]  # its depth slices draw from the whole
 for _op in (FRACTIONAL_MAX_POOL2D, FRACTIONAL_MAX_POOL3D):
     _op.torch_signature = ("kernel_size", "output_size", "output_ratio", "return_indices", "_random_samples")  # type: ignore[misc]
     _op.torch_shown = ()  # type: ignore[misc]  # print(model) writes FractionalMaxPool2d()

@@ -29,8 +29,10 @@ from ..engine.values import drawn_or_given, rng_of
 from ..engine.windows import PoolPlacements, PoolRecording, record_windows
 from ..errors import SpecError
 from ..picture.model import format_value
+from . import args
 from .args import caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
+from .gathered import no_values
 from .pool import (
     INPUT_RANGE,
     AvgPool1dSpec,
@@ -252,18 +254,30 @@ class LPRecording:
 
 
 def lp_from(spec: Any, x: np.ndarray) -> LPRecording:
+    with np.errstate(all="ignore"):  # sums of ∞ and −∞ give NaN, as in torch
+        pooled = record_windows(spec.pool_spec(), pooled_input(spec, x))
+    return LPRecording(spec, x, lp_output(spec, pooled.output), pooled)
+
+
+def pooled_input(spec: Any, x: np.ndarray) -> np.ndarray:
+    """What torch pools to compute ``spec`` on ``x``: x^p, or for p = ±∞ ±|x|."""
     p = spec.norm_type
     xf = x.astype(np.float64)
     if math.isinf(p):
-        pooled = record_windows(spec.pool_spec(), np.abs(xf) if p > 0 else -np.abs(xf))
-        output = pooled.output if p > 0 else -pooled.output
-        return LPRecording(spec, x, output, pooled)
+        return np.abs(xf) if p > 0 else -np.abs(xf)
+    with np.errstate(all="ignore"):  # 0^−p gives ∞, as in torch
+        return power(xf, p)
+
+
+def lp_output(spec: Any, pooled: np.ndarray) -> np.ndarray:
+    """The output from the pooling of :func:`pooled_input`: (mean · K)^(1/p), or ±the max."""
+    p = spec.norm_type
+    if math.isinf(p):
+        return pooled if p > 0 else -pooled
     with np.errstate(all="ignore"):  # ∞ − ∞ and 0^−p give NaN and ∞, as in torch
-        pooled = record_windows(spec.pool_spec(), power(xf, p))
-        out = np.sign(pooled.output) * np.maximum(np.abs(pooled.output), 0.0)
+        out = np.sign(pooled) * np.maximum(np.abs(pooled), 0.0)
         out = out * math.prod(spec.kernel_size)
-        output = power(out, 1.0 / p)
-    return LPRecording(spec, x, output, pooled)
+        return power(out, 1.0 / p)
 
 
 def record_lp(spec: Any, seed: int = 0, input: object = None) -> LPRecording:
@@ -326,6 +340,21 @@ def lp_sum(spec: Any, c: int, placement: Any, y: str, value: str, xs: list) -> s
 
 class LPPooling(Pooling):
     """LPPool1d, 2d and 3d: the pooling picture with each output's power sum and root."""
+
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, of a 1-D or 2-D layer too large to record whole, only
+        that part of the output and the input it reads (:mod:`convgif.ops.lp_part`)."""
+        if region is None or not self.draws_parts or spec.numbers <= args.MAX_ELEMENTS:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        from .lp_part import record_lp_part
+
+        no_values(self.name, weight, bias, "pooling has no parameters")
+        return LPRecording(*record_lp_part(spec, seed, input, region, pooled_input, lp_output))
+
+    def part_numbers(self, spec, region) -> int:
+        from .lp_part import part_numbers
+
+        return part_numbers(spec, region)
 
     def example(self) -> dict[str, Any]:
         return {"input_shape": (2, *(6,) * self.dims), "norm_type": 2, "kernel_size": 2}
@@ -512,5 +541,6 @@ LP_POOL1D = LPPooling(LPPool1dSpec)
 LP_POOL2D = LPPooling(LPPool2dSpec)
 LP_POOL3D = LPPooling(LPPool3dSpec)
 LP_POOL1D.backward_drawn = LP_POOL2D.backward_drawn = LP_POOL3D.backward_drawn = True
+LP_POOL1D.draws_parts = LP_POOL2D.draws_parts = True  # type: ignore[misc]
 for _op in (LP_POOL1D, LP_POOL2D, LP_POOL3D):
     _op.torch_signature = _SIGNATURE  # type: ignore[misc]

@@ -35,16 +35,15 @@ def record_pool_part(spec: Any, seed: int, input: Any, region: Region, bounds: t
     flat = _flat(spec)
     spans = _spans(region)
     box = input_box(flat, spans)
-    picks = (slice(None), *(slice(*b) for b in box))
-    rng = rng_of(seed)
-    if input is None:
-        x = None
-        part = example_box(rng, flat.input_shape, bounds, box)
-    else:
-        given = checked("input", input, spec.input_shape)
-        skip_values(rng, spec.input_shape, bounds)
-        x = given[:, None, :] if spec.DIMS == 1 else given
-        part = x[picks].astype(number_type(given), copy=False)
+    x, part = input_part(spec, flat, seed, input, box, bounds)
+    return pooled_part(flat, spans, box, part, x)
+
+
+def pooled_part(
+    flat: Any, spans: list[tuple[int, int]], box: list[tuple[int, int]], part: np.ndarray, x: Any = None
+) -> PoolRecording:
+    """The recording of the output positions ``spans`` of the 2-D pooling ``flat`` from its
+    input cells ``box`` (``part``); its input is ``x`` when given whole, else that part."""
     output, indices, winners, divisors = pool_part(flat, part, spans)
     reads = grid_reads(flat, spans)
     kinds = _outer([kind[a:b] for kind, (a, b) in zip(_axis_kinds(flat), reads)], np.maximum).astype(np.int8)
@@ -62,6 +61,22 @@ def record_pool_part(spec: Any, seed: int, input: Any, region: Region, bounds: t
         held(divisors, flat.output_shape[1:], at[1:]),
         PartArray(flat.grid_shape[1:], tuple(a for a, _ in reads), kinds),
     )
+
+
+def input_part(
+    spec: Any, flat: Any, seed: int, input: Any, box: list[tuple[int, int]], bounds: tuple[int, int]
+) -> tuple[Any, np.ndarray]:
+    """The input of ``spec`` as the 2-D layer ``flat`` reads it (None for example values, else
+    the array given, a 1-D one over one row) and its cells ``box`` (per spatial axis of
+    ``flat``), example values drawn as the whole layer draws them (within ``bounds``)."""
+    rng = rng_of(seed)
+    if input is None:
+        return None, example_box(rng, flat.input_shape, bounds, box)
+    given = checked("input", input, spec.input_shape)
+    skip_values(rng, spec.input_shape, bounds)
+    x = given[:, None, :] if spec.DIMS == 1 else given
+    picks = (slice(None), *(slice(*b) for b in box))
+    return x, x[picks].astype(number_type(given), copy=False)
 
 
 def part_numbers(spec: Any, region: Region) -> int:

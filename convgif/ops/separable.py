@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
 from ..errors import SpecError
+from ..picture.model import Region
+from . import args
 from .args import caption_line, check_int64, switches
 from .base import Operation
 from .conv import CONV2D, Conv2dSpec
@@ -141,6 +143,7 @@ class Separable(Operation):
     name = "separable"
     spec_type = SeparableSpec
     views = ("region",)
+    draws_parts = True
 
     def record(
         self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None
@@ -164,12 +167,23 @@ class Separable(Operation):
         bias: Any = None,
         region: Any = None,
     ) -> SeparableRecording:
-        """Both steps, each with only the kernels its picture shows."""
+        """Both steps, each with only the kernels its picture shows; with ``region``, of a layer
+        too large to record whole, only that part of the output: the pointwise step's 1×1 kernels read the same part of d, which the
+        depthwise step records alone, with the input cells it reads (each value the whole
+        layer's)."""
         if bias is not None:
             raise SpecError("bias", "a separable convolution takes its biases from the seed")
-        depthwise = CONV2D.record_drawn(spec.depthwise, seed, kernels[:1], input=input, weight=weight)
-        pointwise = CONV2D.record_drawn(spec.pointwise, seed + 1, kernels[1:], input=depthwise.output)
+        if region is not None and max(spec.depthwise.numbers, spec.pointwise.numbers) <= args.MAX_ELEMENTS:
+            region = None  # a layer whose steps are each recorded whole stays so, as a render checks them
+        dw, pw = kernels[:1], kernels[1:]
+        depthwise = CONV2D.record_drawn(spec.depthwise, seed, dw, input=input, weight=weight, region=region)
+        pointwise = CONV2D.record_drawn(spec.pointwise, seed + 1, pw, input=depthwise.output, region=region)
         return SeparableRecording(spec, depthwise, pointwise)
+
+    def part_numbers(self, spec: Any, region: Region) -> int:
+        """The depthwise step's part (the input cells read, its weight, the part of d) and the
+        pointwise step's (that part of d again, its weight, the part of the output)."""
+        return CONV2D.part_numbers(spec.depthwise, region) + CONV2D.part_numbers(spec.pointwise, region)
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return CONV2D.weight_shape(spec.depthwise)

@@ -670,6 +670,13 @@ class ChannelShuffling(_Shuffle):
         ]
 
 
+def _as_plane(array: Any, channels: int, size: tuple[int, int]) -> Any:
+    """An input or output of a ChannelShuffle as its picture's (C, H, W) (one row for one axis)."""
+    if isinstance(array, PartArray):
+        return array if array.ndim == 3 else array[:, None, :]
+    return np.asarray(array).reshape(channels, *size)
+
+
 PIXEL_SHUFFLE = PixelShuffling(PixelShuffleSpec, ("upscale_factor",), 2)
 PIXEL_UNSHUFFLE = PixelShuffling(PixelUnshuffleSpec, ("downscale_factor",), 2)
 CHANNEL_SHUFFLE = ChannelShuffling(ChannelShuffleSpec, ("groups",), 3)

@@ -22,6 +22,7 @@ from typing import ClassVar
 import numpy as np
 
 from ..engine.direct import LazySequence
+from ..engine.part import PartArray
 from ..engine.values import drawn_or_given, given_indices, rng_of
 from ..engine.windows import PoolRecording, _same
 from ..errors import SpecError
@@ -37,16 +38,18 @@ from ..picture.model import (
     format_value,
     magnitude,
     part_note,
-    reached_from,
 )
+from . import args
 from .args import AXES, check_int64
 from .args import fmt as _fmt
 from .args import shape as _shape
 from .base import dims_text, shape_facts
+from .gathered import no_values
 from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
 from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import position, widest_text
-from .unpool_part import last_writers, scatter_part
+from .unpool_depth_part import last_writers, scatter_part
+from .unpool_part import check_unpool_part, drawn_extent, unpool_extent
 
 
 def unpool_sizes(name: str, value: object, dims: int, exact: bool, bools: bool) -> tuple[int, ...]:
@@ -401,25 +404,37 @@ class Unpooling(_Windowed):
         return record_unpool(spec, seed, input, indices)
 
     def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, indices=None, region=None):
-        """The recording; with ``region``, of a three-axis unpooling, only that part of every
-        output depth slice and the input cells whose windows reach it (:mod:`convgif.ops.unpool_part`)."""
+        """The recording; with ``region``, only that part: of a 1-D or 2-D layer too large to
+        record whole, over its example values (:mod:`convgif.ops.unpool_part`); over three
+        axes, of every depth slice (:mod:`convgif.ops.unpool_depth_part`)."""
+        whole = {"input": input, "weight": weight, "bias": bias, "indices": indices}
         if region is None or not self.draws_parts:
-            return self.record(spec, seed, input=input, weight=weight, bias=bias, indices=indices)
+            return self.record(spec, seed, **whole)
+        if self.dims < 3:
+            too_large = spec.numbers > args.MAX_ELEMENTS and spec.pool_spec() is not None  # else refused as a whole
+            if input is not None or indices is not None or not too_large:
+                return self.record(spec, seed, **whole)
+            no_values(self.name, weight, bias, "pooling has no parameters")
+            from .unpool_part import record_unpool_part
+
+            return UnpoolRecording(spec, *record_unpool_part(spec, seed, region), None)
         if weight is not None or bias is not None:  # refused as a recording refuses them
             return self.record(spec, seed, weight=weight, bias=bias)
-        from . import unpool_part as parts
+        from . import unpool_depth_part as parts
 
         read, around, box = parts.part_boxes(spec, region, unpool_extent)
         if indices is None:
-            pool = example_pool(spec, input)
-            x, idx, kept = parts.example_part(pool, seed, read, around, INPUT_RANGE)
+            x, idx, kept = parts.example_part(example_pool(spec, input), seed, read, around, INPUT_RANGE)
         else:
             x, idx, kept = parts.given_part(spec, seed, input, indices, region, read, check_unpool_part, INPUT_RANGE)
-        output = parts.output_part(x, idx, kept, spec.output_shape, box)
-        return UnpoolRecording(spec, x, idx, output, kept, None)
+        return UnpoolRecording(spec, x, idx, parts.output_part(x, idx, kept, spec.output_shape, box), kept, None)
 
     def part_numbers(self, spec, region: Region) -> int:
-        from .unpool_part import part_boxes, part_numbers
+        if self.dims < 3:
+            from .unpool_part import part_numbers
+
+            return part_numbers(spec, region)
+        from .unpool_depth_part import part_boxes, part_numbers
 
         read, around, box = part_boxes(spec, region, unpool_extent)
         return part_numbers(spec.in_channels, read, around, spec.pool_spec() or spec, box)
@@ -429,7 +444,7 @@ class Unpooling(_Windowed):
         if self.dims == 3:
             from .unpool_depth import unpool_depth_geometries
 
-            return unpool_depth_geometries(spec, unpool_extent, region)
+            return unpool_depth_geometries(spec, drawn_extent, region)
         flat = spec.as_2d() if self.dims == 1 else spec
         c = flat.in_channels
         _, h, w = flat.input_shape
@@ -437,7 +452,7 @@ class Unpooling(_Windowed):
         notes = ["each value goes back to the position its index names; every other cell stays 0"]
         grid, out_size, headings, part = flat.input_shape[1:], flat.output_shape[1:], ("input", "output"), None
         if region is not None:
-            read = unpool_extent(flat, region)
+            read = drawn_extent(flat, region)
             grid, out_size, headings = read.size, region.size, ("input, part", "output, part")
             part = Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop((ho, wo), (region.rows[0], region.cols[0])))
             notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "whose windows reach them"))
@@ -478,12 +493,12 @@ class Unpooling(_Windowed):
             return unpool_depth_drawings(spec, recording, whole, (unpool_extent, check_unpool_part), pixels, region)
         (geometry,) = geometries or self.geometries(spec, region, **view)
         flat = spec.as_2d() if self.dims == 1 else spec
-        x = recording.input.reshape(flat.input_shape)
-        idx = recording.indices.reshape(flat.input_shape)
-        output = recording.output.reshape(flat.output_shape)
+        x = _as_drawn(recording.input, flat.input_shape)
+        idx = _as_drawn(recording.indices, flat.input_shape)
+        output = _as_drawn(recording.output, flat.output_shape)
         part = Region.of(region, flat.output_shape[1:])
         read = unpool_extent(flat, part) if region is not None else Region.of(None, x.shape[1:])
-        if region is not None:
+        if region is not None and not isinstance(idx, PartArray):  # a part's writers are all read
             check_unpool_part(flat, idx, part, read)
         inside = (slice(None), slice(*read.rows), slice(*read.cols))
         shown = output[:, slice(*part.rows), slice(*part.cols)]
@@ -603,37 +618,17 @@ class Unpooling(_Windowed):
         }
 
 
+def _as_drawn(array, shape: tuple[int, ...]):
+    """An array of a recording as the 2-D layer drawn takes it (a 1-D one's over one row)."""
+    if isinstance(array, PartArray):
+        return array if array.shape == shape else array[:, None, :]
+    return array.reshape(shape)
+
+
 def _depth_steps(spec) -> int:
     from .unpool_depth import depth_steps
 
     return depth_steps(spec)
-
-
-def unpool_extent(spec, region: Region) -> Region:
-    """The input cells whose windows reach output ``region``: those that put their values in it."""
-    axes = zip((region.rows, region.cols), spec.input_shape[1:], spec.stride, spec.padding, spec.kernel_size)
-    spans = [reached_from(start, stop, n, s, -p, range(k)) for (start, stop), n, s, p, k in axes]
-    if any(start >= stop for start, stop in spans):  # past every window: cells that stay 0
-        raise SpecError(
-            "region", f"region: no pooling window reaches output {region.text()}: they stay 0, no step writes them"
-        )
-    return Region(*spans, dims=region.dims)
-
-
-def check_unpool_part(spec, indices: np.ndarray, part: Region, read: Region) -> None:
-    """Refuse a part of an unpooling whose cells take a value from an input cell not drawn
-    (indices that point outside their windows): the part would show a wrong output."""
-    wo = spec.output_shape[2]
-    ty, tx = np.divmod(indices, wo)
-    lands = (ty >= part.rows[0]) & (ty < part.rows[1]) & (tx >= part.cols[0]) & (tx < part.cols[1])
-    lands[:, slice(*read.rows), slice(*read.cols)] = False
-    if lands.any():
-        c, y, x = (int(v) for v in np.argwhere(lands)[0])
-        raise SpecError(
-            "region",
-            f"region: input cell ({y}, {x}) of channel {c} puts its value in the part drawn through index "
-            f"{int(indices[c, y, x])}, from outside the input that part's windows read; draw the whole layer or another region",
-        )
 
 
 class UnpoolPlayback:
@@ -652,7 +647,7 @@ class UnpoolPlayback:
         self.x, self.indices, self.output, self.dims = x, indices, output, dims
         self.region = Region.of(region, output.shape[1:])
         self.read = Region.of(read, x.shape[1:])
-        self._scale = magnitude(x)  # how the input grid writes its cells
+        self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # how the input grid writes its cells
 
     def _targets(self, step: int):
         y, x = divmod(step, self.read.size[1])
@@ -691,7 +686,6 @@ class UnpoolPlayback:
 MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)
 MAX_UNPOOL2D = Unpooling(MaxUnpool2dSpec)
 MAX_UNPOOL3D = Unpooling(MaxUnpool3dSpec)
-MAX_UNPOOL3D.draws_parts = True  # type: ignore[misc]
-MAX_UNPOOL1D.backward_drawn = MAX_UNPOOL2D.backward_drawn = MAX_UNPOOL3D.backward_drawn = True
 for _op in (MAX_UNPOOL1D, MAX_UNPOOL2D, MAX_UNPOOL3D):
+    _op.backward_drawn = _op.draws_parts = True  # type: ignore[misc]
     _op.torch_signature = ("kernel_size", "stride", "padding")  # type: ignore[misc]

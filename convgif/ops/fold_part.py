@@ -1,0 +1,49 @@
+"""A part of an Unfold too large to record whole: only the columns a render draws (a range of
+the windows) and the input cells their windows read, each value the whole layer's (the example
+input drawn as the whole layer's is, :func:`~convgif.engine.values.example_box`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..engine.part import PartArray
+from ..engine.values import checked, example_box, number_type, rng_of, skip_values
+from ..picture.model import Region
+from .fold_steps import _windows
+from .gathered import INPUT_RANGE
+
+
+def record_unfold_part(
+    spec: Any, seed: int, input: Any, columns: tuple[int, int], read: Region
+) -> tuple[Any, PartArray, PartArray]:
+    """What the recording of the output columns ``columns`` (start, stop) of an Unfold holds,
+    ``read`` the padded input cells their windows read: its ``input`` (a part, unless given),
+    ``output`` and ``canvas`` (the padded input), as :class:`~convgif.engine.part.PartArray`
+    in the layer's coordinates."""
+    start, stop = columns
+    p, (h, w) = spec.padding, spec.input_shape[1:]
+    box = [(min(max(a - q, 0), n), min(max(b - q, 0), n)) for (a, b), q, n in zip((read.rows, read.cols), p, (h, w))]
+    box = [(a, max(a, b)) for a, b in box]
+    rng = rng_of(seed)
+    x: Any
+    if input is None:
+        cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
+        x = PartArray(spec.input_shape, (0, *(a for a, _ in box)), cells)
+    else:
+        x = checked("input", input, spec.input_shape)
+        skip_values(rng, spec.input_shape, INPUT_RANGE)
+        cells = x[(slice(None), *(slice(*b) for b in box))].astype(number_type(x), copy=False)
+    canvas = np.zeros((spec.in_channels, *read.size), dtype=cells.dtype)
+    (r0, _), (c0, _) = box
+    y0, x0 = r0 + p[0] - read.rows[0], c0 + p[1] - read.cols[0]
+    canvas[:, y0 : y0 + cells.shape[1], x0 : x0 + cells.shape[2]] = cells
+    rows, cols = _windows(spec, (h, w), start, stop)
+    taken = canvas[:, (rows - read.rows[0])[:, :, None], (cols - read.cols[0])[:, None, :]]  # (C, L', KH, KW)
+    output = taken.transpose(0, 2, 3, 1).reshape(spec.in_channels * spec.cells, stop - start)
+    return (
+        x,
+        PartArray(spec.output_shape, (0, start), output),
+        PartArray(spec.padded_shape, (0, read.rows[0], read.cols[0]), canvas),
+    )

@@ -1,0 +1,117 @@
+"""A part of an Unfold too large to record whole (a range of its columns) holds the whole layer's
+values, and draws the part as the whole recording draws it."""
+
+from __future__ import annotations
+
+import io
+import random
+
+import numpy as np
+import pytest
+
+import convgif
+from convgif import ops
+from convgif.engine.part import PartArray
+from convgif.picture.model import Region
+
+UNFOLD = ops.operation("Unfold")
+
+
+def _spec(rng: random.Random):
+    """A random valid Unfold (None when the draw is not one)."""
+    try:
+        return UNFOLD.build(
+            input_shape=(rng.randint(1, 3), rng.randint(1, 10), rng.randint(1, 10)),
+            kernel_size=(rng.randint(1, 3), rng.randint(1, 3)),
+            dilation=(rng.randint(1, 2), rng.randint(1, 2)),
+            padding=(rng.randint(0, 2), rng.randint(0, 2)),
+            stride=(rng.randint(1, 3), rng.randint(1, 3)),
+        )
+    except convgif.SpecError:
+        return None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_regions(seed, monkeypatch):
+    from convgif.ops import args
+
+    rng, found = random.Random(seed), 0
+    while found < 50:
+        spec = _spec(rng)
+        if spec is None:
+            continue
+        found += 1
+        places = spec.output_shape[1]
+        start = rng.randrange(places)
+        region = Region((0, 1), (start, rng.randint(start + 1, places)), 1)
+        given = None
+        if rng.random() < 0.3:  # a given input of fractions, or of whole numbers
+            given = np.round(np.random.default_rng(seed).normal(size=spec.input_shape) * 4, rng.choice((0, 2)))
+        whole = UNFOLD.record_drawn(spec, seed, [()], input=given, region=region)
+        assert not isinstance(whole.output, PartArray)  # a layer under the cap is recorded whole
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 0)  # as if the layer were too large to record whole
+        part = UNFOLD.record_drawn(spec, seed, [()], input=given, region=region)
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
+        cut = slice(*region.cols)
+        assert np.array_equal(part.output.values, whole.output[:, cut]), (spec, region)
+        assert part.output.values.dtype == whole.output.dtype
+        canvas = part.canvas
+        box = tuple(slice(s, s + n) for s, n in zip(canvas.start, canvas.values.shape))
+        assert np.array_equal(canvas.values, whole.canvas[box])
+        if given is None and part.input.values.size:
+            box = tuple(slice(s, s + n) for s, n in zip(part.input.start, part.input.values.shape))
+            assert np.array_equal(part.input.values, whole.input[box])
+        (a,) = UNFOLD.drawings(spec, whole, region=region)
+        (b,) = UNFOLD.drawings(spec, part, region=region)
+        assert np.array_equal(a.grid, b.grid) and np.array_equal(a.output, b.output)
+        assert np.array_equal(a.filler, b.filler) and a.value_chars == b.value_chars
+        for step in range(region.cols[1] - region.cols[0]):
+            shown, held = a.playback.show(step), b.playback.show(step)
+            assert shown.text == held.text and shown.sums == held.sums
+            assert [w.values.tolist() for w in shown.writes] == [w.values.tolist() for w in held.writes]
+        assert UNFOLD.part_numbers(spec, region) >= part.output.values.size
+
+
+def test_a_part_matches_torch(monkeypatch):
+    torch = pytest.importorskip("torch")
+    from convgif.ops import args
+
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 0)
+    spec = UNFOLD.build(input_shape=(3, 21, 17), kernel_size=(3, 2), dilation=(2, 1), padding=(1, 2), stride=(2, 3))
+    x = np.random.default_rng(3).normal(size=spec.input_shape)
+    region = Region((0, 1), (20, 41), 1)
+    part = UNFOLD.record_drawn(spec, 0, [()], input=x, region=region)
+    layer = torch.nn.Unfold((3, 2), dilation=(2, 1), padding=(1, 2), stride=(2, 3))
+    y = layer(torch.from_numpy(x)[None])[0].numpy()
+    assert np.array_equal(part.output.values, y[:, 20:41])
+
+
+def test_a_layer_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_would(monkeypatch):
+    from convgif.ops import args
+
+    spec = UNFOLD.build(input_shape=(2, 12, 12), kernel_size=3, padding=1, stride=2)
+    normal = convgif.render(spec, io.BytesIO(), region="7:15", values=True).data
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 100)  # as if this layer were far too large
+    parted = convgif.render(spec, io.BytesIO(), region="7:15", values=True).data
+    assert parted == normal
+
+
+def test_a_huge_unfold_is_drawn_from_its_part_alone(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from convgif.animation import job
+    from convgif.cli import main
+
+    spec = UNFOLD.build(input_shape=(3, 1024, 1024), kernel_size=3, padding=1)
+    assert spec.numbers > 20_000_000
+    result = convgif.render(spec, io.BytesIO(), max_frames=40)
+    assert result.region is not None and UNFOLD.part_numbers(spec, result.region) < 100_000
+    layer = ["--layer", "Unfold", "--in", "3,1024,1024", "--k", "3", "--p", "1", "--max-frames", "40"]
+    run = CliRunner().invoke
+    done = run(main, [*layer, "--region", "500000:500010", "-o", str(tmp_path / "a.gif")])
+    assert done.exit_code == 0, done.output
+    refused = run(main, [*layer, "--backward", "-o", str(tmp_path / "b.gif")])
+    assert refused.exit_code == 2 and "--backward" in refused.output and "whole layer" in refused.output
+    monkeypatch.setattr(job, "memory_bytes", lambda: 1_000)
+    refused = run(main, [*layer, "-o", str(tmp_path / "c.gif")])
+    assert refused.exit_code == 2 and "--region" in refused.output and "memory" in refused.output
