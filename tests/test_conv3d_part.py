@@ -96,7 +96,7 @@ def _same_drawings(a: list, b: list, fractions: bool) -> None:
 def test_a_conv3d_part_holds_the_whole_layers_values_for_random_layers_and_regions(seed, monkeypatch):
     from convgif.ops import args
 
-    for spec, region, rng in _cases(_conv3d, 60, seed):
+    for spec, region, rng in _cases(_conv3d, 50, seed):
         monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
         op = ops.of(spec)
         given = _given(rng, spec, op.weight_shape(spec), seed)
@@ -167,16 +167,131 @@ def test_a_huge_conv3d_renders_from_the_command_line_and_a_part_too_large_is_ref
     from convgif.animation import job
     from convgif.cli import main
 
-    big = ["--layer", "Conv3d", "--in", "16,64,128,128", "--out", "8", "--k", "3", "--p", "1"]
-    assert convgif.Conv3dSpec((16, 64, 128, 128), 8, 3, padding=1).numbers > 20_000_000
+    big = ["--layer", "Conv3d", "--in", "32,16,192,192", "--out", "8", "--k", "3", "--p", "1"]
+    assert convgif.Conv3dSpec((32, 16, 192, 192), 8, 3, padding=1).numbers > 20_000_000
     runner = CliRunner()
-    for extra in ([], ["--region", "40:41,7:9"]):
+    for extra in ([], ["--region", "150:151,7:9"]):
         out = tmp_path / f"big{len(extra)}.gif"
-        result = runner.invoke(main, [*big, *extra, "--max-frames", "200", "-o", str(out)])
+        result = runner.invoke(main, [*big, *extra, "--max-frames", "40", "-o", str(out)])
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 0
     monkeypatch.setattr(job, "memory_bytes", lambda: 10_000)
-    result = runner.invoke(main, [*big, "--region", "0:1,0:1", "--max-frames", "200", "-o", str(tmp_path / "no.gif")])
+    result = runner.invoke(main, [*big, "--region", "0:1,0:1", "--max-frames", "40", "-o", str(tmp_path / "no.gif")])
     assert result.exit_code == 2 and "region" in result.output and "memory" in result.output
     result = runner.invoke(main, [*big, "--backward", "-o", str(tmp_path / "bw.gif")])
     assert result.exit_code == 2 and "'--backward'" in result.output and "too large to compute whole" in result.output
+
+
+def _transposed3d(rng: random.Random):
+    groups = rng.choice((1, 1, 2))
+    stride = tuple(rng.randint(1, 3) for _ in range(3))
+    dilation = tuple(rng.randint(1, 2) for _ in range(3))
+    return convgif.ConvTranspose3dSpec(
+        (groups * rng.randint(1, 2), *(rng.randint(1, 5) for _ in range(3))),
+        groups * rng.randint(1, 2),
+        tuple(rng.randint(1, 3) for _ in range(3)),
+        stride=stride,
+        padding=tuple(rng.randint(0, 2) for _ in range(3)),
+        output_padding=tuple(rng.randint(0, max(s, d) - 1) for s, d in zip(stride, dilation)),
+        groups=groups,
+        bias=rng.random() < 0.7,
+        dilation=dilation,
+    )
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_conv_transpose3d_part_holds_the_whole_layers_values_for_random_layers_and_regions(seed, monkeypatch):
+    from convgif.ops import args
+    from convgif.ops.transposed_part import DepthPartRecording
+
+    for spec, region, rng in _cases(_transposed3d, 15, seed):
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
+        op = ops.of(spec)
+        given = _given(rng, spec, op.weight_shape(spec), seed)
+        geometries = op.geometries(spec, region=region)
+        kernels = [kernel_channels(g) for g in geometries]
+        whole = op.record_drawn(spec, seed, kernels, **given)
+        assert not isinstance(op.record_drawn(spec, seed, kernels, region=region, **given), DepthPartRecording)
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 0)  # as if the layer were too large to record whole
+        part = op.record_drawn(spec, seed, kernels, region=region, **given)
+        assert isinstance(part, DepthPartRecording)
+        fractions = part.output.values.dtype.kind == "f"
+        same = np.allclose if fractions else np.array_equal
+        cut = (slice(None), slice(None), slice(*region.rows), slice(*region.cols))
+        assert same(part.output.values, whole.output[cut]), (spec, region)
+        assert same(part.weight, whole.weight) and (part.bias is None) == (whole.bias is None)
+        if isinstance(part.input, PartArray):
+            box = tuple(slice(s, s + n) for s, n in zip(part.input.start, part.input.values.shape))
+            assert np.array_equal(part.input.values, whole.input[box])
+        assert op.part_numbers(spec, region) >= part.output.values.size
+        a = op.drawings(spec, whole, region=region, geometries=geometries)
+        b = op.drawings(spec, part, region=region, geometries=geometries)
+        assert len(a) == len(b)
+        for x, y in zip(a, b):
+            assert same(np.asarray(x.grid, float), np.asarray(y.grid, float)) and same(x.output, y.output)
+            assert np.array_equal(x.filler, y.filler) and x.playback.steps == y.playback.steps
+            if x.start is not None:
+                assert same(x.start, y.start) and np.allclose(x.extra["span"], y.extra["span"])
+            assert (x.kernels is None) == (y.kernels is None)  # a slice of the bias alone has none
+            if x.kernels is not None:
+                full = list(x.kernel_channels or range(len(x.kernels)))
+                for i, co in enumerate(y.kernel_channels or range(len(y.kernels))):
+                    assert same(y.kernels[i], x.kernels[full.index(co)])
+            for step in range(x.playback.steps):
+                one, two = x.playback.advance(step), y.playback.advance(step)
+                assert [(w.channel, w.rows.tolist(), w.cols.tolist()) for w in one] == [
+                    (w.channel, w.rows.tolist(), w.cols.tolist()) for w in two
+                ]
+                assert all(same(u.values, v.values) for u, v in zip(one, two))
+                if not fractions:
+                    shown, held = x.playback.show(step), y.playback.show(step)
+                    assert shown.text == held.text and shown.sums == held.sums
+
+
+def test_a_conv_transpose3d_part_matches_torch(monkeypatch):
+    torch = pytest.importorskip("torch")
+    from convgif.ops import args
+
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 0)
+    spec = convgif.ConvTranspose3dSpec((4, 5, 9, 11), 6, (2, 3, 3), stride=(2, 2, 1), padding=(0, 1, 1), groups=2)
+    layer = torch.nn.ConvTranspose3d(4, 6, (2, 3, 3), stride=(2, 2, 1), padding=(0, 1, 1), groups=2).double()
+    x = np.random.default_rng(5).normal(size=spec.input_shape)
+    weight, bias = layer.weight.detach().numpy(), layer.bias.detach().numpy()
+    region = Region((4, 12), (2, 9))
+    op = ops.of(spec)
+    part = op.record_drawn(spec, 0, [range(6)], input=x, weight=weight, bias=bias, region=region)
+    y = layer(torch.from_numpy(x)[None])[0].detach().numpy()
+    assert np.allclose(part.output.values, y[:, :, 4:12, 2:9], rtol=0, atol=1e-10)
+    whole = convgif.record(spec, seed=3)  # seeded values: the part's are those torch is given whole
+    part = op.record_drawn(spec, 3, [range(6)], region=region)
+    layer.weight.data = torch.from_numpy(whole.weight.astype(float))
+    layer.bias.data = torch.from_numpy(whole.bias.astype(float))
+    y = layer(torch.from_numpy(whole.input.astype(float))[None])[0].detach().numpy()
+    assert np.array_equal(part.output.values, np.rint(y[:, :, 4:12, 2:9]).astype(np.int64))
+
+
+def test_a_conv_transpose3d_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_would(monkeypatch):
+    from convgif.ops import args
+
+    spec = convgif.ConvTranspose3dSpec((2, 3, 6, 6), 2, 2, stride=(3, 2, 2))  # depths 2 and 5: bias alone
+    normal = convgif.render(spec, io.BytesIO(), max_frames=100, region="3:6,4:7", values=True).data
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 200)  # as if this layer were far too large
+    parted = convgif.render(spec, io.BytesIO(), max_frames=100, region="3:6,4:7", values=True).data
+    assert parted == normal
+
+
+def test_a_huge_conv_transpose3d_renders_from_the_command_line_and_a_part_too_large_is_refused(tmp_path, monkeypatch):
+    from convgif.animation import job
+    from convgif.cli import main
+
+    big = ["--layer", "ConvTranspose3d", "--in", "64,8,80,80", "--out", "32", "--k", "2", "--s", "2"]
+    assert convgif.ConvTranspose3dSpec((64, 8, 80, 80), 32, 2, stride=2).numbers > 20_000_000
+    runner = CliRunner()
+    for extra in ([], ["--region", "60:61,100:102"]):
+        out = tmp_path / f"big{len(extra)}.gif"
+        result = runner.invoke(main, [*big, *extra, "--max-frames", "40", "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0
+    monkeypatch.setattr(job, "memory_bytes", lambda: 10_000)
+    result = runner.invoke(main, [*big, "--region", "0:1,0:1", "--max-frames", "40", "-o", str(tmp_path / "no.gif")])
+    assert result.exit_code == 2 and "region" in result.output and "memory" in result.output

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
 
@@ -155,18 +156,27 @@ def transposed_depth_drawings(
     """The recorded pictures of :func:`transposed_depth_geometries`, one per output depth slice;
     each slice's values the 3-D recording's (checked)."""
     from .scattering import ScatterPlayback
+    from .transposed_part import DepthPartRecording
 
+    part = isinstance(recording, DepthPartRecording)  # a part recorded alone: each slice's part recorded
     drawn = []
     for z, geometry in enumerate(geometries):
         planar, pairs = slice_spec(spec, z), depth_pairs(spec, z)
-        output = np.ascontiguousarray(recording.output[:, z])
+        if part:
+            held = recording.output
+            output: Any = PartArray(held.shape[:1] + held.shape[2:], held.start[:1] + held.start[2:], held.values[:, z])
+        else:
+            output = np.ascontiguousarray(recording.output[:, z])
         if planar is None:
             drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias is not None))
             continue
-        planes, kernels = slice_arrays(spec, recording.input, recording.weight, z)
-        rec = op2d.record(planar, input=planes, weight=kernels, bias=recording.bias)
-        if not np.array_equal(rec.output, output) and not np.allclose(rec.output, output):
-            raise AssertionError(f"depth slice {z} of {spec} does not add up to the recording's")
+        if part:
+            rec = recording.planes[z]
+        else:
+            planes, kernels = slice_arrays(spec, recording.input, recording.weight, z)
+            rec = op2d.record(planar, input=planes, weight=kernels, bias=recording.bias)
+            if not np.array_equal(rec.output, output) and not np.allclose(rec.output, output):
+                raise AssertionError(f"depth slice {z} of {spec} does not add up to the recording's")
         (picture,) = op2d.drawings(planar, rec, pixels, region=region, geometries=[geometry])
         old = picture.playback
         playback = ScatterPlayback(rec, old.region, old.read, 2, z, _head(spec, planar, pairs), old.columns)
