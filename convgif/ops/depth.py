@@ -146,12 +146,11 @@ def _slice_part(recording: Recording, z: int) -> tuple[Recording, np.ndarray]:
     padded, output, x = recording.padded, recording.output, recording.input
     depths = depths_read(spec, z)
     (_, rows, cols), held = padded.start[1:], padded.values.shape[2:]
-    planes = [
-        padded[c, d + spec.padding[0], rows : rows + held[0], cols : cols + held[1]]
-        for c in range(spec.in_channels)
-        for d in depths
-    ]
-    padding = np.array([not 0 <= d < spec.input_shape[1] for _ in range(spec.in_channels) for d in depths])
+    kd, channels = len(depths), spec.in_channels * len(depths)
+    at = [d + spec.padding[0] for d in depths]  # the depths read, in padded coordinates
+    padded[:, min(at) : max(at) + 1, rows : rows + held[0], cols : cols + held[1]]  # held, or IndexError
+    planes = padded.values[:, np.array(at) - padded.start[1]].reshape(channels, *held)
+    padding = np.array([not 0 <= d < spec.input_shape[1] for d in depths] * spec.in_channels)
     if isinstance(x, PartArray):
         (top, left), box = x.start[2:], x.values.shape[2:]
     else:  # an input given: the rows and columns the part reads
@@ -164,18 +163,19 @@ def _slice_part(recording: Recording, z: int) -> tuple[Recording, np.ndarray]:
             tuple(int(r.max()) + 1 - int(r.min()) if r.size else 0 for r in real),
         )
     cut = (slice(top, top + box[0]), slice(left, left + box[1]))
-    inputs = []
-    for c in range(spec.in_channels):
-        for d in depths:
-            held_depth = source(spec, d)
-            inputs.append(np.zeros(box, padded.dtype) if held_depth is None else np.asarray(x[(c, held_depth, *cut)]))
+    sources = [source(spec, d) for d in depths]
+    inputs = np.zeros((spec.in_channels, kd, *box), padded.dtype)
+    for i, d in enumerate(sources):  # a depth of zero padding stays zeros
+        if d is not None:
+            inputs[:, i] = x[(slice(None), d, *cut)]
+    inputs = inputs.reshape(channels, *box)
     weight = recording.weight.reshape(len(recording.weight), planar.in_per_group, *planar.kernel_size)
     values = output.values[:, z]
     out = PartArray(planar.output_shape, (0, *output.start[2:]), values)
     rec = Recording(
         planar,
-        PartArray(planar.input_shape, (0, top, left), np.stack(inputs)),
-        PartArray(planar.padded_shape, (0, rows, cols), np.stack(planes)),
+        PartArray(planar.input_shape, (0, top, left), inputs),
+        PartArray(planar.padded_shape, (0, rows, cols), planes),
         weight,
         recording.bias,
         out,
