@@ -125,7 +125,8 @@ def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
         kernel=None,
         out_size=part.size,
         steps_per_column=1,
-        input_heading="input: none reaches this depth",
+        input_heading="bias: no input reaches this depth",
+        input_name="b",
         output_heading="output" if region is None or not region.cuts(out_size) else "output, part",
         kernel_label=lambda i, j: "",
         blame=lambda axis: ("input_shape", spec.input_shape, "input"),
@@ -134,7 +135,7 @@ def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
             + ("" if spec.bias else " (no bias: 0)"),
             depth_pairs_note(spec, z),
         ),
-        input_label=lambda ch: "none",
+        input_label=(lambda ch: f"b[{ch}]") if spec.bias else (lambda ch: "no bias"),
         output_label=lambda ch: f"y[{ch}, {z}]",
         inputs_word="input slices",
         numbers=True,
@@ -168,7 +169,7 @@ def transposed_depth_drawings(
         else:
             output = np.ascontiguousarray(recording.output[:, z])
         if planar is None:
-            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias is not None))
+            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias))
             continue
         if part:
             rec = recording.planes[z]
@@ -185,18 +186,22 @@ def transposed_depth_drawings(
 
 
 def _bias_drawn(
-    geometry: Geometry, output: np.ndarray, z: int, pixels: bool, region: Optional[Region], has_bias: bool
+    geometry: Geometry, output: Any, z: int, pixels: bool, region: Optional[Region], bias: Optional[np.ndarray]
 ) -> Drawn:
+    """The picture of a slice no input reaches: in the input's place, what every cell of each
+    channel is written (its bias, or 0 without one), and no input or padding cell."""
     part = Region.of(region, output.shape[1:])
     shown = output[:, slice(*part.rows), slice(*part.cols)]
     grid = np.zeros((output.shape[0], 1, 1), dtype=output.dtype)
+    if bias is not None:
+        grid[:, 0, 0] = bias
     return Drawn(
         geometry=geometry,
         grid=grid,
-        filler=np.ones(grid.shape, dtype=bool),
+        filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=shown,
-        playback=BiasPlayback(shown, z, has_bias),
+        playback=BiasPlayback(shown, z, bias is not None),
         value_chars=widest(grid, shown),
         pixels=pixels,
     )
