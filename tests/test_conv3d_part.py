@@ -21,7 +21,8 @@ from convgif.picture.sizes import kernel_channels
 def _conv3d(rng: random.Random):
     groups = rng.choice((1, 1, 2))
     mode = rng.choice(("zeros", "zeros", "reflect", "replicate", "circular"))
-    padding = rng.choice(("same", "valid", *(tuple(rng.randint(0, 2) for _ in range(3)) for _ in range(3))))
+    least = 0 if mode == "zeros" else -1  # the other modes crop by a negative padding
+    padding = rng.choice(("same", "valid", *(tuple(rng.randint(least, 2) for _ in range(3)) for _ in range(3))))
     return convgif.Conv3dSpec(
         (groups * rng.randint(1, 2), *(rng.randint(1, 7) for _ in range(3))),
         groups * rng.randint(1, 3),
