@@ -227,29 +227,10 @@ class DepthPartRecording:
     planes: tuple[Optional[TransposedRecording], ...]
 
 
-def _flat(spec: Any) -> Any:
-    """A ConvTranspose2d with the layer's height and width arguments, over its input channels:
-    the rows and columns every depth slice of a part reads."""
-    from .transposed import ConvTranspose2dSpec
-
-    _, _, h, w = spec.input_shape
-    return ConvTranspose2dSpec(
-        (spec.in_channels, h, w),
-        spec.out_channels,
-        spec.kernel_size[1:],
-        spec.stride[1:],
-        spec.padding[1:],
-        spec.output_padding[1:],
-        spec.groups,
-        spec.bias,
-        spec.dilation[1:],
-    )
-
-
 def depth_part_numbers(spec: Any, region: Region) -> int:
     """How many numbers recording the part ``region`` of every output depth slice holds: the
     input cells read (every depth), the weight, and each slice's 2-D part (see :func:`part_numbers`)."""
-    flat = _flat(spec)
+    flat = spec.flat()
     read = scatter_extent(flat, canvas_region(flat, region))
     weights = spec.in_channels * spec.out_per_group * math.prod(spec.kernel_size)
     planes = (spec.plane(z) for z in range(spec.output_shape[1]))
@@ -263,7 +244,7 @@ def record_depth_part(
     """The recording of the output ``region`` of every depth slice of a ConvTranspose3d: the
     values the whole layer's are (input, weight and bias drawn in its order, the input cells
     read jumped to), each slice recorded as the 2-D layer of its pairs is (:func:`scattered_part`)."""
-    flat = _flat(spec)
+    flat = spec.flat()
     read = scatter_extent(flat, canvas_region(flat, region))
     rng = rng_of(seed)
     w_shape = (spec.in_channels, spec.out_per_group, *spec.kernel_size)
