@@ -11,7 +11,7 @@ up-sampling layers at those sizes), and the U-Net layer on 64×64 for its memory
 Each render runs in a fresh process (peak RSS from the kernel). Targets: first frame under 1 s
 for every layer, a 300-frame GIF of ResNet's stem under 5 s, peak memory following the part
 drawn (at most 1.5× for the larger input). Then far larger pooling, transposed, up-sampling, shuffle,
-padding, separable, unpooling, LP and fractional pooling and Unfold layers, each beside the same part of a
+padding, separable, unpooling, LP and fractional pooling, Unfold and 3-D convolution layers, each beside the same part of a
 small layer of its kind (peak memory at most 1.5× the small one's; their first frames are
 reported).
 
@@ -184,6 +184,41 @@ PAIRS = {
     "--layer ChannelShuffle --in 6,4096,4096 --groups 3 --region 0:8,0:8": (
         dict(layer="ChannelShuffle", input_shape=(6, 4096, 4096), groups=3, region="0:8,0:8"),
         (6, 64, 64),
+    ),
+    # a 3-D layer draws every output depth: the small one has the same depths and channels
+    "--layer Conv3d --in 32,64,128,128 --out 32 --k 3 --p 1 --region 0:2,0:2": (
+        dict(
+            layer="Conv3d", input_shape=(32, 64, 128, 128), out_channels=32, kernel_size=3, padding=1, region="0:2,0:2"
+        ),
+        (32, 64, 16, 16),
+    ),
+    "--layer Conv3d --in 64,64,256,256 --out 64 --k 3 --p 1 --region 0:2,0:2": (
+        dict(
+            layer="Conv3d", input_shape=(64, 64, 256, 256), out_channels=64, kernel_size=3, padding=1, region="0:2,0:2"
+        ),
+        (64, 64, 16, 16),
+    ),
+    "--layer ConvTranspose3d --in 64,32,64,64 --out 32 --k 2 --s 2 --region 0:2,0:2": (
+        dict(
+            layer="ConvTranspose3d",
+            input_shape=(64, 32, 64, 64),
+            out_channels=32,
+            kernel_size=2,
+            stride=2,
+            region="0:2,0:2",
+        ),
+        (64, 32, 8, 8),
+    ),
+    "--layer ConvTranspose3d --in 128,32,256,256 --out 64 --k 2 --s 2 --region 0:2,0:2": (
+        dict(
+            layer="ConvTranspose3d",
+            input_shape=(128, 32, 256, 256),
+            out_channels=64,
+            kernel_size=2,
+            stride=2,
+            region="0:2,0:2",
+        ),
+        (128, 32, 8, 8),
     ),
 }
 

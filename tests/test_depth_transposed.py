@@ -179,3 +179,22 @@ def test_a_gif_of_a_conv_transpose3d_is_written(tmp_path):
     spec = ConvTranspose3dSpec((1, 2, 3, 3), 1, 2, 2)
     convgif.render(spec, tmp_path / "ct3.gif")
     assert (tmp_path / "ct3.gif").stat().st_size > 0
+
+
+@pytest.mark.parametrize("bias", [True, False])
+def test_a_slice_of_the_bias_alone_draws_the_bias_not_an_input_cell(bias):
+    # stride 2 over depth, kernel depth 1: output depth 1 lies between the strides, only its bias
+    spec = ConvTranspose3dSpec((2, 2, 3, 3), 3, 1, stride=2, bias=bias)
+    op = ops.of(spec)
+    rec = record(spec, seed=4)
+    geometries = op.geometries(spec)
+    assert slice_spec(spec, 1) is None
+    drawn = op.drawings(spec, rec, geometries=geometries)[1]
+    geometry = drawn.geometry
+    assert not drawn.filler.any()  # no padding cell stands in for an input that is not there
+    written = rec.bias if bias else np.zeros(3, rec.output.dtype)
+    assert np.array_equal(drawn.grid[:, 0, 0], written)  # the cell drawn holds what every output cell gets
+    assert np.array_equal(drawn.output, np.asarray(rec.output)[:, 1])
+    assert (drawn.output == written[:, None, None]).all()
+    assert geometry.input_name == "b" and "bias" in geometry.input_heading
+    assert [geometry.input_label(c) for c in range(3)] == ([f"b[{c}]" for c in range(3)] if bias else ["no bias"] * 3)

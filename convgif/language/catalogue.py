@@ -342,6 +342,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
         ),
         (r"\(no bias: 0\)", "(无偏置: 0)"),
         (r"input: none reaches this depth", "输入: 无一可达此深度"),
+        (r"bias: no input reaches this depth", "偏置: 无输入可达此深度"),
+        (r"^no bias$", "无偏置"),
         (rf"depth ({_NUM}) holds only the bias: every cell", r"深度 \1 只含偏置: 所有单元"),
         (rf"depth ({_NUM}) · ", r"深度 \1 · "),
         (r"over \(d, dz\)", "对所有 (d, dz) 求和"),

@@ -22,6 +22,7 @@ from ..picture.model import (
     Geometry,
     Region,
 )
+from . import args
 from .args import (
     AXES,
     PADDING_MODES,
@@ -384,8 +385,12 @@ class DirectConv(Operation):
         """The recording with only the kernels of the output channels drawn and, with
         ``region``, only that part of the output and the input it reads (see
         :func:`convgif.engine.direct.record_direct`)."""
-        if self.dims == 3:  # every depth slice's picture draws from the whole recording
-            return record_direct(spec, seed, input, weight, bias)
+        if self.dims == 3:  # a depth picture per output depth: a part holds every depth's
+            if region is None or spec.numbers <= args.MAX_ELEMENTS:
+                return record_direct(spec, seed, input, weight, bias)
+            keep = sorted({int(co) for channels in kernels for co in channels})
+            spans = [(0, spec.output_shape[1]), region.rows, region.cols]
+            return record_direct(spec, seed, input, weight, bias, keep, spans)
         spans = None if region is None else (region.rows, region.cols)[2 - self.dims :]
         return record_direct(spec, seed, input, weight, bias, kernels[0], spans)
 
@@ -395,7 +400,9 @@ class DirectConv(Operation):
     def part_numbers(self, spec: Any, region: Region) -> int:
         """How many numbers recording the part ``region`` of the output holds: the input cells
         it reads, the whole weight and the part of the output."""
-        spans = [(int(a), int(b)) for a, b in (region.rows, region.cols)[2 - self.dims :]]
+        spans = [(int(a), int(b)) for a, b in (region.rows, region.cols)[max(2 - self.dims, 0) :]]
+        if self.dims == 3:  # every output depth is drawn
+            spans.insert(0, (0, spec.output_shape[1]))
         reads = read_spans(spec, spans)
         weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
         cells = math.prod(b - a for a, b in reads) * spec.input_shape[0]
@@ -574,7 +581,6 @@ CONV1D = DirectConv(Conv1dSpec, "Conv1d", 1)
 CONV2D = DirectConv(Conv2dSpec, "Conv2d", 2)
 CONV3D = DirectConv(Conv3dSpec, "Conv3d", 3)
 CONV1D.backward_drawn = CONV2D.backward_drawn = CONV3D.backward_drawn = True
-CONV3D.draws_parts = False  # type: ignore[misc]  # a 3-D part is not chosen by rows and columns
 CONV1D.torch_signature = CONV2D.torch_signature = CONV3D.torch_signature = (  # type: ignore[misc]
     "in_channels",
     "out_channels",

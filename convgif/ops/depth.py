@@ -14,7 +14,8 @@ from typing import Any, Callable, Optional
 
 import numpy as np
 
-from ..engine.direct import Placements, Recording, pad_input
+from ..engine.direct import Placements, Recording, pad_input, source_index
+from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, Region
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
 
@@ -96,7 +97,8 @@ def depth_geometry(spec: Any, z: int, region: Optional[Region] = None) -> Geomet
     heading = geometry.input_heading
     if any(not 0 <= d < spec.input_shape[1] for d in depths) and "padded" not in heading:
         heading = heading.replace("(", "(padded, ", 1) if "(" in heading else heading.replace("input", "input (padded)")
-    return dataclasses.replace(geometry, input_heading=heading)
+    # the layer the render computes is the 3-D one: its size decides whether a part is recorded alone
+    return dataclasses.replace(geometry, input_heading=heading, layer=spec)
 
 
 def depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometry]:
@@ -105,9 +107,11 @@ def depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometr
 
 
 def slice_recording(recording: Recording, z: int) -> tuple[Recording, np.ndarray]:
-    """Output depth slice ``z`` of a Conv3d's (whole) recording as its plane's recording, the
-    output the 3-D layer's own; and which of its input channels are padding slices."""
+    """Output depth slice ``z`` of a Conv3d's recording as its plane's recording, the output
+    the 3-D layer's own; and which of its input channels are padding slices."""
     spec = recording.spec
+    if isinstance(recording.output, PartArray):
+        return _slice_part(recording, z)
     planar = plane(spec)
     _, _, h, w = spec.input_shape
     channels, padding = [], []
@@ -116,13 +120,70 @@ def slice_recording(recording: Recording, z: int) -> tuple[Recording, np.ndarray
             held = source(spec, d)
             channels.append(np.zeros((h, w), recording.input.dtype) if held is None else recording.input[c, held])
             padding.append(not 0 <= d < spec.input_shape[1])
-    weight = recording.weight.reshape(spec.out_channels, planar.in_per_group, *planar.kernel_size)
+    weight = recording.weight.reshape(len(recording.weight), planar.in_per_group, *planar.kernel_size)
     planes = np.stack(channels)
     output = np.ascontiguousarray(recording.output[:, z])  # the 3-D layer's own values
     rec = Recording(
-        planar, planes, pad_input(planar, planes), weight, recording.bias, output, Placements(planar, output)
+        planar,
+        planes,
+        pad_input(planar, planes),
+        weight,
+        recording.bias,
+        output,
+        Placements(planar, output),
+        recording.kept,
+        recording.weight_values,
     )
     return rec, np.array(padding)
+
+
+def _slice_part(recording: Recording, z: int) -> tuple[Recording, np.ndarray]:
+    """:func:`slice_recording` of a part recorded alone (``convgif.engine.direct.record_part``,
+    every output depth, some rows and columns): the plane's padded input, output and input are
+    parts too, each cell the 3-D part's, and its kernels those kept."""
+    spec = recording.spec
+    planar = plane(spec)
+    padded, output, x = recording.padded, recording.output, recording.input
+    depths = depths_read(spec, z)
+    (_, rows, cols), held = padded.start[1:], padded.values.shape[2:]
+    kd, channels = len(depths), spec.in_channels * len(depths)
+    at = [d + spec.padding[0] for d in depths]  # the depths read, in padded coordinates
+    padded[:, min(at) : max(at) + 1, rows : rows + held[0], cols : cols + held[1]]  # held, or IndexError
+    planes = padded.values[:, np.array(at) - padded.start[1]].reshape(channels, *held)
+    padding = np.array([not 0 <= d < spec.input_shape[1] for d in depths] * spec.in_channels)
+    if isinstance(x, PartArray):
+        (top, left), box = x.start[2:], x.values.shape[2:]
+    else:  # an input given: the rows and columns the part reads
+        real = [
+            source_index(spec, axis)[start : start + n] for axis, start, n in ((1, rows, held[0]), (2, cols, held[1]))
+        ]
+        real = [r[r >= 0] for r in real]
+        (top, left), box = (
+            (int(r.min()) if r.size else 0 for r in real),
+            tuple(int(r.max()) + 1 - int(r.min()) if r.size else 0 for r in real),
+        )
+    cut = (slice(top, top + box[0]), slice(left, left + box[1]))
+    sources = [source(spec, d) for d in depths]
+    inputs = np.zeros((spec.in_channels, kd, *box), padded.dtype)
+    for i, d in enumerate(sources):  # a depth of zero padding stays zeros
+        if d is not None:
+            inputs[:, i] = x[(slice(None), d, *cut)]
+    inputs = inputs.reshape(channels, *box)
+    weight = recording.weight.reshape(len(recording.weight), planar.in_per_group, *planar.kernel_size)
+    values = output.values[:, z]
+    out = PartArray(planar.output_shape, (0, *output.start[2:]), values)
+    rec = Recording(
+        planar,
+        PartArray(planar.input_shape, (0, top, left), inputs),
+        PartArray(planar.padded_shape, (0, rows, cols), planes),
+        weight,
+        recording.bias,
+        out,
+        Placements(planar, out),
+        recording.kept,
+        recording.weight_values,
+    )
+    return rec, padding
 
 
 def slices_span(spec: Any, z: int) -> Callable[[int, int], str]:

@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
 
@@ -124,7 +125,8 @@ def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
         kernel=None,
         out_size=part.size,
         steps_per_column=1,
-        input_heading="input: none reaches this depth",
+        input_heading="bias: no input reaches this depth",
+        input_name="b",
         output_heading="output" if region is None or not region.cuts(out_size) else "output, part",
         kernel_label=lambda i, j: "",
         blame=lambda axis: ("input_shape", spec.input_shape, "input"),
@@ -133,7 +135,7 @@ def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
             + ("" if spec.bias else " (no bias: 0)"),
             depth_pairs_note(spec, z),
         ),
-        input_label=lambda ch: "none",
+        input_label=(lambda ch: f"b[{ch}]") if spec.bias else (lambda ch: "no bias"),
         output_label=lambda ch: f"y[{ch}, {z}]",
         inputs_word="input slices",
         numbers=True,
@@ -155,18 +157,27 @@ def transposed_depth_drawings(
     """The recorded pictures of :func:`transposed_depth_geometries`, one per output depth slice;
     each slice's values the 3-D recording's (checked)."""
     from .scattering import ScatterPlayback
+    from .transposed_part import DepthPartRecording
 
+    part = isinstance(recording, DepthPartRecording)  # a part recorded alone: each slice's part recorded
     drawn = []
     for z, geometry in enumerate(geometries):
         planar, pairs = slice_spec(spec, z), depth_pairs(spec, z)
-        output = np.ascontiguousarray(recording.output[:, z])
+        if part:
+            held = recording.output
+            output: Any = PartArray(held.shape[:1] + held.shape[2:], held.start[:1] + held.start[2:], held.values[:, z])
+        else:
+            output = np.ascontiguousarray(recording.output[:, z])
         if planar is None:
-            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias is not None))
+            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias))
             continue
-        planes, kernels = slice_arrays(spec, recording.input, recording.weight, z)
-        rec = op2d.record(planar, input=planes, weight=kernels, bias=recording.bias)
-        if not np.array_equal(rec.output, output) and not np.allclose(rec.output, output):
-            raise AssertionError(f"depth slice {z} of {spec} does not add up to the recording's")
+        if part:
+            rec = recording.planes[z]
+        else:
+            planes, kernels = slice_arrays(spec, recording.input, recording.weight, z)
+            rec = op2d.record(planar, input=planes, weight=kernels, bias=recording.bias)
+            if not np.array_equal(rec.output, output) and not np.allclose(rec.output, output):
+                raise AssertionError(f"depth slice {z} of {spec} does not add up to the recording's")
         (picture,) = op2d.drawings(planar, rec, pixels, region=region, geometries=[geometry])
         old = picture.playback
         playback = ScatterPlayback(rec, old.region, old.read, 2, z, _head(spec, planar, pairs), old.columns)
@@ -175,18 +186,22 @@ def transposed_depth_drawings(
 
 
 def _bias_drawn(
-    geometry: Geometry, output: np.ndarray, z: int, pixels: bool, region: Optional[Region], has_bias: bool
+    geometry: Geometry, output: Any, z: int, pixels: bool, region: Optional[Region], bias: Optional[np.ndarray]
 ) -> Drawn:
+    """The picture of a slice no input reaches: in the input's place, what every cell of each
+    channel is written (its bias, or 0 without one), and no input or padding cell."""
     part = Region.of(region, output.shape[1:])
     shown = output[:, slice(*part.rows), slice(*part.cols)]
     grid = np.zeros((output.shape[0], 1, 1), dtype=output.dtype)
+    if bias is not None:
+        grid[:, 0, 0] = bias
     return Drawn(
         geometry=geometry,
         grid=grid,
-        filler=np.ones(grid.shape, dtype=bool),
+        filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=shown,
-        playback=BiasPlayback(shown, z, has_bias),
+        playback=BiasPlayback(shown, z, bias is not None),
         value_chars=widest(grid, shown),
         pixels=pixels,
     )

@@ -238,6 +238,22 @@ class ConvTranspose3dSpec(_ConvTransposeSpec):
         taps = range(self.kernel_size[0])
         return [(d, dz) for d in range(self.input_shape[1]) for dz in taps if d * s - p + dz * dil == z]
 
+    def flat(self) -> ConvTranspose2dSpec:
+        """A ConvTranspose2d with the layer's height and width arguments over its input
+        channels: the rows and columns every output depth slice's picture reads and writes."""
+        _, _, h, w = self.input_shape
+        return ConvTranspose2dSpec(
+            (self.in_channels, h, w),
+            self.out_channels,
+            self.kernel_size[1:],
+            self.stride[1:],
+            self.padding[1:],
+            self.output_padding[1:],
+            self.groups,
+            self.bias,
+            self.dilation[1:],
+        )
+
     def plane(self, z: int) -> Optional[ConvTranspose2dSpec]:
         """The ConvTranspose2d output depth slice ``z`` is: over its (c, d) pairs, c-major, with
         the layer's height and width arguments; None for a slice holding only the bias."""
@@ -316,16 +332,19 @@ class TransposedConv(Operation):
         of fractions is recorded whole. With ``region``, of a 1-D or 2-D layer too large to
         record whole, only that part of the output and the input whose kernels reach it
         (:mod:`convgif.ops.transposed_part`), which is drawn as the scatter only."""
-        if region is not None and self.dims < 3 and spec.numbers > args.MAX_ELEMENTS:
-            from .transposed_part import record_transposed_part
+        if region is not None and spec.numbers > args.MAX_ELEMENTS:
+            from .transposed_part import record_depth_part, record_transposed_part
 
+            if self.dims == 3:  # one picture per output depth slice, each showing the same channels
+                keep = sorted({int(co) for channels in kernels for co in channels})
+                return record_depth_part(spec, seed, input, weight, bias, keep, region)
             return record_transposed_part(spec, seed, input, weight, bias, kernels[0], region)
         return self._record(spec, seed, input, weight, bias, kernels[0])
 
     def part_numbers(self, spec: Any, region: Region) -> int:
-        from .transposed_part import part_numbers
+        from .transposed_part import depth_part_numbers, part_numbers
 
-        return part_numbers(spec, region)
+        return depth_part_numbers(spec, region) if self.dims == 3 else part_numbers(spec, region)
 
     def _record(
         self, spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Optional[Collection[int]]
@@ -678,4 +697,4 @@ CONV_TRANSPOSE1D = TransposedConv(ConvTranspose1dSpec, "ConvTranspose1d", 1)
 CONV_TRANSPOSE2D = TransposedConv(ConvTranspose2dSpec, "ConvTranspose2d", 2)
 CONV_TRANSPOSE3D = TransposedConv(ConvTranspose3dSpec, "ConvTranspose3d", 3)
 CONV_TRANSPOSE1D.backward_drawn = CONV_TRANSPOSE2D.backward_drawn = CONV_TRANSPOSE3D.backward_drawn = True
-CONV_TRANSPOSE1D.draws_parts = CONV_TRANSPOSE2D.draws_parts = True  # type: ignore[misc]
+CONV_TRANSPOSE1D.draws_parts = CONV_TRANSPOSE2D.draws_parts = CONV_TRANSPOSE3D.draws_parts = True  # type: ignore[misc]

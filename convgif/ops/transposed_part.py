@@ -11,8 +11,9 @@ add, so that every sum and every partial sum a step writes is the whole recordin
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterator
-from typing import Any
+from collections.abc import Collection
+from dataclasses import dataclass
+from typing import Any, Optional
 
 import numpy as np
 
@@ -81,39 +82,62 @@ def record_transposed_part(
     of ``keep`` (every column, for a layer of fractions); of the equal direct convolution, the
     kernels and the output, its input not held."""
     planar = _planar(spec)
-    on = canvas_region(planar, region)
-    read = scatter_extent(planar, on)
+    read = scatter_extent(planar, canvas_region(planar, region))
     box = [read.rows, read.cols][2 - spec.DIMS :]
-    picks = (slice(None), *(slice(*b) for b in box))
     rng = rng_of(seed)
     w_shape = (spec.in_channels, spec.out_per_group, *spec.kernel_size)
-    if input is None:
-        x_part = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-        x: Any = PartArray(spec.input_shape, (0, *(a for a, _ in box)), x_part)
-    else:
-        x = checked("input", input, spec.input_shape)
-        skip_values(rng, spec.input_shape, INPUT_RANGE)
-        x_part = x[picks].astype(number_type(x), copy=False)
+    x, x_part = _input_part(spec, rng, input, box)
     cells = x_part.reshape(spec.in_channels, *read.size)
     if x_part.dtype.kind == "f" or holds_fractions(weight) or holds_fractions(bias):
-        w = drawn_or_given(rng, "weight", weight, w_shape, WEIGHT_RANGE)
-        b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
-        cells, w, b = common_type(cells, w, b)
+        w: Any = drawn_or_given(rng, "weight", weight, w_shape, WEIGHT_RANGE)
+    elif weight is None:
+        w = example_rows(rng, w_shape, WEIGHT_RANGE)
+    else:
+        given_w = given("weight", weight, w_shape, None)
+        skip_values(rng, w_shape, WEIGHT_RANGE)
+        w = (given_w[a:b] for a, b in row_chunks(w_shape[0], math.prod(w_shape[1:])))
+
+    def bias_of() -> Any:  # drawn after the weight, as the whole layer's
+        return drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
+
+    return scattered_part(spec, region, x, cells, w, bias_of, keep)
+
+
+def _input_part(spec: Any, rng: Any, input: Any, box: list) -> tuple[Any, np.ndarray]:
+    """The layer's input as a recording holds it (the cells of ``box`` drawn, or as given) and
+    the values of those cells."""
+    picks = (slice(None), *(slice(*b) for b in box))
+    if input is None:
+        x_part = example_box(rng, spec.input_shape, INPUT_RANGE, box)
+        return PartArray(spec.input_shape, (0, *(a for a, _ in box)), x_part), x_part
+    x = checked("input", input, spec.input_shape)
+    skip_values(rng, spec.input_shape, INPUT_RANGE)
+    return x, x[picks].astype(number_type(x), copy=False)
+
+
+def scattered_part(
+    spec: Any, region: Region, x: Any, cells: np.ndarray, weight: Any, bias_of: Any, keep: Collection[int]
+) -> TransposedRecording:
+    """The recording of the output ``region`` of ``spec`` (1-D or 2-D) from the input ``cells``
+    its kernels reach (C_in, rows, columns read), ``x`` the input as the recording holds it: the
+    ``weight`` whole for a layer of fractions, else the runs of
+    :func:`~convgif.engine.values.row_chunks` it is drawn in; the bias from ``bias_of()``,
+    asked once the weight is run through."""
+    planar = _planar(spec)
+    on = canvas_region(planar, region)
+    read = scatter_extent(planar, on)
+    if isinstance(weight, np.ndarray) or cells.dtype.kind == "f":
+        w = weight if isinstance(weight, np.ndarray) else np.concatenate(list(weight))
+        cells, w, b = common_type(cells, w, bias_of())
         planar_w = w.reshape(spec.in_channels, spec.out_per_group, *planar.kernel_size)
         canvas, passes = _played(planar, read, on, cells, planar_w, b)
         kept, columns, channels, values = w, None, None, None
     else:
         columns = tuple(sorted({int(co) % spec.out_per_group for co in keep}))
-        if weight is None:
-            chunks: Iterator[np.ndarray] = example_rows(rng, w_shape, WEIGHT_RANGE)
-        else:
-            w = given("weight", weight, w_shape, None)
-            skip_values(rng, w_shape, WEIGHT_RANGE)
-            chunks = (w[a:b] for a, b in row_chunks(w_shape[0], math.prod(w_shape[1:])))
-        flat = (c.reshape(c.shape[0], spec.out_per_group, *planar.kernel_size) for c in chunks)
+        flat = (c.reshape(c.shape[0], spec.out_per_group, *planar.kernel_size) for c in weight)
         kept, values, gains = scatter_gains(planar, cells, flat, columns)
         kept = _layer(spec, kept, 2)
-        b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
+        b = bias_of()
         canvas, passes = _summed(planar, read, on, gains, b)
         channels = tuple(g * spec.out_per_group + j for g in range(spec.groups) for j in columns)
     whole = (spec.out_channels, *canvas_size(planar))
@@ -182,3 +206,66 @@ def _played(
                     lows[at] = np.minimum(lows[at], sums[at])
                     highs[at] = np.maximum(highs[at], sums[at])
     return sums, (lows, highs)
+
+
+# -- ConvTranspose3d: one 2-D part per output depth -------------------------------------------
+
+
+@dataclass(frozen=True)
+class DepthPartRecording:
+    """A part of a ConvTranspose3d recorded alone: every output depth slice's rows and columns
+    of ``region``. ``input`` holds the input cells they read (every depth) unless given,
+    ``weight`` the whole weight, ``output`` (a :class:`~convgif.engine.part.PartArray`) the
+    part of the output, and ``planes`` each depth slice's 2-D part recording (None for a slice
+    of the bias alone), the input and weight of its (input depth, kernel depth) pairs."""
+
+    spec: Any
+    input: Any
+    weight: np.ndarray
+    bias: Optional[np.ndarray]
+    output: PartArray
+    planes: tuple[Optional[TransposedRecording], ...]
+
+
+def depth_part_numbers(spec: Any, region: Region) -> int:
+    """How many numbers recording the part ``region`` of every output depth slice holds: the
+    input cells read (every depth), the weight, and each slice's 2-D part (see :func:`part_numbers`)."""
+    flat = spec.flat()
+    read = scatter_extent(flat, canvas_region(flat, region))
+    weights = spec.in_channels * spec.out_per_group * math.prod(spec.kernel_size)
+    planes = (spec.plane(z) for z in range(spec.output_shape[1]))
+    held = sum(spec.out_channels * math.prod(region.size) if p is None else part_numbers(p, region) for p in planes)
+    return spec.in_channels * spec.input_shape[1] * math.prod(read.size) + weights + held
+
+
+def record_depth_part(
+    spec: Any, seed: int, input: Any, weight: Any, bias: Any, keep: Collection[int], region: Region
+) -> DepthPartRecording:
+    """The recording of the output ``region`` of every depth slice of a ConvTranspose3d: the
+    values the whole layer's are (input, weight and bias drawn in its order, the input cells
+    read jumped to), each slice recorded as the 2-D layer of its pairs is (:func:`scattered_part`)."""
+    flat = spec.flat()
+    read = scatter_extent(flat, canvas_region(flat, region))
+    rng = rng_of(seed)
+    w_shape = (spec.in_channels, spec.out_per_group, *spec.kernel_size)
+    x, x_part = _input_part(spec, rng, input, [(0, spec.input_shape[1]), read.rows, read.cols])
+    w = drawn_or_given(rng, "weight", weight, w_shape, WEIGHT_RANGE)
+    b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
+    fractions = any(a is not None and a.dtype.kind == "f" for a in (x_part, w, b))
+    x_part, w, b = common_type(x_part, w, b)
+    planes: list[Optional[TransposedRecording]] = []
+    out = np.zeros((spec.out_channels, spec.output_shape[1], *region.size), x_part.dtype)
+    for z in range(spec.output_shape[1]):
+        planar, pairs = spec.plane(z), spec.depth_pairs(z)
+        if planar is None:
+            planes.append(None)
+            out[:, z] = 0 if b is None else b[:, None, None]
+            continue
+        cells = np.stack([x_part[c, d] for c in range(spec.in_channels) for d, _ in pairs])
+        kernels = np.stack([w[c, :, dz] for c in range(spec.in_channels) for _, dz in pairs])
+        held = PartArray(planar.input_shape, (0, read.rows[0], read.cols[0]), cells)
+        rec = scattered_part(planar, region, held, cells, kernels if fractions else iter([kernels]), lambda: b, keep)
+        planes.append(rec)
+        out[:, z] = rec.output.values
+    output = PartArray(spec.output_shape, (0, 0, region.rows[0], region.cols[0]), out)
+    return DepthPartRecording(spec, x, w, b, output, tuple(planes))
