@@ -180,7 +180,9 @@ def test_a_huge_conv3d_renders_from_the_command_line_and_a_part_too_large_is_ref
     result = runner.invoke(main, [*big, "--region", "0:1,0:1", "--max-frames", "40", "-o", str(tmp_path / "no.gif")])
     assert result.exit_code == 2 and "region" in result.output and "memory" in result.output
     result = runner.invoke(main, [*big, "--backward", "-o", str(tmp_path / "bw.gif")])
-    assert result.exit_code == 2 and "'--backward'" in result.output and "too large to compute whole" in result.output
+    assert (
+        result.exit_code == 2 and "'--backward'" in result.output and "backward draws the whole layer" in result.output
+    )
 
 
 def _transposed3d(rng: random.Random):

@@ -144,27 +144,7 @@ class Backward(Operation):
                 f"view={view!r} draws the forward pass; a backward pass is drawn as the convolutions and windows "
                 "it is made of: give backward or view, not both",
             )
-        self._check_whole(spec)
         return self.op.backward_geometries(spec, **rest)
-
-    def _check_whole(self, spec: Any) -> None:
-        """Refuse, naming ``backward``, a layer too large to compute whole whose forward pass
-        draws a part: every gradient sums over the whole layer, so no part of it is drawn."""
-        from .args import check_computable
-
-        if not self.op.draws_parts:
-            return
-        try:
-            check_computable(spec)
-        except TooLargeError as error:
-            numbers = re.search(r"holds ([\d,]+) numbers", str(error))
-            held = f" (it holds {numbers.group(1)} numbers)" if numbers else ""
-            raise TooLargeError(
-                "backward",
-                f"backward=True: this {self.name} is too large to compute whole{held}, and its backward pass is "
-                "drawn whole (each gradient sums over the whole layer); its forward pass is drawn from the part "
-                "shown: draw it without backward, or draw a smaller layer",
-            ) from None
 
     def drawings(
         self,
