@@ -122,14 +122,15 @@ class Job:
     def _too_large(self, whole: list) -> bool:
         """Whether a layer is too large to compute whole but of a kind that computes only the
         part it draws (any other too large is refused, naming the argument to shrink)."""
+        layers = self.op.recorded_layers(self.spec, whole)
         try:
-            for geometry in whole:
-                check_computable(geometry.layer)
-        except TooLargeError:
+            for layer in layers:
+                check_computable(layer)
+        except TooLargeError as error:
             if not self.op.draws_parts:
-                raise
-            for geometry in whole:
-                check_sizes(geometry.layer)
+                raise self.op.refusal_of(error) from None
+            for layer in layers:
+                check_sizes(layer)
             self.__dict__["_refusal"] = sys.exc_info()[1]
             return True
         return False

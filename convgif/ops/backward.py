@@ -115,8 +115,22 @@ class Backward(Operation):
         """The whole recording: a backward pass's pictures show every kernel's gradient."""
         return self.record(spec, seed, **values)
 
+    def recorded_layers(self, spec: Any, geometries: Sequence[Any]) -> list:
+        return self.op.recorded_layers(spec, geometries)
+
     def refusal_of(self, error: SpecError) -> SpecError:
-        """Too many frames: a backward pass is drawn whole, so no smaller region is offered."""
+        """Too many frames: a backward pass is drawn whole, so no smaller region is offered; a
+        layer too large to compute whole, of a kind whose forward pass draws its part: the
+        backward pass cannot (its gradients are recorded whole)."""
+        if isinstance(error, TooLargeError) and self.op.draws_parts and "convgif computes" in str(error):
+            held = re.search(r"holds ([\d,]+) numbers, over the ([\d,]+)", str(error))
+            numbers = f"holds {held.group(1)} numbers, over the {held.group(2)}" if held else "is over the numbers"
+            return TooLargeError(
+                "backward",
+                f"backward=True: this {self.name} {numbers} convgif computes whole, and a backward pass is "
+                "recorded and drawn whole (each gradient sums over the whole layer; region does not apply); "
+                "draw its forward pass, which draws only the part shown, or a smaller layer",
+            )
         if isinstance(error, TooLargeError) and error.needs and "even one output cell" in str(error):
             return TooLargeError(
                 "input_shape",

@@ -92,6 +92,13 @@ class Operation(abc.ABC):
         recording (given the same ``region``)."""
         return self.record(spec, seed, input=input, weight=weight, bias=bias)
 
+    def recorded_layers(self, spec: Any, geometries: Sequence[Any]) -> list:
+        """The layers a recording of the pictures ``geometries`` holds the numbers of, each
+        checked against the numbers convgif computes whole (a layer over them is drawn from
+        its part, by a kind that :attr:`draws_parts`, or refused): the layers the pictures
+        draw, and a kind drawn as slices of a larger layer adds that layer."""
+        return [geometry.layer for geometry in geometries]
+
     @abc.abstractmethod
     def weight_shape(self, spec: Any) -> Optional[tuple[int, ...]]:
         """The shape of the layer's weight in PyTorch's layout, or None for a layer without one."""

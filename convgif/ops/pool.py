@@ -547,6 +547,12 @@ class Pooling(_Windowed):
 
         return part_numbers(spec, region)
 
+    def recorded_layers(self, spec, geometries) -> list:
+        """A 3-D pooling's pictures draw 2-D slices of the 3-D layer it records: one that draws
+        its part is checked as that layer, so that one too large is recorded only in part."""
+        layers = super().recorded_layers(spec, geometries)
+        return [*layers, spec] if self.dims == 3 and self.draws_parts else layers
+
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
         if self.dims == 3:
@@ -690,7 +696,8 @@ AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D, AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
     _op.backward_drawn = True
-MAX_POOL1D.draws_parts = MAX_POOL2D.draws_parts = AVG_POOL1D.draws_parts = AVG_POOL2D.draws_parts = True  # type: ignore[misc]
+for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D, AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
+    _op.draws_parts = True  # type: ignore[misc]
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
     _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]

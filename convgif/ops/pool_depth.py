@@ -18,6 +18,7 @@ import numpy as np
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .base import dims_text
+from .pool_picture import held
 from .sliding import position, read_extent, widest_text
 
 
@@ -110,12 +111,19 @@ def _step_text(oy: int, ox: int, z: int, step: int, steps: int, part: bool) -> s
     return f"window at {position(2, oy, ox, depth=z)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-def _grid(spec: Any, rec: PoolRecording) -> np.ndarray:
-    """The 3-D recording's drawn grid (C, *grid): the input where it is, 0 elsewhere."""
-    grid = np.zeros((spec.in_channels, *spec.grid_shape[1:]), dtype=rec.input.dtype)
-    d, h, w = spec.input_shape[1:]
-    p = spec.padding
-    grid[:, p[0] : p[0] + d, p[1] : p[1] + h, p[2] : p[2] + w] = rec.input
+def _slices(spec: Any, rec: PoolRecording, at: list[int], rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray:
+    """The drawn grid rows ``rows`` and columns ``cols`` of every channel's grid depths ``at``,
+    channel by channel (C · len(at) slices): the input where it is, 0 elsewhere. Only the
+    input cells drawn are read, so that a part recorded alone draws as the whole does."""
+    (y0, y1), (x0, x1), kd = rows, cols, len(at)
+    grid = np.zeros((spec.in_channels * kd, y1 - y0, x1 - x0), dtype=rec.input.dtype)
+    (pd, p, q), (d, h, w) = spec.padding, spec.input_shape[1:]
+    (r0, r1), (c0, c1) = (max(y0, p), min(y1, p + h)), (max(x0, q), min(x1, q + w))  # the input cells drawn
+    if r0 < r1 and c0 < c1:
+        drawn, read = (slice(r0 - y0, r1 - y0), slice(c0 - x0, c1 - x0)), (slice(r0 - p, r1 - p), slice(c0 - q, c1 - q))
+        for i, g in enumerate(at):
+            if pd <= g < pd + d:  # else a padding or overhang depth: 0 throughout
+                grid[(slice(i, None, kd), *drawn)] = rec.input[(slice(None), g - pd, *read)]
     return grid
 
 
@@ -127,13 +135,11 @@ def pool_depth_drawings(
     kd, indices = spec.kernel_size[0], bool(getattr(spec, "return_indices", False))
     part = Region.of(region, flat.output_shape[1:])
     (y0, y1), (x0, x1) = read_extent(flat, part) if region else ((0, flat.grid_shape[1]), (0, flat.grid_shape[2]))
-    grid3, kinds3 = _grid(spec, rec), rec.kinds
     drawn = []
     for z, geometry in enumerate(geometries):
         at = [z * spec.stride[0] + dz * spec.dilation[0] for dz in range(kd)]  # grid depths
-        slots = [(c, g) for c in range(spec.in_channels) for g in at]
-        grid = np.stack([grid3[c, g, y0:y1, x0:x1] for c, g in slots])
-        kinds = np.stack([kinds3[g, y0:y1, x0:x1] for _, g in slots])
+        grid = _slices(spec, rec, at, (y0, y1), (x0, x1))
+        kinds = np.stack([rec.kinds[g, y0:y1, x0:x1] for _ in range(spec.in_channels) for g in at])
         output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
         shown_indices = rec.indices[:, z, slice(*part.rows), slice(*part.cols)] if indices else None
         outside = kinds == OVERHANG
@@ -195,7 +201,8 @@ class DepthPoolPlayback(DepthWindowSteps):
         self.per = 2 if indices else 1
         self.spec = spec = recording.spec
         self._shift = np.array(shift)
-        self._scales = magnitude(recording.input), magnitude(recording.output)
+        # how each grid writes its cells (of a part recorded alone, as the part's values say)
+        self._scales = magnitude(held(recording.input)), magnitude(held(recording.output))
         self._padding_read = getattr(spec, "count_include_pad", True)
         self._kd = spec.kernel_size[0]
 

@@ -1,8 +1,13 @@
 """A part of a MaxPool or AvgPool too large to record whole: only the output positions a render
 draws, and the input cells their windows read, each value the whole layer's.
 
+A 1-D or 2-D layer's part is the rows and columns of its output drawn; a 3-D layer's is those
+rows and columns of every output depth slice (a render draws one picture per depth slice, each
+the same rows and columns), over every input depth they read.
+
 The example input is drawn as the whole layer's is (the same stream, a few rows at a time),
-and only the cells read are kept; an input given is kept as given, its part converted.
+and only the cells read are kept; an input given is kept as given (a 3-D layer's: its part),
+its part converted.
 """
 
 from __future__ import annotations
@@ -22,18 +27,21 @@ def _flat(spec: Any) -> Any:
     return spec.as_2d() if spec.DIMS == 1 else spec
 
 
-def _spans(region: Region) -> list[tuple[int, int]]:
-    return [(int(a), int(b)) for a, b in (region.rows, region.cols)]
+def _spans(spec: Any, region: Region) -> list[tuple[int, int]]:
+    """The output positions (start, stop) per axis of the layer drawn: ``region``'s rows and
+    columns, and of a 3-D layer every output depth."""
+    depths = [(0, spec.output_shape[1])] if spec.DIMS == 3 else []
+    return [*depths, *((int(a), int(b)) for a, b in (region.rows, region.cols))]
 
 
 def record_pool_part(spec: Any, seed: int, input: Any, region: Region, bounds: tuple[int, int]) -> PoolRecording:
-    """The recording of the output positions ``region`` of a 1-D or 2-D pooling ``spec`` (input
-    example values within ``bounds``), as the 2-D layer a picture draws (a 1-D one over one
-    row): its ``input`` (unless given), ``output``, ``indices``, ``winners``, ``divisors`` and
-    ``kinds`` are :class:`~convgif.engine.part.PartArray` holding that part, in the layer's
-    coordinates."""
+    """The recording of the output positions ``region`` of a pooling ``spec`` (input example
+    values within ``bounds``), as the layer a picture draws (a 1-D one as 2-D over one row; a
+    3-D one those rows and columns of every output depth slice): its ``input`` (unless given
+    to a 1-D or 2-D layer), ``output``, ``indices``, ``winners``, ``divisors`` and ``kinds`` are
+    :class:`~convgif.engine.part.PartArray` holding that part, in the layer's coordinates."""
     flat = _flat(spec)
-    spans = _spans(region)
+    spans = _spans(flat, region)
     box = input_box(flat, spans)
     picks = (slice(None), *(slice(*b) for b in box))
     rng = rng_of(seed)
@@ -49,16 +57,17 @@ def record_pool_part(spec: Any, seed: int, input: Any, region: Region, bounds: t
     reads = grid_reads(flat, spans)
     kinds = _outer([kind[a:b] for kind, (a, b) in zip(_axis_kinds(flat), reads)], np.maximum).astype(np.int8)
     at = (0, *(a for a, _ in spans))
+    kept = x is None or spec.DIMS == 3  # a 3-D layer's input given: only the part read is kept
 
     def held(values: Any, shape: tuple[int, ...], start: tuple[int, ...]) -> Any:
         return None if values is None else PartArray(shape, start, values)
 
     return PoolRecording(
         flat,
-        PartArray(flat.input_shape, (0, *(a for a, _ in box)), part) if x is None else x,
+        PartArray(flat.input_shape, (0, *(a for a, _ in box)), part) if kept else x,
         held(output, flat.output_shape, at),
         held(indices, flat.output_shape, at),
-        held(winners, (*flat.output_shape, 2), (*at, 0)),
+        held(winners, (*flat.output_shape, flat.DIMS), (*at, 0)),
         held(divisors, flat.output_shape[1:], at[1:]),
         PartArray(flat.grid_shape[1:], tuple(a for a, _ in reads), kinds),
     )
@@ -67,10 +76,10 @@ def record_pool_part(spec: Any, seed: int, input: Any, region: Region, bounds: t
 def part_numbers(spec: Any, region: Region) -> int:
     """How many numbers recording the part ``region`` of a pooling holds: the input cells read
     (as the grid of their windows), and per output position drawn its value, and a max's
-    index and winner."""
+    index and winner (a 3-D layer's: over every output depth)."""
     flat = _flat(spec)
-    spans = _spans(region)
+    spans = _spans(flat, region)
     grid = math.prod(b - a for a, b in grid_reads(flat, spans))
     outputs = math.prod(b - a for a, b in spans)
-    per_output = 4 if spec.KIND == "max" else 2
+    per_output = 2 + flat.DIMS if spec.KIND == "max" else 2
     return (2 * flat.in_channels + 1) * grid + per_output * flat.in_channels * outputs
