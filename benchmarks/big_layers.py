@@ -10,8 +10,8 @@ million numbers convgif computes whole, computed only for the part drawn (a U-Ne
 up-sampling layers at those sizes), and the U-Net layer on 64×64 for its memory.
 Each render runs in a fresh process (peak RSS from the kernel). Targets: first frame under 1 s
 for every layer, a 300-frame GIF of ResNet's stem under 5 s, peak memory following the part
-drawn (at most 1.5× for the larger input). Then far larger pooling, transposed, up-sampling, shuffle
-and padding layers, each beside the same part of a small layer of its kind (peak memory at most
+drawn (at most 1.5× for the larger input). Then far larger pooling (3-D ones too), transposed,
+up-sampling, shuffle and padding layers, each beside the same part of a small layer of its kind (peak memory at most
 1.5× the small one's; their first frames are reported).
 
     python benchmarks/big_layers.py [--quick]
@@ -132,6 +132,16 @@ PAIRS = {
     "--layer ReflectionPad2d --in 64,2048,2048 --padding 3 --region 0:8,0:8": (
         dict(layer="ReflectionPad2d", input_shape=(64, 2048, 2048), padding=3, region="0:8,0:8"),
         (64, 64, 64),
+    ),
+    # a 3-D pooling draws the same rows and columns of every output depth slice: the small layer
+    # has the depth and channels of the large one, and its part is the same
+    "--layer MaxPool3d --in 32,64,128,128 --k 2 --region 0:3,0:3": (
+        dict(layer="MaxPool3d", input_shape=(32, 64, 128, 128), kernel_size=2, region="0:3,0:3"),
+        (32, 64, 16, 16),
+    ),
+    "--layer AvgPool3d --in 16,64,256,256 --k 3 --s 2 --p 1 --region 0:3,0:3": (
+        dict(layer="AvgPool3d", input_shape=(16, 64, 256, 256), kernel_size=3, stride=2, padding=1, region="0:3,0:3"),
+        (16, 64, 16, 16),
     ),
 }
 
