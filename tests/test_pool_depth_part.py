@@ -143,6 +143,17 @@ def test_a_part_draws_its_depth_pictures_as_the_whole_recording_draws_them(seed)
             spec, op.record_drawn(spec, seed, [()], region=region), region=region, geometries=geometries
         )
         assert len(a_all) == len(b_all) == spec.output_shape[1]
+        # the slices drawn, from the whole input padded with zeros (and ceil_mode's overhang)
+        x = np.asarray(op.record(spec, seed).input)
+        grid = np.zeros(spec.grid_shape, x.dtype)
+        grid[(slice(None), *(slice(p, p + n) for p, n in zip(spec.padding, spec.input_shape[1:])))] = x
+        (y0, y1), (x0, x1) = (
+            (a * s, (b - 1) * s + r)
+            for (a, b), s, r in zip((region.rows, region.cols), spec.stride[1:], spec.receptive_field[1:])
+        )
+        for z, b in enumerate(b_all):
+            depths = [z * spec.stride[0] + dz * spec.dilation[0] for dz in range(spec.kernel_size[0])]
+            assert np.array_equal(b.grid, grid[:, depths, y0:y1, x0:x1].reshape(b.grid.shape))
         for a, b in zip(a_all, b_all):
             assert np.array_equal(a.grid, b.grid) and a.grid.dtype == b.grid.dtype
             assert np.array_equal(a.output, b.output, equal_nan=True)

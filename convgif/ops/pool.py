@@ -522,6 +522,12 @@ class _Windowed(Operation):
     def weight_shape(self, spec) -> None:
         return None
 
+    def recorded_layers(self, spec, geometries) -> list:
+        """A 3-D kind's pictures draw 2-D slices of the 3-D layer it records: one that draws its
+        part is checked as that layer, so that one too large is recorded only in part."""
+        layers = super().recorded_layers(spec, geometries)
+        return [*layers, spec] if self.dims == 3 and self.draws_parts else layers
+
 
 class Pooling(_Windowed):
     """MaxPool and AvgPool over one, two or three axes: a window slides over every channel at once,
@@ -546,12 +552,6 @@ class Pooling(_Windowed):
         from .pool_part import part_numbers
 
         return part_numbers(spec, region)
-
-    def recorded_layers(self, spec, geometries) -> list:
-        """A 3-D pooling's pictures draw 2-D slices of the 3-D layer it records: one that draws
-        its part is checked as that layer, so that one too large is recorded only in part."""
-        layers = super().recorded_layers(spec, geometries)
-        return [*layers, spec] if self.dims == 3 and self.draws_parts else layers
 
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)

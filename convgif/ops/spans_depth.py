@@ -21,6 +21,7 @@ from ..engine.spans import SpanPlacement, SpanRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
 from .adaptive_picture import LISTED
 from .pool_depth import DepthWindowSteps
+from .pool_picture import held
 from .sliding import position, widest_text
 
 
@@ -163,7 +164,8 @@ class DepthSpanPlayback(DepthWindowSteps):
         self.per = 2 if indices else 1
         self.fractional = fractional
         self._shift = np.array([read.rows[0], read.cols[0]])
-        self._scales = magnitude(rec.input), magnitude(rec.output)
+        # how each grid writes its cells (of a part recorded alone, as the part's values say)
+        self._scales = magnitude(held(rec.input)), magnitude(held(rec.output))
 
     def _slot(self, c: int, depth: int) -> int:
         starts = self.recording.starts[0]
