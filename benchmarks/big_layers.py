@@ -143,6 +143,10 @@ PAIRS = {
         dict(layer="AvgPool3d", input_shape=(16, 64, 256, 256), kernel_size=3, stride=2, padding=1, region="0:3,0:3"),
         (16, 64, 16, 16),
     ),
+    "--layer AdaptiveMaxPool3d --in 32,64,128,128 --output-size 16,32,32 --region 0:3,0:3": (
+        dict(layer="AdaptiveMaxPool3d", input_shape=(32, 64, 128, 128), output_size=(16, 32, 32), region="0:3,0:3"),
+        (32, 64, 32, 32),
+    ),
 }
 
 CHILD = r"""

@@ -235,23 +235,22 @@ class DepthPoolPlayback(DepthWindowSteps):
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 
-    def _value(self, c: int, cell: np.ndarray) -> Any:
-        return self.recording.input[(c, *(cell - np.array(self.spec.padding)))]
+    def _written(self, c: int, cells: np.ndarray) -> list[str]:
+        """The input values of channel ``c`` at grid ``cells`` (K, 3), as the sums write them
+        (read at once: a part's cells are read one index per axis, not one call per cell)."""
+        at = (cells - np.array(self.spec.padding)).T
+        return [format_value(v, self._scales[0]) for v in self.recording.input[(c, *at)]]
 
     def _sum(self, c: int, placement: Any) -> str:
-        x_scale, y_scale = self._scales
+        y_scale = self._scales[1]
         oy, ox = placement.out_index[1:]
         y = f"y[{c}, {self.z}, {oy}, {ox}]"
         if placement.winners is not None:
-            shown = []
-            for cell, kind in zip(placement.cells, placement.kinds):
-                if kind == INPUT:
-                    shown.append(format_value(self._value(c, cell), x_scale))
-                elif kind == PADDING:
-                    shown.append("−∞")
+            inside = iter(self._written(c, placement.cells[placement.kinds == INPUT]))
+            shown = [next(inside) if kind == INPUT else "−∞" for kind in placement.kinds if kind in (INPUT, PADDING)]
             at = f" at index {int(placement.indices[c])}"
             return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c], y_scale)}{at}"
-        terms = [format_value(self._value(c, cell), x_scale) for cell in placement.terms]
+        terms = self._written(c, placement.terms)
         divisor, _, why = placement.reason.partition(": ")
         why = f" ({why})" if why else ""
         return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c], y_scale)}{why}"

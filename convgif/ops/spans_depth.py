@@ -200,7 +200,8 @@ class DepthSpanPlayback(DepthWindowSteps):
         rec = self.recording
         y = f"y[{c}, {', '.join(map(str, placement.out_index))}]"
         x_scale, y_scale = self._scales
-        values = [format_value(rec.input[(c, *cell)], x_scale) for cell in placement.channel_cells(c)]
+        cells = placement.channel_cells(c)  # read at once: a part's cells one index per axis, not one call per cell
+        values = [format_value(v, x_scale) for v in rec.input[(c, *cells.T)]]
         many = len(values) > LISTED  # a window too long to write out: its first and last cells
         if placement.winners is not None:
             listed = (
