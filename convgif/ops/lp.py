@@ -252,18 +252,27 @@ class LPRecording:
 
 
 def lp_from(spec: Any, x: np.ndarray) -> LPRecording:
-    p = spec.norm_type
-    xf = x.astype(np.float64)
-    if math.isinf(p):
-        pooled = record_windows(spec.pool_spec(), np.abs(xf) if p > 0 else -np.abs(xf))
-        output = pooled.output if p > 0 else -pooled.output
-        return LPRecording(spec, x, output, pooled)
     with np.errstate(all="ignore"):  # ∞ − ∞ and 0^−p give NaN and ∞, as in torch
-        pooled = record_windows(spec.pool_spec(), power(xf, p))
-        out = np.sign(pooled.output) * np.maximum(np.abs(pooled.output), 0.0)
-        out = out * math.prod(spec.kernel_size)
-        output = power(out, 1.0 / p)
-    return LPRecording(spec, x, output, pooled)
+        pooled = record_windows(spec.pool_spec(), lp_pooled_input(spec, x))
+        return LPRecording(spec, x, lp_output(spec, pooled.output), pooled)
+
+
+def lp_pooled_input(spec: Any, x: np.ndarray) -> np.ndarray:
+    """What torch pools to compute an LP pooling of ``x``: x^p, or for p = ±∞ ±|x|."""
+    p, xf = spec.norm_type, x.astype(np.float64)
+    if math.isinf(p):
+        return np.abs(xf) if p > 0 else -np.abs(xf)
+    return power(xf, p)
+
+
+def lp_output(spec: Any, pooled: np.ndarray) -> np.ndarray:
+    """The LP pooling's output from the pooling of :func:`lp_pooled_input`: for p = ±∞ ± its
+    max, else (sign · relu(|mean|) · K)^(1/p), as torch computes it."""
+    p = spec.norm_type
+    if math.isinf(p):
+        return pooled if p > 0 else -pooled
+    out = np.sign(pooled) * np.maximum(np.abs(pooled), 0.0)
+    return power(out * math.prod(spec.kernel_size), 1.0 / p)
 
 
 def record_lp(spec: Any, seed: int = 0, input: object = None) -> LPRecording:
@@ -336,6 +345,15 @@ class LPPooling(Pooling):
         if indices is not None:
             raise SpecError("indices", f"{spec.NAME} takes no indices: only an unpooling does")
         return record_lp(spec, seed, input)
+
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, of an LPPool3d, only that part of every output depth
+        slice and the input it reads (:func:`convgif.ops.lp_depth.record_lp_depth_part`)."""
+        if region is None or not self.draws_parts:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        from .lp_depth import record_lp_depth_part
+
+        return record_lp_depth_part(spec, seed, input, region, INPUT_RANGE)
 
     def geometries(self, spec, region=None, **view):
         if self.dims == 3:
@@ -512,5 +530,6 @@ LP_POOL1D = LPPooling(LPPool1dSpec)
 LP_POOL2D = LPPooling(LPPool2dSpec)
 LP_POOL3D = LPPooling(LPPool3dSpec)
 LP_POOL1D.backward_drawn = LP_POOL2D.backward_drawn = LP_POOL3D.backward_drawn = True
+LP_POOL3D.draws_parts = True  # type: ignore[misc]
 for _op in (LP_POOL1D, LP_POOL2D, LP_POOL3D):
     _op.torch_signature = _SIGNATURE  # type: ignore[misc]

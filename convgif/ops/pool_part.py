@@ -27,7 +27,7 @@ def _flat(spec: Any) -> Any:
     return spec.as_2d() if spec.DIMS == 1 else spec
 
 
-def _spans(spec: Any, region: Region) -> list[tuple[int, int]]:
+def spans_of(spec: Any, region: Region) -> list[tuple[int, int]]:
     """The output positions (start, stop) per axis of the layer drawn: ``region``'s rows and
     columns, and of a 3-D layer every output depth."""
     depths = [(0, spec.output_shape[1])] if spec.DIMS == 3 else []
@@ -41,8 +41,16 @@ def record_pool_part(spec: Any, seed: int, input: Any, region: Region, bounds: t
     to a 1-D or 2-D layer), ``output``, ``indices``, ``winners``, ``divisors`` and ``kinds`` are
     :class:`~convgif.engine.part.PartArray` holding that part, in the layer's coordinates."""
     flat = _flat(spec)
-    spans = _spans(flat, region)
-    box = input_box(flat, spans)
+    spans = spans_of(flat, region)
+    x, part = input_part(spec, flat, seed, input, input_box(flat, spans), bounds)
+    return windows_part(flat, part, spans, x if spec.DIMS < 3 else None)
+
+
+def input_part(
+    spec: Any, flat: Any, seed: int, input: Any, box: list[tuple[int, int]], bounds: tuple[int, int]
+) -> tuple[Any, PartArray]:
+    """(the input given, as the drawn layer ``flat`` takes it, or None; the cells ``box`` of
+    the input, example values within ``bounds`` from ``seed`` or the input given, converted)."""
     picks = (slice(None), *(slice(*b) for b in box))
     rng = rng_of(seed)
     if input is None:
@@ -53,18 +61,23 @@ def record_pool_part(spec: Any, seed: int, input: Any, region: Region, bounds: t
         skip_values(rng, spec.input_shape, bounds)
         x = given[:, None, :] if spec.DIMS == 1 else given
         part = x[picks].astype(number_type(given), copy=False)
-    output, indices, winners, divisors = pool_part(flat, part, spans)
+    return x, PartArray(flat.input_shape, (0, *(a for a, _ in box)), part)
+
+
+def windows_part(flat: Any, part: PartArray, spans: list[tuple[int, int]], given: Any = None) -> PoolRecording:
+    """The recording of the output positions ``spans`` (per axis) of the pooling ``flat`` from
+    ``part``, the input cells their windows read (its ``input``: ``given`` when not None)."""
+    output, indices, winners, divisors = pool_part(flat, part.values, spans)
     reads = grid_reads(flat, spans)
     kinds = _outer([kind[a:b] for kind, (a, b) in zip(_axis_kinds(flat), reads)], np.maximum).astype(np.int8)
     at = (0, *(a for a, _ in spans))
-    kept = x is None or spec.DIMS == 3  # a 3-D layer's input given: only the part read is kept
 
     def held(values: Any, shape: tuple[int, ...], start: tuple[int, ...]) -> Any:
         return None if values is None else PartArray(shape, start, values)
 
     return PoolRecording(
         flat,
-        PartArray(flat.input_shape, (0, *(a for a, _ in box)), part) if kept else x,
+        part if given is None else given,
         held(output, flat.output_shape, at),
         held(indices, flat.output_shape, at),
         held(winners, (*flat.output_shape, flat.DIMS), (*at, 0)),
@@ -78,7 +91,7 @@ def part_numbers(spec: Any, region: Region) -> int:
     (as the grid of their windows), and per output position drawn its value, and a max's
     index and winner (a 3-D layer's: over every output depth)."""
     flat = _flat(spec)
-    spans = _spans(flat, region)
+    spans = spans_of(flat, region)
     grid = math.prod(b - a for a, b in grid_reads(flat, spans))
     outputs = math.prod(b - a for a, b in spans)
     per_output = 2 + flat.DIMS if spec.KIND == "max" else 2
