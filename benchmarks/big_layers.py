@@ -147,6 +147,20 @@ PAIRS = {
         dict(layer="AdaptiveMaxPool3d", input_shape=(32, 64, 128, 128), output_size=(16, 32, 32), region="0:3,0:3"),
         (32, 64, 32, 32),
     ),
+    "--layer LPPool3d --in 32,64,128,128 --norm-type 2 --k 2 --region 0:3,0:3": (
+        dict(layer="LPPool3d", input_shape=(32, 64, 128, 128), norm_type=2, kernel_size=2, region="0:3,0:3"),
+        (32, 64, 16, 16),
+    ),
+    "--layer FractionalMaxPool3d --in 32,64,128,128 --k 2 --output-size 32,32,32 --region 0:3,0:3": (
+        dict(
+            layer="FractionalMaxPool3d",
+            input_shape=(32, 64, 128, 128),
+            kernel_size=2,
+            output_size=(32, 32, 32),
+            region="0:3,0:3",
+        ),
+        (32, 64, 48, 48),
+    ),
 }
 
 CHILD = r"""
