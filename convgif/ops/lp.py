@@ -25,10 +25,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..engine.values import drawn_or_given, rng_of
-from ..engine.windows import PoolPlacements, PoolRecording, record_windows
+from ..engine.windows import PoolPlacements, PoolRecording, input_box, record_windows
 from ..errors import SpecError
-from ..picture.model import format_value
+from ..picture.model import Region, format_value
 from .args import caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .pool import (
@@ -44,6 +45,7 @@ from .pool import (
     _Pool,
     check_input_holds_kernel,
 )
+from .pool_part import input_part, spans_of, windows_part
 from .pool_picture import PoolPlayback, element_text
 
 _WORDS = {1: "an int", 2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
@@ -280,6 +282,21 @@ def record_lp(spec: Any, seed: int = 0, input: object = None) -> LPRecording:
     return lp_from(spec, drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE))
 
 
+def record_lp_depth_part(spec: Any, seed: int, input: Any, region: Region, bounds: tuple[int, int]) -> Any:
+    """The recording of the rows and columns ``region`` of every output depth slice of an
+    LPPool3d ``spec`` (input example values within ``bounds``), from the input cells their
+    windows read: its ``input``, ``output`` and the pooling it is made of hold that part
+    (:class:`~convgif.engine.part.PartArray`), each value the whole layer's, computed as
+    :func:`convgif.ops.lp.lp_from` computes the whole."""
+    pool = spec.pool_spec()
+    spans = spans_of(pool, region)
+    _, x = input_part(spec, spec, seed, input, input_box(pool, spans), bounds)
+    with np.errstate(all="ignore"):  # as the whole layer's: ∞ − ∞ and 0^−p give NaN and ∞
+        pooled = windows_part(pool, PartArray(x.shape, x.start, lp_pooled_input(spec, x.values)), spans)
+        output = lp_output(spec, pooled.output.values)
+    return LPRecording(spec, x, PartArray(spec.output_shape, pooled.output.start, output), pooled)
+
+
 def _raised(value: Any, p: float) -> str:
     """``3²``, ``(−3)²``, ``3^2.5``: a cell's value to the power p as the sum line writes it."""
     text = format_value(value)
@@ -348,11 +365,9 @@ class LPPooling(Pooling):
 
     def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
         """The recording; with ``region``, of an LPPool3d, only that part of every output depth
-        slice and the input it reads (:func:`convgif.ops.lp_depth.record_lp_depth_part`)."""
+        slice and the input it reads (:func:`record_lp_depth_part`)."""
         if region is None or not self.draws_parts:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
-        from .lp_depth import record_lp_depth_part
-
         return record_lp_depth_part(spec, seed, input, region, INPUT_RANGE)
 
     def geometries(self, spec, region=None, **view):

@@ -2,7 +2,7 @@
 it with (:meth:`~convgif.ops.lp.LPPool3dSpec.pool_spec`, over the (channel, depth) slices each
 output depth slice reads, see :mod:`convgif.ops.pool_depth`), showing the input x rather than
 x^p and writing each output's power sum and root. A layer too large to record whole records
-only the part drawn (:func:`record_lp_depth_part`)."""
+only the part drawn (:func:`convgif.ops.lp.record_lp_depth_part`)."""
 
 from __future__ import annotations
 
@@ -10,32 +10,11 @@ import dataclasses
 import math
 from typing import Any, Callable, Optional
 
-import numpy as np
-
-from ..engine.part import PartArray
-from ..engine.windows import INPUT, input_box
+from ..engine.windows import INPUT
 from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
 from .pool_depth import DepthPoolPlayback, _slices, pool_depth_drawings, pool_depth_geometries
-from .pool_part import input_part, spans_of, windows_part
 from .pool_picture import held
 from .sliding import widest_text
-
-
-def record_lp_depth_part(spec: Any, seed: int, input: Any, region: Region, bounds: tuple[int, int]) -> Any:
-    """The recording of the rows and columns ``region`` of every output depth slice of an
-    LPPool3d ``spec`` (input example values within ``bounds``), from the input cells their
-    windows read: its ``input``, ``output`` and the pooling it is made of hold that part
-    (:class:`~convgif.engine.part.PartArray`), each value the whole layer's, computed as
-    :func:`convgif.ops.lp.lp_from` computes the whole."""
-    from .lp import LPRecording, lp_output, lp_pooled_input
-
-    pool = spec.pool_spec()
-    spans = spans_of(pool, region)
-    _, x = input_part(spec, spec, seed, input, input_box(pool, spans), bounds)
-    with np.errstate(all="ignore"):  # as the whole layer's: ∞ − ∞ and 0^−p give NaN and ∞
-        pooled = windows_part(pool, PartArray(x.shape, x.start, lp_pooled_input(spec, x.values)), spans)
-        output = lp_output(spec, pooled.output.values)
-    return LPRecording(spec, x, PartArray(spec.output_shape, pooled.output.start, output), pooled)
 
 
 def lp_depth_geometries(spec: Any, notes: list[str], region: Optional[Region] = None) -> list[Geometry]:

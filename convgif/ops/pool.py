@@ -66,6 +66,7 @@ from .args import is_int as _is_int
 from .args import positive_tuple as _positive_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text, shape_facts
+from .pool_part import part_numbers, record_pool_part
 from .pool_picture import PoolPlayback, backward_notes, pool_drawings, pool_geometries, routed_reason
 
 __all__ = [
@@ -523,10 +524,8 @@ class _Windowed(Operation):
         return None
 
     def recorded_layers(self, spec, geometries) -> list:
-        """A 3-D kind's pictures draw 2-D slices of the 3-D layer it records: one that draws its
-        part is checked as that layer, so that one too large is recorded only in part."""
-        layers = super().recorded_layers(spec, geometries)
-        return [*layers, spec] if self.dims == 3 and self.draws_parts else layers
+        """A 3-D kind drawing parts is checked as the 3-D layer its 2-D slices are recorded from."""
+        return [*super().recorded_layers(spec, geometries), *([spec] if self.dims == 3 and self.draws_parts else [])]
 
 
 class Pooling(_Windowed):
@@ -540,18 +539,14 @@ class Pooling(_Windowed):
         return spec.as_2d() if self.dims == 1 else spec
 
     def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region``, of a kind that draws parts, only that part of the
-        output and the input it reads, as the 2-D layer drawn (:mod:`convgif.ops.pool_part`)."""
+        """The recording; with ``region``, only that part of the output (of a 3-D layer, of every
+        output depth slice) and the input it reads, as the layer drawn (:mod:`.pool_part`)."""
         if region is None or not self.draws_parts:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
-        from .pool_part import record_pool_part
-
         return record_pool_part(spec, seed, input, region, INPUT_RANGE)
 
     def part_numbers(self, spec, region: Region) -> int:
-        from .pool_part import part_numbers
-
-        return part_numbers(spec, region)
+        return part_numbers(spec, region)  # the module's: see :mod:`.pool_part`
 
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
@@ -695,9 +690,7 @@ AVG_POOL1D = Pooling(AvgPool1dSpec)
 AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D, AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
-    _op.backward_drawn = True
-for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D, AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
-    _op.draws_parts = True  # type: ignore[misc]
+    _op.backward_drawn = _op.draws_parts = True  # type: ignore[misc]
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
     _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]
