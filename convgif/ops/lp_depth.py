@@ -12,7 +12,7 @@ from typing import Any, Callable, Optional
 
 from ..engine.windows import INPUT
 from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
-from .pool_depth import DepthPoolPlayback, _slices, pool_depth_drawings, pool_depth_geometries
+from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries, slices_drawn
 from .pool_picture import held
 from .sliding import widest_text
 
@@ -51,7 +51,7 @@ def lp_depth_drawings(
     for z, picture in enumerate(pooled):
         (y0, y1), (x0, x1) = _extent(picture)
         at = [z * spec.stride[0] + dz for dz in range(spec.kernel_size[0])]
-        grid = _slices(pool, rec, at, (y0, y1), (x0, x1))  # no padding: x, then overhang
+        grid = slices_drawn(pool, rec, at, (y0, y1), (x0, x1))  # no padding: x, then overhang
         output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
         playback = LPDepthPlayback(rec, z, part, (y0, x0), sum_text)
         drawn.append(

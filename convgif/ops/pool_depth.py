@@ -111,7 +111,9 @@ def _step_text(oy: int, ox: int, z: int, step: int, steps: int, part: bool) -> s
     return f"window at {position(2, oy, ox, depth=z)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-def _slices(spec: Any, rec: PoolRecording, at: list[int], rows: tuple[int, int], cols: tuple[int, int]) -> np.ndarray:
+def slices_drawn(
+    spec: Any, rec: PoolRecording, at: list[int], rows: tuple[int, int], cols: tuple[int, int]
+) -> np.ndarray:
     """The drawn grid rows ``rows`` and columns ``cols`` of every channel's grid depths ``at``,
     channel by channel (C · len(at) slices): the input where it is, 0 elsewhere. Only the
     input cells drawn are read, so that a part recorded alone draws as the whole does."""
@@ -138,7 +140,7 @@ def pool_depth_drawings(
     drawn = []
     for z, geometry in enumerate(geometries):
         at = [z * spec.stride[0] + dz * spec.dilation[0] for dz in range(kd)]  # grid depths
-        grid = _slices(spec, rec, at, (y0, y1), (x0, x1))
+        grid = slices_drawn(spec, rec, at, (y0, y1), (x0, x1))
         kinds = np.stack([rec.kinds[g, y0:y1, x0:x1] for _ in range(spec.in_channels) for g in at])
         output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
         shown_indices = rec.indices[:, z, slice(*part.rows), slice(*part.cols)] if indices else None
