@@ -11,7 +11,7 @@ up-sampling layers at those sizes), and the U-Net layer on 64×64 for its memory
 Each render runs in a fresh process (peak RSS from the kernel). Targets: first frame under 1 s
 for every layer, a 300-frame GIF of ResNet's stem under 5 s, peak memory following the part
 drawn (at most 1.5× for the larger input). Then far larger pooling, transposed, up-sampling, shuffle,
-padding, separable, unpooling, LP and fractional pooling, Unfold and 3-D convolution layers, each beside the same part of a
+padding, separable, unpooling, LP and fractional pooling, Unfold and 3-D layers, each beside the same part of a
 small layer of its kind (peak memory at most 1.5× the small one's; their first frames are
 reported).
 
@@ -219,6 +219,34 @@ PAIRS = {
             region="0:2,0:2",
         ),
         (128, 32, 8, 8),
+    ),
+    # a 3-D pooling draws the same rows and columns of every output depth slice: the small layer
+    # has the depth and channels of the large one, and its part is the same
+    "--layer MaxPool3d --in 32,64,128,128 --k 2 --region 0:3,0:3": (
+        dict(layer="MaxPool3d", input_shape=(32, 64, 128, 128), kernel_size=2, region="0:3,0:3"),
+        (32, 64, 16, 16),
+    ),
+    "--layer AvgPool3d --in 16,64,256,256 --k 3 --s 2 --p 1 --region 0:3,0:3": (
+        dict(layer="AvgPool3d", input_shape=(16, 64, 256, 256), kernel_size=3, stride=2, padding=1, region="0:3,0:3"),
+        (16, 64, 16, 16),
+    ),
+    "--layer AdaptiveMaxPool3d --in 32,64,128,128 --output-size 16,32,32 --region 0:3,0:3": (
+        dict(layer="AdaptiveMaxPool3d", input_shape=(32, 64, 128, 128), output_size=(16, 32, 32), region="0:3,0:3"),
+        (32, 64, 32, 32),
+    ),
+    "--layer LPPool3d --in 32,64,128,128 --norm-type 2 --k 2 --region 0:3,0:3": (
+        dict(layer="LPPool3d", input_shape=(32, 64, 128, 128), norm_type=2, kernel_size=2, region="0:3,0:3"),
+        (32, 64, 16, 16),
+    ),
+    "--layer FractionalMaxPool3d --in 32,64,128,128 --k 2 --output-size 32,32,32 --region 0:3,0:3": (
+        dict(
+            layer="FractionalMaxPool3d",
+            input_shape=(32, 64, 128, 128),
+            kernel_size=2,
+            output_size=(32, 32, 32),
+            region="0:3,0:3",
+        ),
+        (32, 64, 48, 48),
     ),
 }
 

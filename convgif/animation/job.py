@@ -122,9 +122,10 @@ class Job:
     def _too_large(self, whole: list) -> bool:
         """Whether a layer is too large to compute whole but of a kind that computes only the
         part it draws (any other too large is refused, naming the argument to shrink)."""
+        layers = self.op.recorded_layers(self.spec, whole)
         try:
-            for geometry in whole:
-                check_computable(geometry.layer, self.spec)
+            for layer in layers:
+                check_computable(layer, self.spec)
         except TooLargeError as error:
             if not self.op.draws_part_of(self.spec):
                 forward = getattr(self.op, "op", None)  # a backward pass's kind
@@ -135,8 +136,8 @@ class Job:
                         "without --backward, only a part of the forward pass is computed and drawn",
                     ) from None
                 raise
-            for geometry in whole:
-                check_sizes(geometry.layer)
+            for layer in layers:
+                check_sizes(layer)
             self.__dict__["_refusal"] = sys.exc_info()[1]
             return True
         return False

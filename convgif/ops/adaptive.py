@@ -673,7 +673,14 @@ ADAPTIVE_AVG_POOL3D = _with_signature(Spans(AdaptiveAvgPool3dSpec), ("output_siz
 ADAPTIVE_MAX_POOL1D = _with_signature(Spans(AdaptiveMaxPool1dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL2D = _with_signature(Spans(AdaptiveMaxPool2dSpec), ("output_size", "return_indices"))
 ADAPTIVE_MAX_POOL3D = _with_signature(Spans(AdaptiveMaxPool3dSpec), ("output_size", "return_indices"))
-for _op in (ADAPTIVE_AVG_POOL1D, ADAPTIVE_AVG_POOL2D, ADAPTIVE_MAX_POOL1D, ADAPTIVE_MAX_POOL2D):
+for _op in (
+    ADAPTIVE_AVG_POOL1D,
+    ADAPTIVE_AVG_POOL2D,
+    ADAPTIVE_AVG_POOL3D,
+    ADAPTIVE_MAX_POOL1D,
+    ADAPTIVE_MAX_POOL2D,
+    ADAPTIVE_MAX_POOL3D,
+):
     _op.draws_parts = True  # type: ignore[misc]
 for _op in (ADAPTIVE_AVG_POOL1D, ADAPTIVE_AVG_POOL2D, ADAPTIVE_AVG_POOL3D):
     _op.backward_drawn = True

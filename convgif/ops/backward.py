@@ -115,6 +115,9 @@ class Backward(Operation):
         """The whole recording: a backward pass's pictures show every kernel's gradient."""
         return self.record(spec, seed, **values)
 
+    def recorded_layers(self, spec: Any, geometries: Sequence[Any]) -> list:
+        return self.op.recorded_layers(spec, geometries)
+
     def refusal_of(self, error: SpecError) -> SpecError:
         """Too many frames: a backward pass is drawn whole, so no smaller region is offered."""
         if isinstance(error, TooLargeError) and error.needs and "even one output cell" in str(error):

@@ -97,6 +97,14 @@ class Operation(abc.ABC):
         recording (given the same ``region``)."""
         return self.record(spec, seed, input=input, weight=weight, bias=bias)
 
+    def recorded_layers(self, spec: Any, geometries: Sequence[Any]) -> list:
+        """The layers a recording of the pictures ``geometries`` holds the numbers of, each
+        checked against the numbers convgif computes whole (a layer over them is drawn from
+        its part, by a kind that :attr:`draws_parts`, or refused): the layers the pictures
+        draw, and the layer itself (a 3-D layer's pictures draw its 2-D slices)."""
+        layers = [geometry.layer for geometry in geometries]
+        return layers if any(layer is spec for layer in layers) else [*layers, spec]
+
     @abc.abstractmethod
     def weight_shape(self, spec: Any) -> Optional[tuple[int, ...]]:
         """The shape of the layer's weight in PyTorch's layout, or None for a layer without one."""

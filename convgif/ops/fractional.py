@@ -28,8 +28,19 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..engine.spans import SpanRecording, fractional_starts, record_spans
-from ..engine.values import check_exact, example_fractions, example_values, given, rng_of, skip_values
+from ..engine.values import (
+    check_exact,
+    checked,
+    example_box,
+    example_fractions,
+    example_values,
+    given,
+    number_type,
+    rng_of,
+    skip_values,
+)
 from ..errors import SpecError
 from ..picture.model import Region
 from . import args
@@ -248,6 +259,61 @@ def record_fractional(spec: Any, seed: int = 0, input: object = None) -> SpanRec
     return record_spans(spec, "max", x, starts, sizes, samples=samples)
 
 
+def _part_box(spec: Any, region: Region) -> list[tuple[int, int]]:
+    """The input cells (start, stop) per axis a part of a FractionalMaxPool3d draws: every input
+    depth (every output depth slice is drawn), and the rows and columns its pictures show
+    (:meth:`Fractional.extent`: those any channel's windows may cover)."""
+    (r0, r1), (c0, c1) = region.rows, region.cols
+    rows = (_bounds(spec, 1, r0)[0], _bounds(spec, 1, r1 - 1)[1])
+    cols = (_bounds(spec, 2, c0)[0], _bounds(spec, 2, c1 - 1)[1])
+    return [(0, spec.input_shape[1]), rows, cols]
+
+
+def record_fractional_depth_part(spec: Any, seed: int, input: object, region: Region) -> SpanRecording:
+    """The recording of the rows and columns ``region`` of every output depth slice of a
+    FractionalMaxPool3d, from the input cells its pictures show: ``input``, ``output``,
+    ``indices`` and ``winners`` are :class:`~convgif.engine.part.PartArray` holding that part,
+    each value the whole layer's (the samples drawn after every example value, as the whole
+    recording draws them); ``starts``, ``sizes`` and ``samples`` the whole layer's."""
+    spans = [(0, spec.output_shape[1]), region.rows, region.cols]
+    box = _part_box(spec, region)
+    rng = rng_of(seed)
+    if input is None:
+        cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
+    else:
+        array = checked("input", input, spec.input_shape)
+        skip_values(rng, spec.input_shape, INPUT_RANGE)
+        cells = array[(slice(None), *(slice(*b) for b in box))].astype(number_type(array), copy=False)
+    if spec.samples is not None:
+        samples = np.array(spec.samples, dtype=np.float64)
+    else:
+        samples = example_fractions(rng, (spec.in_channels, spec.DIMS))
+    starts, sizes = fractional_windows(spec, samples)
+    lows = np.array([low for low, _ in box])
+    local = record_spans(
+        spec,
+        "max",
+        cells,
+        tuple(s[:, a:b] - low for s, (a, b), low in zip(starts, spans, lows)),
+        tuple(size[a:b] for size, (a, b) in zip(sizes, spans)),
+        samples=samples,
+    )
+    winners = local.winners + lows  # a 3-D layer's windows hold at least one cell: never empty
+    indices = sum(winners[..., a] * math.prod(spec.input_shape[2 + a :]) for a in range(spec.DIMS))
+    at = (0, *(a for a, _ in spans))
+    return SpanRecording(
+        spec,
+        "max",
+        PartArray(spec.input_shape, (0, *lows), cells),
+        PartArray(spec.output_shape, at, local.output),
+        starts,
+        sizes,
+        PartArray(spec.output_shape, at, indices),
+        PartArray((*spec.output_shape, spec.DIMS), (*at, 0), winners),
+        samples=samples,
+    )
+
+
 def _bounds(spec: Any, axis: int, i: int) -> tuple[int, int]:
     """The cells window ``i`` on ``axis`` may cover for any sample (with a cell's margin for
     rounding): start int((i + u)·α) − int(u·α) is ⌊i·α⌋ or one more."""
@@ -273,20 +339,28 @@ class Fractional(Spans):
         return spec
 
     def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region``, of a FractionalMaxPool2d too large to record whole,
-        only that part of the output and the input its windows may cover, from the whole
-        layer's samples (:mod:`convgif.ops.fractional_part`)."""
-        if region is None or not self.draws_parts or spec.numbers <= args.MAX_ELEMENTS:
+        """The recording; with ``region``, only that part, from the whole layer's samples: of a
+        FractionalMaxPool2d too large to record whole, the output drawn and the input its
+        windows may cover (:mod:`convgif.ops.fractional_part`); of a FractionalMaxPool3d, those
+        rows and columns of every output depth slice (:func:`record_fractional_depth_part`)."""
+        if region is None or not self.draws_parts or (self.dims < 3 and spec.numbers <= args.MAX_ELEMENTS):
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "pooling has no parameters")
+        if self.dims == 3:
+            return record_fractional_depth_part(spec, seed, input, region)
         from .fractional_part import record_fractional_part
 
-        no_values(self.name, weight, bias, "pooling has no parameters")
         return record_fractional_part(self, spec, seed, input, region, fractional_windows)
 
     def part_numbers(self, spec, region: Region) -> int:
-        from .fractional_part import part_numbers
+        """The input cells shown and, per output drawn, its value, index, winner and window."""
+        if self.dims < 3:
+            from .fractional_part import part_numbers
 
-        return part_numbers(self, spec, region)
+            return part_numbers(self, spec, region)
+        cells = math.prod(b - a for a, b in _part_box(spec, region))
+        outputs = spec.output_shape[1] * math.prod(region.size)
+        return spec.in_channels * (2 * cells + outputs * (math.prod(spec.kernel_size) + 2 + spec.DIMS))
 
     def depth_plane(self, spec, slices: int) -> tuple[Fractional, FractionalMaxPool2dSpec]:
         """(op, spec) of the FractionalMaxPool2d an output depth slice is drawn as (its windows
@@ -407,8 +481,7 @@ class Fractional(Spans):
 FRACTIONAL_MAX_POOL2D = Fractional(FractionalMaxPool2dSpec)
 FRACTIONAL_MAX_POOL3D = Fractional(FractionalMaxPool3dSpec)
 FRACTIONAL_MAX_POOL2D.backward_drawn = FRACTIONAL_MAX_POOL3D.backward_drawn = True
-FRACTIONAL_MAX_POOL2D.draws_parts = True  # type: ignore[misc]
-FRACTIONAL_MAX_POOL3D.draws_parts = False  # type: ignore[misc]  # its depth slices draw from the whole
+FRACTIONAL_MAX_POOL2D.draws_parts = FRACTIONAL_MAX_POOL3D.draws_parts = True  # type: ignore[misc]
 for _op in (FRACTIONAL_MAX_POOL2D, FRACTIONAL_MAX_POOL3D):
     _op.torch_signature = ("kernel_size", "output_size", "output_ratio", "return_indices", "_random_samples")  # type: ignore[misc]
     _op.torch_shown = ()  # type: ignore[misc]  # print(model) writes FractionalMaxPool2d()

@@ -25,10 +25,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from ..engine.part import PartArray
 from ..engine.values import drawn_or_given, rng_of
-from ..engine.windows import PoolPlacements, PoolRecording, record_windows
+from ..engine.windows import PoolPlacements, PoolRecording, input_box, record_windows
 from ..errors import SpecError
-from ..picture.model import format_value
+from ..picture.model import Region, format_value
 from . import args
 from .args import caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
@@ -46,6 +47,7 @@ from .pool import (
     _Pool,
     check_input_holds_kernel,
 )
+from .pool_part import input_part, spans_of, windows_part
 from .pool_picture import PoolPlayback, element_text
 
 _WORDS = {1: "an int", 2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
@@ -254,35 +256,47 @@ class LPRecording:
 
 
 def lp_from(spec: Any, x: np.ndarray) -> LPRecording:
-    with np.errstate(all="ignore"):  # sums of ∞ and −∞ give NaN, as in torch
-        pooled = record_windows(spec.pool_spec(), pooled_input(spec, x))
-    return LPRecording(spec, x, lp_output(spec, pooled.output), pooled)
+    with np.errstate(all="ignore"):  # ∞ − ∞ and 0^−p give NaN and ∞, as in torch
+        pooled = record_windows(spec.pool_spec(), lp_pooled_input(spec, x))
+        return LPRecording(spec, x, lp_output(spec, pooled.output), pooled)
 
 
-def pooled_input(spec: Any, x: np.ndarray) -> np.ndarray:
-    """What torch pools to compute ``spec`` on ``x``: x^p, or for p = ±∞ ±|x|."""
-    p = spec.norm_type
-    xf = x.astype(np.float64)
+def lp_pooled_input(spec: Any, x: np.ndarray) -> np.ndarray:
+    """What torch pools to compute an LP pooling of ``x``: x^p, or for p = ±∞ ±|x|."""
+    p, xf = spec.norm_type, x.astype(np.float64)
     if math.isinf(p):
         return np.abs(xf) if p > 0 else -np.abs(xf)
-    with np.errstate(all="ignore"):  # 0^−p gives ∞, as in torch
-        return power(xf, p)
+    return power(xf, p)
 
 
 def lp_output(spec: Any, pooled: np.ndarray) -> np.ndarray:
-    """The output from the pooling of :func:`pooled_input`: (mean · K)^(1/p), or ±the max."""
+    """The LP pooling's output from the pooling of :func:`lp_pooled_input`: for p = ±∞ ± its
+    max, else (sign · relu(|mean|) · K)^(1/p), as torch computes it."""
     p = spec.norm_type
     if math.isinf(p):
         return pooled if p > 0 else -pooled
-    with np.errstate(all="ignore"):  # ∞ − ∞ and 0^−p give NaN and ∞, as in torch
-        out = np.sign(pooled) * np.maximum(np.abs(pooled), 0.0)
-        out = out * math.prod(spec.kernel_size)
-        return power(out, 1.0 / p)
+    out = np.sign(pooled) * np.maximum(np.abs(pooled), 0.0)
+    return power(out * math.prod(spec.kernel_size), 1.0 / p)
 
 
 def record_lp(spec: Any, seed: int = 0, input: object = None) -> LPRecording:
     """Run an LP pooling forward on random integers in 0..9 from ``seed`` or the input given."""
     return lp_from(spec, drawn_or_given(rng_of(seed), "input", input, spec.input_shape, INPUT_RANGE))
+
+
+def record_lp_depth_part(spec: Any, seed: int, input: Any, region: Region, bounds: tuple[int, int]) -> Any:
+    """The recording of the rows and columns ``region`` of every output depth slice of an
+    LPPool3d ``spec`` (input example values within ``bounds``), from the input cells their
+    windows read: its ``input``, ``output`` and the pooling it is made of hold that part
+    (:class:`~convgif.engine.part.PartArray`), each value the whole layer's, computed as
+    :func:`convgif.ops.lp.lp_from` computes the whole."""
+    pool = spec.pool_spec()
+    spans = spans_of(pool, region)
+    _, x = input_part(spec, spec, seed, input, input_box(pool, spans), bounds)
+    with np.errstate(all="ignore"):  # as the whole layer's: ∞ − ∞ and 0^−p give NaN and ∞
+        pooled = windows_part(pool, PartArray(x.shape, x.start, lp_pooled_input(spec, x.values)), spans)
+        output = lp_output(spec, pooled.output.values)
+    return LPRecording(spec, x, PartArray(spec.output_shape, pooled.output.start, output), pooled)
 
 
 def _raised(value: Any, p: float) -> str:
@@ -341,21 +355,6 @@ def lp_sum(spec: Any, c: int, placement: Any, y: str, value: str, xs: list) -> s
 class LPPooling(Pooling):
     """LPPool1d, 2d and 3d: the pooling picture with each output's power sum and root."""
 
-    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region``, of a 1-D or 2-D layer too large to record whole, only
-        that part of the output and the input it reads (:mod:`convgif.ops.lp_part`)."""
-        if region is None or not self.draws_parts or spec.numbers <= args.MAX_ELEMENTS:
-            return self.record(spec, seed, input=input, weight=weight, bias=bias)
-        from .lp_part import record_lp_part
-
-        no_values(self.name, weight, bias, "pooling has no parameters")
-        return LPRecording(*record_lp_part(spec, seed, input, region, pooled_input, lp_output))
-
-    def part_numbers(self, spec, region) -> int:
-        from .lp_part import part_numbers
-
-        return part_numbers(spec, region)
-
     def example(self) -> dict[str, Any]:
         return {"input_shape": (2, *(6,) * self.dims), "norm_type": 2, "kernel_size": 2}
 
@@ -365,6 +364,26 @@ class LPPooling(Pooling):
         if indices is not None:
             raise SpecError("indices", f"{spec.NAME} takes no indices: only an unpooling does")
         return record_lp(spec, seed, input)
+
+    def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region``, only that part: of a 1-D or 2-D layer too large to
+        record whole, the output drawn and the input it reads (:mod:`convgif.ops.lp_part`); of
+        an LPPool3d, those rows and columns of every output depth slice (:func:`record_lp_depth_part`)."""
+        if region is None or not self.draws_parts or (self.dims < 3 and spec.numbers <= args.MAX_ELEMENTS):
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        if self.dims == 3:
+            return record_lp_depth_part(spec, seed, input, region, INPUT_RANGE)
+        from .lp_part import record_lp_part
+
+        no_values(self.name, weight, bias, "pooling has no parameters")
+        return LPRecording(*record_lp_part(spec, seed, input, region, lp_pooled_input, lp_output))
+
+    def part_numbers(self, spec, region) -> int:
+        if self.dims < 3:
+            from .lp_part import part_numbers
+
+            return part_numbers(spec, region)
+        return super().part_numbers(spec, region)
 
     def geometries(self, spec, region=None, **view):
         if self.dims == 3:
@@ -541,6 +560,6 @@ LP_POOL1D = LPPooling(LPPool1dSpec)
 LP_POOL2D = LPPooling(LPPool2dSpec)
 LP_POOL3D = LPPooling(LPPool3dSpec)
 LP_POOL1D.backward_drawn = LP_POOL2D.backward_drawn = LP_POOL3D.backward_drawn = True
-LP_POOL1D.draws_parts = LP_POOL2D.draws_parts = True  # type: ignore[misc]
+LP_POOL1D.draws_parts = LP_POOL2D.draws_parts = LP_POOL3D.draws_parts = True  # type: ignore[misc]
 for _op in (LP_POOL1D, LP_POOL2D, LP_POOL3D):
     _op.torch_signature = _SIGNATURE  # type: ignore[misc]

@@ -1,7 +1,8 @@
 """An LPPool3d drawn one output depth slice at a time: the picture of the pooling torch computes
 it with (:meth:`~convgif.ops.lp.LPPool3dSpec.pool_spec`, over the (channel, depth) slices each
 output depth slice reads, see :mod:`convgif.ops.pool_depth`), showing the input x rather than
-x^p and writing each output's power sum and root."""
+x^p and writing each output's power sum and root. A layer too large to record whole records
+only the part drawn (:func:`convgif.ops.lp.record_lp_depth_part`)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,10 @@ import dataclasses
 import math
 from typing import Any, Callable, Optional
 
-import numpy as np
-
 from ..engine.windows import INPUT
 from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
-from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries
+from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries, slices_drawn
+from .pool_picture import held
 from .sliding import widest_text
 
 
@@ -44,17 +44,14 @@ def lp_depth_drawings(
 ) -> list[Drawn]:
     """The recorded pictures of :func:`lp_depth_geometries`: the pooling's, with the input's
     cells, the layer's outputs and its sum lines (``sum_text``: :func:`convgif.ops.lp.lp_sum`)."""
-    pooled = pool_depth_drawings(spec.pool_spec(), rec.pooled, geometries, pixels, region)
-    part = Region.of(region, spec.output_shape[2:])
     pool = spec.pool_spec()
-    grid3 = np.zeros((spec.in_channels, *pool.grid_shape[1:]), dtype=rec.input.dtype)  # no padding: x, then overhang
-    d, h, w = spec.input_shape[1:]
-    grid3[:, :d, :h, :w] = rec.input
+    pooled = pool_depth_drawings(pool, rec.pooled, geometries, pixels, region)
+    part = Region.of(region, spec.output_shape[2:])
     drawn = []
     for z, picture in enumerate(pooled):
         (y0, y1), (x0, x1) = _extent(picture)
         at = [z * spec.stride[0] + dz for dz in range(spec.kernel_size[0])]
-        grid = np.stack([grid3[c, g, y0:y1, x0:x1] for c in range(spec.in_channels) for g in at])
+        grid = slices_drawn(pool, rec, at, (y0, y1), (x0, x1))  # no padding: x, then overhang
         output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
         playback = LPDepthPlayback(rec, z, part, (y0, x0), sum_text)
         drawn.append(
@@ -78,10 +75,11 @@ class LPDepthPlayback(DepthPoolPlayback):
         super().__init__(rec.pooled, z, False, region, shift)
         self.lp, self.sum_text = rec, sum_text
         self.output = rec.output
-        self._scales = magnitude(rec.input), magnitude(rec.output)
+        self._scales = magnitude(held(rec.input)), magnitude(held(rec.output))
 
     def _sum(self, c: int, placement: Any) -> str:
         z, oy, ox = placement.out_index
         y = f"y[{c}, {z}, {oy}, {ox}]"
-        xs = [self.lp.input[(c, *cell)] for cell, kind in zip(placement.cells, placement.kinds) if kind == INPUT]
+        cells = placement.cells[placement.kinds == INPUT]  # no padding: grid cells are input cells
+        xs = list(self.lp.input[(c, *cells.T)])
         return self.sum_text(self.lp.spec, c, placement, y, format_value(self.lp.output[c, z, oy, ox]), xs)

@@ -3,7 +3,7 @@ and the input cells their windows read, each value the whole layer's.
 
 The input part is drawn as the whole layer's is (:func:`convgif.ops.pool_part.input_part`);
 the pooling torch computes the layer with (the average pool of x^p, or the max pool of ±|x|)
-runs on that part alone (:func:`convgif.ops.pool_part.pooled_part`), and the root follows.
+runs on that part alone (:func:`convgif.ops.pool_part.windows_part`), and the root follows.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ..engine.part import PartArray
 from ..engine.windows import input_box
 from ..picture.model import Region
 from .pool import INPUT_RANGE
-from .pool_part import input_part, pooled_part
+from .pool_part import input_part, windows_part
 from .pool_part import part_numbers as pool_numbers
 
 
@@ -37,11 +37,10 @@ def record_lp_part(
     spans = [(int(a), int(b)) for a, b in (region.rows, region.cols)]
     box = input_box(pool, spans)
     x, part = input_part(spec, flat, seed, input, box, INPUT_RANGE)
-    pooled = pooled_part(pool, spans, box, pooled_input(spec, part))
+    pooled = windows_part(pool, PartArray(part.shape, part.start, pooled_input(spec, part.values)), spans)
     out = pooled.output
     output = PartArray(out.shape, out.start, lp_output(spec, out.values))
-    held = PartArray(flat.input_shape, (0, *(a for a, _ in box)), part) if x is None else x
-    return flat, held, output, pooled
+    return flat, part if x is None else x, output, pooled
 
 
 def part_numbers(spec: Any, region: Region) -> int:

@@ -66,6 +66,7 @@ from .args import is_int as _is_int
 from .args import positive_tuple as _positive_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text, shape_facts
+from .pool_part import part_numbers, record_pool_part
 from .pool_picture import PoolPlayback, backward_notes, pool_drawings, pool_geometries, routed_reason
 
 __all__ = [
@@ -534,18 +535,14 @@ class Pooling(_Windowed):
         return spec.as_2d() if self.dims == 1 else spec
 
     def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region``, of a kind that draws parts, only that part of the
-        output and the input it reads, as the 2-D layer drawn (:mod:`convgif.ops.pool_part`)."""
+        """The recording; with ``region``, only that part of the output (of a 3-D layer, of every
+        output depth slice) and the input it reads, as the layer drawn (:mod:`.pool_part`)."""
         if region is None or not self.draws_parts:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
-        from .pool_part import record_pool_part
-
         return record_pool_part(spec, seed, input, region, INPUT_RANGE)
 
     def part_numbers(self, spec, region: Region) -> int:
-        from .pool_part import part_numbers
-
-        return part_numbers(spec, region)
+        return part_numbers(spec, region)  # the module's: see :mod:`.pool_part`
 
     def geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
         self.check_view(**view)
@@ -689,8 +686,7 @@ AVG_POOL1D = Pooling(AvgPool1dSpec)
 AVG_POOL2D = Pooling(AvgPool2dSpec)
 AVG_POOL3D = Pooling(AvgPool3dSpec)
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D, AVG_POOL1D, AVG_POOL2D, AVG_POOL3D):
-    _op.backward_drawn = True
-MAX_POOL1D.draws_parts = MAX_POOL2D.draws_parts = AVG_POOL1D.draws_parts = AVG_POOL2D.draws_parts = True  # type: ignore[misc]
+    _op.backward_drawn = _op.draws_parts = True  # type: ignore[misc]
 for _op in (MAX_POOL1D, MAX_POOL2D, MAX_POOL3D):
     _op.torch_signature = _MAX  # type: ignore[misc]
     _op.torch_shown = ("kernel_size", "stride", "padding", "dilation", "ceil_mode")  # type: ignore[misc]

@@ -18,6 +18,7 @@ import numpy as np
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .base import dims_text
+from .pool_picture import held
 from .sliding import position, read_extent, widest_text
 
 
@@ -110,12 +111,21 @@ def _step_text(oy: int, ox: int, z: int, step: int, steps: int, part: bool) -> s
     return f"window at {position(2, oy, ox, depth=z)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-def _grid(spec: Any, rec: PoolRecording) -> np.ndarray:
-    """The 3-D recording's drawn grid (C, *grid): the input where it is, 0 elsewhere."""
-    grid = np.zeros((spec.in_channels, *spec.grid_shape[1:]), dtype=rec.input.dtype)
-    d, h, w = spec.input_shape[1:]
-    p = spec.padding
-    grid[:, p[0] : p[0] + d, p[1] : p[1] + h, p[2] : p[2] + w] = rec.input
+def slices_drawn(
+    spec: Any, rec: PoolRecording, at: list[int], rows: tuple[int, int], cols: tuple[int, int]
+) -> np.ndarray:
+    """The drawn grid rows ``rows`` and columns ``cols`` of every channel's grid depths ``at``,
+    channel by channel (C · len(at) slices): the input where it is, 0 elsewhere. Only the
+    input cells drawn are read, so that a part recorded alone draws as the whole does."""
+    (y0, y1), (x0, x1), kd = rows, cols, len(at)
+    grid = np.zeros((spec.in_channels * kd, y1 - y0, x1 - x0), dtype=rec.input.dtype)
+    (pd, p, q), (d, h, w) = spec.padding, spec.input_shape[1:]
+    (r0, r1), (c0, c1) = (max(y0, p), min(y1, p + h)), (max(x0, q), min(x1, q + w))  # the input cells drawn
+    if r0 < r1 and c0 < c1:
+        drawn, read = (slice(r0 - y0, r1 - y0), slice(c0 - x0, c1 - x0)), (slice(r0 - p, r1 - p), slice(c0 - q, c1 - q))
+        for i, g in enumerate(at):
+            if pd <= g < pd + d:  # else a padding or overhang depth: 0 throughout
+                grid[(slice(i, None, kd), *drawn)] = rec.input[(slice(None), g - pd, *read)]
     return grid
 
 
@@ -127,13 +137,11 @@ def pool_depth_drawings(
     kd, indices = spec.kernel_size[0], bool(getattr(spec, "return_indices", False))
     part = Region.of(region, flat.output_shape[1:])
     (y0, y1), (x0, x1) = read_extent(flat, part) if region else ((0, flat.grid_shape[1]), (0, flat.grid_shape[2]))
-    grid3, kinds3 = _grid(spec, rec), rec.kinds
     drawn = []
     for z, geometry in enumerate(geometries):
         at = [z * spec.stride[0] + dz * spec.dilation[0] for dz in range(kd)]  # grid depths
-        slots = [(c, g) for c in range(spec.in_channels) for g in at]
-        grid = np.stack([grid3[c, g, y0:y1, x0:x1] for c, g in slots])
-        kinds = np.stack([kinds3[g, y0:y1, x0:x1] for _, g in slots])
+        grid = slices_drawn(spec, rec, at, (y0, y1), (x0, x1))
+        kinds = np.stack([rec.kinds[g, y0:y1, x0:x1] for _ in range(spec.in_channels) for g in at])
         output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
         shown_indices = rec.indices[:, z, slice(*part.rows), slice(*part.cols)] if indices else None
         outside = kinds == OVERHANG
@@ -195,7 +203,8 @@ class DepthPoolPlayback(DepthWindowSteps):
         self.per = 2 if indices else 1
         self.spec = spec = recording.spec
         self._shift = np.array(shift)
-        self._scales = magnitude(recording.input), magnitude(recording.output)
+        # how each grid writes its cells (of a part recorded alone, as the part's values say)
+        self._scales = magnitude(held(recording.input)), magnitude(held(recording.output))
         self._padding_read = getattr(spec, "count_include_pad", True)
         self._kd = spec.kernel_size[0]
 
@@ -228,23 +237,22 @@ class DepthPoolPlayback(DepthWindowSteps):
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 
-    def _value(self, c: int, cell: np.ndarray) -> Any:
-        return self.recording.input[(c, *(cell - np.array(self.spec.padding)))]
+    def _written(self, c: int, cells: np.ndarray) -> list[str]:
+        """The input values of channel ``c`` at grid ``cells`` (K, 3), as the sums write them
+        (read at once: a part's cells are read one index per axis, not one call per cell)."""
+        at = (cells - np.array(self.spec.padding)).T
+        return [format_value(v, self._scales[0]) for v in self.recording.input[(c, *at)]]
 
     def _sum(self, c: int, placement: Any) -> str:
-        x_scale, y_scale = self._scales
+        y_scale = self._scales[1]
         oy, ox = placement.out_index[1:]
         y = f"y[{c}, {self.z}, {oy}, {ox}]"
         if placement.winners is not None:
-            shown = []
-            for cell, kind in zip(placement.cells, placement.kinds):
-                if kind == INPUT:
-                    shown.append(format_value(self._value(c, cell), x_scale))
-                elif kind == PADDING:
-                    shown.append("−∞")
+            inside = iter(self._written(c, placement.cells[placement.kinds == INPUT]))
+            shown = [next(inside) if kind == INPUT else "−∞" for kind in placement.kinds if kind in (INPUT, PADDING)]
             at = f" at index {int(placement.indices[c])}"
             return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c], y_scale)}{at}"
-        terms = [format_value(self._value(c, cell), x_scale) for cell in placement.terms]
+        terms = self._written(c, placement.terms)
         divisor, _, why = placement.reason.partition(": ")
         why = f" ({why})" if why else ""
         return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c], y_scale)}{why}"

@@ -21,6 +21,7 @@ from ..engine.spans import SpanPlacement, SpanRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
 from .adaptive_picture import LISTED
 from .pool_depth import DepthWindowSteps
+from .pool_picture import held
 from .sliding import position, widest_text
 
 
@@ -163,7 +164,8 @@ class DepthSpanPlayback(DepthWindowSteps):
         self.per = 2 if indices else 1
         self.fractional = fractional
         self._shift = np.array([read.rows[0], read.cols[0]])
-        self._scales = magnitude(rec.input), magnitude(rec.output)
+        # how each grid writes its cells (of a part recorded alone, as the part's values say)
+        self._scales = magnitude(held(rec.input)), magnitude(held(rec.output))
 
     def _slot(self, c: int, depth: int) -> int:
         starts = self.recording.starts[0]
@@ -198,7 +200,8 @@ class DepthSpanPlayback(DepthWindowSteps):
         rec = self.recording
         y = f"y[{c}, {', '.join(map(str, placement.out_index))}]"
         x_scale, y_scale = self._scales
-        values = [format_value(rec.input[(c, *cell)], x_scale) for cell in placement.channel_cells(c)]
+        cells = placement.channel_cells(c)  # read at once: a part's cells one index per axis, not one call per cell
+        values = [format_value(v, x_scale) for v in rec.input[(c, *cells.T)]]
         many = len(values) > LISTED  # a window too long to write out: its first and last cells
         if placement.winners is not None:
             listed = (
