@@ -130,7 +130,7 @@ def test_an_lp_pooling_past_20_million_numbers_renders_from_its_part(monkeypatch
         result = runner.invoke(main, [*line, *extra, "-o", str(tmp_path / "big.gif")])
         assert result.exit_code == 0, result.output
     result = runner.invoke(main, [*line, "--backward", "-o", str(tmp_path / "back.gif")])
-    assert result.exit_code == 2 and "--backward" in result.output and "recorded and drawn whole" in result.output
+    assert result.exit_code == 2 and "--backward" in result.output and "backward draws the whole layer" in result.output
     monkeypatch.setattr(job, "memory_bytes", lambda: 10_000)  # a part too large for the machine
     result = runner.invoke(main, [*line, "--region", "0:2,0:2", "-o", str(tmp_path / "a.gif")])
     assert result.exit_code == 2 and "--region" in result.output and "memory" in result.output, result.output

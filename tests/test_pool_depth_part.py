@@ -233,7 +233,7 @@ def test_a_3d_pooling_past_20_million_numbers_renders_from_its_part(tmp_path):
     assert part_numbers(spec, result.region) < 200_000
     # its backward pass is recorded whole: refused, naming the option and why
     result = runner.invoke(main, [*line, "--backward", "-o", str(tmp_path / "back.gif")])
-    assert result.exit_code == 2 and "--backward" in result.output and "recorded and drawn whole" in result.output
+    assert result.exit_code == 2 and "--backward" in result.output and "backward draws the whole layer" in result.output
 
 
 def test_a_3d_part_too_large_for_the_machine_is_refused_naming_region(monkeypatch, tmp_path):
