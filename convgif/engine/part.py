@@ -8,9 +8,12 @@ error, never a wrong value.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from collections.abc import Sequence
+from typing import Any, Optional, Union
 
 import numpy as np
+
+from .values import Stream, checked, example_box, number_type, skip_values
 
 
 class PartArray:
@@ -121,3 +124,26 @@ class PartArray:
                 shape.append(self.shape[axis])
                 start.append(self.start[axis])
         return PartArray(tuple(shape), tuple(start), self.values[index])
+
+
+def held_input(
+    rng: Stream,
+    input: Any,
+    shape: tuple[int, ...],
+    bounds: tuple[int, int],
+    box: Sequence[tuple[int, int]],
+    drawn: Optional[tuple[int, ...]] = None,
+) -> tuple[Any, np.ndarray]:
+    """The input a part's recording holds and the values of its cells ``box`` ((start, stop) per
+    axis after the channels), ``rng`` left as a whole draw leaves it: the example values of
+    ``shape`` (within ``bounds``) drawn in ``box`` alone, held as a :class:`PartArray`, or
+    ``input`` given, checked and held as given, only its cells converted. ``drawn``: the shape
+    of the layer a picture draws, where it differs (a 1-D layer drawn as one row: (C, 1, L))."""
+    drawn = drawn or shape
+    if input is None:
+        cells = example_box(rng, drawn, bounds, box)
+        return PartArray(drawn, (0, *(a for a, _ in box)), cells), cells
+    given = checked("input", input, shape)
+    skip_values(rng, shape, bounds)
+    x = given[:, None, :] if len(drawn) > len(shape) else given
+    return x, x[(slice(None), *(slice(*b) for b in box))].astype(number_type(given), copy=False)

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.part import PartArray
+from ..engine.part import PartArray, held_input
 from ..engine.spans import SpanRecording, record_spans
-from ..engine.values import checked, example_box, number_type, rng_of, skip_values
+from ..engine.values import rng_of
 from ..picture.model import Region
 
 
@@ -55,19 +55,9 @@ def record_adaptive_part(spec: Any, seed: int, input: Any, region: Region, bound
     flat = spec.as_2d() if spec.DIMS == 1 else spec
     spans = _spans(flat, region)
     box = _box(flat, spans)
-    picks = (slice(None), *(slice(*b) for b in box))
-    rng = rng_of(seed)
-    x: Any
-    if input is None:
-        cells = example_box(rng, flat.input_shape, bounds, box)
+    x, cells = held_input(rng_of(seed), input, spec.input_shape, bounds, box, flat.input_shape)
+    if input is not None and spec.DIMS == 3:  # only the part read is kept
         x = PartArray(flat.input_shape, (0, *(a for a, _ in box)), cells)
-    else:
-        given = checked("input", input, spec.input_shape)
-        skip_values(rng, spec.input_shape, bounds)
-        x = given[:, None, :] if spec.DIMS == 1 else given
-        cells = x[picks].astype(number_type(given), copy=False)
-        if spec.DIMS == 3:  # only the part read is kept
-            x = PartArray(flat.input_shape, (0, *(a for a, _ in box)), cells)
     starts = tuple((s[a:b] - low)[None, :] for s, (a, b), (low, _) in zip(flat.starts, spans, box))
     sizes = tuple((e - s)[a:b] for s, e, (a, b) in zip(flat.starts, flat.ends, spans))
     # a mean of the whole input (every output size 1) has one output: its part is all the input

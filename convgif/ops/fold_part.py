@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.part import PartArray
-from ..engine.values import checked, example_box, number_type, rng_of, skip_values
+from ..engine.part import PartArray, held_input
+from ..engine.values import rng_of
 from ..picture.model import Region
 from .fold_steps import _windows
 from .gathered import INPUT_RANGE
@@ -26,15 +26,7 @@ def record_unfold_part(
     p, (h, w) = spec.padding, spec.input_shape[1:]
     box = [(min(max(a - q, 0), n), min(max(b - q, 0), n)) for (a, b), q, n in zip((read.rows, read.cols), p, (h, w))]
     box = [(a, max(a, b)) for a, b in box]
-    rng = rng_of(seed)
-    x: Any
-    if input is None:
-        cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-        x = PartArray(spec.input_shape, (0, *(a for a, _ in box)), cells)
-    else:
-        x = checked("input", input, spec.input_shape)
-        skip_values(rng, spec.input_shape, INPUT_RANGE)
-        cells = x[(slice(None), *(slice(*b) for b in box))].astype(number_type(x), copy=False)
+    x, cells = held_input(rng_of(seed), input, spec.input_shape, INPUT_RANGE, box)
     canvas = np.zeros((spec.in_channels, *read.size), dtype=cells.dtype)
     (r0, _), (c0, _) = box
     y0, x0 = r0 + p[0] - read.rows[0], c0 + p[1] - read.cols[0]

@@ -28,16 +28,13 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..engine.part import PartArray
+from ..engine.part import PartArray, held_input
 from ..engine.spans import SpanRecording, fractional_starts, record_spans
 from ..engine.values import (
     check_exact,
-    checked,
-    example_box,
     example_fractions,
     example_values,
     given,
-    number_type,
     rng_of,
     skip_values,
 )
@@ -278,12 +275,7 @@ def record_fractional_depth_part(spec: Any, seed: int, input: object, region: Re
     spans = [(0, spec.output_shape[1]), region.rows, region.cols]
     box = _part_box(spec, region)
     rng = rng_of(seed)
-    if input is None:
-        cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-    else:
-        array = checked("input", input, spec.input_shape)
-        skip_values(rng, spec.input_shape, INPUT_RANGE)
-        cells = array[(slice(None), *(slice(*b) for b in box))].astype(number_type(array), copy=False)
+    _, cells = held_input(rng, input, spec.input_shape, INPUT_RANGE, box)  # then the samples
     if spec.samples is not None:
         samples = np.array(spec.samples, dtype=np.float64)
     else:

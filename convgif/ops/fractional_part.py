@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.part import PartArray
+from ..engine.part import PartArray, held_input
 from ..engine.spans import SpanRecording, record_spans
-from ..engine.values import checked, example_box, example_fractions, number_type, rng_of, skip_values
+from ..engine.values import example_fractions, rng_of
 from ..picture.model import Region
 from .pool import INPUT_RANGE
 
@@ -35,16 +35,8 @@ def record_fractional_part(
     and ``winners`` are :class:`~convgif.engine.part.PartArray` holding that part; ``starts``,
     ``sizes`` and ``samples`` the whole layer's."""
     box = _box(op, spec, region)
-    picks = (slice(None), *(slice(*b) for b in box))
     rng = rng_of(seed)
-    x: Any
-    if input is None:
-        cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-        x = PartArray(spec.input_shape, (0, *(a for a, _ in box)), cells)
-    else:
-        x = checked("input", input, spec.input_shape)
-        skip_values(rng, spec.input_shape, INPUT_RANGE)
-        cells = x[picks].astype(number_type(x), copy=False)
+    x, cells = held_input(rng, input, spec.input_shape, INPUT_RANGE, box)  # then the samples
     if spec.samples is not None:
         samples = np.array(spec.samples, dtype=np.float64)
     else:

@@ -17,8 +17,8 @@ from typing import Any
 
 import numpy as np
 
-from ..engine.part import PartArray
-from ..engine.values import checked, example_box, number_type, rng_of, skip_values
+from ..engine.part import PartArray, held_input
+from ..engine.values import rng_of
 from ..engine.windows import PoolRecording, _axis_kinds, _outer, grid_reads, input_box, pool_part
 from ..picture.model import Region
 
@@ -51,17 +51,8 @@ def input_part(
 ) -> tuple[Any, PartArray]:
     """(the input given, as the drawn layer ``flat`` takes it, or None; the cells ``box`` of
     the input, example values within ``bounds`` from ``seed`` or the input given, converted)."""
-    picks = (slice(None), *(slice(*b) for b in box))
-    rng = rng_of(seed)
-    if input is None:
-        x = None
-        part = example_box(rng, flat.input_shape, bounds, box)
-    else:
-        given = checked("input", input, spec.input_shape)
-        skip_values(rng, spec.input_shape, bounds)
-        x = given[:, None, :] if spec.DIMS == 1 else given
-        part = x[picks].astype(number_type(given), copy=False)
-    return x, PartArray(flat.input_shape, (0, *(a for a, _ in box)), part)
+    held, cells = held_input(rng_of(seed), input, spec.input_shape, bounds, box, flat.input_shape)
+    return None if input is None else held, PartArray(flat.input_shape, (0, *(a for a, _ in box)), cells)
 
 
 def windows_part(flat: Any, part: PartArray, spans: list[tuple[int, int]], given: Any = None) -> PoolRecording:

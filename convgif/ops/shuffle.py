@@ -24,9 +24,9 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..engine.part import PartArray
+from ..engine.part import PartArray, held_input
 from ..engine.shuffle import channel_shuffle, channel_sources, pixel_shuffle, pixel_unshuffle
-from ..engine.values import checked, drawn_or_given, example_box, number_type, rng_of, skip_values
+from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
 from ..picture.numbers import widest
@@ -318,15 +318,7 @@ class PixelShuffling(_Shuffle):
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "a shuffle has no parameters")
         part, read = self._parts(spec, region)
-        box = [read.rows, read.cols]
-        rng = rng_of(seed)
-        if input is None:
-            cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-            x: Any = PartArray(spec.input_shape, (0, read.rows[0], read.cols[0]), cells)
-        else:
-            x = checked("input", input, spec.input_shape)
-            skip_values(rng, spec.input_shape, INPUT_RANGE)
-            cells = x[:, slice(*read.rows), slice(*read.cols)].astype(number_type(x), copy=False)
+        x, cells = held_input(rng_of(seed), input, spec.input_shape, INPUT_RANGE, [read.rows, read.cols])
         r = spec.factor
         if self._up(spec):
             out, start = pixel_shuffle(cells, r), (0, read.rows[0] * r, read.cols[0] * r)
@@ -498,14 +490,7 @@ class ChannelShuffling(_Shuffle):
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "a shuffle has no parameters")
         box = self._box(spec, region)
-        rng = rng_of(seed)
-        if input is None:
-            cells = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-            x: Any = PartArray(spec.input_shape, (0, *(a for a, _ in box)), cells)
-        else:
-            x = checked("input", input, spec.input_shape)
-            skip_values(rng, spec.input_shape, INPUT_RANGE)
-            cells = x[(slice(None), *(slice(*b) for b in box))].astype(number_type(x), copy=False)
+        x, cells = held_input(rng_of(seed), input, spec.input_shape, INPUT_RANGE, box)
         output = PartArray(spec.output_shape, (0, *(a for a, _ in box)), channel_shuffle(cells, spec.groups))
         return ShuffleRecording(spec, x, output)
 

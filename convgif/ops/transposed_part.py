@@ -18,21 +18,18 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.direct import Placements, Recording
-from ..engine.part import PartArray
+from ..engine.part import PartArray, held_input
 from ..engine.scatter import canvas_size, canvas_window, flip_kernels, scatter_gains
 from ..engine.values import (
     BIAS_RANGE,
     INPUT_RANGE,
     WEIGHT_RANGE,
-    checked,
     common_type,
     drawn_or_given,
-    example_box,
     example_rows,
     given,
     holds_fractions,
     no_bias,
-    number_type,
     rng_of,
     row_chunks,
     skip_values,
@@ -86,7 +83,7 @@ def record_transposed_part(
     box = [read.rows, read.cols][2 - spec.DIMS :]
     rng = rng_of(seed)
     w_shape = (spec.in_channels, spec.out_per_group, *spec.kernel_size)
-    x, x_part = _input_part(spec, rng, input, box)
+    x, x_part = held_input(rng, input, spec.input_shape, INPUT_RANGE, box)
     cells = x_part.reshape(spec.in_channels, *read.size)
     if x_part.dtype.kind == "f" or holds_fractions(weight) or holds_fractions(bias):
         w: Any = drawn_or_given(rng, "weight", weight, w_shape, WEIGHT_RANGE)
@@ -101,18 +98,6 @@ def record_transposed_part(
         return drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
 
     return scattered_part(spec, region, x, cells, w, bias_of, keep)
-
-
-def _input_part(spec: Any, rng: Any, input: Any, box: list) -> tuple[Any, np.ndarray]:
-    """The layer's input as a recording holds it (the cells of ``box`` drawn, or as given) and
-    the values of those cells."""
-    picks = (slice(None), *(slice(*b) for b in box))
-    if input is None:
-        x_part = example_box(rng, spec.input_shape, INPUT_RANGE, box)
-        return PartArray(spec.input_shape, (0, *(a for a, _ in box)), x_part), x_part
-    x = checked("input", input, spec.input_shape)
-    skip_values(rng, spec.input_shape, INPUT_RANGE)
-    return x, x[picks].astype(number_type(x), copy=False)
 
 
 def scattered_part(
@@ -248,7 +233,7 @@ def record_depth_part(
     read = scatter_extent(flat, canvas_region(flat, region))
     rng = rng_of(seed)
     w_shape = (spec.in_channels, spec.out_per_group, *spec.kernel_size)
-    x, x_part = _input_part(spec, rng, input, [(0, spec.input_shape[1]), read.rows, read.cols])
+    x, x_part = held_input(rng, input, spec.input_shape, INPUT_RANGE, [(0, spec.input_shape[1]), read.rows, read.cols])
     w = drawn_or_given(rng, "weight", weight, w_shape, WEIGHT_RANGE)
     b = drawn_or_given(rng, "bias", bias, (spec.out_channels,), BIAS_RANGE) if spec.bias else no_bias(bias)
     fractions = any(a is not None and a.dtype.kind == "f" for a in (x_part, w, b))
