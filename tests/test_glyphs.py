@@ -161,7 +161,7 @@ def test_strings_are_laid_out_as_before(style):
 def test_any_string_of_shipped_characters_is_laid_out_as_before(text, style):
     assert np.array_equal(glyphs.text_mask(style, text), old_text_mask(style, text))
     # the glyph-by-glyph layout of strings with wide characters agrees on narrow ones
-    assert np.array_equal(glyphs._mixed_mask(style, text, None, {}), old_text_mask(style, text))
+    assert np.array_equal(glyphs._mixed_mask(style, text, None), old_text_mask(style, text))
 
 
 def test_characters_and_sizes_not_shipped_are_drawn_by_matplotlib():
@@ -269,7 +269,7 @@ def test_without_the_masks_file_matplotlib_draws_the_same(monkeypatch, tmp_path)
     same, why = same_rasteriser()
     if not same:
         pytest.skip(f"this matplotlib draws otherwise: {why}")
-    caches = (glyphs.shipped, glyphs._shipped_style, glyphs._glyphs, glyphs.glyph, glyphs.text_mask)
+    caches = (glyphs.shipped, glyphs._shipped_style, glyphs._atlas, glyphs.glyph, glyphs.text_mask)
     expected = {style: glyphs.text_mask(style, CORPUS[3]) for style in STYLES[:2]}
     monkeypatch.setattr(glyphs, "MASKS_FILE", tmp_path / "missing.bin")
     for cache in caches:

@@ -141,12 +141,7 @@ def _shipped_style(style: TextStyle) -> Optional[tuple[dict[str, int], np.ndarra
 
 
 def _narrow_glyph(style: TextStyle, char: str) -> np.ndarray:
-    found = _shipped_style(style)
-    if found is not None and char in found[0]:
-        return found[1][found[0][char]]
-    mask = _matplotlib_glyph(style, char)
-    mask.flags.writeable = False
-    return mask
+    return _atlas(style).one(char)
 
 
 # --- wide characters -------------------------------------------------------------------------
@@ -556,7 +551,7 @@ def text_mask(style: TextStyle, text: str, lang: Optional[str] = None) -> np.nda
     frame. ``lang`` chooses the glyph forms of wide characters (see :func:`find_cjk_font`)."""
     advance, count = style.advance, len(text)
     if not text.isascii() and any(is_wide(c) for c in set(text) if c > "\x7f"):
-        return _mixed_mask(style, text, lang, _glyphs(style))
+        return _mixed_mask(style, text, lang)
     mask = np.zeros((style.height, (count + 1) * advance), np.uint8)  # room for the last overhang
     if count:
         boxes = _atlas(style).boxes_of(text)  # (count, height, advance + 2·BLEED)
@@ -569,12 +564,10 @@ def text_mask(style: TextStyle, text: str, lang: Optional[str] = None) -> np.nda
     return mask
 
 
-def _mixed_mask(style: TextStyle, text: str, lang: Optional[str], table: dict[str, np.ndarray]) -> np.ndarray:
+def _mixed_mask(style: TextStyle, text: str, lang: Optional[str]) -> np.ndarray:
     """:func:`text_mask` of a string with wide characters, glyph by glyph, laid as it lays others."""
     advance = style.advance
-    for char in {c for c in text if not is_wide(c)} - table.keys():
-        table[char] = _narrow_glyph(style, char)
-    boxes = [_wide_glyph(style, c, lang) if is_wide(c) else table[c] for c in text]
+    boxes = [_wide_glyph(style, c, lang) if is_wide(c) else _narrow_glyph(style, c) for c in text]
     width = cells(text) * advance
     mask = np.zeros((style.height, width + 2 * BLEED), np.uint8)
     x = 0
@@ -593,35 +586,34 @@ def _mixed_mask(style: TextStyle, text: str, lang: Optional[str], table: dict[st
 
 
 class _Atlas:
-    """The narrow glyph masks of one style drawn so far, stacked: a string's are then one
-    index into them (its characters' rows), not one array per character."""
+    """The narrow glyph masks of one style, stacked (the shipped ones from the start, others
+    added as they are drawn): a string's are then one index into them, not one array per
+    character."""
 
     def __init__(self, style: TextStyle) -> None:
         self.style = style
-        self.rows: dict[str, int] = {}
-        self.boxes = np.zeros((0, style.height, style.advance + 2 * BLEED), np.uint8)
+        found = _shipped_style(style)
+        self.rows: dict[str, int] = dict(found[0]) if found else {}
+        self.boxes = found[1] if found else np.zeros((0, style.height, style.advance + 2 * BLEED), np.uint8)
 
     def boxes_of(self, text: str) -> np.ndarray:
         """The masks of ``text``'s characters, (len(text), height, advance + 2·BLEED)."""
-        new = set(text) - self.rows.keys()
+        new = sorted(set(text) - self.rows.keys())
         if new:
-            table = _glyphs(self.style)
-            for char in sorted(new):
-                if char not in table:
-                    table[char] = _narrow_glyph(self.style, char)
-                self.rows[char] = len(self.rows)
-            self.boxes = np.stack([table[char] for char in self.rows])
+            drawn = [_matplotlib_glyph(self.style, char) for char in new]
+            first = len(self.rows)
+            self.rows.update((char, first + i) for i, char in enumerate(new))
+            self.boxes = np.concatenate([self.boxes, np.stack(drawn)])
+            self.boxes.flags.writeable = False
         return self.boxes[np.fromiter(map(self.rows.__getitem__, text), np.intp, len(text))]
+
+    def one(self, char: str) -> np.ndarray:
+        """The read-only mask of one character."""
+        if char not in self.rows:
+            self.boxes_of(char)
+        return self.boxes[self.rows[char]]
 
 
 @lru_cache(maxsize=None)
 def _atlas(style: TextStyle) -> _Atlas:
     return _Atlas(style)
-
-
-@lru_cache(maxsize=None)
-def _glyphs(style: TextStyle) -> dict[str, np.ndarray]:
-    """The narrow glyph masks of ``style`` drawn so far, by character (looked up without hashing
-    the style); the shipped ones from the start."""
-    found = _shipped_style(style)
-    return {} if found is None else {c: found[1][i] for c, i in found[0].items()}
