@@ -254,7 +254,7 @@ def fold_geometry(spec: Any, d: int) -> Geometry:
     c, (_, _, h, w) = spec.in_channels, spec.input_shape
     if not held:
         why = f"padding={spec.padding_arg} cropped x[:, {d}]"
-        return zero_geometry(spec, spec.caption, "dx", d, which, why, input_blame(spec), heading="dxp: none holds it")
+        return zero_geometry(spec, spec.caption, "dx", d, which, why, input_blame(spec))
     note = (
         f"backward, dx = ∂L/∂x: padding_mode={spec.padding_mode!r} copied input cells into the padding, so each input "
         "cell gathers its own dxp and that of every padding cell copying it"

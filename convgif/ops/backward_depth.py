@@ -213,10 +213,10 @@ def zero_geometry(
     why: str,
     blame: Any,
     shape: Optional[tuple[int, ...]] = None,
-    heading: str = "dy: none reaches this depth",
 ) -> Geometry:
     """The picture of a gradient depth slice nothing reaches (of a gradient of ``shape``, default
-    the input's): every cell 0, in one step; ``note`` says which slice, ``why`` why."""
+    the input's): every cell 0, in one step; ``note`` says which slice, ``why`` why. Nothing is
+    read, so no input is drawn (no grid, line or key standing for one): the slice alone."""
     c, _, h, w = shape or spec.input_shape
     return Geometry(
         layer=spec,
@@ -229,12 +229,12 @@ def zero_geometry(
         kernel=None,
         out_size=(h, w),
         steps_per_column=1,
-        input_heading=heading,
+        input_heading="",
         input_name="dy",
         kernel_label=lambda i, j: "",
         blame=blame,
         notes=(f"{note}: {out}[:, {z}] = 0: {why}",),
-        input_label=lambda ch: "none",
+        inputs_drawn=False,
         output_label=lambda ch: f"{out}[{ch}, {z}]",
         output_heading="dxp = ∂L/∂(padded x)" if out == "dxp" else f"{out} = ∂L/∂x",
         output_name=out,
@@ -268,12 +268,13 @@ class ZeroSteps:
 
 
 def zero_drawn(geometry: Geometry, output: np.ndarray, z: int, why: str) -> Drawn:
-    """The picture of :func:`zero_geometry` (``why`` its reason): ``output`` (C, H, W) the zeros written."""
+    """The picture of :func:`zero_geometry` (``why`` its reason): ``output`` (C, H, W) the zeros
+    written. Its input grid is never drawn (one cell a channel, for the shades' sake)."""
     grid = np.zeros((output.shape[0], 1, 1), dtype=output.dtype)
     return Drawn(
         geometry=geometry,
         grid=grid,
-        filler=np.ones(grid.shape, dtype=bool),
+        filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=output,
         playback=ZeroSteps(output, geometry.output_name, z, why),

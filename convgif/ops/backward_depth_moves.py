@@ -90,7 +90,8 @@ def depth_gather_geometries(
 
 
 def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geometry:
-    """The picture of an input depth slice no output cell took a value of: one step, its dx 0."""
+    """The picture of an input depth slice no output cell took a value of: one step, its dx 0.
+    No dy reaches it, so no input is drawn (no grid, line or key standing for one): dx alone."""
     c, _, h, w = spec.input_shape
     return Geometry(
         layer=spec,
@@ -103,9 +104,9 @@ def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geo
         kernel=None,
         out_size=(h, w),
         steps_per_column=1,
-        input_heading="x, cropped: no dy reaches it",
-        input_name="x",
-        input_label=lambda ch: f"x[{ch}, {d}]",
+        input_heading="",
+        input_name="dy",
+        inputs_drawn=False,
         kernel_label=lambda i, j: "",
         blame=blame,
         notes=notes,
@@ -159,18 +160,18 @@ def depth_gather_drawings(
 
 
 def _none_drawn(geometry: Geometry, dx: np.ndarray, d: int) -> Drawn:
-    grid = np.zeros_like(dx)
+    """The picture of :func:`_none_geometry`: its input grid is never drawn (one cell a channel,
+    for the shades' sake)."""
+    grid = np.zeros((dx.shape[0], 1, 1), dtype=dx.dtype)
     return Drawn(
         geometry=geometry,
         grid=grid,
-        filler=np.ones(grid.shape, dtype=bool),
+        filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=dx,
         playback=_NonePlayback(dx, d),
         start=None,
         value_chars=max(1, len(format_value(0))),
-        filler_text="",
-        filler_name="cropped",
     )
 
 
