@@ -12,6 +12,7 @@ import pytest
 from convgif import ops
 from convgif.animation import Look
 from convgif.animation.job import Job
+from convgif.picture.overlay import _fit_lines
 from convgif.picture.paint import THEMES
 
 #: Layers whose backward pass has depth slices no output reads, by kind and arguments.
@@ -52,7 +53,7 @@ def test_a_slice_nothing_reaches_draws_its_zeros_alone(kind, arguments, values):
         assert job.shown[i] == 1
         assert layout.inputs == {} and layout.kernels == {}  # no input grid, no kernel
         words = [text for text, *_ in layout.texts]
-        assert not [w for w in words if w == "none" or "reaches" in w or w.startswith("x[")], words
+        assert not [w for w in words if w == "none" or "reaches" in w or re.fullmatch(r"(x|dy)\[\d+, \d+\]", w)], words
         assert [w for w in words if re.fullmatch(rf"{name}\[\d+, {z}\]", w)]  # each output grid is labelled
         assert [key.name for key in scales.keys] == [geometry.output_name]  # the output's key alone
         items = [text for key in scales.keys for _, text in key.items]
@@ -61,6 +62,11 @@ def test_a_slice_nothing_reaches_draws_its_zeros_alone(kind, arguments, values):
         assert all(len(step.reads[c].cells) == 0 for c in range(geometry.groups))  # nothing is read
         (write_values,) = {float(np.abs(w.values).max()) for w in step.writes}
         assert write_values == 0
+        if values:  # each channel drawn has its entry on the sum lines, none cut off
+            entries = step.sums_drawn(layout.outputs)
+            assert entries == [f"{name}[{c}, {z}, :, :] = 0" for c in layout.outputs], entries
+            lines = " ".join(_fit_lines(entries, layout.sum_width, layout.sum_lines))
+            assert all(entry in lines for entry in entries), (lines, entries)
         if name == "dx":
             assert not dx[:, int(z)].any()  # the gradient itself: every cell 0
         for theme in THEMES:

@@ -129,9 +129,7 @@ def play(spec, job) -> np.ndarray:
                 dx[write.channel, d][np.ix_(write.rows, write.cols)] = write.values
             if steps == 1 and not geometry.inputs_drawn:  # no output cell took the slice
                 assert not any(key[1] == d for key in took), (spec, d)
-                assert shown.sums == tuple(
-                    f"dx[{c}, {d}, :, :] = 0: no output cell took it" for c in range(spec.in_channels)
-                )
+                assert shown.sums == tuple(f"dx[{c}, {d}, :, :] = 0" for c in range(spec.in_channels))
                 continue
             y, x = divmod(step, drawn.output.shape[2])
             for c in range(spec.in_channels):

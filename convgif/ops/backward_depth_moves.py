@@ -117,7 +117,7 @@ def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geo
         numbers=True,
         columns_take_turns=False,
         step_text=f"dx[:, {d}] · step 1/1",
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"dx[{c}, {d}, :, :] = 0: no output cell took it") + 3),
+        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"dx[{c}, {d}, :, :] = ") + chars + 3),
         value_chars=3,
     )
 
@@ -191,7 +191,7 @@ class _NonePlayback:
         def reads(c: int) -> Reads:
             return Reads(np.zeros((0, 3), dtype=np.int64), (0, 0, 0, 0))
 
-        sums = tuple(f"dx[{c}, {self.d}, :, :] = 0: no output cell took it" for c in range(channels))
+        sums = tuple(f"dx[{c}, {self.d}, :, :] = 0" for c in range(channels))  # the notes say why
         return Step(
             0, LazyReads(reads), self.advance(step), f"dx[:, {self.d}] · step 1/1", sums, tuple(range(channels))
         )
