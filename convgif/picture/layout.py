@@ -4,7 +4,8 @@ beside a part of a larger map, the whole picture shown small and the keys.
 
 The grids are placed by an arrangement, chosen once for a figure: stacked (:mod:`.stacked`,
 for a page's column) or landscape (:mod:`.landscape`, for a slide, when the stacked one is too
-tall); the other phases are the same for both. :func:`plan` chooses the arrangement and the
+tall), or, for a picture that reads no input, its outputs alone (:mod:`.alone`); the other
+phases are the same for all. :func:`plan` chooses the arrangement and the
 cell size; each phase here is a function of what the phases before it decided, passed as
 small frozen records.
 """
