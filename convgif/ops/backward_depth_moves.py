@@ -17,8 +17,9 @@ input position a step, every channel at once). The gradients are the 3-D layer's
   picture of ``dx[:, d]`` draws every output slice its indices can point into; each cell takes
   one dy cell, named in its sum line.
 
-An input slice no output cell takes a value from (one a negative depth padding crops) is drawn
-as one step writing its zeros.
+An input slice no output cell takes a value from (one a negative depth padding crops, one a
+downscaling Upsample skips) is drawn as one step writing its zeros, its dx alone: no dy reaches
+it, so no input grid is drawn.
 """
 
 from __future__ import annotations
