@@ -220,6 +220,7 @@ BACKWARD = [
     "--layer Conv3d --in 1,5,3,3 --k 2,1,1 --s 2,1,1 --no-bias",
     "--layer Conv3d --in 1,2,3,3 --k 2 --p 1 --padding-mode reflect",
     "--layer Conv3d --in 1,4,3,3 --k 2,1,1 --s 2,1,1 --p -1,0,0 --padding-mode circular",
+    "--layer Conv3d --in 1,5,2,2 --k 1 --s 2 --p 1 --padding-mode reflect",
     "--layer ConvTranspose3d --in 1,2,2,2 --k 2 --s 2 --p 1 --output-padding 1",
     "--layer ConvTranspose1d --in 1,3 --k 3 --s 2 --p 1 --output-padding 1",
     "--layer ReflectionPad3d --in 1,2,2,2 --p 1",

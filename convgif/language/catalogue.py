@@ -341,7 +341,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
             "没有输入深度散布到此切片: 每个单元都是其通道的偏置",
         ),
         (r"\(no bias: 0\)", "(无偏置: 0)"),
-        (r"input: none reaches this depth", "输入: 无一可达此深度"),
         (r"bias: no input reaches this depth", "偏置: 无输入可达此深度"),
         (r"^no bias$", "无偏置"),
         (rf"depth ({_NUM}) holds only the bias: every cell", r"深度 \1 只含偏置: 所有单元"),

@@ -38,7 +38,6 @@ BACKWARD_DEPTH: tuple[tuple[str, str], ...] = (
         r"深度 \1 (共 \2): \3 = 0: 没有输出深度读取 \4",
     ),
     (rf": no output depth read (x\[:, {_NUM}\])", r": 没有输出深度读取 \1"),
-    (r"(\w+): none reaches this depth", r"\1: 无一可达此深度"),
     (rf"depth ({_NUM}) of ({_NUM}): (dx\[:, {_NUM}\]) reads (dy\[:, d\])", r"深度 \1 (共 \2): \3 读取 \4"),
     (
         rf"kernel depth ({_NUM}) of ({_NUM}): (dw\[:, :, {_NUM}\]) sums (.+?) over (\w) = (\d+(?:\.\.\d+)?), ",

@@ -36,7 +36,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
         rf"depth ({_NUM}) of ({_NUM}): no output cell took a value of (x\[:, {_NUM}\]), so (dx\[:, {_NUM}\]) = 0",
         r"深度 \1 (共 \2): 没有输出单元取用 \3 的值, 所以 \4 = 0",
     ),
-    (r"x, cropped: no dy reaches it", "x (已裁掉): 没有 dy 到达它"),
     (rf"({_NUM}) of ({_NUM}) dy slices", r"dy 切片 \1/\2"),
     # a three-axis Upsample's backward pass, one (output depth, input depth read) at a time, and a
     # three-axis ChannelShuffle's, one depth slice at a time

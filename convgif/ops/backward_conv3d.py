@@ -212,8 +212,7 @@ def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, p
     for z in range(slices.spec.output_shape[1]):
         taps = slices.taps(z)
         if not taps:
-            why = f"no output depth read x[:, {z}]" if slices.out == "dx" else "no output depth read it"
-            pictures.append(zero_drawn(geometries[z], np.zeros_like(full[:, z]), z, why))
+            pictures.append(zero_drawn(geometries[z], np.zeros_like(full[:, z]), z))
             continue
         marks = inserted[slices.depth(z, taps[0])]
         marks = marks if marks.any() else None
@@ -254,7 +253,7 @@ def fold_geometry(spec: Any, d: int) -> Geometry:
     c, (_, _, h, w) = spec.in_channels, spec.input_shape
     if not held:
         why = f"padding={spec.padding_arg} cropped x[:, {d}]"
-        return zero_geometry(spec, spec.caption, "dx", d, which, why, input_blame(spec), heading="dxp: none holds it")
+        return zero_geometry(spec, spec.caption, "dx", d, which, why, input_blame(spec))
     note = (
         f"backward, dx = ∂L/∂x: padding_mode={spec.padding_mode!r} copied input cells into the padding, so each input "
         "cell gathers its own dxp and that of every padding cell copying it"
@@ -295,7 +294,7 @@ def fold_drawn(spec: Any, geometry: Geometry, grad: np.ndarray, dx: np.ndarray, 
     gradient (which the picture's sums equal, checked)."""
     held = _held(spec, d)
     if not held:
-        return zero_drawn(geometry, np.zeros_like(dx[:, d]), d, f"padding={spec.padding_arg} cropped x[:, {d}]")
+        return zero_drawn(geometry, np.zeros_like(dx[:, d]), d)
     rows, cols = source_index(spec, 1), source_index(spec, 2)
     sources: list[list[tuple[int, int]]] = [[] for _ in range(dx.shape[2] * dx.shape[3])]
     for gy, sy in enumerate(rows):

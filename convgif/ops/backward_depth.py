@@ -213,10 +213,10 @@ def zero_geometry(
     why: str,
     blame: Any,
     shape: Optional[tuple[int, ...]] = None,
-    heading: str = "dy: none reaches this depth",
 ) -> Geometry:
     """The picture of a gradient depth slice nothing reaches (of a gradient of ``shape``, default
-    the input's): every cell 0, in one step; ``note`` says which slice, ``why`` why."""
+    the input's): every cell 0, in one step; ``note`` says which slice, ``why`` why. Nothing is
+    read, so no input is drawn (no grid, line or key standing for one): the slice alone."""
     c, _, h, w = shape or spec.input_shape
     return Geometry(
         layer=spec,
@@ -229,12 +229,12 @@ def zero_geometry(
         kernel=None,
         out_size=(h, w),
         steps_per_column=1,
-        input_heading=heading,
+        input_heading="",
         input_name="dy",
         kernel_label=lambda i, j: "",
         blame=blame,
         notes=(f"{note}: {out}[:, {z}] = 0: {why}",),
-        input_label=lambda ch: "none",
+        inputs_drawn=False,
         output_label=lambda ch: f"{out}[{ch}, {z}]",
         output_heading="dxp = ∂L/∂(padded x)" if out == "dxp" else f"{out} = ∂L/∂x",
         output_name=out,
@@ -242,16 +242,17 @@ def zero_geometry(
         numbers=True,
         columns_take_turns=False,
         step_text=f"{out}[:, {z}] = 0 · step 1/1",
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"{out}[{c}, {z}, :, :] = 0: ") + len(why) + chars + 4),
+        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"{out}[{c}, {z}, :, :] = ") + chars + 3),
         value_chars=3,
     )
 
 
 class ZeroSteps:
-    """The one step of a gradient depth slice nothing reaches: every cell written 0."""
+    """The one step of a gradient depth slice nothing reaches: every cell written 0 (each
+    channel's entry short, so that every channel's fits; the notes say why)."""
 
-    def __init__(self, output: np.ndarray, out: str, z: int, why: str) -> None:
-        self.output, self.out, self.z, self.why = output, out, z, why
+    def __init__(self, output: np.ndarray, out: str, z: int) -> None:
+        self.output, self.out, self.z = output, out, z
         self.steps = 1
 
     def advance(self, step: int) -> list[Writes]:
@@ -263,20 +264,21 @@ class ZeroSteps:
             return Reads(np.zeros((0, 3), dtype=np.int64), (0, 0, 0, 0))
 
         channels = tuple(range(self.output.shape[0]))
-        sums = tuple(f"{self.out}[{c}, {self.z}, :, :] = 0: {self.why}" for c in channels)
+        sums = tuple(f"{self.out}[{c}, {self.z}, :, :] = 0" for c in channels)
         return Step(0, LazyReads(reads), self.advance(step), f"{self.out}[:, {self.z}] = 0 · step 1/1", sums, channels)
 
 
-def zero_drawn(geometry: Geometry, output: np.ndarray, z: int, why: str) -> Drawn:
-    """The picture of :func:`zero_geometry` (``why`` its reason): ``output`` (C, H, W) the zeros written."""
+def zero_drawn(geometry: Geometry, output: np.ndarray, z: int) -> Drawn:
+    """The picture of :func:`zero_geometry`: ``output`` (C, H, W) the zeros
+    written. Its input grid is never drawn (one cell a channel, for the shades' sake)."""
     grid = np.zeros((output.shape[0], 1, 1), dtype=output.dtype)
     return Drawn(
         geometry=geometry,
         grid=grid,
-        filler=np.ones(grid.shape, dtype=bool),
+        filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=output,
-        playback=ZeroSteps(output, geometry.output_name, z, why),
+        playback=ZeroSteps(output, geometry.output_name, z),
         value_chars=widest(grid, output),
     )
 

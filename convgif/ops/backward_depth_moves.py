@@ -17,8 +17,9 @@ input position a step, every channel at once). The gradients are the 3-D layer's
   picture of ``dx[:, d]`` draws every output slice its indices can point into; each cell takes
   one dy cell, named in its sum line.
 
-An input slice no output cell takes a value from (one a negative depth padding crops) is drawn
-as one step writing its zeros.
+An input slice no output cell takes a value from (one a negative depth padding crops, one a
+downscaling Upsample skips) is drawn as one step writing its zeros, its dx alone: no dy reaches
+it, so no input grid is drawn.
 """
 
 from __future__ import annotations
@@ -90,7 +91,8 @@ def depth_gather_geometries(
 
 
 def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geometry:
-    """The picture of an input depth slice no output cell took a value of: one step, its dx 0."""
+    """The picture of an input depth slice no output cell took a value of: one step, its dx 0.
+    No dy reaches it, so no input is drawn (no grid, line or key standing for one): dx alone."""
     c, _, h, w = spec.input_shape
     return Geometry(
         layer=spec,
@@ -103,9 +105,9 @@ def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geo
         kernel=None,
         out_size=(h, w),
         steps_per_column=1,
-        input_heading="x, cropped: no dy reaches it",
-        input_name="x",
-        input_label=lambda ch: f"x[{ch}, {d}]",
+        input_heading="",
+        input_name="dy",
+        inputs_drawn=False,
         kernel_label=lambda i, j: "",
         blame=blame,
         notes=notes,
@@ -116,7 +118,7 @@ def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geo
         numbers=True,
         columns_take_turns=False,
         step_text=f"dx[:, {d}] · step 1/1",
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"dx[{c}, {d}, :, :] = 0: no output cell took it") + 3),
+        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"dx[{c}, {d}, :, :] = ") + chars + 3),
         value_chars=3,
     )
 
@@ -159,18 +161,18 @@ def depth_gather_drawings(
 
 
 def _none_drawn(geometry: Geometry, dx: np.ndarray, d: int) -> Drawn:
-    grid = np.zeros_like(dx)
+    """The picture of :func:`_none_geometry`: its input grid is never drawn (one cell a channel,
+    for the shades' sake)."""
+    grid = np.zeros((dx.shape[0], 1, 1), dtype=dx.dtype)
     return Drawn(
         geometry=geometry,
         grid=grid,
-        filler=np.ones(grid.shape, dtype=bool),
+        filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=dx,
         playback=_NonePlayback(dx, d),
         start=None,
         value_chars=max(1, len(format_value(0))),
-        filler_text="",
-        filler_name="cropped",
     )
 
 
@@ -190,7 +192,7 @@ class _NonePlayback:
         def reads(c: int) -> Reads:
             return Reads(np.zeros((0, 3), dtype=np.int64), (0, 0, 0, 0))
 
-        sums = tuple(f"dx[{c}, {self.d}, :, :] = 0: no output cell took it" for c in range(channels))
+        sums = tuple(f"dx[{c}, {self.d}, :, :] = 0" for c in range(channels))  # the notes say why
         return Step(
             0, LazyReads(reads), self.advance(step), f"dx[:, {self.d}] · step 1/1", sums, tuple(range(channels))
         )

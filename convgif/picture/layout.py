@@ -4,7 +4,8 @@ beside a part of a larger map, the whole picture shown small and the keys.
 
 The grids are placed by an arrangement, chosen once for a figure: stacked (:mod:`.stacked`,
 for a page's column) or landscape (:mod:`.landscape`, for a slide, when the stacked one is too
-tall); the other phases are the same for both. :func:`plan` chooses the arrangement and the
+tall), or, for a picture that reads no input, its outputs alone (:mod:`.alone`); the other
+phases are the same for all. :func:`plan` chooses the arrangement and the
 cell size; each phase here is a function of what the phases before it decided, passed as
 small frozen records.
 """
@@ -17,6 +18,7 @@ from typing import Optional
 
 from ..errors import TooLargeError
 from ..language import say
+from .alone import ALONE
 from .arrangement import Arrangement, Grids, Placed
 from .landscape import Landscape
 from .model import Geometry, Key
@@ -457,6 +459,7 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     if asked.geometry.arrangement is not None:
         return _own_arrangement(asked)
     scale, values = asked.scale, asked.values
+    stacked, landscapes = _arrangements(asked.geometry)
     if values:
         smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
         largest = max(VALUE_CELL_PX, smallest)
@@ -464,24 +467,32 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
         smallest, largest = MIN_CELL_PX, CELL_PX
     least = max(smallest, READABLE_CELL_PX)  # the smallest readable cells
     needs: list[int] = []  # the widths at which readable cells would fit
-    found = asked.largest(STACKED, range(largest, least - 1, -1), needs)
-    too_tall = not asked.laid(STACKED, largest)[1]
+    found = asked.largest(stacked, range(largest, least - 1, -1), needs)
+    too_tall = not asked.laid(stacked, largest)[1]
     if (found is None or found.cell < largest * scale) and too_tall:
-        for arrangement in LANDSCAPES:  # the largest cells either way; the first on a tie
+        for arrangement in landscapes:  # the largest cells either way; the first on a tie
             below = found.cell // scale if found else least - 1
             found = asked.largest(arrangement, range(largest, below, -1), needs) or found
     if found is None and chosen and scale > 1:  # on a slide, landscape rather than smaller cells
-        for arrangement in LANDSCAPES:
+        for arrangement in landscapes:
             found = found or asked.largest(arrangement, range(largest, least - 1, -1))
     if found is None and asked.max_width and needs and not chosen:  # a wider limit draws readable cells
         what = "that hold its numbers" if values else "readable"
         raise _too_narrow(
             asked.max_width, min(needs), f"{min(needs)} pixels even at {least * scale}-pixel cells, the smallest {what}"
         )
-    found = found or asked.largest(STACKED, range(least - 1, smallest - 1, -1))
+    found = found or asked.largest(stacked, range(least - 1, smallest - 1, -1))
     if found is not None:
         return replace(found, fits_box=True)
     return _unfitted(asked, smallest)
+
+
+def _arrangements(geometry: Geometry) -> tuple[Arrangement, tuple[Arrangement, ...]]:
+    """The arrangement for a page's column and those for a slide: the stacked and landscape
+    ones, or, for a picture that draws no input, its outputs alone (on a slide too)."""
+    if not geometry.inputs_drawn:
+        return ALONE, ()
+    return STACKED, LANDSCAPES
 
 
 def _own_arrangement(asked: _Asked) -> Layout:
@@ -528,7 +539,8 @@ def _unfitted(asked: _Asked, smallest: int) -> Layout:
     n, max_width, geometry = asked.scale, asked.max_width, asked.geometry
     within: list[Layout] = []
     drawn: list[Layout] = []
-    for arrangement in (STACKED, LANDSCAPES[-1]):
+    stacked, landscapes = _arrangements(geometry)
+    for arrangement in (stacked, *landscapes[-1:]):
         drawn.append(asked.layout(arrangement, smallest))
         if asked.fits(drawn[-1]):
             if max(drawn[-1].drawing) <= MAX_SIDE_PX * n:

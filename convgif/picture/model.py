@@ -139,6 +139,10 @@ class Geometry:
     #: arguments) and whose ``animation`` draws its frames (taking those of
     #: :class:`convgif.picture.overlay.Animation`), e.g. a :class:`convgif.picture.matrix.MatrixPlan`.
     arrangement: Any = None
+    #: Whether the input grids are drawn: False for a picture whose output reads no input (a
+    #: gradient's depth slice no output depth read), drawn as its outputs alone, with no input
+    #: grid, label, line or key (:mod:`convgif.picture.alone`).
+    inputs_drawn: bool = True
 
     @property
     def in_per_group(self) -> int:
@@ -633,7 +637,9 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
         extra_items += ((INSERTED, "0"), (None, "inserted"))
     if drawn.unread is not None and drawn.unread.any():
         extra_items += ((UNREAD, ""), (None, "never read"))
-    if channels == 3:
+    if not drawn.geometry.inputs_drawn:
+        pass  # no input grid, so no key for one
+    elif channels == 3:
         for c in range(3):
             keys.append(Key(f"x[{c}]", f"input{c}", inputs.key_items()))
     else:

@@ -209,7 +209,8 @@ class Layout:
     keys: tuple[tuple[Key, int, int], ...] = ()
     #: where the connecting lines run (:class:`~convgif.picture.arrangement.Routes`)
     routes: Any = None
-    #: how the grids are arranged: "stacked" (for a page's column) or "landscape" (for a slide)
+    #: how the grids are arranged: "stacked" (for a page's column), "landscape" (for a slide) or
+    #: "alone" (the outputs of a picture that draws no input)
     arrangement: str = "stacked"
     metrics: Metrics = Metrics.of(1)
     #: (width, height) without the keys: what decides whether a picture is too large to draw
@@ -312,7 +313,7 @@ def shown_note(geometry: Geometry) -> str:
     channels, 1 of 64 output channels``), else empty."""
     shown_in, _, shown_out = shown(geometry)
     parts = []
-    if len(shown_in) < geometry.in_channels:
+    if len(shown_in) < geometry.in_channels and geometry.inputs_drawn:
         parts.append(f"{len(shown_in)} of {geometry.in_channels} {geometry.inputs_word}")
     if len(shown_out) < geometry.out_channels:
         parts.append(f"{len(shown_out)} of {geometry.out_channels} output channels")
