@@ -238,3 +238,61 @@ def test_sum_line_keeps_whole_entries():
     full = sum_text(step)
     cut = _fit(step.sums, 40)
     assert len(cut) <= 40 and full.startswith(cut) and full[len(cut) :].startswith("   y[")
+
+
+def test_a_chain_draws_each_pictures_scene_only_when_its_turn_comes(monkeypatch):
+    """A layer drawn as many pictures (a Conv3d's depth slices) draws the first picture's static
+    scene for its first frame, and each later one only when its frames start; the palette,
+    written first, is whole before any is drawn, and the frames are those of scenes drawn at
+    once."""
+    from convgif import Conv3dSpec
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.scene import Scene
+
+    spec = Conv3dSpec((1, 5, 4, 4), 1, 2)
+    eager = Job(spec, Look(), max_frames=0)
+    for part in eager.parts:
+        part.scene.image  # noqa: B018 (every scene drawn before the first frame)
+    expected = [frame.copy() for frame in eager.frames()]
+    job = Job(spec, Look(), max_frames=0)
+    colours = list(job.palette.colors)
+    drawn = []
+    draw = Scene._draw
+    monkeypatch.setattr(Scene, "_draw", lambda scene: drawn.append(scene) or draw(scene))
+    frames = job.frames()
+    got = [next(frames).copy()]
+    assert drawn == [job.parts[0].scene]
+    for i, steps in enumerate(job.steps):
+        for _ in steps[1 if i == 0 else 0 :]:
+            got.append(next(frames).copy())
+            assert drawn == [part.scene for part in job.parts[: i + 1]]
+    assert len(drawn) == len(job.parts) == spec.output_shape[1] > 1
+    assert job.palette.colors == colours == list(eager.palette.colors)
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
+    drawn.clear()  # a still draws only its own picture's scene
+    still = Job(spec, Look(), max_frames=0)
+    step = sum(still.shown[:2]) + 1  # the first step of the third picture
+    np.testing.assert_array_equal(still.still(step), expected[step - 1])
+    assert drawn == [still.parts[2].scene]
+
+
+def test_a_scene_that_adds_colours_while_drawing_must_say_so():
+    """The palette of a scene drawn late must be whole when the scene is made: a scene whose
+    drawing adds a colour without saying so is refused, not written with a wrong palette."""
+    from convgif.picture.scene import Scene
+
+    class Adding(Scene):
+        def _draw(self):
+            self.palette.add((1, 2, 3))
+            return super()._draw()
+
+    spec = SPECS[0]
+    drawn = drawn_of(spec, record(spec, 0))
+    layout = plan(drawn.geometry)
+    with pytest.raises(RuntimeError, match="draws_colours"):
+        Adding(drawn, layout).image  # noqa: B018
+    Adding.draws_colours = True
+    assert (1, 2, 3) in Adding(drawn, layout).palette.colors

@@ -235,3 +235,72 @@ def test_both_arrangements_keep_apart_and_join_each_window_to_its_kernel_and_out
                             for y0, y1, x0, x1 in _runs(points, n):
                                 for b in panels:
                                     assert y1 <= b[0] or b[1] <= y0 or x1 <= b[2] or b[3] <= x0, (where, points, b)
+
+
+@pytest.mark.parametrize(
+    "spec, values, scale",
+    [
+        (Conv2dSpec((3, 7, 7), 2, 3), False, 1),
+        (Conv2dSpec((3, 16, 16), 2, 3), True, 1),  # no cells fit: every size tried, then the smallest
+        (Conv2dSpec((6, 30, 30), 4, 3), False, 2),  # a slide: landscape arrangements tried too
+    ],
+)
+def test_a_plan_lays_out_each_arrangement_at_each_cell_size_once(spec, values, scale, monkeypatch):
+    """Choosing the cells asks for some layouts more than once (the largest cells, the smallest):
+    each is made once and the same layout is chosen."""
+    from convgif.picture import layout as module
+
+    geometry = ops.of(spec).geometries(spec)[0]
+    expected = plan_geometry(geometry, values, scale=scale)
+    made = []
+    arrange = module.arrange
+
+    def counted(spec, values, s, notes, m, *rest):
+        made.append((id(rest[4]), s, m.n, *rest[5:]))  # the arrangement, the cells, the scale, the widths
+        return arrange(spec, values, s, notes, m, *rest)
+
+    monkeypatch.setattr(module, "arrange", counted)
+    assert plan_geometry(geometry, values, scale=scale) == expected
+    assert made and len(made) == len(set(made))
+
+
+def _wrapped_by_measuring_every_line(text, chars, separator):
+    """wrap's rule, each line measured whole as it grows: lines of at most ``chars`` cells
+    broken at ``separator``, then as even as the same number of lines allows."""
+    from convgif.picture.cells import cells
+
+    if cells(text) <= chars:
+        return [text]
+    keep, parts = separator.rstrip(" "), text.split(separator)
+
+    def greedy(limit):
+        lines, line = [], parts[0]
+        for part in parts[1:]:
+            if cells(line) + len(separator) + cells(part) + len(keep) <= limit or not line:
+                line = f"{line}{separator}{part}"
+            else:
+                lines.append(line + keep)
+                line = part
+        return [*lines, line]
+
+    lines = greedy(chars)
+    for limit in range(cells(text) // len(lines), chars):
+        if len(greedy(limit)) == len(lines):
+            return greedy(limit)
+    return lines
+
+
+def test_wrap_breaks_as_measuring_every_line_whole():
+    """wrap adds up its parts' cells rather than measuring each line again: the same lines, for
+    texts of wide and narrow characters, empty parts and every separator a layout breaks at."""
+    import random
+
+    from convgif.picture.sizes import CAPTION_BREAK, STEP_BREAK, wrap
+
+    rng = random.Random(7)
+    words = ["x[0, 3]", "y", "输入", "形状", "·", "−0.25", "", "depth", "读取", "a·b", "=", "(3, 7, 7)"]
+    for _ in range(3000):
+        separator = rng.choice([" ", " = ", STEP_BREAK, CAPTION_BREAK, " — "])
+        text = separator.join(rng.choice(words) for _ in range(rng.randint(1, 14)))
+        chars = rng.randint(1, 60)
+        assert wrap(text, chars, separator) == _wrapped_by_measuring_every_line(text, chars, separator), (text, chars)

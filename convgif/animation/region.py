@@ -100,11 +100,17 @@ def choose(
     geometries' estimates). A layer no part makes drawable raises the whole layer's refusal."""
     check_sizes(spec)
     rest = {k: v for k, v in view.items() if k != "region"}
+    made: dict[Optional[Region], list] = {}
     asked: dict[Optional[Region], list] = {}
+
+    def of_region(region: Optional[Region]) -> list:  # as the op makes them: enough to count steps
+        if region not in made:
+            made[region] = whole if region is None else op.geometries(spec, region=region, **rest)
+        return made[region]
 
     def geometries(region: Optional[Region]) -> list:
         if region not in asked:
-            parts = whole if region is None else op.geometries(spec, region=region, **rest)
+            parts = of_region(region)
             chars = value_chars or [g.value_chars for g in parts]
             asked[region] = [replace(g, value_chars=c) for g, c in zip(parts, chars)]
         return asked[region]
@@ -119,7 +125,7 @@ def choose(
     picture = None  # the whole picture shown small beside a part of it
     if pixels is not None and pixels.ndim == 3 and pixels.shape[0] in (1, 3) and dims == 2:
         picture = (int(pixels.shape[1]), int(pixels.shape[2]))
-    search = _Search(geometries, whole, look, max_frames, picture)
+    search = _Search(geometries, of_region, whole, look, max_frames, picture)
     found = search.first(regions, given is not None)
     if found is None:
         raise search.refusal(spec, given, regions)
@@ -135,9 +141,18 @@ class _Search:
     ``max_frames``, its pictures against the box of a page (readable cells)."""
 
     def __init__(
-        self, geometries: Any, whole: list, look: Look, max_frames: int, picture: Optional[tuple[int, int]] = None
+        self,
+        geometries: Any,
+        of_region: Any,
+        whole: list,
+        look: Look,
+        max_frames: int,
+        picture: Optional[tuple[int, int]] = None,
     ) -> None:
         self.geometries, self.look, self.max_frames, self.picture = geometries, look, max_frames, picture
+        #: a region's geometries as the op makes them (without the widths of the numbers they
+        #: write, which only their layouts need): enough to count its steps
+        self.of_region = of_region
         self.channels = [_channel_options(g) for g in whole]
         self.columns = [_column_options(g) for g in whole]
         #: the candidate drawn when none fits the box: the most preferred drawn at all (readably
@@ -155,14 +170,15 @@ class _Search:
         least_checked = given
         for region, selection in candidates:
             try:
-                parts = selection.apply(self.geometries(region))
+                made = self.of_region(region)
             except SpecError as error:
                 self.refused = self.refused or error
                 continue
-            steps = sum(_steps(g) for g in parts)
+            steps = sum(_steps(g, columns) for g, columns in zip(made, selection.columns))
             self.fewest_steps = steps if self.fewest_steps is None else min(steps, self.fewest_steps)
             if self.max_frames and steps > self.max_frames:
                 continue
+            parts = selection.apply(self.geometries(region))
             verdict = self._verdict(parts, self.picture if region is not None else None)
             if verdict == "fits":
                 return region, selection, True
@@ -302,9 +318,10 @@ def _column_options(geometry: Any) -> list[Optional[int]]:
     return list(range(most, 0, -1))
 
 
-def _steps(geometry: Any) -> int:
-    """Steps a picture of ``geometry`` plays: every step of the columns it shows."""
-    columns = min(geometry.out_per_group, MAX_SHOWN_COLUMNS, geometry.columns_shown or MAX_SHOWN_COLUMNS)
+def _steps(geometry: Any, shown: Optional[int]) -> int:
+    """Steps a picture of ``geometry`` plays showing at most ``shown`` kernel columns (None: as
+    many as drawn): every step of the columns it shows."""
+    columns = min(geometry.out_per_group, MAX_SHOWN_COLUMNS, shown or MAX_SHOWN_COLUMNS)
     return geometry.steps_per_column * (columns if geometry.columns_take_turns else 1)
 
 

@@ -61,9 +61,10 @@ def depth_note(spec: Any, z: int) -> str:
     )
 
 
-def depth_geometry(spec: Any, z: int, region: Optional[Region] = None) -> Geometry:
-    """The picture of output depth slice ``z``: the plane's convolution, labelled as the 3-D layer."""
-    planar = plane(spec)
+def depth_geometry(spec: Any, z: int, region: Optional[Region] = None, planar: Any = None) -> Geometry:
+    """The picture of output depth slice ``z``: the plane's convolution (``planar``, made once
+    for all slices when given), labelled as the 3-D layer."""
+    planar = plane(spec) if planar is None else planar
     kd, depths = spec.kernel_size[0], depths_read(spec, z)
     per_in, per_out = planar.in_per_group, spec.out_per_group
     _, _, ho, wo = spec.output_shape
@@ -103,16 +104,18 @@ def depth_geometry(spec: Any, z: int, region: Optional[Region] = None) -> Geomet
 
 def depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order."""
-    return [depth_geometry(spec, z, region) for z in range(spec.output_shape[1])]
+    planar = plane(spec)
+    return [depth_geometry(spec, z, region, planar) for z in range(spec.output_shape[1])]
 
 
-def slice_recording(recording: Recording, z: int) -> tuple[Recording, np.ndarray]:
-    """Output depth slice ``z`` of a Conv3d's recording as its plane's recording, the output
-    the 3-D layer's own; and which of its input channels are padding slices."""
+def slice_recording(recording: Recording, z: int, planar: Any = None) -> tuple[Recording, np.ndarray]:
+    """Output depth slice ``z`` of a Conv3d's recording as its plane's recording (of
+    ``planar``, made once for all slices when given), the output the 3-D layer's own; and
+    which of its input channels are padding slices."""
     spec = recording.spec
     if isinstance(recording.output, PartArray):
         return _slice_part(recording, z)
-    planar = plane(spec)
+    planar = plane(spec) if planar is None else planar
     _, _, h, w = spec.input_shape
     channels, padding = [], []
     for c in range(spec.in_channels):
@@ -206,9 +209,9 @@ def depth_drawings(
     spec: Any, recording: Recording, geometries: list[Geometry], pixels: bool = False, region: Optional[Region] = None
 ) -> list[Drawn]:
     """The recorded pictures of the depth slices (``geometries`` from :func:`depth_geometries`)."""
-    drawn = []
+    drawn, planar = [], plane(spec)
     for z, geometry in enumerate(geometries):
-        rec, padding = slice_recording(recording, z)
+        rec, padding = slice_recording(recording, z, planar)
         picture = conv_drawn(rec, geometry, pixels, region=region)
         filler = picture.filler | padding[:, None, None]  # a padding slice is padding throughout
         drawn.append(

@@ -13,7 +13,7 @@ small frozen records.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from ..errors import TooLargeError
@@ -346,12 +346,20 @@ class _Asked:
     scale: int
     caption: bool
     picture: Optional[tuple[int, int]]
+    #: the layouts made so far, by arrangement, cell and scale: the search asks for some twice
+    made: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     def layout(self, arrangement: Arrangement, cell: int, n: Optional[int] = None) -> Layout:
         """The layout in ``arrangement`` with cells of ``cell`` pixels at scale 1, at scale
         ``n`` (default: the scale asked), its texts breaking within a slide's width for an
         arrangement as wide."""
         n = self.scale if n is None else n
+        key = (arrangement, cell, n)
+        if key not in self.made:
+            self.made[key] = self._layout(arrangement, cell, n)
+        return self.made[key]
+
+    def _layout(self, arrangement: Arrangement, cell: int, n: int) -> Layout:
         box = fit_box(self.scale, self.max_width, arrangement.wide)[0] * n // self.scale
         room = box if arrangement.wide else 0
         options = (self.notes, Metrics.of(n), self.keys, self.caption, self.value_chars, self.picture)

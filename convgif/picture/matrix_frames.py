@@ -97,6 +97,7 @@ class MatrixScene(Scene):
     """The static picture: the grids as any layer's, and the matrices."""
 
     layout: MatrixLayout
+    draws_colours = True  # the faint lines of the weights' blank entries
 
     def _draw(self) -> np.ndarray:
         image = super()._draw()

@@ -34,6 +34,8 @@ class Animation:
 
     A frame is drawn over a working copy of the picture, from which the rectangles the step
     before drew in are first restored: each frame costs what it draws, not the picture's area.
+    The scene's colours are worked out when the animation is made, its picture drawn when the
+    first frame is asked for (``written`` exists from then on).
     """
 
     #: The static picture's class (an arrangement of its own may draw more).
@@ -46,9 +48,7 @@ class Animation:
         self.layout = layout
         self.scene = self.scene_class(drawn, layout, theme, scales, keys)
         self.palette = self.scene.palette
-        self._state = self.scene.image.copy()
-        self._image = self._state.copy()
-        self.written = np.zeros(self._state.shape, bool)
+        self._state: np.ndarray | None = None  # the scene with the outputs written so far
         self.touched: list[Rect] = []
         self.changed: list[Rect] | None = None
         geo, m = layout.geometry, layout.metrics
@@ -61,6 +61,12 @@ class Animation:
         drawn into it).
         """
         playback = self.drawn.playback
+        if self._state is None:  # the picture, drawn at its first frame
+            if not steps:
+                return
+            self._state = self.scene.image.copy()
+            self._image = self._state.copy()
+            self.written = np.zeros(self._state.shape, bool)
         shape = self._state.shape
         done = -1
         self._image[...] = self._state

@@ -9,6 +9,7 @@ Frames are this picture plus the overlay of :mod:`convgif.picture.overlay`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Optional
 
 import numpy as np
@@ -62,7 +63,16 @@ class Colours:
 
 
 class Scene:
-    """The colours and the static image of one drawing laid out by one layout."""
+    """The colours and the static image of one drawing laid out by one layout.
+
+    The palette is whole once the scene is made; the image is drawn when first asked for, so
+    that a chain of many pictures, whose palette is written first, draws each picture only
+    when its turn comes.
+    """
+
+    #: Whether drawing the image adds colours to the palette (then it is drawn at once, with
+    #: the colours, so that the palette is whole when the scene is made).
+    draws_colours = False
 
     def __init__(
         self,
@@ -141,7 +151,17 @@ class Scene:
         self.thumbnail = self._thumbnail() if layout.thumbnail is not None and drawn.picture is not None else None
         if len(palette.colors) > 255:  # one index stays free for the writer's transparency
             raise RuntimeError(f"{len(palette.colors)} colours do not fit a GIF palette")
-        self.image = self._draw()
+        if self.draws_colours:
+            self.image  # noqa: B018 (drawn now: its colours belong to the palette)
+
+    @cached_property
+    def image(self) -> np.ndarray:
+        """The static picture, as palette indices (drawn when first asked for)."""
+        colours = len(self.palette.colors)
+        image = self._draw()
+        if not self.draws_colours and len(self.palette.colors) != colours:
+            raise RuntimeError(f"{type(self).__name__} added colours while drawing: set draws_colours")
+        return image
 
     # -- colours ------------------------------------------------------------------------------
 

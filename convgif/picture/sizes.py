@@ -338,15 +338,17 @@ def _wrap(text: str, chars: int, separator: str) -> list[str]:
         return [text]
     keep = separator.rstrip(" ")
     parts = text.split(separator)
+    widths = [cells(part) for part in parts]
+    joined = cells(separator)  # cells add up: a line's are its parts' and separators'
 
     def greedy(limit: int) -> list[str]:
-        lines, line = [], parts[0]
-        for part in parts[1:]:
-            if cells(line) + len(separator) + cells(part) + len(keep) <= limit or not line:
-                line = f"{line}{separator}{part}"
+        lines, line, width = [], parts[0], widths[0]
+        for part, part_width in zip(parts[1:], widths[1:]):
+            if width + len(separator) + part_width + len(keep) <= limit or not line:
+                line, width = f"{line}{separator}{part}", width + joined + part_width
             else:
                 lines.append(line + keep)
-                line = part
+                line, width = part, part_width
         return [*lines, line]
 
     lines = greedy(chars)
