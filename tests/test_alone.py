@@ -81,3 +81,16 @@ def test_a_slice_nothing_reaches_draws_its_zeros_alone(kind, arguments, values):
             xs = np.nonzero(np.isin(image, list(hues)))[1]
             left = min(x for x, _ in layout.outputs.values()) - layout.metrics.frame - 2 * layout.metrics.stroke
             assert not len(xs) or xs.min() >= left, (theme, kind)
+
+
+@pytest.mark.parametrize("groups", [1, 2])
+def test_a_convolutions_slice_nothing_reaches_keeps_the_layers_groups(groups):
+    # each dx channel outlined in its group's hue, as in the slices beside it: not one hue a channel
+    spec = ops.operation("Conv3d").build(
+        input_shape=(4, 5, 3, 3), out_channels=4, kernel_size=1, stride=2, groups=groups
+    )
+    job = Job(spec, Look(), {"backward": True}, max_frames=10**6, grad_output=True)
+    zeros = [d.geometry for d in job.drawings if zero_note(d)]
+    others = [d.geometry for d in job.drawings if not zero_note(d)]
+    assert zeros and others
+    assert {g.groups for g in zeros} == {groups} == {g.groups for g in others if g.output_name == "dx"}

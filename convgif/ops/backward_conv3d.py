@@ -127,7 +127,7 @@ def _dx_geometries(spec: Any) -> list[Geometry]:
         if not taps:
             why = f"no output depth read x[:, {z}]" if out == "dx" else "no output depth read it"
             shape = (spec.in_channels, *slices.spec.output_shape[1:])
-            pictures.append(zero_geometry(spec, caption, out, z, which, why, blame, shape))
+            pictures.append(zero_geometry(spec, caption, out, z, which, why, blame, shape, spec.groups))
             continue
         pairs = ", ".join(f"({(slices.depth(z, t) - before[0]) // s}, {spec.kernel_size[0] - 1 - t})" for t in taps)
         reach = f"o·{s} − {p} + dz·{dil}" if out == "dx" else f"o·{s} + dz·{dil}"
@@ -253,7 +253,7 @@ def fold_geometry(spec: Any, d: int) -> Geometry:
     c, (_, _, h, w) = spec.in_channels, spec.input_shape
     if not held:
         why = f"padding={spec.padding_arg} cropped x[:, {d}]"
-        return zero_geometry(spec, spec.caption, "dx", d, which, why, input_blame(spec))
+        return zero_geometry(spec, spec.caption, "dx", d, which, why, input_blame(spec), groups=spec.groups)
     note = (
         f"backward, dx = ∂L/∂x: padding_mode={spec.padding_mode!r} copied input cells into the padding, so each input "
         "cell gathers its own dxp and that of every padding cell copying it"

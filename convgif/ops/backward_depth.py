@@ -213,10 +213,12 @@ def zero_geometry(
     why: str,
     blame: Any,
     shape: Optional[tuple[int, ...]] = None,
+    groups: Optional[int] = None,
 ) -> Geometry:
     """The picture of a gradient depth slice nothing reaches (of a gradient of ``shape``, default
     the input's): every cell 0, in one step; ``note`` says which slice, ``why`` why. Nothing is
-    read, so no input is drawn (no grid, line or key standing for one): the slice alone."""
+    read, so no input is drawn (no grid, line or key standing for one): the slice alone, each
+    channel in the hue of its group (``groups``; default, every channel its own)."""
     c, _, h, w = shape or spec.input_shape
     return Geometry(
         layer=spec,
@@ -224,7 +226,7 @@ def zero_geometry(
         dims=2,
         in_channels=c,
         out_channels=c,
-        groups=c,
+        groups=groups or c,
         grid=(1, 1),
         kernel=None,
         out_size=(h, w),
