@@ -89,6 +89,7 @@ def choose(
     max_frames: int = 0,
     pixels: Optional[np.ndarray] = None,
     value_chars: Optional[list[int]] = None,
+    part_only: bool = False,
 ) -> Choice:
     """The part of a layer a render draws (see the module's doc): the ``region`` of ``view``
     when given (checked, with as few kernel columns given up as its steps need), else the most
@@ -97,7 +98,8 @@ def choose(
     region tried is asked of ``op`` once. With ``pixels`` (a picture's input, (C, H, W)), a
     part smaller than the output is placed where the picture varies most, not in its corner.
     ``value_chars`` (per picture) are the widest numbers written, when known (else the
-    geometries' estimates). A layer no part makes drawable raises the whole layer's refusal."""
+    geometries' estimates). A layer no part makes drawable raises the whole layer's refusal.
+    ``part_only``: the layer is too large to compute whole, so the whole is no candidate."""
     check_sizes(spec)
     rest = {k: v for k, v in view.items() if k != "region"}
     made: dict[Optional[Region], list] = {}
@@ -121,7 +123,7 @@ def choose(
         region = parse_region(given, dims, out_size)
         regions = [region if region.cuts(out_size) else None]
     else:
-        regions = list(_regions(out_size, dims))
+        regions = [r for r in _regions(out_size, dims) if r is not None or not part_only]
     picture = None  # the whole picture shown small beside a part of it
     if pixels is not None and pixels.ndim == 3 and pixels.shape[0] in (1, 3) and dims == 2:
         picture = (int(pixels.shape[1]), int(pixels.shape[2]))

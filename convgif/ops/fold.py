@@ -14,7 +14,8 @@ Both are drawn with the channels as groups: Unfold's output, and Fold's input, a
 of KH·KW rows per channel (their rows ``c·KH·KW`` to ``(c + 1)·KH·KW − 1``), beside the channel
 they come from or go to. A step is one window placement, every channel at once: Unfold copies
 the window into a column, Fold adds a column into the window. Unfold draws a range of its
-columns (``--region C0:C1``) when the layer is too large.
+columns (``--region C0:C1``) when the layer is too large, Fold a part of its output (``--region
+R0:R1,C0:C1``) and the columns from the first window that reaches it to the last.
 """
 
 from __future__ import annotations
@@ -487,6 +488,8 @@ class Unfold(_FoldOperation):
 class Fold(_FoldOperation):
     """``torch.nn.Fold``: every column added back into its window."""
 
+    draws_parts = True
+
     name = "Fold"
     spec_type = FoldSpec
     torch_signature = ("output_size", "kernel_size", "dilation", "padding", "stride")
@@ -500,6 +503,27 @@ class Fold(_FoldOperation):
         canvas = fold(x, spec.canvas, spec.kernel_size, spec.stride, spec.dilation, (0, 0))
         output = canvas[:, p[0] : p[0] + spec.output_size[0], p[1] : p[1] + spec.output_size[1]].copy()
         return FoldRecording(spec, x, output, canvas)
+
+    def record_drawn(self, spec: Any, seed: int, kernels: Any, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region`` (cells of the padded output), of a layer too large to
+        record whole, only those cells, their sums and the columns from the first window that
+        reaches them to the last (the steps drawn), each value the whole layer's."""
+        if region is None or spec.numbers <= args.MAX_ELEMENTS:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "Fold adds the columns up and has no parameters")
+        from .fold_part import record_fold_part
+
+        part, columns = self._part(spec, region)
+        return FoldRecording(spec, *record_fold_part(spec, seed, input, columns, part))
+
+    def part_numbers(self, spec: Any, region: Region) -> int:
+        """The columns held, the cells drawn (their sums, the output among them, the picture's
+        start and output), and twice (a playback for the scale, one drawn) the partial sums of
+        the cells the columns' windows cover, with a flag each."""
+        part, (start, stop) = self._part(spec, region)
+        rows, cols = _windows(spec, spec.output_size, start, stop)
+        band = (int(rows.max()) - int(rows.min()) + 1) * (int(cols.max()) - int(cols.min()) + 1)
+        return spec.in_channels * (spec.cells * (stop - start) + 4 * math.prod(part.size) + 4 * band)
 
     def example(self) -> dict[str, Any]:
         """Two channels' 2×2 windows, twelve of them, added into a 4×5 map."""
