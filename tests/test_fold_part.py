@@ -254,3 +254,29 @@ def args_cap() -> int:
     from convgif.ops import args
 
     return args.MAX_ARGUMENT
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_span_of_a_folds_partial_sums_is_every_step_played_s(seed):
+    from convgif.ops.fold import partial_span
+    from convgif.ops.fold_steps import FoldPlayback
+
+    rng, found = random.Random(seed), 0
+    while found < 60:
+        spec = _fold_spec(rng)
+        if spec is None:
+            continue
+        found += 1
+        region = _fold_region(rng, spec) if rng.random() < 0.7 else None
+        given = None
+        if rng.random() < 0.5:  # fractions of either sign: each sum as the steps add it
+            given = np.random.default_rng(found).normal(size=spec.input_shape) * 3
+        recording = FOLD.record(spec, seed, input=given)
+        part, columns = FOLD._part(spec, region)
+        playback, low, high = FoldPlayback(spec, recording, columns, part), 0, 0
+        for step in range(playback.steps):
+            for write in playback.advance(step):
+                if write.values.size:
+                    low, high = min(low, write.values.min()), max(high, write.values.max())
+        span = partial_span(spec, recording, columns, part)
+        assert span == (low, high) and np.asarray(span).dtype == np.asarray((low, high)).dtype, (spec, region)

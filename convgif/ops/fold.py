@@ -641,12 +641,7 @@ class Fold(_FoldOperation):
         c, kk = spec.in_channels, spec.cells
         part, columns = self._part(spec, region)
         grid = recording.input[:, slice(*columns)].reshape(c, kk, columns[1] - columns[0])
-        playback = FoldPlayback(spec, recording, columns, part)
-        low = high = 0
-        for step in range(playback.steps):  # the partial sums, for a scale that covers them
-            for write in playback.advance(step):
-                if write.values.size:
-                    low, high = min(low, write.values.min()), max(high, write.values.max())
+        low, high = partial_span(spec, recording, columns, part)  # for a scale that covers every sum
         p, (ho, wo) = spec.padding, spec.output_size
         cut = np.ones(spec.canvas, dtype=bool)
         cut[p[0] : p[0] + ho, p[1] : p[1] + wo] = False
@@ -695,6 +690,44 @@ class Fold(_FoldOperation):
             "overlaps": sorted({int(v) for v in np.unique(counts)}),
             "overlaps_name": "windows covering an output cell (fold(unfold(x)) is x times that)",
         }
+
+
+def partial_span(spec: FoldSpec, recording: Any, columns: tuple[int, int], part: Region) -> tuple[Any, Any]:
+    """The least and the greatest (0 at least among them) of the partial sums the steps of
+    ``columns`` write into the cells ``part`` of the padded output (each cell's sum after each
+    column added), as :class:`~convgif.ops.fold_steps.FoldPlayback` plays them: each cell's
+    values in column order, added one at a time in the map's type, so every sum is the same."""
+    start, stop = columns
+    c, (kh, kw) = spec.in_channels, spec.kernel_size
+    (r0, r1), (c0, c1) = part.rows, part.cols
+    rows, cols = _windows(spec, spec.output_size, start, stop)
+    cells, order, taken = [], [], []
+    for ky in range(kh):
+        for kx in range(kw):
+            ys, xs = rows[:, ky], cols[:, kx]
+            inside = np.flatnonzero((ys >= r0) & (ys < r1) & (xs >= c0) & (xs < c1))
+            cells.append((ys[inside] - r0) * (c1 - c0) + xs[inside] - c0)
+            order.append(inside)
+            taken.append(np.full(inside.size, ky * kw + kx))
+    cell, step, row = np.concatenate(cells), np.concatenate(order), np.concatenate(taken)
+    if not cell.size:
+        return 0, 0
+    ranked = np.lexsort((step, cell))  # by cell, then in the order the columns add
+    cell, step, row = cell[ranked], step[ranked], row[ranked]
+    first = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+    counts = np.diff(np.r_[first, cell.size])
+    rank = np.arange(cell.size) - np.repeat(first, counts)
+    at, dtype, kk = np.repeat(np.arange(first.size), counts), recording.canvas.dtype, spec.cells
+    low = high = np.zeros((), dtype=dtype)[()]
+    group = max(1, 2**20 // (first.size * int(counts.max())))  # channels at a time: memory as a few MB
+    for c0 in range(0, c, group):
+        c1 = min(c, c0 + group)
+        added = np.zeros((c1 - c0, first.size, int(counts.max())), dtype=dtype)
+        values = recording.input[c0 * kk : c1 * kk, slice(start, stop)].reshape(c1 - c0, kk, stop - start)
+        added[:, at, rank] = values[:, row, step]
+        sums = np.cumsum(added, axis=2)[:, at, rank]
+        low, high = min(low, sums.min()), max(high, sums.max())
+    return (low if low < 0 else 0), (high if high > 0 else 0)
 
 
 def fold_overlaps(spec: FoldSpec) -> np.ndarray:
