@@ -99,7 +99,8 @@ def choose(
     part smaller than the output is placed where the picture varies most, not in its corner.
     ``value_chars`` (per picture) are the widest numbers written, when known (else the
     geometries' estimates). A layer no part makes drawable raises the whole layer's refusal.
-    ``part_only``: the layer is too large to compute whole, so the whole is no candidate."""
+    ``part_only``: the layer is too large to compute whole, so a part is drawn rather than the
+    whole when any is (the whole is left for the layer's refusal)."""
     check_sizes(spec)
     rest = {k: v for k, v in view.items() if k != "region"}
     made: dict[Optional[Region], list] = {}
@@ -123,12 +124,14 @@ def choose(
         region = parse_region(given, dims, out_size)
         regions = [region if region.cuts(out_size) else None]
     else:
-        regions = [r for r in _regions(out_size, dims) if r is not None or not part_only]
+        regions = list(_regions(out_size, dims))
     picture = None  # the whole picture shown small beside a part of it
     if pixels is not None and pixels.ndim == 3 and pixels.shape[0] in (1, 3) and dims == 2:
         picture = (int(pixels.shape[1]), int(pixels.shape[2]))
     search = _Search(geometries, of_region, whole, look, max_frames, picture)
     found = search.first(regions, given is not None)
+    if part_only and given is None and found is not None and found[0] is None:  # the part drawn best instead
+        found = _Search(geometries, of_region, whole, look, max_frames, picture).first(regions[1:], False) or found
     if found is None:
         raise search.refusal(spec, given, regions)
     region, selection, fits = found
