@@ -280,3 +280,26 @@ def test_the_span_of_a_folds_partial_sums_is_every_step_played_s(seed):
                     low, high = min(low, write.values.min()), max(high, write.values.max())
         span = partial_span(spec, recording, columns, part)
         assert span == (low, high) and np.asarray(span).dtype == np.asarray((low, high)).dtype, (spec, region)
+
+
+def test_a_folds_overlaps_are_those_of_its_every_cell():
+    from convgif.ops.fold import fold_overlaps, fold_taps
+
+    rng, found = random.Random(5), 0
+    while found < 200:
+        spec = _fold_spec(rng)
+        if spec is None:
+            continue
+        found += 1
+        counts = np.zeros(spec.output_size, dtype=np.int64)  # a loop over the windows, each cell it covers
+        p = spec.padding
+        for oy in range(spec.places[0]):
+            for ox in range(spec.places[1]):
+                for ky in range(spec.kernel_size[0]):
+                    for kx in range(spec.kernel_size[1]):
+                        y = oy * spec.stride[0] + ky * spec.dilation[0] - p[0]
+                        x = ox * spec.stride[1] + kx * spec.dilation[1] - p[1]
+                        if 0 <= y < spec.output_size[0] and 0 <= x < spec.output_size[1]:
+                            counts[y, x] += 1
+        assert np.array_equal(fold_overlaps(spec), counts), spec
+        assert fold_taps(spec) == sorted({int(v) for v in np.unique(counts)}), spec

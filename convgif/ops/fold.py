@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..engine.matrix import blocks, fold, overlap_counts, unfold
+from ..engine.matrix import blocks, fold, overlap_counts, transposed_reach, unfold
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
@@ -580,7 +580,6 @@ class Fold(_FoldOperation):
         part, (start, stop) = self._part(spec, region)
         places = stop - start
         (kh, kw), (ph, pw) = spec.kernel_size, spec.places
-        counts = fold_overlaps(spec)
         notes = [
             f"column l of each channel's rows adds into the l-th window of its output, row by row over the {ph}×{pw} "
             f"placements; row c·{kk} + ky·{kw} + kx into the window's cell (ky, kx); where windows overlap the values add up"
@@ -590,7 +589,7 @@ class Fold(_FoldOperation):
                 f"padding={spec.padding}: the columns add into pad(y), the output with that many cells on each side; "
                 "what lands on those cells (drawn pale) is dropped"
             )
-        taps = sorted({int(v) for v in np.unique(counts)})
+        taps = fold_taps(spec)
         notes.append(
             f"windows covering an output cell: {', '.join(map(str, taps))}, so fold(unfold(x)) is x times that"
         )
@@ -643,9 +642,8 @@ class Fold(_FoldOperation):
         grid = recording.input[:, slice(*columns)].reshape(c, kk, columns[1] - columns[0])
         low, high = partial_span(spec, recording, columns, part)  # for a scale that covers every sum
         p, (ho, wo) = spec.padding, spec.output_size
-        cut = np.ones(spec.canvas, dtype=bool)
-        cut[p[0] : p[0] + ho, p[1] : p[1] + wo] = False
-        cut = cut[slice(*part.rows), slice(*part.cols)]
+        rows, cols = np.arange(*part.rows), np.arange(*part.cols)  # the padded map's cells drawn
+        cut = ~(((rows >= p[0]) & (rows < p[0] + ho))[:, None] & ((cols >= p[1]) & (cols < p[1] + wo))[None, :])
         output = recording.canvas[:, slice(*part.rows), slice(*part.cols)]
         span = (low, high)
         return [
@@ -665,7 +663,6 @@ class Fold(_FoldOperation):
         ]
 
     def facts(self, spec: Any) -> dict[str, Any]:
-        counts = fold_overlaps(spec)
         return {
             "kind": self.name,
             "caption": spec.caption,
@@ -687,7 +684,7 @@ class Fold(_FoldOperation):
             ],
             "parameter_formulas": ["none: Fold adds the columns into their windows and has no weights"],
             "additions": spec.operations[1],
-            "overlaps": sorted({int(v) for v in np.unique(counts)}),
+            "overlaps": fold_taps(spec),
             "overlaps_name": "windows covering an output cell (fold(unfold(x)) is x times that)",
         }
 
@@ -730,15 +727,33 @@ def partial_span(spec: FoldSpec, recording: Any, columns: tuple[int, int], part:
     return (low if low < 0 else 0), (high if high > 0 else 0)
 
 
+def _rest(spec: FoldSpec) -> tuple[int, ...]:
+    """The rows and columns of the padded output past the last window (a transposed
+    convolution's output padding)."""
+    return tuple(
+        c - ((n - 1) * s + d * (k - 1) + 1)
+        for c, n, s, d, k in zip(spec.canvas, spec.places, spec.stride, spec.dilation, spec.kernel_size)
+    )
+
+
 def fold_overlaps(spec: FoldSpec) -> np.ndarray:
     """(*output_size): how many windows cover each output cell (Fold adds that many values
     into it): a transposed convolution's overlaps, from the placements, with the rows and
     columns past the last window as output padding."""
-    rest = tuple(
-        c - ((n - 1) * s + d * (k - 1) + 1)
-        for c, n, s, d, k in zip(spec.canvas, spec.places, spec.stride, spec.dilation, spec.kernel_size)
-    )
-    return overlap_counts(spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, rest)
+    return overlap_counts(spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, _rest(spec))
+
+
+def fold_taps(spec: FoldSpec) -> list[int]:
+    """The counts :func:`fold_overlaps` holds, each once, in order, from each axis's counts
+    alone (an output cell's count is its row's times its column's, and every pair occurs), so
+    that a large output costs its sides, not its cells."""
+    axes = [
+        np.unique(transposed_reach(n, k, s, d, p, r).sum(axis=0))
+        for n, k, s, d, p, r in zip(
+            spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, _rest(spec)
+        )
+    ]
+    return sorted({int(a) * int(b) for a in axes[0] for b in axes[1]})
 
 
 UNFOLD = Unfold()
