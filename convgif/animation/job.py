@@ -109,7 +109,7 @@ class Job:
         writes = look.values or any(g.numbers for g in whole)
         chars = self._value_chars(whole, view) if writes and not self.in_part else None
         try:
-            self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars, self.in_part)
+            self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
         except SpecError as error:
             raise self.op.refusal_of(error) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries

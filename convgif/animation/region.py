@@ -89,7 +89,6 @@ def choose(
     max_frames: int = 0,
     pixels: Optional[np.ndarray] = None,
     value_chars: Optional[list[int]] = None,
-    part_only: bool = False,
 ) -> Choice:
     """The part of a layer a render draws (see the module's doc): the ``region`` of ``view``
     when given (checked, with as few kernel columns given up as its steps need), else the most
@@ -98,9 +97,7 @@ def choose(
     region tried is asked of ``op`` once. With ``pixels`` (a picture's input, (C, H, W)), a
     part smaller than the output is placed where the picture varies most, not in its corner.
     ``value_chars`` (per picture) are the widest numbers written, when known (else the
-    geometries' estimates). A layer no part makes drawable raises the whole layer's refusal.
-    ``part_only``: the layer is too large to compute whole, so a part is drawn rather than the
-    whole when any is (the whole is left for the layer's refusal)."""
+    geometries' estimates). A layer no part makes drawable raises the whole layer's refusal."""
     check_sizes(spec)
     rest = {k: v for k, v in view.items() if k != "region"}
     made: dict[Optional[Region], list] = {}
@@ -130,8 +127,6 @@ def choose(
         picture = (int(pixels.shape[1]), int(pixels.shape[2]))
     search = _Search(geometries, of_region, whole, look, max_frames, picture)
     found = search.first(regions, given is not None)
-    if part_only and given is None and found is not None and found[0] is None:  # the part drawn best instead
-        found = _Search(geometries, of_region, whole, look, max_frames, picture).first(regions[1:], False) or found
     if found is None:
         raise search.refusal(spec, given, regions)
     region, selection, fits = found
