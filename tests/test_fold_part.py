@@ -241,10 +241,16 @@ def test_a_huge_fold_is_drawn_from_its_part_alone(tmp_path, monkeypatch):
     assert spec.numbers > 20_000_000 and max(spec.input_shape) < args_cap()
     result = convgif.render(spec, io.BytesIO(), max_frames=40)
     assert result.region is not None and FOLD.part_numbers(spec, result.region) < 1_000_000
+    # an output of 400 million cells, its windows far apart: a part costs its own cells
+    wide = FOLD.build(input_shape=(1, 40_000), output_size=20_000, kernel_size=1, stride=100)
+    result = convgif.render(wide, io.BytesIO(), region="100:102,0:2", values=True)
+    assert result.frames == 1 and FOLD.part_numbers(wide, result.region) < 10_000
     layer = ["--layer", "Fold", "--in", "900,99856", "--output-size", "318,318", "--k", "3"]
     run = CliRunner().invoke
     done = run(main, [*layer, "--region", "0:1,100:103", "--max-frames", "0", "-o", str(tmp_path / "a.gif")])
     assert done.exit_code == 0, done.output
+    done = run(main, [*layer, "-o", str(tmp_path / "b.gif")])  # any number of frames: a part, never the whole
+    assert done.exit_code == 0 and "drew output rows" in done.output, done.output
     monkeypatch.setattr(job, "memory_bytes", lambda: 1_000)
     refused = run(main, [*layer, "--max-frames", "40", "-o", str(tmp_path / "c.gif")])
     assert refused.exit_code == 2 and "--region" in refused.output and "memory" in refused.output
