@@ -162,6 +162,10 @@ PAIRS = {
         ),
         (32, 64, 64),
     ),
+    "--layer Fold --in 900,99856 --output-size 318,318 --k 3 --region 0:1,100:104": (
+        dict(layer="Fold", input_shape=(900, 99856), output_size=318, kernel_size=3, region="0:1,100:104"),
+        dict(input_shape=(900, 11664), output_size=110),  # its columns follow output_size
+    ),
     "SegNet decoder: --layer MaxUnpool2d --in 64,1024,1024 --k 2 --region 0:4,0:4": (
         dict(layer="MaxUnpool2d", input_shape=(64, 1024, 1024), kernel_size=2, region="0:4,0:4"),
         (64, 32, 32),
@@ -293,7 +297,8 @@ def main() -> None:
         for name, arguments in CASES.items():
             results[name] = median(arguments)
         for name, (arguments, small) in PAIRS.items():  # side by side: the huge layer, then the small
-            pairs[name] = median(arguments), median({**arguments, "input_shape": small})
+            smaller = small if isinstance(small, dict) else {"input_shape": small}  # what the small one changes
+            pairs[name] = median(arguments), median({**arguments, **smaller})
     print(f"{'layer':96} {'first s':>8} {'total s':>8} {'frames':>6} {'size':>10} {'MiB':>7}  region")
     for name, r in results.items():
         size = f"{r['size'][0]}x{r['size'][1]}"

@@ -239,7 +239,13 @@ def test_each_step_moves_what_it_says():
                     assert [a + b for a, b in zip(before, added)] == total, entry
                 else:
                     assert tuples == [after] and after == column, entry
-        np.testing.assert_array_equal(drawn.playback.sums[:, :, :], frec.canvas)
+        # the partial sums held cover every window's cells, all added up; no window adds elsewhere
+        sums, (y0, x0) = drawn.playback.sums, drawn.playback.at
+        band = (slice(None), slice(y0, y0 + sums.shape[1]), slice(x0, x0 + sums.shape[2]))
+        np.testing.assert_array_equal(sums, frec.canvas[band])
+        rest = frec.canvas.copy()
+        rest[band] = 0
+        assert not rest.any()
 
 
 def test_a_part_of_a_fold_gets_every_column_that_reaches_it():

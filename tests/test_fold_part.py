@@ -115,3 +115,197 @@ def test_a_huge_unfold_is_drawn_from_its_part_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(job, "memory_bytes", lambda: 1_000)
     refused = run(main, [*layer, "-o", str(tmp_path / "c.gif")])
     assert refused.exit_code == 2 and "--region" in refused.output and "memory" in refused.output
+
+
+FOLD = ops.operation("Fold")
+
+
+def _fold_spec(rng: random.Random):
+    """A random valid Fold (None when the draw is not one)."""
+    k, d = (rng.randint(1, 3), rng.randint(1, 3)), (rng.randint(1, 2), rng.randint(1, 2))
+    p, s = (rng.randint(0, 2), rng.randint(0, 2)), (rng.randint(1, 3), rng.randint(1, 3))
+    size = (rng.randint(1, 10), rng.randint(1, 10))
+    places = [(n + 2 * q - e * (m - 1) - 1) // t + 1 for n, q, e, m, t in zip(size, p, d, k, s)]
+    if min(places) < 1:
+        return None
+    try:
+        return FOLD.build(
+            input_shape=(rng.randint(1, 3) * k[0] * k[1], places[0] * places[1]),
+            output_size=size,
+            kernel_size=k,
+            dilation=d,
+            padding=p,
+            stride=s,
+        )
+    except convgif.SpecError:
+        return None
+
+
+def _fold_region(rng: random.Random, spec) -> Region:
+    """A random part of the padded output some window reaches."""
+    while True:
+        (hc, wc), at = spec.canvas, []
+        for n in (hc, wc):
+            a = rng.randrange(n)
+            at.append((a, rng.randint(a + 1, n)))
+        region = Region(*at, 2)
+        try:
+            FOLD._part(spec, region)
+        except convgif.SpecError:
+            continue
+        return region
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_fold_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_regions(seed, monkeypatch):
+    from convgif.ops import args
+
+    rng, found = random.Random(seed), 0
+    while found < 50:
+        spec = _fold_spec(rng)
+        if spec is None:
+            continue
+        found += 1
+        region = _fold_region(rng, spec)
+        given = None
+        if rng.random() < 0.3:  # a given input of fractions, or of whole numbers
+            given = np.round(np.random.default_rng(seed).normal(size=spec.input_shape) * 4, rng.choice((0, 2)))
+        whole = FOLD.record_drawn(spec, seed, [()], input=given, region=region)
+        assert not isinstance(whole.output, PartArray)  # a layer under the cap is recorded whole
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 0)  # as if the layer were too large to record whole
+        part = FOLD.record_drawn(spec, seed, [()], input=given, region=region)
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
+        for held, full in ((part.canvas, whole.canvas), (part.output, whole.output)):
+            box = tuple(slice(s, s + n) for s, n in zip(held.start, held.values.shape))
+            assert np.array_equal(held.values, full[box]), (spec, region)
+            assert held.values.dtype == full.dtype
+        (r0, r1), (c0, c1), (p, q) = region.rows, region.cols, spec.padding
+        inside = whole.canvas[
+            :, max(r0, p) : min(r1, p + spec.output_size[0]), max(c0, q) : min(c1, q + spec.output_size[1])
+        ]
+        assert part.output.values.shape == inside.shape  # every output cell of the part is held
+        if given is None:
+            box = tuple(slice(s, s + n) for s, n in zip(part.input.start, part.input.values.shape))
+            assert np.array_equal(part.input.values, whole.input[box])
+        (a,) = FOLD.drawings(spec, whole, region=region)
+        (b,) = FOLD.drawings(spec, part, region=region)
+        assert np.array_equal(a.grid, b.grid) and np.array_equal(a.output, b.output)
+        assert a.extra == b.extra and a.value_chars == b.value_chars
+        for step in range(a.playback.steps):
+            written = [w.values.tolist() for w in a.playback.advance(step)]
+            assert written == [w.values.tolist() for w in b.playback.advance(step)]
+            shown, held = a.playback.show(step), b.playback.show(step)
+            assert shown.text == held.text and shown.sums == held.sums
+        held = part.input.values.size if given is None else 0  # an input given is held as given
+        assert FOLD.part_numbers(spec, region) >= held + part.canvas.values.size
+
+
+def test_a_fold_part_matches_torch(monkeypatch):
+    torch = pytest.importorskip("torch")
+    from convgif.ops import args
+
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 0)
+    spec = FOLD.build(
+        input_shape=(2 * 6, 10 * 7),
+        output_size=(21, 17),
+        kernel_size=(3, 2),
+        dilation=(2, 1),
+        padding=(1, 2),
+        stride=(2, 3),
+    )
+    x = np.random.default_rng(3).normal(size=spec.input_shape)
+    region = Region((5, 12), (3, 9), 2)
+    part = FOLD.record_drawn(spec, 0, [()], input=x, region=region)
+    layer = torch.nn.Fold((21, 17), (3, 2), dilation=(2, 1), padding=(1, 2), stride=(2, 3))
+    y = layer(torch.from_numpy(x)[None])[0].numpy()
+    assert np.allclose(part.output.values, y[:, 4:11, 1:7], rtol=0, atol=1e-12)
+
+
+def test_a_fold_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_would(monkeypatch):
+    from convgif.ops import args
+
+    spec = FOLD.build(input_shape=(18, 36), output_size=(12, 12), kernel_size=3, padding=1, stride=2)
+    normal = convgif.render(spec, io.BytesIO(), region="3:6,4:8", values=True).data
+    monkeypatch.setattr(args, "MAX_ELEMENTS", 100)  # as if this layer were far too large
+    parted = convgif.render(spec, io.BytesIO(), region="3:6,4:8", values=True).data
+    assert parted == normal
+
+
+def test_a_huge_fold_is_drawn_from_its_part_alone(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from convgif.animation import job
+    from convgif.cli import main
+
+    spec = FOLD.build(input_shape=(900, 99856), output_size=318, kernel_size=3)
+    assert spec.numbers > 20_000_000 and max(spec.input_shape) < args_cap()
+    result = convgif.render(spec, io.BytesIO(), max_frames=40)
+    assert result.region is not None and FOLD.part_numbers(spec, result.region) < 1_000_000
+    # an output of 400 million cells, its windows far apart: a part costs its own cells
+    wide = FOLD.build(input_shape=(1, 40_000), output_size=20_000, kernel_size=1, stride=100)
+    result = convgif.render(wide, io.BytesIO(), region="100:102,0:2", values=True)
+    assert result.frames == 1 and FOLD.part_numbers(wide, result.region) < 10_000
+    layer = ["--layer", "Fold", "--in", "900,99856", "--output-size", "318,318", "--k", "3"]
+    run = CliRunner().invoke
+    done = run(main, [*layer, "--region", "0:1,100:103", "--max-frames", "0", "-o", str(tmp_path / "a.gif")])
+    assert done.exit_code == 0, done.output
+    done = run(main, [*layer, "-o", str(tmp_path / "b.gif")])  # any number of frames: a part, never the whole
+    assert done.exit_code == 0 and "drew output rows" in done.output, done.output
+    monkeypatch.setattr(job, "memory_bytes", lambda: 1_000)
+    refused = run(main, [*layer, "--max-frames", "40", "-o", str(tmp_path / "c.gif")])
+    assert refused.exit_code == 2 and "--region" in refused.output and "memory" in refused.output
+
+
+def args_cap() -> int:
+    from convgif.ops import args
+
+    return args.MAX_ARGUMENT
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_span_of_a_folds_partial_sums_is_every_step_played_s(seed):
+    from convgif.ops.fold import partial_span
+    from convgif.ops.fold_steps import FoldPlayback
+
+    rng, found = random.Random(seed), 0
+    while found < 60:
+        spec = _fold_spec(rng)
+        if spec is None:
+            continue
+        found += 1
+        region = _fold_region(rng, spec) if rng.random() < 0.7 else None
+        given = None
+        if rng.random() < 0.5:  # fractions of either sign: each sum as the steps add it
+            given = np.random.default_rng(found).normal(size=spec.input_shape) * 3
+        recording = FOLD.record(spec, seed, input=given)
+        part, columns = FOLD._part(spec, region)
+        playback, low, high = FoldPlayback(spec, recording, columns, part), 0, 0
+        for step in range(playback.steps):
+            for write in playback.advance(step):
+                if write.values.size:
+                    low, high = min(low, write.values.min()), max(high, write.values.max())
+        span = partial_span(spec, recording, columns, part)
+        assert span == (low, high) and np.asarray(span).dtype == np.asarray((low, high)).dtype, (spec, region)
+
+
+def test_a_folds_overlaps_are_those_of_its_every_cell():
+    from convgif.ops.fold import fold_overlaps, fold_taps
+
+    rng, found = random.Random(5), 0
+    while found < 200:
+        spec = _fold_spec(rng)
+        if spec is None:
+            continue
+        found += 1
+        counts = np.zeros(spec.output_size, dtype=np.int64)  # a loop over the windows, each cell it covers
+        p = spec.padding
+        for oy in range(spec.places[0]):
+            for ox in range(spec.places[1]):
+                for ky in range(spec.kernel_size[0]):
+                    for kx in range(spec.kernel_size[1]):
+                        y = oy * spec.stride[0] + ky * spec.dilation[0] - p[0]
+                        x = ox * spec.stride[1] + kx * spec.dilation[1] - p[1]
+                        if 0 <= y < spec.output_size[0] and 0 <= x < spec.output_size[1]:
+                            counts[y, x] += 1
+        assert np.array_equal(fold_overlaps(spec), counts), spec
+        assert fold_taps(spec) == sorted({int(v) for v in np.unique(counts)}), spec

@@ -626,9 +626,8 @@ def test_a_layer_too_large_to_compute_whole_draws_the_part_it_shows_as_a_smaller
     monkeypatch.setattr(args, "MAX_ELEMENTS", 2_000)  # as if this layer were far too large
     parted = convgif.render(spec, io.BytesIO(), max_frames=20, region="0:4,0:5").data
     assert parted == normal
-    with pytest.raises(convgif.TooLargeError, match="kernel_size|input_shape|out_channels|stride"):
-        fold = ops.operation("Fold").build(input_shape=(54, 784), output_size=30, kernel_size=3)
-        convgif.render(fold, io.BytesIO(), max_frames=20)  # kinds that compute whole
+    fold = ops.operation("Fold").build(input_shape=(54, 784), output_size=30, kernel_size=3)
+    assert convgif.render(fold, io.BytesIO(), max_frames=20).region is not None  # never the whole, too large
 
 
 def test_a_part_too_large_for_the_machine_is_refused_naming_its_memory(monkeypatch):

@@ -14,7 +14,8 @@ Both are drawn with the channels as groups: Unfold's output, and Fold's input, a
 of KH·KW rows per channel (their rows ``c·KH·KW`` to ``(c + 1)·KH·KW − 1``), beside the channel
 they come from or go to. A step is one window placement, every channel at once: Unfold copies
 the window into a column, Fold adds a column into the window. Unfold draws a range of its
-columns (``--region C0:C1``) when the layer is too large.
+columns (``--region C0:C1``) when the layer is too large, Fold a part of its output (``--region
+R0:R1,C0:C1``) and the columns from the first window that reaches it to the last.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..engine.matrix import blocks, fold, overlap_counts, unfold
+from ..engine.matrix import blocks, fold, overlap_counts, transposed_reach, unfold
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
@@ -487,6 +488,8 @@ class Unfold(_FoldOperation):
 class Fold(_FoldOperation):
     """``torch.nn.Fold``: every column added back into its window."""
 
+    draws_parts = True
+
     name = "Fold"
     spec_type = FoldSpec
     torch_signature = ("output_size", "kernel_size", "dilation", "padding", "stride")
@@ -500,6 +503,27 @@ class Fold(_FoldOperation):
         canvas = fold(x, spec.canvas, spec.kernel_size, spec.stride, spec.dilation, (0, 0))
         output = canvas[:, p[0] : p[0] + spec.output_size[0], p[1] : p[1] + spec.output_size[1]].copy()
         return FoldRecording(spec, x, output, canvas)
+
+    def record_drawn(self, spec: Any, seed: int, kernels: Any, *, input=None, weight=None, bias=None, region=None):
+        """The recording; with ``region`` (cells of the padded output), of a layer too large to
+        record whole, only those cells, their sums and the columns from the first window that
+        reaches them to the last (the steps drawn), each value the whole layer's."""
+        if region is None or spec.numbers <= args.MAX_ELEMENTS:
+            return self.record(spec, seed, input=input, weight=weight, bias=bias)
+        no_values(self.name, weight, bias, "Fold adds the columns up and has no parameters")
+        from .fold_part import record_fold_part
+
+        part, columns = self._part(spec, region)
+        return FoldRecording(spec, *record_fold_part(spec, seed, input, columns, part))
+
+    def part_numbers(self, spec: Any, region: Region) -> int:
+        """The columns held, the cells drawn (their sums, the output among them, the picture's
+        start and output), and twice (a playback for the scale, one drawn) the partial sums of
+        the cells the columns' windows cover, with a flag each."""
+        part, (start, stop) = self._part(spec, region)
+        rows, cols = _windows(spec, spec.output_size, start, stop)
+        band = (int(rows.max()) - int(rows.min()) + 1) * (int(cols.max()) - int(cols.min()) + 1)
+        return spec.in_channels * (spec.cells * (stop - start) + 4 * math.prod(part.size) + 4 * band)
 
     def example(self) -> dict[str, Any]:
         """Two channels' 2×2 windows, twelve of them, added into a 4×5 map."""
@@ -556,7 +580,6 @@ class Fold(_FoldOperation):
         part, (start, stop) = self._part(spec, region)
         places = stop - start
         (kh, kw), (ph, pw) = spec.kernel_size, spec.places
-        counts = fold_overlaps(spec)
         notes = [
             f"column l of each channel's rows adds into the l-th window of its output, row by row over the {ph}×{pw} "
             f"placements; row c·{kk} + ky·{kw} + kx into the window's cell (ky, kx); where windows overlap the values add up"
@@ -566,7 +589,7 @@ class Fold(_FoldOperation):
                 f"padding={spec.padding}: the columns add into pad(y), the output with that many cells on each side; "
                 "what lands on those cells (drawn pale) is dropped"
             )
-        taps = sorted({int(v) for v in np.unique(counts)})
+        taps = fold_taps(spec)
         notes.append(
             f"windows covering an output cell: {', '.join(map(str, taps))}, so fold(unfold(x)) is x times that"
         )
@@ -617,16 +640,10 @@ class Fold(_FoldOperation):
         c, kk = spec.in_channels, spec.cells
         part, columns = self._part(spec, region)
         grid = recording.input[:, slice(*columns)].reshape(c, kk, columns[1] - columns[0])
-        playback = FoldPlayback(spec, recording, columns, part)
-        low = high = 0
-        for step in range(playback.steps):  # the partial sums, for a scale that covers them
-            for write in playback.advance(step):
-                if write.values.size:
-                    low, high = min(low, write.values.min()), max(high, write.values.max())
+        low, high = partial_span(spec, recording, columns, part)  # for a scale that covers every sum
         p, (ho, wo) = spec.padding, spec.output_size
-        cut = np.ones(spec.canvas, dtype=bool)
-        cut[p[0] : p[0] + ho, p[1] : p[1] + wo] = False
-        cut = cut[slice(*part.rows), slice(*part.cols)]
+        rows, cols = np.arange(*part.rows), np.arange(*part.cols)  # the padded map's cells drawn
+        cut = ~(((rows >= p[0]) & (rows < p[0] + ho))[:, None] & ((cols >= p[1]) & (cols < p[1] + wo))[None, :])
         output = recording.canvas[:, slice(*part.rows), slice(*part.cols)]
         span = (low, high)
         return [
@@ -646,7 +663,6 @@ class Fold(_FoldOperation):
         ]
 
     def facts(self, spec: Any) -> dict[str, Any]:
-        counts = fold_overlaps(spec)
         return {
             "kind": self.name,
             "caption": spec.caption,
@@ -668,20 +684,76 @@ class Fold(_FoldOperation):
             ],
             "parameter_formulas": ["none: Fold adds the columns into their windows and has no weights"],
             "additions": spec.operations[1],
-            "overlaps": sorted({int(v) for v in np.unique(counts)}),
+            "overlaps": fold_taps(spec),
             "overlaps_name": "windows covering an output cell (fold(unfold(x)) is x times that)",
         }
+
+
+def partial_span(spec: FoldSpec, recording: Any, columns: tuple[int, int], part: Region) -> tuple[Any, Any]:
+    """The least and the greatest (0 at least among them) of the partial sums the steps of
+    ``columns`` write into the cells ``part`` of the padded output (each cell's sum after each
+    column added), as :class:`~convgif.ops.fold_steps.FoldPlayback` plays them: each cell's
+    values in column order, added one at a time in the map's type, so every sum is the same."""
+    start, stop = columns
+    c, (kh, kw) = spec.in_channels, spec.kernel_size
+    (r0, r1), (c0, c1) = part.rows, part.cols
+    rows, cols = _windows(spec, spec.output_size, start, stop)
+    cells, order, taken = [], [], []
+    for ky in range(kh):
+        for kx in range(kw):
+            ys, xs = rows[:, ky], cols[:, kx]
+            inside = np.flatnonzero((ys >= r0) & (ys < r1) & (xs >= c0) & (xs < c1))
+            cells.append((ys[inside] - r0) * (c1 - c0) + xs[inside] - c0)
+            order.append(inside)
+            taken.append(np.full(inside.size, ky * kw + kx))
+    cell, step, row = np.concatenate(cells), np.concatenate(order), np.concatenate(taken)
+    if not cell.size:
+        return 0, 0
+    ranked = np.lexsort((step, cell))  # by cell, then in the order the columns add
+    cell, step, row = cell[ranked], step[ranked], row[ranked]
+    first = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
+    counts = np.diff(np.r_[first, cell.size])
+    rank = np.arange(cell.size) - np.repeat(first, counts)
+    at, dtype, kk = np.repeat(np.arange(first.size), counts), recording.canvas.dtype, spec.cells
+    low = high = np.zeros((), dtype=dtype)[()]
+    group = max(1, 2**20 // (first.size * int(counts.max())))  # channels at a time: memory as a few MB
+    for c0 in range(0, c, group):
+        c1 = min(c, c0 + group)
+        added = np.zeros((c1 - c0, first.size, int(counts.max())), dtype=dtype)
+        values = recording.input[c0 * kk : c1 * kk, slice(start, stop)].reshape(c1 - c0, kk, stop - start)
+        added[:, at, rank] = values[:, row, step]
+        sums = np.cumsum(added, axis=2)[:, at, rank]
+        low, high = min(low, sums.min()), max(high, sums.max())
+    return (low if low < 0 else 0), (high if high > 0 else 0)
+
+
+def _rest(spec: FoldSpec) -> tuple[int, ...]:
+    """The rows and columns of the padded output past the last window (a transposed
+    convolution's output padding)."""
+    return tuple(
+        c - ((n - 1) * s + d * (k - 1) + 1)
+        for c, n, s, d, k in zip(spec.canvas, spec.places, spec.stride, spec.dilation, spec.kernel_size)
+    )
 
 
 def fold_overlaps(spec: FoldSpec) -> np.ndarray:
     """(*output_size): how many windows cover each output cell (Fold adds that many values
     into it): a transposed convolution's overlaps, from the placements, with the rows and
     columns past the last window as output padding."""
-    rest = tuple(
-        c - ((n - 1) * s + d * (k - 1) + 1)
-        for c, n, s, d, k in zip(spec.canvas, spec.places, spec.stride, spec.dilation, spec.kernel_size)
-    )
-    return overlap_counts(spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, rest)
+    return overlap_counts(spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, _rest(spec))
+
+
+def fold_taps(spec: FoldSpec) -> list[int]:
+    """The counts :func:`fold_overlaps` holds, each once, in order, from each axis's counts
+    alone (an output cell's count is its row's times its column's, and every pair occurs), so
+    that a large output costs its sides, not its cells."""
+    axes = [
+        np.unique(transposed_reach(n, k, s, d, p, r).sum(axis=0))
+        for n, k, s, d, p, r in zip(
+            spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, _rest(spec)
+        )
+    ]
+    return sorted({int(a) * int(b) for a in axes[0] for b in axes[1]})
 
 
 UNFOLD = Unfold()

@@ -1,6 +1,11 @@
-"""A part of an Unfold too large to record whole: only the columns a render draws (a range of
-the windows) and the input cells their windows read, each value the whole layer's (the example
-input drawn as the whole layer's is, :func:`~convgif.engine.values.example_box`)."""
+"""A part of an Unfold or a Fold too large to record whole, each value the whole layer's (the
+example input drawn as the whole layer's is, :func:`~convgif.engine.values.example_box`).
+
+* Unfold's part is the columns a render draws (a range of the windows) and the input cells
+  their windows read.
+* Fold's part is the cells of the padded output a render draws, the columns from the first
+  window that reaches them to the last (the steps drawn), and those cells' sums.
+"""
 
 from __future__ import annotations
 
@@ -38,4 +43,35 @@ def record_unfold_part(
         x,
         PartArray(spec.output_shape, (0, start), output),
         PartArray(spec.padded_shape, (0, read.rows[0], read.cols[0]), canvas),
+    )
+
+
+def record_fold_part(
+    spec: Any, seed: int, input: Any, columns: tuple[int, int], part: Region
+) -> tuple[Any, PartArray, PartArray]:
+    """What the recording of the cells ``part`` of a Fold's padded output holds, ``columns``
+    (start, stop) the columns from the first window that reaches them to the last: its
+    ``input`` (those columns, unless given), ``output`` (the cells of ``part`` inside the
+    padding) and ``canvas`` (the cells of ``part``), as :class:`~convgif.engine.part.PartArray`
+    in the layer's coordinates. No column outside ``columns`` adds into ``part``."""
+    start, stop = columns
+    x, cells = held_input(rng_of(seed), input, spec.input_shape, INPUT_RANGE, [(start, stop)])
+    c, (kh, kw) = spec.in_channels, spec.kernel_size
+    (r0, r1), (c0, c1) = part.rows, part.cols
+    canvas = np.zeros((c, r1 - r0, c1 - c0), dtype=np.result_type(cells.dtype, np.int64))
+    values = cells.reshape(c, kh, kw, stop - start)
+    rows, cols = _windows(spec, spec.output_size, start, stop)  # (L', KH), (L', KW)
+    for ky in range(kh):
+        for kx in range(kw):
+            ys, xs = rows[:, ky], cols[:, kx]
+            inside = np.flatnonzero((ys >= r0) & (ys < r1) & (xs >= c0) & (xs < c1))
+            np.add.at(canvas, (slice(None), ys[inside] - r0, xs[inside] - c0), values[:, ky, kx, inside])
+    p, (ho, wo) = spec.padding, spec.output_size
+    box = [(min(max(a - q, 0), n), min(max(b - q, 0), n)) for (a, b), q, n in zip((part.rows, part.cols), p, (ho, wo))]
+    (y0, y1), (x0, x1) = [(a, max(a, b)) for a, b in box]
+    output = canvas[:, y0 + p[0] - r0 : y1 + p[0] - r0, x0 + p[1] - c0 : x1 + p[1] - c0].copy()
+    return (
+        x,
+        PartArray(spec.output_shape, (0, y0, x0), output),
+        PartArray((c, *spec.canvas), (0, r0, c0), canvas),
     )

@@ -96,7 +96,12 @@ class FoldPlayback:
         self.steps = stop - self.start
         self.part = Region.of(part, spec.canvas)
         self.rows, self.cols = _windows(spec, spec.output_size)
-        self.sums = np.zeros((spec.in_channels, *spec.canvas), dtype=recording.canvas.dtype)
+        # the partial sums of the cells the steps' windows cover: a band of the padded map,
+        # from ``at`` on (the whole map's rows and columns, for a part: the part's windows')
+        rows, cols = self.rows[self.start : stop], self.cols[self.start : stop]
+        self.at = (int(rows.min()), int(cols.min()))
+        size = (int(rows.max()) + 1 - self.at[0], int(cols.max()) + 1 - self.at[1])
+        self.sums = np.zeros((spec.in_channels, *size), dtype=recording.canvas.dtype)
         self._seen = np.zeros(self.sums.shape, dtype=bool)
         self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._last: list[Writes] = []
@@ -110,7 +115,7 @@ class FoldPlayback:
     def advance(self, step: int) -> list[Writes]:
         spec, kk, index = self.spec, self.spec.cells, self.start + step
         (kh, kw), rows, cols = spec.kernel_size, self.rows[index], self.cols[index]
-        window = np.ix_(rows, cols)
+        window = np.ix_(rows - self.at[0], cols - self.at[1])
         in_rows, in_cols = self._inside(index)
         ys, xs = rows[in_rows] - self.part.rows[0], cols[in_cols] - self.part.cols[0]
         box = (int(ys[0]), int(xs[0]), int(ys[-1]) + 1, int(xs[-1]) + 1) if ys.size and xs.size else None
