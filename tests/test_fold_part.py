@@ -264,8 +264,7 @@ def args_cap() -> int:
 
 @pytest.mark.parametrize("seed", range(2))
 def test_the_span_of_a_folds_partial_sums_is_every_step_played_s(seed):
-    from convgif.ops.fold import partial_span
-    from convgif.ops.fold_steps import FoldPlayback
+    from convgif.ops.fold_steps import FoldPlayback, partial_span
 
     rng, found = random.Random(seed), 0
     while found < 60:
@@ -289,7 +288,7 @@ def test_the_span_of_a_folds_partial_sums_is_every_step_played_s(seed):
 
 
 def test_a_folds_overlaps_are_those_of_its_every_cell():
-    from convgif.ops.fold import fold_overlaps, fold_taps
+    from convgif.ops.fold_steps import fold_overlaps, fold_taps
 
     rng, found = random.Random(5), 0
     while found < 200:

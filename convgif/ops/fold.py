@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Optional
 
 import numpy as np
 
-from ..engine.matrix import blocks, fold, overlap_counts, transposed_reach, unfold
+from ..engine.matrix import blocks, fold, unfold
 from ..engine.values import drawn_or_given, rng_of
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
@@ -38,7 +38,7 @@ from . import args
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text
-from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows
+from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows, fold_taps, partial_span
 from .gathered import INPUT_RANGE, no_values
 
 _SEP = " \u2014 "
@@ -687,73 +687,6 @@ class Fold(_FoldOperation):
             "overlaps": fold_taps(spec),
             "overlaps_name": "windows covering an output cell (fold(unfold(x)) is x times that)",
         }
-
-
-def partial_span(spec: FoldSpec, recording: Any, columns: tuple[int, int], part: Region) -> tuple[Any, Any]:
-    """The least and the greatest (0 at least among them) of the partial sums the steps of
-    ``columns`` write into the cells ``part`` of the padded output (each cell's sum after each
-    column added), as :class:`~convgif.ops.fold_steps.FoldPlayback` plays them: each cell's
-    values in column order, added one at a time in the map's type, so every sum is the same."""
-    start, stop = columns
-    c, (kh, kw) = spec.in_channels, spec.kernel_size
-    (r0, r1), (c0, c1) = part.rows, part.cols
-    rows, cols = _windows(spec, spec.output_size, start, stop)
-    cells, order, taken = [], [], []
-    for ky in range(kh):
-        for kx in range(kw):
-            ys, xs = rows[:, ky], cols[:, kx]
-            inside = np.flatnonzero((ys >= r0) & (ys < r1) & (xs >= c0) & (xs < c1))
-            cells.append((ys[inside] - r0) * (c1 - c0) + xs[inside] - c0)
-            order.append(inside)
-            taken.append(np.full(inside.size, ky * kw + kx))
-    cell, step, row = np.concatenate(cells), np.concatenate(order), np.concatenate(taken)
-    if not cell.size:
-        return 0, 0
-    ranked = np.lexsort((step, cell))  # by cell, then in the order the columns add
-    cell, step, row = cell[ranked], step[ranked], row[ranked]
-    first = np.flatnonzero(np.r_[True, cell[1:] != cell[:-1]])
-    counts = np.diff(np.r_[first, cell.size])
-    rank = np.arange(cell.size) - np.repeat(first, counts)
-    at, dtype, kk = np.repeat(np.arange(first.size), counts), recording.canvas.dtype, spec.cells
-    low = high = np.zeros((), dtype=dtype)[()]
-    group = max(1, 2**20 // (first.size * int(counts.max())))  # channels at a time: memory as a few MB
-    for c0 in range(0, c, group):
-        c1 = min(c, c0 + group)
-        added = np.zeros((c1 - c0, first.size, int(counts.max())), dtype=dtype)
-        values = recording.input[c0 * kk : c1 * kk, slice(start, stop)].reshape(c1 - c0, kk, stop - start)
-        added[:, at, rank] = values[:, row, step]
-        sums = np.cumsum(added, axis=2)[:, at, rank]
-        low, high = min(low, sums.min()), max(high, sums.max())
-    return (low if low < 0 else 0), (high if high > 0 else 0)
-
-
-def _rest(spec: FoldSpec) -> tuple[int, ...]:
-    """The rows and columns of the padded output past the last window (a transposed
-    convolution's output padding)."""
-    return tuple(
-        c - ((n - 1) * s + d * (k - 1) + 1)
-        for c, n, s, d, k in zip(spec.canvas, spec.places, spec.stride, spec.dilation, spec.kernel_size)
-    )
-
-
-def fold_overlaps(spec: FoldSpec) -> np.ndarray:
-    """(*output_size): how many windows cover each output cell (Fold adds that many values
-    into it): a transposed convolution's overlaps, from the placements, with the rows and
-    columns past the last window as output padding."""
-    return overlap_counts(spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, _rest(spec))
-
-
-def fold_taps(spec: FoldSpec) -> list[int]:
-    """The counts :func:`fold_overlaps` holds, each once, in order, from each axis's counts
-    alone (an output cell's count is its row's times its column's, and every pair occurs), so
-    that a large output costs its sides, not its cells."""
-    axes = [
-        np.unique(transposed_reach(n, k, s, d, p, r).sum(axis=0))
-        for n, k, s, d, p, r in zip(
-            spec.places, spec.kernel_size, spec.stride, spec.dilation, spec.padding, _rest(spec)
-        )
-    ]
-    return sorted({int(a) * int(b) for a in axes[0] for b in axes[1]})
 
 
 UNFOLD = Unfold()
