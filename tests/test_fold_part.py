@@ -308,3 +308,41 @@ def test_a_folds_overlaps_are_those_of_its_every_cell():
                             counts[y, x] += 1
         assert np.array_equal(fold_overlaps(spec), counts), spec
         assert fold_taps(spec) == sorted({int(v) for v in np.unique(counts)}), spec
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_fold_parts_sum_lines_hold_the_whole_layers_running_sums(seed, monkeypatch):
+    # a part's first column is not the layer's: the cells its windows cover outside the part
+    # already hold earlier columns, and each sum line writes what they hold (it wrote 0 before)
+    from convgif.ops import args
+    from convgif.ops.fold_steps import FoldPlayback
+
+    rng, found = random.Random(100 + seed), 0
+    while found < 40:
+        spec = _fold_spec(rng)
+        if spec is None:
+            continue
+        region = _fold_region(rng, spec)
+        recording = FOLD.record(spec, seed)
+        whole = FoldPlayback(spec, recording)
+        for cap in (20_000_000, 0):  # recorded whole, then recorded as a part
+            monkeypatch.setattr(args, "MAX_ELEMENTS", cap)
+            (drawn,) = FOLD.drawings(spec, FOLD.record_drawn(spec, seed, [()], region=region), region=region)
+            part = drawn.playback
+            if part.start == 0:
+                break
+            found += cap == 0
+            whole = FoldPlayback(spec, recording)
+            for step in range(part.start):
+                whole.advance(step)
+            for step in range(part.steps):
+                whole.advance(part.start + step)
+                part.advance(step)
+                index = part.start + step
+                rows, cols = part.rows[index], part.cols[index]
+                for c in range(spec.in_channels):
+                    want = whole.sums[c][np.ix_(rows - whole.at[0], cols - whole.at[1])]
+                    assert np.array_equal(part.sums[c][np.ix_(rows - part.at[0], cols - part.at[1])], want)
+                    values = part.show(step).sums[c].split("  (")[0].rsplit(" = ", 1)[1]
+                    assert values == "(" + ", ".join(str(v) for v in want.ravel().tolist()) + ")", values
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)

@@ -38,7 +38,7 @@ from . import args
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text
-from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows, fold_taps, partial_span
+from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows, first_column, fold_taps, partial_span
 from .gathered import INPUT_RANGE, no_values
 
 _SEP = " \u2014 "
@@ -523,7 +523,8 @@ class Fold(_FoldOperation):
         part, (start, stop) = self._part(spec, region)
         rows, cols = _windows(spec, spec.output_size, start, stop)
         band = (int(rows.max()) - int(rows.min()) + 1) * (int(cols.max()) - int(cols.min()) + 1)
-        return spec.in_channels * (spec.cells * (stop - start) + 4 * math.prod(part.size) + 4 * band)
+        held = stop - first_column(spec, start, stop)
+        return spec.in_channels * (spec.cells * held + 4 * math.prod(part.size) + 4 * band)
 
     def example(self) -> dict[str, Any]:
         """Two channels' 2×2 windows, twelve of them, added into a 4×5 map."""

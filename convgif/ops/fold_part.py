@@ -16,7 +16,7 @@ import numpy as np
 from ..engine.part import PartArray, held_input
 from ..engine.values import rng_of
 from ..picture.model import Region
-from .fold_steps import _windows
+from .fold_steps import _windows, first_column
 from .gathered import INPUT_RANGE
 
 
@@ -53,9 +53,13 @@ def record_fold_part(
     (start, stop) the columns from the first window that reaches them to the last: its
     ``input`` (those columns, unless given), ``output`` (the cells of ``part`` inside the
     padding) and ``canvas`` (the cells of ``part``), as :class:`~convgif.engine.part.PartArray`
-    in the layer's coordinates. No column outside ``columns`` adds into ``part``."""
+    in the layer's coordinates. No column outside ``columns`` adds into ``part``; the input
+    held starts at :func:`~convgif.ops.fold_steps.first_column`, so that a playback knows what
+    the cells outside the part hold when its first step adds into them."""
     start, stop = columns
-    x, cells = held_input(rng_of(seed), input, spec.input_shape, INPUT_RANGE, [(start, stop)])
+    first = first_column(spec, start, stop)
+    x, held = held_input(rng_of(seed), input, spec.input_shape, INPUT_RANGE, [(first, stop)])
+    cells = held[:, start - first :]
     c, (kh, kw) = spec.in_channels, spec.kernel_size
     (r0, r1), (c0, c1) = part.rows, part.cols
     canvas = np.zeros((c, r1 - r0, c1 - c0), dtype=np.result_type(cells.dtype, np.int64))

@@ -22,6 +22,20 @@ def _windows(
     return oy[:, None] * sh + np.arange(kh)[None, :] * dh, ox[:, None] * sw + np.arange(kw)[None, :] * dw
 
 
+def first_column(spec: Any, start: int, stop: int) -> int:
+    """The first column before ``start`` whose window reaches the band of cells that the windows
+    of columns ``start`` to ``stop`` cover (``start`` when none does): from it on, the columns a
+    part's playback adds up to know what the cells outside the part hold when it starts."""
+    if start == 0:
+        return 0
+    rows, cols = _windows(spec, spec.output_size, start, stop)
+    earlier_rows, earlier_cols = _windows(spec, spec.output_size, 0, start)
+    reach = ((earlier_rows >= rows.min()) & (earlier_rows <= rows.max())).any(axis=1)
+    reach &= ((earlier_cols >= cols.min()) & (earlier_cols <= cols.max())).any(axis=1)
+    found = np.flatnonzero(reach)
+    return int(found[0]) if found.size else start
+
+
 def _slice(start: int, count: int, step: int) -> str:
     """Rows start, start + step, … as a slice: ``1:4`` or ``0:5:2``."""
     stop = start + (count - 1) * step + 1
@@ -104,8 +118,28 @@ class FoldPlayback:
         size = (int(rows.max()) + 1 - self.at[0], int(cols.max()) + 1 - self.at[1])
         self.sums = np.zeros((spec.in_channels, *size), dtype=recording.canvas.dtype)
         self._seen = np.zeros(self.sums.shape, dtype=bool)
+        self._add_earlier(first_column(spec, self.start, stop))
         self._before: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self._last: list[Writes] = []
+
+    def _add_earlier(self, first: int) -> None:
+        """Add the columns ``first`` to ``start`` (not played) into the cells of the band they
+        reach, one after the other as the whole layer's steps add them: what the cells outside
+        the part hold when a step adds into them (the cells drawn get nothing from them)."""
+        if first == self.start:
+            return
+        kh, kw = self.spec.kernel_size
+        rows, cols = _windows(self.spec, self.spec.output_size, first, self.start)
+        values = np.asarray(self.recording.input[:, first : self.start]).reshape(-1, kh, kw, self.start - first)
+        h, w = self.sums.shape[1:]
+        for i in range(self.start - first):
+            ys, xs = rows[i] - self.at[0], cols[i] - self.at[1]
+            in_rows, in_cols = (ys >= 0) & (ys < h), (xs >= 0) & (xs < w)
+            if in_rows.any() and in_cols.any():
+                cells = np.ix_(ys[in_rows], xs[in_cols])
+                for c in range(self.sums.shape[0]):
+                    self.sums[c][cells] += values[c, in_rows][:, in_cols, i]
+                    self._seen[c][cells] = True
 
     def _inside(self, index: int) -> tuple[np.ndarray, np.ndarray]:
         """Which of window ``index``'s rows and columns lie in the part drawn."""
