@@ -238,12 +238,13 @@ class ConvTranspose3dSpec(_ConvTransposeSpec):
         taps = range(self.kernel_size[0])
         return [(d, dz) for d in range(self.input_shape[1]) for dz in taps if d * s - p + dz * dil == z]
 
-    def flat(self) -> ConvTranspose2dSpec:
+    def flat(self, slices: int = 1) -> ConvTranspose2dSpec:
         """A ConvTranspose2d with the layer's height and width arguments over its input
-        channels: the rows and columns every output depth slice's picture reads and writes."""
+        channels (``slices`` input slices each): the rows and columns every output depth
+        slice's picture reads and writes."""
         _, _, h, w = self.input_shape
         return ConvTranspose2dSpec(
-            (self.in_channels, h, w),
+            (self.in_channels * slices, h, w),
             self.out_channels,
             self.kernel_size[1:],
             self.stride[1:],
@@ -258,20 +259,7 @@ class ConvTranspose3dSpec(_ConvTransposeSpec):
         """The ConvTranspose2d output depth slice ``z`` is: over its (c, d) pairs, c-major, with
         the layer's height and width arguments; None for a slice holding only the bias."""
         pairs = self.depth_pairs(z)
-        if not pairs:
-            return None
-        _, _, h, w = self.input_shape
-        return ConvTranspose2dSpec(
-            (self.in_channels * len(pairs), h, w),
-            self.out_channels,
-            self.kernel_size[1:],
-            self.stride[1:],
-            self.padding[1:],
-            self.output_padding[1:],
-            self.groups,
-            self.bias,
-            self.dilation[1:],
-        )
+        return self.flat(len(pairs)) if pairs else None
 
 
 class TransposedConv(Operation):
