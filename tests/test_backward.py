@@ -461,8 +461,11 @@ PICTURE_CASES = 6
 
 def played(drawn, steps: int, layout=None) -> np.ndarray:
     """A picture's output as its steps write it, every step played in order (as a render does);
-    with the ``layout`` of a render with values, each step's first sum-line entry drawn whole."""
+    with a render's ``layout``, each step's line within the lines and width the layout gave it
+    and, with values, its first sum-line entry drawn whole."""
+    from convgif.picture.cells import cells
     from convgif.picture.overlay import _fit_lines
+    from convgif.picture.sizes import STEP_BREAK, wrap
 
     canvas = np.array(drawn.output if drawn.start is None else drawn.start, dtype=float)
     if drawn.start is None:
@@ -475,6 +478,11 @@ def played(drawn, steps: int, layout=None) -> np.ndarray:
         if (drawn.geometry.kernel_name, drawn.geometry.output_name) == ("dy", "dx"):  # a pooling: dy cell ringed
             assert shown.kernel_cell == divmod(step, drawn.geometry.kernel[1]), step
         if layout is None:
+            continue
+        step_lines = wrap(shown.text, layout.sum_width, STEP_BREAK)
+        assert len(step_lines) <= layout.step_lines, (drawn.geometry.caption, shown.text, layout.step_lines)
+        assert max(map(cells, step_lines)) <= layout.sum_width, (drawn.geometry.caption, shown.text)
+        if not layout.values:
             continue
         entries = shown.sums_drawn(layout.outputs)
         lines = " ".join(_fit_lines(entries, layout.sum_width, layout.sum_lines)).replace(" ", "")
@@ -518,6 +526,37 @@ def test_the_backward_pictures_write_the_gradients(name):
         assert dx
         drawn_cases += 1
     assert drawn_cases >= PICTURE_CASES // 2, (name, drawn_cases)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        convgif.Conv2dSpec((16, 6, 6), 8, 3),
+        convgif.Conv2dSpec((12, 5, 5), 12, 3, groups=12),
+        convgif.Conv2dSpec((16, 6, 6), 8, 3, groups=2, padding=1, padding_mode="reflect"),
+        convgif.Conv1dSpec((8, 8), 16, 2),
+        convgif.ConvTranspose2dSpec((8, 4, 4), 16, 3, stride=2),
+        convgif.SeparableSpec((8, 5, 6), 4, 2),
+    ],
+    ids=repr,
+)
+def test_every_step_line_of_a_wide_layer_fits_its_picture(spec):
+    """A gradient's picture whose steps write a grid in every group drawn names each of them on
+    its step line: the layout leaves room for as many as are drawn (six), on its lines and within
+    its width, with and without values; the channels it leaves out are counted in its own maps'
+    names."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import shown_note
+
+    for look in (Look(), Look(values=True)):
+        job = Job(spec, look, {"backward": True}, max_frames=10**6)
+        for drawn, steps, layout in zip(job.drawings, job.shown, job.layouts):
+            played(drawn, steps, layout)
+    notes = [shown_note(drawn.geometry) for drawn in job.drawings]
+    dx = next(note for drawn, note in zip(job.drawings, notes) if drawn.geometry.output_name == "dx")
+    assert "dy channels" in dx or "dx channels" in dx, notes
+    assert not any("output channels" in note for note in notes), notes
 
 
 def _cli(*args):

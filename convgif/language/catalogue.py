@@ -223,6 +223,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"showing", "显示"),
         (rf"({_NUM}) of ({_NUM}) input channels", r"输入通道 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) output channels", r"输出通道 \1/\2"),
+        (rf"({_NUM}) of ({_NUM}) (\w+) channels", r"\3 通道 \1/\2"),
+        (rf"({_NUM}) of ({_NUM}) (\w+) kernels", r"\3 卷积核 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) channels", r"通道 \1/\2"),
         (rf"… ({_NUM}) more", r"… 另有 \1 个"),
         (r"\+n▶ n more cells, not drawn", "+n▶ 另有 n 个单元未画出"),

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..engine.backward import Gradients, spread, spread_kinds
 from ..engine.direct import ConvSpec, padding_mask, run_direct, source_index
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
+from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
 from ..picture.numbers import widest
 from .backward import PLAIN, Names, pair_text, words
 from .backward_moves import gather_drawn, gather_geometry
@@ -105,6 +105,13 @@ def _dx_words(
     return heading, notes
 
 
+def _longest_step(label: str, groups: int, dims: int, size: Sequence[int]) -> str:
+    """The longest step line of a gradient's picture: ``label`` (its widest grid's) once for
+    each group a picture draws (at most :data:`MAX_SHOWN_IN`), the last position, the last step."""
+    heads = ", ".join([label] * min(groups, MAX_SHOWN_IN))
+    return f"{heads} · {position(dims, *size)} · step 99999/99999"
+
+
 def conv_geometries(
     spec: ConvSpec,
     caption: str,
@@ -124,7 +131,7 @@ def conv_geometries(
     grad = d(names.x) + ("p" if folds else "")
     what = f"{grad} = ∂L/∂(padded {names.x})" if folds else f"{grad} = ∂L/∂{names.x}"
     label = lambda c, j: f"{names.w}[{c},{j}]"  # noqa: E731  the forward's (C_out, C_in/G, …) weight
-    last = f"{grad}[{spec.in_channels - 1}] · {position(dims, *spec.input_shape[1:])} · step 99999/99999"
+    last = _longest_step(f"{grad}[{spec.in_channels - 1}]", direct.groups, dims, spec.input_shape[1:])
     dx = conv_geometry(
         direct,
         caption,
@@ -147,6 +154,7 @@ def conv_geometries(
     dw_spec = _dw_spec(spec)
     cig, cog = spec.in_per_group, spec.out_per_group
     weight = f"{d(names.w)}[{spec.out_channels - 1}, {cig - 1}, {', '.join(str(k - 1) for k in kernel)}]"
+    grids = f"{d(names.w)}[{spec.out_channels - 1},{cig - 1}]"
     dw = conv_geometry(
         dw_spec,
         caption,
@@ -165,8 +173,9 @@ def conv_geometries(
         output_label=lambda o: f"{d(names.w)}[{o % cog + o // cog // cig * cog},{o // cog % cig}]",
         output_heading=f"{d(names.w)} = ∂L/∂{names.w}",
         output_name=d(names.w),
+        outputs_word=f"{d(names.w)} kernels",
         blame=blame,
-        step_text=f"{weight} · step 99999/99999",
+        step_text=_longest_step(grids, dw_spec.groups, dims, kernel),
         sum_chars=lambda chars, drawn: len({c for c in drawn[0]}) * (len(weight) + 16 + chars),
     )
     pictures.append(dw)
@@ -196,7 +205,7 @@ def conv_drawings(
     recording = run_direct(direct, grid, flipped_by_input(spec, weight), None)
     dx = conv_drawn(recording, geometries[0], filler=filler, inserted=inserted if inserted.any() else None)
     dx.filler_name = "zeros around"
-    dx.playback = _Steps(recording, geometries[0], lambda o, oy, ox: geometries[0].output_label(o).split("[")[0])
+    dx.playback = _Steps(recording, geometries[0])
     pictures = [dx]
     rest = list(geometries[1:])
     if spec.padding_mode != "zeros":
@@ -211,7 +220,7 @@ def conv_drawings(
     dw = conv_drawn(dw_rec, rest[0], pixels, filler=own[: read.shape[1], : read.shape[2]])
     dw.copies = spec.padding_mode != "zeros"
     weight_at = lambda o, a, b: f"{names.d(names.w)}[{_weight_index(spec, dims, o, a, b)}]"  # noqa: E731
-    dw.playback = _Steps(dw_rec, rest[0], None, weight_at, f"{names.x}·{names.d(names.y)}")
+    dw.playback = _Steps(dw_rec, rest[0], weight_at, f"{names.x}·{names.d(names.y)}")
     pictures.append(dw)
     if len(rest) > 1:
         pictures.append(bias_drawn(rest[1], dy, names))
@@ -228,36 +237,33 @@ def _weight_index(spec: ConvSpec, dims: int, o: int, a: int, b: int) -> str:
 
 class _Steps(ConvPlayback):
     """A direct convolution's steps, written as the backward pass's: the step line names the
-    gradient's channel, and, where ``label`` names each output cell (the weight whose gradient
-    it is), each entry of the sum line is ``label = Σ term = value``."""
+    gradient's grids written (as the picture labels them) and the position; where ``label``
+    names each output cell (the weight whose gradient it is), each entry of the sum line is
+    ``label = Σ term = value``."""
 
     def __init__(
         self,
         recording: Any,
         geometry: Geometry,
-        name: Optional[Callable[[int, int, int], str]],
         label: Optional[Callable[[int, int, int], str]] = None,
         term: str = "",
     ) -> None:
         super().__init__(recording, geometry)
-        self.geometry, self.name, self.label, self.term = geometry, name, label, term
+        self.geometry, self.label, self.term = geometry, label, term
 
     def show(self, step: int) -> Step:
         shown = super().show(step)
         j, oy, ox = self._index(step)
         per = self.spec.out_per_group
-        channels = [g * per + j for g in self.groups]
-        where = position(self.dims, oy, ox)
+        heads = ", ".join(self.geometry.output_label(g * per + j) for g in self.groups)
+        text = f"{heads} · {position(self.dims, oy, ox)} · step {step + 1}/{self.steps}"
         if self.label is None:
-            heads = ", ".join(self.geometry.output_label(co) for co in channels)
-            text = f"{heads} · {where} · step {step + 1}/{self.steps}"
             return replace(shown, text=text)
-        heads = ", ".join(self.label(co, oy, ox) for co in channels)
         sums = tuple(
             f"{self.label(co, oy, ox)} = Σ {self.term} = {format_value(self.recording.output[co, oy, ox], self.scale)}"
             for co in range(j, self.spec.out_channels, per)
         )
-        return replace(shown, text=f"{heads} · step {step + 1}/{self.steps}", sums=sums)
+        return replace(shown, text=text, sums=sums)
 
 
 def bias_geometry(spec: Any, caption: str, dims: int, blame: Any, names: Names = PLAIN) -> Geometry:
@@ -389,9 +395,10 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         ),
         f"w is in PyTorch's (C_in, C_out/G, {'kH, kW' if dims == 2 else 'K'}) layout",
     )
-    last = f"dx[{spec.in_channels - 1}] · {position(dims, *spec.input_shape[1:])} · step 99999/99999"
+    dx_spec, dw_spec = _transposed_dx_spec(spec), _transposed_dw_spec(spec)
+    last = _longest_step(f"dx[{spec.in_channels - 1}]", dx_spec.groups, dims, spec.input_shape[1:])
     dx = conv_geometry(
-        _transposed_dx_spec(spec),
+        dx_spec,
         caption,
         dims,
         notes,
@@ -407,7 +414,7 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
     )
     weight = f"dw[{spec.in_channels - 1}, {cog - 1}, {', '.join(str(k - 1) for k in kernel)}]"
     dw = conv_geometry(
-        _transposed_dw_spec(spec),
+        dw_spec,
         caption,
         dims,
         (
@@ -423,8 +430,9 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         output_label=lambda o: f"dw[{o // cig // cog * cig + o % cig},{o // cig % cog}]",
         output_heading="dw = ∂L/∂w",
         output_name="dw",
+        outputs_word="dw kernels",
         blame=blame,
-        step_text=f"{weight} · step 99999/99999",
+        step_text=_longest_step(f"dw[{spec.in_channels - 1},{cog - 1}]", dw_spec.groups, dims, kernel),
         sum_chars=lambda chars, drawn: len({c for c in drawn[0]}) * (len(weight) + 16 + chars),
     )
     pictures = [dx, dw]
@@ -445,7 +453,7 @@ def transposed_drawings(
     recording = run_direct(_transposed_dx_spec(spec), canvas, weight, None)
     dx = conv_drawn(recording, geometries[0], filler=filler)
     dx.filler_name = "cropped"
-    dx.playback = _Steps(recording, geometries[0], None)
+    dx.playback = _Steps(recording, geometries[0])
     cig, cog = spec.in_per_group, spec.out_per_group
     kernels = x.reshape(spec.groups, 1, cig, *x.shape[1:]).repeat(cog, axis=1).reshape(-1, 1, *x.shape[1:])
     dw_rec = run_direct(_transposed_dw_spec(spec), canvas, kernels, None)
@@ -457,7 +465,7 @@ def transposed_drawings(
         taps = (a, b) if geometries[1].dims == 2 else (b,)  # a ConvTranspose1d's one row
         return f"dw[{co // cog * cig + il}, {co % cog}, {', '.join(map(str, taps))}]"
 
-    dw.playback = _Steps(dw_rec, geometries[1], None, weight_at, "x·dy")
+    dw.playback = _Steps(dw_rec, geometries[1], weight_at, "x·dy")
     pictures = [dx, dw]
     if len(geometries) > 2:
         pictures.append(bias_drawn(geometries[2], dy))

@@ -100,9 +100,12 @@ class Geometry:
     input_name: str = "x"
     #: The label of input channel c's grid, when not ``x[c]`` (the rows of a matrix it is).
     input_label: Optional[Callable[[int], str]] = None
-    #: What the input grids are, counted when not all are shown (a 3-D layer's depth picture:
-    #: the input slices it reads).
-    inputs_word: str = "input channels"
+    #: What the input grids are, counted when not all are shown (None: the input channels, or
+    #: a gradient's picture's ``dy channels``; a 3-D layer's depth picture: the input slices it reads).
+    inputs_word: Optional[str] = None
+    #: What the output grids are, counted when not all are shown (None: the output channels,
+    #: or a gradient's picture's ``dx channels``; dw's: its kernels).
+    outputs_word: Optional[str] = None
     #: A picture that is its numbers (a layer without weights): drawn with values always.
     numbers: bool = False
     #: Whether the kernel columns of a group take turns (one column a step), or are all

@@ -310,14 +310,23 @@ def kernel_channels(geometry: Geometry) -> tuple[int, ...]:
 
 def shown_note(geometry: Geometry) -> str:
     """How many channels a picture shows, when it cannot show them all (``3 of 64 input
-    channels, 1 of 64 output channels``), else empty."""
+    channels, 1 of 64 output channels``; a gradient's picture counts its own maps, ``3 of 8 dy
+    channels``), else empty."""
     shown_in, _, shown_out = shown(geometry)
     parts = []
     if len(shown_in) < geometry.in_channels and geometry.inputs_drawn:
-        parts.append(f"{len(shown_in)} of {geometry.in_channels} {geometry.inputs_word}")
+        words = geometry.inputs_word or _channels(geometry.input_name, "x", "input")
+        parts.append(f"{len(shown_in)} of {geometry.in_channels} {words}")
     if len(shown_out) < geometry.out_channels:
-        parts.append(f"{len(shown_out)} of {geometry.out_channels} output channels")
+        words = geometry.outputs_word or _channels(geometry.output_name, "y", "output")
+        parts.append(f"{len(shown_out)} of {geometry.out_channels} {words}")
     return ", ".join(parts)
+
+
+def _channels(name: str, plain: str, word: str) -> str:
+    """``input channels`` (``output channels``) for the layer's own maps, else as the picture
+    names them: a gradient's ``dy channels``, a second stage's ``d channels``."""
+    return f"{word if name == plain else name} channels"
 
 
 def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
