@@ -7,7 +7,7 @@ from convgif.picture import glyphs
 from convgif.picture.layout import plan
 from convgif.picture.model import format_value
 from convgif.picture.numbers import widest
-from convgif.picture.overlay import Animation, _fit
+from convgif.picture.overlay import Animation, _fit_lines
 from convgif.picture.paint import Painter
 from convgif.picture.sizes import CAPTION, CELL
 
@@ -236,8 +236,51 @@ def test_only_steps_of_shown_output_channels_are_drawn():
 def test_sum_line_keeps_whole_entries():
     step = shown_steps(Conv2dSpec((8, 3, 3), 8, 1, groups=8))[0]
     full = sum_text(step)
-    cut = _fit(step.sums, 40)
+    (cut,) = _fit_lines(step.sums, 40, 1)
     assert len(cut) <= 40 and full.startswith(cut) and full[len(cut) :].startswith("   y[")
+    assert _fit_lines(step.sums, 40, 3) == [cut, *_fit_lines(step.sums[cut.count("   ") + 1 :], 40, 2)]
+
+
+@pytest.mark.parametrize("lines", [1, 2, 3])
+def test_a_sum_too_long_for_its_lines_keeps_its_start_and_its_value(lines):
+    """A sum of more terms than its lines hold (a large pooling window) is drawn with its
+    middle left out: its start, "…", then its last terms, its divisor and what it comes to."""
+    terms = " + ".join(str(k % 10) for k in range(60))
+    entry = f"y[0, 0, 0, 0] = ({terms}) / 60 = 4.5"
+    drawn = _fit_lines([entry, "y[1, 0, 0, 0] = 3"], 44, lines)
+    assert len(drawn) == lines and all(len(line) <= 44 for line in drawn)
+    assert drawn[0].startswith("y[0, 0, 0, 0] = (0 +")
+    assert drawn[-1].endswith("+ 8 + 9) / 60 = 4.5")
+    head, tail = " ".join(drawn).split(" … ")
+    assert entry.startswith(f"{head} ") and entry.endswith(f" {tail}") and len(head) + len(tail) < len(entry)
+
+
+def test_a_still_is_its_own_picture_and_a_poster_the_animations_frame(tmp_path):
+    """A still of a layer drawn as several pictures of different sizes (a separable
+    convolution's two stages) is as large as the picture its step is in, with nothing left
+    over around it; the poster of the animation (its last frame, shown to readers who prefer
+    reduced motion) is the animation's last frame, on its canvas."""
+    from PIL import Image
+
+    import convgif
+    from convgif.animation.request import animation_job, poster
+
+    spec = convgif.SeparableSpec((16, 5, 5), 32, 3, bias=False)
+    job = animation_job(spec, None)[0]
+    (w1, h1), (w2, h2) = ((layout.width, layout.height) for layout in job.layouts)
+    assert (w1, h1) != (w2, h2) and job.size == (max(w1, w2), max(h1, h2))
+    first, last = job.still(1), job.still(sum(job.shown))
+    assert first.shape == (h1, w1) and last.shape == (h2, w2)
+    gif = tmp_path / "a.gif"
+    convgif.render(spec, gif, max_frames=0)
+    result = poster(job, tmp_path / "poster.png")
+    with Image.open(gif) as animation, Image.open(tmp_path / "poster.png") as still:
+        assert result.size == still.size == animation.size == job.size
+        animation.seek(animation.n_frames - 1)
+        np.testing.assert_array_equal(np.asarray(still.convert("RGB")), np.asarray(animation.convert("RGB")))
+    result = convgif.render_still(spec, tmp_path / "step.png", step=1)
+    with Image.open(tmp_path / "step.png") as still:
+        assert result.size == still.size == (w1, h1)
 
 
 def test_a_chain_draws_each_pictures_scene_only_when_its_turn_comes(monkeypatch):

@@ -304,17 +304,19 @@ class Job:
     def still(self, step: int) -> np.ndarray:
         """The frame of ``step`` (as palette indices), counted from 1 among every step shown:
         the animation's last frame when it has been played and this is its step, else that
-        step drawn alone (the outputs of the steps before it written, as in the animation)."""
+        step drawn alone (the outputs of the steps before it written, as in the animation).
+        It is as large as the picture the step is in, without the room an animation of several
+        pictures leaves around a smaller one."""
         every = sum(self.shown)
         if not isinstance(step, numbers.Integral) or not 1 <= step <= every:
             raise SpecError("step", f"step={step!r} must be from 1 to {every}, the steps drawn")
-        if step == every and self._last is not None:
-            return self._last
         steps, before = [], step - 1
         for shown in self.shown:
             steps.append([before] if 0 <= before < shown else [])
             before -= shown
-        return next(iter(self.frames(steps)))
+        frame = self._last if step == every and self._last is not None else next(iter(self.frames(steps)))
+        layout = self.layouts[[bool(part) for part in steps].index(True)]
+        return frame[: layout.height, : layout.width]
 
     def animate(
         self, target: Any, chosen: Format, fps: float, progress: Any = None, started: Optional[float] = None
@@ -335,8 +337,11 @@ class Job:
                     progress(i + 1, total)
         return self.result(target, writer.frames_written, started, chosen.name, writer.bytes_written, start)
 
-    def write_still(self, target: Any, step: int, started: Optional[float] = None) -> RenderResult:
-        """Write the frame of ``step`` (see :meth:`still`) to ``target`` as a PNG."""
+    def write_still(
+        self, target: Any, step: int, started: Optional[float] = None, on_canvas: bool = False
+    ) -> RenderResult:
+        """Write the frame of ``step`` (see :meth:`still`) to ``target`` as a PNG; ``on_canvas``:
+        as large as the animation's frames, as the animation shows it (its poster)."""
         import numpy as np
         from PIL import Image
 
@@ -344,13 +349,25 @@ class Job:
 
         started = time.perf_counter() if started is None else started
         frame = self.still(step)
+        if on_canvas:
+            width, height = self.size
+            canvas = np.full((height, width), self.background, np.uint8)
+            canvas[: frame.shape[0], : frame.shape[1]] = frame
+            frame = canvas
         lut = np.array(self.palette.colors, np.uint8)
         start = offset(target)
         written = write_image(target, Image.fromarray(lut[frame]))
-        return self.result(target, 1, started, "png", written, start)
+        return self.result(target, 1, started, "png", written, start, (frame.shape[1], frame.shape[0]))
 
     def result(
-        self, target: Any, frames: int, started: float, format: str, written: int, start: int = 0
+        self,
+        target: Any,
+        frames: int,
+        started: float,
+        format: str,
+        written: int,
+        start: int = 0,
+        size: Optional[tuple[int, int]] = None,
     ) -> RenderResult:
         """What was written to ``target`` (a path, or a file object written from ``start``)."""
         stream = is_stream(target)
@@ -361,7 +378,7 @@ class Job:
             bytes=len(data) if data is not None else written if stream else target.stat().st_size,
             steps=sum(drawn.geometry.steps for drawn in self.drawings),
             shown_steps=sum(self.shown),
-            size=self.size,
+            size=size or self.size,
             seconds=time.perf_counter() - started,
             caption=say(self.spec.caption, self.look.lang),
             format=format,

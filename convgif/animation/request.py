@@ -201,7 +201,7 @@ def poster(job: Job, path: Any) -> RenderResult:
     among every step shown. That is its last frame, kept as it was played, unless
     ``max_frames`` spreads the steps (then the step is drawn alone)."""
     started = time.perf_counter()
-    return job.write_still(target_of(path), job.total, started)
+    return job.write_still(target_of(path), job.total, started, on_canvas=True)
 
 
 def default_filename(

@@ -18,7 +18,7 @@ from .cells import cells
 from .model import Drawn, Scales, Step, Writes
 from .paint import LIGHT, Palette, Theme
 from .scene import Scene
-from .sizes import STEP_BREAK, Layout, wrap
+from .sizes import ELLIPSIS, STEP_BREAK, Layout, wrap
 
 Rect = tuple[int, int, int, int]  # (y0, y1, x0, x1), ends exclusive
 
@@ -220,22 +220,10 @@ def _within(rects: list[Rect], shape: tuple[int, ...]) -> list[Rect]:
     return list(out)
 
 
-def _fit(entries: Sequence[str], width: int) -> str:
-    """As many whole entries as fit ``width`` characters, three spaces apart (the first one
-    cut short if even it does not fit)."""
-    text = ""
-    for entry in entries:
-        joined = f"{text}   {entry}" if text else entry
-        if cells(joined) > width:
-            break
-        text = joined
-    return text or (entries[0][:width] if entries else "")
-
-
 def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
     """As many whole entries as fit ``lines`` lines of ``width`` characters, three spaces
-    apart; an entry longer than a line is broken at its spaces (and cut short only if even
-    that does not fit)."""
+    apart; an entry longer than a line is broken at its spaces. A first entry too long even for
+    all the lines keeps its start and its end (the value it comes to), its middle left out."""
     out: list[str] = []
     for entry in entries:
         pieces = [entry]
@@ -245,13 +233,37 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
                 pieces = wrap(entry, width)
         if out and len(pieces) == 1 and cells(out[-1]) + 3 + cells(entry) <= width:
             out[-1] = f"{out[-1]}   {entry}"
-        elif len(out) + len(pieces) <= lines:
+        elif len(out) + len(pieces) <= lines and max(map(cells, pieces)) <= width:
             out += pieces
         else:
             if not out:
-                out = [piece[:width] for piece in pieces[:lines]]
+                out = _elided(entry, width, lines)
             break
     return out
+
+
+def _elided(entry: str, width: int, lines: int) -> list[str]:
+    """``entry`` in ``lines`` lines of ``width`` characters: its first words filling the lines
+    but the last, then "…" and as many of its last words as fit that line."""
+    words = entry.split(" ")
+    tail: list[str] = []
+    room = width - cells(ELLIPSIS) - 1 if lines > 1 else (width - cells(ELLIPSIS) - 2) // 2
+    while words and cells(" ".join([words[-1], *tail])) <= room:
+        tail.insert(0, words.pop())
+    head = wrap(" ".join(words), width)[: lines - 1] if lines > 1 else [_start(words, width - room - 3)]
+    if lines > 1:
+        return [*(line[:width] for line in head), " ".join([ELLIPSIS, *tail])]
+    return [" ".join([head[0], ELLIPSIS, *tail])]
+
+
+def _start(words: list[str], width: int) -> str:
+    """The first of ``words``, as many as fit ``width`` characters (the first cut if need be)."""
+    line = words[0][:width] if words else ""
+    for word in words[1:]:
+        if cells(f"{line} {word}") > width:
+            break
+        line = f"{line} {word}"
+    return line
 
 
 class Chain:

@@ -78,6 +78,7 @@ SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wi
 #: Where the caption may break: after the em dash of one of these.
 CAPTION_BREAK = " \u2014 "
 STEP_BREAK = " \u00b7 "  # where a step line breaks when the figure is narrower than it
+ELLIPSIS = "\u2026"  # where a text too long for its room leaves words out
 #: A grid that is a part of a larger map has, on each side where the map goes on, a band this
 #: thick this far outside it (and outside its group frame), and how many cells go on there.
 FRINGE = 6
