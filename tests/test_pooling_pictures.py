@@ -17,7 +17,7 @@ from convgif.cli import main
 from convgif.ops.pool import INPUT, OVERHANG, PADDING, AvgPool2dSpec, MaxPool1dSpec, MaxPool2dSpec
 from convgif.ops.unpool import MaxUnpool2dSpec
 from convgif.picture.layout import plan
-from convgif.picture.overlay import Animation, _fit
+from convgif.picture.overlay import Animation, _fit_lines
 
 rng = np.random.default_rng(7)
 
@@ -115,7 +115,7 @@ def test_one_axis_positions_read_as_pytorch_indexes_them():
     drawn.playback.advance(0)
     shown = drawn.playback.show(0)
     assert shown.sums[0].startswith("y[0, 0] = max(") and "(0,)" in shown.text
-    assert _fit(shown.sums, 200).count("y[") == 2
+    assert _fit_lines(shown.sums, 200, 1)[0].count("y[") == 2
 
 
 @pytest.mark.parametrize(
