@@ -124,7 +124,8 @@ class Animation:
             group = c // geo.in_per_group
             reads = step.reads[group]
             hue = scene.hue(group)
-            rings = [paint.ring(image, origin, y, x, hue, col.halo) for _, y, x in reads.cells[reads.cells[:, 0] == c]]
+            window = paint.rings(image, origin, reads.cells[reads.cells[:, 0] == c, 1:], hue, col.halo)
+            rings = [window] if window is not None else []
             if reads.marks is not None:
                 for _, y, x in reads.marks[reads.marks[:, 0] == c]:
                     rings.append(paint.ring(image, origin, y, x, col.ink, inset=2 * n))

@@ -186,6 +186,9 @@ class Painter:
         self.background = background
         self.ink = ink
         self.n = layout.metrics.n
+        #: what :meth:`path` and :meth:`rings` worked out, by their arguments: an animation's
+        #: steps draw the same paths and windows again and again
+        self._drawn: dict[tuple, tuple] = {}
 
     def grid(self, image: np.ndarray, origin: tuple[int, int], colours: np.ndarray) -> None:
         """Cells of the given colour indices, with grid lines, at ``origin`` (x, y)."""
@@ -266,6 +269,40 @@ class Painter:
             self.outline(image, y0 + 2 * n, y1 - 2 * n, x0 + 2 * n, x1 - 2 * n, halo, n)
         return y0, y1 + 1, x0, x1 + 1
 
+    def rings(
+        self, image: np.ndarray, origin: tuple[int, int], cells: np.ndarray, colour: int, halo: int = -1
+    ) -> Optional[tuple[int, int, int, int]]:
+        """:meth:`ring` round each of ``cells`` ((k, 2) rows and columns), at once: a window's
+        rings are the same pixels wherever it is, so they are worked out once and then put in
+        place by one assignment. Gives the rectangle (y0, y1, x0, x1) round them all (None
+        when there are none)."""
+        if not len(cells):
+            return None
+        corner = cells.min(0)
+        relative = cells - corner
+        height, width = image.shape
+        key = ("rings", relative.tobytes(), len(relative), colour, halo, width)
+        if key not in self._drawn:
+            self._drawn[key] = self._rings_drawn(relative, colour, halo, width)
+        offsets, values, (y0, y1, x0, x1) = self._drawn[key]
+        x, y = origin
+        s = self.layout.cell
+        top, left = y + int(corner[0]) * s, x + int(corner[1]) * s
+        _flat(image)[top * width + left + offsets] = values
+        return top + y0, top + y1, left + x0, left + x1
+
+    def _rings_drawn(self, cells: np.ndarray, colour: int, halo: int, width: int) -> tuple:
+        """The pixels :meth:`rings` paints round ``cells`` at the origin (offsets into an image
+        ``width`` pixels wide, and their values) and the rectangle round them."""
+        s = self.layout.cell
+        rows, cols = (int(k) + 1 for k in cells.max(0))
+        scratch = np.full((rows * s + 1, cols * s + 1), -1, np.int16)
+        boxes = [self.ring(scratch, (0, 0), int(row), int(col), colour, halo) for row, col in cells]
+        painted = np.flatnonzero(scratch.ravel() >= 0)
+        y, x = np.divmod(painted, scratch.shape[1])
+        bounds = tuple(f(edges) for f, edges in zip((min, max, min, max), zip(*boxes)))
+        return y * width + x, scratch.ravel()[painted].astype(np.uint8), bounds
+
     def path(
         self, image: np.ndarray, points: Sequence[tuple[int, int]], colour: int
     ) -> list[tuple[int, int, int, int]]:
@@ -277,28 +314,50 @@ class Painter:
         (y0, y1, x0, x1) of its runs, ends exclusive: thin ones, where the path's bounding box
         could be most of the picture.
         """
-        n, dash = self.n, DASH * self.n
-        done = 0  # pixels along the path so far: the dashes run on round the corners
-        rects = []
-        for (xa, ya), (xb, yb) in zip(points, points[1:]):
-            length = abs(xb - xa) + abs(yb - ya)
-            if not length:
-                continue
-            on = _dashes(dash, done % (2 * dash) + length)[done % (2 * dash) :]
-            if ya == yb:  # across
-                x0, on = (xa, on) if xb > xa else (xb + 1, on[::-1])
-                rect = (ya, ya + n, x0, x0 + length)
-                region = image[max(ya, 0) : ya + n, max(x0, 0) : x0 + length]
-                on = on[max(-x0, 0) : max(-x0, 0) + region.shape[1]][None, :]
-            else:  # down or up
-                y0, on = (ya, on) if yb > ya else (yb + 1, on[::-1])
-                rect = (y0, y0 + length, xa, xa + n)
-                region = image[max(y0, 0) : y0 + length, max(xa, 0) : xa + n]
-                on = on[max(-y0, 0) : max(-y0, 0) + region.shape[0]][:, None]
-            region[on & (region == self.background)] = colour
-            rects.append(rect)
-            done += length
-        return rects
+        key = ("path", tuple(map(tuple, points)), image.shape)
+        if key not in self._drawn:
+            dash, done, runs = DASH * self.n, 0, []
+            for (xa, ya), (xb, yb) in zip(points, points[1:]):
+                length = abs(xb - xa) + abs(yb - ya)
+                if length:  # the dashes run on round the corners
+                    runs.append(self._run((xa, ya), (xb, yb), done % (2 * dash), image.shape))
+                    done += length
+            pixels = np.concatenate([run[0] for run in runs]) if runs else np.zeros(0, np.intp)
+            self._drawn[key] = pixels, tuple(run[1] for run in runs)
+        dashes, rects = self._drawn[key]
+        flat = _flat(image)
+        flat[dashes[flat[dashes] == self.background]] = colour
+        return list(rects)
+
+    def _run(self, a: tuple[int, int], b: tuple[int, int], phase: int, shape: tuple[int, ...]) -> tuple:
+        """The pixels (flat indices within an image of ``shape``) of the dashes of a path's run
+        from point ``a`` to point ``b`` (covering ``a``, not ``b``), its first pixel ``phase``
+        pixels into the pattern, and the run's rectangle: paths share runs."""
+        key = ("run", a, b, phase, shape)
+        if key in self._drawn:
+            return self._drawn[key]
+        (xa, ya), (xb, yb) = a, b
+        n, length = self.n, abs(xb - xa) + abs(yb - ya)
+        on = _dashes(DASH * n, phase + length)[phase:]
+        if ya == yb:  # across
+            x0, on = (xa, on) if xb > xa else (xb + 1, on[::-1])
+            rect = (ya, ya + n, x0, x0 + length)
+            ys, xs = np.arange(ya, ya + n), x0 + np.flatnonzero(on)
+        else:  # down or up
+            y0, on = (ya, on) if yb > ya else (yb + 1, on[::-1])
+            rect = (y0, y0 + length, xa, xa + n)
+            ys, xs = y0 + np.flatnonzero(on), np.arange(xa, xa + n)
+        height, width = shape
+        ys, xs = ys[(ys >= 0) & (ys < height)], xs[(xs >= 0) & (xs < width)]
+        self._drawn[key] = found = (ys[:, None] * width + xs[None, :]).ravel(), rect
+        return found
+
+
+def _flat(image: np.ndarray) -> np.ndarray:
+    """A whole picture's pixels as one row, the same memory (painting into it paints the picture)."""
+    if not image.flags.c_contiguous:
+        raise ValueError("a picture painted by flat index must be one C-ordered array")
+    return image.reshape(-1)
 
 
 _DASHES: dict[int, np.ndarray] = {}
