@@ -184,7 +184,10 @@ class Painter:
         self.write = write
         self.grid_colour = grid
         self.background = background
+        if ink.shape[1:] != (256,):
+            raise ValueError(f"an ink table has a row of 256 colours per level, not {ink.shape}")
         self.ink = ink
+        self._ink = np.ascontiguousarray(ink, np.uint8).reshape(-1)
         self.n = layout.metrics.n
         #: what :meth:`path` and :meth:`rings` worked out, by their arguments: an animation's
         #: steps draw the same paths and windows again and again
@@ -218,7 +221,9 @@ class Painter:
         w = min(w, image.shape[1] - x)
         if w > 0:
             region = image[y : y + h, x : x + w]
-            region[...] = self.ink[mask[: region.shape[0], :w], region]
+            index = mask[: region.shape[0], :w].astype(np.uint16) << 8  # ink[level, colour], flat
+            index |= region
+            region[...] = self._ink.take(index)
 
     def cell(
         self,
