@@ -12,7 +12,6 @@ import pytest
 import convgif
 from convgif import ops
 from convgif.engine.part import PartArray
-from convgif.ops.fractional_part import part_numbers
 from convgif.picture.model import Region
 
 OP = ops.operation("FractionalMaxPool2d")
@@ -80,7 +79,7 @@ def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_re
         for step in range(region.size[0] * region.size[1]):
             shown, held = a.playback.show(step), b.playback.show(step)
             assert shown.text == held.text and shown.sums == held.sums, (spec, region)
-        assert part_numbers(OP, spec, region) >= part.output.values.size
+        assert OP.part_numbers(spec, region) >= part.output.values.size
 
 
 def test_a_part_matches_torch(monkeypatch):
@@ -123,7 +122,7 @@ def test_a_huge_fractional_pooling_is_drawn_from_its_part_alone(tmp_path, monkey
     spec = OP.build(input_shape=(16, 1024, 1024), kernel_size=2, output_ratio=0.5)
     assert spec.numbers > 20_000_000
     result = convgif.render(spec, io.BytesIO(), max_frames=40)
-    assert result.region is not None and part_numbers(OP, spec, result.region) < 100_000
+    assert result.region is not None and OP.part_numbers(spec, result.region) < 100_000
     layer = ["--layer", "FractionalMaxPool2d", "--in", "16,1024,1024", "--k", "2", "--output-ratio", "0.5"]
     run = CliRunner().invoke
     done = run(main, [*layer, "--max-frames", "40", "--region", "300:303,200:202", "-o", str(tmp_path / "a.gif")])

@@ -257,23 +257,29 @@ def record_fractional(spec: Any, seed: int = 0, input: object = None) -> SpanRec
 
 
 def _part_box(spec: Any, region: Region) -> list[tuple[int, int]]:
-    """The input cells (start, stop) per axis a part of a FractionalMaxPool3d draws: every input
-    depth (every output depth slice is drawn), and the rows and columns its pictures show
-    (:meth:`Fractional.extent`: those any channel's windows may cover)."""
+    """The input cells (start, stop) per axis a part of the layer draws: the rows and columns any
+    channel's windows over the output ``region`` may cover (:meth:`Fractional.extent`), and of a
+    FractionalMaxPool3d every input depth (every output depth slice is drawn)."""
     (r0, r1), (c0, c1) = region.rows, region.cols
-    rows = (_bounds(spec, 1, r0)[0], _bounds(spec, 1, r1 - 1)[1])
-    cols = (_bounds(spec, 2, c0)[0], _bounds(spec, 2, c1 - 1)[1])
-    return [(0, spec.input_shape[1]), rows, cols]
+    rows = (_bounds(spec, spec.DIMS - 2, r0)[0], _bounds(spec, spec.DIMS - 2, r1 - 1)[1])
+    cols = (_bounds(spec, spec.DIMS - 1, c0)[0], _bounds(spec, spec.DIMS - 1, c1 - 1)[1])
+    return [(0, spec.input_shape[1])] * (spec.DIMS - 2) + [rows, cols]
 
 
-def record_fractional_depth_part(spec: Any, seed: int, input: object, region: Region) -> SpanRecording:
-    """The recording of the rows and columns ``region`` of every output depth slice of a
-    FractionalMaxPool3d, from the input cells its pictures show: ``input``, ``output``,
-    ``indices`` and ``winners`` are :class:`~convgif.engine.part.PartArray` holding that part,
-    each value the whole layer's (the samples drawn after every example value, as the whole
-    recording draws them); ``starts``, ``sizes`` and ``samples`` the whole layer's."""
-    spans = [(0, spec.output_shape[1]), region.rows, region.cols]
-    box = _part_box(spec, region)
+def _part_spans(spec: Any, region: Region) -> list[tuple[int, int]]:
+    """The output positions (start, stop) per axis a part of the layer holds: ``region``'s rows
+    and columns, of every output depth slice of a FractionalMaxPool3d."""
+    return [(0, spec.output_shape[1])] * (spec.DIMS - 2) + [region.rows, region.cols]
+
+
+def record_fractional_part(spec: Any, seed: int, input: object, region: Region) -> SpanRecording:
+    """The recording of the output positions ``region`` of a fractional max pool (of every
+    output depth slice, in 3-D) from the input cells its windows may cover: ``input``,
+    ``output``, ``indices`` and ``winners`` are :class:`~convgif.engine.part.PartArray`
+    holding that part, each value the whole layer's: the input's cells are drawn first, the
+    stream left as the whole draw leaves it, then the samples, as the whole recording draws
+    them; ``starts``, ``sizes`` and ``samples`` are the whole layer's."""
+    spans, box = _part_spans(spec, region), _part_box(spec, region)
     rng = rng_of(seed)
     _, cells = held_input(rng, input, spec.input_shape, INPUT_RANGE, box)  # then the samples
     if spec.samples is not None:
@@ -290,7 +296,7 @@ def record_fractional_depth_part(spec: Any, seed: int, input: object, region: Re
         tuple(size[a:b] for size, (a, b) in zip(sizes, spans)),
         samples=samples,
     )
-    winners = local.winners + lows  # a 3-D layer's windows hold at least one cell: never empty
+    winners = np.where(local.winners >= 0, local.winners + lows, -1)  # -1: an empty window
     indices = sum(winners[..., a] * math.prod(spec.input_shape[2 + a :]) for a in range(spec.DIMS))
     at = (0, *(a for a, _ in spans))
     return SpanRecording(
@@ -331,28 +337,22 @@ class Fractional(Spans):
         return spec
 
     def record_drawn(self, spec, seed, kernels, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region``, only that part, from the whole layer's samples: of a
-        FractionalMaxPool2d too large to record whole, the output drawn and the input its
-        windows may cover (:mod:`convgif.ops.fractional_part`); of a FractionalMaxPool3d, those
-        rows and columns of every output depth slice (:func:`record_fractional_depth_part`)."""
+        """The recording; with ``region``, only that part, from the whole layer's samples
+        (:func:`record_fractional_part`): of a FractionalMaxPool2d too large to record whole,
+        the output drawn and the input its windows may cover; of a FractionalMaxPool3d, those
+        rows and columns of every output depth slice."""
         if region is None or not self.draws_parts or (self.dims < 3 and spec.numbers <= args.MAX_ELEMENTS):
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "pooling has no parameters")
-        if self.dims == 3:
-            return record_fractional_depth_part(spec, seed, input, region)
-        from .fractional_part import record_fractional_part
-
-        return record_fractional_part(self, spec, seed, input, region, fractional_windows)
+        return record_fractional_part(spec, seed, input, region)
 
     def part_numbers(self, spec, region: Region) -> int:
-        """The input cells shown and, per output drawn, its value, index, winner and window."""
-        if self.dims < 3:
-            from .fractional_part import part_numbers
-
-            return part_numbers(self, spec, region)
+        """The input cells shown and, per output drawn, its value, index, winner and window
+        (its cells gathered), and every channel's window starts."""
         cells = math.prod(b - a for a, b in _part_box(spec, region))
-        outputs = spec.output_shape[1] * math.prod(region.size)
-        return spec.in_channels * (2 * cells + outputs * (math.prod(spec.kernel_size) + 2 + spec.DIMS))
+        outputs = math.prod(b - a for a, b in _part_spans(spec, region))
+        window = math.prod(spec.kernel_size)
+        return spec.in_channels * (2 * cells + outputs * (2 * window + 2 + spec.DIMS) + sum(spec.output_shape[1:]))
 
     def depth_plane(self, spec, slices: int) -> tuple[Fractional, FractionalMaxPool2dSpec]:
         """(op, spec) of the FractionalMaxPool2d an output depth slice is drawn as (its windows
