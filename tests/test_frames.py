@@ -236,9 +236,12 @@ def test_only_steps_of_shown_output_channels_are_drawn():
 def test_sum_line_keeps_whole_entries():
     step = shown_steps(Conv2dSpec((8, 3, 3), 8, 1, groups=8))[0]
     full = sum_text(step)
-    (cut,) = _fit_lines(step.sums, 40, 1)
-    assert len(cut) <= 40 and full.startswith(cut) and full[len(cut) :].startswith("   y[")
-    assert _fit_lines(step.sums, 40, 3) == [cut, *_fit_lines(step.sums[cut.count("   ") + 1 :], 40, 2)]
+    (cut,) = _fit_lines(step.sums, 80, 1)
+    kept, more = cut.rsplit("   ", 1)
+    assert len(cut) <= 80 and full.startswith(kept) and full[len(kept) :].startswith("   y[")
+    assert more == f"… {len(step.sums) - kept.count('   ') - 1} more"
+    (cut,) = _fit_lines(step.sums, 37, 1)  # room for the first entry and a bare "…"
+    assert cut == f"{step.sums[0]} …"
 
 
 @pytest.mark.parametrize("lines", [1, 2, 3])
@@ -247,12 +250,32 @@ def test_a_sum_too_long_for_its_lines_keeps_its_start_and_its_value(lines):
     middle left out: its start, "…", then its last terms, its divisor and what it comes to."""
     terms = " + ".join(str(k % 10) for k in range(60))
     entry = f"y[0, 0, 0, 0] = ({terms}) / 60 = 4.5"
-    drawn = _fit_lines([entry, "y[1, 0, 0, 0] = 3"], 44, lines)
+    drawn = _fit_lines([entry], 44, lines)
     assert len(drawn) == lines and all(len(line) <= 44 for line in drawn)
     assert drawn[0].startswith("y[0, 0, 0, 0] = (0 +")
     assert drawn[-1].endswith("+ 8 + 9) / 60 = 4.5")
     head, tail = " ".join(drawn).split(" … ")
     assert entry.startswith(f"{head} ") and entry.endswith(f" {tail}") and len(head) + len(tail) < len(entry)
+    counted = _fit_lines([entry, "y[1, 0, 0, 0] = 3"], 44, lines)  # the entry left out is counted
+    assert len(counted) == lines and all(len(line) <= 44 for line in counted)
+    assert counted[-1].endswith("… 1 more") and "= 4.5" in " ".join(counted)
+
+
+@pytest.mark.parametrize("width", [30, 45, 70, 120])
+@pytest.mark.parametrize("lines", [1, 2, 3])
+def test_entries_left_out_of_a_sum_line_are_counted(width, lines):
+    """Every entry is drawn whole, or the line ends by counting those left out: a step that
+    writes more cells than its lines hold never drops one unsaid."""
+    entries = [f"y[{c}, 1, 2] = max(3, {c}, 9, 4) = 9" for c in range(7)]
+    drawn = _fit_lines(entries, width, lines)
+    assert 1 <= len(drawn) <= lines and all(len(line) <= width for line in drawn)
+    text = "   ".join(drawn)
+    whole = [entry for entry in entries if entry in text]
+    assert whole == entries[: len(whole)]
+    if len(whole) < len(entries):
+        assert text.endswith(f"… {len(entries) - max(len(whole), 1)} more") or text == f"{entries[0]} …"
+    else:
+        assert "more" not in text
 
 
 def test_a_still_is_its_own_picture_and_a_poster_the_animations_frame(tmp_path):

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
+from ..language import say
 from .cells import cells
 from .model import Drawn, Scales, Step, Writes
 from .paint import LIGHT, Palette, Theme
@@ -224,8 +225,35 @@ def _within(rects: list[Rect], shape: tuple[int, ...]) -> list[Rect]:
 def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
     """As many whole entries as fit ``lines`` lines of ``width`` characters, three spaces
     apart; an entry longer than a line is broken at its spaces. A first entry too long even for
-    all the lines keeps its start and its end (the value it comes to), its middle left out."""
+    all the lines keeps its start and its end (the value it comes to), its middle left out.
+    Entries left out are counted at the end ("… 2 more"; a bare "…" after a first entry that
+    leaves no room for the count), never dropped unsaid."""
+    out, used = _packed(entries, width, lines)
+    left = len(entries) - used
+    if not left:
+        return out
+    more = say(f"{ELLIPSIS} {left} more")
+    while True:
+        if cells(out[-1]) + 3 + cells(more) <= width:
+            return [*out[:-1], f"{out[-1]}   {more}"]
+        if len(out) < lines:
+            return [*out, more]
+        if used == 1:  # only the first entry: whole if it is, with a bare "…" after it if that fits
+            if " ".join(out) == entries[0] and cells(out[-1]) + 2 <= width:
+                return [*out[:-1], f"{out[-1]} {ELLIPSIS}"]
+            if lines > 1:
+                return [*_elided(entries[0], width, lines - 1), more]
+            return [f"{_elided(entries[0], width - cells(more) - 3, 1)[0]}   {more}"]
+        used -= 1
+        out, _ = _packed(entries[:used], width, lines)
+        more = say(f"{ELLIPSIS} {len(entries) - used} more")
+
+
+def _packed(entries: Sequence[str], width: int, lines: int) -> tuple[list[str], int]:
+    """The lines :func:`_fit_lines` draws before counting what it leaves out, and how many
+    entries they hold (the first one, at least in part)."""
     out: list[str] = []
+    used = 0
     for entry in entries:
         pieces = [entry]
         if cells(entry) > width:  # at its equals signs if that is enough, else at spaces
@@ -238,9 +266,10 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
             out += pieces
         else:
             if not out:
-                out = _elided(entry, width, lines)
+                return _elided(entry, width, lines), 1
             break
-    return out
+        used += 1
+    return out, used
 
 
 def _elided(entry: str, width: int, lines: int) -> list[str]:
