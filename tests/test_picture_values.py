@@ -60,6 +60,25 @@ def test_shades_follow_the_numbers_written():
     assert shades.text(-9.2e-08) == "0" and shades.text(1.0000001) == "1"
 
 
+@pytest.mark.parametrize("sign", [-1, 1])
+def test_a_key_of_values_all_on_one_side_of_zero_runs_from_the_least_to_the_most(sign):
+    """A grid whose values are all negative (or all positive) keys its own shades, from its
+    least value to its most, without a 0 none of them takes between the two."""
+    rng = np.random.default_rng(3)
+    for _ in range(50):
+        values = sign * rng.integers(1, 40, rng.integers(KEY_VALUES + 1, 60))
+        values = np.append(values, sign * np.array([2, 30]))
+        shades = Shades.centred(values, int(np.abs(values).max()))
+        items = shades.key_items()
+        (_, low), *swatches, (_, high) = items
+        assert (low, high) == (shades.text(values.min()), shades.text(values.max()))
+        levels = [level for level, _ in swatches]
+        assert levels == sorted(levels) and shades.zero not in levels
+        assert levels[0] == shades.index(values.min()) and levels[-1] == shades.index(values.max())
+    mixed = Shades.centred(np.array([-5, -1, 2, 7, *range(-5, 8)]), 7)
+    assert "0" in [text for _, text in mixed.key_items()]
+
+
 def test_cells_are_as_wide_as_the_numbers_written():
     assert widest(SOBEL_NOISE) == 2  # "-2"; the noise is written "0"
     assert widest(SOBEL_NOISE, scale=1e-7) == len("-8.77e-8")  # as a grid of tiny values writes them
