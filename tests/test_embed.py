@@ -58,10 +58,12 @@ def test_one_step_as_png_equals_that_frame_of_the_gif(tmp_path):
 
 def test_contact_sheet_holds_every_step(tmp_path):
     sheet = render_still(SPEC, tmp_path / "sheet.png", columns=10)
+    frame = convgif.render(SPEC, tmp_path / "a.gif").size  # a tile, at full size
     with Image.open(sheet.path) as image:
         width, height = image.size
-    tile_w = min(1.0, 2400 / (10 * sheet.size[0])) * sheet.size[0]
+    tile_w = min(1.0, 2400 / (10 * frame[0])) * frame[0]
     assert sheet.frames == SPEC.steps and abs(width - 10 * tile_w) <= 10 and height < width
+    assert sheet.size == (width, height)  # what a notebook sizes it by
 
 
 def test_dark_theme_changes_the_colours_not_the_picture(tmp_path):

@@ -533,10 +533,10 @@ def test_a_contact_sheet_has_one_caption_and_tiles_labelled_by_their_step(tmp_pa
     drawing = Job(spec, Look(headless=True), max_frames=300)
     layout = drawing.parts[0].layout
     assert layout.caption_lines == 0 and not any(style == CAPTION for _, style, _, _ in layout.texts)
-    assert (layout.width, layout.height) == sheet.size
     with Image.open(sheet.path) as image:
         width, height = image.size
         pixels = np.asarray(image.convert("RGB"))
+    assert sheet.size == (width, height)  # the sheet's, not a tile's: what a page or notebook sizes it by
     across = width // layout.width
     assert width == across * layout.width and across > 1  # tiles at full size, side by side
     header = sheet_header(drawing, width)

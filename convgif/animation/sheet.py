@@ -65,7 +65,7 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
         picture.paste(tile_image, at)
     start = offset(target)
     written = write_image(target, picture)
-    return job.result(target, total, started, "png", written, start)
+    return job.result(target, total, started, "png", written, start, picture.size)
 
 
 def header(job: Job, width: int) -> np.ndarray:
