@@ -266,27 +266,42 @@ def test_a_plan_lays_out_each_arrangement_at_each_cell_size_once(spec, values, s
 
 def _wrapped_by_measuring_every_line(text, chars, separator):
     """wrap's rule, each line measured whole as it grows: lines of at most ``chars`` cells
-    broken at ``separator``, then as even as the same number of lines allows."""
+    broken at ``separator``, then as even as the same number of lines allows; at spaces, none
+    inside brackets where every piece still fits a line and that takes no more lines."""
     from convgif.picture.cells import cells
 
     if cells(text) <= chars:
         return [text]
-    keep, parts = separator.rstrip(" "), text.split(separator)
+    keep = separator.rstrip(" ")
 
-    def greedy(limit):
-        lines, line = [], parts[0]
-        for part in parts[1:]:
-            if cells(line) + len(separator) + cells(part) + len(keep) <= limit or not line:
-                line = f"{line}{separator}{part}"
+    def broken(parts):
+        def greedy(limit):
+            lines, line = [], parts[0]
+            for part in parts[1:]:
+                if cells(line) + len(separator) + cells(part) + len(keep) <= limit or not line:
+                    line = f"{line}{separator}{part}"
+                else:
+                    lines.append(line + keep)
+                    line = part
+            return [*lines, line]
+
+        lines = greedy(chars)
+        for limit in range(cells(separator.join(parts)) // len(lines), chars):
+            if len(greedy(limit)) == len(lines):
+                return greedy(limit)
+        return lines
+
+    lines = broken(text.split(separator))
+    if separator == " ":
+        whole, depth = [""], 0  # the spaces that no bracket holds
+        for char in text:
+            depth = depth + (char in "([{") - (char in ")]}" and depth > 0)
+            if char == " " and not depth:
+                whole.append("")
             else:
-                lines.append(line + keep)
-                line = part
-        return [*lines, line]
-
-    lines = greedy(chars)
-    for limit in range(cells(text) // len(lines), chars):
-        if len(greedy(limit)) == len(lines):
-            return greedy(limit)
+                whole[-1] += char
+        if len(whole) > 1 and max(map(cells, whole)) <= chars and len(broken(whole)) <= len(lines):
+            return broken(whole)
     return lines
 
 
@@ -304,3 +319,5 @@ def test_wrap_breaks_as_measuring_every_line_whole():
         text = separator.join(rng.choice(words) for _ in range(rng.randint(1, 14)))
         chars = rng.randint(1, 60)
         assert wrap(text, chars, separator) == _wrapped_by_measuring_every_line(text, chars, separator), (text, chars)
+    assert wrap("times x[0, d, 1, 1] and [1, 0, -1]", 16) == ["times", "x[0, d, 1, 1]", "and [1, 0, -1]"]
+    assert wrap("times x[0, d, 1, 1] and", 10) == ["times", "x[0, d,", "1, 1] and"]  # no room: inside, as it must

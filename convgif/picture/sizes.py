@@ -346,8 +346,20 @@ def _wrapped(text: str, chars: int, separator: str) -> tuple[str, ...]:
 def _wrap(text: str, chars: int, separator: str) -> list[str]:
     if cells(text) <= chars:
         return [text]
+    lines = _broken(text.split(separator), chars, separator)
+    if separator == " ":  # not inside an index or a tuple, where that takes no more lines
+        whole = _outside_brackets(text)
+        if len(whole) > 1 and max(map(cells, whole)) <= chars:
+            kept = _broken(whole, chars, separator)
+            if len(kept) <= len(lines):
+                return kept
+    return lines
+
+
+def _broken(parts: list[str], chars: int, separator: str) -> list[str]:
+    """``parts`` joined by ``separator`` in lines of at most ``chars`` characters (a part longer
+    than a line alone on its line), as even as the fewest lines allow."""
     keep = separator.rstrip(" ")
-    parts = text.split(separator)
     widths = [cells(part) for part in parts]
     joined = cells(separator)  # cells add up: a line's are its parts' and separators'
 
@@ -362,7 +374,8 @@ def _wrap(text: str, chars: int, separator: str) -> list[str]:
         return [*lines, line]
 
     lines = greedy(chars)
-    for limit in range(cells(text) // len(lines), chars):  # as even as the same number of lines allows
+    total = sum(widths) + joined * (len(parts) - 1)
+    for limit in range(total // len(lines), chars):  # as even as the same number of lines allows
         even = greedy(limit)
         if len(even) == len(lines):
             return even
@@ -374,3 +387,18 @@ def _unbreakable(text: str, separator: str) -> int:
     """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
     keep = len(separator.rstrip(" "))
     return max(cells(part) for part in text.split(separator)) + keep
+
+
+def _outside_brackets(text: str) -> list[str]:
+    """``text`` split at its spaces that no bracket holds: ``x[0, d, 1, 1]`` and ``(2, 3)``
+    stay whole."""
+    parts, start, depth = [], 0, 0
+    for i, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(depth - 1, 0)
+        elif char == " " and not depth:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
