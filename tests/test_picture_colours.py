@@ -244,6 +244,30 @@ def test_a_kernel_is_outlined_outside_its_cells(theme):
                 assert (frame[y0:y1, x0:x1] == shades[ky, kx]).all()
 
 
+@pytest.mark.parametrize("values", [False, True])
+@pytest.mark.parametrize("theme", [LIGHT, DARK])
+def test_a_cell_no_window_reads_is_dotted_apart_from_every_shade_of_a_value(theme, values):
+    """A cell no window reads (stride over the kernel) is paled and dotted in the grid's colour,
+    its number kept whole: no cell that is read has a dot, and the paled shades alone would
+    read as smaller values."""
+    spec = Conv2dSpec((2, 9, 9), 3, 2, stride=3)
+    (drawn,) = ops.of(spec).drawings(spec, record(spec, 3))
+    assert drawn.unread is not None and drawn.unread.any() and not drawn.unread.all()
+    animation = Animation(drawn, plan(drawn.geometry, values), theme)
+    scene, layout = animation.scene, animation.layout
+    image, grid = scene.image, scene.colours.grid
+    for c, origin in layout.inputs.items():
+        for y, x in np.ndindex(*drawn.unread.shape):
+            y0, y1, x0, x1 = layout.cell_box(origin, y, x)
+            inside = image[y0 + 1 : y1, x0 + 1 : x1]
+            assert (inside == grid).any() == bool(drawn.unread[y, x]), (c, y, x)
+            if drawn.unread[y, x]:  # dots only on the cell's fill, a grid apart: never on its number
+                ys, xs = np.nonzero(inside == grid)
+                n = layout.metrics.n
+                assert ((ys + y0 + 1) // n % 4 == 2).all() and ((xs + x0 + 1) // n % 4 == 2).all()
+                assert not values or (inside == scene.colours.ink).any() or scene.cell_text(c, y, x) in ("", "0")
+
+
 @pytest.mark.parametrize(("theme", "look", "cell"), [(LIGHT, "light", (1, 0)), (DARK, "dark", (1, 2))])
 def test_numbers_on_a_kernels_far_shades_take_the_other_ink(theme, look, cell):
     """The light theme's +2 and the dark theme's -2 are far from the band the ink is made for:

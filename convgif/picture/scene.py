@@ -236,6 +236,14 @@ class Scene:
         ys, xs = np.ogrid[y0:y1, x0:x1]
         region[((xs - ys) // self.layout.metrics.n) % 4 == 0] = self.colours.stripes
 
+    def _dot(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
+        """Dots over a cell no window reads, around its number: its paler shade alone would read
+        as a smaller value."""
+        n, region = self.layout.metrics.n, image[y0:y1, x0:x1]
+        ys, xs = np.ogrid[y0:y1, x0:x1]
+        fill = np.isin(region, list(self._unread.values()))
+        region[fill & ((ys // n) % 4 == 2) & ((xs // n) % 4 == 2)] = self.colours.grid
+
     def _hatch_outside(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
         """Stripes over a cell outside the input: it holds no value either."""
         region = image[y0:y1, x0:x1]
@@ -261,6 +269,9 @@ class Scene:
                 for y in range(hp):
                     for x in range(wp):
                         paint.cell_text(image, self.cell_text(c, y, x), *lay.cell_box(origin, y, x))
+            if drawn.unread is not None:
+                for y, x in np.argwhere(drawn.unread):
+                    self._dot(image, *lay.cell_box(origin, y, x))
         for (c, j), origin in lay.kernels.items():
             row = drawn.kernel_row(c // geo.in_per_group * geo.out_per_group + j)
             ci = c % geo.in_per_group
@@ -389,6 +400,7 @@ class Scene:
                 self._stripe(image, top, bottom, x0, x0 + width)
             elif shade == UNREAD:
                 image[top:bottom, x0 : x0 + width] = self._unread[self.colours.inputs[0][-1]]
+                self._dot(image, top, bottom, x0, x0 + width)
             elif shade == BLANK:
                 image[top:bottom, x0 : x0 + width] = self.colours.background
             elif shade == CUT:
