@@ -472,6 +472,12 @@ class TransposedConv(Operation):
         head = len(scatter_head(spec, spec.out_channels - 1, h - 1, w - 1, dims))
         entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")
         cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
+
+        def split(drawn: tuple, chars: int) -> int:
+            """What a sum adds when fewer channels are drawn than a group sums: ``[0..2]``,
+            `` + Σ x[3..63]·w``, a number and `` (x[3..63] not drawn)``."""
+            return 0 if len(drawn[0]) >= spec.in_per_group else 6 * len(str(spec.in_channels)) + 31 + chars
+
         fields: dict[str, Any] = dict(
             grid=read.size,
             out_size=on.size,
@@ -502,8 +508,10 @@ class TransposedConv(Operation):
             kernel_label=label,
             step_text=last,
             sum_chars=lambda chars, drawn: (
-                len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars + 6))
+                len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + split(drawn, chars) + 3 * chars + 6))
             ),
+            # a sum split into the channels drawn and the others takes about two lines
+            sum_lines_most=5 if spec.in_per_group > MAX_SHOWN_IN else 3,
             **fields,
         )
 
@@ -593,7 +601,9 @@ class TransposedConv(Operation):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=by_output(spec, recording.weight),
                 output=output,
-                playback=ScatterPlayback(recording, on, read, self.dims, columns=len(shown(geometry)[1])),
+                playback=ScatterPlayback(
+                    recording, on, read, self.dims, columns=len(shown(geometry)[1]), channels=len(shown(geometry)[0])
+                ),
                 start=start,
                 picture=picture,
                 value_chars=chars,
