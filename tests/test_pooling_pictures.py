@@ -157,3 +157,33 @@ def test_info_works_the_pooling_out():
     assert "parameters 0" in result.output and "comparisons 36" in result.output
     result = CliRunner().invoke(main, ["info", "--layer", "AvgPool2d", "--in", "1,5,5", "--k", "3", "--json"])
     assert '"num_parameters": 0' in result.output and '"additions"' in result.output
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_an_average_with_divisor_override_says_what_it_divides_by_not_mean(seed):
+    """An average pool's note says what each output is: the mean of its cells, or with
+    divisor_override its window's sum over that divisor, the divisor every sum line divides by."""
+    from convgif.ops.pool import AvgPool3dSpec
+
+    pick = np.random.default_rng(seed)
+    override = [None, int(pick.integers(1, 9)), -int(pick.integers(1, 4))][seed % 3]
+    size = lambda n: tuple(int(v) for v in pick.integers(2, 5, n))  # noqa: E731
+    if seed % 2:
+        spec = AvgPool3dSpec((1, *size(3)), 2, 1, 0, bool(pick.integers(0, 2)), True, override)
+    else:
+        spec = AvgPool2dSpec((2, *size(2)), 2, 1, 0, bool(pick.integers(0, 2)), True, override)
+    recording = convgif.record(spec, seed=seed)
+    geometries = ops.of(spec).geometries(spec)
+    for geometry, drawn in zip(geometries, ops.of(spec).drawings(spec, recording, geometries=geometries)):
+        first = geometry.notes[0].split(": ", 1)[1]
+        assert first == (
+            f"each output is its window's sum / {override}"
+            if override
+            else "each output is the mean of the cells it covers"
+        )
+        assert not override or not any("mean" in note for note in geometry.notes)
+        for step in range(geometry.steps_per_column):
+            drawn.playback.advance(step)
+            for entry in drawn.playback.show(step).sums:
+                divisor = re.search(r"\) / (-?\d+) = ", entry).group(1)
+                assert override is None or int(divisor) == override, entry

@@ -44,6 +44,15 @@ def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int, part: boo
     return f"window at {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
+def pooled(spec: Any) -> str:
+    """What each output of a pooling is, in words: a max's largest value, an average's mean, or
+    with ``divisor_override`` its window's sum over that divisor (a mean only by chance)."""
+    if spec.KIND == "max":
+        return "the largest value of the cells it covers"
+    override = getattr(spec, "divisor_override", None)
+    return f"its window's sum / {override}" if override else "the mean of the cells it covers"
+
+
 def pool_blame(spec, flat, axis: int) -> tuple[str, object, str]:
     """What to shrink on ``axis`` of the drawn (2-D) ``flat`` spec, named as ``spec`` has it."""
     if 2 * flat.padding[axis] > flat.input_shape[1 + axis]:
@@ -61,12 +70,11 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
     c = flat.in_channels
     indices = indices_on(spec)
     kh, kw = flat.kernel_size
-    what = "the largest value" if spec.KIND == "max" else "the mean"
     window = f"window {kh}×{kw}" if dims == 2 else f"window {kw}"
     dilation = getattr(flat, "dilation", (1, 1))
     if max(dilation) > 1:
         window += f" dilated by {dims_text(dilation[2 - dims :])}"
-    notes = [f"{window}, stride {dims_text(flat.stride[2 - dims :])}: each output is {what} of the cells it covers"]
+    notes = [f"{window}, stride {dims_text(flat.stride[2 - dims :])}: each output is {pooled(spec)}"]
     kinds = _axis_kinds(flat)
     if any((k == PADDING).any() for k in kinds):
         notes.append("padding: −∞, never the largest" if spec.KIND == "max" else "padding cells hold 0")
