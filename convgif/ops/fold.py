@@ -448,6 +448,9 @@ class Unfold(_FoldOperation):
         rows, cols = np.arange(*read.rows), np.arange(*read.cols)  # the padded map's cells drawn
         filler = ~(((rows >= p[0]) & (rows < p[0] + h))[:, None] & ((cols >= p[1]) & (cols < p[1] + w))[None, :])
         output = recording.output[:, start:stop].reshape(c, kk, stop - start)
+        windows_rows, windows_cols = _windows(spec, (h, w), start, stop)
+        unread = np.ones(grid.shape[1:], dtype=bool)  # cells no window drawn reads (a stride past a window)
+        unread[windows_rows[:, :, None] - read.rows[0], windows_cols[:, None, :] - read.cols[0]] = False
         return [
             Drawn(
                 geometry=geometry,
@@ -458,6 +461,7 @@ class Unfold(_FoldOperation):
                 playback=UnfoldPlayback(spec, recording, start, stop, read),
                 value_chars=max(widest(grid, output), 1),
                 pixels=pixels,
+                unread=unread if unread.any() else None,
             )
         ]
 
