@@ -35,7 +35,7 @@ from ..picture.model import (
 )
 from .base import dims_text
 from .gathered import at as element_text
-from .sliding import picture_read, position, read_extent, widest_text
+from .sliding import channels_cut, picture_read, position, read_extent, widest_text
 
 
 def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int, part: bool = False) -> str:
@@ -95,7 +95,8 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
     grid, out_size, output_heading, part = flat.grid_shape[1:], flat.output_shape[1:], "output", None
     if region is not None:
         (y0, y1), (x0, x1) = read_extent(flat, region)
-        grid, out_size, output_heading = (y1 - y0, x1 - x0), region.size, "output, part"
+        grid, out_size = (y1 - y0, x1 - x0), region.size
+        output_heading = "output, part" if region.cuts((ho, wo)) else "output"  # "part" only where cut
         part = Part(Crop(flat.grid_shape[1:], (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0])))
         read = Region((y0, y1), (x0, x1))
         notes.append(
@@ -109,7 +110,7 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
                 "they read",
             )
         )
-        heading += ", part"
+        heading += ", part" if read.cuts(flat.grid_shape[1:]) else ""
     return [
         Geometry(
             layer=flat,
@@ -174,7 +175,7 @@ def pool_drawings(
             filler=kinds == PADDING,
             kernels=None,
             output=output,
-            playback=playback(rec, dims, indices_on(spec), part),
+            playback=playback(rec, dims, indices_on(spec), part, channels_cut(geometry)),
             value_chars=widest_text(grid, output, shown_indices),
             pixels=pixels,
             filler_text="−∞" if spec.KIND == "max" else None,
@@ -195,8 +196,11 @@ class PoolPlayback:
     """Steps of a pooling: one window position a step, every channel at once; the window
     positions of ``region`` of the output (all of it by default), row by row."""
 
-    def __init__(self, recording: PoolRecording, dims: int, indices: bool, region: Region | None = None) -> None:
+    def __init__(
+        self, recording: PoolRecording, dims: int, indices: bool, region: Region | None = None, channels: bool = False
+    ) -> None:
         self.recording = recording
+        self.channels_cut = channels  # some channels left out: the steps are a part's too
         self.dims = dims
         self.per = 2 if indices else 1
         self.indices = indices
@@ -244,7 +248,7 @@ class PoolPlayback:
                 marks = np.array([[c, *(placement.winners[c] - self._shift)]])
             return Reads(taps, box, marks)
 
-        part = self.region.size != self.recording.output.shape[1:]
+        part = self.region.size != self.recording.output.shape[1:] or self.channels_cut
         text = pool_step_text(self.dims, oy, ox, step, math.prod(self.region.size), part)
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
