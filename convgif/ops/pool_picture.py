@@ -76,13 +76,17 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
         window += f" dilated by {dims_text(dilation[2 - dims :])}"
     notes = [f"{window}, stride {dims_text(flat.stride[2 - dims :])}: each output is {pooled(spec)}"]
     kinds = _axis_kinds(flat)
-    if any((k == PADDING).any() for k in kinds):
+    if region is not None:  # what the picture says of the grid, it says of the cells drawn
+        kinds = [k[start:stop] for k, (start, stop) in zip(kinds, read_extent(flat, region))]
+    padding, overhang = (any((k == kind).any() for k in kinds) for kind in (PADDING, OVERHANG))
+    if padding:
         notes.append("padding: −∞, never the largest" if spec.KIND == "max" else "padding cells hold 0")
-    if any((k == OVERHANG).any() for k in kinds):
+    if overhang:
         notes.append(
             "hatched grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted"
         )
     state = [w for w, on in (("padded", max(flat.padding) > 0), ("with overhang", max(flat.overhang) > 0)) if on]
+    drawn_state = [w for w, on in (("padded", padding), ("with overhang", overhang)) if on]
     per = 2 if indices else 1
     _, ho, wo = flat.output_shape
     y_last = len(element_text(dims, "y", c - 1, ho - 1, wo - 1))
@@ -91,7 +95,7 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
         sum_chars = lambda chars, drawn: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
     else:
         sum_chars = lambda chars, drawn: y_last + 40 + cells * (chars + 3)  # noqa: E731
-    heading = f"input ({', '.join(state)})" if state else "input"
+    heading = f"input ({', '.join(state)})" if state else "input"  # the whole grid, as the part's note names it
     grid, out_size, output_heading, part = flat.grid_shape[1:], flat.output_shape[1:], "output", None
     if region is not None:
         (y0, y1), (x0, x1) = read_extent(flat, region)
@@ -110,6 +114,7 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
                 "they read",
             )
         )
+        heading = f"input ({', '.join(drawn_state)})" if drawn_state else "input"  # the cells drawn
         heading += ", part" if read.cuts(flat.grid_shape[1:]) else ""
     return [
         Geometry(
