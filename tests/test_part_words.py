@@ -38,7 +38,12 @@ CASES = [
     (convgif.ReflectionPad2dSpec((2, 4, 4), 2), R((0, 3), (2, 7))),
     (convgif.ZeroPad1dSpec((40, 5), 2), None),
     (convgif.ReflectionPad2dSpec((2, 3, 3), 1), None),
-    (convgif.UnfoldSpec((1, 5, 5), 2, stride=2), R((0, 3), (0, 2))),
+    (convgif.UnfoldSpec((1, 5, 5), 2, stride=2), R((0, 1), (0, 2), dims=1)),
+    (convgif.UnfoldSpec((64, 4, 4), 2), None),
+    (convgif.UnfoldSpec((2, 4, 4), 2), None),
+    (convgif.FoldSpec((64 * 4, 9), (4, 4), 2), None),
+    (convgif.FoldSpec((8, 9), (4, 4), 2), None),
+    (convgif.FoldSpec((4, 9), (4, 4), 2), R((0, 2), (1, 4))),
 ]
 
 
@@ -48,8 +53,8 @@ def test_a_part_counts_its_steps_of_this_part(spec, region):
     for drawn, steps in zip(job.drawings, job.steps):
         geometry = drawn.geometry
         full = spec.output_shape[1:] if len(spec.output_shape) == 3 else (1, *spec.output_shape[1:])
-        if type(spec).__name__ == "UnfoldSpec":  # its output is (C·k·k, L): the columns are its positions
-            full = (1, spec.output_shape[1])
+        if type(spec).__name__ == "UnfoldSpec":  # its output is (C·k·k, L), drawn as k·k rows a channel
+            full = (spec.cells, spec.output_shape[1])
         part = tuple(geometry.out_size) != tuple(full) or bool(shown_note(geometry))
         assert part == (region is not None or bool(shown_note(geometry))), (geometry.out_size, full)
         for step in steps:

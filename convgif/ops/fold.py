@@ -40,6 +40,7 @@ from .args import shape as _shape
 from .base import Operation, dims_text
 from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows, first_column, fold_taps, partial_span
 from .gathered import INPUT_RANGE, no_values
+from .sliding import channels_cut
 
 _SEP = " \u2014 "
 
@@ -458,7 +459,7 @@ class Unfold(_FoldOperation):
                 filler=filler,
                 kernels=None,
                 output=output,
-                playback=UnfoldPlayback(spec, recording, start, stop, read),
+                playback=UnfoldPlayback(spec, recording, start, stop, read, channels=channels_cut(geometry)),
                 value_chars=max(widest(grid, output), 1),
                 pixels=pixels,
                 unread=unread if unread.any() else None,
@@ -658,7 +659,7 @@ class Fold(_FoldOperation):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=None,
                 output=output,
-                playback=FoldPlayback(spec, recording, columns, part),
+                playback=FoldPlayback(spec, recording, columns, part, channels=channels_cut(geometry)),
                 start=np.zeros((c, *part.size), dtype=recording.canvas.dtype),
                 value_chars=max(widest(grid, output, np.asarray(span)), 1),
                 pixels=pixels,
