@@ -279,3 +279,48 @@ def test_a_part_of_a_fold_gets_every_column_that_reaches_it():
             drawn.playback.show(step)
         np.testing.assert_array_equal(state, rec.canvas[:, slice(*region.rows), slice(*region.cols)])
         np.testing.assert_array_equal(state, drawn.output)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_unfold_marks_the_cells_no_window_drawn_reads(seed):
+    """Cells of the (padded) input that no window of the columns drawn reads, a stride past a
+    window or a dilation's gap, are drawn as never read, as a Conv2d's and a MaxPool2d's are;
+    every cell some window reads is not."""
+    from convgif.picture.model import Region
+
+    rng = random.Random(seed)
+    spec = (
+        convgif.UnfoldSpec(
+            (rng.randint(1, 2), rng.randint(3, 7), rng.randint(3, 7)),
+            (rng.randint(1, 3), rng.randint(1, 3)),
+            dilation=(rng.randint(1, 2), rng.randint(1, 2)),
+            padding=(rng.randint(0, 1), rng.randint(0, 1)),
+            stride=(rng.randint(1, 3), rng.randint(1, 3)),
+        )
+        if seed
+        else convgif.UnfoldSpec((1, 5, 5), 2, dilation=2, padding=1, stride=2)
+    )  # the reviewer's
+    op = ops.of(spec)
+    places = spec.output_shape[1]
+    start = rng.randrange(places) if seed % 3 else 0
+    stop = rng.randint(start + 1, places) if seed % 3 else places
+    region = Region((0, 1), (start, stop), dims=1) if (start, stop) != (0, places) else None
+    (drawn,) = op.drawings(spec, op.record(spec, seed), region=region)
+    (kh, kw), (sh, sw), (dh, dw), (ph, pw) = spec.kernel_size, spec.stride, spec.dilation, spec.padding
+    _, h, w = spec.input_shape
+    per_row = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
+    read = set()
+    for column in range(start, stop):
+        oy, ox = divmod(column, per_row)
+        read |= {(oy * sh + ky * dh, ox * sw + kx * dw) for ky in range(kh) for kx in range(kw)}
+    top = min(r for r, _ in read)
+    left = min(c for _, c in read)
+    rows, cols = drawn.grid.shape[1:]
+    expected = np.array([[(top + r, left + c) not in read for c in range(cols)] for r in range(rows)])
+    if region is None:  # the whole padded map is drawn
+        assert drawn.grid.shape[1:] == (h + 2 * ph, w + 2 * pw)
+        expected = np.array([[(r, c) not in read for c in range(w + 2 * pw)] for r in range(h + 2 * ph)])
+    unread = np.zeros(drawn.grid.shape[1:], dtype=bool) if drawn.unread is None else drawn.unread
+    np.testing.assert_array_equal(unread, expected)
+    if seed == 0:  # the padded rows and columns 1, 3, 5 are never read
+        assert [r for r in range(7) if expected[r].all()] == [1, 3, 5]

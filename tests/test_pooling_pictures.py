@@ -157,3 +157,69 @@ def test_info_works_the_pooling_out():
     assert "parameters 0" in result.output and "comparisons 36" in result.output
     result = CliRunner().invoke(main, ["info", "--layer", "AvgPool2d", "--in", "1,5,5", "--k", "3", "--json"])
     assert '"num_parameters": 0' in result.output and '"additions"' in result.output
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_an_average_with_divisor_override_says_what_it_divides_by_not_mean(seed):
+    """An average pool's note says what each output is: the mean of its cells, or with
+    divisor_override its window's sum over that divisor, the divisor every sum line divides by."""
+    from convgif.ops.pool import AvgPool3dSpec
+
+    pick = np.random.default_rng(seed)
+    override = [None, int(pick.integers(1, 9)), -int(pick.integers(1, 4))][seed % 3]
+    size = lambda n: tuple(int(v) for v in pick.integers(2, 5, n))  # noqa: E731
+    if seed % 2:
+        spec = AvgPool3dSpec((1, *size(3)), 2, 1, 0, bool(pick.integers(0, 2)), True, override)
+    else:
+        spec = AvgPool2dSpec((2, *size(2)), 2, 1, 0, bool(pick.integers(0, 2)), True, override)
+    recording = convgif.record(spec, seed=seed)
+    geometries = ops.of(spec).geometries(spec)
+    for geometry, drawn in zip(geometries, ops.of(spec).drawings(spec, recording, geometries=geometries)):
+        first = geometry.notes[0].split(": ", 1)[1]
+        assert first == (
+            f"each output is its window's sum / {override}"
+            if override
+            else "each output is the mean of the cells it covers"
+        )
+        assert not override or not any("mean" in note for note in geometry.notes)
+        for step in range(geometry.steps_per_column):
+            drawn.playback.advance(step)
+            for entry in drawn.playback.show(step).sums:
+                divisor = re.search(r"\) / (-?\d+) = ", entry).group(1)
+                assert override is None or int(divisor) == override, entry
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_part_says_padding_and_overhang_only_where_it_draws_them(seed):
+    """The input heading and the notes of a pooling's picture speak of padding and of ceil_mode's
+    overhang when the cells drawn hold some: a part away from the edges shows neither (the
+    reviewer's AvgPool2d(3, 2, 1, ceil_mode=True) on 6×6 draws rows and columns 0–6 of 9)."""
+    from convgif.picture.model import Region
+
+    pick = np.random.default_rng(seed)
+    k = int(pick.integers(2, 4))
+    shape = (1, int(pick.integers(4, 9)), int(pick.integers(4, 9)))
+    args = (shape, k, int(pick.integers(1, 3)), int(pick.integers(0, k // 2 + 1)))
+    spec = AvgPool2dSpec(*args, ceil_mode=True) if seed % 2 else MaxPool2dSpec(*args, ceil_mode=True)
+    if seed == 0:
+        spec = AvgPool2dSpec((1, 6, 6), 3, 2, 1, ceil_mode=True)
+    (_, ho, wo), (p, q), (_, h, w) = spec.output_shape, spec.padding, spec.input_shape
+    regions = [None, Region((0, min(3, ho)), (0, min(3, wo)))] + [
+        Region((a, int(pick.integers(a + 1, ho + 1))), (b, int(pick.integers(b + 1, wo + 1))))
+        for a, b in pick.integers(0, (ho, wo), (4, 2))
+    ]
+    for region in regions:
+        if region is not None and not region.cuts((ho, wo)):
+            continue
+        (geometry,) = ops.of(spec).geometries(spec, region=region)
+        part = region or Region((0, ho), (0, wo))
+        rows = range(part.rows[0] * spec.stride[0], (part.rows[1] - 1) * spec.stride[0] + k)  # the grid drawn
+        cols = range(part.cols[0] * spec.stride[1], (part.cols[1] - 1) * spec.stride[1] + k)
+        padding = any(r < p or p + h <= r < h + 2 * p for r in rows) or any(
+            c < q or q + w <= c < w + 2 * q for c in cols
+        )
+        overhang = any(r >= h + 2 * p for r in rows) or any(c >= w + 2 * q for c in cols)
+        heading = geometry.input_heading
+        assert ("padded" in heading) == padding and ("overhang" in heading) == overhang, (region, heading)
+        said = " ".join(note for note in geometry.notes if not note.startswith("drawn:"))
+        assert ("padding" in said) == padding and ("overhang" in said) == overhang, (region, said)

@@ -62,3 +62,25 @@ def test_cli_reports_the_comparison_and_plays_both_steps(tmp_path, monkeypatch):
 def test_max_frames_bounds_the_steps_of_both_stages_together(tmp_path):
     result = convgif.render(SeparableSpec((4, 9, 9), 6, 3), tmp_path / "s.gif", max_frames=40)
     assert result.frames == result.shown_steps <= 40 and result.region is not None
+
+
+@pytest.mark.parametrize(("shape", "out"), [((4, 5, 5), 8), ((64, 8, 8), 8), ((1, 3, 3), 2)])
+def test_each_stage_keys_its_maps_by_the_names_they_are_labelled(shape, out):
+    """The depthwise stage's grids are d[…]: its colour key and its count of maps shown say d,
+    as the pointwise stage's input does; the pointwise stage's output is y."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.model import scales_of
+    from convgif.picture.sizes import shown_note
+
+    spec = SeparableSpec(shape, out, 3)
+    job = Job(spec, Look(values=True), {}, max_frames=4)
+    names = []
+    for drawn in job.drawings:
+        geometry = drawn.geometry
+        name = geometry.output_label(0).split("[")[0]
+        (key,) = [key for key in scales_of(drawn, values=True).keys if key.role == "output"]
+        assert key.name == name
+        assert "output channels" not in shown_note(geometry) or name == "y", shown_note(geometry)
+        names.append((geometry.input_name, name))
+    assert names == [("x", "d"), ("d", "y")]

@@ -1,13 +1,14 @@
 """ConvTranspose2d: PyTorch's acceptance, shapes, parameters and values."""
 
 import random
+import re
 import warnings
 
 import numpy as np
 import pytest
 
 from convgif import ConvTranspose2dSpec, SpecError, record
-from convgif.engine.scatter import flip_kernels, zero_insert
+from convgif.engine.scatter import canvas_size, flip_kernels, zero_insert
 
 
 def random_args(rng: random.Random):
@@ -287,3 +288,102 @@ def test_a_conv_transpose3d_is_refused_naming_the_equal_convolution_torch_agrees
         direct = torch.nn.functional.conv3d(padded, w.flip(2, 3, 4).transpose(0, 1))
         expected = torch.nn.functional.conv_transpose3d(x, w, None, s, p, op_)
         torch.testing.assert_close(direct, expected)
+
+
+ENTRY = re.compile(
+    r"y\[(\d+), (\d+), (\d+)\] = (?:([yb]) \+ )?Σ x\[0\.\.(\d+)\]·w \+ Σ x\[(\d+)\.\.(\d+)\]·w = "
+    r"(?:(-?\d+) \+ )?(-?\d+) \+ (-?\d+) = (-?\d+) \(x\[(\d+)\.\.(\d+)\] not drawn\)"
+)
+
+
+def _some_channels_drawn(seed: int) -> ConvTranspose2dSpec:
+    """A random ConvTranspose2d of more input channels to a group than a picture shows."""
+    rng = random.Random(seed)
+    groups = rng.choice([1, 2])
+    per = rng.randint(7, 40)
+    return ConvTranspose2dSpec(
+        (groups * per, rng.randint(2, 4), rng.randint(2, 4)),
+        groups * rng.randint(1, 2),
+        (rng.randint(1, 3), rng.randint(1, 3)),
+        stride=rng.randint(1, 2),
+        groups=groups,
+        bias=rng.random() < 0.5,
+        dilation=rng.randint(1, 2),
+    )
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        *map(_some_channels_drawn, range(6)),
+        ConvTranspose2dSpec((512, 8, 8), 256, 4, stride=2, padding=1, bias=False),  # a part recorded alone
+    ],
+)
+def test_a_scatter_drawing_some_channels_writes_the_drawn_and_the_others_apart(spec):
+    """A transposed convolution whose picture shows fewer input channels than a group sums: each
+    sum line adds what the output cell held, the drawn channels' products and the others'
+    (those named not drawn), each number as a loop over the input and the kernels finds it."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.model import shown
+
+    per = spec.in_per_group
+    job = Job(spec, Look(values=True), {}, max_frames=6)
+    checked = 0
+    for drawn, steps in zip(job.drawings, job.steps):
+        playback, rec = drawn.playback, drawn.playback.recording
+        shown_in = len(shown(drawn.geometry)[0])
+        assert shown_in < per, spec
+        canvas = (spec.out_channels, *canvas_size(spec))  # the output before padding crops it
+        sums = np.zeros(canvas, dtype=np.int64) + (0 if rec.bias is None else rec.bias[:, None, None])
+        held = np.zeros(canvas, dtype=bool)
+        (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
+        (s, t), (d, e), (kh, kw) = spec.stride, spec.dilation, spec.kernel_size
+        columns = range(spec.out_per_group) if rec.columns is None else rec.columns  # those recorded
+        for step in range(playback.steps):  # every step, as the frames walk them
+            j, y, x = playback._index(step)
+            if j not in columns:
+                continue
+            playback.advance(step)
+            shown_step = playback.show(step)
+            entries = {}
+            for entry in shown_step.sums:
+                found = ENTRY.fullmatch(entry)
+                if found:
+                    entries[tuple(map(int, found.groups()[:3]))] = found
+            for co in range(j, spec.out_channels, spec.out_per_group):
+                g = co // spec.out_per_group
+                for ky in range(kh):
+                    for kx in range(kw):
+                        oy, ox = y * s + ky * d, x * t + kx * e
+                        mine = sum(
+                            int(rec.input[c, y, x]) * int(rec.weight[c, rec.column(j), ky, kx])
+                            for c in range(g * per, g * per + shown_in)
+                        )
+                        rest = sum(
+                            int(rec.input[c, y, x]) * int(rec.weight[c, rec.column(j), ky, kx])
+                            for c in range(g * per + shown_in, (g + 1) * per)
+                        )
+                        before, first = sums[co, oy, ox], not held[co, oy, ox]
+                        sums[co, oy, ox] += mine + rest
+                        held[co, oy, ox] = True
+                        (r0, r1), (c0, c1) = playback.region.rows, playback.region.cols  # the part drawn
+                        if g or step not in steps or not (r0 <= oy < r1 and c0 <= ox < c1):
+                            continue
+                        if not (0 <= oy - p < ho and 0 <= ox - q < wo):
+                            continue  # cropped off
+                        found = entries.pop((co, oy - p, ox - q), None)
+                        assert found is not None, (spec, step, (co, oy, ox), shown_step.sums)
+                        word, last_shown, first_hidden, last, were, a, b, v, h0, h1 = found.groups()[3:]
+                        assert word == (None if first and rec.bias is None else "b" if first else "y")
+                        assert (int(last_shown), int(first_hidden), int(last)) == (shown_in - 1, shown_in, per - 1)
+                        assert (int(h0), int(h1)) == (shown_in, per - 1)
+                        assert (int(a), int(b), int(v)) == (mine, rest, sums[co, oy, ox])
+                        assert were is None if word is None else int(were) == before
+                        checked += 1
+        kept = [co for co in range(spec.out_channels) if co % spec.out_per_group in columns]
+        (r0, r1), (c0, c1) = playback.region.rows, playback.region.cols
+        rows, cols = slice(max(r0, p), min(r1, p + ho)), slice(max(c0, q), min(c1, q + wo))
+        out = (kept, slice(rows.start - p, rows.stop - p), slice(cols.start - q, cols.stop - q))
+        np.testing.assert_array_equal(sums[kept][:, rows, cols], np.asarray(rec.output[out]))  # the part adds up
+    assert checked

@@ -250,6 +250,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         # pooling
         (r"each output is the largest value of the cells it covers", "每个输出是其覆盖单元中的最大值"),
         (r"each output is the mean of the cells it covers", "每个输出是其覆盖单元的平均值"),
+        (rf"each output is its window's sum / ({_NUM})", r"每个输出是其窗口之和 / \1"),
         (r"the largest value of the cells it covers", "其覆盖单元中的最大值"),
         (r"largest value of the cells it covers", "其覆盖单元中的最大值"),
         (r"the mean of the cells it covers", "其覆盖单元的平均值"),

@@ -47,7 +47,7 @@ from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .pool import INPUT_RANGE, _Windowed
 from .pool_picture import PIXEL_CHARS, element_text
-from .sliding import position, widest_text
+from .sliding import channels_cut, position, widest_text
 
 #: The most window cells a sum line writes out; a longer window is written by its first and last.
 LISTED = 64
@@ -416,7 +416,8 @@ class Spans(_Windowed):
         grid, out_size, headings, part = (h, w), (ho, wo), ("input", "output"), None
         if region is not None and region.size != (ho, wo):
             read = self.extent(flat, region)
-            grid, out_size, headings = read.size, region.size, ("input, part", "output, part")
+            grid, out_size = read.size, region.size
+            headings = ("input" + (", part" if read.cuts((h, w)) else ""), "output, part")  # "part" where cut
             part = Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop((ho, wo), (region.rows[0], region.cols[0])))
             notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "they read"))
         cells, index_chars = math.prod(flat.kernel_size), len(str(h * w))
@@ -450,7 +451,7 @@ class Spans(_Windowed):
                 else (lambda co: f"y[{co}]"),
                 numbers=True,
                 columns_take_turns=False,
-                step_text=self.step_text(flat, ho - 1, wo - 1, ho * wo - 1, ho * wo)
+                step_text=self.step_text(flat, ho - 1, wo - 1, ho * wo - 1, ho * wo, part=True)
                 + " " * 4,  # room for any window's digits
                 sum_chars=sum_chars,
                 value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
@@ -479,18 +480,22 @@ class Spans(_Windowed):
                 error.values,
             ) from None
 
-    def step_text(self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None) -> str:
+    def step_text(
+        self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None, part: bool = False
+    ) -> str:
         """Where the window is: ``window rows 2–4 × columns 0–2 (3×3) for (1, 0) · step 4/9``
-        (``cells``: the window's cells, where the spec alone does not place it)."""
+        (``cells``: the window's cells, where the spec alone does not place it; ``part``: the
+        steps counted are those of a part of the output)."""
+        counted = f"step {step + 1}/{steps}{' of this part' if part else ''}"
         if cells is not None and len(cells):
             (r0, c0), (r1, c1) = cells.min(axis=0), cells.max(axis=0) + 1
         else:
             (r0, r1), (c0, c1) = ((int(s[i]), int(e[i])) for s, e, i in zip(flat.starts, flat.ends, (oy, ox)))
         if self.dims == 1:
-            return f"window {c0}–{c1 - 1} ({c1 - c0} cells) for {position(1, oy, ox)} · step {step + 1}/{steps}"
+            return f"window {c0}–{c1 - 1} ({c1 - c0} cells) for {position(1, oy, ox)} · {counted}"
         return (
             f"window rows {r0}–{r1 - 1} × columns {c0}–{c1 - 1} ({r1 - r0}×{c1 - c0}) for {position(2, oy, ox)}"
-            f" · step {step + 1}/{steps}"
+            f" · {counted}"
         )
 
     def drawn_recording(self, spec, recording):
@@ -521,7 +526,7 @@ class Spans(_Windowed):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=None,
                 output=output,
-                playback=SpanPlayback(self, flat, rec, indices, part, read),
+                playback=SpanPlayback(self, flat, rec, indices, part, read, channels_cut(geometry)),
                 value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 plain=tuple(range(1, 2 * c, 2)) if indices else (),

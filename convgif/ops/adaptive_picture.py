@@ -28,8 +28,18 @@ _WORDS = {1: "an int or a 1-tuple (l,)", 2: "an int or a pair (h, w)", 3: "an in
 class SpanPlayback:
     """The steps of a picture of windows placed one by one: a window (one per channel) a step."""
 
-    def __init__(self, op: Any, flat, recording: SpanRecording, indices: bool, region: Region, read: Region) -> None:
+    def __init__(
+        self,
+        op: Any,
+        flat,
+        recording: SpanRecording,
+        indices: bool,
+        region: Region,
+        read: Region,
+        channels: bool = False,
+    ) -> None:
         self.op = op
+        self.channels_cut = channels  # some channels left out: the steps are a part's too
         self.flat = flat
         self.recording = recording
         self.per = 2 if indices else 1
@@ -71,7 +81,8 @@ class SpanPlayback:
                 marks = np.array([[c, *(placement.winners[c] - self._shift)]])
             return Reads(taps, (int(top), int(left), int(bottom), int(right)), marks)
 
-        text = self.op.step_text(self.flat, oy, ox, step, math.prod(self.region.size), placement.channel_cells(0))
+        steps, part = math.prod(self.region.size), self.region.cuts(rec.output.shape[1:]) or self.channels_cut
+        text = self.op.step_text(self.flat, oy, ox, step, steps, placement.channel_cells(0), part)
         sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

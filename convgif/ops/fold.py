@@ -40,6 +40,7 @@ from .args import shape as _shape
 from .base import Operation, dims_text
 from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows, first_column, fold_taps, partial_span
 from .gathered import INPUT_RANGE, no_values
+from .sliding import channels_cut
 
 _SEP = " \u2014 "
 
@@ -448,6 +449,9 @@ class Unfold(_FoldOperation):
         rows, cols = np.arange(*read.rows), np.arange(*read.cols)  # the padded map's cells drawn
         filler = ~(((rows >= p[0]) & (rows < p[0] + h))[:, None] & ((cols >= p[1]) & (cols < p[1] + w))[None, :])
         output = recording.output[:, start:stop].reshape(c, kk, stop - start)
+        windows_rows, windows_cols = _windows(spec, (h, w), start, stop)
+        unread = np.ones(grid.shape[1:], dtype=bool)  # cells no window drawn reads (a stride past a window)
+        unread[windows_rows[:, :, None] - read.rows[0], windows_cols[:, None, :] - read.cols[0]] = False
         return [
             Drawn(
                 geometry=geometry,
@@ -455,9 +459,10 @@ class Unfold(_FoldOperation):
                 filler=filler,
                 kernels=None,
                 output=output,
-                playback=UnfoldPlayback(spec, recording, start, stop, read),
+                playback=UnfoldPlayback(spec, recording, start, stop, read, channels=channels_cut(geometry)),
                 value_chars=max(widest(grid, output), 1),
                 pixels=pixels,
+                unread=unread if unread.any() else None,
             )
         ]
 
@@ -654,7 +659,7 @@ class Fold(_FoldOperation):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=None,
                 output=output,
-                playback=FoldPlayback(spec, recording, columns, part),
+                playback=FoldPlayback(spec, recording, columns, part, channels=channels_cut(geometry)),
                 start=np.zeros((c, *part.size), dtype=recording.canvas.dtype),
                 value_chars=max(widest(grid, output, np.asarray(span)), 1),
                 pixels=pixels,

@@ -46,9 +46,17 @@ class UnfoldPlayback:
     """Step ``l`` copies window ``l`` of every channel into column ``l`` of that channel's rows."""
 
     def __init__(
-        self, spec: Any, recording: Any, start: int, stop: int, read: Region, names: tuple[str, str] = ("x", "y")
+        self,
+        spec: Any,
+        recording: Any,
+        start: int,
+        stop: int,
+        read: Region,
+        names: tuple[str, str] = ("x", "y"),
+        channels: bool = False,
     ) -> None:
         self.spec, self.recording, self.start, self.stop, self.read = spec, recording, start, stop, read
+        self.channels_cut = channels  # some channels left out: the steps are a part's too
         self.names = names  # the input's and the output's; a backward pass's writes the values read too
         self.rows, self.cols = _windows(spec, spec.input_shape[1:], start, stop)  # of the columns drawn
         self.kk = spec.cells
@@ -79,7 +87,7 @@ class UnfoldPlayback:
         _, pw = spec.places
         (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
         top, left = int(self.rows[step][0]), int(self.cols[step][0])
-        part = self.stop - self.start < spec.output_shape[1]
+        part = self.stop - self.start < spec.output_shape[1] or self.channels_cut
         text = f"column {col} · window at ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
         text += " of this part" if part else ""
         kk, (x, y) = self.kk, self.names
@@ -105,8 +113,10 @@ class FoldPlayback:
         columns: Optional[tuple[int, int]] = None,
         part: Optional[Region] = None,
         names: tuple[str, str] = ("x", "y"),
+        channels: bool = False,
     ) -> None:
         self.spec, self.recording, self.names = spec, recording, names
+        self.channels_cut = channels  # some channels left out: the steps are a part's too
         self.start, stop = columns or (0, spec.input_shape[1])
         self.steps = stop - self.start
         self.part = Region.of(part, spec.canvas)
@@ -175,7 +185,7 @@ class FoldPlayback:
             return Reads(cells, (0, step, kk, step + 1))
 
         text = f"column {index} · window at ({int(rows[0])}, {int(cols[0])}) · step {step + 1}/{self.steps}"
-        text += "" if self.steps == spec.input_shape[1] else " of this part"
+        text += "" if self.steps == spec.input_shape[1] and not self.channels_cut else " of this part"
         in_rows, in_cols = self._inside(index)
         drawn = "" if in_rows.all() and in_cols.all() else "  (partly outside the part drawn)"
         if not (in_rows.any() and in_cols.any()):

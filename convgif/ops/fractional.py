@@ -409,10 +409,12 @@ class Fractional(Spans):
             part.geometry = dataclasses.replace(part.geometry, notes=tuple(notes))
         return drawn
 
-    def step_text(self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None) -> str:
+    def step_text(
+        self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None, part: bool = False
+    ) -> str:
         if cells is None:  # before anything is recorded: as long as any step's line
             cells = np.array([[flat.input_shape[1] - 1] * 2, [flat.input_shape[2] - 1] * 2])
-        text = super().step_text(flat, oy, ox, step, steps, cells)
+        text = super().step_text(flat, oy, ox, step, steps, cells, part)
         return text.replace("window ", "channel 0's window ", 1)
 
     def drawn_recording(self, spec, recording):

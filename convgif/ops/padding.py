@@ -48,6 +48,7 @@ from .gathered import (
     read_region,
 )
 from .gathered_part import as_planes, part_numbers, record_gathered_part, spans_of
+from .sliding import channels_cut
 
 _SEP = " \u2014 "
 #: The amounts' names, axis by axis from the last one back (the channels last of all).
@@ -372,7 +373,7 @@ class Padding(Operation):
             notes.append(crop + "; input cells no output copies are drawn pale")
         headings, picture_part = ("input", "output"), None
         if region is not None and region.cuts(out_size):
-            headings = ("input, part", "output, part")
+            headings = ("input" + (", part" if read.cuts(in_size) else ""), "output, part")  # "part" where cut
             picture_part = Part(
                 Crop(in_size, (read.rows[0], read.cols[0])), Crop(out_size, (part.rows[0], part.cols[0]))
             )
@@ -399,7 +400,9 @@ class Padding(Operation):
                 notes=tuple(notes),
                 numbers=True,
                 columns_take_turns=False,
-                step_text=_step_text(self.dims, ho - 1, wo - 1, in_size[0] - 1, in_size[1] - 1, ho * wo - 1, ho * wo),
+                step_text=_step_text(
+                    self.dims, ho - 1, wo - 1, in_size[0] - 1, in_size[1] - 1, ho * wo - 1, ho * wo, True
+                ),
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (widest_at + chars + 9),
                 value_chars=max(PIXEL_CHARS, len(format_value(spec.fill))),
             )
@@ -423,6 +426,7 @@ class Padding(Operation):
         shown = output[:, slice(*part.rows), slice(*part.cols)]
         cropped = never_read(rows, cols, in_size)[slice(*read.rows), slice(*read.cols)]
         positions = _positions(spec, rows, cols, part)
+        cut = part.cuts(out_size) or channels_cut(geometry)  # the steps counted are those of a part
         start = None
         if spec.MODE == "constant" and len(positions) < math.prod(part.size):
             start = np.full_like(shown, spec.fill if shown.dtype.kind == "f" else int(spec.fill))
@@ -433,7 +437,7 @@ class Padding(Operation):
 
         def text(step: int, oy: int, ox: int) -> str:
             ((sy, sx),) = cells(oy, ox)
-            return _step_text(dims, oy, ox, sy, sx, step, len(positions))
+            return _step_text(dims, oy, ox, sy, sx, step, len(positions), cut)
 
         def entry(ch: int, oy: int, ox: int) -> str:
             ((sy, sx),) = cells(oy, ox)
@@ -600,8 +604,11 @@ def _count(spec, rows: AxisTaps, cols: AxisTaps, part: Region) -> int:
     return math.prod(copied)
 
 
-def _step_text(dims: int, oy: int, ox: int, sy: int, sx: int, step: int, steps: int) -> str:
-    return f"output {position(dims, oy, ox)} copies input {position(dims, sy, sx)} · step {step + 1}/{steps}"
+def _step_text(dims: int, oy: int, ox: int, sy: int, sx: int, step: int, steps: int, part: bool = False) -> str:
+    """Which output cell copies which input cell, and the step among the ``steps`` drawn
+    (``of this part`` when they are those of a part of the output)."""
+    counted = f"step {step + 1}/{steps}{' of this part' if part else ''}"
+    return f"output {position(dims, oy, ox)} copies input {position(dims, sy, sx)} · {counted}"
 
 
 def _blame(spec, axis: int, dims: int) -> tuple[str, object, str]:

@@ -51,17 +51,16 @@ def _depth_note(spec: Any, z: int) -> str:
 
 def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order."""
-    from .pool_picture import pool_geometries
+    from .pool_picture import pool_geometries, pooled
 
     flat = plane(spec)
     kd, c = spec.kernel_size[0], spec.in_channels
     (base,) = pool_geometries(spec, flat, 2, region)
     per = base.out_channels // flat.in_channels
-    what = "the largest value" if spec.KIND == "max" else "the mean"
     window = f"window {'×'.join(map(str, spec.kernel_size))}"
     if max(spec.dilation) > 1:
         window += f" dilated by {dims_text(spec.dilation)}"
-    first = f"{window}, stride {dims_text(spec.stride)}: each output is {what} of the cells it covers"
+    first = f"{window}, stride {dims_text(spec.stride)}: each output is {pooled(spec)}"
     cells = math.prod(spec.kernel_size)
     y_chars = len(f"y[{c - 1}, {spec.output_shape[1] - 1}, {spec.output_shape[2] - 1}, {spec.output_shape[3] - 1}]")
     index_chars = len(str(math.prod(spec.input_shape[1:])))

@@ -35,13 +35,22 @@ from ..picture.model import (
 )
 from .base import dims_text
 from .gathered import at as element_text
-from .sliding import picture_read, position, read_extent, widest_text
+from .sliding import channels_cut, picture_read, position, read_extent, widest_text
 
 
 def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int, part: bool = False) -> str:
     """The step line of a pooling: where the window is, and the step among the ``steps`` drawn
     (``of this part`` when the picture is a part of the layer)."""
     return f"window at {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
+
+
+def pooled(spec: Any) -> str:
+    """What each output of a pooling is, in words: a max's largest value, an average's mean, or
+    with ``divisor_override`` its window's sum over that divisor (a mean only by chance)."""
+    if spec.KIND == "max":
+        return "the largest value of the cells it covers"
+    override = getattr(spec, "divisor_override", None)
+    return f"its window's sum / {override}" if override else "the mean of the cells it covers"
 
 
 def pool_blame(spec, flat, axis: int) -> tuple[str, object, str]:
@@ -61,20 +70,23 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
     c = flat.in_channels
     indices = indices_on(spec)
     kh, kw = flat.kernel_size
-    what = "the largest value" if spec.KIND == "max" else "the mean"
     window = f"window {kh}×{kw}" if dims == 2 else f"window {kw}"
     dilation = getattr(flat, "dilation", (1, 1))
     if max(dilation) > 1:
         window += f" dilated by {dims_text(dilation[2 - dims :])}"
-    notes = [f"{window}, stride {dims_text(flat.stride[2 - dims :])}: each output is {what} of the cells it covers"]
+    notes = [f"{window}, stride {dims_text(flat.stride[2 - dims :])}: each output is {pooled(spec)}"]
     kinds = _axis_kinds(flat)
-    if any((k == PADDING).any() for k in kinds):
+    if region is not None:  # what the picture says of the grid, it says of the cells drawn
+        kinds = [k[start:stop] for k, (start, stop) in zip(kinds, read_extent(flat, region))]
+    padding, overhang = (any((k == kind).any() for k in kinds) for kind in (PADDING, OVERHANG))
+    if padding:
         notes.append("padding: −∞, never the largest" if spec.KIND == "max" else "padding cells hold 0")
-    if any((k == OVERHANG).any() for k in kinds):
+    if overhang:
         notes.append(
             "hatched grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted"
         )
     state = [w for w, on in (("padded", max(flat.padding) > 0), ("with overhang", max(flat.overhang) > 0)) if on]
+    drawn_state = [w for w, on in (("padded", padding), ("with overhang", overhang)) if on]
     per = 2 if indices else 1
     _, ho, wo = flat.output_shape
     y_last = len(element_text(dims, "y", c - 1, ho - 1, wo - 1))
@@ -83,11 +95,12 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
         sum_chars = lambda chars, drawn: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
     else:
         sum_chars = lambda chars, drawn: y_last + 40 + cells * (chars + 3)  # noqa: E731
-    heading = f"input ({', '.join(state)})" if state else "input"
+    heading = f"input ({', '.join(state)})" if state else "input"  # the whole grid, as the part's note names it
     grid, out_size, output_heading, part = flat.grid_shape[1:], flat.output_shape[1:], "output", None
     if region is not None:
         (y0, y1), (x0, x1) = read_extent(flat, region)
-        grid, out_size, output_heading = (y1 - y0, x1 - x0), region.size, "output, part"
+        grid, out_size = (y1 - y0, x1 - x0), region.size
+        output_heading = "output, part" if region.cuts((ho, wo)) else "output"  # "part" only where cut
         part = Part(Crop(flat.grid_shape[1:], (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0])))
         read = Region((y0, y1), (x0, x1))
         notes.append(
@@ -101,7 +114,8 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
                 "they read",
             )
         )
-        heading += ", part"
+        heading = f"input ({', '.join(drawn_state)})" if drawn_state else "input"  # the cells drawn
+        heading += ", part" if read.cuts(flat.grid_shape[1:]) else ""
     return [
         Geometry(
             layer=flat,
@@ -166,7 +180,7 @@ def pool_drawings(
             filler=kinds == PADDING,
             kernels=None,
             output=output,
-            playback=playback(rec, dims, indices_on(spec), part),
+            playback=playback(rec, dims, indices_on(spec), part, channels_cut(geometry)),
             value_chars=widest_text(grid, output, shown_indices),
             pixels=pixels,
             filler_text="−∞" if spec.KIND == "max" else None,
@@ -187,8 +201,11 @@ class PoolPlayback:
     """Steps of a pooling: one window position a step, every channel at once; the window
     positions of ``region`` of the output (all of it by default), row by row."""
 
-    def __init__(self, recording: PoolRecording, dims: int, indices: bool, region: Region | None = None) -> None:
+    def __init__(
+        self, recording: PoolRecording, dims: int, indices: bool, region: Region | None = None, channels: bool = False
+    ) -> None:
         self.recording = recording
+        self.channels_cut = channels  # some channels left out: the steps are a part's too
         self.dims = dims
         self.per = 2 if indices else 1
         self.indices = indices
@@ -236,7 +253,7 @@ class PoolPlayback:
                 marks = np.array([[c, *(placement.winners[c] - self._shift)]])
             return Reads(taps, box, marks)
 
-        part = self.region.size != self.recording.output.shape[1:]
+        part = self.region.size != self.recording.output.shape[1:] or self.channels_cut
         text = pool_step_text(self.dims, oy, ox, step, math.prod(self.region.size), part)
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))

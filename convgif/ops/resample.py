@@ -51,6 +51,7 @@ from .gathered import (
 )
 from .gathered_part import as_planes, part_numbers, record_gathered_part, spans_of
 from .resample_picture import axis_source, rule_notes, sum_text
+from .sliding import channels_cut
 
 _SEP = " \u2014 "
 _WORDS = {1: "(C, L)", 2: "(C, H, W)", 3: "(C, D, H, W)"}
@@ -444,7 +445,7 @@ class Upsampling(Operation):
         notes = [*first, *rule_notes(spec)]
         headings, picture_part = ("input", "output"), None
         if region is not None and region.cuts(out_size):
-            headings = ("input, part", "output, part")
+            headings = ("input" + (", part" if read.cuts(in_size) else ""), "output, part")  # "part" where cut
             picture_part = Part(
                 Crop(in_size, (read.rows[0], read.cols[0])), Crop(out_size, (part.rows[0], part.cols[0]))
             )
@@ -482,7 +483,7 @@ class Upsampling(Operation):
                 numbers=True,
                 columns_take_turns=False,
                 step_text=f"output {position(dims, ho - 1, wo - 1)} from source ({'0.3333→0.3333, ' * (dims - 1)}"
-                f"0.3333→0.3333) · step {ho * wo}/{ho * wo}",
+                f"0.3333→0.3333) · step {ho * wo}/{ho * wo} of this part",  # as long as any step's line
                 sum_chars=sum_chars,
                 value_chars=max(PIXEL_CHARS, 5 if spec.mode == "bicubic" else 4),
             )
@@ -506,6 +507,7 @@ class Upsampling(Operation):
         inside = (slice(None), slice(*read.rows), slice(*read.cols))
         shown = output[:, slice(*part.rows), slice(*part.cols)]
         positions = [(y, x_) for y in range(*part.rows) for x_ in range(*part.cols)]
+        cut = part.cuts(out_size) or channels_cut(geometry)  # the steps counted are those of a part
 
         def cells(oy: int, ox: int) -> list[tuple[int, int]]:
             return [(j, i) for j, _ in rows.reads(oy) for i, _ in cols.reads(ox)]
@@ -516,7 +518,8 @@ class Upsampling(Operation):
             else:
                 where = f"({axis_source(spec, cols, ox)},)"
             verb = "averages input" if spec.mode == "area" else "from source"
-            return f"output {position(dims, oy, ox)} {verb} {where} · step {step + 1}/{len(positions)}"
+            counted = f"step {step + 1}/{len(positions)}{' of this part' if cut else ''}"
+            return f"output {position(dims, oy, ox)} {verb} {where} · {counted}"
 
         def entry(ch: int, oy: int, ox: int) -> str:
             return sum_text(spec, rows, cols, x, ch, oy, ox, output[ch, oy, ox], dims)

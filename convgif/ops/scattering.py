@@ -29,7 +29,7 @@ from ..picture.model import (
     reached_from,
 )
 from ..picture.sizes import MAX_SHOWN_IN
-from .sliding import position
+from .sliding import channel_span, position
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,7 @@ class ScatterPlayback:
         depth: Optional[int] = None,
         head: Optional[Any] = None,
         columns: Optional[int] = None,
+        channels: Optional[int] = None,
     ) -> None:
         self.recording = recording
         self.dims = dims  # a ConvTranspose1d is drawn as its ConvTranspose2d over one row
@@ -177,6 +178,9 @@ class ScatterPlayback:
         self.columns = spec.out_per_group if columns is None else columns
         self.shown_steps = self.columns * math.prod(self.read.size)
         self._drawn_groups = range(min(spec.groups, MAX_SHOWN_IN))
+        # the input channels drawn, when fewer than a group sums: the first group's sums then
+        # write the drawn channels' products and the others' apart
+        self.drawn = channels if channels is not None and channels < spec.in_per_group else None
         self.scale = magnitude(
             recording.output.values if alone else recording.output
         )  # how the output writes its cells
@@ -210,7 +214,12 @@ class ScatterPlayback:
             self._added[co][window] = True
             keep_r, keep_c = (rows >= r0) & (rows < r1), (cols >= c0) & (cols < c1)  # the part drawn
             inside = np.ix_(keep_r, keep_c)
-            self._before.append((before[inside], added[inside], first[inside]))
+            part = None
+            if g == 0 and self.drawn is not None:
+                shown = self.recording.input[: self.drawn, y, x]
+                kernels = self.recording.weight[: self.drawn, self.recording.column(j)]
+                part = np.tensordot(shown, kernels, axes=1)[np.ix_(held_r, held_c)][inside]
+            self._before.append((before[inside], added[inside], first[inside], part))
             rows, cols = rows[keep_r] - r0, cols[keep_c] - c0
             box = (
                 (int(rows[0]), int(cols[0]), int(rows[-1]) + 1, int(cols[-1]) + 1) if rows.size and cols.size else None
@@ -237,7 +246,7 @@ class ScatterPlayback:
         owners: list[Optional[int]] = []
         (p, q), (ho, wo) = spec.padding, spec.output_shape[1:]
         r0, c0 = self.region.rows[0], self.region.cols[0]
-        for write, (before, added, first) in zip(self._last, self._before):
+        for write, (before, added, first, part) in zip(self._last, self._before):
             sums.append(self.head(write.channel, y, x))
             owners.append(write.channel)
             if not (write.rows.size and write.cols.size):
@@ -247,18 +256,29 @@ class ScatterPlayback:
                 oy, ox = r + r0 - p, c + c0 - q  # in the output, or cropped off it
                 if 0 <= oy < ho and 0 <= ox < wo:
                     at = position(self.dims, int(write.channel), int(oy), int(ox), depth=self.depth)[1:-1]
-                    sums.append(self._entry(f"y[{at}]", before[i, k], added[i, k], first[i, k]))
+                    mine = None if part is None else part[i, k]
+                    sums.append(self._entry(f"y[{at}]", before[i, k], added[i, k], first[i, k], mine))
                     owners.append(write.channel)
         return Step(j, {g: reads(g) for g in range(spec.groups)}, self._last, text, tuple(sums), tuple(owners))
 
-    def _entry(self, y: str, before: Any, added: Any, first: bool) -> str:
+    def _entry(self, y: str, before: Any, added: Any, first: bool, part: Any = None) -> str:
         """One output cell's sum: what it held (its bias, or what earlier steps added to it),
-        plus what this step's products add up to."""
+        plus what this step's products add up to; with ``part`` (the drawn channels' products,
+        when fewer channels are drawn than the group sums), those and the others' apart."""
         text = lambda v: format_value(v, self.scale)  # noqa: E731
-        if first and self.recording.bias is None:
-            return f"{y} = Σ x·w = {text(added)}"
-        held = "b" if first else "y"
-        return f"{y} = {held} + Σ x·w = {text(before)} + {text(added)} = {text(before + added)}"
+        if part is None:
+            terms, values, hidden = ["Σ x·w"], [text(added)], ""
+        else:
+            shown, rest = channel_span(0, self.drawn - 1), channel_span(self.drawn, self.spec.in_per_group - 1)
+            terms, values = [f"Σ x[{shown}]·w", f"Σ x[{rest}]·w"], [text(part), text(added - part)]
+            hidden = f" (x[{rest}] not drawn)"
+        if not (first and self.recording.bias is None):
+            terms.insert(0, "b" if first else "y")
+            values.insert(0, text(before))
+        line = f"{y} = {' + '.join(terms)}"
+        if len(values) > 1:
+            line += f" = {' + '.join(values)}"
+        return f"{line} = {text(before + added)}{hidden}"  # before is 0 where nothing was held
 
 
 def scatter_step_text(channels: Sequence[int], y: int, x: int, step: int, steps: int, part: bool, dims: int = 2) -> str:

@@ -197,6 +197,7 @@ class Separable(Operation):
             notes=(STEPS[0], spec.comparison),
             region=region,
             output_label=lambda co: f"d[{co}]",
+            output_name="d",  # the colour key names the grids as their labels do
         )
         pointwise = conv_geometry(
             spec.pointwise, spec.pointwise.caption, notes=(STEPS[1], spec.comparison), region=region, input_name="d"

@@ -38,6 +38,7 @@ from .gathered import INPUT_RANGE, PIXEL_CHARS, no_values
 from .gathered_part import as_planes, spans_of
 from .resample import _input_shape
 from .shuffle_picture import ChannelGradPlayback, ChannelPlayback, ShufflePlayback, UnshufflePlayback, plane
+from .sliding import channels_cut
 
 _SEP = " \u2014 "
 
@@ -377,7 +378,7 @@ class PixelShuffling(_Shuffle):
             ]
         headings, picture_part = ("input", "output"), None
         if region is not None and region.cuts(out_size):
-            headings = ("input, part", "output, part")
+            headings = ("input" + (", part" if read.cuts(in_size) else ""), "output, part")  # "part" where cut
             picture_part = Part(
                 Crop(in_size, (read.rows[0], read.cols[0])), Crop(out_size, (part.rows[0], part.cols[0]))
             )
@@ -410,7 +411,7 @@ class PixelShuffling(_Shuffle):
                 notes=tuple(notes),
                 numbers=True,
                 columns_take_turns=False,
-                step_text=f"{line} · step {steps}/{steps}",
+                step_text=f"{line} · step {steps}/{steps} of this part",  # as long as any step's line
                 sum_chars=lambda chars, drawn: (
                     len({co // (1 if up else r * r) for co in drawn[2]}) * (entry + r * r * (chars + 1) + 2 * r + 3)
                 ),
@@ -463,7 +464,8 @@ class PixelShuffling(_Shuffle):
         x, out = recording.input, recording.output
         shown = out[:, slice(*part.rows), slice(*part.cols)]
         grid = x[:, slice(*read.rows), slice(*read.cols)]
-        playback = (ShufflePlayback if self._up(spec) else UnshufflePlayback)(spec, x, out, part, read)
+        kind = ShufflePlayback if self._up(spec) else UnshufflePlayback
+        playback = kind(spec, x, out, part, read, channels_cut(geometry))
         return [
             Drawn(
                 geometry=geometry,

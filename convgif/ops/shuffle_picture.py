@@ -19,9 +19,12 @@ from ..picture.model import (
 class ShufflePlayback:
     """Steps of a PixelShuffle: one input position a step (of the part read), every group at once."""
 
-    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region) -> None:
+    def __init__(
+        self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, channels: bool = False
+    ) -> None:
         self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
         self.r = spec.upscale_factor
+        self._of_part = of_part(spec, part, channels)
 
     def _at(self, step: int) -> tuple[int, int]:
         y, x = divmod(step, self.read.size[1])
@@ -53,7 +56,7 @@ class ShufflePlayback:
 
         text = (
             f"input ({y}, {x}) to output rows {_span(y * r, y * r + r)}, columns {_span(x * r, x * r + r)}"
-            f" · step {step + 1}/{self.read.size[0] * self.read.size[1]}"
+            f" · step {step + 1}/{self.read.size[0] * self.read.size[1]}{self._of_part}"
         )
         sums = tuple(
             f"y[{g}, {y * r}:{y * r + r}, {x * r}:{x * r + r}] ← x[{g * rr}:{g * rr + rr}, {y}, {x}] = "
@@ -67,9 +70,12 @@ class UnshufflePlayback:
     """Steps of a PixelUnshuffle: one output position a step (of the part drawn), every input
     channel at once."""
 
-    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region) -> None:
+    def __init__(
+        self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, channels: bool = False
+    ) -> None:
         self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
         self.r = spec.downscale_factor
+        self._of_part = of_part(spec, part, channels)
 
     def _at(self, step: int) -> tuple[int, int]:
         y, x = divmod(step, self.part.size[1])
@@ -95,7 +101,7 @@ class UnshufflePlayback:
 
         text = (
             f"output ({y}, {x}) from input rows {_span(y * r, y * r + r)}, columns {_span(x * r, x * r + r)}"
-            f" · step {step + 1}/{self.part.size[0] * self.part.size[1]}"
+            f" · step {step + 1}/{self.part.size[0] * self.part.size[1]}{self._of_part}"
         )
         sums = tuple(
             f"y[{g * rr}:{g * rr + rr}, {y}, {x}] ← x[{g}, {y * r}:{y * r + r}, {x * r}:{x * r + r}] = "
@@ -158,6 +164,12 @@ class ChannelGradPlayback:
         reads = LazyReads(lambda g: Reads(cells if g == j else empty, (0, 0, h, w)))
         text = f"dx[{step}] copies dy[{j}] · step {step + 1}/{self.spec.in_channels}"
         return Step(0, reads, self.advance(step), text, (f"dx[{step}] = dy[{j}]",), (j,))
+
+
+def of_part(spec, part: Region, channels: bool = False) -> str:
+    """What a step line adds when the steps counted are those of a part: of the output's
+    positions, or (``channels``) of its channels."""
+    return " of this part" if channels or part.cuts(spec.output_shape[1:]) else ""
 
 
 def _span(start: int, stop: int) -> str:

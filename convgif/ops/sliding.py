@@ -344,6 +344,13 @@ class ConvPlayback:
         return drawn, self.span(first + self.drawn, last), products.sum()
 
 
+def channels_cut(geometry: Geometry) -> bool:
+    """Whether a picture of ``geometry`` leaves out some of the layer's input or output channels:
+    then its steps, like those of a part of the positions, are counted ``of this part``."""
+    shown_in, _, shown_out = shown(geometry)
+    return len(shown_in) < geometry.in_channels or len(shown_out) < geometry.out_channels
+
+
 def channel_span(first: int, last: int) -> str:
     """Channels ``first`` to ``last`` as an index: ``3`` or ``3..63``."""
     return str(first) if first == last else f"{first}..{last}"

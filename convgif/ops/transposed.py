@@ -64,7 +64,7 @@ from .scattering import (
     scatter_step_text,
     transposed_row,
 )
-from .sliding import conv_drawn, conv_geometry, picture_read
+from .sliding import conv_drawn, conv_geometry, picture_read, read_extent
 
 
 @dataclass(frozen=True)
@@ -262,6 +262,13 @@ class ConvTranspose3dSpec(_ConvTransposeSpec):
         return self.flat(len(pairs)) if pairs else None
 
 
+def _reads_part(direct: Any, region: Region) -> bool:
+    """Whether ``region`` of a direct convolution's output reads only a part of its input."""
+    (y0, y1), (x0, x1) = read_extent(direct, region)
+    _, hp, wp = direct.padded_shape
+    return (y0, y1, x0, x1) != (0, hp, 0, wp)
+
+
 class TransposedConv(Operation):
     """ConvTranspose1d, 2d and 3d: the same rules on one, two or three axes; the 2-D layer is
     drawn (as its definition, or ``as_conv`` as the equal direct convolution)."""
@@ -441,7 +448,7 @@ class TransposedConv(Operation):
                     layer.caption,
                     self.dims,
                     notes=(as_conv_note(layer),),
-                    input_heading=heading + (", part" if region else ""),
+                    input_heading=heading + (", part" if region and _reads_part(direct, region) else ""),
                     kernel_heading="kernels, flipped",
                     kernel_label=label,
                     region=region,
@@ -472,6 +479,12 @@ class TransposedConv(Operation):
         head = len(scatter_head(spec, spec.out_channels - 1, h - 1, w - 1, dims))
         entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")
         cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
+
+        def split(drawn: tuple, chars: int) -> int:
+            """What a sum adds when fewer channels are drawn than a group sums: ``[0..2]``,
+            `` + Σ x[3..63]·w``, a number and `` (x[3..63] not drawn)``."""
+            return 0 if len(drawn[0]) >= spec.in_per_group else 6 * len(str(spec.in_channels)) + 31 + chars
+
         fields: dict[str, Any] = dict(
             grid=read.size,
             out_size=on.size,
@@ -489,7 +502,7 @@ class TransposedConv(Operation):
                 f"{read.text(dims)} of {whole(h, w)} whose kernels reach them"
             )
             fields.update(
-                input_heading="input, part",
+                input_heading="input" + (", part" if read.cuts((h, w)) else ""),  # "part" only where cut
                 output_heading="output, part" + (", on the canvas" if cut else ""),
                 notes=(*crop_notes(spec, dims), note),
                 part=Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop(size, (on.rows[0], on.cols[0]))),
@@ -502,8 +515,10 @@ class TransposedConv(Operation):
             kernel_label=label,
             step_text=last,
             sum_chars=lambda chars, drawn: (
-                len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars + 6))
+                len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + split(drawn, chars) + 3 * chars + 6))
             ),
+            # a sum split into the channels drawn and the others takes about two lines
+            sum_lines_most=5 if spec.in_per_group > MAX_SHOWN_IN else 3,
             **fields,
         )
 
@@ -593,7 +608,9 @@ class TransposedConv(Operation):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=by_output(spec, recording.weight),
                 output=output,
-                playback=ScatterPlayback(recording, on, read, self.dims, columns=len(shown(geometry)[1])),
+                playback=ScatterPlayback(
+                    recording, on, read, self.dims, columns=len(shown(geometry)[1]), channels=len(shown(geometry)[0])
+                ),
                 start=start,
                 picture=picture,
                 value_chars=chars,

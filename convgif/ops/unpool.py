@@ -47,7 +47,7 @@ from .base import dims_text, shape_facts
 from .gathered import no_values
 from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
 from .pool_picture import PIXEL_CHARS, element_text
-from .sliding import position, widest_text
+from .sliding import channels_cut, position, widest_text
 from .unpool_depth_part import last_writers, scatter_part
 from .unpool_part import check_unpool_part, drawn_extent, unpool_extent
 
@@ -453,7 +453,11 @@ class Unpooling(_Windowed):
         grid, out_size, headings, part = flat.input_shape[1:], flat.output_shape[1:], ("input", "output"), None
         if region is not None:
             read = drawn_extent(flat, region)
-            grid, out_size, headings = read.size, region.size, ("input, part", "output, part")
+            grid, out_size = read.size, region.size
+            headings = tuple(  # "part" only where cut
+                word + (", part" if cut else "")
+                for word, cut in (("input", read.cuts((h, w))), ("output", region.cuts((ho, wo))))
+            )
             part = Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop((ho, wo), (region.rows[0], region.cols[0])))
             notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "whose windows reach them"))
         return [
@@ -509,7 +513,7 @@ class Unpooling(_Windowed):
                 filler=np.zeros(read.size, dtype=bool),
                 kernels=None,
                 output=shown,
-                playback=UnpoolPlayback(x, idx, output, self.dims, part, read),
+                playback=UnpoolPlayback(x, idx, output, self.dims, part, read, channels_cut(geometry)),
                 start=np.zeros_like(shown),
                 value_chars=widest_text(x[inside], shown, idx[inside]),
                 pixels=pixels,
@@ -643,8 +647,10 @@ class UnpoolPlayback:
         dims: int,
         region: Region | None = None,
         read: Region | None = None,
+        channels: bool = False,
     ) -> None:
         self.x, self.indices, self.output, self.dims = x, indices, output, dims
+        self.channels_cut = channels  # some channels left out: the steps are a part's too
         self.region = Region.of(region, output.shape[1:])
         self.read = Region.of(read, x.shape[1:])
         self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # how the input grid writes its cells
@@ -672,7 +678,8 @@ class UnpoolPlayback:
 
     def show(self, step: int) -> Step:
         y, x, targets = self._targets(step)
-        text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size), self.read.size != self.x.shape[1:])
+        part = self.read.size != self.x.shape[1:] or self.channels_cut
+        text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size), part)
         sums = tuple(
             f"{element_text(self.dims, 'y', c, ty, tx)} = {element_text(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x], self._scale)}"
             f" (index {int(self.indices[c, y, x])}{'' if self._drawn(ty, tx) else ', outside the part drawn'})"
