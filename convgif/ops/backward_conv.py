@@ -509,6 +509,7 @@ def fold_drawn(spec: ConvSpec, geometry: Geometry, grad: np.ndarray, dx: np.ndar
             if sy >= 0 and sx >= 0:
                 sources[sy * dx.shape[2] + sx].append(gy * width + gx)
     own = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
-    drawn = gather_drawn(geometry, grad, dx, lambda c, i: [(cell, None) for cell in sources[i]], filler=own)
+    plane = grad.shape[1] * width  # gather_drawn's cells are flat in grad, channels first
+    drawn = gather_drawn(geometry, grad, dx, lambda c, i: [(c * plane + cell, None) for cell in sources[i]], filler=own)
     drawn.copies = True
     return drawn
