@@ -112,3 +112,39 @@ def test_each_fold_step_adds_the_padded_gradients_of_its_own_channel():
                 assert sum(dxp[(ch, *p)] for p in want) == pytest.approx(dx[ch, y, x]), (entry, spec)
         checked += c > 1
     assert checked >= 8
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ops.operation("Conv2d").build(input_shape=(16, 6, 6), out_channels=16, kernel_size=3, groups=4),
+        ops.operation("Conv2d").build(input_shape=(16, 6, 6), out_channels=8, kernel_size=3),
+        ops.operation("Conv2d").build(input_shape=(6, 5, 5), out_channels=24, kernel_size=3, groups=6),
+        ops.operation("Conv1d").build(input_shape=(12, 6), out_channels=12, kernel_size=2, groups=3),
+        ops.operation("ConvTranspose2d").build(input_shape=(8, 3, 3), out_channels=16, kernel_size=2, groups=2),
+    ],
+    ids=repr,
+)
+def test_every_input_drawn_leads_to_an_output_drawn(spec):
+    """A picture draws the input channels of only those groups whose outputs it draws: every
+    grid ringed at a step feeds a grid written, the step line names one grid per group drawn,
+    and the sum line has an entry for each (none for work whose result is not drawn)."""
+    from convgif.animation import Look
+
+    for look in (Look(), Look(values=True)):
+        for view in ({"backward": True}, {}):
+            job = Job(spec, look, view, max_frames=10**6)
+            for drawn, layout in zip(job.drawings, job.layouts):
+                geo = drawn.geometry
+                groups_in = {c // geo.in_per_group for c in layout.inputs}
+                groups_out = {co // geo.out_per_group for co in layout.outputs}
+                assert groups_in == groups_out, (geo.output_name, sorted(layout.inputs), sorted(layout.outputs))
+                if not view or geo.kernel is None:
+                    continue
+                drawn.playback.advance(0)
+                shown = drawn.playback.show(0)
+                heads = shown.text.split(" · ")[0].split(", ")
+                assert len(heads) == len(groups_out), (shown.text, sorted(layout.outputs))
+                assert all(head in map(geo.output_label, layout.outputs) for head in heads), shown.text
+                if look.values:
+                    assert len(shown.sums_drawn(layout.outputs)) == len(groups_out), shown.sums

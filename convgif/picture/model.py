@@ -465,11 +465,17 @@ class Shades:
 
     def key_items(self) -> tuple[tuple[Optional[int], str], ...]:
         """The key: every value on its swatch when there are few, else the ends in words with
-        the shades between them (and 0), none that no value takes."""
+        the shades between them (and 0, when it lies between them), none that no value takes."""
         if self.distinct is not None and self.distinct.size <= KEY_VALUES:
             return tuple((int(self.index(v)), self.text(v)) for v in self.distinct)
         if self.diverging:
             first, last = int(self.index(self.low)), int(self.index(self.high))
+            if self.high < 0 or self.low > 0:  # all on one side of 0: its shades, not 0's
+                return (
+                    (None, self.text(self.low)),
+                    *((i, "") for i in range(first, last + 1)),
+                    (None, self.text(self.high)),
+                )
             return (
                 (None, self.text(self.low)),
                 *((i, "") for i in range(min(first, self.zero), self.zero)),
