@@ -81,7 +81,8 @@ def test_each_backward_picture_says_its_step_and_names_its_gradients_apart(bias,
     for drawn, step in zip(job.drawings, stage):
         first = drawn.geometry.notes[0]
         assert first.startswith(f"{step} step") and ("2 of 2" if step == "pointwise" else "1 of 2") in first
-        assert "dd = ∂L/∂d" in first, first
+        assert ("dd = ∂L/∂d (d: the depthwise step's output)" in first) == (step == "pointwise"), first
+        assert "dd" in first and ("db_" in first) == bias, first
     by_name = {d.geometry.output_name: d for d in job.drawings}
     rec = job.recording
     pairs = [("dw_pw", rec.grad_pointwise_weight), ("dw_dw", rec.grad_weight)]

@@ -145,13 +145,17 @@ STEPS = (
 #: and b_dw, its output d: the two steps' gradients (dw_pw, dw_dw, ...) are told apart.
 BACKWARD_NAMES = (Names(x="d", w="w_pw", b="b_pw"), Names(y="d", w="w_dw", b="b_dw"))
 
-#: The note each backward picture starts with: which step's gradients it draws, and dd.
-BACKWARD_STEPS = (
-    "pointwise step (step 2 of 2 forward, so first backward): from dy, dd = ∂L/∂d (d the depthwise step's "
-    "output), dw_pw and db_pw (its 1×1 kernels' and biases')",
-    "depthwise step (step 1 of 2 forward, so second backward): from dd = ∂L/∂d (the pointwise step's dx), "
-    "dx, dw_dw and db_dw (its kernels' and biases')",
-)
+
+def backward_steps(spec: SeparableSpec) -> tuple[str, str]:
+    """The note each backward picture starts with: which step's gradients it draws (the
+    pointwise step's first: the backward pass runs from dy), dd said once to be d's gradient."""
+    pw = ", db_pw = ∂L/∂b_pw" if spec.pointwise.bias else ""
+    dw = ", db_dw = ∂L/∂b_dw" if spec.depthwise.bias else ""
+    return (
+        "pointwise step (step 2 of 2 forward, so first backward): from dy: dd = ∂L/∂d (d: the depthwise step's "
+        f"output), dw_pw = ∂L/∂w_pw{pw}",
+        f"depthwise step (step 1 of 2 forward, so second backward): from dd: dx, dw_dw = ∂L/∂w_dw{dw}",
+    )
 
 
 class Separable(Operation):
@@ -255,9 +259,10 @@ class Separable(Operation):
         depthwise = conv_geometries(
             spec.depthwise, spec.depthwise.caption, 2, blame, BACKWARD_NAMES[1], bias=spec.depthwise.bias
         )
+        first, second = backward_steps(spec)
         return [
-            *(replace(g, notes=(BACKWARD_STEPS[0], *g.notes)) for g in pointwise),
-            *(replace(g, notes=(BACKWARD_STEPS[1], *g.notes)) for g in depthwise),
+            *(replace(g, notes=(first, *g.notes)) for g in pointwise),
+            *(replace(g, notes=(second, *g.notes)) for g in depthwise),
         ]
 
     def backward_drawings(
