@@ -148,3 +148,35 @@ def test_every_input_drawn_leads_to_an_output_drawn(spec):
                 assert all(head in map(geo.output_label, layout.outputs) for head in heads), shown.text
                 if look.values:
                     assert len(shown.sums_drawn(layout.outputs)) == len(groups_out), shown.sums
+
+
+CONV = ops.operation("Conv2d").build
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        *(CONV(input_shape=(2, 4, 4), out_channels=1, kernel_size=3, padding=1, padding_mode=m) for m in COPIES),
+        CONV(input_shape=(3, 4, 4), out_channels=1, kernel_size=3, padding=2, padding_mode="reflect"),
+        CONV(input_shape=(2, 4, 5), out_channels=2, kernel_size=2, padding=(1, 3), padding_mode="circular"),
+        ops.operation("Conv1d").build(
+            input_shape=(2, 12), out_channels=2, kernel_size=3, stride=3, dilation=2, padding=2, padding_mode="reflect"
+        ),
+    ],
+    ids=repr,
+)
+def test_every_channels_fold_sum_is_on_screen(spec):
+    """With values, each fold step writes the sum of every channel drawn, whole: none is
+    dropped for want of lines (a circular padding's corner cell adds four dxp cells)."""
+    from convgif.animation import Look
+    from convgif.picture.overlay import _fit_lines
+
+    job = Job(spec, Look(values=True), {"backward": True}, max_frames=10**6, grad_output=True)
+    (drawn, layout) = [(d, lay) for d, lay in zip(job.drawings, job.layouts) if d.geometry.input_name == "dxp"][0]
+    for step in range(int(np.prod(drawn.output.shape[1:]))):
+        drawn.playback.advance(step)
+        entries = drawn.playback.show(step).sums_drawn(layout.outputs)
+        assert len(entries) == len(layout.outputs) == spec.in_channels
+        lines = " ".join(_fit_lines(entries, layout.sum_width, layout.sum_lines))
+        for entry in entries:
+            assert entry in lines, (step, entry, layout.sum_lines, layout.sum_width)
