@@ -84,3 +84,33 @@ def test_each_stage_keys_its_maps_by_the_names_they_are_labelled(shape, out):
         assert "output channels" not in shown_note(geometry) or name == "y", shown_note(geometry)
         names.append((geometry.input_name, name))
     assert names == [("x", "d"), ("d", "y")]
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("mode", ["zeros", "reflect"])
+def test_each_backward_picture_says_its_step_and_names_its_gradients_apart(bias, mode):
+    """The two steps' gradients are different arrays: every backward picture says which step it
+    draws (pointwise first, then depthwise), no two pictures give their outputs the same name,
+    dd is said to be the gradient of d, and each named gradient is that step's."""
+    from convgif.animation.job import Job
+
+    spec = SeparableSpec((2, 5, 5), 3, 3, padding=1, padding_mode=mode, bias=bias)
+    job = Job(spec, view={"backward": True}, max_frames=10**6, grad_output=True)
+    names = [d.geometry.output_name for d in job.drawings]
+    assert len(set(names)) == len(names), names
+    stage = ["pointwise" if n in ("dd", "dw_pw", "db_pw") else "depthwise" for n in names]
+    assert stage == sorted(stage, reverse=True), names  # pointwise first: the backward pass runs from dy
+    for drawn, step in zip(job.drawings, stage):
+        first = drawn.geometry.notes[0]
+        assert first.startswith(f"{step} step") and ("2 of 2" if step == "pointwise" else "1 of 2") in first
+        assert ("dd = ∂L/∂d (d: the depthwise step's output)" in first) == (step == "pointwise"), first
+        assert "dd" in first and ("db_" in first) == bias, first
+    by_name = {d.geometry.output_name: d for d in job.drawings}
+    rec = job.recording
+    pairs = [("dw_pw", rec.grad_pointwise_weight), ("dw_dw", rec.grad_weight)]
+    if bias:
+        pairs += [("db_pw", rec.grad_pointwise_bias), ("db_dw", rec.grad_bias)]
+    for name, want in pairs:
+        if want is not None:
+            np.testing.assert_allclose(np.sort(np.ravel(by_name[name].output)), np.sort(np.ravel(want)), err_msg=name)
+    assert {"dd", "dx", "dw_pw", "dw_dw"} <= set(names) and ({"db_pw", "db_dw"} <= set(names)) == bias

@@ -54,6 +54,17 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"\(left, right\)", "(左, 右)"),
         # the backward pass: its notes as whole sentences, then the pieces they are built of
         (r"^backward, ", "反向传播, "),
+        # a separable convolution's backward pictures: the step each draws
+        (
+            r"pointwise step \(step 2 of 2 forward, so first backward\): from dy: dd = ∂L/∂d \(d: the depthwise "
+            r"step's output\), (dw_pw = ∂L/∂w_pw(?:, db_pw = ∂L/∂b_pw)?)",
+            r"逐点卷积 (正向第 2 步, 共 2 步, 故反向先算): 由 dy 得 dd = ∂L/∂d (d: 逐深度卷积的输出), \1",
+        ),
+        (
+            r"depthwise step \(step 1 of 2 forward, so second backward\): from dd: (dx, dw_dw = ∂L/∂w_dw(?:, db_dw = "
+            r"∂L/∂b_dw)?)",
+            r"逐深度卷积 (正向第 1 步, 共 2 步, 故反向后算): 由 dd 得 \1",
+        ),
         *BACKWARD_DEPTH,  # a 3-D convolution's backward pass, one depth slice at a time
         (r"∂L/∂\(padded (\w+)\)", r"∂L/∂(填充后的 \1)"),
         (r"each cell's gradient gathers (\S+) from the outputs it fed", r"每个单元的梯度汇集它参与计算的各输出的 \1"),

@@ -16,7 +16,7 @@ from ..engine.direct import ConvSpec, padding_mask, run_direct, source_index
 from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
 from ..picture.numbers import widest
 from .backward import PLAIN, Names, pair_text, words
-from .backward_moves import gather_drawn, gather_geometry
+from .backward_moves import NAMED_TERMS, gather_drawn, gather_geometry
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
 
 # -- convolutions -------------------------------------------------------------------------------
@@ -479,7 +479,7 @@ def fold_geometry(spec: ConvSpec, caption: str, dims: int, blame: Any, grad: str
     """The picture folding the padded input's gradient ``grad`` back onto the input: each input
     cell gathers its own cell's and those of the padding cells that copy it."""
     c, (_, h, w) = spec.in_channels, spec.input_shape
-    return gather_geometry(
+    geometry = gather_geometry(
         spec,
         caption,
         dims,
@@ -495,8 +495,20 @@ def fold_geometry(spec: ConvSpec, caption: str, dims: int, blame: Any, grad: str
             f"each input cell gathers its own {grad} and that of every padding cell copying it",
         ),
         f"{grad} (padded)",
-        terms=3,
+        terms=min(_most_copies(spec), NAMED_TERMS),  # more are written by value: no longer
     )
+    # every channel drawn writes its sum at each step: room for each, as a gather's three lines
+    return replace(geometry, sum_lines_most=geometry.sum_lines_most * min(c, MAX_SHOWN_IN))
+
+
+def _most_copies(spec: ConvSpec) -> int:
+    """The most padded cells holding one input cell (itself and its copies): the most terms a
+    fold step's sum adds."""
+    most = 1
+    for axis in range(2):
+        held = source_index(spec, axis)
+        most *= int(np.bincount(held[held >= 0]).max())
+    return most
 
 
 def fold_drawn(spec: ConvSpec, geometry: Geometry, grad: np.ndarray, dx: np.ndarray) -> Drawn:
@@ -509,6 +521,7 @@ def fold_drawn(spec: ConvSpec, geometry: Geometry, grad: np.ndarray, dx: np.ndar
             if sy >= 0 and sx >= 0:
                 sources[sy * dx.shape[2] + sx].append(gy * width + gx)
     own = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
-    drawn = gather_drawn(geometry, grad, dx, lambda c, i: [(cell, None) for cell in sources[i]], filler=own)
+    plane = grad.shape[1] * width  # gather_drawn's cells are flat in grad, channels first
+    drawn = gather_drawn(geometry, grad, dx, lambda c, i: [(c * plane + cell, None) for cell in sources[i]], filler=own)
     drawn.copies = True
     return drawn

@@ -180,7 +180,7 @@ class _Gather:
             elif len(taken) == 1 and taken[0][1] is None and not held:
                 entry = f"{head} = {names[0]} = {total}"
             elif len(taken) > (NAMED_TERMS if all(f is None for _, f in taken) else 2):  # by value, row by row
-                listed = _by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values)
+                listed = _by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values, dy_name)
                 listed = f"({listed})" if held and not listed.startswith("Σ") else listed  # apart from what dx held
                 entry = f"{head} = {held}{listed} = {total}"
             else:
@@ -192,7 +192,9 @@ class _Gather:
         return Step(0, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(self.channels))
 
 
-def _by_value(taken: Sequence[tuple[int, Optional[float]]], read: Sequence[Any], values: list[str]) -> str:
+def _by_value(
+    taken: Sequence[tuple[int, Optional[float]]], read: Sequence[Any], values: list[str], name: str = "dy"
+) -> str:
     """A long gather's terms by value, in the order of the cells ringed, signs folded in: over a
     common denominator when the weights have one (bilinear's sixteenths: ``(1·2 − 3·1)/16``);
     the sum by name where even that is longer than a sum line holds."""
@@ -215,7 +217,7 @@ def _by_value(taken: Sequence[tuple[int, Optional[float]]], read: Sequence[Any],
         text = ("-" + text[2:]) if text.startswith("−") else text[2:]
         text = f"({text})/{denominator}" if denominator > 1 else text
     if len(text) > LONGEST_SUM:
-        return f"Σ {'weight·' if weighted else ''}dy over the {len(taken)} cells ringed"
+        return f"Σ {'weight·' if weighted else ''}{name} over the {len(taken)} cells ringed"
     return text
 
 

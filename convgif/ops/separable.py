@@ -12,6 +12,7 @@ from ..errors import SpecError
 from ..picture.model import Region
 from . import args
 from .args import caption_line, check_int64, switches
+from .backward import Names, refuse_region
 from .base import Operation
 from .conv import CONV2D, Conv2dSpec
 from .sliding import conv_drawn, conv_geometry
@@ -139,6 +140,24 @@ STEPS = (
 )
 
 
+#: What the backward pictures of each step call its arrays: the pointwise step reads d (the
+#: depthwise step's output), its weight and bias w_pw and b_pw; the depthwise step's are w_dw
+#: and b_dw, its output d: the two steps' gradients (dw_pw, dw_dw, ...) are told apart.
+BACKWARD_NAMES = (Names(x="d", w="w_pw", b="b_pw"), Names(y="d", w="w_dw", b="b_dw"))
+
+
+def backward_steps(spec: SeparableSpec) -> tuple[str, str]:
+    """The note each backward picture starts with: which step's gradients it draws (the
+    pointwise step's first: the backward pass runs from dy), dd said once to be d's gradient."""
+    pw = ", db_pw = ∂L/∂b_pw" if spec.pointwise.bias else ""
+    dw = ", db_dw = ∂L/∂b_dw" if spec.depthwise.bias else ""
+    return (
+        "pointwise step (step 2 of 2 forward, so first backward): from dy: dd = ∂L/∂d (d: the depthwise step's "
+        f"output), dw_pw = ∂L/∂w_pw{pw}",
+        f"depthwise step (step 1 of 2 forward, so second backward): from dd: dx, dw_dw = ∂L/∂w_dw{dw}",
+    )
+
+
 class Separable(Operation):
     name = "separable"
     spec_type = SeparableSpec
@@ -226,25 +245,30 @@ class Separable(Operation):
         return Gradients(depthwise.input, depthwise.weight, depthwise.bias, extra)
 
     def backward_geometries(self, spec: Any, region: Any = None, **view: Any) -> list:
-        """The pointwise step's pictures (dd, its dw, db), then the depthwise step's (dx, dw, db)."""
-        from .backward import Names, refuse_region
+        """The pointwise step's pictures (dd, dw_pw, db_pw), then the depthwise step's (dx,
+        dw_dw, db_dw): each stage's gradients named apart, every picture saying its stage."""
+        from dataclasses import replace
+
         from .backward_conv import conv_geometries
 
         self.check_view(**view)
         refuse_region(region)
         blame = lambda axis: ("input_shape", spec.input_shape, "input")  # noqa: E731
         pointwise = conv_geometries(
-            spec.pointwise, spec.pointwise.caption, 2, blame, Names(x="d"), bias=spec.pointwise.bias
+            spec.pointwise, spec.pointwise.caption, 2, blame, BACKWARD_NAMES[0], bias=spec.pointwise.bias
         )
         depthwise = conv_geometries(
-            spec.depthwise, spec.depthwise.caption, 2, blame, Names(y="d"), bias=spec.depthwise.bias
+            spec.depthwise, spec.depthwise.caption, 2, blame, BACKWARD_NAMES[1], bias=spec.depthwise.bias
         )
-        return [*pointwise, *depthwise]
+        first, second = backward_steps(spec)
+        return [
+            *(replace(g, notes=(first, *g.notes)) for g in pointwise),
+            *(replace(g, notes=(second, *g.notes)) for g in depthwise),
+        ]
 
     def backward_drawings(
         self, spec: Any, recording: Any, pixels: bool = False, geometries: Any = None, **view: Any
     ) -> list:
-        from .backward import Names
         from .backward_conv import conv_drawings
 
         geometries = geometries or self.backward_geometries(spec, **view)
@@ -262,7 +286,7 @@ class Separable(Operation):
                 recording.grad_output,
                 pointwise_grads,
                 False,
-                Names(x="d"),
+                BACKWARD_NAMES[0],
             ),
             *conv_drawings(
                 spec.depthwise,
@@ -273,7 +297,7 @@ class Separable(Operation):
                 pointwise_grads.input,
                 recording.gradients,
                 pixels,
-                Names(y="d"),
+                BACKWARD_NAMES[1],
             ),
         ]
 

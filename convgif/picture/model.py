@@ -182,12 +182,15 @@ MAX_SHOWN_OUT = 8
 
 
 def shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
-    """The input channels, kernel columns and output channels a picture of ``spec`` shows."""
+    """The input channels, kernel columns and output channels a picture of ``spec`` shows: the
+    input channels of only as many groups as have all their columns' outputs drawn (an input
+    drawn whose outputs are not would be ringed for work that leads nowhere)."""
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN, spec.channels_shown or MAX_SHOWN_IN)))
     columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS, spec.columns_shown or MAX_SHOWN_COLUMNS)))
-    groups = sorted({c // cg_in for c in shown_in})
-    shown_out = tuple(g * cg_out + j for g in groups for j in columns)[:MAX_SHOWN_OUT]  # in channel order
+    groups = sorted({c // cg_in for c in shown_in})[: max(1, MAX_SHOWN_OUT // len(columns))]
+    shown_in = tuple(c for c in shown_in if c // cg_in in groups)
+    shown_out = tuple(g * cg_out + j for g in groups for j in columns)  # in channel order
     return shown_in, columns, shown_out
 
 

@@ -1,0 +1,182 @@
+"""The pictures of a convolution's backward pass (convgif.ops.backward_conv): what each step
+rings, names and adds up, against independent loops over the layer's indices."""
+
+from __future__ import annotations
+
+import random
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+from convgif import SpecError, ops
+from convgif.animation.job import Job
+
+#: torch's padding modes that copy cells, as numpy's np.pad modes.
+COPIES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+
+def _copying_layers(count: int, seed: int):
+    """Random valid Conv1d/Conv2d layers whose padding copies cells (several channels, groups)."""
+    rng = random.Random(seed)
+    made = []
+    while len(made) < count:
+        dims = rng.choice([1, 2])
+        c = rng.randint(1, 3)
+        g = rng.choice([1, 1, c])
+        size = tuple(rng.randint(2, 6) for _ in range(dims))
+        kw = dict(
+            out_channels=g * rng.randint(1, 2),
+            kernel_size=tuple(rng.randint(1, 3) for _ in range(dims)),
+            stride=tuple(rng.randint(1, 3) for _ in range(dims)),
+            dilation=tuple(rng.randint(1, 2) for _ in range(dims)),
+            padding=tuple(rng.randint(0, 3) for _ in range(dims)),
+            padding_mode=rng.choice(list(COPIES)),
+            groups=g,
+        )
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                spec = ops.operation(f"Conv{dims}d").build(input_shape=(c, *size), **kw)
+        except SpecError:
+            continue
+        if max(spec.padding) == 0:
+            continue
+        made.append((dims, spec, kw["padding_mode"]))
+    return made
+
+
+def _folded_into(shape: tuple[int, ...], padding: tuple[int, ...], mode: str) -> dict:
+    """For each input cell (spatial index), the padded cells holding it: np.pad of the cells'
+    indices with the mode the padding copies by."""
+    index = np.arange(int(np.prod(shape))).reshape(shape)
+    padded = np.pad(index, [(p, p) for p in padding], mode=COPIES[mode])
+    held: dict = {}
+    for where, cell in np.ndenumerate(padded):
+        held.setdefault(np.unravel_index(cell, shape), set()).add(where)
+    return held
+
+
+def _number(text: str) -> float:
+    return float(text.replace("−", "-"))
+
+
+def _add(expression: str) -> float:
+    """The value of a sum line's ``a + b − c`` (numbers only)."""
+    tokens = expression.replace("−", "-").replace("+ -", "- ").split()
+    total, sign = 0.0, 1
+    for token in tokens:
+        if token in "+-":
+            sign = 1 if token == "+" else -1
+        else:
+            total += sign * float(token)
+    return total
+
+
+def test_each_fold_step_adds_the_padded_gradients_of_its_own_channel():
+    """A padding that copies cells folds each copy's gradient back onto its cell: every step
+    rings, in every channel, exactly the padded cells holding that channel's input cell, names
+    them in that channel, and its sum adds their values up to the dx cell written."""
+    checked = 0
+    for dims, spec, mode in _copying_layers(24, 5):
+        job = Job(spec, view={"backward": True}, max_frames=10**6, grad_output=True)
+        (fold,) = [d for d in job.drawings if d.geometry.input_name == "dxp"]
+        dxp, dx = np.asarray(fold.grid), np.asarray(fold.output)
+        c, h, w = dx.shape
+        size = spec.input_shape[1:]
+        held = _folded_into(size, spec.padding, mode)
+        for step in range(h * w):
+            fold.playback.advance(step)
+            shown = fold.playback.show(step)
+            y, x = divmod(step, w)
+            cell = (y, x)[2 - dims :]
+            want = sorted(((0, *p) if dims == 1 else p) for p in held[cell])
+            assert len(shown.sums) == c and list(shown.sum_channels) == list(range(c)), shown.sums
+            for ch, entry in zip(shown.sum_channels, shown.sums):
+                reads = shown.reads[ch]
+                assert (reads.cells[:, 0] == ch).all(), (spec, step, ch, reads.cells)
+                assert sorted(map(tuple, reads.cells[:, 1:].tolist())) == want, (spec, step, ch)
+                parts = entry.split(" = ")
+                assert parts[0] == f"dx[{', '.join(map(str, (ch, *cell)))}]", (parts[0], spec, step)
+                named = [tuple(map(int, n.split(","))) for n in re.findall(r"dxp\[([\d, ]+)\]", entry)]
+                named = [(i[0], 0, i[1]) if dims == 1 else i for i in named]  # a Conv1d's one row
+                assert all(i[0] == ch for i in named), (entry, spec)
+                assert _number(parts[-1]) == pytest.approx(dx[ch, y, x]), (entry, spec)
+                values = [dxp[(ch, *p)] for p in want]
+                if named:
+                    assert sorted(i[1:] for i in named) == want, (entry, want, spec)
+                if len(parts) == 4:  # head = names = values = total
+                    assert _add(parts[2]) == pytest.approx(_number(parts[3])), (entry, spec)
+                    assert sorted(_add(v) for v in parts[2].replace("−", "+ -").split(" + ")) == sorted(values)
+                assert sum(dxp[(ch, *p)] for p in want) == pytest.approx(dx[ch, y, x]), (entry, spec)
+        checked += c > 1
+    assert checked >= 8
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        ops.operation("Conv2d").build(input_shape=(16, 6, 6), out_channels=16, kernel_size=3, groups=4),
+        ops.operation("Conv2d").build(input_shape=(16, 6, 6), out_channels=8, kernel_size=3),
+        ops.operation("Conv2d").build(input_shape=(6, 5, 5), out_channels=24, kernel_size=3, groups=6),
+        ops.operation("Conv1d").build(input_shape=(12, 6), out_channels=12, kernel_size=2, groups=3),
+        ops.operation("ConvTranspose2d").build(input_shape=(8, 3, 3), out_channels=16, kernel_size=2, groups=2),
+    ],
+    ids=repr,
+)
+def test_every_input_drawn_leads_to_an_output_drawn(spec):
+    """A picture draws the input channels of only those groups whose outputs it draws: every
+    grid ringed at a step feeds a grid written, the step line names one grid per group drawn,
+    and the sum line has an entry for each (none for work whose result is not drawn)."""
+    from convgif.animation import Look
+
+    for look in (Look(), Look(values=True)):
+        for view in ({"backward": True}, {}):
+            job = Job(spec, look, view, max_frames=10**6)
+            for drawn, layout in zip(job.drawings, job.layouts):
+                geo = drawn.geometry
+                groups_in = {c // geo.in_per_group for c in layout.inputs}
+                groups_out = {co // geo.out_per_group for co in layout.outputs}
+                assert groups_in == groups_out, (geo.output_name, sorted(layout.inputs), sorted(layout.outputs))
+                if not view or geo.kernel is None:
+                    continue
+                drawn.playback.advance(0)
+                shown = drawn.playback.show(0)
+                heads = shown.text.split(" · ")[0].split(", ")
+                assert len(heads) == len(groups_out), (shown.text, sorted(layout.outputs))
+                assert all(head in map(geo.output_label, layout.outputs) for head in heads), shown.text
+                if look.values:
+                    assert len(shown.sums_drawn(layout.outputs)) == len(groups_out), shown.sums
+
+
+CONV = ops.operation("Conv2d").build
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        *(CONV(input_shape=(2, 4, 4), out_channels=1, kernel_size=3, padding=1, padding_mode=m) for m in COPIES),
+        CONV(input_shape=(3, 4, 4), out_channels=1, kernel_size=3, padding=2, padding_mode="reflect"),
+        CONV(input_shape=(2, 4, 5), out_channels=2, kernel_size=2, padding=(1, 3), padding_mode="circular"),
+        ops.operation("Conv1d").build(
+            input_shape=(2, 12), out_channels=2, kernel_size=3, stride=3, dilation=2, padding=2, padding_mode="reflect"
+        ),
+    ],
+    ids=repr,
+)
+def test_every_channels_fold_sum_is_on_screen(spec):
+    """With values, each fold step writes the sum of every channel drawn, whole: none is
+    dropped for want of lines (a circular padding's corner cell adds four dxp cells)."""
+    from convgif.animation import Look
+    from convgif.picture.overlay import _fit_lines
+
+    job = Job(spec, Look(values=True), {"backward": True}, max_frames=10**6, grad_output=True)
+    (drawn, layout) = [(d, lay) for d, lay in zip(job.drawings, job.layouts) if d.geometry.input_name == "dxp"][0]
+    for step in range(int(np.prod(drawn.output.shape[1:]))):
+        drawn.playback.advance(step)
+        entries = drawn.playback.show(step).sums_drawn(layout.outputs)
+        assert len(entries) == len(layout.outputs) == spec.in_channels
+        lines = " ".join(_fit_lines(entries, layout.sum_width, layout.sum_lines))
+        for entry in entries:
+            assert entry in lines, (step, entry, layout.sum_lines, layout.sum_width)
