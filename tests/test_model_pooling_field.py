@@ -222,3 +222,54 @@ def test_the_page_reads_avg_pool_as_torch_does(tmp_path):
         result = convgif.model(nn.Sequential(conv, pool), (1,) * 1 + (8,) * dims, out=None, draw=False)
         row = next(r for r in result.rows if r.name == "(model)")
         assert [(s, j, st) for s, j, st in row.field] == [(4, 2, 0)] * dims
+
+
+class _Squeeze(nn.Module):
+    """A convolution, then its output plus a reduction of it over ``dims`` kept as axes of one
+    cell (a squeeze-and-excitation block's pooling, broadcast back)."""
+
+    def __init__(self, reduce, dims):
+        super().__init__()
+        self.conv, self.reduce, self.dims = nn.Conv2d(1, 2, 3, padding=1), reduce, dims
+
+    def forward(self, x):
+        y = self.conv(x)
+        return y + self.reduce(y, self.dims)
+
+
+REDUCTIONS = {
+    "mean": lambda y, dims: y.mean(dims, keepdim=True),
+    "sum": lambda y, dims: torch.sum(y, dim=dims, keepdim=True),
+    "amax": lambda y, dims: torch.amax(y, dims, True),
+    "logsumexp": lambda y, dims: torch.logsumexp(y, dims, keepdim=True),
+}
+
+
+@pytest.mark.parametrize("name", list(REDUCTIONS))
+@pytest.mark.parametrize("dims", [(2, 3), (-1,), 2])
+def test_a_reduction_keeping_its_axes_reads_the_whole_axis(name, dims):
+    """Every output cell reads its 3×3 window and, through the reduction, the whole of each
+    reduced axis (padding included); neighbouring cells stay one input cell apart. For the
+    smooth reductions, convgif's cells equal the support of torch's gradient."""
+    model, shape = _Squeeze(REDUCTIONS[name], dims), (1, 6, 7)
+    reduced = {d % 4 - 2 for d in (dims if isinstance(dims, tuple) else (dims,))}
+    result = convgif.model(model, shape, out=None, draw=False)
+    row = next(r for r in result.rows if r.name == "(model)")
+    want = [(n + 2 if a in reduced else 3, 1, -1.0) for a, n in enumerate(shape[1:])]
+    assert [(s, j, st) for s, j, st in row.field] == want, (name, dims, row.field)
+    if name in ("mean", "sum", "logsumexp"):
+        from convgif.network.trace import trace
+
+        graph = trace(model, shape)
+        twin = _Squeeze(REDUCTIONS[name], dims).double()
+        with torch.no_grad():
+            twin.conv.weight.copy_(model.conv.weight.abs().double() + 0.1)
+            twin.conv.bias.zero_()
+        x = torch.rand((1, *shape), dtype=torch.float64, generator=torch.Generator().manual_seed(2)) + 0.5
+        x.requires_grad_()
+        y = twin(x)
+        for cell in [(0, 0), (3, 4), (5, 6)]:
+            (grad,) = torch.autograd.grad(y[(0, slice(None), *cell)].sum(), x, retain_graph=True)
+            masks, stopped = graph.support(graph.calls[-1].outputs[0], cell)
+            assert stopped is None
+            np.testing.assert_array_equal(masks[0], (grad[0].abs().sum(0) > 0).numpy())

@@ -65,6 +65,9 @@ BUILTIN_ARGUMENTS: dict[str, tuple[tuple[str, Any], ...]] = {
         "concatenate": "tensors, dim=0",
         "__getitem__": "input, index",
         "flatten": "input, start_dim=0, end_dim=-1",
+        **{name: "input, dim=None, keepdim=False" for name in ("mean", "sum", "nanmean", "nansum", "amax", "amin")},
+        "logsumexp": "input, dim, keepdim=False",
+        "prod": "input, dim=None, keepdim=False",
     }.items()
 }
 
