@@ -273,3 +273,13 @@ def test_a_reduction_keeping_its_axes_reads_the_whole_axis(name, dims):
             masks, stopped = graph.support(graph.calls[-1].outputs[0], cell)
             assert stopped is None
             np.testing.assert_array_equal(masks[0], (grad[0].abs().sum(0) > 0).numpy())
+
+
+@pytest.mark.parametrize("functional", [False, True])
+def test_a_channel_shuffle_reads_the_same_cell_of_another_channel(functional):
+    """nn.ChannelShuffle and F.channel_shuffle move whole channels: the field is the convolution's."""
+    conv = nn.Conv2d(2, 4, 3, stride=2, padding=1)
+    shuffle = Functional(lambda x: F.channel_shuffle(x, 2)) if functional else nn.ChannelShuffle(2)
+    result = convgif.model(nn.Sequential(conv, shuffle), (2, 9, 9), out=None, draw=False)
+    fields = {row.name: [tuple(f) for f in row.field] for row in result.rows}
+    assert fields["(model)"] == fields["0"] == [(3, 2, -1.0)] * 2

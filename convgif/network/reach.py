@@ -110,14 +110,15 @@ def everything(size: int, out: int) -> Axis:
 # -- the rules ----------------------------------------------------------------------------------
 
 #: Calls that work cell by cell (names as :func:`normal` writes them): activations, arithmetic,
-#: dropout, batch norm (statistics fixed when traced in eval mode), copies and casts.
+#: dropout, batch norm (statistics fixed when traced in eval mode), copies and casts, and a
+#: channel shuffle (each cell from the same cell of another channel).
 POINTWISE = frozenset(
     """relu relu6 leakyrelu elu selu celu gelu silu mish sigmoid tanh hardswish hardsigmoid hardtanh
     softplus softsign prelu rrelu logsigmoid tanhshrink threshold glu add iadd radd sub isub rsub mul imul rmul
     div idiv truediv itruediv rtruediv neg abs clamp clip exp log sqrt rsqrt pow square sin cos maximum
     minimum where dropout dropout1d dropout2d dropout3d alphadropout featurealphadropout batchnorm
     batchnorm1d batchnorm2d batchnorm3d contiguous clone float double half to typeas detach identity
-    softmax logsoftmax""".split()
+    softmax logsoftmax channelshuffle nativechannelshuffle""".split()
 )
 #: Calls that mix every cell of their input into every output cell.
 MIXING = frozenset("linear bilinear layernorm groupnorm instancenorm localresponsenorm".split())
