@@ -37,7 +37,7 @@ def _signature(text: str) -> tuple[tuple[str, Any], ...]:
 
 _CONV = "input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1"
 _TRANSPOSED = "input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1"
-_MAX_POOL = "input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False"
+_MAX_POOL = "input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False"
 _AVG_POOL = "input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True"
 
 #: torch's built-in functions (C++ bindings) that ``inspect`` cannot read, with their positional
