@@ -113,6 +113,7 @@ def play(spec, job) -> np.ndarray:
     dy = np.asarray(rec.grad_output)
     took = taken_by(spec, rec.forward)
     dx = np.full(rec.grad_input.shape, np.nan)
+    before, total = 0, sum(job.shown)  # the slices of dx counted as one
     for drawn, steps in zip(job.drawings, job.shown):
         geometry = drawn.geometry
         d = int(re.fullmatch(r"dx\[0, (\d+)\]", geometry.output_label(0)).group(1))
@@ -139,7 +140,8 @@ def play(spec, job) -> np.ndarray:
                 head = f"dx[{c}, {d}, {y}, {x}]"
                 held = None if drawn.start is None else drawn.start[c, y, x]
                 check_entry(shown.sums[c], head, dx[c, d, y, x], want, dy, held, (spec, step))
-            assert shown.text.startswith(f"dx at ({d}, {y}, {x}) · step {step + 1}/{steps}"), shown.text
+            assert shown.text.startswith(f"dx at ({d}, {y}, {x}) · step {before + step + 1}/{total}"), shown.text
+        before += steps
     return dx
 
 

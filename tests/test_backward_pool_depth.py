@@ -95,9 +95,10 @@ def check_entry(entry: str, k: int, before: np.ndarray, after: np.ndarray, dy: n
     return "listed"
 
 
-def play_checked(drawn, steps: int, layout, dy: np.ndarray, z: int, where, forms: set) -> np.ndarray:
+def play_checked(drawn, steps: int, layout, dy: np.ndarray, z: int, where, forms: set, total: int) -> np.ndarray:
     """Every step of one depth picture (played once, as a render plays it), its entries checked
-    against the cells and the first drawn whole in the render's ``layout``; the final dx."""
+    against the cells and the first drawn whole in the render's ``layout``; the final dx. Its step
+    line counts through the ``total`` steps of every slice of dx, each slice ``steps`` long."""
     from convgif.picture.overlay import _fit_lines
 
     canvas = np.array(drawn.start, dtype=float)
@@ -107,7 +108,10 @@ def play_checked(drawn, steps: int, layout, dy: np.ndarray, z: int, where, forms
             canvas[write.channel][np.ix_(write.rows, write.cols)] = write.values
         shown = drawn.playback.show(step)
         oy, ox = divmod(step, drawn.geometry.kernel[1])
-        assert shown.text.startswith(f"dy at ({z}, {oy}, {ox}) · step {step + 1}/"), (shown.text, where)
+        assert (shown.text + " ").startswith(f"dy at ({z}, {oy}, {ox}) · step {z * steps + step + 1}/{total} "), (
+            shown.text,
+            where,
+        )
         assert len(shown.sums) == len(shown.sum_channels)
         changed = {k for k in range(canvas.shape[0]) if not np.array_equal(before[k], canvas[k], equal_nan=True)}
         assert changed <= set(shown.sum_channels), (shown.sums, changed, where)  # no cell written unsaid
@@ -168,7 +172,7 @@ def test_the_depth_pictures_write_each_slices_gradient_step_by_step(name):
                     np.testing.assert_array_equal(drawn.start[k], start, err_msg=str(where))
                 elif not name.startswith("LPPool"):
                     assert not drawn.start[k].any(), where
-            final = play_checked(drawn, steps, layout, dy, z, where, forms)
+            final = play_checked(drawn, steps, layout, dy, z, where, forms, sum(job.shown))
             np.testing.assert_allclose(final, drawn.output, equal_nan=True, err_msg=str(where))
             for k, pair in enumerate(slices):
                 if pair is not None:

@@ -133,7 +133,9 @@ def play(spec, job) -> np.ndarray:
     taken = read_by(spec)
     dx = np.zeros(rec.grad_input.shape)
     held: dict = {}
+    ahead, total = 0, sum(job.shown)  # the slices of dx counted as one
     for drawn, steps in zip(job.drawings, job.shown):
+        first, ahead = ahead, ahead + steps
         geometry = drawn.geometry
         d = int(re.fullmatch(r"dx\[0, (\d+)\]", geometry.output_label(0)).group(1))
         if steps == 1 and not geometry.inputs_drawn:  # no output slice read it
@@ -167,7 +169,7 @@ def play(spec, job) -> np.ndarray:
                 assert cells == set(want), (spec, (c, d, y, x), cells, want)
                 before = held[d][c, y, x] if d in held else None
                 check_entry(shown.sums[c], f"dx[{c}, {d}, {y}, {x}]", dx[c, d, y, x], want, dy, before, (spec, z, step))
-            assert shown.text.startswith(f"dx at ({d}, {y}, {x}) · step {step + 1}/{steps}"), shown.text
+            assert shown.text.startswith(f"dx at ({d}, {y}, {x}) · step {first + step + 1}/{total}"), shown.text
         held[d] = dx[:, d].copy()
     return dx
 
@@ -229,7 +231,7 @@ def test_every_shuffle_slice_copies_each_dx_channel_from_the_dy_channel_it_went_
                 assert write.channel == j and geometry.output_label(j) == f"dx[{step}, {z}]"
                 dx[step, z][np.ix_(write.rows, write.cols)] = write.values
                 assert shown.sums == (f"dx[{step}, {z}] = dy[{j}, {z}]",)
-                assert shown.text == f"depth {z}: dx[{step}] copies dy[{j}] · step {step + 1}/{c}"
+                assert shown.text == f"depth {z}: dx[{step}] copies dy[{j}] · step {z * c + step + 1}/{depth * c}"
                 ringed = {tuple(cell) for cell in shown.reads[j].cells.tolist()}
                 assert ringed == {(j, y, x) for y, x in np.ndindex(*dy.shape[2:])}
                 np.testing.assert_array_equal(write.values, dy[j, z])

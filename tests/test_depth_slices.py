@@ -89,7 +89,11 @@ def test_every_depth_slice_writes_the_recordings_values_and_its_sums_add_up_from
             shown = drawn.playback.show(step)
             j, rest = divmod(step, ho * wo)
             oy, ox = divmod(rest, wo)
-            assert f"· ({z}, {oy}, {ox}) · step {step + 1}/{geometry.steps}" in shown.text
+            before, total = (
+                sum(d.geometry.steps for d in drawings[:z]),
+                sum(d.geometry.steps for d in drawings),
+            )  # counted through every depth picture
+            assert f"· ({z}, {oy}, {ox}) · step {before + step + 1}/{total}" in shown.text
             assert [w.channel for w in writes] == list(range(j, spec.out_channels, per_out))
             for write in writes:
                 assert write.values.ravel().tolist() == [rec.output[write.channel, z, oy, ox]]

@@ -129,11 +129,12 @@ def test_every_drawn_slice_ends_at_the_recordings_slice_its_steps_in_order_and_s
         assert geometry.output_label(0) == f"y[0, {z}]"
         pairs = depth_pairs(spec, z)
         steps = playback.steps
+        before, total = sum(d.playback.steps for d in drawings[:z]), sum(d.playback.steps for d in drawings)
         if not pairs:
             assert steps == 1
             playback.advance(0)
             step = playback.show(0)
-            assert step.text == f"depth {z} holds only the bias: every cell · step 1/1"
+            assert step.text == f"depth {z} holds only the bias: every cell · step {before + 1}/{total}"
             for co, line in enumerate(step.sums):
                 held = f"b[{co}] = " if rec.bias is not None else ""
                 assert line.startswith(f"y[{co}, {z}, :, :] = {held}")
@@ -145,7 +146,9 @@ def test_every_drawn_slice_ends_at_the_recordings_slice_its_steps_in_order_and_s
         for step_number in range(steps):
             playback.advance(step_number)
             step = playback.show(step_number)
-            assert step.text.startswith(f"depth {z} · input ") and f"step {step_number + 1}/{steps}" in step.text
+            assert (
+                step.text.startswith(f"depth {z} · input ") and f"step {before + step_number + 1}/{total}" in step.text
+            )
             for line in step.sums:
                 if line.startswith("canvas"):
                     assert HEAD.match(line), line

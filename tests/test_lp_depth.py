@@ -86,7 +86,11 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
             writes = drawn.playback.advance(step)
             shown = drawn.playback.show(step)
             oy, ox = divmod(step, wo)
-            assert f"window at ({z}, {oy}, {ox}) · step {step + 1}/{ho * wo}" in shown.text
+            before, total = (
+                sum(d.geometry.steps for d in drawings[:z]),
+                sum(d.geometry.steps for d in drawings),
+            )  # counted through every depth picture
+            assert f"window at ({z}, {oy}, {ox}) · step {before + step + 1}/{total}" in shown.text
             assert [w.values.ravel().tolist() for w in writes] == [[rec.output[ch, z, oy, ox]] for ch in range(c)]
             for ch, line in enumerate(shown.sums):
                 assert set(shown.reads[ch].cells[:, 0]) <= set(range(ch * kd, (ch + 1) * kd))

@@ -48,7 +48,7 @@ def expected_source(spec, z: int):
     return ref._pad_source(z, n, front, back, spec.MODE)
 
 
-def check_copying_slice(spec, rec, drawn, z: int, d: int) -> None:
+def check_copying_slice(spec, rec, drawn, z: int, d: int, before: int, total: int) -> None:
     c, geometry, playback = spec.in_channels, drawn.geometry, drawn.playback
     assert [geometry.input_text(i) for i in range(c)] == [f"x[{i}, {d}]" for i in range(c)]
     np.testing.assert_array_equal(drawn.grid, rec.input[:, d])
@@ -59,7 +59,7 @@ def check_copying_slice(spec, rec, drawn, z: int, d: int) -> None:
         (y,), (x,) = writes[0].rows, writes[0].cols
         _, sy, sx = seen.reads[0].cells[0]
         order.append((y, x))
-        assert seen.text == f"output ({z}, {y}, {x}) copies input ({d}, {sy}, {sx}) · step {step + 1}/{geometry.steps}"
+        assert seen.text == f"output ({z}, {y}, {x}) copies input ({d}, {sy}, {sx}) · step {before + step + 1}/{total}"
         for w, line in zip(writes, seen.sums):
             value = rec.output[w.channel, z, y, x]
             assert w.values[0, 0] == value == rec.input[w.channel, d, sy, sx]
@@ -69,13 +69,13 @@ def check_copying_slice(spec, rec, drawn, z: int, d: int) -> None:
     np.testing.assert_array_equal(shown, rec.output[:, z])
 
 
-def check_constant_slice(spec, rec, drawn, z: int) -> None:
+def check_constant_slice(spec, rec, drawn, z: int, before: int, total: int) -> None:
     geometry, playback = drawn.geometry, drawn.playback
     assert geometry.steps == 1 and geometry.notes[-1].endswith("(depth padding)")
     assert geometry.input_text(0) == f"x[0, {z - spec.pads[1][0]}]"  # a slice of the depth padding
     assert drawn.filler.all() and (drawn.grid == spec.fill).all()
     seen = playback.show(0)
-    assert seen.text == f"depth {z} holds the constant: every cell · step 1/1"
+    assert seen.text == f"depth {z} holds the constant: every cell · step {before + 1}/{total}"
     for w in playback.advance(0):
         np.testing.assert_array_equal(w.values, rec.output[w.channel, z])
         assert (w.values == spec.fill).all()
@@ -97,6 +97,8 @@ def test_every_depth_slice_copies_the_slice_the_loop_says_step_by_step(name):
         assert len(drawings) == dout
         for z, drawn in enumerate(drawings):
             d = expected_source(spec, z)
+            # counted through every depth picture
+            count = sum(p.geometry.steps for p in drawings[:z]), sum(p.geometry.steps for p in drawings)
             assert drawn.geometry.caption == spec.caption
             assert [drawn.geometry.output_label(i) for i in range(spec.in_channels)] == [
                 f"y[{i}, {z}]" for i in range(spec.in_channels)
@@ -105,11 +107,11 @@ def test_every_depth_slice_copies_the_slice_the_loop_says_step_by_step(name):
                 assert drawn.geometry.notes[-1] == f"depth {z} of {dout}: holds the constant " + (
                     f"{format_value(spec.fill)} (depth padding)"
                 )
-                check_constant_slice(spec, rec, drawn, z)
+                check_constant_slice(spec, rec, drawn, z, *count)
                 constant += 1
             else:
                 assert drawn.geometry.notes[-1] == f"depth {z} of {dout}: copies x[:, {d}]"
-                check_copying_slice(spec, rec, drawn, z, d)
+                check_copying_slice(spec, rec, drawn, z, d, *count)
     assert constant > 0 or spec.MODE != "constant"
 
 

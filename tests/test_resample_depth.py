@@ -98,7 +98,7 @@ def check_upsample_slice(spec, rec, z: int, drawn) -> None:
         writes, shown = drawn.playback.advance(step), drawn.playback.show(step)
         verb = "averages input" if spec.mode == "area" else "from source"
         assert shown.text.startswith(f"output ({z}, {oy}, {ox}) {verb} (") and shown.text.endswith(
-            f" · step {step + 1}/{ho * wo}"
+            f" · step {z * ho * wo + step + 1}/{spec.output_shape[1] * ho * wo}"  # counted through every slice
         )
         for write in writes:
             written[write.channel, write.rows[0], write.cols[0]] = write.values[0, 0]

@@ -5,6 +5,7 @@ key shown in its grid and every colour of a grid in its key."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -187,14 +188,27 @@ def _counted_layers() -> list[tuple[object, dict]]:
 @pytest.mark.parametrize(("spec", "view"), _counted_layers(), ids=lambda v: getattr(v, "caption", str(v)))
 def test_a_step_counter_counts_the_steps_drawn(spec, view):
     """ "step k/N" in a step line: k the step's place among those the part draws, N their count
-    (never the steps of channels the picture does not show)."""
+    (never the steps of channels the picture does not show). A 3-D layer's depth slices are one
+    part, played one after the other: their steps are counted through them all (a backward
+    pass's through each gradient's slices: dx's, then dw's, then db's)."""
     try:
         job = Job(spec, Look(), view, max_frames=0)
     except convgif.SpecError:
         return  # a kind not drawn this way
-    for drawn, steps in zip(job.drawings, job.steps):
-        for step in steps:
-            drawn.playback.advance(step)
-            counted = STEP.search(drawn.playback.show(step).text)
-            if counted is not None:
-                assert (int(counted[1]), int(counted[2])) == (step + 1, len(steps)), drawn.playback.show(step).text
+    depth = len(getattr(spec, "input_shape", ())) == 4  # (C, D, H, W)
+    runs = [
+        list(run)
+        for _, run in itertools.groupby(
+            zip(job.drawings, job.steps), lambda pair: pair[0].geometry.output_name if depth else id(pair[0])
+        )
+    ]
+    for run in runs:
+        before, total = 0, sum(len(steps) for _, steps in run)
+        for drawn, steps in run:
+            for step in steps:
+                drawn.playback.advance(step)
+                counted = STEP.search(drawn.playback.show(step).text)
+                if counted is not None:
+                    shown = (int(counted[1]), int(counted[2]))
+                    assert shown == (before + step + 1, total), drawn.playback.show(step).text
+            before += len(steps)

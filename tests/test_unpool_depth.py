@@ -68,7 +68,11 @@ def test_every_depth_slice_places_each_value_where_its_index_says(spec):
             slot, cell = divmod(step, h * w)
             d, (y, x) = depths[slot], divmod(cell, w)
             seen, writes = drawn.playback.show(step), drawn.playback.advance(step)
-            assert seen.text == f"input ({d}, {y}, {x}) · step {step + 1}/{geometry.steps}"
+            before, total = (
+                sum(d.geometry.steps for d in drawings[:z]),
+                sum(d.geometry.steps for d in drawings),
+            )  # counted through every depth picture
+            assert seen.text == f"input ({d}, {y}, {x}) · step {before + step + 1}/{total}"
             written = {write.channel: write for write in writes}
             for ch in range(c):
                 assert seen.reads[ch].cells.tolist() == [[ch * k + slot, y, x]]

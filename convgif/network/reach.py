@@ -97,8 +97,9 @@ def gather(size: int, rows: Sequence[Sequence[int]], step: Any = 1) -> Axis:
 
 
 def same(size: int, out: int) -> Axis:
-    """Cell for cell (an activation, a sum), or one cell broadcast over the output."""
-    return _axis([[o if size == out else 0] for o in range(out)], size)
+    """Cell for cell (an activation, a sum), or one cell broadcast over the output (its cells
+    0 input cells apart: all read the same one)."""
+    return _axis([[o if size == out else 0] for o in range(out)], size, 1 if size == out else 0)
 
 
 def everything(size: int, out: int) -> Axis:
@@ -109,14 +110,15 @@ def everything(size: int, out: int) -> Axis:
 # -- the rules ----------------------------------------------------------------------------------
 
 #: Calls that work cell by cell (names as :func:`normal` writes them): activations, arithmetic,
-#: dropout, batch norm (statistics fixed when traced in eval mode), copies and casts.
+#: dropout, batch norm (statistics fixed when traced in eval mode), copies and casts, and a
+#: channel shuffle (each cell from the same cell of another channel).
 POINTWISE = frozenset(
     """relu relu6 leakyrelu elu selu celu gelu silu mish sigmoid tanh hardswish hardsigmoid hardtanh
     softplus softsign prelu rrelu logsigmoid tanhshrink threshold glu add iadd radd sub isub rsub mul imul rmul
     div idiv truediv itruediv rtruediv neg abs clamp clip exp log sqrt rsqrt pow square sin cos maximum
     minimum where dropout dropout1d dropout2d dropout3d alphadropout featurealphadropout batchnorm
     batchnorm1d batchnorm2d batchnorm3d contiguous clone float double half to typeas detach identity
-    softmax logsoftmax""".split()
+    softmax logsoftmax channelshuffle nativechannelshuffle""".split()
 )
 #: Calls that mix every cell of their input into every output cell.
 MIXING = frozenset("linear bilinear layernorm groupnorm instancenorm localresponsenorm".split())
@@ -350,6 +352,17 @@ def _cat(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
     return reaches
 
 
+def _reduce(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    """A reduction over some axes that keeps them (``x.mean((2, 3), keepdim=True)``): each
+    output cell reads every cell of the reduced axes, its own along the others."""
+    rank, dim = len(out) + 2, arguments.get("dim")
+    wanted = range(rank) if dim is None or dim in ((), []) else dim if isinstance(dim, (tuple, list)) else (dim,)
+    axes = {int(d) + rank if int(d) < 0 else int(d) for d in wanted}
+    if 0 in axes:
+        return [Unknown(f"{name} along the batch axis")]
+    return [tuple(everything(n, m) if a + 2 in axes else same(n, m) for a, (n, m) in enumerate(zip(sizes[0], out)))]
+
+
 _RULES = {
     "conv": _conv,
     "convtranspose": _transposed,
@@ -374,6 +387,7 @@ _RULES = {
     "maxunpool": _not_followed,
     "fractionalmaxpool": _not_followed,
     "cat": _cat,
+    **{name: _reduce for name in ("mean", "sum", "nanmean", "nansum", "amax", "amin", "logsumexp", "prod")},
     "concat": _cat,
     "concatenate": _cat,
 }

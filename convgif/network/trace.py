@@ -20,19 +20,55 @@ from ..errors import SpecError
 from .graph import Call, Graph, Row
 from .reach import Unknown, reach_of
 
-#: Positional arguments of torch's built-in functions that ``inspect`` cannot read.
-BUILTIN_ARGUMENTS = {
-    "conv1d": ("input", "weight", "bias", "stride", "padding", "dilation", "groups"),
-    "conv2d": ("input", "weight", "bias", "stride", "padding", "dilation", "groups"),
-    "conv3d": ("input", "weight", "bias", "stride", "padding", "dilation", "groups"),
-    "conv_transpose1d": ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"),
-    "conv_transpose2d": ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"),
-    "conv_transpose3d": ("input", "weight", "bias", "stride", "padding", "output_padding", "groups", "dilation"),
-    "cat": ("tensors", "dim"),
-    "concat": ("tensors", "dim"),
-    "concatenate": ("tensors", "dim"),
-    "__getitem__": ("input", "index"),
-    "flatten": ("input", "start_dim", "end_dim"),
+#: Required: an argument a builtin's signature gives no default.
+_REQUIRED = object()
+
+
+def _signature(text: str) -> tuple[tuple[str, Any], ...]:
+    """``"input, kernel_size, stride=None"`` as ((name, default), ...), defaults as Python literals."""
+    import ast
+
+    parts = []
+    for part in text.split(", "):
+        name, _, default = part.partition("=")
+        parts.append((name, ast.literal_eval(default) if default else _REQUIRED))
+    return tuple(parts)
+
+
+_CONV = "input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1"
+_TRANSPOSED = "input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1"
+_MAX_POOL = "input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False"
+_AVG_POOL = "input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True"
+
+#: torch's built-in functions (C++ bindings) that ``inspect`` cannot read, with their positional
+#: arguments and defaults as torch documents them (``F.avg_pool2d``, ``torch.max_pool2d``, ...).
+BUILTIN_ARGUMENTS: dict[str, tuple[tuple[str, Any], ...]] = {
+    name: _signature(text)
+    for name, text in {
+        **{f"conv{n}d": _CONV for n in (1, 2, 3)},
+        **{f"conv_transpose{n}d": _TRANSPOSED for n in (1, 2, 3)},
+        **{f"max_pool{n}d": _MAX_POOL for n in (1, 2, 3)},
+        **{f"max_pool{n}d_with_indices": _MAX_POOL for n in (1, 2, 3)},
+        "avg_pool1d": _AVG_POOL,
+        "avg_pool2d": _AVG_POOL + ", divisor_override=None",
+        "avg_pool3d": _AVG_POOL + ", divisor_override=None",
+        **{f"adaptive_{how}_pool{n}d": "input, output_size" for how in ("avg", "max") for n in (1, 2, 3)},
+        **{f"{how}_pad{n}d": "input, padding" for how in ("reflection", "replication") for n in (1, 2, 3)},
+        "pad": "input, pad, mode='constant', value=None",
+        "constant_pad_nd": "input, pad, value=0",
+        "pixel_shuffle": "input, upscale_factor",
+        "pixel_unshuffle": "input, downscale_factor",
+        "channel_shuffle": "input, groups",
+        "native_channel_shuffle": "input, groups",
+        "cat": "tensors, dim=0",
+        "concat": "tensors, dim=0",
+        "concatenate": "tensors, dim=0",
+        "__getitem__": "input, index",
+        "flatten": "input, start_dim=0, end_dim=-1",
+        **{name: "input, dim=None, keepdim=False" for name in ("mean", "sum", "nanmean", "nansum", "amax", "amin")},
+        "logsumexp": "input, dim, keepdim=False",
+        "prod": "input, dim=None, keepdim=False",
+    }.items()
 }
 
 
@@ -48,11 +84,14 @@ def registered(module: Any) -> Optional[str]:
 
 
 def _bind(func: Any, args: tuple, kwargs: dict) -> dict[str, Any]:
-    """A call's arguments by PyTorch's names."""
+    """A call's arguments by PyTorch's names, defaults filled in."""
     name = getattr(func, "__name__", "")
     if name in BUILTIN_ARGUMENTS:
-        arguments = dict(zip(BUILTIN_ARGUMENTS[name], args))
+        arguments = {n: a for (n, _), a in zip(BUILTIN_ARGUMENTS[name], args)}
         arguments.update(kwargs)
+        for n, default in BUILTIN_ARGUMENTS[name]:
+            if n not in arguments and default is not _REQUIRED:
+                arguments[n] = default
         return arguments
     try:
         signature = inspect.signature(func)
@@ -64,8 +103,7 @@ def _bind(func: Any, args: tuple, kwargs: dict) -> dict[str, Any]:
         bound.apply_defaults()
         return dict(bound.arguments)
     except (TypeError, ValueError, AttributeError):
-        names = BUILTIN_ARGUMENTS.get(name, ())
-        arguments = {n: a for n, a in zip(names, args)} if names else {f"arg{i}": a for i, a in enumerate(args)}
+        arguments = {f"arg{i}": a for i, a in enumerate(args)}
         arguments.update(kwargs)
         return arguments
 
@@ -192,6 +230,8 @@ class _Tracer:
             return
         kind = ops.canonical(name.removesuffix("_with_indices").replace("_", ""))
         if kind is not None:
+            if not isinstance(arguments.get("input"), torch.Tensor):  # arguments read by position only
+                arguments = {**arguments, "input": next(a for a in _flat(args) if isinstance(a, torch.Tensor))}
             call.row = self.functional_row(name, kind, arguments, module, outputs[0])
 
     def functional_row(self, name: str, kind: str, arguments: dict, module: str, output: Any) -> str:

@@ -36,6 +36,7 @@ from .backward_depth import (
     zero_geometry,
 )
 from .backward_moves import gather_geometry
+from .depth_steps import counting
 
 
 def conv_layout(spec: Any) -> tuple[Any, tuple[int, ...], tuple[int, ...]]:
@@ -146,6 +147,7 @@ def _dx_geometries(spec: Any) -> list[Geometry]:
     return pictures
 
 
+@counting
 def conv3d_geometries(spec: Any) -> list[Geometry]:
     """The pictures of a Conv3d's backward pass: each depth slice of dx (of dxp, then dx's
     folded, where the padding copies cells), each kernel depth of dw, then db."""
@@ -200,6 +202,7 @@ def _own(spec: Any, sizes: Sequence[int]) -> np.ndarray:
     return own[tuple(slice(0, n) for n in sizes)]
 
 
+@counting
 def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, pixels: bool = False) -> list[Drawn]:
     """The pictures of :func:`conv3d_geometries` from a :class:`~convgif.ops.backward.BackwardRecording`."""
     forward, dy = recording.forward, recording.grad_output

@@ -31,6 +31,7 @@ from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, for
 from ..picture.numbers import widest
 from .backward import pair_text
 from .backward_conv import bias_drawn, bias_geometry
+from .depth_steps import counting
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
 
 #: Labels of a slice picture: of its input pairs (channel, tap), of its kernels (plane input
@@ -394,6 +395,7 @@ def _transposed_dw(spec: Any) -> Slices:
     )
 
 
+@counting
 def transposed3d_geometries(spec: Any) -> list[Geometry]:
     """The pictures of a ConvTranspose3d's backward pass: each depth slice of dx, each kernel
     depth of dw, then db."""
@@ -465,6 +467,7 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
     return pictures
 
 
+@counting
 def transposed3d_drawings(
     spec: Any, geometries: Sequence[Geometry], recording: Any, pixels: bool = False
 ) -> list[Drawn]:

@@ -33,6 +33,7 @@ import numpy as np
 from ..engine.backward import links_of
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value
 from .backward_moves import Labels, gather_drawn, gather_geometry, gather_sources
+from .depth_steps import counting
 
 
 def _labels(d: int, zs: Sequence[int]) -> Labels:
@@ -59,6 +60,7 @@ def depth_note(depth: int, d: int, zs: Sequence[int], took: str) -> str:
     return f"depth {d} of {depth}: dx[:, {d}] gathers from dy[:, z], z = {', '.join(map(str, zs))}, {took}"
 
 
+@counting
 def depth_gather_geometries(
     spec: Any, slices: list[list[int]], notes: Callable[[int, list[int]], tuple[str, ...]], terms: int
 ) -> list[Geometry]:
@@ -123,6 +125,7 @@ def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geo
     )
 
 
+@counting
 def depth_gather_drawings(
     geometries: list[Geometry],
     recording: Any,
@@ -218,6 +221,7 @@ def slice_order(sources: Sequence[int], depth: int) -> Order:
     return [*before, *copied, *after]
 
 
+@counting
 def slice_geometries(
     spec: Any, order: Order, notes: Callable[[Optional[int], int, list[int]], tuple[str, ...]], terms: int
 ) -> list[Geometry]:
@@ -265,6 +269,7 @@ def slice_geometries(
     return geometries
 
 
+@counting
 def slice_drawings(geometries: list[Geometry], recording: Any, links: Any, order: Order) -> list[Drawn]:
     """The recorded pictures of :func:`slice_geometries`: dx[:, d] adding up, picture after
     picture, what each output slice's ``links`` (the layer's, in output order) send it (an

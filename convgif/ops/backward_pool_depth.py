@@ -24,6 +24,7 @@ from ..engine.windows import INPUT
 from ..errors import SpecError
 from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, format_value
 from .backward_moves import Route, window_drawn
+from .depth_steps import counting
 from .sliding import position
 
 #: The input slices one output depth's picture draws, in order: (channel, input depth) each.
@@ -47,6 +48,7 @@ def kept(slices: Slices, depth: int) -> list[int]:
     return inside or list(range(len(slices)))
 
 
+@counting
 def depth_backward_geometries(
     forward: Sequence[Geometry],
     slices: Sequence[Optional[Slices]],
@@ -114,6 +116,7 @@ def _depth_notes(forward: Geometry, z: int) -> tuple[str, ...]:
     return (forward.notes[-1], f"dx[c, d] goes on from what {earlier} added to it (the values it starts with)")
 
 
+@counting
 def depth_backward_drawings(
     geometries: Sequence[Geometry],
     forward: Sequence[Drawn],

@@ -24,11 +24,13 @@ import numpy as np
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, Step
 from .backward_depth_moves import Order, slice_drawings, slice_geometries
+from .depth_steps import counting
 from .resample_depth import depth_reads, depth_source, depths_of, shuffle_plane
 
 # -- ChannelShuffle ----------------------------------------------------------------------------
 
 
+@counting
 def shuffle_backward_geometries(op: Any, spec: Any) -> list[Geometry]:
     """One picture per depth slice, each the 2-D shuffle's backward picture with the slice's labels."""
     flat = shuffle_plane(spec)
@@ -54,6 +56,7 @@ def shuffle_backward_geometries(op: Any, spec: Any) -> list[Geometry]:
     ]
 
 
+@counting
 def shuffle_backward_drawings(op: Any, spec: Any, recording: Any, geometries: list[Geometry]) -> list[Drawn]:
     """The recorded pictures of :func:`shuffle_backward_geometries`, one per depth slice."""
     from ..engine.backward import Gradients

@@ -17,6 +17,7 @@ import numpy as np
 from ..engine.direct import Placements, Recording, pad_input, source_index
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, Region
+from .depth_steps import counting
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
 
 #: numpy's names of the padding modes that copy input cells.
@@ -102,6 +103,7 @@ def depth_geometry(spec: Any, z: int, region: Optional[Region] = None, planar: A
     return dataclasses.replace(geometry, input_heading=heading, layer=spec)
 
 
+@counting
 def depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order."""
     planar = plane(spec)
@@ -205,6 +207,7 @@ def slices_span(spec: Any, z: int) -> Callable[[int, int], str]:
     return span
 
 
+@counting
 def depth_drawings(
     spec: Any, recording: Recording, geometries: list[Geometry], pixels: bool = False, region: Optional[Region] = None
 ) -> list[Drawn]:

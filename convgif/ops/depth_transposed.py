@@ -17,6 +17,7 @@ import numpy as np
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
+from .depth_steps import counting
 
 
 def depth_pairs(spec: Any, z: int) -> list[tuple[int, int]]:
@@ -72,6 +73,7 @@ def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]]) -> Any:
     return head
 
 
+@counting
 def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order: the slice's 2-D scatter, or its bias."""
     geometries = []
@@ -146,6 +148,7 @@ def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
     )
 
 
+@counting
 def transposed_depth_drawings(
     op2d: Any,
     spec: Any,

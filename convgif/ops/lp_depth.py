@@ -12,11 +12,13 @@ from typing import Any, Callable, Optional
 
 from ..engine.windows import INPUT
 from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
+from .depth_steps import counting
 from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries, slices_drawn
 from .pool_picture import held
 from .sliding import widest_text
 
 
+@counting
 def lp_depth_geometries(spec: Any, notes: list[str], region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice: the pooling's, under the LP layer's caption and
     ``notes`` (then the pooling's other notes, the depth slice's last)."""
@@ -34,6 +36,7 @@ def lp_depth_geometries(spec: Any, notes: list[str], region: Optional[Region] = 
     ]
 
 
+@counting
 def lp_depth_drawings(
     spec: Any,
     rec: Any,

@@ -18,6 +18,7 @@ import numpy as np
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
+from .depth_steps import counting
 from .gathered import CellPlayback
 from .gathered_part import at_depth
 
@@ -67,6 +68,7 @@ def _constant_text(z: int) -> str:
     return f"depth {z} holds the constant: every cell · step 1/1"
 
 
+@counting
 def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order."""
     flat = plane(spec)
@@ -144,6 +146,7 @@ def _constant_geometry(
     )
 
 
+@counting
 def pad_depth_drawings(
     op: Any,
     spec: Any,

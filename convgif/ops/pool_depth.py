@@ -18,6 +18,7 @@ import numpy as np
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .base import dims_text
+from .depth_steps import counting
 from .pool_picture import held
 from .sliding import position, read_extent, widest_text
 
@@ -49,6 +50,7 @@ def _depth_note(spec: Any, z: int) -> str:
     return note
 
 
+@counting
 def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order."""
     from .pool_picture import pool_geometries, pooled
@@ -128,6 +130,7 @@ def slices_drawn(
     return grid
 
 
+@counting
 def pool_depth_drawings(
     spec: Any, rec: PoolRecording, geometries: list[Geometry], pixels: bool = False, region: Optional[Region] = None
 ) -> list[Drawn]:

@@ -25,6 +25,7 @@ from ..engine.resample import AxisTaps
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, format_value, part_note
 from ..picture.numbers import widest
+from .depth_steps import counting
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth
 from .resample_picture import axis_source, rule_notes, weighted
@@ -136,6 +137,7 @@ def _plane(spec: Any, region: Optional[Region]) -> tuple[AxisTaps, AxisTaps, Reg
     return rows, cols, part, read_region(rows, cols, part, tuple(spec.input_shape[2:]), "nothing")
 
 
+@counting
 def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[str]) -> list[Geometry]:
     """One picture per output depth slice, in order (``notes``: what every picture says first)."""
     rows, cols, part, read = _plane(spec, region)
@@ -191,6 +193,7 @@ def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[s
     return geometries
 
 
+@counting
 def upsample_depth_drawings(
     spec: Any, recording: Any, geometries: list[Geometry], pixels: bool = False, region: Optional[Region] = None
 ) -> list[Drawn]:
@@ -273,6 +276,7 @@ def shuffle_plane(spec: Any) -> Any:
     return type(spec)((c, h, w), spec.groups)
 
 
+@counting
 def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per depth slice, each the 2-D shuffle's with the slice's labels."""
     flat = shuffle_plane(spec)
@@ -300,6 +304,7 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
     ]
 
 
+@counting
 def shuffle_depth_drawings(
     op: Any,
     spec: Any,

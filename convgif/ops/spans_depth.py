@@ -20,6 +20,7 @@ import numpy as np
 from ..engine.spans import SpanPlacement, SpanRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
 from .adaptive_picture import LISTED
+from .depth_steps import counting
 from .pool_depth import DepthWindowSteps
 from .pool_picture import held
 from .sliding import position, widest_text
@@ -64,6 +65,7 @@ def _step_text(
     )
 
 
+@counting
 def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order, each the 2-D layer's picture relabelled."""
     c, indices = spec.in_channels, bool(getattr(spec, "return_indices", False))
@@ -115,6 +117,7 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
     return geometries
 
 
+@counting
 def span_depth_drawings(
     op: Any, spec: Any, rec: SpanRecording, geometries: list[Geometry], pixels: bool = False, region=None
 ) -> list[Drawn]:

@@ -18,6 +18,7 @@ import numpy as np
 from ..engine.part import PartArray
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
+from .depth_steps import counting
 from .sliding import widest_text
 
 #: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
@@ -75,6 +76,7 @@ def _step_text(d: int, y: int, x: int, step: int, steps: int, part: bool) -> str
     return f"input ({d}, {y}, {x}) · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
+@counting
 def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order (``extent`` the input cells a part of the
     output reads, as :func:`convgif.ops.unpool.unpool_extent` gives them)."""
@@ -123,6 +125,7 @@ def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] 
     return geometries
 
 
+@counting
 def unpool_depth_drawings(
     spec: Any,
     recording: Any,

@@ -1,0 +1,133 @@
+"""A 3-D layer drawn as its depth slices counts its steps through the whole animation: over a
+render, the step lines read 1, 2, ..., N in order, N the frames drawn ("step 21/40" on the
+first step of the second slice, not "step 1/20"); a backward pass counts each gradient (dx,
+dw, db) on its own, through that gradient's slices. Every 3-D kind, forward and backward, small
+and random, drawn whole and as a part."""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+
+import pytest
+
+from convgif import SpecError, ops
+from convgif.animation import Look
+from convgif.animation.job import Job
+
+COUNT = re.compile(r"\bstep (\d+)/(\d+)( of this part)?")
+
+
+def _shape(rng: random.Random, channels: int = 2) -> tuple[int, ...]:
+    return (rng.randint(1, channels), rng.randint(2, 4), rng.randint(2, 5), rng.randint(2, 5))
+
+
+def _specs(rng: random.Random) -> list:
+    """One random spec of every 3-D kind (those torch refuses skipped)."""
+    made = []
+    wanted = [
+        ("Conv3d", lambda: {"input_shape": _shape(rng), "out_channels": rng.randint(1, 3), "kernel_size": 2}),
+        (
+            "Conv3d",
+            lambda: {
+                "input_shape": (4, 4, 5, 5),
+                "out_channels": 4,
+                "kernel_size": 2,
+                "groups": 2,
+                "dilation": rng.choice([1, 2]),
+                "padding": rng.choice([0, 1]),
+                "padding_mode": rng.choice(["zeros", "reflect", "replicate", "circular"]),
+            },
+        ),
+        ("ConvTranspose3d", lambda: {"input_shape": _shape(rng), "out_channels": rng.randint(1, 2), "kernel_size": 2}),
+        ("MaxPool3d", lambda: {"input_shape": _shape(rng), "kernel_size": 2, "ceil_mode": rng.random() < 0.5}),
+        ("AvgPool3d", lambda: {"input_shape": _shape(rng), "kernel_size": 2, "stride": 1}),
+        ("LPPool3d", lambda: {"input_shape": _shape(rng), "norm_type": 2, "kernel_size": 2, "stride": 1}),
+        ("AdaptiveMaxPool3d", lambda: {"input_shape": _shape(rng), "output_size": 2}),
+        ("AdaptiveAvgPool3d", lambda: {"input_shape": _shape(rng), "output_size": 2}),
+        ("FractionalMaxPool3d", lambda: {"input_shape": (1, 4, 5, 5), "kernel_size": 2, "output_size": 2}),
+        ("MaxUnpool3d", lambda: {"input_shape": (1, 2, 2, 2), "kernel_size": 2}),
+        ("ReplicationPad3d", lambda: {"input_shape": _shape(rng), "padding": 1}),
+        ("ReflectionPad3d", lambda: {"input_shape": (1, 3, 3, 3), "padding": 1}),
+        ("CircularPad3d", lambda: {"input_shape": _shape(rng), "padding": 1}),
+        ("ZeroPad3d", lambda: {"input_shape": _shape(rng), "padding": 1}),
+        ("ConstantPad3d", lambda: {"input_shape": _shape(rng), "padding": 1, "value": 0.5}),
+        ("Upsample", lambda: {"input_shape": _shape(rng, 1), "scale_factor": 2, "mode": "trilinear"}),
+        ("Upsample", lambda: {"input_shape": _shape(rng, 1), "scale_factor": 2, "mode": "nearest"}),
+        ("ChannelShuffle", lambda: {"input_shape": (4, 2, 2, 2), "groups": 2}),
+    ]
+    for name, arguments in wanted:
+        try:
+            made.append(ops.operation(name).build(**arguments()))
+        except SpecError:
+            continue
+    return made
+
+
+def played(job: Job) -> list[tuple[str, int, int, bool]]:
+    """(gradient, step, total, "of this part") of every step line the render draws, in order."""
+    lines = []
+    for drawn, steps in zip(job.drawings, job.steps):
+        for step in steps:
+            drawn.playback.advance(step)
+            found = COUNT.search(drawn.playback.show(step).text)
+            assert found, drawn.playback.show(step).text
+            lines.append((drawn.geometry.output_name, int(found.group(1)), int(found.group(2)), bool(found.group(3))))
+    return lines
+
+
+def check_counts(job: Job, where) -> None:
+    lines = played(job)
+    assert len(lines) == job.total, where
+    runs = [list(run) for _, run in itertools.groupby(lines, lambda line: line[0])]
+    assert len({run[0][0] for run in runs}) == len(runs), where  # each gradient one run
+    for run in runs:
+        n = len(run)
+        assert [(step, total) for _, step, total, _ in run] == [(i + 1, n) for i in range(n)], (where, run)
+    if job.drawings[0].geometry.output_name == "y":  # a forward pass: one count, as long as the frames
+        assert len(runs) == 1
+    # the room the layout keeps for the step line holds the last step of its run
+    for geometry in job.geometries:
+        found = COUNT.search(geometry.step_text)
+        run = next(r for r in runs if r[0][0] == geometry.output_name)
+        assert found and int(found.group(1)) >= len(run) and int(found.group(2)) >= len(run), (where, geometry)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("backward", [False, True])
+def test_every_depth_kind_counts_its_steps_through_the_animation(seed, backward):
+    rng = random.Random(seed)
+    counted = 0
+    for spec in _specs(rng):
+        view = {"backward": True} if backward else {}
+        try:
+            job = Job(spec, Look(values=rng.random() < 0.5), view, max_frames=0)
+        except SpecError as error:  # a backward pass not drawn for this layer
+            assert backward, (spec, error)
+            continue
+        check_counts(job, (spec, backward))
+        counted += len(job.drawings) > 1
+    assert counted >= 10
+
+
+def test_a_part_counts_through_every_slice_of_the_part():
+    """A picture drawing some of the output channels (with values, one of two fits) draws a part:
+    its steps still run 1..N, "of this part" on each, N the frames drawn; drawn whole, no "of
+    this part", and the second slice starts at step 21 of 80."""
+    spec = ops.operation("Conv3d").build(input_shape=(2, 3, 5, 6), out_channels=2, kernel_size=2)
+    job = Job(spec, Look(values=True), max_frames=60)
+    lines = played(job)
+    assert len(job.drawings) == 2 and job.total == 40
+    assert [(step, total) for _, step, total, _ in lines] == [(i + 1, 40) for i in range(40)]
+    assert all(part for *_, part in lines)
+    whole = played(Job(spec, Look(), max_frames=0))
+    assert [(step, total, part) for _, step, total, part in whole][20] == (21, 80, False)
+    assert not any(part for *_, part in whole)
+
+
+def test_the_reviewers_layers_read_as_the_whole_animation():
+    """The second picture of each starts where the first left off."""
+    up = ops.operation("Upsample").build(input_shape=(1, 2, 2, 3), scale_factor=2, mode="trilinear")
+    lines = played(Job(up, Look(values=True), max_frames=0))
+    assert len(lines) == 96 and lines[24][1:3] == (25, 96) and lines[23][1:3] == (24, 96)
