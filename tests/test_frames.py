@@ -261,6 +261,24 @@ def test_a_sum_too_long_for_its_lines_keeps_its_start_and_its_value(lines):
     assert counted[-1].endswith("… 1 more") and "= 4.5" in " ".join(counted)
 
 
+def test_a_long_sum_breaks_at_its_equals_signs_only_where_that_takes_no_more_lines():
+    """y = (terms) = value reads best broken at its equals signs, but not when that takes a line
+    more than breaking at its spaces: the lines are the sum line's, and the next sums need them."""
+    from convgif.picture.sizes import wrap
+
+    entry = "y[0, 2, 2] = (6¹⁶ + 9¹⁶ + 8¹⁶ + 4¹⁶)^(1/16) = 2.14e+15^(1/16) = 9.08"
+    for width in range(24, len(entry)):
+        at_equals, at_spaces = wrap(entry, width, " = "), wrap(entry, width)
+        if max(map(len, at_equals)) <= width and len(at_equals) <= len(at_spaces):
+            assert _fit_lines([entry], width, 4) == at_equals, width
+        else:
+            assert _fit_lines([entry], width, 4) == at_spaces, width
+    assert _fit_lines([entry], 46, 3) == ["y[0, 2, 2] = (6¹⁶ + 9¹⁶ + 8¹⁶ + 4¹⁶)^(1/16) =", "2.14e+15^(1/16) = 9.08"]
+    long = "dx[0, 0] = dxp[0, 0] + dxp[0, 2] + dxp[0, 4] + dxp[0, 6] = 1 + 2 + 3 + 4 = 10"
+    drawn = _fit_lines([long, long.replace("dx[0", "dx[1")], 42, 4)
+    assert len(drawn) == 4 and drawn[2].startswith("dx[1, 0] =")  # two lines each: both sums shown
+
+
 @pytest.mark.parametrize("width", [30, 45, 70, 120])
 @pytest.mark.parametrize("lines", [1, 2, 3])
 def test_entries_left_out_of_a_sum_line_are_counted(width, lines):

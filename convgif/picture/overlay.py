@@ -256,10 +256,10 @@ def _packed(entries: Sequence[str], width: int, lines: int) -> tuple[list[str], 
     used = 0
     for entry in entries:
         pieces = [entry]
-        if cells(entry) > width:  # at its equals signs if that is enough, else at spaces
-            pieces = wrap(entry, width, " = ")
-            if max(map(cells, pieces)) > width or len(out) + len(pieces) > lines:
-                pieces = wrap(entry, width)
+        if cells(entry) > width:  # at its equals signs if that takes no more lines, else at spaces
+            pieces, spaced = wrap(entry, width, " = "), wrap(entry, width)
+            if max(map(cells, pieces)) > width or len(pieces) > len(spaced):
+                pieces = spaced
         if out and len(pieces) == 1 and cells(out[-1]) + 3 + cells(entry) <= width:
             out[-1] = f"{out[-1]}   {entry}"
         elif len(out) + len(pieces) <= lines and max(map(cells, pieces)) <= width:
