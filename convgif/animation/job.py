@@ -160,10 +160,10 @@ class Job:
         layer recorded, with the kernels of the most a part may show (every part chosen shows
         fewer), so that a render with values chooses its part for the numbers it writes. The
         recording is the render's."""
-        from .region import most
+        from .region import most, most_kernels
 
         widest = [most(g) for g in whole]
-        kernels = [kernel_channels(g) for g in widest]
+        kernels = [most_kernels(g) for g in whole]
         self.__dict__["recording"] = self.op.record_drawn(self.spec, self.seed, kernels, **self._given)
         rest = {k: v for k, v in view.items() if k != "region"}
         drawn = self.op.drawings(self.spec, self.recording, self.pixels, geometries=widest, **rest)

@@ -20,7 +20,7 @@ from ..errors import SpecError, TooLargeError
 from ..ops.args import check_sizes, fmt
 from ..picture.layout import plan
 from ..picture.model import Region
-from ..picture.sizes import MAX_SHOWN_COLUMNS, MAX_SHOWN_IN, READABLE_CELL_PX
+from ..picture.sizes import MAX_SHOWN_COLUMNS, MAX_SHOWN_IN, READABLE_CELL_PX, kernel_channels
 
 if TYPE_CHECKING:
     import numpy as np
@@ -291,9 +291,25 @@ class _Search:
 
 
 def most(geometry: Any) -> Any:
-    """``geometry`` drawing the most any part of it may: every part chosen draws no more."""
+    """``geometry`` drawing the most any part of it may: every part chosen draws no more cells
+    and numbers (its kernels: :func:`most_kernels`)."""
     return replace(
         geometry, channels_shown=_channel_options(geometry)[0][0], columns_shown=_column_options(geometry)[0]
+    )
+
+
+def most_kernels(geometry: Any) -> tuple[int, ...]:
+    """The output channels whose kernels any part of ``geometry`` may draw: fewer kernel columns
+    leave room for more groups (:func:`~convgif.picture.model.shown`)."""
+    channels = _channel_options(geometry)[0][0]
+    return tuple(
+        sorted(
+            {
+                kernel
+                for columns in _column_options(geometry)
+                for kernel in kernel_channels(replace(geometry, channels_shown=channels, columns_shown=columns))
+            }
+        )
     )
 
 

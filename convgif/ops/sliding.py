@@ -130,6 +130,13 @@ def example_chars(terms: int) -> int:
     return len(str(-(math.ceil(4 * 1.53 * math.sqrt(terms)) + 2)))
 
 
+def reads_part(spec: ConvSpec, region: Region) -> bool:
+    """Whether ``region`` of a direct convolution's output reads only a part of its (padded) input."""
+    (y0, y1), (x0, x1) = read_extent(spec, region)
+    _, hp, wp = spec.padded_shape
+    return (y0, y1, x0, x1) != (0, hp, 0, wp)
+
+
 def conv_step_text(
     channels: Sequence[int],
     dims: int,

@@ -64,7 +64,7 @@ from .scattering import (
     scatter_step_text,
     transposed_row,
 )
-from .sliding import conv_drawn, conv_geometry, picture_read, read_extent
+from .sliding import conv_drawn, conv_geometry, picture_read, reads_part
 
 
 @dataclass(frozen=True)
@@ -262,13 +262,6 @@ class ConvTranspose3dSpec(_ConvTransposeSpec):
         return self.flat(len(pairs)) if pairs else None
 
 
-def _reads_part(direct: Any, region: Region) -> bool:
-    """Whether ``region`` of a direct convolution's output reads only a part of its input."""
-    (y0, y1), (x0, x1) = read_extent(direct, region)
-    _, hp, wp = direct.padded_shape
-    return (y0, y1, x0, x1) != (0, hp, 0, wp)
-
-
 class TransposedConv(Operation):
     """ConvTranspose1d, 2d and 3d: the same rules on one, two or three axes; the 2-D layer is
     drawn (as its definition, or ``as_conv`` as the equal direct convolution)."""
@@ -448,7 +441,7 @@ class TransposedConv(Operation):
                     layer.caption,
                     self.dims,
                     notes=(as_conv_note(layer),),
-                    input_heading=heading + (", part" if region and _reads_part(direct, region) else ""),
+                    input_heading=heading + (", part" if region and reads_part(direct, region) else ""),
                     kernel_heading="kernels, flipped",
                     kernel_label=label,
                     region=region,
