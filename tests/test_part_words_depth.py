@@ -131,3 +131,76 @@ def test_a_depth_heading_says_part_only_over_a_map_drawn_in_part(spec):
                 (part.output_heading, part.out_size, all_of_it.out_size),
             ):
                 assert ("part" in heading) == (tuple(size) != tuple(full)), (z, region, heading, size, full)
+
+
+def _random_layer(rng: random.Random):
+    """A random valid 3-D layer of a kind drawn one depth slice at a time, its channels few or
+    more than a picture shows."""
+    c = rng.choice([1, 2, 3, 12, 40])
+    size = (c, rng.randint(1, 4), rng.randint(2, 7), rng.randint(2, 7))
+    amounts = tuple(rng.randint(0, 2) for _ in range(6))
+    kinds = [
+        lambda: convgif.UpsampleSpec(
+            size,
+            scale_factor=rng.choice([2, 1.5, (1, 2, 3)]),
+            mode=rng.choice(["nearest", "trilinear", "nearest-exact"]),
+        ),
+        lambda: convgif.UpsampleSpec(size, size=(size[1], rng.randint(1, 7), rng.randint(1, 7)), mode="area"),
+        lambda: convgif.ReplicationPad3dSpec(size, amounts),
+        lambda: convgif.ReflectionPad3dSpec(
+            size, tuple(min(a, n - 1) for a, n in zip(amounts, (7, 7, 7, 7) + size[1:2] * 2))
+        ),
+        lambda: convgif.ConstantPad3dSpec(size, amounts, rng.choice([0.5, -1.0])),
+        lambda: convgif.CircularPad3dSpec(
+            size, tuple(min(a, n) for a, n in zip(amounts, (7, 7, 7, 7) + size[1:2] * 2))
+        ),
+        lambda: convgif.MaxUnpool3dSpec(size, (1, 2, 2), (1, 2, rng.randint(1, 2))),
+        lambda: convgif.LPPool3dSpec(size, rng.choice([1.0, 2.0]), (1, 2, 2), (1, rng.randint(1, 2), 2)),
+        lambda: convgif.AdaptiveAvgPool3dSpec(size, (rng.randint(1, 3), rng.randint(1, 4), rng.randint(1, 4))),
+        lambda: convgif.AdaptiveMaxPool3dSpec(size, (rng.randint(1, 3), rng.randint(1, 4), rng.randint(1, 4))),
+        lambda: convgif.FractionalMaxPool3dSpec(size, 1, output_size=(size[1], rng.randint(1, 2), rng.randint(1, 2))),
+        lambda: convgif.ConvTranspose3dSpec(
+            size, rng.randint(1, 3), (rng.randint(1, 2), 2, 2), (rng.randint(1, 2), 1, 2)
+        ),
+    ]
+    while True:
+        try:
+            return rng.choice(kinds)()
+        except convgif.SpecError:
+            continue
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_random_depth_layers_count_and_head_their_parts(seed):
+    """Random 3-D layers, whole or a random region of their slices: each step line counts
+    "of this part" exactly where its picture draws a part, and each heading says "part" exactly
+    over a map drawn in part (against the whole picture of the same slice)."""
+    rng = random.Random(seed)
+    spec = _random_layer(rng)
+    op = ops.of(spec)
+    full = tuple(spec.output_shape[2:])
+    region = rng.choice([None, *_regions(full, rng)[1:]])
+    try:
+        job = Job(spec, Look(values=rng.random() < 0.5), {"region": region} if region else {})
+        drawings = job.drawings
+    except convgif.SpecError as error:  # a part that reads no input cell, a layer too wide, ...
+        assert error.argument in ("region", "input_shape"), error
+        return
+    total = sum(len(steps) for steps in job.steps)
+    played = 0
+    whole = op.geometries(spec)
+    for z, (drawn, steps) in enumerate(zip(drawings, job.steps)):
+        geometry = drawn.geometry
+        part = tuple(geometry.out_size) != full or bool(shown_note(geometry))
+        for k, step in enumerate(steps):
+            drawn.playback.advance(step)
+            text = drawn.playback.show(step).text
+            found = COUNT.search(text)
+            assert found and (int(found[1]), int(found[2])) == (played + k + 1, total), text
+            assert bool(found[3]) == part, (spec, region, text, geometry.out_size, shown_note(geometry))
+        played += len(steps)
+        for heading, size, of_whole in (
+            (geometry.input_heading, geometry.grid, whole[z].grid),
+            (geometry.output_heading, geometry.out_size, whole[z].out_size),
+        ):
+            assert ("part" in heading) == (tuple(size) != tuple(of_whole)), (spec, region, z, heading, size, of_whole)

@@ -20,6 +20,7 @@ from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Wri
 from ..picture.numbers import widest
 from .depth_steps import counting
 from .scattering import ScatterPlayback
+from .sliding import channels_cut
 
 
 def depth_pairs(spec: Any, z: int) -> list[tuple[int, int]]:
@@ -91,15 +92,17 @@ class DepthScatterPlayback(ScatterPlayback):
     """The steps of one output depth slice: a 2-D scatter over the slice's pair channels, whose
     sums name the input slices x[c, d] drawn and those not drawn (``span``)."""
 
-    def __init__(self, *args: Any, span: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, span: Any, part: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.span = span
+        self.part = part  # some rows and columns or some channels left out: the steps are a part's
 
     def show(self, step: int) -> Step:
-        """The 2-D layer's step, counted "of this part" also when only some input slices are
-        drawn (as a convolution's)."""
+        """The 2-D layer's step, counted "of this part" also when the picture is a part whose
+        steps are all the layer's (every input cell reaches the part, or only some input slices
+        or output channels are drawn), as a convolution's."""
         shown = super().show(step)
-        if self.drawn is None or shown.text.endswith(" of this part"):
+        if not self.part or shown.text.endswith(" of this part"):
             return shown
         return dataclasses.replace(shown, text=shown.text + " of this part")
 
@@ -175,8 +178,10 @@ def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] =
     return geometries
 
 
-def _bias_text(z: int) -> str:
-    return f"depth {z} holds only the bias: every cell · step 1/1"
+def _bias_text(z: int, part: bool) -> str:
+    """The step line of a slice of the bias alone (``of this part`` when the picture is a part:
+    some rows and columns, or some channels, left out)."""
+    return f"depth {z} holds only the bias: every cell · step 1/1{' of this part' if part else ''}"
 
 
 def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
@@ -211,7 +216,7 @@ def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
         inputs_word="input slices",
         numbers=True,
         columns_take_turns=False,
-        step_text=_bias_text(z),
+        step_text=_bias_text(z, True),
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"y[{co}, {z}, :, :] = b[{co}]") + chars + 20),
         value_chars=3,
     )
@@ -239,8 +244,9 @@ def transposed_depth_drawings(
             output: Any = PartArray(held.shape[:1] + held.shape[2:], held.start[:1] + held.start[2:], held.values[:, z])
         else:
             output = np.ascontiguousarray(recording.output[:, z])
+        cut = Region.of(region, spec.output_shape[2:]).cuts(spec.output_shape[2:]) or channels_cut(geometry)
         if planar is None:
-            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias))
+            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias, cut))
             continue
         if part:
             rec = recording.planes[z]
@@ -261,13 +267,20 @@ def transposed_depth_drawings(
             old.columns,
             channels=len(shown(geometry)[0]),
             span=pairs_span(pairs),
+            part=cut,
         )
         drawn.append(dataclasses.replace(picture, playback=playback))
     return drawn
 
 
 def _bias_drawn(
-    geometry: Geometry, output: Any, z: int, pixels: bool, region: Optional[Region], bias: Optional[np.ndarray]
+    geometry: Geometry,
+    output: Any,
+    z: int,
+    pixels: bool,
+    region: Optional[Region],
+    bias: Optional[np.ndarray],
+    cut: bool = False,
 ) -> Drawn:
     """The picture of a slice no input reaches: in the input's place, what every cell of each
     channel is written (its bias, or 0 without one), and no input or padding cell."""
@@ -282,7 +295,7 @@ def _bias_drawn(
         filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=shown,
-        playback=BiasPlayback(shown, z, bias is not None),
+        playback=BiasPlayback(shown, z, bias is not None, cut),
         value_chars=widest(grid, shown),
         pixels=pixels,
     )
@@ -291,8 +304,8 @@ def _bias_drawn(
 class BiasPlayback:
     """The one step of a slice no input reaches: every output cell written its bias at once."""
 
-    def __init__(self, output: np.ndarray, z: int, has_bias: bool) -> None:
-        self.output, self.z, self.has_bias = output, z, has_bias
+    def __init__(self, output: np.ndarray, z: int, has_bias: bool, part: bool = False) -> None:
+        self.output, self.z, self.has_bias, self.part = output, z, has_bias, part
         self.steps = 1
 
     def advance(self, step: int) -> list[Writes]:
@@ -309,4 +322,4 @@ class BiasPlayback:
             held = f"b[{c}] = {value}" if self.has_bias else f"{value} (no bias)"
             sums.append(f"y[{c}, {self.z}, :, :] = {held}")
         channels = tuple(range(self.output.shape[0]))
-        return Step(0, LazyReads(reads), self.advance(step), _bias_text(self.z), tuple(sums), channels)
+        return Step(0, LazyReads(reads), self.advance(step), _bias_text(self.z, self.part), tuple(sums), channels)
