@@ -254,7 +254,7 @@ def _many_channels(seed: int) -> ConvTranspose3dSpec:
 @pytest.mark.parametrize(
     "spec",
     [
-        *map(_many_channels, range(8)),
+        *map(_many_channels, range(40)),
         ConvTranspose3dSpec((64, 2, 3, 3), 2, 2, stride=2),  # one input depth to each output slice
         ConvTranspose3dSpec((20, 3, 2, 2), 2, (3, 1, 1)),  # x[0, 0..2] drawn, x[1..19, 0..2] not
         # a part recorded alone
