@@ -201,3 +201,136 @@ def test_a_slice_of_the_bias_alone_draws_the_bias_not_an_input_cell(bias):
     assert (drawn.output == written[:, None, None]).all()
     assert geometry.input_name == "b" and "bias" in geometry.input_heading
     assert [geometry.input_label(c) for c in range(3)] == ([f"b[{c}]" for c in range(3)] if bias else ["no bias"] * 3)
+
+
+SPLIT = re.compile(
+    r"y\[(\d+), (\d+), (\d+), (\d+)\] = (?:([yb]) \+ )?Σ x\[([^·]+)\]·w \+ Σ x\[([^·]+)\]·w = "
+    r"(?:(-?\d+) \+ )?(-?\d+) \+ (-?\d+) = (-?\d+) \(x\[([^·]+)\] not drawn\)"
+)
+
+
+def _slices_named(span: str, order: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The input slices (c, d) a sum line's ``x[span]`` names: ``c, d``, ``c0..c1, d0..d1`` (every
+    one of those channels at every one of those depths), or ``c, d]..x[c, d`` (from one slice to
+    the other in the picture's ``order``)."""
+
+    def numbers(text: str) -> range:
+        first, _, last = text.partition("..")
+        return range(int(first), int(last or first) + 1)
+
+    if "]..x[" in span:
+        a, b = (tuple(map(int, label.split(", "))) for label in span.split("]..x["))
+        return order[order.index(a) : order.index(b) + 1]
+    channels, depths = span.split(", ")
+    return [(c, d) for c in numbers(channels) for d in numbers(depths)]
+
+
+def _many_channels(seed: int) -> ConvTranspose3dSpec:
+    """A random ConvTranspose3d of more input channels to a group than a picture shows."""
+    rng = random.Random(seed)
+    while True:
+        groups = rng.choice([1, 2])
+        try:
+            spec = ConvTranspose3dSpec(
+                (groups * rng.randint(7, 40), rng.randint(1, 3), rng.randint(2, 3), rng.randint(2, 3)),
+                groups * rng.randint(1, 2),
+                (rng.randint(1, 3), rng.randint(1, 2), rng.randint(1, 2)),
+                (rng.randint(1, 2), rng.randint(1, 2), 1),
+                (rng.randint(0, 1), 0, 0),
+                0,
+                groups,
+                rng.random() < 0.5,
+                (rng.randint(1, 2), 1, rng.randint(1, 2)),
+            )
+        except SpecError:
+            continue
+        (s, p, d), depth = (a[0] for a in (spec.stride, spec.padding, spec.dilation)), spec.input_shape[1]
+        if any(
+            0 <= i * s - p + dz * d < spec.output_shape[1] for i in range(depth) for dz in range(spec.kernel_size[0])
+        ):
+            return spec  # some output depth slice is more than the bias
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        *map(_many_channels, range(40)),
+        ConvTranspose3dSpec((64, 2, 3, 3), 2, 2, stride=2),  # one input depth to each output slice
+        ConvTranspose3dSpec((20, 3, 2, 2), 2, (3, 1, 1)),  # x[0, 0..2] drawn, x[1..19, 0..2] not
+        # a part recorded alone
+        ConvTranspose3dSpec((512, 2, 64, 64), 256, (2, 4, 4), stride=(1, 2, 2), padding=(0, 1, 1), bias=False),
+    ],
+    ids=repr,
+)
+def test_a_slice_drawing_some_input_slices_writes_the_drawn_and_the_others_apart(spec):
+    """A ConvTranspose3d whose slice pictures show fewer input slices x[c, d] than a group sums:
+    each sum line adds what the output cell held, the drawn slices' products and the others'
+    (those named not drawn), the slices named exactly those drawn and those not, each number as
+    a loop over the 3-D input and kernels finds it."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.model import shown
+
+    job = Job(spec, Look(values=True), {}, max_frames=8)
+    x, w = job.recording.input, job.recording.weight
+    bias = job.recording.bias
+    per, (s_d, s_h, s_w), (p_d, p_h, p_w) = spec.in_per_group, spec.stride, spec.padding
+    (k_d, k_h, k_w), (d_d, d_h, d_w) = spec.kernel_size, spec.dilation
+    checked = 0
+    for z, (drawn, steps) in enumerate(zip(job.drawings, job.steps)):
+        playback = drawn.playback
+        reach = {d: dz for d in range(spec.input_shape[1]) for dz in range(k_d) if d * s_d - p_d + dz * d_d == z}
+        if not reach:
+            continue
+        order = [(c, d) for c in range(per) for d in sorted(reach)]  # group 0's slices, as drawn
+        shown_in = len(shown(drawn.geometry)[0])
+        assert shown_in < len(order), spec
+        mine_slices, rest_slices = order[:shown_in], order[shown_in:]
+        assert [drawn.geometry.input_text(i) for i in range(shown_in)] == [f"x[{c}, {d}]" for c, d in mine_slices]
+        sums, held = {}, set()
+        (r0, r1), (c0, c1) = playback.region.rows, playback.region.cols  # the part drawn, on the canvas
+        for step in range(playback.steps):  # every step, as the frames walk them
+            j, y, xx = playback._index(step)
+            if j >= playback.columns:
+                continue
+            playback.advance(step)
+            words = playback.show(step)
+            assert words.text.endswith(" of this part"), words.text
+            entries = {}
+            for entry in words.sums:
+                found = SPLIT.fullmatch(entry)
+                if found:
+                    entries[tuple(map(int, found.groups()[:4]))] = found
+                else:
+                    assert entry.startswith("canvas[") or not entry.startswith("y[0,"), entry
+            for co in range(j, spec.out_channels, spec.out_per_group):
+                g = co // spec.out_per_group
+                for ky in range(k_h):
+                    for kx in range(k_w):
+                        oy, ox = y * s_h + ky * d_h, xx * s_w + kx * d_w  # on the canvas
+                        mine, rest = (
+                            sum(
+                                int(x[g * per + c, d, y, xx]) * int(w[g * per + c, j, reach[d], ky, kx])
+                                for c, d in slices
+                            )
+                            for slices in (mine_slices, rest_slices)
+                        )
+                        start = 0 if bias is None else int(bias[co])
+                        before, first = sums.get((co, oy, ox), start), (co, oy, ox) not in held
+                        sums[co, oy, ox] = before + mine + rest
+                        held.add((co, oy, ox))
+                        if g or step not in steps or not (r0 <= oy < r1 and c0 <= ox < c1):
+                            continue
+                        at = (co, z, oy - p_h, ox - p_w)
+                        if not (0 <= at[2] < spec.output_shape[2] and 0 <= at[3] < spec.output_shape[3]):
+                            continue  # cropped off
+                        found = entries.pop(at, None)
+                        assert found is not None, (spec, z, step, at, words.sums)
+                        word, named, hidden, were, a, b, v, again = found.groups()[4:]
+                        assert word == (None if first and bias is None else "b" if first else "y")
+                        assert _slices_named(named, order) == mine_slices, named
+                        assert _slices_named(hidden, order) == rest_slices == _slices_named(again, order), hidden
+                        assert (int(a), int(b), int(v)) == (mine, rest, sums[co, oy, ox])
+                        assert were is None if word is None else int(were) == before
+                        checked += 1
+    assert checked

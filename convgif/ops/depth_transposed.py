@@ -10,14 +10,17 @@ kernel, in the output padding, or between the strides) holds only the bias.
 from __future__ import annotations
 
 import dataclasses
+import math
 from typing import Any, Optional
 
 import numpy as np
 
 from ..engine.part import PartArray
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, shown
 from ..picture.numbers import widest
 from .depth_steps import counting
+from .scattering import ScatterPlayback
+from .sliding import channels_cut
 
 
 def depth_pairs(spec: Any, z: int) -> list[tuple[int, int]]:
@@ -52,6 +55,73 @@ def depth_pairs_note(spec: Any, z: int) -> str:
 def _weight_label(spec: Any, pairs: list[tuple[int, int]]) -> Any:
     """weight[c, j, dz] of the slice's pair channel ``i`` (c-major over the pairs)."""
     return lambda i, j: f"weight[{i // len(pairs)},{j},{pairs[i % len(pairs)][1]}]"
+
+
+def pairs_span(pairs: list[tuple[int, int]]) -> Any:
+    """Input slices first..last of a slice's picture (its pair channels, c-major) as a sum line
+    indexes them inside ``x[…]``: ``0, 1``; ``0, 1..2`` or ``3..63, 1`` over neighbouring depths;
+    else ``0, 1]..x[63, 1`` from one slice to another, in the order they are drawn."""
+    n, depths = len(pairs), [d for d, _ in pairs]
+
+    def together(a: int, b: int) -> Optional[str]:
+        """Depths a..b of the pairs, when they are neighbours (``1..3``) or one (``1``)."""
+        if depths[b] - depths[a] != b - a:
+            return None
+        return str(depths[a]) if a == b else f"{depths[a]}..{depths[b]}"
+
+    def span(first: int, last: int) -> str:
+        (c0, a), (c1, b) = divmod(first, n), divmod(last, n)
+        if c0 == c1 and together(a, b):
+            return f"{c0}, {together(a, b)}"
+        if (a, b) == (0, n - 1) and together(a, b):  # whole channels c0..c1
+            return f"{c0}..{c1}, {together(a, b)}"
+        return f"{c0}, {depths[a]}]..x[{c1}, {depths[b]}"
+
+    return span
+
+
+def _split_chars(spec: Any, planar: Any, drawn: tuple) -> int:
+    """What the 3-D labels add to a sum split into the slices drawn and the others, over the
+    2-D layer's ``x[0..2]``, ``x[3..63]`` and ``(x[3..63] not drawn)``: ``, d]..x[c, d`` each."""
+    if len(drawn[0]) >= planar.in_per_group:
+        return 0
+    return 3 * (2 * len(str(spec.input_shape[1])) + len(str(spec.in_channels)) + 8)
+
+
+class DepthScatterPlayback(ScatterPlayback):
+    """The steps of one output depth slice: a 2-D scatter over the slice's pair channels, whose
+    sums name the input slices x[c, d] drawn and those not drawn (``span``)."""
+
+    def __init__(self, *args: Any, span: Any, part: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.span = span
+        self.part = part  # some rows and columns or some channels left out: the steps are a part's
+
+    def show(self, step: int) -> Step:
+        """The 2-D layer's step, counted "of this part" also when the picture is a part whose
+        steps are all the layer's (every input cell reaches the part, or only some input slices
+        or output channels are drawn), as a convolution's."""
+        shown = super().show(step)
+        if not self.part or shown.text.endswith(" of this part"):
+            return shown
+        return dataclasses.replace(shown, text=shown.text + " of this part")
+
+    def _entry(self, y: str, before: Any, added: Any, first: bool, part: Any = None) -> str:
+        """One output cell's sum, as the 2-D layer's, the input slices split as x[c, d]."""
+        text = lambda v: format_value(v, self.scale)  # noqa: E731
+        if part is None:
+            terms, values, hidden = ["Σ x·w"], [text(added)], ""
+        else:
+            drawn, rest = self.span(0, self.drawn - 1), self.span(self.drawn, self.spec.in_per_group - 1)
+            terms, values = [f"Σ x[{drawn}]·w", f"Σ x[{rest}]·w"], [text(part), text(added - part)]
+            hidden = f" (x[{rest}] not drawn)"
+        if not (first and self.recording.bias is None):
+            terms.insert(0, "b" if first else "y")
+            values.insert(0, text(before))
+        line = f"{y} = {' + '.join(terms)}"
+        if len(values) > 1:
+            line += f" = {' + '.join(values)}"
+        return f"{line} = {text(before + added)}{hidden}"  # before is 0 where nothing was held
 
 
 def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]]) -> Any:
@@ -97,8 +167,10 @@ def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] =
                 output_label=lambda co, z=z: f"y[{co}, {z}]",
                 inputs_word="input slices",
                 step_text=f"depth {z} · {base.step_text}",
-                sum_chars=lambda chars, drawn, base=base, head=head: (
-                    base.sum_chars(chars, drawn) + len(drawn[2]) * (len(head) + 12)
+                sum_chars=lambda chars, drawn, base=base, head=head, planar=planar: (
+                    base.sum_chars(chars, drawn)
+                    + len(drawn[2])
+                    * (len(head) + 12 + math.prod(planar.kernel_size) * _split_chars(spec, planar, drawn))
                 ),
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
@@ -106,8 +178,10 @@ def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] =
     return geometries
 
 
-def _bias_text(z: int) -> str:
-    return f"depth {z} holds only the bias: every cell · step 1/1"
+def _bias_text(z: int, part: bool) -> str:
+    """The step line of a slice of the bias alone (``of this part`` when the picture is a part:
+    some rows and columns, or some channels, left out)."""
+    return f"depth {z} holds only the bias: every cell · step 1/1{' of this part' if part else ''}"
 
 
 def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
@@ -142,7 +216,7 @@ def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
         inputs_word="input slices",
         numbers=True,
         columns_take_turns=False,
-        step_text=_bias_text(z),
+        step_text=_bias_text(z, True),
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"y[{co}, {z}, :, :] = b[{co}]") + chars + 20),
         value_chars=3,
     )
@@ -159,7 +233,6 @@ def transposed_depth_drawings(
 ) -> list[Drawn]:
     """The recorded pictures of :func:`transposed_depth_geometries`, one per output depth slice;
     each slice's values the 3-D recording's (checked)."""
-    from .scattering import ScatterPlayback
     from .transposed_part import DepthPartRecording
 
     part = isinstance(recording, DepthPartRecording)  # a part recorded alone: each slice's part recorded
@@ -171,8 +244,9 @@ def transposed_depth_drawings(
             output: Any = PartArray(held.shape[:1] + held.shape[2:], held.start[:1] + held.start[2:], held.values[:, z])
         else:
             output = np.ascontiguousarray(recording.output[:, z])
+        cut = Region.of(region, spec.output_shape[2:]).cuts(spec.output_shape[2:]) or channels_cut(geometry)
         if planar is None:
-            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias))
+            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias, cut))
             continue
         if part:
             rec = recording.planes[z]
@@ -183,13 +257,30 @@ def transposed_depth_drawings(
                 raise AssertionError(f"depth slice {z} of {spec} does not add up to the recording's")
         (picture,) = op2d.drawings(planar, rec, pixels, region=region, geometries=[geometry])
         old = picture.playback
-        playback = ScatterPlayback(rec, old.region, old.read, 2, z, _head(spec, planar, pairs), old.columns)
+        playback = DepthScatterPlayback(
+            rec,
+            old.region,
+            old.read,
+            2,
+            z,
+            _head(spec, planar, pairs),
+            old.columns,
+            channels=len(shown(geometry)[0]),
+            span=pairs_span(pairs),
+            part=cut,
+        )
         drawn.append(dataclasses.replace(picture, playback=playback))
     return drawn
 
 
 def _bias_drawn(
-    geometry: Geometry, output: Any, z: int, pixels: bool, region: Optional[Region], bias: Optional[np.ndarray]
+    geometry: Geometry,
+    output: Any,
+    z: int,
+    pixels: bool,
+    region: Optional[Region],
+    bias: Optional[np.ndarray],
+    cut: bool = False,
 ) -> Drawn:
     """The picture of a slice no input reaches: in the input's place, what every cell of each
     channel is written (its bias, or 0 without one), and no input or padding cell."""
@@ -204,7 +295,7 @@ def _bias_drawn(
         filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=shown,
-        playback=BiasPlayback(shown, z, bias is not None),
+        playback=BiasPlayback(shown, z, bias is not None, cut),
         value_chars=widest(grid, shown),
         pixels=pixels,
     )
@@ -213,8 +304,8 @@ def _bias_drawn(
 class BiasPlayback:
     """The one step of a slice no input reaches: every output cell written its bias at once."""
 
-    def __init__(self, output: np.ndarray, z: int, has_bias: bool) -> None:
-        self.output, self.z, self.has_bias = output, z, has_bias
+    def __init__(self, output: np.ndarray, z: int, has_bias: bool, part: bool = False) -> None:
+        self.output, self.z, self.has_bias, self.part = output, z, has_bias, part
         self.steps = 1
 
     def advance(self, step: int) -> list[Writes]:
@@ -231,4 +322,4 @@ class BiasPlayback:
             held = f"b[{c}] = {value}" if self.has_bias else f"{value} (no bias)"
             sums.append(f"y[{c}, {self.z}, :, :] = {held}")
         channels = tuple(range(self.output.shape[0]))
-        return Step(0, LazyReads(reads), self.advance(step), _bias_text(self.z), tuple(sums), channels)
+        return Step(0, LazyReads(reads), self.advance(step), _bias_text(self.z, self.part), tuple(sums), channels)

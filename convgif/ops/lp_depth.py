@@ -11,11 +11,11 @@ import math
 from typing import Any, Callable, Optional
 
 from ..engine.windows import INPUT
-from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
+from ..picture.model import Drawn, Geometry, Region, Step, format_value, magnitude
 from .depth_steps import counting
 from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries, slices_drawn
 from .pool_picture import held
-from .sliding import widest_text
+from .sliding import channels_cut, widest_text
 
 
 @counting
@@ -31,6 +31,8 @@ def lp_depth_geometries(spec: Any, notes: list[str], region: Optional[Region] = 
             caption=spec.caption,
             notes=(*notes, *[n for n in geometry.notes[1:-1] if "overhang" not in n], geometry.notes[-1]),
             sum_chars=lambda chars, drawn: y_last + 70 + cells * (chars + 6) + 3 * chars,
+            # room for the longest step line, counted of this part when some channels are left out
+            step_text=geometry.step_text + ("" if geometry.step_text.endswith(" of this part") else " of this part"),
         )
         for geometry in geometries
     ]
@@ -56,7 +58,7 @@ def lp_depth_drawings(
         at = [z * spec.stride[0] + dz for dz in range(spec.kernel_size[0])]
         grid = slices_drawn(pool, rec, at, (y0, y1), (x0, x1))  # no padding: x, then overhang
         output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
-        playback = LPDepthPlayback(rec, z, part, (y0, x0), sum_text)
+        playback = LPDepthPlayback(rec, z, part, (y0, x0), sum_text, channels_cut(picture.geometry))
         drawn.append(
             dataclasses.replace(
                 picture, grid=grid, output=output, playback=playback, value_chars=widest_text(grid, output, None)
@@ -74,8 +76,17 @@ class LPDepthPlayback(DepthPoolPlayback):
     """The pooling's steps of one output depth slice, writing the LP layer's outputs, each
     output's power sum and root written out from the input's cells."""
 
-    def __init__(self, rec: Any, z: int, region: Region, shift: tuple[int, int], sum_text: Callable[..., str]) -> None:
+    def __init__(
+        self,
+        rec: Any,
+        z: int,
+        region: Region,
+        shift: tuple[int, int],
+        sum_text: Callable[..., str],
+        channels: bool = False,
+    ) -> None:
         super().__init__(rec.pooled, z, False, region, shift)
+        self.channels_cut = channels  # some channels left out: the steps are a part's too
         self.lp, self.sum_text = rec, sum_text
         self.output = rec.output
         self._scales = magnitude(held(rec.input)), magnitude(held(rec.output))
@@ -86,3 +97,10 @@ class LPDepthPlayback(DepthPoolPlayback):
         cells = placement.cells[placement.kinds == INPUT]  # no padding: grid cells are input cells
         xs = list(self.lp.input[(c, *cells.T)])
         return self.sum_text(self.lp.spec, c, placement, y, format_value(self.lp.output[c, z, oy, ox]), xs)
+
+    def show(self, step: int) -> Step:
+        """The pooling's step, counted ``of this part`` also when some channels are left out."""
+        shown = super().show(step)
+        if not self.channels_cut or shown.text.endswith(" of this part"):
+            return shown
+        return dataclasses.replace(shown, text=shown.text + " of this part")

@@ -21,6 +21,7 @@ from ..picture.numbers import widest
 from .depth_steps import counting
 from .gathered import CellPlayback
 from .gathered_part import at_depth
+from .sliding import channels_cut
 
 #: The (front, back) pair of the depth axis among (C, D, H, W)'s pads.
 DEPTH = 1
@@ -60,12 +61,18 @@ def _position(z: int, y: int, x: int) -> str:
     return f"({z}, {y}, {x})"
 
 
-def _step_text(z: int, oy: int, ox: int, d: int, sy: int, sx: int, step: int, steps: int) -> str:
-    return f"output {_position(z, oy, ox)} copies input {_position(d, sy, sx)} · step {step + 1}/{steps}"
+def _counted(step: int, steps: int, part: bool) -> str:
+    """The step among the ``steps`` drawn (``of this part`` when they are those of a part of the
+    output, or some channels are left out)."""
+    return f"step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-def _constant_text(z: int) -> str:
-    return f"depth {z} holds the constant: every cell · step 1/1"
+def _step_text(z: int, oy: int, ox: int, d: int, sy: int, sx: int, step: int, steps: int, part: bool) -> str:
+    return f"output {_position(z, oy, ox)} copies input {_position(d, sy, sx)} · {_counted(step, steps, part)}"
+
+
+def _constant_text(z: int, part: bool) -> str:
+    return f"depth {z} holds the constant: every cell · {_counted(0, 1, part)}"
 
 
 @counting
@@ -93,7 +100,7 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
                 input_label=lambda c, d=d: f"x[{c}, {d}]",
                 output_label=lambda c, z=z: f"y[{c}, {z}]",
                 inputs_word="input slices",
-                step_text=_step_text(z, ho - 1, wo - 1, d, h - 1, w - 1, ho * wo - 1, ho * wo),
+                step_text=_step_text(z, ho - 1, wo - 1, d, h - 1, w - 1, ho * wo - 1, ho * wo, True),
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * at + chars + 9),
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
@@ -126,7 +133,7 @@ def _constant_geometry(
         out_size=part.size,
         steps_per_column=1,
         part=picture_part,
-        input_heading="input (depth padding)",
+        input_heading="input (depth padding)" + (", part" if tuple(grid) != (h, w) else ""),  # "part" where cut
         output_heading="output" if region is None or not region.cuts(out_size) else "output, part",
         kernel_label=lambda i, j: "",
         blame=lambda axis: ("input_shape", spec.input_shape, "input"),
@@ -140,7 +147,7 @@ def _constant_geometry(
         inputs_word="input slices",
         numbers=True,
         columns_take_turns=False,
-        step_text=_constant_text(z),
+        step_text=_constant_text(z, True),
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"y[{c}, {z}, :, :]") + chars + 20),
         value_chars=max(3, len(format_value(spec.fill))),
     )
@@ -164,20 +171,22 @@ def pad_depth_drawings(
         if d < 0:
             drawn.append(_constant_drawn(spec, geometry, output, z, pixels, region))
             continue
+        cut = Region.of(region, spec.output_shape[2:]).cuts(tuple(spec.output_shape[2:])) or channels_cut(geometry)
         rec = type(recording)(flat, at_depth(recording.input, d, isinstance(output, PartArray)), output)
         (picture,) = op.plane_op.drawings(flat, rec, pixels, region, geometries=[geometry])
         old = picture.playback
-        drawn.append(dataclasses.replace(picture, playback=_slice_playback(old, output, z, d)))
+        drawn.append(dataclasses.replace(picture, playback=_slice_playback(old, output, z, d, cut)))
     return drawn
 
 
-def _slice_playback(old: CellPlayback, output: np.ndarray, z: int, d: int) -> CellPlayback:
-    """The 2-D pad's steps, their lines naming the depth slices copied from and to."""
+def _slice_playback(old: CellPlayback, output: np.ndarray, z: int, d: int, part: bool) -> CellPlayback:
+    """The 2-D pad's steps, their lines naming the depth slices copied from and to (``part``:
+    the steps are those of a part)."""
     cells, steps = old.cells, len(old.positions)
 
     def text(step: int, oy: int, ox: int) -> str:
         ((sy, sx),) = cells(oy, ox)
-        return _step_text(z, oy, ox, d, sy, sx, step, steps)
+        return _step_text(z, oy, ox, d, sy, sx, step, steps, part)
 
     def entry(ch: int, oy: int, ox: int) -> str:
         ((sy, sx),) = cells(oy, ox)
@@ -194,6 +203,7 @@ def _constant_drawn(
 ) -> Drawn:
     part = Region.of(region, output.shape[1:])
     shown = output[:, slice(*part.rows), slice(*part.cols)]
+    cut = part.cuts(tuple(spec.output_shape[2:])) or channels_cut(geometry)  # the step is a part's
     fill = spec.fill if output.dtype.kind == "f" else int(spec.fill)
     grid = np.full((output.shape[0], *geometry.grid), fill, dtype=output.dtype)
     return Drawn(
@@ -202,7 +212,7 @@ def _constant_drawn(
         filler=np.ones(grid.shape, dtype=bool),
         kernels=None,
         output=shown,
-        playback=ConstantPlayback(shown, z),
+        playback=ConstantPlayback(shown, z, cut),
         value_chars=widest(grid, shown),
         pixels=pixels,
         filler_text=format_value(spec.fill),  # the key's padding swatch holds the constant, not 0
@@ -212,8 +222,8 @@ def _constant_drawn(
 class ConstantPlayback:
     """The one step of a depth slice of the constant: every output cell written at once."""
 
-    def __init__(self, output: np.ndarray, z: int) -> None:
-        self.output, self.z = output, z
+    def __init__(self, output: np.ndarray, z: int, part: bool = False) -> None:
+        self.output, self.z, self.part = output, z, part
 
     def advance(self, step: int) -> list[Writes]:
         c, h, w = self.output.shape
@@ -228,7 +238,9 @@ class ConstantPlayback:
             return Reads(np.zeros((0, 3), dtype=np.int64), (0, 0, 0, 0))
 
         sums = tuple(f"y[{c}, {self.z}, :, :] = {value} (the constant)" for c in range(channels))
-        return Step(0, LazyReads(reads), self.advance(step), _constant_text(self.z), sums, tuple(range(channels)))
+        return Step(
+            0, LazyReads(reads), self.advance(step), _constant_text(self.z, self.part), sums, tuple(range(channels))
+        )
 
 
 def depth_steps(spec: Any) -> int:

@@ -29,6 +29,7 @@ from .depth_steps import counting
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth
 from .resample_picture import axis_source, rule_notes, weighted
+from .sliding import channels_cut
 
 #: The depth axis among an Upsample's spatial axes (D, H, W).
 DEPTH = 0
@@ -124,10 +125,12 @@ def sum_entry(spec: Any, x: np.ndarray, c: int, z: int, oy: int, ox: int, value:
     return f"{y} = {weighted(depth, planes)} = {format_value(value)}"
 
 
-def _step_text(spec: Any, z: int, oy: int, ox: int, step: int, steps: int) -> str:
+def _step_text(spec: Any, z: int, oy: int, ox: int, step: int, steps: int, part: bool) -> str:
+    """Where output (z, oy, ox) reads, and the step among the ``steps`` drawn (``of this part``
+    when they are those of a part of the output, or some channels are left out)."""
     where = ", ".join(axis_source(spec, taps, i) for taps, i in zip(spec.axes, (z, oy, ox)))
     verb = "averages input" if spec.mode == "area" else "from source"
-    return f"output ({z}, {oy}, {ox}) {verb} ({where}) · step {step + 1}/{steps}"
+    return f"output ({z}, {oy}, {ox}) {verb} ({where}) · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
 def _plane(spec: Any, region: Optional[Region]) -> tuple[AxisTaps, AxisTaps, Region, Region]:
@@ -173,7 +176,7 @@ def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[s
                 kernel=None,
                 out_size=part.size,
                 steps_per_column=steps,
-                input_heading="input, part" if cut else "input",
+                input_heading="input, part" if cut and read.cuts((h, w)) else "input",  # "part" where cut
                 output_heading="output, part" if cut else "output",
                 part=picture_part,
                 kernel_label=lambda i, j: "",
@@ -185,7 +188,7 @@ def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[s
                 numbers=True,
                 columns_take_turns=False,
                 step_text=f"output ({z}, {ho - 1}, {wo - 1}) from source ({'0.3333→0.3333, ' * 2}0.3333→0.3333) "
-                f"· step {steps}/{steps}",
+                f"· step {steps}/{steps} of this part",
                 sum_chars=sum_chars,
                 value_chars=max(PIXEL_CHARS, 4),
             )
@@ -207,7 +210,8 @@ def upsample_depth_drawings(
         grid = x[:, depths, slice(*read.rows), slice(*read.cols)].reshape(c * len(depths), *read.size)
         output = at_depth(recording.output, z)
         shown = output[:, slice(*part.rows), slice(*part.cols)]
-        playback = DepthResamplePlayback(spec, x, output, z, positions, part, read)
+        cut = part.cuts(tuple(spec.output_shape[2:])) or channels_cut(geometry)  # the steps are a part's
+        playback = DepthResamplePlayback(spec, x, output, z, positions, part, read, cut)
         drawn.append(
             Drawn(
                 geometry=geometry,
@@ -236,6 +240,7 @@ class DepthResamplePlayback(CellPlayback):
         positions: list[tuple[int, int]],
         part: Region,
         read: Region,
+        cut: bool = False,
     ) -> None:
         rows, cols = spec.axes[1], spec.axes[2]
         self.spec, self.z, self.depths = spec, z, depths_of(spec, z)
@@ -244,7 +249,7 @@ class DepthResamplePlayback(CellPlayback):
             return [(j, i) for j, _ in rows.reads(oy) for i, _ in cols.reads(ox)]
 
         def text(step: int, oy: int, ox: int) -> str:
-            return _step_text(spec, z, oy, ox, step, len(positions))
+            return _step_text(spec, z, oy, ox, step, len(positions), cut)
 
         def entry(ch: int, oy: int, ox: int) -> str:
             return sum_entry(spec, x, ch, z, oy, ox, output[ch, oy, ox])

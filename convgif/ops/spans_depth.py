@@ -23,7 +23,7 @@ from .adaptive_picture import LISTED
 from .depth_steps import counting
 from .pool_depth import DepthWindowSteps
 from .pool_picture import held
-from .sliding import position, widest_text
+from .sliding import channels_cut, position, widest_text
 
 
 def depth_count(spec: Any, z: int) -> int:
@@ -56,12 +56,22 @@ def _depth_note(spec: Any, z: int, starts: Optional[np.ndarray]) -> str:
 
 
 def _step_text(
-    z: int, oy: int, ox: int, step: int, steps: int, rows: tuple[int, int], cols: tuple[int, int], who: str
+    z: int,
+    oy: int,
+    ox: int,
+    step: int,
+    steps: int,
+    rows: tuple[int, int],
+    cols: tuple[int, int],
+    who: str,
+    part: bool = False,
 ) -> str:
+    """The window of output (z, oy, ox), and the step among the ``steps`` drawn (``of this
+    part`` when they are those of a part of the output, or some channels are left out)."""
     (r0, r1), (c0, c1) = rows, cols
     return (
         f"{who}window rows {r0}–{r1 - 1} × columns {c0}–{c1 - 1} ({r1 - r0}×{c1 - c0}) for "
-        f"{position(2, oy, ox, depth=z)} · step {step + 1}/{steps}"
+        f"{position(2, oy, ox, depth=z)} · step {step + 1}/{steps}{' of this part' if part else ''}"
     )
 
 
@@ -92,7 +102,7 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
         if base.part is not None:
             notes.insert(-1, base.notes[-1])
         size = region.size if region is not None else (ho, wo)
-        last = _step_text(z, size[0] - 1, size[1] - 1, math.prod(size) - 1, math.prod(size), (0, h), (0, w), "")
+        last = _step_text(z, size[0] - 1, size[1] - 1, math.prod(size) - 1, math.prod(size), (0, h), (0, w), "", True)
         geometries.append(
             dataclasses.replace(
                 base,
@@ -146,7 +156,16 @@ def span_depth_drawings(
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=None,
                 output=output,
-                playback=DepthSpanPlayback(rec, z, kd, indices, part, read, fractional),
+                playback=DepthSpanPlayback(
+                    rec,
+                    z,
+                    kd,
+                    indices,
+                    part,
+                    read,
+                    fractional,
+                    part.cuts(spec.output_shape[2:]) or channels_cut(geometry),
+                ),
                 value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 plain=tuple(range(1, 2 * c, 2)) if indices else (),
@@ -160,9 +179,18 @@ class DepthSpanPlayback(DepthWindowSteps):
     ringed on each slice it reads; the sums list its cells slice by slice."""
 
     def __init__(
-        self, rec: SpanRecording, z: int, kd: int, indices: bool, region: Region, read: Region, fractional: bool
+        self,
+        rec: SpanRecording,
+        z: int,
+        kd: int,
+        indices: bool,
+        region: Region,
+        read: Region,
+        fractional: bool,
+        part: bool = False,
     ) -> None:
         self.recording, self.z, self.kd, self.indices, self.region = rec, z, kd, indices, region
+        self.part = part  # the output cut or some channels left out: the steps are a part's
         self.output = rec.output
         self.per = 2 if indices else 1
         self.fractional = fractional
@@ -195,7 +223,7 @@ class DepthSpanPlayback(DepthWindowSteps):
         (r0, c0), (r1, c1) = cells[:, 1:].min(axis=0), cells[:, 1:].max(axis=0) + 1
         who = "channel 0's " if self.fractional else ""
         steps = math.prod(self.region.size)
-        text = _step_text(self.z, oy, ox, step, steps, (int(r0), int(r1)), (int(c0), int(c1)), who)
+        text = _step_text(self.z, oy, ox, step, steps, (int(r0), int(r1)), (int(c0), int(c1)), who, self.part)
         sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

@@ -19,7 +19,7 @@ from ..engine.part import PartArray
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .depth_steps import counting
-from .sliding import widest_text
+from .sliding import channels_cut, widest_text
 
 #: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
 Extent = Callable[[Any, Region], Region]
@@ -73,6 +73,8 @@ def _note(spec: Any, z: int, depths: list[int]) -> str:
 
 
 def _step_text(d: int, y: int, x: int, step: int, steps: int, part: bool) -> str:
+    """The input position placed, and the step among the ``steps`` drawn (``of this part`` when
+    they are those of a part of the output, or some channels are left out)."""
     return f"input ({d}, {y}, {x}) · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
@@ -108,7 +110,7 @@ def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] 
                 kernel=None,
                 out_size=part.size,
                 steps_per_column=steps,
-                input_heading="input, part" if cut else "input",
+                input_heading="input, part" if read.cuts((h, w)) else "input",  # "part" only where cut
                 output_heading="output, part" if cut else "output",
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
@@ -117,7 +119,7 @@ def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] 
                 output_label=lambda co, z=z: f"y[{co}, {z}]",
                 inputs_word="input slices",
                 numbers=True,
-                step_text=_step_text(depths[-1], h - 1, w - 1, steps - 1, steps, cut),
+                step_text=_step_text(depths[-1], h - 1, w - 1, steps - 1, steps, True),
                 sum_chars=lambda chars, drawn: 2 * at + 2 * chars + 60,
                 value_chars=max(3, len(str(math.prod(spec.output_shape[1:]) - 1))),
             )
@@ -162,7 +164,7 @@ def unpool_depth_drawings(
                 filler=np.zeros(read.size, dtype=bool),
                 kernels=None,
                 output=shown,
-                playback=DepthUnpoolPlayback(recording, z, depths, part, read),
+                playback=DepthUnpoolPlayback(recording, z, depths, part, read, cut or channels_cut(geometry)),
                 start=np.zeros_like(shown),
                 value_chars=widest_text(grid, shown, idx[inside].reshape(-1, *read.size)),
                 pixels=pixels,
@@ -175,9 +177,12 @@ class DepthUnpoolPlayback:
     """Steps of output depth slice ``z``: the input positions of the slices ``depths`` drawn (of
     ``read``, a part's), slice by slice and row by row, every channel at once."""
 
-    def __init__(self, recording: Any, z: int, depths: list[int], region: Region, read: Region) -> None:
+    def __init__(
+        self, recording: Any, z: int, depths: list[int], region: Region, read: Region, part: bool = False
+    ) -> None:
         self.x, self.indices, self.z, self.depths = recording.input, recording.indices, z, depths
         self.region, self.read = region, read
+        self.part = part  # the output cut or some channels left out: the steps are a part's
         self.sizes = recording.output.shape[1:]
         x = recording.input
         self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # a part: of the cells held
@@ -219,8 +224,7 @@ class DepthUnpoolPlayback:
         slot, d, y, x = self._at(step)
         k = len(self.depths)
         steps = k * math.prod(self.read.size)
-        part = self.read.size != self.x.shape[2:]
-        text = _step_text(d, y, x, step, steps, part)
+        text = _step_text(d, y, x, step, steps, self.part or self.read.size != self.x.shape[2:])
         sums = tuple(self._sum(c, d, y, x, t) for c, t in enumerate(self._targets(d, y, x)))
         dy, dx = y - self.read.rows[0], x - self.read.cols[0]
 
