@@ -92,9 +92,8 @@ class DepthScatterPlayback(ScatterPlayback):
     """The steps of one output depth slice: a 2-D scatter over the slice's pair channels, whose
     sums name the input slices x[c, d] drawn and those not drawn (``span``)."""
 
-    def __init__(self, *args: Any, span: Any, part: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, part: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.span = span
         self.part = part  # some rows and columns or some channels left out: the steps are a part's
 
     def show(self, step: int) -> Step:
@@ -105,23 +104,6 @@ class DepthScatterPlayback(ScatterPlayback):
         if not self.part or shown.text.endswith(" of this part"):
             return shown
         return dataclasses.replace(shown, text=shown.text + " of this part")
-
-    def _entry(self, y: str, before: Any, added: Any, first: bool, part: Any = None) -> str:
-        """One output cell's sum, as the 2-D layer's, the input slices split as x[c, d]."""
-        text = lambda v: format_value(v, self.scale)  # noqa: E731
-        if part is None:
-            terms, values, hidden = ["Σ x·w"], [text(added)], ""
-        else:
-            drawn, rest = self.span(0, self.drawn - 1), self.span(self.drawn, self.spec.in_per_group - 1)
-            terms, values = [f"Σ x[{drawn}]·w", f"Σ x[{rest}]·w"], [text(part), text(added - part)]
-            hidden = f" (x[{rest}] not drawn)"
-        if not (first and self.recording.bias is None):
-            terms.insert(0, "b" if first else "y")
-            values.insert(0, text(before))
-        line = f"{y} = {' + '.join(terms)}"
-        if len(values) > 1:
-            line += f" = {' + '.join(values)}"
-        return f"{line} = {text(before + added)}{hidden}"  # before is 0 where nothing was held
 
 
 def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]]) -> Any:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Optional
 
@@ -157,8 +157,11 @@ class ScatterPlayback:
         head: Optional[Any] = None,
         columns: Optional[int] = None,
         channels: Optional[int] = None,
+        span: Callable[[int, int], str] = channel_span,
     ) -> None:
         self.recording = recording
+        #: Input channels first..last as a split sum names them (a depth slice's: x[c, d])
+        self.span = span
         self.dims = dims  # a ConvTranspose1d is drawn as its ConvTranspose2d over one row
         self.depth = depth  # output depth slice of a ConvTranspose3d drawn one slice at a time
         self.head = head or (lambda co, y, x: scatter_head(self.spec, co, y, x, self.dims))
@@ -269,7 +272,7 @@ class ScatterPlayback:
         if part is None:
             terms, values, hidden = ["Σ x·w"], [text(added)], ""
         else:
-            shown, rest = channel_span(0, self.drawn - 1), channel_span(self.drawn, self.spec.in_per_group - 1)
+            shown, rest = self.span(0, self.drawn - 1), self.span(self.drawn, self.spec.in_per_group - 1)
             terms, values = [f"Σ x[{shown}]·w", f"Σ x[{rest}]·w"], [text(part), text(added - part)]
             hidden = f" (x[{rest}] not drawn)"
         if not (first and self.recording.bias is None):
