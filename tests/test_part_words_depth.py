@@ -51,6 +51,9 @@ CASES = [
     (convgif.ConvTranspose3dSpec((2, 2, 3, 3), 2, 2), R((0, 2), (1, 3))),
     (convgif.ConvTranspose3dSpec((2, 2, 3, 3), 2, 2, stride=2), None),
     (convgif.ConvTranspose3dSpec((64, 2, 3, 3), 2, 2), None),  # input slices left out
+    (convgif.MaxPool3dSpec((64, 2, 4, 4), 2), None),  # channels left out
+    (convgif.AvgPool3dSpec((2, 4, 6, 6), 2), R((0, 2), (1, 3))),
+    (convgif.AvgPool3dSpec((2, 4, 6, 6), 2), None),
 ]
 
 COUNT = re.compile(r"step (\d+)/(\d+)( of this part)?$")

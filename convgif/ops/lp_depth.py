@@ -11,7 +11,7 @@ import math
 from typing import Any, Callable, Optional
 
 from ..engine.windows import INPUT
-from ..picture.model import Drawn, Geometry, Region, Step, format_value, magnitude
+from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
 from .depth_steps import counting
 from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries, slices_drawn
 from .pool_picture import held
@@ -85,8 +85,7 @@ class LPDepthPlayback(DepthPoolPlayback):
         sum_text: Callable[..., str],
         channels: bool = False,
     ) -> None:
-        super().__init__(rec.pooled, z, False, region, shift)
-        self.channels_cut = channels  # some channels left out: the steps are a part's too
+        super().__init__(rec.pooled, z, False, region, shift, channels)
         self.lp, self.sum_text = rec, sum_text
         self.output = rec.output
         self._scales = magnitude(held(rec.input)), magnitude(held(rec.output))
@@ -97,10 +96,3 @@ class LPDepthPlayback(DepthPoolPlayback):
         cells = placement.cells[placement.kinds == INPUT]  # no padding: grid cells are input cells
         xs = list(self.lp.input[(c, *cells.T)])
         return self.sum_text(self.lp.spec, c, placement, y, format_value(self.lp.output[c, z, oy, ox]), xs)
-
-    def show(self, step: int) -> Step:
-        """The pooling's step, counted ``of this part`` also when some channels are left out."""
-        shown = super().show(step)
-        if not self.channels_cut or shown.text.endswith(" of this part"):
-            return shown
-        return dataclasses.replace(shown, text=shown.text + " of this part")
