@@ -44,6 +44,9 @@ CASES = [
     (convgif.FoldSpec((64 * 4, 9), (4, 4), 2), None),
     (convgif.FoldSpec((8, 9), (4, 4), 2), None),
     (convgif.FoldSpec((4, 9), (4, 4), 2), R((0, 2), (1, 4))),
+    (convgif.ConvTranspose2dSpec((64, 3, 3), 2, 3), None),  # input channels left out, every step drawn
+    (convgif.ConvTranspose2dSpec((2, 3, 3), 2, 3), None),
+    (convgif.ConvTranspose2dSpec((2, 3, 3), 1, 3, stride=2), R((0, 7), (3, 7))),  # every input reaches it
 ]
 
 

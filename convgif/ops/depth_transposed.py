@@ -88,24 +88,6 @@ def _split_chars(spec: Any, planar: Any, drawn: tuple) -> int:
     return 3 * (2 * len(str(spec.input_shape[1])) + len(str(spec.in_channels)) + 8)
 
 
-class DepthScatterPlayback(ScatterPlayback):
-    """The steps of one output depth slice: a 2-D scatter over the slice's pair channels, whose
-    sums name the input slices x[c, d] drawn and those not drawn (``span``)."""
-
-    def __init__(self, *args: Any, part: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.part = part  # some rows and columns or some channels left out: the steps are a part's
-
-    def show(self, step: int) -> Step:
-        """The 2-D layer's step, counted "of this part" also when the picture is a part whose
-        steps are all the layer's (every input cell reaches the part, or only some input slices
-        or output channels are drawn), as a convolution's."""
-        shown = super().show(step)
-        if not self.part or shown.text.endswith(" of this part"):
-            return shown
-        return dataclasses.replace(shown, text=shown.text + " of this part")
-
-
 def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]]) -> Any:
     """What a step adds to output channel ``co``: the canvas window gets, summed over the
     group's channels c and the slice's (d, dz) pairs, x[c, d, y, x] times weight[c, j, dz]."""
@@ -239,7 +221,7 @@ def transposed_depth_drawings(
                 raise AssertionError(f"depth slice {z} of {spec} does not add up to the recording's")
         (picture,) = op2d.drawings(planar, rec, pixels, region=region, geometries=[geometry])
         old = picture.playback
-        playback = DepthScatterPlayback(
+        playback = ScatterPlayback(
             rec,
             old.region,
             old.read,

@@ -158,8 +158,12 @@ class ScatterPlayback:
         columns: Optional[int] = None,
         channels: Optional[int] = None,
         span: Callable[[int, int], str] = channel_span,
+        part: bool = False,
     ) -> None:
         self.recording = recording
+        #: Whether the picture is a part (of the canvas, or of the channels) even where its steps
+        #: are all the layer's: then they are counted ``of this part`` too
+        self.part = part
         #: Input channels first..last as a split sum names them (a depth slice's: x[c, d])
         self.span = span
         self.dims = dims  # a ConvTranspose1d is drawn as its ConvTranspose2d over one row
@@ -242,7 +246,8 @@ class ScatterPlayback:
             return Reads(cells, (dy, dx, dy + 1, dx + 1))
 
         channels = [g * spec.out_per_group + j for g in self._drawn_groups]
-        text = scatter_step_text(channels, y, x, step, self.shown_steps, self.shown_steps < spec.steps, self.dims)
+        part = self.part or self.shown_steps < spec.steps
+        text = scatter_step_text(channels, y, x, step, self.shown_steps, part, self.dims)
         if self.depth is not None:
             text = f"depth {self.depth} · {text}"
         sums: list[str] = []

@@ -64,7 +64,7 @@ from .scattering import (
     scatter_step_text,
     transposed_row,
 )
-from .sliding import conv_drawn, conv_geometry, picture_read, reads_part
+from .sliding import channels_cut, conv_drawn, conv_geometry, picture_read, reads_part
 
 
 @dataclass(frozen=True)
@@ -474,8 +474,7 @@ class TransposedConv(Operation):
         cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
 
         def split(drawn: tuple, chars: int) -> int:
-            """What a sum adds when fewer channels are drawn than a group sums: ``[0..2]``,
-            `` + Σ x[3..63]·w``, a number and `` (x[3..63] not drawn)``."""
+            """A sum's ``[0..2]``, `` + Σ x[3..63]·w``, number and `` (x[3..63] not drawn)``."""
             return 0 if len(drawn[0]) >= spec.in_per_group else 6 * len(str(spec.in_channels)) + 31 + chars
 
         fields: dict[str, Any] = dict(
@@ -510,8 +509,7 @@ class TransposedConv(Operation):
             sum_chars=lambda chars, drawn: (
                 len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + split(drawn, chars) + 3 * chars + 6))
             ),
-            # a sum split into the channels drawn and the others takes about two lines
-            sum_lines_most=5 if spec.in_per_group > MAX_SHOWN_IN else 3,
+            sum_lines_most=5 if spec.in_per_group > MAX_SHOWN_IN else 3,  # a split sum takes about two lines
             **fields,
         )
 
@@ -569,7 +567,7 @@ class TransposedConv(Operation):
             conv = recording.conv
             return [conv_drawn(conv, geometry, pixels, filler=filler, region=region, inserted=inserted_mask(spec))]
         on = canvas_region(spec, region)
-        read = scatter_extent(spec, on)
+        read, part = scatter_extent(spec, on), on.cuts(canvas_size(spec)) or channels_cut(geometry)
         if recording.canvas is not None:
             span, canvas = recording.span_of(on), recording.canvas
         else:
@@ -594,6 +592,8 @@ class TransposedConv(Operation):
                 widest(recording.weight, scale=magnitude(weights)),
             )
 
+        shown_in, columns, _ = shown(geometry)
+
         return [
             Drawn(
                 geometry=geometry,
@@ -602,7 +602,7 @@ class TransposedConv(Operation):
                 kernels=by_output(spec, recording.weight),
                 output=output,
                 playback=ScatterPlayback(
-                    recording, on, read, self.dims, columns=len(shown(geometry)[1]), channels=len(shown(geometry)[0])
+                    recording, on, read, self.dims, columns=len(columns), channels=len(shown_in), part=part
                 ),
                 start=start,
                 picture=picture,
