@@ -387,3 +387,24 @@ def test_a_scatter_drawing_some_channels_writes_the_drawn_and_the_others_apart(s
         out = (kept, slice(rows.start - p, rows.stop - p), slice(cols.start - q, cols.stop - q))
         np.testing.assert_array_equal(sums[kept][:, rows, cols], np.asarray(rec.output[out]))  # the part adds up
     assert checked
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_step_line_names_only_the_output_channels_drawn(seed):
+    """Each group drawn writes its output cell at a step, and the step line names those channels:
+    none of a group whose inputs and outputs the picture leaves out (as a convolution's)."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.model import shown
+
+    rng = random.Random(seed)
+    for _ in range(10):
+        groups = rng.choice([2, 3, 4, 6, 8])
+        spec = ConvTranspose2dSpec((groups * rng.randint(1, 3), 3, 3), groups * rng.randint(1, 6), 2, groups=groups)
+        (drawn,) = Job(spec, Look(), max_frames=0).drawings
+        _, columns, shown_out = shown(drawn.geometry)
+        for step in range(len(columns) * 9):
+            drawn.playback.advance(step)
+            named = re.search(r"out channels? ([\d, ]+) ·", drawn.playback.show(step).text).group(1)
+            channels = [int(c) for c in named.split(", ")]
+            assert set(channels) <= set(shown_out) and len(channels) == len(shown_out) // len(columns), (spec, step)

@@ -184,7 +184,9 @@ class ScatterPlayback:
         # the steps a render draws, which the step lines count: those of the kernel columns shown
         self.columns = spec.out_per_group if columns is None else columns
         self.shown_steps = self.columns * math.prod(self.read.size)
-        self._drawn_groups = range(min(spec.groups, MAX_SHOWN_IN))
+        # the groups drawn: those of the input channels drawn (as many as the picture shows)
+        shown_groups = math.ceil(channels / spec.in_per_group) if channels is not None else MAX_SHOWN_IN
+        self._drawn_groups = range(min(spec.groups, shown_groups))
         # the input channels drawn, when fewer than a group sums: the first group's sums then
         # write the drawn channels' products and the others' apart
         self.drawn = channels if channels is not None and channels < spec.in_per_group else None
