@@ -205,10 +205,13 @@ class Job:
     def scales(self) -> list:
         """The shades and keys of each drawing."""
         from ..picture.model import scales_of
+
+        found = [scales_of(drawn, self.look.values or drawn.geometry.numbers) for drawn in self.drawings]
+        if self.look.lang == "en":
+            return found
         from ..picture.translated import scales
 
-        lang = self.look.lang
-        return [scales(scales_of(drawn, self.look.values or drawn.geometry.numbers), lang) for drawn in self.drawings]
+        return [scales(each, self.look.lang) for each in found]
 
     @cached_property
     def layouts(self) -> list:

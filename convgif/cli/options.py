@@ -601,8 +601,7 @@ class Request:
 
     def default_name(self) -> str:
         """The file a render writes when no path is given."""
-        from ..animation.request import label_of
-        from ..api import default_filename
+        from ..animation.request import default_filename, label_of
         from ..files.formats import FORMATS, STILL_SUFFIX
 
         o = self.options
@@ -633,10 +632,11 @@ class Request:
         """Write the picture to ``path``: :func:`convgif.render` or a still. A weight or bias
         from a saved model that is refused is refused naming the option that gave it."""
         from ..animation.request import animation
-        from ..api import render_still
 
         try:
             if self.still:
+                from ..api import render_still
+
                 o = {k: v for k, v in self.options.items() if k != "format"}
                 return render_still(self.spec, path, step=self.frame, **o)
             job, result = animation(self.spec, path, progress, fps=self.fps, **self.options)

@@ -243,6 +243,10 @@ class Landscape:
         return texts
 
 
+#: For a slide: the outputs in columns as short as the inputs', or in one column.
+LANDSCAPES = (Landscape(fold=True), Landscape(fold=False))
+
+
 def _split(g: Grids, height: int) -> list[tuple[int, ...]]:
     """The output channels shown in columns, in order, each column as full as the first: as
     few columns as keep them within ``height`` (that of the inputs' columns), else as many as

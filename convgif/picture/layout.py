@@ -7,7 +7,8 @@ for a page's column) or landscape (:mod:`.landscape`, for a slide, when the stac
 tall), or, for a picture that reads no input, its outputs alone (:mod:`.alone`); the other
 phases are the same for all. :func:`plan` chooses the arrangement and the
 cell size; each phase here is a function of what the phases before it decided, passed as
-small frozen records.
+small frozen records. Most figures take the stacked arrangement: the other two are loaded
+when a figure first needs them (:func:`_page`, :func:`_slide`).
 """
 
 from __future__ import annotations
@@ -18,9 +19,7 @@ from typing import Optional
 
 from ..errors import TooLargeError
 from ..language import say
-from .alone import ALONE
 from .arrangement import Arrangement, Grids, Placed
-from .landscape import Landscape
 from .model import Geometry, Key
 from .sizes import (
     CAPTION_BREAK,
@@ -51,11 +50,7 @@ from .sizes import (
     thumbnail_size,
     wrap,
 )
-from .stacked import Stacked
-
-STACKED = Stacked()
-#: For a slide: the outputs in columns as short as the inputs', or in one column.
-LANDSCAPES = (Landscape(fold=True), Landscape(fold=False))
+from .stacked import STACKED
 
 
 @dataclass(frozen=True)
@@ -467,7 +462,7 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     if asked.geometry.arrangement is not None:
         return _own_arrangement(asked)
     scale, values = asked.scale, asked.values
-    stacked, landscapes = _arrangements(asked.geometry)
+    stacked = _page(asked.geometry)
     if values:
         smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
         largest = max(VALUE_CELL_PX, smallest)
@@ -478,11 +473,11 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     found = asked.largest(stacked, range(largest, least - 1, -1), needs)
     too_tall = not asked.laid(stacked, largest)[1]
     if (found is None or found.cell < largest * scale) and too_tall:
-        for arrangement in landscapes:  # the largest cells either way; the first on a tie
+        for arrangement in _slide(asked.geometry):  # the largest cells either way; the first on a tie
             below = found.cell // scale if found else least - 1
             found = asked.largest(arrangement, range(largest, below, -1), needs) or found
     if found is None and chosen and scale > 1:  # on a slide, landscape rather than smaller cells
-        for arrangement in landscapes:
+        for arrangement in _slide(asked.geometry):
             found = found or asked.largest(arrangement, range(largest, least - 1, -1))
     if found is None and asked.max_width and needs and not chosen:  # a wider limit draws readable cells
         what = "that hold its numbers" if values else "readable"
@@ -495,12 +490,24 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     return _unfitted(asked, smallest)
 
 
-def _arrangements(geometry: Geometry) -> tuple[Arrangement, tuple[Arrangement, ...]]:
-    """The arrangement for a page's column and those for a slide: the stacked and landscape
-    ones, or, for a picture that draws no input, its outputs alone (on a slide too)."""
+def _page(geometry: Geometry) -> Arrangement:
+    """The arrangement for a page's column: the stacked one, or, for a picture that draws no
+    input, its outputs alone (on a slide too)."""
+    if geometry.inputs_drawn:
+        return STACKED
+    from .alone import ALONE
+
+    return ALONE
+
+
+def _slide(geometry: Geometry) -> tuple[Arrangement, ...]:
+    """The arrangements for a slide, tried when the page's one is too tall: the landscape ones,
+    none for a picture that draws no input."""
     if not geometry.inputs_drawn:
-        return ALONE, ()
-    return STACKED, LANDSCAPES
+        return ()
+    from .landscape import LANDSCAPES
+
+    return LANDSCAPES
 
 
 def _own_arrangement(asked: _Asked) -> Layout:
@@ -547,8 +554,7 @@ def _unfitted(asked: _Asked, smallest: int) -> Layout:
     n, max_width, geometry = asked.scale, asked.max_width, asked.geometry
     within: list[Layout] = []
     drawn: list[Layout] = []
-    stacked, landscapes = _arrangements(geometry)
-    for arrangement in (stacked, *landscapes[-1:]):
+    for arrangement in (_page(geometry), *_slide(geometry)[-1:]):
         drawn.append(asked.layout(arrangement, smallest))
         if asked.fits(drawn[-1]):
             if max(drawn[-1].drawing) <= MAX_SIDE_PX * n:

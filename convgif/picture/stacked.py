@@ -192,3 +192,6 @@ class Stacked:
         if more_in:
             texts.append((say(f"… {more_in} more"), label, across.x_in, in_bottom - label.height))
         return texts
+
+
+STACKED = Stacked()
