@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from ..errors import TooLargeError
 from ..language import say
@@ -53,8 +53,7 @@ from .sizes import (
 from .stacked import STACKED
 
 
-@dataclass(frozen=True)
-class _Breaks:
+class _Breaks(NamedTuple):
     """The texts over the grids broken into lines, and the widths that decide where."""
 
     #: the drawing's width inside the margins, within which texts break
@@ -70,8 +69,7 @@ class _Breaks:
     sum_lines: int
 
 
-@dataclass(frozen=True)
-class _Top:
+class _Top(NamedTuple):
     """The lines over the grids, top down: caption, step, running sum and notes, then the headings."""
 
     #: the caption's and the notes' lines, placed
