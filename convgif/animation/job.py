@@ -13,9 +13,8 @@ import numbers
 import os
 import sys
 import time
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from .. import ops
 from ..errors import SpecError, TooLargeError
@@ -395,8 +394,7 @@ class Job:
         return sum(plan(g).steps for g in self.geometries)
 
 
-@dataclass
-class _Players:
+class _Players(NamedTuple):
     """The animations of a job's parts, played one after the other on one canvas (a
     :class:`Chain`) when there are several, with the palette they share and its background,
     ink and grid colours."""

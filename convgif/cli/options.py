@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import click
 
@@ -26,8 +26,7 @@ from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType,
 VIEWS = ("matrix", "overlaps")
 
 
-@dataclass(frozen=True)
-class Argument:
+class Argument(NamedTuple):
     """One argument of PyTorch's layers as an option, declared once for every kind that has it
     (which kinds do is what their specs take): its option names, its type and its help. A
     ``switch`` is an ``--x/--no-x`` flag; a ``view`` chooses how a kind is drawn (the kinds that
