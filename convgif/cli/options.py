@@ -579,7 +579,7 @@ def spec_from(ctx: click.Context, params: dict[str, Any]) -> Any:
     return layer_from(ctx, params)[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Request:
     """A render described by options: the layer's spec, and the keyword arguments of
     :func:`convgif.render` (or of :func:`convgif.api.render_still` for ``frame`` / ``sheet``)."""

@@ -325,7 +325,7 @@ def _place_picture(
     return box, texts, max(bottom, lowest)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Asked:
     """What a figure is laid out for (the arguments of :func:`plan`), and its layouts at a
     cell size in an arrangement, checked against the box."""

@@ -68,7 +68,7 @@ class WholePicture(NamedTuple):
         return self.pixels.shape[1], self.pixels.shape[2]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Geometry:
     """The sizes and words of one drawn layer: everything the layout needs.
 
@@ -300,7 +300,7 @@ class Writes(NamedTuple):
     box: Optional[Box] = None  # outlined while the step is shown (None: nothing reached)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Step:
     """One step as shown: per group what it reads and writes, the kernel column it uses, and
     its lines of text. ``sums`` are whole entries of the sum line, shown as many as fit."""
@@ -371,7 +371,7 @@ class Key(NamedTuple):
     items: tuple[tuple[Optional[int], str], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shades:
     """How values map to shades ``0 .. count - 1``, and where each shade sits on its colour ramp.
 
@@ -485,7 +485,7 @@ def outside_of(drawn: Any, c: int) -> np.ndarray:
     return drawn.outside[c] if drawn.outside.ndim == 3 else drawn.outside
 
 
-@dataclass
+@dataclass(eq=False)
 class Drawn:
     """One recorded layer ready to draw.
 
@@ -570,7 +570,7 @@ INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6  # at most, per side for a 
 PIXEL_SHADES, RGB_SHADES = 16, 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scales:
     """The shades of a drawing's input, kernels and output, and the keys that explain them."""
 
