@@ -674,17 +674,23 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
     return Request(spec, options, params.get("step"), bool(params.get("sheet")), params["fps"], values_from)
 
 
-@click.command(add_help_option=False)
-@layer_options
-@render_options
-def _words(**params: Any) -> None:
-    """Parses a render's words without the command's own options."""
+def _words() -> click.Command:
+    """A command that parses a render's words without the command's own options (made when
+    words are parsed, not when the command starts)."""
+
+    @click.command(add_help_option=False)
+    @layer_options
+    @render_options
+    def words(**params: Any) -> None:
+        """Parses a render's words without the command's own options."""
+
+    return words
 
 
 def option_name(argument: str) -> Optional[str]:
     """The option that sets ``argument`` in a render's words (``--k`` for ``kernel_size``), or None."""
-    ctx = click.Context(_words)
-    param = next((p for p in _words.get_params(ctx) if p.name == argument), None)
+    words = _words()
+    param = next((p for p in words.get_params(click.Context(words)) if p.name == argument), None)
     return min(param.opts, key=len) if param is not None else None
 
 
@@ -692,5 +698,5 @@ def parse(args: Sequence[str]) -> Request:
     """The render that arguments such as ``["--in", "3,7,7", "--k", "3"]`` describe, as typed
     after ``convgif``; click's usage errors (``click.UsageError``, ``click.BadParameter``)
     for bad ones."""
-    with _words.make_context("convgif", list(args)) as ctx:
+    with _words().make_context("convgif", list(args)) as ctx:
         return request_from(ctx, ctx.params)
