@@ -675,14 +675,12 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
 
 
 def _words() -> click.Command:
-    """A command that parses a render's words without the command's own options (made when
-    words are parsed, not when the command starts)."""
-
     @click.command(add_help_option=False)
     @layer_options
     @render_options
     def words(**params: Any) -> None:
-        """Parses a render's words without the command's own options."""
+        """Parses a render's words without the command's own options (made when words are
+        parsed, not when the command starts)."""
 
     return words
 
