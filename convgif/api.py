@@ -24,7 +24,6 @@ from .animation.request import (
     still_job,
 )
 from .animation.result import RenderResult
-from .animation.sheet import write_sheet
 from .errors import SpecError
 from .ops.args import INT64, fmt
 
@@ -160,6 +159,8 @@ def render_still(
     job, target = still_job(spec, path, **options, theme=theme, width=width, scale=scale, lang=lang, **view)
     if step is not None:
         return job.write_still(target, step, started)
+    from .animation.sheet import write_sheet
+
     return write_sheet(job, target, columns, started)
 
 

@@ -191,7 +191,8 @@ def _runs(points: list, n: int) -> list:
 def test_both_arrangements_keep_apart_and_join_each_window_to_its_kernel_and_output_through_gaps(seed):
     from test_region import assert_apart, rects
 
-    from convgif.picture.layout import LANDSCAPES, STACKED, arrange
+    from convgif.picture.landscape import LANDSCAPES
+    from convgif.picture.layout import STACKED, arrange
     from convgif.picture.sizes import Metrics
 
     for geometry, values, scale, picture in _random_geometries(seed, 12):

@@ -7,8 +7,7 @@ where the command line can read them without loading NumPy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from typing import NamedTuple, Optional
 
 #: The reference article's GIFs show each step for 300 ms.
 DEFAULT_FPS = 1000 / 300
@@ -20,8 +19,7 @@ MAX_FPS = 50
 MIN_FPS = 0.1
 
 
-@dataclass(frozen=True)
-class Look:
+class Look(NamedTuple):
     """How a layer is drawn: everything but the layer and its values."""
 
     values: bool = False

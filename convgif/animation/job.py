@@ -13,9 +13,8 @@ import numbers
 import os
 import sys
 import time
-from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from .. import ops
 from ..errors import SpecError, TooLargeError
@@ -205,10 +204,13 @@ class Job:
     def scales(self) -> list:
         """The shades and keys of each drawing."""
         from ..picture.model import scales_of
+
+        found = [scales_of(drawn, self.look.values or drawn.geometry.numbers) for drawn in self.drawings]
+        if self.look.lang == "en":
+            return found
         from ..picture.translated import scales
 
-        lang = self.look.lang
-        return [scales(scales_of(drawn, self.look.values or drawn.geometry.numbers), lang) for drawn in self.drawings]
+        return [scales(each, self.look.lang) for each in found]
 
     @cached_property
     def layouts(self) -> list:
@@ -392,8 +394,7 @@ class Job:
         return sum(plan(g).steps for g in self.geometries)
 
 
-@dataclass
-class _Players:
+class _Players(NamedTuple):
     """The animations of a job's parts, played one after the other on one canvas (a
     :class:`Chain`) when there are several, with the palette they share and its background,
     ink and grid colours."""

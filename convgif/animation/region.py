@@ -12,8 +12,8 @@ group, whose sums then account for the channels not drawn.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Optional
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from .. import ops
 from ..errors import SpecError, TooLargeError
@@ -40,8 +40,7 @@ GOOD_SIDE = 8
 FEWER_TERMS = (3, 1)
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """What the pictures draw besides their part of the output, one entry per picture: at most
     ``channels`` input channels (whole groups, unless ``partial``: fewer than a group reads) and
     at most ``columns`` kernel columns (None: as many as the layout shows)."""
@@ -57,8 +56,7 @@ class Selection:
         ]
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """What a render draws: the view (its ``region`` the part of the output, or None for all of
     it), the geometries of its pictures, the selection applied to them, and whether the
     pictures fit the box of a page or a slide (else they are drawn as small as readable)."""
@@ -380,7 +378,7 @@ def _on_content(pixels: np.ndarray, region: Region, out_size: tuple[int, int]) -
             if score > best + 1e-9:
                 best, where = score, (r0, c0)
     r0, c0 = where
-    return replace(region, rows=(r0, r0 + rh), cols=(c0, c0 + rw))
+    return region._replace(rows=(r0, r0 + rh), cols=(c0, c0 + rw))
 
 
 def _window_refusal(spec: Any, error: TooLargeError) -> TooLargeError:

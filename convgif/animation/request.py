@@ -13,9 +13,8 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union
 
 from .. import ops
 from ..errors import SpecError
@@ -61,8 +60,7 @@ def animation(
     return job, job.animate(target, chosen, options.get("fps", DEFAULT_FPS), progress, started)
 
 
-@dataclass(frozen=True)
-class _Given:
+class _Given(NamedTuple):
     """A render's layer and the values given for it, checked: the spec (from a spec, a module
     or a kernel), the arrays, whether a picture is drawn as pixels, and the notes said."""
 

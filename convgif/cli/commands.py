@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import io
 import os
-import shlex
 import signal
 import sys
 import time
@@ -230,6 +229,8 @@ def why_not_written(target: Any, error: OSError) -> str:
     not create folders, as ``cp`` or ``curl -o`` do not)."""
     folder = Path(target).parent
     if error.errno == errno.ENOENT and not folder.is_dir():
+        import shlex
+
         return f"the folder {folder} does not exist (create it first, e.g. mkdir -p {shlex.quote(str(folder))})"
     return error.strerror or str(error)
 

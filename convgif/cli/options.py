@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import click
 
@@ -26,8 +26,7 @@ from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType,
 VIEWS = ("matrix", "overlaps")
 
 
-@dataclass(frozen=True)
-class Argument:
+class Argument(NamedTuple):
     """One argument of PyTorch's layers as an option, declared once for every kind that has it
     (which kinds do is what their specs take): its option names, its type and its help. A
     ``switch`` is an ``--x/--no-x`` flag; a ``view`` chooses how a kind is drawn (the kinds that
@@ -580,7 +579,7 @@ def spec_from(ctx: click.Context, params: dict[str, Any]) -> Any:
     return layer_from(ctx, params)[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Request:
     """A render described by options: the layer's spec, and the keyword arguments of
     :func:`convgif.render` (or of :func:`convgif.api.render_still` for ``frame`` / ``sheet``)."""
@@ -601,8 +600,7 @@ class Request:
 
     def default_name(self) -> str:
         """The file a render writes when no path is given."""
-        from ..animation.request import label_of
-        from ..api import default_filename
+        from ..animation.request import default_filename, label_of
         from ..files.formats import FORMATS, STILL_SUFFIX
 
         o = self.options
@@ -633,10 +631,11 @@ class Request:
         """Write the picture to ``path``: :func:`convgif.render` or a still. A weight or bias
         from a saved model that is refused is refused naming the option that gave it."""
         from ..animation.request import animation
-        from ..api import render_still
 
         try:
             if self.still:
+                from ..api import render_still
+
                 o = {k: v for k, v in self.options.items() if k != "format"}
                 return render_still(self.spec, path, step=self.frame, **o)
             job, result = animation(self.spec, path, progress, fps=self.fps, **self.options)
@@ -675,17 +674,21 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
     return Request(spec, options, params.get("step"), bool(params.get("sheet")), params["fps"], values_from)
 
 
-@click.command(add_help_option=False)
-@layer_options
-@render_options
-def _words(**params: Any) -> None:
-    """Parses a render's words without the command's own options."""
+def _words() -> click.Command:
+    @click.command(add_help_option=False)
+    @layer_options
+    @render_options
+    def words(**params: Any) -> None:
+        """Parses a render's words without the command's own options (made when words are
+        parsed, not when the command starts)."""
+
+    return words
 
 
 def option_name(argument: str) -> Optional[str]:
     """The option that sets ``argument`` in a render's words (``--k`` for ``kernel_size``), or None."""
-    ctx = click.Context(_words)
-    param = next((p for p in _words.get_params(ctx) if p.name == argument), None)
+    words = _words()
+    param = next((p for p in words.get_params(click.Context(words)) if p.name == argument), None)
     return min(param.opts, key=len) if param is not None else None
 
 
@@ -693,5 +696,5 @@ def parse(args: Sequence[str]) -> Request:
     """The render that arguments such as ``["--in", "3,7,7", "--k", "3"]`` describe, as typed
     after ``convgif``; click's usage errors (``click.UsageError``, ``click.BadParameter``)
     for bad ones."""
-    with _words.make_context("convgif", list(args)) as ctx:
+    with _words().make_context("convgif", list(args)) as ctx:
         return request_from(ctx, ctx.params)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Optional, Protocol, TypeVar, Union, overload
+from typing import Any, NamedTuple, Optional, Protocol, TypeVar, Union, overload
 
 import numpy as np
 
@@ -352,8 +352,7 @@ def run_direct(spec: ConvSpec, x: np.ndarray, w: np.ndarray, b: Optional[np.ndar
     return Recording(spec, x, padded, w, b, output, Placements(spec, output))
 
 
-@dataclass(frozen=True)
-class _Window:
+class _Window(NamedTuple):
     """A direct convolution's sizes on a box of its padded input: the box is the input (no
     padding) and the output is the part of the layer's output that reads it."""
 

@@ -13,15 +13,13 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 from ..errors import SpecError
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(NamedTuple):
     """Everything about one format: its name, the suffixes that name it, its MIME type, its
     writer (``"module:Class"`` in this package, imported when first opened) and, for a format
     that needs an optional package, ``"module:function"`` saying what to install (None when

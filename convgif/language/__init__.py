@@ -13,7 +13,8 @@ the article's caption (K, P, S, D, G) and of formulas (x, y, w, b) stay as they 
 
 The language in use is a context variable set around the work that draws (:func:`speaking`),
 so that the layout's own words and the glyph forms of wide characters follow it without every
-function passing it on. Only the standard library is imported: it costs nothing at start-up.
+function passing it on. Only the standard library is imported: it costs nothing at start-up,
+and the catalogue (:mod:`.catalogue`) is loaded when a frame is first drawn in another language.
 """
 
 from __future__ import annotations
@@ -23,8 +24,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
-
-from .catalogue import HANT_TERMS, PHRASES, TRADITIONAL
 
 #: The languages a frame can be drawn in, as ``--lang`` takes them (BCP 47 tags).
 LANGS = ("en", "zh-Hans", "zh-Hant")
@@ -70,7 +69,18 @@ def in_language(frames: Iterator, lang: str) -> Iterator:
         yield item
 
 
+def __getattr__(name: str) -> object:
+    """The catalogue's tables (:data:`PHRASES`, ...), from :mod:`.catalogue`, loaded when first read."""
+    if name in ("PHRASES", "TRADITIONAL", "HANT_TERMS"):
+        from . import catalogue
+
+        return getattr(catalogue, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def _to_traditional(text: str) -> str:
+    from .catalogue import HANT_TERMS, TRADITIONAL
+
     for hans, hant in HANT_TERMS:
         text = text.replace(hans, hant)
     return "".join(TRADITIONAL.get(c, c) for c in text)
@@ -81,6 +91,8 @@ _WORDY = re.compile(r"[A-Za-z]")
 
 @lru_cache(maxsize=1)
 def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    from .catalogue import PHRASES
+
     out = []
     for english, hans in PHRASES:
         # a phrase never matches inside a name (padding_mode, weight[...], Conv2d(...)) or a quote

@@ -8,15 +8,13 @@ label, no kernels and no connecting line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from .arrangement import Grids, Outputs, Placed, Written, output_column, output_labels, outputs_down
 from .sizes import KEYS_ROOM
 
 
-@dataclass(frozen=True)
-class _Across:
+class _Across(NamedTuple):
     out: Outputs
 
     @property

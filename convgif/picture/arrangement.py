@@ -10,8 +10,7 @@ one arrangement for a figure; the phases of :mod:`.layout` around it are the sam
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional, Protocol
+from typing import Any, NamedTuple, Optional, Protocol
 
 from ..language import say
 from .model import Geometry
@@ -22,8 +21,7 @@ Written = tuple[int, Point]  # an output channel, and where a line enters the ce
 Text = tuple[str, TextStyle, int, int]
 
 
-@dataclass(frozen=True)
-class Grids:
+class Grids(NamedTuple):
     """What every phase of a layout reads: the geometry, the cell size ``s``, the lengths at
     this scale, the channels shown, and the room that a group frame and the bands of a part of
     a larger map take round each input and output grid (top, bottom, left, right)."""
@@ -74,8 +72,7 @@ class Grids:
         return len(self.columns) * (self.kernel_w + self.m.gap) - self.m.gap
 
 
-@dataclass(frozen=True)
-class Placed:
+class Placed(NamedTuple):
     """Where an arrangement put the grids: the top-left pixel of each, the headings and labels,
     how far down it all reaches, where the connecting lines run (:class:`Routes`), the free
     corners (left, top, right) where a whole picture may go without adding height, and how
@@ -121,8 +118,7 @@ class Arrangement(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class Outputs:
+class Outputs(NamedTuple):
     """A column of output grids at the right: its ``channels``, where its grids, labels, counts
     and heading go across, and whether it ends with the count of output channels not shown."""
 

@@ -10,8 +10,7 @@ that kernel, along a lane under all the kernels and up the gap before the output
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ..language import say
 from .arrangement import (
@@ -35,8 +34,7 @@ from .sizes import KEYS_ROOM_WIDE
 COLUMN_GAP = 30
 
 
-@dataclass(frozen=True)
-class _Rows:
+class _Rows(NamedTuple):
     """How far below the top of the inputs' labels each row of the columns starts: the input
     grids, the end of their bands, the kernels' heading, the lane over the kernels, the
     kernels and where the columns end (under the kernels, or the inputs)."""
@@ -63,8 +61,7 @@ class _Rows:
         return cls(grid, in_bottom, heading, lane, kernels, bottom)
 
 
-@dataclass(frozen=True)
-class _Across:
+class _Across(NamedTuple):
     """Where each input's column goes: its left end (where its bands start), its grid's x, where
     its counts go and each of its kernels' x; where the inputs' heading and the count of input
     channels not shown go; the columns of outputs, side by side."""
@@ -82,8 +79,7 @@ class _Across:
         return self.outs[-1].right
 
 
-@dataclass(frozen=True)
-class LandscapeRoutes:
+class LandscapeRoutes(NamedTuple):
     """The lines' ways in the landscape arrangement: ``entries`` the x of the gap left of each
     input's column, ``lane`` the y of the lane over the rows of kernels, ``unders`` each
     group's lane under them (or under the inputs, for a layer without weights), ``tracks`` the
@@ -241,6 +237,10 @@ class Landscape:
         if more_in:
             texts.append((say(f"… {more_in} more"), label, across.more_x, top))
         return texts
+
+
+#: For a slide: the outputs in columns as short as the inputs', or in one column.
+LANDSCAPES = (Landscape(fold=True), Landscape(fold=False))
 
 
 def _split(g: Grids, height: int) -> list[tuple[int, ...]]:

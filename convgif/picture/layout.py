@@ -7,20 +7,19 @@ for a page's column) or landscape (:mod:`.landscape`, for a slide, when the stac
 tall), or, for a picture that reads no input, its outputs alone (:mod:`.alone`); the other
 phases are the same for all. :func:`plan` chooses the arrangement and the
 cell size; each phase here is a function of what the phases before it decided, passed as
-small frozen records.
+small frozen records. Most figures take the stacked arrangement: the other two are loaded
+when a figure first needs them (:func:`_page`, :func:`_slide`).
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import NamedTuple, Optional
 
 from ..errors import TooLargeError
 from ..language import say
-from .alone import ALONE
 from .arrangement import Arrangement, Grids, Placed
-from .landscape import Landscape
 from .model import Geometry, Key
 from .sizes import (
     CAPTION_BREAK,
@@ -51,15 +50,10 @@ from .sizes import (
     thumbnail_size,
     wrap,
 )
-from .stacked import Stacked
-
-STACKED = Stacked()
-#: For a slide: the outputs in columns as short as the inputs', or in one column.
-LANDSCAPES = (Landscape(fold=True), Landscape(fold=False))
+from .stacked import STACKED
 
 
-@dataclass(frozen=True)
-class _Breaks:
+class _Breaks(NamedTuple):
     """The texts over the grids broken into lines, and the widths that decide where."""
 
     #: the drawing's width inside the margins, within which texts break
@@ -75,8 +69,7 @@ class _Breaks:
     sum_lines: int
 
 
-@dataclass(frozen=True)
-class _Top:
+class _Top(NamedTuple):
     """The lines over the grids, top down: caption, step, running sum and notes, then the headings."""
 
     #: the caption's and the notes' lines, placed
@@ -332,7 +325,7 @@ def _place_picture(
     return box, texts, max(bottom, lowest)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Asked:
     """What a figure is laid out for (the arguments of :func:`plan`), and its layouts at a
     cell size in an arrangement, checked against the box."""
@@ -467,7 +460,7 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     if asked.geometry.arrangement is not None:
         return _own_arrangement(asked)
     scale, values = asked.scale, asked.values
-    stacked, landscapes = _arrangements(asked.geometry)
+    stacked = _page(asked.geometry)
     if values:
         smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
         largest = max(VALUE_CELL_PX, smallest)
@@ -478,11 +471,11 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     found = asked.largest(stacked, range(largest, least - 1, -1), needs)
     too_tall = not asked.laid(stacked, largest)[1]
     if (found is None or found.cell < largest * scale) and too_tall:
-        for arrangement in landscapes:  # the largest cells either way; the first on a tie
+        for arrangement in _slide(asked.geometry):  # the largest cells either way; the first on a tie
             below = found.cell // scale if found else least - 1
             found = asked.largest(arrangement, range(largest, below, -1), needs) or found
     if found is None and chosen and scale > 1:  # on a slide, landscape rather than smaller cells
-        for arrangement in landscapes:
+        for arrangement in _slide(asked.geometry):
             found = found or asked.largest(arrangement, range(largest, least - 1, -1))
     if found is None and asked.max_width and needs and not chosen:  # a wider limit draws readable cells
         what = "that hold its numbers" if values else "readable"
@@ -495,12 +488,24 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     return _unfitted(asked, smallest)
 
 
-def _arrangements(geometry: Geometry) -> tuple[Arrangement, tuple[Arrangement, ...]]:
-    """The arrangement for a page's column and those for a slide: the stacked and landscape
-    ones, or, for a picture that draws no input, its outputs alone (on a slide too)."""
+def _page(geometry: Geometry) -> Arrangement:
+    """The arrangement for a page's column: the stacked one, or, for a picture that draws no
+    input, its outputs alone (on a slide too)."""
+    if geometry.inputs_drawn:
+        return STACKED
+    from .alone import ALONE
+
+    return ALONE
+
+
+def _slide(geometry: Geometry) -> tuple[Arrangement, ...]:
+    """The arrangements for a slide, tried when the page's one is too tall: the landscape ones,
+    none for a picture that draws no input."""
     if not geometry.inputs_drawn:
-        return ALONE, ()
-    return STACKED, LANDSCAPES
+        return ()
+    from .landscape import LANDSCAPES
+
+    return LANDSCAPES
 
 
 def _own_arrangement(asked: _Asked) -> Layout:
@@ -547,8 +552,7 @@ def _unfitted(asked: _Asked, smallest: int) -> Layout:
     n, max_width, geometry = asked.scale, asked.max_width, asked.geometry
     within: list[Layout] = []
     drawn: list[Layout] = []
-    stacked, landscapes = _arrangements(geometry)
-    for arrangement in (stacked, *landscapes[-1:]):
+    for arrangement in (_page(geometry), *_slide(geometry)[-1:]):
         drawn.append(asked.layout(arrangement, smallest))
         if asked.fits(drawn[-1]):
             if max(drawn[-1].drawing) <= MAX_SIDE_PX * n:

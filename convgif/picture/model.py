@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Optional, Protocol, Union
+from typing import Any, NamedTuple, Optional, Protocol, Union
 
 import numpy as np
 
@@ -25,8 +25,7 @@ from .numbers import few_written, format_value, magnitude, unique_sorted, writte
 Box = tuple[int, int, int, int]  # (row0, col0, row1, col1) in cells, ends exclusive
 
 
-@dataclass(frozen=True)
-class Crop:
+class Crop(NamedTuple):
     """A drawn grid as a part of a larger map: the whole map's size (rows, columns) and the
     (row, column) of the whole map where the drawn part starts (its size is the grid's)."""
 
@@ -39,8 +38,7 @@ class Crop:
         return r0, rows - r0 - size[0], c0, cols - c0 - size[1]
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(NamedTuple):
     """Which parts of larger maps a layer's picture draws (:attr:`Geometry.part`).
 
     ``input`` places the input grid as drawn (``Geometry.grid``: padded, zero-inserted, ...)
@@ -54,8 +52,7 @@ class Part:
     output: Optional[Crop] = None
 
 
-@dataclass(frozen=True)
-class WholePicture:
+class WholePicture(NamedTuple):
     """The whole input picture of a drawing that draws only a part of it (:attr:`Drawn.picture`):
     its ``pixels`` (C, H, W) with C 1 (grey) or 3 (RGB), levels 0..255, and the picture's rows
     and columns (start, stop) that the drawn input cells read, padding left out (an empty range
@@ -71,7 +68,7 @@ class WholePicture:
         return self.pixels.shape[1], self.pixels.shape[2]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Geometry:
     """The sizes and words of one drawn layer: everything the layout needs.
 
@@ -194,8 +191,7 @@ def shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, 
     return shown_in, columns, shown_out
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(NamedTuple):
     """A part of a layer's output drawn instead of all of it: output rows ``rows`` and columns
     ``cols`` (start, stop), and with them exactly the input cells they read."""
 
@@ -289,8 +285,7 @@ def part_note(
     return f"drawn: output {region.text(dims)} of {whole(out_size)}, and {input_words} {read.text(dims)} of {whole(in_size)} {verb}"
 
 
-@dataclass(frozen=True)
-class Reads:
+class Reads(NamedTuple):
     """The input cells a step reads on every input channel of one group."""
 
     cells: np.ndarray  # (n, 3) rows of (channel, row, col) in grid coordinates
@@ -298,8 +293,7 @@ class Reads:
     marks: Optional[np.ndarray] = None  # (m, 3) cells singled out (a maximum), outlined in ink
 
 
-@dataclass(frozen=True)
-class Writes:
+class Writes(NamedTuple):
     """Output cells a step sets: a block of rows × cols of one output channel."""
 
     channel: int
@@ -309,7 +303,7 @@ class Writes:
     box: Optional[Box] = None  # outlined while the step is shown (None: nothing reached)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Step:
     """One step as shown: per group what it reads and writes, the kernel column it uses, and
     its lines of text. ``sums`` are whole entries of the sum line, shown as many as fit."""
@@ -366,8 +360,7 @@ MORE_TEXT = "+n\u25b6 n more cells, not drawn"
 KEY_VALUES = 7
 
 
-@dataclass(frozen=True)
-class Key:
+class Key(NamedTuple):
     """A colour key: the name of what it explains (``x``, ``w``, ``y``) and its items, each
     plain text (shade None), a swatch (text ``""``) or a swatch with its value written on it.
     Shades index the scale's colours; :data:`FILLER` and :data:`EMPTY` are the filler's
@@ -381,7 +374,7 @@ class Key:
     items: tuple[tuple[Optional[int], str], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shades:
     """How values map to shades ``0 .. count - 1``, and where each shade sits on its colour ramp.
 
@@ -501,7 +494,7 @@ def outside_of(drawn: Any, c: int) -> np.ndarray:
     return drawn.outside[c] if drawn.outside.ndim == 3 else drawn.outside
 
 
-@dataclass
+@dataclass(eq=False)
 class Drawn:
     """One recorded layer ready to draw.
 
@@ -586,7 +579,7 @@ INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES = 5, 3, 6  # at most, per side for a 
 PIXEL_SHADES, RGB_SHADES = 16, 12
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Scales:
     """The shades of a drawing's input, kernels and output, and the keys that explain them."""
 

@@ -8,9 +8,8 @@ Frames are this picture plus the overlay of :mod:`convgif.picture.overlay`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import numpy as np
 
@@ -41,8 +40,7 @@ FRINGE_FADE = (0.8, 0.5, 0.25)
 PALE = 0.6
 
 
-@dataclass(frozen=True)
-class Colours:
+class Colours(NamedTuple):
     """Palette indices of everything a picture shows."""
 
     background: int

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import math
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from .cells import cells
 from .model import MAX_SHOWN_COLUMNS as MAX_SHOWN_COLUMNS
@@ -26,8 +26,7 @@ from .model import MAX_SHOWN_OUT as MAX_SHOWN_OUT
 from .model import Geometry, Key, shown
 
 
-@dataclass(frozen=True)
-class TextStyle:
+class TextStyle(NamedTuple):
     """A monospaced text size: every character is ``advance`` pixels wide, lines ``height`` tall."""
 
     size: int
@@ -93,8 +92,7 @@ THUMB_PAD = 4
 ARROWS = ("\u25b2", "\u25bc", "\u25c0", "\u25b6")  # ▲ ▼ ◀ ▶: seen at the smallest text
 
 
-@dataclass(frozen=True)
-class Metrics:
+class Metrics(NamedTuple):
     """Every length of a layout at one scale: the base lengths times ``n``, the text styles
     ``n`` times larger."""
 

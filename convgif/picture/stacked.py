@@ -7,8 +7,7 @@ under a row of kernels to the one in use, and down the gap before the outputs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 from ..language import say
 from .arrangement import (
@@ -28,8 +27,7 @@ from .arrangement import (
 from .sizes import KEYS_ROOM
 
 
-@dataclass(frozen=True)
-class _Across:
+class _Across(NamedTuple):
     """Where the columns of grids go, left to right, and where the widest of them ends."""
 
     x_in: int
@@ -47,8 +45,7 @@ class _Across:
         return self.out.right
 
 
-@dataclass(frozen=True)
-class StackedRoutes:
+class StackedRoutes(NamedTuple):
     """The lines' ways in the stacked arrangement: ``x_in`` the middle of the gap before the
     kernels, ``tracks`` the x of each output channel's track of the gap before the outputs
     (its group's), ``lanes`` the y of the free lane under each row of kernels, ``start`` how
@@ -192,3 +189,6 @@ class Stacked:
         if more_in:
             texts.append((say(f"… {more_in} more"), label, across.x_in, in_bottom - label.height))
         return texts
+
+
+STACKED = Stacked()
