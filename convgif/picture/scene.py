@@ -234,13 +234,13 @@ class Scene:
         ys, xs = np.ogrid[y0:y1, x0:x1]
         region[((xs - ys) // self.layout.metrics.n) % 4 == 0] = self.colours.stripes
 
-    def _dot(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
-        """Dots over a cell no window reads, around its number: its paler shade alone would read
-        as a smaller value."""
+    def _dot(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int, where: Optional[np.ndarray] = None) -> None:
+        """Dots over the paled fill of a cell no window reads (of the rectangle, or of its pixels
+        ``where``), around its number: its paler shade alone would read as a smaller value."""
         n, region = self.layout.metrics.n, image[y0:y1, x0:x1]
         ys, xs = np.ogrid[y0:y1, x0:x1]
-        fill = np.isin(region, list(self._unread.values()))
-        region[fill & ((ys // n) % 4 == 2) & ((xs // n) % 4 == 2)] = self.colours.grid
+        dots = np.isin(region, list(self._unread.values())) & ((ys // n) % 4 == 2) & ((xs // n) % 4 == 2)
+        region[dots if where is None else dots & where] = self.colours.grid
 
     def _hatch_outside(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int) -> None:
         """Stripes over a cell outside the input: it holds no value either."""
@@ -267,9 +267,11 @@ class Scene:
                 for y in range(hp):
                     for x in range(wp):
                         paint.cell_text(image, self.cell_text(c, y, x), *lay.cell_box(origin, y, x))
-            if drawn.unread is not None:
-                for y, x in np.argwhere(drawn.unread):
-                    self._dot(image, *lay.cell_box(origin, y, x))
+            if drawn.unread is not None and drawn.unread.any():  # the grid's cells no window reads, at once
+                x, y = origin
+                rows, cols = drawn.unread.shape
+                cells = np.repeat(np.repeat(drawn.unread, s, 0), s, 1)
+                self._dot(image, y, y + rows * s, x, x + cols * s, cells)
         for (c, j), origin in lay.kernels.items():
             row = drawn.kernel_row(c // geo.in_per_group * geo.out_per_group + j)
             ci = c % geo.in_per_group
