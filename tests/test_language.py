@@ -320,6 +320,13 @@ def test_every_phrase_translates_in_both_scripts_and_traditional_has_no_simplifi
     assert all(len(k) == 1 and len(v) == 1 and k != v for k, v in TRADITIONAL.items())
 
 
+def test_traditional_maps_the_characters_once_left_simplified_and_indices_are_not_ordinals():
+    """变 and 项 were left in their Simplified forms in Traditional frames; a column's index,
+    counted from 0, was written as an ordinal (第 0 列, "the 0th column")."""
+    assert set(language._to_traditional("大小不变的轴, 每项的权重, 输出网格")) & set("变项轴网") == set()
+    assert "X 的列 2" in say("column 2 of X · step 6/18", "zh-Hans")  # an index, counted from 0, not an ordinal
+
+
 def test_wide_characters_count_two_cells_in_widths_and_breaks():
     assert CAPTION.width("卷积核 K") == 8 * CAPTION.advance
     assert CAPTION.width("kernels") == 7 * CAPTION.advance

@@ -223,3 +223,16 @@ def test_a_part_says_padding_and_overhang_only_where_it_draws_them(seed):
         assert ("padded" in heading) == padding and ("overhang" in heading) == overhang, (region, heading)
         said = " ".join(note for note in geometry.notes if not note.startswith("drawn:"))
         assert ("padding" in said) == padding and ("overhang" in said) == overhang, (region, said)
+
+
+def test_a_pooling_with_indices_counts_its_output_grids_as_grids():
+    """A max pool with return_indices draws two grids a channel (y and its indices): the picture
+    counts them as grids, not as the layer's output channels (3 channels are 6 grids)."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import shown_note
+
+    spec = MaxPool2dSpec((3, 8, 8), 2, return_indices=True)
+    (drawn,) = Job(spec, Look(values=True, scale=3)).drawings
+    note = shown_note(drawn.geometry)
+    assert "of 6 output grids (y and indices)" in note and "output channels" not in note, note

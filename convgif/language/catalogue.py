@@ -234,6 +234,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"showing", "显示"),
         (rf"({_NUM}) of ({_NUM}) input channels", r"输入通道 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) output channels", r"输出通道 \1/\2"),
+        (rf"({_NUM}) of ({_NUM}) output grids \(y and indices\)", r"输出网格 \1/\2 (y 与 indices)"),
         (rf"({_NUM}) of ({_NUM}) (\w+) channels", r"\3 通道 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) (\w+) kernels", r"\3 卷积核 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) channels", r"通道 \1/\2"),
@@ -597,3 +598,5 @@ TRADITIONAL.update(zip("丢们匀历头层属开弃统补该这阵么", "丟們�
 TRADITIONAL.update(zip("继续", "繼續"))
 # the characters of the three-axis Upsample's phrases
 TRADITIONAL.update(zip("双缩", "雙縮"))
+# the characters of the resampling notes and of a pooling's indices ("does not change", "each term", "grids")
+TRADITIONAL.update(zip("变项网", "變項網"))

@@ -35,7 +35,7 @@ MATRIX: tuple[tuple[str, str], ...] = (
     (rf"a block-diagonal ({_NUM} × {_NUM}) matrix", r"是 \1 的分块对角矩阵"),
     (r"X and Y: the columns of the output positions drawn", "X 与 Y: 只画出所画输出位置的列"),
     (r"output \(the rows of Y\)", "输出 (Y 的各行)"),
-    (rf"column ({_NUM}) of X(?= ·)", r"X 的第 \1 列"),
+    (rf"column ({_NUM}) of X(?= ·)", r"X 的列 \1"),
     (rf": ({_NUM} × {_NUM}|{_NUM}) drawn$", r": 画出 \1"),
     (
         rf"C: the ({_NUM} × {_NUM}) matrix of (Conv[12]d\(.*?\)), which maps the output's shape back to the input's; "
@@ -55,7 +55,7 @@ MATRIX: tuple[tuple[str, str], ...] = (
         r"columns of Cᵀ they are",
         r"已画: 输出 \1 (共 \2), 以及卷积核可达它们的输入 \3 (共 \4): 即它们在 Cᵀ 中的行和列",
     ),
-    (r"columns? (\d[\d, …]*) of Cᵀ", r"Cᵀ 的第 \1 列"),
+    (r"columns? (\d[\d, …]*) of Cᵀ", r"Cᵀ 的列 \1"),
     (r"\(partly outside the part drawn\)", "(部分在所画部分之外)"),
     (r"\(outside the part drawn\)", "(在所画部分之外)"),
     (r"x, flattened", "展平的 x"),
@@ -104,7 +104,7 @@ MATRIX: tuple[tuple[str, str], ...] = (
         r"windows read",
         r"已画: 输出的列 \1 (共 \2), 以及这些窗口读取的输入\3 \4 (共 \5)",
     ),
-    (rf"column ({_NUM}) · window at", r"第 \1 列 · 窗口位于"),
+    (rf"column ({_NUM}) · window at", r"列 \1 · 窗口位于"),
     (
         rf"column l of each channel's rows adds into the l-th window of its output, row by row over the ({_SIZE}) "
         r"placements; row (c·\d+ \+ ky·\d+ \+ kx) into the window's cell \(ky, kx\); where windows overlap the values "

@@ -137,6 +137,7 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
             output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]")
             if indices
             else (lambda co: f"y[{co}]"),
+            outputs_word="output grids (y and indices)" if indices else None,  # two a channel
             numbers=True,
             columns_take_turns=False,
             step_text=pool_step_text(dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size), True),
