@@ -103,17 +103,8 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
         output_heading = "output, part" if region.cuts((ho, wo)) else "output"  # "part" only where cut
         part = Part(Crop(flat.grid_shape[1:], (y0, x0)), Crop((ho, wo), (region.rows[0], region.cols[0])))
         read = Region((y0, y1), (x0, x1))
-        notes.append(
-            part_note(
-                dims,
-                region,
-                (ho, wo),
-                read,
-                flat.grid_shape[1:],
-                heading.replace("input", "the input"),
-                "they read",
-            )
-        )
+        whole = heading.replace("input", "the input")
+        notes.append(part_note(dims, region, (ho, wo), read, flat.grid_shape[1:], whole, "they read"))
         heading = f"input ({', '.join(drawn_state)})" if drawn_state else "input"  # the cells drawn
         heading += ", part" if read.cuts(flat.grid_shape[1:]) else ""
     return [
