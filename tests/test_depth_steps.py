@@ -126,8 +126,8 @@ def test_a_part_counts_through_every_slice_of_the_part():
     assert not any(part for *_, part in whole)
 
 
-def test_the_reviewers_layers_read_as_the_whole_animation():
-    """The second picture of each starts where the first left off."""
+def test_a_trilinear_upsample_counts_through_the_whole_animation():
+    """Its second depth picture starts where the first left off: step 25 of 96."""
     up = ops.operation("Upsample").build(input_shape=(1, 2, 2, 3), scale_factor=2, mode="trilinear")
     lines = played(Job(up, Look(values=True), max_frames=0))
     assert len(lines) == 96 and lines[24][1:3] == (25, 96) and lines[23][1:3] == (24, 96)

@@ -299,7 +299,7 @@ def test_unfold_marks_the_cells_no_window_drawn_reads(seed):
         )
         if seed
         else convgif.UnfoldSpec((1, 5, 5), 2, dilation=2, padding=1, stride=2)
-    )  # the reviewer's
+    )  # seed 0: a window of 2 dilated by 2, every other row and column never read
     op = ops.of(spec)
     places = spec.output_shape[1]
     start = rng.randrange(places) if seed % 3 else 0

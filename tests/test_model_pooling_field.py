@@ -211,7 +211,7 @@ def test_every_pooling_traced_gives_the_field_torch_implies():
 
 
 def test_the_page_reads_avg_pool_as_torch_does(tmp_path):
-    """The reviewer's model: a Conv1d of 3 then an AvgPool1d of 2 sees 4 cells, 2 apart."""
+    """A Conv1d of 3 then an AvgPool1d of 2 sees 4 cells, 2 apart."""
     model = nn.Sequential(nn.Conv1d(1, 2, 3), nn.AvgPool1d(2))
     result = convgif.model(model, (1, 10), out=None, draw=False)
     texts = {row.name: figures_text(row.field, 1) for row in result.rows}

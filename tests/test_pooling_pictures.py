@@ -193,7 +193,7 @@ def test_an_average_with_divisor_override_says_what_it_divides_by_not_mean(seed)
 def test_a_part_says_padding_and_overhang_only_where_it_draws_them(seed):
     """The input heading and the notes of a pooling's picture speak of padding and of ceil_mode's
     overhang when the cells drawn hold some: a part away from the edges shows neither (the
-    reviewer's AvgPool2d(3, 2, 1, ceil_mode=True) on 6×6 draws rows and columns 0–6 of 9)."""
+    default part of AvgPool2d(3, 2, 1, ceil_mode=True) on 6×6 draws rows and columns 0–6 of 9)."""
     from convgif.picture.model import Region
 
     pick = np.random.default_rng(seed)
