@@ -20,7 +20,7 @@ from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Wri
 from ..picture.numbers import widest
 from .depth_steps import counting
 from .scattering import ScatterPlayback
-from .sliding import channels_cut
+from .sliding import draws_part
 
 
 def depth_pairs(spec: Any, z: int) -> list[tuple[int, int]]:
@@ -208,7 +208,7 @@ def transposed_depth_drawings(
             output: Any = PartArray(held.shape[:1] + held.shape[2:], held.start[:1] + held.start[2:], held.values[:, z])
         else:
             output = np.ascontiguousarray(recording.output[:, z])
-        cut = Region.of(region, spec.output_shape[2:]).cuts(spec.output_shape[2:]) or channels_cut(geometry)
+        cut = draws_part(geometry, region, spec.output_shape[2:])
         if planar is None:
             drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias, cut))
             continue

@@ -15,7 +15,7 @@ from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
 from .depth_steps import counting
 from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries, slices_drawn
 from .pool_picture import held
-from .sliding import channels_cut, widest_text
+from .sliding import draws_part, widest_text
 
 
 @counting
@@ -58,7 +58,9 @@ def lp_depth_drawings(
         at = [z * spec.stride[0] + dz for dz in range(spec.kernel_size[0])]
         grid = slices_drawn(pool, rec, at, (y0, y1), (x0, x1))  # no padding: x, then overhang
         output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
-        playback = LPDepthPlayback(rec, z, part, (y0, x0), sum_text, channels_cut(picture.geometry))
+        playback = LPDepthPlayback(
+            rec, z, part, (y0, x0), sum_text, draws_part(picture.geometry, part, spec.output_shape[2:])
+        )
         drawn.append(
             dataclasses.replace(
                 picture, grid=grid, output=output, playback=playback, value_chars=widest_text(grid, output, None)
@@ -83,9 +85,9 @@ class LPDepthPlayback(DepthPoolPlayback):
         region: Region,
         shift: tuple[int, int],
         sum_text: Callable[..., str],
-        channels: bool = False,
+        part: bool = False,
     ) -> None:
-        super().__init__(rec.pooled, z, False, region, shift, channels)
+        super().__init__(rec.pooled, z, False, region, shift, part)
         self.lp, self.sum_text = rec, sum_text
         self.output = rec.output
         self._scales = magnitude(held(rec.input)), magnitude(held(rec.output))

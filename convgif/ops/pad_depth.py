@@ -21,7 +21,7 @@ from ..picture.numbers import widest
 from .depth_steps import counting
 from .gathered import CellPlayback
 from .gathered_part import at_depth
-from .sliding import channels_cut
+from .sliding import draws_part
 
 #: The (front, back) pair of the depth axis among (C, D, H, W)'s pads.
 DEPTH = 1
@@ -171,7 +171,7 @@ def pad_depth_drawings(
         if d < 0:
             drawn.append(_constant_drawn(spec, geometry, output, z, pixels, region))
             continue
-        cut = Region.of(region, spec.output_shape[2:]).cuts(tuple(spec.output_shape[2:])) or channels_cut(geometry)
+        cut = draws_part(geometry, region, spec.output_shape[2:])
         rec = type(recording)(flat, at_depth(recording.input, d, isinstance(output, PartArray)), output)
         (picture,) = op.plane_op.drawings(flat, rec, pixels, region, geometries=[geometry])
         old = picture.playback
@@ -203,7 +203,7 @@ def _constant_drawn(
 ) -> Drawn:
     part = Region.of(region, output.shape[1:])
     shown = output[:, slice(*part.rows), slice(*part.cols)]
-    cut = part.cuts(tuple(spec.output_shape[2:])) or channels_cut(geometry)  # the step is a part's
+    cut = draws_part(geometry, part, spec.output_shape[2:])  # the step is a part's
     fill = spec.fill if output.dtype.kind == "f" else int(spec.fill)
     grid = np.full((output.shape[0], *geometry.grid), fill, dtype=output.dtype)
     return Drawn(

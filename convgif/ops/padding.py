@@ -48,7 +48,7 @@ from .gathered import (
     read_region,
 )
 from .gathered_part import as_planes, part_numbers, record_gathered_part, spans_of
-from .sliding import channels_cut
+from .sliding import draws_part
 
 _SEP = " \u2014 "
 #: The amounts' names, axis by axis from the last one back (the channels last of all).
@@ -426,7 +426,7 @@ class Padding(Operation):
         shown = output[:, slice(*part.rows), slice(*part.cols)]
         cropped = never_read(rows, cols, in_size)[slice(*read.rows), slice(*read.cols)]
         positions = _positions(spec, rows, cols, part)
-        cut = part.cuts(out_size) or channels_cut(geometry)  # the steps counted are those of a part
+        cut = draws_part(geometry, part, out_size)  # the steps counted are those of a part
         start = None
         if spec.MODE == "constant" and len(positions) < math.prod(part.size):
             start = np.full_like(shown, spec.fill if shown.dtype.kind == "f" else int(spec.fill))

@@ -20,7 +20,7 @@ from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Wri
 from .base import dims_text
 from .depth_steps import counting
 from .pool_picture import held
-from .sliding import channels_cut, position, read_extent, widest_text
+from .sliding import draws_part, position, read_extent, widest_text
 
 
 def plane(spec: Any) -> Any:
@@ -154,7 +154,9 @@ def pool_depth_drawings(
                 filler=kinds == PADDING,
                 kernels=None,
                 output=output,
-                playback=DepthPoolPlayback(rec, z, indices, part, (y0, x0), channels_cut(geometry)),
+                playback=DepthPoolPlayback(
+                    rec, z, indices, part, (y0, x0), draws_part(geometry, part, flat.output_shape[1:])
+                ),
                 value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 filler_text="−∞" if spec.KIND == "max" else None,
@@ -206,10 +208,10 @@ class DepthPoolPlayback(DepthWindowSteps):
         indices: bool,
         region: Region,
         shift: tuple[int, int],
-        channels_cut: bool = False,
+        part: bool = False,
     ) -> None:
         self.recording, self.z, self.indices, self.region = recording, z, indices, region
-        self.channels_cut = channels_cut  # some channels left out: the steps are a part's too
+        self.part = part  # the output cut or some channels left out: the steps are a part's
         self.output = recording.output  # what each step writes (a layer built on the pooling: its own)
         self.per = 2 if indices else 1
         self.spec = spec = recording.spec
@@ -242,9 +244,7 @@ class DepthPoolPlayback(DepthWindowSteps):
                 marks = np.array([[c * kd + int(self._slot(w[0])), *(w[1:] - self._shift)]])
             return Reads(taps, box, marks)
 
-        size = self.region.size
-        part = size != rec.output.shape[2:] or self.channels_cut
-        text = _step_text(oy, ox, self.z, step, math.prod(size), part)
+        text = _step_text(oy, ox, self.z, step, math.prod(self.region.size), self.part)
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

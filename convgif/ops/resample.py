@@ -51,7 +51,7 @@ from .gathered import (
 )
 from .gathered_part import as_planes, part_numbers, record_gathered_part, spans_of
 from .resample_picture import axis_source, rule_notes, sum_text
-from .sliding import channels_cut
+from .sliding import draws_part
 
 _SEP = " \u2014 "
 _WORDS = {1: "(C, L)", 2: "(C, H, W)", 3: "(C, D, H, W)"}
@@ -507,7 +507,7 @@ class Upsampling(Operation):
         inside = (slice(None), slice(*read.rows), slice(*read.cols))
         shown = output[:, slice(*part.rows), slice(*part.cols)]
         positions = [(y, x_) for y in range(*part.rows) for x_ in range(*part.cols)]
-        cut = part.cuts(out_size) or channels_cut(geometry)  # the steps counted are those of a part
+        cut = draws_part(geometry, part, out_size)  # the steps counted are those of a part
 
         def cells(oy: int, ox: int) -> list[tuple[int, int]]:
             return [(j, i) for j, _ in rows.reads(oy) for i, _ in cols.reads(ox)]

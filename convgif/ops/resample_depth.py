@@ -29,7 +29,7 @@ from .depth_steps import counting
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth
 from .resample_picture import axis_source, rule_notes, weighted
-from .sliding import channels_cut
+from .sliding import draws_part
 
 #: The depth axis among an Upsample's spatial axes (D, H, W).
 DEPTH = 0
@@ -210,7 +210,7 @@ def upsample_depth_drawings(
         grid = x[:, depths, slice(*read.rows), slice(*read.cols)].reshape(c * len(depths), *read.size)
         output = at_depth(recording.output, z)
         shown = output[:, slice(*part.rows), slice(*part.cols)]
-        cut = part.cuts(tuple(spec.output_shape[2:])) or channels_cut(geometry)  # the steps are a part's
+        cut = draws_part(geometry, part, spec.output_shape[2:])  # the steps are a part's
         playback = DepthResamplePlayback(spec, x, output, z, positions, part, read, cut)
         drawn.append(
             Drawn(

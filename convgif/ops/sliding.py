@@ -92,10 +92,9 @@ def conv_geometry(
         (y0, y1), (x0, x1) = read_extent(spec, region)
         _, hp, wp = spec.padded_shape
         padded = f" ({', '.join(state)})" if state else ""
-        note = part_note(
-            dims, region, (ho, wo), Region((y0, y1), (x0, x1)), (hp, wp), f"the input{padded}", "they read"
-        )
-        in_cut, out_cut = (y0, y1, x0, x1) != (0, hp, 0, wp), region.cuts((ho, wo))  # "part" only where cut
+        read = Region((y0, y1), (x0, x1))
+        in_cut, out_cut = read.cuts((hp, wp)), region.cuts((ho, wo))  # "part" only where cut
+        note = part_note(dims, region, (ho, wo), read, (hp, wp), f"the input{padded}", "they read")
         fields.update(
             grid=(y1 - y0, x1 - x0),
             out_size=region.size,
@@ -132,9 +131,7 @@ def example_chars(terms: int) -> int:
 
 def reads_part(spec: ConvSpec, region: Region) -> bool:
     """Whether ``region`` of a direct convolution's output reads only a part of its (padded) input."""
-    (y0, y1), (x0, x1) = read_extent(spec, region)
-    _, hp, wp = spec.padded_shape
-    return (y0, y1, x0, x1) != (0, hp, 0, wp)
+    return Region(*read_extent(spec, region)).cuts(spec.padded_shape[1:])
 
 
 def conv_step_text(
@@ -356,6 +353,12 @@ def channels_cut(geometry: Geometry) -> bool:
     then its steps, like those of a part of the positions, are counted ``of this part``."""
     shown_in, _, shown_out = shown(geometry)
     return len(shown_in) < geometry.in_channels or len(shown_out) < geometry.out_channels
+
+
+def draws_part(geometry: Geometry, region: Optional[Region], size: tuple[int, ...]) -> bool:
+    """Whether a picture of ``geometry`` draws a part of its layer, its steps counted ``of this
+    part``: ``region`` of an output of ``size`` (rows, cols), or some of its channels."""
+    return (region is not None and region.cuts(tuple(size))) or channels_cut(geometry)
 
 
 def channel_span(first: int, last: int) -> str:

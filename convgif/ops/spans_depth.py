@@ -23,7 +23,7 @@ from .adaptive_picture import LISTED
 from .depth_steps import counting
 from .pool_depth import DepthWindowSteps
 from .pool_picture import held
-from .sliding import channels_cut, position, widest_text
+from .sliding import draws_part, position, widest_text
 
 
 def depth_count(spec: Any, z: int) -> int:
@@ -164,7 +164,7 @@ def span_depth_drawings(
                     part,
                     read,
                     fractional,
-                    part.cuts(spec.output_shape[2:]) or channels_cut(geometry),
+                    draws_part(geometry, part, spec.output_shape[2:]),
                 ),
                 value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,

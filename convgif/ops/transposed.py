@@ -64,7 +64,7 @@ from .scattering import (
     scatter_step_text,
     transposed_row,
 )
-from .sliding import channels_cut, conv_drawn, conv_geometry, picture_read, reads_part
+from .sliding import conv_drawn, conv_geometry, draws_part, picture_read, reads_part
 
 
 @dataclass(frozen=True)
@@ -567,7 +567,7 @@ class TransposedConv(Operation):
             conv = recording.conv
             return [conv_drawn(conv, geometry, pixels, filler=filler, region=region, inserted=inserted_mask(spec))]
         on = canvas_region(spec, region)
-        read, part = scatter_extent(spec, on), on.cuts(canvas_size(spec)) or channels_cut(geometry)
+        read, part = scatter_extent(spec, on), draws_part(geometry, on, canvas_size(spec))
         if recording.canvas is not None:
             span, canvas = recording.span_of(on), recording.canvas
         else:

@@ -186,8 +186,7 @@ class Painter:
         self.background = background
         if ink.shape[1:] != (256,):
             raise ValueError(f"an ink table has a row of 256 colours per level, not {ink.shape}")
-        self.ink = ink
-        self._ink = np.ascontiguousarray(ink, np.uint8).reshape(-1)
+        self._ink = np.ascontiguousarray(ink, np.uint8).reshape(-1)  # ink[level, colour] at level·256 + colour
         self.n = layout.metrics.n
         #: what :meth:`path` and :meth:`rings` worked out, by their arguments: an animation's
         #: steps draw the same paths and windows again and again

@@ -255,6 +255,9 @@ class Scene:
         geo = self.geometry
         image = np.full((lay.height, lay.width), col.background, np.uint8)
         hp, wp = geo.grid
+        unread = None  # the pixels of the cells no window reads, the same on every input grid
+        if drawn.unread is not None and drawn.unread.any():
+            unread = np.repeat(np.repeat(drawn.unread, s, 0), s, 1)
         for c, origin in lay.inputs.items():
             paint.grid(image, origin, self.input_colours(c))
             if drawn.outside is not None:
@@ -267,11 +270,9 @@ class Scene:
                 for y in range(hp):
                     for x in range(wp):
                         paint.cell_text(image, self.cell_text(c, y, x), *lay.cell_box(origin, y, x))
-            if drawn.unread is not None and drawn.unread.any():  # the grid's cells no window reads, at once
+            if unread is not None:  # the grid's cells no window reads, at once
                 x, y = origin
-                rows, cols = drawn.unread.shape
-                cells = np.repeat(np.repeat(drawn.unread, s, 0), s, 1)
-                self._dot(image, y, y + rows * s, x, x + cols * s, cells)
+                self._dot(image, y, y + unread.shape[0], x, x + unread.shape[1], unread)
         for (c, j), origin in lay.kernels.items():
             row = drawn.kernel_row(c // geo.in_per_group * geo.out_per_group + j)
             ci = c % geo.in_per_group
