@@ -103,7 +103,7 @@ def _paste_max(box, mask, top, left):
 
 
 @lru_cache(maxsize=512)
-def text_mask(style, text):
+def text_mask(style, text, lang=None):
     advance, count = style.advance, len(text)
     mask = np.zeros((style.height, (count + 1) * advance), np.uint8)
     if count:
