@@ -327,6 +327,22 @@ def test_traditional_maps_the_characters_once_left_simplified_and_indices_are_no
     assert "X 的列 2" in say("column 2 of X · step 6/18", "zh-Hans")  # an index, counted from 0, not an ordinal
 
 
+def test_traditional_names_rows_and_columns_as_taiwan_does():
+    """列 is a row and 行 a column in Taiwan's usage (列向量: a row vector), the other way round on
+    the mainland: the matrix view's "X 的列 2" (column 2 of X) read as row 2 in Traditional."""
+    phrases = {
+        "column 2 of X · step 6/18": ("X 的列 2", "X 的行 2"),
+        "row co is output channel co": ("第 co 行即输出通道 co", "第 co 列即輸出通道 co"),
+        "a 3×3 block of one channel, row by row,": ("(逐行)", "(逐列)"),
+    }
+    for english, (hans, hant) in phrases.items():
+        assert hans in say(english, "zh-Hans"), english
+        assert hant in say(english, "zh-Hant"), english
+    # no phrase uses either character but for a row or a column
+    hans_texts = [hans for _, hans in PHRASES]
+    assert not [t for t in hans_texts if re.search("[行列](?:出|举|表)|[进执并运]行|行为", t)]
+
+
 def test_wide_characters_count_two_cells_in_widths_and_breaks():
     assert CAPTION.width("卷积核 K") == 8 * CAPTION.advance
     assert CAPTION.width("kernels") == 7 * CAPTION.advance

@@ -5,7 +5,8 @@ is made in English by the layer's kind and the layout, then passed through :func
 turns it into the language in use: this module is the one place that knows the other languages.
 The catalogue, :data:`PHRASES`, holds English phrases (regular expressions, applied in order,
 the longest first) and their Simplified Chinese; the Traditional text is the same phrase written
-with the characters of :data:`TRADITIONAL` and the terms of :data:`HANT_TERMS`. The terms are
+with the characters of :data:`TRADITIONAL` and the terms of :data:`HANT_TERMS`, rows and columns
+named as in Taiwan (列 a row, 行 a column: the mainland's the other way round). The terms are
 those of the Chinese reference documents: 输入形状 / 輸入形狀, 输入通道 / 輸入通道, 卷积核 /
 卷積核, 步长 / 步長, 填充, 池化, 偏置, 转置卷积 / 轉置卷積, 逐深度 and 逐点 (separable).
 PyTorch's names (``Conv2d``, ``padding_mode='reflect'``, ``ceil_mode=True``) and the letters of
@@ -79,11 +80,11 @@ def __getattr__(name: str) -> object:
 
 
 def _to_traditional(text: str) -> str:
-    from .catalogue import HANT_TERMS, TRADITIONAL
+    from .catalogue import HANT_ROW_COLUMN, HANT_TERMS, TRADITIONAL
 
     for hans, hant in HANT_TERMS:
         text = text.replace(hans, hant)
-    return "".join(TRADITIONAL.get(c, c) for c in text)
+    return "".join(TRADITIONAL.get(c, c) for c in text.translate(HANT_ROW_COLUMN))
 
 
 _WORDY = re.compile(r"[A-Za-z]")

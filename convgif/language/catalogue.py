@@ -583,6 +583,10 @@ HANT_TERMS: tuple[tuple[str, str], ...] = (
     ("复制", "複製"),  # to copy: 製, not 制
 )
 
+#: Row and column: 行 and 列 in the mainland's usage, the other way round in Taiwan's (列向量 is a
+#: row vector there), which Traditional text follows; the catalogue uses them for nothing else.
+HANT_ROW_COLUMN = str.maketrans("行列", "列行")
+
 #: The Simplified characters of the catalogue and their Traditional forms.
 TRADITIONAL = dict(
     zip(

@@ -148,7 +148,7 @@ MATRIX: tuple[tuple[str, str], ...] = (
     ),
     (
         r"kernel taps landing on an output cell: not listed for a layer this large",
-        "落在一个输出单元上的卷积核抽头数: 层过大, 不列出",
+        "落在一个输出单元上的卷积核抽头数: 层过大, 从略",
     ),
     (r"kernel taps landing on an output cell", "落在一个输出单元上的卷积核抽头数"),
     (r"\(uneven: the checkerboard of --view overlaps\)", "(不均匀: 即 --view overlaps 的棋盘格)"),
