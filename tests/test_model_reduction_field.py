@@ -363,3 +363,23 @@ def test_squeeze_and_excitation_without_keepdim_sees_the_whole_input():
     x = torch.randn((1, *shape), dtype=torch.float64, generator=torch.Generator().manual_seed(6), requires_grad=True)
     (grad,) = torch.autograd.grad(twin(x)[0, :, 0, 0].sum(), x)
     assert (grad != 0).all()
+
+
+class _Rows(nn.Module):
+    """The largest value of each row: (C, H), the columns' axis dropped."""
+
+    def forward(self, x):
+        return x.amax(-1)
+
+
+def test_a_tensor_without_an_axis_is_kept_in_the_network_axes_and_shown_with_its_own_shape(tmp_path):
+    """amax over the columns without keepdim: the graph keeps the tensor as (C, H, 1), so that
+    its field is told per axis of the input (whole padded rows), and knows its own shape (C, H)
+    for the receptive field's caption."""
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), _Rows())
+    graph = trace(model, (1, 6, 8))
+    rows = next(r for r in graph.rows if r.name == "1")
+    assert graph.shapes[rows.output] == (4, 6, 1) and graph.own[rows.output] == rows.output_shape == (4, 6)
+    result = convgif.model(model, (1, 6, 8), out=tmp_path, draw=False, trace="1:3,0")
+    assert figures_text(next(r for r in result.rows if r.name == "1").field, 2) == "3×10 · jump 1×8 · start −1,−1"
+    assert result.trace_note is None and (tmp_path / "receptive-field.gif").is_file()

@@ -378,7 +378,8 @@ def _trace(torch: Any, model: Any, x: Any, input_shape: tuple[int, ...], keep_in
             row = tracer.new_row(module, name)
             row.reason = "not called by forward()"
             rows.append(row)
-    return Graph(tracer.shapes, tracer.calls, rows)
+    own = {t: kept.own() for t, kept in enumerate(tracer.layouts) if kept.missing}
+    return Graph(tracer.shapes, tracer.calls, rows, own=own)
 
 
 def _watching(hook: Any) -> Any:
