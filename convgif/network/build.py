@@ -420,7 +420,8 @@ def _write_trace(
                 rows, key=lambda r: len(r.name), default=None
             )
             label, what = (chosen.name, chosen.cls) if chosen is not None else (_label(graph, t), "")
-        frames.append(Frame(label, graph.shapes[t], mask, words, picture if t == 0 and mask.ndim == 2 else None, what))
+        backdrop = picture if t == 0 and mask.ndim == 2 else None
+        frames.append(Frame(label, graph.shapes[t], mask, words, backdrop, what, graph.own.get(t)))
     title = f"What one cell of {frames[0].label}'s output sees: {list(cell)}, all channels"
     pictures = frames_of(frames, cell, title, theme)
     write_gif(folder / TRACE_FILE, pictures)

@@ -35,6 +35,7 @@ class Frame:
     words: str
     picture: Optional[np.ndarray] = None  # (H, W, 3) levels 0..255, for the input frame
     what: str = ""  # the module's class, for the caption
+    own: Optional[tuple[int, ...]] = None  # the tensor's shape, when a reduction dropped axes ``shape`` keeps
 
 
 def _text(image: np.ndarray, text: str, x: int, y: int, colour: tuple[int, int, int], big: bool = False) -> None:
@@ -100,7 +101,7 @@ def frames_of(frames: list[Frame], chosen: tuple[int, ...], title: str, theme: s
         image[:] = background
         _text(image, title, pad, pad, ink, big=True)
         named = f"{frame.label} ({frame.what}) output" if frame.what else frame.label
-        _text(image, f"{i + 1}/{len(frames)} · {named} {frame.shape}", pad, pad + caption_h, ink)
+        _text(image, f"{i + 1}/{len(frames)} · {named} {frame.own or frame.shape}", pad, pad + caption_h, ink)
         _text(image, frame.words, pad, pad + caption_h + line_h, ink)
         top = pad * 2 + caption_h * 3
         if one_d:

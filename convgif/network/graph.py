@@ -58,14 +58,18 @@ class Row:
 
 @dataclass
 class Graph:
-    """The tensors (one sample's shapes; tensor 0 is the network's input), the calls in the
-    order they ran, and the table's rows in the order the modules were first called."""
+    """The tensors (one sample's shapes in the network's axes; tensor 0 is the network's input),
+    the calls in the order they ran, and the table's rows in the order the modules were first
+    called."""
 
     shapes: list[tuple[int, ...]]
     calls: list[Call]
     rows: list[Row]
     producer: dict[int, int] = field(default_factory=dict)  # tensor -> index of the call that made it
     notes: list[str] = field(default_factory=list)
+    #: The own shape of a tensor a reduction left without some axes, which ``shapes`` keeps as
+    #: axes of one cell (see :mod:`.layout`)
+    own: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for index, call in enumerate(self.calls):

@@ -110,18 +110,25 @@ def everything(size: int, out: int) -> Axis:
 # -- the rules ----------------------------------------------------------------------------------
 
 #: Calls that work cell by cell (names as :func:`normal` writes them): activations, arithmetic,
-#: dropout, batch norm (statistics fixed when traced in eval mode), copies and casts, and a
-#: channel shuffle (each cell from the same cell of another channel).
+#: maxima and minima of two tensors, comparisons, dropout, batch norm (statistics fixed when
+#: traced in eval mode), copies and casts, and a channel shuffle (each cell from the same cell of
+#: another channel).
 POINTWISE = frozenset(
     """relu relu6 leakyrelu elu selu celu gelu silu mish sigmoid tanh hardswish hardsigmoid hardtanh
     softplus softsign prelu rrelu logsigmoid tanhshrink threshold glu add iadd radd sub isub rsub mul imul rmul
     div idiv truediv itruediv rtruediv neg abs clamp clip exp log sqrt rsqrt pow square sin cos maximum
-    minimum where dropout dropout1d dropout2d dropout3d alphadropout featurealphadropout batchnorm
-    batchnorm1d batchnorm2d batchnorm3d contiguous clone float double half to typeas detach identity
-    softmax logsoftmax channelshuffle nativechannelshuffle""".split()
+    minimum fmax fmin gt ge lt le eq ne where dropout dropout1d dropout2d dropout3d alphadropout
+    featurealphadropout batchnorm batchnorm1d batchnorm2d batchnorm3d contiguous clone float double half
+    to typeas detach identity channelshuffle nativechannelshuffle""".split()
 )
 #: Calls that mix every cell of their input into every output cell.
 MIXING = frozenset("linear bilinear layernorm groupnorm instancenorm localresponsenorm".split())
+#: Calls that reduce the axes their ``dim`` names (all of them without one): each output cell
+#: reads every cell of those axes. ``max`` and ``min`` of two tensors work cell by cell.
+REDUCTIONS = frozenset(
+    """mean sum nanmean nansum prod amax amin max min argmax argmin logsumexp std var stdmean varmean
+    norm linalgvectornorm linalgnorm""".split()
+)
 
 
 def normal(name: str) -> str:
@@ -159,7 +166,7 @@ def reach_of(
     dims = len(output) - 1
     if dims < 1:  # a vector: known reductions and flattenings read everything, as does anything after one
         known = (
-            key in MIXING or key in POINTWISE or key in ("flatten", "view", "reshape", "mean", "sum", "amax", "squeeze")
+            key in MIXING or key in POINTWISE or key in REDUCTIONS or key in ("flatten", "view", "reshape", "squeeze")
         )
         return [
             GLOBAL if known or len(shape) < 2 else Unknown(f"{name} makes a tensor without spatial axes")
@@ -167,12 +174,14 @@ def reach_of(
         ]
     sizes = [shape[1:] for shape in inputs]
     out = output[1:]
+    if key in ("view", "reshape", "unflatten", "unsqueeze", "expand") and len(inputs[0]) < 2:
+        return [GLOBAL]  # a vector laid out on axes again: fc(x.mean((2, 3))).view(n, c, 1, 1)
+    if key in POINTWISE or "other" in arguments:  # cell by cell (torch.max(a, b) too)
+        return [_pointwise(name, shape, output) for shape in inputs]
     if any(len(s) != dims for s in sizes) and key != "cat":
         return [Unknown(f"{name} changes the number of axes ({inputs[0]} -> {output})") for _ in inputs]
     rule = _RULES.get(key[:-2] if key[-2:] in ("1d", "2d", "3d") else key)
     if rule is None:
-        if key in POINTWISE:
-            return [tuple(same(n, m) for n, m in zip(s, out)) for s in sizes]
         if key in MIXING:
             return [tuple(everything(n, m) for n, m in zip(s, out)) for s in sizes]
         return [Unknown(f"convgif does not know which cells {name} reads") for _ in inputs]
@@ -180,6 +189,26 @@ def reach_of(
         return rule(arguments, sizes, out, name)
     except (TypeError, ValueError, KeyError, ZeroDivisionError) as error:
         return [Unknown(f"{name}: its arguments could not be read ({error})") for _ in inputs]
+
+
+def _pointwise(name: str, shape: tuple[int, ...], output: tuple[int, ...]) -> Reach:
+    """How a call working cell by cell reads an input of ``shape``: its own cell, or its one cell
+    broadcast along an axis where it has one; a number (no axes past the batch) everywhere."""
+    if not shape:
+        return GLOBAL
+    if len(shape) != len(output):
+        return Unknown(f"{name} broadcasts a tensor of other axes ({shape} with {output})")
+    return tuple(same(n, m) for n, m in zip(shape[1:], output[1:]))
+
+
+def _along(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    """A softmax along ``dim``: each output cell reads every cell of that axis (its own channels
+    along the channel axis). Without a dim, the axis torch picks (1, or 0 for 3 axes or fewer)."""
+    rank, dim = len(out) + 2, arguments.get("dim")
+    dim = (0 if rank in (0, 1, 3) else 1) if dim is None else int(dim) % rank
+    if dim == 0:
+        return [Unknown("it runs along the batch axis: one sample's result depends on the others'")]
+    return [tuple(everything(n, m) if a + 2 == dim else same(n, m) for a, (n, m) in enumerate(zip(sizes[0], out)))]
 
 
 def _not_followed(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
@@ -353,8 +382,9 @@ def _cat(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
 
 
 def _reduce(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
-    """A reduction over some axes that keeps them (``x.mean((2, 3), keepdim=True)``): each
-    output cell reads every cell of the reduced axes, its own along the others."""
+    """A reduction over some axes that keeps them (``x.mean((2, 3), keepdim=True)``; one that
+    drops them is read as if it kept them, :mod:`.layout`): each output cell reads every cell
+    of the reduced axes, its own along the others."""
     rank, dim = len(out) + 2, arguments.get("dim")
     wanted = range(rank) if dim is None or dim in ((), []) else dim if isinstance(dim, (tuple, list)) else (dim,)
     axes = {int(d) + rank if int(d) < 0 else int(d) for d in wanted}
@@ -387,7 +417,8 @@ _RULES = {
     "maxunpool": _not_followed,
     "fractionalmaxpool": _not_followed,
     "cat": _cat,
-    **{name: _reduce for name in ("mean", "sum", "nanmean", "nansum", "amax", "amin", "logsumexp", "prod")},
+    **{name: _reduce for name in REDUCTIONS},
+    **{name: _along for name in ("softmax", "logsoftmax", "softmin")},
     "concat": _cat,
     "concatenate": _cat,
 }

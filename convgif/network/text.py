@@ -164,6 +164,9 @@ def _other(cls: str, args: list, keywords: dict, shape: tuple[int, ...]) -> tupl
             features = keywords.get("num_features", args[0] if args else shape[0])
             parameters = 2 * features if keywords.get("affine", True) else 0
         return shape, parameters, {}
+    if base in ("softmax", "logsoftmax", "softmin"):  # Softmax2d: along the channels
+        dim = keywords.get("dim", args[0] if args else (-3 if key == "softmax2d" else None))
+        return shape, 0, {"dim": dim}
     if key == "flatten":
         start = keywords.get("start_dim", args[0] if args else 1)
         if start != 1 or keywords.get("end_dim", -1) != -1:

@@ -17,7 +17,9 @@ from typing import Any, Optional
 
 from .. import ops
 from ..errors import SpecError
+from . import layout
 from .graph import Call, Graph, Row
+from .layout import Layout
 from .reach import Unknown, reach_of
 
 #: Required: an argument a builtin's signature gives no default.
@@ -65,9 +67,7 @@ BUILTIN_ARGUMENTS: dict[str, tuple[tuple[str, Any], ...]] = {
         "concatenate": "tensors, dim=0",
         "__getitem__": "input, index",
         "flatten": "input, start_dim=0, end_dim=-1",
-        **{name: "input, dim=None, keepdim=False" for name in ("mean", "sum", "nanmean", "nansum", "amax", "amin")},
-        "logsumexp": "input, dim, keepdim=False",
-        "prod": "input, dim=None, keepdim=False",
+        **layout.ARGUMENTS,
     }.items()
 }
 
@@ -123,7 +123,8 @@ class _Tracer:
         self.torch, self.model, self.keep = torch, model, keep_inputs
         self.ids: dict[int, int] = {}  # id(tensor) -> tensor index
         self.alive: list = []  # the tensors, kept so that ids are not reused
-        self.shapes: list[tuple[int, ...]] = []
+        self.shapes: list[tuple[int, ...]] = []  # in the network's axes (see layout)
+        self.layouts: list[Layout] = []
         self.calls: list[Call] = []
         self.stack: list[str] = []
         self.names = {id(m): n for n, m in model.named_modules(remove_duplicate=False)}
@@ -134,10 +135,14 @@ class _Tracer:
         #: True while a hook runs: what it asks of a tensor is not part of the forward pass
         self.busy = False
 
-    def tensor(self, value: Any) -> int:
+    def tensor(self, value: Any, kept: Optional[Layout] = None) -> int:
+        """A new tensor's index; ``kept``: its layout in the network's axes, if not its own shape."""
+        own = Layout(tuple(value.shape[1:]))
+        kept = kept if kept is not None and kept.own() == own.shape else own
         self.alive.append(value)
         self.ids[id(value)] = len(self.shapes)
-        self.shapes.append(tuple(value.shape[1:]))
+        self.shapes.append(kept.shape)
+        self.layouts.append(kept)
         return len(self.shapes) - 1
 
     # -- module hooks -----------------------------------------------------------------------
@@ -215,12 +220,18 @@ class _Tracer:
             return
         name = getattr(func, "__name__", str(func))
         arguments = _bind(func, args, kwargs)
+        if name in ("max", "min") and isinstance(arguments.get("dim"), torch.Tensor):  # torch.max(a, b)
+            arguments["other"] = arguments.pop("dim")
         shown = {k: (tuple(v.shape) if isinstance(v, torch.Tensor) else v) for k, v in arguments.items()}
+        plan = layout.plan(name, shown, [self.layouts[i] for i in inputs], tuple(outputs[0].shape))
         if not outputs[0].dim():
-            reach: list = [Unknown(f"{name} makes a number, not a tensor")] * len(inputs)
+            number = layout.BATCH if plan.reason == layout.BATCH else "it makes a number, not a tensor"
+            reach: list = [Unknown(number)] * len(inputs)
+        elif plan.reason is not None:
+            reach = [Unknown(plan.reason)] * len(inputs)
         else:
-            reach = reach_of(name, shown, [self.shapes[i] for i in inputs], tuple(outputs[0].shape[1:]))
-        made = [self.tensor(o) for o in outputs]
+            reach = reach_of(plan.name, plan.arguments, [self.shapes[i] for i in inputs], plan.output.shape)
+        made = [self.tensor(o, plan.output) for o in outputs]
         module = self.stack[-1] if self.stack else ""
         call = Call(name, module, inputs, made, reach)
         self.calls.append(call)
@@ -367,7 +378,8 @@ def _trace(torch: Any, model: Any, x: Any, input_shape: tuple[int, ...], keep_in
             row = tracer.new_row(module, name)
             row.reason = "not called by forward()"
             rows.append(row)
-    return Graph(tracer.shapes, tracer.calls, rows)
+    own = {t: kept.own() for t, kept in enumerate(tracer.layouts) if kept.missing}
+    return Graph(tracer.shapes, tracer.calls, rows, own=own)
 
 
 def _watching(hook: Any) -> Any:

@@ -1,0 +1,152 @@
+"""Reductions over some axes of a traced tensor (``x.std(1, keepdim=True)``, ``x.max(dim=-1)``,
+``torch.norm(x, dim=(2, 3))``, ...), and the tensors they leave without some axes.
+
+Receptive fields are told per axis of the network's input, so every tensor of a traced network
+is kept in the network's axes (channels, then the input's spatial axes). A reduction without
+``keepdim`` drops the axes it reduces: its output is kept with them as axes of one cell, and the
+axes it lacks are remembered (:class:`Layout`), so that a later call can be followed when it
+reads that tensor as the network's axes would: cell by cell (``torch.sigmoid(x.amax(1))``),
+broadcast where torch aligns the tensor's axes with the network's (``y * x.mean(1)``: trailing
+axes first), or given its axes back (``x.amax(1).unsqueeze(1)``, ``.view(n, 1, h, w)``,
+``[:, None]``). A reduction that leaves no spatial axis makes a vector, which reads every cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any, Optional
+
+from .reach import REDUCTIONS, normal
+
+#: The arguments of the reductions and softmaxes torch writes in C++, by position as torch documents them
+#: (``x.std(1, True)`` is ``dim=1, unbiased=True``; ``torch.max(x, 1, True)`` keeps the axis).
+ARGUMENTS = {
+    **{name: "input, dim=None, keepdim=False" for name in ("mean", "sum", "nanmean", "nansum", "amax", "amin")},
+    **{name: "input, dim=None, keepdim=False" for name in ("max", "min", "argmax", "argmin", "prod")},
+    **{name: "input, dim=None, unbiased=True, keepdim=False" for name in ("std", "var", "std_mean", "var_mean")},
+    "logsumexp": "input, dim, keepdim=False",
+    "linalg_vector_norm": "input, ord=2, dim=None, keepdim=False",
+    "linalg_norm": "input, ord=None, dim=None, keepdim=False",
+    **{name: "input, dim=None" for name in ("softmax", "log_softmax", "softmin")},
+}
+
+#: Calls that only give a tensor other dimensions, its cells in the same order.
+RESHAPES = frozenset("view reshape unsqueeze unflatten getitem viewas reshapeas".split())
+
+
+#: Why a reduction of the batch axis is not followed.
+BATCH = "it reduces the batch axis too (as dim=None does): one sample's result depends on the others'"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A tensor in the network's axes: its shape (one sample: channels, then spatial), and the
+    axes it lacks (counted from the batch axis, 0), kept in ``shape`` as axes of one cell."""
+
+    shape: tuple[int, ...]
+    missing: frozenset = frozenset()
+
+    def axes(self) -> list[int]:
+        """The network's axis of each of the tensor's own axes, batch first."""
+        return [a for a in range(len(self.shape) + 1) if a not in self.missing]
+
+    def own(self) -> tuple[int, ...]:
+        """The tensor's own shape (one sample)."""
+        return tuple(n for a, n in enumerate(self.shape, start=1) if a not in self.missing)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How :func:`reach_of <convgif.network.reach.reach_of>` is to read a call: under which name,
+    with which arguments, what the outputs' layout is; or why it cannot be followed."""
+
+    name: str
+    arguments: dict
+    output: Layout
+    reason: Optional[str] = None
+
+
+def reduced(name: str, arguments: dict[str, Any], rank: int) -> Optional[tuple[int, ...]]:
+    """The axes (batch first, of a tensor with ``rank`` axes) a reduction reduces; None when
+    the call is not one (``torch.max(a, b)``)."""
+    if normal(name) not in REDUCTIONS or "other" in arguments:
+        return None
+    dim = arguments.get("dim", arguments.get("axis"))
+    if dim is None or isinstance(dim, bool) or dim in ((), []):  # x.std(True): unbiased, not an axis
+        return tuple(range(rank))
+    dims = dim if isinstance(dim, (tuple, list)) else (dim,)
+    return tuple(sorted({int(d) + rank if int(d) < 0 else int(d) for d in dims}))
+
+
+def plan(name: str, arguments: dict[str, Any], inputs: list[Layout], output: tuple[int, ...]) -> Plan:
+    """How a call with ``arguments`` (tensors as their shapes) reads tensors laid out as
+    ``inputs`` to make a tensor of shape ``output`` (batch first)."""
+    own = output[1:]
+    try:
+        axes = reduced(name, arguments, len(inputs[0].own()) + 1) if inputs else None
+    except (TypeError, ValueError):  # a dim torch took but convgif cannot read (a named dim)
+        return Plan(name, arguments, Layout(own), f"its dim could not be read ({arguments.get('dim')!r})")
+    if axes is not None:
+        return _reduction(name, arguments, inputs[0], axes, own)
+    lacking = [layout for layout in inputs if layout.missing]
+    if not lacking:
+        return Plan(name, arguments, Layout(own))
+    first = lacking[0]
+    if normal(name) in RESHAPES and len(inputs) == 1:
+        back = _given_back(first, own)
+        if back is not None:  # some reduced axes given back: the same cells in the same order
+            return Plan("identity", {}, back)
+    if own == first.own() and all(layout in (first, Layout(())) for layout in inputs):
+        if isinstance(arguments.get("dim"), int):  # a softmax: its dim among the network's axes
+            arguments = {**arguments, "dim": first.axes()[arguments["dim"] % len(first.axes())]}
+        return Plan(name, arguments, first)  # cell by cell or along an axis, still without those axes
+    if all(_in_line(layout, len(output)) for layout in lacking):
+        return Plan(name, arguments, Layout(own))
+    lost = ", ".join(str(a) for a in sorted(first.missing))
+    return Plan(
+        name,
+        arguments,
+        Layout(own),
+        f"the tensor it reads lost dim {lost} to a reduction without keepdim; convgif follows such a tensor cell "
+        "by cell, broadcast in line with the input's axes, or once unsqueeze or view puts the dims back",
+    )
+
+
+def _given_back(layout: Layout, own: tuple[int, ...]) -> Optional[Layout]:
+    """``layout`` with some of its missing axes given back, if that makes a tensor of shape ``own``
+    (a reshape that only inserts axes of one cell keeps every cell in its place); the axes left
+    missing the leading ones, as torch's broadcasting would align them."""
+    missing = sorted(layout.missing)
+    for count in range(len(missing) + 1):
+        for still in combinations(missing, count):
+            candidate = Layout(layout.shape, frozenset(still))
+            if candidate.own() == own:
+                return candidate
+    return None
+
+
+def _reduction(name: str, arguments: dict, source: Layout, axes: tuple[int, ...], own: tuple[int, ...]) -> Plan:
+    """A reduction of ``axes`` (of the tensor's own, batch first) of a tensor laid out as ``source``."""
+    network = source.axes()
+    if any(not 0 <= a < len(network) for a in axes):
+        return Plan(name, arguments, Layout(own), f"its dim could not be read ({arguments.get('dim')!r})")
+    gone = {network[a] for a in axes}
+    shape = tuple(1 if a in gone else n for a, n in enumerate(source.shape, start=1))
+    missing = source.missing | (frozenset() if arguments.get("keepdim") else frozenset(gone))
+    layout = Layout(shape, missing)
+    if layout.own() != own:
+        return Plan(name, arguments, Layout(own), "its arguments could not be read (dim, keepdim)")
+    if 0 in gone:
+        return Plan(name, arguments, Layout(own), BATCH)
+    if missing >= set(range(2, len(shape) + 1)):  # no spatial axis left: a vector, which reads every cell
+        return Plan(name, arguments, Layout(own))
+    return Plan(name, {**arguments, "dim": tuple(sorted(gone)), "keepdim": True}, layout)
+
+
+def _in_line(layout: Layout, rank: int) -> bool:
+    """Whether torch's broadcasting (trailing axes first) puts each of the tensor's own axes on
+    the network's axis it stands for, in an output of ``rank`` axes (batch first)."""
+    network = layout.axes()
+    shift = rank - len(network)
+    return len(layout.shape) + 1 == rank and all(network[j] == j + shift for j in range(1, len(network)))
