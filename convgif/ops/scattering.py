@@ -398,6 +398,17 @@ def transposed_row(recording: Any, planar: Any) -> Any:
     )
 
 
+def refuse_unreached(region: Optional[Region], read: Region, dims: int) -> None:
+    """Refuse, naming the region, a part of the output no kernel reaches (between the kernels'
+    cells, or past them all): it reads no input cell, and has no step to draw."""
+    if region is not None and 0 in read.size:
+        raise SpecError(
+            "region",
+            f"no kernel reaches the output {region.text(dims)}: each of its cells is its bias alone (0 without one), "
+            "and there is no step to draw; choose cells a kernel reaches",
+        )
+
+
 def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: str, dims: int) -> Geometry:
     """The layer drawn as its definition: the input (or the part of it read), the kernels
     and the canvas they are scattered on (or the part drawn), the output outlined on it."""
@@ -432,12 +443,7 @@ def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: s
         output_heading="output, on the canvas" if cut else "output",
         notes=crop_notes(spec, dims),
     )
-    if region is not None and 0 in read.size:  # between the kernels' cells, or past them all
-        raise SpecError(
-            "region",
-            f"no kernel reaches the output {region.text(dims)}: each of its cells is its bias alone (0 without one), and "
-            "there is no step to draw; choose cells a kernel reaches",
-        )
+    refuse_unreached(region, read, dims)
     if region is not None and region.cuts(spec.output_shape[1:]):
         ho, wo = spec.output_shape[1:]
         whole = (lambda a, b: f"{a}×{b}") if dims == 2 else (lambda a, b: f"{b}")  # noqa: E731
