@@ -525,3 +525,22 @@ def test_a_part_of_y_equals_ct_x_marks_the_input_and_output_cells_it_leaves_out(
             assert (
                 f"of {n_out} (the output cells drawn); a double line marks where the other {n_out - len(rows)}" in notes
             )
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_the_notes_on_what_a_part_leaves_out_read_in_chinese(lang):
+    from convgif.language import say
+    from convgif.picture.model import Region, shown
+
+    for spec, region in (
+        (convgif.Conv2dSpec((64, 20, 20), out_channels=16, kernel_size=3), Region((0, 3), (2, 4))),
+        (convgif.ConvTranspose2dSpec((1, 8, 8), out_channels=2, kernel_size=3, stride=2), Region((0, 4), (0, 4))),
+    ):
+        (geometry,) = ops.of(spec).geometries(spec, view="matrix", region=region)
+        shown_in, _, shown_out = shown(geometry)
+        notes = geometry.arrangement.notes(shown_in, shown_out)
+        assert notes and all("double line" in note for note in notes)
+        for note in notes:
+            said = say(note, lang)
+            assert not re.search(r"[a-z]{3,}", said), said  # every word translated
+            assert re.findall(r"\d+", said) == re.findall(r"\d+", note), said  # every number kept

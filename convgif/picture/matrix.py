@@ -266,15 +266,17 @@ def _product_body(
         texts.append((spec.input_text(c), label, x, x_top + i * plan.per_channel * s))
     x_end = x_top + sizes["x"][0] * s + 1
     gaps = skips.get("x", ((), ()))[1]
-    if gaps:  # each gap's count centred under its double line, as many as have room
-        count_y, end = x_end + (CUT_REACH + 1) * n, None
+    if gaps:  # each gap's count centred under its double line, on a second line where they crowd
+        count_y, ends = x_end + (CUT_REACH + 1) * n, [-label.advance, -label.advance]
         for line, count in gaps:
             text = f"+{count}"
             x = a.x_x + line * s - label.width(text) // 2
-            if end is None or x >= end + label.advance:
-                texts.append((text, label, x, count_y))
-                end = x + label.width(text)
-        x_end = count_y + label.height
+            for row, end in enumerate(ends):
+                if x >= end + label.advance or end < 0:
+                    texts.append((text, label, x, count_y + row * label.height))
+                    ends[row] = x + label.width(text)
+                    break
+        x_end = count_y + label.height * (1 + (ends[1] >= 0))
     second = max(inputs_end, x_end) + 2 * m.gap
     texts.append((w_heading, label, min(a.x_w, a.x_x - 2 * m.gap - label.width(w_heading)), second))
     texts.append((y_heading, label, a.x_y, second))
@@ -287,7 +289,7 @@ def _product_body(
         if i % every == 0:
             text = plan.row_label(co)
             texts.append((text, label, a.x_w - m.gap - label.width(text), w_top + i * s + (s - label.height) // 2))
-    bottom = max(outputs_end, w_top + sizes["w"][0] * s + 1 + (CUT_REACH * n if skips else 0))
+    bottom = max(outputs_end, w_top + sizes["w"][0] * s + 1)
     lane = body + g.lh // 2  # the label line over the first grid: free right of the grids
     return _Body(inputs, in_tops, inputs_end, outputs, out_tops, outputs_end, blocks, bottom, lane)
 
@@ -309,7 +311,7 @@ def _transpose_body(
     blocks = {"x": (a.x_x, x_top, *sizes["x"]), "w": (a.x_w, w_top, *sizes["w"]), "y": (a.x_y, w_top, *sizes["y"])}
     inputs, in_tops, inputs_end = _stack(g, w_top - g.lh - in_top, g.shown_in, spec.in_per_group, hp, g.in_room)
     outputs, out_tops, outputs_end = _stack(g, w_top - g.lh - out_top, g.shown_out, spec.out_per_group, ho, g.out_room)
-    bottom = max(inputs_end, outputs_end, w_top + sizes["w"][0] * s + 1 + CUT_REACH * m.n)
+    bottom = max(inputs_end, outputs_end, w_top + sizes["w"][0] * s + 1)
     return _Body(inputs, in_tops, inputs_end, outputs, out_tops, outputs_end, blocks, bottom, x_top - g.lh // 2)
 
 
@@ -366,6 +368,8 @@ def _arrange(
         b = _product_body(plan, spec, g, sizes, headings, a, top.body_top, texts, skips)
     else:
         b = _transpose_body(spec, g, sizes, headings, a, top.body_top, top.heads_y, texts)
+    if skips:  # room for the double lines reaching under the matrices
+        b.bottom = max(b.bottom, *(y + rows * s + 1 + CUT_REACH * n for _, y, rows, _ in b.blocks.values()))
     bottom = _grid_labels(spec, g, a, b, texts)
     inputs = {c: (a.x_in, y) for c, y in b.inputs.items()}
     outputs = {co: (a.x_maps, y) for co, y in b.outputs.items()}

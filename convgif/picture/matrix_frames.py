@@ -12,6 +12,9 @@ the cell of Y, and links the window on the grids to the top of that column and t
 to the output map. A step of a ``transpose`` picture rings the input cell's entry of x, its
 column of Cᵀ, and the entries of that column and of y it adds into, and links the input cell
 to x and y to the output map. Like every link, these run through the gaps only.
+
+A picture of a part draws only some rows and columns of the whole matrices: a double line
+stands on the grid line wherever they jump or stop short (:attr:`MatrixLayout.cuts`).
 """
 
 from __future__ import annotations
