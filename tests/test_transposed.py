@@ -408,3 +408,84 @@ def test_a_step_line_names_only_the_output_channels_drawn(seed):
             named = re.search(r"out channels? ([\d, ]+) ·", drawn.playback.show(step).text).group(1)
             channels = [int(c) for c in named.split(", ")]
             assert set(channels) <= set(shown_out) and len(channels) == len(shown_out) // len(columns), (spec, step)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_parts_sums_have_the_lines_a_whole_pictures_have(seed, monkeypatch):
+    """With values, every step's sums open with what it adds (``canvas[…] += x[…] · weight[…]``),
+    then the cells it writes (what was there + x·w = the new value): a part, narrower than the
+    whole picture, breaks that opening onto more lines, and has lines for as many cells as a
+    whole picture; every cell left out is counted (``… n more``), and every line fits."""
+    import io
+
+    import convgif
+    from convgif.picture import overlay
+    from convgif.picture.cells import cells
+    from convgif.picture.model import Region
+    from convgif.picture.sizes import STEP_BREAK, wrap
+
+    frames: list = []
+    original = overlay.Animation._frame
+
+    def seen(self, image, step):
+        frames.append((self.layout, step))
+        return original(self, image, step)
+
+    monkeypatch.setattr(overlay.Animation, "_frame", seen)
+    rng, checked = random.Random(seed), 0
+    cases = [(ConvTranspose2dSpec((1, 12, 12), kernel_size=3, stride=2), Region((0, 4), (0, 4)))]  # 0 cells drawn
+    while len(cases) < 16:
+        shape, args = random_args(rng)
+        shape = (shape[0], shape[1] + rng.randint(4, 10), shape[2] + rng.randint(4, 10))
+        if rng.random() < 0.5:  # one group of one channel, as narrow as a part gets
+            shape, args = (1, *shape[1:]), {**args, "groups": 1, "out_channels": 1}
+        try:
+            spec = ConvTranspose2dSpec(shape, **args)
+        except SpecError:
+            continue
+        ho, wo = spec.output_shape[1:]
+        r0, c0 = rng.randrange(ho), rng.randrange(wo)
+        cases.append((spec, Region((r0, min(ho, r0 + rng.randint(1, 5))), (c0, min(wo, c0 + rng.randint(1, 5))))))
+    for spec, region in cases:
+        frames.clear()
+        try:
+            convgif.render(spec, io.BytesIO(), values=True, region=region, max_frames=0)
+        except SpecError as error:  # cells no kernel reaches: refused, naming the region
+            assert error.argument == "region" and "no kernel reaches" in str(error), error
+            continue
+        for layout, step in frames:
+            width = layout.sum_width
+            text = wrap(step.text, width, STEP_BREAK)
+            assert len(text) <= layout.step_lines and max(map(cells, text)) <= width, (spec, region, step.text)
+            entries = step.sums_drawn(layout.outputs)
+            heads = [e for e in entries if e.startswith("canvas[")]
+            cells_written = [e for e in entries if e.startswith("y[")]
+            lines = overlay._fit_lines(entries, width, layout.sum_lines)
+            assert len(lines) <= layout.sum_lines and max(map(cells, lines)) <= width, (spec, region, lines)
+            joined = " ".join(lines)
+            shown = [e for e in cells_written if e in joined]
+            assert heads[0].split("  (")[0] in joined, (spec, region, lines)
+            if len(heads) == 1 and cells_written:  # at least one cell's sum, the others counted
+                assert shown, (spec, region, lines)
+                left = len(entries) - 1 - len(shown)
+                assert (f"… {left} more" in joined) == (left > 0), (spec, region, lines, left)
+                checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize(
+    "spec, region",
+    [
+        (ConvTranspose2dSpec((1, 5, 5), kernel_size=1, stride=2), ((1, 2), (1, 2))),  # between the kernels
+        (ConvTranspose2dSpec((1, 3, 3), kernel_size=1, stride=2, output_padding=1), ((5, 6), (0, 6))),  # past them
+    ],
+)
+def test_a_part_no_kernel_reaches_is_refused_naming_the_region(spec, region):
+    import io
+
+    import convgif
+    from convgif.picture.model import Region
+
+    with pytest.raises(SpecError, match="no kernel reaches the output") as error:
+        convgif.render(spec, io.BytesIO(), region=Region(*region))
+    assert error.value.argument == "region"

@@ -33,7 +33,36 @@ MATRIX: tuple[tuple[str, str], ...] = (
         r"groups=\1: W 的第 co 行只在 X 中属于本组 \3 个输入通道的 \2 行上有权重",
     ),
     (rf"a block-diagonal ({_NUM} × {_NUM}) matrix", r"是 \1 的分块对角矩阵"),
-    (r"X and Y: the columns of the output positions drawn", "X 与 Y: 只画出所画输出位置的列"),
+    (
+        rf"X's and Y's columns: ([\d–, …]+) of ({_NUM}) \(the output positions drawn\); a double line marks where "
+        rf"the other ({_NUM}) are left out, and under X how many there",
+        r"X 与 Y 的列 \1 (共 \2 列: 所画的输出位置); 双线标出其余 \3 列略去之处, X 下方为各处略去的列数",
+    ),
+    (
+        rf"X's and Y's columns: ([\d–, …]+) of ({_NUM}) \(the output positions drawn\); a double line marks where "
+        rf"the other ({_NUM}) are left out",
+        r"X 与 Y 的列 \1 (共 \2 列: 所画的输出位置); 双线标出其余 \3 列略去之处",
+    ),
+    (
+        rf"X's rows and W's columns: ([\d–, …]+) of ({_NUM}) \(input channels? ([\d–, …]+)\); a double line marks "
+        rf"where the other ({_NUM}) are left out",
+        r"X 的行与 W 的列 \1 (共 \2: 输入通道 \3); 双线标出其余 \4 个略去之处",
+    ),
+    (
+        rf"W's and Y's rows: ([\d–, …]+) of ({_NUM}) \(the output channels drawn\); a double line marks where the "
+        rf"other ({_NUM}) are left out",
+        r"W 与 Y 的行 \1 (共 \2 行: 所画的输出通道); 双线标出其余 \3 行略去之处",
+    ),
+    (
+        rf"x's and Cᵀ's columns: ([\d–, …]+) of ({_NUM}) \(the input cells drawn\); a double line marks where the "
+        rf"other ({_NUM}) are left out",
+        r"x 与 Cᵀ 的列 \1 (共 \2 列: 所画的输入单元); 双线标出其余 \3 列略去之处",
+    ),
+    (
+        rf"Cᵀ's and y's rows: ([\d–, …]+) of ({_NUM}) \(the output cells drawn\); a double line marks where the "
+        rf"other ({_NUM}) are left out",
+        r"Cᵀ 与 y 的行 \1 (共 \2 行: 所画的输出单元); 双线标出其余 \3 行略去之处",
+    ),
     (r"output \(the rows of Y\)", "输出 (Y 的各行)"),
     (rf"column ({_NUM}) of X(?= ·)", r"X 的列 \1"),
     (rf": ({_NUM} × {_NUM}|{_NUM}) drawn$", r": 画出 \1"),

@@ -48,6 +48,34 @@ def _span(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}–{last}"
 
 
+def _runs(indices: list[int], most: int = 4) -> str:
+    """Increasing ``indices`` as their runs, ``0–2, 10–12, 20–22`` (the first few and the
+    last when there are more than ``most``: ``0–2, 10–12, 20–22, …, 90–92``)."""
+    runs: list[list[int]] = []
+    for i in indices:
+        if runs and i == runs[-1][1] + 1:
+            runs[-1][1] = i
+        else:
+            runs.append([i, i])
+    words = [_span(a, b) for a, b in runs]
+    return ", ".join(words if len(words) <= most else [*words[: most - 1], "…", words[-1]])
+
+
+def _left_out_notes(indices: dict, wholes: tuple, words: tuple[tuple[str, int, str, str], ...]) -> list[str]:
+    """The notes saying which rows and columns of the whole matrices a part draws: for each
+    (matrix, axis, name, what they are) whose indices leave some out, ``X's rows and W's
+    columns: 0–8 of 576 (input channel 0); a double line marks where the other 567 are left out``."""
+    notes = []
+    for key, axis, name, what in words:
+        drawn, whole = indices[key][axis], wholes["xwy".index(key)][axis]
+        if len(drawn) < whole:
+            notes.append(
+                f"{name}: {_runs(drawn)} of {whole} ({what}); a double line marks where the other "
+                f"{whole - len(drawn)} are left out"
+            )
+    return notes
+
+
 # -- Y = W·X -------------------------------------------------------------------------------------
 
 
@@ -72,8 +100,6 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
             f"{spec.in_per_group} input channel{'s' if spec.in_per_group > 1 else ''} (blank: no weight), a "
             f"block-diagonal {_times(spec.out_channels, rows)} matrix"
         )
-    if region is not None:
-        notes.append("X and Y: the columns of the output positions drawn")
     groups = range(min(spec.groups, MAX_SHOWN_IN))
     _, ho, wo = planar.output_shape
     last = product_step_text(
@@ -87,13 +113,6 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
         True,
     )
     entry = len(f"Y[{spec.out_channels - 1}, {places - 1}] = ")
-    plan = MatrixPlan(
-        PRODUCT,
-        per_channel=kk,
-        names=("X = unfold(x)", "W", "Y = W·X + b" if spec.bias else "Y = W·X"),
-        wholes=((rows, places), (spec.out_channels, rows), (spec.out_channels, places)),
-        row_label=lambda co: f"w[{co}]",
-    )
     return dataclasses.replace(
         base,
         notes=(*base.notes, *notes),
@@ -103,7 +122,49 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
             conv_sum_chars(planar, len(f"y[{spec.out_channels - 1}, {ho - 1}, {wo - 1}]"), chars, drawn)
             + entry * len({c // spec.in_per_group for c in drawn[0]})
         ),
-        arrangement=plan,
+        arrangement=_product_plan(spec, (ho, wo), region),
+    )
+
+
+def _product_plan(spec: Any, out: tuple[int, int], region: Optional[Region]) -> MatrixPlan:
+    """The matrices of ``Y = W·X`` (``out``: the planar output's size), and which of their rows
+    and columns a part of the output (``region``) or of the channels draws."""
+    kk = math.prod(spec.kernel_size)
+    rows, places = spec.in_channels * kk, math.prod(out)
+    part = Region.of(region, out)
+    places_drawn = [r * out[1] + c for r in range(*part.rows) for c in range(*part.cols)]
+
+    def indices(shown_in: tuple, shown_out: tuple) -> dict[str, tuple[list[int], list[int]]]:
+        """The rows and columns of the whole X, W and Y drawn."""
+        x_rows = [c * kk + k for c in shown_in for k in range(kk)]
+        return {"x": (x_rows, places_drawn), "w": (list(shown_out), x_rows), "y": (list(shown_out), places_drawn)}
+
+    wholes = ((rows, places), (spec.out_channels, rows), (spec.out_channels, places))
+
+    def part_notes(shown_in: tuple, shown_out: tuple) -> list[str]:
+        """Which columns of X and Y, rows of X and rows of W and Y are drawn, when not all."""
+        channels = f"input channel{'s' * (len(shown_in) > 1)} {_runs(list(shown_in))}"
+        notes = _left_out_notes(
+            indices(shown_in, shown_out),
+            wholes,
+            (
+                ("x", 1, "X's and Y's columns", "the output positions drawn"),
+                ("x", 0, "X's rows and W's columns", channels),
+                ("w", 0, "W's and Y's rows", "the output channels drawn"),
+            ),
+        )
+        if len(places_drawn) < places:  # the columns' gaps are counted under X
+            notes[0] += ", and under X how many there"
+        return notes
+
+    return MatrixPlan(
+        PRODUCT,
+        per_channel=kk,
+        names=("X = unfold(x)", "W", "Y = W·X + b" if spec.bias else "Y = W·X"),
+        wholes=wholes,
+        row_label=lambda co: f"w[{co}]",
+        indices=indices,
+        notes=part_notes,
     )
 
 
@@ -206,13 +267,14 @@ def transposed_parts(spec: Any, region: Optional[Region]) -> tuple[Region, Regio
     """The output drawn (in the output's coordinates), the same on the canvas (shifted by the
     padding: only cells of the output, none it crops) and the input cells whose kernels reach it
     (all of them for the whole layer)."""
-    from .scattering import scatter_extent
+    from .scattering import refuse_unreached, scatter_extent
 
     _, h, w = spec.input_shape
     part = Region.of(region, spec.output_shape[1:])
     (p, q) = spec.padding
     on = Region((part.rows[0] + p, part.rows[1] + p), (part.cols[0] + q, part.cols[1] + q), part.dims)
     read = Region((0, h), (0, w), part.dims) if region is None else scatter_extent(spec, on)
+    refuse_unreached(region, read, part.dims)
     return part, on, read
 
 
@@ -283,13 +345,8 @@ def transpose_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region
     )
     head = len(transpose_head(spec, spec.out_channels - 1, h - 1, w - 1))
     entry = len(f"y[{spec.out_channels - 1}, {ho}, {wo}] = y + Σ x·w = ")
-    plan = MatrixPlan(
-        TRANSPOSE,
-        per_channel=h * w,
-        names=("x, flattened", "Cᵀ", f"y = Cᵀ·x{' + b' if spec.bias else ''}"),
-        wholes=((1, n_in), (n_out, n_in), (n_out, 1)),
-    )
     base = conv_geometry(spec.as_conv(), layer.caption, dims)
+
     return dataclasses.replace(
         base,
         layer=layer,
@@ -305,8 +362,35 @@ def transpose_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region
         ),
         # every output cell a step reaches has its line: about two entries a line, each group drawn
         sum_lines_most=min(12, len(groups) * -(-(math.prod(spec.kernel_size) + 1) // 2)),
-        arrangement=plan,
+        arrangement=_transpose_plan(spec, part, read),
         **fields,
+    )
+
+
+def _transpose_plan(spec: Any, part: Region, read: Region) -> MatrixPlan:
+    """The matrices of ``y = Cᵀ·x``, and which of their rows and columns a part of the output
+    (``part``, reading the input cells ``read``) or of the channels draws."""
+    (_, h, w), (_, ho, wo) = spec.input_shape, spec.output_shape
+    n_in, n_out = spec.in_channels * h * w, spec.out_channels * ho * wo
+
+    def indices(shown_in: tuple, shown_out: tuple) -> dict[str, tuple[list[int], list[int]]]:
+        """The rows and columns of the whole x, Cᵀ and y drawn: the input cells read, the output drawn."""
+        cols = [c * h * w + y * w + x for c in shown_in for y in range(*read.rows) for x in range(*read.cols)]
+        rows = [co * ho * wo + y * wo + x for co in shown_out for y in range(*part.rows) for x in range(*part.cols)]
+        return {"x": ([0], cols), "w": (rows, cols), "y": (rows, [0])}
+
+    wholes = ((1, n_in), (n_out, n_in), (n_out, 1))
+    words = (
+        ("x", 1, "x's and Cᵀ's columns", "the input cells drawn"),
+        ("y", 0, "Cᵀ's and y's rows", "the output cells drawn"),
+    )
+    return MatrixPlan(
+        TRANSPOSE,
+        per_channel=h * w,
+        names=("x, flattened", "Cᵀ", f"y = Cᵀ·x{' + b' if spec.bias else ''}"),
+        wholes=wholes,
+        indices=indices,
+        notes=lambda shown_in, shown_out: _left_out_notes(indices(shown_in, shown_out), wholes, words),
     )
 
 

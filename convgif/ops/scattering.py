@@ -1,14 +1,14 @@
 """The picture of a transposed convolution: each input cell scatters its value times the
 kernel onto a window of the output canvas, the canvas cropped by the padding; the recording it
-reads, the part of the canvas a part of the output needs, the steps and their words. Shared by
-the sliding view, the matrix view (y = Cᵀ·x) and the backward pass."""
+reads, the part of the canvas a part of the output needs, the picture's geometry, the steps and
+their words. Shared by the sliding view, the matrix view (y = Cᵀ·x) and the backward pass."""
 
 from __future__ import annotations
 
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 import numpy as np
@@ -19,7 +19,11 @@ from ..engine.scatter import (
     canvas_size,
     canvas_window,
 )
+from ..errors import SpecError
 from ..picture.model import (
+    Crop,
+    Geometry,
+    Part,
     Reads,
     Region,
     Step,
@@ -29,7 +33,7 @@ from ..picture.model import (
     reached_from,
 )
 from ..picture.sizes import MAX_SHOWN_IN
-from .sliding import channel_span, position
+from .sliding import channel_span, conv_geometry, position
 
 
 @dataclass(frozen=True)
@@ -391,4 +395,81 @@ def transposed_row(recording: Any, planar: Any) -> Any:
         recording.columns,
         None if recording.passes is None else tuple(row(a) for a in recording.passes),
         None if recording.canvas is None else row(recording.canvas),
+    )
+
+
+def refuse_unreached(region: Optional[Region], read: Region, dims: int) -> None:
+    """Refuse, naming the region, a part of the output no kernel reaches (between the kernels'
+    cells, or past them all): it reads no input cell, and has no step to draw."""
+    if region is not None and 0 in read.size:
+        raise SpecError(
+            "region",
+            f"no kernel reaches the output {region.text(dims)}: each of its cells is its bias alone (0 without one), "
+            "and there is no step to draw; choose cells a kernel reaches",
+        )
+
+
+def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: str, dims: int) -> Geometry:
+    """The layer drawn as its definition: the input (or the part of it read), the kernels
+    and the canvas they are scattered on (or the part drawn), the output outlined on it."""
+
+    def blame(axis: int) -> tuple[str, object, str]:
+        if 2 * spec.padding[axis] > spec.input_shape[1 + axis]:
+            return "padding", spec.padding, "padding"
+        return "input_shape", spec.input_shape, "input"
+
+    _, h, w = spec.input_shape
+    size = canvas_size(spec)
+    on = canvas_region(spec, region)
+    read = scatter_extent(spec, on)
+    groups = range(min(spec.groups, MAX_SHOWN_IN))
+    j = spec.out_per_group - 1
+    last = scatter_step_text(
+        [g * spec.out_per_group + j for g in groups], h - 1, w - 1, spec.steps - 1, spec.steps, True, dims
+    )
+    opening = scatter_head(spec, spec.out_channels - 1, h - 1, w - 1, dims)  # the longest
+    entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")
+    cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
+
+    def split(drawn: tuple, chars: int) -> int:
+        """A sum's ``[0..2]``, `` + Σ x[3..63]·w``, number and `` (x[3..63] not drawn)``."""
+        return 0 if len(drawn[0]) >= spec.in_per_group else 6 * len(str(spec.in_channels)) + 31 + chars
+
+    fields: dict[str, Any] = dict(
+        grid=read.size,
+        out_size=on.size,
+        steps_per_column=math.prod(read.size),
+        input_heading="input",
+        output_heading="output, on the canvas" if cut else "output",
+        notes=crop_notes(spec, dims),
+    )
+    refuse_unreached(region, read, dims)
+    if region is not None and region.cuts(spec.output_shape[1:]):
+        ho, wo = spec.output_shape[1:]
+        whole = (lambda a, b: f"{a}×{b}") if dims == 2 else (lambda a, b: f"{b}")  # noqa: E731
+        on_canvas = f" (canvas {on.text(dims)} of {whole(*size)})" if cut else ""
+        note = (
+            f"drawn: output {region.text(dims)} of {whole(ho, wo)}{on_canvas}, and the input "
+            f"{read.text(dims)} of {whole(h, w)} whose kernels reach them"
+        )
+        fields.update(
+            input_heading="input" + (", part" if read.cuts((h, w)) else ""),  # "part" only where cut
+            output_heading="output, part" + (", on the canvas" if cut else ""),
+            notes=(*crop_notes(spec, dims), note),
+            part=Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop(size, (on.rows[0], on.cols[0]))),
+        )
+    base = conv_geometry(spec.as_conv(), caption, dims)
+    return replace(
+        base,
+        layer=spec,
+        blame=blame,
+        kernel_label=label,
+        step_text=last,
+        sum_chars=lambda chars, drawn: (
+            len(drawn[2])
+            * (len(opening) + 3 + math.prod(spec.kernel_size) * (entry + split(drawn, chars) + 3 * chars + 6))
+        ),
+        sum_lines_most=5 if spec.in_per_group > MAX_SHOWN_IN else 3,  # a split sum takes about two lines
+        sum_head=opening,
+        **fields,
     )

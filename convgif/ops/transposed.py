@@ -43,9 +43,8 @@ from ..engine.values import (
     skip_values,
 )
 from ..errors import SpecError, TooLargeError
-from ..picture.model import Crop, Drawn, Geometry, Part, Region, magnitude, shown
+from ..picture.model import Drawn, Geometry, Region, magnitude, shown
 from ..picture.numbers import widest
-from ..picture.sizes import MAX_SHOWN_IN
 from . import args
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
@@ -56,12 +55,10 @@ from .scattering import (
     as_conv_note,
     bias_start,
     canvas_region,
-    crop_notes,
     cropped,
     partial_sum_range,
     scatter_extent,
-    scatter_head,
-    scatter_step_text,
+    scatter_geometry,
     transposed_row,
 )
 from .sliding import conv_drawn, conv_geometry, draws_part, picture_read, reads_part
@@ -447,71 +444,7 @@ class TransposedConv(Operation):
                     region=region,
                 )
             ]
-        return [self._scatter_geometry(spec, region, label, layer.caption)]
-
-    def _scatter_geometry(self, spec: Any, region: Optional[Region], label: Any, caption: str) -> Geometry:
-        """The layer drawn as its definition: the input (or the part of it read), the kernels
-        and the canvas they are scattered on (or the part drawn), the output outlined on it."""
-        from dataclasses import replace
-
-        def blame(axis: int) -> tuple[str, object, str]:
-            if 2 * spec.padding[axis] > spec.input_shape[1 + axis]:
-                return "padding", spec.padding, "padding"
-            return "input_shape", spec.input_shape, "input"
-
-        _, h, w = spec.input_shape
-        size = canvas_size(spec)
-        on = canvas_region(spec, region)
-        read = scatter_extent(spec, on)
-        groups = range(min(spec.groups, MAX_SHOWN_IN))
-        j = spec.out_per_group - 1
-        dims = self.dims
-        last = scatter_step_text(
-            [g * spec.out_per_group + j for g in groups], h - 1, w - 1, spec.steps - 1, spec.steps, True, dims
-        )
-        head = len(scatter_head(spec, spec.out_channels - 1, h - 1, w - 1, dims))
-        entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")
-        cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
-
-        def split(drawn: tuple, chars: int) -> int:
-            """A sum's ``[0..2]``, `` + Σ x[3..63]·w``, number and `` (x[3..63] not drawn)``."""
-            return 0 if len(drawn[0]) >= spec.in_per_group else 6 * len(str(spec.in_channels)) + 31 + chars
-
-        fields: dict[str, Any] = dict(
-            grid=read.size,
-            out_size=on.size,
-            steps_per_column=math.prod(read.size),
-            input_heading="input",
-            output_heading="output, on the canvas" if cut else "output",
-            notes=crop_notes(spec, dims),
-        )
-        if region is not None and region.cuts(spec.output_shape[1:]):
-            ho, wo = spec.output_shape[1:]
-            whole = (lambda a, b: f"{a}×{b}") if dims == 2 else (lambda a, b: f"{b}")  # noqa: E731
-            on_canvas = f" (canvas {on.text(dims)} of {whole(*size)})" if cut else ""
-            note = (
-                f"drawn: output {region.text(dims)} of {whole(ho, wo)}{on_canvas}, and the input "
-                f"{read.text(dims)} of {whole(h, w)} whose kernels reach them"
-            )
-            fields.update(
-                input_heading="input" + (", part" if read.cuts((h, w)) else ""),  # "part" only where cut
-                output_heading="output, part" + (", on the canvas" if cut else ""),
-                notes=(*crop_notes(spec, dims), note),
-                part=Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop(size, (on.rows[0], on.cols[0]))),
-            )
-        base = conv_geometry(spec.as_conv(), caption, dims)
-        return replace(
-            base,
-            layer=spec,
-            blame=blame,
-            kernel_label=label,
-            step_text=last,
-            sum_chars=lambda chars, drawn: (
-                len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + split(drawn, chars) + 3 * chars + 6))
-            ),
-            sum_lines_most=5 if spec.in_per_group > MAX_SHOWN_IN else 3,  # a split sum takes about two lines
-            **fields,
-        )
+        return [scatter_geometry(spec, region, label, layer.caption, self.dims)]
 
     def _check_whole(self, spec: Any, option: str) -> None:
         """Refuse ``option`` (as_conv, view) for a layer too large to compute whole: those

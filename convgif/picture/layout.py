@@ -196,6 +196,9 @@ def _breaks(
     sum_lines = 1
     if values and sum_chars > sum_width:
         sum_lines = min(spec.sum_lines_most, math.ceil(sum_chars / sum_width))
+        if spec.sum_head:  # each group's opening line, broken as the sums break it
+            groups = len({co // spec.out_per_group for co in g.shown_out})
+            sum_lines += groups * (len(wrap(spec.sum_head, sum_width)) - 1)
     return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 

@@ -23,18 +23,34 @@ Everything is laid out at one cell size, in the phases of :mod:`convgif.picture.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..language import say
 from .arrangement import Grids
 from .layout import _breaks, _fringes, _top, place_keys
-from .matrix_frames import PRODUCT, Block, MatrixAnimation, MatrixLayout
+from .matrix_frames import CUT_REACH, PRODUCT, Block, MatrixAnimation, MatrixLayout
 from .model import Geometry, Key
 from .sizes import FRINGE, FRINGE_GAP, Layout, Metrics, TextStyle, fit_box
 
+#: The gaps in a matrix's rows (or columns) drawn: (grid line, rows left out there).
+Skips = tuple[tuple[int, int], ...]
 
-#: (x, y, rows, columns) of a matrix drawn: its top-left pixel and its size in cells.
+
+def skipped(drawn: Sequence[int], whole: int) -> Skips:
+    """The gaps in ``drawn`` (increasing indices of rows or columns of a matrix of ``whole``):
+    at each grid line of the matrix drawn, how many of the whole's are left out there."""
+    gaps, last = [], -1
+    for line, index in enumerate(drawn):
+        if index - last > 1:
+            gaps.append((line, index - last - 1))
+        last = index
+    if whole - last > 1:
+        gaps.append((len(drawn), whole - last - 1))
+    return tuple(gaps)
+
+
 @dataclass(frozen=True)
 class MatrixPlan:
     """A geometry's matrix picture (:attr:`Geometry.arrangement`): its ``form`` (``product`` or
@@ -52,6 +68,25 @@ class MatrixPlan:
     wholes: tuple[tuple[int, int], ...] = ((0, 0), (0, 0), (0, 0))
     #: Labels of W's rows (``w[0]``), given the output channel.
     row_label: Any = field(default=lambda co: f"w[{co}]", compare=False)
+    #: The whole matrices' indices of the rows and columns drawn, given the input and output
+    #: channels shown: ``{"x": (rows, columns), "w": …, "y": …}``; None: every one is drawn.
+    indices: Any = field(default=None, compare=False)
+    #: The notes saying which rows and columns those are, given the channels shown, when not
+    #: every one (in English, written in the picture's language).
+    notes: Any = field(default=lambda shown_in, shown_out: [], compare=False)
+
+    def skips(self, shown_in: tuple, shown_out: tuple) -> dict[str, tuple[Skips, Skips]]:
+        """Where each matrix drawn leaves out rows and columns of the whole one: for each, the
+        (grid line, how many) of its rows' and of its columns' gaps, line 0 being before the
+        first drawn and the last line after the last (nothing for a matrix drawn whole)."""
+        if self.indices is None:
+            return {}
+        found = self.indices(shown_in, shown_out)
+        gaps = {
+            key: (skipped(found[key][0], whole[0]), skipped(found[key][1], whole[1]))
+            for key, whole in zip(("x", "w", "y"), self.wholes)
+        }
+        return {key: (rows, cols) for key, (rows, cols) in gaps.items() if rows or cols}
 
     def headings(self, sizes: dict[str, tuple[int, int]]) -> tuple[str, str, str]:
         """The headings of X, W and Y (x, Cᵀ, y): name and whole size, and the size drawn when
@@ -162,7 +197,9 @@ def _width(rows_cols: tuple[int, int], s: int) -> int:
     return rows_cols[1] * s + 1
 
 
-def _across(plan: MatrixPlan, spec: Geometry, g: Grids, sizes: dict, headings: tuple[str, str, str]) -> _Across:
+def _across(
+    plan: MatrixPlan, spec: Geometry, g: Grids, sizes: dict, headings: tuple[str, str, str], skips: dict
+) -> _Across:
     """The columns of the picture: for ``product`` W under the grids, X and Y in one column right
     of them; for ``transpose`` x over Cᵀ right of the grids, y right of Cᵀ; the maps last."""
     m, s = g.m, g.s
@@ -200,16 +237,26 @@ def _across(plan: MatrixPlan, spec: Geometry, g: Grids, sizes: dict, headings: t
     more_out = spec.out_channels - len(g.shown_out)
     if more_out:
         ends.append(x_maps + label.width(say(f"… {more_out} more")))
-    if plan.form == PRODUCT:  # the channels' labels right of X
+    if plan.form == PRODUCT:  # the channels' labels right of X, and the count of the columns after it
         ends.append(x_x + _width(sizes["x"], s) + m.gap + max(map(label.width, in_labels)))
+        ends += [x_x + line * s + label.width(f"+{count}") for line, count in skips.get("x", ((), ()))[1]]
     return _Across(x_in, in_end, x_x, x_w, x_y, after, x_maps, max(ends))
 
 
 def _product_body(
-    plan: MatrixPlan, spec: Geometry, g: Grids, sizes: dict, headings: tuple, a: _Across, body: int, texts: list
+    plan: MatrixPlan,
+    spec: Geometry,
+    g: Grids,
+    sizes: dict,
+    headings: tuple,
+    a: _Across,
+    body: int,
+    texts: list,
+    skips: dict,
 ) -> _Body:
-    """``product``: the grids and X side by side, then W, Y and the maps side by side."""
-    m, s, label = g.m, g.s, g.m.label
+    """``product``: the grids and X side by side, then W, Y and the maps side by side; under X,
+    how many columns each gap in its columns (and Y's) leaves out."""
+    m, s, label, n = g.m, g.s, g.m.label, g.m.n
     _, w_heading, y_heading = headings
     (hp, _), (ho, _) = spec.grid, spec.out_size
     inputs, in_tops, inputs_end = _stack(g, body, g.shown_in, spec.in_per_group, hp, g.in_room)
@@ -217,7 +264,20 @@ def _product_body(
     for i, c in enumerate(g.shown_in):  # each channel's rows of X, named on its right
         x = a.x_x + _width(sizes["x"], s) + m.gap
         texts.append((spec.input_text(c), label, x, x_top + i * plan.per_channel * s))
-    second = max(inputs_end, x_top + sizes["x"][0] * s + 1) + 2 * m.gap
+    x_end = x_top + sizes["x"][0] * s + 1
+    gaps = skips.get("x", ((), ()))[1]
+    if gaps:  # each gap's count centred under its double line, on a second line where they crowd
+        count_y, ends = x_end + (CUT_REACH + 1) * n, [-label.advance, -label.advance]
+        for line, count in gaps:
+            text = f"+{count}"
+            x = a.x_x + line * s - label.width(text) // 2
+            for row, end in enumerate(ends):
+                if x >= end + label.advance or end < 0:
+                    texts.append((text, label, x, count_y + row * label.height))
+                    ends[row] = x + label.width(text)
+                    break
+        x_end = count_y + label.height * (1 + (ends[1] >= 0))
+    second = max(inputs_end, x_end) + 2 * m.gap
     texts.append((w_heading, label, min(a.x_w, a.x_x - 2 * m.gap - label.width(w_heading)), second))
     texts.append((y_heading, label, a.x_y, second))
     texts.append((spec.output_heading, label, a.x_maps, second))
@@ -295,16 +355,21 @@ def _arrange(
     n, margin, frame = m.n, m.margin, g.frame
     sizes = plan.sizes(spec, g.shown_in, g.shown_out)
     headings = plan.headings(sizes)
-    a = _across(plan, spec, g, sizes, headings)
+    skips = plan.skips(g.shown_in, g.shown_out)
+    if with_caption:
+        notes = (*notes, *(say(note) for note in plan.notes(g.shown_in, g.shown_out)))
+    a = _across(plan, spec, g, sizes, headings, skips)
     breaks = _breaks(g, a.right, notes, keys, with_caption, values, value_chars)
     top = _top(breaks, m, values)
     texts: list[tuple[str, TextStyle, int, int]] = list(top.texts)
     texts.append((spec.input_heading, m.label, margin + frame, top.heads_y))
     texts.append((headings[0], m.label, a.x_x, top.heads_y))
     if plan.form == PRODUCT:
-        b = _product_body(plan, spec, g, sizes, headings, a, top.body_top, texts)
+        b = _product_body(plan, spec, g, sizes, headings, a, top.body_top, texts, skips)
     else:
         b = _transpose_body(spec, g, sizes, headings, a, top.body_top, top.heads_y, texts)
+    if skips:  # room for the double lines reaching under the matrices
+        b.bottom = max(b.bottom, *(y + rows * s + 1 + CUT_REACH * n for _, y, rows, _ in b.blocks.values()))
     bottom = _grid_labels(spec, g, a, b, texts)
     inputs = {c: (a.x_in, y) for c, y in b.inputs.items()}
     outputs = {co: (a.x_maps, y) for co, y in b.outputs.items()}
@@ -345,4 +410,17 @@ def _arrange(
         blocks=b.blocks,
         lane=b.lane,
         gaps=(gap_in, gap_out),
+        cuts=_cuts(b.blocks, skips, s, n),
     )
+
+
+def _cuts(blocks: dict[str, Block], skips: dict, s: int, n: int) -> tuple[tuple[bool, int, int, int], ...]:
+    """The double lines on the grid lines where a matrix leaves rows or columns of the whole
+    out, reaching a little past it: (down, at, start, end), a line down at x = ``at`` from y =
+    ``start`` to ``end`` (or across at y = ``at``), ends exclusive."""
+    out = []
+    for key, (rows, cols) in skips.items():
+        x, y, n_rows, n_cols = blocks[key]
+        out += [(True, x + line * s, y - CUT_REACH * n, y + n_rows * s + CUT_REACH * n + 1) for line, _ in cols]
+        out += [(False, y + line * s, x - CUT_REACH * n, x + n_cols * s + CUT_REACH * n + 1) for line, _ in rows]
+    return tuple(out)

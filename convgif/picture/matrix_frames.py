@@ -12,6 +12,9 @@ the cell of Y, and links the window on the grids to the top of that column and t
 to the output map. A step of a ``transpose`` picture rings the input cell's entry of x, its
 column of Cᵀ, and the entries of that column and of y it adds into, and links the input cell
 to x and y to the output map. Like every link, these run through the gaps only.
+
+A picture of a part draws only some rows and columns of the whole matrices: a double line
+stands on the grid line wherever they jump or stop short (:attr:`MatrixLayout.cuts`).
 """
 
 from __future__ import annotations
@@ -59,9 +62,15 @@ class MatrixLayout(Layout):
     blocks: dict[str, Block] = field(default_factory=dict)
     lane: int = 0
     gaps: tuple[int, int] = (0, 0)
+    #: The double lines where a matrix leaves out rows or columns of the whole one: (down, at,
+    #: start, end), a line down at x = ``at`` from y = ``start`` to ``end`` (or across at y = ``at``).
+    cuts: tuple[tuple[bool, int, int, int], ...] = ()
 
 
 FAINT = 0.65
+#: How far (in units of the line width) a double line marking rows or columns left out
+#: reaches past its matrix, and how far apart its two lines are from the grid line.
+CUT_REACH = 2
 
 
 def sparse_grid(
@@ -140,6 +149,12 @@ class MatrixScene(Scene):
                     r, k = self.entry(co, oy, ox)
                     paint.cell(image, (x, y), r, k, self.output_colour(value, co), value if lay.values else None)
         self._separators(image)
+        ink, background, n = col.ink, col.background, lay.metrics.n
+        for down, at, start, end in lay.cuts:  # a double line where rows or columns are left out
+            view = image[start:end, :] if down else image[:, start:end].T
+            view[:, at - CUT_REACH * n : at + CUT_REACH * n + 1] = background
+            view[:, at - CUT_REACH * n : at - n + 1] = ink
+            view[:, at + n : at + CUT_REACH * n + 1] = ink
         return image
 
     def entry(self, channel: int, row: int, col: int) -> tuple[int, int]:

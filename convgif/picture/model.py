@@ -122,6 +122,11 @@ class Geometry:
     sum_chars: Callable[[int, tuple], int] = lambda chars, drawn: 0
     #: At most this many lines of sums (a step that writes several windows of numbers may need more).
     sum_lines_most: int = 3
+    #: The longest line a step's sums open with for each group drawn, before its entries (a
+    #: transposed convolution's ``canvas[0, 2:5, 0:3] += x[0, 1, 0] · weight[0, 0]``): every
+    #: line it breaks onto past its first is given on top of :attr:`sum_lines_most`, so that a
+    #: narrow picture has as many lines for the entries as a wide one ("" for none).
+    sum_head: str = ""
     #: Characters of the widest number the cells are expected to hold with the example values,
     #: for choosing a part of a large layer before anything is recorded.
     value_chars: int = 4
