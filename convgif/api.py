@@ -138,7 +138,9 @@ def render_still(
     with its step's lines only, ``columns`` across (default: about square, as many as fit
     ``SHEET_WIDTH`` pixels at full size). Tiles keep their full size unless ``columns`` asks
     for more than fit; a sheet that would be taller than ``SHEET_HEIGHT`` shows a smaller part of
-    the layer, every step of it. ``width`` caps each tile's width. Other options (a PyTorch module as ``spec``, a
+    the layer, every step of it, or, where the layer is drawn whole (a backward pass), a sample
+    of its frames, every picture's first and last among them, each tile named by its frame.
+    ``width`` caps each tile's width. Other options (a PyTorch module as ``spec``, a
     file object as ``path``) as for :func:`render`."""
     started = time.perf_counter()
     if columns is not None and (not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 1000):

@@ -110,6 +110,12 @@ class Job:
         try:
             self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
         except SpecError as error:
+            if error.argument == "max_frames" and max_frames:  # a refusal raising --max-frames would not lift
+                try:
+                    for geometry in choose(self.op, spec, look, view, whole, 0, shown, chars).geometries:
+                        plan(geometry)  # drawn at all
+                except SpecError as other:
+                    raise self.op.refusal_of(other) from None
             raise self.op.refusal_of(error) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries
         if self.in_part:

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import math
 import time
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
+from ..errors import SpecError
 from .job import Job, offset
 
 if TYPE_CHECKING:
@@ -20,92 +21,193 @@ SHEET_WIDTH = 2400
 
 
 #: A contact sheet stops short of this height: when its tiles would not fit, it shows a smaller
-#: part of the layer, every step of it, rather than shrinking the tiles or skipping steps.
+#: part of the layer, every step of it, where the layer can be drawn in part; else (a backward
+#: pass, drawn whole, or a part still too long) a sample of its frames (:func:`sample`).
 SHEET_HEIGHT = 7200
+
+
+class _Tiles(NamedTuple):
+    """How a sheet of ``job`` lays its tiles: ``across`` a row, each ``tile`` (width, height)
+    pixels under a ``strip`` naming its frame (0: none), as many rows as ``rows_fit`` under ``top``."""
+
+    across: int
+    tile: tuple[int, int]
+    shrink: float
+    strip: int
+    top: np.ndarray
+    rows_fit: int
+
+    @property
+    def capacity(self) -> int:
+        return self.across * self.rows_fit
+
+
+def _tiles(job: Job, columns: Optional[int], strip: int = 0, note: str = "") -> _Tiles:
+    tile_w, tile_h = job.size
+    across = columns or max(1, min(math.ceil(math.sqrt(job.total)), SHEET_WIDTH // tile_w))
+    shrink = min(1.0, SHEET_WIDTH / (across * tile_w)) if columns else 1.0
+    tile = (max(1, round(tile_w * shrink)), max(1, round(tile_h * shrink)))
+    top = header(job, across * tile[0], note)
+    rows_fit = max(1, (SHEET_HEIGHT - top.shape[0]) // (tile[1] + strip))
+    return _Tiles(across, tile, shrink, strip, top, rows_fit)
 
 
 def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional[float] = None) -> RenderResult:
     """Write the contact sheet of ``job`` (a job of headless frames) to ``target``: the caption
     and notes once, then one tile per step drawn, ``columns`` across (default: about square, as
     many as fit ``SHEET_WIDTH`` pixels at full size), shrunk only when ``columns`` asks for more
-    than fit; a smaller part of the layer, every step of it, when the sheet would be taller than
-    ``SHEET_HEIGHT``."""
+    than fit. When the sheet would be taller than ``SHEET_HEIGHT``: a smaller part of the layer,
+    every step of it, where the layer can be drawn in part; else a sample of its frames, each
+    tile named by its frame's number and the sample said under the caption."""
     import numpy as np
     from PIL import Image
 
     from ..files.png import write_image
 
     started = time.perf_counter() if started is None else started
+    lay = _tiles(job, columns)
     for _ in range(3):  # a smaller part, as long as the tiles do not fit the sheet
-        tile_w, tile_h = job.size
-        total = job.total
-        across = columns or max(1, min(math.ceil(math.sqrt(total)), SHEET_WIDTH // tile_w))
-        shrink = min(1.0, SHEET_WIDTH / (across * tile_w)) if columns else 1.0
-        tile = (max(1, round(tile_w * shrink)), max(1, round(tile_h * shrink)))
-        top = header(job, across * tile[0])
-        rows_fit = max(1, (SHEET_HEIGHT - top.shape[0]) // tile[1])
-        if math.ceil(total / across) <= rows_fit:
+        if job.total <= lay.capacity:
             break
-        job = job.within(across * rows_fit)
-    steps = job.steps
-    rows = math.ceil(total / across)
-    sheet = np.full((top.shape[0] + rows * tile[1], across * tile[0]), job.background, np.uint8)
+        try:
+            job = job.within(lay.capacity)
+        except SpecError:  # drawn whole (a backward pass), or no part has so few steps
+            break
+        lay = _tiles(job, columns)
+    steps, numbers = job.steps, None
+    if job.total > lay.capacity:
+        steps, numbers, lay = _sampled(job, columns)
+    drawn = sum(len(part) for part in steps)
+    across, tile, strip, top = lay.across, lay.tile, lay.strip, lay.top
+    rows = math.ceil(drawn / across)
+    sheet = np.full((top.shape[0] + rows * (tile[1] + strip), across * tile[0]), job.background, np.uint8)
     sheet[: top.shape[0]] = top
     lut = np.array(job.palette.colors, np.uint8)
     frames = []
+    painter = _painter(job) if numbers else None
     for i, frame in enumerate(job.frames(steps)):
-        y, x = top.shape[0] + (i // across) * tile[1], (i % across) * tile[0]
-        if shrink < 1:
-            frames.append((Image.fromarray(lut[frame]).resize(tile, Image.Resampling.LANCZOS), (x, y)))
+        y, x = top.shape[0] + (i // across) * (tile[1] + strip), (i % across) * tile[0]
+        if painter is not None:
+            _name_tile(job, painter, sheet, numbers[i], y, x)
+        if lay.shrink < 1:
+            frames.append((Image.fromarray(lut[frame]).resize(tile, Image.Resampling.LANCZOS), (x, y + strip)))
         else:
-            sheet[y : y + tile[1], x : x + tile[0]] = frame
-            separate(job, sheet, y, x, tile)
+            sheet[y + strip : y + strip + tile[1], x : x + tile[0]] = frame
+            separate(job, sheet, y, x, (tile[0], tile[1] + strip))
     picture = Image.fromarray(lut[sheet])
     for tile_image, at in frames:
         picture.paste(tile_image, at)
     start = offset(target)
     written = write_image(target, picture)
-    return job.result(target, total, started, "png", written, start, picture.size)
+    return job.result(target, drawn, started, "png", written, start, picture.size)
 
 
-def header(job: Job, width: int) -> np.ndarray:
+def sample(shown: list[int], room: int) -> list[list[int]]:
+    """The steps of each part a sheet with ``room`` tiles shows of parts showing ``shown``
+    steps: every part, its first and last step among them where the room allows (else its last,
+    where its whole output is written), the rest of the room shared by the parts' steps and
+    spread evenly over each. A part always gets a tile, so more parts than ``room`` take more."""
+    firsts = [min(n, 2) for n in shown]
+    base = firsts if sum(firsts) <= room else [min(n, 1) for n in shown]
+    spare, extra = max(0, room - sum(base)), [n - b for n, b in zip(shown, base)]
+    share = [spare * e // max(1, sum(extra)) for e in extra]
+    left = spare - sum(share)  # handed out by the largest remainders, then in order
+    order = sorted(range(len(shown)), key=lambda p: (-(spare * extra[p] % max(1, sum(extra))), p))
+    for p in order:
+        if left and share[p] < extra[p]:
+            share[p], left = share[p] + 1, left - 1
+    steps = []
+    for n, count in zip(shown, (b + s for b, s in zip(base, share))):
+        if count == 1:
+            steps.append([n - 1])
+        else:
+            steps.append(sorted({round(i * (n - 1) / (count - 1)) for i in range(count)}) if count else [])
+    return steps
+
+
+def _sampled(job: Job, columns: Optional[int]) -> tuple[list[list[int]], list[int], _Tiles]:
+    """The steps a sheet too short for every frame of ``job`` shows, their frame numbers
+    (counted from 1, as the animation plays them) and the tiles laid out under the header
+    that says so (its note's lines taken from the room)."""
+    from ..language import say
+
+    strip = _strip(job)
+    lay = _tiles(job, columns, strip)
+    for _ in range(3):  # the note's lines may take a row: sample again for the room left
+        steps = sample(job.shown, lay.capacity)
+        numbers, before = [], 0
+        for shown, part in zip(job.shown, steps):
+            numbers += [before + k + 1 for k in part]
+            before += shown
+        listed = ", ".join(map(str, numbers))
+        note = say(
+            f"{len(numbers)} of the {job.total} frames, evenly spread, each picture's first and last among them "
+            f"(the animation plays every one): frames {listed}",
+            job.look.lang,
+        )
+        lay = _tiles(job, columns, strip, note)
+        if len(numbers) <= max(lay.capacity, len(job.shown)):
+            break
+    return steps, numbers, lay
+
+
+def _strip(job: Job) -> int:
+    """The height of the line over a sampled tile naming its frame."""
+    from ..picture.sizes import Metrics
+
+    m = Metrics.of(job.look.scale)
+    return m.label.height + 4 * m.n
+
+
+def _painter(job: Job) -> Any:
+    from ..picture.paint import Painter
+
+    players = job.players
+    ink = players.palette.ink_table(players.ink, [players.background])
+    return Painter(job.layouts[0], players.grid, players.background, ink)
+
+
+def _name_tile(job: Job, painter: Any, sheet: np.ndarray, number: int, y: int, x: int) -> None:
+    """Write ``frame 37 of 142`` over the tile at (y, x)."""
+    from ..language import say, speaking
+    from ..picture.sizes import Metrics
+
+    m = Metrics.of(job.look.scale)
+    with speaking(job.look.lang):
+        painter.text(sheet, say(f"frame {number} of {job.total}"), m.label, x + m.margin, y + 2 * m.n)
+
+
+def header(job: Job, width: int, note: str = "") -> np.ndarray:
     """The caption, notes and colour keys of every part of ``job`` once (as palette indices),
-    ``width`` pixels wide: the top of a contact sheet, whose tiles have none of them."""
+    ``width`` pixels wide: the top of a contact sheet, whose tiles have none of them; ``note``
+    (what the sheet shows, when not every frame) after the first part's notes."""
     from ..language import speaking
 
     with speaking(job.look.lang):
-        return _header(job, width)
+        return _header(job, width, note)
 
 
-def _header(job: Job, width: int) -> np.ndarray:
+def _header(job: Job, width: int, note: str = "") -> np.ndarray:
     import numpy as np
 
     from ..language import say
     from ..picture.layout import place_keys
-    from ..picture.paint import Painter
     from ..picture.sizes import CAPTION_BREAK, Metrics, shown_note, wrap
 
     m = Metrics.of(job.look.scale)
     players = job.players
-    ink = players.palette.ink_table(players.ink, [players.background])
-    painter = Painter(job.layouts[0], players.grid, players.background, ink)
+    painter = _painter(job)
+    label_chars = max(1, (width - 2 * m.margin) // m.label.advance)
     blocks = []
     for i, (layout, part) in enumerate(zip(job.layouts, players.parts)):
         geometry = layout.geometry
         lines: list[tuple[str, Any]] = [("", m.label)] if i else []  # a blank line between the parts
         chars = max(1, (width - 2 * m.margin) // m.caption.advance)
         lines += [(line, m.caption) for line in wrap(geometry.caption, chars, CAPTION_BREAK)]
-        chars = max(1, (width - 2 * m.margin) // m.label.advance)
         shown = shown_note(geometry)
-        for note in (say(f"showing {shown}") if shown else "", *geometry.notes, *job.look.notes):
-            lines += [(line, m.label) for line in wrap(note, chars) if note and (line, m.label) not in lines]
-        text_h = (m.margin if not i else 0) + sum(style.height + 2 * m.n for _, style in lines)
-        image = np.full((text_h, width), players.background, np.uint8)
-        y = m.margin if not i else 0
-        for text, style in lines:
-            painter.text(image, text, style, m.margin, y)
-            y += style.height + 2 * m.n
-        blocks.append(image)
+        for text in (say(f"showing {shown}") if shown else "", *geometry.notes, *job.look.notes):
+            lines += [(line, m.label) for line in wrap(text, label_chars) if text and (line, m.label) not in lines]
+        blocks.append(_lines(job, painter, lines, width, m.margin if not i else 0))
         keys = part.scene.scales.keys
         if keys:  # drawn by the part's own scene, in its colours
             placed, height = place_keys(m, keys, width, -6 * m.n)
@@ -114,7 +216,25 @@ def _header(job: Job, width: int) -> np.ndarray:
             for key, x, y in placed:
                 scene.draw_key(drawn, key, x, y, width - m.margin - x)
             blocks.append(players.lut(i)[drawn])
+    if note:  # what the tiles are, under everything they share
+        lines = [(line, m.label) for line in wrap(note, label_chars)] + [("", m.label)]
+        blocks.append(_lines(job, painter, lines, width, 0))
     return np.concatenate(blocks)
+
+
+def _lines(job: Job, painter: Any, lines: list[tuple[str, Any]], width: int, top: int) -> np.ndarray:
+    """``lines`` (text, style) written one under the other, ``top`` pixels down, as palette indices."""
+    import numpy as np
+
+    from ..picture.sizes import Metrics
+
+    n = Metrics.of(job.look.scale).n
+    image = np.full((top + sum(style.height + 2 * n for _, style in lines), width), job.background, np.uint8)
+    y = top
+    for text, style in lines:
+        painter.text(image, text, style, Metrics.of(job.look.scale).margin, y)
+        y += style.height + 2 * n
+    return image
 
 
 def separate(job: Job, sheet: np.ndarray, y: int, x: int, tile: tuple[int, int]) -> None:

@@ -231,6 +231,13 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"step ({_NUM})/({_NUM}) of this part", r"第 \1/\2 步 (本部分)"),
         (rf"step ({_NUM})/({_NUM})", r"第 \1/\2 步"),
         (rf"\(step ({_NUM}) of ({_NUM})\)", r"(第 \1 步, 共 \2 步)"),
+        # a contact sheet too short for every frame: the sample it shows
+        (
+            rf"({_NUM}) of the ({_NUM}) frames, evenly spread, each picture's first and last among them \(the "
+            r"animation plays every one\): frames (.*)",
+            r"共 \2 帧中的 \1 帧, 均匀选取, 含每幅图片的第一帧和最后一帧 (动画播放每一帧): 第 \3 帧",
+        ),
+        (rf"frame ({_NUM}) of ({_NUM})", r"第 \1 帧, 共 \2 帧"),
         (r"showing", "显示"),
         (rf"({_NUM}) of ({_NUM}) input channels", r"输入通道 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) output channels", r"输出通道 \1/\2"),

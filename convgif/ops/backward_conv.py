@@ -176,6 +176,7 @@ def conv_geometries(
         outputs_word=f"{d(names.w)} kernels",
         blame=blame,
         step_text=_longest_step(grids, dw_spec.groups, dims, kernel),
+        hue_group=lambda c: c // cig,  # one group an input channel: in the hue of the layer's group
         sum_chars=lambda chars, drawn: len({c for c in drawn[0]}) * (len(weight) + 16 + chars),
     )
     pictures.append(dw)
@@ -266,9 +267,13 @@ class _Steps(ConvPlayback):
         return replace(shown, text=text, sums=sums)
 
 
-def bias_geometry(spec: Any, caption: str, dims: int, blame: Any, names: Names = PLAIN) -> Geometry:
-    """The bias gradient's picture: each output channel's ``dy`` summed, in one step."""
+def bias_geometry(
+    spec: Any, caption: str, dims: int, blame: Any, names: Names = PLAIN, per_group: Optional[int] = None
+) -> Geometry:
+    """The bias gradient's picture: each output channel's ``dy`` summed, in one step, in the hue
+    of its group of the layer (``per_group`` output channels a group; default ``spec``'s)."""
     d, c = names.d, spec.out_channels
+    per = per_group or spec.out_per_group
     _, ho, wo = spec.output_shape
     return Geometry(
         layer=_db_spec(spec),
@@ -291,6 +296,7 @@ def bias_geometry(spec: Any, caption: str, dims: int, blame: Any, names: Names =
         output_name=d(names.b),
         columns_take_turns=False,
         step_text=f"{d(names.b)} · step 1/1",
+        hue_group=lambda co: co // per,
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"d{names.b}[{c}] = Σ d{names.y}[{c}] = ") + chars + 5),
     )
 
@@ -433,6 +439,7 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         outputs_word="dw kernels",
         blame=blame,
         step_text=_longest_step(f"dw[{spec.in_channels - 1},{cog - 1}]", dw_spec.groups, dims, kernel),
+        hue_group=lambda o: o // cog,  # one group a dy channel: in the hue of the layer's group
         sum_chars=lambda chars, drawn: len({c for c in drawn[0]}) * (len(weight) + 16 + chars),
     )
     pictures = [dx, dw]
@@ -498,7 +505,8 @@ def fold_geometry(spec: ConvSpec, caption: str, dims: int, blame: Any, grad: str
         terms=min(_most_copies(spec), NAMED_TERMS),  # more are written by value: no longer
     )
     # every channel drawn writes its sum at each step: room for each, as a gather's three lines
-    return replace(geometry, sum_lines_most=geometry.sum_lines_most * min(c, MAX_SHOWN_IN))
+    lines = geometry.sum_lines_most * min(c, MAX_SHOWN_IN)
+    return replace(geometry, sum_lines_most=lines, hue_group=lambda ci: ci // spec.in_per_group)
 
 
 def _most_copies(spec: ConvSpec) -> int:

@@ -110,6 +110,7 @@ def _conv_dw(spec: Any) -> Slices:
         kernel_label=lambda ci, q, t, o: f"dy[{weight(o)[0]}, {t}]",
         output_label=lambda o, kz: "dw[{},{},{}]".format(*weight(o), kz),
         cell_label=lambda o, kz, ky, kx: "dw[{}, {}, {}, {}, {}]".format(*weight(o), kz, ky, kx),
+        hue_group=lambda ci: ci // cig,  # one group an input channel
     )
 
 
@@ -289,6 +290,7 @@ def fold_geometry(spec: Any, d: int) -> Geometry:
         inputs_word="input slices",
         step_text=f"dx at ({d}, {h - 1}, {w - 1}) · step {h * w}/{h * w}",
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(head) + 4 * (term + chars + 6) + chars + 6),
+        hue_group=lambda ci: ci // spec.in_per_group,
     )
 
 

@@ -55,6 +55,7 @@ class Slices:
     cell_label: Optional[Label] = None  # (output channel, depth, oy, ox) -> "dw[co, ci, dz, ky, kx]"
     keep: Callable[[int], bool] = lambda depth: True  # the grid depths drawn (the others all zeros)
     term: str = ""  # what a dw sum line adds up (x·dy), when not its input times its kernels
+    hue_group: Optional[Callable[[int], int]] = None  # the layer's group of a group of ``spec`` (None: the same)
 
     def taps(self, z: int) -> list[int]:
         """The kernel depth taps of output depth slice ``z`` whose grid depth is drawn."""
@@ -128,6 +129,7 @@ def slice_geometry(slices: Slices, z: int, notes: Sequence[str], blame: Any, **m
         step_text=step_text,
         sum_chars=sum_chars,
         blame=blame,
+        hue_group=slices.hue_group,
         **more,
     )
 
@@ -293,7 +295,7 @@ def depth_bias_geometry(spec: Any, blame: Any) -> Geometry:
     """The bias gradient's picture: each channel's ``dy``, its depth slices stacked, summed."""
     c, do, ho, wo = spec.output_shape
     stacked = spec.convolution((1, do * ho, wo), c, 1)
-    geometry = bias_geometry(stacked, spec.caption, 2, blame)
+    geometry = bias_geometry(stacked, spec.caption, 2, blame, per_group=spec.out_per_group)
     note = (
         f"dy's {do} depth slices stacked top to bottom: rows {ho}·o to {ho}·o + {ho - 1} are dy[:, o]"
         if do > 1
@@ -392,6 +394,7 @@ def _transposed_dw(spec: Any) -> Slices:
         output_label=lambda o, kz: "dw[{},{},{}]".format(*weight(o), kz),
         cell_label=lambda o, kz, ky, kx: "dw[{}, {}, {}, {}, {}]".format(*weight(o), kz, ky, kx),
         term="x·dy",
+        hue_group=lambda co: co // cog,  # one group a dy channel
     )
 
 

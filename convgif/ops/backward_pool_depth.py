@@ -82,6 +82,7 @@ def depth_backward_geometries(
                 in_channels=c * kd,
                 out_channels=c * kd,
                 groups=c * kd,
+                hue_group=lambda g, kd=kd: g // kd,  # a channel's depth slices in its hue, as the forward pass's
                 input_label=lambda k, geometry=geometry, chosen=chosen: geometry.input_text(chosen[k]),
                 kernel=(ho, wo),
                 out_size=(h, w),

@@ -148,10 +148,18 @@ class Geometry:
     #: gradient's depth slice no output depth read), drawn as its outputs alone, with no input
     #: grid, label, line or key (:mod:`convgif.picture.alone`).
     inputs_drawn: bool = True
+    #: The layer's group whose hue picture group ``g`` is drawn in, when the picture's groups are
+    #: not the layer's (a weight gradient's picture has one group per input channel): every
+    #: picture of an animation gives each of the layer's groups one hue (None: its own groups').
+    hue_group: Optional[Callable[[int], int]] = None
 
     @property
     def in_per_group(self) -> int:
         return self.in_channels // self.groups
+
+    def colour_group(self, group: int) -> int:
+        """The group whose hue picture group ``group`` is drawn in (see :attr:`hue_group`)."""
+        return group if self.hue_group is None else self.hue_group(group)
 
     def input_text(self, c: int) -> str:
         """The label of input channel ``c``'s grid: ``x[c]``, or :attr:`input_label`'s."""

@@ -109,7 +109,8 @@ class Scene:
 
         palette = Palette()
         add = palette.add
-        hues = [theme.hues[g % len(theme.hues)] for g in range(min(geometry.groups, len(theme.hues)))]
+        count = 1 + max(geometry.colour_group(g) for g in range(geometry.groups))
+        hues = list(theme.hues[: min(count, len(theme.hues))])
         self.colours = col = Colours(
             background=add(theme.background),
             ink=add(theme.ink),
@@ -164,7 +165,8 @@ class Scene:
     # -- colours ------------------------------------------------------------------------------
 
     def hue(self, group: int) -> int:
-        return self.colours.hues[group % len(self.colours.hues)]
+        """The hue of picture group ``group``: that of the layer's group it belongs to."""
+        return self.colours.hues[self.geometry.colour_group(group) % len(self.colours.hues)]
 
     def input_colours(self, c: int) -> np.ndarray:
         """Colour of every cell of input channel c: shade by value, filler apart."""

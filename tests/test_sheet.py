@@ -1,0 +1,179 @@
+"""Contact sheets: every animation convgif draws has one, however many frames it plays.
+
+A sheet too short for every frame shows a smaller part of the layer where the layer can be
+drawn in part, else (a backward pass, drawn whole) a sample of its frames, every picture's first
+and last among them, each tile named by its frame and the sample said under the caption.
+"""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+import convgif
+from convgif.animation import DEFAULT_MAX_FRAMES
+from convgif.animation.sheet import SHEET_HEIGHT, sample
+from convgif.api import frames_of, render_still
+from convgif.errors import SpecError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- which frames a sample shows ------------------------------------------------------------------
+
+
+def _check_sample(shown: list[int], room: int) -> None:
+    steps = sample(shown, room)
+    assert len(steps) == len(shown)
+    parts = sum(1 for n in shown if n)
+    assert sum(map(len, steps)) == min(sum(shown), max(room, parts))
+    for n, part in zip(shown, steps):
+        assert part == sorted(set(part)) and all(0 <= k < n for k in part)
+        if n:
+            assert part[-1] == n - 1, "a picture's last step, its whole output written, is always shown"
+        if n >= 2 and room >= sum(min(m, 2) for m in shown):
+            assert part[0] == 0, "first and last of every picture, when the room holds them"
+        gaps = np.diff(part)
+        if len(gaps):
+            assert gaps.max() - gaps.min() <= 1, f"steps {part} of {n} are not evenly spread"
+    if room >= sum(min(m, 2) for m in shown):  # the spare tiles go where the steps are
+        for a, more in zip(shown, steps):
+            for b, fewer in zip(shown, steps):
+                if a > b:
+                    assert len(more) >= len(fewer) or len(more) == a, f"{shown} in {room} tiles: {steps}"
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_a_sample_keeps_every_picture_with_its_first_and_last_step_evenly_spread(seed):
+    rng = random.Random(seed)
+    shown = [rng.choice((0, 1, 1, 2, 3, 9, 25, 50, 400)) for _ in range(rng.randint(1, 12))]
+    room = rng.randint(1, 60)
+    _check_sample(shown, room)
+
+
+def test_a_sample_with_room_for_everything_is_everything():
+    assert sample([3, 1, 4], 8) == [[0, 1, 2], [0], [0, 1, 2, 3]]
+
+
+def test_more_pictures_than_tiles_still_shows_each_picture_once_finished():
+    assert sample([5, 7, 2, 9], 2) == [[4], [6], [1], [8]]
+
+
+# -- what the reviewer ran ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--in 4,5,5 --out 2 --k 3 --g 2 --d 2 --p 2 --backward --values --sheet",
+        "--in 4,5,5 --out 2 --k 3 --g 2 --d 2 --p 2 --backward --values --sheet --max-frames 0",
+        "--in 4,5,5 --out 2 --k 3 --g 2 --d 2 --p 2 --backward --values --sheet --max-frames 100",
+        "--in 2,5,5 --out 2 --k 3 --p 1 --s 2 --padding-mode reflect --backward --values --sheet",
+    ],
+)
+def test_a_backward_sheet_too_long_for_every_frame_is_drawn(tmp_path, args):
+    out = tmp_path / "s.png"
+    run = subprocess.run(
+        [sys.executable, "-m", "convgif", *args.split(), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+    assert run.returncode == 0, run.stderr
+    with Image.open(out) as image:
+        assert image.size[1] <= SHEET_HEIGHT
+
+
+def test_a_sampled_sheet_names_its_frames_and_says_it_is_a_sample(tmp_path):
+    spec = convgif.Conv2dSpec((4, 5, 5), 2, 3, padding=2, dilation=2, groups=2)
+    done = render_still(spec, tmp_path / "s.png", backward=True)
+    every = frames_of(spec, backward=True)
+    assert 3 <= done.frames < every  # dx, dw, db each shown
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.animation.sheet import _sampled, header
+
+    job = Job(spec, Look(headless=True), {"backward": True})
+    steps, numbers, lay = _sampled(job, None)
+    assert len(numbers) == done.frames and numbers[0] == 1 and numbers[-1] == every
+    said = header(job, 1200, "x").shape[0] > header(job, 1200).shape[0]
+    assert said and lay.strip > 0
+
+
+# -- random layers: a sheet whenever there is an animation ----------------------------------------
+
+
+def _layer(rng: random.Random):
+    """A random layer of one of many kinds, forward or backward (some invalid: then skipped)."""
+    c = rng.randint(1, 4)
+    side = rng.randint(3, 9)
+    k = rng.randint(1, 3)
+    choice = rng.randrange(9)
+    if choice == 0:
+        g = rng.choice([d for d in (1, 2, 4) if c % d == 0])
+        return convgif.Conv2dSpec((c, side, side), g * rng.randint(1, 2), k, padding=rng.randint(0, 2), groups=g)
+    if choice == 1:
+        return convgif.Conv1dSpec((c, side * 3), rng.randint(1, 3), k, stride=rng.randint(1, 2))
+    if choice == 2:
+        return convgif.Conv3dSpec((c, rng.randint(2, 5), side, side), rng.randint(1, 2), k, padding=rng.randint(0, 1))
+    if choice == 3:
+        return convgif.ConvTranspose2dSpec((c, side, side), rng.randint(1, 3), k, stride=rng.randint(1, 2))
+    if choice == 4:
+        return convgif.MaxPool2dSpec((c, side * 2, side * 2), k + 1, stride=rng.randint(1, 2))
+    if choice == 5:
+        return convgif.AvgPool3dSpec((c, rng.randint(2, 6), side, side), k + 1, stride=1)
+    if choice == 6:
+        return convgif.SeparableSpec((c, side, side), rng.randint(1, 3), k)
+    if choice == 7:
+        return convgif.ReflectionPad2dSpec((c, side, side), rng.randint(1, 2))
+    return convgif.UpsampleSpec((c, side, side), scale_factor=2)
+
+
+def _layers(n: int, seed: int) -> list:
+    rng, found = random.Random(seed), []
+    while len(found) < n:
+        try:
+            spec = _layer(rng)
+        except SpecError:
+            continue
+        found.append((spec, rng.random() < 0.5, rng.random() < 0.3))
+    return found
+
+
+#: Layers whose backward pass has more steps than the default --max-frames: refused, as the
+#: animation is, until --max-frames 0.
+LONG = [
+    (convgif.Conv2dSpec((1, 20, 20), 1, 3), True, False),
+    (convgif.Conv2dSpec((2, 12, 12), 1, 3, padding=1, padding_mode="reflect"), True, True),
+    (convgif.MaxPool2dSpec((1, 40, 40), 2), True, False),  # too large to draw whole: that is what is said
+]
+
+
+@pytest.mark.parametrize(("spec", "backward", "values"), _layers(16, 3) + LONG, ids=repr)
+def test_a_sheet_is_drawn_whenever_the_animation_is_or_refused_as_it_is_with_advice_that_works(
+    tmp_path, spec, backward, values
+):
+    view = {"backward": True} if backward else {}
+    try:
+        frames = frames_of(spec, DEFAULT_MAX_FRAMES, **view)
+    except SpecError as refused:
+        with pytest.raises(SpecError) as sheet:
+            render_still(spec, tmp_path / "s.png", values=values, **view)
+        assert sheet.value.argument == refused.argument
+        if refused.argument != "max_frames":
+            return
+        assert "0 draws every step" in str(sheet.value)  # the advice, followed, draws the sheet
+        frames = frames_of(spec, 0, **view)
+        done = render_still(spec, tmp_path / "s.png", values=values, max_frames=0, **view)
+    else:
+        done = render_still(spec, tmp_path / "s.png", values=values, **view)
+    assert 1 <= done.frames <= frames
+    with Image.open(done.path) as image:
+        assert image.size == done.size
