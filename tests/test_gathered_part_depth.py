@@ -180,7 +180,9 @@ def test_a_layer_over_the_numbers_computed_whole_renders_its_part_and_a_part_ove
     assert "input_shape=(2, 40, 512, 512)" in result.output and not (tmp_path / "b.gif").exists()
     result = run("--layer", "ZeroPad3d", "--in", "4,30,400,400", "--p", "1", "--max-frames", "64", "-o", "z.gif")
     assert result.exit_code == 0, result.output  # its depth padding's slices drawn as the part too
-    assert "32 frames" in result.output
+    # a strip of 2×3 outputs: 2 of its cells copy input cells in each of the 30 slices copied,
+    # the 2 padding slices a step each
+    assert "rows 0–1, columns 0–2" in result.output and "62 frames" in result.output
     pad = ["--layer", "ReplicationPad3d", "--in", "4,30,400,400", "--p", "1", "--max-frames", "64"]
     result = run(*pad, "--region", "100:101,398:400", "-o", "p.gif")
     assert result.exit_code == 0, result.output

@@ -222,7 +222,7 @@ def test_a_render_with_more_steps_than_max_frames_tries_smaller_parts_once_each(
     request = parse("--in 3,7,7 --out 2 --k 3 --max-frames 5".split())
     calls = counted_calls(monkeypatch)
     result = request.render(tmp_path / "a.gif")
-    assert calls == {"geometries": 4, "plan": 2}  # 25·2 steps: parts of 16, 9 and 4 outputs tried
+    assert calls == {"geometries": 5, "plan": 2}  # 25·2 steps: parts of 16, 9, 6 (2×3) and 4 outputs tried
     assert result.frames == result.shown_steps == 4 and result.region.size == (2, 2)
 
 

@@ -6,6 +6,7 @@ import io
 import itertools
 import random
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -555,19 +556,23 @@ def random_layers(rng: random.Random, count: int) -> list:
 
 def drawn_part(job) -> tuple:
     """How much of its layer a render draws, in the order convgif gives things up (smaller is
-    more): terms of a sum left out, a part smaller than GOOD_SIDE a side, the output cells of
-    the part, the input channels and the kernel columns drawn."""
-    from convgif.animation.region import GOOD_SIDE
+    more): a part smaller than FEW_SIDE a side (when sums say what channels not drawn add),
+    terms of a sum left out, a part smaller than GOOD_SIDE a side, the output cells of the
+    part, the input channels and the kernel columns drawn."""
+    from convgif.animation.region import FEW_SIDE, GOOD_SIDE
     from convgif.picture.sizes import shown
 
     region = job.region
     out_h, out_w = job.geometries[0].out_size
     rows, cols = region.size if region is not None else (out_h, out_w)
+    sides, outs = ((cols,), (out_w,)) if job.geometries[0].dims == 1 else ((rows, cols), (out_h, out_w))
     partial = job.choice.selection.partial
-    small = region is not None and min((cols,) if region.dims == 1 else (rows, cols)) < GOOD_SIDE
+    small = region is not None and min(sides) < GOOD_SIDE
+    accounts = all(g.kernel is not None for g in job.geometries)
+    few = accounts and any(side < min(FEW_SIDE, out) for side, out in zip(sides, outs))
     channels = sum(len(shown(g)[0]) for g in job.geometries)
     columns = sum(len(shown(g)[1]) for g in job.geometries)
-    return partial, small and not partial, -rows * cols, -channels, -columns
+    return few, partial, small and not partial, -rows * cols, -channels, -columns
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -639,3 +644,87 @@ def test_a_part_too_large_for_the_machine_is_refused_naming_its_memory(monkeypat
     with pytest.raises(convgif.TooLargeError, match=r"region=.*memory") as refused:
         convgif.render(convgif.Conv2dSpec((6, 30, 30), 4, 3, padding=1), io.BytesIO(), max_frames=20)
     assert refused.value.argument == "region"
+
+
+# -- what a part keeps: every picture its own kernel columns, the window moving, a window's slices --
+
+
+def _fits_a_page(job) -> None:
+    from convgif.picture.sizes import COLUMN_PX, PAGE_PX
+
+    for layout in job.layouts:
+        assert layout.fits_box and layout.width <= COLUMN_PX and layout.height <= PAGE_PX, layout.height
+
+
+@pytest.mark.parametrize("values", [True, False])
+def test_each_picture_gives_up_only_the_kernel_columns_it_cannot_fit(values):
+    """The dx picture of a small transposed convolution's backward pass draws both its channels
+    though the dw picture beside it fits only half its kernels."""
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import shown
+
+    spec = convgif.ConvTranspose2dSpec((2, 3, 3), 2, 3, stride=2, padding=1, output_padding=1)
+    job = Job(spec, Look(values=values), {"backward": True}, max_frames=300)
+    dx = job.geometries[0]
+    assert dx.output_name == "dx" and len(shown(dx)[2]) == 2
+    assert job.region is None and job.total == sum(layout.steps for layout in job.layouts)
+    _fits_a_page(job)
+    for geometry in job.geometries:  # none draws fewer kernel columns than one that fits would
+        columns = len(shown(geometry)[1])
+        if geometry.columns_take_turns and columns < min(geometry.out_per_group, 6):
+            more = replace(geometry, columns_shown=columns + 1)
+            assert not plan(more, values, geometry.value_chars).fits_box
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        convgif.Conv2dSpec((6, 5, 5), 2),
+        convgif.Conv2dSpec((5, 6, 6), 3, 3, stride=2, padding=1),
+        convgif.Conv2dSpec((6, 6, 6), 1, 3),
+        convgif.Conv2dSpec((6, 12, 12), 4, 3, padding=1),
+    ],
+)
+def test_the_window_keeps_moving_over_a_few_outputs_a_side_before_sums_leave_channels_out(spec):
+    """Seeing the window move over a tiny output whole (or a few outputs a side of a larger
+    one) teaches more than every channel's terms: the sums say what the channels not drawn add."""
+    from convgif.animation.job import Job
+    from convgif.animation.region import FEW_SIDE
+
+    job = Job(spec, Look(values=True), max_frames=300)
+    out = spec.output_shape[1:]
+    assert job.choice.selection.partial
+    if max(out) <= FEW_SIDE:
+        assert job.region is None
+    else:
+        assert job.region is None or min(job.region.size) >= FEW_SIDE
+    _fits_a_page(job)
+    (drawing,) = job.drawings
+    drawing.playback.advance(0)
+    sums = drawing.playback.show(0).sums
+    cg = spec.input_shape[0]
+    assert sums and all(f"x[3..{cg - 1}]" in line and "not drawn" in line for line in sums), sums
+
+
+@pytest.mark.parametrize(
+    "kind, shape",
+    [
+        ("AvgPool3d", (1, 8, 8, 8)),
+        ("AvgPool3d", (1, 16, 16, 16)),
+        ("LPPool3d", (2, 8, 8, 8)),
+        ("MaxPool3d", (1, 8, 12, 12)),
+    ],
+)
+def test_a_depth_pool_draws_every_slice_its_window_reads(kind, shape):
+    """A window's sum is checked from the frame: a part keeps every input slice of a window,
+    still within a page."""
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import shown
+
+    extra = {"norm_type": 2} if kind == "LPPool3d" else {}
+    spec = ops.operation(kind).build(input_shape=shape, kernel_size=4, **extra)
+    job = Job(spec, Look(values=True), max_frames=300)
+    assert not job.choice.selection.partial
+    for geometry in job.geometries:
+        assert len(shown(geometry)[0]) == geometry.in_per_group == 4
+    _fits_a_page(job)

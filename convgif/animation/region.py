@@ -3,10 +3,21 @@
 A render never thins its steps: a layer with more steps than ``max_frames``, or too large to
 draw readably within a page's column (or a slide, see :func:`~convgif.picture.sizes.fit_box`),
 is drawn as a smaller part whose steps all play, in order. What is given up, in order of
-preference, is: kernel columns (output channels of a group) first, then whole groups of input
-channels (each group's sums stay complete), then the part of the output, down to a comfortable
-size (:data:`GOOD_SIDE`), then the part below that, and only last the input channels of one
-group, whose sums then account for the channels not drawn.
+preference, is:
+
+1. kernel columns (output channels of a group), each picture only those it cannot fit (when
+   every picture then fits: a render larger than the box anyway keeps them);
+2. whole groups of input channels (each group's sums stay complete);
+3. the part of the output, down to a comfortable size (:data:`GOOD_SIDE` a side), then down to
+   :data:`FEW_SIDE` a side (or the output's own side, where that is smaller): enough to watch the
+   window move from an edge past the middle;
+4. the input channels of one group, the sums then saying what the channels not drawn add;
+5. the part below :data:`FEW_SIDE`, down to one output (each square followed by a strip one
+   row shorter: a page's column stacks the channels, so a row costs more room than a column).
+
+A layer with a picture whose sums cannot say what channels not drawn add (a pool over depth,
+whose window reads every slice drawn as its channels) gives up 5 before 4: a window's slices
+are all drawn down to one output.
 """
 
 from __future__ import annotations
@@ -35,6 +46,10 @@ REGION_SIDES = (32, 28, 24, 20, 16, 14, 12, 10, 8, 7, 6, 5, 4, 3, 2, 1)
 #: A part at least this many outputs a side (or the whole output) is worth keeping before
 #: kernel columns and groups are given up below it.
 GOOD_SIDE = 8
+#: A part keeps the window moving over at least this many outputs a side (or the whole output's
+#: side, where smaller) before it leaves terms of a group's sums out: seeing the window move
+#: teaches more than seeing every channel's terms, which the sums still account for.
+FEW_SIDE = 3
 #: Input channels drawn of one group when not all of them can be: the sums then say what the
 #: others add.
 FEWER_TERMS = (3, 1)
@@ -123,7 +138,7 @@ def choose(
     picture = None  # the whole picture shown small beside a part of it
     if pixels is not None and pixels.ndim == 3 and pixels.shape[0] in (1, 3) and dims == 2:
         picture = (int(pixels.shape[1]), int(pixels.shape[2]))
-    search = _Search(geometries, of_region, whole, look, max_frames, picture)
+    search = _Search(geometries, of_region, whole, look, max_frames, picture, out_size)
     found = search.first(regions, given is not None)
     if found is None:
         raise search.refusal(spec, given, regions)
@@ -146,8 +161,15 @@ class _Search:
         look: Look,
         max_frames: int,
         picture: Optional[tuple[int, int]] = None,
+        out_size: tuple[int, int] = (1, 1),
     ) -> None:
         self.geometries, self.look, self.max_frames, self.picture = geometries, look, max_frames, picture
+        self.out_size = out_size
+        #: whether every picture's sums say what the input channels not drawn add (a kernel's
+        #: terms do; a pool's window over depth slices, drawn as its channels, does not)
+        self.accounts = all(g.kernel is not None for g in whole)
+        #: each picture's verdict, by region, picture, input channels and kernel columns drawn
+        self.verdicts: dict[tuple, tuple[Optional[str], Optional[SpecError]]] = {}
         #: a region's geometries as the op makes them (without the widths of the numbers they
         #: write, which only their layouts need): enough to count its steps
         self.of_region = of_region
@@ -172,12 +194,14 @@ class _Search:
             except SpecError as error:
                 self.refused = self.refused or error
                 continue
-            steps = sum(_steps(g, columns) for g, columns in zip(made, selection.columns))
+            steps = _steps_of(made, selection.columns)
             self.fewest_steps = steps if self.fewest_steps is None else min(steps, self.fewest_steps)
             if self.max_frames and steps > self.max_frames:
                 continue
-            parts = selection.apply(self.geometries(region))
-            verdict = self._verdict(parts, self.picture if region is not None else None)
+            fitted = self._fitted(region, selection)  # no more steps
+            if fitted != selection and self._verdict(region, fitted, why=False) == "fits":
+                return region, fitted, True
+            verdict = self._verdict(region, selection)
             if verdict == "fits":
                 return region, selection, True
             if verdict is None and not least_checked:  # when not even the least is drawn, no larger part is
@@ -199,10 +223,49 @@ class _Search:
         """Whether the least a render may draw (one output cell, one input channel) is too
         large to draw: a layer whose single window is too large."""
         try:
-            parts = selection.apply(self.geometries(region))
+            return self._verdict(region, selection) is None and self.too_large is not None
         except SpecError:
             return False
-        return self._verdict(parts, self.picture if region is not None else None) is None and self.too_large is not None
+
+    def _fitted(self, region: Optional[Region], selection: Selection) -> Selection:
+        """``selection`` with each picture drawing the most of its kernel columns asked that fit
+        the box on their own (as many as asked when no fewer fit): a picture that fits more
+        columns than the one beside it keeps them. Taken only when every picture then fits:
+        else no columns are given up for a render larger than the box anyway."""
+        columns = list(selection.columns)
+        for k, (asked, options) in enumerate(zip(selection.columns, self.columns)):
+            for fewer in options[options.index(asked) :]:
+                if self._picture(region, k, selection.channels[k], fewer)[0] == "fits":
+                    columns[k] = fewer
+                    break
+        return selection._replace(columns=tuple(columns))
+
+    def _verdict(self, region: Optional[Region], selection: Selection, why: bool = True) -> Optional[str]:
+        """The least good of the pictures' verdicts (see :meth:`_picture`), None when one is not
+        drawn: then, with ``why``, why is kept for a refusal (within a width, the width all of
+        them need)."""
+        rank = {"fits": 0, "readable": 1, "drawn": 2, None: 3}
+        verdict: Optional[str] = "fits"
+        narrow: list[TooLargeError] = []
+        wider = True  # whether a wider limit draws every picture
+        for k, (channels, columns) in enumerate(zip(selection.channels, selection.columns)):
+            mine, error = self._picture(region, k, channels, columns)
+            verdict = max(verdict, mine, key=rank.__getitem__)
+            if not why or error is None:
+                continue
+            if isinstance(error, TooLargeError) and error.argument == "width":
+                narrow.append(error)
+            else:
+                wider = False
+                if isinstance(error, TooLargeError):
+                    self.too_large = error
+                else:
+                    self.refused = self.refused or error
+        if narrow and wider:
+            need = max(narrow, key=lambda error: error.least_width)
+            if self.too_narrow is None or need.least_width < self.too_narrow.least_width:
+                self.too_narrow = need  # the part that needs the least width
+        return verdict
 
     def _candidates(self, regions: list) -> Iterator[tuple[Optional[Region], Selection]]:
         def level(options: list, i: int) -> Any:
@@ -223,46 +286,56 @@ class _Search:
         complete = [c for c in selections if not c.partial]
         partial = [c for c in selections if c.partial]
         good = [r for r in regions if r is None or min(_sides(r)) >= GOOD_SIDE]
-        small = [r for r in regions if r not in good]
-        for group in (good, small):
+        moving = [r for r in regions if r not in good and self._moves(r)]
+        few = [r for r in regions if r not in good and r not in moving]
+        if self.accounts:  # the module's order: 1-2 within each of 3, 4, 5
+            order = [(good + moving, complete), (good + moving, partial), (few, complete), (few, partial)]
+        else:  # a window's channels kept down to one output
+            order = [(regions, complete), (regions, partial)]
+        for group, chosen in order:
             for region in group:
-                for selection in complete:
+                for selection in chosen:
                     yield region, selection
-        for region in regions:
-            for selection in partial:
-                yield region, selection
 
-    def _verdict(self, parts: list, picture: Optional[tuple[int, int]]) -> Optional[str]:
-        """ "fits" (the box, readably, in either arrangement), "readable" (larger than the box),
-        "drawn" (only at cells too small to read) or None (not drawn at all), with the whole
-        ``picture`` shown small beside a part when there is one."""
-        look, verdict = self.look, "fits"
-        for geometry in parts:
-            try:
-                layout = plan(
-                    geometry,
-                    look.values,
-                    geometry.value_chars,
-                    notes=look.notes,
-                    max_width=look.width,
-                    scale=look.scale,
-                    caption=not look.headless,
-                    picture=picture,
-                )
-            except TooLargeError as error:
-                if error.argument != "width":
-                    self.too_large = error
-                elif self.too_narrow is None or error.least_width < self.too_narrow.least_width:
-                    self.too_narrow = error  # the part that needs the least width
-                return None
-            except SpecError as error:
-                self.refused = self.refused or error
-                return None
-            if layout.cell < READABLE_CELL_PX * look.scale:
-                verdict = "drawn"
-            elif not layout.fits_box and verdict == "fits":
-                verdict = "readable"
-        return verdict
+    def _moves(self, region: Region) -> bool:
+        """Whether the window moves over at least :data:`FEW_SIDE` outputs a side of ``region``
+        (or as many as the output has, where fewer)."""
+        out_h, out_w = self.out_size
+        outs = (out_w,) if region.dims == 1 else (out_h, out_w)
+        return all(side >= min(FEW_SIDE, out) for side, out in zip(_sides(region), outs))
+
+    def _picture(
+        self, region: Optional[Region], k: int, channels: Optional[int], columns: Optional[int]
+    ) -> tuple[Optional[str], Optional[SpecError]]:
+        """Picture ``k``'s verdict drawing ``channels`` and ``columns`` of ``region``: "fits"
+        (the box, readably, in either arrangement), "readable" (larger than the box), "drawn"
+        (only at cells too small to read) or None (not drawn at all, with the refusal), with
+        the whole picture shown small beside a part when there is one."""
+        key = (region, k, channels, columns)
+        if key not in self.verdicts:
+            geometry = replace(self.geometries(region)[k], channels_shown=channels, columns_shown=columns)
+            self.verdicts[key] = self._laid(geometry, self.picture if region is not None else None)
+        return self.verdicts[key]
+
+    def _laid(self, geometry: Any, picture: Optional[tuple[int, int]]) -> tuple[Optional[str], Optional[SpecError]]:
+        """:meth:`_picture` of ``geometry`` laid out."""
+        look = self.look
+        try:
+            layout = plan(
+                geometry,
+                look.values,
+                geometry.value_chars,
+                notes=look.notes,
+                max_width=look.width,
+                scale=look.scale,
+                caption=not look.headless,
+                picture=picture,
+            )
+        except SpecError as error:
+            return None, error
+        if layout.cell < READABLE_CELL_PX * look.scale:
+            return "drawn", None
+        return "fits" if layout.fits_box else "readable", None
 
     def refusal(self, spec: Any, given: Any, regions: list) -> SpecError:
         """Why no part of the layer is drawn."""
@@ -339,18 +412,28 @@ def _steps(geometry: Any, shown: Optional[int]) -> int:
     return geometry.steps_per_column * (columns if geometry.columns_take_turns else 1)
 
 
+def _steps_of(made: list, columns: tuple[Optional[int], ...]) -> int:
+    """Steps the pictures ``made`` play showing ``columns`` kernel columns each."""
+    return sum(_steps(g, shown) for g, shown in zip(made, columns))
+
+
 def _sides(region: Region) -> tuple[int, ...]:
     rows, cols = region.size
     return (cols,) if region.dims == 1 else (rows, cols)
 
 
 def _regions(size: tuple[int, int], dims: int) -> Iterator[Optional[Region]]:
-    """The whole output (None), then top-left parts, largest first (a 1-D layer's are rows of
-    four times as many positions, then the last few)."""
+    """The whole output (None), then top-left parts, largest first: squares, each of at most
+    :data:`FEW_SIDE` outputs a side followed by a strip one row shorter (a page's column stacks
+    the channels: a row costs more room than a column); a 1-D layer's are rows of four times as
+    many positions, then the last few."""
     yield None
     out_h, out_w = size
     seen = {(out_h, out_w) if dims == 2 else (1, out_w)}
     sides = [(side, side) for side in REGION_SIDES]
+    for side, fewer in zip(REGION_SIDES, REGION_SIDES[1:]):
+        if side <= FEW_SIDE:
+            sides.insert(sides.index((side, side)) + 1, (fewer, side))
     if dims == 1:
         sides = [(1, 4 * side) for side in REGION_SIDES] + [(1, side) for side in (3, 2, 1)]
     for rows_side, cols_side in sides:
