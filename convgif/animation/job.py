@@ -110,7 +110,7 @@ class Job:
         try:
             self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
         except SpecError as error:
-            raise self.op.refusal_of(error) from None
+            raise self.op.refusal_of(error, spec) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries
         if self.in_part:
             self._check_part()
