@@ -1,7 +1,10 @@
-"""What a layer costs, worked out: shapes with their formulas, parameters, multiply-accumulates.
+"""What a layer costs, worked out: shapes with their formulas, parameters, multiply-accumulates,
+and the frames a render draws.
 
-Pure arithmetic on a spec; nothing is computed or drawn. :func:`describe` gives the figures as
-a dict (the ``--json`` of ``convgif info``), :func:`explain` the lines the command prints.
+The figures are arithmetic on a spec; the frames and the part of the output drawn are those of
+the job a render with the same options builds (a layer that writes numbers is recorded to size
+them, as a render's is), nothing drawn. :func:`describe` gives the figures as a dict (the
+``--json`` of ``convgif info``), :func:`explain` the lines the command prints.
 """
 
 from __future__ import annotations
@@ -10,34 +13,47 @@ from typing import Any
 
 from . import ops
 from .animation import DEFAULT_MAX_FRAMES
-from .errors import SpecError
+from .errors import SpecError, TooLargeError
+
+#: The options of a render besides the layer and its views: one of them refused is refused.
+_RENDER_OPTIONS = frozenset(
+    "values width scale lang seed kernel factors image input weight bias notes theme pixels grad_output input_shape "
+    "fps format".split()
+)
 
 
-def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> dict[str, Any]:
+def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **options: Any) -> dict[str, Any]:
     """The figures of ``spec`` as plain JSON-ready values: ``kind``, ``caption``, the shapes and
     arguments, ``num_parameters``, ``macs``, ``receptive_field``, ``placements``, ``steps``,
     ``frames`` (every step of the part a render draws, in order; None when
     ``too_large_to_draw`` says why), ``region`` (the part of the output a render draws when it
     cannot draw all of it, else None), ``drawn`` (what a render leaves out, in words, or None)
     and the formulas; with ``backward=True`` also ``backward`` (the backward pass's operations
-    by name) and ``backward_formulas``, and the frames are those of the backward pass."""
-    from .animation.job import Job
+    by name) and ``backward_formulas``, and the frames are those of the backward pass.
+
+    ``options`` are those of :func:`convgif.render` (``values``, ``width``, ``scale``, ``lang``,
+    ``seed``, ``kernel``, ``image``, ``input``, ``region``, ``backward``, ...): the part, the
+    frames and what is left out are those of a render with them, whose job is built the same way
+    (:func:`~convgif.animation.request.animation_job`)."""
+    from .animation.request import animation_job
     from .picture.sizes import shown_note
 
     op = ops.of(spec)
     facts = op.facts(spec)
-    if view.get("backward"):
+    if options.get("backward"):
         facts.update(op.backward_facts(spec))
     region, drawn = None, None
     try:
-        job = Job(spec, view=view, max_frames=max_frames)
+        job = animation_job(spec, max_frames=max_frames, **options)[0]
         frames, drawable = job.planned_frames(), None
         region = job.region
-        if view.get("backward"):  # the steps of the backward pass's pictures, one after the other
+        if options.get("backward"):  # the steps of the backward pass's pictures, one after the other
             facts["steps"] = job.total
         # each note once: a 3-D layer's pictures, one per depth, leave the same out
         drawn = "; ".join(dict.fromkeys(note for note in (shown_note(g) for g in job.geometries) if note)) or None
     except SpecError as error:
+        if error.argument in _RENDER_OPTIONS and not isinstance(error, TooLargeError):
+            raise  # an option refused, as a render refuses it: not a reason the layer is not drawn
         frames, drawable = None, str(error)
     facts["region"] = (
         None if region is None else {"rows": list(region.rows), "cols": list(region.cols), "text": region.text()}
@@ -66,12 +82,13 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> di
     return info
 
 
-def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", **view: Any) -> list[str]:
-    """The lines ``convgif info`` prints, in ``lang``; a reason nothing is drawn stays as
-    convgif's messages are, in English."""
+def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", **options: Any) -> list[str]:
+    """The lines ``convgif info`` prints, in ``lang`` (the language of the render whose frames
+    are counted too; ``options``: the render's other options, as :func:`describe` takes them);
+    a reason nothing is drawn stays as convgif's messages are, in English."""
     from .language import say
 
-    info = describe(spec, max_frames, **view)
+    info = describe(spec, max_frames, lang=lang, **options)
     shape = tuple(info["output_shape"])
     lines = [f"{info['kind']}: {info['caption']}", f"output shape {shape}"]
     lines += [f"  {line}" for line in info["output_size_formulas"]]
@@ -107,7 +124,8 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", *
     else:
         lines.append(
             say(
-                f"frames {info['frames']:,}: every step of what a render draws, in order (--max-frames {max_frames})",
+                f"frames {info['frames']:,}: every step of what a render with these options draws, in order "
+                f"(--max-frames {max_frames})",
                 lang,
             )
         )

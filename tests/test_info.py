@@ -19,7 +19,7 @@ def test_worked_formulas_for_the_article_headline():
     assert "  bias = C_out = 2" in lines and "parameters 56" in lines
     assert "multiply-accumulates 486 (one forward pass)" in lines  # 2·3·3 outputs × 3·3·3 taps
     assert "receptive field (5, 5) (the dilated kernel's extent)" in lines
-    assert "frames 18: every step of what a render draws, in order (--max-frames 300)" in lines
+    assert "frames 18: every step of what a render with these options draws, in order (--max-frames 300)" in lines
 
 
 def test_every_kind_has_its_formulas():
@@ -178,7 +178,7 @@ def test_cli_info_text_and_json():
         ),
         (
             ["--layer", "FractionalMaxPool3d", "--in", "1,7,7,7", "--k", "2", "--output-size", "3"],
-            ["frames 27: every step of what a render draws, in order (--max-frames 300)"],
+            ["frames 27: every step of what a render with these options draws, in order (--max-frames 300)"],
         ),
     ],
 )
@@ -202,3 +202,78 @@ def test_in_chinese_a_refusal_keeps_its_reason_whole(lang):
     lines = explain(spec, lang=lang, backward=True)
     assert lines[-1].endswith(f" {reason}") and lines[-1].startswith(("帧数: 无,", "幀數: 無,"))
     assert [word for line in lines[:-1] for word in untranslated(line)] == []
+
+
+def random_drawn_layer(rng):
+    """A layer of a kind whose part a render chooses, sized so that --values and --width often
+    change that part: convolutions of one to three axes, pools, adaptive pools."""
+    import convgif
+
+    dims = rng.choice([1, 2, 3])
+    sides = [rng.randint(3, {1: 40, 2: 14, 3: 6}[dims]) for _ in range(dims)]
+    c = rng.choice([1, 2, 3, 8])
+    kind = rng.choice(["conv", "conv", "pool", "adaptive"])
+    if kind == "conv":
+        cls = getattr(convgif, f"Conv{dims}dSpec")
+        return cls((c, *sides), rng.choice([1, 2, 4]), rng.randint(1, 3), rng.randint(1, 2), rng.randint(0, 1))
+    if kind == "pool":
+        return getattr(convgif, f"{rng.choice(['Max', 'Avg'])}Pool{dims}dSpec")((c, *sides), rng.randint(1, 3))
+    return getattr(convgif, f"Adaptive{rng.choice(['Max', 'Avg'])}Pool{dims}dSpec")((c, *sides), rng.randint(1, 5))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_info_counts_the_frames_of_the_render_with_the_same_options(seed, tmp_path):
+    """`convgif info` with a render's options (--values, --width, --region, --max-frames) says
+    as many frames as that render's GIF holds, and draws the same part."""
+    from PIL import Image
+
+    import convgif
+
+    rng = random.Random(seed)
+    compared = 0
+    for case in range(6):
+        spec = random_drawn_layer(rng)
+        for values in (False, True):
+            options = {"values": values, "max_frames": rng.choice([300, 300, 40])}
+            if rng.random() < 0.3:
+                options["width"] = rng.choice([500, 900])
+            info = describe(spec, **options)
+            if info["frames"] is None:
+                with pytest.raises(SpecError):
+                    convgif.render(spec, tmp_path / "refused.gif", **options)
+                continue
+            path = tmp_path / f"{case}-{values}.gif"
+            result = convgif.render(spec, path, **options)
+            with Image.open(path) as gif:
+                assert info["frames"] == result.frames == gif.n_frames, (spec, options)
+            region = None if result.region is None else result.region.text()
+            assert (info["region"] or {}).get("text") == region, (spec, options)
+            compared += 1
+    assert compared >= 8
+
+
+def test_cli_info_takes_the_options_that_change_what_a_render_draws(tmp_path, monkeypatch):
+    """The reviewer's layers: with --values a render draws a part (one of two output channels;
+    Conv3d: one output cell of one channel), and info says so and counts its frames."""
+    from PIL import Image
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    layers = [
+        ["--layer", "Conv1d", "--in", "2,8", "--out", "2", "--k", "3", "--s", "2", "--p", "1"],
+        ["--layer", "Conv3d", "--in", "2,4,4,4", "--out", "2", "--k", "3", "--p", "1"],
+    ]
+    for layer in layers:
+        counts = []
+        for extra in ([], ["--values"], ["--values", "--region", "0:1" if "Conv1d" in layer else "0:1,0:2"]):
+            printed = runner.invoke(main, ["info", *layer, *extra])
+            assert printed.exit_code == 0, printed.output
+            (line,) = [line for line in printed.output.splitlines() if line.startswith("frames ")]
+            frames = int(line.split()[1].rstrip(":"))
+            assert runner.invoke(main, [*layer, *extra, "-o", "drawn.gif"]).exit_code == 0
+            with Image.open(tmp_path / "drawn.gif") as gif:
+                assert frames == gif.n_frames, (layer, extra)
+            counts.append(frames)
+        assert counts[1] < counts[0]  # --values draws less of these layers
+    refused = runner.invoke(main, ["info", "--in", "1,5,5", "--image", "no-such-picture.png"])
+    assert refused.exit_code == 2 and "--image" in refused.output and "no-such-picture.png" in refused.output

@@ -57,12 +57,14 @@ def depth_of(label: str, c: int) -> int:
 
 
 def written(cells, scale, sep: str, total=None) -> str:
-    """The cells as a sum line writes them: all of them, or a long window's first and last."""
+    """The cells as a sum line writes them: all of them, or a long window's first and last; past
+    9 cells, with a sum's total and their count."""
     shown = [format_value(v, scale) for v in cells]
-    if len(shown) <= 64:
-        return sep.join(shown)
     end = f" = {format_value(total, scale)}" if total is not None else ""
-    return sep.join([*shown[:8], "…", *shown[-2:]]) + f"{end}: {len(shown)} cells"
+    counted = f"{end}: {len(shown)} cells" if len(shown) > 9 else ""
+    if len(shown) > 64:
+        shown = [*shown[:8], "…", *shown[-2:]]
+    return sep.join(shown) + counted
 
 
 def check_sum(spec, rec, drawn, line, reads, c, z, oy, ox, scales):

@@ -115,8 +115,8 @@ class Job:
                     for geometry in choose(self.op, spec, look, view, whole, 0, shown, chars).geometries:
                         plan(geometry)  # drawn at all
                 except SpecError as other:
-                    raise self.op.refusal_of(other) from None
-            raise self.op.refusal_of(error) from None
+                    raise self.op.refusal_of(other, spec) from None
+            raise self.op.refusal_of(error, spec) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries
         if self.in_part:
             self._check_part()

@@ -24,7 +24,7 @@ from ..errors import SpecError
 from ..language import LANGS
 from ..picture import THEME_NAMES
 from ..version import __version__
-from .options import bad, fail, layer_options, render_options, request_from, spec_from, views_from
+from .options import bad, fail, layer_from, layer_options, render_options, request_from, spec_from, views_from
 from .types import ShapeType
 
 
@@ -290,14 +290,31 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
     echo(f"output {spec.output_shape} · {parameters} · {frames} · {result.bytes:,} bytes · {result.seconds:.2f} s")
 
 
+#: The options of a render that change what it draws (its part, and so its frames): ``info``
+#: takes them too, to count the frames of the render they describe.
+DRAWN_OPTIONS = ("values", "width", "scale", "seed", "kernel", "factors", "image")
+
+
+def drawn_options(function: Any) -> Any:
+    """``function`` with the render's options :data:`DRAWN_OPTIONS`, as :func:`render_options`
+    declares them (not copied)."""
+    declared = render_options(lambda: None).__click_params__
+    function.__click_params__ = [
+        *getattr(function, "__click_params__", []),
+        *(option for option in declared if option.name in DRAWN_OPTIONS),
+    ]
+    return function
+
+
 @main.command()
 @layer_options
+@drawn_options
 @click.option(
     "--max-frames",
     type=int,
     default=300,
     show_default=True,
-    help="As for rendering: how many frames a render would draw.",
+    help="As for rendering: at most this many frames, a larger layer drawn in part.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 @click.option(
@@ -305,27 +322,36 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
     type=click.Choice(LANGS),
     default=LANGS[0],
     show_default=True,
-    help="Language of the lines printed (not of --json's keys, the help or error messages).",
+    help="Language of the lines printed and of the words of the render counted (not of --json's keys, the help "
+    "or error messages).",
 )
 @click.pass_context
 def info(ctx: click.Context, max_frames: int, as_json: bool, lang: str, **params: Any) -> None:
     """What a layer costs, without drawing: output shape with its formula per axis, parameters
-    with the products written out, multiply-accumulates, receptive field, placements, frames.
+    with the products written out, multiply-accumulates, receptive field, placements, and the
+    frames of a render with the same options (--values, --width, --region, --max-frames, ...).
 
         convgif info --in 3,7,7 --out 2 --k 3 --p 1 --s 2 --d 2
     """
     from ..info import describe, explain
 
-    spec = spec_from(ctx, params)
+    spec, values = layer_from(ctx, params)
     if max_frames < 0:
         raise fail(f"max_frames={max_frames} must be 0 (every step) or more", "max_frames")
-    view = views_from(params)
-    if as_json:
-        import json
+    options = {name: params[name] for name in DRAWN_OPTIONS if params.get(name) is not None}
+    options.update(views_from(params))
+    options.update(values)  # a saved layer's weight and bias (--weights)
+    try:
+        if as_json:
+            import json
 
-        click.echo(json.dumps(describe(spec, max_frames, **view), ensure_ascii=False))
-    else:
-        click.echo("\n".join(explain(spec, max_frames, lang=lang, **view)))
+            click.echo(json.dumps(describe(spec, max_frames, lang=lang, **options), ensure_ascii=False))
+        else:
+            click.echo("\n".join(explain(spec, max_frames, lang=lang, **options)))
+    except SpecError as error:
+        if values and error.argument in ("weight", "bias"):  # named as a render names it
+            error = SpecError("weights", f"{error} (in the file --weights names)")
+        raise bad(error) from None
 
 
 @main.command(name="bench")

@@ -500,7 +500,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"kernel placements", "卷积核放置次数"),
         (r"window placements", "窗口放置次数"),
         (r"animation steps", "动画步数"),
-        (rf"frames ({_NUM}): every step of what a render draws, in order", r"帧数 \1: 按顺序画出的每一步"),
+        (
+            rf"frames ({_NUM}): every step of what a render with these options draws, in order",
+            r"帧数 \1: 以同样选项渲染时按顺序画出的每一步",
+        ),
         (r"frames: none,", "帧数: 无,"),
         (r": none$", ": 无"),  # bias: none
         (r"\(torch's max pool of ±\|x\|\)", "(torch 对 ±|x| 做最大池化)"),

@@ -42,15 +42,13 @@ from ..picture.model import (
     Region,
     part_note,
 )
-from .adaptive_picture import SpanPlayback
+from .adaptive_picture import SpanPlayback, sum_chars
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .pool import INPUT_RANGE, _Windowed
 from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import channels_cut, position, widest_text
 
-#: The most window cells a sum line writes out; a longer window is written by its first and last.
-LISTED = 64
 _WORDS = {1: "an int or a 1-tuple (l,)", 2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
 
 
@@ -405,8 +403,6 @@ class Spans(_Windowed):
             from .spans_depth import span_depth_geometries
 
             return span_depth_geometries(self, spec, region)
-        if region is None and hasattr(spec, "equal_pool"):
-            self._check_one_window(spec)
         flat = self._flat(spec)
         c = flat.in_channels
         indices = bool(getattr(spec, "return_indices", False))
@@ -420,14 +416,9 @@ class Spans(_Windowed):
             headings = ("input" + (", part" if read.cuts((h, w)) else ""), "output, part")  # "part" where cut
             part = Part(Crop((h, w), (read.rows[0], read.cols[0])), Crop((ho, wo), (region.rows[0], region.cols[0])))
             notes.append(part_note(self.dims, region, (ho, wo), read, (h, w), "the input", "they read"))
-        cells, index_chars = math.prod(flat.kernel_size), len(str(h * w))
-        if cells > LISTED:  # written as its first and last cells and their count
-            cells = 12
+        index_chars = len(str(h * w))
         y_last = len(element_text(self.dims, "y", c - 1, ho - 1, wo - 1))
-        if spec.KIND == "max":
-            sum_chars = lambda chars, drawn: y_last + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
-        else:
-            sum_chars = lambda chars, drawn: y_last + 20 + cells * (chars + 3) + 2 * chars  # noqa: E731
+        chars = sum_chars(spec.KIND, y_last, math.prod(flat.kernel_size), index_chars)
         return [
             Geometry(
                 layer=flat,
@@ -453,32 +444,27 @@ class Spans(_Windowed):
                 columns_take_turns=False,
                 step_text=self.step_text(flat, ho - 1, wo - 1, ho * wo - 1, ho * wo, part=True)
                 + " " * 4,  # room for any window's digits
-                sum_chars=sum_chars,
+                sum_chars=chars,
                 value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
             )
         ]
 
-    def _check_one_window(self, spec) -> None:
-        """Refuse, naming ``output_size``, an adaptive layer not even the smallest part of which
-        can be drawn: its windows (the input's share of one output) hold too many cells."""
-        from ..picture.layout import plan
-
-        flat = self._flat(spec)
-        cols = min(4 if self.dims == 1 else 1, flat.output_shape[2])  # the smallest part a render tries
-        part = Region((0, 1), (0, cols), self.dims)
-        geometry = self.geometries(spec, part)[0]
-        try:
-            plan(geometry, False, geometry.value_chars)
-        except TooLargeError as error:
-            largest = "×".join(map(str, spec.kernel_size))
-            raise TooLargeError(
-                "output_size",
-                f"output_size={fmt(spec.output_size)} gives windows of up to {largest} input cells, too many to "
-                f"draw even the smallest part of ({error.needs}): a larger output_size gives smaller windows "
-                "(`convgif info` describes the layer without drawing it)",
-                error.needs,
-                error.values,
-            ) from None
+    def refusal_of(self, error: SpecError, spec: Any = None) -> SpecError:
+        """A layer not even one output cell of which the chooser could draw, refused naming
+        ``output_size`` (which sets how large the windows are; an adaptive layer has no
+        ``kernel_size``). Fractional max pooling, which has one, keeps the general refusal."""
+        window = isinstance(error, TooLargeError) and error.argument in ("kernel_size", "input_shape")
+        if not window or not hasattr(spec, "equal_pool"):
+            return error
+        largest = "×".join(map(str, spec.kernel_size))
+        return TooLargeError(
+            "output_size",
+            f"output_size={fmt(spec.output_size)} gives windows of up to {largest} input cells, too many to draw: "
+            f"even one output cell and the input cells it reads need {error.needs}; a larger output_size gives "
+            "smaller windows (`convgif info` describes the layer without drawing it)",
+            error.needs,
+            error.values,
+        )
 
     def step_text(
         self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None, part: bool = False

@@ -4,7 +4,8 @@ window as wide as its start and end make it, and its mean or max written out."""
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Optional
 
 import numpy as np
 
@@ -22,7 +23,8 @@ from .pool_picture import element_text, held
 
 #: The most window cells a sum line writes out; a longer window is written by its first and last.
 LISTED = 64
-_WORDS = {1: "an int or a 1-tuple (l,)", 2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
+#: A window of more cells than this is written with its cell count (and a sum with its total).
+COUNTED = 9
 
 
 class SpanPlayback:
@@ -91,19 +93,35 @@ class SpanPlayback:
         y = element_text(self.op.dims, "y", c, *placement.out_index)
         x_scale, y_scale = self._scales
         values = [format_value(rec.input[c, gy, gx], x_scale) for gy, gx in placement.channel_cells(c)]
-        many = len(values) > LISTED  # a window too long to write out: its first and last cells
+        value = format_value(placement.values[c], y_scale)
         if placement.winners is not None:
-            listed = (
-                ", ".join([*values[:8], "…", *values[-2:]]) + f": {len(values)} cells" if many else ", ".join(values)
-            )
-            return f"{y} = max({listed}) = {format_value(placement.values[c], y_scale)} at index {int(placement.indices[c])}"
-        if rec.spec.mean_of_all:
-            divisor = str(math.prod(rec.input.shape[1:]))
-        else:
-            divisor = str(math.prod(placement.sizes))
-        if many:
-            total = format_value(placement.sums[c], x_scale)
-            listed = " + ".join([*values[:8], "…", *values[-2:]]) + f" = {total}: {len(values)} cells"
-        else:
-            listed = " + ".join(values)
-        return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c], y_scale)}"
+            return window_text(y, values, value, index=int(placement.indices[c]))
+        divisor = math.prod(rec.input.shape[1:]) if rec.spec.mean_of_all else math.prod(placement.sizes)
+        return window_text(y, values, value, total=format_value(placement.sums[c], x_scale), divisor=divisor)
+
+
+def window_text(
+    y: str, values: list[str], value: str, index: Optional[int] = None, total: str = "", divisor: int = 0
+) -> str:
+    """A window's line: ``y = (x + x + … = total: n cells) / divisor = value``, or with an
+    ``index``, ``y = max(x, x, …: n cells) = value at index k``. A window of more than
+    :data:`COUNTED` cells is written with its cell count (and a sum with its total) at the end,
+    so that a line too long for its frame, shown by its start and its end, still says how many
+    terms it holds; one of more than :data:`LISTED` cells by its first and last cells."""
+    count = f": {len(values)} cells" if len(values) > COUNTED else ""
+    if len(values) > LISTED:
+        values = [*values[:8], "…", *values[-2:]]
+    if index is not None:
+        return f"{y} = max({', '.join(values)}{count}) = {value} at index {index}"
+    summed = f" = {total}{count}" if count else ""
+    return f"{y} = ({' + '.join(values)}{summed}) / {divisor} = {value}"
+
+
+def sum_chars(kind: str, y_chars: int, cells: int, index_chars: int) -> Callable[[int, tuple], int]:
+    """The characters of the longest line :func:`window_text` writes for windows of at most
+    ``cells`` cells, numbers of a given width (a geometry's ``sum_chars``)."""
+    listed = 11 if cells > LISTED else cells  # a long window's first and last cells and "…"
+    counted = 20 if cells > COUNTED else 0  # the total and the count
+    if kind == "max":
+        return lambda chars, drawn: y_chars + 20 + listed * (chars + 2) + chars + index_chars + counted
+    return lambda chars, drawn: y_chars + 20 + listed * (chars + 3) + 2 * chars + counted

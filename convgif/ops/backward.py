@@ -118,7 +118,7 @@ class Backward(Operation):
     def recorded_layers(self, spec: Any, geometries: Sequence[Any]) -> list:
         return self.op.recorded_layers(spec, geometries)
 
-    def refusal_of(self, error: SpecError) -> SpecError:
+    def refusal_of(self, error: SpecError, spec: Any = None) -> SpecError:
         """Too many frames: a backward pass is drawn whole, so no smaller region is offered."""
         if isinstance(error, TooLargeError) and error.needs and "even one output cell" in str(error):
             return TooLargeError(

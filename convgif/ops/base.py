@@ -187,8 +187,9 @@ class Operation(abc.ABC):
             f"gradients{drawn}",
         )
 
-    def refusal_of(self, error: SpecError) -> SpecError:
-        """Why no part of a layer is drawn, as the kind words it (``error``, the general one)."""
+    def refusal_of(self, error: SpecError, spec: Any = None) -> SpecError:
+        """Why no part of the layer ``spec`` is drawn, as the kind words it (``error``, the
+        general one)."""
         return error
 
     def takes_view(self, view: str) -> bool:

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..engine.spans import SpanPlacement, SpanRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
-from .adaptive_picture import LISTED
+from .adaptive_picture import sum_chars, window_text
 from .depth_steps import counting
 from .pool_depth import DepthWindowSteps
 from .pool_picture import held
@@ -90,13 +90,7 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
         kd = depth_count(spec, z)
         planar, flat = op.depth_plane(spec, c * kd)
         (base,) = planar.geometries(flat, region)
-        cells = kd * math.prod(flat.kernel_size)
-        if cells > LISTED:  # written as its first and last cells and their count
-            cells = 12
-        if spec.KIND == "max":
-            sum_chars = lambda chars, drawn, n=cells: y_chars + 10 + n * (chars + 2) + chars + 10 + index_chars  # noqa: E731
-        else:
-            sum_chars = lambda chars, drawn, n=cells: y_chars + 20 + n * (chars + 3) + 2 * chars  # noqa: E731
+        chars = sum_chars(spec.KIND, y_chars, kd * math.prod(flat.kernel_size), index_chars)
         known = op.depth_starts(spec)
         notes = [*op.notes(spec), _depth_note(spec, z, known)]
         if base.part is not None:
@@ -120,7 +114,7 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
                 else (lambda co, z=z: f"y[{co}, {z}]"),
                 inputs_word="input slices",
                 step_text=("channel 0's " if fractional else "") + last,
-                sum_chars=sum_chars,
+                sum_chars=chars,
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
@@ -233,17 +227,8 @@ class DepthSpanPlayback(DepthWindowSteps):
         x_scale, y_scale = self._scales
         cells = placement.channel_cells(c)  # read at once: a part's cells one index per axis, not one call per cell
         values = [format_value(v, x_scale) for v in rec.input[(c, *cells.T)]]
-        many = len(values) > LISTED  # a window too long to write out: its first and last cells
+        value = format_value(placement.values[c], y_scale)
         if placement.winners is not None:
-            listed = (
-                ", ".join([*values[:8], "…", *values[-2:]]) + f": {len(values)} cells" if many else ", ".join(values)
-            )
-            value = format_value(placement.values[c], y_scale)
-            return f"{y} = max({listed}) = {value} at index {int(placement.indices[c])}"
+            return window_text(y, values, value, index=int(placement.indices[c]))
         divisor = math.prod(rec.input.shape[1:]) if rec.spec.mean_of_all else math.prod(placement.sizes)
-        if many:
-            total = format_value(placement.sums[c], x_scale)
-            listed = " + ".join([*values[:8], "…", *values[-2:]]) + f" = {total}: {len(values)} cells"
-        else:
-            listed = " + ".join(values)
-        return f"{y} = ({listed}) / {divisor} = {format_value(placement.values[c], y_scale)}"
+        return window_text(y, values, value, total=format_value(placement.sums[c], x_scale), divisor=divisor)
