@@ -13,7 +13,7 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from .reach import GLOBAL, Field, Reach, Unknown, back
+from .reach import GLOBAL, Field, Jump, Reach, Unknown, back
 
 
 @dataclass
@@ -144,7 +144,31 @@ def figures_text(figures: Union[list, str, None], axes: int) -> str:
     size = "×".join(str(f[0]) for f in figures)
     jump = "×".join(str(f[1]) for f in figures)
     start = ",".join(_number(f[2]) for f in figures)
-    return f"{size} · jump {jump} · start {start}"
+    return f"{size} · jump {jump}{_uneven([f[1] for f in figures])} · start {start}"
+
+
+def _uneven(jumps: list) -> str:
+    """How neighbouring fields move along the axes where they move unevenly (see :class:`Jump`):
+    `` (uneven: starts move 2, 0, 2, 0, …)``, per axis when the axes differ."""
+    if not any(isinstance(j, Jump) for j in jumps):
+        return ""
+
+    def moves(jump: Any) -> str:
+        if not isinstance(jump, Jump):
+            return "evenly"
+        if jump.moves is None:
+            return "unevenly"
+        listed = ", ".join(_number(m) for m in (jump.moves * 2 if jump.repeats else jump.moves))
+        return listed + (", …" if jump.repeats else "")
+
+    said = [moves(j) for j in jumps]
+    if len(set(said)) == 1:
+        return f" (uneven: starts move {said[0]})" if said[0] != "unevenly" else " (uneven)"
+    names = _AXES.get(len(jumps), [f"axis {a}" for a in range(len(jumps))])
+    return " (uneven: starts move " + "; ".join(f"{name} {text}" for name, text in zip(names, said)) + ")"
+
+
+_AXES = {2: ["rows", "columns"], 3: ["depth", "rows", "columns"]}
 
 
 def _number(value: float) -> str:

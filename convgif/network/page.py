@@ -20,9 +20,14 @@ if TYPE_CHECKING:
 
 COLUMNS = ("module", "class", "input → output", "parameters", "MACs", "receptive field", "drawn")
 FIELD_NOTE = (
-    "Receptive field at each module's output, per axis: its size in input cells, the jump "
-    "(input cells between neighbouring outputs) and where the first output's field starts "
-    "(negative: in the padding)."
+    "Receptive field at each module's output, per axis: its size in input cells (the widest, where "
+    "cells differ), the jump (how many input cells each output's field lies past the one before) and "
+    "where output cell 0's field starts. The input is counted as going on past its edges, so a field "
+    "that reaches into the padding keeps its full size: a negative start, or an end past the input, "
+    "is that many cells of padding, which autograd on this input does not show. After a transposed "
+    "convolution or an upsampling, neighbouring fields may move unevenly (by 2, then 0 cells): the "
+    "jump is then their average and the moves are listed, so that cell o's field starts at the start "
+    "plus the first o moves."
 )
 
 
