@@ -65,9 +65,9 @@ def model(
     text file holding what ``print(model)`` prints for an ``nn.Sequential`` (read without
     torch). ``image``: a picture as the input, each layer drawn with the activation it receives.
     ``trace``: ``"LAYER:R,C"`` (``"LAYER:C"`` for 1-D, ``"LAYER"`` for its middle cell) chooses
-    the output cell whose receptive field is animated (default: the middle cell of the deepest
-    drawn layer whose field still fits in the input). ``draw=False``: the table only (``out``
-    None: nothing written). ``jobs`` worker processes draw; ``force`` draws again what is up to
+    the output cell whose receptive field is animated (default: of the deepest drawn layer with
+    a cell whose whole field lies inside the input, that cell nearest the middle).
+    ``draw=False``: the table only (``out`` None: nothing written). ``jobs`` worker processes draw; ``force`` draws again what is up to
     date; ``progress(done, total)`` is called as layers are drawn. ``values``, ``seed``,
     ``max_frames`` and ``theme`` are :func:`convgif.render`'s.
 
