@@ -89,11 +89,10 @@ def model(
             return ModelResult(Path(out), [], input_shape=shape, seconds=time.perf_counter() - started, up_to_date=True)
     graph = _graph(network, shape, weights, image, seed)
     fields = graph.fields()
-    for row in graph.rows:
-        found = fields.get(row.output) if row.output is not None else None
-        row.field = found.figures() if isinstance(found, Field) else found
+    _row_fields(graph, fields)
     _totals(graph.rows)
     result = ModelResult(None if out is None else Path(out), graph.rows, input_shape=graph.input_shape)
+    result.from_text = _is_text(network)
     target, cell, chosen = _trace_target(graph, fields, trace)
     if out is None:
         result.seconds = time.perf_counter() - started
@@ -179,6 +178,23 @@ def _remember(folder: Path, wanted: Optional[str]) -> None:
     else:
         manifest[SOURCE_KEY] = wanted
     write_if_changed(path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+
+
+def _is_text(network: Any) -> bool:
+    from .source import is_text
+
+    return isinstance(network, (str, os.PathLike)) and is_text(network)
+
+
+def _row_fields(graph: Graph, fields: dict) -> None:
+    """Each row's receptive field for the table: at its output, and at each call's output for
+    a module called more than once."""
+    for row in graph.rows:
+        found = fields.get(row.output) if row.output is not None else None
+        row.field = found.figures() if isinstance(found, Field) else found
+        if len(row.outputs) > 1:
+            called = [fields.get(t) for t in row.outputs]
+            row.call_fields = [f.figures() if isinstance(f, Field) else f for f in called]
 
 
 def _shape(input_shape: Any) -> tuple[int, ...]:
@@ -412,9 +428,10 @@ def _write_trace(
         return None, "the receptive field is drawn for 1-D and 2-D networks"
     masks, stopped = graph.support(tensor, cell)
     names: dict[int, list] = {}
-    for row in graph.rows:  # the tensors the modules hand on: one frame per layer
-        if row.output is not None and row.output in masks:
-            names.setdefault(row.output, []).append(row)
+    for row in graph.rows:  # the tensors the modules hand on (each call's): one frame per layer
+        for made in dict.fromkeys([row.output, *row.outputs]):
+            if made is not None and made in masks:
+                names.setdefault(made, []).append(row)
     shown = [tensor] + sorted((t for t in names if t < tensor), reverse=True)
     if 0 in masks:
         shown.append(0)

@@ -41,10 +41,16 @@ class Row:
     input_shape: Optional[tuple[int, ...]] = None
     output_shape: Optional[tuple[int, ...]] = None
     output: Optional[int] = None  # the tensor it made (for its receptive field)
+    #: The tensor each call made, for a module called more than once (its first: ``output``)
+    outputs: list[int] = field(default_factory=list)
+    #: The receptive field at each call's output, as ``field`` gives the first's
+    call_fields: list = field(default_factory=list)
     parameters: int = 0
     macs: int = 0
     #: torchinfo's count of the row's own parameters' uses (leaf modules only; see :func:`mult_adds`)
     mult_adds: int = 0
+    #: What of ``mult_adds`` differs from ``macs``, by cause (see :func:`.trace.mult_adds_parts`)
+    mult_adds_parts: dict[str, int] = field(default_factory=dict)
     leaf: bool = True
     calls: int = 0
     #: What convgif draws: the spec, and the values (``weight``, ``bias``, ``input``) it is drawn with
