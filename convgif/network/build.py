@@ -418,8 +418,8 @@ def _write_trace(
     picture: Optional[np.ndarray],
     field: Any = None,
 ) -> tuple[Optional[str], Optional[str]]:
-    """The receptive field's animation, and a note: where the field stops short, or reaches past
-    the input (``field``: the chosen tensor's :class:`Field`, when known)."""
+    """The receptive field's animation, and a note where the field stops short (``field``: the
+    chosen tensor's :class:`Field`, when known: the input's frame says what of it is padding)."""
     from .field_picture import Frame, beyond_input, frames_of, input_words, write_gif
 
     if tensor is None:
@@ -468,6 +468,4 @@ def _write_trace(
     note = None if stopped is None else f"the field stops short: {stopped}"
     if 0 not in masks and stopped is None:
         note = "the chosen cell depends on no input cell"
-    elif beyond is not None and stopped is None:
-        note = f"the field of {frames[0].label}'s cell {list(cell)} reaches past the input: {beyond[0]}; {beyond[1]} are padding"
     return TRACE_FILE, note

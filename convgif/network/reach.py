@@ -570,11 +570,12 @@ def _period(values: np.ndarray, jump: Fraction) -> int:
 
 def _moves(values: np.ndarray, wide: np.ndarray, jump: Fraction) -> Fraction:
     """``jump``, or a :class:`Jump` when the fields ``values`` start at move unevenly (``wide``:
-    the same with the cells past the ends, where the period shows on a short tensor)."""
+    the same with the cells past the ends, centred on them, where a short tensor's period shows)."""
     period = _period(wide, jump)
-    repeats = period < len(values)
-    moves = np.diff(values[: period + 1] if repeats else values)
-    if not len(moves) or np.all(moves == float(jump)):
+    repeats = period < len(wide)
+    start = (len(wide) - len(values)) // 2
+    moves = np.diff(wide[start : start + period + 1] if repeats else values)
+    if not len(moves) or np.all(moves == moves[0]):  # even (all 0 where every cell sees the same cells)
         return jump
     if np.isnan(moves).any() or (not repeats and len(moves) > 8):
         return Jump(jump)  # uneven, the moves not listed
