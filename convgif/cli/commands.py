@@ -574,8 +574,8 @@ def gallery_command(
 @click.option(
     "--trace",
     metavar="LAYER[:R,C]",
-    help="The output cell whose receptive field is animated [default: the middle cell of the deepest drawn layer "
-    "whose field fits in the input].",
+    help="The output cell whose receptive field is animated [default: of the deepest drawn layer with a cell whose "
+    "whole field lies inside the input, that cell nearest the middle].",
 )
 @click.option(
     "--jobs",

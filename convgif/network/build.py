@@ -65,9 +65,9 @@ def model(
     text file holding what ``print(model)`` prints for an ``nn.Sequential`` (read without
     torch). ``image``: a picture as the input, each layer drawn with the activation it receives.
     ``trace``: ``"LAYER:R,C"`` (``"LAYER:C"`` for 1-D, ``"LAYER"`` for its middle cell) chooses
-    the output cell whose receptive field is animated (default: the middle cell of the deepest
-    drawn layer whose field still fits in the input). ``draw=False``: the table only (``out``
-    None: nothing written). ``jobs`` worker processes draw; ``force`` draws again what is up to
+    the output cell whose receptive field is animated (default: of the deepest drawn layer with
+    a cell whose whole field lies inside the input, that cell nearest the middle).
+    ``draw=False``: the table only (``out`` None: nothing written). ``jobs`` worker processes draw; ``force`` draws again what is up to
     date; ``progress(done, total)`` is called as layers are drawn. ``values``, ``seed``,
     ``max_frames`` and ``theme`` are :func:`convgif.render`'s.
 
@@ -89,12 +89,11 @@ def model(
             return ModelResult(Path(out), [], input_shape=shape, seconds=time.perf_counter() - started, up_to_date=True)
     graph = _graph(network, shape, weights, image, seed)
     fields = graph.fields()
-    for row in graph.rows:
-        found = fields.get(row.output) if row.output is not None else None
-        row.field = found.figures() if isinstance(found, Field) else found
+    _row_fields(graph, fields)
     _totals(graph.rows)
     result = ModelResult(None if out is None else Path(out), graph.rows, input_shape=graph.input_shape)
-    target, cell = _trace_target(graph, fields, trace)
+    result.from_text = _is_text(network)
+    target, cell, chosen = _trace_target(graph, fields, trace)
     if out is None:
         result.seconds = time.perf_counter() - started
         return result
@@ -103,7 +102,8 @@ def model(
     if draw:
         result.drawings = _draw_all(graph.rows, folder, options, jobs, force, progress)
     picture = _picture(image, graph.input_shape) if image is not None else None
-    result.trace, result.trace_note = _write_trace(graph, target, cell, folder, theme, picture)
+    result.trace, result.trace_note = _write_trace(graph, target, cell, folder, theme, picture, fields.get(target))
+    result.trace_note = "; ".join(note for note in (chosen, result.trace_note) if note) or None
     from .page import write_pages
 
     write_pages(result, inline)
@@ -178,6 +178,23 @@ def _remember(folder: Path, wanted: Optional[str]) -> None:
     else:
         manifest[SOURCE_KEY] = wanted
     write_if_changed(path, json.dumps(dict(sorted(manifest.items())), indent=1) + "\n")
+
+
+def _is_text(network: Any) -> bool:
+    from .source import is_text
+
+    return isinstance(network, (str, os.PathLike)) and is_text(network)
+
+
+def _row_fields(graph: Graph, fields: dict) -> None:
+    """Each row's receptive field for the table: at its output, and at each call's output for
+    a module called more than once."""
+    for row in graph.rows:
+        found = fields.get(row.output) if row.output is not None else None
+        row.field = found.figures() if isinstance(found, Field) else found
+        if len(row.outputs) > 1:
+            called = [fields.get(t) for t in row.outputs]
+            row.call_fields = [f.figures() if isinstance(f, Field) else f for f in called]
 
 
 def _shape(input_shape: Any) -> tuple[int, ...]:
@@ -326,22 +343,35 @@ def draw_layer(spec: Any, arrays: dict, path: str, options: dict) -> tuple[Optio
 # -- the receptive field ------------------------------------------------------------------------
 
 
-def _trace_target(graph: Graph, fields: dict, trace: Optional[str]) -> tuple[Optional[int], tuple[int, ...]]:
-    """The tensor and cell whose receptive field is animated."""
+def _trace_target(
+    graph: Graph, fields: dict, trace: Optional[str]
+) -> tuple[Optional[int], tuple[int, ...], Optional[str]]:
+    """The tensor and cell whose receptive field is animated; by default, of the deepest drawn
+    layer with a cell whose whole field lies inside the input, that cell nearest the middle
+    (else the deepest layer's middle cell, and a note saying so)."""
+    from .field_picture import inside_cell
+
     if trace is None:
         spatial = [
             r for r in graph.rows if r.spec is not None and r.output is not None and len(graph.shapes[r.output]) > 1
         ]
         if not spatial:
-            return None, ()
-        inside = [
-            r
-            for r in spatial
-            if isinstance(r.field, list)
-            and all(f is not None and f[0] <= n for f, n in zip(r.field, graph.input_shape[1:]))
-        ]
-        row = (inside or spatial)[-1]
-        return row.output, tuple(n // 2 for n in graph.shapes[row.output][1:])
+            return None, (), None
+        for row in reversed(spatial):
+            field = fields.get(row.output)
+            shape = graph.shapes[row.output][1:]
+            cell = (
+                inside_cell(field.low, field.high, shape, graph.input_shape[1:]) if isinstance(field, Field) else None
+            )
+            if cell is not None:
+                return row.output, cell, None
+        row = spatial[-1]
+        return (
+            row.output,
+            tuple(n // 2 for n in graph.shapes[row.output][1:]),
+            f"no drawn layer has a cell whose whole receptive field lies inside the input: the picture shows the "
+            f"middle cell of {row.name}, whose field reaches into the padding",
+        )
     name, _, where = trace.rpartition(":") if ":" in trace else (trace, "", "")
     rows = {r.name: r for r in graph.rows}
     if name not in rows:
@@ -354,7 +384,7 @@ def _trace_target(graph: Graph, fields: dict, trace: Optional[str]) -> tuple[Opt
         )
     shape = graph.shapes[row.output][1:]
     if not where:
-        return row.output, tuple(n // 2 for n in shape)
+        return row.output, tuple(n // 2 for n in shape), None
     try:
         cell = tuple(int(part) for part in where.split(","))
     except ValueError:
@@ -367,7 +397,7 @@ def _trace_target(graph: Graph, fields: dict, trace: Optional[str]) -> tuple[Opt
             "trace",
             f"trace={trace!r}: {name}'s output is {shape} cells: give one cell inside it, e.g. {name}:{example}",
         )
-    return row.output, cell
+    return row.output, cell, None
 
 
 def _label(graph: Graph, tensor: int) -> str:
@@ -380,9 +410,17 @@ def _label(graph: Graph, tensor: int) -> str:
 
 
 def _write_trace(
-    graph: Graph, tensor: Optional[int], cell: tuple, folder: Path, theme: str, picture: Optional[np.ndarray]
+    graph: Graph,
+    tensor: Optional[int],
+    cell: tuple,
+    folder: Path,
+    theme: str,
+    picture: Optional[np.ndarray],
+    field: Any = None,
 ) -> tuple[Optional[str], Optional[str]]:
-    from .field_picture import Frame, frames_of, write_gif
+    """The receptive field's animation, and a note where the field stops short (``field``: the
+    chosen tensor's :class:`Field`, when known: the input's frame says what of it is padding)."""
+    from .field_picture import Frame, beyond_input, frames_of, input_words, write_gif
 
     if tensor is None:
         return None, "no layer with a spatial output to trace"
@@ -390,12 +428,17 @@ def _write_trace(
         return None, "the receptive field is drawn for 1-D and 2-D networks"
     masks, stopped = graph.support(tensor, cell)
     names: dict[int, list] = {}
-    for row in graph.rows:  # the tensors the modules hand on: one frame per layer
-        if row.output is not None and row.output in masks:
-            names.setdefault(row.output, []).append(row)
+    for row in graph.rows:  # the tensors the modules hand on (each call's): one frame per layer
+        for made in dict.fromkeys([row.output, *row.outputs]):
+            if made is not None and made in masks:
+                names.setdefault(made, []).append(row)
     shown = [tensor] + sorted((t for t in names if t < tensor), reverse=True)
     if 0 in masks:
         shown.append(0)
+    beyond = None
+    if isinstance(field, Field) and all(not np.isnan(lo[c]) for lo, c in zip(field.low, cell)):
+        low, high = [lo[c] for lo, c in zip(field.low, cell)], [hi[c] for hi, c in zip(field.high, cell)]
+        beyond = beyond_input(low, high, graph.input_shape[1:])
     frames = []
     for t in shown:
         mask = masks[t]
@@ -406,9 +449,7 @@ def _write_trace(
         if t == tensor:
             words = f"the output cell {list(cell)}, all its channels"
         elif t == 0:
-            words = (
-                f"{int(mask.sum())} of {mask.size} input cells (rows, columns {', '.join(spans)}): the receptive field"
-            )
+            words = input_words(mask, beyond)
         else:
             words = f"{int(mask.sum())} of {mask.size} cells (span {', '.join(spans)})"
         what = ""

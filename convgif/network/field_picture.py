@@ -22,6 +22,8 @@ COLOURS = {
 }
 #: The grid's largest side in pixels, and the most pixels a cell takes.
 SIDE, CELL = 384, 24
+#: Pixels from one line of a frame's words to the next.
+LINE = 15
 FRAME_MS, LAST_MS = 1100, 3000
 
 
@@ -39,9 +41,14 @@ class Frame:
 
 
 def _text(image: np.ndarray, text: str, x: int, y: int, colour: tuple[int, int, int], big: bool = False) -> None:
+    """``text`` written at ``x``, ``y``; each line of it (``\n``) :data:`LINE` pixels below the one before."""
     from ..picture import sizes
     from ..picture.glyphs import LEVELS, text_mask
 
+    if "\n" in text:
+        for k, line in enumerate(text.split("\n")):
+            _text(image, line, x, y + k * LINE, colour, big)
+        return
     mask = text_mask(sizes.CAPTION if big else sizes.LABEL, text)
     h, w = mask.shape
     h, w = min(h, image.shape[0] - y), min(w, image.shape[1] - x)
@@ -88,7 +95,7 @@ def frames_of(frames: list[Frame], chosen: tuple[int, ...], title: str, theme: s
             grid = np.maximum(grid.repeat(max(1, 14 // grid.shape[0]), axis=0), 0)
         grids.append(grid)
     pad, caption_h, line_h = 12, 18, 15
-    width = max(max(g.shape[1] for g in grids) + 2 * pad, 520)
+    width = max(max(g.shape[1] for g in grids) + 2 * pad, 520, _widest_words(frames) + 2 * pad)
     if one_d:
         label_w = 7 * max(len(f.label) for f in frames) + pad
         width = max(width, label_w + max(g.shape[1] for g in grids) + 2 * pad)
@@ -117,6 +124,13 @@ def frames_of(frames: list[Frame], chosen: tuple[int, ...], title: str, theme: s
     return pictures
 
 
+def _widest_words(frames: list[Frame]) -> int:
+    """Pixels the longest line of the frames' words takes."""
+    from ..picture import sizes
+
+    return max(len(line) for frame in frames for line in frame.words.split("\n")) * sizes.LABEL.advance + 6
+
+
 def write_gif(path: os.PathLike | str, pictures: list[np.ndarray]) -> int:
     """The pictures as a looping GIF at ``path``, written atomically; the bytes written."""
     from PIL import Image
@@ -133,3 +147,64 @@ def write_gif(path: os.PathLike | str, pictures: list[np.ndarray]) -> int:
     with AtomicFile(path) as out:
         out._write(data.getvalue())
     return len(data.getvalue())
+
+
+# -- what the frames say about the field -----------------------------------------------------------
+
+
+def _axis_names(dims: int) -> list[str]:
+    return ["cells"] if dims == 1 else ["rows", "columns"] if dims == 2 else [f"axis {a}" for a in range(dims)]
+
+
+def _number(value: int) -> str:
+    return str(value).replace("-", "\u2212")
+
+
+def inside_cell(low: tuple, high: tuple, shape: tuple[int, ...], sizes: tuple[int, ...]) -> Optional[tuple[int, ...]]:
+    """Of a tensor of ``shape`` whose cells see input cells ``low`` to ``high`` per axis, the
+    cell nearest its middle whose whole field lies inside an input of ``sizes``; None if none does."""
+    cell = []
+    for lo, hi, m, n in zip(low, high, shape, sizes):
+        with np.errstate(invalid="ignore"):
+            inside = np.flatnonzero((lo >= 0) & (hi <= n - 1))
+        if not len(inside):
+            return None
+        cell.append(int(inside[np.argmin(np.abs(inside - m // 2))]))
+    return tuple(cell)
+
+
+def beyond_input(low: tuple, high: tuple, sizes: tuple[int, ...]) -> Optional[tuple[str, str]]:
+    """Where one cell's field (``low`` to ``high`` per axis, padding included) reaches past an
+    input of ``sizes``: its whole extent and the part in the padding, in words
+    (``rows −6 to 9, columns −6 to 9``, ``rows and columns −6 to −1``); None if it lies inside."""
+    names = _axis_names(len(sizes))
+    whole, padding = [], []
+    for name, lo, hi, n in zip(names, low, high, sizes):
+        lo, hi = int(lo), int(hi)
+        whole.append(f"{name} {_number(lo)} to {_number(hi)}")
+        parts = [f"{_number(lo)} to {_number(min(hi, -1))}"] if lo < 0 else []
+        parts += [f"{_number(max(lo, n))} to {_number(hi)}"] if hi >= n else []
+        if parts:
+            padding.append((name, " and ".join(parts)))
+    if not padding:
+        return None
+    if len(padding) == 2 and padding[0][1] == padding[1][1]:
+        return ", ".join(whole), f"{padding[0][0]} and {padding[1][0]} {padding[0][1]}"
+    return ", ".join(whole), " and ".join(f"{name} {part}" for name, part in padding)
+
+
+def input_words(mask: np.ndarray, beyond: Optional[tuple[str, str]]) -> str:
+    """What the input's frame says: the cells filled and whether they are the whole field
+    (``beyond``: what :func:`beyond_input` says of the chosen cell's field); two lines when
+    the field reaches into the padding, which the picture cannot show."""
+    if not mask.any():
+        return f"0 of {mask.size} input cells: the cell depends on none"
+    spans = []
+    for axis, name in enumerate(_axis_names(mask.ndim)):
+        seen = np.flatnonzero(mask.any(axis=tuple(a for a in range(mask.ndim) if a != axis)))
+        spans.append(f"{name} {seen[0]}–{seen[-1]}")
+    cells = f"{int(mask.sum())} of {mask.size} input cells ({', '.join(spans)})"
+    if beyond is None:
+        return f"{cells}: the whole receptive field"
+    whole, padding = beyond
+    return f"{cells}: the part of the receptive field inside the input\nThe whole field: {whole}; {padding} are padding"

@@ -13,7 +13,7 @@ from typing import Any, Optional, Union
 
 import numpy as np
 
-from .reach import GLOBAL, Field, Reach, Unknown, back
+from .reach import GLOBAL, Field, Jump, Reach, Unknown, back
 
 
 @dataclass
@@ -41,10 +41,16 @@ class Row:
     input_shape: Optional[tuple[int, ...]] = None
     output_shape: Optional[tuple[int, ...]] = None
     output: Optional[int] = None  # the tensor it made (for its receptive field)
+    #: The tensor each call made, for a module called more than once (its first: ``output``)
+    outputs: list[int] = field(default_factory=list)
+    #: The receptive field at each call's output, as ``field`` gives the first's
+    call_fields: list = field(default_factory=list)
     parameters: int = 0
     macs: int = 0
     #: torchinfo's count of the row's own parameters' uses (leaf modules only; see :func:`mult_adds`)
     mult_adds: int = 0
+    #: What of ``mult_adds`` differs from ``macs``, by cause (see :func:`.trace.mult_adds_parts`)
+    mult_adds_parts: dict[str, int] = field(default_factory=dict)
     leaf: bool = True
     calls: int = 0
     #: What convgif draws: the spec, and the values (``weight``, ``bias``, ``input``) it is drawn with
@@ -148,7 +154,31 @@ def figures_text(figures: Union[list, str, None], axes: int) -> str:
     size = "×".join(str(f[0]) for f in figures)
     jump = "×".join(str(f[1]) for f in figures)
     start = ",".join(_number(f[2]) for f in figures)
-    return f"{size} · jump {jump} · start {start}"
+    return f"{size} · jump {jump}{_uneven([f[1] for f in figures])} · start {start}"
+
+
+def _uneven(jumps: list) -> str:
+    """How neighbouring fields move along the axes where they move unevenly (see :class:`Jump`):
+    `` (uneven: starts move 2, 0, 2, 0, …)``, per axis when the axes differ."""
+    if not any(isinstance(j, Jump) for j in jumps):
+        return ""
+
+    def moves(jump: Any) -> str:
+        if not isinstance(jump, Jump):
+            return "evenly"
+        if jump.moves is None:
+            return "unevenly"
+        listed = ", ".join(_number(m) for m in (jump.moves * 2 if jump.repeats else jump.moves))
+        return listed + (", …" if jump.repeats else "")
+
+    said = [moves(j) for j in jumps]
+    if len(set(said)) == 1:
+        return f" (uneven: starts move {said[0]})" if said[0] != "unevenly" else " (uneven)"
+    names = _AXES.get(len(jumps), [f"axis {a}" for a in range(len(jumps))])
+    return " (uneven: starts move " + "; ".join(f"{name} {text}" for name, text in zip(names, said)) + ")"
+
+
+_AXES = {2: ["rows", "columns"], 3: ["depth", "rows", "columns"]}
 
 
 def _number(value: float) -> str:

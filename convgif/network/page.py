@@ -20,9 +20,14 @@ if TYPE_CHECKING:
 
 COLUMNS = ("module", "class", "input → output", "parameters", "MACs", "receptive field", "drawn")
 FIELD_NOTE = (
-    "Receptive field at each module's output, per axis: its size in input cells, the jump "
-    "(input cells between neighbouring outputs) and where the first output's field starts "
-    "(negative: in the padding)."
+    "Receptive field at each module's output, per axis: its size in input cells (the widest, where "
+    "cells differ), the jump (how many input cells each output's field lies past the one before) and "
+    "where output cell 0's field starts. The input is counted as going on past its edges, so a field "
+    "that reaches into the padding keeps its full size: a negative start, or an end past the input, "
+    "is that many cells of padding, which autograd on this input does not show. After a transposed "
+    "convolution or an upsampling, neighbouring fields may move unevenly (by 2, then 0 cells): the "
+    "jump is then their average and the moves are listed, so that cell o's field starts at the start "
+    "plus the first o moves."
 )
 
 
@@ -45,6 +50,15 @@ def _anchor(name: str) -> str:
     return "layer-" + "".join(c if c.isalnum() else "-" for c in name)
 
 
+def _field(row: Row, axes: int) -> str:
+    """The row's receptive field; for a module called more than once whose calls see different
+    fields, each call's (``call 1: … ; call 2: …``)."""
+    said = [figures_text(field, axes) for field in row.call_fields]
+    if len(set(said)) < 2:
+        return figures_text(row.field, axes)
+    return "; ".join(f"call {k}: {text}" for k, text in enumerate(said, start=1))
+
+
 def _cells(result: ModelResult, row: Row, link: bool) -> list[str]:
     axes = len(result.input_shape) - 1
     calls = f" ×{row.calls}" if row.calls > 1 else ""
@@ -54,9 +68,67 @@ def _cells(result: ModelResult, row: Row, link: bool) -> list[str]:
         f"{_shape(row.input_shape)} → {_shape(row.output_shape)}",
         f"{row.parameters:,}",
         f"{row.macs:,}" if row.macs else "",
-        figures_text(row.field, axes),
+        _field(row, axes),
         _drawn(result, row, link),
     ]
+
+
+def drawn_with(result: ModelResult) -> str:
+    """What values the layers' animations are drawn with: the network's own, or examples."""
+    drawn = [r for r in result.rows if r.spec is not None]
+    if result.from_text:
+        return (
+            "Each layer is drawn with example values, small random integers (chosen by --seed), as its input "
+            "and its weights: the text print(model) shows holds no weights, and no network is run. Give the "
+            "model itself (path/to/file.py:NAME) and --image to draw each layer with its own weights and with "
+            "what it receives."
+        )
+    if any("input" in r.values for r in drawn):
+        return (
+            "Each layer is drawn with its module's own weights and biases and with the activation it "
+            "receives when the picture given (--image) goes through the network."
+        )
+    return (
+        "Each layer is drawn with its module's own weights and biases (random unless the model loads "
+        "trained ones or --weights gives them), but with an example input of small random integers "
+        "(chosen by --seed), not the values the network passes it. Give --image PICTURE to draw each "
+        "layer with the activation it receives."
+    )
+
+
+def _versus_torchinfo(result: ModelResult) -> str:
+    """torchinfo's Mult-Adds next to convgif's count, and what each part of the difference is."""
+    parts: dict[str, int] = {}
+    transposed = []
+    for row in result.rows:
+        if row.leaf:
+            for cause, count in row.mult_adds_parts.items():
+                parts[cause] = parts.get(cause, 0) + count
+            if row.mult_adds_parts.get("transposed"):
+                transposed.append(row.name)
+        elif row.cls.startswith("F.") and row.macs:
+            parts["functional"] = parts.get("functional", 0) - row.macs
+    parts["other"] = parts.get("other", 0) + result.mult_adds - result.macs - sum(parts.values())
+    text = f"torchinfo's Mult-Adds for the same model: {result.mult_adds:,}"
+    if result.mult_adds == result.macs and not any(parts.values()):
+        return text + ", the same count"
+    said = {
+        "transposed": "the weights of "
+        + ", ".join(transposed[:3])
+        + (", …" if len(transposed) > 3 else "")
+        + " (torchinfo counts each weight of a transposed convolution once per output position, convgif "
+        "once per input cell it multiplies)",
+        "bias": "adding the biases (once per output value)",
+        "norm": "the norm layers' parameters (once each)",
+        "functional": "convolutions called as functions, which torchinfo does not count",
+        "other": "other parameters",
+    }
+    terms = [
+        f"{'+' if parts[cause] > 0 else '−'} {abs(parts[cause]):,} for {words}"
+        for cause, words in said.items()
+        if parts.get(cause)
+    ]
+    return f"{text} = convgif's {result.macs:,} multiply-accumulates " + " ".join(terms)
 
 
 def _totals(result: ModelResult) -> list[str]:
@@ -65,10 +137,7 @@ def _totals(result: ModelResult) -> list[str]:
         f"{result.macs:,} multiply-accumulates (convolutions and linear layers, one sample)"
     ]
     if result.mult_adds:
-        lines.append(
-            f"torchinfo's Mult-Adds for the same model: {result.mult_adds:,} (it also counts each bias "
-            "and norm parameter, once per output position for a convolution)"
-        )
+        lines.append(_versus_torchinfo(result))
     drawn = sum(1 for r in result.rows if r.spec is not None)
     lines.append(f"{drawn} layers convgif draws, {len(result.rows) - drawn} other rows")
     if result.failed:
@@ -95,7 +164,7 @@ def markdown(result: ModelResult) -> str:
     lines += ["", "## Every module", "", FIELD_NOTE, "", markdown_table(result, link=True), ""]
     drawn = [d for d in result.drawings if not d.error]
     if drawn:
-        lines += ["## The layers convgif draws", ""]
+        lines += ["## The layers convgif draws", "", drawn_with(result), ""]
         for drawing in drawn:
             lines += [f'<a id="{_anchor(drawing.row)}"></a>', "", f"### {drawing.row}", ""]
             lines += [embed.markdown(drawing.file, drawing.row), ""]
@@ -155,7 +224,7 @@ def page(result: ModelResult, inline: bool = False) -> str:
     parts.append("</table></section>")
     drawn = [d for d in result.drawings if not d.error]
     if drawn:
-        parts.append("<h2>The layers convgif draws</h2>")
+        parts.append(f'<h2>The layers convgif draws</h2><p class="note">{e(drawn_with(result))}</p>')
         for drawing in drawn:
             parts.append(f'<section id="{_anchor(drawing.row)}"><h3>{e(drawing.row)}</h3>')
             parts.append(picture(drawing.file, drawing.row) + "</section>")

@@ -20,9 +20,10 @@ the same whether it comes from a traced call or a line ``print(model)`` shows. N
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any, Optional, Sequence, Union
+from functools import partial
+from typing import Any, Callable, Optional, Sequence, Union
 
 import numpy as np
 
@@ -37,6 +38,10 @@ class Axis:
     size: int  # the input's length along the axis
     #: Input cells from one output cell to the next (the stride; a transposed layer's 1/stride)
     step: Fraction = Fraction(1)
+    #: The cells any output cell ``o`` reads, ``o`` outside the output too (as a larger input
+    #: would make it), for a layer whose reads follow one rule everywhere; None for one that
+    #: does not (an adaptive pooling, a reflection): its fields past the ends are continued
+    rule: Optional[Callable[[int], list[int]]] = field(default=None, compare=False, repr=False)
 
     def real(self) -> np.ndarray:
         """The columns of the input's own cells: (outputs, size)."""
@@ -57,7 +62,7 @@ GLOBAL = "global"
 Reach = Union[tuple, str, Unknown]
 
 
-def _axis(rows: Sequence[Sequence[int]], size: int, step: Any = 1) -> Axis:
+def _axis(rows: Sequence[Sequence[int]], size: int, step: Any = 1, rule: Optional[Callable] = None) -> Axis:
     """The axis where output ``o`` reads the (possibly out-of-range) input cells ``rows[o]``."""
     flat = [i for row in rows for i in row]
     first = min(0, min(flat, default=0))
@@ -65,23 +70,37 @@ def _axis(rows: Sequence[Sequence[int]], size: int, step: Any = 1) -> Axis:
     matrix = np.zeros((len(rows), last - first + 1), dtype=bool)
     for o, row in enumerate(rows):
         matrix[o, [i - first for i in row]] = True
-    return Axis(matrix, first, size, Fraction(step))
+    return Axis(matrix, first, size, Fraction(step), rule)
+
+
+def _ruled(rule: Callable[[int], list[int]], size: int, out: int, step: Any) -> Axis:
+    """The axis of a layer whose output ``o`` reads ``rule(o)``, wherever ``o`` is."""
+    return _axis([rule(o) for o in range(out)], size, step, rule)
+
+
+def _window_reads(kernel: int, stride: int, pad: int, dilation: int, o: int) -> list[int]:
+    return [o * stride - pad + j * dilation for j in range(kernel)]
+
+
+def _scatter_reads(kernel: int, stride: int, pad: int, dilation: int, o: int) -> list[int]:
+    reads = []
+    for j in range(kernel):
+        i, rest = divmod(o + pad - j * dilation, stride)
+        if not rest:
+            reads.append(i)
+    return reads
 
 
 def window(size: int, out: int, kernel: int, stride: int, pad: int, dilation: int = 1) -> Axis:
     """A convolution's or pooling's window: output ``o`` reads ``o·stride − pad + j·dilation``."""
-    return _axis([[o * stride - pad + j * dilation for j in range(kernel)] for o in range(out)], size, stride)
+    return _ruled(partial(_window_reads, kernel, stride, pad, dilation), size, out, stride)
 
 
 def scatter(size: int, out: int, kernel: int, stride: int, pad: int, dilation: int = 1) -> Axis:
-    """A transposed convolution: input ``i`` adds its kernel at ``i·stride − pad + j·dilation``."""
-    rows: list[list[int]] = [[] for _ in range(out)]
-    for i in range(size):
-        for j in range(kernel):
-            o = i * stride - pad + j * dilation
-            if 0 <= o < out:
-                rows[o].append(i)
-    return _axis(rows, size, Fraction(1, stride))
+    """A transposed convolution: input ``i`` adds its kernel at ``i·stride − pad + j·dilation``.
+    Output ``o`` also lists the cells before and past the input that would land on it (its
+    padding: a transposed convolution is a convolution of the input spread ``stride`` apart)."""
+    return _ruled(partial(_scatter_reads, kernel, stride, pad, dilation), size, out, Fraction(1, stride))
 
 
 def adaptive(size: int, out: int) -> Axis:
@@ -96,15 +115,33 @@ def gather(size: int, rows: Sequence[Sequence[int]], step: Any = 1) -> Axis:
     return _axis(rows, size, step)
 
 
+def _own_cell(o: int) -> list[int]:
+    return [o]
+
+
+def _first_cell(o: int) -> list[int]:
+    return [0]
+
+
+def _every_cell(size: int, o: int) -> list[int]:
+    return list(range(size))
+
+
+def _divided(factor: int, o: int) -> list[int]:
+    return [o // factor]
+
+
 def same(size: int, out: int) -> Axis:
     """Cell for cell (an activation, a sum), or one cell broadcast over the output (its cells
     0 input cells apart: all read the same one)."""
-    return _axis([[o if size == out else 0] for o in range(out)], size, 1 if size == out else 0)
+    if size == out:
+        return _ruled(_own_cell, size, out, 1)
+    return _ruled(_first_cell, size, out, 0)
 
 
 def everything(size: int, out: int) -> Axis:
     """Every output cell reads every input cell."""
-    return _axis([list(range(size)) for _ in range(out)], size, Fraction(size, out))
+    return _ruled(partial(_every_cell, size), size, out, Fraction(size, out))
 
 
 # -- the rules ----------------------------------------------------------------------------------
@@ -326,20 +363,19 @@ def _resize(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
             high = min(low + 1, n - 1)
             weight = src - low
             rows.append(sorted({i for i, w in ((low, 1 - weight), (high, weight)) if w != 0}))
-        axes.append(gather(n, rows, Fraction(n, m)))
+        factor = m // n
+        if mode.startswith("nearest") and m == n * factor and rows == [[o // factor] for o in range(m)]:
+            axes.append(_ruled(partial(_divided, factor), n, m, Fraction(1, factor)))  # an integer factor
+        else:
+            axes.append(gather(n, rows, Fraction(n, m)))
     return [tuple(axes)]
 
 
 def _shuffle(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
     factor = int(arguments.get("upscale_factor", arguments.get("downscale_factor", 1)))
     if "unshuffle" in normal(name):
-        return [
-            tuple(
-                gather(n, [[o * factor + j for j in range(factor)] for o in range(m)], factor)
-                for n, m in zip(sizes[0], out)
-            )
-        ]
-    return [tuple(gather(n, [[o // factor] for o in range(m)], Fraction(1, factor)) for n, m in zip(sizes[0], out))]
+        return [tuple(window(n, m, factor, factor, 0) for n, m in zip(sizes[0], out))]
+    return [tuple(_ruled(partial(_divided, factor), n, m, Fraction(1, factor)) for n, m in zip(sizes[0], out))]
 
 
 def _getitem(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
@@ -356,7 +392,7 @@ def _getitem(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]
     axes = []
     for n, part in zip(sizes[0], index[2:]):
         cells = range(n)[part]
-        axes.append(gather(n, [[i] for i in cells], cells.step))
+        axes.append(_ruled(partial(_window_reads, 1, cells.step, -cells.start, 1), n, len(cells), cells.step))
     return [tuple(axes)]
 
 
@@ -435,35 +471,63 @@ def back(mask: np.ndarray, reach: tuple) -> np.ndarray:
     return counts > 0
 
 
+#: Cells past each end of a tensor whose fields a :class:`Field` keeps.
+MARGIN = 32
+
+
 @dataclass(frozen=True)
 class Field:
     """The receptive field of every cell of a tensor, per axis, in the network input's cells:
     cell ``o`` along axis ``a`` sees input cells ``low[a][o]`` to ``high[a][o]`` (padding
     included: below 0 or past the input's end), NaN where it sees none; neighbouring cells are
-    ``jump[a]`` input cells apart (the strides multiplied along the way)."""
+    ``jump[a]`` input cells apart on average (the strides multiplied along the way).
+
+    The padding is counted as if the input went on past its ends: a padding cell a layer reads
+    sees what a cell of a larger input would see there, so that a field reaching past the input
+    keeps its full size, and every cell's field is what autograd shows on a larger input. For
+    that the fields of :data:`MARGIN` cells past each end are kept too (``beyond``: per axis,
+    the low and high ends of cells ``-MARGIN`` to ``n + MARGIN - 1``)."""
 
     low: tuple[np.ndarray, ...]
     high: tuple[np.ndarray, ...]
     jump: tuple[Fraction, ...]
+    beyond: tuple[tuple[np.ndarray, np.ndarray], ...] = field(default=(), compare=False, repr=False)
 
     @classmethod
     def of_input(cls, spatial: tuple[int, ...]) -> Field:
         cells = tuple(np.arange(n, dtype=float) for n in spatial)
-        return cls(cells, cells, tuple(Fraction(1) for _ in spatial))
+        wide = tuple((np.arange(-MARGIN, n + MARGIN, dtype=float),) * 2 for n in spatial)
+        return cls(cells, cells, tuple(Fraction(1) for _ in spatial), wide)
+
+    def at(self, axis: int, cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The low and high ends of the fields of ``cells`` (any integers) along ``axis``."""
+        lo, hi = self.beyond[axis] if self.beyond else (self.low[axis], self.high[axis])
+        first = MARGIN if self.beyond else 0
+        jump = self.jump[axis]
+        return _extend(lo, cells + first, jump), _extend(hi, cells + first, jump)
 
     def through(self, reach: tuple) -> Field:
         """The field after a call that reads this tensor as ``reach`` says."""
-        low, high = [], []
-        for lo, hi, relation in zip(self.low, self.high, reach):
-            columns = np.arange(relation.matrix.shape[1]) + relation.first
-            ext_lo, ext_hi = _extend(lo, columns), _extend(hi, columns)
-            with np.errstate(all="ignore"):
-                low.append(np.where(relation.matrix, ext_lo, np.inf).min(axis=1))
-                high.append(np.where(relation.matrix, ext_hi, -np.inf).max(axis=1))
-            low[-1][~np.isfinite(low[-1])] = np.nan
-            high[-1][~np.isfinite(high[-1])] = np.nan
+        low, high, beyond = [], [], []
         jump = tuple(j * relation.step for j, relation in zip(self.jump, reach))
-        return Field(tuple(low), tuple(high), jump)
+        for axis, relation in enumerate(reach):
+            out = relation.matrix.shape[0]
+            columns = np.arange(relation.matrix.shape[1]) + relation.first
+            lo, hi = _reads(relation.matrix, *self.at(axis, columns))
+            low.append(lo)
+            high.append(hi)
+            cells = np.arange(-MARGIN, out + MARGIN)
+            if relation.rule is None:  # continued from the cells the output has
+                beyond.append((_extend(lo, cells, jump[axis]), _extend(hi, cells, jump[axis])))
+                continue
+            rows = [relation.rule(int(o)) for o in cells]
+            first = min(min(row, default=0) for row in rows)
+            width = max(max(row, default=0) for row in rows) - first + 1
+            matrix = np.zeros((len(rows), width), dtype=bool)
+            for o, row in enumerate(rows):
+                matrix[o, [i - first for i in row]] = True
+            beyond.append(_reads(matrix, *self.at(axis, np.arange(width) + first)))
+        return Field(tuple(low), tuple(high), jump, tuple(beyond))
 
     def union(self, other: Field) -> Field:
         """Two branches' fields: every cell sees what it sees through either; the coarser jump."""
@@ -471,30 +535,92 @@ class Field:
             tuple(np.fmin(a, b) for a, b in zip(self.low, other.low)),
             tuple(np.fmax(a, b) for a, b in zip(self.high, other.high)),
             tuple(max(a, b) for a, b in zip(self.jump, other.jump)),
+            tuple((np.fmin(a[0], b[0]), np.fmax(a[1], b[1])) for a, b in zip(self.beyond, other.beyond))
+            if self.beyond and other.beyond
+            else (),
         )
 
     def figures(self) -> list[Optional[tuple[int, Fraction, float]]]:
         """(size, jump, start) per axis: the widest field, input cells between neighbouring
-        output cells, and where the first cell's field starts (None: no cell sees the input)."""
+        output cells (a :class:`Jump` when they move unevenly), and where the first cell's
+        field starts (None: no cell sees the input)."""
         out: list[Optional[tuple[int, Fraction, float]]] = []
-        for lo, hi, jump in zip(self.low, self.high, self.jump):
+        for axis, (lo, hi, jump) in enumerate(zip(self.low, self.high, self.jump)):
             seen = np.flatnonzero(~np.isnan(lo))
             if not len(seen):
                 out.append(None)
                 continue
-            out.append((int(np.nanmax(hi - lo)) + 1, jump, float(lo[seen[0]])))
+            wide = self.beyond[axis][0] if self.beyond else lo
+            out.append((int(np.nanmax(hi - lo)) + 1, _moves(lo, wide, jump), float(lo[seen[0]])))
         return out
 
 
-def _extend(values: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """``values`` at cells ``columns``, continued past both ends at the step of the nearest cells."""
+def _reads(matrix: np.ndarray, low: np.ndarray, high: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The field of each row's cells together: the lowest low and highest high of the cells it
+    reads (``matrix[o, c]``) that see some input cell; NaN for a row that reads none."""
+    seen = matrix & ~np.isnan(low)
+    with np.errstate(all="ignore"):
+        lo = np.where(seen, low, np.inf).min(axis=1)
+        hi = np.where(seen, high, -np.inf).max(axis=1)
+    lo[~np.isfinite(lo)] = np.nan
+    hi[~np.isfinite(hi)] = np.nan
+    return lo, hi
+
+
+class Jump(Fraction):
+    """The jump of an axis whose neighbouring cells' fields move unevenly (after a transposed
+    convolution, an upsampling or an adaptive pooling): the average, and ``moves``, how far
+    each next cell's field starts from the one before, for the cells of one period that then
+    repeats (``repeats``) or for all the cells; None when not listed (some cells see no input
+    cell, or too many cells move unevenly to list)."""
+
+    moves: Optional[tuple[int, ...]]
+    repeats: bool
+
+    def __new__(cls, value: Fraction, moves: Optional[tuple[int, ...]] = None, repeats: bool = False) -> Jump:
+        self = super().__new__(cls, value)
+        self.moves, self.repeats = moves, repeats
+        return self
+
+    def __reduce__(self) -> tuple:
+        return (Jump, (Fraction(self), self.moves, self.repeats))
+
+
+def _period(values: np.ndarray, jump: Fraction) -> int:
+    """The fewest cells after which ``values`` repeat moved by as many jumps (NaN where NaN):
+    1 for a field that moves evenly, the stride after a transposed convolution; the number of
+    cells when nothing shorter does."""
+    n, step = len(values), float(jump)
+    known = ~np.isnan(values)
+    for q in range(1, n):
+        same_gaps = np.array_equal(known[:-q], known[q:])
+        if same_gaps and np.all(np.where(known[q:], values[q:] - values[:-q], q * step) == q * step):
+            return q
+    return max(n, 1)
+
+
+def _moves(values: np.ndarray, wide: np.ndarray, jump: Fraction) -> Fraction:
+    """``jump``, or a :class:`Jump` when the fields ``values`` start at move unevenly (``wide``:
+    the same with the cells past the ends, centred on them, where a short tensor's period shows)."""
+    period = _period(wide, jump)
+    repeats = period < len(wide)
+    start = (len(wide) - len(values)) // 2
+    moves = np.diff(wide[start : start + period + 1] if repeats else values)
+    if not len(moves) or np.all(moves == moves[0]):  # even (all 0 where every cell sees the same cells)
+        return jump
+    if np.isnan(moves).any() or (not repeats and len(moves) > 8):
+        return Jump(jump)  # uneven, the moves not listed
+    return Jump(jump, tuple(int(m) for m in moves), repeats)
+
+
+def _extend(values: np.ndarray, columns: np.ndarray, jump: Fraction) -> np.ndarray:
+    """``values`` at cells ``columns``, continued past both ends as a larger input would give
+    them: every :func:`_period` cells, moved by the period times ``jump``."""
     n = len(values)
-    known = values[np.clip(columns, 0, n - 1)]
-    if n > 1:
-        first = values[1] - values[0] if not np.isnan(values[1] - values[0]) else 1.0
-        last = values[-1] - values[-2] if not np.isnan(values[-1] - values[-2]) else 1.0
-    else:
-        first = last = 1.0
-    return np.where(
-        columns < 0, values[0] + columns * first, np.where(columns >= n, values[-1] + (columns - n + 1) * last, known)
-    )
+    columns = np.asarray(columns)
+    if n and columns.size and columns.min() >= 0 and columns.max() < n:
+        return values[columns]
+    period = _period(values, jump)
+    shift = np.where(columns < 0, np.floor_divide(columns, period), 0)
+    shift = np.where(columns >= n, -np.floor_divide(n - 1 - columns, period), shift)
+    return values[columns - shift * period] + shift * (period * float(jump))

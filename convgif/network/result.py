@@ -33,6 +33,8 @@ class ModelResult:
     input_shape: tuple[int, ...] = ()
     seconds: float = 0.0
     up_to_date: bool = False
+    #: Read from the text print(model) shows (no weights, nothing run), not traced
+    from_text: bool = False
 
     @property
     def page(self) -> Optional[Path]:

@@ -182,9 +182,15 @@ class _Tracer:
         if first is not None and row.output_shape is None:
             row.output_shape = tuple(first.shape[1:])
             row.output = self.ids.get(id(first))
+        if first is not None and id(first) in self.ids:
+            row.outputs.append(self.ids[id(first)])
         if row.leaf and first is not None:
-            row.mult_adds += mult_adds(type(module).__name__, module, tuple(first.shape))
-            row.macs += getattr(row.spec, "macs", 0) or _linear_macs(type(module).__name__, module, tuple(first.shape))
+            cls, shape = type(module).__name__, tuple(first.shape)
+            macs = getattr(row.spec, "macs", 0) or _linear_macs(cls, module, shape)
+            row.mult_adds += mult_adds(cls, module, shape)
+            row.macs += macs
+            for cause, count in mult_adds_parts(cls, module, shape, macs).items():
+                row.mult_adds_parts[cause] = row.mult_adds_parts.get(cause, 0) + count
 
     def new_row(self, module: Any, name: str) -> Row:
         leaf = not any(True for _ in module.children())
@@ -306,6 +312,22 @@ def mult_adds(cls: str, module: Any, output: tuple[int, ...]) -> int:
         else:
             total += output[0] * parameter.numel()
     return total
+
+
+def mult_adds_parts(cls: str, module: Any, output: tuple[int, ...], macs: int) -> dict[str, int]:
+    """How :func:`mult_adds` of one call differs from convgif's multiply-accumulates ``macs``, by
+    cause: ``bias`` (each bias, once per output position of a convolution), ``transposed`` (a
+    transposed convolution's weights counted once per output position, where convgif counts
+    each weight once per input cell it multiplies), ``norm`` (a norm layer's parameters),
+    ``other`` (any other parameter, and weights counted otherwise)."""
+    parts: dict[str, int] = {}
+    weights = "transposed" if "Transpose" in cls else "other"
+    for name, parameter in module.named_parameters(recurse=False):
+        count = parameter.numel() * (math.prod(output[:1] + output[2:]) if "Conv" in cls else output[0])
+        cause = "norm" if "Norm" in cls else "bias" if name == "bias" else weights if name == "weight" else "other"
+        parts[cause] = parts.get(cause, 0) + count
+    parts[weights] = parts.get(weights, 0) - macs
+    return {cause: count for cause, count in parts.items() if count}
 
 
 def _linear_macs(cls: str, module: Any, output: tuple[int, ...]) -> int:

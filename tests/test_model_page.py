@@ -1,0 +1,162 @@
+"""What a model's page says beside its table: with which values the layers are drawn, how
+torchinfo's Mult-Adds differ from convgif's count and why, and the receptive field of each call
+of a module called more than once, each against torch (its gradients, its modules, torchinfo).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+import torch.nn as nn  # noqa: E402
+from test_model_field import _AverageForMax, _monotone  # noqa: E402
+
+from convgif.network import build  # noqa: E402
+from convgif.network.page import markdown_table  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "examples"))
+import models  # noqa: E402
+
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
+SMALL = {"max_frames": 6, "jobs": 1}
+
+
+def _section(path: Path) -> str:
+    """The README's words between the heading of the drawn layers and the first of them."""
+    text = path.read_text()
+    return text.split("## The layers convgif draws", 1)[1].split("<a id=", 1)[0]
+
+
+def test_the_page_says_the_layers_are_drawn_with_an_example_input(tmp_path):
+    """Traced without a picture, each layer is given its module's weights and no input (the
+    drawing makes up one): the page says so where the layers are listed, and how to do otherwise."""
+    network = models.vgg_block()
+    result = build.model(network, (3, 6, 6), tmp_path / "plain", **SMALL)
+    drawn = [r for r in result.rows if r.spec is not None]
+    assert drawn and not any("input" in r.values for r in drawn)
+    first = next(r for r in drawn if "weight" in r.values)
+    module = network.get_submodule(first.name)
+    assert first.values["weight"] is module.weight  # the module's own, not an example
+    words = _section(tmp_path / "plain" / "README.md")
+    assert "its module's own weights and biases" in words and "example input of small random integers" in words
+    assert "--image" in words
+    html = (tmp_path / "plain" / "index.html").read_text()
+    assert "example input of small random integers" in html.split("<h2>The layers convgif draws</h2>", 1)[1]
+
+    picture = ROOT / "examples" / "shapes.png"
+    result = build.model(network, (3, 6, 6), tmp_path / "picture", image=picture, **SMALL)
+    assert all("input" in r.values for r in result.rows if r.spec is not None)
+    words = _section(tmp_path / "picture" / "README.md")
+    assert "the activation it receives" in words and "example" not in words
+
+
+def test_a_page_from_print_model_text_says_every_value_is_an_example(tmp_path):
+    text = tmp_path / "model.txt"
+    text.write_text(str(models.vgg_block()))
+    result = build.model(str(text), (3, 6, 6), tmp_path / "text", **SMALL)
+    assert result.from_text and not any(r.values for r in result.rows)
+    words = _section(tmp_path / "text" / "README.md")
+    assert "example values" in words and "no weights" in words
+
+
+class _Up(nn.Module):
+    """A small U-Net: a ConvTranspose2d of stride 2, batch norms, biases and not."""
+
+    def __init__(self):
+        super().__init__()
+        self.down = nn.Conv2d(1, 4, 3, stride=2, padding=1)
+        self.norm = nn.BatchNorm2d(4)
+        self.up = nn.ConvTranspose2d(4, 3, 2, stride=2)
+        self.mix = nn.Conv2d(4, 2, 3, padding=1, bias=False)
+
+    def forward(self, x):
+        return self.mix(torch.cat([self.up(self.norm(self.down(x))), x], 1))
+
+
+@pytest.mark.parametrize(("name", "shape"), [("up", (1, 12, 10)), ("unet", (1, 8, 8)), ("resnet18", (3, 32, 32))])
+def test_the_torchinfo_note_adds_up_and_names_its_parts(name, shape, tmp_path):
+    """torchinfo's total equals convgif's plus the parts the note lists; each part equals what
+    torch's modules give: every bias times its output positions, every transposed convolution's
+    weights times (output − input positions), every norm layer's parameters and linear layer's
+    biases once."""
+    torchinfo = pytest.importorskip("torchinfo")
+    network = _Up() if name == "up" else getattr(models, name)()
+    result = build.model(network, shape, tmp_path, draw=False)
+    line = next(line for line in (tmp_path / "README.md").read_text().splitlines() if "torchinfo" in line)
+    total = torchinfo.summary(network, input_size=(1, *shape), verbose=0).total_mult_adds
+    assert line.startswith(f"torchinfo's Mult-Adds for the same model: {total:,} = convgif's {result.macs:,} ")
+    found = {
+        cause: int(count.replace(",", "")) * (-1 if sign == "−" else 1)
+        for sign, count, cause in re.findall(r"([+−]) ([\d,]+) for (the weights of|adding the biases|the norm)", line)
+    }
+    assert total == result.macs + sum(found.values())
+    expected = {"the weights of": 0, "adding the biases": 0, "the norm": 0}
+
+    def count(module, inputs, output):
+        positions = math.prod(output.shape[2:])
+        if isinstance(module, nn.modules.conv._ConvNd) and module.bias is not None:
+            expected["adding the biases"] += module.bias.numel() * positions
+        if isinstance(module, nn.Linear) and module.bias is not None:
+            expected["adding the biases"] += module.bias.numel()
+        if isinstance(module, nn.modules.conv._ConvTransposeNd):
+            expected["the weights of"] += module.weight.numel() * (positions - math.prod(inputs[0].shape[2:]))
+        if isinstance(module, nn.modules.batchnorm._BatchNorm):
+            expected["the norm"] += sum(p.numel() for p in module.parameters())
+
+    handles = [m.register_forward_hook(count) for m in network.modules()]
+    with torch.no_grad():
+        network.eval()(torch.zeros(1, *shape))
+    for handle in handles:
+        handle.remove()
+    assert found == {cause: n for cause, n in expected.items() if n}
+    if name == "up":
+        assert "the weights of up (torchinfo counts each weight of a transposed convolution once per output" in line
+
+
+class _Twice(nn.Module):
+    """One ReLU called twice, as torchvision's BasicBlock does: after the first convolution, and
+    after the sum with the shortcut."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 4, 7, 2, 3)
+        self.relu = nn.ReLU()
+        self.conv2 = nn.Conv2d(4, 4, 3, 2, 1)
+        self.conv3 = nn.Conv2d(4, 4, 3, 1, 1)
+        self.down = nn.Conv2d(4, 4, 1, 2)
+
+    def forward(self, x):
+        x = self.relu(self.conv1(x))
+        return self.relu(self.conv3(self.relu(self.conv2(x))) + self.down(x))
+
+
+def test_a_module_called_twice_shows_each_calls_field(tmp_path):
+    """The ReLU's three calls see 7, 15 and 31 input cells a side; torch's gradient of a middle
+    cell of each call's output reaches that many."""
+    network, shape = _Twice(), (3, 64, 64)
+    result = build.model(network, shape, None, draw=False)
+    row = next(r for r in result.rows if r.name == "relu")
+    cells = next(line for line in markdown_table(result).splitlines() if line.startswith("| relu |")).split(" | ")[5]
+    said = re.findall(r"call (\d): (\d+)×(\d+) · jump (\d+)×\d+ · start (−?\d+)", cells)
+    assert [k for k, *_ in said] == ["1", "2", "3"]
+    model = _monotone(network)
+    outputs = []
+    model.relu.register_forward_hook(lambda m, a, out: outputs.append(out))
+    x = torch.rand((1, *shape), dtype=torch.float64, generator=torch.Generator().manual_seed(1)) + 0.5
+    x.requires_grad_()
+    with _AverageForMax():
+        model(x)
+    assert len(outputs) == row.calls == 3
+    for (_, rows, cols, jump, start), out in zip(said, outputs):
+        middle = out.shape[-1] // 2
+        (grad,) = torch.autograd.grad(out[0, :, middle, middle].sum(), x, retain_graph=True)
+        seen = np.nonzero(grad[0].abs().sum(0).numpy())
+        assert [int(s.max() - s.min() + 1) for s in seen] == [int(rows), int(cols)]
+        assert int(seen[0].min()) == int(start.replace("−", "-")) + middle * int(jump)
