@@ -20,12 +20,10 @@ from .depth_steps import ALONE, Count
 class ShufflePlayback:
     """Steps of a PixelShuffle: one input position a step (of the part read), every group at once."""
 
-    def __init__(
-        self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, channels: bool = False
-    ) -> None:
+    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, cut: bool = False) -> None:
         self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
         self.r = spec.upscale_factor
-        self._of_part = of_part(spec, part, channels)
+        self._of_part = " of this part" if cut else ""  # the output cut or some channels left out
 
     def _at(self, step: int) -> tuple[int, int]:
         y, x = divmod(step, self.read.size[1])
@@ -71,12 +69,10 @@ class UnshufflePlayback:
     """Steps of a PixelUnshuffle: one output position a step (of the part drawn), every input
     channel at once."""
 
-    def __init__(
-        self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, channels: bool = False
-    ) -> None:
+    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, cut: bool = False) -> None:
         self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
         self.r = spec.downscale_factor
-        self._of_part = of_part(spec, part, channels)
+        self._of_part = " of this part" if cut else ""  # the output cut or some channels left out
 
     def _at(self, step: int) -> tuple[int, int]:
         y, x = divmod(step, self.part.size[1])
@@ -179,12 +175,6 @@ def copy_back_text(spec, step: int, j: int, count: Count = ALONE) -> str:
     channel ``j``."""
     counted, total = count.at(step, spec.in_channels)
     return f"dx[{step}] copies dy[{j}] · step {counted + 1}/{total}"
-
-
-def of_part(spec, part: Region, channels: bool = False) -> str:
-    """What a step line adds when the steps counted are those of a part: of the output's
-    positions, or (``channels``) of its channels."""
-    return " of this part" if channels or part.cuts(spec.output_shape[1:]) else ""
 
 
 def _span(start: int, stop: int) -> str:
