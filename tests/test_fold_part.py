@@ -32,9 +32,7 @@ def _spec(rng: random.Random):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_regions(seed, monkeypatch):
-    from convgif.ops import args
-
+def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_regions(seed):
     rng, found = random.Random(seed), 0
     while found < 50:
         spec = _spec(rng)
@@ -47,11 +45,9 @@ def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_re
         given = None
         if rng.random() < 0.3:  # a given input of fractions, or of whole numbers
             given = np.round(np.random.default_rng(seed).normal(size=spec.input_shape) * 4, rng.choice((0, 2)))
-        whole = UNFOLD.record_drawn(spec, seed, [()], input=given, region=region)
-        assert not isinstance(whole.output, PartArray)  # a layer under the cap is recorded whole
-        monkeypatch.setattr(args, "MAX_ELEMENTS", 0)  # as if the layer were too large to record whole
-        part = UNFOLD.record_drawn(spec, seed, [()], input=given, region=region)
-        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
+        whole = UNFOLD.record(spec, seed, input=given)
+        part = UNFOLD.record_drawn(spec, seed, [()], input=given, region=region)  # the part drawn alone
+        assert isinstance(part.output, PartArray)
         cut = slice(*region.cols)
         assert np.array_equal(part.output.values, whole.output[:, cut]), (spec, region)
         assert part.output.values.dtype == whole.output.dtype
@@ -72,11 +68,8 @@ def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_re
         assert UNFOLD.part_numbers(spec, region) >= part.output.values.size
 
 
-def test_a_part_matches_torch(monkeypatch):
+def test_a_part_matches_torch():
     torch = pytest.importorskip("torch")
-    from convgif.ops import args
-
-    monkeypatch.setattr(args, "MAX_ELEMENTS", 0)
     spec = UNFOLD.build(input_shape=(3, 21, 17), kernel_size=(3, 2), dilation=(2, 1), padding=(1, 2), stride=(2, 3))
     x = np.random.default_rng(3).normal(size=spec.input_shape)
     region = Region((0, 1), (20, 41), 1)
@@ -157,9 +150,7 @@ def _fold_region(rng: random.Random, spec) -> Region:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_a_fold_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_regions(seed, monkeypatch):
-    from convgif.ops import args
-
+def test_a_fold_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_regions(seed):
     rng, found = random.Random(seed), 0
     while found < 50:
         spec = _fold_spec(rng)
@@ -170,11 +161,9 @@ def test_a_fold_part_holds_and_draws_the_whole_layers_values_for_random_layers_a
         given = None
         if rng.random() < 0.3:  # a given input of fractions, or of whole numbers
             given = np.round(np.random.default_rng(seed).normal(size=spec.input_shape) * 4, rng.choice((0, 2)))
-        whole = FOLD.record_drawn(spec, seed, [()], input=given, region=region)
-        assert not isinstance(whole.output, PartArray)  # a layer under the cap is recorded whole
-        monkeypatch.setattr(args, "MAX_ELEMENTS", 0)  # as if the layer were too large to record whole
-        part = FOLD.record_drawn(spec, seed, [()], input=given, region=region)
-        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
+        whole = FOLD.record(spec, seed, input=given)
+        part = FOLD.record_drawn(spec, seed, [()], input=given, region=region)  # the part drawn alone
+        assert isinstance(part.output, PartArray)
         for held, full in ((part.canvas, whole.canvas), (part.output, whole.output)):
             box = tuple(slice(s, s + n) for s, n in zip(held.start, held.values.shape))
             assert np.array_equal(held.values, full[box]), (spec, region)
@@ -200,11 +189,8 @@ def test_a_fold_part_holds_and_draws_the_whole_layers_values_for_random_layers_a
         assert FOLD.part_numbers(spec, region) >= held + part.canvas.values.size
 
 
-def test_a_fold_part_matches_torch(monkeypatch):
+def test_a_fold_part_matches_torch():
     torch = pytest.importorskip("torch")
-    from convgif.ops import args
-
-    monkeypatch.setattr(args, "MAX_ELEMENTS", 0)
     spec = FOLD.build(
         input_shape=(2 * 6, 10 * 7),
         output_size=(21, 17),
@@ -311,10 +297,9 @@ def test_a_folds_overlaps_are_those_of_its_every_cell():
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_a_fold_parts_sum_lines_hold_the_whole_layers_running_sums(seed, monkeypatch):
+def test_a_fold_parts_sum_lines_hold_the_whole_layers_running_sums(seed):
     # a part's first column is not the layer's: the cells its windows cover outside the part
     # already hold earlier columns, and each sum line writes what they hold (it wrote 0 before)
-    from convgif.ops import args
     from convgif.ops.fold_steps import FoldPlayback
 
     rng, found = random.Random(100 + seed), 0
@@ -325,13 +310,13 @@ def test_a_fold_parts_sum_lines_hold_the_whole_layers_running_sums(seed, monkeyp
         region = _fold_region(rng, spec)
         recording = FOLD.record(spec, seed)
         whole = FoldPlayback(spec, recording)
-        for cap in (20_000_000, 0):  # recorded whole, then recorded as a part
-            monkeypatch.setattr(args, "MAX_ELEMENTS", cap)
-            (drawn,) = FOLD.drawings(spec, FOLD.record_drawn(spec, seed, [()], region=region), region=region)
+        for alone in (False, True):  # recorded whole, then the part drawn recorded alone
+            drawn = FOLD.record_drawn(spec, seed, [()], region=region) if alone else recording
+            (drawn,) = FOLD.drawings(spec, drawn, region=region)
             part = drawn.playback
             if part.start == 0:
                 break
-            found += cap == 0
+            found += alone
             whole = FoldPlayback(spec, recording)
             for step in range(part.start):
                 whole.advance(step)
@@ -345,4 +330,3 @@ def test_a_fold_parts_sum_lines_hold_the_whole_layers_running_sums(seed, monkeyp
                     assert np.array_equal(part.sums[c][np.ix_(rows - part.at[0], cols - part.at[1])], want)
                     values = part.show(step).sums[c].split("  (")[0].rsplit(" = ", 1)[1]
                     assert values == "(" + ", ".join(str(v) for v in want.ravel().tolist()) + ")", values
-        monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)

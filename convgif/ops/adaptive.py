@@ -47,7 +47,7 @@ from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
 from .pool import INPUT_RANGE, _Windowed
 from .pool_picture import PIXEL_CHARS, element_text
-from .sliding import channels_cut, position, widest_text
+from .sliding import draws_part, position, widest_text
 
 _WORDS = {1: "an int or a 1-tuple (l,)", 2: "an int or a pair (h, w)", 3: "an int or a triple (d, h, w)"}
 
@@ -512,7 +512,9 @@ class Spans(_Windowed):
                 filler=np.zeros(grid.shape[1:], dtype=bool),
                 kernels=None,
                 output=output,
-                playback=SpanPlayback(self, flat, rec, indices, part, read, channels_cut(geometry)),
+                playback=SpanPlayback(
+                    self, flat, rec, indices, part, read, draws_part(geometry, part, flat.output_shape[1:])
+                ),
                 value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,
                 plain=tuple(range(1, 2 * c, 2)) if indices else (),

@@ -38,10 +38,10 @@ class SpanPlayback:
         indices: bool,
         region: Region,
         read: Region,
-        channels: bool = False,
+        part: bool = False,
     ) -> None:
         self.op = op
-        self.channels_cut = channels  # some channels left out: the steps are a part's too
+        self.part = part  # the output cut or some channels left out: the steps are a part's
         self.flat = flat
         self.recording = recording
         self.per = 2 if indices else 1
@@ -83,8 +83,8 @@ class SpanPlayback:
                 marks = np.array([[c, *(placement.winners[c] - self._shift)]])
             return Reads(taps, (int(top), int(left), int(bottom), int(right)), marks)
 
-        steps, part = math.prod(self.region.size), self.region.cuts(rec.output.shape[1:]) or self.channels_cut
-        text = self.op.step_text(self.flat, oy, ox, step, steps, placement.channel_cells(0), part)
+        steps = math.prod(self.region.size)
+        text = self.op.step_text(self.flat, oy, ox, step, steps, placement.channel_cells(0), self.part)
         sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

@@ -11,7 +11,7 @@ sums ``x[:, o·S − P + dz·D]`` correlated with ``dy[:, o]`` over every output
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Optional
 
 import numpy as np
@@ -31,12 +31,14 @@ from .backward_depth import (
     outside_text,
     slice_drawn,
     slice_geometry,
+    slice_line,
     taps_text,
     zero_drawn,
     zero_geometry,
+    zero_line,
 )
 from .backward_moves import gather_geometry
-from .depth_steps import counting
+from .depth_steps import Count, counts, longest
 
 
 def conv_layout(spec: Any) -> tuple[Any, tuple[int, ...], tuple[int, ...]]:
@@ -148,14 +150,15 @@ def _dx_geometries(spec: Any) -> list[Geometry]:
     return pictures
 
 
-@counting
 def conv3d_geometries(spec: Any) -> list[Geometry]:
     """The pictures of a Conv3d's backward pass: each depth slice of dx (of dxp, then dx's
     folded, where the padding copies cells), each kernel depth of dw, then db."""
     blame = input_blame(spec)
-    pictures = _dx_geometries(spec)
+    pictures, (dx, _, _) = _dx_geometries(spec), _conv_dx(spec)
+    lines = [_last_line(dx, z, bool(dx.taps(z))) for z in range(dx.spec.output_shape[1])]
     if spec.padding_mode != "zeros":
         pictures += [fold_geometry(spec, d) for d in range(spec.input_shape[1])]
+        lines += [_fold_line(spec, d) for d in range(spec.input_shape[1])]
     dw = _conv_dw(spec)
     s, p, dil = spec.stride[0], spec.padding[0], spec.dilation[0]
     dw_notes = (
@@ -183,9 +186,23 @@ def conv3d_geometries(spec: Any) -> list[Geometry]:
                 output_heading="dw = ∂L/∂w",
             )
         )
-    if spec.bias:
-        pictures.append(depth_bias_geometry(spec, blame))
-    return pictures
+    lines += [slice_line(dw, kz) for kz in range(spec.kernel_size[0])]
+    pictures = longest(pictures, lambda i, total: lines[i](total))
+    return pictures + [depth_bias_geometry(spec, blame)] if spec.bias else pictures
+
+
+def _last_line(slices: Any, z: int, reached: bool) -> Callable[[int], str]:
+    """The longest step line of depth slice ``z`` of ``slices``: of its last position, or of its
+    one step of zeros when nothing reaches it, the last of ``total`` steps."""
+    return slice_line(slices, z) if reached else lambda total: zero_line(slices.out, z, total - 1, total)
+
+
+def _fold_line(spec: Any, d: int) -> Callable[[int], str]:
+    """The longest step line of :func:`fold_geometry`'s picture of input depth slice ``d``."""
+    _, _, h, w = spec.input_shape
+    if not _held(spec, d):
+        return lambda total: zero_line("dx", d, total - 1, total)
+    return lambda total: f"dx at ({d}, {h - 1}, {w - 1}) · step {total}/{total}"
 
 
 def flipped3(spec: Any, weight: np.ndarray) -> np.ndarray:
@@ -203,7 +220,6 @@ def _own(spec: Any, sizes: Sequence[int]) -> np.ndarray:
     return own[tuple(slice(0, n) for n in sizes)]
 
 
-@counting
 def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, pixels: bool = False) -> list[Drawn]:
     """The pictures of :func:`conv3d_geometries` from a :class:`~convgif.ops.backward.BackwardRecording`."""
     forward, dy = recording.forward, recording.grad_output
@@ -212,21 +228,24 @@ def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, p
     filler, inserted = spread_kinds(dy.shape[1:], spec.stride, before, after)
     kernels = flipped3(spec, forward.weight)
     full = convolve(slices.spec, grid, kernels, None)
-    pictures = []
+    pictures, count = [], counts(geometries)
     for z in range(slices.spec.output_shape[1]):
         taps = slices.taps(z)
         if not taps:
-            pictures.append(zero_drawn(geometries[z], np.zeros_like(full[:, z]), z))
+            pictures.append(zero_drawn(geometries[z], np.zeros_like(full[:, z]), z, count[z]))
             continue
         marks = inserted[slices.depth(z, taps[0])]
         marks = marks if marks.any() else None
         pictures.append(
-            slice_drawn(slices, z, geometries[z], grid, kernels, filler, full, pixels, marks, "zeros around")
+            slice_drawn(
+                slices, z, geometries[z], grid, kernels, filler, full, pixels, marks, "zeros around", count=count[z]
+            )
         )
     if spec.padding_mode != "zeros":
         dx = recording.grad_input
         for d in range(spec.input_shape[1]):
-            pictures.append(fold_drawn(spec, geometries[len(pictures)], full, dx, d))
+            i = len(pictures)
+            pictures.append(fold_drawn(spec, geometries[i], full, dx, d, count[i]))
     dw = _conv_dw(spec)
     read = forward.padded[(slice(None), *(slice(0, n) for n in dw.spec.input_shape[1:]))]
     cig, cog = spec.in_per_group, spec.out_per_group
@@ -234,8 +253,10 @@ def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, p
     full = convolve(dw.spec, read, kernels, None)
     own, copies = _own(spec, read.shape[1:]), spec.padding_mode != "zeros"
     for kz in range(spec.kernel_size[0]):
-        geometry = geometries[len(pictures)]
-        pictures.append(slice_drawn(dw, kz, geometry, read, kernels, own, full, pixels, copies=copies))
+        i = len(pictures)
+        pictures.append(
+            slice_drawn(dw, kz, geometries[i], read, kernels, own, full, pixels, copies=copies, count=count[i])
+        )
     if spec.bias:
         pictures.append(depth_bias_drawn(geometries[-1], dy))
     return pictures
@@ -288,18 +309,18 @@ def fold_geometry(spec: Any, d: int) -> Geometry:
         input_label=lambda i: f"dxp[{i // len(held)}, {held[i % len(held)]}]",
         output_label=lambda ci: f"dx[{ci}, {d}]",
         inputs_word="input slices",
-        step_text=f"dx at ({d}, {h - 1}, {w - 1}) · step {h * w}/{h * w}",
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(head) + 4 * (term + chars + 6) + chars + 6),
         hue_group=lambda ci: ci // spec.in_per_group,
     )
 
 
-def fold_drawn(spec: Any, geometry: Geometry, grad: np.ndarray, dx: np.ndarray, d: int) -> Drawn:
+def fold_drawn(spec: Any, geometry: Geometry, grad: np.ndarray, dx: np.ndarray, d: int, count: Count) -> Drawn:
     """The picture of :func:`fold_geometry`: ``grad`` (C_in, *padded) dxp, ``dx`` the input's
-    gradient (which the picture's sums equal, checked)."""
+    gradient (which the picture's sums equal, checked); ``count`` where its steps stand among
+    those of every depth slice of dx."""
     held = _held(spec, d)
     if not held:
-        return zero_drawn(geometry, np.zeros_like(dx[:, d]), d)
+        return zero_drawn(geometry, np.zeros_like(dx[:, d]), d, count)
     rows, cols = source_index(spec, 1), source_index(spec, 2)
     sources: list[list[tuple[int, int]]] = [[] for _ in range(dx.shape[2] * dx.shape[3])]
     for gy, sy in enumerate(rows):
@@ -310,7 +331,7 @@ def fold_drawn(spec: Any, geometry: Geometry, grad: np.ndarray, dx: np.ndarray, 
     own = _own(spec, spec.padded_shape[1:])
     filler = np.stack([own[p] for _ in range(spec.in_channels) for p in held])
     out = np.ascontiguousarray(dx[:, d])
-    playback = FoldSteps(grid, out, sources, held, d)
+    playback = FoldSteps(grid, out, sources, held, d, count)
     for c in range(out.shape[0]):
         for i, cells in enumerate(sources):
             total = sum(grid[c * len(held) + k, gy, gx] for k in range(len(held)) for gy, gx in cells)
@@ -332,8 +353,8 @@ class FoldSteps:
     """The steps of a fold picture: input position (y, x), row by row, every channel at once,
     each cell the sum of the ``dxp`` cells that hold it (in the padded depths ``held``)."""
 
-    def __init__(self, grid: np.ndarray, dx: np.ndarray, sources: list, held: list[int], d: int) -> None:
-        self.grid, self.dx, self.sources, self.held, self.d = grid, dx, sources, held, d
+    def __init__(self, grid: np.ndarray, dx: np.ndarray, sources: list, held: list[int], d: int, count: Count) -> None:
+        self.grid, self.dx, self.sources, self.held, self.d, self.count = grid, dx, sources, held, d, count
         self.scales = magnitude(grid), magnitude(dx)
 
     def _cells(self, c: int, i: int) -> list[tuple[int, int, int]]:
@@ -374,6 +395,7 @@ class FoldSteps:
             else:
                 entry = f"{head} = {' + '.join(values)} = {total}"
             sums.append(entry.replace("+ -", "− ").replace("+ −", "− "))
-        text = f"dx at ({self.d}, {y}, {x}) · step {step + 1}/{self.dx.shape[1] * self.dx.shape[2]}"
+        counted, total = self.count.at(step, self.dx.shape[1] * self.dx.shape[2])
+        text = f"dx at ({self.d}, {y}, {x}) · step {counted + 1}/{total}"
         channels = tuple(range(len(self.dx)))
         return Step(0, LazyReads(reads), self.advance(step), text, tuple(sums), channels)

@@ -31,7 +31,7 @@ from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, for
 from ..picture.numbers import widest
 from .backward import pair_text
 from .backward_conv import bias_drawn, bias_geometry
-from .depth_steps import counting
+from .depth_steps import ALONE, Count, counts, longest
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
 
 #: Labels of a slice picture: of its input pairs (channel, tap), of its kernels (plane input
@@ -99,16 +99,13 @@ def slice_geometry(slices: Slices, z: int, notes: Sequence[str], blame: Any, **m
     spec = slices.spec
     _, _, ho, wo = spec.output_shape
     per_in, per_out = plane.in_per_group, plane.out_per_group
-    steps, shown = plane.steps, min(spec.groups, 6)
     cell = (
         slices.cell_label(spec.out_channels - 1, z, ho - 1, wo - 1)
         if slices.cell_label
         else f"{slices.out}[{position(2, spec.out_channels - 1, ho - 1, wo - 1, depth=z)[1:-1]}]"
     )
-    heads = ", ".join([slices.output_label(spec.out_channels - 1, z)] * shown)
-    step_text = f"{heads} · {position(2, ho - 1, wo - 1, depth=z)} · step {steps}/{steps}"
-    longest = max(len(slices.input_label(*pair(c)[:2])) for c in range(plane.in_channels))
-    entry = len(cell) + 4 * longest + 45  # dw[…] = Σ x[a]..x[b]·dy + Σ x[c]..x[d]·dy = p + q = v (x[c]..x[d] not drawn)
+    label = max(len(slices.input_label(*pair(c)[:2])) for c in range(plane.in_channels))
+    entry = len(cell) + 4 * label + 45  # dw[…] = Σ x[a]..x[b]·dy + Σ x[c]..x[d]·dy = p + q = v (x[c]..x[d] not drawn)
 
     def sum_chars(chars: int, drawn: tuple) -> int:
         groups = len({c // per_in for c in drawn[0]})
@@ -126,12 +123,20 @@ def slice_geometry(slices: Slices, z: int, notes: Sequence[str], blame: Any, **m
         output_label=lambda co: slices.output_label(co, z),
         output_name=slices.out,
         inputs_word="input slices",
-        step_text=step_text,
         sum_chars=sum_chars,
         blame=blame,
         hue_group=slices.hue_group,
         **more,
     )
+
+
+def slice_line(slices: Slices, z: int) -> Callable[[int], str]:
+    """The longest step line of output depth slice ``z``'s picture: its last position, the last
+    of ``total`` steps."""
+    spec = slices.spec
+    _, _, ho, wo = spec.output_shape
+    heads = ", ".join([slices.output_label(spec.out_channels - 1, z)] * min(spec.groups, 6))
+    return lambda total: f"{heads} · {position(2, ho - 1, wo - 1, depth=z)} · step {total}/{total}"
 
 
 def slice_drawn(
@@ -146,10 +151,12 @@ def slice_drawn(
     inserted: Optional[np.ndarray] = None,
     filler_name: str = "padding",
     copies: bool = False,
+    count: Count = ALONE,
 ) -> Drawn:
     """The recorded picture of output depth slice ``z``: ``grid`` (C, D, H, W) the 3-D input,
     ``kernels`` the 3-D kernels, ``filler`` (D, H, W) the grid cells that are not the array's
-    own, ``full`` the 3-D output (the slice's values checked against it)."""
+    own, ``full`` the 3-D output (the slice's values checked against it); ``count`` where its
+    steps stand among those of every depth slice."""
     plane, pair = slices.plane(z), _pair(slices, z)
     planes, kernel = slices.arrays(z, grid, kernels)
     rec = run_direct(plane, planes, kernel, None)
@@ -158,7 +165,7 @@ def slice_drawn(
     marks = np.stack([filler[pair(c)[1]] for c in range(planes.shape[0])])
     drawn = conv_drawn(rec, geometry, pixels, filler=marks, inserted=inserted)
     drawn.filler_name, drawn.copies = filler_name, copies
-    drawn.playback = SliceSteps(rec, geometry, slices, z)
+    drawn.playback = SliceSteps(rec, geometry, slices, z, count)
     return drawn
 
 
@@ -168,14 +175,14 @@ class SliceSteps(ConvPlayback):
     ``dw[co, ci, dz, ky, kx] = Σ x·dy = v`` (each part of the sum when a group's slices are not
     all drawn)."""
 
-    def __init__(self, recording: Any, geometry: Geometry, slices: Slices, z: int) -> None:
+    def __init__(self, recording: Any, geometry: Geometry, slices: Slices, z: int, count: Count = ALONE) -> None:
         pair = _pair(slices, z)
         name = lambda c: slices.input_label(*pair(c)[:2]).split("[", 1)[1][:-1]  # noqa: E731
 
         def span(first: int, last: int) -> str:
             return name(first) if first == last else f"{name(first)}]..{slices.x}[{name(last)}"
 
-        super().__init__(recording, geometry, depth=z, span=span)
+        super().__init__(recording, geometry, depth=z, span=span, count=count)
         self.geometry, self.slices, self.z = geometry, slices, z
 
     def show(self, step: int) -> Step:
@@ -183,7 +190,8 @@ class SliceSteps(ConvPlayback):
         j, oy, ox = self._index(step)
         per = self.spec.out_per_group
         heads = ", ".join(self.geometry.output_label(g * per + j) for g in self.groups)
-        text = f"{heads} · {position(2, oy, ox, depth=self.z)} · step {step + 1}/{self.steps}"
+        counted, total = self.count.at(step, self.steps)
+        text = f"{heads} · {position(2, oy, ox, depth=self.z)} · step {counted + 1}/{total}"
         label = self.slices.cell_label
         if label is None:
             return dataclasses.replace(shown, text=text)
@@ -246,18 +254,23 @@ def zero_geometry(
         inputs_word="input slices",
         numbers=True,
         columns_take_turns=False,
-        step_text=f"{out}[:, {z}] = 0 · step 1/1",
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"{out}[{c}, {z}, :, :] = ") + chars + 3),
         value_chars=3,
     )
+
+
+def zero_line(out: str, z: int, step: int = 0, steps: int = 1) -> str:
+    """The step line of a gradient ``out``'s depth slice ``z`` nothing reaches, its one step
+    ``step`` of ``steps``."""
+    return f"{out}[:, {z}] = 0 · step {step + 1}/{steps}"
 
 
 class ZeroSteps:
     """The one step of a gradient depth slice nothing reaches: every cell written 0 (each
     channel's entry short, so that every channel's fits; the notes say why)."""
 
-    def __init__(self, output: np.ndarray, out: str, z: int) -> None:
-        self.output, self.out, self.z = output, out, z
+    def __init__(self, output: np.ndarray, out: str, z: int, count: Count = ALONE) -> None:
+        self.output, self.out, self.z, self.count = output, out, z, count
         self.steps = 1
 
     def advance(self, step: int) -> list[Writes]:
@@ -270,10 +283,11 @@ class ZeroSteps:
 
         channels = tuple(range(self.output.shape[0]))
         sums = tuple(f"{self.out}[{c}, {self.z}, :, :] = 0" for c in channels)
-        return Step(0, LazyReads(reads), self.advance(step), f"{self.out}[:, {self.z}] = 0 · step 1/1", sums, channels)
+        text = zero_line(self.out, self.z, *self.count.at(0, 1))
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, channels)
 
 
-def zero_drawn(geometry: Geometry, output: np.ndarray, z: int) -> Drawn:
+def zero_drawn(geometry: Geometry, output: np.ndarray, z: int, count: Count = ALONE) -> Drawn:
     """The picture of :func:`zero_geometry`: ``output`` (C, H, W) the zeros
     written. Its input grid is never drawn (one cell a channel, for the shades' sake)."""
     grid = np.zeros((output.shape[0], 1, 1), dtype=output.dtype)
@@ -283,7 +297,7 @@ def zero_drawn(geometry: Geometry, output: np.ndarray, z: int) -> Drawn:
         filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=output,
-        playback=ZeroSteps(output, geometry.output_name, z),
+        playback=ZeroSteps(output, geometry.output_name, z, count),
         value_chars=widest(grid, output),
     )
 
@@ -398,7 +412,6 @@ def _transposed_dw(spec: Any) -> Slices:
     )
 
 
-@counting
 def transposed3d_geometries(spec: Any) -> list[Geometry]:
     """The pictures of a ConvTranspose3d's backward pass: each depth slice of dx, each kernel
     depth of dw, then db."""
@@ -465,12 +478,11 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
                 output_heading="dw = ∂L/∂w",
             )
         )
-    if spec.bias:
-        pictures.append(depth_bias_geometry(spec, blame))
-    return pictures
+    lines = [slice_line(dx, z) for z in range(spec.input_shape[1])] + [slice_line(dw, kz) for kz in range(kd)]
+    pictures = longest(pictures, lambda i, total: lines[i](total))
+    return pictures + [depth_bias_geometry(spec, blame)] if spec.bias else pictures
 
 
-@counting
 def transposed3d_drawings(
     spec: Any, geometries: Sequence[Geometry], recording: Any, pixels: bool = False
 ) -> list[Drawn]:
@@ -480,15 +492,20 @@ def transposed3d_drawings(
     cropped = transposed_canvas(spec, np.ones((1, *dy.shape[1:]), np.int8))[0] == 0
     dx, dw = _transposed_dx(spec), _transposed_dw(spec)
     full = convolve(dx.spec, canvas, weight, None)
-    pictures = []
+    pictures, count = [], counts(geometries)
     for z in range(spec.input_shape[1]):
-        pictures.append(slice_drawn(dx, z, geometries[z], canvas, weight, cropped, full, pixels, None, "cropped"))
+        pictures.append(
+            slice_drawn(dx, z, geometries[z], canvas, weight, cropped, full, pixels, None, "cropped", count=count[z])
+        )
     cig, cog = spec.in_per_group, spec.out_per_group
     kernels = x.reshape(spec.groups, 1, cig, *x.shape[1:]).repeat(cog, axis=1).reshape(-1, 1, *x.shape[1:])
     full = convolve(dw.spec, canvas, kernels, None)
     start = spec.input_shape[1]
     for kz in range(spec.kernel_size[0]):
-        drawn = slice_drawn(dw, kz, geometries[start + kz], canvas, kernels, cropped, full, pixels, None, "cropped")
+        geometry = geometries[start + kz]
+        drawn = slice_drawn(
+            dw, kz, geometry, canvas, kernels, cropped, full, pixels, None, "cropped", count=count[start + kz]
+        )
         pictures.append(drawn)
     if spec.bias:
         pictures.append(depth_bias_drawn(geometries[-1], dy))

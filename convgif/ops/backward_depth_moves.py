@@ -33,7 +33,7 @@ import numpy as np
 from ..engine.backward import links_of
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value
 from .backward_moves import Labels, gather_drawn, gather_geometry, gather_sources
-from .depth_steps import counting
+from .depth_steps import Count, counts, longest
 
 
 def _labels(d: int, zs: Sequence[int]) -> Labels:
@@ -49,8 +49,20 @@ def _labels(d: int, zs: Sequence[int]) -> Labels:
     return Labels(element, lambda y, x: f"({d}, {y}, {x})")
 
 
-def _step_text(d: int, y: int, x: int, steps: int) -> str:
-    return f"dx at ({d}, {y}, {x}) · step {steps}/{steps}"
+def _last_step(pictures: Sequence[tuple[bool, int]], h: int, w: int) -> Callable[[int, int], str]:
+    """The longest step line of each picture (``pictures``: whether it gathers, and into which
+    input depth slice d, of h × w cells): its last cell gathered, or its one step of zeros, the
+    last of ``total`` steps."""
+
+    def line(i: int, total: int) -> str:
+        gathers, d = pictures[i]
+        return f"dx at ({d}, {h - 1}, {w - 1}) · step {total}/{total}" if gathers else _none_text(d, total - 1, total)
+
+    return line
+
+
+def _none_text(d: int, step: int = 0, steps: int = 1) -> str:
+    return f"dx[:, {d}] · step {step + 1}/{steps}"
 
 
 def depth_note(depth: int, d: int, zs: Sequence[int], took: str) -> str:
@@ -60,7 +72,6 @@ def depth_note(depth: int, d: int, zs: Sequence[int], took: str) -> str:
     return f"depth {d} of {depth}: dx[:, {d}] gathers from dy[:, z], z = {', '.join(map(str, zs))}, {took}"
 
 
-@counting
 def depth_gather_geometries(
     spec: Any, slices: list[list[int]], notes: Callable[[int, list[int]], tuple[str, ...]], terms: int
 ) -> list[Geometry]:
@@ -85,11 +96,10 @@ def depth_gather_geometries(
                 input_label=lambda i, k=k, zs=zs: f"dy[{i // k}, {zs[i % k]}]",
                 output_label=lambda co, d=d: f"dx[{co}, {d}]",
                 inputs_word="dy slices",
-                step_text=_step_text(d, h - 1, w - 1, h * w),
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * widest + 12 + terms * (widest + 2 * chars + 8)),
             )
         )
-    return geometries
+    return longest(geometries, _last_step([(bool(zs), d) for d, zs in enumerate(slices)], h, w))
 
 
 def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geometry:
@@ -119,13 +129,11 @@ def _none_geometry(spec: Any, d: int, notes: tuple[str, ...], blame: Any) -> Geo
         inputs_word="input slices",
         numbers=True,
         columns_take_turns=False,
-        step_text=f"dx[:, {d}] · step 1/1",
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"dx[{c}, {d}, :, :] = ") + chars + 3),
         value_chars=3,
     )
 
 
-@counting
 def depth_gather_drawings(
     geometries: list[Geometry],
     recording: Any,
@@ -142,10 +150,10 @@ def depth_gather_drawings(
     sources = gather_sources(links, dx_all.shape)
     plane, area = h * w, ho * wo
     drawn = []
-    for d, (geometry, zs) in enumerate(zip(geometries, slices)):
+    for d, (geometry, zs, count) in enumerate(zip(geometries, slices, counts(geometries))):
         dx = np.ascontiguousarray(dx_all[:, d])
         if not zs:
-            drawn.append(_none_drawn(geometry, dx, d))
+            drawn.append(_none_drawn(geometry, dx, d, count))
             continue
         k = len(zs)
         slot = {z: i for i, z in enumerate(zs)}
@@ -159,11 +167,11 @@ def depth_gather_drawings(
             return moved
 
         why = None if reason is None else (lambda ch, i, d=d: reason(ch, d, i))
-        drawn.append(gather_drawn(geometry, dy, dx, taken, reason=why, names=_labels(d, zs)))
+        drawn.append(gather_drawn(geometry, dy, dx, taken, reason=why, names=_labels(d, zs), count=count))
     return drawn
 
 
-def _none_drawn(geometry: Geometry, dx: np.ndarray, d: int) -> Drawn:
+def _none_drawn(geometry: Geometry, dx: np.ndarray, d: int, count: Count) -> Drawn:
     """The picture of :func:`_none_geometry`: its input grid is never drawn (one cell a channel,
     for the shades' sake)."""
     grid = np.zeros((dx.shape[0], 1, 1), dtype=dx.dtype)
@@ -173,7 +181,7 @@ def _none_drawn(geometry: Geometry, dx: np.ndarray, d: int) -> Drawn:
         filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=dx,
-        playback=_NonePlayback(dx, d),
+        playback=_NonePlayback(dx, d, count),
         start=None,
         value_chars=max(1, len(format_value(0))),
     )
@@ -182,8 +190,8 @@ def _none_drawn(geometry: Geometry, dx: np.ndarray, d: int) -> Drawn:
 class _NonePlayback:
     """The one step of an input depth slice no output cell took a value of: its dx all 0."""
 
-    def __init__(self, dx: np.ndarray, d: int) -> None:
-        self.dx, self.d = dx, d
+    def __init__(self, dx: np.ndarray, d: int, count: Count) -> None:
+        self.dx, self.d, self.count = dx, d, count
 
     def advance(self, step: int) -> list[Writes]:
         c, h, w = self.dx.shape
@@ -196,9 +204,8 @@ class _NonePlayback:
             return Reads(np.zeros((0, 3), dtype=np.int64), (0, 0, 0, 0))
 
         sums = tuple(f"dx[{c}, {self.d}, :, :] = 0" for c in range(channels))  # the notes say why
-        return Step(
-            0, LazyReads(reads), self.advance(step), f"dx[:, {self.d}] · step 1/1", sums, tuple(range(channels))
-        )
+        text = _none_text(self.d, *self.count.at(0, 1))
+        return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(range(channels)))
 
 
 # -- one output depth slice at a time: each sends its dy back to the input slice it copied --------
@@ -221,7 +228,6 @@ def slice_order(sources: Sequence[int], depth: int) -> Order:
     return [*before, *copied, *after]
 
 
-@counting
 def slice_geometries(
     spec: Any, order: Order, notes: Callable[[Optional[int], int, list[int]], tuple[str, ...]], terms: int
 ) -> list[Geometry]:
@@ -259,17 +265,15 @@ def slice_geometries(
                 input_label=lambda i, z=z: f"dy[{i}, {z}]",
                 output_label=lambda co, d=d: f"dx[{co}, {d}]",
                 inputs_word="dy slices",
-                step_text=_step_text(d, h - 1, w - 1, h * w),
                 sum_chars=lambda chars, drawn, held=held: (
                     len(drawn[2]) * (2 * widest + 12 + held + terms * (widest + 2 * chars + 8))
                 ),
             )
         )
         earlier.append(z)
-    return geometries
+    return longest(geometries, _last_step([(z is not None, d) for z, d in order], h, w))
 
 
-@counting
 def slice_drawings(geometries: list[Geometry], recording: Any, links: Any, order: Order) -> list[Drawn]:
     """The recorded pictures of :func:`slice_geometries`: dx[:, d] adding up, picture after
     picture, what each output slice's ``links`` (the layer's, in output order) send it (an
@@ -283,9 +287,9 @@ def slice_drawings(geometries: list[Geometry], recording: Any, links: Any, order
     z_of, d_of = (links.out // area) % d_out, (links.cell // plane) % depth
     gathered: set[int] = set()
     drawn = []
-    for geometry, (z, d) in zip(geometries, order):
+    for geometry, (z, d), count in zip(geometries, order, counts(geometries)):
         if z is None:
-            drawn.append(_none_drawn(geometry, np.ascontiguousarray(dx_all[:, d]), d))
+            drawn.append(_none_drawn(geometry, np.ascontiguousarray(dx_all[:, d]), d, count))
             continue
         pick = (z_of == z) & (d_of == d)  # output slice z's links into input slice d
         out, cell = links.out[pick], links.cell[pick]
@@ -299,7 +303,7 @@ def slice_drawings(geometries: list[Geometry], recording: Any, links: Any, order
         sources = _merged(gather_sources(moved, (c, h, w)))
         dy = np.ascontiguousarray(dy_all[:, z])
         labels = _labels(d, [z])
-        picture = gather_drawn(geometry, dy, running[:, d].copy(), sources, names=labels, start=start)
+        picture = gather_drawn(geometry, dy, running[:, d].copy(), sources, names=labels, start=start, count=count)
         drawn.append(picture)
     return drawn
 

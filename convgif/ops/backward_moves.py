@@ -16,6 +16,7 @@ from ..engine.values import distinct
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
 from ..picture.numbers import widest
 from .backward import span_text
+from .depth_steps import ALONE, Count
 from .gathered import at
 from .sliding import position
 
@@ -88,20 +89,22 @@ def gather_drawn(
     reason: Optional[Callable[[int, int], str]] = None,
     names: Optional[Labels] = None,
     start: Optional[np.ndarray] = None,
+    count: Count = ALONE,
 ) -> Drawn:
     """A gather picture: ``dy`` (C, H_out, W_out) on the left, ``dx`` (C, H, W) filling up on
     the right; ``sources(c, i)`` lists the cells (flat in ``dy``, channels first) dx's flat cell
     ``i`` of channel ``c`` gathers, each with its factor (None: 1); ``reason(c, i)`` adds words;
     ``names`` writes the elements and positions when the grids are not the arrays themselves
     (a depth slice of a 3-D layer); ``start`` is what dx holds before the picture, when an
-    earlier one gathered into it too (each sum then adds to it)."""
+    earlier one gathered into it too (each sum then adds to it); ``count`` where its steps stand
+    among those of every depth slice."""
     return Drawn(
         geometry=geometry,
         grid=dy,
         filler=np.zeros(dy.shape[1:], bool) if filler is None else filler,
         kernels=None,
         output=dx,
-        playback=_Gather(geometry, dy, dx, sources, reason, names, start),
+        playback=_Gather(geometry, dy, dx, sources, reason, names, start, count),
         start=start,
         value_chars=widest(dy, dx) if start is None else widest(dy, dx, start),
     )
@@ -127,9 +130,10 @@ class _Gather:
         reason: Any,
         names: Any = None,
         start: Optional[np.ndarray] = None,
+        count: Count = ALONE,
     ) -> None:
         self.geometry, self.dy, self.dx, self.sources, self.reason = geometry, dy, dx, sources, reason
-        self.start = start
+        self.start, self.count = start, count
         dims = geometry.dims
         self.names = names or Labels(lambda name, c, y, x: at(dims, name, c, y, x), lambda y, x: position(dims, y, x))
         self.scales = magnitude(dy), magnitude(dx)
@@ -188,7 +192,8 @@ class _Gather:
             if self.reason is not None:
                 entry += self.reason(c, step)
             sums.append(entry.replace("+ -", "− ").replace("+ −", "− "))
-        text = f"{dx_name} at {self.names.place(y, x)} · step {step + 1}/{self.dx.shape[1] * self.dx.shape[2]}"
+        counted, total = self.count.at(step, self.dx.shape[1] * self.dx.shape[2])
+        text = f"{dx_name} at {self.names.place(y, x)} · step {counted + 1}/{total}"
         return Step(0, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(self.channels))
 
 
@@ -333,6 +338,9 @@ class Route:
     """Steps of a pooling's backward picture: window (output position) k, row by row, every
     channel at once, its ``dy`` added to the input cells its links name."""
 
+    #: Where the steps stand among those of every picture of the gradient (a depth slice's)
+    count: Count = ALONE
+
     def __init__(
         self,
         geometry: Geometry,
@@ -434,7 +442,8 @@ class Route:
             if self.reason is not None:
                 entry += self.reason(c, (oy, ox))
             sums.append(entry.replace("+ -", "− "))
-        text = f"dy at {self.where(oy, ox)} · step {step + 1}/{self.dy.shape[1] * self.dy.shape[2]}"
+        counted, total = self.count.at(step, self.dy.shape[1] * self.dy.shape[2])
+        text = f"dy at {self.where(oy, ox)} · step {counted + 1}/{total}"
         return Step(0, forward.reads, self.advance_shown(step), text, tuple(sums), tuple(channels), (oy, ox))
 
     def advance_shown(self, step: int) -> list[Writes]:

@@ -24,7 +24,7 @@ from ..engine.windows import INPUT
 from ..errors import SpecError
 from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, format_value
 from .backward_moves import Route, window_drawn
-from .depth_steps import counting
+from .depth_steps import Count, counts, longest
 from .sliding import position
 
 #: The input slices one output depth's picture draws, in order: (channel, input depth) each.
@@ -48,7 +48,6 @@ def kept(slices: Slices, depth: int) -> list[int]:
     return inside or list(range(len(slices)))
 
 
-@counting
 def depth_backward_geometries(
     forward: Sequence[Geometry],
     slices: Sequence[Optional[Slices]],
@@ -98,7 +97,6 @@ def depth_backward_geometries(
                 columns_take_turns=True,
                 channels_shown=None,
                 columns_shown=None,
-                step_text=f"dy at {position(2, ho - 1, wo - 1, depth=z)} · step {ho * wo}/{ho * wo}",
                 sum_chars=lambda chars, shown, last=last, entries=entries: (
                     entries(len(shown[2])) * (2 * len(last) + 60 + terms * (chars + 4))
                 ),
@@ -106,7 +104,12 @@ def depth_backward_geometries(
                 value_chars=max(geometry.value_chars, 4),
             )
         )
-    return geometries
+
+    def last(z: int, total: int) -> str:
+        ho, wo = forward[z].out_size
+        return f"dy at {position(2, ho - 1, wo - 1, depth=z)} · step {total}/{total}"
+
+    return longest(geometries, last)
 
 
 def _depth_notes(forward: Geometry, z: int) -> tuple[str, ...]:
@@ -117,7 +120,6 @@ def _depth_notes(forward: Geometry, z: int) -> tuple[str, ...]:
     return (forward.notes[-1], f"dx[c, d] goes on from what {earlier} added to it (the values it starts with)")
 
 
-@counting
 def depth_backward_drawings(
     geometries: Sequence[Geometry],
     forward: Sequence[Drawn],
@@ -143,7 +145,7 @@ def depth_backward_drawings(
         so_far = so_far.astype(np.result_type(so_far, start))
         so_far[...] = start
     drawn = []
-    for z, (geometry, picture, every) in enumerate(zip(geometries, forward, slices)):
+    for z, (geometry, picture, every, count) in enumerate(zip(geometries, forward, slices, counts(geometries))):
         chosen = kept(every, depth)
         read = [every[i] for i in chosen]
         kd = len(read) // c
@@ -171,8 +173,8 @@ def depth_backward_drawings(
         shown = _slices_of(picture, chosen, len(every) // c)
         step_reason = None if reason is None else (lambda k, out, z=z, read=read: reason(read[k][0], z, *out))
 
-        def route(*args: Any, z: int = z, read: Slices = read) -> Route:
-            return DepthRoute(*args, z=z, slices=read)
+        def route(*args: Any, z: int = z, read: Slices = read, count: Count = count) -> Route:
+            return DepthRoute(*args, z=z, slices=read, count=count)
 
         drawn.append(
             window_drawn(
@@ -247,9 +249,9 @@ class DepthRoute(Route):
     (``dy[c, z, oy, ox]``, ``dx[c, d, y, x]``); a channel's entry is written on the slice its dy
     reaches (on each, for an average), "goes nowhere" once where it reaches none."""
 
-    def __init__(self, *args: Any, z: int, slices: Slices) -> None:
+    def __init__(self, *args: Any, z: int, slices: Slices, count: Count) -> None:
         super().__init__(*args)
-        self.z, self.slices = z, slices
+        self.z, self.slices, self.count = z, slices, count
         self.kd = max(len(slices) // max(len(set(c for c, _ in slices)), 1), 1)
 
     def dy_text(self, k: int, oy: int, ox: int) -> str:

@@ -24,13 +24,13 @@ import numpy as np
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, Step
 from .backward_depth_moves import Order, slice_drawings, slice_geometries
-from .depth_steps import counting
+from .depth_steps import Count, counts, longest
 from .resample_depth import depth_reads, depth_source, depths_of, shuffle_plane
+from .shuffle_picture import copy_back_text
 
 # -- ChannelShuffle ----------------------------------------------------------------------------
 
 
-@counting
 def shuffle_backward_geometries(op: Any, spec: Any) -> list[Geometry]:
     """One picture per depth slice, each the 2-D shuffle's backward picture with the slice's labels."""
     flat = shuffle_plane(spec)
@@ -40,7 +40,7 @@ def shuffle_backward_geometries(op: Any, spec: Any) -> list[Geometry]:
         raise SpecError(error.argument, str(error).replace(str(flat.input_shape), str(spec.input_shape))) from None
     c, depth = spec.in_channels, spec.input_shape[1]
     sources = [int(s) for s in spec.sources]
-    return [
+    pictures = [
         dataclasses.replace(
             planar,
             layer=spec,
@@ -49,14 +49,15 @@ def shuffle_backward_geometries(op: Any, spec: Any) -> list[Geometry]:
             input_label=lambda ch, z=z: f"dy[{ch}, {z}]",
             output_label=lambda slot, z=z: f"dx[{sources[slot]}, {z}]",
             inputs_word="dy slices",
-            step_text=f"depth {depth - 1}: dx[{c - 1}] copies dy[{c - 1}] · step {c}/{c}",
             blame=lambda axis: ("input_shape", spec.input_shape, "input"),
         )
         for z in range(depth)
     ]
+    return longest(
+        pictures, lambda z, total: f"depth {depth - 1}: dx[{c - 1}] copies dy[{c - 1}] · step {total}/{total}"
+    )
 
 
-@counting
 def shuffle_backward_drawings(op: Any, spec: Any, recording: Any, geometries: list[Geometry]) -> list[Drawn]:
     """The recorded pictures of :func:`shuffle_backward_geometries`, one per depth slice."""
     from ..engine.backward import Gradients
@@ -65,19 +66,20 @@ def shuffle_backward_drawings(op: Any, spec: Any, recording: Any, geometries: li
     flat = shuffle_plane(spec)
     dy_all, dx_all = np.asarray(recording.grad_output), np.asarray(recording.grad_input)
     drawn = []
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         dy, dx = (np.ascontiguousarray(a[:, z]) for a in (dy_all, dx_all))
         plane = BackwardRecording(None, dy, Gradients(dx))
         (picture,) = op.backward_drawings(flat, plane, geometries=[geometry])
-        drawn.append(dataclasses.replace(picture, playback=SliceUnshufflePlayback(picture.playback, spec, z)))
+        drawn.append(dataclasses.replace(picture, playback=SliceUnshufflePlayback(picture.playback, flat, z, count)))
     return drawn
 
 
 class SliceUnshufflePlayback:
-    """The 2-D shuffle's backward steps on depth slice ``z``: its lines name the slice."""
+    """The 2-D shuffle's backward steps on depth slice ``z`` (of ``spec``, the 2-D shuffle): its
+    lines name the slice, its steps counted through every slice (``count``)."""
 
-    def __init__(self, plane: Any, spec: Any, z: int) -> None:
-        self.plane, self.z = plane, z
+    def __init__(self, plane: Any, spec: Any, z: int, count: Count) -> None:
+        self.plane, self.spec, self.z, self.count = plane, spec, z, count
         self.destination = {int(s): j for j, s in enumerate(spec.sources)}
 
     def advance(self, step: int) -> list:
@@ -85,8 +87,10 @@ class SliceUnshufflePlayback:
 
     def show(self, step: int) -> Step:
         shown = self.plane.show(step)
-        sums = (f"dx[{step}, {self.z}] = dy[{self.destination[step]}, {self.z}]",)
-        return dataclasses.replace(shown, text=f"depth {self.z}: {shown.text}", sums=sums)
+        j = self.destination[step]
+        sums = (f"dx[{step}, {self.z}] = dy[{j}, {self.z}]",)
+        text = f"depth {self.z}: {copy_back_text(self.spec, step, j, self.count)}"
+        return dataclasses.replace(shown, text=text, sums=sums)
 
 
 # -- Upsample ----------------------------------------------------------------------------------

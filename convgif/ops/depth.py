@@ -17,7 +17,7 @@ import numpy as np
 from ..engine.direct import Placements, Recording, pad_input, source_index
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, Region
-from .depth_steps import counting
+from .depth_steps import counts, longest
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
 
 #: numpy's names of the padding modes that copy input cells.
@@ -69,10 +69,6 @@ def depth_geometry(spec: Any, z: int, region: Optional[Region] = None, planar: A
     kd, depths = spec.kernel_size[0], depths_read(spec, z)
     per_in, per_out = planar.in_per_group, spec.out_per_group
     _, _, ho, wo = spec.output_shape
-    groups = range(min(spec.groups, 6))
-    last = conv_step_text(
-        [g * per_out + per_out - 1 for g in groups], 2, ho - 1, wo - 1, planar.steps - 1, planar.steps, True, z
-    )
     y_last = f"y[{position(2, spec.out_channels - 1, ho - 1, wo - 1, depth=z)[1:-1]}]"
 
     def kernel_label(c: int, j: int) -> str:
@@ -92,7 +88,6 @@ def depth_geometry(spec: Any, z: int, region: Optional[Region] = None, planar: A
         input_label=input_label,
         output_label=lambda co: f"y[{co}, {z}]",
         inputs_word="input slices",
-        step_text=last,
         sum_chars=lambda chars, drawn: conv_sum_chars(planar, len(y_last), chars, drawn),
         blame=lambda axis: ("input_shape", spec.input_shape, "input"),
     )
@@ -103,11 +98,16 @@ def depth_geometry(spec: Any, z: int, region: Optional[Region] = None, planar: A
     return dataclasses.replace(geometry, input_heading=heading, layer=spec)
 
 
-@counting
 def depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometry]:
-    """One picture per output depth slice, in order."""
+    """One picture per output depth slice, in order, their steps counted through them all."""
     planar = plane(spec)
-    return [depth_geometry(spec, z, region, planar) for z in range(spec.output_shape[1])]
+    _, _, ho, wo = spec.output_shape
+    per = spec.out_per_group
+    last = [g * per + per - 1 for g in range(min(spec.groups, 6))]
+    return longest(
+        [depth_geometry(spec, z, region, planar) for z in range(spec.output_shape[1])],
+        lambda z, total: conv_step_text(last, 2, ho - 1, wo - 1, total - 1, total, True, z),
+    )
 
 
 def slice_recording(recording: Recording, z: int, planar: Any = None) -> tuple[Recording, np.ndarray]:
@@ -207,13 +207,12 @@ def slices_span(spec: Any, z: int) -> Callable[[int, int], str]:
     return span
 
 
-@counting
 def depth_drawings(
     spec: Any, recording: Recording, geometries: list[Geometry], pixels: bool = False, region: Optional[Region] = None
 ) -> list[Drawn]:
     """The recorded pictures of the depth slices (``geometries`` from :func:`depth_geometries`)."""
     drawn, planar = [], plane(spec)
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         rec, padding = slice_recording(recording, z, planar)
         picture = conv_drawn(rec, geometry, pixels, region=region)
         filler = picture.filler | padding[:, None, None]  # a padding slice is padding throughout
@@ -222,7 +221,7 @@ def depth_drawings(
                 picture,
                 filler=filler,
                 copies=spec.padding_mode != "zeros",
-                playback=ConvPlayback(rec, geometry, region, depth=z, span=slices_span(spec, z)),
+                playback=ConvPlayback(rec, geometry, region, depth=z, span=slices_span(spec, z), count=count),
             )
         )
     return drawn

@@ -1,28 +1,38 @@
 """The step line of a 3-D layer drawn as its depth slices, counted through the whole animation.
 
 A 3-D layer is drawn as one picture per depth slice, played one after the other in one
-animation; each picture's playback counts its own steps ("step 1/20" at the start of every
-slice). :func:`counted` gives each picture the steps played before it and the total, so that
-the step line reads "step 21/40" on the first step of the second slice; :func:`counted_geometries`
-makes each picture's longest step line (the room the layout leaves for it) the last step of
-them all. A backward pass's gradients (dx, dw, db) are counted each on its own: the run of
-pictures of one gradient (one ``output_name``) counts through that gradient's slices. Every
-depth kind's pictures pass through these two (:func:`counting`), whatever their playbacks
-write around the count.
+animation. Each picture's step line counts the steps of the whole run ("step 21/40" on the first
+step of the second slice, not "step 1/20"): :func:`counts` gives each picture's playback the
+steps played before it and the total, as a :class:`Count` its step lines are written with, and
+:func:`longest` writes each picture's longest step line (the room the layout leaves for it) as
+the last step of them all. A backward pass's gradients (dx, dw, db) are counted each on its own:
+the run of pictures of one gradient (one ``output_name``) counts through that gradient's slices.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
-import re
-from typing import Any, Callable, Sequence
+from typing import Callable, Optional, Sequence
 
-from ..picture.model import Drawn, Geometry, Step, Writes, shown
+from ..picture.model import Geometry, shown
 
-#: A step line's count, as every playback writes it: "step 3/20".
-COUNT = re.compile(r"\bstep (\d+)/(\d+)")
+
+@dataclasses.dataclass(frozen=True)
+class Count:
+    """Where a picture's steps stand in the count of its run: after ``before`` steps, of
+    ``total`` (None: a picture played alone, its own steps all there are)."""
+
+    before: int = 0
+    total: Optional[int] = None
+
+    def at(self, step: int, steps: int) -> tuple[int, int]:
+        """Step ``step`` (from 0) of the picture's ``steps``, as its run counts it: (step, steps)."""
+        return self.before + step, steps if self.total is None else self.total
+
+
+#: The count of a picture played alone: its own steps are all there are.
+ALONE = Count()
 
 
 def steps_played(geometry: Geometry) -> int:
@@ -31,62 +41,27 @@ def steps_played(geometry: Geometry) -> int:
     return geometry.steps_per_column * columns
 
 
-def _runs(pictures: Sequence[Any], geometry: Callable[[Any], Geometry]) -> list[list[Any]]:
-    """``pictures`` cut into runs of one gradient each (of the same ``output_name``)."""
-    return [list(run) for _, run in itertools.groupby(pictures, lambda p: geometry(p).output_name)]
+def _runs(geometries: Sequence[Geometry]) -> list[list[int]]:
+    """The pictures' indices cut into runs of one gradient each (of the same ``output_name``)."""
+    groups = itertools.groupby(range(len(geometries)), lambda i: geometries[i].output_name)
+    return [list(run) for _, run in groups]
 
 
-def counted_geometries(geometries: Sequence[Geometry]) -> list[Geometry]:
-    """``geometries``, pictures played one after the other, each with its longest step line
-    counting the steps of its run (at most every step of every picture of the run)."""
+def counts(geometries: Sequence[Geometry]) -> list[Count]:
+    """Each picture's :class:`Count`, the pictures of ``geometries`` played one after the other,
+    each counting its steps after those of the pictures of its run before it."""
     out = []
-    for run in _runs(geometries, lambda g: g):
-        total = sum(g.steps for g in run)
-        out += [dataclasses.replace(g, step_text=COUNT.sub(f"step {total}/{total}", g.step_text, count=1)) for g in run]
+    for run in _runs(geometries):
+        played = [steps_played(geometries[i]) for i in run]
+        out += [Count(sum(played[:k]), sum(played)) for k in range(len(run))]
     return out
 
 
-class CountedPlayback:
-    """A picture's steps, its step line counting from ``before`` steps played ahead of it to
-    ``total``."""
-
-    def __init__(self, playback: Any, before: int, total: int) -> None:
-        self._playback, self.before, self.total = playback, before, total
-
-    def advance(self, step: int) -> list[Writes]:
-        return self._playback.advance(step)
-
-    def show(self, step: int) -> Step:
-        shown = self._playback.show(step)
-        text = COUNT.sub(f"step {self.before + step + 1}/{self.total}", shown.text, count=1)
-        return dataclasses.replace(shown, text=text)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._playback, name)
-
-
-def counted(drawings: list[Drawn]) -> list[Drawn]:
-    """``drawings``, pictures played one after the other, each counting its steps after those
-    of the pictures of its run before it (changed in place, and returned)."""
-    for run in _runs(drawings, lambda d: d.geometry):
-        played = [steps_played(d.geometry) for d in run]
-        total, before = sum(played), 0
-        for drawn, steps in zip(run, played):
-            inner = drawn.playback._playback if isinstance(drawn.playback, CountedPlayback) else drawn.playback
-            drawn.playback = CountedPlayback(inner, before, total)
-            before += steps
-    return drawings
-
-
-def counting(make: Callable[..., list]) -> Callable[..., list]:
-    """``make``, a function returning the depth pictures of one animation (their geometries or
-    their drawings), with their step lines counted through them all."""
-
-    @functools.wraps(make)
-    def made(*args: Any, **kwargs: Any) -> list:
-        pictures = make(*args, **kwargs)
-        if pictures and isinstance(pictures[0], Geometry):
-            return counted_geometries(pictures)
-        return counted(pictures)
-
-    return made
+def longest(geometries: Sequence[Geometry], line: Callable[[int, int], str]) -> list[Geometry]:
+    """``geometries``, pictures played one after the other, each with its longest step line
+    ``line(i, total)`` for picture ``i``: its last step counted among the ``total`` steps of its
+    run (at most every step of every picture of the run)."""
+    totals: list[int] = []
+    for run in _runs(geometries):
+        totals += [sum(geometries[i].steps for i in run)] * len(run)
+    return [dataclasses.replace(g, step_text=line(i, total)) for i, (g, total) in enumerate(zip(geometries, totals))]

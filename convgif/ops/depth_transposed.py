@@ -18,8 +18,9 @@ import numpy as np
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, shown
 from ..picture.numbers import widest
-from .depth_steps import counting
-from .scattering import ScatterPlayback
+from ..picture.sizes import MAX_SHOWN_IN
+from .depth_steps import ALONE, Count, counts, longest
+from .scattering import ScatterPlayback, scatter_step_text
 from .sliding import draws_part
 
 
@@ -107,7 +108,6 @@ def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]]) -> Any:
     return head
 
 
-@counting
 def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order: the slice's 2-D scatter, or its bias."""
     geometries = []
@@ -130,7 +130,6 @@ def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] =
                 input_label=lambda i, n=n, pairs=pairs: f"x[{i // n}, {pairs[i % n][0]}]",
                 output_label=lambda co, z=z: f"y[{co}, {z}]",
                 inputs_word="input slices",
-                step_text=f"depth {z} · {base.step_text}",
                 sum_chars=lambda chars, drawn, base=base, head=head, planar=planar: (
                     base.sum_chars(chars, drawn)
                     + len(drawn[2])
@@ -139,13 +138,23 @@ def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] =
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
-    return geometries
+    return longest(geometries, lambda z, total: _last_step(spec, z, total))
 
 
-def _bias_text(z: int, part: bool) -> str:
+def _last_step(spec: Any, z: int, total: int) -> str:
+    """The step line of output depth slice ``z``'s last input cell, the last of ``total`` steps."""
+    planar = slice_spec(spec, z)
+    if planar is None:
+        return _bias_text(z, True, total - 1, total)
+    per, (_, h, w) = planar.out_per_group, planar.input_shape
+    channels = [g * per + per - 1 for g in range(min(planar.groups, MAX_SHOWN_IN))]
+    return f"depth {z} · {scatter_step_text(channels, h - 1, w - 1, total - 1, total, True)}"
+
+
+def _bias_text(z: int, part: bool, step: int = 0, steps: int = 1) -> str:
     """The step line of a slice of the bias alone (``of this part`` when the picture is a part:
-    some rows and columns, or some channels, left out)."""
-    return f"depth {z} holds only the bias: every cell · step 1/1{' of this part' if part else ''}"
+    some rows and columns, or some channels, left out), its one step ``step`` of ``steps``."""
+    return f"depth {z} holds only the bias: every cell · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
 def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
@@ -180,13 +189,11 @@ def _bias_geometry(spec: Any, z: int, region: Optional[Region]) -> Geometry:
         inputs_word="input slices",
         numbers=True,
         columns_take_turns=False,
-        step_text=_bias_text(z, True),
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"y[{co}, {z}, :, :] = b[{co}]") + chars + 20),
         value_chars=3,
     )
 
 
-@counting
 def transposed_depth_drawings(
     op2d: Any,
     spec: Any,
@@ -201,7 +208,7 @@ def transposed_depth_drawings(
 
     part = isinstance(recording, DepthPartRecording)  # a part recorded alone: each slice's part recorded
     drawn = []
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         planar, pairs = slice_spec(spec, z), depth_pairs(spec, z)
         if part:
             held = recording.output
@@ -210,7 +217,7 @@ def transposed_depth_drawings(
             output = np.ascontiguousarray(recording.output[:, z])
         cut = draws_part(geometry, region, spec.output_shape[2:])
         if planar is None:
-            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias, cut))
+            drawn.append(_bias_drawn(geometry, output, z, pixels, region, recording.bias, cut, count))
             continue
         if part:
             rec = recording.planes[z]
@@ -232,6 +239,7 @@ def transposed_depth_drawings(
             channels=len(shown(geometry)[0]),
             span=pairs_span(pairs),
             part=cut,
+            count=count,
         )
         drawn.append(dataclasses.replace(picture, playback=playback))
     return drawn
@@ -245,6 +253,7 @@ def _bias_drawn(
     region: Optional[Region],
     bias: Optional[np.ndarray],
     cut: bool = False,
+    count: Count = ALONE,
 ) -> Drawn:
     """The picture of a slice no input reaches: in the input's place, what every cell of each
     channel is written (its bias, or 0 without one), and no input or padding cell."""
@@ -259,7 +268,7 @@ def _bias_drawn(
         filler=np.zeros(grid.shape, dtype=bool),
         kernels=None,
         output=shown,
-        playback=BiasPlayback(shown, z, bias is not None, cut),
+        playback=BiasPlayback(shown, z, bias is not None, cut, count),
         value_chars=widest(grid, shown),
         pixels=pixels,
     )
@@ -268,8 +277,8 @@ def _bias_drawn(
 class BiasPlayback:
     """The one step of a slice no input reaches: every output cell written its bias at once."""
 
-    def __init__(self, output: np.ndarray, z: int, has_bias: bool, part: bool = False) -> None:
-        self.output, self.z, self.has_bias, self.part = output, z, has_bias, part
+    def __init__(self, output: np.ndarray, z: int, has_bias: bool, part: bool = False, count: Count = ALONE) -> None:
+        self.output, self.z, self.has_bias, self.part, self.count = output, z, has_bias, part, count
         self.steps = 1
 
     def advance(self, step: int) -> list[Writes]:
@@ -286,4 +295,11 @@ class BiasPlayback:
             held = f"b[{c}] = {value}" if self.has_bias else f"{value} (no bias)"
             sums.append(f"y[{c}, {self.z}, :, :] = {held}")
         channels = tuple(range(self.output.shape[0]))
-        return Step(0, LazyReads(reads), self.advance(step), _bias_text(self.z, self.part), tuple(sums), channels)
+        return Step(
+            0,
+            LazyReads(reads),
+            self.advance(step),
+            _bias_text(self.z, self.part, *self.count.at(0, 1)),
+            tuple(sums),
+            channels,
+        )

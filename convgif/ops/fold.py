@@ -34,13 +34,12 @@ from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
-from . import args
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text
 from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows, first_column, fold_taps, partial_span
 from .gathered import INPUT_RANGE, no_values
-from .sliding import channels_cut
+from .sliding import channels_cut, draws_part
 
 _SEP = " \u2014 "
 
@@ -342,10 +341,9 @@ class Unfold(_FoldOperation):
         return FoldRecording(spec, x, columns, canvas)
 
     def record_drawn(self, spec: Any, seed: int, kernels: Any, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region`` (a range of columns), of a layer too large to record
-        whole, only those columns and the input cells their windows read, each value the
-        whole layer's."""
-        if region is None or spec.numbers <= args.MAX_ELEMENTS:
+        """The recording; with ``region`` (a range of columns), only those columns and the input
+        cells their windows read, each value the whole layer's."""
+        if region is None:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "Unfold copies the windows and has no parameters")
         from .fold_part import record_unfold_part
@@ -459,7 +457,9 @@ class Unfold(_FoldOperation):
                 filler=filler,
                 kernels=None,
                 output=output,
-                playback=UnfoldPlayback(spec, recording, start, stop, read, channels=channels_cut(geometry)),
+                playback=UnfoldPlayback(
+                    spec, recording, start, stop, read, part=draws_part(geometry, region, (1, spec.output_shape[1]))
+                ),
                 value_chars=max(widest(grid, output), 1),
                 pixels=pixels,
                 unread=unread if unread.any() else None,
@@ -510,10 +510,10 @@ class Fold(_FoldOperation):
         return FoldRecording(spec, x, output, canvas)
 
     def record_drawn(self, spec: Any, seed: int, kernels: Any, *, input=None, weight=None, bias=None, region=None):
-        """The recording; with ``region`` (cells of the padded output), of a layer too large to
-        record whole, only those cells, their sums and the columns from the first window that
-        reaches them to the last (the steps drawn), each value the whole layer's."""
-        if region is None or spec.numbers <= args.MAX_ELEMENTS:
+        """The recording; with ``region`` (cells of the padded output), only those cells, their
+        sums and the columns from the first window that reaches them to the last (the steps
+        drawn), each value the whole layer's."""
+        if region is None:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "Fold adds the columns up and has no parameters")
         from .fold_part import record_fold_part

@@ -53,10 +53,10 @@ class UnfoldPlayback:
         stop: int,
         read: Region,
         names: tuple[str, str] = ("x", "y"),
-        channels: bool = False,
+        part: bool = False,
     ) -> None:
         self.spec, self.recording, self.start, self.stop, self.read = spec, recording, start, stop, read
-        self.channels_cut = channels  # some channels left out: the steps are a part's too
+        self.part = part  # some columns or channels left out: the steps are a part's
         self.names = names  # the input's and the output's; a backward pass's writes the values read too
         self.rows, self.cols = _windows(spec, spec.input_shape[1:], start, stop)  # of the columns drawn
         self.kk = spec.cells
@@ -87,9 +87,8 @@ class UnfoldPlayback:
         _, pw = spec.places
         (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
         top, left = int(self.rows[step][0]), int(self.cols[step][0])
-        part = self.stop - self.start < spec.output_shape[1] or self.channels_cut
         text = f"column {col} · window at ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
-        text += " of this part" if part else ""
+        text += " of this part" if self.part else ""
         kk, (x, y) = self.kk, self.names
         x = f"pad({x})" if max(spec.padding) else x  # the indices are the padded map's
         sums = tuple(

@@ -12,13 +12,12 @@ from typing import Any, Callable, Optional
 
 from ..engine.windows import INPUT
 from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
-from .depth_steps import counting
+from .depth_steps import ALONE, Count, counts
 from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries, slices_drawn
 from .pool_picture import held
 from .sliding import draws_part, widest_text
 
 
-@counting
 def lp_depth_geometries(spec: Any, notes: list[str], region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice: the pooling's, under the LP layer's caption and
     ``notes`` (then the pooling's other notes, the depth slice's last)."""
@@ -38,7 +37,6 @@ def lp_depth_geometries(spec: Any, notes: list[str], region: Optional[Region] = 
     ]
 
 
-@counting
 def lp_depth_drawings(
     spec: Any,
     rec: Any,
@@ -53,13 +51,13 @@ def lp_depth_drawings(
     pooled = pool_depth_drawings(pool, rec.pooled, geometries, pixels, region)
     part = Region.of(region, spec.output_shape[2:])
     drawn = []
-    for z, picture in enumerate(pooled):
+    for z, (picture, count) in enumerate(zip(pooled, counts(geometries))):
         (y0, y1), (x0, x1) = _extent(picture)
         at = [z * spec.stride[0] + dz for dz in range(spec.kernel_size[0])]
         grid = slices_drawn(pool, rec, at, (y0, y1), (x0, x1))  # no padding: x, then overhang
         output = rec.output[:, z, slice(*part.rows), slice(*part.cols)]
         playback = LPDepthPlayback(
-            rec, z, part, (y0, x0), sum_text, draws_part(picture.geometry, part, spec.output_shape[2:])
+            rec, z, part, (y0, x0), sum_text, draws_part(picture.geometry, part, spec.output_shape[2:]), count
         )
         drawn.append(
             dataclasses.replace(
@@ -86,8 +84,9 @@ class LPDepthPlayback(DepthPoolPlayback):
         shift: tuple[int, int],
         sum_text: Callable[..., str],
         part: bool = False,
+        count: Count = ALONE,
     ) -> None:
-        super().__init__(rec.pooled, z, False, region, shift, part)
+        super().__init__(rec.pooled, z, False, region, shift, part, count)
         self.lp, self.sum_text = rec, sum_text
         self.output = rec.output
         self._scales = magnitude(held(rec.input)), magnitude(held(rec.output))

@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
-from .depth_steps import counting
+from .depth_steps import ALONE, Count, counts, longest
 from .gathered import CellPlayback
 from .gathered_part import at_depth
 from .sliding import draws_part
@@ -71,11 +71,10 @@ def _step_text(z: int, oy: int, ox: int, d: int, sy: int, sx: int, step: int, st
     return f"output {_position(z, oy, ox)} copies input {_position(d, sy, sx)} · {_counted(step, steps, part)}"
 
 
-def _constant_text(z: int, part: bool) -> str:
-    return f"depth {z} holds the constant: every cell · {_counted(0, 1, part)}"
+def _constant_text(z: int, part: bool, step: int = 0, steps: int = 1) -> str:
+    return f"depth {z} holds the constant: every cell · {_counted(step, steps, part)}"
 
 
-@counting
 def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order."""
     flat = plane(spec)
@@ -100,12 +99,18 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
                 input_label=lambda c, d=d: f"x[{c}, {d}]",
                 output_label=lambda c, z=z: f"y[{c}, {z}]",
                 inputs_word="input slices",
-                step_text=_step_text(z, ho - 1, wo - 1, d, h - 1, w - 1, ho * wo - 1, ho * wo, True),
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * at + chars + 9),
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
-    return geometries
+
+    def last(z: int, total: int) -> str:
+        d = source(spec, z)
+        if d < 0:
+            return _constant_text(z, True, total - 1, total)
+        return _step_text(z, ho - 1, wo - 1, d, h - 1, w - 1, total - 1, total, True)
+
+    return longest(geometries, last)
 
 
 def _constant_geometry(
@@ -147,13 +152,11 @@ def _constant_geometry(
         inputs_word="input slices",
         numbers=True,
         columns_take_turns=False,
-        step_text=_constant_text(z, True),
         sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"y[{c}, {z}, :, :]") + chars + 20),
         value_chars=max(3, len(format_value(spec.fill))),
     )
 
 
-@counting
 def pad_depth_drawings(
     op: Any,
     spec: Any,
@@ -165,28 +168,30 @@ def pad_depth_drawings(
     """The recorded pictures of :func:`pad_depth_geometries`, one per output depth slice."""
     flat = plane(spec)
     drawn = []
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         d = source(spec, z)
         output = at_depth(recording.output, z)  # the 3-D layer's own values (of the part recorded)
         if d < 0:
-            drawn.append(_constant_drawn(spec, geometry, output, z, pixels, region))
+            drawn.append(_constant_drawn(spec, geometry, output, z, pixels, region, count))
             continue
         cut = draws_part(geometry, region, spec.output_shape[2:])
         rec = type(recording)(flat, at_depth(recording.input, d, isinstance(output, PartArray)), output)
         (picture,) = op.plane_op.drawings(flat, rec, pixels, region, geometries=[geometry])
         old = picture.playback
-        drawn.append(dataclasses.replace(picture, playback=_slice_playback(old, output, z, d, cut)))
+        drawn.append(dataclasses.replace(picture, playback=_slice_playback(old, output, z, d, cut, count)))
     return drawn
 
 
-def _slice_playback(old: CellPlayback, output: np.ndarray, z: int, d: int, part: bool) -> CellPlayback:
+def _slice_playback(
+    old: CellPlayback, output: np.ndarray, z: int, d: int, part: bool, count: Count = ALONE
+) -> CellPlayback:
     """The 2-D pad's steps, their lines naming the depth slices copied from and to (``part``:
-    the steps are those of a part)."""
+    the steps are those of a part; ``count``: where they stand among every slice's)."""
     cells, steps = old.cells, len(old.positions)
 
     def text(step: int, oy: int, ox: int) -> str:
         ((sy, sx),) = cells(oy, ox)
-        return _step_text(z, oy, ox, d, sy, sx, step, steps, part)
+        return _step_text(z, oy, ox, d, sy, sx, *count.at(step, steps), part)
 
     def entry(ch: int, oy: int, ox: int) -> str:
         ((sy, sx),) = cells(oy, ox)
@@ -199,7 +204,13 @@ def _slice_playback(old: CellPlayback, output: np.ndarray, z: int, d: int, part:
 
 
 def _constant_drawn(
-    spec: Any, geometry: Geometry, output: np.ndarray, z: int, pixels: bool, region: Optional[Region]
+    spec: Any,
+    geometry: Geometry,
+    output: np.ndarray,
+    z: int,
+    pixels: bool,
+    region: Optional[Region],
+    count: Count = ALONE,
 ) -> Drawn:
     part = Region.of(region, output.shape[1:])
     shown = output[:, slice(*part.rows), slice(*part.cols)]
@@ -212,7 +223,7 @@ def _constant_drawn(
         filler=np.ones(grid.shape, dtype=bool),
         kernels=None,
         output=shown,
-        playback=ConstantPlayback(shown, z, cut),
+        playback=ConstantPlayback(shown, z, cut, count),
         value_chars=widest(grid, shown),
         pixels=pixels,
         filler_text=format_value(spec.fill),  # the key's padding swatch holds the constant, not 0
@@ -222,8 +233,8 @@ def _constant_drawn(
 class ConstantPlayback:
     """The one step of a depth slice of the constant: every output cell written at once."""
 
-    def __init__(self, output: np.ndarray, z: int, part: bool = False) -> None:
-        self.output, self.z, self.part = output, z, part
+    def __init__(self, output: np.ndarray, z: int, part: bool = False, count: Count = ALONE) -> None:
+        self.output, self.z, self.part, self.count = output, z, part, count
 
     def advance(self, step: int) -> list[Writes]:
         c, h, w = self.output.shape
@@ -239,7 +250,12 @@ class ConstantPlayback:
 
         sums = tuple(f"y[{c}, {self.z}, :, :] = {value} (the constant)" for c in range(channels))
         return Step(
-            0, LazyReads(reads), self.advance(step), _constant_text(self.z, self.part), sums, tuple(range(channels))
+            0,
+            LazyReads(reads),
+            self.advance(step),
+            _constant_text(self.z, self.part, *self.count.at(0, 1)),
+            sums,
+            tuple(range(channels)),
         )
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .base import dims_text
-from .depth_steps import counting
+from .depth_steps import ALONE, Count, counts, longest
 from .pool_picture import held
 from .sliding import draws_part, position, read_extent, widest_text
 
@@ -50,7 +50,6 @@ def _depth_note(spec: Any, z: int) -> str:
     return note
 
 
-@counting
 def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order."""
     from .pool_picture import pool_geometries, pooled
@@ -70,12 +69,12 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
         sum_chars = lambda chars, drawn: y_chars + 10 + cells * (chars + 2) + chars + 10 + index_chars  # noqa: E731
     else:
         sum_chars = lambda chars, drawn: y_chars + 40 + cells * (chars + 3)  # noqa: E731
+    _, ho, wo = flat.output_shape
+    size = region.size if region is not None else (ho, wo)
+    part = region is not None and region.cuts((ho, wo))
     geometries = []
     for z in range(spec.output_shape[1]):
         depths = depths_read(spec, z)
-        _, ho, wo = flat.output_shape
-        size = region.size if region is not None else (ho, wo)
-        part = region is not None and region.cuts((ho, wo))
         heading, n = base.input_heading, spec.input_shape[1]
         if any(d < 0 or n <= d < n + spec.padding[0] for d in depths) and "padded" not in heading:
             heading = (
@@ -100,12 +99,11 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
                 if per == 2
                 else (lambda co, z=z: f"y[{co}, {z}]"),
                 inputs_word="input slices",
-                step_text=_step_text(size[0] - 1, size[1] - 1, z, math.prod(size) - 1, math.prod(size), part),
                 sum_chars=sum_chars,
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
-    return geometries
+    return longest(geometries, lambda z, total: _step_text(size[0] - 1, size[1] - 1, z, total - 1, total, part))
 
 
 def _step_text(oy: int, ox: int, z: int, step: int, steps: int, part: bool) -> str:
@@ -130,7 +128,6 @@ def slices_drawn(
     return grid
 
 
-@counting
 def pool_depth_drawings(
     spec: Any, rec: PoolRecording, geometries: list[Geometry], pixels: bool = False, region: Optional[Region] = None
 ) -> list[Drawn]:
@@ -140,7 +137,7 @@ def pool_depth_drawings(
     part = Region.of(region, flat.output_shape[1:])
     (y0, y1), (x0, x1) = read_extent(flat, part) if region else ((0, flat.grid_shape[1]), (0, flat.grid_shape[2]))
     drawn = []
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         at = [z * spec.stride[0] + dz * spec.dilation[0] for dz in range(kd)]  # grid depths
         grid = slices_drawn(spec, rec, at, (y0, y1), (x0, x1))
         kinds = np.stack([rec.kinds[g, y0:y1, x0:x1] for _ in range(spec.in_channels) for g in at])
@@ -155,7 +152,7 @@ def pool_depth_drawings(
                 kernels=None,
                 output=output,
                 playback=DepthPoolPlayback(
-                    rec, z, indices, part, (y0, x0), draws_part(geometry, part, flat.output_shape[1:])
+                    rec, z, indices, part, (y0, x0), draws_part(geometry, part, flat.output_shape[1:]), count
                 ),
                 value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,
@@ -209,9 +206,11 @@ class DepthPoolPlayback(DepthWindowSteps):
         region: Region,
         shift: tuple[int, int],
         part: bool = False,
+        count: Count = ALONE,
     ) -> None:
         self.recording, self.z, self.indices, self.region = recording, z, indices, region
         self.part = part  # the output cut or some channels left out: the steps are a part's
+        self.count = count  # where its steps stand among those of every depth slice
         self.output = recording.output  # what each step writes (a layer built on the pooling: its own)
         self.per = 2 if indices else 1
         self.spec = spec = recording.spec
@@ -244,7 +243,7 @@ class DepthPoolPlayback(DepthWindowSteps):
                 marks = np.array([[c * kd + int(self._slot(w[0])), *(w[1:] - self._shift)]])
             return Reads(taps, box, marks)
 
-        text = _step_text(oy, ox, self.z, step, math.prod(self.region.size), self.part)
+        text = _step_text(oy, ox, self.z, *self.count.at(step, math.prod(self.region.size)), self.part)
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

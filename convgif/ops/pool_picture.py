@@ -35,7 +35,7 @@ from ..picture.model import (
 )
 from .base import dims_text
 from .gathered import at as element_text
-from .sliding import channels_cut, picture_read, position, read_extent, widest_text
+from .sliding import draws_part, picture_read, position, read_extent, widest_text
 
 
 def pool_step_text(dims: int, oy: int, ox: int, step: int, steps: int, part: bool = False) -> str:
@@ -172,7 +172,7 @@ def pool_drawings(
             filler=kinds == PADDING,
             kernels=None,
             output=output,
-            playback=playback(rec, dims, indices_on(spec), part, channels_cut(geometry)),
+            playback=playback(rec, dims, indices_on(spec), part, draws_part(geometry, part, flat.output_shape[1:])),
             value_chars=widest_text(grid, output, shown_indices),
             pixels=pixels,
             filler_text="−∞" if spec.KIND == "max" else None,
@@ -194,10 +194,10 @@ class PoolPlayback:
     positions of ``region`` of the output (all of it by default), row by row."""
 
     def __init__(
-        self, recording: PoolRecording, dims: int, indices: bool, region: Region | None = None, channels: bool = False
+        self, recording: PoolRecording, dims: int, indices: bool, region: Region | None = None, part: bool = False
     ) -> None:
         self.recording = recording
-        self.channels_cut = channels  # some channels left out: the steps are a part's too
+        self.part = part  # the output cut or some channels left out: the steps are a part's
         self.dims = dims
         self.per = 2 if indices else 1
         self.indices = indices
@@ -245,8 +245,7 @@ class PoolPlayback:
                 marks = np.array([[c, *(placement.winners[c] - self._shift)]])
             return Reads(taps, box, marks)
 
-        part = self.region.size != self.recording.output.shape[1:] or self.channels_cut
-        text = pool_step_text(self.dims, oy, ox, step, math.prod(self.region.size), part)
+        text = pool_step_text(self.dims, oy, ox, step, math.prod(self.region.size), self.part)
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

@@ -25,10 +25,11 @@ from ..engine.resample import AxisTaps
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, format_value, part_note
 from ..picture.numbers import widest
-from .depth_steps import counting
+from .depth_steps import ALONE, Count, counts, longest
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth
 from .resample_picture import axis_source, rule_notes, weighted
+from .shuffle_picture import copy_text
 from .sliding import draws_part
 
 #: The depth axis among an Upsample's spatial axes (D, H, W).
@@ -140,7 +141,6 @@ def _plane(spec: Any, region: Optional[Region]) -> tuple[AxisTaps, AxisTaps, Reg
     return rows, cols, part, read_region(rows, cols, part, tuple(spec.input_shape[2:]), "nothing")
 
 
-@counting
 def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[str]) -> list[Geometry]:
     """One picture per output depth slice, in order (``notes``: what every picture says first)."""
     rows, cols, part, read = _plane(spec, region)
@@ -187,16 +187,16 @@ def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[s
                 inputs_word="input slices",
                 numbers=True,
                 columns_take_turns=False,
-                step_text=f"output ({z}, {ho - 1}, {wo - 1}) from source ({'0.3333→0.3333, ' * 2}0.3333→0.3333) "
-                f"· step {steps}/{steps} of this part",
                 sum_chars=sum_chars,
                 value_chars=max(PIXEL_CHARS, 4),
             )
         )
-    return geometries
+    source = f"from source ({'0.3333→0.3333, ' * 2}0.3333→0.3333)"  # as long as any step's line
+    return longest(
+        geometries, lambda z, total: f"output ({z}, {ho - 1}, {wo - 1}) {source} · step {total}/{total} of this part"
+    )
 
 
-@counting
 def upsample_depth_drawings(
     spec: Any, recording: Any, geometries: list[Geometry], pixels: bool = False, region: Optional[Region] = None
 ) -> list[Drawn]:
@@ -205,13 +205,13 @@ def upsample_depth_drawings(
     x, c = recording.input, spec.in_channels
     positions = [(y, x_) for y in range(*part.rows) for x_ in range(*part.cols)]
     drawn = []
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         depths = depths_of(spec, z)
         grid = x[:, depths, slice(*read.rows), slice(*read.cols)].reshape(c * len(depths), *read.size)
         output = at_depth(recording.output, z)
         shown = output[:, slice(*part.rows), slice(*part.cols)]
         cut = draws_part(geometry, part, spec.output_shape[2:])  # the steps are a part's
-        playback = DepthResamplePlayback(spec, x, output, z, positions, part, read, cut)
+        playback = DepthResamplePlayback(spec, x, output, z, positions, part, read, cut, count)
         drawn.append(
             Drawn(
                 geometry=geometry,
@@ -241,6 +241,7 @@ class DepthResamplePlayback(CellPlayback):
         part: Region,
         read: Region,
         cut: bool = False,
+        count: Count = ALONE,
     ) -> None:
         rows, cols = spec.axes[1], spec.axes[2]
         self.spec, self.z, self.depths = spec, z, depths_of(spec, z)
@@ -249,7 +250,7 @@ class DepthResamplePlayback(CellPlayback):
             return [(j, i) for j, _ in rows.reads(oy) for i, _ in cols.reads(ox)]
 
         def text(step: int, oy: int, ox: int) -> str:
-            return _step_text(spec, z, oy, ox, step, len(positions), cut)
+            return _step_text(spec, z, oy, ox, *count.at(step, len(positions)), cut)
 
         def entry(ch: int, oy: int, ox: int) -> str:
             return sum_entry(spec, x, ch, z, oy, ox, output[ch, oy, ox])
@@ -281,7 +282,6 @@ def shuffle_plane(spec: Any) -> Any:
     return type(spec)((c, h, w), spec.groups)
 
 
-@counting
 def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per depth slice, each the 2-D shuffle's with the slice's labels."""
     flat = shuffle_plane(spec)
@@ -291,9 +291,8 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
         raise SpecError(error.argument, str(error).replace(str(flat.input_shape), str(spec.input_shape))) from None
     c, g, depth = spec.in_channels, spec.groups, spec.input_shape[1]
     destination = {int(s): j for j, s in enumerate(spec.sources)}
-    longest = f"depth {depth - 1}: output channel {c - 1} copies input channel {c - 1} (group {g - 1}, its channel "
-    longest += f"{c // g - 1}) · step {c}/{c}"
-    return [
+    last = f"depth {depth - 1}: output channel {c - 1} copies input channel {c - 1} (group {g - 1}, its channel "
+    pictures = [
         dataclasses.replace(
             planar,
             layer=spec,
@@ -302,14 +301,13 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
             input_label=lambda ch, z=z: f"x[{ch}, {z}]",
             output_label=lambda slot, z=z: f"y[{destination[slot]}, {z}]",
             inputs_word="input slices",
-            step_text=longest,
             blame=lambda axis: ("input_shape", spec.input_shape, "input"),
         )
         for z in range(depth)
     ]
+    return longest(pictures, lambda z, total: f"{last}{c // g - 1}) · step {total}/{total}")
 
 
-@counting
 def shuffle_depth_drawings(
     op: Any,
     spec: Any,
@@ -321,18 +319,19 @@ def shuffle_depth_drawings(
     """The recorded pictures of :func:`shuffle_depth_geometries`, one per depth slice."""
     flat = shuffle_plane(spec)
     drawn = []
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         x, y = (at_depth(a, z) for a in (recording.input, recording.output))
         (picture,) = op.drawings(flat, type(recording)(flat, x, y), pixels, region, geometries=[geometry])
-        drawn.append(dataclasses.replace(picture, playback=SliceShufflePlayback(picture.playback, z)))
+        drawn.append(dataclasses.replace(picture, playback=SliceShufflePlayback(picture.playback, z, count)))
     return drawn
 
 
 class SliceShufflePlayback:
-    """The 2-D shuffle's steps on depth slice ``z``: its lines name the slice."""
+    """The 2-D shuffle's steps on depth slice ``z``: its lines name the slice, its steps counted
+    through every slice (``count``)."""
 
-    def __init__(self, plane: Any, z: int) -> None:
-        self.plane, self.z = plane, z
+    def __init__(self, plane: Any, z: int, count: Count) -> None:
+        self.plane, self.z, self.count = plane, z, count
 
     def advance(self, step: int) -> list:
         return self.plane.advance(step)
@@ -342,4 +341,5 @@ class SliceShufflePlayback:
         source = int(self.plane.spec.sources[step])
         where = shown.sums[0].partition(f"y[{step}] = x[{source}]")[2]  # ", the part drawn" or nothing
         sums = (f"y[{step}, {self.z}] = x[{source}, {self.z}]{where}",)
-        return dataclasses.replace(shown, text=f"depth {self.z}: {shown.text}", sums=sums)
+        text = f"depth {self.z}: {copy_text(self.plane.spec, step, self.count)}"
+        return dataclasses.replace(shown, text=text, sums=sums)

@@ -33,6 +33,7 @@ from ..picture.model import (
     reached_from,
 )
 from ..picture.sizes import MAX_SHOWN_IN
+from .depth_steps import ALONE, Count
 from .sliding import channel_span, conv_geometry, position
 
 
@@ -163,8 +164,10 @@ class ScatterPlayback:
         channels: Optional[int] = None,
         span: Callable[[int, int], str] = channel_span,
         part: bool = False,
+        count: Count = ALONE,
     ) -> None:
         self.recording = recording
+        self.count = count  # where its steps stand among those of every depth slice
         #: Whether the picture is a part (of the canvas, or of the channels) even where its steps
         #: are all the layer's: then they are counted ``of this part`` too
         self.part = part
@@ -253,7 +256,7 @@ class ScatterPlayback:
 
         channels = [g * spec.out_per_group + j for g in self._drawn_groups]
         part = self.part or self.shown_steps < spec.steps
-        text = scatter_step_text(channels, y, x, step, self.shown_steps, part, self.dims)
+        text = scatter_step_text(channels, y, x, *self.count.at(step, self.shown_steps), part, self.dims)
         if self.depth is not None:
             text = f"depth {self.depth} · {text}"
         sums: list[str] = []

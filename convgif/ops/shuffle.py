@@ -38,7 +38,7 @@ from .gathered import INPUT_RANGE, PIXEL_CHARS, no_values
 from .gathered_part import as_planes, spans_of
 from .resample import _input_shape
 from .shuffle_picture import ChannelGradPlayback, ChannelPlayback, ShufflePlayback, UnshufflePlayback, plane
-from .sliding import channels_cut
+from .sliding import draws_part
 
 _SEP = " \u2014 "
 
@@ -465,7 +465,7 @@ class PixelShuffling(_Shuffle):
         shown = out[:, slice(*part.rows), slice(*part.cols)]
         grid = x[:, slice(*read.rows), slice(*read.cols)]
         kind = ShufflePlayback if self._up(spec) else UnshufflePlayback
-        playback = kind(spec, x, out, part, read, channels_cut(geometry))
+        playback = kind(spec, x, out, part, read, draws_part(geometry, part, spec.output_shape[1:]))
         return [
             Drawn(
                 geometry=geometry,

@@ -14,17 +14,16 @@ from ..picture.model import (
     Writes,
     format_value,
 )
+from .depth_steps import ALONE, Count
 
 
 class ShufflePlayback:
     """Steps of a PixelShuffle: one input position a step (of the part read), every group at once."""
 
-    def __init__(
-        self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, channels: bool = False
-    ) -> None:
+    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, cut: bool = False) -> None:
         self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
         self.r = spec.upscale_factor
-        self._of_part = of_part(spec, part, channels)
+        self._of_part = " of this part" if cut else ""  # the output cut or some channels left out
 
     def _at(self, step: int) -> tuple[int, int]:
         y, x = divmod(step, self.read.size[1])
@@ -70,12 +69,10 @@ class UnshufflePlayback:
     """Steps of a PixelUnshuffle: one output position a step (of the part drawn), every input
     channel at once."""
 
-    def __init__(
-        self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, channels: bool = False
-    ) -> None:
+    def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, cut: bool = False) -> None:
         self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
         self.r = spec.downscale_factor
-        self._of_part = of_part(spec, part, channels)
+        self._of_part = " of this part" if cut else ""  # the output cut or some channels left out
 
     def _at(self, step: int) -> tuple[int, int]:
         y, x = divmod(step, self.part.size[1])
@@ -131,14 +128,10 @@ class ChannelPlayback:
     def show(self, step: int) -> Step:
         spec, source = self.spec, int(self.spec.sources[step])
         h, w = self.x.shape[1:]
-        per = spec.in_channels // spec.groups
         cells = np.array([[source, y, x] for y in range(h) for x in range(w)], dtype=np.int64)
         empty = np.zeros((0, 3), dtype=np.int64)
         reads = LazyReads(lambda g: Reads(cells if g == source else empty, (0, 0, h, w)))
-        text = (
-            f"output channel {step} copies input channel {source} (group {source // per}, its channel "
-            f"{source % per}) · step {step + 1}/{spec.in_channels}"
-        )
+        text = copy_text(spec, step)
         where = "" if self.part.size == (h, w) and not self.part.cuts(plane(spec)) else ", the part drawn"
         return Step(0, reads, self.advance(step), text, (f"y[{step}] = x[{source}]{where}",), (source,))
 
@@ -162,14 +155,26 @@ class ChannelGradPlayback:
         cells = np.array([[j, y, x] for y in range(h) for x in range(w)], dtype=np.int64)
         empty = np.zeros((0, 3), dtype=np.int64)
         reads = LazyReads(lambda g: Reads(cells if g == j else empty, (0, 0, h, w)))
-        text = f"dx[{step}] copies dy[{j}] · step {step + 1}/{self.spec.in_channels}"
+        text = copy_back_text(self.spec, step, j)
         return Step(0, reads, self.advance(step), text, (f"dx[{step}] = dy[{j}]",), (j,))
 
 
-def of_part(spec, part: Region, channels: bool = False) -> str:
-    """What a step line adds when the steps counted are those of a part: of the output's
-    positions, or (``channels``) of its channels."""
-    return " of this part" if channels or part.cuts(spec.output_shape[1:]) else ""
+def copy_text(spec, step: int, count: Count = ALONE) -> str:
+    """The step line of a ChannelShuffle's output channel ``step`` (``count``: where its steps
+    stand among those of every depth slice of a 3-D input)."""
+    source, per = int(spec.sources[step]), spec.in_channels // spec.groups
+    counted, total = count.at(step, spec.in_channels)
+    return (
+        f"output channel {step} copies input channel {source} (group {source // per}, its channel "
+        f"{source % per}) · step {counted + 1}/{total}"
+    )
+
+
+def copy_back_text(spec, step: int, j: int, count: Count = ALONE) -> str:
+    """The step line of a ChannelShuffle's backward step ``step``: dx channel ``step`` copies dy's
+    channel ``j``."""
+    counted, total = count.at(step, spec.in_channels)
+    return f"dx[{step}] copies dy[{j}] · step {counted + 1}/{total}"
 
 
 def _span(start: int, stop: int) -> str:

@@ -30,6 +30,7 @@ from ..picture.model import (
 )
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN, shown
+from .depth_steps import ALONE, Count
 
 
 def read_extent(spec: ConvSpec, region: Region) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -269,9 +270,11 @@ class ConvPlayback:
         region: Optional[Region] = None,
         depth: Optional[int] = None,
         span: Optional[Callable[[int, int], str]] = None,
+        count: Count = ALONE,
     ) -> None:
         self.recording = recording
         self.depth = depth  # the output depth slice a 3-D layer's picture draws
+        self.count = count  # where its steps stand among those of every depth slice
         #: Input channels first..last as the sum line indexes them (a depth picture's slices)
         self.span = span or channel_span
         self.spec = spec = recording.spec
@@ -319,7 +322,7 @@ class ConvPlayback:
             return Reads(taps, (int(top), int(left), int(top) + rh, int(left) + rw))
 
         channels = [g * spec.out_per_group + j for g in self.groups]
-        text = conv_step_text(channels, self.dims, oy, ox, step, self.steps, self.part, self.depth)
+        text = conv_step_text(channels, self.dims, oy, ox, *self.count.at(step, self.steps), self.part, self.depth)
         sums = []
         # every group's output cell whose kernels the recording keeps (the others are not drawn)
         kept = None if rec.kept is None else {int(c) for c in rec.kept}

@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.spans import SpanPlacement, SpanRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
 from .adaptive_picture import sum_chars, window_text
-from .depth_steps import counting
+from .depth_steps import ALONE, Count, counts, longest
 from .pool_depth import DepthWindowSteps
 from .pool_picture import held
 from .sliding import draws_part, position, widest_text
@@ -75,7 +75,6 @@ def _step_text(
     )
 
 
-@counting
 def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order, each the 2-D layer's picture relabelled."""
     c, indices = spec.in_channels, bool(getattr(spec, "return_indices", False))
@@ -95,8 +94,6 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
         notes = [*op.notes(spec), _depth_note(spec, z, known)]
         if base.part is not None:
             notes.insert(-1, base.notes[-1])
-        size = region.size if region is not None else (ho, wo)
-        last = _step_text(z, size[0] - 1, size[1] - 1, math.prod(size) - 1, math.prod(size), (0, h), (0, w), "", True)
         geometries.append(
             dataclasses.replace(
                 base,
@@ -113,15 +110,15 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
                 if indices
                 else (lambda co, z=z: f"y[{co}, {z}]"),
                 inputs_word="input slices",
-                step_text=("channel 0's " if fractional else "") + last,
                 sum_chars=chars,
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
-    return geometries
+    oy, ox = (n - 1 for n in (region.size if region is not None else (ho, wo)))
+    who = "channel 0's " if fractional else ""
+    return longest(geometries, lambda z, total: who + _step_text(z, oy, ox, total - 1, total, (0, h), (0, w), "", True))
 
 
-@counting
 def span_depth_drawings(
     op: Any, spec: Any, rec: SpanRecording, geometries: list[Geometry], pixels: bool = False, region=None
 ) -> list[Drawn]:
@@ -130,7 +127,7 @@ def span_depth_drawings(
     fractional = spec.NAME.startswith("Fractional")
     part = Region.of(region, spec.output_shape[2:])
     drawn = []
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         kd = depth_count(spec, z)
         flat = geometry.layer
         read = op.extent(flat, part) if region is not None else Region.of(None, spec.input_shape[2:])
@@ -159,6 +156,7 @@ def span_depth_drawings(
                     read,
                     fractional,
                     draws_part(geometry, part, spec.output_shape[2:]),
+                    count,
                 ),
                 value_chars=widest_text(grid, output, shown_indices),
                 pixels=pixels,
@@ -182,9 +180,11 @@ class DepthSpanPlayback(DepthWindowSteps):
         read: Region,
         fractional: bool,
         part: bool = False,
+        count: Count = ALONE,
     ) -> None:
         self.recording, self.z, self.kd, self.indices, self.region = rec, z, kd, indices, region
         self.part = part  # the output cut or some channels left out: the steps are a part's
+        self.count = count  # where its steps stand among those of every depth slice
         self.output = rec.output
         self.per = 2 if indices else 1
         self.fractional = fractional
@@ -216,8 +216,8 @@ class DepthSpanPlayback(DepthWindowSteps):
         cells = placement.channel_cells(0)
         (r0, c0), (r1, c1) = cells[:, 1:].min(axis=0), cells[:, 1:].max(axis=0) + 1
         who = "channel 0's " if self.fractional else ""
-        steps = math.prod(self.region.size)
-        text = _step_text(self.z, oy, ox, step, steps, (int(r0), int(r1)), (int(c0), int(c1)), who, self.part)
+        counted = self.count.at(step, math.prod(self.region.size))
+        text = _step_text(self.z, oy, ox, *counted, (int(r0), int(r1)), (int(c0), int(c1)), who, self.part)
         sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

@@ -18,8 +18,8 @@ import numpy as np
 from ..engine.part import PartArray
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
-from .depth_steps import counting
-from .sliding import channels_cut, widest_text
+from .depth_steps import ALONE, Count, counts, longest
+from .sliding import draws_part, widest_text
 
 #: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
 Extent = Callable[[Any, Region], Region]
@@ -78,7 +78,6 @@ def _step_text(d: int, y: int, x: int, step: int, steps: int, part: bool) -> str
     return f"input ({d}, {y}, {x}) · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
-@counting
 def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice, in order (``extent`` the input cells a part of the
     output reads, as :func:`convgif.ops.unpool.unpool_extent` gives them)."""
@@ -119,15 +118,15 @@ def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] 
                 output_label=lambda co, z=z: f"y[{co}, {z}]",
                 inputs_word="input slices",
                 numbers=True,
-                step_text=_step_text(depths[-1], h - 1, w - 1, steps - 1, steps, True),
                 sum_chars=lambda chars, drawn: 2 * at + 2 * chars + 60,
                 value_chars=max(3, len(str(math.prod(spec.output_shape[1:]) - 1))),
             )
         )
-    return geometries
+    return longest(
+        geometries, lambda z, total: _step_text(depths_of(spec, z)[-1], h - 1, w - 1, total - 1, total, True)
+    )
 
 
-@counting
 def unpool_depth_drawings(
     spec: Any,
     recording: Any,
@@ -149,7 +148,7 @@ def unpool_depth_drawings(
     x, idx = recording.input, recording.indices
     drawn = []
     held = isinstance(idx, PartArray)  # a part recorded alone: its indices checked when recorded
-    for z, geometry in enumerate(geometries):
+    for z, (geometry, count) in enumerate(zip(geometries, counts(geometries))):
         depths = depths_of(spec, z)
         check_depths(spec, idx.values if held else idx, z, depths, idx.start if held else None)
         if cut and not held:  # a value landing in the part from outside the cells drawn would be missing
@@ -164,7 +163,9 @@ def unpool_depth_drawings(
                 filler=np.zeros(read.size, dtype=bool),
                 kernels=None,
                 output=shown,
-                playback=DepthUnpoolPlayback(recording, z, depths, part, read, cut or channels_cut(geometry)),
+                playback=DepthUnpoolPlayback(
+                    recording, z, depths, part, read, draws_part(geometry, region, (ho, wo)), count
+                ),
                 start=np.zeros_like(shown),
                 value_chars=widest_text(grid, shown, idx[inside].reshape(-1, *read.size)),
                 pixels=pixels,
@@ -178,11 +179,19 @@ class DepthUnpoolPlayback:
     ``read``, a part's), slice by slice and row by row, every channel at once."""
 
     def __init__(
-        self, recording: Any, z: int, depths: list[int], region: Region, read: Region, part: bool = False
+        self,
+        recording: Any,
+        z: int,
+        depths: list[int],
+        region: Region,
+        read: Region,
+        part: bool = False,
+        count: Count = ALONE,
     ) -> None:
         self.x, self.indices, self.z, self.depths = recording.input, recording.indices, z, depths
         self.region, self.read = region, read
         self.part = part  # the output cut or some channels left out: the steps are a part's
+        self.count = count  # where its steps stand among those of every depth slice
         self.sizes = recording.output.shape[1:]
         x = recording.input
         self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # a part: of the cells held
@@ -224,7 +233,7 @@ class DepthUnpoolPlayback:
         slot, d, y, x = self._at(step)
         k = len(self.depths)
         steps = k * math.prod(self.read.size)
-        text = _step_text(d, y, x, step, steps, self.part or self.read.size != self.x.shape[2:])
+        text = _step_text(d, y, x, *self.count.at(step, steps), self.part or self.read.size != self.x.shape[2:])
         sums = tuple(self._sum(c, d, y, x, t) for c, t in enumerate(self._targets(d, y, x)))
         dy, dx = y - self.read.rows[0], x - self.read.cols[0]
 
