@@ -1,4 +1,5 @@
 import itertools
+import random
 from dataclasses import replace
 
 import numpy as np
@@ -87,6 +88,70 @@ def test_too_large_to_draw_is_refused_with_what_to_shrink(spec, values, hint):
     assert isinstance(error.value, SpecError) and isinstance(error.value, ValueError)
     assert error.value.argument == "input_shape"
     assert hint in str(error.value) and str(spec.input_shape) in str(error.value)
+
+
+#: What a too-large refusal may advise, and the options that follow the advice.
+ADVICE = {"draw it without values": {"values": False}, "draw it at a smaller scale": {"scale": 1}}
+
+
+def _refusal_followed(rng, name, kw):
+    """A random layer of ``name`` large enough to be refused now and then, drawn with values
+    (and ``kw``): None when drawn; else its refusal and, for each piece of advice it gives (see
+    :data:`ADVICE`), None when following it draws the layer, else why not."""
+    import io
+
+    import convgif
+
+    op = ops.operation(name)
+    example = dict(op.example())
+    shape = example["input_shape"]
+    if "kernel_size" in example and not kw.get("backward"):  # windows near what a picture holds
+        k = rng.randint(25, 60)
+        example.update(kernel_size=k, input_shape=(shape[0], *(rng.randint(k, k + 30) for _ in shape[1:])))
+    else:
+        example["input_shape"] = (shape[0], *(n + rng.randint(0, rng.choice([10, 40, 90])) for n in shape[1:]))
+    try:
+        spec = op.build(**example)
+    except SpecError:
+        return None
+    options = dict(max_frames=0, step=1, values=True, **kw)
+    try:
+        convgif.render_still(spec, io.BytesIO(), **options)
+        return None
+    except TooLargeError as error:
+        refusal = str(error)
+    followed = {}
+    for advice, change in ADVICE.items():
+        if advice in refusal:
+            try:
+                convgif.render_still(spec, io.BytesIO(), **{**options, **change})
+                followed[advice] = None
+            except SpecError as error:
+                followed[advice] = str(error)
+    return refusal, followed
+
+
+def test_a_refusal_advises_only_what_draws():
+    """Following a too-large refusal's advice (to draw without values, at a smaller scale) draws
+    the layer; a picture that writes its numbers whatever is asked (a backward pass, the
+    checkerboard) is never advised to draw without values."""
+    rng = random.Random(4)
+    advised = unadvised = 0
+    forward = ["Conv2d", "Conv1d", "AvgPool2d", "MaxPool2d", "LPPool2d"]
+    numbers = ["MaxPool2d", "AvgPool1d", "Conv2d", "PixelShuffle", "UpsamplingBilinear2d", "MaxUnpool1d"]
+    cases = [(rng.choice(forward), {}) for _ in range(14)]
+    cases += [(rng.choice(numbers), {"backward": True}) for _ in range(10)] + [("checkerboard", {})] * 3
+    for name, kw in cases:
+        if rng.random() < 0.25:
+            kw = {**kw, "scale": 2}
+        found = _refusal_followed(rng, name, kw)
+        if found is None:
+            continue
+        refusal, followed = found
+        assert all(why is None for why in followed.values()), (name, kw, refusal, followed)
+        advised += bool(followed)
+        unadvised += not followed and (name == "checkerboard" or "backward" in kw)
+    assert advised >= 2 and unadvised >= 2, (advised, unadvised)
 
 
 def test_the_cells_a_part_hides_are_counted_per_side_in_its_label_line():

@@ -544,3 +544,44 @@ def test_the_notes_on_what_a_part_leaves_out_read_in_chinese(lang):
             said = say(note, lang)
             assert not re.search(r"[a-z]{3,}", said), said  # every word translated
             assert re.findall(r"\d+", said) == re.findall(r"\d+", note), said  # every number kept
+
+
+def test_the_sum_line_of_y_equals_ct_x_names_each_input_cell_by_channel_and_cell():
+    """``y[co] += Cᵀ[rows, k]·x[c, i, j]``: Cᵀ's column k counts the flattened x, and the input
+    cell it multiplies is named by channel and cell, as the maps x[0], x[1] beside it are
+    labelled (a flattened ``x[9]`` would read as channel 9); y's map is named by its channel."""
+    rng = random.Random(11)
+    term = re.compile(r"Cᵀ\[([^\]]+), (\d+)\]·x\[([\d, ]+)\]")
+    checked = 0
+    for _ in range(60):
+        try:
+            spec = transposed_spec(rng)
+        except SpecError:
+            continue
+        rec, drawn = matrix_drawn(spec, seed=rng.randint(0, 99))
+        dims = len(spec.kernel_size)
+        lift = (1,) if dims == 1 else ()
+        h, w = (*lift, *spec.input_shape[1:])
+        n = math.prod(spec.output_shape[1:])
+        for step in range(drawn.playback.steps):
+            drawn.playback.advance(step)
+            shown = drawn.playback.show(step)
+            cell = re.search(r"x\[[\d:]+, ([\d, ]+)\]", shown.text).group(1)
+            heads = [(e, co) for e, co in zip(shown.sums, shown.sum_channels) if "+=" in e]
+            assert heads, shown.sums
+            for entry, co in heads:
+                lhs, rhs = entry.removesuffix("  (outside the part drawn)").split(" += ")
+                assert lhs == ("y" if spec.out_channels == 1 else f"y[{co}]"), entry
+                found = term.findall(rhs)
+                g = co // spec.out_per_group
+                channels = list(range(g * spec.in_per_group, (g + 1) * spec.in_per_group))
+                assert len(found) == min(3, len(channels)) and rhs.endswith(" + …") == (len(channels) > 3), entry
+                for (rows, k, index), c in zip(found, channels):
+                    assert rows == (":" if spec.out_channels == 1 else f"{co * n}:{(co + 1) * n}"), entry
+                    parts = [int(v) for v in index.split(", ")]
+                    assert len(parts) == 1 + dims and parts[0] == c and ", ".join(map(str, parts[1:])) == cell
+                    i, j = (0, *parts[1:])[-2:]
+                    assert int(k) == c * h * w + i * w + j, entry
+                    assert 0 <= c < spec.in_channels and 0 <= i < h and 0 <= j < w
+            checked += 1
+    assert checked > 100

@@ -173,3 +173,40 @@ def test_a_huge_transposed_convolution_is_drawn_from_its_part_alone():
     assert spec.numbers > 20_000_000
     result = convgif.render(spec, io.BytesIO(), max_frames=80)
     assert result.region is not None and part_numbers(spec, result.region) < 2_000_000
+
+
+def test_a_parts_step_line_takes_the_lines_its_steps_need(monkeypatch):
+    """The layout keeps the step line as many lines as the steps the picture plays take, no
+    more (an empty line under it, sized for the whole layer's step count) and no fewer, for
+    random layers drawn as a part of the output, of the channels or of both."""
+    from convgif.picture import overlay
+    from convgif.picture.cells import cells
+    from convgif.picture.sizes import STEP_BREAK, wrap
+
+    seen = []
+    original = overlay.Animation._frame
+
+    def frame(self, image, step):
+        seen.append((self.layout, step.text))
+        return original(self, image, step)
+
+    monkeypatch.setattr(overlay.Animation, "_frame", frame)
+    rng = random.Random(5)
+    parts = 0
+    for _ in range(12):
+        dims, groups = rng.choice((1, 2, 2)), rng.choice((1, 1, 2))
+        spec = ops.operation(f"ConvTranspose{dims}d").build(
+            input_shape=(groups * rng.choice((1, 2, 8, 32)), *(rng.randint(4, 60) for _ in range(dims))),
+            out_channels=groups * rng.choice((1, 3, 8, 32)),
+            kernel_size=rng.randint(1, 3),
+            stride=rng.randint(1, 2),
+            groups=groups,
+        )
+        seen.clear()
+        result = convgif.render(spec, io.BytesIO(), max_frames=40, values=rng.random() < 0.6)
+        layout = seen[0][0]
+        used = [wrap(text, layout.sum_width, STEP_BREAK) for _, text in seen]
+        assert all(cells(line) <= layout.sum_width for lines in used for line in lines), (spec, seen[-1][1])
+        assert layout.step_lines == max(map(len, used)), (spec, layout.step_lines, seen[-1][1])
+        parts += result.region is not None or "of this part" in seen[0][1]
+    assert parts >= 6

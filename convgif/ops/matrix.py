@@ -343,7 +343,7 @@ def transpose_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region
     last = transpose_step_text(
         spec, dims, [g * spec.out_per_group + j for g in groups], h - 1, w - 1, steps - 1, steps, True
     )
-    head = len(transpose_head(spec, spec.out_channels - 1, h - 1, w - 1))
+    head = len(transpose_head(spec, dims, spec.out_channels - 1, h - 1, w - 1))
     entry = len(f"y[{spec.out_channels - 1}, {ho}, {wo}] = y + Σ x·w = ")
     base = conv_geometry(spec.as_conv(), layer.caption, dims)
 
@@ -418,17 +418,20 @@ def _columns(spec: Any, channels: range, y: int, x: int, most: int = 4) -> str:
     return ", ".join(map(str, cols[:most])) + (", …" if len(cols) > most else "")
 
 
-def transpose_head(spec: Any, co: int, y: int, x: int) -> str:
-    """What one step adds into output channel ``co``: ``y += Cᵀ[:, 4]·x[4]``, or for a layer of
-    several output channels the rows of ``co`` (``y[36:72] += Cᵀ[36:72, 4]·x[4] + Cᵀ[36:72, 13]·x[13]``),
-    x and y flattened."""
+def transpose_head(spec: Any, dims: int, co: int, y: int, x: int) -> str:
+    """What one step adds into output channel ``co``: ``y += Cᵀ[:, 4]·x[0, 1, 1]``, or for a layer
+    of several output channels its map, the rows ``co`` has in Cᵀ (``y[1] += Cᵀ[36:72, 4]·x[0, 1, 1]
+    + Cᵀ[36:72, 13]·x[1, 1, 1]``). Cᵀ's indices count the flattened x and y; x and y are indexed by
+    channel and cell, as the maps beside the matrices are labelled, so no index reads as a channel
+    it is not."""
     _, h, w = spec.input_shape
     n = math.prod(spec.output_shape[1:])
     g = co // spec.out_per_group
-    cols = [c * h * w + y * w + x for c in range(g * spec.in_per_group, (g + 1) * spec.in_per_group)]
+    where = f"{y}, {x}" if dims == 2 else f"{x}"
+    channels = range(g * spec.in_per_group, (g + 1) * spec.in_per_group)
     rows = ":" if spec.out_channels == 1 else f"{co * n}:{(co + 1) * n}"
-    terms = " + ".join(f"Cᵀ[{rows}, {k}]·x[{k}]" for k in cols[:3]) + (" + …" if len(cols) > 3 else "")
-    return f"{'y' if spec.out_channels == 1 else f'y[{rows}]'} += {terms}"
+    terms = " + ".join(f"Cᵀ[{rows}, {c * h * w + y * w + x}]·x[{c}, {where}]" for c in channels[:3])
+    return f"{'y' if spec.out_channels == 1 else f'y[{co}]'} += {terms}{' + …' if len(channels) > 3 else ''}"
 
 
 class TransposePlayback:
@@ -464,7 +467,7 @@ class TransposePlayback:
         for entry, co in zip(shown_step.sums, shown_step.sum_channels):
             if entry.startswith("canvas["):  # the scatter's head: which column adds into which channel
                 outside = "  (outside the part drawn)" if entry.endswith("(outside the part drawn)") else ""
-                entry = transpose_head(spec, co, y, x) + outside
+                entry = transpose_head(spec, self.dims, co, y, x) + outside
             elif self.dims == 1:
                 entry = _one_axis(entry)
             sums.append(entry)

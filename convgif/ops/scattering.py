@@ -32,7 +32,7 @@ from ..picture.model import (
     magnitude,
     reached_from,
 )
-from ..picture.sizes import MAX_SHOWN_IN
+from ..picture.sizes import MAX_SHOWN_COLUMNS, MAX_SHOWN_IN
 from .depth_steps import ALONE, Count
 from .sliding import channel_span, conv_geometry, position
 
@@ -425,10 +425,19 @@ def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: s
     size = canvas_size(spec)
     on = canvas_region(spec, region)
     read = scatter_extent(spec, on)
+    # the longest step line the picture plays: the last input cell read, the last kernel column
+    # a picture shows, and the steps of as many columns over the cells read (a part's, not the layer's)
     groups = range(min(spec.groups, MAX_SHOWN_IN))
-    j = spec.out_per_group - 1
+    columns = min(spec.out_per_group, MAX_SHOWN_COLUMNS)
+    steps = columns * math.prod(read.size)
     last = scatter_step_text(
-        [g * spec.out_per_group + j for g in groups], h - 1, w - 1, spec.steps - 1, spec.steps, True, dims
+        [g * spec.out_per_group + columns - 1 for g in groups],
+        read.rows[1] - 1,
+        read.cols[1] - 1,
+        steps - 1,
+        steps,
+        True,
+        dims,
     )
     opening = scatter_head(spec, spec.out_channels - 1, h - 1, w - 1, dims)  # the longest
     entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import NamedTuple, Optional
+from typing import Any, NamedTuple, Optional
 
 from ..errors import TooLargeError
 from ..language import say
@@ -543,7 +543,7 @@ def _own_arrangement(asked: _Asked) -> Layout:
         f"{argument}={value!r} is too large to draw this way: it needs {needs}, over the {MAX_SIDE_PX * m.n}-pixel "
         f"limit; shrink the {what} or draw a part with region (`convgif info` describes the layer without drawing it)",
         needs,
-        values,
+        _drawn_without_values(asked),
     )
 
 
@@ -570,9 +570,10 @@ def _unfitted(asked: _Asked, smallest: int) -> Layout:
     tall = height >= width
     argument, value, what = geometry.blame(0 if tall else 1)
     hint = f"shrink the {what} {'height' if tall else 'width'}"
-    if asked.values:
+    plain = _drawn_without_values(asked)
+    if plain:
         hint = "draw it without values (numbers need large cells) or " + hint
-    if n > 1:
+    if n > 1 and _drawn_as(asked, scale=1):
         hint += " or draw it at a smaller scale"
     needs = f"{width}×{height} pixels even at {smallest * n}-pixel cells, over the {MAX_SIDE_PX * n}-pixel limit"
     raise TooLargeError(
@@ -580,5 +581,21 @@ def _unfitted(asked: _Asked, smallest: int) -> Layout:
         f"{argument}={value!r} is too large to draw: padded {hp}×{wp} cells with output "
         f"{ho}×{wo} need {needs}; {hint} (`convgif info` describes the layer without drawing it)",
         needs,
-        asked.values,
+        plain,
     )
+
+
+def _drawn_without_values(asked: _Asked) -> bool:
+    """Whether ``asked``, refused with values, would be drawn without them: never for a picture
+    that writes its numbers whatever is asked (``numbers``), nor for one too large at any cells."""
+    return asked.values and not asked.geometry.numbers and _drawn_as(asked, values=False)
+
+
+def _drawn_as(asked: _Asked, **changes: Any) -> bool:
+    """Whether ``asked`` with ``changes`` (the options a refusal would advise) is drawn: a
+    refusal advises only what draws the picture."""
+    try:
+        _laid_out(replace(asked, **changes), False)
+    except TooLargeError:
+        return False
+    return True
