@@ -211,7 +211,11 @@ def test_a_conv_transpose3d_part_holds_the_whole_layers_values_for_random_layers
         monkeypatch.setattr(args, "MAX_ELEMENTS", 20_000_000)
         op = ops.of(spec)
         given = _given(rng, spec, op.weight_shape(spec), seed)
-        geometries = op.geometries(spec, region=region)
+        try:  # a region of cells no kernel reaches (bias alone) has no step to draw: refused
+            geometries = op.geometries(spec, region=region)
+        except convgif.SpecError as error:
+            assert error.argument == "region" and "no kernel reaches" in str(error), error
+            continue
         kernels = [kernel_channels(g) for g in geometries]
         whole = op.record_drawn(spec, seed, kernels, **given)
         assert not isinstance(op.record_drawn(spec, seed, kernels, region=region, **given), DepthPartRecording)

@@ -135,7 +135,7 @@ def test_gifs_render_once_into_the_html_output_with_the_caption_as_alt(tmp_path,
     for gif in gifs:
         assert gif.parent == (out / "_images").resolve() and gif.read_bytes()[:6] == b"GIF89a"
     assert gifs[0].name.startswith("conv2d_3x7x7_out2_k3_s2_p1_d2-")
-    assert Image.open(gifs[1]).n_frames == 1  # --max-frames 2, from the content, reached the CLI: a 1×1 part
+    assert Image.open(gifs[1]).n_frames == 2  # --max-frames 2, from the content, reached the CLI: a 1×2 part
     cached = sorted((out / ".doctrees" / "convgif").iterdir())
     assert sorted(gif.name for gif in gifs) == [gif.name for gif in cached]
 
