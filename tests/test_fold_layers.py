@@ -324,3 +324,30 @@ def test_unfold_marks_the_cells_no_window_drawn_reads(seed):
     np.testing.assert_array_equal(unread, expected)
     if seed == 0:  # the padded rows and columns 1, 3, 5 are never read
         assert [r for r in range(7) if expected[r].all()] == [1, 3, 5]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_unfold_names_the_blocks_of_rows_it_leaves_out_not_channels(seed):
+    """Unfold's output (C·k·k, L) has no channels: a picture too small for every channel counts
+    the blocks of k·k rows of y it shows (one a channel of x), in English and in Chinese."""
+    from convgif.language import say
+    from convgif.picture.sizes import shown, shown_note
+
+    rng = random.Random(seed)
+    kh, kw = rng.randint(1, 3), rng.randint(1, 3)
+    spec = convgif.UnfoldSpec((rng.choice([40, 64, 100]), 6, 7), (kh, kw), stride=rng.randint(1, 2))
+    (geometry,) = ops.of(spec).geometries(spec)
+    shown_in, _, shown_out = shown(geometry)
+    note = shown_note(geometry)
+    rows = f"{kh * kw} row{'s' if kh * kw > 1 else ''} each"
+    assert note == (
+        f"{len(shown_in)} of {spec.in_channels} input channels, "
+        f"{len(shown_out)} of {spec.in_channels} row blocks of y ({rows})"
+    )
+    assert "output channels" not in note
+    blocks = f"y 的行块 {len(shown_out)}/{spec.in_channels} (每块 {kh * kw} 行)"
+    assert blocks in say(note, "zh-Hans"), say(note, "zh-Hans")
+    assert "y 的列塊" in say(note, "zh-Hant") and "row" not in say(note, "zh-Hant"), say(note, "zh-Hant")
+    fold = convgif.FoldSpec((spec.in_channels * kh * kw, (7 - kh) * (8 - kw)), (6, 7), (kh, kw))
+    (folded,) = ops.of(fold).geometries(fold)
+    assert f"of {fold.output_shape[0]} output channels" in shown_note(folded)  # Fold's output has channels

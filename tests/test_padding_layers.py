@@ -5,6 +5,7 @@ link and write, step by step."""
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 import pytest
@@ -257,3 +258,69 @@ def test_from_torch_takes_each_padding_module_with_its_arguments(name):
     assert values == {} and type(spec).__name__ == f"{name}Spec"
     x = torch.rand(1, *shape, dtype=torch.float64)
     np.testing.assert_array_equal(convgif.record(spec, input=x[0].numpy()).output, module(x)[0].numpy())
+
+
+def _moved(text: str) -> int:
+    """The amount of ``i − 2`` (``j + 1``, ``i``): what a note adds to a row or column."""
+    parts = text.split(" ")
+    return 0 if len(parts) == 1 else int(parts[2]) * (1 if parts[1] == "+" else -1)
+
+
+@pytest.mark.parametrize("name", KINDS)
+def test_the_note_names_cells_by_letters_no_tensor_has_and_says_what_they_copy(name):
+    """The note of a pad says which input cell each output cell copies in letters no tensor of
+    the picture is named by ((i, j), (row, column) as in the step line; x and y are the tensors),
+    in English and Chinese, and what it says is true of the values recorded: every output cell whose input cell is inside holds its value
+    (a constant pad: every input cell lands where it says). A 3-D pad's note is its planes'."""
+    from convgif.language import say
+    from convgif.ops.pad_depth import source
+
+    dims, checked = dims_of(name), 0
+    at = r"\((?:(i(?: [+−] \d+)?), )?(j(?: [+−] \d+)?),?\)"  # (i, j), (i − 1, j + 2), (j − 2,)
+    for case in cases(name, seed=2):
+        try:
+            spec = spec_of(name, case)
+            notes = [note for geometry in ops.of(spec).geometries(spec) for note in geometry.notes]
+        except SpecError:
+            continue
+        rules = {note for note in notes if note.startswith(("output ", "the output starts filled"))}
+        assert len(rules) == 1, notes  # a 3-D pad's planes share it (a plane of its depth padding has none)
+        (rule,) = rules
+        if spec.MODE == "constant":
+            found = re.fullmatch(
+                rf"the output starts filled with the value \S+; input {at} is copied to output {at}", rule
+            )
+        else:
+            found = re.fullmatch(rf"output {at} copies input {at} where that is inside; .*", rule)
+        assert found, rule
+        assert not re.search(r"\b[xy]\b", rule), rule  # the tensors' names are not coordinates
+        for lang in ("zh-Hans", "zh-Hant"):  # the sentence translated whole, its letters kept
+            said = say(rule, lang)
+            assert not re.search(r"output|input|cop", said) and all(
+                f"({p})" in said for p in re.findall(r"\((.*?)\)", rule)[:2]
+            ), said
+        first, second = found.groups()[:2], found.groups()[2:]
+        shifts = [_moved(b) - _moved(a) for a, b in zip(first, second) if a is not None]  # from the first to the second
+        assert len(shifts) == (2 if dims > 1 else 1), rule
+        rec = convgif.record(spec, seed=checked)
+        x, y = rec.input, rec.output
+        planes = (
+            [(x[:, source(spec, z)], y[:, z]) for z in range(y.shape[1]) if source(spec, z) >= 0]
+            if dims == 3
+            else [(x, y)]
+        )
+        for x_plane, y_plane in planes:
+            x_plane, y_plane = (
+                x_plane.reshape(x.shape[0], -1, x.shape[-1]),
+                y_plane.reshape(y.shape[0], -1, y.shape[-1]),
+            )
+            di, dj = shifts if dims > 1 else (0, shifts[0])
+            if spec.MODE != "constant":  # output (i, j) copies input (i + di, j + dj)
+                di, dj = -di, -dj
+            # each cell (i, j) of x_plane holds its value at (i + di, j + dj) of y_plane, where that is inside
+            for i in range(x_plane.shape[1]):
+                for j in range(x_plane.shape[2]):
+                    if 0 <= i + di < y_plane.shape[1] and 0 <= j + dj < y_plane.shape[2]:
+                        np.testing.assert_array_equal(x_plane[:, i, j], y_plane[:, i + di, j + dj], err_msg=rule)
+        checked += 1
+    assert checked >= 5, name

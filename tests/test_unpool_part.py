@@ -5,6 +5,7 @@ draws it."""
 from __future__ import annotations
 
 import io
+import math
 import random
 
 import numpy as np
@@ -134,3 +135,48 @@ def test_a_huge_unpooling_is_drawn_from_its_part_alone(tmp_path, monkeypatch):
     monkeypatch.setattr(job, "memory_bytes", lambda: 1_000)
     refused = run(main, [*layer, "-o", str(tmp_path / "c.gif")])
     assert refused.exit_code == 2 and "--region" in refused.output and "memory" in refused.output
+
+
+def _reached(spec, region: Region) -> int:
+    """How many input cells of ``spec`` have a window reaching ``region``, counted by a loop."""
+    spans = (region.rows, region.cols)[2 - spec.DIMS :]
+    count = 1
+    for (a, b), n, s, p, k in zip(spans, spec.input_shape[1:], spec.stride, spec.padding, spec.kernel_size):
+        count *= sum(1 for i in range(n) if i * s - p < b and i * s - p + k > a)
+    return count
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_step_is_of_this_part_exactly_when_the_steps_played_are_not_all_the_layers(seed, monkeypatch):
+    """One step places one input cell (every channel drawn at once): a picture says "of this
+    part" when it plays fewer steps than the layer has (the input cells whose windows reach the
+    part drawn, not all of them) or leaves channels out; a part of the output every input cell
+    reaches plays every step, and says no part."""
+    from convgif.ops import args
+    from convgif.picture.sizes import shown_note
+
+    rng, seen = random.Random(seed), set()
+    for _ in range(300):
+        spec = _spec(rng)
+        if spec is None:
+            continue
+        if rng.random() < 0.2:  # too many channels to draw: some left out
+            spec = type(spec)((40, *spec.input_shape[1:]), spec.kernel_size, spec.stride, spec.padding)
+        op = ops.of(spec)
+        region = None if rng.random() < 0.15 else _region(rng, spec)
+        monkeypatch.setattr(args, "MAX_ELEMENTS", 0 if rng.random() < 0.3 else 20_000_000)  # recorded in part or whole
+        try:
+            recording = op.record_drawn(spec, seed, [()], region=region)
+            (drawn,) = op.drawings(spec, recording, region=region)
+        except convgif.SpecError as error:  # no window reaches the part, or a value lands from outside it
+            assert error.argument == "region", error
+            continue
+        whole = math.prod(spec.input_shape[1:])
+        played = whole if region is None else _reached(spec, region)
+        assert drawn.geometry.steps_per_column == played, (spec, region)
+        part = played < whole or bool(shown_note(drawn.geometry))
+        seen.add((region is not None, played < whole, part))
+        for step in range(played):
+            text = drawn.playback.show(step).text
+            assert text.endswith(f"step {step + 1}/{played}" + (" of this part" if part else "")), (spec, region, text)
+    assert {(True, False, False), (True, True, True), (False, False, False)} <= seen, seen  # output cut, input whole

@@ -422,6 +422,7 @@ class Unfold(_FoldOperation):
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
                 output_label=lambda co: f"y[{co * kk}:{(co + 1) * kk}]",
+                outputs_word=f"row blocks of y ({kk} row{'s' if kk > 1 else ''} each)",  # y has no channels
                 numbers=True,
                 step_text=longest,
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (len(entry) + 3),

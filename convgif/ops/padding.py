@@ -555,27 +555,28 @@ def _depth_steps(spec) -> int:
 
 
 def _shifted(name: str, amount: int, sign: int) -> str:
-    """``y − 2``: a coordinate moved by a padding amount (``sign`` -1 takes it off, 1 adds it)."""
+    """``i − 2``: a coordinate moved by a padding amount (``sign`` -1 takes it off, 1 adds it)."""
     moved = sign * amount
     return name if moved == 0 else f"{name} {'+' if moved > 0 else '−'} {abs(moved)}"
 
 
 def _rule(spec, dims: int) -> str:
-    """The note saying which input cell each output cell copies, with the amounts of this layer."""
+    """The note saying which input cell each output cell copies, with the amounts of this layer:
+    cells named (i, j) as the step line names them, letters no tensor of the picture is named by,
+    in brackets that a line break keeps whole."""
     (top, _), (left, _) = spec.pads[-2] if dims == 2 else (0, 0), spec.pads[-1]
-    names = ("y", "x") if dims == 2 else ("", "x")
+    names = ("i", "j") if dims == 2 else ("", "j")
 
     def at(sign: int) -> str:
         axes = [_shifted(n, a, sign) for n, a in zip(names, (top, left)) if n]
         return f"({', '.join(axes)}{',' if dims == 1 else ''})"
 
-    output = "(y, x)" if dims == 2 else "(x,)"
     if spec.MODE == "constant":
         return (
-            f"the output starts filled with the value {format_value(spec.fill)}; input {output} is copied to "
+            f"the output starts filled with the value {format_value(spec.fill)}; input {at(0)} is copied to "
             f"output {at(1)}"
         )
-    return f"output {output} copies input {at(-1)} where that is inside; {RULES[spec.MODE]}"
+    return f"output {at(0)} copies input {at(-1)} where that is inside; {RULES[spec.MODE]}"
 
 
 def _in_size(spec, dims: int) -> tuple[int, int]:
