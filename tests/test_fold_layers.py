@@ -351,3 +351,9 @@ def test_unfold_names_the_blocks_of_rows_it_leaves_out_not_channels(seed):
     fold = convgif.FoldSpec((spec.in_channels * kh * kw, (7 - kh) * (8 - kw)), (6, 7), (kh, kw))
     (folded,) = ops.of(fold).geometries(fold)
     assert f"of {fold.output_shape[0]} output channels" in shown_note(folded)  # Fold's output has channels
+    assert f"of {spec.in_channels} row blocks of x ({rows})" in shown_note(folded)  # and its input none
+    for layer, blocks, maps in ((spec, "dy", "dx"), (fold, "dx", "dy")):  # the gradients: dy the output's shape
+        (picture,) = ops.of(layer).backward_geometries(layer)
+        note = shown_note(picture)
+        assert f"row blocks of {blocks} ({rows})" in note and f"{maps} channels" in note, note
+        assert f"{blocks} 的行块" in say(note, "zh-Hans") and "row" not in say(note, "zh-Hant"), say(note, "zh-Hant")

@@ -12,6 +12,7 @@ import pytest
 import convgif
 from convgif import ops
 from convgif.engine.part import PartArray
+from convgif.ops.fold_part import fold_cells
 from convgif.picture.model import Region
 
 UNFOLD = ops.operation("Unfold")
@@ -143,7 +144,7 @@ def _fold_region(rng: random.Random, spec) -> Region:
             at.append((a, rng.randint(a + 1, n)))
         region = Region(*at, 2)
         try:
-            FOLD._part(spec, region)
+            fold_cells(spec, region)
         except convgif.SpecError:
             continue
         return region
@@ -263,7 +264,7 @@ def test_the_span_of_a_folds_partial_sums_is_every_step_played_s(seed):
         if rng.random() < 0.5:  # fractions of either sign: each sum as the steps add it
             given = np.random.default_rng(found).normal(size=spec.input_shape) * 3
         recording = FOLD.record(spec, seed, input=given)
-        part, columns = FOLD._part(spec, region)
+        part, columns = fold_cells(spec, region)
         playback, low, high = FoldPlayback(spec, recording, columns, part), 0, 0
         for step in range(playback.steps):
             for write in playback.advance(step):

@@ -242,7 +242,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"({_NUM}) of ({_NUM}) input channels", r"输入通道 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) output channels", r"输出通道 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) output grids \(y and indices\)", r"输出网格 \1/\2 (y 与 indices)"),
-        (rf"({_NUM}) of ({_NUM}) row blocks of y \(({_NUM}) rows? each\)", r"y 的行块 \1/\2 (每块 \3 行)"),
+        (rf"({_NUM}) of ({_NUM}) row blocks of (d?[xy]) \(({_NUM}) rows? each\)", r"\3 的行块 \1/\2 (每块 \4 行)"),
         (rf"({_NUM}) of ({_NUM}) (\w+) channels", r"\3 通道 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) (\w+) kernels", r"\3 卷积核 \1/\2"),
         (rf"({_NUM}) of ({_NUM}) channels", r"通道 \1/\2"),

@@ -20,6 +20,7 @@ import numpy as np
 from ..engine.matrix import fold
 from ..engine.values import distinct
 from ..picture.model import Drawn, Geometry, Region
+from .fold_part import row_blocks
 from .fold_steps import FoldPlayback, UnfoldPlayback, _slice
 
 NAMES = ("dy", "dx")
@@ -62,6 +63,7 @@ def unfold_backward_geometries(spec: Any, folds: Any) -> list[Geometry]:
             notes=tuple(notes),
             input_name="dy",
             input_label=lambda i: f"dy[{i * kk}:{(i + 1) * kk}]",
+            inputs_word=row_blocks("dy", kk),
             input_heading="dy = ∂L/∂y: one column per window",
             output_label=lambda co: f"dx[{co}]",
             output_name="dx",
@@ -121,6 +123,7 @@ def fold_backward_geometries(spec: Any, unfolds: Any) -> list[Geometry]:
             input_name="dy",
             input_heading="dy = ∂L/∂y (padded)" if _padded(spec) else "dy = ∂L/∂y",
             output_label=lambda co: f"dx[{co * kk}:{(co + 1) * kk}]",
+            outputs_word=row_blocks("dx", kk),
             output_name="dx",
             output_heading="dx = ∂L/∂x: one column per window",
             blame=lambda axis: ("input_shape", spec.input_shape, "input"),

@@ -37,6 +37,7 @@ from ..picture.sizes import MAX_SHOWN_IN
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text
+from .fold_part import fold_cells, record_fold_part, record_unfold_part, row_blocks, unfold_columns
 from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows, first_column, fold_taps, partial_span
 from .gathered import INPUT_RANGE, no_values
 from .sliding import channels_cut, draws_part
@@ -346,15 +347,13 @@ class Unfold(_FoldOperation):
         if region is None:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "Unfold copies the windows and has no parameters")
-        from .fold_part import record_unfold_part
-
-        columns, read = self._part(spec, region)
+        columns, read = unfold_columns(spec, region)
         return FoldRecording(spec, *record_unfold_part(spec, seed, input, columns, read))
 
     def part_numbers(self, spec: Any, region: Region) -> int:
         """The input cells the columns' windows read (and the padding among them), twice, and
         the columns."""
-        (start, stop), read = self._part(spec, region)
+        (start, stop), read = unfold_columns(spec, region)
         return spec.in_channels * (2 * math.prod(read.size) + spec.cells * (stop - start))
 
     def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
@@ -364,19 +363,10 @@ class Unfold(_FoldOperation):
         dy = np.asarray(grad_output)
         return Gradients(fold(dy, spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.padding))
 
-    def _part(self, spec: Any, region: Optional[Region]) -> tuple[tuple[int, int], Region]:
-        """The columns drawn (start, stop) and the padded input cells their windows read."""
-        _, hp, wp = spec.padded_shape
-        if region is None:
-            return (0, spec.output_shape[1]), Region((0, hp), (0, wp))
-        start, stop = region.cols
-        rows, cols = _windows(spec, spec.input_shape[1:], start, stop)
-        return (start, stop), Region((int(rows.min()), int(rows.max()) + 1), (int(cols.min()), int(cols.max()) + 1))
-
     def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
         self.check_view(**view)
         c, kk = spec.in_channels, spec.cells
-        (start, stop), read = self._part(spec, region)
+        (start, stop), read = unfold_columns(spec, region)
         _, hp, wp = spec.padded_shape
         _, places = spec.output_shape
         (kh, kw), (ph, pw) = spec.kernel_size, spec.places
@@ -422,7 +412,7 @@ class Unfold(_FoldOperation):
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
                 output_label=lambda co: f"y[{co * kk}:{(co + 1) * kk}]",
-                outputs_word=f"row blocks of y ({kk} row{'s' if kk > 1 else ''} each)",  # y has no channels
+                outputs_word=row_blocks("y", kk),
                 numbers=True,
                 step_text=longest,
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (len(entry) + 3),
@@ -441,7 +431,7 @@ class Unfold(_FoldOperation):
         **view: Any,
     ) -> list[Drawn]:
         (geometry,) = geometries or self.geometries(spec, region, **view)
-        (start, stop), read = self._part(spec, region)
+        (start, stop), read = unfold_columns(spec, region)
         c, kk = spec.in_channels, spec.cells
         grid = recording.canvas[:, slice(*read.rows), slice(*read.cols)]
         p, (h, w) = spec.padding, spec.input_shape[1:]
@@ -517,16 +507,14 @@ class Fold(_FoldOperation):
         if region is None:
             return self.record(spec, seed, input=input, weight=weight, bias=bias)
         no_values(self.name, weight, bias, "Fold adds the columns up and has no parameters")
-        from .fold_part import record_fold_part
-
-        part, columns = self._part(spec, region)
+        part, columns = fold_cells(spec, region)
         return FoldRecording(spec, *record_fold_part(spec, seed, input, columns, part))
 
     def part_numbers(self, spec: Any, region: Region) -> int:
         """The columns held, the cells drawn (their sums, the output among them, the picture's
         start and output), and twice (a playback for the scale, one drawn) the partial sums of
         the cells the columns' windows cover, with a flag each."""
-        part, (start, stop) = self._part(spec, region)
+        part, (start, stop) = fold_cells(spec, region)
         rows, cols = _windows(spec, spec.output_size, start, stop)
         band = (int(rows.max()) - int(rows.min()) + 1) * (int(cols.max()) - int(cols.min()) + 1)
         held = stop - first_column(spec, start, stop)
@@ -543,27 +531,9 @@ class Fold(_FoldOperation):
         dy = np.asarray(grad_output)
         return Gradients(unfold(dy, spec.kernel_size, spec.stride, spec.dilation, spec.padding))
 
-    def _part(self, spec: Any, region: Optional[Region]) -> tuple[Region, tuple[int, int]]:
-        """The cells of the padded output drawn, and the columns (start, stop) from the first
-        window that reaches them to the last (all of them for the whole layer)."""
-        part = Region.of(region, spec.canvas)
-        if region is None:
-            return part, (0, spec.input_shape[1])
-        rows, cols = _windows(spec, spec.output_size)
-        (r0, r1), (c0, c1) = part.rows, part.cols
-        reach = ((rows >= r0) & (rows < r1)).any(axis=1) & ((cols >= c0) & (cols < c1)).any(axis=1)
-        found = np.flatnonzero(reach)
-        if not found.size:
-            raise SpecError(
-                "region",
-                f"no window of this Fold reaches the output cells {part.text(2)} (of the padded map): they stay 0; "
-                "draw a part some window reaches",
-            )
-        return part, (int(found[0]), int(found[-1]) + 1)
-
     def _part_fields(self, spec: Any, region: Optional[Region]) -> tuple[list[str], dict[str, Any]]:
         """A part's note and the geometry's fields that place it (none for the whole layer)."""
-        part, (start, stop) = self._part(spec, region)
+        part, (start, stop) = fold_cells(spec, region)
         if region is None or not part.cuts(spec.canvas):
             return [], {}
         places, kk = spec.input_shape[1], spec.cells
@@ -584,7 +554,7 @@ class Fold(_FoldOperation):
     def geometries(self, spec: Any, region: Optional[Region] = None, **view: Any) -> list[Geometry]:
         self.check_view(**view)
         c, kk = spec.in_channels, spec.cells
-        part, (start, stop) = self._part(spec, region)
+        part, (start, stop) = fold_cells(spec, region)
         places = stop - start
         (kh, kw), (ph, pw) = spec.kernel_size, spec.places
         notes = [
@@ -624,6 +594,7 @@ class Fold(_FoldOperation):
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
                 input_label=lambda c: f"x[{c * kk}:{(c + 1) * kk}]",
+                inputs_word=row_blocks("x", kk),
                 output_label=lambda co: f"y[{co}]",
                 numbers=True,
                 step_text=longest,
@@ -645,7 +616,7 @@ class Fold(_FoldOperation):
     ) -> list[Drawn]:
         (geometry,) = geometries or self.geometries(spec, region, **view)
         c, kk = spec.in_channels, spec.cells
-        part, columns = self._part(spec, region)
+        part, columns = fold_cells(spec, region)
         grid = recording.input[:, slice(*columns)].reshape(c, kk, columns[1] - columns[0])
         low, high = partial_span(spec, recording, columns, part)  # for a scale that covers every sum
         p, (ho, wo) = spec.padding, spec.output_size

@@ -9,15 +9,51 @@ example input drawn as the whole layer's is, :func:`~convgif.engine.values.examp
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 import numpy as np
 
 from ..engine.part import PartArray, held_input
 from ..engine.values import rng_of
+from ..errors import SpecError
 from ..picture.model import Region
 from .fold_steps import _windows, first_column
 from .gathered import INPUT_RANGE
+
+
+def unfold_columns(spec: Any, region: Optional[Region]) -> tuple[tuple[int, int], Region]:
+    """The columns of an Unfold drawn (start, stop) and the padded input cells their windows read."""
+    _, hp, wp = spec.padded_shape
+    if region is None:
+        return (0, spec.output_shape[1]), Region((0, hp), (0, wp))
+    start, stop = region.cols
+    rows, cols = _windows(spec, spec.input_shape[1:], start, stop)
+    return (start, stop), Region((int(rows.min()), int(rows.max()) + 1), (int(cols.min()), int(cols.max()) + 1))
+
+
+def fold_cells(spec: Any, region: Optional[Region]) -> tuple[Region, tuple[int, int]]:
+    """The cells of a Fold's padded output drawn, and the columns (start, stop) from the first
+    window that reaches them to the last (all of them for the whole layer)."""
+    part = Region.of(region, spec.canvas)
+    if region is None:
+        return part, (0, spec.input_shape[1])
+    rows, cols = _windows(spec, spec.output_size)
+    (r0, r1), (c0, c1) = part.rows, part.cols
+    reach = ((rows >= r0) & (rows < r1)).any(axis=1) & ((cols >= c0) & (cols < c1)).any(axis=1)
+    found = np.flatnonzero(reach)
+    if not found.size:
+        raise SpecError(
+            "region",
+            f"no window of this Fold reaches the output cells {part.text(2)} (of the padded map): they stay 0; "
+            "draw a part some window reaches",
+        )
+    return part, (int(found[0]), int(found[-1]) + 1)
+
+
+def row_blocks(name: str, rows: int) -> str:
+    """How a picture counts the blocks of rows it draws of a (C·KH·KW, L) matrix, which has no
+    channels: ``row blocks of y (9 rows each)``."""
+    return f"row blocks of {name} ({rows} row{'s' if rows > 1 else ''} each)"
 
 
 def record_unfold_part(
