@@ -385,10 +385,11 @@ class _Search:
 
 
 def _past_box(layout: Any, look: Look) -> float:
-    """How many times larger than the box of :func:`~convgif.picture.sizes.fit_box` a
-    ``layout`` is, with the room kept for its keys (at least 1: within it)."""
-    wide = layout.arrangement == "landscape"
-    box_w, box_h = fit_box(look.scale, look.width, wide)
+    """How many times larger than the box of :func:`~convgif.picture.sizes.fit_box` (or its
+    picture's own, for one that arranges itself) a ``layout`` is, with the room kept for its
+    keys (at least 1: within it)."""
+    own, wide = layout.geometry.arrangement, layout.arrangement == "landscape"
+    box_w, box_h = own.fit_box(look.scale, look.width) if own is not None else fit_box(look.scale, look.width, wide)
     keys = (KEYS_ROOM_WIDE if wide else KEYS_ROOM) * layout.scale
     return max(1.0, layout.drawing[0] / box_w, (layout.keyless + keys) / box_h)
 
