@@ -123,7 +123,7 @@ def test_a_part_matches_torch():
     "spec, region",
     [
         (convgif.FractionalMaxPool3dSpec((2, 8, 20, 20), 2, (4, 9, 9), return_indices=True), "2:5,3:6"),
-        (convgif.FractionalMaxPool3dSpec((1, 9, 17, 15), (3, 2, 2), (3, 8, 7)), "1:4,0:3"),
+        (convgif.FractionalMaxPool3dSpec((1, 9, 17, 15), (3, 2, 2), (3, 8, 7)), "1:3,0:3"),
     ],
 )
 def test_a_fractional_pooling_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_would(
@@ -131,6 +131,8 @@ def test_a_fractional_pooling_too_large_to_compute_whole_draws_its_part_as_a_sma
 ):
     from convgif.ops import args
 
+    # parts whose pictures all fit the page's height either way: a part wider than the column is
+    # chosen by its size, which a layer computed only in part measures with estimated numbers
     normal = convgif.render(spec, io.BytesIO(), max_frames=40, region=region, values=True).data
     monkeypatch.setattr(args, "MAX_ELEMENTS", 200)  # as if this layer were far too large
     parted = convgif.render(spec, io.BytesIO(), max_frames=40, region=region, values=True).data

@@ -387,3 +387,20 @@ def test_wrap_breaks_as_measuring_every_line_whole():
         assert wrap(text, chars, separator) == _wrapped_by_measuring_every_line(text, chars, separator), (text, chars)
     assert wrap("times x[0, d, 1, 1] and [1, 0, -1]", 16) == ["times", "x[0, d, 1, 1]", "and [1, 0, -1]"]
     assert wrap("times x[0, d, 1, 1] and", 10) == ["times", "x[0, d,", "1, 1] and"]  # no room: inside, as it must
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_the_room_kept_for_keys_is_what_three_rows_of_them_take_or_two_on_a_slide(scale):
+    """Room kept beyond what the keys take gives up parts that fit (a depth pool's window of 4
+    slices needs the page's last pixels): the room is exactly that of three rows, two on a slide."""
+    from convgif.picture.layout import place_keys
+    from convgif.picture.model import Key
+    from convgif.picture.sizes import KEYS_ROOM, KEYS_ROOM_WIDE, Metrics, key_size
+
+    m = Metrics.of(scale)
+    key = Key("x", "input", tuple((None, f"value {i}") for i in range(6)))
+    width = 2 * m.margin + key_size(key, m)[0] + 10  # one key a row
+    for rows, room in ((3, KEYS_ROOM), (2, KEYS_ROOM_WIDE)):
+        placed, height = place_keys(m, (key,) * rows, width, 500 * scale)
+        assert len({y for _, _, y in placed}) == rows
+        assert height - m.margin - 500 * scale == room * scale

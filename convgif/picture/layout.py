@@ -28,6 +28,7 @@ from .sizes import (
     FRINGE,
     FRINGE_GAP,
     KEY_GAP,
+    KEYS_ABOVE,
     KEYS_ROOM,
     MAX_SIDE_PX,
     MIN_CELL_PX,
@@ -260,7 +261,7 @@ def place_keys(
     row as fit ``width`` (a key wider than that alone on its row, on as many lines as keep it
     within): each with the top-left pixel of its name; and the figure's height."""
     label, margin = m.label, m.margin
-    placed, x, y, bottom = [], margin, below + 10 * m.n, below
+    placed, x, y, bottom = [], margin, below + KEYS_ABOVE * m.n, below
     for key in keys:
         w, _ = key_size(key, m)
         if x > margin and x + w > width - margin:

@@ -69,10 +69,14 @@ GAP = 10  # between stacked grids
 GROUP_GAP = 22  # between groups, which also get a coloured frame
 LINK_GAP = 40  # between columns, where the connecting lines run
 KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
-KEYS_ROOM = 70  # what the keys under a drawing take (three rows of them), kept free in the box
-KEYS_ROOM_WIDE = 42  # what they take under a figure arranged for a slide's width (two rows)
 KEY_STRIP = 96  # a key's plain swatches together at most this wide
 KEY_GAP = 6  # between rows of keys, and the lines of a key too wide for one
+KEYS_ABOVE = 10  # between the drawing and its first row of keys
+#: What the keys under a drawing take, kept free in the box while their values are not known:
+#: three rows of them (exactly, with no slack: a part a few pixels short of the box is not
+#: given up for room no key takes); under a figure arranged for a slide's width, two rows.
+KEYS_ROOM = KEYS_ABOVE + 3 * (LABEL.height + KEY_GAP) - KEY_GAP
+KEYS_ROOM_WIDE = KEYS_ABOVE + 2 * (LABEL.height + KEY_GAP) - KEY_GAP
 SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
 #: Where the caption may break: after the em dash of one of these.
 CAPTION_BREAK = " \u2014 "
