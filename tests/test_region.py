@@ -811,7 +811,10 @@ def _one_output(spec, look):
 
 def _past_the_box_only_when_one_output_is(spec, look) -> None:
     """A render fits the box whenever its smallest part (one output, as few channels and kernel
-    columns as fit) does, and is never wider than that part otherwise."""
+    columns as fit) does, and otherwise is no wider than that part, or than a page shrinks
+    SHRINK_TO_MOVE times for a window that still moves."""
+    from convgif.animation.region import SHRINK_TO_MOVE
+
     from convgif.animation.job import Job
     from convgif.picture.sizes import fit_box
 
@@ -829,7 +832,7 @@ def _past_the_box_only_when_one_output_is(spec, look) -> None:
     if least_w <= box_w and least_h <= box_h:
         assert job_w <= box_w and job_h <= box_h and frame_w <= box_w, (where, job_w, frame_w)
     elif least_h <= box_h:
-        assert job_w <= least_w, (where, job_w, least_w)
+        assert job_w <= max(least_w, SHRINK_TO_MOVE * box_w), (where, job_w, least_w)
 
 
 @pytest.mark.parametrize(
@@ -846,6 +849,19 @@ def _past_the_box_only_when_one_output_is(spec, look) -> None:
 @pytest.mark.parametrize("width", [None, 480])
 def test_a_1d_layer_whose_window_is_wider_than_the_column_is_drawn_as_its_narrowest_part(spec, values, width):
     _past_the_box_only_when_one_output_is(spec, Look(values=values, width=width))
+
+
+def test_a_1d_layer_past_the_box_keeps_its_window_moving_while_a_page_shrinks_it_little():
+    """Conv1d 64→64, k 7, with values: one output fits no column, and neither do three; the
+    three, shrunk less than SHRINK_TO_MOVE times, are drawn rather than a still single window."""
+    from convgif.animation.job import Job
+    from convgif.animation.region import FEW_SIDE, SHRINK_TO_MOVE
+    from convgif.picture.sizes import fit_box
+
+    job = Job(convgif.Conv1dSpec((64, 100), 64, 7, padding=3), Look(values=True), max_frames=0)
+    box_w, _ = fit_box(1, None)
+    assert job.choice.region is not None and job.choice.region.size[-1] >= FEW_SIDE, job.choice.region
+    assert box_w < max(layout.width for layout in job.layouts) <= SHRINK_TO_MOVE * box_w
 
 
 @pytest.mark.parametrize("seed", range(8))

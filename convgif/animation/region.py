@@ -21,9 +21,11 @@ are all drawn down to one output.
 
 The first part in that order that fits the box is drawn. Only when none does (a window too
 wide for the column with the numbers it holds: a 1-D layer, drawn as one row, or a kernel read
-whole) is a part drawn past the box: the one that goes past it least (of those drawn readably,
-if any is), then the one at the largest cells, then the most preferred: a page shrinks a frame
-wider than its column, and the part shrunk least stays readable.
+whole) is a part drawn past the box: of those drawn readably, if any is, one whose window
+still moves over :data:`FEW_SIDE` outputs a side and that a page shrinks at most
+:data:`SHRINK_TO_MOVE` times, if any is; then the one that goes past the box least, then the
+one at the largest cells, then the most preferred: a page shrinks a frame wider than its
+column, and the part shrunk least stays readable.
 """
 
 from __future__ import annotations
@@ -65,6 +67,9 @@ GOOD_SIDE = 8
 #: side, where smaller) before it leaves terms of a group's sums out: seeing the window move
 #: teaches more than seeing every channel's terms, which the sums still account for.
 FEW_SIDE = 3
+#: When no part fits the box, one whose window still moves over :data:`FEW_SIDE` outputs is
+#: preferred to a smaller one while a page shrinks it at most this many times.
+SHRINK_TO_MOVE = 1.5
 #: Input channels drawn of one group when not all of them can be: the sums then say what the
 #: others add.
 FEWER_TERMS = (3, 1)
@@ -229,14 +234,19 @@ class _Search:
                     self.fallback, self.fallback_rank = (region, selection, False), rank
         return self.fallback
 
-    def _oversize(self, region: Optional[Region], selection: Selection, readable: bool) -> tuple[bool, float, int]:
+    def _oversize(
+        self, region: Optional[Region], selection: Selection, readable: bool
+    ) -> tuple[bool, bool, float, int]:
         """The rank of a candidate drawn past the box, the smaller the better: whether it is
-        not ``readable``, how far its pictures go past the box (the most any of them is shrunk
-        to fit it, at least 1), then, when not readable, the smallest cells they are drawn at,
-        negated (readable cells are not worth a kernel column)."""
+        not ``readable``, whether its window stops moving or a page shrinks it more than
+        :data:`SHRINK_TO_MOVE` times, how far its pictures go past the box (the most any of them
+        is shrunk to fit it, at least 1), then, when not readable, the smallest cells they are
+        drawn at, negated (readable cells are not worth a kernel column)."""
         sizes = [self._picture(region, k, c, j)[2] for k, (c, j) in enumerate(zip(*selection[:2]))]
         cells = 0 if readable else -min(cell for _, cell in sizes)
-        return not readable, max(over for over, _ in sizes), cells
+        over = max(over for over, _ in sizes)
+        still = region is not None and not self._moves(region) or over > SHRINK_TO_MOVE
+        return not readable, still, over, cells
 
     def _none_drawn(self, region: Optional[Region], selection: Selection) -> bool:
         """Whether the least a render may draw (one output cell, one input channel) is too
