@@ -813,9 +813,8 @@ def _past_the_box_only_when_one_output_is(spec, look) -> None:
     """A render fits the box whenever its smallest part (one output, as few channels and kernel
     columns as fit) does, and otherwise is no wider than that part, or than a page shrinks
     SHRINK_TO_MOVE times for a window that still moves."""
-    from convgif.animation.region import SHRINK_TO_MOVE
-
     from convgif.animation.job import Job
+    from convgif.animation.region import SHRINK_TO_MOVE
     from convgif.picture.sizes import fit_box
 
     box_w, box_h = fit_box(1, look.width)
