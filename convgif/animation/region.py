@@ -226,7 +226,7 @@ class _Search:
                 return region, selection, True
             if verdict is None and not least_checked:  # when not even the least is drawn, no larger part is
                 least_checked = True
-                if self._none_drawn(*candidates[-1]):
+                if self._none_drawn([c for c in candidates if c[0] == candidates[-1][0]]):
                     return None
             if verdict is not None:  # when none fits: the smallest drawn (the first of equals)
                 rank = self._oversize(region, selection, readable=verdict == "readable")
@@ -248,11 +248,14 @@ class _Search:
         still = region is not None and not self._moves(region) or over > SHRINK_TO_MOVE
         return not readable, still, over, cells
 
-    def _none_drawn(self, region: Optional[Region], selection: Selection) -> bool:
-        """Whether the least a render may draw (one output cell, one input channel) is too
-        large to draw: a layer whose single window is too large."""
+    def _none_drawn(self, least: list[tuple[Optional[Region], Selection]]) -> bool:
+        """Whether every selection of the least part a render may draw (one output cell) is too
+        large to draw: a layer whose single window is too large. (The fewest channels are not
+        always the smallest picture: a narrow one wraps its notes onto more lines.)"""
         try:
-            return self._verdict(region, selection) is None and self.too_large is not None
+            return all(self._verdict(region, selection) is None for region, selection in least) and (
+                self.too_large is not None
+            )
         except SpecError:
             return False
 
