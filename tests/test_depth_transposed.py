@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from convgif import ConvTranspose3dSpec, SpecError, ops, record
+from convgif.ops.depth_steps import depth_range
 from convgif.ops.depth_transposed import depth_pairs, depth_pairs_note, slice_arrays, slice_spec
 
 
@@ -125,7 +126,7 @@ def test_every_drawn_slice_ends_at_the_recordings_slice_its_steps_in_order_and_s
     for z, drawn in enumerate(drawings):
         geometry, playback = drawn.geometry, drawn.playback
         assert geometry.caption == spec.caption
-        assert f"depth {z} of {dout}: y[:, {z}] " in " ".join(geometry.notes)
+        assert f"depth {z} (of {depth_range(dout)}): y[:, {z}] " in " ".join(geometry.notes)
         assert geometry.output_label(0) == f"y[0, {z}]"
         pairs = depth_pairs(spec, z)
         steps = playback.steps

@@ -19,7 +19,7 @@ from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, shown
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
-from .depth_steps import ALONE, Count, counts, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .scattering import ScatterPlayback, scatter_step_text
 from .sliding import draws_part
 
@@ -46,7 +46,7 @@ def slice_arrays(spec: Any, x: np.ndarray, weight: np.ndarray, z: int) -> tuple[
 def depth_pairs_note(spec: Any, z: int) -> str:
     """What output depth slice ``z`` gets, in words."""
     pairs = depth_pairs(spec, z)
-    head = f"depth {z} of {spec.output_shape[1]}: "
+    head = f"depth {z} (of {depth_range(spec.output_shape[1])}): "
     if not pairs:
         return head + f"y[:, {z}] holds only the bias: no input depth scatters into it"
     listed = ", ".join(f"({d}, {dz})" for d, dz in pairs)

@@ -238,8 +238,12 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
             return [*out[:-1], f"{out[-1]}   {more}"]
         if len(out) < lines:
             return [*out, more]
-        if used == 1:  # only the first entry: its middle left out for the count, its value kept
-            if lines > 1:
+        if used == 1:  # only the first entry: whole if broken another way leaves room for the count
+            tied = "\u00a0" * 2 + more.replace(" ", "\u00a0")  # the count unbroken, three spaces after the entry
+            whole = wrap(f"{entries[0]} {tied}", width)
+            if len(whole) <= lines and max(map(cells, whole)) <= width:
+                return [line.replace("\u00a0", " ").strip() for line in whole]
+            if lines > 1:  # else its middle left out for the count, its value kept
                 return [*_elided(entries[0], width, lines - 1), more]
             return [f"{_elided(entries[0], width - cells(more) - 3, 1)[0]}   {more}"]
         used -= 1
