@@ -176,7 +176,7 @@ def test_a_three_axis_layer_is_described_recorded_and_drawn_by_depth_slices():
     spec = convgif.AdaptiveMaxPool3dSpec((2, 4, 5, 6), (2, None, 4))
     assert convgif.record(spec).output.shape == (2, 2, 5, 4)
     geometries = ops.of(spec).geometries(spec)
-    assert [g.notes[-1].split(":")[0] for g in geometries] == ["depth 0 of 2", "depth 1 of 2"]
+    assert [g.notes[-1].split(":")[0] for g in geometries] == ["depth 0 (of 0–1)", "depth 1 (of 0–1)"]
     lines = explain(spec)
     assert any("D windows: ⌊i·4/2⌋ to ⌈(i+1)·4/2⌉: 0–1, 2–3 (2 cells)" in line for line in lines)
 

@@ -225,9 +225,9 @@ def test_a_conv3d_slice_reads_the_dy_depths_its_note_names_and_a_slice_no_output
     spec = convgif.Conv3dSpec((1, 5, 3, 3), 1, (2, 1, 1), stride=(2, 1, 1))  # depth 4 read by no window
     job = Job(spec, view={"backward": True}, grad_output=True)
     notes = [d.geometry.notes[-1] for d in job.drawings]
-    assert notes[0].startswith("depth 0 of 5: dx[:, 0] gathers dy[:, o]·w[:, :, dz] for (o, dz) = (0, 0)")
+    assert notes[0].startswith("depth 0 (of 0–4): dx[:, 0] gathers dy[:, o]·w[:, :, dz] for (o, dz) = (0, 0)")
     assert notes[1].endswith("(o, dz) = (0, 1): o·2 − 0 + dz·1 = 1")
-    assert notes[4] == "depth 4 of 5: dx[:, 4] = 0: no output depth read x[:, 4]"
+    assert notes[4] == "depth 4 (of 0–4): dx[:, 4] = 0: no output depth read x[:, 4]"
     assert not job.drawings[4].output.any() and job.drawings[4].geometry.steps == 1
     labels = [job.drawings[2].geometry.input_text(c) for c in range(job.drawings[2].geometry.in_channels)]
     assert labels == ["dy[0, 1]"]
@@ -240,7 +240,9 @@ def test_a_padding_that_copies_cells_folds_each_copys_gradient_back_onto_its_cel
     names = [d.geometry.output_name for d in job.drawings]
     assert names == ["dxp"] * 4 + ["dx"] * 2 + ["dw"] * 2  # padded depths 0..3, then x's two depths
     fold = job.drawings[4]
-    assert fold.geometry.notes[-1] == "depth 0 of 2: dx[:, 0] gathers dxp[:, p] for p = 1, 3: x[:, 0] and its copies"
+    assert (
+        fold.geometry.notes[-1] == "depth 0 (of 0–1): dx[:, 0] gathers dxp[:, p] for p = 1, 3: x[:, 0] and its copies"
+    )
     assert [fold.geometry.input_text(c) for c in range(2)] == ["dxp[0, 1]", "dxp[0, 3]"] and fold.copies
     corner = fold.playback.show(0).sums[0]  # reflect: x[0, 0, 0, 0] only at padded (1, 1, 1) and its copy (3, 1, 1)
     assert corner.startswith("dx[0, 0, 0, 0] = dxp[0, 1, 1, 1] + dxp[0, 3, 1, 1] = "), corner

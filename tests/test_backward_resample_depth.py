@@ -23,6 +23,7 @@ from convgif import ops
 from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.cli import main
+from convgif.ops.depth_steps import depth_range
 
 try:
     import torch
@@ -145,7 +146,9 @@ def play(spec, job) -> np.ndarray:
             continue
         (z,) = {int(re.fullmatch(rf"dy\[{c}, (\d+)\]", geometry.input_text(c)).group(1)) for c in range(dy.shape[0])}
         note = geometry.notes[-1]
-        assert note.startswith(f"depth {z} of {spec.output_shape[1]}: y[:, {z}] ") and f"dx[:, {d}]" in note, note
+        assert (
+            note.startswith(f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] ") and f"dx[:, {d}]" in note
+        ), note
         weight = re.search(r"with depth weight ([\d.]+(?: \+ [\d.]+)*), ", note)
         if spec.mode in ("nearest", "nearest-exact"):
             assert weight is None and f"y[:, {z}] copied its cells from x[:, {d}]" in note, note
@@ -222,7 +225,10 @@ def test_every_shuffle_slice_copies_each_dx_channel_from_the_dy_channel_it_went_
         for z, (drawn, steps) in enumerate(zip(job.drawings, job.shown)):
             geometry = drawn.geometry
             assert [geometry.input_text(i) for i in range(c)] == [f"dy[{i}, {z}]" for i in range(c)]
-            assert geometry.notes[-1] == f"depth {z} of {depth}: dx[:, {z}] is the channel un-shuffle of dy[:, {z}]"
+            assert (
+                geometry.notes[-1]
+                == f"depth {z} (of {depth_range(depth)}): dx[:, {z}] is the channel un-shuffle of dy[:, {z}]"
+            )
             assert drawn.start is None
             for step in range(steps):
                 j = destination[step]

@@ -131,3 +131,68 @@ def test_a_trilinear_upsample_counts_through_the_whole_animation():
     up = ops.operation("Upsample").build(input_shape=(1, 2, 2, 3), scale_factor=2, mode="trilinear")
     lines = played(Job(up, Look(values=True), max_frames=0))
     assert len(lines) == 96 and lines[24][1:3] == (25, 96) and lines[23][1:3] == (24, 96)
+
+
+NOTE_INDEX = re.compile(r"\bdepth (\d+) \(of 0(?:–(\d+))?\)")
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_depth_note_names_an_index_among_indices(seed):
+    """Beside a 1-based "step 2/4", a note's depth is plainly an index: "depth 1 (of 0–3)",
+    never "depth 1 of 4" (which reads as the first of four); in Chinese "深度 1 (索引 0–3 中)",
+    never "(共 4)". Every note of every 3-D kind's pictures, forward and backward."""
+    from convgif.picture.translated import geometry as translated
+
+    rng = random.Random(seed)
+    named = 0
+    for spec in _specs(rng):
+        for view in ({}, {"backward": True}):
+            try:
+                geometries = Job(spec, Look(), view).geometries
+            except SpecError:
+                continue
+            for geometry in geometries:
+                notes = " ".join(geometry.notes)
+                assert not re.search(r"\bdepth \d+ of \d+", notes), notes
+                for found in NOTE_INDEX.finditer(notes):
+                    last = int(found.group(2) or 0)
+                    assert int(found.group(1)) <= last and found.group(2) != "0", notes
+                    named += 1
+                for lang in ("zh-Hans", "zh-Hant"):
+                    said = " ".join(translated(geometry, lang).notes)
+                    assert "(共" not in said and said.count("(索引 ") == len(NOTE_INDEX.findall(notes)), said
+    assert named >= 20
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_every_step_line_fits_the_room_its_layout_keeps(seed):
+    """The layout sizes the step line for its longest text (the last step, "of this part" when
+    the render may show fewer channels than the layer has): every line that plays fits it."""
+    from convgif.picture.cells import cells
+    from convgif.picture.sizes import STEP_BREAK, wrap
+
+    rng = random.Random(seed)
+    for spec in _specs(rng):
+        for view in ({}, {"backward": True}):
+            try:
+                job = Job(spec, Look(values=rng.random() < 0.5), view, max_frames=rng.choice([0, 30, 60]))
+            except SpecError:
+                continue
+            for drawn, layout, steps in zip(job.drawings, job.layouts, job.steps):
+                for step in steps:
+                    drawn.playback.advance(step)
+                    text = drawn.playback.show(step).text
+                    lines = wrap(text, layout.sum_width, STEP_BREAK)
+                    assert len(lines) <= layout.step_lines and max(map(cells, lines)) <= layout.sum_width, (spec, text)
+
+
+def test_a_max_pool_showing_some_channels_keeps_room_for_of_this_part():
+    """MaxPool3d over (2, 5, 10, 7) shows 2 of its 4 input slices: its steps are counted "of this
+    part", and the step line was sized without those words (45 characters on a 40-character line)."""
+    spec = ops.operation("MaxPool3d").build(input_shape=(2, 5, 10, 7), kernel_size=2)
+    job = Job(spec, Look())
+    from convgif.picture.sizes import STEP_BREAK, wrap
+
+    text = job.drawings[0].playback.show(0).text
+    assert text.endswith("of this part")
+    assert len(wrap(text, job.layouts[0].sum_width, STEP_BREAK)) <= job.layouts[0].step_lines

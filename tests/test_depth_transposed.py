@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from convgif import ConvTranspose3dSpec, SpecError, ops, record
+from convgif.ops.depth_steps import depth_range
 from convgif.ops.depth_transposed import depth_pairs, depth_pairs_note, slice_arrays, slice_spec
 
 
@@ -125,7 +126,7 @@ def test_every_drawn_slice_ends_at_the_recordings_slice_its_steps_in_order_and_s
     for z, drawn in enumerate(drawings):
         geometry, playback = drawn.geometry, drawn.playback
         assert geometry.caption == spec.caption
-        assert f"depth {z} of {dout}: y[:, {z}] " in " ".join(geometry.notes)
+        assert f"depth {z} (of {depth_range(dout)}): y[:, {z}] " in " ".join(geometry.notes)
         assert geometry.output_label(0) == f"y[0, {z}]"
         pairs = depth_pairs(spec, z)
         steps = playback.steps
@@ -334,3 +335,35 @@ def test_a_slice_drawing_some_input_slices_writes_the_drawn_and_the_others_apart
                         assert were is None if word is None else int(were) == before
                         checked += 1
     assert checked
+
+
+def test_a_sum_head_names_the_canvas_depth_as_the_step_line_names_the_depth():
+    """The canvas has four indices: "canvas[0, 3, 0:2, 2:4] += Σ …" on the step of "depth 3",
+    the canvas depth z + padding of output depth z (before padding crops it), never three."""
+    import re
+
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    rng = random.Random(5)
+    checked = 0
+    for _ in range(12):
+        k, s = rng.randint(1, 3), rng.randint(1, 2)
+        arguments = {"input_shape": (rng.randint(1, 2), *(rng.randint(1, 3) for _ in range(3)))}
+        arguments.update(out_channels=rng.randint(1, 2), kernel_size=k, stride=s, padding=rng.randint(0, k - 1))
+        try:
+            spec = ops.operation("ConvTranspose3d").build(**arguments)
+            job = Job(spec, Look(values=True))
+        except SpecError:
+            continue
+        for drawn, steps in zip(job.drawings, job.steps):
+            for step in steps:
+                drawn.playback.advance(step)
+                shown = drawn.playback.show(step)
+                z = int(re.match(r"depth (\d+)\b", shown.text).group(1))
+                for head in (entry for entry in shown.sums if entry.startswith("canvas[")):
+                    assert re.match(
+                        rf"canvas\[\d+, {z + spec.padding[0]}, \d+:\d+(:\d+)?, \d+:\d+(:\d+)?\] \+= Σ", head
+                    ), head
+                    checked += 1
+    assert checked > 50

@@ -1,3 +1,5 @@
+import random
+
 import numpy as np
 import pytest
 
@@ -240,8 +242,11 @@ def test_sum_line_keeps_whole_entries():
     kept, more = cut.rsplit("   ", 1)
     assert len(cut) <= 80 and full.startswith(kept) and full[len(kept) :].startswith("   y[")
     assert more == f"… {len(step.sums) - kept.count('   ') - 1} more"
-    (cut,) = _fit_lines(step.sums, 37, 1)  # room for the first entry and a bare "…"
-    assert cut == f"{step.sums[0]} …"
+    (cut,) = _fit_lines(step.sums, 37, 1)  # room for the first entry, not the count: its middle goes
+    body, more = cut.rsplit("   ", 1)
+    head, tail = body.split(" … ")
+    assert len(cut) <= 37 and more == f"… {len(step.sums) - 1} more"
+    assert step.sums[0].startswith(head) and step.sums[0].endswith(tail) and len(head + tail) < len(step.sums[0])
 
 
 @pytest.mark.parametrize("lines", [1, 2, 3])
@@ -291,9 +296,28 @@ def test_entries_left_out_of_a_sum_line_are_counted(width, lines):
     whole = [entry for entry in entries if entry in text]
     assert whole == entries[: len(whole)]
     if len(whole) < len(entries):
-        assert text.endswith(f"… {len(entries) - max(len(whole), 1)} more") or text == f"{entries[0]} …"
+        assert text.endswith(f"… {len(entries) - max(len(whole), 1)} more")
     else:
         assert "more" not in text
+
+
+def test_a_sum_line_too_long_keeps_its_first_value_and_the_count_of_those_left_out():
+    """However the lines and their width cut a step's sums, the line ends by counting the entries
+    left out, and the first entry keeps what it comes to (its middle goes first)."""
+    rng = random.Random(4)
+    for _ in range(400):
+        n, value = rng.randint(2, 9), rng.randint(0, 99)
+        terms = ", ".join(str(rng.randint(0, 9)) for _ in range(rng.randint(1, 40)))
+        first = f"y[0, 1, 0, 0] = max({terms}) = {value} at index {rng.randint(0, 99)}"
+        entries = [first, *(f"y[{c}, 1, 0, 0] = max({terms}) = {value}" for c in range(1, n))]
+        width, lines = rng.randint(40, 90), rng.randint(1, 3)  # a sum line is at least 40 characters
+        drawn = _fit_lines(entries, width, lines)
+        text = "   ".join(drawn)
+        assert all(len(line) <= width for line in drawn) and len(drawn) <= lines, (width, lines, drawn)
+        shown = max(1, sum(f"y[{c}, 1, 0, 0]" in text for c in range(n)))  # the first, at least in part
+        if shown < n:
+            assert text.endswith(f"… {n - shown} more"), (width, lines, drawn)
+            assert f" {value} at index" in " ".join(drawn), (width, lines, drawn)
 
 
 def test_a_still_is_its_own_picture_and_a_poster_the_animations_frame(tmp_path):

@@ -188,7 +188,7 @@ def test_a_three_axis_layer_is_recorded_and_drawn_by_depth_slices():
     spec = convgif.LPPool3dSpec((2, 4, 4, 4), 2, 2)
     assert convgif.record(spec).output.shape == (2, 2, 2, 2)
     geometries = ops.of(spec).geometries(spec)
-    assert [g.notes[-1].split(":")[0] for g in geometries] == ["depth 0 of 2", "depth 1 of 2"]
+    assert [g.notes[-1].split(":")[0] for g in geometries] == ["depth 0 (of 0–1)", "depth 1 (of 0–1)"]
 
 
 def test_info_writes_torchs_formula():

@@ -15,6 +15,7 @@ import reference_nd as ref
 from convgif import SpecError, ops, record
 from convgif.animation import Look
 from convgif.animation.job import Job
+from convgif.ops.depth_steps import depth_range
 from convgif.ops.lp import LPPool3dSpec
 from convgif.picture.model import format_value
 
@@ -75,7 +76,9 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
     assert len(drawings) == dout
     for z, drawn in enumerate(drawings):
         geometry = drawn.geometry
-        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(f"depth {z} of {dout}: ")
+        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(
+            f"depth {z} (of {depth_range(dout)}): "
+        )
         for slot in range(c * kd):
             depth = z * s + slot % kd
             assert geometry.input_text(slot) == f"x[{slot // kd}, {depth}]"

@@ -17,6 +17,7 @@ from convgif import SpecError, ops
 from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.ops import pad_depth
+from convgif.ops.depth_steps import depth_range
 from convgif.picture.model import format_value
 
 KINDS = ["ReflectionPad3d", "ReplicationPad3d", "ZeroPad3d", "ConstantPad3d", "CircularPad3d"]
@@ -104,13 +105,13 @@ def test_every_depth_slice_copies_the_slice_the_loop_says_step_by_step(name):
                 f"y[{i}, {z}]" for i in range(spec.in_channels)
             ]
             if d is None:
-                assert drawn.geometry.notes[-1] == f"depth {z} of {dout}: holds the constant " + (
+                assert drawn.geometry.notes[-1] == f"depth {z} (of {depth_range(dout)}): holds the constant " + (
                     f"{format_value(spec.fill)} (depth padding)"
                 )
                 check_constant_slice(spec, rec, drawn, z, *count)
                 constant += 1
             else:
-                assert drawn.geometry.notes[-1] == f"depth {z} of {dout}: copies x[:, {d}]"
+                assert drawn.geometry.notes[-1] == f"depth {z} (of {depth_range(dout)}): copies x[:, {d}]"
                 check_copying_slice(spec, rec, drawn, z, d, *count)
     assert constant > 0 or spec.MODE != "constant"
 

@@ -15,6 +15,7 @@ import reference_nd as ref
 from convgif import AvgPool3dSpec, MaxPool3dSpec, SpecError, ops, record
 from convgif.animation import Look
 from convgif.animation.job import Job
+from convgif.ops.depth_steps import depth_range
 from convgif.picture.model import format_value, magnitude
 
 
@@ -75,7 +76,9 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
     assert len(drawings) == dout
     for z, drawn in enumerate(drawings):
         geometry = drawn.geometry
-        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(f"depth {z} of {dout}: ")
+        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(
+            f"depth {z} (of {depth_range(dout)}): "
+        )
         for c in range(spec.in_channels * kd):
             assert geometry.input_text(c) == f"x[{c // kd}, {z * s - p + (c % kd) * d}]"
         assert geometry.output_label(0) == f"y[0, {z}]"

@@ -20,6 +20,7 @@ from convgif import SpecError, ops
 from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.cli import main
+from convgif.ops.depth_steps import depth_range
 from convgif.picture.model import format_value
 
 MODES = ("nearest", "nearest-exact", "trilinear", "area")
@@ -86,7 +87,7 @@ def check_upsample_slice(spec, rec, z: int, drawn) -> None:
     assert [geometry.input_text(i) for i in range(c * k)] == [f"x[{i // k}, {depths[i % k]}]" for i in range(c * k)]
     assert geometry.output_label(c - 1) == f"y[{c - 1}, {z}]"
     note = geometry.notes[-1]
-    assert note.startswith(f"depth {z} of {spec.output_shape[1]}: y[:, {z}] ") and all(
+    assert note.startswith(f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] ") and all(
         f"x[:, {d}]" in note for d in depths
     )
     np.testing.assert_array_equal(drawn.grid, rec.input[:, depths].reshape(c * k, *spec.input_shape[2:]))
@@ -163,7 +164,10 @@ def test_every_channel_shuffle_depth_slice_is_the_shuffle_of_its_input_slice():
             geometry = drawn.geometry
             assert [geometry.input_text(i) for i in range(c)] == [f"x[{i}, {z}]" for i in range(c)]
             assert [geometry.output_label(sources[j]) for j in range(c)] == [f"y[{j}, {z}]" for j in range(c)]
-            assert geometry.notes[-1] == f"depth {z} of {depth}: y[:, {z}] is the channel shuffle of x[:, {z}]"
+            assert (
+                geometry.notes[-1]
+                == f"depth {z} (of {depth_range(depth)}): y[:, {z}] is the channel shuffle of x[:, {z}]"
+            )
             np.testing.assert_array_equal(drawn.grid, rec.input[:, z])
             assert geometry.steps == c
             for j in range(c):
@@ -182,14 +186,14 @@ def test_the_depth_notes_say_which_depths_a_slice_reads_and_why():
     notes = [g.notes[-1] for g in ops.of(spec).geometries(spec)]
     # source depth (z + 0.5)/2 − 0.5: −0.25 (clamped to 0), 0.25, 0.75, 1.25 (past the last depth 1)
     assert notes[0] == (
-        "depth 0 of 4: y[:, 0] = bilinear of x[:, 0]; source depth (0 + 0.5)/2 − 0.5 = −0.25, at least 0: 0"
+        "depth 0 (of 0–3): y[:, 0] = bilinear of x[:, 0]; source depth (0 + 0.5)/2 − 0.5 = −0.25, at least 0: 0"
     )
     assert notes[1] == (
-        "depth 1 of 4: y[:, 1] = 0.75·(bilinear of x[:, 0]) + 0.25·(bilinear of x[:, 1]); "
+        "depth 1 (of 0–3): y[:, 1] = 0.75·(bilinear of x[:, 0]) + 0.25·(bilinear of x[:, 1]); "
         "source depth (1 + 0.5)/2 − 0.5 = 0.25"
     )
     assert notes[3] == (
-        "depth 3 of 4: y[:, 3] = 0.75·(bilinear of x[:, 1]) + 0.25·(bilinear of x[:, 1]); "
+        "depth 3 (of 0–3): y[:, 3] = 0.75·(bilinear of x[:, 1]) + 0.25·(bilinear of x[:, 1]); "
         "source depth (3 + 0.5)/2 − 0.5 = 1.25; both taps read the last depth 1"
     )
     (_, one, *_) = ops.of(spec).drawings(spec, convgif.record(spec, input=x))
@@ -200,18 +204,18 @@ def test_the_depth_notes_say_which_depths_a_slice_reads_and_why():
     )
     nearest = convgif.UpsampleSpec((1, 2, 3, 3), scale_factor=(1.5, 1, 1))
     assert [g.notes[-1] for g in ops.of(nearest).geometries(nearest)] == [
-        "depth 0 of 3: y[:, 0] copies its cells from x[:, 0]; source depth floor(0/1.5) = floor(0) = 0",
-        "depth 1 of 3: y[:, 1] copies its cells from x[:, 0]; source depth floor(1/1.5) = floor(0.6667) = 0",
-        "depth 2 of 3: y[:, 2] copies its cells from x[:, 1]; source depth floor(2/1.5) = floor(1.333) = 1",
+        "depth 0 (of 0–2): y[:, 0] copies its cells from x[:, 0]; source depth floor(0/1.5) = floor(0) = 0",
+        "depth 1 (of 0–2): y[:, 1] copies its cells from x[:, 0]; source depth floor(1/1.5) = floor(0.6667) = 0",
+        "depth 2 (of 0–2): y[:, 2] copies its cells from x[:, 1]; source depth floor(2/1.5) = floor(1.333) = 1",
     ]
     corners = convgif.UpsampleSpec((1, 3, 2, 2), size=(5, 2, 2), mode="trilinear", align_corners=True)
     assert ops.of(corners).geometries(corners)[1].notes[-1] == (
-        "depth 1 of 5: y[:, 1] = 0.5·(bilinear of x[:, 0]) + 0.5·(bilinear of x[:, 1]); source depth 1·2/4 = 0.5"
+        "depth 1 (of 0–4): y[:, 1] = 0.5·(bilinear of x[:, 0]) + 0.5·(bilinear of x[:, 1]); source depth 1·2/4 = 0.5"
     )
     area = convgif.UpsampleSpec((1, 5, 1, 1), size=(2, 1, 1), mode="area")  # depths 0–2 and 2–4
     assert [g.notes[-1] for g in ops.of(area).geometries(area)] == [
-        "depth 0 of 2: y[:, 0] averages over x[:, 0], x[:, 1], x[:, 2]; input depths floor(0·5/2) to ceil(1·5/2) − 1",
-        "depth 1 of 2: y[:, 1] averages over x[:, 2], x[:, 3], x[:, 4]; input depths floor(1·5/2) to ceil(2·5/2) − 1",
+        "depth 0 (of 0–1): y[:, 0] averages over x[:, 0], x[:, 1], x[:, 2]; input depths floor(0·5/2) to ceil(1·5/2) − 1",
+        "depth 1 (of 0–1): y[:, 1] averages over x[:, 2], x[:, 3], x[:, 4]; input depths floor(1·5/2) to ceil(2·5/2) − 1",
     ]
     edge = convgif.UpsampleSpec((1, 2, 1, 1), scale_factor=1.5, mode="trilinear")  # source 1.167 on 2 depths
     assert ops.of(edge).geometries(edge)[2].notes[-1].endswith("; both taps read the last depth 1")

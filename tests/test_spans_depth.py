@@ -15,6 +15,7 @@ from convgif import SpecError, ops, record
 from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.ops.adaptive import AdaptiveAvgPool3dSpec, AdaptiveMaxPool3dSpec
+from convgif.ops.depth_steps import depth_range
 from convgif.ops.fractional import FractionalMaxPool3dSpec
 from convgif.picture.model import Region, format_value, magnitude
 
@@ -105,7 +106,9 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
     assert len(drawings) == dout
     for z, drawn in enumerate(drawings):
         geometry = drawn.geometry
-        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(f"depth {z} of {dout}: ")
+        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(
+            f"depth {z} (of {depth_range(dout)}): "
+        )
         kd = geometry.in_channels // c
         for slot in range(geometry.in_channels):
             depth = depth_of(geometry.input_text(slot), slot // kd)

@@ -14,6 +14,7 @@ import convgif
 from convgif import MaxUnpool3dSpec, SpecError, ops
 from convgif.animation import Look
 from convgif.animation.job import Job
+from convgif.ops.depth_steps import depth_range
 from convgif.picture.model import format_value, magnitude
 
 
@@ -61,7 +62,9 @@ def test_every_depth_slice_places_each_value_where_its_index_says(spec):
         depths, geometry = covering(spec, z), drawn.geometry
         k = len(depths)
         assert [geometry.input_text(i) for i in range(c * k)] == [f"x[{i // k}, {depths[i % k]}]" for i in range(c * k)]
-        assert geometry.output_label(0) == f"y[0, {z}]" and geometry.notes[-1].startswith(f"depth {z} of {dout}: ")
+        assert geometry.output_label(0) == f"y[0, {z}]" and geometry.notes[-1].startswith(
+            f"depth {z} (of {depth_range(dout)}): "
+        )
         shown = np.zeros_like(rec.output[:, z])
         h, w = spec.input_shape[2:]
         for step in range(geometry.steps):

@@ -28,6 +28,7 @@ from .values import (
     WEIGHT_RANGE,
     Stream,
     _distinct,
+    cell_blocks,
     checked,
     common_type,
     distinct,
@@ -262,7 +263,11 @@ def convolve(spec: ConvSpec, padded: np.ndarray, weight: np.ndarray, bias: Optio
         g, sizes = spec.groups, spec.output_shape[1:]
         windows = window_view(spec, padded).reshape(g, spec.in_per_group, *sizes, *spec.kernel_size)
         kernels = weight.reshape(g, spec.out_per_group, spec.in_per_group, *spec.kernel_size)
-        out = np.einsum(_product(dims), windows, kernels, optimize=True).reshape(spec.output_shape)
+        out = np.empty(spec.output_shape, np.result_type(padded, weight))
+        for box in cell_blocks([(0, n) for n in sizes], spec.in_channels * math.prod(spec.kernel_size)):
+            cut = tuple(slice(*span) for span in box)
+            product = np.einsum(_product(dims), windows[(slice(None), slice(None), *cut)], kernels, optimize=True)
+            out[(slice(None), *cut)] = product.reshape(spec.out_channels, *(b - a for a, b in box))
     if bias is not None:
         out = out + bias.reshape(-1, *(1,) * dims)
     return out
@@ -287,18 +292,27 @@ def convolve_rows(
     out = np.empty(spec.output_shape, np.int64 if whole else np.float64)
     cells, cached = None, -1  # one group's windows: a row (c, *k) per output cell
     to_rows = (*range(1, dims + 1), 0, *range(dims + 1, 2 * dims + 1))  # (c, *out, *k) -> (*out, c, *k)
+    # a group's windows side by side hold this many values per output cell: blocks of cells bound memory
+    boxes = [
+        tuple(slice(*span) for span in box) for box in cell_blocks([(0, n) for n in sizes], cg * math.prod(kernel))
+    ]
     for start, stop in row_chunks(c_out, cg * math.prod(kernel), per):
         kernels = np.asarray(rows(start, stop), dtype=np.float64)
         first, last = start // per, (stop - 1) // per
-        if first == last:  # channels of one group: one matrix product
-            if cached != first:
-                cells = np.ascontiguousarray(windows[first].transpose(to_rows)).reshape(math.prod(sizes), -1)
-                cached = first
-            part = (cells @ kernels.reshape(stop - start, -1).T).T
-        else:  # whole groups
-            groups = kernels.reshape(last + 1 - first, per, cg, *kernel)
-            part = np.einsum(_product(dims), windows[first : last + 1], groups, optimize=True)
-        out[start:stop] = (np.rint(part, out=part) if whole else part).reshape(stop - start, *sizes)
+        for box in boxes:
+            shape = tuple(s.stop - s.start for s in box)
+            if first == last:  # channels of one group: one matrix product
+                if cached != first or len(boxes) > 1:
+                    rows_of = windows[(first, slice(None), *box)].transpose(to_rows)
+                    cells = np.ascontiguousarray(rows_of).reshape(math.prod(shape), -1)
+                    cached = first
+                part = (cells @ kernels.reshape(stop - start, -1).T).T
+            else:  # whole groups
+                groups = kernels.reshape(last + 1 - first, per, cg, *kernel)
+                part = np.einsum(
+                    _product(dims), windows[(slice(first, last + 1), slice(None), *box)], groups, optimize=True
+                )
+            out[(slice(start, stop), *box)] = (np.rint(part, out=part) if whole else part).reshape(stop - start, *shape)
     return out
 
 

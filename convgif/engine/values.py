@@ -64,6 +64,28 @@ def row_chunks(rows: int, per_row: int, block: int = 1) -> Iterator[tuple[int, i
         yield from ((start, min(start + n, end)) for start in range(first, end, n))
 
 
+#: About how many values one block of windows may hold when a layer's windows are laid out
+#: side by side (a convolution's rows of taps, a pooling's window cells): larger layers are
+#: computed a block of output cells at a time, so that memory follows the block, not the layer.
+BLOCK = 1 << 22
+
+
+def cell_blocks(spans: Sequence[tuple[int, int]], per_cell: int) -> Iterator[list[tuple[int, int]]]:
+    """Boxes ((start, stop) per axis) that together cover the output cells ``spans`` in order,
+    each of at most about :data:`BLOCK` values when a cell holds ``per_cell`` (at least one cell)."""
+    most = max(1, BLOCK // max(per_cell, 1))
+    (a, b), rest = spans[0], list(spans[1:])
+    inner = math.prod(stop - start for start, stop in rest)
+    if inner * (b - a) <= most:
+        yield list(spans)
+    elif inner <= most:
+        step = most // max(inner, 1)
+        yield from ([(start, min(start + step, b)), *rest] for start in range(a, b, step))
+    else:
+        for index in range(a, b):
+            yield from ([(index, index + 1), *box] for box in cell_blocks(rest, per_cell))
+
+
 def distinct(array: np.ndarray) -> np.ndarray:
     """The sorted distinct values of ``array``, as ``np.unique`` gives them, found a few rows
     at a time so that nothing as large as the array is made (whole numbers are counted, not

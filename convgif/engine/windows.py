@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .direct import LazySequence
+from .values import cell_blocks
 
 #: Kinds of drawn grid cells (:attr:`PoolRecording.kinds`).
 INPUT, PADDING, OVERHANG = 0, 1, 2
@@ -213,11 +214,7 @@ class PoolRecording:
 def _ordered_sum(values: np.ndarray, axis: int) -> np.ndarray:
     """Sum along ``axis`` one term at a time, first to last, as PyTorch's CPU kernel adds: the
     same float64 rounding, so averages of fractions match torch's bit for bit."""
-    values = np.moveaxis(values, axis, -1)
-    total = np.zeros(values.shape[:-1], dtype=values.dtype)
-    for t in range(values.shape[-1]):
-        total = total + values[..., t]
-    return total
+    return np.add.accumulate(values, axis=axis).take(-1, axis=axis)  # accumulate adds in order, not pairwise
 
 
 def record_windows(spec: Any, x: np.ndarray) -> PoolRecording:
@@ -260,7 +257,34 @@ def pool_part(
 ) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
     """(output, indices, winners, divisors) of the output positions ``spans`` (per axis,
     (start, stop)) of a max or average pooling, from ``x``: the input cells of
-    :func:`input_box`. Work and memory follow the part; each value is the whole layer's."""
+    :func:`input_box`. Work and memory follow the part, computed a block of output cells at a
+    time (:func:`.values.cell_blocks`: a block's windows side by side stay small however large
+    the window); each value is the whole layer's."""
+    boxes = list(cell_blocks(spans, spec.in_channels * spec.window_size))
+    if len(boxes) == 1:
+        return _pool_block(spec, x, spans)
+    origin = [a for a, _ in input_box(spec, spans)]
+    results: list = [None] * 4
+    for box in boxes:
+        inside = tuple(slice(a - o, b - o) for (a, b), o in zip(input_box(spec, box), origin))
+        block = _pool_block(spec, x[(slice(None), *inside)], box)
+        at = tuple(slice(a - start, b - start) for (a, b), (start, _) in zip(box, spans))
+        for i, values in enumerate(block):
+            if values is None:
+                continue
+            if results[i] is None:
+                lead = values.shape[: values.ndim - len(spans) - (i == 2)] if i != 3 else ()
+                tail = values.shape[len(lead) + len(spans) :]
+                results[i] = np.empty((*lead, *(b - a for a, b in spans), *tail), dtype=values.dtype)
+            lead_cut = (slice(None),) * (0 if i == 3 else 1)
+            results[i][(*lead_cut, *at)] = values
+    return results[0], results[1], results[2], results[3]
+
+
+def _pool_block(
+    spec: Any, x: np.ndarray, spans: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """:func:`pool_part` of one block of output cells, its windows laid out side by side."""
     dims, c = spec.DIMS, spec.in_channels
     reads = grid_reads(spec, spans)
     axis_kinds = [kind[a:b] for kind, (a, b) in zip(_axis_kinds(spec), reads)]

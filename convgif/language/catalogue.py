@@ -12,6 +12,7 @@ from .catalogue_moves import PHRASES as _MOVES
 # --- the catalogue ----------------------------------------------------------------------------
 
 _NUM = r"[−-]?\d[\d,.]*"
+_RANGE = r"0(?:–\d+)?"  # depth indices: "0–3"
 _SIZE = r"\d+(?:×\d+)*"
 _PAIR = r"(?:-?\d+|\([^)]*\))"
 
@@ -326,22 +327,22 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"kernel = column", "卷积核 = 列"),
         (r"times row", "乘 行"),
         # a 3-D layer drawn one depth slice at a time
-        (rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) reads (x\[:, d\])", r"深度 \1 (共 \2): \3 读取 \4"),
+        (rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) reads (x\[:, d\])", r"深度 \1 (索引 \2 中): \3 读取 \4"),
         (rf"depths? ((?:{_NUM}(?:, )?)+): padding", r"深度 \1: 填充"),
         (rf"depths? ((?:{_NUM}(?:, )?)+): ceil_mode's overhang", r"深度 \1: ceil_mode 的越界部分"),
         (r"input slices", "输入切片"),
         (
-            rf"depth ({_NUM}) of ({_NUM}): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",
-            r"深度 \1 (共 \2): \3 读取 \5 中从通道 c 自己的起点开始的 \4 个深度",
+            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",
+            r"深度 \1 (索引 \2 中): \3 读取 \5 中从通道 c 自己的起点开始的 \4 个深度",
         ),
         (r"for d = ", "对应 d = "),
         (r"input depths (floor\(.*?\)) to (ceil\(.*?\) − 1)", r"输入深度 \1 到 \2"),
         (r"depths", "深度"),
         # a 3-D padding drawn one depth slice at a time
-        (rf"depth ({_NUM}) of ({_NUM}): copies (x\[:, {_NUM}\])", r"深度 \1 (共 \2): 复制 \3"),
+        (rf"depth ({_NUM}) \(of ({_RANGE})\): copies (x\[:, {_NUM}\])", r"深度 \1 (索引 \2 中): 复制 \3"),
         (
-            rf"depth ({_NUM}) of ({_NUM}): holds the constant ({_NUM}) \(depth padding\)",
-            r"深度 \1 (共 \2): 全为常数 \3 (深度填充)",
+            rf"depth ({_NUM}) \(of ({_RANGE})\): holds the constant ({_NUM}) \(depth padding\)",
+            r"深度 \1 (索引 \2 中): 全为常数 \3 (深度填充)",
         ),
         (
             rf"a slice of the depth padding: it holds the value ({_NUM}), and so does every output cell of this depth",
@@ -352,12 +353,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"input \(depth padding\)", "输入 (深度填充)"),
         # a ConvTranspose3d drawn one output depth slice at a time
         (
-            rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) gets (x\[:, d\])·(weight\[:, :, dz\]) for \(d, dz\) = ",
-            r"深度 \1 (共 \2): \3 得到 \4·\5, 其中 (d, dz) = ",
+            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) gets (x\[:, d\])·(weight\[:, :, dz\]) for \(d, dz\) = ",
+            r"深度 \1 (索引 \2 中): \3 得到 \4·\5, 其中 (d, dz) = ",
         ),
         (
-            rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) holds only the bias: no input depth scatters into it",
-            r"深度 \1 (共 \2): \3 只含偏置: 没有输入深度散布到此",
+            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) holds only the bias: no input depth scatters into it",
+            r"深度 \1 (索引 \2 中): \3 只含偏置: 没有输入深度散布到此",
         ),
         (
             r"no input depth scatters into this slice: every cell holds its channel's bias",
@@ -372,18 +373,18 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"^none$", "无"),
         # a three-axis Upsample and ChannelShuffle drawn one output depth slice at a time
         (
-            rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) copies its cells from (x\[:, {_NUM}\])",
-            r"深度 \1 (共 \2): \3 的单元复制自 \4",
+            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) copies its cells from (x\[:, {_NUM}\])",
+            r"深度 \1 (索引 \2 中): \3 的单元复制自 \4",
         ),
         (
-            rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) is the channel shuffle of (x\[:, {_NUM}\])",
-            r"深度 \1 (共 \2): \3 是 \4 的通道重排",
+            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) is the channel shuffle of (x\[:, {_NUM}\])",
+            r"深度 \1 (索引 \2 中): \3 是 \4 的通道重排",
         ),
-        (rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) = ", r"深度 \1 (共 \2): \3 = "),
+        (rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) = ", r"深度 \1 (索引 \2 中): \3 = "),
         (rf"bilinear of (x\[:, {_NUM}\])", r"\1 的双线性插值"),
         (
-            rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) averages over ((?:x\[:, {_NUM}\](?:, )?)+)",
-            r"深度 \1 (共 \2): \3 对 \4 取平均",
+            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) averages over ((?:x\[:, {_NUM}\](?:, )?)+)",
+            r"深度 \1 (索引 \2 中): \3 对 \4 取平均",
         ),
         (r"output i averages input cells (floor\(.*?\)) to (ceil\(.*?\) − 1)", r"输出 i 取输入单元 \1 到 \2 的平均"),
         (r"averages input (\([^)]*\))", r"取输入 \1 的平均"),
@@ -403,9 +404,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"^depth ({_NUM}): ", r"深度 \1: "),
         # a MaxUnpool3d drawn one depth slice at a time
         (
-            rf"depth ({_NUM}) of ({_NUM}): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
+            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
             rf"(x\[:, d\]), d = ((?:{_NUM}(?:, )?)+)",
-            r"深度 \1 (共 \2): \3 接收索引落在其中的值, 来自 \4, d = \5",
+            r"深度 \1 (索引 \2 中): \3 接收索引落在其中的值, 来自 \4, d = \5",
         ),
         # transposed
         (r"drawn as the equal direct convolution", "画作等价的直接卷积"),

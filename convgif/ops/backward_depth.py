@@ -31,7 +31,7 @@ from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, for
 from ..picture.numbers import widest
 from .backward import pair_text
 from .backward_conv import bias_drawn, bias_geometry
-from .depth_steps import ALONE, Count, counts, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
 
 #: Labels of a slice picture: of its input pairs (channel, tap), of its kernels (plane input
@@ -438,7 +438,7 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
     for z in range(spec.input_shape[1]):
         depths = [z * s + kz * dil - p for kz in range(kd)]
         note = (
-            f"depth {z} of {spec.input_shape[1]}: dx[:, {z}] reads dy[:, d], d = {z}·{s} − {p} + dz·{dil} = "
+            f"depth {z} (of {depth_range(spec.input_shape[1])}): dx[:, {z}] reads dy[:, d], d = {z}·{s} − {p} + dz·{dil} = "
             f"{', '.join(map(str, depths))} for dz = {taps_text(kd)}"
             + outside_text(depths, spec.output_shape[1], "cropped")
         )
@@ -463,7 +463,7 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
     for kz in range(kd):
         depths = [t * s + kz * dil - p for t in range(d)]
         note = (
-            f"kernel depth {kz} of {kd}: dw[:, :, {kz}] sums x[:, d]·dy[:, q] over d = {taps_text(d)}, "
+            f"kernel depth {kz} (of {depth_range(kd)}): dw[:, :, {kz}] sums x[:, d]·dy[:, q] over d = {taps_text(d)}, "
             f"q = d·{s} − {p} + {kz}·{dil} = {', '.join(map(str, depths))}"
             + outside_text(depths, spec.output_shape[1], "cropped")
         )

@@ -33,7 +33,7 @@ import numpy as np
 from ..engine.backward import links_of
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value
 from .backward_moves import Labels, gather_drawn, gather_geometry, gather_sources
-from .depth_steps import Count, counts, longest
+from .depth_steps import Count, counts, depth_range, longest
 
 
 def _labels(d: int, zs: Sequence[int]) -> Labels:
@@ -68,8 +68,10 @@ def _none_text(d: int, step: int = 0, steps: int = 1) -> str:
 def depth_note(depth: int, d: int, zs: Sequence[int], took: str) -> str:
     """What the picture of input depth ``d`` (of ``depth``) gathers from."""
     if not zs:
-        return f"depth {d} of {depth}: no output cell took a value of x[:, {d}], so dx[:, {d}] = 0"
-    return f"depth {d} of {depth}: dx[:, {d}] gathers from dy[:, z], z = {', '.join(map(str, zs))}, {took}"
+        return f"depth {d} (of {depth_range(depth)}): no output cell took a value of x[:, {d}], so dx[:, {d}] = 0"
+    return (
+        f"depth {d} (of {depth_range(depth)}): dx[:, {d}] gathers from dy[:, z], z = {', '.join(map(str, zs))}, {took}"
+    )
 
 
 def depth_gather_geometries(

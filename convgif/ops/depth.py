@@ -17,7 +17,7 @@ import numpy as np
 from ..engine.direct import Placements, Recording, pad_input, source_index
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, Region
-from .depth_steps import counts, longest
+from .depth_steps import counts, depth_range, longest
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
 
 #: numpy's names of the padding modes that copy input cells.
@@ -57,7 +57,7 @@ def depth_note(spec: Any, z: int) -> str:
     s, p, d = spec.stride[0], spec.padding[0], spec.dilation[0]
     kds = "0" if spec.kernel_size[0] == 1 else f"0..{spec.kernel_size[0] - 1}"
     return (
-        f"depth {z} of {spec.output_shape[1]}: y[:, {z}] reads x[:, d], d = {z}·{s} − {p} + dz·{d} = "
+        f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] reads x[:, d], d = {z}·{s} − {p} + dz·{d} = "
         f"{', '.join(map(str, depths))} for dz = {kds}{padding}"
     )
 

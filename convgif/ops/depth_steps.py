@@ -65,3 +65,9 @@ def longest(geometries: Sequence[Geometry], line: Callable[[int, int], str]) -> 
     for run in _runs(geometries):
         totals += [sum(geometries[i].steps for i in run)] * len(run)
     return [dataclasses.replace(g, step_text=line(i, total)) for i, (g, total) in enumerate(zip(geometries, totals))]
+
+
+def depth_range(count: int) -> str:
+    """The indices of ``count`` depth slices, as a note names the one it is about beside them
+    ("depth 1 (of 0–3)"): an index among indices, never read as "the first of 4"."""
+    return "0" if count == 1 else f"0–{count - 1}"

@@ -19,7 +19,7 @@ from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, shown
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
-from .depth_steps import ALONE, Count, counts, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .scattering import ScatterPlayback, scatter_step_text
 from .sliding import draws_part
 
@@ -46,7 +46,7 @@ def slice_arrays(spec: Any, x: np.ndarray, weight: np.ndarray, z: int) -> tuple[
 def depth_pairs_note(spec: Any, z: int) -> str:
     """What output depth slice ``z`` gets, in words."""
     pairs = depth_pairs(spec, z)
-    head = f"depth {z} of {spec.output_shape[1]}: "
+    head = f"depth {z} (of {depth_range(spec.output_shape[1])}): "
     if not pairs:
         return head + f"y[:, {z}] holds only the bias: no input depth scatters into it"
     listed = ", ".join(f"({d}, {dz})" for d, dz in pairs)
@@ -89,9 +89,11 @@ def _split_chars(spec: Any, planar: Any, drawn: tuple) -> int:
     return 3 * (2 * len(str(spec.input_shape[1])) + len(str(spec.in_channels)) + 8)
 
 
-def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]]) -> Any:
-    """What a step adds to output channel ``co``: the canvas window gets, summed over the
-    group's channels c and the slice's (d, dz) pairs, x[c, d, y, x] times weight[c, j, dz]."""
+def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]], z: int) -> Any:
+    """What a step adds to output channel ``co`` of output depth ``z``: the canvas window at the
+    canvas depth z + padding (the canvas's four indices, as the step line names the depth)
+    gets, summed over the group's channels c and the slice's (d, dz) pairs, x[c, d, y, x]
+    times weight[c, j, dz]."""
     from ..engine.scatter import canvas_window
 
     def head(co: int, y: int, x: int) -> str:
@@ -103,7 +105,7 @@ def _head(spec: Any, planar: Any, pairs: list[tuple[int, int]]) -> Any:
             axes.append(f"{places[0]}:{places[-1] + 1}{step}")
         per = spec.in_per_group
         c = f"{g * per}" if per == 1 else f"{g * per}:{(g + 1) * per}"
-        return f"canvas[{co}, {', '.join(axes)}] += Σ x[{c}, d, {y}, {x}] · weight[{c}, {j}, dz] over (d, dz)"
+        return f"canvas[{co}, {z + spec.padding[0]}, {', '.join(axes)}] += Σ x[{c}, d, {y}, {x}] · weight[{c}, {j}, dz] over (d, dz)"
 
     return head
 
@@ -119,7 +121,7 @@ def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] =
         (base,) = op2d.geometries(planar, region=region)
         n = len(pairs)
         _, h, w = planar.input_shape
-        head = _head(spec, planar, pairs)(spec.out_channels - 1, h - 1, w - 1)
+        head = _head(spec, planar, pairs, z)(spec.out_channels - 1, h - 1, w - 1)
         geometries.append(
             dataclasses.replace(
                 base,
@@ -234,7 +236,7 @@ def transposed_depth_drawings(
             old.read,
             2,
             z,
-            _head(spec, planar, pairs),
+            _head(spec, planar, pairs, z),
             old.columns,
             channels=len(shown(geometry)[0]),
             span=pairs_span(pairs),

@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
-from .depth_steps import ALONE, Count, counts, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .gathered import CellPlayback
 from .gathered_part import at_depth
 from .sliding import draws_part
@@ -53,8 +53,8 @@ def depth_note(spec: Any, z: int) -> str:
     """Which output depth slice the picture draws and what it holds."""
     d, total = source(spec, z), spec.output_shape[1]
     if d < 0:
-        return f"depth {z} of {total}: holds the constant {format_value(spec.fill)} (depth padding)"
-    return f"depth {z} of {total}: copies x[:, {d}]"
+        return f"depth {z} (of {depth_range(total)}): holds the constant {format_value(spec.fill)} (depth padding)"
+    return f"depth {z} (of {depth_range(total)}): copies x[:, {d}]"
 
 
 def _position(z: int, y: int, x: int) -> str:
@@ -294,7 +294,7 @@ def pad_depth_backward_geometries(spec: Any, note: str) -> list[Geometry]:
     def notes(z: Optional[int], d: int, earlier: list[int]) -> tuple[str, ...]:
         if z is None:
             return (note, depth_note(depth, d, [], ""), *nowhere)
-        line = f"depth {z} of {d_out}: y[:, {z}] copied x[:, {d}], so dy[:, {z}] goes back to dx[:, {d}]"
+        line = f"depth {z} (of {depth_range(d_out)}): y[:, {z}] copied x[:, {d}], so dy[:, {z}] goes back to dx[:, {d}]"
         if earlier:
             line += f", adding to what depth{'s' * (len(earlier) > 1)} {', '.join(map(str, earlier))} sent it"
         return (note, line, *nowhere)

@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .base import dims_text
-from .depth_steps import ALONE, Count, counts, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .pool_picture import held
 from .sliding import draws_part, position, read_extent, widest_text
 
@@ -40,7 +40,7 @@ def _depth_note(spec: Any, z: int) -> str:
     s, p, d = spec.stride[0], spec.padding[0], spec.dilation[0]
     kds = "0" if spec.kernel_size[0] == 1 else f"0..{spec.kernel_size[0] - 1}"
     note = (
-        f"depth {z} of {spec.output_shape[1]}: y[:, {z}] reads x[:, d], d = {z}·{s} − {p} + dz·{d} = "
+        f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] reads x[:, d], d = {z}·{s} − {p} + dz·{d} = "
         f"{', '.join(map(str, depths))} for dz = {kds}"
     )
     if before:
@@ -71,7 +71,6 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
         sum_chars = lambda chars, drawn: y_chars + 40 + cells * (chars + 3)  # noqa: E731
     _, ho, wo = flat.output_shape
     size = region.size if region is not None else (ho, wo)
-    part = region is not None and region.cuts((ho, wo))
     geometries = []
     for z in range(spec.output_shape[1]):
         depths = depths_read(spec, z)
@@ -103,7 +102,9 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
-    return longest(geometries, lambda z, total: _step_text(size[0] - 1, size[1] - 1, z, total - 1, total, part))
+    # "of this part" in the longest: the render may yet show fewer channels than the layer has,
+    # and then its steps are counted of this part (see draws_part) in a line this long
+    return longest(geometries, lambda z, total: _step_text(size[0] - 1, size[1] - 1, z, total - 1, total, True))
 
 
 def _step_text(oy: int, ox: int, z: int, step: int, steps: int, part: bool) -> str:

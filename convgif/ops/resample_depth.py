@@ -25,7 +25,7 @@ from ..engine.resample import AxisTaps
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, format_value, part_note
 from ..picture.numbers import widest
-from .depth_steps import ALONE, Count, counts, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth
 from .resample_picture import axis_source, rule_notes, weighted
@@ -86,7 +86,7 @@ def depth_source(spec: Any, z: int) -> str:
 
 def depth_note(spec: Any, z: int) -> str:
     """Which output depth slice the picture draws, which input depths it reads and why."""
-    head = f"depth {z} of {spec.output_shape[1]}"
+    head = f"depth {z} (of {depth_range(spec.output_shape[1])})"
     reads = depth_reads(spec, z)
     if spec.mode in ("nearest", "nearest-exact"):
         return f"{head}: y[:, {z}] copies its cells from x[:, {reads[0][0]}]; {depth_source(spec, z)}"
@@ -297,7 +297,10 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
             planar,
             layer=spec,
             caption=spec.caption,
-            notes=(*planar.notes, f"depth {z} of {depth}: y[:, {z}] is the channel shuffle of x[:, {z}]"),
+            notes=(
+                *planar.notes,
+                f"depth {z} (of {depth_range(depth)}): y[:, {z}] is the channel shuffle of x[:, {z}]",
+            ),
             input_label=lambda ch, z=z: f"x[{ch}, {z}]",
             output_label=lambda slot, z=z: f"y[{destination[slot]}, {z}]",
             inputs_word="input slices",

@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.spans import SpanPlacement, SpanRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
 from .adaptive_picture import sum_chars, window_text
-from .depth_steps import ALONE, Count, counts, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .pool_depth import DepthWindowSteps
 from .pool_picture import held
 from .sliding import draws_part, position, widest_text
@@ -44,9 +44,11 @@ def _depth_note(spec: Any, z: int, starts: Optional[np.ndarray]) -> str:
     if not spec.NAME.startswith("Fractional"):
         a, b = int(spec.starts[0][z]), int(spec.ends[0][z])
         shown = f"{a}" if b - a == 1 else f"{a}–{b - 1}"
-        return f"depth {z} of {d}: y[:, {z}] reads x[:, d] for d = ⌊{z}·{n}/{d}⌋ to ⌈{z + 1}·{n}/{d}⌉−1 = {shown}"
+        return f"depth {z} (of {depth_range(d)}): y[:, {z}] reads x[:, d] for d = ⌊{z}·{n}/{d}⌋ to ⌈{z + 1}·{n}/{d}⌉−1 = {shown}"
     k = spec.kernel_size[0]
-    note = f"depth {z} of {d}: y[c, {z}] reads {k} depth{'s' * (k > 1)} of x[c] from channel c's own start"
+    note = (
+        f"depth {z} (of {depth_range(d)}): y[c, {z}] reads {k} depth{'s' * (k > 1)} of x[c] from channel c's own start"
+    )
     if starts is not None:
         listed = "; ".join(
             f"channel {c}: {', '.join(map(str, depths_of(starts, c, z, k)))}" for c in range(min(4, spec.in_channels))

@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.part import PartArray
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
-from .depth_steps import ALONE, Count, counts, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .sliding import draws_part, widest_text
 
 #: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
@@ -69,7 +69,7 @@ def check_depths(spec: Any, indices: np.ndarray, z: int, depths: list[int], star
 
 def _note(spec: Any, z: int, depths: list[int]) -> str:
     drawn = ", ".join(map(str, depths))
-    return f"depth {z} of {spec.output_shape[1]}: y[:, {z}] receives the values whose index lies in it, from x[:, d], d = {drawn}"
+    return f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] receives the values whose index lies in it, from x[:, d], d = {drawn}"
 
 
 def _step_text(d: int, y: int, x: int, step: int, steps: int, part: bool) -> str:

@@ -226,8 +226,8 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
     """As many whole entries as fit ``lines`` lines of ``width`` characters, three spaces
     apart; an entry longer than a line is broken at its spaces. A first entry too long even for
     all the lines keeps its start and its end (the value it comes to), its middle left out.
-    Entries left out are counted at the end ("… 2 more"; a bare "…" after a first entry that
-    leaves no room for the count), never dropped unsaid."""
+    Entries left out are counted at the end ("… 2 more"), never dropped unsaid: a first entry
+    that leaves no room for the count loses its middle, never its value or the count."""
     out, used = _packed(entries, width, lines)
     left = len(entries) - used
     if not left:
@@ -238,10 +238,12 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
             return [*out[:-1], f"{out[-1]}   {more}"]
         if len(out) < lines:
             return [*out, more]
-        if used == 1:  # only the first entry: whole if it is, with a bare "…" after it if that fits
-            if " ".join(out) == entries[0] and cells(out[-1]) + 2 <= width:
-                return [*out[:-1], f"{out[-1]} {ELLIPSIS}"]
-            if lines > 1:
+        if used == 1:  # only the first entry: whole if broken another way leaves room for the count
+            tied = "\u00a0" * 2 + more.replace(" ", "\u00a0")  # the count unbroken, three spaces after the entry
+            whole = wrap(f"{entries[0]} {tied}", width)
+            if len(whole) <= lines and max(map(cells, whole)) <= width:
+                return [line.replace("\u00a0", " ").strip() for line in whole]
+            if lines > 1:  # else its middle left out for the count, its value kept
                 return [*_elided(entries[0], width, lines - 1), more]
             return [f"{_elided(entries[0], width - cells(more) - 3, 1)[0]}   {more}"]
         used -= 1
@@ -277,7 +279,11 @@ def _elided(entry: str, width: int, lines: int) -> list[str]:
     but the last, then "…" and as many of its last words as fit that line."""
     words = entry.split(" ")
     tail: list[str] = []
-    room = width - cells(ELLIPSIS) - 1 if lines > 1 else (width - cells(ELLIPSIS) - 2) // 2
+    if lines > 1:
+        room = width - cells(ELLIPSIS) - 1
+    else:  # half the line, or more where what it comes to needs it (a few characters left to its start)
+        room = width - cells(ELLIPSIS) - 2
+        room = max(room // 2, min(cells(entry.rsplit(" = ", 1)[-1]), room - 4))
     while words and cells(" ".join([words[-1], *tail])) <= room:
         tail.insert(0, words.pop())
     head = wrap(" ".join(words), width)[: lines - 1] if lines > 1 else [_start(words, width - room - 3)]
