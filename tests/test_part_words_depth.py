@@ -195,6 +195,8 @@ def test_random_depth_layers_count_and_head_their_parts(seed):
     for z, (drawn, steps) in enumerate(zip(drawings, job.steps)):
         geometry = drawn.geometry
         part = tuple(geometry.out_size) != full or bool(shown_note(geometry))
+        if isinstance(spec, convgif.MaxUnpool3dSpec):  # a step places an input cell: a part's when some are not read
+            part = total < op.facts(spec)["steps"] or bool(shown_note(geometry))
         for k, step in enumerate(steps):
             drawn.playback.advance(step)
             text = drawn.playback.show(step).text

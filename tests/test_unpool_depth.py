@@ -135,3 +135,25 @@ def test_a_region_draws_the_same_part_of_every_slice():
     rows, cols = job.region.rows, job.region.cols
     for z, drawn in enumerate(job.drawings):
         np.testing.assert_array_equal(drawn.output, job.recording.output[:, z, slice(*rows), slice(*cols)])
+
+
+@pytest.mark.parametrize(
+    "region, part",
+    [
+        ("0:6,0:6", False),  # the output cut, but every input cell lands in it: every step plays
+        ("0:2,0:2", True),  # the output cut and so the input: a part's steps
+        (None, False),
+    ],
+)
+def test_a_step_is_of_this_part_exactly_when_not_all_the_layers_steps_play(region, part):
+    """As in 1-D and 2-D: ``of this part`` only when the steps played are fewer than the layer's
+    (the input cells read cut, or channels left out), not whenever the output is cut."""
+    spec = MaxUnpool3dSpec((1, 2, 3, 3), 3, 2)
+    job = Job(spec, Look(), {} if region is None else {"region": region}, max_frames=0)
+    texts = []
+    for drawn, steps in zip(job.drawings, job.steps):
+        for step in steps:
+            drawn.playback.advance(step)
+            texts.append(drawn.playback.show(step).text)
+    assert (job.total < ops.of(spec).facts(spec)["steps"]) == part
+    assert all(("of this part" in text) == part for text in texts), texts[:3]

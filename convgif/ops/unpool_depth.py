@@ -19,7 +19,7 @@ from ..engine.part import PartArray
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .depth_steps import ALONE, Count, counts, depth_range, longest
-from .sliding import draws_part, widest_text
+from .sliding import channels_cut, widest_text
 
 #: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
 Extent = Callable[[Any, Region], Region]
@@ -163,9 +163,7 @@ def unpool_depth_drawings(
                 filler=np.zeros(read.size, dtype=bool),
                 kernels=None,
                 output=shown,
-                playback=DepthUnpoolPlayback(
-                    recording, z, depths, part, read, draws_part(geometry, region, (ho, wo)), count
-                ),
+                playback=DepthUnpoolPlayback(recording, z, depths, part, read, channels_cut(geometry), count),
                 start=np.zeros_like(shown),
                 value_chars=widest_text(grid, shown, idx[inside].reshape(-1, *read.size)),
                 pixels=pixels,
@@ -190,7 +188,7 @@ class DepthUnpoolPlayback:
     ) -> None:
         self.x, self.indices, self.z, self.depths = recording.input, recording.indices, z, depths
         self.region, self.read = region, read
-        self.part = part  # the output cut or some channels left out: the steps are a part's
+        self.part = part  # some channels left out: the steps are a part's (as when the input is cut)
         self.count = count  # where its steps stand among those of every depth slice
         self.sizes = recording.output.shape[1:]
         x = recording.input
