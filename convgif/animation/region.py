@@ -214,7 +214,7 @@ class _Search:
             except SpecError as error:
                 self.refused = self.refused or error
                 continue
-            steps = _steps_of(made, selection.columns)
+            steps = sum(_steps(g, columns) for g, columns in zip(made, selection.columns))
             self.fewest_steps = steps if self.fewest_steps is None else min(steps, self.fewest_steps)
             if self.max_frames and steps > self.max_frames:
                 continue
@@ -245,7 +245,7 @@ class _Search:
         sizes = [self._picture(region, k, c, j)[2] for k, (c, j) in enumerate(zip(*selection[:2]))]
         cells = 0 if readable else -min(cell for _, cell in sizes)
         over = max(over for over, _ in sizes)
-        still = region is not None and not self._moves(region) or over > SHRINK_TO_MOVE
+        still = (region is not None and not self._moves(region)) or over > SHRINK_TO_MOVE
         return not readable, still, over, cells
 
     def _none_drawn(self, least: list[tuple[Optional[Region], Selection]]) -> bool:
@@ -456,11 +456,6 @@ def _steps(geometry: Any, shown: Optional[int]) -> int:
     many as drawn): every step of the columns it shows."""
     columns = min(geometry.out_per_group, MAX_SHOWN_COLUMNS, shown or MAX_SHOWN_COLUMNS)
     return geometry.steps_per_column * (columns if geometry.columns_take_turns else 1)
-
-
-def _steps_of(made: list, columns: tuple[Optional[int], ...]) -> int:
-    """Steps the pictures ``made`` play showing ``columns`` kernel columns each."""
-    return sum(_steps(g, shown) for g, shown in zip(made, columns))
 
 
 def _sides(region: Region) -> tuple[int, ...]:

@@ -269,16 +269,22 @@ def pool_part(
         inside = tuple(slice(a - o, b - o) for (a, b), o in zip(input_box(spec, box), origin))
         block = _pool_block(spec, x[(slice(None), *inside)], box)
         at = tuple(slice(a - start, b - start) for (a, b), (start, _) in zip(box, spans))
-        for i, values in enumerate(block):
+        for i, (values, lead) in enumerate(zip(block, _LEADING)):
             if values is None:
                 continue
             if results[i] is None:
-                lead = values.shape[: values.ndim - len(spans) - (i == 2)] if i != 3 else ()
-                tail = values.shape[len(lead) + len(spans) :]
-                results[i] = np.empty((*lead, *(b - a for a, b in spans), *tail), dtype=values.dtype)
-            lead_cut = (slice(None),) * (0 if i == 3 else 1)
-            results[i][(*lead_cut, *at)] = values
+                shape = values.shape
+                results[i] = np.empty(
+                    (*shape[:lead], *(b - a for a, b in spans), *shape[lead + len(spans) :]), values.dtype
+                )
+            results[i][(slice(None),) * lead + at] = values
     return results[0], results[1], results[2], results[3]
+
+
+#: The axes before the output positions in each of :func:`pool_part`'s results: the channel of
+#: the output, the indices and the winners (which end with an axis of their own); none for the
+#: divisors, which are the same for every channel.
+_LEADING = (1, 1, 1, 0)
 
 
 def _pool_block(
