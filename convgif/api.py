@@ -12,14 +12,14 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any, Optional
 
-from .animation import DEFAULT_FPS, DEFAULT_MAX_FRAMES, Look
-from .animation.job import Job
+from .animation import DEFAULT_FPS, DEFAULT_MAX_FRAMES
 from .animation.request import (
     Kernel,
     Picture,
     Progress,
     Target,
     animation,
+    animation_job,
     default_filename,
     still_job,
 )
@@ -166,10 +166,10 @@ def render_still(
     return write_sheet(job, target, columns, started)
 
 
-def frames_of(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **view: Any) -> int:
-    """How many frames a render of ``spec`` draws (:class:`TooLargeError` if it cannot): of a
-    region of the output when the layer is too large to draw whole."""
-    from .ops.args import check_sizes
-
-    check_sizes(spec)
-    return Job(spec, Look(), view, max_frames=max_frames).planned_frames()
+def frames_of(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **options: Any) -> int:
+    """How many frames a render of ``spec`` with ``options`` draws (:class:`TooLargeError` if it
+    cannot): of a region of the output when the layer is too large to draw whole. ``options``
+    are those of :func:`render` (``values``, ``width``, ``scale``, ``kernel``, ``input``,
+    ``region``, ``backward``, ...): ``values`` writes numbers, whose cells are larger, so a
+    render with it may draw a smaller part, and fewer frames; the job is built as the render's."""
+    return animation_job(spec, max_frames=max_frames, **options)[0].planned_frames()

@@ -140,3 +140,48 @@ def test_a_renders_memory_follows_the_channels_drawn_not_the_layers():
     ]:
         weight = 600 * 600 * 9 * 8  # bytes of the int64 weight: 26 MB
         assert peak(many) - peak(few) < weight / 4
+
+
+def _random_layer(rng):
+    """A layer whose drawn part --values often changes (numbers need larger cells): a
+    convolution or pooling of one to three axes, some too wide to draw whole."""
+    dims = int(rng.integers(1, 4))
+    sides = [int(rng.integers(3, {1: 40, 2: 14, 3: 6}[dims] + 1)) for _ in range(dims)]
+    c = int(rng.choice([1, 2, 3, 8]))
+    if rng.integers(0, 3):
+        cls = getattr(convgif, f"Conv{dims}dSpec")
+        return cls((c, *sides), int(rng.choice([1, 2, 4])), int(rng.integers(1, 4)), int(rng.integers(1, 3)))
+    return getattr(convgif, f"{rng.choice(['Max', 'Avg'])}Pool{dims}dSpec")((c, *sides), int(rng.integers(1, 4)))
+
+
+def test_frames_of_counts_the_frames_a_render_with_the_same_options_writes(tmp_path):
+    """frames_of takes the render's options: with and without values (whose numbers may make
+    the render draw a smaller part), a width, a lower max_frames, it says as many frames as the
+    GIF holds; values changes the count for some of these layers, so it is not ignored."""
+    from PIL import Image
+
+    from convgif.api import frames_of
+
+    rng = np.random.default_rng(11)
+    compared, changed = 0, 0
+    for case in range(12):
+        spec = _random_layer(rng)
+        counts = {}
+        for values in (False, True):
+            options = {"values": values, "max_frames": int(rng.choice([300, 300, 40]))}
+            if rng.random() < 0.3:
+                options["width"] = int(rng.choice([500, 900]))
+            try:
+                counts[values] = frames_of(spec, **options)
+            except SpecError as refused:
+                with pytest.raises(SpecError) as render:
+                    convgif.render(spec, tmp_path / "refused.gif", **options)
+                assert render.value.argument == refused.argument
+                continue
+            path = tmp_path / f"{case}-{values}.gif"
+            result = convgif.render(spec, path, **options)
+            with Image.open(path) as gif:
+                assert counts[values] == result.frames == gif.n_frames, (spec, options)
+            compared += 1
+        changed += len(counts) == 2 and counts[False] != counts[True]
+    assert compared >= 16 and changed >= 1, (compared, changed)

@@ -271,3 +271,18 @@ def test_a_model_entry_is_drawn_once_and_again_with_force(tmp_path):
     assert "vgg/index.html: up to date" in again.output
     forced = run("--config", str(config), "-q", "--force")
     assert f"{drawn} layers drawn (0 up to date)" in forced.output
+
+
+def test_an_entrys_cost_counts_the_frames_its_own_options_draw():
+    """The gallery starts the longest entries first, measured by the frames each render draws
+    with its own options: --values draws a smaller part of this layer (numbers need larger
+    cells), and the measure follows it, doubled for the numbers drawn."""
+    from convgif.api import frames_of
+    from convgif.integrations.gallery import Entry, _cost
+
+    words = ("--in", "3,8,13", "--out", "2", "--k", "3", "--s", "2")
+    plain, numbers = (Entry("e", "", "", args, args) for args in (words, (*words, "--values")))
+    spec = parse(words).spec
+    assert frames_of(spec, values=True) < frames_of(spec)  # the case this test is about
+    assert _cost(plain) == frames_of(spec)
+    assert _cost(numbers) == 2 * frames_of(spec, values=True)

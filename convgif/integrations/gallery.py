@@ -367,14 +367,15 @@ def _warm_up() -> None:
 
 
 def _cost(entry: Entry) -> int:
-    """A rough measure of an entry's rendering work, to start the longest first."""
+    """A rough measure of an entry's rendering work, to start the longest first: the frames its
+    render draws with the entry's own options (``--values`` may draw a smaller part), doubled
+    when they write numbers, which take longer to draw."""
     from ..api import frames_of
     from ..cli.options import parse
 
     try:
         request = parse(entry.paths)
-        o = request.options
-        return frames_of(request.spec, o["max_frames"], **request.view) * (2 if o["values"] else 1)
+        return frames_of(request.spec, **request.options) * (2 if request.options["values"] else 1)
     except Exception:  # a broken entry fails fast in its worker
         return 0
 
