@@ -152,7 +152,7 @@ def figures_text(figures: Union[list, str, None], axes: int) -> str:
     if any(f is None for f in figures):
         return "sees no input cell"
     size = "×".join(str(f[0]) for f in figures)
-    jump = "×".join(str(f[1]) for f in figures)
+    jump = "×".join(str(f[1]).replace("-", "\u2212") for f in figures)
     start = ",".join(_number(f[2]) for f in figures)
     return f"{size} · jump {jump}{_uneven([f[1] for f in figures])} · start {start}"
 

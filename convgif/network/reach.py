@@ -12,7 +12,8 @@ figures of a receptive field come from it:
   (:class:`Field`, as the receptive-field arithmetic of the literature gives it: size, jump
   and start per axis).
 
-:func:`reach_of` tells the relation of a torch layer or function from its name and arguments
+:func:`reach_of` tells the relation (the bricks in :mod:`.axes`; calls along one axis, such as
+``sort``, ``cumsum``, ``flip`` or ``chunk``, in :mod:`.along`) of a torch layer or function from its name and arguments
 (``conv2d``, ``max_pool2d``, ``ConvTranspose2d``, ``pad``, ``interpolate``, ``cat``, slicing, ...),
 the same whether it comes from a traced call or a line ``print(model)`` shows. NumPy only.
 """
@@ -23,155 +24,56 @@ import math
 from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import partial
-from typing import Any, Callable, Optional, Sequence, Union
+from typing import Any, Optional, Sequence
 
 import numpy as np
 
-
-@dataclass(frozen=True)
-class Axis:
-    """Output cell ``o`` reads input cell ``c + first`` where ``matrix[o, c]`` (a cell below 0
-    or past the input's end is padding)."""
-
-    matrix: np.ndarray
-    first: int
-    size: int  # the input's length along the axis
-    #: Input cells from one output cell to the next (the stride; a transposed layer's 1/stride)
-    step: Fraction = Fraction(1)
-    #: The cells any output cell ``o`` reads, ``o`` outside the output too (as a larger input
-    #: would make it), for a layer whose reads follow one rule everywhere; None for one that
-    #: does not (an adaptive pooling, a reflection): its fields past the ends are continued
-    rule: Optional[Callable[[int], list[int]]] = field(default=None, compare=False, repr=False)
-
-    def real(self) -> np.ndarray:
-        """The columns of the input's own cells: (outputs, size)."""
-        return self.matrix[:, -self.first : -self.first + self.size]
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """A call whose reads convgif does not follow, and why."""
-
-    reason: str
-
-
-#: Every output cell reads every input cell (a linear layer, a flatten, a norm over the picture).
-GLOBAL = "global"
-
-#: One input's reach: one :class:`Axis` per spatial axis, :data:`GLOBAL`, or :class:`Unknown`.
-Reach = Union[tuple, str, Unknown]
-
-
-def _axis(rows: Sequence[Sequence[int]], size: int, step: Any = 1, rule: Optional[Callable] = None) -> Axis:
-    """The axis where output ``o`` reads the (possibly out-of-range) input cells ``rows[o]``."""
-    flat = [i for row in rows for i in row]
-    first = min(0, min(flat, default=0))
-    last = max(size - 1, max(flat, default=0))
-    matrix = np.zeros((len(rows), last - first + 1), dtype=bool)
-    for o, row in enumerate(rows):
-        matrix[o, [i - first for i in row]] = True
-    return Axis(matrix, first, size, Fraction(step), rule)
-
-
-def _ruled(rule: Callable[[int], list[int]], size: int, out: int, step: Any) -> Axis:
-    """The axis of a layer whose output ``o`` reads ``rule(o)``, wherever ``o`` is."""
-    return _axis([rule(o) for o in range(out)], size, step, rule)
-
-
-def _window_reads(kernel: int, stride: int, pad: int, dilation: int, o: int) -> list[int]:
-    return [o * stride - pad + j * dilation for j in range(kernel)]
-
-
-def _scatter_reads(kernel: int, stride: int, pad: int, dilation: int, o: int) -> list[int]:
-    reads = []
-    for j in range(kernel):
-        i, rest = divmod(o + pad - j * dilation, stride)
-        if not rest:
-            reads.append(i)
-    return reads
-
-
-def window(size: int, out: int, kernel: int, stride: int, pad: int, dilation: int = 1) -> Axis:
-    """A convolution's or pooling's window: output ``o`` reads ``o·stride − pad + j·dilation``."""
-    return _ruled(partial(_window_reads, kernel, stride, pad, dilation), size, out, stride)
-
-
-def scatter(size: int, out: int, kernel: int, stride: int, pad: int, dilation: int = 1) -> Axis:
-    """A transposed convolution: input ``i`` adds its kernel at ``i·stride − pad + j·dilation``.
-    Output ``o`` also lists the cells before and past the input that would land on it (its
-    padding: a transposed convolution is a convolution of the input spread ``stride`` apart)."""
-    return _ruled(partial(_scatter_reads, kernel, stride, pad, dilation), size, out, Fraction(1, stride))
-
-
-def adaptive(size: int, out: int) -> Axis:
-    """Adaptive pooling: output ``o`` reads cells ``⌊o·size/out⌋`` to ``⌈(o+1)·size/out⌉ − 1``."""
-    return _axis(
-        [list(range((o * size) // out, -((-(o + 1) * size) // out))) for o in range(out)], size, Fraction(size, out)
-    )
-
-
-def gather(size: int, rows: Sequence[Sequence[int]], step: Any = 1) -> Axis:
-    """Output ``o`` reads exactly the input cells ``rows[o]``, ``step`` input cells apart."""
-    return _axis(rows, size, step)
-
-
-def _own_cell(o: int) -> list[int]:
-    return [o]
-
-
-def _first_cell(o: int) -> list[int]:
-    return [0]
-
-
-def _every_cell(size: int, o: int) -> list[int]:
-    return list(range(size))
-
-
-def _divided(factor: int, o: int) -> list[int]:
-    return [o // factor]
-
-
-def same(size: int, out: int) -> Axis:
-    """Cell for cell (an activation, a sum), or one cell broadcast over the output (its cells
-    0 input cells apart: all read the same one)."""
-    if size == out:
-        return _ruled(_own_cell, size, out, 1)
-    return _ruled(_first_cell, size, out, 0)
-
-
-def everything(size: int, out: int) -> Axis:
-    """Every output cell reads every input cell."""
-    return _ruled(partial(_every_cell, size), size, out, Fraction(size, out))
-
+from . import along
+from .axes import (
+    GLOBAL,
+    Reach,
+    Unknown,
+    adaptive,
+    divided,
+    everything,
+    gather,
+    normal,
+    ruled,
+    same,
+    scatter,
+    window,
+    window_reads,
+)
 
 # -- the rules ----------------------------------------------------------------------------------
 
 #: Calls that work cell by cell (names as :func:`normal` writes them): activations, arithmetic,
 #: maxima and minima of two tensors, comparisons, dropout, batch norm (statistics fixed when
-#: traced in eval mode), copies and casts, and a channel shuffle (each cell from the same cell of
-#: another channel).
+#: traced in eval mode), copies and casts, broadcasts (``expand``), a channel shuffle (each cell
+#: from the same cell of another channel) and a local response norm (the same cell of the
+#: neighbouring channels).
 POINTWISE = frozenset(
     """relu relu6 leakyrelu elu selu celu gelu silu mish sigmoid tanh hardswish hardsigmoid hardtanh
     softplus softsign prelu rrelu logsigmoid tanhshrink threshold glu add iadd radd sub isub rsub mul imul rmul
     div idiv truediv itruediv rtruediv neg abs clamp clip exp log sqrt rsqrt pow square sin cos maximum
     minimum fmax fmin gt ge lt le eq ne where dropout dropout1d dropout2d dropout3d alphadropout
     featurealphadropout batchnorm batchnorm1d batchnorm2d batchnorm3d contiguous clone float double half
-    to typeas detach identity channelshuffle nativechannelshuffle""".split()
+    to typeas detach identity channelshuffle nativechannelshuffle localresponsenorm expand expandas broadcastto sign floor ceil
+    round trunc frac erf erfc erfinv reciprocal log1p expm1 log2 log10 exp2 tan asin acos atan atan2 sinh cosh
+    hypot logit xlogy copysign remainder fmod floordivide addcmul addcdiv lerp nantonum maskedfill
+    hardshrink softshrink logaddexp isnan isinf isfinite signbit bool int long type""".split()
 )
 #: Calls that mix every cell of their input into every output cell.
-MIXING = frozenset("linear bilinear layernorm groupnorm instancenorm localresponsenorm".split())
+MIXING = frozenset("linear bilinear layernorm groupnorm instancenorm".split())
 #: Calls that reduce the axes their ``dim`` names (all of them without one): each output cell
-#: reads every cell of those axes. ``max`` and ``min`` of two tensors work cell by cell.
+#: reads every cell of those axes. ``max`` and ``min`` of two tensors work cell by cell. Where
+#: the gradient goes to one cell, which depending on the values (a maximum, a median, a mode, a
+#: k-th value), or nowhere (an index, a count), every cell that can be that one.
 REDUCTIONS = frozenset(
-    """mean sum nanmean nansum prod amax amin max min argmax argmin logsumexp std var stdmean varmean
-    norm linalgvectornorm linalgnorm""".split()
+    """mean sum nanmean nansum prod amax amin max min argmax argmin aminmax logsumexp std var stdmean varmean
+    norm linalgvectornorm linalgnorm median nanmedian mode kthvalue quantile nanquantile any all
+    countnonzero""".split()
 )
-
-
-def normal(name: str) -> str:
-    """A torch name as the rules know it: ``max_pool2d``, ``MaxPool2d`` -> ``maxpool2d``;
-    ``__iadd__`` -> ``iadd``; ``relu_`` -> ``relu``."""
-    return name.removesuffix("_with_indices").replace("_", "").lower()
 
 
 def _sizes(value: Any, dims: int) -> tuple[int, ...]:
@@ -219,6 +121,8 @@ def reach_of(
         return [Unknown(f"{name} changes the number of axes ({inputs[0]} -> {output})") for _ in inputs]
     rule = _RULES.get(key[:-2] if key[-2:] in ("1d", "2d", "3d") else key)
     if rule is None:
+        rule = along.RULES.get(key)
+    if rule is None:
         if key in MIXING:
             return [tuple(everything(n, m) for n, m in zip(s, out)) for s in sizes]
         return [Unknown(f"convgif does not know which cells {name} reads") for _ in inputs]
@@ -246,6 +150,18 @@ def _along(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
     if dim == 0:
         return [Unknown("it runs along the batch axis: one sample's result depends on the others'")]
     return [tuple(everything(n, m) if a + 2 == dim else same(n, m) for a, (n, m) in enumerate(zip(sizes[0], out)))]
+
+
+def _normalized(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    """A layer norm or RMS norm over the last axes ``normalized_shape`` names: each output cell
+    reads every cell of those, its own along the others (every cell when the shape is not told)."""
+    shape = arguments.get("normalized_shape")
+    count = len(out) + 1 if shape is None else 1 if isinstance(shape, int) else len(shape)
+    if count > len(out) + 1:
+        return [Unknown("it normalizes over the batch axis too: one sample's result depends on the others'")]
+    first = len(out) + 1 - count  # the first axis normalized, of (channels, *spatial)
+    reach = tuple(everything(n, m) if a + 1 >= first else same(n, m) for a, (n, m) in enumerate(zip(sizes[0], out)))
+    return [reach] + [Unknown(f"{name}'s weight") for _ in sizes[1:]]
 
 
 def _not_followed(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
@@ -365,7 +281,7 @@ def _resize(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
             rows.append(sorted({i for i, w in ((low, 1 - weight), (high, weight)) if w != 0}))
         factor = m // n
         if mode.startswith("nearest") and m == n * factor and rows == [[o // factor] for o in range(m)]:
-            axes.append(_ruled(partial(_divided, factor), n, m, Fraction(1, factor)))  # an integer factor
+            axes.append(ruled(partial(divided, factor), n, m, Fraction(1, factor)))  # an integer factor
         else:
             axes.append(gather(n, rows, Fraction(n, m)))
     return [tuple(axes)]
@@ -375,7 +291,7 @@ def _shuffle(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]
     factor = int(arguments.get("upscale_factor", arguments.get("downscale_factor", 1)))
     if "unshuffle" in normal(name):
         return [tuple(window(n, m, factor, factor, 0) for n, m in zip(sizes[0], out))]
-    return [tuple(_ruled(partial(_divided, factor), n, m, Fraction(1, factor)) for n, m in zip(sizes[0], out))]
+    return [tuple(ruled(partial(divided, factor), n, m, Fraction(1, factor)) for n, m in zip(sizes[0], out))]
 
 
 def _getitem(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
@@ -392,7 +308,7 @@ def _getitem(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]
     axes = []
     for n, part in zip(sizes[0], index[2:]):
         cells = range(n)[part]
-        axes.append(_ruled(partial(_window_reads, 1, cells.step, -cells.start, 1), n, len(cells), cells.step))
+        axes.append(ruled(partial(window_reads, 1, cells.step, -cells.start, 1), n, len(cells), cells.step))
     return [tuple(axes)]
 
 
@@ -454,7 +370,9 @@ _RULES = {
     "fractionalmaxpool": _not_followed,
     "cat": _cat,
     **{name: _reduce for name in REDUCTIONS},
-    **{name: _along for name in ("softmax", "logsoftmax", "softmin")},
+    **{name: _along for name in ("softmax", "logsoftmax", "softmin", "normalize")},
+    "layernorm": _normalized,
+    "rmsnorm": _normalized,
     "concat": _cat,
     "concatenate": _cat,
 }
@@ -586,23 +504,29 @@ class Jump(Fraction):
         return (Jump, (Fraction(self), self.moves, self.repeats))
 
 
-def _period(values: np.ndarray, jump: Fraction) -> int:
+def _period(values: np.ndarray, jump: Fraction, any_move: bool = False) -> tuple[int, float]:
     """The fewest cells after which ``values`` repeat moved by as many jumps (NaN where NaN):
-    1 for a field that moves evenly, the stride after a transposed convolution; the number of
-    cells when nothing shorter does."""
+    1 for a field that moves evenly, the stride after a transposed convolution; failing that,
+    with ``any_move``, moved by any one distance (a field that does not move by its jump: a
+    reduced or sorted axis, a running total); the number of cells when nothing shorter does.
+    With how far the values move from one period to the next."""
     n, step = len(values), float(jump)
     known = ~np.isnan(values)
-    for q in range(1, n):
-        same_gaps = np.array_equal(known[:-q], known[q:])
-        if same_gaps and np.all(np.where(known[q:], values[q:] - values[:-q], q * step) == q * step):
-            return q
-    return max(n, 1)
+    for strict in (True, False) if any_move else (True,):
+        for q in range(1, n):
+            if not np.array_equal(known[:-q], known[q:]):
+                continue
+            gaps = (values[q:] - values[:-q])[known[q:]]
+            move = q * step if strict or not len(gaps) else float(gaps[0])
+            if np.all(gaps == move):
+                return q, move
+    return max(n, 1), max(n, 1) * step
 
 
 def _moves(values: np.ndarray, wide: np.ndarray, jump: Fraction) -> Fraction:
     """``jump``, or a :class:`Jump` when the fields ``values`` start at move unevenly (``wide``:
     the same with the cells past the ends, centred on them, where a short tensor's period shows)."""
-    period = _period(wide, jump)
+    period = _period(wide, jump)[0]
     repeats = period < len(wide)
     start = (len(wide) - len(values)) // 2
     moves = np.diff(wide[start : start + period + 1] if repeats else values)
@@ -615,12 +539,12 @@ def _moves(values: np.ndarray, wide: np.ndarray, jump: Fraction) -> Fraction:
 
 def _extend(values: np.ndarray, columns: np.ndarray, jump: Fraction) -> np.ndarray:
     """``values`` at cells ``columns``, continued past both ends as a larger input would give
-    them: every :func:`_period` cells, moved by the period times ``jump``."""
+    them: every :func:`_period` cells, moved as far as the values move in one."""
     n = len(values)
     columns = np.asarray(columns)
     if n and columns.size and columns.min() >= 0 and columns.max() < n:
         return values[columns]
-    period = _period(values, jump)
+    period, move = _period(values, jump, any_move=True)
     shift = np.where(columns < 0, np.floor_divide(columns, period), 0)
     shift = np.where(columns >= n, -np.floor_divide(n - 1 - columns, period), shift)
-    return values[columns - shift * period] + shift * (period * float(jump))
+    return values[columns - shift * period] + shift * move

@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from .. import ops
 from ..errors import SpecError
-from . import layout
+from . import along, layout
 from .graph import Call, Graph, Row
 from .layout import Layout
 from .reach import Unknown, reach_of
@@ -68,6 +68,7 @@ BUILTIN_ARGUMENTS: dict[str, tuple[tuple[str, Any], ...]] = {
         "__getitem__": "input, index",
         "flatten": "input, start_dim=0, end_dim=-1",
         **layout.ARGUMENTS,
+        **along.ARGUMENTS,
     }.items()
 }
 
@@ -229,6 +230,25 @@ class _Tracer:
         if name in ("max", "min") and isinstance(arguments.get("dim"), torch.Tensor):  # torch.max(a, b)
             arguments["other"] = arguments.pop("dim")
         shown = {k: (tuple(v.shape) if isinstance(v, torch.Tensor) else v) for k, v in arguments.items()}
+        split = along.pieces(name, shown, [tuple(o.shape) for o in outputs])
+        if split is None:
+            call = self.record(name, shown, inputs, outputs)
+        else:  # each piece a call of its own, a slice of the input
+            call = [self.record(name, piece, inputs, [o]) for piece, o in zip(split, outputs)][0]
+        inside = [n for n in self.stack if n in self.drawn_modules]
+        if inside:
+            call.row = inside[-1] or "(model)"
+            return
+        module = self.stack[-1] if self.stack else ""
+        kind = ops.canonical(name.removesuffix("_with_indices").replace("_", ""))
+        if kind is not None:
+            if not isinstance(arguments.get("input"), torch.Tensor):  # arguments read by position only
+                arguments = {**arguments, "input": next(a for a in _flat(args) if isinstance(a, torch.Tensor))}
+            call.row = self.functional_row(name, kind, arguments, module, outputs[0])
+
+    def record(self, name: str, shown: dict, inputs: list[int], outputs: list) -> Call:
+        """The call of ``name`` with arguments ``shown`` (tensors as their shapes) that read the
+        tensors ``inputs`` and made ``outputs``: how it reads each, its outputs' layouts."""
         plan = layout.plan(name, shown, [self.layouts[i] for i in inputs], tuple(outputs[0].shape))
         if not outputs[0].dim():
             number = layout.BATCH if plan.reason == layout.BATCH else "it makes a number, not a tensor"
@@ -238,18 +258,9 @@ class _Tracer:
         else:
             reach = reach_of(plan.name, plan.arguments, [self.shapes[i] for i in inputs], plan.output.shape)
         made = [self.tensor(o, plan.output) for o in outputs]
-        module = self.stack[-1] if self.stack else ""
-        call = Call(name, module, inputs, made, reach)
+        call = Call(name, self.stack[-1] if self.stack else "", inputs, made, reach)
         self.calls.append(call)
-        inside = [n for n in self.stack if n in self.drawn_modules]
-        if inside:
-            call.row = inside[-1] or "(model)"
-            return
-        kind = ops.canonical(name.removesuffix("_with_indices").replace("_", ""))
-        if kind is not None:
-            if not isinstance(arguments.get("input"), torch.Tensor):  # arguments read by position only
-                arguments = {**arguments, "input": next(a for a in _flat(args) if isinstance(a, torch.Tensor))}
-            call.row = self.functional_row(name, kind, arguments, module, outputs[0])
+        return call
 
     def functional_row(self, name: str, kind: str, arguments: dict, module: str, output: Any) -> str:
         """A row for a functional call of a kind convgif draws: ``Mixed_5b.max_pool2d``."""
