@@ -80,7 +80,7 @@ ALONG = {
 
 #: Calls whose gradient goes to cells that depend on the values, or nowhere: the twin's names.
 _SORTING = {"sort", "argsort", "topk"}
-_ORDER = {"median", "nanmedian", "mode", "kthvalue", "quantile", "aminmax", "any", "count_nonzero"}
+_ORDER = {"median", "nanmedian", "mode", "kthvalue", "quantile", "aminmax", "any", "count_nonzero", "amax"}
 _RUNNING = {"cummax", "cummin"}
 
 
@@ -106,7 +106,7 @@ class _Smooth(TorchFunctionMode):
             smooth = torch.logsumexp(x, dim, keepdim=True).expand(shape)
         else:
             smooth = torch.logsumexp(x, dim, keepdim=bool(bound.get("keepdim")))
-        return smooth if name in ("argsort", "quantile", "any", "count_nonzero") else (smooth, smooth)
+        return smooth if name in ("argsort", "quantile", "any", "count_nonzero", "amax") else (smooth, smooth)
 
 
 class _Along(nn.Module):
@@ -271,3 +271,110 @@ def test_what_cannot_be_followed_along_an_axis_says_why(call, words):
             return call(self.conv(x))
 
     assert f"not followed: {words}" in _field(Model(), (1, 5, 6))
+
+
+#: Calls on a tensor whose axes ``permute`` moved, ``d`` one of its own axes past the batch.
+MOVED = {
+    "gelu": lambda z, d, linear: F.gelu(z),
+    "softmax": lambda z, d, linear: z.softmax(d),
+    "cumsum": lambda z, d, linear: z.cumsum(d),
+    "flip": lambda z, d, linear: z.flip(d),
+    "layer_norm": lambda z, d, linear: F.layer_norm(z, z.shape[d:]),
+    "linear": lambda z, d, linear: linear(z),
+    "amax": lambda z, d, linear: z.amax(d, keepdim=True),
+}
+
+
+class _Moved(nn.Module):
+    """A convolution, its axes moved by ``order`` (``permute``, ``transpose`` or ``movedim``), a
+    call, and the axes put back."""
+
+    def __init__(self, dims, shape, order, how, call, dim):
+        super().__init__()
+        self.conv = (nn.Conv1d, nn.Conv2d, nn.Conv3d)[dims - 1](shape[0], 4, 3, padding=1)
+        sizes = (4, *shape[1:])
+        self.linear = nn.Linear(sizes[_moved_order(len(shape) + 1, how, order)[-1] - 1], 3)
+        self.order, self.how, self.call, self.dim = order, how, call, dim
+
+    def forward(self, x):
+        y = self.conv(x)
+        order = self.order
+        if self.how == "transpose":
+            z = y.transpose(order[0], order[1])
+        elif self.how == "movedim":
+            z = torch.movedim(y, order[0], order[1])
+        else:
+            z = y.permute(0, *order)
+        z = self.call(z, self.dim, self.linear)
+        back = [0] * z.dim()
+        for place, axis in enumerate(_moved_order(y.dim(), self.how, order)):
+            back[axis] = place
+        return z.permute(*back)
+
+
+def _moved_order(rank, how, order):
+    """Which axis of the convolution's output each axis of the moved tensor is."""
+    axes = list(range(rank))
+    if how == "transpose":
+        axes[order[0]], axes[order[1]] = axes[order[1]], axes[order[0]]
+        return axes
+    if how == "movedim":
+        axes.remove(order[0])
+        axes.insert(order[1], order[0])
+        return axes
+    return [0, *order]
+
+
+def test_calls_on_moved_axes_give_the_cells_autograd_gives():
+    """permute, transpose and movedim move a tensor's axes; a call on it reads its own axes
+    (a softmax along its last axis may run along the channels), and the fields follow the
+    network's axes each stands for, until the axes are put back (ConvNeXt's layer norm and
+    linear layers over the channels, written channels last)."""
+    rng = np.random.default_rng(3)
+    seen = set()
+    for case in range(28):
+        dims = int(rng.integers(1, 4))
+        rank = dims + 2
+        how = str(rng.choice(["permute", "permute", "transpose", "movedim"]))
+        if how == "permute":
+            order = tuple(int(a) + 1 for a in rng.permutation(rank - 1))
+        else:
+            order = tuple(int(a) for a in rng.choice(range(1, rank), 2, replace=False))
+        name = list(MOVED)[case % len(MOVED)]
+        shape = (2, *(int(v) for v in rng.integers(3, 7 if dims < 3 else 5, dims)))
+        dim = -1 if name in ("layer_norm", "linear") and rng.integers(0, 2) else int(rng.integers(1, rank))
+        model = _Moved(dims, shape, order, how, MOVED[name], dim)
+        label = f"{how} {order} {name} dim={dim} in={shape}"
+        graph = trace(model, shape)
+        output = next(row for row in graph.rows if row.name == "(model)").output
+        assert not isinstance(graph.fields()[output], str), (label, graph.fields()[output])
+        out = graph.shapes[output][1:]
+        cells = sorted({tuple(int(rng.integers(0, n)) for n in out) for _ in range(3)})
+        masks = []
+        for cell in cells:
+            support, stopped = graph.support(output, cell)
+            assert stopped is None, (label, stopped)
+            masks.append(support[0])
+        twin = _positive(model)
+        for cell, mask, smooth in zip(cells, masks, _supports(twin, shape, cells, case, smooth=True)):
+            assert np.array_equal(mask, smooth), (label, cell, mask.sum(), smooth.sum())
+        for cell, mask, real in zip(cells, masks, _supports(twin, shape, cells, 50 + case, smooth=False)):
+            assert not (real & ~mask).any(), (label, cell)
+        seen.add((how, name))
+    assert {how for how, _ in seen} == {"permute", "transpose", "movedim"} and len(seen) > 12, seen
+
+
+def test_a_call_that_reads_moved_axes_as_its_own_says_so():
+    """A convolution over a transposed tensor reads its rows as columns: not followed, and said."""
+
+    class Model(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.conv, self.other = nn.Conv2d(1, 2, 3, padding=1), nn.Conv2d(2, 2, 3)
+
+        def forward(self, x):
+            return self.other(self.conv(x).transpose(2, 3))
+
+    assert "not followed: conv2d: the tensor it reads had its axes moved (permute, transpose)" in _field(
+        Model(), (1, 5, 6)
+    )

@@ -26,6 +26,10 @@ ARGUMENTS = {
     **{name: "input, dim=None, keepdim=False" for name in ("max", "min", "argmax", "argmin", "prod")},
     **{name: "input, dim=None, unbiased=True, keepdim=False" for name in ("std", "var", "std_mean", "var_mean")},
     "logsumexp": "input, dim, keepdim=False",
+    "permute": "input, dims",
+    **{name: "input, dim0, dim1" for name in ("transpose", "swapdims")},
+    "swapaxes": "input, axis0, axis1",
+    **{name: "input, source, destination" for name in ("movedim", "moveaxis")},
     **{name: "input, dim=None, keepdim=False" for name in ("median", "nanmedian", "aminmax", "any", "all")},
     "mode": "input, dim=-1, keepdim=False",
     "kthvalue": "input, k, dim=-1, keepdim=False",
@@ -40,25 +44,49 @@ ARGUMENTS = {
 RESHAPES = frozenset("view reshape unsqueeze unflatten getitem viewas reshapeas".split())
 
 
+#: Calls that move axes to other places, every cell kept (``x.permute(0, 2, 3, 1)``).
+MOVES = frozenset("permute transpose swapaxes swapdims movedim moveaxis".split())
+
+#: Calls that read the last axes of a tensor: a layer norm or RMS norm over ``normalized_shape``,
+#: a linear layer over its last axis.
+LAST_AXES = frozenset("layernorm rmsnorm linear".split())
+
+#: Why a call reading a tensor whose axes were moved is not followed.
+MOVED = (
+    "the tensor it reads had its axes moved (permute, transpose); convgif follows such a tensor cell by cell, "
+    "along an axis, by a layer norm or linear layer over its last axes, and once its axes are put back"
+)
+
 #: Why a reduction of the batch axis is not followed.
 BATCH = "it reduces the batch axis too (as dim=None does): one sample's result depends on the others'"
 
 
 @dataclass(frozen=True)
 class Layout:
-    """A tensor in the network's axes: its shape (one sample: channels, then spatial), and the
-    axes it lacks (counted from the batch axis, 0), kept in ``shape`` as axes of one cell."""
+    """A tensor in the network's axes: its shape (one sample: channels, then spatial), the axes
+    it lacks (counted from the batch axis, 0), kept in ``shape`` as axes of one cell, and, when
+    ``permute`` or ``transpose`` moved its axes, the network's axis each of its own axes past the
+    batch stands for (``order``; None: the network's order)."""
 
     shape: tuple[int, ...]
     missing: frozenset = frozenset()
+    order: Optional[tuple[int, ...]] = None
 
     def axes(self) -> list[int]:
         """The network's axis of each of the tensor's own axes, batch first."""
+        if self.order is not None:
+            return [0, *self.order]
         return [a for a in range(len(self.shape) + 1) if a not in self.missing]
 
     def own(self) -> tuple[int, ...]:
         """The tensor's own shape (one sample)."""
-        return tuple(n for a, n in enumerate(self.shape, start=1) if a not in self.missing)
+        return tuple(self.shape[a - 1] for a in self.axes()[1:])
+
+    def plain(self) -> Layout:
+        """The same layout, its ``order`` None when its axes are in the network's order."""
+        if self.order is not None and list(self.order) == sorted(self.order):
+            return Layout(self.shape, self.missing)
+        return self
 
 
 @dataclass(frozen=True)
@@ -94,20 +122,26 @@ def plan(name: str, arguments: dict[str, Any], inputs: list[Layout], output: tup
         return Plan(name, arguments, Layout(own), f"its dim could not be read ({arguments.get('dim')!r})")
     if axes is not None:
         return _reduction(name, arguments, inputs[0], axes, own)
-    lacking = [layout for layout in inputs if layout.missing]
+    key = normal(name)
+    if key in MOVES and len(inputs) == 1:
+        return _move(name, arguments, inputs[0], own)
+    lacking = [layout for layout in inputs if layout.missing or layout.order is not None]
     if not lacking:
         return Plan(name, arguments, Layout(own))
     first = lacking[0]
-    if normal(name) in RESHAPES and len(inputs) == 1:
+    if key in RESHAPES and len(inputs) == 1 and first.order is None:
         back = _given_back(first, own)
         if back is not None:  # some reduced axes given back: the same cells in the same order
             return Plan("identity", {}, back)
+    if key in LAST_AXES and len(inputs) == 1:
+        return _last_axes(name, arguments, first, own)
     if own == first.own() and all(layout in (first, Layout(())) for layout in inputs):
-        if isinstance(arguments.get("dim"), int):  # a softmax: its dim among the network's axes
-            arguments = {**arguments, "dim": first.axes()[arguments["dim"] % len(first.axes())]}
-        return Plan(name, arguments, first)  # cell by cell or along an axis, still without those axes
+        # cell by cell or along an axis (its dim among the network's axes), still laid out so
+        return Plan(name, _mapped(arguments, first), first)
     if all(_in_line(layout, len(output)) for layout in lacking):
         return Plan(name, arguments, Layout(own))
+    if first.order is not None:
+        return Plan(name, arguments, Layout(own), MOVED)
     lost = ", ".join(str(a) for a in sorted(first.missing))
     return Plan(
         name,
@@ -116,6 +150,68 @@ def plan(name: str, arguments: dict[str, Any], inputs: list[Layout], output: tup
         f"the tensor it reads lost dim {lost} to a reduction without keepdim; convgif follows such a tensor cell "
         "by cell, broadcast in line with the input's axes, or once unsqueeze or view puts the dims back",
     )
+
+
+def _mapped(arguments: dict, layout: Layout) -> dict:
+    """``arguments`` with the axes ``dim`` and ``dims`` name (the tensor's own) as the network's."""
+    network = layout.axes()
+    mapped = dict(arguments)
+    for key in ("dim", "dims"):
+        value = arguments.get(key)
+        if isinstance(value, int) and not isinstance(value, bool):
+            mapped[key] = network[value % len(network)]
+        elif isinstance(value, (tuple, list)) and all(isinstance(v, int) for v in value):
+            mapped[key] = tuple(network[v % len(network)] for v in value)
+    return mapped
+
+
+def _permutation(key: str, arguments: dict, rank: int) -> list[int]:
+    """Which of its input's axes each axis of a ``permute``, ``transpose`` or ``movedim`` is."""
+    if key == "permute":
+        return [int(d) % rank for d in arguments["dims"]]
+    order = list(range(rank))
+    if key == "movedim" or key == "moveaxis":
+        source, destination = arguments["source"], arguments["destination"]
+        sources = [int(a) % rank for a in (source if isinstance(source, (tuple, list)) else (source,))]
+        places = [int(a) % rank for a in (destination if isinstance(destination, (tuple, list)) else (destination,))]
+        rest = iter(a for a in order if a not in sources)
+        chosen = dict(zip(places, sources))
+        return [chosen[a] if a in chosen else next(rest) for a in order]
+    first, second = (arguments[k] for k in (("axis0", "axis1") if "axis0" in arguments else ("dim0", "dim1")))
+    first, second = int(first) % rank, int(second) % rank
+    order[first], order[second] = order[second], order[first]
+    return order
+
+
+def _move(name: str, arguments: dict, source: Layout, own: tuple[int, ...]) -> Plan:
+    """A ``permute``, ``transpose``, ``swapaxes`` or ``movedim``: every cell where it was in the
+    network's axes, the tensor's own axes in another order."""
+    network = source.axes()
+    try:
+        permutation = _permutation(normal(name), arguments, len(network))
+    except (TypeError, ValueError, KeyError, StopIteration):
+        return Plan(name, arguments, Layout(own), "its dims could not be read")
+    if sorted(permutation) != list(range(len(network))) or permutation[0] != 0:
+        return Plan(name, arguments, Layout(own), "it moves the batch axis: one sample's cells mix with the others'")
+    moved = Layout(source.shape, source.missing, tuple(network[a] for a in permutation[1:])).plain()
+    if moved.own() != own:
+        return Plan(name, arguments, Layout(own), "its dims could not be read")
+    return Plan("identity", {}, moved)
+
+
+def _last_axes(name: str, arguments: dict, source: Layout, own: tuple[int, ...]) -> Plan:
+    """A layer norm, RMS norm or linear layer over the tensor's last own axes, which are the
+    network's axes ``source`` says (the channels, after ``permute(0, 2, 3, 1)``)."""
+    shape = arguments.get("normalized_shape", (1,))
+    count = 1 if isinstance(shape, int) else len(shape)
+    axes = tuple(source.axes()[-count:])
+    if normal(name) != "linear":
+        return Plan(name, {**arguments, "axes": axes}, source)
+    wider = tuple(own[-1] if a == axes[0] else n for a, n in enumerate(source.shape, start=1))
+    layout = Layout(wider, source.missing, source.order)
+    if layout.own() != own:
+        return Plan(name, arguments, Layout(own), "its arguments could not be read")
+    return Plan(name, {"axes": axes}, layout)
 
 
 def _given_back(layout: Layout, own: tuple[int, ...]) -> Optional[Layout]:
@@ -139,7 +235,8 @@ def _reduction(name: str, arguments: dict, source: Layout, axes: tuple[int, ...]
     gone = {network[a] for a in axes}
     shape = tuple(1 if a in gone else n for a, n in enumerate(source.shape, start=1))
     missing = source.missing | (frozenset() if arguments.get("keepdim") else frozenset(gone))
-    layout = Layout(shape, missing)
+    order = None if source.order is None else tuple(a for a in source.order if a not in missing)
+    layout = Layout(shape, missing, order).plain()
     if layout.own() != own:
         return Plan(name, arguments, Layout(own), "its arguments could not be read (dim, keepdim)")
     if 0 in gone:

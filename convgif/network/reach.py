@@ -63,7 +63,8 @@ POINTWISE = frozenset(
     hypot logit xlogy copysign remainder fmod floordivide addcmul addcdiv lerp nantonum maskedfill
     hardshrink softshrink logaddexp isnan isinf isfinite signbit bool int long type""".split()
 )
-#: Calls that mix every cell of their input into every output cell.
+#: Calls that mix every cell of their input into every output cell (a linear layer and a layer
+#: norm on a vector; on axes, see :func:`_linear` and :func:`_normalized`).
 MIXING = frozenset("linear bilinear layernorm groupnorm instancenorm".split())
 #: Calls that reduce the axes their ``dim`` names (all of them without one): each output cell
 #: reads every cell of those axes. ``max`` and ``min`` of two tensors work cell by cell. Where
@@ -155,13 +156,24 @@ def _along(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
 def _normalized(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
     """A layer norm or RMS norm over the last axes ``normalized_shape`` names: each output cell
     reads every cell of those, its own along the others (every cell when the shape is not told)."""
-    shape = arguments.get("normalized_shape")
-    count = len(out) + 1 if shape is None else 1 if isinstance(shape, int) else len(shape)
-    if count > len(out) + 1:
+    shape, rank = arguments.get("normalized_shape"), len(out) + 2
+    count = rank - 1 if shape is None else 1 if isinstance(shape, int) else len(shape)
+    if count > rank - 1:
         return [Unknown("it normalizes over the batch axis too: one sample's result depends on the others'")]
-    first = len(out) + 1 - count  # the first axis normalized, of (channels, *spatial)
-    reach = tuple(everything(n, m) if a + 1 >= first else same(n, m) for a, (n, m) in enumerate(zip(sizes[0], out)))
-    return [reach] + [Unknown(f"{name}'s weight") for _ in sizes[1:]]
+    return [_over(arguments.get("axes", range(rank - count, rank)), sizes[0], out)] + [
+        Unknown(f"{name}'s weight") for _ in sizes[1:]
+    ]
+
+
+def _over(axes: Any, size: tuple, out: tuple) -> tuple:
+    """Every cell of the ``axes`` (batch first) read whole, each other cell by cell."""
+    return tuple(everything(n, m) if a + 2 in axes else same(n, m) for a, (n, m) in enumerate(zip(size, out)))
+
+
+def _linear(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    """A linear layer mixes every cell of its input's last axis (the network's axes ``axes``
+    name, when ``permute`` moved another there), each other axis cell by cell."""
+    return [_over(arguments.get("axes", (len(out) + 1,)), sizes[0], out)]
 
 
 def _not_followed(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
@@ -373,6 +385,7 @@ _RULES = {
     **{name: _along for name in ("softmax", "logsoftmax", "softmin", "normalize")},
     "layernorm": _normalized,
     "rmsnorm": _normalized,
+    "linear": _linear,
     "concat": _cat,
     "concatenate": _cat,
 }

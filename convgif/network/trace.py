@@ -87,6 +87,8 @@ def registered(module: Any) -> Optional[str]:
 def _bind(func: Any, args: tuple, kwargs: dict) -> dict[str, Any]:
     """A call's arguments by PyTorch's names, defaults filled in."""
     name = getattr(func, "__name__", "")
+    if name == "permute" and len(args) > 2:  # x.permute(0, 2, 3, 1)
+        args = (args[0], tuple(args[1:]))
     if name in BUILTIN_ARGUMENTS:
         arguments = {n: a for (n, _), a in zip(BUILTIN_ARGUMENTS[name], args)}
         arguments.update(kwargs)
@@ -411,7 +413,7 @@ def _trace(torch: Any, model: Any, x: Any, input_shape: tuple[int, ...], keep_in
             row = tracer.new_row(module, name)
             row.reason = "not called by forward()"
             rows.append(row)
-    own = {t: kept.own() for t, kept in enumerate(tracer.layouts) if kept.missing}
+    own = {t: kept.own() for t, kept in enumerate(tracer.layouts) if kept.own() != kept.shape}
     return Graph(tracer.shapes, tracer.calls, rows, own=own)
 
 
