@@ -171,7 +171,10 @@ def pieces(name: str, arguments: dict[str, Any], outputs: Sequence[tuple[int, ..
     :func:`_piece`; None for any other call."""
     if normal(name) not in PIECES or "dim" not in arguments or not outputs:
         return None
-    dim = _dim(arguments["dim"], len(outputs[0]))
+    try:
+        dim = _dim(arguments["dim"], len(outputs[0]))
+    except (TypeError, ValueError):  # a dim convgif cannot read (a named dim): the call as a whole
+        return None
     starts, start = [], 0
     for shape in outputs:
         starts.append({**arguments, "dim": dim, "start": start, "length": shape[dim]})
