@@ -21,7 +21,7 @@ and the catalogue (:mod:`.catalogue`) is loaded when a frame is first drawn in a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -96,8 +96,8 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 
     out = []
     for english, hans in PHRASES:
-        # a phrase never matches inside a name (padding_mode, weight[...], Conv2d(...)) or a quote
-        before = r"(?<![\w'=.\[])" if _WORDY.match(english) else ""
+        # a phrase never matches inside a name (padding_mode, weight[...], Conv2d(...)), a quote or an option
+        before = r"(?<![\w'=.\[])(?<!--)" if _WORDY.match(english) else ""
         after = r"(?![\w'=(\[])" if _WORDY.match(english[-1]) else ""
         pattern = re.compile(f"{before}{english}{after}")
         out.append((pattern, hans, _to_traditional(hans)))
@@ -120,6 +120,31 @@ def say(text: str, lang: str | None = None) -> str:
     if lang == "en" or not text:
         return text
     return _translate(text, lang)
+
+
+def say_naming(text: str, names: Iterable[str], lang: str | None = None) -> str:
+    """``text`` in ``lang`` with ``names`` (a network's modules and classes) kept as they are,
+    even a module named as a word the catalogue translates (``input``, ``output``, ``padding``):
+    each is a private character while the catalogue reads the text."""
+    lang = current() if lang is None else lang
+    if lang == "en" or not text:
+        return text
+    kept = tuple(sorted({n for n in names if _WORDY.search(n)}, key=len, reverse=True))  # not "0" of a Sequential
+    marks: dict[str, str] = {}
+
+    def mark(found: re.Match[str]) -> str:
+        return marks.setdefault(found[0], chr(0xE000 + len(marks)))
+
+    if kept:
+        text = _names_pattern(kept).sub(mark, text)
+    said = _translate(text, lang)
+    return said.translate({ord(m): name for name, m in marks.items()})
+
+
+@lru_cache(maxsize=16)
+def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``names`` (the longest first), as a whole name: not inside a longer one."""
+    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, names)) + r")(?!\w|\.\w)")
 
 
 #: Names that stay in English in every language: PyTorch's, and the formulas' functions.
@@ -153,6 +178,7 @@ KEPT = frozenset(
     | {"dx", "dy", "dw", "db", "dd", "dxp", "dL"}  # the gradients' names in the backward pass
     | {"zeros", "reflect", "replicate", "circular", "nearest", "linear", "bilinear", "bicubic", "trilinear", "area"}
     | {"nn", "unfold", "fold", "pad", "co", "ky", "kx"}  # the matrix view's and Unfold/Fold's code
+    | {"convgif", "torchinfo", "Mult", "Adds", "dim", "keepdim", "unsqueeze", "view"}  # a network's page
 )
 _CODE = re.compile(
     r"\w+=\S+"  # padding_mode='reflect', bias=False, scale_factor=2.0
@@ -161,6 +187,8 @@ _CODE = re.compile(
     r"|\b\w*_\w+\b"  # output_size, align_corners, c_in, H_out
     r"|--[a-z-]+"  # an option
     r"|(?<=--view )\w+|\bim2col\b"  # a view's name; unfold's other name
+    r"|\b\w+\([\w.]*\)"  # print(model), forward()
+    r"|[\w/.]+\.py:\w+"  # a model's file and name
 )
 
 
