@@ -129,11 +129,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"\bcall (\d+): ", r"第 \1 次调用: "),
     (rf"({_SIZE}) · jump ({_SIZE})", r"\1 · 间隔 \2"),
     (r" · start ", " · 起点 "),
+    (r"\(uneven: starts move depth ", "(不均匀: 起点依次移动 深度 "),  # the first of three axes
     (r"\(uneven: starts move ", "(不均匀: 起点依次移动 "),
     (r"\(uneven\)", "(不均匀)"),
     (r"(?<=[ ;])evenly(?=[;)])", "均匀"),
     (r"(?<=[ ;])unevenly(?=[;)])", "不均匀"),
-    (r"(?<=[(;] )depth(?= )", "深度"),
     (r"\baxis (\d+)", r"轴 \1"),
     # why a receptive field is not followed (the reasons :mod:`convgif.network.reach` gives)
     (rf"{_NAME} makes a tensor without spatial axes", r"\1 得到的张量没有空间轴"),
@@ -148,7 +148,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (
         r"where a MaxUnpool writes depends on the indices its MaxPool found",
-        "MaxUnpool 写到哪里, 取决于它的 MaxPool 找到的索引",
+        "最大反池化写到哪里, 取决于与它配对的最大池化找到的索引",
     ),
     (
         r"a fractional max pooling's windows are drawn at random on each call",
@@ -212,7 +212,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (r"The whole field: (.*?); (.*) are padding$", r"整个感受野: \1; 其中 \2 是填充"),
     (r"rows and columns (?=[−\d])", "行和列 "),
-    (rf"(?<=[ \d])({_NUM}) to ({_NUM})(?=$|[,;)]| and)", r"\1 到 \2"),
 )
 
 #: The Simplified characters of these sentences that the catalogue's table did not yet hold, and

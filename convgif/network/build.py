@@ -81,12 +81,8 @@ def model(
     started = time.perf_counter()
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise SpecError("jobs", f"jobs={jobs!r} must be a whole number of worker processes, 1 or more")
-    from ..animation.request import check_options
-
-    check_options(1.0, max_frames, seed, theme)
-    lang = _language(lang, out is not None)
+    options = _options(values, seed, max_frames, theme, lang, drawing=out is not None)
     shape = _shape(input_shape)
-    options = {"values": values, "seed": seed, "max_frames": max_frames, "theme": theme, "lang": lang}
     wanted = None
     if out is not None:
         wanted = source_digest(network, shape, weights, image, trace, {**options, "inline": inline, "draw": draw})
@@ -96,7 +92,9 @@ def model(
     fields = graph.fields()
     _row_fields(graph, fields)
     _totals(graph.rows)
-    result = ModelResult(None if out is None else Path(out), graph.rows, input_shape=graph.input_shape, lang=lang)
+    result = ModelResult(
+        None if out is None else Path(out), graph.rows, input_shape=graph.input_shape, lang=options["lang"]
+    )
     result.from_text = _is_text(network)
     target, cell, chosen = _trace_target(graph, fields, trace)
     if out is None:
@@ -108,7 +106,7 @@ def model(
         result.drawings = _draw_all(graph.rows, folder, options, jobs, force, progress)
     picture = _picture(image, graph.input_shape) if image is not None else None
     result.trace, result.trace_note = _write_trace(
-        graph, target, cell, folder, (theme, lang), picture, fields.get(target)
+        graph, target, cell, folder, (theme, options["lang"]), picture, fields.get(target)
     )
     result.trace_note = "; ".join(note for note in (chosen, result.trace_note) if note) or None
     from .page import write_pages
@@ -204,16 +202,16 @@ def _row_fields(graph: Graph, fields: dict) -> None:
             row.call_fields = [f.figures() if isinstance(f, Field) else f for f in called]
 
 
-def _language(lang: Any, drawing: bool) -> str:
-    """``lang`` as :data:`convgif.language.LANGS` spells it; with a CJK font to draw it when
+def _options(values: bool, seed: int, max_frames: int, theme: str, lang: Any, drawing: bool) -> dict[str, Any]:
+    """The options every layer is rendered with, checked as :func:`convgif.render` checks them;
+    ``lang`` as :data:`convgif.language.LANGS` spells it, with a CJK font to draw it when
     pictures are drawn (the table alone needs none)."""
-    if not drawing:
-        from ..language import canonical
+    from ..animation.request import check_options, language_of
+    from ..language import canonical
 
-        return canonical(lang)
-    from ..animation.request import language_of
-
-    return language_of(lang)
+    check_options(1.0, max_frames, seed, theme)
+    lang = language_of(lang) if drawing else canonical(lang)
+    return {"values": values, "seed": seed, "max_frames": max_frames, "theme": theme, "lang": lang}
 
 
 def _shape(input_shape: Any) -> tuple[int, ...]:
