@@ -21,7 +21,7 @@ and the catalogue (:mod:`.catalogue`) is loaded when a frame is first drawn in a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -122,29 +122,18 @@ def say(text: str, lang: str | None = None) -> str:
     return _translate(text, lang)
 
 
-def say_naming(text: str, names: Iterable[str], lang: str | None = None) -> str:
-    """``text`` in ``lang`` with ``names`` (a network's modules and classes) kept as they are,
-    even a module named as a word the catalogue translates (``input``, ``output``, ``padding``):
-    each is a private character while the catalogue reads the text."""
+def name_mark(k: int) -> str:
+    """The private character standing for the ``k``-th name of a text :func:`say_naming` reads."""
+    return chr(0xE000 + k)
+
+
+def say_naming(text: str, names: Sequence[str], lang: str | None = None) -> str:
+    """``text`` in ``lang``, where :func:`name_mark` ``(k)`` stands for ``names[k]`` (a network's
+    module or class): the names are put in after the catalogue has read the text, so that a
+    module named as a word it translates (``output``, ``padding``) keeps its name."""
     lang = current() if lang is None else lang
-    if lang == "en" or not text:
-        return text
-    kept = tuple(sorted({n for n in names if _WORDY.search(n)}, key=len, reverse=True))  # not "0" of a Sequential
-    marks: dict[str, str] = {}
-
-    def mark(found: re.Match[str]) -> str:
-        return marks.setdefault(found[0], chr(0xE000 + len(marks)))
-
-    if kept:
-        text = _names_pattern(kept).sub(mark, text)
-    said = _translate(text, lang)
-    return said.translate({ord(m): name for name, m in marks.items()})
-
-
-@lru_cache(maxsize=16)
-def _names_pattern(names: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of ``names`` (the longest first), as a whole name: not inside a longer one."""
-    return re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, names)) + r")(?!\w|\.\w)")
+    said = text if lang == "en" or not text else _translate(text, lang)
+    return said.translate({ord(name_mark(k)): name for k, name in enumerate(names)})
 
 
 #: Names that stay in English in every language: PyTorch's, and the formulas' functions.

@@ -438,7 +438,7 @@ def _write_trace(
     """The receptive field's animation, drawn in ``look`` (theme, language), and a note (in
     English: the page translates it) where the field stops short (``field``: the chosen
     tensor's :class:`Field`, when known: the input's frame says what of it is padding)."""
-    from ..language import say
+    from ..language import name_mark, say
     from .field_picture import Frame, beyond_input, frames_of, input_words, write_gif
 
     if tensor is None:
@@ -482,7 +482,7 @@ def _write_trace(
             label, what = (chosen.name, chosen.cls) if chosen is not None else (_label(graph, t), "")
         backdrop = picture if t == 0 and mask.ndim == 2 else None
         frames.append(Frame(label, graph.shapes[t], mask, words, backdrop, what, graph.own.get(t)))
-    title = f"What one cell of {frames[0].label}'s output sees: {list(cell)}, all channels"
+    title = f"What one cell of {name_mark(0)}'s output sees: {list(cell)}, all channels"
     pictures = frames_of(frames, cell, title, *look)
     write_gif(folder / TRACE_FILE, pictures)
     note = None if stopped is None else f"the field stops short: {stopped}"

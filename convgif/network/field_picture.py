@@ -84,25 +84,28 @@ def _grid(mask: np.ndarray, picture: Optional[np.ndarray], chosen: Optional[tupl
     return image
 
 
-def frames_of(
-    frames: list[Frame], chosen: tuple[int, ...], title: str, theme: str = "light", lang: str = "en"
-) -> list[np.ndarray]:
-    """The pictures of the animation, all the same size; their words (written in English) in ``lang``,
-    the modules' and classes' names kept."""
-    from ..language import say_naming
-    from ..picture.cells import cells
-
-    names = [n for f in frames for n in (f.label, f.what)]
-
-    def say(text: str) -> str:
-        return say_naming(text, names, lang)
+def words_of(frames: list[Frame], title: str, lang: str = "en") -> tuple[str, list[str], list[str]]:
+    """The animation's words in ``lang``: its title (``title``, English, with :func:`name_mark`
+    ``(0)`` for the first frame's label), and each frame's head (which tensor, the module's and
+    class's names kept) and words (what of it is in the field)."""
+    from ..language import name_mark, say_naming
 
     heads = []
     for i, frame in enumerate(frames):
-        named = f"{frame.label} ({frame.what}) output" if frame.what else frame.label
-        heads.append(say(f"{i + 1}/{len(frames)} · {named} {frame.own or frame.shape}"))
-    words = [say(frame.words) for frame in frames]
-    title = say(title)
+        named = f"{name_mark(0)} ({name_mark(1)}) output" if frame.what else name_mark(0)
+        text = f"{i + 1}/{len(frames)} · {named} {frame.own or frame.shape}"
+        heads.append(say_naming(text, [frame.label, frame.what], lang))
+    words = [say_naming(frame.words, [], lang) for frame in frames]
+    return say_naming(title, [frames[0].label], lang), heads, words
+
+
+def frames_of(
+    frames: list[Frame], chosen: tuple[int, ...], title: str, theme: str = "light", lang: str = "en"
+) -> list[np.ndarray]:
+    """The pictures of the animation, all the same size, their words (:func:`words_of`) in ``lang``."""
+    from ..picture.cells import cells
+
+    title, heads, words = words_of(frames, title, lang)
     colours = COLOURS[theme]
     background, ink = colours[0], colours[1]
     one_d = len(frames[0].shape) == 2

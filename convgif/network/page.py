@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ..integrations import embed
-from ..language import say, say_naming
+from ..language import name_mark, say, say_naming
 from ..language.catalogue_model import FIELD_NOTE, FROM_TEXT, WITH_EXAMPLE, WITH_PICTURE
 from .graph import figures_text
 
@@ -82,23 +82,26 @@ def drawn_with(result: ModelResult) -> str:
     return WITH_EXAMPLE
 
 
+def _transposed(result: ModelResult) -> list[str]:
+    """The transposed convolutions torchinfo counts otherwise, the first three named on the page."""
+    return [r.name for r in result.rows if r.leaf and r.mult_adds_parts.get("transposed")]
+
+
 def _say(result: ModelResult, text: str) -> str:
-    """``text`` (English) in the page's language, the network's module and class names kept."""
-    if result.lang == "en":
-        return text
-    return say_naming(text, [n for r in result.rows for n in (r.name, r.cls)], result.lang)
+    """``text`` (English) in the page's language; where it holds :func:`name_mark` ``(k)``, the
+    ``k``-th transposed convolution's name (:func:`_versus_torchinfo`)."""
+    return say_naming(text, _transposed(result)[:3], result.lang)
 
 
 def _versus_torchinfo(result: ModelResult) -> str:
-    """torchinfo's Mult-Adds next to convgif's count, and what each part of the difference is."""
+    """torchinfo's Mult-Adds next to convgif's count, and what each part of the difference is
+    (the transposed convolutions named by :func:`name_mark`: see :func:`_say`)."""
+    transposed = _transposed(result)
     parts: dict[str, int] = {}
-    transposed = []
     for row in result.rows:
         if row.leaf:
             for cause, count in row.mult_adds_parts.items():
                 parts[cause] = parts.get(cause, 0) + count
-            if row.mult_adds_parts.get("transposed"):
-                transposed.append(row.name)
         elif row.cls.startswith("F.") and row.macs:
             parts["functional"] = parts.get("functional", 0) - row.macs
     parts["other"] = parts.get("other", 0) + result.mult_adds - result.macs - sum(parts.values())
@@ -107,7 +110,7 @@ def _versus_torchinfo(result: ModelResult) -> str:
         return text + ", the same count"
     said = {
         "transposed": "the weights of "
-        + ", ".join(transposed[:3])
+        + ", ".join(map(name_mark, range(min(3, len(transposed)))))
         + (", …" if len(transposed) > 3 else "")
         + " (torchinfo counts each weight of a transposed convolution once per output position, convgif "
         "once per input cell it multiplies)",
