@@ -182,6 +182,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         r"广播, 或由 unsqueeze 或 view 补回这些维之后才追踪",
     ),
     (r"reads a tensor not made from the input", "读取的张量不是由输入得到的"),
+    (r"no spatial axes$", "没有空间轴"),
     # the notes on the receptive field's animation
     (
         rf"no drawn layer has a cell whose whole receptive field lies inside the input: the picture shows the middle "
