@@ -12,6 +12,12 @@ those of the Chinese reference documents: 输入形状 / 輸入形狀, 输入通
 PyTorch's names (``Conv2d``, ``padding_mode='reflect'``, ``ceil_mode=True``) and the letters of
 the article's caption (K, P, S, D, G) and of formulas (x, y, w, b) stay as they are in code.
 
+A whole network's page (``convgif model --lang``) passes its words through the same catalogue
+(:mod:`.catalogue_model`): its headings, table, notes and the receptive field's animation; a
+sentence it composes with a module's or class's name holds a private character in the name's
+place while the catalogue reads it (:func:`say_naming`), so that a module called ``output``
+keeps its name.
+
 The language in use is a context variable set around the work that draws (:func:`speaking`),
 so that the layout's own words and the glyph forms of wide characters follow it without every
 function passing it on. Only the standard library is imported: it costs nothing at start-up,
