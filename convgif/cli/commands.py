@@ -590,6 +590,13 @@ def gallery_command(
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells.")
 @click.option("--max-frames", type=click.IntRange(min=0), default=DEFAULT_MAX_FRAMES, show_default=True)
 @click.option("--theme", type=click.Choice(THEME_NAMES), default=THEME_NAMES[0], show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    default=LANGS[0],
+    show_default=True,
+    help='Language of the page, the table and the pictures\' words (Chinese pictures need a CJK font: pip install "convgif[zh]").',
+)
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True, help="Seed of the example input.")
 @click.option("--no-layers", is_flag=True, help="Write the page and the receptive field, drawing no layer.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")

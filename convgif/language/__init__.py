@@ -12,6 +12,12 @@ those of the Chinese reference documents: 输入形状 / 輸入形狀, 输入通
 PyTorch's names (``Conv2d``, ``padding_mode='reflect'``, ``ceil_mode=True``) and the letters of
 the article's caption (K, P, S, D, G) and of formulas (x, y, w, b) stay as they are in code.
 
+A whole network's page (``convgif model --lang``) passes its words through the same catalogue
+(:mod:`.catalogue_model`): its headings, table, notes and the receptive field's animation; a
+sentence it composes with a module's or class's name holds a private character in the name's
+place while the catalogue reads it (:func:`say_naming`), so that a module called ``output``
+keeps its name.
+
 The language in use is a context variable set around the work that draws (:func:`speaking`),
 so that the layout's own words and the glyph forms of wide characters follow it without every
 function passing it on. Only the standard library is imported: it costs nothing at start-up,
@@ -21,7 +27,7 @@ and the catalogue (:mod:`.catalogue`) is loaded when a frame is first drawn in a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -96,8 +102,8 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
 
     out = []
     for english, hans in PHRASES:
-        # a phrase never matches inside a name (padding_mode, weight[...], Conv2d(...)) or a quote
-        before = r"(?<![\w'=.\[])" if _WORDY.match(english) else ""
+        # a phrase never matches inside a name (padding_mode, weight[...], Conv2d(...)), a quote or an option
+        before = r"(?<![\w'=.\[])(?<!--)" if _WORDY.match(english) else ""
         after = r"(?![\w'=(\[])" if _WORDY.match(english[-1]) else ""
         pattern = re.compile(f"{before}{english}{after}")
         out.append((pattern, hans, _to_traditional(hans)))
@@ -120,6 +126,20 @@ def say(text: str, lang: str | None = None) -> str:
     if lang == "en" or not text:
         return text
     return _translate(text, lang)
+
+
+def name_mark(k: int) -> str:
+    """The private character standing for the ``k``-th name of a text :func:`say_naming` reads."""
+    return chr(0xE000 + k)
+
+
+def say_naming(text: str, names: Sequence[str], lang: str | None = None) -> str:
+    """``text`` in ``lang``, where :func:`name_mark` ``(k)`` stands for ``names[k]`` (a network's
+    module or class): the names are put in after the catalogue has read the text, so that a
+    module named as a word it translates (``output``, ``padding``) keeps its name."""
+    lang = current() if lang is None else lang
+    said = text if lang == "en" or not text else _translate(text, lang)
+    return said.translate({ord(name_mark(k)): name for k, name in enumerate(names)})
 
 
 #: Names that stay in English in every language: PyTorch's, and the formulas' functions.
@@ -153,6 +173,7 @@ KEPT = frozenset(
     | {"dx", "dy", "dw", "db", "dd", "dxp", "dL"}  # the gradients' names in the backward pass
     | {"zeros", "reflect", "replicate", "circular", "nearest", "linear", "bilinear", "bicubic", "trilinear", "area"}
     | {"nn", "unfold", "fold", "pad", "co", "ky", "kx"}  # the matrix view's and Unfold/Fold's code
+    | {"convgif", "torchinfo", "Mult", "Adds", "dim", "keepdim", "unsqueeze", "view"}  # a network's page
 )
 _CODE = re.compile(
     r"\w+=\S+"  # padding_mode='reflect', bias=False, scale_factor=2.0
@@ -161,6 +182,8 @@ _CODE = re.compile(
     r"|\b\w*_\w+\b"  # output_size, align_corners, c_in, H_out
     r"|--[a-z-]+"  # an option
     r"|(?<=--view )\w+|\bim2col\b"  # a view's name; unfold's other name
+    r"|\b\w+\([\w.]*\)"  # print(model), forward()
+    r"|[\w/.]+\.py:\w+"  # a model's file and name
 )
 
 

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from .catalogue_depth import BACKWARD_DEPTH
 from .catalogue_matrix import MATRIX
+from .catalogue_model import HANT_TERMS as _MODEL_TERMS
+from .catalogue_model import PHRASES as _MODEL
+from .catalogue_model import TRADITIONAL as _MODEL_TRADITIONAL
 from .catalogue_moves import PHRASES as _MOVES
 
 # --- the catalogue ----------------------------------------------------------------------------
@@ -18,7 +21,8 @@ _PAIR = r"(?:-?\d+|\([^)]*\))"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
-    _MOVES
+    _MODEL  # a whole network's page and its receptive field's animation
+    + _MOVES
     + (
         # a 3-D pooling's backward pass: dx[c, d] slices filling up picture after picture
         (
@@ -593,6 +597,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
 HANT_TERMS: tuple[tuple[str, str], ...] = (
     ("采样", "取樣"),  # the PyTorch note: 上取樣
     ("复制", "複製"),  # to copy: 製, not 制
+    *_MODEL_TERMS,
 )
 
 #: Row and column: 行 and 列 in the mainland's usage, the other way round in Taiwan's (列向量 is a
@@ -616,3 +621,5 @@ TRADITIONAL.update(zip("继续", "繼續"))
 TRADITIONAL.update(zip("双缩", "雙縮"))
 # the characters of the resampling notes and of a pooling's indices ("does not change", "each term", "grids")
 TRADITIONAL.update(zip("变项网", "變項網"))
+# the characters of a whole network's page
+TRADITIONAL.update(_MODEL_TRADITIONAL)

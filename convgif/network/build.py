@@ -50,6 +50,7 @@ def model(
     values: bool = False,
     max_frames: int = DEFAULT_MAX_FRAMES,
     theme: str = "light",
+    lang: str = "en",
     inline: bool = False,
     force: bool = False,
     progress: Optional[Callable[[int, int], None]] = None,
@@ -69,7 +70,10 @@ def model(
     a cell whose whole field lies inside the input, that cell nearest the middle).
     ``draw=False``: the table only (``out`` None: nothing written). ``jobs`` worker processes draw; ``force`` draws again what is up to
     date; ``progress(done, total)`` is called as layers are drawn. ``values``, ``seed``,
-    ``max_frames`` and ``theme`` are :func:`convgif.render`'s.
+    ``max_frames`` and ``theme`` are :func:`convgif.render`'s. ``lang`` (``"en"``, ``"zh-Hans"``,
+    ``"zh-Hant"``) is the language of the pages, the table and every picture's words (Chinese
+    pictures need a CJK font; see :mod:`convgif.language`); a layer drawn in another language
+    is drawn again.
 
     Refused as :class:`SpecError` naming the argument: a network or shape that cannot be traced,
     a ``trace`` that names no layer or cell, torch missing where it is needed.
@@ -77,11 +81,8 @@ def model(
     started = time.perf_counter()
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise SpecError("jobs", f"jobs={jobs!r} must be a whole number of worker processes, 1 or more")
-    from ..animation.request import check_options
-
-    check_options(1.0, max_frames, seed, theme)
+    options = _options(values, seed, max_frames, theme, lang, drawing=out is not None)
     shape = _shape(input_shape)
-    options = {"values": values, "seed": seed, "max_frames": max_frames, "theme": theme}
     wanted = None
     if out is not None:
         wanted = source_digest(network, shape, weights, image, trace, {**options, "inline": inline, "draw": draw})
@@ -91,7 +92,9 @@ def model(
     fields = graph.fields()
     _row_fields(graph, fields)
     _totals(graph.rows)
-    result = ModelResult(None if out is None else Path(out), graph.rows, input_shape=graph.input_shape)
+    result = ModelResult(
+        None if out is None else Path(out), graph.rows, input_shape=graph.input_shape, lang=options["lang"]
+    )
     result.from_text = _is_text(network)
     target, cell, chosen = _trace_target(graph, fields, trace)
     if out is None:
@@ -102,7 +105,9 @@ def model(
     if draw:
         result.drawings = _draw_all(graph.rows, folder, options, jobs, force, progress)
     picture = _picture(image, graph.input_shape) if image is not None else None
-    result.trace, result.trace_note = _write_trace(graph, target, cell, folder, theme, picture, fields.get(target))
+    result.trace, result.trace_note = _write_trace(
+        graph, target, cell, folder, (theme, options["lang"]), picture, fields.get(target)
+    )
     result.trace_note = "; ".join(note for note in (chosen, result.trace_note) if note) or None
     from .page import write_pages
 
@@ -195,6 +200,18 @@ def _row_fields(graph: Graph, fields: dict) -> None:
         if len(row.outputs) > 1:
             called = [fields.get(t) for t in row.outputs]
             row.call_fields = [f.figures() if isinstance(f, Field) else f for f in called]
+
+
+def _options(values: bool, seed: int, max_frames: int, theme: str, lang: Any, drawing: bool) -> dict[str, Any]:
+    """The options every layer is rendered with, checked as :func:`convgif.render` checks them;
+    ``lang`` as :data:`convgif.language.LANGS` spells it, with a CJK font to draw it when
+    pictures are drawn (the table alone needs none)."""
+    from ..animation.request import check_options, language_of
+    from ..language import canonical
+
+    check_options(1.0, max_frames, seed, theme)
+    lang = language_of(lang) if drawing else canonical(lang)
+    return {"values": values, "seed": seed, "max_frames": max_frames, "theme": theme, "lang": lang}
 
 
 def _shape(input_shape: Any) -> tuple[int, ...]:
@@ -414,12 +431,14 @@ def _write_trace(
     tensor: Optional[int],
     cell: tuple,
     folder: Path,
-    theme: str,
+    look: tuple[str, str],
     picture: Optional[np.ndarray],
     field: Any = None,
 ) -> tuple[Optional[str], Optional[str]]:
-    """The receptive field's animation, and a note where the field stops short (``field``: the
-    chosen tensor's :class:`Field`, when known: the input's frame says what of it is padding)."""
+    """The receptive field's animation, drawn in ``look`` (theme, language), and a note (in
+    English: the page translates it) where the field stops short (``field``: the chosen
+    tensor's :class:`Field`, when known: the input's frame says what of it is padding)."""
+    from ..language import name_mark, say
     from .field_picture import Frame, beyond_input, frames_of, input_words, write_gif
 
     if tensor is None:
@@ -454,7 +473,7 @@ def _write_trace(
             words = f"{int(mask.sum())} of {mask.size} cells (span {', '.join(spans)})"
         what = ""
         if t == 0:
-            label = "input"
+            label = say("input", look[1])
         else:
             rows = names.get(t, [])
             chosen = next((r for r in rows if r.spec is not None), None) or min(
@@ -463,8 +482,8 @@ def _write_trace(
             label, what = (chosen.name, chosen.cls) if chosen is not None else (_label(graph, t), "")
         backdrop = picture if t == 0 and mask.ndim == 2 else None
         frames.append(Frame(label, graph.shapes[t], mask, words, backdrop, what, graph.own.get(t)))
-    title = f"What one cell of {frames[0].label}'s output sees: {list(cell)}, all channels"
-    pictures = frames_of(frames, cell, title, theme)
+    title = f"What one cell of {name_mark(0)}'s output sees: {list(cell)}, all channels"
+    pictures = frames_of(frames, cell, title, *look)
     write_gif(folder / TRACE_FILE, pictures)
     note = None if stopped is None else f"the field stops short: {stopped}"
     if 0 not in masks and stopped is None:

@@ -40,16 +40,19 @@ class Frame:
     own: Optional[tuple[int, ...]] = None  # the tensor's shape, when a reduction dropped axes ``shape`` keeps
 
 
-def _text(image: np.ndarray, text: str, x: int, y: int, colour: tuple[int, int, int], big: bool = False) -> None:
-    """``text`` written at ``x``, ``y``; each line of it (``\n``) :data:`LINE` pixels below the one before."""
+def _text(
+    image: np.ndarray, text: str, x: int, y: int, colour: tuple[int, int, int], big: bool = False, lang: str = "en"
+) -> None:
+    """``text`` written at ``x``, ``y``; each line of it (``\n``) :data:`LINE` pixels below the one before
+    (``lang``: the glyph forms of wide characters)."""
     from ..picture import sizes
     from ..picture.glyphs import LEVELS, text_mask
 
     if "\n" in text:
         for k, line in enumerate(text.split("\n")):
-            _text(image, line, x, y + k * LINE, colour, big)
+            _text(image, line, x, y + k * LINE, colour, big, lang)
         return
-    mask = text_mask(sizes.CAPTION if big else sizes.LABEL, text)
+    mask = text_mask(sizes.CAPTION if big else sizes.LABEL, text, lang)
     h, w = mask.shape
     h, w = min(h, image.shape[0] - y), min(w, image.shape[1] - x)
     if h <= 0 or w <= 0:
@@ -81,8 +84,28 @@ def _grid(mask: np.ndarray, picture: Optional[np.ndarray], chosen: Optional[tupl
     return image
 
 
-def frames_of(frames: list[Frame], chosen: tuple[int, ...], title: str, theme: str = "light") -> list[np.ndarray]:
-    """The pictures of the animation, all the same size."""
+def words_of(frames: list[Frame], title: str, lang: str = "en") -> tuple[str, list[str], list[str]]:
+    """The animation's words in ``lang``: its title (``title``, English, with :func:`name_mark`
+    ``(0)`` for the first frame's label), and each frame's head (which tensor, the module's and
+    class's names kept) and words (what of it is in the field)."""
+    from ..language import name_mark, say_naming
+
+    heads = []
+    for i, frame in enumerate(frames):
+        named = f"{name_mark(0)} ({name_mark(1)}) output" if frame.what else name_mark(0)
+        text = f"{i + 1}/{len(frames)} · {named} {frame.own or frame.shape}"
+        heads.append(say_naming(text, [frame.label, frame.what], lang))
+    words = [say_naming(frame.words, [], lang) for frame in frames]
+    return say_naming(title, [frames[0].label], lang), heads, words
+
+
+def frames_of(
+    frames: list[Frame], chosen: tuple[int, ...], title: str, theme: str = "light", lang: str = "en"
+) -> list[np.ndarray]:
+    """The pictures of the animation, all the same size, their words (:func:`words_of`) in ``lang``."""
+    from ..picture.cells import cells
+
+    title, heads, words = words_of(frames, title, lang)
     colours = COLOURS[theme]
     background, ink = colours[0], colours[1]
     one_d = len(frames[0].shape) == 2
@@ -95,26 +118,25 @@ def frames_of(frames: list[Frame], chosen: tuple[int, ...], title: str, theme: s
             grid = np.maximum(grid.repeat(max(1, 14 // grid.shape[0]), axis=0), 0)
         grids.append(grid)
     pad, caption_h, line_h = 12, 18, 15
-    width = max(max(g.shape[1] for g in grids) + 2 * pad, 520, _widest_words(frames) + 2 * pad)
+    width = max(max(g.shape[1] for g in grids) + 2 * pad, 520, _widest(title, heads, words) + 2 * pad)
     if one_d:
-        label_w = 7 * max(len(f.label) for f in frames) + pad
+        label_w = 7 * max(cells(f.label) for f in frames) + pad
         width = max(width, label_w + max(g.shape[1] for g in grids) + 2 * pad)
         height = caption_h * 3 + pad * 2 + sum(g.shape[0] + 6 for g in grids)
     else:
         height = caption_h * 3 + pad * 3 + max(g.shape[0] for g in grids)
     pictures = []
-    for i, frame in enumerate(frames):
+    for i in range(len(frames)):
         image = np.empty((height, width, 3), dtype=np.uint8)
         image[:] = background
-        _text(image, title, pad, pad, ink, big=True)
-        named = f"{frame.label} ({frame.what}) output" if frame.what else frame.label
-        _text(image, f"{i + 1}/{len(frames)} · {named} {frame.own or frame.shape}", pad, pad + caption_h, ink)
-        _text(image, frame.words, pad, pad + caption_h + line_h, ink)
+        _text(image, title, pad, pad, ink, True, lang)
+        _text(image, heads[i], pad, pad + caption_h, ink, lang=lang)
+        _text(image, words[i], pad, pad + caption_h + line_h, ink, lang=lang)
         top = pad * 2 + caption_h * 3
         if one_d:
             for j in range(i + 1):
                 g = grids[j]
-                _text(image, frames[j].label, pad, top + (g.shape[0] - 13) // 2, ink)
+                _text(image, frames[j].label, pad, top + (g.shape[0] - 13) // 2, ink, lang=lang)
                 image[top : top + g.shape[0], label_w + pad : label_w + pad + g.shape[1]] = g
                 top += g.shape[0] + 6
         else:
@@ -124,11 +146,13 @@ def frames_of(frames: list[Frame], chosen: tuple[int, ...], title: str, theme: s
     return pictures
 
 
-def _widest_words(frames: list[Frame]) -> int:
-    """Pixels the longest line of the frames' words takes."""
+def _widest(title: str, heads: list[str], words: list[str]) -> int:
+    """Pixels the widest line of the frames' words takes (a wide character two cells)."""
     from ..picture import sizes
+    from ..picture.cells import cells
 
-    return max(len(line) for frame in frames for line in frame.words.split("\n")) * sizes.LABEL.advance + 6
+    lines = [line for text in [*heads, *words] for line in text.split("\n")]
+    return max(cells(title) * sizes.CAPTION.advance, max(map(cells, lines)) * sizes.LABEL.advance) + 6
 
 
 def write_gif(path: os.PathLike | str, pictures: list[np.ndarray]) -> int:

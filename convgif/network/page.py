@@ -8,27 +8,25 @@ atomically.
 from __future__ import annotations
 
 import html
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ..integrations import embed
+from ..language import name_mark, say, say_naming
+from ..language.catalogue_model import FIELD_NOTE, FROM_TEXT, WITH_EXAMPLE, WITH_PICTURE
 from .graph import figures_text
 
 if TYPE_CHECKING:
     from .graph import Row
     from .result import ModelResult
 
-COLUMNS = ("module", "class", "input → output", "parameters", "MACs", "receptive field", "drawn")
-FIELD_NOTE = (
-    "Receptive field at each module's output, per axis: its size in input cells (the widest, where "
-    "cells differ), the jump (how many input cells each output's field lies past the one before) and "
-    "where output cell 0's field starts. The input is counted as going on past its edges, so a field "
-    "that reaches into the padding keeps its full size: a negative start, or an end past the input, "
-    "is that many cells of padding, which autograd on this input does not show. After a transposed "
-    "convolution or an upsampling, neighbouring fields may move unevenly (by 2, then 0 cells): the "
-    "jump is then their average and the moves are listed, so that cell o's field starts at the start "
-    "plus the first o moves."
+TITLE, TRACE_ALT, DRAWN = (
+    "The network, layer by layer",
+    "the receptive field, layer by layer",
+    "The layers convgif draws",
 )
+COLUMNS = ("module", "class", "input → output", "parameters", "MACs", "receptive field", "drawn")
 
 
 def _shape(shape: Optional[tuple[int, ...]]) -> str:
@@ -60,16 +58,17 @@ def _field(row: Row, axes: int) -> str:
 
 
 def _cells(result: ModelResult, row: Row, link: bool) -> list[str]:
+    """The row's cells in the page's language (names, classes and figures as they are)."""
     axes = len(result.input_shape) - 1
     calls = f" ×{row.calls}" if row.calls > 1 else ""
     return [
-        "\u00a0\u00a0" * max(0, row.depth - 1) + row.name,
+        "\u00a0\u00a0" * max(0, row.depth - 1) + (say(row.name, result.lang) if row.name == "(model)" else row.name),
         row.cls + calls,
         f"{_shape(row.input_shape)} → {_shape(row.output_shape)}",
         f"{row.parameters:,}",
         f"{row.macs:,}" if row.macs else "",
-        _field(row, axes),
-        _drawn(result, row, link),
+        _say(result, _field(row, axes)),
+        _say(result, _drawn(result, row, link)),
     ]
 
 
@@ -77,35 +76,32 @@ def drawn_with(result: ModelResult) -> str:
     """What values the layers' animations are drawn with: the network's own, or examples."""
     drawn = [r for r in result.rows if r.spec is not None]
     if result.from_text:
-        return (
-            "Each layer is drawn with example values, small random integers (chosen by --seed), as its input "
-            "and its weights: the text print(model) shows holds no weights, and no network is run. Give the "
-            "model itself (path/to/file.py:NAME) and --image to draw each layer with its own weights and with "
-            "what it receives."
-        )
+        return FROM_TEXT
     if any("input" in r.values for r in drawn):
-        return (
-            "Each layer is drawn with its module's own weights and biases and with the activation it "
-            "receives when the picture given (--image) goes through the network."
-        )
-    return (
-        "Each layer is drawn with its module's own weights and biases (random unless the model loads "
-        "trained ones or --weights gives them), but with an example input of small random integers "
-        "(chosen by --seed), not the values the network passes it. Give --image PICTURE to draw each "
-        "layer with the activation it receives."
-    )
+        return WITH_PICTURE
+    return WITH_EXAMPLE
+
+
+def _transposed(result: ModelResult) -> list[str]:
+    """The transposed convolutions torchinfo counts otherwise, the first three named on the page."""
+    return [r.name for r in result.rows if r.leaf and r.mult_adds_parts.get("transposed")]
+
+
+def _say(result: ModelResult, text: str) -> str:
+    """``text`` (English) in the page's language; where it holds :func:`name_mark` ``(k)``, the
+    ``k``-th transposed convolution's name (:func:`_versus_torchinfo`)."""
+    return say_naming(text, _transposed(result)[:3], result.lang)
 
 
 def _versus_torchinfo(result: ModelResult) -> str:
-    """torchinfo's Mult-Adds next to convgif's count, and what each part of the difference is."""
+    """torchinfo's Mult-Adds next to convgif's count, and what each part of the difference is
+    (the transposed convolutions named by :func:`name_mark`: see :func:`_say`)."""
+    transposed = _transposed(result)
     parts: dict[str, int] = {}
-    transposed = []
     for row in result.rows:
         if row.leaf:
             for cause, count in row.mult_adds_parts.items():
                 parts[cause] = parts.get(cause, 0) + count
-            if row.mult_adds_parts.get("transposed"):
-                transposed.append(row.name)
         elif row.cls.startswith("F.") and row.macs:
             parts["functional"] = parts.get("functional", 0) - row.macs
     parts["other"] = parts.get("other", 0) + result.mult_adds - result.macs - sum(parts.values())
@@ -114,7 +110,7 @@ def _versus_torchinfo(result: ModelResult) -> str:
         return text + ", the same count"
     said = {
         "transposed": "the weights of "
-        + ", ".join(transposed[:3])
+        + ", ".join(map(name_mark, range(min(3, len(transposed)))))
         + (", …" if len(transposed) > 3 else "")
         + " (torchinfo counts each weight of a transposed convolution once per output position, convgif "
         "once per input cell it multiplies)",
@@ -147,7 +143,8 @@ def _totals(result: ModelResult) -> list[str]:
 
 def markdown_table(result: ModelResult, link: bool = False) -> str:
     """The table as Markdown: one row per module, in the order they were first called."""
-    lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    columns = [_say(result, c) for c in COLUMNS]
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in result.rows:
         cells = [c.replace("|", "\\|") for c in _cells(result, row, link)]
         lines.append("| " + " | ".join(cells) + " |")
@@ -155,16 +152,18 @@ def markdown_table(result: ModelResult, link: bool = False) -> str:
 
 
 def markdown(result: ModelResult) -> str:
-    lines = ["# The network, layer by layer", ""]
-    lines += [f"{line}  " for line in _totals(result)]
+    """The page as Markdown, in the result's language."""
+    say = partial(_say, result)
+    lines = [f"# {say(TITLE)}", ""]
+    lines += [f"{say(line)}  " for line in _totals(result)]
     if result.trace:
-        lines += ["", "## Receptive field", "", embed.markdown(result.trace, "the receptive field, layer by layer")]
+        lines += ["", f"## {say('Receptive field')}", "", embed.markdown(result.trace, say(TRACE_ALT))]
         if result.trace_note:
-            lines.append(f"\n{result.trace_note}")
-    lines += ["", "## Every module", "", FIELD_NOTE, "", markdown_table(result, link=True), ""]
+            lines.append(f"\n{say(result.trace_note)}")
+    lines += ["", f"## {say('Every module')}", "", say(FIELD_NOTE), "", markdown_table(result, link=True), ""]
     drawn = [d for d in result.drawings if not d.error]
     if drawn:
-        lines += ["## The layers convgif draws", "", drawn_with(result), ""]
+        lines += [f"## {say(DRAWN)}", "", say(drawn_with(result)), ""]
         for drawing in drawn:
             lines += [f'<a id="{_anchor(drawing.row)}"></a>', "", f"### {drawing.row}", ""]
             lines += [embed.markdown(drawing.file, drawing.row), ""]
@@ -178,13 +177,16 @@ td:nth-child(4),td:nth-child(5){text-align:right;font-variant-numeric:tabular-nu
 td:first-child{white-space:pre;font-family:ui-monospace,monospace}
 img{max-width:100%;height:auto;border:1px solid #d0d7de;border-radius:4px}
 section{margin-top:2em}.note{color:#57606a}
+html:lang(zh-Hans) body{font-family:system-ui,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif}
+html:lang(zh-Hant) body{font-family:system-ui,"PingFang TC","Microsoft JhengHei","Noto Sans CJK TC","Source Han Sans TC",sans-serif}
 @media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}td,th{border-color:#30363d}.note{color:#8b949e}}
 """
 
 
 def page(result: ModelResult, inline: bool = False) -> str:
-    """The HTML page."""
+    """The HTML page, in the result's language."""
     e = html.escape
+    say = partial(_say, result)
     folder = result.folder or Path(".")
 
     def picture(file: str, alt: str) -> str:
@@ -198,24 +200,26 @@ def page(result: ModelResult, inline: bool = False) -> str:
 
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{result.lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>The network, layer by layer</title><style>{STYLE.strip()}</style></head><body>",
-        "<h1>The network, layer by layer</h1>",
-        *(f"<p>{e(line)}</p>" for line in _totals(result)),
+        f"<title>{e(say(TITLE))}</title><style>{STYLE.strip()}</style></head><body>",
+        f"<h1>{e(say(TITLE))}</h1>",
+        *(f"<p>{e(say(line))}</p>" for line in _totals(result)),
     ]
     if result.trace:
-        parts.append('<section id="receptive-field"><h2>Receptive field</h2>')
-        parts.append(picture(result.trace, "the receptive field, layer by layer"))
+        parts.append(f'<section id="receptive-field"><h2>{e(say("Receptive field"))}</h2>')
+        parts.append(picture(result.trace, say(TRACE_ALT)))
         if result.trace_note:
-            parts.append(f'<p class="note">{e(result.trace_note)}</p>')
+            parts.append(f'<p class="note">{e(say(result.trace_note))}</p>')
         parts.append("</section>")
-    parts.append(f'<section id="modules"><h2>Every module</h2><p class="note">{e(FIELD_NOTE)}</p><table>')
-    parts.append("<tr>" + "".join(f"<th>{e(c)}</th>" for c in COLUMNS) + "</tr>")
+    parts.append(
+        f'<section id="modules"><h2>{e(say("Every module"))}</h2><p class="note">{e(say(FIELD_NOTE))}</p><table>'
+    )
+    parts.append("<tr>" + "".join(f"<th>{e(say(c))}</th>" for c in COLUMNS) + "</tr>")
     for row in result.rows:
         cells = _cells(result, row, link=False)
         if row.spec is not None and any(d.row == row.name and not d.error for d in result.drawings):
-            cells[-1] = f'<a href="#{_anchor(row.name)}">animation</a>'
+            cells[-1] = f'<a href="#{_anchor(row.name)}">{e(say("animation"))}</a>'
         else:
             cells[-1] = e(cells[-1])
         parts.append(
@@ -224,7 +228,7 @@ def page(result: ModelResult, inline: bool = False) -> str:
     parts.append("</table></section>")
     drawn = [d for d in result.drawings if not d.error]
     if drawn:
-        parts.append(f'<h2>The layers convgif draws</h2><p class="note">{e(drawn_with(result))}</p>')
+        parts.append(f'<h2>{e(say(DRAWN))}</h2><p class="note">{e(say(drawn_with(result)))}</p>')
         for drawing in drawn:
             parts.append(f'<section id="{_anchor(drawing.row)}"><h3>{e(drawing.row)}</h3>')
             parts.append(picture(drawing.file, drawing.row) + "</section>")

@@ -35,6 +35,8 @@ class ModelResult:
     up_to_date: bool = False
     #: Read from the text print(model) shows (no weights, nothing run), not traced
     from_text: bool = False
+    #: The language of the pages' and the pictures' words (see :mod:`convgif.language`)
+    lang: str = "en"
 
     @property
     def page(self) -> Optional[Path]:
