@@ -309,6 +309,14 @@ def test_the_article_caption_in_its_translations_terms():
     assert "padding_mode='reflect'" in say(reflect, "zh-Hans") and "bias=False" in say(reflect, "zh-Hant")
 
 
+def _in_big5(character: str) -> bool:
+    try:
+        character.encode("big5")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def test_every_phrase_translates_in_both_scripts_and_traditional_has_no_simplified_form():
     for english, hans in PHRASES:
         sample = re.sub(r"\(\?<?[!=][^)]*\)", "", english)
@@ -316,6 +324,8 @@ def test_every_phrase_translates_in_both_scripts_and_traditional_has_no_simplifi
             assert say("", lang) == ""
         hant = language._to_traditional(hans)
         assert not set(hant) & set(TRADITIONAL), (english, hant)
+        # Big5 holds the Traditional characters: one it lacks is a Simplified form left over
+        assert [c for c in hant if ord(c) > 0x2E80 and not _in_big5(c)] == [], (english, hant)
         assert untranslated(re.sub(r"\\\d", "", hans)) == [], sample
     assert all(len(k) == 1 and len(v) == 1 and k != v for k, v in TRADITIONAL.items())
 

@@ -275,7 +275,7 @@ def _reasons() -> list[str]:
     """Every reason convgif's network modules give for a field they do not follow or a row they
     do not draw, as written in their source (each f-string's values as a class name)."""
     found = []
-    for module in ("reach", "layout", "trace", "text", "graph"):
+    for module in ("reach", "layout", "trace", "text", "graph", "along", "axes"):
         tree = ast.parse((ROOT / "convgif" / "network" / f"{module}.py").read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Unknown" and node.args:
@@ -283,7 +283,7 @@ def _reasons() -> list[str]:
             elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Plan" and len(node.args) > 3:
                 found.append(node.args[3])
             elif isinstance(node, ast.Assign) and any(
-                getattr(t, "attr", getattr(t, "id", None)) in ("reason", "stopped", "BATCH", "number")
+                getattr(t, "attr", getattr(t, "id", None)) in ("reason", "stopped", "BATCH", "MOVED", "number", "why")
                 for t in node.targets
             ):
                 found.append(node.value)

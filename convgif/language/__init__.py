@@ -173,7 +173,19 @@ KEPT = frozenset(
     | {"dx", "dy", "dw", "db", "dd", "dxp", "dL"}  # the gradients' names in the backward pass
     | {"zeros", "reflect", "replicate", "circular", "nearest", "linear", "bilinear", "bicubic", "trilinear", "area"}
     | {"nn", "unfold", "fold", "pad", "co", "ky", "kx"}  # the matrix view's and Unfold/Fold's code
-    | {"convgif", "torchinfo", "Mult", "Adds", "dim", "keepdim", "unsqueeze", "view"}  # a network's page
+    | {
+        "convgif",
+        "torchinfo",
+        "Mult",
+        "Adds",
+        "dim",
+        "dims",
+        "keepdim",
+        "unsqueeze",
+        "view",
+        "repeats",
+    }  # a network's page
+    | {"prepend", "append", "diff", "permute", "transpose"}  # torch arguments and calls a page names
 )
 _CODE = re.compile(
     r"\w+=\S+"  # padding_mode='reflect', bias=False, scale_factor=2.0

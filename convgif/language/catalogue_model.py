@@ -141,6 +141,33 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (rf"convgif does not know which cells {_NAME} reads", r"convgif 不知道 \1 读取哪些单元"),
     (r"its arguments could not be read \(dim, keepdim\)", "无法读取它的参数 (dim, keepdim)"),
     (rf"{_NAME}: its arguments could not be read \((.*)\)", r"\1: 无法读取它的参数 (\2)"),
+    (r"its arguments could not be read$", "无法读取它的参数"),
+    (r"its dims could not be read$", "无法读取它的 dims"),
+    (
+        rf"{_NAME} with prepend or append: convgif follows diff of the tensor alone",
+        r"\1 带 prepend 或 append: convgif 只追踪张量本身的 diff",
+    ),
+    (
+        rf"{_NAME} without dims rolls the flattened tensor: its cells move across the axes",
+        r"\1 不带 dims 时滚动的是展平后的张量: 它的单元跨轴移动",
+    ),
+    (rf"convgif does not know where the pieces of {_NAME} start", r"convgif 不知道 \1 的各块从哪里开始"),
+    (r"without dim it flattens the tensor", "不带 dim 时它把张量展平"),
+    (r"its repeats differ from cell to cell", "它的 repeats 逐单元不同"),
+    (
+        r"it moves the batch axis: one sample's cells mix with the others'",
+        "它移动了批次轴: 一个样本的单元与其他样本的混在一起",
+    ),
+    (
+        r"it normalizes over the batch axis too: one sample's result depends on the others'",
+        "它也在批次轴上归一化: 一个样本的结果取决于其他样本",
+    ),
+    (
+        r"the tensor it reads had its axes moved \(permute, transpose\); convgif follows such a tensor cell by cell, "
+        r"along an axis, by a layer norm or linear layer over its last axes, and once its axes are put back",
+        "它读取的张量的轴被移动过 (permute, transpose); 这样的张量, convgif 只在逐单元计算、沿一个轴计算、"
+        "由层归一化或线性层作用于它的最后几个轴时, 以及它的轴被放回之后才追踪",
+    ),
     (rf"{_NAME} broadcasts a tensor of other axes \((.*?) with (.*?)\)", r"\1 广播了一个轴不同的张量 (\2 与 \3)"),
     (
         r"it runs along the batch axis: one sample's result depends on the others'",
@@ -219,8 +246,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
 #: their Traditional forms.
 TRADITIONAL = dict(
     zip(
-        "则实宽导带广张归机独类约练终结绘络维见让训调败赖踪载连邻里错际随并",
-        "則實寬導帶廣張歸機獨類約練終結繪絡維見讓訓調敗賴蹤載連鄰裡錯際隨並",
+        "则实宽导带广张归机独类约练终结绘络维见让训调败赖踪载连邻里错际随并滚几",
+        "則實寬導帶廣張歸機獨類約練終結繪絡維見讓訓調敗賴蹤載連鄰裡錯際隨並滾幾",
     )
 )
 
