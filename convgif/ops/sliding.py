@@ -30,7 +30,7 @@ from ..picture.model import (
 )
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN, shown
-from .depth_steps import ALONE, Count
+from .depth_steps import ALONE, Count, channels_cut
 
 
 def read_extent(spec: ConvSpec, region: Region) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -285,7 +285,7 @@ class ConvPlayback:
         self.groups = sorted({c // spec.in_per_group for c in shown_in})
         self.drawn = len(shown_in) if len(shown_in) < spec.in_per_group else None  # channels of a group drawn
         self.steps = len(columns) * math.prod(self.region.size)
-        self.part = geometry.part is not None or len(shown_in) < spec.in_channels or len(shown_out) < spec.out_channels
+        self.part = geometry.part is not None or channels_cut(geometry)
         (y0, _), (x0, _) = read_extent(spec, self.region)
         self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn
         self.scale = magnitude(recording.output[:, slice(*self.region.rows), slice(*self.region.cols)])
@@ -349,13 +349,6 @@ class ConvPlayback:
         last = first + spec.in_per_group - 1
         drawn = self.span(first, first + self.drawn - 1)
         return drawn, self.span(first + self.drawn, last), products.sum()
-
-
-def channels_cut(geometry: Geometry) -> bool:
-    """Whether a picture of ``geometry`` leaves out some of the layer's input or output channels:
-    then its steps, like those of a part of the positions, are counted ``of this part``."""
-    shown_in, _, shown_out = shown(geometry)
-    return len(shown_in) < geometry.in_channels or len(shown_out) < geometry.out_channels
 
 
 def draws_part(geometry: Geometry, region: Optional[Region], size: tuple[int, ...]) -> bool:
