@@ -62,7 +62,10 @@ def longest(geometries: Sequence[Geometry], line: Callable[[int, int], str]) -> 
     ``line(i, total)`` for picture ``i``: its last step counted among the ``total`` steps of its
     run (at most every step of every picture of the run)."""
     totals = _totals(geometries)
-    return [dataclasses.replace(g, step_text=line(i, total)) for i, (g, total) in enumerate(zip(geometries, totals))]
+    return [
+        dataclasses.replace(g, step_text=line(i, total), longest_step=None)  # its own line, not its plane's
+        for i, (g, total) in enumerate(zip(geometries, totals))
+    ]
 
 
 def _totals(geometries: Sequence[Geometry]) -> list[int]:
@@ -87,12 +90,19 @@ def of_part(line: Callable[[bool], str], cut: bool) -> Callable[[Geometry], str]
     return lambda geometry: line(cut or channels_cut(geometry))
 
 
-def longest_of_part(geometries: Sequence[Geometry], line: Callable[[int, int, bool], str], cut: bool) -> list[Geometry]:
-    """:func:`longest` for pictures whose steps are counted ``of this part`` when they are ``cut``
-    or leave channels out (:func:`of_part`): ``line(i, total, part)``."""
+def longest_of_part(
+    geometries: Sequence[Geometry], line: Callable[[int, int, int, bool], str], cut: bool
+) -> list[Geometry]:
+    """``geometries``, pictures played one after the other, each with its longest step line
+    ``line(i, step, total, part)`` for picture ``i``: its last step ``step`` (from 0) counted
+    among the ``total`` steps of its run (at most every step of every picture of the run), and
+    ``of this part`` as the playback counts it (:func:`of_part`)."""
+    lasts: list[int] = []
+    for run in _runs(geometries):
+        lasts += list(itertools.accumulate(geometries[i].steps for i in run))
     return [
-        dataclasses.replace(g, longest_step=of_part(lambda part, i=i, total=total: line(i, total, part), cut))
-        for i, (g, total) in enumerate(zip(geometries, _totals(geometries)))
+        dataclasses.replace(g, longest_step=of_part(lambda part, i=i, s=s, t=t: line(i, s - 1, t, part), cut))
+        for i, (g, s, t) in enumerate(zip(geometries, lasts, _totals(geometries)))
     ]
 
 

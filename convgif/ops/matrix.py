@@ -116,6 +116,7 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
     return dataclasses.replace(
         base,
         notes=(*base.notes, *notes),
+        longest_step=None,  # its own step line, not that of the picture it is made from
         step_text=last,
         output_heading="output (the rows of Y)" if region is None else base.output_heading,
         sum_chars=lambda chars, drawn: (
@@ -356,6 +357,7 @@ def transpose_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region
         kernel_label=lambda c, j: f"weight[{c},{j}]",
         blame=blame,
         notes=tuple(notes),
+        longest_step=None,  # its own step line, not that of the picture it is made from
         step_text=last,
         sum_chars=lambda chars, drawn: (  # a third more: whole entries leave the ends of lines empty
             len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars + 6)) * 4 // 3

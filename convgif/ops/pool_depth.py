@@ -70,7 +70,7 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
     else:
         sum_chars = lambda chars, drawn: y_chars + 40 + cells * (chars + 3)  # noqa: E731
     _, ho, wo = flat.output_shape
-    size = region.size if region is not None else (ho, wo)
+    last = (region.rows[1] - 1, region.cols[1] - 1) if region is not None else (ho - 1, wo - 1)
     geometries = []
     for z in range(spec.output_shape[1]):
         depths = depths_read(spec, z)
@@ -103,9 +103,7 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
             )
         )
     cut = region is not None and region.cuts((ho, wo))  # as draws_part decides, channels settled later
-    return longest_of_part(
-        geometries, lambda z, total, part: _step_text(size[0] - 1, size[1] - 1, z, total - 1, total, part), cut
-    )
+    return longest_of_part(geometries, lambda z, step, total, part: _step_text(*last, z, step, total, part), cut)
 
 
 def _step_text(oy: int, ox: int, z: int, step: int, steps: int, part: bool) -> str:

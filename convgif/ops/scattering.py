@@ -476,6 +476,7 @@ def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: s
         layer=spec,
         blame=blame,
         kernel_label=label,
+        longest_step=None,  # its own step line, not that of the picture it is made from
         step_text=last,
         sum_chars=lambda chars, drawn: (
             len(drawn[2])

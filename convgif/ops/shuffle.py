@@ -629,6 +629,7 @@ class ChannelShuffling(_Shuffle):
                 output_name="dx",
                 output_label=lambda slot: f"dx[{sources[slot]}]",
                 notes=notes,
+                longest_step=None,  # its own step line, not that of the picture it is made from
                 step_text=f"dx[{c - 1}] copies dy[{c - 1}] · step {c}/{c}",
             )
         ]
