@@ -457,7 +457,7 @@ ROOM_BOUNDED = ("Fractional", "Conv3d", "ConvTranspose3d")
 def test_the_step_line_has_the_room_of_the_longest_line_written_and_no_more(seed):
     """The lines the layout keeps for the step line are those the longest step line a render
     writes takes (a line less would overflow, a line more is left empty), in every language,
-    after the part chooser has settled the channels and the region drawn."""
+    forward and backward, after the part chooser has settled the channels and the region drawn."""
     rng = random.Random(seed)
     checked = 0
     while checked < 30:
@@ -465,14 +465,15 @@ def test_the_step_line_has_the_room_of_the_longest_line_written_and_no_more(seed
         if spec is None:
             continue
         look = Look(values=rng.random() < 0.5, lang=rng.choice(["en", "zh-Hans", "zh-Hant"]))
+        view = {"backward": True} if rng.random() < 0.3 else {}
         try:
-            job = Job(spec, look, {}, max_frames=40)
+            job = Job(spec, look, view, max_frames=40)
         except SpecError:
             continue
         checked += 1
         for room, most, line in _longest_written(job):
-            assert room >= most, (spec, look, line, room)
+            assert room >= most, (spec, look, view, line, room)
             if ops.of(spec).name.startswith(ROOM_BOUNDED):
-                assert room <= most + 1, (spec, look, line, room)
+                assert room <= most + 1, (spec, look, view, line, room)
             else:
-                assert room == most, (spec, look, line, room)
+                assert room == most, (spec, look, view, line, room)
