@@ -6,6 +6,7 @@ and random, drawn whole and as a part."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import random
 import re
@@ -87,11 +88,15 @@ def check_counts(job: Job, where) -> None:
         assert [(step, total) for _, step, total, _ in run] == [(i + 1, n) for i in range(n)], (where, run)
     if job.drawings[0].geometry.output_name == "y":  # a forward pass: one count, as long as the frames
         assert len(runs) == 1
-    # the room the layout keeps for the step line holds the last step of its run
-    for geometry in job.geometries:
-        found = COUNT.search(geometry.step_text)
-        run = next(r for r in runs if r[0][0] == geometry.output_name)
-        assert found and int(found.group(1)) >= len(run) and int(found.group(2)) >= len(run), (where, geometry)
+    # the room the layout keeps for each picture's step line holds its own last step, of its run
+    before = 0
+    for drawn, steps in zip(job.drawings, job.steps):
+        found = COUNT.search(drawn.geometry.step_text)
+        mine = lines[before : before + len(steps)]
+        before += len(steps)
+        assert found, (where, drawn.geometry.step_text)
+        if mine:
+            assert int(found.group(1)) >= mine[-1][1] and int(found.group(2)) >= mine[-1][2], (where, mine)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -196,3 +201,17 @@ def test_a_max_pool_showing_some_channels_keeps_room_for_of_this_part():
     text = job.drawings[0].playback.show(0).text
     assert text.endswith("of this part")
     assert len(wrap(text, job.layouts[0].sum_width, STEP_BREAK)) <= job.layouts[0].step_lines
+
+
+def test_a_slice_counts_its_steps_of_this_part_only_once_channels_are_left_out():
+    """The room for the step line follows the channels the part chooser settles: a small 3-D
+    pooling drawn whole keeps none for ``of this part``, the same layer with a channel left out
+    keeps it, as its playback writes it."""
+    spec = ops.operation("MaxPool3d").build(input_shape=(2, 4, 4, 4), kernel_size=2, return_indices=True)
+    geometries = ops.of(spec).geometries(spec)
+    whole = [g.step_text for g in geometries]
+    assert whole == [f"window at ({z}, 1, 1) · step {4 * (z + 1)}/8" for z in range(2)]
+    cut = [dataclasses.replace(g, channels_shown=2).step_text for g in geometries]  # one channel's 2 slices
+    assert cut == [f"{line} of this part" for line in whole]
+    job = Job(spec, Look(), {}, max_frames=0)
+    assert [g.step_text for g in job.geometries] == whole

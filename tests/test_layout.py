@@ -6,15 +6,19 @@ import numpy as np
 import pytest
 
 from convgif import Conv2dSpec, SpecError, TooLargeError, ops
+from convgif.animation import Look
+from convgif.animation.job import Job
 from convgif.picture.layout import plan as plan_geometry
 from convgif.picture.sizes import (
     CAPTION,
     CELL_PX,
     MAX_SIDE_PX,
     MIN_VALUE_CELL_PX,
+    STEP_BREAK,
     continues_text,
     picture_box,
     thumbnail_size,
+    wrap,
 )
 
 
@@ -404,3 +408,72 @@ def test_the_room_kept_for_keys_is_what_three_rows_of_them_take_or_two_on_a_slid
         placed, height = place_keys(m, (key,) * rows, width, 500 * scale)
         assert len({y for _, _, y in placed}) == rows
         assert height - m.margin - 500 * scale == room * scale
+
+
+def _random_layer(rng: random.Random):
+    """A random layer of a random kind: its example, the sizes and channels varied."""
+    op = ops.operation(rng.choice(list(ops.NAMES)))
+    example = dict(op.example())
+    shape = list(example["input_shape"])
+    for axis in range(1, len(shape)):
+        shape[axis] = max(1, shape[axis] + rng.randint(-1, 6))
+    if rng.random() < 0.5:
+        shape[0] *= rng.choice([2, 4, 16])
+    example["input_shape"] = tuple(shape)
+    if "out_channels" in example and rng.random() < 0.5:
+        example["out_channels"] = rng.choice([1, 2, 8, 64])
+    for key in ("stride", "padding"):
+        if key in example and rng.random() < 0.3:
+            example[key] = rng.randint(1 if key == "stride" else 0, 2)
+    try:
+        return op.build(**example)
+    except SpecError:
+        return None
+
+
+def _longest_written(job) -> list[tuple[int, int, str]]:
+    """Per picture of a render: the lines its layout keeps for the step line, the lines the
+    longest step line it writes takes, and that line."""
+    found = []
+    for drawn, layout, steps in zip(job.drawings, job.layouts, job.steps):
+        most, longest = 0, ""
+        for step in steps:
+            drawn.playback.advance(step)
+            text = drawn.playback.show(step).text
+            lines = len(wrap(text, layout.sum_width, STEP_BREAK))
+            most, longest = max((most, longest), (lines, text))
+        found.append((layout.step_lines, most, longest))
+    return found
+
+
+#: Kinds whose step line's room can be a line more than the longest line written: a fractional
+#: pooling's windows are drawn at random when recorded, after the layout; a 3-D layer drawn as
+#: depth slices counts its steps through every slice, and the steps of the other slices
+#: (their kernel columns shown) are not the geometry's to know.
+ROOM_BOUNDED = ("Fractional", "Conv3d", "ConvTranspose3d")
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_step_line_has_the_room_of_the_longest_line_written_and_no_more(seed):
+    """The lines the layout keeps for the step line are those the longest step line a render
+    writes takes (a line less would overflow, a line more is left empty), in every language,
+    forward and backward, after the part chooser has settled the channels and the region drawn."""
+    rng = random.Random(seed)
+    checked = 0
+    while checked < 30:
+        spec = _random_layer(rng)
+        if spec is None:
+            continue
+        look = Look(values=rng.random() < 0.5, lang=rng.choice(["en", "zh-Hans", "zh-Hant"]))
+        view = {"backward": True} if rng.random() < 0.3 else {}
+        try:
+            job = Job(spec, look, view, max_frames=40)
+        except SpecError:
+            continue
+        checked += 1
+        for room, most, line in _longest_written(job):
+            assert room >= most, (spec, look, view, line, room)
+            if ops.of(spec).name.startswith(ROOM_BOUNDED):
+                assert room <= most + 1, (spec, look, view, line, room)
+            else:
+                assert room == most, (spec, look, view, line, room)

@@ -42,9 +42,10 @@ from ..picture.model import (
     Region,
     part_note,
 )
-from .adaptive_picture import SpanPlayback, sum_chars
+from .adaptive_picture import SpanPlayback, longest_window, sum_chars
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
+from .depth_steps import of_part
 from .pool import INPUT_RANGE, _Windowed
 from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import draws_part, position, widest_text
@@ -442,8 +443,9 @@ class Spans(_Windowed):
                 else (lambda co: f"y[{co}]"),
                 numbers=True,
                 columns_take_turns=False,
-                step_text=self.step_text(flat, ho - 1, wo - 1, ho * wo - 1, ho * wo, part=True)
-                + " " * 4,  # room for any window's digits
+                longest_step=of_part(
+                    longest_window(self, flat, Region.of(region, (ho, wo))), part is not None
+                ),  # draws_part's
                 sum_chars=chars,
                 value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
             )

@@ -21,6 +21,21 @@ from ..picture.model import (
 )
 from .pool_picture import element_text, held
 
+
+def longest_window(op: Any, flat: Any, region: Region) -> Callable[[bool], str]:
+    """The longest step line of ``op``'s picture of ``region`` (counted ``of this part`` or not):
+    its widest window at the last step. A window's rows follow its output row alone and its
+    columns its output column, so the widest row and then the widest column make the widest."""
+    (r0, r1), (c0, c1), steps = region.rows, region.cols, math.prod(region.size)
+
+    def line(oy: int, ox: int, part: bool = False) -> str:
+        return op.step_text(flat, oy, ox, steps - 1, steps, part=part)
+
+    oy = max(range(r0, r1), key=lambda y: len(line(y, c1 - 1)))
+    ox = max(range(c0, c1), key=lambda x: len(line(oy, x)))
+    return lambda part: line(oy, ox, part)
+
+
 #: The most window cells a sum line writes out; a longer window is written by its first and last.
 LISTED = 64
 #: A window of more cells than this is written with its cell count (and a sum with its total).

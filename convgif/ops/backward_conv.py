@@ -13,7 +13,18 @@ import numpy as np
 
 from ..engine.backward import Gradients, spread, spread_kinds
 from ..engine.direct import ConvSpec, padding_mask, run_direct, source_index
-from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
+from ..picture.model import (
+    MAX_SHOWN_IN,
+    Drawn,
+    Geometry,
+    LazyReads,
+    Reads,
+    Step,
+    Writes,
+    format_value,
+    magnitude,
+    shown,
+)
 from ..picture.numbers import widest
 from .backward import PLAIN, Names, pair_text, words
 from .backward_moves import NAMED_TERMS, gather_drawn, gather_geometry
@@ -105,11 +116,20 @@ def _dx_words(
     return heading, notes
 
 
-def _longest_step(label: str, groups: int, dims: int, size: Sequence[int]) -> str:
-    """The longest step line of a gradient's picture: ``label`` (its widest grid's) once for
-    each group a picture draws (at most :data:`MAX_SHOWN_IN`), the last position, the last step."""
-    heads = ", ".join([label] * min(groups, MAX_SHOWN_IN))
-    return f"{heads} · {position(dims, *size)} · step 99999/99999"
+def _longest_step(spec: ConvSpec, dims: int, label: Callable[[int], str]) -> Callable[[Geometry], str]:
+    """The longest step line a gradient's picture of ``spec`` writes (see :class:`_Steps`), as
+    finally drawn: the grids (named by ``label``) a kernel column shown writes for each group
+    drawn, the widest such, at the last position, the last of the steps shown."""
+    _, ho, wo = spec.output_shape
+
+    def line(geometry: Geometry) -> str:
+        shown_in, columns, _ = shown(geometry)
+        groups = sorted({c // spec.in_per_group for c in shown_in})
+        heads = max((", ".join(label(g * spec.out_per_group + j) for g in groups) for j in columns), key=len)
+        steps = len(columns) * ho * wo
+        return f"{heads} · {position(dims, ho - 1, wo - 1)} · step {steps}/{steps}"
+
+    return line
 
 
 def conv_geometries(
@@ -131,7 +151,6 @@ def conv_geometries(
     grad = d(names.x) + ("p" if folds else "")
     what = f"{grad} = ∂L/∂(padded {names.x})" if folds else f"{grad} = ∂L/∂{names.x}"
     label = lambda c, j: f"{names.w}[{c},{j}]"  # noqa: E731  the forward's (C_out, C_in/G, …) weight
-    last = _longest_step(f"{grad}[{spec.in_channels - 1}]", direct.groups, dims, spec.input_shape[1:])
     dx = conv_geometry(
         direct,
         caption,
@@ -146,7 +165,7 @@ def conv_geometries(
         output_heading=what,
         output_name=grad,
         blame=blame,
-        step_text=last,
+        longest_step=_longest_step(direct, dims, lambda c: f"{grad}[{c}]"),
     )
     pictures = [dx]
     if folds:
@@ -154,7 +173,7 @@ def conv_geometries(
     dw_spec = _dw_spec(spec)
     cig, cog = spec.in_per_group, spec.out_per_group
     weight = f"{d(names.w)}[{spec.out_channels - 1}, {cig - 1}, {', '.join(str(k - 1) for k in kernel)}]"
-    grids = f"{d(names.w)}[{spec.out_channels - 1},{cig - 1}]"
+    dw_label = lambda o: f"{d(names.w)}[{o % cog + o // cog // cig * cog},{o // cog % cig}]"  # noqa: E731
     dw = conv_geometry(
         dw_spec,
         caption,
@@ -170,12 +189,12 @@ def conv_geometries(
         kernel_heading=f"{d(names.y)}, as kernels",
         kernel_label=lambda c, j: f"{d(names.y)}[{c // cig * cog + j}]",
         kernel_name=d(names.y),
-        output_label=lambda o: f"{d(names.w)}[{o % cog + o // cog // cig * cog},{o // cog % cig}]",
+        output_label=dw_label,
         output_heading=f"{d(names.w)} = ∂L/∂{names.w}",
         output_name=d(names.w),
         outputs_word=f"{d(names.w)} kernels",
         blame=blame,
-        step_text=_longest_step(grids, dw_spec.groups, dims, kernel),
+        longest_step=_longest_step(dw_spec, dims, dw_label),
         hue_group=lambda c: c // cig,  # one group an input channel: in the hue of the layer's group
         sum_chars=lambda chars, drawn: len({c for c in drawn[0]}) * (len(weight) + 16 + chars),
     )
@@ -402,7 +421,6 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         f"w is in PyTorch's (C_in, C_out/G, {'kH, kW' if dims == 2 else 'K'}) layout",
     )
     dx_spec, dw_spec = _transposed_dx_spec(spec), _transposed_dw_spec(spec)
-    last = _longest_step(f"dx[{spec.in_channels - 1}]", dx_spec.groups, dims, spec.input_shape[1:])
     dx = conv_geometry(
         dx_spec,
         caption,
@@ -416,9 +434,10 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         output_heading="dx = ∂L/∂x",
         output_name="dx",
         blame=blame,
-        step_text=last,
+        longest_step=_longest_step(dx_spec, dims, lambda c: f"dx[{c}]"),
     )
     weight = f"dw[{spec.in_channels - 1}, {cog - 1}, {', '.join(str(k - 1) for k in kernel)}]"
+    dw_label = lambda o: f"dw[{o // cig // cog * cig + o % cig},{o // cig % cog}]"  # noqa: E731
     dw = conv_geometry(
         dw_spec,
         caption,
@@ -433,12 +452,12 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         kernel_heading="x, as kernels",
         kernel_label=lambda c, j: f"x[{c // cog * cig + j}]",
         kernel_name="x",
-        output_label=lambda o: f"dw[{o // cig // cog * cig + o % cig},{o // cig % cog}]",
+        output_label=dw_label,
         output_heading="dw = ∂L/∂w",
         output_name="dw",
         outputs_word="dw kernels",
         blame=blame,
-        step_text=_longest_step(f"dw[{spec.in_channels - 1},{cog - 1}]", dw_spec.groups, dims, kernel),
+        longest_step=_longest_step(dw_spec, dims, dw_label),
         hue_group=lambda o: o // cog,  # one group a dy channel: in the hue of the layer's group
         sum_chars=lambda chars, drawn: len({c for c in drawn[0]}) * (len(weight) + 16 + chars),
     )

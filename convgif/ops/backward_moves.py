@@ -283,6 +283,7 @@ def window_geometry(forward: Geometry, notes: tuple[str, ...], terms: int = 1) -
         columns_take_turns=True,
         channels_shown=None,
         columns_shown=None,
+        longest_step=None,  # its own step line, not that of the picture it is made from
         step_text=f"dy at {position(dims, ho - 1, wo - 1)} · step {ho * wo}/{ho * wo}",
         sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * len(last) + 40 + terms * (chars + 4)),
         value_chars=max(forward.value_chars, 4),

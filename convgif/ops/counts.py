@@ -138,7 +138,9 @@ def overlaps_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region]
             Crop((h, w), (read.rows[0], read.cols[0])) if in_cut else None, Crop((ho, wo), (part.rows[0], part.cols[0]))
         )
     steps = math.prod(read.size)
-    where = f"input ({h - 1}, {w - 1})" if dims == 2 else f"input ({w - 1},)"
+    y, x = read.rows[1] - 1, read.cols[1] - 1  # the last input cell stepped, its line the longest
+    where = f"input ({y}, {x})" if dims == 2 else f"input ({x},)"
+    where += f" · step {steps}/{steps}" + (" of this part" if steps < h * w else "")  # as overlaps_drawn counts
     return Geometry(
         layer=layer,
         caption=layer.caption,
@@ -157,7 +159,7 @@ def overlaps_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region]
         notes=tuple(notes),
         output_label=lambda co: "y[0]",
         numbers=True,
-        step_text=f"{where} · step {steps}/{steps}",
+        step_text=where,
         sum_chars=lambda chars, drawn: (
             len(  # and a few for the breaks at spaces
                 _tap_entry(dims, (h - 1, w - 1), np.arange(ho - k[0], ho), np.arange(wo - k[-1], wo), (9, 9))

@@ -17,7 +17,7 @@ import numpy as np
 from ..engine.direct import Placements, Recording, pad_input, source_index
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, Region
-from .depth_steps import counts, depth_range, longest
+from .depth_steps import counts, depth_range, longest_of_part
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
 
 #: numpy's names of the padding modes that copy input cells.
@@ -104,9 +104,12 @@ def depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometr
     _, _, ho, wo = spec.output_shape
     per = spec.out_per_group
     last = [g * per + per - 1 for g in range(min(spec.groups, 6))]
-    return longest(
-        [depth_geometry(spec, z, region, planar) for z in range(spec.output_shape[1])],
-        lambda z, total: conv_step_text(last, 2, ho - 1, wo - 1, total - 1, total, True, z),
+    geometries = [depth_geometry(spec, z, region, planar) for z in range(spec.output_shape[1])]
+    oy, ox = (ho - 1, wo - 1) if region is None else (region.rows[1] - 1, region.cols[1] - 1)
+    return longest_of_part(  # counted of this part as conv_part counts: a part of the maps, or channels left out
+        geometries,
+        lambda z, step, total, part: conv_step_text(last, 2, oy, ox, step, total, part, z),
+        any(g.part is not None for g in geometries),
     )
 
 

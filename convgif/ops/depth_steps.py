@@ -61,10 +61,49 @@ def longest(geometries: Sequence[Geometry], line: Callable[[int, int], str]) -> 
     """``geometries``, pictures played one after the other, each with its longest step line
     ``line(i, total)`` for picture ``i``: its last step counted among the ``total`` steps of its
     run (at most every step of every picture of the run)."""
+    totals = _totals(geometries)
+    return [
+        dataclasses.replace(g, step_text=line(i, total), longest_step=None)  # its own line, not its plane's
+        for i, (g, total) in enumerate(zip(geometries, totals))
+    ]
+
+
+def _totals(geometries: Sequence[Geometry]) -> list[int]:
+    """Each picture's run's steps, at most (every kernel column's)."""
     totals: list[int] = []
     for run in _runs(geometries):
         totals += [sum(geometries[i].steps for i in run)] * len(run)
-    return [dataclasses.replace(g, step_text=line(i, total)) for i, (g, total) in enumerate(zip(geometries, totals))]
+    return totals
+
+
+def channels_cut(geometry: Geometry) -> bool:
+    """Whether a picture of ``geometry`` leaves out some of the layer's input or output channels:
+    then its steps, like those of a part of the positions, are counted ``of this part``."""
+    shown_in, _, shown_out = shown(geometry)
+    return len(shown_in) < geometry.in_channels or len(shown_out) < geometry.out_channels
+
+
+def of_part(line: Callable[[bool], str], cut: bool) -> Callable[[Geometry], str]:
+    """A geometry's :attr:`~Geometry.longest_step`: ``line(part)``, its steps counted ``of this
+    part`` as the playback counts them: when the picture is ``cut`` (a part of the positions,
+    known when the geometry is made) or, as finally drawn, leaves channels out."""
+    return lambda geometry: line(cut or channels_cut(geometry))
+
+
+def longest_of_part(
+    geometries: Sequence[Geometry], line: Callable[[int, int, int, bool], str], cut: bool
+) -> list[Geometry]:
+    """``geometries``, pictures played one after the other, each with its longest step line
+    ``line(i, step, total, part)`` for picture ``i``: its last step ``step`` (from 0) counted
+    among the ``total`` steps of its run (at most every step of every picture of the run), and
+    ``of this part`` as the playback counts it (:func:`of_part`)."""
+    lasts: list[int] = []
+    for run in _runs(geometries):
+        lasts += list(itertools.accumulate(geometries[i].steps for i in run))
+    return [
+        dataclasses.replace(g, longest_step=of_part(lambda part, i=i, s=s, t=t: line(i, s - 1, t, part), cut))
+        for i, (g, s, t) in enumerate(zip(geometries, lasts, _totals(geometries)))
+    ]
 
 
 def depth_range(count: int) -> str:

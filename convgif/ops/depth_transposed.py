@@ -19,7 +19,7 @@ from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, shown
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
-from .depth_steps import ALONE, Count, counts, depth_range, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .scattering import ScatterPlayback, scatter_step_text
 from .sliding import draws_part
 
@@ -140,17 +140,18 @@ def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] =
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
-    return longest(geometries, lambda z, total: _last_step(spec, z, total))
+    cut = region is not None and region.cuts(spec.output_shape[2:])  # as draws_part decides for the playback
+    return longest_of_part(geometries, lambda z, step, total, part: _last_step(spec, z, step, total, part), cut)
 
 
-def _last_step(spec: Any, z: int, total: int) -> str:
-    """The step line of output depth slice ``z``'s last input cell, the last of ``total`` steps."""
+def _last_step(spec: Any, z: int, step: int, total: int, part: bool) -> str:
+    """The step line of output depth slice ``z``'s last input cell, step ``step`` of ``total``."""
     planar = slice_spec(spec, z)
     if planar is None:
-        return _bias_text(z, True, total - 1, total)
+        return _bias_text(z, part, step, total)
     per, (_, h, w) = planar.out_per_group, planar.input_shape
     channels = [g * per + per - 1 for g in range(min(planar.groups, MAX_SHOWN_IN))]
-    return f"depth {z} · {scatter_step_text(channels, h - 1, w - 1, total - 1, total, True)}"
+    return f"depth {z} · {scatter_step_text(channels, h - 1, w - 1, step, total, part)}"
 
 
 def _bias_text(z: int, part: bool, step: int = 0, steps: int = 1) -> str:

@@ -37,8 +37,18 @@ from ..picture.sizes import MAX_SHOWN_IN
 from .args import fmt, is_int, to_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text
+from .depth_steps import of_part
 from .fold_part import fold_cells, record_fold_part, record_unfold_part, row_blocks, unfold_columns
-from .fold_steps import FoldPlayback, UnfoldPlayback, _slice, _windows, first_column, fold_taps, partial_span
+from .fold_steps import (
+    FoldPlayback,
+    UnfoldPlayback,
+    _slice,
+    _windows,
+    first_column,
+    fold_longest,
+    fold_taps,
+    partial_span,
+)
 from .gathered import INPUT_RANGE, no_values
 from .sliding import channels_cut, draws_part
 
@@ -393,7 +403,6 @@ class Unfold(_FoldOperation):
                     Crop((hp, wp), (read.rows[0], read.cols[0])) if in_cut else None, Crop((kk, places), (0, start))
                 ),
             )
-        longest = f"column {places - 1} · window at ({hp - 1}, {wp - 1}) · step {places}/{places} of this part"
         entry = f"y[{(c - 1) * kk}:{c * kk}, {places - 1}] = pad(x)[{c - 1}, {_slice(hp, kh, spec.dilation[0])}, "
         entry += f"{_slice(wp, kw, spec.dilation[1])}]"
         return [
@@ -414,7 +423,7 @@ class Unfold(_FoldOperation):
                 output_label=lambda co: f"y[{co * kk}:{(co + 1) * kk}]",
                 outputs_word=row_blocks("y", kk),
                 numbers=True,
-                step_text=longest,
+                longest_step=of_part(fold_longest(spec, start, stop), (start, stop) != (0, places)),  # draws_part's
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (len(entry) + 3),
                 value_chars=2,
                 **fields,
@@ -575,7 +584,6 @@ class Fold(_FoldOperation):
         fields.setdefault("input_heading", "input: one column per window")
         fields.setdefault("output_heading", "output, on the padded map" if max(spec.padding) else "output")
         hc, wc = spec.canvas
-        longest = f"column {stop - 1} · window at ({hc - 1}, {wc - 1}) · step {places}/{places} of this part"
         window = f"pad(y)[{c - 1}, {_slice(hc, kh, spec.dilation[0])}, {_slice(wc, kw, spec.dilation[1])}]"
         entry = len(f"{window} = pad(y) + x[{c * kk}:{c * kk}, {places}] = ")
         return [
@@ -597,7 +605,7 @@ class Fold(_FoldOperation):
                 inputs_word=row_blocks("x", kk),
                 output_label=lambda co: f"y[{co}]",
                 numbers=True,
-                step_text=longest,
+                longest_step=of_part(fold_longest(spec, start, stop), places != spec.input_shape[1]),  # as counted
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (entry + 3 * kk * (chars + 2) + 3),
                 sum_lines_most=3 * min(c, MAX_SHOWN_IN),  # a window of numbers for each channel drawn
                 value_chars=2,

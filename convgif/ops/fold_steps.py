@@ -3,7 +3,7 @@ once; Unfold copies the window into its column, Fold adds the column into its wi
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import numpy as np
 
@@ -20,6 +20,16 @@ def _windows(
     (sh, sw), (dh, dw) = spec.stride, spec.dilation
     oy, ox = np.divmod(np.arange(start, ph * pw if stop is None else stop), pw)
     return oy[:, None] * sh + np.arange(kh)[None, :] * dh, ox[:, None] * sw + np.arange(kw)[None, :] * dw
+
+
+def fold_longest(spec: Any, start: int, stop: int) -> Callable[[bool], str]:
+    """The longest step line of a picture of columns ``start`` to ``stop`` (counted ``of this
+    part`` or not): the last column, its window at the widest top and left of the columns'
+    windows (a window's top follows its placement row, its left its placement column)."""
+    rows, cols = _windows(spec, (0, 0), start, min(stop, start + spec.places[1]))
+    top, left = ((stop - 1) // spec.places[1]) * spec.stride[0], int(cols[:, 0].max())
+    steps, at = stop - start, f"column {stop - 1} · window at ({top}, {left})"
+    return lambda part: f"{at} · step {steps}/{steps}{' of this part' if part else ''}"
 
 
 def first_column(spec: Any, start: int, stop: int) -> int:

@@ -412,10 +412,12 @@ class Fractional(Spans):
     def step_text(
         self, flat, oy: int, ox: int, step: int, steps: int, cells: Optional[np.ndarray] = None, part: bool = False
     ) -> str:
-        if cells is None:  # before anything is recorded: as long as any step's line
+        room = ""
+        if cells is None:  # before anything is recorded (the windows are drawn at random): at least
             cells = np.array([[flat.input_shape[1] - 1] * 2, [flat.input_shape[2] - 1] * 2])
+            room = " " * 4  # as long as any step's line, whatever its window's digits
         text = super().step_text(flat, oy, ox, step, steps, cells, part)
-        return text.replace("window ", "channel 0's window ", 1)
+        return text.replace("window ", "channel 0's window ", 1) + room
 
     def drawn_recording(self, spec, recording):
         return recording

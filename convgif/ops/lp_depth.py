@@ -20,7 +20,8 @@ from .sliding import draws_part, widest_text
 
 def lp_depth_geometries(spec: Any, notes: list[str], region: Optional[Region] = None) -> list[Geometry]:
     """One picture per output depth slice: the pooling's, under the LP layer's caption and
-    ``notes`` (then the pooling's other notes, the depth slice's last)."""
+    ``notes`` (then the pooling's other notes, the depth slice's last), and its step lines
+    (counted ``of this part`` as the pooling's are: their room is its)."""
     geometries = pool_depth_geometries(spec.pool_spec(), region)
     cells, c = math.prod(spec.kernel_size), spec.in_channels
     y_last = len(f"y[{c - 1}, {', '.join(str(n - 1) for n in spec.output_shape[1:])}]")
@@ -30,8 +31,6 @@ def lp_depth_geometries(spec: Any, notes: list[str], region: Optional[Region] = 
             caption=spec.caption,
             notes=(*notes, *[n for n in geometry.notes[1:-1] if "overhang" not in n], geometry.notes[-1]),
             sum_chars=lambda chars, drawn: y_last + 70 + cells * (chars + 6) + 3 * chars,
-            # room for the longest step line, counted of this part when some channels are left out
-            step_text=geometry.step_text + ("" if geometry.step_text.endswith(" of this part") else " of this part"),
         )
         for geometry in geometries
     ]

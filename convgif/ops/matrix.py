@@ -32,7 +32,16 @@ from ..picture.model import BLANK, Crop, Drawn, Geometry, Part, Region, Step, ma
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN, shown
 from .scattering import transposed_row
-from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_sum_chars, kernel_row, position, read_extent
+from .sliding import (
+    ConvPlayback,
+    conv_drawn,
+    conv_geometry,
+    conv_part,
+    conv_sum_chars,
+    kernel_row,
+    position,
+    read_extent,
+)
 
 #: What ``view`` takes to draw a convolution as a matrix product.
 MATRIX = "matrix"
@@ -100,23 +109,25 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
             f"{spec.in_per_group} input channel{'s' if spec.in_per_group > 1 else ''} (blank: no weight), a "
             f"block-diagonal {_times(spec.out_channels, rows)} matrix"
         )
-    groups = range(min(spec.groups, MAX_SHOWN_IN))
     _, ho, wo = planar.output_shape
-    last = product_step_text(
-        [g * spec.out_per_group + spec.out_per_group - 1 for g in groups],
-        dims,
-        ho - 1,
-        wo - 1,
-        ho * wo - 1,
-        spec.steps,
-        spec.steps,
-        True,
-    )
+    drawn = Region.of(region, (ho, wo))
+    oy, ox = drawn.rows[1] - 1, drawn.cols[1] - 1
+
+    def longest(geometry: Geometry) -> str:
+        """The last step's line as :class:`ProductPlayback` writes it: the last kernel column
+        shown of each group drawn, at the last position drawn, of the columns' steps."""
+        shown_in, columns, _ = shown(geometry)
+        channels = [
+            g * spec.out_per_group + len(columns) - 1 for g in sorted({c // spec.in_per_group for c in shown_in})
+        ]
+        steps = len(columns) * math.prod(drawn.size)
+        return product_step_text(channels, dims, oy, ox, oy * wo + ox, steps - 1, steps, conv_part(geometry))
+
     entry = len(f"Y[{spec.out_channels - 1}, {places - 1}] = ")
     return dataclasses.replace(
         base,
         notes=(*base.notes, *notes),
-        step_text=last,
+        longest_step=longest,
         output_heading="output (the rows of Y)" if region is None else base.output_heading,
         sum_chars=lambda chars, drawn: (
             conv_sum_chars(planar, len(f"y[{spec.out_channels - 1}, {ho - 1}, {wo - 1}]"), chars, drawn)
@@ -340,8 +351,14 @@ def transpose_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region
     groups = range(min(spec.groups, MAX_SHOWN_IN))
     j = spec.out_per_group - 1
     steps = spec.out_per_group * math.prod(read.size)
-    last = transpose_step_text(
-        spec, dims, [g * spec.out_per_group + j for g in groups], h - 1, w - 1, steps - 1, steps, True
+    last = transpose_step_text(  # the last input cell read, counted of this part as TransposePlayback counts
+        spec,
+        dims,
+        [g * spec.out_per_group + j for g in groups],
+        *(n - 1 for n in (read.rows[1], read.cols[1])),
+        steps - 1,
+        steps,
+        steps < spec.steps,
     )
     head = len(transpose_head(spec, dims, spec.out_channels - 1, h - 1, w - 1))
     entry = len(f"y[{spec.out_channels - 1}, {ho}, {wo}] = y + Σ x·w = ")
@@ -356,6 +373,7 @@ def transpose_geometry(spec: Any, layer: Any, dims: int, region: Optional[Region
         kernel_label=lambda c, j: f"weight[{c},{j}]",
         blame=blame,
         notes=tuple(notes),
+        longest_step=None,  # its own step line, not that of the picture it is made from
         step_text=last,
         sum_chars=lambda chars, drawn: (  # a third more: whole entries leave the ends of lines empty
             len(drawn[2]) * (head + 3 + math.prod(spec.kernel_size) * (entry + 3 * chars + 6)) * 4 // 3

@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
 from ..picture.numbers import widest
-from .depth_steps import ALONE, Count, counts, depth_range, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .gathered import CellPlayback
 from .gathered_part import at_depth
 from .sliding import draws_part
@@ -104,13 +104,17 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
             )
         )
 
-    def last(z: int, total: int) -> str:
+    (oy, ox), whole = (n - 1 for n in flat.output_shape[1:]), flat.output_shape[1:]
+    if region is not None:
+        (oy, ox) = region.rows[1] - 1, region.cols[1] - 1
+
+    def last(z: int, step: int, total: int, part: bool) -> str:
         d = source(spec, z)
         if d < 0:
-            return _constant_text(z, True, total - 1, total)
-        return _step_text(z, ho - 1, wo - 1, d, h - 1, w - 1, total - 1, total, True)
+            return _constant_text(z, part, step, total)
+        return _step_text(z, oy, ox, d, h - 1, w - 1, step, total, part)
 
-    return longest(geometries, last)
+    return longest_of_part(geometries, last, region is not None and region.cuts(whole))  # as draws_part
 
 
 def _constant_geometry(

@@ -22,7 +22,7 @@ import dataclasses
 import math
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, ClassVar, Optional
+from typing import Any, Callable, ClassVar, Optional
 
 import numpy as np
 
@@ -35,6 +35,7 @@ from ..picture.numbers import widest
 from .args import AXES, INT64, fmt, is_int
 from .args import shape as _shape
 from .base import Operation
+from .depth_steps import of_part
 from .gathered import (
     INPUT_RANGE,
     PIXEL_CHARS,
@@ -379,6 +380,7 @@ class Padding(Operation):
             )
             notes.append(part_note(self.dims, part, out_size, read, in_size, "the input", "they copy"))
         ho, wo = out_size
+        cut = part.cuts(out_size)  # as draws_part decides for the playback, the channels settled later
         widest_at = len(at(self.dims, "y", c - 1, ho - 1, wo - 1)) + len(at(self.dims, "x", c - 1, *in_size))
         return [
             Geometry(
@@ -400,9 +402,7 @@ class Padding(Operation):
                 notes=tuple(notes),
                 numbers=True,
                 columns_take_turns=False,
-                step_text=_step_text(
-                    self.dims, ho - 1, wo - 1, in_size[0] - 1, in_size[1] - 1, ho * wo - 1, ho * wo, True
-                ),
+                longest_step=of_part(_last_step(self.dims, rows, cols, part, _count(spec, rows, cols, part)), cut),
                 sum_chars=lambda chars, drawn: len(drawn[2]) * (widest_at + chars + 9),
                 value_chars=max(PIXEL_CHARS, len(format_value(spec.fill))),
             )
@@ -610,6 +610,17 @@ def _step_text(dims: int, oy: int, ox: int, sy: int, sx: int, step: int, steps: 
     (``of this part`` when they are those of a part of the output)."""
     counted = f"step {step + 1}/{steps}{' of this part' if part else ''}"
     return f"output {position(dims, oy, ox)} copies input {position(dims, sy, sx)} · {counted}"
+
+
+def _last_step(dims: int, rows: AxisTaps, cols: AxisTaps, part: Region, steps: int) -> Callable[[bool], str]:
+    """The longest step line of ``part`` (counted ``of this part`` or not): its last output
+    position and its widest input position copied, as wide as any step writes them."""
+
+    def widest(taps: AxisTaps, span: tuple[int, int]) -> int:
+        return max((int(v) for v in taps.index[slice(*span), 0] if v >= 0), key=lambda v: len(str(v)), default=0)
+
+    sy, sx = widest(rows, part.rows), widest(cols, part.cols)
+    return lambda cut: _step_text(dims, part.rows[1] - 1, part.cols[1] - 1, sy, sx, steps - 1, steps, cut)
 
 
 def _blame(spec, axis: int, dims: int) -> tuple[str, object, str]:

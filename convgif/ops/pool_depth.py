@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
 from .base import dims_text
-from .depth_steps import ALONE, Count, counts, depth_range, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .pool_picture import held
 from .sliding import draws_part, position, read_extent, widest_text
 
@@ -70,7 +70,7 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
     else:
         sum_chars = lambda chars, drawn: y_chars + 40 + cells * (chars + 3)  # noqa: E731
     _, ho, wo = flat.output_shape
-    size = region.size if region is not None else (ho, wo)
+    last = (region.rows[1] - 1, region.cols[1] - 1) if region is not None else (ho - 1, wo - 1)
     geometries = []
     for z in range(spec.output_shape[1]):
         depths = depths_read(spec, z)
@@ -102,9 +102,8 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
-    # "of this part" in the longest: the render may yet show fewer channels than the layer has,
-    # and then its steps are counted of this part (see draws_part) in a line this long
-    return longest(geometries, lambda z, total: _step_text(size[0] - 1, size[1] - 1, z, total - 1, total, True))
+    cut = region is not None and region.cuts((ho, wo))  # as draws_part decides, channels settled later
+    return longest_of_part(geometries, lambda z, step, total, part: _step_text(*last, z, step, total, part), cut)
 
 
 def _step_text(oy: int, ox: int, z: int, step: int, steps: int, part: bool) -> str:

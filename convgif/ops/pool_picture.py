@@ -34,6 +34,7 @@ from ..picture.model import (
     part_note,
 )
 from .base import dims_text
+from .depth_steps import of_part
 from .gathered import at as element_text
 from .sliding import draws_part, picture_read, position, read_extent, widest_text
 
@@ -107,6 +108,9 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
         notes.append(part_note(dims, region, (ho, wo), read, flat.grid_shape[1:], whole, "they read"))
         heading = f"input ({', '.join(drawn_state)})" if drawn_state else "input"  # the cells drawn
         heading += ", part" if read.cuts(flat.grid_shape[1:]) else ""
+    # the last step's line, counted of this part as draws_part decides for the playback
+    last, steps = (ho - 1, wo - 1) if region is None else (region.rows[1] - 1, region.cols[1] - 1), math.prod(out_size)
+    cut = region is not None and region.cuts((ho, wo))
     return [
         Geometry(
             layer=flat,
@@ -131,7 +135,7 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
             outputs_word="output grids (y and indices)" if indices else None,  # two a channel
             numbers=True,
             columns_take_turns=False,
-            step_text=pool_step_text(dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size), True),
+            longest_step=of_part(lambda part: pool_step_text(dims, *last, steps - 1, steps, part), cut),
             sum_chars=sum_chars,
             value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
         )

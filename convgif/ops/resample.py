@@ -38,6 +38,7 @@ from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
 from ..picture.numbers import widest
 from .args import AXES, INT64, MAX_ARGUMENT, fmt, is_int
 from .base import Operation
+from .depth_steps import of_part
 from .gathered import (
     INPUT_RANGE,
     PIXEL_CHARS,
@@ -46,11 +47,10 @@ from .gathered import (
     at,
     flat_axes,
     no_values,
-    position,
     read_region,
 )
 from .gathered_part import as_planes, part_numbers, record_gathered_part, spans_of
-from .resample_picture import axis_source, rule_notes, sum_text
+from .resample_picture import longest_step, rule_notes, step_text, sum_text
 from .sliding import draws_part
 
 _SEP = " \u2014 "
@@ -482,8 +482,7 @@ class Upsampling(Operation):
                 notes=tuple(notes),
                 numbers=True,
                 columns_take_turns=False,
-                step_text=f"output {position(dims, ho - 1, wo - 1)} from source ({'0.3333→0.3333, ' * (dims - 1)}"
-                f"0.3333→0.3333) · step {ho * wo}/{ho * wo} of this part",  # as long as any step's line
+                longest_step=of_part(longest_step(spec, rows, cols, part), part.cuts(out_size)),  # draws_part's
                 sum_chars=sum_chars,
                 value_chars=max(PIXEL_CHARS, 5 if spec.mode == "bicubic" else 4),
             )
@@ -513,13 +512,7 @@ class Upsampling(Operation):
             return [(j, i) for j, _ in rows.reads(oy) for i, _ in cols.reads(ox)]
 
         def text(step: int, oy: int, ox: int) -> str:
-            if dims == 2:
-                where = f"({axis_source(spec, rows, oy)}, {axis_source(spec, cols, ox)})"
-            else:
-                where = f"({axis_source(spec, cols, ox)},)"
-            verb = "averages input" if spec.mode == "area" else "from source"
-            counted = f"step {step + 1}/{len(positions)}{' of this part' if cut else ''}"
-            return f"output {position(dims, oy, ox)} {verb} {where} · {counted}"
+            return step_text(spec, rows, cols, oy, ox, step, len(positions), cut)
 
         def entry(ch: int, oy: int, ox: int) -> str:
             return sum_text(spec, rows, cols, x, ch, oy, ox, output[ch, oy, ox], dims)

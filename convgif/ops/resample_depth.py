@@ -25,7 +25,7 @@ from ..engine.resample import AxisTaps
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, format_value, part_note
 from ..picture.numbers import widest
-from .depth_steps import ALONE, Count, counts, depth_range, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest, longest_of_part
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth
 from .resample_picture import axis_source, rule_notes, weighted
@@ -191,10 +191,21 @@ def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[s
                 value_chars=max(PIXEL_CHARS, 4),
             )
         )
-    source = f"from source ({'0.3333→0.3333, ' * 2}0.3333→0.3333)"  # as long as any step's line
-    return longest(
-        geometries, lambda z, total: f"output ({z}, {ho - 1}, {wo - 1}) {source} · step {total}/{total} of this part"
+    widest = [_widest(spec, z, part) for z in range(len(geometries))]
+    return longest_of_part(
+        geometries, lambda z, step, total, part: _step_text(spec, z, *widest[z], step, total, part), cut
     )
+
+
+def _widest(spec: Any, z: int, part: Region) -> tuple[int, int]:
+    """The output position of ``part`` in depth slice ``z`` whose step line is the longest: a
+    row's source follows its row alone and a column's its column, so the widest row's widest."""
+
+    def chars(oy: int, ox: int) -> int:
+        return len(_step_text(spec, z, oy, ox, 0, 1, False))
+
+    oy = max(range(*part.rows), key=lambda y: chars(y, part.cols[0]))
+    return oy, max(range(*part.cols), key=lambda x: chars(oy, x))
 
 
 def upsample_depth_drawings(

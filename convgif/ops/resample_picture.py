@@ -3,13 +3,15 @@ weights of the cells it reads, the sum line and the notes that state the mode's 
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from ..engine.resample import AxisTaps
-from ..picture.model import format_value
-from .gathered import at
+from ..picture.model import Region, format_value
+from .gathered import at, position
 
 
 def _coordinate(value: float) -> str:
@@ -114,3 +116,30 @@ def rule_notes(spec) -> list[str]:
         "bicubic": "weights of the 4 cells around the source from its fraction t (cubic, A = −0.75); cells past the edge repeat the edge cell",
     }.get(spec.mode, "weights 1 − t and t of the cells either side, t the source's fraction")
     return ["; ".join(name + rule for name, rule in rules), *([weights] if weights else [])]
+
+
+def step_text(spec, rows: AxisTaps, cols: AxisTaps, oy: int, ox: int, step: int, steps: int, part: bool) -> str:
+    """Where output (oy, ox) reads, and the step among the ``steps`` drawn (``of this part``
+    when they are those of a part of the output, or some channels are left out)."""
+    dims = spec.dims
+    if dims == 2:
+        where = f"({axis_source(spec, rows, oy)}, {axis_source(spec, cols, ox)})"
+    else:
+        where = f"({axis_source(spec, cols, ox)},)"
+    verb = "averages input" if spec.mode == "area" else "from source"
+    counted = f"step {step + 1}/{steps}{' of this part' if part else ''}"
+    return f"output {position(dims, oy, ox)} {verb} {where} · {counted}"
+
+
+def longest_step(spec, rows: AxisTaps, cols: AxisTaps, region: Region) -> Callable[[bool], str]:
+    """The longest step line of a picture of ``region`` (counted ``of this part`` or not), its
+    last step's: a row's source follows its row alone and a column's its column, so the widest
+    row's widest column writes the most."""
+    steps = math.prod(region.size)
+
+    def chars(oy: int, ox: int) -> int:
+        return len(step_text(spec, rows, cols, oy, ox, 0, 1, False))
+
+    oy = max(range(*region.rows), key=lambda y: chars(y, region.cols[0]))
+    ox = max(range(*region.cols), key=lambda x: chars(oy, x))
+    return lambda part: step_text(spec, rows, cols, oy, ox, steps - 1, steps, part)

@@ -32,8 +32,8 @@ from ..picture.model import (
     magnitude,
     reached_from,
 )
-from ..picture.sizes import MAX_SHOWN_COLUMNS, MAX_SHOWN_IN
-from .depth_steps import ALONE, Count
+from ..picture.sizes import MAX_SHOWN_IN, shown
+from .depth_steps import ALONE, Count, channels_cut
 from .sliding import channel_span, conv_geometry, position
 
 
@@ -425,20 +425,18 @@ def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: s
     size = canvas_size(spec)
     on = canvas_region(spec, region)
     read = scatter_extent(spec, on)
-    # the longest step line the picture plays: the last input cell read, the last kernel column
-    # a picture shows, and the steps of as many columns over the cells read (a part's, not the layer's)
-    groups = range(min(spec.groups, MAX_SHOWN_IN))
-    columns = min(spec.out_per_group, MAX_SHOWN_COLUMNS)
-    steps = columns * math.prod(read.size)
-    last = scatter_step_text(
-        [g * spec.out_per_group + columns - 1 for g in groups],
-        read.rows[1] - 1,
-        read.cols[1] - 1,
-        steps - 1,
-        steps,
-        True,
-        dims,
-    )
+
+    def longest(geometry: Geometry) -> str:
+        """The step line the picture plays last, the longest: the last input cell read, the
+        last kernel column shown of each group drawn, of the steps of the columns shown over
+        the cells read, ``of this part`` when the canvas or the channels or columns are cut."""
+        shown_in, columns, _ = shown(geometry)
+        groups = sorted({c // spec.in_per_group for c in shown_in})
+        steps = len(columns) * math.prod(read.size)
+        part = on.cuts(size) or channels_cut(geometry) or steps < spec.steps  # as the playback counts
+        channels = [g * spec.out_per_group + len(columns) - 1 for g in groups]
+        return scatter_step_text(channels, read.rows[1] - 1, read.cols[1] - 1, steps - 1, steps, part, dims)
+
     opening = scatter_head(spec, spec.out_channels - 1, h - 1, w - 1, dims)  # the longest
     entry = len(f"y[{spec.out_channels - 1}, {size[0]}, {size[1]}] = y + Σ x·w = ")
     cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
@@ -476,7 +474,7 @@ def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: s
         layer=spec,
         blame=blame,
         kernel_label=label,
-        step_text=last,
+        longest_step=longest,
         sum_chars=lambda chars, drawn: (
             len(drawn[2])
             * (len(opening) + 3 + math.prod(spec.kernel_size) * (entry + split(drawn, chars) + 3 * chars + 6))

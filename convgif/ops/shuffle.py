@@ -34,10 +34,18 @@ from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, is_int
 from .args import shape as _shape
 from .base import Operation
+from .depth_steps import of_part
 from .gathered import INPUT_RANGE, PIXEL_CHARS, no_values
 from .gathered_part import as_planes, spans_of
 from .resample import _input_shape
-from .shuffle_picture import ChannelGradPlayback, ChannelPlayback, ShufflePlayback, UnshufflePlayback, plane
+from .shuffle_picture import (
+    ChannelGradPlayback,
+    ChannelPlayback,
+    ShufflePlayback,
+    UnshufflePlayback,
+    plane,
+    shuffle_step_text,
+)
 from .sliding import draws_part
 
 _SEP = " \u2014 "
@@ -385,11 +393,8 @@ class PixelShuffling(_Shuffle):
             notes.append(part_note(2, part, out_size, read, in_size, "the input", "they come from"))
         steps = math.prod(read.size) if up else math.prod(part.size)
         h, w = in_size if up else out_size
-        line = (
-            f"input ({h - 1}, {w - 1}) to output rows {h * r - r}–{h * r - 1}, columns {w * r - r}–{w * r - 1}"
-            if up
-            else f"output ({h - 1}, {w - 1}) from input rows {h * r - r}–{h * r - 1}, columns {w * r - r}–{w * r - 1}"
-        )
+        stepped = read if up else part  # the cells the steps go through, the last one's line the longest
+        y, x = stepped.rows[1] - 1, stepped.cols[1] - 1
         entry = len(f"y[{c_out - 1}, {h * r}:{h * r}, {w * r}:{w * r}] ← x[{c_in}:{c_in}, {h}, {w}] = ")
         return [
             Geometry(
@@ -411,7 +416,9 @@ class PixelShuffling(_Shuffle):
                 notes=tuple(notes),
                 numbers=True,
                 columns_take_turns=False,
-                step_text=f"{line} · step {steps}/{steps} of this part",  # as long as any step's line
+                longest_step=of_part(  # counted of this part as draws_part decides for the playback
+                    lambda cut: shuffle_step_text(up, y, x, r, steps - 1, steps, cut), part.cuts(out_size)
+                ),
                 sum_chars=lambda chars, drawn: (
                     len({co // (1 if up else r * r) for co in drawn[2]}) * (entry + r * r * (chars + 1) + 2 * r + 3)
                 ),
@@ -629,6 +636,7 @@ class ChannelShuffling(_Shuffle):
                 output_name="dx",
                 output_label=lambda slot: f"dx[{sources[slot]}]",
                 notes=notes,
+                longest_step=None,  # its own step line, not that of the picture it is made from
                 step_text=f"dx[{c - 1}] copies dy[{c - 1}] · step {c}/{c}",
             )
         ]

@@ -4,6 +4,8 @@ block, a PixelUnshuffle's block moved into r² channels, a ChannelShuffle's chan
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ..picture.model import (
@@ -23,7 +25,7 @@ class ShufflePlayback:
     def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, cut: bool = False) -> None:
         self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
         self.r = spec.upscale_factor
-        self._of_part = " of this part" if cut else ""  # the output cut or some channels left out
+        self.cut = cut  # the output cut or some channels left out
 
     def _at(self, step: int) -> tuple[int, int]:
         y, x = divmod(step, self.read.size[1])
@@ -53,10 +55,7 @@ class ShufflePlayback:
             cells = np.array([[g * rr + k, dy, dx] for k in range(rr)], dtype=np.int64)
             return Reads(cells, (dy, dx, dy + 1, dx + 1))
 
-        text = (
-            f"input ({y}, {x}) to output rows {_span(y * r, y * r + r)}, columns {_span(x * r, x * r + r)}"
-            f" · step {step + 1}/{self.read.size[0] * self.read.size[1]}{self._of_part}"
-        )
+        text = shuffle_step_text(True, y, x, r, step, math.prod(self.read.size), self.cut)
         sums = tuple(
             f"y[{g}, {y * r}:{y * r + r}, {x * r}:{x * r + r}] ← x[{g * rr}:{g * rr + rr}, {y}, {x}] = "
             f"{_block(self.x[g * rr : g * rr + rr, y, x].reshape(r, r))}"
@@ -72,7 +71,7 @@ class UnshufflePlayback:
     def __init__(self, spec, x: np.ndarray, out: np.ndarray, part: Region, read: Region, cut: bool = False) -> None:
         self.spec, self.x, self.out, self.part, self.read = spec, x, out, part, read
         self.r = spec.downscale_factor
-        self._of_part = " of this part" if cut else ""  # the output cut or some channels left out
+        self.cut = cut  # the output cut or some channels left out
 
     def _at(self, step: int) -> tuple[int, int]:
         y, x = divmod(step, self.part.size[1])
@@ -96,10 +95,7 @@ class UnshufflePlayback:
             cells = np.array([[g, top + i, left + j] for i in range(r) for j in range(r)], dtype=np.int64)
             return Reads(cells, (top, left, top + r, left + r))
 
-        text = (
-            f"output ({y}, {x}) from input rows {_span(y * r, y * r + r)}, columns {_span(x * r, x * r + r)}"
-            f" · step {step + 1}/{self.part.size[0] * self.part.size[1]}{self._of_part}"
-        )
+        text = shuffle_step_text(False, y, x, r, step, math.prod(self.part.size), self.cut)
         sums = tuple(
             f"y[{g * rr}:{g * rr + rr}, {y}, {x}] ← x[{g}, {y * r}:{y * r + r}, {x * r}:{x * r + r}] = "
             f"{_block(self.x[g, y * r : y * r + r, x * r : x * r + r])}"
@@ -175,6 +171,15 @@ def copy_back_text(spec, step: int, j: int, count: Count = ALONE) -> str:
     channel ``j``."""
     counted, total = count.at(step, spec.in_channels)
     return f"dx[{step}] copies dy[{j}] · step {counted + 1}/{total}"
+
+
+def shuffle_step_text(up: bool, y: int, x: int, r: int, step: int, steps: int, part: bool) -> str:
+    """The step line of a PixelShuffle (``up``: input (y, x) to its output block) or a
+    PixelUnshuffle (output (y, x) from its input block), the step among the ``steps`` drawn
+    (``of this part`` when the output is cut or some channels are left out)."""
+    rows, cols = _span(y * r, y * r + r), _span(x * r, x * r + r)
+    where = f"input ({y}, {x}) to output" if up else f"output ({y}, {x}) from input"
+    return f"{where} rows {rows}, columns {cols} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
 def _span(start: int, stop: int) -> str:

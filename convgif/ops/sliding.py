@@ -29,8 +29,8 @@ from ..picture.model import (
     part_note,
 )
 from ..picture.numbers import widest
-from ..picture.sizes import MAX_SHOWN_IN, shown
-from .depth_steps import ALONE, Count
+from ..picture.sizes import shown
+from .depth_steps import ALONE, Count, channels_cut
 
 
 def read_extent(spec: ConvSpec, region: Region) -> tuple[tuple[int, int], tuple[int, int]]:
@@ -58,10 +58,6 @@ def conv_geometry(
         word for word, on in (("padded", any(p > n for p, n in sizes)), ("cropped", any(p < n for p, n in sizes))) if on
     ]
     _, ho, wo = spec.output_shape
-    groups = range(min(spec.groups, MAX_SHOWN_IN))
-    last = conv_step_text(
-        [g * cg_out + cg_out - 1 for g in groups], dims, ho - 1, wo - 1, spec.steps - 1, spec.steps, True
-    )
     y_last = f"y[{position(dims, spec.out_channels - 1, ho - 1, wo - 1)[1:-1]}]"
 
     def blame(axis: int) -> tuple[str, object, str]:
@@ -85,7 +81,6 @@ def conv_geometry(
         kernel_label=lambda c, j: f"w[{c // cg_in * cg_out + j},{c % cg_in}]",
         blame=blame,
         notes=notes,
-        step_text=last,
         sum_chars=lambda chars, drawn: conv_sum_chars(spec, len(y_last), chars, drawn),
         value_chars=example_chars(cg_in * math.prod(spec.kernel_size)),
     )
@@ -108,8 +103,32 @@ def conv_geometry(
             ),
             notes=(*notes, note),
         )
+    if "step_text" not in more:  # the line the playback writes last, with the channels finally shown
+        fields["longest_step"] = conv_longest(spec, dims, Region.of(region, (ho, wo)))
     fields.update(more)
     return Geometry(**fields)
+
+
+def conv_longest(spec: ConvSpec, dims: int, region: Region) -> Callable[[Geometry], str]:
+    """The longest step line of a picture of a direct convolution's output ``region``: its last
+    step's, which :class:`ConvPlayback` writes with the last kernel column shown of each group
+    drawn, among the steps of the columns shown, ``of this part`` when it draws a part."""
+
+    def line(geometry: Geometry) -> str:
+        shown_in, columns, _ = shown(geometry)
+        groups = sorted({c // spec.in_per_group for c in shown_in})
+        channels = [g * spec.out_per_group + len(columns) - 1 for g in groups]
+        steps = len(columns) * math.prod(region.size)
+        part = conv_part(geometry)
+        return conv_step_text(channels, dims, region.rows[1] - 1, region.cols[1] - 1, steps - 1, steps, part)
+
+    return line
+
+
+def conv_part(geometry: Geometry) -> bool:
+    """Whether a direct convolution's picture counts its steps ``of this part``: it draws a part
+    of the maps, or leaves channels out."""
+    return geometry.part is not None or channels_cut(geometry)
 
 
 def conv_sum_chars(spec: Any, y: int, chars: int, drawn: tuple) -> int:
@@ -285,7 +304,7 @@ class ConvPlayback:
         self.groups = sorted({c // spec.in_per_group for c in shown_in})
         self.drawn = len(shown_in) if len(shown_in) < spec.in_per_group else None  # channels of a group drawn
         self.steps = len(columns) * math.prod(self.region.size)
-        self.part = geometry.part is not None or len(shown_in) < spec.in_channels or len(shown_out) < spec.out_channels
+        self.part = conv_part(geometry)
         (y0, _), (x0, _) = read_extent(spec, self.region)
         self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn
         self.scale = magnitude(recording.output[:, slice(*self.region.rows), slice(*self.region.cols)])
@@ -349,13 +368,6 @@ class ConvPlayback:
         last = first + spec.in_per_group - 1
         drawn = self.span(first, first + self.drawn - 1)
         return drawn, self.span(first + self.drawn, last), products.sum()
-
-
-def channels_cut(geometry: Geometry) -> bool:
-    """Whether a picture of ``geometry`` leaves out some of the layer's input or output channels:
-    then its steps, like those of a part of the positions, are counted ``of this part``."""
-    shown_in, _, shown_out = shown(geometry)
-    return len(shown_in) < geometry.in_channels or len(shown_out) < geometry.out_channels
 
 
 def draws_part(geometry: Geometry, region: Optional[Region], size: tuple[int, ...]) -> bool:

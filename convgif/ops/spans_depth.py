@@ -20,7 +20,7 @@ import numpy as np
 from ..engine.spans import SpanPlacement, SpanRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
 from .adaptive_picture import sum_chars, window_text
-from .depth_steps import ALONE, Count, counts, depth_range, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .pool_depth import DepthWindowSteps
 from .pool_picture import held
 from .sliding import draws_part, position, widest_text
@@ -116,9 +116,13 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
-    oy, ox = (n - 1 for n in (region.size if region is not None else (ho, wo)))
+    oy, ox = (region.rows[1] - 1, region.cols[1] - 1) if region is not None else (ho - 1, wo - 1)
     who = "channel 0's " if fractional else ""
-    return longest(geometries, lambda z, total: who + _step_text(z, oy, ox, total - 1, total, (0, h), (0, w), "", True))
+    return longest_of_part(
+        geometries,
+        lambda z, step, total, part: who + _step_text(z, oy, ox, step, total, (0, h), (0, w), "", part),
+        region is not None and region.cuts((ho, wo)),  # as draws_part decides, the channels settled later
+    )
 
 
 def span_depth_drawings(

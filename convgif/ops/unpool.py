@@ -31,12 +31,7 @@ from ..picture.model import (
     Drawn,
     Geometry,
     Part,
-    Reads,
     Region,
-    Step,
-    Writes,
-    format_value,
-    magnitude,
     part_note,
 )
 from . import args
@@ -44,12 +39,14 @@ from .args import AXES, check_int64
 from .args import fmt as _fmt
 from .args import shape as _shape
 from .base import dims_text, shape_facts
+from .depth_steps import of_part
 from .gathered import no_values
 from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
 from .pool_picture import PIXEL_CHARS, element_text
-from .sliding import channels_cut, position, widest_text
+from .sliding import channels_cut, widest_text
 from .unpool_depth_part import last_writers, scatter_part
 from .unpool_part import check_unpool_part, drawn_extent, unpool_extent
+from .unpool_picture import UnpoolPlayback, unpool_longest
 
 
 def unpool_sizes(name: str, value: object, dims: int, exact: bool, bools: bool) -> tuple[int, ...]:
@@ -390,12 +387,6 @@ def record_unpool(spec: UnpoolSpec, seed: int, input: np.ndarray | None, indices
     return UnpoolRecording(spec, x, idx, output, kept, pool)
 
 
-def unpool_step_text(dims: int, y: int, x: int, step: int, steps: int, part: bool = False) -> str:
-    """The step line of an unpooling: the input cell placed, and the step among the ``steps``
-    drawn (``of this part`` when the picture is a part of the layer)."""
-    return f"input {position(dims, y, x)} · step {step + 1}/{steps}{' of this part' if part else ''}"
-
-
 class Unpooling(_Windowed):
     """MaxUnpool over one, two or three axes: each pooled value goes back to the position its index
     names, in an output of zeros."""
@@ -451,8 +442,8 @@ class Unpooling(_Windowed):
         _, ho, wo = flat.output_shape
         notes = ["each value goes back to the position its index names; every other cell stays 0"]
         grid, out_size, headings, part = flat.input_shape[1:], flat.output_shape[1:], ("input", "output"), None
+        read = Region.of(drawn_extent(flat, region) if region is not None else None, (h, w))  # the cells stepped
         if region is not None:
-            read = drawn_extent(flat, region)
             grid, out_size = read.size, region.size
             headings = tuple(  # "part" only where cut
                 word + (", part" if cut else "")
@@ -479,7 +470,7 @@ class Unpooling(_Windowed):
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
                 numbers=True,
-                step_text=unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid), True),
+                longest_step=of_part(unpool_longest(self.dims, read), read.size != (h, w)),  # as the playback counts
                 sum_chars=lambda chars, drawn: (
                     2 * len(element_text(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47
                 ),
@@ -633,61 +624,6 @@ def _depth_steps(spec) -> int:
     from .unpool_depth import depth_steps
 
     return depth_steps(spec)
-
-
-class UnpoolPlayback:
-    """Steps of an unpooling: one pooled position a step, every channel at once; the input
-    positions whose windows reach ``region`` of the output (all of it by default), row by row."""
-
-    def __init__(
-        self,
-        x: np.ndarray,
-        indices: np.ndarray,
-        output: np.ndarray,
-        dims: int,
-        region: Region | None = None,
-        read: Region | None = None,
-        channels: bool = False,
-    ) -> None:
-        self.x, self.indices, self.output, self.dims = x, indices, output, dims
-        self.channels_cut = channels  # some channels left out: the steps are a part's too
-        self.region = Region.of(region, output.shape[1:])
-        self.read = Region.of(read, x.shape[1:])
-        self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # how the input grid writes its cells
-
-    def _targets(self, step: int):
-        y, x = divmod(step, self.read.size[1])
-        y, x = y + self.read.rows[0], x + self.read.cols[0]
-        wo = self.output.shape[2]
-        return y, x, [divmod(int(i), wo) for i in self.indices[:, y, x]]
-
-    def _drawn(self, ty: int, tx: int) -> bool:
-        (r0, r1), (c0, c1) = self.region.rows, self.region.cols
-        return r0 <= ty < r1 and c0 <= tx < c1
-
-    def advance(self, step: int) -> list[Writes]:
-        y, x, targets = self._targets(step)
-        writes = []
-        for c, (ty, tx) in enumerate(targets):
-            if self._drawn(ty, tx):
-                ty, tx = ty - self.region.rows[0], tx - self.region.cols[0]
-                writes.append(
-                    Writes(c, np.array([ty]), np.array([tx]), self.x[c, y : y + 1, x : x + 1], (ty, tx, ty + 1, tx + 1))
-                )
-        return writes
-
-    def show(self, step: int) -> Step:
-        y, x, targets = self._targets(step)
-        part = self.read.size != self.x.shape[1:] or self.channels_cut
-        text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size), part)
-        sums = tuple(
-            f"{element_text(self.dims, 'y', c, ty, tx)} = {element_text(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x], self._scale)}"
-            f" (index {int(self.indices[c, y, x])}{'' if self._drawn(ty, tx) else ', outside the part drawn'})"
-            for c, (ty, tx) in enumerate(targets)
-        )
-        dy, dx = y - self.read.rows[0], x - self.read.cols[0]  # as drawn
-        reads = {c: Reads(np.array([[c, dy, dx]]), (dy, dx, dy + 1, dx + 1)) for c in range(self.x.shape[0])}
-        return Step(0, reads, self.advance(step), text, sums, tuple(range(len(sums))))
 
 
 MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)

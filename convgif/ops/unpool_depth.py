@@ -18,7 +18,7 @@ import numpy as np
 from ..engine.part import PartArray
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
-from .depth_steps import ALONE, Count, counts, depth_range, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .sliding import channels_cut, widest_text
 
 #: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
@@ -122,8 +122,9 @@ def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] 
                 value_chars=max(3, len(str(math.prod(spec.output_shape[1:]) - 1))),
             )
         )
-    return longest(
-        geometries, lambda z, total: _step_text(depths_of(spec, z)[-1], h - 1, w - 1, total - 1, total, True)
+    (y, x), read_cut = (n - 1 for n in (read.rows[1], read.cols[1])), read.size != (h, w)  # as the playback counts
+    return longest_of_part(
+        geometries, lambda z, step, total, part: _step_text(depths_of(spec, z)[-1], y, x, step, total, part), read_cut
     )
 
 

@@ -117,6 +117,11 @@ class Geometry:
     output_heading: str = "output"
     #: The longest step line, so that the figure has room for it (broken at " · " if need be).
     step_text: str = ""
+    #: The longest step line of a picture of the geometry as finally drawn, when it depends on
+    #: what the part chooser settles after the geometry is made (the channels and columns shown
+    #: decide whether the steps are counted ``of this part``): given, it makes :attr:`step_text`
+    #: whenever the geometry is made or replaced, from the same facts the playback reads.
+    longest_step: Optional[Callable[[Geometry], str]] = None
     #: Characters of a whole sum line (all its entries) for numbers of the given width and the
     #: input channels, kernel columns and output channels drawn (0: unknown).
     sum_chars: Callable[[int, tuple], int] = lambda chars, drawn: 0
@@ -152,6 +157,10 @@ class Geometry:
     #: not the layer's (a weight gradient's picture has one group per input channel): every
     #: picture of an animation gives each of the layer's groups one hue (None: its own groups').
     hue_group: Optional[Callable[[int], int]] = None
+
+    def __post_init__(self) -> None:
+        if self.longest_step is not None:
+            object.__setattr__(self, "step_text", self.longest_step(self))
 
     @property
     def in_per_group(self) -> int:

@@ -28,8 +28,15 @@ def geometry(spec: Geometry, lang: str) -> Geometry:
         kernel_heading=say(spec.kernel_heading, lang),
         output_heading=say(spec.output_heading, lang),
         step_text=say(spec.step_text, lang),
+        longest_step=None if spec.longest_step is None else _said_step(spec.longest_step, lang),
         notes=tuple(say(note, lang) for note in spec.notes),
     )
+
+
+def _said_step(longest: Callable[[Geometry], str], lang: str) -> Callable[[Geometry], str]:
+    """A geometry's :attr:`~Geometry.longest_step` in ``lang``: the room the layout measures is
+    the translated line's."""
+    return lambda geometry: say(longest(geometry), lang)
 
 
 class _Playback:
