@@ -506,7 +506,7 @@ def gallery_command(
 
         convgif gallery
     """
-    from ..integrations.gallery import GalleryError, GalleryWriteError, build, load, stale
+    from ..integrations.gallery import GalleryError, GalleryWriteError, build, load, stale, tally
 
     started = time.perf_counter()
     try:
@@ -523,7 +523,7 @@ def gallery_command(
         except GalleryError as error:
             raise click.UsageError(str(error)) from None
         click.echo(
-            f"nothing to render: {len(gallery.entries)} entries up to date; pages in {out} ({time.perf_counter() - started:.1f} s)"
+            f"nothing to render: {tally(gallery, out, [], only)}; pages in {out} ({time.perf_counter() - started:.1f} s)"
         )
         return
     bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
@@ -550,9 +550,10 @@ def gallery_command(
     failed = [o for o in outcomes if o.error]
     for outcome in failed:
         click.echo(f"failed: {outcome.name}: {outcome.error}", err=True)
-    todo = [*todo, *models]
+    left = tally(gallery, out, todo, only)
+    asked = len(todo) + len(models)
     click.echo(
-        f"rendered {len(todo) - len(failed)} of {len(todo)} entries ({len(gallery.entries) - len(todo) + len(models)} up to date) "
+        f"rendered {asked - len(failed):,} of {asked:,} entries ({left}) "
         f"with {jobs} job{'s' if jobs != 1 else ''} in {time.perf_counter() - started:.1f} s; pages in {out}"
     )
     if failed:
