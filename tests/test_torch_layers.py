@@ -1,6 +1,7 @@
 """PyTorch objects: modules drawn with their own weights, print(model) lines, saved models."""
 
 import random
+import re
 import sys
 
 import numpy as np
@@ -44,12 +45,40 @@ def test_lines_print_model_shows_are_read_as_literals():
         ("Conv2d(3, 4, kernel=3)", "has no argument 'kernel'"),
         ("Conv2d(3, 4, 3, kernel_size=3)", "given twice"),
         ("Conv2d(*args)", "no * or **"),
-        ("Conv2d(3, 4", "neither a layer name nor"),
+        ("Conv2d(3 4)", "neither a layer name nor"),
+        ("Conv2d(3, 4", "the '(' at character 7 is never closed, so ')' is missing at the end"),
+        ("  (0): Conv2d(3, 64, kernel_size=(7, 7", "characters 14 and 34 are never closed, so '))' is missing"),
+        ("Conv2d(3, 4, kernel_size=3))", "the ')' at character 28 closes nothing"),
+        ("Conv2d(3, 4, kernel_size=(3, 3])", "the '(' at character 26 is closed by ']' at character 31, not by ')'"),
     ],
 )
 def test_lines_are_never_evaluated_and_bad_ones_are_refused(run, line, words):
     result = run("--layer", line, "--in", "3,7,7")
     assert result.exit_code == 2 and "'--layer'" in result.output and words in result.output
+
+
+def test_a_line_with_one_bracket_dropped_or_doubled_names_it_as_python_finds_it():
+    """Python's own parser is the oracle: wherever it finds a bracket unpaired, the refusal says
+    the brackets do not pair up and points at the same character."""
+    rng = random.Random(7)
+    lines = [ROOT_LINE, "MaxPool2d(kernel_size=(3, 3), stride=[2, 2], padding={1: 1}, dilation=(1, 1))"]
+    for _ in range(300):
+        line = rng.choice(lines)
+        at = rng.choice([i for i, c in enumerate(line) if c in "()[]{}"])
+        line = line[:at] + line[at + 1 :] if rng.random() < 0.7 else line[:at] + line[at] + line[at:]
+        try:
+            compile(line, "<line>", "eval")
+            continue
+        except SyntaxError as error:
+            python = str(error.msg)
+            where = error.offset
+        if not any(words in python for words in ("never closed", "unmatched", "does not match")):
+            continue
+        with pytest.raises(convgif.SpecError) as refused:
+            parse_line(line)
+        message = str(refused.value)
+        assert "the brackets do not pair up" in message, (line, message)
+        assert re.search(rf"characters? (\d+ and )*{where}\b", message), (line, python, where, message)
 
 
 def test_a_line_draws_what_the_same_options_draw(run):

@@ -103,9 +103,13 @@ def _parse_line(text: str) -> LayerLine:
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError):
+        unbalanced = _unbalanced(source, text.index(source))
         raise SpecError(
             "layer",
-            f"{_short(text)} is neither a layer name nor a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))",
+            f"{_short(text)} is not a layer as print(model) shows it: {unbalanced}"
+            if unbalanced
+            else f"{_short(text)} is neither a layer name nor a layer as print(model) shows it, "
+            "e.g. Conv2d(3, 2, kernel_size=(3, 3))",
         ) from None
     call = tree.body
     if not isinstance(call, ast.Call):
@@ -139,6 +143,42 @@ def _parse_line(text: str) -> LayerLine:
             raise SpecError("layer", f"{name}: {keyword.arg} is given twice")
         arguments[keyword.arg] = _literal(keyword.value, keyword.arg)
     return LayerLine(name, arguments, text.strip())
+
+
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+def _unbalanced(source: str, before: int = 0) -> Optional[str]:
+    """What is wrong with the brackets of a line (outside its quotes), counting characters from
+    1 after ``before`` others, or None when they pair up: a line copied short most often lacks its
+    last ')'."""
+    opened: list[tuple[str, int]] = []
+    quote = None
+    for at, char in enumerate(source, before + 1):
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in _CLOSING:
+            opened.append((char, at))
+        elif char in _CLOSING.values():
+            if not opened:
+                return f"the brackets do not pair up: the {char!r} at character {at} closes nothing"
+            start, where = opened.pop()
+            if _CLOSING[start] != char:
+                return (
+                    f"the brackets do not pair up: the {start!r} at character {where} is closed by {char!r} "
+                    f"at character {at}, not by {_CLOSING[start]!r}"
+                )
+    if not opened:
+        return None
+    missing = "".join(_CLOSING[start] for start, _ in reversed(opened))
+    where = " and ".join(str(at) for _, at in opened)
+    return (
+        f"the brackets do not pair up: the {' and '.join(repr(s) for s, _ in opened)} at "
+        f"character{'s' if len(opened) > 1 else ''} {where} {'is' if len(opened) == 1 else 'are'} never closed, "
+        f"so {missing!r} is missing at the end"
+    )
 
 
 def spec_arguments(name: str, arguments: Mapping[str, Any]) -> tuple[Optional[int], dict[str, Any]]:
