@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
@@ -25,6 +26,7 @@ from ..language import LANGS
 from ..picture import THEME_NAMES
 from ..version import __version__
 from .options import bad, fail, layer_from, layer_options, render_options, request_from, spec_from, views_from
+from .shapes import channel_note
 from .types import ShapeType
 
 
@@ -151,8 +153,13 @@ def main(
     on_stdout = fd == 1  # the picture is there: what is said goes to stderr (to stdout when the picture is on stderr)
     shown = "-" if on_stdout else str(result.path if path is None else path)
     snippets = Snippets(markdown, html, relative_to, poster)
+    from .. import ops
+
+    read = channel_note(request.spec, ops.of(request.spec).name, params.get("input_shape"))
     try:
-        _report(request.spec, result, shown, quiet, snippets, request.still, err=on_stdout)
+        _report(
+            request.spec, result, shown, quiet, snippets, request.still, err=on_stdout, notes=[read] if read else []
+        )
     except OSError as error:
         raise click.ClickException(
             f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
@@ -263,8 +270,18 @@ class Snippets:
         return lines
 
 
-def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets, still: bool, err: bool) -> None:
-    """The path, the snippets asked for, notes and the summary line (all on stderr with ``-o -``)."""
+def _report(
+    spec: Any,
+    result: Any,
+    shown: str,
+    quiet: bool,
+    snippets: Snippets,
+    still: bool,
+    err: bool,
+    notes: Sequence[str] = (),
+) -> None:
+    """The path, the snippets asked for, ``notes`` and those of the result, and the summary line
+    (all on stderr with ``-o -``)."""
     echo = (lambda text: click.echo(text, err=True)) if err else click.echo
     if not err:
         echo(shown)
@@ -272,6 +289,8 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
         echo(line)
     if quiet:
         return
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     if result.shown_steps < result.steps:
         click.echo(
             f"note: only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})",
