@@ -431,3 +431,32 @@ def test_trained_weights_larger_than_one_are_drawn(tmp_path):
         layer.weight[:] = torch.tensor([[1.0, 0.0, -1.0], [2.0000001, 1e-9, -2.5], [1.2, -0.0, -1.0]])
     result = convgif.render(layer, tmp_path / "trained.gif", input_shape=(1, 5, 5), values=True)
     assert result.frames == 9
+
+
+def _saved_bytes(obj, legacy: bool = False) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    torch.save(obj, buffer, _use_new_zipfile_serialization=not legacy)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (lambda: b"", "it is an empty file"),
+        (lambda: b"hello", "its bytes are neither the zip archive torch.save writes nor its older pickled format"),
+        (lambda: _saved_bytes(nn.Conv2d(1, 1, 3).state_dict())[:300], "it is a zip archive, as torch.save writes, but"),
+        (
+            lambda: _saved_bytes(nn.Conv2d(1, 1, 3).state_dict(), legacy=True)[:30],
+            "it is pickled data, as torch.save's",
+        ),
+        (lambda: b"\x93NUMPY\x01\x00v\x00{'descr': '<f8'}", "it is a .npy file, which numpy.save writes"),
+    ],
+)
+def test_a_file_that_is_not_a_saved_model_says_what_it_is_in_plain_words(run, tmp_path, content, words):
+    (tmp_path / "w.pt").write_bytes(content())
+    result = run("--weights", "w.pt", "--in", "1,6,6")
+    assert result.exit_code == 2 and "Invalid value for '--weights'" in result.output
+    assert "w.pt could not be read as a model or state_dict saved by torch.save: " + words in result.output
+    assert not re.search(r"KeyError|EOFError|miniz|PytorchStreamReader|opcode|_io\.", result.output), result.output
