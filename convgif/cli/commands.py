@@ -78,7 +78,7 @@ class _Progress:
     "-o",
     "--output",
     "path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="File to write [default: named from the arguments, in the current folder].",
 )
 @click.option("--markdown", is_flag=True, help="Also print a Markdown snippet that embeds the file.")
@@ -125,6 +125,8 @@ def main(
         check_stream(fd, path)
     try:
         target: Any = io.BytesIO() if to_stdout else path if path else request.default_name()
+        if not to_stdout and path and (os.path.isdir(path) or path.endswith(("/", os.sep))):
+            raise fail(folder_given(path, request.default_name()), "path")
     except SpecError as error:
         raise bad(error) from None
     progress = _Progress(enabled=not quiet and is_terminal(sys.stderr))
@@ -231,15 +233,36 @@ def send(fd: int, data: memoryview, path: str) -> None:
         signal.signal(signal.SIGPIPE, previous)
 
 
+def folder_given(path: str, name: str) -> str:
+    """The refusal of ``-o`` naming a folder (an argument error: convgif writes a file, and, as
+    ``curl -o`` does, never guesses a name inside a folder), with the path it would take."""
+    import shlex
+
+    folder = path.rstrip("/" + os.sep) or path
+    suggested = shlex.quote(os.path.join(folder, name))
+    if os.path.isdir(path):
+        return f"-o {path} is a folder; convgif writes a file: give its name, e.g. -o {suggested}"
+    return (
+        f"-o {path} names a folder (it ends in /), which does not exist; convgif writes a file and creates "
+        f"no folder: e.g. mkdir -p {shlex.quote(folder)}, then -o {suggested}"
+    )
+
+
 def why_not_written(target: Any, error: OSError) -> str:
     """Why ``target`` could not be written, in words: a missing folder is named (convgif does
-    not create folders, as ``cp`` or ``curl -o`` do not)."""
+    not create folders, as ``cp`` or ``curl -o`` do not), and so is a folder that takes no new
+    files (``/proc``) or that you may not write in."""
     folder = Path(target).parent
+    said = error.strerror or str(error)
     if error.errno == errno.ENOENT and not folder.is_dir():
         import shlex
 
         return f"the folder {folder} does not exist (create it first, e.g. mkdir -p {shlex.quote(str(folder))})"
-    return error.strerror or str(error)
+    if error.errno == errno.ENOENT:
+        return f"the folder {folder} takes no new files (the system says: {said}); write elsewhere"
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return f"{said}: you may not write this file, or create files in the folder {folder}"
+    return said
 
 
 class Snippets:
