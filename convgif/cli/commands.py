@@ -25,6 +25,7 @@ from ..errors import SpecError
 from ..language import LANGS
 from ..picture import THEME_NAMES
 from ..version import __version__
+from .hints import HintingGroup
 from .options import bad, fail, layer_from, layer_options, render_options, request_from, spec_from, views_from
 from .shapes import channel_note
 from .types import ShapeType
@@ -68,6 +69,7 @@ class _Progress:
 
 
 @click.group(
+    cls=HintingGroup,
     name="convgif",
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},

@@ -18,6 +18,7 @@ from ..animation import DEFAULT_FPS
 from ..engine.modes import MODES
 from ..errors import SpecError
 from ..ops.args import PADDING_MODES, fmt
+from .hints import HintingCommand
 from .render_options import render_options as render_options
 from .shapes import missing_channel
 from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType, ShapeType, SizesType, layer_line
@@ -598,7 +599,7 @@ def request_from(ctx: click.Context, params: dict[str, Any]) -> Request:
 
 
 def _words() -> click.Command:
-    @click.command(add_help_option=False)
+    @click.command(cls=HintingCommand, add_help_option=False)
     @layer_options
     @render_options
     def words(**params: Any) -> None:
