@@ -318,20 +318,33 @@ def _report(
         click.echo(f"note: {note}", err=True)
     if result.shown_steps < result.steps:
         click.echo(
-            f"note: only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})",
+            f"note: only the steps of the output channels shown are drawn ({result.shown_steps:,} of {result.steps:,})",
             err=True,
         )
     if result.region is not None:
         other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
         click.echo(
-            f"note: drew output {result.region.text()} and the input they read (--region {other} draws another part)",
+            f"note: drew output {part_text(result.region)} and the input they read (--region {other} draws another part)",
             err=True,
         )
-    frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
+    frames = f"{result.frames:,} frame{'s' if result.frames != 1 else ''}"
     from .. import ops
 
     parameters = ops.of(spec).parameters_text(spec)
     echo(f"output {spec.output_shape} · {parameters} · {frames} · {result.bytes:,} bytes · {result.seconds:.2f} s")
+
+
+def part_text(region: Any) -> str:
+    """``rows 0–9, columns 2–5`` of a part, ends included; one row, column or position is
+    named alone (``row 0, column 0``), not as a span ``0–0``."""
+
+    def span(word: str, bounds: tuple[int, int]) -> str:
+        first, last = bounds[0], bounds[1] - 1
+        return f"{word} {first:,}" if first == last else f"{word}s {first:,}–{last:,}"
+
+    if region.dims == 1:
+        return span("position", region.cols)
+    return f"{span('row', region.rows)}, {span('column', region.cols)}"
 
 
 #: The options of a render that change what it draws (its part, and so its frames): ``info``
@@ -679,8 +692,8 @@ def model_command(model: str, table: bool, no_layers: bool, quiet: bool, **optio
     drawn = [d for d in result.drawings if not d.error]
     cached = sum(1 for d in drawn if d.cached)
     click.echo(
-        f"{result.page} · {len(result.rows)} modules · {len(drawn)} layers drawn ({cached} up to date)"
-        + (f", {len(result.failed)} failed" if result.failed else "")
+        f"{result.page} · {len(result.rows):,} modules · {len(drawn):,} layers drawn ({cached:,} up to date)"
+        + (f", {len(result.failed):,} failed" if result.failed else "")
         + f" · {result.parameters:,} parameters · {result.macs:,} MACs · {time.perf_counter() - started:.1f} s"
     )
     if result.trace_note:
