@@ -406,10 +406,11 @@ def bench_command(
         started = time.perf_counter()
         seconds = [estimate(base, parsed, time_budget) for base, parsed, _, _ in jobs]  # all refused at once
         if not quiet:
-            count = sum(configurations(parsed) for _, parsed, _, _ in jobs)
+            refusals = [r for base, parsed, _, _ in jobs for r in refused_configurations(base, parsed)]
+            count = sum(configurations(parsed) for _, parsed, _, _ in jobs) - len(refusals)
             click.echo(
-                f"timing {count} configuration{'s' if count != 1 else ''} in {len(jobs)} figure{'s' if len(jobs) != 1 else ''}: "
-                f"about {sum(seconds) * 1.1 + 2 * len(jobs):.0f} s in all",
+                f"timing {count:,} configuration{'s' if count != 1 else ''}{refusals_text(refusals)} in {len(jobs)} "
+                f"figure{'s' if len(jobs) != 1 else ''}: about {sum(seconds) * 1.1 + 2 * len(jobs):.0f} s in all",
                 err=True,
             )
         for number, (base, parsed, prefix, title) in enumerate(jobs, 1):
@@ -420,11 +421,11 @@ def bench_command(
                 results, backend = bench(base, parsed, prefix, device, time_budget, format, title, progress=bar)
             finally:
                 bar.close()
-            refused = [r for r in results if r.error]
+            timed = len([r for r in results if not r.error])
             image, table, data = output_paths(prefix, format)
             click.echo(
-                f"{image}  {table}  {data}  ({configurations(parsed)} configurations on {backend}"
-                + (f", {len(refused)} refused by PyTorch's rules" if refused else "")
+                f"{image}  {table}  {data}  ({timed:,} configuration{'s' if timed != 1 else ''} timed on {backend}"
+                + refusals_text(refused_configurations(base, parsed), ", ")
                 + ")"
             )
         click.echo(f"{time.perf_counter() - started:.1f} s")
@@ -432,6 +433,34 @@ def bench_command(
         raise bad(error) from None
     except OSError as error:
         raise click.ClickException(f"cannot write {error.filename}: {error.strerror or error}") from None
+
+
+def refused_configurations(base: Any, sweeps: Sequence[Any]) -> list[tuple[str, str]]:
+    """The configurations of the sweeps PyTorch's rules refuse, each as (its values, why)."""
+    import itertools
+
+    from ..integrations.bench import configure
+    from ..integrations.bench_results import value_text
+
+    names, refused = [s.name for s in sweeps], []
+    for combo in itertools.product(*(s.values for s in sweeps)):
+        values = dict(zip(names, combo))
+        try:
+            configure(base, values)
+        except SpecError as error:
+            refused.append((", ".join(f"{k}={value_text(v)}" for k, v in values.items()), str(error)))
+    return refused
+
+
+def refusals_text(refused: Sequence[tuple[str, str]], start: str = " (") -> str:
+    """`` (1 refused by PyTorch's rules: out=0: ...)``: how many, and the first one's values and
+    reason (the table lists every one); ``start`` ", " writes it as a clause, not in brackets."""
+    if not refused:
+        return ""
+    where, why = refused[0]
+    more = f"; {len(refused) - 1:,} more in the table" if len(refused) > 1 else ""
+    words = f"{len(refused):,} refused by PyTorch's rules: {where}: {why}{more}"
+    return f"{start}{words})" if start.endswith("(") else f"{start}{words}"
 
 
 @main.command(name="gallery")
