@@ -258,3 +258,11 @@ def test_the_figures_printed_have_thousands_separators(run, monkeypatch):
     assert result.exit_code == 0, result.output
     assert " · 1,600 frames · " in result.output
     assert "drawn (1,568 of 3,136)" in result.output
+
+
+def test_relative_to_without_a_snippet_is_refused_naming_both(run):
+    result = CliRunner().invoke(main, ["--in", "1,4,4", "--relative-to", "docs", "-o", "x.gif"])
+    assert result.exit_code == 2 and "Invalid value for '--relative-to'" in result.output
+    assert "add --markdown or --html, or drop --relative-to" in result.output and not os.path.exists("x.gif")
+    with_snippet = run("--in", "1,4,4", "--relative-to", ".", "--markdown", "-o", "x.gif")
+    assert with_snippet.exit_code == 0 and "![" in with_snippet.output

@@ -118,6 +118,12 @@ def main(
     if all(ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT for name in ctx.params):
         click.echo(ctx.get_help())
         return
+    if relative_to is not None and not (markdown or html):
+        raise fail(
+            f"--relative-to {relative_to} sets the paths of the --markdown and --html snippets, and neither is "
+            "asked for: add --markdown or --html, or drop --relative-to",
+            "relative_to",
+        )
     request = request_from(ctx, params)
     if path is not None and not path.strip():
         raise fail("the output path is empty", "path")
