@@ -916,7 +916,7 @@ def test_bench_writes_three_files_or_refuses(scratch, bench_case):
     listed = outcome.stdout.split("  ")[:3]
     assert sorted(listed) == outcome.files, where
     assert all(outcome.sizes[f] > 0 for f in outcome.files), where
-    configurations = int(re.search(r"\((\d+) configurations", outcome.stdout)[1])
+    configurations = int(re.search(r"\(([\d,]+) configurations? timed on ", outcome.stdout)[1].replace(",", ""))
     assert configurations >= 1, where
 
 
