@@ -172,6 +172,17 @@ def test_cli_bench_runs(tmp_path):
     assert (tmp_path / "b.svg").exists() and (tmp_path / "b.csv").exists() and "2 configurations" in result.output
 
 
+def test_cli_bench_counts_only_what_it_times_and_says_why_the_others_are_refused(tmp_path):
+    args = ["bench", "--in", "2,8,8", "--sweep", "out=0,1", "--sweep", "k=1,9", "--time-budget", "0.05"]
+    result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    reason = "out=0, k=1: out_channels=0 must be a positive integer; 2 more in the table"
+    assert f"timing 1 configuration (3 refused by PyTorch's rules: {reason}) in 1 figure" in result.output
+    assert f"(1 configuration timed on numpy-cpu, 3 refused by PyTorch's rules: {reason})" in result.output.replace(
+        "torch-cpu", "numpy-cpu"
+    )
+
+
 # -- the statistic, the noise marks and the interleaving, on made-up samples ----------------------
 
 

@@ -230,3 +230,39 @@ def test_hidden_output_channels_are_skipped_and_said(run):
 def test_one_frame_is_singular(run):
     result = run("--in", "1,3,3", "-o", "x.gif")
     assert " · 1 frame · " in result.output
+
+
+def test_a_one_cell_part_is_named_as_one_row_and_one_column(run):
+    result = run("--layer", "Conv3d", "--in", "1,3,5,5", "--k", "3", "--region", "0:1,0:1", "-o", "x.gif")
+    assert result.exit_code == 0
+    assert "note: drew output row 0, column 0 and the input they read" in result.output
+    wider = run("--in", "1,9,9", "--region", "2:3,1:4", "-o", "y.gif")
+    assert "note: drew output row 2, columns 1–3 and" in wider.output
+    one_d = run("--layer", "Conv1d", "--in", "1,9", "--region", "4:5", "-o", "z.gif")
+    assert "note: drew output position 4 and" in one_d.output
+
+
+def test_the_figures_printed_have_thousands_separators(run, monkeypatch):
+    """Frames and steps as the bytes are: 1,600 frames, not 1600 (a render of 1,600 frames
+    takes long, so its result is what the render returns, counted larger)."""
+    from convgif.cli import commands
+
+    original = commands._report
+
+    def larger(spec, result, *args, **kwargs):
+        counted = type(result)(**{**vars(result), "frames": 1600, "steps": 3136, "shown_steps": 1568})
+        return original(spec, counted, *args, **kwargs)
+
+    monkeypatch.setattr(commands, "_report", larger)
+    result = run("--in", "1,5,5", "-o", "x.gif")
+    assert result.exit_code == 0, result.output
+    assert " · 1,600 frames · " in result.output
+    assert "drawn (1,568 of 3,136)" in result.output
+
+
+def test_relative_to_without_a_snippet_is_refused_naming_both(run):
+    result = CliRunner().invoke(main, ["--in", "1,4,4", "--relative-to", "docs", "-o", "x.gif"])
+    assert result.exit_code == 2 and "Invalid value for '--relative-to'" in result.output
+    assert "add --markdown or --html, or drop --relative-to" in result.output and not os.path.exists("x.gif")
+    with_snippet = run("--in", "1,4,4", "--relative-to", ".", "--markdown", "-o", "x.gif")
+    assert with_snippet.exit_code == 0 and "![" in with_snippet.output

@@ -64,7 +64,7 @@ def test_builds_gifs_and_pages_then_skips_what_is_up_to_date(tmp_path, jobs):
     assert f'alt="{caption}"' in page and "<script" not in page and "http" not in page.split("</style>")[1]
     mtimes = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
     again = run("--config", str(config), "-q")
-    assert again.exit_code == 0 and again.output.startswith("nothing to render: 2 entries up to date")
+    assert again.exit_code == 0 and again.output.startswith("nothing to render: 2 up to date; pages")
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == mtimes
 
 
@@ -79,6 +79,24 @@ def test_changed_arguments_or_force_render_again(tmp_path):
     assert "rendered 1 of 1 entries (1 up to date)" in result.output
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     assert manifest["one"] == digest(gallery.entries[0])
+
+
+def test_only_into_a_new_folder_counts_and_pages_only_what_is_there(tmp_path):
+    config = write(tmp_path / "g")
+    out = tmp_path / "new"
+    result = run("--config", str(config), "--out", str(out), "--only", "two", "-q")
+    assert result.exit_code == 0, result.output
+    assert "rendered 1 of 1 entries (1 left out by --only, without a picture in" in result.output
+    assert "up to date" not in result.output
+    readme = (out / "README.md").read_text(encoding="utf-8")
+    page = (out / "index.html").read_text(encoding="utf-8")
+    assert "## Two" in readme and "## One" not in readme and "(#one)" not in readme
+    assert 'id="two"' in page and 'id="one"' not in page and 'href="#one"' not in page
+    again = run("--config", str(config), "--out", str(out), "--only", "two", "-q")
+    assert again.output.startswith("nothing to render: 1 up to date; 1 left out by --only, without a picture")
+    whole = run("--config", str(config), "--out", str(out), "-q")
+    assert "rendered 1 of 1 entries (1 up to date)" in whole.output
+    assert "## One" in (out / "README.md").read_text(encoding="utf-8")
 
 
 def test_a_failing_entry_is_reported_and_the_others_still_render(tmp_path):

@@ -108,6 +108,14 @@ def test_missing_read_only_and_folder_outputs(tmp_path, monkeypatch):
     os.mkdir("folder")
     result = CliRunner().invoke(main, ["--in", "1,4,4", "-o", "folder"])
     assert result.exit_code == 2 and "'-o' / '--output'" in result.output
+    assert "-o folder is a folder; convgif writes a file: give its name, e.g. -o folder/conv2d_1x4x4_out1_k3.gif" in (
+        result.output
+    )
+    for given in ("folder/", "new/"):
+        result = CliRunner().invoke(main, ["--in", "1,4,4", "-o", given])
+        assert result.exit_code == 2 and "'-o' / '--output'" in result.output, result.output
+        assert f"-o {given[:-1]}/conv2d_1x4x4_out1_k3.gif" in result.output
+    assert "mkdir -p new, then -o new/" in result.output and not os.path.exists("new")
 
     def denied(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
@@ -117,6 +125,22 @@ def test_missing_read_only_and_folder_outputs(tmp_path, monkeypatch):
         result = invoke("--in", "1,4,4", "-o", "x.gif")
     assert result.exit_code == 1 and "cannot write x.gif: Permission denied" in result.output
     assert sorted(os.listdir()) == ["folder"]
+
+
+def test_a_folder_that_takes_no_new_files_is_named_in_plain_words(tmp_path, monkeypatch):
+    """/proc exists but creating a file there fails with ENOENT: not 'No such file' alone."""
+    monkeypatch.chdir(tmp_path)
+
+    def refused(*args, **kwargs):
+        raise FileNotFoundError(2, "No such file or directory")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "open", refused)
+        result = invoke("--in", "1,4,4", "-o", "x.gif")
+    assert result.exit_code == 1, result.output
+    assert "cannot write x.gif: the folder . takes no new files (the system says: No such file or directory)" in (
+        result.output
+    )
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")

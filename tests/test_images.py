@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import numpy as np
@@ -141,9 +142,17 @@ def test_an_input_too_large_for_a_picture_is_refused():
 def test_damaged_files_are_refused_naming_the_image(tmp_path, content):
     path = tmp_path / "damaged.png"
     path.write_bytes(content)
-    with pytest.raises(SpecError, match="could not be read as a picture|has no pixels") as error:
+    with pytest.raises(SpecError, match="could not be read as a picture|has no pixels|empty file") as error:
         load_image(path, Conv2dSpec((1, 8, 8)))
-    assert error.value.argument == "image"
+    assert error.value.argument == "image" and str(path) in str(error.value)
+    message = str(error.value)
+    assert "_io." not in message and "<" not in message, message  # Pillow's file object, not the file
+    if "could not be read" in message:
+        assert "(PNG, JPEG, GIF, BMP, TIFF, WebP, ...)" in message
+        said = message.split("...): ", 1)[1]
+        assert re.match(
+            r"(its bytes are in none of these formats|the picture's data ends early|its data is damaged)", said
+        )
 
 
 def test_cli_refuses_a_huge_picture_naming_the_option(tmp_path, monkeypatch):

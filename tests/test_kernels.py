@@ -204,9 +204,17 @@ def npy_bytes(array: np.ndarray) -> bytes:
     "content, words",
     [
         (b"", "is an empty file, not a .npy file"),
-        (b"\x93NUMPY\x01\x00garbage", "could not be read as a .npy file"),
-        (b"PK\x03\x04 an archive", "could not be read as a .npy file"),
-        (npy_bytes(np.ones((3, 3)))[:-5], "could not be read as a .npy file"),
+        (b"\x93NUMPY\x01\x00garbage", "could not be read as a .npy file numpy.save writes: its header, which gives"),
+        (
+            b"PK\x03\x04 an archive",
+            "numpy.save writes: it does not begin as a .npy file does (with the bytes \\x93NUMPY)",
+        ),
+        (b"hello", "numpy.save writes: it does not begin as a .npy file does"),
+        (npy_bytes(np.ones((3, 3)))[:-5], "numpy.save writes: it holds fewer numbers than its header says"),
+        (
+            npy_bytes(np.ones((3, 3)))[:20],
+            "its header, which gives the numbers' type and shape, is damaged or cut short",
+        ),
         (npy_bytes(np.array([[1, None]], dtype=object)), "holds an array of object, shape (1, 2)"),
         (npy_bytes(np.array([["a", "b"]])), "holds an array of <U1"),
         (npy_bytes(np.ones((2, 2), complex)), "holds an array of complex128"),
@@ -222,6 +230,8 @@ def test_kernel_files_that_are_not_kernels(tmp_path, content, words):
     with pytest.raises(SpecError) as error:
         parse_kernel(str(path))
     assert error.value.argument == "kernel" and words in str(error.value), str(error.value)
+    assert f"kernel={str(path)!r}" in str(error.value)
+    assert not any(raw in str(error.value) for raw in ("EOF", "magic string", "Failed to read")), str(error.value)
 
 
 @pytest.mark.parametrize("kernel", ["nan,1;1,1", "inf,1;1,1", "1e19,1;1,1", "empty.npy", "nan.npy"])

@@ -46,6 +46,7 @@ MORE = [
     "--layer AvgPool1d --in 2,7 --k 3 --values",
     "--layer MaxUnpool1d --in 1,4 --k 2",
     "--layer AdaptiveMaxPool2d --in 1,5,5 --output-size 2",
+    "--layer AdaptiveMaxPool2d --in 2,5,4 --output-size 2,3 --return-indices",  # the same windows as MaxPool2d
     "--layer AdaptiveMaxPool1d --in 1,5 --output-size 2",
     "--layer AdaptiveAvgPool1d --in 1,5 --output-size 2",
     "--layer LPPool1d --in 1,6 --norm-type 2 --k 2",
@@ -115,6 +116,15 @@ def test_every_word_of_every_kind_is_in_the_language_and_every_glyph_in_the_font
     PyTorch's names and the formulas' letters, no character the fonts lack, and Chinese drawn."""
     drawn: dict[str, str] = {}
     original = paint.Painter.text
+    translated_notes: set[str] = set()
+    translate = language._translate
+
+    def whole(text: str, lang: str) -> str:  # each sentence whole, before a frame breaks it into lines
+        said = translate(text, lang)
+        translated_notes.add(said)
+        return said
+
+    monkeypatch.setattr(language, "_translate", whole)
 
     def text(self, image, words, style, x, y):
         drawn[words] = language.current()
@@ -147,6 +157,24 @@ def test_every_word_of_every_kind_is_in_the_language_and_every_glyph_in_the_font
     assert all(term in everything for term in terms)
     if lang == "zh-Hant":
         assert not set(everything) & set(TRADITIONAL), "a Simplified form left in Traditional text"
+    unfinished = [t for t in translated_notes if UNFINISHED_COMPARISON.search(t)]
+    assert not unfinished, unfinished
+
+
+#: A clause that compares with a layer (与 X, "as X") and ends before saying how (相同, 不同, ...):
+#: English puts the object last, Chinese needs a word after it.
+UNFINISHED_COMPARISON = re.compile(r"[与與] \w+\((?:[^()]|\([^()]*\))*\)\s*(?:$|;)")
+
+
+def test_a_phrase_whose_english_ends_on_its_object_never_leaves_the_chinese_unfinished():
+    """A phrase ending in "as", "than" or "like" (its object follows in English) must take the
+    object into its pattern: Chinese says the comparison after the object (与 X 相同)."""
+    for english, hans in PHRASES:
+        if re.search(r"\b(as|than|like)$", english):
+            raise AssertionError(f"{english!r} -> {hans!r}: its object follows, so the Chinese cannot end the clause")
+    assert say("the same windows as MaxPool2d(kernel_size=(3, 2), stride=(2, 1))", "zh-Hans").endswith(
+        "stride=(2, 1)) 相同"
+    )
 
 
 #: Layers whose backward pass is drawn, each kind at least once, with the branches its notes take

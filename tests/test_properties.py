@@ -384,7 +384,7 @@ def run(scratch: Path, args: list[str], inspect=None) -> Outcome:
 
 SUMMARY = re.compile(
     r"^output \((?P<shape>[\d, ]+)\) · (?P<params>[\d,]+) parameters"
-    r"(?: \(a standard convolution: [\d,]+\))? · (?P<frames>\d+) frames? · (?P<bytes>[\d,]+) bytes · [\d.]+ s$"
+    r"(?: \(a standard convolution: [\d,]+\))? · (?P<frames>[\d,]+) frames? · (?P<bytes>[\d,]+) bytes · [\d.]+ s$"
 )
 
 
@@ -461,7 +461,7 @@ def check_written(case: Case):
         summary = summaries[0]
         facts["shape"] = tuple(int(v) for v in summary["shape"].split(","))
         facts["parameters"] = int(summary["params"].replace(",", ""))
-        facts["frames"] = int(summary["frames"])
+        facts["frames"] = int(summary["frames"].replace(",", ""))
         assert int(summary["bytes"].replace(",", "")) == len(data), where
         if case.still == "frame":
             assert facts["frames"] == 1 and n_frames == 1, where
@@ -916,7 +916,7 @@ def test_bench_writes_three_files_or_refuses(scratch, bench_case):
     listed = outcome.stdout.split("  ")[:3]
     assert sorted(listed) == outcome.files, where
     assert all(outcome.sizes[f] > 0 for f in outcome.files), where
-    configurations = int(re.search(r"\((\d+) configurations", outcome.stdout)[1])
+    configurations = int(re.search(r"\(([\d,]+) configurations? timed on ", outcome.stdout)[1].replace(",", ""))
     assert configurations >= 1, where
 
 

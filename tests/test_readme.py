@@ -167,3 +167,19 @@ def test_readme_mkdocs_example_builds(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "<picture>" in (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+
+
+def test_readme_says_where_the_default_part_of_a_picture_is(tmp_path, monkeypatch):
+    """The README names the part `--image` chooses for its own example, and says it is not the top left."""
+    said = re.search(r"`(\w+\.gif)` above\s+draws output rows (\d+)–(\d+), columns (\d+)–(\d+)", README)
+    assert said, "the README should say which part its --image example draws"
+    name, *numbers = said.groups()
+    command = next(c for _, c in shell_steps() if f"-o {name}" in c)
+    assert "--image" in command and "--region" not in command
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
+    result = CliRunner().invoke(main, shlex.split(command)[1:])
+    assert result.exit_code == 0, result.output
+    drew = re.search(r"drew output rows (\d+)–(\d+), columns (\d+)–(\d+)", result.output)
+    assert drew and list(drew.groups()) == numbers, result.output
+    assert numbers[0] != "0", "a part on a picture is placed where it varies most, not at the top left"

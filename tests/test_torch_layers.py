@@ -1,6 +1,7 @@
 """PyTorch objects: modules drawn with their own weights, print(model) lines, saved models."""
 
 import random
+import re
 import sys
 
 import numpy as np
@@ -44,12 +45,40 @@ def test_lines_print_model_shows_are_read_as_literals():
         ("Conv2d(3, 4, kernel=3)", "has no argument 'kernel'"),
         ("Conv2d(3, 4, 3, kernel_size=3)", "given twice"),
         ("Conv2d(*args)", "no * or **"),
-        ("Conv2d(3, 4", "neither a layer name nor"),
+        ("Conv2d(3 4)", "neither a layer name nor"),
+        ("Conv2d(3, 4", "the '(' at character 7 is never closed, so ')' is missing at the end"),
+        ("  (0): Conv2d(3, 64, kernel_size=(7, 7", "characters 14 and 34 are never closed, so '))' is missing"),
+        ("Conv2d(3, 4, kernel_size=3))", "the ')' at character 28 closes nothing"),
+        ("Conv2d(3, 4, kernel_size=(3, 3])", "the '(' at character 26 is closed by ']' at character 31, not by ')'"),
     ],
 )
 def test_lines_are_never_evaluated_and_bad_ones_are_refused(run, line, words):
     result = run("--layer", line, "--in", "3,7,7")
     assert result.exit_code == 2 and "'--layer'" in result.output and words in result.output
+
+
+def test_a_line_with_one_bracket_dropped_or_doubled_names_it_as_python_finds_it():
+    """Python's own parser is the oracle: wherever it finds a bracket unpaired, the refusal says
+    the brackets do not pair up and points at the same character."""
+    rng = random.Random(7)
+    lines = [ROOT_LINE, "MaxPool2d(kernel_size=(3, 3), stride=[2, 2], padding={1: 1}, dilation=(1, 1))"]
+    for _ in range(300):
+        line = rng.choice(lines)
+        at = rng.choice([i for i, c in enumerate(line) if c in "()[]{}"])
+        line = line[:at] + line[at + 1 :] if rng.random() < 0.7 else line[:at] + line[at] + line[at:]
+        try:
+            compile(line, "<line>", "eval")
+            continue
+        except SyntaxError as error:
+            python = str(error.msg)
+            where = error.offset
+        if not any(words in python for words in ("never closed", "unmatched", "does not match")):
+            continue
+        with pytest.raises(convgif.SpecError) as refused:
+            parse_line(line)
+        message = str(refused.value)
+        assert "the brackets do not pair up" in message, (line, message)
+        assert re.search(rf"characters? (\d+ and )*{where}\b", message), (line, python, where, message)
 
 
 def test_a_line_draws_what_the_same_options_draw(run):
@@ -402,3 +431,32 @@ def test_trained_weights_larger_than_one_are_drawn(tmp_path):
         layer.weight[:] = torch.tensor([[1.0, 0.0, -1.0], [2.0000001, 1e-9, -2.5], [1.2, -0.0, -1.0]])
     result = convgif.render(layer, tmp_path / "trained.gif", input_shape=(1, 5, 5), values=True)
     assert result.frames == 9
+
+
+def _saved_bytes(obj, legacy: bool = False) -> bytes:
+    import io
+
+    buffer = io.BytesIO()
+    torch.save(obj, buffer, _use_new_zipfile_serialization=not legacy)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "words"),
+    [
+        (lambda: b"", "it is an empty file"),
+        (lambda: b"hello", "its bytes are neither the zip archive torch.save writes nor its older pickled format"),
+        (lambda: _saved_bytes(nn.Conv2d(1, 1, 3).state_dict())[:300], "it is a zip archive, as torch.save writes, but"),
+        (
+            lambda: _saved_bytes(nn.Conv2d(1, 1, 3).state_dict(), legacy=True)[:30],
+            "it is pickled data, as torch.save's",
+        ),
+        (lambda: b"\x93NUMPY\x01\x00v\x00{'descr': '<f8'}", "it is a .npy file, which numpy.save writes"),
+    ],
+)
+def test_a_file_that_is_not_a_saved_model_says_what_it_is_in_plain_words(run, tmp_path, content, words):
+    (tmp_path / "w.pt").write_bytes(content())
+    result = run("--weights", "w.pt", "--in", "1,6,6")
+    assert result.exit_code == 2 and "Invalid value for '--weights'" in result.output
+    assert "w.pt could not be read as a model or state_dict saved by torch.save: " + words in result.output
+    assert not re.search(r"KeyError|EOFError|miniz|PytorchStreamReader|opcode|_io\.", result.output), result.output

@@ -109,6 +109,19 @@ def test_upsample_arguments_are_normalised_and_refused_as_torch_does():
         convgif.UpsampleSpec((3,), scale_factor=2)
 
 
+@pytest.mark.parametrize("mode", [m for m, axes in MODES.items() if axes])
+def test_a_mode_for_other_axes_counts_them_in_english(mode):
+    """'interpolates 2 spatial axes', never 'axises', for every mode and every wrong input."""
+    wanted = MODES[mode]
+    for shape in [(1, 4), (1, 3, 3), (1, 2, 2, 2)]:
+        if len(shape) - 1 == wanted:
+            continue
+        with pytest.raises(SpecError) as error:
+            convgif.UpsampleSpec(shape, scale_factor=2, mode=mode)
+        noun = "axis" if wanted == 1 else "axes"
+        assert f"interpolates {wanted} spatial {noun}, but" in str(error.value), str(error.value)
+
+
 def _drawn(spec):
     op = ops.of(spec)
     rec = op.record(spec, seed=5)

@@ -8,12 +8,12 @@ command, so that subcommands can stand beside them.
 
 from __future__ import annotations
 
-import errno
 import io
 import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Optional
 
@@ -24,7 +24,10 @@ from ..errors import SpecError
 from ..language import LANGS
 from ..picture import THEME_NAMES
 from ..version import __version__
+from .hints import HintingGroup
 from .options import bad, fail, layer_from, layer_options, render_options, request_from, spec_from, views_from
+from .output import check_stream, folder_given, send, stream_of, why_not_written
+from .shapes import channel_note
 from .types import ShapeType
 
 
@@ -66,6 +69,7 @@ class _Progress:
 
 
 @click.group(
+    cls=HintingGroup,
     name="convgif",
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -76,7 +80,7 @@ class _Progress:
     "-o",
     "--output",
     "path",
-    type=click.Path(dir_okay=False),
+    type=click.Path(),
     help="File to write [default: named from the arguments, in the current folder].",
 )
 @click.option("--markdown", is_flag=True, help="Also print a Markdown snippet that embeds the file.")
@@ -114,6 +118,12 @@ def main(
     if all(ctx.get_parameter_source(name) == click.core.ParameterSource.DEFAULT for name in ctx.params):
         click.echo(ctx.get_help())
         return
+    if relative_to is not None and not (markdown or html):
+        raise fail(
+            f"--relative-to {relative_to} sets the paths of the --markdown and --html snippets, and neither is "
+            "asked for: add --markdown or --html, or drop --relative-to",
+            "relative_to",
+        )
     request = request_from(ctx, params)
     if path is not None and not path.strip():
         raise fail("the output path is empty", "path")
@@ -123,6 +133,8 @@ def main(
         check_stream(fd, path)
     try:
         target: Any = io.BytesIO() if to_stdout else path if path else request.default_name()
+        if not to_stdout and path and (os.path.isdir(path) or path.endswith(("/", os.sep))):
+            raise fail(folder_given(path, request.default_name()), "path")
     except SpecError as error:
         raise bad(error) from None
     progress = _Progress(enabled=not quiet and is_terminal(sys.stderr))
@@ -151,88 +163,17 @@ def main(
     on_stdout = fd == 1  # the picture is there: what is said goes to stderr (to stdout when the picture is on stderr)
     shown = "-" if on_stdout else str(result.path if path is None else path)
     snippets = Snippets(markdown, html, relative_to, poster)
+    from .. import ops
+
+    read = channel_note(request.spec, ops.of(request.spec).name, params.get("input_shape"))
     try:
-        _report(request.spec, result, shown, quiet, snippets, request.still, err=on_stdout)
+        _report(
+            request.spec, result, shown, quiet, snippets, request.still, err=on_stdout, notes=[read] if read else []
+        )
     except OSError as error:
         raise click.ClickException(
             f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
         ) from None
-
-
-#: Names of the standard streams as files: written as streams, as ``-o -`` writes standard output.
-STREAM_NAMES = {"-": 1, "/dev/stdout": 1, "/dev/stderr": 2, "/dev/null": -1}
-
-
-def stream_of(path: Optional[str]) -> Optional[int]:
-    """The file descriptor ``path`` names as a stream (``-``, ``/dev/stdout``, ``/dev/stderr``,
-    ``/dev/fd/N``, ``/proc/self/fd/N``; -1 for ``/dev/null``), or None for a file. Such names are
-    written to the stream already open (appending where the shell opened it with ``>>``), never
-    replaced by a new file as a file would be."""
-    if path is None:
-        return None
-    if path in STREAM_NAMES:
-        return STREAM_NAMES[path]
-    for prefix in ("/dev/fd/", "/proc/self/fd/"):
-        if path.startswith(prefix) and path[len(prefix) :].isdigit():
-            return int(path[len(prefix) :])
-    return None
-
-
-def check_stream(fd: int, path: str) -> None:
-    """Refuse a stream that is closed or a terminal, naming ``-o``."""
-    if fd < 0:
-        return
-    try:
-        os.fstat(fd)
-    except OSError:
-        where = "standard output" if path == "-" else path
-        raise click.ClickException(f"cannot write to {where}: it is closed") from None
-    if os.isatty(fd):
-        where = "standard output" if fd == 1 else "standard error" if fd == 2 else f"file descriptor {fd}"
-        raise fail(
-            f"{path!r} writes the picture to {where}, which is a terminal here: redirect it to a file or a pipe "
-            "(e.g. -o - > picture.gif)",
-            "path",
-        )
-
-
-def send(fd: int, data: memoryview, path: str) -> None:
-    """Write the picture to the stream ``fd`` whole; a reader that stops early (``| head``) is an
-    error, with status 1, saying how much was written."""
-    if fd < 0:
-        return
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
-    previous = signal.signal(signal.SIGPIPE, signal.SIG_IGN)  # a closed pipe is an error here, not a signal
-    written = 0
-    try:
-        while written < len(data):
-            written += os.write(fd, data[written:])
-    except OSError as error:
-        where = "standard output" if path == "-" else path
-        if error.errno == errno.EPIPE:
-            why = "the reader closed it"
-        else:
-            why = error.strerror or str(error)
-        raise click.ClickException(
-            f"cannot write to {where}: {why} after {written:,} of {len(data):,} bytes: the picture is incomplete"
-        ) from None
-    finally:
-        signal.signal(signal.SIGPIPE, previous)
-
-
-def why_not_written(target: Any, error: OSError) -> str:
-    """Why ``target`` could not be written, in words: a missing folder is named (convgif does
-    not create folders, as ``cp`` or ``curl -o`` do not)."""
-    folder = Path(target).parent
-    if error.errno == errno.ENOENT and not folder.is_dir():
-        import shlex
-
-        return f"the folder {folder} does not exist (create it first, e.g. mkdir -p {shlex.quote(str(folder))})"
-    return error.strerror or str(error)
 
 
 class Snippets:
@@ -263,8 +204,18 @@ class Snippets:
         return lines
 
 
-def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets, still: bool, err: bool) -> None:
-    """The path, the snippets asked for, notes and the summary line (all on stderr with ``-o -``)."""
+def _report(
+    spec: Any,
+    result: Any,
+    shown: str,
+    quiet: bool,
+    snippets: Snippets,
+    still: bool,
+    err: bool,
+    notes: Sequence[str] = (),
+) -> None:
+    """The path, the snippets asked for, ``notes`` and those of the result, and the summary line
+    (all on stderr with ``-o -``)."""
     echo = (lambda text: click.echo(text, err=True)) if err else click.echo
     if not err:
         echo(shown)
@@ -272,22 +223,37 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
         echo(line)
     if quiet:
         return
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
     if result.shown_steps < result.steps:
         click.echo(
-            f"note: only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})",
+            f"note: only the steps of the output channels shown are drawn ({result.shown_steps:,} of {result.steps:,})",
             err=True,
         )
     if result.region is not None:
         other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
         click.echo(
-            f"note: drew output {result.region.text()} and the input they read (--region {other} draws another part)",
+            f"note: drew output {part_text(result.region)} and the input they read (--region {other} draws another part)",
             err=True,
         )
-    frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
+    frames = f"{result.frames:,} frame{'s' if result.frames != 1 else ''}"
     from .. import ops
 
     parameters = ops.of(spec).parameters_text(spec)
     echo(f"output {spec.output_shape} · {parameters} · {frames} · {result.bytes:,} bytes · {result.seconds:.2f} s")
+
+
+def part_text(region: Any) -> str:
+    """``rows 0–9, columns 2–5`` of a part, ends included; one row, column or position is
+    named alone (``row 0, column 0``), not as a span ``0–0``."""
+
+    def span(word: str, bounds: tuple[int, int]) -> str:
+        first, last = bounds[0], bounds[1] - 1
+        return f"{word} {first:,}" if first == last else f"{word}s {first:,}–{last:,}"
+
+    if region.dims == 1:
+        return span("position", region.cols)
+    return f"{span('row', region.rows)}, {span('column', region.cols)}"
 
 
 #: The options of a render that change what it draws (its part, and so its frames): ``info``
@@ -446,10 +412,11 @@ def bench_command(
         started = time.perf_counter()
         seconds = [estimate(base, parsed, time_budget) for base, parsed, _, _ in jobs]  # all refused at once
         if not quiet:
-            count = sum(configurations(parsed) for _, parsed, _, _ in jobs)
+            refusals = [r for base, parsed, _, _ in jobs for r in refused_configurations(base, parsed)]
+            count = sum(configurations(parsed) for _, parsed, _, _ in jobs) - len(refusals)
             click.echo(
-                f"timing {count} configuration{'s' if count != 1 else ''} in {len(jobs)} figure{'s' if len(jobs) != 1 else ''}: "
-                f"about {sum(seconds) * 1.1 + 2 * len(jobs):.0f} s in all",
+                f"timing {count:,} configuration{'s' if count != 1 else ''}{refusals_text(refusals)} in {len(jobs)} "
+                f"figure{'s' if len(jobs) != 1 else ''}: about {sum(seconds) * 1.1 + 2 * len(jobs):.0f} s in all",
                 err=True,
             )
         for number, (base, parsed, prefix, title) in enumerate(jobs, 1):
@@ -460,11 +427,11 @@ def bench_command(
                 results, backend = bench(base, parsed, prefix, device, time_budget, format, title, progress=bar)
             finally:
                 bar.close()
-            refused = [r for r in results if r.error]
+            timed = len([r for r in results if not r.error])
             image, table, data = output_paths(prefix, format)
             click.echo(
-                f"{image}  {table}  {data}  ({configurations(parsed)} configurations on {backend}"
-                + (f", {len(refused)} refused by PyTorch's rules" if refused else "")
+                f"{image}  {table}  {data}  ({timed:,} configuration{'s' if timed != 1 else ''} timed on {backend}"
+                + refusals_text(refused_configurations(base, parsed), ", ")
                 + ")"
             )
         click.echo(f"{time.perf_counter() - started:.1f} s")
@@ -472,6 +439,34 @@ def bench_command(
         raise bad(error) from None
     except OSError as error:
         raise click.ClickException(f"cannot write {error.filename}: {error.strerror or error}") from None
+
+
+def refused_configurations(base: Any, sweeps: Sequence[Any]) -> list[tuple[str, str]]:
+    """The configurations of the sweeps PyTorch's rules refuse, each as (its values, why)."""
+    import itertools
+
+    from ..integrations.bench import configure
+    from ..integrations.bench_results import value_text
+
+    names, refused = [s.name for s in sweeps], []
+    for combo in itertools.product(*(s.values for s in sweeps)):
+        values = dict(zip(names, combo))
+        try:
+            configure(base, values)
+        except SpecError as error:
+            refused.append((", ".join(f"{k}={value_text(v)}" for k, v in values.items()), str(error)))
+    return refused
+
+
+def refusals_text(refused: Sequence[tuple[str, str]], start: str = " (") -> str:
+    """`` (1 refused by PyTorch's rules: out=0: ...)``: how many, and the first one's values and
+    reason (the table lists every one); ``start`` ", " writes it as a clause, not in brackets."""
+    if not refused:
+        return ""
+    where, why = refused[0]
+    more = f"; {len(refused) - 1:,} more in the table" if len(refused) > 1 else ""
+    words = f"{len(refused):,} refused by PyTorch's rules: {where}: {why}{more}"
+    return f"{start}{words})" if start.endswith("(") else f"{start}{words}"
 
 
 @main.command(name="gallery")
@@ -506,7 +501,7 @@ def gallery_command(
 
         convgif gallery
     """
-    from ..integrations.gallery import GalleryError, GalleryWriteError, build, load, stale
+    from ..integrations.gallery import GalleryError, GalleryWriteError, build, load, stale, tally
 
     started = time.perf_counter()
     try:
@@ -523,7 +518,7 @@ def gallery_command(
         except GalleryError as error:
             raise click.UsageError(str(error)) from None
         click.echo(
-            f"nothing to render: {len(gallery.entries)} entries up to date; pages in {out} ({time.perf_counter() - started:.1f} s)"
+            f"nothing to render: {tally(gallery, out, [], only)}; pages in {out} ({time.perf_counter() - started:.1f} s)"
         )
         return
     bar = _Progress(enabled=not quiet and is_terminal(sys.stderr))
@@ -550,9 +545,10 @@ def gallery_command(
     failed = [o for o in outcomes if o.error]
     for outcome in failed:
         click.echo(f"failed: {outcome.name}: {outcome.error}", err=True)
-    todo = [*todo, *models]
+    left = tally(gallery, out, todo, only)
+    asked = len(todo) + len(models)
     click.echo(
-        f"rendered {len(todo) - len(failed)} of {len(todo)} entries ({len(gallery.entries) - len(todo) + len(models)} up to date) "
+        f"rendered {asked - len(failed):,} of {asked:,} entries ({left}) "
         f"with {jobs} job{'s' if jobs != 1 else ''} in {time.perf_counter() - started:.1f} s; pages in {out}"
     )
     if failed:
@@ -641,8 +637,8 @@ def model_command(model: str, table: bool, no_layers: bool, quiet: bool, **optio
     drawn = [d for d in result.drawings if not d.error]
     cached = sum(1 for d in drawn if d.cached)
     click.echo(
-        f"{result.page} · {len(result.rows)} modules · {len(drawn)} layers drawn ({cached} up to date)"
-        + (f", {len(result.failed)} failed" if result.failed else "")
+        f"{result.page} · {len(result.rows):,} modules · {len(drawn):,} layers drawn ({cached:,} up to date)"
+        + (f", {len(result.failed):,} failed" if result.failed else "")
         + f" · {result.parameters:,} parameters · {result.macs:,} MACs · {time.perf_counter() - started:.1f} s"
     )
     if result.trace_note:

@@ -48,6 +48,9 @@ def load_image(path: os.PathLike | str, spec: Any) -> np.ndarray:
         opened = open_regular(path, MAX_IMAGE_BYTES)
     except OSError as error:
         raise SpecError("image", f"{name} could not be read: {why(error)}") from None
+    if os.fstat(opened.fileno()).st_size == 0:
+        opened.close()
+        raise SpecError("image", f"{name} is an empty file, not a picture ({PICTURE_FORMATS})")
     try:
         with opened, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -61,9 +64,25 @@ def load_image(path: os.PathLike | str, spec: Any) -> np.ndarray:
     except SpecError:
         raise
     except Exception as error:  # noqa: BLE001 - Pillow's decoders fail on damaged files in many ways
-        reason = str(error) or type(error).__name__
-        raise SpecError("image", f"{name} could not be read as a picture: {reason}") from None
+        raise SpecError(
+            "image", f"{name} could not be read as a picture ({PICTURE_FORMATS}): {_wrong(error)}"
+        ) from None
     return _resized(levels, width, height)
+
+
+#: What ``--image`` takes, as a user knows the formats (Pillow reads these and a few more).
+PICTURE_FORMATS = "PNG, JPEG, GIF, BMP, TIFF, WebP, ..."
+
+
+def _wrong(error: Exception) -> str:
+    """What is wrong with a file Pillow could not read, in plain words: Pillow's own message
+    names its file object (``<_io.BufferedReader name=3>``), not the file."""
+    if isinstance(error, Image.UnidentifiedImageError):
+        return "its bytes are in none of these formats"
+    text = re.sub(r"<_io\.\w+ name=[^>]*>", "the file", str(error)).strip()
+    if "truncated" in text or isinstance(error, EOFError):
+        return "the picture's data ends early: the file is cut short or damaged"
+    return f"its data is damaged ({text or type(error).__name__})"
 
 
 #: The largest picture file read (a 50-megapixel picture compressed is far smaller).

@@ -72,7 +72,9 @@ def _load(path: str) -> np.ndarray:
     except SpecError:
         raise
     except Exception as error:  # noqa: BLE001 - NumPy's reader fails on damaged files in many ways
-        raise SpecError("kernel", f"{source} could not be read as a .npy file: {_reason(error)}") from None
+        raise SpecError(
+            "kernel", f"{source} could not be read as a .npy file numpy.save writes: {_wrong(error)}"
+        ) from None
     size = math.prod(shape)
     if dtype.kind not in "biuf" or len(shape) not in (2, 4) or size == 0:
         raise SpecError(
@@ -89,12 +91,23 @@ def _load(path: str) -> np.ndarray:
         with open_regular(path, MAX_KERNEL_BYTES) as file:
             array = np.load(file, allow_pickle=False)
     except Exception as error:  # noqa: BLE001 - as above
-        raise SpecError("kernel", f"{source} could not be read as a .npy file: {_reason(error)}") from None
+        raise SpecError(
+            "kernel", f"{source} could not be read as a .npy file numpy.save writes: {_wrong(error)}"
+        ) from None
     return exact_array(array, "kernel", source)
 
 
-def _reason(error: Exception) -> str:
-    return str(error) or type(error).__name__
+def _wrong(error: Exception) -> str:
+    """What is wrong with a file NumPy's reader refused, in plain words (its messages speak of
+    magic strings and headers)."""
+    text = str(error)
+    if "magic string" in text:
+        return "it does not begin as a .npy file does (with the bytes \\x93NUMPY)"
+    if "header" in text:
+        return "its header, which gives the numbers' type and shape, is damaged or cut short"
+    if "read all data" in text or isinstance(error, EOFError):
+        return "it holds fewer numbers than its header says: the file is cut short"
+    return f"its data is damaged ({text or type(error).__name__})"
 
 
 #: The longest kernel written as rows of numbers (a 100×100 kernel takes about 50,000 characters).

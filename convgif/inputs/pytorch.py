@@ -103,9 +103,13 @@ def _parse_line(text: str) -> LayerLine:
     try:
         tree = ast.parse(source, mode="eval")
     except (SyntaxError, ValueError):
+        unbalanced = _unbalanced(source, text.index(source))
         raise SpecError(
             "layer",
-            f"{_short(text)} is neither a layer name nor a layer as print(model) shows it, e.g. Conv2d(3, 2, kernel_size=(3, 3))",
+            f"{_short(text)} is not a layer as print(model) shows it: {unbalanced}"
+            if unbalanced
+            else f"{_short(text)} is neither a layer name nor a layer as print(model) shows it, "
+            "e.g. Conv2d(3, 2, kernel_size=(3, 3))",
         ) from None
     call = tree.body
     if not isinstance(call, ast.Call):
@@ -139,6 +143,42 @@ def _parse_line(text: str) -> LayerLine:
             raise SpecError("layer", f"{name}: {keyword.arg} is given twice")
         arguments[keyword.arg] = _literal(keyword.value, keyword.arg)
     return LayerLine(name, arguments, text.strip())
+
+
+_CLOSING = {"(": ")", "[": "]", "{": "}"}
+
+
+def _unbalanced(source: str, before: int = 0) -> Optional[str]:
+    """What is wrong with the brackets of a line (outside its quotes), counting characters from
+    1 after ``before`` others, or None when they pair up: a line copied short most often lacks its
+    last ')'."""
+    opened: list[tuple[str, int]] = []
+    quote = None
+    for at, char in enumerate(source, before + 1):
+        if quote:
+            quote = None if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in _CLOSING:
+            opened.append((char, at))
+        elif char in _CLOSING.values():
+            if not opened:
+                return f"the brackets do not pair up: the {char!r} at character {at} closes nothing"
+            start, where = opened.pop()
+            if _CLOSING[start] != char:
+                return (
+                    f"the brackets do not pair up: the {start!r} at character {where} is closed by {char!r} "
+                    f"at character {at}, not by {_CLOSING[start]!r}"
+                )
+    if not opened:
+        return None
+    missing = "".join(_CLOSING[start] for start, _ in reversed(opened))
+    where = " and ".join(str(at) for _, at in opened)
+    return (
+        f"the brackets do not pair up: the {' and '.join(repr(s) for s, _ in opened)} at "
+        f"character{'s' if len(opened) > 1 else ''} {where} {'is' if len(opened) == 1 else 'are'} never closed, "
+        f"so {missing!r} is missing at the end"
+    )
 
 
 def spec_arguments(name: str, arguments: Mapping[str, Any]) -> tuple[Optional[int], dict[str, Any]]:
@@ -406,8 +446,11 @@ def _load(torch: Any, path: str) -> Any:
         raise SpecError("weights", f"{path} could not be read: {why(error)}") from None
     allowed = [cls for cls in vars(torch.nn).values() if isinstance(cls, type) and issubclass(cls, torch.nn.Module)]
     allowed += [set]
+    head = b""
     try:
         with opened:
+            head = opened.read(8)
+            opened.seek(0)
             _check_inflated(opened, path)
             with torch.serialization.safe_globals(allowed):
                 return torch.load(opened, map_location="cpu", weights_only=True)
@@ -422,28 +465,31 @@ def _load(torch: Any, path: str) -> Any:
                 f"{path} holds a model of class {culprit}, which convgif does not unpickle (that would run its code): "
                 "save its state_dict instead, torch.save(model.state_dict(), FILE), and give the layer's arguments with --layer",
             ) from None
-        raise SpecError("weights", f"{path} is not a file torch.save wrote: {_reason(text)}") from None
+        raise SpecError("weights", f"{path} {NOT_SAVED}: {_wrong(head)}") from None
     except Exception as error:  # noqa: BLE001 - torch's loader fails on damaged files in many ways
-        reason = _reason(str(error), error)
-        if not isinstance(error, (RuntimeError, EOFError, ValueError, OSError)):
-            reason = f"damaged data ({type(error).__name__}: {reason})"
-        raise SpecError("weights", f"{path} is not a file torch.save wrote: {reason}") from None
+        said = str(error).strip().splitlines()[0][:200] if str(error).strip() else ""
+        if head.startswith(b"PK") and said and not re.search(r"zip archive|miniz|PytorchStreamReader", said):
+            # a sound archive the loader still refused: its reason is about the contents
+            raise SpecError("weights", f"{path} {NOT_SAVED}: torch's loader says: {said}") from None
+        raise SpecError("weights", f"{path} {NOT_SAVED}: {_wrong(head)}") from None
 
 
-def _reason(text: str, error: Optional[BaseException] = None) -> str:
-    """The gist of a loader's message, without its advice to load the file some other way
-    (convgif never runs a file's code)."""
-    found = re.search(r"WeightsUnpickler error: ([^\n]*)", text)
-    if found:
-        return found[1].strip()
-    lines = [
-        line.strip()
-        for line in text.splitlines()
-        if line.strip() and not re.search(r"weights_only|can still be loaded|trust the source|torch\.load", line)
-    ]
-    if lines:
-        return lines[0][:300]
-    return type(error).__name__ if error is not None else "it cannot be read"
+#: What ``--weights`` takes, as a refusal says it.
+NOT_SAVED = "could not be read as a model or state_dict saved by torch.save"
+
+
+def _wrong(head: bytes) -> str:
+    """What is wrong with a file torch's loader refused, in plain words, from its first bytes
+    (torch's messages speak of central directories, miniz and opcodes)."""
+    if not head:
+        return "it is an empty file"
+    if head.startswith(b"\x93NUMPY"):
+        return "it is a .npy file, which numpy.save writes (a kernel of that kind goes to --kernel)"
+    if head.startswith(b"PK"):
+        return "it is a zip archive, as torch.save writes, but damaged or cut short"
+    if head.startswith(b"\x80"):
+        return "it is pickled data, as torch.save's older format is, but damaged or cut short"
+    return "its bytes are neither the zip archive torch.save writes nor its older pickled format"
 
 
 def _check_inflated(file: Any, path: str) -> None:
@@ -458,7 +504,9 @@ def _check_inflated(file: Any, path: str) -> None:
         with zipfile.ZipFile(file) as archive:
             total = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, OverflowError) as error:
-        raise SpecError("weights", f"{path} is not a file torch.save wrote: a damaged archive ({error})") from None
+        raise SpecError(
+            "weights", f"{path} {NOT_SAVED}: it is a zip archive, as torch.save writes, but damaged ({error})"
+        ) from None
     finally:
         file.seek(0)
     if total > MAX_WEIGHTS_BYTES:

@@ -192,6 +192,32 @@ def stale(gallery: Gallery, out: Path, only: Iterable[str] = (), force: bool = F
     ]
 
 
+def tally(gallery: Gallery, out: Path, rendered: Iterable[Entry], only: Iterable[str] = ()) -> str:
+    """What a build left alone, in words: the entries not rendered that are up to date in
+    ``out``, and those ``--only`` left out that are out of date or have no picture there (the
+    pages leave out every entry without a picture)."""
+    done = {e.name for e in rendered}
+    wanted = set(only)
+    manifest = _read_manifest(out)
+    fresh = missing = old = 0
+    for entry in gallery.entries:
+        if entry.name in done:
+            continue
+        if _picture(entry, out) is None:
+            missing += 1
+        elif manifest.get(entry.name) != digest(entry) or _needs_still(entry, out):
+            old += 1
+        else:
+            fresh += 1
+    words = [f"{fresh:,} up to date"] if fresh else []
+    left = "left out by --only" if wanted else "not rendered"
+    if old:
+        words.append(f"{old:,} {left} and out of date")
+    if missing:
+        words.append(f"{missing:,} {left}, without a picture in {out} and so not on the pages")
+    return "; ".join(words) or "no other entries"
+
+
 def _needs_still(entry: Entry, out: Path) -> bool:
     """Whether an animated entry's still is missing."""
     picture = _picture(entry, out)
@@ -454,8 +480,10 @@ def _built(gallery: Gallery, out: Optional[Path]) -> list[ModelEntry]:
 
 
 def write_pages(gallery: Gallery, out: Path) -> None:
-    """Write ``README.md`` and ``index.html`` for every entry (and the cost figures found)."""
-    shown = [_describe(e, out) for e in gallery.entries]
+    """Write ``README.md`` and ``index.html`` for every entry whose picture is in ``out`` (and
+    the cost figures found): the pages show what the folder holds, so a build of a few entries
+    (``--only``) into a new folder is a small gallery of those, with no empty sections."""
+    shown = [_describe(e, out) for e in gallery.entries if _picture(e, out) is not None]
     plots = [name for name in PLOTS if (out / "plots" / f"article_{name}.png").is_file()]
     _write_if_changed(out / "README.md", markdown(gallery, shown, plots, out))
     _write_if_changed(out / "index.html", page(gallery, shown, plots, out))

@@ -18,6 +18,7 @@ _NUM = r"[−-]?\d[\d,.]*"
 _RANGE = r"0(?:–\d+)?"  # depth indices: "0–3"
 _SIZE = r"\d+(?:×\d+)*"
 _PAIR = r"(?:-?\d+|\([^)]*\))"
+_CALL = r"\w+\((?:[^()]|\([^()]*\))*\)"  # a layer as written: MaxPool2d(kernel_size=(3, 2), stride=(2, 1))
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
@@ -316,7 +317,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"windows overlap", "窗口重叠"),
         (r"lie in two windows", "位于两个窗口中"),
         (r"lies in two windows", "位于两个窗口中"),
-        (r"the same windows as", "窗口与"),
+        (rf"the same windows as ({_CALL})", r"窗口与 \1 相同"),
         # separable
         (r"depthwise: one kernel per input channel", "逐深度: 每个输入通道一个卷积核"),
         (r"pointwise: 1×1 kernels mix d's channels", "逐点: 1×1 卷积核混合 d 的通道"),

@@ -122,7 +122,7 @@ class _Resample(WritesEachOutput):
         if wanted is not None and wanted != dims:
             raise SpecError(
                 "mode",
-                f"mode={self.mode!r} interpolates {wanted} spatial axis{'es' if wanted > 1 else ''}, but "
+                f"mode={self.mode!r} interpolates {wanted} spatial {'axes' if wanted > 1 else 'axis'}, but "
                 f"input_shape={self.input_shape} has {dims}: give {_WORDS[wanted]}",
             )
         argument = "size" if size is not None else "scale_factor"

@@ -1,0 +1,87 @@
+"""An --in without a channel axis: a note says how it was read, and a layer so read that is
+refused is refused naming --in and the axes the kind takes."""
+
+import random
+import re
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from convgif import ops
+from convgif.cli import main
+from convgif.cli.options import parse
+
+#: Pooling and convolution kinds of two and three axes, each with a kernel.
+KINDS = ["Conv2d", "MaxPool2d", "AvgPool2d", "LPPool2d", "Conv3d", "MaxPool3d", "AvgPool3d"]
+
+
+def _outcome(words: list[str]):
+    try:
+        return parse(words).spec, None
+    except click.BadParameter as error:
+        return None, error
+
+
+def test_random_inputs_without_channels_are_noted_or_refused_naming_in():
+    """Each layer given sizes only is drawn as the same sizes with one channel written out, or
+    refused as that one is; the refusal then names --in, how it was read and what the kind takes."""
+    rng = random.Random(3)
+    checked = {"drawn": 0, "refused": 0}
+    for _ in range(300):
+        name = rng.choice(KINDS)
+        dims = ops.operation(name).dims
+        sizes = [rng.randint(1, 5) for _ in range(dims)]
+        extra = ["--k", str(rng.randint(1, 4))] + (["--norm-type", "2"] if name.startswith("LP") else [])
+        bare = ["--layer", name, "--in", ",".join(map(str, sizes)), *extra]
+        full = ["--layer", name, "--in", ",".join(map(str, [1, *sizes])), *extra]
+        spec, error = _outcome(bare)
+        spec_full, error_full = _outcome(full)
+        assert (spec is None) == (spec_full is None), (bare, error, error_full)
+        if spec is not None:
+            assert spec.input_shape == spec_full.input_shape == (1, *sizes)
+            checked["drawn"] += 1
+            continue
+        checked["refused"] += 1
+        axes = {2: "H,W", 3: "D,H,W"}[dims]
+        message = error.format_message()
+        assert error.param.name == "input_shape", message
+        assert f"is read as {axes} of one channel" in message and f"{name} takes --in C,{axes}" in message
+        assert f"and then {error_full.message};" in message, (message, error_full.message)
+        assert "no channel axis" not in error_full.format_message()
+    assert min(checked.values()) > 50, checked
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["--in", "3,7", "--k", "3"], "--in 3,7 is read as H,W of one channel, input (1, 3, 7)"),
+        (["--in", "3,7", "--k", "3"], "for 3 channels of length 7, --layer Conv1d takes --in C,L"),
+        (
+            ["--layer", "MaxPool3d", "--in", "2,4,4", "--k", "2"],
+            "for 2 channels of 4×4, --layer MaxPool2d takes --in C,H,W",
+        ),
+        (["--layer", "Unfold", "--in", "3,3", "--k", "2"], "Unfold takes --in C,H,W, the channels first"),
+    ],
+)
+def test_a_note_says_how_sizes_without_channels_were_read(args, words, tmp_path):
+    result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "a.gif")])
+    assert result.exit_code == 0, result.output
+    assert "note: --in " in result.output and words in result.output
+    quiet = CliRunner().invoke(main, [*args, "-q", "-o", str(tmp_path / "b.gif")])
+    assert quiet.exit_code == 0 and "note:" not in quiet.output
+
+
+@pytest.mark.parametrize("args", [["--in", "1,3,7", "--k", "3"], ["--layer", "Conv1d", "--in", "7", "--k", "3"]])
+def test_no_note_with_the_channels_given_or_for_a_1d_length(args, tmp_path):
+    result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "a.gif")])
+    assert result.exit_code == 0 and "is read as" not in result.output
+
+
+def test_the_missing_axis_of_a_3d_pool_is_named_instead_of_the_kernel():
+    result = CliRunner().invoke(main, ["--layer", "MaxPool3d", "--in", "1,4,4", "--k", "2"])
+    assert result.exit_code == 2
+    assert re.search(r"Invalid value for '--in'.*--in 1,4,4 has no channel axis", result.output)
+    assert "MaxPool3d takes --in C,D,H,W, the channels first" in result.output
+    one_d = CliRunner().invoke(main, ["--layer", "Conv1d", "--in", "5", "--k", "7"])
+    assert one_d.exit_code == 2 and "Invalid value for '--k'" in one_d.output  # a length alone is no slip
