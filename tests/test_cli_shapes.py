@@ -25,10 +25,11 @@ def _outcome(words: list[str]):
 
 def test_random_inputs_without_channels_are_noted_or_refused_naming_in():
     """Each layer given sizes only is drawn as the same sizes with one channel written out, or
-    refused as that one is; the refusal then names --in, how it was read and what the kind takes."""
+    refused as that one is; the refusal names --in, how it was read and what the kind takes where
+    the kind of one axis fewer draws the sizes as channels first, else it is the layer's own."""
     rng = random.Random(3)
-    checked = {"drawn": 0, "refused": 0}
-    for _ in range(300):
+    checked = {"drawn": 0, "refused": 0, "its own": 0}
+    for _ in range(400):
         name = rng.choice(KINDS)
         dims = ops.operation(name).dims
         sizes = [rng.randint(1, 5) for _ in range(dims)]
@@ -42,6 +43,12 @@ def test_random_inputs_without_channels_are_noted_or_refused_naming_in():
             assert spec.input_shape == spec_full.input_shape == (1, *sizes)
             checked["drawn"] += 1
             continue
+        fewer = ops.canonical(name.replace(f"{dims}d", f"{dims - 1}d")) if name.endswith(f"{dims}d") else None
+        channels_first = ["--layer", fewer, "--in", ",".join(map(str, sizes)), *extra] if fewer else None
+        if channels_first is None or _outcome(channels_first)[0] is None:
+            assert error.format_message() == error_full.format_message(), (bare, fewer)  # the layer's own refusal
+            checked["its own"] += 1
+            continue
         checked["refused"] += 1
         axes = {2: "H,W", 3: "D,H,W"}[dims]
         message = error.format_message()
@@ -49,7 +56,7 @@ def test_random_inputs_without_channels_are_noted_or_refused_naming_in():
         assert f"is read as {axes} of one channel" in message and f"{name} takes --in C,{axes}" in message
         assert f"and then {error_full.message};" in message, (message, error_full.message)
         assert "no channel axis" not in error_full.format_message()
-    assert min(checked.values()) > 50, checked
+    assert min(checked.values()) > 20, checked
 
 
 @pytest.mark.parametrize(
@@ -85,3 +92,5 @@ def test_the_missing_axis_of_a_3d_pool_is_named_instead_of_the_kernel():
     assert "MaxPool3d takes --in C,D,H,W, the channels first" in result.output
     one_d = CliRunner().invoke(main, ["--layer", "Conv1d", "--in", "5", "--k", "7"])
     assert one_d.exit_code == 2 and "Invalid value for '--k'" in one_d.output  # a length alone is no slip
+    too_large = CliRunner().invoke(main, ["--in", "5,5", "--k", "7"])  # a Conv1d of 5 channels refuses it too
+    assert too_large.exit_code == 2 and "Invalid value for '--k'" in too_large.output, too_large.output

@@ -4,8 +4,9 @@
 PyTorch refuses such an input (a Conv2d takes (C, H, W) or (N, C, H, W)), so a student who
 typed ``--in 3,7`` meaning 3 channels of length 7, or ``--in 1,4,4`` for a MaxPool3d, is told
 how the numbers were read: in a note when the layer is drawn, and as the error of ``--in`` when
-the layer, so read, is refused (the kernel is then larger than the input, or the channels do
-not divide: the slip is the missing axis, not the kernel)."""
+the layer, so read, is refused while the kind of one axis fewer takes the numbers as channels
+first (the kernel is then larger than the input, or the channels do not divide: the slip is the
+missing axis, not the kernel). Where that reading is refused too, the refusal is the layer's own."""
 
 from __future__ import annotations
 
@@ -27,14 +28,19 @@ def without_channel(spec: Any, given: Optional[tuple[int, ...]]) -> bool:
     return given is not None and tuple(spec.input_shape) == (1, *given)
 
 
+def _fewer(name: str, dims: int) -> Optional[str]:
+    """The kind of one axis fewer than ``name``'s ``dims`` (``Conv1d`` for a ``Conv2d``), if any."""
+    from .. import ops
+
+    return ops.canonical(name[:-2] + f"{dims - 1}d") if dims > 1 and name.endswith(f"{dims}d") else None
+
+
 def _other_reading(name: str, given: tuple[int, ...]) -> str:
     """The kind of one axis fewer that reads ``given``'s first number as channels, if there is
     one (``Conv1d`` for a ``Conv2d``), saying so; else what ``name`` takes."""
-    from .. import ops
-
     dims = len(given)
-    fewer = name[:-2] + f"{dims - 1}d" if dims > 1 and name.endswith(f"{dims}d") else None
-    if fewer is None or ops.canonical(fewer) is None:
+    fewer = _fewer(name, dims)
+    if fewer is None:
         return f"{name} takes --in C,{AXES[dims]}, the channels first"
     sizes = "×".join(map(str, given[1:]))
     return (
@@ -70,8 +76,25 @@ def missing_channel(op: Any, arguments: dict[str, Any], error: SpecError) -> Opt
             return None
     else:
         return None
+    if not _draws_with_channels_first(op.name, arguments, given):
+        return None
     return SpecError(
         "input_shape",
         f"--in {_typed(given)} has no channel axis, so it is read as {AXES[op.dims]} of one channel, "
         f"{fmt((1, *given))}, and then {error}; {_other_reading(op.name, given)}",
     )
+
+
+def _draws_with_channels_first(name: str, arguments: dict[str, Any], given: tuple[int, ...]) -> bool:
+    """Whether the kind of one axis fewer takes ``given`` as channels first with the same
+    arguments (a MaxPool2d of (1, 4, 4) where a MaxPool3d of D,H,W (1, 4, 4) is refused)."""
+    from .. import ops
+
+    fewer = _fewer(name, len(given))
+    if fewer is None:
+        return False
+    try:
+        ops.operation(fewer).build(**{**arguments, "input_shape": given})
+    except (SpecError, TypeError, ValueError):
+        return False
+    return True
