@@ -38,7 +38,7 @@ from .backward_depth import (
     zero_line,
 )
 from .backward_moves import gather_geometry
-from .depth_steps import Count, counts, depth_range, longest
+from .depth_steps import Count, counts, depth_range, longest, slice_title
 
 
 def conv_layout(spec: Any) -> tuple[Any, tuple[int, ...], tuple[int, ...]]:
@@ -109,6 +109,7 @@ def _conv_dw(spec: Any) -> Slices:
         "dy",
         "dw",
         input_label=lambda ci, q: f"x[{ci}, {q - p}]",
+        title=lambda ci, q: slice_title("x", ci, q - p, spec.input_shape[1]),
         kernel_label=lambda ci, q, t, o: f"dy[{weight(o)[0]}, {t}]",
         output_label=lambda o, kz: "dw[{},{},{}]".format(*weight(o), kz),
         cell_label=lambda o, kz, ky, kx: "dw[{}, {}, {}, {}, {}]".format(*weight(o), kz, ky, kx),
