@@ -211,7 +211,7 @@ class Job:
         """The shades and keys of each drawing."""
         from ..picture.model import scales_of
 
-        found = [scales_of(drawn, self.look.values or drawn.geometry.numbers) for drawn in self.drawings]
+        found = [scales_of(drawn, self.look.values or drawn.geometry.numbers) for drawn in one_scale(self.drawings)]
         if self.look.lang == "en":
             return found
         from ..picture.translated import scales
@@ -445,3 +445,31 @@ class _Players(NamedTuple):
 def offset(target: Any) -> int:
     """Where writing starts in ``target``: the position of a file object kept in memory, else 0."""
     return target.tell() if is_stream(target) and hasattr(target, "getvalue") else 0
+
+
+def one_scale(drawings: list) -> list:
+    """``drawings`` as their colours are chosen: the pictures of one tensor in a row (a 3-D
+    layer's depth slices, all named y) share one output scale, spanning every value they show,
+    so that a shade means the same value on every slice. Copies: the drawings themselves stay."""
+    import copy
+    import itertools
+
+    import numpy as np
+
+    from ..picture.model import shaded_output
+
+    chosen: list = []
+    for _, group in itertools.groupby(drawings, lambda drawn: drawn.geometry.output_name):
+        run = list(group)
+        ends = []
+        for drawn in run if len(run) > 1 else ():
+            values = np.asarray(shaded_output(drawn), float)
+            values = values[np.isfinite(values)]
+            ends += [float(values.min()), float(values.max())] if values.size else []
+            ends += list(drawn.extra.get("span") or ())
+        for drawn in run:
+            if ends:
+                drawn = copy.copy(drawn)
+                drawn.extra = {**drawn.extra, "span": (min(ends), max(ends))}
+            chosen.append(drawn)
+    return chosen

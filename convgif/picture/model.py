@@ -603,17 +603,22 @@ class Scales:
     channels: int  # input rows of colours: 1, or 3 for an RGB picture
 
 
+def shaded_output(drawn: Drawn) -> np.ndarray:
+    """The output channels of ``drawn`` that are drawn and shaded (not plain numbers)."""
+    shown_out = shown(drawn.geometry)[2]
+    rows = [co for co in range(drawn.geometry.out_channels) if co not in drawn.plain]  # output's channels
+    return drawn.output[[rows.index(co) for co in shown_out if co in rows and rows.index(co) < drawn.output.shape[0]]]
+
+
 def scales_of(drawn: Drawn, values: bool = False) -> Scales:
     """Shades for every grid of ``drawn``, each from the values of all its channels: diverging
     (centred on 0) where values are signed, greys for a picture's pixels (colours per channel
     for RGB), with a key for each grid. Float noise in a grid (see :data:`NOISE`) counts as 0.
     ``values``: numbers are written in the cells (a picture then takes half the shades)."""
     span = drawn.extra.get("span")  # (lowest, highest) the output cells pass through
-    shown_in, _, shown_out = shown(drawn.geometry)  # only the channels drawn take part
-    rows = [co for co in range(drawn.geometry.out_channels) if co not in drawn.plain]  # output's channels
-    shaded = [rows.index(co) for co in shown_out if co in rows and rows.index(co) < drawn.output.shape[0]]
-    out_scale = magnitude(drawn.output[shaded], span)
-    output = written(drawn.output[shaded], out_scale)
+    shown_in = shown(drawn.geometry)[0]  # only the channels drawn take part
+    out_scale = magnitude(shaded_output(drawn), span)
+    output = written(shaded_output(drawn), out_scale)
     signed_output = output.min() < 0 or (span is not None and written(np.asarray(span, float), out_scale)[0] < 0)
     channels = drawn.grid.shape[0] if drawn.pixels and drawn.grid.shape[0] == 3 else 1
     if drawn.pixels:
@@ -641,8 +646,10 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
             outputs = Shades.centred(output, OUTPUT_SHADES // 2, span=span, scale=out_scale)
         else:
             outputs = Shades.of(output, OUTPUT_SHADES, scale=out_scale)
-    if span is not None and not outputs.diverging:  # outputs pass through other values on their way
-        outputs = Shades(float(span[0]), float(span[1]), outputs.count, scale=out_scale)
+    if span is not None and not outputs.diverging:  # outputs pass through other values on their way: linear
+        outputs = Shades(
+            float(span[0]), float(span[1]), PIXEL_SHADES if drawn.pixels else OUTPUT_SHADES, scale=out_scale
+        )
     kernel_values = drawn.kernel_values if drawn.kernel_values is not None else drawn.kernels
     kernels = Shades.centred(kernel_values, KERNEL_SHADES) if drawn.kernels is not None else None
 
