@@ -485,12 +485,12 @@ class Shades:
                     *((i, "") for i in range(first, last + 1)),
                     (None, self.text(self.high)),
                 )
-            return (
-                (None, self.text(self.low)),
+            return (  # an end at 0 is the 0 swatch's, not written again beside it
+                *(((None, self.text(self.low)),) if self.low < 0 else ()),
                 *((i, "") for i in range(min(first, self.zero), self.zero)),
                 (self.zero, "0"),
                 *((i, "") for i in range(self.zero + 1, max(last, self.zero) + 1)),
-                (None, self.text(self.high)),
+                *(((None, self.text(self.high)),) if self.high > 0 else ()),
             )
         return ((None, self.text(self.low)), *((i, "") for i in range(self.count)), (None, self.text(self.high)))
 
