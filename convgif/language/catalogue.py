@@ -257,6 +257,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"never read or counted", "从不读取或计数"),
         (r"never read", "从不读取"),
         (r"never the largest", "永不为最大值"),
+        (r"reflected padding", "反射填充"),
+        (r"replicated padding", "复制边缘填充"),
+        (r"circular padding", "循环填充"),
         (r"padding cells hold", "填充单元为"),
         (r"\(padding counted\)", "(计入填充)"),
         (r"\(padding not counted\)", "(不计填充)"),
@@ -620,3 +623,5 @@ TRADITIONAL.update(zip("继续", "繼續"))
 TRADITIONAL.update(zip("双缩", "雙縮"))
 # the characters of the resampling notes and of a pooling's indices ("does not change", "each term", "grids")
 TRADITIONAL.update(zip("变项网", "變項網"))
+# the characters of a circular padding's key ("循环填充")
+TRADITIONAL.update(zip("环", "環"))

@@ -39,6 +39,7 @@ from .backward_depth import (
 )
 from .backward_moves import gather_geometry
 from .depth_steps import Count, counts, depth_range, longest, slice_title
+from .sliding import COPIES_NAMES
 
 
 def conv_layout(spec: Any) -> tuple[Any, tuple[int, ...], tuple[int, ...]]:
@@ -258,6 +259,7 @@ def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, p
         pictures.append(
             slice_drawn(dw, kz, geometries[i], read, kernels, own, full, pixels, copies=copies, count=count[i])
         )
+        pictures[-1].copies_name = COPIES_NAMES.get(spec.padding_mode, "")
     if spec.bias:
         pictures.append(depth_bias_drawn(geometries[-1], dy))
     return pictures

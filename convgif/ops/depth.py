@@ -18,7 +18,7 @@ from ..engine.direct import Placements, Recording, pad_input, source_index
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, Region
 from .depth_steps import counts, depth_range, longest, slice_title
-from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
+from .sliding import COPIES_NAMES, ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
 
 #: numpy's names of the padding modes that copy input cells.
 NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -221,6 +221,7 @@ def depth_drawings(
                 picture,
                 filler=filler,
                 copies=spec.padding_mode != "zeros",
+                copies_name=COPIES_NAMES.get(spec.padding_mode, ""),
                 playback=ConvPlayback(rec, geometry, region, depth=z, span=slices_span(spec, z), count=count),
             )
         )

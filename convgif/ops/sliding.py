@@ -189,6 +189,10 @@ def sum_entry(
     return line + (f" ({x}[{drawn[1]}] not drawn)" if drawn is not None else "")
 
 
+#: What the key calls padding cells that copy input cells, by ``padding_mode``.
+COPIES_NAMES = {"reflect": "reflected padding", "replicate": "replicated padding", "circular": "circular padding"}
+
+
 def conv_drawn(
     recording: Recording,
     geometry: Geometry,
@@ -232,6 +236,7 @@ def conv_drawn(
         output=output,
         playback=ConvPlayback(recording, geometry, region),
         copies=copies,
+        copies_name=COPIES_NAMES.get(spec.padding_mode, ""),
         value_chars=lambda: max(widest(grid, output), widest(recording.weight, scale=magnitude(weights))),
         pixels=pixels,
         filler_name=filler_name,

@@ -365,8 +365,9 @@ class Playback(Protocol):
 #: Key items' shade for the filler cells (padding, inserted zeros), for cells not yet computed
 #: and for the band beside a grid whose map goes on.
 FILLER, EMPTY, MORE, CUT, INSERTED, UNREAD = -1, -2, -3, -4, -5, -6
-#: Key items' shade for the entries of a matrix that no weight joins (left blank).
-BLANK = -7
+#: Key items' shade for the entries of a matrix that no weight joins (left blank), and for
+#: padding cells that copy input cells (reflect, replicate, circular): a pale input shade.
+BLANK, COPIED = -7, -8
 #: What the key says of that band; a grid's counts read e.g. "+212▶".
 MORE_TEXT = "+n\u25b6 n more cells, not drawn"
 #: A rank scale writes every value on its own swatch when there are at most this many.
@@ -544,6 +545,8 @@ class Drawn:
     plain: tuple[int, ...] = ()
     #: What the filler cells are, as the input's key names them.
     filler_name: str = "padding"
+    #: What filler cells drawn as copies are, as the key names them ("" : no entry).
+    copies_name: str = ""
     #: The whole picture, when the input is one (``pixels``) and only a part of it is drawn:
     #: shown small beside the grids with the part drawn outlined.
     picture: Optional[WholePicture] = None
@@ -658,6 +661,8 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
     inserted = drawn.inserted if drawn.inserted is not None else np.zeros_like(drawn.filler)
     if (drawn.filler & ~inserted).any() and not drawn.copies:
         extra_items = ((FILLER, drawn.filler_text or "0"), (None, drawn.filler_name))
+    elif (drawn.filler & ~inserted).any() and drawn.copies_name:
+        extra_items = ((COPIED, ""), (None, drawn.copies_name))
     if inserted.any():
         extra_items += ((INSERTED, "0"), (None, "inserted"))
     if drawn.unread is not None and drawn.unread.any():

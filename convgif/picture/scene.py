@@ -15,6 +15,7 @@ import numpy as np
 
 from .model import (
     BLANK,
+    COPIED,
     CUT,
     EMPTY,
     FILLER,
@@ -406,6 +407,9 @@ class Scene:
                 self._dot(image, top, bottom, x0, x0 + width)
             elif shade == BLANK:
                 image[top:bottom, x0 : x0 + width] = self.colours.background
+            elif shade == COPIED:
+                row = self.colours.copies[0]
+                image[top:bottom, x0 : x0 + width] = row[len(row) // 2]
             elif shade == CUT:
                 image[top:bottom, x0 : x0 + width] = self.colours.pale[self.scale.zero if self.scale.diverging else 0]
             else:

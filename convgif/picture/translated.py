@@ -61,6 +61,7 @@ def drawing(drawn: Drawn, lang: str) -> Drawn:
         playback=_Playback(drawn.playback, lang),
         filler_text=filler_text,
         filler_name=say(drawn.filler_name, lang),
+        copies_name=say(drawn.copies_name, lang),
     )
 
 
