@@ -321,7 +321,7 @@ def render_options(function):
         click.option(
             "--kernel",
             help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like "
-            "'1,0,-1;2,0,-2;1,0,-1'.",
+            "'1,0,-1;2,0,-2;1,0,-1'. The bias is then 0 (--no-bias: none; a bias of your own: bias= in Python).",
         ),
         click.option(
             "--factors",
