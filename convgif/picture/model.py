@@ -534,6 +534,8 @@ class Drawn:
     playback: Playback
     copies: bool = False
     start: Optional[np.ndarray] = None
+    #: Cells of ``start`` drawn empty ("to come") until a step writes them (None: none).
+    start_empty: Optional[np.ndarray] = None
     value_chars: int = 1
     pixels: bool = False
     #: Written in filler cells instead of their value (e.g. "−∞" for a max pool's padding).
@@ -677,7 +679,8 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
     more = drawn.extra.get("key_items", {})
     if kernels is not None:
         keys.append(Key(drawn.geometry.kernel_name, "kernel", kernels.key_items() + tuple(more.get("kernel", ()))))
-    empty = ((EMPTY, ""), (None, "to come")) if drawn.start is None else ()
+    to_come = drawn.start is None or (drawn.start_empty is not None and drawn.start_empty.any())
+    empty = ((EMPTY, ""), (None, "to come")) if to_come else ()
     if drawn.cut is not None and drawn.cut.any():
         empty += ((CUT, ""), (None, "cropped"))
     keys.append(Key(drawn.geometry.output_name, "output", outputs.key_items() + empty))

@@ -55,9 +55,11 @@ class Animation:
         geo, m = layout.geometry, layout.metrics
         self._frame_px = m.frame if geo.groups > 1 else 0
         #: The output cells no step has written yet, per grid drawn (None: none start empty).
-        self._to_come = (
-            None if drawn.start is not None else {co: np.ones(drawn.output.shape[1:], bool) for co in layout.outputs}
-        )
+        self._to_come: dict[int, np.ndarray] | None = None
+        if drawn.start is None:
+            self._to_come = {co: np.ones(drawn.output.shape[1:], bool) for co in layout.outputs}
+        elif drawn.start_empty is not None and drawn.start_empty.any():  # some cells start empty
+            self._to_come = {co: drawn.start_empty[co].copy() for co in layout.outputs}
         self._left = sum(left.size for left in self._to_come.values()) if self._to_come is not None else 0
 
     def frames(self, steps: Sequence[int]) -> Iterator[np.ndarray]:

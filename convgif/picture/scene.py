@@ -306,6 +306,9 @@ class Scene:
         if drawn.start is not None:
             for co, origin in lay.outputs.items():
                 for oy, ox in np.ndindex(ho, wo):
+                    if drawn.start_empty is not None and drawn.start_empty[co, oy, ox]:
+                        self.empty(image, *lay.cell_box(origin, oy, ox))
+                        continue
                     value = drawn.start[co, oy, ox]
                     colour = self.output_colour(value, co, self.is_cut(oy, ox))
                     paint.cell(image, origin, oy, ox, colour, value if lay.values else None)
