@@ -326,7 +326,7 @@ def render_options(function):
         click.option(
             "--factors",
             is_flag=True,
-            help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): show it as its two 1-D factors.",
+            help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): a note writes it as a column times a row.",
         ),
         click.option("--image", help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W."),
         click.option(
