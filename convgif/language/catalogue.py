@@ -317,8 +317,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"lies in two windows", "位于两个窗口中"),
         (r"the same windows as", "窗口与"),
         # separable
-        (r"depthwise: one kernel per input channel", "逐深度: 每个输入通道一个卷积核"),
-        (r"pointwise: 1×1 kernels mix d's channels", "逐点: 1×1 卷积核混合 d 的通道"),
+        (r"depthwise: one kernel (w_dw\[c\]) per input channel", r"逐深度: 每个输入通道一个卷积核 \1"),
+        (r"pointwise: 1×1 kernels (w_pw) mix d's channels", r"逐点: 1×1 卷积核 \1 混合 d 的通道"),
         (r"into d", "得到 d"),
         (r"depthwise", "逐深度"),
         (r"pointwise", "逐点"),
