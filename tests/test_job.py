@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 
 from convgif import ops
@@ -42,3 +43,31 @@ def test_every_depth_slice_of_one_output_shares_one_colour_scale(seed):
             ranges = {(float(shaded_output(d).min()), float(shaded_output(d).max())) for d in job.drawings}
             differed += len(ranges) > 1  # slices whose own scales would differ
     assert differed >= 1
+
+
+@pytest.mark.parametrize("values", [False, True])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_tensor_read_by_a_later_picture_keeps_the_colours_it_was_written_in(values, theme):
+    """A separable convolution's d, written by the depthwise step and read by the pointwise
+    step: one scale (its key the same) and, cell by cell, the same colour in both pictures."""
+    spec = ops.operation("separable").build(input_shape=(16, 7, 7), out_channels=32, kernel_size=3)
+    job = Job(spec, Look(values=values, theme=theme), {})
+    first, second = job.scales
+    assert (second.input.low, second.input.high, second.input.count) == (
+        first.output.low,
+        first.output.high,
+        first.output.count,
+    )
+    assert [k.items for k in first.keys if k.name == "d"][0][:-2] == [k.items for k in second.keys if k.name == "d"][0]
+    written, read = job.parts
+    d_read = job.drawings[1].grid
+    compared = 0
+    for c in written.layout.outputs:
+        if c not in read.layout.inputs:
+            continue
+        colours = read.scene.input_colours(c)
+        for y, x in np.ndindex(*d_read.shape[1:]):
+            shade = written.scene.output_colour(d_read[c, y, x], c)
+            assert written.palette.colors[shade] == read.palette.colors[colours[y, x]], (c, y, x)
+            compared += 1
+    assert compared >= 2 * 16

@@ -606,6 +606,7 @@ class Scales:
     output: Shades
     keys: tuple[Key, ...]
     channels: int  # input rows of colours: 1, or 3 for an RGB picture
+    input_as_output: bool = False  # the input an earlier picture's output: its shades and colours
 
 
 def shaded_output(drawn: Drawn) -> np.ndarray:
@@ -615,7 +616,7 @@ def shaded_output(drawn: Drawn) -> np.ndarray:
     return drawn.output[[rows.index(co) for co in shown_out if co in rows and rows.index(co) < drawn.output.shape[0]]]
 
 
-def scales_of(drawn: Drawn, values: bool = False) -> Scales:
+def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] = None) -> Scales:
     """Shades for every grid of ``drawn``, each from the values of all its channels: diverging
     (centred on 0) where values are signed, greys for a picture's pixels (colours per channel
     for RGB), with a key for each grid. Float noise in a grid (see :data:`NOISE`) counts as 0.
@@ -643,7 +644,9 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
         else:
             grid = drawn_in[:, ~apart] if (~apart).any() else drawn_in  # the input's own cells
         in_scale = magnitude(grid)
-        if written(grid, in_scale).min() < 0:
+        if written_as is not None:  # an earlier picture's output (``written_as`` its shades): as it was written
+            inputs = written_as
+        elif written(grid, in_scale).min() < 0:
             inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=in_scale)
         else:
             inputs = Shades.of(grid, INPUT_SHADES, scale=in_scale)
@@ -686,4 +689,4 @@ def scales_of(drawn: Drawn, values: bool = False) -> Scales:
     keys.append(Key(drawn.geometry.output_name, "output", outputs.key_items() + empty))
     if any(count > 0 for counts in drawn.geometry.hidden for count in counts):  # a part of a larger map
         keys.append(Key("", "more", ((MORE, ""), (None, MORE_TEXT))))
-    return Scales(inputs, kernels, outputs, tuple(keys), channels)
+    return Scales(inputs, kernels, outputs, tuple(keys), channels, written_as is not None)

@@ -99,8 +99,7 @@ class Scene:
             signed = (BLACK, grey) if scales.output.diverging else ()
             output_shades = along(scales.output.positions(), BLACK, WHITE, *signed)
         else:
-            signed = (theme.input_negative, theme.neutral) if scales.input.diverging else ()
-            input_rows = [along(scales.input.positions(), theme.input_low, theme.input_high, *signed)]
+            input_rows = [_input_ramp(scales, theme)]
             signed = (theme.output_negative, theme.neutral) if scales.output.diverging else ()
             output_shades = along(scales.output.positions(), theme.output_low, theme.output_high, *signed)
         k_colours = []
@@ -420,6 +419,15 @@ class Scene:
             paint.outline(image, top - 1, bottom, x0 - 1, x0 + width, self.colours.grid, 1)
             if text:
                 paint.text(image, text, label, x0 + 3 * m.n, y_line)
+
+
+def _input_ramp(scales: Scales, theme: Theme) -> list[RGB]:
+    """The colours of the input's shades: the theme's input ramp, or, for an input an earlier
+    picture wrote (``scales.input_as_output``), its output ramp, each cell as it was written."""
+    written = scales.input_as_output
+    low, high = (theme.output_low, theme.output_high) if written else (theme.input_low, theme.input_high)
+    signed = (theme.output_negative if written else theme.input_negative, theme.neutral)
+    return along(scales.input.positions(), low, high, *(signed if scales.input.diverging else ()))
 
 
 def _any(mask: Optional[np.ndarray]) -> bool:
