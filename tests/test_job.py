@@ -71,3 +71,14 @@ def test_a_tensor_read_by_a_later_picture_keeps_the_colours_it_was_written_in(va
             assert written.palette.colors[shade] == read.palette.colors[colours[y, x]], (c, y, x)
             compared += 1
     assert compared >= 2 * 16
+
+
+def test_slices_of_one_value_key_it_once():
+    """Depth slices whose outputs are all one value share a scale of that value alone: the key
+    writes it once, on its swatch, not as the two ends of a ramp."""
+    spec = ops.operation("MaxPool3d").build(input_shape=(1, 4, 4, 4), kernel_size=2)
+    job = Job(spec, Look(values=True), {}, input=np.full((1, 4, 4, 4), 3))
+    assert len(job.scales) == 2
+    for scales in job.scales:
+        (key,) = [key for key in scales.keys if key.name == "y"]
+        assert [text for _, text in key.items].count("3") == 1, key

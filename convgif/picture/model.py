@@ -654,7 +654,7 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
             outputs = Shades.centred(output, OUTPUT_SHADES // 2, span=span, scale=out_scale)
         else:
             outputs = Shades.of(output, OUTPUT_SHADES, scale=out_scale)
-    if span is not None and not outputs.diverging:  # outputs pass through other values on their way: linear
+    if span is not None and not outputs.diverging and span[0] < span[1]:  # other values on the way: linear
         outputs = Shades(
             float(span[0]), float(span[1]), PIXEL_SHADES if drawn.pixels else OUTPUT_SHADES, scale=out_scale
         )
