@@ -141,6 +141,7 @@ class Animation:
             self._state[box[0] : box[1], box[2] : box[3]] = self.scene.colours.background
             kept = Key(key.name, key.role, tuple(item for i, item in enumerate(key.items) if i not in gone))
             self.scene.draw_key(self._state, kept, x, y, room)
+            self.written[box[0] : box[1], box[2] : box[3]] = True  # the state, no more the scene, there
             rects.append(box)
         self._to_come = None  # drawn: nothing more to do
         return rects
