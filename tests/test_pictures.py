@@ -64,7 +64,8 @@ def random_convs(n: int):
         yield spec
 
 
-CONV_SUM = re.compile(r"^[yd]\[([\d, ]+)\] = Σ [xd]·w(?: \+ b = (\S+) \+ (\S+))? = (\S+)$")  # d: a separable's middle
+# d: a separable's middle, its weights and biases w_dw, b_dw and w_pw, b_pw
+CONV_SUM = re.compile(r"^[yd]\[([\d, ]+)\] = Σ [xd]·w(?:_dw|_pw)?(?: \+ b(?:_dw|_pw)? = (\S+) \+ (\S+))? = (\S+)$")
 SCATTER_SUM = re.compile(r"^y\[(\d+), (\d+), (\d+)\] = (?:(b|y) \+ )?Σ x·w = (?:(\S+) \+ )?(\S+?)(?: = (\S+))?$")
 
 
