@@ -77,7 +77,8 @@ def render(
     Values: ``input``, ``weight`` and ``bias`` replace the random example values (see
     :func:`convgif.record`); ``kernel`` gives the weights as a preset (``"sobel-x"``), rows
     (``"1,0,-1;2,0,-2;1,0,-1"``), a ``.npy`` path or an array, repeated over every kernel or
-    the whole weight; ``factors`` notes a rank-1 kernel's two 1-D factors; ``image`` reads a
+    the whole weight, with a bias of 0 unless ``bias`` gives one; ``factors`` notes a rank-1
+    kernel's two 1-D factors; ``image`` reads a
     picture as the input, drawn as its pixels with the output in grey (``pixels`` draws a
     given ``input`` that way). ``notes`` are lines written under the caption; ``theme`` is
     ``"light"`` or ``"dark"``; ``width`` caps the picture's width in pixels; ``scale`` (1 to 4)

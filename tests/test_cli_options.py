@@ -83,3 +83,20 @@ def test_the_subcommands_the_pages_refuse_are_the_commands():
     from convgif.cli.options import SUBCOMMANDS
 
     assert set(SUBCOMMANDS) == set(main.commands)
+
+
+def test_factors_help_says_what_it_adds_a_note_and_the_note_is_all_it_adds():
+    """--factors writes the rank-1 kernel as a column times a row in a note; the kernel is still
+    drawn and played as one 2-D grid, so the help promises the note, not a picture of factors."""
+    from click.testing import CliRunner
+
+    from convgif.animation.request import _Given
+
+    result = CliRunner().invoke(main, ["--help"])
+    entry = " ".join(result.output.split("--factors", 1)[1].split("--image", 1)[0].split())
+    assert "note" in entry and "column times a row" in entry and "show" not in entry, entry
+    spec = ops.operation("Conv2d").build(input_shape=(1, 7, 7), out_channels=1, kernel_size=3)
+    plain = _Given.of(spec, None, None, None, None, "sobel-x", None, False, (), "en")
+    noted = _Given.of(spec, None, None, None, None, "sobel-x", None, True, (), "en")
+    assert noted.notes == ("kernel = column [1, 2, 1] times row [1, 0, -1]: 3 + 3 = 6 numbers instead of 9",)
+    assert plain.notes == () and (plain.weight == noted.weight).all() and plain.spec == noted.spec

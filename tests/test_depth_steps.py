@@ -215,3 +215,51 @@ def test_a_slice_counts_its_steps_of_this_part_only_once_channels_are_left_out()
     assert cut == [f"{line} of this part" for line in whole]
     job = Job(spec, Look(), {}, max_frames=0)
     assert [g.step_text for g in job.geometries] == whole
+
+
+SLICE_TITLE = re.compile(r"^(\w+)\[(\d+), (-?\d+)\]$|^(\w+)\[(\d+)\] (padding|cropped|overhang) \(depth (−?\d+)\)$")
+
+
+def _padded_specs(rng: random.Random) -> list:
+    """One random spec of every 3-D kind that draws slices of padding (or of a cropped canvas)."""
+    p = rng.randint(1, 2)
+    shape = lambda: (rng.randint(1, 2), rng.randint(3, 4), rng.randint(3, 5), rng.randint(3, 5))  # noqa: E731
+    wanted = [
+        ("Conv3d", {"input_shape": shape(), "out_channels": 2, "kernel_size": 3, "padding": p, "stride": 2}),
+        ("ConvTranspose3d", {"input_shape": shape(), "out_channels": 1, "kernel_size": 3, "padding": 1}),
+        ("MaxPool3d", {"input_shape": shape(), "kernel_size": 3, "padding": 1, "ceil_mode": rng.random() < 0.5}),
+        ("AvgPool3d", {"input_shape": shape(), "kernel_size": 3, "padding": 1, "stride": 2}),
+        ("ConstantPad3d", {"input_shape": shape(), "padding": p, "value": 0.5}),
+    ]
+    return [ops.operation(name).build(**arguments) for name, arguments in wanted]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_slice_of_padding_is_never_titled_as_an_index(seed):
+    """A grid drawn for a depth outside the tensor is titled ``x[0] padding (depth −1)``, never
+    ``x[0, -1]`` (Python's last depth); every other grid's depth is one of the tensor's. Every 3-D
+    kind that draws padding slices, forward and backward, and its Chinese says 填充 / 裁掉."""
+    from convgif.language import say, speaking
+
+    rng = random.Random(seed)
+    outside = 0
+    for spec in _padded_specs(rng):
+        for view in ({}, {"backward": True}):
+            for geometry in Job(spec, Look(), view).geometries:
+                if geometry.input_label is None:
+                    continue
+                for c in range(geometry.in_channels):
+                    title = geometry.input_text(c)
+                    found = SLICE_TITLE.match(title)
+                    assert found, (spec, view, title)
+                    if found.group(1):
+                        name = found.group(1)
+                        size = (spec.output_shape if name == "dy" else spec.input_shape)[1]
+                        assert 0 <= int(found.group(3)) < size, (spec, view, title)
+                        continue
+                    outside += 1
+                    for lang in ("zh-Hans", "zh-Hant"):
+                        with speaking(lang):
+                            said = say(title)
+                        assert re.search(r"(填充|裁掉|越界部分) \(深度 −?\d+\)$", said) and "padding" not in said, said
+    assert outside >= 5

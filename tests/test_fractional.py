@@ -18,7 +18,7 @@ from convgif import SpecError, ops
 from convgif.cli import main
 from convgif.engine import values
 from convgif.info import explain
-from convgif.picture.model import format_value
+from convgif.picture.numbers import format_value
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

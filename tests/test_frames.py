@@ -7,8 +7,7 @@ from convgif import Conv2dSpec, ops, record
 from convgif.engine.direct import source_index
 from convgif.picture import glyphs
 from convgif.picture.layout import plan
-from convgif.picture.model import format_value
-from convgif.picture.numbers import widest
+from convgif.picture.numbers import format_value, widest
 from convgif.picture.overlay import Animation, _fit_lines
 from convgif.picture.paint import Painter
 from convgif.picture.sizes import CAPTION, CELL

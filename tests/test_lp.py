@@ -17,7 +17,7 @@ import convgif
 from convgif import SpecError, ops
 from convgif.cli import main
 from convgif.info import explain
-from convgif.picture.model import format_value
+from convgif.picture.numbers import format_value
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 

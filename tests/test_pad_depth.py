@@ -18,7 +18,7 @@ from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.ops import pad_depth
 from convgif.ops.depth_steps import depth_range
-from convgif.picture.model import format_value
+from convgif.picture.numbers import format_value
 
 KINDS = ["ReflectionPad3d", "ReplicationPad3d", "ZeroPad3d", "ConstantPad3d", "CircularPad3d"]
 MODES = {"Reflection": "reflect", "Replication": "replicate", "Zero": "constant", "Constant": "constant"}
@@ -73,7 +73,8 @@ def check_copying_slice(spec, rec, drawn, z: int, d: int, before: int, total: in
 def check_constant_slice(spec, rec, drawn, z: int, before: int, total: int) -> None:
     geometry, playback = drawn.geometry, drawn.playback
     assert geometry.steps == 1 and geometry.notes[-1].endswith("(depth padding)")
-    assert geometry.input_text(0) == f"x[0, {z - spec.pads[1][0]}]"  # a slice of the depth padding
+    depth = z - spec.pads[1][0]  # a slice of the depth padding, never titled as an index (x[0, -1])
+    assert geometry.input_text(0) == f"x[0] padding (depth {depth})".replace("-", "−")
     assert drawn.filler.all() and (drawn.grid == spec.fill).all()
     seen = playback.show(0)
     assert seen.text == f"depth {z} holds the constant: every cell · step {before + 1}/{total}"

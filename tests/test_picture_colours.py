@@ -14,9 +14,9 @@ from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.ops.conv import Conv2dSpec
 from convgif.picture.layout import plan
-from convgif.picture.model import INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES, Shades
 from convgif.picture.overlay import Animation
 from convgif.picture.paint import DARK, LIGHT, RGB, along, contrast
+from convgif.picture.shades import INPUT_SHADES, KERNEL_SHADES, OUTPUT_SHADES, Shades
 
 THEMES = pytest.mark.parametrize("theme", [LIGHT, DARK], ids=["light", "dark"])
 
@@ -281,3 +281,38 @@ def test_numbers_on_a_kernels_far_shades_take_the_other_ink(theme, look, cell):
     assert theme.other_ink in inside and theme.background not in inside and theme.ink not in inside
     shade = rgb[part.scene.colours.kernels[int(part.scene.scales.kernel.index(weight[0, 0][cell]))]]
     assert contrast(theme.other_ink, shade) >= 4.5 > contrast(theme.ink, shade)
+
+
+COPYING = {"reflect": "reflected", "replicate": "replicated", "circular": "circular"}
+
+
+@pytest.mark.parametrize("mode", ["zeros", *COPYING])
+@pytest.mark.parametrize("name", ["Conv1d", "Conv2d", "Conv3d"])
+def test_the_input_key_names_the_padding_whatever_its_mode(name, mode):
+    """Padding cells that copy input cells (drawn as pale copies) have a key entry saying what
+    they are, "reflected padding" and so on, as zero padding has "padding"; in Chinese too.
+    Forward and the backward dw (whose x is padded the same way)."""
+    from convgif.picture.model import COPIED, FILLER
+
+    dims = int(name[-2])
+    spec = ops.operation(name).build(
+        input_shape=(1, *[4] * dims), out_channels=1, kernel_size=3, padding=1, padding_mode=mode
+    )
+    wanted = "padding" if mode == "zeros" else f"{COPYING[mode]} padding"
+    for view in ({}, {"backward": True}):
+        for lang, word in (("en", wanted), ("zh-Hans", "填充"), ("zh-Hant", "填充")):
+            job = Job(spec, Look(lang=lang), view)
+            keys = [
+                key
+                for scales, drawn in zip(job.scales, job.drawings)
+                for key in scales.keys
+                if key.role == "input" and key.name == "x" and drawn.filler.any()
+            ]
+            assert keys, (spec, view)
+            for key in keys:
+                shades = [shade for shade, _ in key.items]
+                texts = [text for _, text in key.items]
+                assert (FILLER if mode == "zeros" else COPIED) in shades, (key, view)
+                named = [t for t in texts if t.endswith(word)]
+                assert named and (lang != "en" or named == [wanted]), (key, view)
+                assert lang == "en" or not any("padding" in t for t in texts), key

@@ -17,9 +17,9 @@ from convgif.ops.pool import AvgPool2dSpec, MaxPool2dSpec
 from convgif.ops.transposed import ConvTranspose2dSpec
 from convgif.picture import numbers
 from convgif.picture.layout import plan
-from convgif.picture.model import KEY_VALUES, Shades, format_value, scales_of, written
-from convgif.picture.numbers import NOISE, widest
+from convgif.picture.numbers import NOISE, format_value, widest, written
 from convgif.picture.overlay import Animation
+from convgif.picture.shades import KEY_VALUES, Shades, scales_of
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 SOBEL_NOISE = np.array([[1.0, -8.77e-08, -1.0], [2.0, -9.2e-08, -2.0], [1.0, -4.8e-08, -1.0]], np.float32)
@@ -77,6 +77,22 @@ def test_a_key_of_values_all_on_one_side_of_zero_runs_from_the_least_to_the_most
         assert levels[0] == shades.index(values.min()) and levels[-1] == shades.index(values.max())
     mixed = Shades.centred(np.array([-5, -1, 2, 7, *range(-5, 8)]), 7)
     assert "0" in [text for _, text in mixed.key_items()]
+
+
+@pytest.mark.parametrize("sign", [-1, 1])
+def test_a_key_ending_at_zero_writes_its_zero_once(sign):
+    """Values from -9 up to 0 (or from 0 up to 9), too many to write each: the key runs from the
+    far end to the 0 swatch, without a "0" written again beside it."""
+    rng = np.random.default_rng(5)
+    for _ in range(30):
+        values = sign * rng.integers(0, 10, rng.integers(KEY_VALUES + 1, 40))
+        values = np.append(values, [0, 9 * sign, sign])
+        shades = Shades.centred(values, 3)
+        items = shades.key_items()
+        texts = [text for _, text in items]
+        assert texts.count("0") == 1, texts
+        assert shades.text(9 * sign) in (texts[0], texts[-1]), texts
+        assert items[-1 if sign < 0 else 0] == (shades.zero, "0"), items  # the 0 swatch ends the key
 
 
 def test_cells_are_as_wide_as_the_numbers_written():

@@ -25,10 +25,12 @@ from convgif.ops.separable import SeparableSpec
 from convgif.ops.transposed import ConvTranspose2dSpec
 from convgif.ops.unpool import MaxUnpool2dSpec
 from convgif.picture.layout import plan
-from convgif.picture.model import Region, format_value, scales_of
+from convgif.picture.model import Region
+from convgif.picture.numbers import format_value
 from convgif.picture.overlay import Animation
 from convgif.picture.paint import DARK, LIGHT, Painter, along, contrast
 from convgif.picture.scene import shades_of
+from convgif.picture.shades import scales_of
 from convgif.picture.sizes import CAPTION, THUMB_PAD, key_size
 
 rng = np.random.default_rng(12)
@@ -64,7 +66,8 @@ def random_convs(n: int):
         yield spec
 
 
-CONV_SUM = re.compile(r"^[yd]\[([\d, ]+)\] = Σ [xd]·w(?: \+ b = (\S+) \+ (\S+))? = (\S+)$")  # d: a separable's middle
+# d: a separable's middle, its weights and biases w_dw, b_dw and w_pw, b_pw
+CONV_SUM = re.compile(r"^[yd]\[([\d, ]+)\] = Σ [xd]·w(?:_dw|_pw)?(?: \+ b(?:_dw|_pw)? = (\S+) \+ (\S+))? = (\S+)$")
 SCATTER_SUM = re.compile(r"^y\[(\d+), (\d+), (\d+)\] = (?:(b|y) \+ )?Σ x·w = (?:(\S+) \+ )?(\S+?)(?: = (\S+))?$")
 
 

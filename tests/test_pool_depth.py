@@ -16,7 +16,7 @@ from convgif import AvgPool3dSpec, MaxPool3dSpec, SpecError, ops, record
 from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.ops.depth_steps import depth_range
-from convgif.picture.model import format_value, magnitude
+from convgif.picture.numbers import format_value, magnitude
 
 
 def random_spec(rng: random.Random):
@@ -80,7 +80,12 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
             f"depth {z} (of {depth_range(dout)}): "
         )
         for c in range(spec.in_channels * kd):
-            assert geometry.input_text(c) == f"x[{c // kd}, {z * s - p + (c % kd) * d}]"
+            depth = z * s - p + (c % kd) * d
+            what = "padding" if depth < spec.input_shape[1] + p else "overhang"
+            title = (
+                f"x[{c // kd}, {depth}]" if 0 <= depth < spec.input_shape[1] else f"x[{c // kd}] {what} (depth {depth})"
+            )
+            assert geometry.input_text(c) == title.replace("-", "−")
         assert geometry.output_label(0) == f"y[0, {z}]"
         for step in range(geometry.steps):
             writes = drawn.playback.advance(step)

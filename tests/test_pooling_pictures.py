@@ -52,7 +52,7 @@ def test_every_step_says_what_the_recording_holds(spec):
         placement = recording.placements[step]
         for c, entry in enumerate(shown.sums):
             value = entry.split(" = ")[-1 if spec.KIND == "avg" else 2].split(" ")[0]
-            assert value == convgif.picture.model.format_value(placement.values[c])
+            assert value == convgif.picture.numbers.format_value(placement.values[c])
             if spec.KIND == "max":
                 assert entry.endswith(f"at index {int(recording.indices.flat[c * spec.steps + step])}")
                 listed = re.search(r"max\((.*)\)", entry).group(1).split(", ")

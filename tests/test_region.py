@@ -872,3 +872,21 @@ def test_a_1d_layer_fits_the_box_when_its_smallest_part_does_else_goes_past_it_l
         spec = random_one_axis_layer(rng, kind)
         look = Look(values=rng.random() < 0.5, width=rng.choice([None, None, rng.randint(300, 900)]))
         _past_the_box_only_when_one_output_is(spec, look)
+
+
+@pytest.mark.parametrize("values", [False, True])
+@pytest.mark.parametrize("channels", [8, 16, 64])
+def test_a_picture_of_few_options_keeps_its_most_beside_one_that_gives_up_more(channels, values):
+    """A separable convolution's pointwise step mixes d's channels: it is drawn over several of
+    them (the sums saying what the others add), though its depthwise step beside it gives up
+    channels to fit; as many as a standard convolution over that many channels draws."""
+    from convgif.animation.job import Job
+    from convgif.picture.model import shown
+
+    spec = ops.operation("separable").build(input_shape=(channels, 7, 7), out_channels=32, kernel_size=3)
+    standard = ops.operation("Conv2d").build(input_shape=(channels, 5, 5), out_channels=32, kernel_size=1)
+    look = Look(values=values)
+    depthwise, pointwise = Job(spec, look, {}).geometries
+    (alone,) = Job(standard, look, {}).geometries
+    assert len(shown(pointwise)[0]) == len(shown(alone)[0]) >= 3, (len(shown(pointwise)[0]), len(shown(alone)[0]))
+    assert len(shown(depthwise)[0]) >= 1

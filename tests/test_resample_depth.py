@@ -21,7 +21,7 @@ from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.cli import main
 from convgif.ops.depth_steps import depth_range
-from convgif.picture.model import format_value
+from convgif.picture.numbers import format_value
 
 MODES = ("nearest", "nearest-exact", "trilinear", "area")
 

@@ -70,7 +70,7 @@ def test_each_stage_keys_its_maps_by_the_names_they_are_labelled(shape, out):
     as the pointwise stage's input does; the pointwise stage's output is y."""
     from convgif.animation import Look
     from convgif.animation.job import Job
-    from convgif.picture.model import scales_of
+    from convgif.picture.shades import scales_of
     from convgif.picture.sizes import shown_note
 
     spec = SeparableSpec(shape, out, 3)
@@ -114,3 +114,27 @@ def test_each_backward_picture_says_its_step_and_names_its_gradients_apart(bias,
         if want is not None:
             np.testing.assert_allclose(np.sort(np.ravel(by_name[name].output)), np.sort(np.ravel(want)), err_msg=name)
     assert {"dd", "dx", "dw_pw", "dw_dw"} <= set(names) and ({"db_pw", "db_dw"} <= set(names)) == bias
+
+
+@pytest.mark.parametrize("values", [False, True])
+def test_the_two_steps_name_their_weights_apart_as_pytorch_holds_them(values):
+    """The depthwise kernel (depthwise.weight, C_in×1×KH×KW) is w_dw and its bias b_dw; the 1×1
+    pointwise weight (pointwise.weight, C_out×C_in×1×1) is w_pw and its bias b_pw: in the
+    kernels' labels, the keys, the notes and every sum line, never both plain w."""
+    import re
+
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    spec = SeparableSpec((16, 7, 7), 32, 3)
+    job = Job(spec, Look(values=values), {})
+    for drawn, scales, w in zip(job.drawings, job.scales, ("w_dw", "w_pw")):
+        geometry = drawn.geometry
+        assert geometry.kernel_name == w and geometry.kernel_label(0, 0) == f"{w}[0,0]"
+        assert [key.name for key in scales.keys if key.role == "kernel"] == [w]
+        assert w in geometry.notes[0]
+        b = "b" + w[1:]
+        for step in range(min(geometry.steps, 40)):
+            drawn.playback.advance(step)
+            for line in drawn.playback.show(step).sums:
+                assert re.search(rf"·{w}\b.* \+ {b} = ", line) and not re.search(r"·w\b|\+ b =", line), line

@@ -17,7 +17,8 @@ from convgif.animation.job import Job
 from convgif.ops.adaptive import AdaptiveAvgPool3dSpec, AdaptiveMaxPool3dSpec
 from convgif.ops.depth_steps import depth_range
 from convgif.ops.fractional import FractionalMaxPool3dSpec
-from convgif.picture.model import Region, format_value, magnitude
+from convgif.picture.model import Region
+from convgif.picture.numbers import format_value, magnitude
 
 
 def random_spec(rng: random.Random):

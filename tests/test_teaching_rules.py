@@ -23,7 +23,7 @@ from convgif import (
 )
 from convgif.animation import Look
 from convgif.animation.job import Job
-from convgif.picture.model import format_value
+from convgif.picture.numbers import format_value
 
 rng = np.random.default_rng(22)
 

@@ -489,3 +489,48 @@ def test_a_part_no_kernel_reaches_is_refused_naming_the_region(spec, region):
     with pytest.raises(SpecError, match="no kernel reaches the output") as error:
         convgif.render(spec, io.BytesIO(), region=Region(*region))
     assert error.value.argument == "region"
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_canvas_cells_no_scatter_has_reached_are_drawn_to_come(seed):
+    """A transposed convolution's canvas starts at the bias, but a cell no input has scattered
+    into yet is drawn empty, "to come" (the key says so), until its first step writes b + Σ x·w;
+    a cell no input ever reaches shows its bias from the start. By a loop over every input
+    position and kernel tap; 1-D, 2-D and 3-D (each depth slice)."""
+    from convgif import ops
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.model import EMPTY
+
+    rng = random.Random(seed)
+    dims = rng.choice([1, 2, 3])
+    shape = (rng.randint(1, 2), *(rng.randint(2, 3) for _ in range(dims)))
+    k, s, d = rng.randint(1, 3), rng.randint(1, 3), rng.randint(1, 2)
+    spec = ops.operation(f"ConvTranspose{dims}d").build(
+        input_shape=shape, out_channels=rng.randint(1, 2), kernel_size=k, stride=s, dilation=d
+    )
+    job = Job(spec, Look(values=rng.random() < 0.5), {})
+    for drawn, scales in zip(job.drawings, job.scales):
+        if drawn.start_empty is None:  # a depth slice holding only the bias: one step
+            continue
+        plane = drawn.playback.recording.spec if hasattr(drawn.playback, "recording") else spec
+        n = plane.input_shape[1:]
+        reached = np.zeros(drawn.start_empty.shape[1:], bool)
+        for i in range(n[0]):
+            for j in range(n[1]):
+                for ty in range(plane.kernel_size[0]):
+                    for tx in range(plane.kernel_size[1]):
+                        reached[
+                            i * plane.stride[0] + ty * plane.dilation[0], j * plane.stride[1] + tx * plane.dilation[1]
+                        ] = True
+        for co in range(spec.out_channels):
+            assert (drawn.start_empty[co] == reached).all(), spec
+            assert (drawn.start[co][~reached] == (job.recording.bias[co] if spec.bias else 0)).all()
+        keyed = any(shade == EMPTY for key in scales.keys for shade, _ in key.items)
+        assert keyed, spec
+        written = np.zeros_like(drawn.start_empty)
+        for step in range(drawn.geometry.steps):
+            for write in drawn.playback.advance(step):
+                for r in write.rows:
+                    written[write.channel, r, write.cols] = True
+        assert (written | ~drawn.start_empty).all() and (~written | drawn.start_empty).any()

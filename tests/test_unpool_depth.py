@@ -15,7 +15,7 @@ from convgif import MaxUnpool3dSpec, SpecError, ops
 from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.ops.depth_steps import depth_range
-from convgif.picture.model import format_value, magnitude
+from convgif.picture.numbers import format_value, magnitude
 
 
 def random_specs(count: int, seed: int = 0) -> list:

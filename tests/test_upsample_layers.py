@@ -14,7 +14,7 @@ import reference_layers as ref
 import convgif
 from convgif import SpecError, ops
 from convgif.engine.modes import INTERPOLATING, MODES
-from convgif.picture.model import format_value
+from convgif.picture.numbers import format_value
 
 CASES = 400
 

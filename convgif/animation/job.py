@@ -209,9 +209,15 @@ class Job:
     @cached_property
     def scales(self) -> list:
         """The shades and keys of each drawing."""
-        from ..picture.model import scales_of
+        from ..picture.shades import scales_of
 
-        found = [scales_of(drawn, self.look.values or drawn.geometry.numbers) for drawn in self.drawings]
+        found: list = []
+        written: dict = {}  # each tensor an earlier picture wrote: its output shades
+        for drawn in one_scale(self.drawings):
+            geometry = drawn.geometry
+            as_written = written.get(geometry.input_name) if geometry.inputs_drawn else None
+            found.append(scales_of(drawn, self.look.values or geometry.numbers, as_written))
+            written.setdefault(geometry.output_name, found[-1].output)
         if self.look.lang == "en":
             return found
         from ..picture.translated import scales
@@ -445,3 +451,44 @@ class _Players(NamedTuple):
 def offset(target: Any) -> int:
     """Where writing starts in ``target``: the position of a file object kept in memory, else 0."""
     return target.tell() if is_stream(target) and hasattr(target, "getvalue") else 0
+
+
+def one_scale(drawings: list) -> list:
+    """``drawings`` as their colours are chosen: the pictures of one tensor in a row (a 3-D
+    layer's depth slices, all named y) share one output scale, spanning every value they show,
+    so that a shade means the same value on every slice; and it spans the values of a later
+    picture reading that tensor as its input (a separable convolution's d), drawn in the same
+    shades (see :attr:`Job.scales`). Copies: the drawings themselves stay."""
+    import copy
+    import itertools
+
+    import numpy as np
+
+    from ..picture.shades import shaded_output
+
+    def read(drawn: Any) -> np.ndarray:  # the input cells of ``drawn`` that are its input's own
+        grid = np.asarray(drawn.grid, float)
+        return grid[:, ~drawn.filler] if drawn.filler.ndim == 2 else grid[~drawn.filler]
+
+    chosen: list = []
+    runs = [list(group) for _, group in itertools.groupby(drawings, lambda drawn: drawn.geometry.output_name)]
+    for i, run in enumerate(runs):
+        name = run[0].geometry.output_name
+        readers = [
+            d for later in runs[i + 1 :] for d in later if d.geometry.inputs_drawn and d.geometry.input_name == name
+        ]
+        ends = []
+        for values in (
+            [shaded_output(d) for d in run] + [read(d) for d in readers] if len(run) + len(readers) > 1 else ()
+        ):
+            values = np.asarray(values, float)
+            values = values[np.isfinite(values)]
+            ends += [float(values.min()), float(values.max())] if values.size else []
+        for drawn in run if ends else ():
+            ends += list(drawn.extra.get("span") or ())
+        for drawn in run:
+            if ends:
+                drawn = copy.copy(drawn)
+                drawn.extra = {**drawn.extra, "span": (min(ends), max(ends))}
+            chosen.append(drawn)
+    return chosen

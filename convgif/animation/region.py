@@ -300,16 +300,24 @@ class _Search:
         return verdict
 
     def _candidates(self, regions: list) -> Iterator[tuple[Optional[Region], Selection]]:
-        def level(options: list, i: int) -> Any:
-            return options[min(i, len(options) - 1)]
-
         channel_levels = max(len(options) for options in self.channels)
+
+        def level(options: list, i: int, levels: int = 0) -> Any:
+            """Option ``i`` of a picture's ``options``, those of ``levels`` levels: counted from
+            the last, so that a picture of fewer options (a separable's pointwise step beside
+            its depthwise step) keeps its most while the others give theirs up."""
+            return (
+                options[max(0, min(i - (levels - len(options)), len(options) - 1))]
+                if levels
+                else options[min(i, len(options) - 1)]
+            )
+
         column_levels = max(len(options) for options in self.columns)
         selections = [
             Selection(
-                tuple(level(o, i)[0] for o in self.channels),
+                tuple(level(o, i, channel_levels)[0] for o in self.channels),
                 tuple(level(o, j) for o in self.columns),
-                any(level(o, i)[1] for o in self.channels),
+                any(level(o, i, channel_levels)[1] for o in self.channels),
             )
             for i in range(channel_levels)
             for j in range(column_levels)

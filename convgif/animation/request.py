@@ -93,6 +93,10 @@ class _Given(NamedTuple):
         lang = language_of(lang)
         notes = notes_of(notes)
         input, weight, picture, extra = inputs_for(spec, input, weight, kernel, image, factors)
+        if kernel is not None and bias is None and getattr(spec, "bias", False) and weight is not None:
+            import numpy as np
+
+            bias = np.zeros(spec.out_channels, weight.dtype)  # a kernel's own output, not shifted by an example b
         return cls(spec, input, weight, bias, picture, said(extra, lang) + notes, lang)
 
     def job(self, look: Look, view: dict, seed: int, pixels: bool, max_frames: int, grad_output: Any) -> Job:

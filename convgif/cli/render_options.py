@@ -66,12 +66,12 @@ def render_options(function):
         click.option(
             "--kernel",
             help="Weights: sobel-x, sobel-y, laplacian, gaussian, box, identity, sharpen, a .npy file, or rows like "
-            "'1,0,-1;2,0,-2;1,0,-1'.",
+            "'1,0,-1;2,0,-2;1,0,-1'. The bias is then 0 (--no-bias: none; a bias of your own: bias= in Python).",
         ),
         click.option(
             "--factors",
             is_flag=True,
-            help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): show it as its two 1-D factors.",
+            help="With a rank-1 --kernel (sobel-x, gaussian, box, ...): a note writes it as a column times a row.",
         ),
         click.option("--image", help="A picture as the input: grey for --in 1,H,W, RGB for 3,H,W, resized to H×W."),
         click.option(

@@ -262,6 +262,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"never read or counted", "从不读取或计数"),
         (r"never read", "从不读取"),
         (r"never the largest", "永不为最大值"),
+        (r"reflected padding", "反射填充"),
+        (r"replicated padding", "复制边缘填充"),
+        (r"circular padding", "循环填充"),
         (r"padding cells hold", "填充单元为"),
         (r"\(padding counted\)", "(计入填充)"),
         (r"\(padding not counted\)", "(不计填充)"),
@@ -319,8 +322,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"lies in two windows", "位于两个窗口中"),
         (rf"the same windows as ({_CALL})", r"窗口与 \1 相同"),
         # separable
-        (r"depthwise: one kernel per input channel", "逐深度: 每个输入通道一个卷积核"),
-        (r"pointwise: 1×1 kernels mix d's channels", "逐点: 1×1 卷积核混合 d 的通道"),
+        (r"depthwise: one kernel (w_dw\[c\]) per input channel", r"逐深度: 每个输入通道一个卷积核 \1"),
+        (r"pointwise: 1×1 kernels (w_pw) mix d's channels", r"逐点: 1×1 卷积核 \1 混合 d 的通道"),
         (r"into d", "得到 d"),
         (r"depthwise", "逐深度"),
         (r"pointwise", "逐点"),
@@ -335,6 +338,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) reads (x\[:, d\])", r"深度 \1 (索引 \2 中): \3 读取 \4"),
         (rf"depths? ((?:{_NUM}(?:, )?)+): padding", r"深度 \1: 填充"),
         (rf"depths? ((?:{_NUM}(?:, )?)+): ceil_mode's overhang", r"深度 \1: ceil_mode 的越界部分"),
+        # a grid of a depth slice outside the tensor: "x[0] padding (depth −1)"
+        (rf"(\w+\[{_NUM}\]) padding \(depth ({_NUM})\)", r"\1 填充 (深度 \2)"),
+        (rf"(\w+\[{_NUM}\]) cropped \(depth ({_NUM})\)", r"\1 裁掉 (深度 \2)"),
+        (rf"(\w+\[{_NUM}\]) overhang \(depth ({_NUM})\)", r"\1 越界部分 (深度 \2)"),
         (r"input slices", "输入切片"),
         (
             rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",
@@ -624,3 +631,5 @@ TRADITIONAL.update(zip("双缩", "雙縮"))
 TRADITIONAL.update(zip("变项网", "變項網"))
 # the characters of a whole network's page
 TRADITIONAL.update(_MODEL_TRADITIONAL)
+# the characters of a circular padding's key ("循环填充")
+TRADITIONAL.update(zip("环", "環"))

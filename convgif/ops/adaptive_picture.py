@@ -10,15 +10,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.spans import SpanPlacement, SpanRecording
-from ..picture.model import (
-    LazyReads,
-    Reads,
-    Region,
-    Step,
-    Writes,
-    format_value,
-    magnitude,
-)
+from ..picture.model import LazyReads, Reads, Region, Step, Writes
+from ..picture.numbers import format_value, magnitude
 from .pool_picture import element_text, held
 
 

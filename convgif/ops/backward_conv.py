@@ -13,22 +13,11 @@ import numpy as np
 
 from ..engine.backward import Gradients, spread, spread_kinds
 from ..engine.direct import ConvSpec, padding_mask, run_direct, source_index
-from ..picture.model import (
-    MAX_SHOWN_IN,
-    Drawn,
-    Geometry,
-    LazyReads,
-    Reads,
-    Step,
-    Writes,
-    format_value,
-    magnitude,
-    shown,
-)
-from ..picture.numbers import widest
+from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, Step, Writes, shown
+from ..picture.numbers import format_value, magnitude, widest
 from .backward import PLAIN, Names, pair_text, words
 from .backward_moves import NAMED_TERMS, gather_drawn, gather_geometry
-from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
+from .sliding import COPIES_NAMES, ConvPlayback, conv_drawn, conv_geometry, position
 
 # -- convolutions -------------------------------------------------------------------------------
 
@@ -238,7 +227,7 @@ def conv_drawings(
     dw_rec = run_direct(dw_spec, read, kernels, None)
     own = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
     dw = conv_drawn(dw_rec, rest[0], pixels, filler=own[: read.shape[1], : read.shape[2]])
-    dw.copies = spec.padding_mode != "zeros"
+    dw.copies, dw.copies_name = spec.padding_mode != "zeros", COPIES_NAMES.get(spec.padding_mode, "")
     weight_at = lambda o, a, b: f"{names.d(names.w)}[{_weight_index(spec, dims, o, a, b)}]"  # noqa: E731
     dw.playback = _Steps(dw_rec, rest[0], weight_at, f"{names.x}·{names.d(names.y)}")
     pictures.append(dw)

@@ -18,8 +18,8 @@ import numpy as np
 
 from ..engine.backward import spread, spread_kinds
 from ..engine.direct import convolve, padding_mask, source_index
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
-from ..picture.numbers import widest
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes
+from ..picture.numbers import format_value, magnitude, widest
 from .backward import PLAIN, pair_text
 from .backward_conv import _dx_layout, _dx_words
 from .backward_depth import (
@@ -38,7 +38,8 @@ from .backward_depth import (
     zero_line,
 )
 from .backward_moves import gather_geometry
-from .depth_steps import Count, counts, depth_range, longest
+from .depth_steps import Count, counts, depth_range, longest, slice_title
+from .sliding import COPIES_NAMES
 
 
 def conv_layout(spec: Any) -> tuple[Any, tuple[int, ...], tuple[int, ...]]:
@@ -109,6 +110,7 @@ def _conv_dw(spec: Any) -> Slices:
         "dy",
         "dw",
         input_label=lambda ci, q: f"x[{ci}, {q - p}]",
+        title=lambda ci, q: slice_title("x", ci, q - p, spec.input_shape[1]),
         kernel_label=lambda ci, q, t, o: f"dy[{weight(o)[0]}, {t}]",
         output_label=lambda o, kz: "dw[{},{},{}]".format(*weight(o), kz),
         cell_label=lambda o, kz, ky, kx: "dw[{}, {}, {}, {}, {}]".format(*weight(o), kz, ky, kx),
@@ -257,6 +259,7 @@ def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, p
         pictures.append(
             slice_drawn(dw, kz, geometries[i], read, kernels, own, full, pixels, copies=copies, count=count[i])
         )
+        pictures[-1].copies_name = COPIES_NAMES.get(spec.padding_mode, "")
     if spec.bias:
         pictures.append(depth_bias_drawn(geometries[-1], dy))
     return pictures

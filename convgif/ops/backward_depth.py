@@ -27,11 +27,11 @@ import numpy as np
 
 from ..engine.backward import transposed_canvas
 from ..engine.direct import convolve, run_direct
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value
-from ..picture.numbers import widest
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes
+from ..picture.numbers import format_value, widest
 from .backward import pair_text
 from .backward_conv import bias_drawn, bias_geometry
-from .depth_steps import ALONE, Count, counts, depth_range, longest
+from .depth_steps import ALONE, Count, counts, depth_range, longest, slice_title
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
 
 #: Labels of a slice picture: of its input pairs (channel, tap), of its kernels (plane input
@@ -56,6 +56,7 @@ class Slices:
     keep: Callable[[int], bool] = lambda depth: True  # the grid depths drawn (the others all zeros)
     term: str = ""  # what a dw sum line adds up (x·dy), when not its input times its kernels
     hue_group: Optional[Callable[[int], int]] = None  # the layer's group of a group of ``spec`` (None: the same)
+    title: Optional[Label] = None  # (channel, grid depth) -> a grid's title, when not input_label's (padding)
 
     def taps(self, z: int) -> list[int]:
         """The kernel depth taps of output depth slice ``z`` whose grid depth is drawn."""
@@ -104,6 +105,7 @@ def slice_geometry(slices: Slices, z: int, notes: Sequence[str], blame: Any, **m
         if slices.cell_label
         else f"{slices.out}[{position(2, spec.out_channels - 1, ho - 1, wo - 1, depth=z)[1:-1]}]"
     )
+    title = slices.title or slices.input_label
     label = max(len(slices.input_label(*pair(c)[:2])) for c in range(plane.in_channels))
     entry = len(cell) + 4 * label + 45  # dw[…] = Σ x[a]..x[b]·dy + Σ x[c]..x[d]·dy = p + q = v (x[c]..x[d] not drawn)
 
@@ -117,7 +119,7 @@ def slice_geometry(slices: Slices, z: int, notes: Sequence[str], blame: Any, **m
         2,
         tuple(notes),
         input_name=slices.x,
-        input_label=lambda c: slices.input_label(*pair(c)[:2]),
+        input_label=lambda c: title(*pair(c)[:2]),
         kernel_label=lambda c, j: slices.kernel_label(*pair(c), c // per_in * per_out + j),
         kernel_name=slices.k,
         output_label=lambda co: slices.output_label(co, z),
@@ -378,6 +380,7 @@ def _transposed_dx(spec: Any) -> Slices:
         "w",
         "dx",
         input_label=lambda co, q: f"dy[{co}, {q - p}]",
+        title=lambda co, q: slice_title("dy", co, q - p, spec.output_shape[1], "cropped"),
         kernel_label=lambda co, q, t, ci: f"w[{ci},{co % cog},{t}]",
         output_label=lambda ci, z: f"dx[{ci}, {z}]",
     )
@@ -404,6 +407,7 @@ def _transposed_dw(spec: Any) -> Slices:
         "x",
         "dw",
         input_label=lambda co, q: f"dy[{co}, {q - p}]",
+        title=lambda co, q: slice_title("dy", co, q - p, spec.output_shape[1], "cropped"),
         kernel_label=lambda co, q, t, o: f"x[{weight(o)[0]}, {t}]",
         output_label=lambda o, kz: "dw[{},{},{}]".format(*weight(o), kz),
         cell_label=lambda o, kz, ky, kx: "dw[{}, {}, {}, {}, {}]".format(*weight(o), kz, ky, kx),

@@ -31,7 +31,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.backward import links_of
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes
+from ..picture.numbers import format_value
 from .backward_moves import Labels, gather_drawn, gather_geometry, gather_sources
 from .depth_steps import Count, counts, depth_range, longest
 

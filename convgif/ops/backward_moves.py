@@ -13,8 +13,8 @@ import numpy as np
 
 from ..engine.backward import Links
 from ..engine.values import distinct
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
-from ..picture.numbers import widest
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes
+from ..picture.numbers import format_value, magnitude, widest
 from .backward import span_text
 from .depth_steps import ALONE, Count
 from .gathered import at

@@ -22,7 +22,8 @@ import numpy as np
 from ..engine.backward import Links
 from ..engine.windows import INPUT
 from ..errors import SpecError
-from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, format_value
+from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads
+from ..picture.numbers import format_value
 from .backward_moves import Route, window_drawn
 from .depth_steps import Count, counts, longest
 from .sliding import position

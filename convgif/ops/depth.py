@@ -17,8 +17,8 @@ import numpy as np
 from ..engine.direct import Placements, Recording, pad_input, source_index
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, Region
-from .depth_steps import counts, depth_range, longest_of_part
-from .sliding import ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
+from .depth_steps import counts, depth_range, longest_of_part, slice_title
+from .sliding import COPIES_NAMES, ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
 
 #: numpy's names of the padding modes that copy input cells.
 NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -76,7 +76,7 @@ def depth_geometry(spec: Any, z: int, region: Optional[Region] = None, planar: A
         return f"w[{c // per_in * per_out + j},{pair % spec.in_per_group},{dz}]"
 
     def input_label(c: int) -> str:
-        return f"x[{c // kd}, {depths[c % kd]}]"
+        return slice_title("x", c // kd, depths[c % kd], spec.input_shape[1])
 
     geometry = conv_geometry(
         planar,
@@ -224,6 +224,7 @@ def depth_drawings(
                 picture,
                 filler=filler,
                 copies=spec.padding_mode != "zeros",
+                copies_name=COPIES_NAMES.get(spec.padding_mode, ""),
                 playback=ConvPlayback(rec, geometry, region, depth=z, span=slices_span(spec, z), count=count),
             )
         )

@@ -110,3 +110,12 @@ def depth_range(count: int) -> str:
     """The indices of ``count`` depth slices, as a note names the one it is about beside them
     ("depth 1 (of 0–3)"): an index among indices, never read as "the first of 4"."""
     return "0" if count == 1 else f"0–{count - 1}"
+
+
+def slice_title(name: str, channel: int, depth: int, size: int, what: str = "padding") -> str:
+    """The title of a grid drawn for depth slice ``depth`` of ``name``'s ``channel`` (of ``size``
+    depths): ``x[0, 2]``, or outside 0..size − 1 ``x[0] padding (depth −1)``: never ``x[0, -1]``,
+    which Python reads as the last depth."""
+    if 0 <= depth < size:
+        return f"{name}[{channel}, {depth}]"
+    return f"{name}[{channel}] {what} (depth {str(depth).replace('-', '−')})"

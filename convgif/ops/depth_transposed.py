@@ -16,8 +16,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.part import PartArray
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, shown
-from ..picture.numbers import widest
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, shown
+from ..picture.numbers import format_value, widest
 from ..picture.sizes import MAX_SHOWN_IN
 from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .scattering import ScatterPlayback, scatter_step_text

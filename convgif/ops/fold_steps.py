@@ -8,7 +8,8 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from ..engine.matrix import overlap_counts, transposed_reach
-from ..picture.model import LazyReads, Reads, Region, Step, Writes, format_value
+from ..picture.model import LazyReads, Reads, Region, Step, Writes
+from ..picture.numbers import format_value
 
 
 def _windows(

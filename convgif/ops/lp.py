@@ -29,7 +29,8 @@ from ..engine.part import PartArray
 from ..engine.values import drawn_or_given, rng_of
 from ..engine.windows import PoolPlacements, PoolRecording, input_box, record_windows
 from ..errors import SpecError
-from ..picture.model import Region, format_value
+from ..picture.model import Region
+from ..picture.numbers import format_value
 from . import args
 from .args import caption_line, fmt, int_entry, is_int
 from .args import shape as _shape

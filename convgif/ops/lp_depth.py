@@ -11,7 +11,8 @@ import math
 from typing import Any, Callable, Optional
 
 from ..engine.windows import INPUT
-from ..picture.model import Drawn, Geometry, Region, format_value, magnitude
+from ..picture.model import Drawn, Geometry, Region
+from ..picture.numbers import format_value, magnitude
 from .depth_steps import ALONE, Count, counts
 from .pool_depth import DepthPoolPlayback, pool_depth_drawings, pool_depth_geometries, slices_drawn
 from .pool_picture import held

@@ -28,8 +28,8 @@ from ..engine.direct import Recording
 from ..engine.scatter import by_output
 from ..picture.matrix import MatrixPlan
 from ..picture.matrix_frames import PRODUCT, TRANSPOSE, MatrixValues
-from ..picture.model import BLANK, Crop, Drawn, Geometry, Part, Region, Step, magnitude
-from ..picture.numbers import widest
+from ..picture.model import BLANK, Crop, Drawn, Geometry, Part, Region, Step
+from ..picture.numbers import magnitude, widest
 from ..picture.sizes import MAX_SHOWN_IN, shown
 from .scattering import transposed_row
 from .sliding import (

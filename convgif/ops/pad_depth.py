@@ -16,9 +16,9 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.part import PartArray
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value
-from ..picture.numbers import widest
-from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes
+from ..picture.numbers import format_value, widest
+from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part, slice_title
 from .gathered import CellPlayback
 from .gathered_part import at_depth
 from .sliding import draws_part
@@ -151,7 +151,7 @@ def _constant_geometry(
             "output cell of this depth",
             depth_note(spec, z),
         ),
-        input_label=lambda ch: f"x[{ch}, {z - spec.pads[DEPTH][0]}]",
+        input_label=lambda ch: slice_title("x", ch, z - spec.pads[DEPTH][0], spec.input_shape[1]),
         output_label=lambda ch: f"y[{ch}, {z}]",
         inputs_word="input slices",
         numbers=True,

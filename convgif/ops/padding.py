@@ -30,8 +30,8 @@ from ..engine.direct import OutputPositions
 from ..engine.resample import AxisTaps, gather, pad_problem, pad_taps
 from ..engine.values import MAX_MAGNITUDE, RULE, drawn_or_given, rng_of
 from ..errors import SpecError
-from ..picture.model import Crop, Drawn, Geometry, Part, Region, format_value, part_note
-from ..picture.numbers import widest
+from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
+from ..picture.numbers import format_value, widest
 from .args import AXES, INT64, fmt, is_int
 from .args import shape as _shape
 from .base import Operation

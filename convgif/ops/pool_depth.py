@@ -16,9 +16,10 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes
+from ..picture.numbers import format_value, magnitude
 from .base import dims_text
-from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
+from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part, slice_title
 from .pool_picture import held
 from .sliding import draws_part, position, read_extent, widest_text
 
@@ -72,6 +73,7 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
     _, ho, wo = flat.output_shape
     last = (region.rows[1] - 1, region.cols[1] - 1) if region is not None else (ho - 1, wo - 1)
     geometries = []
+    depth, pad = spec.input_shape[1], spec.padding[0]
     for z in range(spec.output_shape[1]):
         depths = depths_read(spec, z)
         heading, n = base.input_heading, spec.input_shape[1]
@@ -93,7 +95,9 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
                 groups=c,
                 input_heading=heading,
                 notes=(first, *base.notes[1:], _depth_note(spec, z)),
-                input_label=lambda i, depths=depths: f"x[{i // kd}, {depths[i % kd]}]",
+                input_label=lambda i, depths=depths: slice_title(
+                    "x", i // kd, depths[i % kd], depth, "padding" if depths[i % kd] < depth + pad else "overhang"
+                ),
                 output_label=(lambda co, z=z: f"indices[{co // 2}, {z}]" if co % 2 else f"y[{co // 2}, {z}]")
                 if per == 2
                 else (lambda co, z=z: f"y[{co}, {z}]"),

@@ -19,20 +19,8 @@ from ..engine.windows import (
     _axis_kinds,
     read_rows,
 )
-from ..picture.model import (
-    Crop,
-    Drawn,
-    Geometry,
-    LazyReads,
-    Part,
-    Reads,
-    Region,
-    Step,
-    Writes,
-    format_value,
-    magnitude,
-    part_note,
-)
+from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, part_note
+from ..picture.numbers import format_value, magnitude
 from .base import dims_text
 from .depth_steps import of_part
 from .gathered import at as element_text

@@ -23,8 +23,8 @@ import numpy as np
 
 from ..engine.resample import AxisTaps
 from ..errors import SpecError
-from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, format_value, part_note
-from ..picture.numbers import widest
+from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, part_note
+from ..picture.numbers import format_value, widest
 from .depth_steps import ALONE, Count, counts, depth_range, longest, longest_of_part
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 
 from ..engine.resample import AxisTaps
-from ..picture.model import Region, format_value
+from ..picture.model import Region
+from ..picture.numbers import format_value
 from .gathered import at, position
 
 

@@ -20,18 +20,8 @@ from ..engine.scatter import (
     canvas_window,
 )
 from ..errors import SpecError
-from ..picture.model import (
-    Crop,
-    Geometry,
-    Part,
-    Reads,
-    Region,
-    Step,
-    Writes,
-    format_value,
-    magnitude,
-    reached_from,
-)
+from ..picture.model import Crop, Geometry, Part, Reads, Region, Step, Writes, reached_from
+from ..picture.numbers import format_value, magnitude
 from ..picture.sizes import MAX_SHOWN_IN, shown
 from .depth_steps import ALONE, Count, channels_cut
 from .sliding import channel_span, conv_geometry, position
@@ -129,6 +119,20 @@ def bias_start(spec: Any, bias: Optional[np.ndarray], dtype: Any, region: Option
     if bias is not None:
         start += bias[:, None, None]
     return start
+
+
+def unreached(spec: Any, region: Optional[Region] = None) -> np.ndarray:
+    """Which canvas cells (of ``region``, else all) no input cell scatters into: True where none
+    does, for every output channel (C, rows, cols). The others hold only the bias until the
+    first step that reaches them: drawn empty, "to come", till then."""
+    axes = []
+    for n, s, d, k in zip(spec.input_shape[1:], spec.stride, spec.dilation, spec.kernel_size):
+        hit = np.zeros(canvas_size(spec)[len(axes)], dtype=bool)
+        hit[(np.arange(n)[:, None] * s + np.arange(k)[None, :] * d).ravel()] = True
+        axes.append(hit)
+    on = Region.of(region, canvas_size(spec))
+    reached = axes[0][slice(*on.rows), None] & axes[1][None, slice(*on.cols)]
+    return np.repeat(~reached[None], spec.out_channels, axis=0)
 
 
 def partial_sum_range(

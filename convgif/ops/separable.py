@@ -15,7 +15,7 @@ from .args import caption_line, check_int64, switches
 from .backward import Names, refuse_region
 from .base import Operation
 from .conv import CONV2D, Conv2dSpec
-from .sliding import conv_drawn, conv_geometry
+from .sliding import conv_drawn, conv_geometry, conv_sum_chars
 
 
 @dataclass(frozen=True)
@@ -135,9 +135,11 @@ class SeparableRecording:
 
 
 STEPS = (
-    "depthwise: one kernel per input channel, into d (step 1 of 2)",
-    "pointwise: 1×1 kernels mix d's channels (step 2 of 2)",
+    "depthwise: one kernel w_dw[c] per input channel, into d (step 1 of 2)",
+    "pointwise: 1×1 kernels w_pw mix d's channels (step 2 of 2)",
 )
+#: Its two Conv2d's weights (and biases: b_dw, b_pw), named apart as the backward pictures name them.
+WEIGHTS = ("w_dw", "w_pw")
 
 
 #: What the backward pictures of each step call its arrays: the pointwise step reads d (the
@@ -155,6 +157,19 @@ def backward_steps(spec: SeparableSpec) -> tuple[str, str]:
         "pointwise step (step 2 of 2 forward, so first backward): from dy: dd = ∂L/∂d (d: the depthwise step's "
         f"output), dw_pw = ∂L/∂w_pw{pw}",
         f"depthwise step (step 1 of 2 forward, so second backward): from dd: dx, dw_dw = ∂L/∂w_dw{dw}",
+    )
+
+
+def _named(step: Any, w: str) -> dict[str, Any]:
+    """A step's geometry fields naming its weight ``w`` (``w_dw[3,0]``), the sum lines' room
+    widened for the longer names (``Σ x·w_dw + b_dw``)."""
+    cg_in, cg_out = step.in_per_group, step.out_per_group
+    _, ho, wo = step.output_shape
+    y = len(f"y[{step.out_channels - 1}, {ho - 1}, {wo - 1}]")
+    return dict(
+        kernel_name=w,
+        kernel_label=lambda c, j: f"{w}[{c // cg_in * cg_out + j},{c % cg_in}]",
+        sum_chars=lambda chars, drawn: conv_sum_chars(step, y, chars, drawn, 2 * (len(w) - 1)),
     )
 
 
@@ -217,9 +232,15 @@ class Separable(Operation):
             region=region,
             output_label=lambda co: f"d[{co}]",
             output_name="d",  # the colour key names the grids as their labels do
+            **_named(spec.depthwise, WEIGHTS[0]),
         )
         pointwise = conv_geometry(
-            spec.pointwise, spec.pointwise.caption, notes=(STEPS[1], spec.comparison), region=region, input_name="d"
+            spec.pointwise,
+            spec.pointwise.caption,
+            notes=(STEPS[1], spec.comparison),
+            region=region,
+            input_name="d",
+            **_named(spec.pointwise, WEIGHTS[1]),
         )
         return [depthwise, pointwise]
 

@@ -8,14 +8,8 @@ import math
 
 import numpy as np
 
-from ..picture.model import (
-    LazyReads,
-    Reads,
-    Region,
-    Step,
-    Writes,
-    format_value,
-)
+from ..picture.model import LazyReads, Reads, Region, Step, Writes
+from ..picture.numbers import format_value
 from .depth_steps import ALONE, Count
 
 

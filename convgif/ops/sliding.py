@@ -13,22 +13,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.direct import ConvSpec, Recording, padding_mask, read_mask
-from ..picture.model import (
-    Crop,
-    Drawn,
-    Geometry,
-    LazyReads,
-    Part,
-    Reads,
-    Region,
-    Step,
-    WholePicture,
-    Writes,
-    format_value,
-    magnitude,
-    part_note,
-)
-from ..picture.numbers import widest
+from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, WholePicture, Writes, part_note
+from ..picture.numbers import format_value, magnitude, widest
 from ..picture.sizes import shown
 from .depth_steps import ALONE, Count, channels_cut
 
@@ -131,12 +117,13 @@ def conv_part(geometry: Geometry) -> bool:
     return geometry.part is not None or channels_cut(geometry)
 
 
-def conv_sum_chars(spec: Any, y: int, chars: int, drawn: tuple) -> int:
+def conv_sum_chars(spec: Any, y: int, chars: int, drawn: tuple, names: int = 0) -> int:
     """Characters of a step's sum line: an entry (``y[…] = Σ x·w + b = a + b = v``, longer when
-    channels of a group are left out) for each group drawn."""
+    channels of a group are left out, and by ``names`` where the names are longer) for each
+    group drawn."""
     shown_in = drawn[0]
     groups = len({c // spec.in_per_group for c in shown_in})
-    entry = y + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 6
+    entry = y + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 6 + names
     if len(shown_in) < spec.in_per_group:  # Σ x[0..2]·w + Σ x[3..63]·w, and what is not drawn
         entry += 2 * len(str(spec.in_channels)) * 3 + 36 + chars
     return groups * (entry + 3) - 3
@@ -181,31 +168,41 @@ def position(dims: int, *index: int, depth: Optional[int] = None) -> str:
 
 
 def sum_entry(
-    y: str, value: Any, bias: Any, drawn: Optional[tuple[str, str, Any]] = None, scale: float = 0.0, x: str = "x"
+    y: str,
+    value: Any,
+    bias: Any,
+    drawn: Optional[tuple[str, str, Any]] = None,
+    scale: float = 0.0,
+    x: str = "x",
+    w: str = "w",
 ) -> str:
     """One output's sum as the sum line writes it: the products' total, the bias, the value,
     each written as a cell of an output whose largest magnitude is ``scale`` writes it (float
     noise as 0). ``drawn`` is (the channels drawn, the channels not drawn, the products of
     those drawn) when the picture leaves some of the channels summed out: both parts are then
-    written."""
+    written. ``w`` names the weight, and the bias after it (``w_dw``: ``b_dw``)."""
 
     def text(v: Any) -> str:
         return format_value(v, scale)
 
     products = value if bias is None else value - bias
     if drawn is None:
-        terms, parts = [f"Σ {x}·w"], [text(products)]
+        terms, parts = [f"Σ {x}·{w}"], [text(products)]
     else:
         shown, hidden, part = drawn
-        terms, parts = [f"Σ {x}[{shown}]·w", f"Σ {x}[{hidden}]·w"], [text(part), text(products - part)]
+        terms, parts = [f"Σ {x}[{shown}]·{w}", f"Σ {x}[{hidden}]·{w}"], [text(part), text(products - part)]
     if bias is not None:
-        terms.append("b")
+        terms.append("b" + w[1:] if w.startswith("w") else "b")
         parts.append(text(bias))
     line = f"{y} = {' + '.join(terms)}"
     if len(parts) > 1:
         line += f" = {' + '.join(parts)}"
     line += f" = {text(value)}"
     return line + (f" ({x}[{drawn[1]}] not drawn)" if drawn is not None else "")
+
+
+#: What the key calls padding cells that copy input cells, by ``padding_mode``.
+COPIES_NAMES = {"reflect": "reflected padding", "replicate": "replicated padding", "circular": "circular padding"}
 
 
 def conv_drawn(
@@ -251,6 +248,7 @@ def conv_drawn(
         output=output,
         playback=ConvPlayback(recording, geometry, region),
         copies=copies,
+        copies_name=COPIES_NAMES.get(spec.padding_mode, ""),
         value_chars=lambda: max(widest(grid, output), widest(recording.weight, scale=magnitude(weights))),
         pixels=pixels,
         filler_name=filler_name,
@@ -308,7 +306,8 @@ class ConvPlayback:
         (y0, _), (x0, _) = read_extent(spec, self.region)
         self._shift = np.array([0, y0, x0])  # from the padded input to the cells drawn
         self.scale = magnitude(recording.output[:, slice(*self.region.rows), slice(*self.region.cols)])
-        self.names = geometry.input_name, geometry.output_label(0).split("[")[0]  # x and y, as the picture says
+        # x, y and w, as the picture says
+        self.names = geometry.input_name, geometry.output_label(0).split("[")[0], geometry.kernel_name
 
     def _index(self, step: int) -> tuple[int, int, int]:
         """(column, output row, output column) of a step, in the layer's own coordinates."""
@@ -350,7 +349,7 @@ class ConvPlayback:
             y = f"{self.names[1]}[{position(self.dims, co, oy, ox, depth=self.depth)[1:-1]}]"
             b = None if rec.bias is None else rec.bias[co]
             sums.append(
-                sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox), self.scale, self.names[0])
+                sum_entry(y, rec.output[co, oy, ox], b, self._drawn_part(co, oy, ox), self.scale, *self.names[::2])
             )
         return Step(j, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(every))
 

@@ -18,7 +18,8 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.spans import SpanPlacement, SpanRecording
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, format_value, magnitude
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step
+from ..picture.numbers import format_value, magnitude
 from .adaptive_picture import sum_chars, window_text
 from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .pool_depth import DepthWindowSteps

@@ -43,8 +43,8 @@ from ..engine.values import (
     skip_values,
 )
 from ..errors import SpecError, TooLargeError
-from ..picture.model import Drawn, Geometry, Region, magnitude, shown
-from ..picture.numbers import widest
+from ..picture.model import Drawn, Geometry, Region, shown
+from ..picture.numbers import magnitude, widest
 from . import args
 from .args import AXES, PADDING_MODES, TUPLE_WORDS, check_int64, conv_caption, fmt, to_tuple
 from .base import Operation, dims_text
@@ -60,6 +60,7 @@ from .scattering import (
     scatter_extent,
     scatter_geometry,
     transposed_row,
+    unreached,
 )
 from .sliding import conv_drawn, conv_geometry, draws_part, picture_read, reads_part
 
@@ -499,6 +500,13 @@ class TransposedConv(Operation):
             filler = zero_insert(spec, np.ones((1, *spec.input_shape[1:]), dtype=np.int64))[0] == 0
             conv = recording.conv
             return [conv_drawn(conv, geometry, pixels, filler=filler, region=region, inserted=inserted_mask(spec))]
+        return [self._scatter_drawn(spec, recording, geometry, pixels, region)]
+
+    def _scatter_drawn(
+        self, spec: Any, recording: Any, geometry: Geometry, pixels: bool, region: Optional[Region]
+    ) -> Drawn:
+        """The scatter: each input cell's kernel-weighted copy added onto the canvas, which
+        starts at the bias, its cells no input has reached yet drawn "to come"."""
         on = canvas_region(spec, region)
         read, part = scatter_extent(spec, on), draws_part(geometry, on, canvas_size(spec))
         if recording.canvas is not None:
@@ -527,26 +535,25 @@ class TransposedConv(Operation):
 
         shown_in, columns, _ = shown(geometry)
 
-        return [
-            Drawn(
-                geometry=geometry,
-                grid=grid,
-                filler=np.zeros(grid.shape[1:], dtype=bool),
-                kernels=by_output(spec, recording.weight),
-                output=output,
-                playback=ScatterPlayback(
-                    recording, on, read, self.dims, columns=len(columns), channels=len(shown_in), part=part
-                ),
-                start=start,
-                picture=picture,
-                value_chars=chars,
-                pixels=pixels,
-                extra={"span": span},
-                kernel_channels=recording.conv.kept,
-                kernel_values=weights,
-                cut=cropped(spec, on),
-            )
-        ]
+        return Drawn(
+            geometry=geometry,
+            grid=grid,
+            filler=np.zeros(grid.shape[1:], dtype=bool),
+            kernels=by_output(spec, recording.weight),
+            output=output,
+            playback=ScatterPlayback(
+                recording, on, read, self.dims, columns=len(columns), channels=len(shown_in), part=part
+            ),
+            start=start,
+            start_empty=~unreached(spec, on),
+            picture=picture,
+            value_chars=chars,
+            pixels=pixels,
+            extra={"span": span},
+            kernel_channels=recording.conv.kept,
+            kernel_values=weights,
+            cut=cropped(spec, on),
+        )
 
     def gradients(self, spec: Any, recording: Any, grad_output: Any) -> Any:
         """dx (a direct convolution of dy), dw and db (see :mod:`convgif.engine.backward`)."""

@@ -17,7 +17,8 @@ import numpy as np
 
 from ..engine.part import PartArray
 from ..errors import SpecError
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes
+from ..picture.numbers import format_value, magnitude
 from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .sliding import channels_cut, widest_text
 

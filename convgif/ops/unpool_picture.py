@@ -9,7 +9,8 @@ from collections.abc import Callable
 import numpy as np
 
 from ..engine.part import PartArray
-from ..picture.model import Reads, Region, Step, Writes, format_value, magnitude
+from ..picture.model import Reads, Region, Step, Writes
+from ..picture.numbers import format_value, magnitude
 from .pool_picture import element_text
 from .sliding import position
 

@@ -24,10 +24,11 @@ from typing import Any, Optional
 
 import numpy as np
 
-from .model import Drawn, Scales, Step, Writes
+from .model import Drawn, Step, Writes
 from .overlay import Animation, Rect
 from .paint import LIGHT, Theme, blend
 from .scene import Scene
+from .shades import Scales
 from .sizes import Layout
 
 #: How far towards the background the lines between blank entries of a matrix are blended.

@@ -16,10 +16,11 @@ import numpy as np
 
 from ..language import say
 from .cells import cells
-from .model import Drawn, Scales, Step, Writes
+from .model import EMPTY, Drawn, Key, Step, Writes
 from .paint import LIGHT, Palette, Theme
 from .scene import Scene
-from .sizes import ELLIPSIS, STEP_BREAK, Layout, wrap
+from .shades import Scales
+from .sizes import ELLIPSIS, STEP_BREAK, Layout, key_size, wrap
 
 Rect = tuple[int, int, int, int]  # (y0, y1, x0, x1), ends exclusive
 
@@ -54,6 +55,13 @@ class Animation:
         self.changed: list[Rect] | None = None
         geo, m = layout.geometry, layout.metrics
         self._frame_px = m.frame if geo.groups > 1 else 0
+        #: The output cells no step has written yet, per grid drawn (None: none start empty).
+        self._to_come: dict[int, np.ndarray] | None = None
+        if drawn.start is None:
+            self._to_come = {co: np.ones(drawn.output.shape[1:], bool) for co in layout.outputs}
+        elif drawn.start_empty is not None and drawn.start_empty.any():  # some cells start empty
+            self._to_come = {co: drawn.start_empty[co].copy() for co in layout.outputs}
+        self._left = sum(left.size for left in self._to_come.values()) if self._to_come is not None else 0
 
     def frames(self, steps: Sequence[int]) -> Iterator[np.ndarray]:
         """One frame per step in ``steps`` (increasing); skipped steps' outputs appear too.
@@ -78,6 +86,8 @@ class Animation:
             fresh: list[Rect] = []
             for earlier in range(done + 1, step + 1):
                 fresh += self._write(playback.advance(earlier))
+            if self._to_come is not None and self._left == 0:
+                fresh += self._none_to_come()
             done = step
             restored = drawn + _within(fresh, shape)
             self._restore(restored)
@@ -110,8 +120,32 @@ class Animation:
                     y0, y1, x0, x1 = box
                     self.written[y0:y1, x0:x1] = True
                     cells.append(box)
+                    if self._to_come is not None and self._to_come[write.channel][oy, ox]:
+                        self._to_come[write.channel][oy, ox] = False
+                        self._left -= 1
             scene.outline_kept(self._state, write.channel)  # the cells' edges may have covered it
         return cells
+
+    def _none_to_come(self) -> list[Rect]:
+        """Every output cell written: the keys drawn again without "to come" (nothing is), in
+        the state; the rectangles they take."""
+        lay, m = self.layout, self.layout.metrics
+        rects: list[Rect] = []
+        for key, x, y in lay.keys:
+            at = [i for i, (shade, _) in enumerate(key.items) if shade == EMPTY]
+            if not at:
+                continue
+            gone = {*at, *(i + 1 for i in at if i + 1 < len(key.items) and key.items[i + 1][0] is None)}
+            room = lay.width - m.margin - x
+            w, h = key_size(key, m, room)
+            box = (y, y + h + m.n, x, x + w + m.n)
+            self._state[box[0] : box[1], box[2] : box[3]] = self.scene.colours.background
+            kept = Key(key.name, key.role, tuple(item for i, item in enumerate(key.items) if i not in gone))
+            self.scene.draw_key(self._state, kept, x, y, room)
+            self.written[box[0] : box[1], box[2] : box[3]] = True  # the state, no more the scene, there
+            rects.append(box)
+        self._to_come = None  # drawn: nothing more to do
+        return rects
 
     def _frame(self, image: np.ndarray, step: Step) -> None:
         """Draw ``step`` over ``image`` (the state, where the step before drew too), noting the

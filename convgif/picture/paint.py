@@ -16,7 +16,7 @@ import numpy as np
 
 from .. import language
 from . import glyphs
-from .model import format_value
+from .numbers import format_value
 from .sizes import Layout, TextStyle
 
 RGB = tuple[int, int, int]

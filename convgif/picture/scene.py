@@ -13,22 +13,9 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from .model import (
-    BLANK,
-    CUT,
-    EMPTY,
-    FILLER,
-    INSERTED,
-    MORE,
-    UNREAD,
-    Drawn,
-    Key,
-    Scales,
-    filler_of,
-    outside_of,
-    scales_of,
-)
+from .model import BLANK, COPIED, CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, filler_of, outside_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
+from .shades import Scales, scales_of
 from .sizes import Layout, key_items_x, key_line, picture_box
 
 PRIMARIES = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
@@ -98,8 +85,7 @@ class Scene:
             signed = (BLACK, grey) if scales.output.diverging else ()
             output_shades = along(scales.output.positions(), BLACK, WHITE, *signed)
         else:
-            signed = (theme.input_negative, theme.neutral) if scales.input.diverging else ()
-            input_rows = [along(scales.input.positions(), theme.input_low, theme.input_high, *signed)]
+            input_rows = [_input_ramp(scales, theme)]
             signed = (theme.output_negative, theme.neutral) if scales.output.diverging else ()
             output_shades = along(scales.output.positions(), theme.output_low, theme.output_high, *signed)
         k_colours = []
@@ -305,6 +291,9 @@ class Scene:
         if drawn.start is not None:
             for co, origin in lay.outputs.items():
                 for oy, ox in np.ndindex(ho, wo):
+                    if drawn.start_empty is not None and drawn.start_empty[co, oy, ox]:
+                        self.empty(image, *lay.cell_box(origin, oy, ox))
+                        continue
                     value = drawn.start[co, oy, ox]
                     colour = self.output_colour(value, co, self.is_cut(oy, ox))
                     paint.cell(image, origin, oy, ox, colour, value if lay.values else None)
@@ -406,6 +395,9 @@ class Scene:
                 self._dot(image, top, bottom, x0, x0 + width)
             elif shade == BLANK:
                 image[top:bottom, x0 : x0 + width] = self.colours.background
+            elif shade == COPIED:
+                row = self.colours.copies[0]
+                image[top:bottom, x0 : x0 + width] = row[len(row) // 2]
             elif shade == CUT:
                 image[top:bottom, x0 : x0 + width] = self.colours.pale[self.scale.zero if self.scale.diverging else 0]
             else:
@@ -413,6 +405,15 @@ class Scene:
             paint.outline(image, top - 1, bottom, x0 - 1, x0 + width, self.colours.grid, 1)
             if text:
                 paint.text(image, text, label, x0 + 3 * m.n, y_line)
+
+
+def _input_ramp(scales: Scales, theme: Theme) -> list[RGB]:
+    """The colours of the input's shades: the theme's input ramp, or, for an input an earlier
+    picture wrote (``scales.input_as_output``), its output ramp, each cell as it was written."""
+    written = scales.input_as_output
+    low, high = (theme.output_low, theme.output_high) if written else (theme.input_low, theme.input_high)
+    signed = (theme.output_negative if written else theme.input_negative, theme.neutral)
+    return along(scales.input.positions(), low, high, *(signed if scales.input.diverging else ()))
 
 
 def _any(mask: Optional[np.ndarray]) -> bool:

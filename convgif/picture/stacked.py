@@ -108,7 +108,8 @@ class Stacked:
             into = m.link_gap - 2 * m.gap if spec.kernel is not None else m.link_gap // 2 - m.gap
             in_right = max(in_right, in_counts_x + label.width(g.in_counts) - into)
         x_heads = m.margin + frame  # the column's headings start where its bands do
-        x_k = max(in_right, x_heads + label.width(spec.input_heading) + m.gap) + m.link_gap
+        titles = max(label.width(spec.input_text(c)) for c in g.shown_in) if g.shown_in else 0
+        x_k = max(in_right, x_heads + label.width(spec.input_heading) + m.gap, x_in + titles + m.gap) + m.link_gap
         if spec.kernel is not None:
             col_w = g.kernel_w
             column_x = tuple(x_k + i * (col_w + m.gap) for i in range(len(g.columns)))

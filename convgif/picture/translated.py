@@ -8,7 +8,8 @@ from dataclasses import replace
 from typing import Any, Callable
 
 from ..language import say
-from .model import Drawn, Geometry, Key, Scales, Step, Writes
+from .model import Drawn, Geometry, Key, Step, Writes
+from .shades import Scales
 
 
 def geometry(spec: Geometry, lang: str) -> Geometry:
@@ -68,6 +69,7 @@ def drawing(drawn: Drawn, lang: str) -> Drawn:
         playback=_Playback(drawn.playback, lang),
         filler_text=filler_text,
         filler_name=say(drawn.filler_name, lang),
+        copies_name=say(drawn.copies_name, lang),
     )
 
 

@@ -1,0 +1,84 @@
+"""The render job (convgif.animation.job): the colours of a tensor drawn over several pictures."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+from convgif import ops
+from convgif.animation import Look
+from convgif.animation.job import Job
+from convgif.picture.shades import shaded_output
+
+
+def _specs(rng: random.Random) -> list:
+    shape = (rng.randint(1, 2), rng.randint(3, 5), rng.randint(3, 5), rng.randint(3, 5))
+    return [
+        ops.operation("Conv3d").build(
+            input_shape=shape, out_channels=rng.randint(1, 3), kernel_size=2, padding=rng.randint(0, 1)
+        ),
+        ops.operation("ConvTranspose3d").build(input_shape=shape, out_channels=2, kernel_size=2, stride=2),
+        ops.operation("AvgPool3d").build(input_shape=shape, kernel_size=2, stride=1),
+    ]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_every_depth_slice_of_one_output_shares_one_colour_scale(seed):
+    """A shade means one value on every depth slice: the output scale of every picture of y is
+    the same, and it spans the values every slice shows."""
+    rng = random.Random(seed)
+    differed = 0
+    for spec in _specs(rng):
+        for values in (False, True):
+            job = Job(spec, Look(values=values), {})
+            outputs = [scales.output for scales in job.scales]
+            assert len(outputs) == spec.output_shape[1] > 1
+            first = outputs[0]
+            for shades, drawn in zip(outputs, job.drawings):
+                assert (shades.low, shades.high, shades.count) == (first.low, first.high, first.count), spec
+                shown = shaded_output(drawn)
+                assert first.low <= shown.min() and shown.max() <= first.high, spec
+            ranges = {(float(shaded_output(d).min()), float(shaded_output(d).max())) for d in job.drawings}
+            differed += len(ranges) > 1  # slices whose own scales would differ
+    assert differed >= 1
+
+
+@pytest.mark.parametrize("values", [False, True])
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_tensor_read_by_a_later_picture_keeps_the_colours_it_was_written_in(values, theme):
+    """A separable convolution's d, written by the depthwise step and read by the pointwise
+    step: one scale (its key the same) and, cell by cell, the same colour in both pictures."""
+    spec = ops.operation("separable").build(input_shape=(16, 7, 7), out_channels=32, kernel_size=3)
+    job = Job(spec, Look(values=values, theme=theme), {})
+    first, second = job.scales
+    assert (second.input.low, second.input.high, second.input.count) == (
+        first.output.low,
+        first.output.high,
+        first.output.count,
+    )
+    assert [k.items for k in first.keys if k.name == "d"][0][:-2] == [k.items for k in second.keys if k.name == "d"][0]
+    written, read = job.parts
+    d_read = job.drawings[1].grid
+    compared = 0
+    for c in written.layout.outputs:
+        if c not in read.layout.inputs:
+            continue
+        colours = read.scene.input_colours(c)
+        for y, x in np.ndindex(*d_read.shape[1:]):
+            shade = written.scene.output_colour(d_read[c, y, x], c)
+            assert written.palette.colors[shade] == read.palette.colors[colours[y, x]], (c, y, x)
+            compared += 1
+    assert compared >= 2 * 16
+
+
+def test_slices_of_one_value_key_it_once():
+    """Depth slices whose outputs are all one value share a scale of that value alone: the key
+    writes it once, on its swatch, not as the two ends of a ramp."""
+    spec = ops.operation("MaxPool3d").build(input_shape=(1, 4, 4, 4), kernel_size=2)
+    job = Job(spec, Look(values=True), {}, input=np.full((1, 4, 4, 4), 3))
+    assert len(job.scales) == 2
+    for scales in job.scales:
+        (key,) = [key for key in scales.keys if key.name == "y"]
+        assert [text for _, text in key.items].count("3") == 1, key
