@@ -163,9 +163,12 @@ def _balanced(ww: np.ndarray, chars: int, keep: int) -> list[tuple[int, int]]:
     ends = np.concatenate(([0], np.cumsum(ww + 1)))
 
     def greedy(limit: int, most: Optional[int] = None) -> list[int]:
+        # where a line starting at each word ends: the most words within the limit, at least one
+        after = np.maximum(np.searchsorted(ends, ends[:-1] + 1 + limit, "right") - 1, np.arange(1, len(ww) + 1))
+        after = after.tolist()
         starts, i = [0], 0
         while True:
-            j = max(int(np.searchsorted(ends, ends[i] + 1 + limit, "right")) - 1, i + 1)
+            j = after[i]
             if j >= len(ww) or (most is not None and len(starts) > most):
                 return starts
             starts.append(j)
