@@ -38,7 +38,14 @@ def long_sum(rng: random.Random, count: int, written: list) -> LongSum:
 
     y = f"y[{rng.randint(0, 9)}, {rng.randint(0, 99)}, 0, {rng.randint(0, 999)}]"
     if rng.random() < 0.5:
-        return LongSum(f"{y} = max(", ", ", f") = {format_value(values.max())} at index {rng.randint(0, 9999)}", count, term, widths)
+        return LongSum(
+            f"{y} = max(",
+            ", ",
+            f") = {format_value(values.max())} at index {rng.randint(0, 9999)}",
+            count,
+            term,
+            widths,
+        )
     why = rng.choice(["", " (padding not counted)"])
     return LongSum(f"{y} = (", " + ", f") / {count} = {format_value(values.mean())}{why}", count, term, widths)
 
