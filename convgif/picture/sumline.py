@@ -94,6 +94,12 @@ class LongSum:
             return last + self.term(n - 1) + self._tails[0]
         return self._tails[j]
 
+    @cached_property
+    def broken(self) -> dict:
+        """The lines of the text without its last words, by how many words are kept and the
+        width of a line, once found (see :func:`elided`)."""
+        return {}
+
     def cells(self) -> int:
         """The cells the whole text takes."""
         return int(self.word_widths.sum()) + len(self.word_widths) - 1
@@ -139,7 +145,10 @@ def elided(entry: LongSum, width: int, lines: int) -> Optional[list[str]]:
         kept -= 1
     tail = [entry.word(j) for j in range(kept, len(ww))]
     if lines > 1:
-        head = [" ".join(entry.word(j) for j in range(a, b))[:width] for a, b in _balanced(ww[:kept], width, lines - 1)]
+        if (kept, width) not in entry.broken:  # a frame may ask again for fewer lines
+            entry.broken[kept, width] = _balanced(ww[:kept], width)
+        starts = entry.broken[kept, width]
+        head = [" ".join(entry.word(j) for j in range(a, b))[:width] for a, b in starts[: lines - 1]]
         return [*head, " ".join([ELLIPSIS, *tail])]
     return [" ".join([_start(entry, kept, width - room - 3), ELLIPSIS, *tail])]
 
@@ -156,10 +165,10 @@ def _start(entry: LongSum, words: int, width: int) -> str:
     return line
 
 
-def _balanced(ww: np.ndarray, chars: int, keep: int) -> list[tuple[int, int]]:
-    """The first ``keep`` lines (as word ranges) of words of widths ``ww`` joined by spaces,
-    broken as :func:`~convgif.picture.sizes.wrap` breaks them: in lines of at most ``chars``
-    characters, as even as the fewest lines allow."""
+def _balanced(ww: np.ndarray, chars: int) -> list[tuple[int, int]]:
+    """The lines (as word ranges) of words of widths ``ww`` joined by spaces, broken as
+    :func:`~convgif.picture.sizes.wrap` breaks them: in lines of at most ``chars`` characters,
+    as even as the fewest lines allow."""
     ends = np.concatenate(([0], np.cumsum(ww + 1)))
 
     def greedy(limit: int, most: Optional[int] = None) -> list[int]:
@@ -182,7 +191,7 @@ def _balanced(ww: np.ndarray, chars: int, keep: int) -> list[tuple[int, int]]:
             starts = even
             break
     bounds = [*starts, len(ww)]
-    return [(bounds[k], bounds[k + 1]) for k in range(min(keep, len(starts)))]
+    return [(bounds[k], bounds[k + 1]) for k in range(len(starts))]
 
 
 def cell_widths(values: Any, written: Callable[[Any], str], memo: dict) -> np.ndarray:
