@@ -61,6 +61,7 @@ def render(tree: str, args: str, out: Path) -> tuple[int, str, float]:
     done = subprocess.run(
         [sys.executable, "-m", "convgif", *args.split(), "--values", "-q", "-o", str(out)],
         env=env,
+        cwd=out.parent,  # not a checkout: ``python -m`` would import the convgif of the working folder
         capture_output=True,
         text=True,
     )

@@ -157,8 +157,10 @@ def refused_by_size(
         return None
     search, regions = _search(op, spec, look, view, whole, 0, pixels, [1] * len(whole))
     candidates = list(search._candidates(regions))
-    if not search._none_drawn([c for c in candidates if c[0] == candidates[-1][0]]):
-        return None
+    for region, selection in (c for c in candidates if c[0] == candidates[-1][0]):  # one output cell
+        refusals = (search._picture(region, k, *shown)[1] for k, shown in enumerate(zip(*selection[:2])))
+        if not any(isinstance(error, TooLargeError) and error.argument != "width" for error in refusals):
+            return None  # a picture of it is drawn (or refused for another reason): the values decide
     try:
         choose(op, spec, look, view, whole, 0, pixels)
     except SpecError as error:
