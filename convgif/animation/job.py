@@ -24,7 +24,7 @@ from ..ops.args import check_computable, check_sizes
 from ..picture.layout import plan
 from ..picture.sizes import kernel_channels
 from . import Look
-from .region import choose
+from .region import choose, refused_by_size
 from .result import RenderResult
 
 if TYPE_CHECKING:
@@ -106,6 +106,10 @@ class Job:
         self.in_part = self._too_large(whole)
         shown = input if pixels and input is not None else None
         writes = look.values or any(g.numbers for g in whole)
+        if writes and not self.in_part:  # a window too large whatever its numbers: refused before they are computed
+            early = refused_by_size(self.op, spec, look, view, whole, shown)
+            if early is not None:
+                raise self.op.refusal_of(early, spec)
         chars = self._value_chars(whole, view) if writes and not self.in_part else None
         try:
             self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)

@@ -133,6 +133,53 @@ def choose(
     geometries' estimates). A layer no part makes drawable raises the whole layer's refusal."""
     check_sizes(spec)
     rest = {k: v for k, v in view.items() if k != "region"}
+    given = view.get("region")
+    search, regions = _search(op, spec, look, view, whole, max_frames, pixels, value_chars)
+    found = search.first(regions, given is not None)
+    if found is None:
+        raise search.refusal(spec, given, regions)
+    region, selection, fits = found
+    if pixels is not None and region is not None and given is None:
+        region = _on_content(pixels, region, whole[0].out_size)
+    chosen = {**rest, "region": region} if region is not None else rest
+    return Choice(chosen, selection.apply(search.geometries(region)), selection, fits)
+
+
+def refused_by_size(
+    op: Operation, spec: Any, look: Look, view: dict, whole: list, pixels: Optional[np.ndarray] = None
+) -> Optional[SpecError]:
+    """The refusal :func:`choose` gives a layer whose single window is too large to draw even
+    with numbers one character wide, else None: decided from sizes alone, before any value is
+    computed, for a render with values (wider numbers only widen its cells and sums). Its
+    words are those :func:`choose` writes for the numbers the geometries expect (as for a
+    layer computed only in part, whose values are not known when its part is chosen)."""
+    if view.get("region") is not None:
+        return None
+    search, regions = _search(op, spec, look, view, whole, 0, pixels, [1] * len(whole))
+    candidates = list(search._candidates(regions))
+    for region, selection in (c for c in candidates if c[0] == candidates[-1][0]):  # one output cell
+        refusals = (search._picture(region, k, *shown)[1] for k, shown in enumerate(zip(*selection[:2])))
+        if not any(isinstance(error, TooLargeError) and error.argument != "width" for error in refusals):
+            return None  # a picture of it is drawn (or refused for another reason): the values decide
+    try:
+        choose(op, spec, look, view, whole, 0, pixels)
+    except SpecError as error:
+        return error
+    return None
+
+
+def _search(
+    op: Operation,
+    spec: Any,
+    look: Look,
+    view: dict,
+    whole: list,
+    max_frames: int,
+    pixels: Optional[np.ndarray],
+    value_chars: Optional[list[int]],
+) -> tuple[_Search, list]:
+    """The search of :func:`choose` and the parts it tries, largest first."""
+    rest = {k: v for k, v in view.items() if k != "region"}
     made: dict[Optional[Region], list] = {}
     asked: dict[Optional[Region], list] = {}
 
@@ -158,15 +205,7 @@ def choose(
     picture = None  # the whole picture shown small beside a part of it
     if pixels is not None and pixels.ndim == 3 and pixels.shape[0] in (1, 3) and dims == 2:
         picture = (int(pixels.shape[1]), int(pixels.shape[2]))
-    search = _Search(geometries, of_region, whole, look, max_frames, picture, out_size)
-    found = search.first(regions, given is not None)
-    if found is None:
-        raise search.refusal(spec, given, regions)
-    region, selection, fits = found
-    if pixels is not None and region is not None and given is None:
-        region = _on_content(pixels, region, out_size)
-    chosen = {**rest, "region": region} if region is not None else rest
-    return Choice(chosen, selection.apply(geometries(region)), selection, fits)
+    return _Search(geometries, of_region, whole, look, max_frames, picture, out_size), regions
 
 
 class _Search:

@@ -18,9 +18,10 @@ import numpy as np
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes
 from ..picture.numbers import format_value, magnitude
+from ..picture.sumline import LONG_TERMS
 from .base import dims_text
 from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part, slice_title
-from .pool_picture import held
+from .pool_picture import held, long_pool_sum
 from .sliding import draws_part, position, read_extent, widest_text
 
 
@@ -223,6 +224,7 @@ class DepthPoolPlayback(DepthWindowSteps):
         self._scales = magnitude(held(recording.input)), magnitude(held(recording.output))
         self._padding_read = getattr(spec, "count_include_pad", True)
         self._kd = spec.kernel_size[0]
+        self._widths: dict = {}  # the cells of each input value written, once found
 
     def _slot(self, depth: np.ndarray) -> np.ndarray:
         """The window depth dz of grid depths ``depth`` in this slice's windows."""
@@ -257,10 +259,15 @@ class DepthPoolPlayback(DepthWindowSteps):
         at = (cells - np.array(self.spec.padding)).T
         return [format_value(v, self._scales[0]) for v in self.recording.input[(c, *at)]]
 
-    def _sum(self, c: int, placement: Any) -> str:
+    def _sum(self, c: int, placement: Any) -> Any:
         y_scale = self._scales[1]
         oy, ox = placement.out_index[1:]
         y = f"y[{c}, {self.z}, {oy}, {ox}]"
+        if len(placement.cells) > LONG_TERMS:  # written only as far as the frame shows it
+            at = np.array(self.spec.padding)
+            return long_pool_sum(
+                y, c, placement, self._scales, lambda cells: self.recording.input[(c, *(cells - at).T)], self._widths
+            )
         if placement.winners is not None:
             inside = iter(self._written(c, placement.cells[placement.kinds == INPUT]))
             shown = [next(inside) if kind == INPUT else "−∞" for kind in placement.kinds if kind in (INPUT, PADDING)]

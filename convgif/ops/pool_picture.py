@@ -19,8 +19,10 @@ from ..engine.windows import (
     _axis_kinds,
     read_rows,
 )
+from ..picture.cells import cells as text_cells
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, part_note
 from ..picture.numbers import format_value, magnitude
+from ..picture.sumline import LONG_TERMS, LongSum, cell_widths
 from .base import dims_text
 from .depth_steps import of_part
 from .gathered import at as element_text
@@ -198,6 +200,7 @@ class PoolPlayback:
         self._shift = np.array([y0, x0])  # from the whole grid to the cells drawn
         # how each grid writes its cells (of a part recorded alone, as the part's values say)
         self._scales = magnitude(held(recording.input)), magnitude(held(recording.output))
+        self._widths: dict = {}  # the cells of each input value written, once found
         # a max compares the padding (as −∞); an average adds it (as 0) only when it counts it
         self._padding_read = getattr(recording.spec, "count_include_pad", True)
 
@@ -241,10 +244,15 @@ class PoolPlayback:
         sums = tuple(self._sum(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 
-    def _sum(self, c: int, placement: PoolPlacement) -> str:
+    def _sum(self, c: int, placement: PoolPlacement) -> Any:
         oy, ox = placement.out_index
         x_scale, y_scale = self._scales
         y = element_text(self.dims, "y", c, oy, ox)
+        if len(placement.cells) > LONG_TERMS:  # written only as far as the frame shows it
+            at = np.array(self.recording.spec.padding)
+            return long_pool_sum(
+                y, c, placement, self._scales, lambda cells: self.recording.input[(c, *(cells - at).T)], self._widths
+            )
         if placement.winners is not None:
             shown = []
             grid_values = self._grid_value
@@ -263,6 +271,39 @@ class PoolPlayback:
     def _grid_value(self, c: int, gy: int, gx: int):
         p = self.recording.spec.padding
         return self.recording.input[c, gy - p[0], gx - p[1]]
+
+
+def long_pool_sum(y: str, c: int, placement: Any, scales: tuple[float, float], read: Any, memo: dict) -> Any:
+    """Channel ``c``'s sum line of a pooling window (``y = max(…) = v at index i``, or
+    ``y = (… + …) / n = v``) as a :class:`LongSum`: the text the window's line is, each input
+    value written only when a frame shows it. ``read(cells)`` are channel ``c``'s input values
+    at grid ``cells``; ``scales`` those of the input and the output; ``memo`` keeps the cells
+    each input value takes written."""
+    x_scale, y_scale = scales
+    value = format_value(placement.values[c], y_scale)
+    if placement.winners is not None:
+        read_cells = (placement.kinds == INPUT) | (placement.kinds == PADDING)
+        kinds, cells = placement.kinds[read_cells], placement.cells[read_cells]
+        head, sep, tail = f"{y} = max(", ", ", f") = {value} at index {int(placement.indices[c])}"
+    else:
+        cells = placement.terms
+        kinds = np.full(len(cells), INPUT)
+        divisor, _, why = placement.reason.partition(": ")
+        head, sep, tail = f"{y} = (", " + ", f") {divisor} = {value}" + (f" ({why})" if why else "")
+    padded = kinds == PADDING
+    if len(cells) < 2:  # a window whose cells are almost all overhang: written whole
+        written = ["−∞" if p else format_value(v, x_scale) for p, v in zip(padded, read(cells))]
+        return head + (sep.join(written) or ("" if placement.winners is not None else "0")) + tail
+
+    def term(i: int) -> str:
+        return "−∞" if padded[i] else format_value(read(cells[i : i + 1])[0], x_scale)
+
+    def widths() -> np.ndarray:
+        found = np.full(len(cells), text_cells("−∞"), dtype=np.int64)
+        found[~padded] = cell_widths(read(cells[~padded]), lambda v: format_value(v, x_scale), memo)
+        return found
+
+    return LongSum(head, sep, tail, len(cells), term, widths)
 
 
 def held(values: Any) -> Any:

@@ -325,13 +325,15 @@ class Writes(NamedTuple):
 @dataclass(frozen=True, eq=False)
 class Step:
     """One step as shown: per group what it reads and writes, the kernel column it uses, and
-    its lines of text. ``sums`` are whole entries of the sum line, shown as many as fit."""
+    its lines of text. ``sums`` are whole entries of the sum line, shown as many as fit (an
+    entry of thousands of terms a :class:`~convgif.picture.sumline.LongSum`, whose ``str`` is
+    its text)."""
 
     column: int
     reads: dict[int, Reads]
     writes: list[Writes]
     text: str
-    sums: tuple[str, ...] = ()
+    sums: tuple[Any, ...] = ()
     #: The output channel each entry of ``sums`` is about (None: the step as a whole); empty
     #: when every entry is about a channel drawn.
     sum_channels: tuple[Optional[int], ...] = ()

@@ -11,6 +11,7 @@ the bands beside a part of a map or the picture shown whole.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from .paint import LIGHT, Palette, Theme
 from .scene import Scene
 from .shades import Scales
 from .sizes import ELLIPSIS, STEP_BREAK, Layout, key_size, wrap
+from .sumline import LongSum, elided
 
 Rect = tuple[int, int, int, int]  # (y0, y1, x0, x1), ends exclusive
 
@@ -256,12 +258,13 @@ def _within(rects: list[Rect], shape: tuple[int, ...]) -> list[Rect]:
     return list(out)
 
 
-def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
+def _fit_lines(entries: Sequence[Any], width: int, lines: int) -> list[str]:
     """As many whole entries as fit ``lines`` lines of ``width`` characters, three spaces
     apart; an entry longer than a line is broken at its spaces. A first entry too long even for
     all the lines keeps its start and its end (the value it comes to), its middle left out.
     Entries left out are counted at the end ("… 2 more"), never dropped unsaid: a first entry
     that leaves no room for the count loses its middle, never its value or the count."""
+    entries = [_long_or_text(entry, width, lines) for entry in entries]
     out, used = _packed(entries, width, lines)
     left = len(entries) - used
     if not left:
@@ -274,8 +277,8 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
             return [*out, more]
         if used == 1:  # only the first entry: whole if broken another way leaves room for the count
             tied = "\u00a0" * 2 + more.replace(" ", "\u00a0")  # the count unbroken, three spaces after the entry
-            whole = wrap(f"{entries[0]} {tied}", width)
-            if len(whole) <= lines and max(map(cells, whole)) <= width:
+            whole = [] if isinstance(entries[0], LongSum) else wrap(f"{entries[0]} {tied}", width)  # a long one: no
+            if whole and len(whole) <= lines and max(map(cells, whole)) <= width:
                 return [line.replace("\u00a0", " ").strip() for line in whole]
             if lines > 1:  # else its middle left out for the count, its value kept
                 return [*_elided(entries[0], width, lines - 1), more]
@@ -285,12 +288,16 @@ def _fit_lines(entries: Sequence[str], width: int, lines: int) -> list[str]:
         more = say(f"{ELLIPSIS} {len(entries) - used} more")
 
 
-def _packed(entries: Sequence[str], width: int, lines: int) -> tuple[list[str], int]:
+def _packed(entries: Sequence[Any], width: int, lines: int) -> tuple[list[str], int]:
     """The lines :func:`_fit_lines` draws before counting what it leaves out, and how many
     entries they hold (the first one, at least in part)."""
     out: list[str] = []
     used = 0
     for entry in entries:
+        if isinstance(entry, LongSum):  # far longer than the lines: laid out as its text would be
+            if not out:
+                return _elided(entry, width, lines), 1
+            break
         pieces = [entry]
         if cells(entry) > width:  # at its equals signs if that takes no more lines, else at spaces
             pieces, spaced = wrap(entry, width, " = "), wrap(entry, width)
@@ -308,9 +315,24 @@ def _packed(entries: Sequence[str], width: int, lines: int) -> tuple[list[str], 
     return out, used
 
 
-def _elided(entry: str, width: int, lines: int) -> list[str]:
+def _long_or_text(entry: Any, width: int, lines: int) -> Any:
+    """``entry`` as :func:`_fit_lines` takes it: a :class:`LongSum` far longer than ``lines``
+    lines of ``width`` characters as it is (only the words shown are written), any other as
+    its text."""
+    if isinstance(entry, LongSum):
+        return entry if entry.long(width, lines) else entry.text()
+    return entry
+
+
+def _elided(entry: Any, width: int, lines: int) -> list[str]:
     """``entry`` in ``lines`` lines of ``width`` characters: its first words filling the lines
-    but the last, then "…" and as many of its last words as fit that line."""
+    but the last, then "…" and as many of its last words as fit that line (of a
+    :class:`LongSum`, only those words written)."""
+    if isinstance(entry, LongSum):
+        shown = elided(entry, width, lines)
+        if shown is not None:
+            return shown
+        entry = entry.text()
     words = entry.split(" ")
     tail: list[str] = []
     if lines > 1:

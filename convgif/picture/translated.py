@@ -52,7 +52,7 @@ class _Playback:
     def show(self, step: int) -> Step:
         shown = self._playback.show(step)
         lang = self._lang
-        return replace(shown, text=say(shown.text, lang), sums=tuple(say(entry, lang) for entry in shown.sums))
+        return replace(shown, text=say(shown.text, lang), sums=tuple(say(str(entry), lang) for entry in shown.sums))
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._playback, name)
