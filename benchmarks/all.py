@@ -1,7 +1,7 @@
 """Run every benchmark, then list every target line together.
 
 Runs render_speed.py, gif_size.py, memory.py, startup.py, first_run.py, gallery_jobs.py,
-bench_orderings.py, formats.py, video.py, big_layers.py, channels_memory.py, frame_rects.py,
+bench_orderings.py, formats.py, video.py, big_layers.py, huge_inputs.py, channels_memory.py, frame_rects.py,
 model_resnet18.py, real_weights.py and glyph_start.py one after the other (with ``--quick`` where they take it, unless ``--full``), each in its own process,
 showing their output as they go. Then prints each target line (``<target>: <figure> (target <bound>):
 met|MISSED``) under its script's name. Exits with status 1 when a target is missed, a script
@@ -35,6 +35,7 @@ SCRIPTS = {
     "formats.py": True,
     "video.py": True,
     "big_layers.py": True,
+    "huge_inputs.py": True,
     "channels_memory.py": True,
     "frame_rects.py": True,
     "model_resnet18.py": True,

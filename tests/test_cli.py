@@ -160,6 +160,24 @@ def test_interrupted_render_leaves_nothing_and_keeps_the_old_file(run, monkeypat
     assert files() == ["x.gif"] and Path("x.gif").read_bytes() == b"previous"
 
 
+def test_a_render_out_of_memory_exits_1_with_a_message_and_keeps_the_old_file(run, monkeypatch):
+    Path("x.gif").write_bytes(b"previous")
+    original = overlay.Animation.frames
+
+    def exhausted(self, steps):
+        for i, frame in enumerate(original(self, steps)):
+            if i == 3:
+                raise MemoryError
+            yield frame
+
+    monkeypatch.setattr(overlay.Animation, "frames", exhausted)
+    result = run("--in", "1,7,7", "-o", "x.gif")
+    assert result.exit_code == 1
+    assert "out of memory while drawing this layer: nothing written" in result.output
+    assert "--region" in result.output and "Traceback" not in result.output
+    assert files() == ["x.gif"] and Path("x.gif").read_bytes() == b"previous"
+
+
 def test_max_frames_draws_a_smaller_part_every_step_of_it_and_says_so(run):
     result = run("--in", "1,12,12", "--max-frames", "10", "-o", "x.gif")
     assert result.exit_code == 0

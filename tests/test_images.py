@@ -162,3 +162,18 @@ def test_cli_refuses_a_huge_picture_naming_the_option(tmp_path, monkeypatch):
     assert result.exit_code == 2 and isinstance(result.exception, SystemExit) and "Traceback" not in result.output
     assert "Invalid value for '--image': image='bomb.png' has 400,000,000 pixels" in result.output
     assert not (tmp_path / "a.gif").exists()
+
+
+def test_a_pictures_thumbnail_levels_are_its_values_rounded_and_clipped_band_by_band():
+    from convgif.picture.scene import _levels
+
+    rng = np.random.default_rng(5)
+    for values in (
+        rng.uniform(-40, 300, (3, 23, 7)),
+        rng.integers(-40, 300, (1, 23, 7)),
+        rng.normal(128, 90, (3, 5, 4)),
+    ):
+        for rows in (1, 4, 23, 512):  # bands that split the rows, and one band for all
+            levels = _levels(values, rows)
+            assert levels.dtype == np.uint8
+            assert np.array_equal(levels, np.clip(np.rint(values), 0, 255).astype(np.uint8))

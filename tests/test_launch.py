@@ -101,3 +101,16 @@ def test_a_signal_that_code_turns_into_another_error_still_ends_cleanly():
     script = script.replace("    launch._received.append(15)\n", "")  # the same error without a signal: a crash
     done = subprocess.run([sys.executable, "-c", script], capture_output=True)
     assert done.returncode == 1 and b"ImportError: initialization failed" in done.stderr
+
+
+def test_running_out_of_memory_outside_a_render_is_a_message_not_a_traceback():
+    script = (
+        "import convgif.cli.launch as launch, convgif.cli as cli\n"
+        "def exhausted(**_):\n"
+        "    raise MemoryError\n"
+        "cli.main = exhausted\n"
+        "launch.run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert done.returncode == 1 and done.stderr.startswith(b"Error: out of memory: nothing written"), done.stderr
+    assert b"Traceback" not in done.stderr

@@ -156,11 +156,16 @@ def refused_by_size(
     if view.get("region") is not None:
         return None
     search, regions = _search(op, spec, look, view, whole, 0, pixels, [1] * len(whole))
-    candidates = list(search._candidates(regions))
-    for region, selection in (c for c in candidates if c[0] == candidates[-1][0]):  # one output cell
-        refusals = (search._picture(region, k, *shown)[1] for k, shown in enumerate(zip(*selection[:2])))
-        if not any(isinstance(error, TooLargeError) and error.argument != "width" for error in refusals):
-            return None  # a picture of it is drawn (or refused for another reason): the values decide
+    try:
+        candidates = list(search._candidates(regions))
+        for region, selection in (c for c in candidates if c[0] == candidates[-1][0]):  # one output cell
+            refusals = (search._picture(region, k, *shown)[1] for k, shown in enumerate(zip(*selection[:2])))
+            if not any(isinstance(error, TooLargeError) and error.argument != "width" for error in refusals):
+                return None  # a picture of it is drawn (or refused for another reason): the values decide
+    except SpecError as error:
+        if isinstance(error, TooLargeError):
+            raise
+        return None  # a part the kind does not draw (a backward pass is drawn whole): the values decide
     try:
         choose(op, spec, look, view, whole, 0, pixels)
     except SpecError as error:

@@ -144,6 +144,8 @@ def main(
         raise bad(error) from None
     except OSError as error:
         raise click.ClickException(f"cannot write {target}: {why_not_written(target, error)}") from None
+    except MemoryError:
+        raise click.ClickException(OUT_OF_MEMORY) from None
     except KeyboardInterrupt:
         click.echo("interrupted: nothing written", err=True)
         ctx.exit(128 + signal.SIGINT)
@@ -158,6 +160,8 @@ def main(
             request.render_poster(poster)
         except OSError as error:
             raise click.ClickException(f"cannot write {poster}: {why_not_written(poster, error)}") from None
+        except MemoryError:
+            raise click.ClickException(OUT_OF_MEMORY) from None
     if to_stdout:  # the picture is the output; what is said goes to stderr
         send(fd, target.getbuffer(), path)
     on_stdout = fd == 1  # the picture is there: what is said goes to stderr (to stdout when the picture is on stderr)
@@ -174,6 +178,13 @@ def main(
         raise click.ClickException(
             f"wrote {result.path}, but cannot print to standard output: {error.strerror or error}"
         ) from None
+
+
+#: What a render that runs out of memory says (exit 1): the machine, not a rule, stopped it.
+OUT_OF_MEMORY = (
+    "out of memory while drawing this layer: nothing written. Draw a smaller part of it (--region, "
+    "--max-frames) or a smaller layer (--in); `convgif info` with the same options tells what a render draws"
+)
 
 
 class Snippets:

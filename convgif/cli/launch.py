@@ -116,6 +116,9 @@ def run() -> None:
         except KeyboardInterrupt:  # raised by code that is not ours, e.g. a test's stand-in
             _say("interrupted\n")
             code = 128 + signal.SIGINT
+        except MemoryError:  # outside a render, which says more (reading a model, info, gallery, bench)
+            _say("Error: out of memory: nothing written; a smaller layer (--in) or part (--region) needs less\n")
+            code = 1
         code = _flush_stdout() or code
     except Interrupted as stop:
         _say_stopped(stop.signum)

@@ -225,8 +225,8 @@ def conv_drawings(
     cig, cog = spec.in_per_group, spec.out_per_group
     kernels = dy.reshape(spec.groups, 1, cog, *dy.shape[1:]).repeat(cig, axis=1).reshape(-1, 1, *dy.shape[1:])
     dw_rec = run_direct(dw_spec, read, kernels, None)
-    own = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
-    dw = conv_drawn(dw_rec, rest[0], pixels, filler=own[: read.shape[1], : read.shape[2]])
+    own = padding_mask(spec, 0)[: read.shape[1], None] | padding_mask(spec, 1)[None, : read.shape[2]]
+    dw = conv_drawn(dw_rec, rest[0], pixels, filler=own)
     dw.copies, dw.copies_name = spec.padding_mode != "zeros", COPIES_NAMES.get(spec.padding_mode, "")
     weight_at = lambda o, a, b: f"{names.d(names.w)}[{_weight_index(spec, dims, o, a, b)}]"  # noqa: E731
     dw.playback = _Steps(dw_rec, rest[0], weight_at, f"{names.x}·{names.d(names.y)}")

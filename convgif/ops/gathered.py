@@ -79,14 +79,15 @@ def read_region(rows: AxisTaps, cols: AxisTaps, part: Region, in_size: tuple[int
     return Region((r0, r1), (c0, c1), part.dims)
 
 
-def never_read(rows: AxisTaps, cols: AxisTaps, in_size: tuple[int, int]) -> np.ndarray:
-    """(H, W) True for the input cells no output cell reads (cropped away)."""
+def never_read(rows: AxisTaps, cols: AxisTaps, in_size: tuple[int, int], part: Optional[Region] = None) -> np.ndarray:
+    """(H, W) True for the input cells no output cell reads (cropped away); with ``part``, for
+    its rows and columns of the input only (built for those alone: a part of a huge input)."""
     read = []
-    for taps, n in zip((rows, cols), in_size):
+    for taps, n, span in zip((rows, cols), in_size, (None, None) if part is None else (part.rows, part.cols)):
         seen = np.zeros(n, dtype=bool)
         index = taps.index[(taps.weight != 0) & (taps.index >= 0)]
         seen[index] = True
-        read.append(seen)
+        read.append(seen if span is None else seen[slice(*span)])
     return ~(read[0][:, None] & read[1][None, :])
 
 

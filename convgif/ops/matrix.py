@@ -143,10 +143,11 @@ def _product_plan(spec: Any, out: tuple[int, int], region: Optional[Region]) -> 
     kk = math.prod(spec.kernel_size)
     rows, places = spec.in_channels * kk, math.prod(out)
     part = Region.of(region, out)
-    places_drawn = [r * out[1] + c for r in range(*part.rows) for c in range(*part.cols)]
 
     def indices(shown_in: tuple, shown_out: tuple) -> dict[str, tuple[list[int], list[int]]]:
-        """The rows and columns of the whole X, W and Y drawn."""
+        """The rows and columns of the whole X, W and Y drawn (listed when asked: the whole
+        layer's are never listed for a part of a huge one)."""
+        places_drawn = [r * out[1] + c for r in range(*part.rows) for c in range(*part.cols)]
         x_rows = [c * kk + k for c in shown_in for k in range(kk)]
         return {"x": (x_rows, places_drawn), "w": (list(shown_out), x_rows), "y": (list(shown_out), places_drawn)}
 
@@ -164,7 +165,7 @@ def _product_plan(spec: Any, out: tuple[int, int], region: Optional[Region]) -> 
                 ("w", 0, "W's and Y's rows", "the output channels drawn"),
             ),
         )
-        if len(places_drawn) < places:  # the columns' gaps are counted under X
+        if math.prod(part.size) < places:  # the columns' gaps are counted under X
             notes[0] += ", and under X how many there"
         return notes
 

@@ -424,7 +424,7 @@ class Padding(Operation):
         read = read_region(rows, cols, part, in_size, "the constant")
         inside = (slice(None), slice(*read.rows), slice(*read.cols))
         shown = output[:, slice(*part.rows), slice(*part.cols)]
-        cropped = never_read(rows, cols, in_size)[slice(*read.rows), slice(*read.cols)]
+        cropped = never_read(rows, cols, in_size, read)
         positions = _positions(spec, rows, cols, part)
         cut = draws_part(geometry, part, out_size)  # the steps counted are those of a part
         start = None

@@ -158,7 +158,7 @@ def pool_drawings(
         picture = picture_read(rec.input, flat.padding, (y0, y1), (x0, x1))
     shown_indices = rec.indices[:, slice(*part.rows), slice(*part.cols)] if indices_on(spec) else None
     rows, cols = read_rows(flat, (part.rows, part.cols))
-    unread = ~(rows[:, None] & cols[None, :])[y0:y1, x0:x1] & (kinds != OVERHANG)
+    unread = ~(rows[y0:y1, None] & cols[None, x0:x1]) & (kinds != OVERHANG)
     return [
         Drawn(
             geometry=geometry,

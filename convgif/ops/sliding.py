@@ -225,14 +225,17 @@ def conv_drawn(
     spec = recording.spec
     own_input = filler is None
     copies = filler is None and spec.padding_mode != "zeros"
-    if filler is None:
-        filler = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
     grid, output = recording.padded, recording.output
     whole = Region.of(region, spec.output_shape[1:])
-    unread = ~(read_mask(spec, 0, *whole.rows)[:, None] & read_mask(spec, 1, *whole.cols)[None, :])
+    # the cells drawn (those the region reads, else all): the masks are built for these only
+    (y0, y1), (x0, x1) = read_extent(spec, region) if region is not None else ((0, grid.shape[1]), (0, grid.shape[2]))
+    if filler is None:
+        filler = padding_mask(spec, 0)[y0:y1, None] | padding_mask(spec, 1)[None, x0:x1]
+    elif region is not None:
+        filler = filler[y0:y1, x0:x1]
+    unread = ~(read_mask(spec, 0, *whole.rows)[y0:y1, None] & read_mask(spec, 1, *whole.cols)[None, x0:x1])
     if region is not None:
-        (y0, y1), (x0, x1) = read_extent(spec, region)
-        grid, filler, unread = grid[:, y0:y1, x0:x1], filler[y0:y1, x0:x1], unread[y0:y1, x0:x1]
+        grid = grid[:, y0:y1, x0:x1]
         inserted = None if inserted is None else inserted[y0:y1, x0:x1]
         output = output[:, slice(*region.rows), slice(*region.cols)]
         if picture is None and pixels and own_input and geometry.dims == 2 and recording.input.shape[0] in (1, 3):

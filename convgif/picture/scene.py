@@ -327,9 +327,9 @@ class Scene:
         from PIL import Image
 
         _, _, width, height = self.layout.thumbnail
-        pixels = np.clip(np.rint(self.drawn.picture.pixels), 0, 255).astype(np.uint8)
+        pixels = _levels(self.drawn.picture.pixels)
         channels, h, w = pixels.shape
-        grey = channels == 1 or (pixels == pixels[:1]).all()
+        grey = all((pixels[c] == pixels[0]).all() for c in range(1, channels))
         picture = Image.fromarray(pixels[0]) if grey else Image.fromarray(pixels.transpose(1, 2, 0), "RGB")
         resample = Image.Resampling.BOX if height < h or width < w else Image.Resampling.NEAREST
         picture = picture.resize((width, height), resample)
@@ -441,3 +441,13 @@ def shades_of(scene: Scene) -> dict[str, list[RGB]]:
     if col.outside >= 0:
         found["outside"] = [rgb[col.outside]]
     return found
+
+
+def _levels(values: np.ndarray, rows: int = 512) -> np.ndarray:
+    """A picture's values (C, H, W) as 0..255 levels, rounded and clipped a band of ``rows``
+    rows at a time: a large picture's thumbnail costs its bytes, not eight times them."""
+    levels = np.empty(values.shape, np.uint8)
+    for start in range(0, values.shape[1], rows):
+        band = values[:, start : start + rows]
+        levels[:, start : start + rows] = np.clip(np.rint(band) if band.dtype.kind == "f" else band, 0, 255)
+    return levels
