@@ -872,3 +872,61 @@ def test_a_1d_layer_fits_the_box_when_its_smallest_part_does_else_goes_past_it_l
         spec = random_one_axis_layer(rng, kind)
         look = Look(values=rng.random() < 0.5, width=rng.choice([None, None, rng.randint(300, 900)]))
         _past_the_box_only_when_one_output_is(spec, look)
+
+
+def _every_step(spec, look: Look) -> bool:
+    """Whether a render of ``spec`` as ``look`` plays every step of the layer, laid out as it is drawn."""
+    from convgif.animation.job import Job
+
+    try:
+        job = Job(spec, look, max_frames=300)
+    except convgif.TooLargeError:
+        return False
+    return job.region is None and sum(job.shown) == job.layer_steps
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_least_width_or_scale_that_draws_every_step_is_said_and_drawing_with_it_does(seed):
+    from convgif.animation.job import Job
+    from convgif.picture import MAX_SCALE
+    from convgif.picture.sizes import MAX_SIDE_PX
+
+    rng = random.Random(seed)
+    advised = 0
+    for spec in random_layers(rng, 14) + [convgif.Conv2dSpec((3, 7, 7), 2, 3, 2, 1, 2)]:
+        look = Look(values=rng.random() < 0.7, width=rng.choice([None, None, 360]))
+        try:
+            job = Job(spec, look, max_frames=300)
+        except convgif.TooLargeError:  # too narrow: the refusal says the least width
+            continue
+        where = f"{spec!r} {look}"
+        if _every_step(spec, look) or job.layer_steps > 300:
+            assert job.whole_by == {}, where
+            continue
+        width, scale = job.whole_by.get("width"), job.whole_by.get("scale")
+        if width is not None:  # followed, it draws every step; a pixel less does not
+            advised += 1
+            assert _every_step(spec, look._replace(width=width)), where
+            assert not _every_step(spec, look._replace(width=width - 1)), where
+        else:
+            assert not _every_step(spec, look._replace(width=MAX_SIDE_PX)), where
+        if scale is not None:
+            advised += 1
+            assert _every_step(spec, look._replace(scale=scale)), where
+            assert all(not _every_step(spec, look._replace(scale=n)) for n in range(2, scale)), where
+        else:
+            assert all(not _every_step(spec, look._replace(scale=n)) for n in range(2, MAX_SCALE + 1)), where
+    assert advised  # the layers drawn in part include some a wider page draws whole
+
+
+def test_the_command_says_how_to_draw_every_step(tmp_path):
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "x.gif")])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    layer = ["--in", "3,7,7", "--out", "2", "--k", "3", "--p", "1", "--s", "2", "--d", "2", "--values"]
+    said = re.search(r"note: --width (\d+) or --scale (\d+) draws every step of the layer \(18\)", run(*layer))
+    assert said, run(*layer)
+    for option, value in zip(("--width", "--scale"), said.groups()):
+        assert " · 18 frames · " in run(*layer, option, value)

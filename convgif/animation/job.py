@@ -118,11 +118,25 @@ class Job:
                     raise self.op.refusal_of(other, spec) from None
             raise self.op.refusal_of(error, spec) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries
+        self._chooser = (whole, shown, chars)
+        #: Every step of the layer (the part drawn may play fewer).
+        self.layer_steps = sum(g.steps for g in whole)
         if self.in_part:
             self._check_part()
         #: The animation's last frame, kept when it is played: the still of its last step.
         self._last: Optional[np.ndarray] = None
         self._played = False
+
+    @cached_property
+    def whole_by(self) -> dict[str, int]:
+        """The least ``width`` (at this scale) and ``scale`` (at this width) under which every
+        step of a layer drawn in part to fit the box is drawn (see :func:`.region.drawn_whole_by`)."""
+        from .region import drawn_whole_by
+
+        whole, shown, chars = self._chooser
+        return drawn_whole_by(
+            self.op, self.spec, self.look, self._asked, whole, self.choice, self.max_frames, shown, chars
+        )
 
     def _too_large(self, whole: list) -> bool:
         """Whether a layer is too large to compute whole but of a kind that computes only the
@@ -392,6 +406,9 @@ class Job:
             format=format,
             data=data,
             region=self.region,
+            layer_steps=self.layer_steps,
+            region_asked=self._asked.get("region") is not None,
+            whole_by=self.whole_by,
         )
 
     def planned_frames(self) -> int:

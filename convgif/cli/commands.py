@@ -272,22 +272,33 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
         echo(line)
     if quiet:
         return
-    if result.shown_steps < result.steps:
-        click.echo(
-            f"note: only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})",
-            err=True,
-        )
-    if result.region is not None:
-        other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
-        click.echo(
-            f"note: drew output {result.region.text()} and the input they read (--region {other} draws another part)",
-            err=True,
-        )
+    for note in notes(result):
+        click.echo(f"note: {note}", err=True)
     frames = f"{result.frames} frame{'s' if result.frames != 1 else ''}"
     from .. import ops
 
     parameters = ops.of(spec).parameters_text(spec)
     echo(f"output {spec.output_shape} · {parameters} · {frames} · {result.bytes:,} bytes · {result.seconds:.2f} s")
+
+
+def notes(result: Any) -> list[str]:
+    """What a render leaves out and how to draw more of it: the steps of the channels not shown,
+    the part of the output drawn, and the least ``--width`` or ``--scale`` that draws every step,
+    where one does."""
+    said = []
+    if result.shown_steps < result.steps:
+        said.append(f"only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})")
+    if result.region is not None:
+        other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
+        said.append(f"drew output {result.region.text()} and the input they read (--region {other} draws another part)")
+    options = " or ".join(f"--{name} {value}" for name, value in sorted(result.whole_by.items(), key=_width_first))
+    if options:
+        said.append(f"{options} draws every step of the layer ({result.layer_steps:,})")
+    return said
+
+
+def _width_first(item: tuple[str, int]) -> bool:
+    return item[0] != "width"
 
 
 #: The options of a render that change what it draws (its part, and so its frames): ``info``

@@ -19,11 +19,11 @@ from ..engine.modes import MODES
 from ..errors import SpecError
 from ..language import LANGS
 from ..ops.args import PADDING_MODES, fmt
-from ..picture import MAX_SCALE, THEME_NAMES
+from ..picture import COLUMN_PX, MAX_SCALE, SLIDE_PX, THEME_NAMES
 from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType, ShapeType, SizesType, layer_line
 
-#: The values of ``--view``: the other ways some kinds are drawn (each kind lists its own).
-VIEWS = ("matrix", "overlaps")
+#: How wide a picture is at most, and what a larger width draws.
+WIDTH_HELP = f"Make the picture at most this many pixels wide: a layer too large to draw readably within it is drawn in part, and a larger width draws more of it (the notes say the least width that draws every step).  [default: {COLUMN_PX}, a page's column; at --scale N, {COLUMN_PX}×N, at most {SLIDE_PX[0]}]"
 
 
 class Argument(NamedTuple):
@@ -177,7 +177,7 @@ ARGUMENTS = (
         "Draw the layer another way: matrix (Conv1d/2d: the unfolded input X, the weight W and Y = W·X; "
         "ConvTranspose1d/2d: y = Cᵀ·x), overlaps (ConvTranspose1d/2d: how many kernel taps land on each output "
         "cell).",
-        click.Choice(VIEWS),
+        click.Choice(("matrix", "overlaps")),
         view=True,
     ),
     Argument(
@@ -310,7 +310,7 @@ def render_options(function):
             show_default=True,
             help='Language of the words in the picture: en, zh-Hans or zh-Hant (Chinese needs a CJK font: pip install "convgif[zh]").',
         ),
-        click.option("--width", type=click.IntRange(min=1), help="Make the picture at most this many pixels wide."),
+        click.option("--width", type=click.IntRange(min=1), help=WIDTH_HELP),
         click.option(
             "--scale",
             type=click.IntRange(1, MAX_SCALE),
