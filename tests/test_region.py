@@ -919,7 +919,7 @@ def test_the_least_width_or_scale_that_draws_every_step_is_said_and_drawing_with
     assert advised  # the layers drawn in part include some a wider page draws whole
 
 
-def test_the_command_says_how_to_draw_every_step(tmp_path):
+def test_the_command_says_how_to_draw_every_step_and_another_part_only_when_not_asked(tmp_path):
     def run(*args: str) -> str:
         result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "x.gif")])
         assert result.exit_code == 0, result.output
@@ -930,3 +930,9 @@ def test_the_command_says_how_to_draw_every_step(tmp_path):
     assert said, run(*layer)
     for option, value in zip(("--width", "--scale"), said.groups()):
         assert " · 18 frames · " in run(*layer, option, value)
+    stem = ["--in", "3,224,224", "--out", "64", "--k", "7", "--s", "2", "--p", "3"]
+    told = run(*stem)
+    assert "--region R0:R1,C0:C1 draws another part" in told and "draws every step" not in told
+    asked = run(*stem, "--region", "50:53,108:112")
+    assert "note: drew output rows 50–52, columns 108–111 and the input they read\n" in asked
+    assert "--region R0:R1" not in asked

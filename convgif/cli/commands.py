@@ -283,14 +283,15 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
 
 def notes(result: Any) -> list[str]:
     """What a render leaves out and how to draw more of it: the steps of the channels not shown,
-    the part of the output drawn, and the least ``--width`` or ``--scale`` that draws every step,
-    where one does."""
+    the part of the output drawn (with how to draw another, unless it was asked for), and the
+    least ``--width`` or ``--scale`` that draws every step, where one does."""
     said = []
     if result.shown_steps < result.steps:
         said.append(f"only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})")
     if result.region is not None:
         other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
-        said.append(f"drew output {result.region.text()} and the input they read (--region {other} draws another part)")
+        hint = "" if result.region_asked else f" (--region {other} draws another part)"
+        said.append(f"drew output {result.region.text()} and the input they read{hint}")
     options = " or ".join(f"--{name} {value}" for name, value in sorted(result.whole_by.items(), key=_width_first))
     if options:
         said.append(f"{options} draws every step of the layer ({result.layer_steps:,})")
