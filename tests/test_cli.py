@@ -223,7 +223,7 @@ def test_api_render_into_a_folder_leaves_nothing(tmp_path):
 def test_hidden_output_channels_are_skipped_and_said(run):
     result = run("--in", "1,5,5", "--out", "16", "-o", "x.gif")
     assert result.exit_code == 0
-    assert "only the steps of the output channels shown are drawn (54 of 144)" in result.output
+    assert "only the steps of the output channels shown are drawn (54 of the layer's 144 steps)" in result.output
     assert len(displayed_frames(Path("x.gif"))) == 54
 
 

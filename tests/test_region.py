@@ -936,3 +936,23 @@ def test_the_command_says_how_to_draw_every_step_and_another_part_only_when_not_
     asked = run(*stem, "--region", "50:53,108:112")
     assert "note: drew output rows 50–52, columns 108–111 and the input they read\n" in asked
     assert "--region R0:R1" not in asked
+
+
+def test_the_steps_left_out_are_counted_of_the_part_drawn_and_of_the_whole_layer(tmp_path):
+    def told(*args: str) -> str:
+        result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "x.gif")])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    for cin, cout, k, s, p, h in [(3, 64, 7, 2, 3, 224), (8, 12, 3, 1, 1, 60)]:
+        layer = ["--in", f"{cin},{h},{h}", "--out", str(cout), "--k", str(k), "--s", str(s), "--p", str(p)]
+        said = told(*layer)
+        (ho, wo), (r0, r1), (c0, c1) = (
+            [(h + 2 * p - k) // s + 1] * 2,
+            *(map(int, m) for m in re.findall(r"(\d+)–(\d+)", said.split("drew output")[1])[:2]),
+        )
+        part = (r1 - r0 + 1) * (c1 - c0 + 1) * cout
+        counted = f"of the {part:,} steps of this part of the output in every channel; the whole layer has {ho * wo * cout:,})"
+        assert counted in said, said
+    whole = told("--in", "1,5,5", "--out", "16")
+    assert "(54 of the layer's 144 steps)" in whole and "this part" not in whole

@@ -282,12 +282,18 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
 
 
 def notes(result: Any) -> list[str]:
-    """What a render leaves out and how to draw more of it: the steps of the channels not shown,
-    the part of the output drawn (with how to draw another, unless it was asked for), and the
-    least ``--width`` or ``--scale`` that draws every step, where one does."""
+    """What a render leaves out and how to draw more of it: the steps of the channels not shown
+    (counted of the part drawn, and of the whole layer when only a part is), the part of the
+    output drawn, and the least ``--width`` or ``--scale`` that draws every step, where one does."""
     said = []
     if result.shown_steps < result.steps:
-        said.append(f"only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})")
+        counted = (
+            f"{result.shown_steps:,} of the layer's {result.steps:,} steps"
+            if result.region is None
+            else f"{result.shown_steps:,} of the {result.steps:,} steps of this part of the output in every channel; "
+            f"the whole layer has {result.layer_steps:,}"
+        )
+        said.append(f"only the steps of the output channels shown are drawn ({counted})")
     if result.region is not None:
         other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
         hint = "" if result.region_asked else f" (--region {other} draws another part)"
