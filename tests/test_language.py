@@ -541,6 +541,8 @@ def test_the_matrix_view_and_unfold_fold_read_as_sentences_in_the_references_ter
         if plan is not None:  # the matrices' headings, made while drawing
             with language.speaking(lang):
                 words += plan.headings(dict(zip("xwy", plan.wholes)))
+                for drawn in (geometry.in_channels, geometry.in_per_group):  # every group, or one alone
+                    words += [say(note) for note in plan.notes(tuple(range(drawn)), (0,))]
         assert [w for text in words for w in untranslated(text)] == [], words
         for term in terms:
             assert (language._to_traditional(term) if hant else term) in " ".join(words), (term, words)

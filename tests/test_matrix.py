@@ -585,3 +585,48 @@ def test_the_sum_line_of_y_equals_ct_x_names_each_input_cell_by_channel_and_cell
                     assert 0 <= c < spec.in_channels and 0 <= i < h and 0 <= j < w
             checked += 1
     assert checked > 100
+
+
+def _step_channels(text: str) -> tuple[set[int], int]:
+    """The output channels a step line of Y = W·X says the step writes: those it names (drawn
+    or not), and how many groups not drawn it counts without naming their channels."""
+    which = re.search(
+        r"out channels? ([\d, ]+?)(?:, and ([\d, ]+?) not drawn|, and one in each of (\d+) groups not drawn)? ·", text
+    )
+    named = [which.group(1), which.group(2) or ""]
+    return {int(c) for part in named for c in part.replace(" ", "").split(",") if c}, int(which.group(3) or 0)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_grouped_product_says_what_it_draws_of_w_and_its_steps_mean_the_same_whatever_is_drawn(seed):
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    rng = random.Random(seed)
+    looked = set()
+    for _ in range(12):
+        g = rng.choice([2, 3, 4])
+        size = rng.randint(4, 7)
+        spec = convgif.Conv2dSpec((g * rng.randint(1, 2), size, size), g * rng.randint(1, 2), 3, groups=g)
+        for look in (Look(values=True), Look(), Look(width=1400)):
+            job = Job(spec, look, {"view": "matrix"}, max_frames=0)
+            (drawn,) = job.drawings
+            (layout,) = job.layouts
+            groups = sorted({c // spec.in_per_group for c in layout.shown_in})
+            looked.add(len(groups) > 1)
+            words = " ".join(layout.geometry.notes + tuple(t for t, *_ in layout.texts))
+            blank = drawn.extra["matrix"].blank
+            if len(groups) > 1:  # the blocks, and the blanks between them, are drawn
+                assert "(blank: no weight), a block-diagonal" in words and blank.any()
+            else:
+                assert f"and only group {groups[0]}'s block is drawn" in words and not blank.any()
+                assert "blank: no weight" not in words
+            for step in range(sum(job.shown)):
+                drawn.playback.advance(step)
+                text = drawn.playback.show(step).text
+                j = step % len(layout.shown_columns)
+                named, counted = _step_channels(text)
+                every = {k * spec.out_per_group + j for k in range(spec.groups)}  # one per group
+                assert named <= every and len(named) + counted == spec.groups, text
+                assert counted == 0 or named == {k * spec.out_per_group + j for k in groups}, text
+    assert looked == {True, False}  # both a block alone and several blocks drawn

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from typing import Any, Optional
 
 import numpy as np
@@ -94,23 +95,17 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
         f"(c·{kernel} + kernel cell); W: the weight {tuple(_weight_shape(spec))} reshaped to "
         f"{_times(spec.out_channels, per)}, a row per output channel; Y = W·X + b: row co is output channel co"
     ]
-    if spec.groups > 1:
-        notes.append(
-            f"groups={spec.groups}: W's row co holds weights only on the {per} rows of X of its group's "
-            f"{spec.in_per_group} input channel{'s' if spec.in_per_group > 1 else ''} (blank: no weight), a "
-            f"block-diagonal {_times(spec.out_channels, rows)} matrix"
-        )
-    groups = range(min(spec.groups, MAX_SHOWN_IN))
     _, ho, wo = planar.output_shape
-    last = product_step_text(
-        [g * spec.out_per_group + spec.out_per_group - 1 for g in groups],
-        dims,
-        ho - 1,
-        wo - 1,
-        ho * wo - 1,
-        spec.steps,
-        spec.steps,
-        True,
+    j = spec.out_per_group - 1
+    last = max(  # every group drawn, or the first and the others named as not drawn
+        (
+            product_step_text(drawn, dims, ho - 1, wo - 1, ho * wo - 1, spec.steps, spec.steps, True, others)
+            for drawn, others in (
+                ([g * spec.out_per_group + j for g in range(min(spec.groups, MAX_SHOWN_IN))], ()),
+                ([j], [g * spec.out_per_group + j for g in range(1, spec.groups)]),
+            )
+        ),
+        key=len,
     )
     entry = len(f"Y[{spec.out_channels - 1}, {places - 1}] = ")
     return dataclasses.replace(
@@ -142,19 +137,23 @@ def _product_plan(spec: Any, out: tuple[int, int], region: Optional[Region]) -> 
     wholes = ((rows, places), (spec.out_channels, rows), (spec.out_channels, places))
 
     def part_notes(shown_in: tuple, shown_out: tuple) -> list[str]:
-        """Which columns of X and Y, rows of X and rows of W and Y are drawn, when not all."""
+        """How W is block-diagonal (and whether its blocks are drawn), then which columns of X and
+        Y, rows of X and rows of W and Y are drawn, when not all."""
         channels = f"input channel{'s' * (len(shown_in) > 1)} {_runs(list(shown_in))}"
-        notes = _left_out_notes(
-            indices(shown_in, shown_out),
-            wholes,
-            (
-                ("x", 1, "X's and Y's columns", "the output positions drawn"),
-                ("x", 0, "X's rows and W's columns", channels),
-                ("w", 0, "W's and Y's rows", "the output channels drawn"),
+        notes = [
+            *_groups_note(spec, shown_in),
+            *_left_out_notes(
+                indices(shown_in, shown_out),
+                wholes,
+                (
+                    ("x", 1, "X's and Y's columns", "the output positions drawn"),
+                    ("x", 0, "X's rows and W's columns", channels),
+                    ("w", 0, "W's and Y's rows", "the output channels drawn"),
+                ),
             ),
-        )
+        ]
         if len(places_drawn) < places:  # the columns' gaps are counted under X
-            notes[0] += ", and under X how many there"
+            notes[spec.groups > 1] += ", and under X how many there"
         return notes
 
     return MatrixPlan(
@@ -166,6 +165,23 @@ def _product_plan(spec: Any, out: tuple[int, int], region: Optional[Region]) -> 
         indices=indices,
         notes=part_notes,
     )
+
+
+def _groups_note(spec: Any, shown_in: tuple) -> list[str]:
+    """How W is block-diagonal with groups: its blanks where the input channels drawn are of
+    several groups, else that one group's block alone is drawn (no blank to see)."""
+    if spec.groups == 1:
+        return []
+    per, rows = spec.in_per_group * math.prod(spec.kernel_size), spec.in_channels * math.prod(spec.kernel_size)
+    inputs = f"{spec.in_per_group} input channel{'s' if spec.in_per_group > 1 else ''}"
+    head = f"groups={spec.groups}: W's row co holds weights only on the {per} rows of X of its group's {inputs}"
+    groups = sorted({c // spec.in_per_group for c in shown_in})
+    if len(groups) > 1:
+        return [f"{head} (blank: no weight), a block-diagonal {_times(spec.out_channels, rows)} matrix"]
+    return [
+        f"{head}, zero elsewhere: W is block-diagonal, {_times(spec.out_channels, rows)}, and only group {groups[0]}'s "
+        "block is drawn"
+    ]
 
 
 def _weight_shape(spec: Any) -> tuple[int, ...]:
@@ -180,11 +196,26 @@ def _order(dims: int, out: tuple[int, ...]) -> str:
 
 
 def product_step_text(
-    channels: list[int], dims: int, oy: int, ox: int, column: int, step: int, steps: int, part: bool
+    channels: list[int],
+    dims: int,
+    oy: int,
+    ox: int,
+    column: int,
+    step: int,
+    steps: int,
+    part: bool,
+    others: Sequence[int] = (),
 ) -> str:
     """The step line of ``Y = W·X``: the column of X, the output channels written (one per
-    group drawn), the output position and the step."""
+    group drawn; ``others``, those the same step writes in the groups not drawn), the output
+    position and the step."""
     which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
+    if others:  # a step is the same with every group drawn or not
+        which += (
+            f", and {', '.join(map(str, others))} not drawn"
+            if len(others) <= 2
+            else f", and one in each of {len(others)} groups not drawn"
+        )
     return f"column {column} of X · {which} · {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
@@ -209,7 +240,8 @@ class ProductPlayback(ConvPlayback):
         _, _, wo = spec.output_shape
         column = oy * wo + ox
         channels = [g * spec.out_per_group + j for g in self.groups]
-        text = product_step_text(channels, self.dims, oy, ox, column, step, self.steps, self.part)
+        others = [g * spec.out_per_group + j for g in range(spec.groups) if g not in self.groups]
+        text = product_step_text(channels, self.dims, oy, ox, column, step, self.steps, self.part, others)
         sums = tuple(f"Y[{co}, {column}] = {entry}" for co, entry in zip(shown_step.sum_channels, shown_step.sums))
         return dataclasses.replace(shown_step, text=text, sums=sums)
 
