@@ -107,6 +107,7 @@ class Job:
         shown = input if pixels and input is not None else None
         writes = look.values or any(g.numbers for g in whole)
         chars = self._value_chars(whole, view) if writes and not self.in_part else None
+        look = look._replace(headless=False)  # a contact sheet's tiles show the animation's part
         try:
             self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
         except SpecError as error:
@@ -135,7 +136,15 @@ class Job:
 
         whole, shown, chars = self._chooser
         return drawn_whole_by(
-            self.op, self.spec, self.look, self._asked, whole, self.choice, self.max_frames, shown, chars
+            self.op,
+            self.spec,
+            self.look._replace(headless=False),
+            self._asked,
+            whole,
+            self.choice,
+            self.max_frames,
+            shown,
+            chars,
         )
 
     def _too_large(self, whole: list) -> bool:
@@ -187,12 +196,6 @@ class Job:
         rest = {k: v for k, v in view.items() if k != "region"}
         drawn = self.op.drawings(self.spec, self.recording, self.pixels, geometries=widest, **rest)
         return [d.value_chars for d in drawn]
-
-    def within(self, max_frames: int) -> Job:
-        """The same render drawing a part whose steps number at most ``max_frames``."""
-        return Job(
-            self.spec, self.look, self._asked, seed=self.seed, pixels=self.pixels, max_frames=max_frames, **self._given
-        )
 
     @property
     def region(self) -> Any:
