@@ -530,6 +530,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"none: pooling has no weights and no bias", "无: 池化没有权重也没有偏置"),
         (r"none: up-sampling has no weights and no bias", "无: 上采样没有权重也没有偏置"),
         (r"none: ([\w-]+) has no weights and no bias", r"无: \1 没有权重也没有偏置"),
+        (r"a render with (--\w+ \d+) or (--\w+ \d+) draws every step", r"以 \1 或 \2 渲染可画出每一步"),
+        (r"a render with (--\w+ \d+) draws every step", r"以 \1 渲染可画出每一步"),
         (r"a render draws only", "渲染只画"),
         (r"a render draws", "渲染画出"),
         (r"\(--region chooses the part\)", "(--region 选择部分)"),
