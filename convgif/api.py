@@ -137,10 +137,10 @@ def render_still(
     from 1 among the steps drawn), or, without ``step``, a contact sheet of the frames a
     render would draw: the caption and notes once at the top, then one tile per step, each
     with its step's lines only, ``columns`` across (default: about square, as many as fit
-    ``SHEET_WIDTH`` pixels at full size). Tiles keep their full size unless ``columns`` asks
-    for more than fit; a sheet that would be taller than ``SHEET_HEIGHT`` shows a smaller part of
-    the layer, every step of it, or, where the layer is drawn whole (a backward pass), a sample
-    of its frames, every picture's first and last among them, each tile named by its frame.
+    ``SHEET_WIDTH`` pixels at full size). The tiles show the part of the layer the animation
+    draws, its channels and steps, at full size unless ``columns`` asks for more than fit; a
+    sheet that would be taller than ``SHEET_HEIGHT`` shows a sample of its frames, every
+    picture's first and last among them, each tile named by its frame.
     ``width`` caps each tile's width. Other options (a PyTorch module as ``spec``, a
     file object as ``path``) as for :func:`render`."""
     started = time.perf_counter()

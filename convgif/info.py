@@ -27,8 +27,9 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **options: Any) ->
     arguments, ``num_parameters``, ``macs``, ``receptive_field``, ``placements``, ``steps``,
     ``frames`` (every step of the part a render draws, in order; None when
     ``too_large_to_draw`` says why), ``region`` (the part of the output a render draws when it
-    cannot draw all of it, else None), ``drawn`` (what a render leaves out, in words, or None)
-    and the formulas; with ``backward=True`` also ``backward`` (the backward pass's operations
+    cannot draw all of it, else None), ``drawn`` (what a render leaves out, in words, or None),
+    ``whole_by`` (the least ``width`` and ``scale`` under which a render drawn in part to fit the
+    page draws every step, see :attr:`~convgif.animation.job.Job.whole_by`) and the formulas; with ``backward=True`` also ``backward`` (the backward pass's operations
     by name) and ``backward_formulas``, and the frames are those of the backward pass.
 
     ``options`` are those of :func:`convgif.render` (``values``, ``width``, ``scale``, ``lang``,
@@ -42,11 +43,11 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **options: Any) ->
     facts = op.facts(spec)
     if options.get("backward"):
         facts.update(op.backward_facts(spec))
-    region, drawn = None, None
+    region, drawn, whole_by = None, None, {}
     try:
         job = animation_job(spec, max_frames=max_frames, **options)[0]
         frames, drawable = job.planned_frames(), None
-        region = job.region
+        region, whole_by = job.region, job.whole_by
         if options.get("backward"):  # the steps of the backward pass's pictures, one after the other
             facts["steps"] = job.total
         # each note once: a 3-D layer's pictures, one per depth, leave the same out
@@ -58,7 +59,7 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **options: Any) ->
     facts["region"] = (
         None if region is None else {"rows": list(region.rows), "cols": list(region.cols), "text": region.text()}
     )
-    facts["drawn"] = drawn
+    facts["drawn"], facts["whole_by"] = drawn, whole_by
     order = [
         "kind",
         "caption",
@@ -118,6 +119,9 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", *
         )
     if info["drawn"] is not None:
         lines.append(f"a render draws {info['drawn']}")
+    if info["whole_by"]:  # the least --width, or --scale, that draws every step
+        options = " or ".join(f"--{name} {value}" for name, value in sorted(info["whole_by"].items(), reverse=True))
+        lines.append(f"a render with {options} draws every step")
     lines = [say(line, lang) for line in lines]
     if info["frames"] is None:
         lines.append(f"{say('frames: none,', lang)} {info['too_large_to_draw']}")

@@ -241,7 +241,7 @@ def test_api_render_into_a_folder_leaves_nothing(tmp_path):
 def test_hidden_output_channels_are_skipped_and_said(run):
     result = run("--in", "1,5,5", "--out", "16", "-o", "x.gif")
     assert result.exit_code == 0
-    assert "only the steps of the output channels shown are drawn (54 of 144)" in result.output
+    assert "only the steps of the output channels shown are drawn (54 of the layer's 144 steps)" in result.output
     assert len(displayed_frames(Path("x.gif"))) == 54
 
 
@@ -275,7 +275,7 @@ def test_the_figures_printed_have_thousands_separators(run, monkeypatch):
     result = run("--in", "1,5,5", "-o", "x.gif")
     assert result.exit_code == 0, result.output
     assert " · 1,600 frames · " in result.output
-    assert "drawn (1,568 of 3,136)" in result.output
+    assert "drawn (1,568 of the layer's 3,136 steps)" in result.output
 
 
 def test_relative_to_without_a_snippet_is_refused_naming_both(run):

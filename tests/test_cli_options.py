@@ -100,3 +100,15 @@ def test_factors_help_says_what_it_adds_a_note_and_the_note_is_all_it_adds():
     noted = _Given.of(spec, None, None, None, None, "sobel-x", None, True, (), "en")
     assert noted.notes == ("kernel = column [1, 2, 1] times row [1, 0, -1]: 3 + 3 = 6 numbers instead of 9",)
     assert plain.notes == () and (plain.weight == noted.weight).all() and plain.spec == noted.spec
+
+
+def test_the_width_help_states_the_width_a_picture_fits_by_default():
+    from click.testing import CliRunner
+
+    from convgif.picture.sizes import fit_box
+
+    words = " ".join(CliRunner().invoke(main, ["--help"]).output.split())
+    box = {scale: fit_box(scale)[0] for scale in range(1, 5)}
+    said = f"[default: {box[1]}, a page's column; at --scale N, {box[1]}×N, at most {box[4]}]"
+    assert said in words, words
+    assert all(box[n] == min(n * box[1], box[4]) for n in (2, 3))

@@ -61,7 +61,9 @@ def test_contact_sheet_holds_every_step(tmp_path):
     frame = convgif.render(SPEC, tmp_path / "a.gif").size  # a tile, at full size
     with Image.open(sheet.path) as image:
         width, height = image.size
-    tile_w = min(1.0, 2400 / (10 * frame[0])) * frame[0]
+    from convgif.animation.sheet import SHEET_WIDTH
+
+    tile_w = min(1.0, SHEET_WIDTH / (10 * frame[0])) * frame[0]
     assert sheet.frames == SPEC.steps and abs(width - 10 * tile_w) <= 10 and height < width
     assert sheet.size == (width, height)  # what a notebook sizes it by
 

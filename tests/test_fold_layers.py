@@ -345,9 +345,11 @@ def test_unfold_names_the_blocks_of_rows_it_leaves_out_not_channels(seed):
         f"{len(shown_out)} of {spec.in_channels} row blocks of y ({rows})"
     )
     assert "output channels" not in note
-    blocks = f"y 的行块 {len(shown_out)}/{spec.in_channels} (每块 {kh * kw} 行)"
+    blocks = f"y 的 {len(shown_out)} 个行块 (共 {spec.in_channels} 个, 每块 {kh * kw} 行)"
     assert blocks in say(note, "zh-Hans"), say(note, "zh-Hans")
-    assert "y 的列塊" in say(note, "zh-Hant") and "row" not in say(note, "zh-Hant"), say(note, "zh-Hant")
+    assert f"y 的 {len(shown_out)} 個列塊" in say(note, "zh-Hant") and "row" not in say(note, "zh-Hant"), say(
+        note, "zh-Hant"
+    )
     fold = convgif.FoldSpec((spec.in_channels * kh * kw, (7 - kh) * (8 - kw)), (6, 7), (kh, kw))
     (folded,) = ops.of(fold).geometries(fold)
     assert f"of {fold.output_shape[0]} output channels" in shown_note(folded)  # Fold's output has channels
@@ -356,4 +358,8 @@ def test_unfold_names_the_blocks_of_rows_it_leaves_out_not_channels(seed):
         (picture,) = ops.of(layer).backward_geometries(layer)
         note = shown_note(picture)
         assert f"row blocks of {blocks} ({rows})" in note and f"{maps} channels" in note, note
-        assert f"{blocks} 的行块" in say(note, "zh-Hans") and "row" not in say(note, "zh-Hant"), say(note, "zh-Hant")
+        assert (
+            f"{blocks} 的 " in say(note, "zh-Hans")
+            and "个行块 (共 " in say(note, "zh-Hans")
+            and "row" not in say(note, "zh-Hant")
+        ), say(note, "zh-Hant")

@@ -277,3 +277,15 @@ def test_cli_info_takes_the_options_that_change_what_a_render_draws(tmp_path, mo
         assert counts[1] < counts[0]  # --values draws less of these layers
     refused = runner.invoke(main, ["info", "--in", "1,5,5", "--image", "no-such-picture.png"])
     assert refused.exit_code == 2 and "--image" in refused.output and "no-such-picture.png" in refused.output
+
+
+def test_info_names_the_least_width_or_scale_that_draws_every_step_and_it_does():
+    for spec in [Conv2dSpec((3, 7, 7), 2, 3, padding=1), Conv2dSpec((3, 7, 7), 2, 3, 2, 1, 2)]:
+        info = describe(spec, values=True)
+        assert info["frames"] < info["steps"] and info["whole_by"], info
+        said = " or ".join(f"--{name} {value}" for name, value in sorted(info["whole_by"].items(), reverse=True))
+        assert f"a render with {said} draws every step" in explain(spec, values=True)
+        for name, value in info["whole_by"].items():
+            assert describe(spec, values=True, **{name: value})["frames"] == info["steps"], (spec, name)
+    whole = describe(Conv2dSpec((1, 5, 5), 1, 3), values=True)
+    assert whole["frames"] == whole["steps"] and whole["whole_by"] == {}

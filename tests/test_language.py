@@ -579,8 +579,29 @@ def test_the_matrix_view_and_unfold_fold_read_as_sentences_in_the_references_ter
         if plan is not None:  # the matrices' headings, made while drawing
             with language.speaking(lang):
                 words += plan.headings(dict(zip("xwy", plan.wholes)))
+                for drawn in (geometry.in_channels, geometry.in_per_group):  # every group, or one alone
+                    words += [say(note) for note in plan.notes(tuple(range(drawn)), (0,))]
         assert [w for text in words for w in untranslated(text)] == [], words
         for term in terms:
             assert (language._to_traditional(term) if hant else term) in " ".join(words), (term, words)
     lines = "\n".join(explain(convgif.Conv2dSpec((4, 5, 5), 4, 3, groups=2), max_frames=0, lang=lang))
     assert ("写成一次矩阵乘法" if not hant else "寫成一次矩陣乘法") in lines and not untranslated(lines)
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_how_many_channels_are_shown_reads_as_a_count_not_as_a_channels_number(lang):
+    import random
+
+    from convgif.language import say
+
+    rng = random.Random(13)
+    measure = "个" if lang == "zh-Hans" else "個"
+    for what in ["input channels", "output channels", "dy channels", "d kernels", "output grids (y and indices)"]:
+        for _ in range(20):
+            total = rng.randint(2, 999)
+            shown = rng.randint(1, total - 1)
+            said = say(f"showing {shown} of {total} {what}", lang)
+            assert f"{shown}/{total}" not in said, said  # read as "channel 1 (of 2)"
+            assert said.index(f" {shown} {measure}") < said.index(f"(共 {total} {measure}"), said
+    both = say("showing 3 of 64 input channels, 1 of 64 output channels", lang)
+    assert both.count(f"(共 64 {measure}") == 2 and f" 3 {measure}" in both and f" 1 {measure}" in both, both

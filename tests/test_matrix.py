@@ -5,6 +5,7 @@ recording, the overlap counts, and what --view refuses."""
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import random
 import re
@@ -585,3 +586,109 @@ def test_the_sum_line_of_y_equals_ct_x_names_each_input_cell_by_channel_and_cell
                     assert 0 <= c < spec.in_channels and 0 <= i < h and 0 <= j < w
             checked += 1
     assert checked > 100
+
+
+def _step_channels(text: str) -> tuple[set[int], int]:
+    """The output channels a step line of Y = W·X says the step writes: those it names (drawn
+    or not), and how many groups not drawn it counts without naming their channels."""
+    which = re.search(
+        r"out channels? ([\d, ]+?)(?:, and ([\d, ]+?) not drawn|, and one in each of (\d+) groups not drawn)? ·", text
+    )
+    named = [which.group(1), which.group(2) or ""]
+    return {int(c) for part in named for c in part.replace(" ", "").split(",") if c}, int(which.group(3) or 0)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_grouped_product_says_what_it_draws_of_w_and_its_steps_mean_the_same_whatever_is_drawn(seed):
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    rng = random.Random(seed)
+    looked = set()
+    for _ in range(12):
+        g = rng.choice([2, 3, 4])
+        size = rng.randint(4, 7)
+        spec = convgif.Conv2dSpec((g * rng.randint(1, 2), size, size), g * rng.randint(1, 2), 3, groups=g)
+        for look in (Look(values=True), Look(), Look(width=1400)):
+            job = Job(spec, look, {"view": "matrix"}, max_frames=0)
+            (drawn,) = job.drawings
+            (layout,) = job.layouts
+            groups = sorted({c // spec.in_per_group for c in layout.shown_in})
+            looked.add(len(groups) > 1)
+            words = " ".join(layout.geometry.notes + tuple(t for t, *_ in layout.texts))
+            blank = drawn.extra["matrix"].blank
+            if len(groups) > 1:  # the blocks, and the blanks between them, are drawn
+                assert "(blank: no weight), a block-diagonal" in words and blank.any()
+            else:
+                assert f"and only group {groups[0]}'s block is drawn" in words and not blank.any()
+                assert "blank: no weight" not in words
+            for step in range(sum(job.shown)):
+                drawn.playback.advance(step)
+                text = drawn.playback.show(step).text
+                j = step % len(layout.shown_columns)
+                named, counted = _step_channels(text)
+                every = {k * spec.out_per_group + j for k in range(spec.groups)}  # one per group
+                assert named <= every and len(named) + counted == spec.groups, text
+                assert counted == 0 or named == {k * spec.out_per_group + j for k in groups}, text
+    assert looked == {True, False}  # both a block alone and several blocks drawn
+
+
+def test_the_row_of_w_in_use_is_always_labelled_and_no_labels_overlap():
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    for spec, width in [
+        (convgif.Conv2dSpec((3, 224, 224), 64, 7, 2, 3), 1000),
+        (convgif.Conv2dSpec((2, 6, 6), 6, 3), None),
+        (convgif.Conv2dSpec((1, 12, 12), 8, 5), 700),
+    ]:
+        job = Job(spec, Look(width=width), {"view": "matrix"}, max_frames=0)
+        (layout,) = job.layouts
+        label = layout.metrics.label
+        x_w, w_top, rows, _ = layout.blocks["w"]
+        s = layout.cell
+        boxes = []
+        for co in layout.shown_out:  # the row of each output channel drawn is in use at some step
+            text = layout.geometry.arrangement.row_label(co)
+            (x, y) = next((x, y) for t, _, x, y in layout.texts if t == text)
+            i = layout.shown_out.index(co)
+            assert y <= w_top + i * s + s // 2 <= y + label.height and x + label.width(text) <= x_w
+            boxes.append((x, x + label.width(text), y, y + label.height))
+        assert rows == len(layout.shown_out)
+        overlapping = [
+            (a, b)
+            for a, b in itertools.combinations(boxes, 2)
+            if a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
+        ]
+        assert not overlapping, (spec, overlapping)
+        if s < label.height and len(layout.shown_out) > 1:
+            assert len({x for x, *_ in boxes}) > 1  # rows closer than a label is tall: labels in turns
+
+
+def test_the_matrix_view_fits_the_page_width_or_width_like_the_other_views_and_past_it_stays_readable():
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import COLUMN_PX, READABLE_CELL_PX
+
+    fitted = 0
+    for spec in [
+        convgif.Conv2dSpec((2, 6, 6), 6, 3),
+        convgif.Conv2dSpec((4, 4, 4), 4, 3, groups=2),
+        convgif.Conv1dSpec((2, 12), 3, 3),
+        convgif.Conv2dSpec((3, 224, 224), 64, 7, 2, 3),
+        convgif.ConvTranspose2dSpec((1, 3, 3), 1, 2, 2),
+    ]:
+        for values in (False, True):
+            for width in (None, 700):
+                try:
+                    job = Job(spec, Look(values=values, width=width), {"view": "matrix"}, max_frames=300)
+                except convgif.TooLargeError as error:  # a width asked that no readable part fits
+                    assert width and error.argument == "width" and error.least_width > width
+                    continue
+                (layout,) = job.layouts
+                if job.choice.fits:
+                    fitted += 1
+                    assert layout.width <= (width or COLUMN_PX), (spec, values, width, layout.width)
+                elif layout.width > (width or COLUMN_PX):  # no part fits: one drawn past the box, readably
+                    assert layout.cell >= READABLE_CELL_PX, (spec, values, width)
+    assert fitted >= 8

@@ -531,8 +531,9 @@ def test_as_conv_says_what_it_draws_and_transposed_kernels_are_pytorchs_weights(
 
 
 def test_a_contact_sheet_has_one_caption_and_tiles_labelled_by_their_step(tmp_path):
-    spec = Conv2dSpec((2, 5, 5), 2, 3, padding=1)
+    spec = Conv2dSpec((2, 5, 5), 2, 3)  # 18 steps: every one a tile on the page
     sheet = render_still(spec, tmp_path / "sheet.png")
+    assert sheet.frames == spec.steps
     drawing = Job(spec, Look(headless=True), max_frames=300)
     layout = drawing.parts[0].layout
     assert layout.caption_lines == 0 and not any(style == CAPTION for _, style, _, _ in layout.texts)

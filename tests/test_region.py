@@ -890,3 +890,87 @@ def test_a_picture_of_few_options_keeps_its_most_beside_one_that_gives_up_more(c
     (alone,) = Job(standard, look, {}).geometries
     assert len(shown(pointwise)[0]) == len(shown(alone)[0]) >= 3, (len(shown(pointwise)[0]), len(shown(alone)[0]))
     assert len(shown(depthwise)[0]) >= 1
+
+
+def _every_step(spec, look: Look) -> bool:
+    """Whether a render of ``spec`` as ``look`` plays every step of the layer, laid out as it is drawn."""
+    from convgif.animation.job import Job
+
+    try:
+        job = Job(spec, look, max_frames=300)
+    except convgif.TooLargeError:
+        return False
+    return job.region is None and sum(job.shown) == job.layer_steps
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_the_least_width_or_scale_that_draws_every_step_is_said_and_drawing_with_it_does(seed):
+    from convgif.animation.job import Job
+    from convgif.picture import MAX_SCALE
+    from convgif.picture.sizes import MAX_SIDE_PX
+
+    rng = random.Random(seed)
+    advised = 0
+    for spec in random_layers(rng, 14) + [convgif.Conv2dSpec((3, 7, 7), 2, 3, 2, 1, 2)]:
+        look = Look(values=rng.random() < 0.7, width=rng.choice([None, None, 360]))
+        try:
+            job = Job(spec, look, max_frames=300)
+        except convgif.TooLargeError:  # too narrow: the refusal says the least width
+            continue
+        where = f"{spec!r} {look}"
+        if _every_step(spec, look) or job.layer_steps > 300:
+            assert job.whole_by == {}, where
+            continue
+        width, scale = job.whole_by.get("width"), job.whole_by.get("scale")
+        if width is not None:  # followed, it draws every step; a pixel less does not
+            advised += 1
+            assert _every_step(spec, look._replace(width=width)), where
+            assert not _every_step(spec, look._replace(width=width - 1)), where
+        else:
+            assert not _every_step(spec, look._replace(width=MAX_SIDE_PX)), where
+        if scale is not None:
+            advised += 1
+            assert _every_step(spec, look._replace(scale=scale)), where
+            assert all(not _every_step(spec, look._replace(scale=n)) for n in range(2, scale)), where
+        else:
+            assert all(not _every_step(spec, look._replace(scale=n)) for n in range(2, MAX_SCALE + 1)), where
+    assert advised  # the layers drawn in part include some a wider page draws whole
+
+
+def test_the_command_says_how_to_draw_every_step_and_another_part_only_when_not_asked(tmp_path):
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "x.gif")])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    layer = ["--in", "3,7,7", "--out", "2", "--k", "3", "--p", "1", "--s", "2", "--d", "2", "--values"]
+    said = re.search(r"note: --width (\d+) or --scale (\d+) draws every step of the layer \(18\)", run(*layer))
+    assert said, run(*layer)
+    for option, value in zip(("--width", "--scale"), said.groups()):
+        assert " · 18 frames · " in run(*layer, option, value)
+    stem = ["--in", "3,224,224", "--out", "64", "--k", "7", "--s", "2", "--p", "3"]
+    told = run(*stem)
+    assert "--region R0:R1,C0:C1 draws another part" in told and "draws every step" not in told
+    asked = run(*stem, "--region", "50:53,108:112")
+    assert "note: drew output rows 50–52, columns 108–111 and the input they read\n" in asked
+    assert "--region R0:R1" not in asked
+
+
+def test_the_steps_left_out_are_counted_of_the_part_drawn_and_of_the_whole_layer(tmp_path):
+    def told(*args: str) -> str:
+        result = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "x.gif")])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    for cin, cout, k, s, p, h in [(3, 64, 7, 2, 3, 224), (8, 12, 3, 1, 1, 60)]:
+        layer = ["--in", f"{cin},{h},{h}", "--out", str(cout), "--k", str(k), "--s", str(s), "--p", str(p)]
+        said = told(*layer)
+        (ho, wo), (r0, r1), (c0, c1) = (
+            [(h + 2 * p - k) // s + 1] * 2,
+            *(map(int, m) for m in re.findall(r"(\d+)–(\d+)", said.split("drew output")[1])[:2]),
+        )
+        part = (r1 - r0 + 1) * (c1 - c0 + 1) * cout
+        counted = f"of the {part:,} steps of this part of the output in every channel; the whole layer has {ho * wo * cout:,})"
+        assert counted in said, said
+    whole = told("--in", "1,5,5", "--out", "16")
+    assert "(54 of the layer's 144 steps)" in whole and "this part" not in whole

@@ -1,8 +1,8 @@
 """Contact sheets: every animation convgif draws has one, however many frames it plays.
 
-A sheet too short for every frame shows a smaller part of the layer where the layer can be
-drawn in part, else (a backward pass, drawn whole) a sample of its frames, every picture's first
-and last among them, each tile named by its frame and the sample said under the caption.
+A sheet shows the part of the layer the animation draws (its channels and steps), within a
+printable page; a sheet too short for every frame shows a sample of its frames, every picture's
+first and last among them, each tile named by its frame and the sample said under the caption.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from PIL import Image
 
 import convgif
 from convgif.animation import DEFAULT_MAX_FRAMES
-from convgif.animation.sheet import SHEET_HEIGHT, sample
+from convgif.animation.sheet import SHEET_HEIGHT, SHEET_WIDTH, sample
 from convgif.api import frames_of, render_still
 from convgif.errors import SpecError
 
@@ -177,3 +177,33 @@ def test_a_sheet_is_drawn_whenever_the_animation_is_or_refused_as_it_is_with_adv
     assert 1 <= done.frames <= frames
     with Image.open(done.path) as image:
         assert image.size == done.size
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_sheet_shows_the_part_channels_and_steps_the_animation_draws_within_a_page(tmp_path, seed):
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    layers = _layers(8, 10 + seed) + [(convgif.Conv2dSpec((3, 7, 7), 2, 3, padding=1), False, False)]
+    sampled = 0
+    for spec, backward, values in layers:
+        view = {"backward": True} if backward else {}
+        scale = 1 + seed
+        try:
+            animation = Job(spec, Look(values=values, scale=scale), view, max_frames=DEFAULT_MAX_FRAMES)
+            animation.layouts  # noqa: B018 (drawn at all)
+        except SpecError:
+            continue
+        sheet = Job(spec, Look(values=values, scale=scale, headless=True), view, max_frames=DEFAULT_MAX_FRAMES)
+        assert sheet.region == animation.region, spec
+        assert sheet.shown == animation.shown, spec  # the same steps, of the same output channels
+        drawn = [(layout.shown_in, layout.shown_out) for layout in sheet.layouts]
+        assert drawn == [(layout.shown_in, layout.shown_out) for layout in animation.layouts], spec
+        done = render_still(spec, tmp_path / "s.png", values=values, scale=scale, **view)
+        tile_w, tile_h = sheet.size
+        assert done.shown_steps == sum(animation.shown) and done.frames <= done.shown_steps
+        rows = -(-done.frames // max(1, done.size[0] // tile_w))
+        if tile_w <= SHEET_WIDTH * scale and done.frames > len(sheet.shown) and rows > 1:  # else one tile a part
+            assert done.size[0] <= SHEET_WIDTH * scale and done.size[1] <= SHEET_HEIGHT * scale, (spec, done.size)
+        sampled += done.frames < done.shown_steps
+    assert sampled  # some sheets are samples, which the test above checks are said so

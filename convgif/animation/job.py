@@ -111,6 +111,7 @@ class Job:
             if early is not None:
                 raise self.op.refusal_of(early, spec)
         chars = self._value_chars(whole, view) if writes and not self.in_part else None
+        look = look._replace(headless=False)  # a contact sheet's tiles show the animation's part
         try:
             self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
         except SpecError as error:
@@ -122,11 +123,33 @@ class Job:
                     raise self.op.refusal_of(other, spec) from None
             raise self.op.refusal_of(error, spec) from None
         self.view, self.geometries = self.choice.view, self.choice.geometries
+        self._chooser = (whole, shown, chars)
+        #: Every step of the layer (the part drawn may play fewer).
+        self.layer_steps = sum(g.steps for g in whole)
         if self.in_part:
             self._check_part()
         #: The animation's last frame, kept when it is played: the still of its last step.
         self._last: Optional[np.ndarray] = None
         self._played = False
+
+    @cached_property
+    def whole_by(self) -> dict[str, int]:
+        """The least ``width`` (at this scale) and ``scale`` (at this width) under which every
+        step of a layer drawn in part to fit the box is drawn (see :func:`.region.drawn_whole_by`)."""
+        from .region import drawn_whole_by
+
+        whole, shown, chars = self._chooser
+        return drawn_whole_by(
+            self.op,
+            self.spec,
+            self.look._replace(headless=False),
+            self._asked,
+            whole,
+            self.choice,
+            self.max_frames,
+            shown,
+            chars,
+        )
 
     def _too_large(self, whole: list) -> bool:
         """Whether a layer is too large to compute whole but of a kind that computes only the
@@ -177,12 +200,6 @@ class Job:
         rest = {k: v for k, v in view.items() if k != "region"}
         drawn = self.op.drawings(self.spec, self.recording, self.pixels, geometries=widest, **rest)
         return [d.value_chars for d in drawn]
-
-    def within(self, max_frames: int) -> Job:
-        """The same render drawing a part whose steps number at most ``max_frames``."""
-        return Job(
-            self.spec, self.look, self._asked, seed=self.seed, pixels=self.pixels, max_frames=max_frames, **self._given
-        )
 
     @property
     def region(self) -> Any:
@@ -402,6 +419,9 @@ class Job:
             format=format,
             data=data,
             region=self.region,
+            layer_steps=self.layer_steps,
+            region_asked=self._asked.get("region") is not None,
+            whole_by=self.whole_by,
         )
 
     def planned_frames(self) -> int:

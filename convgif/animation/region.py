@@ -213,6 +213,56 @@ def _search(
     return _Search(geometries, of_region, whole, look, max_frames, picture, out_size), regions
 
 
+def draws_every_step(choice: Choice, whole: list) -> bool:
+    """Whether ``choice`` plays every step of the layer drawn ``whole``: all of its output and
+    every kernel column."""
+    shown = sum(_steps(g, columns) for g, columns in zip(choice.geometries, choice.selection.columns))
+    return choice.region is None and shown == sum(g.steps for g in whole)
+
+
+def drawn_whole_by(
+    op: Operation,
+    spec: Any,
+    look: Look,
+    view: dict,
+    whole: list,
+    chosen: Choice,
+    max_frames: int = 0,
+    pixels: Optional[np.ndarray] = None,
+    value_chars: Optional[list[int]] = None,
+) -> dict[str, int]:
+    """How to draw every step of a layer :func:`choose` draws in part to fit the box: the least
+    ``width`` at ``look``'s scale, and the least ``scale`` at its width, under which the chooser
+    draws every step (each left out when none does; nothing when a region was asked, when the
+    part ``chosen`` plays every step already, or when they are more than ``max_frames``)."""
+    asked, every = view.get("region") is not None, sum(g.steps for g in whole)
+    if asked or draws_every_step(chosen, whole) or (max_frames and every > max_frames):
+        return {}
+
+    def every_step(**changes: Any) -> bool:
+        try:
+            return draws_every_step(
+                choose(op, spec, look._replace(**changes), view, whole, 0, pixels, value_chars), whole
+            )
+        except SpecError:
+            return False
+
+    from ..picture import MAX_SCALE
+    from ..picture.sizes import MAX_SIDE_PX
+
+    advice = {}
+    narrow, wide = fit_box(look.scale, look.width)[0], MAX_SIDE_PX * look.scale
+    if every_step(width=wide):
+        while wide - narrow > 1:  # the least width that draws every step, the widest that does not
+            middle = (narrow + wide) // 2
+            narrow, wide = (narrow, middle) if every_step(width=middle) else (middle, wide)
+        advice["width"] = wide
+    larger = next((n for n in range(look.scale + 1, MAX_SCALE + 1) if every_step(scale=n)), None)
+    if larger is not None:
+        advice["scale"] = larger
+    return advice
+
+
 class _Search:
     """The candidates of a part in order of preference, each checked: its steps against
     ``max_frames``, its pictures against the box of a page (readable cells)."""

@@ -34,6 +34,13 @@ class RenderResult:
     data: Optional[builtins.bytes] = field(default=None, repr=False, compare=False)
     #: The part of the output drawn, when the layer is too large to draw whole (else None).
     region: Optional[Region] = None
+    #: Every step of the layer (``steps`` counts those of the part of its output drawn).
+    layer_steps: int = 0
+    #: Whether the part drawn was asked for (``region``), not chosen to fit.
+    region_asked: bool = False
+    #: How to draw every step of a layer drawn in part to fit the page: the least ``width``
+    #: and/or ``scale`` that does (empty when none does, or when it is drawn whole).
+    whole_by: dict = field(default_factory=dict, compare=False)
 
     def content(self) -> builtins.bytes:
         """The picture's bytes: those kept in memory, else the file's."""

@@ -8,7 +8,6 @@ import math
 import time
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
-from ..errors import SpecError
 from .job import Job, offset
 
 if TYPE_CHECKING:
@@ -17,13 +16,12 @@ if TYPE_CHECKING:
     from .result import RenderResult
 
 
-SHEET_WIDTH = 2400
-
-
-#: A contact sheet stops short of this height: when its tiles would not fit, it shows a smaller
-#: part of the layer, every step of it, where the layer can be drawn in part; else (a backward
-#: pass, drawn whole, or a part still too long) a sample of its frames (:func:`sample`).
-SHEET_HEIGHT = 7200
+#: A contact sheet is a printable overview: at most an A3 page at 150 dots an inch (at scale 1;
+#: as many times larger as ``scale``), where a tile's text prints at about 6 pt. Its tiles show
+#: the part of the layer the animation draws, its channels and steps; when they do not all fit,
+#: a sample of its frames, each named (:func:`sample`).
+SHEET_WIDTH = 1754
+SHEET_HEIGHT = 2480
 
 
 class _Tiles(NamedTuple):
@@ -44,21 +42,22 @@ class _Tiles(NamedTuple):
 
 def _tiles(job: Job, columns: Optional[int], strip: int = 0, note: str = "") -> _Tiles:
     tile_w, tile_h = job.size
-    across = columns or max(1, min(math.ceil(math.sqrt(job.total)), SHEET_WIDTH // tile_w))
-    shrink = min(1.0, SHEET_WIDTH / (across * tile_w)) if columns else 1.0
+    width, height = SHEET_WIDTH * job.look.scale, SHEET_HEIGHT * job.look.scale
+    across = columns or max(1, min(math.ceil(math.sqrt(job.total)), width // tile_w))
+    shrink = min(1.0, width / (across * tile_w)) if columns else 1.0
     tile = (max(1, round(tile_w * shrink)), max(1, round(tile_h * shrink)))
     top = header(job, across * tile[0], note)
-    rows_fit = max(1, (SHEET_HEIGHT - top.shape[0]) // (tile[1] + strip))
+    rows_fit = max(1, (height - top.shape[0]) // (tile[1] + strip))
     return _Tiles(across, tile, shrink, strip, top, rows_fit)
 
 
 def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional[float] = None) -> RenderResult:
-    """Write the contact sheet of ``job`` (a job of headless frames) to ``target``: the caption
-    and notes once, then one tile per step drawn, ``columns`` across (default: about square, as
-    many as fit ``SHEET_WIDTH`` pixels at full size), shrunk only when ``columns`` asks for more
-    than fit. When the sheet would be taller than ``SHEET_HEIGHT``: a smaller part of the layer,
-    every step of it, where the layer can be drawn in part; else a sample of its frames, each
-    tile named by its frame's number and the sample said under the caption."""
+    """Write the contact sheet of ``job`` (a job of headless frames, of the part its animation
+    draws) to ``target``: the caption and notes once, then one tile per step drawn, ``columns``
+    across (default: about square, as many as fit ``SHEET_WIDTH`` pixels at full size), shrunk
+    only when ``columns`` asks for more than fit. When the sheet would be taller than
+    ``SHEET_HEIGHT``: a sample of its frames, each tile named by its frame's number and the
+    sample said under the caption."""
     import numpy as np
     from PIL import Image
 
@@ -66,14 +65,6 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
 
     started = time.perf_counter() if started is None else started
     lay = _tiles(job, columns)
-    for _ in range(3):  # a smaller part, as long as the tiles do not fit the sheet
-        if job.total <= lay.capacity:
-            break
-        try:
-            job = job.within(lay.capacity)
-        except SpecError:  # drawn whole (a backward pass), or no part has so few steps
-            break
-        lay = _tiles(job, columns)
     steps, numbers = job.steps, None
     if job.total > lay.capacity:
         steps, numbers, lay = _sampled(job, columns)

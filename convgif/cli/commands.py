@@ -234,19 +234,8 @@ def _report(
         echo(line)
     if quiet:
         return
-    for note in notes:
+    for note in (*notes, *render_notes(result)):
         click.echo(f"note: {note}", err=True)
-    if result.shown_steps < result.steps:
-        click.echo(
-            f"note: only the steps of the output channels shown are drawn ({result.shown_steps:,} of {result.steps:,})",
-            err=True,
-        )
-    if result.region is not None:
-        other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
-        click.echo(
-            f"note: drew output {part_text(result.region)} and the input they read (--region {other} draws another part)",
-            err=True,
-        )
     frames = f"{result.frames:,} frame{'s' if result.frames != 1 else ''}"
     from .. import ops
 
@@ -265,6 +254,33 @@ def part_text(region: Any) -> str:
     if region.dims == 1:
         return span("position", region.cols)
     return f"{span('row', region.rows)}, {span('column', region.cols)}"
+
+
+def render_notes(result: Any) -> list[str]:
+    """What a render leaves out and how to draw more of it: the steps of the channels not shown
+    (counted of the part drawn, and of the whole layer when only a part is), the part of the
+    output drawn, and the least ``--width`` or ``--scale`` that draws every step, where one does."""
+    said = []
+    if result.shown_steps < result.steps:
+        counted = (
+            f"{result.shown_steps:,} of the layer's {result.steps:,} steps"
+            if result.region is None
+            else f"{result.shown_steps:,} of the {result.steps:,} steps of this part of the output in every channel; "
+            f"the whole layer has {result.layer_steps:,}"
+        )
+        said.append(f"only the steps of the output channels shown are drawn ({counted})")
+    if result.region is not None:
+        other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
+        hint = "" if result.region_asked else f" (--region {other} draws another part)"
+        said.append(f"drew output {part_text(result.region)} and the input they read{hint}")
+    options = " or ".join(f"--{name} {value}" for name, value in sorted(result.whole_by.items(), key=_width_first))
+    if options:
+        said.append(f"{options} draws every step of the layer ({result.layer_steps:,})")
+    return said
+
+
+def _width_first(item: tuple[str, int]) -> bool:
+    return item[0] != "width"
 
 
 #: The options of a render that change what it draws (its part, and so its frames): ``info``

@@ -23,9 +23,6 @@ from .render_options import render_options as render_options
 from .shapes import missing_channel
 from .types import FactorsType, LayerType, PaddingType, RatiosType, SamplesType, ShapeType, SizesType, layer_line
 
-#: The values of ``--view``: the other ways some kinds are drawn (each kind lists its own).
-VIEWS = ("matrix", "overlaps")
-
 
 class Argument(NamedTuple):
     """One argument of PyTorch's layers as an option, declared once for every kind that has it
@@ -178,7 +175,7 @@ ARGUMENTS = (
         "Draw the layer another way: matrix (Conv1d/2d: the unfolded input X, the weight W and Y = W·X; "
         "ConvTranspose1d/2d: y = Cᵀ·x), overlaps (ConvTranspose1d/2d: how many kernel taps land on each output "
         "cell).",
-        click.Choice(VIEWS),
+        click.Choice(("matrix", "overlaps")),
         view=True,
     ),
     Argument(

@@ -7,7 +7,14 @@ import click
 
 from ..animation import DEFAULT_FPS, DEFAULT_MAX_FRAMES
 from ..language import LANGS
-from ..picture import MAX_SCALE, THEME_NAMES
+from ..picture import COLUMN_PX, MAX_SCALE, SLIDE_PX, THEME_NAMES
+
+#: How wide a picture is at most, and what a larger width draws.
+WIDTH_HELP = (
+    "Make the picture at most this many pixels wide: a layer too large to draw readably within it is drawn in "
+    "part, and a larger width draws more of it (the notes say the least width that draws every step).  "
+    f"[default: {COLUMN_PX}, a page's column; at --scale N, {COLUMN_PX}×N, at most {SLIDE_PX[0]}]"
+)
 
 
 def render_options(function):
@@ -55,7 +62,7 @@ def render_options(function):
             show_default=True,
             help='Language of the words in the picture: en, zh-Hans or zh-Hant (Chinese needs a CJK font: pip install "convgif[zh]").',
         ),
-        click.option("--width", type=click.IntRange(min=1), help="Make the picture at most this many pixels wide."),
+        click.option("--width", type=click.IntRange(min=1), help=WIDTH_HELP),
         click.option(
             "--scale",
             type=click.IntRange(1, MAX_SCALE),

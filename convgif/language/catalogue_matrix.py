@@ -34,6 +34,13 @@ MATRIX: tuple[tuple[str, str], ...] = (
     ),
     (rf"a block-diagonal ({_NUM} × {_NUM}) matrix", r"是 \1 的分块对角矩阵"),
     (
+        rf", zero elsewhere: W is block-diagonal, ({_NUM} × {_NUM}), and only group (\d+)'s block is drawn",
+        r", 其余为零: W 是 \1 的分块对角矩阵, 只画出第 \2 组的块",
+    ),
+    # a step of Y = W·X writes one entry per group: those of the groups not drawn named too
+    (r", and one in each of (\d+) groups not drawn", r", 以及未画出的 \1 组中各一个"),
+    (r", and (\d+(?:, \d+)?) not drawn", r", 以及未画出的 \1"),
+    (
         rf"X's and Y's columns: ([\d–, …]+) of ({_NUM}) \(the output positions drawn\); a double line marks where "
         rf"the other ({_NUM}) are left out, and under X how many there",
         r"X 与 Y 的列 \1 (共 \2 列: 所画的输出位置); 双线标出其余 \3 列略去之处, X 下方为各处略去的列数",

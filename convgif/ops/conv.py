@@ -509,7 +509,7 @@ class DirectConv(Operation):
             formulas.append(
                 f"{axis}_out = floor(({n} + {padded} − {d}·({k} − 1) − 1) / {s} + 1) = {spec.output_shape[1 + i]}"
             )
-        from .matrix import product_facts
+        from .matrix_facts import product_facts
 
         return {**conv_facts(spec, self.name, formulas, math.prod(spec.output_shape)), **product_facts(spec)}
 

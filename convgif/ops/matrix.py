@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Sequence
 from typing import Any, Optional
 
 import numpy as np
@@ -103,25 +104,21 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
         f"(c·{kernel} + kernel cell); W: the weight {tuple(_weight_shape(spec))} reshaped to "
         f"{_times(spec.out_channels, per)}, a row per output channel; Y = W·X + b: row co is output channel co"
     ]
-    if spec.groups > 1:
-        notes.append(
-            f"groups={spec.groups}: W's row co holds weights only on the {per} rows of X of its group's "
-            f"{spec.in_per_group} input channel{'s' if spec.in_per_group > 1 else ''} (blank: no weight), a "
-            f"block-diagonal {_times(spec.out_channels, rows)} matrix"
-        )
     _, ho, wo = planar.output_shape
     drawn = Region.of(region, (ho, wo))
     oy, ox = drawn.rows[1] - 1, drawn.cols[1] - 1
 
     def longest(geometry: Geometry) -> str:
         """The last step's line as :class:`ProductPlayback` writes it: the last kernel column
-        shown of each group drawn, at the last position drawn, of the columns' steps."""
+        shown of each group drawn, at the last position drawn, of the columns' steps, naming
+        the channels the step writes in the groups not drawn."""
         shown_in, columns, _ = shown(geometry)
-        channels = [
-            g * spec.out_per_group + len(columns) - 1 for g in sorted({c // spec.in_per_group for c in shown_in})
-        ]
+        groups = sorted({c // spec.in_per_group for c in shown_in})
+        j = len(columns) - 1
+        channels = [g * spec.out_per_group + j for g in groups]
+        others = [g * spec.out_per_group + j for g in range(spec.groups) if g not in groups]
         steps = len(columns) * math.prod(drawn.size)
-        return product_step_text(channels, dims, oy, ox, oy * wo + ox, steps - 1, steps, conv_part(geometry))
+        return product_step_text(channels, dims, oy, ox, oy * wo + ox, steps - 1, steps, conv_part(geometry), others)
 
     entry = len(f"Y[{spec.out_channels - 1}, {places - 1}] = ")
     return dataclasses.replace(
@@ -154,19 +151,23 @@ def _product_plan(spec: Any, out: tuple[int, int], region: Optional[Region]) -> 
     wholes = ((rows, places), (spec.out_channels, rows), (spec.out_channels, places))
 
     def part_notes(shown_in: tuple, shown_out: tuple) -> list[str]:
-        """Which columns of X and Y, rows of X and rows of W and Y are drawn, when not all."""
+        """How W is block-diagonal (and whether its blocks are drawn), then which columns of X and
+        Y, rows of X and rows of W and Y are drawn, when not all."""
         channels = f"input channel{'s' * (len(shown_in) > 1)} {_runs(list(shown_in))}"
-        notes = _left_out_notes(
-            indices(shown_in, shown_out),
-            wholes,
-            (
-                ("x", 1, "X's and Y's columns", "the output positions drawn"),
-                ("x", 0, "X's rows and W's columns", channels),
-                ("w", 0, "W's and Y's rows", "the output channels drawn"),
+        notes = [
+            *_groups_note(spec, shown_in),
+            *_left_out_notes(
+                indices(shown_in, shown_out),
+                wholes,
+                (
+                    ("x", 1, "X's and Y's columns", "the output positions drawn"),
+                    ("x", 0, "X's rows and W's columns", channels),
+                    ("w", 0, "W's and Y's rows", "the output channels drawn"),
+                ),
             ),
-        )
+        ]
         if math.prod(part.size) < places:  # the columns' gaps are counted under X
-            notes[0] += ", and under X how many there"
+            notes[spec.groups > 1] += ", and under X how many there"
         return notes
 
     return MatrixPlan(
@@ -178,6 +179,23 @@ def _product_plan(spec: Any, out: tuple[int, int], region: Optional[Region]) -> 
         indices=indices,
         notes=part_notes,
     )
+
+
+def _groups_note(spec: Any, shown_in: tuple) -> list[str]:
+    """How W is block-diagonal with groups: its blanks where the input channels drawn are of
+    several groups, else that one group's block alone is drawn (no blank to see)."""
+    if spec.groups == 1:
+        return []
+    per, rows = spec.in_per_group * math.prod(spec.kernel_size), spec.in_channels * math.prod(spec.kernel_size)
+    inputs = f"{spec.in_per_group} input channel{'s' if spec.in_per_group > 1 else ''}"
+    head = f"groups={spec.groups}: W's row co holds weights only on the {per} rows of X of its group's {inputs}"
+    groups = sorted({c // spec.in_per_group for c in shown_in})
+    if len(groups) > 1:
+        return [f"{head} (blank: no weight), a block-diagonal {_times(spec.out_channels, rows)} matrix"]
+    return [
+        f"{head}, zero elsewhere: W is block-diagonal, {_times(spec.out_channels, rows)}, and only group {groups[0]}'s "
+        "block is drawn"
+    ]
 
 
 def _weight_shape(spec: Any) -> tuple[int, ...]:
@@ -192,11 +210,26 @@ def _order(dims: int, out: tuple[int, ...]) -> str:
 
 
 def product_step_text(
-    channels: list[int], dims: int, oy: int, ox: int, column: int, step: int, steps: int, part: bool
+    channels: list[int],
+    dims: int,
+    oy: int,
+    ox: int,
+    column: int,
+    step: int,
+    steps: int,
+    part: bool,
+    others: Sequence[int] = (),
 ) -> str:
     """The step line of ``Y = W·X``: the column of X, the output channels written (one per
-    group drawn), the output position and the step."""
+    group drawn; ``others``, those the same step writes in the groups not drawn), the output
+    position and the step."""
     which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
+    if others:  # a step is the same with every group drawn or not
+        which += (
+            f", and {', '.join(map(str, others))} not drawn"
+            if len(others) <= 2
+            else f", and one in each of {len(others)} groups not drawn"
+        )
     return f"column {column} of X · {which} · {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 
@@ -221,7 +254,8 @@ class ProductPlayback(ConvPlayback):
         _, _, wo = spec.output_shape
         column = oy * wo + ox
         channels = [g * spec.out_per_group + j for g in self.groups]
-        text = product_step_text(channels, self.dims, oy, ox, column, step, self.steps, self.part)
+        others = [g * spec.out_per_group + j for g in range(spec.groups) if g not in self.groups]
+        text = product_step_text(channels, self.dims, oy, ox, column, step, self.steps, self.part, others)
         sums = tuple(f"Y[{co}, {column}] = {entry}" for co, entry in zip(shown_step.sum_channels, shown_step.sums))
         return dataclasses.replace(shown_step, text=text, sums=sums)
 
@@ -574,102 +608,3 @@ def transpose_drawn(
         kernel_channels=recording.conv.kept,
         kernel_values=weights,
     )
-
-
-# -- what info says ------------------------------------------------------------------------------
-
-
-def product_facts(spec: Any) -> dict[str, Any]:
-    """The sizes of ``Y = W·X`` for a direct convolution (of any number of axes), and of C with
-    how many of its entries hold weights."""
-    from ..engine.matrix import structural_nonzeros
-
-    kk = math.prod(spec.kernel_size)
-    places = math.prod(spec.output_shape[1:])
-    n_in, n_out = math.prod(spec.input_shape), math.prod(spec.output_shape)
-    pairs = structural_nonzeros(
-        spec.input_shape[1:],
-        spec.kernel_size,
-        spec.stride,
-        spec.dilation,
-        spec.padding,
-        spec.padding_end,
-        spec.padding_mode,
-    )
-    nonzero = None if pairs is None else spec.out_channels * spec.in_per_group * pairs
-    kernel = _kernel_word(spec)
-    held = (
-        f"{nonzero:,} of them weights ({_share(nonzero, n_out * n_in)})"
-        if nonzero is not None
-        else f"those holding weights not counted (padding_mode={spec.padding_mode!r} on a layer this large)"
-    )
-    block = (
-        f" ({spec.out_channels} × {spec.in_channels * kk} block-diagonal against all of X)" if spec.groups > 1 else ""
-    )
-    return {
-        "unfolded_input": [spec.in_channels * kk, places],
-        "weight_matrix": [spec.out_channels, spec.in_per_group * kk],
-        "product": [spec.out_channels, places],
-        "conv_matrix": [n_out, n_in],
-        "conv_matrix_nonzeros": nonzero,
-        "matrix_formulas": [
-            f"X = unfold(x): C_in·{kernel} × L = {spec.in_channels * kk:,} × {places:,}",
-            f"W: C_out × C_in/G·{kernel} = {spec.out_channels:,} × {spec.in_per_group * kk:,}{block}",
-            f"Y = W·X + b: C_out × L = {spec.out_channels:,} × {places:,}",
-            f"C (y = C·x): {n_out:,} × {n_in:,} = {n_out * n_in:,} entries, {held}",
-        ],
-    }
-
-
-def _kernel_word(spec: Any) -> str:
-    """The kernel's cells in a formula: ``KH·KW``, ``K`` for one axis, ``KD·KH·KW`` for three."""
-    from .args import AXES
-
-    return "·".join(f"K{a}" for a in AXES[len(spec.kernel_size)]) if len(spec.kernel_size) > 1 else "K"
-
-
-def _share(part: int, whole: int) -> str:
-    return f"{100 * part / whole:.3g}%" if whole else "0%"
-
-
-def transpose_facts(spec: Any) -> dict[str, Any]:
-    """The sizes of ``y = Cᵀ·x`` for a transposed convolution (of any number of axes), how many
-    of Cᵀ's entries hold weights, and how many kernel taps land on each output cell."""
-    from ..engine.matrix import axis_overlaps, taps_inside
-
-    n_in, n_out = math.prod(spec.input_shape), math.prod(spec.output_shape)
-    axes = zip(spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.padding, spec.output_shape[1:])
-    counted = [taps_inside(m, k, s, d, p, n) for n, k, s, d, p, m in axes]
-    nonzero = None if None in counted else spec.out_channels * spec.in_per_group * math.prod(counted)  # type: ignore[arg-type]
-    taps: Optional[list[int]] = [1]
-    for n, k, s, d, p, op in zip(
-        spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.padding, spec.output_padding
-    ):
-        counts = axis_overlaps(n, k, s, d, p, op)
-        if counts is None or taps is None:
-            taps = None
-            continue
-        taps = sorted({a * int(b) for a in taps for b in np.unique(counts)})
-    if taps is None:
-        landing = "kernel taps landing on an output cell: not listed for a layer this large"
-    else:
-        landing = f"kernel taps landing on an output cell: {', '.join(map(str, taps))}"
-        landing += " (uneven: the checkerboard of --view overlaps)" if len(taps) > 1 else " (even)"
-        if spec.in_per_group > 1:
-            landing += f", each adding the {spec.in_per_group} input channels of its group"
-    held = (
-        f"{nonzero:,} of them weights ({_share(nonzero, n_out * n_in)})"
-        if nonzero is not None
-        else "those holding weights not counted (a layer this large)"
-    )
-    return {
-        "conv_matrix": [n_in, n_out],
-        "conv_matrix_nonzeros": nonzero,
-        "overlaps": taps,
-        "overlaps_name": "kernel taps landing on an output cell",
-        "matrix_formulas": [
-            f"Cᵀ (y = Cᵀ·x): {n_out:,} × {n_in:,} = {n_out * n_in:,} entries, {held}; C, {n_in:,} × {n_out:,}, is "
-            "the matrix of the direct convolution with the same weight from the output's shape back to the input's",
-            landing,
-        ],
-    }

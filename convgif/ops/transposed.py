@@ -625,7 +625,7 @@ class TransposedConv(Operation):
         if self.dims == 3:  # drawn a depth slice at a time: a slice of the bias alone is one step
             planes = (spec.plane(z) for z in range(spec.output_shape[1]))
             facts["steps"] = sum(1 if planar is None else planar.steps for planar in planes)
-        from .matrix import transpose_facts
+        from .matrix_facts import transpose_facts
 
         facts.update(transpose_facts(spec))
         return facts

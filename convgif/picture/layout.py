@@ -514,7 +514,8 @@ def _slide(geometry: Geometry) -> tuple[Arrangement, ...]:
 
 def _own_arrangement(asked: _Asked) -> Layout:
     """The layout of a geometry that arranges itself (the matrix view): the largest cells that
-    fit its own box, else the smallest, unless that is too large to draw at all."""
+    fit its own box, else the smallest readable ones (a part drawn past the box stays
+    readable), unless that is too large to draw at all."""
     geometry, values, m = asked.geometry, asked.values, Metrics.of(asked.scale)
     own = geometry.arrangement
     if values:
@@ -533,6 +534,9 @@ def _own_arrangement(asked: _Asked) -> Layout:
         wide = max(unit.drawing[0] * m.n, layout.drawing[0])
         if wide <= box_w and tall <= box_h and asked.fits(layout):
             return replace(layout, fits_box=True)
+    least = max(smallest, READABLE_CELL_PX)
+    if least > smallest:
+        layout = own.arrange(geometry, values, least * m.n, options[0], m, *options[1:])
     if not asked.fits(layout):
         raise _too_narrow(asked.max_width, layout.width, f"{layout.width} pixels even at {smallest * m.n}-pixel cells")
     if max(layout.drawing) <= MAX_SIDE_PX * m.n:

@@ -128,14 +128,12 @@ class MatrixPlan:
 
     @staticmethod
     def fit_box(scale: int = 1, width: Optional[int] = None) -> tuple[int, int]:
-        """The box a matrix picture's cells shrink to fit: at scale 1, twice a page's column
-        wide and half as tall again as a page (the matrices sit beside and under the grids, as
-        long as a kernel's cells times the channels); at larger scales the slide of
-        :func:`~convgif.picture.sizes.fit_box`."""
+        """The box a matrix picture's cells shrink to fit: at scale 1, a page's column (or
+        ``width``) wide, as the other views, and half as tall again as a page (the matrices sit
+        under the grids, as long as a kernel's cells times the channels); at larger scales the
+        slide of :func:`~convgif.picture.sizes.fit_box`."""
         box_w, box_h = fit_box(scale, width)
-        if scale > 1:
-            return box_w, box_h
-        return width or 2 * box_w, box_h * 3 // 2
+        return (box_w, box_h) if scale > 1 else (box_w, box_h * 3 // 2)
 
     def animation(self, drawn: Any, layout: Layout, theme: Any, scales: Any, keys: tuple = ()) -> Any:
         """The frames of a drawing laid out so (``keys``: drawn elsewhere, see
@@ -197,6 +195,20 @@ def _width(rows_cols: tuple[int, int], s: int) -> int:
     return rows_cols[1] * s + 1
 
 
+def _row_label_columns(plan: MatrixPlan, g: Grids) -> tuple[int, int]:
+    """How many columns W's row labels take turns in, so that every row is labelled without
+    two labels overlapping (rows closer than a label is tall), and the widest label."""
+    label = g.m.label
+    widest = max(label.width(plan.row_label(co)) for co in g.shown_out)
+    return min(len(g.shown_out), max(1, -(-label.height // g.s))), widest
+
+
+def _row_labels_width(plan: MatrixPlan, g: Grids) -> int:
+    """The width W's row labels take on its left (see :func:`_row_label_columns`)."""
+    columns, widest = _row_label_columns(plan, g)
+    return columns * widest + (columns - 1) * g.m.label.advance
+
+
 def _across(
     plan: MatrixPlan, spec: Geometry, g: Grids, sizes: dict, headings: tuple[str, str, str], skips: dict
 ) -> _Across:
@@ -216,8 +228,7 @@ def _across(
     x_in = margin + frame + max(in_left - frame, 0)
     in_end = max(x_in + in_w, margin + label.width(spec.input_heading))
     if plan.form == PRODUCT:
-        rows_w = max(label.width(plan.row_label(co)) for co in g.shown_out)  # W's rows' labels on its left
-        w_w = _width(sizes["w"], s) + m.gap + rows_w
+        w_w = _width(sizes["w"], s) + m.gap + _row_labels_width(plan, g)  # W's rows' labels on its left
         x_x = max(in_end + m.link_gap, margin + w_w + m.gap, margin + label.width(w_heading) + 2 * m.gap)
         x_w, x_y = x_x - m.gap - _width(sizes["w"], s), x_x
     else:
@@ -284,11 +295,11 @@ def _product_body(
     outputs, out_tops, outputs_end = _stack(g, second + g.lh, g.shown_out, spec.out_per_group, ho, g.out_room)
     w_top = second + 2 * g.lh + g.out_room[0]
     blocks = {"x": (a.x_x, x_top, *sizes["x"]), "w": (a.x_w, w_top, *sizes["w"]), "y": (a.x_y, w_top, *sizes["y"])}
-    every = max(1, -(-label.height // s))  # label every row there is room for
-    for i, co in enumerate(g.shown_out):
-        if i % every == 0:
-            text = plan.row_label(co)
-            texts.append((text, label, a.x_w - m.gap - label.width(text), w_top + i * s + (s - label.height) // 2))
+    columns, rows_w = _row_label_columns(plan, g)
+    for i, co in enumerate(g.shown_out):  # every row labelled: rows closer than a label is tall take turns across
+        text = plan.row_label(co)
+        x = a.x_w - m.gap - label.width(text) - (i % columns) * (rows_w + label.advance)
+        texts.append((text, label, x, w_top + i * s + (s - label.height) // 2))
     bottom = max(outputs_end, w_top + sizes["w"][0] * s + 1)
     lane = body + g.lh // 2  # the label line over the first grid: free right of the grids
     return _Body(inputs, in_tops, inputs_end, outputs, out_tops, outputs_end, blocks, bottom, lane)

@@ -19,6 +19,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Optional
 
+from . import COLUMN_PX, SLIDE_PX
 from .cells import cells
 from .model import MAX_SHOWN_COLUMNS as MAX_SHOWN_COLUMNS
 from .model import MAX_SHOWN_IN as MAX_SHOWN_IN
@@ -57,11 +58,8 @@ VALUE_CELL_PX = 22  # with --values: room for "-12" written inside
 MIN_CELL_PX = 6
 MIN_VALUE_CELL_PX = 18
 VALUE_PAD_PX = 6  # a value's text keeps this much of its cell free, for the outline of a read cell
-#: Cells shrink until a frame fits a page's column: COLUMN_PX wide and PAGE_PX tall at scale 1;
-#: at scale 2 and more (slides and projectors) a 1080p slide, SLIDE_PX.
-COLUMN_PX = 480
+#: A page's column is COLUMN_PX wide and PAGE_PX tall (see :mod:`convgif.picture`).
 PAGE_PX = 960
-SLIDE_PX = (1920, 1080)
 #: Below this size (at scale 1) cells are not readable: a part of the layer is drawn instead.
 READABLE_CELL_PX = 10
 MAX_SIDE_PX = 1800  # the longest side of a frame convgif will draw at all
