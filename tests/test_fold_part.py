@@ -237,7 +237,7 @@ def test_a_huge_fold_is_drawn_from_its_part_alone(tmp_path, monkeypatch):
     done = run(main, [*layer, "--region", "0:1,100:103", "--max-frames", "0", "-o", str(tmp_path / "a.gif")])
     assert done.exit_code == 0, done.output
     done = run(main, [*layer, "-o", str(tmp_path / "b.gif")])  # any number of frames: a part, never the whole
-    assert done.exit_code == 0 and "drew output rows" in done.output, done.output
+    assert done.exit_code == 0 and "drew output row" in done.output, done.output
     monkeypatch.setattr(job, "memory_bytes", lambda: 1_000)
     refused = run(main, [*layer, "--max-frames", "40", "-o", str(tmp_path / "c.gif")])
     assert refused.exit_code == 2 and "--region" in refused.output and "memory" in refused.output

@@ -186,7 +186,7 @@ def test_a_layer_over_the_numbers_computed_whole_renders_its_part_and_a_part_ove
     pad = ["--layer", "ReplicationPad3d", "--in", "4,30,400,400", "--p", "1", "--max-frames", "64"]
     result = run(*pad, "--region", "100:101,398:400", "-o", "p.gif")
     assert result.exit_code == 0, result.output
-    assert "rows 100–100, columns 398–399" in result.output and "64 frames" in result.output
+    assert "row 100, columns 398–399" in result.output and "64 frames" in result.output
 
     from convgif.animation import job
 
