@@ -109,6 +109,9 @@ def test_the_width_help_states_the_width_a_picture_fits_by_default():
 
     words = " ".join(CliRunner().invoke(main, ["--help"]).output.split())
     box = {scale: fit_box(scale)[0] for scale in range(1, 5)}
-    said = f"[default: {box[1]}, a page's column; at --scale N, {box[1]}×N, at most {box[4]}]"
+    said = (
+        f"[default: {box[1]}, a page's column ({2 * box[1]} for --view matrix, its matrices side by side); "
+        f"at --scale N, {box[1]}×N, at most {box[4]}]"
+    )
     assert said in words, words
     assert all(box[n] == min(n * box[1], box[4]) for n in (2, 3))

@@ -665,7 +665,8 @@ def test_the_row_of_w_in_use_is_always_labelled_and_no_labels_overlap():
             assert len({x for x, *_ in boxes}) > 1  # rows closer than a label is tall: labels in turns
 
 
-def test_the_matrix_view_fits_the_page_width_or_width_like_the_other_views_and_past_it_stays_readable():
+def test_the_matrix_view_fits_two_columns_or_width_and_past_it_stays_readable():
+    """Two of a page's columns by default (its matrices side by side), or the width asked."""
     from convgif.animation import Look
     from convgif.animation.job import Job
     from convgif.picture.sizes import COLUMN_PX, READABLE_CELL_PX
@@ -688,7 +689,7 @@ def test_the_matrix_view_fits_the_page_width_or_width_like_the_other_views_and_p
                 (layout,) = job.layouts
                 if job.choice.fits:
                     fitted += 1
-                    assert layout.width <= (width or COLUMN_PX), (spec, values, width, layout.width)
-                elif layout.width > (width or COLUMN_PX):  # no part fits: one drawn past the box, readably
+                    assert layout.width <= (width or 2 * COLUMN_PX), (spec, values, width, layout.width)
+                elif layout.width > (width or 2 * COLUMN_PX):  # no part fits: one drawn past the box, readably
                     assert layout.cell >= READABLE_CELL_PX, (spec, values, width)
     assert fitted >= 8

@@ -13,7 +13,8 @@ from ..picture import COLUMN_PX, MAX_SCALE, SLIDE_PX, THEME_NAMES
 WIDTH_HELP = (
     "Make the picture at most this many pixels wide: a layer too large to draw readably within it is drawn in "
     "part, and a larger width draws more of it (the notes say the least width that draws every step).  "
-    f"[default: {COLUMN_PX}, a page's column; at --scale N, {COLUMN_PX}×N, at most {SLIDE_PX[0]}]"
+    f"[default: {COLUMN_PX}, a page's column ({2 * COLUMN_PX} for --view matrix, its matrices side by side); "
+    f"at --scale N, {COLUMN_PX}×N, at most {SLIDE_PX[0]}]"
 )
 
 

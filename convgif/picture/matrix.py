@@ -128,12 +128,12 @@ class MatrixPlan:
 
     @staticmethod
     def fit_box(scale: int = 1, width: Optional[int] = None) -> tuple[int, int]:
-        """The box a matrix picture's cells shrink to fit: at scale 1, a page's column (or
-        ``width``) wide, as the other views, and half as tall again as a page (the matrices sit
-        under the grids, as long as a kernel's cells times the channels); at larger scales the
-        slide of :func:`~convgif.picture.sizes.fit_box`."""
+        """The box a matrix picture's cells shrink to fit: at scale 1, ``width`` wide, else two
+        of a page's columns (X and W·X side by side are as wide as a kernel's cells times the
+        input channels: in one column a small layer would lose its channels), and half as tall
+        again as a page; at larger scales the slide of :func:`~convgif.picture.sizes.fit_box`."""
         box_w, box_h = fit_box(scale, width)
-        return (box_w, box_h) if scale > 1 else (box_w, box_h * 3 // 2)
+        return (box_w, box_h) if scale > 1 else (width or 2 * box_w, box_h * 3 // 2)
 
     def animation(self, drawn: Any, layout: Layout, theme: Any, scales: Any, keys: tuple = ()) -> Any:
         """The frames of a drawing laid out so (``keys``: drawn elsewhere, see
