@@ -42,6 +42,7 @@ from ..picture.model import (
     Region,
     part_note,
 )
+from ..picture.sizes import WHOLE_SUM_TERMS
 from .adaptive_picture import SpanPlayback, sum_chars
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
@@ -444,7 +445,8 @@ class Spans(_Windowed):
                 columns_take_turns=False,
                 step_text=self.step_text(flat, ho - 1, wo - 1, ho * wo - 1, ho * wo, part=True)
                 + " " * 4,  # room for any window's digits
-                sum_chars=chars,
+                sum_chars=chars,  # a channel's entry
+                sum_each_group=math.prod(flat.kernel_size) <= WHOLE_SUM_TERMS,
                 value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
             )
         ]

@@ -45,6 +45,8 @@ def gather_geometry(
     groups = groups or min(in_channels, out_channels)
     h, w = out_size
     last = at(dims, dx, out_channels - 1, h - 1, w - 1)
+    entry = 2 * len(last) + 9 + terms * (len(last) + 2 * 4 + 8)  # a channel's, for numbers of 4 characters
+    each = out_channels == groups  # an entry a group drawn, given the lines it needs
     return Geometry(
         layer=layer,
         caption=caption,
@@ -67,7 +69,8 @@ def gather_geometry(
         numbers=True,
         columns_take_turns=False,
         step_text=f"{dx} at {position(dims, h - 1, w - 1)} · step {h * w}/{h * w}",
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * len(last) + 12 + terms * (len(last) + 2 * chars + 8)),
+        sum_chars=lambda chars, drawn: (1 if each else len(drawn[2])) * (entry + 2 * terms * (chars - 4) + 3),
+        sum_each_group=each,
         value_chars=4,
     )
 

@@ -415,7 +415,8 @@ class Unfold(_FoldOperation):
                 outputs_word=row_blocks("y", kk),
                 numbers=True,
                 step_text=longest,
-                sum_chars=lambda chars, drawn: len(drawn[2]) * (len(entry) + 3),
+                sum_chars=lambda chars, drawn: len(entry),  # a channel's entry
+                sum_each_group=True,
                 value_chars=2,
                 **fields,
             )

@@ -403,7 +403,8 @@ class Padding(Operation):
                 step_text=_step_text(
                     self.dims, ho - 1, wo - 1, in_size[0] - 1, in_size[1] - 1, ho * wo - 1, ho * wo, True
                 ),
-                sum_chars=lambda chars, drawn: len(drawn[2]) * (widest_at + chars + 9),
+                sum_chars=lambda chars, drawn: widest_at + chars + 6,  # a channel's entry
+                sum_each_group=True,
                 value_chars=max(PIXEL_CHARS, len(format_value(spec.fill))),
             )
         ]

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes, format_value, magnitude
+from ..picture.sizes import WHOLE_SUM_TERMS
 from .base import dims_text
 from .depth_steps import ALONE, Count, counts, depth_range, longest
 from .pool_picture import held
@@ -99,6 +100,7 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
                 else (lambda co, z=z: f"y[{co}, {z}]"),
                 inputs_word="input slices",
                 sum_chars=sum_chars,
+                sum_each_group=cells <= WHOLE_SUM_TERMS,  # the window's cells over its depth
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )

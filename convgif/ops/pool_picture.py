@@ -33,6 +33,7 @@ from ..picture.model import (
     magnitude,
     part_note,
 )
+from ..picture.sizes import WHOLE_SUM_TERMS
 from .base import dims_text
 from .gathered import at as element_text
 from .sliding import draws_part, picture_read, position, read_extent, widest_text
@@ -132,7 +133,8 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
             numbers=True,
             columns_take_turns=False,
             step_text=pool_step_text(dims, ho - 1, wo - 1, ho * wo - 1, math.prod(out_size), True),
-            sum_chars=sum_chars,
+            sum_chars=sum_chars,  # a channel's entry
+            sum_each_group=cells <= WHOLE_SUM_TERMS,
             value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
         )
     ]

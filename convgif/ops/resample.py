@@ -460,7 +460,7 @@ class Upsampling(Operation):
             else:
                 term = 6 + 1 + chars + 3  # "0.0703·" and the value, " + "
                 entry = y_chars + 3 + taps[0] * (6 + 4 + taps[1] * term) + 3 + 6
-            return len(drawn[2]) * (entry + 3)
+            return entry  # a channel's
 
         return [
             Geometry(
@@ -485,6 +485,7 @@ class Upsampling(Operation):
                 step_text=f"output {position(dims, ho - 1, wo - 1)} from source ({'0.3333→0.3333, ' * (dims - 1)}"
                 f"0.3333→0.3333) · step {ho * wo}/{ho * wo} of this part",  # as long as any step's line
                 sum_chars=sum_chars,
+                sum_each_group=True,
                 value_chars=max(PIXEL_CHARS, 5 if spec.mode == "bicubic" else 4),
             )
         ]

@@ -215,11 +215,17 @@ class Separable(Operation):
             spec.depthwise.caption,
             notes=(STEPS[0], spec.comparison),
             region=region,
+            each_group=True,
             output_label=lambda co: f"d[{co}]",
             output_name="d",  # the colour key names the grids as their labels do
         )
         pointwise = conv_geometry(
-            spec.pointwise, spec.pointwise.caption, notes=(STEPS[1], spec.comparison), region=region, input_name="d"
+            spec.pointwise,
+            spec.pointwise.caption,
+            notes=(STEPS[1], spec.comparison),
+            region=region,
+            each_group=True,
+            input_name="d",
         )
         return [depthwise, pointwise]
 

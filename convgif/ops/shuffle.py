@@ -412,9 +412,8 @@ class PixelShuffling(_Shuffle):
                 numbers=True,
                 columns_take_turns=False,
                 step_text=f"{line} · step {steps}/{steps} of this part",  # as long as any step's line
-                sum_chars=lambda chars, drawn: (
-                    len({co // (1 if up else r * r) for co in drawn[2]}) * (entry + r * r * (chars + 1) + 2 * r + 3)
-                ),
+                sum_chars=lambda chars, drawn: entry + r * r * (chars + 1) + 2 * r,  # a group's entry
+                sum_each_group=True,
                 value_chars=PIXEL_CHARS,
             )
         ]

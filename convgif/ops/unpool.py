@@ -480,9 +480,10 @@ class Unpooling(_Windowed):
                 notes=tuple(notes),
                 numbers=True,
                 step_text=unpool_step_text(self.dims, h - 1, w - 1, h * w - 1, math.prod(grid), True),
-                sum_chars=lambda chars, drawn: (
+                sum_chars=lambda chars, drawn: (  # a channel's entry
                     2 * len(element_text(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47
                 ),
+                sum_each_group=True,
                 value_chars=max(PIXEL_CHARS, len(str(ho * wo - 1))),  # values and their indices
             )
         ]

@@ -122,6 +122,10 @@ class Geometry:
     sum_chars: Callable[[int, tuple], int] = lambda chars, drawn: 0
     #: At most this many lines of sums (a step that writes several windows of numbers may need more).
     sum_lines_most: int = 3
+    #: Whether a step writes one entry of its sum line for each group drawn, :attr:`sum_chars`
+    #: then being one entry's characters: each entry gets the lines its terms need, however
+    #: many (else the whole line takes at most :attr:`sum_lines_most` lines).
+    sum_each_group: bool = False
     #: The longest line a step's sums open with for each group drawn, before its entries (a
     #: transposed convolution's ``canvas[0, 2:5, 0:3] += x[0, 1, 0] · weight[0, 0]``): every
     #: line it breaks onto past its first is given on top of :attr:`sum_lines_most`, so that a
