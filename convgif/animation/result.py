@@ -34,6 +34,9 @@ class RenderResult:
     data: Optional[builtins.bytes] = field(default=None, repr=False, compare=False)
     #: The part of the output drawn, when the layer is too large to draw whole (else None).
     region: Optional[Region] = None
+    #: The channels drawn, when the pictures leave some out, and why (``4 of 32 input channels,
+    #: 1 of 8 output channels, as many as fit …``), else empty.
+    channels: str = ""
 
     def content(self) -> builtins.bytes:
         """The picture's bytes: those kept in memory, else the file's."""

@@ -277,6 +277,8 @@ def _report(spec: Any, result: Any, shown: str, quiet: bool, snippets: Snippets,
             f"note: only the steps of the output channels shown are drawn ({result.shown_steps} of {result.steps})",
             err=True,
         )
+    elif result.channels:
+        click.echo(f"note: showing {result.channels}", err=True)
     if result.region is not None:
         other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
         click.echo(

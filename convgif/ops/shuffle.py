@@ -40,6 +40,10 @@ from .resample import _input_shape
 from .shuffle_picture import ChannelGradPlayback, ChannelPlayback, ShufflePlayback, UnshufflePlayback, plane
 from .sliding import draws_part
 
+#: At most this many input and output channels a pixel shuffle draws: its grids are small, and
+#: a step moves cells between several channels (more than other layers draw), all shown.
+SHUFFLE_SHOWN = 16
+
 _SEP = " \u2014 "
 
 
@@ -415,6 +419,7 @@ class PixelShuffling(_Shuffle):
                 sum_chars=lambda chars, drawn: entry + r * r * (chars + 1) + 2 * r,  # a group's entry
                 sum_each_group=True,
                 value_chars=PIXEL_CHARS,
+                shown_most=SHUFFLE_SHOWN,
             )
         ]
 
