@@ -20,7 +20,7 @@ from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Wri
 from ..picture.sizes import WHOLE_SUM_TERMS
 from .base import dims_text
 from .depth_steps import ALONE, Count, counts, depth_range, longest
-from .pool_picture import held
+from .pool_picture import averaged_terms, held
 from .sliding import draws_part, position, read_extent, widest_text
 
 
@@ -265,7 +265,9 @@ class DepthPoolPlayback(DepthWindowSteps):
             shown = [next(inside) if kind == INPUT else "−∞" for kind in placement.kinds if kind in (INPUT, PADDING)]
             at = f" at index {int(placement.indices[c])}"
             return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c], y_scale)}{at}"
-        terms = self._written(c, placement.terms)
+        terms = averaged_terms(
+            placement, self._written(c, placement.terms), getattr(self.spec, "count_include_pad", True)
+        )
         divisor, _, why = placement.reason.partition(": ")
         why = f" ({why})" if why else ""
         return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c], y_scale)}{why}"

@@ -265,7 +265,8 @@ class PoolPlayback:
                     shown.append("−∞")
             at = f" at index {int(placement.indices[c])}"
             return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c], y_scale)}{at}"
-        terms = [format_value(self._grid_value(c, gy, gx), x_scale) for gy, gx in placement.terms]
+        inside = [format_value(self._grid_value(c, gy, gx), x_scale) for gy, gx in placement.terms]
+        terms = averaged_terms(placement, inside, self._padding_read)
         divisor, _, why = placement.reason.partition(": ")
         why = f" ({why})" if why else ""
         return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c], y_scale)}{why}"
@@ -273,6 +274,18 @@ class PoolPlayback:
     def _grid_value(self, c: int, gy: int, gx: int):
         p = self.recording.spec.padding
         return self.recording.input[c, gy - p[0], gx - p[1]]
+
+
+def averaged_terms(placement: PoolPlacement, inside: list[str], counted: bool) -> list[str]:
+    """An average's terms in window order: its input cells' values (``inside``, in order) and,
+    when the divisor ``counted`` the padding, a 0 for each padding cell, so that the terms
+    written are as many as the divisor counts (ceil_mode's overhang is never counted)."""
+    values = iter(inside)
+    return [
+        next(values) if kind == INPUT else "0"
+        for kind in placement.kinds
+        if kind == INPUT or kind == PADDING and counted
+    ]
 
 
 def held(values: Any) -> Any:
