@@ -178,8 +178,10 @@ class _AdaptiveSpec:
 
     @property
     def operations(self) -> tuple[str, int]:
-        """(name, count) for ``convgif info``: one comparison or addition per window cell."""
-        return ("comparisons" if self.KIND == "max" else "additions"), self.in_channels * self.window_cells
+        """(name, count) for ``convgif info``: one comparison or addition fewer than the cells
+        each window reads (every window reads some), in every channel."""
+        windows = math.prod(self.output_shape[1:])
+        return ("comparisons" if self.KIND == "max" else "additions"), self.in_channels * (self.window_cells - windows)
 
     @cached_property
     def caption(self) -> str:
