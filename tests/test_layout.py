@@ -523,5 +523,7 @@ def test_a_narrow_pooling_frame_writes_every_channel_its_sums_whole(monkeypatch)
     layers = [
         (MaxPool1dSpec((2, 9), 3, 2, dilation=2, return_indices=True), {}),
         (AdaptiveMaxPool2dSpec((2, 5, 4), (2, 3), return_indices=True), {}),
+        (MaxPool1dSpec((8, 10), 2), {"backward": True}),  # each channel's dy routed back
+        (ops.operation("LPPool1d").build(input_shape=(32, 5), norm_type=2, kernel_size=2), {"backward": True}),
     ]
     assert _misfits(layers, monkeypatch) == []

@@ -15,6 +15,7 @@ from ..engine.backward import Links
 from ..engine.values import distinct
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, format_value, magnitude
 from ..picture.numbers import widest
+from ..picture.sizes import WHOLE_SUM_TERMS
 from .backward import span_text
 from .depth_steps import ALONE, Count
 from .gathered import at
@@ -267,6 +268,7 @@ def window_geometry(forward: Geometry, notes: tuple[str, ...], terms: int = 1) -
     ho, wo = forward.out_size
     h, w = forward.layer.input_shape[1:] if dims == 2 else (1, forward.layer.input_shape[-1])
     last = at(dims, "dx", c - 1, f"{h - 2}:{h}", f"{w - 2}:{w}")
+    whole = terms <= WHOLE_SUM_TERMS
     return replace(
         forward,
         in_channels=c,
@@ -287,7 +289,8 @@ def window_geometry(forward: Geometry, notes: tuple[str, ...], terms: int = 1) -
         channels_shown=None,
         columns_shown=None,
         step_text=f"dy at {position(dims, ho - 1, wo - 1)} · step {ho * wo}/{ho * wo}",
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * len(last) + 40 + terms * (chars + 4)),
+        sum_chars=lambda chars, drawn: (1 if whole else len(drawn[2])) * (2 * len(last) + 40 + terms * (chars + 4)),
+        sum_each_group=whole,  # a channel's entry, on the lines it needs
         value_chars=max(forward.value_chars, 4),
     )
 
