@@ -409,3 +409,22 @@ def test_a_window_too_large_for_any_part_is_refused_naming_output_size():
     assert result.exit_code == 2 and "'--output-size'" in result.output and "output_size=(2,)" in result.output
     fractional = drawn_job(convgif.FractionalMaxPool2dSpec((1, 400, 400), 300, 2), Look())
     assert isinstance(fractional, SpecError) and fractional.argument == "kernel_size"  # it has one
+
+
+def test_info_counts_one_comparison_or_addition_fewer_than_each_window_reads():
+    """Checked against torch's windows, cell by cell: start ⌊o·n/out⌋, end ⌈(o + 1)·n/out⌉."""
+    import itertools
+    import math
+
+    rng = random.Random(11)
+    for _ in range(200):
+        dims = rng.randint(1, 3)
+        size = tuple(rng.randint(1, 9) for _ in range(dims))
+        out = tuple(rng.randint(1, 9) for _ in range(dims))
+        c, kind = rng.randint(1, 3), rng.choice(["Max", "Avg"])
+        spec = getattr(convgif, f"Adaptive{kind}Pool{dims}dSpec")((c, *size), out)
+        total = 0
+        for at in itertools.product(*(range(o) for o in out)):
+            cells = math.prod(-(-(i + 1) * n // o) - i * n // o for i, n, o in zip(at, size, out))
+            total += cells - 1
+        assert spec.operations == ("comparisons" if kind == "Max" else "additions", c * total), spec

@@ -245,6 +245,17 @@ def test_hidden_output_channels_are_skipped_and_said(run):
     assert len(displayed_frames(Path("x.gif"))) == 54
 
 
+def test_channels_a_picture_leaves_out_are_said_when_its_steps_are_all_drawn(run):
+    result = run("--layer", "PixelShuffle", "--in", "32,3,3", "--upscale-factor", "2", "-o", "x.gif")
+    assert result.exit_code == 0
+    assert re.search(
+        r"note: showing (\d+) of 32 input channels, \d of 8 output channels: as many as fit", result.output
+    )
+    assert "only the steps" not in result.output
+    whole = run("--layer", "PixelShuffle", "--in", "8,3,3", "--upscale-factor", "2", "-o", "y.gif")
+    assert "note: showing" not in whole.output
+
+
 def test_one_frame_is_singular(run):
     result = run("--in", "1,3,3", "-o", "x.gif")
     assert " · 1 frame · " in result.output

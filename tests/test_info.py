@@ -148,13 +148,13 @@ def test_cli_info_text_and_json():
                 "output shape (2, 3, 3)",
                 "  H windows: ⌊i·5/3⌋ to ⌈(i+1)·5/3⌉: 0–1, 1–3, 3–4 (2 or 3 cells, overlapping at 1, 3)",
                 "  each output = its window's sum / (its cell count)",
-                "additions 98 (one forward pass)",
+                "additions 80 (one forward pass)",
                 "window placements 9",
             ],
         ),
         (
             ["--layer", "AdaptiveMaxPool1d", "--in", "3,8", "--output-size", "4", "--return-indices"],
-            ["  L windows: ⌊i·8/4⌋ to ⌈(i+1)·8/4⌉: 0–1, 2–3, 4–5, 6–7 (2 cells)", "comparisons 24 (one forward pass)"],
+            ["  L windows: ⌊i·8/4⌋ to ⌈(i+1)·8/4⌉: 0–1, 2–3, 4–5, 6–7 (2 cells)", "comparisons 12 (one forward pass)"],
         ),
         (
             ["--layer", "AdaptiveAvgPool3d", "--in", "1,4,6,6", "--output-size", "2"],

@@ -1,4 +1,5 @@
 import itertools
+import math
 import random
 from dataclasses import replace
 
@@ -15,6 +16,8 @@ from convgif.picture.sizes import (
     MAX_SIDE_PX,
     MIN_VALUE_CELL_PX,
     STEP_BREAK,
+    SUM_ENTRY_LINES,
+    SUM_SLACK,
     continues_text,
     picture_box,
     thumbnail_size,
@@ -477,3 +480,123 @@ def test_the_step_line_has_the_room_of_the_longest_line_written_and_no_more(seed
                 assert room <= most + 1, (spec, look, view, line, room)
             else:
                 assert room == most, (spec, look, view, line, room)
+
+
+# -- the sums' lines: every term of a sum on screen --------------------------------------------
+
+
+def _sum_entry(rng: random.Random) -> str:
+    """A random sum line entry as the kinds write them: an output cell, its terms, its value."""
+    where = ", ".join(str(rng.randrange(40)) for _ in range(rng.randint(2, 4)))
+    terms = [str(rng.randint(-300, 300)) for _ in range(rng.randint(1, 9))]
+    if rng.random() < 0.5:
+        return f"y[{where}] = max({', '.join(terms)}) = {max(terms)} at index {rng.randrange(2000)}"
+    return f"y[{where}] = ({' + '.join(terms)}) / {len(terms)} = {rng.random() * 100:.2f}"
+
+
+def test_the_lines_a_layout_gives_sums_hold_every_entry_whole():
+    from convgif.picture.layout import sum_lines_needed
+    from convgif.picture.overlay import _fit_lines
+
+    rng = random.Random(4)
+    whole = 0
+    for _ in range(3000):
+        entries = [_sum_entry(rng) for _ in range(rng.randint(1, 8))]
+        chars = max(map(len, entries)) + rng.randint(0, 5)  # a kind's estimate is at least the longest
+        width, most = rng.randint(24, 90), rng.choice([3, 8])
+        lines = sum_lines_needed(len(entries), chars, width, most)
+        drawn = " ".join(_fit_lines(entries, width, lines)).replace(" ", "")
+        if math.ceil(chars / (width - SUM_SLACK)) > max(most, SUM_ENTRY_LINES):  # too long to read whole
+            assert lines == most and entries[0].rsplit(" = ", 1)[1].replace(" ", "") in drawn
+            continue
+        whole += 1
+        for entry in entries:
+            assert entry.replace(" ", "") in drawn, (entries, width, drawn)
+        assert "more" not in drawn
+    assert whole > 2000
+
+
+def _terms(entry: str) -> int:
+    """The numbers a sum line entry writes, its output's index left out."""
+    import re
+
+    return len(re.findall(r"−?-?\d+(?:\.\d+)?|−∞", re.sub(r"\[[^\]]*\]", "", entry)))
+
+
+def _misfits(layers: list, monkeypatch) -> list:
+    """The sums of drawn frames of ``layers`` (spec, render options) not wholly on screen: an
+    entry of at most ten numbers cut or left out, or a longer one without the value it comes to."""
+    import io
+
+    import convgif
+    from convgif.picture import overlay
+
+    found, drawing = [], overlay.Animation._frame
+
+    def checked(self, image, step):
+        lay = self.layout
+        entries = step.sums_drawn(lay.outputs) if lay.values else []
+        drawn = "".join(overlay._fit_lines(entries, lay.sum_width, lay.sum_lines)).replace(" ", "") if entries else ""
+        for entry in entries:
+            whole = entry if _terms(entry) <= 10 else entry.rsplit(" = ", 1)[-1]
+            if whole.replace(" ", "") not in drawn:
+                found.append((type(lay.geometry.layer).__name__, entry, lay.sum_width, lay.sum_lines))
+        return drawing(self, image, step)
+
+    monkeypatch.setattr(overlay.Animation, "_frame", checked)
+    for spec, options in layers:
+        try:
+            convgif.render(spec, io.BytesIO(), values=True, max_frames=40, **options)
+        except SpecError:
+            continue
+    return found
+
+
+#: Kinds whose steps write a varying number of sums (a transposed convolution's, one for each
+#: output cell a step completes): their sums are counted honestly, not sized here.
+_VARYING_SUMS = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
+
+
+def _random_layers(rng: random.Random, count: int) -> list:
+    """Random layers of every kind (grown from each kind's example), with random render options."""
+    names = [name for name in ops.NAMES if name not in _VARYING_SUMS]
+    layers = []
+    while len(layers) < count:
+        op = ops.operation(rng.choice(names))
+        example = dict(op.example())
+        shape = list(example["input_shape"])
+        shape[0] *= rng.choice([1, 1, 2, 3, 4, 8])
+        shape[1:] = [max(1, n + rng.randint(-1, 4)) for n in shape[1:]]
+        example["input_shape"] = tuple(shape)
+        for key in ("stride", "dilation"):
+            if key in example and rng.random() < 0.3:
+                example[key] = rng.randint(1, 2)
+        try:
+            spec = op.build(**example)
+        except (SpecError, TypeError, ValueError):
+            continue
+        options = {}
+        if rng.random() < 0.3:
+            options["backward"] = True
+        if rng.random() < 0.3:
+            options["lang"] = rng.choice(["zh-Hans", "zh-Hant"])
+        if rng.random() < 0.3:
+            options["width"] = rng.choice([400, 520])
+        layers.append((spec, options))
+    return layers
+
+
+def test_every_sum_drawn_of_random_layers_of_every_kind_is_on_screen(monkeypatch):
+    assert _misfits(_random_layers(random.Random(7), 40), monkeypatch) == []
+
+
+def test_a_narrow_pooling_frame_writes_every_channel_its_sums_whole(monkeypatch):
+    from convgif import AdaptiveMaxPool2dSpec, MaxPool1dSpec
+
+    layers = [
+        (MaxPool1dSpec((2, 9), 3, 2, dilation=2, return_indices=True), {}),
+        (AdaptiveMaxPool2dSpec((2, 5, 4), (2, 3), return_indices=True), {}),
+        (MaxPool1dSpec((8, 10), 2), {"backward": True}),  # each channel's dy routed back
+        (ops.operation("LPPool1d").build(input_shape=(32, 5), norm_type=2, kernel_size=2), {"backward": True}),
+    ]
+    assert _misfits(layers, monkeypatch) == []

@@ -542,14 +542,14 @@ def test_max_pool_spec_normalises_and_describes_itself():
         (1, 1),
     )
     assert (spec.in_channels, spec.out_channels, spec.output_shape, spec.num_parameters) == (1, 1, (1, 2, 2), 0)
-    assert spec.steps == 4 and spec.comparisons == 16 and spec.operations == ("comparisons", 16)
+    assert spec.steps == 4 and spec.comparisons == 12 and spec.operations == ("comparisons", 12)
     assert spec.caption == EM.join(
         ["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)", "D : (1, 1)"]
     )
     assert spec == MaxPool2dSpec((1, 4, 4), (2, 2), [2, 2])
     ceil = MaxPool2dSpec((3, 5, 5), 2, ceil_mode=True)
     assert ceil.output_shape == (3, 3, 3) and ceil.overhang == (1, 1) and ceil.grid_shape == (3, 6, 6)
-    assert ceil.steps == 9 and ceil.comparisons == 3 * 9 * 4
+    assert ceil.steps == 9 and ceil.comparisons == 3 * (4 * 3 + 4 * 1)  # the overhang is not read
     assert ceil.caption.endswith("D : (1, 1)" + EM + "ceil_mode=True")
     dilated = MaxPool2dSpec((1, 7, 7), 3, 1, 1, 2)
     assert dilated.receptive_field == (5, 5) and dilated.padded_shape == (1, 9, 9) and dilated.padding_end == (1, 1)
@@ -561,7 +561,7 @@ def test_avg_pool_spec_caption_lists_only_non_defaults():
     assert spec.caption == EM.join(
         ["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)"]
     )
-    assert spec.additions == 16 and spec.dilation == (1, 1) and spec.divisor_override is None
+    assert spec.additions == 12 and spec.dilation == (1, 1) and spec.divisor_override is None
     full = AvgPool2dSpec((2, 5, 5), 3, 2, 1, True, False, 4)
     assert full.caption.endswith(
         EM.join(["S : (2, 2)", "ceil_mode=True", "count_include_pad=False", "divisor_override=4"])
@@ -884,3 +884,50 @@ def test_refusals_name_the_argument(cls, shape, kwargs, argument, words):
         cls(shape, **kwargs)
     assert error.value.argument == argument
     assert argument in str(error.value) and words in str(error.value)
+
+
+def _work_by_loop(spec) -> int:
+    """One comparison (or addition) fewer than the input cells each window reads, tap by tap:
+    padding and ceil_mode's overhang are not read (torch clips every window to the input)."""
+    axes = list(zip(spec.input_shape[1:], spec.kernel_size, spec.stride, spec.padding, spec.dilation))
+    total = 0
+    for out in itertools.product(*(range(n) for n in spec.output_shape[1:])):
+        read = 0
+        for taps in itertools.product(*(range(k) for k in spec.kernel_size)):
+            at = [o * s - p + j * d for o, j, (_, _, s, p, d) in zip(out, taps, axes)]
+            read += all(0 <= i < n for i, (n, *_) in zip(at, axes))
+        total += max(0, read - 1)
+    return spec.input_shape[0] * total
+
+
+def test_info_counts_the_comparisons_and_additions_torch_makes():
+    """Windows over padding or past the edge (ceil_mode) read fewer cells: a 2×2 max takes 3
+    comparisons, a window's cell in the overhang none."""
+    from convgif.ops.lp import LPPool1dSpec, LPPool2dSpec, LPPool3dSpec
+
+    assert convgif.MaxPool2dSpec((1, 4, 4), 2).operations == ("comparisons", 12)
+    assert convgif.MaxPool2dSpec((1, 5, 5), 2, ceil_mode=True).operations == ("comparisons", 16)
+    rng = random.Random(8)
+    checked = 0
+    while checked < 300:
+        dims = rng.randint(1, 3)
+        size = tuple(rng.randint(1, 7) for _ in range(dims))
+        k = tuple(rng.randint(1, 4) for _ in range(dims))
+        s = tuple(rng.randint(1, 3) for _ in range(dims))
+        p = tuple(rng.randint(0, kk // 2) for kk in k)
+        ceil, c = rng.random() < 0.5, rng.randint(1, 3)
+        kind = rng.choice(["max", "avg", "lp"])
+        try:
+            if kind == "max":
+                d = tuple(rng.randint(1, 2) for _ in range(dims))
+                spec = getattr(convgif, f"MaxPool{dims}dSpec")((c, *size), k, s, p, d, False, ceil)
+            elif kind == "avg":
+                spec = getattr(convgif, f"AvgPool{dims}dSpec")((c, *size), k, s, p, ceil, rng.random() < 0.5)
+            else:
+                spec = (LPPool1dSpec, LPPool2dSpec, LPPool3dSpec)[dims - 1]((c, *size), 2, k, s, ceil)
+        except convgif.SpecError:
+            continue
+        checked += 1
+        name, count = spec.operations
+        assert name == ("comparisons" if kind == "max" else "additions")
+        assert count == _work_by_loop(spec), spec

@@ -154,7 +154,7 @@ def test_info_works_the_pooling_out():
     result = CliRunner().invoke(main, ["info", "--layer", "MaxPool2d", "--in", "1,5,5", "--k", "2", "--ceil-mode"])
     assert result.exit_code == 0
     assert "H_out = ceil((5 + 2·0 − 1·(2 − 1) − 1) / 2) + 1 = 3" in result.output
-    assert "parameters 0" in result.output and "comparisons 36" in result.output
+    assert "parameters 0" in result.output and "comparisons 16" in result.output  # the overhang is not read
     result = CliRunner().invoke(main, ["info", "--layer", "AvgPool2d", "--in", "1,5,5", "--k", "3", "--json"])
     assert '"num_parameters": 0' in result.output and '"additions"' in result.output
 
@@ -236,3 +236,47 @@ def test_a_pooling_with_indices_counts_its_output_grids_as_grids():
     (drawn,) = Job(spec, Look(values=True, scale=3)).drawings
     note = shown_note(drawn.geometry)
     assert "of 6 output grids (y and indices)" in note and "output channels" not in note, note
+
+
+def _divisor_by_loop(spec, out: tuple) -> int:
+    """torch's divisor of an average counting its padding: the window's cells within the padded
+    input, found cell by cell (ceil_mode's overhang past it is not counted)."""
+    count = 1
+    for o, k, s, p, n in zip(out, spec.kernel_size, spec.stride, spec.padding, spec.input_shape[1:]):
+        count *= sum(1 for i in range(o * s - p, o * s - p + k) if i < n + p)
+    return count
+
+
+@pytest.mark.parametrize("dims", [1, 2, 3])
+def test_an_average_counting_its_padding_writes_a_zero_for_each_padding_cell(dims):
+    """As many terms as the divisor counts: the input cells and a 0 for each padding cell."""
+    from convgif.ops.pool import AvgPool1dSpec, AvgPool3dSpec
+
+    kinds = {1: AvgPool1dSpec, 2: AvgPool2dSpec, 3: AvgPool3dSpec}
+    checked, seen = 0, 0
+    pick = np.random.default_rng(13 + dims)
+    while checked < 25:
+        size = tuple(int(v) for v in pick.integers(2, 6, dims))
+        k = tuple(int(v) for v in pick.integers(2, 4, dims))
+        s = tuple(int(v) for v in pick.integers(1, 3, dims))
+        p = tuple(int(pick.integers(0, kk // 2 + 1)) for kk in k)
+        counted = bool(pick.integers(0, 4))
+        try:
+            spec = kinds[dims]((2, *size), k, s, p, bool(pick.integers(0, 2)), counted)
+        except convgif.SpecError:
+            continue
+        checked += 1
+        recording = convgif.record(spec)
+        for drawn in ops.of(spec).drawings(spec, recording):
+            play = drawn.playback
+            for step in range(drawn.geometry.steps):
+                play.advance(step)
+                for entry in play.show(step).sums:
+                    out = tuple(int(v) for v in re.match(r"y\[\d+, ([\d, ]+)\]", entry).group(1).split(", "))
+                    terms, divisor = re.search(r"= \((.*)\) / (\d+) =", entry).groups()
+                    written = len(terms.split(" + "))
+                    assert written == int(divisor), entry  # the terms the divisor counts, no more, no fewer
+                    if counted:
+                        assert written == _divisor_by_loop(spec, out), entry
+                        seen += max(p) > 0
+    assert seen  # windows over padding counted were checked

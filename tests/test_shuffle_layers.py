@@ -210,3 +210,43 @@ def test_from_torch_takes_the_shuffles():
         spec, values = convgif.from_torch(module, shape)
         x = torch.rand(1, *shape, dtype=torch.float64)
         np.testing.assert_array_equal(convgif.record(spec, input=x[0].numpy()).output, module(x)[0].numpy())
+
+
+def _drawn_channels(spec, **look) -> tuple[int, int]:
+    """The input and output channels a render of ``spec`` draws."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import shown
+
+    (geometry,) = Job(spec, Look(**look)).geometries
+    shown_in, _, shown_out = shown(geometry)
+    return len(shown_in), len(shown_out)
+
+
+def test_a_small_pixel_shuffle_is_drawn_whole():
+    """The README's example: 8 channels of 3×3 into 2 of 6×6 fit a page's column."""
+    spec = ops.operation("PixelShuffle").build(input_shape=(8, 3, 3), upscale_factor=2)
+    assert _drawn_channels(spec) == (8, 2)
+    unshuffled = ops.operation("PixelUnshuffle").build(input_shape=(2, 4, 4), downscale_factor=2)
+    assert _drawn_channels(unshuffled) == (2, 8)
+
+
+def test_a_wider_frame_draws_as_many_shuffled_channels_or_more_and_says_what_it_leaves_out():
+    import io
+
+    rng = random.Random(3)
+    for _ in range(12):
+        r = rng.choice([2, 3])
+        up = rng.random() < 0.5
+        c, h, w = rng.randint(1, 6) * (r * r if up else 1), rng.randint(1, 3), rng.randint(1, 3)
+        if up:
+            spec = ops.operation("PixelShuffle").build(input_shape=(c, h, w), upscale_factor=r)
+        else:
+            spec = ops.operation("PixelUnshuffle").build(input_shape=(c, h * r, w * r), downscale_factor=r)
+        narrow, wide = _drawn_channels(spec), _drawn_channels(spec, width=1400)
+        assert wide[0] >= narrow[0] and wide[1] >= narrow[1]
+        result = convgif.render(spec, io.BytesIO(), max_frames=0)
+        whole = narrow == (spec.in_channels, spec.out_channels)
+        assert (result.channels == "") == whole, result.channels
+        if narrow[0] < spec.in_channels:
+            assert result.channels.startswith(f"{narrow[0]} of {spec.in_channels} input channels")

@@ -77,3 +77,46 @@ def test_a_long_sum_is_its_text():
     assert str(entry) == text and entry.cells() == cells(text)
     assert [entry.word(j) for j in range(len(entry.word_widths))] == text.split(" ")
     assert entry.word_widths.tolist() == [cells(w) for w in text.split(" ")]
+
+
+@pytest.mark.parametrize(
+    "name, arguments",
+    [
+        ("AvgPool2d", {"input_shape": (1, 20, 20), "kernel_size": 17, "padding": 8, "count_include_pad": True}),
+        ("AvgPool2d", {"input_shape": (1, 20, 20), "kernel_size": 17, "padding": 8, "count_include_pad": False}),
+        ("AvgPool2d", {"input_shape": (1, 19, 19), "kernel_size": 17, "stride": 2, "padding": 8, "ceil_mode": True}),
+        ("MaxPool2d", {"input_shape": (2, 20, 20), "kernel_size": 17, "padding": 8}),
+        ("AvgPool3d", {"input_shape": (1, 8, 9, 9), "kernel_size": 7, "padding": 3}),
+        ("MaxPool3d", {"input_shape": (1, 8, 9, 9), "kernel_size": 7, "padding": 3}),
+    ],
+)
+def test_a_poolings_long_sum_line_is_the_line_written_whole(monkeypatch, name, arguments):
+    """A window of more terms than LONG_TERMS is written lazily; its text is the one the
+    window's line has when written whole: every input value, a 0 for each padding cell an
+    average's divisor counts, −∞ for a max's padding."""
+    import convgif.ops.pool_depth as pool_depth
+    import convgif.ops.pool_picture as pool_picture
+    from convgif import ops
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    spec = ops.operation(name).build(**arguments)
+
+    def lines() -> list[str]:
+        job = Job(spec, Look(values=True), {}, max_frames=0)
+        found = []
+        for drawn, steps in zip(job.drawings, job.steps):
+            for step in steps:
+                drawn.playback.advance(step)
+                found += [str(entry) for entry in drawn.playback.show(step).sums]
+        return found
+
+    lazy = lines()
+    monkeypatch.setattr(pool_picture, "LONG_TERMS", 10**9)
+    monkeypatch.setattr(pool_depth, "LONG_TERMS", 10**9)
+    whole = lines()
+    assert lazy == whole and whole
+    if name.startswith("Avg"):  # as many terms as the divisor counts
+        for line in whole:
+            terms, divisor = line.split(" = (", 1)[1].rsplit(") / ", 1)
+            assert len(terms.split(" + ")) == int(divisor.split(" ")[0]), line[-80:]

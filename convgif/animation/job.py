@@ -22,7 +22,8 @@ from ..files.formats import is_stream
 from ..language import in_language, say, speaking
 from ..ops.args import check_computable, check_sizes
 from ..picture.layout import plan
-from ..picture.sizes import kernel_channels
+from ..picture.sizes import MAX_SHOWN_IN, kernel_channels, shown_note
+from ..picture.sizes import shown as shown_of
 from . import Look
 from .region import choose, refused_by_size
 from .result import RenderResult
@@ -422,7 +423,24 @@ class Job:
             layer_steps=self.layer_steps,
             region_asked=self._asked.get("region") is not None,
             whole_by=self.whole_by,
+            channels=self.channels_left_out(),
         )
+
+    def channels_left_out(self) -> str:
+        """The channels the pictures draw when they leave some out (as their ``showing`` line
+        counts them), and why: as many as fit the frame, or as many as a picture draws at most;
+        else empty."""
+        notes, room, most = [], False, 0
+        for geometry in self.geometries:
+            note = shown_note(geometry)
+            if note:
+                notes.append(note)
+                most = geometry.shown_most or MAX_SHOWN_IN
+                room = room or len(shown_of(geometry)[0]) < min(geometry.in_channels, most)
+        if not notes:
+            return ""
+        why = "as many as fit the frame (a wider --width draws more)" if room else f"a picture draws at most {most}"
+        return f"{'; '.join(notes)}: {why}"
 
     def planned_frames(self) -> int:
         """How many frames the job draws, from its geometries alone (nothing recorded): each

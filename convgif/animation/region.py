@@ -536,10 +536,10 @@ def _channel_options(geometry: Any) -> list[tuple[int, bool]]:
     """The input channels to try, most first, each with whether terms are left out: whole
     groups (all of a group's terms), then a few channels of one group (the others' terms added
     up in the sums)."""
-    cg, groups = geometry.in_per_group, geometry.groups
+    cg, groups, at_most = geometry.in_per_group, geometry.groups, geometry.shown_most or MAX_SHOWN_IN
     options = []
-    if cg <= MAX_SHOWN_IN:
-        most = max(1, min(groups, MAX_SHOWN_IN // cg))
+    if cg <= at_most:
+        most = max(1, min(groups, at_most // cg))
         options += [(k * cg, False) for k in range(most, 0, -1)]
     options += [(m, True) for m in FEWER_TERMS if m < cg]
     return options

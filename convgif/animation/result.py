@@ -41,6 +41,9 @@ class RenderResult:
     #: How to draw every step of a layer drawn in part to fit the page: the least ``width``
     #: and/or ``scale`` that does (empty when none does, or when it is drawn whole).
     whole_by: dict = field(default_factory=dict, compare=False)
+    #: The channels drawn, when the pictures leave some out, and why (``4 of 32 input channels,
+    #: 1 of 8 output channels, as many as fit …``), else empty.
+    channels: str = ""
 
     def content(self) -> builtins.bytes:
         """The picture's bytes: those kept in memory, else the file's."""

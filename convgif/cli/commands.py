@@ -269,6 +269,8 @@ def render_notes(result: Any) -> list[str]:
             f"the whole layer has {result.layer_steps:,}"
         )
         said.append(f"only the steps of the output channels shown are drawn ({counted})")
+    elif result.channels:
+        said.append(f"showing {result.channels}")
     if result.region is not None:
         other = "C0:C1" if result.region.dims == 1 else "R0:R1,C0:C1"
         hint = "" if result.region_asked else f" (--region {other} draws another part)"

@@ -343,3 +343,25 @@ def _pool_block(
         torch_empty = torch_empty + first_tap * size_after
     winners[empty] = -1
     return output, np.where(empty, torch_empty, flat), winners, None
+
+
+def cells_read(n: int, outputs: int, k: int, s: int, p: int, d: int) -> np.ndarray:
+    """Input cells each of ``outputs`` windows reads along an axis of ``n`` cells: of its ``k``
+    taps ``d`` apart, starting at ``o·s − p``, those inside the input."""
+    starts = np.arange(outputs, dtype=np.int64) * s - p
+    first = np.maximum(0, -(starts // d))  # the first tap at or past cell 0: ceil(−start / d)
+    last = np.minimum(k - 1, (n - 1 - starts) // d)
+    return np.maximum(0, last - first + 1)
+
+
+def reads_less_one(spec: Any) -> int:
+    """The comparisons (or additions) of a pooling's forward pass as torch does them: each
+    window, clipped to the input, reads its cells and takes one fewer than it reads, in every
+    channel (worked out per axis: the windows' cells are a product of each axis' taps)."""
+    read, windows = 1, 1  # cells read by all windows together, and windows reading any
+    for n, o, k, s, p, d in zip(
+        spec.input_shape[1:], spec.output_shape[1:], spec.kernel_size, spec.stride, spec.padding, spec.dilation
+    ):
+        counts = cells_read(n, o, k, s, p, d)
+        read, windows = read * int(counts.sum()), windows * int((counts > 0).sum())
+    return spec.input_shape[0] * (read - windows)

@@ -42,6 +42,7 @@ from ..picture.model import (
     Region,
     part_note,
 )
+from ..picture.sizes import WHOLE_SUM_TERMS
 from .adaptive_picture import SpanPlayback, longest_window, sum_chars
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
@@ -178,8 +179,10 @@ class _AdaptiveSpec:
 
     @property
     def operations(self) -> tuple[str, int]:
-        """(name, count) for ``convgif info``: one comparison or addition per window cell."""
-        return ("comparisons" if self.KIND == "max" else "additions"), self.in_channels * self.window_cells
+        """(name, count) for ``convgif info``: one comparison or addition fewer than the cells
+        each window reads (every window reads some), in every channel."""
+        windows = math.prod(self.output_shape[1:])
+        return ("comparisons" if self.KIND == "max" else "additions"), self.in_channels * (self.window_cells - windows)
 
     @cached_property
     def caption(self) -> str:
@@ -447,6 +450,7 @@ class Spans(_Windowed):
                     longest_window(self, flat, Region.of(region, (ho, wo))), part is not None
                 ),  # draws_part's
                 sum_chars=chars,
+                sum_each_group=math.prod(flat.kernel_size) <= WHOLE_SUM_TERMS,
                 value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
             )
         ]

@@ -15,6 +15,7 @@ from ..engine.backward import Links
 from ..engine.values import distinct
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes
 from ..picture.numbers import format_value, magnitude, widest
+from ..picture.sizes import WHOLE_SUM_TERMS
 from .backward import span_text
 from .depth_steps import ALONE, Count
 from .gathered import at
@@ -45,6 +46,8 @@ def gather_geometry(
     groups = groups or min(in_channels, out_channels)
     h, w = out_size
     last = at(dims, dx, out_channels - 1, h - 1, w - 1)
+    entry = 2 * len(last) + 9 + terms * (len(last) + 2 * 4 + 8)  # a channel's, for numbers of 4 characters
+    each = out_channels == groups  # an entry a group drawn, given the lines it needs
     return Geometry(
         layer=layer,
         caption=caption,
@@ -67,7 +70,8 @@ def gather_geometry(
         numbers=True,
         columns_take_turns=False,
         step_text=f"{dx} at {position(dims, h - 1, w - 1)} · step {h * w}/{h * w}",
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * len(last) + 12 + terms * (len(last) + 2 * chars + 8)),
+        sum_chars=lambda chars, drawn: (1 if each else len(drawn[2])) * (entry + 2 * terms * (chars - 4) + 3),
+        sum_each_group=each,
         value_chars=4,
     )
 
@@ -264,6 +268,7 @@ def window_geometry(forward: Geometry, notes: tuple[str, ...], terms: int = 1) -
     ho, wo = forward.out_size
     h, w = forward.layer.input_shape[1:] if dims == 2 else (1, forward.layer.input_shape[-1])
     last = at(dims, "dx", c - 1, f"{h - 2}:{h}", f"{w - 2}:{w}")
+    whole = terms <= WHOLE_SUM_TERMS
     return replace(
         forward,
         in_channels=c,
@@ -285,7 +290,8 @@ def window_geometry(forward: Geometry, notes: tuple[str, ...], terms: int = 1) -
         columns_shown=None,
         longest_step=None,  # its own step line, not that of the picture it is made from
         step_text=f"dy at {position(dims, ho - 1, wo - 1)} · step {ho * wo}/{ho * wo}",
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * len(last) + 40 + terms * (chars + 4)),
+        sum_chars=lambda chars, drawn: (1 if whole else len(drawn[2])) * (2 * len(last) + 40 + terms * (chars + 4)),
+        sum_each_group=whole,  # a channel's entry, on the lines it needs
         value_chars=max(forward.value_chars, 4),
     )
 

@@ -422,7 +422,7 @@ class DirectConv(Operation):
             from .depth import depth_geometries
 
             return depth_geometries(spec, region)
-        return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region)]
+        return [conv_geometry(self.planar(spec), spec.caption, self.dims, region=region, each_group=True)]
 
     def drawings(
         self,

@@ -18,7 +18,15 @@ from ..engine.direct import Placements, Recording, pad_input, source_index
 from ..engine.part import PartArray
 from ..picture.model import Drawn, Geometry, Region
 from .depth_steps import counts, depth_range, longest_of_part, slice_title
-from .sliding import COPIES_NAMES, ConvPlayback, conv_drawn, conv_geometry, conv_step_text, conv_sum_chars, position
+from .sliding import (
+    COPIES_NAMES,
+    ConvPlayback,
+    conv_drawn,
+    conv_entry_chars,
+    conv_geometry,
+    conv_step_text,
+    position,
+)
 
 #: numpy's names of the padding modes that copy input cells.
 NUMPY_MODES = {"reflect": "reflect", "replicate": "edge", "circular": "wrap"}
@@ -88,7 +96,8 @@ def depth_geometry(spec: Any, z: int, region: Optional[Region] = None, planar: A
         input_label=input_label,
         output_label=lambda co: f"y[{co}, {z}]",
         inputs_word="input slices",
-        sum_chars=lambda chars, drawn: conv_sum_chars(planar, len(y_last), chars, drawn),
+        sum_chars=lambda chars, drawn: conv_entry_chars(planar, len(y_last), chars, drawn),
+        sum_each_group=True,
         blame=lambda axis: ("input_shape", spec.input_shape, "input"),
     )
     heading = geometry.input_heading

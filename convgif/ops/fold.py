@@ -424,7 +424,8 @@ class Unfold(_FoldOperation):
                 outputs_word=row_blocks("y", kk),
                 numbers=True,
                 longest_step=of_part(fold_longest(spec, start, stop), (start, stop) != (0, places)),  # draws_part's
-                sum_chars=lambda chars, drawn: len(drawn[2]) * (len(entry) + 3),
+                sum_chars=lambda chars, drawn: len(entry),  # a channel's entry
+                sum_each_group=True,
                 value_chars=2,
                 **fields,
             )

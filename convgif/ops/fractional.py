@@ -191,7 +191,8 @@ class _FractionalSpec:
 
     @property
     def operations(self) -> tuple[str, int]:
-        return "comparisons", math.prod(self.output_shape) * max(0, math.prod(self.kernel_size))
+        # each window lies inside the input: one comparison fewer than its cells
+        return "comparisons", math.prod(self.output_shape) * max(0, math.prod(self.kernel_size) - 1)
 
     @cached_property
     def caption(self) -> str:

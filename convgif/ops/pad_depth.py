@@ -99,7 +99,7 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
                 input_label=lambda c, d=d: f"x[{c}, {d}]",
                 output_label=lambda c, z=z: f"y[{c}, {z}]",
                 inputs_word="input slices",
-                sum_chars=lambda chars, drawn: len(drawn[2]) * (2 * at + chars + 9),
+                sum_chars=lambda chars, drawn: 2 * at + chars + 6,  # a channel's entry
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
@@ -156,7 +156,8 @@ def _constant_geometry(
         inputs_word="input slices",
         numbers=True,
         columns_take_turns=False,
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"y[{c}, {z}, :, :]") + chars + 20),
+        sum_chars=lambda chars, drawn: len(f"y[{c}, {z}, :, :]") + chars + 17,  # a channel's entry
+        sum_each_group=True,
         value_chars=max(3, len(format_value(spec.fill))),
     )
 

@@ -403,7 +403,8 @@ class Padding(Operation):
                 numbers=True,
                 columns_take_turns=False,
                 longest_step=of_part(_last_step(self.dims, rows, cols, part, _count(spec, rows, cols, part)), cut),
-                sum_chars=lambda chars, drawn: len(drawn[2]) * (widest_at + chars + 9),
+                sum_chars=lambda chars, drawn: widest_at + chars + 6,  # a channel's entry
+                sum_each_group=True,
                 value_chars=max(PIXEL_CHARS, len(format_value(spec.fill))),
             )
         ]

@@ -56,6 +56,7 @@ from ..engine.windows import (
     PoolPlacement,
     PoolPlacements,
     PoolRecording,
+    reads_less_one,
     record_windows,
 )
 from ..errors import SpecError
@@ -235,10 +236,10 @@ class _Pool:
     @property
     def operations(self) -> tuple[str, int]:
         """(name, count) of the work of one forward pass, for ``convgif info``: comparisons for a
-        max, additions for an average, counted as ``macs`` is for a convolution: one per window
-        cell (padding and overhang included) per output element."""
-        name = "comparisons" if self.KIND == "max" else "additions"
-        return name, math.prod(self.output_shape) * self.window_size
+        max, additions for an average, as torch does them: each window, clipped to the input
+        (padding and ceil_mode's overhang are never read), reads its cells and takes one fewer
+        comparisons or additions than it reads, in every channel."""
+        return ("comparisons" if self.KIND == "max" else "additions"), reads_less_one(self)
 
     def _caption(self, *more: str) -> str:
         parts = [
@@ -286,7 +287,7 @@ class _MaxPoolSpec(_Pool):
 
     @property
     def comparisons(self) -> int:
-        """Window cells compared per output element, times the output elements."""
+        """The comparisons of a forward pass (see :attr:`operations`)."""
         return self.operations[1]
 
     @cached_property
@@ -387,7 +388,7 @@ class _AvgPoolSpec(_Pool):
 
     @property
     def additions(self) -> int:
-        """Window cells added per output element, times the output elements."""
+        """The additions of a forward pass (see :attr:`operations`)."""
         return self.operations[1]
 
     @cached_property

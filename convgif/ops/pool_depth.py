@@ -18,10 +18,11 @@ import numpy as np
 from ..engine.windows import INPUT, OVERHANG, PADDING, PoolRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes
 from ..picture.numbers import format_value, magnitude
+from ..picture.sizes import WHOLE_SUM_TERMS
 from ..picture.sumline import LONG_TERMS
 from .base import dims_text
 from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part, slice_title
-from .pool_picture import held, long_pool_sum
+from .pool_picture import averaged_terms, held, long_pool_sum
 from .sliding import draws_part, position, read_extent, widest_text
 
 
@@ -104,6 +105,7 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
                 else (lambda co, z=z: f"y[{co}, {z}]"),
                 inputs_word="input slices",
                 sum_chars=sum_chars,
+                sum_each_group=cells <= WHOLE_SUM_TERMS,  # the window's cells over its depth
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )
@@ -266,14 +268,22 @@ class DepthPoolPlayback(DepthWindowSteps):
         if len(placement.cells) > LONG_TERMS:  # written only as far as the frame shows it
             at = np.array(self.spec.padding)
             return long_pool_sum(
-                y, c, placement, self._scales, lambda cells: self.recording.input[(c, *(cells - at).T)], self._widths
+                y,
+                c,
+                placement,
+                self._scales,
+                lambda cells: self.recording.input[(c, *(cells - at).T)],
+                self._widths,
+                getattr(self.spec, "count_include_pad", True),
             )
         if placement.winners is not None:
             inside = iter(self._written(c, placement.cells[placement.kinds == INPUT]))
             shown = [next(inside) if kind == INPUT else "−∞" for kind in placement.kinds if kind in (INPUT, PADDING)]
             at = f" at index {int(placement.indices[c])}"
             return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c], y_scale)}{at}"
-        terms = self._written(c, placement.terms)
+        terms = averaged_terms(
+            placement, self._written(c, placement.terms), getattr(self.spec, "count_include_pad", True)
+        )
         divisor, _, why = placement.reason.partition(": ")
         why = f" ({why})" if why else ""
         return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c], y_scale)}{why}"

@@ -22,6 +22,7 @@ from ..engine.windows import (
 from ..picture.cells import cells as text_cells
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes, part_note
 from ..picture.numbers import format_value, magnitude
+from ..picture.sizes import WHOLE_SUM_TERMS
 from ..picture.sumline import LONG_TERMS, LongSum, cell_widths
 from .base import dims_text
 from .depth_steps import of_part
@@ -126,7 +127,8 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
             numbers=True,
             columns_take_turns=False,
             longest_step=of_part(lambda part: pool_step_text(dims, *last, steps - 1, steps, part), cut),
-            sum_chars=sum_chars,
+            sum_chars=sum_chars,  # a channel's entry
+            sum_each_group=cells <= WHOLE_SUM_TERMS,
             value_chars=max(4 if spec.KIND == "avg" else PIXEL_CHARS, index_chars if indices else 1),
         )
     ]
@@ -251,7 +253,13 @@ class PoolPlayback:
         if len(placement.cells) > LONG_TERMS:  # written only as far as the frame shows it
             at = np.array(self.recording.spec.padding)
             return long_pool_sum(
-                y, c, placement, self._scales, lambda cells: self.recording.input[(c, *(cells - at).T)], self._widths
+                y,
+                c,
+                placement,
+                self._scales,
+                lambda cells: self.recording.input[(c, *(cells - at).T)],
+                self._widths,
+                self._padding_read,
             )
         if placement.winners is not None:
             shown = []
@@ -263,7 +271,8 @@ class PoolPlayback:
                     shown.append("−∞")
             at = f" at index {int(placement.indices[c])}"
             return f"{y} = max({', '.join(shown)}) = {format_value(placement.values[c], y_scale)}{at}"
-        terms = [format_value(self._grid_value(c, gy, gx), x_scale) for gy, gx in placement.terms]
+        inside = [format_value(self._grid_value(c, gy, gx), x_scale) for gy, gx in placement.terms]
+        terms = averaged_terms(placement, inside, self._padding_read)
         divisor, _, why = placement.reason.partition(": ")
         why = f" ({why})" if why else ""
         return f"{y} = ({' + '.join(terms) or '0'}) {divisor} = {format_value(placement.values[c], y_scale)}{why}"
@@ -273,37 +282,51 @@ class PoolPlayback:
         return self.recording.input[c, gy - p[0], gx - p[1]]
 
 
-def long_pool_sum(y: str, c: int, placement: Any, scales: tuple[float, float], read: Any, memo: dict) -> Any:
+def long_pool_sum(
+    y: str, c: int, placement: Any, scales: tuple[float, float], read: Any, memo: dict, counted: bool = True
+) -> Any:
     """Channel ``c``'s sum line of a pooling window (``y = max(…) = v at index i``, or
     ``y = (… + …) / n = v``) as a :class:`LongSum`: the text the window's line is, each input
-    value written only when a frame shows it. ``read(cells)`` are channel ``c``'s input values
-    at grid ``cells``; ``scales`` those of the input and the output; ``memo`` keeps the cells
-    each input value takes written."""
+    value written only when a frame shows it, as :func:`averaged_terms` writes an average's
+    (a 0 for each padding cell the divisor ``counted``). ``read(cells)`` are channel ``c``'s
+    input values at grid ``cells``; ``scales`` those of the input and the output; ``memo``
+    keeps the cells each input value takes written."""
     x_scale, y_scale = scales
     value = format_value(placement.values[c], y_scale)
     if placement.winners is not None:
         read_cells = (placement.kinds == INPUT) | (placement.kinds == PADDING)
-        kinds, cells = placement.kinds[read_cells], placement.cells[read_cells]
-        head, sep, tail = f"{y} = max(", ", ", f") = {value} at index {int(placement.indices[c])}"
+        filler, head, sep, tail = "−∞", f"{y} = max(", ", ", f") = {value} at index {int(placement.indices[c])}"
     else:
-        cells = placement.terms
-        kinds = np.full(len(cells), INPUT)
+        read_cells = (placement.kinds == INPUT) | ((placement.kinds == PADDING) & counted)
         divisor, _, why = placement.reason.partition(": ")
-        head, sep, tail = f"{y} = (", " + ", f") {divisor} = {value}" + (f" ({why})" if why else "")
+        filler, head, sep, tail = "0", f"{y} = (", " + ", f") {divisor} = {value}" + (f" ({why})" if why else "")
+    kinds, cells = placement.kinds[read_cells], placement.cells[read_cells]
     padded = kinds == PADDING
     if len(cells) < 2:  # a window whose cells are almost all overhang: written whole
-        written = ["−∞" if p else format_value(v, x_scale) for p, v in zip(padded, read(cells))]
+        written = [filler if p else format_value(v, x_scale) for p, v in zip(padded, read(cells))]
         return head + (sep.join(written) or ("" if placement.winners is not None else "0")) + tail
 
     def term(i: int) -> str:
-        return "−∞" if padded[i] else format_value(read(cells[i : i + 1])[0], x_scale)
+        return filler if padded[i] else format_value(read(cells[i : i + 1])[0], x_scale)
 
     def widths() -> np.ndarray:
-        found = np.full(len(cells), text_cells("−∞"), dtype=np.int64)
+        found = np.full(len(cells), text_cells(filler), dtype=np.int64)
         found[~padded] = cell_widths(read(cells[~padded]), lambda v: format_value(v, x_scale), memo)
         return found
 
     return LongSum(head, sep, tail, len(cells), term, widths)
+
+
+def averaged_terms(placement: PoolPlacement, inside: list[str], counted: bool) -> list[str]:
+    """An average's terms in window order: its input cells' values (``inside``, in order) and,
+    when the divisor ``counted`` the padding, a 0 for each padding cell, so that the terms
+    written are as many as the divisor counts (ceil_mode's overhang is never counted)."""
+    values = iter(inside)
+    return [
+        next(values) if kind == INPUT else "0"
+        for kind in placement.kinds
+        if kind == INPUT or kind == PADDING and counted
+    ]
 
 
 def held(values: Any) -> Any:

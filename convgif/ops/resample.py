@@ -455,12 +455,9 @@ class Upsampling(Operation):
         y_chars = len(at(dims, "y", c - 1, ho - 1, wo - 1))
 
         def sum_chars(chars: int, drawn: tuple) -> int:
-            if spec.mode == "bicubic":  # the weights per axis
-                entry = y_chars + 28 + dims * 60
-            else:
-                term = 6 + 1 + chars + 3  # "0.0703·" and the value, " + "
-                entry = y_chars + 3 + taps[0] * (6 + 4 + taps[1] * term) + 3 + 6
-            return len(drawn[2]) * (entry + 3)
+            term = 6 + 1 + chars + 3  # "0.0703·" and the value, " + "
+            entry = y_chars + 3 + taps[0] * (6 + 4 + taps[1] * term) + 3 + 6
+            return entry  # a channel's
 
         return [
             Geometry(
@@ -484,6 +481,8 @@ class Upsampling(Operation):
                 columns_take_turns=False,
                 longest_step=of_part(longest_step(spec, rows, cols, part), part.cuts(out_size)),  # draws_part's
                 sum_chars=sum_chars,
+                sum_each_group=True,
+                sum_lines_most=8,  # a bicubic's 16 products, every one written
                 value_chars=max(PIXEL_CHARS, 5 if spec.mode == "bicubic" else 4),
             )
         ]

@@ -162,7 +162,7 @@ def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[s
         def sum_chars(chars: int, drawn: tuple, taps: tuple = taps) -> int:
             term = 6 + 1 + chars + 3  # "0.0703·" and the value, " + "
             entry = y_chars + 3 + taps[0] * (6 + 4 + taps[1] * (6 + 4 + taps[2] * term)) + 3 + 6
-            return len(drawn[2]) * (entry + 3)
+            return entry  # a channel's
 
         geometries.append(
             Geometry(
@@ -188,6 +188,7 @@ def upsample_depth_geometries(spec: Any, region: Optional[Region], notes: list[s
                 numbers=True,
                 columns_take_turns=False,
                 sum_chars=sum_chars,
+                sum_each_group=True,
                 value_chars=max(PIXEL_CHARS, 4),
             )
         )

@@ -64,16 +64,7 @@ def sum_text(
     if all(len(r) == 1 and r[0][1] == 1 for r in (row_reads, col_reads)):
         (j, _), (i, _) = row_reads[0], col_reads[0]
         return f"{y} = {at(dims, 'x', c, j, i)} = {format_value(value)}"
-    if spec.mode == "bicubic":  # 16 products: the cells are ringed, the weights written per axis
-
-        def axis(name: str, reads: list[tuple[int, float]]) -> str:
-            cells = ", ".join(str(j) for j, _ in reads)
-            return f"{name} {cells} weighed ({', '.join(_weight(w).replace('-', '−') for _, w in reads)})"
-
-        if dims == 1:
-            return f"{y} = Σ w·x = {format_value(value)}, {axis('positions', col_reads)}"
-        return f"{y} = Σ wr·wc·x = {format_value(value)}, {axis('rows', row_reads)}, {axis('columns', col_reads)}"
-    inner = []
+    inner = []  # every product written (a bicubic's 16 too), so that the value can be checked by hand
     for j, _ in row_reads:
         terms = [format_value(x[c, j, i]) for i, _ in col_reads]
         text = weighted(col_reads, terms)

@@ -15,7 +15,7 @@ from .args import caption_line, check_int64, switches
 from .backward import Names, refuse_region
 from .base import Operation
 from .conv import CONV2D, Conv2dSpec
-from .sliding import conv_drawn, conv_geometry, conv_sum_chars
+from .sliding import conv_drawn, conv_entry_chars, conv_geometry
 
 
 @dataclass(frozen=True)
@@ -169,7 +169,7 @@ def _named(step: Any, w: str) -> dict[str, Any]:
     return dict(
         kernel_name=w,
         kernel_label=lambda c, j: f"{w}[{c // cg_in * cg_out + j},{c % cg_in}]",
-        sum_chars=lambda chars, drawn: conv_sum_chars(step, y, chars, drawn, 2 * (len(w) - 1)),
+        sum_chars=lambda chars, drawn: conv_entry_chars(step, y, chars, drawn, 2 * (len(w) - 1)),  # a group's entry
     )
 
 
@@ -230,6 +230,7 @@ class Separable(Operation):
             spec.depthwise.caption,
             notes=(STEPS[0], spec.comparison),
             region=region,
+            each_group=True,
             output_label=lambda co: f"d[{co}]",
             output_name="d",  # the colour key names the grids as their labels do
             **_named(spec.depthwise, WEIGHTS[0]),
@@ -239,6 +240,7 @@ class Separable(Operation):
             spec.pointwise.caption,
             notes=(STEPS[1], spec.comparison),
             region=region,
+            each_group=True,
             input_name="d",
             **_named(spec.pointwise, WEIGHTS[1]),
         )

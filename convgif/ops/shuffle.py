@@ -48,6 +48,10 @@ from .shuffle_picture import (
 )
 from .sliding import draws_part
 
+#: At most this many input and output channels a pixel shuffle draws: its grids are small, and
+#: a step moves cells between several channels (more than other layers draw), all shown.
+SHUFFLE_SHOWN = 16
+
 _SEP = " \u2014 "
 
 
@@ -419,10 +423,10 @@ class PixelShuffling(_Shuffle):
                 longest_step=of_part(  # counted of this part as draws_part decides for the playback
                     lambda cut: shuffle_step_text(up, y, x, r, steps - 1, steps, cut), part.cuts(out_size)
                 ),
-                sum_chars=lambda chars, drawn: (
-                    len({co // (1 if up else r * r) for co in drawn[2]}) * (entry + r * r * (chars + 1) + 2 * r + 3)
-                ),
+                sum_chars=lambda chars, drawn: entry + r * r * (chars + 1) + 2 * r,  # a group's entry
+                sum_each_group=True,
                 value_chars=PIXEL_CHARS,
+                shown_most=SHUFFLE_SHOWN,
             )
         ]
 

@@ -33,11 +33,14 @@ def conv_geometry(
     dims: int = 2,
     notes: tuple[str, ...] = (),
     region: Optional[Region] = None,
+    each_group: bool = False,
     **more: Any,
 ) -> Geometry:
     """How a direct convolution over (C, H, W) is laid out: padded input, kernels, output (only
-    ``region`` of the output, and the input it reads, when given). ``more`` replaces the
-    geometry's other fields (headings, labels)."""
+    ``region`` of the output, and the input it reads, when given). With ``each_group`` its sums
+    are sized an entry a group drawn (see :attr:`~convgif.picture.model.Geometry.sum_each_group`),
+    for a picture whose steps write one sum a group. ``more`` replaces the geometry's other
+    fields (headings, labels)."""
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
     sizes = list(zip(spec.padded_shape[1:], spec.input_shape[1:]))
     state = [
@@ -67,7 +70,10 @@ def conv_geometry(
         kernel_label=lambda c, j: f"w[{c // cg_in * cg_out + j},{c % cg_in}]",
         blame=blame,
         notes=notes,
-        sum_chars=lambda chars, drawn: conv_sum_chars(spec, len(y_last), chars, drawn),
+        sum_chars=lambda chars, drawn: (conv_entry_chars if each_group else conv_sum_chars)(
+            spec, len(y_last), chars, drawn
+        ),
+        sum_each_group=each_group,
         value_chars=example_chars(cg_in * math.prod(spec.kernel_size)),
     )
     if region is not None:
@@ -118,15 +124,18 @@ def conv_part(geometry: Geometry) -> bool:
 
 
 def conv_sum_chars(spec: Any, y: int, chars: int, drawn: tuple, names: int = 0) -> int:
-    """Characters of a step's sum line: an entry (``y[…] = Σ x·w + b = a + b = v``, longer when
-    channels of a group are left out, and by ``names`` where the names are longer) for each
-    group drawn."""
-    shown_in = drawn[0]
-    groups = len({c // spec.in_per_group for c in shown_in})
+    """Characters of a step's sum line: an entry (:func:`conv_entry_chars`) for each group drawn."""
+    groups = len({c // spec.in_per_group for c in drawn[0]})
+    return groups * (conv_entry_chars(spec, y, chars, drawn, names) + 3) - 3
+
+
+def conv_entry_chars(spec: Any, y: int, chars: int, drawn: tuple, names: int = 0) -> int:
+    """Characters of a group's entry of a step's sum line: ``y[…] = Σ x·w + b = a + b = v``,
+    longer when channels of the group are left out, and by ``names`` where the names are longer."""
     entry = y + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 6 + names
-    if len(shown_in) < spec.in_per_group:  # Σ x[0..2]·w + Σ x[3..63]·w, and what is not drawn
+    if len(drawn[0]) < spec.in_per_group:  # Σ x[0..2]·w + Σ x[3..63]·w, and what is not drawn
         entry += 2 * len(str(spec.in_channels)) * 3 + 36 + chars
-    return groups * (entry + 3) - 3
+    return entry
 
 
 def example_chars(terms: int) -> int:

@@ -20,6 +20,7 @@ import numpy as np
 from ..engine.spans import SpanPlacement, SpanRecording
 from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step
 from ..picture.numbers import format_value, magnitude
+from ..picture.sizes import WHOLE_SUM_TERMS
 from .adaptive_picture import sum_chars, window_text
 from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .pool_depth import DepthWindowSteps
@@ -114,6 +115,7 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
                 else (lambda co, z=z: f"y[{co}, {z}]"),
                 inputs_word="input slices",
                 sum_chars=chars,
+                sum_each_group=kd * math.prod(flat.kernel_size) <= WHOLE_SUM_TERMS,
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )

@@ -471,9 +471,10 @@ class Unpooling(_Windowed):
                 notes=tuple(notes),
                 numbers=True,
                 longest_step=of_part(unpool_longest(self.dims, read), read.size != (h, w)),  # as the playback counts
-                sum_chars=lambda chars, drawn: (
+                sum_chars=lambda chars, drawn: (  # a channel's entry
                     2 * len(element_text(self.dims, "y", c - 1, ho - 1, wo - 1)) + 2 * chars + 47
                 ),
+                sum_each_group=True,
                 value_chars=max(PIXEL_CHARS, len(str(ho * wo - 1))),  # values and their indices
             )
         ]

@@ -119,7 +119,8 @@ def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] 
                 output_label=lambda co, z=z: f"y[{co}, {z}]",
                 inputs_word="input slices",
                 numbers=True,
-                sum_chars=lambda chars, drawn: 2 * at + 2 * chars + 60,
+                sum_chars=lambda chars, drawn: 2 * at + 2 * chars + 60,  # a channel's entry
+                sum_each_group=True,
                 value_chars=max(3, len(str(math.prod(spec.output_shape[1:]) - 1))),
             )
         )

@@ -35,7 +35,9 @@ from .sizes import (
     MIN_VALUE_CELL_PX,
     READABLE_CELL_PX,
     STEP_BREAK,
+    SUM_ENTRY_LINES,
     SUM_LINE_CHARS,
+    SUM_SLACK,
     THUMB_MIN_PX,
     THUMB_PAD,
     THUMB_PX,
@@ -171,6 +173,8 @@ def _breaks(
     if with_caption:
         must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
     sum_chars = spec.sum_chars(value_chars, (g.shown_in, g.columns, g.shown_out))
+    entries = len({co // spec.out_per_group for co in g.shown_out}) if spec.sum_each_group else 0
+    entry, sum_chars = (sum_chars, entries * (sum_chars + 3) - 3) if entries else (0, sum_chars)
     if values:  # room for a sum to read on a line or two
         must.append(cap.advance * min(sum_chars, SUM_LINE_CHARS))
     inner = max(must)
@@ -195,12 +199,27 @@ def _breaks(
     sum_width = inner // cap.advance
     step_lines = len(wrap(spec.step_text, sum_width, STEP_BREAK))
     sum_lines = 1
-    if values and sum_chars > sum_width:
+    if values and entries:
+        sum_lines = sum_lines_needed(entries, entry, sum_width, spec.sum_lines_most)
+    elif values and sum_chars > sum_width:
         sum_lines = min(spec.sum_lines_most, math.ceil(sum_chars / sum_width))
-        if spec.sum_head:  # each group's opening line, broken as the sums break it
-            groups = len({co // spec.out_per_group for co in g.shown_out})
-            sum_lines += groups * (len(wrap(spec.sum_head, sum_width)) - 1)
+    if values and spec.sum_head and sum_chars > sum_width:  # each group's opening line, broken as the sums break it
+        groups = len({co // spec.out_per_group for co in g.shown_out})
+        sum_lines += groups * (len(wrap(spec.sum_head, sum_width)) - 1)
     return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
+
+
+def sum_lines_needed(entries: int, chars: int, width: int, most: int = 3) -> int:
+    """Lines that ``entries`` sums of ``chars`` characters each take within ``width``: side by
+    side, three spaces apart, when they fit a line; else each broken at its spaces, every line
+    a word short of full (an index is not broken, see :func:`~convgif.picture.sizes.wrap`).
+    A sum longer than ``most`` lines or :data:`~convgif.picture.sizes.SUM_ENTRY_LINES` is not
+    read whole: then ``most`` lines, the first sum's start and the value it comes to, the
+    others counted."""
+    if chars <= width:
+        return math.ceil(entries / max(1, (width + 3) // (chars + 3)))
+    lines = math.ceil(chars / max(1, width - SUM_SLACK))
+    return entries * lines if lines <= max(most, SUM_ENTRY_LINES) else most
 
 
 def _top(breaks: _Breaks, m: Metrics, values: bool) -> _Top:

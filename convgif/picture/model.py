@@ -124,6 +124,10 @@ class Geometry:
     sum_chars: Callable[[int, tuple], int] = lambda chars, drawn: 0
     #: At most this many lines of sums (a step that writes several windows of numbers may need more).
     sum_lines_most: int = 3
+    #: Whether a step writes one entry of its sum line for each group drawn, :attr:`sum_chars`
+    #: then being one entry's characters: each entry gets the lines its terms need, however
+    #: many (else the whole line takes at most :attr:`sum_lines_most` lines).
+    sum_each_group: bool = False
     #: The longest line a step's sums open with for each group drawn, before its entries (a
     #: transposed convolution's ``canvas[0, 2:5, 0:3] += x[0, 1, 0] · weight[0, 0]``): every
     #: line it breaks onto past its first is given on top of :attr:`sum_lines_most`, so that a
@@ -138,6 +142,10 @@ class Geometry:
     #: At most this many kernel columns (output channels of a group) drawn (None: as many as
     #: the layout shows).
     columns_shown: Optional[int] = None
+    #: At most this many input channels, and output channels, a picture draws, when not
+    #: :data:`MAX_SHOWN_IN` and :data:`MAX_SHOWN_OUT` (a layer that only moves cells: its small
+    #: grids are read a cell each, and a part shows every channel of a group).
+    shown_most: Optional[int] = None
     #: Where the grids sit in the whole maps when only a part of the layer is drawn (None:
     #: drawn whole): the picture marks, on every side where a map goes on, how many cells it hides.
     part: Optional[Part] = None
@@ -195,6 +203,7 @@ class Geometry:
 MAX_SHOWN_IN = 6
 MAX_SHOWN_COLUMNS = 6
 MAX_SHOWN_OUT = 8
+SHOWN_MOST = (MAX_SHOWN_IN, MAX_SHOWN_COLUMNS, MAX_SHOWN_OUT)
 
 
 def shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
@@ -202,9 +211,10 @@ def shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, 
     input channels of only as many groups as have all their columns' outputs drawn (an input
     drawn whose outputs are not would be ringed for work that leads nowhere)."""
     cg_in, cg_out = spec.in_per_group, spec.out_per_group
-    shown_in = tuple(range(min(spec.in_channels, MAX_SHOWN_IN, spec.channels_shown or MAX_SHOWN_IN)))
-    columns = tuple(range(min(cg_out, MAX_SHOWN_COLUMNS, spec.columns_shown or MAX_SHOWN_COLUMNS)))
-    groups = sorted({c // cg_in for c in shown_in})[: max(1, MAX_SHOWN_OUT // len(columns))]
+    most_in, most_columns, most_out = (spec.shown_most,) * 3 if spec.shown_most else SHOWN_MOST
+    shown_in = tuple(range(min(spec.in_channels, most_in, spec.channels_shown or most_in)))
+    columns = tuple(range(min(cg_out, most_columns, spec.columns_shown or most_columns)))
+    groups = sorted({c // cg_in for c in shown_in})[: max(1, most_out // len(columns))]
     shown_in = tuple(c for c in shown_in if c // cg_in in groups)
     shown_out = tuple(g * cg_out + j for g in groups for j in columns)  # in channel order
     return shown_in, columns, shown_out

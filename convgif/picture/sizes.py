@@ -76,6 +76,11 @@ KEYS_ABOVE = 10  # between the drawing and its first row of keys
 KEYS_ROOM = KEYS_ABOVE + 3 * (LABEL.height + KEY_GAP) - KEY_GAP
 KEYS_ROOM_WIDE = KEYS_ABOVE + 2 * (LABEL.height + KEY_GAP) - KEY_GAP
 SUM_LINE_CHARS = 40  # with values, a figure is at least this many characters wide (when its sums are)
+#: A pooling's sum of at most this many terms is written whole, each channel's on the lines it
+#: needs; a longer one keeps its start and its value, the channels after it counted.
+WHOLE_SUM_TERMS = 9
+SUM_ENTRY_LINES = 4  # at most this many lines for one entry of a sum: a dozen terms or so
+SUM_SLACK = 10  # characters a sum broken over lines may leave at the end of each (its words unbroken)
 #: Where the caption may break: after the em dash of one of these.
 CAPTION_BREAK = " \u2014 "
 STEP_BREAK = " \u00b7 "  # where a step line breaks when the figure is narrower than it
