@@ -141,7 +141,10 @@ def test_a_part_matches_torch():
 @pytest.mark.parametrize(
     "spec, region",
     [
+        # numbers of at most 4 characters, where the rest of the layer writes "0.0625"
         (convgif.UpsampleSpec((2, 3, 12, 12), scale_factor=2, mode="trilinear"), "7:11,3:6"),
+        # numbers such as "0.333", wider than the 4 characters the geometries expect: chosen for them
+        (convgif.UpsampleSpec((2, 3, 8, 8), scale_factor=1.5, mode="trilinear", align_corners=True), "9:12,8:12"),
         (convgif.UpsampleSpec((3, 4, 9, 9), scale_factor=(0.75, 2, 1.5), mode="nearest"), "10:13,0:4"),
         (ops.operation("ReflectionPad3d").build(input_shape=(2, 3, 10, 10), padding=2), "9:14,1:4"),
         (

@@ -794,14 +794,31 @@ def _measured(job, look) -> tuple[int, int]:
     return max(lay.drawing[0] for lay in laid), max(lay.keyless + KEYS_ROOM for lay in laid)
 
 
-def _one_output(spec, look):
-    """The render of the first single output a step writes (a pad's first few may only copy
-    padding; an unpooling's or a strided transposed convolution's may not be reached)."""
-    from convgif.animation.job import Job
+def _layer_chars(spec, look):
+    """Characters of the widest number each picture of the whole layer writes (None: the
+    pictures write none), those an automatic render chooses its part for: any part may be
+    chosen, so the most any part draws (a region asked is chosen for its own numbers)."""
+    from convgif.animation.region import most, most_kernels
 
+    op = ops.of(spec)
+    whole = op.geometries(spec)
+    if not (look.values or any(g.numbers for g in whole)):
+        return None
+    recording = op.record_drawn(spec, 0, [most_kernels(g) for g in whole])
+    return [d.value_chars for d in op.drawings(spec, recording, geometries=[most(g) for g in whole])]
+
+
+def _one_output(spec, look, chars):
+    """The choice of the first single output a step writes (a pad's first few may only copy
+    padding; an unpooling's or a strided transposed convolution's may not be reached), made for
+    numbers of ``chars`` characters, per picture."""
+    from convgif.animation.region import choose
+
+    op = ops.of(spec)
+    whole = op.geometries(spec)
     for position in range(spec.output_shape[-1]):
         try:
-            return Job(spec, look, {"region": f"{position}:{position + 1}"}, max_frames=0)
+            return choose(op, spec, look, {"region": f"{position}:{position + 1}"}, whole, 0, None, chars)
         except convgif.TooLargeError:
             raise
         except convgif.SpecError:
@@ -811,21 +828,23 @@ def _one_output(spec, look):
 
 def _past_the_box_only_when_one_output_is(spec, look) -> None:
     """A render fits the box whenever its smallest part (one output, as few channels and kernel
-    columns as fit) does, and otherwise is no wider than that part, or than a page shrinks
-    SHRINK_TO_MOVE times for a window that still moves."""
+    columns as fit, for the numbers it chooses its part for) does, and otherwise is no wider
+    than that part, or than a page shrinks SHRINK_TO_MOVE times for a window that still moves."""
     from convgif.animation.job import Job
     from convgif.animation.region import SHRINK_TO_MOVE
     from convgif.picture.sizes import fit_box
 
     box_w, box_h = fit_box(1, look.width)
     where = f"{spec!r} {look}"
+    chars = _layer_chars(spec, look)
     try:
-        least = _one_output(spec, look)
+        least = _one_output(spec, look, chars)
     except convgif.TooLargeError:  # not even one output drawn (within the width asked)
         with pytest.raises(convgif.TooLargeError):
             Job(spec, look, max_frames=0)
         return
     job = Job(spec, look, max_frames=0)
+    assert job._chooser[2] == chars, where  # the numbers its part was chosen for
     (least_w, least_h), (job_w, job_h) = _measured(least, look), _measured(job, look)
     frame_w = max(layout.width for layout in job.layouts)
     if least_w <= box_w and least_h <= box_h:

@@ -111,7 +111,7 @@ class Job:
             early = refused_by_size(self.op, spec, look, view, whole, shown)
             if early is not None:
                 raise self.op.refusal_of(early, spec)
-        chars = self._value_chars(whole, view) if writes and not self.in_part else None
+        chars = self._value_chars(whole, view) if writes else None
         look = look._replace(headless=False)  # a contact sheet's tiles show the animation's part
         try:
             self.choice = choose(self.op, spec, look, view, whole, max_frames, shown, chars)
@@ -179,28 +179,64 @@ class Job:
         """Refuse a part too large for this machine's memory: the last limit on what is drawn."""
         if self.region is None:
             raise self.__dict__["_refusal"]
-        numbers = self.op.part_numbers(self.spec, self.region)
+        self._check_memory(self.region)
+
+    def _check_memory(self, region: Any) -> None:
+        """Refuse the part ``region`` of a layer computed in part when it is too large for this
+        machine's memory."""
+        numbers = self.op.part_numbers(self.spec, region)
         needs, has = PART_BYTES * numbers, memory_bytes()
         if has and needs > has:
             raise TooLargeError(
                 "region",
-                f"region={self.region} is too large to draw: its part of the layer holds {numbers:,} numbers, "
+                f"region={region} is too large to draw: its part of the layer holds {numbers:,} numbers, "
                 f"{needs / 2**30:.1f} GiB as convgif computes them, over this machine's {has / 2**30:.1f} GiB of memory",
             )
 
-    def _value_chars(self, whole: list, view: dict) -> list[int]:
-        """Characters of the widest number each picture writes, from the values themselves: the
-        layer recorded, with the kernels of the most a part may show (every part chosen shows
-        fewer), so that a render with values chooses its part for the numbers it writes. The
-        recording is the render's."""
+    def _value_chars(self, whole: list, view: dict) -> Optional[list[int]]:
+        """Characters of the widest number each picture writes, from the values themselves, so
+        that a render with values chooses its part for the numbers it writes: with the kernels of
+        the most a part may show (every part chosen shows fewer), of the region asked (its numbers
+        only, whether the layer is computed whole or only that part of it), else of the whole
+        layer. None for a layer computed in part without a region asked: its part is chosen
+        before any value is known, for the numbers its geometries expect. The recording is the
+        render's."""
         from .region import most, most_kernels
 
-        widest = [most(g) for g in whole]
-        kernels = [most_kernels(g) for g in whole]
-        self.__dict__["recording"] = self.op.record_drawn(self.spec, self.seed, kernels, **self._given)
         rest = {k: v for k, v in view.items() if k != "region"}
-        drawn = self.op.drawings(self.spec, self.recording, self.pixels, geometries=widest, **rest)
+        region, made = self._asked_part(whole, view)
+        if self.in_part and region is None:
+            return None
+        kernels = [most_kernels(g) for g in made]
+        if self.in_part:
+            self._check_memory(region)  # before its numbers are computed
+            recording = self.op.record_drawn(self.spec, self.seed, kernels, region=region, **self._given)
+        else:
+            recording = self.op.record_drawn(self.spec, self.seed, kernels, **self._given)
+        self.__dict__["recording"] = recording
+        if region is not None:
+            rest["region"] = region
+        drawn = self.op.drawings(self.spec, recording, self.pixels, geometries=[most(g) for g in made], **rest)
         return [d.value_chars for d in drawn]
+
+    def _asked_part(self, whole: list, view: dict) -> tuple[Any, list]:
+        """The region asked in ``view`` and its geometries, when it is a part of the output the
+        layer draws; else None and the whole layer's (the chooser then refuses a region it does
+        not draw, in its own words)."""
+        from .region import parse_region
+
+        asked = view.get("region")
+        if asked is None:
+            return None, whole
+        rest = {k: v for k, v in view.items() if k != "region"}
+        out_size = whole[0].out_size
+        try:
+            region = parse_region(asked, whole[0].dims, out_size)
+            if region.cuts(out_size):
+                return region, self.op.geometries(self.spec, region=region, **rest)
+        except SpecError:
+            pass
+        return None, whole
 
     @property
     def region(self) -> Any:
