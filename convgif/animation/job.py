@@ -50,6 +50,9 @@ MIN_HOLD_MS = 1500
 
 #: A layer drawn as it is by default.
 PLAIN = Look()
+#: Input cells (over every picture's channels) under which a layer's values cost next to
+#: nothing to compute: its windows' size is then judged with them, not checked first.
+CHEAP_CELLS = 4096
 
 
 def memory_bytes() -> int:
@@ -107,7 +110,8 @@ class Job:
         self.in_part = self._too_large(whole)
         shown = input if pixels and input is not None else None
         writes = look.values or any(g.numbers for g in whole)
-        if writes and not self.in_part:  # a window too large whatever its numbers: refused before they are computed
+        cheap = sum(g.grid[0] * g.grid[1] * g.in_channels for g in whole) <= CHEAP_CELLS
+        if writes and not self.in_part and not cheap:  # a window too large whatever its numbers: refused first
             early = refused_by_size(self.op, spec, look, view, whole, shown)
             if early is not None:
                 raise self.op.refusal_of(early, spec)

@@ -96,7 +96,7 @@ class _Given(NamedTuple):
         if kernel is not None and bias is None and getattr(spec, "bias", False) and weight is not None:
             import numpy as np
 
-            bias = np.zeros(spec.out_channels, weight.dtype)  # a kernel's own output, not shifted by an example b
+            bias = np.zeros(ops.of(spec).bias_shape(spec), weight.dtype)  # a kernel's own output, not shifted by b
         return cls(spec, input, weight, bias, picture, said(extra, lang) + notes, lang)
 
     def job(self, look: Look, view: dict, seed: int, pixels: bool, max_frames: int, grad_output: Any) -> Job:

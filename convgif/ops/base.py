@@ -109,6 +109,10 @@ class Operation(abc.ABC):
     def weight_shape(self, spec: Any) -> Optional[tuple[int, ...]]:
         """The shape of the layer's weight in PyTorch's layout, or None for a layer without one."""
 
+    def bias_shape(self, spec: Any) -> tuple[int, ...]:
+        """The shape of the bias that goes with :meth:`weight_shape`'s weight: one per output channel."""
+        return (spec.out_channels,)
+
     @abc.abstractmethod
     def geometries(self, spec: Any, **view: Any) -> list:
         """The pictures a render plays one after the other (:class:`convgif.picture.model.Geometry`)."""

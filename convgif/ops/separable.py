@@ -8,7 +8,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Union
 
-from ..errors import SpecError
 from ..picture.model import Region
 from . import args
 from .args import caption_line, check_int64, switches
@@ -182,11 +181,9 @@ class Separable(Operation):
     def record(
         self, spec: Any, seed: int = 0, *, input: Any = None, weight: Any = None, bias: Any = None
     ) -> SeparableRecording:
-        """Both steps; ``weight`` is the depthwise step's (C_in, 1, KH, KW), the pointwise
-        step's weights come from the seed."""
-        if bias is not None:
-            raise SpecError("bias", "a separable convolution takes its biases from the seed")
-        depthwise = CONV2D.record(spec.depthwise, seed, input=input, weight=weight)
+        """Both steps; ``weight`` and ``bias`` are the depthwise step's ((C_in, 1, KH, KW) and
+        (C_in,)), the pointwise step's weights and bias come from the seed."""
+        depthwise = CONV2D.record(spec.depthwise, seed, input=input, weight=weight, bias=bias)
         pointwise = CONV2D.record(spec.pointwise, seed + 1, input=depthwise.output)
         return SeparableRecording(spec, depthwise, pointwise)
 
@@ -204,13 +201,11 @@ class Separable(Operation):
         """Both steps, each with only the kernels its picture shows; with ``region``, of a layer
         too large to record whole, only that part of the output: the pointwise step's 1×1 kernels read the same part of d, which the
         depthwise step records alone, with the input cells it reads (each value the whole
-        layer's)."""
-        if bias is not None:
-            raise SpecError("bias", "a separable convolution takes its biases from the seed")
+        layer's). ``weight`` and ``bias`` are the depthwise step's, as :meth:`record` takes them."""
         if region is not None and max(spec.depthwise.numbers, spec.pointwise.numbers) <= args.MAX_ELEMENTS:
             region = None  # a layer whose steps are each recorded whole stays so, as a render checks them
         dw, pw = kernels[:1], kernels[1:]
-        depthwise = CONV2D.record_drawn(spec.depthwise, seed, dw, input=input, weight=weight, region=region)
+        depthwise = CONV2D.record_drawn(spec.depthwise, seed, dw, input=input, weight=weight, bias=bias, region=region)
         pointwise = CONV2D.record_drawn(spec.pointwise, seed + 1, pw, input=depthwise.output, region=region)
         return SeparableRecording(spec, depthwise, pointwise)
 
@@ -221,6 +216,9 @@ class Separable(Operation):
 
     def weight_shape(self, spec: Any) -> tuple[int, ...]:
         return CONV2D.weight_shape(spec.depthwise)
+
+    def bias_shape(self, spec: Any) -> tuple[int, ...]:
+        return CONV2D.bias_shape(spec.depthwise)
 
     def geometries(self, spec: Any, region: Any = None, **view: Any) -> list:
         """The two steps; a ``region`` of the output is the same region of the depthwise output."""
