@@ -59,6 +59,14 @@ def test_a_one_dash_long_option_is_refused_before_click_reads_its_first_letter(t
     assert one_dash_first(main, ctx, ["--title", "-out"]) is not None  # --title is no option: -out is read
 
 
+@pytest.mark.parametrize("letter", ["k", "s", "p", "g", "d"])
+@pytest.mark.parametrize("before", [[], ["info"], ["bench"]])
+def test_a_pytorch_letter_with_one_dash_names_its_two_dash_option(before, letter):
+    result = run(*before, "--in", "3,7,7", f"-{letter}", "2")
+    assert result.exit_code == 2, result.output
+    assert f"No such option '-{letter}': convgif's options take two dashes: --{letter}" in result.output
+
+
 def test_an_unknown_short_option_is_still_clicks_answer():
     result = run("--in", "1,5,5", "-x")
     assert result.exit_code == 2 and "No such option '-x'." in result.output

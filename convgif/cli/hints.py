@@ -2,7 +2,8 @@
 
 click already suggests a close long option (``--kk``: did you mean ``--k``?). Two slips it
 answers tersely or wrongly: a long option typed with one dash (``-in 1,5,5`` is read as ``-i``
-with ``n 1,5,5``: "No such option '-i'"; ``-out`` as ``-o ut``, a file named ``ut``), and a
+with ``n 1,5,5``: "No such option '-i'"; ``-out`` as ``-o ut``, a file named ``ut``; ``-k 3``
+for ``--k 3``: "No such option '-k'"), and a
 value with no option before it (``--in 1,5,5 3,3`` makes ``3,3`` a subcommand: "No such command
 '3,3'"). These classes name the option meant.
 """
@@ -59,6 +60,14 @@ def one_dash_first(command: click.Command, ctx: click.Context, args: Sequence[st
     return None
 
 
+def one_letter(command: click.Command, ctx: click.Context, option: Optional[str]) -> Optional[str]:
+    """The message for a one-letter option click refused (``-k``, ``-s``, ``-p``, ``-g``, ``-d``,
+    as PyTorch's argument names suggest) that convgif spells with two dashes (``--k``); else None."""
+    if option is None or not re.fullmatch(r"-[A-Za-z]", option) or "-" + option not in _long_options(command, ctx):
+        return None
+    return f"No such option '{option}': convgif's options take two dashes: -{option}"
+
+
 def stray_value(ctx: click.Context, value: str) -> str:
     """The message for a value that follows no option: the size option it most likely lacks
     (the first of --in, --k, --s, --p not given)."""
@@ -77,13 +86,20 @@ def stray_value(ctx: click.Context, value: str) -> str:
 
 
 class _Hinting:
-    """Refuses a one-dash word that names a long option before click reads it as short ones."""
+    """Refuses a one-dash word that names a long option before click reads it as short ones, and
+    names the two-dash option an unknown one-letter option (``-k``) meant."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         hint = one_dash_first(self, ctx, args)  # type: ignore[arg-type]
         if hint is not None:
             raise click.UsageError(hint, ctx=ctx)
-        return super().parse_args(ctx, args)  # type: ignore[misc]
+        try:
+            return super().parse_args(ctx, args)  # type: ignore[misc]
+        except click.NoSuchOption as error:
+            hint = one_letter(self, ctx, error.option_name)  # type: ignore[arg-type]
+            if hint is None:
+                raise
+            raise click.UsageError(hint, ctx=ctx) from None
 
 
 class HintingCommand(_Hinting, click.Command):
