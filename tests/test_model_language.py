@@ -92,11 +92,13 @@ def _networks() -> list[tuple[str, object, tuple[int, ...]]]:
 
 def _text_of(path: Path) -> str:
     """What a reader reads of a page: the HTML's text without tags and styles, or the Markdown
-    without its pictures' file names and anchors."""
+    without its escapes, its pictures' file names and anchors."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".html":
         text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)
         text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    else:  # a Markdown escape (kernel\_size in a picture's alt text) is not read
+        text = re.sub(r"\\([\\`*_{}\[\]()#+.!|-])", r"\1", text)
     return re.sub(r"\]\([^)]*\)|<a id=\"[^\"]*\"></a>|#layer-\S+", " ", text)
 
 
@@ -107,7 +109,7 @@ def _english_left(text: str, result) -> list[str]:
 
 
 def _left(text: str, names: set[str]) -> list[str]:
-    kept = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w])")
+    kept = re.compile(r"(?<![\w.=])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w])")
     return untranslated(kept.sub(" ", text))
 
 
