@@ -265,8 +265,7 @@ def render_notes(result: Any) -> list[str]:
         counted = (
             f"{result.shown_steps:,} of the layer's {result.steps:,} steps"
             if result.region is None
-            else f"{result.shown_steps:,} of the {result.steps:,} steps of this part of the output in every channel; "
-            f"the whole layer has {result.layer_steps:,}"
+            else f"{result.shown_steps:,} of this part's {result.steps:,} steps; the whole layer has {result.layer_steps:,}"
         )
         said.append(f"only the steps of the output channels shown are drawn ({counted})")
     elif result.channels:
