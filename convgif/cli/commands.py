@@ -236,11 +236,21 @@ def _report(
         return
     for note in (*notes, *render_notes(result)):
         click.echo(f"note: {note}", err=True)
-    frames = f"{result.frames:,} frame{'s' if result.frames != 1 else ''}"
+    frames = frames_text(result)
     from .. import ops
 
     parameters = ops.of(spec).parameters_text(spec)
     echo(f"output {spec.output_shape} · {parameters} · {frames} · {result.bytes:,} bytes · {result.seconds:.2f} s")
+
+
+def frames_text(result: Any) -> str:
+    """``98 frames``; for a contact sheet ``sheet of 98 frames``, or of a sample of them
+    ``sheet of 9 of 98 frames`` (its tiles are not every frame the animation plays)."""
+    every = result.sheet_of or result.frames
+    counted = f"{every:,} frame{'s' if every != 1 else ''}"
+    if not result.sheet_of:
+        return counted
+    return f"sheet of {counted}" if result.frames == every else f"sheet of {result.frames:,} of {counted}"
 
 
 def part_text(region: Any) -> str:
