@@ -22,7 +22,7 @@ from test_model_page import _Twice, _Up  # noqa: E402
 import convgif  # noqa: E402
 from convgif.cli import main  # noqa: E402
 from convgif.errors import SpecError  # noqa: E402
-from convgif.language import say, untranslated  # noqa: E402
+from convgif.language import PATH, say, untranslated  # noqa: E402
 from convgif.language.catalogue_model import FROM_TEXT, WITH_EXAMPLE, WITH_PICTURE  # noqa: E402
 from convgif.network import build, field_picture  # noqa: E402
 from convgif.network.page import markdown_table  # noqa: E402
@@ -92,11 +92,13 @@ def _networks() -> list[tuple[str, object, tuple[int, ...]]]:
 
 def _text_of(path: Path) -> str:
     """What a reader reads of a page: the HTML's text without tags and styles, or the Markdown
-    without its pictures' file names and anchors."""
+    without its escapes, its pictures' file names and anchors."""
     text = path.read_text(encoding="utf-8")
     if path.suffix == ".html":
         text = re.sub(r"<style>.*?</style>", " ", text, flags=re.S)
         text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    else:  # a Markdown escape (kernel\_size in a picture's alt text) is not read
+        text = re.sub(r"\\([\\`*_{}\[\]()#+.!|-])", r"\1", text)
     return re.sub(r"\]\([^)]*\)|<a id=\"[^\"]*\"></a>|#layer-\S+", " ", text)
 
 
@@ -107,7 +109,7 @@ def _english_left(text: str, result) -> list[str]:
 
 
 def _left(text: str, names: set[str]) -> list[str]:
-    kept = re.compile(r"(?<![\w.])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w])")
+    kept = re.compile(r"(?<![\w.=])(?:" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?![\w])")
     return untranslated(kept.sub(" ", text))
 
 
@@ -145,6 +147,23 @@ def test_the_drawn_layers_section_and_the_notes_from_a_text_and_a_picture(lang, 
             assert _english_left(said, result) == [], (k, page)
             assert say(note, lang) in said and say(note, lang) != note
         assert f">{say('animation', lang)}</a>" in (result.folder / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", CHINESE)
+def test_no_path_on_a_chinese_page_is_altered(lang, tmp_path):
+    """The page of a network read from text tells where the model itself would come from
+    (path/to/file.py:NAME): its "to" is part of a path a reader copies, not a word ("path/到/...")."""
+    text = tmp_path / "model.txt"
+    text.write_text(str(models.vgg_block()))
+    english = build.model(str(text), (3, 6, 6), tmp_path / "en", max_frames=2, jobs=1)
+    result = build.model(str(text), (3, 6, 6), tmp_path / lang, max_frames=2, jobs=1, lang=lang)
+    for page in ("index.html", "README.md"):
+        paths = sorted(PATH.findall(_text_of(english.folder / page)))
+        assert "path/to/file.py:NAME" in paths, page
+        assert sorted(PATH.findall(_text_of(result.folder / page))) == paths, page
+    error = "only nn.Sequential is read from text (give the model itself, as path/to/file.py:NAME)"
+    assert "path/to/file.py:NAME" in say(error, lang) and "a/to/b/to.py" in say("from a/to/b/to.py to the input", lang)
+    assert "examples/for.txt" in say("input from examples/for.txt", lang)
 
 
 def test_the_pages_terms_are_the_references_and_taiwan_names_rows_and_columns():

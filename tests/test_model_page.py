@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 import sys
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -160,3 +161,46 @@ def test_a_module_called_twice_shows_each_calls_field(tmp_path):
         seen = np.nonzero(grad[0].abs().sum(0).numpy())
         assert [int(s.max() - s.min() + 1) for s in seen] == [int(rows), int(cols)]
         assert int(seen[0].min()) == int(start.replace("−", "-")) + middle * int(jump)
+
+
+class _Features(nn.Module):
+    """Named modules inside a container, and a pooling called as a function."""
+
+    def __init__(self):
+        super().__init__()
+        self.features = nn.Sequential(nn.Conv2d(3, 4, 3, padding=1), nn.ReLU(), nn.Conv2d(4, 2, (3, 1), stride=(2, 1)))
+
+    def forward(self, x):
+        return torch.nn.functional.max_pool2d(self.features(x), 2, ceil_mode=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "zh-Hant"])
+def test_each_drawn_layer_is_headed_with_its_name_class_and_arguments(lang, tmp_path):
+    """Below the wide table a reader learns which layer an animation shows from its heading (and
+    the picture's alt text): the module's name and the module as print(model) shows it, in every
+    language; a functional call's name and its arguments; a layer read from text, its line."""
+    from convgif.picture import glyphs
+
+    if lang != "en" and glyphs.find_cjk_font(lang) is None:
+        pytest.skip("no CJK font")
+    network = _Features()
+    text = tmp_path / "model.txt"
+    text.write_text(str(models.vgg_block()))
+    printed = {f"{n}": repr(m) for n, m in network.named_modules() if n and not list(m.children())}
+    printed["max_pool2d"] = (
+        "F.max_pool2d(kernel_size=2, stride=None, padding=0, dilation=1, ceil_mode=True, return_indices=False)"
+    )
+    lines = {str(k): repr(m) for k, m in enumerate(models.vgg_block())}
+    for source, shape, expected in [(network, (3, 6, 6), printed), (str(text), (3, 6, 6), lines)]:
+        result = build.model(source, shape, tmp_path / f"{len(expected)}-{lang}", lang=lang, **SMALL)
+        drawn = [d.row for d in result.drawings if not d.error]
+        assert drawn and len(drawn) == len([r for r in result.rows if r.spec is not None])
+        html = (result.folder / "index.html").read_text(encoding="utf-8")
+        markdown = (result.folder / "README.md").read_text(encoding="utf-8")
+        headings = re.findall(r"<h3><code>(.*?)</code></h3>\n<img[^>]* alt=\"([^\"]*)\"", html)
+        said = [tuple(unescape(part) for part in pair) for pair in headings]
+        want = [f"{name} · {expected[name]}" for name in drawn]
+        assert len(want) == len([p for p in expected.values() if not p.startswith("ReLU")])
+        assert [heading for heading, _ in said] == want and [alt for _, alt in said] == want
+        assert re.findall(r"^### `(.*)`$", markdown, flags=re.M) == want
+        assert [alt.replace("\\", "") for alt in re.findall(r"^!\[(.*)\]\(layers/", markdown, flags=re.M)] == want

@@ -989,7 +989,9 @@ def test_the_steps_left_out_are_counted_of_the_part_drawn_and_of_the_whole_layer
             *(map(int, m) for m in re.findall(r"(\d+)–(\d+)", said.split("drew output")[1])[:2]),
         )
         part = (r1 - r0 + 1) * (c1 - c0 + 1) * cout
-        counted = f"of the {part:,} steps of this part of the output in every channel; the whole layer has {ho * wo * cout:,})"
+        counted = f"of this part's {part:,} steps; the whole layer has {ho * wo * cout:,})"
         assert counted in said, said
+        shown = int(re.search(r"\(([\d,]+) of this part's", said)[1].replace(",", ""))
+        assert 0 < shown < part and shown % (part // cout) == 0, said  # the steps of whole channels
     whole = told("--in", "1,5,5", "--out", "16")
     assert "(54 of the layer's 144 steps)" in whole and "this part" not in whole

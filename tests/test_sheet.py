@@ -207,3 +207,68 @@ def test_a_sheet_shows_the_part_channels_and_steps_the_animation_draws_within_a_
             assert done.size[0] <= SHEET_WIDTH * scale and done.size[1] <= SHEET_HEIGHT * scale, (spec, done.size)
         sampled += done.frames < done.shown_steps
     assert sampled  # some sheets are samples, which the test above checks are said so
+
+
+# -- a sheet uses its page ------------------------------------------------------------------------
+
+
+def test_a_wide_picture_s_sheet_scales_its_tiles_down_to_show_more_frames_and_says_how_many(tmp_path):
+    """--width 650 (which the notes give to draw every step) made tiles too wide for more than
+    two across: the sheet showed 4 of 98 frames, in 1,736 of its 2,480 pixels, and the summary
+    called them '4 frames'. Three across, scaled to 0.9, show 9, and the summary says of how many."""
+    from click.testing import CliRunner
+
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.animation.sheet import LEAST_TILE_SCALE
+    from convgif.cli import main
+
+    spec = convgif.Conv2dSpec((3, 7, 7), 2, 3, padding=1)
+    done = render_still(spec, tmp_path / "s.png", values=True, width=650)
+    every = frames_of(spec, values=True, width=650)
+    tile_w = Job(spec, Look(values=True, width=650, headless=True), {}).size[0]
+    across = done.size[0] * 1.0 / tile_w
+    assert every == done.sheet_of == 98 and done.frames == 9
+    assert done.size[0] <= SHEET_WIDTH and done.size[1] <= SHEET_HEIGHT
+    assert 1 / across >= LEAST_TILE_SCALE / 3 and done.size[0] // tile_w < 3  # three, scaled down
+    args = "--in 3,7,7 --out 2 --k 3 --p 1 --sheet --values --width 650".split()
+    said = CliRunner().invoke(main, [*args, "-o", str(tmp_path / "t.png")])
+    assert said.exit_code == 0 and " · sheet of 9 of 98 frames · " in said.output, said.output
+    whole = CliRunner().invoke(main, ["--in", "1,4,4", "--k", "3", "--sheet", "-o", str(tmp_path / "u.png")])
+    assert " · sheet of 4 frames · " in whole.output, whole.output
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_sampled_sheet_shows_as_many_frames_as_its_page_holds_at_a_readable_size(tmp_path, seed):
+    """No other number of tiles across, scaled no further than LEAST_TILE_SCALE, holds more
+    frames than the sheet shows; a sheet never scales its tiles further, and fits its page."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.animation.sheet import LEAST_TILE_SCALE, _sampled, _strip, _tiles
+
+    rng = random.Random(seed)
+    layers = [
+        (convgif.Conv2dSpec((3, 7, 7), 2, 3, padding=1), {"width": 650}),
+        (convgif.Conv2dSpec((2, 9, 9), 2, 3), {}),
+    ]
+    layers += [(spec, {"width": rng.choice((None, 560, 700))}) for spec, _, _ in _layers(4, 40 + seed)]
+    checked = 0
+    for spec, look in layers:
+        job = Job(spec, Look(values=True, headless=True, **look), {})
+        try:
+            job.layouts  # noqa: B018 (drawn at all)
+        except SpecError:
+            continue
+        done = render_still(spec, tmp_path / "s.png", values=True, **look)
+        assert done.size[0] <= SHEET_WIDTH and done.size[1] <= SHEET_HEIGHT, spec
+        if done.frames == done.sheet_of:
+            continue
+        steps, numbers, lay = _sampled(job, None)
+        assert len(numbers) == done.frames and lay.shrink >= LEAST_TILE_SCALE, spec
+        for more in range(40):  # the note under the caption, left out here, may take a row
+            other = _tiles(job, None, _strip(job), "", more)
+            if other.shrink < LEAST_TILE_SCALE:
+                break
+            assert other.capacity - other.across <= done.frames, (spec, more, other.capacity, done.frames)
+        checked += 1
+    assert checked

@@ -44,6 +44,9 @@ class RenderResult:
     #: The channels drawn, when the pictures leave some out, and why (``4 of 32 input channels,
     #: 1 of 8 output channels, as many as fit …``), else empty.
     channels: str = ""
+    #: For a contact sheet, the frames its animation plays (``frames`` counts its tiles, fewer
+    #: when the sheet shows a sample of them); 0 for an animation or a still.
+    sheet_of: int = 0
 
     def content(self) -> builtins.bytes:
         """The picture's bytes: those kept in memory, else the file's."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
 from .job import Job, offset
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
 #: a sample of its frames, each named (:func:`sample`).
 SHEET_WIDTH = 1754
 SHEET_HEIGHT = 2480
+#: How far a sheet too short for every frame may scale its tiles down to hold more of them: a
+#: label of 10 pixels stays 8, still read on a screen and on paper (a wide picture, --width 650,
+#: then shows 9 of its 98 frames rather than 4).
+LEAST_TILE_SCALE = 0.8
 
 
 class _Tiles(NamedTuple):
@@ -40,12 +45,14 @@ class _Tiles(NamedTuple):
         return self.across * self.rows_fit
 
 
-def _tiles(job: Job, columns: Optional[int], strip: int = 0, note: str = "") -> _Tiles:
+def _tiles(job: Job, columns: Optional[int], strip: int = 0, note: str = "", more: int = 0) -> _Tiles:
+    """The tiles ``columns`` across (default: about square, as many as fit at full size, and
+    ``more``, scaled down to fit the page's width)."""
     tile_w, tile_h = job.size
     width, height = SHEET_WIDTH * job.look.scale, SHEET_HEIGHT * job.look.scale
-    across = columns or max(1, min(math.ceil(math.sqrt(job.total)), width // tile_w))
-    shrink = min(1.0, width / (across * tile_w)) if columns else 1.0
-    tile = (max(1, round(tile_w * shrink)), max(1, round(tile_h * shrink)))
+    across = columns or max(1, min(math.ceil(math.sqrt(job.total)), width // tile_w)) + more
+    shrink = min(1.0, width / (across * tile_w)) if columns or more else 1.0
+    tile = (max(1, math.floor(tile_w * shrink)), max(1, math.floor(tile_h * shrink)))
     top = header(job, across * tile[0], note)
     rows_fit = max(1, (height - top.shape[0]) // (tile[1] + strip))
     return _Tiles(across, tile, shrink, strip, top, rows_fit)
@@ -55,9 +62,10 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
     """Write the contact sheet of ``job`` (a job of headless frames, of the part its animation
     draws) to ``target``: the caption and notes once, then one tile per step drawn, ``columns``
     across (default: about square, as many as fit ``SHEET_WIDTH`` pixels at full size), shrunk
-    only when ``columns`` asks for more than fit. When the sheet would be taller than
-    ``SHEET_HEIGHT``: a sample of its frames, each tile named by its frame's number and the
-    sample said under the caption."""
+    when ``columns`` asks for more than fit. When the sheet would be taller than
+    ``SHEET_HEIGHT``: more tiles across, scaled down as far as :data:`LEAST_TILE_SCALE`
+    (:func:`_roomiest`), and if every frame still does not fit, a sample of its frames, each
+    tile named by its frame's number and the sample said under the caption."""
     import numpy as np
     from PIL import Image
 
@@ -65,6 +73,8 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
 
     started = time.perf_counter() if started is None else started
     lay = _tiles(job, columns)
+    if job.total > lay.capacity and not columns:  # every frame, if scaled down a little
+        lay = _roomiest(job, None, 0)
     steps, numbers = job.steps, None
     if job.total > lay.capacity:
         steps, numbers, lay = _sampled(job, columns)
@@ -90,7 +100,7 @@ def write_sheet(job: Job, target: Any, columns: Optional[int], started: Optional
         picture.paste(tile_image, at)
     start = offset(target)
     written = write_image(target, picture)
-    return job.result(target, drawn, started, "png", written, start, picture.size)
+    return replace(job.result(target, drawn, started, "png", written, start, picture.size), sheet_of=job.total)
 
 
 def sample(shown: list[int], room: int) -> list[list[int]]:
@@ -116,6 +126,23 @@ def sample(shown: list[int], room: int) -> list[list[int]]:
     return steps
 
 
+def _roomiest(job: Job, columns: Optional[int], strip: int, note: str = "") -> _Tiles:
+    """The tiles of a sheet too short for every frame of ``job`` that hold the most: at full
+    size, or more across scaled down (no further than :data:`LEAST_TILE_SCALE`), the fewer
+    scaled down the better, and no more scaled down than every frame needs. ``columns`` given
+    is kept."""
+    best = _tiles(job, columns, strip, note)
+    if columns:
+        return best
+    for more in range(1, job.total):
+        lay = _tiles(job, None, strip, note, more)
+        if lay.shrink < LEAST_TILE_SCALE or best.capacity >= job.total:
+            break
+        if lay.capacity > best.capacity:
+            best = lay
+    return best
+
+
 def _sampled(job: Job, columns: Optional[int]) -> tuple[list[list[int]], list[int], _Tiles]:
     """The steps a sheet too short for every frame of ``job`` shows, their frame numbers
     (counted from 1, as the animation plays them) and the tiles laid out under the header
@@ -123,7 +150,7 @@ def _sampled(job: Job, columns: Optional[int]) -> tuple[list[list[int]], list[in
     from ..language import say
 
     strip = _strip(job)
-    lay = _tiles(job, columns, strip)
+    lay = _roomiest(job, columns, strip)
     for _ in range(3):  # the note's lines may take a row: sample again for the room left
         steps = sample(job.shown, lay.capacity)
         numbers, before = [], 0
@@ -136,7 +163,7 @@ def _sampled(job: Job, columns: Optional[int]) -> tuple[list[list[int]], list[in
             f"(the animation plays every one): frames {listed}",
             job.look.lang,
         )
-        lay = _tiles(job, columns, strip, note)
+        lay = _roomiest(job, columns, strip, note)
         if len(numbers) <= max(lay.capacity, len(job.shown)):
             break
     return steps, numbers, lay

@@ -236,11 +236,21 @@ def _report(
         return
     for note in (*notes, *render_notes(result)):
         click.echo(f"note: {note}", err=True)
-    frames = f"{result.frames:,} frame{'s' if result.frames != 1 else ''}"
+    frames = frames_text(result)
     from .. import ops
 
     parameters = ops.of(spec).parameters_text(spec)
     echo(f"output {spec.output_shape} · {parameters} · {frames} · {result.bytes:,} bytes · {result.seconds:.2f} s")
+
+
+def frames_text(result: Any) -> str:
+    """``98 frames``; for a contact sheet ``sheet of 98 frames``, or of a sample of them
+    ``sheet of 9 of 98 frames`` (its tiles are not every frame the animation plays)."""
+    every = result.sheet_of or result.frames
+    counted = f"{every:,} frame{'s' if every != 1 else ''}"
+    if not result.sheet_of:
+        return counted
+    return f"sheet of {counted}" if result.frames == every else f"sheet of {result.frames:,} of {counted}"
 
 
 def part_text(region: Any) -> str:
@@ -265,8 +275,7 @@ def render_notes(result: Any) -> list[str]:
         counted = (
             f"{result.shown_steps:,} of the layer's {result.steps:,} steps"
             if result.region is None
-            else f"{result.shown_steps:,} of the {result.steps:,} steps of this part of the output in every channel; "
-            f"the whole layer has {result.layer_steps:,}"
+            else f"{result.shown_steps:,} of this part's {result.steps:,} steps; the whole layer has {result.layer_steps:,}"
         )
         said.append(f"only the steps of the output channels shown are drawn ({counted})")
     elif result.channels:

@@ -1,9 +1,11 @@
 """Usage errors for the slips a student makes most, said with the fix.
 
 click already suggests a close long option (``--kk``: did you mean ``--k``?). Two slips it
-answers tersely: a long option typed with one dash (``-in 1,5,5`` is read as ``-i`` with
-``n 1,5,5``: "No such option '-i'"), and a value with no option before it (``--in 1,5,5 3,3``
-makes ``3,3`` a subcommand: "No such command '3,3'"). These classes name the option meant.
+answers tersely or wrongly: a long option typed with one dash (``-in 1,5,5`` is read as ``-i``
+with ``n 1,5,5``: "No such option '-i'"; ``-out`` as ``-o ut``, a file named ``ut``; ``-k 3``
+for ``--k 3``: "No such option '-k'"), and a
+value with no option before it (``--in 1,5,5 3,3`` makes ``3,3`` a subcommand: "No such command
+'3,3'"). These classes name the option meant.
 """
 
 from __future__ import annotations
@@ -20,20 +22,50 @@ VALUE = re.compile(r"[-+]?\d[\d.,:x×-]*")
 SIZE_OPTIONS = (("input_shape", "--in"), ("kernel_size", "--k"), ("stride", "--s"), ("padding", "--p"))
 
 
-def single_dash(command: click.Command, ctx: click.Context, args: Sequence[str], letter: str) -> Optional[str]:
-    """The message for ``-in`` (a long option with one dash) among ``args``, when click refused
-    its first letter ``letter`` (``-i``); else None."""
-    longs = {opt for param in command.get_params(ctx) for opt in getattr(param, "opts", ()) if opt.startswith("--")}
-    longs |= {opt for param in command.get_params(ctx) for opt in getattr(param, "secondary_opts", ())}
-    for word in args:
+def _long_options(command: click.Command, ctx: click.Context) -> set[str]:
+    """Every ``--name`` the command knows, ``--no-name`` included."""
+    params = command.get_params(ctx)
+    longs = {opt for param in params for opt in getattr(param, "opts", ()) if opt.startswith("--")}
+    return longs | {opt for param in params for opt in getattr(param, "secondary_opts", ())}
+
+
+def _one_dash_long(word: str, longs: set[str]) -> Optional[str]:
+    """``--in`` for ``-in`` or ``-in=1,5,5`` when ``--in`` is one of ``longs``; else None."""
+    if not re.fullmatch(r"-[A-Za-z][\w-]+(=.*)?", word):
+        return None
+    meant = "--" + word[1:].split("=", 1)[0]
+    return meant if meant in longs else None
+
+
+def one_dash_first(command: click.Command, ctx: click.Context, args: Sequence[str]) -> Optional[str]:
+    """The message for the first option word of ``args`` that is a long option typed with one
+    dash, before click reads it: ``-out`` would otherwise be ``-o`` with the value ``ut`` (a
+    file named ``ut``) and ``-quiet`` the flag ``-q`` followed by an unknown ``-u``. Values of
+    options are skipped, and for a group so is everything from its command's name on (the
+    command checks its own words). None when there is no such word."""
+    longs = _long_options(command, ctx)
+    params = command.get_params(ctx)
+    valued = {opt for p in params if isinstance(p, click.Option) and not p.is_flag and not p.count for opt in p.opts}
+    words = iter(args)
+    for word in words:
         if word == "--":
             break
-        if not re.fullmatch(r"-[A-Za-z][\w-]+(=.*)?", word) or word[:2] != letter:
-            continue
-        meant = "--" + word[1:].split("=", 1)[0]
-        if meant in longs:
+        meant = _one_dash_long(word, longs)
+        if meant is not None:
             return f"No such option '{word}': an option longer than one letter takes two dashes: {meant}"
+        if word in valued:
+            next(words, None)
+        elif not word.startswith("-") and not command.allow_interspersed_args:
+            break
     return None
+
+
+def one_letter(command: click.Command, ctx: click.Context, option: Optional[str]) -> Optional[str]:
+    """The message for a one-letter option click refused (``-k``, ``-s``, ``-p``, ``-g``, ``-d``,
+    as PyTorch's argument names suggest) that convgif spells with two dashes (``--k``); else None."""
+    if option is None or not re.fullmatch(r"-[A-Za-z]", option) or "-" + option not in _long_options(command, ctx):
+        return None
+    return f"No such option '{option}': convgif's options take two dashes: -{option}"
 
 
 def stray_value(ctx: click.Context, value: str) -> str:
@@ -54,14 +86,17 @@ def stray_value(ctx: click.Context, value: str) -> str:
 
 
 class _Hinting:
-    """Names the long option a one-dash word meant, where click names only its first letter."""
+    """Refuses a one-dash word that names a long option before click reads it as short ones, and
+    names the two-dash option an unknown one-letter option (``-k``) meant."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        given = list(args)
+        hint = one_dash_first(self, ctx, args)  # type: ignore[arg-type]
+        if hint is not None:
+            raise click.UsageError(hint, ctx=ctx)
         try:
             return super().parse_args(ctx, args)  # type: ignore[misc]
         except click.NoSuchOption as error:
-            hint = single_dash(self, ctx, given, error.option_name)  # type: ignore[arg-type]
+            hint = one_letter(self, ctx, error.option_name)  # type: ignore[arg-type]
             if hint is None:
                 raise
             raise click.UsageError(hint, ctx=ctx) from None

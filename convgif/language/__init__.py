@@ -110,13 +110,38 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
     return tuple(out)
 
 
+#: A path as a user types it: two slashes or more (``path/to/file.py:NAME``), a folder and a
+#: file with its suffix (``examples/vgg_block.txt``), or a Python file (``model.py:net``).
+PATH = re.compile(
+    r"[\w.~-]*(?:/[\w.~-]*){2,}(?::\w+)?"
+    r"|[\w.~-]+/[\w.~-]*\.[A-Za-z]\w*(?::\w+)?"
+    r"|\b[\w.-]+\.py\b(?::\w+)?"
+)
+
+
+def _keeping_paths(pattern: re.Pattern[str], replacement: str, text: str) -> str:
+    """``pattern`` replaced in ``text``, except where a match would change part of a path (its
+    "to" is no word to translate); a match holding a whole path, a phrase, is replaced."""
+    paths = [m.span() for m in PATH.finditer(text)] if "/" in text or ".py" in text else []
+    if not paths:
+        return pattern.sub(replacement, text)
+
+    def replace(match: re.Match[str]) -> str:
+        start, end = match.span()
+        if any(start < b and a < end and not (start <= a and b <= end) for a, b in paths):
+            return match.group(0)
+        return match.expand(replacement)
+
+    return pattern.sub(replace, text)
+
+
 @lru_cache(maxsize=4096)
 def _translate(text: str, lang: str) -> str:
     if not re.search(r"[A-Za-z]{2}", text):
         return text
     simplified = lang == "zh-Hans"
     for pattern, hans, hant in _compiled():
-        text = pattern.sub(hans if simplified else hant, text)
+        text = _keeping_paths(pattern, hans if simplified else hant, text)
     return text
 
 

@@ -60,6 +60,14 @@ class Row:
     reason: Optional[str] = None
     #: The receptive field at the row's output: per axis (size, jump, start), or text saying why not
     field: Union[list, str, None] = None
+    #: The layer with its arguments as ``print(model)`` shows it (``Conv2d(3, 64, kernel_size=(3,
+    #: 3), ...)``), or a functional call's (``F.max_pool2d(kernel_size=3, ...)``); None if unknown
+    printed: Optional[str] = None
+
+    @property
+    def heading(self) -> str:
+        """The row's name and what it is: ``features.0 · Conv2d(3, 64, kernel_size=(3, 3), ...)``."""
+        return f"{self.name} · {self.printed or self.cls}"
 
 
 @dataclass

@@ -8,6 +8,7 @@ atomically.
 from __future__ import annotations
 
 import html
+import re
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -141,6 +142,19 @@ def _totals(result: ModelResult) -> list[str]:
     return lines
 
 
+def _heading(result: ModelResult, name: str) -> str:
+    """A drawn layer's heading and its picture's alt text: its name, class and arguments, so
+    that a reader below the table knows which layer the animation shows."""
+    row = next((r for r in result.rows if r.name == name), None)
+    return name if row is None else row.heading
+
+
+def _code(text: str) -> str:
+    """``text`` as Markdown code, however many backticks it holds."""
+    fence = "`" * (max(map(len, re.findall("`+", text)), default=0) + 1)
+    return f"{fence} {text} {fence}" if "`" in text else f"{fence}{text}{fence}"
+
+
 def markdown_table(result: ModelResult, link: bool = False) -> str:
     """The table as Markdown: one row per module, in the order they were first called."""
     columns = [_say(result, c) for c in COLUMNS]
@@ -165,8 +179,9 @@ def markdown(result: ModelResult) -> str:
     if drawn:
         lines += [f"## {say(DRAWN)}", "", say(drawn_with(result)), ""]
         for drawing in drawn:
-            lines += [f'<a id="{_anchor(drawing.row)}"></a>', "", f"### {drawing.row}", ""]
-            lines += [embed.markdown(drawing.file, drawing.row), ""]
+            heading = _heading(result, drawing.row)
+            lines += [f'<a id="{_anchor(drawing.row)}"></a>', "", f"### {_code(heading)}", ""]
+            lines += [embed.markdown(drawing.file, heading), ""]
     return "\n".join(lines) + "\n"
 
 
@@ -230,8 +245,9 @@ def page(result: ModelResult, inline: bool = False) -> str:
     if drawn:
         parts.append(f'<h2>{e(say(DRAWN))}</h2><p class="note">{e(say(drawn_with(result)))}</p>')
         for drawing in drawn:
-            parts.append(f'<section id="{_anchor(drawing.row)}"><h3>{e(drawing.row)}</h3>')
-            parts.append(picture(drawing.file, drawing.row) + "</section>")
+            heading = _heading(result, drawing.row)
+            parts.append(f'<section id="{_anchor(drawing.row)}"><h3><code>{e(heading)}</code></h3>')
+            parts.append(picture(drawing.file, heading) + "</section>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
 

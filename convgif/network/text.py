@@ -102,7 +102,7 @@ def graph_from_text(text: str, input_shape: tuple[int, ...]) -> Graph:
             if name not in containers:
                 containers[name] = Row(name, "Sequential", depth, shapes[-1], leaf=False)
                 rows.append(containers[name])
-        row = Row(path, cls, len(parts), shapes[-1] if stopped is None else None)
+        row = Row(path, cls, len(parts), shapes[-1] if stopped is None else None, printed=line)
         rows.append(row)
         if stopped is not None:
             row.reason = stopped

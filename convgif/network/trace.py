@@ -84,6 +84,15 @@ def registered(module: Any) -> Optional[str]:
     )
 
 
+def _printed(module: Any) -> Optional[str]:
+    """A leaf module as ``print(model)`` shows it, on one line (None if its repr fails)."""
+    try:
+        text = repr(module)
+    except Exception:  # a module's own extra_repr may raise: the page then names its class only
+        return None
+    return " ".join(line.strip() for line in text.splitlines())
+
+
 def _bind(func: Any, args: tuple, kwargs: dict) -> dict[str, Any]:
     """A call's arguments by PyTorch's names, defaults filled in."""
     name = getattr(func, "__name__", "")
@@ -203,6 +212,8 @@ class _Tracer:
         )
         if not registered(module):
             row.reason = _why_not(module, leaf)
+        if leaf:
+            row.printed = _printed(module)
         return row
 
     def describe_module(self, module: Any, row: Row, first: Any) -> None:
@@ -273,6 +284,8 @@ class _Tracer:
         depth = label.count(".") + 1
         row = Row(label, f"F.{name}", depth, tuple(first.shape[1:]), tuple(output.shape[1:]), self.ids.get(id(output)))
         row.calls = 1
+        given = [f"{k}={v!r}" for k, v in arguments.items() if not isinstance(v, self.torch.Tensor)]
+        row.printed = f"F.{name}({', '.join(given)})"
         try:
             row.spec, row.values = functional_spec(kind, arguments)
             row.macs = getattr(row.spec, "macs", 0)
