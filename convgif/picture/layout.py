@@ -383,16 +383,23 @@ class _Asked:
 
     def widened(self, layout: Layout, width: int) -> Layout:
         """``layout`` (in its arrangement, at its cells) with its texts breaking within
-        ``width`` pixels, its grids where they were; a matrix view's own arrangement as it is."""
+        ``width`` pixels, its grids in the same columns; as it is when that cannot be (a matrix
+        view's own arrangement, or a key that would widen it past ``width``)."""
         if self.geometry.arrangement is not None:
             return layout
-        arrangement = next(a for a in (_page(self.geometry), *_slide(self.geometry)) if a.name == layout.arrangement)
         n = self.scale
-        box = fit_box(n, self.max_width, arrangement.wide)[0]
-        room = max(box if arrangement.wide else 0, width)
         options = (self.notes, Metrics.of(n), self.keys, self.caption, self.value_chars, self.picture)
-        wide = arrange(self.geometry, self.values, layout.cell, *options, arrangement, room, box)
-        return replace(wide, fits_box=layout.fits_box)
+        for arrangement in (_page(self.geometry), *_slide(self.geometry)):
+            if arrangement.name != layout.arrangement:
+                continue
+            box = fit_box(n, self.max_width, arrangement.wide)[0]
+            room = max(box if arrangement.wide else 0, width)
+            wide = arrange(self.geometry, self.values, layout.cell, *options, arrangement, room, box)
+            if (
+                _columns(wide) == _columns(layout) and wide.width <= width
+            ):  # this arrangement's (landscapes share a name)
+                return replace(wide, fits_box=layout.fits_box)
+        return layout
 
     def fits(self, layout: Layout) -> bool:
         """Whether ``layout`` is within ``max_width``, a hard limit."""
@@ -489,6 +496,11 @@ def plan(
                     break
                 least = wider
         raise _too_narrow(max_width, least.least_width, least.needs) from None
+
+
+def _columns(layout: Layout) -> tuple:
+    """Where a layout's grids go across: the x of each input, kernel and output grid."""
+    return tuple({k: xy[0] for k, xy in grids.items()} for grids in (layout.inputs, layout.kernels, layout.outputs))
 
 
 def _too_narrow(max_width: Optional[int], least: int, needs: str) -> TooLargeError:
