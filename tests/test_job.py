@@ -82,3 +82,36 @@ def test_slices_of_one_value_key_it_once():
     for scales in job.scales:
         (key,) = [key for key in scales.keys if key.name == "y"]
         assert [text for _, text in key.items].count("3") == 1, key
+
+
+@pytest.mark.parametrize(
+    "layer, args, view",
+    [
+        ("separable", dict(input_shape=(16, 7, 7), out_channels=32, kernel_size=3), {"backward": True}),
+        ("separable", dict(input_shape=(3, 6, 6), out_channels=4, kernel_size=3), {}),
+        ("Conv2d", dict(input_shape=(2, 6, 6), out_channels=3, kernel_size=3), {"backward": True}),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_pictures_of_one_animation_break_their_texts_within_the_canvas_they_share(layer, args, view, lang):
+    """Pictures played one after the other on one canvas (the widest's) break their texts
+    within its width: a picture narrower than the canvas writes the caption on as few lines as
+    the widest does, not within its own grids' width, and keeps its cells and columns."""
+    from convgif.picture.layout import plan
+
+    spec = ops.operation(layer).build(**args)
+    job = Job(spec, Look(values=True, lang=lang), view)
+    layouts = job.layouts
+    canvas = max(layout.width for layout in layouts)
+    assert len(layouts) > 1 and job.size[0] == canvas
+    assert len({layout.caption_lines for layout in layouts}) == 1, [layout.caption_lines for layout in layouts]
+    narrower = 0
+    for drawn, scales, layout in zip(job.drawings, job.scales, layouts):
+        alone = plan(drawn.geometry, True, drawn.value_chars, keys=scales.keys, chosen=True)
+        columns = [{k: x for k, (x, _) in grids.items()} for grids in (alone.inputs, alone.outputs)]
+        assert (alone.cell, alone.arrangement) == (layout.cell, layout.arrangement)
+        assert columns == [{k: x for k, (x, _) in grids.items()} for grids in (layout.inputs, layout.outputs)]
+        assert layout.caption_lines <= alone.caption_lines and layout.step_lines <= alone.step_lines
+        narrower += alone.width < canvas
+        assert layout.width <= canvas and layout.sum_width >= alone.sum_width
+    assert narrower or layer != "separable" or not view  # the db picture is narrower than dx's

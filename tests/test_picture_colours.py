@@ -316,3 +316,35 @@ def test_the_input_key_names_the_padding_whatever_its_mode(name, mode):
                 named = [t for t in texts if t.endswith(word)]
                 assert named and (lang != "en" or named == [wanted]), (key, view)
                 assert lang == "en" or not any("padding" in t for t in texts), key
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+@pytest.mark.parametrize("seed", range(3))
+def test_zero_is_drawn_neutral_in_every_grid_and_a_positive_value_never_is(look, seed):
+    """0 takes the theme's neutral colour wherever it is drawn (an all-zero output, the zeros of
+    an input or output of values from 0, a signed grid's 0), as in the key; a value above 0, a
+    constant one too, takes a shade of its own ramp."""
+    theme = {"light": LIGHT, "dark": DARK}[look]
+    rng = np.random.default_rng(seed)
+    spec = Conv2dSpec((1, 5, 5), 1, 2)
+    for weight, bias, input in [
+        (np.zeros((1, 1, 2, 2)), np.zeros(1), rng.integers(0, 4, (1, 5, 5))),  # all zero
+        (np.zeros((1, 1, 2, 2)), np.full(1, rng.integers(1, 9)), rng.integers(0, 4, (1, 5, 5))),  # constant
+        (np.ones((1, 1, 2, 2)), np.zeros(1), rng.integers(0, 2, (1, 5, 5)) * rng.integers(1, 30, (1, 5, 5))),
+        (rng.integers(-1, 2, (1, 1, 2, 2)), np.zeros(1), rng.integers(-3, 4, (1, 5, 5))),
+    ]:
+        job = Job(spec, Look(theme=look, values=True), {}, input=input, weight=weight, bias=bias)
+        (part,) = job.parts
+        scene, rgb = part.scene, part.scene.palette.colors
+        drawn = scene.drawn
+        for name, grid, shades, colours in [
+            ("input", drawn.grid[0], scene.scales.input, scene.colours.inputs[0]),
+            ("output", drawn.output[0], scene.scales.output, scene.colours.outputs),
+        ]:
+            for value in np.unique(grid):
+                colour = rgb[colours[int(shades.index(value))]]
+                assert (colour == theme.neutral) == (value == 0), (name, value, colour)
+            key = next(key for key in scene.scales.keys if key.role == name)
+            for shade, text in key.items:
+                if shade is not None and shade >= 0 and text:
+                    assert (rgb[colours[shade]] == theme.neutral) == (text == "0"), (name, key.items)

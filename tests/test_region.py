@@ -914,12 +914,14 @@ def test_a_picture_of_few_options_keeps_its_most_beside_one_that_gives_up_more(c
 def _every_step(spec, look: Look) -> bool:
     """Whether a render of ``spec`` as ``look`` plays every step of the layer, laid out as it is drawn."""
     from convgif.animation.job import Job
+    from convgif.picture.model import shown
 
     try:
         job = Job(spec, look, max_frames=300)
     except convgif.TooLargeError:
         return False
-    return job.region is None and sum(job.shown) == job.layer_steps
+    every_output = all(len(shown(g)[2]) == g.out_channels for g in job.geometries)  # every group seen computed
+    return job.region is None and sum(job.shown) == job.layer_steps and every_output
 
 
 @pytest.mark.parametrize("seed", range(2))
@@ -954,6 +956,29 @@ def test_the_least_width_or_scale_that_draws_every_step_is_said_and_drawing_with
         else:
             assert all(not _every_step(spec, look._replace(scale=n)) for n in range(2, MAX_SCALE + 1)), where
     assert advised  # the layers drawn in part include some a wider page draws whole
+
+
+def test_a_grouped_layer_is_said_drawn_every_step_only_where_every_group_is_drawn(tmp_path):
+    """A step of a grouped convolution writes a cell in every group: playing every step while
+    drawing one group's output channels is not drawing every step of the layer."""
+    from convgif.animation.job import Job
+    from convgif.picture.model import shown
+
+    spec = convgif.Conv2dSpec((4, 9, 9), 4, 3, 2, 2, 2, groups=2)
+    look = Look(values=True)
+    job = Job(spec, look, max_frames=300)
+    width = job.whole_by["width"]
+    for option in (width - 1, width):
+        drawn = Job(spec, look._replace(width=option), max_frames=300)
+        every = all(len(shown(g)[2]) == g.out_channels for g in drawn.geometries)
+        assert sum(drawn.shown) == drawn.layer_steps == 50 and every == (option == width), option
+        assert drawn.whole_by == ({} if every else {"width": width}), option
+    result = CliRunner().invoke(
+        main,
+        ["--in", "4,9,9", "--out", "4", "--k", "3", "--g", "2", "--d", "2", "--p", "2"]
+        + ["--s", "2", "--values", "--width", str(width - 1), "-o", str(tmp_path / "x.gif")],
+    )
+    assert f"note: --width {width} draws every step of the layer (50)" in result.output, result.output
 
 
 def test_the_command_says_how_to_draw_every_step_and_another_part_only_when_not_asked(tmp_path):

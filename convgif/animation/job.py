@@ -294,8 +294,12 @@ class Job:
             return self._plans(look)
 
     def _plans(self, look: Look) -> list:
-        return [
-            plan(
+        """Each drawing's layout; those of an animation of several pictures drawn on one canvas
+        (the widest picture's) with their texts breaking within the canvas's width, as the
+        widest picture's do, so that the texts do not jump from picture to picture."""
+
+        def planned(drawn: Any, scales: Any, text_width: int = 0) -> Any:
+            return plan(
                 drawn.geometry,
                 look.values,
                 drawn.value_chars if look.values or drawn.geometry.numbers else 1,  # read only to write numbers
@@ -306,9 +310,13 @@ class Job:
                 caption=not look.headless,
                 picture=drawn.picture.size if drawn.picture is not None else None,
                 chosen=True,
+                text_width=text_width,
             )
-            for drawn, scales in zip(self.drawings, self.scales)
-        ]
+
+        pairs = list(zip(self.drawings, self.scales))
+        layouts = [planned(*pair) for pair in pairs]
+        canvas = max(layout.width for layout in layouts)
+        return [layout if layout.width == canvas else planned(*pair, canvas) for pair, layout in zip(pairs, layouts)]
 
     @cached_property
     def shown(self) -> list[int]:

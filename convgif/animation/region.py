@@ -39,7 +39,7 @@ from .. import ops
 from ..errors import SpecError, TooLargeError
 from ..ops.args import check_sizes, fmt
 from ..picture.layout import plan
-from ..picture.model import Region
+from ..picture.model import Region, shown
 from ..picture.sizes import (
     KEYS_ROOM,
     KEYS_ROOM_WIDE,
@@ -215,9 +215,15 @@ def _search(
 
 def draws_every_step(choice: Choice, whole: list) -> bool:
     """Whether ``choice`` plays every step of the layer drawn ``whole``: all of its output and
-    every kernel column."""
-    shown = sum(_steps(g, columns) for g, columns in zip(choice.geometries, choice.selection.columns))
-    return choice.region is None and shown == sum(g.steps for g in whole)
+    every kernel column, and draws every output channel (a step of a grouped layer writes a cell
+    in every group: one whose group is not drawn is never seen computed)."""
+    played = sum(_steps(g, columns) for g, columns in zip(choice.geometries, choice.selection.columns))
+    return choice.region is None and played == sum(g.steps for g in whole) and _every_output(choice.geometries)
+
+
+def _every_output(geometries: list) -> bool:
+    """Whether pictures of ``geometries`` draw every one of their output channels."""
+    return all(len(shown(g)[2]) == g.out_channels for g in geometries)
 
 
 def drawn_whole_by(
@@ -238,6 +244,8 @@ def drawn_whole_by(
     asked, every = view.get("region") is not None, sum(g.steps for g in whole)
     if asked or draws_every_step(chosen, whole) or (max_frames and every > max_frames):
         return {}
+    if not _every_output([replace(g, channels_shown=None, columns_shown=None) for g in whole]):
+        return {}  # more output channels than a picture ever draws: no width draws them all
 
     def every_step(**changes: Any) -> bool:
         try:

@@ -25,6 +25,7 @@ from .sliding import (
     conv_entry_chars,
     conv_geometry,
     conv_step_text,
+    not_drawn,
     position,
 )
 
@@ -112,14 +113,31 @@ def depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Geometr
     planar = plane(spec)
     _, _, ho, wo = spec.output_shape
     per = spec.out_per_group
-    last = [g * per + per - 1 for g in range(min(spec.groups, 6))]
     geometries = [depth_geometry(spec, z, region, planar) for z in range(spec.output_shape[1])]
     oy, ox = (ho - 1, wo - 1) if region is None else (region.rows[1] - 1, region.cols[1] - 1)
-    return longest_of_part(  # counted of this part as conv_part counts: a part of the maps, or channels left out
-        geometries,
-        lambda z, step, total, part: conv_step_text(last, 2, oy, ox, step, total, part, z),
-        any(g.part is not None for g in geometries),
-    )
+
+    def line(z: int, step: int, total: int, part: bool) -> str:
+        """The longest of the lines with the first 1 to 6 groups drawn (the others named)."""
+        return max(
+            (
+                conv_step_text(
+                    [g * per + per - 1 for g in range(k)],
+                    2,
+                    oy,
+                    ox,
+                    step,
+                    total,
+                    part,
+                    z,
+                    not_drawn(spec, range(k), per - 1),
+                )
+                for k in range(1, min(spec.groups, 6) + 1)
+            ),
+            key=len,
+        )
+
+    # counted of this part as conv_part counts: a part of the maps, or channels left out
+    return longest_of_part(geometries, line, any(g.part is not None for g in geometries))
 
 
 def slice_recording(recording: Recording, z: int, planar: Any = None) -> tuple[Recording, np.ndarray]:

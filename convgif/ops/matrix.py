@@ -35,6 +35,7 @@ from ..picture.sizes import MAX_SHOWN_IN, shown
 from .scattering import transposed_row
 from .sliding import (
     ConvPlayback,
+    channels_text,
     conv_drawn,
     conv_geometry,
     conv_part,
@@ -223,13 +224,7 @@ def product_step_text(
     """The step line of ``Y = W·X``: the column of X, the output channels written (one per
     group drawn; ``others``, those the same step writes in the groups not drawn), the output
     position and the step."""
-    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
-    if others:  # a step is the same with every group drawn or not
-        which += (
-            f", and {', '.join(map(str, others))} not drawn"
-            if len(others) <= 2
-            else f", and one in each of {len(others)} groups not drawn"
-        )
+    which = channels_text(channels, others)  # a step is the same with every group drawn or not
     return f"column {column} of X · {which} · {position(dims, oy, ox)} · step {step + 1}/{steps}{' of this part' if part else ''}"
 
 

@@ -110,9 +110,12 @@ def conv_longest(spec: ConvSpec, dims: int, region: Region) -> Callable[[Geometr
         shown_in, columns, _ = shown(geometry)
         groups = sorted({c // spec.in_per_group for c in shown_in})
         channels = [g * spec.out_per_group + len(columns) - 1 for g in groups]
+        others = not_drawn(spec, groups, len(columns) - 1)
         steps = len(columns) * math.prod(region.size)
         part = conv_part(geometry)
-        return conv_step_text(channels, dims, region.rows[1] - 1, region.cols[1] - 1, steps - 1, steps, part)
+        return conv_step_text(
+            channels, dims, region.rows[1] - 1, region.cols[1] - 1, steps - 1, steps, part, others=others
+        )
 
     return line
 
@@ -159,13 +162,34 @@ def conv_step_text(
     steps: int,
     part: bool,
     depth: Optional[int] = None,
+    others: Sequence[int] = (),
 ) -> str:
-    """The step line of a direct convolution: the output channels written (one per group drawn),
-    the position (in output depth slice ``depth`` of a 3-D layer) and the step, counted among
-    the ``steps`` drawn (``of this part`` when the picture is a part of the layer)."""
-    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
+    """The step line of a direct convolution: the output channels written (one per group drawn,
+    and ``others``, those the same step writes in the groups not drawn), the position (in
+    output depth slice ``depth`` of a 3-D layer) and the step, counted among the ``steps`` drawn
+    (``of this part`` when the picture is a part of the layer)."""
     at = position(dims, oy, ox, depth=depth)
-    return f"{which} · {at} · step {step + 1}/{steps}{' of this part' if part else ''}"
+    return f"{channels_text(channels, others)} · {at} · step {step + 1}/{steps}{' of this part' if part else ''}"
+
+
+def channels_text(channels: Sequence[int], others: Sequence[int] = ()) -> str:
+    """The output channels a step writes: ``out channel 0``, ``out channels 0, 4``, and those it
+    writes in the groups not drawn, ``out channel 0, and 2 not drawn`` (a step of a grouped
+    layer writes a cell in every group, drawn or not)."""
+    which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
+    if others:
+        which += (
+            f", and {', '.join(map(str, others))} not drawn"
+            if len(others) <= 2
+            else f", and one in each of {len(others)} groups not drawn"
+        )
+    return which
+
+
+def not_drawn(spec: Any, groups: Sequence[int], column: int) -> list[int]:
+    """The output channels kernel column ``column`` writes in the groups of ``spec`` not among
+    ``groups`` (those drawn)."""
+    return [g * spec.out_per_group + column for g in range(spec.groups) if g not in groups]
 
 
 def position(dims: int, *index: int, depth: Optional[int] = None) -> str:
@@ -352,7 +376,10 @@ class ConvPlayback:
             return Reads(taps, (int(top), int(left), int(top) + rh, int(left) + rw))
 
         channels = [g * spec.out_per_group + j for g in self.groups]
-        text = conv_step_text(channels, self.dims, oy, ox, *self.count.at(step, self.steps), self.part, self.depth)
+        others = not_drawn(spec, self.groups, j)
+        text = conv_step_text(
+            channels, self.dims, oy, ox, *self.count.at(step, self.steps), self.part, self.depth, others
+        )
         sums = []
         # every group's output cell whose kernels the recording keeps (the others are not drawn)
         kept = None if rec.kept is None else {int(c) for c in rec.kept}

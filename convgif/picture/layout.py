@@ -381,6 +381,26 @@ class _Asked:
         options = (self.notes, Metrics.of(n), self.keys, self.caption, self.value_chars, self.picture)
         return arrange(self.geometry, self.values, cell * n, *options, arrangement, room, box)
 
+    def widened(self, layout: Layout, width: int) -> Layout:
+        """``layout`` (in its arrangement, at its cells) with its texts breaking within
+        ``width`` pixels, its grids in the same columns; as it is when that cannot be (a matrix
+        view's own arrangement, or a key that would widen it past ``width``)."""
+        if self.geometry.arrangement is not None:
+            return layout
+        n = self.scale
+        options = (self.notes, Metrics.of(n), self.keys, self.caption, self.value_chars, self.picture)
+        for arrangement in (_page(self.geometry), *_slide(self.geometry)):
+            if arrangement.name != layout.arrangement:
+                continue
+            box = fit_box(n, self.max_width, arrangement.wide)[0]
+            room = max(box if arrangement.wide else 0, width)
+            wide = arrange(self.geometry, self.values, layout.cell, *options, arrangement, room, box)
+            if (
+                _columns(wide) == _columns(layout) and wide.width <= width
+            ):  # this arrangement's (landscapes share a name)
+                return replace(wide, fits_box=layout.fits_box)
+        return layout
+
     def fits(self, layout: Layout) -> bool:
         """Whether ``layout`` is within ``max_width``, a hard limit."""
         return not self.max_width or layout.width <= self.max_width
@@ -432,6 +452,7 @@ def plan(
     caption: bool = True,
     picture: Optional[tuple[int, int]] = None,
     chosen: bool = False,
+    text_width: int = 0,
 ) -> Layout:
     """Lay out the frames of ``geometry``, choosing the arrangement and the largest cell size
     that fit the box of :func:`~convgif.picture.sizes.fit_box` (a page's column, or a slide),
@@ -450,13 +471,17 @@ def plan(
     argument to shrink, when nothing readable fits (for ``max_width``, when readable cells
     would fit a wider one). A part ``chosen`` to be drawn (with room kept for keys other than
     its own) is not refused for readable cells that its own keys make fit or not: on a slide
-    it may take the landscape arrangement, else it is drawn at smaller cells.
+    it may take the landscape arrangement, else it is drawn at smaller cells. ``text_width``,
+    when wider than the layout chosen, is the width of the canvas its frames are drawn on (the
+    widest of an animation's pictures): its texts then break within that, as the other
+    pictures' do, its grids where they were.
     """
     notes = (*geometry.notes, *notes) if caption else ()
     values = values or geometry.numbers
     asked = _Asked(geometry, values, value_chars, notes, max_width, keys, scale, caption, picture)
     try:
-        return _laid_out(asked, chosen)
+        layout = _laid_out(asked, chosen)
+        return asked.widened(layout, text_width) if text_width > layout.width else layout
     except TooLargeError as error:
         if error.argument != "width":
             raise
@@ -471,6 +496,11 @@ def plan(
                     break
                 least = wider
         raise _too_narrow(max_width, least.least_width, least.needs) from None
+
+
+def _columns(layout: Layout) -> tuple:
+    """Where a layout's grids go across: the x of each input, kernel and output grid."""
+    return tuple({k: xy[0] for k, xy in grids.items()} for grids in (layout.inputs, layout.kernels, layout.outputs))
 
 
 def _too_narrow(max_width: Optional[int], least: int, needs: str) -> TooLargeError:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .model import BLANK, COPIED, CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, filler_of, outside_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
-from .shades import Scales, scales_of
+from .shades import Scales, Shades, scales_of
 from .sizes import Layout, key_items_x, key_line, picture_box
 
 PRIMARIES = ((255, 40, 40), (40, 210, 40), (50, 90, 255))  # RGB pictures' channels
@@ -86,8 +86,7 @@ class Scene:
             output_shades = along(scales.output.positions(), BLACK, WHITE, *signed)
         else:
             input_rows = [_input_ramp(scales, theme)]
-            signed = (theme.output_negative, theme.neutral) if scales.output.diverging else ()
-            output_shades = along(scales.output.positions(), theme.output_low, theme.output_high, *signed)
+            output_shades = _output_ramp(scales, theme)
         k_colours = []
         if scales.kernel is not None:
             zero = theme.kernel_zero
@@ -413,7 +412,22 @@ def _input_ramp(scales: Scales, theme: Theme) -> list[RGB]:
     written = scales.input_as_output
     low, high = (theme.output_low, theme.output_high) if written else (theme.input_low, theme.input_high)
     signed = (theme.output_negative if written else theme.input_negative, theme.neutral)
-    return along(scales.input.positions(), low, high, *(signed if scales.input.diverging else ()))
+    return neutral_zero(
+        scales.input, along(scales.input.positions(), low, high, *(signed if scales.input.diverging else ())), theme
+    )
+
+
+def _output_ramp(scales: Scales, theme: Theme) -> list[RGB]:
+    """The colours of the output's shades: the theme's output ramp, through its neutral 0 when signed."""
+    signed = (theme.output_negative, theme.neutral) if scales.output.diverging else ()
+    colours = along(scales.output.positions(), theme.output_low, theme.output_high, *signed)
+    return neutral_zero(scales.output, colours, theme)
+
+
+def neutral_zero(shades: Shades, colours: list[RGB], theme: Theme) -> list[RGB]:
+    """``colours``, the shades of ``shades``, with 0's in the theme's neutral colour when it has
+    a shade of its own on a sequential scale (:attr:`~convgif.picture.shades.Shades.zero_neutral`)."""
+    return [theme.neutral, *colours[1:]] if shades.zero_neutral else colours
 
 
 def _any(mask: Optional[np.ndarray]) -> bool:

@@ -4,7 +4,7 @@ a whole animation by :func:`scales_of`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Optional
 
 import numpy as np
@@ -38,7 +38,9 @@ class Shades:
     magnitude (by rank among the distinct ``magnitudes``, or linearly up to the largest),
     the same magnitude as deep on both sides; positions run from -1 to 1. ``scale`` is the
     largest magnitude of the grid's values: below :data:`NOISE` times it a value is float
-    noise, shaded and written as 0 (:meth:`text`).
+    noise, shaded and written as 0 (:meth:`text`). ``zero_neutral``: a sequential scale from 0
+    whose shade 0 is 0's alone (no value above 0 takes it), drawn in the neutral colour of a
+    diverging scale's 0, so that 0 looks the same in every grid (see :func:`zero_apart`).
     """
 
     low: float
@@ -48,6 +50,7 @@ class Shades:
     diverging: bool = False
     magnitudes: Optional[np.ndarray] = None  # diverging by rank: the distinct nonzero |values|
     scale: float = 0.0
+    zero_neutral: bool = False
 
     @classmethod
     def of(cls, values: np.ndarray, most: int, linear: bool = False, scale: Optional[float] = None) -> Shades:
@@ -100,7 +103,10 @@ class Shades:
         if self.distinct is not None:
             return np.searchsorted(self.distinct, values)
         span = (self.high - self.low) or 1
-        return np.rint((values - self.low) / span * (self.count - 1)).astype(np.intp)
+        shade = np.rint((values - self.low) / span * (self.count - 1)).astype(np.intp)
+        if self.zero_neutral and self.count > 1:  # shade 0 is 0's: a value above it takes the next
+            shade = np.where((shade == 0) & (values > 0), 1, shade)
+        return shade
 
     def text(self, value: Any) -> str:
         """``value`` as a cell of this grid writes it."""
@@ -152,6 +158,15 @@ class Scales:
     input_as_output: bool = False  # the input an earlier picture's output: its shades and colours
 
 
+def zero_apart(shades: Shades) -> Shades:
+    """``shades`` with 0, on a sequential scale starting at it, drawn in the neutral colour
+    (:attr:`Shades.zero_neutral`): an all-zero grid, or the zeros of a grid of values from 0,
+    look like a kernel's 0 and a signed grid's, not like the lightest positive value."""
+    if shades.diverging or shades.low != 0:
+        return shades
+    return replace(shades, zero_neutral=True)
+
+
 def shaded_output(drawn: Drawn) -> np.ndarray:
     """The output channels of ``drawn`` that are drawn and shaded (not plain numbers)."""
     shown_out = shown(drawn.geometry)[2]
@@ -201,6 +216,8 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         outputs = Shades(
             float(span[0]), float(span[1]), PIXEL_SHADES if drawn.pixels else OUTPUT_SHADES, scale=out_scale
         )
+    if not drawn.pixels:  # a picture's pixels run from black; elsewhere 0 is neutral in every grid
+        inputs, outputs = (inputs if written_as is not None else zero_apart(inputs)), zero_apart(outputs)
     kernel_values = drawn.kernel_values if drawn.kernel_values is not None else drawn.kernels
     kernels = Shades.centred(kernel_values, KERNEL_SHADES) if drawn.kernels is not None else None
 
