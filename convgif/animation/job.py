@@ -22,7 +22,7 @@ from ..files.formats import is_stream
 from ..language import in_language, say, speaking
 from ..ops.args import check_computable, check_sizes
 from ..picture.layout import plan
-from ..picture.sizes import MAX_SHOWN_IN, kernel_channels, shown_note
+from ..picture.sizes import MAX_SHOWN_IN, fit_box, kernel_channels, shown_note
 from ..picture.sizes import shown as shown_of
 from . import Look
 from .region import choose, refused_by_size
@@ -424,6 +424,7 @@ class Job:
             region_asked=self._asked.get("region") is not None,
             whole_by=self.whole_by,
             channels=self.channels_left_out(),
+            past_column=self.past_column(),
         )
 
     def channels_left_out(self) -> str:
@@ -441,6 +442,42 @@ class Job:
             return ""
         why = "as many as fit the frame (a wider --width draws more)" if room else f"a picture draws at most {most}"
         return f"{'; '.join(notes)}: {why}"
+
+    def past_column(self) -> str:
+        """Why a frame is wider than the page's column at the default width, when no part of the
+        layer fits it (see :mod:`.region`), and what a ``--width`` does: the least that draws it
+        (a narrower one is refused), or that the column's own width draws a part within it; else
+        empty."""
+        from ..picture.sizes import MAX_SIDE_PX
+
+        box = fit_box(self.look.scale)[0]
+        if self.choice.fits or self.look.width is not None or self.size[0] <= box:
+            return ""
+        whole, shown, chars = self._chooser
+
+        def drawn(width: int) -> bool:
+            look = self.look._replace(width=width, headless=False)
+            try:
+                choose(self.op, self.spec, look, self._asked, whole, self.max_frames, shown, chars)
+            except SpecError:
+                return False
+            return True
+
+        said = f"the picture is {self.size[0]} pixels wide, past the page's {box}-pixel column: no part of this layer "
+        said += "fits the column with readable cells, so a page shrinks it; "
+        if drawn(box):
+            return said + f"--width {box} draws another part of it within the column"
+        narrow, wide = box, max(MAX_SIDE_PX * self.look.scale, self.size[0])
+        for _ in range(3):  # a stacked picture may be wider than a frame drawn past the column
+            if drawn(wide):
+                break
+            narrow, wide = wide, 2 * wide
+        else:
+            return said + "no --width draws it within one"
+        while wide - narrow > 1:  # the least width that draws it, the widest that does not
+            middle = (narrow + wide) // 2
+            narrow, wide = (narrow, middle) if drawn(middle) else (middle, wide)
+        return said + f"--width {wide} is the least that draws it within the width (a narrower one is refused)"
 
     def planned_frames(self) -> int:
         """How many frames the job draws, from its geometries alone (nothing recorded): each

@@ -44,6 +44,9 @@ class RenderResult:
     #: The channels drawn, when the pictures leave some out, and why (``4 of 32 input channels,
     #: 1 of 8 output channels, as many as fit …``), else empty.
     channels: str = ""
+    #: Why the frame is wider than the page's column, when no part of the layer fits it, and
+    #: the least ``--width`` that holds it (else empty).
+    past_column: str = ""
 
     def content(self) -> builtins.bytes:
         """The picture's bytes: those kept in memory, else the file's."""
