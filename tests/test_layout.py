@@ -552,14 +552,10 @@ def _misfits(layers: list, monkeypatch) -> list:
     return found
 
 
-#: Kinds whose steps write a varying number of sums (a transposed convolution's, one for each
-#: output cell a step completes): their sums are counted honestly, not sized here.
-_VARYING_SUMS = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
-
-
-def _random_layers(rng: random.Random, count: int) -> list:
-    """Random layers of every kind (grown from each kind's example), with random render options."""
-    names = [name for name in ops.NAMES if name not in _VARYING_SUMS]
+def _random_layers(rng: random.Random, count: int, names: tuple = ops.NAMES) -> list:
+    """Random layers of every kind (of ``names``; grown from each kind's example), with random
+    render options."""
+    names = list(names)
     layers = []
     while len(layers) < count:
         op = ops.operation(rng.choice(names))
@@ -588,6 +584,16 @@ def _random_layers(rng: random.Random, count: int) -> list:
 
 def test_every_sum_drawn_of_random_layers_of_every_kind_is_on_screen(monkeypatch):
     assert _misfits(_random_layers(random.Random(7), 40), monkeypatch) == []
+
+
+def test_a_transposed_convolutions_step_writes_the_sum_of_every_cell_it_adds_to(monkeypatch):
+    # a step writes one sum for each output cell its window adds to, as many as the kernel has
+    # cells: the U-Net's 2×2 up-sampling, its sums split into the channels drawn and the others
+    layers = [
+        (ops.operation("ConvTranspose2d").build(input_shape=(64, 28, 28), out_channels=32, kernel_size=2, stride=2), {})
+    ]
+    layers += _random_layers(random.Random(3), 16, ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"))
+    assert _misfits(layers, monkeypatch) == []
 
 
 def test_a_narrow_pooling_frame_writes_every_channel_its_sums_whole(monkeypatch):
