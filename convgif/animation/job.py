@@ -455,18 +455,25 @@ class Job:
             return ""
         whole, shown, chars = self._chooser
 
-        def drawn(width: int) -> bool:
+        def refusal(width: int) -> Optional[SpecError]:
             look = self.look._replace(width=width, headless=False)
             try:
                 choose(self.op, self.spec, look, self._asked, whole, self.max_frames, shown, chars)
-            except SpecError:
-                return False
-            return True
+            except SpecError as error:
+                return error
+            return None
+
+        def drawn(width: int) -> bool:
+            return refusal(width) is None
 
         said = f"the picture is {self.size[0]} pixels wide, past the page's {box}-pixel column: no part of this layer "
         said += "fits the column with readable cells, so a page shrinks it; "
-        if drawn(box):
+        refused = refusal(box)
+        if refused is None:
             return said + f"--width {box} draws another part of it within the column"
+        named = getattr(refused, "least_width", 0)  # the width the refusal names, most often the least
+        if named > box and drawn(named) and not drawn(named - 1):
+            return said + f"--width {named} is the least that draws it within the width (a narrower one is refused)"
         narrow, wide = box, max(MAX_SIDE_PX * self.look.scale, self.size[0])
         for _ in range(3):  # a stacked picture may be wider than a frame drawn past the column
             if drawn(wide):
