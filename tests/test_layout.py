@@ -596,6 +596,20 @@ def test_a_transposed_convolutions_step_writes_the_sum_of_every_cell_it_adds_to(
     assert _misfits(layers, monkeypatch) == []
 
 
+def test_a_bias_gradient_writes_the_sum_of_every_channel_drawn(monkeypatch):
+    # each channel's db = Σ dy on screen, however many channels the picture draws (a narrow frame
+    # of a separable's backward pass draws four)
+    layers = [
+        (ops.operation("separable").build(input_shape=(16, 7, 7), out_channels=32, kernel_size=3), {"backward": True}),
+        (ops.operation("Conv2d").build(input_shape=(4, 5, 5), out_channels=12, kernel_size=3), {"backward": True}),
+        (
+            ops.operation("Conv1d").build(input_shape=(2, 9), out_channels=8, kernel_size=3),
+            {"backward": True, "width": 300},
+        ),
+    ]
+    assert _misfits(layers, monkeypatch) == []
+
+
 def test_a_narrow_pooling_frame_writes_every_channel_its_sums_whole(monkeypatch):
     from convgif import AdaptiveMaxPool2dSpec, MaxPool1dSpec
 
