@@ -482,6 +482,38 @@ def test_the_step_line_has_the_room_of_the_longest_line_written_and_no_more(seed
                 assert room == most, (spec, look, view, line, room)
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_the_sum_lines_have_the_room_of_the_longest_sums_written_and_no_more(seed):
+    """The lines the layout keeps for the sums are those the steps' sums take at most, as the
+    frames write them: no empty line under the longest in every frame (MaxPool3d with ceil_mode,
+    a Conv3d of one output channel), in every language, forward and backward."""
+    from convgif.picture.overlay import _fit_lines
+
+    rng = random.Random(seed)
+    checked = 0
+    cases = [
+        (ops.operation("MaxPool3d").build(input_shape=(1, 5, 5, 5), kernel_size=2, ceil_mode=True), {}),
+        (ops.operation("Conv3d").build(input_shape=(2, 3, 4, 4), out_channels=1, kernel_size=2), {}),
+    ]
+    while checked < 24:
+        spec, view = cases.pop() if cases else (_random_layer(rng), {"backward": True} if rng.random() < 0.3 else {})
+        if spec is None:
+            continue
+        look = Look(values=True, lang=rng.choice(["en", "zh-Hans", "zh-Hant"]))
+        try:
+            job = Job(spec, look, view, max_frames=40)
+        except SpecError:
+            continue
+        checked += 1
+        for drawn, layout, steps in zip(job.drawings, job.layouts, job.steps):
+            most = 1
+            for step in steps:
+                drawn.playback.advance(step)
+                entries = drawn.playback.show(step).sums_drawn(layout.outputs)
+                most = max(most, len(_fit_lines(entries, layout.sum_width, layout.sum_lines)) if entries else 1)
+            assert layout.sum_lines == most, (spec, look, view, layout.sum_lines, most)
+
+
 # -- the sums' lines: every term of a sum on screen --------------------------------------------
 
 

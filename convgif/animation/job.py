@@ -13,6 +13,7 @@ import numbers
 import os
 import sys
 import time
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
@@ -254,21 +255,33 @@ class Job:
             return self._plans(look)
 
     def _plans(self, look: Look) -> list:
-        return [
-            plan(
-                drawn.geometry,
-                look.values,
-                drawn.value_chars if look.values or drawn.geometry.numbers else 1,  # read only to write numbers
-                notes=look.notes,
-                max_width=look.width,
-                keys=() if look.headless else scales.keys,  # a contact sheet shows them once
-                scale=look.scale,
-                caption=not look.headless,
-                picture=drawn.picture.size if drawn.picture is not None else None,
-                chosen=True,
-            )
-            for drawn, scales in zip(self.drawings, self.scales)
-        ]
+        layouts = [self._plan(look, drawn, scales, drawn.geometry) for drawn, scales in zip(self.drawings, self.scales)]
+        if not any(layout.values and layout.sum_lines > 1 for layout in layouts):
+            return layouts
+        # the room of the sum lines, as the geometries estimate it, cut to what the steps drawn write
+        for k, (layout, fresh) in enumerate(zip(layouts, self._drawn())):
+            lines = sum_lines_written(fresh.playback, layout)
+            if layout.values and lines < layout.sum_lines:
+                drawn = self.drawings[k]
+                fitted = self._plan(look, drawn, self.scales[k], replace(drawn.geometry, sum_lines_drawn=lines))
+                if fitted.sum_width >= layout.sum_width:  # laid out no narrower: the sums break no worse
+                    layouts[k] = fitted
+        return layouts
+
+    def _plan(self, look: Look, drawn: Any, scales: Any, geometry: Any) -> Any:
+        """The layout of ``drawn`` (its ``geometry`` as given) in ``look``."""
+        return plan(
+            geometry,
+            look.values,
+            drawn.value_chars if look.values or geometry.numbers else 1,  # read only to write numbers
+            notes=look.notes,
+            max_width=look.width,
+            keys=() if look.headless else scales.keys,  # a contact sheet shows them once
+            scale=look.scale,
+            caption=not look.headless,
+            picture=drawn.picture.size if drawn.picture is not None else None,
+            chosen=True,
+        )
 
     @cached_property
     def shown(self) -> list[int]:
@@ -532,6 +545,20 @@ class _Players(NamedTuple):
 
     def frames(self, steps: list[list[int]]) -> Iterator[np.ndarray]:
         return self.parts[0].frames(steps[0]) if self.chain is None else self.chain.frames(steps)
+
+
+def sum_lines_written(playback: Any, layout: Any) -> int:
+    """The most lines the sums of a picture's steps take within ``layout`` (at least 1), the
+    steps played in order as a render plays them (``playback`` a fresh one: it is used up)."""
+    from ..picture.overlay import _fit_lines
+
+    most = 1
+    for step in range(layout.steps):
+        playback.advance(step)
+        entries = playback.show(step).sums_drawn(layout.outputs)
+        if entries:
+            most = max(most, len(_fit_lines(entries, layout.sum_width, layout.sum_lines)))
+    return most
 
 
 def offset(target: Any) -> int:

@@ -208,6 +208,8 @@ def _breaks(
         sum_lines += groups * len(wrap(spec.sum_head, sum_width))
     elif values and spec.sum_head and sum_chars > sum_width:  # each group's opening line, broken as the sums break it
         sum_lines += groups * (len(wrap(spec.sum_head, sum_width)) - 1)
+    if spec.sum_lines_drawn:  # what the steps drawn write, no more
+        sum_lines = min(sum_lines, spec.sum_lines_drawn)
     return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 
