@@ -482,6 +482,38 @@ def test_the_step_line_has_the_room_of_the_longest_line_written_and_no_more(seed
                 assert room == most, (spec, look, view, line, room)
 
 
+@pytest.mark.parametrize("seed", range(2))
+def test_the_sum_lines_have_the_room_of_the_longest_sums_written_and_no_more(seed):
+    """The lines the layout keeps for the sums are those the steps' sums take at most, as the
+    frames write them: no empty line under the longest in every frame (MaxPool3d with ceil_mode,
+    a Conv3d of one output channel), in every language, forward and backward."""
+    from convgif.picture.overlay import _fit_lines
+
+    rng = random.Random(seed)
+    checked = 0
+    cases = [
+        (ops.operation("MaxPool3d").build(input_shape=(1, 5, 5, 5), kernel_size=2, ceil_mode=True), {}),
+        (ops.operation("Conv3d").build(input_shape=(2, 3, 4, 4), out_channels=1, kernel_size=2), {}),
+    ]
+    while checked < 24:
+        spec, view = cases.pop() if cases else (_random_layer(rng), {"backward": True} if rng.random() < 0.3 else {})
+        if spec is None:
+            continue
+        look = Look(values=True, lang=rng.choice(["en", "zh-Hans", "zh-Hant"]))
+        try:
+            job = Job(spec, look, view, max_frames=40)
+        except SpecError:
+            continue
+        checked += 1
+        for drawn, layout, steps in zip(job.drawings, job.layouts, job.steps):
+            most = 1
+            for step in steps:
+                drawn.playback.advance(step)
+                entries = drawn.playback.show(step).sums_drawn(layout.outputs)
+                most = max(most, len(_fit_lines(entries, layout.sum_width, layout.sum_lines)) if entries else 1)
+            assert layout.sum_lines == most, (spec, look, view, layout.sum_lines, most)
+
+
 # -- the sums' lines: every term of a sum on screen --------------------------------------------
 
 
@@ -552,14 +584,10 @@ def _misfits(layers: list, monkeypatch) -> list:
     return found
 
 
-#: Kinds whose steps write a varying number of sums (a transposed convolution's, one for each
-#: output cell a step completes): their sums are counted honestly, not sized here.
-_VARYING_SUMS = ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d")
-
-
-def _random_layers(rng: random.Random, count: int) -> list:
-    """Random layers of every kind (grown from each kind's example), with random render options."""
-    names = [name for name in ops.NAMES if name not in _VARYING_SUMS]
+def _random_layers(rng: random.Random, count: int, names: tuple = ops.NAMES) -> list:
+    """Random layers of every kind (of ``names``; grown from each kind's example), with random
+    render options."""
+    names = list(names)
     layers = []
     while len(layers) < count:
         op = ops.operation(rng.choice(names))
@@ -588,6 +616,30 @@ def _random_layers(rng: random.Random, count: int) -> list:
 
 def test_every_sum_drawn_of_random_layers_of_every_kind_is_on_screen(monkeypatch):
     assert _misfits(_random_layers(random.Random(7), 40), monkeypatch) == []
+
+
+def test_a_transposed_convolutions_step_writes_the_sum_of_every_cell_it_adds_to(monkeypatch):
+    # a step writes one sum for each output cell its window adds to, as many as the kernel has
+    # cells: the U-Net's 2×2 up-sampling, its sums split into the channels drawn and the others
+    layers = [
+        (ops.operation("ConvTranspose2d").build(input_shape=(64, 28, 28), out_channels=32, kernel_size=2, stride=2), {})
+    ]
+    layers += _random_layers(random.Random(3), 16, ("ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"))
+    assert _misfits(layers, monkeypatch) == []
+
+
+def test_a_bias_gradient_writes_the_sum_of_every_channel_drawn(monkeypatch):
+    # each channel's db = Σ dy on screen, however many channels the picture draws (a narrow frame
+    # of a separable's backward pass draws four)
+    layers = [
+        (ops.operation("separable").build(input_shape=(16, 7, 7), out_channels=32, kernel_size=3), {"backward": True}),
+        (ops.operation("Conv2d").build(input_shape=(4, 5, 5), out_channels=12, kernel_size=3), {"backward": True}),
+        (
+            ops.operation("Conv1d").build(input_shape=(2, 9), out_channels=8, kernel_size=3),
+            {"backward": True, "width": 300},
+        ),
+    ]
+    assert _misfits(layers, monkeypatch) == []
 
 
 def test_a_narrow_pooling_frame_writes_every_channel_its_sums_whole(monkeypatch):

@@ -18,7 +18,9 @@ from convgif.animation import Look
 from convgif.animation.job import Job
 from convgif.ops import pad_depth
 from convgif.ops.depth_steps import depth_range
+from convgif.picture.model import FILLER
 from convgif.picture.numbers import format_value
+from convgif.picture.shades import scales_of
 
 KINDS = ["ReflectionPad3d", "ReplicationPad3d", "ZeroPad3d", "ConstantPad3d", "CircularPad3d"]
 MODES = {"Reflection": "reflect", "Replication": "replicate", "Zero": "constant", "Constant": "constant"}
@@ -53,13 +55,17 @@ def check_copying_slice(spec, rec, drawn, z: int, d: int, before: int, total: in
     c, geometry, playback = spec.in_channels, drawn.geometry, drawn.playback
     assert [geometry.input_text(i) for i in range(c)] == [f"x[{i}, {d}]" for i in range(c)]
     np.testing.assert_array_equal(drawn.grid, rec.input[:, d])
-    shown = np.array(drawn.start, copy=True) if drawn.start is not None else np.full(drawn.output.shape, np.nan)
+    shown = np.array(drawn.start, float) if drawn.start is not None else np.full(drawn.output.shape, np.nan)
+    if drawn.start is not None:  # a constant's padding cells start at it, the copies to come
+        shown[drawn.start_empty] = np.nan
+        assert (drawn.start[~drawn.start_empty] == spec.fill).all()
     order = []
     for step in range(geometry.steps):
         seen, writes = playback.show(step), playback.advance(step)
         (y,), (x,) = writes[0].rows, writes[0].cols
         _, sy, sx = seen.reads[0].cells[0]
         order.append((y, x))
+        assert np.isnan(shown[:, y, x]).all(), "a copy is drawn 'to come' until its step, not as the constant"
         assert seen.text == f"output ({z}, {y}, {x}) copies input ({d}, {sy}, {sx}) · step {before + step + 1}/{total}"
         for w, line in zip(writes, seen.sums):
             value = rec.output[w.channel, z, y, x]
@@ -76,6 +82,10 @@ def check_constant_slice(spec, rec, drawn, z: int, before: int, total: int) -> N
     depth = z - spec.pads[1][0]  # a slice of the depth padding, never titled as an index (x[0, -1])
     assert geometry.input_text(0) == f"x[0] padding (depth {depth})".replace("-", "−")
     assert drawn.filler.all() and (drawn.grid == spec.fill).all()
+    # the depth padding's plane is the output slice it fills, and its key one swatch of the constant
+    assert geometry.grid == geometry.out_size == rec.output.shape[2:] == drawn.grid.shape[1:]
+    (key,) = [k for k in scales_of(drawn, values=True).keys if k.role == "input"]
+    assert key.items == ((FILLER, format_value(spec.fill)), (None, "padding"))
     seen = playback.show(0)
     assert seen.text == f"depth {z} holds the constant: every cell · step {before + 1}/{total}"
     for w in playback.advance(0):
@@ -151,9 +161,9 @@ def test_a_slice_of_the_depth_padding_in_a_part_draws_the_part_the_copying_slice
         copying = [g for z, g in enumerate(job.geometries) if pad_depth.source(spec, z) >= 0]
         constant = [g for z, g in enumerate(job.geometries) if pad_depth.source(spec, z) < 0]
         assert copying and constant
-        for geometry in constant:
-            assert geometry.grid == copying[0].grid and geometry.part == copying[0].part
-            assert geometry.out_size == copying[0].out_size
+        for geometry in constant:  # the part of the depth padding's plane that fills the output's part
+            assert geometry.grid == geometry.out_size == copying[0].out_size
+            assert geometry.part.input == geometry.part.output == copying[0].part.output
         assert len(list(job.frames())) == job.total
         for z, drawn in enumerate(job.drawings):
             if pad_depth.source(spec, z) < 0:

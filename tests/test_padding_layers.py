@@ -147,7 +147,10 @@ def test_every_output_cell_is_written_once_in_order_from_the_cell_it_copies(name
         c = spec.in_channels
         flat_out = rec.output.reshape(c, *drawn.output.shape[1:])
         flat_in = rec.input.reshape(c, *drawn.grid.shape[1:])
-        shown = np.array(drawn.start, copy=True) if drawn.start is not None else np.full(flat_out.shape, np.nan)
+        shown = np.array(drawn.start, float) if drawn.start is not None else np.full(flat_out.shape, np.nan)
+        if drawn.start is not None:  # a constant's padding cells start at it, the copies to come
+            shown[drawn.start_empty] = np.nan
+            assert (drawn.start[~drawn.start_empty] == spec.fill).all()
         playback, order = drawn.playback, []
         for step in range(drawn.geometry.steps):
             step_shown = playback.show(step)
@@ -158,6 +161,7 @@ def test_every_output_cell_is_written_once_in_order_from_the_cell_it_copies(name
             cells = step_shown.reads[0].cells
             assert len(cells) == 1, "a padding copies one cell"
             _, sy, sx = cells[0]
+            assert np.isnan(shown[:, y, x]).all(), "a copy is drawn 'to come' until its step, not as the constant"
             for w in writes:
                 assert w.values[0, 0] == flat_in[w.channel, sy, sx]  # the value written is the cell read
                 shown[w.channel, y, x] = w.values[0, 0]
@@ -283,12 +287,12 @@ def test_the_note_names_cells_by_letters_no_tensor_has_and_says_what_they_copy(n
             notes = [note for geometry in ops.of(spec).geometries(spec) for note in geometry.notes]
         except SpecError:
             continue
-        rules = {note for note in notes if note.startswith(("output ", "the output starts filled"))}
+        rules = {note for note in notes if note.startswith(("output ", "the output's padding cells"))}
         assert len(rules) == 1, notes  # a 3-D pad's planes share it (a plane of its depth padding has none)
         (rule,) = rules
         if spec.MODE == "constant":
             found = re.fullmatch(
-                rf"the output starts filled with the value \S+; input {at} is copied to output {at}", rule
+                rf"the output's padding cells start at the value \S+; input {at} is copied to output {at}", rule
             )
         else:
             found = re.fullmatch(rf"output {at} copies input {at} where that is inside; .*", rule)

@@ -1020,3 +1020,41 @@ def test_the_steps_left_out_are_counted_of_the_part_drawn_and_of_the_whole_layer
         assert 0 < shown < part and shown % (part // cout) == 0, said  # the steps of whole channels
     whole = told("--in", "1,5,5", "--out", "16")
     assert "(54 of the layer's 144 steps)" in whole and "this part" not in whole
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        convgif.MaxPool2dSpec((1, 60, 60), 49),
+        convgif.MaxPool3dSpec((1, 60, 60, 60), 49),
+        convgif.Conv1dSpec((1, 60), 1, 49),
+    ],
+)
+def test_a_layer_no_part_of_which_fits_the_column_says_why_its_frame_is_wider_and_the_least_width(spec, tmp_path):
+    # one output's window of 49 cells holding numbers is wider than the 480-pixel column: drawn past
+    # it at the default width, with a note naming what it needs and the width that holds it
+    from convgif.animation.job import Job
+
+    job = Job(spec, Look(values=True))
+    width = job.size[0]
+    assert width > 480 and not job.choice.fits
+    note = job.past_column()
+    found = re.fullmatch(
+        rf"the picture is {width} pixels wide, past the page's 480-pixel column: no part of this layer fits the "
+        r"column with readable cells, so a page shrinks it; --width (\d+) is the least that draws it within the "
+        r"width \(a narrower one is refused\)",
+        note,
+    )
+    assert found, note
+    least = int(found.group(1))
+    assert least > 480
+    shape = ",".join(map(str, spec.input_shape))
+    args = ["--layer", ops.of(spec).name, "--in", shape, "--k", "49", "--values", "-o", str(tmp_path / "x.gif")]
+    said = CliRunner().invoke(main, [*args, *(["--out", "1"] if ops.of(spec).name == "Conv1d" else [])])
+    assert said.exit_code == 0 and f"note: {note}" in said.output, said.output
+    assert Job(spec, Look(values=True, width=least)).size[0] <= least  # followed, it is within the width
+    with pytest.raises(convgif.TooLargeError) as refused:  # a pixel less: refused, naming what it needs
+        Job(spec, Look(values=True, width=least - 1))
+    assert refused.value.argument == "width" and f"width={least - 1} is too narrow" in str(refused.value)
+    assert Job(spec, Look(values=True, width=least)).past_column() == ""  # a width given: no note
+    assert Job(spec.replace(kernel_size=3)).past_column() == ""  # a layer that fits: none

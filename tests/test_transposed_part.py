@@ -153,7 +153,7 @@ def test_a_part_is_drawn_as_the_scatter_only(too_large):
         (
             convgif.ConvTranspose2dSpec((4, 12, 12), 4, 3, stride=2, padding=1, output_padding=1, groups=2),
             "0:5,9:14",
-            False,
+            True,  # its random numbers are narrower: given ones as wide as the estimate
         ),
         (convgif.ConvTranspose1dSpec((3, 60), 2, 3, stride=2, padding=1), "50:58", True),
     ],

@@ -13,6 +13,7 @@ import numbers
 import os
 import sys
 import time
+from dataclasses import replace
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Optional
 
@@ -22,7 +23,7 @@ from ..files.formats import is_stream
 from ..language import in_language, say, speaking
 from ..ops.args import check_computable, check_sizes
 from ..picture.layout import plan
-from ..picture.sizes import MAX_SHOWN_IN, kernel_channels, shown_note
+from ..picture.sizes import MAX_SHOWN_IN, fit_box, kernel_channels, shown_note
 from ..picture.sizes import shown as shown_of
 from . import Look
 from .region import choose, refused_by_size
@@ -294,29 +295,43 @@ class Job:
             return self._plans(look)
 
     def _plans(self, look: Look) -> list:
-        """Each drawing's layout; those of an animation of several pictures drawn on one canvas
+        """Each drawing's layout: the room of its sum lines cut to what the steps drawn write (the
+        geometries estimate it); those of an animation of several pictures drawn on one canvas
         (the widest picture's) with their texts breaking within the canvas's width, as the
         widest picture's do, so that the texts do not jump from picture to picture."""
-
-        def planned(drawn: Any, scales: Any, text_width: int = 0) -> Any:
-            return plan(
-                drawn.geometry,
-                look.values,
-                drawn.value_chars if look.values or drawn.geometry.numbers else 1,  # read only to write numbers
-                notes=look.notes,
-                max_width=look.width,
-                keys=() if look.headless else scales.keys,  # a contact sheet shows them once
-                scale=look.scale,
-                caption=not look.headless,
-                picture=drawn.picture.size if drawn.picture is not None else None,
-                chosen=True,
-                text_width=text_width,
-            )
-
         pairs = list(zip(self.drawings, self.scales))
-        layouts = [planned(*pair) for pair in pairs]
+        geometries = [drawn.geometry for drawn in self.drawings]
+        layouts = [self._plan(look, drawn, scales, drawn.geometry) for drawn, scales in pairs]
+        if any(layout.values and layout.sum_lines > 1 for layout in layouts):
+            for k, (layout, fresh) in enumerate(zip(layouts, self._drawn())):
+                lines = sum_lines_written(fresh.playback, layout)
+                if layout.values and lines < layout.sum_lines:
+                    geometry = replace(geometries[k], sum_lines_drawn=lines)
+                    fitted = self._plan(look, *pairs[k], geometry)
+                    if fitted.sum_width >= layout.sum_width:  # laid out no narrower: the sums break no worse
+                        layouts[k], geometries[k] = fitted, geometry
         canvas = max(layout.width for layout in layouts)
-        return [layout if layout.width == canvas else planned(*pair, canvas) for pair, layout in zip(pairs, layouts)]
+        return [
+            layout if layout.width == canvas else self._plan(look, *pair, geometry, canvas)
+            for pair, geometry, layout in zip(pairs, geometries, layouts)
+        ]
+
+    def _plan(self, look: Look, drawn: Any, scales: Any, geometry: Any, text_width: int = 0) -> Any:
+        """The layout of ``drawn`` (its ``geometry`` as given) in ``look``, its texts breaking
+        within ``text_width`` when given."""
+        return plan(
+            geometry,
+            look.values,
+            drawn.value_chars if look.values or geometry.numbers else 1,  # read only to write numbers
+            notes=look.notes,
+            max_width=look.width,
+            keys=() if look.headless else scales.keys,  # a contact sheet shows them once
+            scale=look.scale,
+            caption=not look.headless,
+            picture=drawn.picture.size if drawn.picture is not None else None,
+            chosen=True,
+            text_width=text_width,
+        )
 
     @cached_property
     def shown(self) -> list[int]:
@@ -472,6 +487,7 @@ class Job:
             region_asked=self._asked.get("region") is not None,
             whole_by=self.whole_by,
             channels=self.channels_left_out(),
+            past_column=self.past_column(),
         )
 
     def channels_left_out(self) -> str:
@@ -489,6 +505,49 @@ class Job:
             return ""
         why = "as many as fit the frame (a wider --width draws more)" if room else f"a picture draws at most {most}"
         return f"{'; '.join(notes)}: {why}"
+
+    def past_column(self) -> str:
+        """Why a frame is wider than the page's column at the default width, when no part of the
+        layer fits it (see :mod:`.region`), and what a ``--width`` does: the least that draws it
+        (a narrower one is refused), or that the column's own width draws a part within it; else
+        empty."""
+        from ..picture.sizes import MAX_SIDE_PX
+
+        box = fit_box(self.look.scale)[0]
+        if self.choice.fits or self.look.width is not None or self.size[0] <= box:
+            return ""
+        whole, shown, chars = self._chooser
+
+        def refusal(width: int) -> Optional[SpecError]:
+            look = self.look._replace(width=width, headless=False)
+            try:
+                choose(self.op, self.spec, look, self._asked, whole, self.max_frames, shown, chars)
+            except SpecError as error:
+                return error
+            return None
+
+        def drawn(width: int) -> bool:
+            return refusal(width) is None
+
+        said = f"the picture is {self.size[0]} pixels wide, past the page's {box}-pixel column: no part of this layer "
+        said += "fits the column with readable cells, so a page shrinks it; "
+        refused = refusal(box)
+        if refused is None:
+            return said + f"--width {box} draws another part of it within the column"
+        named = getattr(refused, "least_width", 0)  # the width the refusal names, most often the least
+        if named > box and drawn(named) and not drawn(named - 1):
+            return said + f"--width {named} is the least that draws it within the width (a narrower one is refused)"
+        narrow, wide = box, max(MAX_SIDE_PX * self.look.scale, self.size[0])
+        for _ in range(3):  # a stacked picture may be wider than a frame drawn past the column
+            if drawn(wide):
+                break
+            narrow, wide = wide, 2 * wide
+        else:
+            return said + "no --width draws it within one"
+        while wide - narrow > 1:  # the least width that draws it, the widest that does not
+            middle = (narrow + wide) // 2
+            narrow, wide = (narrow, middle) if drawn(middle) else (middle, wide)
+        return said + f"--width {wide} is the least that draws it within the width (a narrower one is refused)"
 
     def planned_frames(self) -> int:
         """How many frames the job draws, from its geometries alone (nothing recorded): each
@@ -536,6 +595,20 @@ class _Players(NamedTuple):
 
     def frames(self, steps: list[list[int]]) -> Iterator[np.ndarray]:
         return self.parts[0].frames(steps[0]) if self.chain is None else self.chain.frames(steps)
+
+
+def sum_lines_written(playback: Any, layout: Any) -> int:
+    """The most lines the sums of a picture's steps take within ``layout`` (at least 1), the
+    steps played in order as a render plays them (``playback`` a fresh one: it is used up)."""
+    from ..picture.overlay import _fit_lines
+
+    most = 1
+    for step in range(layout.steps):
+        playback.advance(step)
+        entries = playback.show(step).sums_drawn(layout.outputs)
+        if entries:
+            most = max(most, len(_fit_lines(entries, layout.sum_width, layout.sum_lines)))
+    return most
 
 
 def offset(target: Any) -> int:

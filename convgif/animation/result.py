@@ -47,6 +47,9 @@ class RenderResult:
     #: For a contact sheet, the frames its animation plays (``frames`` counts its tiles, fewer
     #: when the sheet shows a sample of them); 0 for an animation or a still.
     sheet_of: int = 0
+    #: Why the frame is wider than the page's column, when no part of the layer fits it, and
+    #: the least ``--width`` that holds it (else empty).
+    past_column: str = ""
 
     def content(self) -> builtins.bytes:
         """The picture's bytes: those kept in memory, else the file's."""

@@ -287,6 +287,8 @@ def render_notes(result: Any) -> list[str]:
     options = " or ".join(f"--{name} {value}" for name, value in sorted(result.whole_by.items(), key=_width_first))
     if options:
         said.append(f"{options} draws every step of the layer ({result.layer_steps:,})")
+    if result.past_column:
+        said.append(result.past_column)
     return said
 
 

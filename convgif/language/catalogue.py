@@ -460,7 +460,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"\(the input wraps round\)", "(输入首尾相接)"),
         (r"negative amounts crop", "负数表示裁剪"),
         (r"input cells no output copies are drawn pale", "没有输出复制的输入单元画为淡色"),
-        (r"the output starts filled with the value", "输出起初全为值"),
+        (r"the output's padding cells start at the value", "输出的填充单元起初为值"),
         (r"is copied to", "被复制到"),
         # up-sampling
         (r"each output copies one input cell", "每个输出复制一个输入单元"),

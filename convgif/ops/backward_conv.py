@@ -185,7 +185,9 @@ def conv_geometries(
         blame=blame,
         longest_step=_longest_step(dw_spec, dims, dw_label),
         hue_group=lambda c: c // cig,  # one group an input channel: in the hue of the layer's group
-        sum_chars=lambda chars, drawn: len({c for c in drawn[0]}) * (len(weight) + 16 + chars),
+        # an input channel's entry, each on screen however many channels are drawn
+        sum_chars=lambda chars, drawn: len(f"{weight} = Σ {names.x}·{d(names.y)} = ") + chars,
+        sum_each_group=True,
     )
     pictures.append(dw)
     if bias:
@@ -305,8 +307,15 @@ def bias_geometry(
         columns_take_turns=False,
         step_text=f"{d(names.b)} · step 1/1",
         hue_group=lambda co: co // per,
-        sum_chars=lambda chars, drawn: len(drawn[2]) * (len(f"d{names.b}[{c}] = Σ d{names.y}[{c}] = ") + chars + 5),
+        # a channel's entry, each on screen however many channels are drawn
+        sum_chars=lambda chars, drawn: _bias_entry(names, max(drawn[2], default=c - 1)) + chars,
+        sum_each_group=True,
     )
+
+
+def _bias_entry(names: Names, co: int) -> int:
+    """Characters of channel ``co``'s bias gradient entry before its number."""
+    return len(f"{names.d(names.b)}[{co}] = Σ {names.d(names.y)}[{co}] = ")
 
 
 def bias_drawn(geometry: Geometry, dy: np.ndarray, names: Names = PLAIN) -> Drawn:
@@ -448,7 +457,8 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         blame=blame,
         longest_step=_longest_step(dw_spec, dims, dw_label),
         hue_group=lambda o: o // cog,  # one group a dy channel: in the hue of the layer's group
-        sum_chars=lambda chars, drawn: len({c for c in drawn[0]}) * (len(weight) + 16 + chars),
+        sum_chars=lambda chars, drawn: len(f"{weight} = Σ x·dy = ") + chars,  # a dy channel's entry
+        sum_each_group=True,
     )
     pictures = [dx, dw]
     if spec.bias:

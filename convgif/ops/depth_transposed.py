@@ -10,7 +10,6 @@ kernel, in the output padding, or between the strides) holds only the bias.
 from __future__ import annotations
 
 import dataclasses
-import math
 from typing import Any, Optional
 
 import numpy as np
@@ -132,11 +131,10 @@ def transposed_depth_geometries(op2d: Any, spec: Any, region: Optional[Region] =
                 input_label=lambda i, n=n, pairs=pairs: f"x[{i // n}, {pairs[i % n][0]}]",
                 output_label=lambda co, z=z: f"y[{co}, {z}]",
                 inputs_word="input slices",
-                sum_chars=lambda chars, drawn, base=base, head=head, planar=planar: (
-                    base.sum_chars(chars, drawn)
-                    + len(drawn[2])
-                    * (len(head) + 12 + math.prod(planar.kernel_size) * _split_chars(spec, planar, drawn))
+                sum_chars=lambda chars, drawn, base=base, planar=planar, z=z: (  # an output cell's entry, its depth
+                    base.sum_chars(chars, drawn) + len(f", {z}") + _split_chars(spec, planar, drawn)
                 ),
+                sum_head=head,
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             )
         )

@@ -16,7 +16,7 @@ from typing import Any, Optional
 import numpy as np
 
 from ..engine.part import PartArray
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Writes
+from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, Writes
 from ..picture.numbers import format_value, widest
 from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part, slice_title
 from .gathered import CellPlayback
@@ -87,7 +87,7 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
     for z in range(spec.output_shape[1]):
         d = source(spec, z)
         if d < 0:
-            geometries.append(_constant_geometry(spec, flat, z, region, planar))
+            geometries.append(_constant_geometry(spec, flat, z, region))
             continue
         assert planar is not None
         geometries.append(
@@ -117,19 +117,16 @@ def pad_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) ->
     return longest_of_part(geometries, last, region is not None and region.cuts(whole))  # as draws_part
 
 
-def _constant_geometry(
-    spec: Any, flat: Any, z: int, region: Optional[Region], planar: Optional[Geometry] = None
-) -> Geometry:
+def _constant_geometry(spec: Any, flat: Any, z: int, region: Optional[Region]) -> Geometry:
     """The picture of a depth slice of the constant: no input cell read, every output cell
-    written the constant in one step. Its input grid is the depth padding's plane, or, for a
-    part of the output, the part of it the copying slices' pictures draw (``planar``), so that
-    a part of a large layer stays drawable."""
-    c, h, w = flat.input_shape
+    written the constant in one step. Its input grid is the depth padding's plane as the pad
+    makes it, the size of the output slice it fills (of the part of it drawn, for a part of the
+    output), so that a part of a large layer stays drawable."""
+    c = flat.input_shape[0]
     out_size = flat.output_shape[1:]
     part = Region.of(region, out_size)
-    grid, picture_part = (h, w), None
-    if planar is not None and region is not None and region.cuts(out_size):
-        grid, picture_part = planar.grid, planar.part
+    cut = region is not None and region.cuts(out_size)
+    crop = Crop(out_size, (part.rows[0], part.cols[0]))  # the padding plane's part is the output's
     return Geometry(
         layer=spec,
         caption=spec.caption,
@@ -137,12 +134,12 @@ def _constant_geometry(
         in_channels=c,
         out_channels=c,
         groups=c,
-        grid=grid,
+        grid=part.size,
         kernel=None,
         out_size=part.size,
         steps_per_column=1,
-        part=picture_part,
-        input_heading="input (depth padding)" + (", part" if tuple(grid) != (h, w) else ""),  # "part" where cut
+        part=Part(crop, crop) if cut else None,
+        input_heading="input (depth padding)" + (", part" if cut else ""),
         output_heading="output" if region is None or not region.cuts(out_size) else "output, part",
         kernel_label=lambda i, j: "",
         blame=lambda axis: ("input_shape", spec.input_shape, "input"),

@@ -11,7 +11,8 @@
   the output, and per axis the input position each output position copies.
 * **Picture** (:class:`Padding`): the input on the left, the padded output on the right, one
   output position a step on every channel at once, the cell it copies ringed and linked to it;
-  a ConstantPad's output starts filled with its value and the steps copy the input into it.
+  a ConstantPad's output padding cells start at its value, the cells the steps copy the input
+  into drawn "to come" until their step.
   A three-axis pad is drawn one output depth slice at a time (:mod:`convgif.ops.pad_depth`);
   pads of the channels are computed, not drawn.
 """
@@ -428,9 +429,11 @@ class Padding(Operation):
         cropped = never_read(rows, cols, in_size, read)
         positions = _positions(spec, rows, cols, part)
         cut = draws_part(geometry, part, out_size)  # the steps counted are those of a part
-        start = None
+        start = start_empty = None
         if spec.MODE == "constant" and len(positions) < math.prod(part.size):
             start = np.full_like(shown, spec.fill if shown.dtype.kind == "f" else int(spec.fill))
+            copies = (rows.index[slice(*part.rows), 0] >= 0)[:, None] & (cols.index[slice(*part.cols), 0] >= 0)
+            start_empty = np.broadcast_to(copies, shown.shape).copy()  # the copies "to come", not the constant
         dims = self.dims
 
         def cells(oy: int, ox: int) -> list[tuple[int, int]]:
@@ -456,6 +459,7 @@ class Padding(Operation):
                 output=shown,
                 playback=CellPlayback(output, positions, cells, text, entry, part, read),
                 start=start,
+                start_empty=start_empty,
                 value_chars=widest(x[inside], shown),
                 pixels=pixels,
                 copies=True,  # cells cropped away: paler shades of their own values
@@ -574,7 +578,7 @@ def _rule(spec, dims: int) -> str:
 
     if spec.MODE == "constant":
         return (
-            f"the output starts filled with the value {format_value(spec.fill)}; input {at(0)} is copied to "
+            f"the output's padding cells start at the value {format_value(spec.fill)}; input {at(0)} is copied to "
             f"output {at(1)}"
         )
     return f"output {at(0)} copies input {at(-1)} where that is inside; {RULES[spec.MODE]}"

@@ -429,6 +429,7 @@ def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: s
     size = canvas_size(spec)
     on = canvas_region(spec, region)
     read = scatter_extent(spec, on)
+    drawn_out = Region.of(region, spec.output_shape[1:])
 
     def longest(geometry: Geometry) -> str:
         """The step line the picture plays last, the longest: the last input cell read, the
@@ -479,11 +480,12 @@ def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: s
         blame=blame,
         kernel_label=label,
         longest_step=longest,
-        sum_chars=lambda chars, drawn: (
-            len(drawn[2])
-            * (len(opening) + 3 + math.prod(spec.kernel_size) * (entry + split(drawn, chars) + 3 * chars + 6))
-        ),
+        sum_chars=lambda chars, drawn: entry + split(drawn, chars) + 3 * chars + 6,  # an output cell's entry
         sum_lines_most=5 if spec.in_per_group > MAX_SHOWN_IN else 3,  # a split sum takes about two lines
         sum_head=opening,
+        sum_each_group=True,
+        sum_entries=math.prod(  # the window's cells in the output drawn, a dilation's apart
+            min(k, -(-n // d)) for k, n, d in zip(spec.kernel_size, drawn_out.size, spec.dilation)
+        ),
         **fields,
     )

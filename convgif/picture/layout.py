@@ -173,7 +173,8 @@ def _breaks(
     if with_caption:
         must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
     sum_chars = spec.sum_chars(value_chars, (g.shown_in, g.columns, g.shown_out))
-    entries = len({co // spec.out_per_group for co in g.shown_out}) if spec.sum_each_group else 0
+    groups = len({co // spec.out_per_group for co in g.shown_out})
+    entries = groups * spec.sum_entries if spec.sum_each_group else 0
     entry, sum_chars = (sum_chars, entries * (sum_chars + 3) - 3) if entries else (0, sum_chars)
     if values:  # room for a sum to read on a line or two
         must.append(cap.advance * min(sum_chars, SUM_LINE_CHARS))
@@ -203,9 +204,12 @@ def _breaks(
         sum_lines = sum_lines_needed(entries, entry, sum_width, spec.sum_lines_most)
     elif values and sum_chars > sum_width:
         sum_lines = min(spec.sum_lines_most, math.ceil(sum_chars / sum_width))
-    if values and spec.sum_head and sum_chars > sum_width:  # each group's opening line, broken as the sums break it
-        groups = len({co // spec.out_per_group for co in g.shown_out})
+    if values and spec.sum_head and entries:  # each group's opening line, on lines of its own
+        sum_lines += groups * len(wrap(spec.sum_head, sum_width))
+    elif values and spec.sum_head and sum_chars > sum_width:  # each group's opening line, broken as the sums break it
         sum_lines += groups * (len(wrap(spec.sum_head, sum_width)) - 1)
+    if spec.sum_lines_drawn:  # what the steps drawn write, no more
+        sum_lines = min(sum_lines, spec.sum_lines_drawn)
     return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 

@@ -128,6 +128,12 @@ class Geometry:
     #: then being one entry's characters: each entry gets the lines its terms need, however
     #: many (else the whole line takes at most :attr:`sum_lines_most` lines).
     sum_each_group: bool = False
+    #: The most entries a step writes for each group drawn, when :attr:`sum_each_group` (a
+    #: transposed convolution's: one for each output cell its window adds to).
+    sum_entries: int = 1
+    #: The most lines a step's sums take as the steps drawn write them (0: not known): the
+    #: room kept for them is then no more, so that no empty line stays under the longest.
+    sum_lines_drawn: int = 0
     #: The longest line a step's sums open with for each group drawn, before its entries (a
     #: transposed convolution's ``canvas[0, 2:5, 0:3] += x[0, 1, 0] · weight[0, 0]``): every
     #: line it breaks onto past its first is given on top of :attr:`sum_lines_most`, so that a

@@ -238,7 +238,8 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         for c in range(3):
             keys.append(Key(f"x[{c}]", f"input{c}", inputs.key_items()))
     else:
-        keys.append(Key(drawn.geometry.input_name, "input", inputs.key_items() + extra_items))
+        own = inputs.key_items() if not drawn.filler.all() or not extra_items else ()  # all padding: its swatch alone
+        keys.append(Key(drawn.geometry.input_name, "input", own + extra_items))
     more = drawn.extra.get("key_items", {})
     if kernels is not None:
         keys.append(Key(drawn.geometry.kernel_name, "kernel", kernels.key_items() + tuple(more.get("kernel", ()))))
