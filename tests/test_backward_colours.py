@@ -30,8 +30,8 @@ IN_SIDE = {"conv": {"x", "dx", "dxp"}, "transposed": {"x", "dx", "w", "dw"}}
 
 def _group(kind: str, spec, label: str) -> int:
     """The layer's group of the grid labelled ``label`` (``dw[3,1]``, ``x[2, 0]``, a slice of
-    padding ``x[2] padding (depth −1)``)."""
-    name, first = re.fullmatch(r"(\w+)\[(-?\d+).*\](?: \w+ \(depth −?\d+\))?", label).groups()
+    padding ``x[2] pad, depth −1``)."""
+    name, first = re.fullmatch(r"(\w+)\[(-?\d+).*\](?: \w+, depth −?\d+)?", label).groups()
     if kind == "pool":  # each channel on its own
         return int(first)
     channels = spec.input_shape[0] if name in IN_SIDE[kind] else spec.out_channels

@@ -134,8 +134,8 @@ def play(drawn, steps: int, exact: bool) -> np.ndarray:
 
 
 def index(label: str) -> tuple[int, ...]:
-    """``x[0, 2]`` -> (0, 2); a slice outside the depths, ``x[0] padding (depth −1)`` -> (0, -1)."""
-    outside = re.fullmatch(r"\w+\[(\d+)\] (?:padding|cropped) \(depth (−?\d+)\)", label)
+    """``x[0, 2]`` -> (0, 2); a slice outside the depths, ``x[0] pad, depth −1`` -> (0, -1)."""
+    outside = re.fullmatch(r"\w+\[(\d+)\] (?:pad|cropped), depth (−?\d+)", label)
     if outside:
         return int(outside.group(1)), int(outside.group(2).replace("−", "-"))
     return tuple(int(v) for v in label[label.index("[") + 1 : -1].split(","))

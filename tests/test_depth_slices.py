@@ -81,7 +81,7 @@ def test_every_depth_slice_writes_the_recordings_values_and_its_sums_add_up_from
         for c in range(spec.in_channels * kd):
             depth = z * s - p + (c % kd) * d
             inside = 0 <= depth < spec.input_shape[1]
-            title = f"x[{c // kd}, {depth}]" if inside else f"x[{c // kd}] padding (depth {depth})".replace("-", "−")
+            title = f"x[{c // kd}, {depth}]" if inside else f"x[{c // kd}] pad, depth {depth}".replace("-", "−")
             assert geometry.input_text(c) == title
             if not inside:  # a slice of the depth padding
                 assert drawn.filler[c].all()
@@ -162,7 +162,7 @@ def test_a_slice_of_the_depth_padding_is_padding_throughout_and_copies_for_copyi
     spec = Conv3dSpec((1, 3, 3, 3), 1, 3, padding=1, padding_mode="replicate")
     rec = record(spec, seed=1)
     first = ops.of(spec).drawings(spec, rec)[0]
-    assert first.geometry.input_text(0) == "x[0] padding (depth −1)" and first.filler[0].all() and first.copies
+    assert first.geometry.input_text(0) == "x[0] pad, depth −1" and first.filler[0].all() and first.copies
     np.testing.assert_array_equal(first.grid[0, 1:-1, 1:-1], rec.input[0, 0])  # replicate repeats depth 0
     zeros = Conv3dSpec((1, 3, 3, 3), 1, 3, padding=1)
     first = ops.of(zeros).drawings(zeros, record(zeros, seed=1))[0]

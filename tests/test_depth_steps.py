@@ -217,7 +217,7 @@ def test_a_slice_counts_its_steps_of_this_part_only_once_channels_are_left_out()
     assert [g.step_text for g in job.geometries] == whole
 
 
-SLICE_TITLE = re.compile(r"^(\w+)\[(\d+), (-?\d+)\]$|^(\w+)\[(\d+)\] (padding|cropped|overhang) \(depth (−?\d+)\)$")
+SLICE_TITLE = re.compile(r"^(\w+)\[(\d+), (-?\d+)\]$|^(\w+)\[(\d+)\] (pad|cropped|overhang), depth (−?\d+)$")
 
 
 def _padded_specs(rng: random.Random) -> list:
@@ -236,7 +236,7 @@ def _padded_specs(rng: random.Random) -> list:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_a_slice_of_padding_is_never_titled_as_an_index(seed):
-    """A grid drawn for a depth outside the tensor is titled ``x[0] padding (depth −1)``, never
+    """A grid drawn for a depth outside the tensor is titled ``x[0] pad, depth −1``, never
     ``x[0, -1]`` (Python's last depth); every other grid's depth is one of the tensor's. Every 3-D
     kind that draws padding slices, forward and backward, and its Chinese says 填充 / 裁掉."""
     from convgif.language import say, speaking
@@ -261,5 +261,5 @@ def test_a_slice_of_padding_is_never_titled_as_an_index(seed):
                     for lang in ("zh-Hans", "zh-Hant"):
                         with speaking(lang):
                             said = say(title)
-                        assert re.search(r"(填充|裁掉|越界部分) \(深度 −?\d+\)$", said) and "padding" not in said, said
+                        assert re.search(r"(填充|裁掉|越界部分), 深度 −?\d+$", said) and " pad" not in said, said
     assert outside >= 5

@@ -82,7 +82,7 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
         for slot in range(c * kd):
             depth = z * s + slot % kd
             inside = depth < spec.input_shape[1]  # else ceil_mode's overhang, never x[0, 5]
-            title = f"x[{slot // kd}, {depth}]" if inside else f"x[{slot // kd}] overhang (depth {depth})"
+            title = f"x[{slot // kd}, {depth}]" if inside else f"x[{slot // kd}] overhang, depth {depth}"
             assert geometry.input_text(slot) == title
             if depth < spec.input_shape[1]:
                 h, w = spec.input_shape[2:]

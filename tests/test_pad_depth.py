@@ -80,7 +80,7 @@ def check_constant_slice(spec, rec, drawn, z: int, before: int, total: int) -> N
     geometry, playback = drawn.geometry, drawn.playback
     assert geometry.steps == 1 and geometry.notes[-1].endswith("(depth padding)")
     depth = z - spec.pads[1][0]  # a slice of the depth padding, never titled as an index (x[0, -1])
-    assert geometry.input_text(0) == f"x[0] padding (depth {depth})".replace("-", "−")
+    assert geometry.input_text(0) == f"x[0] pad, depth {depth}".replace("-", "−")
     assert drawn.filler.all() and (drawn.grid == spec.fill).all()
     # the depth padding's plane is the output slice it fills, and its key one swatch of the constant
     assert geometry.grid == geometry.out_size == rec.output.shape[2:] == drawn.grid.shape[1:]

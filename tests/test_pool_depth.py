@@ -81,9 +81,9 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
         )
         for c in range(spec.in_channels * kd):
             depth = z * s - p + (c % kd) * d
-            what = "padding" if depth < spec.input_shape[1] + p else "overhang"
+            what = "pad" if depth < spec.input_shape[1] + p else "overhang"
             title = (
-                f"x[{c // kd}, {depth}]" if 0 <= depth < spec.input_shape[1] else f"x[{c // kd}] {what} (depth {depth})"
+                f"x[{c // kd}, {depth}]" if 0 <= depth < spec.input_shape[1] else f"x[{c // kd}] {what}, depth {depth}"
             )
             assert geometry.input_text(c) == title.replace("-", "−")
         assert geometry.output_label(0) == f"y[0, {z}]"

@@ -384,7 +384,8 @@ def run(scratch: Path, args: list[str], inspect=None) -> Outcome:
 
 SUMMARY = re.compile(
     r"^output \((?P<shape>[\d, ]+)\) · (?P<params>[\d,]+) parameters"
-    r"(?: \(a standard convolution: [\d,]+\))? · (?P<frames>[\d,]+) frames? · (?P<bytes>[\d,]+) bytes · [\d.]+ s$"
+    r"(?: \(a standard convolution: [\d,]+\))? · (?:sheet of (?:[\d,]+ of )?)?(?P<frames>[\d,]+) frames? · "
+    r"(?P<bytes>[\d,]+) bytes · [\d.]+ s$"
 )
 
 

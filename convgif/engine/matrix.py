@@ -213,12 +213,14 @@ def taps_inside(
     ``most``: too many to count at once)."""
     if min(kernel, positions) > most:
         return None
+    # sizes past int64 (a kernel of 2**63 − 1 makes such an output) are counted in Python's ints
+    exact = object if max(n, kernel * dilation, positions * stride, padding) >= 2**62 else np.int64
     if kernel <= positions:  # per tap t: the positions o with 0 <= o·s + t·d − p < n
-        offset = np.arange(kernel, dtype=np.int64) * dilation - padding
+        offset = np.arange(kernel, dtype=np.int64).astype(exact) * dilation - padding
         first = np.maximum(0, -(offset // stride))
         last = np.minimum(positions - 1, (n - 1 - offset) // stride)
     else:  # per position o: the taps t with 0 <= o·s + t·d − p < n
-        offset = np.arange(positions, dtype=np.int64) * stride - padding
+        offset = np.arange(positions, dtype=np.int64).astype(exact) * stride - padding
         first = np.maximum(0, -(offset // dilation))
         last = np.minimum(kernel - 1, (n - 1 - offset) // dilation)
     return int(np.maximum(0, last - first + 1).sum())

@@ -342,10 +342,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) reads (x\[:, d\])", r"深度 \1 (索引 \2 中): \3 读取 \4"),
         (rf"depths? ((?:{_NUM}(?:, )?)+): padding", r"深度 \1: 填充"),
         (rf"depths? ((?:{_NUM}(?:, )?)+): ceil_mode's overhang", r"深度 \1: ceil_mode 的越界部分"),
-        # a grid of a depth slice outside the tensor: "x[0] padding (depth −1)"
-        (rf"(\w+\[{_NUM}\]) padding \(depth ({_NUM})\)", r"\1 填充 (深度 \2)"),
-        (rf"(\w+\[{_NUM}\]) cropped \(depth ({_NUM})\)", r"\1 裁掉 (深度 \2)"),
-        (rf"(\w+\[{_NUM}\]) overhang \(depth ({_NUM})\)", r"\1 越界部分 (深度 \2)"),
+        # a grid of a depth slice outside the tensor: "x[0] pad, depth −1"
+        (rf"(\w+\[{_NUM}\]) pad, depth ({_NUM})$", r"\1 填充, 深度 \2"),
+        (rf"(\w+\[{_NUM}\]) cropped, depth ({_NUM})$", r"\1 裁掉, 深度 \2"),
+        (rf"(\w+\[{_NUM}\]) overhang, depth ({_NUM})$", r"\1 越界部分, 深度 \2"),
         (r"input slices", "输入切片"),
         (
             rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",

@@ -112,10 +112,10 @@ def depth_range(count: int) -> str:
     return "0" if count == 1 else f"0–{count - 1}"
 
 
-def slice_title(name: str, channel: int, depth: int, size: int, what: str = "padding") -> str:
+def slice_title(name: str, channel: int, depth: int, size: int, what: str = "pad") -> str:
     """The title of a grid drawn for depth slice ``depth`` of ``name``'s ``channel`` (of ``size``
-    depths): ``x[0, 2]``, or outside 0..size − 1 ``x[0] padding (depth −1)``: never ``x[0, -1]``,
-    which Python reads as the last depth."""
+    depths): ``x[0, 2]``, or outside 0..size − 1 ``x[0] pad, depth −1``: never ``x[0, -1]``,
+    which Python reads as the last depth; short, as it shares its line with the grid's counts."""
     if 0 <= depth < size:
         return f"{name}[{channel}, {depth}]"
-    return f"{name}[{channel}] {what} (depth {str(depth).replace('-', '−')})"
+    return f"{name}[{channel}] {what}, depth {str(depth).replace('-', '−')}"

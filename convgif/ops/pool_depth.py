@@ -98,7 +98,7 @@ def pool_depth_geometries(spec: Any, region: Optional[Region] = None) -> list[Ge
                 input_heading=heading,
                 notes=(first, *base.notes[1:], _depth_note(spec, z)),
                 input_label=lambda i, depths=depths: slice_title(
-                    "x", i // kd, depths[i % kd], depth, "padding" if depths[i % kd] < depth + pad else "overhang"
+                    "x", i // kd, depths[i % kd], depth, "pad" if depths[i % kd] < depth + pad else "overhang"
                 ),
                 output_label=(lambda co, z=z: f"indices[{co // 2}, {z}]" if co % 2 else f"y[{co // 2}, {z}]")
                 if per == 2
