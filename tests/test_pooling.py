@@ -931,3 +931,38 @@ def test_info_counts_the_comparisons_and_additions_torch_makes():
         name, count = spec.operations
         assert name == ("comparisons" if kind == "max" else "additions")
         assert count == _work_by_loop(spec), spec
+
+
+def test_an_axis_of_millions_of_windows_counts_its_cells_as_one_by_one(monkeypatch):
+    """Past COUNTED_ONE_BY_ONE windows an axis' cells read are counted in closed form (its taps,
+    and the windows wholly before or past the input): the same as window by window, on random
+    axes whose dilation gaps are narrower than the input (as they are on so long an axis)."""
+    from convgif.engine import windows
+
+    rng = random.Random(11)
+    checked = 0
+    while checked < 2000:
+        k, d, s = rng.randint(1, 6), rng.randint(1, 3), rng.randint(1, 3)
+        p, n = rng.randint(0, k // 2), rng.randint(1, 60)
+        span = (k - 1) * d + 1
+        if n + 2 * p < span or d > n:
+            continue
+        o = (n + 2 * p - span) // s + 1 + (rng.random() < 0.5)  # with ceil_mode's extra window or not
+        monkeypatch.setattr(windows, "COUNTED_ONE_BY_ONE", 10**9)
+        one_by_one = windows._axis_reads(n, o, k, s, p, d)
+        monkeypatch.setattr(windows, "COUNTED_ONE_BY_ONE", 0)
+        assert windows._axis_reads(n, o, k, s, p, d) == one_by_one, (n, o, k, s, p, d)
+        checked += 1
+
+
+def test_info_on_an_axis_of_a_huge_pooling_answers_at_once():
+    from click.testing import CliRunner
+
+    from convgif.cli.commands import main
+
+    for args in (
+        ["--layer", "MaxPool2d", "--in", f"1,{2**63 - 1},{2**63 - 1}", "--k", "8"],
+        ["--layer", "AvgPool1d", "--in", "1,100000000", "--k", "1"],
+    ):
+        result = CliRunner().invoke(main, ["info", *args])
+        assert result.exit_code == 0 and ("comparisons" in result.output or "additions" in result.output), result.output

@@ -354,6 +354,10 @@ def cells_read(n: int, outputs: int, k: int, s: int, p: int, d: int) -> np.ndarr
     return np.maximum(0, last - first + 1)
 
 
+#: Windows along an axis past which their cells are counted in closed form, not one by one.
+COUNTED_ONE_BY_ONE = 4_000_000
+
+
 def reads_less_one(spec: Any) -> int:
     """The comparisons (or additions) of a pooling's forward pass as torch does them: each
     window, clipped to the input, reads its cells and takes one fewer than it reads, in every
@@ -362,6 +366,23 @@ def reads_less_one(spec: Any) -> int:
     for n, o, k, s, p, d in zip(
         spec.input_shape[1:], spec.output_shape[1:], spec.kernel_size, spec.stride, spec.padding, spec.dilation
     ):
-        counts = cells_read(n, o, k, s, p, d)
-        read, windows = read * int(counts.sum()), windows * int((counts > 0).sum())
+        axis_read, axis_windows = _axis_reads(n, o, k, s, p, d)
+        read, windows = read * axis_read, windows * axis_windows
     return spec.input_shape[0] * (read - windows)
+
+
+def _axis_reads(n: int, o: int, k: int, s: int, p: int, d: int) -> tuple[int, int]:
+    """The cells ``o`` windows read along an axis together, and how many windows read any."""
+    if o <= COUNTED_ONE_BY_ONE:
+        counts = cells_read(n, o, k, s, p, d)
+        return int(counts.sum()), int((counts > 0).sum())
+    # so many windows (an axis of millions of cells): the taps counted per tap, and the windows
+    # that read nothing are those wholly before the input or wholly past it
+    from .matrix import taps_inside
+
+    read = taps_inside(n, k, s, d, p, o)
+    if read is None:  # millions of taps too: every window then spans the input's cells
+        read = o * k
+    before = max(0, -(-(p - (k - 1) * d) // s))  # o·s − p + (k − 1)·d < 0
+    after = max(0, o - ((n - 1 + p) // s + 1))  # o·s − p > n − 1
+    return read, o - before - after
