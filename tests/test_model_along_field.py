@@ -19,14 +19,13 @@ ends are those of the cells: without padding, per axis, the first and last cell 
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from fields import positive_twin  # noqa: E402
 from torch.overrides import TorchFunctionMode  # noqa: E402
 
 import convgif  # noqa: E402
@@ -121,15 +120,6 @@ class _Along(nn.Module):
         return self.call(self.conv(x), self.dim, np.random.default_rng(self.seed))
 
 
-def _positive(model):
-    """A float64 copy with positive weights and no bias: no sum in the network cancels."""
-    twin = copy.deepcopy(model).double().eval()
-    with torch.no_grad():
-        twin.conv.weight.abs_().add_(0.1)
-        twin.conv.bias.zero_()
-    return twin
-
-
 def _supports(model, shape, cells, seed, smooth):
     """For each output cell: the input cells where the gradient (channels weighted) is nonzero."""
     x = torch.randn((1, *shape), dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
@@ -185,7 +175,7 @@ def test_calls_along_an_axis_give_the_cells_autograd_gives(name):
             support, stopped = graph.support(output, cell)
             assert stopped is None, (label, stopped)
             masks.append(support[0])
-        twin = _positive(model)
+        twin = positive_twin(model)
         for cell, mask, smooth in zip(cells, masks, _supports(twin, shape, cells, case, smooth=True)):
             assert np.array_equal(mask, smooth), (label, cell, mask.sum(), smooth.sum())
             if field == "global":
@@ -355,7 +345,7 @@ def test_calls_on_moved_axes_give_the_cells_autograd_gives():
             support, stopped = graph.support(output, cell)
             assert stopped is None, (label, stopped)
             masks.append(support[0])
-        twin = _positive(model)
+        twin = positive_twin(model)
         for cell, mask, smooth in zip(cells, masks, _supports(twin, shape, cells, case, smooth=True)):
             assert np.array_equal(mask, smooth), (label, cell, mask.sum(), smooth.sum())
         for cell, mask, real in zip(cells, masks, _supports(twin, shape, cells, 50 + case, smooth=False)):

@@ -17,13 +17,12 @@ spatial axis is seen whole, padding included.
 
 from __future__ import annotations
 
-import copy
-
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 import torch.nn as nn  # noqa: E402
+from fields import positive_twin  # noqa: E402
 from torch.overrides import TorchFunctionMode  # noqa: E402
 
 import convgif  # noqa: E402
@@ -149,15 +148,6 @@ def _case(rng):
     return label, model, shape, set(axes), kernel, padding
 
 
-def _positive(model):
-    """A float64 copy with positive weights and no bias: no sum in the network cancels."""
-    twin = copy.deepcopy(model).double().eval()
-    with torch.no_grad():
-        twin.conv.weight.abs_().add_(0.1)
-        twin.conv.bias.zero_()
-    return twin
-
-
 def _supports(model, shape, cells, seed, smooth):
     """For each output cell: the input cells where the gradient (channels summed) is nonzero."""
     x = torch.randn((1, *shape), dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
@@ -195,7 +185,7 @@ def test_every_reduction_traced_gives_the_cells_autograd_gives():
         model_row = next(r for r in result.rows if r.name == "(model)")
         graph = trace(model, shape)
         output = graph.calls[-1].outputs[0]
-        twin = _positive(model)
+        twin = positive_twin(model)
         if model.how == "vector":
             assert model_row.field == "global", label
             cells, masks = [None], [np.ones(shape[1:], dtype=bool)]
@@ -307,7 +297,7 @@ def test_a_softmax_reads_its_whole_axis(name, dim):
     model = _Lambda(lambda y: SOFTMAX[name](y, dim))
     shape = (1, 5, 6)
     graph = trace(model, shape)
-    twin = _positive(model)
+    twin = positive_twin(model)
     x = torch.randn((1, *shape), dtype=torch.float64, generator=torch.Generator().manual_seed(4), requires_grad=True)
     y = twin(x)
     weights = torch.arange(1.0, y.shape[1] + 1, dtype=torch.float64)
@@ -359,7 +349,7 @@ def test_squeeze_and_excitation_without_keepdim_sees_the_whole_input():
     graph = trace(model, shape)
     masks, stopped = graph.support(graph.calls[-1].outputs[0], (0, 0))
     assert stopped is None and masks[0].all()
-    twin = _positive(model)
+    twin = positive_twin(model)
     x = torch.randn((1, *shape), dtype=torch.float64, generator=torch.Generator().manual_seed(6), requires_grad=True)
     (grad,) = torch.autograd.grad(twin(x)[0, :, 0, 0].sum(), x)
     assert (grad != 0).all()
