@@ -124,6 +124,30 @@ def test_pixel_unshuffle_steps_move_a_block_into_a_column_of_channels():
     np.testing.assert_array_equal([rec.input[c, y, x] for c, y, x in cells], [w.values[0, 0] for w in writes[4:8]])
 
 
+@pytest.mark.parametrize(
+    ("spec", "several"),
+    [
+        (
+            convgif.PixelShuffleSpec((8, 2, 3), 2),
+            "each group of 2² = 4 channels there becomes a 2×2 block of its output",
+        ),
+        (convgif.PixelShuffleSpec((9, 2, 2), 3), "its 3² = 9 channels become a 3×3 block of the output"),
+        (convgif.PixelUnshuffleSpec((2, 4, 6), 2), "a 2×2 block of every channel: each block"),
+        (convgif.PixelUnshuffleSpec((1, 4, 6), 2), "moves a 2×2 block of the input"),
+    ],
+)
+def test_the_note_says_a_step_moves_a_block_per_group_when_there_are_several(spec, several):
+    """A step moves one block per group of channels (one per output channel of PixelShuffle, one
+    per input channel of PixelUnshuffle): the note names every group when there are several."""
+    rec, drawn, out, steps = _played(spec)
+    shown, writes = steps[0]
+    blocks = len(shown.sums)  # one sum line per block the step moves
+    groups = spec.out_channels if isinstance(spec, convgif.PixelShuffleSpec) else spec.in_channels
+    assert blocks == groups
+    notes = " ".join(drawn.geometry.notes)
+    assert several in notes and ("one output channel" not in notes) and ("block of one channel" not in notes)
+
+
 def test_channel_shuffle_steps_copy_whole_channels_in_output_order():
     spec = convgif.ChannelShuffleSpec((6, 2, 3), 3)
     rec, drawn, out, steps = _played(spec)

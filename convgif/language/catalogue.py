@@ -484,12 +484,26 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"from source", "取自源"),
         (r"source", "源"),
         # shuffling
-        (r"each step moves", "每步移动"),
-        (rf"a ({_SIZE}) block of one channel, row by row,", r"一个通道的 \1 块 (逐行),"),
-        (rf"into one position of (\S+ = {_NUM}) output channels", r"放入 \1 个输出通道的同一位置"),
-        (rf"the (\S+ = {_NUM}) values of a", r"\1 个值: 一"),
-        (rf"group of channels at one position into a ({_SIZE})", r"组通道在同一位置的值, 放入一个输出通道的 \1"),
-        (r"block of one output channel, row by row", "块 (逐行)"),
+        (
+            rf"each step takes one input position: each group of (\S+ = {_NUM}) channels there becomes a ({_SIZE}) "
+            r"block of its output channel, row by row",
+            r"每步取输入的一个位置: 该处每组 \1 个通道, 逐行成为其输出通道的一个 \2 块",
+        ),
+        (
+            rf"each step takes one input position: its (\S+ = {_NUM}) channels become a ({_SIZE}) block of the "
+            r"output, row by row",
+            r"每步取输入的一个位置: 该处的 \1 个通道, 逐行成为输出的一个 \2 块",
+        ),
+        (
+            rf"each step takes a ({_SIZE}) block of every channel: each block, row by row, becomes one position "
+            rf"of its channel's (\S+ = {_NUM}) output channels",
+            r"每步取每个通道的一个 \1 块: 每块逐行成为该通道的 \2 个输出通道的同一位置",
+        ),
+        (
+            rf"each step moves a ({_SIZE}) block of the input, row by row, into one position of the "
+            rf"(\S+ = {_NUM}) output channels",
+            r"每步将输入的一个 \1 块逐行移入 \2 个输出通道的同一位置",
+        ),
         (rf"({_NUM}) groups of ({_NUM}):", r"\1 组, 每组 \2 个:"),
         (r"each output is drawn beside the input channel it copies", "每个输出画在它复制的输入通道旁"),
         (r"it copies", "它复制"),

@@ -64,6 +64,28 @@ def _factor(name: str, value: object) -> int:
     return int(value)  # type: ignore[call-overload]
 
 
+def _step_note(up: bool, r: int, groups: int) -> str:
+    """What one step moves: at one input position, each group of r² channels into an r×r block of
+    its output channel (shuffle), or each channel's r×r block into one position of its r² output
+    channels (unshuffle); every group or channel moves at the same step."""
+    square = f"{r}² = {r * r}"
+    if up and groups > 1:
+        return (
+            f"each step takes one input position: each group of {square} channels there becomes a {r}×{r} "
+            "block of its output channel, row by row"
+        )
+    if up:
+        return f"each step takes one input position: its {square} channels become a {r}×{r} block of the output, row by row"
+    if groups > 1:
+        return (
+            f"each step takes a {r}×{r} block of every channel: each block, row by row, becomes one position "
+            f"of its channel's {square} output channels"
+        )
+    return (
+        f"each step moves a {r}×{r} block of the input, row by row, into one position of the {square} output channels"
+    )
+
+
 class _Moves:
     """What the shuffles' specs share: no parameters, each value read once and written once,
     and a caption of the shapes and the one argument."""
@@ -378,16 +400,7 @@ class PixelShuffling(_Shuffle):
         in_size, out_size = spec.input_shape[1:], spec.output_shape[1:]
         c_in, c_out = spec.in_channels, spec.out_channels
         groups = c_out if up else c_in
-        if up:
-            notes = [
-                f"each step moves the {r}² = {r * r} values of a group of channels at one position into a "
-                f"{r}×{r} block of one output channel, row by row"
-            ]
-        else:
-            notes = [
-                f"each step moves a {r}×{r} block of one channel, row by row, into one position of {r}² = {r * r} "
-                "output channels"
-            ]
+        notes = [_step_note(up, r, c_out if up else c_in)]
         headings, picture_part = ("input", "output"), None
         if region is not None and region.cuts(out_size):
             headings = ("input" + (", part" if read.cuts(in_size) else ""), "output, part")  # "part" where cut
