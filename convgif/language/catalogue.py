@@ -649,6 +649,8 @@ TRADITIONAL.update(zip("继续", "繼續"))
 TRADITIONAL.update(zip("双缩", "雙縮"))
 # the characters of the resampling notes and of a pooling's indices ("does not change", "each term", "grids")
 TRADITIONAL.update(zip("变项网", "變項網"))
+# the characters of the shuffles' notes
+TRADITIONAL.update(zip("将", "將"))
 # the characters of a whole network's page
 TRADITIONAL.update(_MODEL_TRADITIONAL)
 # the characters of a circular padding's key ("循环填充")
