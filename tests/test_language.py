@@ -515,6 +515,14 @@ def test_the_chinese_readmes_commands_draw_in_their_script(cjk, name, tmp_path, 
         words = shlex.split(line)[1:]
         at = words.index("-o")
         assert parse(words[:at] + words[at + 2 :]).options["lang"] == lang
+    models = [line for line in text.splitlines() if line.startswith("convgif model ")]
+    assert len(models) >= 2 and all(f"--lang {lang}" in line for line in models)
+    for line in models:
+        words = [w.replace("examples/", f"{ROOT / 'examples'}/") for w in shlex.split(line)[1:]]
+        # the folder's drawing is the model page tests'; here its arguments print the table
+        result = CliRunner().invoke(main, words if "--table" in words else [*words, "--table"])
+        assert result.exit_code == 0, (line, result.output)
+        assert "感受野" in result.output and ("模組" if lang == "zh-Hant" else "模块") in result.output
 
 
 def test_english_never_goes_through_the_catalogue(monkeypatch, tmp_path):

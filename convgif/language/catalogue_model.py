@@ -257,4 +257,5 @@ HANT_TERMS: tuple[tuple[str, str], ...] = (
     ("模块", "模組"),  # a software module
     ("归一化", "正規化"),  # normalization: 批次正規化
     ("绘制", "繪製"),  # to draw: 製, not 制
+    ("类", "類別"),  # a Python class: 類別
 )
