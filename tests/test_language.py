@@ -371,7 +371,10 @@ def test_traditional_names_rows_and_columns_as_taiwan_does():
     phrases = {
         "column 2 of X · step 6/18": ("X 的列 2", "X 的行 2"),
         "row co is output channel co": ("第 co 行即输出通道 co", "第 co 列即輸出通道 co"),
-        "a 3×3 block of one channel, row by row,": ("(逐行)", "(逐列)"),
+        "each step moves a 3×3 block of the input, row by row, into one position of the 3² = 9 output channels": (
+            "逐行",
+            "逐列",
+        ),
     }
     for english, (hans, hant) in phrases.items():
         assert hans in say(english, "zh-Hans"), english
@@ -613,3 +616,21 @@ def test_how_many_channels_are_shown_reads_as_a_count_not_as_a_channels_number(l
             assert said.index(f" {shown} {measure}") < said.index(f"(共 {total} {measure}"), said
     both = say("showing 3 of 64 input channels, 1 of 64 output channels", lang)
     assert both.count(f"(共 64 {measure}") == 2 and f" 3 {measure}" in both and f" 1 {measure}" in both, both
+
+
+@pytest.mark.parametrize(
+    ("pattern", "needed"),
+    [
+        (r"output channels?", "output channel"),  # the optional s is not needed
+        (r"(\d+) of (\d+) kernels", " kernels"),  # the longest run outside the groups
+        (r"(?<![\w'=.\[])(?<!--)its kernel", "its kernel"),
+        (r"rows|columns", ""),  # either word: no part is needed
+        (r"(?:a|b)c", "c"),
+    ],
+)
+def test_a_phrase_is_tried_only_on_a_text_holding_what_every_match_holds(pattern, needed):
+    compiled = re.compile(pattern)
+    assert language._needed(compiled) == needed
+    for text in ("3 of 4 kernels", "its kernel", "output channel", "output channels", "rows", "columns", "bc"):
+        if compiled.search(text):
+            assert needed in text

@@ -97,7 +97,9 @@ _WORDY = re.compile(r"[A-Za-z]")
 
 
 @lru_cache(maxsize=1)
-def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+def _compiled() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
+    """Each phrase's pattern, its Simplified and Traditional forms, and a part of the text every
+    match holds (:func:`_needed`), so that a text without it skips the pattern."""
     from .catalogue import PHRASES
 
     out = []
@@ -106,8 +108,25 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str, str], ...]:
         before = r"(?<![\w'=.\[])(?<!--)" if _WORDY.match(english) else ""
         after = r"(?![\w'=(\[])" if _WORDY.match(english[-1]) else ""
         pattern = re.compile(f"{before}{english}{after}")
-        out.append((pattern, hans, _to_traditional(hans)))
+        out.append((pattern, hans, _to_traditional(hans), _needed(pattern)))
     return tuple(out)
+
+
+def _needed(pattern: re.Pattern[str]) -> str:
+    """The longest run of characters every match of ``pattern`` holds in that order: its
+    outermost literal characters, read from the parsed pattern ("" when there are none)."""
+    from re import _constants as constants
+    from re import _parser as parser
+
+    if pattern.flags & re.IGNORECASE:
+        return ""
+    longest, run = "", ""
+    for op, argument in parser.parse(pattern.pattern, pattern.flags):
+        if op is constants.LITERAL:
+            run += chr(argument)
+            continue
+        longest, run = max(longest, run, key=len), ""
+    return max(longest, run, key=len)
 
 
 #: A path as a user types it: two slashes or more (``path/to/file.py:NAME``), a folder and a
@@ -119,10 +138,14 @@ PATH = re.compile(
 )
 
 
-def _keeping_paths(pattern: re.Pattern[str], replacement: str, text: str) -> str:
+def _paths(text: str) -> list[tuple[int, int]]:
+    """Where the paths of ``text`` are."""
+    return [m.span() for m in PATH.finditer(text)] if "/" in text or ".py" in text else []
+
+
+def _keeping_paths(pattern: re.Pattern[str], replacement: str, text: str, paths: list[tuple[int, int]]) -> str:
     """``pattern`` replaced in ``text``, except where a match would change part of a path (its
     "to" is no word to translate); a match holding a whole path, a phrase, is replaced."""
-    paths = [m.span() for m in PATH.finditer(text)] if "/" in text or ".py" in text else []
     if not paths:
         return pattern.sub(replacement, text)
 
@@ -140,8 +163,13 @@ def _translate(text: str, lang: str) -> str:
     if not re.search(r"[A-Za-z]{2}", text):
         return text
     simplified = lang == "zh-Hans"
-    for pattern, hans, hant in _compiled():
-        text = _keeping_paths(pattern, hans if simplified else hant, text)
+    paths = _paths(text)
+    for pattern, hans, hant, needed in _compiled():
+        if needed not in text:
+            continue
+        said = _keeping_paths(pattern, hans if simplified else hant, text, paths)
+        if said != text:
+            text, paths = said, _paths(said)
     return text
 
 
