@@ -44,6 +44,7 @@ def gallery_layers() -> list[str]:
 MORE = [
     "--layer MaxPool1d --in 2,7 --k 3 --p 1",
     "--layer AvgPool1d --in 2,7 --k 3 --values",
+    "--layer AvgPool2d --in 1,6,6 --k 3 --s 2 --p 1 --ceil-mode --values",  # its input padded, with overhang
     "--layer MaxUnpool1d --in 1,4 --k 2",
     "--layer AdaptiveMaxPool2d --in 1,5,5 --output-size 2",
     "--layer AdaptiveMaxPool2d --in 2,5,4 --output-size 2,3 --return-indices",  # the same windows as MaxPool2d
@@ -201,6 +202,7 @@ BACKWARD = [
     "--layer AvgPool2d --in 1,5,5 --k 3 --s 2 --p 1 --no-count-include-pad",
     "--layer AvgPool2d --in 1,5,5 --k 2 --divisor-override 3",
     "--layer AvgPool2d --in 1,5,5 --k 2 --ceil-mode",
+    "--layer AvgPool2d --in 1,6,6 --k 3 --s 2 --p 1 --ceil-mode --no-count-include-pad",  # padded, with overhang
     "--layer AvgPool1d --in 2,7 --k 3",
     "--layer MaxUnpool2d --in 1,3,3 --k 2",
     "--layer MaxUnpool1d --in 1,4 --k 2 --s 1",

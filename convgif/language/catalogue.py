@@ -275,6 +275,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         # headings
         (r"kernels, flipped", "卷积核 (翻转)"),
         (r"\(zero-inserted, padded\)", "(插零, 已填充)"),
+        (r"\(padded, with overhang\)", "(已填充, 含越界部分)"),
         (r"\(with overhang\)", "(含越界部分)"),
         (r"\(padded\)", "(已填充)"),
         (r"output, on the canvas", "输出 (画布上)"),
