@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+from grouped_steps import check_steps
 
 from convgif import SpecError, ops
 from convgif.animation.job import Job
@@ -180,3 +181,65 @@ def test_every_channels_fold_sum_is_on_screen(spec):
         lines = " ".join(_fit_lines(entries, layout.sum_width, layout.sum_lines))
         for entry in entries:
             assert entry in lines, (step, entry, layout.sum_lines, layout.sum_width)
+
+
+@pytest.mark.parametrize(
+    "spec, look",
+    [
+        (CONV(input_shape=(8, 9, 9), out_channels=8, kernel_size=3, groups=4), {"values": True}),
+        (CONV(input_shape=(8, 9, 9), out_channels=8, kernel_size=3, groups=4), {"width": 1200}),
+        (CONV(input_shape=(6, 6, 6), out_channels=4, kernel_size=3), {}),  # dw: one group per input channel
+        (ops.operation("Conv1d").build(input_shape=(16, 10), out_channels=16, kernel_size=3, groups=8), {}),
+        (
+            ops.operation("ConvTranspose2d").build(
+                input_shape=(8, 4, 4), out_channels=8, kernel_size=2, stride=2, groups=4
+            ),
+            {"values": True},
+        ),
+        (ops.operation("ConvTranspose1d").build(input_shape=(12, 6), out_channels=6, kernel_size=3, groups=3), {}),
+    ],
+    ids=repr,
+)
+def test_a_grouped_gradients_step_line_names_what_it_writes_in_the_groups_not_drawn(spec, look):
+    """A step of a gradient's picture writes one grid in each of its groups, drawn or not (dx:
+    the layer's groups; dw: one per input channel, a transposed layer's per dy channel): the step
+    line names those drawn and, as the forward pass's does, those not drawn (past two, how many),
+    and the layout keeps the room of its longest line, no more."""
+    from convgif.animation import Look
+
+    job = Job(spec, Look(**look), {"backward": True}, max_frames=0)
+    named, counted = check_steps(spec, job)
+    assert named + counted, "no picture left a group out"
+
+
+def test_the_grids_not_drawn_are_said_in_the_forward_pass_words():
+    """Conv2d 8→8, groups=4 with values at 480 pixels draws dx's groups 0 and 1 and dw's x
+    channels 0..2: the first step also writes dx[4] and dx[6] (input channels 4 and 6, in groups
+    2 and 3) and a dw grid for each of the 5 x channels not drawn, in each language in the words
+    the forward pass's step line uses."""
+    from convgif.animation import Look
+    from convgif.language import say, untranslated
+
+    spec = CONV(input_shape=(8, 9, 9), out_channels=8, kernel_size=3, groups=4)
+    dx, dw, _ = Job(spec, Look(values=True), {"backward": True}, max_frames=0).drawings
+    hidden = ", ".join(f"dx[{g * 2}]" for g in (2, 3))  # channel 0 of groups 2 and 3, of 2 channels each
+    texts = []
+    for drawn in (dx, dw):
+        drawn.playback.advance(0)
+        texts.append(" · ".join(drawn.playback.show(0).text.split(" · ")[:2]))
+    assert texts == [
+        f"dx[0], dx[2] · and {hidden} not drawn",
+        "dw[0,0], dw[0,1], dw[2,0] · and one for each of 5 x channels not drawn",
+    ]
+    for lang, (and_not, each, channels) in {
+        "zh-Hans": ("以及未画出的", "各一个", "个"),
+        "zh-Hant": ("以及未畫出的", "各一個", "個"),
+    }.items():
+        said = [say(text, lang) for text in texts]
+        assert said == [
+            f"dx[0], dx[2] · {and_not} {hidden}",
+            f"dw[0,0], dw[0,1], dw[2,0] · {and_not} 5 {channels} x 通道{each}",
+        ]
+        assert not any(map(untranslated, said)), said
+        forward = say("out channel 1, and 3 not drawn", lang)
+        assert forward.split(", ")[1].startswith(and_not), forward

@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from grouped_steps import check_steps
 
 import convgif
 from convgif import SpecError, ops
@@ -290,3 +291,29 @@ def test_a_conv_transpose1d_is_drawn_as_one_row_named_as_the_1d_layer():
     step = dw.playback.show(0)
     assert step.sums[0].startswith("dw[0, 0, 0] = Σ x·dy = "), step.sums
     assert dx.playback.show(0).text.startswith("dx[0] · (0,) · step 1/")
+
+
+@pytest.mark.parametrize(
+    "spec, look",
+    [
+        (
+            ops.operation("Conv3d").build(input_shape=(8, 2, 5, 5), out_channels=8, kernel_size=2, groups=4),
+            {"values": True},
+        ),
+        (
+            ops.operation("Conv3d").build(
+                input_shape=(6, 2, 4, 4), out_channels=6, kernel_size=2, groups=3, padding=1, padding_mode="reflect"
+            ),
+            {},
+        ),
+        (ops.operation("ConvTranspose3d").build(input_shape=(8, 2, 3, 3), out_channels=8, kernel_size=2, groups=4), {}),
+    ],
+    ids=repr,
+)
+def test_a_grouped_slices_step_line_names_what_it_writes_in_the_groups_not_drawn(spec, look):
+    """Each depth slice of dx (dxp) and each kernel depth of dw writes, at a step, one grid in
+    each of its groups, drawn or not: the step line names those not drawn too (past two, how
+    many: groups for dx, input channels for dw), within the room its layout keeps."""
+    job = Job(spec, Look(**look), {"backward": True}, max_frames=0)
+    named, counted = check_steps(spec, job)
+    assert named + counted, "no picture left a group out"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 _NUM = r"[−-]?\d[\d,.]*"
 _SIZE = r"\d+(?:×\d+)*"
+#: An output channel as a step line names it: ``3``, or a gradient's grid, ``dx[4]``, ``dw[2,0,1]``.
+_NAMED = r"(?:\w+\[[\d, ]+\]|\d+)"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 MATRIX: tuple[tuple[str, str], ...] = (
@@ -37,9 +39,12 @@ MATRIX: tuple[tuple[str, str], ...] = (
         rf", zero elsewhere: W is block-diagonal, ({_NUM} × {_NUM}), and only group (\d+)'s block is drawn",
         r", 其余为零: W 是 \1 的分块对角矩阵, 只画出第 \2 组的块",
     ),
-    # a step of Y = W·X writes one entry per group: those of the groups not drawn named too
-    (r", and one in each of (\d+) groups not drawn", r", 以及未画出的 \1 组中各一个"),
-    (r", and (\d+(?:, \d+)?) not drawn", r", 以及未画出的 \1"),
+    # a step of a grouped layer (Y = W·X, a convolution, a gradient's picture) writes one entry
+    # per group: those of the groups not drawn named too (output channels, or a gradient's grids)
+    # (after a comma, or a part of a gradient's step line of its own)
+    (r"(?<=, |· )and one in each of (\d+) groups not drawn", r"以及未画出的 \1 组中各一个"),
+    (r"(?<=· )and one for each of (\d+) (\w+) channels not drawn", r"以及未画出的 \1 个 \2 通道各一个"),
+    (rf"(?<=, |· )and ({_NAMED}(?:, {_NAMED})?) not drawn", r"以及未画出的 \1"),
     (
         rf"X's and Y's columns: ([\d–, …]+) of ({_NUM}) \(the output positions drawn\); a double line marks where "
         rf"the other ({_NUM}) are left out, and under X how many there",

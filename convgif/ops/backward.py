@@ -41,6 +41,7 @@ import numpy as np
 from ..engine.backward import Gradients, grad_output_of
 from ..errors import SpecError, TooLargeError
 from .base import Operation
+from .sliding import not_drawn, others_text
 
 # -- recording ----------------------------------------------------------------------------------
 
@@ -195,6 +196,23 @@ class Names:
 
 #: The names of a plain convolution's arrays: x, w, b, y.
 PLAIN = Names()
+
+
+def grids_text(geometry: Any, groups: Sequence[int], column: int) -> str:
+    """The gradient's grids a step of kernel column ``column`` writes, as a picture of a direct
+    convolution (``geometry``) drawing the groups ``groups`` labels them: one per group drawn,
+    then, a part of the step line of its own (broken onto a line of its own where the figure is
+    narrow, so that it never widens the figure), those the same step writes in the groups not
+    drawn, in the forward pass's words: ``dx[0] · and dx[2] not drawn``. A picture whose groups
+    are not the layer's (a weight gradient's: one group per channel of its input) counts them
+    as those channels: ``and one for each of 5 x channels not drawn``."""
+    per = geometry.out_per_group
+    heads = ", ".join(geometry.output_label(g * per + column) for g in groups)
+    others = [geometry.output_label(co) for co in not_drawn(geometry, groups, column)]
+    if not others:
+        return heads
+    unit = "groups" if geometry.hue_group is None else f"{geometry.input_name} channels"
+    return f"{heads} · {others_text(others, unit)}"
 
 
 def words(*pairs: tuple[str, bool]) -> str:

@@ -15,7 +15,7 @@ from ..engine.backward import Gradients, spread, spread_kinds
 from ..engine.direct import ConvSpec, padding_mask, run_direct, source_index
 from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, Step, Writes, shown
 from ..picture.numbers import format_value, magnitude, widest
-from .backward import PLAIN, Names, pair_text, words
+from .backward import PLAIN, Names, grids_text, pair_text, words
 from .backward_moves import NAMED_TERMS, gather_drawn, gather_geometry
 from .sliding import COPIES_NAMES, ConvPlayback, conv_drawn, conv_geometry, position
 
@@ -105,17 +105,17 @@ def _dx_words(
     return heading, notes
 
 
-def _longest_step(spec: ConvSpec, dims: int, label: Callable[[int], str]) -> Callable[[Geometry], str]:
+def _longest_step(spec: ConvSpec, dims: int) -> Callable[[Geometry], str]:
     """The longest step line a gradient's picture of ``spec`` writes (see :class:`_Steps`), as
-    finally drawn: the grids (named by ``label``) a kernel column shown writes for each group
-    drawn, the widest such, at the last position, the last of the steps shown."""
+    finally drawn: its last step's, at the last position, where the last kernel column shown
+    writes the grids of the highest indices in the groups drawn and not drawn."""
     _, ho, wo = spec.output_shape
 
     def line(geometry: Geometry) -> str:
         shown_in, columns, _ = shown(geometry)
         groups = sorted({c // spec.in_per_group for c in shown_in})
-        heads = max((", ".join(label(g * spec.out_per_group + j) for g in groups) for j in columns), key=len)
         steps = len(columns) * ho * wo
+        heads = grids_text(geometry, groups, columns[-1])
         return f"{heads} · {position(dims, ho - 1, wo - 1)} · step {steps}/{steps}"
 
     return line
@@ -154,7 +154,7 @@ def conv_geometries(
         output_heading=what,
         output_name=grad,
         blame=blame,
-        longest_step=_longest_step(direct, dims, lambda c: f"{grad}[{c}]"),
+        longest_step=_longest_step(direct, dims),
     )
     pictures = [dx]
     if folds:
@@ -183,7 +183,7 @@ def conv_geometries(
         output_name=d(names.w),
         outputs_word=f"{d(names.w)} kernels",
         blame=blame,
-        longest_step=_longest_step(dw_spec, dims, dw_label),
+        longest_step=_longest_step(dw_spec, dims),
         hue_group=lambda c: c // cig,  # one group an input channel: in the hue of the layer's group
         # an input channel's entry, each on screen however many channels are drawn
         sum_chars=lambda chars, drawn: len(f"{weight} = Σ {names.x}·{d(names.y)} = ") + chars,
@@ -248,7 +248,8 @@ def _weight_index(spec: ConvSpec, dims: int, o: int, a: int, b: int) -> str:
 
 class _Steps(ConvPlayback):
     """A direct convolution's steps, written as the backward pass's: the step line names the
-    gradient's grids written (as the picture labels them) and the position; where ``label``
+    gradient's grids written (as the picture labels them; those of the groups not drawn too,
+    :func:`~convgif.ops.backward.grids_text`) and the position; where ``label``
     names each output cell (the weight whose gradient it is), each entry of the sum line is
     ``label = Σ term = value``."""
 
@@ -266,8 +267,8 @@ class _Steps(ConvPlayback):
         shown = super().show(step)
         j, oy, ox = self._index(step)
         per = self.spec.out_per_group
-        heads = ", ".join(self.geometry.output_label(g * per + j) for g in self.groups)
-        text = f"{heads} · {position(self.dims, oy, ox)} · step {step + 1}/{self.steps}"
+        at = position(self.dims, oy, ox)
+        text = f"{grids_text(self.geometry, self.groups, j)} · {at} · step {step + 1}/{self.steps}"
         if self.label is None:
             return replace(shown, text=text)
         sums = tuple(
@@ -432,7 +433,7 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         output_heading="dx = ∂L/∂x",
         output_name="dx",
         blame=blame,
-        longest_step=_longest_step(dx_spec, dims, lambda c: f"dx[{c}]"),
+        longest_step=_longest_step(dx_spec, dims),
     )
     weight = f"dw[{spec.in_channels - 1}, {cog - 1}, {', '.join(str(k - 1) for k in kernel)}]"
     dw_label = lambda o: f"dw[{o // cig // cog * cig + o % cig},{o // cig % cog}]"  # noqa: E731
@@ -455,7 +456,7 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
         output_name="dw",
         outputs_word="dw kernels",
         blame=blame,
-        longest_step=_longest_step(dw_spec, dims, dw_label),
+        longest_step=_longest_step(dw_spec, dims),
         hue_group=lambda o: o // cog,  # one group a dy channel: in the hue of the layer's group
         sum_chars=lambda chars, drawn: len(f"{weight} = Σ x·dy = ") + chars,  # a dy channel's entry
         sum_each_group=True,

@@ -38,7 +38,7 @@ from .backward_depth import (
     zero_line,
 )
 from .backward_moves import gather_geometry
-from .depth_steps import Count, counts, depth_range, longest, slice_title
+from .depth_steps import Count, counts, depth_range, longest_drawn, slice_title
 from .sliding import COPIES_NAMES
 
 
@@ -189,22 +189,23 @@ def conv3d_geometries(spec: Any) -> list[Geometry]:
             )
         )
     lines += [slice_line(dw, kz) for kz in range(spec.kernel_size[0])]
-    pictures = longest(pictures, lambda i, total: lines[i](total))
+    pictures = longest_drawn(pictures, lambda i, total, geometry: lines[i](total, geometry))
     return pictures + [depth_bias_geometry(spec, blame)] if spec.bias else pictures
 
 
-def _last_line(slices: Any, z: int, reached: bool) -> Callable[[int], str]:
-    """The longest step line of depth slice ``z`` of ``slices``: of its last position, or of its
-    one step of zeros when nothing reaches it, the last of ``total`` steps."""
-    return slice_line(slices, z) if reached else lambda total: zero_line(slices.out, z, total - 1, total)
+def _last_line(slices: Any, z: int, reached: bool) -> Callable[[int, Geometry], str]:
+    """The longest step line of depth slice ``z`` of ``slices`` (as its picture is finally
+    drawn): of its last position, or of its one step of zeros when nothing reaches it, the last
+    of ``total`` steps."""
+    return slice_line(slices, z) if reached else lambda total, _: zero_line(slices.out, z, total - 1, total)
 
 
-def _fold_line(spec: Any, d: int) -> Callable[[int], str]:
+def _fold_line(spec: Any, d: int) -> Callable[[int, Geometry], str]:
     """The longest step line of :func:`fold_geometry`'s picture of input depth slice ``d``."""
     _, _, h, w = spec.input_shape
     if not _held(spec, d):
-        return lambda total: zero_line("dx", d, total - 1, total)
-    return lambda total: f"dx at ({d}, {h - 1}, {w - 1}) · step {total}/{total}"
+        return lambda total, _: zero_line("dx", d, total - 1, total)
+    return lambda total, _: f"dx at ({d}, {h - 1}, {w - 1}) · step {total}/{total}"
 
 
 def flipped3(spec: Any, weight: np.ndarray) -> np.ndarray:

@@ -27,11 +27,11 @@ import numpy as np
 
 from ..engine.backward import transposed_canvas
 from ..engine.direct import convolve, run_direct
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes
+from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, shown
 from ..picture.numbers import format_value, widest
-from .backward import pair_text
+from .backward import grids_text, pair_text
 from .backward_conv import bias_drawn, bias_geometry
-from .depth_steps import ALONE, Count, counts, depth_range, longest, slice_title
+from .depth_steps import ALONE, Count, counts, depth_range, longest_drawn, slice_title
 from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
 
 #: Labels of a slice picture: of its input pairs (channel, tap), of its kernels (plane input
@@ -132,13 +132,18 @@ def slice_geometry(slices: Slices, z: int, notes: Sequence[str], blame: Any, **m
     )
 
 
-def slice_line(slices: Slices, z: int) -> Callable[[int], str]:
-    """The longest step line of output depth slice ``z``'s picture: its last position, the last
-    of ``total`` steps."""
-    spec = slices.spec
-    _, _, ho, wo = spec.output_shape
-    heads = ", ".join([slices.output_label(spec.out_channels - 1, z)] * min(spec.groups, 6))
-    return lambda total: f"{heads} · {position(2, ho - 1, wo - 1, depth=z)} · step {total}/{total}"
+def slice_line(slices: Slices, z: int) -> Callable[[int, Geometry], str]:
+    """The longest step line of output depth slice ``z``'s picture as finally drawn (its
+    ``geometry``): its last position's, where the last kernel column shown writes the grids of
+    the highest indices in the groups drawn and not drawn, the last of ``total`` steps."""
+    _, _, ho, wo = slices.spec.output_shape
+
+    def line(total: int, geometry: Geometry) -> str:
+        shown_in, columns, _ = shown(geometry)
+        heads = grids_text(geometry, sorted({c // geometry.in_per_group for c in shown_in}), columns[-1])
+        return f"{heads} · {position(2, ho - 1, wo - 1, depth=z)} · step {total}/{total}"
+
+    return line
 
 
 def slice_drawn(
@@ -191,9 +196,9 @@ class SliceSteps(ConvPlayback):
         shown = super().show(step)
         j, oy, ox = self._index(step)
         per = self.spec.out_per_group
-        heads = ", ".join(self.geometry.output_label(g * per + j) for g in self.groups)
         counted, total = self.count.at(step, self.steps)
-        text = f"{heads} · {position(2, oy, ox, depth=self.z)} · step {counted + 1}/{total}"
+        at = position(2, oy, ox, depth=self.z)
+        text = f"{grids_text(self.geometry, self.groups, j)} · {at} · step {counted + 1}/{total}"
         label = self.slices.cell_label
         if label is None:
             return dataclasses.replace(shown, text=text)
@@ -483,7 +488,7 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
             )
         )
     lines = [slice_line(dx, z) for z in range(spec.input_shape[1])] + [slice_line(dw, kz) for kz in range(kd)]
-    pictures = longest(pictures, lambda i, total: lines[i](total))
+    pictures = longest_drawn(pictures, lambda i, total, geometry: lines[i](total, geometry))
     return pictures + [depth_bias_geometry(spec, blame)] if spec.bias else pictures
 
 

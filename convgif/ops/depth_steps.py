@@ -68,6 +68,16 @@ def longest(geometries: Sequence[Geometry], line: Callable[[int, int], str]) -> 
     ]
 
 
+def longest_drawn(geometries: Sequence[Geometry], line: Callable[[int, int, Geometry], str]) -> list[Geometry]:
+    """As :func:`longest`, each picture's longest step line ``line(i, total, geometry)`` written
+    from the picture as finally drawn (``geometry``, once the part chooser has settled the
+    channels it shows: a step line naming what it writes in the groups drawn and not drawn)."""
+    return [
+        dataclasses.replace(g, longest_step=lambda geometry, i=i, total=total: line(i, total, geometry))
+        for i, (g, total) in enumerate(zip(geometries, _totals(geometries)))
+    ]
+
+
 def _totals(geometries: Sequence[Geometry]) -> list[int]:
     """Each picture's run's steps, at most (every kernel column's)."""
     totals: list[int] = []

@@ -177,13 +177,17 @@ def channels_text(channels: Sequence[int], others: Sequence[int] = ()) -> str:
     writes in the groups not drawn, ``out channel 0, and 2 not drawn`` (a step of a grouped
     layer writes a cell in every group, drawn or not)."""
     which = f"out channel {channels[0]}" if len(channels) == 1 else f"out channels {', '.join(map(str, channels))}"
-    if others:
-        which += (
-            f", and {', '.join(map(str, others))} not drawn"
-            if len(others) <= 2
-            else f", and one in each of {len(others)} groups not drawn"
-        )
-    return which
+    return which + (f", {others_text([str(c) for c in others])}" if others else "")
+
+
+def others_text(others: Sequence[str], unit: str = "groups") -> str:
+    """What a step also writes in the groups not drawn, named ``others``: ``and 2 not drawn``,
+    ``and dx[4], dx[6] not drawn``, or past two counted, ``and one in each of 5 groups not
+    drawn`` (``unit``: what the picture's groups are, when each is one channel of its input,
+    ``x channels``: ``and one for each of 5 x channels not drawn``)."""
+    if len(others) <= 2:
+        return f"and {', '.join(others)} not drawn"
+    return f"and one {'in' if unit == 'groups' else 'for'} each of {len(others)} {unit} not drawn"
 
 
 def not_drawn(spec: Any, groups: Sequence[int], column: int) -> list[int]:
