@@ -15,3 +15,30 @@ def positive_twin(model: Any) -> Any:
         twin.conv.weight.abs_().add_(0.1)
         twin.conv.bias.zero_()
     return twin
+
+
+def gradient_supports(model: Any, shape: tuple, cells: list, seed: int) -> list:
+    """For each output cell (a tuple of spatial indices): the input cells (channels together)
+    where the gradient of that cell, its channels weighted 1, 2, ... (a softmax's channels may
+    sum to a constant), is nonzero; on a random float64 input."""
+    import torch
+
+    x = torch.randn((1, *shape), dtype=torch.float64, generator=torch.Generator().manual_seed(seed))
+    x.requires_grad_()
+    y = model(x)
+    weights = torch.arange(1.0, y.shape[1] + 1, dtype=torch.float64)
+    found = []
+    for cell in cells:
+        (grad,) = torch.autograd.grad((y[(0, slice(None), *cell)] * weights).sum(), x, retain_graph=True)
+        found.append((grad[0].abs().sum(0) != 0).numpy())
+    return found
+
+
+def traced_supports(graph: Any, tensor: int, cells: list) -> list:
+    """The input cells :meth:`Graph.support` says each output cell reads (all followed)."""
+    found = []
+    for cell in cells:
+        masks, stopped = graph.support(tensor, cell)
+        assert stopped is None, stopped
+        found.append(masks[0])
+    return found

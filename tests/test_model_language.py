@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 torch = pytest.importorskip("torch")
 import torch.nn as nn  # noqa: E402
+from test_model_contract_field import _Block  # noqa: E402
 from test_model_page import _Twice, _Up  # noqa: E402
 
 import convgif  # noqa: E402
@@ -72,7 +73,8 @@ def _networks() -> list[tuple[str, object, tuple[int, ...]]]:
     """Networks whose pages between them hold every kind of sentence a page writes: uneven moves
     and torchinfo's transposed weights and norm layers (_Up, a 3-D one), a module called three
     times, fields not followed, a 3-D network (no receptive-field picture), a 1-D one, a field
-    that reaches into the padding (the corner cell's note), a flattening (no spatial output)."""
+    that reaches into the padding (the corner cell's note), a flattening (no spatial output),
+    attention over every position (every cell sees the whole input)."""
     torch.manual_seed(0)
     return [
         ("up", _Up(), (1, 12, 10)),
@@ -87,6 +89,7 @@ def _networks() -> list[tuple[str, object, tuple[int, ...]]]:
         ),
         ("padded", nn.Sequential(nn.Conv2d(1, 1, 7, padding=3)), (1, 4, 4)),
         ("linear", nn.Sequential(nn.Flatten(), nn.Linear(16, 3)), (1, 4, 4)),
+        ("attention", _Block(), (1, 4, 4)),
     ]
 
 
@@ -294,7 +297,7 @@ def _reasons() -> list[str]:
     """Every reason convgif's network modules give for a field they do not follow or a row they
     do not draw, as written in their source (each f-string's values as a class name)."""
     found = []
-    for module in ("reach", "layout", "trace", "text", "graph", "along", "axes"):
+    for module in ("reach", "layout", "trace", "text", "graph", "along", "axes", "regroup", "contract"):
         tree = ast.parse((ROOT / "convgif" / "network" / f"{module}.py").read_text(encoding="utf-8"))
         for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Unknown" and node.args:
@@ -302,7 +305,9 @@ def _reasons() -> list[str]:
             elif isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Plan" and len(node.args) > 3:
                 found.append(node.args[3])
             elif isinstance(node, ast.Assign) and any(
-                getattr(t, "attr", getattr(t, "id", None)) in ("reason", "stopped", "BATCH", "MOVED", "number", "why")
+                getattr(t, "attr", getattr(t, "id", None))
+                in ("reason", "stopped", "BATCH", "MOVED", "REGROUPED", "BATCHED", "number", "why")
+                or getattr(t, "id", "").startswith("_")  # a module's own reason: _CUT, _INDEX, ...
                 for t in node.targets
             ):
                 found.append(node.value)

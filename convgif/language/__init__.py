@@ -239,6 +239,7 @@ KEPT = frozenset(
         "repeats",
     }  # a network's page
     | {"prepend", "append", "diff", "permute", "transpose"}  # torch arguments and calls a page names
+    | {"flatten", "reshape", "stack", "einsum", "matmul"}
 )
 _CODE = re.compile(
     r"\w+=\S+"  # padding_mode='reflect', bias=False, scale_factor=2.0

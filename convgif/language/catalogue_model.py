@@ -135,7 +135,62 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"(?<=[ ;])evenly(?=[;)])", "均匀"),
     (r"(?<=[ ;])unevenly(?=[;)])", "不均匀"),
     (r"\baxis (\d+)", r"轴 \1"),
+    (r"^every cell sees the whole input · ", "每个单元都看到整个输入 · "),
     # why a receptive field is not followed (the reasons :mod:`convgif.network.reach` gives)
+    (
+        r"the tensor it reads had its axes regrouped \(flatten, view, stack, einsum\); convgif follows such a tensor "
+        r"cell by cell, along a dim, by a layer norm or linear layer over its last axes, by einsum or matmul, and "
+        r"once view or reshape gives the input's axes back",
+        "它读取的张量的轴被重新组合过 (flatten, view, stack, einsum); 这样的张量, convgif 只在逐单元计算、沿一个 dim "
+        "计算、由层归一化或线性层作用于它的最后几个轴、由 einsum 或 matmul 计算时, 以及 view 或 reshape 把输入的轴"
+        "还原之后才追踪",
+    ),
+    (
+        rf"{_NAME} runs along an axis that holds several of the input's axes \((.*?), merged by flatten or view\): "
+        r"convgif follows it there where it reads the whole axis or cell by cell",
+        r"\1 沿着一个容纳了输入的多个轴的轴计算 (\2, 由 flatten 或 view 合并): 在这样的轴上, convgif 只在它读取整个轴或"
+        r"逐单元计算时才追踪",
+    ),
+    (
+        r"it slices an axis that holds several of the input's axes \(merged by flatten or view\): convgif follows "
+        r"one position or all of them",
+        "它对一个容纳了输入的多个轴的轴 (由 flatten 或 view 合并) 做切片: convgif 只追踪其中一个位置或全部位置",
+    ),
+    (
+        r"it multiplies along the batch axis: one sample's result depends on the others'",
+        "它沿批次轴相乘: 一个样本的结果取决于其他样本",
+    ),
+    (r"it pairs positions its operands lay out differently", "它把各操作数中排列方式不同的位置配成对"),
+    (
+        r"with is_causal, each query reads the keys up to its own position, not every position",
+        "带 is_causal 时, 每个查询只读取到它自己的位置为止的键, 而不是所有位置",
+    ),
+    (
+        r"with attn_mask, which keys each query reads depends on the mask's values",
+        "带 attn_mask 时, 每个查询读取哪些键取决于掩码的值",
+    ),
+    (
+        r"indexing with (.+?): convgif follows integers and slices of the batch-first tensor",
+        r"以 \1 索引: convgif 只追踪批次轴在前的张量的整数索引和切片",
+    ),
+    (
+        r"it merges the channels with the positions: convgif follows reshapes that keep them apart",
+        "它把通道与位置合并在一起: convgif 只追踪让二者保持分开的 reshape",
+    ),
+    (
+        r"it cuts dim (\S+) of the input \(a spatial axis\) into pieces, or merges it with the channels: convgif "
+        r"follows reshapes that keep each spatial axis whole",
+        r"它把输入的 dim \1 (一个空间轴) 切成几段, 或把它与通道合并: convgif 只追踪让每个空间轴保持完整的 reshape",
+    ),
+    (r"it stacks tensors whose axes are laid out differently", "它堆叠的张量的轴排列方式不同"),
+    (
+        r"it reshapes the batch axis too: one sample's cells mix with the others'",
+        "它也改变了批次轴的形状: 一个样本的单元与其他样本的混在一起",
+    ),
+    (
+        rf"it reads what {_NAME} made, which convgif does not follow",
+        r"它读取的是 \1 的结果, 而 convgif 不追踪 \1",
+    ),
     (rf"{_NAME} makes a tensor without spatial axes", r"\1 得到的张量没有空间轴"),
     (rf"{_NAME} changes the number of axes \((.*?) -> (.*?)\)", r"\1 改变了轴的个数 (\2 -> \3)"),
     (rf"convgif does not know which cells {_NAME} reads", r"convgif 不知道 \1 读取哪些单元"),
@@ -246,8 +301,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
 #: their Traditional forms.
 TRADITIONAL = dict(
     zip(
-        "则实宽导带广张归机独类约练终结绘络维见让训调败赖踪载连邻里错际随并滚几",
-        "則實寬導帶廣張歸機獨類約練終結繪絡維見讓訓調敗賴蹤載連鄰裡錯際隨並滾幾",
+        "则实宽导带广张归机独类约练终结绘络维见让训调败赖踪载连邻里错际随并滚几键询着码还纳",
+        "則實寬導帶廣張歸機獨類約練終結繪絡維見讓訓調敗賴蹤載連鄰裡錯際隨並滾幾鍵詢著碼還納",
     )
 )
 

@@ -47,8 +47,21 @@ PIECES = frozenset("chunk split tensorsplit splitwithsizes".split())
 BATCH = "it runs along the batch axis: one sample's result depends on the others'"
 
 
+class Merged(ValueError):
+    """A dim that holds several of the network's axes (``flatten`` merged them): the call moves
+    cells across them, which no axis-by-axis reading tells."""
+
+
 def _dim(value: Any, rank: int) -> int:
+    if isinstance(value, (tuple, list)):
+        raise Merged(", ".join(str(int(v)) for v in value))
     return int(value) + rank if int(value) < 0 else int(value)
+
+
+def _dims(value: Any, rank: int) -> set[int]:
+    """A dim or dims, an axis holding several of the network's axes as all of them."""
+    values = value if isinstance(value, (tuple, list)) else (value,)
+    return {_dim(v, rank) for part in values for v in (part if isinstance(part, (tuple, list)) else (part,))}
 
 
 def _axes(sizes: list, out: tuple, made: dict[int, Callable[[int, int], Axis]]) -> list[Reach]:
@@ -80,11 +93,12 @@ def _running(n: int, m: int) -> Axis:
 
 
 def _sorted(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
-    """``sort``, ``argsort``, ``topk``: every cell of the sorted axis can land on any output cell."""
+    """``sort``, ``argsort``, ``topk``: every cell of the sorted axis can land on any output cell
+    (of every axis it holds, when ``flatten`` merged several)."""
     rank = len(out) + 2
     if normal(name) == "msort":
         return [Unknown(BATCH)]
-    return _axes(sizes, out, {_dim(arguments.get("dim", -1), rank): _whole})
+    return _axes(sizes, out, {d: _whole for d in _dims(arguments.get("dim", -1), rank)})
 
 
 def _cumulative(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
@@ -107,7 +121,7 @@ def _flip(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
     rank = len(out) + 2
     dims = {"fliplr": (1,), "flipud": (0,)}.get(normal(name), arguments.get("dims"))
     dims = dims if isinstance(dims, (tuple, list)) else (dims,)
-    return _axes(sizes, out, {_dim(d, rank): _mirror for d in dims})
+    return _axes(sizes, out, {d: _mirror for d in _dims(dims, rank)})  # merged axes reversed: each of them
 
 
 def _mirror(n: int, m: int) -> Axis:
@@ -168,13 +182,16 @@ def _from(start: int, n: int, m: int) -> Axis:
 def pieces(name: str, arguments: dict[str, Any], outputs: Sequence[tuple[int, ...]]) -> Optional[list[dict]]:
     """The arguments of each piece of a call that cuts its input into ``outputs`` (their shapes,
     batch first) along ``dim``, one after the other: ``dim`` and where each ``start``s, for
-    :func:`_piece`; None for any other call."""
-    if normal(name) not in PIECES or "dim" not in arguments or not outputs:
+    :func:`_piece` (``unbind``: the ``index`` of each, as ``select`` takes it); None for any
+    other call."""
+    if normal(name) not in PIECES | {"unbind"} or "dim" not in arguments or not outputs:
         return None
     try:
-        dim = _dim(arguments["dim"], len(outputs[0]))
+        dim = _dim(arguments["dim"], len(outputs[0]) + (normal(name) == "unbind"))
     except (TypeError, ValueError):  # a dim convgif cannot read (a named dim): the call as a whole
         return None
+    if normal(name) == "unbind":  # each piece the tensor at one index along dim
+        return [{**arguments, "dim": dim, "index": index} for index in range(len(outputs))]
     starts, start = [], 0
     for shape in outputs:
         starts.append({**arguments, "dim": dim, "start": start, "length": shape[dim]})

@@ -197,6 +197,8 @@ def _row_fields(graph: Graph, fields: dict) -> None:
     for row in graph.rows:
         found = fields.get(row.output) if row.output is not None else None
         row.field = found.figures() if isinstance(found, Field) else found
+        cells = int(np.prod(graph.shapes[row.output][1:])) if row.output is not None else 0
+        row.whole = isinstance(found, Field) and cells > 1 and found.whole(graph.input_shape[1:])
         if len(row.outputs) > 1:
             called = [fields.get(t) for t in row.outputs]
             row.call_fields = [f.figures() if isinstance(f, Field) else f for f in called]

@@ -60,6 +60,8 @@ class Row:
     reason: Optional[str] = None
     #: The receptive field at the row's output: per axis (size, jump, start), or text saying why not
     field: Union[list, str, None] = None
+    #: Whether every cell of the row's output (more than one) sees every cell of the input
+    whole: bool = False
     #: The layer with its arguments as ``print(model)`` shows it (``Conv2d(3, 64, kernel_size=(3,
     #: 3), ...)``), or a functional call's (``F.max_pool2d(kernel_size=3, ...)``); None if unknown
     printed: Optional[str] = None
@@ -102,8 +104,10 @@ class Graph:
             result: Union[Field, str, None] = None
             for tensor, reach in zip(call.inputs, call.reach):
                 before = found.get(tensor, "reads a tensor not made from the input")
-                if isinstance(reach, Unknown):
-                    now: Union[Field, str] = f"{call.name}: {reach.reason}"
+                if isinstance(before, str) and before != GLOBAL:  # the first call not followed names the reason
+                    now: Union[Field, str] = before
+                elif isinstance(reach, Unknown):
+                    now = f"{call.name}: {reach.reason}"
                 elif isinstance(before, str):
                     now = before
                 elif reach == GLOBAL or len(self.shapes[call.outputs[0]]) < 2:
@@ -151,14 +155,17 @@ def _join(a: Union[Field, str, None], b: Union[Field, str]) -> Union[Field, str]
     return a.union(b)  # type: ignore[union-attr]
 
 
-def figures_text(figures: Union[list, str, None], axes: int) -> str:
-    """A receptive field for the table: ``7×7 · jump 2×2 · start −3,−3``."""
+def figures_text(figures: Union[list, str, None], axes: int, whole: bool = False) -> str:
+    """A receptive field for the table: ``7×7 · jump 2×2 · start −3,−3``; when every cell sees
+    the whole input (``whole``), said first."""
     if figures is None:
         return ""
     if isinstance(figures, str):
         return "the whole input" if figures == GLOBAL else f"not followed: {figures}"
     if any(f is None for f in figures):
         return "sees no input cell"
+    if whole:
+        return "every cell sees the whole input · " + figures_text(figures, axes)
     size = "×".join(str(f[0]) for f in figures)
     jump = "×".join(str(f[1]).replace("-", "\u2212") for f in figures)
     start = ",".join(_number(f[2]) for f in figures)

@@ -54,7 +54,7 @@ def _field(row: Row, axes: int) -> str:
     fields, each call's (``call 1: … ; call 2: …``)."""
     said = [figures_text(field, axes) for field in row.call_fields]
     if len(set(said)) < 2:
-        return figures_text(row.field, axes)
+        return figures_text(row.field, axes, row.whole)
     return "; ".join(f"call {k}: {text}" for k, text in enumerate(said, start=1))
 
 

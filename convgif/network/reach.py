@@ -15,7 +15,10 @@ figures of a receptive field come from it:
 :func:`reach_of` tells the relation (the bricks in :mod:`.axes`; calls along one axis, such as
 ``sort``, ``cumsum``, ``flip`` or ``chunk``, in :mod:`.along`) of a torch layer or function from its name and arguments
 (``conv2d``, ``max_pool2d``, ``ConvTranspose2d``, ``pad``, ``interpolate``, ``cat``, slicing, ...),
-the same whether it comes from a traced call or a line ``print(model)`` shows. NumPy only.
+the same whether it comes from a traced call or a line ``print(model)`` shows. NumPy only. A
+traced call on a tensor whose axes were moved or regrouped (``permute``, ``flatten``, ``stack``,
+``einsum``, ``@``) is first planned on the network's axes (:mod:`.layout`, :mod:`.regroup`,
+:mod:`.contract`).
 """
 
 from __future__ import annotations
@@ -66,6 +69,12 @@ POINTWISE = frozenset(
 #: Calls that mix every cell of their input into every output cell (a linear layer and a layer
 #: norm on a vector; on axes, see :func:`_linear` and :func:`_normalized`).
 MIXING = frozenset("linear bilinear layernorm groupnorm instancenorm".split())
+#: Calls that multiply tensors along shared axes, as :mod:`.contract` plans them: each input read
+#: whole along the network's axes it sums over (or holds in an axis the output keeps together),
+#: cell by cell along the others.
+CONTRACTIONS = frozenset("einsum matmul bmm mm scaleddotproductattention".split())
+#: Calls that make a vector of a tensor, every cell kept.
+FLATTENINGS = frozenset("flatten view reshape squeeze".split())
 #: Calls that reduce the axes their ``dim`` names (all of them without one): each output cell
 #: reads every cell of those axes. ``max`` and ``min`` of two tensors work cell by cell. Where
 #: the gradient goes to one cell, which depending on the values (a maximum, a median, a mode, a
@@ -105,9 +114,7 @@ def reach_of(
     key = normal(name)
     dims = len(output) - 1
     if dims < 1:  # a vector: known reductions and flattenings read everything, as does anything after one
-        known = (
-            key in MIXING or key in POINTWISE or key in REDUCTIONS or key in ("flatten", "view", "reshape", "squeeze")
-        )
+        known = key in MIXING | POINTWISE | REDUCTIONS | CONTRACTIONS | FLATTENINGS
         return [
             GLOBAL if known or len(shape) < 2 else Unknown(f"{name} makes a tensor without spatial axes")
             for shape in inputs
@@ -118,7 +125,7 @@ def reach_of(
         return [GLOBAL]  # a vector laid out on axes again: fc(x.mean((2, 3))).view(n, c, 1, 1)
     if key in POINTWISE or "other" in arguments:  # cell by cell (torch.max(a, b) too)
         return [_pointwise(name, shape, output) for shape in inputs]
-    if any(len(s) != dims for s in sizes) and key != "cat":
+    if any(len(s) != dims for s in sizes) and key != "cat" and key not in CONTRACTIONS:
         return [Unknown(f"{name} changes the number of axes ({inputs[0]} -> {output})") for _ in inputs]
     rule = _RULES.get(key[:-2] if key[-2:] in ("1d", "2d", "3d") else key)
     if rule is None:
@@ -129,6 +136,12 @@ def reach_of(
         return [Unknown(f"convgif does not know which cells {name} reads") for _ in inputs]
     try:
         return rule(arguments, sizes, out, name)
+    except along.Merged as error:
+        why = (
+            f"{name} runs along an axis that holds several of the input's axes ({error}, merged by flatten or view): "
+            "convgif follows it there where it reads the whole axis or cell by cell"
+        )
+        return [Unknown(why) for _ in inputs]
     except (TypeError, ValueError, KeyError, ZeroDivisionError) as error:
         return [Unknown(f"{name}: its arguments could not be read ({error})") for _ in inputs]
 
@@ -147,10 +160,11 @@ def _along(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
     """A softmax along ``dim``: each output cell reads every cell of that axis (its own channels
     along the channel axis). Without a dim, the axis torch picks (1, or 0 for 3 axes or fewer)."""
     rank, dim = len(out) + 2, arguments.get("dim")
-    dim = (0 if rank in (0, 1, 3) else 1) if dim is None else int(dim) % rank
-    if dim == 0:
+    dim = (0 if rank in (0, 1, 3) else 1) if dim is None else dim
+    dims = {int(d) % rank for d in (dim if isinstance(dim, (tuple, list)) else (dim,))}  # merged axes: all
+    if 0 in dims:
         return [Unknown("it runs along the batch axis: one sample's result depends on the others'")]
-    return [tuple(everything(n, m) if a + 2 == dim else same(n, m) for a, (n, m) in enumerate(zip(sizes[0], out)))]
+    return [_over(dims, sizes[0], out)]
 
 
 def _normalized(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
@@ -174,6 +188,12 @@ def _linear(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
     """A linear layer mixes every cell of its input's last axis (the network's axes ``axes``
     name, when ``permute`` moved another there), each other axis cell by cell."""
     return [_over(arguments.get("axes", (len(out) + 1,)), sizes[0], out)]
+
+
+def _contract(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
+    """An einsum, a matrix product or an attention (:mod:`.contract`): each input read whole along
+    the network's axes ``axes`` names for it, cell by cell along the others; a vector, whole."""
+    return [_over(axes, s, out) if len(s) == len(out) else GLOBAL for axes, s in zip(arguments["axes"], sizes)]
 
 
 def _not_followed(arguments: dict, sizes: list, out: tuple, name: str) -> list[Reach]:
@@ -388,6 +408,7 @@ _RULES = {
     "linear": _linear,
     "concat": _cat,
     "concatenate": _cat,
+    **{name: _contract for name in CONTRACTIONS},
 }
 
 
@@ -470,6 +491,11 @@ class Field:
             if self.beyond and other.beyond
             else (),
         )
+
+    def whole(self, spatial: tuple[int, ...]) -> bool:
+        """Whether every cell sees every cell of an input of ``spatial`` cells (attention over
+        all positions, a global context added to every cell)."""
+        return all(bool(np.all(lo <= 0) and np.all(hi >= n - 1)) for lo, hi, n in zip(self.low, self.high, spatial))
 
     def figures(self) -> list[Optional[tuple[int, Fraction, float]]]:
         """(size, jump, start) per axis: the widest field, input cells between neighbouring

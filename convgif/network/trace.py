@@ -17,7 +17,7 @@ from typing import Any, Optional
 
 from .. import ops
 from ..errors import SpecError
-from . import along, layout
+from . import along, contract, layout, regroup
 from .graph import Call, Graph, Row
 from .layout import Layout
 from .reach import Unknown, reach_of
@@ -69,6 +69,12 @@ BUILTIN_ARGUMENTS: dict[str, tuple[tuple[str, Any], ...]] = {
         "flatten": "input, start_dim=0, end_dim=-1",
         **layout.ARGUMENTS,
         **along.ARGUMENTS,
+        "stack": "tensors, dim=0",
+        "select": "input, dim, index",
+        "unbind": "input, dim=0",
+        "scaled_dot_product_attention": (
+            "query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None, enable_gqa=False"
+        ),
     }.items()
 }
 
@@ -146,6 +152,10 @@ class _Tracer:
         self.functional: dict[str, int] = {}
         #: True while a hook runs: what it asks of a tensor is not part of the forward pass
         self.busy = False
+        #: The tensors a call convgif could not lay out in the network's axes made, and that call's name
+        self.lost: dict[int, str] = {}
+        #: The tensors torch.stack made: the tensors it stacked (None: one not made from the input), its dim
+        self.stacks: dict[int, tuple[list[Optional[int]], int]] = {}
 
     def tensor(self, value: Any, kept: Optional[Layout] = None) -> int:
         """A new tensor's index; ``kept``: its layout in the network's axes, if not its own shape."""
@@ -243,9 +253,10 @@ class _Tracer:
         if name in ("max", "min") and isinstance(arguments.get("dim"), torch.Tensor):  # torch.max(a, b)
             arguments["other"] = arguments.pop("dim")
         shown = {k: (tuple(v.shape) if isinstance(v, torch.Tensor) else v) for k, v in arguments.items()}
+        operands = self.operands(arguments, inputs)
         split = along.pieces(name, shown, [tuple(o.shape) for o in outputs])
         if split is None:
-            call = self.record(name, shown, inputs, outputs)
+            call = self.record(name, shown, inputs, outputs, operands)
         else:  # each piece a call of its own, a slice of the input
             call = [self.record(name, piece, inputs, [o]) for piece, o in zip(split, outputs)][0]
         inside = [n for n in self.stack if n in self.drawn_modules]
@@ -259,18 +270,57 @@ class _Tracer:
                 arguments = {**arguments, "input": next(a for a in _flat(args) if isinstance(a, torch.Tensor))}
             call.row = self.functional_row(name, kind, arguments, module, outputs[0])
 
-    def record(self, name: str, shown: dict, inputs: list[int], outputs: list) -> Call:
+    def operands(self, arguments: dict, inputs: list[int]) -> list[contract.Operand]:
+        """Every tensor among a call's ``arguments``, in their order: the argument's name, its
+        shape, and which of ``inputs`` it is (None for one not made from the network's input)."""
+        places: dict[int, list[int]] = {}
+        for place, tensor in enumerate(inputs):
+            places.setdefault(tensor, []).append(place)
+        found = []
+        for name, value in arguments.items():
+            for part in _flat(value):
+                if isinstance(part, self.torch.Tensor):
+                    index = self.ids.get(id(part))
+                    place = places[index].pop(0) if places.get(index) else None
+                    found.append((name, tuple(part.shape), place))
+        return found
+
+    def unstacked(self, name: str, shown: dict, inputs: list[int]) -> Optional[tuple[list[int], dict, str]]:
+        """An index picking one of the tensors a stack stacked (see :func:`.regroup.unstacked`):
+        that tensor, the index of the rest, and the call to read it as; None for any other."""
+        if len(inputs) != 1 or inputs[0] not in self.stacks:
+            return None
+        tensors, dim = self.stacks[inputs[0]]
+        rank = len(self.layouts[inputs[0]].groups())
+        picked = regroup.unstacked(name, shown, rank, dim, len(tensors))
+        if picked is None or tensors[picked[0]] is None:
+            return None
+        return [tensors[picked[0]]], {"index": picked[1]}, "getitem"
+
+    def record(self, name: str, shown: dict, inputs: list[int], outputs: list, operands: Optional[list] = None) -> Call:
         """The call of ``name`` with arguments ``shown`` (tensors as their shapes) that read the
-        tensors ``inputs`` and made ``outputs``: how it reads each, its outputs' layouts."""
-        plan = layout.plan(name, shown, [self.layouts[i] for i in inputs], tuple(outputs[0].shape))
+        tensors ``inputs`` and made ``outputs``: how it reads each, its outputs' layouts
+        (``operands``: every tensor it was given, see :meth:`operands`)."""
+        planned, stacked = name, regroup.stacked(name, shown, operands or [], inputs, outputs[0].dim())
+        picked = self.unstacked(name, shown, inputs)
+        if picked is not None:  # one of the tensors a stack stacked, itself
+            inputs, shown, planned = picked
+        layouts = [self.layouts[i] for i in inputs]
+        plan = regroup.plan(planned, shown, layouts, tuple(outputs[0].shape), operands)
         if not outputs[0].dim():
             number = layout.BATCH if plan.reason == layout.BATCH else "it makes a number, not a tensor"
             reach: list = [Unknown(number)] * len(inputs)
         elif plan.reason is not None:
-            reach = [Unknown(plan.reason)] * len(inputs)
+            culprit = next((self.lost[i] for i in inputs if i in self.lost), None)
+            why = plan.reason if culprit is None else f"it reads what {culprit} made, which convgif does not follow"
+            reach = [Unknown(why)] * len(inputs)
         else:
             reach = reach_of(plan.name, plan.arguments, [self.shapes[i] for i in inputs], plan.output.shape)
         made = [self.tensor(o, plan.output) for o in outputs]
+        if plan.reason is not None:  # its outputs' axes as their own shapes say, not known to be the network's
+            self.lost.update({tensor: name for tensor in made})
+        elif stacked is not None:
+            self.stacks[made[0]] = stacked
         call = Call(name, self.stack[-1] if self.stack else "", inputs, made, reach)
         self.calls.append(call)
         return call
