@@ -249,9 +249,7 @@ def drawn_whole_by(
 
     def every_step(**changes: Any) -> bool:
         try:
-            return draws_every_step(
-                choose(op, spec, look._replace(**changes), view, whole, 0, pixels, value_chars), whole
-            )
+            return _draws_every_step_within(op, spec, look._replace(**changes), view, whole, pixels, value_chars)
         except SpecError:
             return False
 
@@ -269,6 +267,35 @@ def drawn_whole_by(
     if larger is not None:
         advice["scale"] = larger
     return advice
+
+
+def _draws_every_step_within(
+    op: Operation,
+    spec: Any,
+    look: Look,
+    view: dict,
+    whole: list,
+    pixels: Optional[np.ndarray],
+    value_chars: Optional[list[int]],
+) -> bool:
+    """Whether :func:`choose` draws every step of the layer within the box at ``look``. Only
+    the candidates up to the last that can play every step are tried (the chooser takes the
+    first that fits, and none after those plays every step); a part drawn past the box because
+    none fits does not count."""
+    search, regions = _search(op, spec, look, view, whole, 0, pixels, value_chars)
+    candidates = list(search._candidates(regions))
+    every = sum(g.steps for g in whole)
+
+    def plays_every_step(region: Optional[Region], selection: Selection) -> bool:
+        drawn = selection.apply(search.geometries(region))
+        played = sum(_steps(g, columns) for g, columns in zip(drawn, selection.columns))
+        return region is None and played == every and _every_output(drawn)
+
+    last = max((i for i, candidate in enumerate(candidates) if plays_every_step(*candidate)), default=None)
+    if last is None:
+        return False
+    found = search.first(regions, False, candidates[: last + 1])
+    return found is not None and found[2] and plays_every_step(*found[:2])
 
 
 class _Search:
@@ -307,8 +334,12 @@ class _Search:
         self.too_narrow: Optional[TooLargeError] = None
         self.refused: Optional[SpecError] = None
 
-    def first(self, regions: list, given: bool) -> Optional[tuple[Optional[Region], Selection, bool]]:
-        candidates = list(self._candidates(regions))
+    def first(
+        self, regions: list, given: bool, candidates: Optional[list] = None
+    ) -> Optional[tuple[Optional[Region], Selection, bool]]:
+        """The first of ``candidates`` (by default every candidate of ``regions``, in order of
+        preference) that fits, else the one past the box least, else None."""
+        candidates = list(self._candidates(regions)) if candidates is None else candidates
         least_checked = given
         for region, selection in candidates:
             try:
