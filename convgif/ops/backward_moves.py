@@ -354,6 +354,55 @@ def window_drawn(
     )
 
 
+def share_geometry(forward: Geometry, notes: tuple[str, ...]) -> Geometry:
+    """An average pooling's backward picture from its forward one: ``dy`` on the left and
+    ``dx`` filling up on the right, a step one window, its dy cell ringed and shared by the
+    input cells it covers, outlined on dx. An average's gradient takes none of the input's
+    values, so the input is not drawn: two grids, not three, fit a page's column with cells
+    wide enough for the fractions dx holds (the forward picture draws the windows over x)."""
+    base = window_geometry(forward, (*notes, SHARED))
+    return replace(
+        base,
+        grid=base.kernel,
+        kernel=None,
+        input_heading="dy = ∂L/∂y",
+        input_name="dy",
+        input_label=None,
+        kernel_label=lambda i, j: "",
+        kernel_heading="kernels",
+        kernel_name="w",
+        columns_take_turns=False,
+    )
+
+
+#: What an average's backward picture says of the input it does not draw.
+SHARED = "x is not drawn (dx takes none of its values): each window is outlined on dx where it covers the input"
+
+
+def share_drawn(
+    geometry: Geometry, links: Links, dy: np.ndarray, in_shape: tuple[int, ...], reason: Optional[Reason] = None
+) -> Drawn:
+    """The picture of :func:`share_geometry`: ``links`` (an average's) share ``dy`` (C, *out)
+    out over an input of ``in_shape`` (C, *n), window by window."""
+    c = in_shape[0]
+    h, w = geometry.out_size
+    ho, wo = geometry.grid
+    plane = np.asarray(dy, dtype=np.result_type(dy, np.int64)).reshape(c, ho, wo)
+    route = lambda: _Share(geometry, None, links, plane, (c, h, w), reason)  # noqa: E731
+    final, low, high = route().run()
+    return Drawn(
+        geometry=geometry,
+        grid=plane,
+        filler=np.zeros((ho, wo), bool),
+        kernels=None,
+        output=final,
+        playback=route(),
+        start=np.zeros_like(final),
+        value_chars=widest(final, np.array([low, high]), plane),
+        extra={"span": (low, high)},
+    )
+
+
 class Route:
     """Steps of a pooling's backward picture: window (output position) k, row by row, every
     channel at once, its ``dy`` added to the input cells its links name."""
@@ -427,8 +476,15 @@ class Route:
         """Whether the sum line has an entry for channel ``c`` at ``step`` (every channel's here)."""
         return True
 
+    def reads(self, step: int) -> Any:
+        """What step ``step`` reads, per group: the window the forward picture outlines."""
+        return self.forward.show(step).reads
+
+    def ringed(self, oy: int, ox: int) -> Optional[tuple[int, int]]:
+        """The cell ringed on the kernels (the window's dy cell)."""
+        return (oy, ox)
+
     def show(self, step: int) -> Step:
-        forward = self.forward.show(step)
         oy, ox = divmod(step, self.dy.shape[2])
         scale = magnitude(self.sums)
         sums, channels = [], []
@@ -464,7 +520,8 @@ class Route:
             sums.append(entry.replace("+ -", "− "))
         counted, total = self.count.at(step, self.dy.shape[1] * self.dy.shape[2])
         text = f"dy at {self.where(oy, ox)} · step {counted + 1}/{total}"
-        return Step(0, forward.reads, self.advance_shown(step), text, tuple(sums), tuple(channels), (oy, ox))
+        reads, ringed = self.reads(step), self.ringed(oy, ox)
+        return Step(0, reads, self.advance_shown(step), text, tuple(sums), tuple(channels), ringed)
 
     def advance_shown(self, step: int) -> list[Writes]:
         """What step ``step`` wrote (it has been advanced): its cells' current values."""
@@ -488,3 +545,14 @@ class Route:
         if self.links.divisor is not None:
             text += f" / {format_value(np.prod(self.links.divisor[i]))}"
         return text
+
+
+class _Share(Route):
+    """The steps of :func:`share_drawn`: as a :class:`Route`'s, the dy cell ringed on the dy grid."""
+
+    def reads(self, step: int) -> Any:
+        oy, ox = divmod(step, self.dy.shape[2])
+        return LazyReads(lambda c: Reads(np.array([[c, oy, ox]], np.int64), (oy, ox, oy + 1, ox + 1)))
+
+    def ringed(self, oy: int, ox: int) -> Optional[tuple[int, int]]:
+        return None
