@@ -1,6 +1,6 @@
 """The backward pass of the layers that move values, drawn: a pooling's gradient routed back
-window by window over its input, and each input cell's gradient gathered from the output cells
-that copied or weighed it. See :mod:`convgif.ops.backward`."""
+window by window over its input (an average's beside dy alone), and each input cell's gradient
+gathered from the output cells that copied or weighed it. See :mod:`convgif.ops.backward`."""
 
 from __future__ import annotations
 
