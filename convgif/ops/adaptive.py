@@ -553,7 +553,7 @@ class Spans(_Windowed):
         return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
 
     def backward_geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
-        """One picture: each window's dy routed back onto the input."""
+        """One picture: each window's dy routed back onto the input (an average's beside dy alone)."""
         from .backward import refuse_region
         from .backward_moves import share_geometry, window_geometry
 

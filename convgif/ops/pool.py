@@ -586,7 +586,8 @@ class Pooling(_Windowed):
         return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
 
     def backward_geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
-        """One picture: each window's dy routed back onto the input as the forward pass drew it."""
+        """One picture: each window's dy routed back onto the input as the forward pass drew it
+        (an average's, which takes none of the input's values, beside dy alone)."""
         from .backward import refuse_region
 
         refuse_region(region)

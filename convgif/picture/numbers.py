@@ -75,8 +75,12 @@ def significant(number: float, digits: int = DIGITS) -> str:
     by hand writes it (``%g`` rounds a tie to even, −3.12), while 2.675, stored as 2.67499…,
     is below the tie and stays 2.67."""
     number = float(number)
-    if number == 0 or not np.isfinite(number):
-        return f"{number:.{digits}g}"
+    text = f"{number:.{digits}g}"
+    # a tie's exact value has one digit more, a 5: so has its shortest repr (2.675's too, though
+    # it is below the tie), and only those are worked out exactly
+    shown = repr(number).partition("e")[0].lstrip("-").replace(".", "").strip("0")
+    if len(shown) != digits + 1 or shown[-1] != "5" or not np.isfinite(number):
+        return text
     exact = Decimal(number)
     rounded = exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
     return f"{float(rounded):.{digits}g}"
