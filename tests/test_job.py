@@ -115,3 +115,15 @@ def test_the_pictures_of_one_animation_break_their_texts_within_the_canvas_they_
         narrower += alone.width < canvas
         assert layout.width <= canvas and layout.sum_width >= alone.sum_width
     assert narrower or layer != "separable" or not view  # the db picture is narrower than dx's
+
+
+def test_a_backward_pass_too_wide_for_the_column_says_it_is_drawn_whole():
+    """No part of a backward pass is drawn (each gradient sums over the whole layer): the note on
+    a frame wider than the column says so, not that no part of the layer fits."""
+    spec = ops.operation("AvgPool2d").build(input_shape=(1, 9, 9), kernel_size=2, stride=1)
+    job = Job(spec, Look(values=True), {"backward": True})
+    assert job.size[0] > 480
+    note = job.past_column()
+    assert note.startswith(f"the picture is {job.size[0]} pixels wide, past the page's 480-pixel column: a backward")
+    assert "a backward pass is drawn whole" in note and "no part of this layer" not in note, note
+    assert "is the least that draws it within the width" in note

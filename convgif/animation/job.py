@@ -511,6 +511,7 @@ class Job:
         layer fits it (see :mod:`.region`), and what a ``--width`` does: the least that draws it
         (a narrower one is refused), or that the column's own width draws a part within it; else
         empty."""
+        from ..ops.backward import Backward
         from ..picture.sizes import MAX_SIDE_PX
 
         box = fit_box(self.look.scale)[0]
@@ -529,8 +530,12 @@ class Job:
         def drawn(width: int) -> bool:
             return refusal(width) is None
 
-        said = f"the picture is {self.size[0]} pixels wide, past the page's {box}-pixel column: no part of this layer "
-        said += "fits the column with readable cells, so a page shrinks it; "
+        said = f"the picture is {self.size[0]} pixels wide, past the page's {box}-pixel column: "
+        if isinstance(self.op, Backward):  # drawn whole: a part would leave out terms its sums add
+            said += "a backward pass is drawn whole, and this one does not fit the column with readable cells"
+        else:
+            said += "no part of this layer fits the column with readable cells"
+        said += ", so a page shrinks it; "
         refused = refusal(box)
         if refused is None:
             return said + f"--width {box} draws another part of it within the column"

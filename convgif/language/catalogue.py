@@ -131,8 +131,13 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"each window's dy goes to its largest cell, ringed in ink \(of equal ones the first, as torch\)",
             "每个窗口的 dy 传给其中最大的单元 (以墨色圈出; 有相等者取第一个, 同 torch)",
         ),
+        (
+            r"x is not drawn \(dx takes none of its values\): each window is outlined on dx where it covers the input",
+            "x 未画出 (dx 与它的值无关): 每个窗口在 dx 上框出其覆盖输入的部分",
+        ),
         (r"cells of windows that overlap add up", "重叠窗口中的单元累加"),
-        (r"cells in two windows add up", "同在两个窗口中的单元累加"),
+        (r"cells in several windows add up", "位于多个窗口中的单元累加"),
+        (r"\(n = input size, o = output size\)", "(n = 输入大小, o = 输出大小)"),
         (
             r"each window's dy is shared by the input cells of its window, (divided by .*), as its average divided",
             r"每个窗口的 dy 由窗口中的输入单元均分: \1, 与求平均时所除的相同",
@@ -265,6 +270,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"but never read or counted", "但从不读取或计数"),
         (r"never read or counted", "从不读取或计数"),
         (r"never read", "从不读取"),
+        (r"^overhang$", "越界部分"),
         (r"never the largest", "永不为最大值"),
         (r"reflected padding", "反射填充"),
         (r"replicated padding", "复制边缘填充"),

@@ -30,7 +30,7 @@ from ..engine.values import drawn_or_given, rng_of
 from ..engine.windows import PoolPlacements, PoolRecording, input_box, record_windows
 from ..errors import SpecError
 from ..picture.model import Region
-from ..picture.numbers import format_value
+from ..picture.numbers import format_value, significant
 from . import args
 from .args import caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
@@ -314,7 +314,7 @@ def _raised(value: Any, p: float) -> str:
 
 def _short(value: Any) -> str:
     """A power sum as the sum line writes it: large ones to 3 significant digits."""
-    return f"{float(value):.3g}" if abs(float(value)) >= 1e6 else format_value(value)
+    return significant(value) if abs(float(value)) >= 1e6 else format_value(value)
 
 
 class LPPlayback(PoolPlayback):

@@ -24,7 +24,7 @@ import numpy as np
 from ..engine.resample import AxisTaps
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, part_note
-from ..picture.numbers import format_value, widest
+from ..picture.numbers import format_value, significant, widest
 from .depth_steps import ALONE, Count, counts, depth_range, longest, longest_of_part
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth
@@ -47,7 +47,7 @@ def depths_of(spec: Any, z: int) -> list[int]:
 
 
 def _number(value: float) -> str:
-    return f"{value:.4g}".replace("-", "−")
+    return significant(value, 4).replace("-", "−")
 
 
 def _scale_text(spec: Any) -> str:

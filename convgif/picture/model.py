@@ -392,6 +392,9 @@ FILLER, EMPTY, MORE, CUT, INSERTED, UNREAD = -1, -2, -3, -4, -5, -6
 #: Key items' shade for the entries of a matrix that no weight joins (left blank), and for
 #: padding cells that copy input cells (reflect, replicate, circular): a pale input shade.
 BLANK, COPIED = -7, -8
+#: Key items' shade for cells of the grid outside the input and its padding (a ceil_mode
+#: window's overhang): hatched grey, as the grid draws them.
+OUTSIDE = -9
 #: What the key says of that band; a grid's counts read e.g. "+212▶".
 MORE_TEXT = "+n\u25b6 n more cells, not drawn"
 
@@ -403,7 +406,8 @@ class Key(NamedTuple):
     colour and the pattern of cells not yet computed, :data:`MORE` the band beside a map
     drawn in part, :data:`CUT` the pale shade of output cells cropped off, :data:`INSERTED`
     the pattern of zeros inserted between input cells, :data:`UNREAD` the pale shade of
-    input cells no step reads and :data:`BLANK` an entry of a matrix left blank."""
+    input cells no step reads, :data:`OUTSIDE` the hatched grey of cells past the input's edge
+    and :data:`BLANK` an entry of a matrix left blank."""
 
     name: str
     role: str  # whose colours: "input", "kernel", "output" (or "input0".. for a picture's channels), "more"

@@ -13,7 +13,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from .model import BLANK, COPIED, CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, filler_of, outside_of
+from .model import BLANK, COPIED, CUT, EMPTY, FILLER, INSERTED, MORE, OUTSIDE, UNREAD, Drawn, Key, filler_of, outside_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 from .shades import Scales, Shades, scales_of
 from .sizes import Layout, key_items_x, key_line, picture_box
@@ -389,6 +389,9 @@ class Scene:
             elif shade == INSERTED:
                 image[top:bottom, x0 : x0 + width] = self.colours.padding
                 self._stripe(image, top, bottom, x0, x0 + width)
+            elif shade == OUTSIDE:
+                image[top:bottom, x0 : x0 + width] = self.colours.outside
+                self._hatch_outside(image, top, bottom, x0, x0 + width)
             elif shade == UNREAD:
                 image[top:bottom, x0 : x0 + width] = self._unread[self.colours.inputs[0][-1]]
                 self._dot(image, top, bottom, x0, x0 + width)

@@ -17,6 +17,7 @@ from .model import (
     INSERTED,
     MORE,
     MORE_TEXT,
+    OUTSIDE,
     UNREAD,
     Drawn,
     Key,
@@ -232,6 +233,8 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         extra_items += ((INSERTED, "0"), (None, "inserted"))
     if drawn.unread is not None and drawn.unread.any():
         extra_items += ((UNREAD, ""), (None, "never read"))
+    if drawn.outside is not None and drawn.outside.any():
+        extra_items += ((OUTSIDE, ""), (None, "overhang"))
     if not drawn.geometry.inputs_drawn:
         pass  # no input grid, so no key for one
     elif channels == 3:
