@@ -60,6 +60,13 @@ PHRASES: tuple[tuple[str, str], ...] = (
         ),
         # a MaxUnpool3d's sum line, broken anywhere: its pieces (before "in" is a word)
         (rf"\(index ({_NUM}), outside the part drawn\)", r"(索引 \1, 在所画部分之外)"),
+        (rf"\(index ({_NUM}), overwrites the ({_NUM}) there\)", r"(索引 \1, 覆盖此处原有的 \2)"),
+        (rf"overwrites the ({_NUM}) there\)", r"覆盖此处原有的 \1)"),
+        (
+            rf"indices \(unless given\): where (MaxPool\dd) with the same K, S, P(, ceil_mode=True)? found each "
+            rf"window's largest value, over a random ({_SIZE}) input",
+            r"索引 (未给出时): 相同 K, S, P\2 的 \1 在一个随机的 \3 输入上找到的每个窗口最大值的位置",
+        ),
         (rf"in depth ({_NUM}), not this slice", r"在深度 \1, 不在此切片"),
     )
     + MATRIX
