@@ -72,6 +72,8 @@ MORE = [
     "--layer FractionalMaxPool3d --in 2,5,5,5 --k 2 --output-size 2",
     "--layer LPPool3d --in 1,5,5,5 --k 2 --norm-type 3 --ceil-mode",
     "--layer LPPool3d --in 2,4,4,4 --k 2 --norm-type inf",
+    "--layer LPPool2d --in 1,5,5 --k 2 --s 2 --norm-type inf --ceil-mode",  # a cut window of a max pool of |x|
+    "--layer LPPool1d --in 1,5 --k 2 --s 2 --norm-type -inf --ceil-mode",
     "--layer ReflectionPad3d --in 1,2,3,3 --p 1",
     "--layer ConstantPad3d --in 1,2,3,3 --p 1,0,-1,1,1,-1 --value 2",
     "--layer MaxUnpool3d --in 2,3,3,3 --k 3 --s 2 --p 1",
@@ -459,6 +461,7 @@ INFO_LAYERS = [
     "--layer AdaptiveAvgPool2d --in 1,5,5 --output-size 3",
     "--layer AdaptiveAvgPool2d --in 1,7,7 --output-size 1",
     "--layer LPPool2d --in 1,6,6 --norm-type 2 --k 2",
+    "--layer LPPool2d --in 1,5,5 --norm-type -inf --k 2 --s 2 --ceil-mode",
     "--layer FractionalMaxPool2d --in 2,10,10 --k 2 --output-size 6",
     "--layer ChannelShuffle --in 6,3,3 --g 3",
     "--layer checkerboard --in 4,4",

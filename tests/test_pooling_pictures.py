@@ -15,8 +15,9 @@ import convgif
 from convgif import ops
 from convgif.cli import main
 from convgif.ops.pool import INPUT, OVERHANG, PADDING, AvgPool2dSpec, MaxPool1dSpec, MaxPool2dSpec
-from convgif.ops.unpool import MaxUnpool2dSpec
+from convgif.ops.unpool import MaxUnpool1dSpec, MaxUnpool2dSpec
 from convgif.picture.layout import plan
+from convgif.picture.numbers import format_value, magnitude
 from convgif.picture.overlay import Animation, _fit_lines
 
 rng = np.random.default_rng(7)
@@ -386,3 +387,40 @@ def test_a_max_pools_backward_with_ceil_mode_keys_and_notes_its_overhang(tmp_pat
         ],
     )
     assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MaxUnpool2dSpec((2, 3, 3), 3, 2, 1, output_size=(6, 6)),
+        MaxUnpool2dSpec((1, 3, 3), 2),
+        MaxUnpool1dSpec((2, 5), 3, 1),
+    ],
+    ids=lambda s: s.caption,
+)
+def test_unpool_says_when_a_step_overwrites_a_cell_and_where_its_indices_come_from(spec):
+    """A repeated index (overlapping windows share their largest cell) writes over the value an
+    earlier step left there: its sum line says so, with that value; no other step's does."""
+    recording = convgif.record(spec, seed=1)
+    (drawn,) = ops.of(spec).drawings(spec, recording)
+    x = recording.input.reshape(spec.in_channels, -1)
+    indices = recording.indices.reshape(spec.in_channels, -1)
+    held: dict[tuple[int, int], float] = {}
+    overwrites = 0
+    for step in range(drawn.geometry.steps):
+        sums = drawn.playback.show(step).sums
+        for c in range(spec.in_channels):
+            key = (c, int(indices[c, step]))
+            if key in held:
+                overwrites += 1
+                assert sums[c].endswith(
+                    f", overwrites the {format_value(held[key], magnitude(recording.input))} there)"
+                )
+            else:
+                assert "overwrites" not in sums[c], sums[c]
+            held[key] = x[c, step]
+    assert (overwrites > 0) == (min(spec.stride) < max(spec.kernel_size)), overwrites
+    pool = "MaxPool1d" if spec.DIMS == 1 else "MaxPool2d"
+    assert any(
+        n.startswith(f"indices (unless given): where {pool} with the same K, S, P") for n in drawn.geometry.notes
+    )

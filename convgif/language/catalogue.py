@@ -43,11 +43,30 @@ PHRASES: tuple[tuple[str, str], ...] = (
             "如同这些单元都取该平均值",
         ),
         (
+            r"hatched cells past the edge: ceil_mode's overhang, never read; for p = ±∞ torch takes a plain max "
+            r"pool of \|x\|, so a cut window's y is the largest \|x\| of the cells inside it",
+            "边缘外的斜线单元: ceil_mode 的越界部分, 从不读取; p = ±∞ 时 torch 对 |x| 做普通的最大池化, "
+            "故被截断窗口的 y 是窗口内单元中最大的 |x|",
+        ),
+        (
+            r"hatched cells past the edge: ceil_mode's overhang, never read; for p = ±∞ torch takes a plain min "
+            r"pool of \|x\|, so a cut window's y is the least \|x\| of the cells inside it",
+            "边缘外的斜线单元: ceil_mode 的越界部分, 从不读取; p = ±∞ 时 torch 对 |x| 做普通的最小池化, "
+            "故被截断窗口的 y 是窗口内单元中最小的 |x|",
+        ),
+        (
             rf"\(a window cut by the edge: the mean of its ({_NUM}) cells?, times ({_NUM})\)",
             r"(被边缘截断的窗口: 其 \1 个单元的平均值, 乘以 \2)",
         ),
         # a MaxUnpool3d's sum line, broken anywhere: its pieces (before "in" is a word)
         (rf"\(index ({_NUM}), outside the part drawn\)", r"(索引 \1, 在所画部分之外)"),
+        (rf"\(index ({_NUM}), overwrites the ({_NUM}) there\)", r"(索引 \1, 覆盖此处原有的 \2)"),
+        (rf"overwrites the ({_NUM}) there\)", r"覆盖此处原有的 \1)"),
+        (
+            rf"indices \(unless given\): where (MaxPool\dd) with the same K, S, P(, ceil_mode=True)? found each "
+            rf"window's largest value, over a random ({_SIZE}) input",
+            r"索引 (未给出时): 相同 K, S, P\2 的 \1 在一个随机的 \3 输入上找到的每个窗口最大值的位置",
+        ),
         (rf"in depth ({_NUM}), not this slice", r"在深度 \1, 不在此切片"),
     )
     + MATRIX
@@ -555,6 +574,14 @@ PHRASES: tuple[tuple[str, str], ...] = (
             rf"a last window cut by the edge: \(the mean of its cells' x\^({_NUM}) · ({_NUM})\)\^\(1/({_NUM})\), as torch "
             r"computes",
             r"被边缘截断的最后一个窗口: (其单元的 x^\1 的平均值 · \2)^(1/\3), 同 torch 的算法",
+        ),
+        (
+            r"a last window cut by the edge: the max \|x\| of the cells inside it, as torch computes",
+            "被边缘截断的最后一个窗口: 窗口内单元中最大的 |x|, 同 torch 的算法",
+        ),
+        (
+            r"a last window cut by the edge: the min \|x\| of the cells inside it, as torch computes",
+            "被边缘截断的最后一个窗口: 窗口内单元中最小的 |x|, 同 torch 的算法",
         ),
         (
             rf"α = ({_NUM}) is whole on (\w): every sample gives the same windows there",
