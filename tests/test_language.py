@@ -584,8 +584,12 @@ def test_the_matrix_view_and_unfold_fold_read_as_sentences_in_the_references_ter
             ("转置卷积乘以它的转置 Cᵀ", "展平的 x"),
         ),
         (convgif.ConvTranspose2dSpec((2, 4, 4), kernel_size=3, stride=2), {"view": "overlaps"}, ("棋盘格", "抽头")),
-        (convgif.UnfoldSpec((2, 5, 5), kernel_size=3, padding=1, stride=2), {}, ("每个窗口一列", "pad(x)")),
-        (convgif.FoldSpec((8, 12), (4, 5), kernel_size=2), {}, ("窗口重叠处数值相加", "fold(unfold(x))")),
+        (
+            convgif.UnfoldSpec((2, 5, 5), kernel_size=3, padding=1, stride=2),
+            {},
+            ("每个窗口一列", "pad(x)", "窗口起点 ("),
+        ),
+        (convgif.FoldSpec((8, 12), (4, 5), kernel_size=2), {}, ("窗口重叠处数值相加", "fold(unfold(x))", "窗口起点 (")),
     ]
     hant = lang == "zh-Hant"
     for spec, view, terms in cases:

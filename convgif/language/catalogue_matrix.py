@@ -145,7 +145,7 @@ MATRIX: tuple[tuple[str, str], ...] = (
         r"windows read",
         r"已画: 输出的列 \1 (共 \2), 以及这些窗口读取的输入\3 \4 (共 \5)",
     ),
-    (rf"column ({_NUM}) · window at", r"列 \1 · 窗口位于"),
+    (rf"column ({_NUM}) · window from", r"列 \1 · 窗口起点"),
     (
         rf"column l of each channel's rows adds into the l-th window of its output, row by row over the ({_SIZE}) "
         r"placements; row (c·\d+ \+ ky·\d+ \+ kx) into the window's cell \(ky, kx\); where windows overlap the values "

@@ -200,6 +200,8 @@ class Scene:
         if not _cuts(self.drawn) or channel not in self.layout.outputs:
             return
         rows, cols = np.nonzero(~self.drawn.cut)
+        if not rows.size:  # a part of cropped cells alone: nothing kept to outline
+            return
         x, y = self.layout.outputs[channel]
         s, n = self.layout.cell, self.layout.metrics.n
         top, bottom, left, right = (
