@@ -75,6 +75,7 @@ def conv_geometry(
         ),
         sum_each_group=each_group,
         value_chars=example_chars(cg_in * math.prod(spec.kernel_size)),
+        hues_name="group",  # a grouped convolution's hues are its groups'
     )
     if region is not None:
         (y0, y1), (x0, x1) = read_extent(spec, region)
