@@ -70,11 +70,9 @@ def model(
     a cell whose whole field lies inside the input, that cell nearest the middle).
     ``draw=False``: the table only (``out`` None: nothing written). ``jobs`` worker processes draw; ``force`` draws again what is up to
     date; ``progress(done, total)`` is called as layers are drawn. ``values``, ``seed``,
-    ``max_frames`` and ``theme`` are :func:`convgif.render`'s, the page taking the pictures' theme
-    (``None``: light pictures, the page light or dark as the reader prefers). ``lang`` (``"en"``, ``"zh-Hans"``,
-    ``"zh-Hant"``) is the language of the pages, the table and every picture's words (Chinese
-    pictures need a CJK font; see :mod:`convgif.language`); a layer drawn in another language
-    is drawn again.
+    ``max_frames`` and ``theme`` are :func:`convgif.render`'s, the page in the pictures' theme (``None``: light
+    pictures, the page as the reader prefers). ``lang`` (``"en"``, ``"zh-Hans"``, ``"zh-Hant"``): the language of
+    the pages, the table and every picture's words (Chinese needs a CJK font); switching it redraws the layers.
 
     Refused as :class:`SpecError` naming the argument: a network or shape that cannot be traced,
     a ``trace`` that names no layer or cell, torch missing where it is needed.
@@ -86,8 +84,8 @@ def model(
     shape = _shape(input_shape)
     wanted = None
     if out is not None:
-        page = {"inline": inline, "draw": draw, "page_theme": theme}
-        wanted = source_digest(network, shape, weights, image, trace, {**options, **page})
+        page = {**options, "inline": inline, "draw": draw, "page_theme": theme}  # what the pages are made from
+        wanted = source_digest(network, shape, weights, image, trace, page)
         if not force and wanted is not None and _up_to_date(Path(out), wanted):
             return ModelResult(Path(out), [], input_shape=shape, seconds=time.perf_counter() - started, up_to_date=True)
     graph = _graph(network, shape, weights, image, seed)
