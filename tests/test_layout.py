@@ -396,6 +396,29 @@ def test_wrap_breaks_as_measuring_every_line_whole():
     assert wrap("times x[0, d, 1, 1] and", 10) == ["times", "x[0, d,", "1, 1] and"]  # no room: inside, as it must
 
 
+def test_wrap_never_breaks_a_size_written_with_spaces_around_its_times_sign():
+    """``2 × 6`` and ``3 × 3 × 3`` stay on one line wherever a text breaks (a note's "reshaped to
+    2" then "× 6" on the next line reads as two numbers), and count as one piece a figure must
+    hold; the lines joined again are the text."""
+    import random
+
+    from convgif.picture.sizes import _unbreakable, wrap
+
+    rng = random.Random(3)
+    words = ["W:", "the", "weight", "reshaped", "to", "(2, 2, 3)", "×", "2", "6", "输入", "27", "a"]
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 16)))
+        chars = rng.randint(1, 40)
+        lines = wrap(text, chars)
+        assert " ".join(lines) == text
+        for a, b in zip(lines, lines[1:]):
+            assert not a.endswith(" ×") and a != "×" and not b.startswith("×"), (text, chars, lines)
+    text = "W: the weight (2, 2, 3) reshaped to 2 × 6, a row per output channel"
+    for chars in range(5, len(text)):
+        assert any("2 × 6," in line for line in wrap(text, chars)), chars
+    assert _unbreakable("a 3 × 3 × 3 b", " ") == len("3 × 3 × 3")
+
+
 @pytest.mark.parametrize("scale", [1, 2])
 def test_the_room_kept_for_keys_is_what_three_rows_of_them_take_or_two_on_a_slide(scale):
     """Room kept beyond what the keys take gives up parts that fit (a depth pool's window of 4

@@ -308,6 +308,7 @@ def bias_geometry(
         columns_take_turns=False,
         step_text=f"{d(names.b)} · step 1/1",
         hue_group=lambda co: co // per,
+        hues_name="group",
         # a channel's entry, each on screen however many channels are drawn
         sum_chars=lambda chars, drawn: _bias_entry(names, max(drawn[2], default=c - 1)) + chars,
         sum_each_group=True,

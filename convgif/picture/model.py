@@ -168,6 +168,10 @@ class Geometry:
     #: not the layer's (a weight gradient's picture has one group per input channel): every
     #: picture of an animation gives each of the layer's groups one hue (None: its own groups').
     hue_group: Optional[Callable[[int], int]] = None
+    #: What a hue marks, named in a key beside each hue a picture shows when it shows several
+    #: (``group``: a grouped convolution's, in its forward, backward and matrix pictures alike);
+    #: empty: no such key.
+    hues_name: str = ""
 
     def __post_init__(self) -> None:
         if self.longest_step is not None:

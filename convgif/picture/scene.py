@@ -94,7 +94,7 @@ class Scene:
 
         palette = Palette()
         add = palette.add
-        count = 1 + max(geometry.colour_group(g) for g in range(geometry.groups))
+        self._groups = count = 1 + max(geometry.colour_group(g) for g in range(geometry.groups))
         hues = list(theme.hues[: min(count, len(theme.hues))])
         self.colours = col = Colours(
             background=add(theme.background),
@@ -365,6 +365,8 @@ class Scene:
 
     def _key_colours(self, role: str) -> list[int]:
         col = self.colours
+        if role == "hues":  # the layer's groups, in the hues they are outlined in
+            return [col.hues[g % len(col.hues)] for g in range(self._groups)]
         if role.startswith("input"):
             return col.inputs[int(role[5:]) if role[5:] else 0]
         return col.kernels if role == "kernel" else col.outputs
@@ -404,6 +406,11 @@ class Scene:
                 image[top:bottom, x0 : x0 + width] = row[len(row) // 2]
             elif shade == CUT:
                 image[top:bottom, x0 : x0 + width] = self.colours.pale[self.scale.zero if self.scale.diverging else 0]
+            elif key.role == "hues":  # outlined, as the windows and kernels of that group are
+                image[top - m.n : bottom + m.n, x0 : x0 + width] = self.colours.background
+                paint.outline(image, top - m.n, bottom, x0, x0 + width - 1, colours[shade], 2 * m.n)
+                paint.text(image, text, label, x0 + 3 * m.n, y_line)
+                continue
             else:
                 image[top:bottom, x0 : x0 + width] = self.colours.padding if shade == FILLER else colours[shade]
             paint.outline(image, top - 1, bottom, x0 - 1, x0 + width, self.colours.grid, 1)

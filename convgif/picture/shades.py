@@ -175,6 +175,22 @@ def shaded_output(drawn: Drawn) -> np.ndarray:
     return drawn.output[[rows.index(co) for co in shown_out if co in rows and rows.index(co) < drawn.output.shape[0]]]
 
 
+def hues_key(geometry: Any) -> list[Key]:
+    """The key of the hues a picture outlines its windows, kernels and outputs in, when they
+    stand for something (:attr:`~convgif.picture.model.Geometry.hues_name`) and it shows more
+    than one: ``group``, then each group's number outlined in its hue (the layer's groups,
+    whatever the picture's own groups are). Its shades are the groups, the scene's hues cycling
+    over them."""
+    if not geometry.hues_name:
+        return []
+    shown_in, _, shown_out = shown(geometry)
+    groups = {c // geometry.in_per_group for c in shown_in} | {co // geometry.out_per_group for co in shown_out}
+    layer = sorted({geometry.colour_group(g) for g in groups})
+    if len(layer) < 2:
+        return []
+    return [Key(geometry.hues_name, "hues", tuple((g, f" {g} ") for g in layer))]  # room inside the outline
+
+
 def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] = None) -> Scales:
     """Shades for every grid of ``drawn``, each from the values of all its channels: diverging
     (centred on 0) where values are signed, greys for a picture's pixels (colours per channel
@@ -251,6 +267,7 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
     if drawn.cut is not None and drawn.cut.any():
         empty += ((CUT, ""), (None, "cropped"))
     keys.append(Key(drawn.geometry.output_name, "output", outputs.key_items() + empty))
+    keys += hues_key(drawn.geometry)
     if any(count > 0 for counts in drawn.geometry.hidden for count in counts):  # a part of a larger map
         keys.append(Key("", "more", ((MORE, ""), (None, MORE_TEXT))))
     return Scales(inputs, kernels, outputs, tuple(keys), channels, written_as is not None)

@@ -351,9 +351,9 @@ def _wrapped(text: str, chars: int, separator: str) -> tuple[str, ...]:
 def _wrap(text: str, chars: int, separator: str) -> list[str]:
     if cells(text) <= chars:
         return [text]
-    lines = _broken(text.split(separator), chars, separator)
+    lines = _broken(_pieces(text, separator), chars, separator)
     if separator == " ":  # not inside an index or a tuple, where that takes no more lines
-        whole = _outside_brackets(text)
+        whole = _sizes_whole(_outside_brackets(text))
         if len(whole) > 1 and max(map(cells, whole)) <= chars:
             kept = _broken(whole, chars, separator)
             if len(kept) <= len(lines):
@@ -391,7 +391,25 @@ def _broken(parts: list[str], chars: int, separator: str) -> list[str]:
 def _unbreakable(text: str, separator: str) -> int:
     """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
     keep = len(separator.rstrip(" "))
-    return max(cells(part) for part in text.split(separator)) + keep
+    return max(cells(part) for part in _pieces(text, separator)) + keep
+
+
+def _pieces(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator``, a size (``2 × 6``, ``3 × 3 × 3``) kept whole when that
+    is a space: a line never ends at ``2`` with ``× 6`` on the next."""
+    parts = text.split(separator)
+    return _sizes_whole(parts) if separator == " " else parts
+
+
+def _sizes_whole(parts: list[str]) -> list[str]:
+    """Words split at spaces, those joined by a ``×`` between spaces joined again."""
+    out: list[str] = []
+    for part in parts:
+        if out and (part == "×" or out[-1].rsplit(" ", 1)[-1] == "×"):
+            out[-1] += " " + part
+        else:
+            out.append(part)
+    return out
 
 
 def _outside_brackets(text: str) -> list[str]:
