@@ -364,7 +364,16 @@ def _wrapped_by_measuring_every_line(text, chars, separator):
                 return greedy(limit)
         return lines
 
-    lines = broken(text.split(separator))
+    def glued(parts):  # at spaces: a size's × and an equals sign hold on to the next word
+        out = []
+        for part in parts:
+            if out and (part == "×" or out[-1].split(" ")[-1] in ("×", "=", "+=", "≈")):
+                out[-1] += " " + part
+            else:
+                out.append(part)
+        return out
+
+    lines = broken(glued(text.split(separator)) if separator == " " else text.split(separator))
     if separator == " ":
         whole, depth = [""], 0  # the spaces that no bracket holds
         for char in text:
@@ -373,6 +382,7 @@ def _wrapped_by_measuring_every_line(text, chars, separator):
                 whole.append("")
             else:
                 whole[-1] += char
+        whole = glued(whole)
         if len(whole) > 1 and max(map(cells, whole)) <= chars and len(broken(whole)) <= len(lines):
             return broken(whole)
     return lines
@@ -394,6 +404,19 @@ def test_wrap_breaks_as_measuring_every_line_whole():
         assert wrap(text, chars, separator) == _wrapped_by_measuring_every_line(text, chars, separator), (text, chars)
     assert wrap("times x[0, d, 1, 1] and [1, 0, -1]", 16) == ["times", "x[0, d, 1, 1]", "and [1, 0, -1]"]
     assert wrap("times x[0, d, 1, 1] and", 10) == ["times", "x[0, d,", "1, 1] and"]  # no room: inside, as it must
+
+
+def test_a_line_never_ends_on_an_equals_sign_its_result_starts_the_next():
+    """A sum broken before its result reads "… = 1 − 2" then "= −1 (of 2 …)", never "… − 2 ="
+    then "−1": the sign starts the line its right side is on."""
+    from convgif.picture.sizes import wrap
+
+    text = "dx[0, 1, 1] = Σ dy·w = 0 + 1 − 2 = −1 (of 2 equal largest, the first)"
+    for chars in range(16, len(text)):
+        lines = wrap(text, chars)
+        assert " ".join(lines) == text
+        assert not any(line.rsplit(" ", 1)[-1] in ("=", "+=") for line in lines), (chars, lines)
+    assert wrap(text, 38) == ["dx[0, 1, 1] = Σ dy·w = 0 + 1 − 2", "= −1 (of 2 equal largest, the first)"]
 
 
 def test_wrap_never_breaks_a_size_written_with_spaces_around_its_times_sign():

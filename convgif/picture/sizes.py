@@ -401,11 +401,17 @@ def _pieces(text: str, separator: str) -> list[str]:
     return _sizes_whole(parts) if separator == " " else parts
 
 
+#: Signs a line never ends on: the line breaks before them (``… = 1 − 2`` then ``= −1``).
+_BEFORE_NEXT = ("=", "+=", "≈")
+
+
 def _sizes_whole(parts: list[str]) -> list[str]:
-    """Words split at spaces, those joined by a ``×`` between spaces joined again."""
+    """Words split at spaces, those joined by a ``×`` between spaces joined again, and an
+    equals sign joined to what follows it, so that a result starts its line with its sign."""
     out: list[str] = []
     for part in parts:
-        if out and (part == "×" or out[-1].rsplit(" ", 1)[-1] == "×"):
+        last = out[-1].rsplit(" ", 1)[-1] if out else ""
+        if out and (part == "×" or last == "×" or last in _BEFORE_NEXT):
             out[-1] += " " + part
         else:
             out.append(part)
