@@ -337,6 +337,28 @@ def test_a_plan_lays_out_each_arrangement_at_each_cell_size_once(spec, values, s
     assert made and len(made) == len(set(made))
 
 
+def _wrapped_by_measuring_every_line_parts(parts, chars):
+    """Pieces joined by spaces in lines of at most ``chars`` cells, measured whole as they grow,
+    then as even as the same number of lines allows."""
+    from convgif.picture.cells import cells
+
+    def greedy(limit):
+        lines, line = [], parts[0]
+        for part in parts[1:]:
+            if cells(line) + 1 + cells(part) <= limit or not line:
+                line = f"{line} {part}"
+            else:
+                lines.append(line)
+                line = part
+        return [*lines, line]
+
+    lines = greedy(chars)
+    for limit in range(cells(" ".join(parts)) // len(lines), chars):
+        if len(greedy(limit)) == len(lines):
+            return greedy(limit)
+    return lines
+
+
 def _wrapped_by_measuring_every_line(text, chars, separator):
     """wrap's rule, each line measured whole as it grows: lines of at most ``chars`` cells
     broken at ``separator``, then as even as the same number of lines allows; at spaces, none
@@ -345,6 +367,9 @@ def _wrapped_by_measuring_every_line(text, chars, separator):
 
     if cells(text) <= chars:
         return [text]
+    if separator == " = ":  # before each sign: the pieces "= …" joined by spaces
+        first, *rest = text.split(separator)
+        return _wrapped_by_measuring_every_line_parts([first, *(f"= {r}" for r in rest)], chars)
     keep = separator.rstrip(" ")
 
     def broken(parts):
@@ -417,6 +442,9 @@ def test_a_line_never_ends_on_an_equals_sign_its_result_starts_the_next():
         assert " ".join(lines) == text
         assert not any(line.rsplit(" ", 1)[-1] in ("=", "+=") for line in lines), (chars, lines)
     assert wrap(text, 38) == ["dx[0, 1, 1] = Σ dy·w = 0 + 1 − 2", "= −1 (of 2 equal largest, the first)"]
+    at_signs = wrap(text, 38, " = ")  # as a sum is broken at its equals signs
+    assert at_signs == ["dx[0, 1, 1] = Σ dy·w = 0 + 1 − 2", "= −1 (of 2 equal largest, the first)"]
+    assert all(" ".join(wrap(text, n, " = ")) == text for n in range(10, 80))
 
 
 def test_wrap_never_breaks_a_size_written_with_spaces_around_its_times_sign():

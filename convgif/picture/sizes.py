@@ -337,8 +337,8 @@ def _channels(name: str, plain: str, word: str) -> str:
 
 def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
     """``text`` in lines of at most ``chars`` characters, broken only at ``separator``, whose
-    trailing space goes: the lines joined by one space are ``text`` again. A part longer
-    than a line stays whole."""
+    trailing space goes: the lines joined by one space are ``text`` again. At ``" = "`` a line
+    breaks before the sign, which starts the next. A part longer than a line stays whole."""
     return list(_wrapped(text, chars, separator))
 
 
@@ -351,6 +351,9 @@ def _wrapped(text: str, chars: int, separator: str) -> tuple[str, ...]:
 def _wrap(text: str, chars: int, separator: str) -> list[str]:
     if cells(text) <= chars:
         return [text]
+    if separator == " = ":  # a result starts its line with its sign
+        first, *rest = text.split(separator)
+        return _broken([first, *(f"= {part}" for part in rest)], chars, " ")
     lines = _broken(_pieces(text, separator), chars, separator)
     if separator == " ":  # not inside an index or a tuple, where that takes no more lines
         whole = _sizes_whole(_outside_brackets(text))
