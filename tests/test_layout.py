@@ -361,6 +361,17 @@ def test_a_width_no_stacked_layout_fits_takes_the_landscape_one_the_default_draw
     assert wide.arrangement == "stacked" and default.width < wide.width <= MAX_SIDE_PX * 2
 
 
+@pytest.mark.parametrize("values", [False, True])
+def test_the_width_a_slide_s_figure_takes_given_back_draws_the_same_layout(values):
+    """At --scale 2 cells are chosen as at scale 1 (the figure's scale-1 twin, doubled, within the
+    box: a few pixels wider than the frame drawn, whose one-pixel grid lines stay one pixel);
+    a width asked limits the frame drawn, so the width the default draws, given back, draws it."""
+    geometry = ops.of(SPECS[0]).geometries(SPECS[0])[0]
+    default = plan_geometry(geometry, values, scale=2)
+    given = plan_geometry(geometry, values, max_width=default.width, scale=2)
+    assert replace(given, fits_box=default.fits_box) == default
+
+
 def _wrapped_by_measuring_every_line(text, chars, separator):
     """wrap's rule, each line measured whole as it grows: lines of at most ``chars`` cells
     broken at ``separator``, then as even as the same number of lines allows; at spaces, none

@@ -423,14 +423,16 @@ class _Asked:
             return layout.drawing[0] * k, (layout.height if self.keys else layout.keyless + reserve * layout.scale) * k
 
         # measured at scale 1 too, so that a larger scale chooses the cells a smaller one
-        # would, whatever its one-pixel grid lines add up to
+        # would, whatever its one-pixel grid lines add up to; but for a width asked, a limit on
+        # the frame drawn, its own width (the width a default frame takes, asked, draws it)
         layout = self.layout(arrangement, cell, 1)
         wide, tall = size(layout, n)
         if n > 1:
             if tall > box_h or (wide > box_w and not self.max_width):
                 return None, tall <= box_h, wide
             layout = self.layout(arrangement, cell)
-            wide, tall = (max(a, b) for a, b in zip((wide, tall), size(layout, 1)))
+            drawn_w, drawn_h = size(layout, 1)
+            wide, tall = drawn_w if self.max_width else max(wide, drawn_w), max(tall, drawn_h)
         fitting = wide <= box_w and tall <= box_h and self.fits(layout)
         return layout if fitting else None, tall <= box_h, max(wide, layout.width)
 
