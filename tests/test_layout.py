@@ -359,6 +359,41 @@ def _wrapped_by_measuring_every_line_parts(parts, chars):
     return lines
 
 
+def test_a_width_no_stacked_layout_fits_takes_the_landscape_one_the_default_draws():
+    """One output of a 49-cell window holding numbers: stacked (its kernel beside its input) it is
+    about twice as wide as across (its kernel under its input), which the default draws past the
+    column. That width given back draws the same layout; a pixel less is refused naming it; a
+    width the stacked one fits draws it stacked."""
+    from convgif.picture.sizes import fit_box
+
+    spec = ops.operation("Conv1d").build(input_shape=(1, 49), out_channels=1, kernel_size=49)
+    (geometry,) = ops.of(spec).geometries(spec)
+    default = plan_geometry(geometry, True)
+    assert default.arrangement == "landscape" and not default.fits_box
+    given = plan_geometry(geometry, True, max_width=default.width)
+    assert replace(given, fits_box=default.fits_box) == default
+    with pytest.raises(TooLargeError) as refused:
+        plan_geometry(geometry, True, max_width=default.width - 1)
+    assert refused.value.argument == "width" and refused.value.least_width == default.width
+    assert f"width={default.width - 1} is too narrow: this picture needs {default.width} pixels" in str(refused.value)
+    with pytest.raises(TooLargeError) as refused:  # within the column too, the width it takes across is named
+        plan_geometry(geometry, True, max_width=fit_box()[0])
+    assert refused.value.least_width == default.width
+    wide = plan_geometry(geometry, True, max_width=MAX_SIDE_PX * 2)
+    assert wide.arrangement == "stacked" and default.width < wide.width <= MAX_SIDE_PX * 2
+
+
+@pytest.mark.parametrize("values", [False, True])
+def test_the_width_a_slide_s_figure_takes_given_back_draws_the_same_layout(values):
+    """At --scale 2 cells are chosen as at scale 1 (the figure's scale-1 twin, doubled, within the
+    box: a few pixels wider than the frame drawn, whose one-pixel grid lines stay one pixel);
+    a width asked limits the frame drawn, so the width the default draws, given back, draws it."""
+    geometry = ops.of(SPECS[0]).geometries(SPECS[0])[0]
+    default = plan_geometry(geometry, values, scale=2)
+    given = plan_geometry(geometry, values, max_width=default.width, scale=2)
+    assert replace(given, fits_box=default.fits_box) == default
+
+
 def _wrapped_by_measuring_every_line(text, chars, separator):
     """wrap's rule, each line measured whole as it grows: lines of at most ``chars`` cells
     broken at ``separator``, then as even as the same number of lines allows; at spaces, none

@@ -623,6 +623,55 @@ def test_a_slide_arranges_every_channel_across_rather_than_drawing_fewer():
     assert column.arrangement == "stacked" and column.shown_in == (0, 1, 2)
 
 
+@pytest.mark.parametrize(
+    "spec, values, scale",
+    [
+        (convgif.Conv1dSpec((1, 60), 1, 49), True, 1),  # one output across, past the column
+        (convgif.Conv1dSpec((1, 60), 1, 49), False, 1),  # one output stacked at cells too small to read
+        (convgif.Conv1dSpec((1, 90), 1, 13, 14, 1, 2), True, 1),  # one output stacked, two fit across
+        (convgif.ConvTranspose1dSpec((1, 47), 1, 12, 3), True, 1),  # three outputs stacked within the column
+        (convgif.AvgPool1dSpec((3, 45), 10, 9, 3), False, 2),  # a pixel narrower than twice its scale-1 twin
+        (convgif.ConvTranspose2dSpec((2, 6, 6), 2, 2, 2), False, 2),  # across a slide
+    ],
+)
+def test_the_width_the_default_draws_given_back_draws_as_much_within_it(spec, values, scale):
+    """Given back as --width, the width of the default's frame is not refused: it draws the same
+    picture when that is readable and the most it holds (else a larger part, arranged across:
+    stacked, its kernels would not fit beside its input), never less."""
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import READABLE_CELL_PX
+
+    default = Job(spec, Look(values=values, scale=scale), max_frames=300)
+    width = max(layout.width for layout in default.layouts)
+    given = Job(spec, Look(values=values, scale=scale, width=width), max_frames=300)
+    assert max(layout.width for layout in given.layouts) <= width
+    assert drawn_part(given) <= drawn_part(default), (drawn_part(given), drawn_part(default))
+    readable = all(lay.cell >= READABLE_CELL_PX * scale for lay in default.layouts)
+    if drawn_part(given) == drawn_part(default) and readable:
+        picture = convgif.render(spec, io.BytesIO(), values=values, scale=scale).data
+        assert convgif.render(spec, io.BytesIO(), values=values, scale=scale, width=width).data == picture
+
+
+def test_a_width_within_the_column_arranges_a_part_as_the_default_does():
+    """Within the page's column a width asked is the default's box narrowed: a part that fits it
+    stacked is drawn so, not traded for a larger one arranged across (which only a width past the
+    column, as wide as the default draws a part past it, may take)."""
+    from convgif.animation.job import Job
+
+    spec = convgif.ConvTranspose1dSpec((1, 47), 1, 12, 3)
+    default = Job(spec, Look(values=True), max_frames=300)
+    width = max(layout.width for layout in default.layouts)
+    assert default.choice.fits and width <= 480
+
+    def drawn(job):
+        return job.region, [(lay.arrangement, lay.cell, lay.width, lay.height) for lay in job.layouts]
+
+    for asked in (width, 480):
+        assert drawn(Job(spec, Look(values=True, width=asked), max_frames=300)) == drawn(default), asked
+    wider = Job(spec, Look(values=True, width=481), max_frames=300)
+    assert drawn_part(wider) < drawn_part(default) and wider.layouts[0].arrangement == "landscape"
+
+
 def test_a_layer_too_large_to_compute_whole_draws_the_part_it_shows_as_a_smaller_one_would(monkeypatch):
     from convgif.ops import args
 
