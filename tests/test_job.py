@@ -90,6 +90,7 @@ def test_slices_of_one_value_key_it_once():
         ("separable", dict(input_shape=(16, 7, 7), out_channels=32, kernel_size=3), {"backward": True}),
         ("separable", dict(input_shape=(3, 6, 6), out_channels=4, kernel_size=3), {}),
         ("Conv2d", dict(input_shape=(2, 6, 6), out_channels=3, kernel_size=3), {"backward": True}),
+        ("Conv2d", dict(input_shape=(1, 6, 6), out_channels=1, kernel_size=3, stride=2), {"backward": True}),
     ],
 )
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
@@ -105,6 +106,10 @@ def test_the_pictures_of_one_animation_break_their_texts_within_the_canvas_they_
     canvas = max(layout.width for layout in layouts)
     assert len(layouts) > 1 and job.size[0] == canvas
     assert len({layout.caption_lines for layout in layouts}) == 1, [layout.caption_lines for layout in layouts]
+    broken: dict = {}  # each caption's lines, in every picture writing it: the header never jumps
+    for layout in layouts:
+        broken.setdefault(layout.caption, set()).add(tuple(text for text, *_ in layout.texts[: layout.caption_lines]))
+    assert all(len(lines) == 1 for lines in broken.values()), broken
     narrower = 0
     for drawn, scales, layout in zip(job.drawings, job.scales, layouts):
         alone = plan(drawn.geometry, True, drawn.value_chars, keys=scales.keys, chosen=True)

@@ -194,6 +194,7 @@ BACKWARD = [
     "--conv1d --in 2,7 --k 3 --s 2 --p 1",
     "--conv1d --in 1,6 --k 2 --p 1 --padding-mode reflect",
     "--transposed --in 1,3,3 --k 3 --s 2 --p 1 --output-padding 1",
+    "--transposed --in 1,2,2 --k 2 --s 2 --output-padding 1",  # dy's cells past the canvas
     "--transposed --in 2,3,3 --out 2 --k 2",
     "--separable --in 2,5,5 --out 2 --k 3 --p 1",
     "--layer MaxPool2d --in 1,5,5 --k 3 --s 2",

@@ -396,8 +396,9 @@ def test_the_width_a_slide_s_figure_takes_given_back_draws_the_same_layout(value
 
 def _wrapped_by_measuring_every_line(text, chars, separator):
     """wrap's rule, each line measured whole as it grows: lines of at most ``chars`` cells
-    broken at ``separator``, then as even as the same number of lines allows; at spaces, none
-    inside brackets where every piece still fits a line and that takes no more lines."""
+    broken at ``separator`` (each line but the last keeping its mark), then as even as the
+    same number of lines allows; at spaces, none inside brackets where every piece still fits
+    a line and that takes no more lines."""
     from convgif.picture.cells import cells
 
     if cells(text) <= chars:
@@ -410,8 +411,9 @@ def _wrapped_by_measuring_every_line(text, chars, separator):
     def broken(parts):
         def greedy(limit):
             lines, line = [], parts[0]
-            for part in parts[1:]:
-                if cells(line) + len(separator) + cells(part) + len(keep) <= limit or not line:
+            for k, part in enumerate(parts[1:], 2):
+                ends = k == len(parts)  # the text's last part: no mark kept after it
+                if cells(line) + len(separator) + cells(part) + len(keep) * (not ends) <= limit or not line:
                     line = f"{line}{separator}{part}"
                 else:
                     lines.append(line + keep)
@@ -503,6 +505,20 @@ def test_wrap_never_breaks_a_size_written_with_spaces_around_its_times_sign():
     for chars in range(5, len(text)):
         assert any("2 × 6," in line for line in wrap(text, chars)), chars
     assert _unbreakable("a 3 × 3 × 3 b", " ") == len("3 × 3 × 3")
+
+
+def test_a_caption_ending_a_line_needs_no_room_for_a_mark_after_it():
+    """Only a line broken at an em dash keeps it: the caption's last piece may fill its line to
+    the last character, so that a picture breaks it as a wider one of the animation does."""
+    from convgif.picture.sizes import CAPTION_BREAK, cells, wrap
+
+    assert wrap("aaaa — bbbb — cccc", 11, CAPTION_BREAK) == ["aaaa —", "bbbb — cccc"]
+    assert wrap("aaaa — bbbb — cccc", 10, CAPTION_BREAK) == ["aaaa —", "bbbb —", "cccc"]
+    caption = (
+        "Input Shape : (1, 6, 6) — Output Shape : (1, 2, 2) — K : (3, 3) — P : (0, 0) — S : (2, 2) — D : (1, 1) — G : 1"
+    )
+    wide = wrap(caption, 71, CAPTION_BREAK)
+    assert len(wide) == 2 and wrap(caption, max(map(cells, wide)), CAPTION_BREAK) == wide
 
 
 @pytest.mark.parametrize("scale", [1, 2])

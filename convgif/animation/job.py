@@ -272,15 +272,16 @@ class Job:
     @cached_property
     def scales(self) -> list:
         """The shades and keys of each drawing."""
-        from ..picture.shades import scales_of
+        from ..picture.shades import array_shades, scales_of
 
         found: list = []
-        written: dict = {}  # each tensor an earlier picture wrote: its output shades
+        # each array drawn as a picture's kernels: one scale wherever it is drawn, in an input's colours
+        arrays = {name: (shades, False) for name, shades in array_shades(self.drawings).items()}
         for drawn in one_scale(self.drawings):
             geometry = drawn.geometry
-            as_written = written.get(geometry.input_name) if geometry.inputs_drawn else None
-            found.append(scales_of(drawn, self.look.values or geometry.numbers, as_written))
-            written.setdefault(geometry.output_name, found[-1].output)
+            found.append(scales_of(drawn, self.look.values or geometry.numbers, arrays))
+            if not arrays.get(geometry.output_name, (None, False))[1]:  # its output shades, for the pictures after
+                arrays = {**arrays, geometry.output_name: (found[-1].output, True)}
         if self.look.lang == "en":
             return found
         from ..picture.translated import scales

@@ -140,6 +140,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"around it",
             r"\1 位于卷积核散布的画布上: \2 裁掉了其四周画为 0 的单元",
         ),
+        (r"^(\w+) sits on the canvas the kernels were scattered on$", r"\1 位于卷积核散布的画布上"),
+        (
+            r"(output_padding=\([^)]*\)) added the (\w+) cells past it, which no kernel reached: no step reads them",
+            r"\1 添加了画布之外的 \2 单元, 卷积核从未到达它们: 没有哪一步读取它们",
+        ),
         (r"w is in PyTorch's (\(C_in, C_out/G, [^)]*\)) layout", r"w 采用 PyTorch 的 \1 布局"),
         (
             r"(padding_mode='\w+') copied input cells into the padding, so each input cell gathers its own (\w+) and "

@@ -46,9 +46,8 @@ BACKWARD_DEPTH: tuple[tuple[str, str], ...] = (
     ),
     (rf"depths? ((?:{_NUM}(?:, )?)+): cropped", r"深度 \1: 已裁剪"),
     (
-        rf"(\w+)'s ({_NUM}) depth slices stacked top to bottom: rows (\S+) to (.+?) are (.+)$",
-        r"\1 的 \2 个深度切片自上而下堆叠: 行 \3 至 \4 是 \5",
+        rf"(\w+)\[c, o\] is depth slice o of channel c: (\w+)\[c\] sums all ({_NUM}) of them",
+        r"\1[c, o] 是通道 c 的深度切片 o: \2[c] 是全部 \3 个切片之和",
     ),
     (r"(\w+) has one depth slice", r"\1 只有一个深度切片"),
-    (r"(\w+), depth slices stacked", r"\1 (深度切片堆叠)"),
 )

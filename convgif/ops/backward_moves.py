@@ -293,6 +293,7 @@ def window_geometry(forward: Geometry, notes: tuple[str, ...], terms: int = 1) -
         kernel_label=lambda i, j: f"dy[{i}]",
         kernel_heading="dy = ∂L/∂y",
         kernel_name="dy",
+        kernels_are_values=True,
         output_label=lambda co: f"dx[{co}]",
         output_heading="dx = ∂L/∂x",
         output_name="dx",

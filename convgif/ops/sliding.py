@@ -301,6 +301,20 @@ def conv_drawn(
     )
 
 
+def drawn_whole(drawn: Drawn, grid: np.ndarray, filler: np.ndarray) -> Drawn:
+    """``drawn`` over all of ``grid`` (C, H, W), whose top-left part is the grid its convolution
+    reads and whose other cells no step reads (a weight gradient's input past its last window,
+    a transposed convolution's dy past the canvas): they are drawn too, marked never read, so
+    that an array has the size it has in the layer's other pictures. ``filler`` marks the
+    cells of ``grid`` that are not the array's own, as ``drawn.filler`` does its grid's."""
+    h, w = drawn.grid.shape[1:]
+    unread = np.ones(grid.shape[1:], bool)
+    unread[:h, :w] = False if drawn.unread is None else drawn.unread
+    drawn.value_chars = max(drawn.value_chars, widest(grid))
+    drawn.grid, drawn.filler, drawn.unread = grid, filler, unread if unread.any() else None
+    return drawn
+
+
 def picture_read(
     pixels: np.ndarray, padding: tuple[int, ...], rows: tuple[int, int], cols: tuple[int, int]
 ) -> WholePicture:

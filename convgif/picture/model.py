@@ -172,6 +172,10 @@ class Geometry:
     #: (``group``: a grouped convolution's, in its forward, backward and matrix pictures alike);
     #: empty: no such key.
     hues_name: str = ""
+    #: Whether the kernels are one of the pass's arrays rather than weights (a gradient's dy, a
+    #: weight gradient's x): drawn in the shades and colours that array has wherever the
+    #: animation draws it, so that a colour means one value of it in every picture.
+    kernels_are_values: bool = False
 
     def __post_init__(self) -> None:
         if self.longest_step is not None:
@@ -184,6 +188,13 @@ class Geometry:
     def colour_group(self, group: int) -> int:
         """The group whose hue picture group ``group`` is drawn in (see :attr:`hue_group`)."""
         return group if self.hue_group is None else self.hue_group(group)
+
+    @property
+    def framed(self) -> bool:
+        """Whether each grid is framed in its group's hue: the layer has more than one group
+        among those drawn (a picture whose groups are not the layer's, one an input channel,
+        frames nothing for a layer of one group)."""
+        return len({self.colour_group(g) for g in range(self.groups)}) > 1
 
     def input_text(self, c: int) -> str:
         """The label of input channel ``c``'s grid: ``x[c]``, or :attr:`input_label`'s."""

@@ -56,7 +56,7 @@ class Animation:
         self.touched: list[Rect] = []
         self.changed: list[Rect] | None = None
         geo, m = layout.geometry, layout.metrics
-        self._frame_px = m.frame if geo.groups > 1 else 0
+        self._frame_px = m.frame if geo.framed else 0
         #: The output cells no step has written yet, per grid drawn (None: none start empty).
         self._to_come: dict[int, np.ndarray] | None = None
         if drawn.start is None:

@@ -88,7 +88,9 @@ class Scene:
             input_rows = [_input_ramp(scales, theme)]
             output_shades = _output_ramp(scales, theme)
         k_colours = []
-        if scales.kernel is not None:
+        if scales.kernel is not None and scales.kernel_colours != "kernel":  # an array's: as it is drawn elsewhere
+            k_colours = values_ramp(scales.kernel, theme, scales.kernel_colours == "output")
+        elif scales.kernel is not None:
             zero = theme.kernel_zero
             k_colours = along(scales.kernel.positions(), zero, theme.positive, theme.negative, zero)
 
@@ -275,7 +277,7 @@ class Scene:
             paint.grid(image, (x, y), np.full((ho, wo), col.background))
             if drawn.start is None:
                 paint.hatch(image, y, y + ho * s, x, x + wo * s, col.hatch)
-        if geo.groups > 1:
+        if geo.framed:
             f, w = lay.metrics.frame, lay.metrics.stroke
             for c, (x, y) in lay.inputs.items():
                 paint.outline(image, y - f, y + hp * s + f, x - f, x + wp * s + f, self.hue(c // geo.in_per_group), w)
@@ -421,12 +423,15 @@ class Scene:
 def _input_ramp(scales: Scales, theme: Theme) -> list[RGB]:
     """The colours of the input's shades: the theme's input ramp, or, for an input an earlier
     picture wrote (``scales.input_as_output``), its output ramp, each cell as it was written."""
-    written = scales.input_as_output
+    return values_ramp(scales.input, theme, scales.input_as_output)
+
+
+def values_ramp(shades: Shades, theme: Theme, written: bool = False) -> list[RGB]:
+    """The colours of an array's ``shades``: the theme's input ramp, or, for an array an earlier
+    picture wrote (``written``), its output ramp, each cell as it was written."""
     low, high = (theme.output_low, theme.output_high) if written else (theme.input_low, theme.input_high)
     signed = (theme.output_negative if written else theme.input_negative, theme.neutral)
-    return neutral_zero(
-        scales.input, along(scales.input.positions(), low, high, *(signed if scales.input.diverging else ())), theme
-    )
+    return neutral_zero(shades, along(shades.positions(), low, high, *(signed if shades.diverging else ())), theme)
 
 
 def _output_ramp(scales: Scales, theme: Theme) -> list[RGB]:

@@ -4,6 +4,7 @@ a whole animation by :func:`scales_of`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
@@ -157,6 +158,9 @@ class Scales:
     keys: tuple[Key, ...]
     channels: int  # input rows of colours: 1, or 3 for an RGB picture
     input_as_output: bool = False  # the input an earlier picture's output: its shades and colours
+    #: The colours of the kernels: the weights' ("kernel"), or, for kernels that are one of the
+    #: pass's arrays, those of an input ("input") or of an earlier picture's output ("output").
+    kernel_colours: str = "kernel"
 
 
 def zero_apart(shades: Shades) -> Shades:
@@ -191,11 +195,58 @@ def hues_key(geometry: Any) -> list[Key]:
     return [Key(geometry.hues_name, "hues", tuple((g, f" {g} ") for g in layer))]  # room inside the outline
 
 
-def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] = None) -> Scales:
+#: The shades of arrays an animation draws in more than one picture, by name: each with whether
+#: it is drawn in the output's colours (an earlier picture wrote it) or in an input's.
+Arrays = Mapping[str, tuple[Shades, bool]]
+
+
+def own_values(drawn: Drawn, channels: Optional[Sequence[int]] = None) -> np.ndarray:
+    """The values of the input cells of ``drawn`` (of ``channels``; default all) that are the
+    input's own: not filler, not outside it (all of them where none are)."""
+    apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
+    which = list(range(drawn.grid.shape[0])) if channels is None else [c for c in channels if c < drawn.grid.shape[0]]
+    drawn_in = drawn.grid[which]
+    if apart.ndim == 3:  # filler told per channel (whole channels of padding)
+        apart = apart[which]
+        return drawn_in[~apart] if (~apart).any() else drawn_in
+    return drawn_in[:, ~apart] if (~apart).any() else drawn_in
+
+
+def input_shades(grid: np.ndarray) -> Shades:
+    """The shades of an input grid of these values: centred on 0 where they are signed."""
+    scale = magnitude(grid)
+    if written(grid, scale).min() < 0:
+        return Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=scale)
+    return Shades.of(grid, INPUT_SHADES, scale=scale)
+
+
+def array_shades(drawings: Sequence[Drawn]) -> dict[str, Shades]:
+    """The shades of each array an animation draws as the kernels of a picture (a gradient's
+    dy, a weight gradient's x; see :attr:`~convgif.picture.model.Geometry.kernels_are_values`),
+    as an input's, from all its values drawn, as kernels or as an input grid: one scale, so
+    that a shade means one value of it in every picture."""
+    names = {d.geometry.kernel_name for d in drawings if d.geometry.kernels_are_values and d.kernels is not None}
+    found: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    for drawn in drawings:
+        geometry = drawn.geometry
+        if geometry.kernels_are_values and geometry.kernel_name in names and drawn.kernels is not None:
+            kernels = drawn.kernels if drawn.kernel_values is None else drawn.kernel_values
+            found[geometry.kernel_name].append(np.ravel(kernels))
+        if geometry.inputs_drawn and geometry.input_name in names and not drawn.pixels:
+            found[geometry.input_name].append(np.ravel(own_values(drawn)))
+    return {name: zero_apart(input_shades(np.concatenate(values))) for name, values in found.items()}
+
+
+def scales_of(drawn: Drawn, values: bool = False, arrays: Optional[Arrays] = None) -> Scales:
     """Shades for every grid of ``drawn``, each from the values of all its channels: diverging
     (centred on 0) where values are signed, greys for a picture's pixels (colours per channel
     for RGB), with a key for each grid. Float noise in a grid (see :data:`NOISE`) counts as 0.
-    ``values``: numbers are written in the cells (a picture then takes half the shades)."""
+    ``values``: numbers are written in the cells (a picture then takes half the shades).
+    ``arrays``: the shades of arrays drawn in other pictures too, taken by the input grids and
+    by kernels that are one of them, where they are drawn."""
+    geometry, arrays = drawn.geometry, arrays or {}
+    given = arrays.get(geometry.input_name) if geometry.inputs_drawn and not drawn.pixels else None
+    written_as = given[0] if given is not None and given[1] else None
     span = drawn.extra.get("span")  # (lowest, highest) the output cells pass through
     shown_in = shown(drawn.geometry)[0]  # only the channels drawn take part
     out_scale = magnitude(shaded_output(drawn), span)
@@ -210,21 +261,8 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         else:
             outputs = Shades.of(output, PIXEL_SHADES, linear=True, scale=out_scale)
     else:
-        apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
-        which = [c for c in shown_in if c < drawn.grid.shape[0]]
-        drawn_in = drawn.grid[which]
-        if apart.ndim == 3:  # filler told per channel (whole channels of padding)
-            apart = apart[which]
-            grid = drawn_in[~apart] if (~apart).any() else drawn_in
-        else:
-            grid = drawn_in[:, ~apart] if (~apart).any() else drawn_in  # the input's own cells
-        in_scale = magnitude(grid)
-        if written_as is not None:  # an earlier picture's output (``written_as`` its shades): as it was written
-            inputs = written_as
-        elif written(grid, in_scale).min() < 0:
-            inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=in_scale)
-        else:
-            inputs = Shades.of(grid, INPUT_SHADES, scale=in_scale)
+        # an earlier picture's output is as it was written; an array drawn elsewhere too, as there
+        inputs = given[0] if given is not None else input_shades(own_values(drawn, shown_in))
         if signed_output:
             outputs = Shades.centred(output, OUTPUT_SHADES // 2, span=span, scale=out_scale)
         else:
@@ -237,6 +275,10 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         inputs, outputs = (inputs if written_as is not None else zero_apart(inputs)), zero_apart(outputs)
     kernel_values = drawn.kernel_values if drawn.kernel_values is not None else drawn.kernels
     kernels = Shades.centred(kernel_values, KERNEL_SHADES) if drawn.kernels is not None else None
+    kernel_colours = "kernel"
+    if kernels is not None and geometry.kernels_are_values and geometry.kernel_name in arrays:
+        kernels, written_kernels = arrays[geometry.kernel_name]
+        kernel_colours = "output" if written_kernels else "input"
 
     keys = []
     extra_items: tuple = ()
@@ -270,4 +312,4 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
     keys += hues_key(drawn.geometry)
     if any(count > 0 for counts in drawn.geometry.hidden for count in counts):  # a part of a larger map
         keys.append(Key("", "more", ((MORE, ""), (None, MORE_TEXT))))
-    return Scales(inputs, kernels, outputs, tuple(keys), channels, written_as is not None)
+    return Scales(inputs, kernels, outputs, tuple(keys), channels, written_as is not None, kernel_colours)

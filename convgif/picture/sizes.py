@@ -373,8 +373,9 @@ def _broken(parts: list[str], chars: int, separator: str) -> list[str]:
 
     def greedy(limit: int) -> list[str]:
         lines, line, width = [], parts[0], widths[0]
-        for part, part_width in zip(parts[1:], widths[1:]):
-            if width + len(separator) + part_width + len(keep) <= limit or not line:
+        last = len(parts) - 2  # the last part ends the text: nothing kept after it
+        for k, (part, part_width) in enumerate(zip(parts[1:], widths[1:])):
+            if width + len(separator) + part_width + len(keep) * (k < last) <= limit or not line:
                 line, width = f"{line}{separator}{part}", width + joined + part_width
             else:
                 lines.append(line + keep)
