@@ -94,3 +94,13 @@ def test_the_missing_axis_of_a_3d_pool_is_named_instead_of_the_kernel():
     assert one_d.exit_code == 2 and "Invalid value for '--k'" in one_d.output  # a length alone is no slip
     too_large = CliRunner().invoke(main, ["--in", "5,5", "--k", "7"])  # a Conv1d of 5 channels refuses it too
     assert too_large.exit_code == 2 and "Invalid value for '--k'" in too_large.output, too_large.output
+
+
+def test_no_note_for_the_checkerboard_whose_form_is_h_w(tmp_path):
+    """The README's `--layer checkerboard --in 4,4` is the figure's own form (one map): no note
+    says it was read as one channel, nor that it takes C,H,W."""
+    result = CliRunner().invoke(
+        main, ["--layer", "checkerboard", "--in", "4,4", "--frame", "1", "-o", str(tmp_path / "a.png")]
+    )
+    assert result.exit_code == 0 and "output (1, 8, 8)" in result.output, result.output
+    assert "note:" not in result.output and "C,H,W" not in result.output
