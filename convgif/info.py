@@ -93,7 +93,7 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", *
     shape = tuple(info["output_shape"])
     lines = [f"{info['kind']}: {info['caption']}", f"output shape {shape}"]
     lines += [f"  {line}" for line in info["output_size_formulas"]]
-    lines.append(f"parameters {info['num_parameters']:,}")
+    lines.append(info.get("parameters_line") or f"parameters {info['num_parameters']:,}")
     lines += [f"  {line}" for line in info["parameter_formulas"]]
     if "macs" in info:
         lines.append(f"multiply-accumulates {info['macs']:,} (one forward pass)")

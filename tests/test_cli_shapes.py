@@ -127,3 +127,13 @@ def test_a_kind_without_its_dimension_or_a_letter_off_is_answered_with_the_kinds
     assert ops.near(typed) == meant
     far = CliRunner().invoke(main, ["--layer", "Linear", "--in", "1,4,4"])  # nothing near: every kind listed
     assert far.exit_code == 2 and "choose one of Conv2d" in far.output and ops.near("Linear") == []
+
+
+def test_no_note_for_the_checkerboard_whose_form_is_h_w(tmp_path):
+    """The README's `--layer checkerboard --in 4,4` is the figure's own form (one map): no note
+    says it was read as one channel, nor that it takes C,H,W."""
+    result = CliRunner().invoke(
+        main, ["--layer", "checkerboard", "--in", "4,4", "--frame", "1", "-o", str(tmp_path / "a.png")]
+    )
+    assert result.exit_code == 0 and "output (1, 8, 8)" in result.output, result.output
+    assert "note:" not in result.output and "C,H,W" not in result.output

@@ -289,3 +289,13 @@ def test_info_names_the_least_width_or_scale_that_draws_every_step_and_it_does()
             assert describe(spec, values=True, **{name: value})["frames"] == info["steps"], (spec, name)
     whole = describe(Conv2dSpec((1, 5, 5), 1, 3), values=True)
     assert whole["frames"] == whole["steps"] and whole["whole_by"] == {}
+
+
+def test_the_checkerboard_has_no_parameters_of_its_own_and_lists_those_it_compares():
+    """Its parameter line does not say 0 and then list 58 weights as though they were its own."""
+    result = CliRunner().invoke(main, ["info", "--layer", "checkerboard", "--in", "4,4"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    at = lines.index("parameters 0 of its own; the four layers it compares have these weights")
+    weights = [int(line.rsplit(": ", 1)[1].split()[0]) for line in lines[at + 1 : at + 5]]
+    assert weights == [9, 4, 9, 36] and lines[at + 5].startswith("input cells, once per way")

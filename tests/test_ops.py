@@ -52,6 +52,8 @@ def test_layer_option_draws_what_the_old_flag_draws(tmp_path, flag, layer, args)
 
 def test_unknown_layer_and_conflicting_choices_are_usage_errors():
     result = CliRunner().invoke(main, ["--layer", "MaxPool9d", "--in", "1,4,4"])
+    assert result.exit_code == 2 and "'--layer'" in result.output and "did you mean MaxPool" in result.output
+    result = CliRunner().invoke(main, ["--layer", "Linear", "--in", "1,4,4"])
     assert result.exit_code == 2 and "'--layer'" in result.output and "Conv2d, Conv1d" in result.output
     result = CliRunner().invoke(main, ["--layer", "Conv1d", "--transposed", "--in", "1,4,4"])
     assert result.exit_code == 2 and "choose one" in result.output
@@ -334,3 +336,80 @@ def test_every_kinds_example_is_described_and_drawn_or_refused_as_not_drawn(name
         return
     frame = next(job.frames())
     assert frame.shape == job.size[::-1] and job.total >= 1
+
+
+#: What names each kind in its caption, written out here: a padding layer's mode as F.pad takes
+#: it, Upsample's mode, and for the kinds with no mode argument their class name. The
+#: convolutions keep the article's caption (their G says what they are) and are left out.
+NAMING = {
+    "ReflectionPad": " — mode='reflect'",
+    "ReplicationPad": " — mode='replicate'",
+    "CircularPad": " — mode='circular'",
+    "ZeroPad": " — mode='constant' — value=0.0",
+    "ConstantPad": " — mode='constant' — value=1.5",
+    "Upsample": " — mode='nearest'",
+    "UpsamplingNearest2d": "(mode='nearest')",
+    "UpsamplingBilinear2d": "(mode='bilinear', align_corners=True)",
+    "checkerboard": " — 2× up-sampling four ways",
+}
+CONVOLUTIONS = ("Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d", "separable")
+
+
+@pytest.mark.parametrize("name", sorted(set(ops.REGISTRY) - set(CONVOLUTIONS)))
+def test_every_kinds_caption_names_the_kind(name):
+    """The caption is every frame's title and the snippets' alt text: it says which layer it is."""
+    op = ops.operation(name)
+    caption = op.build(**op.example()).caption
+    family = next((key for key in NAMING if name.startswith(key) and (key != "Upsample" or name == key)), None)
+    shapes = caption.split(" — ")[:2]
+    assert shapes[0].startswith("Input Shape : ") and shapes[1].startswith("Output Shape : "), caption
+    if family is None:  # named by its class, straight after the shapes
+        assert caption.split(" — ")[2] == name, caption
+    else:
+        assert NAMING[family] in caption, caption
+
+
+@pytest.mark.parametrize("name", sorted(ops.REGISTRY))
+def test_no_two_kinds_have_the_same_caption_for_the_same_arguments(name):
+    """Each kind's example arguments, given to every kind that takes them: no two captions alike
+    (four padding kinds, or an adaptive max and mean pool, once read the same). A convolution
+    and its transposed form keep the article's caption, alike when their shapes are."""
+    op = ops.operation(name)
+    arguments = op.example()
+    captions = {name: op.build(**arguments).caption}
+    for other in ops.NAMES:
+        if other in CONVOLUTIONS and name in CONVOLUTIONS:
+            continue
+        try:
+            captions[other] = ops.operation(other).build(**arguments).caption
+        except (SpecError, TypeError, ValueError):
+            continue
+    alike = [other for other, caption in captions.items() if other != name and caption == captions[name]]
+    assert alike == [], (captions[name], alike)
+
+
+@pytest.mark.parametrize(
+    ("kinds", "arguments"),
+    [
+        (
+            ("ReflectionPad2d", "ReplicationPad2d", "ZeroPad2d", "CircularPad2d"),
+            {"input_shape": (1, 4, 4), "padding": 2},
+        ),
+        (("AdaptiveMaxPool1d", "AdaptiveAvgPool1d"), {"input_shape": (1, 8), "output_size": 3}),
+        (("MaxPool3d", "AvgPool3d", "LPPool3d"), {"input_shape": (1, 4, 4, 4), "kernel_size": 2, "norm_type": 2}),
+        (("Unfold", "MaxPool2d"), {"input_shape": (1, 4, 4), "kernel_size": 2, "stride": 2}),
+    ],
+)
+def test_the_markdown_alt_texts_of_kinds_alike_differ(tmp_path, kinds, arguments):
+    """What the review found alike: each command's --markdown alt text names its kind."""
+    alts = []
+    for kind in kinds:
+        given = {k: v for k, v in arguments.items() if k in ops.operation(kind).arguments}
+        layer = f"{kind}({', '.join(f'{k}={v!r}' for k, v in given.items() if k != 'input_shape')})"
+        shape = ",".join(map(str, given["input_shape"]))
+        result = run(
+            "--layer", layer, "--in", shape, "-q", "-o", str(tmp_path / f"{kind}.png"), "--frame", "1", "--markdown"
+        )
+        assert result.exit_code == 0, result.output
+        alts.append(result.output.split("![", 1)[1].split("](", 1)[0])
+    assert len(set(alts)) == len(alts), alts

@@ -86,19 +86,21 @@ def test_every_padding_records_what_the_loops_compute(name):
 def test_padding_arguments_are_normalised_and_named_as_torch_names_them():
     spec = convgif.ReflectionPad2dSpec((4, 4), 1)
     assert spec.input_shape == (1, 4, 4) and spec.padding == (1, 1, 1, 1) and spec.output_shape == (1, 6, 6)
-    assert (
-        spec.caption
-        == "Input Shape : (1, 4, 4) — Output Shape : (1, 6, 6) — P (left, right, top, bottom) : (1, 1, 1, 1)"
+    assert spec.caption == (
+        "Input Shape : (1, 4, 4) — Output Shape : (1, 6, 6) — P (left, right, top, bottom) : (1, 1, 1, 1)"
+        " — mode='reflect'"
     )
     crop = convgif.ZeroPad2dSpec((2, 5, 5), (1, -2, 0, 3))
     assert crop.output_shape == (2, 8, 4) and crop.pads == ((0, 0), (0, 3), (1, -2))
-    assert convgif.ConstantPad1dSpec((3, 5), (2, 1), value=0.5).caption.endswith("P (left, right) : (2, 1) — value=0.5")
+    assert convgif.ConstantPad1dSpec((3, 5), (2, 1), value=0.5).caption.endswith(
+        "P (left, right) : (2, 1) — mode='constant' — value=0.5"
+    )
     assert convgif.ConstantPad2dSpec((1, 3, 3), (1, 1), None).fill == 0.0  # F.pad's default
     columns_only = convgif.ConstantPad2dSpec((1, 3, 3), (1, 2), 7)
     assert columns_only.output_shape == (1, 3, 6)
     channels = convgif.CircularPad2dSpec((2, 3, 3), (1, 1, 1, 1, 1, 0))
     assert channels.output_shape == (3, 5, 5) and channels.caption.endswith(
-        "channels before, after) : (1, 1, 1, 1, 1, 0)"
+        "channels before, after) : (1, 1, 1, 1, 1, 0) — mode='circular'"
     )
     with pytest.raises(TypeError):
         convgif.ConstantPad2dSpec((1, 3, 3), 1)  # value has no default, as in torch

@@ -544,7 +544,15 @@ def test_max_pool_spec_normalises_and_describes_itself():
     assert (spec.in_channels, spec.out_channels, spec.output_shape, spec.num_parameters) == (1, 1, (1, 2, 2), 0)
     assert spec.steps == 4 and spec.comparisons == 12 and spec.operations == ("comparisons", 12)
     assert spec.caption == EM.join(
-        ["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)", "D : (1, 1)"]
+        [
+            "Input Shape : (1, 4, 4)",
+            "Output Shape : (1, 2, 2)",
+            "MaxPool2d",
+            "K : (2, 2)",
+            "P : (0, 0)",
+            "S : (2, 2)",
+            "D : (1, 1)",
+        ]
     )
     assert spec == MaxPool2dSpec((1, 4, 4), (2, 2), [2, 2])
     ceil = MaxPool2dSpec((3, 5, 5), 2, ceil_mode=True)
@@ -559,7 +567,7 @@ def test_max_pool_spec_normalises_and_describes_itself():
 def test_avg_pool_spec_caption_lists_only_non_defaults():
     spec = AvgPool2dSpec((1, 4, 4), 2)
     assert spec.caption == EM.join(
-        ["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)"]
+        ["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "AvgPool2d", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)"]
     )
     assert spec.additions == 12 and spec.dilation == (1, 1) and spec.divisor_override is None
     full = AvgPool2dSpec((2, 5, 5), 3, 2, 1, True, False, 4)
@@ -567,7 +575,11 @@ def test_avg_pool_spec_caption_lists_only_non_defaults():
         EM.join(["S : (2, 2)", "ceil_mode=True", "count_include_pad=False", "divisor_override=4"])
     )
     one = AvgPool1dSpec((3, 9), 3)
-    assert one.kernel_size == (3,) and one.output_shape == (3, 3) and one.caption.startswith("Input Shape : (3, 9)")
+    assert (
+        one.kernel_size == (3,)
+        and one.output_shape == (3, 3)
+        and one.caption.startswith("Input Shape : (3, 9) — Output Shape : (3, 3) — AvgPool1d — ")
+    )
     assert "K : (3,)" in one.caption
     # torch's AvgPool1d takes no divisor_override, so neither does AvgPool1dSpec
     assert "divisor_override" not in {f.name for f in dataclasses.fields(AvgPool1dSpec)}
@@ -775,7 +787,15 @@ def test_notes_max_pool_3_takes_stride_3():
     rec = record(spec, input=X16)
     assert rec.output.tolist() == [[[10]]] and rec.indices.tolist() == [[[10]]]
     assert spec.caption == EM.join(
-        ["Input Shape : (1, 4, 4)", "Output Shape : (1, 1, 1)", "K : (3, 3)", "P : (0, 0)", "S : (3, 3)", "D : (1, 1)"]
+        [
+            "Input Shape : (1, 4, 4)",
+            "Output Shape : (1, 1, 1)",
+            "MaxPool2d",
+            "K : (3, 3)",
+            "P : (0, 0)",
+            "S : (3, 3)",
+            "D : (1, 1)",
+        ]
     )
 
 
@@ -794,7 +814,15 @@ def test_notes_two_by_two_max_pool_of_a_four_by_four_input():
     assert rec.output.tolist() == [[[6, 8], [3, 4]]]
     assert rec.indices.tolist() == [[[5, 7], [8, 15]]]
     assert spec.caption == EM.join(
-        ["Input Shape : (1, 4, 4)", "Output Shape : (1, 2, 2)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)", "D : (1, 1)"]
+        [
+            "Input Shape : (1, 4, 4)",
+            "Output Shape : (1, 2, 2)",
+            "MaxPool2d",
+            "K : (2, 2)",
+            "P : (0, 0)",
+            "S : (2, 2)",
+            "D : (1, 1)",
+        ]
     )
 
 
@@ -812,7 +840,14 @@ def test_notes_max_pool_with_indices_then_max_unpool():
     assert np.array_equal(pooled.output[0], blocks.max(axis=2))
     assert np.count_nonzero(up.output) == 196 and np.array_equal(up.output[up.output != 0], img[None][up.output != 0])
     assert unpool.caption == EM.join(
-        ["Input Shape : (1, 14, 14)", "Output Shape : (1, 28, 28)", "K : (2, 2)", "P : (0, 0)", "S : (2, 2)"]
+        [
+            "Input Shape : (1, 14, 14)",
+            "Output Shape : (1, 28, 28)",
+            "MaxUnpool2d",
+            "K : (2, 2)",
+            "P : (0, 0)",
+            "S : (2, 2)",
+        ]
     )
     torch = pytest.importorskip("torch")
     t = torch.from_numpy(img[None])

@@ -77,7 +77,7 @@ def test_upsampling_records_what_the_loops_compute():
 def test_upsample_arguments_are_normalised_and_refused_as_torch_does():
     spec = convgif.UpsampleSpec((3, 4, 5), scale_factor=2)
     assert spec.scale_factor == 2.0 and spec.output_shape == (3, 8, 10) and spec.mode == "nearest"
-    assert spec.caption == "Input Shape : (3, 4, 5) — Output Shape : (3, 8, 10) — scale_factor=2.0"
+    assert spec.caption == "Input Shape : (3, 4, 5) — Output Shape : (3, 8, 10) — scale_factor=2.0 — mode='nearest'"
     corners = convgif.UpsampleSpec((1, 3, 3), size=5, mode="bilinear", align_corners=True)
     assert corners.output_shape == (1, 5, 5) and corners.caption.endswith(
         "size=5 — mode='bilinear' — align_corners=True"

@@ -23,7 +23,7 @@ from ..files.formats import is_stream
 from ..language import in_language, say, speaking
 from ..ops.args import check_computable, check_sizes
 from ..picture.layout import plan
-from ..picture.sizes import MAX_SHOWN_IN, fit_box, kernel_channels, shown_note
+from ..picture.sizes import MAX_SHOWN_IN, SUM_ENTRY_LINES, fit_box, kernel_channels, shown_note
 from ..picture.sizes import shown as shown_of
 from . import Look
 from .region import choose, refused_by_size
@@ -297,17 +297,25 @@ class Job:
 
     def _plans(self, look: Look) -> list:
         """Each drawing's layout: the room of its sum lines cut to what the steps drawn write (the
-        geometries estimate it); those of an animation of several pictures drawn on one canvas
+        geometries estimate it), or widened to it when the estimate would cut a sum (the cells
+        then chosen anew); those of an animation of several pictures drawn on one canvas
         (the widest picture's) with their texts breaking within the canvas's width, as the
         widest picture's do, so that the texts do not jump from picture to picture."""
         pairs = list(zip(self.drawings, self.scales))
         geometries = [drawn.geometry for drawn in self.drawings]
         layouts = [self._plan(look, drawn, scales, drawn.geometry) for drawn, scales in pairs]
-        if any(layout.values and layout.sum_lines > 1 for layout in layouts):
+        if any(layout.values and (layout.sum_lines > 1 or layout.geometry.sum_each_group) for layout in layouts):
             for k, (layout, fresh) in enumerate(zip(layouts, self._drawn())):
-                lines = sum_lines_written(fresh.playback, layout)
+                for _ in range(3):  # more room may bring other cells, whose sums break otherwise
+                    lines = sum_lines_written(fresh.playback, layout)
+                    if not layout.values or lines <= layout.sum_lines:
+                        break
+                    geometries[k] = replace(geometries[k], sum_lines_drawn=lines, sum_lines_least=lines)
+                    layout = layouts[k] = self._plan(look, *pairs[k], geometries[k])
+                    fresh = self._drawn()[k]
                 if layout.values and lines < layout.sum_lines:
-                    geometry = replace(geometries[k], sum_lines_drawn=lines)
+                    least = min(geometries[k].sum_lines_least, lines)
+                    geometry = replace(geometries[k], sum_lines_drawn=lines, sum_lines_least=least)
                     fitted = self._plan(look, *pairs[k], geometry)
                     if fitted.sum_width >= layout.sum_width:  # laid out no narrower: the sums break no worse
                         layouts[k], geometries[k] = fitted, geometry
@@ -604,16 +612,25 @@ class _Players(NamedTuple):
 
 
 def sum_lines_written(playback: Any, layout: Any) -> int:
-    """The most lines the sums of a picture's steps take within ``layout`` (at least 1), the
-    steps played in order as a render plays them (``playback`` a fresh one: it is used up)."""
+    """The most lines the sums of a picture's steps take at ``layout``'s sum width (at least
+    1), the steps played in order as a render plays them (``playback`` a fresh one: it is used
+    up): within its room, or, for sums of an entry for each group, as many lines as each entry
+    needs when none is longer than :data:`~convgif.picture.sizes.SUM_ENTRY_LINES` (or the
+    geometry's most), so that a room estimated too small shows."""
     from ..picture.overlay import _fit_lines
 
+    geometry, width = layout.geometry, layout.sum_width
+    each = max(geometry.sum_lines_most, SUM_ENTRY_LINES)  # the most lines an entry read whole takes
     most = 1
     for step in range(layout.steps):
         playback.advance(step)
         entries = playback.show(step).sums_drawn(layout.outputs)
-        if entries:
-            most = max(most, len(_fit_lines(entries, layout.sum_width, layout.sum_lines)))
+        if not entries:
+            continue
+        room = layout.sum_lines
+        if geometry.sum_each_group and all(len(_fit_lines([entry], width, each + 1)) <= each for entry in entries):
+            room = max(room, len(entries) * each)
+        most = max(most, len(_fit_lines(entries, width, room)))
     return most
 
 

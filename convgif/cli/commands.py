@@ -169,7 +169,7 @@ def main(
     snippets = Snippets(markdown, html, relative_to, poster)
     from .. import ops
 
-    read = channel_note(request.spec, ops.of(request.spec).name, params.get("input_shape"))
+    read = channel_note(request.spec, ops.of(request.spec), params.get("input_shape"))
     try:
         _report(
             request.spec, result, shown, quiet, snippets, request.still, err=on_stdout, notes=[read] if read else []

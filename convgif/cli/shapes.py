@@ -49,13 +49,14 @@ def _other_reading(name: str, given: tuple[int, ...]) -> str:
     )
 
 
-def channel_note(spec: Any, name: str, given: Optional[tuple[int, ...]]) -> Optional[str]:
+def channel_note(spec: Any, op: Any, given: Optional[tuple[int, ...]]) -> Optional[str]:
     """The note for an ``--in`` of 2-D or 3-D sizes read as one channel: what it was read as,
-    and the layer of one axis fewer that would read the first number as channels."""
-    if given is None or len(given) < 2 or not without_channel(spec, given):
+    and the layer of one axis fewer that would read the first number as channels. None for a
+    kind ``op`` that draws one map only, whose form that is."""
+    if given is None or len(given) < 2 or op.one_map or not without_channel(spec, given):
         return None
     return f"--in {_typed(given)} is read as {AXES[len(given)]} of one channel, input {fmt(spec.input_shape)}; " + (
-        _other_reading(name, given)
+        _other_reading(op.name, given)
     )
 
 

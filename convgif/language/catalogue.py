@@ -364,6 +364,10 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"pointwise", "逐点"),
         (rf"total ({_NUM}), against ({_NUM}) for a standard convolution", r"共 \1, 标准卷积为 \2"),
         (r"standard", "标准卷积"),
+        (
+            r"parameters 0 of its own; the four layers it compares have these weights",
+            "参数 0 (本身没有; 所比较的四个层的权重如下)",
+        ),
         (r"parameters", "参数"),
         # factors
         (rf"({_NUM}) numbers instead of ({_NUM})", r"\1 个数, 而非 \2 个"),

@@ -188,7 +188,7 @@ class _AdaptiveSpec:
     def caption(self) -> str:
         shown = self.output_size[0] if len(set(self.output_size)) == 1 and self.DIMS > 1 else self.output_size
         more = ["return_indices=True"] if getattr(self, "return_indices", False) else []
-        return caption_line(self.input_shape, self.output_shape, f"output_size : {shown}", *more)
+        return caption_line(self.input_shape, self.output_shape, self.NAME, f"output_size : {shown}", *more)
 
     def equal_pool(self) -> Optional[tuple[tuple[int, ...], tuple[int, ...]]]:
         """(kernel_size, stride) of the fixed pool with exactly these windows, if there is one:

@@ -36,6 +36,9 @@ class Operation(abc.ABC):
     torch_shown: ClassVar[Optional[tuple[str, ...]]] = None
     #: Arguments torch takes with one value only for this kind (nothing to ask for).
     torch_fixed: ClassVar[tuple[str, ...]] = ()
+    #: Whether the kind draws one map and nothing else (``--in H,W`` is its form, as a
+    #: channel axis would only ever be 1): then no note says how sizes without channels are read.
+    one_map: ClassVar[bool] = False
     #: Whether a render draws the kind's backward pass (``backward``; every kind computes it).
     backward_drawn: bool = False
     #: Whether :meth:`record_drawn` records only the part ``region`` of a layer too large to

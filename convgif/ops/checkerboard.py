@@ -141,6 +141,7 @@ class Checkerboard(Operation):
     name = "checkerboard"
     spec_type = CheckerboardSpec
     dims = 2
+    one_map = True
 
     def record(self, spec, seed: int = 0, *, input=None, weight=None, bias=None):
         """Ones in, the four count maps out (an input given must be ones: the counts assume it)."""
@@ -219,6 +220,8 @@ class Checkerboard(Operation):
             "output_shape": list(spec.output_shape),
             "ways": list(DOUBLINGS),
             "num_parameters": 0,
+            # the figure has none; the layers it compares, listed next, have theirs
+            "parameters_line": "parameters 0 of its own; the four layers it compares have these weights",
             "placements": h * w * len(WAYS),
             "placements_name": "input cells, once per way",
             "steps": spec.steps,

@@ -66,6 +66,7 @@ class _Window:
             [
                 f"Input Shape : {self.input_shape}",  # type: ignore[attr-defined]
                 f"Output Shape : {self.output_shape}",  # type: ignore[attr-defined]
+                self.NAME,  # type: ignore[attr-defined]
                 f"K : {self.kernel_size}",
                 f"P : {self.padding}",
                 f"S : {self.stride}",

@@ -196,7 +196,7 @@ class _FractionalSpec:
 
     @cached_property
     def caption(self) -> str:
-        parts = [f"K : {self.kernel_size}"]
+        parts = [self.NAME, f"K : {self.kernel_size}"]
         if self.output_ratio is not None:
             parts.append(f"output_ratio : {self.output_ratio}")
         return caption_line(self.input_shape, self.output_shape, *parts)

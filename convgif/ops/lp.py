@@ -146,6 +146,7 @@ class _LPPoolSpec(_Pool):
         return caption_line(
             self.input_shape,
             self.output_shape,
+            self.NAME,
             f"p : {self.p_text}",
             f"K : {self.kernel_size}",
             f"S : {self.stride}",

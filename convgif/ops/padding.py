@@ -216,15 +216,18 @@ class _PadSpec(WritesEachOutput):
 
     @cached_property
     def caption(self) -> str:
-        """The shapes, then the amounts with their sides named, then a ConstantPad's value."""
+        """The shapes, then the amounts with their sides named, then the kind as ``F.pad`` names
+        it, after the amounts as in its call: ``mode='reflect'``, or ``mode='constant'`` and the
+        value (a ZeroPad's is 0.0), so that the title tells the kinds apart."""
         count = len(self.padding) // 2
         words = [w for pair in SIDES[: min(count, self.DIMS)] for w in pair]
         if count > self.DIMS:
             words += ["channels before", "after"]
         parts = [f"Input Shape : {self.input_shape}", f"Output Shape : {self.output_shape}"]
         parts.append(f"P ({', '.join(words)}) : {self.padding}" if words else "P : ()")
-        if self.NAME.startswith("ConstantPad"):
-            parts.append(f"value={self.value!r}")
+        parts.append(f"mode={self.MODE!r}")
+        if self.MODE == "constant":
+            parts.append(f"value={getattr(self, 'value', 0.0)!r}")
         return _SEP.join(parts)
 
     def replace(self, **changes: object):

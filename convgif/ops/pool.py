@@ -242,9 +242,11 @@ class _Pool:
         return ("comparisons" if self.KIND == "max" else "additions"), reads_less_one(self)
 
     def _caption(self, *more: str) -> str:
+        """The shapes, the class's name (the one word that says max or mean), then K, P, S."""
         parts = [
             f"Input Shape : {self.input_shape}",
             f"Output Shape : {self.output_shape}",
+            self.NAME,
             f"K : {self.kernel_size}",
             f"P : {self.padding}",
             f"S : {self.stride}",
@@ -292,7 +294,7 @@ class _MaxPoolSpec(_Pool):
 
     @cached_property
     def caption(self) -> str:
-        """The article's caption with K, P, S and D, then the switches set: ``ceil_mode=True``,
+        """The article's caption with the class's name, K, P, S and D, then the switches set: ``ceil_mode=True``,
         ``return_indices=True``."""
         more = [f"{name}=True" for name in ("ceil_mode", "return_indices") if getattr(self, name)]
         return self._caption(f"D : {self.dilation}", *more)
@@ -393,7 +395,8 @@ class _AvgPoolSpec(_Pool):
 
     @cached_property
     def caption(self) -> str:
-        """The article's caption with K, P and S (no dilation), then the non-default switches."""
+        """The article's caption with the class's name, K, P and S (no dilation), then the
+        non-default switches."""
         more = []
         if self.ceil_mode:
             more.append("ceil_mode=True")

@@ -261,8 +261,8 @@ class _Resample(WritesEachOutput):
 
     @cached_property
     def caption(self) -> str:
-        """The shapes, then every argument that is not the default (an alias's fixed mode in
-        brackets)."""
+        """The shapes, the size or scale, the mode (always: it is what tells the kinds apart),
+        then every other argument that is not the default (an alias's fixed mode in brackets)."""
         parts = [f"Input Shape : {self.input_shape}", f"Output Shape : {self.output_shape}"]
         if self.size is not None:
             parts.append(f"size={self.size!r}")
@@ -271,8 +271,7 @@ class _Resample(WritesEachOutput):
         fields = self._fields()
         fixed = [f"{name}={getattr(self, name)!r}" for name in ("mode", "align_corners") if name not in fields]
         if "mode" in fields:
-            if self.mode != "nearest":
-                parts.append(f"mode={self.mode!r}")
+            parts.append(f"mode={self.mode!r}")
             if self.align_corners is not None:
                 parts.append(f"align_corners={self.align_corners!r}")
             if self.recompute_scale_factor is not None:

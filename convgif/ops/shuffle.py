@@ -89,7 +89,7 @@ def _step_note(up: bool, r: int, groups: int) -> str:
 
 class _Moves:
     """What the shuffles' specs share: no parameters, each value read once and written once,
-    and a caption of the shapes and the one argument."""
+    and a caption of the shapes, the class's name and the one argument."""
 
     num_parameters: ClassVar[int] = 0
 
@@ -115,7 +115,12 @@ class _Moves:
     @cached_property
     def caption(self) -> str:
         return _SEP.join(
-            [f"Input Shape : {self.input_shape}", f"Output Shape : {self.output_shape}", self._argument_caption()]
+            [
+                f"Input Shape : {self.input_shape}",
+                f"Output Shape : {self.output_shape}",
+                self.NAME,  # type: ignore[attr-defined]
+                self._argument_caption(),
+            ]
         )
 
     def replace(self, **changes: object):

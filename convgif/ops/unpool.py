@@ -186,12 +186,13 @@ class _MaxUnpoolSpec:
 
     @cached_property
     def caption(self) -> str:
-        """The article's caption with K, P and S; when an ``output_size`` that differs from the
+        """The article's caption with the class's name, K, P and S; when an ``output_size`` that differs from the
         default size is given, it is said as what it is, an argument of the call, not of the
         constructor: `` — called with output_size=(7, 7)``."""
         parts = [
             f"Input Shape : {self.input_shape}",
             f"Output Shape : {self.output_shape}",
+            self.NAME,
             f"K : {self.kernel_size}",
             f"P : {self.padding}",
             f"S : {self.stride}",

@@ -211,6 +211,8 @@ def _breaks(
         sum_lines += groups * (len(wrap(spec.sum_head, sum_width)) - 1)
     if spec.sum_lines_drawn:  # what the steps drawn write, no more
         sum_lines = min(sum_lines, spec.sum_lines_drawn)
+    if values:  # what they write when the estimate keeps fewer
+        sum_lines = max(sum_lines, spec.sum_lines_least)
     return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
 
 

@@ -134,6 +134,10 @@ class Geometry:
     #: The most lines a step's sums take as the steps drawn write them (0: not known): the
     #: room kept for them is then no more, so that no empty line stays under the longest.
     sum_lines_drawn: int = 0
+    #: The fewest lines kept for a step's sums (0: as :attr:`sum_lines_most` and the estimate
+    #: of :attr:`sum_chars` allow): what the steps drawn write when the estimate keeps fewer (a
+    #: sum estimated too long to read whole, found short enough), so that none is cut.
+    sum_lines_least: int = 0
     #: The longest line a step's sums open with for each group drawn, before its entries (a
     #: transposed convolution's ``canvas[0, 2:5, 0:3] += x[0, 1, 0] · weight[0, 0]``): every
     #: line it breaks onto past its first is given on top of :attr:`sum_lines_most`, so that a
