@@ -1058,3 +1058,28 @@ def test_a_layer_no_part_of_which_fits_the_column_says_why_its_frame_is_wider_an
     assert refused.value.argument == "width" and f"width={least - 1} is too narrow" in str(refused.value)
     assert Job(spec, Look(values=True, width=least)).past_column() == ""  # a width given: no note
     assert Job(spec.replace(kernel_size=3)).past_column() == ""  # a layer that fits: none
+
+
+@pytest.mark.parametrize(
+    ("region", "dims", "said"),
+    [
+        (Region((0, 1), (0, 2)), 2, "row 0, columns 0–1"),
+        (Region((2, 5), (3, 4)), 2, "rows 2–4, column 3"),
+        (Region((0, 1), (4, 5), 1), 1, "position 4"),
+        (Region((0, 1), (4, 9), 1), 1, "positions 4–8"),
+    ],
+)
+def test_a_part_of_one_row_or_column_names_it_in_the_singular(region, dims, said):
+    """A part one row (column, position) wide says "row 0", not "rows 0–0"."""
+    assert region.text(dims) == said
+
+
+def test_a_pooling_with_channels_left_out_is_told_how_to_draw_them_not_its_steps(tmp_path):
+    """MaxPool3d over (2, 5, 10, 7) plays every step, each writing every channel, with a channel
+    left out: the advice names the channels, not steps it already draws."""
+    result = CliRunner().invoke(
+        main, ["--layer", "MaxPool3d", "--in", "2,5,10,7", "--k", "2", "-o", str(tmp_path / "x.gif")]
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"note: --width \d+ or --scale \d+ draws every channel as well", result.output), result.output
+    assert "draws every step" not in result.output and " · 30 frames · " in result.output

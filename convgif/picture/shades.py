@@ -174,13 +174,24 @@ def shaded_output(drawn: Drawn) -> np.ndarray:
     return drawn.output[[rows.index(co) for co in shown_out if co in rows and rows.index(co) < drawn.output.shape[0]]]
 
 
+def shaded_input(drawn: Drawn) -> np.ndarray:
+    """The input cells of ``drawn`` that are drawn and its input's own (not padding or cells
+    outside it): the values its input shades span."""
+    apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
+    which = [c for c in shown(drawn.geometry)[0] if c < drawn.grid.shape[0]]
+    drawn_in = drawn.grid[which]
+    if apart.ndim == 3:  # filler told per channel (whole channels of padding)
+        apart = apart[which]
+        return drawn_in[~apart] if (~apart).any() else drawn_in
+    return drawn_in[:, ~apart] if (~apart).any() else drawn_in
+
+
 def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] = None) -> Scales:
     """Shades for every grid of ``drawn``, each from the values of all its channels: diverging
     (centred on 0) where values are signed, greys for a picture's pixels (colours per channel
     for RGB), with a key for each grid. Float noise in a grid (see :data:`NOISE`) counts as 0.
     ``values``: numbers are written in the cells (a picture then takes half the shades)."""
     span = drawn.extra.get("span")  # (lowest, highest) the output cells pass through
-    shown_in = shown(drawn.geometry)[0]  # only the channels drawn take part
     out_scale = magnitude(shaded_output(drawn), span)
     output = written(shaded_output(drawn), out_scale)
     signed_output = output.min() < 0 or (span is not None and written(np.asarray(span, float), out_scale)[0] < 0)
@@ -193,14 +204,8 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         else:
             outputs = Shades.of(output, PIXEL_SHADES, linear=True, scale=out_scale)
     else:
-        apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
-        which = [c for c in shown_in if c < drawn.grid.shape[0]]
-        drawn_in = drawn.grid[which]
-        if apart.ndim == 3:  # filler told per channel (whole channels of padding)
-            apart = apart[which]
-            grid = drawn_in[~apart] if (~apart).any() else drawn_in
-        else:
-            grid = drawn_in[:, ~apart] if (~apart).any() else drawn_in  # the input's own cells
+        grid = drawn.extra.get("inputs_shown")  # the values of every picture of this input
+        grid = shaded_input(drawn) if grid is None else grid
         in_scale = magnitude(grid)
         if written_as is not None:  # an earlier picture's output (``written_as`` its shades): as it was written
             inputs = written_as
