@@ -443,3 +443,35 @@ def test_cells_in_two_windows_are_named_in_the_singular_when_one(input_shape, si
     kind = "AdaptiveAvgPool3d" if len(input_shape) == 4 else "AdaptiveAvgPool2d"
     spec = ops.operation(kind).build(input_shape=input_shape, output_size=size)
     assert said in ops.of(spec).notes(spec)
+
+
+@pytest.mark.parametrize("kind", [convgif.AdaptiveAvgPool2dSpec, convgif.AdaptiveMaxPool2dSpec])
+def test_the_backward_notes_say_several_windows_and_define_n_and_o(kind):
+    """Cell (1, 1) of 5×5 to 3×3 lies in four windows: the note says several, not two, and
+    says what n and o are, in English and both Chinese scripts."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.language import say, speaking
+
+    spec = kind((1, 5, 5), 3)
+    (drawn,) = Job(spec, Look(values=True), {"backward": True}).drawings
+    windows = {  # the windows that hold each cell, counted cell by cell
+        (y, x): sum(
+            a <= y < b and c <= x < d
+            for a, b in zip(spec.starts[0], spec.ends[0])
+            for c, d in zip(spec.starts[1], spec.ends[1])
+        )
+        for y in range(5)
+        for x in range(5)
+    }
+    assert windows[(1, 1)] == 4
+    notes = " ".join(drawn.geometry.notes)
+    assert "cells in several windows add up" in notes and "two windows add" not in notes, notes
+    assert "windows ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉−1 (n = input size, o = output size): rows 0–1" in notes, notes
+    for lang, words in (
+        ("zh-Hans", ("多个窗口", "n = 输入大小, o = 输出大小")),
+        ("zh-Hant", ("多個窗口", "n = 輸入大小, o = 輸出大小")),
+    ):
+        with speaking(lang):
+            said = " ".join(say(note) for note in drawn.geometry.notes)
+        assert all(word in said for word in words) and "input size" not in said and "several" not in said, said

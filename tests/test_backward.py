@@ -612,3 +612,32 @@ def test_info_counts_the_backward_pass_and_agrees_with_its_render(tmp_path):
         frames = convgif.render(layer, tmp_path / "b.gif", backward=True).frames
         assert describe(layer, backward=True)["frames"] == frames
     assert describe(spec, backward=True)["frames"] > describe(spec)["frames"]  # dx, dw and db
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_dy_is_drawn_in_one_colour_for_each_value_in_every_layer_family(theme):
+    """dy of the same values looks the same in a convolution's backward pass (its dx, dw and db
+    pictures), a pooling's (dy as the kernels) and a gather's (dy as the input): a colour means
+    one value of dy, not a weight's colour in one family and an input's in another."""
+    from fills import array_fills
+
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    def dy(shape: tuple[int, ...]) -> np.ndarray:
+        return np.resize(np.array([-2, 1, 0, 2, -1]), shape)
+
+    layers = [
+        ops.operation("Conv2d").build(input_shape=(1, 5, 5), out_channels=1, kernel_size=2),
+        ops.operation("MaxPool2d").build(input_shape=(1, 5, 5), kernel_size=3, stride=2, padding=1),
+        ops.operation("AvgPool2d").build(input_shape=(1, 4, 4), kernel_size=2),
+        ops.operation("MaxPool3d").build(input_shape=(1, 3, 4, 4), kernel_size=2, stride=1),
+        ops.operation("Upsample").build(input_shape=(1, 2, 2), scale_factor=2),
+    ]
+    colours: dict = {}
+    for spec in layers:
+        job = Job(spec, Look(theme=theme), {"backward": True}, grad_output=dy(spec.output_shape))
+        for value, seen in array_fills(job, "dy").items():
+            colours.setdefault(value, set()).update(seen)
+    assert sorted(colours) == [-2, -1, 0, 1, 2]
+    assert all(len(seen) == 1 for seen in colours.values()), colours

@@ -9,6 +9,7 @@ import warnings
 
 import numpy as np
 import pytest
+from fills import array_fills
 from grouped_steps import check_steps
 
 from convgif import SpecError, ops
@@ -243,3 +244,166 @@ def test_the_grids_not_drawn_are_said_in_the_forward_pass_words():
         assert not any(map(untranslated, said)), said
         forward = say("out channel 1, and 3 not drawn", lang)
         assert forward.split(", ")[1].startswith(and_not), forward
+
+
+# -- every array keeps its size and its colours from picture to picture --------------------------
+
+
+def _part(job: Job, name: str):
+    """The drawing of ``job`` whose output is ``name`` (dx, dw, db)."""
+    return next(d for d in job.drawings if d.geometry.output_name == name)
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        CONV(input_shape=(1, 6, 6), out_channels=1, kernel_size=3, stride=2, padding=1),
+        CONV(input_shape=(1, 6, 6), out_channels=1, kernel_size=3, stride=2),
+        CONV(input_shape=(2, 7, 5), out_channels=2, kernel_size=2, stride=3, dilation=2, padding=(1, 2)),
+        CONV(input_shape=(2, 5, 5), out_channels=2, kernel_size=2, stride=2, padding=1, padding_mode="reflect"),
+        ops.operation("Conv1d").build(input_shape=(1, 8), out_channels=1, kernel_size=3, stride=2),
+    ],
+    ids=repr,
+)
+def test_dw_draws_the_whole_padded_input_as_the_forward_pass_does(spec):
+    """x keeps its size: dw's grid is the forward picture's padded input, every cell, those no
+    window reads marked never read (not cropped off at the bottom and right)."""
+    from convgif.animation import Look
+
+    forward = Job(spec, Look()).drawings[0]
+    dw = _part(Job(spec, Look(), {"backward": True}), "dw")
+    padded = spec.padded_shape[1:]
+    assert dw.geometry.grid == forward.geometry.grid == (padded if len(padded) == 2 else (1, *padded))
+    assert dw.grid.shape == forward.grid.shape and np.array_equal(dw.grid, forward.grid)
+    assert np.array_equal(dw.filler, forward.filler)
+    assert (dw.unread is None) == (forward.unread is None)
+    if forward.unread is not None:
+        assert np.array_equal(dw.unread, forward.unread)
+
+
+TRANSPOSED = ops.operation("ConvTranspose2d").build
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        TRANSPOSED(input_shape=(1, 2, 2), out_channels=1, kernel_size=2, stride=2, dilation=2, output_padding=1),
+        TRANSPOSED(input_shape=(2, 3, 2), out_channels=2, kernel_size=3, stride=2, padding=1, output_padding=1),
+        TRANSPOSED(
+            input_shape=(1, 2, 3), out_channels=1, kernel_size=2, stride=(1, 3), dilation=(3, 1), output_padding=(2, 2)
+        ),
+        ops.operation("ConvTranspose1d").build(
+            input_shape=(1, 3), out_channels=1, kernel_size=2, stride=2, output_padding=1
+        ),
+    ],
+    ids=repr,
+)
+def test_a_transposed_convolutions_dy_is_drawn_whole_in_every_picture(spec):
+    """dy keeps its size: on the canvas in dx's and dw's pictures, with the cells output_padding
+    adds past the canvas drawn (never read), so that every dy cell is there, where db draws it."""
+    from convgif.animation import Look
+
+    job = Job(spec, Look(), {"backward": True})
+    dy = job.recording.grad_output.reshape(spec.out_channels, -1, spec.output_shape[-1])
+    one_row = len(spec.input_shape) == 2
+    rows, cols = (0, spec.padding[0]) if one_row else spec.padding
+    for name in ("dx", "dw"):
+        drawn = _part(job, name)
+        assert drawn.geometry.grid == drawn.grid.shape[1:]
+        own = ~drawn.filler
+        assert own.sum() == dy[0].size  # every dy cell, none cropped off
+        assert np.array_equal(drawn.grid[:, own].reshape(dy.shape), dy)
+        assert np.array_equal(np.argwhere(own)[0], (rows, cols))
+        canvas = tuple(
+            (n - 1) * s + d * (k - 1) + 1
+            for n, s, d, k in zip(spec.input_shape[1:], spec.stride, spec.dilation, spec.kernel_size)
+        )
+        past = np.zeros(drawn.grid.shape[1:], bool)
+        past[1 if one_row else canvas[0] :, :] = True
+        past[:, canvas[-1] :] = True
+        if past.any():  # output_padding past what the kernels cover: there, and read by no step
+            assert drawn.unread is not None and drawn.unread[past].all()
+    assert np.array_equal(_part(job, "db").grid, dy)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize(
+    "spec",
+    [
+        CONV(input_shape=(1, 6, 6), out_channels=1, kernel_size=3, stride=2),
+        CONV(input_shape=(4, 4, 4), out_channels=4, kernel_size=3, groups=2),
+        ops.operation("Conv1d").build(input_shape=(2, 7), out_channels=2, kernel_size=3, stride=2, padding=1),
+        ops.operation("Conv3d").build(input_shape=(1, 3, 4, 4), out_channels=1, kernel_size=2),
+    ],
+    ids=repr,
+)
+def test_dy_keeps_one_colour_for_each_value_in_every_picture(spec, theme):
+    """dy is drawn in the same colours in dx's picture (its input), dw's (its kernels) and
+    db's: a value has one colour throughout the animation, not a kernel's in dw alone."""
+    from convgif.animation import Look
+
+    job = Job(spec, Look(theme=theme), {"backward": True})
+    seen = array_fills(job, "dy")
+    assert len(seen) > 1
+    assert all(len(colours) == 1 for colours in seen.values()), seen
+    assert len({next(iter(c)) for c in seen.values()}) == len(seen)  # and each value its own
+
+
+def _hued(frame: np.ndarray, box: tuple[int, int, int, int], pad: int, hues: set) -> bool:
+    y0, y1, x0, x1 = box
+    return bool(np.isin(frame[max(0, y0 - pad) : y1 + pad, max(0, x0 - pad) : x1 + pad], list(hues)).any())
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        CONV(input_shape=(2, 4, 4), out_channels=2, kernel_size=3),
+        ops.operation("Conv1d").build(input_shape=(2, 6), out_channels=2, kernel_size=3, stride=2),
+        TRANSPOSED(input_shape=(2, 2, 2), out_channels=2, kernel_size=2, stride=2),
+        ops.operation("Conv3d").build(input_shape=(2, 2, 3, 3), out_channels=2, kernel_size=2),
+    ],
+    ids=repr,
+)
+def test_a_frame_outlines_only_the_grids_its_step_reads_and_writes(spec):
+    """In every picture of a one-group layer's backward pass (dw's too, whose own groups are its
+    input channels), a frame draws its outlines round the inputs the step reads, the kernels it
+    uses and the outputs it writes, and round nothing else: no grid is framed whole."""
+    from convgif.animation import Look
+    from convgif.picture.paint import THEMES
+
+    job = Job(spec, Look(), {"backward": True})
+    fresh = job._drawn()  # the same steps, to ask each what it reads and writes
+    for part, layout, drawn in zip(job.parts, job.layouts, fresh):
+        geo, s, m = layout.geometry, layout.cell, layout.metrics
+        hues = {i for i, c in enumerate(part.scene.palette.colors) if tuple(c) in THEMES["light"].hues}
+        pad = m.frame + 2 * m.stroke
+        ho, wo = geo.out_size
+        hp, wp = geo.grid
+        assert not _hued(part.scene.image, (0, layout.height, 0, layout.width), 0, hues), geo.output_heading
+        for step, frame in zip(range(layout.steps), part.frames(list(range(layout.steps)))):
+            drawn.playback.advance(step)
+            shown = drawn.playback.show(step)
+            written = {w.channel for w in shown.writes}
+            for co, (x, y) in layout.outputs.items():
+                hued = _hued(frame, (y, y + ho * s, x, x + wo * s), pad, hues)
+                assert hued == (co in written), (geo.output_heading, step, geo.output_label(co), hued)
+            for c, (x, y) in layout.inputs.items():
+                cells = shown.reads[c // geo.in_per_group].cells
+                read = bool((cells[:, 0] == c).any())
+                assert _hued(frame, (y, y + hp * s, x, x + wp * s), pad, hues) == read, (geo.output_heading, step, c)
+                kernel = layout.kernels.get((c, shown.column))
+                if read and kernel is not None:
+                    kh, kw = geo.kernel
+                    assert _hued(frame, (kernel[1], kernel[1] + kh * s, kernel[0], kernel[0] + kw * s), pad, hues)
+
+
+def test_a_separable_convolutions_dd_keeps_the_colours_it_was_written_in():
+    """dd, which the pointwise step's dx picture writes, is the depthwise step's dy: drawn in
+    the colours it was written in wherever it is read, as dx's input and as dw_dw's kernels."""
+    from convgif.animation import Look
+
+    spec = ops.operation("separable").build(input_shape=(2, 5, 5), out_channels=2, kernel_size=3, padding=1)
+    job = Job(spec, Look(theme="dark"), {"backward": True})
+    assert [d.geometry.kernel_name for d in job.drawings if d.geometry.output_name == "dw_dw"] == ["dd"]
+    seen = array_fills(job, "dd")
+    assert len(seen) > 2 and all(len(colours) == 1 for colours in seen.values()), seen

@@ -120,8 +120,10 @@ def play(drawn, steps: int, exact: bool) -> np.ndarray:
         for entry, co in zip(step_shown.sums, step_shown.sum_channels):
             if drawn.kernels is not None:
                 check_sum(drawn, step_shown, entry, co, exact)
-            elif entry.startswith("db"):
-                assert number(entry.rsplit(" = ", 1)[1]) == pytest.approx(drawn.grid[co].sum()), entry
+            elif entry.startswith("db"):  # every cell of the channel's grids read: its depth slices
+                cells = step_shown.reads[co].cells
+                assert len(cells) == drawn.grid[0].size * drawn.grid.shape[0] // len(drawn.output)
+                assert number(entry.rsplit(" = ", 1)[1]) == pytest.approx(drawn.grid[tuple(cells.T)].sum()), entry
             elif drawn.geometry.input_name == "dxp" and "cropped" not in entry:  # a padding's copies folded back
                 cells = step_shown.reads[co].cells
                 value = 0 if entry.endswith("no padded cell holds it") else number(entry.rsplit(" = ", 1)[1])
@@ -317,3 +319,44 @@ def test_a_grouped_slices_step_line_names_what_it_writes_in_the_groups_not_drawn
     job = Job(spec, Look(**look), {"backward": True}, max_frames=0)
     named, counted = check_steps(spec, job)
     assert named + counted, "no picture left a group out"
+
+
+def test_a_3d_db_draws_each_depth_slice_of_dy_as_a_grid_of_its_own():
+    """db reads every depth slice of a channel's dy: each drawn apart, labelled dy[c, o], as
+    the other pictures draw the slices, not stacked into one grid that reads as one map."""
+    spec = convgif.Conv3dSpec((1, 3, 4, 4), 2, 2)
+    job = Job(spec, view={"backward": True}, grad_output=True)
+    db, layout = job.drawings[-1], job.layouts[-1]
+    dy = job.recording.grad_output
+    c, do, ho, wo = dy.shape
+    assert db.geometry.output_name == "db" and db.grid.shape == (c * do, ho, wo) == (4, 3, 3)
+    assert [db.geometry.input_text(i) for i in range(c * do)] == ["dy[0, 0]", "dy[0, 1]", "dy[1, 0]", "dy[1, 1]"]
+    np.testing.assert_array_equal(db.grid.reshape(dy.shape), dy)
+    assert sorted(layout.inputs) == list(range(c * do))  # every slice its own grid
+    tops = sorted(y for _, y in layout.inputs.values())
+    assert all(b - a > ho * layout.cell for a, b in zip(tops, tops[1:]))  # apart, with room for a label
+    reads = db.playback.show(0).reads
+    assert {int(i) for i in reads[1].cells[:, 0]} == {2, 3}  # db[1] reads both of channel 1's slices
+
+
+def test_3d_pictures_draw_x_and_dy_whole():
+    """A Conv3d's dw draws each padded depth slice of x whole (the cells no window reads marked
+    never read), and a ConvTranspose3d's dx and dw draw dy with output_padding's cells past
+    the canvas: each slice has the size it has in the forward pass."""
+    spec = convgif.Conv3dSpec((1, 3, 6, 6), 1, 3, stride=2, padding=1)
+    job = Job(spec, view={"backward": True}, grad_output=True)
+    padded = job.recording.forward.padded
+    for drawn in job.drawings:
+        if drawn.geometry.output_name != "dw":
+            continue
+        assert drawn.geometry.grid == padded.shape[2:] == drawn.grid.shape[1:]
+        for plane in drawn.grid:
+            assert any(np.array_equal(plane, padded[0, q]) for q in range(padded.shape[1]))
+        assert drawn.unread is not None and drawn.unread[-1].all() and drawn.unread[:, -1].all()
+    spec = convgif.ConvTranspose3dSpec((1, 2, 2, 2), 1, 2, stride=2, output_padding=1)
+    job = Job(spec, view={"backward": True}, grad_output=True)
+    dy = job.recording.grad_output
+    for drawn in job.drawings:
+        if drawn.geometry.output_name in ("dx", "dw"):
+            assert drawn.grid.shape[1:] == dy.shape[2:] == (5, 5)
+            assert not drawn.filler.any() and drawn.unread[-1].all() and drawn.unread[:, -1].all()

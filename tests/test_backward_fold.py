@@ -85,7 +85,7 @@ def check_unfold_backward(spec, job) -> np.ndarray:
             np.testing.assert_array_equal(shown.reads[ch].cells, [(ch, k, step) for k in range(kk)])
             write = writes[ch]
             np.testing.assert_allclose(write.values, canvas[ch][np.ix_(write.rows, write.cols)])
-        assert shown.text == f"column {step} · window at ({rows[0]}, {cols[0]}) · step {step + 1}/{len(dy[0])}"
+        assert shown.text == f"column {step} · window from ({rows[0]}, {cols[0]}) · step {step + 1}/{len(dy[0])}"
     np.testing.assert_allclose(canvas, drawn.output)
     return canvas[:, p[0] : p[0] + spec.input_shape[1], p[1] : p[1] + spec.input_shape[2]]
 

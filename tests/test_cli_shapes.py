@@ -94,3 +94,36 @@ def test_the_missing_axis_of_a_3d_pool_is_named_instead_of_the_kernel():
     assert one_d.exit_code == 2 and "Invalid value for '--k'" in one_d.output  # a length alone is no slip
     too_large = CliRunner().invoke(main, ["--in", "5,5", "--k", "7"])  # a Conv1d of 5 channels refuses it too
     assert too_large.exit_code == 2 and "Invalid value for '--k'" in too_large.output, too_large.output
+
+
+@pytest.mark.parametrize("kind", ["ReflectionPad3d", "CircularPad3d"])
+def test_a_3d_padding_too_large_for_a_depth_read_from_the_missing_channel_names_in(kind):
+    """--in 1,3,3 of a 3-D padding is D,H,W of one channel: a depth of 1 that the padding cannot
+    take is the missing axis, named as a 3-D pool's is; the channel written out keeps the refusal."""
+    result = CliRunner().invoke(main, ["--layer", kind, "--in", "1,3,3", "--p", "2"])
+    assert result.exit_code == 2, result.output
+    assert re.search(r"Invalid value for '--in'.*--in 1,3,3 has no channel axis, so it is read as D,H,W", result.output)
+    assert f"--layer {kind.replace('3d', '2d')} takes --in C,H,W" in result.output
+    written = CliRunner().invoke(main, ["--layer", kind, "--in", "1,1,3,3", "--p", "2"])
+    assert written.exit_code == 2 and "Invalid value for '--p'" in written.output, written.output
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("ReflectionPad", ["ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d"]),
+        ("LPPool", ["LPPool1d", "LPPool2d", "LPPool3d"]),
+        ("maxunpool", ["MaxUnpool1d", "MaxUnpool2d", "MaxUnpool3d"]),
+        ("Upsample2d", ["Upsample"]),
+        ("Conv2", ["Conv2d"]),
+        ("checkerbord", ["checkerboard"]),
+    ],
+)
+def test_a_kind_without_its_dimension_or_a_letter_off_is_answered_with_the_kinds_meant(typed, meant):
+    result = CliRunner().invoke(main, ["--layer", typed, "--in", "1,4,4"])
+    assert result.exit_code == 2 and "Invalid value for '--layer'" in result.output, result.output
+    listed = meant[0] if len(meant) == 1 else ", ".join(meant[:-1]) + f" or {meant[-1]}"
+    assert f"did you mean {listed}?" in result.output and "choose one of" not in result.output
+    assert ops.near(typed) == meant
+    far = CliRunner().invoke(main, ["--layer", "Linear", "--in", "1,4,4"])  # nothing near: every kind listed
+    assert far.exit_code == 2 and "choose one of Conv2d" in far.output and ops.near("Linear") == []

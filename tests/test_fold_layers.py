@@ -269,8 +269,13 @@ def test_a_part_of_a_fold_gets_every_column_that_reaches_it():
         region = Region((r0, rng.randint(r0 + 1, hc)), (c0, rng.randint(c0 + 1, wc)))
         try:
             (drawn,) = ops.of(spec).drawings(spec, rec, region=region)
-        except SpecError as error:  # a part between the windows, which stays 0
-            assert error.argument == "region" and not rec.canvas[:, slice(*region.rows), slice(*region.cols)].any()
+        except SpecError as error:  # a part between the windows, which stays 0, or of padding alone
+            assert error.argument == "region"
+            (p, q), (ho, wo) = spec.padding, spec.output_size
+            padding_alone = (
+                region.rows[1] <= p or region.rows[0] >= p + ho or region.cols[1] <= q or region.cols[0] >= q + wo
+            )
+            assert padding_alone or not rec.canvas[:, slice(*region.rows), slice(*region.cols)].any()
             continue
         state = drawn.start.copy()
         for step in range(drawn.playback.steps):
@@ -282,10 +287,10 @@ def test_a_part_of_a_fold_gets_every_column_that_reaches_it():
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_unfold_marks_the_cells_no_window_drawn_reads(seed):
-    """Cells of the (padded) input that no window of the columns drawn reads, a stride past a
+def test_unfold_marks_as_never_read_only_the_cells_no_window_of_the_layer_reads(seed):
+    """Cells of the (padded) input that no window of the whole layer reads, a stride past a
     window or a dilation's gap, are drawn as never read, as a Conv2d's and a MaxPool2d's are;
-    every cell some window reads is not."""
+    a cell some window reads is not, even when only columns left out of a part read it."""
     from convgif.picture.model import Region
 
     rng = random.Random(seed)
@@ -309,21 +314,54 @@ def test_unfold_marks_the_cells_no_window_drawn_reads(seed):
     (kh, kw), (sh, sw), (dh, dw), (ph, pw) = spec.kernel_size, spec.stride, spec.dilation, spec.padding
     _, h, w = spec.input_shape
     per_row = (w + 2 * pw - dw * (kw - 1) - 1) // sw + 1
-    read = set()
-    for column in range(start, stop):
-        oy, ox = divmod(column, per_row)
-        read |= {(oy * sh + ky * dh, ox * sw + kx * dw) for ky in range(kh) for kx in range(kw)}
-    top = min(r for r, _ in read)
-    left = min(c for _, c in read)
+
+    def reads(columns):
+        cells = set()
+        for column in columns:
+            oy, ox = divmod(column, per_row)
+            cells |= {(oy * sh + ky * dh, ox * sw + kx * dw) for ky in range(kh) for kx in range(kw)}
+        return cells
+
+    drawn_reads, read = reads(range(start, stop)), reads(range(places))
+    top = min(r for r, _ in drawn_reads)
+    left = min(c for _, c in drawn_reads)
     rows, cols = drawn.grid.shape[1:]
     expected = np.array([[(top + r, left + c) not in read for c in range(cols)] for r in range(rows)])
     if region is None:  # the whole padded map is drawn
         assert drawn.grid.shape[1:] == (h + 2 * ph, w + 2 * pw)
-        expected = np.array([[(r, c) not in read for c in range(w + 2 * pw)] for r in range(h + 2 * ph)])
     unread = np.zeros(drawn.grid.shape[1:], dtype=bool) if drawn.unread is None else drawn.unread
     np.testing.assert_array_equal(unread, expected)
     if seed == 0:  # the padded rows and columns 1, 3, 5 are never read
         assert [r for r in range(7) if expected[r].all()] == [1, 3, 5]
+
+
+def test_a_part_of_an_unfold_marks_nothing_never_read_that_other_columns_read():
+    """The review's case: columns 8–13 of a 3×3 Unfold of 12×12 draw input rows 0–3, whose
+    cells left of column 8 only columns 0–7 read; every cell is read, so none is marked."""
+    from convgif.picture.model import Region
+
+    spec = convgif.UnfoldSpec((1, 12, 12), 3)
+    (drawn,) = ops.of(spec).drawings(spec, convgif.record(spec), region=Region((0, 1), (8, 14), 1))
+    assert drawn.grid.shape[1:] == (4, 12) and drawn.unread is None
+    # strided past the window: the whole layer leaves padded rows and columns 3, 7, 11 unread
+    spec = convgif.UnfoldSpec((1, 12, 12), 3, stride=4)
+    (drawn,) = ops.of(spec).drawings(spec, convgif.record(spec), region=Region((0, 1), (1, 3), 1))
+    assert drawn.grid.shape[1:] == (3, 7)  # rows 0–2, columns 4–10
+    assert [c + 4 for c in range(7) if drawn.unread[:, c].all()] == [7] and not drawn.unread[:, 0].any()
+
+
+def test_a_step_names_its_window_by_where_it_starts_on_the_padded_map():
+    """Unfold's and Fold's step lines say ``window from (top, left)``, the window's first cell on
+    the padded map (a pool's ``window at`` names its output position instead)."""
+    unfold = convgif.UnfoldSpec((1, 5, 5), 3, padding=1, stride=2)
+    (drawn,) = ops.of(unfold).drawings(unfold, convgif.record(unfold))
+    drawn.playback.advance(4)
+    assert drawn.playback.show(4).text.startswith("column 4 · window from (2, 2) · step 5/9")
+    fold = convgif.FoldSpec((4, 16), (4, 4), 2, dilation=2, padding=1)
+    (drawn,) = ops.of(fold).drawings(fold, convgif.record(fold))
+    for step in range(6):
+        drawn.playback.advance(step)
+    assert drawn.playback.show(5).text.startswith("column 5 · window from (1, 1) · step 6/16")
 
 
 @pytest.mark.parametrize("seed", range(6))

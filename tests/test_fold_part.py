@@ -136,7 +136,7 @@ def _fold_spec(rng: random.Random):
 
 
 def _fold_region(rng: random.Random, spec) -> Region:
-    """A random part of the padded output some window reaches."""
+    """A random part of the padded output that holds an output cell and some window reaches."""
     while True:
         (hc, wc), at = spec.canvas, []
         for n in (hc, wc):
@@ -331,3 +331,130 @@ def test_a_fold_parts_sum_lines_hold_the_whole_layers_running_sums(seed):
                     assert np.array_equal(part.sums[c][np.ix_(rows - part.at[0], cols - part.at[1])], want)
                     values = part.show(step).sums[c].split("  (")[0].rsplit(" = ", 1)[1]
                     assert values == "(" + ", ".join(str(v) for v in want.ravel().tolist()) + ")", values
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--in 4,9 --k 2 --p 1 --output-size 2,2 --region 0:1,0:1",
+        "--in 9,16 --k 3 --p 1 --output-size 4,4 --region 0:1,0:6",
+        "--in 4,64 --k 2 --p 3 --output-size 3,3 --region 6:9,0:9",
+    ],
+)
+def test_a_fold_region_of_padding_alone_is_refused_naming_the_region(args, tmp_path):
+    """A part of the padded map that holds no output cell (what lands there is dropped) is
+    refused with exit 2, as ZeroPad2d refuses a part that reads no input cell, not drawn with a
+    traceback."""
+    from click.testing import CliRunner
+
+    from convgif.cli import main
+
+    done = CliRunner().invoke(main, ["--layer", "Fold", *args.split(), "-o", str(tmp_path / "f.gif")])
+    assert done.exit_code == 2, done.output
+    assert "'--region'" in done.output and "holds no output cell" in done.output and "draw another part" in done.output
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_fold_cells_refuses_exactly_the_parts_of_padding_alone(seed):
+    rng, found = random.Random(seed), 0
+    while found < 40:
+        spec = _fold_spec(rng)
+        if spec is None or not max(spec.padding):
+            continue
+        found += 1
+        (hc, wc), at = spec.canvas, []
+        for n in (hc, wc):
+            a = rng.randrange(n)
+            at.append((a, rng.randint(a + 1, n)))
+        region = Region(*at, 2)
+        (r0, r1), (c0, c1), (p, q), (ho, wo) = region.rows, region.cols, spec.padding, spec.output_size
+        kept = [(y, x) for y in range(r0, r1) for x in range(c0, c1) if p <= y < p + ho and q <= x < q + wo]
+        try:
+            fold_cells(spec, region)
+        except convgif.SpecError as error:
+            assert error.argument == "region"
+            assert ("holds no output cell" in str(error)) == (not kept), (spec, region)
+        else:
+            assert kept, (spec, region)
+
+
+def _kept_and_dropped(spec, region: Region) -> tuple[int, int]:
+    (r0, r1), (c0, c1), (p, q), (ho, wo) = region.rows, region.cols, spec.padding, spec.output_size
+    kept = sum(p <= y < p + ho and q <= x < q + wo for y in range(r0, r1) for x in range(c0, c1))
+    return kept, (r1 - r0) * (c1 - c0) - kept
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"input_shape": (18, 100), "output_size": (10, 10), "kernel_size": 3, "padding": 1},
+        {"input_shape": (9, 100), "output_size": (10, 10), "kernel_size": 3, "padding": 1},
+        {"input_shape": (4, 64), "output_size": (3, 3), "kernel_size": 2, "padding": 3},
+        {"input_shape": (27, 100), "output_size": (10, 10), "kernel_size": 3, "padding": 1},
+    ],
+)
+def test_the_automatic_part_of_a_padded_fold_holds_more_output_cells_than_padding(arguments):
+    """The review's defaults, once drawn as a band of padding alone (a traceback) or as mostly
+    cells the layer drops: the part a render chooses keeps more cells than it drops, and draws."""
+    from convgif.animation import Look
+    from convgif.animation.region import resolve_region
+
+    spec = FOLD.build(**arguments)
+    region = resolve_region(spec, Look(), {})["region"]
+    kept, dropped = _kept_and_dropped(spec, region)
+    assert kept > dropped, region
+    result = convgif.render_still(spec, io.BytesIO(), step=1)
+    assert result.region == region
+
+
+@pytest.mark.parametrize(
+    ("arguments", "most"),
+    [
+        ({"input_shape": (1, 3, 3), "kernel_size": 2, "padding": 3}, 12),  # its first 18 columns read padding
+        ({"input_shape": (2, 6, 6), "kernel_size": 2, "padding": 2}, 10),
+        ({"input_shape": (1, 5, 5), "kernel_size": 1, "padding": 1, "stride": 2}, 4),
+    ],
+)
+def test_the_automatic_part_of_a_padded_unfold_draws_the_columns_that_read_the_input(arguments, most):
+    """The part a render chooses of an Unfold whose first windows read padding alone: a range of
+    columns with as many windows on the input as any of its size, starting on one; an unpadded
+    Unfold's part still starts at column 0."""
+    from convgif.animation import Look
+    from convgif.animation.region import resolve_region
+
+    spec = UNFOLD.build(**arguments)
+    start, stop = resolve_region(spec, Look(), {}, max_frames=most)["region"].cols
+    (p, q), (_, h, w), (kh, kw), (sh, sw) = spec.padding, spec.input_shape, spec.kernel_size, spec.stride
+    per_row = (w + 2 * q - kw) // sw + 1
+
+    def reads(column: int) -> bool:
+        oy, ox = divmod(column, per_row)
+        return any(p <= oy * sh + ky < p + h and q <= ox * sw + kx < q + w for ky in range(kh) for kx in range(kw))
+
+    size, places = stop - start, spec.output_shape[1]
+    counts = [sum(reads(c) for c in range(a, a + size)) for a in range(places - size + 1)]
+    assert not reads(0) and reads(start) and sum(reads(c) for c in range(start, stop)) == max(counts)
+    plain = UNFOLD.build(input_shape=(1, 9, 9), kernel_size=2, padding=1)
+    assert resolve_region(plain, Look(), {}, max_frames=12)["region"].cols[0] == 0
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_folds_and_unfolds_draw_or_are_refused_with_a_spec_error(seed):
+    """Random padded Fold and Unfold layers, with a random region (padding alone, now and then),
+    or none and a random limit of steps: each is drawn, or refused with a SpecError (exit 2
+    from the command line), never with another exception."""
+    rng = random.Random(f"render-{seed}")
+    for _ in range(3):
+        spec = None
+        while spec is None:
+            spec = _spec(rng) if rng.random() < 0.5 else _fold_spec(rng)
+        view: dict = {"max_frames": rng.choice((4, 9, 16))}
+        if rng.random() < 0.6:
+            size = spec.canvas if spec.NAME == "Fold" else (1, spec.output_shape[1])
+            (r0, c0) = (rng.randrange(size[0]), rng.randrange(size[1]))
+            r1, c1 = rng.randint(r0 + 1, min(size[0], r0 + 4)), rng.randint(c0 + 1, min(size[1], c0 + 4))
+            view = {"region": f"{r0}:{r1},{c0}:{c1}" if spec.NAME == "Fold" else f"{c0}:{c1}", "max_frames": 0}
+        try:
+            convgif.render_still(spec, io.BytesIO(), step=1, values=rng.random() < 0.5, **view)
+        except convgif.SpecError:
+            pass

@@ -277,7 +277,7 @@ def test_a_long_sum_breaks_at_its_equals_signs_only_where_that_takes_no_more_lin
             assert _fit_lines([entry], width, 4) == at_equals, width
         else:
             assert _fit_lines([entry], width, 4) == at_spaces, width
-    assert _fit_lines([entry], 46, 3) == ["y[0, 2, 2] = (6¹⁶ + 9¹⁶ + 8¹⁶ + 4¹⁶)^(1/16) =", "2.14e+15^(1/16) = 9.08"]
+    assert _fit_lines([entry], 46, 3) == ["y[0, 2, 2] = (6¹⁶ + 9¹⁶ + 8¹⁶ + 4¹⁶)^(1/16)", "= 2.14e+15^(1/16) = 9.08"]
     long = "dx[0, 0] = dxp[0, 0] + dxp[0, 2] + dxp[0, 4] + dxp[0, 6] = 1 + 2 + 3 + 4 = 10"
     drawn = _fit_lines([long, long.replace("dx[0", "dx[1")], 42, 4)
     assert len(drawn) == 4 and drawn[2].startswith("dx[1, 0] =")  # two lines each: both sums shown

@@ -285,6 +285,9 @@ def test_a_model_entry_is_drawn_once_and_again_with_force(tmp_path):
     assert first.exit_code == 0 and re.search(r"(\d+) layers drawn \(0 up to date\)", first.output)
     drawn = int(re.search(r"(\d+) layers drawn", first.output).group(1))
     assert drawn > 0
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")  # its receptive field, still for reduced motion
+    assert 'srcset="vgg/receptive-field-still.png"><img src="vgg/receptive-field.gif"' in page
+    assert (tmp_path / "vgg" / "receptive-field-still.png").is_file()
     again = run("--config", str(config), "-q")
     assert "vgg/index.html: up to date" in again.output
     forced = run("--config", str(config), "-q", "--force")

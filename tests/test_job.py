@@ -90,6 +90,7 @@ def test_slices_of_one_value_key_it_once():
         ("separable", dict(input_shape=(16, 7, 7), out_channels=32, kernel_size=3), {"backward": True}),
         ("separable", dict(input_shape=(3, 6, 6), out_channels=4, kernel_size=3), {}),
         ("Conv2d", dict(input_shape=(2, 6, 6), out_channels=3, kernel_size=3), {"backward": True}),
+        ("Conv2d", dict(input_shape=(1, 6, 6), out_channels=1, kernel_size=3, stride=2), {"backward": True}),
     ],
 )
 @pytest.mark.parametrize("lang", ["en", "zh-Hans"])
@@ -105,6 +106,10 @@ def test_the_pictures_of_one_animation_break_their_texts_within_the_canvas_they_
     canvas = max(layout.width for layout in layouts)
     assert len(layouts) > 1 and job.size[0] == canvas
     assert len({layout.caption_lines for layout in layouts}) == 1, [layout.caption_lines for layout in layouts]
+    broken: dict = {}  # each caption's lines, in every picture writing it: the header never jumps
+    for layout in layouts:
+        broken.setdefault(layout.caption, set()).add(tuple(text for text, *_ in layout.texts[: layout.caption_lines]))
+    assert all(len(lines) == 1 for lines in broken.values()), broken
     narrower = 0
     for drawn, scales, layout in zip(job.drawings, job.scales, layouts):
         alone = plan(drawn.geometry, True, drawn.value_chars, keys=scales.keys, chosen=True)
@@ -185,3 +190,15 @@ def _mixed(shape: tuple) -> np.ndarray:
     values = rng.integers(0, 10, size=shape)
     values[:, 0] = rng.integers(7, 10, size=values[:, 0].shape)
     return values
+
+
+def test_a_backward_pass_too_wide_for_the_column_says_it_is_drawn_whole():
+    """No part of a backward pass is drawn (each gradient sums over the whole layer): the note on
+    a frame wider than the column says so, not that no part of the layer fits."""
+    spec = ops.operation("AvgPool2d").build(input_shape=(1, 9, 9), kernel_size=2, stride=1)
+    job = Job(spec, Look(values=True), {"backward": True})
+    assert job.size[0] > 480
+    note = job.past_column()
+    assert note.startswith(f"the picture is {job.size[0]} pixels wide, past the page's 480-pixel column: a backward")
+    assert "a backward pass is drawn whole" in note and "no part of this layer" not in note, note
+    assert "is the least that draws it within the width" in note

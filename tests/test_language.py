@@ -72,6 +72,8 @@ MORE = [
     "--layer FractionalMaxPool3d --in 2,5,5,5 --k 2 --output-size 2",
     "--layer LPPool3d --in 1,5,5,5 --k 2 --norm-type 3 --ceil-mode",
     "--layer LPPool3d --in 2,4,4,4 --k 2 --norm-type inf",
+    "--layer LPPool2d --in 1,5,5 --k 2 --s 2 --norm-type inf --ceil-mode",  # a cut window of a max pool of |x|
+    "--layer LPPool1d --in 1,5 --k 2 --s 2 --norm-type -inf --ceil-mode",
     "--layer ReflectionPad3d --in 1,2,3,3 --p 1",
     "--layer ConstantPad3d --in 1,2,3,3 --p 1,0,-1,1,1,-1 --value 2",
     "--layer MaxUnpool3d --in 2,3,3,3 --k 3 --s 2 --p 1",
@@ -192,6 +194,7 @@ BACKWARD = [
     "--conv1d --in 2,7 --k 3 --s 2 --p 1",
     "--conv1d --in 1,6 --k 2 --p 1 --padding-mode reflect",
     "--transposed --in 1,3,3 --k 3 --s 2 --p 1 --output-padding 1",
+    "--transposed --in 1,2,2 --k 2 --s 2 --output-padding 1",  # dy's cells past the canvas
     "--transposed --in 2,3,3 --out 2 --k 2",
     "--separable --in 2,5,5 --out 2 --k 3 --p 1",
     "--layer MaxPool2d --in 1,5,5 --k 3 --s 2",
@@ -459,6 +462,7 @@ INFO_LAYERS = [
     "--layer AdaptiveAvgPool2d --in 1,5,5 --output-size 3",
     "--layer AdaptiveAvgPool2d --in 1,7,7 --output-size 1",
     "--layer LPPool2d --in 1,6,6 --norm-type 2 --k 2",
+    "--layer LPPool2d --in 1,5,5 --norm-type -inf --k 2 --s 2 --ceil-mode",
     "--layer FractionalMaxPool2d --in 2,10,10 --k 2 --output-size 6",
     "--layer ChannelShuffle --in 6,3,3 --g 3",
     "--layer checkerboard --in 4,4",
@@ -581,8 +585,12 @@ def test_the_matrix_view_and_unfold_fold_read_as_sentences_in_the_references_ter
             ("转置卷积乘以它的转置 Cᵀ", "展平的 x"),
         ),
         (convgif.ConvTranspose2dSpec((2, 4, 4), kernel_size=3, stride=2), {"view": "overlaps"}, ("棋盘格", "抽头")),
-        (convgif.UnfoldSpec((2, 5, 5), kernel_size=3, padding=1, stride=2), {}, ("每个窗口一列", "pad(x)")),
-        (convgif.FoldSpec((8, 12), (4, 5), kernel_size=2), {}, ("窗口重叠处数值相加", "fold(unfold(x))")),
+        (
+            convgif.UnfoldSpec((2, 5, 5), kernel_size=3, padding=1, stride=2),
+            {},
+            ("每个窗口一列", "pad(x)", "窗口起点 ("),
+        ),
+        (convgif.FoldSpec((8, 12), (4, 5), kernel_size=2), {}, ("窗口重叠处数值相加", "fold(unfold(x))", "窗口起点 (")),
     ]
     hant = lang == "zh-Hant"
     for spec, view, terms in cases:

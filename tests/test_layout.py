@@ -337,21 +337,83 @@ def test_a_plan_lays_out_each_arrangement_at_each_cell_size_once(spec, values, s
     assert made and len(made) == len(set(made))
 
 
+def _wrapped_by_measuring_every_line_parts(parts, chars):
+    """Pieces joined by spaces in lines of at most ``chars`` cells, measured whole as they grow,
+    then as even as the same number of lines allows."""
+    from convgif.picture.cells import cells
+
+    def greedy(limit):
+        lines, line = [], parts[0]
+        for part in parts[1:]:
+            if cells(line) + 1 + cells(part) <= limit or not line:
+                line = f"{line} {part}"
+            else:
+                lines.append(line)
+                line = part
+        return [*lines, line]
+
+    lines = greedy(chars)
+    for limit in range(cells(" ".join(parts)) // len(lines), chars):
+        if len(greedy(limit)) == len(lines):
+            return greedy(limit)
+    return lines
+
+
+def test_a_width_no_stacked_layout_fits_takes_the_landscape_one_the_default_draws():
+    """One output of a 49-cell window holding numbers: stacked (its kernel beside its input) it is
+    about twice as wide as across (its kernel under its input), which the default draws past the
+    column. That width given back draws the same layout; a pixel less is refused naming it; a
+    width the stacked one fits draws it stacked."""
+    from convgif.picture.sizes import fit_box
+
+    spec = ops.operation("Conv1d").build(input_shape=(1, 49), out_channels=1, kernel_size=49)
+    (geometry,) = ops.of(spec).geometries(spec)
+    default = plan_geometry(geometry, True)
+    assert default.arrangement == "landscape" and not default.fits_box
+    given = plan_geometry(geometry, True, max_width=default.width)
+    assert replace(given, fits_box=default.fits_box) == default
+    with pytest.raises(TooLargeError) as refused:
+        plan_geometry(geometry, True, max_width=default.width - 1)
+    assert refused.value.argument == "width" and refused.value.least_width == default.width
+    assert f"width={default.width - 1} is too narrow: this picture needs {default.width} pixels" in str(refused.value)
+    with pytest.raises(TooLargeError) as refused:  # within the column too, the width it takes across is named
+        plan_geometry(geometry, True, max_width=fit_box()[0])
+    assert refused.value.least_width == default.width
+    wide = plan_geometry(geometry, True, max_width=MAX_SIDE_PX * 2)
+    assert wide.arrangement == "stacked" and default.width < wide.width <= MAX_SIDE_PX * 2
+
+
+@pytest.mark.parametrize("values", [False, True])
+def test_the_width_a_slide_s_figure_takes_given_back_draws_the_same_layout(values):
+    """At --scale 2 cells are chosen as at scale 1 (the figure's scale-1 twin, doubled, within the
+    box: a few pixels wider than the frame drawn, whose one-pixel grid lines stay one pixel);
+    a width asked limits the frame drawn, so the width the default draws, given back, draws it."""
+    geometry = ops.of(SPECS[0]).geometries(SPECS[0])[0]
+    default = plan_geometry(geometry, values, scale=2)
+    given = plan_geometry(geometry, values, max_width=default.width, scale=2)
+    assert replace(given, fits_box=default.fits_box) == default
+
+
 def _wrapped_by_measuring_every_line(text, chars, separator):
     """wrap's rule, each line measured whole as it grows: lines of at most ``chars`` cells
-    broken at ``separator``, then as even as the same number of lines allows; at spaces, none
-    inside brackets where every piece still fits a line and that takes no more lines."""
+    broken at ``separator`` (each line but the last keeping its mark), then as even as the
+    same number of lines allows; at spaces, none inside brackets where every piece still fits
+    a line and that takes no more lines."""
     from convgif.picture.cells import cells
 
     if cells(text) <= chars:
         return [text]
+    if separator == " = ":  # before each sign: the pieces "= …" joined by spaces
+        first, *rest = text.split(separator)
+        return _wrapped_by_measuring_every_line_parts([first, *(f"= {r}" for r in rest)], chars)
     keep = separator.rstrip(" ")
 
     def broken(parts):
         def greedy(limit):
             lines, line = [], parts[0]
-            for part in parts[1:]:
-                if cells(line) + len(separator) + cells(part) + len(keep) <= limit or not line:
+            for k, part in enumerate(parts[1:], 2):
+                ends = k == len(parts)  # the text's last part: no mark kept after it
+                if cells(line) + len(separator) + cells(part) + len(keep) * (not ends) <= limit or not line:
                     line = f"{line}{separator}{part}"
                 else:
                     lines.append(line + keep)
@@ -364,7 +426,16 @@ def _wrapped_by_measuring_every_line(text, chars, separator):
                 return greedy(limit)
         return lines
 
-    lines = broken(text.split(separator))
+    def glued(parts):  # at spaces: a size's × and an equals sign hold on to the next word
+        out = []
+        for part in parts:
+            if out and (part == "×" or out[-1].split(" ")[-1] in ("×", "=", "+=", "≈")):
+                out[-1] += " " + part
+            else:
+                out.append(part)
+        return out
+
+    lines = broken(glued(text.split(separator)) if separator == " " else text.split(separator))
     if separator == " ":
         whole, depth = [""], 0  # the spaces that no bracket holds
         for char in text:
@@ -373,6 +444,7 @@ def _wrapped_by_measuring_every_line(text, chars, separator):
                 whole.append("")
             else:
                 whole[-1] += char
+        whole = glued(whole)
         if len(whole) > 1 and max(map(cells, whole)) <= chars and len(broken(whole)) <= len(lines):
             return broken(whole)
     return lines
@@ -394,6 +466,59 @@ def test_wrap_breaks_as_measuring_every_line_whole():
         assert wrap(text, chars, separator) == _wrapped_by_measuring_every_line(text, chars, separator), (text, chars)
     assert wrap("times x[0, d, 1, 1] and [1, 0, -1]", 16) == ["times", "x[0, d, 1, 1]", "and [1, 0, -1]"]
     assert wrap("times x[0, d, 1, 1] and", 10) == ["times", "x[0, d,", "1, 1] and"]  # no room: inside, as it must
+
+
+def test_a_line_never_ends_on_an_equals_sign_its_result_starts_the_next():
+    """A sum broken before its result reads "… = 1 − 2" then "= −1 (of 2 …)", never "… − 2 ="
+    then "−1": the sign starts the line its right side is on."""
+    from convgif.picture.sizes import wrap
+
+    text = "dx[0, 1, 1] = Σ dy·w = 0 + 1 − 2 = −1 (of 2 equal largest, the first)"
+    for chars in range(16, len(text)):
+        lines = wrap(text, chars)
+        assert " ".join(lines) == text
+        assert not any(line.rsplit(" ", 1)[-1] in ("=", "+=") for line in lines), (chars, lines)
+    assert wrap(text, 38) == ["dx[0, 1, 1] = Σ dy·w = 0 + 1 − 2", "= −1 (of 2 equal largest, the first)"]
+    at_signs = wrap(text, 38, " = ")  # as a sum is broken at its equals signs
+    assert at_signs == ["dx[0, 1, 1] = Σ dy·w = 0 + 1 − 2", "= −1 (of 2 equal largest, the first)"]
+    assert all(" ".join(wrap(text, n, " = ")) == text for n in range(10, 80))
+
+
+def test_wrap_never_breaks_a_size_written_with_spaces_around_its_times_sign():
+    """``2 × 6`` and ``3 × 3 × 3`` stay on one line wherever a text breaks (a note's "reshaped to
+    2" then "× 6" on the next line reads as two numbers), and count as one piece a figure must
+    hold; the lines joined again are the text."""
+    import random
+
+    from convgif.picture.sizes import _unbreakable, wrap
+
+    rng = random.Random(3)
+    words = ["W:", "the", "weight", "reshaped", "to", "(2, 2, 3)", "×", "2", "6", "输入", "27", "a"]
+    for _ in range(2000):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(1, 16)))
+        chars = rng.randint(1, 40)
+        lines = wrap(text, chars)
+        assert " ".join(lines) == text
+        for a, b in zip(lines, lines[1:]):
+            assert not a.endswith(" ×") and a != "×" and not b.startswith("×"), (text, chars, lines)
+    text = "W: the weight (2, 2, 3) reshaped to 2 × 6, a row per output channel"
+    for chars in range(5, len(text)):
+        assert any("2 × 6," in line for line in wrap(text, chars)), chars
+    assert _unbreakable("a 3 × 3 × 3 b", " ") == len("3 × 3 × 3")
+
+
+def test_a_caption_ending_a_line_needs_no_room_for_a_mark_after_it():
+    """Only a line broken at an em dash keeps it: the caption's last piece may fill its line to
+    the last character, so that a picture breaks it as a wider one of the animation does."""
+    from convgif.picture.sizes import CAPTION_BREAK, cells, wrap
+
+    assert wrap("aaaa — bbbb — cccc", 11, CAPTION_BREAK) == ["aaaa —", "bbbb — cccc"]
+    assert wrap("aaaa — bbbb — cccc", 10, CAPTION_BREAK) == ["aaaa —", "bbbb —", "cccc"]
+    caption = (
+        "Input Shape : (1, 6, 6) — Output Shape : (1, 2, 2) — K : (3, 3) — P : (0, 0) — S : (2, 2) — D : (1, 1) — G : 1"
+    )
+    wide = wrap(caption, 71, CAPTION_BREAK)
+    assert len(wide) == 2 and wrap(caption, max(map(cells, wide)), CAPTION_BREAK) == wide
 
 
 @pytest.mark.parametrize("scale", [1, 2])

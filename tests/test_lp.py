@@ -201,6 +201,22 @@ def test_info_writes_torchs_formula():
     assert "y = max |x| over the window" in result.output
 
 
+@pytest.mark.parametrize(("norm", "pick", "fn"), [(math.inf, "max", max), (-math.inf, "min", min)])
+def test_a_cut_window_of_an_infinite_norm_is_told_as_torchs_plain_max_or_min_pool(norm, pick, fn):
+    """For p = ±∞ torch max-pools ±|x|: a window cut by the edge takes the cells inside, no mean times K."""
+    spec = convgif.LPPool2dSpec((1, 5, 5), norm, 2, 2, ceil_mode=True)
+    notes = [n for g in ops.of(spec).geometries(spec) for n in g.notes]
+    info = explain(spec)
+    assert not any("mean" in line for line in notes + info), (notes, info)
+    assert any(f"plain {pick} pool of |x|" in n for n in notes), notes
+    assert any(f"a last window cut by the edge: the {pick} |x| of the cells inside it" in line for line in info)
+    x = np.arange(25.0).reshape(1, 5, 5) - 12
+    cut = convgif.record(spec, input=x).output[0, 2, 2]  # the corner window holds x[0, 4, 4] alone
+    assert cut == fn(abs(x[0, 4, 4]), abs(x[0, 4, 4]))
+    finite = convgif.LPPool2dSpec((1, 5, 5), 2, 2, 2, ceil_mode=True)
+    assert any("mean times K" in n for g in ops.of(finite).geometries(finite) for n in g.notes)
+
+
 torch = pytest.importorskip("torch")
 
 

@@ -693,3 +693,111 @@ def test_the_matrix_view_fits_two_columns_or_width_and_past_it_stays_readable():
                 elif layout.width > (width or 2 * COLUMN_PX):  # no part fits: one drawn past the box, readably
                     assert layout.cell >= READABLE_CELL_PX, (spec, values, width)
     assert fitted >= 8
+
+
+def _headings(drawn) -> tuple[str, str, str]:
+    found = drawn.extra["matrix"]
+    rows, cols = found.weights.shape
+    return drawn.geometry.arrangement.headings({"x": found.sources.shape[:2], "w": (rows, cols), "y": (rows, -1)})
+
+
+@pytest.mark.parametrize(
+    "spec, w_size, y_size",
+    [
+        (convgif.Conv2dSpec((1, 4, 4), 1, 3), (1, 9), (1, 4)),
+        (convgif.Conv1dSpec((2, 6), 1, 3), (1, 6), (1, 4)),
+        (convgif.Conv2dSpec((2, 5, 5), 3, 3, bias=False), (3, 18), (3, 9)),
+    ],
+)
+def test_w_and_y_are_headed_rows_by_columns_even_with_one_output_channel(spec, w_size, y_size):
+    """W and Y of Y = W·X are matrices whatever their rows: one output channel's W is 1 × 9, not
+    "9", which reads as a count; the transposed view's x and y, a row and a column, keep a length."""
+    _, drawn = matrix_drawn(spec)
+    _, w, y = _headings(drawn)
+    assert w.split(", ", 1)[1].startswith(f"{w_size[0]} × {w_size[1]}"), w
+    assert y.split(", ", 1)[1].startswith(f"{y_size[0]} × {y_size[1]}"), y
+    _, transposed = matrix_drawn(convgif.ConvTranspose2dSpec((1, 2, 2), 1, 2))
+    x, c, y = transposed.geometry.arrangement.headings({"x": (1, 4), "w": (9, 4), "y": (9, 1)})
+    assert (x, c, y) == ("x, flattened (4)", "Cᵀ (9 × 4)", "y = Cᵀ·x + b (9)")
+
+
+@pytest.mark.parametrize("mode", ["zeros", "reflect", "circular"])
+@pytest.mark.parametrize("dims", [1, 2])
+def test_x_is_what_torch_unfold_gives_as_the_note_says(mode, dims):
+    """The note says how torch.nn.Unfold gives X: a 1-D input viewed as (N, C, 1, L) with a kernel
+    (1, K), a padding that copies done before Unfold, which pads only zeros. Done as it says, torch
+    gives the X drawn."""
+    torch = pytest.importorskip("torch")
+    f = torch.nn.functional
+    kind = convgif.Conv1dSpec if dims == 1 else convgif.Conv2dSpec
+    spec = kind((2, *(6,) * dims), 2, 3, stride=2, padding=1, dilation=1 + (dims == 1), padding_mode=mode)
+    rec, drawn = matrix_drawn(spec, seed=3)
+    (note,) = [n for n in drawn.geometry.notes if n.startswith("X: ")]
+    x = torch.tensor(rec.input[None], dtype=torch.float64)
+    kernel, stride, padding, dilation = (tuple(v) for v in (spec.kernel_size, spec.stride, spec.padding, spec.dilation))
+    if dims == 1:
+        assert " for x viewed as (N, C, 1, L) with kernel (1, 3)" in note, note
+        x, kernel, stride, padding, dilation = x.unsqueeze(2), (1, *kernel), (1, *stride), (0, *padding), (1, *dilation)
+    else:
+        assert "(N, C, 1, L)" not in note, note
+    if mode != "zeros":
+        assert f"padded first as padding_mode={mode!r} pads it (Unfold pads only zeros)" in note, note
+        x = f.pad(x, [v for p in padding[::-1] for v in (p, p)], mode=mode)
+        padding = (0,) * len(padding)
+    else:
+        assert "padding_mode" not in note, note
+    expected = torch.nn.Unfold(kernel, dilation, padding, stride)(x)[0].numpy()
+    found = drawn.extra["matrix"]
+    shown = drawn.grid[found.sources[..., 0], found.sources[..., 1], found.sources[..., 2]]
+    np.testing.assert_array_equal(shown, expected)
+
+
+def test_a_sum_leaving_channels_out_names_them_as_a_python_slice():
+    """A wide layer's entry of Y adds the channels drawn and those not: ``Σ x[0]·w + Σ x[1:3]·w``,
+    slices as Python takes them (the other frames' ``x[0:2]``), each part adding up as written."""
+    spec = convgif.Conv2dSpec((3, 6, 6), 4, 3)
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    job = Job(spec, Look(values=True), {"view": "matrix"}, max_frames=0)
+    (drawn,) = job.drawings
+    rec = job.recording
+    channels = np.arange(spec.in_channels)
+    checked = 0
+    for step in range(drawn.playback.steps):
+        drawn.playback.advance(step)
+        for entry in drawn.playback.show(step).sums:
+            found = re.fullmatch(
+                r"Y\[(\d+), (\d+)\] = y\[\d+, (\d+), (\d+)\] = Σ x\[(\S+)\]·w \+ Σ x\[(\S+)\]·w \+ b = "
+                r"(\S+) \+ (\S+) \+ (\S+) = (\S+) \(x\[(\S+)\] not drawn\)",
+                entry,
+            )
+            assert found, entry
+            co, oy, ox = int(found[1]), int(found[3]), int(found[4])
+            assert found[6] == found[11] and ".." not in entry
+            window = rec.padded[:, oy : oy + 3, ox : ox + 3] * rec.weight[co]
+            for index, total in ((found[5], found[7]), (found[6], found[8])):
+                picked = eval(f"channels[{index}]", {"channels": channels})  # noqa: S307 - the slice as written
+                assert float(total) == window[np.atleast_1d(picked)].sum()
+            assert sorted({*np.atleast_1d(eval(f"channels[{found[5]}]")), *eval(f"channels[{found[6]}]")}) == [0, 1, 2]  # noqa: S307
+            checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_how_unfold_gives_x_reads_in_chinese(lang):
+    """The note on how torch.nn.Unfold gives X, with a 1-D input's view and a padding done
+    first, in Chinese: every word translated, every number kept (names of code aside)."""
+    from convgif.language import say
+
+    for spec in (
+        convgif.Conv1dSpec((2, 6), 2, 3, padding=1, padding_mode="reflect"),
+        convgif.Conv1dSpec((2, 6), 2, 3),
+        convgif.Conv2dSpec((2, 6, 6), 2, 3, padding=1, padding_mode="circular"),
+    ):
+        (geometry,) = ops.of(spec).geometries(spec, view="matrix")
+        (note,) = [n for n in geometry.notes if n.startswith("X: ")]
+        said = say(note, lang)
+        words = re.sub(r"torch\.nn\.Unfold|padding_mode='\w+'|Unfold|im2col", "", said)
+        assert not re.search(r"[a-z]{3,}", words), said
+        assert sorted(re.findall(r"\d+", words)) == sorted(re.findall(r"\d+", note)), said

@@ -23,7 +23,7 @@ from test_model_page import _Twice, _Up  # noqa: E402
 import convgif  # noqa: E402
 from convgif.cli import main  # noqa: E402
 from convgif.errors import SpecError  # noqa: E402
-from convgif.language import PATH, say, untranslated  # noqa: E402
+from convgif.language import PATH, full_width, say, untranslated  # noqa: E402
 from convgif.language.catalogue_model import FROM_TEXT, WITH_EXAMPLE, WITH_PICTURE  # noqa: E402
 from convgif.network import build, field_picture  # noqa: E402
 from convgif.network.page import markdown_table  # noqa: E402
@@ -148,7 +148,7 @@ def test_the_drawn_layers_section_and_the_notes_from_a_text_and_a_picture(lang, 
         for page in ("index.html", "README.md"):
             said = _text_of(result.folder / page)
             assert _english_left(said, result) == [], (k, page)
-            assert say(note, lang) in said and say(note, lang) != note
+            assert full_width(say(note, lang), lang) in said and say(note, lang) != note
         assert f">{say('animation', lang)}</a>" in (result.folder / "index.html").read_text(encoding="utf-8")
 
 
@@ -179,9 +179,11 @@ def test_the_pages_terms_are_the_references_and_taiwan_names_rows_and_columns():
 
     hans_lines, hant_lines = [_say(hans, t) for t in _totals(hans)], [_say(hant, t) for t in _totals(hant)]
     assert hans_lines[0].startswith("输入 (1, 12, 10) · 参数 ") and hant_lines[0].startswith("輸入 (1, 12, 10) · 參數 ")
-    assert "加上偏置" in hans_lines[1] and "up 的权重 (torchinfo 把转置卷积的每个权重" in hans_lines[1]
-    assert re.search(r"其余 \d+ 行$", hans_lines[2]) and re.search(r"其餘 \d+ 列$", hant_lines[2])
-    assert markdown_table(hant).startswith("| 模組 | 類 | 輸入 → 輸出 | 參數 |")
+    assert re.search(r"\+ [\d,]+ 次偏置加法 \(每个输出值一次\)", hans_lines[1])  # a count of additions, as the others
+    assert "up 的权重 (torchinfo 把转置卷积的每个权重" in hans_lines[1]
+    assert re.search(r"^convgif 画出 \d+ 层，另有 \d+ 行未画出$", hans_lines[2])  # rows of the table, not drawn
+    assert re.search(r"^convgif 畫出 \d+ 層，另有 \d+ 列未畫出$", hant_lines[2])
+    assert markdown_table(hant).startswith("| 模組 | 類別 | 輸入 → 輸出 | 參數 |")
     assert say("The network, layer by layer", "zh-Hant") == "網路逐層圖解"
     assert say("The whole field: rows −6 to 9, columns −6 to 9; rows and columns −6 to −1 are padding", "zh-Hant") == (
         "整個感受野: 列 −6 到 9, 行 −6 到 9; 其中 列和行 −6 到 −1 是填充"
@@ -228,7 +230,7 @@ def test_the_receptive_fields_animation_speaks_the_language(lang, monkeypatch, t
         if trace == "3:0,0":
             assert any(w.endswith("是填充") and "−" in w for w in words), words
         if trace == "output":
-            assert any(w.startswith("output ") for w in words)  # the module's name, not 输出
+            assert any(re.match("^(模块|模組) output ", w) for w in words)  # the module's name, not 输出
 
 
 def test_switching_the_language_draws_again_and_an_unchanged_page_is_not(tmp_path, cjk):

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image
 
 torch = pytest.importorskip("torch")
 import torch.nn as nn  # noqa: E402
@@ -197,10 +198,125 @@ def test_each_drawn_layer_is_headed_with_its_name_class_and_arguments(lang, tmp_
         assert drawn and len(drawn) == len([r for r in result.rows if r.spec is not None])
         html = (result.folder / "index.html").read_text(encoding="utf-8")
         markdown = (result.folder / "README.md").read_text(encoding="utf-8")
-        headings = re.findall(r"<h3><code>(.*?)</code></h3>\n<img[^>]* alt=\"([^\"]*)\"", html)
+        headings = re.findall(
+            r"<h3><code>(.*?)</code></h3>\n(?:<picture><source[^>]*>)?<img[^>]* alt=\"([^\"]*)\"", html
+        )
         said = [tuple(unescape(part) for part in pair) for pair in headings]
         want = [f"{name} · {expected[name]}" for name in drawn]
         assert len(want) == len([p for p in expected.values() if not p.startswith("ReLU")])
         assert [heading for heading, _ in said] == want and [alt for _, alt in said] == want
         assert re.findall(r"^### `(.*)`$", markdown, flags=re.M) == want
         assert [alt.replace("\\", "") for alt in re.findall(r"^!\[(.*)\]\(layers/", markdown, flags=re.M)] == want
+
+
+def _uneven():
+    """A pooling, then a bilinear upsampling whose neighbouring fields move 0, then 2 cells."""
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1),
+        nn.MaxPool2d(2),
+        nn.Conv2d(2, 2, 3, padding=1),
+        nn.Upsample(scale_factor=2, mode="bilinear"),
+        nn.Conv2d(2, 1, 3, padding=1),
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+def test_the_note_on_uneven_moves_is_true_of_the_moves_listed(lang, tmp_path):
+    """The moves listed near the edges need not average to the jump (0, 0, 2, 0, 2, 0, 2 average
+    6/7, the jump is 1): the note says the jump is the average over a whole period of the
+    pattern, and does not call it the average of the moves listed."""
+    from convgif.language import full_width, say
+    from convgif.language.catalogue_model import FIELD_NOTE
+
+    result = build.model(_uneven(), (1, 8, 8), tmp_path, draw=False, lang=lang)
+    up = next(r for r in result.rows if r.cls == "Upsample")
+    (size, jump, start), _ = up.field
+    moves = [
+        int(m)
+        for m in re.search(r"starts move ([\d, ]+)\)", markdown_table(build.model(_uneven(), (1, 8, 8), None)))
+        .group(1)
+        .split(", ")
+    ]
+    assert jump == 1 and sum(moves) / len(moves) != jump  # the moves listed: not averaging to the jump
+    tail = moves[-2:]  # one period of the pattern, away from the first cell's edge
+    assert sum(tail) / len(tail) == jump
+    note = (tmp_path / "README.md").read_text(encoding="utf-8")
+    said = full_width(say(FIELD_NOTE, lang), lang)
+    assert said in note
+    if lang == "en":
+        assert "their average" not in said and "average move over one whole period" in said
+        assert "need not average to the jump" in said
+    else:
+        assert "它们的平均值" not in said and "一个完整周期内的平均移动" in said and "不一定等于间隔" in said
+
+
+@pytest.mark.parametrize("lang", ["zh-Hans", "zh-Hant"])
+def test_chinese_page_prose_takes_chinese_punctuation_and_frames_keep_theirs(lang, tmp_path, monkeypatch):
+    """On a Chinese page the prose's commas, colons and semicolons are ，：； as the reference
+    documents write them, shapes and lists of numbers keeping theirs ((1, 8, 8), 0, 0, 2); the
+    frames' words, laid out in monospaced cells, keep the half-width forms."""
+    from convgif.network import field_picture
+
+    words = []
+    draw = field_picture.frames_of
+
+    def keep(frames, chosen, title, theme="light", lang="en"):
+        words.extend(field_picture.words_of(frames, title, lang)[2])
+        return draw(frames, chosen, title, theme, lang)
+
+    monkeypatch.setattr(field_picture, "frames_of", keep)
+    result = build.model(_uneven(), (1, 8, 8), tmp_path, draw=False, lang=lang)
+    hanzi = r"[\u2e80-\u9fff]"
+    for page in ("README.md", "index.html"):
+        text = unescape(re.sub(r"<[^>]+>", " ", (tmp_path / page).read_text(encoding="utf-8")))
+        assert not re.search(rf"{hanzi}[,:;] |[,:;] {hanzi}", text), re.findall(rf".{{6}}[,:;] {hanzi}.{{6}}", text)
+        assert "，" in text and "：" in text and "；" in text
+        assert "(1, 8, 8) → (2, 8, 8)" in text and re.search(r"0, 0, 2, 0, 2", text)
+    assert result.trace and any(re.search(rf"[,:;] {hanzi}", w) for w in words)  # (行 3–6, 列 3–6): 即整个感受野
+    assert not any(c in w for w in words for c in "，：；")
+
+
+@pytest.mark.parametrize("theme", [None, "light", "dark"])
+def test_the_page_takes_the_pictures_theme(theme, tmp_path):
+    """--theme dark draws dark pictures on a dark page, whatever the reader's browser prefers;
+    --theme light a light page; with no theme (light pictures) the page follows the reader."""
+    result = build.model(_uneven(), (1, 8, 8), tmp_path, draw=False, theme=theme)
+    style = re.search(r"<style>(.*)</style>", (tmp_path / "index.html").read_text(), re.S).group(1)
+    body = re.findall(r"(?<![\w-])body\{color:(#\w+);background:(#\w+)\}", style)
+    dark, light = ("#e6edf3", "#0d1117"), ("#1f2328", "#fff")
+    if theme is None:
+        assert body == [light, dark] and "@media (prefers-color-scheme:dark)" in style
+    else:
+        assert body == [dark if theme == "dark" else light] and "prefers-color-scheme" not in style
+    assert result.theme == theme
+    picture = np.asarray(Image.open(tmp_path / result.trace).convert("RGB"))
+    corner = tuple(int(v) for v in picture[0, 0])
+    assert (corner == (13, 17, 23)) == (theme == "dark")  # the animation's own background
+
+
+@pytest.mark.parametrize("inline", [False, True])
+def test_readers_who_prefer_reduced_motion_see_each_animations_still(inline, tmp_path):
+    """As a single layer's --html page does, the model's page gives every animation (each layer's
+    and the receptive field's) a still, its last frame, shown to readers who prefer reduced
+    motion: a file beside it, or inside the page with inline."""
+    from convgif.integrations.embed import REDUCED_MOTION, still_name
+
+    network = nn.Sequential(nn.Conv2d(1, 1, 3), nn.MaxPool2d(2))
+    result = build.model(network, (1, 6, 6), tmp_path, inline=inline, max_frames=2, jobs=1)
+    page = (tmp_path / "index.html").read_text()
+    animations = [result.trace, *(d.file for d in result.drawings)]
+    assert len(animations) == 3 and not result.failed
+    sources = re.findall(rf'<picture><source media="{re.escape(REDUCED_MOTION)}" srcset="([^"]+)">', page)
+    assert len(sources) == len(animations) and page.count("<img ") == len(animations)
+    for name, source in zip(animations, sources):
+        still, gif = Image.open(tmp_path / still_name(name)), Image.open(tmp_path / name)
+        assert still.format == "PNG" and still.size == gif.size
+        gif.seek(gif.n_frames - 1)  # the last frame, as the animation ends
+        last = np.asarray(gif.convert("RGB"), np.int16)
+        assert np.abs(np.asarray(still.convert("RGB"), np.int16) - last).mean() < 2
+        assert source.startswith("data:image/png;base64,") if inline else source == still_name(name)
+    (tmp_path / still_name(result.drawings[0].file)).unlink()  # a still gone: that layer drawn again, alone
+    again = build.model(network, (1, 6, 6), tmp_path, inline=inline, max_frames=2, jobs=1)
+    assert [d.cached for d in again.drawings] == [False, True]
+    assert (tmp_path / still_name(result.drawings[0].file)).is_file()

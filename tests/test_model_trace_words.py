@@ -108,4 +108,77 @@ def test_no_cell_inside_the_input_is_said_plainly(monkeypatch, tmp_path):
     model = nn.Sequential(nn.Conv2d(1, 1, 5, padding=2))
     result, frames = _frames(monkeypatch, model, (1, 3, 3), tmp_path)
     assert "no drawn layer has a cell whose whole receptive field lies inside the input" in result.trace_note
-    assert "rows and columns −1 to −1 and 3 to 3 are padding" in frames[-1].words
+    assert "rows and columns −1 and 3 are padding" in frames[-1].words  # one cell each side: not "−1 to −1"
+
+
+def _net():
+    """The review's network: a pooling, then an upsampling whose fields move unevenly."""
+    torch.manual_seed(0)
+    return nn.Sequential(
+        nn.Conv2d(1, 2, 3, padding=1),
+        nn.ReLU(),
+        nn.MaxPool2d(2),
+        nn.Conv2d(2, 2, 3, padding=1),
+        nn.ReLU(),
+        nn.Upsample(scale_factor=2, mode="bilinear"),
+        nn.Conv2d(2, 1, 3, padding=1),
+    )
+
+
+def test_every_frame_says_where_its_cells_lie_as_the_input_frame_does(monkeypatch, tmp_path):
+    """A frame between the traced cell and the input says which rows and columns it fills in the
+    input frame's words (``rows 4–5, columns 4–5``, not ``span 4–5, 4–5``), as its mask has them;
+    the title names the traced layer as a module (``module 2``), not by its bare name."""
+    titles = []
+    draw = field_picture.frames_of
+
+    def keep(frames, chosen, title, *args, **kwargs):
+        titles.append(field_picture.words_of(frames, title)[0])
+        return draw(frames, chosen, title, *args, **kwargs)
+
+    monkeypatch.setattr(field_picture, "frames_of", keep)
+    result, frames = _frames(monkeypatch, _net(), (1, 8, 8), tmp_path)
+    assert frames[0].label == "2" and frames[0].what == "MaxPool2d"
+    assert titles == ["What one cell of module 2's output sees: [2, 2], all channels"]
+    for frame in frames[1:-1]:
+        rows, cols = np.nonzero(frame.mask)
+        spans = [f"{a}–{b}" if a != b else f"{a}" for a, b in ((rows.min(), rows.max()), (cols.min(), cols.max()))]
+        assert frame.words == f"{frame.mask.sum()} of {frame.mask.size} cells (rows {spans[0]}, columns {spans[1]})"
+    assert "(rows 3–6, columns 3–6)" in frames[-1].words
+
+
+def test_a_padding_of_one_cell_is_said_as_that_cell(monkeypatch, tmp_path):
+    """Cell [3, 3] of the last convolution sees rows −3 to 8 of an 8×8 input: the padding is rows
+    and columns −3 to −1 and 8 (one cell past the end: "8", not "8 to 8")."""
+    _, frames = _frames(monkeypatch, _net(), (1, 8, 8), tmp_path, trace="6:3,3")
+    lines = frames[-1].words.split("\n")
+    assert lines[1] == "The whole field: rows −3 to 8, columns −3 to 8; rows and columns −3 to −1 and 8 are padding"
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_traced_cells_colour_has_a_key_in_every_frame(theme):
+    """The traced cell is drawn in a colour of its own: every frame's key shows it and the field's
+    colour, with their words, though the cell itself is only in the first frame."""
+    cell, field_mask = np.zeros((2, 2), bool), np.zeros((4, 4), bool)
+    cell[0, 0], field_mask[1:3, 1:3] = True, True
+    frames = [
+        field_picture.Frame("2", (2, 2, 2), cell, "a", what="X"),
+        field_picture.Frame("input", (1, 4, 4), field_mask, "b"),
+    ]
+    pictures = field_picture.frames_of(frames, (0, 0), "title", theme)
+    *_, field, mark = field_picture.COLOURS[theme]
+    key = field_picture.LINE + 12  # the key's line, under every grid, and the margin under it
+
+    def shows(image, colour):
+        return bool((image == colour).all(axis=-1).any())
+
+    for picture in pictures:
+        assert shows(picture[-key:], mark) and shows(picture[-key:], field)
+    assert shows(pictures[0][:-key], mark) and not shows(pictures[1][:-key], mark)  # the cell: in the first frame only
+    from convgif.language import say
+
+    for lang in ("zh-Hans", "zh-Hant"):  # the key's words in the page's language too
+        assert all(
+            say(words, lang) != words and not any(c.isascii() and c.isalpha() for c in say(words, lang))
+            for words in field_picture.KEY
+        )

@@ -39,3 +39,32 @@ def test_the_key_says_to_come_only_while_some_output_cell_is(seed):
         assert not (frames[-1] == _hatch(job, last)).any(), spec
         fresh = Job(spec, job.look, {})
         assert not (fresh.still(fresh.total) == _hatch(fresh, last)).any(), spec
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_a_step_that_writes_a_dilated_window_rings_each_cell_it_writes(theme):
+    """Fold with dilation 2: column 1 adds into y[0, 0:3:2, 1:4:2], four cells with gaps between
+    them. Each is ringed on all four sides, as a dilated read is, and the cells between them,
+    which get nothing, are not (a solid box round the extent would hide which cells are written)."""
+    spec = ops.operation("Fold").build(input_shape=(4, 4), output_size=(4, 4), kernel_size=2, dilation=2)
+    job = Job(spec, Look(values=True, theme=theme), {})
+    frames = [frame.copy() for frame in job.frames()]
+    animation = job.parts[0]
+    (x, y), s = animation.layout.outputs[0], animation.layout.cell
+    hue = job.players.lut(0)[animation.scene.hue(0)]
+    frame = frames[1]  # step 2: column 1
+
+    def sides(row: int, col: int) -> list[bool]:
+        """Whether the hue marks each side of cell (row, col), just inside its grid lines."""
+        top, left, middle_y, middle_x = y + row * s, x + col * s, y + row * s + s // 2, x + col * s + s // 2
+        return [
+            frame[top + 1, middle_x] == hue,
+            frame[top + s - 1, middle_x] == hue,
+            frame[middle_y, left + 1] == hue,
+            frame[middle_y, left + s - 1] == hue,
+        ]
+
+    for row, col in [(0, 1), (0, 3), (2, 1), (2, 3)]:
+        assert all(sides(row, col)), (row, col)
+    for row, col in [(0, 2), (1, 1), (1, 2), (1, 3), (2, 2)]:
+        assert not any(sides(row, col)), (row, col)

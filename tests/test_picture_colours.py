@@ -348,3 +348,42 @@ def test_zero_is_drawn_neutral_in_every_grid_and_a_positive_value_never_is(look,
             for shade, text in key.items:
                 if shade is not None and shade >= 0 and text:
                     assert (rgb[colours[shade]] == theme.neutral) == (text == "0"), (name, key.items)
+
+
+@pytest.mark.parametrize(
+    "view, width",
+    [({}, None), ({"backward": True}, None), ({"view": "matrix"}, 1100)],
+    ids=["forward", "backward", "matrix"],
+)
+def test_a_grouped_layers_hues_have_a_key_naming_each_group(view, width):
+    """Each group's windows, kernels and outputs are outlined in a hue of its own (green, then
+    magenta): a key names the groups in those hues, in every picture that shows more than one
+    (the weight gradient's, whose own groups are the input channels, names the layer's), and in
+    Chinese. A layer of one group, and a pooling, whose hues are its channels', have none."""
+    from convgif.picture.model import Key
+    from convgif.picture.sizes import shown
+
+    spec = Conv2dSpec((4, 4, 4), 4, 3, groups=2)
+    keyed = 0
+    for lang, word in (("en", "group"), ("zh-Hans", "组"), ("zh-Hant", "組")):
+        job = Job(spec, Look(values=True, width=width, lang=lang), view, max_frames=0)
+        for scales, part in zip(job.scales, job.parts):
+            geometry, scene = part.scene.geometry, part.scene
+            shown_in, _, shown_out = shown(geometry)
+            pictured = {c // geometry.in_per_group for c in shown_in} | {
+                co // geometry.out_per_group for co in shown_out
+            }
+            groups = sorted({geometry.colour_group(g) for g in pictured})
+            keys = [key for key in scales.keys if key.role == "hues"]
+            if len(groups) < 2:
+                assert not keys
+                continue
+            assert keys == [Key(word, "hues", tuple((g, f" {g} ") for g in groups))]
+            colours = scene._key_colours("hues")
+            for g in pictured:  # the key's swatch of a group: the hue its pictures are outlined in
+                assert colours[geometry.colour_group(g)] == scene.hue(g)
+            keyed += 1
+    assert keyed >= (6 if view.get("backward") else 3)
+    for other in (Conv2dSpec((4, 4, 4), 4, 3), ops.operation("MaxPool2d").build(input_shape=(2, 4, 4), kernel_size=2)):
+        for scales in Job(other, Look(), view if other.__class__ is Conv2dSpec else {}, max_frames=0).scales:
+            assert not [key for key in scales.keys if key.role == "hues"]

@@ -15,8 +15,9 @@ import convgif
 from convgif import ops
 from convgif.cli import main
 from convgif.ops.pool import INPUT, OVERHANG, PADDING, AvgPool2dSpec, MaxPool1dSpec, MaxPool2dSpec
-from convgif.ops.unpool import MaxUnpool2dSpec
+from convgif.ops.unpool import MaxUnpool1dSpec, MaxUnpool2dSpec
 from convgif.picture.layout import plan
+from convgif.picture.numbers import format_value, magnitude
 from convgif.picture.overlay import Animation, _fit_lines
 
 rng = np.random.default_rng(7)
@@ -280,3 +281,146 @@ def test_an_average_counting_its_padding_writes_a_zero_for_each_padding_cell(dim
                         assert written == _divisor_by_loop(spec, out), entry
                         seen += max(p) > 0
     assert seen  # windows over padding counted were checked
+
+
+def _window(o: int, k: int, s: int, p: int, n: int, counted: bool) -> tuple[int, int, int]:
+    """Output ``o``'s window on one axis, found cell by cell: its first and last input cell, and
+    the cells its divisor counts (the padding too when ``counted``; ceil_mode's overhang never)."""
+    cells = range(o * s - p, o * s - p + k)
+    inside = [i for i in cells if 0 <= i < n]
+    return inside[0], inside[-1], sum(1 for i in cells if (i < n + p if counted else 0 <= i < n))
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        AvgPool2dSpec((1, 5, 5), 3, 2, 1, count_include_pad=False),  # the gallery's
+        AvgPool2dSpec((1, 5, 5), 3, 2, 1),
+        AvgPool2dSpec((1, 6, 6), 2),
+        AvgPool2dSpec((2, 6, 6), 3, 2, 1, ceil_mode=True),
+        convgif.AdaptiveAvgPool2dSpec((1, 5, 5), 3),
+        convgif.AdaptiveAvgPool2dSpec((1, 6, 6), 3),
+    ],
+    ids=repr,
+)
+def test_an_averages_backward_draws_dy_and_dx_alone_within_the_column(spec):
+    """An average's gradient takes none of the input's values: its backward picture draws dy and
+    dx (not x, whose padded grid beside them made the picture 831 pixels wide), so the commonest
+    fit a page's column at cells that hold their numbers; a step rings its dy cell and adds
+    dy / divisor to each input cell of its window."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    job = Job(spec, Look(values=True), {"backward": True}, grad_output=True)
+    (drawn,), (layout,) = job.drawings, job.layouts
+    if spec.input_shape[0] == 1:
+        assert job.size[0] <= 480 and job.choice.fits, job.size
+        assert layout.cell >= 6 * drawn.value_chars + 6  # every number held whole
+    geometry = drawn.geometry
+    assert geometry.kernel is None and geometry.input_name == "dy" and geometry.output_name == "dx"
+    dy = np.asarray(job.recording.grad_output)
+    np.testing.assert_array_equal(drawn.grid, dy)
+    notes = " ".join(geometry.notes)
+    assert "x is not drawn (dx takes none of its values)" in notes
+    assert ("padding 1" in notes) == (max(getattr(spec, "padding", (0,))) == 1), notes
+    c, ho, wo = dy.shape
+    n = spec.input_shape[1:]
+    adaptive = not hasattr(spec, "padding")
+    for step in range(ho * wo):
+        writes = drawn.playback.advance(step)
+        shown = drawn.playback.show(step)
+        at = divmod(step, wo)
+        for ch in range(c):
+            assert shown.reads[ch].cells.tolist() == [[ch, *at]]
+        found = []
+        for o, axis in zip(at, range(2)):
+            if adaptive:
+                first, stop = o * n[axis] // ho, -(-(o + 1) * n[axis] // ho)
+                found.append((first, stop - 1, stop - first))
+            else:
+                k, s, p = spec.kernel_size[axis], spec.stride[axis], spec.padding[axis]
+                found.append(_window(o, k, s, p, n[axis], spec.count_include_pad))
+        (r0, r1, rows), (c0, c1, cols) = found
+        for write in writes:
+            assert write.box == (r0, c0, r1 + 1, c1 + 1), (step, write.box)
+        for ch, entry in enumerate(shown.sums):
+            divisor = re.search(rf"dy\[{ch}, {at[0]}, {at[1]}\] / (\d+) = ", entry).group(1)
+            assert int(divisor) == rows * cols, entry
+    np.testing.assert_allclose(drawn.output, job.recording.grad_input)
+
+
+def test_the_gallerys_average_backward_is_drawn_at_the_default_width(tmp_path):
+    args = "--layer AvgPool2d --in 1,5,5 --k 3 --s 2 --p 1 --no-count-include-pad --backward --values".split()
+    result = CliRunner().invoke(main, [*args, "--width", "480", "--frame", "1", "-o", str(tmp_path / "a.png")])
+    assert result.exit_code == 0 and "note:" not in result.output, result.output
+    with Image.open(tmp_path / "a.png") as image:
+        assert image.size[0] <= 480
+
+
+def test_a_max_pools_backward_with_ceil_mode_keys_and_notes_its_overhang(tmp_path):
+    """The hatched grey cells past the edge are named in the input's key and the notes, forward
+    and backward alike."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.picture.model import OUTSIDE
+
+    spec = MaxPool2dSpec((1, 6, 6), 3, 2, ceil_mode=True)
+    for view in ({}, {"backward": True}):
+        job = Job(spec, Look(values=True), view)
+        (drawn,), (scales,) = job.drawings, job.scales
+        assert drawn.outside is not None and drawn.outside.any()
+        (key,) = [key for key in scales.keys if key.role == "input"]
+        assert (OUTSIDE, "") in key.items and (None, "overhang") in key.items, key
+        assert any(
+            note.startswith("hatched grey cells past the edge: ceil_mode's overhang") for note in drawn.geometry.notes
+        )
+    plain = Job(MaxPool2dSpec((1, 6, 6), 3, 2), Look(values=True), {"backward": True})
+    assert all(item[1] != "overhang" for key in plain.scales[0].keys for item in key.items)
+    result = CliRunner().invoke(
+        main,
+        [
+            *"--layer MaxPool2d --in 1,6,6 --k 3 --s 2 --ceil-mode --backward".split(),
+            "--frame",
+            "9",
+            "-o",
+            str(tmp_path / "b.png"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        MaxUnpool2dSpec((2, 3, 3), 3, 2, 1, output_size=(6, 6)),
+        MaxUnpool2dSpec((1, 3, 3), 2),
+        MaxUnpool1dSpec((2, 5), 3, 1),
+    ],
+    ids=lambda s: s.caption,
+)
+def test_unpool_says_when_a_step_overwrites_a_cell_and_where_its_indices_come_from(spec):
+    """A repeated index (overlapping windows share their largest cell) writes over the value an
+    earlier step left there: its sum line says so, with that value; no other step's does."""
+    recording = convgif.record(spec, seed=1)
+    (drawn,) = ops.of(spec).drawings(spec, recording)
+    x = recording.input.reshape(spec.in_channels, -1)
+    indices = recording.indices.reshape(spec.in_channels, -1)
+    held: dict[tuple[int, int], float] = {}
+    overwrites = 0
+    for step in range(drawn.geometry.steps):
+        sums = drawn.playback.show(step).sums
+        for c in range(spec.in_channels):
+            key = (c, int(indices[c, step]))
+            if key in held:
+                overwrites += 1
+                assert sums[c].endswith(
+                    f", overwrites the {format_value(held[key], magnitude(recording.input))} there)"
+                )
+            else:
+                assert "overwrites" not in sums[c], sums[c]
+            held[key] = x[c, step]
+    assert (overwrites > 0) == (min(spec.stride) < max(spec.kernel_size)), overwrites
+    pool = "MaxPool1d" if spec.DIMS == 1 else "MaxPool2d"
+    assert any(
+        n.startswith(f"indices (unless given): where {pool} with the same K, S, P") for n in drawn.geometry.notes
+    )

@@ -623,6 +623,55 @@ def test_a_slide_arranges_every_channel_across_rather_than_drawing_fewer():
     assert column.arrangement == "stacked" and column.shown_in == (0, 1, 2)
 
 
+@pytest.mark.parametrize(
+    "spec, values, scale",
+    [
+        (convgif.Conv1dSpec((1, 60), 1, 49), True, 1),  # one output across, past the column
+        (convgif.Conv1dSpec((1, 60), 1, 49), False, 1),  # one output stacked at cells too small to read
+        (convgif.Conv1dSpec((1, 90), 1, 13, 14, 1, 2), True, 1),  # one output stacked, two fit across
+        (convgif.ConvTranspose1dSpec((1, 47), 1, 12, 3), True, 1),  # three outputs stacked within the column
+        (convgif.AvgPool1dSpec((3, 45), 10, 9, 3), False, 2),  # a pixel narrower than twice its scale-1 twin
+        (convgif.ConvTranspose2dSpec((2, 6, 6), 2, 2, 2), False, 2),  # across a slide
+    ],
+)
+def test_the_width_the_default_draws_given_back_draws_as_much_within_it(spec, values, scale):
+    """Given back as --width, the width of the default's frame is not refused: it draws the same
+    picture when that is readable and the most it holds (else a larger part, arranged across:
+    stacked, its kernels would not fit beside its input), never less."""
+    from convgif.animation.job import Job
+    from convgif.picture.sizes import READABLE_CELL_PX
+
+    default = Job(spec, Look(values=values, scale=scale), max_frames=300)
+    width = max(layout.width for layout in default.layouts)
+    given = Job(spec, Look(values=values, scale=scale, width=width), max_frames=300)
+    assert max(layout.width for layout in given.layouts) <= width
+    assert drawn_part(given) <= drawn_part(default), (drawn_part(given), drawn_part(default))
+    readable = all(lay.cell >= READABLE_CELL_PX * scale for lay in default.layouts)
+    if drawn_part(given) == drawn_part(default) and readable:
+        picture = convgif.render(spec, io.BytesIO(), values=values, scale=scale).data
+        assert convgif.render(spec, io.BytesIO(), values=values, scale=scale, width=width).data == picture
+
+
+def test_a_width_within_the_column_arranges_a_part_as_the_default_does():
+    """Within the page's column a width asked is the default's box narrowed: a part that fits it
+    stacked is drawn so, not traded for a larger one arranged across (which only a width past the
+    column, as wide as the default draws a part past it, may take)."""
+    from convgif.animation.job import Job
+
+    spec = convgif.ConvTranspose1dSpec((1, 47), 1, 12, 3)
+    default = Job(spec, Look(values=True), max_frames=300)
+    width = max(layout.width for layout in default.layouts)
+    assert default.choice.fits and width <= 480
+
+    def drawn(job):
+        return job.region, [(lay.arrangement, lay.cell, lay.width, lay.height) for lay in job.layouts]
+
+    for asked in (width, 480):
+        assert drawn(Job(spec, Look(values=True, width=asked), max_frames=300)) == drawn(default), asked
+    wider = Job(spec, Look(values=True, width=481), max_frames=300)
+    assert drawn_part(wider) < drawn_part(default) and wider.layouts[0].arrangement == "landscape"
+
+
 def test_a_layer_too_large_to_compute_whole_draws_the_part_it_shows_as_a_smaller_one_would(monkeypatch):
     from convgif.ops import args
 
@@ -681,7 +730,7 @@ def test_each_picture_gives_up_only_the_kernel_columns_it_cannot_fit(values):
     [
         convgif.Conv2dSpec((6, 5, 5), 2),
         convgif.Conv2dSpec((5, 6, 6), 3, 3, stride=2, padding=1),
-        convgif.Conv2dSpec((6, 6, 6), 1, 3),
+        convgif.Conv2dSpec((7, 6, 6), 1, 3),  # six channels, stacked, fit the page whole
         convgif.Conv2dSpec((6, 12, 12), 4, 3, padding=1),
     ],
 )
@@ -703,7 +752,7 @@ def test_the_window_keeps_moving_over_a_few_outputs_a_side_before_sums_leave_cha
     drawing.playback.advance(0)
     sums = drawing.playback.show(0).sums
     cg = spec.input_shape[0]
-    assert sums and all(f"x[3..{cg - 1}]" in line and "not drawn" in line for line in sums), sums
+    assert sums and all(f"x[3:{cg}]" in line and "not drawn" in line for line in sums), sums
 
 
 @pytest.mark.parametrize(
@@ -960,7 +1009,8 @@ def test_the_least_width_or_scale_that_draws_every_step_is_said_and_drawing_with
 
 def test_a_grouped_layer_is_said_drawn_every_step_only_where_every_group_is_drawn(tmp_path):
     """A step of a grouped convolution writes a cell in every group: playing every step while
-    drawing one group's output channels is not drawing every step of the layer."""
+    drawing one group's output channels is not drawing every step of the layer, and the advice
+    names the channels left out, not the steps already played."""
     from convgif.animation.job import Job
     from convgif.picture.model import shown
 
@@ -978,7 +1028,8 @@ def test_a_grouped_layer_is_said_drawn_every_step_only_where_every_group_is_draw
         ["--in", "4,9,9", "--out", "4", "--k", "3", "--g", "2", "--d", "2", "--p", "2"]
         + ["--s", "2", "--values", "--width", str(width - 1), "-o", str(tmp_path / "x.gif")],
     )
-    assert f"note: --width {width} draws every step of the layer (50)" in result.output, result.output
+    said = f"note: --width {width} draws every channel as well (each step writes them all)"
+    assert said in result.output and "draws every step" not in result.output, result.output
 
 
 def test_the_command_says_how_to_draw_every_step_and_another_part_only_when_not_asked(tmp_path):

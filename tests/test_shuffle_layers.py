@@ -274,3 +274,50 @@ def test_a_wider_frame_draws_as_many_shuffled_channels_or_more_and_says_what_it_
         assert (result.channels == "") == whole, result.channels
         if narrow[0] < spec.in_channels:
             assert result.channels.startswith(f"{narrow[0]} of {spec.in_channels} input channels")
+
+
+@pytest.mark.parametrize("shape", ["6,3,3", "6,2,3,3", "6,3"])
+def test_the_readmes_channel_shuffle_fits_a_pages_column_its_step_line_broken(shape, tmp_path):
+    """The step line breaks at its ``·``s, so the README's example (and its 1-D and 3-D forms)
+    fits the 480-pixel column, and ``--width 480`` draws it."""
+    from click.testing import CliRunner
+    from PIL import Image
+
+    from convgif.cli import main
+
+    for width in ([], ["--width", "480"]):
+        out = tmp_path / f"f{len(width)}.png"
+        args = ["--layer", "ChannelShuffle", "--in", shape, "--g", "3", "--frame", "2", "-o", str(out), *width]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+        assert "past the page" not in result.output and Image.open(out).width <= 480
+    spec = convgif.ChannelShuffleSpec((6, 3, 3), 3)
+    (drawn,) = ops.of(spec).drawings(spec, ops.of(spec).record(spec, seed=0))
+    text = drawn.playback.show(1).text
+    assert text == "output channel 1 copies input channel 2 · group 1, its channel 0 · step 2/6"
+
+
+def test_the_channel_limit_suggests_a_drawable_input_that_still_shuffles():
+    """Refused for too many channels, a ChannelShuffle names a channel count that is drawn and
+    moves channels in the same groups, or says none exists and names fewer groups that do."""
+    import re
+
+    for groups in range(1, 13):
+        spec = convgif.ChannelShuffleSpec((groups * (6 // groups + 1), 2, 2), groups)
+        with pytest.raises(SpecError) as error:
+            ops.of(spec).geometries(spec)
+        said = str(error.value)
+        same = re.search(r"; (\d+) channels in the same (\d+) groups shuffle", said)
+        other = re.search(
+            r"no 6 channels or fewer shuffle in (\d+) groups .* groups=([\d or]+), (\d+) channels do", said
+        )
+        if groups == 1:
+            assert "groups=1 leaves every channel where it is" in said, said
+            continue
+        assert (same is None) != (other is None), said
+        options = [(int(same[1]), groups)] if same else [(int(other[3]), int(g)) for g in other[2].split(" or ")]
+        for channels, g in options:
+            assert channels != spec.in_channels and g <= groups
+            smaller = convgif.ChannelShuffleSpec((channels, 2, 2), g)
+            ops.of(smaller).geometries(smaller)  # drawn
+            assert list(smaller.sources) != list(range(channels)), (said, channels, g)  # and it moves

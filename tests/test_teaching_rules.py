@@ -124,13 +124,13 @@ def test_drawn_terms_add_up_to_every_shown_sum_when_channels_are_left_out():
             shown = drawn.playback.show(step)
             for entry in shown.sums:
                 match = re.match(
-                    r"^y\[(\d+), (\d+), (\d+)\] = Σ x\[0\.\.(\d+)\]·w \+ Σ x\[(\d+)\.\.(\d+)\]·w \+ b = "
-                    r"(\S+) \+ (\S+) \+ (\S+) = (\S+) \(x\[\d+\.\.\d+\] not drawn\)$",
+                    r"^y\[(\d+), (\d+), (\d+)\] = Σ x\[0:(\d+)\]·w \+ Σ x\[(\d+):(\d+)\]·w \+ b = "
+                    r"(\S+) \+ (\S+) \+ (\S+) = (\S+) \(x\[\d+:\d+\] not drawn\)$",
                     entry,
                 )
                 assert match, entry
-                co, oy, ox, last, first_hidden, end = (int(match.group(i)) for i in range(1, 7))
-                assert last + 1 == len(shown_in) == first_hidden and end == cin - 1
+                co, oy, ox, stop, first_hidden, end = (int(match.group(i)) for i in range(1, 7))
+                assert stop == len(shown_in) == first_hidden and end == cin  # Python's slices: x[0:3], x[3:64]
                 cells = shown.reads[0].cells
                 grid = drawn.grid
                 kernel = weight[drawn.kernel_row(co)] if drawn.kernel_channels else weight[co]

@@ -291,8 +291,8 @@ def test_a_conv_transpose3d_is_refused_naming_the_equal_convolution_torch_agrees
 
 
 ENTRY = re.compile(
-    r"y\[(\d+), (\d+), (\d+)\] = (?:([yb]) \+ )?Σ x\[0(?:\.\.(\d+))?\]·w \+ Σ x\[(\d+)\.\.(\d+)\]·w = "
-    r"(?:(-?\d+) \+ )?(-?\d+) \+ (-?\d+) = (-?\d+) \(x\[(\d+)\.\.(\d+)\] not drawn\)"
+    r"y\[(\d+), (\d+), (\d+)\] = (?:([yb]) \+ )?Σ x\[0(?::(\d+))?\]·w \+ Σ x\[(\d+):(\d+)\]·w = "
+    r"(?:(-?\d+) \+ )?(-?\d+) \+ (-?\d+) = (-?\d+) \(x\[(\d+):(\d+)\] not drawn\)"
 )
 
 
@@ -374,10 +374,10 @@ def test_a_scatter_drawing_some_channels_writes_the_drawn_and_the_others_apart(s
                             continue  # cropped off
                         found = entries.pop((co, oy - p, ox - q), None)
                         assert found is not None, (spec, step, (co, oy, ox), shown_step.sums)
-                        word, last_shown, first_hidden, last, were, a, b, v, h0, h1 = found.groups()[3:]
+                        word, stop, first_hidden, end, were, a, b, v, h0, h1 = found.groups()[3:]
                         assert word == (None if first and rec.bias is None else "b" if first else "y")
-                        assert (int(last_shown or 0), int(first_hidden), int(last)) == (shown_in - 1, shown_in, per - 1)
-                        assert (int(h0), int(h1)) == (shown_in, per - 1)
+                        assert (int(stop or 1), int(first_hidden), int(end)) == (shown_in, shown_in, per)  # slices
+                        assert (int(h0), int(h1)) == (shown_in, per)
                         assert (int(a), int(b), int(v)) == (mine, rest, sums[co, oy, ox])
                         assert were is None if word is None else int(were) == before
                         checked += 1

@@ -157,3 +157,25 @@ def test_a_step_is_of_this_part_exactly_when_not_all_the_layers_steps_play(regio
             texts.append(drawn.playback.show(step).text)
     assert (job.total < ops.of(spec).facts(spec)["steps"]) == part
     assert all(("of this part" in text) == part for text in texts), texts[:3]
+
+
+def test_a_step_that_overwrites_a_cell_of_its_slice_says_so_with_the_value_there():
+    """Overlapping windows share an index: the later value's sum line names the one it replaces."""
+    spec = MaxUnpool3dSpec((1, 2, 2, 2), 3, 2, 1)
+    rec = convgif.record(spec, seed=0)
+    scale, said = magnitude(rec.input), 0
+    for z, drawn in enumerate(ops.of(spec).drawings(spec, rec)):
+        held: dict[int, float] = {}
+        depths, (h, w) = covering(spec, z), spec.input_shape[2:]
+        for step in range(drawn.geometry.steps):
+            slot, cell = divmod(step, h * w)
+            d, (y, x) = depths[slot], divmod(cell, w)
+            index, (line,) = int(rec.indices[0, d, y, x]), drawn.playback.show(step).sums
+            if index in held and index // (spec.output_shape[2] * spec.output_shape[3]) == z:
+                said += 1
+                assert line.endswith(f", overwrites the {format_value(held[index], scale)} there)"), line
+            else:
+                assert "overwrites" not in line, line
+            held[index] = rec.input[0, d, y, x]
+        assert any(n.startswith("indices (unless given): where MaxPool3d") for n in drawn.geometry.notes)
+    assert said > 0

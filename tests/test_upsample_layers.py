@@ -4,6 +4,8 @@ what their pictures read, weigh and write."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 import re
 
@@ -318,3 +320,99 @@ def test_a_rule_per_axis_gives_its_reason_once(corners):
     rules = rule_notes(spec)[0]
     why = "(align_corners: the corner cells line up)" if corners else "(half-pixel centres, at least 0)"
     assert rules.count("source ") == 3 and rules.count(why) == 1 and rules.endswith(why), rules
+
+
+def _loop_weights(spec) -> dict:
+    """Per input cell, the output cells that read it with their weights, the taps of one output
+    cell on one input cell added up (the loop implementation of torch's rules)."""
+    found: dict = {}
+    n, m = spec.input_shape[1:], spec.output_shape[1:]
+    for at in np.ndindex(*m):
+        reads = [
+            ref._axis_reads(i, a, b, spec.mode, spec.corners, f, 2) for i, a, b, f in zip(at, n, m, spec.kernel_factors)
+        ]
+        for combination in itertools.product(*reads):
+            cell = found.setdefault(tuple(j for j, _ in combination), {})
+            cell[at] = cell.get(at, 0.0) + math.prod(w for _, w in combination)
+    return {cell: {out: w for out, w in outs.items() if w != 0} for cell, outs in found.items()}
+
+
+def _weighed_terms(entry: str) -> tuple[list[tuple[float, float]], int]:
+    """The (signed weight, dy) of each term of ``dx[…] = (w·v + w·v …)/q = total`` (q = 1 when
+    there is none), and q."""
+    listed = re.fullmatch(r"dx\[[\d, ]+\] = (?:\((.*)\)/(\d+)|(.*)) = \S+", entry)
+    assert listed is not None, entry
+    body, q = (listed.group(1), int(listed.group(2))) if listed.group(1) else (listed.group(3), 1)
+    terms = []
+    for sign, weight, value in re.findall(r"(^-|^|[+−-] )([\d.]+)·(\(-[\d.]+\)|[\d.]+)", body):
+        terms.append(((-1 if sign.strip() in ("−", "-") else 1) * float(weight), float(value.strip("()"))))
+    assert len(terms) == body.count("·"), entry
+    return terms, q
+
+
+@pytest.mark.parametrize(
+    "shape, kwargs",
+    [
+        ((1, 3, 3), dict(scale_factor=2, mode="bilinear")),
+        ((1, 3, 3), dict(scale_factor=3, mode="bilinear")),
+        ((1, 3, 3), dict(size=(5, 6), mode="bilinear", align_corners=True)),
+        ((2, 4), dict(scale_factor=2, mode="linear")),
+        ((1, 1, 3), dict(size=(1, 5), mode="bicubic")),
+    ],
+)
+def test_a_backward_sum_has_a_term_for_each_dy_cell_ringed_row_by_row(shape, kwargs):
+    """A bilinear output past the last input centre reads it with both taps (3/4 + 1/4): one
+    term of weight 1 all the same, at every edge alike, the dy in brackets when negative; a
+    weight of 1 is written too."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    spec = convgif.UpsampleSpec(shape, **kwargs)
+    weights = _loop_weights(spec)
+    job = Job(spec, Look(values=True), {"backward": True}, max_frames=10**6, grad_output=True)
+    (drawn,) = job.drawings
+    dy = np.asarray(job.recording.grad_output).reshape(shape[0], -1, spec.output_shape[-1])
+    listed = 0
+    for step in range(drawn.geometry.steps):
+        shown = drawn.playback.show(step)
+        at = np.unravel_index(step, shape[1:])
+        for c, entry in enumerate(shown.sums):
+            ringed = [(int(y), int(x)) for _, y, x in shown.reads[c].cells.tolist()]
+            assert ringed == sorted(ringed) and len(set(ringed)) == len(ringed), entry  # row by row, once each
+            want = weights[tuple(int(i) for i in at)]
+            if len(shape) == 2:  # one axis, drawn as one row
+                want = {(0, x): w for (x,), w in want.items()}
+            assert set(ringed) == set(want), entry
+            assert not re.search(r"·[-−]", entry), entry  # a negative dy in brackets
+            if "Σ" in entry:
+                assert f"over the {len(ringed)} cells ringed" in entry
+                continue
+            terms, q = _weighed_terms(entry)
+            assert len(terms) == len(ringed), entry
+            for (weight, value), (y, x) in zip(terms, ringed):
+                assert weight / q == pytest.approx(want[(y, x)], rel=5e-3), entry
+                assert value == dy[c, y, x], entry
+            listed += 1
+    assert listed >= 3
+
+
+def test_the_reviewers_bilinear_corner_reads_as_its_frame():
+    """The sum of the last cell of a 3×3 map doubled, and a value exactly halfway (−50/16)."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    dy = np.array(
+        [
+            [[-2, 1, -2, -2, -2, 1], [-1, 0, 0, -2, -1, -2], [0, -2, 2, 0, -1, 2]],
+            [[2, -2, 2, -1, 2, -2], [-1, 2, -2, 1, -2, -2], [-2, 0, -2, 0, -1, -1]],
+        ]
+    ).reshape(1, 6, 6)
+    spec = convgif.UpsampleSpec((1, 3, 3), scale_factor=2, mode="bilinear")
+    (drawn,) = Job(spec, Look(values=True), {"backward": True}, max_frames=10**6, grad_output=dy).drawings
+    last = drawn.playback.show(8).sums[0]
+    assert last == (
+        "dx[0, 2, 2] = (1·(-1) + 3·2 + 4·(-2) + 3·1 + 9·(-2) + 12·(-2) + 4·0 + 12·(-1) + 16·(-1))/16 = -4.38"
+    )
+    first = drawn.playback.show(0).sums[0]
+    assert first.startswith("dx[0, 0, 0] = (16·(-2) + 12·1 + 4·(-2) + 12·(-1) + ")
+    assert drawn.playback.show(2).sums[0].endswith(")/16 = -3.13")  # −3.125, as rounded by hand

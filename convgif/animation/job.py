@@ -272,15 +272,16 @@ class Job:
     @cached_property
     def scales(self) -> list:
         """The shades and keys of each drawing."""
-        from ..picture.shades import scales_of
+        from ..picture.shades import array_shades, scales_of
 
         found: list = []
-        written: dict = {}  # each tensor an earlier picture wrote: its output shades
+        # each array drawn as a picture's kernels: one scale wherever it is drawn, in an input's colours
+        arrays = {name: (shades, False) for name, shades in array_shades(self.drawings).items()}
         for drawn in one_scale(self.drawings):
             geometry = drawn.geometry
-            as_written = written.get(geometry.input_name) if geometry.inputs_drawn else None
-            found.append(scales_of(drawn, self.look.values or geometry.numbers, as_written))
-            written.setdefault(geometry.output_name, found[-1].output)
+            found.append(scales_of(drawn, self.look.values or geometry.numbers, arrays))
+            if not arrays.get(geometry.output_name, (None, False))[1]:  # its output shades, for the pictures after
+                arrays = {**arrays, geometry.output_name: (found[-1].output, True)}
         if self.look.lang == "en":
             return found
         from ..picture.translated import scales
@@ -511,6 +512,7 @@ class Job:
         layer fits it (see :mod:`.region`), and what a ``--width`` does: the least that draws it
         (a narrower one is refused), or that the column's own width draws a part within it; else
         empty."""
+        from ..ops.backward import Backward
         from ..picture.sizes import MAX_SIDE_PX
 
         box = fit_box(self.look.scale)[0]
@@ -529,8 +531,12 @@ class Job:
         def drawn(width: int) -> bool:
             return refusal(width) is None
 
-        said = f"the picture is {self.size[0]} pixels wide, past the page's {box}-pixel column: no part of this layer "
-        said += "fits the column with readable cells, so a page shrinks it; "
+        said = f"the picture is {self.size[0]} pixels wide, past the page's {box}-pixel column: "
+        if isinstance(self.op, Backward):  # drawn whole: a part would leave out terms its sums add
+            said += "a backward pass is drawn whole, and this one does not fit the column with readable cells"
+        else:
+            said += "no part of this layer fits the column with readable cells"
+        said += ", so a page shrinks it; "
         refused = refusal(box)
         if refused is None:
             return said + f"--width {box} draws another part of it within the column"
@@ -666,7 +672,8 @@ def one_input_scale(drawings: list) -> list:
 
     import numpy as np
 
-    from ..picture.shades import shaded_input
+    from ..picture.model import shown as shown_channels
+    from ..picture.shades import own_values
 
     def reads(drawn: Any) -> Any:  # the input a picture shades, when it has one of its own
         return drawn.geometry.input_name if drawn.geometry.inputs_drawn and not drawn.pixels else None
@@ -677,7 +684,7 @@ def one_input_scale(drawings: list) -> list:
         if name is None or len(run) < 2:
             chosen += run
             continue
-        shown = np.concatenate([np.asarray(shaded_input(d), float).ravel() for d in run])
+        shown = np.concatenate([np.asarray(own_values(d, shown_channels(d.geometry)[0]), float).ravel() for d in run])
         for drawn in run:
             drawn = copy.copy(drawn)
             drawn.extra = {**drawn.extra, "inputs_shown": shown}

@@ -206,7 +206,7 @@ def _search(
         region = parse_region(given, dims, out_size)
         regions = [region if region.cuts(out_size) else None]
     else:
-        regions = list(_regions(out_size, dims))
+        regions = [region and op.placed(spec, region) for region in _regions(out_size, dims)]
     picture = None  # the whole picture shown small beside a part of it
     if pixels is not None and pixels.ndim == 3 and pixels.shape[0] in (1, 3) and dims == 2:
         picture = (int(pixels.shape[1]), int(pixels.shape[2]))

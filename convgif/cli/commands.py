@@ -627,7 +627,12 @@ def gallery_command(
 @click.option("--force", is_flag=True, help="Draw again what is up to date.")
 @click.option("--values/--no-values", default=False, show_default=True, help="Write the numbers in the cells.")
 @click.option("--max-frames", type=click.IntRange(min=0), default=DEFAULT_MAX_FRAMES, show_default=True)
-@click.option("--theme", type=click.Choice(THEME_NAMES), default=THEME_NAMES[0], show_default=True)
+@click.option(
+    "--theme",
+    type=click.Choice(THEME_NAMES),
+    help="Colours of the pictures and of the page [default: light pictures, the page light or dark as the "
+    "reader's system prefers].",
+)
 @click.option(
     "--lang",
     type=click.Choice(LANGS),

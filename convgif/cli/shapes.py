@@ -67,7 +67,7 @@ def missing_channel(op: Any, arguments: dict[str, Any], error: SpecError) -> Opt
     given = arguments.get("input_shape")
     if error.argument == "input_shape" or not isinstance(given, tuple) or len(given) != op.dims or op.dims < 2:
         return None
-    if not any(word in str(error) for word in ("input", "channel")):
+    if not any(word in str(error) for word in ("input", "channel", "axis's size")):  # a padding's too
         return None
     try:
         op.build(**{**arguments, "input_shape": (1, *given)})

@@ -142,6 +142,14 @@ class LayerType(click.ParamType):
             except SpecError as error:
                 self.fail(str(error), param, ctx)
         known = ops.canonical(str(value))
+        guesses = ops.near(str(value)) if known is None else []
+        if guesses:
+            listed = guesses[0] if len(guesses) == 1 else f"{', '.join(guesses[:-1])} or {guesses[-1]}"
+            self.fail(
+                f"{value!r} is not a layer convgif draws: did you mean {listed}? (convgif --help lists every kind)",
+                param,
+                ctx,
+            )
         if known is None:
             self.fail(
                 f"{value!r} is not a layer convgif draws; choose one of {', '.join(ops.NAMES)}, "

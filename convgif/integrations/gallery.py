@@ -570,9 +570,10 @@ def page(gallery: Gallery, shown: Sequence[Shown], plots: Sequence[str], out: Op
         parts.append(f"<p>Output shape {e(str(s.output_shape))}, {e(s.parameters)} parameters.</p></section>")
     for m in _built(gallery, out):
         parts.append(f'<section id="{e(m.name)}"><h2>{e(m.title)}</h2>')
-        parts.append(
-            embed.html(f"{m.name}/receptive-field.gif", m.title, out and _size(out, f"{m.name}/receptive-field.gif"))
-        )
+        field = f"{m.name}/receptive-field.gif"
+        still = embed.still_name(field)  # written beside it by convgif model, for reduced motion
+        has_still = out is not None and (out / still).is_file()
+        parts.append(embed.html(field, m.title, out and _size(out, field), still=still if has_still else None))
         parts.append(f"<p>{e(m.explanation)}</p><pre><code>{e('convgif model ' + shlex.join(m.args))}</code></pre>")
         parts.append(
             f'<p><a href="{e(m.name)}/index.html">The page: every module and every layer drawn</a></p></section>'

@@ -195,6 +195,29 @@ def say_naming(text: str, names: Sequence[str], lang: str | None = None) -> str:
     return said.translate({ord(name_mark(k)): name for k, name in enumerate(names)})
 
 
+#: A character of Chinese writing: ideographs, their punctuation and full-width forms.
+_CHINESE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_FULL = {",": "\uff0c", ":": "\uff1a", ";": "\uff1b"}
+
+
+def full_width(text: str, lang: str) -> str:
+    """A page's prose in ``lang`` with Chinese punctuation: a comma, colon or semicolon and the
+    space after it written ``，`` ``：`` ``；`` where Chinese text stands on either side, as the
+    Chinese reference documents write them; those between numbers, names and code (``(1, 8,
+    8)``, ``Mult-Adds: 3,104``) stay as they are. Frames keep the half-width forms their
+    monospaced layout measures."""
+    if lang == "en":
+        return text
+
+    def mark(found: re.Match[str]) -> str:
+        before, after = text[found.start() - 1 : found.start()], text[found.end() : found.end() + 1]
+        if _CHINESE.match(before) or _CHINESE.match(after):
+            return _FULL[found.group(1)]
+        return found.group(0)
+
+    return re.sub(r"([,:;]) ", mark, text)
+
+
 #: Names that stay in English in every language: PyTorch's, and the formulas' functions.
 KEPT = frozenset(
     {

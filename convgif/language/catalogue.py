@@ -5,7 +5,7 @@ phrases and single words they hold."""
 
 from __future__ import annotations
 
-from .catalogue_depth import BACKWARD_DEPTH
+from .catalogue_depth import BACKWARD_DEPTH, POOL_BACKWARD_DEPTH
 from .catalogue_matrix import MATRIX
 from .catalogue_model import HANT_TERMS as _MODEL_TERMS
 from .catalogue_model import PHRASES as _MODEL
@@ -25,17 +25,8 @@ _CALL = r"\w+\((?:[^()]|\([^()]*\))*\)"  # a layer as written: MaxPool2d(kernel_
 PHRASES: tuple[tuple[str, str], ...] = (
     _MODEL  # a whole network's page and its receptive field's animation
     + _MOVES
+    + POOL_BACKWARD_DEPTH  # a 3-D pooling's backward pass, one depth slice at a time
     + (
-        # a 3-D pooling's backward pass: dx[c, d] slices filling up picture after picture
-        (
-            r"dx starts at 0; a slice read again for a later depth goes on from its value here",
-            "dx 从 0 开始; 后面的深度再读取的切片, 从它在此处的值继续累加",
-        ),
-        (
-            rf"(dx\[c, d\]) goes on from what depths? ({_NUM}(?:–{_NUM})?) added to it \(the values it starts with\)",
-            r"\1 从深度 \2 加给它的值继续累加 (即它开始时的值)",
-        ),
-        (r"no dx: padding", "无 dx: 填充"),
         # LP pooling's overhang (whole sentences, before the words they hold)
         (
             r"hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its mean times "
@@ -44,11 +35,30 @@ PHRASES: tuple[tuple[str, str], ...] = (
             "如同这些单元都取该平均值",
         ),
         (
+            r"hatched cells past the edge: ceil_mode's overhang, never read; for p = ±∞ torch takes a plain max "
+            r"pool of \|x\|, so a cut window's y is the largest \|x\| of the cells inside it",
+            "边缘外的斜线单元: ceil_mode 的越界部分, 从不读取; p = ±∞ 时 torch 对 |x| 做普通的最大池化, "
+            "故被截断窗口的 y 是窗口内单元中最大的 |x|",
+        ),
+        (
+            r"hatched cells past the edge: ceil_mode's overhang, never read; for p = ±∞ torch takes a plain min "
+            r"pool of \|x\|, so a cut window's y is the least \|x\| of the cells inside it",
+            "边缘外的斜线单元: ceil_mode 的越界部分, 从不读取; p = ±∞ 时 torch 对 |x| 做普通的最小池化, "
+            "故被截断窗口的 y 是窗口内单元中最小的 |x|",
+        ),
+        (
             rf"\(a window cut by the edge: the mean of its ({_NUM}) cells?, times ({_NUM})\)",
             r"(被边缘截断的窗口: 其 \1 个单元的平均值, 乘以 \2)",
         ),
         # a MaxUnpool3d's sum line, broken anywhere: its pieces (before "in" is a word)
         (rf"\(index ({_NUM}), outside the part drawn\)", r"(索引 \1, 在所画部分之外)"),
+        (rf"\(index ({_NUM}), overwrites the ({_NUM}) there\)", r"(索引 \1, 覆盖此处原有的 \2)"),
+        (rf"overwrites the ({_NUM}) there\)", r"覆盖此处原有的 \1)"),
+        (
+            rf"indices \(unless given\): where (MaxPool\dd) with the same K, S, P(, ceil_mode=True)? found each "
+            rf"window's largest value, over a random ({_SIZE}) input",
+            r"索引 (未给出时): 相同 K, S, P\2 的 \1 在一个随机的 \3 输入上找到的每个窗口最大值的位置",
+        ),
         (rf"in depth ({_NUM}), not this slice", r"在深度 \1, 不在此切片"),
     )
     + MATRIX
@@ -122,6 +132,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"around it",
             r"\1 位于卷积核散布的画布上: \2 裁掉了其四周画为 0 的单元",
         ),
+        (r"^(\w+) sits on the canvas the kernels were scattered on$", r"\1 位于卷积核散布的画布上"),
+        (
+            r"(output_padding=\([^)]*\)) added the (\w+) cells past it, which no kernel reached: no step reads them",
+            r"\1 添加了画布之外的 \2 单元, 卷积核从未到达它们: 没有哪一步读取它们",
+        ),
         (r"w is in PyTorch's (\(C_in, C_out/G, [^)]*\)) layout", r"w 采用 PyTorch 的 \1 布局"),
         (
             r"(padding_mode='\w+') copied input cells into the padding, so each input cell gathers its own (\w+) and "
@@ -132,8 +147,13 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"each window's dy goes to its largest cell, ringed in ink \(of equal ones the first, as torch\)",
             "每个窗口的 dy 传给其中最大的单元 (以墨色圈出; 有相等者取第一个, 同 torch)",
         ),
+        (
+            r"x is not drawn \(dx takes none of its values\): each window is outlined on dx where it covers the input",
+            "x 未画出 (dx 与它的值无关): 每个窗口在 dx 上框出其覆盖输入的部分",
+        ),
         (r"cells of windows that overlap add up", "重叠窗口中的单元累加"),
-        (r"cells in two windows add up", "同在两个窗口中的单元累加"),
+        (r"cells in several windows add up", "位于多个窗口中的单元累加"),
+        (r"\(n = input size, o = output size\)", "(n = 输入大小, o = 输出大小)"),
         (
             r"each window's dy is shared by the input cells of its window, (divided by .*), as its average divided",
             r"每个窗口的 dy 由窗口中的输入单元均分: \1, 与求平均时所除的相同",
@@ -266,6 +286,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"but never read or counted", "但从不读取或计数"),
         (r"never read or counted", "从不读取或计数"),
         (r"never read", "从不读取"),
+        (r"^overhang$", "越界部分"),
         (r"never the largest", "永不为最大值"),
         (r"reflected padding", "反射填充"),
         (r"replicated padding", "复制边缘填充"),
@@ -325,7 +346,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
         ),
         (r"windows overlap", "窗口重叠"),
         (r"lie in two windows", "位于两个窗口中"),
-        (r"lies in two windows", "位于两个窗口中"),
         (r"lies in two windows", "位于两个窗口中"),
         (rf"the same windows as ({_CALL})", r"窗口与 \1 相同"),
         # separable
@@ -553,6 +573,14 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"被边缘截断的最后一个窗口: (其单元的 x^\1 的平均值 · \2)^(1/\3), 同 torch 的算法",
         ),
         (
+            r"a last window cut by the edge: the max \|x\| of the cells inside it, as torch computes",
+            "被边缘截断的最后一个窗口: 窗口内单元中最大的 |x|, 同 torch 的算法",
+        ),
+        (
+            r"a last window cut by the edge: the min \|x\| of the cells inside it, as torch computes",
+            "被边缘截断的最后一个窗口: 窗口内单元中最小的 |x|, 同 torch 的算法",
+        ),
+        (
             rf"α = ({_NUM}) is whole on (\w): every sample gives the same windows there",
             r"α = \1 在 \2 轴上是整数: 每个采样给出的窗口都相同",
         ),
@@ -662,3 +690,5 @@ TRADITIONAL.update(zip("将", "將"))
 TRADITIONAL.update(_MODEL_TRADITIONAL)
 # the characters of a circular padding's key ("循环填充")
 TRADITIONAL.update(zip("环", "環"))
+# the characters of the matrix view's note on how Unfold gives X ("视为": viewed as)
+TRADITIONAL.update(zip("视", "視"))

@@ -1,5 +1,5 @@
-"""The catalogue's phrases of the 3-D convolutions' backward pictures (drawn one depth slice at a
-time), in Simplified Chinese: whole sentences, matched before the phrases and words they hold
+"""The catalogue's phrases of the 3-D convolutions' and poolings' backward pictures (drawn one depth
+slice at a time), in Simplified Chinese: whole sentences, matched before the phrases and words they hold
 (:data:`convgif.language.catalogue.PHRASES` takes them in at that place)."""
 
 from __future__ import annotations
@@ -8,7 +8,22 @@ _NUM = r"[−-]?\d[\d,.]*"
 _RANGE = r"0(?:–\d+)?"  # depth indices: "0–3"
 _OF = rf"(of {_RANGE}|the only one)"  # "(of 0–3)" or "(the only one)": kept, said by the catalogue's own rule
 
-#: (English phrase as a regular expression, Simplified Chinese), applied in this order.
+#: A 3-D pooling's backward pass, dx[c, d] slices filling up picture after picture: (English phrase as a
+#: regular expression, Simplified Chinese), applied in this order.
+POOL_BACKWARD_DEPTH: tuple[tuple[str, str], ...] = (
+    (
+        r"dx starts at 0; a slice read again for a later depth goes on from its value here",
+        "dx 从 0 开始; 后面的深度再读取的切片, 从它在此处的值继续累加",
+    ),
+    (
+        rf"(dx\[c, d\]) goes on from what depths? ({_NUM}(?:–{_NUM})?) added to it \(the values it starts with\)",
+        r"\1 从深度 \2 加给它的值继续累加 (即它开始时的值)",
+    ),
+    (r"no dx: padding", "无 dx: 填充"),
+)
+
+#: A 3-D convolution's backward pass: (English phrase as a regular expression, Simplified Chinese),
+#: applied in this order.
 BACKWARD_DEPTH: tuple[tuple[str, str], ...] = (
     (
         rf"padded depth ({_NUM}) \({_OF}\): (dxp\[:, {_NUM}\]) gathers (dy\[:, o\])·(w\[:, :, dz\]) for \(o, dz\) = ",
@@ -47,9 +62,8 @@ BACKWARD_DEPTH: tuple[tuple[str, str], ...] = (
     ),
     (rf"depths? ((?:{_NUM}(?:, )?)+): cropped", r"深度 \1: 已裁剪"),
     (
-        rf"(\w+)'s ({_NUM}) depth slices stacked top to bottom: rows (\S+) to (.+?) are (.+)$",
-        r"\1 的 \2 个深度切片自上而下堆叠: 行 \3 至 \4 是 \5",
+        rf"(\w+)\[c, o\] is depth slice o of channel c: (\w+)\[c\] sums all ({_NUM}) of them",
+        r"\1[c, o] 是通道 c 的深度切片 o: \2[c] 是全部 \3 个切片之和",
     ),
     (r"(\w+) has one depth slice", r"\1 只有一个深度切片"),
-    (r"(\w+), depth slices stacked", r"\1 (深度切片堆叠)"),
 )

@@ -15,8 +15,14 @@ MATRIX: tuple[tuple[str, str], ...] = (
     # the matrix view (--view matrix: Y = W·X, y = Cᵀ·x; --view overlaps) and Unfold and Fold,
     # whole sentences first (their pieces are left to the words further down)
     (
-        rf"X: the input unfolded as torch\.nn\.Unfold gives it, ({_NUM} × {_NUM}): a column per window placement",
-        r"X: 输入按 torch.nn.Unfold 展开 (im2col) 所得, \1: 每个窗口位置一列",
+        rf"X: the input unfolded as torch\.nn\.Unfold gives it(.*?), ({_NUM} × {_NUM}): a column per window placement",
+        r"X: 输入按 torch.nn.Unfold 展开 (im2col) 所得\1, \2: 每个窗口位置一列",
+    ),
+    # ... what makes it literally Unfold's: a 1-D input seen as 2-D, a padding that copies done first
+    (r" for x viewed as \(N, C, 1, L\) with kernel (\(1, \d+\))", r" (把 x 视为 (N, C, 1, L), 卷积核为 \1)"),
+    (
+        r"(?:,| for x) padded first as (padding_mode='\w+') pads it \(Unfold pads only zeros\)",
+        r" (x 先按 \1 填充; Unfold 自身只补零)",
     ),
     (r"\(l = output position\)", "(l = 输出位置)"),
     (r"\(l = row·(\d+) \+ column of the output\)", r"(l = 输出的行·\1 + 输出的列)"),
@@ -145,7 +151,7 @@ MATRIX: tuple[tuple[str, str], ...] = (
         r"windows read",
         r"已画: 输出的列 \1 (共 \2), 以及这些窗口读取的输入\3 \4 (共 \5)",
     ),
-    (rf"column ({_NUM}) · window at", r"列 \1 · 窗口位于"),
+    (rf"column ({_NUM}) · window from", r"列 \1 · 窗口起点"),
     (
         rf"column l of each channel's rows adds into the l-th window of its output, row by row over the ({_SIZE}) "
         r"placements; row (c·\d+ \+ ky·\d+ \+ kx) into the window's cell \(ky, kx\); where windows overlap the values "

@@ -22,9 +22,11 @@ FIELD_NOTE = (
     "where output cell 0's field starts. The input is counted as going on past its edges, so a field "
     "that reaches into the padding keeps its full size: a negative start, or an end past the input, "
     "is that many cells of padding, which autograd on this input does not show. After a transposed "
-    "convolution or an upsampling, neighbouring fields may move unevenly (by 2, then 0 cells): the "
-    "jump is then their average and the moves are listed, so that cell o's field starts at the start "
-    "plus the first o moves."
+    "convolution or an upsampling, neighbouring fields may move unevenly, in a pattern that repeats "
+    "(by 2, then 0 cells): the jump is then the average move over one whole period of the pattern "
+    "(here 1 cell), and the moves are listed, so that cell o's field starts at the start plus the "
+    "first o moves. Near the edges the moves can differ from the pattern, so the moves listed need "
+    "not average to the jump."
 )
 
 #: With which values the layers are drawn (:func:`convgif.network.page.drawn_with`).
@@ -66,8 +68,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "各模块输出处的感受野, 按轴给出: 它的大小 (以输入单元计; 各单元不同时取最宽者), 间隔 (每个输出的感受野比前一个"
         "输出的往后错开多少个输入单元), 以及输出单元 0 的感受野从哪里开始。输入被看作在边缘之外继续延伸, 所以伸入填充的"
         "感受野保持完整大小: 负的起点, 或超出输入的终点, 就是那么多个填充单元, 在这个输入上用自动求导是看不出来的。"
-        "在转置卷积或上采样之后, 相邻的感受野可能移动得不均匀 (先移 2 个单元, 再移 0 个): 这时间隔是它们的平均值, "
-        "并逐一给出各次移动, 使单元 o 的感受野起点等于起点加上前 o 次移动。",
+        "在转置卷积或上采样之后, 相邻的感受野可能按一个重复的模式不均匀地移动 (先移 2 个单元, 再移 0 个): "
+        "这时间隔是一个完整周期内的平均移动 (此例为 1 个单元), 并逐一给出各次移动, 使单元 o 的感受野起点等于起点加上"
+        "前 o 次移动。边缘附近的移动可能与该模式不同, 所以给出的各次移动的平均值不一定等于间隔。",
     ),
     (
         re.escape(FROM_TEXT),
@@ -92,25 +95,25 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ),
     (
         rf"^torchinfo's Mult-Adds for the same model: ({_NUM}), the same count$",
-        r"torchinfo 对同一模型计得的 Mult-Adds: \1, 与 convgif 的计数相同",
+        r"torchinfo 对同一模型计得的 Mult-Adds 为 \1, 与 convgif 的计数相同",
     ),
     (
         rf"^torchinfo's Mult-Adds for the same model: ({_NUM}) = convgif's ({_NUM}) multiply-accumulates",
-        r"torchinfo 对同一模型计得的 Mult-Adds: \1 = convgif 的 \2 次乘加",
+        r"torchinfo 对同一模型计得的 Mult-Adds 为 \1 = convgif 的 \2 次乘加",
     ),
     (
         rf"([+−]) ({_NUM}) for the weights of (.+?) \(torchinfo counts each weight of a transposed convolution once "
         r"per output position, convgif once per input cell it multiplies\)",
         r"\1 \2: \3 的权重 (torchinfo 把转置卷积的每个权重按每个输出位置计一次, convgif 按它所乘的每个输入单元计一次)",
     ),
-    (rf"([+−]) ({_NUM}) for adding the biases \(once per output value\)", r"\1 \2: 加上偏置 (每个输出值一次)"),
+    (rf"([+−]) ({_NUM}) for adding the biases \(once per output value\)", r"\1 \2 次偏置加法 (每个输出值一次)"),
     (rf"([+−]) ({_NUM}) for the norm layers' parameters \(once each\)", r"\1 \2: 归一化层的参数 (每个一次)"),
     (
         rf"([+−]) ({_NUM}) for convolutions called as functions, which torchinfo does not count",
         r"\1 \2: 以函数调用的卷积, torchinfo 不计",
     ),
     (rf"([+−]) ({_NUM}) for other parameters", r"\1 \2: 其他参数"),
-    (rf"^({_NUM}) layers convgif draws, ({_NUM}) other rows$", r"convgif 画出 \1 层, 其余 \2 行"),
+    (rf"^({_NUM}) layers convgif draws, ({_NUM}) other rows$", r"convgif 画出 \1 层, 另有 \2 行未画出"),
     (rf"^({_NUM}) layers failed to draw: see their rows$", r"\1 层绘制失败: 见它们所在的行"),
     # the table's last column: what is drawn, or why not
     (r"^failed: ", "绘制失败: "),
@@ -277,13 +280,23 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r"the chosen cell depends on no input cell", "所选单元不依赖任何输入单元"),
     # the receptive field's animation
     (
+        rf"^What one cell of module {_NAME}'s output sees: (\[[^\]]*\]), all channels$",
+        r"模块 \1 的一个输出单元 \2 (所有通道) 看到的输入",
+    ),
+    (
+        r"^What one cell of the model's output sees: (\[[^\]]*\]), all channels$",
+        r"模型的一个输出单元 \1 (所有通道) 看到的输入",
+    ),
+    (
         rf"^What one cell of {_NAME}'s output sees: (\[[^\]]*\]), all channels$",
         r"\1 的一个输出单元 \2 (所有通道) 看到的输入",
     ),
+    (r"^the cell traced$", "所追踪的单元"),
+    (r"^the cells it depends on$", "它所依赖的单元"),
     (rf"^(\d+/\d+) · {_NAME} \({_NAME}\) output ", r"\1 · \2 (\3) 的输出 "),
     (r"^the output cell (\[[^\]]*\]), all its channels$", r"所选的输出单元 \1, 含其所有通道"),
-    (rf"^({_NUM}) of ({_NUM}) cells \(span (.*)\)$", r"\2 个单元中的 \1 个 (范围 \3)"),
-    (r"(?<=[(,] )none(?=[,)])", "无"),
+    (rf"^({_NUM}) of ({_NUM}) cells \((.*)\)$", r"\2 个单元中的 \1 个 (\3)"),
+    (rf"^0 of ({_NUM}) cells$", r"\1 个单元中的 0 个"),
     (rf"^0 of ({_NUM}) input cells: the cell depends on none$", r"\1 个输入单元中的 0 个: 该单元不依赖任何输入单元"),
     (
         rf"^({_NUM}) of ({_NUM}) input cells \((.*?)\): the whole receptive field$",

@@ -49,7 +49,7 @@ def model(
     seed: int = 0,
     values: bool = False,
     max_frames: int = DEFAULT_MAX_FRAMES,
-    theme: str = "light",
+    theme: Optional[str] = None,
     lang: str = "en",
     inline: bool = False,
     force: bool = False,
@@ -70,10 +70,9 @@ def model(
     a cell whose whole field lies inside the input, that cell nearest the middle).
     ``draw=False``: the table only (``out`` None: nothing written). ``jobs`` worker processes draw; ``force`` draws again what is up to
     date; ``progress(done, total)`` is called as layers are drawn. ``values``, ``seed``,
-    ``max_frames`` and ``theme`` are :func:`convgif.render`'s. ``lang`` (``"en"``, ``"zh-Hans"``,
-    ``"zh-Hant"``) is the language of the pages, the table and every picture's words (Chinese
-    pictures need a CJK font; see :mod:`convgif.language`); a layer drawn in another language
-    is drawn again.
+    ``max_frames`` and ``theme`` are :func:`convgif.render`'s, the page in the pictures' theme (``None``: light
+    pictures, the page as the reader prefers). ``lang`` (``"en"``, ``"zh-Hans"``, ``"zh-Hant"``): the language of
+    the pages, the table and every picture's words (Chinese needs a CJK font); switching it redraws the layers.
 
     Refused as :class:`SpecError` naming the argument: a network or shape that cannot be traced,
     a ``trace`` that names no layer or cell, torch missing where it is needed.
@@ -81,11 +80,12 @@ def model(
     started = time.perf_counter()
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise SpecError("jobs", f"jobs={jobs!r} must be a whole number of worker processes, 1 or more")
-    options = _options(values, seed, max_frames, theme, lang, drawing=out is not None)
+    options = _options(values, seed, max_frames, theme or "light", lang, drawing=out is not None)
     shape = _shape(input_shape)
     wanted = None
     if out is not None:
-        wanted = source_digest(network, shape, weights, image, trace, {**options, "inline": inline, "draw": draw})
+        page = {**options, "inline": inline, "draw": draw, "page_theme": theme}  # what the pages are made from
+        wanted = source_digest(network, shape, weights, image, trace, page)
         if not force and wanted is not None and _up_to_date(Path(out), wanted):
             return ModelResult(Path(out), [], input_shape=shape, seconds=time.perf_counter() - started, up_to_date=True)
     graph = _graph(network, shape, weights, image, seed)
@@ -93,7 +93,7 @@ def model(
     _row_fields(graph, fields)
     _totals(graph.rows)
     result = ModelResult(
-        None if out is None else Path(out), graph.rows, input_shape=graph.input_shape, lang=options["lang"]
+        None if out is None else Path(out), graph.rows, input_shape=graph.input_shape, lang=options["lang"], theme=theme
     )
     result.from_text = _is_text(network)
     target, cell, chosen = _trace_target(graph, fields, trace)
@@ -106,7 +106,7 @@ def model(
         result.drawings = _draw_all(graph.rows, folder, options, jobs, force, progress)
     picture = _picture(image, graph.input_shape) if image is not None else None
     result.trace, result.trace_note = _write_trace(
-        graph, target, cell, folder, (theme, options["lang"]), picture, fields.get(target)
+        graph, target, cell, folder, (options["theme"], options["lang"]), picture, fields.get(target)
     )
     result.trace_note = "; ".join(note for note in (chosen, result.trace_note) if note) or None
     from .page import write_pages
@@ -164,11 +164,13 @@ def _up_to_date(folder: Path, wanted: str) -> bool:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
+    from ..integrations.embed import still_name
+
     files = [name for name in manifest if name != SOURCE_KEY]
     return (
         manifest.get(SOURCE_KEY) == wanted
         and (folder / "index.html").is_file()
-        and all((folder / name).is_file() for name in files)
+        and all((folder / name).is_file() and (folder / still_name(name)).is_file() for name in files)
     )
 
 
@@ -300,6 +302,8 @@ def _digest(row: Row, arrays: dict[str, np.ndarray], options: dict) -> str:
 
 
 def _draw_all(rows: list[Row], folder: Path, options: dict, jobs: int, force: bool, progress: Any) -> list[Drawing]:
+    from ..integrations import embed
+
     manifest_path = folder / "manifest.json"
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -314,7 +318,8 @@ def _draw_all(rows: list[Row], folder: Path, options: dict, jobs: int, force: bo
         digest = _digest(row, arrays, options)
         drawing = Drawing(row.name, name)
         drawings.append(drawing)
-        if not force and manifest.get(name) == digest and (folder / name).is_file():
+        still = embed.still_name(folder / name)
+        if not force and manifest.get(name) == digest and (folder / name).is_file() and still.is_file():
             drawing.cached = True
             continue
         todo.append((drawing, (row.spec, arrays, str(folder / name), options), digest))
@@ -346,14 +351,17 @@ def _draw_all(rows: list[Row], folder: Path, options: dict, jobs: int, force: bo
 
 
 def draw_layer(spec: Any, arrays: dict, path: str, options: dict) -> tuple[Optional[str], float]:
-    """Render one layer (in a worker process); the error as text instead of raising, so that
+    """Render one layer (in a worker process) and its still beside it (its last frame, which the
+    page shows readers who prefer reduced motion); the error as text instead of raising, so that
     one layer that fails does not stop the others."""
-    from ..api import render
+    from ..animation.request import animation, poster
+    from ..integrations import embed
 
     started = time.perf_counter()
     try:
         given = {k: arrays[k] for k in ("weight", "bias", "input") if k in arrays}
-        render(spec, path, **given, **options)
+        job, _ = animation(spec, path, **given, **options)
+        poster(job, embed.still_name(Path(path)))
     except Exception as error:  # noqa: BLE001 - reported on the page and in the exit status
         return f"{type(error).__name__}: {error}", time.perf_counter() - started
     return None, time.perf_counter() - started
@@ -440,8 +448,9 @@ def _write_trace(
     """The receptive field's animation, drawn in ``look`` (theme, language), and a note (in
     English: the page translates it) where the field stops short (``field``: the chosen
     tensor's :class:`Field`, when known: the input's frame says what of it is padding)."""
-    from ..language import name_mark, say
-    from .field_picture import Frame, beyond_input, frames_of, input_words, write_gif
+    from ..integrations import embed
+    from ..language import say
+    from .field_picture import Frame, beyond_input, cell_spans, frames_of, input_words, write_gif, write_still
 
     if tensor is None:
         return None, "no layer with a spatial output to trace"
@@ -463,16 +472,12 @@ def _write_trace(
     frames = []
     for t in shown:
         mask = masks[t]
-        spans = []
-        for axis in range(mask.ndim):
-            seen = np.flatnonzero(mask.any(axis=tuple(a for a in range(mask.ndim) if a != axis)))
-            spans.append(f"{seen[0]}–{seen[-1]}" if len(seen) else "none")
         if t == tensor:
             words = f"the output cell {list(cell)}, all its channels"
         elif t == 0:
             words = input_words(mask, beyond)
-        else:
-            words = f"{int(mask.sum())} of {mask.size} cells (span {', '.join(spans)})"
+        else:  # as the input's frame says where its cells lie
+            words = f"{int(mask.sum())} of {mask.size} cells" + (f" ({cell_spans(mask)})" if mask.any() else "")
         what = ""
         if t == 0:
             label = say("input", look[1])
@@ -484,10 +489,23 @@ def _write_trace(
             label, what = (chosen.name, chosen.cls) if chosen is not None else (_label(graph, t), "")
         backdrop = picture if t == 0 and mask.ndim == 2 else None
         frames.append(Frame(label, graph.shapes[t], mask, words, backdrop, what, graph.own.get(t)))
-    title = f"What one cell of {name_mark(0)}'s output sees: {list(cell)}, all channels"
+    title = f"What one cell of {_whose(frames[0])} output sees: {list(cell)}, all channels"
     pictures = frames_of(frames, cell, title, *look)
     write_gif(folder / TRACE_FILE, pictures)
+    write_still(embed.still_name(folder / TRACE_FILE), pictures[-1])
     note = None if stopped is None else f"the field stops short: {stopped}"
     if 0 not in masks and stopped is None:
         note = "the chosen cell depends on no input cell"
     return TRACE_FILE, note
+
+
+def _whose(frame: Any) -> str:
+    """The traced tensor as the animation's title names it (:func:`~convgif.language.name_mark`
+    ``(0)`` for its label): a module's (``module 2's``), a function call's, or the model's."""
+    from ..language import name_mark
+
+    if frame.label == "(model)":
+        return "the model's"
+    if frame.what and not frame.what.startswith("F."):
+        return f"module {name_mark(0)}'s"
+    return f"{name_mark(0)}'s"

@@ -84,6 +84,10 @@ def _grid(mask: np.ndarray, picture: Optional[np.ndarray], chosen: Optional[tupl
     return image
 
 
+#: The key under every frame: what the chosen cell's colour and the field's mean.
+KEY = ("the cell traced", "the cells it depends on")
+
+
 def words_of(frames: list[Frame], title: str, lang: str = "en") -> tuple[str, list[str], list[str]]:
     """The animation's words in ``lang``: its title (``title``, English, with :func:`name_mark`
     ``(0)`` for the first frame's label), and each frame's head (which tensor, the module's and
@@ -99,13 +103,37 @@ def words_of(frames: list[Frame], title: str, lang: str = "en") -> tuple[str, li
     return say_naming(title, [frames[0].label], lang), heads, words
 
 
+def _key(image: np.ndarray, words: tuple[str, str], y: int, x: int, colours: tuple, lang: str) -> None:
+    """The key at (``x``, ``y``): a swatch of the chosen cell's colour and one of the field's, each
+    followed by what it means (``words``, in ``lang``)."""
+    from ..picture import sizes
+    from ..picture.cells import cells
+
+    _, ink, _, line, field, mark = colours
+    side = sizes.LABEL.height - 2
+    for colour, text in zip((mark, field), words):
+        image[y : y + side, x : x + side] = line
+        image[y + 1 : y + side - 1, x + 1 : x + side - 1] = colour
+        _text(image, text, x + side + 5, y, ink, lang=lang)
+        x += side + 5 + cells(text) * sizes.LABEL.advance + 18
+
+
+def _key_width(words: tuple[str, str]) -> int:
+    from ..picture import sizes
+    from ..picture.cells import cells
+
+    return sum(sizes.LABEL.height - 2 + 5 + cells(text) * sizes.LABEL.advance + 18 for text in words)
+
+
 def frames_of(
     frames: list[Frame], chosen: tuple[int, ...], title: str, theme: str = "light", lang: str = "en"
 ) -> list[np.ndarray]:
     """The pictures of the animation, all the same size, their words (:func:`words_of`) in ``lang``."""
+    from ..language import say
     from ..picture.cells import cells
 
     title, heads, words = words_of(frames, title, lang)
+    key = (say(KEY[0], lang), say(KEY[1], lang))
     colours = COLOURS[theme]
     background, ink = colours[0], colours[1]
     one_d = len(frames[0].shape) == 2
@@ -118,13 +146,16 @@ def frames_of(
             grid = np.maximum(grid.repeat(max(1, 14 // grid.shape[0]), axis=0), 0)
         grids.append(grid)
     pad, caption_h, line_h = 12, 18, 15
+    key_h = LINE + pad  # the key under the grids, a margin above it
     width = max(max(g.shape[1] for g in grids) + 2 * pad, 520, _widest(title, heads, words) + 2 * pad)
+    width = max(width, _key_width(key) + 2 * pad)
     if one_d:
         label_w = 7 * max(cells(f.label) for f in frames) + pad
         width = max(width, label_w + max(g.shape[1] for g in grids) + 2 * pad)
         height = caption_h * 3 + pad * 2 + sum(g.shape[0] + 6 for g in grids)
     else:
         height = caption_h * 3 + pad * 3 + max(g.shape[0] for g in grids)
+    height += key_h + (pad - 6 if one_d else 0)  # under the last row (6 apart) as under a grid
     pictures = []
     for i in range(len(frames)):
         image = np.empty((height, width, 3), dtype=np.uint8)
@@ -142,6 +173,7 @@ def frames_of(
         else:
             g = grids[i]
             image[top : top + g.shape[0], pad : pad + g.shape[1]] = g
+        _key(image, key, height - pad - LINE, pad, colours, lang)
         pictures.append(image)
     return pictures
 
@@ -173,6 +205,19 @@ def write_gif(path: os.PathLike | str, pictures: list[np.ndarray]) -> int:
     return len(data.getvalue())
 
 
+def write_still(path: os.PathLike | str, picture: np.ndarray) -> None:
+    """The animation's last picture as a PNG at ``path``, written atomically: the still a page
+    shows readers who prefer reduced motion."""
+    from PIL import Image
+
+    from ..files.atomic import AtomicFile
+
+    data = io.BytesIO()
+    Image.fromarray(picture).save(data, format="PNG", optimize=True)
+    with AtomicFile(path) as out:
+        out._write(data.getvalue())
+
+
 # -- what the frames say about the field -----------------------------------------------------------
 
 
@@ -182,6 +227,23 @@ def _axis_names(dims: int) -> list[str]:
 
 def _number(value: int) -> str:
     return str(value).replace("-", "\u2212")
+
+
+def _from_to(first: int, last: int) -> str:
+    """Cells ``first`` to ``last`` (``−3 to 8``), or the one cell (``8``)."""
+    return _number(first) if first == last else f"{_number(first)} to {_number(last)}"
+
+
+def cell_spans(mask: np.ndarray) -> str:
+    """Where the cells set in ``mask`` lie, per axis: ``rows 3–6, columns 3–6`` (``cells 3–5`` in
+    one axis, ``rows 4, columns 4`` for one cell); empty for no cell."""
+    spans = []
+    for axis, name in enumerate(_axis_names(mask.ndim)):
+        seen = np.flatnonzero(mask.any(axis=tuple(a for a in range(mask.ndim) if a != axis)))
+        if not len(seen):
+            return ""
+        spans.append(f"{name} {seen[0]}" + (f"–{seen[-1]}" if seen[-1] != seen[0] else ""))
+    return ", ".join(spans)
 
 
 def inside_cell(low: tuple, high: tuple, shape: tuple[int, ...], sizes: tuple[int, ...]) -> Optional[tuple[int, ...]]:
@@ -200,14 +262,15 @@ def inside_cell(low: tuple, high: tuple, shape: tuple[int, ...], sizes: tuple[in
 def beyond_input(low: tuple, high: tuple, sizes: tuple[int, ...]) -> Optional[tuple[str, str]]:
     """Where one cell's field (``low`` to ``high`` per axis, padding included) reaches past an
     input of ``sizes``: its whole extent and the part in the padding, in words
-    (``rows −6 to 9, columns −6 to 9``, ``rows and columns −6 to −1``); None if it lies inside."""
+    (``rows −6 to 9, columns −6 to 9``, ``rows and columns −6 to −1``, ``columns 8``); None if
+    it lies inside."""
     names = _axis_names(len(sizes))
     whole, padding = [], []
     for name, lo, hi, n in zip(names, low, high, sizes):
         lo, hi = int(lo), int(hi)
-        whole.append(f"{name} {_number(lo)} to {_number(hi)}")
-        parts = [f"{_number(lo)} to {_number(min(hi, -1))}"] if lo < 0 else []
-        parts += [f"{_number(max(lo, n))} to {_number(hi)}"] if hi >= n else []
+        whole.append(f"{name} {_from_to(lo, hi)}")
+        parts = [_from_to(lo, min(hi, -1))] if lo < 0 else []
+        parts += [_from_to(max(lo, n), hi)] if hi >= n else []
         if parts:
             padding.append((name, " and ".join(parts)))
     if not padding:
@@ -223,11 +286,7 @@ def input_words(mask: np.ndarray, beyond: Optional[tuple[str, str]]) -> str:
     the field reaches into the padding, which the picture cannot show."""
     if not mask.any():
         return f"0 of {mask.size} input cells: the cell depends on none"
-    spans = []
-    for axis, name in enumerate(_axis_names(mask.ndim)):
-        seen = np.flatnonzero(mask.any(axis=tuple(a for a in range(mask.ndim) if a != axis)))
-        spans.append(f"{name} {seen[0]}–{seen[-1]}")
-    cells = f"{int(mask.sum())} of {mask.size} input cells ({', '.join(spans)})"
+    cells = f"{int(mask.sum())} of {mask.size} input cells ({cell_spans(mask)})"
     if beyond is None:
         return f"{cells}: the whole receptive field"
     whole, padding = beyond

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ..integrations import embed
-from ..language import name_mark, say, say_naming
+from ..language import full_width, name_mark, say, say_naming
 from ..language.catalogue_model import FIELD_NOTE, FROM_TEXT, WITH_EXAMPLE, WITH_PICTURE
 from .graph import figures_text
 
@@ -89,9 +89,10 @@ def _transposed(result: ModelResult) -> list[str]:
 
 
 def _say(result: ModelResult, text: str) -> str:
-    """``text`` (English) in the page's language; where it holds :func:`name_mark` ``(k)``, the
+    """``text`` (English) in the page's language, Chinese prose with its own punctuation
+    (:func:`~convgif.language.full_width`); where it holds :func:`name_mark` ``(k)``, the
     ``k``-th transposed convolution's name (:func:`_versus_torchinfo`)."""
-    return say_naming(text, _transposed(result)[:3], result.lang)
+    return full_width(say_naming(text, _transposed(result)[:3], result.lang), result.lang)
 
 
 def _versus_torchinfo(result: ModelResult) -> str:
@@ -186,16 +187,29 @@ def markdown(result: ModelResult) -> str:
 
 
 STYLE = """
-body{font:15px/1.5 system-ui,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em;color:#1f2328;background:#fff}
-table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid #d0d7de;padding:3px 8px;text-align:left;vertical-align:top}
+body{font:15px/1.5 system-ui,sans-serif;max-width:1180px;margin:2em auto;padding:0 1em}
+table{border-collapse:collapse;font-size:13px}td,th{border-bottom:1px solid;padding:3px 8px;text-align:left;vertical-align:top}
 td:nth-child(4),td:nth-child(5){text-align:right;font-variant-numeric:tabular-nums}
 td:first-child{white-space:pre;font-family:ui-monospace,monospace}
-img{max-width:100%;height:auto;border:1px solid #d0d7de;border-radius:4px}
-section{margin-top:2em}.note{color:#57606a}
+img{max-width:100%;height:auto;border:1px solid;border-radius:4px}
+section{margin-top:2em}
 html:lang(zh-Hans) body{font-family:system-ui,"PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC","WenQuanYi Micro Hei",sans-serif}
 html:lang(zh-Hant) body{font-family:system-ui,"PingFang TC","Microsoft JhengHei","Noto Sans CJK TC","Source Han Sans TC",sans-serif}
-@media (prefers-color-scheme:dark){body{color:#e6edf3;background:#0d1117}td,th{border-color:#30363d}.note{color:#8b949e}}
 """
+#: The page's colours in each theme: text, background, rules, notes (the pictures' themes).
+COLOURS = {
+    "light": "body{color:#1f2328;background:#fff}td,th,img{border-color:#d0d7de}.note{color:#57606a}",
+    "dark": ":root{color-scheme:dark}body{color:#e6edf3;background:#0d1117}td,th,img{border-color:#30363d}"
+    ".note{color:#8b949e}",
+}
+
+
+def style(theme: Optional[str]) -> str:
+    """The page's styles: in ``theme``'s colours, those of its pictures; with no theme (light
+    pictures), light or dark as the reader's system prefers."""
+    if theme is not None:
+        return STYLE.strip() + "\n" + COLOURS[theme]
+    return STYLE.strip() + "\n" + COLOURS["light"] + "\n@media (prefers-color-scheme:dark){" + COLOURS["dark"] + "}"
 
 
 def page(result: ModelResult, inline: bool = False) -> str:
@@ -205,19 +219,24 @@ def page(result: ModelResult, inline: bool = False) -> str:
     folder = result.folder or Path(".")
 
     def picture(file: str, alt: str) -> str:
+        """An animation, with its still (its last frame) for readers who prefer reduced motion
+        when one was written beside it."""
+        still = embed.still_name(file)
+        has_still = (folder / still).is_file()
         if inline:
-            return embed.html((folder / file).read_bytes(), alt, format="gif")
+            data = (folder / still).read_bytes() if has_still else None
+            return embed.html((folder / file).read_bytes(), alt, format="gif", still=data)
         try:
             size: Optional[tuple[int, int]] = embed.size_of(folder / file)
         except (OSError, ValueError):
             size = None
-        return embed.html(file, alt, size)
+        return embed.html(file, alt, size, still=still if has_still else None)
 
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{result.lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{e(say(TITLE))}</title><style>{STYLE.strip()}</style></head><body>",
+        f"<title>{e(say(TITLE))}</title><style>{style(result.theme)}</style></head><body>",
         f"<h1>{e(say(TITLE))}</h1>",
         *(f"<p>{e(say(line))}</p>" for line in _totals(result)),
     ]

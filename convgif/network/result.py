@@ -37,6 +37,9 @@ class ModelResult:
     from_text: bool = False
     #: The language of the pages' and the pictures' words (see :mod:`convgif.language`)
     lang: str = "en"
+    #: The pictures' theme, whose colours the page takes; None: light pictures on a page that
+    #: follows the reader's colour scheme
+    theme: Optional[str] = None
 
     @property
     def page(self) -> Optional[Path]:

@@ -8,7 +8,9 @@ command answers ``--help`` without NumPy. Adding a kind is its module and one li
 
 from __future__ import annotations
 
+import difflib
 import importlib
+import re
 import sys
 from typing import TYPE_CHECKING, Any, Optional
 
@@ -31,6 +33,19 @@ def canonical(name: str) -> Optional[str]:
     """The registered name ``name`` stands for, case-insensitively (None if none)."""
     folded = name.strip().lower()
     return next((known for known in REGISTRY if known.lower() == folded), None)
+
+
+def near(name: str) -> list[str]:
+    """The kinds ``name`` most likely means when it names none: the family a dimension was left
+    off or mistyped in (``ReflectionPad``, ``Upsample2d``: every kind of that family), else the
+    registered names spelled closest to it (a letter or two off); empty when none is near."""
+    folded = name.strip().lower()
+    family = re.sub(r"[123]d$", "", folded)
+    found = [known for known in REGISTRY if re.sub(r"[123]d$", "", known.lower()) == family and family]
+    if found:
+        return sorted(found, key=str.lower)
+    lowered = {known.lower(): known for known in REGISTRY}
+    return [lowered[close] for close in difflib.get_close_matches(folded, list(lowered), n=3, cutoff=0.8)]
 
 
 def operation(name: str) -> Operation:

@@ -385,7 +385,7 @@ class Spans(_Windowed):
         words = {1: ("positions",), 2: ("rows", "columns"), 3: ("depths", "rows", "columns")}[self.dims]
         axes = list(zip(words, spec.starts, spec.ends))
         windows = "; ".join(f"{word} {axis_windows(s, e)}" for word, s, e in axes)
-        notes = [f"windows ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉−1: {windows}"]
+        notes = [f"windows ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉−1 (n = input size, o = output size): {windows}"]
         shared = [(word, shared_cells(s, e)) for word, s, e in axes]
         if any(cells for _, cells in shared):
             named = [(word if len(cells) > 1 else word[:-1], cells) for word, cells in shared if cells]  # row 2
@@ -557,21 +557,21 @@ class Spans(_Windowed):
         return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
 
     def backward_geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
-        """One picture: each window's dy routed back onto the input."""
+        """One picture: each window's dy routed back onto the input (an average's beside dy alone)."""
         from .backward import refuse_region
-        from .backward_moves import window_geometry
+        from .backward_moves import share_geometry, window_geometry
 
         refuse_region(region)
         forward = self.geometries(spec, **view)
         if spec.KIND == "max":
             note = (
                 "backward, dx = ∂L/∂x: each window's dy goes to its largest cell, ringed in ink (of equal ones the "
-                "first, as torch); cells in two windows add up"
+                "first, as torch); cells in several windows add up"
             )
         else:
             note = (
                 "backward, dx = ∂L/∂x: each window's dy is shared by its cells, divided by its cell count; cells in "
-                "two windows add up"
+                "several windows add up"
             )
         if self.dims == 3:
             from .backward_pool_depth import depth_backward_geometries, span_slices
@@ -579,6 +579,8 @@ class Spans(_Windowed):
             slices = span_slices(spec, self.backward_depth_starts(spec))
             notes = (note, forward[0].notes[0])
             return depth_backward_geometries(forward, slices, spec.input_shape, notes, routed=spec.KIND == "max")
+        if spec.KIND == "avg":  # dy and dx alone: an average's gradient takes none of x's values
+            return [share_geometry(forward[0], (note, *forward[0].notes[:1]))]
         return [window_geometry(forward[0], (note, *forward[0].notes[:1]))]
 
     def backward_depth_starts(self, spec) -> Optional[np.ndarray]:
@@ -587,7 +589,7 @@ class Spans(_Windowed):
         return np.asarray(spec.starts[0])[None]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
-        from .backward_moves import window_drawn
+        from .backward_moves import share_drawn, window_drawn
 
         rec = recording.forward
         if self.dims == 3:
@@ -600,8 +602,11 @@ class Spans(_Windowed):
             reason = span_reason(rec) if spec.KIND == "max" else None
             return depth_backward_drawings(geometries, forward, slices, links, dy, rec.input.shape, reason)
         (geometry,) = geometries or self.backward_geometries(spec, **view)
+        links, dy = self.links(spec, rec), recording.grad_output
+        if spec.KIND == "avg":
+            return [share_drawn(geometry, links, dy, rec.input.shape)]
         (forward,) = self.drawings(spec, rec, pixels, **view)
-        return [window_drawn(geometry, forward, self.links(spec, rec), recording.grad_output, rec.input.shape)]
+        return [window_drawn(geometry, forward, links, dy, rec.input.shape)]
 
     def name_parts(self, spec, **view) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), "o" + "x".join(map(str, spec.output_shape[1:]))]

@@ -17,7 +17,9 @@ move values in :mod:`convgif.ops.backward_moves`:
   zero-inserted, padded dy; dw: dy as the kernels over the input; db: the sums of dy), and for a
   padding that copies cells, the gradient of each copy folded back onto its cell;
 * :func:`window_geometry` / :func:`window_drawn`: a pooling's gradient routed back window by
-  window over the input as the forward pass drew it (dy the kernels, dx filling up);
+  window over the input as the forward pass drew it (dy the kernels, dx filling up); an
+  average's, which takes none of the input's values, with dy and dx alone
+  (:func:`share_geometry` / :func:`share_drawn`);
 * :func:`gather_geometry` / :func:`gather_drawn`: each input cell's gradient gathered from the
   output cells that copied or weighed it (dy on the left, dx on the right).
 

@@ -17,7 +17,7 @@ from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, Ste
 from ..picture.numbers import format_value, magnitude, widest
 from .backward import PLAIN, Names, grids_text, pair_text, words
 from .backward_moves import NAMED_TERMS, gather_drawn, gather_geometry
-from .sliding import COPIES_NAMES, ConvPlayback, conv_drawn, conv_geometry, position
+from .sliding import COPIES_NAMES, ConvPlayback, conv_drawn, conv_geometry, drawn_whole, position
 
 # -- convolutions -------------------------------------------------------------------------------
 
@@ -174,10 +174,12 @@ def conv_geometries(
             f"moving {pair_text(dilation)} at a time (the dilation)",
         ),
         input_name=names.x,
+        grid=spec.padded_shape[1:],  # all of it, as the forward pass draws it: the cells no window reads marked
         input_heading=f"{names.x} (padded)" if spec.padded_shape != spec.input_shape else names.x,
         kernel_heading=f"{d(names.y)}, as kernels",
         kernel_label=lambda c, j: f"{d(names.y)}[{c // cig * cog + j}]",
         kernel_name=d(names.y),
+        kernels_are_values=True,
         output_label=dw_label,
         output_heading=f"{d(names.w)} = ∂L/∂{names.w}",
         output_name=d(names.w),
@@ -227,8 +229,8 @@ def conv_drawings(
     cig, cog = spec.in_per_group, spec.out_per_group
     kernels = dy.reshape(spec.groups, 1, cog, *dy.shape[1:]).repeat(cig, axis=1).reshape(-1, 1, *dy.shape[1:])
     dw_rec = run_direct(dw_spec, read, kernels, None)
-    own = padding_mask(spec, 0)[: read.shape[1], None] | padding_mask(spec, 1)[None, : read.shape[2]]
-    dw = conv_drawn(dw_rec, rest[0], pixels, filler=own)
+    own = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
+    dw = drawn_whole(conv_drawn(dw_rec, rest[0], pixels, filler=own[: read.shape[1], : read.shape[2]]), padded, own)
     dw.copies, dw.copies_name = spec.padding_mode != "zeros", COPIES_NAMES.get(spec.padding_mode, "")
     weight_at = lambda o, a, b: f"{names.d(names.w)}[{_weight_index(spec, dims, o, a, b)}]"  # noqa: E731
     dw.playback = _Steps(dw_rec, rest[0], weight_at, f"{names.x}·{names.d(names.y)}")
@@ -308,6 +310,7 @@ def bias_geometry(
         columns_take_turns=False,
         step_text=f"{d(names.b)} · step 1/1",
         hue_group=lambda co: co // per,
+        hues_name="group",
         # a channel's entry, each on screen however many channels are drawn
         sum_chars=lambda chars, drawn: _bias_entry(names, max(drawn[2], default=c - 1)) + chars,
         sum_each_group=True,
@@ -320,21 +323,24 @@ def _bias_entry(names: Names, co: int) -> int:
 
 
 def bias_drawn(geometry: Geometry, dy: np.ndarray, names: Names = PLAIN) -> Drawn:
-    """The bias gradient's picture of ``dy`` (C_out, H_out, W_out)."""
+    """The bias gradient's picture of ``dy`` (C_out, H_out, W_out), or (C_out, D_out, H_out,
+    W_out), each depth slice a grid of its own."""
     sums = dy.reshape(dy.shape[0], -1).sum(axis=1).reshape(-1, 1, 1)
+    grid = dy.reshape(-1, *dy.shape[-2:])
     return Drawn(
         geometry=geometry,
-        grid=dy,
-        filler=np.zeros(dy.shape[1:], bool),
+        grid=grid,
+        filler=np.zeros(grid.shape[1:], bool),
         kernels=None,
         output=sums,
-        playback=_BiasSteps(dy, sums, names),
-        value_chars=widest(dy, sums),
+        playback=_BiasSteps(grid, sums, names),
+        value_chars=widest(grid, sums),
     )
 
 
 class _BiasSteps:
-    """The one step of a bias gradient: every cell of each ``dy`` channel read, its sum written."""
+    """The one step of a bias gradient: every cell of each ``dy`` channel read (of its grids,
+    one a depth slice), its sum written."""
 
     def __init__(self, dy: np.ndarray, sums: np.ndarray, names: Names) -> None:
         self.dy, self.sums, self.names = dy, sums, names
@@ -344,11 +350,13 @@ class _BiasSteps:
         return [Writes(c, np.array([0]), np.array([0]), self.sums[c], (0, 0, 1, 1)) for c in range(len(self.sums))]
 
     def show(self, step: int) -> Step:
-        _, h, w = self.dy.shape
+        count, h, w = self.dy.shape
+        per = count // len(self.sums)  # the grids of a channel
         cells = np.array([(y, x) for y in range(h) for x in range(w)], np.int64)
 
         def reads(c: int) -> Reads:
-            return Reads(np.column_stack([np.full(len(cells), c), cells]), (0, 0, h, w))
+            grids = np.repeat(np.arange(c * per, (c + 1) * per), len(cells))
+            return Reads(np.column_stack([grids, np.tile(cells, (per, 1))]), (0, 0, h, w))
 
         d = self.names.d
         sums = []
@@ -362,12 +370,45 @@ class _BiasSteps:
 # -- transposed convolutions -------------------------------------------------------------------
 
 
+def whole_size(spec: Any) -> tuple[int, ...]:
+    """The sizes of a transposed convolution's canvas, with the output cells ``output_padding``
+    adds past it (beyond what the kernels cover)."""
+    return tuple(max(f, p + o) for f, p, o in zip(_canvas(spec), spec.padding, spec.output_shape[1:]))
+
+
+def whole_canvas(spec: Any, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``dy`` of a transposed convolution on its canvas and past it (:func:`whole_size`: the
+    cells past it no step of the backward pass reads, drawn so that dy has the output's size),
+    and which cells are not dy's (those of the canvas that padding cropped)."""
+    sizes = whole_size(spec)
+    grid = np.zeros((dy.shape[0], *sizes), dtype=dy.dtype)
+    own = tuple(slice(p, p + o) for p, o in zip(spec.padding, dy.shape[1:]))
+    grid[(slice(None), *own)] = dy
+    cropped = np.ones(sizes, bool)
+    cropped[own] = False
+    return grid, cropped
+
+
 def _canvas(spec: Any) -> tuple[int, int]:
     """Everything a transposed convolution's scattered kernels cover, before padding crops it."""
     return tuple(  # type: ignore[return-value]
         (n - 1) * s + d * (k - 1) + 1
         for n, s, d, k in zip(spec.input_shape[1:], spec.stride, spec.dilation, spec.kernel_size)
     )
+
+
+def canvas_words(spec: Any, dims: int) -> tuple[str, tuple[str, ...]]:
+    """The heading of dy on a transposed convolution's canvas, and the notes saying what its
+    cells that are not dy's are (padding cropped them) and that those past it are never read."""
+    if max(spec.padding) == 0 and max(spec.output_padding) == 0:
+        return "dy", ()
+    padding, extra = spec.padding[-dims:], spec.output_padding[-dims:]
+    notes = ["dy sits on the canvas the kernels were scattered on"]
+    if max(spec.padding) > 0:
+        notes[0] += f": padding={padding} cropped the cells drawn 0 around it"
+    if whole_size(spec) != _canvas(spec):
+        notes.append(f"output_padding={extra} added the dy cells past it, which no kernel reached: no step reads them")
+    return "dy, on the canvas", tuple(notes)
 
 
 def _transposed_dx_spec(spec: Any) -> ConvSpec:
@@ -403,29 +444,22 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
     convolution (its kernels not turned), dw and db."""
     caption, cig, cog = caption or spec.caption, spec.in_per_group, spec.out_per_group
     stride, dilation, kernel = spec.stride[2 - dims :], spec.dilation[2 - dims :], spec.kernel_size[2 - dims :]
-    padding = spec.padding[2 - dims :]
-    cut = max(spec.padding) > 0 or max(spec.output_padding) > 0
-    heading = "dy, on the canvas" if cut else "dy"
+    heading, canvas = canvas_words(spec, dims)
     notes = (
         "backward, dx = ∂L/∂x: a direct convolution; the kernels, as they are, slide over dy with the layer's "
         f"stride {pair_text(stride)} and dilation {pair_text(dilation)}",
-        *(
-            (
-                f"dy sits on the canvas the kernels were scattered on: padding={padding} cropped the cells "
-                "drawn 0 around it",
-            )
-            if cut
-            else ()
-        ),
+        *canvas,
         f"w is in PyTorch's (C_in, C_out/G, {'kH, kW' if dims == 2 else 'K'}) layout",
     )
     dx_spec, dw_spec = _transposed_dx_spec(spec), _transposed_dw_spec(spec)
+    whole = whole_size(spec)[-2:]  # dy drawn all of it, past the canvas too
     dx = conv_geometry(
         dx_spec,
         caption,
         dims,
         notes,
         input_name="dy",
+        grid=whole,
         input_heading=heading,
         kernel_heading="kernels w",
         kernel_label=lambda c, j: f"w[{c // cog * cig + j},{c % cog}]",
@@ -447,10 +481,12 @@ def transposed_geometries(spec: Any, blame: Any, dims: int = 2, caption: str = "
             f"{pair_text(dilation)} at a time (the dilation)",
         ),
         input_name="dy",
+        grid=whole,
         input_heading=heading,
         kernel_heading="x, as kernels",
         kernel_label=lambda c, j: f"x[{c // cog * cig + j}]",
         kernel_name="x",
+        kernels_are_values=True,
         output_label=dw_label,
         output_heading="dw = ∂L/∂w",
         output_name="dw",
@@ -476,14 +512,15 @@ def transposed_drawings(
 
     canvas = transposed_canvas(spec, dy)
     filler = transposed_canvas(spec, np.ones((1, *dy.shape[1:]), np.int8))[0] == 0
+    whole, cropped = whole_canvas(spec, dy)
     recording = run_direct(_transposed_dx_spec(spec), canvas, weight, None)
-    dx = conv_drawn(recording, geometries[0], filler=filler)
+    dx = drawn_whole(conv_drawn(recording, geometries[0], filler=filler), whole, cropped)
     dx.filler_name = "cropped"
     dx.playback = _Steps(recording, geometries[0])
     cig, cog = spec.in_per_group, spec.out_per_group
     kernels = x.reshape(spec.groups, 1, cig, *x.shape[1:]).repeat(cog, axis=1).reshape(-1, 1, *x.shape[1:])
     dw_rec = run_direct(_transposed_dw_spec(spec), canvas, kernels, None)
-    dw = conv_drawn(dw_rec, geometries[1], filler=filler)
+    dw = drawn_whole(conv_drawn(dw_rec, geometries[1], filler=filler), whole, cropped)
     dw.filler_name = "cropped"
 
     def weight_at(o: int, a: int, b: int) -> str:

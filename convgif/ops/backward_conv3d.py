@@ -183,6 +183,7 @@ def conv3d_geometries(spec: Any) -> list[Geometry]:
                 kz,
                 (*dw_notes, note),
                 blame,
+                grid=spec.padded_shape[2:],  # all of it, as the forward pass draws it: the cells no window reads marked
                 input_heading="x (padded)" if spec.padded_shape != spec.input_shape else "x",
                 kernel_heading="dy, as kernels",
                 output_heading="dw = ∂L/∂w",
@@ -255,10 +256,13 @@ def conv3d_drawings(spec: Any, geometries: Sequence[Geometry], recording: Any, p
     kernels = dy.reshape(spec.groups, 1, cog, *dy.shape[1:]).repeat(cig, axis=1).reshape(-1, 1, *dy.shape[1:])
     full = convolve(dw.spec, read, kernels, None)
     own, copies = _own(spec, read.shape[1:]), spec.padding_mode != "zeros"
+    whole = forward.padded, _own(spec, forward.padded.shape[1:])
     for kz in range(spec.kernel_size[0]):
         i = len(pictures)
         pictures.append(
-            slice_drawn(dw, kz, geometries[i], read, kernels, own, full, pixels, copies=copies, count=count[i])
+            slice_drawn(
+                dw, kz, geometries[i], read, kernels, own, full, pixels, copies=copies, count=count[i], whole=whole
+            )
         )
         pictures[-1].copies_name = COPIES_NAMES.get(spec.padding_mode, "")
     if spec.bias:

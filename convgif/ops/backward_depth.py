@@ -27,12 +27,12 @@ import numpy as np
 
 from ..engine.backward import transposed_canvas
 from ..engine.direct import convolve, run_direct
-from ..picture.model import Drawn, Geometry, LazyReads, Reads, Step, Writes, shown
+from ..picture.model import MAX_SHOWN_IN, Drawn, Geometry, LazyReads, Reads, Step, Writes, shown
 from ..picture.numbers import format_value, widest
 from .backward import grids_text, pair_text
-from .backward_conv import bias_drawn, bias_geometry
+from .backward_conv import bias_drawn, bias_geometry, canvas_words, whole_canvas, whole_size
 from .depth_steps import ALONE, Count, counts, depth_range, longest_drawn, slice_title
-from .sliding import ConvPlayback, conv_drawn, conv_geometry, position
+from .sliding import ConvPlayback, conv_drawn, conv_geometry, drawn_whole, position
 
 #: Labels of a slice picture: of its input pairs (channel, tap), of its kernels (plane input
 #: channel's channel and tap, kernel column), of its output channels, of one output cell's sum.
@@ -122,6 +122,7 @@ def slice_geometry(slices: Slices, z: int, notes: Sequence[str], blame: Any, **m
         input_label=lambda c: title(*pair(c)[:2]),
         kernel_label=lambda c, j: slices.kernel_label(*pair(c), c // per_in * per_out + j),
         kernel_name=slices.k,
+        kernels_are_values=slices.k != "w",  # dy or x: an array of the pass, drawn as it is elsewhere
         output_label=lambda co: slices.output_label(co, z),
         output_name=slices.out,
         inputs_word="input slices",
@@ -159,11 +160,13 @@ def slice_drawn(
     filler_name: str = "padding",
     copies: bool = False,
     count: Count = ALONE,
+    whole: Optional[tuple[np.ndarray, np.ndarray]] = None,
 ) -> Drawn:
     """The recorded picture of output depth slice ``z``: ``grid`` (C, D, H, W) the 3-D input,
     ``kernels`` the 3-D kernels, ``filler`` (D, H, W) the grid cells that are not the array's
     own, ``full`` the 3-D output (the slice's values checked against it); ``count`` where its
-    steps stand among those of every depth slice."""
+    steps stand among those of every depth slice. ``whole``: the array and its filler drawn,
+    when the grid is only its top-left part (the rest read by no step, drawn as never read)."""
     plane, pair = slices.plane(z), _pair(slices, z)
     planes, kernel = slices.arrays(z, grid, kernels)
     rec = run_direct(plane, planes, kernel, None)
@@ -171,6 +174,9 @@ def slice_drawn(
         raise AssertionError(f"depth slice {z} of {slices.spec} does not add up to the 3-D convolution's")
     marks = np.stack([filler[pair(c)[1]] for c in range(planes.shape[0])])
     drawn = conv_drawn(rec, geometry, pixels, filler=marks, inserted=inserted)
+    if whole is not None:
+        at = [pair(c)[:2] for c in range(planes.shape[0])]
+        drawn = drawn_whole(drawn, np.stack([whole[0][c, d] for c, d in at]), np.stack([whole[1][d] for _, d in at]))
     drawn.filler_name, drawn.copies = filler_name, copies
     drawn.playback = SliceSteps(rec, geometry, slices, z, count)
     return drawn
@@ -313,22 +319,26 @@ def zero_drawn(geometry: Geometry, output: np.ndarray, z: int, count: Count = AL
 
 
 def depth_bias_geometry(spec: Any, blame: Any) -> Geometry:
-    """The bias gradient's picture: each channel's ``dy``, its depth slices stacked, summed."""
+    """The bias gradient's picture: each channel's ``dy``, every depth slice a grid of its own
+    (as the other pictures draw them), summed."""
     c, do, ho, wo = spec.output_shape
-    stacked = spec.convolution((1, do * ho, wo), c, 1)
-    geometry = bias_geometry(stacked, spec.caption, 2, blame, per_group=spec.out_per_group)
+    geometry = bias_geometry(spec.convolution((1, ho, wo), c, 1), spec.caption, 2, blame, per_group=spec.out_per_group)
     note = (
-        f"dy's {do} depth slices stacked top to bottom: rows {ho}·o to {ho}·o + {ho - 1} are dy[:, o]"
-        if do > 1
-        else "dy has one depth slice"
+        f"dy[c, o] is depth slice o of channel c: db[c] sums all {do} of them" if do > 1 else "dy has one depth slice"
     )
-    heading = "dy, depth slices stacked" if do > 1 else "dy"
-    return dataclasses.replace(geometry, notes=(*geometry.notes, note), input_heading=heading)
+    return dataclasses.replace(
+        geometry,
+        in_channels=c * do,
+        notes=(*geometry.notes, note),
+        input_label=lambda i: f"dy[{i // do}, {i % do}]",
+        inputs_word="dy slices",
+        shown_most=do * max(1, MAX_SHOWN_IN // do),  # every slice of a channel drawn, or none
+    )
 
 
 def depth_bias_drawn(geometry: Geometry, dy: np.ndarray) -> Drawn:
-    c, do, ho, wo = dy.shape
-    return bias_drawn(geometry, dy.reshape(c, do * ho, wo))
+    """The picture of :func:`depth_bias_geometry` of ``dy`` (C_out, D_out, H_out, W_out)."""
+    return bias_drawn(geometry, dy)
 
 
 # -- what the 3-D layers' pictures share ---------------------------------------------------------------
@@ -426,16 +436,8 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
     depth of dw, then db."""
     blame = input_blame(spec)
     s, p, dil, kd = spec.stride[0], spec.padding[0], spec.dilation[0], spec.kernel_size[0]
-    cut = max(spec.padding) > 0 or max(spec.output_padding) > 0
-    heading = "dy, on the canvas" if cut else "dy"
-    crop = (
-        (
-            f"dy sits on the canvas the kernels were scattered on: padding={spec.padding} cropped the cells "
-            "drawn 0 around it",
-        )
-        if cut
-        else ()
-    )
+    heading, crop = canvas_words(spec, 3)
+    whole = whole_size(spec)[1:]  # dy drawn all of it, past the canvas too
     dx_notes = (
         "backward, dx = ∂L/∂x: a direct convolution; the kernels, as they are, slide over dy with the layer's "
         f"stride {pair_text(spec.stride)} and dilation {pair_text(spec.dilation)}",
@@ -457,6 +459,7 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
                 z,
                 (*dx_notes, note),
                 blame,
+                grid=whole,
                 input_heading=heading,
                 kernel_heading="kernels w",
                 output_heading="dx = ∂L/∂x",
@@ -482,6 +485,7 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
                 kz,
                 (*dw_notes, note),
                 blame,
+                grid=whole,
                 input_heading=heading,
                 kernel_heading="x, as kernels",
                 output_heading="dw = ∂L/∂w",
@@ -499,23 +503,27 @@ def transposed3d_drawings(
     x, weight, dy = recording.forward.input, recording.forward.weight, recording.grad_output
     canvas = transposed_canvas(spec, dy)
     cropped = transposed_canvas(spec, np.ones((1, *dy.shape[1:]), np.int8))[0] == 0
+    whole = whole_canvas(spec, dy)
     dx, dw = _transposed_dx(spec), _transposed_dw(spec)
-    full = convolve(dx.spec, canvas, weight, None)
     pictures, count = [], counts(geometries)
-    for z in range(spec.input_shape[1]):
-        pictures.append(
-            slice_drawn(dx, z, geometries[z], canvas, weight, cropped, full, pixels, None, "cropped", count=count[z])
+
+    def on_canvas(slices: Slices, z: int, kernels: np.ndarray, full: np.ndarray, at: int) -> Drawn:
+        """Depth slice ``z`` of ``slices``, picture ``at`` of the pass, over dy on the canvas."""
+        drawn = slice_drawn(
+            slices, z, geometries[at], canvas, kernels, cropped, full, pixels, count=count[at], whole=whole
         )
+        drawn.filler_name = "cropped"
+        return drawn
+
+    full = convolve(dx.spec, canvas, weight, None)
+    for z in range(spec.input_shape[1]):
+        pictures.append(on_canvas(dx, z, weight, full, z))
     cig, cog = spec.in_per_group, spec.out_per_group
     kernels = x.reshape(spec.groups, 1, cig, *x.shape[1:]).repeat(cog, axis=1).reshape(-1, 1, *x.shape[1:])
     full = convolve(dw.spec, canvas, kernels, None)
     start = spec.input_shape[1]
     for kz in range(spec.kernel_size[0]):
-        geometry = geometries[start + kz]
-        drawn = slice_drawn(
-            dw, kz, geometry, canvas, kernels, cropped, full, pixels, None, "cropped", count=count[start + kz]
-        )
-        pictures.append(drawn)
+        pictures.append(on_canvas(dw, kz, kernels, full, start + kz))
     if spec.bias:
         pictures.append(depth_bias_drawn(geometries[-1], dy))
     return pictures

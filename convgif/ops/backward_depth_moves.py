@@ -230,10 +230,15 @@ def slice_order(sources: Sequence[int], depth: int) -> Order:
 
 
 def slice_geometries(
-    spec: Any, order: Order, notes: Callable[[Optional[int], int, list[int]], tuple[str, ...]], terms: int
+    spec: Any,
+    order: Order,
+    notes: Callable[[Optional[int], int, list[int]], tuple[str, ...]],
+    terms: int,
+    weighed: bool = False,
 ) -> list[Geometry]:
     """One picture per entry of ``order`` (``notes(z, d, earlier)``: its notes, ``earlier`` the
-    output depths gathered into dx[:, d] before it); ``terms`` about the most a cell gathers."""
+    output depths gathered into dx[:, d] before it); ``terms`` about the most a cell gathers,
+    ``weighed`` whether with weights (see :func:`~convgif.ops.backward_moves.gather_geometry`)."""
     c, depth, h, w = spec.input_shape
     _, d_out, ho, wo = spec.output_shape
     blame = lambda axis: ("input_shape", spec.input_shape, "input")  # noqa: E731
@@ -258,6 +263,7 @@ def slice_geometries(
             notes(z, d, earlier),
             terms=terms,
             groups=c,
+            weighed=weighed,
         )
         held = 8 if earlier else 0  # a sum adding to what dx holds writes it twice
         geometries.append(
@@ -301,22 +307,9 @@ def slice_drawings(geometries: list[Geometry], recording: Any, links: Any, order
         moved = links_of(
             (out // (d_out * area)) * area + out % area, (cell // (depth * plane)) * plane + cell % plane, factor
         )
-        sources = _merged(gather_sources(moved, (c, h, w)))
+        sources = gather_sources(moved, (c, h, w))  # a dy cell's links one term, their factors added
         dy = np.ascontiguousarray(dy_all[:, z])
         labels = _labels(d, [z])
         picture = gather_drawn(geometry, dy, running[:, d].copy(), sources, names=labels, start=start, count=count)
         drawn.append(picture)
     return drawn
-
-
-def _merged(sources: Callable[[int, int], list[tuple[int, Optional[float]]]]) -> Callable:
-    """``sources`` with the links of one dy cell written as one term, their factors added (a
-    trilinear output slice past the last input depth reads it with both of its depth taps)."""
-
-    def merged(c: int, i: int) -> list[tuple[int, Optional[float]]]:
-        factors: dict[int, float] = {}
-        for cell, factor in sources(c, i):
-            factors[cell] = factors.get(cell, 0.0) + (1.0 if factor is None else factor)
-        return [(cell, None if factor == 1 else factor) for cell, factor in factors.items()]
-
-    return merged

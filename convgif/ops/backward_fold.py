@@ -70,7 +70,7 @@ def unfold_backward_geometries(spec: Any, folds: Any) -> list[Geometry]:
             output_heading="dx = ∂L/∂x, on the padded map" if _padded(spec) else "dx = ∂L/∂x",
             blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             longest_step=None,  # its own step line, not that of the picture it is made from
-            step_text=f"column {places - 1} · window at ({hc - 1}, {wc - 1}) · step {places}/{places}",
+            step_text=f"column {places - 1} · window from ({hc - 1}, {wc - 1}) · step {places}/{places}",
             sum_chars=lambda chars, drawn: len(drawn[2]) * (entry + 3 * kk * (chars + 2) + 3),
         )
     ]
@@ -129,7 +129,7 @@ def fold_backward_geometries(spec: Any, unfolds: Any) -> list[Geometry]:
             output_heading="dx = ∂L/∂x: one column per window",
             blame=lambda axis: ("input_shape", spec.input_shape, "input"),
             longest_step=None,  # its own step line, not that of the picture it is made from
-            step_text=f"column {places - 1} · window at ({hp - 1}, {wp - 1}) · step {places}/{places}",
+            step_text=f"column {places - 1} · window from ({hp - 1}, {wp - 1}) · step {places}/{places}",
             sum_chars=lambda chars, drawn: len(drawn[2]) * (entry + kk * (chars + 2) + 3),
         )
     ]

@@ -1,6 +1,6 @@
 """The backward pass of the layers that move values, drawn: a pooling's gradient routed back
-window by window over its input, and each input cell's gradient gathered from the output cells
-that copied or weighed it. See :mod:`convgif.ops.backward`."""
+window by window over its input (an average's beside dy alone), and each input cell's gradient
+gathered from the output cells that copied or weighed it. See :mod:`convgif.ops.backward`."""
 
 from __future__ import annotations
 
@@ -39,10 +39,12 @@ def gather_geometry(
     heading: str = "",
     terms: int = 4,
     groups: Optional[int] = None,
+    weighed: bool = False,
 ) -> Geometry:
     """A picture whose step is one input position: each channel's ``dx`` cell gathers the
     ``dy`` cells (of ``grid``) that took its input cell, every channel at once (channel ``c``
-    reads ``dy`` channels of its group). ``terms`` is about the most a cell gathers."""
+    reads ``dy`` channels of its group). ``terms`` is about the most a cell gathers;
+    ``weighed``: its cells were read with weights, each term written weight·dy (a line more)."""
     groups = groups or min(in_channels, out_channels)
     h, w = out_size
     last = at(dims, dx, out_channels - 1, h - 1, w - 1)
@@ -72,8 +74,13 @@ def gather_geometry(
         step_text=f"{dx} at {position(dims, h - 1, w - 1)} · step {h * w}/{h * w}",
         sum_chars=lambda chars, drawn: (1 if each else len(drawn[2])) * (entry + 2 * terms * (chars - 4) + 3),
         sum_each_group=each,
+        sum_lines_most=WEIGHED_LINES if weighed else Geometry.sum_lines_most,
         value_chars=4,
     )
+
+
+#: The lines a weighed gather's sum line takes at most: its sixteen terms written whole.
+WEIGHED_LINES = 4
 
 
 #: The most terms a gather picture's sum line names (2 when they have weights); more are written
@@ -188,7 +195,7 @@ class _Gather:
             elif len(taken) == 1 and taken[0][1] is None and not held:
                 entry = f"{head} = {names[0]} = {total}"
             elif len(taken) > (NAMED_TERMS if all(f is None for _, f in taken) else 2):  # by value, row by row
-                listed = _by_value(taken, [self.dy.flat[cell] for cell, _ in taken], values, dy_name)
+                listed = _by_value(taken, [self.dy.flat[cell] for cell, _ in taken], dy_name)
                 listed = f"({listed})" if held and not listed.startswith("Σ") else listed  # apart from what dx held
                 entry = f"{head} = {held}{listed} = {total}"
             else:
@@ -201,43 +208,49 @@ class _Gather:
         return Step(0, LazyReads(reads), self.advance(step), text, tuple(sums), tuple(self.channels))
 
 
-def _by_value(
-    taken: Sequence[tuple[int, Optional[float]]], read: Sequence[Any], values: list[str], name: str = "dy"
-) -> str:
-    """A long gather's terms by value, in the order of the cells ringed, signs folded in: over a
-    common denominator when the weights have one (bilinear's sixteenths: ``(1·2 − 3·1)/16``);
-    the sum by name where even that is longer than a sum line holds."""
+def _by_value(taken: Sequence[tuple[int, Optional[float]]], read: Sequence[Any], name: str = "dy") -> str:
+    """A long gather's terms by value, one for each cell ringed, in their order: weighed, each
+    its weight times its dy, the dy in brackets when negative, over a common denominator when
+    the weights have one (bilinear's sixteenths: ``(1·2 − 3·(−1))/16``); else the dy with
+    their signs folded in (``−1 + 2``); the sum by name where even that is longer than a sum
+    line holds."""
     weighted = any(f is not None for _, f in taken)
     factors = np.array([1.0 if f is None else f for _, f in taken])
-    for denominator in range(1, 65):
-        scaled = factors * denominator
+    weights, denominator = factors, 1
+    for over in range(1, 65):
+        scaled = factors * over
         if np.allclose(scaled, np.round(scaled), rtol=0, atol=1e-9):
-            weights, text = np.round(scaled).astype(np.int64), None
+            weights, denominator = np.round(scaled).astype(np.int64), over
             break
-    else:
-        weights, denominator, text = factors, 1, " + ".join(values)
-    if text is None:
-        terms = []
-        for weight, value in zip(weights, read):
-            negative = (weight < 0) != (value < 0) and value != 0
-            size = format_value(abs(value))
-            terms.append(("− " if negative else "+ ") + (size if abs(weight) == 1 else f"{abs(weight)}·{size}"))
-        text = " ".join(terms)
-        text = ("-" + text[2:]) if text.startswith("−") else text[2:]
-        text = f"({text})/{denominator}" if denominator > 1 else text
-    if len(text) > LONGEST_SUM:
+    terms = []
+    for weight, value in zip(weights, read):
+        if weighted:  # the weight's sign between the terms, the dy as it is
+            shown = format_value(value)
+            shown = f"({shown})" if shown.startswith(("-", "−")) else shown
+            terms.append(("− " if weight < 0 else "+ ") + f"{format_value(abs(weight))}·{shown}")
+        else:
+            terms.append(("− " if value < 0 else "+ ") + format_value(abs(value)))
+    text = " ".join(terms)
+    text = ("-" + text[2:]) if text.startswith("−") else text[2:]
+    text = f"({text})/{denominator}" if denominator > 1 else text
+    if len(text) > (LONGEST_WEIGHED_SUM if weighted else LONGEST_SUM):
         return f"Σ {'weight·' if weighted else ''}{name} over the {len(taken)} cells ringed"
     return text
 
 
-#: The longest list of terms a gather picture writes (three lines of its narrowest sum line).
+#: The longest list of terms a gather picture writes (three lines of its narrowest sum line),
+#: and a weighed one (four: a bilinear's sixteen terms of weight·dy).
 LONGEST_SUM = 120
+LONGEST_WEIGHED_SUM = 160
 
 
 def gather_sources(links: Links, in_shape: tuple[int, ...]) -> Callable[[int, int], list[tuple[int, Optional[float]]]]:
     """``sources(c, i)`` of a gather picture from a layer's :class:`Links` (the input of
     ``in_shape``, channels first, drawn as (C, H, W)): the output cells that took each input
-    cell, in output order, with their factors (None where 1)."""
+    cell, in output order (row by row, as the cells are ringed), with their factors (None
+    where 1). An output cell that took the cell more than once (a bilinear output past the
+    last input centre reads it with both of its taps, 3/4 + 1/4) is one term, its factors
+    added: a sum has a term for each cell ringed."""
     plane = math.prod(in_shape[1:])
     order = np.argsort(links.cell, kind="stable")
     cells, outs = links.cell[order], links.out[order]
@@ -246,13 +259,13 @@ def gather_sources(links: Links, in_shape: tuple[int, ...]) -> Callable[[int, in
 
     def sources(c: int, i: int) -> list[tuple[int, Optional[float]]]:
         start, stop = np.searchsorted(cells, [c * plane + i, c * plane + i + 1])
-        found = []
+        found: dict[int, float] = {}
         for k in range(start, stop):
             factor = 1.0 if factors is None else float(factors[k])
             if divisors is not None:
                 factor /= float(np.prod(divisors[k]))
-            found.append((int(outs[k]), None if factor == 1 else factor))
-        return found
+            found[int(outs[k])] = found.get(int(outs[k]), 0.0) + factor
+        return [(out, None if factor == 1 else factor) for out, factor in sorted(found.items()) if factor != 0]
 
     return sources
 
@@ -280,6 +293,7 @@ def window_geometry(forward: Geometry, notes: tuple[str, ...], terms: int = 1) -
         kernel_label=lambda i, j: f"dy[{i}]",
         kernel_heading="dy = ∂L/∂y",
         kernel_name="dy",
+        kernels_are_values=True,
         output_label=lambda co: f"dx[{co}]",
         output_heading="dx = ∂L/∂x",
         output_name="dx",
@@ -338,6 +352,55 @@ def window_drawn(
         extra={"span": (low, high)},
         kernel_values=kernel_values,
         unread=forward.unread,
+    )
+
+
+def share_geometry(forward: Geometry, notes: tuple[str, ...]) -> Geometry:
+    """An average pooling's backward picture from its forward one: ``dy`` on the left and
+    ``dx`` filling up on the right, a step one window, its dy cell ringed and shared by the
+    input cells it covers, outlined on dx. An average's gradient takes none of the input's
+    values, so the input is not drawn: two grids, not three, fit a page's column with cells
+    wide enough for the fractions dx holds (the forward picture draws the windows over x)."""
+    base = window_geometry(forward, (*notes, SHARED))
+    return replace(
+        base,
+        grid=base.kernel,
+        kernel=None,
+        input_heading="dy = ∂L/∂y",
+        input_name="dy",
+        input_label=None,
+        kernel_label=lambda i, j: "",
+        kernel_heading="kernels",
+        kernel_name="w",
+        columns_take_turns=False,
+    )
+
+
+#: What an average's backward picture says of the input it does not draw.
+SHARED = "x is not drawn (dx takes none of its values): each window is outlined on dx where it covers the input"
+
+
+def share_drawn(
+    geometry: Geometry, links: Links, dy: np.ndarray, in_shape: tuple[int, ...], reason: Optional[Reason] = None
+) -> Drawn:
+    """The picture of :func:`share_geometry`: ``links`` (an average's) share ``dy`` (C, *out)
+    out over an input of ``in_shape`` (C, *n), window by window."""
+    c = in_shape[0]
+    h, w = geometry.out_size
+    ho, wo = geometry.grid
+    plane = np.asarray(dy, dtype=np.result_type(dy, np.int64)).reshape(c, ho, wo)
+    route = lambda: _Share(geometry, None, links, plane, (c, h, w), reason)  # noqa: E731
+    final, low, high = route().run()
+    return Drawn(
+        geometry=geometry,
+        grid=plane,
+        filler=np.zeros((ho, wo), bool),
+        kernels=None,
+        output=final,
+        playback=route(),
+        start=np.zeros_like(final),
+        value_chars=widest(final, np.array([low, high]), plane),
+        extra={"span": (low, high)},
     )
 
 
@@ -414,8 +477,15 @@ class Route:
         """Whether the sum line has an entry for channel ``c`` at ``step`` (every channel's here)."""
         return True
 
+    def reads(self, step: int) -> Any:
+        """What step ``step`` reads, per group: the window the forward picture outlines."""
+        return self.forward.show(step).reads
+
+    def ringed(self, oy: int, ox: int) -> Optional[tuple[int, int]]:
+        """The cell ringed on the kernels (the window's dy cell)."""
+        return (oy, ox)
+
     def show(self, step: int) -> Step:
-        forward = self.forward.show(step)
         oy, ox = divmod(step, self.dy.shape[2])
         scale = magnitude(self.sums)
         sums, channels = [], []
@@ -451,7 +521,8 @@ class Route:
             sums.append(entry.replace("+ -", "− "))
         counted, total = self.count.at(step, self.dy.shape[1] * self.dy.shape[2])
         text = f"dy at {self.where(oy, ox)} · step {counted + 1}/{total}"
-        return Step(0, forward.reads, self.advance_shown(step), text, tuple(sums), tuple(channels), (oy, ox))
+        reads, ringed = self.reads(step), self.ringed(oy, ox)
+        return Step(0, reads, self.advance_shown(step), text, tuple(sums), tuple(channels), ringed)
 
     def advance_shown(self, step: int) -> list[Writes]:
         """What step ``step`` wrote (it has been advanced): its cells' current values."""
@@ -475,3 +546,14 @@ class Route:
         if self.links.divisor is not None:
             text += f" / {format_value(np.prod(self.links.divisor[i]))}"
         return text
+
+
+class _Share(Route):
+    """The steps of :func:`share_drawn`: as a :class:`Route`'s, the dy cell ringed on the dy grid."""
+
+    def reads(self, step: int) -> Any:
+        oy, ox = divmod(step, self.dy.shape[2])
+        return LazyReads(lambda c: Reads(np.array([[c, oy, ox]], np.int64), (oy, ox, oy + 1, ox + 1)))
+
+    def ringed(self, oy: int, ox: int) -> Optional[tuple[int, int]]:
+        return None

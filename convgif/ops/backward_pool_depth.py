@@ -90,6 +90,7 @@ def depth_backward_geometries(
                 kernel_label=lambda i, j, z=z, kd=kd: f"dy[{i // kd}, {z}]",
                 kernel_heading="dy = ∂L/∂y",
                 kernel_name="dy",
+                kernels_are_values=True,
                 output_label=label,
                 output_heading="dx = ∂L/∂x",
                 output_name="dx",

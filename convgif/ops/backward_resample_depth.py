@@ -23,6 +23,7 @@ import numpy as np
 
 from ..errors import SpecError
 from ..picture.model import Drawn, Geometry, Step
+from ..picture.numbers import significant
 from .backward_depth_moves import Order, slice_drawings, slice_geometries
 from .depth_steps import Count, counts, depth_range, longest
 from .resample_depth import depth_reads, depth_source, depths_of, shuffle_plane
@@ -111,7 +112,7 @@ def upsample_order(spec: Any) -> Order:
 
 
 def _weight(value: float) -> str:
-    return f"{value:.4g}".replace("-", "−")
+    return significant(value, 4).replace("-", "−")
 
 
 def _depth_line(spec: Any, z: int, d: int, earlier: list[int]) -> str:
@@ -148,7 +149,8 @@ def upsample_backward_geometries(spec: Any, note: str) -> list[Geometry]:
             return (note, depth_note(spec.input_shape[1], d, [], ""))
         return (note, _depth_line(spec, z, d, earlier))
 
-    return slice_geometries(spec, upsample_order(spec), notes, terms=min(taps, 16))
+    weighed = spec.mode not in ("nearest", "nearest-exact")
+    return slice_geometries(spec, upsample_order(spec), notes, terms=min(taps, 16), weighed=weighed)
 
 
 def upsample_backward_drawings(spec: Any, recording: Any, links: Any, geometries: list[Geometry]) -> list[Drawn]:

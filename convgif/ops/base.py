@@ -47,6 +47,12 @@ class Operation(abc.ABC):
         whole (:attr:`draws_parts`, unless the kind does so over some axes only)."""
         return self.draws_parts
 
+    def placed(self, spec: Any, region: Any) -> Any:
+        """Where a render draws an automatic part of the size of ``region`` (a top-left part of
+        the output): there, unless the kind's corner holds only filler (a padded Fold's dropped
+        padding), when it moves the part onto the cells the layer computes."""
+        return region
+
     @property
     def shown(self) -> tuple[str, ...]:
         """The arguments a line of ``print(model)`` tells, by showing them or leaving them out."""

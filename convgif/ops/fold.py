@@ -20,25 +20,30 @@ R0:R1,C0:C1``) and the columns from the first window that reaches it to the last
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
-from functools import cached_property
-from typing import Any, ClassVar, Optional
+from typing import Any, Optional
 
 import numpy as np
 
-from ..engine.matrix import blocks, fold, unfold
+from ..engine.matrix import fold, unfold
 from ..engine.values import drawn_or_given, rng_of
-from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
-from .args import fmt, is_int, to_tuple
-from .args import shape as _shape
 from .base import Operation, dims_text
 from .depth_steps import of_part
-from .fold_part import fold_cells, record_fold_part, record_unfold_part, row_blocks, unfold_columns
+from .fold_part import (
+    fold_cells,
+    fold_placed,
+    read_by_layer,
+    record_fold_part,
+    record_unfold_part,
+    row_blocks,
+    unfold_columns,
+    unfold_placed,
+)
+from .fold_specs import FoldSpec, UnfoldSpec
 from .fold_steps import (
     FoldPlayback,
     UnfoldPlayback,
@@ -51,223 +56,6 @@ from .fold_steps import (
 )
 from .gathered import INPUT_RANGE, no_values
 from .sliding import channels_cut, draws_part
-
-_SEP = " \u2014 "
-
-
-def _sizes(name: str, value: object, least: int) -> tuple[int, int]:
-    """An int-or-pair argument of F.unfold/F.fold: a pair (one int for both), each at least ``least``."""
-    pair = to_tuple(name, value, 2)
-    if min(pair) < least:
-        rule = "greater than zero" if least else "non-negative"
-        raise SpecError(name, f"{name}={fmt(value)} must be {rule} on both axes")
-    return pair  # type: ignore[return-value]
-
-
-class _Window:
-    """The sliding blocks both layers share: kernel_size, dilation, padding and stride, as
-    F.unfold and F.fold normalise and check them (pairs; kernel, dilation and stride above 0,
-    padding not below)."""
-
-    kernel_size: tuple[int, int]
-    dilation: tuple[int, int]
-    padding: tuple[int, int]
-    stride: tuple[int, int]
-
-    def _normalise_window(self) -> None:
-        put = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731
-        put("kernel_size", _sizes("kernel_size", self.kernel_size, 1))
-        put("dilation", _sizes("dilation", self.dilation, 1))
-        put("padding", _sizes("padding", self.padding, 0))
-        put("stride", _sizes("stride", self.stride, 1))
-
-    @property
-    def cells(self) -> int:
-        """KH·KW: the rows of the matrix each channel has."""
-        return self.kernel_size[0] * self.kernel_size[1]
-
-    @property
-    def receptive_field(self) -> tuple[int, int]:
-        return tuple(d * (k - 1) + 1 for d, k in zip(self.dilation, self.kernel_size))  # type: ignore[return-value]
-
-    def _blocks(self, sizes: tuple[int, int]) -> tuple[int, int]:
-        """The placements per axis over a map of ``sizes``, padded."""
-        padded = tuple(n + 2 * p for n, p in zip(sizes, self.padding))
-        return blocks(padded, self.kernel_size, self.stride, self.dilation)  # type: ignore[return-value]
-
-    def _window_text(self) -> str:
-        return f"kernel_size={self.kernel_size}, dilation={self.dilation}, padding={self.padding}, stride={self.stride}"
-
-    def _caption(self) -> str:
-        return _SEP.join(
-            [
-                f"Input Shape : {self.input_shape}",  # type: ignore[attr-defined]
-                f"Output Shape : {self.output_shape}",  # type: ignore[attr-defined]
-                f"K : {self.kernel_size}",
-                f"P : {self.padding}",
-                f"S : {self.stride}",
-                f"D : {self.dilation}",
-            ]
-        )
-
-    def replace(self, **changes: object):
-        return dataclasses.replace(self, **changes)  # type: ignore[type-var]
-
-
-@dataclass(frozen=True)
-class UnfoldSpec(_Window):
-    """One ``torch.nn.Unfold(kernel_size, dilation=1, padding=0, stride=1)`` applied to (C, H, W)
-    ((H, W): one channel): the output is (C·KH·KW, L), L the placements of the window."""
-
-    input_shape: tuple[int, ...]
-    kernel_size: tuple[int, int]  # type: ignore[assignment]
-    dilation: tuple[int, int] = 1  # type: ignore[assignment]
-    padding: tuple[int, int] = 0  # type: ignore[assignment]
-    stride: tuple[int, int] = 1  # type: ignore[assignment]
-
-    NAME: ClassVar[str] = "Unfold"
-    DIMS: ClassVar[int] = 2
-    num_parameters: ClassVar[int] = 0
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "input_shape", _shape(self.input_shape, 2))
-        self._normalise_window()
-        places = self._blocks(self.input_shape[1:])
-        if min(places) < 1:
-            raise SpecError(
-                "kernel_size",
-                f"Given input with spatial size {self.input_shape[1:]}, {self._window_text()}, the array of sliding "
-                f"blocks would be {places}: each must be at least one (the window must fit the padded input)",
-            )
-
-    @property
-    def in_channels(self) -> int:
-        return self.input_shape[0]
-
-    @property
-    def out_channels(self) -> int:
-        """The channels' blocks of the output drawn (one per input channel)."""
-        return self.input_shape[0]
-
-    @cached_property
-    def places(self) -> tuple[int, int]:
-        """The window's placements per axis: L is their product."""
-        return self._blocks(self.input_shape[1:])
-
-    @cached_property
-    def output_shape(self) -> tuple[int, ...]:
-        return (self.in_channels * self.cells, math.prod(self.places))
-
-    @cached_property
-    def padded_shape(self) -> tuple[int, ...]:
-        c, h, w = self.input_shape
-        return (c, h + 2 * self.padding[0], w + 2 * self.padding[1])
-
-    @property
-    def steps(self) -> int:
-        """Animation steps: one per placement (column), every channel at once."""
-        return self.output_shape[1]
-
-    @property
-    def numbers(self) -> int:
-        return math.prod(self.padded_shape) + math.prod(self.output_shape)
-
-    @property
-    def operations(self) -> tuple[str, int]:
-        return "writes", math.prod(self.output_shape)
-
-    @cached_property
-    def caption(self) -> str:
-        return self._caption()
-
-
-@dataclass(frozen=True)
-class FoldSpec(_Window):
-    """One ``torch.nn.Fold(output_size, kernel_size, dilation=1, padding=0, stride=1)`` applied
-    to (C·KH·KW, L): the output is (C, *output_size), each column added into its window."""
-
-    input_shape: tuple[int, ...]
-    output_size: tuple[int, int]
-    kernel_size: tuple[int, int]  # type: ignore[assignment]
-    dilation: tuple[int, int] = 1  # type: ignore[assignment]
-    padding: tuple[int, int] = 0  # type: ignore[assignment]
-    stride: tuple[int, int] = 1  # type: ignore[assignment]
-
-    NAME: ClassVar[str] = "Fold"
-    DIMS: ClassVar[int] = 2
-    num_parameters: ClassVar[int] = 0
-
-    def __post_init__(self) -> None:
-        value = self.input_shape
-        if not (
-            isinstance(value, (tuple, list)) and len(value) == 2 and all(is_int(v) for v in value) and min(value) >= 1
-        ):
-            raise SpecError(
-                "input_shape",
-                f"input_shape={fmt(value)} must be (C·KH·KW, L) of positive integers: Fold takes the columns "
-                "Unfold makes, one column per window",
-            )
-        object.__setattr__(self, "input_shape", tuple(int(v) for v in value))
-        object.__setattr__(self, "output_size", _sizes("output_size", self.output_size, 1))
-        self._normalise_window()
-        rows, columns = self.input_shape
-        if rows % self.cells:
-            raise SpecError(
-                "input_shape",
-                f"input_shape={self.input_shape}: its {rows} rows must be a multiple of the kernel's "
-                f"{self.kernel_size[0]}·{self.kernel_size[1]} = {self.cells} cells (one block of rows per channel)",
-            )
-        places = self._blocks(self.output_size)
-        if min(places) < 1:
-            raise SpecError(
-                "kernel_size",
-                f"Given output_size={self.output_size}, {self._window_text()}, the array of sliding blocks would be "
-                f"{places}: each must be at least one (the window must fit the padded output)",
-            )
-        if math.prod(places) != columns:
-            raise SpecError(
-                "input_shape",
-                f"input_shape={self.input_shape} has {columns} columns, but output_size={self.output_size} with "
-                f"{self._window_text()} has {places[0]} · {places[1]} = {math.prod(places)} windows: one column each",
-            )
-
-    @property
-    def in_channels(self) -> int:
-        """The channels' blocks of the input drawn (one per output channel)."""
-        return self.input_shape[0] // self.cells
-
-    @property
-    def out_channels(self) -> int:
-        return self.in_channels
-
-    @cached_property
-    def places(self) -> tuple[int, int]:
-        return self._blocks(self.output_size)
-
-    @cached_property
-    def output_shape(self) -> tuple[int, ...]:
-        return (self.in_channels, *self.output_size)
-
-    @cached_property
-    def canvas(self) -> tuple[int, int]:
-        """The padded output the columns are added into, before the padding is dropped."""
-        return self.output_size[0] + 2 * self.padding[0], self.output_size[1] + 2 * self.padding[1]
-
-    @property
-    def steps(self) -> int:
-        return self.input_shape[1]
-
-    @property
-    def numbers(self) -> int:
-        return math.prod(self.input_shape) + self.in_channels * math.prod(self.canvas)
-
-    @property
-    def operations(self) -> tuple[str, int]:
-        return "additions", math.prod(self.input_shape)
-
-    @cached_property
-    def caption(self) -> str:
-        return self._caption()
 
 
 @dataclass(frozen=True, eq=False)
@@ -350,6 +138,10 @@ class Unfold(_FoldOperation):
         canvas = np.pad(x, ((0, 0), (p[0], p[0]), (p[1], p[1])))
         columns = unfold(x, spec.kernel_size, spec.stride, spec.dilation, spec.padding)
         return FoldRecording(spec, x, columns, canvas)
+
+    def placed(self, spec: Any, region: Any) -> Any:
+        """An automatic range of columns where their windows read the input, not padding alone."""
+        return unfold_placed(spec, region)
 
     def record_drawn(self, spec: Any, seed: int, kernels: Any, *, input=None, weight=None, bias=None, region=None):
         """The recording; with ``region`` (a range of columns), only those columns and the input
@@ -448,9 +240,16 @@ class Unfold(_FoldOperation):
         rows, cols = np.arange(*read.rows), np.arange(*read.cols)  # the padded map's cells drawn
         filler = ~(((rows >= p[0]) & (rows < p[0] + h))[:, None] & ((cols >= p[1]) & (cols < p[1] + w))[None, :])
         output = recording.output[:, start:stop].reshape(c, kk, stop - start)
-        windows_rows, windows_cols = _windows(spec, (h, w), start, stop)
-        unread = np.ones(grid.shape[1:], dtype=bool)  # cells no window drawn reads (a stride past a window)
-        unread[windows_rows[:, :, None] - read.rows[0], windows_cols[:, None, :] - read.cols[0]] = False
+        # the cells drawn that no window of the whole layer reads (a stride past a window, a
+        # dilation's gap): not those only the columns left out read
+        seen = [
+            read_by_layer(*sides)[slice(*span)]
+            for span, sides in zip(
+                (read.rows, read.cols),
+                zip(spec.padding, (h, w), spec.kernel_size, spec.stride, spec.dilation, spec.places),
+            )
+        ]
+        unread = ~(seen[0][:, None] & seen[1][None, :])
         return [
             Drawn(
                 geometry=geometry,
@@ -509,6 +308,10 @@ class Fold(_FoldOperation):
         canvas = fold(x, spec.canvas, spec.kernel_size, spec.stride, spec.dilation, (0, 0))
         output = canvas[:, p[0] : p[0] + spec.output_size[0], p[1] : p[1] + spec.output_size[1]].copy()
         return FoldRecording(spec, x, output, canvas)
+
+    def placed(self, spec: Any, region: Any) -> Any:
+        """An automatic part of the padded map on the output, not on the padding it drops."""
+        return fold_placed(spec, region)
 
     def record_drawn(self, spec: Any, seed: int, kernels: Any, *, input=None, weight=None, bias=None, region=None):
         """The recording; with ``region`` (cells of the padded output), only those cells, their

@@ -33,10 +33,12 @@ def unfold_columns(spec: Any, region: Optional[Region]) -> tuple[tuple[int, int]
 
 def fold_cells(spec: Any, region: Optional[Region]) -> tuple[Region, tuple[int, int]]:
     """The cells of a Fold's padded output drawn, and the columns (start, stop) from the first
-    window that reaches them to the last (all of them for the whole layer)."""
+    window that reaches them to the last (all of them for the whole layer). SpecError for a
+    part that holds no output cell (only padding) or that no window reaches."""
     part = Region.of(region, spec.canvas)
     if region is None:
         return part, (0, spec.input_shape[1])
+    _refuse_padding_only(spec, part)
     rows, cols = _windows(spec, spec.output_size)
     (r0, r1), (c0, c1) = part.rows, part.cols
     reach = ((rows >= r0) & (rows < r1)).any(axis=1) & ((cols >= c0) & (cols < c1)).any(axis=1)
@@ -48,6 +50,71 @@ def fold_cells(spec: Any, region: Optional[Region]) -> tuple[Region, tuple[int, 
             "draw a part some window reaches",
         )
     return part, (int(found[0]), int(found[-1]) + 1)
+
+
+def _refuse_padding_only(spec: Any, part: Region) -> None:
+    """Refuse, naming the region, a part of a Fold's padded map that lies wholly in the padding:
+    what the columns add there is dropped, so it draws no output cell."""
+    p, (ho, wo) = spec.padding, spec.output_size
+    kept = [(max(a, q), min(b, q + n)) for (a, b), q, n in zip((part.rows, part.cols), p, (ho, wo))]
+    if all(a < b for a, b in kept):
+        return
+    hc, wc = spec.canvas
+    output = Region((p[0], p[0] + ho), (p[1], p[1] + wo))
+    raise SpecError(
+        "region",
+        f"region {part.text(2)} holds no output cell: it lies wholly in the padding of the {hc}×{wc} padded map, "
+        f"where what the columns add is dropped; draw another part (the output is {output.text(2)} of it)",
+    )
+
+
+def fold_placed(spec: Any, region: Region) -> Region:
+    """Where an automatic part of a Fold's padded map is drawn: from the map's corner, showing
+    the padding, where along both axes it takes at most a quarter of the part (the part then
+    holds more cells the layer keeps than it drops); along an axis where it would take more, it
+    starts where the output does (as near as the map allows)."""
+    starts = []
+    for (a, b), q, n in zip((region.rows, region.cols), spec.padding, spec.canvas):
+        side = b - a
+        starts.append(0 if 4 * q <= side else max(0, min(q, n - side)))
+    (r0, c0), (h, w) = starts, region.size
+    return region._replace(rows=(r0, r0 + h), cols=(c0, c0 + w))
+
+
+def unfold_placed(spec: Any, region: Region) -> Region:
+    """Where an automatic part of an Unfold (a range of its columns) is drawn: the range of its
+    size with the most columns whose window reads an input cell (not padding alone), the first
+    such that starts on one; from column 0 when every window does."""
+    (ph, pw), n = spec.places, region.cols[1] - region.cols[0]
+    reads = [
+        _reading(q, size, k, s, d, places)
+        for q, size, k, s, d, places in zip(
+            spec.padding, spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.places
+        )
+    ]
+    if reads[0].all() and reads[1].all():
+        return region
+    first = int(np.flatnonzero(reads[0])[0])  # the first placement row that reads the input
+    stop = min(ph * pw, (first + 2) * pw + n)  # the starts worth trying lie before this row's end
+    rows = np.arange(stop) // pw
+    real = (reads[0][rows] & reads[1][np.arange(stop) % pw]).astype(np.int64)
+    counts = np.convolve(real, np.ones(n, dtype=np.int64), mode="valid")[: min((first + 1) * pw, ph * pw - n) + 1]
+    start = int(np.argmax(2 * counts + real[: counts.size]))  # of equals, one that starts on the input
+    return region._replace(cols=(start, start + n))
+
+
+def _reading(pad: int, size: int, kernel: int, stride: int, dilation: int, places: int) -> np.ndarray:
+    """(places,) whether each placement along an axis reads an input cell (some tap past the
+    padding)."""
+    taps = np.arange(places)[:, None] * stride + np.arange(kernel)[None, :] * dilation
+    return ((taps >= pad) & (taps < pad + size)).any(axis=1)
+
+
+def read_by_layer(pad: int, size: int, kernel: int, stride: int, dilation: int, places: int) -> np.ndarray:
+    """(size + 2·pad,) whether some window of the layer reads each cell of the padded axis."""
+    seen = np.zeros(size + 2 * pad, dtype=bool)
+    seen[(np.arange(places)[:, None] * stride + np.arange(kernel)[None, :] * dilation).ravel()] = True
+    return seen
 
 
 def row_blocks(name: str, rows: int) -> str:

@@ -29,7 +29,7 @@ def fold_longest(spec: Any, start: int, stop: int) -> Callable[[bool], str]:
     windows (a window's top follows its placement row, its left its placement column)."""
     rows, cols = _windows(spec, (0, 0), start, min(stop, start + spec.places[1]))
     top, left = ((stop - 1) // spec.places[1]) * spec.stride[0], int(cols[:, 0].max())
-    steps, at = stop - start, f"column {stop - 1} · window at ({top}, {left})"
+    steps, at = stop - start, f"column {stop - 1} · window from ({top}, {left})"
     return lambda part: f"{at} · step {steps}/{steps}{' of this part' if part else ''}"
 
 
@@ -98,7 +98,7 @@ class UnfoldPlayback:
         _, pw = spec.places
         (kh, kw), (dh, dw) = spec.kernel_size, spec.dilation
         top, left = int(self.rows[step][0]), int(self.cols[step][0])
-        text = f"column {col} · window at ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
+        text = f"column {col} · window from ({top}, {left}) · step {step + 1}/{self.stop - self.start}"
         text += " of this part" if self.part else ""
         kk, (x, y) = self.kk, self.names
         x = f"pad({x})" if max(spec.padding) else x  # the indices are the padded map's
@@ -194,7 +194,7 @@ class FoldPlayback:
             cells = np.array([(c, k, step) for k in range(kk)], dtype=np.int64)
             return Reads(cells, (0, step, kk, step + 1))
 
-        text = f"column {index} · window at ({int(rows[0])}, {int(cols[0])}) · step {step + 1}/{self.steps}"
+        text = f"column {index} · window from ({int(rows[0])}, {int(cols[0])}) · step {step + 1}/{self.steps}"
         text += "" if self.steps == spec.input_shape[1] and not self.channels_cut else " of this part"
         in_rows, in_cols = self._inside(index)
         drawn = "" if in_rows.all() and in_cols.all() else "  (partly outside the part drawn)"

@@ -30,7 +30,7 @@ from ..engine.values import drawn_or_given, rng_of
 from ..engine.windows import PoolPlacements, PoolRecording, input_box, record_windows
 from ..errors import SpecError
 from ..picture.model import Region
-from ..picture.numbers import format_value
+from ..picture.numbers import format_value, significant
 from . import args
 from .args import caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
@@ -314,7 +314,7 @@ def _raised(value: Any, p: float) -> str:
 
 def _short(value: Any) -> str:
     """A power sum as the sum line writes it: large ones to 3 significant digits."""
-    return f"{float(value):.3g}" if abs(float(value)) >= 1e6 else format_value(value)
+    return significant(value) if abs(float(value)) >= 1e6 else format_value(value)
 
 
 class LPPlayback(PoolPlayback):
@@ -424,7 +424,13 @@ class LPPooling(Pooling):
             notes = [f"y = (Σ x^p)^(1/p) over each window, p = {spec.p_text}"]
             if p >= 8:
                 notes.append("the larger p, the nearer y comes to the window's largest |x|")
-        if any(o for o in spec.overhang):
+        if any(o for o in spec.overhang) and math.isinf(p):
+            notes.append(
+                "hatched cells past the edge: ceil_mode's overhang, never read; for p = ±∞ torch takes a plain "
+                f"{'max' if p > 0 else 'min'} pool of |x|, so a cut window's y is the "
+                f"{'largest' if p > 0 else 'least'} |x| of the cells inside it"
+            )
+        elif any(o for o in spec.overhang):
             notes.append(
                 "hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its "
                 "mean times K, the kernel's cell count, as if they held that mean"
@@ -549,7 +555,12 @@ class LPPooling(Pooling):
         else:
             rule = f"y = (Σ x^{p})^(1/{p}) over the window: torch's (avg_pool(x^{p}) · {k})^(1/{p})"
         facts["output_size_formulas"].append(rule)
-        if spec.ceil_mode and max(spec.overhang) > 0:
+        if spec.ceil_mode and max(spec.overhang) > 0 and math.isinf(spec.norm_type):
+            facts["output_size_formulas"].append(
+                f"a last window cut by the edge: the {'max' if spec.norm_type > 0 else 'min'} |x| of the cells "
+                "inside it, as torch computes"
+            )
+        elif spec.ceil_mode and max(spec.overhang) > 0:
             facts["output_size_formulas"].append(
                 f"a last window cut by the edge: (the mean of its cells' x^{p} · {k})^(1/{p}), as torch computes"
             )

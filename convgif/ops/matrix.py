@@ -100,7 +100,7 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
     per = spec.in_per_group * kk
     kernel = "·".join(f"K{a}" for a in ("H", "W")[-dims:]) if dims > 1 else "K"
     notes = [
-        f"X: the input unfolded as torch.nn.Unfold gives it, {_times(rows, places)}: a column per window "
+        f"X: the input unfolded as torch.nn.Unfold gives it{_unfold_terms(spec, dims)}, {_times(rows, places)}: a column per window "
         f"placement ({_order(dims, spec.output_shape[1:])}), a row per input channel and kernel cell "
         f"(c·{kernel} + kernel cell); W: the weight {tuple(_weight_shape(spec))} reshaped to "
         f"{_times(spec.out_channels, per)}, a row per output channel; Y = W·X + b: row co is output channel co"
@@ -197,6 +197,17 @@ def _groups_note(spec: Any, shown_in: tuple) -> list[str]:
         f"{head}, zero elsewhere: W is block-diagonal, {_times(spec.out_channels, rows)}, and only group {groups[0]}'s "
         "block is drawn"
     ]
+
+
+def _unfold_terms(spec: Any, dims: int) -> str:
+    """What makes X literally what ``torch.nn.Unfold`` gives: Unfold takes (N, C, H, W) alone, so
+    a 1-D layer's input is viewed as (N, C, 1, L) with a kernel (1, K); and Unfold pads with
+    zeros, so a padding that copies cells is done before it."""
+    terms = f" for x viewed as (N, C, 1, L) with kernel (1, {spec.kernel_size[-1]})" if dims == 1 else ""
+    if spec.padding_mode != "zeros":
+        terms += f"{',' if terms else ' for x'} padded first as padding_mode={spec.padding_mode!r} pads it"
+        terms += " (Unfold pads only zeros)"
+    return terms
 
 
 def _weight_shape(spec: Any) -> tuple[int, ...]:

@@ -68,7 +68,7 @@ from .args import positive_tuple as _positive_tuple
 from .args import shape as _shape
 from .base import Operation, dims_text, shape_facts
 from .pool_part import part_numbers, record_pool_part
-from .pool_picture import PoolPlayback, backward_notes, pool_drawings, pool_geometries, routed_reason
+from .pool_picture import PoolPlayback, backward_geometry, backward_notes, pool_drawings, pool_geometries, routed_reason
 
 __all__ = [
     "INPUT",
@@ -586,21 +586,19 @@ class Pooling(_Windowed):
         return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
 
     def backward_geometries(self, spec, region: Region | None = None, **view) -> list[Geometry]:
-        """One picture: each window's dy routed back onto the input as the forward pass drew it."""
+        """One picture: each window's dy routed back onto the input as the forward pass drew it
+        (an average's, which takes none of the input's values, beside dy alone)."""
         from .backward import refuse_region
-        from .backward_moves import window_geometry
 
         refuse_region(region)
-        notes = backward_notes(spec)
         if self.dims == 3:
             from .backward_pool_depth import pooling_geometries
 
-            return pooling_geometries(self, spec, notes, **view)
-        (forward,) = self.geometries(spec, **view)
-        return [window_geometry(forward, (*notes, forward.notes[0].split(":")[0]))]
+            return pooling_geometries(self, spec, backward_notes(spec), **view)
+        return [backward_geometry(spec, self.geometries(spec, **view)[0])]
 
     def backward_drawings(self, spec, recording, pixels: bool = False, geometries=None, **view) -> list[Drawn]:
-        from .backward_moves import window_drawn
+        from .backward_moves import share_drawn, window_drawn
 
         rec = recording.forward
         if self.dims == 3:
@@ -609,11 +607,13 @@ class Pooling(_Windowed):
             geometries = geometries or self.backward_geometries(spec, **view)
             return pooling_drawings(self, spec, recording, pixels, geometries, **view)
         (geometry,) = geometries or self.backward_geometries(spec, **view)
-        (forward,) = self.drawings(spec, rec, pixels, **view)
         flat = rec.as_2d()
-
         reason = lambda c, out: routed_reason(flat, c, out)  # noqa: E731
-        return [window_drawn(geometry, forward, self.links(spec, rec), recording.grad_output, rec.input.shape, reason)]
+        links, dy = self.links(spec, rec), recording.grad_output
+        if spec.KIND == "avg":
+            return [share_drawn(geometry, links, dy, rec.input.shape, reason)]
+        (forward,) = self.drawings(spec, rec, pixels, **view)
+        return [window_drawn(geometry, forward, links, dy, rec.input.shape, reason)]
 
     def name_parts(self, spec, **view) -> list[str]:
         parts = ["x".join(map(str, spec.input_shape)), f"k{dims_text(spec.kernel_size)}"]

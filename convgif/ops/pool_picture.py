@@ -74,9 +74,7 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
     if padding:
         notes.append("padding: −∞, never the largest" if spec.KIND == "max" else "padding cells hold 0")
     if overhang:
-        notes.append(
-            "hatched grey cells past the edge: ceil_mode's overhang, inside a last window but never read or counted"
-        )
+        notes.append(f"{OVERHANG_NOTE}, inside a last window but never read or counted")
     state = [w for w, on in (("padded", max(flat.padding) > 0), ("with overhang", max(flat.overhang) > 0)) if on]
     drawn_state = [w for w, on in (("padded", padding), ("with overhang", overhang)) if on]
     per = 2 if indices else 1
@@ -335,6 +333,16 @@ def held(values: Any) -> Any:
     return values.values if isinstance(values, PartArray) else values
 
 
+#: How a pooling's picture opens its note on the cells a ceil_mode window hangs over the edge.
+OVERHANG_NOTE = "hatched grey cells past the edge: ceil_mode's overhang"
+
+
+def overhang_notes(forward: Geometry) -> tuple[str, ...]:
+    """The notes of a pooling's picture ``forward`` on its overhang, which a backward picture
+    drawing the input as it does repeats."""
+    return tuple(note for note in forward.notes if note.startswith(OVERHANG_NOTE))
+
+
 def backward_notes(spec: Any) -> tuple[str, ...]:
     """What a pooling's backward picture says it does: a max routes each window's dy to its
     winner, an average shares it over what its divisor counted."""
@@ -357,6 +365,20 @@ def backward_notes(spec: Any) -> tuple[str, ...]:
             f"{divisor}, as its average divided; cells of windows that overlap add up",
         )
     return notes
+
+
+def backward_geometry(spec: Any, forward: Geometry) -> Geometry:
+    """The backward picture of a one- or two-axis pooling drawn as ``forward``: a max's routes
+    each window's dy over the input as ``forward`` draws it (its overhang noted as there); an
+    average's, whose gradient takes none of the input's values, shares it out with dy and dx
+    alone, its padding named since it is not drawn."""
+    from .backward_moves import share_geometry, window_geometry
+
+    notes, window = backward_notes(spec), forward.notes[0].split(":")[0]
+    if spec.KIND == "avg":
+        padding = f", padding {dims_text(spec.padding)}" if max(spec.padding) else ""
+        return share_geometry(forward, (*notes, window + padding))
+    return window_geometry(forward, (*notes, window, *overhang_notes(forward)))
 
 
 def routed_reason(flat: Any, c: int, out: tuple[int, int]) -> str:

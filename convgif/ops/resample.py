@@ -577,6 +577,7 @@ class Upsampling(Operation):
                 "dx",
                 notes,
                 terms=min(taps, 16),
+                weighed=spec.mode not in ("nearest", "nearest-exact"),
             )
         ]
 

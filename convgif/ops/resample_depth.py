@@ -24,7 +24,7 @@ import numpy as np
 from ..engine.resample import AxisTaps
 from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, LazyReads, Part, Reads, Region, Step, part_note
-from ..picture.numbers import format_value, widest
+from ..picture.numbers import format_value, significant, widest
 from .depth_steps import ALONE, Count, counts, depth_range, longest, longest_of_part
 from .gathered import PIXEL_CHARS, CellPlayback, read_region
 from .gathered_part import at_depth
@@ -47,7 +47,7 @@ def depths_of(spec: Any, z: int) -> list[int]:
 
 
 def _number(value: float) -> str:
-    return f"{value:.4g}".replace("-", "−")
+    return significant(value, 4).replace("-", "−")
 
 
 def _scale_text(spec: Any) -> str:
@@ -303,7 +303,7 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
         raise SpecError(error.argument, str(error).replace(str(flat.input_shape), str(spec.input_shape))) from None
     c, g, depth = spec.in_channels, spec.groups, spec.input_shape[1]
     destination = {int(s): j for j, s in enumerate(spec.sources)}
-    last = f"depth {depth - 1}: output channel {c - 1} copies input channel {c - 1} (group {g - 1}, its channel "
+    last = f"depth {depth - 1}: output channel {c - 1} copies input channel {c - 1} · group {g - 1}, its channel "
     pictures = [
         dataclasses.replace(
             planar,
@@ -320,7 +320,7 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
         )
         for z in range(depth)
     ]
-    return longest(pictures, lambda z, total: f"{last}{c // g - 1}) · step {total}/{total}")
+    return longest(pictures, lambda z, total: f"{last}{c // g - 1} · step {total}/{total}")
 
 
 def shuffle_depth_drawings(

@@ -11,12 +11,12 @@ import numpy as np
 
 from ..engine.resample import AxisTaps
 from ..picture.model import Region
-from ..picture.numbers import format_value
+from ..picture.numbers import format_value, significant
 from .gathered import at, position
 
 
 def _coordinate(value: float) -> str:
-    text = f"{value:.4g}"
+    text = significant(value, 4)
     return text.replace("-", "−")
 
 

@@ -447,7 +447,7 @@ def scatter_geometry(spec: Any, region: Optional[Region], label: Any, caption: s
     cut = spec.padding != (0, 0) or spec.output_padding != (0, 0)
 
     def split(drawn: tuple, chars: int) -> int:
-        """A sum's ``[0..2]``, `` + Σ x[3..63]·w``, number and `` (x[3..63] not drawn)``."""
+        """A sum's ``[0:3]``, `` + Σ x[3:64]·w``, number and `` (x[3:64] not drawn)``."""
         return 0 if len(drawn[0]) >= spec.in_per_group else 6 * len(str(spec.in_channels)) + 31 + chars
 
     fields: dict[str, Any] = dict(

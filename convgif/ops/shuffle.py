@@ -45,6 +45,7 @@ from .shuffle_picture import (
     UnshufflePlayback,
     plane,
     shuffle_step_text,
+    too_many_channels,
 )
 from .sliding import draws_part
 
@@ -549,12 +550,7 @@ class ChannelShuffling(_Shuffle):
             return shuffle_depth_geometries(self, spec, region)
         c, g = spec.in_channels, spec.groups
         if c > MAX_SHOWN_IN:
-            raise SpecError(
-                "input_shape",
-                f"input_shape={spec.input_shape} has {c} channels: ChannelShuffle is drawn for up to {MAX_SHOWN_IN} "
-                f"(one step a channel, every channel shown); the same groups move {MAX_SHOWN_IN // g * g or g} channels "
-                f"the same way (`convgif info` and `convgif.record` take any)",
-            )
+            raise SpecError("input_shape", too_many_channels(spec, MAX_SHOWN_IN))
         size = plane(spec)
         part = Region.of(region, size)
         sources = [int(s) for s in spec.sources]
@@ -591,8 +587,8 @@ class ChannelShuffling(_Shuffle):
                 output_label=lambda slot: f"y[{destination[slot]}]",
                 numbers=True,
                 columns_take_turns=False,
-                step_text=f"output channel {c - 1} copies input channel {c - 1} (group {g - 1}, its channel "
-                f"{c // g - 1}) · step {c}/{c}",
+                step_text=f"output channel {c - 1} copies input channel {c - 1} · group {g - 1}, its channel "
+                f"{c // g - 1} · step {c}/{c}",
                 sum_chars=lambda chars, drawn: 40,
                 value_chars=PIXEL_CHARS,
             )

@@ -149,14 +149,38 @@ class ChannelGradPlayback:
         return Step(0, reads, self.advance(step), text, (f"dx[{step}] = dy[{j}]",), (j,))
 
 
+def too_many_channels(spec, most: int) -> str:
+    """Why a ChannelShuffle of more than ``most`` channels is not drawn, and what would be: the
+    most channels, ``most`` or fewer, that its groups divide in two or more each (fewer would
+    leave every channel where it is), else that none exist and which fewer groups draw."""
+    c, g = spec.in_channels, spec.groups
+    why = (
+        f"input_shape={spec.input_shape} has {c} channels: ChannelShuffle is drawn for up to {most} "
+        "(one step a channel, every channel shown); "
+    )
+    fit = most // g * g
+    if g == 1:
+        advice = f"groups=1 leaves every channel where it is, at {most} channels too"
+    elif fit >= 2 * g:
+        advice = f"{fit} channels in the same {g} groups shuffle by the same rule"
+    else:
+        fewer = [n for n in range(2, g) if most // n >= 2]
+        names = " or ".join(map(str, fewer[-2:]))
+        advice = (
+            f"no {most} channels or fewer shuffle in {g} groups (each group needs 2 or more, or nothing "
+            f"moves); with fewer groups, such as groups={names}, {most // fewer[-1] * fewer[-1]} channels do"
+        )
+    return f"{why}{advice} (`convgif info` and `convgif.record` take any)"
+
+
 def copy_text(spec, step: int, count: Count = ALONE) -> str:
     """The step line of a ChannelShuffle's output channel ``step`` (``count``: where its steps
     stand among those of every depth slice of a 3-D input)."""
     source, per = int(spec.sources[step]), spec.in_channels // spec.groups
     counted, total = count.at(step, spec.in_channels)
     return (
-        f"output channel {step} copies input channel {source} (group {source // per}, its channel "
-        f"{source % per}) · step {counted + 1}/{total}"
+        f"output channel {step} copies input channel {source} · group {source // per}, its channel "
+        f"{source % per} · step {counted + 1}/{total}"
     )
 
 

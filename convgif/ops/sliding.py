@@ -75,6 +75,7 @@ def conv_geometry(
         ),
         sum_each_group=each_group,
         value_chars=example_chars(cg_in * math.prod(spec.kernel_size)),
+        hues_name="group",  # a grouped convolution's hues are its groups'
     )
     if region is not None:
         (y0, y1), (x0, x1) = read_extent(spec, region)
@@ -136,7 +137,7 @@ def conv_entry_chars(spec: Any, y: int, chars: int, drawn: tuple, names: int = 0
     """Characters of a group's entry of a step's sum line: ``y[…] = Σ x·w + b = a + b = v``,
     longer when channels of the group are left out, and by ``names`` where the names are longer."""
     entry = y + len(" = Σ x·w + b = ") + 3 * (chars + 1) + 6 + names
-    if len(drawn[0]) < spec.in_per_group:  # Σ x[0..2]·w + Σ x[3..63]·w, and what is not drawn
+    if len(drawn[0]) < spec.in_per_group:  # Σ x[0:3]·w + Σ x[3:64]·w, and what is not drawn
         entry += 2 * len(str(spec.in_channels)) * 3 + 36 + chars
     return entry
 
@@ -300,6 +301,20 @@ def conv_drawn(
     )
 
 
+def drawn_whole(drawn: Drawn, grid: np.ndarray, filler: np.ndarray) -> Drawn:
+    """``drawn`` over all of ``grid`` (C, H, W), whose top-left part is the grid its convolution
+    reads and whose other cells no step reads (a weight gradient's input past its last window,
+    a transposed convolution's dy past the canvas): they are drawn too, marked never read, so
+    that an array has the size it has in the layer's other pictures. ``filler`` marks the
+    cells of ``grid`` that are not the array's own, as ``drawn.filler`` does its grid's."""
+    h, w = drawn.grid.shape[1:]
+    unread = np.ones(grid.shape[1:], bool)
+    unread[:h, :w] = False if drawn.unread is None else drawn.unread
+    drawn.value_chars = max(drawn.value_chars, widest(grid))
+    drawn.grid, drawn.filler, drawn.unread = grid, filler, unread if unread.any() else None
+    return drawn
+
+
 def picture_read(
     pixels: np.ndarray, padding: tuple[int, ...], rows: tuple[int, int], cols: tuple[int, int]
 ) -> WholePicture:
@@ -419,8 +434,8 @@ def draws_part(geometry: Geometry, region: Optional[Region], size: tuple[int, ..
 
 
 def channel_span(first: int, last: int) -> str:
-    """Channels ``first`` to ``last`` as an index: ``3`` or ``3..63``."""
-    return str(first) if first == last else f"{first}..{last}"
+    """Channels ``first`` to ``last`` as Python indexes them: ``3``, or the slice ``3:64``."""
+    return str(first) if first == last else f"{first}:{last + 1}"
 
 
 def kernel_row(recording: Recording, channel: int) -> int:

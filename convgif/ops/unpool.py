@@ -46,7 +46,7 @@ from .pool_picture import PIXEL_CHARS, element_text
 from .sliding import channels_cut, widest_text
 from .unpool_depth_part import last_writers, scatter_part
 from .unpool_part import check_unpool_part, drawn_extent, unpool_extent
-from .unpool_picture import UnpoolPlayback, unpool_longest
+from .unpool_picture import UnpoolPlayback, indices_note, unpool_longest
 
 
 def unpool_sizes(name: str, value: object, dims: int, exact: bool, bools: bool) -> tuple[int, ...]:
@@ -441,6 +441,7 @@ class Unpooling(_Windowed):
         _, h, w = flat.input_shape
         _, ho, wo = flat.output_shape
         notes = ["each value goes back to the position its index names; every other cell stays 0"]
+        notes += [note for note in [indices_note(spec)] if note]
         grid, out_size, headings, part = flat.input_shape[1:], flat.output_shape[1:], ("input", "output"), None
         read = Region.of(drawn_extent(flat, region) if region is not None else None, (h, w))  # the cells stepped
         if region is not None:

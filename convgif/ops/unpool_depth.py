@@ -21,6 +21,7 @@ from ..picture.model import Drawn, Geometry, LazyReads, Reads, Region, Step, Wri
 from ..picture.numbers import format_value, magnitude
 from .depth_steps import ALONE, Count, counts, depth_range, longest_of_part
 from .sliding import channels_cut, widest_text
+from .unpool_picture import earlier_writers, indices_note
 
 #: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
 Extent = Callable[[Any, Region], Region]
@@ -96,6 +97,7 @@ def unpool_depth_geometries(spec: Any, extent: Extent, region: Optional[Region] 
         steps = k * math.prod(read.size)
         notes = [
             "each value goes back to the position its index names; every other cell stays 0",
+            *[note for note in [indices_note(spec)] if note],
             _note(spec, z, depths),
         ]
         geometries.append(
@@ -196,6 +198,7 @@ class DepthUnpoolPlayback:
         self.sizes = recording.output.shape[1:]
         x = recording.input
         self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # a part: of the cells held
+        self._earlier: dict[tuple[int, int], int] | None = None
 
     def _at(self, step: int) -> tuple[int, int, int, int]:
         """(slot, d, y, x): the input position step ``step`` places."""
@@ -227,8 +230,20 @@ class DepthUnpoolPlayback:
         where = f"y[{c}, {tz}, {ty}, {tx}]"
         if tz != self.z:
             return f"x[{c}, {d}, {y}, {x}] = {value} → {where} (index {index}), in depth {tz}, not this slice"
-        outside = "" if self._drawn(*target) else ", outside the part drawn"
+        outside = self._overwrites(c, d, y, x) if self._drawn(*target) else ", outside the part drawn"
         return f"{where} = x[{c}, {d}, {y}, {x}] = {value} (index {index}{outside})"
+
+    def _overwrites(self, c: int, d: int, y: int, x: int) -> str:
+        """``, overwrites the 9 there`` when an earlier step of this slice put a value in the same cell."""
+        if self._earlier is None:
+            steps = len(self.depths) * math.prod(self.read.size)
+            self._earlier = earlier_writers(steps, lambda s: self.indices[(slice(None), *self._at(s)[1:])])
+        cell = math.prod(self.read.size)
+        step = self.depths.index(d) * cell + (y - self.read.rows[0]) * self.read.size[1] + x - self.read.cols[0]
+        if (step, c) not in self._earlier:
+            return ""
+        _, ed, ey, ex = self._at(self._earlier[step, c])
+        return f", overwrites the {format_value(self.x[c, ed, ey, ex], self._scale)} there"
 
     def show(self, step: int) -> Step:
         slot, d, y, x = self._at(step)

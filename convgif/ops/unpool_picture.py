@@ -28,6 +28,34 @@ def unpool_longest(dims: int, read: Region) -> Callable[[bool], str]:
     return lambda part: unpool_step_text(dims, read.rows[1] - 1, read.cols[1] - 1, steps - 1, steps, part)
 
 
+def indices_note(spec) -> str | None:
+    """Where the example's indices come from (None: a layer no max pool gives, so never drawn
+    without indices given): the max pool with the same K, S and P over a random input."""
+    pool = spec.pool_spec()
+    if pool is None:
+        return None
+    ceil = ", ceil_mode=True" if pool.ceil_mode else ""
+    size = "×".join(map(str, spec.output_shape[1:]))
+    return (
+        f"indices (unless given): where MaxPool{spec.DIMS}d with the same K, S, P{ceil} found each "
+        f"window's largest value, over a random {size} input"
+    )
+
+
+def earlier_writers(steps: int, indices_at: Callable[[int], np.ndarray]) -> dict[tuple[int, int], int]:
+    """``(step, channel)`` → the last earlier step whose value went to the same index of that
+    channel, for each step that overwrites one (``indices_at(step)``: the (C,) indices it writes)."""
+    last: dict[tuple[int, int], int] = {}
+    earlier: dict[tuple[int, int], int] = {}
+    for step in range(steps):
+        for c, index in enumerate(indices_at(step)):
+            key = (c, int(index))
+            if key in last:
+                earlier[step, c] = last[key]
+            last[key] = step
+    return earlier
+
+
 class UnpoolPlayback:
     """Steps of an unpooling: one pooled position a step, every channel at once; the input
     positions whose windows reach ``region`` of the output (all of it by default), row by row."""
@@ -47,6 +75,22 @@ class UnpoolPlayback:
         self.region = Region.of(region, output.shape[1:])
         self.read = Region.of(read, x.shape[1:])
         self._scale = magnitude(x.values if isinstance(x, PartArray) else x)  # how the input grid writes its cells
+        self._earlier: dict[tuple[int, int], int] | None = None
+
+    def _overwrites(self, step: int, c: int) -> str:
+        """``, overwrites the 9 there`` when an earlier step's value went to the same cell."""
+        if self._earlier is None:
+            self._earlier = earlier_writers(math.prod(self.read.size), lambda s: self._at(s)[2])
+        if (step, c) not in self._earlier:
+            return ""
+        y, x, _ = self._at(self._earlier[step, c])
+        return f", overwrites the {format_value(self.x[c, y, x], self._scale)} there"
+
+    def _at(self, step: int):
+        """(y, x, indices): the input position step ``step`` places, and its channels' indices."""
+        y, x = divmod(step, self.read.size[1])
+        y, x = y + self.read.rows[0], x + self.read.cols[0]
+        return y, x, self.indices[:, y, x]
 
     def _targets(self, step: int):
         y, x = divmod(step, self.read.size[1])
@@ -75,7 +119,8 @@ class UnpoolPlayback:
         text = unpool_step_text(self.dims, y, x, step, math.prod(self.read.size), part)
         sums = tuple(
             f"{element_text(self.dims, 'y', c, ty, tx)} = {element_text(self.dims, 'x', c, y, x)} = {format_value(self.x[c, y, x], self._scale)}"
-            f" (index {int(self.indices[c, y, x])}{'' if self._drawn(ty, tx) else ', outside the part drawn'})"
+            f" (index {int(self.indices[c, y, x])}"
+            f"{self._overwrites(step, c) if self._drawn(ty, tx) else ', outside the part drawn'})"
             for c, (ty, tx) in enumerate(targets)
         )
         dy, dx = y - self.read.rows[0], x - self.read.cols[0]  # as drawn

@@ -44,7 +44,7 @@ class Grids(NamedTuple):
 
     @classmethod
     def of(cls, spec: Geometry, s: int, m: Metrics) -> Grids:
-        frame = m.frame if spec.groups > 1 else 0  # group frames sit just outside the grid
+        frame = m.frame if spec.framed else 0  # group frames sit just outside the grid
         band = (FRINGE_GAP + FRINGE) * m.n
         in_hidden, out_hidden = spec.hidden
 

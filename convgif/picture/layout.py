@@ -4,11 +4,12 @@ beside a part of a larger map, the whole picture shown small and the keys.
 
 The grids are placed by an arrangement, chosen once for a figure: stacked (:mod:`.stacked`,
 for a page's column) or landscape (:mod:`.landscape`, for a slide, when the stacked one is too
-tall), or, for a picture that reads no input, its outputs alone (:mod:`.alone`); the other
-phases are the same for all. :func:`plan` chooses the arrangement and the
-cell size; each phase here is a function of what the phases before it decided, passed as
-small frozen records. Most figures take the stacked arrangement: the other two are loaded
-when a figure first needs them (:func:`_page`, :func:`_slide`).
+tall, or for a width asked past the column that no stacked one fits), or, for a picture that
+reads no input, its outputs alone (:mod:`.alone`); the other phases are the same for all.
+:func:`plan` chooses the arrangement and the cell size; each phase here is a function of
+what the phases before it decided, passed as small frozen records. Most figures take the
+stacked arrangement: the other two are loaded when a figure first needs them (:func:`_page`,
+:func:`_slide`).
 """
 
 from __future__ import annotations
@@ -422,14 +423,16 @@ class _Asked:
             return layout.drawing[0] * k, (layout.height if self.keys else layout.keyless + reserve * layout.scale) * k
 
         # measured at scale 1 too, so that a larger scale chooses the cells a smaller one
-        # would, whatever its one-pixel grid lines add up to
+        # would, whatever its one-pixel grid lines add up to; but for a width asked, a limit on
+        # the frame drawn, its own width (the width a default frame takes, asked, draws it)
         layout = self.layout(arrangement, cell, 1)
         wide, tall = size(layout, n)
         if n > 1:
             if tall > box_h or (wide > box_w and not self.max_width):
                 return None, tall <= box_h, wide
             layout = self.layout(arrangement, cell)
-            wide, tall = (max(a, b) for a, b in zip((wide, tall), size(layout, 1)))
+            drawn_w, drawn_h = size(layout, 1)
+            wide, tall = drawn_w if self.max_width else max(wide, drawn_w), max(tall, drawn_h)
         fitting = wide <= box_w and tall <= box_h and self.fits(layout)
         return layout if fitting else None, tall <= box_h, max(wide, layout.width)
 
@@ -463,7 +466,9 @@ def plan(
     or the smallest cell when none does (``fits_box`` then says so). The stacked arrangement
     is kept at the largest readable cells that fit; the landscape one (as wide as a slide)
     replaces it when the stacked one is too tall at full size and the landscape one fits
-    larger cells, so that a slide shows every channel rather than fewer.
+    larger cells, so that a slide shows every channel rather than fewer; within a ``max_width``
+    past the box's own width that no stacked one fits at readable cells, the landscape one is
+    drawn as well, as the default draws a figure wider than its box (see :func:`_across`).
 
     With ``values``, cells are wide enough for numbers of ``value_chars`` characters; ``notes``
     are lines written under the caption (after the geometry's own); ``max_width`` caps the
@@ -531,6 +536,8 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
         for arrangement in _slide(asked.geometry):  # the largest cells either way; the first on a tie
             below = found.cell // scale if found else least - 1
             found = asked.largest(arrangement, range(largest, below, -1), needs) or found
+    if found is None and asked.max_width:  # a width asked that no stacked one fits: across, past the column
+        found = _across(asked, range(largest, least - 1, -1), needs)
     if found is None and chosen and scale > 1:  # on a slide, landscape rather than smaller cells
         for arrangement in _slide(asked.geometry):
             found = found or asked.largest(arrangement, range(largest, least - 1, -1))
@@ -545,6 +552,25 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     return _unfitted(asked, smallest)
 
 
+def _across(asked: _Asked, cells: range, needs: list[int]) -> Optional[Layout]:
+    """The landscape layout at the largest of ``cells`` (at scale 1) that fits a width asked
+    past the default's box (a page's column, enlarged at a larger scale), for a figure no
+    stacked one fits: the default draws such a figure past its box, and may draw it across.
+    Within the box, none: there a width asked is the default's box narrowed. The least width
+    each one draws at (past the box) goes in ``needs``, measured where its texts would break."""
+    column = fit_box(asked.scale)[0]
+    past = asked if asked.max_width and asked.max_width > column else replace(asked, max_width=column + 1)
+    found, wider = None, []
+    for arrangement in _slide(asked.geometry):  # the largest cells either way; the first on a tie
+        below = found.cell // asked.scale if found else cells.stop
+        found = past.largest(arrangement, range(cells.start, below, -1), wider) or found
+    if past is asked:
+        needs += wider
+        return found
+    needs += [*wider, *([column + 1] if found else [])]  # one that fits just past the box draws there
+    return None
+
+
 def _page(geometry: Geometry) -> Arrangement:
     """The arrangement for a page's column: the stacked one, or, for a picture that draws no
     input, its outputs alone (on a slide too)."""
@@ -556,8 +582,8 @@ def _page(geometry: Geometry) -> Arrangement:
 
 
 def _slide(geometry: Geometry) -> tuple[Arrangement, ...]:
-    """The arrangements for a slide, tried when the page's one is too tall: the landscape ones,
-    none for a picture that draws no input."""
+    """The arrangements for a slide, tried when the page's one is too tall (or, within a width
+    asked past the column, too wide): the landscape ones, none for a picture that draws no input."""
     if not geometry.inputs_drawn:
         return ()
     from .landscape import LANDSCAPES

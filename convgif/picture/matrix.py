@@ -94,10 +94,11 @@ class MatrixPlan:
         out = []
         for name, whole, key in zip(self.names, self.wholes, ("x", "w", "y")):
             drawn = sizes[key]
-            size = f"{whole[0]} × {whole[1]}" if 1 not in whole else str(max(whole))
+            vector = self.form != PRODUCT and key != "w"  # x, a row, and y, a column: their length alone
+            size = str(max(whole)) if vector else f"{whole[0]} × {whole[1]}"
             text = f"{name}, {size}" if self.form == PRODUCT else f"{name} ({size})"
             if drawn != tuple(whole):
-                text += f": {drawn[0]} × {drawn[1]} drawn" if 1 not in whole else f": {max(drawn)} drawn"
+                text += f": {max(drawn)} drawn" if vector else f": {drawn[0]} × {drawn[1]} drawn"
             out.append(say(text))
         return out[0], out[1], out[2]
 

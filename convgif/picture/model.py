@@ -171,6 +171,14 @@ class Geometry:
     #: not the layer's (a weight gradient's picture has one group per input channel): every
     #: picture of an animation gives each of the layer's groups one hue (None: its own groups').
     hue_group: Optional[Callable[[int], int]] = None
+    #: What a hue marks, named in a key beside each hue a picture shows when it shows several
+    #: (``group``: a grouped convolution's, in its forward, backward and matrix pictures alike);
+    #: empty: no such key.
+    hues_name: str = ""
+    #: Whether the kernels are one of the pass's arrays rather than weights (a gradient's dy, a
+    #: weight gradient's x): drawn in the shades and colours that array has wherever the
+    #: animation draws it, so that a colour means one value of it in every picture.
+    kernels_are_values: bool = False
 
     def __post_init__(self) -> None:
         if self.longest_step is not None:
@@ -183,6 +191,13 @@ class Geometry:
     def colour_group(self, group: int) -> int:
         """The group whose hue picture group ``group`` is drawn in (see :attr:`hue_group`)."""
         return group if self.hue_group is None else self.hue_group(group)
+
+    @property
+    def framed(self) -> bool:
+        """Whether each grid is framed in its group's hue: the layer has more than one group
+        among those drawn (a picture whose groups are not the layer's, one an input channel,
+        frames nothing for a layer of one group)."""
+        return len({self.colour_group(g) for g in range(self.groups)}) > 1
 
     def input_text(self, c: int) -> str:
         """The label of input channel ``c``'s grid: ``x[c]``, or :attr:`input_label`'s."""
@@ -396,6 +411,9 @@ FILLER, EMPTY, MORE, CUT, INSERTED, UNREAD = -1, -2, -3, -4, -5, -6
 #: Key items' shade for the entries of a matrix that no weight joins (left blank), and for
 #: padding cells that copy input cells (reflect, replicate, circular): a pale input shade.
 BLANK, COPIED = -7, -8
+#: Key items' shade for cells of the grid outside the input and its padding (a ceil_mode
+#: window's overhang): hatched grey, as the grid draws them.
+OUTSIDE = -9
 #: What the key says of that band; a grid's counts read e.g. "+212▶".
 MORE_TEXT = "+n\u25b6 n more cells, not drawn"
 
@@ -407,7 +425,8 @@ class Key(NamedTuple):
     colour and the pattern of cells not yet computed, :data:`MORE` the band beside a map
     drawn in part, :data:`CUT` the pale shade of output cells cropped off, :data:`INSERTED`
     the pattern of zeros inserted between input cells, :data:`UNREAD` the pale shade of
-    input cells no step reads and :data:`BLANK` an entry of a matrix left blank."""
+    input cells no step reads, :data:`OUTSIDE` the hatched grey of cells past the input's edge
+    and :data:`BLANK` an entry of a matrix left blank."""
 
     name: str
     role: str  # whose colours: "input", "kernel", "output" (or "input0".. for a picture's channels), "more"

@@ -3,6 +3,7 @@ float noise written as 0, the widest number a grid writes."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Optional
 
 import numpy as np
@@ -68,6 +69,23 @@ def few_written(values: Any, scale: float, most: int) -> tuple[Optional[np.ndarr
     return seen, float(seen[0]), float(seen[-1])
 
 
+def significant(number: float, digits: int = DIGITS) -> str:
+    """``number`` to ``digits`` significant digits, as ``%g`` writes it, but with the exact
+    value rounded half away from zero: −50/16 = −3.125 is written −3.13, as a student rounding
+    by hand writes it (``%g`` rounds a tie to even, −3.12), while 2.675, stored as 2.67499…,
+    is below the tie and stays 2.67."""
+    number = float(number)
+    text = f"{number:.{digits}g}"
+    # a tie's exact value has one digit more, a 5: so has its shortest repr (2.675's too, though
+    # it is below the tie), and only those are worked out exactly
+    shown = repr(number).partition("e")[0].lstrip("-").replace(".", "").strip("0")
+    if len(shown) != digits + 1 or shown[-1] != "5" or not np.isfinite(number):
+        return text
+    exact = Decimal(number)
+    rounded = exact.quantize(Decimal(1).scaleb(exact.adjusted() - digits + 1), rounding=ROUND_HALF_UP)
+    return f"{float(rounded):.{digits}g}"
+
+
 def written(values: Any, scale: float) -> np.ndarray:
     """``values`` as the cells of a grid whose largest magnitude is ``scale`` write them (see
     :func:`format_value`): float noise 0, fractions to :data:`DIGITS` significant digits;
@@ -84,15 +102,16 @@ def written(values: Any, scale: float) -> np.ndarray:
         steps = v / step
         whole = np.round(steps)
         halfway = np.abs(np.abs(steps - np.floor(steps)) - 0.5) < 1e-6  # where only the decimal digits can tell
-        whole[halfway] = np.round([float(f"{x:.{DIGITS}g}") for x in v[halfway]] / step[halfway])
+        whole[halfway] = np.round([float(significant(x)) for x in v[halfway]] / step[halfway])
         out[fractions] = whole * step
     return out
 
 
 def format_value(value: Any, scale: float = 0.0) -> str:
     """A value as written in a cell: whole numbers whole, fractions to :data:`DIGITS`
-    significant digits (``1.23e-5`` where they are very small or large), and, given ``scale``
-    (the largest magnitude in the value's grid), float noise as 0 (see :data:`NOISE`)."""
+    significant digits (a tie rounded away from zero, see :func:`significant`; ``1.23e-5``
+    where they are very small or large), and, given ``scale`` (the largest magnitude in the
+    value's grid), float noise as 0 (see :data:`NOISE`)."""
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     number = float(value)
@@ -102,7 +121,7 @@ def format_value(value: Any, scale: float = 0.0) -> str:
         return str(int(number))
     if abs(number) < NOISE * scale:
         return "0"
-    mantissa, e, exponent = f"{number:.{DIGITS}g}".partition("e")
+    mantissa, e, exponent = significant(number).partition("e")
     return f"{mantissa}e{int(exponent)}" if e else mantissa
 
 
@@ -155,7 +174,7 @@ def fraction_chars(fractions: np.ndarray) -> int:
     lowest, highest = 10.0 ** (DIGITS - 1), 10.0**DIGITS - 1
     clear = (steps >= lowest) & (steps <= highest + 0.4) & (np.abs(steps - np.floor(steps) - 0.5) > 1e-6)
     most = 0
-    for text in map(f"{{:.{DIGITS}g}}".format, v[~clear].tolist()):
+    for text in map(significant, v[~clear].tolist()):
         mantissa, e, exponent = text.partition("e")  # format_value writes 1.5e-05 as 1.5e-5
         most = max(most, len(mantissa) + 1 + len(str(int(exponent))) if e else len(text))
     if not clear.any():

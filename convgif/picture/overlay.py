@@ -56,7 +56,7 @@ class Animation:
         self.touched: list[Rect] = []
         self.changed: list[Rect] | None = None
         geo, m = layout.geometry, layout.metrics
-        self._frame_px = m.frame if geo.groups > 1 else 0
+        self._frame_px = m.frame if geo.framed else 0
         #: The output cells no step has written yet, per grid drawn (None: none start empty).
         self._to_come: dict[int, np.ndarray] | None = None
         if drawn.start is None:
@@ -188,9 +188,15 @@ class Animation:
                 top, left, bottom, right = write.box
                 y0, x0, y1, x1 = out[1] + top * s, out[0] + left * s, out[1] + bottom * s, out[0] + right * s
                 hue = scene.hue(write.channel // geo.out_per_group)
-                paint.outline(image, y0 - n, y1 + n, x0 - n, x1 + n, hue, 2 * n)
-                if col.halo >= 0:
-                    paint.outline(image, y0 + n, y1 - n, x0 + n, x1 - n, col.halo, n)
+                if len(write.rows) * len(write.cols) < (bottom - top) * (right - left):
+                    # a sparse window (dilation): a ring on each cell written, as a read's, its extent thinly
+                    cells = np.array([(y, x) for y in write.rows for x in write.cols], dtype=np.int64)
+                    touched.append(paint.rings(image, out, cells, hue, col.halo))
+                    paint.outline(image, y0 - n, y1 + n, x0 - n, x1 + n, hue, n)
+                else:
+                    paint.outline(image, y0 - n, y1 + n, x0 - n, x1 + n, hue, 2 * n)
+                    if col.halo >= 0:
+                        paint.outline(image, y0 + n, y1 - n, x0 + n, x1 - n, col.halo, n)
                 touched.append((y0 - n, y1 + n + 1, x0 - n, x1 + n + 1))
         x, y = lay.step_at
         for i, line in enumerate(wrap(step.text, lay.sum_width, STEP_BREAK)):

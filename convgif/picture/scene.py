@@ -13,7 +13,7 @@ from typing import NamedTuple, Optional
 
 import numpy as np
 
-from .model import BLANK, COPIED, CUT, EMPTY, FILLER, INSERTED, MORE, UNREAD, Drawn, Key, filler_of, outside_of
+from .model import BLANK, COPIED, CUT, EMPTY, FILLER, INSERTED, MORE, OUTSIDE, UNREAD, Drawn, Key, filler_of, outside_of
 from .paint import BLACK, LIGHT, RGB, WHITE, Painter, Palette, Theme, along, blend, ramp
 from .shades import Scales, Shades, scales_of
 from .sizes import Layout, key_items_x, key_line, picture_box
@@ -88,13 +88,15 @@ class Scene:
             input_rows = [_input_ramp(scales, theme)]
             output_shades = _output_ramp(scales, theme)
         k_colours = []
-        if scales.kernel is not None:
+        if scales.kernel is not None and scales.kernel_colours != "kernel":  # an array's: as it is drawn elsewhere
+            k_colours = values_ramp(scales.kernel, theme, scales.kernel_colours == "output")
+        elif scales.kernel is not None:
             zero = theme.kernel_zero
             k_colours = along(scales.kernel.positions(), zero, theme.positive, theme.negative, zero)
 
         palette = Palette()
         add = palette.add
-        count = 1 + max(geometry.colour_group(g) for g in range(geometry.groups))
+        self._groups = count = 1 + max(geometry.colour_group(g) for g in range(geometry.groups))
         hues = list(theme.hues[: min(count, len(theme.hues))])
         self.colours = col = Colours(
             background=add(theme.background),
@@ -200,6 +202,8 @@ class Scene:
         if not _cuts(self.drawn) or channel not in self.layout.outputs:
             return
         rows, cols = np.nonzero(~self.drawn.cut)
+        if not rows.size:  # a part of cropped cells alone: nothing kept to outline
+            return
         x, y = self.layout.outputs[channel]
         s, n = self.layout.cell, self.layout.metrics.n
         top, bottom, left, right = (
@@ -273,7 +277,7 @@ class Scene:
             paint.grid(image, (x, y), np.full((ho, wo), col.background))
             if drawn.start is None:
                 paint.hatch(image, y, y + ho * s, x, x + wo * s, col.hatch)
-        if geo.groups > 1:
+        if geo.framed:
             f, w = lay.metrics.frame, lay.metrics.stroke
             for c, (x, y) in lay.inputs.items():
                 paint.outline(image, y - f, y + hp * s + f, x - f, x + wp * s + f, self.hue(c // geo.in_per_group), w)
@@ -363,6 +367,8 @@ class Scene:
 
     def _key_colours(self, role: str) -> list[int]:
         col = self.colours
+        if role == "hues":  # the layer's groups, in the hues they are outlined in
+            return [col.hues[g % len(col.hues)] for g in range(self._groups)]
         if role.startswith("input"):
             return col.inputs[int(role[5:]) if role[5:] else 0]
         return col.kernels if role == "kernel" else col.outputs
@@ -389,6 +395,9 @@ class Scene:
             elif shade == INSERTED:
                 image[top:bottom, x0 : x0 + width] = self.colours.padding
                 self._stripe(image, top, bottom, x0, x0 + width)
+            elif shade == OUTSIDE:
+                image[top:bottom, x0 : x0 + width] = self.colours.outside
+                self._hatch_outside(image, top, bottom, x0, x0 + width)
             elif shade == UNREAD:
                 image[top:bottom, x0 : x0 + width] = self._unread[self.colours.inputs[0][-1]]
                 self._dot(image, top, bottom, x0, x0 + width)
@@ -399,6 +408,11 @@ class Scene:
                 image[top:bottom, x0 : x0 + width] = row[len(row) // 2]
             elif shade == CUT:
                 image[top:bottom, x0 : x0 + width] = self.colours.pale[self.scale.zero if self.scale.diverging else 0]
+            elif key.role == "hues":  # outlined, as the windows and kernels of that group are
+                image[top - m.n : bottom + m.n, x0 : x0 + width] = self.colours.background
+                paint.outline(image, top - m.n, bottom, x0, x0 + width - 1, colours[shade], 2 * m.n)
+                paint.text(image, text, label, x0 + 3 * m.n, y_line)
+                continue
             else:
                 image[top:bottom, x0 : x0 + width] = self.colours.padding if shade == FILLER else colours[shade]
             paint.outline(image, top - 1, bottom, x0 - 1, x0 + width, self.colours.grid, 1)
@@ -409,12 +423,15 @@ class Scene:
 def _input_ramp(scales: Scales, theme: Theme) -> list[RGB]:
     """The colours of the input's shades: the theme's input ramp, or, for an input an earlier
     picture wrote (``scales.input_as_output``), its output ramp, each cell as it was written."""
-    written = scales.input_as_output
+    return values_ramp(scales.input, theme, scales.input_as_output)
+
+
+def values_ramp(shades: Shades, theme: Theme, written: bool = False) -> list[RGB]:
+    """The colours of an array's ``shades``: the theme's input ramp, or, for an array an earlier
+    picture wrote (``written``), its output ramp, each cell as it was written."""
     low, high = (theme.output_low, theme.output_high) if written else (theme.input_low, theme.input_high)
     signed = (theme.output_negative if written else theme.input_negative, theme.neutral)
-    return neutral_zero(
-        scales.input, along(scales.input.positions(), low, high, *(signed if scales.input.diverging else ())), theme
-    )
+    return neutral_zero(shades, along(shades.positions(), low, high, *(signed if shades.diverging else ())), theme)
 
 
 def _output_ramp(scales: Scales, theme: Theme) -> list[RGB]:

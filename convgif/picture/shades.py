@@ -4,6 +4,7 @@ a whole animation by :func:`scales_of`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Optional
 
@@ -17,6 +18,7 @@ from .model import (
     INSERTED,
     MORE,
     MORE_TEXT,
+    OUTSIDE,
     UNREAD,
     Drawn,
     Key,
@@ -156,6 +158,9 @@ class Scales:
     keys: tuple[Key, ...]
     channels: int  # input rows of colours: 1, or 3 for an RGB picture
     input_as_output: bool = False  # the input an earlier picture's output: its shades and colours
+    #: The colours of the kernels: the weights' ("kernel"), or, for kernels that are one of the
+    #: pass's arrays, those of an input ("input") or of an earlier picture's output ("output").
+    kernel_colours: str = "kernel"
 
 
 def zero_apart(shades: Shades) -> Shades:
@@ -174,11 +179,32 @@ def shaded_output(drawn: Drawn) -> np.ndarray:
     return drawn.output[[rows.index(co) for co in shown_out if co in rows and rows.index(co) < drawn.output.shape[0]]]
 
 
-def shaded_input(drawn: Drawn) -> np.ndarray:
-    """The input cells of ``drawn`` that are drawn and its input's own (not padding or cells
-    outside it): the values its input shades span."""
+def hues_key(geometry: Any) -> list[Key]:
+    """The key of the hues a picture outlines its windows, kernels and outputs in, when they
+    stand for something (:attr:`~convgif.picture.model.Geometry.hues_name`) and it shows more
+    than one: ``group``, then each group's number outlined in its hue (the layer's groups,
+    whatever the picture's own groups are). Its shades are the groups, the scene's hues cycling
+    over them."""
+    if not geometry.hues_name:
+        return []
+    shown_in, _, shown_out = shown(geometry)
+    groups = {c // geometry.in_per_group for c in shown_in} | {co // geometry.out_per_group for co in shown_out}
+    layer = sorted({geometry.colour_group(g) for g in groups})
+    if len(layer) < 2:
+        return []
+    return [Key(geometry.hues_name, "hues", tuple((g, f" {g} ") for g in layer))]  # room inside the outline
+
+
+#: The shades of arrays an animation draws in more than one picture, by name: each with whether
+#: it is drawn in the output's colours (an earlier picture wrote it) or in an input's.
+Arrays = Mapping[str, tuple[Shades, bool]]
+
+
+def own_values(drawn: Drawn, channels: Optional[Sequence[int]] = None) -> np.ndarray:
+    """The values of the input cells of ``drawn`` (of ``channels``; default all) that are the
+    input's own: not filler, not outside it (all of them where none are)."""
     apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
-    which = [c for c in shown(drawn.geometry)[0] if c < drawn.grid.shape[0]]
+    which = list(range(drawn.grid.shape[0])) if channels is None else [c for c in channels if c < drawn.grid.shape[0]]
     drawn_in = drawn.grid[which]
     if apart.ndim == 3:  # filler told per channel (whole channels of padding)
         apart = apart[which]
@@ -186,12 +212,43 @@ def shaded_input(drawn: Drawn) -> np.ndarray:
     return drawn_in[:, ~apart] if (~apart).any() else drawn_in
 
 
-def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] = None) -> Scales:
+def input_shades(grid: np.ndarray) -> Shades:
+    """The shades of an input grid of these values: centred on 0 where they are signed."""
+    scale = magnitude(grid)
+    if written(grid, scale).min() < 0:
+        return Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=scale)
+    return Shades.of(grid, INPUT_SHADES, scale=scale)
+
+
+def array_shades(drawings: Sequence[Drawn]) -> dict[str, Shades]:
+    """The shades of each array an animation draws as the kernels of a picture (a gradient's
+    dy, a weight gradient's x; see :attr:`~convgif.picture.model.Geometry.kernels_are_values`),
+    as an input's, from all its values drawn, as kernels or as an input grid: one scale, so
+    that a shade means one value of it in every picture."""
+    names = {d.geometry.kernel_name for d in drawings if d.geometry.kernels_are_values and d.kernels is not None}
+    found: dict[str, list[np.ndarray]] = {name: [] for name in names}
+    for drawn in drawings:
+        geometry = drawn.geometry
+        if geometry.kernels_are_values and geometry.kernel_name in names and drawn.kernels is not None:
+            kernels = drawn.kernels if drawn.kernel_values is None else drawn.kernel_values
+            found[geometry.kernel_name].append(np.ravel(kernels))
+        if geometry.inputs_drawn and geometry.input_name in names and not drawn.pixels:
+            found[geometry.input_name].append(np.ravel(own_values(drawn)))
+    return {name: zero_apart(input_shades(np.concatenate(values))) for name, values in found.items()}
+
+
+def scales_of(drawn: Drawn, values: bool = False, arrays: Optional[Arrays] = None) -> Scales:
     """Shades for every grid of ``drawn``, each from the values of all its channels: diverging
     (centred on 0) where values are signed, greys for a picture's pixels (colours per channel
     for RGB), with a key for each grid. Float noise in a grid (see :data:`NOISE`) counts as 0.
-    ``values``: numbers are written in the cells (a picture then takes half the shades)."""
+    ``values``: numbers are written in the cells (a picture then takes half the shades).
+    ``arrays``: the shades of arrays drawn in other pictures too, taken by the input grids and
+    by kernels that are one of them, where they are drawn."""
+    geometry, arrays = drawn.geometry, arrays or {}
+    given = arrays.get(geometry.input_name) if geometry.inputs_drawn and not drawn.pixels else None
+    written_as = given[0] if given is not None and given[1] else None
     span = drawn.extra.get("span")  # (lowest, highest) the output cells pass through
+    shown_in = shown(drawn.geometry)[0]  # only the channels drawn take part
     out_scale = magnitude(shaded_output(drawn), span)
     output = written(shaded_output(drawn), out_scale)
     signed_output = output.min() < 0 or (span is not None and written(np.asarray(span, float), out_scale)[0] < 0)
@@ -204,15 +261,11 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         else:
             outputs = Shades.of(output, PIXEL_SHADES, linear=True, scale=out_scale)
     else:
-        grid = drawn.extra.get("inputs_shown")  # the values of every picture of this input
-        grid = shaded_input(drawn) if grid is None else grid
-        in_scale = magnitude(grid)
-        if written_as is not None:  # an earlier picture's output (``written_as`` its shades): as it was written
-            inputs = written_as
-        elif written(grid, in_scale).min() < 0:
-            inputs = Shades.centred(grid, INPUT_SHADES // 2 + 1, scale=in_scale)
-        else:
-            inputs = Shades.of(grid, INPUT_SHADES, scale=in_scale)
+        # an earlier picture's output is as it was written; an array drawn elsewhere too, as there;
+        # else from the values every picture of this input shows (a 3-D layer's depth pictures)
+        shown_values = drawn.extra.get("inputs_shown")
+        grid = own_values(drawn, shown_in) if shown_values is None else shown_values
+        inputs = given[0] if given is not None else input_shades(grid)
         if signed_output:
             outputs = Shades.centred(output, OUTPUT_SHADES // 2, span=span, scale=out_scale)
         else:
@@ -225,6 +278,10 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         inputs, outputs = (inputs if written_as is not None else zero_apart(inputs)), zero_apart(outputs)
     kernel_values = drawn.kernel_values if drawn.kernel_values is not None else drawn.kernels
     kernels = Shades.centred(kernel_values, KERNEL_SHADES) if drawn.kernels is not None else None
+    kernel_colours = "kernel"
+    if kernels is not None and geometry.kernels_are_values and geometry.kernel_name in arrays:
+        kernels, written_kernels = arrays[geometry.kernel_name]
+        kernel_colours = "output" if written_kernels else "input"
 
     keys = []
     extra_items: tuple = ()
@@ -237,6 +294,8 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
         extra_items += ((INSERTED, "0"), (None, "inserted"))
     if drawn.unread is not None and drawn.unread.any():
         extra_items += ((UNREAD, ""), (None, "never read"))
+    if drawn.outside is not None and drawn.outside.any():
+        extra_items += ((OUTSIDE, ""), (None, "overhang"))
     if not drawn.geometry.inputs_drawn:
         pass  # no input grid, so no key for one
     elif channels == 3:
@@ -253,6 +312,7 @@ def scales_of(drawn: Drawn, values: bool = False, written_as: Optional[Shades] =
     if drawn.cut is not None and drawn.cut.any():
         empty += ((CUT, ""), (None, "cropped"))
     keys.append(Key(drawn.geometry.output_name, "output", outputs.key_items() + empty))
+    keys += hues_key(drawn.geometry)
     if any(count > 0 for counts in drawn.geometry.hidden for count in counts):  # a part of a larger map
         keys.append(Key("", "more", ((MORE, ""), (None, MORE_TEXT))))
-    return Scales(inputs, kernels, outputs, tuple(keys), channels, written_as is not None)
+    return Scales(inputs, kernels, outputs, tuple(keys), channels, written_as is not None, kernel_colours)

@@ -337,8 +337,8 @@ def _channels(name: str, plain: str, word: str) -> str:
 
 def wrap(text: str, chars: int, separator: str = " ") -> list[str]:
     """``text`` in lines of at most ``chars`` characters, broken only at ``separator``, whose
-    trailing space goes: the lines joined by one space are ``text`` again. A part longer
-    than a line stays whole."""
+    trailing space goes: the lines joined by one space are ``text`` again. At ``" = "`` a line
+    breaks before the sign, which starts the next. A part longer than a line stays whole."""
     return list(_wrapped(text, chars, separator))
 
 
@@ -351,9 +351,12 @@ def _wrapped(text: str, chars: int, separator: str) -> tuple[str, ...]:
 def _wrap(text: str, chars: int, separator: str) -> list[str]:
     if cells(text) <= chars:
         return [text]
-    lines = _broken(text.split(separator), chars, separator)
+    if separator == " = ":  # a result starts its line with its sign
+        first, *rest = text.split(separator)
+        return _broken([first, *(f"= {part}" for part in rest)], chars, " ")
+    lines = _broken(_pieces(text, separator), chars, separator)
     if separator == " ":  # not inside an index or a tuple, where that takes no more lines
-        whole = _outside_brackets(text)
+        whole = _sizes_whole(_outside_brackets(text))
         if len(whole) > 1 and max(map(cells, whole)) <= chars:
             kept = _broken(whole, chars, separator)
             if len(kept) <= len(lines):
@@ -370,8 +373,9 @@ def _broken(parts: list[str], chars: int, separator: str) -> list[str]:
 
     def greedy(limit: int) -> list[str]:
         lines, line, width = [], parts[0], widths[0]
-        for part, part_width in zip(parts[1:], widths[1:]):
-            if width + len(separator) + part_width + len(keep) <= limit or not line:
+        last = len(parts) - 2  # the last part ends the text: nothing kept after it
+        for k, (part, part_width) in enumerate(zip(parts[1:], widths[1:])):
+            if width + len(separator) + part_width + len(keep) * (k < last) <= limit or not line:
                 line, width = f"{line}{separator}{part}", width + joined + part_width
             else:
                 lines.append(line + keep)
@@ -391,7 +395,31 @@ def _broken(parts: list[str], chars: int, separator: str) -> list[str]:
 def _unbreakable(text: str, separator: str) -> int:
     """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
     keep = len(separator.rstrip(" "))
-    return max(cells(part) for part in text.split(separator)) + keep
+    return max(cells(part) for part in _pieces(text, separator)) + keep
+
+
+def _pieces(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator``, a size (``2 × 6``, ``3 × 3 × 3``) kept whole when that
+    is a space: a line never ends at ``2`` with ``× 6`` on the next."""
+    parts = text.split(separator)
+    return _sizes_whole(parts) if separator == " " else parts
+
+
+#: Signs a line never ends on: the line breaks before them (``… = 1 − 2`` then ``= −1``).
+_BEFORE_NEXT = ("=", "+=", "≈")
+
+
+def _sizes_whole(parts: list[str]) -> list[str]:
+    """Words split at spaces, those joined by a ``×`` between spaces joined again, and an
+    equals sign joined to what follows it, so that a result starts its line with its sign."""
+    out: list[str] = []
+    for part in parts:
+        last = out[-1].rsplit(" ", 1)[-1] if out else ""
+        if out and (part == "×" or last == "×" or last in _BEFORE_NEXT):
+            out[-1] += " " + part
+        else:
+            out.append(part)
+    return out
 
 
 def _outside_brackets(text: str) -> list[str]:
