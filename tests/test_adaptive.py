@@ -430,6 +430,21 @@ def test_info_counts_one_comparison_or_addition_fewer_than_each_window_reads():
         assert spec.operations == ("comparisons" if kind == "Max" else "additions", c * total), spec
 
 
+@pytest.mark.parametrize(
+    ("input_shape", "size", "said"),
+    [
+        ((1, 5, 6), (2, 3), "windows overlap: row 2 lies in two windows"),
+        ((1, 5, 5), (2, 3), "windows overlap: row 2 and columns 1, 3 lie in two windows"),
+        ((1, 5, 5, 5), (2, 3, 3), "windows overlap: depth 2 and rows 1, 3 and columns 1, 3 lie in two windows"),
+    ],
+)
+def test_cells_in_two_windows_are_named_in_the_singular_when_one(input_shape, size, said):
+    """One cell in two windows: "row 2 lies", not "rows 2 lie"."""
+    kind = "AdaptiveAvgPool3d" if len(input_shape) == 4 else "AdaptiveAvgPool2d"
+    spec = ops.operation(kind).build(input_shape=input_shape, output_size=size)
+    assert said in ops.of(spec).notes(spec)
+
+
 @pytest.mark.parametrize("kind", [convgif.AdaptiveAvgPool2dSpec, convgif.AdaptiveMaxPool2dSpec])
 def test_the_backward_notes_say_several_windows_and_define_n_and_o(kind):
     """Cell (1, 1) of 5×5 to 3×3 lies in four windows: the note says several, not two, and

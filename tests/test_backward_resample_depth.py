@@ -147,7 +147,7 @@ def play(spec, job) -> np.ndarray:
         (z,) = {int(re.fullmatch(rf"dy\[{c}, (\d+)\]", geometry.input_text(c)).group(1)) for c in range(dy.shape[0])}
         note = geometry.notes[-1]
         assert (
-            note.startswith(f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] ") and f"dx[:, {d}]" in note
+            note.startswith(f"depth {z} ({depth_range(spec.output_shape[1])}): y[:, {z}] ") and f"dx[:, {d}]" in note
         ), note
         weight = re.search(r"with depth weight ([\d.]+(?: \+ [\d.]+)*), ", note)
         if spec.mode in ("nearest", "nearest-exact"):
@@ -227,7 +227,7 @@ def test_every_shuffle_slice_copies_each_dx_channel_from_the_dy_channel_it_went_
             assert [geometry.input_text(i) for i in range(c)] == [f"dy[{i}, {z}]" for i in range(c)]
             assert (
                 geometry.notes[-1]
-                == f"depth {z} (of {depth_range(depth)}): dx[:, {z}] is the channel un-shuffle of dy[:, {z}]"
+                == f"depth {z} ({depth_range(depth)}): dx[:, {z}] is the channel un-shuffle of dy[:, {z}]"
             )
             assert drawn.start is None
             for step in range(steps):

@@ -74,9 +74,7 @@ def test_every_depth_slice_writes_the_recordings_values_and_its_sums_add_up_from
     assert len(drawings) == dout
     for z, drawn in enumerate(drawings):
         geometry = drawn.geometry
-        assert geometry.caption == spec.caption and geometry.notes[0].startswith(
-            f"depth {z} (of {depth_range(dout)}): "
-        )
+        assert geometry.caption == spec.caption and geometry.notes[0].startswith(f"depth {z} ({depth_range(dout)}): ")
         assert geometry.output_label(1) == f"y[1, {z}]"
         for c in range(spec.in_channels * kd):
             depth = z * s - p + (c % kd) * d

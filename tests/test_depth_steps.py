@@ -191,28 +191,28 @@ def test_every_step_line_fits_the_room_its_layout_keeps(seed):
                     assert len(lines) <= layout.step_lines and max(map(cells, lines)) <= layout.sum_width, (spec, text)
 
 
-def test_a_max_pool_showing_some_channels_keeps_room_for_of_this_part():
-    """MaxPool3d over (2, 5, 10, 7) shows 2 of its 4 input slices: its steps are counted "of this
-    part", and the step line was sized without those words (45 characters on a 40-character line)."""
+def test_a_max_pool_showing_some_channels_plays_every_step_and_its_line_fits():
+    """MaxPool3d over (2, 5, 10, 7) shows 2 of its 4 input slices: each step writes every channel,
+    so its steps are all the layer's, not "of this part", and the step line fits its room."""
     spec = ops.operation("MaxPool3d").build(input_shape=(2, 5, 10, 7), kernel_size=2)
     job = Job(spec, Look())
     from convgif.picture.sizes import STEP_BREAK, wrap
 
+    assert job.channels_left_out()  # channels are left out
     text = job.drawings[0].playback.show(0).text
-    assert text.endswith("of this part")
+    assert text.endswith(f"step 1/{job.total}") and job.total == 2 * 5 * 3
     assert len(wrap(text, job.layouts[0].sum_width, STEP_BREAK)) <= job.layouts[0].step_lines
 
 
-def test_a_slice_counts_its_steps_of_this_part_only_once_channels_are_left_out():
-    """The room for the step line follows the channels the part chooser settles: a small 3-D
-    pooling drawn whole keeps none for ``of this part``, the same layer with a channel left out
-    keeps it, as its playback writes it."""
+def test_a_pooling_s_step_line_is_the_same_with_channels_left_out():
+    """A 3-D pooling's step writes every channel: the room for its step line, and the line, are
+    the same whether the part chooser leaves a channel out or not (no ``of this part``)."""
     spec = ops.operation("MaxPool3d").build(input_shape=(2, 4, 4, 4), kernel_size=2, return_indices=True)
     geometries = ops.of(spec).geometries(spec)
     whole = [g.step_text for g in geometries]
     assert whole == [f"window at ({z}, 1, 1) · step {4 * (z + 1)}/8" for z in range(2)]
     cut = [dataclasses.replace(g, channels_shown=2).step_text for g in geometries]  # one channel's 2 slices
-    assert cut == [f"{line} of this part" for line in whole]
+    assert cut == whole
     job = Job(spec, Look(), {}, max_frames=0)
     assert [g.step_text for g in job.geometries] == whole
 
@@ -263,3 +263,27 @@ def test_a_slice_of_padding_is_never_titled_as_an_index(seed):
                             said = say(title)
                         assert re.search(r"(填充|裁掉|越界部分), 深度 −?\d+$", said) and " pad" not in said, said
     assert outside >= 5
+
+
+@pytest.mark.parametrize(
+    ("kind", "given"),
+    [
+        ("MaxPool3d", {"kernel_size": (3, 2, 2)}),
+        ("AvgPool3d", {"kernel_size": (3, 2, 2)}),
+        ("AdaptiveMaxPool3d", {"output_size": (1, 2, 2)}),
+        ("Conv3d", {"out_channels": 1, "kernel_size": 3}),
+        ("Upsample", {"size": (1, 4, 4), "mode": "area"}),
+    ],
+)
+def test_a_layer_of_one_output_depth_says_so_not_of_0(kind, given):
+    """A depth note names its slice among the others ("depth 1 (of 0–3)"); a layer of one output
+    depth says "depth 0 (the only one)", never "(of 0)", in English and in Chinese."""
+    from convgif.language import say
+
+    spec = ops.operation(kind).build(input_shape=(1, 3, 4, 4), **given)
+    (drawn,) = Job(spec, Look(), {}).drawings
+    notes = " ".join(drawn.geometry.notes)
+    assert "depth 0 (the only one): " in notes and "(of 0)" not in notes
+    for lang in ("zh-Hans", "zh-Hant"):
+        said = say(notes, lang)
+        assert "only" not in said and "(索引" not in said and "(唯一的深度)" in said, said

@@ -126,7 +126,7 @@ def test_every_drawn_slice_ends_at_the_recordings_slice_its_steps_in_order_and_s
     for z, drawn in enumerate(drawings):
         geometry, playback = drawn.geometry, drawn.playback
         assert geometry.caption == spec.caption
-        assert f"depth {z} (of {depth_range(dout)}): y[:, {z}] " in " ".join(geometry.notes)
+        assert f"depth {z} ({depth_range(dout)}): y[:, {z}] " in " ".join(geometry.notes)
         assert geometry.output_label(0) == f"y[0, {z}]"
         pairs = depth_pairs(spec, z)
         steps = playback.steps

@@ -122,6 +122,76 @@ def test_the_pictures_of_one_animation_break_their_texts_within_the_canvas_they_
     assert narrower or layer != "separable" or not view  # the db picture is narrower than dx's
 
 
+_DEPTH_KINDS = [
+    ("MaxPool3d", {"kernel_size": 2, "stride": 1}),
+    ("AvgPool3d", {"kernel_size": 2, "stride": 1}),
+    ("LPPool3d", {"norm_type": 2, "kernel_size": 2, "stride": 1}),
+    ("MaxUnpool3d", {"kernel_size": 2}),
+    ("AdaptiveAvgPool3d", {"output_size": (2, 2, 2)}),
+    ("AdaptiveMaxPool3d", {"output_size": (2, 2, 2), "return_indices": True}),
+    ("FractionalMaxPool3d", {"kernel_size": 2, "output_size": (2, 2, 2)}),
+    ("ReflectionPad3d", {"padding": 1}),
+    ("ReplicationPad3d", {"padding": 1}),
+    ("ZeroPad3d", {"padding": 1}),
+    ("ConstantPad3d", {"padding": 1, "value": -1.5}),
+    ("CircularPad3d", {"padding": 1}),
+    ("Upsample", {"scale_factor": 2, "mode": "nearest"}),
+    ("Upsample", {"scale_factor": 1.5, "mode": "trilinear"}),
+    ("ChannelShuffle", {"groups": 2}),
+]
+
+
+def _colour_of_each_value(job: Job) -> tuple[dict, dict]:
+    """Each input value and each output value the pictures of ``job`` show, with the colours
+    it is drawn in (the input's own cells, the outputs as their cells are filled)."""
+    from convgif.picture.scene import filler_of
+
+    inputs: dict = {}
+    outputs: dict = {}
+    for part, drawn in zip(job.parts, job.drawings):
+        scene, colors = part.scene, part.palette.colors
+        for c in part.layout.inputs if drawn.geometry.inputs_drawn else ():
+            apart = filler_of(drawn, c) | (False if drawn.unread is None else drawn.unread)
+            shades = scene.input_colours(c)
+            for cell in zip(*np.nonzero(~apart)):
+                inputs.setdefault((drawn.geometry.input_name, float(drawn.grid[(c, *cell)])), set()).add(
+                    colors[shades[cell]]
+                )
+        for c in part.layout.outputs:
+            for value in np.unique(drawn.output[c]) if c < drawn.output.shape[0] else ():
+                colour = colors[scene.output_colour(value, c)]
+                outputs.setdefault((drawn.geometry.output_name, float(value)), set()).add(colour)
+    return inputs, outputs
+
+
+@pytest.mark.parametrize(("kind", "given"), _DEPTH_KINDS, ids=[f"{k}-{i}" for i, (k, _) in enumerate(_DEPTH_KINDS)])
+def test_a_value_takes_one_colour_and_each_tensor_one_key_in_every_depth_picture(kind, given):
+    """A 3-D kind draws one picture per output depth slice: a value of x, and a value of y, is
+    drawn in one colour in all of them, and each tensor's key is the same in all of them."""
+    shape = (2, 4, 3, 3) if kind == "ChannelShuffle" else (1, 4, 4, 4)
+    for look in (Look(), Look(values=True, theme="dark")):
+        given_input = None if kind == "MaxUnpool3d" else _mixed(shape)  # its input comes with its indices
+        job = Job(ops.operation(kind).build(input_shape=shape, **given), look, {}, input=given_input)
+        assert len(job.drawings) > 1, kind
+        inputs, outputs = _colour_of_each_value(job)
+        assert len(inputs) >= 4 and len(outputs) >= 2, kind
+        assert {v: c for v, c in inputs.items() if len(c) > 1} == {}, kind
+        assert {v: c for v, c in outputs.items() if len(c) > 1} == {}, kind
+        keys: dict = {}
+        for scales, drawn in zip(job.scales, job.drawings):
+            for key in scales.keys if not drawn.filler.all() else ():  # a slice of padding: its swatch alone
+                keys.setdefault((key.name, key.role), set()).add(tuple(i for i in key.items if i[1] != "to come"))
+        assert {k: v for k, v in keys.items() if len(v) > 1 and k[1] != "more"} == {}, kind
+
+
+def _mixed(shape: tuple) -> np.ndarray:
+    """Integers whose depth slices differ in range: the first slice few and low, the rest wide."""
+    rng = np.random.default_rng(3)
+    values = rng.integers(0, 10, size=shape)
+    values[:, 0] = rng.integers(7, 10, size=values[:, 0].shape)
+    return values
+
+
 def test_a_backward_pass_too_wide_for_the_column_says_it_is_drawn_whole():
     """No part of a backward pass is drawn (each gradient sums over the whole layer): the note on
     a frame wider than the column says so, not that no part of the layer fits."""

@@ -76,9 +76,7 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
     assert len(drawings) == dout
     for z, drawn in enumerate(drawings):
         geometry = drawn.geometry
-        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(
-            f"depth {z} (of {depth_range(dout)}): "
-        )
+        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(f"depth {z} ({depth_range(dout)}): ")
         for slot in range(c * kd):
             depth = z * s + slot % kd
             inside = depth < spec.input_shape[1]  # else ceil_mode's overhang, never x[0, 5]

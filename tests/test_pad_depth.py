@@ -116,13 +116,13 @@ def test_every_depth_slice_copies_the_slice_the_loop_says_step_by_step(name):
                 f"y[{i}, {z}]" for i in range(spec.in_channels)
             ]
             if d is None:
-                assert drawn.geometry.notes[-1] == f"depth {z} (of {depth_range(dout)}): holds the constant " + (
+                assert drawn.geometry.notes[-1] == f"depth {z} ({depth_range(dout)}): holds the constant " + (
                     f"{format_value(spec.fill)} (depth padding)"
                 )
                 check_constant_slice(spec, rec, drawn, z, *count)
                 constant += 1
             else:
-                assert drawn.geometry.notes[-1] == f"depth {z} (of {depth_range(dout)}): copies x[:, {d}]"
+                assert drawn.geometry.notes[-1] == f"depth {z} ({depth_range(dout)}): copies x[:, {d}]"
                 check_copying_slice(spec, rec, drawn, z, d, *count)
     assert constant > 0 or spec.MODE != "constant"
 

@@ -76,9 +76,7 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
     assert len(drawings) == dout
     for z, drawn in enumerate(drawings):
         geometry = drawn.geometry
-        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(
-            f"depth {z} (of {depth_range(dout)}): "
-        )
+        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(f"depth {z} ({depth_range(dout)}): ")
         for c in range(spec.in_channels * kd):
             depth = z * s - p + (c % kd) * d
             what = "pad" if depth < spec.input_shape[1] + p else "overhang"

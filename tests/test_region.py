@@ -730,7 +730,7 @@ def test_each_picture_gives_up_only_the_kernel_columns_it_cannot_fit(values):
     [
         convgif.Conv2dSpec((6, 5, 5), 2),
         convgif.Conv2dSpec((5, 6, 6), 3, 3, stride=2, padding=1),
-        convgif.Conv2dSpec((6, 6, 6), 1, 3),
+        convgif.Conv2dSpec((7, 6, 6), 1, 3),  # six channels, stacked, fit the page whole
         convgif.Conv2dSpec((6, 12, 12), 4, 3, padding=1),
     ],
 )
@@ -1009,7 +1009,8 @@ def test_the_least_width_or_scale_that_draws_every_step_is_said_and_drawing_with
 
 def test_a_grouped_layer_is_said_drawn_every_step_only_where_every_group_is_drawn(tmp_path):
     """A step of a grouped convolution writes a cell in every group: playing every step while
-    drawing one group's output channels is not drawing every step of the layer."""
+    drawing one group's output channels is not drawing every step of the layer, and the advice
+    names the channels left out, not the steps already played."""
     from convgif.animation.job import Job
     from convgif.picture.model import shown
 
@@ -1027,7 +1028,8 @@ def test_a_grouped_layer_is_said_drawn_every_step_only_where_every_group_is_draw
         ["--in", "4,9,9", "--out", "4", "--k", "3", "--g", "2", "--d", "2", "--p", "2"]
         + ["--s", "2", "--values", "--width", str(width - 1), "-o", str(tmp_path / "x.gif")],
     )
-    assert f"note: --width {width} draws every step of the layer (50)" in result.output, result.output
+    said = f"note: --width {width} draws every channel as well (each step writes them all)"
+    assert said in result.output and "draws every step" not in result.output, result.output
 
 
 def test_the_command_says_how_to_draw_every_step_and_another_part_only_when_not_asked(tmp_path):
@@ -1107,3 +1109,28 @@ def test_a_layer_no_part_of_which_fits_the_column_says_why_its_frame_is_wider_an
     assert refused.value.argument == "width" and f"width={least - 1} is too narrow" in str(refused.value)
     assert Job(spec, Look(values=True, width=least)).past_column() == ""  # a width given: no note
     assert Job(spec.replace(kernel_size=3)).past_column() == ""  # a layer that fits: none
+
+
+@pytest.mark.parametrize(
+    ("region", "dims", "said"),
+    [
+        (Region((0, 1), (0, 2)), 2, "row 0, columns 0–1"),
+        (Region((2, 5), (3, 4)), 2, "rows 2–4, column 3"),
+        (Region((0, 1), (4, 5), 1), 1, "position 4"),
+        (Region((0, 1), (4, 9), 1), 1, "positions 4–8"),
+    ],
+)
+def test_a_part_of_one_row_or_column_names_it_in_the_singular(region, dims, said):
+    """A part one row (column, position) wide says "row 0", not "rows 0–0"."""
+    assert region.text(dims) == said
+
+
+def test_a_pooling_with_channels_left_out_is_told_how_to_draw_them_not_its_steps(tmp_path):
+    """MaxPool3d over (2, 5, 10, 7) plays every step, each writing every channel, with a channel
+    left out: the advice names the channels, not steps it already draws."""
+    result = CliRunner().invoke(
+        main, ["--layer", "MaxPool3d", "--in", "2,5,10,7", "--k", "2", "-o", str(tmp_path / "x.gif")]
+    )
+    assert result.exit_code == 0, result.output
+    assert re.search(r"note: --width \d+ or --scale \d+ draws every channel as well", result.output), result.output
+    assert "draws every step" not in result.output and " · 30 frames · " in result.output

@@ -87,7 +87,7 @@ def check_upsample_slice(spec, rec, z: int, drawn) -> None:
     assert [geometry.input_text(i) for i in range(c * k)] == [f"x[{i // k}, {depths[i % k]}]" for i in range(c * k)]
     assert geometry.output_label(c - 1) == f"y[{c - 1}, {z}]"
     note = geometry.notes[-1]
-    assert note.startswith(f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] ") and all(
+    assert note.startswith(f"depth {z} ({depth_range(spec.output_shape[1])}): y[:, {z}] ") and all(
         f"x[:, {d}]" in note for d in depths
     )
     np.testing.assert_array_equal(drawn.grid, rec.input[:, depths].reshape(c * k, *spec.input_shape[2:]))
@@ -165,8 +165,7 @@ def test_every_channel_shuffle_depth_slice_is_the_shuffle_of_its_input_slice():
             assert [geometry.input_text(i) for i in range(c)] == [f"x[{i}, {z}]" for i in range(c)]
             assert [geometry.output_label(sources[j]) for j in range(c)] == [f"y[{j}, {z}]" for j in range(c)]
             assert (
-                geometry.notes[-1]
-                == f"depth {z} (of {depth_range(depth)}): y[:, {z}] is the channel shuffle of x[:, {z}]"
+                geometry.notes[-1] == f"depth {z} ({depth_range(depth)}): y[:, {z}] is the channel shuffle of x[:, {z}]"
             )
             np.testing.assert_array_equal(drawn.grid, rec.input[:, z])
             assert geometry.steps == c

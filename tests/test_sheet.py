@@ -272,3 +272,32 @@ def test_a_sampled_sheet_shows_as_many_frames_as_its_page_holds_at_a_readable_si
             assert other.capacity - other.across <= done.frames, (spec, more, other.capacity, done.frames)
         checked += 1
     assert checked
+
+
+@pytest.mark.parametrize(
+    "layer",
+    [
+        {"layer": "ConstantPad3d", "input_shape": (1, 2, 2, 2), "padding": 1, "value": -1.5},
+        {"layer": "MaxUnpool3d", "input_shape": (1, 2, 2, 2), "kernel_size": 2},
+        {"layer": "AvgPool3d", "input_shape": (2, 3, 4, 4), "kernel_size": 2, "stride": 1},
+    ],
+)
+def test_a_3d_sheet_says_its_caption_notes_and_keys_once_over_every_depth_picture(layer):
+    """A 3-D layer's depth pictures share a caption, most notes and (one scale a tensor) their
+    keys: the sheet's header writes each once, the notes of each depth after them."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+    from convgif.animation.sheet import _keys_once, _said
+    from convgif.ops import operation
+
+    spec = operation(layer["layer"]).build(**{k: v for k, v in layer.items() if k != "layer"})
+    job = Job(spec, Look(values=True), {})
+    assert len(job.drawings) > 1
+    lines = [text for text, _ in _said(job, 2400)]  # wide: no line broken
+    assert lines.count(spec.caption) == 1 and len(lines) == len(set(lines))
+    for drawn in job.drawings:  # each depth's own note is there
+        assert all(note in lines for note in drawn.geometry.notes)
+    keys = [(key.name, key.role, key.items) for key, _ in _keys_once(job)]
+    assert len(keys) == len(set(keys)) and [n for n, *_ in keys].count("y") == 1
+    every = [key for scales in job.scales for key in scales.keys]
+    assert all(any(set(k.items) <= set(items) for n, r, items in keys if (n, r) == (k.name, k.role)) for k in every)

@@ -107,9 +107,7 @@ def test_every_depth_slice_writes_the_recordings_values_read_from_the_frame(spec
     assert len(drawings) == dout
     for z, drawn in enumerate(drawings):
         geometry = drawn.geometry
-        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(
-            f"depth {z} (of {depth_range(dout)}): "
-        )
+        assert geometry.caption == spec.caption and geometry.notes[-1].startswith(f"depth {z} ({depth_range(dout)}): ")
         kd = geometry.in_channels // c
         for slot in range(geometry.in_channels):
             depth = depth_of(geometry.input_text(slot), slot // kd)
@@ -179,3 +177,25 @@ def test_a_render_plays_every_depth_slice(values):
         assert len(job.drawings) == spec.output_shape[1]
         frames = list(job.frames())
         assert len(frames) == job.total == sum(job.shown)
+
+
+def test_an_adaptive_max_pool_with_indices_counts_its_channels_steps_and_window_as_drawn():
+    """AdaptiveMaxPool3d on (2, 5, 5, 5) to (2, 3, 3) with indices, one channel of two drawn:
+    the note counts output grids (y and its indices), not 4 channels, and says it once; every
+    step of the layer is played (each writes both channels), so none is "of this part"; the
+    step line names the window's depths, rows and columns with its 3-D size."""
+    spec = AdaptiveMaxPool3dSpec((2, 5, 5, 5), (2, 3, 3), return_indices=True)
+    job = Job(spec, Look(), {})
+    assert job.channels_left_out().count("2 of 4 output grids (y and indices)") == 1
+    assert "output channels" not in job.channels_left_out()
+    texts = [d.playback.show(s).text for d in job.drawings for s in range(d.geometry.steps)]
+    assert len(texts) == 18 and not any("of this part" in t for t in texts)
+    assert [int(t.split("step ")[1].split("/")[0]) for t in texts] == list(range(1, 19))
+    for z, drawn in enumerate(job.drawings):
+        for step in range(drawn.geometry.steps):
+            oy, ox = divmod(step, 3)
+            d0, d1 = int(spec.starts[0][z]), int(spec.ends[0][z])
+            r0, r1 = int(spec.starts[1][oy]), int(spec.ends[1][oy])
+            c0, c1 = int(spec.starts[2][ox]), int(spec.ends[2][ox])
+            window = f"window x[:, {d0}:{d1}, {r0}:{r1}, {c0}:{c1}] ({d1 - d0}×{r1 - r0}×{c1 - c0})"
+            assert drawn.playback.show(step).text.startswith(f"{window} for ({z}, {oy}, {ox})"), (z, step)

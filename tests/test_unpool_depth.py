@@ -63,7 +63,7 @@ def test_every_depth_slice_places_each_value_where_its_index_says(spec):
         k = len(depths)
         assert [geometry.input_text(i) for i in range(c * k)] == [f"x[{i // k}, {depths[i % k]}]" for i in range(c * k)]
         assert geometry.output_label(0) == f"y[0, {z}]" and geometry.notes[-1].startswith(
-            f"depth {z} (of {depth_range(dout)}): "
+            f"depth {z} ({depth_range(dout)}): "
         )
         shown = np.zeros_like(rec.output[:, z])
         h, w = spec.input_shape[2:]

@@ -308,6 +308,20 @@ def test_nearest_indices_follow_torchs_float32_rules_on_awkward_scales():
                         np.testing.assert_array_equal(got, want, err_msg=f"{dims} {n} {mode} {factor} {recompute}")
 
 
+@pytest.mark.parametrize("corners", [True, False])
+def test_a_rule_per_axis_gives_its_reason_once(corners):
+    """Trilinear with three scale factors has a source rule per axis; why the rule is what it is
+    (align_corners, or half-pixel centres) is said once, after the last of them."""
+    from convgif.ops.resample_picture import rule_notes
+
+    spec = ops.operation("Upsample").build(
+        input_shape=(1, 2, 3, 3), scale_factor=(2, 1.5, 2.5), mode="trilinear", align_corners=corners
+    )
+    rules = rule_notes(spec)[0]
+    why = "(align_corners: the corner cells line up)" if corners else "(half-pixel centres, at least 0)"
+    assert rules.count("source ") == 3 and rules.count(why) == 1 and rules.endswith(why), rules
+
+
 def _loop_weights(spec) -> dict:
     """Per input cell, the output cells that read it with their weights, the taps of one output
     cell on one input cell added up (the loop implementation of torch's rules)."""

@@ -513,7 +513,7 @@ class Job:
         if not notes:
             return ""
         why = "as many as fit the frame (a wider --width draws more)" if room else f"a picture draws at most {most}"
-        return f"{'; '.join(notes)}: {why}"
+        return f"{'; '.join(dict.fromkeys(notes))}: {why}"  # depth pictures alike: said once
 
     def past_column(self) -> str:
         """Why a frame is wider than the page's column at the default width, when no part of the
@@ -676,5 +676,34 @@ def one_scale(drawings: list) -> list:
             if ends:
                 drawn = copy.copy(drawn)
                 drawn.extra = {**drawn.extra, "span": (min(ends), max(ends))}
+            chosen.append(drawn)
+    return one_input_scale(chosen)
+
+
+def one_input_scale(drawings: list) -> list:
+    """``drawings`` with the pictures of one input in a row (a 3-D layer's depth slices, each
+    reading its slices of x) shading it from the values all of them show, so that a value takes
+    one shade, and the key one form, in every picture. Copies: the drawings themselves stay."""
+    import copy
+    import itertools
+
+    import numpy as np
+
+    from ..picture.model import shown as shown_channels
+    from ..picture.shades import own_values
+
+    def reads(drawn: Any) -> Any:  # the input a picture shades, when it has one of its own
+        return drawn.geometry.input_name if drawn.geometry.inputs_drawn and not drawn.pixels else None
+
+    chosen: list = []
+    for name, group in itertools.groupby(drawings, reads):
+        run = list(group)
+        if name is None or len(run) < 2:
+            chosen += run
+            continue
+        shown = np.concatenate([np.asarray(own_values(d, shown_channels(d.geometry)[0]), float).ravel() for d in run])
+        for drawn in run:
+            drawn = copy.copy(drawn)
+            drawn.extra = {**drawn.extra, "inputs_shown": shown}
             chosen.append(drawn)
     return chosen

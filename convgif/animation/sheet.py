@@ -208,36 +208,75 @@ def header(job: Job, width: int, note: str = "") -> np.ndarray:
 def _header(job: Job, width: int, note: str = "") -> np.ndarray:
     import numpy as np
 
-    from ..language import say
     from ..picture.layout import place_keys
-    from ..picture.sizes import CAPTION_BREAK, Metrics, shown_note, wrap
+    from ..picture.sizes import Metrics, wrap
 
     m = Metrics.of(job.look.scale)
     players = job.players
     painter = _painter(job)
     label_chars = max(1, (width - 2 * m.margin) // m.label.advance)
-    blocks = []
-    for i, (layout, part) in enumerate(zip(job.layouts, players.parts)):
-        geometry = layout.geometry
-        lines: list[tuple[str, Any]] = [("", m.label)] if i else []  # a blank line between the parts
-        chars = max(1, (width - 2 * m.margin) // m.caption.advance)
-        lines += [(line, m.caption) for line in wrap(geometry.caption, chars, CAPTION_BREAK)]
-        shown = shown_note(geometry)
-        for text in (say(f"showing {shown}") if shown else "", *geometry.notes, *job.look.notes):
-            lines += [(line, m.label) for line in wrap(text, label_chars) if text and (line, m.label) not in lines]
-        blocks.append(_lines(job, painter, lines, width, m.margin if not i else 0))
-        keys = part.scene.scales.keys
-        if keys:  # drawn by the part's own scene, in its colours
-            placed, height = place_keys(m, keys, width, -6 * m.n)
-            scene = part.scene
-            drawn = np.full((height, width), scene.colours.background, np.uint8)
-            for key, x, y in placed:
-                scene.draw_key(drawn, key, x, y, width - m.margin - x)
-            blocks.append(players.lut(i)[drawn])
+    blocks = [_lines(job, painter, _said(job, width), width, m.margin)]
+    keys = _keys_once(job)
+    if keys:  # each drawn by its part's own scene, in its colours
+        placed, height = place_keys(m, [key for key, _ in keys], width, -6 * m.n)
+        drawn = np.full((height, width), job.background, np.uint8)
+        for (key, i), (_, x, y) in zip(keys, placed):
+            scene = players.parts[i].scene
+            own = np.full((height, width), scene.colours.background, np.uint8)
+            scene.draw_key(own, key, x, y, width - m.margin - x)
+            drawn = np.where(own != scene.colours.background, players.lut(i)[own], drawn)
+        blocks.append(drawn)
     if note:  # what the tiles are, under everything they share
         lines = [(line, m.label) for line in wrap(note, label_chars)] + [("", m.label)]
         blocks.append(_lines(job, painter, lines, width, 0))
     return np.concatenate(blocks)
+
+
+def _said(job: Job, width: int) -> list[tuple[str, Any]]:
+    """The lines (text, style) over a sheet ``width`` pixels wide: every part's caption and
+    notes, each line once (a 3-D layer's depth pictures share their caption and most notes;
+    each adds its own depth note), a blank line before another part's caption."""
+    from ..language import say
+    from ..picture.sizes import CAPTION_BREAK, Metrics, shown_note, wrap
+
+    m = Metrics.of(job.look.scale)
+    label_chars = max(1, (width - 2 * m.margin) // m.label.advance)
+    chars = max(1, (width - 2 * m.margin) // m.caption.advance)
+    lines: list[tuple[str, Any]] = []
+    for i, geometry in enumerate(layout.geometry for layout in job.layouts):
+        said = [(line, m.caption) for line in wrap(geometry.caption, chars, CAPTION_BREAK)]
+        shown = shown_note(geometry)
+        for text in (say(f"showing {shown}") if shown else "", *geometry.notes, *job.look.notes):
+            said += [(line, m.label) for line in wrap(text, label_chars) if text]
+        said = [line for line in said if line not in lines]
+        if said and i and any(style is m.caption for _, style in said):
+            said.insert(0, ("", m.label))
+        lines += said
+    return lines
+
+
+def _keys_once(job: Job) -> list[tuple[Any, int]]:
+    """The colour keys of every part, each once, with the part that draws it: a key that says
+    no more than another of the same name (depth pictures sharing one scale key x and y alike)
+    is left out; one that says something else stays (a slice of padding keys x by its swatch)."""
+    found: list[tuple[Any, int]] = []
+    for i, part in enumerate(job.players.parts):
+        found += [(key, i) for key in part.scene.scales.keys]
+
+    def says_more(key: Any, other: Any) -> bool:  # ``other`` says all ``key`` says, and more or earlier
+        return (other.name, other.role) == (key.name, key.role) and set(key.items) <= set(other.items)
+
+    kept = []
+    for j, (key, i) in enumerate(found):
+        others = [other for k, (other, _) in enumerate(found) if k != j]
+        earlier = [other for other, _ in found[:j]]
+        if any(says_more(key, o) and (set(o.items) != set(key.items) or o in earlier) for o in others):
+            continue
+        kept.append((key, i))
+    first = {}
+    for key, _ in found:
+        first.setdefault((key.name, key.role), len(first))
+    return sorted(kept, key=lambda kept_key: first[kept_key[0].name, kept_key[0].role])  # the keys of x together
 
 
 def _lines(job: Job, painter: Any, lines: list[tuple[str, Any]], width: int, top: int) -> np.ndarray:

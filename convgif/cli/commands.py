@@ -285,7 +285,9 @@ def render_notes(result: Any) -> list[str]:
         hint = "" if result.region_asked else f" (--region {other} draws another part)"
         said.append(f"drew output {part_text(result.region)} and the input they read{hint}")
     options = " or ".join(f"--{name} {value}" for name, value in sorted(result.whole_by.items(), key=_width_first))
-    if options:
+    if options and result.region is None and result.shown_steps >= result.steps:  # every step played already
+        said.append(f"{options} draws every channel as well (each step writes them all)")
+    elif options:
         said.append(f"{options} draws every step of the layer ({result.layer_steps:,})")
     if result.past_column:
         said.append(result.past_column)

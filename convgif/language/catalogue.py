@@ -5,7 +5,7 @@ phrases and single words they hold."""
 
 from __future__ import annotations
 
-from .catalogue_depth import BACKWARD_DEPTH
+from .catalogue_depth import BACKWARD_DEPTH, POOL_BACKWARD_DEPTH
 from .catalogue_matrix import MATRIX
 from .catalogue_model import HANT_TERMS as _MODEL_TERMS
 from .catalogue_model import PHRASES as _MODEL
@@ -16,6 +16,7 @@ from .catalogue_moves import PHRASES as _MOVES
 
 _NUM = r"[−-]?\d[\d,.]*"
 _RANGE = r"0(?:–\d+)?"  # depth indices: "0–3"
+_OF = rf"(of {_RANGE}|the only one)"  # "(of 0–3)" or "(the only one)": kept, said by the catalogue's own rule
 _SIZE = r"\d+(?:×\d+)*"
 _PAIR = r"(?:-?\d+|\([^)]*\))"
 _CALL = r"\w+\((?:[^()]|\([^()]*\))*\)"  # a layer as written: MaxPool2d(kernel_size=(3, 2), stride=(2, 1))
@@ -24,17 +25,8 @@ _CALL = r"\w+\((?:[^()]|\([^()]*\))*\)"  # a layer as written: MaxPool2d(kernel_
 PHRASES: tuple[tuple[str, str], ...] = (
     _MODEL  # a whole network's page and its receptive field's animation
     + _MOVES
+    + POOL_BACKWARD_DEPTH  # a 3-D pooling's backward pass, one depth slice at a time
     + (
-        # a 3-D pooling's backward pass: dx[c, d] slices filling up picture after picture
-        (
-            r"dx starts at 0; a slice read again for a later depth goes on from its value here",
-            "dx 从 0 开始; 后面的深度再读取的切片, 从它在此处的值继续累加",
-        ),
-        (
-            rf"(dx\[c, d\]) goes on from what depths? ({_NUM}(?:–{_NUM})?) added to it \(the values it starts with\)",
-            r"\1 从深度 \2 加给它的值继续累加 (即它开始时的值)",
-        ),
-        (r"no dx: padding", "无 dx: 填充"),
         # LP pooling's overhang (whole sentences, before the words they hold)
         (
             r"hatched cells past the edge: ceil_mode's overhang, never read; torch sums a cut window as its mean times "
@@ -374,7 +366,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"kernel = column", "卷积核 = 列"),
         (r"times row", "乘 行"),
         # a 3-D layer drawn one depth slice at a time
-        (rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) reads (x\[:, d\])", r"深度 \1 (索引 \2 中): \3 读取 \4"),
+        (rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) reads (x\[:, d\])", r"深度 \1 (\2): \3 读取 \4"),
         (rf"depths? ((?:{_NUM}(?:, )?)+): padding", r"深度 \1: 填充"),
         (rf"depths? ((?:{_NUM}(?:, )?)+): ceil_mode's overhang", r"深度 \1: ceil_mode 的越界部分"),
         # a grid of a depth slice outside the tensor: "x[0] pad, depth −1"
@@ -383,17 +375,17 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"(\w+\[{_NUM}\]) overhang, depth ({_NUM})$", r"\1 越界部分, 深度 \2"),
         (r"input slices", "输入切片"),
         (
-            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",
-            r"深度 \1 (索引 \2 中): \3 读取 \5 中从通道 c 自己的起点开始的 \4 个深度",
+            rf"depth ({_NUM}) \({_OF}\): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",
+            r"深度 \1 (\2): \3 读取 \5 中从通道 c 自己的起点开始的 \4 个深度",
         ),
         (r"for d = ", "对应 d = "),
         (r"input depths (floor\(.*?\)) to (ceil\(.*?\) − 1)", r"输入深度 \1 到 \2"),
         (r"depths", "深度"),
         # a 3-D padding drawn one depth slice at a time
-        (rf"depth ({_NUM}) \(of ({_RANGE})\): copies (x\[:, {_NUM}\])", r"深度 \1 (索引 \2 中): 复制 \3"),
+        (rf"depth ({_NUM}) \({_OF}\): copies (x\[:, {_NUM}\])", r"深度 \1 (\2): 复制 \3"),
         (
-            rf"depth ({_NUM}) \(of ({_RANGE})\): holds the constant ({_NUM}) \(depth padding\)",
-            r"深度 \1 (索引 \2 中): 全为常数 \3 (深度填充)",
+            rf"depth ({_NUM}) \({_OF}\): holds the constant ({_NUM}) \(depth padding\)",
+            r"深度 \1 (\2): 全为常数 \3 (深度填充)",
         ),
         (
             rf"a slice of the depth padding: it holds the value ({_NUM}), and so does every output cell of this depth",
@@ -404,12 +396,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"input \(depth padding\)", "输入 (深度填充)"),
         # a ConvTranspose3d drawn one output depth slice at a time
         (
-            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) gets (x\[:, d\])·(weight\[:, :, dz\]) for \(d, dz\) = ",
-            r"深度 \1 (索引 \2 中): \3 得到 \4·\5, 其中 (d, dz) = ",
+            rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) gets (x\[:, d\])·(weight\[:, :, dz\]) for \(d, dz\) = ",
+            r"深度 \1 (\2): \3 得到 \4·\5, 其中 (d, dz) = ",
         ),
         (
-            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) holds only the bias: no input depth scatters into it",
-            r"深度 \1 (索引 \2 中): \3 只含偏置: 没有输入深度散布到此",
+            rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) holds only the bias: no input depth scatters into it",
+            r"深度 \1 (\2): \3 只含偏置: 没有输入深度散布到此",
         ),
         (
             r"no input depth scatters into this slice: every cell holds its channel's bias",
@@ -424,18 +416,18 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"^none$", "无"),
         # a three-axis Upsample and ChannelShuffle drawn one output depth slice at a time
         (
-            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) copies its cells from (x\[:, {_NUM}\])",
-            r"深度 \1 (索引 \2 中): \3 的单元复制自 \4",
+            rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) copies its cells from (x\[:, {_NUM}\])",
+            r"深度 \1 (\2): \3 的单元复制自 \4",
         ),
         (
-            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) is the channel shuffle of (x\[:, {_NUM}\])",
-            r"深度 \1 (索引 \2 中): \3 是 \4 的通道重排",
+            rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) is the channel shuffle of (x\[:, {_NUM}\])",
+            r"深度 \1 (\2): \3 是 \4 的通道重排",
         ),
-        (rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) = ", r"深度 \1 (索引 \2 中): \3 = "),
+        (rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) = ", r"深度 \1 (\2): \3 = "),
         (rf"bilinear of (x\[:, {_NUM}\])", r"\1 的双线性插值"),
         (
-            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) averages over ((?:x\[:, {_NUM}\](?:, )?)+)",
-            r"深度 \1 (索引 \2 中): \3 对 \4 取平均",
+            rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) averages over ((?:x\[:, {_NUM}\](?:, )?)+)",
+            r"深度 \1 (\2): \3 对 \4 取平均",
         ),
         (r"output i averages input cells (floor\(.*?\)) to (ceil\(.*?\) − 1)", r"输出 i 取输入单元 \1 到 \2 的平均"),
         (r"averages input (\([^)]*\))", r"取输入 \1 的平均"),
@@ -455,9 +447,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"^depth ({_NUM}): ", r"深度 \1: "),
         # a MaxUnpool3d drawn one depth slice at a time
         (
-            rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
+            rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
             rf"(x\[:, d\]), d = ((?:{_NUM}(?:, )?)+)",
-            r"深度 \1 (索引 \2 中): \3 接收索引落在其中的值, 来自 \4, d = \5",
+            r"深度 \1 (\2): \3 接收索引落在其中的值, 来自 \4, d = \5",
         ),
         # transposed
         (r"drawn as the equal direct convolution", "画作等价的直接卷积"),
@@ -647,6 +639,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"padding", "填充"),
         (r"rows", "行"),
         (r"row", "行"),
+        (r"depth", "深度"),  # "depth 2 and rows 1, 3 lie in two windows"
         (r"columns", "列"),
         (r"column", "列"),
         (r"positions", "位置"),
@@ -655,6 +648,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"group", "组"),
         (r"input", "输入"),
         (r"output", "输出"),
+        # a depth note's slice among the others, left in English by its sentence: "(of 0–3)", "(the only one)"
+        (rf"\(of ({_RANGE})\)", r"(索引 \1 中)"),
+        (r"\(the only one\)", "(唯一的深度)"),
         (r"the ", ""),
         (r"and", "和"),
         (r"for", "对应"),

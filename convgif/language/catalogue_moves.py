@@ -7,6 +7,7 @@ from __future__ import annotations
 
 _NUM = r"[−-]?\d[\d,.]*"
 _RANGE = r"0(?:–\d+)?"  # depth indices: "0–3"
+_OF = rf"(of {_RANGE}|the only one)"  # "(of 0–3)" or "(the only one)": kept, said by the catalogue's own rule
 _SIZE = r"\d+(?:×\d+)*"
 _LIST = rf"((?:{_NUM}(?:, )?)+)"
 
@@ -15,45 +16,45 @@ PHRASES: tuple[tuple[str, str], ...] = (
     # a 3-D padding's backward pass, one output depth slice at a time, and a MaxUnpool3d's, one
     # input depth slice at a time
     (
-        rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) copied (x\[:, {_NUM}\]), so (dy\[:, {_NUM}\]) goes back to "
+        rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) copied (x\[:, {_NUM}\]), so (dy\[:, {_NUM}\]) goes back to "
         rf"(dx\[:, {_NUM}\]), adding to what depths? {_LIST} sent it",
-        r"深度 \1 (索引 \2 中): \3 复制了 \4, 所以 \5 传回 \6, 加到深度 \7 已传给它的值上",
+        r"深度 \1 (\2): \3 复制了 \4, 所以 \5 传回 \6, 加到深度 \7 已传给它的值上",
     ),
     (
-        rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) copied (x\[:, {_NUM}\]), so (dy\[:, {_NUM}\]) goes back to "
+        rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) copied (x\[:, {_NUM}\]), so (dy\[:, {_NUM}\]) goes back to "
         rf"(dx\[:, {_NUM}\])",
-        r"深度 \1 (索引 \2 中): \3 复制了 \4, 所以 \5 传回 \6",
+        r"深度 \1 (\2): \3 复制了 \4, 所以 \5 传回 \6",
     ),
     (
         rf"output depths? {_LIST} holds? the constant: (?:their|its) dy goes nowhere",
         r"输出深度 \1 全为常数: 其 dy 不传回任何地方",
     ),
     (
-        rf"depth ({_NUM}) \(of ({_RANGE})\): (dx\[:, {_NUM}\]) gathers from (dy\[:, z\]), z = {_LIST}, the output depths "
+        rf"depth ({_NUM}) \({_OF}\): (dx\[:, {_NUM}\]) gathers from (dy\[:, z\]), z = {_LIST}, the output depths "
         r"its pooling windows cover",
-        r"深度 \1 (索引 \2 中): \3 汇集 \4, z = \5, 即其池化窗口覆盖的各输出深度",
+        r"深度 \1 (\2): \3 汇集 \4, z = \5, 即其池化窗口覆盖的各输出深度",
     ),
     (
-        rf"depth ({_NUM}) \(of ({_RANGE})\): no output cell took a value of (x\[:, {_NUM}\]), so (dx\[:, {_NUM}\]) = 0",
-        r"深度 \1 (索引 \2 中): 没有输出单元取用 \3 的值, 所以 \4 = 0",
+        rf"depth ({_NUM}) \({_OF}\): no output cell took a value of (x\[:, {_NUM}\]), so (dx\[:, {_NUM}\]) = 0",
+        r"深度 \1 (\2): 没有输出单元取用 \3 的值, 所以 \4 = 0",
     ),
     (rf"({_NUM}) of ({_NUM}) dy slices", r"dy 切片 \1/\2"),
     # a three-axis Upsample's backward pass, one (output depth, input depth read) at a time, and a
     # three-axis ChannelShuffle's, one depth slice at a time
     (
-        rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) copied its cells from (x\[:, {_NUM}\]), so "
+        rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) copied its cells from (x\[:, {_NUM}\]), so "
         rf"(dy\[:, {_NUM}\]) goes back to (dx\[:, {_NUM}\])",
-        r"深度 \1 (索引 \2 中): \3 的单元复制自 \4, 所以 \5 传回 \6",
+        r"深度 \1 (\2): \3 的单元复制自 \4, 所以 \5 传回 \6",
     ),
     (
-        rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) read (x\[:, {_NUM}\]) with depth weight ({_NUM}(?: \+ {_NUM})?), "
+        rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) read (x\[:, {_NUM}\]) with depth weight ({_NUM}(?: \+ {_NUM})?), "
         rf"so (dy\[:, {_NUM}\]) goes back to (dx\[:, {_NUM}\])",
-        r"深度 \1 (索引 \2 中): \3 以深度权重 \5 读取了 \4, 所以 \6 传回 \7",
+        r"深度 \1 (\2): \3 以深度权重 \5 读取了 \4, 所以 \6 传回 \7",
     ),
     (
-        rf"depth ({_NUM}) \(of ({_RANGE})\): (y\[:, {_NUM}\]) averaged (x\[:, {_NUM}\]) with depth weight ({_NUM}), so "
+        rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) averaged (x\[:, {_NUM}\]) with depth weight ({_NUM}), so "
         rf"(dy\[:, {_NUM}\]) goes back to (dx\[:, {_NUM}\])",
-        r"深度 \1 (索引 \2 中): \3 以深度权重 \5 对 \4 取了平均, 所以 \6 传回 \7",
+        r"深度 \1 (\2): \3 以深度权重 \5 对 \4 取了平均, 所以 \6 传回 \7",
     ),
     (
         rf", each term's weight is ({_NUM}(?: \+ {_NUM})?) · the row's · the column's",
@@ -62,8 +63,8 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (r", each term's weight is the row's · the column's", ", 每项的权重为 行的权重 · 列的权重"),
     (rf", adding to what depths? {_LIST} sent it", r", 加到深度 \1 已传给它的值上"),
     (
-        rf"depth ({_NUM}) \(of ({_RANGE})\): (dx\[:, {_NUM}\]) is the channel un-shuffle of (dy\[:, {_NUM}\])",
-        r"深度 \1 (索引 \2 中): \3 是 \4 的通道逆重排",
+        rf"depth ({_NUM}) \({_OF}\): (dx\[:, {_NUM}\]) is the channel un-shuffle of (dy\[:, {_NUM}\])",
+        r"深度 \1 (\2): \3 是 \4 的通道逆重排",
     ),
     # Unfold's backward pass, a Fold of dy
     (

@@ -388,8 +388,10 @@ class Spans(_Windowed):
         notes = [f"windows ⌊i·n/o⌋ to ⌈(i+1)·n/o⌉−1 (n = input size, o = output size): {windows}"]
         shared = [(word, shared_cells(s, e)) for word, s, e in axes]
         if any(cells for _, cells in shared):
-            listed = " and ".join(f"{word} {', '.join(map(str, cells[:8]))}" for word, cells in shared if cells)
-            notes.append(f"windows overlap: {listed} lie in two windows")
+            named = [(word if len(cells) > 1 else word[:-1], cells) for word, cells in shared if cells]  # row 2
+            listed = " and ".join(f"{word} {', '.join(map(str, cells[:8]))}" for word, cells in named)
+            one = len(named) == 1 and len(named[0][1]) == 1
+            notes.append(f"windows overlap: {listed} {'lies' if one else 'lie'} in two windows")
         if spec.KIND == "avg" and spec.mean_of_all:
             notes.append(f"y = the mean of all {math.prod(spec.input_shape[1:])} cells (torch's shortcut)")
         elif spec.KIND == "avg":
@@ -444,8 +446,10 @@ class Spans(_Windowed):
                 output_label=(lambda co: f"indices[{co // 2}]" if co % 2 else f"y[{co // 2}]")
                 if indices
                 else (lambda co: f"y[{co}]"),
+                outputs_word="output grids (y and indices)" if indices else None,  # two a channel, as MaxPool's
                 numbers=True,
                 columns_take_turns=False,
+                steps_every_channel=True,
                 longest_step=of_part(
                     longest_window(self, flat, Region.of(region, (ho, wo))), part is not None
                 ),  # draws_part's

@@ -128,7 +128,7 @@ def _dx_geometries(spec: Any) -> list[Geometry]:
     count = slices.spec.output_shape[1]
     pictures = []
     for z in range(count):
-        which = f"depth {z} (of {depth_range(count)})" if out == "dx" else f"padded depth {z} (of {depth_range(count)})"
+        which = f"depth {z} ({depth_range(count)})" if out == "dx" else f"padded depth {z} ({depth_range(count)})"
         taps = slices.taps(z)
         if not taps:
             why = f"no output depth read x[:, {z}]" if out == "dx" else "no output depth read it"
@@ -173,7 +173,7 @@ def conv3d_geometries(spec: Any) -> list[Geometry]:
     for kz in range(spec.kernel_size[0]):
         depths = [o * s - p + kz * dil for o in range(do)]
         note = (
-            f"kernel depth {kz} (of {depth_range(spec.kernel_size[0])}): dw[:, :, {kz}] sums x[:, d]·dy[:, o] over o = "
+            f"kernel depth {kz} ({depth_range(spec.kernel_size[0])}): dw[:, :, {kz}] sums x[:, d]·dy[:, o] over o = "
             f"{taps_text(do)}, d = o·{s} − {p} + {kz}·{dil} = {', '.join(map(str, depths))}"
             + outside_text(depths, spec.input_shape[1], copies)
         )
@@ -282,7 +282,7 @@ def fold_geometry(spec: Any, d: int) -> Geometry:
     """The picture gathering input depth slice ``d``'s gradient from ``dxp``: each cell its own
     and that of every padding cell (in its depth slice or in a copy of it) copying it."""
     held, count = _held(spec, d), spec.input_shape[1]
-    which = f"depth {d} (of {depth_range(count)})"
+    which = f"depth {d} ({depth_range(count)})"
     c, (_, _, h, w) = spec.in_channels, spec.input_shape
     if not held:
         why = f"padding={spec.padding_arg} cropped x[:, {d}]"

@@ -449,7 +449,7 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
     for z in range(spec.input_shape[1]):
         depths = [z * s + kz * dil - p for kz in range(kd)]
         note = (
-            f"depth {z} (of {depth_range(spec.input_shape[1])}): dx[:, {z}] reads dy[:, d], d = {z}·{s} − {p} + dz·{dil} = "
+            f"depth {z} ({depth_range(spec.input_shape[1])}): dx[:, {z}] reads dy[:, d], d = {z}·{s} − {p} + dz·{dil} = "
             f"{', '.join(map(str, depths))} for dz = {taps_text(kd)}"
             + outside_text(depths, spec.output_shape[1], "cropped")
         )
@@ -475,7 +475,7 @@ def transposed3d_geometries(spec: Any) -> list[Geometry]:
     for kz in range(kd):
         depths = [t * s + kz * dil - p for t in range(d)]
         note = (
-            f"kernel depth {kz} (of {depth_range(kd)}): dw[:, :, {kz}] sums x[:, d]·dy[:, q] over d = {taps_text(d)}, "
+            f"kernel depth {kz} ({depth_range(kd)}): dw[:, :, {kz}] sums x[:, d]·dy[:, q] over d = {taps_text(d)}, "
             f"q = d·{s} − {p} + {kz}·{dil} = {', '.join(map(str, depths))}"
             + outside_text(depths, spec.output_shape[1], "cropped")
         )

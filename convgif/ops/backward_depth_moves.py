@@ -69,10 +69,8 @@ def _none_text(d: int, step: int = 0, steps: int = 1) -> str:
 def depth_note(depth: int, d: int, zs: Sequence[int], took: str) -> str:
     """What the picture of input depth ``d`` (of ``depth``) gathers from."""
     if not zs:
-        return f"depth {d} (of {depth_range(depth)}): no output cell took a value of x[:, {d}], so dx[:, {d}] = 0"
-    return (
-        f"depth {d} (of {depth_range(depth)}): dx[:, {d}] gathers from dy[:, z], z = {', '.join(map(str, zs))}, {took}"
-    )
+        return f"depth {d} ({depth_range(depth)}): no output cell took a value of x[:, {d}], so dx[:, {d}] = 0"
+    return f"depth {d} ({depth_range(depth)}): dx[:, {d}] gathers from dy[:, z], z = {', '.join(map(str, zs))}, {took}"
 
 
 def depth_gather_geometries(

@@ -48,7 +48,7 @@ def shuffle_backward_geometries(op: Any, spec: Any) -> list[Geometry]:
             caption=spec.caption,
             notes=(
                 *planar.notes,
-                f"depth {z} (of {depth_range(depth)}): dx[:, {z}] is the channel un-shuffle of dy[:, {z}]",
+                f"depth {z} ({depth_range(depth)}): dx[:, {z}] is the channel un-shuffle of dy[:, {z}]",
             ),
             input_label=lambda ch, z=z: f"dy[{ch}, {z}]",
             output_label=lambda slot, z=z: f"dx[{sources[slot]}, {z}]",
@@ -119,7 +119,7 @@ def _depth_line(spec: Any, z: int, d: int, earlier: list[int]) -> str:
     """What picture (z, d) gathers: output slice z's dy, back to dx[:, d], with z's depth weight."""
     d_out = spec.output_shape[1]
     weights = [w for depth, w in depth_reads(spec, z) if depth == d]
-    head = f"depth {z} (of {depth_range(d_out)}): "
+    head = f"depth {z} ({depth_range(d_out)}): "
     if spec.mode in ("nearest", "nearest-exact"):
         line = f"{head}y[:, {z}] copied its cells from x[:, {d}], so dy[:, {z}] goes back to dx[:, {d}]"
     else:

@@ -66,7 +66,7 @@ def depth_note(spec: Any, z: int) -> str:
     s, p, d = spec.stride[0], spec.padding[0], spec.dilation[0]
     kds = "0" if spec.kernel_size[0] == 1 else f"0..{spec.kernel_size[0] - 1}"
     return (
-        f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] reads x[:, d], d = {z}·{s} − {p} + dz·{d} = "
+        f"depth {z} ({depth_range(spec.output_shape[1])}): y[:, {z}] reads x[:, d], d = {z}·{s} − {p} + dz·{d} = "
         f"{', '.join(map(str, depths))} for dz = {kds}{padding}"
     )
 

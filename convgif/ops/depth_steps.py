@@ -87,8 +87,12 @@ def _totals(geometries: Sequence[Geometry]) -> list[int]:
 
 
 def channels_cut(geometry: Geometry) -> bool:
-    """Whether a picture of ``geometry`` leaves out some of the layer's input or output channels:
-    then its steps, like those of a part of the positions, are counted ``of this part``."""
+    """Whether a picture of ``geometry`` leaves out some of the layer's input or output channels
+    that steps of their own would write: then its steps, like those of a part of the positions,
+    are counted ``of this part``. A pooling's step writes every channel at once: leaving some
+    out, its picture still plays every step ("step 9/18", not "of this part")."""
+    if geometry.steps_every_channel:
+        return False
     shown_in, _, shown_out = shown(geometry)
     return len(shown_in) < geometry.in_channels or len(shown_out) < geometry.out_channels
 
@@ -118,8 +122,9 @@ def longest_of_part(
 
 def depth_range(count: int) -> str:
     """The indices of ``count`` depth slices, as a note names the one it is about beside them
-    ("depth 1 (of 0–3)"): an index among indices, never read as "the first of 4"."""
-    return "0" if count == 1 else f"0–{count - 1}"
+    ("depth 1 (of 0–3)"): an index among indices, never read as "the first of 4"; a layer of
+    one depth "depth 0 (the only one)", not "(of 0)"."""
+    return "the only one" if count == 1 else f"of 0–{count - 1}"
 
 
 def slice_title(name: str, channel: int, depth: int, size: int, what: str = "pad") -> str:

@@ -45,7 +45,7 @@ def slice_arrays(spec: Any, x: np.ndarray, weight: np.ndarray, z: int) -> tuple[
 def depth_pairs_note(spec: Any, z: int) -> str:
     """What output depth slice ``z`` gets, in words."""
     pairs = depth_pairs(spec, z)
-    head = f"depth {z} (of {depth_range(spec.output_shape[1])}): "
+    head = f"depth {z} ({depth_range(spec.output_shape[1])}): "
     if not pairs:
         return head + f"y[:, {z}] holds only the bias: no input depth scatters into it"
     listed = ", ".join(f"({d}, {dz})" for d, dz in pairs)

@@ -192,7 +192,7 @@ class FoldSpec(_Window):
             raise SpecError(
                 "input_shape",
                 f"input_shape={self.input_shape} has {columns} columns, but output_size={self.output_size} with "
-                f"{self._window_text()} has {places[0]} * {places[1]} = {math.prod(places)} windows: one column each",
+                f"{self._window_text()} has {places[0]} · {places[1]} = {math.prod(places)} windows: one column each",
             )
 
     @property

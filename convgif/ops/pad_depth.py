@@ -53,8 +53,8 @@ def depth_note(spec: Any, z: int) -> str:
     """Which output depth slice the picture draws and what it holds."""
     d, total = source(spec, z), spec.output_shape[1]
     if d < 0:
-        return f"depth {z} (of {depth_range(total)}): holds the constant {format_value(spec.fill)} (depth padding)"
-    return f"depth {z} (of {depth_range(total)}): copies x[:, {d}]"
+        return f"depth {z} ({depth_range(total)}): holds the constant {format_value(spec.fill)} (depth padding)"
+    return f"depth {z} ({depth_range(total)}): copies x[:, {d}]"
 
 
 def _position(z: int, y: int, x: int) -> str:
@@ -296,7 +296,7 @@ def pad_depth_backward_geometries(spec: Any, note: str) -> list[Geometry]:
     def notes(z: Optional[int], d: int, earlier: list[int]) -> tuple[str, ...]:
         if z is None:
             return (note, depth_note(depth, d, [], ""), *nowhere)
-        line = f"depth {z} (of {depth_range(d_out)}): y[:, {z}] copied x[:, {d}], so dy[:, {z}] goes back to dx[:, {d}]"
+        line = f"depth {z} ({depth_range(d_out)}): y[:, {z}] copied x[:, {d}], so dy[:, {z}] goes back to dx[:, {d}]"
         if earlier:
             line += f", adding to what depth{'s' * (len(earlier) > 1)} {', '.join(map(str, earlier))} sent it"
         return (note, line, *nowhere)

@@ -124,6 +124,7 @@ def pool_geometries(spec: Any, flat: Any, dims: int, region: Optional[Region] = 
             outputs_word="output grids (y and indices)" if indices else None,  # two a channel
             numbers=True,
             columns_take_turns=False,
+            steps_every_channel=True,
             longest_step=of_part(lambda part: pool_step_text(dims, *last, steps - 1, steps, part), cut),
             sum_chars=sum_chars,  # a channel's entry
             sum_each_group=cells <= WHOLE_SUM_TERMS,

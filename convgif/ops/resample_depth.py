@@ -86,7 +86,7 @@ def depth_source(spec: Any, z: int) -> str:
 
 def depth_note(spec: Any, z: int) -> str:
     """Which output depth slice the picture draws, which input depths it reads and why."""
-    head = f"depth {z} (of {depth_range(spec.output_shape[1])})"
+    head = f"depth {z} ({depth_range(spec.output_shape[1])})"
     reads = depth_reads(spec, z)
     if spec.mode in ("nearest", "nearest-exact"):
         return f"{head}: y[:, {z}] copies its cells from x[:, {reads[0][0]}]; {depth_source(spec, z)}"
@@ -311,7 +311,7 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
             caption=spec.caption,
             notes=(
                 *planar.notes,
-                f"depth {z} (of {depth_range(depth)}): y[:, {z}] is the channel shuffle of x[:, {z}]",
+                f"depth {z} ({depth_range(depth)}): y[:, {z}] is the channel shuffle of x[:, {z}]",
             ),
             input_label=lambda ch, z=z: f"x[{ch}, {z}]",
             output_label=lambda slot, z=z: f"y[{destination[slot]}, {z}]",

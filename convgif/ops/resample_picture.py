@@ -75,7 +75,7 @@ def sum_text(
 def rule_notes(spec) -> list[str]:
     """What the picture's notes say of the rule: the source coordinate and the weights."""
     names = {1: ("",), 2: ("rows: ", "columns: "), 3: ("depth: ", "rows: ", "columns: ")}[spec.dims]
-    rules = []
+    rules, whys = [], []  # whys: each rule's reason in brackets, written once after them all
     for name, n, m, f in zip(names, spec.input_shape[1:], spec.output_shape[1:], spec.kernel_factors):
         step = f"/{_coordinate(f)}" if f is not None and not spec.corners else f"·{n}/{m}"
         if spec.corners:
@@ -87,10 +87,10 @@ def rule_notes(spec) -> list[str]:
         elif spec.mode == "area":
             rule = f"output i averages input cells floor(i·{n}/{m}) to ceil((i + 1)·{n}/{m}) − 1"
         elif spec.corners:
-            rule = f"source i{step} (align_corners: the corner cells line up)"
+            rule, why = f"source i{step}", "align_corners: the corner cells line up"
         else:
             low = ", at least 0" if spec.mode != "bicubic" else ""
-            rule = f"source (i + 0.5){step} − 0.5 (half-pixel centres{low})"
+            rule, why = f"source (i + 0.5){step} − 0.5", f"half-pixel centres{low}"
         if (
             n == m
             and rule
@@ -98,9 +98,14 @@ def rule_notes(spec) -> list[str]:
             and not (spec.mode == "nearest" and spec.dims != 2)
         ):
             rule = "same size: copied (PyTorch skips the scale on an axis whose size does not change)"
+        elif spec.mode not in ("nearest", "nearest-exact", "area"):
+            whys.append((len(rules), why))
         rules.append((name, rule))
     if len({rule for _, rule in rules}) == 1:
-        rules = [("", rules[0][1])]
+        rules, whys = [("", rules[0][1])], [(0, why) for _, why in whys[:1]]
+    if whys:  # the reason once, after the last rule it is for: "rows: source i·3/7; columns: source i·4/9 (...)"
+        last, why = whys[-1]
+        rules[last] = (rules[last][0], f"{rules[last][1]} ({why})")
     weights = {
         "nearest": "each output copies one input cell",
         "nearest-exact": "each output copies one input cell",

@@ -46,11 +46,9 @@ def _depth_note(spec: Any, z: int, starts: Optional[np.ndarray]) -> str:
     if not spec.NAME.startswith("Fractional"):
         a, b = int(spec.starts[0][z]), int(spec.ends[0][z])
         shown = f"{a}" if b - a == 1 else f"{a}–{b - 1}"
-        return f"depth {z} (of {depth_range(d)}): y[:, {z}] reads x[:, d] for d = ⌊{z}·{n}/{d}⌋ to ⌈{z + 1}·{n}/{d}⌉−1 = {shown}"
+        return f"depth {z} ({depth_range(d)}): y[:, {z}] reads x[:, d] for d = ⌊{z}·{n}/{d}⌋ to ⌈{z + 1}·{n}/{d}⌉−1 = {shown}"
     k = spec.kernel_size[0]
-    note = (
-        f"depth {z} (of {depth_range(d)}): y[c, {z}] reads {k} depth{'s' * (k > 1)} of x[c] from channel c's own start"
-    )
+    note = f"depth {z} ({depth_range(d)}): y[c, {z}] reads {k} depth{'s' * (k > 1)} of x[c] from channel c's own start"
     if starts is not None:
         listed = "; ".join(
             f"channel {c}: {', '.join(map(str, depths_of(starts, c, z, k)))}" for c in range(min(4, spec.in_channels))
@@ -65,16 +63,18 @@ def _step_text(
     ox: int,
     step: int,
     steps: int,
-    rows: tuple[int, int],
-    cols: tuple[int, int],
+    spans: tuple[tuple[int, int], ...],
     who: str,
     part: bool = False,
 ) -> str:
-    """The window of output (z, oy, ox), and the step among the ``steps`` drawn (``of this
-    part`` when they are those of a part of the output, or some channels are left out)."""
-    (r0, r1), (c0, c1) = rows, cols
+    """The window of output (z, oy, ox) as the slice of x it reads, its input depths, rows and
+    columns ``spans`` (start, stop), with its size (``x[:, 0:3, 3:5, 3:5] (3×2×2)``; ``who``
+    names channel 0 where each channel has its own window), and the step among the ``steps``
+    drawn (``of this part`` when they are those of a part of the output)."""
+    reads = ", ".join(f"{a}:{b}" for a, b in spans)
+    size = "×".join(str(b - a) for a, b in spans)
     return (
-        f"{who}window rows {r0}–{r1 - 1} × columns {c0}–{c1 - 1} ({r1 - r0}×{c1 - c0}) for "
+        f"window x[{who or ':'}, {reads}] ({size}) for "
         f"{position(2, oy, ox, depth=z)} · step {step + 1}/{steps}{' of this part' if part else ''}"
     )
 
@@ -84,7 +84,7 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
     c, indices = spec.in_channels, bool(getattr(spec, "return_indices", False))
     per = 2 if indices else 1
     _, dout, ho, wo = spec.output_shape
-    h, w = spec.input_shape[2:]
+    n, h, w = spec.input_shape[1:]
     fractional = spec.NAME.startswith("Fractional")
     y_chars = len(f"y[{c - 1}, {dout - 1}, {ho - 1}, {wo - 1}]")
     index_chars = len(str(math.prod(spec.input_shape[1:])))
@@ -120,10 +120,12 @@ def span_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None) -
             )
         )
     oy, ox = (region.rows[1] - 1, region.cols[1] - 1) if region is not None else (ho - 1, wo - 1)
-    who = "channel 0's " if fractional else ""
+    who = "0" if fractional else ""  # channel 0's window: each channel has its own
     return longest_of_part(
         geometries,
-        lambda z, step, total, part: who + _step_text(z, oy, ox, step, total, (0, h), (0, w), "", part),
+        lambda z, step, total, part: _step_text(
+            z, oy, ox, step, total, ((n - depth_count(spec, z), n), (0, h), (0, w)), who, part
+        ),
         region is not None and region.cuts((ho, wo)),  # as draws_part decides, the channels settled later
     )
 
@@ -223,10 +225,11 @@ class DepthSpanPlayback(DepthWindowSteps):
             return Reads(taps, (int(top), int(left), int(bottom), int(right)), marks)
 
         cells = placement.channel_cells(0)
-        (r0, c0), (r1, c1) = cells[:, 1:].min(axis=0), cells[:, 1:].max(axis=0) + 1
-        who = "channel 0's " if self.fractional else ""
+        low, high = cells.min(axis=0), cells.max(axis=0) + 1
+        who = "0" if self.fractional else ""  # channel 0's window: each channel has its own
         counted = self.count.at(step, math.prod(self.region.size))
-        text = _step_text(self.z, oy, ox, *counted, (int(r0), int(r1)), (int(c0), int(c1)), who, self.part)
+        spans = tuple((int(a), int(b)) for a, b in zip(low, high))
+        text = _step_text(self.z, oy, ox, *counted, spans, who, self.part)
         sums = tuple(self.sum_text(c, placement) for c in range(rec.output.shape[0]))
         return Step(0, LazyReads(reads), self.advance(step), text, sums, tuple(c * self.per for c in range(len(sums))))
 

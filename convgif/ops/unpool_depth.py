@@ -71,7 +71,7 @@ def check_depths(spec: Any, indices: np.ndarray, z: int, depths: list[int], star
 
 def _note(spec: Any, z: int, depths: list[int]) -> str:
     drawn = ", ".join(map(str, depths))
-    return f"depth {z} (of {depth_range(spec.output_shape[1])}): y[:, {z}] receives the values whose index lies in it, from x[:, d], d = {drawn}"
+    return f"depth {z} ({depth_range(spec.output_shape[1])}): y[:, {z}] receives the values whose index lies in it, from x[:, d], d = {drawn}"
 
 
 def _step_text(d: int, y: int, x: int, step: int, steps: int, part: bool) -> str:

@@ -105,6 +105,9 @@ class Geometry:
     #: Whether the kernel columns of a group take turns (one column a step), or are all
     #: written at each step (a layer whose output channels are one result shown two ways).
     columns_take_turns: bool = True
+    #: Whether each step writes every channel (a pooling: one window position a step, all its
+    #: channels): then leaving channels out leaves no step out, and the steps are not a part's.
+    steps_every_channel: bool = False
     #: The heading over the kernels (e.g. saying they are drawn flipped).
     kernel_heading: str = "kernels"
     #: What the colour keys call the kernels and the outputs (a backward pass: ``dy``, ``dx``).
@@ -268,13 +271,14 @@ class Region(NamedTuple):
         return self.rows != (0, size[0]) or self.cols != (0, size[1])
 
     def text(self, dims: Optional[int] = None) -> str:
-        """``rows 0–9, columns 0–9`` (``positions 0–9`` for one axis), ends included."""
-        cols = f"{self.cols[0]}–{self.cols[1] - 1}"
-        return (
-            f"positions {cols}"
-            if (dims or self.dims) == 1
-            else f"rows {self.rows[0]}–{self.rows[1] - 1}, columns {cols}"
-        )
+        """``rows 0–9, columns 0–9`` (``positions 0–9`` for one axis), ends included; one of
+        them by itself: ``row 0``, never ``rows 0–0``."""
+
+        def span(one: str, start: int, stop: int) -> str:
+            return f"{one} {start}" if stop - start == 1 else f"{one}s {start}–{stop - 1}"
+
+        cols = span("column", *self.cols)
+        return span("position", *self.cols) if (dims or self.dims) == 1 else f"{span('row', *self.rows)}, {cols}"
 
 
 def reached_from(start: int, stop: int, size: int, stride: int, offset: int, taps: Sequence[int]) -> tuple[int, int]:

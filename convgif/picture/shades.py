@@ -261,8 +261,11 @@ def scales_of(drawn: Drawn, values: bool = False, arrays: Optional[Arrays] = Non
         else:
             outputs = Shades.of(output, PIXEL_SHADES, linear=True, scale=out_scale)
     else:
-        # an earlier picture's output is as it was written; an array drawn elsewhere too, as there
-        inputs = given[0] if given is not None else input_shades(own_values(drawn, shown_in))
+        # an earlier picture's output is as it was written; an array drawn elsewhere too, as there;
+        # else from the values every picture of this input shows (a 3-D layer's depth pictures)
+        shown_values = drawn.extra.get("inputs_shown")
+        grid = own_values(drawn, shown_in) if shown_values is None else shown_values
+        inputs = given[0] if given is not None else input_shades(grid)
         if signed_output:
             outputs = Shades.centred(output, OUTPUT_SHADES // 2, span=span, scale=out_scale)
         else:
