@@ -6,6 +6,22 @@ import copy
 from typing import Any
 
 
+def conv_then(call: Any) -> Any:
+    """A network of a 3×3 convolution padded by 1 (one channel in, 4 out), then ``call`` of its
+    output."""
+    import torch.nn as nn
+
+    class ConvThen(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.conv = nn.Conv2d(1, 4, 3, padding=1)
+
+        def forward(self, x: Any) -> Any:
+            return call(self.conv(x))
+
+    return ConvThen()
+
+
 def positive_twin(model: Any) -> Any:
     """A float64 copy with positive weights and no bias: no sum in the network cancels."""
     import torch

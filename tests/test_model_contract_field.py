@@ -18,7 +18,7 @@ import pytest
 torch = pytest.importorskip("torch")
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from fields import gradient_supports, positive_twin, traced_supports  # noqa: E402
+from fields import conv_then, gradient_supports, positive_twin, traced_supports  # noqa: E402
 
 import convgif  # noqa: E402
 from convgif.network.graph import figures_text  # noqa: E402
@@ -174,15 +174,6 @@ def test_products_give_the_cells_autograd_gives(name):
         _same_cells(model, shape, cells, f"{name} k={kernel} p={padding} in={shape}")
 
 
-class _Lambda(nn.Module):
-    def __init__(self, call):
-        super().__init__()
-        self.conv, self.call = nn.Conv2d(1, 4, 3, padding=1), call
-
-    def forward(self, x):
-        return self.call(self.conv(x))
-
-
 def _tokens(y):
     return y.flatten(2).transpose(1, 2)
 
@@ -215,6 +206,6 @@ def _tokens(y):
 def test_what_cannot_be_followed_says_why(call, words):
     """A causal attention (each query its own keys), a mask (values decide), positions of two
     layouts paired (rows by columns), a sum over the batch, weights with a batch of their own."""
-    result = convgif.model(_Lambda(call), (1, 5, 6), out=None, draw=False)
+    result = convgif.model(conv_then(call), (1, 5, 6), out=None, draw=False)
     said = figures_text(next(r for r in result.rows if r.name == "(model)").field, 2)
     assert said.startswith(f"not followed: {words}"), said

@@ -19,7 +19,7 @@ import pytest
 torch = pytest.importorskip("torch")
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
-from fields import gradient_supports, positive_twin, traced_supports  # noqa: E402
+from fields import conv_then, gradient_supports, positive_twin, traced_supports  # noqa: E402
 
 import convgif  # noqa: E402
 from convgif.network.graph import figures_text  # noqa: E402
@@ -129,17 +129,6 @@ def _field(model, shape):
     return figures_text(next(r for r in result.rows if r.name == "(model)").field, len(shape) - 1)
 
 
-class _Lambda(nn.Module):
-    """A 3×3 convolution padded by 1 (4 channels), then ``call`` of its output."""
-
-    def __init__(self, call):
-        super().__init__()
-        self.conv, self.call = nn.Conv2d(1, 4, 3, padding=1), call
-
-    def forward(self, x):
-        return self.call(self.conv(x))
-
-
 @pytest.mark.parametrize(
     "call, field",
     [
@@ -157,7 +146,7 @@ def test_the_table_gives_the_field_through_these_calls(call, field):
     """On a 5×6 input after a 3×3 convolution padded by 1: a softmax over the positions flatten
     made sees every row and column; their flip reverses both axes (each next field a row and a
     column before); column 3 sees columns 2 to 4; position 7 is row 1, column 1."""
-    assert _field(_Lambda(call), (1, 5, 6)) == field
+    assert _field(conv_then(call), (1, 5, 6)) == field
 
 
 class _Stacked(nn.Module):
@@ -204,7 +193,7 @@ def test_what_cannot_be_followed_says_why(call, words):
     """A running total over positions flatten made, a reshape that cuts a spatial axis into
     patches or merges it with the channels, a slice of positions, a stack along the batch axis,
     an index that is a list, a padding of positions, a stack of differently laid out tensors."""
-    assert f"not followed: {words}" in _field(_Lambda(call), (1, 5, 6))
+    assert f"not followed: {words}" in _field(conv_then(call), (1, 5, 6))
 
 
 def test_a_flattening_to_a_vector_reads_every_cell_and_a_later_call_names_the_first_not_followed(tmp_path):
@@ -213,7 +202,7 @@ def test_a_flattening_to_a_vector_reads_every_cell_and_a_later_call_names_the_fi
     call it stops at, saying what it read."""
     vector = nn.Sequential(nn.Conv2d(1, 2, 3), nn.Flatten(), nn.Linear(2 * 3 * 4, 3))
     assert _field(vector, (1, 5, 6)) == "the whole input"
-    model = _Lambda(lambda y: torch.stack([y, y])[1].flatten(2))
+    model = conv_then(lambda y: torch.stack([y, y])[1].flatten(2))
     result = convgif.model(model, (1, 5, 6), out=tmp_path, draw=False, trace="conv")
     assert figures_text(result.rows[0].field, 2) == "not followed: stack: stack along the batch axis"
     graph = trace(model, (1, 5, 6))
