@@ -2,7 +2,7 @@
 
 Runs render_speed.py, gif_size.py, memory.py, startup.py, first_run.py, gallery_jobs.py,
 bench_orderings.py, formats.py, video.py, big_layers.py, huge_inputs.py, channels_memory.py, frame_rects.py,
-model_resnet18.py, real_weights.py and glyph_start.py one after the other (with ``--quick`` where they take it, unless ``--full``), each in its own process,
+model_resnet18.py, real_weights.py, glyph_start.py and languages.py one after the other (with ``--quick`` where they take it, unless ``--full``), each in its own process,
 showing their output as they go. Then prints each target line (``<target>: <figure> (target <bound>):
 met|MISSED``) under its script's name. Exits with status 1 when a target is missed, a script
 fails, or a script prints no target line.
@@ -41,6 +41,7 @@ SCRIPTS = {
     "model_resnet18.py": True,
     "real_weights.py": True,
     "glyph_start.py": True,
+    "languages.py": True,
 }
 TARGET_LINE = re.compile(r"^(?P<target>.+): (?P<figure>.+) \(target (?P<bound>[^()]+)\): (?P<verdict>met|MISSED)$")
 
