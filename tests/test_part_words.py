@@ -1,6 +1,7 @@
 """The words of a picture of a part: every kind that draws a part of a layer (some of its output
 positions, or some of its channels) counts its steps "of this part", as a convolution does, and a
-whole picture does not; a heading says "part" only over a map drawn in part."""
+whole picture does not (a pooling's step writes every channel: leaving channels out leaves no
+step out); a heading says "part" only over a map drawn in part."""
 
 from __future__ import annotations
 
@@ -58,8 +59,10 @@ def test_a_part_counts_its_steps_of_this_part(spec, region):
         full = spec.output_shape[1:] if len(spec.output_shape) == 3 else (1, *spec.output_shape[1:])
         if type(spec).__name__ == "UnfoldSpec":  # its output is (C·k·k, L), drawn as k·k rows a channel
             full = (spec.cells, spec.output_shape[1])
-        part = tuple(geometry.out_size) != tuple(full) or bool(shown_note(geometry))
-        assert part == (region is not None or bool(shown_note(geometry))), (geometry.out_size, full)
+        # channels left out leave steps out, unless a step writes every channel (a pooling's)
+        cut = bool(shown_note(geometry)) and not geometry.steps_every_channel
+        part = tuple(geometry.out_size) != tuple(full) or cut
+        assert part == (region is not None or cut), (geometry.out_size, full)
         for step in steps:
             drawn.playback.advance(step)
             text = drawn.playback.show(step).text
