@@ -406,7 +406,7 @@ def _pieces(text: str, separator: str) -> list[str]:
 
 
 #: Signs a line never ends on: the line breaks before them (``… = 1 − 2`` then ``= −1``).
-_BEFORE_NEXT = ("=", "+=", "≈")
+HELD = ("=", "+=", "≈")
 
 
 def _sizes_whole(parts: list[str]) -> list[str]:
@@ -415,7 +415,7 @@ def _sizes_whole(parts: list[str]) -> list[str]:
     out: list[str] = []
     for part in parts:
         last = out[-1].rsplit(" ", 1)[-1] if out else ""
-        if out and (part == "×" or last == "×" or last in _BEFORE_NEXT):
+        if out and (part == "×" or last == "×" or last in HELD):
             out[-1] += " " + part
         else:
             out.append(part)

@@ -18,7 +18,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .cells import cells
-from .sizes import ELLIPSIS
+from .sizes import ELLIPSIS, HELD
 
 #: A window of more cells than this writes its sum as a :class:`LongSum`.
 LONG_TERMS = 256
@@ -94,6 +94,16 @@ class LongSum:
             return last + self.term(n - 1) + self._tails[0]
         return self._tails[j]
 
+    def held(self, words: int) -> np.ndarray:
+        """Of the first ``words`` words, those a line never ends on (an equals sign, a size's
+        ×), held to the word after them as :func:`~convgif.picture.sizes.wrap` holds them: only
+        the head's and the tail's words can be such."""
+        held = np.zeros(words, dtype=bool)
+        for j in [*range(len(self._heads) - 1), *range(len(self.word_widths) - len(self._tails) + 1, words)]:
+            if j < words - 1 and (self.word(j) in HELD or self.word(j + 1) == "×"):
+                held[j] = True
+        return held
+
     @cached_property
     def broken(self) -> dict:
         """The lines of the text without its last words, by how many words are kept and the
@@ -146,7 +156,7 @@ def elided(entry: LongSum, width: int, lines: int) -> Optional[list[str]]:
     tail = [entry.word(j) for j in range(kept, len(ww))]
     if lines > 1:
         if (kept, width) not in entry.broken:  # a frame may ask again for fewer lines
-            entry.broken[kept, width] = _balanced(ww[:kept], width)
+            entry.broken[kept, width] = _balanced(ww[:kept], width, entry.held(kept))
         starts = entry.broken[kept, width]
         head = [" ".join(entry.word(j) for j in range(a, b))[:width] for a, b in starts[: lines - 1]]
         return [*head, " ".join([ELLIPSIS, *tail])]
@@ -165,10 +175,15 @@ def _start(entry: LongSum, words: int, width: int) -> str:
     return line
 
 
-def _balanced(ww: np.ndarray, chars: int) -> list[tuple[int, int]]:
+def _balanced(ww: np.ndarray, chars: int, held: Optional[np.ndarray] = None) -> list[tuple[int, int]]:
     """The lines (as word ranges) of words of widths ``ww`` joined by spaces, broken as
     :func:`~convgif.picture.sizes.wrap` breaks them: in lines of at most ``chars`` characters,
-    as even as the fewest lines allow."""
+    as even as the fewest lines allow, never after a word ``held`` to the next."""
+    if held is not None and held.any():
+        firsts = [0, *(j + 1 for j in range(len(ww) - 1) if not held[j])]  # each piece's first word
+        bounds = [*firsts, len(ww)]
+        pieces = np.array([int(ww[a:b].sum()) + (b - a - 1) for a, b in zip(bounds, bounds[1:])], dtype=np.int64)
+        return [(bounds[a], bounds[b]) for a, b in _balanced(pieces, chars)]
     ends = np.concatenate(([0], np.cumsum(ww + 1)))
 
     def greedy(limit: int, most: Optional[int] = None) -> list[int]:
