@@ -42,6 +42,19 @@ pytestmark = pytest.mark.usefixtures("one_torch_thread")
 SPECS = {"max2": MaxPool2dSpec, "max1": MaxPool1dSpec, "avg2": AvgPool2dSpec, "avg1": AvgPool1dSpec}
 EM = " \u2014 "
 
+#: The caption of MaxPool2d(2) on a 4×4 map of one channel.
+MAXPOOL_2X2_CAPTION = EM.join(
+    [
+        "Input Shape : (1, 4, 4)",
+        "Output Shape : (1, 2, 2)",
+        "MaxPool2d",
+        "K : (2, 2)",
+        "P : (0, 0)",
+        "S : (2, 2)",
+        "D : (1, 1)",
+    ]
+)
+
 # --------------------------------------------------------------------------------------------
 # Random configurations
 # --------------------------------------------------------------------------------------------
@@ -543,17 +556,7 @@ def test_max_pool_spec_normalises_and_describes_itself():
     )
     assert (spec.in_channels, spec.out_channels, spec.output_shape, spec.num_parameters) == (1, 1, (1, 2, 2), 0)
     assert spec.steps == 4 and spec.comparisons == 12 and spec.operations == ("comparisons", 12)
-    assert spec.caption == EM.join(
-        [
-            "Input Shape : (1, 4, 4)",
-            "Output Shape : (1, 2, 2)",
-            "MaxPool2d",
-            "K : (2, 2)",
-            "P : (0, 0)",
-            "S : (2, 2)",
-            "D : (1, 1)",
-        ]
-    )
+    assert spec.caption == MAXPOOL_2X2_CAPTION
     assert spec == MaxPool2dSpec((1, 4, 4), (2, 2), [2, 2])
     ceil = MaxPool2dSpec((3, 5, 5), 2, ceil_mode=True)
     assert ceil.output_shape == (3, 3, 3) and ceil.overhang == (1, 1) and ceil.grid_shape == (3, 6, 6)
@@ -813,17 +816,7 @@ def test_notes_two_by_two_max_pool_of_a_four_by_four_input():
     rec = record(spec, input=CS231N)
     assert rec.output.tolist() == [[[6, 8], [3, 4]]]
     assert rec.indices.tolist() == [[[5, 7], [8, 15]]]
-    assert spec.caption == EM.join(
-        [
-            "Input Shape : (1, 4, 4)",
-            "Output Shape : (1, 2, 2)",
-            "MaxPool2d",
-            "K : (2, 2)",
-            "P : (0, 0)",
-            "S : (2, 2)",
-            "D : (1, 1)",
-        ]
-    )
+    assert spec.caption == MAXPOOL_2X2_CAPTION
 
 
 def test_notes_max_pool_with_indices_then_max_unpool():

@@ -217,8 +217,13 @@ def draws_every_step(choice: Choice, whole: list) -> bool:
     """Whether ``choice`` plays every step of the layer drawn ``whole``: all of its output and
     every kernel column, and draws every output channel (a step of a grouped layer writes a cell
     in every group: one whose group is not drawn is never seen computed)."""
-    played = sum(_steps(g, columns) for g, columns in zip(choice.geometries, choice.selection.columns))
-    return choice.region is None and played == sum(g.steps for g in whole) and _every_output(choice.geometries)
+    return _plays_every_step(choice.region, choice.geometries, choice.selection, whole)
+
+
+def _plays_every_step(region: Optional[Region], geometries: list, selection: Selection, whole: list) -> bool:
+    """:func:`draws_every_step` of pictures of ``geometries`` drawing ``selection`` of ``region``."""
+    played = sum(_steps(g, columns) for g, columns in zip(geometries, selection.columns))
+    return region is None and played == sum(g.steps for g in whole) and _every_output(geometries)
 
 
 def _every_output(geometries: list) -> bool:
@@ -284,12 +289,9 @@ def _draws_every_step_within(
     none fits does not count."""
     search, regions = _search(op, spec, look, view, whole, 0, pixels, value_chars)
     candidates = list(search._candidates(regions))
-    every = sum(g.steps for g in whole)
 
     def plays_every_step(region: Optional[Region], selection: Selection) -> bool:
-        drawn = selection.apply(search.geometries(region))
-        played = sum(_steps(g, columns) for g, columns in zip(drawn, selection.columns))
-        return region is None and played == every and _every_output(drawn)
+        return _plays_every_step(region, selection.apply(search.geometries(region)), selection, whole)
 
     last = max((i for i, candidate in enumerate(candidates) if plays_every_step(*candidate)), default=None)
     if last is None:

@@ -409,13 +409,17 @@ def _pieces(text: str, separator: str) -> list[str]:
 HELD = ("=", "+=", "≈")
 
 
+def held(word: str, following: str) -> bool:
+    """Whether a line never breaks between ``word`` and the ``following`` one: after an equals
+    sign (so that a result starts its line with its sign), or on either side of a size's ``×``."""
+    return word in HELD or word == "×" or following == "×"
+
+
 def _sizes_whole(parts: list[str]) -> list[str]:
-    """Words split at spaces, those joined by a ``×`` between spaces joined again, and an
-    equals sign joined to what follows it, so that a result starts its line with its sign."""
+    """Words split at spaces, those :func:`held` together joined again."""
     out: list[str] = []
     for part in parts:
-        last = out[-1].rsplit(" ", 1)[-1] if out else ""
-        if out and (part == "×" or last == "×" or last in HELD):
+        if out and held(out[-1].rsplit(" ", 1)[-1], part):
             out[-1] += " " + part
         else:
             out.append(part)

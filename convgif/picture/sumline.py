@@ -18,7 +18,7 @@ from typing import Any, Optional
 import numpy as np
 
 from .cells import cells
-from .sizes import ELLIPSIS, HELD
+from .sizes import ELLIPSIS, held
 
 #: A window of more cells than this writes its sum as a :class:`LongSum`.
 LONG_TERMS = 256
@@ -95,14 +95,12 @@ class LongSum:
         return self._tails[j]
 
     def held(self, words: int) -> np.ndarray:
-        """Of the first ``words`` words, those a line never ends on (an equals sign, a size's
-        ×), held to the word after them as :func:`~convgif.picture.sizes.wrap` holds them: only
-        the head's and the tail's words can be such."""
-        held = np.zeros(words, dtype=bool)
+        """Of the first ``words`` words, those a line never ends on, :func:`~convgif.picture.sizes.held`
+        to the word after them: only the head's and the tail's words can be such."""
+        found = np.zeros(words, dtype=bool)
         for j in [*range(len(self._heads) - 1), *range(len(self.word_widths) - len(self._tails) + 1, words)]:
-            if j < words - 1 and (self.word(j) in HELD or self.word(j + 1) == "×"):
-                held[j] = True
-        return held
+            found[j] = j < words - 1 and held(self.word(j), self.word(j + 1))
+        return found
 
     @cached_property
     def broken(self) -> dict:
