@@ -49,7 +49,7 @@ OTHER_SHELL_LINES = {
     "python3 -m venv .venv": ".ci/run makes a fresh virtual environment",
     ". .venv/bin/activate": ".ci/run activates it",
     'pip install -e ".[test]"': "test_one_install_and_one_test_command_both_used_by_ci",
-    "python -m pytest": "test_one_install_and_one_test_command_both_used_by_ci",
+    "python -m pytest -n auto": "test_one_install_and_one_test_command_both_used_by_ci",
 }
 
 

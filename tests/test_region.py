@@ -580,7 +580,7 @@ def test_a_wider_limit_never_draws_a_smaller_part_and_a_refusal_quotes_the_least
     from convgif.animation.job import Job
 
     rng = random.Random(seed)
-    for spec in random_layers(rng, 14):
+    for spec in random_layers(rng, 10):
         look = {"values": rng.random() < 0.5, "scale": rng.choice([1, 1, 2])}
         before = None  # the part drawn at the last, narrower, width
         for width in sorted(rng.sample(range(100 * look["scale"], 1300 * look["scale"]), 5)):

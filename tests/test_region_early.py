@@ -68,7 +68,7 @@ def test_a_refusal_from_sizes_is_the_refusal_the_values_give(monkeypatch, seed):
     monkeypatch.setattr(layout, "MAX_SIDE_PX", rng.choice([200, 300, 400]))  # small layers refused
     early_count = 0
     tried = 0
-    while early_count < 25 and tried < 400:
+    while early_count < 15 and tried < 400:
         tried += 1
         try:
             spec = random_layer(rng)

