@@ -86,7 +86,7 @@ def test_shapes_and_parameters_agree_with_torch(kind):
     torch = pytest.importorskip("torch")
     rng = random.Random(3)
     checked = 0
-    for _ in range(150):
+    for _ in range(90):
         shape, args = random_layer(rng, "conv2d" if kind == "separable" else kind)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -121,7 +121,7 @@ def test_shapes_and_parameters_agree_with_torch(kind):
         assert info["output_shape"] == list(x.shape[1:])
         assert info["num_parameters"] == sum(p.numel() for layer in layers for p in layer.parameters())
         checked += 1
-    assert checked > 30
+    assert checked > 15
 
 
 def test_cli_info_text_and_json():

@@ -114,10 +114,13 @@ def _compiled() -> tuple[tuple[re.Pattern[str], str, str, str], ...]:
 
 def _needed(pattern: re.Pattern[str]) -> str:
     """The longest run of characters every match of ``pattern`` holds in that order: its
-    outermost literal characters, read from the parsed pattern ("" when there are none)."""
-    from re import _constants as constants
-    from re import _parser as parser
-
+    outermost literal characters, read from the parsed pattern ("" when there are none, or when
+    this Python's ``re`` keeps its parser elsewhere: every phrase is then tried on every text)."""
+    try:
+        from re import _constants as constants
+        from re import _parser as parser
+    except ImportError:
+        return ""
     if pattern.flags & re.IGNORECASE:
         return ""
     longest, run = "", ""
