@@ -375,7 +375,7 @@ def test_a_width_no_stacked_layout_fits_takes_the_landscape_one_the_default_draw
     with pytest.raises(TooLargeError) as refused:
         plan_geometry(geometry, True, max_width=default.width - 1)
     assert refused.value.argument == "width" and refused.value.least_width == default.width
-    assert f"width={default.width - 1} is too narrow: this picture needs {default.width} pixels" in str(refused.value)
+    assert f"width={default.width - 1} is too narrow: its cells need {default.width} pixels" in str(refused.value)
     with pytest.raises(TooLargeError) as refused:  # within the column too, the width it takes across is named
         plan_geometry(geometry, True, max_width=fit_box()[0])
     assert refused.value.least_width == default.width
@@ -777,3 +777,86 @@ def test_a_narrow_pooling_frame_writes_every_channel_its_sums_whole(monkeypatch)
         (ops.operation("LPPool1d").build(input_shape=(32, 5), norm_type=2, kernel_size=2), {"backward": True}),
     ]
     assert _misfits(layers, monkeypatch) == []
+
+
+def _least_drawn(geometry, values, width, **options):
+    """The refusal of ``width`` for ``geometry``, after checking that the width it names draws
+    the picture and a pixel less does not."""
+    with pytest.raises(TooLargeError) as refused:
+        plan_geometry(geometry, values, max_width=width, **options)
+    error = refused.value
+    least = error.least_width
+    assert error.argument == "width" and least > width
+    assert f"width={width} is too narrow: " in str(error) and f"--width {least} is the least that draws it" in str(
+        error
+    )
+    assert plan_geometry(geometry, values, max_width=least, **options).width <= least
+    with pytest.raises(TooLargeError):
+        plan_geometry(geometry, values, max_width=least - 1, **options)
+    return error
+
+
+@pytest.mark.parametrize(
+    "kind, options, what",
+    [
+        ("ChannelShuffle", {"input_shape": (6, 2, 2), "groups": 2}, "a step's line has a part of"),
+        ("ReflectionPad2d", {"input_shape": (1, 4, 4), "padding": 2}, 'the caption does not break within "'),
+    ],
+)
+def test_a_width_too_narrow_for_a_text_no_line_breaks_within_blames_the_text_not_the_cells(kind, options, what):
+    """A step's line or a caption that cannot break is wider than the grids: the refusal says
+    the text needs the width, whatever the cells, and names the least width that draws it;
+    there the grids (and their labels) end short of the margin, and a text line fills it."""
+    spec = ops.operation(kind).build(**options)
+    (geometry,) = ops.of(spec).geometries(spec)
+    error = _least_drawn(geometry, geometry.numbers, 120, value_chars=1)  # one-digit numbers, as drawn
+    least = error.least_width
+    said = str(error)
+    assert f"its text needs {least} pixels whatever its cells ({what}" in said and "cells need" not in said
+    layout = plan_geometry(geometry, geometry.numbers, 1, max_width=least)
+    m = layout.metrics
+    grids = [
+        x + size[1] * layout.cell
+        for grids, size in ((layout.inputs, geometry.grid), (layout.outputs, geometry.out_size))
+        for x, _ in grids.values()
+    ]
+    assert max(grids) + m.margin < least
+    assert max(style.width(text) for text, style, *_ in layout.texts) <= least - 2 * m.margin
+    if "caption" in what:
+        piece = said.split('within "')[1].split('"')[0]
+        assert piece in geometry.caption and any(text.startswith(piece) for text, *_ in layout.texts)
+
+
+def test_a_width_too_narrow_for_readable_cells_blames_the_cells():
+    """A convolution's grids at the smallest readable cells are what needs the width."""
+    spec = Conv2dSpec((3, 7, 7), 1, 3, stride=2)
+    (geometry,) = ops.of(spec).geometries(spec)
+    said = str(_least_drawn(geometry, False, 100))
+    assert "its cells need" in said and "even at 10-pixel cells, the smallest readable" in said
+
+
+def test_a_figure_across_a_slide_too_tall_within_a_narrow_width_is_refused_naming_the_least_that_draws_it():
+    """The up-sampling comparison, a figure across a slide: within a narrow width its texts break
+    onto lines too many for a page's height, within a wider one fewer. The width named draws it,
+    a pixel less does not (a width within the column, not one just past it)."""
+    spec = ops.operation("checkerboard").build(input_shape=(4, 4))
+    (geometry,) = ops.of(spec).geometries(spec)
+    error = _least_drawn(geometry, True, 300, value_chars=1)
+    assert error.least_width <= 480  # the column's width draws it: no need to go past it
+    assert "its cells and text need" in str(error)
+
+
+def test_the_command_refuses_a_width_its_text_does_not_fit_naming_the_width_and_the_least_that_draws(tmp_path):
+    """Exit 2 naming --width, the value and the rule; the width named, followed, draws."""
+    import re as regex
+
+    from click.testing import CliRunner
+
+    from convgif.cli import main
+
+    args = ["--layer", "ChannelShuffle", "--in", "6,2,2", "--groups", "2", "-o", str(tmp_path / "x.gif")]
+    said = CliRunner().invoke(main, [*args, "--width", "300"])
+    assert said.exit_code == 2 and "'--width'" in said.output, said.output
+    found = regex.search(r"width=300 is too narrow: its text needs (\d+) pixels whatever its cells", said.output)
+    assert found and f"--width {found.group(1)} is the least that draws it" in said.output, said.output
+    assert CliRunner().invoke(main, [*args, "--width", found.group(1)]).exit_code == 0

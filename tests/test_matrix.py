@@ -801,3 +801,69 @@ def test_how_unfold_gives_x_reads_in_chinese(lang):
         words = re.sub(r"torch\.nn\.Unfold|padding_mode='\w+'|Unfold|im2col", "", said)
         assert not re.search(r"[a-z]{3,}", words), said
         assert sorted(re.findall(r"\d+", words)) == sorted(re.findall(r"\d+", note)), said
+
+
+def _matrix_job(spec, width, values=False):
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    return Job(spec, Look(values=values, width=width), {"view": "matrix"}, max_frames=300)
+
+
+def _refused_then_drawn_at_least(spec, width, values=False):
+    """The refusal of ``width`` for ``spec``'s matrix picture, after checking that the width it
+    names draws a readable part within it and a pixel less is refused; and that layout."""
+    from convgif.picture.sizes import READABLE_CELL_PX
+
+    with pytest.raises(convgif.TooLargeError) as refused:
+        _matrix_job(spec, width, values)
+    error = refused.value
+    least = error.least_width
+    assert error.argument == "width" and least > width, str(error)
+    assert f"--width {least} is the least that draws it" in str(error)
+    (layout,) = _matrix_job(spec, least, values).layouts
+    assert layout.width <= least and layout.cell >= READABLE_CELL_PX
+    with pytest.raises(convgif.TooLargeError):
+        _matrix_job(spec, least - 1, values)
+    return error, layout
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [
+        convgif.Conv2dSpec((1, 6, 6), 1, 6),  # smaller cells than readable fitted widths a readable part did not
+        convgif.ConvTranspose2dSpec((2, 4, 4), 3, 3, 2),  # a part named whose picture is too tall to draw at all
+    ],
+)
+def test_a_matrix_picture_within_a_width_is_readable_or_refused_naming_the_least_width_that_draws_it(spec):
+    """Within a width asked, a matrix picture is drawn at readable cells or refused naming the
+    least width at which one is: there it draws, a pixel less it is refused (never drawn at
+    cells too small to read, nor refused naming a width that is refused in turn)."""
+    _refused_then_drawn_at_least(spec, 300)
+
+
+def test_the_headline_layer_s_matrix_with_values_is_refused_at_the_column_naming_the_width_its_cells_need():
+    """Its numbers need cells of at least MIN_VALUE_CELL_PX, and W's row for one input channel
+    (nine of them) beside the grids does not fit a page's column with its headings: no smaller
+    part fits, so the column's width is refused, naming the least width that draws a part."""
+    from convgif.picture.sizes import MIN_VALUE_CELL_PX
+
+    spec = convgif.Conv2dSpec((3, 7, 7), 1, 3, stride=2)
+    error, layout = _refused_then_drawn_at_least(spec, 480, values=True)
+    assert f"its cells need {error.least_width} pixels even at {MIN_VALUE_CELL_PX}-pixel cells" in str(error)
+    assert len(layout.shown_in) == 1 and layout.blocks["w"][3] == 9  # one input channel's kernel: W's nine columns
+
+
+def test_a_matrix_picture_whose_headings_need_the_width_says_its_text_needs_it():
+    """A transposed convolution's part: its headings and the labels of its maps, not its cells,
+    make it wider than the column; at the least width named, its matrices and maps end well
+    short of the margin."""
+    spec = convgif.ConvTranspose2dSpec((2, 4, 4), 3, 3, 2)
+    error, layout = _refused_then_drawn_at_least(spec, 480)
+    least = error.least_width
+    assert f"its text needs {least} pixels whatever its cells (the headings and labels" in str(error)
+    margin, out_w = layout.metrics.margin, layout.geometry.out_size[1]
+    ends = [x + cols * layout.cell for x, _, _, cols in layout.blocks.values()]
+    ends += [x + out_w * layout.cell for x, _ in layout.outputs.values()]
+    assert max(ends) + margin < least  # the cells end short of the margin
+    assert max(x + style.width(text) for text, style, x, _ in layout.texts) == least - margin  # a text reaches it

@@ -592,7 +592,10 @@ def test_a_wider_limit_never_draws_a_smaller_part_and_a_refusal_quotes_the_least
                 assert before is None, f"{where}: refused, where a narrower limit drew"
                 assert error.argument == "width", where
                 least = error.least_width
-                assert least > width and f"needs {least} pixels" in str(error), (where, str(error))
+                assert least > width and f"--width {least} is the least that draws it" in str(error), (
+                    where,
+                    str(error),
+                )
                 at_least = Job(spec, Look(**look, width=least), max_frames=300)
                 assert max(layout.width for layout in at_least.layouts) <= least, where
                 with pytest.raises(convgif.TooLargeError):

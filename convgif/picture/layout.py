@@ -22,6 +22,7 @@ from ..errors import TooLargeError
 from ..language import say
 from .arrangement import Arrangement, Grids, Placed
 from .model import Geometry, Key
+from .narrow import cells_need, least_width, readable, too_narrow
 from .sizes import (
     CAPTION_BREAK,
     CELL,
@@ -30,7 +31,6 @@ from .sizes import (
     FRINGE_GAP,
     KEY_GAP,
     KEYS_ABOVE,
-    KEYS_ROOM,
     MAX_SIDE_PX,
     MIN_CELL_PX,
     MIN_VALUE_CELL_PX,
@@ -52,6 +52,7 @@ from .sizes import (
     key_size,
     shown_note,
     thumbnail_size,
+    unbroken,
     wrap,
 )
 from .stacked import STACKED
@@ -71,6 +72,8 @@ class _Breaks(NamedTuple):
     #: characters available on each line of the running sum, and its lines
     sum_width: int
     sum_lines: int
+    #: the figure's width its texts need whatever its cells, and which text needs it
+    text_need: tuple[int, str] = (0, "")
 
 
 class _Top(NamedTuple):
@@ -140,6 +143,7 @@ def arrange(
         fringes=_all_fringes(g, body),
         reach=body.reach,
         thumbnail=thumbnail,
+        text_need=breaks.text_need,
     )
 
 
@@ -166,27 +170,27 @@ def _breaks(
     key_widths = tuple(key_size(key, m)[0] for key in keys)
     shown = say(f"showing {shown_note(spec)}") if with_caption and shown_note(spec) else ""
     lines = ([shown] if shown else []) + list(notes)
-    must = [
-        right - margin,
-        cap.advance * _unbreakable(spec.step_text, STEP_BREAK),
-        *(label.advance * _unbreakable(line, " ") for line in lines),
-    ]
+    texts = [(spec.step_text, cap, STEP_BREAK, "a step's line"), *((line, label, " ", "a note") for line in lines)]
     if with_caption:
-        must.append(cap.advance * _unbreakable(spec.caption, CAPTION_BREAK))
+        texts.append((spec.caption, cap, CAPTION_BREAK, "the caption"))
+    held = [(style.advance * _unbreakable(text, at), what, text, at) for text, style, at, what in texts]
     sum_chars = spec.sum_chars(value_chars, (g.shown_in, g.columns, g.shown_out))
     groups = len({co // spec.out_per_group for co in g.shown_out})
     entries = groups * spec.sum_entries if spec.sum_each_group else 0
     entry, sum_chars = (sum_chars, entries * (sum_chars + 3) - 3) if entries else (0, sum_chars)
     if values:  # room for a sum to read on a line or two
-        must.append(cap.advance * min(sum_chars, SUM_LINE_CHARS))
-    inner = max(must)
+        chars = min(sum_chars, SUM_LINE_CHARS)
+        whole = sum_chars <= SUM_LINE_CHARS
+        said = (
+            f"its sum stays on one line ({chars} characters)" if whole else f"its sums take {chars} characters a line"
+        )
+        held.append((cap.advance * chars, said, "", ""))
+    need = max(held, key=lambda item: item[0])  # what cannot break, widest
+    inner = max(right - margin, need[0])
     if room:  # each text in as few lines as the room allows, broken evenly
-        texts = [(spec.step_text, cap, STEP_BREAK), *((line, label, " ") for line in lines)]
-        if with_caption:
-            texts.append((spec.caption, cap, CAPTION_BREAK))
         wanted = [
             style.advance * max(map(len, wrap(text, (room - 2 * margin) // style.advance, at)))
-            for text, style, at in texts
+            for text, style, at, _ in texts
         ]
         if values:
             wanted.append(cap.advance * sum_chars)
@@ -213,7 +217,19 @@ def _breaks(
         sum_lines = min(sum_lines, spec.sum_lines_drawn)
     if values:  # what they write when the estimate keeps fewer
         sum_lines = max(sum_lines, spec.sum_lines_least)
-    return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines)
+    text_need = (margin + need[0] + margin, _held_words(*need[1:]))
+    return _Breaks(inner, width, tuple(caption_lines), step_lines, tuple(note_lines), sum_width, sum_lines, text_need)
+
+
+def _held_words(what: str, text: str, at: str) -> str:
+    """What a refusal says of the ``text`` no line breaks within (at ``at``): a step's line
+    (the longest step's, estimated) by its length, a piece of the caption or a note quoted;
+    without ``text``, ``what`` says it."""
+    if not text:
+        return what
+    if at == STEP_BREAK:
+        return f"{what} has a part of {_unbreakable(text, at)} characters that does not break"
+    return f'{what} does not break within "{unbroken(text, at)}"'
 
 
 def sum_lines_needed(entries: int, chars: int, width: int, most: int = 3) -> int:
@@ -371,6 +387,9 @@ class _Asked:
     picture: Optional[tuple[int, int]]
     #: the layouts made so far, by arrangement, cell and scale: the search asks for some twice
     made: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    #: the wide arrangements found too tall within the width asked, their texts breaking within
+    #: it: a wider one breaks them onto fewer lines
+    crowded: set = field(default_factory=set, init=False, compare=False, repr=False)
 
     def layout(self, arrangement: Arrangement, cell: int, n: Optional[int] = None) -> Layout:
         """The layout in ``arrangement`` with cells of ``cell`` pixels at scale 1, at scale
@@ -408,6 +427,16 @@ class _Asked:
                 return replace(wide, fits_box=layout.fits_box)
         return layout
 
+    def cells(self) -> tuple[int, int, int]:
+        """The cell sizes (at scale 1) tried: the smallest drawn, the smallest readable and the
+        largest; with values, each large enough to hold the numbers."""
+        if self.values:
+            smallest = max(MIN_VALUE_CELL_PX, self.value_chars * CELL.advance + VALUE_PAD_PX)
+            largest = max(VALUE_CELL_PX, smallest)
+        else:
+            smallest, largest = MIN_CELL_PX, CELL_PX
+        return smallest, max(smallest, READABLE_CELL_PX), largest
+
     def fits(self, layout: Layout) -> bool:
         """Whether ``layout`` is within ``max_width``, a hard limit."""
         return not self.max_width or layout.width <= self.max_width
@@ -436,6 +465,8 @@ class _Asked:
             drawn_w, drawn_h = size(layout, 1)
             wide, tall = drawn_w if self.max_width else max(wide, drawn_w), max(tall, drawn_h)
         fitting = wide <= box_w and tall <= box_h and self.fits(layout)
+        if arrangement.wide and tall > box_h:
+            self.crowded.add(arrangement)
         return layout if fitting else None, tall <= box_h, max(wide, layout.width)
 
     def largest(self, arrangement: Arrangement, cells: range, needs: Optional[list] = None) -> Optional[Layout]:
@@ -480,9 +511,10 @@ def plan(
     contact sheet); ``picture`` is the (height, width) of a whole picture shown small beside
     the grids, in a free corner or under them. Raises :class:`TooLargeError`, naming the
     argument to shrink, when nothing readable fits (for ``max_width``, when readable cells
-    would fit a wider one). A part ``chosen`` to be drawn (with room kept for keys other than
-    its own) is not refused for readable cells that its own keys make fit or not: on a slide
-    it may take the landscape arrangement, else it is drawn at smaller cells. ``text_width``,
+    would fit a wider one: naming the least width that draws it, and whether its text or its
+    cells need it, see :mod:`.narrow`). A part ``chosen`` to be drawn (with room kept for keys
+    other than its own) is not refused for readable cells that its own keys make fit or not:
+    on a slide it may take the landscape arrangement, else it is drawn at smaller cells. ``text_width``,
     when wider than the layout chosen, is the width of the canvas its frames are drawn on (the
     widest of an animation's pictures): its texts then break within that, as the other
     pictures' do, its grids where they were.
@@ -496,17 +528,7 @@ def plan(
     except TooLargeError as error:
         if error.argument != "width":
             raise
-        # texts break differently within another width: the least width that draws, checked
-        least = error
-        for _ in range(8):
-            try:
-                _laid_out(replace(asked, max_width=least.least_width), chosen)
-                break
-            except TooLargeError as wider:
-                if wider.argument != "width" or wider.least_width <= least.least_width:
-                    break
-                least = wider
-        raise _too_narrow(max_width, least.least_width, least.needs) from None
+        raise least_width(asked, error, lambda other: _laid_out(other, chosen)) from None
 
 
 def _columns(layout: Layout) -> tuple:
@@ -514,23 +536,13 @@ def _columns(layout: Layout) -> tuple:
     return tuple({k: xy[0] for k, xy in grids.items()} for grids in (layout.inputs, layout.kernels, layout.outputs))
 
 
-def _too_narrow(max_width: Optional[int], least: int, needs: str) -> TooLargeError:
-    """The refusal of ``max_width`` for a picture that needs ``least`` pixels (``needs`` says how)."""
-    return TooLargeError("width", f"width={max_width} is too narrow: this picture needs {needs}", needs, False, least)
-
-
 def _laid_out(asked: _Asked, chosen: bool) -> Layout:
     """The layout :func:`plan` chooses for ``asked`` (see there)."""
-    if asked.geometry.arrangement is not None:
-        return _own_arrangement(asked)
+    if asked.geometry.arrangement is not None:  # the matrix view's own
+        return asked.geometry.arrangement.laid_out(asked)
     scale, values = asked.scale, asked.values
     stacked = _page(asked.geometry)
-    if values:
-        smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
-        largest = max(VALUE_CELL_PX, smallest)
-    else:
-        smallest, largest = MIN_CELL_PX, CELL_PX
-    least = max(smallest, READABLE_CELL_PX)  # the smallest readable cells
+    smallest, least, largest = asked.cells()
     needs: list[int] = []  # the widths at which readable cells would fit
     found = asked.largest(stacked, range(largest, least - 1, -1), needs)
     too_tall = not asked.laid(stacked, largest)[1]
@@ -544,10 +556,7 @@ def _laid_out(asked: _Asked, chosen: bool) -> Layout:
         for arrangement in _slide(asked.geometry):
             found = found or asked.largest(arrangement, range(largest, least - 1, -1))
     if found is None and asked.max_width and needs and not chosen:  # a wider limit draws readable cells
-        what = "that hold its numbers" if values else "readable"
-        raise _too_narrow(
-            asked.max_width, min(needs), f"{min(needs)} pixels even at {least * scale}-pixel cells, the smallest {what}"
-        )
+        raise too_narrow(asked.max_width, min(needs), cells_need(min(needs), least * scale, readable(values)))
     found = found or asked.largest(stacked, range(least - 1, smallest - 1, -1))
     if found is not None:
         return replace(found, fits_box=True)
@@ -593,46 +602,6 @@ def _slide(geometry: Geometry) -> tuple[Arrangement, ...]:
     return LANDSCAPES
 
 
-def _own_arrangement(asked: _Asked) -> Layout:
-    """The layout of a geometry that arranges itself (the matrix view): the largest cells that
-    fit its own box, else the smallest readable ones (a part drawn past the box stays
-    readable), unless that is too large to draw at all."""
-    geometry, values, m = asked.geometry, asked.values, Metrics.of(asked.scale)
-    own = geometry.arrangement
-    if values:
-        smallest = max(MIN_VALUE_CELL_PX, asked.value_chars * CELL.advance + VALUE_PAD_PX)
-        largest = max(VALUE_CELL_PX, smallest)
-    else:
-        smallest, largest = MIN_CELL_PX, CELL_PX
-    box_w, box_h = own.fit_box(asked.scale, asked.max_width)
-    options = (asked.notes, asked.keys, asked.caption, asked.value_chars, asked.picture)
-    for cell in range(largest, smallest - 1, -1):
-        layout = own.arrange(geometry, values, cell * m.n, options[0], m, *options[1:])
-        # measured at scale 1, so that a larger scale chooses the cells a smaller one would
-        unit = layout if m.n == 1 else own.arrange(geometry, values, cell, options[0], Metrics.of(1), *options[1:])
-        reserve = 0 if asked.keys else KEYS_ROOM  # the keys' own room, or some kept for them
-        tall = max((unit.height if asked.keys else unit.drawing[1] + reserve) * m.n, layout.height + reserve * m.n)
-        wide = max(unit.drawing[0] * m.n, layout.drawing[0])
-        if wide <= box_w and tall <= box_h and asked.fits(layout):
-            return replace(layout, fits_box=True)
-    least = max(smallest, READABLE_CELL_PX)
-    if least > smallest:
-        layout = own.arrange(geometry, values, least * m.n, options[0], m, *options[1:])
-    if not asked.fits(layout):
-        raise _too_narrow(asked.max_width, layout.width, f"{layout.width} pixels even at {smallest * m.n}-pixel cells")
-    if max(layout.drawing) <= MAX_SIDE_PX * m.n:
-        return layout
-    argument, value, what = geometry.blame(0 if layout.drawing[1] >= layout.drawing[0] else 1)
-    needs = f"{layout.drawing[0]}×{layout.drawing[1]} pixels even at {smallest * m.n}-pixel cells"
-    raise TooLargeError(
-        argument,
-        f"{argument}={value!r} is too large to draw this way: it needs {needs}, over the {MAX_SIDE_PX * m.n}-pixel "
-        f"limit; shrink the {what} or draw a part with region (`convgif info` describes the layer without drawing it)",
-        needs,
-        _drawn_without_values(asked),
-    )
-
-
 def _unfitted(asked: _Asked, smallest: int) -> Layout:
     """The figure drawn at the ``smallest`` cells when no cells fit the box: stacked, else
     landscape (with the outputs in one column, its narrowest), whichever is within the width
@@ -649,7 +618,7 @@ def _unfitted(asked: _Asked, smallest: int) -> Layout:
             within.append(drawn[-1])
     if not within:
         least = min(lay.width for lay in drawn)
-        raise _too_narrow(max_width, least, f"{least} pixels even at {smallest * n}-pixel cells")
+        raise too_narrow(max_width, least, cells_need(least, smallest * n, "convgif draws"))
     width, height = within[0].drawing
     hp, wp = geometry.grid
     ho, wo = geometry.out_size

@@ -30,6 +30,7 @@ from typing import Any, Optional
 from ..language import say
 from .arrangement import Grids
 from .layout import _breaks, _fringes, _top, place_keys
+from .matrix_cells import laid_out
 from .matrix_frames import CUT_REACH, PRODUCT, Block, MatrixAnimation, MatrixLayout
 from .model import Geometry, Key
 from .sizes import FRINGE, FRINGE_GAP, Layout, Metrics, TextStyle, fit_box
@@ -126,6 +127,12 @@ class MatrixPlan:
         """The layout at cells of ``s`` pixels (the arguments of :func:`convgif.picture.layout.arrange`;
         a whole picture shown small is not drawn beside a matrix)."""
         return _arrange(self, geometry, values, s, notes, m, keys, with_caption, value_chars)
+
+    @staticmethod
+    def laid_out(asked: Any) -> Layout:
+        """The layout :func:`~convgif.picture.layout.plan` chooses for a picture of this
+        arrangement ``asked`` (see :func:`.matrix_cells.laid_out`)."""
+        return laid_out(asked)
 
     @staticmethod
     def fit_box(scale: int = 1, width: Optional[int] = None) -> tuple[int, int]:
@@ -423,6 +430,7 @@ def _arrange(
         lane=b.lane,
         gaps=(gap_in, gap_out),
         cuts=_cuts(b.blocks, skips, s, n),
+        text_need=breaks.text_need,
     )
 
 

@@ -164,7 +164,8 @@ class Geometry:
     part: Optional[Part] = None
     #: How the picture is arranged, when not as every layer's (inputs, kernels, outputs across):
     #: an object whose ``arrange`` lays it out (taking :func:`convgif.picture.layout.arrange`'s
-    #: arguments) and whose ``animation`` draws its frames (taking those of
+    #: arguments), whose ``laid_out`` chooses its cells for what :func:`convgif.picture.layout.plan`
+    #: is asked and whose ``animation`` draws its frames (taking those of
     #: :class:`convgif.picture.overlay.Animation`), e.g. a :class:`convgif.picture.matrix.MatrixPlan`.
     arrangement: Any = None
     #: Whether the input grids are drawn: False for a picture whose output reads no input (a

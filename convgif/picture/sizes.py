@@ -233,6 +233,9 @@ class Layout:
     thumbnail: Optional[tuple[int, int, int, int]] = None
     #: Whether the drawing fits the box of :func:`fit_box` (else it is drawn at the smallest cells)
     fits_box: bool = False
+    #: The width its texts need whatever its cells (the pieces no line breaks within), and which
+    #: text needs it: what a refusal of a width names when the cells are not what needs it
+    text_need: tuple[int, str] = (0, "")
 
     @property
     def steps(self) -> int:
@@ -396,6 +399,12 @@ def _unbreakable(text: str, separator: str) -> int:
     """Characters of the longest piece ``wrap`` cannot break (with the separator it keeps)."""
     keep = len(separator.rstrip(" "))
     return max(cells(part) for part in _pieces(text, separator)) + keep
+
+
+def unbroken(text: str, separator: str) -> str:
+    """The longest piece of ``text`` that :func:`wrap` cannot break at ``separator`` (the
+    first of equals): what a refusal quotes when it decides a picture's width."""
+    return max(_pieces(text, separator), key=cells)
 
 
 def _pieces(text: str, separator: str) -> list[str]:
