@@ -330,7 +330,7 @@ def test_a_backward_note_is_translated_as_a_sentence():
     assert say(note, "en") == note
     # an English phrase is matched before or after others are translated, in either script: no Chinese in it
     assert not [english for english, _ in PHRASES if re.search("[\u4e00-\u9fff]", english)]
-    assert say("each dx channel is drawn beside the dy channel it copies", "zh-Hant").endswith("複製的 dy 通道旁")
+    assert say("each output copies one input cell", "zh-Hant") == "每個輸出複製一個輸入單元"
 
 
 def test_the_article_caption_in_its_translations_terms():

@@ -208,7 +208,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"shuffle with (\d+) groups",
             r"输出通道 j 复制了输入通道 \1, 因此该通道的 dx 即 dy[j]: 通道移回原处, 即分 \2 组的重排",
         ),
-        (r"each dx channel is drawn beside the dy channel it copies", "每个 dx 通道画在它复制的 dy 通道旁"),
         (
             r"each input cell's gradient is dy where its index put its value \(the cells no index names send theirs "
             r"nowhere\)",
@@ -319,7 +318,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"the larger p, the nearer y comes to the window's largest \|x\|", "p 越大, y 越接近窗口中最大的 |x|"),
         (r"the larger p, the nearer y comes", "p 越大, y 越接近"),
         (r"to the window's largest \|x\|", "窗口中最大的 |x|"),
-        (r"each output is drawn beside the input channel it copies", "每个输出画在它复制的输入通道旁"),
         (r"each output is the", "每个输出是"),
         (r"each output is", "每个输出是"),
         (rf"at index ({_NUM})", r"位于索引 \1"),
@@ -532,7 +530,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"每步将输入的一个 \1 块逐行移入 \2 个输出通道的同一位置",
         ),
         (rf"({_NUM}) groups of ({_NUM}):", r"\1 组, 每组 \2 个:"),
-        (r"each output is drawn beside the input channel it copies", "每个输出画在它复制的输入通道旁"),
         (r"it copies", "它复制"),
         (r"copies", "复制"),
         # the checkerboard comparison
