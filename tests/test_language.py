@@ -470,6 +470,22 @@ INFO_LAYERS = [
     "--layer ConvTranspose2d --in 4,4,4 --out 4 --k 3 --s 2 --g 2",
     "--layer Unfold --in 2,5,5 --k 3 --p 1 --s 2",
     "--layer Fold --in 8,12 --k 2 --output-size 4,5",
+    # the counts of every channel and what a step writes, the matrices of both separable steps
+    "--separable --in 4,6,6 --out 6 --k 3 --no-bias",
+    "--separable --in 1,5,5 --k 3",
+    "--in 3,6,6 --out 3 --g 3 --k 3 --no-bias",
+    "--layer MaxPool2d --in 2,7,7 --k 3 --p 1 --s 2",
+    "--layer AdaptiveAvgPool3d --in 2,4,4,4 --output-size 2",
+    "--layer MaxUnpool3d --in 2,2,2,2 --k 2",
+    "--layer ConvTranspose3d --in 4,2,2,2 --out 4 --k 1 --s 3 --g 2",
+    "--layer ConvTranspose3d --in 2,2,2,2 --out 2 --k 2 --g 2",
+    "--layer Conv3d --in 2,4,4,4 --out 2 --k 3",
+    "--layer ConstantPad3d --in 2,2,2,2 --p 1 --value 3",
+    "--layer ZeroPad2d --in 2,3,3 --p 1",
+    "--layer Upsample --in 2,3,3 --scale-factor 2",
+    "--layer PixelUnshuffle --in 2,4,4 --downscale-factor 2",
+    "--layer ChannelShuffle --in 6,2,2,2 --g 2",
+    "--layer Unfold --in 1,4,4 --k 2",
 ]
 
 

@@ -338,10 +338,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"over windows", "作用于各窗口"),
         (r"every output size is 1: torch takes the mean", "每个输出尺寸为 1: torch 取平均值"),
         (r"the same windows and divisors as (\w+\([^;]*\));", r"窗口和除数与 \1 相同;"),
-        (
-            r"torch takes the mean of the whole input, so fractions may differ from it in the last bit",
-            "torch 对整个输入取平均值, 小数的最后一位可能与之不同",
-        ),
+        (r"torch takes the mean of the whole input", "torch 对整个输入取平均值"),
+        (r"torch divides by each axis's size in turn", "torch 依次除以每个轴的尺寸"),
+        (r", so fractions may differ from it in the last bit", ", 小数的最后一位可能与之不同"),
         (r"windows overlap", "窗口重叠"),
         (r"lie in two windows", "位于两个窗口中"),
         (r"lies in two windows", "位于两个窗口中"),

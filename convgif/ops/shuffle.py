@@ -34,7 +34,7 @@ from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, is_int
 from .args import shape as _shape
-from .base import Operation
+from .base import Operation, count_facts
 from .depth_steps import of_part
 from .gathered import INPUT_RANGE, PIXEL_CHARS, no_values
 from .gathered_part import as_planes, spans_of
@@ -312,9 +312,7 @@ class _Shuffle(Operation):
             "output_shape": list(spec.output_shape),
             **{name: getattr(spec, name) for name in self.arguments if name != "input_shape"},
             "num_parameters": 0,
-            "placements": spec.steps,
-            "placements_name": self._placements_name(spec),
-            "steps": spec.steps,
+            **self._counts(spec),
             "output_size_formulas": self._formulas(spec),
             "parameter_formulas": ["none: a shuffle moves values and has no weights"],
             "writes": spec.operations[1],
@@ -342,10 +340,15 @@ class _Shuffle(Operation):
 
         return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
 
-    def _placements_name(self, spec) -> str:
+    def _counts(self, spec) -> dict[str, Any]:
+        """What moves, counted on every channel, and the steps: a channel, or a position, a step."""
         if isinstance(spec, ChannelShuffleSpec):
-            return "channels copied"
-        return "input positions moved" if isinstance(spec, PixelShuffleSpec) else "output positions filled"
+            depth = "each copies one depth slice of a channel" if spec.dims == 3 else None
+            return count_facts(spec.in_channels, 1, spec.steps, depth, name="channels copied")
+        n, moves = spec.steps, "each moves one cell of every input channel"
+        if isinstance(spec, PixelShuffleSpec):
+            return count_facts(n, spec.in_channels, n, moves, "input channels", "input positions moved")
+        return count_facts(n, spec.output_shape[0], n, None, "output channels", "output positions filled")
 
 
 class PixelShuffling(_Shuffle):

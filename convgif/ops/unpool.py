@@ -38,7 +38,7 @@ from . import args
 from .args import AXES, check_int64
 from .args import fmt as _fmt
 from .args import shape as _shape
-from .base import dims_text, shape_facts
+from .base import count_facts, dims_text, shape_facts
 from .depth_steps import of_part
 from .gathered import no_values
 from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
@@ -608,8 +608,12 @@ class Unpooling(_Windowed):
         return {
             **shape_facts(self.name, spec),
             "num_parameters": 0,
-            "placements": math.prod(spec.input_shape[1:]),
-            "steps": spec.steps if self.dims < 3 else _depth_steps(spec),
+            **count_facts(
+                math.prod(spec.input_shape[1:]),
+                spec.input_shape[0],
+                spec.steps if self.dims < 3 else _depth_steps(spec),
+                steps_note=None if self.dims < 3 else DEPTH_STEPS,
+            ),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: unpooling has no weights and no bias"],
             "writes": spec.writes,
@@ -621,6 +625,13 @@ def _as_drawn(array, shape: tuple[int, ...]):
     if isinstance(array, PartArray):
         return array if array.shape == shape else array[:, None, :]
     return array.reshape(shape)
+
+
+#: What a step of a MaxUnpool3d's picture writes (see :mod:`convgif.ops.unpool_depth`).
+DEPTH_STEPS = (
+    "drawn one output depth slice at a time: each step reads one input position of every channel for the slice, "
+    "from each input depth whose windows cover it in turn; a slice no window covers reads every input depth"
+)
 
 
 def _depth_steps(spec) -> int:
