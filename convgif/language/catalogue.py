@@ -59,7 +59,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
             rf"window's largest value, over a random ({_SIZE}) input",
             r"索引 (未给出时): 相同 K, S, P\2 的 \1 在一个随机的 \3 输入上找到的每个窗口最大值的位置",
         ),
-        (rf"in depth ({_NUM}), not this slice", r"在深度 \1, 不在此切片"),
     )
     + MATRIX
     + (
@@ -371,6 +370,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"(\w+\[{_NUM}\]) cropped, depth ({_NUM})$", r"\1 裁掉, 深度 \2"),
         (rf"(\w+\[{_NUM}\]) overhang, depth ({_NUM})$", r"\1 越界部分, 深度 \2"),
         (r"input slices", "输入切片"),
+        (r"output slices", "输出切片"),
         (
             rf"depth ({_NUM}) \({_OF}\): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",
             r"深度 \1 (\2): \3 读取 \5 中从通道 c 自己的起点开始的 \4 个深度",
@@ -442,12 +442,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"; both taps read the last depth ({_NUM})", r"; 两个抽头都读取最后的深度 \1"),
         (r"^depth: ", "深度: "),
         (rf"^depth ({_NUM}): ", r"深度 \1: "),
-        # a MaxUnpool3d drawn one depth slice at a time
-        (
-            rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
-            rf"(x\[:, d\]), d = ((?:{_NUM}(?:, )?)+)",
-            r"深度 \1 (\2): \3 接收索引落在其中的值, 来自 \4, d = \5",
-        ),
         # transposed
         (r"drawn as the equal direct convolution", "画作等价的直接卷积"),
         (rf"over the input with ({_NUM}) zeros? inserted between its cells", r"作用于在单元间插入 \1 个零的输入"),

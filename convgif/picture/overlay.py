@@ -225,6 +225,8 @@ class Animation:
         lay, s, n = self.layout, self.layout.cell, self.layout.metrics.n
         geo, f = self.scene.geometry, self._frame_px
         write = writes.get(geo.group_output(group, step.column))
+        if write is None and not geo.columns_take_turns:  # the group's outputs are one result: to the one written
+            write = next((w for ch, w in writes.items() if geo.out_group(ch) == group), None)
         out = lay.outputs.get(write.channel) if write is not None else None
         written = None
         if out is not None and write.box is not None:
