@@ -27,12 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CHINESE = ("zh-Hans", "zh-Hant")
 
 
-@pytest.fixture(scope="module")
-def cjk():
-    if glyphs.find_cjk_font("zh-Hans") is None or glyphs.find_cjk_font("zh-Hant") is None:
-        pytest.skip('no CJK font: pip install "convgif[zh]", or apt install fonts-noto-cjk')
-
-
 def gallery_layers() -> list[str]:
     """The arguments of every layer figure of the gallery (models aside)."""
     text = (ROOT / "gallery" / "gallery.toml").read_text(encoding="utf-8")
