@@ -133,8 +133,10 @@ def render_still(
     lang: str = "en",
     **view: Any,
 ) -> RenderResult:
-    """A PNG for pages and slides where animations do not play: one step (``step``, counted
-    from 1 among the steps drawn), or, without ``step``, a contact sheet of the frames a
+    """A PNG for pages and slides where animations do not play: frame ``step`` (counted from
+    1) of the animation :func:`render` draws with the same options (its part of the layer, its
+    channels and colour scales; a ``step`` past its frames is refused, saying why they are
+    fewer than the layer's steps), or, without ``step``, a contact sheet of the frames a
     render would draw: the caption and notes once at the top, then one tile per step, each
     with its step's lines only, ``columns`` across (default: about square, as many as fit
     ``SHEET_WIDTH`` pixels at full size). The tiles show the part of the layer the animation

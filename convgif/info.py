@@ -24,7 +24,9 @@ _RENDER_OPTIONS = frozenset(
 
 def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **options: Any) -> dict[str, Any]:
     """The figures of ``spec`` as plain JSON-ready values: ``kind``, ``caption``, the shapes and
-    arguments, ``num_parameters``, ``macs``, ``receptive_field``, ``placements``, ``steps``,
+    arguments, ``num_parameters``, ``macs``, ``receptive_field``, ``placements`` (counted on
+    every channel) and ``placements_note`` (how they split over the channels, or None),
+    ``steps`` and ``steps_note`` (what a step writes, where it is not one placement, or None),
     ``frames`` (every step of the part a render draws, in order; None when
     ``too_large_to_draw`` says why), ``region`` (the part of the output a render draws when it
     cannot draw all of it, else None), ``drawn`` (what a render leaves out, in words, or None),
@@ -49,7 +51,7 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **options: Any) ->
         frames, drawable = job.planned_frames(), None
         region, whole_by = job.region, job.whole_by
         if options.get("backward"):  # the steps of the backward pass's pictures, one after the other
-            facts["steps"] = job.total
+            facts["steps"], facts["steps_note"] = job.total, "the backward pass's pictures, one after the other"
         # each note once: a 3-D layer's pictures, one per depth, leave the same out
         drawn = "; ".join(dict.fromkeys(note for note in (shown_note(g) for g in job.geometries) if note)) or None
     except SpecError as error:
@@ -75,8 +77,12 @@ def describe(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, **options: Any) ->
         "macs",
         "receptive_field",
         "placements",
+        "placements_note",
         "steps",
+        "steps_note",
     ]
+    facts.setdefault("placements_note", None)
+    facts.setdefault("steps_note", None)
     info = {key: facts[key] for key in order if key in facts}
     info["frames"], info["too_large_to_draw"] = frames, drawable
     info.update({key: value for key, value in facts.items() if key not in info})
@@ -91,7 +97,7 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", *
 
     info = describe(spec, max_frames, lang=lang, **options)
     shape = tuple(info["output_shape"])
-    lines = [f"{info['kind']}: {info['caption']}", f"output shape {shape}"]
+    lines = [f"{info['kind']}: {_without(info['caption'], info['kind'])}", f"output shape {shape}"]
     lines += [f"  {line}" for line in info["output_size_formulas"]]
     lines.append(info.get("parameters_line") or f"parameters {info['num_parameters']:,}")
     lines += [f"  {line}" for line in info["parameter_formulas"]]
@@ -106,13 +112,13 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", *
     if "receptive_field" in info:
         lines.append(f"receptive field {tuple(info['receptive_field'])} (the dilated kernel's extent)")
     if "matrix_formulas" in info:
-        lines.append("as one matrix product (--view matrix)")
+        lines.append(info["matrix_heading"])
         lines += [f"  {line}" for line in info["matrix_formulas"]]
     elif info.get("overlaps") is not None:
         lines.append(f"{info['overlaps_name']}: {', '.join(map(str, info['overlaps']))}")
     placements = info.get("placements_name") or f"{'kernel' if 'macs' in info else 'window'} placements"
-    lines.append(f"{placements} {info['placements']:,}")
-    lines.append(f"animation steps {info['steps']:,}")
+    lines.append(f"{placements} {info['placements']:,}{_noted(info['placements_note'])}")
+    lines.append(f"animation steps {info['steps']:,}{_noted(info['steps_note'])}")
     if info["region"] is not None:
         lines.append(
             f"a render draws only output {info['region']['text']} and the input they read (--region chooses the part)"
@@ -134,3 +140,14 @@ def explain(spec: Any, max_frames: int = DEFAULT_MAX_FRAMES, lang: str = "en", *
             )
         )
     return lines
+
+
+def _without(caption: str, kind: str) -> str:
+    """``caption`` without the part naming ``kind`` (a pooling's names it, as its frames do):
+    the line it follows names the kind already."""
+    return " — ".join(part for part in caption.split(" — ") if part != kind)
+
+
+def _noted(note: Any) -> str:
+    """`` (note)`` after a count, or nothing."""
+    return f" ({note})" if note else ""

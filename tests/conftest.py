@@ -10,6 +10,15 @@ from click.testing import CliRunner, Result
 
 
 @pytest.fixture(scope="module")
+def cjk() -> None:
+    """Skip a test of Chinese figures where no CJK font draws both scripts."""
+    from convgif.picture import glyphs
+
+    if glyphs.find_cjk_font("zh-Hans") is None or glyphs.find_cjk_font("zh-Hant") is None:
+        pytest.skip('no CJK font: pip install "convgif[zh]", or apt install fonts-noto-cjk')
+
+
+@pytest.fixture(scope="module")
 def one_torch_thread() -> Iterator[None]:
     """Torch on one thread for a module comparing with it: its tensors are tiny, and on a busy
     machine two threads waiting for each other make every call dozens of times slower."""

@@ -513,8 +513,6 @@ def test_the_backward_pictures_write_the_gradients(name):
             np.testing.assert_allclose(played(drawn, steps), drawn.output, err_msg=str((name, spec)))
         dx = [d for d in job.drawings if d.geometry.output_name in ("dx", "dd") or d is job.drawings[-1]]
         grad_input = rec.grad_input
-        if name == "ChannelShuffle":  # each dx channel drawn beside the dy channel it copies
-            grad_input = grad_input[np.asarray(spec.sources)]
         shown = by_name["dx"].output
         if by_name["dx"].cut is not None:  # drawn on the padded map: the cells cut off are dropped
             shown = shown[:, ~by_name["dx"].cut]

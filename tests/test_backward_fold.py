@@ -188,4 +188,7 @@ def test_the_cli_draws_the_backward_pass_and_info_counts_its_steps(line, tmp_pat
     assert result.exit_code == 0, result.output
     facts = json.loads(result.output)
     with Image.open(out) as gif:
-        assert facts["frames"] == gif.n_frames == facts["steps"] == facts["placements"]
+        # a step a window, of every channel (C, the map's; the columns hold C·KH·KW rows): the
+        # placements are counted on each channel
+        channels = min(facts["input_shape"][0], facts["output_shape"][0])
+        assert facts["frames"] == gif.n_frames == facts["steps"] == facts["placements"] // channels

@@ -234,7 +234,8 @@ def test_every_shuffle_slice_copies_each_dx_channel_from_the_dy_channel_it_went_
                 j = destination[step]
                 (write,) = drawn.playback.advance(step)
                 shown = drawn.playback.show(step)
-                assert write.channel == j and geometry.output_label(j) == f"dx[{step}, {z}]"
+                assert write.channel == step and geometry.output_label(step) == f"dx[{step}, {z}]"  # in its place
+                assert geometry.out_group(step) == j and shown.trail == tuple(range(step))  # its line from dy[j]
                 dx[step, z][np.ix_(write.rows, write.cols)] = write.values
                 assert shown.sums == (f"dx[{step}, {z}] = dy[{j}, {z}]",)
                 assert shown.text == f"depth {z}: dx[{step}] copies dy[{j}] · step {z * c + step + 1}/{depth * c}"

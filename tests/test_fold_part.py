@@ -32,6 +32,22 @@ def _spec(rng: random.Random):
         return None
 
 
+def _reads_input(spec, column: int) -> bool:
+    """Whether Unfold output column ``column``'s window reads an input cell (not padding alone),
+    by the window's definition."""
+    (p, q), (_, h, w), (kh, kw), (sh, sw), (dh, dw) = (
+        spec.padding,
+        spec.input_shape,
+        spec.kernel_size,
+        spec.stride,
+        spec.dilation,
+    )
+    oy, ox = divmod(column, (w + 2 * q - dw * (kw - 1) - 1) // sw + 1)
+    return any(
+        p <= oy * sh + ky * dh < p + h and q <= ox * sw + kx * dw < q + w for ky in range(kh) for kx in range(kw)
+    )
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_regions(seed):
     rng, found = random.Random(seed), 0
@@ -47,6 +63,12 @@ def test_a_part_holds_and_draws_the_whole_layers_values_for_random_layers_and_re
         if rng.random() < 0.3:  # a given input of fractions, or of whole numbers
             given = np.round(np.random.default_rng(seed).normal(size=spec.input_shape) * 4, rng.choice((0, 2)))
         whole = UNFOLD.record(spec, seed, input=given)
+        if not any(_reads_input(spec, c) for c in range(*region.cols)) and any(
+            _reads_input(spec, c) for c in range(places)
+        ):  # padding alone, where other columns read the input: refused
+            with pytest.raises(convgif.SpecError, match="reads no input cell"):
+                UNFOLD.record_drawn(spec, seed, [()], input=given, region=region)
+            continue
         part = UNFOLD.record_drawn(spec, seed, [()], input=given, region=region)  # the part drawn alone
         assert isinstance(part.output, PartArray)
         cut = slice(*region.cols)
@@ -458,3 +480,78 @@ def test_random_folds_and_unfolds_draw_or_are_refused_with_a_spec_error(seed):
             convgif.render_still(spec, io.BytesIO(), step=1, values=rng.random() < 0.5, **view)
         except convgif.SpecError:
             pass
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        "--in 1,4,4 --k 2 --p 2 --region 0:2",  # the first row of windows lies in the top padding
+        "--in 1,4,4 --k 2 --p 2 --region 3:5",
+        "--in 2,5,5 --k 1 --p 1 --s 2 --region 4:5",  # window (1, 0) reads padded column 0: padding
+        "--in 1,3,3 --k 2 --p 3 --region 0:16",
+    ],
+)
+def test_an_unfold_region_of_padding_alone_is_refused_naming_the_region_and_one_that_reads(args, tmp_path):
+    """Columns whose windows lie wholly in the zero padding hold zeros only and move no input
+    value: refused with exit 2, as a Fold part of padding alone is, naming --region, the value
+    and the rule, and suggesting a range of as many columns that reads the input (which draws)."""
+    import re
+
+    from click.testing import CliRunner
+
+    from convgif.cli import main
+
+    runner = CliRunner()
+    done = runner.invoke(main, ["--layer", "Unfold", *args.split(), "-o", str(tmp_path / "u.gif")])
+    assert done.exit_code == 2, done.output
+    value = args.split()[-1]
+    text = " ".join(done.output.split())
+    assert "'--region'" in text and f"region {value} " in text and "reads no input cell" in text, text
+    assert "wholly in the zero padding" in text, text
+    start, stop = (int(v) for v in re.search(r"e\.g\. --region (\d+):(\d+)", text).groups())
+    spec = UNFOLD.build(**_unfold_arguments(args))
+    assert stop - start == int(value.split(":")[1]) - int(value.split(":")[0])
+    assert _reads_input(spec, start), (start, stop)
+    redone = runner.invoke(
+        main, ["--layer", "Unfold", *args.split()[:-1], f"{start}:{stop}", "-o", str(tmp_path / "v.gif")]
+    )
+    assert redone.exit_code == 0, redone.output
+
+
+def _unfold_arguments(args: str) -> dict:
+    words = args.split()
+    take = lambda flag, default: words[words.index(flag) + 1] if flag in words else default  # noqa: E731
+    return {
+        "input_shape": tuple(int(v) for v in take("--in", "").split(",")),
+        "kernel_size": int(take("--k", "1")),
+        "padding": int(take("--p", "0")),
+        "stride": int(take("--s", "1")),
+    }
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_unfold_refuses_exactly_the_column_ranges_whose_windows_read_padding_alone(seed):
+    """Against the windows' definition, on random padded layers and ranges: refused (naming the
+    region) exactly when no column of the range reads an input cell; a range with one that does
+    is drawn, its columns of zeros with it."""
+    from convgif.ops.fold_part import unfold_columns
+
+    rng, found, refused = random.Random(seed), 0, 0
+    while found < 60:
+        spec = _spec(rng)
+        if spec is None or not max(spec.padding):
+            continue
+        found += 1
+        places = spec.output_shape[1]
+        start = rng.randrange(places)
+        region = Region((0, 1), (start, rng.randint(start + 1, min(places, start + 5))), 1)
+        reads = any(_reads_input(spec, column) for column in range(*region.cols))
+        layer_reads = any(_reads_input(spec, column) for column in range(places))
+        try:
+            unfold_columns(spec, region)
+        except convgif.SpecError as error:
+            refused += 1
+            assert error.argument == "region" and not reads and layer_reads, (spec, region)
+        else:
+            assert reads or not layer_reads, (spec, region)
+    assert refused > 0

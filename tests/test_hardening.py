@@ -100,11 +100,14 @@ def test_ctrl_c_while_starting_exits_quietly(monkeypatch, capsys):
 
 def test_missing_read_only_and_folder_outputs(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = invoke("--in", "1,4,4", "-o", "no/such/folder/x.gif")
-    assert (
-        result.exit_code == 1
-        and "cannot write no/such/folder/x.gif: the folder no/such/folder does not exist" in result.output
-    )
+    for name, extra in (("x.gif", ()), ("x.png", ("--frame", "2")), ("s.png", ("--sheet",))):
+        result = invoke("--in", "1,4,4", *extra, "-o", f"no/such/folder/{name}")
+        assert (
+            result.exit_code == 1
+            and (f"cannot write no/such/folder/{name} (-o/--output): the folder no/such/folder does not exist")
+            in result.output
+        ), result.output
+        assert os.listdir(".") == []  # nothing written, not even in part
     os.mkdir("folder")
     result = CliRunner().invoke(main, ["--in", "1,4,4", "-o", "folder"])
     assert result.exit_code == 2 and "'-o' / '--output'" in result.output
@@ -123,7 +126,7 @@ def test_missing_read_only_and_folder_outputs(tmp_path, monkeypatch):
     with monkeypatch.context() as patch:
         patch.setattr(os, "open", denied)
         result = invoke("--in", "1,4,4", "-o", "x.gif")
-    assert result.exit_code == 1 and "cannot write x.gif: Permission denied" in result.output
+    assert result.exit_code == 1 and "cannot write x.gif (-o/--output): Permission denied" in result.output
     assert sorted(os.listdir()) == ["folder"]
 
 
@@ -138,8 +141,9 @@ def test_a_folder_that_takes_no_new_files_is_named_in_plain_words(tmp_path, monk
         patch.setattr(os, "open", refused)
         result = invoke("--in", "1,4,4", "-o", "x.gif")
     assert result.exit_code == 1, result.output
-    assert "cannot write x.gif: the folder . takes no new files (the system says: No such file or directory)" in (
-        result.output
+    assert (
+        "cannot write x.gif (-o/--output): the folder . takes no new files (the system says: No such file or directory)"
+        in (result.output)
     )
 
 

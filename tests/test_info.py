@@ -1,11 +1,25 @@
+import dataclasses
+import io
 import json
 import random
+import re
 import warnings
 
 import pytest
 from click.testing import CliRunner
 
-from convgif import Conv1dSpec, Conv2dSpec, Conv3dSpec, ConvTranspose2dSpec, SeparableSpec, SpecError
+import convgif
+from convgif import (
+    Conv1dSpec,
+    Conv2dSpec,
+    Conv3dSpec,
+    ConvTranspose1dSpec,
+    ConvTranspose2dSpec,
+    ConvTranspose3dSpec,
+    SeparableSpec,
+    SpecError,
+    ops,
+)
 from convgif.cli import main
 from convgif.info import describe, explain
 
@@ -149,7 +163,8 @@ def test_cli_info_text_and_json():
                 "  H windows: ⌊i·5/3⌋ to ⌈(i+1)·5/3⌉: 0–1, 1–3, 3–4 (2 or 3 cells, overlapping at 1, 3)",
                 "  each output = its window's sum / (its cell count)",
                 "additions 80 (one forward pass)",
-                "window placements 9",
+                "window placements 18 (9 on each of 2 channels)",
+                "animation steps 9 (each writes every channel)",
             ],
         ),
         (
@@ -299,3 +314,137 @@ def test_the_checkerboard_has_no_parameters_of_its_own_and_lists_those_it_compar
     at = lines.index("parameters 0 of its own; the four layers it compares have these weights")
     weights = [int(line.rsplit(": ", 1)[1].split()[0]) for line in lines[at + 1 : at + 5]]
     assert weights == [9, 4, 9, 36] and lines[at + 5].startswith("input cells, once per way")
+
+
+def test_a_separable_layer_is_told_as_its_two_products_and_d_is_named():
+    """Its matrix section was the depthwise step's alone, told as the whole layer (16 × 36 for
+    a 32-channel output, "+ b" without a bias), under a --view it does not draw."""
+    lines = explain(SeparableSpec((16, 8, 8), 32, 3, bias=False))
+    # 6×6 = 36 output positions; d has C_in = 16 channels, y 32; C_pw maps 16·36 values to 32·36
+    assert "  d, the depthwise output and the pointwise step's input: (C_in, H_out, W_out) = (16, 6, 6)" in lines
+    at = lines.index("as two matrix products, the depthwise then the pointwise")
+    assert lines[at + 1 : at + 8] == [
+        "  depthwise: X = unfold(x): C_in·KH·KW × L = 144 × 36",
+        "  depthwise: W_dw: C_in × KH·KW = 16 × 9 (16 × 144 block-diagonal against all of X)",
+        "  depthwise: D = W_dw·X: C_in × L = 16 × 36, d flattened",
+        "  pointwise: W_pw: C_out × C_in = 32 × 16",
+        "  pointwise: Y = W_pw·D: C_out × L = 32 × 36",
+        "  C_dw (d = C_dw·x): 576 × 1,024 = 589,824 entries, 5,184 of them weights (0.879%)",
+        "  C_pw (y = C_pw·d): 1,152 × 576 = 663,552 entries, 18,432 of them weights (2.78%)",
+    ]
+    assert not [line for line in lines if "+ b" in line or "--view" in line]
+    # 36 depthwise placements on each of 16 d channels, 36 pointwise ones on each of 32 outputs
+    assert (
+        "kernel placements 1,728 (576 depthwise, 36 on each of 16 d channels; 1,152 pointwise, 36 on each of 32 "
+        "output channels)" in lines
+    )
+    with_bias = explain(SeparableSpec((16, 8, 8), 32, 3))
+    assert "  pointwise: Y = W_pw·D + b: C_out × L = 32 × 36" in with_bias
+
+
+MATRIX_KINDS = [
+    Conv1dSpec((2, 6), 2, 3),
+    Conv2dSpec((2, 5, 5), 2, 3, groups=2),
+    Conv3dSpec((2, 4, 4, 4), 2, 3),
+    ConvTranspose1dSpec((2, 4), 2, 3),
+    ConvTranspose2dSpec((2, 3, 3), 2, 3, stride=2),
+    ConvTranspose3dSpec((2, 2, 2, 2), 2, 2, stride=2),
+    SeparableSpec((2, 5, 5), 2, 3),
+]
+
+
+@pytest.mark.parametrize("spec", MATRIX_KINDS, ids=lambda spec: ops.of(spec).name)
+def test_info_names_a_view_only_where_a_render_draws_it(spec):
+    text = "\n".join(explain(spec))
+    for view in ("matrix", "overlaps"):
+        try:
+            convgif.render_still(spec, io.BytesIO(), step=1, view=view)
+            drawn = True
+        except SpecError:
+            drawn = False
+        assert (f"--view {view}" in text) == drawn, (view, text)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans"])
+@pytest.mark.parametrize("spec", MATRIX_KINDS, ids=lambda spec: ops.of(spec).name)
+def test_a_layer_without_a_bias_adds_no_b(spec, lang):
+    without = "\n".join(explain(dataclasses.replace(spec, bias=False), lang=lang))
+    with_bias = "\n".join(explain(spec, lang=lang))
+    assert "+ b" not in without and "+ b" in with_bias
+
+
+def test_the_reviewers_layers_count_placements_on_every_channel_and_say_what_a_step_writes():
+    """A depthwise Conv2d counted its placements per channel and a MaxPool2d did not, though
+    each step of both writes every channel; the pool's comparisons were counted per channel."""
+    conv = explain(Conv2dSpec((3, 6, 6), 3, 3, groups=3))
+    assert "kernel placements 48 (16 on each of 3 output channels)" in conv  # 4×4 positions, 3 channels
+    assert "animation steps 16 (each writes every output channel)" in conv
+    pool = explain(convgif.MaxPool2dSpec((2, 7, 7), 3, stride=2, padding=1))
+    assert "window placements 32 (16 on each of 2 channels)" in pool  # 4×4 windows, 2 channels
+    assert "animation steps 16 (each writes every channel)" in pool
+    assert pool[0].count("MaxPool2d") == 1, pool[0]
+    grouped = explain(Conv2dSpec((2, 7, 7), 4, 3, stride=2, padding=2, groups=2))  # the article's grouped figure
+    assert "kernel placements 100 (25 on each of 4 output channels)" in grouped
+    assert "animation steps 50 (each writes 2 output channels, one in each group)" in grouped
+
+
+#: Layers whose every step writes each channel at once, the torch module of each: a window (or
+#: an output or input position) placed on every channel counts once per channel.
+EVERY_CHANNEL = [
+    ("--layer MaxPool2d --in 2,7,7 --k 3 --p 1 --s 2", "MaxPool2d(3, 2, 1)", "output"),
+    ("--layer AvgPool1d --in 3,9 --k 2", "AvgPool1d(2)", "output"),
+    ("--layer MaxPool3d --in 2,4,4,4 --k 2", "MaxPool3d(2)", "output"),
+    ("--layer LPPool2d --in 2,6,6 --k 2 --norm-type 2", "LPPool2d(2, 2)", "output"),
+    ("--layer AdaptiveAvgPool2d --in 3,5,5 --output-size 3", "AdaptiveAvgPool2d(3)", "output"),
+    ("--layer AdaptiveMaxPool1d --in 2,7 --output-size 3", "AdaptiveMaxPool1d(3)", "output"),
+    ("--layer FractionalMaxPool2d --in 2,7,7 --k 2 --output-size 3", "FractionalMaxPool2d(2, output_size=3)", "output"),
+    ("--layer ReflectionPad2d --in 2,4,4 --p 1", "ReflectionPad2d(1)", "output"),
+    ("--layer Upsample --in 2,3,3 --scale-factor 2", "Upsample(scale_factor=2)", "output"),
+    ("--layer PixelUnshuffle --in 2,4,4 --downscale-factor 2", "PixelUnshuffle(2)", "output"),
+    ("--layer PixelShuffle --in 8,2,2 --upscale-factor 2", "PixelShuffle(2)", "input"),
+    ("--layer MaxUnpool2d --in 2,3,3 --k 2", "MaxUnpool2d(2)", "input"),
+]
+
+
+@pytest.mark.parametrize("line, module, counted", EVERY_CHANNEL, ids=[case[1] for case in EVERY_CHANNEL])
+def test_a_layer_writing_every_channel_a_step_counts_its_placements_on_each(line, module, counted):
+    torch = pytest.importorskip("torch")
+    args = line.split()
+    shape = tuple(int(n) for n in args[args.index("--in") + 1].split(","))
+    layer = eval(f"torch.nn.{module}")  # noqa: S307  (the modules above)
+    x = torch.rand(1, *shape)
+    if "Unpool" in module:
+        pooled, indices = torch.nn.MaxPool2d(2, return_indices=True)(torch.rand(1, shape[0], 6, 6))
+        y = layer(pooled, indices)
+        x = pooled
+    else:
+        y = layer(x)
+    cells = (y if counted == "output" else x)[0]
+    facts = json.loads(CliRunner().invoke(main, ["info", *args, "--json"]).output)
+    per_channel, channels = cells[0].numel(), cells.shape[0]
+    assert facts["placements"] == per_channel * channels
+    assert facts["placements_note"].startswith(f"{per_channel} on each of {channels} ")
+    assert facts["steps"] == per_channel and facts["steps_note"].startswith("each ")
+
+
+@pytest.mark.parametrize("name", sorted(ops.REGISTRY))
+def test_every_kind_names_itself_once_and_splits_its_counts_truly(name):
+    """Each kind's example: the first line names the kind once (a pooling's caption names it
+    too); a note splitting the placements over the channels multiplies back to them, over
+    the layer's channels; steps fewer or more than the placements say what a step writes."""
+    op = ops.operation(name)
+    spec = op.spec_type(**op.example())
+    facts, lines = describe(spec), explain(spec)
+    assert len(re.findall(rf"(?<![\w.]){name}(?![\w(])", lines[0])) == 1, lines[0]
+    for part in re.findall(r"([\d,]+) on each of ([\d,]+) ", facts["placements_note"] or ""):
+        per_channel, channels = (int(n.replace(",", "")) for n in part)
+        assert channels in (spec.input_shape[0], spec.output_shape[0]), (part, spec)
+        assert per_channel * channels <= facts["placements"]
+    if facts["placements_note"] and ";" not in facts["placements_note"]:  # one split: all of them
+        (part,) = re.findall(r"([\d,]+) on each of ([\d,]+) ", facts["placements_note"])
+        per_channel, channels = (int(n.replace(",", "")) for n in part)
+        assert per_channel * channels == facts["placements"]
+        if (facts["steps_note"] or "").startswith("each writes every"):  # a step a position, on each channel
+            assert facts["steps"] == per_channel, facts
+    if facts["steps"] != facts["placements"]:
+        assert facts["steps_note"], facts

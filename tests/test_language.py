@@ -27,12 +27,6 @@ ROOT = Path(__file__).resolve().parent.parent
 CHINESE = ("zh-Hans", "zh-Hant")
 
 
-@pytest.fixture(scope="module")
-def cjk():
-    if glyphs.find_cjk_font("zh-Hans") is None or glyphs.find_cjk_font("zh-Hant") is None:
-        pytest.skip('no CJK font: pip install "convgif[zh]", or apt install fonts-noto-cjk')
-
-
 def gallery_layers() -> list[str]:
     """The arguments of every layer figure of the gallery (models aside)."""
     text = (ROOT / "gallery" / "gallery.toml").read_text(encoding="utf-8")
@@ -330,7 +324,7 @@ def test_a_backward_note_is_translated_as_a_sentence():
     assert say(note, "en") == note
     # an English phrase is matched before or after others are translated, in either script: no Chinese in it
     assert not [english for english, _ in PHRASES if re.search("[\u4e00-\u9fff]", english)]
-    assert say("each dx channel is drawn beside the dy channel it copies", "zh-Hant").endswith("複製的 dy 通道旁")
+    assert say("each output copies one input cell", "zh-Hant") == "每個輸出複製一個輸入單元"
 
 
 def test_the_article_caption_in_its_translations_terms():
@@ -470,6 +464,22 @@ INFO_LAYERS = [
     "--layer ConvTranspose2d --in 4,4,4 --out 4 --k 3 --s 2 --g 2",
     "--layer Unfold --in 2,5,5 --k 3 --p 1 --s 2",
     "--layer Fold --in 8,12 --k 2 --output-size 4,5",
+    # the counts of every channel and what a step writes, the matrices of both separable steps
+    "--separable --in 4,6,6 --out 6 --k 3 --no-bias",
+    "--separable --in 1,5,5 --k 3",
+    "--in 3,6,6 --out 3 --g 3 --k 3 --no-bias",
+    "--layer MaxPool2d --in 2,7,7 --k 3 --p 1 --s 2",
+    "--layer AdaptiveAvgPool3d --in 2,4,4,4 --output-size 2",
+    "--layer MaxUnpool3d --in 2,2,2,2 --k 2",
+    "--layer ConvTranspose3d --in 4,2,2,2 --out 4 --k 1 --s 3 --g 2",
+    "--layer ConvTranspose3d --in 2,2,2,2 --out 2 --k 2 --g 2",
+    "--layer Conv3d --in 2,4,4,4 --out 2 --k 3",
+    "--layer ConstantPad3d --in 2,2,2,2 --p 1 --value 3",
+    "--layer ZeroPad2d --in 2,3,3 --p 1",
+    "--layer Upsample --in 2,3,3 --scale-factor 2",
+    "--layer PixelUnshuffle --in 2,4,4 --downscale-factor 2",
+    "--layer ChannelShuffle --in 6,2,2,2 --g 2",
+    "--layer Unfold --in 1,4,4 --k 2",
 ]
 
 

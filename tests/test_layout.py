@@ -215,11 +215,14 @@ def _random_geometries(seed: int, count: int) -> list:
 
     from test_region import random_layers
 
-    from convgif import MaxUnpool2dSpec
+    from convgif import ChannelShuffleSpec, MaxUnpool2dSpec
     from convgif.picture.model import Region
 
     rng = random.Random(seed)
     layers = random_layers(rng, count) + [MaxUnpool2dSpec((2, 3, 3), 2), convgif_pool_with_indices()]
+    other = random.Random(f"shuffle-{seed}")  # the other layers' looks drawn as before
+    shuffled = (other.choice([4, 6]), other.randint(1, 6), other.randint(1, 6))  # its lines cross
+    layers.append(ChannelShuffleSpec(shuffled[: other.choice([2, 3])], 2))
     found = []
     for spec in layers:
         op = ops.of(spec)
@@ -247,12 +250,18 @@ def convgif_pool_with_indices():
     return MaxPool2dSpec((2, 5, 5), 2, return_indices=True)
 
 
-def _runs(points: list, n: int) -> list:
-    """The rectangles (y0, y1, x0, x1) a path through ``points`` paints, ``n`` pixels thick."""
+def _runs(points: list, n: int, aslant: bool = False) -> list:
+    """The rectangles (y0, y1, x0, x1) a path through ``points`` paints, ``n`` pixels thick
+    (an aslant run's, ``n`` by ``n`` round each pixel it passes)."""
     runs = []
     for (xa, ya), (xb, yb) in zip(points, points[1:]):
-        assert xa == xb or ya == yb, points  # across or down, never aslant
-        if ya == yb:
+        if xa != xb and ya != yb:
+            assert aslant, points  # across or down, never aslant but where the picture's lines cross
+            length = max(abs(xb - xa), abs(yb - ya))
+            for t in range(length):
+                x, y = xa + round(t * (xb - xa) / length), ya + round(t * (yb - ya) / length)
+                runs.append((y, y + n, x, x + n))
+        elif ya == yb:
             runs.append((ya, ya + n, min(xa, xb), max(xa, xb) + 1))
         else:
             runs.append((min(ya, yb), max(ya, yb) + 1, xa, xa + n))
@@ -281,7 +290,7 @@ def test_both_arrangements_keep_apart_and_join_each_window_to_its_kernel_and_out
             for c, (gx, gy) in lay.inputs.items():
                 group = c // geometry.in_per_group
                 for j in lay.shown_columns:
-                    co = group * geometry.out_per_group + j
+                    co = geometry.group_output(group, j)
                     for row in range(hp):
                         y_window = gy + row * s + s // 2
                         written = None
@@ -305,7 +314,7 @@ def test_both_arrangements_keep_apart_and_join_each_window_to_its_kernel_and_out
                         else:
                             assert len(paths) == (0 if column is None else 1), where
                         for points in paths:
-                            for y0, y1, x0, x1 in _runs(points, n):
+                            for y0, y1, x0, x1 in _runs(points, n, lay.routes.aslant):
                                 for b in panels:
                                     assert y1 <= b[0] or b[1] <= y0 or x1 <= b[2] or b[3] <= x0, (where, points, b)
 

@@ -39,12 +39,6 @@ CHINESE = ("zh-Hans", "zh-Hant")
 TORCH_CALLS = {"roll", "mean"}
 
 
-@pytest.fixture(scope="module")
-def cjk():
-    if glyphs.find_cjk_font("zh-Hans") is None or glyphs.find_cjk_font("zh-Hant") is None:
-        pytest.skip('no CJK font: pip install "convgif[zh]", or apt install fonts-noto-cjk')
-
-
 class _Roll(nn.Module):
     """A convolution, a torch.roll convgif does not follow, a pooling."""
 

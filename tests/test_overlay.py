@@ -68,3 +68,26 @@ def test_a_step_that_writes_a_dilated_window_rings_each_cell_it_writes(theme):
         assert all(sides(row, col)), (row, col)
     for row, col in [(0, 2), (1, 1), (1, 2), (1, 3), (2, 2)]:
         assert not any(sides(row, col)), (row, col)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_dashed_line_runs_to_the_output_grid_a_step_writes_when_a_groups_grids_are_written_at_once(theme):
+    """MaxUnpool3d's picture of input depth 0 draws output depths 0 and 1 for its one channel;
+    step 3 puts x[0, 0, 0, 2] into y[0, 1, 1, 5] (the lower grid), step 2 into y[0, 0]: the
+    line from the input runs to the row of the cell written in the grid written, not to the
+    group's first grid only."""
+    from convgif import MaxUnpool3dSpec
+
+    spec = MaxUnpool3dSpec((1, 4, 4, 4), 2)
+    job = Job(spec, Look(values=True, theme=theme), {})
+    frames = [frame.copy() for frame in job.frames()]
+    animation = job.parts[0]
+    playback, s = animation.drawn.playback, animation.layout.cell
+    hue = job.players.lut(0)[animation.scene.hue(0)]
+    for step, grid in ((2, 1), (1, 0)):
+        (write,) = playback.advance(step)
+        assert write.channel == grid
+        x, y = animation.layout.outputs[grid]
+        middle = y + int(write.rows[0]) * s + s // 2
+        beside = [bool(frames[step][middle, x - k] == hue) for k in range(1, 4 * s)]
+        assert any(beside), (step, beside)

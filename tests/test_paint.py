@@ -11,7 +11,7 @@ import pytest
 
 from convgif import Conv2dSpec, ops
 from convgif.picture.layout import plan
-from convgif.picture.paint import DASH, Painter
+from convgif.picture.paint import ASLANT_PIECE, DASH, Painter
 
 BACKGROUND, GRID, INK = 0, 1, 2
 
@@ -55,29 +55,32 @@ def test_a_windows_rings_at_once_are_its_rings_one_by_one(scale):
     assert paint.rings(at_once, (0, 0), np.zeros((0, 2), int), 3) is None
 
 
-def walked(paint: Painter, image: np.ndarray, points: list, colour: int) -> list:
-    """A dashed path drawn pixel by pixel: the g-th pixel along it (from its first point, every
-    run covering its first point and not its last) is on when (g // dash) is even, and an on
-    pixel paints ``n`` pixels across the run, where the picture shows background."""
+def walked(paint: Painter, image: np.ndarray, points: list, colour: int, dashed: bool = True) -> list:
+    """A path drawn pixel by pixel: the g-th pixel along it (from its first point, every run
+    covering its first point and not its last, a pixel a step along its longer side, the other
+    coordinate rounded) is on when (g // dash) is even (always, not ``dashed``), and an on
+    pixel paints ``n`` pixels across the run (rightwards where it runs down more than across,
+    else downwards), where the picture shows background. Gives the rectangles of the runs
+    across or down; an aslant run's, the box round its pixels."""
     n, dash, g, rects = paint.n, DASH * paint.n, 0, []
     height, width = image.shape
     for (xa, ya), (xb, yb) in zip(points, points[1:]):
-        length = abs(xb - xa) + abs(yb - ya)
+        length = max(abs(xb - xa), abs(yb - ya))
         if not length:
             continue
-        dx, dy = (xb > xa) - (xb < xa), (yb > ya) - (yb < ya)
+        steep = abs(yb - ya) >= abs(xb - xa)
+        run = []
         for t in range(length):
-            x, y = xa + dx * t, ya + dy * t
-            if (g // dash) % 2 == 0:
-                for k in range(n):
-                    px, py = (x + k, y) if dx == 0 else (x, y + k)
+            x, y = xa + round(t * (xb - xa) / length), ya + round(t * (yb - ya) / length)
+            for k in range(n):
+                run.append((x + k, y) if steep else (x, y + k))
+                px, py = run[-1]
+                if (g // dash) % 2 == 0 or not dashed:
                     if 0 <= px < width and 0 <= py < height and image[py, px] == BACKGROUND:
                         image[py, px] = colour
             g += 1
-        if dy == 0:
-            rects.append((ya, ya + n, min(xa, xb + 1), min(xa, xb + 1) + length))
-        else:
-            rects.append((min(ya, yb + 1), min(ya, yb + 1) + length, xa, xa + n))
+        xs, ys = zip(*run)
+        rects.append((min(ys), max(ys) + 1, min(xs), max(xs) + 1))
     return rects
 
 
@@ -102,6 +105,34 @@ def test_a_dashed_path_is_its_pixels_walked_one_by_one(scale):
         rects = walked(paint, expected, points, colour)
         assert paint.path(image, points, colour) == rects
         np.testing.assert_array_equal(image, expected, err_msg=str(points))
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_an_aslant_or_solid_path_is_its_pixels_walked_one_by_one(scale):
+    """A channel shuffle's lines run aslant, and the lines of the steps before stay, solid:
+    each pixel is where the walk puts it, and the rectangles given hold every pixel painted,
+    an aslant run's in pieces of at most ASLANT_PIECE steps."""
+    rng = random.Random(20 + scale)
+    paint = painter(scale)
+    shape = (120, 140)
+    for _ in range(120):
+        points = [(rng.randint(-10, 150), rng.randint(-10, 130)) for _ in range(rng.randint(2, 4))]
+        dashed = rng.random() < 0.5
+        image = picture(rng, shape)
+        expected = image.copy()
+        walked(paint, expected, points, 5, dashed)
+        painted = (expected == 5) & (image == BACKGROUND)
+        rects = paint.path(image, points, 5, dashed)
+        np.testing.assert_array_equal(image, expected, err_msg=str((points, dashed)))
+        inside = np.zeros(shape, bool)
+        for y0, y1, x0, x1 in rects:  # each thin: across, down, or a piece of an aslant run
+            assert min(y1 - y0, x1 - x0) <= scale or max(y1 - y0, x1 - x0) <= (ASLANT_PIECE + 1) * scale, rects
+            inside[max(y0, 0) : max(y1, 0), max(x0, 0) : max(x1, 0)] = True
+        assert not (painted & ~inside).any(), (points, rects)
+    # aslant, a pixel a step along the longer side: (0, 0) to (4, 2) covers x 0..3, y 0, 0 (0.5 rounds to even), 1, 2
+    image = np.full((6, 8), BACKGROUND, np.uint8)
+    painter(1).path(image, [(0, 0), (4, 2)], 5, dashed=False)
+    assert sorted(zip(*np.nonzero(image == 5))) == [(0, 0), (0, 1), (1, 2), (2, 3)]
 
 
 def test_a_picture_painted_by_flat_index_must_be_whole():

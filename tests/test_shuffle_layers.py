@@ -4,6 +4,7 @@ importable, and that each step moves what it says it moves."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 
 import numpy as np
@@ -149,17 +150,115 @@ def test_the_note_says_a_step_moves_a_block_per_group_when_there_are_several(spe
 
 
 def test_channel_shuffle_steps_copy_whole_channels_in_output_order():
+    """Step j writes output channel j, in its own place (y[j], the j-th grid), whole from the
+    input channel it copies; y[j] is in that input channel's group (its hue, its lines), and
+    the steps before stay named as the lines kept."""
     spec = convgif.ChannelShuffleSpec((6, 2, 3), 3)
     rec, drawn, out, steps = _played(spec)
-    labels = [drawn.geometry.output_label(slot) for slot in range(6)]
-    assert labels == ["y[0]", "y[3]", "y[1]", "y[4]", "y[2]", "y[5]"]  # each beside the input it copies
+    geometry = drawn.geometry
+    assert [geometry.output_label(co) for co in range(6)] == [f"y[{j}]" for j in range(6)]
+    assert not [note for note in geometry.notes if "beside" in note]  # no order to explain
+    np.testing.assert_array_equal(out, rec.output)  # every channel written where it is drawn
+    sources = [(j % 3) * 2 + j // 3 for j in range(6)]  # torch's rule: 0, 2, 4, 1, 3, 5
     for j, (shown, (write,)) in enumerate(steps):
-        source = int(spec.sources[j])
-        assert write.channel == source and shown.sums == (f"y[{j}] = x[{source}]",)
-        np.testing.assert_array_equal(write.values, rec.output[j])
-        assert {c for c, _, _ in shown.reads[source].cells} == {source}
+        s = sources[j]
+        assert write.channel == j and shown.sums == (f"y[{j}] = x[{s}]",) and shown.sum_channels == (j,)
+        np.testing.assert_array_equal(write.values, rec.input[s])
+        assert {c for c, _, _ in shown.reads[s].cells} == {s} and not shown.reads[(s + 1) % 6].cells.size
+        assert geometry.out_group(j) == s and geometry.group_output(s, 0) == j
+        assert shown.trail == tuple(range(j))
     with pytest.raises(SpecError, match="drawn for up to 6"):
         ops.of(convgif.ChannelShuffleSpec((8, 2, 2), 2)).geometries(convgif.ChannelShuffleSpec((8, 2, 2), 2))
+
+
+def _runs_pixels(points: list) -> list[tuple[int, int]]:
+    """Every (x, y) a path through ``points`` passes, a pixel a step along each run's longer side."""
+    found = []
+    for (xa, ya), (xb, yb) in zip(points, points[1:]):
+        length = max(abs(xb - xa), abs(yb - ya))
+        found += [(xa + round(t * (xb - xa) / length), ya + round(t * (yb - ya) / length)) for t in range(length)]
+    return found
+
+
+@pytest.mark.parametrize("shape, groups", [((6, 2, 2), 2), ((6, 2, 3), 3), ((4, 5), 2)])
+def test_channel_shuffle_lines_cross_from_each_input_to_the_output_that_copies_it(shape, groups):
+    """The outputs face the inputs in order (y[j] in row j, beside x[j]); the line of output j
+    leaves x[s] (s the channel it copies) on its right at its middle row, crosses the gap
+    aslant and enters y[j] on its left at its middle row, touching no grid, label or key."""
+    from test_region import rects
+
+    from convgif.picture.layout import plan
+
+    spec = convgif.ChannelShuffleSpec(shape, groups)
+    (geometry,) = ops.of(spec).geometries(spec)
+    lay = plan(geometry, True)
+    c, per = spec.in_channels, spec.in_channels // groups
+    labels = {text: (x, y) for text, _, x, y in lay.texts}
+    assert [labels[f"y[{j}]"][1] for j in range(c)] == [labels[f"x[{j}]"][1] for j in range(c)]
+    assert (
+        [lay.outputs[j][1] for j in range(c)]
+        == [lay.inputs[j][1] for j in range(c)]
+        == sorted(y for _, y in lay.inputs.values())
+    )
+    assert lay.routes.aslant
+    with pytest.raises(ValueError, match="its share"):  # every input's group gets one output, no more
+        dataclasses.replace(geometry, output_groups=(0,) * c)
+    s_px, n, f = lay.cell, lay.metrics.n, lay.metrics.frame
+    (h, w), panels = geometry.grid, [box for _, box in rects(lay)]
+    for j in range(c):
+        s = (j % groups) * per + j // groups
+        (ix, iy), (ox, oy) = lay.inputs[s], lay.outputs[j]
+        end = (ox - f - 2 * n - 1, oy + h * s_px // 2)
+        (points,) = lay.routes.paths(lay, s, iy + h * s_px // 2, None, (j, end))
+        assert points[0] == (ix + w * s_px + f + 2 * n, iy + h * s_px // 2) and points[-1] == end
+        assert points[1][1] == points[0][1] and points[2][1] == end[1]  # out and in level, aslant between
+        assert (points[1][0] < points[2][0]) and (points[1][1] != points[2][1]) == (lay.inputs[s] != lay.inputs[j])
+        for x, y in _runs_pixels(points):
+            assert not [b for b in panels if b[0] <= y < b[1] and b[2] <= x < b[3]], (j, s, x, y)
+
+
+@pytest.mark.parametrize("theme, values", [("light", False), ("dark", True)])
+def test_channel_shuffle_frames_draw_each_steps_line_and_keep_the_earlier_ones_faint(theme, values):
+    """Frame k: a dashed line in x[s]'s hue leaves x[s] (s the channel y[k] copies) and enters
+    y[k], framed in that hue; the lines of the steps before stay, solid and faint, each in its
+    input's hue, into y[0] .. y[k-1]; none yet enters the outputs still to come."""
+    from convgif.animation import Look
+    from convgif.animation.job import Job
+
+    spec = convgif.ChannelShuffleSpec((6, 2, 2), 2)
+    job = Job(spec, Look(values=values, theme=theme), {})
+    frames = [frame.copy() for frame in job.frames()]
+    part = job.parts[0]
+    lay, scene, lut = part.layout, part.scene, job.players.lut(0)
+    s_px, n, f = lay.cell, lay.metrics.n, lay.metrics.frame
+    h, w = spec.input_shape[1:]
+    sources = [0, 3, 1, 4, 2, 5]
+    background = lut[scene.colours.background]
+
+    def leaving(frame, s: int) -> set:
+        """The colours just right of x[s], along its middle row (where its line leaves)."""
+        x, y = lay.inputs[s]
+        start = x + w * s_px + f + 2 * n
+        return set(frame[y + h * s_px // 2, start : start + 8].tolist())
+
+    def entering(frame, j: int) -> set:
+        """The colours just left of y[j], along its middle row (where a line enters it)."""
+        x, y = lay.outputs[j]
+        end = x - f - 2 * n - 1  # the line's last point, itself not drawn
+        return set(frame[y + h * s_px // 2, end - 12 : end].tolist())
+
+    assert len(frames) == 6
+    for k, frame in enumerate(frames):
+        for j, s in enumerate(sources):
+            hue = lut[scene.hue(s)]
+            x, y = lay.outputs[j]
+            assert frame[y - f, x + s_px] == hue, (k, j)  # y[j] framed in the hue of the x it copies
+            if j == k:
+                assert hue in leaving(frame, s) and hue in entering(frame, j), (k, j)
+            elif j < k:
+                assert leaving(frame, s) == entering(frame, j) == {lut[scene.faint(s)]}, (k, j)
+            else:
+                assert leaving(frame, s) == entering(frame, j) == {background}, (k, j)
 
 
 def test_the_comparison_counts_each_ways_products():

@@ -89,9 +89,10 @@ def test_a_part_draws_every_depth_picture_as_the_whole_recording_draws_it():
             continue  # a part no window reaches: not drawn, whole or not
         pictures = op.drawings(spec, op.record(spec, 2), region=region)
         held = op.drawings(spec, op.record_drawn(spec, 2, [()], region=region), region=region)
-        assert len(held) == len(pictures) == spec.output_shape[1]
+        assert len(held) == len(pictures) == spec.input_shape[1]  # one picture per input depth slice
         for a, b in zip(pictures, held):
             assert np.array_equal(a.grid, b.grid) and np.array_equal(a.output, b.output)
+            assert np.array_equal(a.start, b.start)  # what the slices before wrote
             assert a.value_chars == b.value_chars
             for step in range(a.geometry.steps_per_column):
                 shown, kept = a.playback.show(step), b.playback.show(step)

@@ -9,7 +9,6 @@ render then comes from these, nothing asked of the operation or laid out again.
 
 from __future__ import annotations
 
-import numbers
 import os
 import sys
 import time
@@ -249,6 +248,11 @@ class Job:
         """The part of the output drawn (None: all of it)."""
         return self.view.get("region")
 
+    @property
+    def region_asked(self) -> bool:
+        """Whether the part drawn was asked for (``region``), not chosen."""
+        return self._asked.get("region") is not None
+
     @cached_property
     def recording(self) -> Any:
         """The layer run forward, with the kernels of the output channels the pictures show."""
@@ -416,9 +420,10 @@ class Job:
         step drawn alone (the outputs of the steps before it written, as in the animation).
         It is as large as the picture the step is in, without the room an animation of several
         pictures leaves around a smaller one."""
+        from .drawn import check_step
+
+        check_step(self, step)
         every = sum(self.shown)
-        if not isinstance(step, numbers.Integral) or not 1 <= step <= every:
-            raise SpecError("step", f"step={step!r} must be from 1 to {every}, the steps drawn")
         steps, before = [], step - 1
         for shown in self.shown:
             steps.append([before] if 0 <= before < shown else [])
@@ -494,7 +499,7 @@ class Job:
             data=data,
             region=self.region,
             layer_steps=self.layer_steps,
-            region_asked=self._asked.get("region") is not None,
+            region_asked=self.region_asked,
             whole_by=self.whole_by,
             channels=self.channels_left_out(),
             past_column=self.past_column(),
@@ -563,6 +568,17 @@ class Job:
             middle = (narrow + wide) // 2
             narrow, wide = (narrow, middle) if drawn(middle) else (middle, wide)
         return said + f"--width {wide} is the least that draws it within the width (a narrower one is refused)"
+
+    def frames_with(self, max_frames: int) -> Optional[int]:
+        """How many frames a render of this layer with another ``max_frames`` draws, planned as
+        :meth:`planned_frames` (None: it would be refused)."""
+        whole, shown, chars = self._chooser
+        look = self.look._replace(headless=False)
+        try:
+            choice = choose(self.op, self.spec, look, self._asked, whole, max_frames, shown, chars)
+            return sum(plan(g).steps for g in choice.geometries)
+        except SpecError:
+            return None
 
     def planned_frames(self) -> int:
         """How many frames the job draws, from its geometries alone (nothing recorded): each

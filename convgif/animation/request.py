@@ -100,7 +100,10 @@ class _Given(NamedTuple):
         return cls(spec, input, weight, bias, picture, said(extra, lang) + notes, lang)
 
     def job(self, look: Look, view: dict, seed: int, pixels: bool, max_frames: int, grad_output: Any) -> Job:
-        """The render's job, its every choice made once."""
+        """The render's job, its every choice made once. An animation's, its stills' and its
+        contact sheet's are built from the same options, ``max_frames`` too (only a sheet's
+        frames are drawn ``headless``): they draw the same part, channels and colour scales, so
+        that a still of step N is frame N of the animation."""
         return Job(
             self.spec,
             look,
@@ -179,8 +182,9 @@ def still_job(
     lang: str = "en",
     **view: Any,
 ) -> tuple[Job, Any]:
-    """The job of a still (see :func:`convgif.api.render_still`) and where it goes: of every
-    step for one ``step``, else of the steps a render would draw, as headless tiles."""
+    """The job of a still (see :func:`convgif.api.render_still`) and where it goes: the job of
+    the animation the same options draw, its frames headless tiles for a contact sheet (no
+    ``step``); ``step`` counts among its frames."""
     check_options(DEFAULT_FPS, max_frames, seed, theme, width, scale)
     if path is not None and not is_stream(path) and str(path) != "-":
         check_path_type(path)
@@ -191,7 +195,7 @@ def still_job(
     given = _Given.of(spec, input_shape, input, weight, bias, kernel, image, factors, notes, lang)
     look = Look(values, given.notes, theme, width, scale, headless=step is None, lang=given.lang)
     suffix = f"_step{step}{STILL_SUFFIX}" if step is not None else f"_sheet{STILL_SUFFIX}"
-    job = given.job(look, view, seed, pixels, 0 if step is not None else max_frames, grad_output)
+    job = given.job(look, view, seed, pixels, max_frames, grad_output)
     spec = given.spec
     name = lambda: default_filename(spec, values, seed, label_of(kernel, image), suffix, **job.view)  # noqa: E731
     return job, target_of(path, name)

@@ -26,7 +26,7 @@ from ..picture import THEME_NAMES
 from ..version import __version__
 from .hints import HintingGroup
 from .options import bad, fail, layer_from, layer_options, render_options, request_from, spec_from, views_from
-from .output import check_stream, folder_given, send, stream_of, why_not_written
+from .output import cannot_write, check_stream, folder_given, send, stream_of
 from .shapes import channel_note
 from .types import ShapeType
 
@@ -143,7 +143,7 @@ def main(
     except SpecError as error:
         raise bad(error) from None
     except OSError as error:
-        raise click.ClickException(f"cannot write {target}: {why_not_written(target, error)}") from None
+        raise click.ClickException(cannot_write(target, error, "-o/--output" if path else "")) from None
     except MemoryError:
         raise click.ClickException(OUT_OF_MEMORY) from None
     except KeyboardInterrupt:
@@ -159,7 +159,7 @@ def main(
         try:
             request.render_poster(poster)
         except OSError as error:
-            raise click.ClickException(f"cannot write {poster}: {why_not_written(poster, error)}") from None
+            raise click.ClickException(cannot_write(poster, error)) from None
         except MemoryError:
             raise click.ClickException(OUT_OF_MEMORY) from None
     if to_stdout:  # the picture is the output; what is said goes to stderr

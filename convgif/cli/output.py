@@ -94,6 +94,13 @@ def folder_given(path: str, name: str) -> str:
     )
 
 
+def cannot_write(target: Any, error: OSError, option: str = "") -> str:
+    """The refusal of a file that cannot be written (exit 1), naming the ``option`` that gave
+    its path, if one did, and why (:func:`why_not_written`)."""
+    named = f"{target} ({option})" if option else f"{target}"
+    return f"cannot write {named}: {why_not_written(target, error)}"
+
+
 def why_not_written(target: Any, error: OSError) -> str:
     """Why ``target`` could not be written, in words: a missing folder is named (convgif does
     not create folders, as ``cp`` or ``curl -o`` do not), and so is a folder that takes no new

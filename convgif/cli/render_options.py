@@ -46,7 +46,10 @@ def render_options(function):
             help="Animation format [default: from the -o suffix, else gif].",
         ),
         click.option(
-            "--frame", "step", type=click.IntRange(min=1), help="Write only step N (counted from 1) as a PNG."
+            "--frame",
+            "step",
+            type=click.IntRange(min=1),
+            help="Write only frame N (counted from 1) of the animation the same options draw, as a PNG.",
         ),
         click.option("--sheet", is_flag=True, help="Write a contact sheet of the steps as a PNG."),
         click.option(

@@ -13,7 +13,8 @@ PyTorch's names (``Conv2d``, ``padding_mode='reflect'``, ``ceil_mode=True``) and
 the article's caption (K, P, S, D, G) and of formulas (x, y, w, b) stay as they are in code.
 
 A whole network's page (``convgif model --lang``) passes its words through the same catalogue
-(:mod:`.catalogue_model`): its headings, table, notes and the receptive field's animation; a
+(:mod:`.catalogue_model`): its headings, table, notes and the receptive field's animation, and
+why a layer is not drawn (:mod:`.catalogue_refusals`); a
 sentence it composes with a module's or class's name holds a private character in the name's
 place while the catalogue reads it (:func:`say_naming`), so that a module called ``output``
 keeps its name.
@@ -27,7 +28,7 @@ and the catalogue (:mod:`.catalogue`) is loaded when a frame is first drawn in a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
@@ -141,9 +142,14 @@ PATH = re.compile(
 )
 
 
+#: Code in backticks, as a refusal quotes a command or a list of argument names: kept as a path is.
+QUOTED = re.compile(r"`[^`\n]*`")
+
+
 def _paths(text: str) -> list[tuple[int, int]]:
-    """Where the paths of ``text`` are."""
-    return [m.span() for m in PATH.finditer(text)] if "/" in text or ".py" in text else []
+    """Where the paths of ``text`` are, and its code in backticks: no phrase changes part of them."""
+    found = [m.span() for m in PATH.finditer(text)] if "/" in text or ".py" in text else []
+    return found + [m.span() for m in QUOTED.finditer(text)] if "`" in text else found
 
 
 def _keeping_paths(pattern: re.Pattern[str], replacement: str, text: str, paths: list[tuple[int, int]]) -> str:
@@ -266,6 +272,7 @@ KEPT = frozenset(
     }  # a network's page
     | {"prepend", "append", "diff", "permute", "transpose"}  # torch arguments and calls a page names
     | {"flatten", "reshape", "stack", "einsum", "matmul"}
+    | {"True", "False", "None", "GiB"}  # Python's constants and a unit, as a refusal writes them
 )
 _CODE = re.compile(
     r"\w+=\S+"  # padding_mode='reflect', bias=False, scale_factor=2.0
@@ -276,12 +283,18 @@ _CODE = re.compile(
     r"|(?<=--view )\w+|\bim2col\b"  # a view's name; unfold's other name
     r"|\b\w+\([\w.]*\)"  # print(model), forward()
     r"|[\w/.]+\.py:\w+"  # a model's file and name
+    r"|`[^`]*`"  # code as a refusal quotes it: `convgif info`
+    r"|\b[A-Z]\w*Error\b"  # an exception's class: TooLargeError
 )
 
 
-def untranslated(text: str) -> list[str]:
-    """The English words left in ``text`` (a translation): those not names kept from code."""
+def untranslated(text: str, names: Iterable[str] = ()) -> list[str]:
+    """The English words left in ``text`` (a translation): those not names kept from code, nor
+    any of ``names`` (a network's modules and classes) where it stands whole."""
     from ..ops.kinds import REGISTRY
 
+    given = sorted({name for name in names if name}, key=len, reverse=True)
+    if given:
+        text = re.sub(r"(?<![\w.=])(?:" + "|".join(map(re.escape, given)) + r")(?!\w)", " ", text)
     stripped = _CODE.sub(" ", text)
     return [word for word in re.findall(r"[A-Za-z]{2,}", stripped) if word not in KEPT and word not in REGISTRY]

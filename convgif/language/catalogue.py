@@ -59,7 +59,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
             rf"window's largest value, over a random ({_SIZE}) input",
             r"索引 (未给出时): 相同 K, S, P\2 的 \1 在一个随机的 \3 输入上找到的每个窗口最大值的位置",
         ),
-        (rf"in depth ({_NUM}), not this slice", r"在深度 \1, 不在此切片"),
     )
     + MATRIX
     + (
@@ -208,7 +207,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"shuffle with (\d+) groups",
             r"输出通道 j 复制了输入通道 \1, 因此该通道的 dx 即 dy[j]: 通道移回原处, 即分 \2 组的重排",
         ),
-        (r"each dx channel is drawn beside the dy channel it copies", "每个 dx 通道画在它复制的 dy 通道旁"),
         (
             r"each input cell's gradient is dy where its index put its value \(the cells no index names send theirs "
             r"nowhere\)",
@@ -319,7 +317,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"the larger p, the nearer y comes to the window's largest \|x\|", "p 越大, y 越接近窗口中最大的 |x|"),
         (r"the larger p, the nearer y comes", "p 越大, y 越接近"),
         (r"to the window's largest \|x\|", "窗口中最大的 |x|"),
-        (r"each output is drawn beside the input channel it copies", "每个输出画在它复制的输入通道旁"),
         (r"each output is the", "每个输出是"),
         (r"each output is", "每个输出是"),
         (rf"at index ({_NUM})", r"位于索引 \1"),
@@ -340,10 +337,9 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (r"over windows", "作用于各窗口"),
         (r"every output size is 1: torch takes the mean", "每个输出尺寸为 1: torch 取平均值"),
         (r"the same windows and divisors as (\w+\([^;]*\));", r"窗口和除数与 \1 相同;"),
-        (
-            r"torch takes the mean of the whole input, so fractions may differ from it in the last bit",
-            "torch 对整个输入取平均值, 小数的最后一位可能与之不同",
-        ),
+        (r"torch takes the mean of the whole input", "torch 对整个输入取平均值"),
+        (r"torch divides by each axis's size in turn", "torch 依次除以每个轴的尺寸"),
+        (r", so fractions may differ from it in the last bit", ", 小数的最后一位可能与之不同"),
         (r"windows overlap", "窗口重叠"),
         (r"lie in two windows", "位于两个窗口中"),
         (r"lies in two windows", "位于两个窗口中"),
@@ -374,6 +370,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"(\w+\[{_NUM}\]) cropped, depth ({_NUM})$", r"\1 裁掉, 深度 \2"),
         (rf"(\w+\[{_NUM}\]) overhang, depth ({_NUM})$", r"\1 越界部分, 深度 \2"),
         (r"input slices", "输入切片"),
+        (r"output slices", "输出切片"),
         (
             rf"depth ({_NUM}) \({_OF}\): (y\[c, {_NUM}\]) reads ({_NUM}) depths? of (x\[c\]) from channel c's own start",
             r"深度 \1 (\2): \3 读取 \5 中从通道 c 自己的起点开始的 \4 个深度",
@@ -445,12 +442,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
         (rf"; both taps read the last depth ({_NUM})", r"; 两个抽头都读取最后的深度 \1"),
         (r"^depth: ", "深度: "),
         (rf"^depth ({_NUM}): ", r"深度 \1: "),
-        # a MaxUnpool3d drawn one depth slice at a time
-        (
-            rf"depth ({_NUM}) \({_OF}\): (y\[:, {_NUM}\]) receives the values whose index lies in it, from "
-            rf"(x\[:, d\]), d = ((?:{_NUM}(?:, )?)+)",
-            r"深度 \1 (\2): \3 接收索引落在其中的值, 来自 \4, d = \5",
-        ),
         # transposed
         (r"drawn as the equal direct convolution", "画作等价的直接卷积"),
         (rf"over the input with ({_NUM}) zeros? inserted between its cells", r"作用于在单元间插入 \1 个零的输入"),
@@ -532,7 +523,6 @@ PHRASES: tuple[tuple[str, str], ...] = (
             r"每步将输入的一个 \1 块逐行移入 \2 个输出通道的同一位置",
         ),
         (rf"({_NUM}) groups of ({_NUM}):", r"\1 组, 每组 \2 个:"),
-        (r"each output is drawn beside the input channel it copies", "每个输出画在它复制的输入通道旁"),
         (r"it copies", "它复制"),
         (r"copies", "复制"),
         # the checkerboard comparison

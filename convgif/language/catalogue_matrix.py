@@ -10,6 +10,59 @@ _SIZE = r"\d+(?:×\d+)*"
 #: An output channel as a step line names it: ``3``, or a gradient's grid, ``dx[4]``, ``dw[2,0,1]``.
 _NAMED = r"(?:\w+\[[\d, ]+\]|\d+)"
 
+#: How ``convgif info`` counts a layer's placements, on every channel, and its animation steps.
+COUNTS: tuple[tuple[str, str], ...] = (
+    (rf"({_NUM}) on each of ({_NUM}) output channels", r"每个输出通道 \1 个, 共 \2 个通道"),
+    (rf"({_NUM}) on each of ({_NUM}) input channels", r"每个输入通道 \1 个, 共 \2 个通道"),
+    (rf"({_NUM}) on each of ({_NUM}) d channels", r"每个 d 通道 \1 个, 共 \2 个通道"),
+    (rf"({_NUM}) on each of ({_NUM}) channels", r"每个通道 \1 个, 共 \2 个通道"),
+    (
+        rf"({_NUM}) depthwise, each writing every d channel; then ({_NUM}) pointwise, one placement each",
+        r"逐深度 \1 步, 每步写入每个 d 通道; 然后逐点 \2 步, 每步一次放置",
+    ),
+    (rf"\(({_NUM}) depthwise", r"(逐深度 \1 个"),
+    (rf"; ({_NUM}) pointwise", r"; 逐点 \1 个"),
+    (rf"the output's ({_NUM}) columns each hold one of every channel", r"输出的 \1 列各含每个通道的一个窗口"),
+    (rf"the input's ({_NUM}) columns each hold one of every channel", r"输入的 \1 列各含每个通道的一个窗口"),
+    (rf"the output's ({_NUM}) columns", r"输出的 \1 列"),
+    (rf"the input's ({_NUM}) columns", r"输入的 \1 列"),
+    (r"^windows(?= \d)", "窗口数"),
+    (r"each writes every channel", "每步写入每个通道"),
+    (r"each writes every output channel", "每步写入每个输出通道"),
+    (rf"each writes ({_NUM}) output channels, one in each group", r"每步写入 \1 个输出通道, 每组一个"),
+    (r"each moves one cell of every input channel", "每步移动每个输入通道的一个单元"),
+    (
+        r"each copies an input position on every channel; the padding cells start at the value",
+        "每步在每个通道上复制一个输入位置; 填充单元一开始就是该值",
+    ),
+    (r"; a depth slice of the value alone is one step", "; 只含该值的深度切片占一步"),
+    (r"each copies one depth slice of a channel", "每步复制一个通道的一个深度切片"),
+    (
+        r"drawn one output depth slice at a time: each step scatters one input position of the depths reaching the "
+        rf"slice into one output channel of each of ({_NUM}) groups",
+        r"逐个输出深度切片绘制: 每步把可达该切片的各输入深度的一个输入位置散布到 \1 组中每组的一个输出通道",
+    ),
+    (
+        r"drawn one output depth slice at a time: each step scatters one input position of the depths reaching the "
+        r"slice into one output channel",
+        "逐个输出深度切片绘制: 每步把可达该切片的各输入深度的一个输入位置散布到一个输出通道",
+    ),
+    (
+        r"drawn one output depth slice at a time: each step scatters one input position of the depths reaching the "
+        r"slice into every output channel",
+        "逐个输出深度切片绘制: 每步把可达该切片的各输入深度的一个输入位置散布到每个输出通道",
+    ),
+    (r"; a slice no input depth reaches is one step", "; 没有输入深度可达的切片占一步"),
+    (
+        r"drawn one output depth slice at a time: each step reads one input position of every channel for the "
+        r"slice, from each input depth whose windows cover it in turn; a slice no window covers reads every input "
+        r"depth",
+        "逐个输出深度切片绘制: 每步为该切片读取每个通道的一个输入位置, 依次取自窗口覆盖该切片的每个输入深度; "
+        "没有窗口覆盖的切片读取所有输入深度",
+    ),
+    (r"the backward pass's pictures, one after the other", "反向传播的各图片, 依次播放"),
+)
+
 #: (English phrase as a regular expression, Simplified Chinese), applied in this order.
 MATRIX: tuple[tuple[str, str], ...] = (
     # the matrix view (--view matrix: Y = W·X, y = Cᵀ·x; --view overlaps) and Unfold and Fold,
@@ -181,6 +234,11 @@ MATRIX: tuple[tuple[str, str], ...] = (
     (r"output, on the padded map", "输出 (在填充后的图上)"),
     # ... and as convgif info tells them
     (r"as one matrix product \(--view matrix\)", "写成一次矩阵乘法 (--view matrix)"),
+    (r"as one matrix product", "写成一次矩阵乘法"),
+    (r"as two matrix products, the depthwise then the pointwise", "写成两次矩阵乘法: 先逐深度, 再逐点"),
+    (r", d flattened$", ", 即展平的 d"),
+    (r"d, the depthwise output and the pointwise step's input:", "d, 即逐深度卷积的输出, 也是逐点卷积的输入:"),
+    *COUNTS,
     (rf"\(({_NUM} × {_NUM}) block-diagonal against all of X\)", r"(对整个 X 而言是 \1 的分块对角矩阵)"),
     (rf"entries, ({_NUM}) of them weights", r"个元素, 其中 \1 个为权重"),
     (
@@ -199,6 +257,7 @@ MATRIX: tuple[tuple[str, str], ...] = (
     ),
     (r"kernel taps landing on an output cell", "落在一个输出单元上的卷积核抽头数"),
     (r"\(uneven: the checkerboard of --view overlaps\)", "(不均匀: 即 --view overlaps 的棋盘格)"),
+    (r"\(uneven: a checkerboard\)", "(不均匀: 形成棋盘格)"),
     (r"\(even\)", "(均匀)"),
     (rf", each adding the ({_NUM}) input channels of its group", r", 每个抽头累加本组的 \1 个输入通道"),
     (
@@ -208,6 +267,4 @@ MATRIX: tuple[tuple[str, str], ...] = (
     (r"windows along ([HW]) =", r"沿 \1 的窗口数 ="),
     (r"none: Unfold copies the windows and has no weights", "无: Unfold 只把各窗口取出成列, 没有权重"),
     (r"none: Fold adds the columns into their windows and has no weights", "无: Fold 把各列加回其窗口, 没有权重"),
-    (r"windows \(columns of the output\)", "窗口数 (输出的列数)"),
-    (r"windows \(columns of the input\)", "窗口数 (输入的列数)"),
 )

@@ -1,6 +1,7 @@
 """The catalogue's sentences of a whole network's page (``convgif model``): its headings, the
 table's header and cells, the notes around the table, why a module's receptive field is not
-followed, and the words of the receptive field's animation. Matched before the rest of
+followed, and the words of the receptive field's animation (why a layer is not drawn: in
+:mod:`.catalogue_refusals`, taken in here). Matched before the rest of
 :data:`convgif.language.catalogue.PHRASES`, whose words they would otherwise be cut into.
 
 A page's names (modules as ``named_modules()`` names them, classes, torch functions) are the
@@ -10,6 +11,8 @@ captured groups; the page protects those it composes itself (:func:`convgif.lang
 from __future__ import annotations
 
 import re
+
+from . import catalogue_refusals as _refusals
 
 _NUM = r"[−-]?\d[\d,.]*"
 _SIZE = r"\d+(?:×\d+)*"
@@ -47,8 +50,9 @@ WITH_EXAMPLE = (
     "layer with the activation it receives."
 )
 
-#: (English phrase as a regular expression, Simplified Chinese), applied first, in this order.
-PHRASES: tuple[tuple[str, str], ...] = (
+#: (English phrase as a regular expression, Simplified Chinese), applied first, in this order: why
+#: a layer is not drawn (:mod:`.catalogue_refusals`), then the page's own sentences.
+PHRASES: tuple[tuple[str, str], ...] = _refusals.PHRASES + (
     # the headings and the table's header: whole texts only
     (r"^The network, layer by layer$", "网络逐层图解"),
     (r"^Receptive field$", "感受野"),
@@ -318,6 +322,7 @@ TRADITIONAL = dict(
         "則實寬導帶廣張歸機獨類約練終結繪絡維見讓訓調敗賴蹤載連鄰裡錯際隨並滾幾鍵詢著碼還納",
     )
 )
+TRADITIONAL.update(_refusals.TRADITIONAL)
 
 #: Terms Taiwan's texts use where the mainland's use others, not only other characters.
 HANT_TERMS: tuple[tuple[str, str], ...] = (
@@ -326,4 +331,5 @@ HANT_TERMS: tuple[tuple[str, str], ...] = (
     ("归一化", "正規化"),  # normalization: 批次正規化
     ("绘制", "繪製"),  # to draw: 製, not 制
     ("类", "類別"),  # a Python class: 類別
+    *_refusals.HANT_TERMS,
 )

@@ -1,5 +1,6 @@
 """The catalogue's sentences of the backward pictures of the 3-D layers that move values (drawn
-a depth slice at a time) and of Unfold and Fold (each drawn as the other), matched
+a depth slice at a time), of a MaxUnpool3d's forward pictures (one input depth slice at a
+time), and of Unfold and Fold (each drawn as the other), matched
 before the rest of :data:`convgif.language.catalogue.PHRASES`, whose words they would otherwise
 be cut into."""
 
@@ -13,6 +14,27 @@ _LIST = rf"((?:{_NUM}(?:, )?)+)"
 
 #: (English phrase as a regular expression, Simplified Chinese), applied first, in this order.
 PHRASES: tuple[tuple[str, str], ...] = (
+    # a MaxUnpool3d drawn one input depth slice at a time, forward
+    (
+        rf"depth ({_NUM}) \({_OF}\): (x\[:, {_NUM}\]) goes back into (y\[:, z\]), z = {_LIST}, the "
+        r"output depths its pooling windows cover",
+        r"深度 \1 (\2): \3 回到 \4, z = \5, 即其池化窗口覆盖的各输出深度",
+    ),
+    (
+        rf"depth ({_NUM}) \({_OF}\): (x\[:, {_NUM}\]) goes back into (y\[:, z\]), z = {_LIST}: its "
+        rf"pooling windows cover z = {_LIST}, and no window covers the others",
+        r"深度 \1 (\2): \3 回到 \4, z = \5: 其池化窗口覆盖 z = \6, 其余深度不在任何窗口内",
+    ),
+    (
+        rf"depth ({_NUM}) \({_OF}\): (x\[:, {_NUM}\]) goes back into (y\[:, z\]), z = {_LIST}: its "
+        r"pooling windows cover no output depth, so every one is drawn",
+        r"深度 \1 (\2): \3 回到 \4, z = \5: 其池化窗口不覆盖任何输出深度, 故画出全部输出深度",
+    ),
+    (
+        rf"depth ({_NUM}) \({_OF}\): (x\[:, {_NUM}\]) goes back into (y\[:, z\]), z = {_LIST}: its "
+        r"pooling windows cover no output depth, nor does any window cover these",
+        r"深度 \1 (\2): \3 回到 \4, z = \5: 其池化窗口不覆盖任何输出深度, 这些深度也不在任何窗口内",
+    ),
     # a 3-D padding's backward pass, one output depth slice at a time, and a MaxUnpool3d's, one
     # input depth slice at a time
     (

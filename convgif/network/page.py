@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from ..integrations import embed
-from ..language import full_width, name_mark, say, say_naming
+from ..language import full_width, name_mark, say, say_naming, untranslated
 from ..language.catalogue_model import FIELD_NOTE, FROM_TEXT, WITH_EXAMPLE, WITH_PICTURE
 from .graph import figures_text
 
@@ -69,8 +69,13 @@ def _cells(result: ModelResult, row: Row, link: bool) -> list[str]:
         f"{row.parameters:,}",
         f"{row.macs:,}" if row.macs else "",
         _say(result, _field(row, axes)),
-        _say(result, _drawn(result, row, link)),
+        (_said_whole if _refused(result, row) else _say)(result, _drawn(result, row, link)),
     ]
+
+
+def _refused(result: ModelResult, row: Row) -> bool:
+    """Whether the row's last cell is a refusal: its layer failed to draw, or is not drawn."""
+    return row.spec is None or any(d.row == row.name and d.error for d in result.drawings)
 
 
 def drawn_with(result: ModelResult) -> str:
@@ -93,6 +98,22 @@ def _say(result: ModelResult, text: str) -> str:
     (:func:`~convgif.language.full_width`); where it holds :func:`name_mark` ``(k)``, the
     ``k``-th transposed convolution's name (:func:`_versus_torchinfo`)."""
     return full_width(say_naming(text, _transposed(result)[:3], result.lang), result.lang)
+
+
+#: What a page writes before a refusal it shows: a failure and its error's class, or the layer
+#: after which the shapes are not known.
+_LEAD = re.compile(r"^(?:failed: (?:\w+: )?|after \S+: )")
+
+
+def _said_whole(result: ModelResult, text: str) -> str:
+    """A row's reason or failure in the page's language (:func:`_say`); a refusal the catalogue
+    does not hold stays whole in English after its lead, rather than cut into words some of
+    which the catalogue knows."""
+    said = _say(result, text)
+    if result.lang == "en" or not untranslated(said, {n for r in result.rows for n in (r.name, r.cls)}):
+        return said
+    lead = _LEAD.match(text)
+    return (_say(result, lead.group(0)) if lead else "") + text[lead.end() if lead else 0 :]
 
 
 def _versus_torchinfo(result: ModelResult) -> str:

@@ -46,6 +46,7 @@ from ..picture.sizes import WHOLE_SUM_TERMS
 from .adaptive_picture import SpanPlayback, longest_window, sum_chars
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
+from .base import count_facts
 from .depth_steps import of_part
 from .pool import INPUT_RANGE, _Windowed
 from .pool_picture import PIXEL_CHARS, element_text
@@ -658,8 +659,7 @@ class Spans(_Windowed):
             "output_size": list(spec.output_size),
             "windows": windows,
             "num_parameters": 0,
-            "placements": spec.steps,
-            "steps": spec.steps,
+            **count_facts(spec.steps, spec.input_shape[0], spec.steps),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: pooling has no weights and no bias"],
             name: count,

@@ -2,8 +2,8 @@
 depth slice at a time.
 
 * **ChannelShuffle**: depth slice z of dx is the 2-D channel un-shuffle of dy's slice z, drawn
-  as the 2-D backward picture is (one dx channel a step, beside the dy channel it copies), its
-  grids labelled dy[j, z] and dx[c, z].
+  as the 2-D backward picture is (one dx channel a step, its line aslant from the dy channel it
+  copies), its grids labelled dy[j, z] and dx[c, z].
 * **Upsample**: each input cell gathers ``w · dy`` over the output cells that read it. One
   picture per (output depth z, input depth d) that z read (:func:`upsample_order`): dy[:, z]
   drawn on the left, dx[:, d] filling up on the right, one input position (row, column) a step,
@@ -40,7 +40,6 @@ def shuffle_backward_geometries(op: Any, spec: Any) -> list[Geometry]:
     except SpecError as error:  # say it of the layer given, not of its slice
         raise SpecError(error.argument, str(error).replace(str(flat.input_shape), str(spec.input_shape))) from None
     c, depth = spec.in_channels, spec.input_shape[1]
-    sources = [int(s) for s in spec.sources]
     pictures = [
         dataclasses.replace(
             planar,
@@ -51,7 +50,7 @@ def shuffle_backward_geometries(op: Any, spec: Any) -> list[Geometry]:
                 f"depth {z} ({depth_range(depth)}): dx[:, {z}] is the channel un-shuffle of dy[:, {z}]",
             ),
             input_label=lambda ch, z=z: f"dy[{ch}, {z}]",
-            output_label=lambda slot, z=z: f"dx[{sources[slot]}, {z}]",
+            output_label=lambda co, z=z: f"dx[{co}, {z}]",
             inputs_word="dy slices",
             blame=lambda axis: ("input_shape", spec.input_shape, "input"),
         )

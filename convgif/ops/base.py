@@ -237,6 +237,37 @@ def shape_facts(kind: str, spec: Any) -> dict[str, Any]:
     }
 
 
+def count_facts(
+    per_channel: int,
+    channels: int,
+    steps: int,
+    steps_note: Optional[str] = None,
+    word: str = "channels",
+    name: Optional[str] = None,
+) -> dict[str, Any]:
+    """The placements of a layer's kernel or windows (or what else it places, ``name``),
+    counted on every one of its ``channels`` (``per_channel`` on each, the channels named
+    ``word``), and the ``steps`` its picture plays: ``steps_note`` says what a step writes, by
+    default (where the steps are fewer than the placements) every channel at once, as a
+    pooling's step writes its window on each."""
+    total = per_channel * channels
+    if steps_note is None and steps != total:
+        steps_note = f"each writes every {word.removesuffix('s')}"
+    named = {"placements_name": name} if name else {}
+    return {
+        "placements": total,
+        **named,
+        "placements_note": each_of(per_channel, channels, word),
+        "steps": steps,
+        "steps_note": steps_note,
+    }
+
+
+def each_of(per_channel: int, channels: int, word: str = "channels") -> Optional[str]:
+    """``16 on each of 2 channels``: how a count splits over the channels (None for one)."""
+    return f"{per_channel:,} on each of {channels:,} {word}" if channels > 1 else None
+
+
 def dims_text(sizes: object) -> str:
     """Sizes in a file name: ``3`` for (3, 3), ``3x2`` for (3, 2)."""
     if isinstance(sizes, str):

@@ -37,7 +37,7 @@ from .args import (
     positive_tuple,
     shape,
 )
-from .base import Operation, dims_text, shape_facts
+from .base import Operation, count_facts, dims_text, shape_facts
 from .sliding import conv_drawn, conv_geometry
 
 PADDING_STRINGS = ("same", "valid")
@@ -511,7 +511,10 @@ class DirectConv(Operation):
             )
         from .matrix_facts import product_facts
 
-        return {**conv_facts(spec, self.name, formulas, math.prod(spec.output_shape)), **product_facts(spec)}
+        return {
+            **conv_facts(spec, self.name, formulas, math.prod(spec.output_shape[1:])),
+            **product_facts(spec, self.dims < 3),
+        }
 
 
 def _input_blame(spec: Any) -> Any:
@@ -519,8 +522,9 @@ def _input_blame(spec: Any) -> Any:
     return lambda axis: ("input_shape", spec.input_shape, "input")
 
 
-def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weights_formula: str = "") -> dict[str, Any]:
-    """The figures every convolution reports; ``weights_formula`` replaces C_out · C_in/G · …"""
+def conv_facts(spec: Any, kind: str, formulas: list[str], positions: int, weights_formula: str = "") -> dict[str, Any]:
+    """The figures every convolution reports, its kernel placed at ``positions`` for each output
+    channel; ``weights_formula`` replaces C_out · C_in/G · …"""
     kernel = " · ".join(map(str, spec.kernel_size))
     names = " · ".join(f"K{axis}" for axis in AXES[spec.DIMS]) if spec.DIMS > 1 else "K"
     weights = spec.out_channels * spec.in_per_group * math.prod(spec.kernel_size)
@@ -533,14 +537,21 @@ def conv_facts(spec: Any, kind: str, formulas: list[str], placements: int, weigh
         "num_parameters": spec.num_parameters,
         "macs": spec.macs,
         "receptive_field": [d * (k - 1) + 1 for d, k in zip(spec.dilation, spec.kernel_size)],
-        "placements": placements,
-        "steps": spec.steps,
+        **count_facts(positions, spec.out_channels, spec.steps, _groups_note(spec), "output channels"),
         "output_size_formulas": formulas,
         "parameter_formulas": [
             f"weights = {formula} = {weights:,}",
             f"bias = C_out = {spec.out_channels}" if spec.bias else "bias: none",
         ],
     }
+
+
+def _groups_note(spec: Any) -> Optional[str]:
+    """What a step of a grouped convolution writes, when not every output channel: one output
+    channel of each group, all groups advancing together."""
+    if spec.groups == 1 or spec.out_per_group == 1:
+        return None
+    return f"each writes {spec.groups} output channels, one in each group"
 
 
 def conv_backward_facts(

@@ -31,7 +31,7 @@ from ..engine.values import drawn_or_given, rng_of
 from ..picture.model import Crop, Drawn, Geometry, Part, Region
 from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
-from .base import Operation, dims_text
+from .base import Operation, count_facts, dims_text, each_of
 from .depth_steps import of_part
 from .fold_part import (
     fold_cells,
@@ -277,9 +277,7 @@ class Unfold(_FoldOperation):
             "padding": list(spec.padding),
             "dilation": list(spec.dilation),
             "num_parameters": 0,
-            "placements": spec.output_shape[1],
-            "placements_name": "windows (columns of the output)",
-            "steps": spec.steps,
+            **_window_counts(spec.output_shape[1], spec.in_channels, spec.steps, "output"),
             "output_size_formulas": [
                 *self._formulas(spec, spec.input_shape[1:]),
                 f"output = (C·KH·KW, L) = ({spec.in_channels}·{spec.kernel_size[0]}·{spec.kernel_size[1]}, "
@@ -464,9 +462,7 @@ class Fold(_FoldOperation):
             "dilation": list(spec.dilation),
             "output_size": list(spec.output_size),
             "num_parameters": 0,
-            "placements": spec.input_shape[1],
-            "placements_name": "windows (columns of the input)",
-            "steps": spec.steps,
+            **_window_counts(spec.input_shape[1], spec.in_channels, spec.steps, "input"),
             "output_size_formulas": [
                 *self._formulas(spec, spec.output_size),
                 f"C = {spec.input_shape[0]} / ({spec.kernel_size[0]}·{spec.kernel_size[1]}) = {spec.in_channels}; "
@@ -477,6 +473,14 @@ class Fold(_FoldOperation):
             "overlaps": fold_taps(spec),
             "overlaps_name": "windows covering an output cell (fold(unfold(x)) is x times that)",
         }
+
+
+def _window_counts(columns: int, channels: int, steps: int, held: str) -> dict[str, Any]:
+    """The windows of every channel, each of the ``held`` matrix's ``columns`` holding one of
+    each channel, and the steps, a column a step."""
+    shared = f"the {held}'s {columns:,} columns" + (" each hold one of every channel" if channels > 1 else "")
+    note = "; ".join(filter(None, [each_of(columns, channels), shared]))
+    return {**count_facts(columns, channels, steps, name="windows"), "placements_note": note}
 
 
 UNFOLD = Unfold()

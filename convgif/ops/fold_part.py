@@ -27,8 +27,40 @@ def unfold_columns(spec: Any, region: Optional[Region]) -> tuple[tuple[int, int]
     if region is None:
         return (0, spec.output_shape[1]), Region((0, hp), (0, wp))
     start, stop = region.cols
+    _refuse_padding_only_columns(spec, start, stop)
     rows, cols = _windows(spec, spec.input_shape[1:], start, stop)
     return (start, stop), Region((int(rows.min()), int(rows.max()) + 1), (int(cols.min()), int(cols.max()) + 1))
+
+
+def _refuse_padding_only_columns(spec: Any, start: int, stop: int) -> None:
+    """Refuse, naming the region, columns of an Unfold whose windows all lie wholly in the zero
+    padding: they hold zeros only and move no input value, as a Fold part of padding alone or a
+    ZeroPad2d part that reads no input cell is refused (unless no window of the layer reads
+    the input, when there is no other part to draw)."""
+    reads = [
+        _reading(q, size, k, s, d, places)
+        for q, size, k, s, d, places in zip(
+            spec.padding, spec.input_shape[1:], spec.kernel_size, spec.stride, spec.dilation, spec.places
+        )
+    ]
+    if not (reads[0].any() and reads[1].any()):
+        return
+    (r0, c0), (r1, c1) = divmod(start, spec.places[1]), divmod(stop - 1, spec.places[1])
+    if r0 == r1:
+        read = reads[0][r0] and reads[1][c0 : c1 + 1].any()
+    else:  # the first row from c0, the last up to c1, and the whole rows between
+        middle = reads[0][r0 + 1 : r1].any() and reads[1].any()
+        read = (reads[0][r0] and reads[1][c0:].any()) or (reads[0][r1] and reads[1][: c1 + 1].any()) or middle
+    if read:
+        return
+    better = unfold_placed(spec, Region((0, 1), (start, stop), 1)).cols
+    columns = f"column {start}" if stop - start == 1 else f"columns {start}–{stop - 1}"
+    raise SpecError(
+        "region",
+        f"region {start}:{stop} (output {columns}) reads no input cell: every window "
+        f"of those columns lies wholly in the zero padding (padding={spec.padding}), so they hold only zeros; "
+        f"draw columns whose windows read the input, e.g. --region {better[0]}:{better[1]}",
+    )
 
 
 def fold_cells(spec: Any, region: Optional[Region]) -> tuple[Region, tuple[int, int]]:

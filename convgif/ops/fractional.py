@@ -44,6 +44,7 @@ from . import args
 from .adaptive import Spans, axis_windows, nothing_to_draw, output_sizes, truthy
 from .args import AXES, caption_line, fmt, int_entry, is_int
 from .args import shape as _shape
+from .base import count_facts
 from .gathered import no_values
 from .pool import INPUT_RANGE
 
@@ -466,8 +467,7 @@ class Fractional(Spans):
             "output_ratio": None if spec.output_ratio is None else list(spec.output_ratio),
             "samples": None if spec.samples is None else [list(row) for row in spec.samples],
             "num_parameters": 0,
-            "placements": spec.steps,
-            "steps": spec.steps,
+            **count_facts(spec.steps, spec.input_shape[0], spec.steps),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: pooling has no weights and no bias"],
             name: count,

@@ -103,7 +103,7 @@ def product_geometry(spec: Any, planar: Any, dims: int, region: Optional[Region]
         f"X: the input unfolded as torch.nn.Unfold gives it{_unfold_terms(spec, dims)}, {_times(rows, places)}: a column per window "
         f"placement ({_order(dims, spec.output_shape[1:])}), a row per input channel and kernel cell "
         f"(c·{kernel} + kernel cell); W: the weight {tuple(_weight_shape(spec))} reshaped to "
-        f"{_times(spec.out_channels, per)}, a row per output channel; Y = W·X + b: row co is output channel co"
+        f"{_times(spec.out_channels, per)}, a row per output channel; Y = W·X{' + b' if spec.bias else ''}: row co is output channel co"
     ]
     _, ho, wo = planar.output_shape
     drawn = Region.of(region, (ho, wo))

@@ -35,7 +35,7 @@ from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
 from ..picture.numbers import format_value, widest
 from .args import AXES, INT64, fmt, is_int
 from .args import shape as _shape
-from .base import Operation
+from .base import Operation, count_facts
 from .depth_steps import of_part
 from .gathered import (
     INPUT_RANGE,
@@ -547,9 +547,9 @@ class Padding(Operation):
             "mode": spec.MODE,
             "value": spec.fill,
             "num_parameters": 0,
-            "placements": math.prod(spec.output_shape[1:]),
-            "placements_name": "output positions",
-            "steps": spec.steps if self.dims < 3 else _depth_steps(spec),
+            **count_facts(
+                math.prod(spec.output_shape[1:]), spec.input_shape[0], *_steps(spec, self.dims), name="output positions"
+            ),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: padding has no weights and no bias"],
             "writes": spec.operations[1],
@@ -560,6 +560,20 @@ def _depth_steps(spec) -> int:
     from .pad_depth import depth_steps
 
     return depth_steps(spec)
+
+
+def _steps(spec, dims: int) -> tuple[int, Optional[str]]:
+    """The steps of a pad's pictures and, for a constant pad, what a step writes: a position
+    copied on every channel (its padding cells start at the value); over three axes, a slice
+    of the value alone is one step."""
+    steps = spec.steps if dims < 3 else _depth_steps(spec)
+    if spec.MODE != "constant":
+        return steps, None
+    from .pad_depth import source
+
+    alone = dims == 3 and any(source(spec, z) < 0 for z in range(spec.output_shape[1]))
+    note = "each copies an input position on every channel; the padding cells start at the value"
+    return steps, note + ("; a depth slice of the value alone is one step" if alone else "")
 
 
 def _shifted(name: str, amount: int, sign: int) -> str:

@@ -66,7 +66,7 @@ from .args import fmt as _fmt
 from .args import is_int as _is_int
 from .args import positive_tuple as _positive_tuple
 from .args import shape as _shape
-from .base import Operation, dims_text, shape_facts
+from .base import Operation, count_facts, dims_text, shape_facts
 from .pool_part import part_numbers, record_pool_part
 from .pool_picture import PoolPlayback, backward_geometry, backward_notes, pool_drawings, pool_geometries, routed_reason
 
@@ -662,8 +662,7 @@ class Pooling(_Windowed):
             "dilation": list(dilation),
             "num_parameters": 0,
             "receptive_field": list(spec.receptive_field),
-            "placements": math.prod(spec.output_shape[1:]),
-            "steps": spec.steps,
+            **count_facts(math.prod(spec.output_shape[1:]), spec.input_shape[0], spec.steps),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: pooling has no weights and no bias"],
             name: count,

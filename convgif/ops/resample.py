@@ -37,7 +37,7 @@ from ..errors import SpecError
 from ..picture.model import Crop, Drawn, Geometry, Part, Region, part_note
 from ..picture.numbers import widest
 from .args import AXES, INT64, MAX_ARGUMENT, fmt, is_int
-from .base import Operation
+from .base import Operation, count_facts
 from .depth_steps import of_part
 from .gathered import (
     INPUT_RANGE,
@@ -627,9 +627,7 @@ class Upsampling(Operation):
             "recompute_scale_factor": spec.recompute_scale_factor,
             "scales": list(spec.scales),
             "num_parameters": 0,
-            "placements": spec.steps,
-            "placements_name": "output positions",
-            "steps": spec.steps,
+            **count_facts(spec.steps, spec.input_shape[0], spec.steps, name="output positions"),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: up-sampling has no weights and no bias"],
             "writes": spec.operations[1],

@@ -302,7 +302,6 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
     except SpecError as error:  # say it of the layer given, not of its slice
         raise SpecError(error.argument, str(error).replace(str(flat.input_shape), str(spec.input_shape))) from None
     c, g, depth = spec.in_channels, spec.groups, spec.input_shape[1]
-    destination = {int(s): j for j, s in enumerate(spec.sources)}
     last = f"depth {depth - 1}: output channel {c - 1} copies input channel {c - 1} · group {g - 1}, its channel "
     pictures = [
         dataclasses.replace(
@@ -314,7 +313,7 @@ def shuffle_depth_geometries(op: Any, spec: Any, region: Optional[Region] = None
                 f"depth {z} ({depth_range(depth)}): y[:, {z}] is the channel shuffle of x[:, {z}]",
             ),
             input_label=lambda ch, z=z: f"x[{ch}, {z}]",
-            output_label=lambda slot, z=z: f"y[{destination[slot]}, {z}]",
+            output_label=lambda co, z=z: f"y[{co}, {z}]",
             inputs_word="input slices",
             blame=lambda axis: ("input_shape", spec.input_shape, "input"),
         )

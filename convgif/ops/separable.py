@@ -12,7 +12,7 @@ from ..picture.model import Region
 from . import args
 from .args import caption_line, check_int64, switches
 from .backward import Names, refuse_region
-from .base import Operation
+from .base import Operation, each_of
 from .conv import CONV2D, Conv2dSpec
 from .sliding import conv_drawn, conv_entry_chars, conv_geometry
 
@@ -334,24 +334,43 @@ class Separable(Operation):
         return f"{spec.num_parameters:,} parameters (a standard convolution: {spec.standard.num_parameters:,})"
 
     def facts(self, spec: Any) -> dict[str, Any]:
+        from .matrix_facts import separable_product_facts
+
         depthwise, pointwise = CONV2D.facts(spec.depthwise), CONV2D.facts(spec.pointwise)
+        d, c, o = spec.depthwise.output_shape, spec.in_channels, spec.out_channels
+        area = d[1] * d[2]
+        placements = f"{c * area:,} depthwise" + (f", {each_of(area, c, 'd channels')}" if c > 1 else "")
+        placements += f"; {o * area:,} pointwise" + (f", {each_of(area, o, 'output channels')}" if o > 1 else "")
         return {
-            **depthwise,
+            **{key: depthwise[key] for key in CONV_FACTS},
             "kind": self.name,
             "caption": spec.caption,
             "output_shape": list(spec.output_shape),
-            "groups": [spec.in_channels, 1],
+            "groups": [c, 1],
             "num_parameters": spec.num_parameters,
             "macs": spec.macs,
             "placements": depthwise["placements"] + pointwise["placements"],
+            "placements_note": placements,
             "steps": spec.steps,
+            "steps_note": f"{spec.depthwise.steps:,} depthwise, each writing every d channel; then "
+            f"{spec.pointwise.steps:,} pointwise, one placement each",
+            "output_size_formulas": [
+                *depthwise["output_size_formulas"],
+                f"d, the depthwise output and the pointwise step's input: (C_in, H_out, W_out) = {d}",
+            ],
             "parameter_formulas": [
                 *(f"depthwise {line}" for line in depthwise["parameter_formulas"]),
                 *(f"pointwise {line}" for line in pointwise["parameter_formulas"]),
                 f"total {spec.num_parameters:,}, against {spec.standard.num_parameters:,} for a standard convolution",
             ],
             "standard_parameters": spec.standard.num_parameters,
+            **separable_product_facts(spec),
         }
+
+
+#: The figures of a convolution a separable one reports as its depthwise step's (the 1×1
+#: pointwise step leaves them as they are); the others are its two steps' together.
+CONV_FACTS = ("input_shape", "kernel_size", "stride", "padding", "dilation", "bias", "receptive_field")
 
 
 SEPARABLE = Separable()

@@ -9,9 +9,10 @@ values without changing them (:mod:`convgif.engine.shuffle` holds where each one
   a group of channels at that position into an r×r block of one output channel;
   ``PixelUnshuffle`` steps through the output positions, each moving an r×r block of one input
   channel into r² channels; ``ChannelShuffle`` steps through the output channels, each copying
-  a whole input channel, with each output drawn beside the input channel it copies (so every
-  link runs straight across) and labelled with its place in the output; over three spatial axes,
-  one depth slice at a time (:mod:`convgif.ops.resample_depth`).
+  a whole input channel: the outputs in their order face the inputs in theirs, and each step's
+  line runs aslant from the input channel copied to its output, the lines of the steps before
+  staying, faint, so that the shuffle is seen as lines crossing; over three spatial axes, one
+  depth slice at a time (:mod:`convgif.ops.resample_depth`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from ..picture.numbers import widest
 from ..picture.sizes import MAX_SHOWN_IN
 from .args import AXES, is_int
 from .args import shape as _shape
-from .base import Operation
+from .base import Operation, count_facts
 from .depth_steps import of_part
 from .gathered import INPUT_RANGE, PIXEL_CHARS, no_values
 from .gathered_part import as_planes, spans_of
@@ -311,9 +312,7 @@ class _Shuffle(Operation):
             "output_shape": list(spec.output_shape),
             **{name: getattr(spec, name) for name in self.arguments if name != "input_shape"},
             "num_parameters": 0,
-            "placements": spec.steps,
-            "placements_name": self._placements_name(spec),
-            "steps": spec.steps,
+            **self._counts(spec),
             "output_size_formulas": self._formulas(spec),
             "parameter_formulas": ["none: a shuffle moves values and has no weights"],
             "writes": spec.operations[1],
@@ -341,10 +340,15 @@ class _Shuffle(Operation):
 
         return Gradients(self.links(spec, recording).grad(grad_output, recording.input.shape))
 
-    def _placements_name(self, spec) -> str:
+    def _counts(self, spec) -> dict[str, Any]:
+        """What moves, counted on every channel, and the steps: a channel, or a position, a step."""
         if isinstance(spec, ChannelShuffleSpec):
-            return "channels copied"
-        return "input positions moved" if isinstance(spec, PixelShuffleSpec) else "output positions filled"
+            depth = "each copies one depth slice of a channel" if spec.dims == 3 else None
+            return count_facts(spec.in_channels, 1, spec.steps, depth, name="channels copied")
+        n, moves = spec.steps, "each moves one cell of every input channel"
+        if isinstance(spec, PixelShuffleSpec):
+            return count_facts(n, spec.in_channels, n, moves, "input channels", "input positions moved")
+        return count_facts(n, spec.output_shape[0], n, None, "output channels", "output positions filled")
 
 
 class PixelShuffling(_Shuffle):
@@ -558,13 +562,7 @@ class ChannelShuffling(_Shuffle):
             raise SpecError("input_shape", too_many_channels(spec, MAX_SHOWN_IN))
         size = plane(spec)
         part = Region.of(region, size)
-        sources = [int(s) for s in spec.sources]
-        destination = {s: j for j, s in enumerate(sources)}
-        order = ", ".join(f"y[{destination[s]}]" for s in range(c))
-        notes = [
-            f"{g} groups of {c // g}: output channel j copies input channel (j mod {g})·{c // g} + ⌊j/{g}⌋",
-            f"each output is drawn beside the input channel it copies: {order}",
-        ]
+        notes = [f"{g} groups of {c // g}: output channel j copies input channel (j mod {g})·{c // g} + ⌊j/{g}⌋"]
         headings, picture_part = ("input", "output"), None
         if region is not None and region.cuts(size):
             headings = ("input, part", "output, part")
@@ -589,9 +587,10 @@ class ChannelShuffling(_Shuffle):
                 kernel_label=lambda i, j: "",
                 blame=lambda axis: ("input_shape", spec.input_shape, "input"),
                 notes=tuple(notes),
-                output_label=lambda slot: f"y[{destination[slot]}]",
                 numbers=True,
                 columns_take_turns=False,
+                output_groups=tuple(int(s) for s in spec.sources),  # y[j] in the hue of the x it copies
+                lines_cross=True,
                 step_text=f"output channel {c - 1} copies input channel {c - 1} · group {g - 1}, its channel "
                 f"{c // g - 1} · step {c}/{c}",
                 sum_chars=lambda chars, drawn: 40,
@@ -611,15 +610,13 @@ class ChannelShuffling(_Shuffle):
         c = spec.in_channels
         inside = (slice(None), slice(*part.rows), slice(*part.cols))
         x = as_planes(recording.input, (c, *size))[inside]
-        # the output drawn in the order of the input channels copied: slot s holds what s became
-        slots = as_planes(recording.output, (c, *size))[(np.argsort(spec.sources), *inside[1:])]
         return [
             Drawn(
                 geometry=geometry,
                 grid=x,
                 filler=np.zeros(part.size, dtype=bool),
                 kernels=None,
-                output=slots,
+                output=as_planes(recording.output, (c, *size))[inside],
                 playback=ChannelPlayback(spec, x, part),
                 value_chars=widest(x),
                 pixels=pixels,
@@ -627,8 +624,8 @@ class ChannelShuffling(_Shuffle):
         ]
 
     def backward_geometries(self, spec, region: Optional[Region] = None, **view) -> list[Geometry]:
-        """One picture: dy on the left, each dx channel drawn beside the dy channel it copies,
-        one channel a step: the same move run backwards (a shuffle with C/g groups)."""
+        """One picture: dy on the left, dx on the right, one dx channel a step, its line aslant
+        from the dy channel it copies: the same move run backwards (a shuffle with C/g groups)."""
         from .backward import refuse_region
 
         refuse_region(region)
@@ -639,11 +636,9 @@ class ChannelShuffling(_Shuffle):
             return shuffle_backward_geometries(self, spec)
         (forward,) = self.geometries(spec, **view)
         c, g = spec.in_channels, spec.groups
-        sources = [int(s) for s in spec.sources]
         notes = (
             f"backward, dx = ∂L/∂x: output channel j copied input channel (j mod {g})·{c // g} + ⌊j/{g}⌋, so dx of "
             f"that channel is dy[j]: the channels moved back, a shuffle with {c // g} groups",
-            "each dx channel is drawn beside the dy channel it copies",
         )
         return [
             dataclasses.replace(
@@ -652,7 +647,8 @@ class ChannelShuffling(_Shuffle):
                 input_name="dy",
                 output_heading="dx = ∂L/∂x",
                 output_name="dx",
-                output_label=lambda slot: f"dx[{sources[slot]}]",
+                output_label=lambda co: f"dx[{co}]",
+                output_groups=tuple(int(j) for j in np.argsort(spec.sources)),  # dx[i] in the hue of the dy it copies
                 notes=notes,
                 longest_step=None,  # its own step line, not that of the picture it is made from
                 step_text=f"dx[{c - 1}] copies dy[{c - 1}] · step {c}/{c}",
@@ -668,26 +664,17 @@ class ChannelShuffling(_Shuffle):
         (geometry,) = geometries or self.backward_geometries(spec, **view)
         c, size = spec.in_channels, plane(spec)
         dy = np.asarray(recording.grad_output).reshape(c, *size)
-        # slot j, beside dy[j], holds dx of the input channel output j copied: dy[j] itself
-        slots = np.asarray(recording.grad_input).reshape(c, *size)[np.asarray(spec.sources, dtype=np.int64)]
         return [
             Drawn(
                 geometry=geometry,
                 grid=dy,
                 filler=np.zeros(size, dtype=bool),
                 kernels=None,
-                output=slots,
+                output=np.asarray(recording.grad_input).reshape(c, *size),
                 playback=ChannelGradPlayback(spec, dy),
                 value_chars=widest(dy),
             )
         ]
-
-
-def _as_plane(array: Any, channels: int, size: tuple[int, int]) -> Any:
-    """An input or output of a ChannelShuffle as its picture's (C, H, W) (one row for one axis)."""
-    if isinstance(array, PartArray):
-        return array if array.ndim == 3 else array[:, None, :]
-    return np.asarray(array).reshape(channels, *size)
 
 
 PIXEL_SHUFFLE = PixelShuffling(PixelShuffleSpec, ("upscale_factor",), 2)

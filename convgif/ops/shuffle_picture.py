@@ -105,7 +105,9 @@ def plane(spec) -> tuple[int, int]:
 
 class ChannelPlayback:
     """Steps of a ChannelShuffle: output channel ``step`` copies its input channel, whole (the
-    part drawn of it); the copy is drawn beside that input channel."""
+    part drawn of it), into its own place in the output column; the lines of the steps before
+    stay (each output channel is in the group of the input channel it copies, whose line and
+    hue reach it)."""
 
     def __init__(self, spec, x: np.ndarray, part: Region) -> None:
         self.spec, self.x, self.part = spec, x, part
@@ -113,7 +115,7 @@ class ChannelPlayback:
     def advance(self, step: int) -> list[Writes]:
         source = int(self.spec.sources[step])
         h, w = self.x.shape[1:]
-        return [Writes(source, np.arange(h), np.arange(w), self.x[source], (0, 0, h, w))]
+        return [Writes(step, np.arange(h), np.arange(w), self.x[source], (0, 0, h, w))]
 
     def show(self, step: int) -> Step:
         spec, source = self.spec, int(self.spec.sources[step])
@@ -123,12 +125,13 @@ class ChannelPlayback:
         reads = LazyReads(lambda g: Reads(cells if g == source else empty, (0, 0, h, w)))
         text = copy_text(spec, step)
         where = "" if self.part.size == (h, w) and not self.part.cuts(plane(spec)) else ", the part drawn"
-        return Step(0, reads, self.advance(step), text, (f"y[{step}] = x[{source}]{where}",), (source,))
+        sums = (f"y[{step}] = x[{source}]{where}",)
+        return Step(0, reads, self.advance(step), text, sums, (step,), trail=tuple(range(step)))
 
 
 class ChannelGradPlayback:
     """Steps of a ChannelShuffle's backward pass: dx channel ``step`` copies the dy channel its
-    input channel went to, drawn beside that dy channel."""
+    input channel went to, into its own place in the dx column (in that dy channel's group)."""
 
     def __init__(self, spec, dy: np.ndarray) -> None:
         self.spec, self.dy = spec, dy
@@ -137,7 +140,7 @@ class ChannelGradPlayback:
     def advance(self, step: int) -> list[Writes]:
         j = self.destination[step]
         h, w = self.dy.shape[1:]
-        return [Writes(j, np.arange(h), np.arange(w), self.dy[j], (0, 0, h, w))]
+        return [Writes(step, np.arange(h), np.arange(w), self.dy[j], (0, 0, h, w))]
 
     def show(self, step: int) -> Step:
         j = self.destination[step]
@@ -146,7 +149,7 @@ class ChannelGradPlayback:
         empty = np.zeros((0, 3), dtype=np.int64)
         reads = LazyReads(lambda g: Reads(cells if g == j else empty, (0, 0, h, w)))
         text = copy_back_text(self.spec, step, j)
-        return Step(0, reads, self.advance(step), text, (f"dx[{step}] = dy[{j}]",), (j,))
+        return Step(0, reads, self.advance(step), text, (f"dx[{step}] = dy[{j}]",), (step,), trail=tuple(range(step)))
 
 
 def too_many_channels(spec, most: int) -> str:

@@ -620,15 +620,31 @@ class TransposedConv(Operation):
         kernel = " · ".join(map(str, spec.kernel_size))
         names = " · ".join(f"K{axis}" for axis in AXES[self.dims]) if self.dims > 1 else "K"
         weights = f"C_in · C_out/G · {names} = {spec.in_channels} · {spec.out_per_group} · {kernel}"
-        facts = conv_facts(spec, self.name, formulas, spec.out_channels * math.prod(spec.input_shape[1:]), weights)
+        facts = conv_facts(spec, self.name, formulas, math.prod(spec.input_shape[1:]), weights)
         facts["output_padding"] = list(spec.output_padding)
-        if self.dims == 3:  # drawn a depth slice at a time: a slice of the bias alone is one step
-            planes = (spec.plane(z) for z in range(spec.output_shape[1]))
+        if self.dims == 3:  # drawn a depth slice at a time: a slice no input depth reaches is one step
+            planes = [spec.plane(z) for z in range(spec.output_shape[1])]
             facts["steps"] = sum(1 if planar is None else planar.steps for planar in planes)
+            facts["steps_note"] = _depth_steps_note(spec, None in planes)
         from .matrix_facts import transpose_facts
 
-        facts.update(transpose_facts(spec))
+        facts.update(transpose_facts(spec, self.dims < 3))
         return facts
+
+
+def _depth_steps_note(spec: Any, unreached: bool) -> str:
+    """What a step of a ConvTranspose3d's picture writes: one output depth slice at a time, one
+    input (H, W) position of every input depth scattering into it, in one output channel of
+    each group (every output channel, when a group has one); a slice no input depth reaches
+    (``unreached``: one exists) is one step."""
+    channels = "one output channel" if spec.groups == 1 else f"one output channel of each of {spec.groups} groups"
+    if spec.groups > 1 and spec.out_per_group == 1:
+        channels = "every output channel"
+    note = (
+        "drawn one output depth slice at a time: each step scatters one input position of the depths reaching "
+        f"the slice into {channels}"
+    )
+    return note + ("; a slice no input depth reaches is one step" if unreached else "")
 
 
 CONV_TRANSPOSE1D = TransposedConv(ConvTranspose1dSpec, "ConvTranspose1d", 1)

@@ -8,7 +8,8 @@
   both come from the max pool :meth:`~MaxUnpool2dSpec.pool_spec` over seeded random integers.
 * **Picture** (:class:`Unpooling`): one input position a step, every channel at once, its value
   put back where its index names, with the pooling window it stands for; a MaxUnpool3d one
-  output depth slice at a time (:mod:`convgif.ops.unpool_depth`).
+  input depth slice at a time, beside the output depth slices its windows cover
+  (:mod:`convgif.ops.unpool_depth`).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from . import args
 from .args import AXES, check_int64
 from .args import fmt as _fmt
 from .args import shape as _shape
-from .base import dims_text, shape_facts
+from .base import count_facts, dims_text, shape_facts
 from .depth_steps import of_part
 from .gathered import no_values
 from .pool import _PAIR_WORDS, _SEP, INPUT_RANGE, MaxPool1dSpec, MaxPool2dSpec, MaxPool3dSpec, _Windowed, record_pool
@@ -608,8 +609,8 @@ class Unpooling(_Windowed):
         return {
             **shape_facts(self.name, spec),
             "num_parameters": 0,
-            "placements": math.prod(spec.input_shape[1:]),
-            "steps": spec.steps if self.dims < 3 else _depth_steps(spec),
+            # a MaxUnpool3d's steps too: one picture per input depth slice, a step per input position
+            **count_facts(math.prod(spec.input_shape[1:]), spec.input_shape[0], spec.steps),
             "output_size_formulas": formulas,
             "parameter_formulas": ["none: unpooling has no weights and no bias"],
             "writes": spec.writes,
@@ -621,12 +622,6 @@ def _as_drawn(array, shape: tuple[int, ...]):
     if isinstance(array, PartArray):
         return array if array.shape == shape else array[:, None, :]
     return array.reshape(shape)
-
-
-def _depth_steps(spec) -> int:
-    from .unpool_depth import depth_steps
-
-    return depth_steps(spec)
 
 
 MAX_UNPOOL1D = Unpooling(MaxUnpool1dSpec)

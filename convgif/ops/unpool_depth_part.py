@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Callable
 
 import numpy as np
 
@@ -22,9 +23,24 @@ from ..engine.part import PartArray
 from ..engine.values import drawn_or_given, example_box, given_indices, rng_of
 from ..engine.windows import input_box, pool_part
 from ..picture.model import Region
-from .unpool_depth import Extent, _plane
 
 Spans = Sequence[tuple[int, int]]
+
+#: The input cells (rows, columns) a part of a 2-D unpooling's output reads.
+Extent = Callable[[Any, Region], Region]
+
+
+def _plane(spec: Any) -> Any:
+    """The rows and columns of ``spec`` as a 2-D unpooling's, for the part a region reads."""
+    c, _, h, w = spec.input_shape
+    _, _, ho, wo = spec.output_shape
+    return SimpleNamespace(
+        input_shape=(c, h, w),
+        output_shape=(c, ho, wo),
+        kernel_size=spec.kernel_size[1:],
+        stride=spec.stride[1:],
+        padding=spec.padding[1:],
+    )
 
 
 def part_boxes(spec: Any, region: Region, extent: Extent) -> tuple[list, list, list]:

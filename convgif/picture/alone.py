@@ -25,6 +25,8 @@ class _Across(NamedTuple):
 class NoRoutes:
     """No input is drawn: no line runs anywhere."""
 
+    aslant = False
+
     def paths(self, lay: Any, c: int, y_window: int, column: Optional[int], written: Optional[Written]) -> list:
         return []
 

@@ -92,6 +92,10 @@ class Placed(NamedTuple):
 class Routes(Protocol):
     """Where the dashed lines of a step run, for one input channel."""
 
+    #: whether the lines to the outputs run aslant across the gap before them, each straight
+    #: from its input's row to its output's (:attr:`~convgif.picture.model.Geometry.lines_cross`)
+    aslant: bool
+
     def paths(self, lay: Any, c: int, y_window: int, column: Optional[int], written: Optional[Written]) -> list:
         """The paths (lists of (x, y) points) from input channel ``c``'s window, at height
         ``y_window``, to the kernel of ``column`` (None: a layer without weights) and on to the
@@ -172,7 +176,7 @@ def outputs_down(g: Grids, column: Outputs, top: int) -> tuple[tuple[int, ...], 
     top-left pixel and where the column ends."""
     spec, n, label = g.spec, g.m.n, g.m.label
     out_top_room, out_bottom_room, _, _ = g.out_room
-    out_groups = [co // spec.out_per_group for co in column.channels]
+    out_groups = [spec.out_group(co) for co in column.channels]
     out_tops = stack([output_block(g)] * len(column.channels), out_groups, top, g.m, out_bottom_room)
     outputs = {co: (column.x, t + g.lh + out_top_room) for co, t in zip(column.channels, out_tops)}
     out_bottom = out_tops[-1] + output_block(g) + g.frame
@@ -201,10 +205,10 @@ def output_labels(
 def tracks(g: Grids, column: Outputs) -> dict[int, int]:
     """Per output channel of ``column``, the x of its group's own track of the gap before the
     column, where the group's lines run to its outputs (each group's a few pixels from the next)."""
-    groups = sorted({co // g.spec.out_per_group for co in column.channels})
+    groups = sorted({g.spec.out_group(co) for co in column.channels})
     spread = 3 * g.m.n
     track = {group: column.link + round((i - (len(groups) - 1) / 2) * spread) for i, group in enumerate(groups)}
-    return {co: track[co // g.spec.out_per_group] for co in column.channels}
+    return {co: track[g.spec.out_group(co)] for co in column.channels}
 
 
 def stack(heights: list[int], groups: list[int], top: int, m: Metrics, tucked: int = 0) -> list[int]:

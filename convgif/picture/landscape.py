@@ -91,6 +91,8 @@ class LandscapeRoutes(NamedTuple):
     unders: dict[int, int]
     tracks: dict[int, int]
     start: int
+    #: never: the lines run under the inputs' columns, along each group's lane
+    aslant: bool = False
 
     def paths(self, lay: Any, c: int, y_window: int, column: Optional[int], written: Optional[Written]) -> list:
         """Out of the input on its left, down the gap beside it to the kernel in use (over the
@@ -256,7 +258,7 @@ def _split(g: Grids, height: int) -> list[tuple[int, ...]]:
         chunks = [shown_out[i : i + per] for i in range(0, len(shown_out), per)]
         tall = 0
         for chunk in chunks:
-            tops = stack([block] * len(chunk), [co // g.spec.out_per_group for co in chunk], 0, m, out_bottom_room)
+            tops = stack([block] * len(chunk), [g.spec.out_group(co) for co in chunk], 0, m, out_bottom_room)
             tall = max(tall, tops[-1] + block + g.frame)
         if tall <= height:
             return chunks

@@ -175,7 +175,7 @@ def _breaks(
         texts.append((spec.caption, cap, CAPTION_BREAK, "the caption"))
     held = [(style.advance * _unbreakable(text, at), what, text, at) for text, style, at, what in texts]
     sum_chars = spec.sum_chars(value_chars, (g.shown_in, g.columns, g.shown_out))
-    groups = len({co // spec.out_per_group for co in g.shown_out})
+    groups = len({spec.out_group(co) for co in g.shown_out})
     entries = groups * spec.sum_entries if spec.sum_each_group else 0
     entry, sum_chars = (sum_chars, entries * (sum_chars + 3) - 3) if entries else (0, sum_chars)
     if values:  # room for a sum to read on a line or two

@@ -184,10 +184,25 @@ class Geometry:
     #: weight gradient's x): drawn in the shades and colours that array has wherever the
     #: animation draws it, so that a colour means one value of it in every picture.
     kernels_are_values: bool = False
+    #: The picture group each output channel belongs to, when not its channel // the output
+    #: channels per group (a layer without weights): the hue it is framed in and the group
+    #: whose lines reach it. The output grids stay in channel order whatever their groups: a
+    #: channel shuffle's y[j], which copies input channel s (each input channel a group), is in
+    #: group s.
+    output_groups: Optional[tuple[int, ...]] = None
+    #: Whether a step's line runs aslant across the gap before the outputs, straight from its
+    #: input's row to its output's, and stays drawn, faint, while the steps after it play
+    #: (:attr:`Step.trail`): for a layer without weights whose outputs are its inputs in
+    #: another order (a channel shuffle), its lines crossing where it reorders them.
+    lines_cross: bool = False
 
     def __post_init__(self) -> None:
         if self.longest_step is not None:
             object.__setattr__(self, "step_text", self.longest_step(self))
+        if self.output_groups is not None and sorted(self.output_groups) != [
+            g for g in range(self.groups) for _ in range(self.out_per_group)
+        ]:
+            raise ValueError(f"output_groups {self.output_groups} do not give each of {self.groups} groups its share")
 
     @property
     def in_per_group(self) -> int:
@@ -211,6 +226,17 @@ class Geometry:
     @property
     def out_per_group(self) -> int:
         return self.out_channels // self.groups
+
+    def out_group(self, co: int) -> int:
+        """The picture group of output channel ``co`` (see :attr:`output_groups`)."""
+        return co // self.out_per_group if self.output_groups is None else self.output_groups[co]
+
+    def group_output(self, group: int, column: int) -> int:
+        """The output channel that picture group ``group``'s kernel column ``column`` writes:
+        the group's ``column``-th output channel in channel order."""
+        if self.output_groups is None:
+            return group * self.out_per_group + column
+        return [co for co, g in enumerate(self.output_groups) if g == group][column]
 
     @property
     def steps(self) -> int:
@@ -245,7 +271,10 @@ def shown(spec: Geometry) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, 
     columns = tuple(range(min(cg_out, most_columns, spec.columns_shown or most_columns)))
     groups = sorted({c // cg_in for c in shown_in})[: max(1, most_out // len(columns))]
     shown_in = tuple(c for c in shown_in if c // cg_in in groups)
-    shown_out = tuple(g * cg_out + j for g in groups for j in columns)  # in channel order
+    if spec.output_groups is None:
+        shown_out = tuple(g * cg_out + j for g in groups for j in columns)  # in channel order
+    else:
+        shown_out = tuple(sorted(spec.group_output(g, j) for g in groups for j in columns))
     return shown_in, columns, shown_out
 
 
@@ -379,6 +408,9 @@ class Step:
     sum_channels: tuple[Optional[int], ...] = ()
     #: The kernel cell (row, col) the step uses, ringed (a backward pass's dy cell); None: none.
     kernel_cell: Optional[tuple[int, int]] = None
+    #: Output channels written by the steps before, whose lines stay drawn, faint, from their
+    #: group's input channels (a picture whose lines cross, :attr:`Geometry.lines_cross`).
+    trail: tuple[int, ...] = ()
 
     def sums_drawn(self, drawn: Any) -> list[str]:
         """The entries of ``sums`` about the output channels in ``drawn`` (or about the step)."""

@@ -2,10 +2,11 @@
 
 A frame is the scene plus the outputs written so far, a ring on every input cell the step
 reads (the cells keep their shades and numbers), the kernels in use, the output cells it
-writes, the dashed lines joining them, and the step's text. The lines run only through the
-gaps between grids, where the layout's arrangement runs them (out of the input, to the kernel
-in use, on to the output cell written); they never cross a grid, a label they do not join,
-the bands beside a part of a map or the picture shown whole.
+writes, the dashed lines joining them (and, where lines cross, those of the steps before,
+faint), and the step's text. The lines run only through the gaps between grids, where the
+layout's arrangement runs them (out of the input, to the kernel in use, on to the output cell
+written); they never cross a grid, a label they do not join, the bands beside a part of a map
+or the picture shown whole.
 """
 
 from __future__ import annotations
@@ -182,12 +183,14 @@ class Animation:
             paths += self._routes(step, c, group, (top + bottom) * s // 2 + gy, writes, hue, image, touched)
         for points, hue in paths:
             touched += paint.path(image, points, hue)
+        for points, hue in self._trail(step):  # after the step's own: drawn over background only
+            touched += paint.path(image, points, hue, dashed=False)
         for write in step.writes:
             out = lay.outputs.get(write.channel)
             if out is not None and write.box is not None:
                 top, left, bottom, right = write.box
                 y0, x0, y1, x1 = out[1] + top * s, out[0] + left * s, out[1] + bottom * s, out[0] + right * s
-                hue = scene.hue(write.channel // geo.out_per_group)
+                hue = scene.hue(geo.out_group(write.channel))
                 if len(write.rows) * len(write.cols) < (bottom - top) * (right - left):
                     # a sparse window (dilation): a ring on each cell written, as a read's, its extent thinly
                     cells = np.array([(y, x) for y in write.rows for x in write.cols], dtype=np.int64)
@@ -221,7 +224,9 @@ class Animation:
         arrangement runs them."""
         lay, s, n = self.layout, self.layout.cell, self.layout.metrics.n
         geo, f = self.scene.geometry, self._frame_px
-        write = writes.get(group * geo.out_per_group + step.column)
+        write = writes.get(geo.group_output(group, step.column))
+        if write is None and not geo.columns_take_turns:  # the group's outputs are one result: to the one written
+            write = next((w for ch, w in writes.items() if geo.out_group(ch) == group), None)
         out = lay.outputs.get(write.channel) if write is not None else None
         written = None
         if out is not None and write.box is not None:
@@ -239,6 +244,27 @@ class Animation:
                 touched.append(self.scene.painter.ring(image, kernel, *step.kernel_cell, hue, self.scene.colours.halo))
             column = step.column
         return [(points, hue) for points in lay.routes.paths(lay, c, y_window, column, written)]
+
+    def _trail(self, step: Step) -> list:
+        """The lines of the steps before that stay (:attr:`~convgif.picture.model.Step.trail`),
+        solid and faint, where the arrangement runs them aslant: each from the middle of an
+        input channel of its output's group to the middle of that output's grid, as its step
+        drew it."""
+        lay, geo, s, n = self.layout, self.scene.geometry, self.layout.cell, self.layout.metrics.n
+        if not (step.trail and geo.lines_cross and lay.routes.aslant):
+            return []
+        found = []
+        for co in step.trail:
+            out = lay.outputs.get(co)
+            if out is None:
+                continue
+            group = geo.out_group(co)
+            end = (out[0] - self._frame_px - 2 * n - 1 - lay.reach[1], out[1] + geo.out_size[0] * s // 2)
+            for c, (_, gy) in lay.inputs.items():
+                if c // geo.in_per_group == group:
+                    paths = lay.routes.paths(lay, c, gy + geo.grid[0] * s // 2, None, (co, end))
+                    found += [(points, self.scene.faint(group)) for points in paths]
+        return found
 
     def _outline_kernel(self, image: np.ndarray, x0: int, y0: int, x1: int, y1: int, hue: int) -> Rect:
         """Outline the kernel in use, just outside its grid."""

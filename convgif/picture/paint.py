@@ -105,6 +105,7 @@ DARK = Theme(
 )
 THEMES = {"light": LIGHT, "dark": DARK}
 DASH = 6  # pixels on, then off, along the connecting lines (times the scale)
+ASLANT_PIECE = 16  # steps of an aslant run a rectangle of it covers (times the scale)
 HATCH = 4  # period of the stripes of a cell not yet computed (times the scale)
 
 
@@ -308,26 +309,28 @@ class Painter:
         return y * width + x, scratch.ravel()[painted].astype(np.uint8), bounds
 
     def path(
-        self, image: np.ndarray, points: Sequence[tuple[int, int]], colour: int
+        self, image: np.ndarray, points: Sequence[tuple[int, int]], colour: int, dashed: bool = True
     ) -> list[tuple[int, int, int, int]]:
-        """A dashed path through (x, y) points joined by horizontal and vertical runs, as thick
-        as the scale, drawn only over the background: it never covers a cell or a letter.
+        """A dashed path through (x, y) points joined by horizontal and vertical runs (or
+        aslant ones, a pixel a step along the longer side), as thick as the scale, drawn only
+        over the background: it never covers a cell or a letter. ``dashed`` False: solid.
 
         Dashes rather than a solid line: half the pixels change from frame to frame, which
         halves what the moving lines add to every frame of the GIF. Gives the rectangles
         (y0, y1, x0, x1) of its runs, ends exclusive: thin ones, where the path's bounding box
-        could be most of the picture.
+        could be most of the picture (an aslant run's in pieces).
         """
-        key = ("path", tuple(map(tuple, points)), image.shape)
+        key = ("path", tuple(map(tuple, points)), image.shape, dashed)
         if key not in self._drawn:
             dash, done, runs = DASH * self.n, 0, []
             for (xa, ya), (xb, yb) in zip(points, points[1:]):
-                length = abs(xb - xa) + abs(yb - ya)
+                length = max(abs(xb - xa), abs(yb - ya))
                 if length:  # the dashes run on round the corners
-                    runs.append(self._run((xa, ya), (xb, yb), done % (2 * dash), image.shape))
+                    phase = done % (2 * dash) if dashed else -1
+                    runs.append(self._run((xa, ya), (xb, yb), phase, image.shape))
                     done += length
             pixels = np.concatenate([run[0] for run in runs]) if runs else np.zeros(0, np.intp)
-            self._drawn[key] = pixels, tuple(run[1] for run in runs)
+            self._drawn[key] = pixels, tuple(rect for run in runs for rect in run[1])
         dashes, rects = self._drawn[key]
         flat = _flat(image)
         flat[dashes[flat[dashes] == self.background]] = colour
@@ -336,25 +339,51 @@ class Painter:
     def _run(self, a: tuple[int, int], b: tuple[int, int], phase: int, shape: tuple[int, ...]) -> tuple:
         """The pixels (flat indices within an image of ``shape``) of the dashes of a path's run
         from point ``a`` to point ``b`` (covering ``a``, not ``b``), its first pixel ``phase``
-        pixels into the pattern, and the run's rectangle: paths share runs."""
+        pixels into the pattern (-1: solid), and the run's rectangles: paths share runs."""
         key = ("run", a, b, phase, shape)
         if key in self._drawn:
             return self._drawn[key]
         (xa, ya), (xb, yb) = a, b
-        n, length = self.n, abs(xb - xa) + abs(yb - ya)
-        on = _dashes(DASH * n, phase + length)[phase:]
+        n, length = self.n, max(abs(xb - xa), abs(yb - ya))
+        on = np.ones(length, bool) if phase < 0 else _dashes(DASH * n, phase + length)[phase:]
         if ya == yb:  # across
             x0, on = (xa, on) if xb > xa else (xb + 1, on[::-1])
-            rect = (ya, ya + n, x0, x0 + length)
+            rects: tuple = ((ya, ya + n, x0, x0 + length),)
             ys, xs = np.arange(ya, ya + n), x0 + np.flatnonzero(on)
-        else:  # down or up
+        elif xa == xb:  # down or up
             y0, on = (ya, on) if yb > ya else (yb + 1, on[::-1])
-            rect = (y0, y0 + length, xa, xa + n)
+            rects = ((y0, y0 + length, xa, xa + n),)
             ys, xs = y0 + np.flatnonzero(on), np.arange(xa, xa + n)
+        else:
+            self._drawn[key] = found = self._aslant(a, b, on, shape)
+            return found
         height, width = shape
         ys, xs = ys[(ys >= 0) & (ys < height)], xs[(xs >= 0) & (xs < width)]
-        self._drawn[key] = found = (ys[:, None] * width + xs[None, :]).ravel(), rect
+        self._drawn[key] = found = (ys[:, None] * width + xs[None, :]).ravel(), rects
         return found
+
+    def _aslant(self, a: tuple[int, int], b: tuple[int, int], on: np.ndarray, shape: tuple[int, ...]) -> tuple:
+        """:meth:`_run` of a run aslant: a pixel a step along its longer side (``on`` saying
+        which are drawn), as thick as the scale across it; a rectangle for each piece of
+        :data:`ASLANT_PIECE` steps (times the scale)."""
+        (xa, ya), (xb, yb) = a, b
+        n, length = self.n, len(on)
+        t = np.arange(length)
+        xs, ys = (start + np.rint(t * (end - start) / length).astype(np.intp) for start, end in ((xa, xb), (ya, yb)))
+        steep = abs(yb - ya) >= abs(xb - xa)
+        wide, tall = (n, 1) if steep else (1, n)
+        thick, piece, rects = np.arange(n), ASLANT_PIECE * n, []
+        for first in range(0, length, piece):
+            px, py = xs[first : first + piece], ys[first : first + piece]
+            rects.append((int(py.min()), int(py.max()) + tall, int(px.min()), int(px.max()) + wide))
+        xs, ys = xs[on], ys[on]
+        if steep:  # thick across
+            xs, ys = (xs[:, None] + thick).ravel(), np.repeat(ys, n)
+        else:  # thick down
+            xs, ys = np.repeat(xs, n), (ys[:, None] + thick).ravel()
+        height, width = shape
+        inside = (ys >= 0) & (ys < height) & (xs >= 0) & (xs < width)
+        return ys[inside] * width + xs[inside], tuple(rects)
 
 
 def _flat(image: np.ndarray) -> np.ndarray:

@@ -25,6 +25,8 @@ THUMB_COLOURS = 32
 FRINGE_FADE = (0.8, 0.5, 0.25)
 #: How far towards the background the shades of output cells a layer crops off are blended.
 PALE = 0.6
+#: How far towards the background a line kept after its step is blended from its hue.
+FAINT = 0.5
 
 
 class Colours(NamedTuple):
@@ -45,6 +47,7 @@ class Colours(NamedTuple):
     hatch: int  # the stripes of cells not yet computed (and of cells outside)
     halo: int  # the rim inside an outline on a picture's pixels (-1: not a picture)
     fringe: list[int]  # the steps of a band saying a map goes on, from the grid outwards
+    faint: list[int]  # the hues paled, for the lines kept after their step (empty where none are)
 
 
 class Scene:
@@ -69,9 +72,7 @@ class Scene:
     ) -> None:
         """The scene of ``drawn`` laid out by ``layout``; ``keys`` are colour keys drawn
         elsewhere (once, in a contact sheet's header), whose colours the palette holds too."""
-        self.drawn = drawn
-        self.layout = layout
-        self.theme = theme
+        self.drawn, self.layout, self.theme = drawn, layout, theme
         self.geometry = geometry = layout.geometry
         self.scales = scales = scales or scales_of(drawn, layout.values)
         self.scale = scales.output
@@ -114,6 +115,7 @@ class Scene:
             hatch=add(blend(theme.background, theme.grid, 0.7)),
             halo=add(theme.halo) if drawn.pixels else -1,
             fringe=[add(blend(theme.background, theme.grid, t)) for t in FRINGE_FADE] if layout.fringes else [],
+            faint=[add(blend(h, theme.background, FAINT)) for h in hues] if geometry.lines_cross else [],
         )
         under = [col.background]  # without values, text is written on the background and some keys' swatches
         if layout.values or drawn.filler_text:
@@ -154,6 +156,10 @@ class Scene:
     def hue(self, group: int) -> int:
         """The hue of picture group ``group``: that of the layer's group it belongs to."""
         return self.colours.hues[self.geometry.colour_group(group) % len(self.colours.hues)]
+
+    def faint(self, group: int) -> int:
+        """The pale hue of picture group ``group``'s lines kept after their step."""
+        return self.colours.faint[self.geometry.colour_group(group) % len(self.colours.faint)]
 
     def input_colours(self, c: int) -> np.ndarray:
         """Colour of every cell of input channel c: shade by value, filler apart."""
@@ -282,7 +288,7 @@ class Scene:
             for c, (x, y) in lay.inputs.items():
                 paint.outline(image, y - f, y + hp * s + f, x - f, x + wp * s + f, self.hue(c // geo.in_per_group), w)
             for co, (x, y) in lay.outputs.items():
-                paint.outline(image, y - f, y + ho * s + f, x - f, x + wo * s + f, self.hue(co // geo.out_per_group), w)
+                paint.outline(image, y - f, y + ho * s + f, x - f, x + wo * s + f, self.hue(geo.out_group(co)), w)
         for band in lay.fringes:
             self._fringe(image, *band)
         if self.thumbnail is not None:

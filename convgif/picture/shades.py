@@ -188,7 +188,7 @@ def hues_key(geometry: Any) -> list[Key]:
     if not geometry.hues_name:
         return []
     shown_in, _, shown_out = shown(geometry)
-    groups = {c // geometry.in_per_group for c in shown_in} | {co // geometry.out_per_group for co in shown_out}
+    groups = {c // geometry.in_per_group for c in shown_in} | {geometry.out_group(co) for co in shown_out}
     layer = sorted({geometry.colour_group(g) for g in groups})
     if len(layer) < 2:
         return []

@@ -66,6 +66,7 @@ MAX_SIDE_PX = 1800  # the longest side of a frame convgif will draw at all
 GAP = 10  # between stacked grids
 GROUP_GAP = 22  # between groups, which also get a coloured frame
 LINK_GAP = 40  # between columns, where the connecting lines run
+CROSS_GAP = 80  # more of it where the lines cross (a channel shuffle's), so that they slant visibly
 KEY_SWATCH = 8  # pixels per shade in a colour key (narrower when there are many)
 KEY_STRIP = 96  # a key's plain swatches together at most this wide
 KEY_GAP = 6  # between rows of keys, and the lines of a key too wide for one
@@ -127,6 +128,11 @@ class Metrics(NamedTuple):
     @property
     def link_gap(self) -> int:
         return LINK_GAP * self.n
+
+    @property
+    def cross_gap(self) -> int:
+        """What a gap where lines cross takes more than :attr:`link_gap`."""
+        return CROSS_GAP * self.n
 
     @property
     def stroke(self) -> int:

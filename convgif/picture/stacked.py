@@ -2,7 +2,9 @@
 row of kernels beside it, and the outputs in a column at the right.
 
 The connecting lines leave an input grid on its right, run down the gap before the kernels,
-under a row of kernels to the one in use, and down the gap before the outputs.
+under a row of kernels to the one in use, and down the gap before the outputs; or, for a
+picture whose lines cross (:attr:`~convgif.picture.model.Geometry.lines_cross`), aslant across
+a wider gap straight to the output.
 """
 
 from __future__ import annotations
@@ -49,16 +51,18 @@ class StackedRoutes(NamedTuple):
     """The lines' ways in the stacked arrangement: ``x_in`` the middle of the gap before the
     kernels, ``tracks`` the x of each output channel's track of the gap before the outputs
     (its group's), ``lanes`` the y of the free lane under each row of kernels, ``start`` how
-    far right of an input grid's left edge the lines leave it (past its frame and any band)."""
+    far right of an input grid's left edge the lines leave it (past its frame and any band),
+    ``aslant`` whether a line to an output runs aslant from ``x_in`` to its track."""
 
     x_in: int
     tracks: dict[int, int]
     lanes: dict[int, int]
     start: int
+    aslant: bool = False
 
     def paths(self, lay: Any, c: int, y_window: int, column: Optional[int], written: Optional[Written]) -> list:
         """Out of the input on its right, along the gap before the kernels, under a row of
-        kernels to the one in use, and along the gap before the outputs."""
+        kernels to the one in use, and along the gap before the outputs (or aslant across it)."""
         n = lay.metrics.n
         gx, _ = lay.inputs[c]
         start = (gx + self.start, y_window)
@@ -67,7 +71,8 @@ class StackedRoutes(NamedTuple):
         if column is None:
             if written is not None:
                 track, end = self.tracks[written[0]], written[1]
-                paths.append([start, (track, start[1]), (track, end[1]), end])
+                turn = (x_in if self.aslant else track, start[1])
+                paths.append([start, turn, (track, end[1]), end])
             return paths
         kx0, ky0, kx1, ky1, i = kernel_box(lay, c, column)
         y_k, lane = (ky0 + ky1) // 2, self.lanes[c]
@@ -114,8 +119,8 @@ class Stacked:
             col_w = g.kernel_w
             column_x = tuple(x_k + i * (col_w + m.gap) for i in range(len(g.columns)))
             k_right = max(column_x[-1] + col_w, x_k + label.width(spec.kernel_heading))
-        else:  # no weights: the output column follows the input
-            column_x, k_right = (), x_k - m.link_gap
+        else:  # no weights: the output column follows the input (after a wider gap where lines cross)
+            column_x, k_right = (), x_k - m.link_gap + (m.cross_gap if spec.lines_cross else 0)
         return _Across(x_in, x_heads, in_counts_x, x_k, column_x, output_column(g, k_right))
 
     def down(self, g: Grids, across: _Across, heads_y: int, top: int) -> Placed:
@@ -151,7 +156,9 @@ class Stacked:
         reach = (g.band if in_right_room else 0, g.band if out_left else 0)
         start = spec.grid[1] * s + g.frame + 2 * n + reach[0]  # past any band beside it
         x_in = across.x_k - m.link_gap // 2
-        routes = StackedRoutes(x_in, tracks(g, across.out), lanes, start)
+        aslant = spec.lines_cross and spec.kernel is None
+        ways = {co: across.out.link for co in across.out.channels} if aslant else tracks(g, across.out)
+        routes = StackedRoutes(x_in, ways, lanes, start, aslant)
         texts = self._labels(g, across, heads_y, tuple(in_tops), in_bottom, inputs, kernels)
         texts += output_labels(g, across.out, out_tops, outputs, out_bottom)
         spots = [(across.x_heads, in_bottom, x_in - m.gap)]  # under the inputs,
