@@ -73,7 +73,7 @@ def test_a_slice_nothing_reaches_draws_its_zeros_alone(kind, arguments, values):
             animation = Job(spec, Look(values=values, theme=theme), {"backward": True}, grad_output=True).parts[i]
             colours = animation.scene.colours
             image = next(iter(animation.frames([0])))
-            shaded = {colours.padding, *(c for row in colours.inputs + colours.copies for c in row)}
+            shaded = {colours.padding, *(c for row in colours.inputs for c in row)}
             hues = set(colours.hues) - {colours.grid}
             drawn_in = set(np.unique(image).tolist())
             assert not drawn_in & (shaded - set(colours.outputs)), (theme, kind)  # no input or padding cell

@@ -160,14 +160,16 @@ def test_padding_cells_show_zeros_or_copies():
     r = renderer(spec)
     rec = record(spec, 0)
     _, hp, wp = spec.padded_shape
-    colours = cell_colours(r, r.scene.image, r.layout.inputs[0], hp, wp)
     rows, cols = source_index(spec, 0), source_index(spec, 1)
-    copies, shades = r.scene.colours.copies[0], r.scene.colours.inputs[0]
+    image, padding, shades = r.scene.image, r.scene.colours.padding, r.scene.colours.inputs[0]
     for y in range(hp):
         for x in range(wp):
+            # a copy: the shade of the cell it copies, framed in the padding's colour
             inside = 2 <= y < 7 and 2 <= x < 8
-            shade = r.scene.in_bins[0, y, x]
-            assert colours[y, x] == (shades[shade] if inside else copies[shade])
+            shade = shades[r.scene.in_bins[0, y, x]]
+            y0, y1, x0, x1 = r.layout.cell_box(r.layout.inputs[0], y, x)
+            assert image[(y0 + y1) // 2, (x0 + x1) // 2] == shade
+            assert image[y0, (x0 + x1) // 2] == (shade if inside else padding)
             assert rec.padded[0, y, x] == rec.input[0, rows[y], cols[x]]
 
 

@@ -190,6 +190,27 @@ def test_a_region_of_a_large_padding_draws_the_input_it_copies():
     assert drawn.grid.shape[1] == read[-1] - read[0] + 1
 
 
+@pytest.mark.parametrize("name", ["ReflectionPad2d", "ZeroPad1d", "CircularPad3d"])
+def test_input_cells_a_negative_padding_crops_are_drawn_as_never_read(name):
+    """A padding layer draws no padding on its input, only the input's cells, each in its own
+    shade; those a negative amount crops away are paled and dotted as never read, which the
+    key says (not tinted as padding, and not left out of the input's scale)."""
+    from convgif.animation.job import Job
+
+    dims = dims_of(name)
+    spec = ops.operation(name).build(input_shape=(1, *[4] * dims), padding=(-1, 1) * dims)  # crops the first cells
+    for part in Job(spec, max_frames=0).parts:
+        drawn, scene = part.drawn, part.scene
+        cropped = np.zeros(drawn.grid.shape[1:], dtype=bool)
+        cropped[:, 0] = True
+        cropped[0] |= dims > 1
+        assert not drawn.filler.any() and not drawn.copies
+        assert drawn.unread is not None and (drawn.unread == cropped).all()
+        (key,) = [key for key in scene.scales.keys if key.role == "input"]
+        assert key.items[-1] == (None, "never read"), key
+        assert drawn.grid[0, :, 0].max() <= scene.scales.input.high  # the cropped values keep their shades
+
+
 def test_channel_pads_are_computed_but_not_drawn():
     channels = convgif.ZeroPad2dSpec((2, 3, 3), (1, 1, 1, 1, 1, 1))
     with pytest.raises(SpecError, match="pads the channels too"):

@@ -81,6 +81,75 @@ def apart(h1: float, h2: float) -> float:
     return min(abs(h1 - h2), 360 - abs(h1 - h2))
 
 
+# CIELAB (D65) and the CIEDE2000 colour difference (CIE 142-2001; Sharma, Wu and Dalal, "The
+# CIEDE2000 Color-Difference Formula: Implementation Notes", Color Res. Appl. 30(1), 2005).
+TO_XYZ = np.array(
+    [[0.4124564, 0.3575761, 0.1804375], [0.2126729, 0.7151522, 0.0721750], [0.0193339, 0.1191920, 0.9503041]]
+)
+D65 = np.array([0.95047, 1.0, 1.08883])
+
+
+def cielab(colour: RGB) -> np.ndarray:
+    """L*, a*, b* of an sRGB colour (0..255)."""
+    t = TO_XYZ @ linear(colour) / D65
+    f = np.where(t > (6 / 29) ** 3, np.cbrt(t), t / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.array([116 * f[1] - 16, 500 * (f[0] - f[1]), 200 * (f[1] - f[2])])
+
+
+def ciede2000(lab1: np.ndarray, lab2: np.ndarray) -> float:
+    """ΔE00 between two CIELAB colours: about 1 is the least difference seen side by side,
+    10 and more an obvious one."""
+    (l1, a1, b1), (l2, a2, b2) = lab1, lab2
+    mean_c = (math.hypot(a1, b1) + math.hypot(a2, b2)) / 2
+    g = 0.5 * (1 - math.sqrt(mean_c**7 / (mean_c**7 + 25**7)))
+    c1, c2 = math.hypot((1 + g) * a1, b1), math.hypot((1 + g) * a2, b2)
+    h1 = math.degrees(math.atan2(b1, (1 + g) * a1)) % 360 if c1 else 0.0
+    h2 = math.degrees(math.atan2(b2, (1 + g) * a2)) % 360 if c2 else 0.0
+    dh = 0.0 if c1 * c2 == 0 else (h2 - h1 + 180) % 360 - 180
+    big_dh = 2 * math.sqrt(c1 * c2) * math.sin(math.radians(dh / 2))
+    mean_l, mean_cp = (l1 + l2) / 2, (c1 + c2) / 2
+    if c1 * c2 == 0:
+        mean_h = h1 + h2
+    elif abs(h1 - h2) <= 180:
+        mean_h = (h1 + h2) / 2
+    else:
+        mean_h = (h1 + h2 + 360) / 2 if h1 + h2 < 360 else (h1 + h2 - 360) / 2
+    t = (
+        1
+        - 0.17 * math.cos(math.radians(mean_h - 30))
+        + 0.24 * math.cos(math.radians(2 * mean_h))
+        + 0.32 * math.cos(math.radians(3 * mean_h + 6))
+        - 0.20 * math.cos(math.radians(4 * mean_h - 63))
+    )
+    s_l = 1 + 0.015 * (mean_l - 50) ** 2 / math.sqrt(20 + (mean_l - 50) ** 2)
+    s_c, s_h = 1 + 0.045 * mean_cp, 1 + 0.015 * mean_cp * t
+    r_t = (
+        -2
+        * math.sqrt(mean_cp**7 / (mean_cp**7 + 25**7))
+        * math.sin(math.radians(60 * math.exp(-(((mean_h - 275) / 25) ** 2))))
+    )
+    dl, dc, dh_s = (l2 - l1) / s_l, (c2 - c1) / s_c, big_dh / s_h
+    return math.sqrt(dl**2 + dc**2 + dh_s**2 + r_t * dc * dh_s)
+
+
+def delta_e(a: RGB, b: RGB) -> float:
+    """CIEDE2000 between two sRGB colours."""
+    return ciede2000(cielab(a), cielab(b))
+
+
+@pytest.mark.parametrize(
+    ("lab1", "lab2", "expected"),
+    [  # pairs 1, 7, 17 and 19 of Sharma, Wu and Dalal's test data
+        ((50, 2.6772, -79.7751), (50, 0, -82.7485), 2.0425),
+        ((50, 0, 0), (50, -1, 2), 2.3669),
+        ((50, 2.5, 0), (73, 25, -18), 27.1492),
+        ((50, 2.5, 0), (50, 3.1736, 0.5854), 1.0000),
+    ],
+)
+def test_the_colour_difference_is_ciede2000(lab1, lab2, expected):
+    assert ciede2000(np.array(lab1, float), np.array(lab2, float)) == pytest.approx(expected, abs=1e-4)
+
+
 # -- a kernel's signs ------------------------------------------------------------------------
 
 
@@ -224,6 +293,47 @@ def test_one_meaning_per_hue(theme):
     assert all(30 <= h <= 100 for h in orange) and all(240 <= h <= 310 for h in cool)
 
 
+#: The least CIEDE2000 difference between the hues of a picture's groups, by how many groups it
+#: draws (its first hues: group g takes hue g); a picture draws at most MAX_SHOWN_IN groups.
+GROUPS_APART = {2: 40, 3: 25, 4: 20, 5: 18, 6: 14}
+#: The least CIEDE2000 difference between a group's hue and the ink (a marked cell's ring), the
+#: grid lines and the padding (a copied cell's frame is those two).
+ROLES_APART = 15
+
+
+@THEMES
+def test_the_groups_a_picture_draws_have_hues_far_apart(theme):
+    """Two, three, ... six groups drawn side by side are told apart at a glance, their frames
+    and rings two pixels wide: the closest two of their hues differ by GROUPS_APART (ΔE00),
+    the fewer the groups the more; and no group's hue is near the ink, grid or padding."""
+    from convgif.picture.model import MAX_SHOWN_IN
+
+    assert len(theme.hues) >= MAX_SHOWN_IN == max(GROUPS_APART)
+    for count, least in GROUPS_APART.items():
+        closest = min(delta_e(a, b) for i, a in enumerate(theme.hues[:count]) for b in theme.hues[i + 1 : count])
+        assert closest >= least, (count, closest)
+    for hue in theme.hues:
+        for role in (theme.ink, theme.grid, theme.padding):
+            assert delta_e(hue, role) >= ROLES_APART, (hue, role)
+
+
+@pytest.mark.parametrize("look", ["light", "dark"])
+@pytest.mark.parametrize(("groups", "width"), [(3, None), (8, 1400), (8, 1920)])
+def test_a_depthwise_frames_groups_are_framed_in_hues_far_apart(look, groups, width):
+    """The frames of a depthwise layer's groups as drawn (as many as fit the width): the hue
+    of each input channel's frame, read from the frame, differs from every other group's by
+    GROUPS_APART for that many groups."""
+    spec = Conv2dSpec((groups, 6, 6), groups, 3, groups=groups)
+    (part,) = Job(spec, Look(theme=look, values=True, width=width), {}).parts
+    frame = next(part.frames([0]))
+    rgb, f = part.scene.palette.colors, part.layout.metrics.frame
+    # each input grid's frame, its top edge over column 0, in channel (and so group) order
+    drawn = [rgb[frame[y - f, x + part.layout.cell]] for _, (x, y) in sorted(part.layout.inputs.items())]
+    assert len(set(drawn)) == len(drawn) >= 3
+    closest = min(delta_e(a, b) for i, a in enumerate(drawn) for b in drawn[i + 1 :])
+    assert closest >= GROUPS_APART[len(drawn)], (drawn, closest)
+
+
 # -- what the frames show --------------------------------------------------------------------
 
 
@@ -289,7 +399,7 @@ COPYING = {"reflect": "reflected", "replicate": "replicated", "circular": "circu
 @pytest.mark.parametrize("mode", ["zeros", *COPYING])
 @pytest.mark.parametrize("name", ["Conv1d", "Conv2d", "Conv3d"])
 def test_the_input_key_names_the_padding_whatever_its_mode(name, mode):
-    """Padding cells that copy input cells (drawn as pale copies) have a key entry saying what
+    """Padding cells that copy input cells (drawn framed) have a key entry saying what
     they are, "reflected padding" and so on, as zero padding has "padding"; in Chinese too.
     Forward and the backward dw (whose x is padded the same way)."""
     from convgif.picture.model import COPIED, FILLER
@@ -316,6 +426,71 @@ def test_the_input_key_names_the_padding_whatever_its_mode(name, mode):
                 named = [t for t in texts if t.endswith(word)]
                 assert named and (lang != "en" or named == [wanted]), (key, view)
                 assert lang == "en" or not any("padding" in t for t in texts), key
+
+
+def swatch_colours(part) -> set[int]:
+    """The palette colours of the swatches of a picture's input key as drawn, each with its
+    outline (and the numbers written on some)."""
+    from convgif.picture.sizes import key_items_x, key_line
+
+    lay, m, found = part.layout, part.layout.metrics, set()
+    for key, x, y in lay.keys:
+        if key.role != "input":
+            continue
+        spots, _, _ = key_items_x(key, m, lay.width - m.margin - x)
+        for (shade, _), (dx, line, width) in zip(key.items, spots):
+            if shade is not None:
+                top = y + line * key_line(m) + m.n
+                bottom = top + m.label.height - 2 * m.n
+                found |= set(
+                    np.unique(part.scene.image[top - 1 : bottom + 1, x + dx - 1 : x + dx + width + 1]).tolist()
+                )
+    return found
+
+
+PADDED = (("Conv1d", (1, 7)), ("Conv2d", (1, 5, 5)), ("Conv3d", (1, 2, 4, 4)))
+
+
+@pytest.mark.parametrize("values", [False, True], ids=["shades", "values"])
+@pytest.mark.parametrize("mode", ["zeros", *COPYING])
+@pytest.mark.parametrize("look", ["light", "dark"])
+def test_every_padding_cell_is_drawn_in_colours_its_key_shows(look, mode, values):
+    """Every pixel of every padding cell is a colour the input's key shows (or the ink of a
+    number written on one). Zero padding is the key's padding swatch throughout. A copy
+    (reflect, replicate, circular) is the shade of the value it holds, on the input's own
+    scale, framed as the key's swatch for the copies is (the padding's colour round a line of
+    the grid's): never the plain padding colour of zero padding, nor a shade no key shows.
+    Conv1d, Conv2d and Conv3d, forward and backward (dw's padded x, and dxp folded back)."""
+    from convgif.picture.model import filler_of
+
+    checked = 0
+    for name, shape in PADDED:
+        spec = ops.operation(name).build(input_shape=shape, out_channels=1, kernel_size=3, padding=1, padding_mode=mode)
+        for view in ({}, {"backward": True}):
+            for part in Job(spec, Look(theme=look, values=values), view).parts:
+                drawn, scene, lay = part.drawn, part.scene, part.layout
+                if not lay.inputs or not drawn.filler.any():
+                    continue
+                keyed = swatch_colours(part)
+                written = lay.values or drawn.filler_text is not None  # (a gather writes its numbers)
+                if written:  # a number's ink blended over any of them
+                    keyed = set(scene.painter._ink.reshape(-1, 256)[:, sorted(keyed)].ravel().tolist())
+                shades, col = scene.colours.inputs[0], scene.colours
+                for c, origin in lay.inputs.items():
+                    for y, x in np.argwhere(filler_of(drawn, c)):
+                        y0, y1, x0, x1 = lay.cell_box(origin, y, x)
+                        cell = scene.image[y0:y1, x0:x1]
+                        where = (name, view, drawn.geometry.input_text(c), y, x)
+                        assert set(np.unique(cell).tolist()) <= keyed, where
+                        if drawn.copies:  # framed, its own shade inside
+                            assert {col.padding, col.grid} <= set(np.unique(cell).tolist()), where
+                            if not written:
+                                assert cell[(y1 - y0) // 2, (x1 - x0) // 2] == shades[scene.in_bins[c, y, x]], where
+                        elif not written:
+                            assert (cell == col.padding).all(), where
+                        checked += 1
+                assert drawn.copies == (mode != "zeros" and drawn.geometry.input_name != "dy"), (name, view)
+    assert checked > 100
 
 
 @pytest.mark.parametrize("look", ["light", "dark"])

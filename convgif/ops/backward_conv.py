@@ -587,5 +587,5 @@ def fold_drawn(spec: ConvSpec, geometry: Geometry, grad: np.ndarray, dx: np.ndar
     own = padding_mask(spec, 0)[:, None] | padding_mask(spec, 1)[None, :]
     plane = grad.shape[1] * width  # gather_drawn's cells are flat in grad, channels first
     drawn = gather_drawn(geometry, grad, dx, lambda c, i: [(c * plane + cell, None) for cell in sources[i]], filler=own)
-    drawn.copies = True
+    drawn.copies, drawn.copies_name = True, COPIES_NAMES.get(spec.padding_mode, "")
     return drawn

@@ -353,6 +353,7 @@ def fold_drawn(spec: Any, geometry: Geometry, grad: np.ndarray, dx: np.ndarray, 
         output=out,
         playback=playback,
         copies=True,
+        copies_name=COPIES_NAMES.get(spec.padding_mode, ""),
         value_chars=widest(grid, out),
     )
 

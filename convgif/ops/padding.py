@@ -457,7 +457,7 @@ class Padding(Operation):
             Drawn(
                 geometry=geometry,
                 grid=x[inside],
-                filler=cropped,
+                filler=np.zeros_like(cropped),
                 kernels=None,
                 output=shown,
                 playback=CellPlayback(output, positions, cells, text, entry, part, read),
@@ -465,7 +465,7 @@ class Padding(Operation):
                 start_empty=start_empty,
                 value_chars=widest(x[inside], shown),
                 pixels=pixels,
-                copies=True,  # cells cropped away: paler shades of their own values
+                unread=cropped if cropped.any() else None,  # cells cropped away: paled and dotted, as never read
             )
         ]
 

@@ -123,6 +123,13 @@ class MatrixScene(Scene):
             here = channels == c
             shades[here] = self.input_colours(int(c))[found.sources[here][:, 1], found.sources[here][:, 2]]
         paint.grid(image, (x, y), shades)
+        if self.drawn.copies:  # an entry copied from a padding cell that copies: framed as that cell
+            copied = {int(c): self.copied(int(c)) for c in np.unique(channels)}
+            for r, k in np.ndindex(rows, cols):
+                c, gy, gx = found.sources[r, k]
+                if c >= 0 and copied[int(c)][gy, gx]:
+                    unread = self.drawn.unread is not None and bool(self.drawn.unread[gy, gx])
+                    self.frame_copy(image, *lay.cell_box((x, y), r, k), unread)
         if lay.values:
             for r, k in np.ndindex(rows, cols):
                 c, gy, gx = found.sources[r, k]

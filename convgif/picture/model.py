@@ -446,7 +446,8 @@ class Playback(Protocol):
 #: and for the band beside a grid whose map goes on.
 FILLER, EMPTY, MORE, CUT, INSERTED, UNREAD = -1, -2, -3, -4, -5, -6
 #: Key items' shade for the entries of a matrix that no weight joins (left blank), and for
-#: padding cells that copy input cells (reflect, replicate, circular): a pale input shade.
+#: padding cells that copy input cells (reflect, replicate, circular): each in the shade of
+#: the value it holds, framed in the padding's colour (the swatch: the frame alone).
 BLANK, COPIED = -7, -8
 #: Key items' shade for cells of the grid outside the input and its padding (a ceil_mode
 #: window's overhang): hatched grey, as the grid draws them.
@@ -487,8 +488,8 @@ class Drawn:
     """One recorded layer ready to draw.
 
     ``grid`` (C, rows, cols) holds the input cells' values; ``filler`` marks cells that are not
-    the layer's input (padding, inserted zeros), drawn apart, or as paler copies of the cells
-    they repeat when ``copies``. ``kernels`` (C_out, C_in/G, KH, KW) holds the weights as the
+    the layer's input (padding, inserted zeros), drawn apart, or, when ``copies``, each in the
+    shade of the cell it repeats, framed in the padding's colour. ``kernels`` (C_out, C_in/G, KH, KW) holds the weights as the
     kernel column of output channel ``co`` shows them (None: no weights), or, when
     ``kernel_channels`` names some output channels, only theirs, in that order; their shades
     are chosen from ``kernel_values``, the distinct values of every kernel, when given.
@@ -521,7 +522,7 @@ class Drawn:
     plain: tuple[int, ...] = ()
     #: What the filler cells are, as the input's key names them.
     filler_name: str = "padding"
-    #: What filler cells drawn as copies are, as the key names them ("" : no entry).
+    #: What filler cells drawn as copies are, as the key names them ("": ``filler_name``).
     copies_name: str = ""
     #: The whole picture, when the input is one (``pixels``) and only a part of it is drawn:
     #: shown small beside the grids with the part drawn outlined.

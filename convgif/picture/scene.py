@@ -36,8 +36,7 @@ class Colours(NamedTuple):
     ink: int
     grid: int
     inputs: list[list[int]]  # shades by value: one row for all channels, or one per channel (RGB)
-    padding: int
-    copies: list[list[int]]  # reflect/replicate/circular padding: paler copies of the input shades
+    padding: int  # zero (constant) padding's fill, and the frame round a copied cell's shade
     kernels: list[int]
     outputs: list[int]
     pale: list[int]  # the outputs' shades for cells the layer crops off (empty where none are)
@@ -105,7 +104,6 @@ class Scene:
             grid=add(theme.grid),
             inputs=[[add(c) for c in row] for row in input_rows],
             padding=add(theme.padding),
-            copies=[[add(blend(c, theme.padding, 0.6)) for c in row] for row in input_rows],
             kernels=[add(c) for c in k_colours],
             outputs=[add(c) for c in output_shades],
             pale=[add(blend(c, theme.background, PALE)) for c in output_shades] if _cuts(drawn) else [],
@@ -119,8 +117,9 @@ class Scene:
         )
         under = [col.background]  # without values, text is written on the background and some keys' swatches
         if layout.values or drawn.filler_text:
-            shades = [c for row in col.inputs + col.copies for c in row]
+            shades = [c for row in col.inputs for c in row]
             under += [col.padding, *shades, *col.kernels, *col.outputs, *col.pale]
+            under += [col.grid] if drawn.copies else []  # a copy's frame runs near its number
             under += [col.stripes] if col.stripes >= 0 else []
         for key in (*(key for key, _, _ in layout.keys), *keys):
             colours = self._key_colours(key.role)
@@ -130,7 +129,7 @@ class Scene:
             ]
         self._unread = {}  # input colours and their pale shades, for cells no step reads
         if _any(drawn.unread):
-            for colour in {c for row in col.inputs + col.copies for c in row} | {col.padding}:
+            for colour in {c for row in col.inputs for c in row} | {col.padding}:
                 self._unread[colour] = add(blend(palette.colors[colour], theme.background, PALE))
             under += list(self._unread.values())
         ink = palette.ink_table(col.ink, under, add(theme.other_ink))
@@ -162,21 +161,40 @@ class Scene:
         return self.colours.faint[self.geometry.colour_group(group) % len(self.colours.faint)]
 
     def input_colours(self, c: int) -> np.ndarray:
-        """Colour of every cell of input channel c: shade by value, filler apart."""
+        """Colour of every cell of input channel c: shade by value, filler apart; a padding
+        cell that copies an input cell in that cell's shade (framed by :meth:`frame_copy`)."""
         col = self.colours
         row = c if len(col.inputs) > 1 else 0
-        shades = np.asarray(col.inputs[row])[self.in_bins[c]]
-        if self.drawn.copies:
-            filler = np.asarray(col.copies[row])[self.in_bins[c]]
-        else:
-            filler = np.full_like(shades, col.padding)
-        colours = np.where(filler_of(self.drawn, c), filler, shades)
+        colours = np.asarray(col.inputs[row])[self.in_bins[c]]
+        if not self.drawn.copies:
+            colours = np.where(filler_of(self.drawn, c), col.padding, colours)
         if self.drawn.unread is not None:
             pale = np.vectorize(lambda c: self._unread.get(int(c), c), otypes=[colours.dtype])(colours)
             colours = np.where(self.drawn.unread, pale, colours)
         if self.drawn.outside is not None:
             colours = np.where(outside_of(self.drawn, c), col.outside, colours)
         return colours
+
+    def copied(self, c: int) -> np.ndarray:
+        """Which cells of input channel ``c`` are padding holding a copy of an input cell
+        (reflect, replicate, circular): drawn in its shade, framed (:meth:`frame_copy`)."""
+        if not self.drawn.copies:
+            return np.zeros(self.drawn.grid.shape[1:], dtype=bool)
+        copied = filler_of(self.drawn, c)
+        if self.drawn.outside is not None:
+            copied = copied & ~outside_of(self.drawn, c)
+        return copied
+
+    def frame_copy(self, image: np.ndarray, y0: int, y1: int, x0: int, x1: int, pale: bool = False) -> None:
+        """Frame the interior [y0:y1, x0:x1] of a copied cell (or a key's swatch for one): a
+        band of the padding's colour round the copy's shade, inside a line of the grid's:
+        padding, holding a cell's value, neither zero padding's plain fill nor an input cell.
+        ``pale``: the padding's paled colour, for a cell no window reads."""
+        col, n = self.colours, self.layout.metrics.n
+        band = max(1, min(self.layout.cell, y1 - y0 + 1, x1 - x0 + 1) // 6)
+        self.painter.outline(image, y0, y1 - 1, x0, x1 - 1, self._unread[col.padding] if pale else col.padding, band)
+        if min(y1 - y0, x1 - x0) - 2 * (band + n) >= 3:  # room for a line and a shade inside it
+            self.painter.outline(image, y0 + band, y1 - 1 - band, x0 + band, x1 - 1 - band, col.grid, n)
 
     def cell_text(self, c: int, y: int, x: int) -> str:
         """What an input cell shows with values: its value, the filler's text, or nothing."""
@@ -257,6 +275,8 @@ class Scene:
             unread = np.repeat(np.repeat(drawn.unread, s, 0), s, 1)
         for c, origin in lay.inputs.items():
             paint.grid(image, origin, self.input_colours(c))
+            for y, x in np.argwhere(self.copied(c)):
+                self.frame_copy(image, *lay.cell_box(origin, y, x), drawn.unread is not None and drawn.unread[y, x])
             if drawn.outside is not None:
                 for y, x in np.argwhere(outside_of(drawn, c)):
                     self._hatch_outside(image, *lay.cell_box(origin, y, x))
@@ -409,9 +429,9 @@ class Scene:
                 self._dot(image, top, bottom, x0, x0 + width)
             elif shade == BLANK:
                 image[top:bottom, x0 : x0 + width] = self.colours.background
-            elif shade == COPIED:
-                row = self.colours.copies[0]
-                image[top:bottom, x0 : x0 + width] = row[len(row) // 2]
+            elif shade == COPIED:  # the frame round a copy's shade, round nothing
+                image[top:bottom, x0 : x0 + width] = self.colours.background
+                self.frame_copy(image, top, bottom, x0, x0 + width)
             elif shade == CUT:
                 image[top:bottom, x0 : x0 + width] = self.colours.pale[self.scale.zero if self.scale.diverging else 0]
             elif key.role == "hues":  # outlined, as the windows and kernels of that group are
@@ -469,7 +489,6 @@ def shades_of(scene: Scene) -> dict[str, list[RGB]]:
     col = scene.colours
     found = {
         "inputs": [rgb[i] for row in col.inputs for i in row],
-        "copies": [rgb[i] for row in col.copies for i in row],
         "kernels": [rgb[i] for i in col.kernels],
         "outputs": [rgb[i] for i in col.outputs],
         "padding": [rgb[col.padding]],

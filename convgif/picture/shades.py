@@ -202,8 +202,10 @@ Arrays = Mapping[str, tuple[Shades, bool]]
 
 def own_values(drawn: Drawn, channels: Optional[Sequence[int]] = None) -> np.ndarray:
     """The values of the input cells of ``drawn`` (of ``channels``; default all) that are the
-    input's own: not filler, not outside it (all of them where none are)."""
-    apart = drawn.filler if drawn.outside is None else drawn.filler | drawn.outside
+    input's own: not filler, not outside it (all of them where none are). Padding that copies
+    cells holds values, shaded on the input's scale: its cells are the input's own here."""
+    filler = np.zeros_like(drawn.filler) if drawn.copies else drawn.filler
+    apart = filler if drawn.outside is None else filler | drawn.outside
     which = list(range(drawn.grid.shape[0])) if channels is None else [c for c in channels if c < drawn.grid.shape[0]]
     drawn_in = drawn.grid[which]
     if apart.ndim == 3:  # filler told per channel (whole channels of padding)
@@ -235,6 +237,25 @@ def array_shades(drawings: Sequence[Drawn]) -> dict[str, Shades]:
         if geometry.inputs_drawn and geometry.input_name in names and not drawn.pixels:
             found[geometry.input_name].append(np.ravel(own_values(drawn)))
     return {name: zero_apart(input_shades(np.concatenate(values))) for name, values in found.items()}
+
+
+def input_extra_items(drawn: Drawn) -> tuple[tuple[Optional[int], str], ...]:
+    """The entries of the input's key after its values' shades: its filler (zero padding's
+    swatch; for padding that copies cells, the frame round each copy's shade), inserted zeros,
+    cells never read and cells past the input's edge, where the grid has them."""
+    items: tuple[tuple[Optional[int], str], ...] = ()
+    inserted = drawn.inserted if drawn.inserted is not None else np.zeros_like(drawn.filler)
+    if (drawn.filler & ~inserted).any() and not drawn.copies:
+        items = ((FILLER, drawn.filler_text or "0"), (None, drawn.filler_name))
+    elif (drawn.filler & ~inserted).any():
+        items = ((COPIED, ""), (None, drawn.copies_name or drawn.filler_name))
+    if inserted.any():
+        items += ((INSERTED, "0"), (None, "inserted"))
+    if drawn.unread is not None and drawn.unread.any():
+        items += ((UNREAD, ""), (None, "never read"))
+    if drawn.outside is not None and drawn.outside.any():
+        items += ((OUTSIDE, ""), (None, "overhang"))
+    return items
 
 
 def scales_of(drawn: Drawn, values: bool = False, arrays: Optional[Arrays] = None) -> Scales:
@@ -284,26 +305,18 @@ def scales_of(drawn: Drawn, values: bool = False, arrays: Optional[Arrays] = Non
         kernel_colours = "output" if written_kernels else "input"
 
     keys = []
-    extra_items: tuple = ()
-    inserted = drawn.inserted if drawn.inserted is not None else np.zeros_like(drawn.filler)
-    if (drawn.filler & ~inserted).any() and not drawn.copies:
-        extra_items = ((FILLER, drawn.filler_text or "0"), (None, drawn.filler_name))
-    elif (drawn.filler & ~inserted).any() and drawn.copies_name:
-        extra_items = ((COPIED, ""), (None, drawn.copies_name))
-    if inserted.any():
-        extra_items += ((INSERTED, "0"), (None, "inserted"))
-    if drawn.unread is not None and drawn.unread.any():
-        extra_items += ((UNREAD, ""), (None, "never read"))
-    if drawn.outside is not None and drawn.outside.any():
-        extra_items += ((OUTSIDE, ""), (None, "overhang"))
+    extra_items = input_extra_items(drawn)
     if not drawn.geometry.inputs_drawn:
         pass  # no input grid, so no key for one
     elif channels == 3:
         for c in range(3):
             keys.append(Key(f"x[{c}]", f"input{c}", inputs.key_items()))
+        if extra_items:  # the padding's (or another filler's) entry, for all three channels
+            keys.append(Key("", "input", extra_items))
     else:
-        own = inputs.key_items() if not drawn.filler.all() or not extra_items else ()  # all padding: its swatch alone
-        keys.append(Key(drawn.geometry.input_name, "input", own + extra_items))
+        # all padding: its swatch alone, unless it copies cells (each in the shade of its value)
+        alone = drawn.filler.all() and extra_items and not drawn.copies
+        keys.append(Key(drawn.geometry.input_name, "input", (() if alone else inputs.key_items()) + extra_items))
     more = drawn.extra.get("key_items", {})
     if kernels is not None:
         keys.append(Key(drawn.geometry.kernel_name, "kernel", kernels.key_items() + tuple(more.get("kernel", ()))))

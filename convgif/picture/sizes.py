@@ -21,10 +21,10 @@ from typing import Any, NamedTuple, Optional
 
 from . import COLUMN_PX, SLIDE_PX
 from .cells import cells
+from .model import COPIED, Geometry, Key, shown
 from .model import MAX_SHOWN_COLUMNS as MAX_SHOWN_COLUMNS
 from .model import MAX_SHOWN_IN as MAX_SHOWN_IN
 from .model import MAX_SHOWN_OUT as MAX_SHOWN_OUT
-from .model import Geometry, Key, shown
 
 
 class TextStyle(NamedTuple):
@@ -161,6 +161,8 @@ def key_items_x(key: Key, m: Metrics, room: int = 0) -> tuple[list[tuple[int, in
             width = label.width(text)
         elif text:
             width = label.width(text) + 6 * m.n
+        elif shade == COPIED:  # a framed swatch, as wide as two, for its frame to show
+            width = 2 * KEY_SWATCH * m.n
         else:
             width = swatch
         if joined:
