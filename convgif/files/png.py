@@ -97,7 +97,7 @@ def write_image(path: os.PathLike | str | BinaryIO, image: Image.Image) -> int:
     if colours is None:
         image.save(buffer, format="PNG", compress_level=6)
     else:
-        rgb = np.asarray(image.convert("RGB"), np.uint32)
+        rgb = np.asarray(image, np.uint32)
         keys = rgb[..., 0] << 16 | rgb[..., 1] << 8 | rgb[..., 2]
         palette = np.unique([(r << 16 | g << 8 | b) for _, (r, g, b) in colours])
         indexed = Image.fromarray(np.searchsorted(palette, keys).astype(np.uint8), "P")
